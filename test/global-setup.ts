@@ -1,1 +1,33 @@
-export default async function setup(): Promise<void> {}
+import { Redis } from 'ioredis';
+import { ensureTemplate, TEST_DATABASE_URL, TEST_REDIS_URL, withAdmin } from './helpers/pg-template.js';
+import { describeEndpoint } from '../src/config.js';
+
+/**
+ * The integration tests need the real PostgreSQL and Redis: they are never
+ * skipped. If either is down, fail at once with a message that says how to start it.
+ */
+export default async function setup(): Promise<void> {
+  try {
+    await withAdmin(async (c) => {
+      await c.query('select 1');
+    });
+  } catch (err) {
+    throw new Error(
+      `PostgreSQL for tests is not reachable at ${describeEndpoint(TEST_DATABASE_URL)} (${(err as Error).message}). ` +
+        'Start it (see README, "Tests") or set TEST_DATABASE_URL.',
+    );
+  }
+  const redis = new Redis(TEST_REDIS_URL, { lazyConnect: true, maxRetriesPerRequest: 1, retryStrategy: () => null });
+  try {
+    await redis.connect();
+    await redis.ping();
+  } catch (err) {
+    throw new Error(
+      `Redis for tests is not reachable at ${describeEndpoint(TEST_REDIS_URL)} (${(err as Error).message}). ` +
+        'Start it (see README, "Tests") or set TEST_REDIS_URL.',
+    );
+  } finally {
+    redis.disconnect();
+  }
+  await ensureTemplate();
+}

@@ -1,0 +1,118 @@
+import type { Server } from 'node:http';
+import { ConfigError, loadConfig, type Config } from './config.js';
+import { createDeps, type Deps, type DepsOverrides } from './deps.js';
+import { openDatabase } from './db/client.js';
+import { assertRedisReachable } from './lib/redis.js';
+import { createLogger, type Logger } from './lib/logger.js';
+import { closeServer, createHttpApp, listen } from './http/server.js';
+import { startWorkers, type RunningWorkers } from '../workers/start.js';
+
+/**
+ * Start the service: check what it needs (clear errors naming host and port,
+ * never a password), migrate, then start the front ends and/or the workers.
+ * Shared by `src/main.ts` (app, optionally with workers) and `workers/main.ts`.
+ */
+export interface Running {
+  deps: Deps;
+  server?: Server;
+  workers?: RunningWorkers;
+  url?: string;
+  stop(): Promise<void>;
+}
+
+export interface BootOptions {
+  app: boolean;
+  workers: boolean;
+  overrides?: DepsOverrides;
+}
+
+export async function boot(config: Readonly<Config>, opts: BootOptions, logger: Logger = createLogger({ level: config.LOG_LEVEL })): Promise<Running> {
+  await assertRedisReachable(config.REDIS_URL);
+  const database = opts.overrides?.database ?? (await openDatabase(config, (err) => logger.warn({ err: err.message }, 'database connection error')));
+  try {
+    await database.ping();
+    await database.migrate();
+  } catch (err) {
+    await database.close().catch(() => {});
+    throw err;
+  }
+  logger.info({ database: database.kind, where: database.where }, 'database ready, migrations applied');
+
+  const deps = await createDeps(config, { ...opts.overrides, database, logger });
+  let server: Server | undefined;
+  let workers: RunningWorkers | undefined;
+  let url: string | undefined;
+  try {
+    if (opts.app) {
+      const app = createHttpApp(deps);
+      server = await listen(app, config.HOST, config.PORT);
+      const addr = server.address();
+      url = typeof addr === 'object' && addr ? `http://${config.HOST}:${addr.port}` : undefined;
+      logger.info({ url }, 'http server listening (/healthz, /readyz, /metrics, /admin/queues)');
+    }
+    if (opts.workers) {
+      workers = await startWorkers(deps);
+      logger.info({ queues: workers.workers.map((w) => w.name) }, 'workers started');
+    }
+  } catch (err) {
+    if (server) await closeServer(server);
+    await deps.close();
+    await database.close().catch(() => {});
+    throw err;
+  }
+
+  let stopping: Promise<void> | undefined;
+  return {
+    deps, server, workers, url,
+    stop() {
+      stopping ??= (async () => {
+        // Order matters: stop taking work, finish or release in-flight jobs, then close connections.
+        if (server) await closeServer(server);
+        if (workers) await workers.close();
+        await deps.close();
+        await database.close().catch(() => {});
+      })();
+      return stopping;
+    },
+  };
+}
+
+/** Process entry: parse config, boot, and stop cleanly on SIGTERM/SIGINT within the deadline. */
+export async function runProcess(opts: Omit<BootOptions, 'overrides'>): Promise<void> {
+  let config: Readonly<Config>;
+  try {
+    config = loadConfig();
+  } catch (err) {
+    console.error(err instanceof ConfigError ? err.message : String(err));
+    process.exit(2);
+  }
+  const logger = createLogger({ level: config.LOG_LEVEL });
+  let running: Running;
+  try {
+    running = await boot(config, opts, logger);
+  } catch (err) {
+    logger.fatal({ err: (err as Error).message, code: (err as { code?: string }).code }, 'could not start');
+    console.error(`Could not start: ${(err as Error).message}`);
+    process.exit(1);
+  }
+  const onSignal = (signal: string) => {
+    logger.info({ signal }, 'stopping');
+    const hard = setTimeout(() => {
+      logger.error('did not stop in time; exiting');
+      process.exit(1);
+    }, config.SHUTDOWN_TIMEOUT_MS + 1500);
+    hard.unref();
+    running.stop().then(
+      () => {
+        logger.info('stopped');
+        process.exit(0);
+      },
+      (err: unknown) => {
+        logger.error({ err: (err as Error).message }, 'error while stopping');
+        process.exit(1);
+      },
+    );
+  };
+  process.once('SIGTERM', () => onSignal('SIGTERM'));
+  process.once('SIGINT', () => onSignal('SIGINT'));
+}

@@ -1,0 +1,182 @@
+import { z } from 'zod';
+
+/**
+ * Configuration comes only from the environment, parsed once by zod. A bad or
+ * missing value stops the process with ONE message that names every problem
+ * (never the value itself: some are secrets). The result is frozen.
+ */
+
+const bool = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no', ''])
+  .transform((v) => v === 'true' || v === '1' || v === 'yes');
+
+const optionalString = z
+  .string()
+  .transform((v) => (v.trim() === '' ? undefined : v.trim()))
+  .optional();
+
+const url = (protocols: string[]) =>
+  z.string().refine((v) => {
+    try {
+      return protocols.includes(new URL(v).protocol);
+    } catch {
+      return false;
+    }
+  }, `must be a URL starting with ${protocols.map((p) => p + '//').join(' or ')}`);
+
+const optionalUrl = (protocols: string[]) =>
+  z
+    .string()
+    .transform((v) => v.trim())
+    .pipe(z.union([z.literal(''), url(protocols)]))
+    .transform((v) => (v === '' ? undefined : v))
+    .optional();
+
+const zone = z.string().refine((v) => {
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: v });
+    return true;
+  } catch {
+    return false;
+  }
+}, 'must be an IANA time zone such as Europe/London');
+
+const hhmm = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'must be a time as HH:mm');
+
+const list = z
+  .string()
+  .transform((v) => v.split(/[,\n]/).map((s) => s.trim()).filter(Boolean));
+
+const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
+
+const schema = z
+  .object({
+    NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+    LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+    HOST: z.string().default('127.0.0.1'),
+    PORT: int(0, 65535).default(3000),
+    PUBLIC_URL: optionalUrl(['https:', 'http:']),
+
+    DATABASE_URL: optionalUrl(['postgres:', 'postgresql:']),
+    PGLITE_DIR: z.string().default('./data/pglite'),
+    DB_POOL_MAX: int(1, 200).default(10),
+
+    REDIS_URL: url(['redis:', 'rediss:']).default('redis://127.0.0.1:6379'),
+    QUEUE_PREFIX: z.string().regex(/^[A-Za-z0-9_-]+$/, 'letters, digits, - and _ only').default('casework'),
+
+    ENCRYPTION_KEYS: optionalString,
+    ENCRYPTION_KEY_FILE: z.string().default('./data/encryption.key'),
+
+    TELEGRAM_BOT_TOKEN: optionalString,
+    TELEGRAM_API_ROOT: optionalUrl(['https:', 'http:']),
+    TELEGRAM_WEBHOOK_SECRET: z
+      .string()
+      .regex(/^[A-Za-z0-9_-]{1,256}$/, 'letters, digits, _ and - only, at most 256')
+      .optional()
+      .or(z.literal('').transform(() => undefined)),
+
+    SLACK_BOT_TOKEN: optionalString,
+    SLACK_SIGNING_SECRET: optionalString,
+    SLACK_APP_TOKEN: optionalString,
+    SLACK_API_URL: optionalUrl(['https:', 'http:']),
+    SLACK_INTAKE_CHANNEL: optionalString,
+    SLACK_SUPERVISION_CHANNEL: optionalString,
+    SLACK_ADMIN_USER_IDS: list.default([]),
+
+    DASHBOARD_USER: z.string().min(1).default('admin'),
+    DASHBOARD_PASSWORD: optionalString,
+
+    DEFAULT_TIMEZONE: zone.default('Europe/London'),
+    DEFAULT_LANGUAGE: z.enum(['en', 'zh']).default('en'),
+    CLIENT_QUIET_HOURS_START: hhmm.default('21:00'),
+    CLIENT_QUIET_HOURS_END: hhmm.default('08:00'),
+    EMERGENCY_CONTACTS_EN: z
+      .string()
+      .default('Emergency services: 999. Samaritans (24/7): 116 123. Our duty line: +44 20 0000 0000.'),
+    EMERGENCY_CONTACTS_ZH: z
+      .string()
+      .default('紧急服务：999。Samaritans 撒玛利亚会（全天 24 小时）：116 123。本机构值班电话：+44 20 0000 0000。'),
+    CRISIS_PHRASES_EN: list.optional(),
+    CRISIS_PHRASES_ZH: list.optional(),
+    DISCREET_MODE: bool.default(false),
+
+    INTAKE_IDLE_NUDGE_HOURS: int(1, 24 * 30).default(24),
+    INTAKE_DRAFT_TTL_DAYS: int(1, 90).default(7),
+    RECONCILE_EVERY_SECONDS: int(10, 24 * 3600).default(300),
+    SHUTDOWN_TIMEOUT_MS: int(1000, 60_000).default(8000),
+  })
+  .superRefine((c, ctx) => {
+    if (c.NODE_ENV !== 'production') return;
+    // Production never falls back to a key file on local disk or an open dashboard.
+    if (!c.ENCRYPTION_KEYS) {
+      ctx.addIssue({ code: 'custom', path: ['ENCRYPTION_KEYS'], message: 'is required when NODE_ENV=production' });
+    }
+    if (!c.DASHBOARD_PASSWORD) {
+      ctx.addIssue({ code: 'custom', path: ['DASHBOARD_PASSWORD'], message: 'is required when NODE_ENV=production' });
+    }
+    if (!c.DATABASE_URL) {
+      ctx.addIssue({ code: 'custom', path: ['DATABASE_URL'], message: 'is required when NODE_ENV=production (the embedded database is for trying the service out)' });
+    }
+    if (c.SLACK_BOT_TOKEN && !c.SLACK_SIGNING_SECRET && !c.SLACK_APP_TOKEN) {
+      ctx.addIssue({ code: 'custom', path: ['SLACK_SIGNING_SECRET'], message: 'is required with SLACK_BOT_TOKEN unless SLACK_APP_TOKEN (Socket Mode) is set' });
+    }
+  });
+
+type Raw = z.output<typeof schema>;
+
+export interface Config extends Raw {
+  /** No Telegram or Slack token: run against the local emulators. */
+  readonly sandbox: boolean;
+  readonly embeddedDatabase: boolean;
+}
+
+export class ConfigError extends Error {
+  readonly code = 'CONFIG_INVALID';
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration (${problems.length} problem${problems.length === 1 ? '' : 's'}):\n` + problems.map((p) => `  - ${p}`).join('\n'));
+    this.name = 'ConfigError';
+  }
+}
+
+/** Names of variables whose values must never be printed. */
+export const SECRET_VARIABLES = [
+  'DATABASE_URL',
+  'ENCRYPTION_KEYS',
+  'TELEGRAM_BOT_TOKEN',
+  'TELEGRAM_WEBHOOK_SECRET',
+  'SLACK_BOT_TOKEN',
+  'SLACK_SIGNING_SECRET',
+  'SLACK_APP_TOKEN',
+  'DASHBOARD_PASSWORD',
+] as const;
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Config> {
+  const input: Record<string, string> = {};
+  for (const key of Object.keys(schema.shape)) {
+    const v = env[key];
+    if (v !== undefined) input[key] = v;
+  }
+  const parsed = schema.safeParse(input);
+  if (!parsed.success) {
+    // Zod messages describe the rule, never the value, so secrets stay out of the output.
+    const problems = parsed.error.issues.map((i) => `${i.path.join('.') || '(environment)'}: ${i.message}`);
+    throw new ConfigError(problems);
+  }
+  const c = parsed.data;
+  return Object.freeze({
+    ...c,
+    SLACK_ADMIN_USER_IDS: Object.freeze([...c.SLACK_ADMIN_USER_IDS]) as unknown as string[],
+    sandbox: !c.TELEGRAM_BOT_TOKEN && !c.SLACK_BOT_TOKEN,
+    embeddedDatabase: !c.DATABASE_URL,
+  });
+}
+
+/** Host and port of a connection URL, for error messages (never user or password). */
+export function describeEndpoint(connectionUrl: string): string {
+  try {
+    const u = new URL(connectionUrl);
+    return `${u.hostname}:${u.port || (u.protocol.startsWith('redis') ? '6379' : '5432')}`;
+  } catch {
+    return '(unparseable URL)';
+  }
+}

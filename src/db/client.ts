@@ -1,0 +1,109 @@
+import { mkdirSync, readFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import pg from 'pg';
+import { sql } from 'drizzle-orm';
+import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
+import { drizzle as drizzlePg } from 'drizzle-orm/node-postgres';
+import { migrate as migratePg } from 'drizzle-orm/node-postgres/migrator';
+import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
+import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
+import * as schema from './schema.js';
+import { describeEndpoint } from '../config.js';
+
+/** One schema and one query module serve both node-postgres and embedded PGlite. */
+export type Db = PgDatabase<PgQueryResultHKT, typeof schema>;
+
+export const MIGRATIONS_DIR = fileURLToPath(new URL('./migrations', import.meta.url));
+
+export interface Database {
+  db: Db;
+  kind: 'postgres' | 'pglite';
+  /** host:port or the data directory: safe to print (no password). */
+  where: string;
+  migrate(folder?: string): Promise<void>;
+  ping(): Promise<void>;
+  /** true when every committed migration is recorded as applied. */
+  migrationsApplied(): Promise<boolean>;
+  close(): Promise<void>;
+}
+
+export class DatabaseUnavailableError extends Error {
+  readonly code = 'DB_UNAVAILABLE';
+  constructor(where: string, cause: unknown) {
+    const reason = cause instanceof Error ? (cause as NodeJS.ErrnoException).code ?? cause.message : String(cause);
+    super(`PostgreSQL at ${where} is not reachable (${reason})`);
+    this.name = 'DatabaseUnavailableError';
+  }
+}
+
+function journalCount(folder = MIGRATIONS_DIR): number {
+  const journal = JSON.parse(readFileSync(resolve(folder, 'meta/_journal.json'), 'utf8')) as { entries: unknown[] };
+  return journal.entries.length;
+}
+
+function withMigrationHelpers(db: Db, kind: Database['kind'], where: string, close: () => Promise<void>,
+  runMigrate: (folder: string) => Promise<void>): Database {
+  return {
+    db,
+    kind,
+    where,
+    migrate: (folder = MIGRATIONS_DIR) => runMigrate(folder),
+    async ping() {
+      try {
+        await db.execute(sql`select 1`);
+      } catch (err) {
+        throw new DatabaseUnavailableError(where, err);
+      }
+    },
+    async migrationsApplied() {
+      try {
+        const res = await db.execute(sql`select count(*)::int as n from drizzle.__drizzle_migrations`);
+        const rows = (res as unknown as { rows: Array<{ n: number }> }).rows;
+        return (rows[0]?.n ?? 0) >= journalCount();
+      } catch {
+        return false;
+      }
+    },
+    close,
+  };
+}
+
+export function openPostgres(connectionString: string, opts: { max?: number; onError?: (err: Error) => void } = {}): Database {
+  const pool = new pg.Pool({ connectionString, max: opts.max ?? 10, connectionTimeoutMillis: 5000 });
+  // An idle client losing its server must not crash the process; /readyz reports it.
+  pool.on('error', (err) => opts.onError?.(err));
+  const db = drizzlePg(pool, { schema }) as unknown as Db;
+  let closed = false;
+  return withMigrationHelpers(db, 'postgres', describeEndpoint(connectionString), async () => {
+    if (closed) return;
+    closed = true;
+    await pool.end();
+  }, async (folder) => {
+    // The node-postgres migrator applies all pending migrations in one transaction.
+    await migratePg(db as never, { migrationsFolder: folder });
+  });
+}
+
+export async function openPglite(dataDir: string): Promise<Database> {
+  const { PGlite } = await import('@electric-sql/pglite');
+  const abs = resolve(dataDir);
+  mkdirSync(dirname(abs), { recursive: true });
+  const client = new PGlite(abs);
+  await client.waitReady;
+  const db = drizzlePglite(client, { schema }) as unknown as Db;
+  return withMigrationHelpers(db, 'pglite', abs, async () => {
+    if (!client.closed) await client.close();
+  }, async (folder) => {
+    await migratePglite(db as never, { migrationsFolder: folder });
+  });
+}
+
+export async function openDatabase(cfg: { DATABASE_URL?: string | undefined; PGLITE_DIR: string; DB_POOL_MAX: number },
+  onError?: (err: Error) => void): Promise<Database> {
+  return cfg.DATABASE_URL
+    ? openPostgres(cfg.DATABASE_URL, { max: cfg.DB_POOL_MAX, ...(onError ? { onError } : {}) })
+    : openPglite(cfg.PGLITE_DIR);
+}
+
+export { schema };

@@ -1,0 +1,316 @@
+import { sql } from 'drizzle-orm';
+import {
+  pgTable, uuid, text, timestamp, boolean, integer, bigint, bigserial, jsonb, date, check, index, uniqueIndex, primaryKey,
+  type AnyPgColumn,
+} from 'drizzle-orm/pg-core';
+
+/**
+ * The system of record. Every appointment, follow-up, reminder and escalation
+ * is a row here first; Redis only holds schedules that can be rebuilt from it.
+ * Columns ending in `_enc` hold AES-GCM envelopes (src/lib/crypto.ts), never plain text.
+ * Enumerations are CHECK constraints so a bad value can never be stored.
+ */
+
+const ts = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' });
+const createdAt = () => ts('created_at').notNull().defaultNow();
+const updatedAt = () => ts('updated_at').notNull().defaultNow();
+const inList = (col: string, values: readonly string[]) =>
+  sql.raw(`${col} in (${values.map((v) => `'${v}'`).join(', ')})`);
+
+export const STAFF_ROLES = ['worker', 'supervisor', 'admin'] as const;
+export const LANGUAGES = ['en', 'zh'] as const;
+export const CASE_TYPES = ['therapeutic', 'developmental'] as const;
+export const CASE_PHASES = ['intake', 'assessment', 'planning', 'implementation', 'evaluation', 'closed'] as const;
+export const CASE_STATUSES = ['open', 'closed', 'withdrawn'] as const;
+export const PRIORITIES = ['crisis', 'high', 'normal', 'low'] as const;
+export const CATEGORIES = [
+  'family', 'emotions', 'elderly', 'disability', 'children', 'housing', 'work_money', 'health', 'legal', 'other',
+] as const;
+export const GOAL_STATUSES = ['active', 'achieved', 'partly_achieved', 'not_achieved', 'dropped'] as const;
+export const NOTE_KINDS = ['interview', 'phone', 'home_visit', 'collateral', 'supervision', 'message', 'system'] as const;
+export const NOTE_DIRECTIONS = ['to_client', 'from_client'] as const;
+export const APPOINTMENT_MODES = ['in_person', 'phone', 'video'] as const;
+export const APPOINTMENT_STATUSES = ['scheduled', 'cancelled', 'attended', 'no_show'] as const;
+export const CLIENT_RESPONSES = ['confirmed', 'needs_other_time', 'cant_come'] as const;
+export const DELIVERY_CHANNELS = ['telegram', 'slack'] as const;
+export const DELIVERY_STATUSES = ['pending', 'sent', 'skipped', 'failed'] as const;
+export const ESCALATION_REASONS = ['follow_up_overdue', 'quiet_case', 'unassigned_intake', 'crisis', 'no_show_repeat'] as const;
+export const ACTOR_TYPES = ['client', 'staff', 'system'] as const;
+
+export const staff = pgTable('staff', {
+  id: uuid('id').primaryKey().defaultRandom(),
+  slackUserId: text('slack_user_id').notNull().unique(),
+  displayName: text('display_name').notNull(),
+  role: text('role', { enum: STAFF_ROLES }).notNull(),
+  supervisorId: uuid('supervisor_id').references((): AnyPgColumn => staff.id, { onDelete: 'set null' }),
+  timeZone: text('time_zone').notNull(),
+  /** { days: [1..7], start: 'HH:mm', end: 'HH:mm' } in time_zone. */
+  workingHours: jsonb('working_hours').$type<{ days: number[]; start: string; end: string }>().notNull()
+    .default({ days: [1, 2, 3, 4, 5], start: '09:00', end: '17:00' }),
+  onCall: boolean('on_call').notNull().default(false),
+  active: boolean('active').notNull().default(true),
+  createdAt: createdAt(),
+  updatedAt: updatedAt(),
+}, (t) => [
+  check('staff_role_check', inList('role', STAFF_ROLES)),
+  check('staff_not_own_supervisor', sql`${t.supervisorId} is null or ${t.supervisorId} <> ${t.id}`),
+  index('staff_supervisor_idx').on(t.supervisorId),
+]);
+
+export const clients = pgTable('clients', {
+  id: uuid('id').primaryKey().defaultRandom(),
+  telegramUserId: bigint('telegram_user_id', { mode: 'number' }).unique(),
+  telegramChatId: bigint('telegram_chat_id', { mode: 'number' }),
+  preferredNameEnc: text('preferred_name_enc'),
+  language: text('language', { enum: LANGUAGES }).notNull().default('en'),
+  timeZone: text('time_zone').notNull(),
+  quietHoursStart: text('quiet_hours_start').notNull().default('21:00'),
+  quietHoursEnd: text('quiet_hours_end').notNull().default('08:00'),
+  remindersOff: boolean('reminders_off').notNull().default(false),
+  botBlockedAt: ts('bot_blocked_at'),
+  erasureRequestedAt: ts('erasure_requested_at'),
+  erasedAt: ts('erased_at'),
+  createdAt: createdAt(),
+  updatedAt: updatedAt(),
+}, () => [
+  check('clients_language_check', inList('language', LANGUAGES)),
+  check('clients_quiet_hours_check', sql`quiet_hours_start ~ '^[0-2][0-9]:[0-5][0-9]$' and quiet_hours_end ~ '^[0-2][0-9]:[0-5][0-9]$'`),
+]);
+
+/** The service agreement. A refusal keeps only the fact (no client row). */
+export const consents = pgTable('consents', {
+  id: uuid('id').primaryKey().defaultRandom(),
+  clientId: uuid('client_id').references(() => clients.id, { onDelete: 'cascade' }),
+  agreementVersion: text('agreement_version').notNull(),
+  language: text('language', { enum: LANGUAGES }).notNull(),
+  givenAt: ts('given_at'),
+  declinedAt: ts('declined_at'),
+  revokedAt: ts('revoked_at'),
+  createdAt: createdAt(),
+}, (t) => [
+  check('consents_language_check', inList('language', LANGUAGES)),
+  check('consents_given_or_declined', sql`(given_at is not null) <> (declined_at is not null)`),
+  check('consents_given_has_client', sql`given_at is null or client_id is not null`),
+  index('consents_client_idx').on(t.clientId),
+]);
+
+/** Resumable intake conversation; the whole state (answers included) is encrypted. */
+export const intakeSessions = pgTable('intake_sessions', {
+  id: uuid('id').primaryKey().defaultRandom(),
+  telegramUserId: bigint('telegram_user_id', { mode: 'number' }).notNull().unique(),
+  telegramChatId: bigint('telegram_chat_id', { mode: 'number' }).notNull(),
+  step: text('step').notNull(),
+  language: text('language', { enum: LANGUAGES }).notNull(),
+  stateEnc: text('state_enc').notNull(),
+  nudgedAt: ts('nudged_at'),
+  lastActivityAt: ts('last_activity_at').notNull(),
+  expiresAt: ts('expires_at').notNull(),
+  createdAt: createdAt(),
+  updatedAt: updatedAt(),
+}, (t) => [index('intake_sessions_activity_idx').on(t.lastActivityAt)]);
+
+/** At-least-once platforms: remember what was processed (Telegram update_id, Slack event_id, modal submits). */
+export const inboundDedupe = pgTable('inbound_dedupe', {
+  source: text('source').notNull(),
+  externalId: text('external_id').notNull(),
+  receivedAt: ts('received_at').notNull().defaultNow(),
+}, (t) => [primaryKey({ columns: [t.source, t.externalId] }), index('inbound_dedupe_received_idx').on(t.receivedAt)]);
+
+/** Server-side state behind Telegram callback_data (≤ 64 bytes) and similar tokens. */
+export const callbackTokens = pgTable('callback_tokens', {
+  token: text('token').primaryKey(),
+  chatId: bigint('chat_id', { mode: 'number' }).notNull(),
+  action: jsonb('action').$type<Record<string, unknown>>().notNull(),
+  expiresAt: ts('expires_at').notNull(),
+  usedAt: ts('used_at'),
+  createdAt: createdAt(),
+}, (t) => [index('callback_tokens_expires_idx').on(t.expiresAt)]);
+
+export const caseReferenceCounters = pgTable('case_reference_counters', {
+  year: integer('year').primaryKey(),
+  last: integer('last').notNull(),
+});
+
+export const cases = pgTable('cases', {
+  id: uuid('id').primaryKey().defaultRandom(),
+  reference: text('reference').notNull().unique(),
+  clientId: uuid('client_id').notNull().references(() => clients.id, { onDelete: 'restrict' }),
+  type: text('type', { enum: CASE_TYPES }),
+  phase: text('phase', { enum: CASE_PHASES }).notNull().default('intake'),
+  status: text('status', { enum: CASE_STATUSES }).notNull().default('open'),
+  priority: text('priority', { enum: PRIORITIES }).notNull().default('normal'),
+  category: text('category', { enum: CATEGORIES }).notNull(),
+  urgency: text('urgency'),
+  crisis: boolean('crisis').notNull().default(false),
+  assignedWorkerId: uuid('assigned_worker_id').references(() => staff.id, { onDelete: 'set null' }),
+  assignedAt: ts('assigned_at'),
+  /** Intake answers (narrative, wishes, support network, strengths, availability). */
+  intakeEnc: text('intake_enc'),
+  planEnc: text('plan_enc'),
+  selfHelpFocusEnc: text('self_help_focus_enc'),
+  evaluationEnc: text('evaluation_enc'),
+  closureReason: text('closure_reason'),
+  lastNoteAt: ts('last_note_at'),
+  nextFollowUpAt: ts('next_follow_up_at'),
+  followUpSetAt: ts('follow_up_set_at'),
+  consecutiveNoShows: integer('consecutive_no_shows').notNull().default(0),
+  /** The case card in the worker's Slack DM; client messages are threaded under it. */
+  slackChannel: text('slack_channel'),
+  slackThreadTs: text('slack_thread_ts'),
+  intakeCardChannel: text('intake_card_channel'),
+  intakeCardTs: text('intake_card_ts'),
+  openedAt: ts('opened_at').notNull().defaultNow(),
+  closedAt: ts('closed_at'),
+  version: integer('version').notNull().default(1),
+  createdAt: createdAt(),
+  updatedAt: updatedAt(),
+}, (t) => [
+  check('cases_reference_format', sql`reference ~ '^C-[0-9]{4}-[0-9]{4,}$'`),
+  check('cases_type_check', sql`type is null or ${inList('type', CASE_TYPES)}`),
+  check('cases_phase_check', inList('phase', CASE_PHASES)),
+  check('cases_status_check', inList('status', CASE_STATUSES)),
+  check('cases_priority_check', inList('priority', PRIORITIES)),
+  check('cases_category_check', inList('category', CATEGORIES)),
+  check('cases_closed_consistent', sql`(status = 'open') = (closed_at is null)`),
+  check('cases_closed_needs_evaluation', sql`status <> 'closed' or evaluation_enc is not null`),
+  index('cases_client_idx').on(t.clientId),
+  index('cases_worker_open_idx').on(t.assignedWorkerId).where(sql`status = 'open'`),
+  // Sweeps: overdue follow-ups and quiet cases among open cases only.
+  index('cases_follow_up_due_idx').on(t.nextFollowUpAt).where(sql`status = 'open' and next_follow_up_at is not null`),
+  index('cases_quiet_idx').on(t.priority, t.lastNoteAt).where(sql`status = 'open'`),
+  index('cases_unassigned_idx').on(t.createdAt).where(sql`status = 'open' and assigned_worker_id is null`),
+]);
+
+/** The four elements: goal, how it is assessed, target date; plan and self-help focus live on the case. */
+export const goals = pgTable('goals', {
+  id: uuid('id').primaryKey().defaultRandom(),
+  caseId: uuid('case_id').notNull().references(() => cases.id, { onDelete: 'cascade' }),
+  descriptionEnc: text('description_enc').notNull(),
+  assessmentEnc: text('assessment_enc'),
+  targetDate: date('target_date', { mode: 'string' }),
+  status: text('status', { enum: GOAL_STATUSES }).notNull().default('active'),
+  outcomeEnc: text('outcome_enc'),
+  createdAt: createdAt(),
+  updatedAt: updatedAt(),
+}, (t) => [check('goals_status_check', inList('status', GOAL_STATUSES)), index('goals_case_idx').on(t.caseId)]);
+
+export const notes = pgTable('notes', {
+  id: uuid('id').primaryKey().defaultRandom(),
+  caseId: uuid('case_id').notNull().references(() => cases.id, { onDelete: 'cascade' }),
+  authorStaffId: uuid('author_staff_id').references(() => staff.id, { onDelete: 'set null' }),
+  kind: text('kind', { enum: NOTE_KINDS }).notNull(),
+  direction: text('direction', { enum: NOTE_DIRECTIONS }),
+  bodyEnc: text('body_enc').notNull(),
+  contactAt: ts('contact_at').notNull(),
+  nextFollowUpAt: ts('next_follow_up_at'),
+  /** A double click or a platform retry carries the same key: one note, not two. */
+  idempotencyKey: text('idempotency_key').unique(),
+  createdAt: createdAt(),
+}, (t) => [
+  check('notes_kind_check', inList('kind', NOTE_KINDS)),
+  check('notes_direction_check', sql`(kind = 'message') = (direction is not null)`),
+  index('notes_case_idx').on(t.caseId, t.contactAt),
+]);
+
+export const appointments = pgTable('appointments', {
+  id: uuid('id').primaryKey().defaultRandom(),
+  caseId: uuid('case_id').notNull().references(() => cases.id, { onDelete: 'cascade' }),
+  workerId: uuid('worker_id').notNull().references(() => staff.id, { onDelete: 'restrict' }),
+  startsAt: ts('starts_at').notNull(),
+  durationMin: integer('duration_min').notNull(),
+  mode: text('mode', { enum: APPOINTMENT_MODES }).notNull(),
+  status: text('status', { enum: APPOINTMENT_STATUSES }).notNull().default('scheduled'),
+  clientResponse: text('client_response', { enum: CLIENT_RESPONSES }),
+  clientRespondedAt: ts('client_responded_at'),
+  /** Bumped on reschedule/cancel: reminders planned for an older version never go out. */
+  version: integer('version').notNull().default(1),
+  outcomeAt: ts('outcome_at'),
+  idempotencyKey: text('idempotency_key').unique(),
+  createdAt: createdAt(),
+  updatedAt: updatedAt(),
+}, (t) => [
+  check('appointments_duration_check', sql`duration_min between 5 and 480`),
+  check('appointments_mode_check', inList('mode', APPOINTMENT_MODES)),
+  check('appointments_status_check', inList('status', APPOINTMENT_STATUSES)),
+  check('appointments_response_check', sql`client_response is null or ${inList('client_response', CLIENT_RESPONSES)}`),
+  index('appointments_case_idx').on(t.caseId, t.startsAt),
+  index('appointments_upcoming_idx').on(t.startsAt).where(sql`status = 'scheduled'`),
+]);
+
+/** Ledger of every outbound reminder, nudge, escalation and notice: a row before any send. */
+export const deliveries = pgTable('deliveries', {
+  id: uuid('id').primaryKey().defaultRandom(),
+  kind: text('kind').notNull(),
+  subjectId: text('subject_id').notNull(),
+  version: integer('version').notNull().default(1),
+  /** 'client:<uuid>', 'staff:<uuid>' or 'channel:<slack channel id>' */
+  recipient: text('recipient').notNull(),
+  channel: text('channel', { enum: DELIVERY_CHANNELS }).notNull(),
+  caseId: uuid('case_id').references(() => cases.id, { onDelete: 'cascade' }),
+  dueAt: ts('due_at').notNull(),
+  /** Earliest moment it may go out (send-ahead window); null = due_at. */
+  notBefore: ts('not_before'),
+  status: text('status', { enum: DELIVERY_STATUSES }).notNull().default('pending'),
+  reason: text('reason'),
+  attempts: integer('attempts').notNull().default(0),
+  claimedAt: ts('claimed_at'),
+  claimToken: text('claim_token'),
+  sentAt: ts('sent_at'),
+  externalRef: text('external_ref'),
+  createdAt: createdAt(),
+  updatedAt: updatedAt(),
+}, (t) => [
+  uniqueIndex('deliveries_once_uq').on(t.kind, t.subjectId, t.version, t.recipient),
+  check('deliveries_status_check', inList('status', DELIVERY_STATUSES)),
+  check('deliveries_channel_check', inList('channel', DELIVERY_CHANNELS)),
+  check('deliveries_recipient_format', sql`recipient ~ '^(client|staff|channel):.+$'`),
+  check('deliveries_outcome_has_reason', sql`status in ('pending', 'sent') or reason is not null`),
+  check('deliveries_sent_has_time', sql`(status = 'sent') = (sent_at is not null)`),
+  index('deliveries_pending_due_idx').on(t.dueAt).where(sql`status = 'pending'`),
+  index('deliveries_case_idx').on(t.caseId, t.createdAt),
+]);
+
+export const escalations = pgTable('escalations', {
+  id: uuid('id').primaryKey().defaultRandom(),
+  caseId: uuid('case_id').notNull().references(() => cases.id, { onDelete: 'cascade' }),
+  reason: text('reason', { enum: ESCALATION_REASONS }).notNull(),
+  level: integer('level').notNull().default(0),
+  openedAt: ts('opened_at').notNull(),
+  lastNotifiedAt: ts('last_notified_at'),
+  nextAt: ts('next_at'),
+  notifications: integer('notifications').notNull().default(0),
+  acknowledgedAt: ts('acknowledged_at'),
+  acknowledgedBy: uuid('acknowledged_by').references(() => staff.id, { onDelete: 'set null' }),
+  snoozedUntil: ts('snoozed_until'),
+  snoozeReason: text('snooze_reason'),
+  resolvedAt: ts('resolved_at'),
+  resolvedBy: uuid('resolved_by').references(() => staff.id, { onDelete: 'set null' }),
+  resolution: text('resolution'),
+  createdAt: createdAt(),
+  updatedAt: updatedAt(),
+}, (t) => [
+  check('escalations_reason_check', inList('reason', ESCALATION_REASONS)),
+  check('escalations_level_check', sql`level between 0 and 10`),
+  check('escalations_snooze_has_reason', sql`snoozed_until is null or snooze_reason is not null`),
+  // At most one open escalation per (case, reason).
+  uniqueIndex('escalations_open_uq').on(t.caseId, t.reason).where(sql`resolved_at is null`),
+  index('escalations_next_idx').on(t.nextAt).where(sql`resolved_at is null`),
+]);
+
+/** Append-only (a trigger refuses UPDATE and DELETE). No personal data: ids and action names only. */
+export const auditLog = pgTable('audit_log', {
+  id: bigserial('id', { mode: 'number' }).primaryKey(),
+  at: ts('at').notNull(),
+  actorType: text('actor_type', { enum: ACTOR_TYPES }).notNull(),
+  actorId: text('actor_id'),
+  action: text('action').notNull(),
+  caseId: uuid('case_id'),
+  subjectType: text('subject_type'),
+  subjectId: text('subject_id'),
+  details: jsonb('details').$type<Record<string, string | number | boolean | null>>(),
+  requestId: text('request_id'),
+}, (t) => [
+  check('audit_actor_check', inList('actor_type', ACTOR_TYPES)),
+  index('audit_case_idx').on(t.caseId, t.at),
+  index('audit_at_idx').on(t.at),
+]);

@@ -1,0 +1,15 @@
+import type { JobDefinition } from './job.js';
+import { deliverySendJob } from './delivery-send.job.js';
+import { caseCreatedJob } from './case-created.job.js';
+import { reconcileJob } from './reconcile.job.js';
+
+/** Every job type the service knows. A job whose name is not here is refused by the workers. */
+export const JOBS = {
+  deliverySend: deliverySendJob,
+  caseCreated: caseCreatedJob,
+  reconcile: reconcileJob,
+} satisfies Record<string, JobDefinition<never> | JobDefinition<any>>;
+
+export function findJob(name: string): JobDefinition<unknown> | undefined {
+  return Object.values(JOBS).find((j) => j.name === name) as JobDefinition<unknown> | undefined;
+}
