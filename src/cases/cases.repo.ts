@@ -1,0 +1,51 @@
+import { eq } from 'drizzle-orm';
+import type { DateTime } from 'luxon';
+import type { Db } from '../db/client.js';
+import { cases, CATEGORIES, PRIORITIES } from '../db/schema.js';
+import { allocateReference } from './case-reference.js';
+
+export type CaseRow = typeof cases.$inferSelect;
+
+export interface NewCase {
+  clientId: string;
+  category: (typeof CATEGORIES)[number];
+  priority: (typeof PRIORITIES)[number];
+  urgency?: string | null;
+  crisis?: boolean;
+  /** Encrypted intake answers (FieldCipher envelope, AAD 'cases.intake'). */
+  intakeEnc?: string | null;
+}
+
+/** Create a case in phase intake with a fresh reference. Call inside a transaction with the rows it belongs to. */
+export async function insertCase(tx: Db, input: NewCase, now: DateTime): Promise<CaseRow> {
+  const reference = await allocateReference(tx, now.toUTC().year);
+  const at = now.toJSDate();
+  const [row] = await tx
+    .insert(cases)
+    .values({
+      reference,
+      clientId: input.clientId,
+      category: input.category,
+      priority: input.priority,
+      urgency: input.urgency ?? null,
+      crisis: input.crisis ?? false,
+      intakeEnc: input.intakeEnc ?? null,
+      phase: 'intake',
+      status: 'open',
+      openedAt: at,
+      createdAt: at,
+      updatedAt: at,
+    })
+    .returning();
+  return row!;
+}
+
+export async function findCaseById(db: Db, id: string): Promise<CaseRow | undefined> {
+  const [row] = await db.select().from(cases).where(eq(cases.id, id)).limit(1);
+  return row;
+}
+
+export async function findCaseByReference(db: Db, reference: string): Promise<CaseRow | undefined> {
+  const [row] = await db.select().from(cases).where(eq(cases.reference, reference)).limit(1);
+  return row;
+}
