@@ -1,0 +1,35 @@
+import type { Deps } from '../../deps.js';
+import type { DeliveryRow } from '../ledger.js';
+
+/**
+ * What one ledger row becomes on the wire, decided at send time from the rows
+ * it names (payloads and ledger rows carry ids only, never message text).
+ *
+ * Telegram buttons carry an `action` object; the sender stores it server-side
+ * and puts only a short token in callback_data (Telegram allows 64 bytes).
+ */
+export type TelegramButton = { label: string; action: Record<string, unknown> };
+
+export type Outbound =
+  | { channel: 'telegram'; chatId: number; text: string; buttons?: TelegramButton[][] }
+  | {
+      channel: 'slack';
+      /** A channel id (C…/G…/D…) or a Slack user id (U…/W…) for a DM. */
+      to: string;
+      text: string;
+      blocks?: unknown[];
+      threadTs?: string;
+    };
+
+export type RenderResult = Outbound | { skip: string };
+
+export interface DeliveryKind {
+  kind: string;
+  render(deps: Deps, row: DeliveryRow): Promise<RenderResult>;
+  /** After a successful send: e.g. remember the Slack ts of a posted card. */
+  afterSent?(deps: Deps, row: DeliveryRow, sent: { externalRef: string; channelRef?: string }): Promise<void>;
+}
+
+export function deliveryKind(k: DeliveryKind): DeliveryKind {
+  return k;
+}
