@@ -6,6 +6,7 @@ import { assertRedisReachable } from './lib/redis.js';
 import { createLogger, type Logger } from './lib/logger.js';
 import { closeServer, createHttpApp, listen } from './http/server.js';
 import { startWorkers, type RunningWorkers } from '../workers/start.js';
+import { FRONT_ENDS, type FrontEnd, type RunningFrontEnd } from './frontends.js';
 
 /**
  * Start the service: check what it needs (clear errors naming host and port,
@@ -24,6 +25,8 @@ export interface BootOptions {
   app: boolean;
   workers: boolean;
   overrides?: DepsOverrides;
+  /** Front ends to start with the app (default: all registered in src/frontends.ts). */
+  frontEnds?: FrontEnd[];
 }
 
 export async function boot(config: Readonly<Config>, opts: BootOptions, logger: Logger = createLogger({ level: config.LOG_LEVEL })): Promise<Running> {
@@ -42,9 +45,14 @@ export async function boot(config: Readonly<Config>, opts: BootOptions, logger: 
   let server: Server | undefined;
   let workers: RunningWorkers | undefined;
   let url: string | undefined;
+  const frontEnds: RunningFrontEnd[] = [];
   try {
     if (opts.app) {
       const app = createHttpApp(deps);
+      for (const fe of opts.frontEnds ?? FRONT_ENDS) {
+        frontEnds.push(await fe.start(deps, app));
+        logger.info({ frontEnd: fe.name }, 'front end started');
+      }
       server = await listen(app, config.HOST, config.PORT);
       const addr = server.address();
       url = typeof addr === 'object' && addr ? `http://${config.HOST}:${addr.port}` : undefined;
@@ -55,6 +63,7 @@ export async function boot(config: Readonly<Config>, opts: BootOptions, logger: 
       logger.info({ queues: workers.workers.map((w) => w.name) }, 'workers started');
     }
   } catch (err) {
+    for (const fe of frontEnds.reverse()) await fe.stop().catch(() => {});
     if (server) await closeServer(server);
     await deps.close();
     await database.close().catch(() => {});
@@ -67,6 +76,7 @@ export async function boot(config: Readonly<Config>, opts: BootOptions, logger: 
     stop() {
       stopping ??= (async () => {
         // Order matters: stop taking work, finish or release in-flight jobs, then close connections.
+        for (const fe of [...frontEnds].reverse()) await fe.stop().catch(() => {});
         if (server) await closeServer(server);
         if (workers) await workers.close();
         await deps.close();
