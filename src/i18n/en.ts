@@ -89,6 +89,8 @@ export const en = {
     UTC: 'UTC',
   },
   review: {
+    line: '{{label}}:\n{{value}}',
+    zone: '{{label}} ({{zone}})',
     title: 'Here is what you told me. Please check it. You can change anything before you send it.',
     footer: 'When everything looks right, tap “Send my request”.',
     name: 'Name',

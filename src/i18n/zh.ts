@@ -88,6 +88,8 @@ export const zh: Locale = {
     UTC: '协调世界时（UTC）',
   },
   review: {
+    line: '{{label}}：\n{{value}}',
+    zone: '{{label}}（{{zone}}）',
     title: '以下是您告诉我的内容，请核对一下。发送之前，任何一项都可以修改。',
     footer: '确认无误后，请点“提交申请”。',
     name: '称呼',

@@ -139,13 +139,13 @@ export function answerText(state: IntakeState, field: Field, t: T, i18n?: Pick<I
     case 'timezone': {
       if (!a.timezone) return none;
       const label = zoneLabel(a.timezone, i18n ?? { has: () => false }, state.language, t);
-      return label === a.timezone.replace(/_/g, ' ') ? a.timezone : `${label} (${a.timezone})`;
+      return label === a.timezone.replace(/_/g, ' ') ? a.timezone : t('review.zone', { label, zone: a.timezone });
     }
   }
 }
 
 export function renderReview(state: IntakeState, t: T, i18n?: Pick<I18n, 'has'>): Rendered {
-  const lines = QUESTION_STEPS.map((f) => `${t(`review.${f}`)}:\n${answerText(state, f, t, i18n)}`);
+  const lines = QUESTION_STEPS.map((f) => t('review.line', { label: t(`review.${f}`), value: answerText(state, f, t, i18n) }));
   const text = [t('review.title'), ...lines, t('review.footer')].join('\n\n');
   const edits = QUESTION_STEPS.map((f) => ({ label: t(`review.edit.${f}`), value: `edit:${f}` }));
   return msg(text, [...rows(edits, 2), [{ label: t('review.submit'), value: 'submit' }]]);
