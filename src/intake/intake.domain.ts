@@ -203,6 +203,8 @@ const STEP_WORDS: Partial<Record<Step, Record<string, string>>> = {
     no: 'safety:no', 'not safe': 'safety:no', 'im not safe': 'safety:no', 不安全: 'safety:no', 不是: 'safety:no', 否: 'safety:no',
     'not sure': 'safety:unsure', 'im not sure': 'safety:unsure', 'i dont know': 'safety:unsure', 不确定: 'safety:unsure', 不知道: 'safety:unsure', 说不清: 'safety:unsure',
   },
+  support: { 'no one': 'support:none', nobody: 'support:none', 'no one right now': 'support:none', 没有: 'support:none', 没有人: 'support:none', 目前没有: 'support:none' },
+  strengths: { skip: 'skip', 跳过: 'skip' },
 };
 
 function wordToChoice(step: Step, text: string): string | undefined {

@@ -157,6 +157,15 @@ describe('crisis phrase at every step', () => {
       }
     });
   }
+  it('a crisis message that is too long is still a crisis, and asks for a shorter answer', () => {
+    const r = applyInput(at('story'), text('I am in danger. ' + 'x'.repeat(2000)), ctx());
+    expect(r.effects.map((e) => e.type)).toEqual(['crisis', 'invalid', 'ask']);
+    expect(r.state).toMatchObject({ step: 'story', crisis: true });
+  });
+  it('typed "no one" / "跳过" count as the buttons', () => {
+    expect(run(at('support'), [text('No one')]).state.answers.support).toEqual({ kind: 'none' });
+    expect(run(at('strengths'), [text('跳过')]).state.answers.strengths).toEqual({ kind: 'skipped' });
+  });
   it('Chinese phrase too, and crisis raises the priority', () => {
     const r = run(at('story'), [text('他打我，我很害怕'), text('x'), text('x'), choice('skip'), choice('urgency:no_rush'), choice('avail:anytime'), choice('tz:Europe/London'), choice('submit')]);
     expect(r.effects.at(-1)).toMatchObject({ type: 'submit', priority: 'crisis', crisis: true });
