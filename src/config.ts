@@ -1,3 +1,4 @@
+import { Duration } from 'luxon';
 import { z } from 'zod';
 
 /**
@@ -48,6 +49,21 @@ const list = z
   .transform((v) => v.split(/[,\n]/).map((s) => s.trim()).filter(Boolean));
 
 const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
+
+const isIsoDuration = (v: string) => {
+  const d = Duration.fromISO(v);
+  return d.isValid && d.years === 0 && d.months === 0 && d.quarters === 0 && d.as('milliseconds') >= 0;
+};
+const isoDuration = z.string().trim().refine(isIsoDuration, 'must be an ISO-8601 duration without months/years, e.g. PT24H or PT30M');
+const isoList = list.refine((l) => l.every(isIsoDuration), 'must be a comma-separated list of ISO-8601 durations, e.g. PT24H,PT2H');
+const validPolicyJson = (v: string) => {
+  try {
+    const o: unknown = JSON.parse(v);
+    return typeof o === 'object' && o !== null && !Array.isArray(o);
+  } catch {
+    return false;
+  }
+};
 
 const schema = z
   .object({
@@ -104,6 +120,28 @@ const schema = z
     INTAKE_DRAFT_TTL_DAYS: int(1, 90).default(7),
     RECONCILE_EVERY_SECONDS: int(10, 24 * 3600).default(300),
     SHUTDOWN_TIMEOUT_MS: int(1000, 60_000).default(8000),
+
+    // Reminders, nudges, escalations and delivery (issue 5). Durations are ISO-8601 ("PT24H", "PT30M").
+    REMINDER_OFFSETS_CLIENT: isoList.default(['PT24H', 'PT2H']),
+    REMINDER_OFFSETS_WORKER: isoList.default(['PT24H', 'PT30M']),
+    /** Reminders may go out this long before their due time (batching ahead of a burst); empty = exactly at due time. */
+    SEND_AHEAD_WINDOW: isoDuration.optional().or(z.literal('').transform(() => undefined)),
+    OUTCOME_QUESTION_AFTER: isoDuration.default('PT1H'),
+    /** Full escalation policy as JSON (src/escalations/policy.domain.ts policyConfigSchema); the variables below override parts of it. */
+    ESCALATION_POLICY: z.string().optional().refine((v) => v === undefined || v.trim() === '' || validPolicyJson(v), 'must be a JSON object (see policyConfigSchema in src/escalations/policy.domain.ts)'),
+    QUIET_CASE_DAYS_CRISIS: z.coerce.number().positive().optional(),
+    QUIET_CASE_DAYS_HIGH: z.coerce.number().positive().optional(),
+    QUIET_CASE_DAYS_NORMAL: z.coerce.number().positive().optional(),
+    QUIET_CASE_DAYS_LOW: z.coerce.number().positive().optional(),
+    UNASSIGNED_INTAKE_WORKING_HOURS: z.coerce.number().nonnegative().max(24 * 7).optional(),
+    /** On-call supervisors are paged again this often until someone acknowledges a crisis. */
+    ONCALL_REPEAT_MINUTES: int(1, 24 * 60).optional(),
+    DELIVERY_TICK_SECONDS: int(1, 300).default(5),
+    ESCALATION_TICK_SECONDS: int(5, 3600).default(60),
+    DELIVERY_CLAIM_LEASE_SECONDS: int(10, 3600).default(120),
+    TELEGRAM_MESSAGES_PER_SECOND: int(1, 30).default(25),
+    TELEGRAM_CHAT_MESSAGES_PER_SECOND: int(1, 30).default(1),
+    SLACK_CHANNEL_MESSAGES_PER_SECOND: int(1, 30).default(1),
   })
   .superRefine((c, ctx) => {
     if (c.NODE_ENV !== 'production') return;
