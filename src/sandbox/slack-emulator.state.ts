@@ -1,0 +1,419 @@
+/**
+ * The Slack emulator's workspace and its Web API methods. Each method takes the
+ * params as Slack receives them (form strings or JSON) and returns the response
+ * body without `ok`, or throws SlackApiError(error).
+ */
+import { DateTime } from 'luxon';
+import { boolParam, jsonParam, numParam, type Params } from './emulator-http.js';
+import { SlidingWindowLimiter, checkAll, type WindowSpec } from './rate-limit.js';
+import { parseMessageBlocks, parseView } from './slack-emulator.blocks.js';
+import {
+  SlackApiError,
+  type EphemeralMessage, type SlackChannel, type SlackMessage, type SlackUserSeed, type SlackView, type StoredSlackMessage,
+} from './slack-emulator.types.js';
+
+export interface SlackRateLimitOptions {
+  /** chat.postMessage per channel; default 3 per 3000 ms (≈1/s with a short burst). `false` disables. */
+  perChannel?: WindowSpec | false;
+  /** chat.postMessage across the workspace; off unless given. */
+  workspace?: WindowSpec | false;
+  /** Time source for the windows; default Date.now. */
+  now?: () => number;
+}
+
+export interface SlackIdentity {
+  teamId: string;
+  teamName: string;
+  botUserId: string;
+  botId: string;
+  appId: string;
+}
+
+export interface SlackStats {
+  calls: number;
+  rateLimited: number;
+  errors: number;
+  posted: number;
+}
+
+export class SlackRateLimited extends Error {
+  constructor(readonly retryAfterSec: number) {
+    super('ratelimited');
+  }
+}
+
+type Method = (p: Params) => Record<string, unknown>;
+
+export class SlackState {
+  readonly users = new Map<string, SlackUserSeed>();
+  readonly channels = new Map<string, SlackChannel>();
+  readonly messages = new Map<string, StoredSlackMessage[]>();
+  readonly ephemerals: EphemeralMessage[] = [];
+  readonly views = new Map<string, SlackView & { user: string }>();
+  readonly stacks = new Map<string, string[]>();
+  readonly homes = new Map<string, string>();
+  readonly triggers = new Map<string, { user: string; issuedAt: number; used: boolean }>();
+  readonly failures = new Map<string, string>();
+  readonly stats: SlackStats = { calls: 0, rateLimited: 0, errors: 0, posted: 0 };
+  readonly methods: Record<string, Method>;
+  private readonly imByUser = new Map<string, string>();
+  private lastTsMicros = 0n;
+  private seq = 0;
+  private readonly perChannel: SlidingWindowLimiter | undefined;
+  private readonly workspace: SlidingWindowLimiter | undefined;
+
+  constructor(
+    readonly id: SlackIdentity,
+    readonly now: () => number,
+    rateLimits: SlackRateLimitOptions | false,
+    readonly triggerTtlMs: number,
+    private readonly onMessage: (m: StoredSlackMessage, kind: 'new' | 'update' | 'delete') => void,
+  ) {
+    if (rateLimits !== false) {
+      const rnow = rateLimits.now ?? Date.now;
+      const pc = rateLimits.perChannel === undefined ? { limit: 3, windowMs: 3000 } : rateLimits.perChannel;
+      if (pc) this.perChannel = new SlidingWindowLimiter(pc, rnow);
+      if (rateLimits.workspace) this.workspace = new SlidingWindowLimiter(rateLimits.workspace, rnow);
+    }
+    this.users.set(id.botUserId, { id: id.botUserId, name: 'casework', real_name: 'Casework', is_bot: true, tz: 'UTC' });
+    this.methods = {
+      'auth.test': () => ({ url: 'https://emulator.slack.com/', team: id.teamName, user: 'casework', team_id: id.teamId, user_id: id.botUserId, bot_id: id.botId, is_enterprise_install: false }),
+      'api.test': (p) => ({ args: p }),
+      'chat.postMessage': (p) => this.postMessage(p),
+      'chat.update': (p) => this.update(p),
+      'chat.delete': (p) => this.deleteMessage(p),
+      'chat.postEphemeral': (p) => this.postEphemeral(p),
+      'conversations.open': (p) => this.open(p),
+      'conversations.info': (p) => ({ channel: this.channel(p.channel) }),
+      'conversations.list': () => ({ channels: [...this.channels.values()].filter((c) => !c.is_im && !c.is_mpim), response_metadata: { next_cursor: '' } }),
+      'conversations.history': (p) => this.history(p),
+      'conversations.replies': (p) => this.replies(p),
+      'views.open': (p) => this.openView(p, false),
+      'views.push': (p) => this.openView(p, true),
+      'views.update': (p) => this.updateView(p),
+      'views.publish': (p) => this.publish(p),
+      'users.info': (p) => ({ user: this.userObject(this.user(p.user)) }),
+      'users.list': () => ({ members: [...this.users.values()].map((u) => this.userObject(u)), cache_ts: Math.floor(this.now() / 1000), response_metadata: { next_cursor: '' } }),
+    };
+  }
+
+  // ── ids ────────────────────────────────────────────────────────────────
+  nextTs(): string {
+    const micros = BigInt(this.now()) * 1000n;
+    this.lastTsMicros = micros > this.lastTsMicros ? micros : this.lastTsMicros + 1n;
+    const s = this.lastTsMicros.toString().padStart(7, '0');
+    return `${s.slice(0, -6)}.${s.slice(-6)}`;
+  }
+
+  newId(prefix: string): string {
+    return `${prefix}0${(++this.seq).toString(36).toUpperCase().padStart(8, '0')}`;
+  }
+
+  issueTrigger(user: string): string {
+    const id = `${Math.floor(this.now() / 1000)}.${this.id.teamId.replace(/\D/g, '') || '1'}${++this.seq}.${Math.random().toString(16).slice(2, 18)}`;
+    this.triggers.set(id, { user, issuedAt: this.now(), used: false });
+    return id;
+  }
+
+  // ── directory ──────────────────────────────────────────────────────────
+  addUser(u: SlackUserSeed): void {
+    this.users.set(u.id, u);
+  }
+
+  addChannel(c: { id: string; name: string; is_private?: boolean; is_archived?: boolean; members?: string[] }): SlackChannel {
+    const ch: SlackChannel = { id: c.id, name: c.name, is_im: false, is_mpim: false, is_private: c.is_private ?? false, is_archived: c.is_archived ?? false, members: c.members ?? [], created: Math.floor(this.now() / 1000) };
+    this.channels.set(c.id, ch);
+    return ch;
+  }
+
+  user(id: unknown): SlackUserSeed {
+    const u = this.users.get(String(id ?? ''));
+    if (!u) throw new SlackApiError('user_not_found');
+    return u;
+  }
+
+  imFor(userId: string): SlackChannel {
+    const existing = this.imByUser.get(userId);
+    if (existing) return this.channels.get(existing)!;
+    this.user(userId);
+    const ch: SlackChannel = { id: this.newId('D'), name: userId, is_im: true, is_mpim: false, is_private: true, is_archived: false, user: userId, members: [userId, this.id.botUserId], created: Math.floor(this.now() / 1000) };
+    this.channels.set(ch.id, ch);
+    this.imByUser.set(userId, ch.id);
+    return ch;
+  }
+
+  /** Resolve a channel param: channel id, D… id, or a user id (posts to the DM). */
+  channel(raw: unknown, opts: { allowUser?: boolean } = {}): SlackChannel {
+    const id = String(raw ?? '');
+    if (!id) throw new SlackApiError('channel_not_found');
+    const failure = this.failures.get(id) ?? this.failures.get(this.imByUser.get(id) ?? '');
+    if (failure) throw new SlackApiError(failure);
+    if ((id.startsWith('U') || id.startsWith('W')) && opts.allowUser && this.users.has(id)) return this.imFor(id);
+    const ch = this.channels.get(id);
+    if (!ch) throw new SlackApiError('channel_not_found');
+    return ch;
+  }
+
+  userObject(u: SlackUserSeed): Record<string, unknown> {
+    const tz = u.tz ?? 'UTC';
+    const zoned = DateTime.fromMillis(this.now(), { zone: tz });
+    return {
+      id: u.id, team_id: this.id.teamId, name: u.name, deleted: u.deleted ?? false, real_name: u.real_name ?? u.name,
+      tz, tz_label: zoned.offsetNameLong ?? tz, tz_offset: zoned.offset * 60, is_bot: u.is_bot ?? false, is_admin: u.is_admin ?? false,
+      is_app_user: false, updated: Math.floor(this.now() / 1000),
+      profile: { real_name: u.real_name ?? u.name, display_name: u.name, ...(u.email ? { email: u.email } : {}), team: this.id.teamId },
+    };
+  }
+
+  // ── messages ───────────────────────────────────────────────────────────
+  list(channel: string): StoredSlackMessage[] {
+    let l = this.messages.get(channel);
+    if (!l) this.messages.set(channel, (l = []));
+    return l;
+  }
+
+  find(channel: string, ts: unknown): StoredSlackMessage | undefined {
+    return this.messages.get(channel)?.find((m) => m.message.ts === String(ts) && !m.deleted);
+  }
+
+  /** Store a message (the bot's or, via the driver, a user's) and keep thread metadata. */
+  store(channel: string, msg: Omit<SlackMessage, 'ts' | 'type'>): StoredSlackMessage {
+    const message = { type: 'message', ts: this.nextTs(), ...msg } as SlackMessage;
+    if (message.thread_ts) {
+      const parent = this.find(channel, message.thread_ts);
+      if (parent) {
+        parent.message.thread_ts = parent.message.ts;
+        parent.message.reply_count = (parent.message.reply_count ?? 0) + 1;
+        parent.message.latest_reply = message.ts;
+        const who = message.user ?? this.id.botUserId;
+        parent.message.reply_users = [...new Set([...(parent.message.reply_users ?? []), who])];
+      }
+    }
+    const stored: StoredSlackMessage = { channel, message, edits: [], deleted: false };
+    this.list(channel).push(stored);
+    this.onMessage(stored, 'new');
+    return stored;
+  }
+
+  private content(p: Params, requireSome: boolean): { text: string | undefined; blocks: unknown[] | undefined } {
+    const blocks = parseMessageBlocks(p.blocks);
+    const text = p.text === undefined || p.text === null ? undefined : String(p.text);
+    if (requireSome && !text && !blocks && !jsonParam(p.attachments)) throw new SlackApiError('no_text');
+    if (text && text.length > 40_000) throw new SlackApiError('msg_too_long');
+    return { text, blocks };
+  }
+
+  private postMessage(p: Params): Record<string, unknown> {
+    const ch = this.channel(p.channel, { allowUser: true });
+    if (ch.is_archived) throw new SlackApiError('is_archived');
+    const { text, blocks } = this.content(p, true);
+    const threadTs = p.thread_ts ? String(p.thread_ts) : undefined;
+    if (threadTs && !this.find(ch.id, threadTs)) throw new SlackApiError('thread_not_found');
+    const checks: Array<[SlidingWindowLimiter, string]> = [];
+    if (this.workspace) checks.push([this.workspace, 'workspace']);
+    if (this.perChannel) checks.push([this.perChannel, ch.id]);
+    const d = checkAll(checks);
+    if (!d.ok) throw new SlackRateLimited(Math.max(1, Math.ceil(d.retryAfterMs / 1000)));
+    const msg: Omit<SlackMessage, 'ts' | 'type'> = { user: this.id.botUserId, bot_id: this.id.botId, app_id: this.id.appId, team: this.id.teamId, text: text ?? '' };
+    if (blocks) msg.blocks = blocks;
+    if (threadTs) msg.thread_ts = threadTs;
+    const metadata = jsonParam(p.metadata);
+    if (metadata) msg.metadata = metadata;
+    const stored = this.store(ch.id, msg);
+    this.stats.posted++;
+    return { channel: ch.id, ts: stored.message.ts, message: stored.message };
+  }
+
+  private update(p: Params): Record<string, unknown> {
+    const ch = this.channel(p.channel);
+    const s = this.find(ch.id, p.ts);
+    if (!s) throw new SlackApiError('message_not_found');
+    if (s.message.bot_id !== this.id.botId) throw new SlackApiError('cant_update_message');
+    const { text, blocks } = this.content(p, false);
+    s.edits.push({ ts: this.nextTs(), text: s.message.text, ...(s.message.blocks ? { blocks: s.message.blocks } : {}) });
+    // Omitted text/blocks keep their previous values, as chat.update documents.
+    s.message = { ...s.message, ...(text !== undefined ? { text } : {}), ...(blocks ? { blocks } : {}), edited: { user: this.id.botUserId, ts: s.edits.at(-1)!.ts } };
+    this.onMessage(s, 'update');
+    return { channel: ch.id, ts: s.message.ts, text: s.message.text, message: s.message };
+  }
+
+  private deleteMessage(p: Params): Record<string, unknown> {
+    const ch = this.channel(p.channel);
+    const s = this.find(ch.id, p.ts);
+    if (!s) throw new SlackApiError('message_not_found');
+    if (s.message.bot_id !== this.id.botId) throw new SlackApiError('cant_delete_message');
+    s.deleted = true;
+    this.onMessage(s, 'delete');
+    return { channel: ch.id, ts: s.message.ts };
+  }
+
+  private postEphemeral(p: Params): Record<string, unknown> {
+    const ch = this.channel(p.channel, { allowUser: true });
+    const user = this.user(p.user);
+    if (!ch.is_im && ch.members.length > 0 && !ch.members.includes(user.id)) throw new SlackApiError('user_not_in_channel');
+    const { text, blocks } = this.content(p, true);
+    const e: EphemeralMessage = { channel: ch.id, user: user.id, message_ts: this.nextTs(), text: text ?? '' };
+    if (blocks) e.blocks = blocks;
+    if (p.thread_ts) e.thread_ts = String(p.thread_ts);
+    this.ephemerals.push(e);
+    return { message_ts: e.message_ts };
+  }
+
+  private open(p: Params): Record<string, unknown> {
+    if (p.channel) return { channel: { id: this.channel(p.channel).id }, no_op: true, already_open: true };
+    const users = String(p.users ?? '').split(',').map((u) => u.trim()).filter(Boolean);
+    if (users.length === 0) throw new SlackApiError('users_list_not_supplied');
+    if (users.length > 8) throw new SlackApiError('too_many_users');
+    users.forEach((u) => this.user(u));
+    if (users.length > 1) {
+      const name = `mpdm-${[...users].sort().join('--')}-1`;
+      const existing = [...this.channels.values()].find((c) => c.is_mpim && c.name === name);
+      const ch = existing ?? { id: this.newId('G'), name, is_im: false, is_mpim: true, is_private: true, is_archived: false, members: [...users, this.id.botUserId], created: Math.floor(this.now() / 1000) };
+      this.channels.set(ch.id, ch);
+      return { channel: boolParam(p.return_im) ? ch : { id: ch.id }, ...(existing ? { already_open: true } : {}) };
+    }
+    const known = this.imByUser.has(users[0]!);
+    const ch = this.imFor(users[0]!);
+    return { channel: boolParam(p.return_im) ? ch : { id: ch.id }, ...(known ? { no_op: true, already_open: true } : {}) };
+  }
+
+  private page<T>(items: T[], p: Params): { items: T[]; has_more: boolean; next_cursor: string } {
+    const limit = Math.min(999, Math.max(1, numParam(p.limit) ?? 100));
+    const start = p.cursor ? Number(Buffer.from(String(p.cursor), 'base64').toString().replace('next_ts:', '')) || 0 : 0;
+    const slice = items.slice(start, start + limit);
+    const more = start + limit < items.length;
+    return { items: slice, has_more: more, next_cursor: more ? Buffer.from(`next_ts:${start + limit}`).toString('base64') : '' };
+  }
+
+  private history(p: Params): Record<string, unknown> {
+    const ch = this.channel(p.channel);
+    const oldest = p.oldest ? Number(p.oldest) : -Infinity;
+    const latest = p.latest ? Number(p.latest) : Infinity;
+    const inclusive = boolParam(p.inclusive);
+    const top = this.list(ch.id)
+      .filter((s) => !s.deleted && (!s.message.thread_ts || s.message.thread_ts === s.message.ts))
+      .filter((s) => {
+        const t = Number(s.message.ts);
+        return inclusive ? t >= oldest && t <= latest : t > oldest && t < latest;
+      })
+      .map((s) => s.message)
+      .reverse();
+    const pg = this.page(top, p);
+    return { messages: pg.items, has_more: pg.has_more, pin_count: 0, response_metadata: { next_cursor: pg.next_cursor } };
+  }
+
+  private replies(p: Params): Record<string, unknown> {
+    const ch = this.channel(p.channel);
+    const parent = this.find(ch.id, p.ts);
+    if (!parent) throw new SlackApiError('thread_not_found');
+    const root = parent.message.thread_ts ?? parent.message.ts;
+    const all = this.list(ch.id).filter((s) => !s.deleted && (s.message.ts === root || s.message.thread_ts === root)).map((s) => s.message);
+    const pg = this.page(all, p);
+    return { messages: pg.items, has_more: pg.has_more, response_metadata: { next_cursor: pg.next_cursor } };
+  }
+
+  // ── views ──────────────────────────────────────────────────────────────
+  private exchangeTrigger(p: Params): string {
+    const id = String(p.trigger_id ?? p.interactivity_pointer ?? '');
+    if (!id) throw new SlackApiError('invalid_arguments', { response_metadata: { messages: ['[ERROR] missing required field: trigger_id'] } });
+    const t = this.triggers.get(id);
+    if (!t) throw new SlackApiError('invalid_trigger_id');
+    if (t.used) throw new SlackApiError('exchanged_trigger_id');
+    if (this.now() - t.issuedAt >= this.triggerTtlMs) throw new SlackApiError('expired_trigger_id');
+    t.used = true;
+    return t.user;
+  }
+
+  private makeView(raw: Record<string, unknown>, user: string, id: string, root: string, previous: string | null, state?: SlackView['state']): SlackView & { user: string } {
+    return {
+      id, team_id: this.id.teamId, type: raw.type as 'modal' | 'home', blocks: raw.blocks as unknown[],
+      ...(raw.title ? { title: raw.title } : {}), ...(raw.submit ? { submit: raw.submit } : {}), ...(raw.close ? { close: raw.close } : {}),
+      private_metadata: String(raw.private_metadata ?? ''), callback_id: String(raw.callback_id ?? ''), external_id: String(raw.external_id ?? ''),
+      state: state ?? { values: {} }, hash: `${Math.floor(this.now() / 1000)}.${(++this.seq).toString(16)}`,
+      clear_on_close: boolParam(raw.clear_on_close), notify_on_close: boolParam(raw.notify_on_close),
+      root_view_id: root, previous_view_id: previous, app_id: this.id.appId, app_installed_team_id: this.id.teamId, bot_id: this.id.botId, user,
+    };
+  }
+
+  private publicView(v: SlackView & { user: string }): SlackView {
+    const { user: _user, ...view } = v;
+    return view;
+  }
+
+  private openView(p: Params, push: boolean): Record<string, unknown> {
+    const raw = parseView(p.view, 'modal');
+    const user = this.exchangeTrigger(p);
+    if (raw.external_id && [...this.views.values()].some((v) => v.external_id === raw.external_id)) throw new SlackApiError('duplicate_external_id');
+    const stack = push ? (this.stacks.get(user) ?? []) : [];
+    if (push && stack.length === 0) throw new SlackApiError('not_found');
+    if (push && stack.length >= 3) throw new SlackApiError('push_limit_reached');
+    const id = this.newId('V');
+    const view = this.makeView(raw, user, id, stack[0] ?? id, stack.at(-1) ?? null);
+    this.views.set(id, view);
+    this.stacks.set(user, [...stack, id]);
+    return { view: this.publicView(view) };
+  }
+
+  private updateView(p: Params): Record<string, unknown> {
+    const existing = p.view_id ? this.views.get(String(p.view_id)) : [...this.views.values()].find((v) => v.external_id && v.external_id === String(p.external_id ?? ''));
+    if (!existing) throw new SlackApiError('not_found');
+    if (p.hash && String(p.hash) !== existing.hash) throw new SlackApiError('hash_conflict');
+    const raw = parseView(p.view, existing.type);
+    const view = this.makeView(raw, existing.user, existing.id, existing.root_view_id, existing.previous_view_id, existing.state);
+    this.views.set(existing.id, view);
+    return { view: this.publicView(view) };
+  }
+
+  private publish(p: Params): Record<string, unknown> {
+    const user = this.user(p.user_id).id;
+    const raw = parseView(p.view, 'home');
+    const currentId = this.homes.get(user);
+    const current = currentId ? this.views.get(currentId) : undefined;
+    if (p.hash && current && String(p.hash) !== current.hash) throw new SlackApiError('hash_conflict');
+    const id = currentId ?? this.newId('V');
+    const view = this.makeView(raw, user, id, id, null, current?.state);
+    this.views.set(id, view);
+    this.homes.set(user, id);
+    return { view: this.publicView(view) };
+  }
+
+  /** Apply Slack's handling of a view_submission ack body to the user's stack. */
+  applySubmissionResponse(user: string, viewId: string, body: unknown): void {
+    const stack = this.stacks.get(user) ?? [];
+    const r = (body && typeof body === 'object' ? body : {}) as Record<string, unknown>;
+    switch (r.response_action) {
+      case 'errors':
+        return;
+      case 'clear':
+        this.stacks.set(user, []);
+        return;
+      case 'update': {
+        const v = this.views.get(viewId);
+        if (v) this.views.set(viewId, this.makeView(parseView(r.view, 'modal'), user, viewId, v.root_view_id, v.previous_view_id));
+        return;
+      }
+      case 'push': {
+        const id = this.newId('V');
+        this.views.set(id, this.makeView(parseView(r.view, 'modal'), user, id, stack[0] ?? id, viewId));
+        this.stacks.set(user, [...stack, id]);
+        return;
+      }
+      default:
+        this.stacks.set(user, stack.filter((id) => id !== viewId));
+    }
+  }
+
+  openViews(user: string): SlackView[] {
+    return (this.stacks.get(user) ?? []).map((id) => this.publicView(this.views.get(id)!));
+  }
+
+  view(id: string): SlackView | undefined {
+    const v = this.views.get(id);
+    return v ? this.publicView(v) : undefined;
+  }
+
+  homeView(user: string): SlackView | undefined {
+    const id = this.homes.get(user);
+    return id ? this.view(id) : undefined;
+  }
+}

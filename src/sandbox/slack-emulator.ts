@@ -1,0 +1,286 @@
+/**
+ * A local Slack Web API for tests, the sandbox and benchmarks: real HTTP,
+ * real method names and `{ok:false,error}` bodies (HTTP 200), 429 with
+ * Retry-After, trigger_id expiry, view stacks and App Home, response_url.
+ *
+ *   const slack = new SlackEmulator({ users: [...], channels: [...] });
+ *   const { url } = await slack.start();
+ *   new WebClient(slack.botToken, { slackApiUrl: `${url}/api/` });
+ */
+import { EventEmitter } from 'node:events';
+import http from 'node:http';
+import { close, listen, parseRequest, sendJson, waitForEvent } from './emulator-http.js';
+import { SlackRateLimited, SlackState, type SlackIdentity, type SlackRateLimitOptions, type SlackStats } from './slack-emulator.state.js';
+import {
+  SlackApiError,
+  type EphemeralMessage, type ResponseUrlPost, type SlackCallRecord, type SlackChannel, type SlackMessage, type SlackUserSeed, type SlackView, type StoredSlackMessage,
+} from './slack-emulator.types.js';
+
+export * from './slack-emulator.types.js';
+export type { SlackRateLimitOptions, SlackStats } from './slack-emulator.state.js';
+
+export interface SlackEmulatorOptions extends Partial<SlackIdentity> {
+  botToken?: string;
+  /** More accepted tokens (e.g. a user token). */
+  extraTokens?: string[];
+  users?: SlackUserSeed[];
+  channels?: Array<{ id: string; name: string; is_private?: boolean; is_archived?: boolean; members?: string[] }>;
+  /** Emulator time in ms (ts values, trigger expiry, tz offsets). Default Date.now. */
+  now?: () => number;
+  rateLimits?: SlackRateLimitOptions | false;
+  /** trigger_id lifetime; Slack's is 3 s. */
+  triggerTtlMs?: number;
+}
+
+/** A message as the inspection API returns it. */
+export interface SlackMessageView extends SlackMessage {
+  channel: string;
+  deleted: boolean;
+  edits: StoredSlackMessage['edits'];
+}
+
+export class SlackEmulator extends EventEmitter {
+  readonly botToken: string;
+  readonly identity: SlackIdentity;
+  readonly calls: SlackCallRecord[] = [];
+  readonly responseUrlPosts: ResponseUrlPost[] = [];
+  private readonly tokens: Set<string>;
+  private readonly state: SlackState;
+  private readonly server = http.createServer((req, res) => void this.handle(req, res));
+  private readonly responseUrls = new Map<string, ResponseUrlPost['context']>();
+  private baseUrl: string | undefined;
+
+  constructor(opts: SlackEmulatorOptions = {}) {
+    super();
+    this.setMaxListeners(0);
+    this.botToken = opts.botToken ?? 'xoxb-emulator-0000-token';
+    this.tokens = new Set([this.botToken, ...(opts.extraTokens ?? [])]);
+    this.identity = {
+      teamId: opts.teamId ?? 'T0EMULATOR', teamName: opts.teamName ?? 'Casework Emulator',
+      botUserId: opts.botUserId ?? 'U0CASEBOT', botId: opts.botId ?? 'B0CASEBOT', appId: opts.appId ?? 'A0CASEAPP',
+    };
+    this.state = new SlackState(this.identity, opts.now ?? Date.now, opts.rateLimits ?? {}, opts.triggerTtlMs ?? 3000, (m, kind) =>
+      this.emit(kind === 'new' ? 'message' : kind, this.viewOf(m)),
+    );
+    for (const u of opts.users ?? []) this.state.addUser(u);
+    for (const c of opts.channels ?? []) this.state.addChannel(c);
+  }
+
+  // ── lifecycle ──────────────────────────────────────────────────────────
+  async start(port = 0): Promise<{ url: string }> {
+    this.baseUrl = await listen(this.server, port);
+    return { url: this.baseUrl };
+  }
+
+  async stop(): Promise<void> {
+    await close(this.server);
+  }
+
+  get url(): string {
+    if (!this.baseUrl) throw new Error('SlackEmulator not started');
+    return this.baseUrl;
+  }
+
+  /** What to pass as `slackApiUrl` to WebClient / Bolt's clientOptions. */
+  get apiUrl(): string {
+    return `${this.url}/api/`;
+  }
+
+  get stats(): Readonly<SlackStats> {
+    return this.state.stats;
+  }
+
+  /** Emulator time (ms). */
+  now(): number {
+    return this.state.now();
+  }
+
+  // ── HTTP ───────────────────────────────────────────────────────────────
+  private async handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+    try {
+      const r = await parseRequest(req);
+      const resp = /^\/response\/([\w-]+)$/.exec(r.path);
+      if (resp) return this.handleResponseUrl(resp[1]!, r.params, res);
+      const m = /^\/api\/([\w.]+)$/.exec(r.path);
+      if (!m) return sendJson(res, 404, { ok: false, error: 'not_found' });
+      const method = m[1]!;
+      const { token: bodyToken, ...params } = r.params;
+      const auth = /^Bearer\s+(.+)$/i.exec(String(req.headers.authorization ?? ''))?.[1];
+      const token = auth ?? (bodyToken === undefined ? undefined : String(bodyToken));
+      const reply = (status: number, body: Record<string, unknown>, headers: Record<string, string> = {}) => {
+        const rec: SlackCallRecord = { method, params, time: this.state.now(), ok: body.ok === true, response: body, status };
+        if (status === 200 && body.ok !== true) this.state.stats.errors++;
+        this.calls.push(rec);
+        this.emit('call', rec);
+        sendJson(res, status, body, headers);
+      };
+      this.state.stats.calls++;
+      if (r.parseError) return reply(200, { ok: false, error: 'invalid_json' });
+      const impl = this.state.methods[method];
+      if (!impl) return reply(200, { ok: false, error: 'unknown_method', req_method: method });
+      if (!token) return reply(200, { ok: false, error: 'not_authed' });
+      if (!this.tokens.has(token)) return reply(200, { ok: false, error: 'invalid_auth' });
+      try {
+        reply(200, { ok: true, ...impl(params) });
+      } catch (err) {
+        if (err instanceof SlackRateLimited) {
+          this.state.stats.rateLimited++;
+          return reply(429, { ok: false, error: 'ratelimited' }, { 'retry-after': String(err.retryAfterSec) });
+        }
+        if (!(err instanceof SlackApiError)) throw err;
+        reply(200, { ok: false, error: err.error, ...err.extra });
+      }
+    } catch (err) {
+      if (!res.headersSent) sendJson(res, 500, { ok: false, error: 'fatal_error', detail: String(err) });
+    }
+  }
+
+  /** response_url: ephemeral by default; in_channel posts; replace_original/delete_original act on the source message. */
+  private handleResponseUrl(id: string, body: Record<string, unknown>, res: http.ServerResponse): void {
+    const context = this.responseUrls.get(id);
+    if (!context) return sendJson(res, 404, { ok: false, error: 'expired_url' });
+    const post: ResponseUrlPost = { id, context, body, time: this.state.now() };
+    this.responseUrlPosts.push(post);
+    this.emit('response_url', post);
+    const text = typeof body.text === 'string' ? body.text : '';
+    const blocks = Array.isArray(body.blocks) ? body.blocks : undefined;
+    const original = context.channel && context.message_ts ? this.state.find(context.channel, context.message_ts) : undefined;
+    if (body.delete_original === true && original) {
+      original.deleted = true;
+      this.emit('delete', this.viewOf(original));
+    } else if (body.replace_original === true && original) {
+      original.edits.push({ ts: this.state.nextTs(), text: original.message.text, ...(original.message.blocks ? { blocks: original.message.blocks } : {}) });
+      original.message = { ...original.message, text, ...(blocks ? { blocks } : {}) };
+      this.emit('update', this.viewOf(original));
+    } else if (body.response_type === 'in_channel' && context.channel) {
+      this.state.store(context.channel, { user: this.identity.botUserId, bot_id: this.identity.botId, app_id: this.identity.appId, text, ...(blocks ? { blocks } : {}) });
+    } else if (context.channel) {
+      this.state.ephemerals.push({ channel: context.channel, user: context.user, message_ts: this.state.nextTs(), text, ...(blocks ? { blocks } : {}) });
+    }
+    sendJson(res, 200, { ok: true });
+  }
+
+  // ── set-up and hooks used by the driver ────────────────────────────────
+  addUser(user: SlackUserSeed): void {
+    this.state.addUser(user);
+  }
+
+  addChannel(channel: { id: string; name: string; is_private?: boolean; is_archived?: boolean; members?: string[] }): SlackChannel {
+    return this.state.addChannel(channel);
+  }
+
+  /** Force a permanent error (channel_not_found, is_archived, …) for every call on that channel (or user's DM). */
+  failChannel(channelOrUserId: string, error: string): void {
+    this.state.failures.set(channelOrUserId, error);
+  }
+
+  unfailChannel(channelOrUserId: string): void {
+    this.state.failures.delete(channelOrUserId);
+  }
+
+  /** Issue a trigger_id for a user interaction (valid for triggerTtlMs, single use). */
+  issueTrigger(userId: string): string {
+    return this.state.issueTrigger(userId);
+  }
+
+  /** A response_url for an interaction; posts to it are recorded (and applied). */
+  issueResponseUrl(context: ResponseUrlPost['context']): string {
+    const id = this.state.newId('R').toLowerCase();
+    this.responseUrls.set(id, context);
+    return `${this.url}/response/${id}`;
+  }
+
+  /** The DM channel between the app and a user (created on first use, like conversations.open). */
+  dmChannel(userId: string): string {
+    return this.state.imFor(userId).id;
+  }
+
+  /** Record a message from a user (what Slack stores before sending a message event). */
+  storeUserMessage(channel: string, user: string, text: string, threadTs?: string): SlackMessageView {
+    const ch = this.state.channel(channel, { allowUser: true });
+    return this.viewOf(this.state.store(ch.id, { user, team: this.identity.teamId, text, ...(threadTs ? { thread_ts: threadTs } : {}) }));
+  }
+
+  /** Set the state.values a user typed into a view before a submission. */
+  setViewState(viewId: string, values: SlackView['state']['values']): void {
+    const v = this.state.views.get(viewId);
+    if (!v) throw new Error(`setViewState: unknown view ${viewId}`);
+    v.state = { values };
+  }
+
+  applySubmissionResponse(userId: string, viewId: string, body: unknown): void {
+    this.state.applySubmissionResponse(userId, viewId, body);
+  }
+
+  // ── inspection ─────────────────────────────────────────────────────────
+  /** Messages in a channel (id, or a user id for the DM), oldest first, thread replies included. */
+  messages(channelOrUserId: string, opts: { includeDeleted?: boolean } = {}): SlackMessageView[] {
+    const id = this.resolve(channelOrUserId);
+    return (this.state.messages.get(id) ?? []).filter((m) => opts.includeDeleted || !m.deleted).map((m) => this.viewOf(m));
+  }
+
+  dmWith(userId: string): SlackMessageView[] {
+    return this.messages(userId);
+  }
+
+  thread(channelOrUserId: string, threadTs: string): SlackMessageView[] {
+    return this.messages(channelOrUserId).filter((m) => m.ts === threadTs || m.thread_ts === threadTs);
+  }
+
+  ephemerals(filter: { channel?: string; user?: string } = {}): EphemeralMessage[] {
+    return this.state.ephemerals.filter((e) => (!filter.channel || e.channel === this.resolve(filter.channel)) && (!filter.user || e.user === filter.user));
+  }
+
+  homeView(userId: string): SlackView | undefined {
+    return this.state.homeView(userId);
+  }
+
+  /** The user's modal stack, bottom (root) first. */
+  openViews(userId: string): SlackView[] {
+    return this.state.openViews(userId);
+  }
+
+  view(viewId: string): SlackView | undefined {
+    return this.state.view(viewId);
+  }
+
+  channelInfo(id: string): SlackChannel | undefined {
+    return this.state.channels.get(id);
+  }
+
+  /** Next message posted to the channel (or the user's DM) matching `predicate`. */
+  waitForMessage(
+    channelOrUserId: string,
+    predicate: (m: SlackMessageView) => boolean = () => true,
+    opts: { timeoutMs?: number; afterTs?: string; includeUpdates?: boolean } = {},
+  ): Promise<SlackMessageView> {
+    const match = (m: SlackMessageView) => m.channel === this.resolve(channelOrUserId) && predicate(m);
+    if (opts.afterTs !== undefined) {
+      const hit = this.messages(channelOrUserId).find((m) => Number(m.ts) > Number(opts.afterTs) && predicate(m));
+      if (hit) return Promise.resolve(hit);
+    }
+    return waitForEvent<SlackMessageView>((fn) => {
+      const offs = [this.listen('message', fn), ...(opts.includeUpdates ? [this.listen('update', fn)] : [])];
+      return () => offs.forEach((off) => off());
+    }, match, opts.timeoutMs ?? 5000, `a Slack message in ${channelOrUserId}`);
+  }
+
+  waitForCall(method: string, predicate: (c: SlackCallRecord) => boolean = () => true, opts: { timeoutMs?: number } = {}): Promise<SlackCallRecord> {
+    return waitForEvent<SlackCallRecord>((fn) => this.listen('call', fn), (c) => c.method === method && predicate(c), opts.timeoutMs ?? 5000, `a ${method} call`);
+  }
+
+  private resolve(channelOrUserId: string): string {
+    if (this.state.channels.has(channelOrUserId)) return channelOrUserId;
+    if (/^[UW]/.test(channelOrUserId) && this.state.users.has(channelOrUserId)) return this.state.imFor(channelOrUserId).id;
+    return channelOrUserId;
+  }
+
+  private listen<T>(event: string, fn: (v: T) => void): () => void {
+    this.on(event, fn);
+    return () => this.off(event, fn);
+  }
+
+  private viewOf(s: StoredSlackMessage): SlackMessageView {
+    return { ...s.message, channel: s.channel, deleted: s.deleted, edits: s.edits };
+  }
+}

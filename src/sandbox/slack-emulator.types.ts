@@ -1,0 +1,110 @@
+/** Shapes used by the Slack emulator (Web API objects, the subset the service touches). */
+export interface SlackUserSeed {
+  id: string;
+  name: string;
+  real_name?: string;
+  tz?: string;
+  is_bot?: boolean;
+  is_admin?: boolean;
+  email?: string;
+  deleted?: boolean;
+}
+
+export interface SlackMessage {
+  type: 'message';
+  ts: string;
+  user?: string;
+  bot_id?: string;
+  app_id?: string;
+  team?: string;
+  text: string;
+  blocks?: unknown[];
+  thread_ts?: string;
+  reply_count?: number;
+  reply_users?: string[];
+  latest_reply?: string;
+  edited?: { user: string; ts: string };
+  subtype?: string;
+  metadata?: unknown;
+  [k: string]: unknown;
+}
+
+export interface StoredSlackMessage {
+  channel: string;
+  message: SlackMessage;
+  /** Earlier versions, oldest first (chat.update). */
+  edits: Array<{ ts: string; text: string; blocks?: unknown[] }>;
+  deleted: boolean;
+}
+
+export interface SlackChannel {
+  id: string;
+  name: string;
+  is_im: boolean;
+  is_mpim: boolean;
+  is_private: boolean;
+  is_archived: boolean;
+  /** For IMs: the other user. */
+  user?: string;
+  members: string[];
+  created: number;
+}
+
+export interface SlackView {
+  id: string;
+  team_id: string;
+  type: 'modal' | 'home';
+  title?: unknown;
+  submit?: unknown;
+  close?: unknown;
+  blocks: unknown[];
+  private_metadata: string;
+  callback_id: string;
+  external_id: string;
+  state: { values: Record<string, Record<string, unknown>> };
+  hash: string;
+  clear_on_close: boolean;
+  notify_on_close: boolean;
+  root_view_id: string;
+  previous_view_id: string | null;
+  app_id: string;
+  app_installed_team_id: string;
+  bot_id: string;
+}
+
+export interface SlackCallRecord {
+  method: string;
+  params: Record<string, unknown>;
+  /** Emulator time (ms). */
+  time: number;
+  ok: boolean;
+  /** Full response body. */
+  response: Record<string, unknown>;
+  status: number;
+}
+
+export interface ResponseUrlPost {
+  id: string;
+  /** What the response_url was issued for. */
+  context: { channel?: string; user: string; message_ts?: string; kind: 'command' | 'block_actions' | 'view' };
+  body: Record<string, unknown>;
+  time: number;
+}
+
+export interface EphemeralMessage {
+  channel: string;
+  user: string;
+  message_ts: string;
+  text: string;
+  blocks?: unknown[];
+  thread_ts?: string;
+}
+
+export class SlackApiError extends Error {
+  constructor(
+    readonly error: string,
+    readonly extra: Record<string, unknown> = {},
+  ) {
+    super(error);
+  }
+}
