@@ -118,6 +118,11 @@ const schema = z
 
     INTAKE_IDLE_NUDGE_HOURS: int(1, 24 * 30).default(24),
     INTAKE_DRAFT_TTL_DAYS: int(1, 90).default(7),
+    // Telegram intake (src/telegram): per-answer limit, how often idle drafts are swept, flood throttle per chat.
+    INTAKE_FIELD_MAX_CHARS: int(50, 4000).default(2000),
+    INTAKE_SWEEP_EVERY_MINUTES: int(1, 24 * 60).default(15),
+    TELEGRAM_FLOOD_MAX_MESSAGES: int(2, 10_000).default(10),
+    TELEGRAM_FLOOD_WINDOW_SECONDS: int(1, 3600).default(10),
     RECONCILE_EVERY_SECONDS: int(10, 24 * 3600).default(300),
     SHUTDOWN_TIMEOUT_MS: int(1000, 60_000).default(8000),
 
