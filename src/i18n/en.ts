@@ -1,3 +1,4 @@
+import { telegramEn } from '../telegram/telegram.texts.js';
 /**
  * Every client-facing string, in English. Plain text (no HTML/Markdown): the bot
  * sends without parse_mode. Short, warm, plain sentences: the reader may be
@@ -244,6 +245,7 @@ export const en = {
   error: {
     generic: 'Sorry, something went wrong on our side. Your answers are saved. Please try again in a moment.',
   },
+  ...telegramEn,
 } as const;
 
 type Shape<T> = { readonly [K in keyof T]: T[K] extends string ? string : Shape<T[K]> };

@@ -1,3 +1,4 @@
+import { telegramZh } from '../telegram/telegram.texts.js';
 import type { Locale } from './en.js';
 
 /**
@@ -235,4 +236,5 @@ export const zh: Locale = {
   error: {
     generic: '抱歉，我们这边出了点问题。您的回答都已保存，请稍后再试。',
   },
+  ...telegramZh,
 };
