@@ -6,10 +6,11 @@
 import { DateTime } from 'luxon';
 import { boolParam, jsonParam, numParam, type Params } from './emulator-http.js';
 import { SlidingWindowLimiter, checkAll, type WindowSpec } from './rate-limit.js';
-import { parseMessageBlocks, parseView } from './slack-emulator.blocks.js';
+import { parseMessageBlocks } from './slack-emulator.blocks.js';
+import { SlackViews } from './slack-emulator.views.js';
 import {
   SlackApiError,
-  type EphemeralMessage, type SlackChannel, type SlackMessage, type SlackUserSeed, type SlackView, type StoredSlackMessage,
+  type EphemeralMessage, type SlackChannel, type SlackMessage, type SlackUserSeed, type StoredSlackMessage,
 } from './slack-emulator.types.js';
 
 export interface SlackRateLimitOptions {
@@ -49,10 +50,7 @@ export class SlackState {
   readonly channels = new Map<string, SlackChannel>();
   readonly messages = new Map<string, StoredSlackMessage[]>();
   readonly ephemerals: EphemeralMessage[] = [];
-  readonly views = new Map<string, SlackView & { user: string }>();
-  readonly stacks = new Map<string, string[]>();
-  readonly homes = new Map<string, string>();
-  readonly triggers = new Map<string, { user: string; issuedAt: number; used: boolean }>();
+  readonly views: SlackViews;
   readonly failures = new Map<string, string>();
   readonly stats: SlackStats = { calls: 0, rateLimited: 0, errors: 0, posted: 0 };
   readonly methods: Record<string, Method>;
@@ -66,7 +64,7 @@ export class SlackState {
     readonly id: SlackIdentity,
     readonly now: () => number,
     rateLimits: SlackRateLimitOptions | false,
-    readonly triggerTtlMs: number,
+    triggerTtlMs: number,
     private readonly onMessage: (m: StoredSlackMessage, kind: 'new' | 'update' | 'delete') => void,
   ) {
     if (rateLimits !== false) {
@@ -75,6 +73,7 @@ export class SlackState {
       if (pc) this.perChannel = new SlidingWindowLimiter(pc, rnow);
       if (rateLimits.workspace) this.workspace = new SlidingWindowLimiter(rateLimits.workspace, rnow);
     }
+    this.views = new SlackViews(this, triggerTtlMs);
     this.users.set(id.botUserId, { id: id.botUserId, name: 'casework', real_name: 'Casework', is_bot: true, tz: 'UTC' });
     this.methods = {
       'auth.test': () => ({ url: 'https://emulator.slack.com/', team: id.teamName, user: 'casework', team_id: id.teamId, user_id: id.botUserId, bot_id: id.botId, is_enterprise_install: false }),
@@ -88,10 +87,10 @@ export class SlackState {
       'conversations.list': () => ({ channels: [...this.channels.values()].filter((c) => !c.is_im && !c.is_mpim), response_metadata: { next_cursor: '' } }),
       'conversations.history': (p) => this.history(p),
       'conversations.replies': (p) => this.replies(p),
-      'views.open': (p) => this.openView(p, false),
-      'views.push': (p) => this.openView(p, true),
-      'views.update': (p) => this.updateView(p),
-      'views.publish': (p) => this.publish(p),
+      'views.open': (p) => this.views.open(p, false),
+      'views.push': (p) => this.views.open(p, true),
+      'views.update': (p) => this.views.update(p),
+      'views.publish': (p) => this.views.publish(p),
       'users.info': (p) => ({ user: this.userObject(this.user(p.user)) }),
       'users.list': () => ({ members: [...this.users.values()].map((u) => this.userObject(u)), cache_ts: Math.floor(this.now() / 1000), response_metadata: { next_cursor: '' } }),
     };
@@ -107,12 +106,6 @@ export class SlackState {
 
   newId(prefix: string): string {
     return `${prefix}0${(++this.seq).toString(36).toUpperCase().padStart(8, '0')}`;
-  }
-
-  issueTrigger(user: string): string {
-    const id = `${Math.floor(this.now() / 1000)}.${this.id.teamId.replace(/\D/g, '') || '1'}${++this.seq}.${Math.random().toString(16).slice(2, 18)}`;
-    this.triggers.set(id, { user, issuedAt: this.now(), used: false });
-    return id;
   }
 
   // ── directory ──────────────────────────────────────────────────────────
@@ -310,110 +303,5 @@ export class SlackState {
     const all = this.list(ch.id).filter((s) => !s.deleted && (s.message.ts === root || s.message.thread_ts === root)).map((s) => s.message);
     const pg = this.page(all, p);
     return { messages: pg.items, has_more: pg.has_more, response_metadata: { next_cursor: pg.next_cursor } };
-  }
-
-  // ── views ──────────────────────────────────────────────────────────────
-  private exchangeTrigger(p: Params): string {
-    const id = String(p.trigger_id ?? p.interactivity_pointer ?? '');
-    if (!id) throw new SlackApiError('invalid_arguments', { response_metadata: { messages: ['[ERROR] missing required field: trigger_id'] } });
-    const t = this.triggers.get(id);
-    if (!t) throw new SlackApiError('invalid_trigger_id');
-    if (t.used) throw new SlackApiError('exchanged_trigger_id');
-    if (this.now() - t.issuedAt >= this.triggerTtlMs) throw new SlackApiError('expired_trigger_id');
-    t.used = true;
-    return t.user;
-  }
-
-  private makeView(raw: Record<string, unknown>, user: string, id: string, root: string, previous: string | null, state?: SlackView['state']): SlackView & { user: string } {
-    return {
-      id, team_id: this.id.teamId, type: raw.type as 'modal' | 'home', blocks: raw.blocks as unknown[],
-      ...(raw.title ? { title: raw.title } : {}), ...(raw.submit ? { submit: raw.submit } : {}), ...(raw.close ? { close: raw.close } : {}),
-      private_metadata: String(raw.private_metadata ?? ''), callback_id: String(raw.callback_id ?? ''), external_id: String(raw.external_id ?? ''),
-      state: state ?? { values: {} }, hash: `${Math.floor(this.now() / 1000)}.${(++this.seq).toString(16)}`,
-      clear_on_close: boolParam(raw.clear_on_close), notify_on_close: boolParam(raw.notify_on_close),
-      root_view_id: root, previous_view_id: previous, app_id: this.id.appId, app_installed_team_id: this.id.teamId, bot_id: this.id.botId, user,
-    };
-  }
-
-  private publicView(v: SlackView & { user: string }): SlackView {
-    const { user: _user, ...view } = v;
-    return view;
-  }
-
-  private openView(p: Params, push: boolean): Record<string, unknown> {
-    const raw = parseView(p.view, 'modal');
-    const user = this.exchangeTrigger(p);
-    if (raw.external_id && [...this.views.values()].some((v) => v.external_id === raw.external_id)) throw new SlackApiError('duplicate_external_id');
-    const stack = push ? (this.stacks.get(user) ?? []) : [];
-    if (push && stack.length === 0) throw new SlackApiError('not_found');
-    if (push && stack.length >= 3) throw new SlackApiError('push_limit_reached');
-    const id = this.newId('V');
-    const view = this.makeView(raw, user, id, stack[0] ?? id, stack.at(-1) ?? null);
-    this.views.set(id, view);
-    this.stacks.set(user, [...stack, id]);
-    return { view: this.publicView(view) };
-  }
-
-  private updateView(p: Params): Record<string, unknown> {
-    const existing = p.view_id ? this.views.get(String(p.view_id)) : [...this.views.values()].find((v) => v.external_id && v.external_id === String(p.external_id ?? ''));
-    if (!existing) throw new SlackApiError('not_found');
-    if (p.hash && String(p.hash) !== existing.hash) throw new SlackApiError('hash_conflict');
-    const raw = parseView(p.view, existing.type);
-    const view = this.makeView(raw, existing.user, existing.id, existing.root_view_id, existing.previous_view_id, existing.state);
-    this.views.set(existing.id, view);
-    return { view: this.publicView(view) };
-  }
-
-  private publish(p: Params): Record<string, unknown> {
-    const user = this.user(p.user_id).id;
-    const raw = parseView(p.view, 'home');
-    const currentId = this.homes.get(user);
-    const current = currentId ? this.views.get(currentId) : undefined;
-    if (p.hash && current && String(p.hash) !== current.hash) throw new SlackApiError('hash_conflict');
-    const id = currentId ?? this.newId('V');
-    const view = this.makeView(raw, user, id, id, null, current?.state);
-    this.views.set(id, view);
-    this.homes.set(user, id);
-    return { view: this.publicView(view) };
-  }
-
-  /** Apply Slack's handling of a view_submission ack body to the user's stack. */
-  applySubmissionResponse(user: string, viewId: string, body: unknown): void {
-    const stack = this.stacks.get(user) ?? [];
-    const r = (body && typeof body === 'object' ? body : {}) as Record<string, unknown>;
-    switch (r.response_action) {
-      case 'errors':
-        return;
-      case 'clear':
-        this.stacks.set(user, []);
-        return;
-      case 'update': {
-        const v = this.views.get(viewId);
-        if (v) this.views.set(viewId, this.makeView(parseView(r.view, 'modal'), user, viewId, v.root_view_id, v.previous_view_id));
-        return;
-      }
-      case 'push': {
-        const id = this.newId('V');
-        this.views.set(id, this.makeView(parseView(r.view, 'modal'), user, id, stack[0] ?? id, viewId));
-        this.stacks.set(user, [...stack, id]);
-        return;
-      }
-      default:
-        this.stacks.set(user, stack.filter((id) => id !== viewId));
-    }
-  }
-
-  openViews(user: string): SlackView[] {
-    return (this.stacks.get(user) ?? []).map((id) => this.publicView(this.views.get(id)!));
-  }
-
-  view(id: string): SlackView | undefined {
-    const v = this.views.get(id);
-    return v ? this.publicView(v) : undefined;
-  }
-
-  homeView(user: string): SlackView | undefined {
-    const id = this.homes.get(user);
-    return id ? this.view(id) : undefined;
   }
 }

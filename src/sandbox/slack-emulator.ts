@@ -180,7 +180,7 @@ export class SlackEmulator extends EventEmitter {
 
   /** Issue a trigger_id for a user interaction (valid for triggerTtlMs, single use). */
   issueTrigger(userId: string): string {
-    return this.state.issueTrigger(userId);
+    return this.state.views.issueTrigger(userId);
   }
 
   /** A response_url for an interaction; posts to it are recorded (and applied). */
@@ -203,13 +203,13 @@ export class SlackEmulator extends EventEmitter {
 
   /** Set the state.values a user typed into a view before a submission. */
   setViewState(viewId: string, values: SlackView['state']['values']): void {
-    const v = this.state.views.get(viewId);
+    const v = this.state.views.views.get(viewId);
     if (!v) throw new Error(`setViewState: unknown view ${viewId}`);
     v.state = { values };
   }
 
   applySubmissionResponse(userId: string, viewId: string, body: unknown): void {
-    this.state.applySubmissionResponse(userId, viewId, body);
+    this.state.views.applySubmissionResponse(userId, viewId, body);
   }
 
   // ── inspection ─────────────────────────────────────────────────────────
@@ -232,16 +232,25 @@ export class SlackEmulator extends EventEmitter {
   }
 
   homeView(userId: string): SlackView | undefined {
-    return this.state.homeView(userId);
+    return this.state.views.homeView(userId);
   }
 
   /** The user's modal stack, bottom (root) first. */
   openViews(userId: string): SlackView[] {
-    return this.state.openViews(userId);
+    return this.state.views.openViews(userId);
   }
 
   view(viewId: string): SlackView | undefined {
-    return this.state.view(viewId);
+    return this.state.views.view(viewId);
+  }
+
+  /** Every conversation (channels, DMs, group DMs). */
+  channels(): SlackChannel[] {
+    return [...this.state.channels.values()];
+  }
+
+  users(): SlackUserSeed[] {
+    return [...this.state.users.values()];
   }
 
   channelInfo(id: string): SlackChannel | undefined {

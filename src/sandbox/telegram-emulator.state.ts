@@ -99,7 +99,7 @@ export class TelegramState {
       deleteMessages: (p) => this.deleteMessages(p),
       answerCallbackQuery: (p) => this.answerCallbackQuery(p),
       sendChatAction: (p) => {
-        this.requireChat(p.chat_id);
+        this.checkBlocked(this.requireChat(p.chat_id));
         if (!CHAT_ACTIONS.has(String(p.action ?? ''))) throw badRequest('wrong parameter action in request');
         return true;
       },
@@ -138,6 +138,11 @@ export class TelegramState {
     const message: TgMessage = { message_id: c.nextMessageId++, from: c.user, chat: c.chat, date: this.dateNow(), ...fields };
     c.messages.set(message.message_id, { message, fromBot: false, sentAt: this.now(), edits: [], deleted: false });
     return message;
+  }
+
+  removeFromQueue(updateId: number): void {
+    const i = this.queue.findIndex((q) => q.update.update_id === updateId);
+    if (i >= 0) this.queue.splice(i, 1);
   }
 
   /** Called once updates were written to a getUpdates response. */
@@ -211,6 +216,7 @@ export class TelegramState {
     const s = c.messages.get(numParam(p.message_id) ?? -1);
     if (!s || s.deleted) throw badRequest('message to edit not found');
     if (!s.fromBot) throw badRequest("message can't be edited");
+    this.checkBlocked(c);
     const markup = validateReplyMarkup(p.reply_markup);
     if (markup.kind === 'keyboard') throw badRequest('inline keyboard expected');
     // Omitting reply_markup in an edit removes the inline keyboard (a real Bot API gotcha).
@@ -342,11 +348,15 @@ export class TelegramState {
   }
 
   /** Blocked and rate-limit checks for anything that creates a message. */
-  private checkSend(c: ChatState): void {
+  private checkBlocked(c: ChatState): void {
     if (c.blocked) {
       this.stats.blocked++;
       throw new TgApiError(403, 'Forbidden: bot was blocked by the user');
     }
+  }
+
+  private checkSend(c: ChatState): void {
+    this.checkBlocked(c);
     const checks: Array<[SlidingWindowLimiter, string]> = [];
     if (this.globalLimiter) checks.push([this.globalLimiter, 'bot']);
     if (this.chatLimiter) checks.push([this.chatLimiter, String(c.chat.id)]);

@@ -10,9 +10,10 @@
  */
 import { EventEmitter } from 'node:events';
 import http from 'node:http';
-import { close, listen, parseMultipart, parseRequest, sendJson, waitForEvent, type Params } from './emulator-http.js';
+import { close, listen, parseRequest, sendJson, waitForEvent, type Params } from './emulator-http.js';
 import { detectCommandEntities } from './telegram-emulator.format.js';
 import { TelegramState, type TgRateLimitOptions, type TgStats } from './telegram-emulator.state.js';
+import { TelegramTransport } from './telegram-emulator.transport.js';
 import {
   TgApiError,
   type BotMessageView, type StoredMessage, type TgCallRecord, type TgDeliveryRecord, type TgMessage, type TgUpdate, type TgUser,
@@ -52,20 +53,12 @@ export interface BotInfo {
 
 export type SimUser = Pick<TgUser, 'id' | 'first_name'> & Partial<TgUser>;
 
-interface Poller {
-  res: http.ServerResponse;
-  params: Params;
-  record: TgCallRecord;
-  timer: NodeJS.Timeout;
-}
-
 export class TelegramEmulator extends EventEmitter {
   readonly token: string;
   readonly calls: TgCallRecord[] = [];
-  readonly deliveries: TgDeliveryRecord[] = [];
   private readonly state: TelegramState;
+  private readonly transport: TelegramTransport;
   private readonly server = http.createServer((req, res) => void this.handle(req, res));
-  private poller: Poller | undefined;
   private baseUrl: string | undefined;
   private readonly opts: TelegramEmulatorOptions;
 
@@ -85,6 +78,11 @@ export class TelegramEmulator extends EventEmitter {
         onAnswer: (id, p) => this.emit('answer', { callback_query_id: id, ...p }),
       },
     );
+    this.transport = new TelegramTransport(this.state, opts.maxPollTimeoutSec ?? 50, {
+      record: (rec) => this.record(rec),
+      invoke: (method, params, via) => this.invoke(method, params, via),
+      onUpdate: (update) => this.emit('update', update),
+    });
   }
 
   // ── lifecycle ──────────────────────────────────────────────────────────
@@ -94,7 +92,7 @@ export class TelegramEmulator extends EventEmitter {
   }
 
   async stop(): Promise<void> {
-    if (this.poller) this.finishPoll([]);
+    this.transport.closePoll();
     await close(this.server);
   }
 
@@ -106,6 +104,11 @@ export class TelegramEmulator extends EventEmitter {
   /** The getMe result: assign to `bot.botInfo` to skip the getMe call. */
   get botInfo(): BotInfo {
     return this.state.methods.getMe!({}) as BotInfo;
+  }
+
+  /** Every delivery attempt (webhook POST or queued for getUpdates). */
+  get deliveries(): ReadonlyArray<TgDeliveryRecord> {
+    return this.transport.deliveries;
   }
 
   get stats(): Readonly<TgStats> {
@@ -127,7 +130,7 @@ export class TelegramEmulator extends EventEmitter {
       if (r.parseError) return sendJson(res, 400, { ok: false, error_code: 400, description: "Bad Request: can't parse JSON object" });
       // Bot API method names are case-insensitive.
       const method = Object.keys(this.state.methods).find((k) => k.toLowerCase() === m[2]!.toLowerCase()) ?? m[2]!;
-      if (method === 'getUpdates') return this.getUpdates(r.params, res);
+      if (method === 'getUpdates') return this.transport.getUpdates(r.params, res);
       const out = this.invoke(method, r.params, 'http');
       if (out.ok) sendJson(res, 200, { ok: true, result: out.result, ...(out.description ? { description: out.description } : {}) });
       else sendJson(res, out.error.error_code, { ok: false, ...out.error });
@@ -150,7 +153,7 @@ export class TelegramEmulator extends EventEmitter {
       out = { ok: true, result };
       if (method === 'setWebhook') {
         out.description = this.state.webhook ? 'Webhook was set' : 'Webhook was deleted';
-        if (this.state.webhook) void this.flushQueueToWebhook();
+        if (this.state.webhook) void this.transport.flushQueueToWebhook();
       }
       if (method === 'deleteWebhook') out.description = hadWebhook ? 'Webhook was deleted' : 'Webhook is already deleted';
       record.ok = true;
@@ -170,119 +173,6 @@ export class TelegramEmulator extends EventEmitter {
   private record(rec: TgCallRecord): void {
     this.calls.push(rec);
     this.emit('call', rec);
-  }
-
-  private getUpdates(params: Params, res: http.ServerResponse): void {
-    const record: TgCallRecord = { method: 'getUpdates', params, time: this.state.now(), via: 'http', ok: false };
-    this.state.stats.calls++;
-    if (this.state.webhook) {
-      const error = { error_code: 409, description: "Conflict: can't use getUpdates method while webhook is active; use deleteWebhook to delete the webhook first" };
-      record.error = error;
-      this.record(record);
-      return sendJson(res, 409, { ok: false, ...error });
-    }
-    if (this.poller) {
-      const old = this.poller;
-      this.poller = undefined;
-      clearTimeout(old.timer);
-      const error = { error_code: 409, description: 'Conflict: terminated by other getUpdates request; make sure that only one bot instance is running' };
-      old.record.error = error;
-      this.record(old.record);
-      sendJson(old.res, 409, { ok: false, ...error });
-    }
-    const updates = this.state.pendingUpdates(params);
-    const requested = Math.max(0, Number(params.timeout ?? 0) || 0);
-    const timeoutSec = Math.min(requested, this.opts.maxPollTimeoutSec ?? 50);
-    if (updates.length > 0 || timeoutSec === 0) {
-      this.state.markReturned(updates);
-      record.ok = true;
-      record.result = updates;
-      this.record(record);
-      return sendJson(res, 200, { ok: true, result: updates });
-    }
-    const poller: Poller = { res, params: { ...params, offset: undefined }, record, timer: setTimeout(() => this.finishPoll([]), timeoutSec * 1000) };
-    this.poller = poller;
-    res.on('close', () => {
-      // The bot aborted (telegraf's stop()); its updates stay queued until confirmed.
-      if (this.poller === poller && !res.writableEnded) {
-        clearTimeout(poller.timer);
-        this.poller = undefined;
-      }
-    });
-  }
-
-  private finishPoll(updates: TgUpdate[]): void {
-    const p = this.poller;
-    if (!p) return;
-    this.poller = undefined;
-    clearTimeout(p.timer);
-    this.state.markReturned(updates);
-    p.record.ok = true;
-    p.record.result = updates;
-    this.record(p.record);
-    sendJson(p.res, 200, { ok: true, result: updates });
-  }
-
-  // ── delivery ───────────────────────────────────────────────────────────
-  private async deliver(update: TgUpdate, redelivery = false): Promise<void> {
-    const hook = this.state.webhook;
-    if (!hook) {
-      const inQueue = this.state.queue.find((q) => q.update.update_id === update.update_id);
-      if (inQueue) inQueue.redelivery = inQueue.redelivery || redelivery;
-      else this.state.queue.push({ update, at: this.state.now(), redelivery });
-      this.deliveries.push({ update_id: update.update_id, via: 'getUpdates', at: this.state.now() });
-      this.emit('update', update);
-      if (this.poller) {
-        const ready = this.state.pendingUpdates(this.poller.params);
-        if (ready.length) this.finishPoll(ready);
-      }
-      return;
-    }
-    if (!this.state.isAllowed(update, hook.allowed_updates)) return;
-    await this.postToWebhook(update, hook.url, hook.secret_token);
-  }
-
-  private async postToWebhook(update: TgUpdate, url: string, secret: string | undefined): Promise<void> {
-    const rec: TgDeliveryRecord = { update_id: update.update_id, via: 'webhook', at: this.state.now() };
-    this.deliveries.push(rec);
-    this.emit('update', update);
-    const headers: Record<string, string> = { 'content-type': 'application/json' };
-    if (secret !== undefined) headers['X-Telegram-Bot-Api-Secret-Token'] = secret;
-    try {
-      const res = await fetch(url, { method: 'POST', headers, body: JSON.stringify(update) });
-      rec.status = res.status;
-      const type = res.headers.get('content-type') ?? '';
-      const body = await res.text();
-      if (res.status < 200 || res.status > 299) {
-        this.webhookError(`Wrong response from the webhook: ${res.status} ${res.statusText}`);
-        rec.error = `HTTP ${res.status}`;
-        return;
-      }
-      // telegraf's webhookReply: the response body may carry one method call, which Telegram executes.
-      let reply: Params | undefined;
-      if (type.includes('application/json') && body.trim()) reply = JSON.parse(body) as Params;
-      else if (type.includes('multipart/form-data')) reply = parseMultipart(Buffer.from(body, 'latin1'), type);
-      if (reply && typeof reply.method === 'string') {
-        const { method, ...params } = reply;
-        this.invoke(String(method), params, 'webhook-reply');
-      }
-    } catch (err) {
-      rec.status = rec.status ?? 0;
-      rec.error = err instanceof Error ? err.message : String(err);
-      this.webhookError(rec.status ? `Wrong response from the webhook: ${rec.error}` : 'Connection refused');
-    }
-  }
-
-  private webhookError(message: string): void {
-    if (!this.state.webhook) return;
-    this.state.webhook.last_error_date = this.state.dateNow();
-    this.state.webhook.last_error_message = message;
-  }
-
-  /** When a webhook gets set, Telegram hands it the updates that were waiting for getUpdates. */
-  private async flushQueueToWebhook(): Promise<void> {
-    const waiting = this.state.queue.splice(0);
-    for (const q of waiting) await this.deliver(q.update);
   }
 
   // ── client simulation ──────────────────────────────────────────────────
@@ -306,7 +196,7 @@ export class TelegramEmulator extends EventEmitter {
   async sendUpdate(user: SimUser, fields: Record<string, unknown>): Promise<TgUpdate> {
     const message = this.state.addUserMessage(user as TgUser, fields);
     const update = this.state.newUpdate({ message });
-    await this.deliver(update);
+    await this.transport.deliver(update);
     return update;
   }
 
@@ -320,7 +210,7 @@ export class TelegramEmulator extends EventEmitter {
     if (entities.length) s.message.entities = entities;
     else delete s.message.entities;
     const update = this.state.newUpdate({ edited_message: s.message });
-    await this.deliver(update);
+    await this.transport.deliver(update);
     return update;
   }
 
@@ -340,7 +230,7 @@ export class TelegramEmulator extends EventEmitter {
     const answered = waitForEvent<Params>((fn) => this.listen('answer', fn), (a) => a.callback_query_id === query.id, this.opts.answerTimeoutMs ?? 5000, 'answerCallbackQuery')
       .catch(() => undefined);
     const viaWebhook = !!this.state.webhook;
-    await this.deliver(this.state.newUpdate({ callback_query: query }));
+    await this.transport.deliver(this.state.newUpdate({ callback_query: query }));
     const now = this.state.callbackQueries.get(query.id)?.answer;
     if (now || viaWebhook) return now;
     return answered;
@@ -350,7 +240,7 @@ export class TelegramEmulator extends EventEmitter {
   async redeliver(updateId: number): Promise<TgUpdate> {
     const update = this.state.allUpdates.get(updateId);
     if (!update) throw new Error(`redeliver: unknown update_id ${updateId}`);
-    await this.deliver(update, true);
+    await this.transport.deliver(update, true);
     return update;
   }
 
@@ -363,6 +253,11 @@ export class TelegramEmulator extends EventEmitter {
   }
 
   // ── inspection ─────────────────────────────────────────────────────────
+  /** Ids of every private chat the emulator knows (users who wrote or were added). */
+  chatIds(): number[] {
+    return [...this.state.chats.keys()];
+  }
+
   /** Bot → chat messages, oldest first, with current text/markup and the deleted flag. */
   messages(chatId: number): BotMessageView[] {
     const c = this.state.chats.get(chatId);

@@ -109,7 +109,13 @@ describe('TelegramEmulator with a real telegraf bot (webhook mode)', () => {
     await bot.telegram.setWebhook(hookUrl, { secret_token: 'wrong' }); // telegraf answers 403
     await tg.sendText(alice, 'hi');
     expect(tg.deliveries.at(-1)?.status).toBe(403);
-    expect((await bot.telegram.getWebhookInfo()).last_error_message).toMatch(/403/);
+    const info = await bot.telegram.getWebhookInfo();
+    expect(info.last_error_message).toMatch(/403/);
+    expect(info.pending_update_count).toBe(1); // kept, as Telegram keeps undelivered updates
+    const echoed = tg.waitForMessage(alice.id, (m) => m.text === 'echo: hi');
+    await bot.telegram.setWebhook(hookUrl, { secret_token: 'right' }); // pending updates go to the fixed webhook
+    await echoed;
+    expect(tg.webhookInfo().pending_update_count).toBe(0);
   });
 });
 
