@@ -30,6 +30,8 @@ export interface SlackEmulatorOptions extends Partial<SlackIdentity> {
   rateLimits?: SlackRateLimitOptions | false;
   /** trigger_id lifetime; Slack's is 3 s. */
   triggerTtlMs?: number;
+  /** Keep at most this many entries in `calls` (oldest dropped); default 100,000. */
+  callLogLimit?: number;
 }
 
 /** A message as the inspection API returns it. */
@@ -49,9 +51,11 @@ export class SlackEmulator extends EventEmitter {
   private readonly server = http.createServer((req, res) => void this.handle(req, res));
   private readonly responseUrls = new Map<string, ResponseUrlPost['context']>();
   private baseUrl: string | undefined;
+  private readonly callLogLimit: number;
 
   constructor(opts: SlackEmulatorOptions = {}) {
     super();
+    this.callLogLimit = opts.callLogLimit ?? 100_000;
     this.setMaxListeners(0);
     this.botToken = opts.botToken ?? 'xoxb-emulator-0000-token';
     this.tokens = new Set([this.botToken, ...(opts.extraTokens ?? [])]);
@@ -111,6 +115,7 @@ export class SlackEmulator extends EventEmitter {
         const rec: SlackCallRecord = { method, params, time: this.state.now(), ok: body.ok === true, response: body, status };
         if (status === 200 && body.ok !== true) this.state.stats.errors++;
         this.calls.push(rec);
+        if (this.calls.length > this.callLogLimit * 1.1) this.calls.splice(0, this.calls.length - this.callLogLimit);
         this.emit('call', rec);
         sendJson(res, status, body, headers);
       };

@@ -36,6 +36,8 @@ export interface TelegramEmulatorOptions {
   firstUpdateId?: number;
   /** How long clickButton waits for answerCallbackQuery in polling mode. Default 5000 ms. */
   answerTimeoutMs?: number;
+  /** Keep at most this many entries in `calls` (oldest dropped); default 100,000. */
+  callLogLimit?: number;
 }
 
 /** getMe result (structurally compatible with telegraf's UserFromGetMe). */
@@ -172,6 +174,8 @@ export class TelegramEmulator extends EventEmitter {
 
   private record(rec: TgCallRecord): void {
     this.calls.push(rec);
+    const limit = this.opts.callLogLimit ?? 100_000;
+    if (this.calls.length > limit * 1.1) this.calls.splice(0, this.calls.length - limit);
     this.emit('call', rec);
   }
 
