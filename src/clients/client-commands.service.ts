@@ -1,0 +1,147 @@
+import { eq, sql } from 'drizzle-orm';
+import { DateTime } from 'luxon';
+import type { Db } from '../db/client.js';
+import { cases } from '../db/schema.js';
+import type { Deps } from '../deps.js';
+import { planDeliveries, scheduleDeliveries, type Recipient } from '../delivery/ledger.js';
+import type { IntakeState, Language } from '../intake/intake.domain.js';
+import { deleteSession, loadSession, openCaseIntake, type CaseIntakeRecord } from '../intake/intake.repo.js';
+import type { Later } from './after-commit.js';
+import {
+  casesOf, clientMessagesOf, consentsOf, findClientByTelegramUser, findOpenCase, nextAppointment, revokeConsents,
+  staffDisplayName, updateClient, NOTE_BODY_AAD, PREFERRED_NAME_AAD, type CaseRow, type ConsentRow,
+} from './clients.repo.js';
+import { WITHDRAWAL_NOTICE_KIND } from './withdrawal-notice.kind.js';
+
+/**
+ * The client's always-available commands, as data (the Telegram layer renders
+ * them). Every look at a case is audited; every change is audited in its transaction.
+ */
+export type StatusPhase = CaseRow['phase'] | 'withdrawn';
+
+export type StatusResult =
+  | { kind: 'none' }
+  | { kind: 'draft' }
+  | { kind: 'case'; reference: string; phase: StatusPhase; workerFirstName?: string; nextAppointment?: DateTime; timeZone: string };
+
+/** The case a client most likely means: the open one, else the latest. */
+function currentCase(list: CaseRow[]): CaseRow | undefined {
+  return list.find((c) => c.status === 'open') ?? list[0];
+}
+
+export async function clientStatus(deps: Deps, telegramUserId: number): Promise<StatusResult> {
+  if (await loadSession(deps.db, deps.cipher, telegramUserId)) return { kind: 'draft' };
+  const client = await findClientByTelegramUser(deps.db, telegramUserId);
+  if (!client) return { kind: 'none' };
+  const c = currentCase(await casesOf(deps.db, client.id));
+  if (!c) return { kind: 'none' };
+  const phase: StatusPhase = c.status === 'withdrawn' ? 'withdrawn' : c.status === 'closed' ? 'closed' : c.phase;
+  const worker = c.assignedWorkerId ? await staffDisplayName(deps.db, c.assignedWorkerId) : undefined;
+  const appt = c.status === 'open' ? await nextAppointment(deps.db, c.id, deps.clock.now()) : undefined;
+  await deps.audit.record({ actor: { type: 'client', id: client.id }, action: 'case.status_viewed_by_client', caseId: c.id });
+  return {
+    kind: 'case', reference: c.reference, phase, timeZone: client.timeZone,
+    // Only the first name: enough to recognise the worker, no more.
+    ...(worker ? { workerFirstName: worker.trim().split(/\s+/)[0]! } : {}),
+    ...(appt ? { nextAppointment: DateTime.fromJSDate(appt.startsAt) } : {}),
+  };
+}
+
+export interface MyData {
+  client?: {
+    name: string | null; language: Language; timeZone: string; remindersOff: boolean; erasureRequestedAt: Date | null;
+  };
+  consents: ConsentRow[];
+  cases: Array<{ reference: string; status: CaseRow['status']; phase: CaseRow['phase']; openedAt: Date; intake: CaseIntakeRecord | null }>;
+  messages: Array<{ at: Date; text: string }>;
+  draft: IntakeState | null;
+}
+
+export async function clientData(deps: Deps, telegramUserId: number): Promise<MyData> {
+  const session = await loadSession(deps.db, deps.cipher, telegramUserId);
+  const client = await findClientByTelegramUser(deps.db, telegramUserId);
+  const out: MyData = { consents: [], cases: [], messages: [], draft: session?.state ?? null };
+  if (!client) return out;
+  const list = await casesOf(deps.db, client.id);
+  out.client = {
+    name: deps.cipher.open(client.preferredNameEnc, PREFERRED_NAME_AAD), language: client.language, timeZone: client.timeZone,
+    remindersOff: client.remindersOff, erasureRequestedAt: client.erasureRequestedAt,
+  };
+  out.consents = await consentsOf(deps.db, client.id);
+  out.cases = list.map((c) => ({ reference: c.reference, status: c.status, phase: c.phase, openedAt: c.openedAt, intake: openCaseIntake(deps.cipher, c.intakeEnc) }));
+  out.messages = (await clientMessagesOf(deps.db, list.map((c) => c.id))).map((n) => ({ at: n.contactAt, text: deps.cipher.decrypt(n.bodyEnc, NOTE_BODY_AAD) }));
+  await deps.audit.record({ actor: { type: 'client', id: client.id }, action: 'client.data_exported', subjectType: 'client', subjectId: client.id });
+  for (const c of list) await deps.audit.record({ actor: { type: 'client', id: client.id }, action: 'case.viewed_by_client', caseId: c.id, details: { via: 'mydata' } });
+  return out;
+}
+
+/**
+ * /forget: the request is recorded and the unfinished draft deleted at once.
+ * The erasure itself (and what the law requires to keep) is a separate, reviewed job.
+ */
+export async function requestErasure(deps: Deps, telegramUserId: number): Promise<{ hadClient: boolean }> {
+  const now = deps.clock.now();
+  return deps.db.transaction(async (t) => {
+    const tx = t as Db;
+    await deleteSession(tx, telegramUserId);
+    const client = await findClientByTelegramUser(tx, telegramUserId);
+    if (!client) {
+      await deps.audit.record({ actor: { type: 'system' }, action: 'client.erasure_requested', details: { had_client: false } }, tx);
+      return { hadClient: false };
+    }
+    if (!client.erasureRequestedAt) await updateClient(tx, client.id, { erasureRequestedAt: now.toJSDate() }, now);
+    await deps.audit.record({ actor: { type: 'client', id: client.id }, action: 'client.erasure_requested', subjectType: 'client', subjectId: client.id }, tx);
+    return { hadClient: true };
+  });
+}
+
+/** /stop and /start: reminders off/on. Returns false when there is no client record (nothing to remind). */
+export async function setReminders(deps: Deps, telegramUserId: number, off: boolean): Promise<{ found: boolean; changed: boolean }> {
+  const now = deps.clock.now();
+  return deps.db.transaction(async (t) => {
+    const tx = t as Db;
+    const client = await findClientByTelegramUser(tx, telegramUserId);
+    if (!client) return { found: false, changed: false };
+    if (client.remindersOff === off) return { found: true, changed: false };
+    await updateClient(tx, client.id, { remindersOff: off }, now);
+    await deps.audit.record({ actor: { type: 'client', id: client.id }, action: off ? 'client.reminders_off' : 'client.reminders_on', subjectType: 'client', subjectId: client.id }, tx);
+    return { found: true, changed: true };
+  });
+}
+
+export async function setClientLanguage(deps: Deps, telegramUserId: number, language: Language): Promise<boolean> {
+  const now = deps.clock.now();
+  const client = await findClientByTelegramUser(deps.db, telegramUserId);
+  if (!client) return false;
+  await updateClient(deps.db, client.id, { language }, now);
+  await deps.audit.record({ actor: { type: 'client', id: client.id }, action: 'client.language_changed', subjectType: 'client', subjectId: client.id, details: { language } });
+  return true;
+}
+
+export async function hasOpenCase(deps: Deps, telegramUserId: number): Promise<boolean> {
+  const client = await findClientByTelegramUser(deps.db, telegramUserId);
+  return !!client && !!(await findOpenCase(deps.db, client.id));
+}
+
+/** /withdraw (after the client confirmed): case withdrawn, consent ended, the worker told by a Slack DM. */
+export async function withdrawCase(deps: Deps, later: Later, telegramUserId: number): Promise<{ reference: string } | null> {
+  const now = deps.clock.now();
+  const res = await deps.db.transaction(async (t) => {
+    const tx = t as Db;
+    const client = await findClientByTelegramUser(tx, telegramUserId);
+    if (!client) return null;
+    const open = await findOpenCase(tx, client.id, { forUpdate: true });
+    if (!open) return null;
+    await tx.update(cases).set({
+      status: 'withdrawn', closedAt: now.toJSDate(), closureReason: 'withdrawn_by_client', version: sql`${cases.version} + 1`, updatedAt: now.toJSDate(),
+    }).where(eq(cases.id, open.id));
+    await revokeConsents(tx, client.id, now);
+    const recipient: Recipient = open.assignedWorkerId ? `staff:${open.assignedWorkerId}` : 'channel:intake';
+    const rows = await planDeliveries(tx, [{ kind: WITHDRAWAL_NOTICE_KIND, subjectId: open.id, recipient, channel: 'slack', caseId: open.id, dueAt: now }], now);
+    await deps.audit.record({ actor: { type: 'client', id: client.id }, action: 'case.withdrawn_by_client', caseId: open.id }, tx);
+    return { reference: open.reference, rows };
+  });
+  if (!res) return null;
+  later('withdrawal_notice.schedule', () => scheduleDeliveries(deps.queues, res.rows, now));
+  return { reference: res.reference };
+}

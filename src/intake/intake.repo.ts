@@ -1,0 +1,142 @@
+import { and, eq, isNull, lt, lte, or, sql } from 'drizzle-orm';
+import type { DateTime } from 'luxon';
+import type { Db } from '../db/client.js';
+import { intakeSessions } from '../db/schema.js';
+import type { FieldCipher } from '../lib/crypto.js';
+import { parseIntakeState, type IntakeAnswers, type IntakeState, type Language, type Safety } from './intake.domain.js';
+
+/**
+ * Resumable intake conversations. The whole state (answers included) is one
+ * encrypted envelope (AAD 'intake_sessions.state'); step, language and the
+ * activity times stay in plain columns so sweeps never need to decrypt.
+ */
+export const SESSION_AAD = 'intake_sessions.state';
+export const CASE_INTAKE_AAD = 'cases.intake';
+
+/** What the envelope holds: the domain state plus the crisis case opened mid-intake, if any. */
+interface Envelope {
+  state: IntakeState;
+  caseId?: string;
+}
+
+export type SessionRow = typeof intakeSessions.$inferSelect;
+
+export interface Session {
+  id: string;
+  telegramUserId: number;
+  chatId: number;
+  state: IntakeState;
+  /** A case already created mid-intake by the crisis path; submit completes it instead of opening another. */
+  caseId?: string;
+  nudgedAt: Date | null;
+  lastActivityAt: Date;
+}
+
+function open(cipher: FieldCipher, row: SessionRow): Session | null {
+  let env: Envelope;
+  try {
+    env = cipher.decryptJson<Envelope>(row.stateEnc, SESSION_AAD);
+  } catch {
+    return null;
+  }
+  const state = parseIntakeState(env?.state);
+  if (!state) return null;
+  return {
+    id: row.id, telegramUserId: row.telegramUserId, chatId: row.telegramChatId, state,
+    ...(env.caseId ? { caseId: env.caseId } : {}), nudgedAt: row.nudgedAt, lastActivityAt: row.lastActivityAt,
+  };
+}
+
+/** The session of a Telegram user; `forUpdate` locks it for the rest of the transaction. Unreadable state counts as none. */
+export async function loadSession(db: Db, cipher: FieldCipher, telegramUserId: number, opts: { forUpdate?: boolean } = {}): Promise<Session | null> {
+  const q = db.select().from(intakeSessions).where(eq(intakeSessions.telegramUserId, telegramUserId)).limit(1);
+  const [row] = opts.forUpdate ? await q.for('update') : await q;
+  return row ? open(cipher, row) : null;
+}
+
+export async function saveSession(
+  db: Db,
+  cipher: FieldCipher,
+  input: { telegramUserId: number; chatId: number; state: IntakeState; caseId?: string | undefined },
+  now: DateTime,
+  ttlDays: number,
+): Promise<void> {
+  const env: Envelope = { state: input.state, ...(input.caseId ? { caseId: input.caseId } : {}) };
+  const values = {
+    telegramChatId: input.chatId,
+    step: input.state.step,
+    language: input.state.language,
+    stateEnc: cipher.encryptJson(env, SESSION_AAD),
+    lastActivityAt: now.toJSDate(),
+    expiresAt: now.plus({ days: ttlDays }).toJSDate(),
+    updatedAt: now.toJSDate(),
+  };
+  await db
+    .insert(intakeSessions)
+    .values({ telegramUserId: input.telegramUserId, ...values, createdAt: now.toJSDate() })
+    .onConflictDoUpdate({ target: intakeSessions.telegramUserId, set: values });
+}
+
+export async function deleteSession(db: Db, telegramUserId: number): Promise<boolean> {
+  const rows = await db.delete(intakeSessions).where(eq(intakeSessions.telegramUserId, telegramUserId)).returning({ id: intakeSessions.id });
+  return rows.length > 0;
+}
+
+/** Drafts past their expiry (plain columns only: nothing is decrypted to sweep). */
+export async function deleteExpiredSessions(db: Db, now: DateTime): Promise<Array<{ id: string; chatId: number; language: Language }>> {
+  return db
+    .delete(intakeSessions)
+    .where(lte(intakeSessions.expiresAt, now.toJSDate()))
+    .returning({ id: intakeSessions.id, chatId: intakeSessions.telegramChatId, language: intakeSessions.language });
+}
+
+/** Idle since `idleBefore` and not nudged during this idle spell. */
+export async function findSessionsToNudge(db: Db, idleBefore: DateTime, now: DateTime, limit = 500): Promise<SessionRow[]> {
+  return db
+    .select()
+    .from(intakeSessions)
+    .where(and(
+      lte(intakeSessions.lastActivityAt, idleBefore.toJSDate()),
+      sql`${intakeSessions.expiresAt} > ${now.toJSDate()}`,
+      or(isNull(intakeSessions.nudgedAt), lt(intakeSessions.nudgedAt, intakeSessions.lastActivityAt)),
+    ))
+    .limit(limit);
+}
+
+/** The database half of "one nudge per idle spell": only the first caller gets the row back. */
+export async function claimNudge(db: Db, id: string, now: DateTime): Promise<boolean> {
+  const rows = await db
+    .update(intakeSessions)
+    .set({ nudgedAt: now.toJSDate() })
+    .where(and(eq(intakeSessions.id, id), or(isNull(intakeSessions.nudgedAt), lt(intakeSessions.nudgedAt, intakeSessions.lastActivityAt))))
+    .returning({ id: intakeSessions.id });
+  return rows.length > 0;
+}
+
+export function readSessionRow(cipher: FieldCipher, row: SessionRow): Session | null {
+  return open(cipher, row);
+}
+
+/** The intake answers as stored on the case (`cases.intake_enc`, AAD 'cases.intake'). Read by the staff side. */
+export interface CaseIntakeRecord {
+  v: 1;
+  answers: IntakeAnswers;
+  language: Language;
+  safety?: Safety;
+  /** false while the case was opened by the crisis path and the client had not finished the questions. */
+  complete: boolean;
+  agreement?: { version: string; language: Language; at: string };
+}
+
+export function sealCaseIntake(cipher: FieldCipher, record: CaseIntakeRecord): string {
+  return cipher.encryptJson(record, CASE_INTAKE_AAD);
+}
+
+export function openCaseIntake(cipher: FieldCipher, enc: string | null | undefined): CaseIntakeRecord | null {
+  if (!enc) return null;
+  try {
+    return cipher.decryptJson<CaseIntakeRecord>(enc, CASE_INTAKE_AAD);
+  } catch {
+    return null;
+  }
+}

@@ -1,0 +1,157 @@
+import { eq, sql } from 'drizzle-orm';
+import type { Db } from '../db/client.js';
+import { cases } from '../db/schema.js';
+import type { Deps } from '../deps.js';
+import { insertCase } from '../cases/cases.repo.js';
+import { caseCreatedJob } from '../jobs/case-created.job.js';
+import type { Later } from '../clients/after-commit.js';
+import { crisisPhrases, recordCrisis, type CrisisRecord } from '../clients/crisis.service.js';
+import {
+  ensureClient, hasConsent, recordConsentDeclined, recordConsentGiven, updateClient, PREFERRED_NAME_AAD,
+} from '../clients/clients.repo.js';
+import {
+  AGREEMENT_VERSION, DEFAULT_LIMITS, applyInput, askFor, startIntake as startState,
+  type IntakeContext, type IntakeEffect, type IntakeInput, type IntakeState, type Limits,
+} from './intake.domain.js';
+import { deleteSession, loadSession, saveSession, sealCaseIntake, type Session } from './intake.repo.js';
+
+/**
+ * Runs the pure step machine against the stored session, in one transaction
+ * per input: lock the session row, apply, persist, act on the effects
+ * (refusal, case creation). Jobs go out after commit; replies are rendered by
+ * the caller from the returned state and effects.
+ */
+export interface Who {
+  telegramUserId: number;
+  chatId: number;
+  languageCode?: string | undefined;
+}
+
+export interface IntakeStepResult {
+  state: IntakeState;
+  effects: IntakeEffect[];
+  submitted?: { caseId: string; reference: string; name: string };
+  crisis?: CrisisRecord;
+}
+
+type SubmitEffect = Extract<IntakeEffect, { type: 'submit' }>;
+
+export function intakeContext(deps: Deps): IntakeContext {
+  const max = deps.config.INTAKE_FIELD_MAX_CHARS;
+  // One configured ceiling for the long answers; the short fields keep their own smaller limits.
+  const limits: Partial<Limits> = { story: max, change: max, support: max, strengths: max };
+  for (const k of Object.keys(DEFAULT_LIMITS) as Array<keyof Limits>) limits[k] = Math.min(limits[k] ?? DEFAULT_LIMITS[k], max);
+  return { now: deps.clock.now(), crisisPhrases: crisisPhrases(deps.config), defaultTimeZone: deps.config.DEFAULT_TIMEZONE, limits };
+}
+
+export async function findSession(deps: Deps, telegramUserId: number): Promise<Session | null> {
+  return loadSession(deps.db, deps.cipher, telegramUserId);
+}
+
+/** /start: a new draft (language question), or the current question of the existing one. */
+export async function startOrResume(deps: Deps, who: Who): Promise<IntakeStepResult> {
+  const now = deps.clock.now();
+  return deps.db.transaction(async (t) => {
+    const tx = t as Db;
+    const session = await loadSession(tx, deps.cipher, who.telegramUserId, { forUpdate: true });
+    if (session) return { state: session.state, effects: [askFor(session.state.step)] };
+    const started = startState({ languageCode: who.languageCode ?? null, defaultTimeZone: deps.config.DEFAULT_TIMEZONE, now });
+    await saveSession(tx, deps.cipher, { telegramUserId: who.telegramUserId, chatId: who.chatId, state: started.state }, now, deps.config.INTAKE_DRAFT_TTL_DAYS);
+    await deps.audit.record({ actor: { type: 'system' }, action: 'intake.started' }, tx);
+    return started;
+  });
+}
+
+/**
+ * Apply one input to the stored draft. Returns null when there is no draft.
+ * `crisisHandled`: the crisis middleware already replied and recorded the crisis for this message.
+ */
+export async function applyIntakeInput(
+  deps: Deps, later: Later, who: Who, input: IntakeInput, opts: { crisisHandled?: boolean } = {},
+): Promise<IntakeStepResult | null> {
+  const now = deps.clock.now();
+  const out = await deps.db.transaction(async (t): Promise<IntakeStepResult | null> => {
+    const tx = t as Db;
+    const session = await loadSession(tx, deps.cipher, who.telegramUserId, { forUpdate: true });
+    if (!session) return null;
+    const { state, effects } = applyInput(session.state, input, { ...intakeContext(deps), now });
+    const declined = effects.find((e) => e.type === 'agreement_declined');
+    const submit = effects.find((e): e is SubmitEffect => e.type === 'submit');
+    if (declined) {
+      // Keep nothing but the fact of the refusal: no client row, no draft.
+      const consent = await recordConsentDeclined(tx, { version: AGREEMENT_VERSION, language: state.language, at: now });
+      await deleteSession(tx, who.telegramUserId);
+      await deps.audit.record({ actor: { type: 'system' }, action: 'consent.declined', subjectType: 'consent', subjectId: consent.id }, tx);
+      return { state, effects };
+    }
+    if (submit) {
+      const submitted = await submitCase(deps, tx, who, session, submit);
+      return { state, effects, submitted };
+    }
+    await saveSession(tx, deps.cipher, { telegramUserId: who.telegramUserId, chatId: who.chatId, state, caseId: session.caseId }, now, deps.config.INTAKE_DRAFT_TTL_DAYS);
+    return { state, effects };
+  });
+  if (!out) return null;
+  if (out.submitted) {
+    const caseId = out.submitted.caseId;
+    later('case.created', () => deps.queues.add(caseCreatedJob, { caseId }));
+  }
+  // "No, I'm not safe" at the safety check (or a phrase the middleware did not see): record it now.
+  const crisis = out.effects.find((e) => e.type === 'crisis');
+  if (crisis && crisis.type === 'crisis' && !(crisis.source === 'phrase' && opts.crisisHandled) && !out.submitted) {
+    out.crisis = await recordCrisis(deps, later, { telegramUserId: who.telegramUserId, chatId: who.chatId, language: out.state.language, source: crisis.source });
+  }
+  return out;
+}
+
+/** In the caller's transaction: client (new or updated), consent, the case (or complete the crisis case), draft deleted. */
+async function submitCase(deps: Deps, tx: Db, who: Who, session: Session, e: SubmitEffect): Promise<NonNullable<IntakeStepResult['submitted']>> {
+  const now = deps.clock.now();
+  const a = e.answers;
+  const { client, created } = await ensureClient(tx, deps.cipher, {
+    telegramUserId: who.telegramUserId, chatId: who.chatId, language: e.language, timeZone: a.timezone, preferredName: a.name,
+  }, now);
+  const actor = { type: 'client' as const, id: client.id };
+  if (created) {
+    await deps.audit.record({ actor, action: 'client.created', subjectType: 'client', subjectId: client.id, details: { via: 'intake' } }, tx);
+  } else {
+    await updateClient(tx, client.id, {
+      telegramChatId: who.chatId, language: e.language, timeZone: a.timezone, preferredNameEnc: deps.cipher.encrypt(a.name, PREFERRED_NAME_AAD),
+    }, now);
+  }
+  if (!(await hasConsent(tx, client.id, e.agreement))) {
+    const consent = await recordConsentGiven(tx, client.id, e.agreement);
+    await deps.audit.record({ actor, action: 'consent.given', subjectType: 'consent', subjectId: consent.id, details: { version: e.agreement.version, language: e.agreement.language } }, tx);
+  }
+  const intakeEnc = sealCaseIntake(deps.cipher, { v: 1, answers: a, language: e.language, safety: e.safety, complete: true, agreement: e.agreement });
+  let caseId: string;
+  let reference: string;
+  const [crisisCase] = session.caseId
+    ? await tx.select().from(cases).where(eq(cases.id, session.caseId)).for('update')
+    : [];
+  if (crisisCase && crisisCase.status === 'open') {
+    // The crisis path opened this case mid-intake; complete it rather than open a second one.
+    await tx.update(cases).set({
+      category: a.category, urgency: a.urgency, intakeEnc, priority: 'crisis', crisis: true,
+      version: sql`${cases.version} + 1`, updatedAt: now.toJSDate(),
+    }).where(eq(cases.id, crisisCase.id));
+    caseId = crisisCase.id;
+    reference = crisisCase.reference;
+    await deps.audit.record({ actor, action: 'case.intake_completed', caseId }, tx);
+  } else {
+    const row = await insertCase(tx, { clientId: client.id, category: a.category, priority: e.priority, urgency: a.urgency, crisis: e.crisis, intakeEnc }, now);
+    caseId = row.id;
+    reference = row.reference;
+    await deps.audit.record({ actor, action: 'case.created', caseId, details: { priority: e.priority, category: a.category } }, tx);
+  }
+  await deleteSession(tx, who.telegramUserId);
+  await deps.audit.record({ actor, action: 'intake.submitted', caseId }, tx);
+  return { caseId, reference, name: a.name };
+}
+
+/** /cancel: abandon and delete the draft. */
+export async function cancelIntake(deps: Deps, telegramUserId: number): Promise<boolean> {
+  const deleted = await deleteSession(deps.db, telegramUserId);
+  if (deleted) await deps.audit.record({ actor: { type: 'system' }, action: 'intake.cancelled' });
+  return deleted;
+}
