@@ -2,6 +2,12 @@ import type { ProcessorEntry } from './processor.js';
 import { reconcileProcessor } from './processors/reconcile.processor.js';
 import { caseCreatedProcessor } from './processors/case-created.processor.js';
 import { deliverySendProcessor } from './processors/delivery-send.processor.js';
+import { deliveryTickProcessor } from './processors/delivery-tick.processor.js';
 
 /** One processor per job type; workers dispatch on job.name. */
-export const PROCESSORS: ProcessorEntry[] = [reconcileProcessor, caseCreatedProcessor, deliverySendProcessor];
+export const PROCESSORS: ProcessorEntry[] = [
+  reconcileProcessor,
+  caseCreatedProcessor,
+  deliverySendProcessor,
+  deliveryTickProcessor,
+];

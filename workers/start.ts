@@ -4,6 +4,7 @@ import { QUEUE_NAMES, parsePayload, JobPayloadError, type QueueName } from '../s
 import { reconcileJob } from '../src/jobs/reconcile.job.js';
 import { withLogContext } from '../src/lib/logger.js';
 import { PROCESSORS } from './registry.js';
+import { ensureSchedules, keepSchedules } from '../src/delivery/schedules.js';
 import type { ProcessorEntry } from './processor.js';
 
 export interface RunningWorkers {
@@ -58,10 +59,13 @@ export async function startWorkers(deps: Deps, opts: { queues?: readonly QueueNa
     // And once now: a worker starting after Redis was lost rebuilds schedules at once.
     await deps.queues.add(reconcileJob, {}, { jobId: `reconcile-start-${Date.now()}` });
   }
+  await ensureSchedules(deps); // delivery tick, reconcile, escalation sweeps, weekly digest (src/delivery/schedules.ts)
+  const stopWatchdog = keepSchedules(deps); // rebuilds them if Redis was flushed
 
   return {
     workers,
     async close(timeoutMs = deps.config.SHUTDOWN_TIMEOUT_MS) {
+      stopWatchdog();
       let timer: NodeJS.Timeout | undefined;
       const graceful = Promise.all(workers.map((w) => w.close())).then(() => 'closed' as const);
       const deadline = new Promise<'timeout'>((r) => {

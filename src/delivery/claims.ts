@@ -1,0 +1,63 @@
+import { and, eq, isNull, lt, or, sql } from 'drizzle-orm';
+import type { DateTime } from 'luxon';
+import type { Db } from '../db/client.js';
+import { deliveries } from '../db/schema.js';
+import type { DeliveryRow } from './ledger.js';
+
+/**
+ * The database half of "never twice". A send attempt first claims the row:
+ * only a pending row that nobody holds (or whose holder's lease ran out —
+ * that worker died mid-send) can be claimed, atomically, so two workers or a
+ * re-run after a crash cannot both go on to send. The outcome is written only
+ * by the holder of the claim token.
+ *
+ * The lease must outlast one platform call (HTTP timeout 15 s) by a wide
+ * margin; DELIVERY_CLAIM_LEASE_SECONDS defaults to 120 s.
+ */
+export async function claimDelivery(db: Db, id: string, token: string, now: DateTime, leaseSeconds: number): Promise<DeliveryRow | null> {
+  const at = now.toJSDate();
+  const expired = now.minus({ seconds: leaseSeconds }).toJSDate();
+  const [row] = await db
+    .update(deliveries)
+    .set({ claimedAt: at, claimToken: token, attempts: sql`${deliveries.attempts} + 1`, updatedAt: at })
+    .where(and(eq(deliveries.id, id), eq(deliveries.status, 'pending'), or(isNull(deliveries.claimedAt), lt(deliveries.claimedAt, expired))))
+    .returning();
+  return row ?? null;
+}
+
+/** Give the claim back (rate limited, transient failure): the next attempt may claim at once. */
+export async function releaseClaim(db: Db, id: string, token: string, now: DateTime): Promise<void> {
+  await db
+    .update(deliveries)
+    .set({ claimedAt: null, claimToken: null, updatedAt: now.toJSDate() })
+    .where(and(eq(deliveries.id, id), eq(deliveries.claimToken, token), eq(deliveries.status, 'pending')));
+}
+
+/**
+ * Record the outcome. With a token, only the claim holder may write it; without
+ * one (nothing was claimed, e.g. render said skip) only a pending, unclaimed or
+ * lease-expired row changes. Returns whether this call wrote the outcome.
+ */
+export async function finishDelivery(
+  db: Db,
+  id: string,
+  outcome: { status: 'sent'; externalRef: string } | { status: 'skipped' | 'failed'; reason: string },
+  now: DateTime,
+  guard: { token: string } | { leaseSeconds: number },
+): Promise<DeliveryRow | null> {
+  const at = now.toJSDate();
+  const set =
+    outcome.status === 'sent'
+      ? { status: 'sent' as const, sentAt: at, externalRef: outcome.externalRef, reason: null, updatedAt: at }
+      : { status: outcome.status, reason: outcome.reason.slice(0, 200), updatedAt: at };
+  const owner =
+    'token' in guard
+      ? eq(deliveries.claimToken, guard.token)
+      : or(isNull(deliveries.claimedAt), lt(deliveries.claimedAt, now.minus({ seconds: guard.leaseSeconds }).toJSDate()));
+  const [row] = await db
+    .update(deliveries)
+    .set(set)
+    .where(and(eq(deliveries.id, id), eq(deliveries.status, 'pending'), owner))
+    .returning();
+  return row ?? null;
+}

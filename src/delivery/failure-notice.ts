@@ -1,0 +1,26 @@
+import type { Deps } from '../deps.js';
+import { planDeliveries, scheduleDeliveries, type DeliveryRow } from './ledger.js';
+import { loadCase, recipientId } from './recipients.js';
+
+export const FAILURE_NOTICE_KIND = 'delivery_failed_notice';
+
+/**
+ * A message that could not be delivered for good is shown to the worker who
+ * owns the case, so a client who blocked the bot is not silently left without
+ * reminders. One notice per failed row (the row id is the subject).
+ */
+export async function planFailureNotice(deps: Deps, failed: DeliveryRow, reason: string): Promise<void> {
+  if (failed.kind === FAILURE_NOTICE_KIND || !failed.caseId) return;
+  const c = await loadCase(deps.db, failed.caseId);
+  const workerId = c?.assignedWorkerId;
+  if (!workerId || recipientId(failed.recipient, 'staff') === workerId) {
+    // Nobody else to tell: the audit entry 'delivery.failed' is the record.
+    deps.logger.warn({ deliveryId: failed.id, reason }, 'delivery failed and no worker can be told');
+    return;
+  }
+  const now = deps.clock.now();
+  const rows = await planDeliveries(deps.db, [{
+    kind: FAILURE_NOTICE_KIND, subjectId: failed.id, recipient: `staff:${workerId}`, channel: 'slack', caseId: failed.caseId, dueAt: now,
+  }], now);
+  await scheduleDeliveries(deps.queues, rows, now);
+}

@@ -1,0 +1,176 @@
+import { randomUUID } from 'node:crypto';
+import { eq } from 'drizzle-orm';
+import type { Deps } from '../deps.js';
+import type { Db } from '../db/client.js';
+import { clients, deliveries } from '../db/schema.js';
+import { issueCallbackToken } from '../telegram/callback-tokens.js';
+import { DELIVERY_KINDS } from './kinds/index.js';
+import type { DeliveryKind, Outbound } from './kinds/kind.js';
+import { claimDelivery, finishDelivery, releaseClaim } from './claims.js';
+import type { DeliveryRow } from './ledger.js';
+import { RateBudgets, type BudgetKey } from './rate-budget.js';
+import { CLIENT_BLOCKED, PermanentSendError, RateLimitedSendError } from './send-errors.js';
+import { TelegramSender } from './senders/telegram.sender.js';
+import { SlackSender } from './senders/slack.sender.js';
+import { planFailureNotice } from './failure-notice.js';
+
+/**
+ * One send attempt for one ledger row, independent of BullMQ (the processor
+ * maps the outcome onto the job). Order: reload → still pending? → due by
+ * deps.clock? → render (the kind may say skip: superseded, cancelled…) →
+ * rate budget → claim → send → record. Rows always end with a reason.
+ *
+ * Double sends: the claim stops two live attempts. What remains is the
+ * moment between the platform accepting a message and our UPDATE marking it
+ * sent: if the process dies exactly there (or the HTTP response is lost), the
+ * row is still pending and is sent again once its lease expires. That window
+ * is one network round trip plus one UPDATE; closing it would need the
+ * platform to de-duplicate, which neither Telegram nor Slack offers.
+ */
+export type SendOutcome =
+  | { kind: 'sent'; externalRef: string }
+  | { kind: 'skipped'; reason: string }
+  | { kind: 'wait'; ms: number; reason: string }
+  | { kind: 'retry'; reason: string }
+  | { kind: 'failed'; reason: string };
+
+export interface PlatformSenders {
+  telegram?: TelegramSender;
+  slack?: SlackSender;
+  budgets: RateBudgets;
+}
+
+const cache = new WeakMap<object, PlatformSenders>();
+
+/** Platform clients and budgets for these deps, made once. */
+export function platformSenders(deps: Deps): PlatformSenders {
+  let s = cache.get(deps.config);
+  if (!s) {
+    const c = deps.config;
+    s = {
+      telegram: c.TELEGRAM_BOT_TOKEN ? new TelegramSender(c.TELEGRAM_BOT_TOKEN, c.TELEGRAM_API_ROOT) : undefined,
+      slack: c.SLACK_BOT_TOKEN ? new SlackSender(c.SLACK_BOT_TOKEN, c.SLACK_API_URL) : undefined,
+      budgets: new RateBudgets(deps.redis, c),
+    };
+    cache.set(deps.config, s);
+  }
+  return s;
+}
+
+/** Ledger kinds may carry a slot after a dot ('appointment_reminder.PT24H'); the renderer is the part before. */
+export function kindFor(row: Pick<DeliveryRow, 'kind'>): DeliveryKind | undefined {
+  return DELIVERY_KINDS.get(row.kind.split('.')[0]!);
+}
+
+function budgetKeys(out: Outbound): BudgetKey[] {
+  if (out.channel === 'telegram') return [{ limiter: 'telegram_chat', id: String(out.chatId) }, { limiter: 'telegram_bot', id: 'bot' }];
+  return [{ limiter: 'slack_channel', id: out.to }];
+}
+
+const TOKEN_TTL_DAYS = 30;
+
+export async function sendDelivery(deps: Deps, deliveryId: string, opts: { finalAttempt: boolean; senders?: PlatformSenders }): Promise<SendOutcome> {
+  const senders = opts.senders ?? platformSenders(deps);
+  const lease = deps.config.DELIVERY_CLAIM_LEASE_SECONDS;
+  const [row] = await deps.db.select().from(deliveries).where(eq(deliveries.id, deliveryId)).limit(1);
+  if (!row) return { kind: 'skipped', reason: 'not_found' };
+  if (row.status !== 'pending') return { kind: 'skipped', reason: `already_${row.status}` };
+  const now = deps.clock.now();
+  const dueAt = (row.notBefore ?? row.dueAt).getTime();
+  if (dueAt > now.toMillis()) return { kind: 'wait', ms: dueAt - now.toMillis(), reason: 'not_due_yet' };
+
+  const kind = kindFor(row);
+  if (!kind) return finish(deps, row, { status: 'failed', reason: 'unknown_kind' }, { leaseSeconds: lease });
+
+  let out: Awaited<ReturnType<DeliveryKind['render']>>;
+  try {
+    out = await kind.render(deps, row);
+  } catch (err) {
+    deps.logger.warn({ deliveryId, kind: row.kind, err: (err as Error).message }, 'render failed');
+    if (opts.finalAttempt) return finish(deps, row, { status: 'failed', reason: 'render_failed' }, { leaseSeconds: lease });
+    return { kind: 'retry', reason: 'render_failed' };
+  }
+  if ('skip' in out) return finish(deps, row, { status: 'skipped', reason: out.skip }, { leaseSeconds: lease });
+  const sender = out.channel === 'telegram' ? senders.telegram : senders.slack;
+  if (!sender) return finish(deps, row, { status: 'failed', reason: `${out.channel}_not_configured` }, { leaseSeconds: lease });
+
+  const budget = await senders.budgets.take(budgetKeys(out));
+  if (!budget.ok) return { kind: 'wait', ms: budget.waitMs, reason: 'rate_budget' };
+
+  const token = randomUUID();
+  const claimed = await claimDelivery(deps.db, row.id, token, now, lease);
+  if (!claimed) return { kind: 'skipped', reason: 'claimed_by_another_attempt' };
+
+  try {
+    let sent: { externalRef: string; channelRef?: string };
+    if (out.channel === 'telegram') {
+      const callbackData = await issueTokens(deps, out);
+      sent = await senders.telegram!.send(out, callbackData);
+    } else {
+      sent = await senders.slack!.send(out);
+    }
+    // Mark sent before anything else: this is what keeps the double-send window small.
+    const done = await finish(deps, claimed, { status: 'sent', externalRef: sent.externalRef }, { token });
+    if (kind.afterSent) {
+      await kind.afterSent(deps, claimed, sent).catch((err: Error) => deps.logger.warn({ deliveryId, err: err.message }, 'afterSent failed'));
+    }
+    return done;
+  } catch (err) {
+    const at = deps.clock.now();
+    if (err instanceof RateLimitedSendError) {
+      await senders.budgets.pause(budgetKeys(out)[0]!, err.retryAfterMs);
+      await releaseClaim(deps.db, row.id, token, at);
+      return { kind: 'wait', ms: err.retryAfterMs, reason: 'platform_rate_limited' };
+    }
+    if (err instanceof PermanentSendError) return finish(deps, claimed, { status: 'failed', reason: err.reason }, { token });
+    const reason = (err as { reason?: string }).reason ?? 'send_error';
+    if (opts.finalAttempt) return finish(deps, claimed, { status: 'failed', reason: `retries_exhausted:${reason}` }, { token });
+    await releaseClaim(deps.db, row.id, token, at);
+    return { kind: 'retry', reason };
+  }
+}
+
+async function issueTokens(deps: Deps, out: Extract<Outbound, { channel: 'telegram' }>): Promise<string[][]> {
+  const now = deps.clock.now();
+  const expiresAt = now.plus({ days: TOKEN_TTL_DAYS });
+  const rows: string[][] = [];
+  for (const line of out.buttons ?? []) {
+    const r: string[] = [];
+    for (const b of line) {
+      r.push(await issueCallbackToken(deps.db, { chatId: out.chatId, action: b.action as { type: string }, expiresAt }, now));
+    }
+    rows.push(r);
+  }
+  return rows;
+}
+
+type Outcome = { status: 'sent'; externalRef: string } | { status: 'skipped' | 'failed'; reason: string };
+
+/** Write the outcome and its audit entry in one transaction; side effects of permanent failures after. */
+async function finish(deps: Deps, row: DeliveryRow, outcome: Outcome, guard: { token: string } | { leaseSeconds: number }): Promise<SendOutcome> {
+  const now = deps.clock.now();
+  const written = await deps.db.transaction(async (t) => {
+    const tx = t as unknown as Db;
+    const updated = await finishDelivery(tx, row.id, outcome, now, guard);
+    if (!updated) return null;
+    await deps.audit.record({
+      actor: { type: 'system' },
+      action: `delivery.${outcome.status}`,
+      caseId: row.caseId,
+      subjectType: 'delivery',
+      subjectId: row.id,
+      details: { kind: row.kind, ...(outcome.status === 'sent' ? {} : { reason: outcome.reason }) },
+    }, tx);
+    if (outcome.status === 'failed' && outcome.reason === CLIENT_BLOCKED && row.recipient.startsWith('client:')) {
+      await tx.update(clients).set({ botBlockedAt: now.toJSDate(), updatedAt: now.toJSDate() }).where(eq(clients.id, row.recipient.slice('client:'.length)));
+    }
+    return updated;
+  });
+  if (!written) {
+    // Someone else wrote the outcome (our lease ran out and another attempt finished): nothing more to do.
+    return { kind: 'skipped', reason: 'outcome_written_elsewhere' };
+  }
+  if (outcome.status === 'failed') await planFailureNotice(deps, row, outcome.reason);
+  if (outcome.status === 'sent') return { kind: 'sent', externalRef: outcome.externalRef };
+  return outcome.status === 'skipped' ? { kind: 'skipped', reason: outcome.reason } : { kind: 'failed', reason: outcome.reason };
+}

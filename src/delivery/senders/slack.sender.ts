@@ -1,0 +1,73 @@
+import { WebClient, ErrorCode, type WebAPIPlatformError, type WebAPIRateLimitedError, type WebAPIHTTPError } from '@slack/web-api';
+import type { Outbound } from '../kinds/kind.js';
+import { PermanentSendError, RateLimitedSendError, TransientSendError } from '../send-errors.js';
+
+export type SlackOutbound = Extract<Outbound, { channel: 'slack' }>;
+
+/** Slack errors that no retry can fix: the message is marked failed with the error as its reason. */
+const PERMANENT = new Set([
+  'channel_not_found', 'is_archived', 'not_in_channel', 'user_not_found', 'users_not_found', 'account_inactive',
+  'user_disabled', 'cannot_dm_bot', 'invalid_auth', 'not_authed', 'token_revoked', 'missing_scope',
+  'msg_too_long', 'invalid_blocks', 'no_text', 'restricted_action', 'team_access_not_granted',
+]);
+
+/**
+ * Sends to Slack with the Web API client. The client's own retry and
+ * rate-limit waiting are switched off: the send service decides (shared
+ * budgets across processes, BullMQ backoff), so a 429 surfaces here at once.
+ * A user id (U…/W…) is opened as a DM first (conversations.open).
+ */
+export class SlackSender {
+  private readonly api: WebClient;
+
+  constructor(token: string, slackApiUrl?: string) {
+    this.api = new WebClient(token, {
+      ...(slackApiUrl ? { slackApiUrl: slackApiUrl.endsWith('/') ? slackApiUrl : `${slackApiUrl}/` } : {}),
+      rejectRateLimitedCalls: true,
+      retryConfig: { retries: 0 },
+      timeout: 15_000,
+    });
+  }
+
+  async send(msg: SlackOutbound): Promise<{ externalRef: string; channelRef: string }> {
+    try {
+      let channel = msg.to;
+      if (/^[UW][A-Z0-9]+$/.test(channel)) {
+        const opened = await this.api.conversations.open({ users: channel });
+        if (!opened.channel?.id) throw new TransientSendError('slack_open_returned_no_channel');
+        channel = opened.channel.id;
+      }
+      const res = await this.api.chat.postMessage({
+        channel,
+        text: msg.text,
+        ...(msg.blocks ? { blocks: msg.blocks as never } : {}),
+        ...(msg.threadTs ? { thread_ts: msg.threadTs } : {}),
+        unfurl_links: false,
+        unfurl_media: false,
+      });
+      if (!res.ts) throw new TransientSendError('slack_post_returned_no_ts');
+      return { externalRef: res.ts, channelRef: res.channel ?? channel };
+    } catch (err) {
+      throw classifySlackError(err, msg.to);
+    }
+  }
+}
+
+export function classifySlackError(err: unknown, to: string): Error {
+  if (err instanceof TransientSendError || err instanceof PermanentSendError) return err;
+  const code = (err as { code?: string }).code;
+  if (code === ErrorCode.RateLimitedError) {
+    return new RateLimitedSendError(Math.max(1, (err as WebAPIRateLimitedError).retryAfter) * 1000, `slack ${to}`);
+  }
+  if (code === ErrorCode.PlatformError) {
+    const e = (err as WebAPIPlatformError).data.error;
+    if (e === 'ratelimited') return new RateLimitedSendError(1000, `slack ${to}`);
+    return PERMANENT.has(e) ? new PermanentSendError(`slack_${e}`) : new TransientSendError(`slack_${e}`);
+  }
+  if (code === ErrorCode.HTTPError) {
+    const status = (err as WebAPIHTTPError).statusCode;
+    if (status === 429) return new RateLimitedSendError(1000, `slack ${to}`);
+    return status >= 500 ? new TransientSendError(`slack_http_${status}`) : new PermanentSendError(`slack_http_${status}`);
+  }
+  return new TransientSendError('slack_network_error');
+}

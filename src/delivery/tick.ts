@@ -1,0 +1,56 @@
+import { and, asc, eq, isNull, lt, or, sql } from 'drizzle-orm';
+import type { Deps } from '../deps.js';
+import { deliveries } from '../db/schema.js';
+import { deliverySendJob } from '../jobs/delivery-send.job.js';
+
+/**
+ * The due-row scan: every ledger row that is pending, due by deps.clock, and
+ * not held by a live claim gets a send job that runs now:
+ * - no job (Redis flushed, job lost) or a finished one (a worker died, or an
+ *   attempt gave way to another's claim) → added again with delay 0;
+ * - a delayed job that has not run yet (its real-time delay is longer than the
+ *   clock's: a ManualClock in tests, the sandbox's clock jumps) → promoted;
+ * - a delayed job backing off after a failed attempt → left alone (backoff).
+ * The sender re-checks everything in PostgreSQL, so a job too many is harmless.
+ */
+export interface TickResult {
+  due: number;
+  added: number;
+  promoted: number;
+}
+
+export async function enqueueDueDeliveries(deps: Pick<Deps, 'db' | 'queues' | 'clock' | 'config'>, opts: { limit?: number } = {}): Promise<TickResult> {
+  const now = deps.clock.now();
+  const leaseCutoff = now.minus({ seconds: deps.config.DELIVERY_CLAIM_LEASE_SECONDS }).toJSDate();
+  const dueExpr = sql`coalesce(${deliveries.notBefore}, ${deliveries.dueAt})`;
+  const rows = await deps.db
+    .select({ id: deliveries.id })
+    .from(deliveries)
+    .where(and(
+      eq(deliveries.status, 'pending'),
+      sql`${dueExpr} <= ${now.toJSDate()}`,
+      or(isNull(deliveries.claimedAt), lt(deliveries.claimedAt, leaseCutoff)),
+    ))
+    .orderBy(asc(dueExpr))
+    .limit(opts.limit ?? 1000);
+  const queue = deps.queues.queue(deliverySendJob.queue);
+  const result: TickResult = { due: rows.length, added: 0, promoted: 0 };
+  const toAdd: Array<{ payload: { deliveryId: string }; opts: { delay: number } }> = [];
+  for (const { id } of rows) {
+    const jobId = deliverySendJob.jobId({ deliveryId: id });
+    const job = await queue.getJob(jobId);
+    const state = job ? await job.getState() : 'unknown';
+    if (job && state === 'delayed') {
+      if (job.attemptsMade === 0) {
+        await job.promote().then(() => result.promoted++, () => undefined);
+      }
+      continue;
+    }
+    if (job && (state === 'completed' || state === 'failed')) await job.remove().catch(() => undefined);
+    else if (job && state !== 'unknown') continue; // waiting / active / prioritized: it will run
+    toAdd.push({ payload: { deliveryId: id }, opts: { delay: 0 } });
+  }
+  await deps.queues.addBulk(deliverySendJob, toAdd);
+  result.added = toAdd.length;
+  return result;
+}
