@@ -1,3 +1,4 @@
+import { remindersEn } from './reminders.en.js';
 import { telegramEn } from '../telegram/telegram.texts.js';
 /**
  * Every client-facing string, in English. Plain text (no HTML/Markdown): the bot
@@ -246,6 +247,7 @@ export const en = {
     generic: 'Sorry, something went wrong on our side. Your answers are saved. Please try again in a moment.',
   },
   ...telegramEn,
+  ...remindersEn,
 } as const;
 
 type Shape<T> = { readonly [K in keyof T]: T[K] extends string ? string : Shape<T[K]> };

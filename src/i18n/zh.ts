@@ -1,3 +1,4 @@
+import { remindersZh } from './reminders.zh.js';
 import { telegramZh } from '../telegram/telegram.texts.js';
 import type { Locale } from './en.js';
 
@@ -237,4 +238,5 @@ export const zh: Locale = {
     generic: '抱歉，我们这边出了点问题。您的回答都已保存，请稍后再试。',
   },
   ...telegramZh,
+  ...remindersZh,
 };

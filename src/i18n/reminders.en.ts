@@ -1,0 +1,35 @@
+/**
+ * Client-facing texts of appointment reminders and answers (issue 5), spread
+ * into src/i18n/en.ts under `appt`. Plain text; short, warm sentences.
+ * Discreet mode texts name no agency, case or worker: someone else may see
+ * the client's phone.
+ */
+export const remindersEn = {
+  appt: {
+    reminder:
+      'Reminder: you have an appointment with your case worker on {{date}} at {{time}} ({{mode}}).\n' +
+      'Please tell us if you can come.',
+    reminder_discreet: 'Reminder: {{date}} at {{time}}.',
+    date_format: 'cccc d LLLL',
+    mode: {
+      in_person: 'in person',
+      phone: 'by phone',
+      video: 'by video call',
+    },
+    confirm: 'Confirm',
+    other_time: 'I need another time',
+    cant_come: "I can't come",
+    reply: {
+      confirmed: 'Thank you. See you then.',
+      needs_other_time: 'Thank you for telling us. Your worker will contact you to find another time.',
+      cant_come: 'Thank you for telling us. Your worker will get in touch with you.',
+    },
+    answered: {
+      confirmed: 'You confirmed this appointment.',
+      needs_other_time: 'You asked for another time.',
+      cant_come: "You said you can't come.",
+    },
+    outdated: 'This appointment has changed since this message was sent. Please look at our latest message.',
+    not_found: "Sorry, I can't find this appointment any more.",
+  },
+} as const;

@@ -1,0 +1,34 @@
+import type { remindersEn } from './reminders.en.js';
+
+type Shape<T> = { readonly [K in keyof T]: T[K] extends string ? string : Shape<T[K]> };
+
+/** 预约提醒与回复的客户文字（见 reminders.en.ts），展开到 zh.ts 的 `appt` 下。 */
+export const remindersZh: Shape<typeof remindersEn> = {
+  appt: {
+    reminder:
+      '提醒：您在 {{date}} {{time}} 与您的社工有一次约见（{{mode}}）。\n' +
+      '请告诉我们您能不能来。',
+    reminder_discreet: '提醒：{{date}} {{time}}。',
+    date_format: 'M月d日 cccc',
+    mode: {
+      in_person: '当面',
+      phone: '电话',
+      video: '视频通话',
+    },
+    confirm: '确认',
+    other_time: '我需要改时间',
+    cant_come: '我来不了',
+    reply: {
+      confirmed: '谢谢，到时见。',
+      needs_other_time: '谢谢您告诉我们。您的社工会联系您，另约时间。',
+      cant_come: '谢谢您告诉我们。您的社工会和您联系。',
+    },
+    answered: {
+      confirmed: '您已确认这次约见。',
+      needs_other_time: '您希望改时间。',
+      cant_come: '您说来不了。',
+    },
+    outdated: '这条消息发出后，约见有了变动。请看我们最新的消息。',
+    not_found: '抱歉，找不到这次约见了。',
+  },
+};
