@@ -7,10 +7,11 @@
 export const remindersEn = {
   appt: {
     reminder:
-      'Reminder: you have an appointment with your case worker on {{date}} at {{time}} ({{mode}}).\n' +
+      'Reminder: you have an appointment with your case worker on {{when}} ({{detail}}).\n' +
       'Please tell us if you can come.',
-    reminder_discreet: 'Reminder: {{date}} at {{time}}.',
-    date_format: 'cccc d LLLL',
+    reminder_discreet: 'Reminder: {{when}}.',
+    /** Luxon format of the appointment time, in the client's zone and language. */
+    date_format: "cccc d LLLL 'at' HH:mm",
     mode: {
       in_person: 'in person',
       phone: 'by phone',

@@ -6,10 +6,10 @@ type Shape<T> = { readonly [K in keyof T]: T[K] extends string ? string : Shape<
 export const remindersZh: Shape<typeof remindersEn> = {
   appt: {
     reminder:
-      '提醒：您在 {{date}} {{time}} 与您的社工有一次约见（{{mode}}）。\n' +
+      '提醒：您在 {{when}} 与您的社工有一次约见（{{detail}}）。\n' +
       '请告诉我们您能不能来。',
-    reminder_discreet: '提醒：{{date}} {{time}}。',
-    date_format: 'M月d日 cccc',
+    reminder_discreet: '提醒：{{when}}。',
+    date_format: 'M月d日 cccc HH:mm',
     mode: {
       in_person: '当面',
       phone: '电话',
