@@ -1,4 +1,8 @@
 import type { DeliveryKind } from './kind.js';
+import { appointmentReminderKind } from '../../appointments/appointment-reminder.kind.js';
+import { appointmentResponseKind } from '../../appointments/appointment-response.kind.js';
+import { outcomeQuestionKind } from '../../appointments/outcome-question.kind.js';
+import { deliveryFailedNoticeKind } from '../failure-notice.kind.js';
 import { withdrawalNoticeKind } from '../../clients/withdrawal-notice.kind.js';
 
 /**
@@ -6,6 +10,10 @@ import { withdrawalNoticeKind } from '../../clients/withdrawal-notice.kind.js';
  * feature that owns it). Add one import and one entry per kind.
  */
 const KINDS: DeliveryKind[] = [
+  appointmentReminderKind,
+  appointmentResponseKind,
+  outcomeQuestionKind,
+  deliveryFailedNoticeKind,
   withdrawalNoticeKind,
 ];
 

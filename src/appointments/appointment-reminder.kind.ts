@@ -1,0 +1,61 @@
+import { DateTime } from 'luxon';
+import { deliveryKind } from '../delivery/kinds/kind.js';
+import { clientUnreachable, loadCase, loadClient, loadStaff, recipientId, staffUnreachable } from '../delivery/recipients.js';
+import { createI18n, isLang } from '../lib/i18n.js';
+import { describeForStaff, loadAppointment, RESPONSE_EN, staleReason } from './appointment.format.js';
+
+const i18n = createI18n();
+export const APPOINTMENT_RESPOND = 'appointment.respond';
+export type AppointmentAnswer = 'confirmed' | 'needs_other_time' | 'cant_come';
+
+/**
+ * Reminder before an appointment: the client on Telegram (own language and
+ * zone, [Confirm] [I need another time] [I can't come]; neutral wording in
+ * discreet mode), the worker in a Slack DM. Decided at send time: a reminder
+ * for an older version or a cancelled appointment is skipped, never sent.
+ */
+export const appointmentReminderKind = deliveryKind({
+  kind: 'appointment_reminder',
+  async render(deps, row) {
+    const appt = await loadAppointment(deps.db, row.subjectId);
+    const stale = staleReason(appt, row);
+    if (stale) return { skip: stale };
+    if (appt!.status !== 'scheduled') return { skip: `appointment_${appt!.status}` };
+    if (appt!.startsAt.getTime() <= deps.clock.now().toMillis()) return { skip: 'appointment_started' };
+    const c = await loadCase(deps.db, appt!.caseId);
+    if (!c || c.status !== 'open') return { skip: 'case_not_open' };
+
+    const clientId = recipientId(row.recipient, 'client');
+    if (clientId) {
+      const client = await loadClient(deps.db, clientId);
+      const unreachable = clientUnreachable(client);
+      if (unreachable) return { skip: unreachable };
+      if (client!.remindersOff) return { skip: 'reminders_off' };
+      const lang = isLang(client!.language) ? client!.language : 'en';
+      const t = i18n.fixed(lang);
+      const when = DateTime.fromJSDate(appt!.startsAt).setZone(client!.timeZone).setLocale(lang === 'zh' ? 'zh-CN' : 'en-GB').toFormat(t('appt.date_format'));
+      const text = deps.config.DISCREET_MODE
+        ? t('appt.reminder_discreet', { when })
+        : t('appt.reminder', { when, detail: t(`appt.mode.${appt!.mode}`) });
+      const action = (answer: AppointmentAnswer) => ({ type: APPOINTMENT_RESPOND, appointmentId: appt!.id, version: appt!.version, answer });
+      return {
+        channel: 'telegram',
+        chatId: client!.telegramChatId!,
+        text,
+        buttons: [
+          [{ label: t('appt.confirm'), action: action('confirmed') }],
+          [{ label: t('appt.other_time'), action: action('needs_other_time') }],
+          [{ label: t('appt.cant_come'), action: action('cant_come') }],
+        ],
+      };
+    }
+
+    const workerId = recipientId(row.recipient, 'staff');
+    const worker = workerId ? await loadStaff(deps.db, workerId) : undefined;
+    const unreachable = staffUnreachable(worker);
+    if (unreachable) return { skip: unreachable };
+    const answer = appt!.clientResponse ? ` The client ${RESPONSE_EN[appt!.clientResponse]}.` : ' The client has not answered the reminder yet.';
+    const text = `Reminder: appointment for ${c.reference} — ${describeForStaff(appt!, worker!.timeZone)}.${answer}`;
+    return { channel: 'slack', to: worker!.slackUserId, text };
+  },
+});

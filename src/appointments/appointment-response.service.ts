@@ -1,0 +1,66 @@
+import { and, eq } from 'drizzle-orm';
+import { z } from 'zod';
+import type { Deps } from '../deps.js';
+import type { Db } from '../db/client.js';
+import { appointments, cases, clients, CLIENT_RESPONSES } from '../db/schema.js';
+import { planDeliveries, scheduleDeliveries } from '../delivery/ledger.js';
+import type { I18nKey } from '../lib/i18n.js';
+
+/**
+ * The client pressed a reminder button. Recorded on the appointment (for the
+ * version the reminder was about), audited, and told to the worker at once.
+ * Idempotent: the same answer again changes nothing and tells nobody twice;
+ * an answer about an older version (rescheduled since) or a cancelled
+ * appointment is refused as outdated. The caller renders `reply`.
+ */
+export const respondInput = z.object({
+  appointmentId: z.uuid(),
+  version: z.number().int().min(1),
+  answer: z.enum(CLIENT_RESPONSES),
+  telegramChatId: z.number().int(),
+});
+export type RespondInput = z.infer<typeof respondInput>;
+
+export type RespondResult =
+  | { status: 'recorded' | 'unchanged'; answer: RespondInput['answer']; reply: I18nKey; answered: I18nKey }
+  | { status: 'outdated' | 'not_found'; reply: I18nKey };
+
+export async function respondToAppointment(deps: Deps, raw: RespondInput): Promise<RespondResult> {
+  const parsed = respondInput.safeParse(raw);
+  if (!parsed.success) return { status: 'not_found', reply: 'appt.not_found' };
+  const input = parsed.data;
+  const now = deps.clock.now();
+  const out = await deps.db.transaction(async (t) => {
+    const tx = t as unknown as Db;
+    const [row] = await tx
+      .select({ appt: appointments, clientId: clients.id, chatId: clients.telegramChatId })
+      .from(appointments)
+      .innerJoin(cases, eq(cases.id, appointments.caseId))
+      .innerJoin(clients, eq(clients.id, cases.clientId))
+      .where(eq(appointments.id, input.appointmentId))
+      .for('update', { of: appointments })
+      .limit(1);
+    // Another chat's button (or a forged token) learns nothing about the appointment.
+    if (!row || row.chatId !== input.telegramChatId) return { result: { status: 'not_found', reply: 'appt.not_found' } as RespondResult };
+    const { appt } = row;
+    if (appt.version !== input.version || appt.status !== 'scheduled' || appt.startsAt.getTime() <= now.toMillis()) {
+      return { result: { status: 'outdated', reply: 'appt.outdated' } as RespondResult };
+    }
+    const keys = { reply: `appt.reply.${input.answer}` as I18nKey, answered: `appt.answered.${input.answer}` as I18nKey };
+    if (appt.clientResponse === input.answer) return { result: { status: 'unchanged', answer: input.answer, ...keys } as RespondResult };
+    await tx.update(appointments)
+      .set({ clientResponse: input.answer, clientRespondedAt: now.toJSDate(), updatedAt: now.toJSDate() })
+      .where(and(eq(appointments.id, appt.id), eq(appointments.version, appt.version)));
+    await deps.audit.record({
+      actor: { type: 'client', id: row.clientId }, action: 'appointment.client_responded', caseId: appt.caseId,
+      subjectType: 'appointment', subjectId: appt.id, details: { answer: input.answer, version: appt.version },
+    }, tx);
+    const rows = await planDeliveries(tx, [{
+      kind: `appointment_response.${input.answer}`, subjectId: appt.id, version: appt.version,
+      recipient: `staff:${appt.workerId}`, channel: 'slack', caseId: appt.caseId, dueAt: now,
+    }], now);
+    return { result: { status: 'recorded', answer: input.answer, ...keys } as RespondResult, rows };
+  });
+  if (out.rows) await scheduleDeliveries(deps.queues, out.rows, now);
+  return out.result;
+}

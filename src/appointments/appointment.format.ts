@@ -1,0 +1,39 @@
+import { DateTime } from 'luxon';
+import { eq } from 'drizzle-orm';
+import type { Db } from '../db/client.js';
+import { appointments } from '../db/schema.js';
+import type { DeliveryRow } from '../delivery/ledger.js';
+
+/** Shared by the appointment delivery kinds: load the appointment a row names and check it is still the one planned for. */
+export type AppointmentRow = typeof appointments.$inferSelect;
+
+export async function loadAppointment(db: Db, id: string): Promise<AppointmentRow | undefined> {
+  const [row] = await db.select().from(appointments).where(eq(appointments.id, id)).limit(1);
+  return row;
+}
+
+/**
+ * Why a message planned for this appointment version must not go out any
+ * more, or null. A reschedule bumps the version, so the old version's rows
+ * are 'superseded'; a cancelled appointment's rows are 'cancelled'.
+ */
+export function staleReason(appt: AppointmentRow | undefined, row: Pick<DeliveryRow, 'version'>): string | null {
+  if (!appt) return 'appointment_not_found';
+  if (appt.status === 'cancelled') return 'cancelled';
+  if (appt.version !== row.version) return 'superseded';
+  return null;
+}
+
+const MODE_EN: Record<string, string> = { in_person: 'in person', phone: 'by phone', video: 'by video' };
+
+/** Staff-facing (Slack, English): "Tue 24 Nov 10:00 GMT, in person, 60 min" in the reader's zone. */
+export function describeForStaff(appt: AppointmentRow, zone: string): string {
+  const local = DateTime.fromJSDate(appt.startsAt).setZone(zone).setLocale('en-GB');
+  return `${local.toFormat('ccc d LLL HH:mm ZZZZ')}, ${MODE_EN[appt.mode] ?? appt.mode}, ${appt.durationMin} min`;
+}
+
+export const RESPONSE_EN: Record<string, string> = {
+  confirmed: 'confirmed',
+  needs_other_time: 'needs another time',
+  cant_come: "can't come",
+};
