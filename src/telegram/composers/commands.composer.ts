@@ -1,0 +1,107 @@
+import { Composer } from 'telegraf';
+import {
+  clientData, clientStatus, hasOpenCase, setReminders,
+} from '../../clients/client-commands.service.js';
+import { findClientByTelegramUser } from '../../clients/clients.repo.js';
+import { cancelIntake, findSession } from '../../intake/intake.service.js';
+import { renderHelp } from '../messages.js';
+import { renderMyData, renderStatusReply } from '../telegram.render.js';
+import { reply } from '../telegram.reply.js';
+import { langOf, tOf, type BotContext, type BotEnv } from '../telegram.env.js';
+import { runIntake, startIntakeReply } from './intake.composer.js';
+
+/**
+ * The always-available commands. Each works at any point of the intake and
+ * after it; none loses a draft except /cancel (and /forget, on confirmation).
+ */
+export function commandsComposer(env: BotEnv): Composer<BotContext> {
+  const c = new Composer<BotContext>();
+  const { deps } = env;
+  const uid = (ctx: BotContext) => ctx.from!.id;
+
+  c.command('start', async (ctx) => {
+    if (await findSession(deps, uid(ctx))) return startIntakeReply(env, ctx);
+    if (await hasOpenCase(deps, uid(ctx))) {
+      // A client with a case: /start is "reminders back on" (the pair of /stop), then where things are.
+      const { changed } = await setReminders(deps, uid(ctx), false);
+      const t = await tOf(env, ctx);
+      const status = renderStatusReply(t, await clientStatus(deps, uid(ctx)), await langOf(env, ctx));
+      await reply(env, ctx, changed ? [{ text: t('reminders.on') }, status] : [status]);
+      return;
+    }
+    await startIntakeReply(env, ctx);
+  });
+
+  c.command('help', async (ctx) => {
+    await reply(env, ctx, [{ text: renderHelp(await tOf(env, ctx)).text }]);
+  });
+
+  c.command('language', async (ctx) => {
+    if (await runIntake(env, ctx, { kind: 'command', name: 'language' })) return;
+    if (!(await findClientByTelegramUser(deps.db, uid(ctx)))) return startIntakeReply(env, ctx);
+    const t = await tOf(env, ctx);
+    await reply(env, ctx, [{
+      text: t('language.prompt'),
+      buttons: [[{ label: t('language.en'), action: { type: 'lang', lang: 'en' } }, { label: t('language.zh'), action: { type: 'lang', lang: 'zh' } }]],
+    }]);
+  });
+
+  c.command('cancel', async (ctx) => {
+    const t = await tOf(env, ctx);
+    const deleted = await cancelIntake(deps, uid(ctx));
+    await reply(env, ctx, [{ text: t(deleted ? 'cancel.done' : 'cancel.nothing') }]);
+  });
+
+  c.command('stop', async (ctx) => {
+    const t = await tOf(env, ctx);
+    const { found } = await setReminders(deps, uid(ctx), true);
+    await reply(env, ctx, [{ text: t(found ? 'reminders.off' : 'tg.reminders.none') }]);
+  });
+
+  c.command('status', async (ctx) => {
+    const t = await tOf(env, ctx);
+    await reply(env, ctx, [renderStatusReply(t, await clientStatus(deps, uid(ctx)), await langOf(env, ctx))]);
+  });
+
+  c.command('withdraw', async (ctx) => {
+    const t = await tOf(env, ctx);
+    if (!(await hasOpenCase(deps, uid(ctx)))) {
+      await reply(env, ctx, [{ text: t('tg.withdraw.none') }]);
+      return;
+    }
+    await reply(env, ctx, [{
+      text: t('withdraw.confirm'),
+      buttons: [[{ label: t('withdraw.yes'), action: { type: 'withdraw', yes: true } }, { label: t('withdraw.no'), action: { type: 'withdraw', yes: false } }]],
+    }]);
+  });
+
+  c.command('forget', async (ctx) => {
+    const t = await tOf(env, ctx);
+    await reply(env, ctx, [{
+      text: t('erasure.confirm'),
+      buttons: [[{ label: t('erasure.yes'), action: { type: 'forget', yes: true } }, { label: t('erasure.no'), action: { type: 'forget', yes: false } }]],
+    }]);
+  });
+
+  c.command('mydata', async (ctx) => {
+    const t = await tOf(env, ctx);
+    const lang = await langOf(env, ctx);
+    await reply(env, ctx, renderMyData(t, env.i18n, await clientData(deps, uid(ctx)), lang, deps.config.DEFAULT_TIMEZONE));
+  });
+
+  c.command('exit', async (ctx) => {
+    // Quick exit: remove what Telegram still lets the bot remove (its own and the client's
+    // messages in this private chat, up to 48 h old) and say nothing at all.
+    const chatId = ctx.chat.id;
+    env.gate.drop(chatId);
+    await env.later.drain();
+    const ids = [...new Set([...(await env.tracker.takeAll(chatId)), ctx.message.message_id])].sort((a, b) => a - b);
+    for (let i = 0; i < ids.length; i += 100) {
+      await ctx.telegram.deleteMessages(chatId, ids.slice(i, i + 100)).catch((err: unknown) =>
+        deps.logger.warn({ err: (err as Error)?.message }, 'quick exit: some messages could not be deleted'));
+    }
+    await deps.audit.record({ actor: { type: 'system' }, action: 'client.quick_exit', details: { deleted: ids.length } });
+  });
+
+  return c;
+}

@@ -1,0 +1,71 @@
+import { and, eq } from 'drizzle-orm';
+import type { Middleware } from 'telegraf';
+import { inboundDedupe } from '../../db/schema.js';
+import { withLogContext } from '../../lib/logger.js';
+import { sendReplies } from '../telegram.reply.js';
+import { tOf, type BotContext, type BotEnv } from '../telegram.env.js';
+
+/**
+ * Ahead of everything else:
+ * - private chats only (casework is one person and the agency, never a group);
+ * - at-least-once delivery: an update_id already handled is dropped here, so a
+ *   redelivered "Submit" creates one case and a redelivered crisis pages once;
+ * - updates of one chat are handled one at a time, in order;
+ * - an unexpected failure gets a calm "your answers are saved" and the update
+ *   is released for redelivery; the error is logged without personal data.
+ */
+export const DEDUPE_SOURCE = 'telegram';
+
+export function guardMiddleware(env: BotEnv): Middleware<BotContext> {
+  const { deps } = env;
+  return async (ctx, next) => {
+    const chat = ctx.chat;
+    if (!chat || chat.type !== 'private' || !ctx.from) return;
+    const updateId = String(ctx.update.update_id);
+    await env.gate.run(chat.id, () => withLogContext({ updateId: ctx.update.update_id }, async () => {
+      const fresh = await deps.db
+        .insert(inboundDedupe)
+        .values({ source: DEDUPE_SOURCE, externalId: updateId, receivedAt: deps.clock.now().toJSDate() })
+        .onConflictDoNothing()
+        .returning({ id: inboundDedupe.externalId });
+      if (fresh.length === 0) {
+        deps.logger.debug({ updateId }, 'duplicate update ignored');
+        return;
+      }
+      if (ctx.message) {
+        const id = ctx.message.message_id;
+        env.later('track', () => env.tracker.add(chat.id, id));
+      }
+      try {
+        await next();
+      } catch (err) {
+        deps.logger.error({ updateId, err: (err as Error)?.message, code: (err as { code?: string })?.code }, 'update failed');
+        await deps.db.delete(inboundDedupe)
+          .where(and(eq(inboundDedupe.source, DEDUPE_SOURCE), eq(inboundDedupe.externalId, updateId)))
+          .catch(() => {});
+        try {
+          const t = await tOf(env, ctx);
+          await sendReplies(env, ctx.telegram, chat.id, [{ text: t('error.generic') }]);
+        } catch {
+          // Telegram or the database is down too; the update is released for redelivery.
+        }
+      }
+    }));
+  };
+}
+
+/** Flood control (after the crisis middleware, so a crisis reply is never held). */
+export function throttleMiddleware(env: BotEnv): Middleware<BotContext> {
+  return async (ctx, next) => {
+    const chatId = ctx.chat!.id;
+    const admission = env.gate.admit(chatId);
+    if (admission !== 'normal') {
+      ctx.state.hold = true;
+      if (admission === 'notify') {
+        const t = await tOf(env, ctx);
+        await sendReplies(env, ctx.telegram, chatId, [{ text: t('throttle.text') }]);
+      }
+    }
+    return next();
+  };
+}

@@ -1,0 +1,95 @@
+import { Telegraf } from 'telegraf';
+import type { UserFromGetMe } from 'telegraf/types';
+import type { Deps } from '../deps.js';
+import { createLater, type Later } from '../clients/after-commit.js';
+import { createI18n } from '../lib/i18n.js';
+import { botCommands } from './messages.js';
+import { ChatGate } from './telegram.gate.js';
+import { MessageTracker } from './telegram.tracker.js';
+import { sendReplies } from './telegram.reply.js';
+import type { BotContext, BotEnv, Reply } from './telegram.env.js';
+import { guardMiddleware, throttleMiddleware } from './composers/guard.middleware.js';
+import { crisisMiddleware } from './composers/crisis.middleware.js';
+import { commandsComposer } from './composers/commands.composer.js';
+import { callbacksComposer } from './composers/callbacks.composer.js';
+import { intakeComposer } from './composers/intake.composer.js';
+
+/**
+ * The client-facing bot. The chain, in order:
+ *   guard (private chats, update_id de-duplication, one update per chat at a time)
+ *   → crisis (emergency contacts + crisis record, before anything else can hold or fail)
+ *   → flood throttle → commands → button presses → intake answers / messages to the worker.
+ */
+export interface BotOptions {
+  token: string;
+  /** Bot API base URL (the emulator in tests and the sandbox). */
+  apiRoot?: string | undefined;
+  /** Preset getMe result; without it one is derived from the token (id) and fetched on start by the front end. */
+  botInfo?: UserFromGetMe;
+  later?: Later;
+  /** Flood counting clock (ms), for tests. */
+  floodNow?: () => number;
+}
+
+export interface TelegramBot {
+  bot: Telegraf<BotContext>;
+  env: BotEnv;
+  /** Register the command list in English and Chinese (the client's Telegram language picks one). */
+  registerCommands(): Promise<void>;
+  /** Wait for background work (jobs after commit, message tracking) and held flood replies. */
+  settle(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export function createBot(deps: Deps, opts: BotOptions): TelegramBot {
+  const bot = new Telegraf<BotContext>(opts.token, {
+    // Replies go out as normal API calls (not in the webhook response) so their message ids are known for quick exit.
+    telegram: { webhookReply: false, ...(opts.apiRoot ? { apiRoot: opts.apiRoot } : {}) },
+    handlerTimeout: 60_000,
+  });
+  bot.botInfo = opts.botInfo ?? {
+    id: Number(opts.token.split(':')[0]) || 0, is_bot: true, first_name: 'Casework', username: 'casework_bot',
+    can_join_groups: false, can_read_all_group_messages: false, supports_inline_queries: false,
+  } as UserFromGetMe;
+
+  const later = opts.later ?? createLater(deps.logger);
+  const i18n = createI18n();
+  const env = {} as BotEnv;
+  const gate = new ChatGate<Reply>({
+    max: deps.config.TELEGRAM_FLOOD_MAX_MESSAGES,
+    windowMs: deps.config.TELEGRAM_FLOOD_WINDOW_SECONDS * 1000,
+    ...(opts.floodNow ? { now: opts.floodNow } : {}),
+    flush: (chatId, replies) => sendReplies(env, bot.telegram, chatId, replies),
+    onError: (err) => deps.logger.warn({ err: (err as Error)?.message }, 'held replies could not be sent'),
+  });
+  Object.assign(env, { deps, i18n, later, gate, tracker: new MessageTracker(deps.redis, deps.config.QUEUE_PREFIX) } satisfies BotEnv);
+
+  bot.use(guardMiddleware(env));
+  bot.use(crisisMiddleware(env));
+  bot.use(throttleMiddleware(env));
+  bot.use(commandsComposer(env));
+  bot.use(callbacksComposer(env));
+  bot.use(intakeComposer(env));
+  bot.catch((err) => deps.logger.error({ err: (err as Error)?.message }, 'unhandled bot error'));
+
+  return {
+    bot,
+    env,
+    async registerCommands() {
+      for (const lang of ['en', 'zh'] as const) {
+        await bot.telegram.setMyCommands(botCommands(i18n.fixed(lang)), { language_code: lang });
+      }
+      // Clients whose Telegram is in another language get the English list.
+      await bot.telegram.setMyCommands(botCommands(i18n.fixed('en')));
+    },
+    async settle() {
+      await later.drain();
+      await gate.releaseAll();
+      await later.drain();
+    },
+    async close() {
+      gate.close();
+      await later.drain();
+    },
+  };
+}
