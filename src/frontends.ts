@@ -1,5 +1,6 @@
 import type { Express } from 'express';
 import type { Deps } from './deps.js';
+import { telegramFrontEnd } from './telegram/telegram.frontend.js';
 
 /**
  * A chat front end (Telegram bot, Slack app, sandbox console). Each mounts its
@@ -18,4 +19,6 @@ export interface RunningFrontEnd {
 
 /** Add one entry per front end. Started in this order, stopped in reverse. */
 export const FRONT_ENDS: FrontEnd[] = [
+  // Starts only with TELEGRAM_BOT_TOKEN; otherwise a no-op (the sandbox drives the emulator).
+  telegramFrontEnd,
 ];
