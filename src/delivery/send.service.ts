@@ -44,7 +44,7 @@ const cache = new WeakMap<object, PlatformSenders>();
 
 /** Platform clients and budgets for these deps, made once. */
 export function platformSenders(deps: Deps): PlatformSenders {
-  let s = cache.get(deps.config);
+  let s = cache.get(deps);
   if (!s) {
     const c = deps.config;
     s = {
@@ -52,7 +52,7 @@ export function platformSenders(deps: Deps): PlatformSenders {
       slack: c.SLACK_BOT_TOKEN ? new SlackSender(c.SLACK_BOT_TOKEN, c.SLACK_API_URL) : undefined,
       budgets: new RateBudgets(deps.redis, c),
     };
-    cache.set(deps.config, s);
+    cache.set(deps, s);
   }
   return s;
 }
@@ -76,6 +76,8 @@ export async function sendDelivery(deps: Deps, deliveryId: string, opts: { final
   if (!row) return { kind: 'skipped', reason: 'not_found' };
   if (row.status !== 'pending') return { kind: 'skipped', reason: `already_${row.status}` };
   const now = deps.clock.now();
+  // Held by a live claim (another worker is sending, or died less than a lease ago): not ours to touch.
+  if (row.claimedAt && row.claimedAt.getTime() > now.toMillis() - lease * 1000) return { kind: 'skipped', reason: 'claimed_by_another_attempt' };
   const dueAt = (row.notBefore ?? row.dueAt).getTime();
   if (dueAt > now.toMillis()) return { kind: 'wait', ms: dueAt - now.toMillis(), reason: 'not_due_yet' };
 
