@@ -56,6 +56,7 @@ export async function startWorkers(deps: Deps, opts: { queues?: readonly QueueNa
   if (names.includes('maintenance')) {
     const every = deps.config.RECONCILE_EVERY_SECONDS * 1000;
     await deps.queues.queue('maintenance').upsertJobScheduler('reconcile', { every }, { name: reconcileJob.name, data: {} });
+    await deps.queues.queue('maintenance').upsertJobScheduler('intake-sweep', { every: deps.config.INTAKE_SWEEP_EVERY_MINUTES * 60_000 }, { name: 'maintenance.intake-sweep', data: {} });
     // And once now: a worker starting after Redis was lost rebuilds schedules at once.
     await deps.queues.add(reconcileJob, {}, { jobId: `reconcile-start-${Date.now()}` });
   }

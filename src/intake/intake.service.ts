@@ -1,6 +1,9 @@
-import { eq, sql } from 'drizzle-orm';
+import { and, eq, lt, sql } from 'drizzle-orm';
 import type { Db } from '../db/client.js';
-import { cases } from '../db/schema.js';
+import { cases, inboundDedupe } from '../db/schema.js';
+import { createI18n } from '../lib/i18n.js';
+import { defaultQuietHours, isInQuietHours } from '../lib/working-time.js';
+import { deleteExpiredCallbackTokens } from '../telegram/callback-tokens.js';
 import type { Deps } from '../deps.js';
 import { insertCase } from '../cases/cases.repo.js';
 import { caseCreatedJob } from '../jobs/case-created.job.js';
@@ -10,10 +13,12 @@ import {
   ensureClient, hasConsent, recordConsentDeclined, recordConsentGiven, updateClient, PREFERRED_NAME_AAD,
 } from '../clients/clients.repo.js';
 import {
-  AGREEMENT_VERSION, DEFAULT_LIMITS, applyInput, askFor, startIntake as startState,
+  AGREEMENT_VERSION, DEFAULT_LIMITS, applyInput, askFor, needsNudge, startIntake as startState,
   type IntakeContext, type IntakeEffect, type IntakeInput, type IntakeState, type Limits,
 } from './intake.domain.js';
-import { deleteSession, loadSession, saveSession, sealCaseIntake, type Session } from './intake.repo.js';
+import {
+  claimNudge, deleteExpiredSessions, deleteSession, findSessionsToNudge, loadSession, readSessionRow, saveSession, sealCaseIntake, type Session,
+} from './intake.repo.js';
 
 /**
  * Runs the pure step machine against the stored session, in one transaction
@@ -154,4 +159,66 @@ export async function cancelIntake(deps: Deps, telegramUserId: number): Promise<
   const deleted = await deleteSession(deps.db, telegramUserId);
   if (deleted) await deps.audit.record({ actor: { type: 'system' }, action: 'intake.cancelled' });
   return deleted;
+}
+
+// ---------- idle drafts (the intake-sweep job) ----------
+
+/**
+ * Idle drafts: after INTAKE_IDLE_NUDGE_HOURS one gentle nudge (never in the
+ * client's quiet hours: the next sweep tries again), after INTAKE_DRAFT_TTL_DAYS
+ * the draft is deleted and the client told so. A nudge is claimed in the
+ * database before it is sent, so two workers never send it twice. Also
+ * forgets old update ids and expired button tokens.
+ */
+export type SendText = (chatId: number, text: string) => Promise<void>;
+
+export interface SweepResult {
+  nudged: number;
+  expired: number;
+  deferredQuietHours: number;
+  unsent: number;
+}
+
+export async function sweepIntakeDrafts(deps: Deps, send: SendText | undefined): Promise<SweepResult> {
+  const now = deps.clock.now();
+  const i18n = createI18n();
+  const out: SweepResult = { nudged: 0, expired: 0, deferredQuietHours: 0, unsent: 0 };
+  const trySend = async (chatId: number, text: string) => {
+    if (!send) {
+      out.unsent++;
+      return;
+    }
+    // Blocked bot, network: the draft itself is what matters; a lost nudge is not retried.
+    await send(chatId, text).catch((err: unknown) => {
+      out.unsent++;
+      deps.logger.warn({ err: (err as Error)?.message }, 'intake nudge/expiry message not sent');
+    });
+  };
+
+  for (const gone of await deleteExpiredSessions(deps.db, now)) {
+    out.expired++;
+    await deps.audit.record({ actor: { type: 'system' }, action: 'intake.draft_expired', subjectType: 'intake_session', subjectId: gone.id });
+    await trySend(gone.chatId, i18n.t(gone.language, 'expired.text'));
+  }
+
+  const idle = { hours: deps.config.INTAKE_IDLE_NUDGE_HOURS };
+  for (const row of await findSessionsToNudge(deps.db, now.minus(idle), now)) {
+    const session = readSessionRow(deps.cipher, row);
+    if (session && !needsNudge(session.state, now, idle, row.nudgedAt ? row.nudgedAt.toISOString() : null)) continue;
+    const zone = session?.state.answers.timezone ?? deps.config.DEFAULT_TIMEZONE;
+    const quiet = { ...defaultQuietHours(zone), start: deps.config.CLIENT_QUIET_HOURS_START, end: deps.config.CLIENT_QUIET_HOURS_END };
+    if (isInQuietHours(quiet, now)) {
+      out.deferredQuietHours++;
+      continue;
+    }
+    if (!(await claimNudge(deps.db, row.id, now))) continue;
+    out.nudged++;
+    await deps.audit.record({ actor: { type: 'system' }, action: 'intake.nudged', subjectType: 'intake_session', subjectId: row.id });
+    await trySend(row.telegramChatId, i18n.t(row.language, deps.config.DISCREET_MODE ? 'tg.nudge_discreet' : 'nudge.text'));
+  }
+
+  // Telegram keeps undelivered updates for 24 h; three days of ids is plenty to recognise a redelivery.
+  await deps.db.delete(inboundDedupe).where(and(eq(inboundDedupe.source, 'telegram'), lt(inboundDedupe.receivedAt, now.minus({ days: 3 }).toJSDate())));
+  await deleteExpiredCallbackTokens(deps.db, now);
+  return out;
 }
