@@ -60,8 +60,8 @@ export function callbacksComposer(env: BotEnv): Composer<BotContext> {
           await clearButtons(ctx);
           return;
         }
-        await answer(ctx);
         const fresh = action.step === session.state.step;
+        await answer(ctx, fresh ? undefined : t('tg.buttons.expired'));
         if (fresh) await clearButtons(ctx);
         await runIntake(env, ctx, { kind: 'choice', value: fresh ? action.value : STALE });
         return;
