@@ -3,6 +3,7 @@ import { reconcileProcessor } from './processors/reconcile.processor.js';
 import { caseCreatedProcessor } from './processors/case-created.processor.js';
 import { deliverySendProcessor } from './processors/delivery-send.processor.js';
 import { deliveryTickProcessor } from './processors/delivery-tick.processor.js';
+import { escalationTickProcessor } from './processors/escalation-tick.processor.js';
 import { intakeSweepProcessor } from './processors/intake-sweep.processor.js';
 
 /** One processor per job type; workers dispatch on job.name. */
@@ -11,5 +12,6 @@ export const PROCESSORS: ProcessorEntry[] = [
   caseCreatedProcessor,
   deliverySendProcessor,
   deliveryTickProcessor,
+  escalationTickProcessor,
   intakeSweepProcessor,
 ];

@@ -2,6 +2,7 @@ import type { Deps } from '../deps.js';
 import type { JobDefinition } from '../jobs/job.js';
 import { deliveryTickJob } from '../jobs/delivery-tick.job.js';
 import { reconcileJob } from '../jobs/reconcile.job.js';
+import { escalationTickJob } from '../jobs/escalation-tick.job.js';
 
 /**
  * HOW MESSAGES GET SENT ON TIME (the scheduling mechanism, and why).
@@ -35,6 +36,8 @@ export interface Schedule {
 const SCHEDULES: Schedule[] = [
   { id: 'delivery-tick', job: deliveryTickJob as Schedule['job'], everyMs: (d) => d.config.DELIVERY_TICK_SECONDS * 1000 },
   { id: 'reconcile', job: reconcileJob as Schedule['job'], everyMs: (d) => d.config.RECONCILE_EVERY_SECONDS * 1000 },
+  // Escalations: overdue follow-ups, quiet cases, unassigned intakes, crisis pages, weekly digests.
+  { id: 'escalations-tick', job: escalationTickJob as Schedule['job'], everyMs: (d) => d.config.ESCALATION_TICK_SECONDS * 1000 },
 ];
 
 /** Other features add their recurring jobs here (escalation tick, weekly digest). */

@@ -3,6 +3,7 @@ import { deliverySendJob } from './delivery-send.job.js';
 import { caseCreatedJob } from './case-created.job.js';
 import { reconcileJob } from './reconcile.job.js';
 import { deliveryTickJob } from './delivery-tick.job.js';
+import { escalationTickJob } from './escalation-tick.job.js';
 import { intakeSweepJob } from './intake-sweep.job.js';
 
 /** Every job type the service knows. A job whose name is not here is refused by the workers. */
@@ -11,6 +12,7 @@ export const JOBS = {
   caseCreated: caseCreatedJob,
   reconcile: reconcileJob,
   deliveryTick: deliveryTickJob,
+  escalationTick: escalationTickJob,
   intakeSweep: intakeSweepJob,
 } satisfies Record<string, JobDefinition<never> | JobDefinition<any>>;
 

@@ -3,6 +3,10 @@ import { appointmentReminderKind } from '../../appointments/appointment-reminder
 import { appointmentResponseKind } from '../../appointments/appointment-response.kind.js';
 import { outcomeQuestionKind } from '../../appointments/outcome-question.kind.js';
 import { deliveryFailedNoticeKind } from '../failure-notice.kind.js';
+import { followUpNudgeKind } from '../../escalations/follow-up-nudge.kind.js';
+import { escalationKind } from '../../escalations/escalation.kind.js';
+import { crisisPageKind } from '../../escalations/crisis-page.kind.js';
+import { weeklyDigestKind } from '../../escalations/weekly-digest.js';
 import { withdrawalNoticeKind } from '../../clients/withdrawal-notice.kind.js';
 
 /**
@@ -14,6 +18,10 @@ const KINDS: DeliveryKind[] = [
   appointmentResponseKind,
   outcomeQuestionKind,
   deliveryFailedNoticeKind,
+  followUpNudgeKind,
+  escalationKind,
+  crisisPageKind,
+  weeklyDigestKind,
   withdrawalNoticeKind,
 ];
 

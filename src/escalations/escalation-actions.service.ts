@@ -1,0 +1,103 @@
+import { and, eq, isNull } from 'drizzle-orm';
+import { DateTime } from 'luxon';
+import { z } from 'zod';
+import type { Deps } from '../deps.js';
+import type { Db } from '../db/client.js';
+import { cases, escalations, staff } from '../db/schema.js';
+
+/**
+ * What a person does with an escalation from Slack: acknowledge, snooze (a
+ * reason is required, stored encrypted), or — for a follow-up nudge — say no
+ * follow-up is needed (reason required; clears the case's follow-up date and
+ * resolves the escalation). Every action is audited in its transaction.
+ * Results say plainly what happened so the Slack handler can show it.
+ */
+export type ActionResult =
+  | { ok: true; status: 'acknowledged' | 'snoozed' | 'resolved' | 'already'; until?: DateTime }
+  | { ok: false; error: 'not_found' | 'resolved' | 'not_allowed' | 'invalid'; message: string };
+
+export const snoozeReason = z.string().trim().min(3, 'Please say why (at least 3 characters).').max(500, 'Please keep the reason under 500 characters.');
+
+async function load(db: Db, id: string) {
+  const [row] = await db.select({ e: escalations, c: cases }).from(escalations).innerJoin(cases, eq(cases.id, escalations.caseId))
+    .where(eq(escalations.id, id)).for('update', { of: escalations }).limit(1);
+  return row;
+}
+
+async function actor(db: Db, staffId: string) {
+  const [s] = await db.select().from(staff).where(and(eq(staff.id, staffId), eq(staff.active, true))).limit(1);
+  return s;
+}
+
+/** Supervisors and admins act on any escalation; a worker only on their own case's. */
+function allowed(s: typeof staff.$inferSelect, c: typeof cases.$inferSelect): boolean {
+  return s.role !== 'worker' || c.assignedWorkerId === s.id;
+}
+
+const notFound: ActionResult = { ok: false, error: 'not_found', message: 'This escalation no longer exists.' };
+const closed: ActionResult = { ok: false, error: 'resolved', message: 'This has already been resolved; nothing more to do.' };
+const denied: ActionResult = { ok: false, error: 'not_allowed', message: 'Only the assigned worker or a supervisor can do this.' };
+
+export async function acknowledgeEscalation(deps: Deps, input: { escalationId: string; staffId: string }): Promise<ActionResult> {
+  const now = deps.clock.now();
+  return deps.db.transaction(async (t) => {
+    const tx = t as unknown as Db;
+    const row = await load(tx, input.escalationId);
+    if (!row) return notFound;
+    const who = await actor(tx, input.staffId);
+    if (!who || !allowed(who, row.c)) return denied;
+    if (row.e.resolvedAt) return closed;
+    if (row.e.acknowledgedAt) return { ok: true, status: 'already' };
+    await tx.update(escalations).set({ acknowledgedAt: now.toJSDate(), acknowledgedBy: who.id, nextAt: null, updatedAt: now.toJSDate() }).where(eq(escalations.id, row.e.id));
+    await deps.audit.record({ actor: { type: 'staff', id: who.id }, action: 'escalation.acknowledged', caseId: row.c.id, subjectType: 'escalation', subjectId: row.e.id, details: { reason: row.e.reason, level: row.e.level } }, tx);
+    return { ok: true, status: 'acknowledged' };
+  });
+}
+
+export async function snoozeEscalation(deps: Deps, input: { escalationId: string; staffId: string; until: DateTime; reason: string }): Promise<ActionResult> {
+  const reason = snoozeReason.safeParse(input.reason);
+  if (!reason.success) return { ok: false, error: 'invalid', message: reason.error.issues[0]!.message };
+  const now = deps.clock.now();
+  if (!(input.until > now) || input.until > now.plus({ days: 30 })) return { ok: false, error: 'invalid', message: 'Choose a time in the next 30 days.' };
+  return deps.db.transaction(async (t) => {
+    const tx = t as unknown as Db;
+    const row = await load(tx, input.escalationId);
+    if (!row) return notFound;
+    const who = await actor(tx, input.staffId);
+    if (!who || !allowed(who, row.c)) return denied;
+    if (row.e.resolvedAt) return closed;
+    if (row.e.reason === 'crisis') return { ok: false, error: 'not_allowed', message: 'A crisis cannot be snoozed: please acknowledge it, or hand it to someone who can act now.' };
+    await tx.update(escalations).set({
+      snoozedUntil: input.until.toJSDate(), snoozeReason: deps.cipher.encrypt(reason.data, 'escalations.snooze_reason'), nextAt: input.until.toJSDate(), updatedAt: now.toJSDate(),
+    }).where(eq(escalations.id, row.e.id));
+    await deps.audit.record({
+      actor: { type: 'staff', id: who.id }, action: 'escalation.snoozed', caseId: row.c.id, subjectType: 'escalation', subjectId: row.e.id,
+      details: { reason: row.e.reason, until: input.until.toUTC().toISO() },
+    }, tx);
+    return { ok: true, status: 'snoozed', until: input.until };
+  });
+}
+
+/** "No follow-up needed — reason": the worker closes the nudge; the case keeps no follow-up date. */
+export async function dismissFollowUp(deps: Deps, input: { escalationId: string; staffId: string; reason: string }): Promise<ActionResult> {
+  const reason = snoozeReason.safeParse(input.reason);
+  if (!reason.success) return { ok: false, error: 'invalid', message: reason.error.issues[0]!.message };
+  const now = deps.clock.now();
+  return deps.db.transaction(async (t) => {
+    const tx = t as unknown as Db;
+    const row = await load(tx, input.escalationId);
+    if (!row) return notFound;
+    const who = await actor(tx, input.staffId);
+    if (!who || !allowed(who, row.c)) return denied;
+    if (row.e.resolvedAt) return closed;
+    if (row.e.reason === 'crisis') return denied;
+    await tx.update(escalations).set({
+      resolvedAt: now.toJSDate(), resolvedBy: who.id, resolution: deps.cipher.encrypt(`no_follow_up_needed: ${reason.data}`, 'escalations.resolution'), nextAt: null, updatedAt: now.toJSDate(),
+    }).where(and(eq(escalations.id, row.e.id), isNull(escalations.resolvedAt)));
+    if (row.e.reason === 'follow_up_overdue') {
+      await tx.update(cases).set({ nextFollowUpAt: null, updatedAt: now.toJSDate() }).where(eq(cases.id, row.c.id));
+    }
+    await deps.audit.record({ actor: { type: 'staff', id: who.id }, action: 'escalation.resolved', caseId: row.c.id, subjectType: 'escalation', subjectId: row.e.id, details: { reason: row.e.reason, why: 'no_follow_up_needed' } }, tx);
+    return { ok: true, status: 'resolved' };
+  });
+}

@@ -1,0 +1,34 @@
+import { deliveryKind } from '../delivery/kinds/kind.js';
+import { loadStaff, recipientId, staffUnreachable } from '../delivery/recipients.js';
+import { buttons, section } from '../delivery/slack-blocks.js';
+import { describeTrouble, ESC_ACTIONS, loadEscalation } from './escalation.render.js';
+
+/**
+ * Level 0 of the ladder: the worker's own nudge (sent during their working
+ * hours — the policy only makes the step due inside them), with
+ * [Log note] [Snooze 1 day] [No follow-up needed — reason].
+ */
+export const followUpNudgeKind = deliveryKind({
+  kind: 'follow_up_nudge',
+  async render(deps, row) {
+    const x = await loadEscalation(deps, row);
+    if ('skip' in x) return x;
+    const to = await loadStaff(deps.db, recipientId(row.recipient, 'staff') ?? '');
+    const unreachable = staffUnreachable(to);
+    if (unreachable) return { skip: unreachable };
+    const text = describeTrouble(deps, x, to!.timeZone);
+    return {
+      channel: 'slack',
+      to: to!.slackUserId,
+      text,
+      blocks: [
+        section(text),
+        buttons('follow_up_nudge', [
+          { text: 'Log note', actionId: ESC_ACTIONS.logNote, value: x.c.id, style: 'primary' },
+          { text: 'Snooze 1 day', actionId: ESC_ACTIONS.snoozeDay, value: x.e.id },
+          { text: 'No follow-up needed — reason', actionId: ESC_ACTIONS.notNeeded, value: x.e.id },
+        ]),
+      ],
+    };
+  },
+});

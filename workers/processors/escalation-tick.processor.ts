@@ -1,0 +1,8 @@
+import { escalationTickJob } from '../../src/jobs/escalation-tick.job.js';
+import { runEscalationSweep } from '../../src/escalations/escalation-sweep.service.js';
+import { processor } from '../processor.js';
+
+export const escalationTickProcessor = processor(escalationTickJob, async (_payload, { deps }) => {
+  const r = await runEscalationSweep(deps);
+  return { status: 'done', ...r };
+});
