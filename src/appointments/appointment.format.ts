@@ -28,8 +28,7 @@ const MODE_EN: Record<string, string> = { in_person: 'in person', phone: 'by pho
 
 /** Staff-facing (Slack, English): "Tue 24 Nov 10:00 GMT, in person, 60 min" in the reader's zone. */
 export function describeForStaff(appt: AppointmentRow, zone: string): string {
-  const local = DateTime.fromJSDate(appt.startsAt).setZone(zone).setLocale('en-GB');
-  return `${local.toFormat('ccc d LLL HH:mm ZZZZ')}, ${MODE_EN[appt.mode] ?? appt.mode}, ${appt.durationMin} min`;
+  return `${staffTime(appt.startsAt, zone)}, ${MODE_EN[appt.mode] ?? appt.mode}, ${appt.durationMin} min`;
 }
 
 export const RESPONSE_EN: Record<string, string> = {
@@ -37,3 +36,9 @@ export const RESPONSE_EN: Record<string, string> = {
   needs_other_time: 'needs another time',
   cant_come: "can't come",
 };
+
+/** 'Wed 25 Nov 05:00 EST' in the reader's zone (US-style zone names are the ones people recognise: GMT, BST, EST, PST). */
+export function staffTime(at: Date, zone: string): string {
+  const local = DateTime.fromJSDate(at).setZone(zone);
+  return `${local.setLocale('en-GB').toFormat('ccc d LLL HH:mm')} ${local.setLocale('en-US').offsetNameShort ?? zone}`;
+}

@@ -2,6 +2,7 @@ import { deliveryKind } from '../delivery/kinds/kind.js';
 import { loadCase, loadStaff, recipientId, staffUnreachable } from '../delivery/recipients.js';
 import { buttons, section } from '../delivery/slack-blocks.js';
 import { describeForStaff, loadAppointment, staleReason } from './appointment.format.js';
+import { expectRecordAfterAppointment } from './appointment-outcome.service.js';
 
 /** Slack action ids of the outcome buttons (listeners in src/slack/listeners/actions/appointment-outcome.ts). */
 export const OUTCOME_ACTIONS = { attended: 'appt_outcome_attended', noShow: 'appt_outcome_no_show', logNote: 'case_log_note' } as const;
@@ -43,5 +44,8 @@ export const outcomeQuestionKind = deliveryKind({
         ]),
       ],
     };
+  },
+  async afterSent(deps, row) {
+    await expectRecordAfterAppointment(deps, row.subjectId);
   },
 });

@@ -4,6 +4,7 @@ import type { Deps } from '../deps.js';
 import { cases, escalations, staff } from '../db/schema.js';
 import type { DeliveryRow } from '../delivery/ledger.js';
 import { policyFromConfig } from './escalation-config.js';
+import { staffTime } from '../appointments/appointment.format.js';
 
 /** Shared by the escalation kinds: the escalation a row names, whether it is still current, and what it is about, for staff. */
 export const ESC_ACTIONS = {
@@ -44,7 +45,7 @@ function ago(from: Date | null, now: DateTime): string {
 /** One line saying what is wrong, in the reader's zone. No client personal data: the case reference only. */
 export function describeTrouble(deps: Deps, x: EscalationContext, zone: string): string {
   const now = deps.clock.now();
-  const fmt = (d: Date | null) => (d ? DateTime.fromJSDate(d).setZone(zone).setLocale('en-GB').toFormat('ccc d LLL HH:mm ZZZZ') : 'unknown');
+  const fmt = (d: Date | null) => (d ? staffTime(d, zone) : 'unknown');
   const ref = x.c.reference;
   switch (x.e.reason) {
     case 'follow_up_overdue':
