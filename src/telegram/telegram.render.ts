@@ -61,16 +61,16 @@ export function renderMyData(t: T, i18n: I18n, d: MyData, lang: Language, defaul
       t('tg.mydata.language', { value: t(`language.${c.language}`) }),
       t('tg.mydata.timezone', { value: c.timeZone }),
       t(c.remindersOff ? 'tg.mydata.reminders_off' : 'tg.mydata.reminders_on'),
-      ...(c.erasureRequestedAt ? [t('tg.mydata.erasure_requested', { date: date(c.erasureRequestedAt) })] : []),
+      ...(c.erasureRequestedAt ? [t('tg.mydata.erasure_requested', { when: date(c.erasureRequestedAt) })] : []),
     ].join('\n'));
     const consents = d.consents.map((k) => k.revokedAt
-      ? t('tg.mydata.agreement_revoked', { version: k.agreementVersion, date: date(k.revokedAt) })
-      : k.givenAt ? t('tg.mydata.agreement_given', { version: k.agreementVersion, date: date(k.givenAt) })
-        : t('tg.mydata.agreement_declined', { version: k.agreementVersion, date: date(k.declinedAt ?? k.createdAt) }));
+      ? t('tg.mydata.agreement_revoked', { version: k.agreementVersion, when: date(k.revokedAt) })
+      : k.givenAt ? t('tg.mydata.agreement_given', { version: k.agreementVersion, when: date(k.givenAt) })
+        : t('tg.mydata.agreement_declined', { version: k.agreementVersion, when: date(k.declinedAt ?? k.createdAt) }));
     if (consents.length) parts.push(consents.join('\n'));
     for (const c of d.cases) {
       const status = c.status === 'open' ? t(`status.phases.${c.phase}`) : t(`status.phases.${c.status === 'withdrawn' ? 'withdrawn' : 'closed'}`);
-      const lines = [t('tg.mydata.case', { reference: c.reference, status, date: date(c.openedAt) })];
+      const lines = [t('tg.mydata.case', { reference: c.reference, phase: status, when: date(c.openedAt) })];
       if (c.intake) {
         const asState = { v: 1, step: 'review', language: lang, answers: c.intake.answers, crisis: false, startedAt: '', updatedAt: '' } as IntakeState;
         lines.push('', t('tg.mydata.answers_title', { reference: c.reference }), ...draftLines(asState, t, i18n));
@@ -78,8 +78,8 @@ export function renderMyData(t: T, i18n: I18n, d: MyData, lang: Language, defaul
       parts.push(lines.join('\n'));
     }
     if (d.messages.length) {
-      parts.push([t('tg.mydata.messages_title', { count: d.messages.length }),
-        ...d.messages.map((m) => t('tg.mydata.message_line', { date: formatWhen(m.at, zone, lang), text: m.text }))].join('\n'));
+      parts.push([t('tg.mydata.messages_title', { value: d.messages.length }),
+        ...d.messages.map((m) => t('tg.mydata.message_line', { when: formatWhen(m.at, zone, lang), value: m.text }))].join('\n'));
     }
   }
   if (d.draft) parts.push([t('tg.mydata.draft_title'), ...draftLines({ ...d.draft, language: lang }, t, i18n)].join('\n'));

@@ -38,7 +38,7 @@ describe('Telegram front end', () => {
       const forged = { update_id: 999_001, message: { message_id: 50, date: 0, chat: { id: user.id, type: 'private', first_name: 'Web' }, from: { id: user.id, is_bot: false, first_name: 'Web' }, text: '/cancel' } };
       const count = tg.messages(user.id).length;
       for (const headers of [{ 'X-Telegram-Bot-Api-Secret-Token': 'wrong' }, {}]) {
-        const res = await fetch(`${base}${WEBHOOK_PATH}`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(forged) });
+        const res = await fetch(`${base}${WEBHOOK_PATH}`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers } as Record<string, string>, body: JSON.stringify(forged) });
         expect(res.status).toBe(401);
       }
       // refused requests changed nothing
