@@ -3,6 +3,7 @@ import { deliveryKind } from '../delivery/kinds/kind.js';
 import { clientUnreachable, loadCase, loadClient, loadStaff, recipientId, staffUnreachable } from '../delivery/recipients.js';
 import { createI18n, isLang } from '../lib/i18n.js';
 import { describeForStaff, loadAppointment, RESPONSE_EN, staleReason } from './appointment.format.js';
+import { MessageTracker } from '../telegram/telegram.tracker.js';
 
 const i18n = createI18n();
 export const APPOINTMENT_RESPOND = 'appointment.respond';
@@ -57,5 +58,12 @@ export const appointmentReminderKind = deliveryKind({
     const answer = appt!.clientResponse ? ` The client ${RESPONSE_EN[appt!.clientResponse]}.` : ' The client has not answered the reminder yet.';
     const text = `Reminder: appointment for ${c.reference} — ${describeForStaff(appt!, worker!.timeZone)}.${answer}`;
     return { channel: 'slack', to: worker!.slackUserId, text };
+  },
+  /** The client's quick exit (/exit) deletes every bot message in the chat: reminders included. */
+  async afterSent(deps, row, sent) {
+    const clientId = recipientId(row.recipient, 'client');
+    if (!clientId) return;
+    const client = await loadClient(deps.db, clientId);
+    if (client?.telegramChatId) await new MessageTracker(deps.redis, deps.config.QUEUE_PREFIX).add(client.telegramChatId, Number(sent.externalRef));
   },
 });

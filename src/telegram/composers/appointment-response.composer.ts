@@ -1,0 +1,49 @@
+import { Composer } from 'telegraf';
+import { z } from 'zod';
+import { respondToAppointment } from '../../appointments/appointment-response.service.js';
+import { APPOINTMENT_RESPOND } from '../../appointments/appointment-reminder.kind.js';
+import { CLIENT_RESPONSES } from '../../db/schema.js';
+import { resolveCallbackToken } from '../callback-tokens.js';
+import { reply } from '../telegram.reply.js';
+import { tOf, type BotContext, type BotEnv } from '../telegram.env.js';
+
+/**
+ * The client's answer to an appointment reminder ([Confirm] [I need another
+ * time] [I can't come]). Mount BEFORE callbacksComposer: it handles only
+ * buttons whose server-side action is 'appointment.respond' and passes every
+ * other button on. The answer is recorded and told to the worker at once
+ * (src/appointments/appointment-response.service.ts); the buttons are removed
+ * and the client gets a short, plain confirmation in their language.
+ */
+const actionSchema = z.object({
+  type: z.literal(APPOINTMENT_RESPOND),
+  appointmentId: z.uuid(),
+  version: z.number().int().min(1),
+  answer: z.enum(CLIENT_RESPONSES),
+});
+
+export function appointmentResponseComposer(env: BotEnv): Composer<BotContext> {
+  const c = new Composer<BotContext>();
+  const { deps } = env;
+  c.on('callback_query', async (ctx, next) => {
+    const chatId = ctx.chat?.id;
+    const data = 'data' in ctx.callbackQuery ? ctx.callbackQuery.data : undefined;
+    if (chatId === undefined || !data) return next();
+    const resolved = await resolveCallbackToken(deps.db, data, chatId, deps.clock.now());
+    if (!resolved.ok || resolved.action.type !== APPOINTMENT_RESPOND) return next();
+    const parsed = actionSchema.safeParse(resolved.action);
+    const t = await tOf(env, ctx);
+    if (!parsed.success) {
+      await ctx.answerCbQuery(t('appt.not_found')).catch(() => {});
+      return;
+    }
+    const { appointmentId, version, answer } = parsed.data;
+    const result = await respondToAppointment(deps, { appointmentId, version, answer, telegramChatId: chatId });
+    // Stop the button spinner first; then the message loses its buttons so the answer is not pressed again by accident.
+    await ctx.answerCbQuery(t(result.reply)).catch(() => {});
+    await ctx.editMessageReplyMarkup(undefined).catch(() => {});
+    const text = result.status === 'recorded' || result.status === 'unchanged' ? `${t(result.answered)} ${t(result.reply)}` : t(result.reply);
+    await reply(env, ctx, [{ text }]);
+  });
+  return c;
+}

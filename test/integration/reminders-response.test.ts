@@ -1,0 +1,104 @@
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Telegraf } from 'telegraf';
+import { and, eq } from 'drizzle-orm';
+import { appointments, auditLog, deliveries } from '../../src/db/schema.js';
+import { planAppointmentReminders } from '../../src/appointments/reminders.service.js';
+import { createBot } from '../../src/telegram/telegram.bot.js';
+import { appointmentResponseComposer } from '../../src/telegram/composers/appointment-response.composer.js';
+import type { BotContext } from '../../src/telegram/telegram.env.js';
+import { startWorkers, type RunningWorkers } from '../../workers/start.js';
+import { advanceTo, bookAppointment, CLIENT_CHAT, createWorld, settle, WORKER_SLACK, type World } from './delivery-fixtures.js';
+
+/**
+ * The client answers a reminder on Telegram: the real telegraf bot (webhook
+ * mode) receives the button press from the emulator, the answer is recorded,
+ * the worker is told in Slack at once, and stale or repeated presses are safe.
+ */
+let w: World;
+let workers: RunningWorkers;
+let server: http.Server;
+const passedOn: string[] = [];
+const client = { id: CLIENT_CHAT, first_name: 'Client' };
+
+beforeAll(async () => {
+  w = await createWorld({ env: { REMINDER_OFFSETS_CLIENT: 'PT24H', REMINDER_OFFSETS_WORKER: 'PT24H' } });
+  workers = await startWorkers(w.deps, { queues: ['delivery'] });
+  const real = createBot(w.deps, { token: w.tg.token, apiRoot: w.tg.url, botInfo: w.tg.botInfo });
+  // Mounted as the Telegram front end will: before the generic button handler (here a recorder of what is passed on).
+  const bot = new Telegraf<BotContext>(w.tg.token, { telegram: { apiRoot: w.tg.url, webhookReply: false } });
+  bot.botInfo = w.tg.botInfo;
+  bot.use((ctx, next) => { (ctx as BotContext).state ??= {}; return next(); });
+  bot.use(appointmentResponseComposer(real.env));
+  bot.on('callback_query', async (ctx) => { passedOn.push('callback'); await ctx.answerCbQuery(); });
+  server = http.createServer(bot.webhookCallback('/hook'));
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  await bot.telegram.setWebhook(`http://127.0.0.1:${(server.address() as AddressInfo).port}/hook`);
+});
+afterAll(async () => {
+  await new Promise<void>((r) => server?.close(() => r()));
+  await workers?.close(2000);
+  await w?.close();
+});
+
+function buttonsOf(messageId: number): Array<{ text: string; callback_data: string }> {
+  const m = w.tg.messages(CLIENT_CHAT).find((x) => x.message_id === messageId)!;
+  return ((m.reply_markup as { inline_keyboard?: Array<Array<{ text: string; callback_data: string }>> } | undefined)?.inline_keyboard ?? []).flat();
+}
+
+describe('the client answers a reminder', () => {
+  it('"I can\'t come" is recorded, the worker is told at once, a second press tells nobody twice', async () => {
+    const apptId = await bookAppointment(w, '2026-11-25T10:00:00Z');
+    await planAppointmentReminders(w.deps, apptId);
+    await advanceTo(w, '2026-11-24T10:00:00Z');
+    await settle(w);
+    const reminder = w.tg.lastMessage(CLIENT_CHAT)!;
+    const cantCome = buttonsOf(reminder.message_id).find((b) => b.text === "I can't come")!;
+    const slackBefore = w.slack.messages(WORKER_SLACK).length;
+
+    const toast = await w.tg.clickButton(client, reminder.message_id, cantCome.callback_data);
+    expect(toast?.text).toBe('Thank you for telling us. Your worker will get in touch with you.');
+    const confirmation = await w.tg.waitForMessage(CLIENT_CHAT, () => true, { after: reminder.message_id });
+    expect(confirmation.text).toBe("You said you can't come. Thank you for telling us. Your worker will get in touch with you.");
+    expect(buttonsOf(reminder.message_id)).toEqual([]); // buttons removed
+    const [appt] = await w.deps.db.select().from(appointments).where(eq(appointments.id, apptId));
+    expect(appt).toMatchObject({ clientResponse: 'cant_come' });
+
+    await settle(w);
+    const told = w.slack.messages(WORKER_SLACK).slice(slackBefore).map((m) => m.text);
+    expect(told).toEqual([`The client of ${w.reference} answered the reminder for Wed 25 Nov 10:00 GMT, in person, 60 min: *can't come*. Please contact the client to arrange what happens next.`]);
+
+    // The same press again (e.g. a double tap delivered twice): nothing new for the worker.
+    await w.tg.clickButton(client, reminder.message_id, cantCome.callback_data, { force: true });
+    await settle(w);
+    expect(w.slack.messages(WORKER_SLACK).slice(slackBefore)).toHaveLength(1);
+    const audits = await w.deps.db.select().from(auditLog).where(and(eq(auditLog.action, 'appointment.client_responded'), eq(auditLog.subjectId, apptId)));
+    expect(audits).toHaveLength(1);
+    expect(passedOn).toEqual([]);
+  });
+
+  it('a press on a reminder for an appointment that was rescheduled since is answered "outdated" and changes nothing', async () => {
+    const apptId = await bookAppointment(w, '2026-11-26T10:00:00Z');
+    await planAppointmentReminders(w.deps, apptId);
+    await advanceTo(w, '2026-11-25T10:00:00Z');
+    await settle(w);
+    const reminder = w.tg.lastMessage(CLIENT_CHAT)!;
+    const confirm = buttonsOf(reminder.message_id).find((b) => b.text === 'Confirm')!;
+    await w.deps.db.update(appointments).set({ version: 2, startsAt: new Date('2026-11-27T10:00:00Z') }).where(eq(appointments.id, apptId));
+    const toast = await w.tg.clickButton(client, reminder.message_id, confirm.callback_data);
+    expect(toast?.text).toBe('This appointment has changed since this message was sent. Please look at our latest message.');
+    const [appt] = await w.deps.db.select().from(appointments).where(eq(appointments.id, apptId));
+    expect(appt!.clientResponse).toBeNull();
+    const notices = await w.deps.db.select().from(deliveries).where(and(eq(deliveries.subjectId, apptId), eq(deliveries.kind, 'appointment_response.confirmed')));
+    expect(notices).toEqual([]);
+  });
+
+  it('any other button is passed on to the next handler untouched', async () => {
+    const { issueCallbackToken } = await import('../../src/telegram/callback-tokens.js');
+    const data = await issueCallbackToken(w.deps.db, { chatId: CLIENT_CHAT, action: { type: 'lang', lang: 'zh' }, expiresAt: w.deps.clock.now().plus({ days: 1 }) }, w.deps.clock.now());
+    const last = w.tg.lastMessage(CLIENT_CHAT)!;
+    await w.tg.clickButton(client, last.message_id, data, { force: true });
+    expect(passedOn).toEqual(['callback']);
+  });
+});
