@@ -142,7 +142,7 @@ const schema = z
     /** On-call supervisors are paged again this often until someone acknowledges a crisis. */
     ONCALL_REPEAT_MINUTES: int(1, 24 * 60).optional(),
     DELIVERY_TICK_SECONDS: int(1, 300).default(5),
-    ESCALATION_TICK_SECONDS: int(5, 3600).default(60),
+    ESCALATION_TICK_SECONDS: int(5, 3600).default(15),
     DELIVERY_CLAIM_LEASE_SECONDS: int(10, 3600).default(120),
     TELEGRAM_MESSAGES_PER_SECOND: int(1, 30).default(25),
     TELEGRAM_CHAT_MESSAGES_PER_SECOND: int(1, 30).default(1),
