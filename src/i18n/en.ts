@@ -1,3 +1,4 @@
+import { appointmentsEn } from './appointments.en.js';
 import { remindersEn } from './reminders.en.js';
 import { telegramEn } from '../telegram/telegram.texts.js';
 /**
@@ -248,6 +249,7 @@ export const en = {
   },
   ...telegramEn,
   ...remindersEn,
+  ...appointmentsEn,
 } as const;
 
 type Shape<T> = { readonly [K in keyof T]: T[K] extends string ? string : Shape<T[K]> };

@@ -1,3 +1,4 @@
+import { appointmentsZh } from './appointments.zh.js';
 import { remindersZh } from './reminders.zh.js';
 import { telegramZh } from '../telegram/telegram.texts.js';
 import type { Locale } from './en.js';
@@ -239,4 +240,5 @@ export const zh: Locale = {
   },
   ...telegramZh,
   ...remindersZh,
+  ...appointmentsZh,
 };

@@ -1,0 +1,20 @@
+import type { appointmentsEn } from './appointments.en.js';
+
+type Shape<T> = { readonly [K in keyof T]: T[K] extends string ? string : Shape<T[K]> };
+
+/** 中文：员工端发送给服务对象的预约通知和社工消息（与 appointments.en.ts 相同的键）。 */
+export const appointmentsZh: Shape<typeof appointmentsEn> = {
+  appt_notice: {
+    scheduled: '您与{{name}}的预约时间是{{when}}（{{detail}}）。',
+    rescheduled: '您与{{name}}的预约时间已更改，新的时间是{{when}}（{{detail}}）。',
+    cancelled: '您与{{name}}在{{when}}的预约已取消。{{name}}会与您联系另约时间。',
+    scheduled_discreet: '预约：{{when}}。',
+    rescheduled_discreet: '新时间：{{when}}。',
+    cancelled_discreet: '已取消：{{when}}。',
+    your_worker: '您的社工',
+  },
+  worker_message: {
+    text: '您的社工{{name}}给您留言：\n{{value}}',
+    discreet: '新消息：\n{{value}}',
+  },
+};
