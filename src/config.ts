@@ -147,6 +147,10 @@ const schema = z
     TELEGRAM_MESSAGES_PER_SECOND: int(1, 30).default(25),
     TELEGRAM_CHAT_MESSAGES_PER_SECOND: int(1, 30).default(1),
     SLACK_CHANNEL_MESSAGES_PER_SECOND: int(1, 30).default(1),
+    // Slack app (issue 4). Intake-card fields safe to show in a channel besides reference/category/urgency/safety: first_name, language.
+    INTAKE_CARD_SAFE_FIELDS: list.pipe(z.array(z.enum(['first_name', 'language']))).default([]),
+    /** Bolt's own log level (its logs go to the console; ours go through pino). */
+    SLACK_LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('warn'),
   })
   .superRefine((c, ctx) => {
     if (c.NODE_ENV !== 'production') return;

@@ -8,6 +8,11 @@ import { escalationKind } from '../../escalations/escalation.kind.js';
 import { crisisPageKind } from '../../escalations/crisis-page.kind.js';
 import { weeklyDigestKind } from '../../escalations/weekly-digest.js';
 import { withdrawalNoticeKind } from '../../clients/withdrawal-notice.kind.js';
+import { intakeCardKind } from '../../slack/kinds/intake-card.kind.js';
+import { assignmentDmKind } from '../../slack/kinds/assignment-dm.kind.js';
+import { clientReplyKind } from '../../slack/kinds/client-reply.kind.js';
+import { messageToClientKind } from '../../cases/message-to-client.kind.js';
+import { appointmentNoticeKind } from '../../appointments/appointment-notice.kind.js';
 
 /**
  * Every delivery kind the sender knows, one file each (`*.kind.ts`, in the
@@ -23,6 +28,11 @@ const KINDS: DeliveryKind[] = [
   crisisPageKind,
   weeklyDigestKind,
   withdrawalNoticeKind,
+  intakeCardKind,
+  assignmentDmKind,
+  clientReplyKind,
+  messageToClientKind,
+  appointmentNoticeKind,
 ];
 
 export const DELIVERY_KINDS: ReadonlyMap<string, DeliveryKind> = new Map(KINDS.map((k) => [k.kind, k]));

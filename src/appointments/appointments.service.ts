@@ -1,0 +1,109 @@
+import { eq, sql } from 'drizzle-orm';
+import { DateTime } from 'luxon';
+import type { Deps } from '../deps.js';
+import type { Db } from '../db/client.js';
+import { APPOINTMENT_MODES, appointments } from '../db/schema.js';
+import { planDeliveries, type DeliveryRow } from '../delivery/ledger.js';
+import { FieldRefusal, mutateCase, scheduleAfterCommit, type Mutation } from '../cases/case-mutation.js';
+import type { FieldError } from '../cases/case.domain.js';
+import type { StaffRow } from '../staff/staff.repo.js';
+import { afterAppointmentChange } from './appointment-hooks.js';
+import type { AppointmentRow } from './appointment.format.js';
+
+/**
+ * Schedule, reschedule and cancel appointments from Slack. Times are typed in
+ * the acting staff member's own zone (from Slack) and stored in UTC; the
+ * client is told in theirs. Every change bumps the version, so reminders
+ * planned for an older version never go out. After each change, in the same
+ * transaction: an 'appointment_notice' to the client and the reminder plan.
+ */
+export const APPOINTMENT_NOTICE_KIND = 'appointment_notice';
+export type AppointmentMode = (typeof APPOINTMENT_MODES)[number];
+
+export interface AppointmentFields {
+  date: string;
+  time: string;
+  durationMin: number;
+  mode: string;
+}
+
+/** Pure: the fields → a UTC start, or what is wrong, field by field. */
+export function validateAppointment(f: AppointmentFields, zone: string, now: DateTime): { ok: true; startsAt: DateTime } | { ok: false; errors: FieldError[] } {
+  const errors: FieldError[] = [];
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(f.date)) errors.push({ field: 'date', message: 'Choose a date.' });
+  if (!/^\d{2}:\d{2}$/.test(f.time)) errors.push({ field: 'time', message: 'Choose a time.' });
+  if (!Number.isInteger(f.durationMin) || f.durationMin < 5 || f.durationMin > 480) errors.push({ field: 'duration', message: 'The duration must be between 5 and 480 minutes.' });
+  if (!(APPOINTMENT_MODES as readonly string[]).includes(f.mode)) errors.push({ field: 'mode', message: 'Choose in person, phone or video.' });
+  let startsAt: DateTime = DateTime.invalid('unset');
+  if (errors.every((e) => e.field !== 'date' && e.field !== 'time')) {
+    startsAt = DateTime.fromISO(`${f.date}T${f.time}`, { zone });
+    if (!startsAt.isValid) errors.push({ field: 'date', message: 'That date does not exist.' });
+    else if (startsAt <= now) errors.push({ field: 'date', message: `That time (${startsAt.toFormat('d LLL yyyy HH:mm')}, ${zone}) is in the past. Choose a future date and time.` });
+    else if (startsAt > now.plus({ years: 1 })) errors.push({ field: 'date', message: 'Appointments can be booked at most a year ahead.' });
+  }
+  return errors.length ? { ok: false, errors } : { ok: true, startsAt: startsAt.toUTC() };
+}
+
+async function afterChange(deps: Deps, tx: Db, appt: AppointmentRow, clientId: string): Promise<DeliveryRow[]> {
+  const now = deps.clock.now();
+  const notice = await planDeliveries(tx, [{
+    kind: APPOINTMENT_NOTICE_KIND, subjectId: appt.id, version: appt.version, recipient: `client:${clientId}`, channel: 'telegram', caseId: appt.caseId, dueAt: now,
+  }], now);
+  return [...notice, ...(await afterAppointmentChange(deps, appt.id, tx))];
+}
+
+const refuse = (errors: FieldError[]) => ({ ok: false as const, message: errors[0]!.message, field: errors[0]!.field });
+
+export async function scheduleAppointment(deps: Deps, actor: StaffRow, input: AppointmentFields & { caseId: string; idempotencyKey: string }): Promise<Mutation<{ appointment: AppointmentRow }>> {
+  const now = deps.clock.now();
+  const v = validateAppointment(input, actor.timeZone, now);
+  if (!v.ok) return refuse(v.errors);
+  let rows: DeliveryRow[] = [];
+  const res = await mutateCase(deps, actor, input.caseId, {}, async (tx, c) => {
+    if (!c.assignedWorkerId) throw new FieldRefusal({ field: 'date', message: 'Assign the case to a worker before booking an appointment.' });
+    const [appt] = await tx.insert(appointments).values({
+      caseId: c.id, workerId: c.assignedWorkerId, startsAt: v.startsAt.toJSDate(), durationMin: input.durationMin, mode: input.mode as AppointmentMode,
+      idempotencyKey: input.idempotencyKey, createdAt: now.toJSDate(), updatedAt: now.toJSDate(),
+    }).onConflictDoNothing({ target: appointments.idempotencyKey }).returning();
+    if (!appt) return null;
+    await deps.audit.record({ actor: { type: 'staff', id: actor.id }, action: 'appointment.scheduled', caseId: c.id, subjectType: 'appointment', subjectId: appt.id, details: { mode: appt.mode, durationMin: appt.durationMin } }, tx);
+    rows = await afterChange(deps, tx, appt, c.clientId);
+    return { appointment: appt };
+  });
+  if (res.ok && !res.duplicate && res.value === null) return { ok: true, duplicate: true };
+  await scheduleAfterCommit(deps, rows);
+  return res as Mutation<{ appointment: AppointmentRow }>;
+}
+
+async function changeAppointment(
+  deps: Deps, actor: StaffRow, appointmentId: string, expectedVersion: number, dedupeKey: string,
+  change: (appt: AppointmentRow) => Partial<typeof appointments.$inferInsert>, action: string,
+): Promise<Mutation<{ appointment: AppointmentRow }>> {
+  const [current] = await deps.db.select().from(appointments).where(eq(appointments.id, appointmentId)).limit(1);
+  if (!current) return { ok: false, field: 'date', message: 'This appointment no longer exists.' };
+  let rows: DeliveryRow[] = [];
+  const now = deps.clock.now();
+  const res = await mutateCase(deps, actor, current.caseId, { dedupeKey }, async (tx, c) => {
+    const [appt] = await tx.select().from(appointments).where(eq(appointments.id, appointmentId)).for('update').limit(1);
+    if (!appt || appt.status !== 'scheduled') throw new FieldRefusal({ field: 'date', message: `This appointment is ${appt?.status ?? 'gone'} and can no longer be changed.` });
+    if (appt.version !== expectedVersion) throw new FieldRefusal({ field: 'date', message: 'This appointment was changed by someone else since you opened this. Close and open it again.' });
+    const [updated] = await tx.update(appointments).set({ ...change(appt), version: sql`${appointments.version} + 1`, clientResponse: null, clientRespondedAt: null, updatedAt: now.toJSDate() })
+      .where(eq(appointments.id, appt.id)).returning();
+    await deps.audit.record({ actor: { type: 'staff', id: actor.id }, action, caseId: c.id, subjectType: 'appointment', subjectId: appt.id, details: { version: updated!.version } }, tx);
+    rows = await afterChange(deps, tx, updated!, c.clientId);
+    return { appointment: updated! };
+  });
+  await scheduleAfterCommit(deps, rows);
+  return res;
+}
+
+export async function rescheduleAppointment(deps: Deps, actor: StaffRow, input: AppointmentFields & { appointmentId: string; expectedVersion: number; dedupeKey: string }): Promise<Mutation<{ appointment: AppointmentRow }>> {
+  const v = validateAppointment(input, actor.timeZone, deps.clock.now());
+  if (!v.ok) return refuse(v.errors);
+  return changeAppointment(deps, actor, input.appointmentId, input.expectedVersion, input.dedupeKey,
+    () => ({ startsAt: v.startsAt.toJSDate(), durationMin: input.durationMin, mode: input.mode as AppointmentMode }), 'appointment.rescheduled');
+}
+
+export async function cancelAppointment(deps: Deps, actor: StaffRow, input: { appointmentId: string; expectedVersion: number; dedupeKey: string }): Promise<Mutation<{ appointment: AppointmentRow }>> {
+  return changeAppointment(deps, actor, input.appointmentId, input.expectedVersion, input.dedupeKey, () => ({ status: 'cancelled' }), 'appointment.cancelled');
+}

@@ -1,0 +1,55 @@
+import { eq, sql } from 'drizzle-orm';
+import type { Deps } from '../deps.js';
+import type { Db } from '../db/client.js';
+import { cases } from '../db/schema.js';
+import { planDeliveries } from '../delivery/ledger.js';
+import { scheduleAfterCommit } from './case-mutation.js';
+import { canAssign, REFUSE } from '../slack/access.js';
+import type { StaffRow } from '../staff/staff.repo.js';
+import type { CaseRow } from './cases.repo.js';
+
+/**
+ * Assign or reassign a case. The new worker gets the full case card in a DM
+ * (an 'assignment_dm' delivery, planned in the same transaction); the case
+ * leaves intake for assessment on its first assignment. Each assignment bumps
+ * the case version, so assigning the same person again later DMs them again.
+ */
+export const ASSIGNMENT_DM_KIND = 'assignment_dm';
+
+export type AssignResult =
+  | { ok: true; status: 'assigned' | 'reassigned' | 'already'; case: CaseRow; previousWorkerId: string | null }
+  | { ok: false; message: string };
+
+export async function assignCase(deps: Deps, actor: StaffRow, caseId: string, target: StaffRow): Promise<AssignResult> {
+  const now = deps.clock.now();
+  const out = await deps.db.transaction(async (t) => {
+    const tx = t as unknown as Db;
+    const [c] = await tx.select().from(cases).where(eq(cases.id, caseId)).for('update').limit(1);
+    if (!c) return { r: { ok: false as const, message: REFUSE.notFound('') }, rows: [] };
+    if (c.status !== 'open') return { r: { ok: false as const, message: REFUSE.closed }, rows: [] };
+    if (c.assignedWorkerId === target.id) return { r: { ok: true as const, status: 'already' as const, case: c, previousWorkerId: c.assignedWorkerId }, rows: [] };
+    const refusal = await canAssign(tx, actor, c, target);
+    if (refusal) return { r: { ok: false as const, message: refusal }, rows: [] };
+    const [updated] = await tx.update(cases).set({
+      assignedWorkerId: target.id,
+      assignedAt: now.toJSDate(),
+      phase: c.phase === 'intake' ? 'assessment' : c.phase,
+      // The new worker's DM gets its own card; client replies thread under it.
+      slackChannel: null,
+      slackThreadTs: null,
+      version: sql`${cases.version} + 1`,
+      updatedAt: now.toJSDate(),
+    }).where(eq(cases.id, c.id)).returning();
+    const status = c.assignedWorkerId ? ('reassigned' as const) : ('assigned' as const);
+    await deps.audit.record({
+      actor: { type: 'staff', id: actor.id }, action: `case.${status}`, caseId: c.id, subjectType: 'staff', subjectId: target.id,
+      details: { previous: c.assignedWorkerId ?? null },
+    }, tx);
+    const rows = await planDeliveries(tx, [{
+      kind: ASSIGNMENT_DM_KIND, subjectId: c.id, version: updated!.version, recipient: `staff:${target.id}`, channel: 'slack', caseId: c.id, dueAt: now,
+    }], now);
+    return { r: { ok: true as const, status, case: updated!, previousWorkerId: c.assignedWorkerId }, rows };
+  });
+  await scheduleAfterCommit(deps, out.rows);
+  return out.r;
+}

@@ -1,0 +1,64 @@
+import { eq } from 'drizzle-orm';
+import type { Deps } from '../deps.js';
+import type { Db } from '../db/client.js';
+import { cases, inboundDedupe } from '../db/schema.js';
+import { canAccessCase, REFUSE } from '../slack/access.js';
+import type { StaffRow } from '../staff/staff.repo.js';
+import type { CaseRow } from './cases.repo.js';
+import type { FieldError } from './case.domain.js';
+import { scheduleDeliveries, type DeliveryRow } from '../delivery/ledger.js';
+
+/**
+ * One shape for every change a staff member makes to a case: lock the row,
+ * check access again inside the transaction (the case may have been
+ * reassigned since the modal opened), refuse closed cases, and take the
+ * submission's idempotency key so a double click or a retry changes nothing
+ * the second time.
+ */
+export type Refusal = { ok: false; message: string; field?: string };
+export type Mutation<R> = { ok: true; duplicate: false; value: R } | { ok: true; duplicate: true } | Refusal;
+
+/** First caller wins; later callers with the same key get false. Inside a transaction, the key is released if it rolls back. */
+export async function claimInbound(db: Db, source: string, externalId: string, at: Date): Promise<boolean> {
+  const rows = await db.insert(inboundDedupe).values({ source, externalId, receivedAt: at }).onConflictDoNothing().returning({ id: inboundDedupe.externalId });
+  return rows.length > 0;
+}
+
+export class FieldRefusal extends Error {
+  constructor(readonly error: FieldError) {
+    super(error.message);
+  }
+}
+
+export async function mutateCase<R>(
+  deps: Deps,
+  actor: StaffRow,
+  caseId: string,
+  opts: { dedupeKey?: string | undefined; allowClosed?: boolean },
+  fn: (tx: Db, c: CaseRow) => Promise<R>,
+): Promise<Mutation<R>> {
+  const now = deps.clock.now();
+  try {
+    return await deps.db.transaction(async (t) => {
+      const tx = t as unknown as Db;
+      const [c] = await tx.select().from(cases).where(eq(cases.id, caseId)).for('update').limit(1);
+      if (!c) return { ok: false as const, message: REFUSE.notFound('') };
+      if (!(await canAccessCase(tx, actor, c))) return { ok: false as const, message: REFUSE.notYours, field: 'case' };
+      if (opts.dedupeKey && !(await claimInbound(tx, 'slack', opts.dedupeKey, now.toJSDate()))) return { ok: true as const, duplicate: true as const };
+      // Thrown, not returned: the idempotency key taken above must roll back with it.
+      if (c.status !== 'open' && !opts.allowClosed) throw new FieldRefusal({ field: '', message: REFUSE.closed });
+      return { ok: true as const, duplicate: false as const, value: await fn(tx, c) };
+    });
+  } catch (err) {
+    // Rules that can only be checked inside the transaction throw a FieldRefusal; the transaction is rolled back.
+    if (err instanceof FieldRefusal) return { ok: false, message: err.error.message, ...(err.error.field ? { field: err.error.field } : {}) };
+    throw err;
+  }
+}
+
+/** Add send jobs after commit. If Redis is away the rows stay pending and the due-row tick sends them. */
+export async function scheduleAfterCommit(deps: Deps, rows: DeliveryRow[]): Promise<void> {
+  if (rows.length === 0) return;
+  await scheduleDeliveries(deps.queues, rows, deps.clock.now()).catch((err: unknown) =>
+    deps.logger.warn({ err: (err as Error).message, deliveries: rows.map((r) => r.id) }, 'could not schedule deliveries now; the tick will send them'));
+}

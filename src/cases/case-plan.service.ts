@@ -1,0 +1,153 @@
+import { and, eq, inArray } from 'drizzle-orm';
+import { DateTime } from 'luxon';
+import type { Deps } from '../deps.js';
+import type { Db } from '../db/client.js';
+import { CASE_TYPES, cases, goals, notes } from '../db/schema.js';
+import type { StaffRow } from '../staff/staff.repo.js';
+import { AAD } from './case-aad.js';
+import { CLOSURE_REASONS, GOAL_OUTCOMES, MAX_GOALS, PHASE_LABELS, phaseMove, TEXT_LIMITS, type FieldError } from './case.domain.js';
+import { FieldRefusal, mutateCase, type Mutation } from './case-mutation.js';
+
+/**
+ * Goals & plan (the four elements), phase moves, and closure. Every change is
+ * audited in its transaction; free text is encrypted with its column's AAD.
+ */
+const len = (s: string) => [...s].length;
+
+export interface GoalSlot {
+  /** Existing goal being edited, or null for a new one. */
+  goalId: string | null;
+  description: string;
+  assessment: string;
+  /** ISO date (yyyy-MM-dd) or empty. */
+  targetDate: string;
+}
+
+export interface GoalsPlanInput {
+  caseId: string;
+  goals: GoalSlot[];
+  plan: string;
+  selfHelpFocus: string;
+  caseType: string | null;
+  dedupeKey: string;
+}
+
+export function validateGoalsPlan(input: GoalsPlanInput, todayLocal: string): FieldError[] {
+  const errs: FieldError[] = [];
+  if (input.goals.length > MAX_GOALS) errs.push({ field: 'goal_0', message: `At most ${MAX_GOALS} goals at a time.` });
+  input.goals.forEach((g, i) => {
+    const d = g.description.trim();
+    if (len(d) > TEXT_LIMITS.goal) errs.push({ field: `goal_${i}`, message: `Please keep a goal under ${TEXT_LIMITS.goal} characters.` });
+    if (len(g.assessment.trim()) > TEXT_LIMITS.assessment) errs.push({ field: `assess_${i}`, message: `Please keep this under ${TEXT_LIMITS.assessment} characters.` });
+    if (!d && (g.assessment.trim() || g.targetDate) && !g.goalId) errs.push({ field: `goal_${i}`, message: 'Write the goal this belongs to (or clear the other fields).' });
+    if (g.targetDate && !DateTime.fromISO(g.targetDate).isValid) errs.push({ field: `target_${i}`, message: 'Choose a valid date.' });
+    else if (g.targetDate && !g.goalId && g.targetDate < todayLocal) errs.push({ field: `target_${i}`, message: 'The target date is in the past. Choose a future date.' });
+  });
+  if (len(input.plan.trim()) > TEXT_LIMITS.plan) errs.push({ field: 'plan', message: `Please keep the plan under ${TEXT_LIMITS.plan} characters.` });
+  if (len(input.selfHelpFocus.trim()) > TEXT_LIMITS.selfHelp) errs.push({ field: 'self_help', message: `Please keep this under ${TEXT_LIMITS.selfHelp} characters.` });
+  if (input.caseType && !(CASE_TYPES as readonly string[]).includes(input.caseType)) errs.push({ field: 'case_type', message: 'Choose therapeutic or developmental.' });
+  return errs;
+}
+
+export async function saveGoalsPlan(deps: Deps, actor: StaffRow, input: GoalsPlanInput): Promise<Mutation<{ goals: number }>> {
+  const now = deps.clock.now();
+  const errs = validateGoalsPlan(input, now.setZone(actor.timeZone).toISODate()!);
+  if (errs.length) return { ok: false, message: errs[0]!.message, field: errs[0]!.field };
+  return mutateCase(deps, actor, input.caseId, { dedupeKey: input.dedupeKey }, async (tx, c) => {
+    const at = now.toJSDate();
+    const existing = await tx.select().from(goals).where(eq(goals.caseId, c.id));
+    const byId = new Map(existing.map((g) => [g.id, g]));
+    let live = 0;
+    for (const [i, g] of input.goals.entries()) {
+      const description = g.description.trim();
+      const assessmentEnc = deps.cipher.seal(g.assessment.trim() || null, AAD.goalAssessment);
+      if (g.goalId) {
+        const old = byId.get(g.goalId);
+        // A goal id from the modal must belong to this case.
+        if (!old) throw new FieldRefusal({ field: `goal_${i}`, message: 'This goal no longer exists; please reopen Goals & plan.' });
+        if (!description) {
+          await tx.update(goals).set({ status: 'dropped', updatedAt: at }).where(eq(goals.id, old.id));
+          continue;
+        }
+        await tx.update(goals).set({ descriptionEnc: deps.cipher.encrypt(description, AAD.goalDescription), assessmentEnc, targetDate: g.targetDate || null, updatedAt: at }).where(eq(goals.id, old.id));
+        live++;
+      } else if (description) {
+        await tx.insert(goals).values({ caseId: c.id, descriptionEnc: deps.cipher.encrypt(description, AAD.goalDescription), assessmentEnc, targetDate: g.targetDate || null, createdAt: at, updatedAt: at });
+        live++;
+      }
+    }
+    await tx.update(cases).set({
+      planEnc: deps.cipher.seal(input.plan.trim() || null, AAD.plan),
+      selfHelpFocusEnc: deps.cipher.seal(input.selfHelpFocus.trim() || null, AAD.selfHelp),
+      type: (input.caseType as (typeof CASE_TYPES)[number] | null) ?? c.type,
+      updatedAt: at,
+    }).where(eq(cases.id, c.id));
+    await deps.audit.record({ actor: { type: 'staff', id: actor.id }, action: 'case.plan_updated', caseId: c.id, details: { goals: live, type: input.caseType ?? c.type ?? null } }, tx);
+    return { goals: live };
+  });
+}
+
+export async function movePhase(deps: Deps, actor: StaffRow, input: { caseId: string; target: string; reason: string; dedupeKey: string }): Promise<Mutation<{ from: string; to: string }>> {
+  const now = deps.clock.now();
+  return mutateCase(deps, actor, input.caseId, { dedupeKey: input.dedupeKey }, async (tx, c) => {
+    const r = phaseMove(c.phase, input.target, input.reason);
+    if (!r.ok) throw new FieldRefusal(r.error);
+    await tx.update(cases).set({ phase: input.target as typeof c.phase, updatedAt: now.toJSDate() }).where(eq(cases.id, c.id));
+    const reason = input.reason.trim();
+    let noteId: string | null = null;
+    if (reason) {
+      // The reason is part of the record (encrypted), not of the audit log.
+      const [n] = await tx.insert(notes).values({
+        caseId: c.id, authorStaffId: actor.id, kind: 'system', contactAt: now.toJSDate(), createdAt: now.toJSDate(),
+        bodyEnc: deps.cipher.encrypt(`Phase moved ${r.direction === 'back' ? 'back ' : ''}from ${PHASE_LABELS[c.phase]} to ${PHASE_LABELS[input.target]}: ${reason}`, AAD.noteBody),
+      }).returning({ id: notes.id });
+      noteId = n!.id;
+    }
+    await deps.audit.record({ actor: { type: 'staff', id: actor.id }, action: 'case.phase_moved', caseId: c.id, ...(noteId ? { subjectType: 'note', subjectId: noteId } : {}), details: { from: c.phase, to: input.target, direction: r.direction } }, tx);
+    return { from: c.phase, to: input.target };
+  });
+}
+
+export interface CloseInput {
+  caseId: string;
+  outcomes: Array<{ goalId: string; outcome: string }>;
+  evaluation: string;
+  reason: string;
+  reasonDetail: string;
+  dedupeKey: string;
+}
+
+export function validateClosure(input: CloseInput): FieldError[] {
+  const errs: FieldError[] = [];
+  input.outcomes.forEach((o, i) => {
+    if (!(GOAL_OUTCOMES as readonly string[]).includes(o.outcome)) errs.push({ field: `outcome_${i}`, message: 'Say how this goal turned out.' });
+  });
+  const ev = input.evaluation.trim();
+  if (!ev) errs.push({ field: 'evaluation', message: 'A case cannot be closed without an evaluation summary: was the goal met, what changed, what the client can now do alone.' });
+  else if (len(ev) > TEXT_LIMITS.evaluation) errs.push({ field: 'evaluation', message: `Please keep the summary under ${TEXT_LIMITS.evaluation} characters.` });
+  if (!(CLOSURE_REASONS as readonly string[]).includes(input.reason)) errs.push({ field: 'reason', message: 'Choose why the case is closing.' });
+  if (input.reason === 'other' && !input.reasonDetail.trim()) errs.push({ field: 'reason_detail', message: 'Please say what the other reason is.' });
+  if (len(input.reasonDetail.trim()) > TEXT_LIMITS.reason) errs.push({ field: 'reason_detail', message: `Please keep this under ${TEXT_LIMITS.reason} characters.` });
+  return errs;
+}
+
+export async function closeCase(deps: Deps, actor: StaffRow, input: CloseInput): Promise<Mutation<{ reference: string }>> {
+  const errs = validateClosure(input);
+  if (errs.length) return { ok: false, message: errs[0]!.message, field: errs[0]!.field };
+  const now = deps.clock.now();
+  return mutateCase(deps, actor, input.caseId, { dedupeKey: input.dedupeKey }, async (tx: Db, c) => {
+    const at = now.toJSDate();
+    const ids = input.outcomes.map((o) => o.goalId);
+    const own = ids.length ? await tx.select({ id: goals.id }).from(goals).where(and(eq(goals.caseId, c.id), inArray(goals.id, ids))) : [];
+    if (own.length !== ids.length) throw new FieldRefusal({ field: 'evaluation', message: 'The goals changed while this was open; please reopen Close case.' });
+    for (const o of input.outcomes) await tx.update(goals).set({ status: o.outcome as (typeof GOAL_OUTCOMES)[number], updatedAt: at }).where(eq(goals.id, o.goalId));
+    const detail = input.reasonDetail.trim();
+    const evaluation = detail ? `${input.evaluation.trim()}\n\nClosure reason: ${detail}` : input.evaluation.trim();
+    await tx.update(cases).set({
+      status: 'closed', phase: 'closed', closedAt: at, closureReason: input.reason,
+      evaluationEnc: deps.cipher.encrypt(evaluation, AAD.evaluation), nextFollowUpAt: null, updatedAt: at,
+    }).where(eq(cases.id, c.id));
+    await deps.audit.record({ actor: { type: 'staff', id: actor.id }, action: 'case.closed', caseId: c.id, details: { reason: input.reason, goals: ids.length } }, tx);
+    return { reference: c.reference };
+  });
+}

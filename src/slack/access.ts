@@ -1,0 +1,69 @@
+import { eq } from 'drizzle-orm';
+import type { Db } from '../db/client.js';
+import { staff } from '../db/schema.js';
+import type { CaseRow } from '../cases/cases.repo.js';
+import { findCaseById, findCaseByReference } from '../cases/cases.repo.js';
+import { findActiveStaffBySlack, type StaffRow } from '../staff/staff.repo.js';
+
+/**
+ * Who may see and do what, decided on the server from PostgreSQL rows — never
+ * from what a button value or a modal's private_metadata claims.
+ * - workers: their own cases;
+ * - supervisors: their own, their team's (staff.supervisor_id = them) and
+ *   unassigned intakes (they assign them);
+ * - admins: every case.
+ * Anyone not in the directory (or removed from it) is refused politely.
+ */
+export const REFUSE = {
+  notStaff: "Sorry, you're not in this service's staff directory, so I can't show or change anything here. Please ask an admin to add you (`/case staff add`).",
+  role: (what: string) => `Sorry, only ${what} can do that.`,
+  notYours: 'Sorry, this case is not one of yours (or your team\'s), so I can\'t show it or change it. Ask your supervisor if you need access.',
+  notFound: (ref: string) => `I can't find a case ${ref}. Check the reference (it looks like C-2026-0042).`,
+  closed: 'This case is closed; it can no longer be changed.',
+} as const;
+
+export async function staffFor(db: Db, slackUserId: string | undefined): Promise<StaffRow | undefined> {
+  if (!slackUserId) return undefined;
+  return findActiveStaffBySlack(db, slackUserId);
+}
+
+/** Is `workerId` supervised by `supervisorId`? (One query; rows may change between requests.) */
+export async function supervises(db: Db, supervisorId: string, workerId: string): Promise<boolean> {
+  const [row] = await db.select({ supervisorId: staff.supervisorId, active: staff.active }).from(staff).where(eq(staff.id, workerId)).limit(1);
+  return !!row && row.supervisorId === supervisorId;
+}
+
+export async function canAccessCase(db: Db, actor: StaffRow, c: Pick<CaseRow, 'assignedWorkerId'>): Promise<boolean> {
+  if (!actor.active) return false;
+  if (actor.role === 'admin') return true;
+  if (c.assignedWorkerId === actor.id) return true;
+  if (actor.role !== 'supervisor') return false;
+  if (!c.assignedWorkerId) return true;
+  return supervises(db, actor.id, c.assignedWorkerId);
+}
+
+export type CaseAccess = { ok: true; case: CaseRow } | { ok: false; message: string; field?: string };
+
+/** Load a case by id or reference and check the actor may use it. */
+export async function caseForActor(db: Db, actor: StaffRow, by: { id: string } | { reference: string }): Promise<CaseAccess> {
+  const c = 'id' in by
+    ? (/^[0-9a-f-]{36}$/i.test(by.id) ? await findCaseById(db, by.id) : undefined)
+    : await findCaseByReference(db, by.reference);
+  if (!c) return { ok: false, message: REFUSE.notFound('reference' in by ? by.reference : '') };
+  if (!(await canAccessCase(db, actor, c))) return { ok: false, message: REFUSE.notYours };
+  return { ok: true, case: c };
+}
+
+/** Assigning: anyone in the directory may take an unassigned case; reassigning needs the assignee's supervisor or an admin. */
+export async function canAssign(db: Db, actor: StaffRow, c: Pick<CaseRow, 'assignedWorkerId'>, target: StaffRow): Promise<string | null> {
+  if (!target.active) return `<@${target.slackUserId}> is no longer in the staff directory.`;
+  if (actor.role === 'admin') return null;
+  const selfTake = target.id === actor.id;
+  if (!selfTake) {
+    if (actor.role !== 'supervisor') return REFUSE.role('supervisors and admins can assign a case to someone else; use Assign to me');
+    if (!(await supervises(db, actor.id, target.id))) return `<@${target.slackUserId}> is not in your team; only their own supervisor or an admin can give them cases.`;
+  }
+  if (!c.assignedWorkerId || c.assignedWorkerId === actor.id) return null;
+  if (actor.role === 'supervisor' && (await supervises(db, actor.id, c.assignedWorkerId))) return null;
+  return 'This case is already assigned to someone else; only their supervisor or an admin can reassign it.';
+}

@@ -1,0 +1,56 @@
+import { ACTIONS } from '../ids.js';
+import { PRIORITY_LABEL } from './case-card.blocks.js';
+import { actions, button, context, esc, fields, header, section, type Block } from './common.js';
+
+/**
+ * The intake card posted in the intake channel. A channel is seen by many,
+ * so it carries only safe fields — reference, category, urgency, priority,
+ * the safety flag — plus whatever INTAKE_CARD_SAFE_FIELDS allows (the
+ * client's first name, language). Never the narrative.
+ */
+export interface IntakeCardInput {
+  caseId: string;
+  reference: string;
+  category: string;
+  urgency: string | null;
+  priority: string;
+  crisis: boolean;
+  safety: string | null;
+  firstName?: string | null;
+  language?: string | null;
+  assignedSlackUserId?: string | null;
+}
+
+const URGENCY: Record<string, string> = { today: 'Today', week: 'This week', month: 'This month', no_rush: 'No rush' };
+const SAFETY: Record<string, string> = { safe: 'Says they are safe', unsafe: '🚨 Says they are NOT safe', unsure: '⚠️ Not sure they are safe' };
+
+export function intakeCardText(x: IntakeCardInput): string {
+  return `${x.crisis ? '🚨 CRISIS — ' : ''}New case ${x.reference} (${x.category.replace('_', ' & ')}, ${PRIORITY_LABEL[x.priority] ?? x.priority})${x.assignedSlackUserId ? ` — assigned to <@${x.assignedSlackUserId}>` : ''}`;
+}
+
+export function intakeCardBlocks(x: IntakeCardInput): Block[] {
+  const blocks: Block[] = [header(`${x.crisis ? '🚨 CRISIS — ' : ''}New case ${x.reference}`)];
+  if (x.crisis) blocks.push(section('*🚨 CRISIS: the client reported danger.* Assign someone now; the on-call supervisor has been paged.'));
+  const f = [
+    `*Category:* ${x.category.replace('_', ' & ')}`,
+    `*Urgency:* ${x.urgency ? URGENCY[x.urgency] ?? x.urgency : '_not given_'}`,
+    `*Priority:* ${PRIORITY_LABEL[x.priority] ?? x.priority}`,
+    `*Safety:* ${x.crisis ? '🚨 Crisis reported' : x.safety ? SAFETY[x.safety] ?? x.safety : '_not asked_'}`,
+  ];
+  if (x.firstName) f.push(`*First name:* ${esc(x.firstName)}`);
+  if (x.language) f.push(`*Language:* ${x.language === 'zh' ? 'Chinese' : 'English'}`);
+  blocks.push(fields(f));
+  if (x.assignedSlackUserId) {
+    blocks.push(section(`✅ Assigned to <@${x.assignedSlackUserId}>.`));
+    blocks.push(actions(`intake:${x.caseId}`, [
+      { type: 'users_select', action_id: ACTIONS.intakeAssignPick, placeholder: { type: 'plain_text', text: 'Reassign…' } },
+    ]));
+  } else {
+    blocks.push(actions(`intake:${x.caseId}`, [
+      button({ text: 'Assign to me', actionId: ACTIONS.intakeAssignMe, value: x.caseId, style: 'primary' }),
+      { type: 'users_select', action_id: ACTIONS.intakeAssignPick, placeholder: { type: 'plain_text', text: 'Assign…' } },
+    ]));
+  }
+  blocks.push(context('Details are in the case card, shown to the assigned worker and their supervisor only.'));
+  return blocks;
+}

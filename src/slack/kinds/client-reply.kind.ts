@@ -1,0 +1,41 @@
+import { eq } from 'drizzle-orm';
+import { notes } from '../../db/schema.js';
+import { deliveryKind } from '../../delivery/kinds/kind.js';
+import { loadCase, loadStaff, recipientId, staffUnreachable } from '../../delivery/recipients.js';
+import { AAD } from '../../cases/case-aad.js';
+import { context, esc, section } from '../blocks/common.js';
+
+/**
+ * A client's Telegram message, relayed to Slack. To the assigned worker: the
+ * full text, in the thread under the case card in their DM (their own DM,
+ * so the text is fine there). To a channel ('channel:intake' when the case is
+ * unassigned): only that a message arrived — never the text.
+ */
+export const clientReplyKind = deliveryKind({
+  kind: 'client_reply',
+  async render(deps, row) {
+    const [note] = await deps.db.select().from(notes).where(eq(notes.id, row.subjectId)).limit(1);
+    if (!note) return { skip: 'note_not_found' };
+    const c = await loadCase(deps.db, note.caseId);
+    if (!c) return { skip: 'case_not_found' };
+    const channel = recipientId(row.recipient, 'channel');
+    if (channel) {
+      const to = channel === 'intake' ? deps.config.SLACK_INTAKE_CHANNEL : channel;
+      if (!to) return { skip: 'no_intake_channel' };
+      const text = `New message from the client of ${c.reference}${c.assignedWorkerId ? '' : ' (unassigned — assign the case to read it)'}.`;
+      return { channel: 'slack', to, text, blocks: [section(`✉️ ${text}`)] };
+    }
+    const workerId = recipientId(row.recipient, 'staff');
+    const worker = workerId ? await loadStaff(deps.db, workerId) : undefined;
+    const why = staffUnreachable(worker);
+    if (why) return { skip: why };
+    const body = deps.cipher.decrypt(note.bodyEnc, AAD.noteBody);
+    const text = `Message from the client (${c.reference}): ${body}`;
+    const blocks = [section(`✉️ *Message from the client* (${c.reference}):\n>${esc(body).replace(/\n/g, '\n>')}`), context('Reply with *Message client* on the case card.')];
+    // The thread exists only if the card was posted to this worker (reassignment clears it).
+    const inThread = c.assignedWorkerId === worker!.id && c.slackChannel && c.slackThreadTs;
+    return inThread
+      ? { channel: 'slack', to: c.slackChannel!, threadTs: c.slackThreadTs!, text, blocks }
+      : { channel: 'slack', to: worker!.slackUserId, text, blocks };
+  },
+});

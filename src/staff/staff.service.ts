@@ -1,0 +1,90 @@
+import { and, count, eq, ne } from 'drizzle-orm';
+import type { Deps } from '../deps.js';
+import type { Db } from '../db/client.js';
+import { cases, staff } from '../db/schema.js';
+import { findActiveStaffBySlack, findStaffBySlack, listActiveStaff, upsertStaff, type StaffRole, type StaffRow } from './staff.repo.js';
+
+/**
+ * The staff directory: who may use the Slack app, with which role, and who
+ * supervises whom. Only admins change it; the first admins come from
+ * SLACK_ADMIN_USER_IDS. Names and time zones come from Slack (users.info), so
+ * appointment times are read in the worker's own zone.
+ */
+export type SlackUserLookup = (slackUserId: string) => Promise<{ name: string; tz?: string | undefined } | null>;
+
+export type StaffResult = { ok: true; message: string; row?: StaffRow } | { ok: false; message: string };
+
+function validZone(tz: string | undefined, fallback: string): string {
+  if (!tz) return fallback;
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: tz });
+    return tz;
+  } catch {
+    return fallback;
+  }
+}
+
+/** Make sure every configured admin is in the directory (never demotes or re-activates someone an admin removed… unless missing). */
+export async function seedAdmins(deps: Deps, lookup?: SlackUserLookup): Promise<number> {
+  let added = 0;
+  const now = deps.clock.now();
+  for (const id of deps.config.SLACK_ADMIN_USER_IDS) {
+    if (await findStaffBySlack(deps.db, id)) continue;
+    const info = await lookup?.(id).catch(() => null);
+    await deps.db.transaction(async (t) => {
+      const tx = t as unknown as Db;
+      const row = await upsertStaff(tx, { slackUserId: id, displayName: info?.name ?? id, role: 'admin', supervisorId: null, timeZone: validZone(info?.tz, deps.config.DEFAULT_TIMEZONE) }, now);
+      await deps.audit.record({ actor: { type: 'system' }, action: 'staff.seeded_admin', subjectType: 'staff', subjectId: row.id }, tx);
+    });
+    added++;
+  }
+  return added;
+}
+
+export async function addStaff(deps: Deps, actor: StaffRow, input: { userId: string; role: StaffRole; supervisorUserId: string | null }, lookup: SlackUserLookup): Promise<StaffResult> {
+  if (actor.role !== 'admin') return { ok: false, message: 'Only an admin can change the staff directory.' };
+  const info = await lookup(input.userId);
+  if (!info) return { ok: false, message: `I could not find <@${input.userId}> in this Slack workspace.` };
+  let supervisorId: string | null = null;
+  if (input.supervisorUserId) {
+    const sup = await findActiveStaffBySlack(deps.db, input.supervisorUserId);
+    if (!sup) return { ok: false, message: `<@${input.supervisorUserId}> is not in the staff directory yet. Add them first.` };
+    if (sup.role === 'worker') return { ok: false, message: `<@${input.supervisorUserId}> is a worker; a supervisor must have the role supervisor or admin.` };
+    supervisorId = sup.id;
+  }
+  const now = deps.clock.now();
+  const row = await deps.db.transaction(async (t) => {
+    const tx = t as unknown as Db;
+    const r = await upsertStaff(tx, { slackUserId: input.userId, displayName: info.name, role: input.role, supervisorId, timeZone: validZone(info.tz, deps.config.DEFAULT_TIMEZONE) }, now);
+    await deps.audit.record({ actor: { type: 'staff', id: actor.id }, action: 'staff.added', subjectType: 'staff', subjectId: r.id, details: { role: input.role } }, tx);
+    return r;
+  });
+  const sup = input.supervisorUserId ? `, supervised by <@${input.supervisorUserId}>` : '';
+  return { ok: true, row, message: `<@${input.userId}> is now a ${input.role}${sup} (time zone ${row.timeZone}).` };
+}
+
+export async function removeStaff(deps: Deps, actor: StaffRow, userId: string): Promise<StaffResult> {
+  if (actor.role !== 'admin') return { ok: false, message: 'Only an admin can change the staff directory.' };
+  const target = await findActiveStaffBySlack(deps.db, userId);
+  if (!target) return { ok: false, message: `<@${userId}> is not in the staff directory.` };
+  if (target.role === 'admin') {
+    const [{ n }] = (await deps.db.select({ n: count() }).from(staff).where(and(eq(staff.role, 'admin'), eq(staff.active, true), ne(staff.id, target.id)))) as [{ n: number }];
+    if (n === 0) return { ok: false, message: 'This is the last admin; add another admin first.' };
+  }
+  const now = deps.clock.now();
+  const open = await deps.db.transaction(async (t) => {
+    const tx = t as unknown as Db;
+    await tx.update(staff).set({ active: false, updatedAt: now.toJSDate() }).where(eq(staff.id, target.id));
+    await deps.audit.record({ actor: { type: 'staff', id: actor.id }, action: 'staff.removed', subjectType: 'staff', subjectId: target.id }, tx);
+    const [{ n }] = (await tx.select({ n: count() }).from(cases).where(and(eq(cases.assignedWorkerId, target.id), eq(cases.status, 'open')))) as [{ n: number }];
+    return n;
+  });
+  const warn = open > 0 ? ` They still hold ${open} open case${open === 1 ? '' : 's'}: please reassign ${open === 1 ? 'it' : 'them'} (\`/case team\`).` : '';
+  return { ok: true, message: `<@${userId}> has been removed from the staff directory.${warn}` };
+}
+
+export async function staffDirectory(deps: Deps): Promise<Array<StaffRow & { supervisorSlackId: string | null }>> {
+  const rows = await listActiveStaff(deps.db);
+  const byId = new Map(rows.map((r) => [r.id, r]));
+  return rows.map((r) => ({ ...r, supervisorSlackId: r.supervisorId ? byId.get(r.supervisorId)?.slackUserId ?? null : null }));
+}
