@@ -1,6 +1,7 @@
 import type { Express } from 'express';
 import type { Deps } from './deps.js';
 import { telegramFrontEnd } from './telegram/telegram.frontend.js';
+import { slackFrontEnd } from './slack/slack.frontend.js';
 
 /**
  * A chat front end (Telegram bot, Slack app, sandbox console). Each mounts its
@@ -21,4 +22,6 @@ export interface RunningFrontEnd {
 export const FRONT_ENDS: FrontEnd[] = [
   // Starts only with TELEGRAM_BOT_TOKEN; otherwise a no-op (the sandbox drives the emulator).
   telegramFrontEnd,
+  // Starts only with SLACK_BOT_TOKEN: HTTP receiver at /slack/events, or Socket Mode with SLACK_APP_TOKEN.
+  slackFrontEnd,
 ];

@@ -11,7 +11,8 @@ import { context, dateInput, esc, modal, section, selectInput, textInput, timeIn
  * rows that are then re-checked.
  */
 export interface ModalMeta {
-  caseId: string;
+  /** Absent for a note opened without a case (`/case note`): the reference field says which. */
+  caseId?: string;
   nonce: string;
   appointmentId?: string;
   version?: number;
@@ -20,17 +21,18 @@ export interface ModalMeta {
 
 const title = (card: CaseCard) => `${card.reference}`;
 
-export function noteModal(card: CaseCard, meta: ModalMeta, zone: string, now: DateTime): Block {
+/** Log note. The case reference is a field (prefilled from a card), so `/case note` works without one; access is checked on submit. */
+export function noteModal(card: CaseCard | null, meta: ModalMeta, zone: string, now: DateTime): Block {
   const local = now.setZone(zone);
   return modal({
     callbackId: VIEWS.note, title: 'Log note', submit: 'Save note', metadata: meta,
     blocks: [
-      section(`*${title(card)}*${card.clientFirstName ? ` — ${esc(card.clientFirstName)}` : ''}`),
+      textInput('case_ref', 'Case reference', { initial: card?.reference ?? null, max: 20, placeholder: 'C-2026-0042' }),
       selectInput('kind', 'Kind of contact', RECORD_NOTE_KINDS.map((k) => [k, NOTE_KIND_LABELS[k]!])),
       dateInput('contact_date', 'Date of contact', { initial: local.toISODate() }),
       timeInput('contact_time', 'Time of contact', { initial: local.toFormat('HH:mm'), optional: true }),
       textInput('text', 'What happened', { multiline: true, max: TEXT_LIMITS.note, hint: 'Written soon after the contact. Encrypted at rest.' }),
-      dateInput('follow_up', 'Next follow-up', { optional: true, initial: card.nextFollowUpAt && card.nextFollowUpAt > now ? card.nextFollowUpAt.setZone(zone).toISODate() : null, hint: 'Leave empty if no follow-up is planned.' }),
+      dateInput('follow_up', 'Next follow-up', { optional: true, initial: card?.nextFollowUpAt && card.nextFollowUpAt > now ? card.nextFollowUpAt.setZone(zone).toISODate() : null, hint: 'Leave empty if no follow-up is planned.' }),
       context(`Times are in your time zone (${zone}).`),
     ],
   });

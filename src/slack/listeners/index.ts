@@ -1,5 +1,26 @@
 import type { App } from '@slack/bolt';
 import type { Deps } from '../../deps.js';
+import { registerCaseCommand } from './commands/case.command.js';
+import { registerIntakeAssignMe } from './actions/intake-assign-me.js';
+import { registerIntakeAssignPick } from './actions/intake-assign-pick.js';
+import { registerCaseShow } from './actions/case-show.js';
+import { registerCaseLogNote } from './actions/case-log-note.js';
+import { registerCaseSchedule } from './actions/case-schedule.js';
+import { registerCaseGoals } from './actions/case-goals.js';
+import { registerCasePhase } from './actions/case-phase.js';
+import { registerCaseMessage } from './actions/case-message.js';
+import { registerCaseClose } from './actions/case-close.js';
+import { registerApptReschedule } from './actions/appt-reschedule.js';
+import { registerApptCancel } from './actions/appt-cancel.js';
+import { registerNoteView } from './views/note.view.js';
+import { registerAppointmentView } from './views/appointment.view.js';
+import { registerAppointmentCancelView } from './views/appointment-cancel.view.js';
+import { registerGoalsView } from './views/goals.view.js';
+import { registerPhaseView } from './views/phase.view.js';
+import { registerCloseView } from './views/close.view.js';
+import { registerMessageView } from './views/message.view.js';
+import { registerAppHomeOpened } from './events/app-home-opened.js';
+import { registerMessageIm } from './events/message-im.js';
 
 /**
  * Every Slack listener, one callback per file under commands/, actions/,
@@ -11,6 +32,27 @@ import type { Deps } from '../../deps.js';
 export type RegisterListener = (app: App, deps: Deps) => void;
 
 const LISTENERS: RegisterListener[] = [
+  registerCaseCommand,
+  registerIntakeAssignMe,
+  registerIntakeAssignPick,
+  registerCaseShow,
+  registerCaseLogNote,
+  registerCaseSchedule,
+  registerCaseGoals,
+  registerCasePhase,
+  registerCaseMessage,
+  registerCaseClose,
+  registerApptReschedule,
+  registerApptCancel,
+  registerNoteView,
+  registerAppointmentView,
+  registerAppointmentCancelView,
+  registerGoalsView,
+  registerPhaseView,
+  registerCloseView,
+  registerMessageView,
+  registerAppHomeOpened,
+  registerMessageIm,
 ];
 
 export function registerListeners(app: App, deps: Deps): void {

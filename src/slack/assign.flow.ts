@@ -1,0 +1,49 @@
+import type { WebClient } from '@slack/web-api';
+import type { Deps } from '../deps.js';
+import { assignCase } from '../cases/case-assign.service.js';
+import { findCaseById } from '../cases/cases.repo.js';
+import { findActiveStaffBySlack, type StaffRow } from '../staff/staff.repo.js';
+import { intakeCardBlocks, intakeCardText } from './blocks/intake-card.blocks.js';
+import { intakeCardInput } from './kinds/intake-card.kind.js';
+import { tell, type Asker } from './slack.kit.js';
+
+/**
+ * [Assign to me] and [Assign…] on the intake card (and reassignment later):
+ * check on the server, assign, update the card in the channel to show who
+ * has it, and tell the person who clicked. The worker's DM with the full
+ * case card is an 'assignment_dm' delivery planned by the service.
+ */
+export async function assignFromSlack(deps: Deps, a: Asker, me: StaffRow, caseId: string, targetSlackId: string): Promise<void> {
+  const c = /^[0-9a-f-]{36}$/i.test(caseId) ? await findCaseById(deps.db, caseId) : undefined;
+  if (!c) {
+    await tell(a, 'This case no longer exists.');
+    return;
+  }
+  const target = await findActiveStaffBySlack(deps.db, targetSlackId);
+  if (!target) {
+    await tell(a, `<@${targetSlackId}> is not in the staff directory, so they cannot take cases. An admin can add them with \`/case staff add\`.`);
+    return;
+  }
+  const r = await assignCase(deps, me, c.id, target);
+  if (!r.ok) {
+    await tell(a, r.message);
+    return;
+  }
+  if (r.status === 'already') {
+    await tell(a, `${c.reference} is already assigned to <@${target.slackUserId}>.`);
+    return;
+  }
+  await refreshIntakeCard(deps, a.client, c.id);
+  const who = target.id === me.id ? 'you' : `<@${target.slackUserId}>`;
+  await tell(a, `${c.reference} is now assigned to ${who}. ${target.id === me.id ? 'The case card is on its way to your DM.' : 'They get the case card in a DM.'}`);
+}
+
+/** Show the assignment on the intake card in the channel (safe fields only, as before). */
+export async function refreshIntakeCard(deps: Deps, client: WebClient, caseId: string): Promise<void> {
+  const c = await findCaseById(deps.db, caseId);
+  if (!c?.intakeCardChannel || !c.intakeCardTs) return;
+  const x = await intakeCardInput(deps, caseId);
+  if (!x) return;
+  await client.chat.update({ channel: c.intakeCardChannel, ts: c.intakeCardTs, text: intakeCardText(x), blocks: intakeCardBlocks(x) as never })
+    .catch((err: unknown) => deps.logger.warn({ caseId, err: (err as Error).message }, 'could not update the intake card'));
+}

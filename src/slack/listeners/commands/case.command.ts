@@ -1,0 +1,34 @@
+import type { RegisterListener } from '../index.js';
+import { parseReference } from '../../../cases/case-reference.js';
+import { caseForActor } from '../../access.js';
+import { loadCaseCard } from '../../../cases/case-card.js';
+import { noteModal } from '../../blocks/modals.blocks.js';
+import { caseCommand } from '../../screens.js';
+import { guarded, newMeta, staffOrRefuse, tell, type Asker } from '../../slack.kit.js';
+
+/**
+ * `/case`, `/case C-…`, `/case C-… log`, `/case note [C-…]`, `/case team`,
+ * `/case staff …`, `/case help`: ack at once, then answer only the asker.
+ */
+export const registerCaseCommand: RegisterListener = (app, deps) => {
+  app.command('/case', async ({ ack, command, client, respond }) => {
+    await ack();
+    const a: Asker = { client, userId: command.user_id, channelId: command.channel_id, respond };
+    await guarded(deps, a, 'command:/case', async () => {
+      const me = await staffOrRefuse(deps, a);
+      if (!me) return;
+      const text = String(command.text ?? '').slice(0, 500);
+      const [first, second] = text.trim().split(/\s+/);
+      if ((first ?? '').toLowerCase() === 'note') {
+        // The reference (if any) only prefills the modal; access is checked when it is submitted.
+        const ref = second ? parseReference(second) : null;
+        const access = ref ? await caseForActor(deps.db, me, { reference: ref }) : null;
+        const card = access?.ok ? await loadCaseCard(deps, access.case.id) : undefined;
+        if (access && !access.ok) return tell(a, access.message);
+        await client.views.open({ trigger_id: command.trigger_id, view: noteModal(card ?? null, newMeta(card?.id), me.timeZone, deps.clock.now()) as never });
+        return;
+      }
+      await caseCommand(deps, a, me, text);
+    });
+  });
+};

@@ -1,0 +1,128 @@
+import type { WebClient } from '@slack/web-api';
+import type { Deps } from '../deps.js';
+import { loadCaseCard } from '../cases/case-card.js';
+import { caseDeliveryLog } from '../cases/case-log.js';
+import { caseloadOf, openEscalationsFor, teamCaseload } from '../cases/caseload.js';
+import { parseReference } from '../cases/case-reference.js';
+import { parseStaffCommand, STAFF_USAGE } from '../staff/staff.command.js';
+import { addStaff, removeStaff, staffDirectory } from '../staff/staff.service.js';
+import { findActiveStaffBySlack, teamOf, type StaffRow } from '../staff/staff.repo.js';
+import { caseForActor, REFUSE } from './access.js';
+import { caseCardBlocks, caseCardText } from './blocks/case-card.blocks.js';
+import { header } from './blocks/common.js';
+import { caseloadBlocks, escalationBlocks, HELP_TEXT, homeBlocks, ledgerBlocks, notStaffHome, staffListBlocks, teamBlocks } from './blocks/lists.blocks.js';
+import { lookupVia, tell, type Asker } from './slack.kit.js';
+
+/**
+ * What `/case …`, the App Home and the [Open case] buttons show. Each screen
+ * checks the role it needs and records case views in the audit log.
+ */
+export async function showCaseload(deps: Deps, a: Asker, me: StaffRow): Promise<void> {
+  const list = await caseloadOf(deps, [me.id]);
+  await tell(a, `Your caseload: ${list.length} open case${list.length === 1 ? '' : 's'}`, [header('My caseload'), ...caseloadBlocks(list, me.timeZone, deps.clock.now(), { buttons: true, max: 20 })]);
+}
+
+export async function showCaseCard(deps: Deps, a: Asker, me: StaffRow, by: { reference: string } | { id: string }): Promise<void> {
+  const access = await caseForActor(deps.db, me, by);
+  if (!access.ok) {
+    await tell(a, access.message);
+    return;
+  }
+  const card = await loadCaseCard(deps, access.case.id);
+  if (!card) {
+    await tell(a, REFUSE.notFound(access.case.reference));
+    return;
+  }
+  await deps.audit.record({ actor: { type: 'staff', id: me.id }, action: 'case.viewed', caseId: card.id, details: { via: 'slack' } });
+  await tell(a, caseCardText(card), caseCardBlocks(card, me.timeZone, deps.clock.now()));
+}
+
+export async function showLog(deps: Deps, a: Asker, me: StaffRow, reference: string): Promise<void> {
+  const access = await caseForActor(deps.db, me, { reference });
+  if (!access.ok) {
+    await tell(a, access.message);
+    return;
+  }
+  const lines = await caseDeliveryLog(deps, access.case.id);
+  await deps.audit.record({ actor: { type: 'staff', id: me.id }, action: 'case.delivery_log_viewed', caseId: access.case.id });
+  await tell(a, `Messages for ${reference}: ${lines.length}`, ledgerBlocks(reference, lines, me.timeZone));
+}
+
+export async function showTeam(deps: Deps, a: Asker, me: StaffRow): Promise<void> {
+  if (me.role === 'worker') {
+    await tell(a, REFUSE.role('supervisors and admins can see a team'));
+    return;
+  }
+  const team = await teamOf(deps.db, me.id);
+  const now = deps.clock.now();
+  const loads = await teamCaseload(deps, me, team);
+  const escalations = await openEscalationsFor(deps, [me.id, ...team.map((t) => t.id)], true);
+  await tell(a, `Your team: ${team.length} people, ${escalations.length} open escalations`, [
+    header('My team'), ...teamBlocks(loads, me.timeZone, now), header('Open escalations'), ...escalationBlocks(escalations, now),
+  ].slice(0, 50));
+}
+
+export async function staffCommand(deps: Deps, a: Asker, me: StaffRow, args: string[]): Promise<void> {
+  const cmd = parseStaffCommand(args);
+  if (cmd.op === 'invalid') {
+    await tell(a, cmd.message);
+    return;
+  }
+  if (cmd.op === 'list') {
+    if (me.role === 'worker') {
+      await tell(a, REFUSE.role('supervisors and admins can list the staff directory'));
+      return;
+    }
+    const rows = await staffDirectory(deps);
+    await tell(a, `Staff directory: ${rows.length} people`, staffListBlocks(rows));
+    return;
+  }
+  if (me.role !== 'admin') {
+    await tell(a, `${REFUSE.role('admins can change the staff directory')} ${STAFF_USAGE}`);
+    return;
+  }
+  const r = cmd.op === 'add' ? await addStaff(deps, me, cmd, lookupVia(a.client)) : await removeStaff(deps, me, cmd.userId);
+  await tell(a, r.message);
+}
+
+export async function showHelp(a: Asker): Promise<void> {
+  await tell(a, HELP_TEXT);
+}
+
+/** Parse `/case …` and route it. */
+export async function caseCommand(deps: Deps, a: Asker, me: StaffRow, text: string): Promise<void> {
+  const args = text.trim().split(/\s+/).filter(Boolean);
+  const first = (args[0] ?? '').toLowerCase();
+  if (!first) return showCaseload(deps, a, me);
+  if (first === 'help') return showHelp(a);
+  if (first === 'team') return showTeam(deps, a, me);
+  if (first === 'staff') return staffCommand(deps, a, me, args.slice(1));
+  const ref = parseReference(args[0]!);
+  if (ref) {
+    if ((args[1] ?? '').toLowerCase() === 'log') return showLog(deps, a, me, ref);
+    if (args.length > 1) return tell(a, `I only know \`/case ${ref}\` and \`/case ${ref} log\`.`);
+    return showCaseCard(deps, a, me, { reference: ref });
+  }
+  if (/^c-/i.test(first)) return tell(a, `\`${args[0]!.slice(0, 30)}\` is not a case reference; they look like C-2026-0042.`);
+  return tell(a, `I don't know \`${args[0]!.slice(0, 30)}\`.\n${HELP_TEXT}`);
+}
+
+/** The App Home tab: caseload for everyone; team, escalations and unassigned intakes for supervisors and admins. */
+export async function publishHome(deps: Deps, client: WebClient, userId: string): Promise<void> {
+  const me = await findActiveStaffBySlack(deps.db, userId);
+  if (!me) {
+    await client.views.publish({ user_id: userId, view: { type: 'home', blocks: notStaffHome() as never } });
+    return;
+  }
+  const now = deps.clock.now();
+  const caseload = await caseloadOf(deps, [me.id]);
+  if (me.role === 'worker') {
+    await client.views.publish({ user_id: userId, view: { type: 'home', blocks: homeBlocks({ me, caseload, now }) as never } });
+    return;
+  }
+  const team = await teamOf(deps.db, me.id);
+  const loads = await teamCaseload(deps, me, team);
+  const escalations = await openEscalationsFor(deps, [me.id, ...team.map((t) => t.id)], true);
+  const unassigned = await caseloadOf(deps, [], { unassigned: true });
+  await client.views.publish({ user_id: userId, view: { type: 'home', blocks: homeBlocks({ me, caseload, team: loads, escalations, unassigned, now }) as never } });
+}
