@@ -60,7 +60,7 @@ export async function canAssign(db: Db, actor: StaffRow, c: Pick<CaseRow, 'assig
   if (actor.role === 'admin') return null;
   const selfTake = target.id === actor.id;
   if (!selfTake) {
-    if (actor.role !== 'supervisor') return REFUSE.role('supervisors and admins can assign a case to someone else; use Assign to me');
+    if (actor.role !== 'supervisor') return 'Sorry, only supervisors and admins can give a case to someone else. Use Assign to me to take it yourself.';
     if (!(await supervises(db, actor.id, target.id))) return `<@${target.slackUserId}> is not in your team; only their own supervisor or an admin can give them cases.`;
   }
   if (!c.assignedWorkerId || c.assignedWorkerId === actor.id) return null;

@@ -1,0 +1,175 @@
+/**
+ * The Slack app under test, for real: the Bolt app built by createSlackApp
+ * (ExpressReceiver on an express app listening on a port), driven by signed
+ * requests from SlackAppDriver; its Web API calls go to the SlackEmulator;
+ * PostgreSQL and Redis are real (createTestDeps, ManualClock). Deliveries are
+ * sent by the real sender (sendDelivery) to both emulators.
+ */
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import express from 'express';
+import { and, eq, sql } from 'drizzle-orm';
+import { createTestDeps, type TestDeps } from '../helpers/deps.js';
+import { SlackEmulator, type SlackMessageView } from '../../src/sandbox/slack-emulator.js';
+import { SlackAppDriver } from '../../src/sandbox/slack-signing.js';
+import { TelegramEmulator } from '../../src/sandbox/telegram-emulator.js';
+import { createSlackApp } from '../../src/slack/slack.app.js';
+import { cases, clients, deliveries, staff } from '../../src/db/schema.js';
+import { insertCase } from '../../src/cases/cases.repo.js';
+import { sealCaseIntake } from '../../src/intake/intake.repo.js';
+import { sendDelivery } from '../../src/delivery/send.service.js';
+import type { Db } from '../../src/db/client.js';
+import type { Deps } from '../../src/deps.js';
+
+export const SIGNING_SECRET = 'slack-test-signing-secret';
+export const U = {
+  admin: 'U0ADMIN001',
+  sup: 'U0SUPER001',
+  sup2: 'U0SUPER002',
+  worker: 'U0WORKER01',
+  worker2: 'U0WORKER02',
+  other: 'U0WORKER03',
+  stranger: 'U0STRANGER',
+} as const;
+export const INTAKE = 'C0INTAKE01';
+
+export interface SlackWorld {
+  deps: TestDeps;
+  slack: SlackEmulator;
+  tg: TelegramEmulator;
+  driver: SlackAppDriver;
+  appUrl: string;
+  staff: Record<keyof typeof U, string>;
+  close(): Promise<void>;
+}
+
+export async function createSlackWorld(opts: { env?: Record<string, string>; deps?: (d: TestDeps) => Deps } = {}): Promise<SlackWorld> {
+  const slack = new SlackEmulator({
+    users: [
+      { id: U.admin, name: 'ada', real_name: 'Ada Admin', tz: 'Europe/London' },
+      { id: U.sup, name: 'sam', real_name: 'Sam Supervisor', tz: 'Europe/London' },
+      { id: U.sup2, name: 'sue', real_name: 'Sue Supervisor', tz: 'Europe/London' },
+      { id: U.worker, name: 'wen', real_name: 'Wen Li', tz: 'Europe/London' },
+      { id: U.worker2, name: 'kai', real_name: 'Kai Worker', tz: 'Asia/Shanghai' },
+      { id: U.other, name: 'olu', real_name: 'Olu Other', tz: 'America/New_York' },
+      { id: U.stranger, name: 'stray', real_name: 'Stray Person', tz: 'Europe/Paris' },
+    ],
+    channels: [{ id: INTAKE, name: 'intake', members: [U.sup, U.worker, U.worker2, U.stranger] }],
+    rateLimits: false,
+  });
+  await slack.start();
+  const tg = new TelegramEmulator({ rateLimits: false, maxPollTimeoutSec: 1 });
+  await tg.start();
+  const deps = await createTestDeps({
+    env: {
+      SLACK_BOT_TOKEN: slack.botToken, SLACK_SIGNING_SECRET: SIGNING_SECRET, SLACK_API_URL: slack.apiUrl, SLACK_INTAKE_CHANNEL: INTAKE,
+      SLACK_ADMIN_USER_IDS: U.admin, SLACK_CHANNEL_MESSAGES_PER_SECOND: '30', TELEGRAM_CHAT_MESSAGES_PER_SECOND: '30', TELEGRAM_BOT_TOKEN: tg.token, TELEGRAM_API_ROOT: tg.url, ...opts.env,
+    },
+  });
+  const now = deps.clock.now().toJSDate();
+  const add = async (slackUserId: string, displayName: string, role: 'worker' | 'supervisor' | 'admin', supervisorId: string | null, timeZone = 'Europe/London') => {
+    const [row] = await deps.db.insert(staff).values({ slackUserId, displayName, role, supervisorId, timeZone, createdAt: now, updatedAt: now }).returning();
+    return row!.id;
+  };
+  const admin = await add(U.admin, 'Ada Admin', 'admin', null);
+  const sup = await add(U.sup, 'Sam Supervisor', 'supervisor', null);
+  const sup2 = await add(U.sup2, 'Sue Supervisor', 'supervisor', null);
+  const worker = await add(U.worker, 'Wen Li', 'worker', sup);
+  const worker2 = await add(U.worker2, 'Kai Worker', 'worker', sup, 'Asia/Shanghai');
+  const other = await add(U.other, 'Olu Other', 'worker', sup2, 'America/New_York');
+
+  const http = express();
+  const app = createSlackApp(opts.deps ? opts.deps(deps) : deps, {
+    token: slack.botToken, signingSecret: SIGNING_SECRET, apiUrl: slack.apiUrl, botId: slack.identity.botId, botUserId: slack.identity.botUserId, expressApp: http,
+  });
+  const server: Server = await new Promise((resolve) => {
+    const s = http.listen(0, '127.0.0.1', () => resolve(s));
+  });
+  const appUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const driver = new SlackAppDriver({ appUrl, signingSecret: SIGNING_SECRET, emulator: slack });
+  return {
+    deps, slack, tg, driver, appUrl,
+    staff: { admin, sup, sup2, worker, worker2, other, stranger: '' },
+    async close() {
+      await app.stop();
+      await new Promise<void>((r) => server.close(() => r()));
+      await deps.destroy();
+      await slack.stop();
+      await tg.stop();
+    },
+  };
+}
+
+let chatSeq = 800_000;
+
+/** A client with a Telegram chat and an open case (optionally assigned), as the intake would leave it. */
+export async function newCase(w: SlackWorld, o: { assignTo?: string; crisis?: boolean; name?: string; language?: 'en' | 'zh'; story?: string } = {}) {
+  const d = w.deps;
+  const chat = ++chatSeq;
+  w.tg.addUser({ id: chat, first_name: 'Client' });
+  const now = d.clock.now();
+  const [client] = await d.db.insert(clients).values({
+    telegramUserId: chat, telegramChatId: chat, language: o.language ?? 'en', timeZone: 'Asia/Hong_Kong',
+    preferredNameEnc: d.cipher.encrypt(o.name ?? 'Mei Chen', 'clients.preferred_name'), createdAt: now.toJSDate(), updatedAt: now.toJSDate(),
+  }).returning();
+  const intakeEnc = sealCaseIntake(d.cipher, {
+    v: 1, language: o.language ?? 'en', safety: o.crisis ? 'unsafe' : 'safe', complete: true,
+    answers: { name: o.name ?? 'Mei Chen', category: 'family', story: o.story ?? 'My son stopped talking to me after the divorce', urgency: 'week' },
+  });
+  const c = await d.db.transaction((tx) => insertCase(tx as unknown as Db, {
+    clientId: client!.id, category: 'family', priority: o.crisis ? 'crisis' : 'normal', urgency: 'week', crisis: !!o.crisis, intakeEnc,
+  }, now));
+  if (o.assignTo) await d.db.update(cases).set({ assignedWorkerId: o.assignTo, assignedAt: now.toJSDate(), phase: 'assessment' }).where(eq(cases.id, c.id));
+  return { caseId: c.id, reference: c.reference, clientId: client!.id, chat };
+}
+
+/** Send every pending, due ledger row through the real sender (what the delivery worker does). */
+export async function flush(w: SlackWorld): Promise<Array<{ kind: string; outcome: string }>> {
+  const out: Array<{ kind: string; outcome: string }> = [];
+  for (let round = 0; round < 20; round++) {
+    const rows = await w.deps.db.select().from(deliveries)
+      .where(and(eq(deliveries.status, 'pending'), sql`coalesce(${deliveries.notBefore}, ${deliveries.dueAt}) <= ${w.deps.clock.now().toJSDate()}`));
+    if (rows.length === 0) break;
+    for (const r of rows) {
+      const res = await sendDelivery(w.deps, r.id, { finalAttempt: true });
+      // The shared per-channel budgets run on real time: wait them out, then try again.
+      if (res.kind === 'wait' && res.reason === 'rate_budget') {
+        await new Promise((resolve) => setTimeout(resolve, Math.min(res.ms, 1100)));
+        continue;
+      }
+      out.push({ kind: r.kind, outcome: res.kind === 'sent' ? 'sent' : `${res.kind}:${'reason' in res ? res.reason : ''}` });
+    }
+  }
+  return out;
+}
+
+/** Work after the ack happens after the HTTP answer: wait (with a timeout) until it is visible. */
+export async function eventually<T>(fn: () => Promise<T | undefined | false> | T | undefined | false, what: string, timeoutMs = 5000): Promise<T> {
+  const start = Date.now();
+  for (;;) {
+    const v = await fn();
+    if (v) return v;
+    if (Date.now() - start > timeoutMs) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}
+
+/** The newest ephemeral (response_url or chat.postEphemeral) or DM text for a user, after `since` entries. */
+export function answersTo(w: SlackWorld, userId: string): string[] {
+  const viaUrl = w.slack.responseUrlPosts.filter((p) => p.context.user === userId).map((p) => String(p.body.text ?? ''));
+  const eph = w.slack.ephemerals({ user: userId }).map((e) => e.text);
+  return [...viaUrl, ...eph];
+}
+
+export async function nextAnswer(w: SlackWorld, userId: string, before: number, what = 'an answer'): Promise<string> {
+  return eventually(() => answersTo(w, userId).length > before && answersTo(w, userId).at(-1), what);
+}
+
+export function dm(w: SlackWorld, userId: string): SlackMessageView[] {
+  return w.slack.dmWith(userId);
+}
+
+/** Blocks' text, flattened, for "does the card say …" checks. */
+export function blockText(blocks: unknown[] | undefined): string {
+  return JSON.stringify(blocks ?? []);
+}
