@@ -22,7 +22,9 @@ export const registerNoteView: RegisterListener = (app, deps) => registerCaseVie
     const zone = me.timeZone;
     const now = deps.clock.now();
     const date = f.date('contact_date');
-    const contactAt = date ? DateTime.fromISO(`${date}T${f.time('contact_time') || '12:00'}`, { zone }) : DateTime.invalid('no date');
+    // Without a time: now, for a contact today; midday for an earlier day.
+    const time = f.time('contact_time') || (date === now.setZone(zone).toISODate() ? now.setZone(zone).toFormat('HH:mm') : '12:00');
+    const contactAt = date ? DateTime.fromISO(`${date}T${time}`, { zone }) : DateTime.invalid('no date');
     const fu = f.date('follow_up');
     let nextFollowUpAt: DateTime | null = null;
     if (fu) {
