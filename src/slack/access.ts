@@ -16,7 +16,7 @@ import { findActiveStaffBySlack, type StaffRow } from '../staff/staff.repo.js';
  */
 export const REFUSE = {
   notStaff: "Sorry, you're not in this service's staff directory, so I can't show or change anything here. Please ask an admin to add you (`/case staff add`).",
-  role: (what: string) => `Sorry, only ${what} can do that.`,
+  role: (who: string) => `Sorry, only ${who}.`,
   notYours: 'Sorry, this case is not one of yours (or your team\'s), so I can\'t show it or change it. Ask your supervisor if you need access.',
   notFound: (ref: string) => `I can't find a case ${ref}. Check the reference (it looks like C-2026-0042).`,
   closed: 'This case is closed; it can no longer be changed.',
