@@ -54,8 +54,9 @@ describe('Slack retries', () => {
     const before = publishes();
     const first = await w.driver.appHomeOpened(U.worker);
     await eventually(() => publishes() > before, 'views.publish');
-    const retry1 = await w.driver.appHomeOpened(U.worker, { eventId: first.event_id, retryNum: 1, retryReason: 'http_timeout' });
-    const retry2 = await w.driver.appHomeOpened(U.worker, { eventId: first.event_id, retryNum: 2, retryReason: 'http_timeout' });
+    const again = (retryNum: number) => w.driver.event({ type: 'app_home_opened', user: U.worker, channel: w.slack.dmChannel(U.worker), tab: 'home' }, { eventId: first.event_id, retryNum, retryReason: 'http_timeout' });
+    const retry1 = await again(1);
+    const retry2 = await again(2);
     expect([retry1.status, retry2.status]).toEqual([200, 200]);
     await eventually(() => dropped(first.event_id).length === 2, 'both retries dropped');
     expect(dropped(first.event_id).map((l) => l.retryNum)).toEqual([1, 2]);
