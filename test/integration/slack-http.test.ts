@@ -140,3 +140,34 @@ describe('failures', () => {
     expect((await w.deps.db.select().from(cases).where(eq(cases.id, c.caseId)))[0]!.phase).toBe('planning');
   });
 });
+
+describe('wiring', () => {
+  it('the Slack front end mounts on the shared HTTP app at /slack/events and seeds the admins', async () => {
+    const { createHttpApp, listen, closeServer } = await import('../../src/http/server.js');
+    const { slackFrontEnd } = await import('../../src/slack/slack.frontend.js');
+    const { staff } = await import('../../src/db/schema.js');
+    const { SlackAppDriver } = await import('../../src/sandbox/slack-signing.js');
+    await w.deps.db.delete(staff).where(eq(staff.slackUserId, U.admin));
+    const app = createHttpApp(w.deps);
+    const running = await slackFrontEnd.start(w.deps, app);
+    const server = await listen(app, '127.0.0.1', 0);
+    try {
+      const [admin] = await w.deps.db.select().from(staff).where(eq(staff.slackUserId, U.admin));
+      expect(admin).toMatchObject({ role: 'admin', displayName: 'Ada Admin', timeZone: 'Europe/London' });
+      const driver = new SlackAppDriver({ appUrl: `http://127.0.0.1:${(server.address() as { port: number }).port}`, signingSecret: 'slack-test-signing-secret', emulator: w.slack });
+      expect((await driver.slashCommand({ command: '/case', text: 'help', userId: U.admin }, { badSignature: true })).status).toBe(401);
+      const before = answersTo(w, U.admin).length;
+      expect((await driver.slashCommand({ command: '/case', text: 'help', userId: U.admin })).status).toBe(200);
+      expect(await nextAnswer(w, U.admin, before)).toContain('*Casework commands*');
+    } finally {
+      await running.stop();
+      await closeServer(server);
+    }
+  });
+
+  it('uses Socket Mode with an app-level token, and HTTP mode refuses to start without a signing secret', async () => {
+    const { createSlackApp } = await import('../../src/slack/slack.app.js');
+    expect(createSlackApp(w.deps, { token: w.slack.botToken, appToken: 'xapp-1-test' }).mode).toBe('socket');
+    expect(() => createSlackApp(w.deps, { token: w.slack.botToken })).toThrow(/SLACK_SIGNING_SECRET is required/);
+  });
+});
