@@ -1,0 +1,147 @@
+/**
+ * Shared benchmark plumbing: seeded randomness, timing and statistics, a
+ * printed table and bench/results/<name>.json, and a scratch world (a fresh
+ * PostgreSQL database copied from the test template, a fresh Redis prefix)
+ * with staff, clients and cases generated in SQL.
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { sql } from 'drizzle-orm';
+import { pino } from 'pino';
+import { loadConfig } from '../src/config.js';
+import { createDeps, type Deps } from '../src/deps.js';
+import { systemClock, type Clock } from '../src/lib/clock.js';
+import { FieldCipher } from '../src/lib/crypto.js';
+import { createRedis } from '../src/lib/redis.js';
+import { createTestDatabase, type TestDatabase } from '../test/helpers/db.js';
+import { deleteRedisPrefix, testRedisPrefix, TEST_REDIS_URL } from '../test/helpers/redis.js';
+
+export const RESULTS_DIR = path.join(path.dirname(fileURLToPath(import.meta.url)), 'results');
+
+/** Integer env knob with a default (sizes are configurable so a shared machine can run the defaults in minutes). */
+export function envInt(name: string, dflt: number): number {
+  const v = process.env[name];
+  if (v === undefined || v === '') return dflt;
+  const n = Number(v.replace(/_/g, ''));
+  if (!Number.isFinite(n) || n < 0) throw new Error(`${name} must be a non-negative number, got ${v}`);
+  return Math.floor(n);
+}
+export const FULL = process.argv.includes('--full') || process.env.BENCH_FULL === '1';
+export const SEED = envInt('BENCH_SEED', 42);
+
+/** mulberry32: small, fast, seeded — the same data every run. */
+export function rng(seed = SEED): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+export function quantile(xs: number[], q: number): number {
+  if (xs.length === 0) return NaN;
+  const s = [...xs].sort((a, b) => a - b);
+  const i = Math.min(s.length - 1, Math.max(0, Math.ceil(q * s.length) - 1));
+  return s[i]!;
+}
+export interface Spread { median: number; min: number; max: number; runs: number[] }
+export function spread(runs: number[]): Spread {
+  return { median: quantile(runs, 0.5), min: Math.min(...runs), max: Math.max(...runs), runs };
+}
+export const r2 = (x: number) => Math.round(x * 100) / 100;
+export const fmt = (s: Spread, unit = '') => `${r2(s.median)}${unit} (${r2(s.min)}–${r2(s.max)})`;
+
+/** Warm-up run(s) discarded, then `runs` measured ones. */
+export async function repeat<T>(warmups: number, runs: number, fn: (i: number, warm: boolean) => Promise<T>): Promise<T[]> {
+  for (let i = 0; i < warmups; i++) await fn(i, true);
+  const out: T[] = [];
+  for (let i = 0; i < runs; i++) out.push(await fn(i, false));
+  return out;
+}
+
+export interface Row { metric: string; value: string; goal?: string; met?: boolean | null }
+export interface BenchResult { name: string; title: string; params: Record<string, unknown>; rows: Row[]; data: Record<string, unknown> }
+
+export function machine() {
+  return {
+    node: process.version, cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model, totalMemGiB: r2(os.totalmem() / 2 ** 30),
+    platform: `${os.platform()} ${os.release()}`, at: new Date().toISOString(),
+  };
+}
+
+export function report(r: BenchResult): void {
+  const w1 = Math.max(6, ...r.rows.map((x) => x.metric.length));
+  const w2 = Math.max(5, ...r.rows.map((x) => x.value.length));
+  console.log(`\n${r.name} — ${r.title}  ${JSON.stringify(r.params)}`);
+  console.log(`${'metric'.padEnd(w1)} | ${'value'.padEnd(w2)} | goal`);
+  console.log(`${'-'.repeat(w1)}-+-${'-'.repeat(w2)}-+-----`);
+  for (const x of r.rows) {
+    const verdict = x.met === undefined || x.met === null ? '' : x.met ? '  MET' : '  NOT MET';
+    console.log(`${x.metric.padEnd(w1)} | ${x.value.padEnd(w2)} | ${x.goal ?? ''}${verdict}`);
+  }
+  mkdirSync(RESULTS_DIR, { recursive: true });
+  writeFileSync(path.join(RESULTS_DIR, `${r.name}.json`), JSON.stringify({ ...r, machine: machine() }, null, 2) + '\n');
+}
+
+export function rssMiB(): number {
+  return r2(process.memoryUsage().rss / 2 ** 20);
+}
+
+export interface ScratchDeps extends Deps { testDb: TestDatabase; prefix: string; destroy(): Promise<void> }
+
+/** Scratch deps: a fresh database (template copy), a fresh Redis prefix, the real clock unless one is given. */
+export async function scratchDeps(env: Record<string, string> = {}, clock: Clock = systemClock, poolMax = 10): Promise<ScratchDeps> {
+  const testDb = await createTestDatabase();
+  const prefix = testRedisPrefix().replace('cwtest', 'cwbench');
+  const config = loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent', DATABASE_URL: testDb.url, REDIS_URL: TEST_REDIS_URL, QUEUE_PREFIX: prefix, ...env });
+  // A bigger pool than the tests' 5 so concurrent work is not queued behind it.
+  const { openPostgres } = await import('../src/db/client.js');
+  const database = openPostgres(testDb.url, { max: poolMax });
+  const deps = await createDeps(config, {
+    clock, database, redis: createRedis(TEST_REDIS_URL), logger: pino({ level: process.env.BENCH_LOG_LEVEL ?? 'silent' }),
+    cipher: new FieldCipher([{ id: 'bench1', key: Buffer.alloc(32, 7) }]),
+  });
+  return {
+    ...deps, testDb, prefix,
+    async destroy() {
+      await deps.close();
+      await database.close().catch(() => {});
+      await deps.redis.quit().catch(() => deps.redis.disconnect());
+      await deleteRedisPrefix(prefix);
+      await testDb.destroy();
+    },
+  };
+}
+
+export interface Population { workerId: string; supervisorId: string; firstChat: number }
+
+/**
+ * n clients (Telegram chats firstChat..firstChat+n-1) each with one open case
+ * assigned to one worker, written by INSERT … SELECT generate_series
+ * (PostgreSQL's setseed makes the random parts repeatable).
+ */
+export async function seedPopulation(deps: Deps, n: number, opts: { firstChat?: number; year?: number } = {}): Promise<Population> {
+  const firstChat = opts.firstChat ?? 10_000_000;
+  const year = opts.year ?? 2026;
+  const db = deps.db;
+  await db.execute(sql`select setseed(${(SEED % 1000) / 1000})`);
+  const at = deps.clock.now().toJSDate();
+  const sup = await db.execute<{ id: string }>(sql`insert into staff (slack_user_id, display_name, role, time_zone, created_at, updated_at)
+    values ('UBENCHSUP', 'Sup', 'supervisor', 'Europe/London', ${at}, ${at}) returning id`);
+  const supId = sup.rows[0]!.id;
+  const wk = await db.execute<{ id: string }>(sql`insert into staff (slack_user_id, display_name, role, supervisor_id, time_zone, created_at, updated_at)
+    values ('UBENCHWK1', 'Worker', 'worker', ${supId}, 'Europe/London', ${at}, ${at}) returning id`);
+  const workerId = wk.rows[0]!.id;
+  await db.execute(sql`insert into clients (telegram_user_id, telegram_chat_id, language, time_zone, quiet_hours_start, quiet_hours_end, created_at, updated_at)
+    select ${firstChat} + g, ${firstChat} + g, 'en', 'UTC', '03:00', '03:01', ${at}, ${at} from generate_series(0, ${n - 1}) g`);
+  await db.execute(sql`insert into cases (reference, client_id, category, priority, phase, assigned_worker_id, assigned_at, opened_at, created_at, updated_at)
+    select 'C-' || ${year} || '-' || lpad((row_number() over (order by telegram_chat_id))::text, 6, '0'), id, 'family', 'normal', 'assessment', ${workerId}, ${at}, ${at}, ${at}, ${at}
+    from clients where telegram_chat_id >= ${firstChat}`);
+  await db.execute(sql`analyze`);
+  return { workerId, supervisorId: supId, firstChat };
+}
