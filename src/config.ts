@@ -186,6 +186,9 @@ export class ConfigError extends Error {
 }
 
 /** Names of variables whose values must never be printed. */
+/** Every variable the service reads (kept in step with .env.example by a test). */
+export const CONFIG_VARIABLES: readonly string[] = Object.freeze(Object.keys(schema.shape));
+
 export const SECRET_VARIABLES = [
   'DATABASE_URL',
   'ENCRYPTION_KEYS',
@@ -201,7 +204,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
   const input: Record<string, string> = {};
   for (const key of Object.keys(schema.shape)) {
     const v = env[key];
-    if (v !== undefined) input[key] = v;
+    // An empty variable (as .env files leave them) means "not set": the default applies.
+    if (v !== undefined && v.trim() !== '') input[key] = v;
   }
   const parsed = schema.safeParse(input);
   if (!parsed.success) {
