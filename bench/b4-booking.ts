@@ -9,7 +9,7 @@ import { sql } from 'drizzle-orm';
 import { scheduleAppointment } from '../src/appointments/appointments.service.js';
 import { findStaffById } from '../src/staff/staff.repo.js';
 import { ManualClock } from '../src/lib/clock.js';
-import { envInt, FULL, fmt, repeat, report, rng, r2, scratchDeps, seedPopulation, spread } from './lib.js';
+import { q, envInt, FULL, fmt, repeat, report, rng, r2, scratchDeps, seedPopulation, spread } from './lib.js';
 
 export async function b4(): Promise<void> {
   const n = envInt('B4_N', FULL ? 10_000 : 1_000);
@@ -22,7 +22,7 @@ export async function b4(): Promise<void> {
     const total = warm + n * runs;
     const pop = await seedPopulation(deps, total);
     const actor = (await findStaffById(deps.db, pop.workerId))!;
-    const caseIds = (await deps.db.execute<{ id: string }>(sql`select id from cases order by reference`)).rows.map((r) => r.id);
+    const caseIds = (await q<{ id: string }>(deps.db, sql`select id from cases order by reference`)).map((r) => r.id);
     const rand = rng();
     let next = 0;
     const book = async (count: number) => {
@@ -47,7 +47,7 @@ export async function b4(): Promise<void> {
       return { perSec: count / secs, secs, p50: lat.length ? quant(lat, 0.5) : 0, p99: quant(lat, 0.99) };
     };
     const results = await repeat(1, runs, (_i, w) => book(w ? warm : n));
-    const rows = await deps.db.execute<{ n: number }>(sql`select count(*)::int n from deliveries`);
+    const rows = await q<{ n: number }>(deps.db, sql`select count(*)::int n from deliveries`);
     const jobs = await deps.queues.queue('delivery').getJobCounts('delayed', 'waiting');
     const rate = spread(results.map((r) => r.perSec));
     report({
@@ -57,7 +57,7 @@ export async function b4(): Promise<void> {
         { metric: 'appointments/s (median, min–max)', value: fmt(rate), goal: '≥ 1,000/s', met: rate.median >= 1000 },
         { metric: 'booking latency p50 ms', value: fmt(spread(results.map((r) => r.p50))) },
         { metric: 'booking latency p99 ms', value: fmt(spread(results.map((r) => r.p99))) },
-        { metric: 'ledger rows written (all runs)', value: String(rows.rows[0]!.n) },
+        { metric: 'ledger rows written (all runs)', value: String(rows[0]!.n) },
         { metric: 'send jobs queued (all runs)', value: String((jobs.delayed ?? 0) + (jobs.waiting ?? 0)) },
       ],
       data: { runs: results.map((r) => ({ ...r, perSec: r2(r.perSec) })) },

@@ -118,6 +118,12 @@ export async function scratchDeps(env: Record<string, string> = {}, clock: Clock
   };
 }
 
+/** Raw SQL rows (Db.execute is typed loosely because it spans node-postgres and PGlite). */
+export async function q<T>(db: Deps['db'], query: ReturnType<typeof sql>): Promise<T[]> {
+  const res = (await db.execute(query)) as unknown as { rows: T[] };
+  return res.rows;
+}
+
 export interface Population { workerId: string; supervisorId: string; firstChat: number }
 
 /**
@@ -131,12 +137,12 @@ export async function seedPopulation(deps: Deps, n: number, opts: { firstChat?: 
   const db = deps.db;
   await db.execute(sql`select setseed(${(SEED % 1000) / 1000})`);
   const at = deps.clock.now().toJSDate();
-  const sup = await db.execute<{ id: string }>(sql`insert into staff (slack_user_id, display_name, role, time_zone, created_at, updated_at)
+  const sup = await q<{ id: string }>(db, sql`insert into staff (slack_user_id, display_name, role, time_zone, created_at, updated_at)
     values ('UBENCHSUP', 'Sup', 'supervisor', 'Europe/London', ${at}, ${at}) returning id`);
-  const supId = sup.rows[0]!.id;
-  const wk = await db.execute<{ id: string }>(sql`insert into staff (slack_user_id, display_name, role, supervisor_id, time_zone, created_at, updated_at)
+  const supId = sup[0]!.id;
+  const wk = await q<{ id: string }>(db, sql`insert into staff (slack_user_id, display_name, role, supervisor_id, time_zone, created_at, updated_at)
     values ('UBENCHWK1', 'Worker', 'worker', ${supId}, 'Europe/London', ${at}, ${at}) returning id`);
-  const workerId = wk.rows[0]!.id;
+  const workerId = wk[0]!.id;
   await db.execute(sql`insert into clients (telegram_user_id, telegram_chat_id, language, time_zone, quiet_hours_start, quiet_hours_end, created_at, updated_at)
     select ${firstChat} + g, ${firstChat} + g, 'en', 'UTC', '03:00', '03:01', ${at}, ${at} from generate_series(0, ${n - 1}) g`);
   await db.execute(sql`insert into cases (reference, client_id, category, priority, phase, assigned_worker_id, assigned_at, opened_at, created_at, updated_at)
