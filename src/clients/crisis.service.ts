@@ -9,6 +9,7 @@ import { DEFAULT_CRISIS_PHRASES, type CrisisPhrases } from '../intake/crisis.dom
 import { isTerminal, type Language } from '../intake/intake.domain.js';
 import { loadSession, saveSession, sealCaseIntake } from '../intake/intake.repo.js';
 import type { Later } from './after-commit.js';
+import { requestEscalationSweep } from '../escalations/escalation-sweep.service.js';
 import { ensureClient, findClientByTelegramUser, findOpenCase, hasConsent, recordConsentGiven } from './clients.repo.js';
 
 /**
@@ -94,6 +95,8 @@ export async function recordCrisis(deps: Deps, later: Later, who: CrisisSubject)
     return { caseId: open.id, reference: open.reference, caseCreated, escalationId: esc.row.id };
   });
   if (result.caseCreated) later('case.created', () => deps.queues.add(caseCreatedJob, { caseId: result.caseId }));
+  // Page the on-call supervisors now rather than at the next tick; in the background so the emergency reply never waits for Redis.
+  later('escalation.sweep', () => requestEscalationSweep(deps));
   deps.logger.warn({ caseId: result.caseId, escalationId: result.escalationId, source: who.source }, 'crisis recorded');
   return result;
 }

@@ -1,4 +1,6 @@
+import { randomUUID } from 'node:crypto';
 import type { Deps } from '../deps.js';
+import { safeJobId } from '../jobs/job.js';
 import { escalationTickJob } from '../jobs/escalation-tick.job.js';
 import { openDueEscalations } from './escalation-open.js';
 import { advanceEscalations } from './escalation-ladder.js';
@@ -18,7 +20,14 @@ export async function runEscalationSweep(deps: Deps): Promise<{ opened: number; 
   return { opened, notified, resolved, digests };
 }
 
-/** Run a sweep now rather than at the next tick (a crisis was just recorded): call after commit. */
+/**
+ * Run a sweep now rather than at the next tick (a crisis was just recorded): call after commit.
+ * Added on the raw queue with its own id: JobQueues.add always uses the definition's fixed id
+ * ('escalations-tick'), which stays stored after completion and would make every later request a no-op.
+ */
 export async function requestEscalationSweep(deps: Pick<Deps, 'queues' | 'clock'>): Promise<void> {
-  await deps.queues.add(escalationTickJob, {}, { jobId: `escalations-now-${deps.clock.now().toMillis()}` });
+  const data = escalationTickJob.payload.parse({});
+  await deps.queues.queue(escalationTickJob.queue).add(escalationTickJob.name, data, {
+    ...escalationTickJob.options, jobId: safeJobId('escalations-now', deps.clock.now().toMillis(), randomUUID()),
+  });
 }

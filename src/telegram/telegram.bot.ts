@@ -11,6 +11,7 @@ import type { BotContext, BotEnv, Reply } from './telegram.env.js';
 import { guardMiddleware, throttleMiddleware } from './composers/guard.middleware.js';
 import { crisisMiddleware } from './composers/crisis.middleware.js';
 import { commandsComposer } from './composers/commands.composer.js';
+import { appointmentResponseComposer } from './composers/appointment-response.composer.js';
 import { callbacksComposer } from './composers/callbacks.composer.js';
 import { intakeComposer } from './composers/intake.composer.js';
 
@@ -18,7 +19,7 @@ import { intakeComposer } from './composers/intake.composer.js';
  * The client-facing bot. The chain, in order:
  *   guard (private chats, update_id de-duplication, one update per chat at a time)
  *   → crisis (emergency contacts + crisis record, before anything else can hold or fail)
- *   → flood throttle → commands → button presses → intake answers / messages to the worker.
+ *   → flood throttle → commands → reminder answers → other button presses → intake answers / messages to the worker.
  */
 export interface BotOptions {
   token: string;
@@ -68,6 +69,8 @@ export function createBot(deps: Deps, opts: BotOptions): TelegramBot {
   bot.use(crisisMiddleware(env));
   bot.use(throttleMiddleware(env));
   bot.use(commandsComposer(env));
+  // Before callbacksComposer, which refuses buttons it does not know.
+  bot.use(appointmentResponseComposer(env));
   bot.use(callbacksComposer(env));
   bot.use(intakeComposer(env));
   bot.catch((err) => deps.logger.error({ err: (err as Error)?.message }, 'unhandled bot error'));

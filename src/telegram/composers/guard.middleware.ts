@@ -1,6 +1,6 @@
-import { and, eq } from 'drizzle-orm';
+import { and, eq, isNotNull } from 'drizzle-orm';
 import type { Middleware } from 'telegraf';
-import { inboundDedupe } from '../../db/schema.js';
+import { clients, inboundDedupe } from '../../db/schema.js';
 import { withLogContext } from '../../lib/logger.js';
 import { sendReplies } from '../telegram.reply.js';
 import { tOf, type BotContext, type BotEnv } from '../telegram.env.js';
@@ -13,6 +13,8 @@ import { tOf, type BotContext, type BotEnv } from '../telegram.env.js';
  * - updates of one chat are handled one at a time, in order;
  * - an unexpected failure gets a calm "your answers are saved" and the update
  *   is released for redelivery; the error is logged without personal data.
+ * - a client who had blocked the bot and writes again has unblocked it: their
+ *   bot_blocked_at is cleared so reminders and worker messages reach them again.
  */
 export const DEDUPE_SOURCE = 'telegram';
 
@@ -37,6 +39,7 @@ export function guardMiddleware(env: BotEnv): Middleware<BotContext> {
         env.later('track', () => env.tracker.add(chat.id, id));
       }
       try {
+        await clearBotBlocked(env, ctx.from!.id);
         await next();
       } catch (err) {
         deps.logger.error({ updateId, err: (err as Error)?.message, code: (err as { code?: string })?.code }, 'update failed');
@@ -52,6 +55,20 @@ export function guardMiddleware(env: BotEnv): Middleware<BotContext> {
       }
     }));
   };
+}
+
+/** Anything from the client proves they unblocked us; one indexed update, a no-op for everyone else. */
+async function clearBotBlocked(env: BotEnv, telegramUserId: number): Promise<void> {
+  const { deps } = env;
+  await deps.db.transaction(async (tx) => {
+    const now = deps.clock.now().toJSDate();
+    const cleared = await tx.update(clients).set({ botBlockedAt: null, updatedAt: now })
+      .where(and(eq(clients.telegramUserId, telegramUserId), isNotNull(clients.botBlockedAt)))
+      .returning({ id: clients.id });
+    for (const c of cleared) {
+      await deps.audit.record({ actor: { type: 'client', id: c.id }, action: 'client.bot_unblocked', subjectType: 'client', subjectId: c.id }, tx as never);
+    }
+  });
 }
 
 /** Flood control (after the crisis middleware, so a crisis reply is never held). */

@@ -1,0 +1,116 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Worker } from 'bullmq';
+import { and, eq, sql } from 'drizzle-orm';
+import { DateTime } from 'luxon';
+import type { Update } from 'telegraf/types';
+import { appointments, auditLog, clients, deliveries } from '../../src/db/schema.js';
+import { planAppointmentReminders } from '../../src/appointments/reminders.service.js';
+import { sendDelivery } from '../../src/delivery/send.service.js';
+import { createLater } from '../../src/clients/after-commit.js';
+import { createBot, type TelegramBot } from '../../src/telegram/telegram.bot.js';
+import type { TgUpdate } from '../../src/sandbox/telegram-emulator.js';
+import { createDispatcher } from '../../workers/start.js';
+import { bookAppointment, CLIENT_CHAT, createWorld, WORKER_SLACK, type World } from './delivery-fixtures.js';
+
+/**
+ * The Telegram glue of reminders & escalations, through the bot the front end
+ * builds (createBot: guard → crisis → throttle → commands → reminder answers →
+ * other buttons → intake), the Telegram and Slack emulators and real
+ * PostgreSQL/Redis: a reminder answered with [Confirm]; a client who had
+ * blocked the bot writing again; a crisis paging on-call at once.
+ */
+let w: World;
+let tb: TelegramBot;
+const client = { id: CLIENT_CHAT, first_name: 'Client' };
+
+beforeAll(async () => {
+  w = await createWorld({ env: { REMINDER_OFFSETS_CLIENT: 'PT24H', REMINDER_OFFSETS_WORKER: 'PT24H', SLACK_CHANNEL_MESSAGES_PER_SECOND: '30', TELEGRAM_CHAT_MESSAGES_PER_SECOND: '30' } });
+  tb = createBot(w.deps, { token: w.tg.token, apiRoot: w.tg.url, botInfo: w.tg.botInfo as never, later: createLater(w.deps.logger) });
+});
+afterAll(async () => {
+  await tb?.close();
+  await w?.close();
+});
+
+const handle = async (u: TgUpdate) => {
+  await tb.bot.handleUpdate(u as unknown as Update);
+  await tb.settle();
+};
+
+/** What the delivery worker does with due rows: the real sender, to the emulators. */
+async function sendDue(): Promise<void> {
+  const rows = await w.deps.db.select().from(deliveries)
+    .where(and(eq(deliveries.status, 'pending'), sql`coalesce(${deliveries.notBefore}, ${deliveries.dueAt}) <= ${w.deps.clock.now().toJSDate()}`));
+  for (const r of rows) await sendDelivery(w.deps, r.id, { finalAttempt: true });
+}
+
+describe('a client answers a reminder through the full bot', () => {
+  it('[Confirm] is recorded (not refused as an unknown button) and the worker is told in Slack', async () => {
+    const apptId = await bookAppointment(w, '2026-11-25T10:00:00Z');
+    await planAppointmentReminders(w.deps, apptId);
+    w.deps.clock.set(DateTime.fromISO('2026-11-24T10:00:00Z', { zone: 'utc' }));
+    await sendDue();
+    const reminder = [...w.tg.messages(CLIENT_CHAT)].reverse().find((m) => m.reply_markup?.inline_keyboard.flat().some((b) => b.text === 'Confirm'))!;
+    expect(reminder).toBeDefined();
+    const data = reminder.reply_markup!.inline_keyboard.flat().find((b) => b.text === 'Confirm')!.callback_data!;
+    const slackBefore = w.slack.messages(WORKER_SLACK).length;
+
+    const got = new Promise<TgUpdate>((resolve) => w.tg.once('update', resolve));
+    const clicked = w.tg.clickButton(client, reminder.message_id, data, { force: true });
+    await handle(await got);
+    const toast = await clicked;
+    expect(toast?.text ?? '').not.toMatch(/no longer|not available|expired/i);
+
+    const [appt] = await w.deps.db.select().from(appointments).where(eq(appointments.id, apptId));
+    expect(appt).toMatchObject({ clientResponse: 'confirmed' });
+    const audits = await w.deps.db.select().from(auditLog).where(and(eq(auditLog.action, 'appointment.client_responded'), eq(auditLog.subjectId, apptId)));
+    expect(audits).toHaveLength(1);
+    await sendDue();
+    const told = w.slack.messages(WORKER_SLACK).slice(slackBefore).map((m) => m.text);
+    expect(told).toHaveLength(1);
+    expect(told[0]).toContain(w.reference);
+    expect(told[0]).toMatch(/confirm/i);
+  });
+});
+
+describe('a client who had blocked the bot writes again', () => {
+  it('clears bot_blocked_at (audited), so messages reach them again', async () => {
+    await w.deps.db.update(clients).set({ botBlockedAt: w.deps.clock.now().toJSDate() }).where(eq(clients.id, w.clientId));
+    await handle(await w.tg.sendText(client, 'Hello, I am back'));
+    const [row] = await w.deps.db.select().from(clients).where(eq(clients.id, w.clientId));
+    expect(row!.botBlockedAt).toBeNull();
+    const audits = await w.deps.db.select().from(auditLog).where(and(eq(auditLog.action, 'client.bot_unblocked'), eq(auditLog.subjectId, w.clientId)));
+    expect(audits).toHaveLength(1);
+    // A second message changes nothing more.
+    await handle(await w.tg.sendText(client, 'Are you there?'));
+    expect(await w.deps.db.select().from(auditLog).where(and(eq(auditLog.action, 'client.bot_unblocked'), eq(auditLog.subjectId, w.clientId)))).toHaveLength(1);
+  });
+});
+
+describe('a crisis pages on-call at once', () => {
+  it('queues an escalation sweep right after the crisis is recorded; running it plans the crisis_page', async () => {
+    const maintenance = w.deps.queues.queue('maintenance');
+    await handle(await w.tg.sendText(client, 'I want to kill myself'));
+    // The emergency reply went out…
+    expect(w.tg.messages(CLIENT_CHAT).length).toBeGreaterThan(0);
+    // …and a sweep "now" was queued (not the periodic tick: no scheduler runs in this test).
+    const jobs = await maintenance.getJobs(['waiting', 'delayed', 'prioritized']);
+    expect(jobs.filter((j) => j.name === 'escalations.tick' && String(j.id).startsWith('escalations-now-'))).toHaveLength(1);
+    expect(await w.deps.db.select().from(deliveries).where(eq(deliveries.kind, 'crisis_page'))).toHaveLength(0);
+
+    // The real processor takes that job (no clock movement): the on-call page is in the ledger.
+    const worker = new Worker('maintenance', createDispatcher(w.deps), { connection: w.deps.redis, prefix: w.deps.config.QUEUE_PREFIX });
+    try {
+      const start = Date.now();
+      let pages: Array<typeof deliveries.$inferSelect> = [];
+      while (Date.now() - start < 10_000) {
+        pages = await w.deps.db.select().from(deliveries).where(eq(deliveries.kind, 'crisis_page'));
+        if (pages.length) break;
+        await new Promise((r) => setTimeout(r, 50));
+      }
+      expect(pages.map((p) => p.recipient)).toEqual([`staff:${w.oncallId}`]);
+    } finally {
+      await worker.close();
+    }
+  });
+});
