@@ -7,6 +7,9 @@ import { createLogger, type Logger } from './lib/logger.js';
 import { closeServer, createHttpApp, listen } from './http/server.js';
 import { startWorkers, type RunningWorkers } from '../workers/start.js';
 import { FRONT_ENDS, type FrontEnd, type RunningFrontEnd } from './frontends.js';
+import { OffsetClock } from './lib/clock.js';
+import { sandboxConfig } from './sandbox/sandbox.world.js';
+import { printSandboxBanner } from './sandbox/sandbox.banner.js';
 
 /**
  * Start the service: check what it needs (clear errors naming host and port,
@@ -98,8 +101,17 @@ export async function runProcess(opts: Omit<BootOptions, 'overrides'>): Promise<
   }
   const logger = createLogger({ level: config.LOG_LEVEL });
   let running: Running;
+  // SANDBOX (no TELEGRAM_BOT_TOKEN, no SLACK_BOT_TOKEN, app with workers in one process): the config
+  // points the real bot, Bolt app and senders at local emulators (started by src/sandbox/sandbox.frontend.ts),
+  // and the clock is an OffsetClock the web console can move forward. A workers-only process never does this.
+  let overrides: BootOptions['overrides'];
+  if (config.sandbox && opts.app) {
+    config = await sandboxConfig(config);
+    overrides = { clock: new OffsetClock() };
+  }
   try {
-    running = await boot(config, opts, logger);
+    running = await boot(config, { ...opts, overrides }, logger);
+    if (config.sandbox && running.url) printSandboxBanner(config, running.url, opts.workers);
   } catch (err) {
     logger.fatal({ err: (err as Error).message, code: (err as { code?: string }).code }, 'could not start');
     console.error(`Could not start: ${(err as Error).message}`);

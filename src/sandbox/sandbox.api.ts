@@ -1,0 +1,149 @@
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import express, { type Express, type Request, type Response } from 'express';
+import { z } from 'zod';
+import type { Deps } from '../deps.js';
+import { OffsetClock } from '../lib/clock.js';
+import { runEscalationSweep } from '../escalations/escalation-sweep.service.js';
+import { enqueueDueDeliveries } from '../delivery/tick.js';
+import type { TelegramEmulator } from './telegram-emulator.js';
+import type { SlackEmulator } from './slack-emulator.js';
+import { SlackAppDriver } from './slack-signing.js';
+import { SANDBOX_CHANNELS, SANDBOX_CLIENT, SANDBOX_STAFF } from './sandbox.world.js';
+
+/**
+ * The console's API under /sandbox/api and the static page at /. Every action
+ * goes through the platforms' real paths: the client's messages and button
+ * presses are Telegram updates from the emulator (the bot polls them as from
+ * Telegram); staff clicks, submissions and commands are signed Slack requests
+ * to the Bolt app (SlackAppDriver). State is read back from the emulators.
+ */
+export interface SandboxWorld {
+  deps: Deps;
+  tg: TelegramEmulator;
+  slack: SlackEmulator;
+}
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const staffIds = SANDBOX_STAFF.map((p) => p.slackUserId) as [string, ...string[]];
+const userId = z.enum(staffIds);
+const text = z.string().trim().min(1, 'type something first').max(4096, 'at most 4096 characters');
+
+const schemas = {
+  clientText: z.object({ text }),
+  clientClick: z.object({ messageId: z.number().int().positive(), data: z.string().min(1).max(64) }),
+  action: z.object({
+    user: userId,
+    source: z.union([z.object({ channel: z.string().min(1), ts: z.string().min(1) }), z.object({ viewId: z.string().min(1) })]),
+    actionId: z.string().min(1).max(255),
+    value: z.unknown().optional(),
+  }),
+  submit: z.object({ user: userId, viewId: z.string().min(1), values: z.record(z.string(), z.unknown()) }),
+  close: z.object({ user: userId, viewId: z.string().min(1) }),
+  command: z.object({ user: userId, text: z.string().max(500).default('') }),
+  home: z.object({ user: userId }),
+  dm: z.object({ user: userId, text, threadTs: z.string().optional() }),
+  clock: z.object({ hours: z.number().positive().max(24 * 31) }),
+};
+
+export function sandboxState(w: SandboxWorld) {
+  const { tg, slack, deps } = w;
+  return {
+    now: deps.clock.now().toISO(),
+    offsetMs: deps.clock instanceof OffsetClock ? deps.clock.offset : 0,
+    client: { user: SANDBOX_CLIENT, messages: tg.history(SANDBOX_CLIENT.id).filter((m) => !m.deleted) },
+    staff: SANDBOX_STAFF.map((p) => ({
+      ...p,
+      dm: slack.dmWith(p.slackUserId).filter((m) => !m.deleted),
+      home: slack.homeView(p.slackUserId) ?? null,
+      views: slack.openViews(p.slackUserId),
+      ephemerals: [
+        ...slack.ephemerals({ user: p.slackUserId }).map((e) => ({ text: e.text, blocks: e.blocks })),
+        ...slack.responseUrlPosts.filter((r) => r.context.user === p.slackUserId).map((r) => ({ text: r.body.text, blocks: r.body.blocks })),
+      ].slice(-5),
+    })),
+    channels: slack.channels().filter((c) => !c.id.startsWith('D') && Object.values(SANDBOX_CHANNELS).some((s) => s.name === c.name))
+      .map((c) => ({ id: c.id, name: c.name, messages: slack.messages(c.id).filter((m) => !m.deleted) })),
+  };
+}
+
+/** Move the service clock forward, then run what the ticks would: the escalation sweep and the due-delivery scan. */
+export async function advanceSandboxClock(deps: Deps, hours: number): Promise<void> {
+  if (!(deps.clock instanceof OffsetClock)) throw new Error('the clock can only be moved in the sandbox');
+  deps.clock.advance(Math.round(hours * 3_600_000));
+  await runEscalationSweep(deps);
+  await enqueueDueDeliveries(deps);
+}
+
+export function mountSandboxApi(app: Express, w: SandboxWorld): { close(): void } {
+  let driver: SlackAppDriver | undefined;
+  // The app's own port is known only once it listens: take it from the first request.
+  const driverFor = (req: Request) => (driver ??= new SlackAppDriver({ appUrl: `http://127.0.0.1:${req.socket.localPort}`, signingSecret: w.deps.config.SLACK_SIGNING_SECRET!, emulator: w.slack }));
+  const clients = new Set<Response>();
+  let pending: NodeJS.Timeout | undefined;
+  const changed = () => {
+    pending ??= setTimeout(() => {
+      pending = undefined;
+      for (const res of clients) res.write('event: change\ndata: {}\n\n');
+    }, 80);
+  };
+  w.tg.on('call', changed);
+  w.tg.on('update', changed);
+  w.slack.on('call', changed);
+
+  const r = express.Router();
+  r.use(express.json({ limit: '64kb' }));
+  const handle = <S extends z.ZodType>(schema: S, fn: (body: z.output<S>, req: Request) => Promise<unknown>) => async (req: Request, res: Response) => {
+    const parsed = schema.safeParse(req.body ?? {});
+    if (!parsed.success) {
+      res.status(400).json({ ok: false, error: parsed.error.issues.map((i) => `${i.path.join('.') || 'body'}: ${i.message}`).join('; ') });
+      return;
+    }
+    try {
+      const result = await fn(parsed.data, req);
+      changed();
+      res.json({ ok: true, result: result ?? null });
+    } catch (err) {
+      w.deps.logger.warn({ err: (err as Error).message }, 'sandbox console action failed');
+      res.status(422).json({ ok: false, error: (err as Error).message });
+    }
+  };
+
+  r.get('/state', (_req, res) => {
+    res.json(sandboxState(w));
+  });
+  r.get('/events', (req, res) => {
+    res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', connection: 'keep-alive' });
+    res.write('event: change\ndata: {}\n\n');
+    clients.add(res);
+    req.on('close', () => clients.delete(res));
+  });
+  r.post('/client/text', handle(schemas.clientText, async (b) => {
+    await w.tg.sendText(SANDBOX_CLIENT, b.text);
+  }));
+  r.post('/client/click', handle(schemas.clientClick, async (b) => w.tg.clickButton(SANDBOX_CLIENT, b.messageId, b.data)));
+  r.post('/slack/action', handle(schemas.action, async (b, req) => (await driverFor(req).blockAction(b.user, b.source, b.actionId, b.value)).status));
+  r.post('/slack/submit', handle(schemas.submit, async (b, req) => (await driverFor(req).viewSubmission(b.user, b.viewId, b.values)).body));
+  r.post('/slack/close', handle(schemas.close, async (b, req) => (await driverFor(req).viewClosed(b.user, b.viewId)).status));
+  r.post('/slack/command', handle(schemas.command, async (b, req) => (await driverFor(req).slashCommand({ command: '/case', text: b.text, userId: b.user })).body));
+  r.post('/slack/home', handle(schemas.home, async (b, req) => (await driverFor(req).appHomeOpened(b.user)).status));
+  r.post('/slack/dm', handle(schemas.dm, async (b, req) => (await driverFor(req).directMessage(b.user, b.text, b.threadTs ? { threadTs: b.threadTs } : {})).status));
+  r.post('/clock', handle(schemas.clock, async (b) => {
+    await advanceSandboxClock(w.deps, b.hours);
+    return { now: w.deps.clock.now().toISO() };
+  }));
+  app.use('/sandbox/api', r);
+  app.use('/sandbox/static', express.static(path.join(here, 'console'), { index: false }));
+  app.get('/', (_req, res) => res.sendFile(path.join(here, 'console', 'index.html')));
+
+  return {
+    close() {
+      w.tg.off('call', changed);
+      w.tg.off('update', changed);
+      w.slack.off('call', changed);
+      if (pending) clearTimeout(pending);
+      for (const res of clients) res.end();
+      clients.clear();
+    },
+  };
+}

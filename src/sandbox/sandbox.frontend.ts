@@ -1,0 +1,74 @@
+import type { Express } from 'express';
+import type { Deps } from '../deps.js';
+import type { FrontEnd } from '../frontends.js';
+import type { Db } from '../db/client.js';
+import { upsertStaff } from '../staff/staff.repo.js';
+import { findStaffBySlack } from '../staff/staff.repo.js';
+import { staff } from '../db/schema.js';
+import { eq } from 'drizzle-orm';
+import { TelegramEmulator } from './telegram-emulator.js';
+import { SlackEmulator } from './slack-emulator.js';
+import { mountSandboxApi, type SandboxWorld } from './sandbox.api.js';
+import { SANDBOX_CHANNELS, SANDBOX_CLIENT, SANDBOX_STAFF, portOf } from './sandbox.world.js';
+
+/**
+ * The sandbox front end (first in FRONT_ENDS; a no-op unless config.sandbox).
+ * Starts the Telegram and Slack emulators on the loopback ports chosen by
+ * sandboxConfig() — before the Telegram and Slack front ends start, so the
+ * real bot and the real Bolt app find them as they would find the platforms —
+ * seeds the demo staff, and mounts the web console at / and its API at
+ * /sandbox/api. Never on when a real token is set.
+ */
+export async function seedSandboxStaff(deps: Deps): Promise<void> {
+  const now = deps.clock.now();
+  const supervisor = SANDBOX_STAFF.find((p) => p.role === 'supervisor')!;
+  await deps.db.transaction(async (t) => {
+    const tx = t as unknown as Db;
+    for (const p of [...SANDBOX_STAFF].sort((a, b) => (a.role === 'worker' ? 1 : 0) - (b.role === 'worker' ? 1 : 0))) {
+      if (await findStaffBySlack(tx, p.slackUserId)) continue;
+      const sup = p.role === 'worker' ? await findStaffBySlack(tx, supervisor.slackUserId) : null;
+      const row = await upsertStaff(tx, { slackUserId: p.slackUserId, displayName: p.name, role: p.role, supervisorId: sup?.id ?? null, timeZone: p.timeZone }, now);
+      if (p.onCall) await tx.update(staff).set({ onCall: true }).where(eq(staff.id, row.id));
+      await deps.audit.record({ actor: { type: 'system' }, action: 'staff.sandbox_seeded', subjectType: 'staff', subjectId: row.id }, tx);
+    }
+  });
+}
+
+export async function startSandboxEmulators(deps: Deps): Promise<{ tg: TelegramEmulator; slack: SlackEmulator }> {
+  const c = deps.config;
+  // Emulator time follows the service clock, so message dates move with the clock control.
+  const now = () => deps.clock.now().toMillis();
+  const tg = new TelegramEmulator({ token: c.TELEGRAM_BOT_TOKEN, botUsername: 'casework_sandbox_bot', botFirstName: 'Casework', now, maxPollTimeoutSec: 10 });
+  const slack = new SlackEmulator({
+    botToken: c.SLACK_BOT_TOKEN, now,
+    users: SANDBOX_STAFF.map((p) => ({ id: p.slackUserId, name: p.handle, real_name: p.name, tz: p.timeZone })),
+    channels: [
+      { ...SANDBOX_CHANNELS.intake, id: c.SLACK_INTAKE_CHANNEL ?? SANDBOX_CHANNELS.intake.id, members: SANDBOX_STAFF.map((p) => p.slackUserId) },
+      { ...SANDBOX_CHANNELS.supervision, id: c.SLACK_SUPERVISION_CHANNEL ?? SANDBOX_CHANNELS.supervision.id, members: SANDBOX_STAFF.filter((p) => p.role !== 'worker').map((p) => p.slackUserId) },
+    ],
+  });
+  await tg.start(portOf(c.TELEGRAM_API_ROOT));
+  await slack.start(portOf(c.SLACK_API_URL));
+  tg.addUser(SANDBOX_CLIENT);
+  return { tg, slack };
+}
+
+export const sandboxFrontEnd: FrontEnd = {
+  name: 'sandbox',
+  async start(deps: Deps, app: Express) {
+    if (!deps.config.sandbox) return { stop: async () => {} };
+    const { tg, slack } = await startSandboxEmulators(deps);
+    await seedSandboxStaff(deps);
+    const world: SandboxWorld = { deps, tg, slack };
+    const api = mountSandboxApi(app, world);
+    deps.logger.info({ telegram: tg.url, slack: slack.url }, 'sandbox: Telegram and Slack emulators running on loopback');
+    return {
+      async stop() {
+        api.close();
+        // After the bot and the Bolt app have stopped (front ends stop in reverse order).
+        await tg.stop().catch(() => {});
+        await slack.stop().catch(() => {});
+      },
+    };
+  },
+};
