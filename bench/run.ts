@@ -5,9 +5,11 @@
  * Sizes: see bench/README.md (env B1_CLIENTS, B2_N, B3_CASES, B4_N, …).
  * Figures are reported, never asserted: a slow machine does not fail the run.
  */
+import { b2 } from './b2-burst.js';
 import { b4 } from './b4-booking.js';
 
 const all: Record<string, () => Promise<void>> = {
+  B2: b2,
   B4: b4,
 };
 

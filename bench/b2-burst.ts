@@ -1,0 +1,119 @@
+/**
+ * B2 — a reminder burst against Telegram's limits. N clients, one reminder
+ * each, all due at the same instant T0, sent by the real BullMQ workers
+ * (workers/start.ts, delivery queue) through sendDelivery → render → shared
+ * Redis rate budget → TelegramSender → the emulator over HTTP.
+ * Phases:
+ *  1. at due time: the emulator enforces 30/s per bot and 1/s per chat;
+ *  2. sending ahead: rows carry not_before = due − window (what
+ *     planReminders writes with SEND_AHEAD_WINDOW), so the burst starts early;
+ *  3. limits off (emulator unlimited, app budget raised): raw sends/s.
+ * Rows are written directly in SQL (one appointment + one
+ * 'appointment_reminder.PT24H' ledger row per client), then scheduled with
+ * scheduleDeliveries — the same call the booking path makes after commit.
+ */
+import { sql } from 'drizzle-orm';
+import { DateTime } from 'luxon';
+import { loadConfig } from '../src/config.js';
+import { scheduleDeliveries, type DeliveryRow } from '../src/delivery/ledger.js';
+import { deliveries } from '../src/db/schema.js';
+import { TelegramEmulator } from '../src/sandbox/telegram-emulator.js';
+import { startWorkers } from '../workers/start.js';
+import { envInt, FULL, fmt, q, quantile, r2, repeat, report, rssMiB, scratchDeps, seedPopulation, spread, type Row } from './lib.js';
+
+const PLATFORM_RATE = 30;
+
+interface PhaseResult {
+  n: number; sent: number; rateLimited429: number; firstAt: number; lastAt: number;
+  achievedPerSec: number; latenessP50: number; latenessP99: number; latenessMax: number;
+  earlierThanAllowed: number; wallSec: number; rssMiB: number;
+}
+
+async function phase(n: number, mode: 'limited' | 'ahead' | 'raw', aheadSec: number): Promise<PhaseResult> {
+  const tg = new TelegramEmulator({
+    rateLimits: mode === 'raw' ? false : { global: { limit: PLATFORM_RATE, windowMs: 1000 }, perChat: { limit: 1, windowMs: 1000 } },
+    callLogLimit: 1000,
+  });
+  await tg.start();
+  const env = {
+    TELEGRAM_BOT_TOKEN: tg.token, TELEGRAM_API_ROOT: tg.url,
+    TELEGRAM_MESSAGES_PER_SECOND: String(envInt('B2_BOT_BUDGET', loadConfig({ NODE_ENV: 'test' }).TELEGRAM_MESSAGES_PER_SECOND)),
+  };
+  const deps = await scratchDeps(env, undefined, 60);
+  // Limits off: the app's own budget (config max 30/s) is lifted for this phase only, in memory.
+  if (mode === 'raw') (deps as { config: unknown }).config = Object.freeze({ ...deps.config, TELEGRAM_MESSAGES_PER_SECOND: 1_000_000, TELEGRAM_CHAT_MESSAGES_PER_SECOND: 1_000_000 });
+  const workers = await startWorkers(deps, { queues: ['delivery'] });
+  try {
+    const pop = await seedPopulation(deps, n);
+    for (let i = 0; i < n; i++) tg.addUser({ id: pop.firstChat + i, first_name: `C${i}` });
+    const lead = 3 + n / 2000;
+    const t0 = DateTime.utc().plus({ seconds: lead });
+    const due = mode === 'ahead' ? t0.plus({ seconds: aheadSec }) : t0;
+    const notBefore = mode === 'ahead' ? t0 : null;
+    await q(deps.db, sql`insert into appointments (case_id, worker_id, starts_at, duration_min, mode, created_at, updated_at)
+      select id, assigned_worker_id, ${due.plus({ hours: 24 }).toJSDate()}, 60, 'in_person', now(), now() from cases`);
+    const rows = await q<{ id: string }>(deps.db, sql`insert into deliveries (kind, subject_id, version, recipient, channel, case_id, due_at, not_before, status, created_at, updated_at)
+      select 'appointment_reminder.PT24H', a.id, 1, 'client:' || c.client_id, 'telegram', c.id, ${due.toJSDate()}, ${notBefore?.toJSDate() ?? null}, 'pending', now(), now()
+      from appointments a join cases c on c.id = a.case_id returning id`);
+    const ledgerRows = await deps.db.select().from(deliveries);
+    await scheduleDeliveries(deps.queues, ledgerRows as DeliveryRow[], DateTime.utc());
+    const wall0 = performance.now();
+    let peak = rssMiB();
+    const deadline = Date.now() + (lead + aheadSec + n / PLATFORM_RATE) * 3000 + 60_000;
+    for (;;) {
+      await new Promise((r) => setTimeout(r, 250));
+      peak = Math.max(peak, rssMiB());
+      const [left] = await q<{ n: number }>(deps.db, sql`select count(*)::int n from deliveries where status = 'pending'`);
+      if (left!.n === 0) break;
+      if (Date.now() > deadline) throw new Error(`B2 ${mode}: ${left!.n} of ${rows.length} still pending at the deadline`);
+    }
+    const [bad] = await q<{ n: number }>(deps.db, sql`select count(*)::int n from deliveries where status <> 'sent'`);
+    if (bad!.n > 0) throw new Error(`B2 ${mode}: ${bad!.n} rows not sent`);
+    const tl = tg.sendTimeline.map((s) => s.at).sort((a, b) => a - b);
+    const late = tl.map((at) => Math.max(0, at - due.toMillis()) / 1000);
+    const firstAt = tl[0]!, lastAt = tl[tl.length - 1]!;
+    return {
+      n, sent: tl.length, rateLimited429: tg.stats.rateLimited, firstAt, lastAt,
+      achievedPerSec: r2((tl.length - 1) / Math.max(0.001, (lastAt - firstAt) / 1000)),
+      latenessP50: r2(quantile(late, 0.5)), latenessP99: r2(quantile(late, 0.99)), latenessMax: r2(Math.max(...late)),
+      earlierThanAllowed: notBefore ? tl.filter((at) => at < notBefore.toMillis()).length : tl.filter((at) => at < due.toMillis()).length,
+      wallSec: r2((performance.now() - wall0) / 1000), rssMiB: peak,
+    };
+  } finally {
+    await workers.close(5000);
+    await deps.destroy();
+    await tg.stop();
+  }
+}
+
+export async function b2(): Promise<void> {
+  const n = envInt('B2_N', FULL ? 10_000 : 2_000);
+  const limitedRuns = envInt('B2_RUNS', 1);
+  const rawN = envInt('B2_RAW_N', FULL ? 10_000 : 2_000);
+  const rawRuns = envInt('B2_RAW_RUNS', 3);
+  const aheadSec = envInt('B2_AHEAD_SECONDS', Math.ceil((n / PLATFORM_RATE) * 1.15) + 5);
+  const bound = n / PLATFORM_RATE;
+  const limited = await repeat(0, limitedRuns, () => phase(n, 'limited', 0));
+  const ahead = await repeat(0, limitedRuns, () => phase(n, 'ahead', aheadSec));
+  const raw = await repeat(1, rawRuns, (_i, warm) => phase(warm ? Math.min(500, rawN) : rawN, 'raw', 0));
+  const s = (xs: PhaseResult[], f: (p: PhaseResult) => number) => spread(xs.map(f));
+  const ratio = s(limited, (p) => p.achievedPerSec / PLATFORM_RATE);
+  const rows: Row[] = [
+    { metric: '[due time] 429s received', value: fmt(s(limited, (p) => p.rateLimited429)), goal: '0', met: s(limited, (p) => p.rateLimited429).max === 0 },
+    { metric: '[due time] achieved rate ÷ 30/s', value: fmt(ratio), goal: '≥ 0.95', met: ratio.median >= 0.95 },
+    { metric: '[due time] lateness p50 s', value: fmt(s(limited, (p) => p.latenessP50)), goal: `bound ${r2(bound / 2)} s` },
+    { metric: '[due time] lateness p99 s', value: fmt(s(limited, (p) => p.latenessP99)), goal: `bound ${r2(bound * 0.99)} s` },
+    { metric: '[due time] last message late s', value: fmt(s(limited, (p) => p.latenessMax)), goal: `bound ${r2(bound)} s (N/30)` },
+    { metric: `[ahead ${aheadSec} s] 429s received`, value: fmt(s(ahead, (p) => p.rateLimited429)), goal: '0', met: s(ahead, (p) => p.rateLimited429).max === 0 },
+    { metric: `[ahead ${aheadSec} s] lateness p99 s`, value: fmt(s(ahead, (p) => p.latenessP99)), goal: '0 s', met: s(ahead, (p) => p.latenessP99).max === 0 },
+    { metric: `[ahead ${aheadSec} s] sent before not_before`, value: fmt(s(ahead, (p) => p.earlierThanAllowed)), goal: '0', met: s(ahead, (p) => p.earlierThanAllowed).max === 0 },
+    { metric: `[ahead ${aheadSec} s] achieved rate ÷ 30/s`, value: fmt(s(ahead, (p) => p.achievedPerSec / PLATFORM_RATE)) },
+    { metric: '[limits off] raw sends/s', value: fmt(s(raw, (p) => p.achievedPerSec)), goal: '≥ 2,000/s', met: s(raw, (p) => p.achievedPerSec).median >= 2000 },
+    { metric: '[limits off] RSS peak MiB (bench process)', value: fmt(s(raw, (p) => p.rssMiB)) },
+  ];
+  report({
+    name: 'B2', title: 'reminder burst through the real workers to the Telegram emulator',
+    params: { n, rawN, limitedRuns, rawRuns, aheadSec, platformRate: PLATFORM_RATE, appBudgetPerSec: envInt('B2_BOT_BUDGET', loadConfig({ NODE_ENV: 'test' }).TELEGRAM_MESSAGES_PER_SECOND), workerConcurrency: 50 },
+    rows, data: { limited, ahead, raw },
+  });
+}
