@@ -1,0 +1,252 @@
+// @ts-check
+/**
+ * The sandbox console: renders what the emulators hold (the client's Telegram
+ * chat; each staff member's Slack DMs, App Home, open modals and channels) and
+ * sends every action through the service's real paths via /sandbox/api.
+ * Block Kit rendered: header, section (text, fields, accessory), context,
+ * divider, actions (button, static/users select, overflow, date/time pickers,
+ * radio, checkboxes), and input blocks in modals (plain_text_input incl.
+ * multiline, selects, pickers, radio, checkboxes).
+ */
+const api = '/sandbox/api';
+/** @type {any} */ let state = null;
+/** UI state per pane: chosen person, tab; modal errors per view id. */
+const ui = { worker: { user: '', tab: 'home' }, supervisor: { user: '', tab: 'home' } };
+/** @type {Record<string, Record<string, string>>} */ const viewErrors = {};
+
+const $ = (/** @type {string} */ sel) => /** @type {HTMLElement} */ (document.querySelector(sel));
+const esc = (/** @type {unknown} */ s) => String(s ?? '').replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] ?? c);
+function say(msg) { $('#status').textContent = msg; }
+
+async function post(path, body) {
+  const res = await fetch(api + path, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  const out = await res.json().catch(() => ({ ok: false, error: `HTTP ${res.status}` }));
+  if (!out.ok) say(`Not done: ${out.error}`); else say('');
+  await refresh();
+  return out;
+}
+
+function nameOf(id) { return state?.staff.find((p) => p.slackUserId === id)?.name ?? id; }
+/** Slack mrkdwn → safe HTML: *bold*, _italic_, ~strike~, `code`, <url|label>, <@U…>, <!here>. */
+function mrkdwn(text) {
+  let h = esc(text);
+  h = h.replace(/&lt;@([A-Z0-9]+)(?:\|[^&]*)?&gt;/g, (_, id) => `<b>@${esc(nameOf(id))}</b>`);
+  h = h.replace(/&lt;!(\w+)(?:\|[^&]*)?&gt;/g, '<b>@$1</b>');
+  h = h.replace(/&lt;(https?:[^|&]+)\|([^&]+)&gt;/g, '<a href="$1" target="_blank" rel="noreferrer">$2</a>');
+  h = h.replace(/&lt;(https?:[^&]+)&gt;/g, '<a href="$1" target="_blank" rel="noreferrer">$1</a>');
+  h = h.replace(/`([^`]+)`/g, '<code>$1</code>').replace(/(^|\s)\*([^*\n]+)\*/g, '$1<b>$2</b>').replace(/(^|\s)_([^_\n]+)_/g, '$1<i>$2</i>').replace(/(^|\s)~([^~\n]+)~/g, '$1<s>$2</s>');
+  return h;
+}
+const txt = (t) => (!t ? '' : t.type === 'mrkdwn' ? mrkdwn(t.text) : esc(t.text));
+const opts = (el) => [...(el.options ?? []), ...(el.option_groups ?? []).flatMap((g) => g.options)];
+
+/** One interactive element. ctx: { user, source, inModal, blockId } */
+function element(el, ctx) {
+  const data = `data-action="${esc(el.action_id)}"`;
+  const staffOptions = () => state.staff.map((p) => `<option value="${p.slackUserId}" ${el.initial_user === p.slackUserId ? 'selected' : ''}>${esc(p.name)}</option>`).join('');
+  switch (el.type) {
+    case 'button':
+      return `<button type="button" class="${el.style === 'primary' ? 'primary' : el.style === 'danger' ? 'danger' : ''}" ${data} data-kind="button">${esc(el.text?.text)}</button>`;
+    case 'static_select': case 'overflow': {
+      const initial = el.initial_option?.value;
+      const ph = el.placeholder?.text ?? (el.type === 'overflow' ? '⋯' : 'Choose…');
+      return `<select ${data} data-kind="select" aria-label="${esc(ph)}"><option value="">${esc(ph)}</option>${opts(el).map((o) => `<option value="${esc(o.value)}" ${o.value === initial ? 'selected' : ''}>${esc(o.text.text)}</option>`).join('')}</select>`;
+    }
+    case 'users_select': return `<select ${data} data-kind="select" aria-label="${esc(el.placeholder?.text ?? 'Choose a person')}"><option value="">${esc(el.placeholder?.text ?? 'Choose a person…')}</option>${staffOptions()}</select>`;
+    case 'datepicker': return `<input type="date" ${data} data-kind="date" value="${esc(el.initial_date ?? '')}" aria-label="${esc(el.placeholder?.text ?? 'Date')}">`;
+    case 'timepicker': return `<input type="time" ${data} data-kind="time" value="${esc(el.initial_time ?? '')}" aria-label="${esc(el.placeholder?.text ?? 'Time')}">`;
+    case 'plain_text_input': return el.multiline
+      ? `<textarea ${data} data-kind="text" rows="4" ${el.max_length ? `maxlength="${el.max_length}"` : ''}>${esc(el.initial_value ?? '')}</textarea>`
+      : `<input type="text" ${data} data-kind="text" value="${esc(el.initial_value ?? '')}" ${el.max_length ? `maxlength="${el.max_length}"` : ''}>`;
+    case 'radio_buttons': return `<div role="radiogroup" ${data} data-kind="radio">${opts(el).map((o, i) => `<label><input type="radio" name="${esc(ctx.blockId + el.action_id)}" value="${esc(o.value)}" ${el.initial_option?.value === o.value ? 'checked' : ''}> ${txt(o.text)}</label>`).join('<br>')}</div>`;
+    case 'checkboxes': return `<div ${data} data-kind="checks">${opts(el).map((o) => `<label><input type="checkbox" value="${esc(o.value)}" ${(el.initial_options ?? []).some((x) => x.value === o.value) ? 'checked' : ''}> ${txt(o.text)}</label>`).join('<br>')}</div>`;
+    default: return `<span class="empty">[${esc(el.type)}]</span>`;
+  }
+}
+
+/** Blocks → HTML. Elements carry data-action; the container carries the source (message or view). */
+function blocks(list, ctx) {
+  return (list ?? []).map((b, i) => {
+    const blockId = b.block_id ?? `blk${i}`;
+    const c = { ...ctx, blockId };
+    switch (b.type) {
+      case 'header': return `<div class="blk header">${txt(b.text)}</div>`;
+      case 'divider': return '<div class="blk"><hr></div>';
+      case 'context': return `<div class="blk context">${(b.elements ?? []).map((e) => (e.type === 'image' ? '' : txt(e))).join(' · ')}</div>`;
+      case 'section': return `<div class="blk section"><div>${txt(b.text)}${b.fields ? `<div class="fields">${b.fields.map(txt).map((f) => `<div>${f}</div>`).join('')}</div>` : ''}</div>${b.accessory ? element(b.accessory, c) : ''}</div>`;
+      case 'actions': return `<div class="blk actions" data-block="${esc(blockId)}">${(b.elements ?? []).map((e) => element(e, c)).join('')}</div>`;
+      case 'input': {
+        const err = ctx.errors?.[blockId];
+        const id = `in-${ctx.viewId}-${blockId}`;
+        return `<div class="input" data-block="${esc(blockId)}" data-dispatch="${b.dispatch_action ? 1 : ''}"><label for="${esc(id)}">${esc(b.label?.text)}${b.optional ? ' <small>(optional)</small>' : ''}</label>${element(b.element, c).replace(/^<(\w+)/, `<$1 id="${esc(id)}"`)}${b.hint ? `<span class="hint">${txt(b.hint)}</span>` : ''}${err ? `<span class="error" role="alert">${esc(err)}</span>` : ''}</div>`;
+      }
+      case 'rich_text': return `<div class="blk">${esc(JSON.stringify(b.elements).slice(0, 200))}</div>`;
+      default: return `<div class="blk empty">[${esc(b.type)}]</div>`;
+    }
+  }).join('');
+}
+
+function valueOf(node) {
+  const kind = node.dataset.kind;
+  if (kind === 'radio') return /** @type {HTMLInputElement|null} */ (node.querySelector('input:checked'))?.value;
+  if (kind === 'checks') return [...node.querySelectorAll('input:checked')].map((i) => /** @type {HTMLInputElement} */ (i).value);
+  const v = /** @type {HTMLInputElement} */ (node).value;
+  return v === '' ? undefined : v;
+}
+
+function message(m, user, channel) {
+  const who = m.bot_id ? 'Casework app' : nameOf(m.user);
+  const when = new Date(Number(m.ts) * 1000).toLocaleString();
+  const body = m.blocks?.length ? blocks(m.blocks, { user }) : `<div class="blk">${mrkdwn(m.text)}</div>`;
+  return `<div class="msg" data-channel="${esc(channel)}" data-ts="${esc(m.ts)}"><div class="meta">${esc(who)} · ${esc(when)}${m.edits?.length ? ' · edited' : ''}</div>${body}</div>`;
+}
+
+function conversation(list, user, channel) {
+  const top = list.filter((m) => !m.thread_ts || m.thread_ts === m.ts);
+  if (!top.length) return '<p class="empty">Nothing here yet.</p>';
+  return top.map((m) => message(m, user, channel) + (() => {
+    const replies = list.filter((r) => r.thread_ts === m.ts && r.ts !== m.ts);
+    return replies.length ? `<div class="thread">${replies.map((r) => message(r, user, channel)).join('')}</div>` : '';
+  })()).join('');
+}
+
+function renderStaffPane(pane) {
+  const root = $(`#${pane}-pane`);
+  const people = state.staff.filter((p) => p.pane === pane);
+  const u = ui[pane];
+  if (!people.some((p) => p.slackUserId === u.user)) u.user = people[0].slackUserId;
+  const me = state.staff.find((p) => p.slackUserId === u.user);
+  const chans = state.channels.filter((c) => pane === 'supervisor' || c.name !== 'supervision');
+  const tabs = [['home', 'App Home'], ['dm', 'Messages'], ...chans.map((c) => [c.id, `#${c.name}`])];
+  if (!tabs.some(([k]) => k === u.tab)) u.tab = 'home';
+  const view = me.views.at(-1);
+  let body = '';
+  if (view) {
+    const errors = viewErrors[view.id] ?? {};
+    body += `<form class="modal" data-view="${esc(view.id)}" aria-label="${esc(view.title?.text)}"><h3>${esc(view.title?.text)}</h3>${blocks(view.blocks, { user: me.slackUserId, viewId: view.id, inModal: true, errors })}
+      <div class="buttons"><button type="button" data-close>${esc(view.close?.text ?? 'Cancel')}</button>${view.submit ? `<button type="submit" class="primary">${esc(view.submit.text)}</button>` : ''}</div></form>`;
+  }
+  body += me.ephemerals.map((e) => `<div class="ephemeral"><small>Only visible to you</small>${e.blocks?.length ? blocks(e.blocks, { user: me.slackUserId }) : `<div>${mrkdwn(e.text)}</div>`}</div>`).join('');
+  if (u.tab === 'home') {
+    body += `<div class="home"><button type="button" data-open-home>Open / refresh App Home</button>${me.home ? `<div class="view" data-view="${esc(me.home.id)}">${blocks(me.home.blocks, { user: me.slackUserId, viewId: me.home.id })}</div>` : '<p class="empty">App Home not opened yet.</p>'}</div>`;
+  } else if (u.tab === 'dm') {
+    const ch = me.dm[0]?.channel ?? '';
+    body += conversation(me.dm, me.slackUserId, ch);
+  } else {
+    const c = state.channels.find((x) => x.id === u.tab);
+    body += conversation(c?.messages ?? [], me.slackUserId, u.tab);
+  }
+  root.innerHTML = `<h2>${pane === 'worker' ? 'Worker' : 'Supervisor'} <small>Slack</small></h2>
+    <div class="who"><label>As <select data-who>${people.map((p) => `<option value="${p.slackUserId}" ${p.slackUserId === u.user ? 'selected' : ''}>${esc(p.name)} (${p.role}, ${esc(p.timeZone)})</option>`).join('')}</select></label>
+    <div class="tabs" role="tablist">${tabs.map(([k, l]) => `<button type="button" role="tab" aria-selected="${k === u.tab}" data-tab="${esc(k)}">${esc(l)}</button>`).join('')}</div></div>
+    <div class="staff-body">${body}</div>
+    <form class="composer" data-command><label class="sr-only" for="${pane}-cmd">Slash command or message</label><input id="${pane}-cmd" placeholder="/case help  ·  or a message to the app" maxlength="500"><button type="submit">Send</button></form>`;
+}
+
+function renderClient() {
+  const list = $('#client-chat');
+  const atBottom = list.scrollHeight - list.scrollTop - list.clientHeight < 40;
+  list.innerHTML = state.client.messages.map((m) => {
+    const mine = !m.from?.is_bot;
+    const kb = m.reply_markup?.inline_keyboard;
+    const keys = kb ? `<div class="kb">${kb.map((row) => `<div class="kb-row">${row.map((b) => (b.callback_data ? `<button type="button" data-msg="${m.message_id}" data-cb="${esc(b.callback_data)}">${esc(b.text)}</button>` : b.url ? `<a href="${esc(b.url)}">${esc(b.text)}</a>` : '')).join('')}</div>`).join('')}</div>` : '';
+    return `<li class="${mine ? 'me' : 'bot'}">${esc(m.text ?? (m.photo ? '[photo]' : m.sticker ? '[sticker]' : '[message]'))}${keys}<time>${new Date(m.date * 1000).toLocaleString()}</time></li>`;
+  }).join('') || '<li class="empty">Say hello to the bot — try /start</li>';
+  if (atBottom) list.scrollTop = list.scrollHeight;
+}
+
+function render() {
+  $('#clock-now').textContent = new Date(state.now).toLocaleString() + (state.offsetMs ? ` (+${Math.round(state.offsetMs / 3_600_000)} h)` : '');
+  renderClient();
+  // Do not redraw a pane while someone is typing in it (a modal or the composer).
+  for (const pane of ['worker', 'supervisor']) {
+    const root = $(`#${pane}-pane`);
+    if (root.contains(document.activeElement) && document.activeElement?.matches('input[type=text], textarea, input:not([type])')) continue;
+    renderStaffPane(pane);
+  }
+}
+
+async function refresh() {
+  const res = await fetch(api + '/state');
+  state = await res.json();
+  render();
+}
+
+// ── events ────────────────────────────────────────────────────────────────
+$('#client-form').addEventListener('submit', async (e) => {
+  e.preventDefault();
+  const box = /** @type {HTMLTextAreaElement} */ ($('#client-text'));
+  const text = box.value;
+  if (!text.trim()) return say('Type a message first.');
+  const out = await post('/client/text', { text });
+  if (out.ok) box.value = '';
+});
+$('#client-text').addEventListener('keydown', (e) => {
+  if (e.key === 'Enter' && !e.shiftKey) { e.preventDefault(); $('#client-form').requestSubmit(); }
+});
+$('#client-chat').addEventListener('click', (e) => {
+  const b = /** @type {HTMLElement} */ (e.target).closest('button[data-cb]');
+  if (b instanceof HTMLElement) void post('/client/click', { messageId: Number(b.dataset.msg), data: b.dataset.cb });
+});
+document.querySelectorAll('.clock button').forEach((b) => b.addEventListener('click', () => {
+  void post('/clock', { hours: Number(/** @type {HTMLElement} */ (b).dataset.hours) });
+}));
+
+for (const pane of /** @type {const} */ (['worker', 'supervisor'])) {
+  const root = $(`#${pane}-pane`);
+  const user = () => ui[pane].user;
+  const sourceOf = (node) => {
+    const v = node.closest('[data-view]');
+    if (v) return { viewId: v.dataset.view };
+    const m = node.closest('[data-ts]');
+    return m ? { channel: m.dataset.channel, ts: m.dataset.ts } : null;
+  };
+  root.addEventListener('click', async (e) => {
+    const t = /** @type {HTMLElement} */ (e.target);
+    if (t.matches('[data-tab]')) { ui[pane].tab = t.dataset.tab ?? 'home'; return render(); }
+    if (t.matches('[data-open-home]')) return void post('/slack/home', { user: user() });
+    if (t.matches('[data-close]')) { const v = t.closest('[data-view]'); return void post('/slack/close', { user: user(), viewId: v?.dataset.view }); }
+    if (t.matches('button[data-kind=button]')) {
+      const source = sourceOf(t);
+      if (source) void post('/slack/action', { user: user(), source, actionId: t.dataset.action });
+    }
+  });
+  root.addEventListener('change', (e) => {
+    const t = /** @type {HTMLElement} */ (e.target);
+    if (t.matches('[data-who]')) { ui[pane].user = /** @type {HTMLSelectElement} */ (t).value; return render(); }
+    // Elements outside input blocks act at once (selects/pickers in messages and App Home).
+    const el = t.closest('[data-action]');
+    if (!(el instanceof HTMLElement) || el.closest('.input')) return;
+    const value = valueOf(el);
+    const source = sourceOf(el);
+    if (source && value !== undefined) void post('/slack/action', { user: user(), source, actionId: el.dataset.action, value });
+  });
+  root.addEventListener('submit', async (e) => {
+    e.preventDefault();
+    const form = /** @type {HTMLFormElement} */ (e.target);
+    if (form.matches('[data-command]')) {
+      const input = /** @type {HTMLInputElement} */ (form.querySelector('input'));
+      const text = input.value.trim();
+      if (!text) return say('Type a command such as /case help, or a message.');
+      const out = text.startsWith('/case') ? await post('/slack/command', { user: user(), text: text.replace(/^\/case\s*/, '') }) : await post('/slack/dm', { user: user(), text });
+      if (out.ok) input.value = '';
+      return;
+    }
+    const viewId = form.dataset.view ?? '';
+    /** @type {Record<string, Record<string, unknown>>} */ const values = {};
+    form.querySelectorAll('.input').forEach((box) => {
+      const el = /** @type {HTMLElement} */ (box.querySelector('[data-action]'));
+      const v = valueOf(el);
+      if (v !== undefined && !(Array.isArray(v) && !v.length)) values[/** @type {HTMLElement} */ (box).dataset.block ?? ''] = { [el.dataset.action ?? '']: v };
+    });
+    const out = await post('/slack/submit', { user: user(), viewId, values });
+    const r = out.result;
+    viewErrors[viewId] = r && r.response_action === 'errors' ? r.errors : {};
+    if (r && r.response_action === 'errors') { say('Please correct the fields marked in the form.'); renderStaffPane(pane); }
+  });
+}
+
+const events = new EventSource(api + '/events');
+events.addEventListener('change', () => void refresh());
+events.onerror = () => say('Lost the connection to the service; retrying…');
+void refresh();
