@@ -21,6 +21,16 @@ import { registerCloseView } from './views/close.view.js';
 import { registerMessageView } from './views/message.view.js';
 import { registerAppHomeOpened } from './events/app-home-opened.js';
 import { registerMessageIm } from './events/message-im.js';
+import { registerEscAck } from './actions/esc-ack.js';
+import { registerEscSnooze } from './actions/esc-snooze.js';
+import { registerEscSnoozeDay } from './actions/esc-snooze-day.js';
+import { registerEscNotNeeded } from './actions/esc-not-needed.js';
+import { registerApptOutcomeAttended } from './actions/appt-outcome-attended.js';
+import { registerApptOutcomeNoShow } from './actions/appt-outcome-no-show.js';
+import { registerCaseOpen } from './actions/case-open.js';
+import { registerCaseReassign } from './actions/case-reassign.js';
+import { registerEscSnoozeView } from './views/esc-snooze.view.js';
+import { registerEscNotNeededView } from './views/esc-not-needed.view.js';
 
 /**
  * Every Slack listener, one callback per file under commands/, actions/,
@@ -53,6 +63,16 @@ const LISTENERS: RegisterListener[] = [
   registerMessageView,
   registerAppHomeOpened,
   registerMessageIm,
+  registerEscAck,
+  registerEscSnooze,
+  registerEscSnoozeDay,
+  registerEscNotNeeded,
+  registerApptOutcomeAttended,
+  registerApptOutcomeNoShow,
+  registerCaseOpen,
+  registerCaseReassign,
+  registerEscSnoozeView,
+  registerEscNotNeededView,
 ];
 
 export function registerListeners(app: App, deps: Deps): void {

@@ -1,0 +1,157 @@
+import type { App, BlockButtonAction, RespondFn, SlackViewAction } from '@slack/bolt';
+import type { WebClient } from '@slack/web-api';
+import { eq } from 'drizzle-orm';
+import { z } from 'zod';
+import type { Deps } from '../deps.js';
+import { cases, escalations } from '../db/schema.js';
+import type { StaffRow } from '../staff/staff.repo.js';
+import type { ActionResult } from '../escalations/escalation-actions.service.js';
+import { staffTime } from '../appointments/appointment.format.js';
+import { canAccessCase, REFUSE, staffFor } from './access.js';
+import { context, modal, section, textInput, type Block } from './blocks/common.js';
+import { fieldError, fieldsOf, guarded, staffOrRefuse, tell, type Asker } from './slack.kit.js';
+
+/**
+ * The buttons on reminder / nudge / escalation / crisis-page messages
+ * (rendered by src/escalations/*.kind.ts and src/appointments/outcome-question.kind.ts).
+ * Ack first; then the directory and access are checked on the server; the
+ * services do the change (audited, idempotent); the message is then updated
+ * to say who acted, without buttons, so it cannot be pressed again meaningfully.
+ */
+export const ESC_VIEWS = { snooze: 'esc_snooze_modal', notNeeded: 'esc_not_needed_modal' } as const;
+
+const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+export const NOT_YOURS_ESC = "Sorry, this is about a case that is not yours or your team's, so I can't act on it for you. Ask the case's supervisor (or an admin) if it needs your help.";
+
+type EscRow = { e: typeof escalations.$inferSelect; c: typeof cases.$inferSelect };
+export type EscAccess = ({ ok: true } & EscRow) | { ok: false; message: string };
+
+/**
+ * Who may act on an escalation: whoever may use the case (the worker on their own
+ * case, their supervisor, admins) — and, for a crisis, any on-call supervisor paged for it.
+ */
+export async function escalationForActor(deps: Deps, me: StaffRow, escalationId: string): Promise<EscAccess> {
+  const [row] = uuid.test(escalationId)
+    ? await deps.db.select({ e: escalations, c: cases }).from(escalations).innerJoin(cases, eq(cases.id, escalations.caseId)).where(eq(escalations.id, escalationId)).limit(1)
+    : [];
+  if (!row) return { ok: false, message: 'This escalation no longer exists.' };
+  const onCallForCrisis = row.e.reason === 'crisis' && me.onCall && me.role !== 'worker' && me.active;
+  if (!onCallForCrisis && !(await canAccessCase(deps.db, me, row.c))) return { ok: false, message: NOT_YOURS_ESC };
+  return { ok: true, ...row };
+}
+
+/** Where the clicked message is, and what it said (to keep its text when the buttons go). */
+export interface MessageRef {
+  channel: string;
+  ts: string;
+  text: string;
+}
+
+export function messageOf(body: BlockButtonAction): MessageRef | undefined {
+  const channel = body.channel?.id ?? (body.container as { channel_id?: string } | undefined)?.channel_id;
+  const ts = body.message?.ts ?? (body.container as { message_ts?: string } | undefined)?.message_ts;
+  if (!channel || !ts) return undefined;
+  return { channel, ts, text: String(body.message?.text ?? '').slice(0, 1500) };
+}
+
+export function askerOf(body: BlockButtonAction, client: WebClient, respond: RespondFn): Asker {
+  return { client, userId: body.user.id, channelId: body.channel?.id ?? (body.container as { channel_id?: string } | undefined)?.channel_id, respond: body.response_url ? respond : undefined };
+}
+
+/** Replace the message's buttons with a line saying who did what (and keep a [Log note] when useful). */
+export async function markActed(deps: Deps, client: WebClient, m: MessageRef | undefined, line: string, extra: Block[] = []): Promise<void> {
+  if (!m) return;
+  const blocks: Block[] = [...(m.text ? [section(m.text)] : []), context(line), ...extra];
+  await client.chat.update({ channel: m.channel, ts: m.ts, text: m.text || line, blocks: blocks as never })
+    .catch((err: unknown) => deps.logger.warn({ err: (err as Error).message }, 'could not update the escalation message'));
+}
+
+export const when = (me: StaffRow, at: Date) => staffTime(at, me.timeZone);
+
+/** One button listener: ack, directory, access, then `act`. */
+export function registerEscalationButton(
+  app: App, deps: Deps, actionId: string,
+  act: (x: { me: StaffRow; a: Asker; row: EscRow; msg: MessageRef | undefined; client: WebClient; triggerId: string }) => Promise<void>,
+): void {
+  app.action<BlockButtonAction>(actionId, async ({ ack, body, action, client, respond }) => {
+    await ack();
+    const a = askerOf(body, client, respond);
+    await guarded(deps, a, `action:${actionId}`, async () => {
+      const me = await staffOrRefuse(deps, a);
+      if (!me) return;
+      const access = await escalationForActor(deps, me, String(action.value ?? ''));
+      if (!access.ok) return tell(a, access.message);
+      await act({ me, a, row: access, msg: messageOf(body), client, triggerId: body.trigger_id });
+    });
+  });
+}
+
+/** What a refused or no-op service result tells the person. */
+export function resultMessage(r: ActionResult): string | undefined {
+  if (!r.ok) return r.message;
+  if (r.status === 'already') return 'This was already acknowledged; nothing more to do.';
+  return undefined;
+}
+
+// ---- reason modals (snooze, no follow-up needed) --------------------------------------------
+
+export const REASON_MAX = 500;
+
+const metaSchema = z.object({ escalationId: z.string().regex(uuid), channel: z.string().max(40).optional(), ts: z.string().max(40).optional(), text: z.string().max(1500).optional() }).strict();
+export type ReasonMeta = z.infer<typeof metaSchema>;
+
+export function reasonModal(callbackId: string, title: string, submit: string, meta: ReasonMeta, intro: string, extra: Block[] = []): Block {
+  return modal({
+    callbackId, title, submit, metadata: meta,
+    blocks: [
+      section(intro),
+      ...extra,
+      textInput('reason', 'Reason (required)', { multiline: true, max: REASON_MAX, hint: 'Kept with the escalation, encrypted; not shown in the channel.' }),
+    ],
+  });
+}
+
+export function metaFrom(escalationId: string, m: MessageRef | undefined): ReasonMeta {
+  return { escalationId, ...(m ? { channel: m.channel, ts: m.ts, text: m.text } : {}) };
+}
+
+/**
+ * A reason modal's submission: bad input (empty or too long reason, stale form,
+ * no access) is answered on the field and the modal stays open with the text;
+ * success closes it and updates the original message.
+ */
+export function registerReasonView(
+  app: App, deps: Deps, callbackId: string,
+  handle: (x: { me: StaffRow; meta: ReasonMeta; reason: string; f: ReturnType<typeof fieldsOf> }) => Promise<{ ok: true; line: string } | { ok: false; field?: string; message: string }>,
+): void {
+  app.view<SlackViewAction>(callbackId, async ({ ack, body, view, client }) => {
+    const me = await staffFor(deps.db, body.user.id).catch(() => undefined);
+    if (!me) return void (await ack(fieldError(undefined, REFUSE.notStaff, 'reason')));
+    let meta: ReasonMeta | null = null;
+    try {
+      const r = metaSchema.safeParse(JSON.parse(view.private_metadata));
+      meta = r.success ? r.data : null;
+    } catch {
+      meta = null;
+    }
+    if (!meta) return void (await ack(fieldError(undefined, 'This form is out of date. Close it and press the button on the message again.', 'reason')));
+    const f = fieldsOf(view.state.values);
+    const reason = f.text('reason').trim();
+    if (!reason) return void (await ack(fieldError('reason', 'Please give a reason (a few words are enough).', 'reason')));
+    if ([...reason].length > REASON_MAX) return void (await ack(fieldError('reason', `Please keep the reason under ${REASON_MAX} characters (it has ${[...reason].length}).`, 'reason')));
+    let out: Awaited<ReturnType<typeof handle>>;
+    try {
+      const access = await escalationForActor(deps, me, meta.escalationId);
+      out = access.ok ? await handle({ me, meta, reason, f }) : { ok: false, message: access.message };
+    } catch (err) {
+      deps.logger.error({ where: `view:${callbackId}`, err: (err as Error)?.message }, 'slack handler failed');
+      return void (await ack(fieldError(undefined, 'Sorry, this could not be saved because of a problem on our side. Your text is still here: please try again.', 'reason')));
+    }
+    if (!out.ok) return void (await ack(fieldError(out.field ?? 'reason', out.message, 'reason')));
+    await ack();
+    const msg = meta.channel && meta.ts ? { channel: meta.channel, ts: meta.ts, text: meta.text ?? '' } : undefined;
+    await markActed(deps, client, msg, out.line);
+    if (!msg) await client.chat.postMessage({ channel: me.slackUserId, text: out.line }).catch(() => {});
+  });
+}

@@ -1,0 +1,21 @@
+import { eq } from 'drizzle-orm';
+import type { RegisterListener } from '../index.js';
+import { staff } from '../../../db/schema.js';
+import { ESC_ACTIONS } from '../../../escalations/escalation.render.js';
+import { acknowledgeEscalation } from '../../../escalations/escalation-actions.service.js';
+import { markActed, registerEscalationButton, when } from '../../escalation-buttons.flow.js';
+import { tell } from '../../slack.kit.js';
+
+/** [Acknowledge] on an escalation or crisis page: stops the ladder's repeats; the message says who has it. */
+export const registerEscAck: RegisterListener = (app, deps) => registerEscalationButton(app, deps, ESC_ACTIONS.ack, async ({ me, a, row, msg, client }) => {
+  const r = await acknowledgeEscalation(deps, { escalationId: row.e.id, staffId: me.id });
+  if (!r.ok) return tell(a, r.message);
+  if (r.status === 'already') {
+    const [by] = row.e.acknowledgedBy ? await deps.db.select({ slack: staff.slackUserId }).from(staff).where(eq(staff.id, row.e.acknowledgedBy)).limit(1) : [];
+    const line = `✅ Already acknowledged${by ? ` by <@${by.slack}>` : ''}${row.e.acknowledgedAt ? ` at ${when(me, row.e.acknowledgedAt)}` : ''}.`;
+    await markActed(deps, client, msg, line);
+    return tell(a, `${line} Nothing more to do here.`);
+  }
+  const tail = row.e.reason === 'crisis' ? ' The on-call pages stop; please make sure the client is contacted now.' : ' No more reminders about it.';
+  await markActed(deps, client, msg, `✅ Acknowledged by <@${me.slackUserId}> at ${when(me, deps.clock.now().toJSDate())}.${tail}`);
+});

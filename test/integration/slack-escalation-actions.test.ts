@@ -1,0 +1,226 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { and, eq } from 'drizzle-orm';
+import { DateTime } from 'luxon';
+import { appointments, auditLog, cases, deliveries, escalations, staff } from '../../src/db/schema.js';
+import type { Db } from '../../src/db/client.js';
+import { openEscalation } from '../../src/escalations/escalations.repo.js';
+import { planDeliveries } from '../../src/delivery/ledger.js';
+import { runEscalationSweep } from '../../src/escalations/escalation-sweep.service.js';
+import { answersTo, blockText, createSlackWorld, eventually, flush, newCase, nextAnswer, U, type SlackWorld } from './slack-harness.js';
+
+/**
+ * The buttons on escalation, crisis-page, follow-up-nudge and outcome-question
+ * messages, end to end: the real delivery kinds render the message, the real
+ * sender posts it to the Slack emulator, the tester clicks it with a signed
+ * block action, and the Bolt app (createSlackApp) acts on real PostgreSQL.
+ * Team: sup supervises worker and worker2; sup2 supervises other.
+ */
+let w: SlackWorld;
+beforeAll(async () => {
+  w = await createSlackWorld();
+});
+afterAll(async () => {
+  await w?.close();
+});
+
+const now = () => w.deps.clock.now();
+
+/** An open escalation on a case, with its message (kind) planned to `to` and sent through the real sender. */
+async function escalationMessage(o: { reason: 'crisis' | 'quiet_case' | 'follow_up_overdue'; kind: 'crisis_page' | 'escalation' | 'follow_up_nudge'; to: string; crisis?: boolean; assignTo?: string }) {
+  const c = await newCase(w, { assignTo: o.assignTo ?? w.staff.worker, crisis: o.crisis });
+  const esc = await w.deps.db.transaction(async (t) => {
+    const tx = t as unknown as Db;
+    const e = await openEscalation(tx, { caseId: c.caseId, reason: o.reason, level: o.kind === 'follow_up_nudge' ? 0 : 1, nextAt: o.reason === 'crisis' ? now().plus({ minutes: 15 }) : null }, now());
+    await tx.update(escalations).set({ notifications: 1, lastNotifiedAt: now().toJSDate() }).where(eq(escalations.id, e.row.id));
+    await planDeliveries(tx, [{ kind: o.kind, subjectId: e.row.id, version: 1, recipient: `staff:${o.to}`, channel: 'slack', caseId: c.caseId, dueAt: now() }], now());
+    return e.row;
+  });
+  expect(await flush(w)).toEqual([{ kind: o.kind, outcome: 'sent' }]);
+  const slackId = (await w.deps.db.select().from(staff).where(eq(staff.id, o.to)))[0]!.slackUserId;
+  const msg = w.slack.dmWith(slackId).at(-1)!;
+  return { ...c, escalationId: esc.id, msg, channel: msg.channel, slackId };
+}
+
+const escRow = async (id: string) => (await w.deps.db.select().from(escalations).where(eq(escalations.id, id)))[0]!;
+const audits = (action: string, subjectId: string) => w.deps.db.select().from(auditLog).where(and(eq(auditLog.action, action), eq(auditLog.subjectId, subjectId)));
+const current = (channel: string, ts: string) => w.slack.messages(channel).find((m) => m.ts === ts)!;
+
+/** A click as Slack sends it for the message as it was first posted (even after our update removed the buttons). */
+async function clickStale(user: string, channel: string, ts: string, actionId: string, value: string) {
+  return w.driver.interaction({
+    type: 'block_actions', user: { id: user }, team: { id: w.slack.identity.teamId }, api_app_id: w.slack.identity.appId, trigger_id: w.slack.issueTrigger(user),
+    channel: { id: channel }, container: { type: 'message', channel_id: channel, message_ts: ts }, message: { ts, text: 'earlier' },
+    response_url: w.slack.issueResponseUrl({ channel, user, message_ts: ts, kind: 'block_actions' }),
+    actions: [{ type: 'button', action_id: actionId, block_id: 'x', value, action_ts: '1' }],
+  });
+}
+
+describe('crisis page [Acknowledge]', () => {
+  it('acknowledges (audited), updates the page to say who has it, stops the 15-minute repeats; a second click acts once', async () => {
+    await w.deps.db.update(staff).set({ onCall: true }).where(eq(staff.id, w.staff.sup));
+    const e = await escalationMessage({ reason: 'crisis', kind: 'crisis_page', to: w.staff.sup, crisis: true });
+    expect(blockText(e.msg.blocks)).toContain('esc_ack');
+
+    const res = await w.driver.blockAction(U.sup, { channel: e.channel, ts: e.msg.ts }, 'esc_ack');
+    expect(res).toMatchObject({ status: 200, body: '' });
+    const row = await eventually(async () => { const r = await escRow(e.escalationId); return r.acknowledgedAt ? r : undefined; }, 'acknowledgement');
+    expect(row.acknowledgedBy).toBe(w.staff.sup);
+    expect(await audits('escalation.acknowledged', e.escalationId)).toHaveLength(1);
+    const updated = await eventually(() => { const m = current(e.channel, e.msg.ts); return m.blocks && !blockText(m.blocks).includes('esc_ack') ? m : undefined; }, 'page updated');
+    expect(blockText(updated.blocks)).toContain(`Acknowledged by <@${U.sup}>`);
+    expect(blockText(updated.blocks)).toContain(e.reference);
+
+    // A double click (Slack delivered before our update): nothing acts twice; the clicker is told.
+    const before = answersTo(w, U.sup).length;
+    await clickStale(U.sup, e.channel, e.msg.ts, 'esc_ack', e.escalationId);
+    expect(await nextAnswer(w, U.sup, before)).toMatch(/Already acknowledged by/);
+    expect(await audits('escalation.acknowledged', e.escalationId)).toHaveLength(1);
+
+    // Pages would repeat every 15 minutes; after the acknowledgement none are planned.
+    const pages = async () => (await w.deps.db.select().from(deliveries).where(and(eq(deliveries.kind, 'crisis_page'), eq(deliveries.subjectId, e.escalationId)))).length;
+    const pagesBefore = await pages();
+    for (let i = 0; i < 3; i++) {
+      w.deps.clock.set(now().plus({ minutes: 15 }));
+      await runEscalationSweep(w.deps);
+    }
+    expect(await pages()).toBe(pagesBefore);
+    await w.deps.db.update(staff).set({ onCall: false }).where(eq(staff.id, w.staff.sup));
+  });
+
+  it('refuses someone without access politely (ephemeral) and changes nothing', async () => {
+    const e = await escalationMessage({ reason: 'quiet_case', kind: 'escalation', to: w.staff.sup });
+    // sup2 supervises another team; other is a worker of that team; stranger is not staff.
+    for (const [user, expected] of [[U.sup2, /not yours or your team's/], [U.other, /not yours or your team's/], [U.stranger, /not in this service's staff directory/]] as const) {
+      const before = answersTo(w, user).length;
+      await clickStale(user, e.channel, e.msg.ts, 'esc_ack', e.escalationId);
+      expect(await nextAnswer(w, user, before)).toMatch(expected);
+    }
+    expect((await escRow(e.escalationId)).acknowledgedAt).toBeNull();
+    expect(blockText(current(e.channel, e.msg.ts).blocks)).toContain('esc_ack'); // still actionable for the right person
+    expect(w.slack.responseUrlPosts.every((p) => p.body.response_type !== 'in_channel')).toBe(true);
+  });
+});
+
+describe('escalation [Snooze — reason required]', () => {
+  it('opens a modal; no reason or a too long one → inline error with the modal kept open; with a reason → snoozed (encrypted, audited) and the message says so', async () => {
+    const e = await escalationMessage({ reason: 'quiet_case', kind: 'escalation', to: w.staff.sup });
+    const opened = w.slack.calls.filter((c) => c.method === 'views.open' && c.ok).length;
+    await w.driver.blockAction(U.sup, { channel: e.channel, ts: e.msg.ts }, 'esc_snooze');
+    await eventually(() => w.slack.calls.filter((c) => c.method === 'views.open' && c.ok).length > opened, 'snooze modal');
+    const view = w.slack.openViews(U.sup).at(-1)!;
+    expect(view.callback_id).toBe('esc_snooze_modal');
+
+    const empty = await w.driver.viewSubmission(U.sup, view.id, { until: { v: 'P3D' }, reason: { v: '   ' } });
+    expect(empty.body).toEqual({ response_action: 'errors', errors: { reason: 'Please give a reason (a few words are enough).' } });
+    const long = await w.driver.viewSubmission(U.sup, view.id, { until: { v: 'P3D' }, reason: { v: 'x'.repeat(501) } });
+    expect((long.body as { errors: Record<string, string> }).errors.reason).toMatch(/under 500 characters/);
+    expect(w.slack.openViews(U.sup)).toHaveLength(1);
+    expect((await escRow(e.escalationId)).snoozedUntil).toBeNull();
+
+    const ok = await w.driver.viewSubmission(U.sup, view.id, { until: { v: 'P3D' }, reason: { v: 'Worker on leave until Thursday; I spoke to the client myself.' } });
+    expect(ok.body).toBe('');
+    expect(w.slack.openViews(U.sup)).toHaveLength(0);
+    const row = await escRow(e.escalationId);
+    expect(row.snoozedUntil?.toISOString()).toBe(now().plus({ days: 3 }).toJSDate().toISOString());
+    expect(row.snoozeReason).not.toContain('Worker on leave');
+    expect(w.deps.cipher.decrypt(row.snoozeReason!, 'escalations.snooze_reason')).toBe('Worker on leave until Thursday; I spoke to the client myself.');
+    expect(await audits('escalation.snoozed', e.escalationId)).toHaveLength(1);
+    const updated = await eventually(() => { const m = current(e.channel, e.msg.ts); return !blockText(m.blocks).includes('esc_snooze') ? m : undefined; }, 'message updated');
+    expect(blockText(updated.blocks)).toContain(`Snoozed by <@${U.sup}> until`);
+    expect(blockText(updated.blocks)).not.toContain('Worker on leave'); // the reason stays out of Slack messages
+  });
+});
+
+describe('follow-up nudge buttons', () => {
+  it('[No follow-up needed] requires a reason, then resolves the nudge and clears the follow-up date; [Snooze 1 day] snoozes', async () => {
+    const e = await escalationMessage({ reason: 'follow_up_overdue', kind: 'follow_up_nudge', to: w.staff.worker });
+    await w.deps.db.update(cases).set({ nextFollowUpAt: now().minus({ days: 1 }).toJSDate() }).where(eq(cases.id, e.caseId));
+    const opened = w.slack.calls.filter((c) => c.method === 'views.open' && c.ok).length;
+    await w.driver.blockAction(U.worker, { channel: e.channel, ts: e.msg.ts }, 'esc_not_needed');
+    await eventually(() => w.slack.calls.filter((c) => c.method === 'views.open' && c.ok).length > opened, 'reason modal');
+    const view = w.slack.openViews(U.worker).at(-1)!;
+    expect((await w.driver.viewSubmission(U.worker, view.id, { reason: { v: '' } })).body).toMatchObject({ response_action: 'errors', errors: { reason: expect.any(String) } });
+    expect((await w.driver.viewSubmission(U.worker, view.id, { reason: { v: 'Client moved abroad; case closing next week.' } })).body).toBe('');
+    const row = await escRow(e.escalationId);
+    expect(row.resolvedBy).toBe(w.staff.worker);
+    expect((await w.deps.db.select().from(cases).where(eq(cases.id, e.caseId)))[0]!.nextFollowUpAt).toBeNull();
+    await eventually(() => blockText(current(e.channel, e.msg.ts).blocks).includes(`closed by <@${U.worker}>`), 'nudge updated');
+
+    const e2 = await escalationMessage({ reason: 'follow_up_overdue', kind: 'follow_up_nudge', to: w.staff.worker });
+    await w.driver.blockAction(U.worker, { channel: e2.channel, ts: e2.msg.ts }, 'esc_snooze_day');
+    const snoozed = await eventually(async () => { const r = await escRow(e2.escalationId); return r.snoozedUntil ? r : undefined; }, 'snoozed');
+    expect(snoozed.snoozedUntil!.toISOString()).toBe(now().plus({ days: 1 }).toJSDate().toISOString());
+    await eventually(() => blockText(current(e2.channel, e2.msg.ts).blocks).includes('Snoozed for 1 day by'), 'nudge updated');
+  });
+});
+
+describe('outcome question [No-show] / [Attended]', () => {
+  it('a no-show on Friday sets the follow-up to Monday 09:00 in the worker\'s zone, once; another worker is refused', async () => {
+    w.deps.clock.set(DateTime.fromISO('2026-11-27T15:00:00Z', { zone: 'utc' })); // Friday, London
+    const c = await newCase(w, { assignTo: w.staff.worker });
+    const t = now().toJSDate();
+    const [appt] = await w.deps.db.insert(appointments).values({
+      caseId: c.caseId, workerId: w.staff.worker, startsAt: now().minus({ hours: 3 }).toJSDate(), durationMin: 60, mode: 'in_person', createdAt: t, updatedAt: t,
+    }).returning();
+    await w.deps.db.transaction((tx) => planDeliveries(tx as unknown as Db, [{ kind: 'outcome_question', subjectId: appt!.id, version: appt!.version, recipient: `staff:${w.staff.worker}`, channel: 'slack', caseId: c.caseId, dueAt: now() }], now()));
+    expect(await flush(w)).toEqual([{ kind: 'outcome_question', outcome: 'sent' }]);
+    const msg = w.slack.dmWith(U.worker).at(-1)!;
+    expect(blockText(msg.blocks)).toContain(`${appt!.id}:${appt!.version}`);
+
+    const before = answersTo(w, U.other).length;
+    await clickStale(U.other, msg.channel, msg.ts, 'appt_outcome_no_show', `${appt!.id}:${appt!.version}`);
+    expect(await nextAnswer(w, U.other, before)).toMatch(/not one of yours/);
+
+    await w.driver.blockAction(U.worker, { channel: msg.channel, ts: msg.ts }, 'appt_outcome_no_show');
+    const row = await eventually(async () => { const [a] = await w.deps.db.select().from(appointments).where(eq(appointments.id, appt!.id)); return a!.status === 'no_show' ? a : undefined; }, 'no-show recorded');
+    expect(row.outcomeAt).not.toBeNull();
+    const [cs] = await w.deps.db.select().from(cases).where(eq(cases.id, c.caseId));
+    expect(cs!.nextFollowUpAt!.toISOString()).toBe('2026-11-30T09:00:00.000Z');
+    expect(cs!.consecutiveNoShows).toBe(1);
+    const updated = await eventually(() => { const m = current(msg.channel, msg.ts); return !blockText(m.blocks).includes('appt_outcome_no_show') ? m : undefined; }, 'question updated');
+    expect(blockText(updated.blocks)).toContain(`Recorded by <@${U.worker}>: *No-show*. Follow-up set for Mon 30 Nov 09:00`);
+    expect(blockText(updated.blocks)).toContain('case_log_note');
+
+    // Double click: still one no-show.
+    const b2 = answersTo(w, U.worker).length;
+    await clickStale(U.worker, msg.channel, msg.ts, 'appt_outcome_no_show', `${appt!.id}:${appt!.version}`);
+    expect(await nextAnswer(w, U.worker, b2)).toMatch(/already recorded as no-show/);
+    expect(await audits('appointment.no_show', appt!.id)).toHaveLength(1);
+    expect((await w.deps.db.select().from(cases).where(eq(cases.id, c.caseId)))[0]!.consecutiveNoShows).toBe(1);
+
+    // A forged value is answered, not crashed on.
+    const b3 = answersTo(w, U.worker).length;
+    await clickStale(U.worker, msg.channel, msg.ts, 'appt_outcome_attended', 'not-a-value');
+    expect(await nextAnswer(w, U.worker, b3)).toBe('This appointment no longer exists.');
+  });
+});
+
+describe('[Open case] and [Reassign] on an escalation', () => {
+  it('shows the card to the supervisor (audited); reassign offers a picker that reassigns within the team; a worker cannot', async () => {
+    const e = await escalationMessage({ reason: 'quiet_case', kind: 'escalation', to: w.staff.sup });
+    const before = answersTo(w, U.sup).length;
+    await w.driver.blockAction(U.sup, { channel: e.channel, ts: e.msg.ts }, 'case_open');
+    await nextAnswer(w, U.sup, before, 'case card');
+    expect(answersTo(w, U.sup).at(-1)).toContain(e.reference);
+    expect((await w.deps.db.select().from(auditLog).where(and(eq(auditLog.action, 'case.viewed'), eq(auditLog.caseId, e.caseId)))).length).toBeGreaterThan(0);
+
+    const bw = answersTo(w, U.worker).length;
+    await clickStale(U.worker, e.channel, e.msg.ts, 'case_reassign', e.caseId);
+    expect(await nextAnswer(w, U.worker, bw)).toMatch(/only supervisors and admins can reassign/);
+
+    const b2 = w.slack.responseUrlPosts.length;
+    await w.driver.blockAction(U.sup, { channel: e.channel, ts: e.msg.ts }, 'case_reassign');
+    const picker = await eventually(() => w.slack.responseUrlPosts.slice(b2).find((p) => JSON.stringify(p.body.blocks ?? []).includes('users_select')), 'picker');
+    const blocks = picker.body.blocks as Array<{ block_id?: string }>;
+    expect(blocks.some((b) => b.block_id === `intake:${e.caseId}`)).toBe(true);
+    // The pick goes through the intake picker's listener (assign.flow.ts).
+    const channel = w.slack.dmChannel(U.sup);
+    await w.driver.interaction({
+      type: 'block_actions', user: { id: U.sup }, team: { id: w.slack.identity.teamId }, api_app_id: w.slack.identity.appId, trigger_id: w.slack.issueTrigger(U.sup),
+      channel: { id: channel }, container: { type: 'message', channel_id: channel, message_ts: '1.000002' },
+      response_url: w.slack.issueResponseUrl({ channel, user: U.sup, kind: 'block_actions' }),
+      actions: [{ type: 'users_select', action_id: 'intake_assign_pick', block_id: `intake:${e.caseId}`, selected_user: U.worker2, action_ts: '1' }],
+    });
+    await eventually(async () => (await w.deps.db.select().from(cases).where(eq(cases.id, e.caseId)))[0]!.assignedWorkerId === w.staff.worker2, 'reassigned');
+  });
+});
