@@ -70,7 +70,7 @@ export interface BenchResult { name: string; title: string; params: Record<strin
 export function machine() {
   return {
     node: process.version, cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model, totalMemGiB: r2(os.totalmem() / 2 ** 30),
-    platform: `${os.platform()} ${os.release()}`, at: new Date().toISOString(),
+    platform: `${os.platform()} ${os.release()}`, loadAvg1m: r2(os.loadavg()[0]!), at: new Date().toISOString(),
   };
 }
 

@@ -6,10 +6,12 @@
  * Figures are reported, never asserted: a slow machine does not fail the run.
  */
 import { b2 } from './b2-burst.js';
+import { b3 } from './b3-sweeps.js';
 import { b4 } from './b4-booking.js';
 
 const all: Record<string, () => Promise<void>> = {
   B2: b2,
+  B3: b3,
   B4: b4,
 };
 
