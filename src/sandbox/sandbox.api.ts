@@ -71,6 +71,11 @@ export function sandboxState(w: SandboxWorld) {
 export async function advanceSandboxClock(deps: Deps, hours: number): Promise<void> {
   if (!(deps.clock instanceof OffsetClock)) throw new Error('the clock can only be moved in the sandbox');
   deps.clock.advance(Math.round(hours * 3_600_000));
+  await runTicks(deps);
+}
+
+/** What the schedulers run after time moved: the escalation sweep, then the scan that queues every due delivery. */
+export async function runTicks(deps: Deps): Promise<void> {
   await runEscalationSweep(deps);
   await enqueueDueDeliveries(deps);
 }

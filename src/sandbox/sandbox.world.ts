@@ -37,7 +37,7 @@ export const SANDBOX_STAFF: SandboxPerson[] = [
 /** The Telegram user the Client pane speaks as. */
 export const SANDBOX_CLIENT = { id: 7_100_001, first_name: 'Mei', language_code: 'en' } as const;
 
-async function freePort(host: string): Promise<number> {
+export async function freePort(host: string): Promise<number> {
   return new Promise((resolve, reject) => {
     const s = net.createServer();
     s.once('error', reject);

@@ -1,0 +1,137 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { eq } from 'drizzle-orm';
+import { appointments, cases, escalations } from '../../src/db/schema.js';
+import { allText, createE2E, eventually, INTAKE, STAFF, type E2E } from './e2e-harness.js';
+
+/**
+ * Chain 1 of issue 6 through the whole service: a client's intake on Telegram
+ * becomes an intake card in Slack, the supervisor assigns it, the worker books
+ * an appointment, the client confirms from the reminder, the worker is asked
+ * for the outcome and logs a note with a follow-up date; the follow-up passes,
+ * the worker is nudged, then the supervisor escalated to.
+ * Clock: Monday 23 Nov 2026 09:00 UTC (London = UTC in November).
+ */
+let e: E2E;
+beforeAll(async () => {
+  e = await createE2E();
+}, 60_000);
+afterAll(async () => e?.close());
+
+const mei = { id: 9_100_001, first_name: 'Mei', language_code: 'en' };
+const lin = { id: 9_100_002, first_name: '林', language_code: 'zh-hans' };
+
+async function englishIntake(): Promise<string> {
+  await e.say(mei, '/start');
+  await e.press(mei, 'English');
+  await e.press(mei, 'I agree');
+  await e.press(mei, "Yes, I'm safe");
+  await e.say(mei, 'Mei');
+  await e.press(mei, 'Housing');
+  await e.say(mei, 'My landlord wants me out by the end of the month and I have two children.');
+  await e.say(mei, 'A safe place to live.');
+  await e.say(mei, 'My sister, sometimes.');
+  await e.press(mei, 'Skip');
+  await e.press(mei, 'This week');
+  await e.press(mei, 'Evenings');
+  await e.press(mei, 'London');
+  await e.press(mei, 'Send my request');
+  const done = await e.botSays(mei, (t) => /C-2026-\d{4}/.test(t), 'the reference');
+  return /C-2026-\d{4}/.exec(done.text!)![0];
+}
+
+describe('intake → card → assign → appointment → confirm → reminders → outcome → note → follow-up → nudge → escalation', () => {
+  let reference = '';
+  let caseId = '';
+
+  it('English intake gives the client a reference and puts an intake card (no story) in #intake', async () => {
+    reference = await englishIntake();
+    const card = await e.slackSays(INTAKE, (_m, all) => all.includes(reference), 'the intake card');
+    expect(allText(card)).toContain('Assign to me');
+    // The channel sees what a worker needs to pick the case up, never the client's story.
+    expect(allText(card)).not.toContain('landlord');
+    const [row] = await e.deps.db.select().from(cases).where(eq(cases.reference, reference));
+    caseId = row!.id;
+    expect(row).toMatchObject({ category: 'housing', phase: 'intake', assignedWorkerId: null });
+  });
+
+  it('the supervisor assigns it to Wen, who gets the case card in a DM', async () => {
+    const card = e.slack.messages(INTAKE).find((m) => allText(m).includes(reference))!;
+    const res = await e.driver.blockAction(STAFF.sam, { channel: INTAKE, ts: card.ts }, 'intake_assign_pick', STAFF.wen);
+    expect(res.status).toBe(200);
+    const dmCard = await e.slackSays(STAFF.wen, (_m, all) => all.includes(reference) && all.includes('case_schedule'), 'the case card in Wen\'s DM');
+    expect(allText(dmCard)).toContain('Schedule appointment');
+    const [row] = await e.deps.db.select().from(cases).where(eq(cases.id, caseId));
+    expect(row!.assignedWorkerId).not.toBeNull();
+  });
+
+  it('Wen books Wednesday 10:00; the client is told in their time zone', async () => {
+    const dmCard = e.slack.messages(STAFF.wen).find((m) => allText(m).includes(reference) && allText(m).includes('case_schedule'))!;
+    await e.driver.blockAction(STAFF.wen, { channel: dmCard.channel, ts: dmCard.ts }, 'case_schedule');
+    const view = await eventually(() => e.slack.openViews(STAFF.wen).at(-1), 'the appointment modal');
+    const res = await e.driver.viewSubmission(STAFF.wen, view.id, { date: { v: '2026-11-25' }, time: { v: '10:00' }, duration: { v: '60' }, mode: { v: 'in_person' } });
+    expect(res).toMatchObject({ status: 200, body: '' });
+    await e.botSays(mei, (t) => t.includes('Wednesday 25 November at 10:00'), 'the appointment notice');
+    await e.slackSays(STAFF.wen, (m) => m.text.startsWith('📅') && m.text.includes(reference), 'the booking confirmation');
+  });
+
+  it('a day before, both are reminded; the client confirms and Wen hears it', async () => {
+    await e.advance({ hours: 25 }); // Tue 10:00
+    const reminder = await e.botSays(mei, (t) => t.startsWith('Reminder: you have an appointment'), 'the client reminder');
+    expect(reminder.reply_markup!.inline_keyboard.flat().map((b) => b.text)).toEqual(expect.arrayContaining(['Confirm', 'I need another time', "I can't come"]));
+    await e.slackSays(STAFF.wen, (_m, all) => /remind/i.test(all) && all.includes(reference), 'the worker reminder');
+    await e.press(mei, 'Confirm');
+    await e.botSays(mei, (t) => t.includes('You confirmed this appointment.'), 'the thanks');
+    await e.advance({ minutes: 1 });
+    await e.slackSays(STAFF.wen, (m) => m.text.includes('answered the reminder') && m.text.includes('confirmed'), 'the client\'s answer');
+    const [appt] = await e.deps.db.select().from(appointments).where(eq(appointments.caseId, caseId));
+    expect(appt!.status).toBe('scheduled');
+  });
+
+  it('after the appointment Wen is asked for the outcome and logs a note with a follow-up date', async () => {
+    await e.advance({ hours: 26 }); // Wed 12:01
+    const question = await e.slackSays(STAFF.wen, (_m, all) => all.includes('case_log_note') && all.includes(reference) && !all.includes('case_schedule'), 'the outcome question');
+    await e.driver.blockAction(STAFF.wen, { channel: question.channel, ts: question.ts }, 'case_log_note');
+    const view = await eventually(() => e.slack.openViews(STAFF.wen).at(-1), 'the note modal');
+    const res = await e.driver.viewSubmission(STAFF.wen, view.id, {
+      case_ref: { v: reference }, kind: { v: 'interview' }, contact_date: { v: '2026-11-25' }, contact_time: { v: '10:00' },
+      text: { v: 'Met Mei; we agreed she will bring the tenancy letter.' }, follow_up: { v: '2026-11-27' },
+    });
+    expect(res).toMatchObject({ status: 200, body: '' });
+    await e.slackSays(STAFF.wen, (m) => m.text.startsWith('📝') && m.text.includes(reference), 'the note confirmation');
+  });
+
+  it('the follow-up passes with nothing logged: Wen is nudged, then the supervisor is escalated to', async () => {
+    await e.advance({ days: 2 }); // Fri 12:01 — follow-up Friday is overdue once the day is over
+    await e.advance({ days: 1 });
+    await e.advance({ days: 1 });
+    await eventually(async () => (await e.deps.db.select().from(escalations).where(eq(escalations.caseId, caseId))).length > 0, 'an escalation opened');
+    await e.advance({ days: 2 });
+    const [esc] = await e.deps.db.select().from(escalations).where(eq(escalations.caseId, caseId));
+    expect(esc!.reason).toBe('follow_up_overdue');
+    await e.slackSays(STAFF.sam, (_m, all) => all.includes(reference), 'the supervisor escalation');
+  });
+});
+
+describe('a Chinese intake', () => {
+  it('is answered in Chinese and reaches #intake as a card', async () => {
+    await e.say(lin, '/start');
+    await e.press(lin, '中文');
+    await e.press(lin, '我同意');
+    await e.press(lin, '安全');
+    await e.say(lin, '林');
+    await e.press(lin, '家庭');
+    await e.say(lin, '我和父母经常吵架，压力很大。');
+    await e.say(lin, '希望家里能平静一些。');
+    await e.press(lin, '目前没有');
+    await e.say(lin, '我会画画。');
+    await e.press(lin, '今天');
+    await e.say(lin, '工作日晚上七点以后');
+    await e.say(lin, '上海');
+    await e.press(lin, '提交申请');
+    const done = await e.botSays(lin, (t) => /C-2026-\d{4}/.test(t), 'the reference');
+    expect(done.text).toMatch(/[\u4e00-\u9fff]/);
+    const reference = /C-2026-\d{4}/.exec(done.text!)![0];
+    const card = await e.slackSays(INTAKE, (_m, all) => all.includes(reference), 'the intake card');
+    expect(allText(card)).not.toContain('吵架');
+  });
+});

@@ -1,0 +1,119 @@
+/**
+ * The whole service for end-to-end tests: real PostgreSQL and Redis
+ * (createTestDeps, ManualClock), the Telegram and Slack emulators over HTTP,
+ * the real telegraf bot (webhook mode: the emulator POSTs updates to the app)
+ * and the real Bolt app on the shared express app (createHttpApp), the demo
+ * staff of the sandbox, and the real BullMQ workers. Slack actions are signed
+ * requests (SlackAppDriver). Time moves only with `advance`, which then runs
+ * what the schedulers run (escalation sweep + due-delivery scan).
+ */
+import type { Server } from 'node:http';
+import type { Duration } from 'luxon';
+import { createTestDeps, type TestDeps } from '../helpers/deps.js';
+import { TelegramEmulator, type BotMessageView, type SimUser, type TgRateLimitOptions } from '../../src/sandbox/telegram-emulator.js';
+import { SlackEmulator, type SlackMessageView, type SlackRateLimitOptions } from '../../src/sandbox/slack-emulator.js';
+import { SlackAppDriver } from '../../src/sandbox/slack-signing.js';
+import { SANDBOX_CHANNELS, SANDBOX_SIGNING_SECRET, SANDBOX_STAFF, freePort } from '../../src/sandbox/sandbox.world.js';
+import { seedSandboxStaff } from '../../src/sandbox/sandbox.frontend.js';
+import { runTicks } from '../../src/sandbox/sandbox.api.js';
+import { createHttpApp, listen, closeServer } from '../../src/http/server.js';
+import { startTelegram, type RunningTelegram } from '../../src/telegram/telegram.frontend.js';
+import { createSlackApp, type SlackApp } from '../../src/slack/slack.app.js';
+import { startWorkers, type RunningWorkers } from '../../workers/start.js';
+
+export const STAFF = Object.fromEntries(SANDBOX_STAFF.map((p) => [p.handle, p.slackUserId])) as Record<'ada' | 'sam' | 'wen' | 'kai', string>;
+export const INTAKE = SANDBOX_CHANNELS.intake.id;
+export const SUPERVISION = SANDBOX_CHANNELS.supervision.id;
+
+export interface E2E {
+  deps: TestDeps;
+  tg: TelegramEmulator;
+  slack: SlackEmulator;
+  driver: SlackAppDriver;
+  appUrl: string;
+  /** Client side: send text / a command / press the button with this label on the latest message that has it. */
+  say(user: SimUser, text: string): Promise<void>;
+  press(user: SimUser, label: string): Promise<void>;
+  /** Wait for a bot message in the client's chat matching `test`. */
+  botSays(user: SimUser, test: (text: string) => boolean, what: string, timeoutMs?: number): Promise<BotMessageView>;
+  /** Wait for a Slack message in a channel/DM matching `test` (on its text or blocks). */
+  slackSays(where: string, test: (m: SlackMessageView, all: string) => boolean, what: string, timeoutMs?: number): Promise<SlackMessageView>;
+  /** Move the ManualClock, then run the escalation sweep and the due-delivery scan (what the schedulers do). */
+  advance(by: Duration | { minutes?: number; hours?: number; days?: number }): Promise<void>;
+  close(): Promise<void>;
+}
+
+export async function eventually<T>(fn: () => Promise<T | undefined | false> | T | undefined | false, what: string, timeoutMs = 10_000): Promise<T> {
+  const start = Date.now();
+  for (;;) {
+    const v = await fn();
+    if (v) return v;
+    if (Date.now() - start > timeoutMs) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 30));
+  }
+}
+
+export const allText = (m: { text?: string; blocks?: unknown[] }) => `${m.text ?? ''}\n${JSON.stringify(m.blocks ?? [])}`;
+
+export async function createE2E(opts: { env?: Record<string, string>; tgRateLimits?: TgRateLimitOptions | false; slackRateLimits?: SlackRateLimitOptions | false; start?: string } = {}): Promise<E2E> {
+  const tg = new TelegramEmulator({ rateLimits: opts.tgRateLimits ?? false, answerTimeoutMs: 3000 });
+  const slack = new SlackEmulator({
+    rateLimits: opts.slackRateLimits ?? false,
+    users: SANDBOX_STAFF.map((p) => ({ id: p.slackUserId, name: p.handle, real_name: p.name, tz: p.timeZone })),
+    channels: [
+      { ...SANDBOX_CHANNELS.intake, members: SANDBOX_STAFF.map((p) => p.slackUserId) },
+      { ...SANDBOX_CHANNELS.supervision, members: [STAFF.ada, STAFF.sam] },
+    ],
+  });
+  await tg.start();
+  await slack.start();
+  const port = await freePort('127.0.0.1');
+  const appUrl = `http://127.0.0.1:${port}`;
+  const deps = await createTestDeps({
+    ...(opts.start ? { start: opts.start } : {}),
+    env: {
+      TELEGRAM_BOT_TOKEN: tg.token, TELEGRAM_API_ROOT: tg.url, SLACK_BOT_TOKEN: slack.botToken, SLACK_SIGNING_SECRET: SANDBOX_SIGNING_SECRET, SLACK_API_URL: slack.apiUrl,
+      SLACK_INTAKE_CHANNEL: INTAKE, SLACK_SUPERVISION_CHANNEL: SUPERVISION, SLACK_ADMIN_USER_IDS: STAFF.ada,
+      TELEGRAM_FLOOD_MAX_MESSAGES: '1000', SLACK_CHANNEL_MESSAGES_PER_SECOND: '30', TELEGRAM_CHAT_MESSAGES_PER_SECOND: '30',
+      ...opts.env,
+    },
+  });
+  await seedSandboxStaff(deps);
+  const app = createHttpApp(deps);
+  const telegram: RunningTelegram = await startTelegram(deps, app, { token: tg.token, apiRoot: tg.url, botInfo: tg.botInfo as never, publicUrl: appUrl });
+  const bolt: SlackApp = createSlackApp(deps, { token: slack.botToken, signingSecret: SANDBOX_SIGNING_SECRET, apiUrl: slack.apiUrl, botId: slack.identity.botId, botUserId: slack.identity.botUserId, expressApp: app });
+  await bolt.start();
+  const server: Server = await listen(app, '127.0.0.1', port);
+  const workers: RunningWorkers = await startWorkers(deps);
+  const driver = new SlackAppDriver({ appUrl, signingSecret: SANDBOX_SIGNING_SECRET, emulator: slack });
+
+  const e: E2E = {
+    deps, tg, slack, driver, appUrl,
+    async say(user, text) {
+      await tg.sendText(user, text);
+      await telegram.telegramBot.settle?.();
+    },
+    async press(user, label) {
+      const m = await eventually(() => [...tg.messages(user.id)].reverse().find((x) => !x.deleted && x.reply_markup?.inline_keyboard.flat().some((b) => b.text === label)), `a button "${label}"`);
+      const b = m.reply_markup!.inline_keyboard.flat().find((x) => x.text === label)!;
+      await tg.clickButton(user, m.message_id, b.callback_data!);
+      await telegram.telegramBot.settle?.();
+    },
+    botSays: (user, test, what, timeoutMs = 10_000) => eventually(() => tg.messages(user.id).find((m) => !m.deleted && test(m.text ?? '')), what, timeoutMs),
+    slackSays: (where, test, what, timeoutMs = 10_000) => eventually(() => slack.messages(where).find((m) => test(m, allText(m))), what, timeoutMs),
+    async advance(by) {
+      deps.clock.advance(by as never);
+      await runTicks(deps);
+    },
+    async close() {
+      await workers.close(2000);
+      await telegram.stop();
+      await bolt.stop();
+      await closeServer(server);
+      await deps.destroy();
+      await tg.stop();
+      await slack.stop();
+    },
+  };
+  return e;
+}
