@@ -20,10 +20,15 @@ export class JobQueues {
     return Object.values(this.queues);
   }
 
-  /** Validates the payload, then adds with the deterministic id (re-adding is a no-op while the job is stored). */
+  /**
+   * Validates the payload, then adds with the deterministic id (re-adding is a
+   * no-op while the job is stored). An explicit `opts.jobId` overrides it, for
+   * one-off runs of a scheduled job ("reconcile now") that must not be
+   * swallowed by a finished job kept under the usual id.
+   */
   async add<P>(def: JobDefinition<P>, payload: P, opts: JobsOptions = {}): Promise<string> {
     const data = parsePayload(def, payload);
-    const jobId = def.jobId(data);
+    const jobId = opts.jobId ?? def.jobId(data);
     await this.queues[def.queue].add(def.name, data, { ...def.options, ...opts, jobId });
     return jobId;
   }

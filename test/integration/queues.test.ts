@@ -46,6 +46,16 @@ describe('job catalogue', () => {
     await deps.queues.queue('events').obliterate({ force: true });
   });
 
+  it('lets a caller run a job again under an explicit id (a "run now" is not swallowed by the kept one)', async () => {
+    const payload = { caseId: '5f0c8a7e-1111-4222-8333-444455556666' };
+    const usual = await deps.queues.add(caseCreatedJob, payload);
+    const again = await deps.queues.add(caseCreatedJob, payload, { jobId: 'case-created-rerun-1' });
+    expect(again).toBe('case-created-rerun-1');
+    expect(again).not.toBe(usual);
+    expect(await deps.queues.queue('events').getJobCounts('waiting')).toEqual({ waiting: 2 });
+    await deps.queues.queue('events').obliterate({ force: true });
+  });
+
   it('never produces job ids BullMQ rejects (colons, integer-looking)', () => {
     expect(safeJobId('a:b', 'c d')).toBe('a_b-c_d');
     expect(safeJobId(42)).toBe('j-42');
