@@ -5,11 +5,13 @@
  * Sizes: see bench/README.md (env B1_CLIENTS, B2_N, B3_CASES, B4_N, …).
  * Figures are reported, never asserted: a slow machine does not fail the run.
  */
+import { b1 } from './b1-intake.js';
 import { b2 } from './b2-burst.js';
 import { b3 } from './b3-sweeps.js';
 import { b4 } from './b4-booking.js';
 
 const all: Record<string, () => Promise<void>> = {
+  B1: b1,
   B2: b2,
   B3: b3,
   B4: b4,
