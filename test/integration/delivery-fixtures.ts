@@ -108,18 +108,26 @@ export async function ledger(w: World) {
   return w.deps.db.select().from(deliveries).orderBy(deliveries.dueAt, deliveries.kind);
 }
 
-/** Wait until no ledger row is pending-and-due (by the clock) and no send job is waiting or active. */
+/**
+ * Wait until no ledger row is pending-and-due (by the clock) and no send job is waiting or active,
+ * seen twice in a row. Rows are read before job counts: a job held back by a rate budget sits in
+ * 'delayed' (not counted) with its row unclaimed, so it still shows as due; reading counts first
+ * could miss it being promoted and claiming its row between the two reads.
+ */
 export async function settle(w: World, timeoutMs = 10_000): Promise<void> {
   const start = Date.now();
   const q = w.deps.queues.queue('delivery');
+  let quietSeen = 0;
   for (;;) {
-    const counts = await q.getJobCounts('waiting', 'active', 'prioritized');
     const rows = await w.deps.db.select({ s: deliveries.status, due: deliveries.dueAt, nb: deliveries.notBefore, claimed: deliveries.claimedAt }).from(deliveries);
+    const counts = await q.getJobCounts('waiting', 'active', 'prioritized');
     const now = w.deps.clock.now().toMillis();
     const leaseMs = w.deps.config.DELIVERY_CLAIM_LEASE_SECONDS * 1000;
     // Rows held by a live claim (a "dead worker" in the fault tests) are not expected to move until the lease ends.
     const dueLeft = rows.filter((r) => r.s === 'pending' && (r.nb ?? r.due).getTime() <= now && !(r.claimed && r.claimed.getTime() > now - leaseMs)).length;
-    if (dueLeft === 0 && (counts.waiting ?? 0) + (counts.active ?? 0) + (counts.prioritized ?? 0) === 0) return;
+    const quiet = dueLeft === 0 && (counts.waiting ?? 0) + (counts.active ?? 0) + (counts.prioritized ?? 0) === 0;
+    quietSeen = quiet ? quietSeen + 1 : 0;
+    if (quietSeen >= 2) return;
     if (Date.now() - start > timeoutMs) throw new Error(`settle: still ${dueLeft} due rows and ${JSON.stringify(counts)} jobs after ${timeoutMs} ms`);
     await new Promise((r) => setTimeout(r, 50));
   }
