@@ -9,12 +9,14 @@ import { b1 } from './b1-intake.js';
 import { b2 } from './b2-burst.js';
 import { b3 } from './b3-sweeps.js';
 import { b4 } from './b4-booking.js';
+import { b5 } from './b5-footprint.js';
 
 const all: Record<string, () => Promise<void>> = {
   B1: b1,
   B2: b2,
   B3: b3,
   B4: b4,
+  B5: b5,
 };
 
 const wanted = process.argv.slice(2).filter((a) => !a.startsWith('--')).map((a) => a.toUpperCase());
