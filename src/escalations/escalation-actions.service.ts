@@ -34,12 +34,13 @@ function allowed(s: typeof staff.$inferSelect, c: typeof cases.$inferSelect): bo
   return s.role !== 'worker' || c.assignedWorkerId === s.id;
 }
 
-const notFound: ActionResult = { ok: false, error: 'not_found', message: 'This escalation no longer exists.' };
-const closed: ActionResult = { ok: false, error: 'resolved', message: 'This has already been resolved; nothing more to do.' };
-const denied: ActionResult = { ok: false, error: 'not_allowed', message: 'Only the assigned worker or a supervisor can do this.' };
+type Locked = { e: typeof escalations.$inferSelect; c: typeof cases.$inferSelect; who: typeof staff.$inferSelect; tx: Db };
 
-export async function acknowledgeEscalation(deps: Deps, input: { escalationId: string; staffId: string }): Promise<ActionResult> {
-  const now = deps.clock.now();
+/**
+ * The part every action shares: in one transaction, lock the escalation, check
+ * the person may act on it and that it is still open, then run the action.
+ */
+function onOpenEscalation(deps: Deps, input: { escalationId: string; staffId: string }, act: (l: Locked) => Promise<ActionResult>): Promise<ActionResult> {
   return deps.db.transaction(async (t) => {
     const tx = t as unknown as Db;
     const row = await load(tx, input.escalationId);
@@ -47,6 +48,17 @@ export async function acknowledgeEscalation(deps: Deps, input: { escalationId: s
     const who = await actor(tx, input.staffId);
     if (!who || !allowed(who, row.c)) return denied;
     if (row.e.resolvedAt) return closed;
+    return act({ ...row, who, tx });
+  });
+}
+
+const notFound: ActionResult = { ok: false, error: 'not_found', message: 'This escalation no longer exists.' };
+const closed: ActionResult = { ok: false, error: 'resolved', message: 'This has already been resolved; nothing more to do.' };
+const denied: ActionResult = { ok: false, error: 'not_allowed', message: 'Only the assigned worker or a supervisor can do this.' };
+
+export async function acknowledgeEscalation(deps: Deps, input: { escalationId: string; staffId: string }): Promise<ActionResult> {
+  const now = deps.clock.now();
+  return onOpenEscalation(deps, input, async ({ tx, who, ...row }) => {
     if (row.e.acknowledgedAt) return { ok: true, status: 'already' };
     await tx.update(escalations).set({ acknowledgedAt: now.toJSDate(), acknowledgedBy: who.id, nextAt: null, updatedAt: now.toJSDate() }).where(eq(escalations.id, row.e.id));
     await deps.audit.record({ actor: { type: 'staff', id: who.id }, action: 'escalation.acknowledged', caseId: row.c.id, subjectType: 'escalation', subjectId: row.e.id, details: { reason: row.e.reason, level: row.e.level } }, tx);
@@ -59,13 +71,7 @@ export async function snoozeEscalation(deps: Deps, input: { escalationId: string
   if (!reason.success) return { ok: false, error: 'invalid', message: reason.error.issues[0]!.message };
   const now = deps.clock.now();
   if (!(input.until > now) || input.until > now.plus({ days: 30 })) return { ok: false, error: 'invalid', message: 'Choose a time in the next 30 days.' };
-  return deps.db.transaction(async (t) => {
-    const tx = t as unknown as Db;
-    const row = await load(tx, input.escalationId);
-    if (!row) return notFound;
-    const who = await actor(tx, input.staffId);
-    if (!who || !allowed(who, row.c)) return denied;
-    if (row.e.resolvedAt) return closed;
+  return onOpenEscalation(deps, input, async ({ tx, who, ...row }) => {
     if (row.e.reason === 'crisis') return { ok: false, error: 'not_allowed', message: 'A crisis cannot be snoozed: please acknowledge it, or hand it to someone who can act now.' };
     await tx.update(escalations).set({
       snoozedUntil: input.until.toJSDate(), snoozeReason: deps.cipher.encrypt(reason.data, 'escalations.snooze_reason'), nextAt: input.until.toJSDate(), updatedAt: now.toJSDate(),
@@ -83,13 +89,7 @@ export async function dismissFollowUp(deps: Deps, input: { escalationId: string;
   const reason = snoozeReason.safeParse(input.reason);
   if (!reason.success) return { ok: false, error: 'invalid', message: reason.error.issues[0]!.message };
   const now = deps.clock.now();
-  return deps.db.transaction(async (t) => {
-    const tx = t as unknown as Db;
-    const row = await load(tx, input.escalationId);
-    if (!row) return notFound;
-    const who = await actor(tx, input.staffId);
-    if (!who || !allowed(who, row.c)) return denied;
-    if (row.e.resolvedAt) return closed;
+  return onOpenEscalation(deps, input, async ({ tx, who, ...row }) => {
     if (row.e.reason === 'crisis') return denied;
     await tx.update(escalations).set({
       resolvedAt: now.toJSDate(), resolvedBy: who.id, resolution: deps.cipher.encrypt(`no_follow_up_needed: ${reason.data}`, 'escalations.resolution'), nextAt: null, updatedAt: now.toJSDate(),
