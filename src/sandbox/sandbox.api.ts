@@ -60,7 +60,8 @@ export function sandboxState(w: SandboxWorld) {
       ephemerals: [
         ...slack.ephemerals({ user: p.slackUserId }).map((e) => ({ text: e.text, blocks: e.blocks })),
         ...slack.responseUrlPosts.filter((r) => r.context.user === p.slackUserId).map((r) => ({ text: r.body.text, blocks: r.body.blocks })),
-      ].slice(-5),
+      // A response_url post and a postEphemeral may say the same thing: show it once.
+      ].filter((e, i, all) => all.findIndex((x) => x.text === e.text) === i).slice(-5),
     })),
     channels: slack.channels().filter((c) => !c.id.startsWith('D') && Object.values(SANDBOX_CHANNELS).some((s) => s.name === c.name))
       .map((c) => ({ id: c.id, name: c.name, messages: slack.messages(c.id).filter((m) => !m.deleted) })),

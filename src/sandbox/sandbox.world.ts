@@ -28,8 +28,8 @@ export interface SandboxPerson {
 }
 
 export const SANDBOX_STAFF: SandboxPerson[] = [
-  { slackUserId: 'U0SBADMIN1', name: 'Ada Admin', handle: 'ada', role: 'admin', timeZone: 'Europe/London', pane: 'supervisor' },
   { slackUserId: 'U0SBSUPER1', name: 'Sam Supervisor', handle: 'sam', role: 'supervisor', timeZone: 'Europe/London', onCall: true, pane: 'supervisor' },
+  { slackUserId: 'U0SBADMIN1', name: 'Ada Admin', handle: 'ada', role: 'admin', timeZone: 'Europe/London', pane: 'supervisor' },
   { slackUserId: 'U0SBWORK01', name: 'Wen Li', handle: 'wen', role: 'worker', timeZone: 'Europe/London', pane: 'worker' },
   { slackUserId: 'U0SBWORK02', name: 'Kai Chen', handle: 'kai', role: 'worker', timeZone: 'Asia/Shanghai', pane: 'worker' },
 ];
@@ -68,7 +68,7 @@ export async function sandboxConfig(config: Readonly<Config>): Promise<Readonly<
     SLACK_API_URL: `http://127.0.0.1:${slackPort}/api/`,
     SLACK_INTAKE_CHANNEL: config.SLACK_INTAKE_CHANNEL ?? SANDBOX_CHANNELS.intake.id,
     SLACK_SUPERVISION_CHANNEL: config.SLACK_SUPERVISION_CHANNEL ?? SANDBOX_CHANNELS.supervision.id,
-    SLACK_ADMIN_USER_IDS: [SANDBOX_STAFF[0]!.slackUserId],
+    SLACK_ADMIN_USER_IDS: SANDBOX_STAFF.filter((p) => p.role === 'admin').map((p) => p.slackUserId),
     sandbox: true,
   });
 }

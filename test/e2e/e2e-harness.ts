@@ -15,7 +15,7 @@ import { SlackEmulator, type SlackMessageView, type SlackRateLimitOptions } from
 import { SlackAppDriver } from '../../src/sandbox/slack-signing.js';
 import { SANDBOX_CHANNELS, SANDBOX_SIGNING_SECRET, SANDBOX_STAFF, freePort } from '../../src/sandbox/sandbox.world.js';
 import { seedSandboxStaff } from '../../src/sandbox/sandbox.frontend.js';
-import { runTicks } from '../../src/sandbox/sandbox.api.js';
+import { mountSandboxApi, runTicks } from '../../src/sandbox/sandbox.api.js';
 import { createHttpApp, listen, closeServer } from '../../src/http/server.js';
 import { startTelegram, type RunningTelegram } from '../../src/telegram/telegram.frontend.js';
 import { createSlackApp, type SlackApp } from '../../src/slack/slack.app.js';
@@ -55,7 +55,7 @@ export async function eventually<T>(fn: () => Promise<T | undefined | false> | T
 
 export const allText = (m: { text?: string; blocks?: unknown[] }) => `${m.text ?? ''}\n${JSON.stringify(m.blocks ?? [])}`;
 
-export async function createE2E(opts: { env?: Record<string, string>; tgRateLimits?: TgRateLimitOptions | false; slackRateLimits?: SlackRateLimitOptions | false; start?: string } = {}): Promise<E2E> {
+export async function createE2E(opts: { env?: Record<string, string>; withConsole?: boolean; tgRateLimits?: TgRateLimitOptions | false; slackRateLimits?: SlackRateLimitOptions | false; start?: string } = {}): Promise<E2E> {
   const tg = new TelegramEmulator({ rateLimits: opts.tgRateLimits ?? false, answerTimeoutMs: 3000 });
   const slack = new SlackEmulator({
     rateLimits: opts.slackRateLimits ?? false,
@@ -83,6 +83,8 @@ export async function createE2E(opts: { env?: Record<string, string>; tgRateLimi
   const telegram: RunningTelegram = await startTelegram(deps, app, { token: tg.token, apiRoot: tg.url, botInfo: tg.botInfo as never, publicUrl: appUrl });
   const bolt: SlackApp = createSlackApp(deps, { token: slack.botToken, signingSecret: SANDBOX_SIGNING_SECRET, apiUrl: slack.apiUrl, botId: slack.identity.botId, botUserId: slack.identity.botUserId, expressApp: app });
   await bolt.start();
+  // The sandbox's web console and its API, on the same app (browser test).
+  const consoleApi = opts.withConsole ? mountSandboxApi(app, { deps, tg, slack }) : undefined;
   const server: Server = await listen(app, '127.0.0.1', port);
   const workers: RunningWorkers = await startWorkers(deps);
   const driver = new SlackAppDriver({ appUrl, signingSecret: SANDBOX_SIGNING_SECRET, emulator: slack });
@@ -106,6 +108,7 @@ export async function createE2E(opts: { env?: Record<string, string>; tgRateLimi
       await runTicks(deps);
     },
     async close() {
+      consoleApi?.close();
       await workers.close(2000);
       await telegram.stop();
       await bolt.stop();

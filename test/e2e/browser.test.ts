@@ -1,0 +1,80 @@
+import { existsSync, mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { createE2E, type E2E } from './e2e-harness.js';
+
+/**
+ * The sandbox console in Debian's Chromium (playwright-core): a short intake
+ * by clicking and typing in the Client pane, then the new case's intake card
+ * in the Worker pane's #intake, an assignment from the Supervisor pane, and
+ * the case card in the worker's messages. Screenshot: test-artifacts/.
+ */
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const haveChromium = existsSync(CHROMIUM);
+if (!haveChromium) {
+  console.warn(`browser.test.ts: SKIPPED — no Chromium at ${CHROMIUM}. Install it with: apt-get install -y chromium (or set CHROMIUM_PATH).`);
+}
+
+let e: E2E;
+let browser: Browser;
+let page: Page;
+
+describe.skipIf(!haveChromium)('the sandbox console in a browser', () => {
+  beforeAll(async () => {
+    e = await createE2E({ withConsole: true });
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+    });
+    page = await browser.newPage({ viewport: { width: 1500, height: 950 } });
+  }, 60_000);
+  afterAll(async () => {
+    await browser?.close();
+    await e?.close();
+  });
+
+  it('walks a short intake by clicking and typing; the Worker pane shows the new case', async () => {
+    await page.goto(`${e.appUrl}/`);
+    const client = page.locator('#client-pane');
+    const type = async (text: string) => {
+      await page.locator('#client-text').fill(text);
+      await page.keyboard.press('Enter');
+    };
+    const press = async (label: string) => client.getByRole('button', { name: label, exact: true }).last().click();
+    await type('/start');
+    await press('English');
+    await press('I agree');
+    await press("Yes, I'm safe");
+    await expect.poll(() => client.textContent()).toContain('What would you like us to call you?');
+    await type('Mei');
+    await press('Housing');
+    await type('My landlord wants me out by the end of the month.');
+    await type('A safe place to live.');
+    await type('My sister, sometimes.');
+    await press('Skip');
+    await press('This week');
+    await press('Evenings');
+    await press('London');
+    await press('Send my request');
+    await expect.poll(async () => /C-2026-\d{4}/.exec((await client.textContent()) ?? '')?.[0], { timeout: 10_000 }).toBeTruthy();
+    const reference = /C-2026-\d{4}/.exec((await client.textContent())!)![0];
+
+    // The worker sees the intake card in #intake.
+    const worker = page.locator('#worker-pane');
+    await worker.getByRole('tab', { name: '#intake' }).click();
+    await expect.poll(() => worker.textContent(), { timeout: 10_000 }).toContain(reference);
+    expect(await worker.textContent()).toContain('Assign to me');
+
+    // The supervisor assigns it to Wen from the card's user picker; Wen's messages show the case card.
+    const sup = page.locator('#supervisor-pane');
+    await sup.getByRole('tab', { name: '#intake' }).click();
+    await sup.locator(`.msg:has-text("${reference}") select[data-action="intake_assign_pick"]`).selectOption({ label: 'Wen Li' });
+    await worker.getByRole('tab', { name: 'Messages' }).click();
+    await expect.poll(() => worker.textContent(), { timeout: 10_000 }).toContain('Schedule appointment');
+    expect(await worker.textContent()).toContain(reference);
+
+    mkdirSync('test-artifacts', { recursive: true });
+    await page.screenshot({ path: path.join('test-artifacts', 'sandbox-console.png'), fullPage: true });
+  }, 60_000);
+});
