@@ -100,15 +100,62 @@ describe('intake → card → assign → appointment → confirm → reminders �
     await e.slackSays(STAFF.wen, (m) => m.text.startsWith('📝') && m.text.includes(reference), 'the note confirmation');
   });
 
-  it('the follow-up passes with nothing logged: Wen is nudged, then the supervisor is escalated to', async () => {
-    await e.advance({ days: 2 }); // Fri 12:01 — follow-up Friday is overdue once the day is over
-    await e.advance({ days: 1 });
-    await e.advance({ days: 1 });
-    await eventually(async () => (await e.deps.db.select().from(escalations).where(eq(escalations.caseId, caseId))).length > 0, 'an escalation opened');
-    await e.advance({ days: 2 });
-    const [esc] = await e.deps.db.select().from(escalations).where(eq(escalations.caseId, caseId));
-    expect(esc!.reason).toBe('follow_up_overdue');
-    await e.slackSays(STAFF.sam, (_m, all) => all.includes(reference), 'the supervisor escalation');
+  /** Advance in 6-hour steps (as a supervisor would watch the console) until a Slack message matches. */
+  async function until(where: string, test: (all: string) => boolean, what: string, maxSteps = 16) {
+    for (let i = 0; i < maxSteps; i++) {
+      const hit = e.slack.messages(where).find((m) => test(allText(m)));
+      if (hit) return hit;
+      await e.advance({ hours: 6 });
+    }
+    throw new Error(`no ${what} after ${maxSteps * 6} hours`);
+  }
+
+  it('the follow-up passes with nothing logged: Wen is nudged, then Sam gets the escalation and acknowledges it', async () => {
+    const nudge = await until(STAFF.wen, (all) => all.includes(reference) && all.includes('esc_snooze_day'), 'nudge to Wen');
+    expect(allText(nudge)).toContain('Log note');
+    expect(e.slack.messages(STAFF.sam).some((m) => allText(m).includes('esc_ack') && allText(m).includes(reference))).toBe(false);
+    const esc = await until(STAFF.sam, (all) => all.includes(reference) && all.includes('esc_ack'), 'escalation to Sam');
+    expect(esc.text).toContain('Escalation (level 1)');
+    await e.driver.blockAction(STAFF.sam, { channel: esc.channel, ts: esc.ts }, 'esc_ack');
+    await eventually(async () => (await e.deps.db.select().from(escalations).where(eq(escalations.caseId, caseId)))[0]?.acknowledgedAt, 'the acknowledgement');
+  });
+
+  it('a note logged by Wen resolves the escalation', async () => {
+    const card = e.slack.messages(STAFF.wen).find((m) => allText(m).includes(reference) && allText(m).includes('case_schedule'))!;
+    await e.driver.blockAction(STAFF.wen, { channel: card.channel, ts: card.ts }, 'case_log_note');
+    const view = await eventually(() => e.slack.openViews(STAFF.wen).at(-1), 'the note modal');
+    const today = e.deps.clock.now().setZone('Europe/London');
+    const res = await e.driver.viewSubmission(STAFF.wen, view.id, {
+      case_ref: { v: reference }, kind: { v: 'phone' }, contact_date: { v: today.toISODate() }, contact_time: { v: '09:00' },
+      text: { v: 'Phoned Mei; the landlord agreed to wait while the council reviews.' }, follow_up: { v: today.plus({ days: 7 }).toISODate() },
+    });
+    expect(res).toMatchObject({ status: 200, body: '' });
+    await e.advance({ minutes: 1 });
+    await eventually(async () => (await e.deps.db.select().from(escalations).where(eq(escalations.caseId, caseId)))[0]?.resolvedAt, 'the escalation resolved');
+  });
+
+  it('goals & plan, evaluation, closure; the client\'s /status then says closed', async () => {
+    const open = async (actionId: string) => {
+      const card = e.slack.messages(STAFF.wen).find((m) => allText(m).includes(reference) && allText(m).includes('case_schedule'))!;
+      const before = e.slack.openViews(STAFF.wen).length;
+      await e.driver.blockAction(STAFF.wen, { channel: card.channel, ts: card.ts }, actionId);
+      return eventually(() => e.slack.openViews(STAFF.wen).length > before && e.slack.openViews(STAFF.wen).at(-1), `the ${actionId} modal`);
+    };
+    const submit = async (viewId: string, values: Record<string, unknown>) => {
+      const res = await e.driver.viewSubmission(STAFF.wen, viewId, values);
+      expect(res).toMatchObject({ status: 200, body: '' });
+    };
+    await submit((await open('case_goals')).id, {
+      goal_0: { v: 'Keep the flat until the council decides' }, assess_0: { v: 'Still housed on 31 Jan' }, target_0: { v: '2027-01-31' },
+      plan: { v: 'Weekly calls; letter to the council; tenancy advice.' }, self_help: { v: 'Mei writes to the landlord herself.' }, case_type: { v: 'therapeutic' },
+    });
+    await submit((await open('case_phase')).id, { phase: { v: 'evaluation' } });
+    await submit((await open('case_close')).id, { outcome_0: { v: 'achieved' }, evaluation: { v: 'Housed; Mei now handles the landlord herself.' }, reason: { v: 'goals_achieved' } });
+    const [row] = await e.deps.db.select().from(cases).where(eq(cases.id, caseId));
+    expect(row!.phase).toBe('closed');
+    await e.say(mei, '/status');
+    const status = await e.botSays(mei, (t) => t.includes(reference) && t.includes('Stage: Closed'), 'the closed status');
+    expect(status.text).toContain('This case is closed');
   });
 });
 

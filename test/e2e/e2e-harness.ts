@@ -9,6 +9,8 @@
  */
 import type { Server } from 'node:http';
 import type { Duration } from 'luxon';
+import { and, eq, sql } from 'drizzle-orm';
+import { deliveries } from '../../src/db/schema.js';
 import { createTestDeps, type TestDeps } from '../helpers/deps.js';
 import { TelegramEmulator, type BotMessageView, type SimUser, type TgRateLimitOptions } from '../../src/sandbox/telegram-emulator.js';
 import { SlackEmulator, type SlackMessageView, type SlackRateLimitOptions } from '../../src/sandbox/slack-emulator.js';
@@ -106,6 +108,13 @@ export async function createE2E(opts: { env?: Record<string, string>; withConsol
     async advance(by) {
       deps.clock.advance(by as never);
       await runTicks(deps);
+      // Wait (event, not time) until the workers have finished every message that is due now.
+      const now = deps.clock.now().toJSDate();
+      await eventually(async () => {
+        const [row] = await deps.db.select({ n: sql<number>`count(*)::int` }).from(deliveries)
+          .where(and(eq(deliveries.status, 'pending'), sql`coalesce(${deliveries.notBefore}, ${deliveries.dueAt}) <= ${now}`));
+        return row!.n === 0;
+      }, 'the due messages to be sent');
     },
     async close() {
       consoleApi?.close();
