@@ -23,8 +23,13 @@ describe('the platform answers 429', () => {
     expect(e.slack.stats.rateLimited).toBeGreaterThan(0);
     for (const r of refs) expect(e.slack.messages(INTAKE).filter((m) => allText(m).includes(r))).toHaveLength(1);
     const rows = await e.deps.db.select().from(cases).where(inArray(cases.reference, refs));
-    const cards = (await e.deps.db.select().from(deliveries).where(inArray(deliveries.caseId, rows.map((c) => c.id)))).filter((d) => d.kind === 'intake_card');
+    const cardRows = async () => (await e.deps.db.select().from(deliveries).where(inArray(deliveries.caseId, rows.map((c) => c.id)))).filter((d) => d.kind === 'intake_card');
+    // The sender records "sent" just after Slack accepted the post: wait for the record, then check it.
+    const cards = await eventually(async () => {
+      const list = await cardRows();
+      return list.every((d) => d.status !== 'pending') && list;
+    }, 'the ledger to record the cards');
     expect(cards).toHaveLength(5);
-    expect(cards.every((d) => d.status === 'sent')).toBe(true);
+    expect(cards.map((d) => d.status)).toEqual(['sent', 'sent', 'sent', 'sent', 'sent']);
   }, 60_000);
 });
