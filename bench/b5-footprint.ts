@@ -4,7 +4,8 @@
  * service's own):
  *  - the app (src/main.ts) and the workers (workers/main.ts) against a
  *    scratch PostgreSQL database and Redis: idle RSS after B5_IDLE_SECONDS;
- *  - the demo (src/main.ts --with-workers, no DATABASE_URL) on the embedded
+ *    (Telegram bot token pointing at the emulator, long polling, so not the sandbox);
+ *  - the demo (src/main.ts --with-workers, no DATABASE_URL, no tokens: sandbox) on the embedded
  *    database (PGlite) in a temp dir: time to ready, cold (empty dir,
  *    migrations) and warm (second start on the same dir), and RSS.
  * "Ready" is the process's own log line (http server listening / workers started).
@@ -16,6 +17,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { envInt, fmt, r2, repeat, report, scratchDeps, spread } from './lib.js';
 import { TEST_REDIS_URL } from '../test/helpers/redis.js';
+import { TelegramEmulator } from '../src/sandbox/telegram-emulator.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -62,9 +64,12 @@ export async function b5(): Promise<void> {
   const idle = envInt('B5_IDLE_SECONDS', 10);
   const runs = envInt('B5_RUNS', 3);
   const deps = await scratchDeps();
+  // The app and workers get a Telegram bot token (the emulator, long polling) so they run as deployed, not as the sandbox.
+  const tg = new TelegramEmulator({ maxPollTimeoutSec: 5 });
+  await tg.start();
   const base = { NODE_ENV: 'development', LOG_LEVEL: 'info', REDIS_URL: TEST_REDIS_URL, PORT: '0', QUEUE_PREFIX: deps.prefix, TELEGRAM_BOT_TOKEN: '', SLACK_BOT_TOKEN: '' };
   try {
-    const pgEnv = { ...base, DATABASE_URL: deps.testDb.url };
+    const pgEnv = { ...base, DATABASE_URL: deps.testDb.url, TELEGRAM_BOT_TOKEN: tg.token, TELEGRAM_API_ROOT: tg.url };
     const app = await repeat(0, runs, () => startProcess(['src/main.ts'], pgEnv, ['http server listening'], idle));
     const workers = await repeat(0, runs, () => startProcess(['workers/main.ts'], pgEnv, ['workers started'], idle));
     const both = await repeat(0, 1, () => startProcess(['src/main.ts', '--with-workers'], pgEnv, ['http server listening', 'workers started'], idle));
@@ -97,5 +102,6 @@ export async function b5(): Promise<void> {
     });
   } finally {
     await deps.destroy();
+    await tg.stop();
   }
 }
