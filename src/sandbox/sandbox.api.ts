@@ -130,7 +130,14 @@ export function mountSandboxApi(app: Express, w: SandboxWorld): { close(): void 
   r.post('/client/click', handle(schemas.clientClick, async (b) => w.tg.clickButton(SANDBOX_CLIENT, b.messageId, b.data)));
   r.post('/slack/action', handle(schemas.action, async (b, req) => (await driverFor(req).blockAction(b.user, b.source, b.actionId, b.value)).status));
   r.post('/slack/submit', handle(schemas.submit, async (b, req) => (await driverFor(req).viewSubmission(b.user, b.viewId, b.values)).body));
-  r.post('/slack/close', handle(schemas.close, async (b, req) => (await driverFor(req).viewClosed(b.user, b.viewId)).status));
+  // Slack's client closes the modal at once and sends view_closed only when the app asked for it (notify_on_close).
+  r.post('/slack/close', handle(schemas.close, async (b, req) => {
+    const view = w.slack.view(b.viewId);
+    if (!view) throw new Error('That form is no longer open.');
+    if (view.notify_on_close) return (await driverFor(req).viewClosed(b.user, b.viewId)).status;
+    w.slack.applySubmissionResponse(b.user, b.viewId, undefined);
+    return 200;
+  }));
   r.post('/slack/command', handle(schemas.command, async (b, req) => (await driverFor(req).slashCommand({ command: '/case', text: b.text, userId: b.user })).body));
   r.post('/slack/home', handle(schemas.home, async (b, req) => (await driverFor(req).appHomeOpened(b.user)).status));
   r.post('/slack/dm', handle(schemas.dm, async (b, req) => (await driverFor(req).directMessage(b.user, b.text, b.threadTs ? { threadTs: b.threadTs } : {})).status));

@@ -88,6 +88,17 @@ describe.skipIf(!haveChromium)('the sandbox console in a browser', () => {
     await expect.poll(() => worker.textContent(), { timeout: 10_000 }).toContain('Schedule appointment');
     expect(await worker.textContent()).toContain(reference);
 
+    // Wen books an appointment in the modal (date and time pickers, selects), by keyboard; the client is told.
+    await worker.getByRole('button', { name: 'Schedule appointment' }).first().click();
+    const modal = worker.locator('form.modal');
+    await modal.getByLabel('Date').fill('2026-11-25');
+    await modal.getByLabel('Start time').fill('10:00');
+    await modal.getByLabel('Duration').selectOption({ label: '1 hour' });
+    await modal.getByLabel('How').selectOption({ label: 'In person' });
+    await modal.getByRole('button', { name: 'Book' }).press('Enter');
+    await expect.poll(() => client.textContent(), { timeout: 10_000 }).toContain('Wednesday 25 November at 10:00');
+    await expect.poll(() => worker.locator('form.modal').count()).toBe(0);
+
     mkdirSync('test-artifacts', { recursive: true });
     await page.screenshot({ path: path.join('test-artifacts', 'sandbox-console.png'), fullPage: true });
   }, 60_000);

@@ -78,7 +78,7 @@ function blocks(list, ctx) {
       case 'input': {
         const err = ctx.errors?.[blockId];
         const id = `in-${ctx.viewId}-${blockId}`;
-        return `<div class="input" data-block="${esc(blockId)}" data-dispatch="${b.dispatch_action ? 1 : ''}"><label for="${esc(id)}">${esc(b.label?.text)}${b.optional ? ' <small>(optional)</small>' : ''}</label>${element(b.element, c).replace(/^<(\w+)/, `<$1 id="${esc(id)}"`)}${b.hint ? `<span class="hint">${txt(b.hint)}</span>` : ''}${err ? `<span class="error" role="alert">${esc(err)}</span>` : ''}</div>`;
+        return `<div class="input" data-block="${esc(blockId)}" data-dispatch="${b.dispatch_action ? 1 : ''}"><label for="${esc(id)}">${esc(b.label?.text)}${b.optional ? ' <small>(optional)</small>' : ''}</label>${element(b.element, c).replace(/ aria-label="[^"]*"/, '').replace(/^<(\w+)/, `<$1 id="${esc(id)}"`)}${b.hint ? `<span class="hint">${txt(b.hint)}</span>` : ''}${err ? `<span class="error" role="alert">${esc(err)}</span>` : ''}</div>`;
       }
       case 'rich_text': return `<div class="blk">${esc(JSON.stringify(b.elements).slice(0, 200))}</div>`;
       default: return `<div class="blk empty">[${esc(b.type)}]</div>`;
@@ -136,11 +136,18 @@ function renderStaffPane(pane) {
     const c = state.channels.find((x) => x.id === u.tab);
     body += conversation(c?.messages ?? [], me.slackUserId, u.tab);
   }
+  // Keep what the person has typed or picked in an open modal across redraws (ids include the view id).
+  /** @type {Map<string, string>} */ const kept = new Map();
+  root.querySelectorAll('form.modal [id]').forEach((n) => { if ('value' in n) kept.set(n.id, /** @type {HTMLInputElement} */ (n).value); });
   root.innerHTML = `<h2>${pane === 'worker' ? 'Worker' : 'Supervisor'} <small>Slack</small></h2>
     <div class="who"><label>As <select data-who>${people.map((p) => `<option value="${p.slackUserId}" ${p.slackUserId === u.user ? 'selected' : ''}>${esc(p.name)} (${p.role}, ${esc(p.timeZone)})</option>`).join('')}</select></label>
     <div class="tabs" role="tablist">${tabs.map(([k, l]) => `<button type="button" role="tab" aria-selected="${k === u.tab}" data-tab="${esc(k)}">${esc(l)}</button>`).join('')}</div></div>
     <div class="staff-body">${body}</div>
     <form class="composer" data-command><label class="sr-only" for="${pane}-cmd">Slash command or message</label><input id="${pane}-cmd" placeholder="/case help  ·  or a message to the app" maxlength="500"><button type="submit">Send</button></form>`;
+  root.querySelectorAll('form.modal [id]').forEach((n) => {
+    const v = kept.get(n.id);
+    if (v !== undefined && 'value' in n) /** @type {HTMLInputElement} */ (n).value = v;
+  });
 }
 
 function renderClient() {
@@ -161,7 +168,7 @@ function render() {
   // Do not redraw a pane while someone is typing in it (a modal or the composer).
   for (const pane of ['worker', 'supervisor']) {
     const root = $(`#${pane}-pane`);
-    if (root.contains(document.activeElement) && document.activeElement?.matches('input[type=text], textarea, input:not([type])')) continue;
+    if (root.contains(document.activeElement) && document.activeElement?.matches('input, textarea, select')) continue;
     renderStaffPane(pane);
   }
 }
@@ -213,12 +220,13 @@ for (const pane of /** @type {const} */ (['worker', 'supervisor'])) {
   });
   root.addEventListener('change', (e) => {
     const t = /** @type {HTMLElement} */ (e.target);
-    if (t.matches('[data-who]')) { ui[pane].user = /** @type {HTMLSelectElement} */ (t).value; return render(); }
+    if (t.matches('[data-who]')) { ui[pane].user = /** @type {HTMLSelectElement} */ (t).value; return renderStaffPane(pane); }
     // Elements outside input blocks act at once (selects/pickers in messages and App Home).
     const el = t.closest('[data-action]');
     if (!(el instanceof HTMLElement) || el.closest('.input')) return;
     const value = valueOf(el);
     const source = sourceOf(el);
+    el.blur(); // acted at once: let the pane redraw with the result
     if (source && value !== undefined) void post('/slack/action', { user: user(), source, actionId: el.dataset.action, value });
   });
   root.addEventListener('submit', async (e) => {
@@ -230,8 +238,11 @@ for (const pane of /** @type {const} */ (['worker', 'supervisor'])) {
       if (!text) return say('Type a command such as /case help, or a message.');
       const out = text.startsWith('/case') ? await post('/slack/command', { user: user(), text: text.replace(/^\/case\s*/, '') }) : await post('/slack/dm', { user: user(), text });
       if (out.ok) input.value = '';
+      input.blur();
+      renderStaffPane(pane);
       return;
     }
+    /** @type {HTMLElement|null} */ (document.activeElement)?.blur();
     const viewId = form.dataset.view ?? '';
     /** @type {Record<string, Record<string, unknown>>} */ const values = {};
     form.querySelectorAll('.input').forEach((box) => {
