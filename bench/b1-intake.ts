@@ -88,7 +88,7 @@ export async function b1(): Promise<void> {
   const rate = spread(res.map((r) => r.perSec));
   const p99 = spread(res.map((r) => r.p99));
   report({
-    name: 'B1', title: 'concurrent Telegram intakes through the real webhook front end and the emulator over HTTP',
+    name: concurrency < m ? `B1-c${concurrency}` : 'B1', title: 'concurrent Telegram intakes through the real webhook front end and the emulator over HTTP',
     params: { clients: m, concurrency, runs, updatesPerClient: 14 },
     rows: [
       { metric: 'updates/s', value: fmt(rate), goal: '≥ 500/s', met: rate.median >= 500 },
