@@ -9,7 +9,7 @@ import { eq } from 'drizzle-orm';
 import { TelegramEmulator } from './telegram-emulator.js';
 import { SlackEmulator } from './slack-emulator.js';
 import { mountSandboxApi, type SandboxWorld } from './sandbox.api.js';
-import { SANDBOX_CHANNELS, SANDBOX_CLIENT, SANDBOX_STAFF, portOf } from './sandbox.world.js';
+import { SANDBOX_CHANNELS, SANDBOX_CLIENT, SANDBOX_STAFF, isSandboxConfig, portOf } from './sandbox.world.js';
 
 /**
  * The sandbox front end (first in FRONT_ENDS; a no-op unless config.sandbox).
@@ -17,7 +17,7 @@ import { SANDBOX_CHANNELS, SANDBOX_CLIENT, SANDBOX_STAFF, portOf } from './sandb
  * sandboxConfig() — before the Telegram and Slack front ends start, so the
  * real bot and the real Bolt app find them as they would find the platforms —
  * seeds the demo staff, and mounts the web console at / and its API at
- * /sandbox/api. Never on when a real token is set.
+ * /sandbox/api. Only with a config made by sandboxConfig(): never with a real token.
  */
 export async function seedSandboxStaff(deps: Deps): Promise<void> {
   const now = deps.clock.now();
@@ -56,7 +56,7 @@ export async function startSandboxEmulators(deps: Deps): Promise<{ tg: TelegramE
 export const sandboxFrontEnd: FrontEnd = {
   name: 'sandbox',
   async start(deps: Deps, app: Express) {
-    if (!deps.config.sandbox) return { stop: async () => {} };
+    if (!isSandboxConfig(deps.config)) return { stop: async () => {} };
     const { tg, slack } = await startSandboxEmulators(deps);
     await seedSandboxStaff(deps);
     const world: SandboxWorld = { deps, tg, slack };

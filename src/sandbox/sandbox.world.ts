@@ -73,6 +73,11 @@ export async function sandboxConfig(config: Readonly<Config>): Promise<Readonly<
   });
 }
 
+/** True only for a config made by sandboxConfig() (a plain config with no tokens, as tests boot, starts no emulators). */
+export function isSandboxConfig(config: Readonly<Config>): boolean {
+  return config.sandbox && config.TELEGRAM_BOT_TOKEN === SANDBOX_TELEGRAM_TOKEN && config.SLACK_BOT_TOKEN === SANDBOX_SLACK_TOKEN;
+}
+
 export function portOf(url: string | undefined): number {
   return url ? Number(new URL(url).port) : 0;
 }
