@@ -75,7 +75,9 @@ describe('intake → card → assign → appointment → confirm → reminders �
   });
 
   it('a day before, both are reminded; the client confirms and Wen hears it', async () => {
-    await e.advance({ hours: 25 }); // Tue 10:00
+    await e.advance({ hours: 24, minutes: 59 }); // Tue 09:59: a minute early, nothing yet
+    expect(e.tg.messages(mei.id).some((m) => m.text?.startsWith('Reminder:'))).toBe(false);
+    await e.advance({ minutes: 1 }); // Tue 10:00, 24 h before
     const reminder = await e.botSays(mei, (t) => t.startsWith('Reminder: you have an appointment'), 'the client reminder');
     expect(reminder.reply_markup!.inline_keyboard.flat().map((b) => b.text)).toEqual(expect.arrayContaining(['Confirm', 'I need another time', "I can't come"]));
     await e.slackSays(STAFF.wen, (_m, all) => /remind/i.test(all) && all.includes(reference), 'the worker reminder');
@@ -88,7 +90,7 @@ describe('intake → card → assign → appointment → confirm → reminders �
   });
 
   it('after the appointment Wen is asked for the outcome and logs a note with a follow-up date', async () => {
-    await e.advance({ hours: 26 }); // Wed 12:01
+    await e.advance({ hours: 26 }); // Wed 12:01 (the clock moved 1 min for Wen's answer)
     const question = await e.slackSays(STAFF.wen, (_m, all) => all.includes('case_log_note') && all.includes(reference) && !all.includes('case_schedule'), 'the outcome question');
     await e.driver.blockAction(STAFF.wen, { channel: question.channel, ts: question.ts }, 'case_log_note');
     const view = await eventually(() => e.slack.openViews(STAFF.wen).at(-1), 'the note modal');
