@@ -74,7 +74,9 @@ export function machine() {
   };
 }
 
-export function report(r: BenchResult): void {
+/** BENCH_SUFFIX=-full writes bench/results/B3-full.json, keeping the default-size results beside it. */
+export function report(r0: BenchResult): void {
+  const r = { ...r0, name: `${r0.name}${process.env.BENCH_SUFFIX ?? ''}` };
   const w1 = Math.max(6, ...r.rows.map((x) => x.metric.length));
   const w2 = Math.max(5, ...r.rows.map((x) => x.value.length));
   console.log(`\n${r.name} — ${r.title}  ${JSON.stringify(r.params)}`);
