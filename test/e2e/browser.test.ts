@@ -89,6 +89,10 @@ describe.skipIf(!haveChromium)('the sandbox console in a browser', () => {
     expect(await worker.textContent()).toContain(reference);
 
     // Wen books an appointment in the modal (date and time pickers, selects), by keyboard; the client is told.
+    // Escape cancels a modal, as in Slack.
+    await worker.getByRole('button', { name: 'Schedule appointment' }).first().click();
+    await worker.locator('form.modal').getByLabel('Date').press('Escape');
+    await expect.poll(() => worker.locator('form.modal').count()).toBe(0);
     await worker.getByRole('button', { name: 'Schedule appointment' }).first().click();
     const modal = worker.locator('form.modal');
     await modal.getByLabel('Date').fill('2026-11-25');

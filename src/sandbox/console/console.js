@@ -16,7 +16,7 @@ const ui = { worker: { user: '', tab: 'home' }, supervisor: { user: '', tab: 'ho
 
 const $ = (/** @type {string} */ sel) => /** @type {HTMLElement} */ (document.querySelector(sel));
 const esc = (/** @type {unknown} */ s) => String(s ?? '').replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] ?? c);
-function say(msg) { $('#status').textContent = msg; }
+function say(msg, kind = 'error') { const el = $('#status'); el.textContent = msg; el.dataset.kind = kind; }
 
 async function post(path, body) {
   const res = await fetch(api + path, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
@@ -193,7 +193,10 @@ $('#client-text').addEventListener('keydown', (e) => {
 });
 $('#client-chat').addEventListener('click', (e) => {
   const b = /** @type {HTMLElement} */ (e.target).closest('button[data-cb]');
-  if (b instanceof HTMLElement) void post('/client/click', { messageId: Number(b.dataset.msg), data: b.dataset.cb });
+  // The bot's answerCallbackQuery text is Telegram's small pop-up: shown in the status line.
+  if (b instanceof HTMLElement) void post('/client/click', { messageId: Number(b.dataset.msg), data: b.dataset.cb }).then((out) => {
+    if (out.ok && out.result?.text) say(`Telegram pop-up: ${out.result.text}`, 'info');
+  });
 });
 document.querySelectorAll('.clock button').forEach((b) => b.addEventListener('click', () => {
   void post('/clock', { hours: Number(/** @type {HTMLElement} */ (b).dataset.hours) });
@@ -212,11 +215,16 @@ for (const pane of /** @type {const} */ (['worker', 'supervisor'])) {
     const t = /** @type {HTMLElement} */ (e.target);
     if (t.matches('[data-tab]')) { ui[pane].tab = t.dataset.tab ?? 'home'; return render(); }
     if (t.matches('[data-open-home]')) return void post('/slack/home', { user: user() });
-    if (t.matches('[data-close]')) { const v = t.closest('[data-view]'); return void post('/slack/close', { user: user(), viewId: v?.dataset.view }); }
+    if (t.matches('[data-close]')) { /** @type {HTMLElement|null} */ (document.activeElement)?.blur(); const v = t.closest('[data-view]'); return void post('/slack/close', { user: user(), viewId: v?.dataset.view }); }
     if (t.matches('button[data-kind=button]')) {
       const source = sourceOf(t);
       if (source) void post('/slack/action', { user: user(), source, actionId: t.dataset.action });
     }
+  });
+  // Escape cancels an open modal, as in Slack.
+  root.addEventListener('keydown', (e) => {
+    const form = /** @type {HTMLElement} */ (e.target).closest?.('form.modal');
+    if (e.key === 'Escape' && form instanceof HTMLElement) form.querySelector('[data-close]')?.dispatchEvent(new MouseEvent('click', { bubbles: true }));
   });
   root.addEventListener('change', (e) => {
     const t = /** @type {HTMLElement} */ (e.target);
