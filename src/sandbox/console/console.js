@@ -1,4 +1,4 @@
-// @ts-check
+// @ts-check — checked with: npx tsc --ignoreConfig --noEmit --allowJs --checkJs --strict false --lib es2022,dom,dom.iterable --target es2022 --module esnext src/sandbox/console/console.js
 /**
  * The sandbox console: renders what the emulators hold (the client's Telegram
  * chat; each staff member's Slack DMs, App Home, open modals and channels) and
@@ -189,7 +189,7 @@ $('#client-form').addEventListener('submit', async (e) => {
   if (out.ok) box.value = '';
 });
 $('#client-text').addEventListener('keydown', (e) => {
-  if (e.key === 'Enter' && !e.shiftKey) { e.preventDefault(); $('#client-form').requestSubmit(); }
+  if (e.key === 'Enter' && !e.shiftKey) { e.preventDefault(); /** @type {HTMLFormElement} */ ($('#client-form')).requestSubmit(); }
 });
 $('#client-chat').addEventListener('click', (e) => {
   const b = /** @type {HTMLElement} */ (e.target).closest('button[data-cb]');
@@ -215,7 +215,7 @@ for (const pane of /** @type {const} */ (['worker', 'supervisor'])) {
     const t = /** @type {HTMLElement} */ (e.target);
     if (t.matches('[data-tab]')) { ui[pane].tab = t.dataset.tab ?? 'home'; return render(); }
     if (t.matches('[data-open-home]')) return void post('/slack/home', { user: user() });
-    if (t.matches('[data-close]')) { /** @type {HTMLElement|null} */ (document.activeElement)?.blur(); const v = t.closest('[data-view]'); return void post('/slack/close', { user: user(), viewId: v?.dataset.view }); }
+    if (t.matches('[data-close]')) { /** @type {HTMLElement|null} */ (document.activeElement)?.blur(); const v = /** @type {HTMLElement|null} */ (t.closest('[data-view]')); return void post('/slack/close', { user: user(), viewId: v?.dataset.view }); }
     if (t.matches('button[data-kind=button]')) {
       const source = sourceOf(t);
       if (source) void post('/slack/action', { user: user(), source, actionId: t.dataset.action });
