@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { and, eq, like } from 'drizzle-orm';
-import { cases, clients, deliveries } from '../../src/db/schema.js';
+import { cases, clients, deliveries, escalations } from '../../src/db/schema.js';
 import { createE2E, eventually, STAFF, type E2E } from './e2e-harness.js';
 import { assign, book, englishIntake } from './e2e-flows.js';
 
@@ -28,6 +28,19 @@ describe('a crisis phrase mid-intake', () => {
     const page = await e.slackSays(STAFF.sam, (_m, all) => /crisis/i.test(all), 'the crisis page');
     // The page says where to look, not what the client wrote.
     expect(JSON.stringify(page)).not.toContain('end my life');
+
+    // Until someone acknowledges, Sam is paged again (ONCALL_REPEAT_MINUTES, default 15); after, never again.
+    const pages = () => e.slack.messages(STAFF.sam).filter((m) => /crisis/i.test(m.text) && JSON.stringify(m.blocks ?? []).includes('esc_ack')).length;
+    const first = pages();
+    await e.advance({ minutes: 16 });
+    await eventually(() => pages() > first, 'the repeated page');
+    const latest = e.slack.messages(STAFF.sam).filter((m) => JSON.stringify(m.blocks ?? []).includes('esc_ack')).at(-1)!;
+    await e.driver.blockAction(STAFF.sam, { channel: latest.channel, ts: latest.ts }, 'esc_ack');
+    await eventually(async () => (await e.deps.db.select().from(escalations).where(eq(escalations.reason, 'crisis')))[0]?.acknowledgedAt, 'the acknowledgement');
+    const afterAck = pages();
+    await e.advance({ minutes: 16 });
+    await e.advance({ minutes: 16 });
+    expect(pages()).toBe(afterAck);
   });
 });
 
