@@ -30,7 +30,9 @@ describe('a crisis phrase mid-intake', () => {
     expect(JSON.stringify(page)).not.toContain('end my life');
 
     // Until someone acknowledges, Sam is paged again (ONCALL_REPEAT_MINUTES, default 15); after, never again.
-    const pages = () => e.slack.messages(STAFF.sam).filter((m) => /crisis/i.test(m.text) && JSON.stringify(m.blocks ?? []).includes('esc_ack')).length;
+    // Pages posted to Sam (an acknowledged page is later edited, so count posts, not what the DM shows now).
+    const samDm = [STAFF.sam, e.slack.dmChannel(STAFF.sam)];
+    const pages = () => e.slack.calls.filter((c) => c.method === 'chat.postMessage' && c.ok && samDm.includes(String(c.params.channel)) && JSON.stringify(c.params).includes('esc_ack')).length;
     const first = pages();
     await e.advance({ minutes: 16 });
     await eventually(() => pages() > first, 'the repeated page');

@@ -10,16 +10,26 @@ import { assign, englishIntake } from './e2e-flows.js';
  * the delivery waits as told, and every intake card arrives exactly once.
  */
 let e: E2E;
-// Telegram's per-chat limit is switched on only for the last test: until then its window clock jumps 10 s per call,
-// so the intakes (many bot replies in one chat) are never limited. Time only moves forward either way.
-// The same for Slack's per-channel limit, on for the first test only.
-const switchable = () => {
+// Each platform limit is "free" until its test: its window clock jumps 10 s per call, so nothing is limited
+// (the intakes send many messages). In "burst" the clock stands still, so the posts of the test fall into one
+// window whatever the machine's speed, until the first 429; then it runs in real time and the wait ends.
+// Time only moves forward in every mode.
+const switchable = (limited: () => number) => {
   let skew = 0;
-  const s = { on: false, now: () => (s.on ? Date.now() + skew : Date.now() + (skew += 10_000)) };
+  let frozenAt = 0;
+  const s = {
+    mode: 'free' as 'free' | 'burst' | 'real',
+    now: (): number => {
+      if (s.mode === 'free') return Date.now() + (skew += 10_000);
+      if (s.mode === 'burst' && limited() === 0) return (frozenAt ||= Date.now() + skew);
+      s.mode = 'real';
+      return Math.max(Date.now() + skew, frozenAt);
+    },
+  };
   return s;
 };
-const tgLimit = switchable();
-const slackLimit = switchable();
+const tgLimit = switchable(() => e?.tg.stats.rateLimited ?? 0);
+const slackLimit = switchable(() => e?.slack.stats.rateLimited ?? 0);
 beforeAll(async () => {
   e = await createE2E({
     slackRateLimits: { perChannel: { limit: 2, windowMs: 3000 }, now: slackLimit.now },
@@ -30,10 +40,11 @@ afterAll(async () => e?.close());
 
 describe('the platform answers 429', () => {
   it('delivery waits as told; nothing is lost or duplicated', async () => {
-    slackLimit.on = true;
+    slackLimit.mode = 'burst';
     const refs: string[] = [];
     for (let i = 0; i < 5; i++) refs.push(await englishIntake(e, { id: 9_300_000 + i, first_name: `Client${i}`, language_code: 'en' }));
     await eventually(() => refs.every((r) => e.slack.messages(INTAKE).some((m) => allText(m).includes(r))), 'all five intake cards', 30_000);
+    slackLimit.mode = 'free';
     expect(e.slack.stats.rateLimited).toBeGreaterThan(0);
     for (const r of refs) expect(e.slack.messages(INTAKE).filter((m) => allText(m).includes(r))).toHaveLength(1);
     const rows = await e.deps.db.select().from(cases).where(inArray(cases.reference, refs));
@@ -45,14 +56,13 @@ describe('the platform answers 429', () => {
     }, 'the ledger to record the cards');
     expect(cards).toHaveLength(5);
     expect(cards.map((d) => d.status)).toEqual(['sent', 'sent', 'sent', 'sent', 'sent']);
-    slackLimit.on = false;
   }, 60_000);
 
   it('Telegram 429 (retry_after): four messages from the worker reach the client once each', async () => {
     const client = { id: 9_300_100, first_name: 'Dee', language_code: 'en' };
     const reference = await englishIntake(e, client);
     const card = await assign(e, reference);
-    tgLimit.on = true;
+    tgLimit.mode = 'burst';
     const texts = ['First: I read your request.', 'Second: I will call you tomorrow.', 'Third: please bring the letter.', 'Fourth: see you soon.'];
     for (const text of texts) {
       await e.driver.blockAction(STAFF.wen, { channel: card.channel, ts: card.ts }, 'case_message');
