@@ -1,7 +1,7 @@
 import { DateTime } from 'luxon';
 import { deliveryKind } from '../delivery/kinds/kind.js';
-import { clientUnreachable, loadCase, loadClient, loadStaff, recipientId } from '../delivery/recipients.js';
-import { createI18n, isLang } from '../lib/i18n.js';
+import { loadClient, loadStaff, openCaseClient, recipientId } from '../delivery/recipients.js';
+import { createI18n } from '../lib/i18n.js';
 import { MessageTracker } from '../telegram/telegram.tracker.js';
 import { firstName } from '../cases/message-to-client.kind.js';
 import { loadAppointment } from './appointment.format.js';
@@ -23,21 +23,18 @@ export const appointmentNoticeKind = deliveryKind({
     if (appt.version !== row.version) return { skip: 'superseded' };
     if (appt.status !== 'scheduled' && appt.status !== 'cancelled') return { skip: `appointment_${appt.status}` };
     if (appt.startsAt.getTime() <= deps.clock.now().toMillis()) return { skip: 'appointment_started' };
-    const c = await loadCase(deps.db, appt.caseId);
-    if (!c || c.status !== 'open') return { skip: 'case_not_open' };
-    const client = await loadClient(deps.db, recipientId(row.recipient, 'client') ?? '');
-    const why = clientUnreachable(client);
-    if (why) return { skip: why };
-    const lang = isLang(client!.language) ? client!.language : 'en';
+    const target = await openCaseClient(deps.db, appt.caseId, row.recipient);
+    if ('skip' in target) return target;
+    const { client, lang } = target;
     const t = i18n.fixed(lang);
-    const when = DateTime.fromJSDate(appt.startsAt).setZone(client!.timeZone).setLocale(lang === 'zh' ? 'zh-CN' : 'en-GB').toFormat(t('appt.date_format'));
+    const when = DateTime.fromJSDate(appt.startsAt).setZone(client.timeZone).setLocale(lang === 'zh' ? 'zh-CN' : 'en-GB').toFormat(t('appt.date_format'));
     const worker = await loadStaff(deps.db, appt.workerId);
     const name = firstName(worker?.displayName) || t('appt_notice.your_worker');
     const which = appt.status === 'cancelled' ? 'cancelled' : appt.version > 1 ? 'rescheduled' : 'scheduled';
     const text = deps.config.DISCREET_MODE
       ? t(`appt_notice.${which}_discreet`, { when })
       : t(`appt_notice.${which}`, { name, when, detail: t(`appt.mode.${appt.mode}`) });
-    return { channel: 'telegram', chatId: client!.telegramChatId!, text };
+    return { channel: 'telegram', chatId: target.chatId, text };
   },
   async afterSent(deps, row, sent) {
     const client = await loadClient(deps.db, recipientId(row.recipient, 'client') ?? '');

@@ -1,8 +1,8 @@
 import { eq } from 'drizzle-orm';
 import { notes } from '../db/schema.js';
 import { deliveryKind } from '../delivery/kinds/kind.js';
-import { clientUnreachable, loadCase, loadClient, loadStaff, recipientId } from '../delivery/recipients.js';
-import { createI18n, isLang } from '../lib/i18n.js';
+import { loadClient, loadStaff, openCaseClient, recipientId } from '../delivery/recipients.js';
+import { createI18n } from '../lib/i18n.js';
 import { MessageTracker } from '../telegram/telegram.tracker.js';
 import { AAD } from './case-aad.js';
 
@@ -24,19 +24,15 @@ export const messageToClientKind = deliveryKind({
   async render(deps, row) {
     const [note] = await deps.db.select().from(notes).where(eq(notes.id, row.subjectId)).limit(1);
     if (!note) return { skip: 'note_not_found' };
-    const c = await loadCase(deps.db, note.caseId);
-    if (!c || c.status !== 'open') return { skip: 'case_not_open' };
-    const client = await loadClient(deps.db, recipientId(row.recipient, 'client') ?? '');
-    const why = clientUnreachable(client);
-    if (why) return { skip: why };
-    const lang = isLang(client!.language) ? client!.language : 'en';
-    const t = i18n.fixed(lang);
+    const target = await openCaseClient(deps.db, note.caseId, row.recipient);
+    if ('skip' in target) return target;
+    const t = i18n.fixed(target.lang);
     const body = deps.cipher.decrypt(note.bodyEnc, AAD.noteBody);
     const worker = note.authorStaffId ? await loadStaff(deps.db, note.authorStaffId) : undefined;
     const text = deps.config.DISCREET_MODE
       ? t('worker_message.discreet', { value: body })
       : t('worker_message.text', { name: firstName(worker?.displayName) || t('appt_notice.your_worker'), value: body });
-    return { channel: 'telegram', chatId: client!.telegramChatId!, text };
+    return { channel: 'telegram', chatId: target.chatId, text };
   },
   async afterSent(deps, row, sent) {
     const client = await loadClient(deps.db, recipientId(row.recipient, 'client') ?? '');

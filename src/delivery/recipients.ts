@@ -1,6 +1,7 @@
 import { eq } from 'drizzle-orm';
 import type { Db } from '../db/client.js';
 import { cases, clients, staff } from '../db/schema.js';
+import { isLang, type Lang } from '../lib/i18n.js';
 
 /** Lookups the delivery kinds share when rendering (ids in, rows out; no caching: rows change). */
 export type StaffRow = typeof staff.$inferSelect;
@@ -40,4 +41,19 @@ export function staffUnreachable(s: StaffRow | undefined): string | null {
   if (!s) return 'staff_not_found';
   if (!s.active) return 'staff_inactive';
   return null;
+}
+
+/**
+ * What every client-facing Telegram kind checks first: the case is still open
+ * and its client can be written to now; then the chat and the client's language.
+ */
+export async function openCaseClient(
+  db: Db, caseId: string, recipient: string,
+): Promise<{ case: CaseRow; client: ClientRow; chatId: number; lang: Lang } | { skip: string }> {
+  const c = await loadCase(db, caseId);
+  if (!c || c.status !== 'open') return { skip: 'case_not_open' };
+  const client = await loadClient(db, recipientId(recipient, 'client') ?? '');
+  const why = clientUnreachable(client);
+  if (why) return { skip: why };
+  return { case: c, client: client!, chatId: client!.telegramChatId!, lang: isLang(client!.language) ? client!.language : 'en' };
 }
