@@ -177,8 +177,10 @@ export const cases = pgTable('cases', {
   index('cases_worker_open_idx').on(t.assignedWorkerId).where(sql`status = 'open'`),
   // Sweeps: overdue follow-ups and quiet cases among open cases only.
   index('cases_follow_up_due_idx').on(t.nextFollowUpAt).where(sql`status = 'open' and next_follow_up_at is not null`),
-  index('cases_quiet_idx').on(t.priority, t.lastNoteAt).where(sql`status = 'open'`),
+  // Quiet = no note since (or, without notes, since opening): the finder filters on exactly this expression.
+  index('cases_quiet_idx').on(sql`coalesce(last_note_at, opened_at)`).where(sql`status = 'open' and assigned_worker_id is not null`),
   index('cases_unassigned_idx').on(t.createdAt).where(sql`status = 'open' and assigned_worker_id is null`),
+  index('cases_crisis_idx').on(t.createdAt).where(sql`status = 'open' and crisis`),
 ]);
 
 /** The four elements: goal, how it is assessed, target date; plan and self-help focus live on the case. */
@@ -267,6 +269,8 @@ export const deliveries = pgTable('deliveries', {
   check('deliveries_outcome_has_reason', sql`status in ('pending', 'sent') or reason is not null`),
   check('deliveries_sent_has_time', sql`(status = 'sent') = (sent_at is not null)`),
   index('deliveries_pending_due_idx').on(t.dueAt).where(sql`status = 'pending'`),
+  // Per-recipient order: "is an earlier message to this chat still waiting?"
+  index('deliveries_pending_recipient_idx').on(t.recipient, t.dueAt).where(sql`status = 'pending'`),
   index('deliveries_case_idx').on(t.caseId, t.createdAt),
 ]);
 
