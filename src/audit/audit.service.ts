@@ -25,9 +25,22 @@ export class AuditService {
 
   /** Pass `tx` to make the entry part of the same transaction as the change it records. */
   async record(entry: AuditEntry, tx: Db = this.db): Promise<void> {
+    await this.recordMany([entry], tx);
+  }
+
+  /**
+   * Many entries in one multi-row INSERT (bulk changes such as an escalation
+   * sweep): the same rows `record` would write one by one, in the given order.
+   * Callers keep each call to a few thousand entries (10 parameters per row,
+   * PostgreSQL allows 65,535 per statement).
+   */
+  async recordMany(entries: readonly AuditEntry[], tx: Db = this.db): Promise<void> {
+    if (entries.length === 0) return;
     const ctx = currentLogContext();
-    await tx.insert(auditLog).values({
-      at: this.clock.now().toJSDate(),
+    const at = this.clock.now().toJSDate();
+    const requestId = ctx?.requestId ?? ctx?.jobId ?? null;
+    await tx.insert(auditLog).values(entries.map((entry) => ({
+      at,
       actorType: entry.actor.type,
       actorId: entry.actor.id ?? null,
       action: entry.action,
@@ -35,7 +48,7 @@ export class AuditService {
       subjectType: entry.subjectType ?? null,
       subjectId: entry.subjectId ?? null,
       details: entry.details ?? null,
-      requestId: ctx?.requestId ?? ctx?.jobId ?? null,
-    });
+      requestId,
+    })));
   }
 }

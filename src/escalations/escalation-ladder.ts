@@ -1,12 +1,14 @@
-import { and, eq, inArray, isNull } from 'drizzle-orm';
+import { eq, isNull } from 'drizzle-orm';
 import { DateTime } from 'luxon';
 import type { Deps } from '../deps.js';
 import type { Db } from '../db/client.js';
-import { cases, escalations, staff } from '../db/schema.js';
+import { cases, escalations } from '../db/schema.js';
 import { planDeliveries, scheduleDeliveries, type DeliveryRow, type PlannedDelivery, type Recipient } from '../delivery/ledger.js';
+import type { AuditEntry } from '../audit/audit.service.js';
 import { policyFromConfig, staffHours } from './escalation-config.js';
 import { nextEscalationStep, shouldResolve, type EscalationTarget, type TargetWorkingHours } from './policy.domain.js';
-import type { EscalationRow } from './escalations.repo.js';
+import { RecipientDirectory } from './escalation-recipients.js';
+import { chunked, resolveEscalationsBulk, setNextAtBulk, takeNotifications } from './escalations-bulk.repo.js';
 
 /**
  * Move every open escalation one step: resolve it when the trouble is gone
@@ -15,6 +17,11 @@ import type { EscalationRow } from './escalations.repo.js';
  * (an optimistic update on `notifications`, so two sweeps at once cannot both
  * notify) and plan its messages in the same transaction. Message version =
  * the notification's sequence number, so each step is one ledger row per recipient.
+ *
+ * Set-based: the policy decides per escalation in memory, then each chunk of
+ * due notifications is one transaction (take them in one UPDATE, one audit
+ * insert, one planDeliveries) and its jobs are added in one addBulk after
+ * commit; resolutions and `next_at` bookkeeping are one statement per chunk.
  */
 const dt = (d: Date | null) => (d ? DateTime.fromJSDate(d, { zone: 'utc' }) : null);
 
@@ -25,27 +32,69 @@ export const KIND_FOR_TARGET: Record<EscalationTarget, string> = {
   oncall_supervisors: 'crisis_page',
 };
 
+/** Escalations per transaction. */
+export const LADDER_CHUNK_SIZE = 1000;
+/** Ledger rows per planDeliveries statement (12 parameters each; PostgreSQL allows 65,535). */
+const PLAN_ROWS_PER_STATEMENT = 2000;
+
 export interface LadderResult {
   notified: number;
   resolved: number;
 }
 
-export async function advanceEscalations(deps: Deps): Promise<LadderResult> {
+export interface LadderOptions {
+  /** Escalations per transaction; tests make it small to cross chunk boundaries. */
+  chunkSize?: number;
+  /** Called with the elapsed ms of each phase (the benchmark's split). */
+  onPhase?: (phase: 'ladder.load' | 'ladder.decide' | 'ladder.notify', ms: number) => void;
+}
+
+interface Due {
+  id: string;
+  caseId: string;
+  reason: string;
+  notifications: number;
+  level: number;
+  target: EscalationTarget;
+  recipients: Recipient[];
+}
+
+export async function advanceEscalations(deps: Deps, opts: LadderOptions = {}): Promise<LadderResult> {
   const now = deps.clock.now();
   const policy = policyFromConfig(deps.config).escalation;
+  const chunkSize = opts.chunkSize ?? LADDER_CHUNK_SIZE;
   const result: LadderResult = { notified: 0, resolved: 0 };
-  const open = await deps.db.select({ e: escalations, c: cases }).from(escalations)
+  let t0 = performance.now();
+  const phase = (name: Parameters<NonNullable<LadderOptions['onPhase']>>[0]) => {
+    const t1 = performance.now();
+    opts.onPhase?.(name, t1 - t0);
+    t0 = t1;
+  };
+
+  const open = await deps.db.select({
+    e: escalations,
+    c: { status: cases.status, lastNoteAt: cases.lastNoteAt, assignedAt: cases.assignedAt, assignedWorkerId: cases.assignedWorkerId },
+  }).from(escalations)
     .innerJoin(cases, eq(cases.id, escalations.caseId))
     .where(isNull(escalations.resolvedAt));
-  const toSchedule: DeliveryRow[] = [];
+  // Id order: concurrent sweeps lock rows in one global order (see escalations-bulk.repo.ts).
+  open.sort((a, b) => (a.e.id < b.e.id ? -1 : a.e.id > b.e.id ? 1 : 0));
+  const dir = await RecipientDirectory.load(deps, open.flatMap(({ c }) => (c.assignedWorkerId ? [c.assignedWorkerId] : [])));
+  phase('ladder.load');
+
+  const toResolve = new Map<string, Array<{ id: string; caseId: string; reason: string }>>();
+  const nextAt: Array<{ id: string; nextAt: Date | null }> = [];
+  const due: Due[] = [];
   for (const { e, c } of open) {
     const resolve = shouldResolve({ reason: e.reason, lastNoteAt: dt(c.lastNoteAt), openedAt: dt(e.openedAt)!, caseStatus: c.status, assignedAt: dt(c.assignedAt) });
     if (resolve.resolve) {
-      if (await resolveAutomatically(deps, e, resolve.why)) result.resolved++;
+      const list = toResolve.get(resolve.why) ?? [];
+      if (!list.length) toResolve.set(resolve.why, list);
+      list.push({ id: e.id, caseId: e.caseId, reason: e.reason });
       continue;
     }
-    const worker = c.assignedWorkerId ? await staffRow(deps.db, c.assignedWorkerId) : undefined;
-    const supervisor = worker?.supervisorId ? await staffRow(deps.db, worker.supervisorId) : undefined;
+    const worker = dir.staff(c.assignedWorkerId);
+    const supervisor = dir.staff(worker?.supervisorId);
     const hours: TargetWorkingHours = {
       ...(worker?.active ? { worker: staffHours(worker) } : {}),
       ...(supervisor?.active ? { supervisor: staffHours(supervisor) } : {}),
@@ -58,85 +107,61 @@ export async function advanceEscalations(deps: Deps): Promise<LadderResult> {
       policy, now, workingHours: hours,
     });
     if (step.action === 'none') {
-      if (e.nextAt) await deps.db.update(escalations).set({ nextAt: null, updatedAt: now.toJSDate() }).where(eq(escalations.id, e.id));
-      continue;
+      if (e.nextAt) nextAt.push({ id: e.id, nextAt: null });
+    } else if (step.action === 'wait') {
+      if (e.nextAt?.getTime() !== step.until.toMillis()) nextAt.push({ id: e.id, nextAt: step.until.toJSDate() });
+    } else {
+      const recipients = await dir.recipients(step.target, worker, supervisor);
+      due.push({ id: e.id, caseId: e.caseId, reason: e.reason, notifications: e.notifications, level: step.level, target: step.target, recipients });
     }
-    if (step.action === 'wait') {
-      if (e.nextAt?.getTime() !== step.until.toMillis()) {
-        await deps.db.update(escalations).set({ nextAt: step.until.toJSDate(), updatedAt: now.toJSDate() }).where(eq(escalations.id, e.id));
-      }
-      continue;
-    }
-    const recipients = await recipientsFor(deps, step.target, worker, supervisor);
-    const rows = await deps.db.transaction(async (t) => {
-      const tx = t as unknown as Db;
-      const [taken] = await tx.update(escalations)
-        .set({ level: step.level, lastNotifiedAt: now.toJSDate(), notifications: e.notifications + 1, nextAt: null, updatedAt: now.toJSDate() })
-        .where(and(eq(escalations.id, e.id), eq(escalations.notifications, e.notifications), isNull(escalations.resolvedAt)))
-        .returning();
-      if (!taken) return [];
-      await deps.audit.record({
-        actor: { type: 'system' }, action: 'escalation.notified', caseId: e.caseId, subjectType: 'escalation', subjectId: e.id,
-        details: { reason: e.reason, level: step.level, target: step.target, recipients: recipients.length, notification: taken.notifications },
-      }, tx);
-      const items: PlannedDelivery[] = recipients.map((r) => ({
-        kind: KIND_FOR_TARGET[step.target], subjectId: e.id, version: taken.notifications, recipient: r,
-        channel: 'slack', caseId: e.caseId, dueAt: now,
-      }));
-      return planDeliveries(tx, items, now);
-    });
-    if (rows.length) result.notified++;
-    toSchedule.push(...rows);
   }
-  await scheduleDeliveries(deps.queues, toSchedule, now);
+  phase('ladder.decide');
+
+  for (const [why, list] of toResolve) {
+    for (const chunk of chunked(list, chunkSize)) result.resolved += await resolveChunk(deps, chunk, why, now);
+  }
+  for (const chunk of chunked(nextAt, chunkSize)) await setNextAtBulk(deps.db, chunk, now);
+  for (const chunk of chunked(due, chunkSize)) {
+    const { notified, rows } = await notifyChunk(deps, chunk, now);
+    result.notified += notified;
+    await scheduleDeliveries(deps.queues, rows, now); // after commit; the reconciler repairs a crash in between
+  }
+  phase('ladder.notify');
   return result;
 }
 
-async function resolveAutomatically(deps: Deps, e: EscalationRow, why: string): Promise<boolean> {
-  const now = deps.clock.now();
+/** Resolve a chunk automatically, auditing exactly the escalations this sweep resolved. */
+async function resolveChunk(deps: Deps, chunk: Array<{ id: string; caseId: string; reason: string }>, why: string, now: DateTime): Promise<number> {
   return deps.db.transaction(async (t) => {
     const tx = t as unknown as Db;
-    const [done] = await tx.update(escalations)
-      .set({ resolvedAt: now.toJSDate(), resolution: why, nextAt: null, updatedAt: now.toJSDate() })
-      .where(and(eq(escalations.id, e.id), isNull(escalations.resolvedAt)))
-      .returning({ id: escalations.id });
-    if (!done) return false;
-    await deps.audit.record({ actor: { type: 'system' }, action: 'escalation.resolved', caseId: e.caseId, subjectType: 'escalation', subjectId: e.id, details: { reason: e.reason, why } }, tx);
-    return true;
+    const done = new Set(await resolveEscalationsBulk(tx, chunk.map((x) => x.id), why, now));
+    await deps.audit.recordMany(chunk.filter((x) => done.has(x.id)).map((x): AuditEntry => ({
+      actor: { type: 'system' }, action: 'escalation.resolved', caseId: x.caseId, subjectType: 'escalation', subjectId: x.id, details: { reason: x.reason, why },
+    })), tx);
+    return done.size;
   });
 }
 
-type StaffRow = typeof staff.$inferSelect;
-
-async function staffRow(db: Db, id: string): Promise<StaffRow | undefined> {
-  const [s] = await db.select().from(staff).where(eq(staff.id, id)).limit(1);
-  return s;
-}
-
 /**
- * Who hears about a step. Nobody is ever left out: a case with no worker goes
- * to the supervisors; a worker without an active supervisor escalates to every
- * supervisor; no supervision channel configured → the supervisors' DMs; nobody
- * on call → every supervisor.
+ * Take a chunk's notifications and plan their messages in one transaction.
+ * Only the escalations this sweep took are audited and get ledger rows; the
+ * rest were taken by a concurrent sweep (or resolved meanwhile).
  */
-async function recipientsFor(deps: Deps, target: EscalationTarget, worker?: StaffRow, supervisor?: StaffRow): Promise<Recipient[]> {
-  const supervisors = async (): Promise<Recipient[]> => {
-    if (supervisor?.active) return [`staff:${supervisor.id}`];
-    const all = await deps.db.select({ id: staff.id }).from(staff).where(and(eq(staff.active, true), inArray(staff.role, ['supervisor', 'admin'])));
-    return all.map((s) => `staff:${s.id}` as const);
-  };
-  switch (target) {
-    case 'worker':
-      return worker?.active ? [`staff:${worker.id}`] : supervisors();
-    case 'supervisor':
-      return supervisors();
-    case 'supervision_channel':
-      return deps.config.SLACK_SUPERVISION_CHANNEL ? [`channel:${deps.config.SLACK_SUPERVISION_CHANNEL}`] : supervisors();
-    case 'oncall_supervisors': {
-      const oncall = await deps.db.select({ id: staff.id }).from(staff).where(and(eq(staff.active, true), eq(staff.onCall, true)));
-      if (oncall.length) return oncall.map((s) => `staff:${s.id}` as const);
-      const all = await deps.db.select({ id: staff.id }).from(staff).where(and(eq(staff.active, true), inArray(staff.role, ['supervisor', 'admin'])));
-      return all.map((s) => `staff:${s.id}` as const);
-    }
-  }
+async function notifyChunk(deps: Deps, chunk: Due[], now: DateTime): Promise<{ notified: number; rows: DeliveryRow[] }> {
+  return deps.db.transaction(async (t) => {
+    const tx = t as unknown as Db;
+    const taken = new Map((await takeNotifications(tx, chunk, now)).map((r) => [r.id, r.notifications]));
+    const mine = chunk.filter((d) => taken.has(d.id));
+    await deps.audit.recordMany(mine.map((d): AuditEntry => ({
+      actor: { type: 'system' }, action: 'escalation.notified', caseId: d.caseId, subjectType: 'escalation', subjectId: d.id,
+      details: { reason: d.reason, level: d.level, target: d.target, recipients: d.recipients.length, notification: taken.get(d.id)! },
+    })), tx);
+    const items: PlannedDelivery[] = mine.flatMap((d) => d.recipients.map((r): PlannedDelivery => ({
+      kind: KIND_FOR_TARGET[d.target], subjectId: d.id, version: taken.get(d.id)!, recipient: r,
+      channel: 'slack', caseId: d.caseId, dueAt: now,
+    })));
+    const rows: DeliveryRow[] = [];
+    for (const slice of chunked(items, PLAN_ROWS_PER_STATEMENT)) rows.push(...await planDeliveries(tx, slice, now));
+    return { notified: mine.filter((d) => d.recipients.length > 0).length, rows };
+  });
 }

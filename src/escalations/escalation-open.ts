@@ -2,65 +2,110 @@ import { and, eq, isNotNull, isNull, lt, sql } from 'drizzle-orm';
 import { DateTime } from 'luxon';
 import type { Deps } from '../deps.js';
 import type { Db } from '../db/client.js';
-import { cases, escalations } from '../db/schema.js';
-import { openEscalation, type EscalationReason } from './escalations.repo.js';
+import { cases } from '../db/schema.js';
+import type { EscalationReason } from './escalations.repo.js';
+import { chunked, openEscalationsBulk } from './escalations-bulk.repo.js';
 import { intakeTeamHours, policyFromConfig } from './escalation-config.js';
-import { followUpOverdue, isQuiet, unassignedIntakeDue } from './policy.domain.js';
+import { followUpOverdue, isQuiet, unassignedIntakeDue, type PolicyConfig } from './policy.domain.js';
 
 /**
  * Find what needs an escalation now and open it (at most one open per case and
  * reason — the database guarantees it). Each kind of trouble opens once per
  * occurrence: an overdue follow-up once per follow-up date, a quiet case once
  * per silence, an unassigned intake once, a crisis once per flag.
+ *
+ * Set-based, because a sweep may find 10,000 cases at once: one finder query
+ * per reason, the pure policy decides per case, then one INSERT … ON CONFLICT
+ * DO NOTHING per chunk (the "once per occurrence" check is a NOT EXISTS in that
+ * statement) and one multi-row audit insert for exactly the rows it created,
+ * in the same transaction.
  */
 const dt = (d: Date | null) => (d ? DateTime.fromJSDate(d, { zone: 'utc' }) : null);
 
-export async function openDueEscalations(deps: Deps): Promise<number> {
+/** Escalations opened per transaction (one INSERT and one audit INSERT each). */
+export const OPEN_CHUNK_SIZE = 1000;
+
+/** The columns the policy needs: no encrypted or unused columns are read. */
+const finderColumns = {
+  id: cases.id,
+  status: cases.status,
+  priority: cases.priority,
+  openedAt: cases.openedAt,
+  createdAt: cases.createdAt,
+  lastNoteAt: cases.lastNoteAt,
+  nextFollowUpAt: cases.nextFollowUpAt,
+  followUpSetAt: cases.followUpSetAt,
+};
+
+/**
+ * The four finder queries, exported so the benchmark EXPLAINs the very SQL the
+ * sweep runs. Each predicate matches a partial index of migration 0002/0001:
+ * overdue → cases_follow_up_due_idx, quiet → cases_quiet_idx (the expression
+ * `coalesce(last_note_at, opened_at)` and `assigned_worker_id is not null`
+ * exactly as in the index), unassigned → cases_unassigned_idx, crisis →
+ * cases_crisis_idx. The quiet finder is bounded by the smallest threshold; the
+ * pure rule then decides per priority.
+ */
+export function escalationFinders(db: Db, now: DateTime, policy: PolicyConfig) {
+  const at = now.toJSDate();
+  const quietBefore = now.minus({ days: Math.min(...Object.values(policy.quietThresholdsDays)) }).toJSDate();
+  return {
+    overdue: db.select(finderColumns).from(cases)
+      .where(and(eq(cases.status, 'open'), isNotNull(cases.nextFollowUpAt), lt(cases.nextFollowUpAt, at))),
+    quiet: db.select(finderColumns).from(cases)
+      .where(and(eq(cases.status, 'open'), isNotNull(cases.assignedWorkerId), sql`coalesce(${cases.lastNoteAt}, ${cases.openedAt}) <= ${quietBefore}`)),
+    unassigned: db.select(finderColumns).from(cases).where(and(eq(cases.status, 'open'), isNull(cases.assignedWorkerId))),
+    crisis: db.select(finderColumns).from(cases).where(and(eq(cases.status, 'open'), eq(cases.crisis, true))),
+  };
+}
+
+export interface OpenOptions {
+  /** Escalations per transaction; tests make it small to cross chunk boundaries. */
+  chunkSize?: number;
+}
+
+export async function openDueEscalations(deps: Deps, opts: OpenOptions = {}): Promise<number> {
   const now = deps.clock.now();
   const policy = policyFromConfig(deps.config);
-  const at = now.toJSDate();
+  const find = escalationFinders(deps.db, now, policy);
+  const chunkSize = opts.chunkSize ?? OPEN_CHUNK_SIZE;
   let opened = 0;
-  const open = async (caseId: string, reason: EscalationReason, since: Date | null) => {
-    // Once per occurrence: an escalation (even resolved) opened after `since` already covered it.
-    const [prior] = await deps.db.select({ id: escalations.id }).from(escalations)
-      .where(and(eq(escalations.caseId, caseId), eq(escalations.reason, reason), since ? sql`${escalations.openedAt} >= ${since}` : sql`true`))
-      .limit(1);
-    if (prior) return;
-    await deps.db.transaction(async (t) => {
-      const tx = t as unknown as Db;
-      const r = await openEscalation(tx, { caseId, reason }, now);
-      if (!r.created) return;
-      opened++;
-      await deps.audit.record({ actor: { type: 'system' }, action: 'escalation.opened', caseId, subjectType: 'escalation', subjectId: r.row.id, details: { reason } }, tx);
-    });
+
+  const openAll = async (reason: EscalationReason, due: Array<{ caseId: string; since: Date | null }>) => {
+    for (const chunk of chunked(due, chunkSize)) {
+      opened += await deps.db.transaction(async (t) => {
+        const tx = t as unknown as Db;
+        const created = await openEscalationsBulk(tx, reason, chunk, now);
+        await deps.audit.recordMany(created.map((r) => ({
+          actor: { type: 'system' as const }, action: 'escalation.opened', caseId: r.caseId, subjectType: 'escalation', subjectId: r.id, details: { reason },
+        })), tx);
+        return created.length;
+      });
+    }
   };
+  // Chunks in case-id order: concurrent sweeps then insert in one global order (no deadlock between them).
+  const byCase = (a: { caseId: string }, b: { caseId: string }) => (a.caseId < b.caseId ? -1 : a.caseId > b.caseId ? 1 : 0);
 
-  const overdue = await deps.db.select().from(cases)
-    .where(and(eq(cases.status, 'open'), isNotNull(cases.nextFollowUpAt), lt(cases.nextFollowUpAt, at)));
-  for (const c of overdue) {
-    if (followUpOverdue({ nextFollowUpAt: dt(c.nextFollowUpAt), lastNoteAt: dt(c.lastNoteAt), followUpSetAt: dt(c.followUpSetAt), status: c.status }, now)) {
-      await open(c.id, 'follow_up_overdue', c.followUpSetAt ?? c.nextFollowUpAt);
-    }
-  }
+  const overdue = await find.overdue;
+  await openAll('follow_up_overdue', overdue
+    .filter((c) => followUpOverdue({ nextFollowUpAt: dt(c.nextFollowUpAt), lastNoteAt: dt(c.lastNoteAt), followUpSetAt: dt(c.followUpSetAt), status: c.status }, now))
+    .map((c) => ({ caseId: c.id, since: c.followUpSetAt ?? c.nextFollowUpAt }))
+    .sort(byCase));
 
-  // Quiet: the smallest threshold bounds the query; the pure rule decides per priority.
-  const minDays = Math.min(...Object.values(policy.quietThresholdsDays));
-  const quietBefore = now.minus({ days: minDays }).toJSDate();
-  const quiet = await deps.db.select().from(cases)
-    .where(and(eq(cases.status, 'open'), isNotNull(cases.assignedWorkerId), sql`coalesce(${cases.lastNoteAt}, ${cases.openedAt}) <= ${quietBefore}`));
-  for (const c of quiet) {
-    if (isQuiet({ priority: c.priority, lastNoteAt: dt(c.lastNoteAt), openedAt: dt(c.openedAt)!, status: c.status }, now, policy.quietThresholdsDays)) {
-      await open(c.id, 'quiet_case', c.lastNoteAt ?? c.openedAt);
-    }
-  }
+  const quiet = await find.quiet;
+  await openAll('quiet_case', quiet
+    .filter((c) => isQuiet({ priority: c.priority, lastNoteAt: dt(c.lastNoteAt), openedAt: dt(c.openedAt)!, status: c.status }, now, policy.quietThresholdsDays))
+    .map((c) => ({ caseId: c.id, since: c.lastNoteAt ?? c.openedAt }))
+    .sort(byCase));
 
-  const unassigned = await deps.db.select().from(cases).where(and(eq(cases.status, 'open'), isNull(cases.assignedWorkerId)));
-  for (const c of unassigned) {
-    const due = unassignedIntakeDue({ createdAt: dt(c.createdAt)!, assignedAt: null }, intakeTeamHours(deps.config), policy.unassignedIntakeAfterWorkingHours, now);
-    if (due.due) await open(c.id, 'unassigned_intake', c.createdAt);
-  }
+  const unassigned = await find.unassigned;
+  const teamHours = intakeTeamHours(deps.config);
+  await openAll('unassigned_intake', unassigned
+    .filter((c) => unassignedIntakeDue({ createdAt: dt(c.createdAt)!, assignedAt: null }, teamHours, policy.unassignedIntakeAfterWorkingHours, now).due)
+    .map((c) => ({ caseId: c.id, since: c.createdAt }))
+    .sort(byCase));
 
-  const crises = await deps.db.select().from(cases).where(and(eq(cases.status, 'open'), eq(cases.crisis, true)));
-  for (const c of crises) await open(c.id, 'crisis', null);
+  const crises = await find.crisis;
+  await openAll('crisis', crises.map((c) => ({ caseId: c.id, since: null })).sort(byCase));
   return opened;
 }

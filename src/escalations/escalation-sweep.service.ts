@@ -13,10 +13,21 @@ import { planWeeklyDigests } from './weekly-digest.js';
  * once: opening is unique per case+reason and each notification is taken by
  * an optimistic update, and every message is a unique ledger row.
  */
-export async function runEscalationSweep(deps: Deps): Promise<{ opened: number; notified: number; resolved: number; digests: number }> {
-  const opened = await openDueEscalations(deps);
-  const { notified, resolved } = await advanceEscalations(deps);
+export interface SweepOptions {
+  /** Escalations per transaction when opening and notifying (default 1,000). */
+  chunkSize?: number;
+  /** Elapsed ms per phase (open, then the ladder's load / decide / notify, then digests): the benchmark's split. */
+  onPhase?: (phase: 'open' | 'ladder.load' | 'ladder.decide' | 'ladder.notify' | 'digests', ms: number) => void;
+}
+
+export async function runEscalationSweep(deps: Deps, opts: SweepOptions = {}): Promise<{ opened: number; notified: number; resolved: number; digests: number }> {
+  let t0 = performance.now();
+  const opened = await openDueEscalations(deps, { chunkSize: opts.chunkSize });
+  opts.onPhase?.('open', performance.now() - t0);
+  const { notified, resolved } = await advanceEscalations(deps, { chunkSize: opts.chunkSize, onPhase: opts.onPhase });
+  t0 = performance.now();
   const digests = await planWeeklyDigests(deps);
+  opts.onPhase?.('digests', performance.now() - t0);
   return { opened, notified, resolved, digests };
 }
 

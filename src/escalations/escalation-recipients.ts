@@ -1,0 +1,75 @@
+import { and, eq, inArray } from 'drizzle-orm';
+import type { Deps } from '../deps.js';
+import type { Db } from '../db/client.js';
+import { staff } from '../db/schema.js';
+import type { Recipient } from '../delivery/ledger.js';
+import type { EscalationTarget } from './policy.domain.js';
+
+export type StaffRow = typeof staff.$inferSelect;
+
+/**
+ * Who hears about a step, for a whole sweep at once: the staff rows of every
+ * worker and supervisor involved are read in two queries, and the fallback
+ * lists (all supervisors, who is on call) at most once each — not a lookup per
+ * escalation.
+ *
+ * Nobody is ever left out: a case with no worker goes to the supervisors; a
+ * worker without an active supervisor escalates to every supervisor; no
+ * supervision channel configured → the supervisors' DMs; nobody on call →
+ * every supervisor.
+ */
+export class RecipientDirectory {
+  private readonly byId = new Map<string, StaffRow>();
+  private allSupervisors?: Promise<Recipient[]>;
+  private oncall?: Promise<Recipient[]>;
+
+  private constructor(private readonly deps: Pick<Deps, 'db' | 'config'>) {}
+
+  /** Load the workers with these ids and their supervisors. */
+  static async load(deps: Pick<Deps, 'db' | 'config'>, workerIds: Iterable<string>): Promise<RecipientDirectory> {
+    const dir = new RecipientDirectory(deps);
+    await dir.fetch([...new Set(workerIds)]);
+    const supervisorIds = [...dir.byId.values()].map((s) => s.supervisorId).filter((id): id is string => !!id && !dir.byId.has(id));
+    await dir.fetch([...new Set(supervisorIds)]);
+    return dir;
+  }
+
+  private async fetch(ids: string[]): Promise<void> {
+    // A few thousand ids per query at most (one parameter each).
+    for (let i = 0; i < ids.length; i += 5000) {
+      const rows = await this.deps.db.select().from(staff).where(inArray(staff.id, ids.slice(i, i + 5000)));
+      for (const r of rows) this.byId.set(r.id, r);
+    }
+  }
+
+  staff(id: string | null | undefined): StaffRow | undefined {
+    return id ? this.byId.get(id) : undefined;
+  }
+
+  async recipients(target: EscalationTarget, worker?: StaffRow, supervisor?: StaffRow): Promise<Recipient[]> {
+    const supervisors = async (): Promise<Recipient[]> => (supervisor?.active ? [`staff:${supervisor.id}`] : this.everySupervisor());
+    switch (target) {
+      case 'worker':
+        return worker?.active ? [`staff:${worker.id}`] : supervisors();
+      case 'supervisor':
+        return supervisors();
+      case 'supervision_channel':
+        return this.deps.config.SLACK_SUPERVISION_CHANNEL ? [`channel:${this.deps.config.SLACK_SUPERVISION_CHANNEL}`] : supervisors();
+      case 'oncall_supervisors': {
+        this.oncall ??= ids(this.deps.db, eq(staff.onCall, true));
+        const oncall = await this.oncall;
+        return oncall.length ? oncall : this.everySupervisor();
+      }
+    }
+  }
+
+  private everySupervisor(): Promise<Recipient[]> {
+    this.allSupervisors ??= ids(this.deps.db, inArray(staff.role, ['supervisor', 'admin']));
+    return this.allSupervisors;
+  }
+}
+
+async function ids(db: Db, where: ReturnType<typeof eq>): Promise<Recipient[]> {
+  const rows = await db.select({ id: staff.id }).from(staff).where(and(eq(staff.active, true), where));
+  return rows.map((s) => `staff:${s.id}` as const);
+}
