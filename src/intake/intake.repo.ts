@@ -30,6 +30,8 @@ export interface Session {
   caseId?: string;
   nudgedAt: Date | null;
   lastActivityAt: Date;
+  /** The stored envelope as read: a save conditional on it detects any write in between (its IV is random). */
+  stateEnc: string;
 }
 
 function open(cipher: FieldCipher, row: SessionRow): Session | null {
@@ -43,7 +45,7 @@ function open(cipher: FieldCipher, row: SessionRow): Session | null {
   if (!state) return null;
   return {
     id: row.id, telegramUserId: row.telegramUserId, chatId: row.telegramChatId, state,
-    ...(env.caseId ? { caseId: env.caseId } : {}), nudgedAt: row.nudgedAt, lastActivityAt: row.lastActivityAt,
+    ...(env.caseId ? { caseId: env.caseId } : {}), nudgedAt: row.nudgedAt, lastActivityAt: row.lastActivityAt, stateEnc: row.stateEnc,
   };
 }
 
@@ -54,15 +56,27 @@ export async function loadSession(db: Db, cipher: FieldCipher, telegramUserId: n
   return row ? open(cipher, row) : null;
 }
 
-export async function saveSession(
-  db: Db,
-  cipher: FieldCipher,
-  input: { telegramUserId: number; chatId: number; state: IntakeState; caseId?: string | undefined },
-  now: DateTime,
-  ttlDays: number,
-): Promise<void> {
+/** A row read as `to_json(intake_sessions)` (snake_case keys, ISO timestamps), e.g. by the bot's per-update prefetch. */
+export function sessionRowFromJson(j: Record<string, unknown>): SessionRow {
+  const date = (v: unknown) => (v == null ? null : new Date(v as string));
+  return {
+    id: j.id as string,
+    telegramUserId: Number(j.telegram_user_id),
+    telegramChatId: Number(j.telegram_chat_id),
+    step: j.step as string,
+    language: j.language as SessionRow['language'],
+    stateEnc: j.state_enc as string,
+    nudgedAt: date(j.nudged_at),
+    lastActivityAt: date(j.last_activity_at)!,
+    expiresAt: date(j.expires_at)!,
+    createdAt: date(j.created_at)!,
+    updatedAt: date(j.updated_at)!,
+  };
+}
+
+function sessionValues(cipher: FieldCipher, input: { chatId: number; state: IntakeState; caseId?: string | undefined }, now: DateTime, ttlDays: number) {
   const env: Envelope = { state: input.state, ...(input.caseId ? { caseId: input.caseId } : {}) };
-  const values = {
+  return {
     telegramChatId: input.chatId,
     step: input.state.step,
     language: input.state.language,
@@ -71,6 +85,36 @@ export async function saveSession(
     expiresAt: now.plus({ days: ttlDays }).toJSDate(),
     updatedAt: now.toJSDate(),
   };
+}
+
+/**
+ * Save only if the stored envelope is still `prevStateEnc` (nothing wrote the
+ * draft since it was read): one statement instead of lock + upsert. false when
+ * it changed or is gone; the caller then takes the locking path.
+ */
+export async function saveSessionIfUnchanged(
+  db: Db,
+  cipher: FieldCipher,
+  input: { telegramUserId: number; chatId: number; state: IntakeState; caseId?: string | undefined },
+  prevStateEnc: string,
+  now: DateTime,
+  ttlDays: number,
+): Promise<boolean> {
+  const rows = await db.update(intakeSessions)
+    .set(sessionValues(cipher, input, now, ttlDays))
+    .where(and(eq(intakeSessions.telegramUserId, input.telegramUserId), eq(intakeSessions.stateEnc, prevStateEnc)))
+    .returning({ id: intakeSessions.id });
+  return rows.length > 0;
+}
+
+export async function saveSession(
+  db: Db,
+  cipher: FieldCipher,
+  input: { telegramUserId: number; chatId: number; state: IntakeState; caseId?: string | undefined },
+  now: DateTime,
+  ttlDays: number,
+): Promise<void> {
+  const values = sessionValues(cipher, input, now, ttlDays);
   await db
     .insert(intakeSessions)
     .values({ telegramUserId: input.telegramUserId, ...values, createdAt: now.toJSDate() })

@@ -17,7 +17,8 @@ import {
   type IntakeContext, type IntakeEffect, type IntakeInput, type IntakeState, type Limits,
 } from './intake.domain.js';
 import {
-  claimNudge, deleteExpiredSessions, deleteSession, findSessionsToNudge, loadSession, readSessionRow, saveSession, sealCaseIntake, type Session,
+  claimNudge, deleteExpiredSessions, deleteSession, findSessionsToNudge, loadSession, readSessionRow, saveSession, saveSessionIfUnchanged, sealCaseIntake,
+  type Session,
 } from './intake.repo.js';
 
 /**
@@ -41,21 +42,33 @@ export interface IntakeStepResult {
 
 type SubmitEffect = Extract<IntakeEffect, { type: 'submit' }>;
 
+/** Per config (it never changes in a process): phrases and limits are not rebuilt for every answer. */
+const contextCache = new WeakMap<Deps['config'], Omit<IntakeContext, 'now'>>();
+
 export function intakeContext(deps: Deps): IntakeContext {
-  const max = deps.config.INTAKE_FIELD_MAX_CHARS;
-  // One configured ceiling for the long answers; the short fields keep their own smaller limits.
-  const limits: Partial<Limits> = { story: max, change: max, support: max, strengths: max };
-  for (const k of Object.keys(DEFAULT_LIMITS) as Array<keyof Limits>) limits[k] = Math.min(limits[k] ?? DEFAULT_LIMITS[k], max);
-  return { now: deps.clock.now(), crisisPhrases: crisisPhrases(deps.config), defaultTimeZone: deps.config.DEFAULT_TIMEZONE, limits };
+  let fixed = contextCache.get(deps.config);
+  if (!fixed) {
+    const max = deps.config.INTAKE_FIELD_MAX_CHARS;
+    // One configured ceiling for the long answers; the short fields keep their own smaller limits.
+    const limits: Partial<Limits> = { story: max, change: max, support: max, strengths: max };
+    for (const k of Object.keys(DEFAULT_LIMITS) as Array<keyof Limits>) limits[k] = Math.min(limits[k] ?? DEFAULT_LIMITS[k], max);
+    fixed = { crisisPhrases: crisisPhrases(deps.config), defaultTimeZone: deps.config.DEFAULT_TIMEZONE, limits };
+    contextCache.set(deps.config, fixed);
+  }
+  return { ...fixed, now: deps.clock.now() };
 }
 
 export async function findSession(deps: Deps, telegramUserId: number): Promise<Session | null> {
   return loadSession(deps.db, deps.cipher, telegramUserId);
 }
 
-/** /start: a new draft (language question), or the current question of the existing one. */
-export async function startOrResume(deps: Deps, who: Who): Promise<IntakeStepResult> {
+/**
+ * /start: a new draft (language question), or the current question of the existing one.
+ * `snapshot`: the draft as read earlier in this update; asking its question again writes nothing, so no lock is needed.
+ */
+export async function startOrResume(deps: Deps, who: Who, opts: { snapshot?: Session } = {}): Promise<IntakeStepResult> {
   const now = deps.clock.now();
+  if (opts.snapshot) return { state: opts.snapshot.state, effects: [askFor(opts.snapshot.state.step)] };
   return deps.db.transaction(async (t) => {
     const tx = t as Db;
     const session = await loadSession(tx, deps.cipher, who.telegramUserId, { forUpdate: true });
@@ -70,12 +83,27 @@ export async function startOrResume(deps: Deps, who: Who): Promise<IntakeStepRes
 /**
  * Apply one input to the stored draft. Returns null when there is no draft.
  * `crisisHandled`: the crisis middleware already replied and recorded the crisis for this message.
+ * `snapshot`: the draft as read earlier in this update (null: there was none). An
+ * ordinary answer is then saved by one conditional update; if anything wrote the
+ * draft in between, or the answer refuses or submits, it goes the locking way.
  */
 export async function applyIntakeInput(
-  deps: Deps, later: Later, who: Who, input: IntakeInput, opts: { crisisHandled?: boolean } = {},
+  deps: Deps, later: Later, who: Who, input: IntakeInput, opts: { crisisHandled?: boolean; snapshot?: Session | null } = {},
 ): Promise<IntakeStepResult | null> {
   const now = deps.clock.now();
-  const out = await deps.db.transaction(async (t): Promise<IntakeStepResult | null> => {
+  if (opts.snapshot === null) return null;
+  let out: IntakeStepResult | null = null;
+  if (opts.snapshot) {
+    const session = opts.snapshot;
+    const res = applyInput(session.state, input, { ...intakeContext(deps), now });
+    const plain = !res.effects.some((e) => e.type === 'agreement_declined' || e.type === 'submit');
+    if (plain && await saveSessionIfUnchanged(deps.db, deps.cipher, {
+      telegramUserId: who.telegramUserId, chatId: who.chatId, state: res.state, caseId: session.caseId,
+    }, session.stateEnc, now, deps.config.INTAKE_DRAFT_TTL_DAYS)) {
+      out = res;
+    }
+  }
+  out ??= await deps.db.transaction(async (t): Promise<IntakeStepResult | null> => {
     const tx = t as Db;
     const session = await loadSession(tx, deps.cipher, who.telegramUserId, { forUpdate: true });
     if (!session) return null;
@@ -124,7 +152,8 @@ async function submitCase(deps: Deps, tx: Db, who: Who, session: Session, e: Sub
       telegramChatId: who.chatId, language: e.language, timeZone: a.timezone, preferredNameEnc: deps.cipher.encrypt(a.name, PREFERRED_NAME_AAD),
     }, now);
   }
-  if (!(await hasConsent(tx, client.id, e.agreement))) {
+  // A client created just now has no consent yet: no need to look.
+  if (created || !(await hasConsent(tx, client.id, e.agreement))) {
     const consent = await recordConsentGiven(tx, client.id, e.agreement);
     await deps.audit.record({ actor, action: 'consent.given', subjectType: 'consent', subjectId: consent.id, details: { version: e.agreement.version, language: e.agreement.language } }, tx);
   }

@@ -25,6 +25,22 @@ export async function issueCallbackToken(db: Db, input: { chatId: number; action
   return CALLBACK_PREFIX + token;
 }
 
+/** Every button of one reply (or several) in one multi-row insert; the data strings come back in input order. */
+export async function issueCallbackTokens(db: Db, input: { chatId: number; actions: CallbackAction[]; expiresAt: DateTime }, now: DateTime): Promise<string[]> {
+  if (input.actions.length === 0) return [];
+  const rows = input.actions.map((action) => ({
+    token: randomBytes(12).toString('base64url'),
+    chatId: input.chatId,
+    action,
+    expiresAt: input.expiresAt.toJSDate(),
+    createdAt: now.toJSDate(),
+  }));
+  await db.insert(callbackTokens).values(rows);
+  return rows.map((r) => CALLBACK_PREFIX + r.token);
+}
+
+export type CallbackTokenRow = typeof callbackTokens.$inferSelect;
+
 export type ResolvedCallback =
   | { ok: true; action: CallbackAction }
   | { ok: false; reason: 'malformed' | 'unknown' | 'expired' | 'wrong_chat' };
@@ -34,11 +50,15 @@ export type ResolvedCallback =
  * "Confirm" twice; the action itself must be idempotent); `consume` marks
  * one-shot tokens used so a second press is refused.
  */
-export async function resolveCallbackToken(db: Db, data: string | undefined, chatId: number, now: DateTime, opts: { consume?: boolean } = {}): Promise<ResolvedCallback> {
-  if (!data || !data.startsWith(CALLBACK_PREFIX) || data.length > 64) return { ok: false, reason: 'malformed' };
-  const token = data.slice(CALLBACK_PREFIX.length);
-  if (!/^[A-Za-z0-9_-]{8,40}$/.test(token)) return { ok: false, reason: 'malformed' };
-  const [row] = await db.select().from(callbackTokens).where(eq(callbackTokens.token, token)).limit(1);
+export async function resolveCallbackToken(
+  db: Db, data: string | undefined, chatId: number, now: DateTime, opts: { consume?: boolean; row?: CallbackTokenRow | null } = {},
+): Promise<ResolvedCallback> {
+  const token = tokenOf(data);
+  if (!token) return { ok: false, reason: 'malformed' };
+  // `row`: the token's row already read in this update (null: none); not for consuming.
+  const [row] = opts.row !== undefined && !opts.consume
+    ? (opts.row ? [opts.row] : [])
+    : await db.select().from(callbackTokens).where(eq(callbackTokens.token, token)).limit(1);
   if (!row) return { ok: false, reason: 'unknown' };
   if (row.chatId !== chatId) return { ok: false, reason: 'wrong_chat' };
   if (row.expiresAt.getTime() <= now.toMillis()) return { ok: false, reason: 'expired' };
@@ -51,6 +71,25 @@ export async function resolveCallbackToken(db: Db, data: string | undefined, cha
     if (used.length === 0) return { ok: false, reason: 'expired' };
   }
   return { ok: true, action: row.action as CallbackAction };
+}
+
+/** The token in well-formed callback_data, else undefined. */
+export function tokenOf(data: string | undefined): string | undefined {
+  if (!data || !data.startsWith(CALLBACK_PREFIX) || data.length > 64) return undefined;
+  const token = data.slice(CALLBACK_PREFIX.length);
+  return /^[A-Za-z0-9_-]{8,40}$/.test(token) ? token : undefined;
+}
+
+/** A row read as `to_json(callback_tokens)` (snake_case keys, ISO timestamps). */
+export function callbackRowFromJson(j: Record<string, unknown>): CallbackTokenRow {
+  return {
+    token: j.token as string,
+    chatId: Number(j.chat_id),
+    action: j.action as Record<string, unknown>,
+    expiresAt: new Date(j.expires_at as string),
+    usedAt: j.used_at == null ? null : new Date(j.used_at as string),
+    createdAt: new Date(j.created_at as string),
+  };
 }
 
 export async function deleteExpiredCallbackTokens(db: Db, now: DateTime): Promise<number> {

@@ -3,9 +3,9 @@ import type { Deps } from '../deps.js';
 import type { Later } from '../clients/after-commit.js';
 import { findClientByTelegramUser } from '../clients/clients.repo.js';
 import { languageFromCode, type Language } from '../intake/intake.domain.js';
-import { loadSession } from '../intake/intake.repo.js';
+import { loadSession, type Session } from '../intake/intake.repo.js';
 import type { I18n, T } from '../lib/i18n.js';
-import type { CallbackAction } from './callback-tokens.js';
+import type { CallbackAction, CallbackTokenRow } from './callback-tokens.js';
 import type { ChatGate } from './telegram.gate.js';
 import type { MessageTracker } from './telegram.tracker.js';
 
@@ -36,9 +36,44 @@ export interface UpdateState {
   /** Flood: replies are held, not sent. */
   hold?: boolean;
   lang?: Language;
+  /** What the guard read with the de-duplication insert (telegram.prefetch.ts). */
+  pre?: Prefetched;
+}
+
+/**
+ * Rows read once at the start of an update, so the steps of one update do not
+ * read them again. `session` and `clientLanguage` are dropped (forgetSession) as
+ * soon as something in this update may have written them; undefined = not known,
+ * read it from the database.
+ */
+export interface Prefetched {
+  session?: Session | null;
+  clientLanguage?: Language | null;
+  /** The pressed button's token row (null: no such token). */
+  token?: { data: string; row: CallbackTokenRow | null };
 }
 
 export type BotContext = Context & { state: UpdateState };
+
+/** The client's draft as of the start of this update (read at most once per update until something writes it). */
+export async function sessionOf(env: BotEnv, ctx: BotContext): Promise<Session | null> {
+  const pre = (ctx.state.pre ??= {});
+  if (pre.session === undefined) pre.session = await loadSession(env.deps.db, env.deps.cipher, ctx.from!.id);
+  return pre.session;
+}
+
+/** Something in this update wrote (or may have written) the draft or the client row: read them afresh next time. */
+export function forgetSession(ctx: BotContext): void {
+  if (!ctx.state.pre) return;
+  delete ctx.state.pre.session;
+  delete ctx.state.pre.clientLanguage;
+}
+
+/** The pressed button's token row if the guard read it (for resolveCallbackToken's `row`), else {}. */
+export function prefetchedToken(ctx: BotContext, data: string | undefined): { row?: CallbackTokenRow | null } {
+  const t = ctx.state.pre?.token;
+  return t && data !== undefined && t.data === data ? { row: t.row } : {};
+}
 
 /** The language to answer in: the draft's, else the client's, else Telegram's suggestion. */
 export async function langOf(env: BotEnv, ctx: BotContext): Promise<Language> {
@@ -46,11 +81,12 @@ export async function langOf(env: BotEnv, ctx: BotContext): Promise<Language> {
   const userId = ctx.from?.id;
   let lang: Language = languageFromCode(ctx.from?.language_code);
   if (userId) {
-    const session = await loadSession(env.deps.db, env.deps.cipher, userId);
+    const session = await sessionOf(env, ctx);
     if (session) lang = session.state.language;
     else {
-      const client = await findClientByTelegramUser(env.deps.db, userId);
-      if (client) lang = client.language;
+      const known = ctx.state.pre?.clientLanguage;
+      const clientLang = known !== undefined ? known : (await findClientByTelegramUser(env.deps.db, userId))?.language;
+      if (clientLang) lang = clientLang;
     }
   }
   ctx.state.lang = lang;

@@ -1,7 +1,7 @@
 import { TelegramError, type Telegram } from 'telegraf';
 import type { InlineKeyboardMarkup } from 'telegraf/types';
 import { clampText, TELEGRAM_TEXT_LIMIT, type Rendered } from './messages.js';
-import { issueCallbackToken, type CallbackAction } from './callback-tokens.js';
+import { issueCallbackTokens, type CallbackAction } from './callback-tokens.js';
 import type { BotContext, BotEnv, Reply } from './telegram.env.js';
 
 /**
@@ -13,10 +13,16 @@ import type { BotContext, BotEnv, Reply } from './telegram.env.js';
 const BUTTON_TTL_DAYS_MIN = 1;
 
 export async function sendReplies(env: BotEnv, telegram: Telegram, chatId: number, replies: Reply[]): Promise<void> {
-  for (const r of replies) {
-    const reply_markup = r.buttons?.length ? await keyboard(env, chatId, r.buttons) : undefined;
-    const sent = await sendWithRetry(telegram, chatId, clampText(r.text, TELEGRAM_TEXT_LIMIT), reply_markup);
-    if (sent) env.later('track', () => env.tracker.add(chatId, sent));
+  const keyboards = await keyboardsFor(env, chatId, replies);
+  const sent: number[] = [];
+  try {
+    for (const [i, r] of replies.entries()) {
+      const id = await sendWithRetry(telegram, chatId, clampText(r.text, TELEGRAM_TEXT_LIMIT), keyboards[i]);
+      if (id) sent.push(id);
+    }
+  } finally {
+    // Even if a later message failed, the ones that went out are remembered for quick exit.
+    if (sent.length) env.later('track', () => env.tracker.add(chatId, ...sent));
   }
 }
 
@@ -31,19 +37,17 @@ export async function reply(env: BotEnv, ctx: BotContext, replies: Reply[]): Pro
   await sendReplies(env, ctx.telegram, chatId, replies);
 }
 
-async function keyboard(env: BotEnv, chatId: number, rows: NonNullable<Reply['buttons']>): Promise<InlineKeyboardMarkup> {
+/** The keyboards of all the replies, their tokens issued in one insert (one row per button). */
+async function keyboardsFor(env: BotEnv, chatId: number, replies: Reply[]): Promise<Array<InlineKeyboardMarkup | undefined>> {
+  const actions = replies.flatMap((r) => (r.buttons ?? []).flat().map((b) => b.action));
+  if (actions.length === 0) return replies.map(() => undefined);
   const now = env.deps.clock.now();
   const expiresAt = now.plus({ days: Math.max(BUTTON_TTL_DAYS_MIN, env.deps.config.INTAKE_DRAFT_TTL_DAYS) });
-  const inline_keyboard = [];
-  for (const row of rows) {
-    const out = [];
-    for (const b of row) {
-      const data = await issueCallbackToken(env.deps.db, { chatId, action: b.action, expiresAt }, now);
-      out.push({ text: b.label, callback_data: data });
-    }
-    inline_keyboard.push(out);
-  }
-  return { inline_keyboard };
+  const data = await issueCallbackTokens(env.deps.db, { chatId, actions, expiresAt }, now);
+  let k = 0;
+  return replies.map((r) => (r.buttons?.length
+    ? { inline_keyboard: r.buttons.map((row) => row.map((b) => ({ text: b.label, callback_data: data[k++]! }))) }
+    : undefined));
 }
 
 async function sendWithRetry(telegram: Telegram, chatId: number, text: string, reply_markup: InlineKeyboardMarkup | undefined): Promise<number | undefined> {

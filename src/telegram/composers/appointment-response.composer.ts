@@ -5,7 +5,7 @@ import { APPOINTMENT_RESPOND } from '../../appointments/appointment-reminder.kin
 import { CLIENT_RESPONSES } from '../../db/schema.js';
 import { resolveCallbackToken } from '../callback-tokens.js';
 import { reply } from '../telegram.reply.js';
-import { tOf, type BotContext, type BotEnv } from '../telegram.env.js';
+import { prefetchedToken, tOf, type BotContext, type BotEnv } from '../telegram.env.js';
 
 /**
  * The client's answer to an appointment reminder ([Confirm] [I need another
@@ -29,7 +29,7 @@ export function appointmentResponseComposer(env: BotEnv): Composer<BotContext> {
     const chatId = ctx.chat?.id;
     const data = 'data' in ctx.callbackQuery ? ctx.callbackQuery.data : undefined;
     if (chatId === undefined || !data) return next();
-    const resolved = await resolveCallbackToken(deps.db, data, chatId, deps.clock.now());
+    const resolved = await resolveCallbackToken(deps.db, data, chatId, deps.clock.now(), prefetchedToken(ctx, data));
     if (!resolved.ok || resolved.action.type !== APPOINTMENT_RESPOND) return next();
     const parsed = actionSchema.safeParse(resolved.action);
     const t = await tOf(env, ctx);

@@ -2,10 +2,9 @@ import { Composer } from 'telegraf';
 import { z } from 'zod';
 import { requestErasure, setClientLanguage, withdrawCase } from '../../clients/client-commands.service.js';
 import { LANGUAGES } from '../../intake/intake.domain.js';
-import { findSession } from '../../intake/intake.service.js';
 import { resolveCallbackToken } from '../callback-tokens.js';
 import { reply } from '../telegram.reply.js';
-import { tOf, type BotContext, type BotEnv } from '../telegram.env.js';
+import { prefetchedToken, sessionOf, tOf, type BotContext, type BotEnv } from '../telegram.env.js';
 import { runIntake } from './intake.composer.js';
 
 /**
@@ -41,7 +40,7 @@ export function callbacksComposer(env: BotEnv): Composer<BotContext> {
     const chatId = ctx.chat!.id;
     const data = 'data' in ctx.callbackQuery ? ctx.callbackQuery.data : undefined;
     const now = deps.clock.now();
-    const resolved = await resolveCallbackToken(deps.db, data, chatId, now);
+    const resolved = await resolveCallbackToken(deps.db, data, chatId, now, prefetchedToken(ctx, data));
     const parsed = resolved.ok ? actionSchema.safeParse(resolved.action) : undefined;
     const t = await tOf(env, ctx);
     if (!parsed?.success) {
@@ -54,7 +53,7 @@ export function callbacksComposer(env: BotEnv): Composer<BotContext> {
     const action = parsed.data;
     switch (action.type) {
       case 'intake': {
-        const session = await findSession(deps, ctx.from!.id);
+        const session = await sessionOf(env, ctx);
         if (!session) {
           await answer(ctx, t('tg.buttons.expired'));
           await clearButtons(ctx);

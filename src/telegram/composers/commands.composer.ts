@@ -3,11 +3,11 @@ import {
   clientData, clientStatus, hasOpenCase, setReminders,
 } from '../../clients/client-commands.service.js';
 import { findClientByTelegramUser } from '../../clients/clients.repo.js';
-import { cancelIntake, findSession } from '../../intake/intake.service.js';
+import { cancelIntake } from '../../intake/intake.service.js';
 import { renderHelp } from '../messages.js';
 import { renderMyData, renderStatusReply } from '../telegram.render.js';
 import { reply } from '../telegram.reply.js';
-import { langOf, tOf, type BotContext, type BotEnv } from '../telegram.env.js';
+import { langOf, sessionOf, tOf, type BotContext, type BotEnv } from '../telegram.env.js';
 import { runIntake, startIntakeReply } from './intake.composer.js';
 
 /**
@@ -20,7 +20,7 @@ export function commandsComposer(env: BotEnv): Composer<BotContext> {
   const uid = (ctx: BotContext) => ctx.from!.id;
 
   c.command('start', async (ctx) => {
-    if (await findSession(deps, uid(ctx))) return startIntakeReply(env, ctx);
+    if (await sessionOf(env, ctx)) return startIntakeReply(env, ctx);
     if (await hasOpenCase(deps, uid(ctx))) {
       // A client with a case: /start is "reminders back on" (the pair of /stop), then where things are.
       const { changed } = await setReminders(deps, uid(ctx), false);

@@ -4,7 +4,7 @@ import { crisisPhrases, recordCrisis } from '../../clients/crisis.service.js';
 import { detectCrisis } from '../../intake/crisis.domain.js';
 import { renderCrisis } from '../messages.js';
 import { sendReplies } from '../telegram.reply.js';
-import { emergencyContacts, langOf, type BotContext, type BotEnv } from '../telegram.env.js';
+import { emergencyContacts, forgetSession, langOf, type BotContext, type BotEnv } from '../telegram.env.js';
 
 /**
  * A crisis phrase in any message — a new one, an edited one, a caption, a
@@ -41,6 +41,8 @@ export function crisisMiddleware(env: BotEnv): Middleware<BotContext> {
     } catch (err) {
       deps.logger.error({ err: (err as Error)?.message }, 'crisis could not be recorded');
     }
+    // The crisis record may have written the draft (the case it opened) and the client row.
+    forgetSession(ctx);
     return next();
   };
 }

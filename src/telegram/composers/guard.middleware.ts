@@ -3,6 +3,7 @@ import type { Middleware } from 'telegraf';
 import { clients, inboundDedupe } from '../../db/schema.js';
 import { withLogContext } from '../../lib/logger.js';
 import { sendReplies } from '../telegram.reply.js';
+import { prefetchUpdate } from '../telegram.prefetch.js';
 import { tOf, type BotContext, type BotEnv } from '../telegram.env.js';
 
 /**
@@ -25,27 +26,27 @@ export function guardMiddleware(env: BotEnv): Middleware<BotContext> {
     if (!chat || chat.type !== 'private' || !ctx.from) return;
     const updateId = String(ctx.update.update_id);
     await env.gate.run(chat.id, () => withLogContext({ updateId: ctx.update.update_id }, async () => {
-      const fresh = await deps.db
-        .insert(inboundDedupe)
-        .values({ source: DEDUPE_SOURCE, externalId: updateId, receivedAt: deps.clock.now().toJSDate() })
-        .onConflictDoNothing()
-        .returning({ id: inboundDedupe.externalId });
-      if (fresh.length === 0) {
+      const data = ctx.callbackQuery && 'data' in ctx.callbackQuery ? ctx.callbackQuery.data : undefined;
+      const { fresh, blocked, pre } = await prefetchUpdate(deps, DEDUPE_SOURCE, updateId, ctx.from!.id, data, deps.clock.now());
+      if (!fresh) {
         deps.logger.debug({ updateId }, 'duplicate update ignored');
         return;
       }
+      ctx.state.pre = pre;
       if (ctx.message) {
         const id = ctx.message.message_id;
         env.later('track', () => env.tracker.add(chat.id, id));
       }
       try {
-        await clearBotBlocked(env, ctx.from!.id);
+        if (blocked) await clearBotBlocked(env, ctx.from!.id);
         await next();
       } catch (err) {
         deps.logger.error({ updateId, err: (err as Error)?.message, code: (err as { code?: string })?.code }, 'update failed');
         await deps.db.delete(inboundDedupe)
           .where(and(eq(inboundDedupe.source, DEDUPE_SOURCE), eq(inboundDedupe.externalId, updateId)))
           .catch(() => {});
+        // Whatever the failed steps wrote or not, read afresh.
+        delete ctx.state.pre;
         try {
           const t = await tOf(env, ctx);
           await sendReplies(env, ctx.telegram, chat.id, [{ text: t('error.generic') }]);
@@ -57,7 +58,7 @@ export function guardMiddleware(env: BotEnv): Middleware<BotContext> {
   };
 }
 
-/** Anything from the client proves they unblocked us; one indexed update, a no-op for everyone else. */
+/** Anything from the client proves they unblocked us (the guard's first statement saw bot_blocked_at set). */
 async function clearBotBlocked(env: BotEnv, telegramUserId: number): Promise<void> {
   const { deps } = env;
   await deps.db.transaction(async (tx) => {

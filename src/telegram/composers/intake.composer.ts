@@ -7,7 +7,7 @@ import type { IntakeInput, UnsupportedKind } from '../../intake/intake.domain.js
 import { applyIntakeInput, findSession, startOrResume, type IntakeStepResult, type Who } from '../../intake/intake.service.js';
 import { renderEffects, renderHelp, renderSubmitted, renderUnknownCommand } from '../messages.js';
 import { fromRendered, reply } from '../telegram.reply.js';
-import { emergencyContacts, tOf, type BotContext, type BotEnv, type Reply } from '../telegram.env.js';
+import { emergencyContacts, forgetSession, tOf, type BotContext, type BotEnv, type Reply } from '../telegram.env.js';
 
 /**
  * Everything the client writes that is not a known command: intake answers
@@ -30,15 +30,22 @@ export function renderIntake(env: BotEnv, res: IntakeStepResult, crisisHandled: 
 
 /** Apply an input to the draft and reply; false when there is no draft. */
 export async function runIntake(env: BotEnv, ctx: BotContext, input: IntakeInput): Promise<boolean> {
-  const res = await applyIntakeInput(env.deps, env.later, whoOf(ctx), input, { crisisHandled: !!ctx.state.crisisHandled });
+  // The draft as the guard read it (unless something in this update wrote it since): saves a read and a lock.
+  const snapshot = ctx.state.pre?.session;
+  const res = await applyIntakeInput(env.deps, env.later, whoOf(ctx), input, {
+    crisisHandled: !!ctx.state.crisisHandled, ...(snapshot !== undefined ? { snapshot } : {}),
+  });
   if (!res) return false;
+  forgetSession(ctx);
   ctx.state.lang = res.state.language;
   await reply(env, ctx, renderIntake(env, res, !!ctx.state.crisisHandled));
   return true;
 }
 
 export async function startIntakeReply(env: BotEnv, ctx: BotContext): Promise<void> {
-  const res = await startOrResume(env.deps, whoOf(ctx));
+  const snapshot = ctx.state.pre?.session;
+  const res = await startOrResume(env.deps, whoOf(ctx), snapshot ? { snapshot } : {});
+  forgetSession(ctx);
   ctx.state.lang = res.state.language;
   await reply(env, ctx, renderIntake(env, res, false));
 }
