@@ -5,11 +5,28 @@
  * commit), C at a time, one case per appointment.
  */
 import { DateTime } from 'luxon';
+import pg from 'pg';
 import { sql } from 'drizzle-orm';
 import { scheduleAppointment } from '../src/appointments/appointments.service.js';
 import { findStaffById } from '../src/staff/staff.repo.js';
 import { ManualClock } from '../src/lib/clock.js';
 import { q, envInt, FULL, fmt, repeat, report, rng, r2, scratchDeps, seedPopulation, spread } from './lib.js';
+
+/**
+ * Counts every statement sent by node-postgres (pool queries and transaction
+ * clients alike, BEGIN/COMMIT included): statements per booking is the figure
+ * that does not depend on how busy the machine is.
+ */
+let statements = 0;
+function countStatements(): () => void {
+  const proto = pg.Client.prototype as unknown as { query: (...a: unknown[]) => unknown };
+  const original = proto.query;
+  proto.query = function (this: unknown, ...args: unknown[]) {
+    statements++;
+    return original.apply(this, args);
+  };
+  return () => { proto.query = original; };
+}
 
 export async function b4(): Promise<void> {
   const n = envInt('B4_N', FULL ? 10_000 : 1_000);
@@ -30,6 +47,7 @@ export async function b4(): Promise<void> {
       next += count;
       const lat: number[] = [];
       let cursor = 0;
+      const s0 = statements;
       const t0 = performance.now();
       await Promise.all(Array.from({ length: concurrency }, async () => {
         while (cursor < ids.length) {
@@ -44,9 +62,10 @@ export async function b4(): Promise<void> {
         }
       }));
       const secs = (performance.now() - t0) / 1000;
-      return { perSec: count / secs, secs, p50: lat.length ? quant(lat, 0.5) : 0, p99: quant(lat, 0.99) };
+      return { perSec: count / secs, secs, p50: lat.length ? quant(lat, 0.5) : 0, p99: quant(lat, 0.99), statementsPerBooking: (statements - s0) / count };
     };
-    const results = await repeat(1, runs, (_i, w) => book(w ? warm : n));
+    const restore = countStatements();
+    const results = await repeat(1, runs, (_i, w) => book(w ? warm : n)).finally(restore);
     const rows = await q<{ n: number }>(deps.db, sql`select count(*)::int n from deliveries`);
     const jobs = await deps.queues.queue('delivery').getJobCounts('delayed', 'waiting');
     const rate = spread(results.map((r) => r.perSec));
@@ -55,6 +74,7 @@ export async function b4(): Promise<void> {
       params: { n, concurrency, runs, warmup: warm },
       rows: [
         { metric: 'appointments/s (median, min–max)', value: fmt(rate), goal: '≥ 1,000/s', met: rate.median >= 1000 },
+        { metric: 'SQL statements per booking (incl. BEGIN/COMMIT)', value: fmt(spread(results.map((r) => r.statementsPerBooking))) },
         { metric: 'booking latency p50 ms', value: fmt(spread(results.map((r) => r.p50))) },
         { metric: 'booking latency p99 ms', value: fmt(spread(results.map((r) => r.p99))) },
         { metric: 'ledger rows written (all runs)', value: String(rows[0]!.n) },

@@ -2,12 +2,13 @@ import { eq, sql } from 'drizzle-orm';
 import { DateTime } from 'luxon';
 import type { Deps } from '../deps.js';
 import type { Db } from '../db/client.js';
-import { APPOINTMENT_MODES, appointments } from '../db/schema.js';
-import { planDeliveries, type DeliveryRow } from '../delivery/ledger.js';
-import { FieldRefusal, mutateCase, scheduleAfterCommit, type Mutation } from '../cases/case-mutation.js';
+import { APPOINTMENT_MODES, appointments, cases, clients, staff } from '../db/schema.js';
+import { planDeliveries, type DeliveryRow, type PlannedDelivery } from '../delivery/ledger.js';
+import { FieldRefusal, mutateCase, scheduleAfterCommit, type CaseLoader, type Mutation } from '../cases/case-mutation.js';
 import type { FieldError } from '../cases/case.domain.js';
 import type { StaffRow } from '../staff/staff.repo.js';
 import { afterAppointmentChange } from './appointment-hooks.js';
+import { reminderLedgerItems, remindersPlannedEntry, type ClientForPlanning } from './reminders.service.js';
 import type { AppointmentRow } from './appointment.format.js';
 
 /**
@@ -44,13 +45,40 @@ export function validateAppointment(f: AppointmentFields, zone: string, now: Dat
   return errors.length ? { ok: false, errors } : { ok: true, startsAt: startsAt.toUTC() };
 }
 
+function noticeItem(appt: AppointmentRow, clientId: string, now: DateTime): PlannedDelivery {
+  return { kind: APPOINTMENT_NOTICE_KIND, subjectId: appt.id, version: appt.version, recipient: `client:${clientId}`, channel: 'telegram', caseId: appt.caseId, dueAt: now };
+}
+
+/** Reschedule and cancel: the notice, then the reminders side retires the older version's rows and plans this one's. */
 async function afterChange(deps: Deps, tx: Db, appt: AppointmentRow, clientId: string): Promise<DeliveryRow[]> {
   const now = deps.clock.now();
-  const notice = await planDeliveries(tx, [{
-    kind: APPOINTMENT_NOTICE_KIND, subjectId: appt.id, version: appt.version, recipient: `client:${clientId}`, channel: 'telegram', caseId: appt.caseId, dueAt: now,
-  }], now);
+  const notice = await planDeliveries(tx, [noticeItem(appt, clientId, now)], now);
   return [...notice, ...(await afterAppointmentChange(deps, appt.id, tx))];
 }
+
+/**
+ * Booking reads the client and the assigned worker in the statement that locks
+ * the case, because planning the reminders needs them (zone, quiet hours,
+ * reachability) and a second read would be a second round trip.
+ */
+const lockCaseWithPeople: CaseLoader<{ client: ClientForPlanning; worker: { id: string; timeZone: string } | null }> = async (tx, caseId) => {
+  const [row] = await tx
+    .select({
+      c: cases,
+      client: {
+        id: clients.id, timeZone: clients.timeZone, quietHoursStart: clients.quietHoursStart, quietHoursEnd: clients.quietHoursEnd,
+        remindersOff: clients.remindersOff, telegramChatId: clients.telegramChatId, botBlockedAt: clients.botBlockedAt, erasedAt: clients.erasedAt,
+      },
+      worker: { id: staff.id, timeZone: staff.timeZone },
+    })
+    .from(cases)
+    .innerJoin(clients, eq(clients.id, cases.clientId))
+    .leftJoin(staff, eq(staff.id, cases.assignedWorkerId))
+    .where(eq(cases.id, caseId))
+    .for('update', { of: cases })
+    .limit(1);
+  return row && { case: row.c, loaded: { client: row.client, worker: row.worker } };
+};
 
 const refuse = (errors: FieldError[]) => ({ ok: false as const, message: errors[0]!.message, field: errors[0]!.field });
 
@@ -59,15 +87,22 @@ export async function scheduleAppointment(deps: Deps, actor: StaffRow, input: Ap
   const v = validateAppointment(input, actor.timeZone, now);
   if (!v.ok) return refuse(v.errors);
   let rows: DeliveryRow[] = [];
-  const res = await mutateCase(deps, actor, input.caseId, {}, async (tx, c) => {
-    if (!c.assignedWorkerId) throw new FieldRefusal({ field: 'date', message: 'Assign the case to a worker before booking an appointment.' });
+  const res = await mutateCase(deps, actor, input.caseId, { load: lockCaseWithPeople }, async (tx, c, { client, worker }) => {
+    if (!c.assignedWorkerId || !worker) throw new FieldRefusal({ field: 'date', message: 'Assign the case to a worker before booking an appointment.' });
     const [appt] = await tx.insert(appointments).values({
       caseId: c.id, workerId: c.assignedWorkerId, startsAt: v.startsAt.toJSDate(), durationMin: input.durationMin, mode: input.mode as AppointmentMode,
       idempotencyKey: input.idempotencyKey, createdAt: now.toJSDate(), updatedAt: now.toJSDate(),
     }).onConflictDoNothing({ target: appointments.idempotencyKey }).returning();
     if (!appt) return null;
-    await deps.audit.record({ actor: { type: 'staff', id: actor.id }, action: 'appointment.scheduled', caseId: c.id, subjectType: 'appointment', subjectId: appt.id, details: { mode: appt.mode, durationMin: appt.durationMin } }, tx);
-    rows = await afterChange(deps, tx, appt, c.clientId);
+    // A new appointment has no older rows to retire: the notice and the whole reminder plan are one insert,
+    // and both audit entries (the same two a reschedule writes) one more.
+    const reminders = reminderLedgerItems(deps, appt, client, worker, now);
+    rows = await planDeliveries(tx, [noticeItem(appt, c.clientId, now), ...reminders], now);
+    const planned = reminders.filter((r) => !r.skipReason).length;
+    await deps.audit.recordMany([
+      { actor: { type: 'staff', id: actor.id }, action: 'appointment.scheduled', caseId: c.id, subjectType: 'appointment', subjectId: appt.id, details: { mode: appt.mode, durationMin: appt.durationMin } },
+      remindersPlannedEntry(appt, planned, 0),
+    ], tx);
     return { appointment: appt };
   });
   if (res.ok && !res.duplicate && res.value === null) return { ok: true, duplicate: true };

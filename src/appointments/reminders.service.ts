@@ -4,7 +4,9 @@ import type { Deps } from '../deps.js';
 import type { Db } from '../db/client.js';
 import { appointments, cases, clients, deliveries, staff } from '../db/schema.js';
 import { planDeliveries, scheduleDeliveries, type DeliveryRow, type PlannedDelivery as LedgerItem } from '../delivery/ledger.js';
+import type { AuditEntry } from '../audit/audit.service.js';
 import { ledgerKind, planOutcomeQuestion, planReminders, type PlannedDelivery } from './reminders.domain.js';
+import type { AppointmentRow } from './appointment.format.js';
 
 /**
  * Turn one appointment (its current version) into ledger rows: the client's
@@ -62,32 +64,48 @@ async function plan(deps: Deps, db: Db, appointmentId: string, now: DateTime): P
     ))
     .returning({ id: deliveries.id });
 
-  let rows: DeliveryRow[] = [];
-  if (appt.status === 'scheduled') {
-    const forPlanning = { id: appt.id, version: appt.version, startsAt: DateTime.fromJSDate(appt.startsAt, { zone: 'utc' }), durationMin: appt.durationMin };
-    const planned: PlannedDelivery[] = [
-      ...planReminders({
-        appointment: forPlanning,
-        client: {
-          zone: client.timeZone,
-          quietHours: { start: client.quietHoursStart, end: client.quietHoursEnd, zone: client.timeZone },
-          remindersOff: client.remindersOff,
-          hasTelegram: !!client.telegramChatId && !client.botBlockedAt && !client.erasedAt,
-        },
-        worker: { zone: worker.timeZone },
-        offsets: { client: deps.config.REMINDER_OFFSETS_CLIENT, worker: deps.config.REMINDER_OFFSETS_WORKER },
-        ...(deps.config.SEND_AHEAD_WINDOW ? { sendAheadWindow: deps.config.SEND_AHEAD_WINDOW } : {}),
-        now,
-      }),
-      planOutcomeQuestion(forPlanning, { afterEnd: deps.config.OUTCOME_QUESTION_AFTER }),
-    ];
-    rows = await planDeliveries(db, planned.map((p) => toLedger(p, appt.caseId, client.id, worker.id)), now);
-  }
-  await deps.audit.record({
-    actor: { type: 'system' }, action: 'appointment.reminders_planned', caseId: appt.caseId, subjectType: 'appointment', subjectId: appt.id,
-    details: { version: appt.version, status: appt.status, planned: rows.filter((r) => r.status === 'pending').length, retired: retired.length },
-  }, db);
+  const rows = appt.status === 'scheduled' ? await planDeliveries(db, reminderLedgerItems(deps, appt, client, worker, now), now) : [];
+  await deps.audit.record(remindersPlannedEntry(appt, rows.filter((r) => r.status === 'pending').length, retired.length), db);
   return { rows, retired: retired.length };
+}
+
+/** What planning needs to know about the client (a subset of the clients row). */
+export type ClientForPlanning = Pick<typeof clients.$inferSelect,
+  'id' | 'timeZone' | 'quietHoursStart' | 'quietHoursEnd' | 'remindersOff' | 'telegramChatId' | 'botBlockedAt' | 'erasedAt'>;
+
+/**
+ * The ledger items of one scheduled appointment version: the client's and the
+ * worker's reminders (planned and skipped) and the outcome question. No I/O:
+ * the booking path has the client and worker rows already (read with the case
+ * lock) and writes these together with the notice in one insert.
+ */
+export function reminderLedgerItems(deps: Pick<Deps, 'config'>, appt: AppointmentRow, client: ClientForPlanning, worker: { id: string; timeZone: string }, now: DateTime): LedgerItem[] {
+  const forPlanning = { id: appt.id, version: appt.version, startsAt: DateTime.fromJSDate(appt.startsAt, { zone: 'utc' }), durationMin: appt.durationMin };
+  const planned: PlannedDelivery[] = [
+    ...planReminders({
+      appointment: forPlanning,
+      client: {
+        zone: client.timeZone,
+        quietHours: { start: client.quietHoursStart, end: client.quietHoursEnd, zone: client.timeZone },
+        remindersOff: client.remindersOff,
+        hasTelegram: !!client.telegramChatId && !client.botBlockedAt && !client.erasedAt,
+      },
+      worker: { zone: worker.timeZone },
+      offsets: { client: deps.config.REMINDER_OFFSETS_CLIENT, worker: deps.config.REMINDER_OFFSETS_WORKER },
+      ...(deps.config.SEND_AHEAD_WINDOW ? { sendAheadWindow: deps.config.SEND_AHEAD_WINDOW } : {}),
+      now,
+    }),
+    planOutcomeQuestion(forPlanning, { afterEnd: deps.config.OUTCOME_QUESTION_AFTER }),
+  ];
+  return planned.map((p) => toLedger(p, appt.caseId, client.id, worker.id));
+}
+
+/** The audit entry every planning writes (`planned` counts pending rows, `retired` superseded ones). */
+export function remindersPlannedEntry(appt: Pick<AppointmentRow, 'id' | 'caseId' | 'version' | 'status'>, planned: number, retired: number): AuditEntry {
+  return {
+    actor: { type: 'system' }, action: 'appointment.reminders_planned', caseId: appt.caseId, subjectType: 'appointment', subjectId: appt.id,
+    details: { version: appt.version, status: appt.status, planned, retired },
+  };
 }
 
 function toLedger(p: PlannedDelivery, caseId: string, clientId: string, workerId: string): LedgerItem {

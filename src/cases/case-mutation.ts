@@ -30,24 +30,38 @@ export class FieldRefusal extends Error {
   }
 }
 
-export async function mutateCase<R>(
+/**
+ * Locks the case row (FOR UPDATE of cases) and may read more in the same
+ * statement, e.g. the client and the assigned worker a booking plans with:
+ * one round trip instead of several.
+ */
+export type CaseLoader<L> = (tx: Db, caseId: string) => Promise<{ case: CaseRow; loaded: L } | undefined>;
+
+const lockCaseOnly: CaseLoader<undefined> = async (tx, caseId) => {
+  const [c] = await tx.select().from(cases).where(eq(cases.id, caseId)).for('update').limit(1);
+  return c && { case: c, loaded: undefined };
+};
+
+export async function mutateCase<R, L = undefined>(
   deps: Deps,
   actor: StaffRow,
   caseId: string,
-  opts: { dedupeKey?: string | undefined; allowClosed?: boolean },
-  fn: (tx: Db, c: CaseRow) => Promise<R>,
+  opts: { dedupeKey?: string | undefined; allowClosed?: boolean; load?: CaseLoader<L> },
+  fn: (tx: Db, c: CaseRow, loaded: L) => Promise<R>,
 ): Promise<Mutation<R>> {
   const now = deps.clock.now();
+  const load = opts.load ?? (lockCaseOnly as CaseLoader<L>);
   try {
     return await deps.db.transaction(async (t) => {
       const tx = t as unknown as Db;
-      const [c] = await tx.select().from(cases).where(eq(cases.id, caseId)).for('update').limit(1);
-      if (!c) return { ok: false as const, message: REFUSE.notFound('') };
+      const locked = await load(tx, caseId);
+      if (!locked) return { ok: false as const, message: REFUSE.notFound('') };
+      const c = locked.case;
       if (!(await canAccessCase(tx, actor, c))) return { ok: false as const, message: REFUSE.notYours, field: 'case' };
       if (opts.dedupeKey && !(await claimInbound(tx, 'slack', opts.dedupeKey, now.toJSDate()))) return { ok: true as const, duplicate: true as const };
       // Thrown, not returned: the idempotency key taken above must roll back with it.
       if (c.status !== 'open' && !opts.allowClosed) throw new FieldRefusal({ field: '', message: REFUSE.closed });
-      return { ok: true as const, duplicate: false as const, value: await fn(tx, c) };
+      return { ok: true as const, duplicate: false as const, value: await fn(tx, c, locked.loaded) };
     });
   } catch (err) {
     // Rules that can only be checked inside the transaction throw a FieldRefusal; the transaction is rolled back.

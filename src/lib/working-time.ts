@@ -59,8 +59,23 @@ export function parseTimeOfDay(value: string, field = 'time'): number {
   return Number(m[1]) * 60 + Number(m[2]);
 }
 
+const knownZones = new Set<string>();
+
+/**
+ * Info.isValidIANAZone builds a new Intl.DateTimeFormat on every call (about a
+ * tenth of a booking's CPU, as every quiet-hours check validates its zone).
+ * The answer for a name never changes within a process, so valid names are
+ * remembered; invalid ones are not, so junk input cannot grow the set.
+ */
+export function isValidZone(zone: string): boolean {
+  if (knownZones.has(zone)) return true;
+  if (!Info.isValidIANAZone(zone)) return false;
+  knownZones.add(zone);
+  return true;
+}
+
 function assertZone(zone: string, field: string): void {
-  if (!Info.isValidIANAZone(zone)) throw new WorkingTimeError(`${field}: "${zone}" is not a valid IANA time zone`);
+  if (!isValidZone(zone)) throw new WorkingTimeError(`${field}: "${zone}" is not a valid IANA time zone`);
 }
 
 interface NormalizedWorkingHours {
@@ -253,7 +268,7 @@ export function earliestAllowedAtOrAfter(q: QuietHours, instant: DateTime): Date
 // ---- config schemas ---------------------------------------------------------
 
 const timeOfDay = z.string().regex(HHMM, 'expected HH:mm, 00:00–23:59');
-const ianaZone = z.string().refine((s) => Info.isValidIANAZone(s), 'not a valid IANA time zone');
+const ianaZone = z.string().refine((s) => isValidZone(s), 'not a valid IANA time zone');
 
 export const workingHoursSchema = z
   .object({
