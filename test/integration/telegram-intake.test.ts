@@ -1,7 +1,9 @@
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { auditLog, cases, clients, consents, intakeSessions } from '../../src/db/schema.js';
-import { openCaseIntake } from '../../src/intake/intake.repo.js';
+import { loadSession, openCaseIntake } from '../../src/intake/intake.repo.js';
+import { applyIntakeInput } from '../../src/intake/intake.service.js';
+import { createLater } from '../../src/clients/after-commit.js';
 import { AGREEMENT_VERSION } from '../../src/intake/intake.domain.js';
 import { createHarness, type Harness } from './telegram-harness.js';
 
@@ -133,5 +135,31 @@ describe('Telegram intake, end to end through the real bot', () => {
     await h.click(restartUser, 'Send my request');
     const { cases: list } = await caseOf(restartUser.id);
     expect(list).toEqual([expect.objectContaining({ category: 'work_money', priority: 'low' })]);
+  });
+
+  it('an answer never overwrites a draft written after the update first read it (another instance, the crisis path): it applies to the newer draft', async () => {
+    const u = { id: 7004, first_name: 'Ola', language_code: 'en' };
+    await h.command(u, '/start');
+    await h.click(u, 'English');
+    await h.click(u, 'I agree');
+    await h.click(u, "Yes, I'm safe");
+    // What an update read at its start: the draft at the name question.
+    const snapshot = await loadSession(h.deps.db, h.deps.cipher, u.id);
+    expect(snapshot!.state.step).toBe('name');
+    // Meanwhile the name is answered elsewhere.
+    await h.text(u, 'Ola');
+    expect(await h.step(u)).toBe('category');
+
+    const later = createLater(h.deps.logger);
+    const res = await applyIntakeInput(h.deps, later, { telegramUserId: u.id, chatId: u.id }, { kind: 'command', name: 'repeat' }, { snapshot });
+    await later.drain();
+    // Not the stale name question: the current one, with the name kept.
+    expect(res!.state.step).toBe('category');
+    const stored = await loadSession(h.deps.db, h.deps.cipher, u.id);
+    expect(stored!.state).toMatchObject({ step: 'category', answers: { name: 'Ola' } });
+    expect((await h.click(u, 'Housing')).at(-1)!.text).toContain('In your own words');
+
+    // A snapshot that saw no draft answers "no draft" without touching the database.
+    expect(await applyIntakeInput(h.deps, later, { telegramUserId: 7005, chatId: 7005 }, { kind: 'text', text: 'hi' }, { snapshot: null })).toBeNull();
   });
 });
