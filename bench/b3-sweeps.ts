@@ -2,22 +2,23 @@
  * B3 — escalation sweeps over many cases. N open cases (1 in 200 with an
  * overdue follow-up, 1 in 200 quiet: 1% in all) written by one
  * INSERT … SELECT generate_series each for clients and cases. The sweep's
- * four finder queries (built with the same drizzle expressions as
- * src/escalations/escalation-open.ts, so the SQL is identical) are timed with
- * EXPLAIN (ANALYZE, FORMAT JSON); then the real runEscalationSweep opens the
- * escalations and enqueues their notifications end to end; then the
- * supporting partial indexes are dropped (in the scratch database) and the
+ * four finder queries (the very query builders the sweep runs, exported by
+ * src/escalations/escalation-open.ts as escalationFinders, so the SQL cannot
+ * drift) are timed with EXPLAIN (ANALYZE, FORMAT JSON); then the real
+ * runEscalationSweep opens the escalations and enqueues their notifications
+ * end to end (timed per phase: open, ladder load/decide/notify, digests); then
+ * the supporting partial indexes are dropped (in the scratch database) and the
  * same queries are timed again — the naive version.
  */
 import pg from 'pg';
-import { and, eq, isNotNull, isNull, lt, sql } from 'drizzle-orm';
+import { sql } from 'drizzle-orm';
 import { ManualClock } from '../src/lib/clock.js';
-import { cases } from '../src/db/schema.js';
 import { policyFromConfig } from '../src/escalations/escalation-config.js';
+import { escalationFinders } from '../src/escalations/escalation-open.js';
 import { runEscalationSweep } from '../src/escalations/escalation-sweep.service.js';
 import { envInt, FULL, fmt, q, r2, repeat, report, scratchDeps, seedPopulation, spread, SEED, type Row } from './lib.js';
 
-const SUPPORTING = ['cases_follow_up_due_idx', 'cases_quiet_idx', 'cases_unassigned_idx'];
+const SUPPORTING = ['cases_follow_up_due_idx', 'cases_quiet_idx', 'cases_unassigned_idx', 'cases_crisis_idx'];
 
 interface PlanNode { 'Node Type': string; 'Index Name'?: string; 'Relation Name'?: string; Plans?: PlanNode[] }
 function scans(n: PlanNode, out: string[] = []): string[] {
@@ -52,14 +53,13 @@ export async function b3(): Promise<void> {
     await q(deps.db, sql`vacuum analyze cases`);
     const genSec = r2((performance.now() - g0) / 1000);
 
-    // The sweep's finders, built exactly as in escalation-open.ts.
-    const policy = policyFromConfig(deps.config);
-    const quietBefore = now.minus({ days: Math.min(...Object.values(policy.quietThresholdsDays)) }).toJSDate();
+    // The sweep's own finder queries (same builders, same clock, same policy).
+    const built = escalationFinders(deps.db, now, policyFromConfig(deps.config));
     const finders = {
-      overdue: deps.db.select().from(cases).where(and(eq(cases.status, 'open'), isNotNull(cases.nextFollowUpAt), lt(cases.nextFollowUpAt, at))).toSQL(),
-      quiet: deps.db.select().from(cases).where(and(eq(cases.status, 'open'), isNotNull(cases.assignedWorkerId), sql`coalesce(${cases.lastNoteAt}, ${cases.openedAt}) <= ${quietBefore}`)).toSQL(),
-      unassigned: deps.db.select().from(cases).where(and(eq(cases.status, 'open'), isNull(cases.assignedWorkerId))).toSQL(),
-      crisis: deps.db.select().from(cases).where(and(eq(cases.status, 'open'), eq(cases.crisis, true))).toSQL(),
+      overdue: built.overdue.toSQL(),
+      quiet: built.quiet.toSQL(),
+      unassigned: built.unassigned.toSQL(),
+      crisis: built.crisis.toSQL(),
     };
     const explainAll = async () => {
       const out: Record<string, { ms: number; rows: number; scans: string[] }> = {};
@@ -75,9 +75,11 @@ export async function b3(): Promise<void> {
     const indexedTotal = total(indexed);
 
     // End to end: open the escalations and plan + enqueue their notifications (real sweep, real queue).
+    const phases: Record<string, number> = {};
     const e0 = performance.now();
-    const sweep = await runEscalationSweep(deps);
+    const sweep = await runEscalationSweep(deps, { onPhase: (p, ms) => { phases[p] = r2((phases[p] ?? 0) + ms); } });
     const e2eSec = r2((performance.now() - e0) / 1000);
+    const notifyMs = r2((phases['ladder.load'] ?? 0) + (phases['ladder.decide'] ?? 0) + (phases['ladder.notify'] ?? 0));
     const [esc] = await q<{ n: number }>(deps.db, sql`select count(*)::int n from escalations`);
     const [dl] = await q<{ n: number }>(deps.db, sql`select count(*)::int n from deliveries`);
     const jobs = await deps.queues.queue('delivery').getJobCounts('delayed', 'waiting');
@@ -106,10 +108,12 @@ export async function b3(): Promise<void> {
         { metric: 'all four finder queries ms (naive)', value: fmt(naiveTotal), goal: `ratio naive/indexed ×${r2(naiveTotal.median / Math.max(0.001, indexedTotal.median))}` },
         ...per('overdue'), ...per('quiet'), ...per('unassigned'), ...per('crisis'),
         { metric: 'end-to-end sweep s (open + notify + enqueue)', value: String(e2eSec), goal: `≤ 5 s for 10,000 (scaled: ${r2(5 * found / 10_000)} s for ${found})`, met: e2eSec <= 5 * found / 10_000 },
+        { metric: 'end-to-end split ms: open / notify (load + decide + take, audit, plan, enqueue) / digests',
+          value: `${phases.open} / ${notifyMs} (${phases['ladder.load']} + ${phases['ladder.decide']} + ${phases['ladder.notify']}) / ${phases.digests}` },
         { metric: 'escalations opened / ledger rows / jobs', value: `${esc!.n} / ${dl!.n} / ${(jobs.delayed ?? 0) + (jobs.waiting ?? 0)}`, goal: JSON.stringify(sweep) },
         { metric: 'data generation s (INSERT … SELECT generate_series)', value: String(genSec) },
       ],
-      data: { indexed, naive, sweep, e2eSec },
+      data: { indexed, naive, sweep, e2eSec, phases },
     });
   } finally {
     await pool.end();

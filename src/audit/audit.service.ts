@@ -1,3 +1,4 @@
+import { sql } from 'drizzle-orm';
 import { auditLog, ACTOR_TYPES } from '../db/schema.js';
 import type { Db } from '../db/client.js';
 import type { Clock } from '../lib/clock.js';
@@ -25,22 +26,37 @@ export class AuditService {
 
   /** Pass `tx` to make the entry part of the same transaction as the change it records. */
   async record(entry: AuditEntry, tx: Db = this.db): Promise<void> {
-    await this.recordMany([entry], tx);
+    await this.insertOne(entry, tx);
   }
 
   /**
    * Many entries in one multi-row INSERT (bulk changes such as an escalation
    * sweep): the same rows `record` would write one by one, in the given order.
-   * Callers keep each call to a few thousand entries (10 parameters per row,
-   * PostgreSQL allows 65,535 per statement).
+   * The columns go as one array parameter each (INSERT … SELECT FROM unnest),
+   * so the statement has ten parameters whatever the number of entries: no
+   * parameter limit, and no per-value cost of building a 10,000-row VALUES list.
    */
   async recordMany(entries: readonly AuditEntry[], tx: Db = this.db): Promise<void> {
     if (entries.length === 0) return;
+    if (entries.length === 1) {
+      await this.insertOne(entries[0]!, tx);
+      return;
+    }
     const ctx = currentLogContext();
-    const at = this.clock.now().toJSDate();
-    const requestId = ctx?.requestId ?? ctx?.jobId ?? null;
-    await tx.insert(auditLog).values(entries.map((entry) => ({
-      at,
+    const col = <T>(f: (e: AuditEntry) => T) => sql.param(entries.map(f));
+    await tx.execute(sql`insert into audit_log (at, actor_type, actor_id, action, case_id, subject_type, subject_id, details, request_id)
+      select ${this.clock.now().toJSDate().toISOString()}::timestamptz, v.actor_type, v.actor_id, v.action, v.case_id, v.subject_type, v.subject_id, v.details::jsonb, ${ctx?.requestId ?? ctx?.jobId ?? null}::text
+      from unnest(${col((e) => e.actor.type)}::text[], ${col((e) => e.actor.id ?? null)}::text[], ${col((e) => e.action)}::text[],
+        ${col((e) => e.caseId ?? null)}::uuid[], ${col((e) => e.subjectType ?? null)}::text[], ${col((e) => e.subjectId ?? null)}::text[],
+        ${col((e) => (e.details ? JSON.stringify(e.details) : null))}::text[])
+        with ordinality as v(actor_type, actor_id, action, case_id, subject_type, subject_id, details, n)
+      order by v.n`);
+  }
+
+  private async insertOne(entry: AuditEntry, tx: Db): Promise<void> {
+    const ctx = currentLogContext();
+    await tx.insert(auditLog).values({
+      at: this.clock.now().toJSDate(),
       actorType: entry.actor.type,
       actorId: entry.actor.id ?? null,
       action: entry.action,
@@ -48,7 +64,7 @@ export class AuditService {
       subjectType: entry.subjectType ?? null,
       subjectId: entry.subjectId ?? null,
       details: entry.details ?? null,
-      requestId,
-    })));
+      requestId: ctx?.requestId ?? ctx?.jobId ?? null,
+    });
   }
 }

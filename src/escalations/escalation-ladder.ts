@@ -6,7 +6,7 @@ import { cases, escalations } from '../db/schema.js';
 import { planDeliveries, scheduleDeliveries, type DeliveryRow, type PlannedDelivery, type Recipient } from '../delivery/ledger.js';
 import type { AuditEntry } from '../audit/audit.service.js';
 import { policyFromConfig, staffHours } from './escalation-config.js';
-import { nextEscalationStep, shouldResolve, type EscalationTarget, type TargetWorkingHours } from './policy.domain.js';
+import { nextEscalationStep, shouldResolve, type EscalationStep, type EscalationTarget, type TargetWorkingHours } from './policy.domain.js';
 import { RecipientDirectory } from './escalation-recipients.js';
 import { chunked, resolveEscalationsBulk, setNextAtBulk, takeNotifications } from './escalations-bulk.repo.js';
 
@@ -85,6 +85,7 @@ export async function advanceEscalations(deps: Deps, opts: LadderOptions = {}): 
   const toResolve = new Map<string, Array<{ id: string; caseId: string; reason: string }>>();
   const nextAt: Array<{ id: string; nextAt: Date | null }> = [];
   const due: Due[] = [];
+  const steps = new Map<string, EscalationStep>();
   for (const { e, c } of open) {
     const resolve = shouldResolve({ reason: e.reason, lastNoteAt: dt(c.lastNoteAt), openedAt: dt(e.openedAt)!, caseStatus: c.status, assignedAt: dt(c.assignedAt) });
     if (resolve.resolve) {
@@ -95,17 +96,25 @@ export async function advanceEscalations(deps: Deps, opts: LadderOptions = {}): 
     }
     const worker = dir.staff(c.assignedWorkerId);
     const supervisor = dir.staff(worker?.supervisorId);
-    const hours: TargetWorkingHours = {
-      ...(worker?.active ? { worker: staffHours(worker) } : {}),
-      ...(supervisor?.active ? { supervisor: staffHours(supervisor) } : {}),
-    };
-    const step = nextEscalationStep({
-      escalation: {
-        reason: e.reason, level: e.level, openedAt: dt(e.openedAt)!, lastNotifiedAt: dt(e.lastNotifiedAt),
-        acknowledgedAt: dt(e.acknowledgedAt), snoozedUntil: dt(e.snoozedUntil), resolvedAt: null,
-      },
-      policy, now, workingHours: hours,
-    });
+    // The step is a pure function of these inputs (staff rows are fixed for the sweep). Escalations opened
+    // together for one worker share them, and working-time arithmetic in a zone is the costly part: compute once.
+    const key = [e.reason, e.level, +e.openedAt, +(e.lastNotifiedAt ?? 0), +(e.acknowledgedAt ?? 0), +(e.snoozedUntil ?? 0),
+      worker?.active ? worker.id : '', supervisor?.active ? supervisor.id : ''].join('|');
+    let step = steps.get(key);
+    if (!step) {
+      const hours: TargetWorkingHours = {
+        ...(worker?.active ? { worker: staffHours(worker) } : {}),
+        ...(supervisor?.active ? { supervisor: staffHours(supervisor) } : {}),
+      };
+      step = nextEscalationStep({
+        escalation: {
+          reason: e.reason, level: e.level, openedAt: dt(e.openedAt)!, lastNotifiedAt: dt(e.lastNotifiedAt),
+          acknowledgedAt: dt(e.acknowledgedAt), snoozedUntil: dt(e.snoozedUntil), resolvedAt: null,
+        },
+        policy, now, workingHours: hours,
+      });
+      steps.set(key, step);
+    }
     if (step.action === 'none') {
       if (e.nextAt) nextAt.push({ id: e.id, nextAt: null });
     } else if (step.action === 'wait') {

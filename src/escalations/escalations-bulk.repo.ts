@@ -5,8 +5,10 @@ import type { EscalationReason } from './escalations.repo.js';
 
 /**
  * Set-based writes for the escalation sweep: one statement per chunk of rows
- * instead of one (or three) per escalation. Plain PostgreSQL (VALUES lists, no
- * array parameters), so PGlite runs it too.
+ * instead of one (or three) per escalation. Each column goes as one array
+ * parameter (`unnest($1::uuid[], …)`): a handful of parameters whatever the
+ * chunk size, and none of the per-value cost of building a long VALUES list.
+ * Timestamps go as ISO strings. Plain PostgreSQL, so PGlite runs it too.
  *
  * Two sweeps may run at once (the tick and an on-demand sweep, or two worker
  * processes). Every statement here that writes existing escalation rows first
@@ -21,7 +23,9 @@ async function rowsOf<T>(db: Db, query: SQL): Promise<T[]> {
   return ((await db.execute(query)) as unknown as { rows: T[] }).rows;
 }
 
-const values = (rows: SQL[]): SQL => sql.join(rows, sql`, `);
+/** One array parameter (not drizzle's expansion of an array into a list). */
+const arr = (xs: ReadonlyArray<string | number | null>): SQL => sql`${sql.param(xs)}`;
+const iso = (d: Date | null): string | null => (d ? d.toISOString() : null);
 
 /**
  * Open one escalation per case for `reason`, unless that occurrence was already
@@ -36,12 +40,12 @@ export async function openEscalationsBulk(
   now: DateTime,
 ): Promise<Array<{ id: string; caseId: string }>> {
   if (items.length === 0) return [];
-  const at = now.toJSDate();
+  const at = now.toUTC().toISO();
   const sorted = [...items].sort((a, b) => (a.caseId < b.caseId ? -1 : a.caseId > b.caseId ? 1 : 0));
   const rows = await rowsOf<{ id: string; case_id: string }>(tx, sql`
     insert into escalations (case_id, reason, level, opened_at, next_at, created_at, updated_at)
     select v.case_id, ${reason}, 0, ${at}::timestamptz, ${at}::timestamptz, ${at}::timestamptz, ${at}::timestamptz
-    from (values ${values(sorted.map((i) => sql`(${i.caseId}::uuid, ${i.since}::timestamptz)`))}) as v(case_id, since)
+    from unnest(${arr(sorted.map((i) => i.caseId))}::uuid[], ${arr(sorted.map((i) => iso(i.since)))}::timestamptz[]) as v(case_id, since)
     where not exists (
       select 1 from escalations e
       where e.case_id = v.case_id and e.reason = ${reason} and (v.since is null or e.opened_at >= v.since))
@@ -63,9 +67,9 @@ export async function takeNotifications(
   now: DateTime,
 ): Promise<Array<{ id: string; notifications: number }>> {
   if (items.length === 0) return [];
-  const at = now.toJSDate();
+  const at = now.toUTC().toISO();
   return rowsOf<{ id: string; notifications: number }>(tx, sql`
-    with v(id, n, level) as (values ${values(items.map((i) => sql`(${i.id}::uuid, ${i.notifications}::int, ${i.level}::int)`))}),
+    with v(id, n, level) as (select * from unnest(${arr(items.map((i) => i.id))}::uuid[], ${arr(items.map((i) => i.notifications))}::int[], ${arr(items.map((i) => i.level))}::int[])),
     l as (
       select e.id from escalations e join v on v.id = e.id
       where e.notifications = v.n and e.resolved_at is null
@@ -80,11 +84,11 @@ export async function takeNotifications(
 /** Resolve the still-open escalations among `ids` with `resolution`; returns the ids this call resolved. */
 export async function resolveEscalationsBulk(tx: Db, ids: readonly string[], resolution: string, now: DateTime): Promise<string[]> {
   if (ids.length === 0) return [];
-  const at = now.toJSDate();
+  const at = now.toUTC().toISO();
   const rows = await rowsOf<{ id: string }>(tx, sql`
     with l as (
       select e.id from escalations e
-      where e.id in (${values(ids.map((id) => sql`${id}::uuid`))}) and e.resolved_at is null
+      where e.id = any(${arr(ids)}::uuid[]) and e.resolved_at is null
       order by e.id for update of e)
     update escalations e
     set resolved_at = ${at}::timestamptz, resolution = ${resolution}, next_at = null, updated_at = ${at}::timestamptz
@@ -96,9 +100,9 @@ export async function resolveEscalationsBulk(tx: Db, ids: readonly string[], res
 /** Record when each escalation next needs looking at (null: nothing planned). Bookkeeping only. */
 export async function setNextAtBulk(db: Db, items: ReadonlyArray<{ id: string; nextAt: Date | null }>, now: DateTime): Promise<void> {
   if (items.length === 0) return;
-  const at = now.toJSDate();
+  const at = now.toUTC().toISO();
   await db.execute(sql`
-    with v(id, next_at) as (values ${values(items.map((i) => sql`(${i.id}::uuid, ${i.nextAt}::timestamptz)`))}),
+    with v(id, next_at) as (select * from unnest(${arr(items.map((i) => i.id))}::uuid[], ${arr(items.map((i) => iso(i.nextAt)))}::timestamptz[])),
     l as (select e.id from escalations e join v on v.id = e.id order by e.id for update of e)
     update escalations e set next_at = v.next_at, updated_at = ${at}::timestamptz
     from v, l where e.id = v.id and l.id = e.id`);
