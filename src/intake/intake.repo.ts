@@ -121,6 +121,25 @@ export async function saveSession(
     .onConflictDoUpdate({ target: intakeSessions.telegramUserId, set: values });
 }
 
+/** Delete the draft only if it is still the one read (`prevStateEnc`); in a transaction this also locks it. */
+export async function deleteSessionIfUnchanged(db: Db, telegramUserId: number, prevStateEnc: string): Promise<boolean> {
+  const rows = await db.delete(intakeSessions)
+    .where(and(eq(intakeSessions.telegramUserId, telegramUserId), eq(intakeSessions.stateEnc, prevStateEnc)))
+    .returning({ id: intakeSessions.id });
+  return rows.length > 0;
+}
+
+/** A new draft unless one exists already (then false, and nothing is written). */
+export async function insertSessionIfAbsent(
+  db: Db, cipher: FieldCipher, input: { telegramUserId: number; chatId: number; state: IntakeState }, now: DateTime, ttlDays: number,
+): Promise<boolean> {
+  const rows = await db.insert(intakeSessions)
+    .values({ telegramUserId: input.telegramUserId, ...sessionValues(cipher, input, now, ttlDays), createdAt: now.toJSDate() })
+    .onConflictDoNothing({ target: intakeSessions.telegramUserId })
+    .returning({ id: intakeSessions.id });
+  return rows.length > 0;
+}
+
 export async function deleteSession(db: Db, telegramUserId: number): Promise<boolean> {
   const rows = await db.delete(intakeSessions).where(eq(intakeSessions.telegramUserId, telegramUserId)).returning({ id: intakeSessions.id });
   return rows.length > 0;

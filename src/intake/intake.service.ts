@@ -5,6 +5,7 @@ import { createI18n } from '../lib/i18n.js';
 import { defaultQuietHours, isInQuietHours } from '../lib/working-time.js';
 import { deleteExpiredCallbackTokens } from '../telegram/callback-tokens.js';
 import type { Deps } from '../deps.js';
+import type { AuditEntry } from '../audit/audit.service.js';
 import { insertCase } from '../cases/cases.repo.js';
 import { caseCreatedJob } from '../jobs/case-created.job.js';
 import type { Later } from '../clients/after-commit.js';
@@ -17,7 +18,7 @@ import {
   type IntakeContext, type IntakeEffect, type IntakeInput, type IntakeState, type Limits,
 } from './intake.domain.js';
 import {
-  claimNudge, deleteExpiredSessions, deleteSession, findSessionsToNudge, loadSession, readSessionRow, saveSession, saveSessionIfUnchanged, sealCaseIntake,
+  claimNudge, deleteExpiredSessions, deleteSession, deleteSessionIfUnchanged, insertSessionIfAbsent, findSessionsToNudge, loadSession, readSessionRow, saveSession, saveSessionIfUnchanged, sealCaseIntake,
   type Session,
 } from './intake.repo.js';
 
@@ -66,11 +67,19 @@ export async function findSession(deps: Deps, telegramUserId: number): Promise<S
  * /start: a new draft (language question), or the current question of the existing one.
  * `snapshot`: the draft as read earlier in this update; asking its question again writes nothing, so no lock is needed.
  */
-export async function startOrResume(deps: Deps, who: Who, opts: { snapshot?: Session } = {}): Promise<IntakeStepResult> {
+export async function startOrResume(deps: Deps, who: Who, opts: { snapshot?: Session | null } = {}): Promise<IntakeStepResult> {
   const now = deps.clock.now();
   if (opts.snapshot) return { state: opts.snapshot.state, effects: [askFor(opts.snapshot.state.step)] };
   return deps.db.transaction(async (t) => {
     const tx = t as Db;
+    if (opts.snapshot === null) {
+      // There was no draft a moment ago: create it, unless one appeared since (then resume that one below).
+      const started = startState({ languageCode: who.languageCode ?? null, defaultTimeZone: deps.config.DEFAULT_TIMEZONE, now });
+      if (await insertSessionIfAbsent(tx, deps.cipher, { telegramUserId: who.telegramUserId, chatId: who.chatId, state: started.state }, now, deps.config.INTAKE_DRAFT_TTL_DAYS)) {
+        await deps.audit.record({ actor: { type: 'system' }, action: 'intake.started' }, tx);
+        return started;
+      }
+    }
     const session = await loadSession(tx, deps.cipher, who.telegramUserId, { forUpdate: true });
     if (session) return { state: session.state, effects: [askFor(session.state.step)] };
     const started = startState({ languageCode: who.languageCode ?? null, defaultTimeZone: deps.config.DEFAULT_TIMEZONE, now });
@@ -93,11 +102,12 @@ export async function applyIntakeInput(
   const now = deps.clock.now();
   if (opts.snapshot === null) return null;
   let out: IntakeStepResult | null = null;
+  let ends = false;
   if (opts.snapshot) {
     const session = opts.snapshot;
     const res = applyInput(session.state, input, { ...intakeContext(deps), now });
-    const plain = !res.effects.some((e) => e.type === 'agreement_declined' || e.type === 'submit');
-    if (plain && await saveSessionIfUnchanged(deps.db, deps.cipher, {
+    ends = res.effects.some((e) => e.type === 'agreement_declined' || e.type === 'submit');
+    if (!ends && await saveSessionIfUnchanged(deps.db, deps.cipher, {
       telegramUserId: who.telegramUserId, chatId: who.chatId, state: res.state, caseId: session.caseId,
     }, session.stateEnc, now, deps.config.INTAKE_DRAFT_TTL_DAYS)) {
       out = res;
@@ -105,7 +115,9 @@ export async function applyIntakeInput(
   }
   out ??= await deps.db.transaction(async (t): Promise<IntakeStepResult | null> => {
     const tx = t as Db;
-    const session = await loadSession(tx, deps.cipher, who.telegramUserId, { forUpdate: true });
+    // Refusing or submitting deletes the draft: deleting it first, if it is still the snapshot, is both the lock and the check.
+    const draftDeleted = !!opts.snapshot && ends && await deleteSessionIfUnchanged(tx, who.telegramUserId, opts.snapshot.stateEnc);
+    const session = draftDeleted ? opts.snapshot! : await loadSession(tx, deps.cipher, who.telegramUserId, { forUpdate: true });
     if (!session) return null;
     const { state, effects } = applyInput(session.state, input, { ...intakeContext(deps), now });
     const declined = effects.find((e) => e.type === 'agreement_declined');
@@ -113,12 +125,12 @@ export async function applyIntakeInput(
     if (declined) {
       // Keep nothing but the fact of the refusal: no client row, no draft.
       const consent = await recordConsentDeclined(tx, { version: AGREEMENT_VERSION, language: state.language, at: now });
-      await deleteSession(tx, who.telegramUserId);
+      if (!draftDeleted) await deleteSession(tx, who.telegramUserId);
       await deps.audit.record({ actor: { type: 'system' }, action: 'consent.declined', subjectType: 'consent', subjectId: consent.id }, tx);
       return { state, effects };
     }
     if (submit) {
-      const submitted = await submitCase(deps, tx, who, session, submit);
+      const submitted = await submitCase(deps, tx, who, session, submit, draftDeleted);
       return { state, effects, submitted };
     }
     await saveSession(tx, deps.cipher, { telegramUserId: who.telegramUserId, chatId: who.chatId, state, caseId: session.caseId }, now, deps.config.INTAKE_DRAFT_TTL_DAYS);
@@ -137,16 +149,22 @@ export async function applyIntakeInput(
   return out;
 }
 
-/** In the caller's transaction: client (new or updated), consent, the case (or complete the crisis case), draft deleted. */
-async function submitCase(deps: Deps, tx: Db, who: Who, session: Session, e: SubmitEffect): Promise<NonNullable<IntakeStepResult['submitted']>> {
+/**
+ * In the caller's transaction: client (new or updated), consent, the case (or complete the crisis case), draft deleted.
+ * The audit entries go in one insert at the end, in the order of the changes.
+ */
+async function submitCase(
+  deps: Deps, tx: Db, who: Who, session: Session, e: SubmitEffect, draftDeleted: boolean,
+): Promise<NonNullable<IntakeStepResult['submitted']>> {
   const now = deps.clock.now();
   const a = e.answers;
+  const audit: AuditEntry[] = [];
   const { client, created } = await ensureClient(tx, deps.cipher, {
     telegramUserId: who.telegramUserId, chatId: who.chatId, language: e.language, timeZone: a.timezone, preferredName: a.name,
   }, now);
   const actor = { type: 'client' as const, id: client.id };
   if (created) {
-    await deps.audit.record({ actor, action: 'client.created', subjectType: 'client', subjectId: client.id, details: { via: 'intake' } }, tx);
+    audit.push({ actor, action: 'client.created', subjectType: 'client', subjectId: client.id, details: { via: 'intake' } });
   } else {
     await updateClient(tx, client.id, {
       telegramChatId: who.chatId, language: e.language, timeZone: a.timezone, preferredNameEnc: deps.cipher.encrypt(a.name, PREFERRED_NAME_AAD),
@@ -155,7 +173,7 @@ async function submitCase(deps: Deps, tx: Db, who: Who, session: Session, e: Sub
   // A client created just now has no consent yet: no need to look.
   if (created || !(await hasConsent(tx, client.id, e.agreement))) {
     const consent = await recordConsentGiven(tx, client.id, e.agreement);
-    await deps.audit.record({ actor, action: 'consent.given', subjectType: 'consent', subjectId: consent.id, details: { version: e.agreement.version, language: e.agreement.language } }, tx);
+    audit.push({ actor, action: 'consent.given', subjectType: 'consent', subjectId: consent.id, details: { version: e.agreement.version, language: e.agreement.language } });
   }
   const intakeEnc = sealCaseIntake(deps.cipher, { v: 1, answers: a, language: e.language, safety: e.safety, complete: true, agreement: e.agreement });
   let caseId: string;
@@ -171,15 +189,16 @@ async function submitCase(deps: Deps, tx: Db, who: Who, session: Session, e: Sub
     }).where(eq(cases.id, crisisCase.id));
     caseId = crisisCase.id;
     reference = crisisCase.reference;
-    await deps.audit.record({ actor, action: 'case.intake_completed', caseId }, tx);
+    audit.push({ actor, action: 'case.intake_completed', caseId });
   } else {
     const row = await insertCase(tx, { clientId: client.id, category: a.category, priority: e.priority, urgency: a.urgency, crisis: e.crisis, intakeEnc }, now);
     caseId = row.id;
     reference = row.reference;
-    await deps.audit.record({ actor, action: 'case.created', caseId, details: { priority: e.priority, category: a.category } }, tx);
+    audit.push({ actor, action: 'case.created', caseId, details: { priority: e.priority, category: a.category } });
   }
-  await deleteSession(tx, who.telegramUserId);
-  await deps.audit.record({ actor, action: 'intake.submitted', caseId }, tx);
+  if (!draftDeleted) await deleteSession(tx, who.telegramUserId);
+  audit.push({ actor, action: 'intake.submitted', caseId });
+  await deps.audit.recordMany(audit, tx);
   return { caseId, reference, name: a.name };
 }
 

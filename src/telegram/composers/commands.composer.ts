@@ -21,7 +21,9 @@ export function commandsComposer(env: BotEnv): Composer<BotContext> {
 
   c.command('start', async (ctx) => {
     if (await sessionOf(env, ctx)) return startIntakeReply(env, ctx);
-    if (await hasOpenCase(deps, uid(ctx))) {
+    // No client row when the update arrived (the guard's read): no open case either.
+    const noClient = ctx.state.pre?.clientLanguage === null;
+    if (!noClient && (await hasOpenCase(deps, uid(ctx)))) {
       // A client with a case: /start is "reminders back on" (the pair of /stop), then where things are.
       const { changed } = await setReminders(deps, uid(ctx), false);
       const t = await tOf(env, ctx);

@@ -44,7 +44,7 @@ export async function runIntake(env: BotEnv, ctx: BotContext, input: IntakeInput
 
 export async function startIntakeReply(env: BotEnv, ctx: BotContext): Promise<void> {
   const snapshot = ctx.state.pre?.session;
-  const res = await startOrResume(env.deps, whoOf(ctx), snapshot ? { snapshot } : {});
+  const res = await startOrResume(env.deps, whoOf(ctx), snapshot !== undefined ? { snapshot } : {});
   forgetSession(ctx);
   ctx.state.lang = res.state.language;
   await reply(env, ctx, renderIntake(env, res, false));
