@@ -76,6 +76,9 @@ describe('Telegram intake, end to end through the real bot', () => {
     expect(job?.data).toEqual({ caseId: list[0]!.id });
     const actions = (await h.deps.db.select().from(auditLog).where(eq(auditLog.caseId, list[0]!.id))).map((a) => a.action);
     expect(actions).toEqual(expect.arrayContaining(['case.created', 'intake.submitted']));
+    // each change of the submit audited once, as the client
+    const byClient = (await h.deps.db.select().from(auditLog).where(eq(auditLog.actorId, client!.id))).map((a) => a.action).sort();
+    expect(byClient).toEqual(['case.created', 'client.created', 'consent.given', 'intake.submitted']);
   });
 
   it('completes in Chinese, with the language preselected from Telegram and a typed city for the time zone', async () => {
