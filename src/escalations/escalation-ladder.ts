@@ -8,7 +8,8 @@ import type { AuditEntry } from '../audit/audit.service.js';
 import { policyFromConfig, staffHours } from './escalation-config.js';
 import { nextEscalationStep, shouldResolve, type EscalationStep, type EscalationTarget, type TargetWorkingHours } from './policy.domain.js';
 import { RecipientDirectory } from './escalation-recipients.js';
-import { chunked, resolveEscalationsBulk, setNextAtBulk, takeNotifications } from './escalations-bulk.repo.js';
+import { chunked, eachChunk, resolveEscalationsBulk, setNextAtBulk, takeNotifications } from './escalations-bulk.repo.js';
+import { SWEEP_PARALLEL } from './escalation-open.js';
 
 /**
  * Move every open escalation one step: resolve it when the trouble is gone
@@ -45,6 +46,8 @@ export interface LadderResult {
 export interface LadderOptions {
   /** Escalations per transaction; tests make it small to cross chunk boundaries. */
   chunkSize?: number;
+  /** Chunk transactions in flight at once (default SWEEP_PARALLEL). */
+  parallel?: number;
   /** Called with the elapsed ms of each phase (the benchmark's split). */
   onPhase?: (phase: 'ladder.load' | 'ladder.decide' | 'ladder.notify', ms: number) => void;
 }
@@ -126,15 +129,18 @@ export async function advanceEscalations(deps: Deps, opts: LadderOptions = {}): 
   }
   phase('ladder.decide');
 
+  // Each group's chunks touch disjoint escalations, so a few run at once (see eachChunk).
+  const parallel = opts.parallel ?? SWEEP_PARALLEL;
   for (const [why, list] of toResolve) {
-    for (const chunk of chunked(list, chunkSize)) result.resolved += await resolveChunk(deps, chunk, why, now);
+    for (const n of await eachChunk(chunked(list, chunkSize), parallel, (chunk) => resolveChunk(deps, chunk, why, now))) result.resolved += n;
   }
-  for (const chunk of chunked(nextAt, chunkSize)) await setNextAtBulk(deps.db, chunk, now);
-  for (const chunk of chunked(due, chunkSize)) {
-    const { notified, rows } = await notifyChunk(deps, chunk, now);
-    result.notified += notified;
+  await eachChunk(chunked(nextAt, chunkSize), parallel, (chunk) => setNextAtBulk(deps.db, chunk, now));
+  const notified = await eachChunk(chunked(due, chunkSize), parallel, async (chunk) => {
+    const { notified: n, rows } = await notifyChunk(deps, chunk, now);
     await scheduleDeliveries(deps.queues, rows, now); // after commit; the reconciler repairs a crash in between
-  }
+    return n;
+  });
+  result.notified = notified.reduce((a, b) => a + b, 0);
   phase('ladder.notify');
   return result;
 }

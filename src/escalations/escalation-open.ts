@@ -4,7 +4,7 @@ import type { Deps } from '../deps.js';
 import type { Db } from '../db/client.js';
 import { cases } from '../db/schema.js';
 import type { EscalationReason } from './escalations.repo.js';
-import { chunked, openEscalationsBulk } from './escalations-bulk.repo.js';
+import { chunked, eachChunk, openEscalationsBulk } from './escalations-bulk.repo.js';
 import { intakeTeamHours, policyFromConfig } from './escalation-config.js';
 import { followUpOverdue, isQuiet, unassignedIntakeDue, type PolicyConfig } from './policy.domain.js';
 
@@ -24,6 +24,8 @@ const dt = (d: Date | null) => (d ? DateTime.fromJSDate(d, { zone: 'utc' }) : nu
 
 /** Escalations opened per transaction (one INSERT and one audit INSERT each). */
 export const OPEN_CHUNK_SIZE = 1000;
+/** Chunk transactions in flight at once (of the pool's connections); 1 = strictly one after another. */
+export const SWEEP_PARALLEL = 3;
 
 /** The columns the policy needs: no encrypted or unused columns are read. */
 const finderColumns = {
@@ -62,6 +64,8 @@ export function escalationFinders(db: Db, now: DateTime, policy: PolicyConfig) {
 export interface OpenOptions {
   /** Escalations per transaction; tests make it small to cross chunk boundaries. */
   chunkSize?: number;
+  /** Chunk transactions in flight at once (default SWEEP_PARALLEL). */
+  parallel?: number;
 }
 
 export async function openDueEscalations(deps: Deps, opts: OpenOptions = {}): Promise<number> {
@@ -69,43 +73,36 @@ export async function openDueEscalations(deps: Deps, opts: OpenOptions = {}): Pr
   const policy = policyFromConfig(deps.config);
   const find = escalationFinders(deps.db, now, policy);
   const chunkSize = opts.chunkSize ?? OPEN_CHUNK_SIZE;
-  let opened = 0;
 
-  const openAll = async (reason: EscalationReason, due: Array<{ caseId: string; since: Date | null }>) => {
-    for (const chunk of chunked(due, chunkSize)) {
-      opened += await deps.db.transaction(async (t) => {
-        const tx = t as unknown as Db;
-        const created = await openEscalationsBulk(tx, reason, chunk, now);
-        await deps.audit.recordMany(created.map((r) => ({
-          actor: { type: 'system' as const }, action: 'escalation.opened', caseId: r.caseId, subjectType: 'escalation', subjectId: r.id, details: { reason },
-        })), tx);
-        return created.length;
-      });
-    }
-  };
-  // Chunks in case-id order: concurrent sweeps then insert in one global order (no deadlock between them).
+  // Decide per case (pure rules), then open chunk by chunk; chunks in case-id order, so concurrent sweeps insert
+  // in one global order (no deadlock between them).
   const byCase = (a: { caseId: string }, b: { caseId: string }) => (a.caseId < b.caseId ? -1 : a.caseId > b.caseId ? 1 : 0);
+  const tasks: Array<{ reason: EscalationReason; chunk: Array<{ caseId: string; since: Date | null }> }> = [];
+  const plan = (reason: EscalationReason, due: Array<{ caseId: string; since: Date | null }>) => {
+    for (const chunk of chunked(due.sort(byCase), chunkSize)) tasks.push({ reason, chunk });
+  };
+  const [overdue, quiet, unassigned, crises] = await Promise.all([find.overdue, find.quiet, find.unassigned, find.crisis]);
 
-  const overdue = await find.overdue;
-  await openAll('follow_up_overdue', overdue
+  plan('follow_up_overdue', overdue
     .filter((c) => followUpOverdue({ nextFollowUpAt: dt(c.nextFollowUpAt), lastNoteAt: dt(c.lastNoteAt), followUpSetAt: dt(c.followUpSetAt), status: c.status }, now))
-    .map((c) => ({ caseId: c.id, since: c.followUpSetAt ?? c.nextFollowUpAt }))
-    .sort(byCase));
-
-  const quiet = await find.quiet;
-  await openAll('quiet_case', quiet
+    .map((c) => ({ caseId: c.id, since: c.followUpSetAt ?? c.nextFollowUpAt })));
+  plan('quiet_case', quiet
     .filter((c) => isQuiet({ priority: c.priority, lastNoteAt: dt(c.lastNoteAt), openedAt: dt(c.openedAt)!, status: c.status }, now, policy.quietThresholdsDays))
-    .map((c) => ({ caseId: c.id, since: c.lastNoteAt ?? c.openedAt }))
-    .sort(byCase));
-
-  const unassigned = await find.unassigned;
+    .map((c) => ({ caseId: c.id, since: c.lastNoteAt ?? c.openedAt })));
   const teamHours = intakeTeamHours(deps.config);
-  await openAll('unassigned_intake', unassigned
+  plan('unassigned_intake', unassigned
     .filter((c) => unassignedIntakeDue({ createdAt: dt(c.createdAt)!, assignedAt: null }, teamHours, policy.unassignedIntakeAfterWorkingHours, now).due)
-    .map((c) => ({ caseId: c.id, since: c.createdAt }))
-    .sort(byCase));
+    .map((c) => ({ caseId: c.id, since: c.createdAt })));
+  plan('crisis', crises.map((c) => ({ caseId: c.id, since: null })));
 
-  const crises = await find.crisis;
-  await openAll('crisis', crises.map((c) => ({ caseId: c.id, since: null })).sort(byCase));
+  const counts = await eachChunk(tasks, opts.parallel ?? SWEEP_PARALLEL, ({ reason, chunk }) => deps.db.transaction(async (t) => {
+    const tx = t as unknown as Db;
+    const created = await openEscalationsBulk(tx, reason, chunk, now);
+    await deps.audit.recordMany(created.map((r) => ({
+      actor: { type: 'system' as const }, action: 'escalation.opened', caseId: r.caseId, subjectType: 'escalation', subjectId: r.id, details: { reason },
+    })), tx);
+    return created.length;
+  }));
+  const opened = counts.reduce((a, b) => a + b, 0);
   return opened;
 }

@@ -16,15 +16,17 @@ import { planWeeklyDigests } from './weekly-digest.js';
 export interface SweepOptions {
   /** Escalations per transaction when opening and notifying (default 1,000). */
   chunkSize?: number;
+  /** Chunk transactions in flight at once (default 3). */
+  parallel?: number;
   /** Elapsed ms per phase (open, then the ladder's load / decide / notify, then digests): the benchmark's split. */
   onPhase?: (phase: 'open' | 'ladder.load' | 'ladder.decide' | 'ladder.notify' | 'digests', ms: number) => void;
 }
 
 export async function runEscalationSweep(deps: Deps, opts: SweepOptions = {}): Promise<{ opened: number; notified: number; resolved: number; digests: number }> {
   let t0 = performance.now();
-  const opened = await openDueEscalations(deps, { chunkSize: opts.chunkSize });
+  const opened = await openDueEscalations(deps, { chunkSize: opts.chunkSize, parallel: opts.parallel });
   opts.onPhase?.('open', performance.now() - t0);
-  const { notified, resolved } = await advanceEscalations(deps, { chunkSize: opts.chunkSize, onPhase: opts.onPhase });
+  const { notified, resolved } = await advanceEscalations(deps, { chunkSize: opts.chunkSize, parallel: opts.parallel, onPhase: opts.onPhase });
   t0 = performance.now();
   const digests = await planWeeklyDigests(deps);
   opts.onPhase?.('digests', performance.now() - t0);

@@ -115,3 +115,29 @@ export function chunked<T>(xs: readonly T[], size: number): T[][] {
   for (let i = 0; i < xs.length; i += n) out.push(xs.slice(i, i + n));
   return out;
 }
+
+/**
+ * Run `fn` over the chunks with at most `limit` in flight: while one chunk's
+ * statements run in PostgreSQL, the next is prepared in Node (and its jobs go
+ * to Redis), so database, Node and Redis work overlap. Chunks of one sweep
+ * touch disjoint rows, so they never wait for each other. Results are in chunk
+ * order; the first failure is thrown once every started chunk has settled.
+ */
+export async function eachChunk<T, R>(chunks: readonly T[], limit: number, fn: (chunk: T) => Promise<R>): Promise<R[]> {
+  const out: R[] = new Array(chunks.length);
+  let next = 0;
+  let failed: { err: unknown } | undefined;
+  const lane = async () => {
+    while (!failed && next < chunks.length) {
+      const i = next++;
+      try {
+        out[i] = await fn(chunks[i]!);
+      } catch (err) {
+        failed ??= { err };
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, chunks.length)) }, lane));
+  if (failed) throw failed.err;
+  return out;
+}
