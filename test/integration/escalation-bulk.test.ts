@@ -22,21 +22,21 @@ afterEach(async () => {
 
 interface Seeded { deps: TestDeps; workerId: string; supervisorId: string }
 
-async function seed(): Promise<Seeded> {
+async function seed(total = 330, due = 300): Promise<Seeded> {
   const deps = await createTestDeps({ start: START });
   cleanups.push(() => deps.destroy());
   const at = deps.clock.now().toJSDate();
   const [sup] = await deps.db.insert(staff).values({ slackUserId: 'U0SUP', displayName: 'Sup', role: 'supervisor', timeZone: 'Europe/London', createdAt: at, updatedAt: at }).returning();
   const [worker] = await deps.db.insert(staff).values({ slackUserId: 'U0WRK', displayName: 'Worker', role: 'worker', supervisorId: sup!.id, timeZone: 'Europe/London', createdAt: at, updatedAt: at }).returning();
   await deps.db.execute(sql`insert into clients (telegram_user_id, telegram_chat_id, language, time_zone, created_at, updated_at)
-    select 30000000 + g, 30000000 + g, 'en', 'Europe/London', ${at}, ${at} from generate_series(1, 330) g`);
-  // i % 3 = 0: follow-up overdue; 1: quiet; 2: both (for i <= 300); i > 300: healthy.
+    select 30000000 + g, 30000000 + g, 'en', 'Europe/London', ${at}, ${at} from generate_series(1, ${total}::int) g`);
+  // i % 3 = 0: follow-up overdue; 1: quiet; 2: both (for i <= due); i > due: healthy.
   await deps.db.execute(sql`insert into cases (reference, client_id, category, priority, phase, assigned_worker_id, assigned_at, opened_at,
       last_note_at, next_follow_up_at, follow_up_set_at, created_at, updated_at)
     select 'C-2026-' || lpad(i::text, 4, '0'), cl.id, 'family', 'normal', 'implementation', ${worker!.id}, ${at}::timestamptz - interval '100 days', ${at}::timestamptz - interval '100 days',
-      case when i > 300 or i % 3 = 0 then ${at}::timestamptz - interval '30 hours' else ${at}::timestamptz - interval '60 days' end,
-      case when i <= 300 and i % 3 <> 1 then ${at}::timestamptz - interval '2 hours' else ${at}::timestamptz + interval '5 days' end,
-      case when i <= 300 and i % 3 <> 1 then ${at}::timestamptz - interval '20 hours' else ${at}::timestamptz - interval '10 days' end,
+      case when i > ${due}::int or i % 3 = 0 then ${at}::timestamptz - interval '30 hours' else ${at}::timestamptz - interval '60 days' end,
+      case when i <= ${due}::int and i % 3 <> 1 then ${at}::timestamptz - interval '2 hours' else ${at}::timestamptz + interval '5 days' end,
+      case when i <= ${due}::int and i % 3 <> 1 then ${at}::timestamptz - interval '20 hours' else ${at}::timestamptz - interval '10 days' end,
       ${at}::timestamptz - interval '100 days', ${at}
     from (select row_number() over (order by telegram_chat_id) i, id from clients where telegram_chat_id > 30000000) cl(i, id)`);
   return { deps, workerId: worker!.id, supervisorId: sup!.id };
@@ -130,16 +130,18 @@ describe('escalation sweep over many cases (bulk)', () => {
     expect(await runEscalationSweep(deps)).toMatchObject({ opened: 0, notified: 0, resolved: 0 });
   });
 
-  it('produces exactly what the one-escalation-per-transaction path produces (chunk size 1)', async () => {
-    const one = await seed();
-    const bulk = await seed();
-    await runEscalationSweep(one.deps, { chunkSize: 1 });
-    await runEscalationSweep(bulk.deps);
+  it('produces exactly what the one-escalation-per-transaction path produces (chunk size 1, one at a time)', async () => {
+    const one = await seed(45, 36);
+    const bulk = await seed(45, 36);
+    await runEscalationSweep(one.deps, { chunkSize: 1, parallel: 1 });
+    await runEscalationSweep(bulk.deps, { chunkSize: 10 });
     const norm = async (s: Seeded) => {
       const o = await outcome(s.deps);
       const who = (r: string) => r.replace(s.workerId, 'worker').replace(s.supervisorId, 'supervisor');
       return { escalations: o.escalations, audit: o.audit, ledger: o.ledger.map((l) => ({ ...l, recipient: who(l.recipient) })), jobs: o.jobIds.length };
     };
-    expect(await norm(bulk)).toEqual(await norm(one));
+    const expected = await norm(one);
+    expect(expected.escalations).toHaveLength(48);
+    expect(await norm(bulk)).toEqual(expected);
   });
 });
