@@ -1,0 +1,104 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { eq } from 'drizzle-orm';
+import { appointments, auditLog, clients, deliveries } from '../../src/db/schema.js';
+import { scheduleAppointment } from '../../src/appointments/appointments.service.js';
+import { planAppointmentReminders } from '../../src/appointments/reminders.service.js';
+import { findStaffById, type StaffRow } from '../../src/staff/staff.repo.js';
+import { createWorld, type World } from './delivery-fixtures.js';
+
+/**
+ * What one booking writes, through the booking path (case lock reading the
+ * client and worker, one ledger insert for the notice and the whole reminder
+ * plan, both audit entries at once): it must be exactly what the general
+ * planning path (used by reschedule and cancel) would have produced, with one
+ * send job per pending row, and a double submit must book once.
+ */
+let w: World;
+let worker: StaffRow;
+
+beforeAll(async () => {
+  w = await createWorld();
+  worker = (await findStaffById(w.deps.db, w.workerId))!;
+});
+afterAll(async () => {
+  await w?.close();
+});
+
+async function queuedDeliveryIds(): Promise<string[]> {
+  const jobs = await w.deps.queues.queue('delivery').getJobs(['delayed', 'waiting']);
+  return jobs.map((j) => (j.data as { deliveryId: string }).deliveryId).sort();
+}
+
+async function rowsOf(apptId: string) {
+  return w.deps.db.select().from(deliveries).where(eq(deliveries.subjectId, apptId));
+}
+
+async function auditOf(apptId: string) {
+  return w.deps.db.select().from(auditLog).where(eq(auditLog.subjectId, apptId)).orderBy(auditLog.id);
+}
+
+describe('booking an appointment', () => {
+  it('writes the appointment, two audit entries, the notice and the reminder plan, and one job per pending row; a double submit books once', async () => {
+    // Monday 23 Nov 09:00 UTC; Wednesday 25 Nov 10:00 London (GMT) typed by the worker.
+    const input = { caseId: w.caseId, date: '2026-11-25', time: '10:00', durationMin: 60, mode: 'in_person', idempotencyKey: 'booking-writes-1' };
+    const res = await scheduleAppointment(w.deps, worker, input);
+    if (!res.ok || res.duplicate) throw new Error(`not booked: ${JSON.stringify(res)}`);
+    const appt = res.value.appointment;
+    expect(appt).toMatchObject({ caseId: w.caseId, workerId: w.workerId, durationMin: 60, mode: 'in_person', status: 'scheduled', version: 1, idempotencyKey: 'booking-writes-1' });
+    expect(appt.startsAt.toISOString()).toBe('2026-11-25T10:00:00.000Z');
+    expect(await w.deps.db.select().from(appointments).where(eq(appointments.caseId, w.caseId))).toEqual([appt]);
+
+    const rows = await rowsOf(appt.id);
+    expect(rows.map((r) => [r.kind, r.recipient, r.channel, r.dueAt.toISOString(), r.status, r.version, r.caseId]).sort()).toEqual([
+      ['appointment_notice', `client:${w.clientId}`, 'telegram', '2026-11-23T09:00:00.000Z', 'pending', 1, w.caseId],
+      ['appointment_reminder.PT24H', `client:${w.clientId}`, 'telegram', '2026-11-24T10:00:00.000Z', 'pending', 1, w.caseId],
+      ['appointment_reminder.PT24H', `staff:${w.workerId}`, 'slack', '2026-11-24T10:00:00.000Z', 'pending', 1, w.caseId],
+      ['appointment_reminder.PT2H', `client:${w.clientId}`, 'telegram', '2026-11-25T08:00:00.000Z', 'pending', 1, w.caseId],
+      ['appointment_reminder.PT30M', `staff:${w.workerId}`, 'slack', '2026-11-25T09:30:00.000Z', 'pending', 1, w.caseId],
+      ['outcome_question', `staff:${w.workerId}`, 'slack', '2026-11-25T12:00:00.000Z', 'pending', 1, w.caseId],
+    ]);
+    expect(await queuedDeliveryIds()).toEqual(rows.map((r) => r.id).sort());
+
+    const audit = await auditOf(appt.id);
+    expect(audit.map((a) => [a.action, a.actorType, a.actorId, a.caseId, a.details])).toEqual([
+      ['appointment.scheduled', 'staff', w.workerId, w.caseId, { mode: 'in_person', durationMin: 60 }],
+      ['appointment.reminders_planned', 'system', null, w.caseId, { version: 1, status: 'scheduled', planned: 5, retired: 0 }],
+    ]);
+
+    // The general planning path (reschedule, cancel) finds nothing to add or retire: the same rows, by id.
+    const general = await w.deps.db.transaction((tx) => planAppointmentReminders(w.deps, appt.id, tx as never));
+    expect(general.retired).toBe(0);
+    expect(general.rows.map((r) => r.id).sort()).toEqual(rows.filter((r) => r.kind !== 'appointment_notice').map((r) => r.id).sort());
+
+    // Double submit: the same idempotency key books nothing more and queues nothing more.
+    const again = await scheduleAppointment(w.deps, worker, input);
+    expect(again).toEqual({ ok: true, duplicate: true });
+    expect(await w.deps.db.select().from(appointments).where(eq(appointments.caseId, w.caseId))).toHaveLength(1);
+    expect(await rowsOf(appt.id)).toHaveLength(6);
+    expect(await auditOf(appt.id)).toHaveLength(3); // the two above + the general path's own entry
+    expect(await queuedDeliveryIds()).toEqual(rows.map((r) => r.id).sort());
+  });
+
+  it('records the reminders it will not send (client opted out) and queues only the rest', async () => {
+    await w.deps.db.update(clients).set({ remindersOff: true }).where(eq(clients.id, w.clientId));
+    const before = await queuedDeliveryIds();
+    const res = await scheduleAppointment(w.deps, worker, { caseId: w.caseId, date: '2026-12-02', time: '14:30', durationMin: 30, mode: 'phone', idempotencyKey: 'booking-writes-2' });
+    if (!res.ok || res.duplicate) throw new Error(`not booked: ${JSON.stringify(res)}`);
+    const rows = await rowsOf(res.value.appointment.id);
+    expect(rows.map((r) => [r.kind, r.recipient.split(':')[0], r.status, r.reason]).sort()).toEqual([
+      ['appointment_notice', 'client', 'pending', null],
+      ['appointment_reminder.PT24H', 'client', 'skipped', 'reminders_off'],
+      ['appointment_reminder.PT24H', 'staff', 'pending', null],
+      ['appointment_reminder.PT2H', 'client', 'skipped', 'reminders_off'],
+      ['appointment_reminder.PT30M', 'staff', 'pending', null],
+      ['outcome_question', 'staff', 'pending', null],
+    ]);
+    const pending = rows.filter((r) => r.status === 'pending').map((r) => r.id);
+    expect(await queuedDeliveryIds()).toEqual([...before, ...pending].sort());
+    const audit = await auditOf(res.value.appointment.id);
+    expect(audit.map((a) => [a.action, a.details])).toEqual([
+      ['appointment.scheduled', { mode: 'phone', durationMin: 30 }],
+      ['appointment.reminders_planned', { version: 1, status: 'scheduled', planned: 3, retired: 0 }],
+    ]);
+  });
+});
