@@ -1,9 +1,8 @@
 import { eq } from 'drizzle-orm';
 import { notes } from '../db/schema.js';
 import { deliveryKind } from '../delivery/kinds/kind.js';
-import { loadClient, loadStaff, openCaseClient, recipientId } from '../delivery/recipients.js';
+import { loadStaff, openCaseClient } from '../delivery/recipients.js';
 import { createI18n } from '../lib/i18n.js';
-import { MessageTracker } from '../telegram/telegram.tracker.js';
 import { AAD } from './case-aad.js';
 
 const i18n = createI18n();
@@ -33,9 +32,5 @@ export const messageToClientKind = deliveryKind({
       ? t('worker_message.discreet', { value: body })
       : t('worker_message.text', { name: firstName(worker?.displayName) || t('appt_notice.your_worker'), value: body });
     return { channel: 'telegram', chatId: target.chatId, text };
-  },
-  async afterSent(deps, row, sent) {
-    const client = await loadClient(deps.db, recipientId(row.recipient, 'client') ?? '');
-    if (client?.telegramChatId) await new MessageTracker(deps.redis, deps.config.QUEUE_PREFIX).add(client.telegramChatId, Number(sent.externalRef));
   },
 });

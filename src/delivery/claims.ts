@@ -1,4 +1,5 @@
 import { and, eq, isNull, lt, or, sql } from 'drizzle-orm';
+import { currentLogContext } from '../lib/logger.js';
 import type { DateTime } from 'luxon';
 import type { Db } from '../db/client.js';
 import { deliveries } from '../db/schema.js';
@@ -60,4 +61,24 @@ export async function finishDelivery(
     .where(and(eq(deliveries.id, id), eq(deliveries.status, 'pending'), owner))
     .returning();
   return row ?? null;
+}
+
+/**
+ * The hot path's outcome: mark the row sent (only by the claim holder) and
+ * write its `delivery.sent` audit entry in ONE statement — a data-modifying
+ * CTE is atomic on its own, so this needs no BEGIN/COMMIT round trips. The
+ * entry has exactly the shape AuditService.record writes. True when this call
+ * wrote the outcome.
+ */
+export async function markSent(db: Db, id: string, token: string, externalRef: string, now: DateTime): Promise<boolean> {
+  const at = now.toJSDate();
+  const ctx = currentLogContext();
+  const res = await db.execute(sql`with sent as (
+      update deliveries set status = 'sent', sent_at = ${at}, external_ref = ${externalRef}, reason = null, updated_at = ${at}
+      where id = ${id} and status = 'pending' and claim_token = ${token}
+      returning id, case_id, kind)
+    insert into audit_log (at, actor_type, actor_id, action, case_id, subject_type, subject_id, details, request_id)
+    select ${at}, 'system', null, 'delivery.sent', sent.case_id, 'delivery', sent.id::text, jsonb_build_object('kind', sent.kind), ${ctx?.requestId ?? ctx?.jobId ?? null}
+    from sent returning id`);
+  return ((res as unknown as { rows: unknown[] }).rows ?? []).length > 0;
 }

@@ -1,56 +1,132 @@
-import { RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible';
 import type { Redis } from 'ioredis';
 import type { Config } from '../config.js';
 
 /**
  * Send budgets shared by every worker process through Redis (the platforms
  * count per bot / per chat / per channel, not per process):
- * - Telegram: TELEGRAM_MESSAGES_PER_SECOND for the whole bot (Telegram allows
- *   ~30/s; we keep a margin) and TELEGRAM_CHAT_MESSAGES_PER_SECOND per chat;
+ * - Telegram: TELEGRAM_MESSAGES_PER_SECOND for the whole bot and
+ *   TELEGRAM_CHAT_MESSAGES_PER_SECOND per chat;
  * - Slack: SLACK_CHANNEL_MESSAGES_PER_SECOND per channel or DM.
- * A platform 429 blocks the key for exactly the time the platform asked, so
+ *
+ * Evenly spaced slots, reserved ahead (GCRA without burst tolerance). Each
+ * key keeps the earliest time its next message may go ("next free"); a send
+ * reserves the first instant free on ALL its keys and moves each key's next
+ * free time one interval (1000 ms / rate) past it, atomically in one Lua
+ * script on Redis's own clock. The caller then waits until its slot.
+ *
+ * Why not counting windows: the platforms count over any rolling second.
+ * Fixed one-second windows let a full window's worth go at the end of one
+ * second and again at the start of the next (≈ 2× the rate over a short
+ * stretch), which drew 429s and a bot-wide pause in the burst benchmark.
+ * Slots 1/rate apart never put more than `rate` messages in any second.
+ *
+ * A platform 429 moves the key's next free time to "now + retry_after", so
  * every process waits, not just the one that was told.
- * Fixed one-second windows (rate-limiter-flexible): two sends can fall either
- * side of a window edge; the platforms tolerate short bursts, and a 429 that
- * still happens is honoured the same way.
  */
 export type BudgetKey = { limiter: 'telegram_bot' | 'telegram_chat' | 'slack_channel'; id: string };
 
-export type BudgetDecision = { ok: true } | { ok: false; waitMs: number };
+/** The reserved slot: `waitMs` from now (0 = go now), and when that is by this host's clock. */
+export interface Slot { waitMs: number; at: number }
+
+// KEYS: the budget keys; ARGV: one interval (ms) per key. Returns the wait in ms (string, 3 decimals).
+const RESERVE = `
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000 + tonumber(t[2]) / 1000
+local slot = now
+for i = 1, #KEYS do
+  local nf = tonumber(redis.call('GET', KEYS[i]) or '0')
+  if nf > slot then slot = nf end
+end
+for i = 1, #KEYS do
+  local nf = slot + tonumber(ARGV[i])
+  redis.call('SET', KEYS[i], string.format('%.3f', nf), 'PX', math.ceil(nf - now) + 60000)
+end
+return string.format('%.3f', slot - now)
+`;
+
+// KEYS: the gate keys; ARGV: one interval (ms) per key. 0 = go (the send is recorded); else the wait in ms.
+const GATE = `
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000 + tonumber(t[2]) / 1000
+local wait = 0
+for i = 1, #KEYS do
+  local nf = tonumber(redis.call('GET', KEYS[i]) or '0')
+  if nf - now > wait then wait = nf - now end
+end
+if wait > 0 then return string.format('%.3f', wait) end
+for i = 1, #KEYS do
+  local nf = now + tonumber(ARGV[i])
+  redis.call('SET', KEYS[i], string.format('%.3f', nf), 'PX', math.ceil(nf - now) + 60000)
+end
+return '0'
+`;
+
+// KEYS: the keys to hold; ARGV[1]: pause (ms). Next free = max(next free, now + pause).
+const PAUSE = `
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000 + tonumber(t[2]) / 1000
+for i = 1, #KEYS do
+  local nf = math.max(tonumber(redis.call('GET', KEYS[i]) or '0'), now + tonumber(ARGV[1]))
+  redis.call('SET', KEYS[i], string.format('%.3f', nf), 'PX', math.ceil(nf - now) + 60000)
+end
+return 1
+`;
+
+type Scripted = Redis & {
+  casReserveSlot(numKeys: number, ...args: Array<string | number>): Promise<string>;
+  casGateSlot(numKeys: number, ...args: Array<string | number>): Promise<string>;
+  casPauseSlot(numKeys: number, ...args: Array<string | number>): Promise<number>;
+};
 
 export class RateBudgets {
-  private readonly limiters: Record<BudgetKey['limiter'], RateLimiterRedis>;
+  private readonly redis: Scripted;
+  private readonly intervalMs: Record<BudgetKey['limiter'], number>;
+  private readonly prefix: string;
 
   constructor(redis: Redis, config: Pick<Config, 'QUEUE_PREFIX' | 'TELEGRAM_MESSAGES_PER_SECOND' | 'TELEGRAM_CHAT_MESSAGES_PER_SECOND' | 'SLACK_CHANNEL_MESSAGES_PER_SECOND'>) {
-    const make = (name: string, points: number) =>
-      new RateLimiterRedis({ storeClient: redis, useRedisPackage: false, keyPrefix: `${config.QUEUE_PREFIX}:rl:${name}`, points, duration: 1 });
-    this.limiters = {
-      telegram_bot: make('tg-bot', config.TELEGRAM_MESSAGES_PER_SECOND),
-      telegram_chat: make('tg-chat', config.TELEGRAM_CHAT_MESSAGES_PER_SECOND),
-      slack_channel: make('slack-ch', config.SLACK_CHANNEL_MESSAGES_PER_SECOND),
+    const r = redis as Scripted;
+    if (typeof r.casReserveSlot !== 'function') r.defineCommand('casReserveSlot', { lua: RESERVE });
+    if (typeof r.casGateSlot !== 'function') r.defineCommand('casGateSlot', { lua: GATE });
+    if (typeof r.casPauseSlot !== 'function') r.defineCommand('casPauseSlot', { lua: PAUSE });
+    this.redis = r;
+    this.prefix = `${config.QUEUE_PREFIX}:budget`;
+    this.intervalMs = {
+      telegram_bot: 1000 / config.TELEGRAM_MESSAGES_PER_SECOND,
+      telegram_chat: 1000 / config.TELEGRAM_CHAT_MESSAGES_PER_SECOND,
+      slack_channel: 1000 / config.SLACK_CHANNEL_MESSAGES_PER_SECOND,
     };
   }
 
-  /**
-   * Take one send from every key, narrowest first. When one refuses, the
-   * caller waits the longest time any key asked for. (A point taken from a
-   * narrower key before a wider one refused is simply spent: a slightly slower
-   * send, never a faster one.)
-   */
-  async take(keys: BudgetKey[]): Promise<BudgetDecision> {
-    for (const k of keys) {
-      try {
-        await this.limiters[k.limiter].consume(k.id);
-      } catch (res) {
-        if (res instanceof RateLimiterRes) return { ok: false, waitMs: Math.max(1, res.msBeforeNext) };
-        throw res;
-      }
-    }
-    return { ok: true };
+  private key(k: BudgetKey, part: 'slot' | 'gate' = 'slot'): string {
+    return `${this.prefix}:${part}:${k.limiter}:${k.id}`;
   }
 
-  /** The platform said "retry after": nobody sends on this key until then. */
+  /**
+   * Reserve the next slot free on every key. The slot is ours whether or not
+   * we use it: a reservation that is never sent only leaves a gap, never a
+   * burst.
+   */
+  async reserve(keys: BudgetKey[]): Promise<Slot> {
+    const reply = await this.redis.casReserveSlot(keys.length, ...keys.map((k) => this.key(k)), ...keys.map((k) => this.intervalMs[k.limiter]));
+    const waitMs = Math.max(0, Math.ceil(Number(reply)));
+    return { waitMs, at: Date.now() + waitMs };
+  }
+
+  /**
+   * At the moment of sending: has at least one interval passed since the last
+   * send on every key? 0 = yes, and this send is recorded; otherwise how long
+   * to wait. Reserved slots queue the sends; this gate spaces the actual
+   * requests, whatever timer lag or a stalled event loop did to the slots
+   * (without it, late sends bunch up behind punctual ones and a rolling
+   * second can hold one too many).
+   */
+  async gate(keys: BudgetKey[]): Promise<number> {
+    const reply = await this.redis.casGateSlot(keys.length, ...keys.map((k) => this.key(k, 'gate')), ...keys.map((k) => this.intervalMs[k.limiter]));
+    return Math.ceil(Number(reply));
+  }
+
+  /** The platform said "retry after": nobody sends, nor gets a slot, on this key until then. */
   async pause(key: BudgetKey, ms: number): Promise<void> {
-    await this.limiters[key.limiter].block(key.id, Math.max(1, Math.ceil(ms / 1000)));
+    await this.redis.casPauseSlot(2, this.key(key), this.key(key, 'gate'), Math.max(1, Math.ceil(ms)));
   }
 }

@@ -1,12 +1,14 @@
 import { randomUUID } from 'node:crypto';
-import { eq } from 'drizzle-orm';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { eq, getTableColumns, sql } from 'drizzle-orm';
 import type { Deps } from '../deps.js';
 import type { Db } from '../db/client.js';
 import { clients, deliveries } from '../db/schema.js';
-import { issueCallbackToken } from '../telegram/callback-tokens.js';
+import { issueCallbackTokens } from '../telegram/callback-tokens.js';
+import { MessageTracker } from '../telegram/telegram.tracker.js';
 import { DELIVERY_KINDS } from './kinds/index.js';
 import type { DeliveryKind, Outbound } from './kinds/kind.js';
-import { claimDelivery, finishDelivery, releaseClaim } from './claims.js';
+import { claimDelivery, finishDelivery, markSent, releaseClaim } from './claims.js';
 import type { DeliveryRow } from './ledger.js';
 import { RateBudgets, type BudgetKey } from './rate-budget.js';
 import { CLIENT_BLOCKED, PermanentSendError, RateLimitedSendError } from './send-errors.js';
@@ -30,7 +32,7 @@ import { planFailureNotice } from './failure-notice.js';
 export type SendOutcome =
   | { kind: 'sent'; externalRef: string }
   | { kind: 'skipped'; reason: string }
-  | { kind: 'wait'; ms: number; reason: string }
+  | { kind: 'wait'; ms: number; reason: string; slotAt?: number }
   | { kind: 'retry'; reason: string }
   | { kind: 'failed'; reason: string };
 
@@ -38,6 +40,8 @@ export interface PlatformSenders {
   telegram?: TelegramSender;
   slack?: SlackSender;
   budgets: RateBudgets;
+  /** Every bot message in a client's chat, for the quick exit (/exit deletes them all). */
+  tracker?: MessageTracker;
 }
 
 const cache = new WeakMap<object, PlatformSenders>();
@@ -51,6 +55,7 @@ export function platformSenders(deps: Deps): PlatformSenders {
       telegram: c.TELEGRAM_BOT_TOKEN ? new TelegramSender(c.TELEGRAM_BOT_TOKEN, c.TELEGRAM_API_ROOT) : undefined,
       slack: c.SLACK_BOT_TOKEN ? new SlackSender(c.SLACK_BOT_TOKEN, c.SLACK_API_URL) : undefined,
       budgets: new RateBudgets(deps.redis, c),
+      tracker: new MessageTracker(deps.redis, c.QUEUE_PREFIX),
     };
     cache.set(deps, s);
   }
@@ -68,18 +73,45 @@ function budgetKeys(out: Outbound): BudgetKey[] {
 }
 
 const TOKEN_TTL_DAYS = 30;
+/** A slot this close is waited for in-process (the claim held); a later one is waited for as a delayed job. */
+export const HOLD_IN_PROCESS_MS = 1000;
+/** A reserved slot woken up more than this late (worker down, queue backed up) is given up and a new one reserved. */
+const STALE_SLOT_MS = 2000;
+/** How long a message waits for an earlier one to the same recipient before it is sent anyway. */
+const ORDER_WAIT_MS = 250;
+const ORDER_HORIZON_MINUTES = 10;
 
-export async function sendDelivery(deps: Deps, deliveryId: string, opts: { finalAttempt: boolean; senders?: PlatformSenders }): Promise<SendOutcome> {
+/**
+ * The row, and whether an earlier message to the same recipient is due and
+ * still waiting (then this one waits: a client must read "your appointment
+ * moved" before the reminder for the new time, even after a 429 or a retry
+ * shuffled the jobs). Earlier = (due_at, id) order; only rows due in the last
+ * ORDER_HORIZON_MINUTES count, so one stuck message cannot hold the rest.
+ */
+async function loadRow(deps: Deps, deliveryId: string, now: Date) {
+  const horizon = new Date(now.getTime() - ORDER_HORIZON_MINUTES * 60_000);
+  const [row] = await deps.db.select({
+    ...getTableColumns(deliveries),
+    // Outer columns spelled out: drizzle leaves column references unqualified in a one-table select, and inside the subquery they would mean e's.
+    earlierWaiting: sql<boolean>`exists (select 1 from deliveries e where e.recipient = deliveries.recipient and e.status = 'pending'
+      and (e.due_at, e.id) < (deliveries.due_at, deliveries.id) and coalesce(e.not_before, e.due_at) <= ${now} and coalesce(e.not_before, e.due_at) > ${horizon})`,
+  }).from(deliveries).where(eq(deliveries.id, deliveryId)).limit(1);
+  return row;
+}
+
+export async function sendDelivery(deps: Deps, deliveryId: string, opts: { finalAttempt: boolean; senders?: PlatformSenders; slotAt?: number }): Promise<SendOutcome> {
   const senders = opts.senders ?? platformSenders(deps);
   const lease = deps.config.DELIVERY_CLAIM_LEASE_SECONDS;
-  const [row] = await deps.db.select().from(deliveries).where(eq(deliveries.id, deliveryId)).limit(1);
-  if (!row) return { kind: 'skipped', reason: 'not_found' };
-  if (row.status !== 'pending') return { kind: 'skipped', reason: `already_${row.status}` };
   const now = deps.clock.now();
+  const loaded = await loadRow(deps, deliveryId, now.toJSDate());
+  if (!loaded) return { kind: 'skipped', reason: 'not_found' };
+  const { earlierWaiting, ...row } = loaded;
+  if (row.status !== 'pending') return { kind: 'skipped', reason: `already_${row.status}` };
   // Held by a live claim (another worker is sending, or died less than a lease ago): not ours to touch.
   if (row.claimedAt && row.claimedAt.getTime() > now.toMillis() - lease * 1000) return { kind: 'skipped', reason: 'claimed_by_another_attempt' };
   const dueAt = (row.notBefore ?? row.dueAt).getTime();
   if (dueAt > now.toMillis()) return { kind: 'wait', ms: dueAt - now.toMillis(), reason: 'not_due_yet' };
+  if (earlierWaiting) return { kind: 'wait', ms: ORDER_WAIT_MS, reason: 'earlier_message_first' };
 
   const kind = kindFor(row);
   if (!kind) return finish(deps, row, { status: 'failed', reason: 'unknown_kind' }, { leaseSeconds: lease });
@@ -96,14 +128,28 @@ export async function sendDelivery(deps: Deps, deliveryId: string, opts: { final
   const sender = out.channel === 'telegram' ? senders.telegram : senders.slack;
   if (!sender) return finish(deps, row, { status: 'failed', reason: `${out.channel}_not_configured` }, { leaseSeconds: lease });
 
-  const budget = await senders.budgets.take(budgetKeys(out));
-  if (!budget.ok) return { kind: 'wait', ms: budget.waitMs, reason: 'rate_budget' };
+  // A slot reserved on an earlier run is still ours, unless we woke up long after it.
+  let slotAt = opts.slotAt;
+  if (slotAt === undefined || Date.now() - slotAt > STALE_SLOT_MS) {
+    const slot = await senders.budgets.reserve(budgetKeys(out));
+    if (slot.waitMs > HOLD_IN_PROCESS_MS) return { kind: 'wait', ms: slot.waitMs, reason: 'rate_budget', slotAt: slot.at };
+    slotAt = slot.at;
+  }
 
   const token = randomUUID();
   const claimed = await claimDelivery(deps.db, row.id, token, now, lease);
   if (!claimed) return { kind: 'skipped', reason: 'claimed_by_another_attempt' };
 
   try {
+    const hold = slotAt - Date.now();
+    if (hold > 0) await sleep(hold);
+    for (let gate = await senders.budgets.gate(budgetKeys(out)); gate > 0; gate = await senders.budgets.gate(budgetKeys(out))) {
+      if (gate > HOLD_IN_PROCESS_MS) {
+        await releaseClaim(deps.db, row.id, token, deps.clock.now());
+        return { kind: 'wait', ms: gate, reason: 'rate_budget' };
+      }
+      await sleep(gate);
+    }
     let sent: { externalRef: string; channelRef?: string };
     if (out.channel === 'telegram') {
       const callbackData = await issueTokens(deps, out);
@@ -112,7 +158,12 @@ export async function sendDelivery(deps: Deps, deliveryId: string, opts: { final
       sent = await senders.slack!.send(out);
     }
     // Mark sent before anything else: this is what keeps the double-send window small.
-    const done = await finish(deps, claimed, { status: 'sent', externalRef: sent.externalRef }, { token });
+    if (!(await markSent(deps.db, row.id, token, sent.externalRef, deps.clock.now()))) return { kind: 'skipped', reason: 'outcome_written_elsewhere' };
+    const done: SendOutcome = { kind: 'sent', externalRef: sent.externalRef };
+    // Every message in a client's chat can be wiped by the quick exit, whatever its kind.
+    if (out.channel === 'telegram' && senders.tracker) {
+      await senders.tracker.add(out.chatId, Number(sent.externalRef)).catch((err: Error) => deps.logger.warn({ deliveryId, err: err.message }, 'message tracking failed'));
+    }
     if (kind.afterSent) {
       await kind.afterSent(deps, claimed, sent).catch((err: Error) => deps.logger.warn({ deliveryId, err: err.message }, 'afterSent failed'));
     }
@@ -120,7 +171,12 @@ export async function sendDelivery(deps: Deps, deliveryId: string, opts: { final
   } catch (err) {
     const at = deps.clock.now();
     if (err instanceof RateLimitedSendError) {
-      await senders.budgets.pause(budgetKeys(out)[0]!, err.retryAfterMs);
+      // Telegram's 429 does not say whether the chat or the whole bot was over: hold the
+      // chat for the time given and the bot for at most a second (a chat's flood limit
+      // can ask for tens of seconds, which must not stall every other client).
+      const [first, ...wider] = budgetKeys(out);
+      await senders.budgets.pause(first!, err.retryAfterMs);
+      for (const k of wider) await senders.budgets.pause(k, Math.min(err.retryAfterMs, 1000));
       await releaseClaim(deps.db, row.id, token, at);
       return { kind: 'wait', ms: err.retryAfterMs, reason: 'platform_rate_limited' };
     }
@@ -132,18 +188,15 @@ export async function sendDelivery(deps: Deps, deliveryId: string, opts: { final
   }
 }
 
+/** Server-side tokens for every button of the message, in one insert; callback_data comes back in layout order. */
 async function issueTokens(deps: Deps, out: Extract<Outbound, { channel: 'telegram' }>): Promise<string[][]> {
   const now = deps.clock.now();
-  const expiresAt = now.plus({ days: TOKEN_TTL_DAYS });
-  const rows: string[][] = [];
-  for (const line of out.buttons ?? []) {
-    const r: string[] = [];
-    for (const b of line) {
-      r.push(await issueCallbackToken(deps.db, { chatId: out.chatId, action: b.action as { type: string }, expiresAt }, now));
-    }
-    rows.push(r);
-  }
-  return rows;
+  const layout = out.buttons ?? [];
+  const data = await issueCallbackTokens(deps.db, {
+    chatId: out.chatId, actions: layout.flat().map((b) => b.action as { type: string }), expiresAt: now.plus({ days: TOKEN_TTL_DAYS }),
+  }, now);
+  let i = 0;
+  return layout.map((line) => line.map(() => data[i++]!));
 }
 
 type Outcome = { status: 'sent'; externalRef: string } | { status: 'skipped' | 'failed'; reason: string };

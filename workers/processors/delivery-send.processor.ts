@@ -3,26 +3,38 @@ import { deliverySendJob } from '../../src/jobs/delivery-send.job.js';
 import { sendDelivery } from '../../src/delivery/send.service.js';
 import { processor } from '../processor.js';
 
+/** A job delayed to a reserved slot wakes this much before it, to be claimed and ready on the dot. */
+const WAKE_BEFORE_SLOT_MS = 250;
+
 /**
  * Send one ledger row (src/delivery/send.service.ts does the work) and map
  * the outcome onto BullMQ:
- * - wait (not due yet by deps.clock, rate budget, platform 429): the job is
- *   moved to delayed for that long plus up to 250 ms of jitter; this does not
- *   use up an attempt, so a long platform back-off never exhausts retries;
+ * - wait for a reserved send slot: the slot goes into the job's data and the
+ *   job is delayed until just before it, so the next run sends in that slot;
+ * - wait for anything else (not due yet by deps.clock, an earlier message to
+ *   the same chat, a platform 429): delayed for exactly that long, any old slot
+ *   dropped. No random jitter: order among waiting jobs comes from the slots
+ *   and the per-recipient order check, not from chance. Waiting never uses up
+ *   an attempt, so a long platform back-off never exhausts retries;
  * - retry (transient): rethrow, BullMQ retries with exponential backoff + jitter (RETRYING);
  * - failed (permanent, already written to the row): UnrecoverableError, no retries.
  */
-export const deliverySendProcessor = processor(deliverySendJob, async ({ deliveryId }, { deps, job }) => {
+export const deliverySendProcessor = processor(deliverySendJob, async ({ deliveryId, slotAt }, { deps, job }) => {
   const maxAttempts = job.opts.attempts ?? 1;
-  const outcome = await sendDelivery(deps, deliveryId, { finalAttempt: job.attemptsMade + 1 >= maxAttempts });
+  const outcome = await sendDelivery(deps, deliveryId, { finalAttempt: job.attemptsMade + 1 >= maxAttempts, ...(slotAt ? { slotAt } : {}) });
   switch (outcome.kind) {
     case 'sent':
       return { status: 'done', externalRef: outcome.externalRef };
     case 'skipped':
       return { status: 'skipped', reason: outcome.reason };
     case 'wait': {
-      const jitter = Math.floor(Math.random() * 250);
-      await job.moveToDelayed(Date.now() + outcome.ms + jitter, job.token);
+      if (outcome.slotAt !== undefined) {
+        await job.updateData({ deliveryId, slotAt: outcome.slotAt });
+        await job.moveToDelayed(outcome.slotAt - WAKE_BEFORE_SLOT_MS, job.token);
+      } else {
+        if (slotAt !== undefined) await job.updateData({ deliveryId });
+        await job.moveToDelayed(Date.now() + outcome.ms, job.token);
+      }
       throw new DelayedError(outcome.reason);
     }
     case 'retry':
