@@ -58,6 +58,8 @@ interface Due {
   reason: string;
   notifications: number;
   level: number;
+  /** When the step after this one is due (written with the notification). */
+  nextAt: Date | null;
   target: EscalationTarget;
   recipients: Recipient[];
 }
@@ -101,30 +103,37 @@ export async function advanceEscalations(deps: Deps, opts: LadderOptions = {}): 
     const supervisor = dir.staff(worker?.supervisorId);
     // The step is a pure function of these inputs (staff rows are fixed for the sweep). Escalations opened
     // together for one worker share them, and working-time arithmetic in a zone is the costly part: compute once.
-    const key = [e.reason, e.level, +e.openedAt, +(e.lastNotifiedAt ?? 0), +(e.acknowledgedAt ?? 0), +(e.snoozedUntil ?? 0),
-      worker?.active ? worker.id : '', supervisor?.active ? supervisor.id : ''].join('|');
-    let step = steps.get(key);
-    if (!step) {
-      const hours: TargetWorkingHours = {
-        ...(worker?.active ? { worker: staffHours(worker) } : {}),
-        ...(supervisor?.active ? { supervisor: staffHours(supervisor) } : {}),
-      };
-      step = nextEscalationStep({
-        escalation: {
-          reason: e.reason, level: e.level, openedAt: dt(e.openedAt)!, lastNotifiedAt: dt(e.lastNotifiedAt),
-          acknowledgedAt: dt(e.acknowledgedAt), snoozedUntil: dt(e.snoozedUntil), resolvedAt: null,
-        },
-        policy, now, workingHours: hours,
-      });
-      steps.set(key, step);
-    }
+    const stepFor = (level: number, lastNotifiedAt: Date | null): EscalationStep => {
+      const key = [e.reason, level, +e.openedAt, +(lastNotifiedAt ?? 0), +(e.acknowledgedAt ?? 0), +(e.snoozedUntil ?? 0),
+        worker?.active ? worker.id : '', supervisor?.active ? supervisor.id : ''].join('|');
+      let hit = steps.get(key);
+      if (!hit) {
+        const hours: TargetWorkingHours = {
+          ...(worker?.active ? { worker: staffHours(worker) } : {}),
+          ...(supervisor?.active ? { supervisor: staffHours(supervisor) } : {}),
+        };
+        hit = nextEscalationStep({
+          escalation: {
+            reason: e.reason, level, openedAt: dt(e.openedAt)!, lastNotifiedAt: dt(lastNotifiedAt),
+            acknowledgedAt: dt(e.acknowledgedAt), snoozedUntil: dt(e.snoozedUntil), resolvedAt: null,
+          },
+          policy, now, workingHours: hours,
+        });
+        steps.set(key, hit);
+      }
+      return hit;
+    };
+    const step = stepFor(e.level, e.lastNotifiedAt);
     if (step.action === 'none') {
       if (e.nextAt) nextAt.push({ id: e.id, nextAt: null });
     } else if (step.action === 'wait') {
       if (e.nextAt?.getTime() !== step.until.toMillis()) nextAt.push({ id: e.id, nextAt: step.until.toJSDate() });
     } else {
       const recipients = await dir.recipients(step.target, worker, supervisor);
-      due.push({ id: e.id, caseId: e.caseId, reason: e.reason, notifications: e.notifications, level: step.level, target: step.target, recipients });
+      // Record when the step after this one falls due, so the next sweep need not write it.
+      const following = stepFor(step.level, now.toJSDate());
+      const after = following.action === 'wait' ? following.until.toJSDate() : following.action === 'notify' ? following.dueAt.toJSDate() : null;
+      due.push({ id: e.id, caseId: e.caseId, reason: e.reason, notifications: e.notifications, level: step.level, nextAt: after, target: step.target, recipients });
     }
   }
   phase('ladder.decide');

@@ -60,22 +60,24 @@ export async function openEscalationsBulk(
  * `notifications` still equals what the caller read and the escalation is not
  * resolved. Returns the taken rows with their new notification number (= the
  * message version); a row another sweep took first is simply not returned.
+ * `nextAt` is when the step after this one is due (bookkeeping, as in setNextAtBulk).
  */
 export async function takeNotifications(
   tx: Db,
-  items: ReadonlyArray<{ id: string; notifications: number; level: number }>,
+  items: ReadonlyArray<{ id: string; notifications: number; level: number; nextAt: Date | null }>,
   now: DateTime,
 ): Promise<Array<{ id: string; notifications: number }>> {
   if (items.length === 0) return [];
   const at = now.toUTC().toISO();
   return rowsOf<{ id: string; notifications: number }>(tx, sql`
-    with v(id, n, level) as (select * from unnest(${arr(items.map((i) => i.id))}::uuid[], ${arr(items.map((i) => i.notifications))}::int[], ${arr(items.map((i) => i.level))}::int[])),
+    with v(id, n, level, next_at) as (select * from unnest(${arr(items.map((i) => i.id))}::uuid[], ${arr(items.map((i) => i.notifications))}::int[],
+      ${arr(items.map((i) => i.level))}::int[], ${arr(items.map((i) => iso(i.nextAt)))}::timestamptz[])),
     l as (
       select e.id from escalations e join v on v.id = e.id
       where e.notifications = v.n and e.resolved_at is null
       order by e.id for update of e)
     update escalations e
-    set level = v.level, last_notified_at = ${at}::timestamptz, notifications = e.notifications + 1, next_at = null, updated_at = ${at}::timestamptz
+    set level = v.level, last_notified_at = ${at}::timestamptz, notifications = e.notifications + 1, next_at = v.next_at, updated_at = ${at}::timestamptz
     from v, l
     where e.id = v.id and l.id = e.id and e.notifications = v.n and e.resolved_at is null
     returning e.id, e.notifications`);

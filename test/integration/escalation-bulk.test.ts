@@ -82,8 +82,13 @@ describe('escalation sweep over many cases (bulk)', () => {
     const nudgeIds = (await rows<{ id: string }>(deps, sql`select id from deliveries where kind = 'follow_up_nudge'`)).map((r) => `delivery-${r.id}`).sort();
     expect(o.jobIds.filter((id) => nudgeIds.includes(id))).toEqual(nudgeIds);
 
+    // Each escalation records when its next step (the supervisor, a day later) is due, so the next sweep writes nothing.
+    const next = await rows<{ ok: boolean; n: number }>(deps, sql`select next_at = '2026-11-24T10:00:00Z'::timestamptz ok, count(*)::int n from escalations group by 1`);
+    expect(next).toEqual([{ ok: true, n: 400 }]);
+    deps.clock.set(DateTime.fromISO('2026-11-23T12:00:00Z', { zone: 'utc' }));
     expect(await runEscalationSweep(deps, { chunkSize: 64 })).toMatchObject({ opened: 0, notified: 0, resolved: 0 });
     expect(await outcome(deps)).toEqual(o);
+    expect(await rows(deps, sql`select 1 from escalations where updated_at > ${START}::timestamptz`)).toEqual([]);
   });
 
   it('two sweeps at once (different chunk sizes) open, audit and notify each escalation exactly once — also a day later at the next level', async () => {
