@@ -25,18 +25,18 @@ export async function issueCallbackToken(db: Db, input: { chatId: number; action
   return CALLBACK_PREFIX + token;
 }
 
-/** Every button of one reply (or several) in one multi-row insert; the data strings come back in input order. */
+/**
+ * Every button of one reply (or several) in one statement; the data strings
+ * come back in input order. Arrays through unnest: the statement text is the
+ * same whatever the number of buttons, and there is nothing per row to build.
+ */
 export async function issueCallbackTokens(db: Db, input: { chatId: number; actions: CallbackAction[]; expiresAt: DateTime }, now: DateTime): Promise<string[]> {
   if (input.actions.length === 0) return [];
-  const rows = input.actions.map((action) => ({
-    token: randomBytes(12).toString('base64url'),
-    chatId: input.chatId,
-    action,
-    expiresAt: input.expiresAt.toJSDate(),
-    createdAt: now.toJSDate(),
-  }));
-  await db.insert(callbackTokens).values(rows);
-  return rows.map((r) => CALLBACK_PREFIX + r.token);
+  const tokens = input.actions.map(() => randomBytes(12).toString('base64url'));
+  await db.execute(sql`insert into ${callbackTokens} (token, chat_id, action, expires_at, created_at)
+    select u.token, ${input.chatId}, u.action::jsonb, ${input.expiresAt.toUTC().toISO()}::timestamptz, ${now.toUTC().toISO()}::timestamptz
+    from unnest(${sql.param(tokens)}::text[], ${sql.param(input.actions.map((a) => JSON.stringify(a)))}::text[]) as u(token, action)`);
+  return tokens.map((t) => CALLBACK_PREFIX + t);
 }
 
 export type CallbackTokenRow = typeof callbackTokens.$inferSelect;
