@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { appointments, auditLog, cases, clients, consents, deliveries, intakeSessions, notes, staff } from '../../src/db/schema.js';
 import { DELIVERY_KINDS } from '../../src/delivery/kinds/index.js';
 import type { SimUser } from '../../src/sandbox/telegram-emulator.js';
+import { MessageTracker } from '../../src/telegram/telegram.tracker.js';
 import { createHarness, type Harness } from './telegram-harness.js';
 
 let h: Harness;
@@ -214,5 +215,15 @@ describe('always-available commands', () => {
     expect(sent).toEqual([]);
     expect(h.tg.history(user.id).every((m) => m.deleted)).toBe(true);
     expect(h.messages(user)).toHaveLength(botBefore);
+  });
+
+  it('quick exit forgets no message id: ids of several chats added together are all kept, and ones added a moment ago are taken too', async () => {
+    const tracker = new MessageTracker(h.deps.redis, h.deps.config.QUEUE_PREFIX);
+    void tracker.add(990001, 5, 2);
+    void tracker.add(990002, 3);
+    void tracker.add(990001, 9);
+    expect(await tracker.takeAll(990001)).toEqual([2, 5, 9]);
+    expect(await tracker.takeAll(990002)).toEqual([3]);
+    expect(await tracker.takeAll(990001)).toEqual([]);
   });
 });

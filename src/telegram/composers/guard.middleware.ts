@@ -11,6 +11,8 @@ import { tOf, type BotContext, type BotEnv } from '../telegram.env.js';
  * - private chats only (casework is one person and the agency, never a group);
  * - at-least-once delivery: an update_id already handled is dropped here, so a
  *   redelivered "Submit" creates one case and a redelivered crisis pages once;
+ *   the same statement reads what the update needs next (telegram.prefetch.ts),
+ *   kept in ctx.state.pre for this update only;
  * - updates of one chat are handled one at a time, in order;
  * - an unexpected failure gets a calm "your answers are saved" and the update
  *   is released for redelivery; the error is logged without personal data.
