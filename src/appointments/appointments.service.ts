@@ -1,9 +1,10 @@
+import { randomUUID } from 'node:crypto';
 import { eq, sql } from 'drizzle-orm';
 import { DateTime } from 'luxon';
 import type { Deps } from '../deps.js';
 import type { Db } from '../db/client.js';
-import { APPOINTMENT_MODES, appointments, cases, clients, staff } from '../db/schema.js';
-import { fromDriverRow, planDeliveries, rowsOf, type DeliveryRow, type PlannedDelivery } from '../delivery/ledger.js';
+import { APPOINTMENT_MODES, appointments, cases, clients, deliveries } from '../db/schema.js';
+import { fromDriverRow, planDeliveries, planDeliveriesSql, rowsOf, type DeliveryRow, type PlannedDelivery } from '../delivery/ledger.js';
 import { FieldRefusal, mutateCase, scheduleAfterCommit, type CaseLoader, type Mutation } from '../cases/case-mutation.js';
 import type { FieldError } from '../cases/case.domain.js';
 import type { StaffRow } from '../staff/staff.repo.js';
@@ -45,7 +46,7 @@ export function validateAppointment(f: AppointmentFields, zone: string, now: Dat
   return errors.length ? { ok: false, errors } : { ok: true, startsAt: startsAt.toUTC() };
 }
 
-function noticeItem(appt: AppointmentRow, clientId: string, now: DateTime): PlannedDelivery {
+function noticeItem(appt: Pick<AppointmentRow, 'id' | 'version' | 'caseId'>, clientId: string, now: DateTime): PlannedDelivery {
   return { kind: APPOINTMENT_NOTICE_KIND, subjectId: appt.id, version: appt.version, recipient: `client:${clientId}`, channel: 'telegram', caseId: appt.caseId, dueAt: now };
 }
 
@@ -77,15 +78,31 @@ const lockCaseWithPeople: CaseLoader<{ client: ClientForPlanning; worker: { id: 
   return { case: fromDriverRow(cases, row), loaded: { client, worker: row.w_id ? { id: row.w_id as string, timeZone: row.w_time_zone as string } : null } };
 };
 
-/** Insert-or-nothing on the idempotency key: undefined when this submission was already booked. */
-async function insertAppointment(tx: Db, v: { caseId: string; workerId: string; startsAt: DateTime; durationMin: number; mode: string; idempotencyKey: string }, now: DateTime): Promise<AppointmentRow | undefined> {
+type NewAppointment = Pick<AppointmentRow, 'id' | 'caseId' | 'workerId' | 'startsAt' | 'durationMin' | 'mode' | 'version' | 'idempotencyKey'>;
+
+/**
+ * The appointment and its ledger rows in one statement (data-modifying CTEs):
+ * the id is chosen here so the rows can be planned before the insert, and they
+ * are written only if the appointment was (a second submission with the same
+ * idempotency key inserts nothing at all). Undefined for that second submission.
+ */
+async function insertAppointmentWithPlan(tx: Db, a: NewAppointment, items: PlannedDelivery[], now: DateTime): Promise<{ appt: AppointmentRow; rows: DeliveryRow[] } | undefined> {
   const at = now.toUTC().toISO();
-  const [row] = rowsOf(await tx.execute(sql`
-    insert into appointments (case_id, worker_id, starts_at, duration_min, mode, idempotency_key, created_at, updated_at)
-    values (${v.caseId}, ${v.workerId}, ${v.startsAt.toUTC().toISO()}, ${v.durationMin}, ${v.mode}, ${v.idempotencyKey}, ${at}, ${at})
-    on conflict (idempotency_key) do nothing
-    returning *`));
-  return row && fromDriverRow(appointments, row);
+  const result = rowsOf(await tx.execute(sql`
+    with appt as (
+      insert into appointments (id, case_id, worker_id, starts_at, duration_min, mode, version, idempotency_key, created_at, updated_at)
+      values (${a.id}, ${a.caseId}, ${a.workerId}, ${a.startsAt.toISOString()}, ${a.durationMin}, ${a.mode}, ${a.version}, ${a.idempotencyKey}, ${at}, ${at})
+      on conflict (idempotency_key) do nothing
+      returning *
+    ), planned as (${planDeliveriesSql(items, now, sql`exists (select 1 from appt)`)})
+    select 'appointment' as what, to_jsonb(appt) as row from appt
+    union all select 'delivery', to_jsonb(planned) from planned`));
+  const appt = result.find((r) => r.what === 'appointment');
+  if (!appt) return undefined;
+  return {
+    appt: fromDriverRow(appointments, appt.row as Record<string, unknown>),
+    rows: result.filter((r) => r.what === 'delivery').map((r) => fromDriverRow(deliveries, r.row as Record<string, unknown>)),
+  };
 }
 
 const refuse = (errors: FieldError[]) => ({ ok: false as const, message: errors[0]!.message, field: errors[0]!.field });
@@ -97,12 +114,17 @@ export async function scheduleAppointment(deps: Deps, actor: StaffRow, input: Ap
   let rows: DeliveryRow[] = [];
   const res = await mutateCase(deps, actor, input.caseId, { load: lockCaseWithPeople }, async (tx, c, { client, worker }) => {
     if (!c.assignedWorkerId || !worker) throw new FieldRefusal({ field: 'date', message: 'Assign the case to a worker before booking an appointment.' });
-    const appt = await insertAppointment(tx, { caseId: c.id, workerId: c.assignedWorkerId, startsAt: v.startsAt, durationMin: input.durationMin, mode: input.mode, idempotencyKey: input.idempotencyKey }, now);
-    if (!appt) return null;
-    // A new appointment has no older rows to retire: the notice and the whole reminder plan are one insert,
+    const draft: NewAppointment = {
+      id: randomUUID(), caseId: c.id, workerId: c.assignedWorkerId, startsAt: v.startsAt.toJSDate(), durationMin: input.durationMin,
+      mode: input.mode as AppointmentMode, version: 1, idempotencyKey: input.idempotencyKey,
+    };
+    // A new appointment has no older rows to retire: it, the notice and the whole reminder plan are one statement,
     // and both audit entries (the same two a reschedule writes) one more.
-    const reminders = reminderLedgerItems(deps, appt, client, worker, now);
-    rows = await planDeliveries(tx, [noticeItem(appt, c.clientId, now), ...reminders], now);
+    const reminders = reminderLedgerItems(deps, draft, client, worker, now);
+    const booked = await insertAppointmentWithPlan(tx, draft, [noticeItem(draft, c.clientId, now), ...reminders], now);
+    if (!booked) return null;
+    const { appt } = booked;
+    rows = booked.rows;
     const planned = reminders.filter((r) => !r.skipReason).length;
     await deps.audit.recordMany([
       { actor: { type: 'staff', id: actor.id }, action: 'appointment.scheduled', caseId: c.id, subjectType: 'appointment', subjectId: appt.id, details: { mode: appt.mode, durationMin: appt.durationMin } },

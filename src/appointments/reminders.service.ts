@@ -79,7 +79,7 @@ export type ClientForPlanning = Pick<typeof clients.$inferSelect,
  * the booking path has the client and worker rows already (read with the case
  * lock) and writes these together with the notice in one insert.
  */
-export function reminderLedgerItems(deps: Pick<Deps, 'config'>, appt: AppointmentRow, client: ClientForPlanning, worker: { id: string; timeZone: string }, now: DateTime): LedgerItem[] {
+export function reminderLedgerItems(deps: Pick<Deps, 'config'>, appt: Pick<AppointmentRow, 'id' | 'caseId' | 'version' | 'startsAt' | 'durationMin'>, client: ClientForPlanning, worker: { id: string; timeZone: string }, now: DateTime): LedgerItem[] {
   const forPlanning = { id: appt.id, version: appt.version, startsAt: DateTime.fromJSDate(appt.startsAt, { zone: 'utc' }), durationMin: appt.durationMin };
   const planned: PlannedDelivery[] = [
     ...planReminders({

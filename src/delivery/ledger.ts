@@ -1,4 +1,4 @@
-import { getTableColumns, inArray, sql, type Column, type Table } from 'drizzle-orm';
+import { getTableColumns, inArray, sql, type Column, type SQL, type Table } from 'drizzle-orm';
 import type { DateTime } from 'luxon';
 import type { Db } from '../db/client.js';
 import { deliveries, DELIVERY_CHANNELS } from '../db/schema.js';
@@ -38,9 +38,19 @@ export interface PlannedDelivery {
  */
 export async function planDeliveries(tx: Db, items: PlannedDelivery[], now: DateTime): Promise<DeliveryRow[]> {
   if (items.length === 0) return [];
+  return rowsOf(await tx.execute(planDeliveriesSql(items, now))).map((r) => fromDriverRow(deliveries, r));
+}
+
+/**
+ * The statement planDeliveries runs (RETURNING every column), for callers that
+ * put it in a larger one as a data-modifying CTE; `when` inserts the rows only
+ * if it holds (e.g. `exists (select 1 from appt)`: only if the appointment
+ * they belong to was inserted by the same statement).
+ */
+export function planDeliveriesSql(items: PlannedDelivery[], now: DateTime, when?: SQL): SQL {
   const at = now.toUTC().toISO();
   const col = <T>(f: (i: PlannedDelivery) => T) => sql.param(items.map(f));
-  const res = await tx.execute(sql`
+  return sql`
     insert into deliveries (kind, subject_id, version, recipient, channel, case_id, due_at, not_before, status, reason, created_at, updated_at)
     select v.kind, v.subject_id, v.version, v.recipient, v.channel, v.case_id, v.due_at, v.not_before, v.status, v.reason, ${at}::timestamptz, ${at}::timestamptz
     from unnest(${col((i) => i.kind)}::text[], ${col((i) => i.subjectId)}::text[], ${col((i) => i.version ?? 1)}::int[],
@@ -48,10 +58,10 @@ export async function planDeliveries(tx: Db, items: PlannedDelivery[], now: Date
       ${col((i) => i.dueAt.toUTC().toISO())}::timestamptz[], ${col((i) => i.notBefore?.toUTC().toISO() ?? null)}::timestamptz[],
       ${col((i) => (i.skipReason ? 'skipped' : 'pending'))}::text[], ${col((i) => i.skipReason ?? null)}::text[])
       with ordinality as v(kind, subject_id, version, recipient, channel, case_id, due_at, not_before, status, reason, n)
+    ${when ? sql`where ${when}` : sql``}
     order by v.n
     on conflict (kind, subject_id, version, recipient) do update set updated_at = deliveries.updated_at
-    returning *`);
-  return rowsOf(res).map((r) => fromDriverRow(deliveries, r));
+    returning *`;
 }
 
 /** Rows of a raw `execute` (node-postgres and PGlite both answer `{ rows }`). */
