@@ -79,8 +79,19 @@ export class ReminderConfigError extends Error {
   }
 }
 
+/** Valid durations already parsed (the configured offsets, parsed for every booking otherwise). */
+const parsedDurations = new Map<string, number>();
+
 /** ISO duration → real milliseconds; rejects invalid, negative and calendar-unit durations. */
 export function durationMs(iso: string, field = 'duration'): number {
+  const known = parsedDurations.get(iso);
+  if (known !== undefined) return known;
+  const ms = parseDurationMs(iso, field);
+  if (parsedDurations.size < 1_000) parsedDurations.set(iso, ms);
+  return ms;
+}
+
+function parseDurationMs(iso: string, field: string): number {
   const d = Duration.fromISO(iso);
   if (!d.isValid) throw new ReminderConfigError(`${field}: "${iso}" is not an ISO-8601 duration (e.g. "PT24H")`);
   if (d.years !== 0 || d.quarters !== 0 || d.months !== 0) {

@@ -126,16 +126,36 @@ function localDateOf(instant: DateTime, zone: string): LocalDate {
 }
 
 function addDays(d: LocalDate, n: number): LocalDate {
-  const u = DateTime.utc(d.year, d.month, d.day).plus({ days: n });
-  return { year: u.year, month: u.month, day: u.day };
+  // Plain calendar arithmetic (no zone involved): Date.UTC normalises day overflow.
+  const u = new Date(Date.UTC(d.year, d.month - 1, d.day + n));
+  return { year: u.getUTCFullYear(), month: u.getUTCMonth() + 1, day: u.getUTCDate() };
 }
 
 function weekdayOf(d: LocalDate): number {
   return DateTime.utc(d.year, d.month, d.day).weekday;
 }
 
+/**
+ * resolveLocal is pure (zone rules do not change within a process) and costs
+ * several Intl offset look-ups; every quiet-hours check of every reminder
+ * resolves the same few local times, so answers are remembered (DateTime is
+ * immutable). Bounded: cleared when it grows past RESOLVED_MAX entries.
+ */
+const resolved = new Map<string, DateTime>();
+const RESOLVED_MAX = 10_000;
+
 /** The instant a local wall time happens on a local date (DST rules above). */
 function resolveLocal(zone: string, d: LocalDate, minuteOfDay: number): DateTime {
+  const key = `${zone}|${d.year}-${d.month}-${d.day}|${minuteOfDay}`;
+  let r = resolved.get(key);
+  if (!r) {
+    if (resolved.size >= RESOLVED_MAX) resolved.clear();
+    resolved.set(key, (r = resolveLocalUncached(zone, d, minuteOfDay)));
+  }
+  return r;
+}
+
+function resolveLocalUncached(zone: string, d: LocalDate, minuteOfDay: number): DateTime {
   const hour = Math.floor(minuteOfDay / 60);
   const minute = minuteOfDay % 60;
   const dt = DateTime.fromObject({ ...d, hour, minute }, { zone });
