@@ -12,6 +12,7 @@
  * 'appointment_reminder.PT24H' ledger row per client), then scheduled with
  * scheduleDeliveries — the same call the booking path makes after commit.
  */
+import os from 'node:os';
 import { sql } from 'drizzle-orm';
 import { DateTime } from 'luxon';
 import { loadConfig } from '../src/config.js';
@@ -19,7 +20,7 @@ import { scheduleDeliveries, type DeliveryRow } from '../src/delivery/ledger.js'
 import { deliveries } from '../src/db/schema.js';
 import { TelegramEmulator } from '../src/sandbox/telegram-emulator.js';
 import { startWorkers } from '../workers/start.js';
-import { envInt, FULL, fmt, q, quantile, r2, repeat, report, rssMiB, scratchDeps, seedPopulation, spread, type Row } from './lib.js';
+import { cpuMeter, envInt, FULL, fmt, q, quantile, r2, repeat, report, rssMiB, scratchDeps, seedPopulation, spread, type Row } from './lib.js';
 
 const PLATFORM_RATE = 30;
 
@@ -27,6 +28,8 @@ interface PhaseResult {
   n: number; sent: number; rateLimited429: number; firstAt: number; lastAt: number;
   achievedPerSec: number; latenessP50: number; latenessP99: number; latenessMax: number;
   earlierThanAllowed: number; wallSec: number; rssMiB: number;
+  /** CPU per message sent, ms: this process (workers + emulator) and the PostgreSQL backends. */
+  nodeCpuMsPerSend: number; pgCpuMsPerSend: number;
 }
 
 async function phase(n: number, mode: 'limited' | 'ahead' | 'raw', aheadSec: number): Promise<PhaseResult> {
@@ -58,15 +61,19 @@ async function phase(n: number, mode: 'limited' | 'ahead' | 'raw', aheadSec: num
     const ledgerRows = await deps.db.select().from(deliveries);
     await scheduleDeliveries(deps.queues, ledgerRows as DeliveryRow[], DateTime.utc());
     const wall0 = performance.now();
+    const cpu = cpuMeter(deps);
+    await cpu.sample();
     let peak = rssMiB();
     const deadline = Date.now() + (lead + aheadSec + n / PLATFORM_RATE) * 3000 + 60_000;
     for (;;) {
       await new Promise((r) => setTimeout(r, 250));
       peak = Math.max(peak, rssMiB());
+      await cpu.sample();
       const [left] = await q<{ n: number }>(deps.db, sql`select count(*)::int n from deliveries where status = 'pending'`);
       if (left!.n === 0) break;
       if (Date.now() > deadline) throw new Error(`B2 ${mode}: ${left!.n} of ${rows.length} still pending at the deadline`);
     }
+    const used = await cpu.stop();
     const [bad] = await q<{ n: number }>(deps.db, sql`select count(*)::int n from deliveries where status <> 'sent'`);
     if (bad!.n > 0) throw new Error(`B2 ${mode}: ${bad!.n} rows not sent`);
     const tl = tg.sendTimeline.map((s) => s.at).sort((a, b) => a - b);
@@ -78,6 +85,7 @@ async function phase(n: number, mode: 'limited' | 'ahead' | 'raw', aheadSec: num
       latenessP50: r2(quantile(late, 0.5)), latenessP99: r2(quantile(late, 0.99)), latenessMax: r2(Math.max(...late)),
       earlierThanAllowed: notBefore ? tl.filter((at) => at < notBefore.toMillis()).length : tl.filter((at) => at < due.toMillis()).length,
       wallSec: r2((performance.now() - wall0) / 1000), rssMiB: peak,
+      nodeCpuMsPerSend: r2(used.nodeMs / tl.length), pgCpuMsPerSend: r2(used.pgMs / tl.length),
     };
   } finally {
     await workers.close(5000);
@@ -93,10 +101,12 @@ export async function b2(): Promise<void> {
   const rawRuns = envInt('B2_RAW_RUNS', 3);
   const aheadSec = envInt('B2_AHEAD_SECONDS', Math.ceil((n / PLATFORM_RATE) * 1.15) + 5);
   const bound = n / PLATFORM_RATE;
-  const limited = await repeat(0, limitedRuns, () => phase(n, 'limited', 0));
-  const ahead = await repeat(0, limitedRuns, () => phase(n, 'ahead', aheadSec));
-  const raw = await repeat(1, rawRuns, (_i, warm) => phase(warm ? Math.min(500, rawN) : rawN, 'raw', 0));
-  const s = (xs: PhaseResult[], f: (p: PhaseResult) => number) => spread(xs.map(f));
+  // B2_PHASES=raw (or limited,ahead) runs only those phases; the others report as not run.
+  const phases = new Set((process.env.B2_PHASES ?? 'limited,ahead,raw').split(',').map((x) => x.trim()));
+  const limited = phases.has('limited') ? await repeat(0, limitedRuns, () => phase(n, 'limited', 0)) : [];
+  const ahead = phases.has('ahead') ? await repeat(0, limitedRuns, () => phase(n, 'ahead', aheadSec)) : [];
+  const raw = phases.has('raw') ? await repeat(1, rawRuns, (_i, warm) => phase(warm ? Math.min(500, rawN) : rawN, 'raw', 0)) : [];
+  const s = (xs: PhaseResult[], f: (p: PhaseResult) => number) => spread(xs.length ? xs.map(f) : [Number.NaN]);
   const ratio = s(limited, (p) => p.achievedPerSec / PLATFORM_RATE);
   const rows: Row[] = [
     { metric: '[due time] 429s received', value: fmt(s(limited, (p) => p.rateLimited429)), goal: '0', met: s(limited, (p) => p.rateLimited429).max === 0 },
@@ -109,6 +119,9 @@ export async function b2(): Promise<void> {
     { metric: `[ahead ${aheadSec} s] sent before not_before`, value: fmt(s(ahead, (p) => p.earlierThanAllowed)), goal: '0', met: s(ahead, (p) => p.earlierThanAllowed).max === 0 },
     { metric: `[ahead ${aheadSec} s] achieved rate ÷ 30/s`, value: fmt(s(ahead, (p) => p.achievedPerSec / PLATFORM_RATE)) },
     { metric: '[limits off] raw sends/s', value: fmt(s(raw, (p) => p.achievedPerSec)), goal: '≥ 2,000/s', met: s(raw, (p) => p.achievedPerSec).median >= 2000 },
+    { metric: '[limits off] CPU ms per send: Node (workers + emulator)', value: fmt(s(raw, (p) => p.nodeCpuMsPerSend)) },
+    { metric: '[limits off] CPU ms per send: PostgreSQL', value: fmt(s(raw, (p) => p.pgCpuMsPerSend)) },
+    { metric: `[limits off] ceiling on ${os.cpus().length} cores = cores × 1000 / CPU ms per send`, value: fmt(s(raw, (p) => (os.cpus().length * 1000) / (p.nodeCpuMsPerSend + p.pgCpuMsPerSend))), goal: 'Redis not counted' },
     { metric: '[limits off] RSS peak MiB (bench process)', value: fmt(s(raw, (p) => p.rssMiB)) },
   ];
   report({

@@ -4,7 +4,7 @@
  * PostgreSQL database copied from the test template, a fresh Redis prefix)
  * with staff, clients and cases generated in SQL.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -152,4 +152,48 @@ export async function seedPopulation(deps: Deps, n: number, opts: { firstChat?: 
     from clients where telegram_chat_id >= ${firstChat}`);
   await db.execute(sql`analyze`);
   return { workerId, supervisorId: supId, firstChat };
+}
+
+/**
+ * CPU spent on the work, in ms: this Node process (process.cpuUsage) and the
+ * PostgreSQL backends serving the scratch database (utime + stime from
+ * /proc/<pid>/stat, sampled so that backends which close in between still
+ * count). Unlike a rate, CPU per operation hardly depends on what else the
+ * machine is doing, and cores × 1000 / (CPU ms per operation) is the
+ * ceiling this machine could reach. Redis is shared with everything else and
+ * not counted.
+ */
+export function cpuMeter(deps: Deps) {
+  const tick = 1000 / 100; // CLK_TCK is 100 on Linux
+  const node0 = process.cpuUsage();
+  const first = new Map<number, number>();
+  const last = new Map<number, number>();
+  const readPid = (pid: number): number | undefined => {
+    try {
+      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+      const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      return (Number(f[11]) + Number(f[12])) * tick; // utime, stime (fields 14, 15)
+    } catch {
+      return undefined;
+    }
+  };
+  const sample = async () => {
+    const rows = await q<{ pid: number }>(deps.db, sql`select pid from pg_stat_activity where datname = current_database()`);
+    for (const { pid } of rows) {
+      const ms = readPid(pid);
+      if (ms === undefined) continue;
+      if (!first.has(pid)) first.set(pid, ms);
+      last.set(pid, ms);
+    }
+  };
+  return {
+    sample,
+    async stop(): Promise<{ nodeMs: number; pgMs: number }> {
+      await sample();
+      const u = process.cpuUsage(node0);
+      let pgMs = 0;
+      for (const [pid, ms] of last) pgMs += ms - (first.get(pid) ?? ms);
+      return { nodeMs: r2((u.user + u.system) / 1000), pgMs: r2(pgMs) };
+    },
+  };
 }

@@ -144,7 +144,7 @@ const schema = z
     DELIVERY_TICK_SECONDS: int(1, 300).default(5),
     ESCALATION_TICK_SECONDS: int(5, 3600).default(15),
     DELIVERY_CLAIM_LEASE_SECONDS: int(10, 3600).default(120),
-    TELEGRAM_MESSAGES_PER_SECOND: int(1, 30).default(25),
+    TELEGRAM_MESSAGES_PER_SECOND: int(1, 30).default(29),
     TELEGRAM_CHAT_MESSAGES_PER_SECOND: int(1, 30).default(1),
     SLACK_CHANNEL_MESSAGES_PER_SECOND: int(1, 30).default(1),
     // Slack app (issue 4). Intake-card fields safe to show in a channel besides reference/category/urgency/safety: first_name, language.

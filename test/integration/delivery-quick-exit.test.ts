@@ -8,6 +8,7 @@ import { messageClient } from '../../src/cases/case-messages.service.js';
 import { sendDelivery } from '../../src/delivery/send.service.js';
 import { createLater } from '../../src/clients/after-commit.js';
 import { createBot, type TelegramBot } from '../../src/telegram/telegram.bot.js';
+import type { TgMessage } from '../../src/sandbox/telegram-emulator.types.js';
 import { bookAppointment, CLIENT_CHAT, createWorld, type World } from './delivery-fixtures.js';
 
 /**
@@ -49,7 +50,7 @@ describe('quick exit after messages from the delivery worker', () => {
     w.deps.clock.set(DateTime.fromISO('2026-11-24T10:00:00Z', { zone: 'utc' }));
     expect(await sendDue()).toContain('appointment_reminder');
     const before = w.tg.history(CLIENT_CHAT).filter((x) => !x.deleted);
-    const fromBot = (x: { from?: { is_bot: boolean } }) => x.from?.is_bot === true;
+    const fromBot = (x: TgMessage) => x.from?.is_bot === true;
     expect(before.filter(fromBot).map((x) => x.text).join('\n')).toContain('See you on Wednesday');
 
     const got = new Promise<Update>((resolve) => w.tg.once('update', (u) => resolve(u as unknown as Update)));
