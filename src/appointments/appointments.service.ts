@@ -3,9 +3,9 @@ import { eq, sql } from 'drizzle-orm';
 import { DateTime } from 'luxon';
 import type { Deps } from '../deps.js';
 import type { Db } from '../db/client.js';
-import { APPOINTMENT_MODES, appointments, cases, clients, deliveries } from '../db/schema.js';
+import { APPOINTMENT_MODES, appointments, deliveries } from '../db/schema.js';
 import { fromDriverRow, planDeliveries, planDeliveriesSql, rowsOf, type DeliveryRow, type PlannedDelivery } from '../delivery/ledger.js';
-import { FieldRefusal, mutateCase, scheduleAfterCommit, type CaseLoader, type Mutation } from '../cases/case-mutation.js';
+import { FieldRefusal, mutateCase, scheduleAfterCommit, type CaseLoader, type LockedCase, type Mutation } from '../cases/case-mutation.js';
 import type { FieldError } from '../cases/case.domain.js';
 import type { StaffRow } from '../staff/staff.repo.js';
 import { afterAppointmentChange } from './appointment-hooks.js';
@@ -62,20 +62,23 @@ async function afterChange(deps: Deps, tx: Db, appt: AppointmentRow, clientId: s
  * the case, because planning the reminders needs them (zone, quiet hours,
  * reachability) and a second read would be a second round trip.
  */
-const lockCaseWithPeople: CaseLoader<{ client: ClientForPlanning; worker: { id: string; timeZone: string } | null }> = async (tx, caseId) => {
+const lockCaseWithPeople: CaseLoader<{ client: ClientForPlanning; worker: { id: string; timeZone: string } | null }, LockedCase> = async (tx, caseId) => {
   // Raw SQL: drizzle's builder spent more CPU on this select than PostgreSQL did (see planDeliveries).
   const [row] = rowsOf(await tx.execute(sql`
-    select c.*, cl.id cl_id, cl.time_zone cl_time_zone, cl.quiet_hours_start cl_quiet_hours_start, cl.quiet_hours_end cl_quiet_hours_end,
-      cl.reminders_off cl_reminders_off, cl.telegram_chat_id cl_telegram_chat_id, cl.bot_blocked_at cl_bot_blocked_at, cl.erased_at cl_erased_at,
-      w.id w_id, w.time_zone w_time_zone
+    select c.id, c.client_id, c.status, c.assigned_worker_id,
+      cl.time_zone, cl.quiet_hours_start, cl.quiet_hours_end, cl.reminders_off, cl.telegram_chat_id, cl.bot_blocked_at, cl.erased_at,
+      w.time_zone w_time_zone
     from cases c join clients cl on cl.id = c.client_id left join staff w on w.id = c.assigned_worker_id
     where c.id = ${caseId} for update of c`));
   if (!row) return undefined;
-  const client = fromDriverRow(clients, {
-    id: row.cl_id, time_zone: row.cl_time_zone, quiet_hours_start: row.cl_quiet_hours_start, quiet_hours_end: row.cl_quiet_hours_end,
-    reminders_off: row.cl_reminders_off, telegram_chat_id: row.cl_telegram_chat_id, bot_blocked_at: row.cl_bot_blocked_at, erased_at: row.cl_erased_at,
-  });
-  return { case: fromDriverRow(cases, row), loaded: { client, worker: row.w_id ? { id: row.w_id as string, timeZone: row.w_time_zone as string } : null } };
+  const locked = { id: row.id as string, clientId: row.client_id as string, status: row.status as LockedCase['status'], assignedWorkerId: row.assigned_worker_id as string | null };
+  const at = (v: unknown) => (v === null ? null : new Date(v as string));
+  const client: ClientForPlanning = {
+    id: locked.clientId, timeZone: row.time_zone as string, quietHoursStart: row.quiet_hours_start as string, quietHoursEnd: row.quiet_hours_end as string,
+    remindersOff: row.reminders_off as boolean, telegramChatId: row.telegram_chat_id === null ? null : Number(row.telegram_chat_id),
+    botBlockedAt: at(row.bot_blocked_at), erasedAt: at(row.erased_at),
+  };
+  return { case: locked, loaded: { client, worker: locked.assignedWorkerId && row.w_time_zone ? { id: locked.assignedWorkerId, timeZone: row.w_time_zone as string } : null } };
 };
 
 type NewAppointment = Pick<AppointmentRow, 'id' | 'caseId' | 'workerId' | 'startsAt' | 'durationMin' | 'mode' | 'version' | 'idempotencyKey'>;

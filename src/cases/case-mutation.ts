@@ -35,22 +35,24 @@ export class FieldRefusal extends Error {
  * statement, e.g. the client and the assigned worker a booking plans with:
  * one round trip instead of several.
  */
-export type CaseLoader<L> = (tx: Db, caseId: string) => Promise<{ case: CaseRow; loaded: L } | undefined>;
+export type CaseLoader<L, C extends LockedCase = CaseRow> = (tx: Db, caseId: string) => Promise<{ case: C; loaded: L } | undefined>;
+/** What mutateCase itself needs of the case; a loader may read just this much (the full row carries the encrypted record). */
+export type LockedCase = Pick<CaseRow, 'id' | 'clientId' | 'status' | 'assignedWorkerId'>;
 
 const lockCaseOnly: CaseLoader<undefined> = async (tx, caseId) => {
   const [c] = await tx.select().from(cases).where(eq(cases.id, caseId)).for('update').limit(1);
   return c && { case: c, loaded: undefined };
 };
 
-export async function mutateCase<R, L = undefined>(
+export async function mutateCase<R, L = undefined, C extends LockedCase = CaseRow>(
   deps: Deps,
   actor: StaffRow,
   caseId: string,
-  opts: { dedupeKey?: string | undefined; allowClosed?: boolean; load?: CaseLoader<L> },
-  fn: (tx: Db, c: CaseRow, loaded: L) => Promise<R>,
+  opts: { dedupeKey?: string | undefined; allowClosed?: boolean; load?: CaseLoader<L, C> },
+  fn: (tx: Db, c: C, loaded: L) => Promise<R>,
 ): Promise<Mutation<R>> {
   const now = deps.clock.now();
-  const load = opts.load ?? (lockCaseOnly as CaseLoader<L>);
+  const load = opts.load ?? (lockCaseOnly as unknown as CaseLoader<L, C>);
   try {
     return await deps.db.transaction(async (t) => {
       const tx = t as unknown as Db;

@@ -1,6 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eq } from 'drizzle-orm';
-import { appointments, auditLog, clients, deliveries } from '../../src/db/schema.js';
+import { appointments, auditLog, clients, deliveries, staff } from '../../src/db/schema.js';
+import { insertCase } from '../../src/cases/cases.repo.js';
+import type { Db } from '../../src/db/client.js';
 import { scheduleAppointment } from '../../src/appointments/appointments.service.js';
 import { planAppointmentReminders } from '../../src/appointments/reminders.service.js';
 import { findStaffById, type StaffRow } from '../../src/staff/staff.repo.js';
@@ -99,6 +101,32 @@ describe('booking an appointment', () => {
     expect(audit.map((a) => [a.action, a.details])).toEqual([
       ['appointment.scheduled', { mode: 'phone', durationMin: 30 }],
       ['appointment.reminders_planned', { version: 1, status: 'scheduled', planned: 3, retired: 0 }],
+    ]);
+  });
+
+  it('refuses someone else\'s case and an unassigned one without writing anything; the worker\'s supervisor may book', async () => {
+    const now = w.deps.clock.now().toJSDate();
+    const [other] = await w.deps.db.insert(staff).values({ slackUserId: 'U0OTHER01', displayName: 'Other', role: 'worker', timeZone: 'Europe/London', createdAt: now, updatedAt: now }).returning();
+    const unassigned = await w.deps.db.transaction((tx) => insertCase(tx as unknown as Db, { clientId: w.clientId, category: 'family', priority: 'normal' }, w.deps.clock.now()));
+    const count = async () => [
+      (await w.deps.db.select().from(appointments)).length, (await w.deps.db.select().from(deliveries)).length,
+      (await w.deps.db.select().from(auditLog)).length, (await queuedDeliveryIds()).length,
+    ];
+    const before = await count();
+    const input = { date: '2026-12-03', time: '09:00', durationMin: 60, mode: 'video' };
+
+    expect(await scheduleAppointment(w.deps, other!, { ...input, caseId: w.caseId, idempotencyKey: 'booking-writes-3' }))
+      .toMatchObject({ ok: false, field: 'case', message: expect.stringMatching(/not one of yours/) });
+    const supervisor = (await findStaffById(w.deps.db, w.supervisorId))!;
+    expect(await scheduleAppointment(w.deps, supervisor, { ...input, caseId: unassigned.id, idempotencyKey: 'booking-writes-4' }))
+      .toEqual({ ok: false, field: 'date', message: 'Assign the case to a worker before booking an appointment.' });
+    expect(await count()).toEqual(before);
+
+    const res = await scheduleAppointment(w.deps, supervisor, { ...input, caseId: w.caseId, idempotencyKey: 'booking-writes-5' });
+    if (!res.ok || res.duplicate) throw new Error(`not booked: ${JSON.stringify(res)}`);
+    expect(res.value.appointment.workerId).toBe(w.workerId);
+    expect((await auditOf(res.value.appointment.id)).map((a) => [a.action, a.actorId])).toEqual([
+      ['appointment.scheduled', w.supervisorId], ['appointment.reminders_planned', null],
     ]);
   });
 });
