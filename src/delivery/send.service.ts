@@ -67,16 +67,19 @@ export function kindFor(row: Pick<DeliveryRow, 'kind'>): DeliveryKind | undefine
   return DELIVERY_KINDS.get(row.kind.split('.')[0]!);
 }
 
-function budgetKeys(out: Outbound): BudgetKey[] {
-  if (out.channel === 'telegram') return [{ limiter: 'telegram_chat', id: String(out.chatId) }, { limiter: 'telegram_bot', id: 'bot' }];
-  return [{ limiter: 'slack_channel', id: out.to }];
+/**
+ * The budgets a row's send counts against, from the row itself (so a slot can
+ * be reserved before rendering): its recipient stands for the chat, DM or
+ * channel one to one.
+ */
+function budgetKeys(row: Pick<DeliveryRow, 'channel' | 'recipient'>): BudgetKey[] {
+  if (row.channel === 'telegram') return [{ limiter: 'telegram_chat', id: row.recipient }, { limiter: 'telegram_bot', id: 'bot' }];
+  return [{ limiter: 'slack_channel', id: row.recipient }];
 }
 
 const TOKEN_TTL_DAYS = 30;
 /** A slot this close is waited for in-process (the claim held); a later one is waited for as a delayed job. */
 export const HOLD_IN_PROCESS_MS = 1000;
-/** A reserved slot woken up more than this late (worker down, queue backed up) is given up and a new one reserved. */
-const STALE_SLOT_MS = 2000;
 /** How long a message waits for an earlier one to the same recipient before it is sent anyway. */
 const ORDER_WAIT_MS = 250;
 const ORDER_HORIZON_MINUTES = 10;
@@ -116,6 +119,18 @@ export async function sendDelivery(deps: Deps, deliveryId: string, opts: { final
   const kind = kindFor(row);
   if (!kind) return finish(deps, row, { status: 'failed', reason: 'unknown_kind' }, { leaseSeconds: lease });
 
+  // Queue for a send slot first, before any rendering: in a burst most rows wait
+  // as delayed jobs and are rendered once, when their slot comes (a slot reserved
+  // on an earlier run stays ours; if we woke late, the gate below still spaces
+  // the send). A row then skipped leaves a gap, never a burst.
+  const keys = budgetKeys(row);
+  let slotAt = opts.slotAt;
+  if (slotAt === undefined) {
+    const slot = await senders.budgets.reserve(keys);
+    if (slot.waitMs > HOLD_IN_PROCESS_MS) return { kind: 'wait', ms: slot.waitMs, reason: 'rate_budget', slotAt: slot.at };
+    slotAt = slot.at;
+  }
+
   let out: Awaited<ReturnType<DeliveryKind['render']>>;
   try {
     out = await kind.render(deps, row);
@@ -128,14 +143,6 @@ export async function sendDelivery(deps: Deps, deliveryId: string, opts: { final
   const sender = out.channel === 'telegram' ? senders.telegram : senders.slack;
   if (!sender) return finish(deps, row, { status: 'failed', reason: `${out.channel}_not_configured` }, { leaseSeconds: lease });
 
-  // A slot reserved on an earlier run is still ours, unless we woke up long after it.
-  let slotAt = opts.slotAt;
-  if (slotAt === undefined || Date.now() - slotAt > STALE_SLOT_MS) {
-    const slot = await senders.budgets.reserve(budgetKeys(out));
-    if (slot.waitMs > HOLD_IN_PROCESS_MS) return { kind: 'wait', ms: slot.waitMs, reason: 'rate_budget', slotAt: slot.at };
-    slotAt = slot.at;
-  }
-
   const token = randomUUID();
   const claimed = await claimDelivery(deps.db, row.id, token, now, lease);
   if (!claimed) return { kind: 'skipped', reason: 'claimed_by_another_attempt' };
@@ -143,7 +150,7 @@ export async function sendDelivery(deps: Deps, deliveryId: string, opts: { final
   try {
     const hold = slotAt - Date.now();
     if (hold > 0) await sleep(hold);
-    for (let gate = await senders.budgets.gate(budgetKeys(out)); gate > 0; gate = await senders.budgets.gate(budgetKeys(out))) {
+    for (let gate = await senders.budgets.gate(keys); gate > 0; gate = await senders.budgets.gate(keys)) {
       if (gate > HOLD_IN_PROCESS_MS) {
         await releaseClaim(deps.db, row.id, token, deps.clock.now());
         return { kind: 'wait', ms: gate, reason: 'rate_budget' };
@@ -174,7 +181,7 @@ export async function sendDelivery(deps: Deps, deliveryId: string, opts: { final
       // Telegram's 429 does not say whether the chat or the whole bot was over: hold the
       // chat for the time given and the bot for at most a second (a chat's flood limit
       // can ask for tens of seconds, which must not stall every other client).
-      const [first, ...wider] = budgetKeys(out);
+      const [first, ...wider] = keys;
       await senders.budgets.pause(first!, err.retryAfterMs);
       for (const k of wider) await senders.budgets.pause(k, Math.min(err.retryAfterMs, 1000));
       await releaseClaim(deps.db, row.id, token, at);
