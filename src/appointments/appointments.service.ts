@@ -4,7 +4,7 @@ import { DateTime } from 'luxon';
 import type { Deps } from '../deps.js';
 import type { Db } from '../db/client.js';
 import { APPOINTMENT_MODES, appointments, deliveries } from '../db/schema.js';
-import { fromDriverRow, planDeliveries, planDeliveriesSql, rowsOf, type DeliveryRow, type PlannedDelivery } from '../delivery/ledger.js';
+import { executePrepared, fromDriverRow, planDeliveries, planDeliveriesSql, type DeliveryRow, type PlannedDelivery } from '../delivery/ledger.js';
 import { FieldRefusal, mutateCase, scheduleAfterCommit, type CaseLoader, type LockedCase, type Mutation } from '../cases/case-mutation.js';
 import type { FieldError } from '../cases/case.domain.js';
 import type { StaffRow } from '../staff/staff.repo.js';
@@ -64,12 +64,12 @@ async function afterChange(deps: Deps, tx: Db, appt: AppointmentRow, clientId: s
  */
 const lockCaseWithPeople: CaseLoader<{ client: ClientForPlanning; worker: { id: string; timeZone: string } | null }, LockedCase> = async (tx, caseId) => {
   // Raw SQL: drizzle's builder spent more CPU on this select than PostgreSQL did (see planDeliveries).
-  const [row] = rowsOf(await tx.execute(sql`
+  const [row] = await executePrepared(tx, 'booking_lock_case', sql`
     select c.id, c.client_id, c.status, c.assigned_worker_id,
       cl.time_zone, cl.quiet_hours_start, cl.quiet_hours_end, cl.reminders_off, cl.telegram_chat_id, cl.bot_blocked_at, cl.erased_at,
       w.time_zone w_time_zone
     from cases c join clients cl on cl.id = c.client_id left join staff w on w.id = c.assigned_worker_id
-    where c.id = ${caseId} for update of c`));
+    where c.id = ${caseId} for update of c`);
   if (!row) return undefined;
   const locked = { id: row.id as string, clientId: row.client_id as string, status: row.status as LockedCase['status'], assignedWorkerId: row.assigned_worker_id as string | null };
   const at = (v: unknown) => (v === null ? null : new Date(v as string));
@@ -91,7 +91,7 @@ type NewAppointment = Pick<AppointmentRow, 'id' | 'caseId' | 'workerId' | 'start
  */
 async function insertAppointmentWithPlan(tx: Db, a: NewAppointment, items: PlannedDelivery[], now: DateTime): Promise<{ appt: AppointmentRow; rows: DeliveryRow[] } | undefined> {
   const at = now.toUTC().toISO();
-  const result = rowsOf(await tx.execute(sql`
+  const result = await executePrepared(tx, 'booking_insert', sql`
     with appt as (
       insert into appointments (id, case_id, worker_id, starts_at, duration_min, mode, version, idempotency_key, created_at, updated_at)
       values (${a.id}, ${a.caseId}, ${a.workerId}, ${a.startsAt.toISOString()}, ${a.durationMin}, ${a.mode}, ${a.version}, ${a.idempotencyKey}, ${at}, ${at})
@@ -99,7 +99,7 @@ async function insertAppointmentWithPlan(tx: Db, a: NewAppointment, items: Plann
       returning *
     ), planned as (${planDeliveriesSql(items, now, sql`exists (select 1 from appt)`)})
     select 'appointment' as what, to_jsonb(appt) as row from appt
-    union all select 'delivery', to_jsonb(planned) from planned`));
+    union all select 'delivery', to_jsonb(planned) from planned`);
   const appt = result.find((r) => r.what === 'appointment');
   if (!appt) return undefined;
   return {
