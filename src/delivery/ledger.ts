@@ -39,7 +39,7 @@ export interface PlannedDelivery {
  */
 export async function planDeliveries(tx: Db, items: PlannedDelivery[], now: DateTime): Promise<DeliveryRow[]> {
   if (items.length === 0) return [];
-  return rowsOf(await tx.execute(planDeliveriesSql(items, now))).map((r) => fromDriverRow(deliveries, r));
+  return (await executePrepared(tx, 'plan_deliveries', planDeliveriesSql(items, now))).map((r) => fromDriverRow(deliveries, r));
 }
 
 /**
