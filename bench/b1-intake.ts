@@ -12,7 +12,7 @@ import { fork } from 'node:child_process';
 import type { Server } from 'node:http';
 import { fileURLToPath } from 'node:url';
 import { sql } from 'drizzle-orm';
-import { createHttpApp, listen, closeServer } from '../src/http/server.js';
+import { createHttpApp, closeServer } from '../src/http/server.js';
 import { startTelegram } from '../src/telegram/telegram.frontend.js';
 import { TelegramEmulator, type SimUser } from '../src/sandbox/telegram-emulator.js';
 import { envInt, FULL, fmt, q, quantile, r2, repeat, report, rssMiB, scratchDeps, spread } from './lib.js';
@@ -151,7 +151,11 @@ async function runClients(m: number, firstId: number, concurrency: number) {
   let peak = rssMiB();
   const sampler = setInterval(() => { peak = Math.max(peak, rssMiB()); }, 100);
   try {
-    server = await listen(app, '127.0.0.1', 0);
+    // The emulator opens one connection per update in flight (real Telegram: at most max_connections, 40 by default);
+    // with 1,000 at once Node's default accept backlog (511) overflows while the loop is busy and connects time out.
+    server = await new Promise<Server>((resolve, reject) => {
+      const srv = app.listen({ port: 0, host: '127.0.0.1', backlog: 4096 }, (err?: Error) => (err ? reject(err) : resolve(srv)));
+    });
     const port = (server.address() as { port: number }).port;
     const running = await startTelegram(deps, app, { token: tg.token, apiRoot: tg.url, botInfo: tg.botInfo as never, publicUrl: `http://127.0.0.1:${port}` });
     const cpu0 = process.cpuUsage();
