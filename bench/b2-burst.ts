@@ -30,6 +30,19 @@ interface PhaseResult {
   earlierThanAllowed: number; wallSec: number; rssMiB: number;
   /** CPU per message sent, ms: this process (workers + emulator) and the PostgreSQL backends. */
   nodeCpuMsPerSend: number; pgCpuMsPerSend: number;
+  /** Most messages the emulator accepted in any rolling second, and time lost in gaps over 3 intervals. */
+  maxInAnySecond: number; stallSec: number;
+}
+
+function rolling(tl: number[], budget: number): { maxInAnySecond: number; stallSec: number } {
+  let max = 0;
+  let stall = 0;
+  for (let i = 0, j = 0; i < tl.length; i++) {
+    while (tl[i]! - tl[j]! >= 1000) j++;
+    max = Math.max(max, i - j + 1);
+    if (i > 0 && tl[i]! - tl[i - 1]! > 3000 / budget) stall += tl[i]! - tl[i - 1]! - 1000 / budget;
+  }
+  return { maxInAnySecond: max, stallSec: r2(stall / 1000) };
 }
 
 async function phase(n: number, mode: 'limited' | 'ahead' | 'raw', aheadSec: number): Promise<PhaseResult> {
@@ -86,6 +99,7 @@ async function phase(n: number, mode: 'limited' | 'ahead' | 'raw', aheadSec: num
       earlierThanAllowed: notBefore ? tl.filter((at) => at < notBefore.toMillis()).length : tl.filter((at) => at < due.toMillis()).length,
       wallSec: r2((performance.now() - wall0) / 1000), rssMiB: peak,
       nodeCpuMsPerSend: r2(used.nodeMs / tl.length), pgCpuMsPerSend: r2(used.pgMs / tl.length),
+      ...rolling(tl, deps.config.TELEGRAM_MESSAGES_PER_SECOND),
     };
   } finally {
     await workers.close(5000);
@@ -111,6 +125,8 @@ export async function b2(): Promise<void> {
   const rows: Row[] = [
     { metric: '[due time] 429s received', value: fmt(s(limited, (p) => p.rateLimited429)), goal: '0', met: s(limited, (p) => p.rateLimited429).max === 0 },
     { metric: '[due time] achieved rate ÷ 30/s', value: fmt(ratio), goal: '≥ 0.95', met: ratio.median >= 0.95 },
+    { metric: '[due time] most accepted in any rolling second', value: fmt(s(limited, (p) => p.maxInAnySecond)), goal: '≤ 30' },
+    { metric: '[due time] time lost in stalls (gaps > 3 slots) s', value: fmt(s(limited, (p) => p.stallSec)) },
     { metric: '[due time] lateness p50 s', value: fmt(s(limited, (p) => p.latenessP50)), goal: `bound ${r2(bound / 2)} s` },
     { metric: '[due time] lateness p99 s', value: fmt(s(limited, (p) => p.latenessP99)), goal: `bound ${r2(bound * 0.99)} s` },
     { metric: '[due time] last message late s', value: fmt(s(limited, (p) => p.latenessMax)), goal: `bound ${r2(bound)} s (N/30)` },
