@@ -25,10 +25,13 @@ import type { Config } from '../config.js';
  */
 export type BudgetKey = { limiter: 'telegram_bot' | 'telegram_chat' | 'slack_channel'; id: string };
 
-/** The reserved slot: `waitMs` from now (0 = go now), and when that is by this host's clock. */
-export interface Slot { waitMs: number; at: number }
+/** The reserved slot: `waitMs` from now (0 = go now), when that is by this host's clock, and by Redis's. */
+export interface Slot { waitMs: number; at: number; redisAt: number }
 
-// KEYS: the budget keys; ARGV: one interval (ms) per key. Returns the wait in ms (string, 3 decimals).
+// KEYS: the budget keys; ARGV: interval (ms) and 'shared' (1/0) per key. Returns the wait and the
+// slot, in ms (strings, 3 decimals). A shared key (the whole bot) is only moved on when it is what
+// decides the slot: a message held back by its own chat's 1/s must not take a bot-wide slot a second
+// ahead and leave the bot idle until then (the send gate still spaces the real send).
 const RESERVE = `
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000 + tonumber(t[2]) / 1000
@@ -38,10 +41,14 @@ for i = 1, #KEYS do
   if nf > slot then slot = nf end
 end
 for i = 1, #KEYS do
-  local nf = slot + tonumber(ARGV[i])
-  redis.call('SET', KEYS[i], string.format('%.3f', nf), 'PX', math.ceil(nf - now) + 60000)
+  local interval = tonumber(ARGV[2 * i - 1])
+  local nf = math.max(tonumber(redis.call('GET', KEYS[i]) or '0'), now)
+  if ARGV[2 * i] == '0' or slot - nf < interval then
+    nf = slot + interval
+    redis.call('SET', KEYS[i], string.format('%.3f', nf), 'PX', math.ceil(nf - now) + 60000)
+  end
 end
-return string.format('%.3f', slot - now)
+return { string.format('%.3f', slot - now), string.format('%.3f', slot) }
 `;
 
 // GCRA. KEYS: the gate keys; ARGV: interval then tolerance (ms) per key. 0 = go (the send is
@@ -78,7 +85,7 @@ return 1
 const GATE_TOLERANCE: Record<BudgetKey['limiter'], number> = { telegram_bot: 0, telegram_chat: 0, slack_channel: 0 };
 
 type Scripted = Redis & {
-  casReserveSlot(numKeys: number, ...args: Array<string | number>): Promise<string>;
+  casReserveSlot(numKeys: number, ...args: Array<string | number>): Promise<[string, string]>;
   casGateSlot(numKeys: number, ...args: Array<string | number>): Promise<string>;
   casPauseSlot(numKeys: number, ...args: Array<string | number>): Promise<number>;
 };
@@ -112,9 +119,10 @@ export class RateBudgets {
    * burst.
    */
   async reserve(keys: BudgetKey[]): Promise<Slot> {
-    const reply = await this.redis.casReserveSlot(keys.length, ...keys.map((k) => this.key(k)), ...keys.map((k) => this.intervalMs[k.limiter]));
-    const waitMs = Math.max(0, Math.ceil(Number(reply)));
-    return { waitMs, at: Date.now() + waitMs };
+    const [wait, slot] = await this.redis.casReserveSlot(keys.length, ...keys.map((k) => this.key(k)),
+      ...keys.flatMap((k) => [this.intervalMs[k.limiter], k.limiter === 'telegram_bot' ? 1 : 0]));
+    const waitMs = Math.max(0, Math.ceil(Number(wait)));
+    return { waitMs, at: Date.now() + waitMs, redisAt: Number(slot) };
   }
 
   /**
