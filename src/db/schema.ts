@@ -298,6 +298,8 @@ export const escalations = pgTable('escalations', {
   check('escalations_snooze_has_reason', sql`snoozed_until is null or snooze_reason is not null`),
   // At most one open escalation per (case, reason).
   uniqueIndex('escalations_open_uq').on(t.caseId, t.reason).where(sql`resolved_at is null`),
+  // "Already opened for this occurrence?" looks at resolved ones too (the sweep's NOT EXISTS).
+  index('escalations_case_reason_idx').on(t.caseId, t.reason, t.openedAt),
   index('escalations_next_idx').on(t.nextAt).where(sql`resolved_at is null`),
 ]);
 

@@ -1,0 +1,1 @@
+CREATE INDEX "escalations_case_reason_idx" ON "escalations" USING btree ("case_id","reason","opened_at");
