@@ -2,7 +2,7 @@ import type { Server } from 'node:http';
 import { ConfigError, loadConfig, type Config } from './config.js';
 import { createDeps, type Deps, type DepsOverrides } from './deps.js';
 import { openDatabase } from './db/client.js';
-import { assertRedisReachable } from './lib/redis.js';
+import { assertRedisReachable, evictionWarning } from './lib/redis.js';
 import { createLogger, type Logger } from './lib/logger.js';
 import { closeServer, createHttpApp, listen } from './http/server.js';
 import { startWorkers, type RunningWorkers } from '../workers/start.js';
@@ -33,7 +33,9 @@ export interface BootOptions {
 }
 
 export async function boot(config: Readonly<Config>, opts: BootOptions, logger: Logger = createLogger({ level: config.LOG_LEVEL })): Promise<Running> {
-  await assertRedisReachable(config.REDIS_URL);
+  const redisInfo = await assertRedisReachable(config.REDIS_URL);
+  const eviction = evictionWarning(redisInfo.evictionPolicy);
+  if (eviction) logger.warn({ policy: redisInfo.evictionPolicy }, eviction);
   const database = opts.overrides?.database ?? (await openDatabase(config, (err) => logger.warn({ err: err.message }, 'database connection error')));
   try {
     await database.ping();
