@@ -1,8 +1,7 @@
 import { DateTime } from 'luxon';
 import { deliveryKind } from '../delivery/kinds/kind.js';
-import { loadClient, loadStaff, openCaseClient, recipientId } from '../delivery/recipients.js';
+import { loadStaff, openCaseClient } from '../delivery/recipients.js';
 import { createI18n } from '../lib/i18n.js';
-import { MessageTracker } from '../telegram/telegram.tracker.js';
 import { firstName } from '../cases/message-to-client.kind.js';
 import { loadAppointment } from './appointment.format.js';
 
@@ -35,9 +34,5 @@ export const appointmentNoticeKind = deliveryKind({
       ? t(`appt_notice.${which}_discreet`, { when })
       : t(`appt_notice.${which}`, { name, when, detail: t(`appt.mode.${appt.mode}`) });
     return { channel: 'telegram', chatId: target.chatId, text };
-  },
-  async afterSent(deps, row, sent) {
-    const client = await loadClient(deps.db, recipientId(row.recipient, 'client') ?? '');
-    if (client?.telegramChatId) await new MessageTracker(deps.redis, deps.config.QUEUE_PREFIX).add(client.telegramChatId, Number(sent.externalRef));
   },
 });

@@ -1,9 +1,10 @@
 import { DateTime } from 'luxon';
 import { deliveryKind } from '../delivery/kinds/kind.js';
-import { clientUnreachable, loadCase, loadClient, loadStaff, recipientId, staffUnreachable } from '../delivery/recipients.js';
+import { eq, sql } from 'drizzle-orm';
+import { appointments, cases, clients } from '../db/schema.js';
+import { clientUnreachable, loadStaff, recipientId, staffUnreachable } from '../delivery/recipients.js';
 import { createI18n, isLang } from '../lib/i18n.js';
-import { describeForStaff, loadAppointment, RESPONSE_EN, staleReason } from './appointment.format.js';
-import { MessageTracker } from '../telegram/telegram.tracker.js';
+import { describeForStaff, RESPONSE_EN, staleReason } from './appointment.format.js';
 
 const i18n = createI18n();
 export const APPOINTMENT_RESPOND = 'appointment.respond';
@@ -18,17 +19,24 @@ export type AppointmentAnswer = 'confirmed' | 'needs_other_time' | 'cant_come';
 export const appointmentReminderKind = deliveryKind({
   kind: 'appointment_reminder',
   async render(deps, row) {
-    const appt = await loadAppointment(deps.db, row.subjectId);
+    // One statement for the appointment, its case and (for the client's copy) the client: a
+    // monthly reminder run renders thousands of these back to back.
+    const clientId = recipientId(row.recipient, 'client');
+    const [found] = await deps.db.select({ appt: appointments, c: { status: cases.status, reference: cases.reference }, client: clients })
+      .from(appointments)
+      .innerJoin(cases, eq(cases.id, appointments.caseId))
+      .leftJoin(clients, clientId ? eq(clients.id, clientId) : sql`false`)
+      .where(eq(appointments.id, row.subjectId)).limit(1);
+    const appt = found?.appt;
     const stale = staleReason(appt, row);
     if (stale) return { skip: stale };
     if (appt!.status !== 'scheduled') return { skip: `appointment_${appt!.status}` };
     if (appt!.startsAt.getTime() <= deps.clock.now().toMillis()) return { skip: 'appointment_started' };
-    const c = await loadCase(deps.db, appt!.caseId);
-    if (!c || c.status !== 'open') return { skip: 'case_not_open' };
+    const c = found!.c;
+    if (c.status !== 'open') return { skip: 'case_not_open' };
 
-    const clientId = recipientId(row.recipient, 'client');
     if (clientId) {
-      const client = await loadClient(deps.db, clientId);
+      const client = found!.client ?? undefined;
       const unreachable = clientUnreachable(client);
       if (unreachable) return { skip: unreachable };
       if (client!.remindersOff) return { skip: 'reminders_off' };
@@ -58,12 +66,5 @@ export const appointmentReminderKind = deliveryKind({
     const answer = appt!.clientResponse ? ` The client ${RESPONSE_EN[appt!.clientResponse]}.` : ' The client has not answered the reminder yet.';
     const text = `Reminder: appointment for ${c.reference} — ${describeForStaff(appt!, worker!.timeZone)}.${answer}`;
     return { channel: 'slack', to: worker!.slackUserId, text };
-  },
-  /** The client's quick exit (/exit) deletes every bot message in the chat: reminders included. */
-  async afterSent(deps, row, sent) {
-    const clientId = recipientId(row.recipient, 'client');
-    if (!clientId) return;
-    const client = await loadClient(deps.db, clientId);
-    if (client?.telegramChatId) await new MessageTracker(deps.redis, deps.config.QUEUE_PREFIX).add(client.telegramChatId, Number(sent.externalRef));
   },
 });
