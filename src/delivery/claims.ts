@@ -3,7 +3,7 @@ import { currentLogContext } from '../lib/logger.js';
 import type { DateTime } from 'luxon';
 import type { Db } from '../db/client.js';
 import { deliveries } from '../db/schema.js';
-import type { DeliveryRow } from './ledger.js';
+import { executePrepared, fromDriverRow, type DeliveryRow } from './ledger.js';
 
 /**
  * The database half of "never twice". A send attempt first claims the row:
@@ -18,12 +18,12 @@ import type { DeliveryRow } from './ledger.js';
 export async function claimDelivery(db: Db, id: string, token: string, now: DateTime, leaseSeconds: number): Promise<DeliveryRow | null> {
   const at = now.toJSDate();
   const expired = now.minus({ seconds: leaseSeconds }).toJSDate();
-  const [row] = await db
-    .update(deliveries)
-    .set({ claimedAt: at, claimToken: token, attempts: sql`${deliveries.attempts} + 1`, updatedAt: at })
-    .where(and(eq(deliveries.id, id), eq(deliveries.status, 'pending'), or(isNull(deliveries.claimedAt), lt(deliveries.claimedAt, expired))))
-    .returning();
-  return row ?? null;
+  // A named prepared statement: on every send, so parsed and planned once per connection.
+  const [row] = await executePrepared(db, 'delivery_claim', sql`update deliveries
+    set claimed_at = ${at}, claim_token = ${token}, attempts = attempts + 1, updated_at = ${at}
+    where id = ${id} and status = 'pending' and (claimed_at is null or claimed_at < ${expired})
+    returning *`);
+  return row ? fromDriverRow(deliveries, row) : null;
 }
 
 /** Give the claim back (rate limited, transient failure): the next attempt may claim at once. */
@@ -73,12 +73,12 @@ export async function finishDelivery(
 export async function markSent(db: Db, id: string, token: string, externalRef: string, now: DateTime): Promise<boolean> {
   const at = now.toJSDate();
   const ctx = currentLogContext();
-  const res = await db.execute(sql`with sent as (
+  const rows = await executePrepared(db, 'delivery_mark_sent', sql`with sent as (
       update deliveries set status = 'sent', sent_at = ${at}, external_ref = ${externalRef}, reason = null, updated_at = ${at}
       where id = ${id} and status = 'pending' and claim_token = ${token}
       returning id, case_id, kind)
     insert into audit_log (at, actor_type, actor_id, action, case_id, subject_type, subject_id, details, request_id)
     select ${at}, 'system', null, 'delivery.sent', sent.case_id, 'delivery', sent.id::text, jsonb_build_object('kind', sent.kind), ${ctx?.requestId ?? ctx?.jobId ?? null}
     from sent returning id`);
-  return ((res as unknown as { rows: unknown[] }).rows ?? []).length > 0;
+  return rows.length > 0;
 }

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { eq, getTableColumns, sql } from 'drizzle-orm';
+import { eq, sql } from 'drizzle-orm';
 import type { Deps } from '../deps.js';
 import type { Db } from '../db/client.js';
 import { clients, deliveries } from '../db/schema.js';
@@ -9,7 +9,7 @@ import { MessageTracker } from '../telegram/telegram.tracker.js';
 import { DELIVERY_KINDS } from './kinds/index.js';
 import type { DeliveryKind, Outbound } from './kinds/kind.js';
 import { claimDelivery, finishDelivery, markSent, releaseClaim } from './claims.js';
-import type { DeliveryRow } from './ledger.js';
+import { executePrepared, fromDriverRow, type DeliveryRow } from './ledger.js';
 import { RateBudgets, type BudgetKey } from './rate-budget.js';
 import { CLIENT_BLOCKED, PermanentSendError, RateLimitedSendError } from './send-errors.js';
 import { TelegramSender } from './senders/telegram.sender.js';
@@ -91,15 +91,13 @@ const ORDER_HORIZON_MINUTES = 10;
  * shuffled the jobs). Earlier = (due_at, id) order; only rows due in the last
  * ORDER_HORIZON_MINUTES count, so one stuck message cannot hold the rest.
  */
-async function loadRow(deps: Deps, deliveryId: string, now: Date) {
+async function loadRow(deps: Deps, deliveryId: string, now: Date): Promise<(DeliveryRow & { earlierWaiting: boolean }) | undefined> {
   const horizon = new Date(now.getTime() - ORDER_HORIZON_MINUTES * 60_000);
-  const [row] = await deps.db.select({
-    ...getTableColumns(deliveries),
-    // Outer columns spelled out: drizzle leaves column references unqualified in a one-table select, and inside the subquery they would mean e's.
-    earlierWaiting: sql<boolean>`exists (select 1 from deliveries e where e.recipient = deliveries.recipient and e.status = 'pending'
-      and (e.due_at, e.id) < (deliveries.due_at, deliveries.id) and coalesce(e.not_before, e.due_at) <= ${now} and coalesce(e.not_before, e.due_at) > ${horizon})`,
-  }).from(deliveries).where(eq(deliveries.id, deliveryId)).limit(1);
-  return row;
+  const [raw] = await executePrepared(deps.db, 'delivery_load', sql`select d.*, exists (select 1 from deliveries e
+      where e.recipient = d.recipient and e.status = 'pending' and (e.due_at, e.id) < (d.due_at, d.id)
+        and coalesce(e.not_before, e.due_at) <= ${now} and coalesce(e.not_before, e.due_at) > ${horizon}) as earlier_waiting
+    from deliveries d where d.id = ${deliveryId}`);
+  return raw ? { ...fromDriverRow(deliveries, raw), earlierWaiting: raw.earlier_waiting === true } : undefined;
 }
 
 export async function sendDelivery(deps: Deps, deliveryId: string, opts: { finalAttempt: boolean; senders?: PlatformSenders; slotAt?: number }): Promise<SendOutcome> {
