@@ -137,7 +137,8 @@ export class RateBudgets {
    * back) the burst benchmark still saw 1 + (1000 + interval/2) / interval = 30
    * sends in some rolling second at our side, and the time the requests took
    * to arrive made a few of those 31 at the platform: five 429s, each pausing
-   * the bot. Without tolerance: 29 at most, no 429.
+   * the bot (a tenth of an interval: still four). Without tolerance: no 429,
+   * at most 30 in any rolling second as the platform saw them.
    */
   async gate(keys: BudgetKey[]): Promise<number> {
     const reply = await this.redis.casGateSlot(keys.length, ...keys.map((k) => this.key(k, 'gate')),
