@@ -127,6 +127,9 @@ export async function sendDelivery(deps: Deps, deliveryId: string, opts: { final
     const slot = await senders.budgets.reserve(keys);
     if (slot.waitMs > HOLD_IN_PROCESS_MS) return { kind: 'wait', ms: slot.waitMs, reason: 'rate_budget', slotAt: slot.at };
     slotAt = slot.at;
+  } else if (slotAt - Date.now() > HOLD_IN_PROCESS_MS) {
+    // Woken early (promoted by hand or by a tick): back to waiting for the slot we hold.
+    return { kind: 'wait', ms: slotAt - Date.now(), reason: 'rate_budget', slotAt };
   }
 
   let out: Awaited<ReturnType<DeliveryKind['render']>>;

@@ -10,7 +10,8 @@ import { deliverySendJob } from '../jobs/delivery-send.job.js';
  *   attempt gave way to another's claim) → added again with delay 0;
  * - a delayed job that has not run yet (its real-time delay is longer than the
  *   clock's: a ManualClock in tests, the sandbox's clock jumps) → promoted;
- * - a delayed job backing off after a failed attempt → left alone (backoff).
+ * - a delayed job backing off after a failed attempt, or waiting for the send
+ *   slot it reserved in the rate budget → left alone.
  * The sender re-checks everything in PostgreSQL, so a job too many is harmless.
  */
 export interface TickResult {
@@ -41,7 +42,9 @@ export async function enqueueDueDeliveries(deps: Pick<Deps, 'db' | 'queues' | 'c
     const job = await queue.getJob(jobId);
     const state = job ? await job.getState() : 'unknown';
     if (job && state === 'delayed') {
-      if (job.attemptsMade === 0) {
+      // Delayed for its due time (real-time delay vs deps.clock): promote. Delayed to a
+      // reserved send slot (slotAt) or backing off after a failed attempt: leave it.
+      if (job.attemptsMade === 0 && !(job.data as { slotAt?: number }).slotAt) {
         await job.promote().then(() => result.promoted++, () => undefined);
       }
       continue;
