@@ -1,6 +1,7 @@
 import { and, eq, isNull, lt, lte, or, sql } from 'drizzle-orm';
 import type { DateTime } from 'luxon';
 import type { Db } from '../db/client.js';
+import { executePrepared } from '../delivery/ledger.js';
 import { intakeSessions } from '../db/schema.js';
 import type { FieldCipher } from '../lib/crypto.js';
 import { parseIntakeState, type IntakeAnswers, type IntakeState, type Language, type Safety } from './intake.domain.js';
@@ -100,10 +101,14 @@ export async function saveSessionIfUnchanged(
   now: DateTime,
   ttlDays: number,
 ): Promise<boolean> {
-  const rows = await db.update(intakeSessions)
-    .set(sessionValues(cipher, input, now, ttlDays))
-    .where(and(eq(intakeSessions.telegramUserId, input.telegramUserId), eq(intakeSessions.stateEnc, prevStateEnc)))
-    .returning({ id: intakeSessions.id });
+  const v = sessionValues(cipher, input, now, ttlDays);
+  // Every answer of every intake runs this: a named prepared statement, parsed and planned once per connection.
+  const rows = await executePrepared(db, 'intake_save_if_unchanged', sql`update ${intakeSessions}
+    set telegram_chat_id = ${v.telegramChatId}, step = ${v.step}, language = ${v.language}, state_enc = ${v.stateEnc},
+      last_activity_at = ${v.lastActivityAt.toISOString()}::timestamptz, expires_at = ${v.expiresAt.toISOString()}::timestamptz,
+      updated_at = ${v.updatedAt.toISOString()}::timestamptz
+    where telegram_user_id = ${input.telegramUserId} and state_enc = ${prevStateEnc}
+    returning id`);
   return rows.length > 0;
 }
 

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { and, eq, gt, isNull, sql } from 'drizzle-orm';
 import type { DateTime } from 'luxon';
 import type { Db } from '../db/client.js';
+import { executePrepared } from '../delivery/ledger.js';
 import { callbackTokens } from '../db/schema.js';
 
 /**
@@ -33,7 +34,7 @@ export async function issueCallbackToken(db: Db, input: { chatId: number; action
 export async function issueCallbackTokens(db: Db, input: { chatId: number; actions: CallbackAction[]; expiresAt: DateTime }, now: DateTime): Promise<string[]> {
   if (input.actions.length === 0) return [];
   const tokens = input.actions.map(() => randomBytes(12).toString('base64url'));
-  await db.execute(sql`insert into ${callbackTokens} (token, chat_id, action, expires_at, created_at)
+  await executePrepared(db, 'tg_issue_tokens', sql`insert into ${callbackTokens} (token, chat_id, action, expires_at, created_at)
     select u.token, ${input.chatId}, u.action::jsonb, ${input.expiresAt.toUTC().toISO()}::timestamptz, ${now.toUTC().toISO()}::timestamptz
     from unnest(${sql.param(tokens)}::text[], ${sql.param(input.actions.map((a) => JSON.stringify(a)))}::text[]) as u(token, action)`);
   return tokens.map((t) => CALLBACK_PREFIX + t);

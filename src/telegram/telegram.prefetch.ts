@@ -1,6 +1,7 @@
 import { sql } from 'drizzle-orm';
 import type { DateTime } from 'luxon';
 import type { Deps } from '../deps.js';
+import { executePrepared } from '../delivery/ledger.js';
 import { callbackTokens, clients, inboundDedupe, intakeSessions } from '../db/schema.js';
 import { readSessionRow, sessionRowFromJson } from '../intake/intake.repo.js';
 import type { Language } from '../intake/intake.domain.js';
@@ -30,7 +31,8 @@ export async function prefetchUpdate(
   deps: Deps, source: string, updateId: string, telegramUserId: number, callbackData: string | undefined, now: DateTime,
 ): Promise<UpdatePrefetch> {
   const token = tokenOf(callbackData);
-  const res = await deps.db.execute(sql`
+  // Named prepared statements (two texts: with and without a button): parsed and planned once per connection.
+  const [row] = await executePrepared(deps.db, token ? 'tg_prefetch_button' : 'tg_prefetch', sql`
     with d as (
       insert into ${inboundDedupe} (source, external_id, received_at)
       values (${source}, ${updateId}, ${now.toUTC().toISO()}::timestamptz)
@@ -40,7 +42,7 @@ export async function prefetchUpdate(
         where telegram_user_id = ${telegramUserId} limit 1) c) as client,
       (select to_json(s) from ${intakeSessions} s where s.telegram_user_id = ${telegramUserId}) as session,
       ${token ? sql`(select to_json(t) from ${callbackTokens} t where t.token = ${token})` : sql`null::json`} as token`);
-  const row = (res as unknown as { rows: Array<Record<string, unknown>> }).rows[0]!;
+  if (!row) throw new Error('prefetch returned no row');
   const client = json(row.client);
   const session = json(row.session);
   const tokenRow = json(row.token);
