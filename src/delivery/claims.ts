@@ -3,7 +3,8 @@ import { currentLogContext } from '../lib/logger.js';
 import type { DateTime } from 'luxon';
 import type { Db } from '../db/client.js';
 import { deliveries } from '../db/schema.js';
-import { executePrepared, fromDriverRow, type DeliveryRow } from './ledger.js';
+import { executePrepared, fromDriverRow } from '../db/prepared.js';
+import type { DeliveryRow } from './ledger.js';
 
 /**
  * The database half of "never twice". A send attempt first claims the row:

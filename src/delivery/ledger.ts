@@ -1,6 +1,6 @@
-import { getTableColumns, inArray, sql, type Column, type SQL, type Table } from 'drizzle-orm';
+import { inArray, sql, type SQL } from 'drizzle-orm';
 import type { DateTime } from 'luxon';
-import { PgDialect } from 'drizzle-orm/pg-core';
+import { executePrepared, fromDriverRow } from '../db/prepared.js';
 import type { Db } from '../db/client.js';
 import { deliveries, DELIVERY_CHANNELS } from '../db/schema.js';
 import type { JobQueues } from '../jobs/queues.js';
@@ -63,43 +63,6 @@ export function planDeliveriesSql(items: PlannedDelivery[], now: DateTime, when?
     order by v.n
     on conflict (kind, subject_id, version, recipient) do update set updated_at = deliveries.updated_at
     returning *`;
-}
-
-const dialect = new PgDialect();
-
-/**
- * Raw SQL as a named prepared statement: PostgreSQL parses and plans it once
- * per connection instead of on every call (planning was a fifth of the
- * server's CPU per booking). `name` must always go with the same SQL text.
- */
-export async function executePrepared(tx: Db, name: string, query: SQL): Promise<Record<string, unknown>[]> {
-  return rowsOf(await tx._.session.prepareQuery(dialect.sqlToQuery(query), undefined, name, false).execute());
-}
-
-/** Rows of a raw `execute` (node-postgres and PGlite both answer `{ rows }`). */
-export function rowsOf(res: unknown): Record<string, unknown>[] {
-  return (res as { rows: Record<string, unknown>[] }).rows;
-}
-
-/**
- * A raw row (SQL column names, driver values) → the row drizzle's own select
- * would give (property names, mapped values: timestamps as Date, bigint mode
- * number …), using the table's column definitions so it cannot drift from them.
- */
-export function fromDriverRow<T extends Table>(table: T, raw: Record<string, unknown>): T['$inferSelect'] {
-  const out: Record<string, unknown> = {};
-  for (const [key, column] of columnsOf(table)) {
-    const v = raw[column.name];
-    out[key] = v === null || v === undefined ? null : column.mapFromDriverValue(v);
-  }
-  return out as T['$inferSelect'];
-}
-
-const columnCache = new WeakMap<Table, [string, Column][]>();
-function columnsOf(table: Table): [string, Column][] {
-  let cols = columnCache.get(table);
-  if (!cols) columnCache.set(table, (cols = Object.entries(getTableColumns(table))));
-  return cols;
 }
 
 /** Add send jobs for pending rows, delayed until each may go out. Safe to call twice. */

@@ -1,7 +1,7 @@
 import { and, eq, isNull, lt, lte, or, sql } from 'drizzle-orm';
 import type { DateTime } from 'luxon';
 import type { Db } from '../db/client.js';
-import { executePrepared } from '../delivery/ledger.js';
+import { executePrepared } from '../db/prepared.js';
 import { intakeSessions } from '../db/schema.js';
 import type { FieldCipher } from '../lib/crypto.js';
 import { parseIntakeState, type IntakeAnswers, type IntakeState, type Language, type Safety } from './intake.domain.js';

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { and, eq, gt, isNull, sql } from 'drizzle-orm';
 import type { DateTime } from 'luxon';
 import type { Db } from '../db/client.js';
-import { executePrepared } from '../delivery/ledger.js';
+import { executePrepared } from '../db/prepared.js';
 import { callbackTokens } from '../db/schema.js';
 
 /**

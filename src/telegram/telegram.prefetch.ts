@@ -1,7 +1,7 @@
 import { sql } from 'drizzle-orm';
 import type { DateTime } from 'luxon';
 import type { Deps } from '../deps.js';
-import { executePrepared } from '../delivery/ledger.js';
+import { executePrepared } from '../db/prepared.js';
 import { callbackTokens, clients, inboundDedupe, intakeSessions } from '../db/schema.js';
 import { readSessionRow, sessionRowFromJson } from '../intake/intake.repo.js';
 import type { Language } from '../intake/intake.domain.js';
