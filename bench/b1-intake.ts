@@ -15,12 +15,12 @@ import { sql } from 'drizzle-orm';
 import { createHttpApp, closeServer } from '../src/http/server.js';
 import { startTelegram } from '../src/telegram/telegram.frontend.js';
 import { TelegramEmulator, type SimUser } from '../src/sandbox/telegram-emulator.js';
-import { envInt, FULL, fmt, q, quantile, r2, repeat, report, rssMiB, scratchDeps, spread } from './lib.js';
+import { envInt, FULL, fmt, q, quantile, r2, repeat, report, rng, rssMiB, scratchDeps, spread } from './lib.js';
 
 const STORY = ['My landlord wants me out by the end of the month and I have two children.', 'I lost my job and cannot pay the rent.', 'I need help with forms for benefits.'];
 
 /**
- * B1_THINK_MS: each client pauses this long before each answer (not counted in
+ * B1_THINK_MS: each client pauses about this long (0.5–1.5×, seeded) before each answer (not counted in
  * the latency). With none (the default) the clients form a closed loop that
  * always has one update in flight each, so by Little's law the mean latency is
  * about clients ÷ throughput (1,000 clients at 500/s: 2 s) whatever the
@@ -32,8 +32,11 @@ const THINK_MS = envInt('B1_THINK_MS', 0);
 /** The simulated clients: each does the whole intake, one update at a time; latency per update as seen by the emulator. */
 async function drive(tg: TelegramEmulator, m: number, firstId: number, concurrency: number): Promise<{ lat: number[]; secs: number }> {
   const lat: number[] = [];
+  // Independent clients: each pause is drawn uniformly from 0.5–1.5 × B1_THINK_MS (seeded), so
+  // 1,000 clients do not all answer in the same millisecond after the same pause.
+  const think = rng();
   const timed = async <T>(fn: () => Promise<T>) => {
-    if (THINK_MS) await new Promise((r) => setTimeout(r, THINK_MS));
+    if (THINK_MS) await new Promise((r) => setTimeout(r, THINK_MS * (0.5 + think())));
     const s = performance.now();
     const r = await fn();
     lat.push(performance.now() - s);
@@ -63,7 +66,9 @@ async function drive(tg: TelegramEmulator, m: number, firstId: number, concurren
     await click(u, 'Evenings');
     await click(u, 'London');
     await click(u, 'Send my request');
-    if (!/C-\d{4}-\d{4,}/.test(tg.lastMessage(u.id)?.text ?? '')) throw new Error(`client ${u.id}: no case reference in the last reply`);
+    const last = tg.lastMessage(u.id)?.text ?? '';
+    // The bot's own (synthetic) text, to tell a harness fault from a bot fault.
+    if (!/C-\d{4}-\d{4,}/.test(last)) throw new Error(`client ${u.id}: no case reference in the last reply: ${JSON.stringify(last.slice(0, 300))}`);
   };
   let next = 0;
   const t0 = performance.now();

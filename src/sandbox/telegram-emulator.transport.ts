@@ -107,7 +107,24 @@ export class TelegramTransport {
     await this.postToWebhook(update, hook.url, hook.secret_token);
   }
 
+  /** Webhook requests in flight, and those waiting for one to finish (Telegram's max_connections, default 40). */
+  private webhookInFlight = 0;
+  private readonly webhookWaiting: Array<() => void> = [];
+
   private async postToWebhook(update: TgUpdate, url: string, secret: string | undefined): Promise<void> {
+    // Like Telegram, never more than max_connections simultaneous requests to the webhook.
+    const max = this.state.webhook?.max_connections ?? 40;
+    while (this.webhookInFlight >= max) await new Promise<void>((resolve) => this.webhookWaiting.push(resolve));
+    this.webhookInFlight++;
+    try {
+      await this.postOne(update, url, secret);
+    } finally {
+      this.webhookInFlight--;
+      this.webhookWaiting.shift()?.();
+    }
+  }
+
+  private async postOne(update: TgUpdate, url: string, secret: string | undefined): Promise<void> {
     const rec: TgDeliveryRecord = { update_id: update.update_id, via: 'webhook', at: this.state.now() };
     this.deliveries.push(rec);
     this.hooks.onUpdate(update);

@@ -102,6 +102,31 @@ describe('TelegramEmulator with a real telegraf bot (webhook mode)', () => {
     expect(tg.messages(alice.id).map((m) => m.text)).toEqual(['echo: once', 'echo: once']);
   });
 
+  it('never has more than max_connections webhook requests open at once, as Telegram', async () => {
+    const { tg } = await emulator();
+    let open = 0;
+    let most = 0;
+    const release: Array<() => void> = [];
+    const server = http.createServer((req, res) => {
+      open++;
+      most = Math.max(most, open);
+      req.resume();
+      release.push(() => { open--; res.writeHead(200).end(); });
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    cleanups.push(() => new Promise<void>((r) => server.close(() => r())));
+    const hookUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}/hook`;
+    await fetch(`${tg.url}/bot${tg.token}/setWebhook`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ url: hookUrl, max_connections: 2 }) });
+    const sent = [1, 2, 3, 4, 5].map((i) => tg.sendText({ id: 2000 + i, first_name: `U${i}` }, 'hi'));
+    for (let done = 0; done < 5; done++) {
+      while (release.length === 0) await new Promise((r) => setTimeout(r, 5));
+      expect(open).toBeLessThanOrEqual(2);
+      release.shift()!();
+    }
+    await Promise.all(sent);
+    expect(most).toBe(2);
+  });
+
   it('records a failing webhook in getWebhookInfo', async () => {
     const { tg, url } = await emulator();
     const { bot } = makeBot(tg, url);
