@@ -22,14 +22,15 @@ export const appointmentNoticeKind = deliveryKind({
     if (appt.version !== row.version) return { skip: 'superseded' };
     if (appt.status !== 'scheduled' && appt.status !== 'cancelled') return { skip: `appointment_${appt.status}` };
     if (appt.startsAt.getTime() <= deps.clock.now().toMillis()) return { skip: 'appointment_started' };
-    const target = await openCaseClient(deps.db, appt.caseId, row.recipient);
+    // A cancellation is still news when the case has closed (closing cancels what is ahead).
+    const target = await openCaseClient(deps.db, appt.caseId, row.recipient, { closedToo: appt.status === 'cancelled' });
     if ('skip' in target) return target;
     const { client, lang } = target;
     const t = i18n.fixed(lang);
     const when = DateTime.fromJSDate(appt.startsAt).setZone(client.timeZone).setLocale(lang === 'zh' ? 'zh-CN' : 'en-GB').toFormat(t('appt.date_format'));
     const worker = await loadStaff(deps.db, appt.workerId);
     const name = firstName(worker?.displayName) || t('appt_notice.your_worker');
-    const which = appt.status === 'cancelled' ? 'cancelled' : appt.version > 1 ? 'rescheduled' : 'scheduled';
+    const which = appt.status === 'cancelled' ? (target.case.status === 'closed' ? 'cancelled_closed' : 'cancelled') : appt.version > 1 ? 'rescheduled' : 'scheduled';
     const text = deps.config.DISCREET_MODE
       ? t(`appt_notice.${which}_discreet`, { when })
       : t(`appt_notice.${which}`, { name, when, detail: t(`appt.mode.${appt.mode}`) });

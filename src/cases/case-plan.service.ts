@@ -1,12 +1,14 @@
-import { and, eq, inArray } from 'drizzle-orm';
+import { and, eq, gt, inArray, sql } from 'drizzle-orm';
 import { DateTime } from 'luxon';
 import type { Deps } from '../deps.js';
 import type { Db } from '../db/client.js';
-import { CASE_TYPES, cases, goals, notes } from '../db/schema.js';
+import { appointments, CASE_TYPES, cases, goals, notes } from '../db/schema.js';
+import { APPOINTMENT_NOTICE_KIND } from '../appointments/appointments.service.js';
+import { planDeliveries, type DeliveryRow } from '../delivery/ledger.js';
 import type { StaffRow } from '../staff/staff.repo.js';
 import { AAD } from './case-aad.js';
 import { CLOSURE_REASONS, GOAL_OUTCOMES, MAX_GOALS, PHASE_LABELS, phaseMove, TEXT_LIMITS, type FieldError } from './case.domain.js';
-import { FieldRefusal, mutateCase, type Mutation } from './case-mutation.js';
+import { FieldRefusal, mutateCase, scheduleAfterCommit, type Mutation } from './case-mutation.js';
 
 /**
  * Goals & plan (the four elements), phase moves, and closure. Every change is
@@ -131,11 +133,18 @@ export function validateClosure(input: CloseInput): FieldError[] {
   return errs;
 }
 
-export async function closeCase(deps: Deps, actor: StaffRow, input: CloseInput): Promise<Mutation<{ reference: string }>> {
+/**
+ * Closing ends the service agreement: appointments still ahead are cancelled
+ * in the same transaction (version bumped, so their reminders are skipped as
+ * 'cancelled') and the client is told of each in their language, so nobody
+ * comes to an appointment that no longer exists.
+ */
+export async function closeCase(deps: Deps, actor: StaffRow, input: CloseInput): Promise<Mutation<{ reference: string; cancelledAppointments: number }>> {
   const errs = validateClosure(input);
   if (errs.length) return { ok: false, message: errs[0]!.message, field: errs[0]!.field };
   const now = deps.clock.now();
-  return mutateCase(deps, actor, input.caseId, { dedupeKey: input.dedupeKey }, async (tx: Db, c) => {
+  let notices: DeliveryRow[] = [];
+  const res = await mutateCase(deps, actor, input.caseId, { dedupeKey: input.dedupeKey }, async (tx: Db, c) => {
     const at = now.toJSDate();
     const ids = input.outcomes.map((o) => o.goalId);
     const own = ids.length ? await tx.select({ id: goals.id }).from(goals).where(and(eq(goals.caseId, c.id), inArray(goals.id, ids))) : [];
@@ -147,7 +156,19 @@ export async function closeCase(deps: Deps, actor: StaffRow, input: CloseInput):
       status: 'closed', phase: 'closed', closedAt: at, closureReason: input.reason,
       evaluationEnc: deps.cipher.encrypt(evaluation, AAD.evaluation), nextFollowUpAt: null, updatedAt: at,
     }).where(eq(cases.id, c.id));
-    await deps.audit.record({ actor: { type: 'staff', id: actor.id }, action: 'case.closed', caseId: c.id, details: { reason: input.reason, goals: ids.length } }, tx);
-    return { reference: c.reference };
+    const cancelled = await tx.update(appointments)
+      .set({ status: 'cancelled', version: sql`${appointments.version} + 1`, clientResponse: null, clientRespondedAt: null, updatedAt: at })
+      .where(and(eq(appointments.caseId, c.id), eq(appointments.status, 'scheduled'), gt(appointments.startsAt, at)))
+      .returning({ id: appointments.id, version: appointments.version });
+    notices = await planDeliveries(tx, cancelled.map((a) => ({
+      kind: APPOINTMENT_NOTICE_KIND, subjectId: a.id, version: a.version, recipient: `client:${c.clientId}` as const, channel: 'telegram' as const, caseId: c.id, dueAt: now,
+    })), now);
+    await deps.audit.recordMany([
+      ...cancelled.map((a) => ({ actor: { type: 'staff' as const, id: actor.id }, action: 'appointment.cancelled', caseId: c.id, subjectType: 'appointment', subjectId: a.id, details: { version: a.version, because: 'case_closed' } })),
+      { actor: { type: 'staff', id: actor.id }, action: 'case.closed', caseId: c.id, details: { reason: input.reason, goals: ids.length, cancelledAppointments: cancelled.length } },
+    ], tx);
+    return { reference: c.reference, cancelledAppointments: cancelled.length };
   });
+  await scheduleAfterCommit(deps, notices);
+  return res;
 }

@@ -46,12 +46,14 @@ export function staffUnreachable(s: StaffRow | undefined): string | null {
 /**
  * What every client-facing Telegram kind checks first: the case is still open
  * and its client can be written to now; then the chat and the client's language.
+ * `closedToo`: also when the case has been closed (telling the client that an
+ * appointment was cancelled because the case closed).
  */
 export async function openCaseClient(
-  db: Db, caseId: string, recipient: string,
+  db: Db, caseId: string, recipient: string, opts: { closedToo?: boolean } = {},
 ): Promise<{ case: CaseRow; client: ClientRow; chatId: number; lang: Lang } | { skip: string }> {
   const c = await loadCase(db, caseId);
-  if (!c || c.status !== 'open') return { skip: 'case_not_open' };
+  if (!c || (c.status !== 'open' && !(opts.closedToo && c.status === 'closed'))) return { skip: 'case_not_open' };
   const client = await loadClient(db, recipientId(recipient, 'client') ?? '');
   const why = clientUnreachable(client);
   if (why) return { skip: why };

@@ -11,5 +11,5 @@ export const registerCloseView: RegisterListener = (app, deps) => registerCaseVi
     const outcomes = (meta.goalIds ?? []).filter((id): id is string => !!id).map((goalId, i) => ({ goalId, outcome: f.select(`outcome_${i}`) }));
     return closeCase(deps, me, { caseId: meta.caseId, outcomes, evaluation: f.text('evaluation'), reason: f.select('reason'), reasonDetail: f.text('reason_detail'), dedupeKey: `view:${meta.nonce}` });
   },
-  confirm: ({ reference }) => `✅ ${reference} is closed. Thank you for the evaluation.`,
+  confirm: ({ reference, value: { cancelledAppointments: n } }) => `✅ ${reference} is closed. Thank you for the evaluation.${n ? ` ${n === 1 ? 'Its upcoming appointment was' : `Its ${n} upcoming appointments were`} cancelled and the client told.` : ''}`,
 });

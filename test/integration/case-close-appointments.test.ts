@@ -1,0 +1,73 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { and, eq, sql } from 'drizzle-orm';
+import { DateTime } from 'luxon';
+import { appointments, auditLog, deliveries, staff } from '../../src/db/schema.js';
+import { planAppointmentReminders } from '../../src/appointments/reminders.service.js';
+import { closeCase } from '../../src/cases/case-plan.service.js';
+import { sendDelivery } from '../../src/delivery/send.service.js';
+import { bookAppointment, clientTexts, createWorld, type World } from './delivery-fixtures.js';
+
+/**
+ * Closing a case ends the service agreement. An appointment still ahead must
+ * not linger as 'scheduled': it is cancelled with the closure, its reminders
+ * are not sent, and the client is told — in words that do not promise a new
+ * time — so nobody comes to an appointment that no longer exists. One already
+ * held is history and stays as it was.
+ */
+let w: World;
+beforeAll(async () => {
+  w = await createWorld({ env: { REMINDER_OFFSETS_CLIENT: 'PT24H', REMINDER_OFFSETS_WORKER: 'PT24H', SLACK_CHANNEL_MESSAGES_PER_SECOND: '30', TELEGRAM_CHAT_MESSAGES_PER_SECOND: '30' } });
+});
+afterAll(async () => w?.close());
+
+async function sendDue(): Promise<Array<{ kind: string; outcome: string }>> {
+  const rows = await w.deps.db.select().from(deliveries)
+    .where(and(eq(deliveries.status, 'pending'), sql`coalesce(${deliveries.notBefore}, ${deliveries.dueAt}) <= ${w.deps.clock.now().toJSDate()}`))
+    .orderBy(deliveries.dueAt, deliveries.id);
+  const out = [];
+  for (const r of rows) {
+    const res = await sendDelivery(w.deps, r.id, { finalAttempt: true });
+    out.push({ kind: r.kind, outcome: res.kind === 'sent' ? 'sent' : `${res.kind}:${'reason' in res ? res.reason : ''}` });
+  }
+  return out;
+}
+
+describe('closing a case with an appointment ahead', () => {
+  it('cancels it, tells the client it is no longer needed, and its reminders never go out', async () => {
+    const past = await bookAppointment(w, '2026-11-20T10:00:00Z');
+    const ahead = await bookAppointment(w, '2026-11-26T10:00:00Z');
+    await planAppointmentReminders(w.deps, ahead);
+    const [worker] = await w.deps.db.select().from(staff).where(eq(staff.id, w.workerId));
+
+    const res = await closeCase(w.deps, worker!, {
+      caseId: w.caseId, outcomes: [], evaluation: 'Housing secured; the client manages the tenancy alone.', reason: 'goals_achieved', reasonDetail: '', dedupeKey: 'close-1',
+    });
+    expect(res).toMatchObject({ ok: true, value: { cancelledAppointments: 1 } });
+
+    const [a] = await w.deps.db.select().from(appointments).where(eq(appointments.id, ahead));
+    expect(a).toMatchObject({ status: 'cancelled', version: 2 });
+    const [p] = await w.deps.db.select().from(appointments).where(eq(appointments.id, past));
+    expect(p).toMatchObject({ status: 'scheduled', version: 1 });
+    const audits = await w.deps.db.select().from(auditLog).where(and(eq(auditLog.action, 'appointment.cancelled'), eq(auditLog.subjectId, ahead)));
+    expect(audits).toHaveLength(1);
+    expect(audits[0]!.details).toMatchObject({ because: 'case_closed', version: 2 });
+
+    expect(await sendDue()).toContainEqual({ kind: 'appointment_notice', outcome: 'sent' });
+    const told = clientTexts(w).at(-1)!;
+    expect(told).toContain('no longer needed: your case has been closed');
+    expect(told).not.toMatch(/new time/);
+
+    // The day before: the reminders planned for the old version are skipped, not sent.
+    w.deps.clock.set(DateTime.fromISO('2026-11-25T10:00:00Z', { zone: 'utc' }));
+    const before = clientTexts(w).length;
+    const reminders = (await sendDue()).filter((r) => r.kind.startsWith('appointment_reminder'));
+    expect(reminders.length).toBeGreaterThan(0);
+    for (const r of reminders) expect(r.outcome).toMatch(/^skipped:(cancelled|superseded)$/);
+    expect(clientTexts(w)).toHaveLength(before);
+
+    // A second submission of the same form changes nothing.
+    expect(await closeCase(w.deps, worker!, {
+      caseId: w.caseId, outcomes: [], evaluation: 'Housing secured.', reason: 'goals_achieved', reasonDetail: '', dedupeKey: 'close-1',
+    })).toMatchObject({ ok: true, duplicate: true });
+  });
+});
