@@ -81,8 +81,12 @@ function budgetKeys(row: Pick<DeliveryRow, 'channel' | 'recipient'>): BudgetKey[
 const TOKEN_TTL_DAYS = 30;
 /** A slot this close is waited for in-process (the claim held); a later one is waited for as a delayed job. */
 export const HOLD_IN_PROCESS_MS = 1000;
-/** How long a message waits for an earlier one to the same recipient before it is sent anyway. */
-const ORDER_WAIT_MS = 250;
+/**
+ * How long a message waits before checking again for an earlier one to the
+ * same recipient: one per-chat interval (it could not go sooner anyway), so a
+ * second message to a client queued behind a burst polls once a second.
+ */
+const ORDER_WAIT_MS = 1000;
 const ORDER_HORIZON_MINUTES = 10;
 
 /**
