@@ -79,7 +79,10 @@ function budgetKeys(row: Pick<DeliveryRow, 'channel' | 'recipient'>): BudgetKey[
 }
 
 const TOKEN_TTL_DAYS = 30;
-/** A slot this close is waited for in-process (the claim held); a later one is waited for as a delayed job. */
+/**
+ * A slot this close is waited for in-process (the claim held); a later one is waited for as a delayed job.
+ * Send slots are real time (Date.now, Redis TIME), not deps.clock: the platforms count real seconds.
+ */
 export const HOLD_IN_PROCESS_MS = 1000;
 /**
  * How long a message waits before checking again for an earlier one to the
