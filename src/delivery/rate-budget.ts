@@ -12,7 +12,9 @@ import type { Config } from '../config.js';
  * key keeps the earliest time its next message may go ("next free"); a send
  * reserves the first instant free on ALL its keys and moves each key's next
  * free time one interval (1000 ms / rate) past it, atomically in one Lua
- * script on Redis's own clock. The caller then waits until its slot.
+ * script on Redis's own clock. The caller then waits until its slot, and a
+ * second script, the gate, spaces the actual requests at the moment of
+ * sending (gate(): timer lag must not bunch them).
  *
  * Why not counting windows: the platforms count over any rolling second.
  * Fixed one-second windows let a full window's worth go at the end of one
