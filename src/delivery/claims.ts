@@ -43,15 +43,12 @@ export async function releaseClaim(db: Db, id: string, token: string, now: DateT
 export async function finishDelivery(
   db: Db,
   id: string,
-  outcome: { status: 'sent'; externalRef: string } | { status: 'skipped' | 'failed'; reason: string },
+  outcome: { status: 'skipped' | 'failed'; reason: string },
   now: DateTime,
   guard: { token: string } | { leaseSeconds: number },
 ): Promise<DeliveryRow | null> {
   const at = now.toJSDate();
-  const set =
-    outcome.status === 'sent'
-      ? { status: 'sent' as const, sentAt: at, externalRef: outcome.externalRef, reason: null, updatedAt: at }
-      : { status: outcome.status, reason: outcome.reason.slice(0, 200), updatedAt: at };
+  const set = { status: outcome.status, reason: outcome.reason.slice(0, 200), updatedAt: at };
   const owner =
     'token' in guard
       ? eq(deliveries.claimToken, guard.token)

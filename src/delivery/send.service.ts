@@ -215,7 +215,8 @@ async function issueTokens(deps: Deps, out: Extract<Outbound, { channel: 'telegr
   return layout.map((line) => line.map(() => data[i++]!));
 }
 
-type Outcome = { status: 'sent'; externalRef: string } | { status: 'skipped' | 'failed'; reason: string };
+/** Not sent: 'sent' is written by markSent (one statement) on the hot path. */
+type Outcome = { status: 'skipped' | 'failed'; reason: string };
 
 /** Write the outcome and its audit entry in one transaction; side effects of permanent failures after. */
 async function finish(deps: Deps, row: DeliveryRow, outcome: Outcome, guard: { token: string } | { leaseSeconds: number }): Promise<SendOutcome> {
@@ -230,7 +231,7 @@ async function finish(deps: Deps, row: DeliveryRow, outcome: Outcome, guard: { t
       caseId: row.caseId,
       subjectType: 'delivery',
       subjectId: row.id,
-      details: { kind: row.kind, ...(outcome.status === 'sent' ? {} : { reason: outcome.reason }) },
+      details: { kind: row.kind, reason: outcome.reason },
     }, tx);
     if (outcome.status === 'failed' && outcome.reason === CLIENT_BLOCKED && row.recipient.startsWith('client:')) {
       await tx.update(clients).set({ botBlockedAt: now.toJSDate(), updatedAt: now.toJSDate() }).where(eq(clients.id, row.recipient.slice('client:'.length)));
@@ -242,6 +243,5 @@ async function finish(deps: Deps, row: DeliveryRow, outcome: Outcome, guard: { t
     return { kind: 'skipped', reason: 'outcome_written_elsewhere' };
   }
   if (outcome.status === 'failed') await planFailureNotice(deps, row, outcome.reason);
-  if (outcome.status === 'sent') return { kind: 'sent', externalRef: outcome.externalRef };
   return outcome.status === 'skipped' ? { kind: 'skipped', reason: outcome.reason } : { kind: 'failed', reason: outcome.reason };
 }

@@ -1,6 +1,7 @@
 import { sql, type SQL } from 'drizzle-orm';
 import type { DateTime } from 'luxon';
 import type { Db } from '../db/client.js';
+import { rowsOf as rawRows } from '../db/prepared.js';
 import type { EscalationReason } from './escalations.repo.js';
 
 /**
@@ -18,9 +19,8 @@ import type { EscalationReason } from './escalations.repo.js';
  * null`) are re-checked on the newest row version once the lock is held.
  */
 
-/** Rows of raw `execute` results: both node-postgres and PGlite return `{ rows }`. */
 async function rowsOf<T>(db: Db, query: SQL): Promise<T[]> {
-  return ((await db.execute(query)) as unknown as { rows: T[] }).rows;
+  return rawRows(await db.execute(query)) as T[];
 }
 
 /** One array parameter (not drizzle's expansion of an array into a list). */
