@@ -114,6 +114,18 @@ const schema = z
       .default('紧急服务：999。Samaritans 撒玛利亚会（全天 24 小时）：116 123。本机构值班电话：+44 20 0000 0000。'),
     CRISIS_PHRASES_EN: list.optional(),
     CRISIS_PHRASES_ZH: list.optional(),
+    /** Non-text messages during intake are answered with the emergency contacts line too. */
+    CRISIS_ALWAYS_SHOW_CONTACTS: bool.default(false),
+    /** The emergency reply is retried in process; its ledger row (sent if the process dies first) is due this much later. */
+    CRISIS_REPLY_HANDOVER_SECONDS: int(10, 3600).default(60),
+    /** After a crisis is acknowledged, a safety-plan note is due within this many hours, else it escalates again. */
+    CRISIS_SAFETY_PLAN_HOURS: z.coerce.number().positive().max(72).default(4),
+    /** The check-in message to the client after an acknowledged crisis: next day at this local time (client's zone). */
+    CRISIS_CHECKIN_LOCAL_TIME: hhmm.default('10:00'),
+    /** A gap in the on-call rota within this many hours is escalated to the admins. */
+    ONCALL_GAP_LOOKAHEAD_HOURS: int(1, 24 * 14).default(24),
+    /** Bound on each Redis call made while handling a Telegram update (quick exit, message tracking). */
+    TELEGRAM_REDIS_TIMEOUT_MS: int(100, 30_000).default(1500),
     DISCREET_MODE: bool.default(false),
 
     INTAKE_IDLE_NUDGE_HOURS: int(1, 24 * 30).default(24),

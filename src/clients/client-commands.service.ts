@@ -47,6 +47,18 @@ export async function clientStatus(deps: Deps, telegramUserId: number): Promise<
   };
 }
 
+/**
+ * A case the crisis path opened before the client had done the intake (their first message was a
+ * crisis): the client can still consent and tell us the rest; submitting completes this case.
+ */
+export async function crisisCaseAwaitingIntake(deps: Deps, telegramUserId: number): Promise<string | null> {
+  const client = await findClientByTelegramUser(deps.db, telegramUserId);
+  const open = client ? await findOpenCase(deps.db, client.id) : undefined;
+  if (!open?.crisis) return null;
+  const record = openCaseIntake(deps.cipher, open.intakeEnc);
+  return record && !record.complete ? open.id : null;
+}
+
 export interface MyData {
   client?: {
     name: string | null; language: Language; timeZone: string; remindersOff: boolean; erasureRequestedAt: Date | null;

@@ -1,6 +1,9 @@
 import { eq, sql } from 'drizzle-orm';
 import type { Db } from '../db/client.js';
-import { cases } from '../db/schema.js';
+import { cases, notes } from '../db/schema.js';
+import { planDeliveries, scheduleDeliveries, type PlannedDelivery } from '../delivery/ledger.js';
+import { CLIENT_REPLY_KIND } from './client-messages.service.js';
+import { CRISIS_REPLY_KIND } from './crisis-reply.kind.js';
 import type { Deps } from '../deps.js';
 import { insertCase } from '../cases/cases.repo.js';
 import { openEscalation } from '../escalations/escalations.repo.js';
@@ -10,7 +13,7 @@ import { isTerminal, type Language } from '../intake/intake.domain.js';
 import { loadSession, saveSession, sealCaseIntake } from '../intake/intake.repo.js';
 import type { Later } from './after-commit.js';
 import { requestEscalationSweep } from '../escalations/escalation-sweep.service.js';
-import { ensureClient, findClientByTelegramUser, findOpenCase, hasConsent, recordConsentGiven } from './clients.repo.js';
+import { ensureClient, findClientByTelegramUser, findOpenCase, hasConsent, NOTE_BODY_AAD, recordConsentGiven } from './clients.repo.js';
 
 /**
  * The crisis path, in PostgreSQL only: flag the open case (or open one with
@@ -30,6 +33,15 @@ export interface CrisisSubject {
   chatId: number;
   language: Language;
   source: 'phrase' | 'safety_check';
+  /** What the client wrote: kept on the case as a crisis message (encrypted), never as an intake answer. */
+  text?: string;
+  /** Platform identity of that message, so a redelivered update keeps it once. */
+  messageKey?: string;
+  /**
+   * The emergency reply was started in process for this update: plan its ledger row
+   * (due a little later), so a restart before Telegram accepted it still sends it.
+   */
+  replyFor?: { updateId: number; handOverSeconds: number };
 }
 
 export interface CrisisRecord {
@@ -37,6 +49,8 @@ export interface CrisisRecord {
   reference: string;
   caseCreated: boolean;
   escalationId: string;
+  /** The crisis_reply ledger row, when replyFor was given. */
+  replyDelivery?: { id: string; dueAt: Date; status: string };
 }
 
 export async function recordCrisis(deps: Deps, later: Later, who: CrisisSubject): Promise<CrisisRecord> {
@@ -87,16 +101,46 @@ export async function recordCrisis(deps: Deps, later: Later, who: CrisisSubject)
         await saveSession(tx, deps.cipher, { telegramUserId: who.telegramUserId, chatId: who.chatId, state, caseId: open.id }, now, deps.config.INTAKE_DRAFT_TTL_DAYS);
       }
     }
+    const clientId = client!.id;
+    let noteId: string | undefined;
+    const planned: PlannedDelivery[] = [];
+    if (who.text) {
+      const [note] = await tx.insert(notes).values({
+        caseId: open.id, kind: 'message', direction: 'from_client', bodyEnc: deps.cipher.encrypt(who.text, NOTE_BODY_AAD),
+        contactAt: now.toJSDate(), idempotencyKey: who.messageKey ?? null, createdAt: now.toJSDate(),
+      }).onConflictDoNothing({ target: notes.idempotencyKey }).returning({ id: notes.id });
+      if (note) {
+        noteId = note.id;
+        await deps.audit.record({ actor: { type: 'client', id: clientId }, action: 'note.crisis_message', caseId: open.id, subjectType: 'note', subjectId: note.id }, tx);
+        // The assigned worker sees the client's words in the case thread; an unassigned case's words stay out of channels.
+        if (open.assignedWorkerId) {
+          planned.push({ kind: CLIENT_REPLY_KIND, subjectId: note.id, recipient: `staff:${open.assignedWorkerId}`, channel: 'slack', caseId: open.id, dueAt: now });
+        }
+      }
+    }
     const esc = await openEscalation(tx, { caseId: open.id, reason: 'crisis', nextAt: now }, now);
+    if (who.replyFor) {
+      planned.push({
+        kind: CRISIS_REPLY_KIND, subjectId: noteId ?? `${esc.row.id}:u${who.replyFor.updateId}`, recipient: `client:${clientId}`, channel: 'telegram',
+        caseId: open.id, dueAt: now.plus({ seconds: who.replyFor.handOverSeconds }),
+      });
+    }
+    const rows = await planDeliveries(tx, planned, now);
     await deps.audit.record({
       actor: { type: 'system' }, action: esc.created ? 'escalation.opened' : 'escalation.crisis_repeated', caseId: open.id,
       subjectType: 'escalation', subjectId: esc.row.id, details: { reason: 'crisis', source: who.source },
     }, tx);
-    return { caseId: open.id, reference: open.reference, caseCreated, escalationId: esc.row.id };
+    const reply = rows.find((r) => r.kind === CRISIS_REPLY_KIND);
+    return {
+      caseId: open.id, reference: open.reference, caseCreated, escalationId: esc.row.id, rows,
+      ...(reply ? { replyDelivery: { id: reply.id, dueAt: reply.dueAt, status: reply.status } } : {}),
+    };
   });
+  const { rows, ...record } = result;
+  if (rows.length) later('crisis.deliveries', () => scheduleDeliveries(deps.queues, rows, now));
   if (result.caseCreated) later('case.created', () => deps.queues.add(caseCreatedJob, { caseId: result.caseId }));
   // Page the on-call supervisors now rather than at the next tick; in the background so the emergency reply never waits for Redis.
   later('escalation.sweep', () => requestEscalationSweep(deps));
   deps.logger.warn({ caseId: result.caseId, escalationId: result.escalationId, source: who.source }, 'crisis recorded');
-  return result;
+  return record;
 }

@@ -122,7 +122,7 @@ export const en = {
   invalid: {
     empty: "I didn't catch anything there. Please type your answer, or use the buttons.",
     too_long: 'That is a bit long. Please keep it under {{limit, number}} characters. Your earlier answers are saved.',
-    unsupported_type: 'I can only read text here. Please answer in text or use the buttons. Your earlier answers are saved.',
+    unsupported_type: 'I can only read typed text here: a person will not see photos, voice messages or stickers. Please answer in text or use the buttons. Your earlier answers are saved.',
     use_buttons: 'Please tap one of the buttons below to answer.',
     unknown_choice: "That button is from an earlier message, so it doesn't work any more. Here is where we are now:",
     unknown_timezone:
@@ -135,7 +135,15 @@ export const en = {
     reply:
       "I'm really glad you told me. Your safety matters most right now.\n\n" +
       'If you are in danger, please contact emergency help now:\n{{contacts}}\n\n' +
-      "I have told our duty team straight away. When you're ready, we can carry on. Everything you've told me is kept.",
+      'I have told our duty team straight away, and a person will read what you wrote.',
+    pause: "There's no rush. When you're ready, tap Continue my request. If you'd rather stop for now, tap Not now: everything you've told me is kept.",
+    continue: 'Continue my request',
+    not_now: 'Not now',
+    later: "That's fine. Everything is kept. Send /start whenever you want to carry on.\n\nIf you are in danger, please contact:\n{{contacts}}",
+    held: "I've kept your message for the person who reads your case.",
+    start_request: 'Start my request',
+    begin_offer: "When you feel ready, I can ask you a few questions so a case worker can help with what is going on. Tap Start my request whenever you like, or just write here: a person will read it.",
+    non_text: 'I can only read typed text here, so a person will not see photos, voice messages or stickers. Please type what you want us to know.',
   },
   submitted: {
     next:

@@ -76,6 +76,11 @@ export interface IntakeState {
   safety?: Safety;
   /** A crisis was reported in this intake (safety check "no" or a crisis phrase). */
   crisis: boolean;
+  /**
+   * Waiting after a crisis reply: no next question until the client chooses
+   * [Continue my request] (or /start); what they write meanwhile is kept for the worker.
+   */
+  paused?: boolean;
   startedAt: string;
   updatedAt: string;
 }
@@ -103,6 +108,12 @@ export type IntakeEffect =
   | { type: 'crisis'; source: 'safety_check' | 'phrase'; phrase?: string; phraseLanguage?: Language }
   /** Safety check "not sure": show emergency contacts, then carry on. */
   | { type: 'emergency_contacts' }
+  /** After a crisis reply: offer [Continue my request] [Not now] instead of the next question. */
+  | { type: 'paused' }
+  /** "Not now" while paused: everything is kept; /start carries on. */
+  | { type: 'pause_later' }
+  /** Text written while paused: not an answer; kept on the case for the worker. */
+  | { type: 'held_for_worker'; text: string }
   | { type: 'show_review' }
   | { type: 'submit'; priority: Priority; language: Language; answers: Required<Pick<IntakeAnswers, 'name' | 'category' | 'story' | 'change' | 'support' | 'strengths' | 'urgency' | 'availability' | 'timezone'>>; agreement: Agreement; safety: Safety; crisis: boolean };
 
@@ -218,8 +229,6 @@ function wordToChoice(step: Step, text: string): string | undefined {
 const FREE_TEXT: Partial<Record<Step, LimitField>> = {
   name: 'name', story: 'story', change: 'change', support: 'support', strengths: 'strengths', availability: 'availability', timezone: 'timezone',
 };
-/** Free-text steps where a message containing a crisis phrase is still kept as the answer. */
-const KEEP_CRISIS_TEXT: readonly Step[] = ['story', 'change', 'support', 'strengths', 'availability'];
 
 export function isTerminal(state: Pick<IntakeState, 'step'>): boolean {
   return TERMINAL_STEPS.includes(state.step);
@@ -263,6 +272,10 @@ export function applyInput(state: IntakeState, input: IntakeInput, ctx: IntakeCo
     }
   }
   if (isTerminal(s)) return { state: s, effects: [...pre, { type: 'invalid', reason: 'finished' }] };
+  // A crisis phrase is never taken as an answer (the client's words are kept as a crisis
+  // note on the case by the crisis path), and the next question waits until they choose.
+  if (pre.length) return { state: { ...s, paused: true }, effects: [...pre, { type: 'paused' }] };
+  if (s.paused) return whilePaused(s, input);
 
   if (input.kind === 'unsupported') return invalid(s, pre, { type: 'invalid', reason: 'unsupported_type', what: input.what });
 
@@ -283,16 +296,30 @@ export function applyInput(state: IntakeState, input: IntakeInput, ctx: IntakeCo
   const field = FREE_TEXT[s.step];
 
   if (text !== undefined && choice === undefined) {
-    if (!field) {
-      // A button-only step: after a crisis message, simply ask again (no scolding).
-      return pre.length ? { state: s, effects: [...pre, askFor(s.step)] } : invalid(s, pre, { type: 'invalid', reason: 'use_buttons' });
-    }
+    if (!field) return invalid(s, pre, { type: 'invalid', reason: 'use_buttons' });
     if (text === '') return invalid(s, pre, { type: 'invalid', reason: 'empty' });
     if ([...text].length > limits[field]) return invalid(s, pre, { type: 'invalid', reason: 'too_long', field, limit: limits[field] });
-    if (pre.length && !KEEP_CRISIS_TEXT.includes(s.step)) return { state: s, effects: [...pre, askFor(s.step)] };
     return answerText(s, field, text, pre);
   }
   return answerChoice(s, choice ?? '', pre, ctx);
+}
+
+export const PAUSE_CONTINUE = 'pause:continue';
+export const PAUSE_LATER = 'pause:later';
+
+/** After a crisis reply, until the client chooses to go on. */
+function whilePaused(s: IntakeState, input: IntakeInput): IntakeResult {
+  const { paused: _p, ...resumed } = s;
+  if ((input.kind === 'choice' && input.value === PAUSE_CONTINUE) || (input.kind === 'command' && input.name === 'repeat')) {
+    return { state: resumed, effects: [askFor(s.step)] };
+  }
+  if (input.kind === 'command') return { state: { ...resumed, resume: s.step, step: 'language' }, effects: [{ type: 'ask', step: 'language' }] };
+  if (input.kind === 'choice' && input.value === PAUSE_LATER) return { state: s, effects: [{ type: 'pause_later' }] };
+  if (input.kind === 'text') {
+    const text = cleanText(input.text);
+    if (text) return { state: s, effects: [{ type: 'held_for_worker', text }, { type: 'paused' }] };
+  }
+  return { state: s, effects: [{ type: 'paused' }] };
 }
 
 function answerText(s: IntakeState, field: LimitField, text: string, pre: IntakeEffect[]): IntakeResult {
@@ -344,8 +371,9 @@ function answerChoice(s: IntakeState, value: string, pre: IntakeEffect[], ctx: I
     case 'safety': {
       if (value === 'safety:yes') return advance({ ...s, safety: 'safe' }, pre);
       if (value === 'safety:no') {
-        const crisisAlready = pre.some((e) => e.type === 'crisis');
-        return advance({ ...s, safety: 'unsafe', crisis: true }, crisisAlready ? pre : [...pre, { type: 'crisis', source: 'safety_check' }]);
+        // Emergency contacts, then a pause: the next question waits until the client chooses to go on.
+        const next = advance({ ...s, safety: 'unsafe', crisis: true }, []);
+        return { state: { ...next.state, paused: true }, effects: [...pre, { type: 'crisis', source: 'safety_check' }, { type: 'paused' }] };
       }
       if (value === 'safety:unsure') return advance({ ...s, safety: 'unsure' }, [...pre, { type: 'emergency_contacts' }]);
       return stale();
@@ -458,6 +486,7 @@ const stateSchema = z.object({
   agreement: z.object({ version: text, language: z.enum(LANGUAGES), at: text }).optional(),
   safety: z.enum(['safe', 'unsafe', 'unsure']).optional(),
   crisis: z.boolean(),
+  paused: z.boolean().optional(),
   startedAt: text,
   updatedAt: text,
 });

@@ -10,6 +10,8 @@ import { insertCase } from '../cases/cases.repo.js';
 import { caseCreatedJob } from '../jobs/case-created.job.js';
 import type { Later } from '../clients/after-commit.js';
 import { crisisPhrases, recordCrisis, type CrisisRecord } from '../clients/crisis.service.js';
+import { saveClientMessage } from '../clients/client-messages.service.js';
+import { findClientByTelegramUser, findOpenCase } from '../clients/clients.repo.js';
 import {
   ensureClient, hasConsent, recordConsentDeclined, recordConsentGiven, updateClient, PREFERRED_NAME_AAD,
 } from '../clients/clients.repo.js';
@@ -67,12 +69,12 @@ export async function findSession(deps: Deps, telegramUserId: number): Promise<S
  * /start: a new draft (language question), or the current question of the existing one.
  * `snapshot`: the draft as read earlier in this update; asking its question again writes nothing, so no lock is needed.
  */
-export async function startOrResume(deps: Deps, who: Who, opts: { snapshot?: Session | null } = {}): Promise<IntakeStepResult> {
+export async function startOrResume(deps: Deps, who: Who, opts: { snapshot?: Session | null; linkCaseId?: string } = {}): Promise<IntakeStepResult> {
   const now = deps.clock.now();
   if (opts.snapshot) return { state: opts.snapshot.state, effects: [askFor(opts.snapshot.state.step)] };
   return deps.db.transaction(async (t) => {
     const tx = t as Db;
-    if (opts.snapshot === null) {
+    if (opts.snapshot === null && !opts.linkCaseId) {
       // There was no draft a moment ago: create it, unless one appeared since (then resume that one below).
       const started = startState({ languageCode: who.languageCode ?? null, defaultTimeZone: deps.config.DEFAULT_TIMEZONE, now });
       if (await insertSessionIfAbsent(tx, deps.cipher, { telegramUserId: who.telegramUserId, chatId: who.chatId, state: started.state }, now, deps.config.INTAKE_DRAFT_TTL_DAYS)) {
@@ -83,7 +85,8 @@ export async function startOrResume(deps: Deps, who: Who, opts: { snapshot?: Ses
     const session = await loadSession(tx, deps.cipher, who.telegramUserId, { forUpdate: true });
     if (session) return { state: session.state, effects: [askFor(session.state.step)] };
     const started = startState({ languageCode: who.languageCode ?? null, defaultTimeZone: deps.config.DEFAULT_TIMEZONE, now });
-    await saveSession(tx, deps.cipher, { telegramUserId: who.telegramUserId, chatId: who.chatId, state: started.state }, now, deps.config.INTAKE_DRAFT_TTL_DAYS);
+    // linkCaseId: a case the crisis path opened before any intake; submitting completes it (with the client's consent).
+    await saveSession(tx, deps.cipher, { telegramUserId: who.telegramUserId, chatId: who.chatId, state: started.state, caseId: opts.linkCaseId }, now, deps.config.INTAKE_DRAFT_TTL_DAYS);
     await deps.audit.record({ actor: { type: 'system' }, action: 'intake.started' }, tx);
     return started;
   });
@@ -97,7 +100,8 @@ export async function startOrResume(deps: Deps, who: Who, opts: { snapshot?: Ses
  * draft in between, or the answer refuses or submits, it goes the locking way.
  */
 export async function applyIntakeInput(
-  deps: Deps, later: Later, who: Who, input: IntakeInput, opts: { crisisHandled?: boolean; snapshot?: Session | null } = {},
+  deps: Deps, later: Later, who: Who, input: IntakeInput,
+  opts: { crisisHandled?: boolean; snapshot?: Session | null; updateId?: number; messageKey?: string } = {},
 ): Promise<IntakeStepResult | null> {
   const now = deps.clock.now();
   if (opts.snapshot === null) return null;
@@ -144,8 +148,15 @@ export async function applyIntakeInput(
   // "No, I'm not safe" at the safety check (or a phrase the middleware did not see): record it now.
   const crisis = out.effects.find((e) => e.type === 'crisis');
   if (crisis && crisis.type === 'crisis' && !(crisis.source === 'phrase' && opts.crisisHandled) && !out.submitted) {
-    out.crisis = await recordCrisis(deps, later, { telegramUserId: who.telegramUserId, chatId: who.chatId, language: out.state.language, source: crisis.source });
+    out.crisis = await recordCrisis(deps, later, {
+      telegramUserId: who.telegramUserId, chatId: who.chatId, language: out.state.language, source: crisis.source,
+      ...(crisis.source === 'phrase' && input.kind === 'text' ? { text: input.text, ...(opts.messageKey ? { messageKey: opts.messageKey } : {}) } : {}),
+      ...(opts.updateId !== undefined ? { replyFor: { updateId: opts.updateId, handOverSeconds: deps.config.CRISIS_REPLY_HANDOVER_SECONDS } } : {}),
+    });
   }
+  // Written while the intake waits after a crisis: not an answer, but kept for the worker on the crisis case.
+  const held = out.effects.find((e): e is Extract<IntakeEffect, { type: 'held_for_worker' }> => e.type === 'held_for_worker');
+  if (held) await keepForWorker(deps, later, who, held.text, opts.messageKey);
   return out;
 }
 
@@ -269,4 +280,15 @@ export async function sweepIntakeDrafts(deps: Deps, send: SendText | undefined):
   await deps.db.delete(inboundDedupe).where(and(eq(inboundDedupe.source, 'telegram'), lt(inboundDedupe.receivedAt, now.minus({ days: 3 }).toJSDate())));
   await deleteExpiredCallbackTokens(deps.db, now);
   return out;
+}
+
+/** A message written during the crisis pause goes to the open (crisis) case as a client message. */
+async function keepForWorker(deps: Deps, later: Later, who: Who, text: string, messageKey: string | undefined): Promise<void> {
+  const client = await findClientByTelegramUser(deps.db, who.telegramUserId);
+  const open = client ? await findOpenCase(deps.db, client.id) : undefined;
+  if (!client || !open) {
+    deps.logger.warn({}, 'a message during the crisis pause had no open case to go to');
+    return;
+  }
+  await saveClientMessage(deps, later, { client, openCase: open, text, idempotencyKey: messageKey ?? `pause:${who.chatId}:${deps.clock.now().toMillis()}` });
 }

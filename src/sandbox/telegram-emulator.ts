@@ -63,6 +63,8 @@ export class TelegramEmulator extends EventEmitter {
   private readonly server = http.createServer((req, res) => void this.handle(req, res));
   private baseUrl: string | undefined;
   private readonly opts: TelegramEmulatorOptions;
+  /** Injected faults, per method, consumed one per call (tests: a 502, a 429 with retry_after, …). */
+  private readonly faults = new Map<string, Array<NonNullable<TgCallRecord['error']>>>();
 
   constructor(opts: TelegramEmulatorOptions = {}) {
     super();
@@ -141,11 +143,28 @@ export class TelegramEmulator extends EventEmitter {
     }
   }
 
+  /**
+   * The next `times` calls of `method` fail with this error (HTTP status = error_code), as the real
+   * Bot API does under load or during an outage: 502 Bad Gateway, 429 with `parameters.retry_after`, …
+   */
+  failNext(method: string, error: NonNullable<TgCallRecord['error']>, times = 1): void {
+    const list = this.faults.get(method) ?? [];
+    for (let i = 0; i < times; i++) list.push(error);
+    this.faults.set(method, list);
+  }
+
   private invoke(method: string, params: Params, via: TgCallRecord['via']):
     | { ok: true; result: unknown; description?: string }
     | { ok: false; error: NonNullable<TgCallRecord['error']> } {
     const record: TgCallRecord = { method, params, time: this.state.now(), via, ok: false };
     this.state.stats.calls++;
+    const fault = this.faults.get(method)?.shift();
+    if (fault) {
+      this.state.stats.errors++;
+      record.error = fault;
+      this.record(record);
+      return { ok: false, error: fault };
+    }
     const impl = this.state.methods[method];
     let out: ReturnType<TelegramEmulator['invoke']>;
     try {

@@ -3,6 +3,8 @@ import {
   AVAILABILITY_SLOTS,
   CATEGORIES,
   QUESTION_STEPS,
+  PAUSE_CONTINUE,
+  PAUSE_LATER,
   URGENCIES,
   timezoneChoices,
   type Field,
@@ -169,6 +171,11 @@ export function renderCrisis(contacts: string, t: T): Rendered {
   return msg(t('crisis.reply', { contacts }));
 }
 
+/** After a crisis reply: the intake waits for the client's choice. */
+export function renderPaused(t: T): Rendered {
+  return msg(t('crisis.pause'), [[{ label: t('crisis.continue'), value: PAUSE_CONTINUE }, { label: t('crisis.not_now'), value: PAUSE_LATER }]]);
+}
+
 export function renderSubmitted(t: T, v: { name: string; reference: string }): Rendered {
   return msg(t('submitted.next', { name: v.name, reference: v.reference }));
 }
@@ -224,6 +231,9 @@ export function renderEffects(state: IntakeState, effects: readonly IntakeEffect
       case 'agreement_declined': push(msg(t('agreement.declined'))); break;
       case 'crisis': push(renderCrisis(ctx.contacts[state.language], t)); break;
       case 'emergency_contacts': push(msg(t('safety.unsure_reply', { contacts: ctx.contacts[state.language] }))); break;
+      case 'paused': push(renderPaused(t)); break;
+      case 'pause_later': push(msg(t('crisis.later', { contacts: ctx.contacts[state.language] }))); break;
+      case 'held_for_worker': prefix.push(t('crisis.held')); break;
       case 'submit': break;
     }
   }

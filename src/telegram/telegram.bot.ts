@@ -9,7 +9,9 @@ import { MessageTracker } from './telegram.tracker.js';
 import { sendReplies } from './telegram.reply.js';
 import type { BotContext, BotEnv, Reply } from './telegram.env.js';
 import { guardMiddleware, throttleMiddleware } from './composers/guard.middleware.js';
-import { crisisMiddleware } from './composers/crisis.middleware.js';
+import { crisisFirstMiddleware, crisisRecordMiddleware } from './composers/crisis.middleware.js';
+import { CrisisReplies, type CrisisReplyOptions } from './crisis-reply.js';
+import { LanguageMemory } from './telegram.env.js';
 import { commandsComposer } from './composers/commands.composer.js';
 import { appointmentResponseComposer } from './composers/appointment-response.composer.js';
 import { callbacksComposer } from './composers/callbacks.composer.js';
@@ -17,8 +19,9 @@ import { intakeComposer } from './composers/intake.composer.js';
 
 /**
  * The client-facing bot. The chain, in order:
- *   guard (private chats, update_id de-duplication, one update per chat at a time)
- *   → crisis (emergency contacts + crisis record, before anything else can hold or fail)
+ *   crisis reply (emergency contacts at once, retried; no database, no Redis, no queue)
+ *   → guard (private chats, update_id de-duplication, one update per chat at a time)
+ *   → crisis record (case, crisis message, escalation, the reply's ledger row)
  *   → flood throttle → commands → reminder answers → other button presses → intake answers / messages to the worker.
  */
 export interface BotOptions {
@@ -30,6 +33,8 @@ export interface BotOptions {
   later?: Later;
   /** Flood counting clock (ms), for tests. */
   floodNow?: () => number;
+  /** Emergency reply retry settings (tests shorten the waits). */
+  crisisReply?: CrisisReplyOptions;
 }
 
 export interface TelegramBot {
@@ -63,10 +68,16 @@ export function createBot(deps: Deps, opts: BotOptions): TelegramBot {
     flush: (chatId, replies) => sendReplies(env, bot.telegram, chatId, replies),
     onError: (err) => deps.logger.warn({ err: (err as Error)?.message }, 'held replies could not be sent'),
   });
-  Object.assign(env, { deps, i18n, later, gate, tracker: new MessageTracker(deps.redis, deps.config.QUEUE_PREFIX) } satisfies BotEnv);
+  const tracker = new MessageTracker(deps.redis, deps.config.QUEUE_PREFIX, deps.config.TELEGRAM_REDIS_TIMEOUT_MS);
+  const crisisReplies = new CrisisReplies(() => bot.telegram, deps.logger, {
+    ...opts.crisisReply,
+    onSent: (chatId, messageId) => later('track', () => tracker.add(chatId, messageId)),
+  });
+  Object.assign(env, { deps, i18n, later, gate, tracker, crisisReplies, langs: new LanguageMemory() } satisfies BotEnv);
 
+  bot.use(crisisFirstMiddleware(env));
   bot.use(guardMiddleware(env));
-  bot.use(crisisMiddleware(env));
+  bot.use(crisisRecordMiddleware(env));
   bot.use(throttleMiddleware(env));
   bot.use(commandsComposer(env));
   // Before callbacksComposer, which refuses buttons it does not know.
@@ -86,12 +97,15 @@ export function createBot(deps: Deps, opts: BotOptions): TelegramBot {
       await bot.telegram.setMyCommands(botCommands(i18n.fixed('en')));
     },
     async settle() {
+      await crisisReplies.settle();
       await later.drain();
       await gate.releaseAll();
       await later.drain();
     },
     async close() {
       gate.close();
+      crisisReplies.close();
+      await crisisReplies.settle();
       await later.drain();
     },
   };

@@ -7,6 +7,7 @@ import { loadSession, type Session } from '../intake/intake.repo.js';
 import type { I18n, T } from '../lib/i18n.js';
 import type { CallbackAction, CallbackTokenRow } from './callback-tokens.js';
 import type { ChatGate } from './telegram.gate.js';
+import type { CrisisReplies } from './crisis-reply.js';
 import type { MessageTracker } from './telegram.tracker.js';
 
 /** What every composer needs; built once per bot in telegram.bot.ts. */
@@ -16,6 +17,24 @@ export interface BotEnv {
   later: Later;
   gate: ChatGate<Reply>;
   tracker: MessageTracker;
+  /** Emergency replies in flight, retried until Telegram accepts them. */
+  crisisReplies: CrisisReplies;
+  /** The language each chat last used (in memory, bounded): the emergency reply needs no database. */
+  langs: LanguageMemory;
+}
+
+/** A small bounded map chat → language, kept as updates are answered. */
+export class LanguageMemory {
+  private readonly map = new Map<number, Language>();
+  constructor(private readonly max = 10_000) {}
+  get(chatId: number): Language | undefined {
+    return this.map.get(chatId);
+  }
+  set(chatId: number, lang: Language): void {
+    this.map.delete(chatId);
+    this.map.set(chatId, lang);
+    if (this.map.size > this.max) this.map.delete(this.map.keys().next().value!);
+  }
 }
 
 export interface ReplyButton {
@@ -90,6 +109,7 @@ export async function langOf(env: BotEnv, ctx: BotContext): Promise<Language> {
     }
   }
   ctx.state.lang = lang;
+  if (ctx.chat) env.langs.set(ctx.chat.id, lang);
   return lang;
 }
 

@@ -5,6 +5,7 @@ import { z } from 'zod';
 import type { Deps } from '../deps.js';
 import type { FrontEnd, RunningFrontEnd } from '../frontends.js';
 import { createBot, type TelegramBot } from './telegram.bot.js';
+import { ConcurrentPolling } from './telegram.polling.js';
 
 /**
  * The Telegram front end. Long polling by default; with PUBLIC_URL set, a
@@ -84,16 +85,16 @@ export async function startTelegram(deps: Deps, app: Express, opts: TelegramStar
     };
   }
 
-  // launch() resolves only when polling ends, so it is not awaited.
-  const polling = bot.launch({ allowedUpdates: ['message', 'edited_message', 'callback_query'] })
-    .catch((err: unknown) => deps.logger.error({ err: (err as Error)?.message }, 'telegram polling stopped with an error'));
+  // Not bot.launch(): its loop waits for a whole batch before polling again (see telegram.polling.ts).
+  await bot.telegram.deleteWebhook().catch((err: unknown) => deps.logger.warn({ err: (err as Error)?.message }, 'could not remove a webhook before polling'));
+  const polling = new ConcurrentPolling(bot as never, deps.logger, { allowedUpdates: ['message', 'edited_message', 'callback_query'] });
+  polling.start();
   deps.logger.info({ mode: 'polling' }, 'telegram bot receiving updates by long polling');
   return {
     telegramBot: tb,
     mode: 'polling',
     async stop() {
-      bot.stop('shutdown');
-      await polling;
+      await polling.stop();
       await tb.close();
     },
   };

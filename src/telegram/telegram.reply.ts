@@ -3,6 +3,7 @@ import type { InlineKeyboardMarkup } from 'telegraf/types';
 import { clampText, TELEGRAM_TEXT_LIMIT, type Rendered } from './messages.js';
 import { issueCallbackTokens, type CallbackAction } from './callback-tokens.js';
 import type { BotContext, BotEnv, Reply } from './telegram.env.js';
+import { withTimeout } from '../lib/timeout.js';
 
 /**
  * The one way the bot speaks: text clamped to Telegram's 4,096 characters,
@@ -26,10 +27,16 @@ export async function sendReplies(env: BotEnv, telegram: Telegram, chatId: numbe
   }
 }
 
+/** How long other replies of a crisis update wait for the emergency reply to go first. */
+const CRISIS_FIRST_WAIT_MS = 10_000;
+
 /** Reply in the update's chat, unless a flood is on: then keep the latest replies for later. */
 export async function reply(env: BotEnv, ctx: BotContext, replies: Reply[]): Promise<void> {
   const chatId = ctx.chat?.id;
   if (chatId === undefined || replies.length === 0) return;
+  // The emergency reply of this update arrives first (while it is being retried, up to a bound).
+  const crisis = env.crisisReplies.outcome(ctx.update.update_id);
+  if (crisis) await withTimeout(crisis, CRISIS_FIRST_WAIT_MS, 'emergency reply').catch(() => undefined);
   if (ctx.state.hold) {
     env.gate.hold(chatId, replies);
     return;

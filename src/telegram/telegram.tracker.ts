@@ -1,9 +1,12 @@
 import type { Redis } from 'ioredis';
+import { withTimeout } from '../lib/timeout.js';
 
 /**
  * Message ids of this chat (the bot's and the client's), for quick exit.
  * Telegram lets a bot delete messages in a private chat for 48 hours, so ids
  * live in Redis for 48 hours and nowhere else; ids are not personal data.
+ * Every Redis call is bounded (`timeoutMs`): with Redis down, quick exit deletes
+ * what it can (the /exit message itself) and gives up cleanly instead of waiting.
  */
 const TTL_SECONDS = 48 * 3600;
 const KEEP = 1000;
@@ -13,7 +16,7 @@ export class MessageTracker {
   private pending = new Map<number, number[]>();
   private scheduled: Promise<void> | undefined;
 
-  constructor(private readonly redis: Redis, private readonly prefix: string) {}
+  constructor(private readonly redis: Redis, private readonly prefix: string, private readonly timeoutMs = 1500) {}
 
   private key(chatId: number): string {
     return `${this.prefix}:tg:msgs:${chatId}`;
@@ -40,7 +43,7 @@ export class MessageTracker {
       const key = this.key(chatId);
       m.lpush(key, ...ids.map(String)).ltrim(key, 0, KEEP - 1).expire(key, TTL_SECONDS);
     }
-    await m.exec();
+    await withTimeout(m.exec(), this.timeoutMs, 'tracking message ids');
   }
 
   /** Every remembered id, removed from the list (what the caller deletes is forgotten). */
@@ -48,7 +51,7 @@ export class MessageTracker {
     // Ids added a moment ago are written first, so none is left behind.
     if (this.scheduled) await this.scheduled.catch(() => {});
     const key = this.key(chatId);
-    const res = await this.redis.multi().lrange(key, 0, -1).del(key).exec();
+    const res = await withTimeout(this.redis.multi().lrange(key, 0, -1).del(key).exec(), this.timeoutMs, 'reading message ids');
     const ids = (res?.[0]?.[1] as string[] | undefined) ?? [];
     return [...new Set(ids.map(Number).filter((n) => Number.isSafeInteger(n) && n > 0))].sort((a, b) => a - b);
   }

@@ -75,8 +75,18 @@ describe('a crisis phrase at any moment', () => {
     for (const [, go] of PATH.slice(0, 5)) await go(user); // now at story
     const replies = await h.text(user, 'My partner hurts me. I am in danger.');
     expect(replies[0]!.text).toContain(CONTACTS);
-    // the answer that mentioned the crisis is kept and the intake moves on
-    expect(replies.at(-1)!.text).toContain('What would you like to be different?');
+    // the intake waits: no next question, the choice to go on
+    expect(replies.map((r) => r.text)).toHaveLength(2);
+    expect(replies[1]!.text).toContain("There's no rush");
+    expect(replies[1]!.reply_markup?.inline_keyboard.flat().map((b) => b.text)).toEqual(['Continue my request', 'Not now']);
+    expect(await h.step(user)).toBe('story');
+    // the crisis words are a crisis note on the case, not the answer to "what is happening"
+    const s0 = await crisisState(user.id);
+    const kept = await h.deps.db.select().from(notes).where(eq(notes.caseId, s0.cases[0]!.id));
+    expect(kept.map((n) => h.deps.cipher.decrypt(n.bodyEnc, 'notes.body'))).toEqual(['My partner hurts me. I am in danger.']);
+    const resumed = await h.click(user, 'Continue my request');
+    expect(resumed.at(-1)!.text).toContain('In your own words, what is happening?');
+    await h.text(user, 'Things at home are hard.');
     for (const [, go] of PATH.slice(6, 12)) await go(user);
     const done = await h.click(user, 'Send my request');
     const s = await crisisState(user.id);
@@ -92,7 +102,9 @@ describe('a crisis phrase at any moment', () => {
     await h.click(user, 'I agree');
     const replies = await h.click(user, 'No');
     expect(replies[0]!.text).toContain(CONTACTS);
-    expect(replies.at(-1)!.text).toContain('What would you like us to call you?');
+    expect(replies.at(-1)!.text).toContain("There's no rush");
+    expect(replies.some((r) => r.text.includes('What would you like us to call you?'))).toBe(false);
+    expect((await h.click(user, 'Continue my request')).at(-1)!.text).toContain('What would you like us to call you?');
     const s = await crisisState(user.id);
     expect(s.cases[0]).toMatchObject({ crisis: true, priority: 'crisis' });
     expect(s.escalations).toHaveLength(1);
@@ -133,7 +145,7 @@ describe('a crisis phrase at any moment', () => {
     const user = { id: 8500, first_name: 'R', language_code: 'en' };
     try {
       await bot.handleUpdate((await tg.sendText(user, 'I am going to end my life tonight, I want to die')) as unknown as Update);
-      expect(tg.lastMessage(user.id)!.text).toContain(CONTACTS);
+      await expect.poll(() => tg.messages(user.id)[0]?.text).toContain(CONTACTS);
       const s = await crisisState(user.id);
       expect(s.cases[0]).toMatchObject({ crisis: true, priority: 'crisis' });
       expect(s.escalations).toHaveLength(1);

@@ -6,6 +6,8 @@ import {
   askFor,
   CATEGORIES,
   DEFAULT_LIMITS,
+  PAUSE_CONTINUE,
+  PAUSE_LATER,
   QUESTION_STEPS,
   applyInput,
   isExpired,
@@ -139,35 +141,47 @@ describe('language switch', () => {
 
 describe('crisis phrase at every step', () => {
   const steps: Step[] = ['language', 'agreement', 'safety', ...QUESTION_STEPS, 'review'];
-  const kept: Step[] = ['story', 'change', 'support', 'strengths', 'availability'];
   for (const step of steps) {
-    it(`at ${step}`, () => {
+    it(`at ${step}: never taken as an answer; the intake pauses on the same step`, () => {
       const s = at(step);
       const r = applyInput(s, text('Honestly I want to KILL MYSELF!!'), ctx());
-      expect(r.effects[0]).toEqual({ type: 'crisis', source: 'phrase', phrase: 'kill myself', phraseLanguage: 'en' });
-      expect(r.state.crisis).toBe(true);
-      for (const [k, v] of Object.entries(s.answers)) expect(r.state.answers).toHaveProperty(k, v);
-      if (kept.includes(step)) {
-        // The message is still their answer; the intake carries on.
-        expect(JSON.stringify(r.state.answers)).toContain('Honestly I want to KILL MYSELF!!');
-        expect(r.effects.some((e) => e.type === 'invalid')).toBe(false);
-      } else {
-        expect(r.state.step).toBe(step);
-        expect(r.effects.slice(1)).toEqual([askFor(step)]);
-      }
+      expect(r.effects).toEqual([{ type: 'crisis', source: 'phrase', phrase: 'kill myself', phraseLanguage: 'en' }, { type: 'paused' }]);
+      expect(r.state).toMatchObject({ step, crisis: true, paused: true });
+      expect(r.state.answers).toEqual(s.answers);
+      expect(JSON.stringify(r.state)).not.toContain('KILL MYSELF');
     });
   }
-  it('a crisis message that is too long is still a crisis, and asks for a shorter answer', () => {
+  it('a crisis message that is too long is still a crisis, and pauses (nothing stored)', () => {
     const r = applyInput(at('story'), text('I am in danger. ' + 'x'.repeat(2000)), ctx());
-    expect(r.effects.map((e) => e.type)).toEqual(['crisis', 'invalid', 'ask']);
-    expect(r.state).toMatchObject({ step: 'story', crisis: true });
+    expect(r.effects.map((e) => e.type)).toEqual(['crisis', 'paused']);
+    expect(r.state).toMatchObject({ step: 'story', crisis: true, paused: true });
+    expect(r.state.answers.story).toBeUndefined();
+  });
+  it('while paused: text is held for the worker, not an answer; other buttons and media re-offer the choice', () => {
+    const paused = applyInput(at('story'), text('他打我，我很害怕'), ctx()).state;
+    const held = applyInput(paused, text('  he is outside the door  '), ctx());
+    expect(held.effects).toEqual([{ type: 'held_for_worker', text: 'he is outside the door' }, { type: 'paused' }]);
+    expect(held.state).toMatchObject({ step: 'story', paused: true });
+    expect(held.state.answers.story).toBeUndefined();
+    expect(applyInput(paused, choice('cat:family'), ctx()).effects).toEqual([{ type: 'paused' }]);
+    expect(applyInput(paused, { kind: 'unsupported', what: 'photo' }, ctx()).effects).toEqual([{ type: 'paused' }]);
+    expect(applyInput(paused, choice(PAUSE_LATER), ctx())).toMatchObject({ state: { paused: true }, effects: [{ type: 'pause_later' }] });
+  });
+  it('[Continue my request] or /start resumes on the same question; /language shows the picker', () => {
+    const paused = applyInput(at('change'), text('I want to end my life'), ctx()).state;
+    for (const input of [choice(PAUSE_CONTINUE), { kind: 'command', name: 'repeat' } as const]) {
+      const r = applyInput(paused, input, ctx());
+      expect(r.effects).toEqual([{ type: 'ask', step: 'change' }]);
+      expect(r.state.paused).toBeUndefined();
+    }
+    expect(applyInput(paused, { kind: 'command', name: 'language' }, ctx()).state).toMatchObject({ step: 'language', resume: 'change' });
   });
   it('typed "no one" / "跳过" count as the buttons', () => {
     expect(run(at('support'), [text('No one')]).state.answers.support).toEqual({ kind: 'none' });
     expect(run(at('strengths'), [text('跳过')]).state.answers.strengths).toEqual({ kind: 'skipped' });
   });
   it('Chinese phrase too, and crisis raises the priority', () => {
-    const r = run(at('story'), [text('他打我，我很害怕'), text('x'), text('x'), choice('skip'), choice('urgency:no_rush'), choice('avail:anytime'), choice('tz:Europe/London'), choice('submit')]);
+    const r = run(at('story'), [text('他打我，我很害怕'), choice(PAUSE_CONTINUE), text('x'), text('x'), text('x'), choice('skip'), choice('urgency:no_rush'), choice('avail:anytime'), choice('tz:Europe/London'), choice('submit')]);
     expect(r.effects.at(-1)).toMatchObject({ type: 'submit', priority: 'crisis', crisis: true });
   });
   it('after submit a crisis phrase still raises a crisis', () => {
@@ -178,10 +192,11 @@ describe('crisis phrase at every step', () => {
 });
 
 describe('safety check', () => {
-  it('"No" is a crisis and continues', () => {
+  it('"No" is a crisis, and the next question waits for the client', () => {
     const r = applyInput(at('safety'), choice('safety:no'), ctx());
-    expect(r.state).toMatchObject({ step: 'name', safety: 'unsafe', crisis: true });
-    expect(r.effects).toEqual([{ type: 'crisis', source: 'safety_check' }, { type: 'ask', step: 'name' }]);
+    expect(r.state).toMatchObject({ step: 'name', safety: 'unsafe', crisis: true, paused: true });
+    expect(r.effects).toEqual([{ type: 'crisis', source: 'safety_check' }, { type: 'paused' }]);
+    expect(applyInput(r.state, choice(PAUSE_CONTINUE), ctx()).effects).toEqual([{ type: 'ask', step: 'name' }]);
   });
   it('typed "no" counts as the button', () => {
     expect(applyInput(at('safety'), text('No'), ctx()).effects[0]).toEqual({ type: 'crisis', source: 'safety_check' });

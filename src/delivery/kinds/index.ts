@@ -8,6 +8,7 @@ import { escalationKind } from '../../escalations/escalation.kind.js';
 import { crisisPageKind } from '../../escalations/crisis-page.kind.js';
 import { weeklyDigestKind } from '../../escalations/weekly-digest.js';
 import { withdrawalNoticeKind } from '../../clients/withdrawal-notice.kind.js';
+import { crisisReplyKind } from '../../clients/crisis-reply.kind.js';
 import { intakeCardKind } from '../../slack/kinds/intake-card.kind.js';
 import { assignmentDmKind } from '../../slack/kinds/assignment-dm.kind.js';
 import { clientReplyKind } from '../../slack/kinds/client-reply.kind.js';
@@ -28,6 +29,7 @@ const KINDS: DeliveryKind[] = [
   crisisPageKind,
   weeklyDigestKind,
   withdrawalNoticeKind,
+  crisisReplyKind,
   intakeCardKind,
   assignmentDmKind,
   clientReplyKind,

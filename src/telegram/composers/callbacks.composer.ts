@@ -1,11 +1,11 @@
 import { Composer } from 'telegraf';
 import { z } from 'zod';
-import { requestErasure, setClientLanguage, withdrawCase } from '../../clients/client-commands.service.js';
+import { crisisCaseAwaitingIntake, requestErasure, setClientLanguage, withdrawCase } from '../../clients/client-commands.service.js';
 import { LANGUAGES } from '../../intake/intake.domain.js';
 import { resolveCallbackToken } from '../callback-tokens.js';
 import { reply } from '../telegram.reply.js';
 import { prefetchedToken, sessionOf, tOf, type BotContext, type BotEnv } from '../telegram.env.js';
-import { runIntake } from './intake.composer.js';
+import { runIntake, startIntakeReply } from './intake.composer.js';
 
 /**
  * Button presses. callback_data is only a token; the action is looked up
@@ -18,6 +18,8 @@ const actionSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('withdraw'), yes: z.boolean() }),
   z.object({ type: z.literal('forget'), yes: z.boolean() }),
   z.object({ type: z.literal('lang'), lang: z.enum(LANGUAGES) }),
+  /** "Start my request" after a crisis that came before any intake. */
+  z.object({ type: z.literal('begin') }),
 ]);
 
 /** A value no step accepts: the machine answers "that button is from an earlier message" and asks again. */
@@ -86,6 +88,17 @@ export function callbacksComposer(env: BotEnv): Composer<BotContext> {
           await requestErasure(deps, ctx.from!.id);
           await reply(env, ctx, [{ text: t('erasure.ack') }]);
         }
+        return;
+      }
+      case 'begin': {
+        await answer(ctx);
+        await clearButtons(ctx);
+        if (await sessionOf(env, ctx)) {
+          await runIntake(env, ctx, { kind: 'command', name: 'repeat' });
+          return;
+        }
+        const caseId = await crisisCaseAwaitingIntake(deps, ctx.from!.id);
+        await startIntakeReply(env, ctx, caseId ?? undefined);
         return;
       }
       case 'lang': {

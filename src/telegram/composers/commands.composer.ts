@@ -1,12 +1,13 @@
 import { Composer } from 'telegraf';
 import {
-  clientData, clientStatus, hasOpenCase, setReminders,
+  clientData, clientStatus, crisisCaseAwaitingIntake, hasOpenCase, setReminders,
 } from '../../clients/client-commands.service.js';
 import { findClientByTelegramUser } from '../../clients/clients.repo.js';
 import { cancelIntake } from '../../intake/intake.service.js';
 import { renderHelp } from '../messages.js';
 import { renderMyData, renderStatusReply } from '../telegram.render.js';
 import { reply } from '../telegram.reply.js';
+import { withTimeout } from '../../lib/timeout.js';
 import { langOf, sessionOf, tOf, type BotContext, type BotEnv } from '../telegram.env.js';
 import { runIntake, startIntakeReply } from './intake.composer.js';
 
@@ -20,9 +21,12 @@ export function commandsComposer(env: BotEnv): Composer<BotContext> {
   const uid = (ctx: BotContext) => ctx.from!.id;
 
   c.command('start', async (ctx) => {
-    if (await sessionOf(env, ctx)) return startIntakeReply(env, ctx);
+    // A draft: ask its current question again (after a crisis pause, /start is "continue").
+    if (await sessionOf(env, ctx) && (await runIntake(env, ctx, { kind: 'command', name: 'repeat' }))) return;
     // No client row when the update arrived (the guard's read): no open case either.
     const noClient = ctx.state.pre?.clientLanguage === null;
+    const awaiting = noClient ? null : await crisisCaseAwaitingIntake(deps, uid(ctx));
+    if (awaiting) return startIntakeReply(env, ctx, awaiting);
     if (!noClient && (await hasOpenCase(deps, uid(ctx)))) {
       // A client with a case: /start is "reminders back on" (the pair of /stop), then where things are.
       const { changed } = await setReminders(deps, uid(ctx), false);
@@ -94,15 +98,23 @@ export function commandsComposer(env: BotEnv): Composer<BotContext> {
   c.command('exit', async (ctx) => {
     // Quick exit: remove what Telegram still lets the bot remove (its own and the client's
     // messages in this private chat, up to 48 h old) and say nothing at all.
+    // Every wait here is bounded: with Redis (or PostgreSQL) down, what can be deleted is, and nothing else waits.
     const chatId = ctx.chat.id;
+    const bound = deps.config.TELEGRAM_REDIS_TIMEOUT_MS;
     env.gate.drop(chatId);
-    await env.later.drain();
-    const ids = [...new Set([...(await env.tracker.takeAll(chatId)), ctx.message.message_id])].sort((a, b) => a - b);
+    await withTimeout(env.later.drain(), bound, 'background work before quick exit').catch(() => undefined);
+    const tracked = await env.tracker.takeAll(chatId).catch((err: unknown) => {
+      deps.logger.warn({ err: (err as Error)?.message }, 'quick exit: message ids could not be read; deleting the /exit message only');
+      return [] as number[];
+    });
+    const ids = [...new Set([...tracked, ctx.message.message_id])].sort((a, b) => a - b);
     for (let i = 0; i < ids.length; i += 100) {
       await ctx.telegram.deleteMessages(chatId, ids.slice(i, i + 100)).catch((err: unknown) =>
         deps.logger.warn({ err: (err as Error)?.message }, 'quick exit: some messages could not be deleted'));
     }
-    await deps.audit.record({ actor: { type: 'system' }, action: 'client.quick_exit', details: { deleted: ids.length } });
+    // Quick exit says nothing to the client, even when the audit entry cannot be written.
+    await deps.audit.record({ actor: { type: 'system' }, action: 'client.quick_exit', details: { deleted: ids.length, complete: tracked.length > 0 } })
+      .catch((err: unknown) => deps.logger.error({ err: (err as Error)?.message }, 'quick exit: audit entry not written'));
   });
 
   return c;

@@ -3,11 +3,13 @@ import { message } from 'telegraf/filters';
 import type { Message } from 'telegraf/types';
 import { saveClientMessage } from '../../clients/client-messages.service.js';
 import { findClientByTelegramUser, findOpenCase } from '../../clients/clients.repo.js';
+import { crisisCaseAwaitingIntake } from '../../clients/client-commands.service.js';
 import type { IntakeInput, UnsupportedKind } from '../../intake/intake.domain.js';
 import { applyIntakeInput, findSession, startOrResume, type IntakeStepResult, type Who } from '../../intake/intake.service.js';
 import { renderEffects, renderHelp, renderSubmitted, renderUnknownCommand } from '../messages.js';
 import { fromRendered, reply } from '../telegram.reply.js';
-import { emergencyContacts, forgetSession, tOf, type BotContext, type BotEnv, type Reply } from '../telegram.env.js';
+import { linkReply, startCrisisReply } from './crisis.middleware.js';
+import { emergencyContacts, forgetSession, langOf, sessionOf, tOf, type BotContext, type BotEnv, type Reply } from '../telegram.env.js';
 
 /**
  * Everything the client writes that is not a known command: intake answers
@@ -19,8 +21,9 @@ export function whoOf(ctx: BotContext): Who {
 }
 
 export function renderIntake(env: BotEnv, res: IntakeStepResult, crisisHandled: boolean): Reply[] {
-  // The crisis middleware has already answered a crisis phrase; do not say it twice.
-  const effects = res.effects.filter((e) => !(e.type === 'crisis' && e.source === 'phrase' && crisisHandled));
+  // The emergency reply goes out on its own (crisis-reply.ts): the crisis middleware has sent it for a
+  // phrase, runIntake for "No, I'm not safe". Do not say it twice.
+  const effects = res.effects.filter((e) => !(e.type === 'crisis' && (e.source === 'safety_check' || crisisHandled)));
   const rendered = renderEffects(res.state, effects, env.i18n, {
     defaultTimeZone: env.deps.config.DEFAULT_TIMEZONE, contacts: emergencyContacts(env.deps),
   });
@@ -32,19 +35,27 @@ export function renderIntake(env: BotEnv, res: IntakeStepResult, crisisHandled: 
 export async function runIntake(env: BotEnv, ctx: BotContext, input: IntakeInput): Promise<boolean> {
   // The draft as the guard read it (unless something in this update wrote it since): saves a read and a lock.
   const snapshot = ctx.state.pre?.session;
+  const messageKey = ctx.message ? `tg:${ctx.chat!.id}:${ctx.message.message_id}` : undefined;
   const res = await applyIntakeInput(env.deps, env.later, whoOf(ctx), input, {
-    crisisHandled: !!ctx.state.crisisHandled, ...(snapshot !== undefined ? { snapshot } : {}),
+    crisisHandled: !!ctx.state.crisisHandled, updateId: ctx.update.update_id,
+    ...(snapshot !== undefined ? { snapshot } : {}), ...(messageKey ? { messageKey } : {}),
   });
   if (!res) return false;
   forgetSession(ctx);
   ctx.state.lang = res.state.language;
+  env.langs.set(ctx.chat!.id, res.state.language);
+  if (res.effects.some((e) => e.type === 'crisis' && e.source === 'safety_check')) {
+    // "No, I'm not safe": the emergency reply, retried until it arrives, tied to the ledger row the crisis record planned.
+    void startCrisisReply(env, ctx.update.update_id, ctx.chat!.id, res.state.language);
+    if (res.crisis) linkReply(env, ctx.update.update_id, res.crisis);
+  }
   await reply(env, ctx, renderIntake(env, res, !!ctx.state.crisisHandled));
   return true;
 }
 
-export async function startIntakeReply(env: BotEnv, ctx: BotContext): Promise<void> {
+export async function startIntakeReply(env: BotEnv, ctx: BotContext, linkCaseId?: string): Promise<void> {
   const snapshot = ctx.state.pre?.session;
-  const res = await startOrResume(env.deps, whoOf(ctx), snapshot !== undefined ? { snapshot } : {});
+  const res = await startOrResume(env.deps, whoOf(ctx), linkCaseId ? { linkCaseId } : snapshot !== undefined ? { snapshot } : {});
   forgetSession(ctx);
   ctx.state.lang = res.state.language;
   await reply(env, ctx, renderIntake(env, res, false));
@@ -68,8 +79,11 @@ async function toOpenCase(env: BotEnv, ctx: BotContext, text: string, idempotenc
   const t = env.i18n.fixed(client.language);
   const ack = env.deps.config.DISCREET_MODE ? 'tg.client_message.ack_discreet'
     : edited ? 'tg.client_message.edited' : assigned ? 'tg.client_message.ack' : 'tg.client_message.ack_unassigned';
-  // After a crisis reply the emergency message stands alone; the text is still kept.
   if (!ctx.state.crisisHandled) await reply(env, ctx, [{ text: t(ack) }]);
+  else if (await crisisCaseAwaitingIntake(env.deps, ctx.from!.id)) {
+    // A crisis before any intake: the client can still tell us the rest and agree to the service, when ready.
+    await reply(env, ctx, [{ text: t('crisis.begin_offer'), buttons: [[{ label: t('crisis.start_request'), action: { type: 'begin' } }]] }]);
+  }
   return true;
 }
 
@@ -109,8 +123,16 @@ export function intakeComposer(env: BotEnv): Composer<BotContext> {
 
   c.on('message', async (ctx) => {
     const what = unsupportedKind(ctx.message);
-    if (await runIntake(env, ctx, { kind: 'unsupported', what })) return;
+    const caption = 'caption' in ctx.message ? ctx.message.caption?.trim() : undefined;
     const t = await tOf(env, ctx);
+    if (await sessionOf(env, ctx)) {
+      // A person reads only typed text: say so, and (if the agency wants) repeat the emergency contacts.
+      // A caption is text the client wrote: it counts as their answer (and a crisis in it pauses the intake).
+      const contacts = env.deps.config.CRISIS_ALWAYS_SHOW_CONTACTS ? [emergencyContacts(env.deps)[await langOf(env, ctx)]] : [];
+      if (caption || contacts.length) await reply(env, ctx, [{ text: [...(caption ? [t('crisis.non_text')] : []), ...contacts].join('\n\n') }]);
+      await runIntake(env, ctx, caption ? { kind: 'text', text: caption } : { kind: 'unsupported', what });
+      return;
+    }
     const client = await findClientByTelegramUser(env.deps.db, ctx.from.id);
     const open = client ? await findOpenCase(env.deps.db, client.id) : undefined;
     if (open) {
