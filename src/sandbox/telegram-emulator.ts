@@ -153,6 +153,10 @@ export class TelegramEmulator extends EventEmitter {
     this.faults.set(method, list);
   }
 
+  clearFaults(): void {
+    this.faults.clear();
+  }
+
   private invoke(method: string, params: Params, via: TgCallRecord['via']):
     | { ok: true; result: unknown; description?: string }
     | { ok: false; error: NonNullable<TgCallRecord['error']> } {

@@ -12,6 +12,7 @@ import { guardMiddleware, throttleMiddleware } from './composers/guard.middlewar
 import { crisisFirstMiddleware, crisisRecordMiddleware } from './composers/crisis.middleware.js';
 import { CrisisReplies, type CrisisReplyOptions } from './crisis-reply.js';
 import { LanguageMemory } from './telegram.env.js';
+import { withTimeout } from '../lib/timeout.js';
 import { commandsComposer } from './composers/commands.composer.js';
 import { appointmentResponseComposer } from './composers/appointment-response.composer.js';
 import { callbacksComposer } from './composers/callbacks.composer.js';
@@ -24,6 +25,8 @@ import { intakeComposer } from './composers/intake.composer.js';
  *   → crisis record (case, crisis message, escalation, the reply's ledger row)
  *   → flood throttle → commands → reminder answers → other button presses → intake answers / messages to the worker.
  */
+const CLOSE_DRAIN_MS = 5000;
+
 export interface BotOptions {
   token: string;
   /** Bot API base URL (the emulator in tests and the sandbox). */
@@ -106,7 +109,10 @@ export function createBot(deps: Deps, opts: BotOptions): TelegramBot {
       gate.close();
       crisisReplies.close();
       await crisisReplies.settle();
-      await later.drain();
+      // Jobs queued after commit wait for Redis; with Redis down, stopping does not wait for them (the
+      // reconciler and the due-row scan rebuild them from PostgreSQL).
+      await withTimeout(later.drain(), CLOSE_DRAIN_MS, 'background work at stop')
+        .catch((err: unknown) => deps.logger.warn({ err: (err as Error)?.message }, 'stopping the bot without waiting for Redis'));
     },
   };
 }

@@ -103,7 +103,7 @@ describe('a crisis phrase at any moment', () => {
     const replies = await h.click(user, 'No');
     expect(replies[0]!.text).toContain(CONTACTS);
     expect(replies.at(-1)!.text).toContain("There's no rush");
-    expect(replies.some((r) => r.text.includes('What would you like us to call you?'))).toBe(false);
+    expect(replies.some((r) => (r.text ?? '').includes('What would you like us to call you?'))).toBe(false);
     expect((await h.click(user, 'Continue my request')).at(-1)!.text).toContain('What would you like us to call you?');
     const s = await crisisState(user.id);
     expect(s.cases[0]).toMatchObject({ crisis: true, priority: 'crisis' });

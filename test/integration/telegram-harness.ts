@@ -3,6 +3,7 @@ import type { Update } from 'telegraf/types';
 import { createTestDeps, type TestDeps } from '../helpers/deps.js';
 import { TelegramEmulator, type BotMessageView, type SimUser, type TgUpdate } from '../../src/sandbox/telegram-emulator.js';
 import { createBot, type TelegramBot } from '../../src/telegram/telegram.bot.js';
+import type { CrisisReplyOptions } from '../../src/telegram/crisis-reply.js';
 import { intakeSessions } from '../../src/db/schema.js';
 import { createLater } from '../../src/clients/after-commit.js';
 import { createDeps, type Deps } from '../../src/deps.js';
@@ -37,12 +38,16 @@ export interface Harness {
   close(): Promise<void>;
 }
 
-export async function createHarness(opts: { env?: Record<string, string>; floodNow?: () => number } = {}): Promise<Harness> {
-  const base = await createTestDeps({ env: { TELEGRAM_FLOOD_MAX_MESSAGES: '1000', ...opts.env } });
-  let deps: TestDeps = base;
+export async function createHarness(opts: { env?: Record<string, string>; floodNow?: () => number; crisisReply?: CrisisReplyOptions } = {}): Promise<Harness> {
   const tg = new TelegramEmulator({ rateLimits: false, maxPollTimeoutSec: 1, answerTimeoutMs: 2000 });
   const { url } = await tg.start();
-  const make = (d: TestDeps) => createBot(d, { token: tg.token, apiRoot: url, botInfo: tg.botInfo as never, later: createLater(d.logger), ...(opts.floodNow ? { floodNow: opts.floodNow } : {}) });
+  // The delivery sender (when a test runs workers) reaches the same emulator.
+  const base = await createTestDeps({ env: { TELEGRAM_FLOOD_MAX_MESSAGES: '1000', TELEGRAM_BOT_TOKEN: tg.token, TELEGRAM_API_ROOT: url, ...opts.env } });
+  let deps: TestDeps = base;
+  const make = (d: TestDeps) => createBot(d, {
+    token: tg.token, apiRoot: url, botInfo: tg.botInfo as never, later: createLater(d.logger),
+    ...(opts.floodNow ? { floodNow: opts.floodNow } : {}), ...(opts.crisisReply ? { crisisReply: opts.crisisReply } : {}),
+  });
   let app = make(deps);
   const extraDeps: Deps[] = [];
 

@@ -166,7 +166,9 @@ describe('renderEffects', () => {
     expect(msgs).toHaveLength(2);
     expect(msgs[0]!.text).toContain('紧急电话：999');
     expect(msgs[0]!.buttons).toEqual([]);
-    expect(msgs[1]!.text).toBe(i18n.t('zh', 'steps.change'));
+    // The intake waits: the choice to go on, not the next question.
+    expect(msgs[1]!.text).toBe(i18n.t('zh', 'crisis.pause'));
+    expect(msgs[1]!.buttons.flat().map((b) => b.label)).toEqual(['继续我的求助', '现在不要']);
   });
 
   it('renders a whole conversation with nothing over the limit', () => {
