@@ -6,6 +6,7 @@ import type { StaffRow } from '../staff/staff.repo.js';
 import { AAD } from './case-aad.js';
 import { TEXT_LIMITS, type FieldError } from './case.domain.js';
 import { mutateCase, type Mutation } from './case-mutation.js';
+import { attachSafetyPlan } from '../escalations/crisis-followup.service.js';
 
 /**
  * The case record: one note per contact (interview, phone call, home visit,
@@ -13,10 +14,10 @@ import { mutateCase, type Mutation } from './case-mutation.js';
  * the case's last_note_at (what the quiet-case and follow-up sweeps read) and
  * sets or clears the next follow-up. Text is encrypted at rest.
  */
-export const RECORD_NOTE_KINDS = ['interview', 'phone', 'home_visit', 'collateral', 'supervision'] as const;
+export const RECORD_NOTE_KINDS = ['interview', 'phone', 'home_visit', 'collateral', 'supervision', 'safety_plan'] as const;
 export type RecordNoteKind = (typeof RECORD_NOTE_KINDS)[number];
 export const NOTE_KIND_LABELS: Record<string, string> = {
-  interview: 'Interview', phone: 'Phone call', home_visit: 'Home visit', collateral: 'Collateral contact', supervision: 'Supervision', message: 'Message', system: 'System',
+  interview: 'Interview', phone: 'Phone call', home_visit: 'Home visit', collateral: 'Collateral contact', supervision: 'Supervision', safety_plan: 'Safety plan (after a crisis)', message: 'Message', system: 'System',
 };
 
 export interface NoteInput {
@@ -59,6 +60,8 @@ export async function logNote(deps: Deps, actor: StaffRow, input: NoteInput): Pr
       followUpSetAt: input.nextFollowUpAt ? now.toJSDate() : null,
       updatedAt: now.toJSDate(),
     }).where(eq(cases.id, c.id));
+    // A safety plan answers the open, acknowledged crisis of the case (its deadline stops paging).
+    if (input.kind === 'safety_plan') await attachSafetyPlan(deps, tx, c.id, note.id, actor.id);
     await deps.audit.record({ actor: { type: 'staff', id: actor.id }, action: 'note.logged', caseId: c.id, subjectType: 'note', subjectId: note.id, details: { kind: input.kind, followUp: !!input.nextFollowUpAt } }, tx);
     return { noteId: note.id };
   }).catch((err: unknown) => {

@@ -27,7 +27,8 @@ export const CATEGORIES = [
   'family', 'emotions', 'elderly', 'disability', 'children', 'housing', 'work_money', 'health', 'legal', 'other',
 ] as const;
 export const GOAL_STATUSES = ['active', 'achieved', 'partly_achieved', 'not_achieved', 'dropped'] as const;
-export const NOTE_KINDS = ['interview', 'phone', 'home_visit', 'collateral', 'supervision', 'message', 'system'] as const;
+export const NOTE_KINDS = ['interview', 'phone', 'home_visit', 'collateral', 'supervision', 'message', 'system', 'safety_plan'] as const;
+export const ONCALL_SHIFT_KINDS = ['rota', 'override'] as const;
 export const NOTE_DIRECTIONS = ['to_client', 'from_client'] as const;
 export const APPOINTMENT_MODES = ['in_person', 'phone', 'video'] as const;
 export const APPOINTMENT_STATUSES = ['scheduled', 'cancelled', 'attended', 'no_show'] as const;
@@ -290,6 +291,11 @@ export const escalations = pgTable('escalations', {
   resolvedAt: ts('resolved_at'),
   resolvedBy: uuid('resolved_by').references(() => staff.id, { onDelete: 'set null' }),
   resolution: text('resolution'),
+  /** Crisis follow-through: after acknowledgement a safety-plan note is due by this time (else it pages again). */
+  safetyPlanDueAt: ts('safety_plan_due_at'),
+  safetyPlanNoteId: uuid('safety_plan_note_id').references(() => notes.id, { onDelete: 'set null' }),
+  /** Crisis outcome code (recorded by a person; a crisis never resolves by itself). */
+  outcome: text('outcome'),
   createdAt: createdAt(),
   updatedAt: updatedAt(),
 }, (t) => [
@@ -301,6 +307,43 @@ export const escalations = pgTable('escalations', {
   // "Already opened for this occurrence?" looks at resolved ones too (the sweep's NOT EXISTS).
   index('escalations_case_reason_idx').on(t.caseId, t.reason, t.openedAt),
   index('escalations_next_idx').on(t.nextAt).where(sql`resolved_at is null`),
+]);
+
+/**
+ * The on-call rota: weekly rota shifts and overrides (cover, swaps) for supervisors and admins.
+ * Who is on call at a moment: the overrides covering it, else the rota shifts covering it,
+ * else anyone with the standing `staff.on_call` flag. Cancelled shifts are kept (audit trail).
+ */
+export const oncallShifts = pgTable('oncall_shifts', {
+  id: uuid('id').primaryKey().defaultRandom(),
+  staffId: uuid('staff_id').notNull().references(() => staff.id, { onDelete: 'cascade' }),
+  startsAt: ts('starts_at').notNull(),
+  endsAt: ts('ends_at').notNull(),
+  kind: text('kind', { enum: ONCALL_SHIFT_KINDS }).notNull(),
+  createdBy: uuid('created_by').references(() => staff.id, { onDelete: 'set null' }),
+  cancelledAt: ts('cancelled_at'),
+  createdAt: createdAt(),
+}, (t) => [
+  check('oncall_shifts_kind_check', inList('kind', ONCALL_SHIFT_KINDS)),
+  check('oncall_shifts_order', sql`${t.endsAt} > ${t.startsAt}`),
+  index('oncall_shifts_time_idx').on(t.startsAt, t.endsAt).where(sql`cancelled_at is null`),
+]);
+
+/**
+ * Access to a case beyond the usual rule (worker, their supervisor, admins): someone from another
+ * team who acknowledged a crisis on it, until that crisis is resolved.
+ */
+export const caseAccessGrants = pgTable('case_access_grants', {
+  id: uuid('id').primaryKey().defaultRandom(),
+  caseId: uuid('case_id').notNull().references(() => cases.id, { onDelete: 'cascade' }),
+  staffId: uuid('staff_id').notNull().references(() => staff.id, { onDelete: 'cascade' }),
+  reason: text('reason').notNull(),
+  escalationId: uuid('escalation_id').references(() => escalations.id, { onDelete: 'cascade' }),
+  grantedAt: ts('granted_at').notNull(),
+  revokedAt: ts('revoked_at'),
+}, (t) => [
+  check('case_access_grants_reason_check', sql`reason in ('crisis_acknowledged')`),
+  uniqueIndex('case_access_grants_open_uq').on(t.caseId, t.staffId).where(sql`revoked_at is null`),
 ]);
 
 /** Append-only (a trigger refuses UPDATE and DELETE). No personal data: ids and action names only. */

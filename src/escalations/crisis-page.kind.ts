@@ -1,34 +1,55 @@
+import { DateTime } from 'luxon';
 import { deliveryKind } from '../delivery/kinds/kind.js';
 import { loadStaff, recipientId, staffUnreachable } from '../delivery/recipients.js';
 import { buttons, section } from '../delivery/slack-blocks.js';
-import { describeTrouble, ESC_ACTIONS, loadEscalation } from './escalation.render.js';
+import { staffTime } from '../appointments/appointment.format.js';
+import { describeTrouble, ESC_ACTIONS, loadEscalation, safetyPlanOverdue } from './escalation.render.js';
 
 /**
- * A crisis pages the on-call supervisors at once and again every
- * ONCALL_REPEAT_MINUTES (default 15), at any hour, until someone acknowledges.
+ * A crisis page: to the on-call person at once, then up the tiers (team
+ * supervisors and the supervision channel, then admins) every
+ * ONCALL_REPEAT_MINUTES until someone acknowledges. After acknowledgement it
+ * pages again only if the safety-plan note is overdue. Channel posts carry the
+ * case reference only, like every channel post.
  */
 export const crisisPageKind = deliveryKind({
   kind: 'crisis_page',
   async render(deps, row) {
     const x = await loadEscalation(deps, row);
     if ('skip' in x) return x;
-    const s = await loadStaff(deps.db, recipientId(row.recipient, 'staff') ?? '');
-    const unreachable = staffUnreachable(s);
-    if (unreachable) return { skip: unreachable };
-    const repeat = x.e.notifications > 1 ? ` (page ${x.e.notifications}: nobody has acknowledged yet)` : '';
-    const who = x.worker ? ` Worker: <@${x.worker.slackUserId}>.` : ' No worker assigned yet.';
-    const text = `:rotating_light: ${describeTrouble(deps, x, s!.timeZone)}${repeat}${who}`;
+    const channel = recipientId(row.recipient, 'channel');
+    const s = channel ? undefined : await loadStaff(deps.db, recipientId(row.recipient, 'staff') ?? '');
+    if (!channel) {
+      const unreachable = staffUnreachable(s);
+      if (unreachable) return { skip: unreachable };
+    }
+    const zone = s?.timeZone ?? deps.config.DEFAULT_TIMEZONE;
+    const now = deps.clock.now();
+    let text: string;
+    let actions: Array<{ text: string; actionId: string; value: string; style?: 'danger' | 'primary' }>;
+    if (safetyPlanOverdue(x.e, now)) {
+      const by = x.e.acknowledgedBy ? await loadStaff(deps.db, x.e.acknowledgedBy) : undefined;
+      text = `:rotating_light: The crisis on ${x.c.reference} was acknowledged${by ? ` by <@${by.slackUserId}>` : ''} at ${staffTime(x.e.acknowledgedAt!, zone)}, `
+        + `but no safety plan has been logged (it was due ${staffTime(x.e.safetyPlanDueAt!, zone)}). Please make sure someone follows up with the client now.`;
+      actions = [
+        { text: 'Record safety plan', actionId: ESC_ACTIONS.logNote, value: x.c.id, style: 'danger' },
+        { text: 'Open case', actionId: ESC_ACTIONS.openCase, value: x.c.id },
+      ];
+    } else {
+      const minutes = Math.floor(now.diff(DateTime.fromJSDate(x.e.openedAt), 'minutes').minutes);
+      const repeat = x.e.notifications > 1 ? ` (page ${x.e.notifications}: nobody has acknowledged for ${minutes} min)` : '';
+      const who = x.worker ? ` Worker: <@${x.worker.slackUserId}>.` : ' No worker assigned yet.';
+      text = `:rotating_light: ${describeTrouble(deps, x, zone)}${repeat}${who}`;
+      actions = [
+        { text: 'Acknowledge — I am on it', actionId: ESC_ACTIONS.ack, value: x.e.id, style: 'danger' },
+        { text: 'Open case', actionId: ESC_ACTIONS.openCase, value: x.c.id },
+      ];
+    }
     return {
       channel: 'slack',
-      to: s!.slackUserId,
+      to: channel ?? s!.slackUserId,
       text,
-      blocks: [
-        section(text),
-        buttons('crisis_page', [
-          { text: 'Acknowledge — I am on it', actionId: ESC_ACTIONS.ack, value: x.e.id, style: 'danger' },
-          { text: 'Open case', actionId: ESC_ACTIONS.openCase, value: x.c.id },
-        ]),
-      ],
+      blocks: [section(text), buttons('crisis_page', actions)],
     };
   },
 });

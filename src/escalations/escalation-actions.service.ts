@@ -4,6 +4,7 @@ import { z } from 'zod';
 import type { Deps } from '../deps.js';
 import type { Db } from '../db/client.js';
 import { cases, escalations, staff } from '../db/schema.js';
+import { cancelCrisisCheckin, crisisOutcomeInput, followUpCrisis, resolveCrisis, scheduleInBackground, type CrisisFollowUp } from './crisis-followup.service.js';
 
 /**
  * What a person does with an escalation from Slack: acknowledge, snooze (a
@@ -13,7 +14,7 @@ import { cases, escalations, staff } from '../db/schema.js';
  * Results say plainly what happened so the Slack handler can show it.
  */
 export type ActionResult =
-  | { ok: true; status: 'acknowledged' | 'snoozed' | 'resolved' | 'already'; until?: DateTime }
+  | { ok: true; status: 'acknowledged' | 'snoozed' | 'resolved' | 'already' | 'cancelled'; until?: DateTime; crisis?: CrisisFollowUp }
   | { ok: false; error: 'not_found' | 'resolved' | 'not_allowed' | 'invalid'; message: string };
 
 export const snoozeReason = z.string().trim().min(3, 'Please say why (at least 3 characters).').max(500, 'Please keep the reason under 500 characters.');
@@ -58,11 +59,38 @@ const denied: ActionResult = { ok: false, error: 'not_allowed', message: 'Only t
 
 export async function acknowledgeEscalation(deps: Deps, input: { escalationId: string; staffId: string }): Promise<ActionResult> {
   const now = deps.clock.now();
+  const later: Array<() => void> = [];
   return onOpenEscalation(deps, input, async ({ tx, who, ...row }) => {
     if (row.e.acknowledgedAt) return { ok: true, status: 'already' };
     await tx.update(escalations).set({ acknowledgedAt: now.toJSDate(), acknowledgedBy: who.id, nextAt: null, updatedAt: now.toJSDate() }).where(eq(escalations.id, row.e.id));
     await deps.audit.record({ actor: { type: 'staff', id: who.id }, action: 'escalation.acknowledged', caseId: row.c.id, subjectType: 'escalation', subjectId: row.e.id, details: { reason: row.e.reason, level: row.e.level } }, tx);
-    return { ok: true, status: 'acknowledged' };
+    if (row.e.reason !== 'crisis') return { ok: true, status: 'acknowledged' };
+    const { followUp, rows } = await followUpCrisis(deps, tx, row.e, row.c, who, now);
+    later.push(() => scheduleInBackground(deps, rows, now));
+    return { ok: true, status: 'acknowledged', crisis: followUp };
+  }).then((r) => {
+    later.forEach((f) => f());
+    return r;
+  });
+}
+
+/** [Cancel check-in] on an acknowledged crisis. */
+export async function cancelCheckin(deps: Deps, input: { escalationId: string; staffId: string }): Promise<ActionResult> {
+  return onOpenEscalation(deps, input, async ({ tx, who, ...row }) => {
+    if (row.e.reason !== 'crisis') return denied;
+    const n = await cancelCrisisCheckin(deps, tx, row.e.id, row.c.id, who.id);
+    return n ? { ok: true, status: 'cancelled' } : { ok: false, error: 'resolved', message: 'There is no check-in waiting to go out (it was already sent or cancelled).' };
+  });
+}
+
+/** [Record outcome]: the only way a crisis ends. */
+export async function recordCrisisOutcome(deps: Deps, input: { escalationId: string; staffId: string; outcome: string; note: string }): Promise<ActionResult> {
+  const parsed = crisisOutcomeInput.safeParse({ outcome: input.outcome, note: input.note });
+  if (!parsed.success) return { ok: false, error: 'invalid', message: parsed.error.issues[0]!.message };
+  return onOpenEscalation(deps, input, async ({ tx, who, ...row }) => {
+    if (row.e.reason !== 'crisis') return denied;
+    await resolveCrisis(deps, tx, row.e, who, parsed.data);
+    return { ok: true, status: 'resolved' };
   });
 }
 

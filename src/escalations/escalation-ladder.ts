@@ -105,7 +105,7 @@ export async function advanceEscalations(deps: Deps, opts: LadderOptions = {}): 
     // together for one worker share them, and working-time arithmetic in a zone is the costly part: compute once.
     const stepFor = (level: number, lastNotifiedAt: Date | null): EscalationStep => {
       const key = [e.reason, level, +e.openedAt, +(lastNotifiedAt ?? 0), +(e.acknowledgedAt ?? 0), +(e.snoozedUntil ?? 0),
-        worker?.active ? worker.id : '', supervisor?.active ? supervisor.id : ''].join('|');
+        +(e.safetyPlanDueAt ?? 0), e.safetyPlanNoteId ? 1 : 0, worker?.active ? worker.id : '', supervisor?.active ? supervisor.id : ''].join('|');
       let hit = steps.get(key);
       if (!hit) {
         const hours: TargetWorkingHours = {
@@ -116,6 +116,7 @@ export async function advanceEscalations(deps: Deps, opts: LadderOptions = {}): 
           escalation: {
             reason: e.reason, level, openedAt: dt(e.openedAt)!, lastNotifiedAt: dt(lastNotifiedAt),
             acknowledgedAt: dt(e.acknowledgedAt), snoozedUntil: dt(e.snoozedUntil), resolvedAt: null,
+            safetyPlanDueAt: dt(e.safetyPlanDueAt), safetyPlanAt: e.safetyPlanNoteId ? dt(e.openedAt) : null,
           },
           policy, now, workingHours: hours,
         });
@@ -129,7 +130,9 @@ export async function advanceEscalations(deps: Deps, opts: LadderOptions = {}): 
     } else if (step.action === 'wait') {
       if (e.nextAt?.getTime() !== step.until.toMillis()) nextAt.push({ id: e.id, nextAt: step.until.toJSDate() });
     } else {
-      const recipients = await dir.recipients(step.target, worker, supervisor);
+      const recipients = e.reason === 'crisis'
+        ? await dir.crisisRecipients(policy.crisis.tiers[step.level]?.notify ?? ['oncall'], worker, supervisor, now)
+        : await dir.recipients(step.target, worker, supervisor);
       // Record when the step after this one falls due, so the next sweep need not write it.
       const following = stepFor(step.level, now.toJSDate());
       const after = following.action === 'wait' ? following.until.toJSDate() : following.action === 'notify' ? following.dueAt.toJSDate() : null;

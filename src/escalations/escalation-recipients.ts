@@ -3,7 +3,9 @@ import type { Deps } from '../deps.js';
 import type { Db } from '../db/client.js';
 import { staff } from '../db/schema.js';
 import type { Recipient } from '../delivery/ledger.js';
-import type { EscalationTarget } from './policy.domain.js';
+import type { DateTime } from 'luxon';
+import type { CrisisAudience, EscalationTarget } from './policy.domain.js';
+import { whoIsOnCall } from '../staff/oncall.service.js';
 
 export type StaffRow = typeof staff.$inferSelect;
 
@@ -22,6 +24,8 @@ export class RecipientDirectory {
   private readonly byId = new Map<string, StaffRow>();
   private allSupervisors?: Promise<Recipient[]>;
   private oncall?: Promise<Recipient[]>;
+  private oncallNow?: Promise<Recipient[]>;
+  private admins?: Promise<Recipient[]>;
 
   private constructor(private readonly deps: Pick<Deps, 'db' | 'config'>) {}
 
@@ -61,6 +65,34 @@ export class RecipientDirectory {
         return oncall.length ? oncall : this.everySupervisor();
       }
     }
+  }
+
+  /**
+   * A crisis tier's audiences, together, each person once. `oncall` is the rota at `now`; with nobody
+   * on call it becomes the team's supervisors and the supervision channel, so a crisis always reaches someone.
+   */
+  async crisisRecipients(audiences: readonly CrisisAudience[], worker: StaffRow | undefined, supervisor: StaffRow | undefined, now: DateTime): Promise<Recipient[]> {
+    const out = new Set<Recipient>();
+    const add = (list: Recipient[]) => list.forEach((r) => out.add(r));
+    const team = async () => add(supervisor?.active ? [`staff:${supervisor.id}`] : await this.everySupervisor());
+    const channel = async () => add(await this.recipients('supervision_channel', worker, supervisor));
+    for (const a of audiences) {
+      if (a === 'oncall') {
+        this.oncallNow ??= whoIsOnCall(this.deps.db, now).then((rows) => rows.map((r) => `staff:${r.id}` as const));
+        const oncall = await this.oncallNow;
+        if (oncall.length) add(oncall);
+        else {
+          await team();
+          await channel();
+        }
+      } else if (a === 'team_supervisors') await team();
+      else if (a === 'supervision_channel') await channel();
+      else {
+        this.admins ??= ids(this.deps.db, eq(staff.role, 'admin'));
+        add(await this.admins);
+      }
+    }
+    return [...out];
   }
 
   private everySupervisor(): Promise<Recipient[]> {

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { planOncallGapAlerts } from './oncall-gap.kind.js';
 import type { Deps } from '../deps.js';
 import { safeJobId } from '../jobs/job.js';
 import { escalationTickJob } from '../jobs/escalation-tick.job.js';
@@ -30,6 +31,7 @@ export async function runEscalationSweep(deps: Deps, opts: SweepOptions = {}): P
   t0 = performance.now();
   const digests = await planWeeklyDigests(deps);
   opts.onPhase?.('digests', performance.now() - t0);
+  await planOncallGapAlerts(deps);
   return { opened, notified, resolved, digests };
 }
 

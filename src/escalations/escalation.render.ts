@@ -27,11 +27,16 @@ export async function loadEscalation(deps: Deps, row: DeliveryRow): Promise<Esca
   const [hit] = await deps.db.select({ e: escalations, c: cases }).from(escalations).innerJoin(cases, eq(cases.id, escalations.caseId)).where(eq(escalations.id, row.subjectId)).limit(1);
   if (!hit) return { skip: 'escalation_not_found' };
   if (hit.e.resolvedAt) return { skip: 'resolved' };
-  if (hit.e.acknowledgedAt) return { skip: 'acknowledged' };
+  // An acknowledged crisis pages again only while its safety-plan note is overdue.
+  if (hit.e.acknowledgedAt && !safetyPlanOverdue(hit.e, deps.clock.now())) return { skip: 'acknowledged' };
   // A later step of the ladder replaces this one.
   if (hit.e.notifications !== row.version) return { skip: 'superseded' };
   const [worker] = hit.c.assignedWorkerId ? await deps.db.select().from(staff).where(eq(staff.id, hit.c.assignedWorkerId)).limit(1) : [];
   return { ...hit, worker };
+}
+
+export function safetyPlanOverdue(e: typeof escalations.$inferSelect, now: DateTime): boolean {
+  return e.reason === 'crisis' && !!e.acknowledgedAt && !!e.safetyPlanDueAt && !e.safetyPlanNoteId && e.safetyPlanDueAt.getTime() <= now.toMillis();
 }
 
 function ago(from: Date | null, now: DateTime): string {

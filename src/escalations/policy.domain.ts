@@ -39,6 +39,17 @@ export const quietThresholdsSchema = z.object({
 export type QuietThresholds = z.output<typeof quietThresholdsSchema>;
 export const DEFAULT_QUIET_THRESHOLDS: QuietThresholds = quietThresholdsSchema.parse({});
 
+/** Who a crisis page goes to: `oncall` is the rota (if nobody is on call: the team's supervisors and the supervision channel). */
+export const CRISIS_AUDIENCES = ['oncall', 'team_supervisors', 'supervision_channel', 'admins'] as const;
+export type CrisisAudience = (typeof CRISIS_AUDIENCES)[number];
+const crisisTierSchema = z.object({ after: isoDuration, notify: z.array(z.enum(CRISIS_AUDIENCES)).min(1) });
+export type CrisisTier = z.infer<typeof crisisTierSchema>;
+export const DEFAULT_CRISIS_TIERS: CrisisTier[] = [
+  { after: 'PT0M', notify: ['oncall'] },
+  { after: 'PT15M', notify: ['oncall', 'team_supervisors', 'supervision_channel'] },
+  { after: 'PT30M', notify: ['oncall', 'team_supervisors', 'supervision_channel', 'admins'] },
+];
+
 const levelSchema = z.object({
   level: z.number().int().min(0),
   target: z.enum(['worker', 'supervisor', 'supervision_channel']),
@@ -55,9 +66,17 @@ export const escalationPolicySchema = z.object({
   /** Repeat interval once the top level has been notified. */
   repeatEvery: isoDuration.refine((s) => ms(s) > 0, 'repeatEvery must be > 0'),
   crisis: z.object({
-    target: z.literal('oncall_supervisors'),
+    target: z.literal('oncall_supervisors').default('oncall_supervisors'),
     repeatEvery: isoDuration.refine((s) => ms(s) > 0, 'crisis.repeatEvery must be > 0'),
-    ignoresWorkingHours: z.boolean(),
+    ignoresWorkingHours: z.boolean().default(true),
+    /**
+     * Who is paged, by time since the crisis opened (or since a missed safety-plan deadline):
+     * each tier's list replaces the one before. Pages repeat every repeatEvery at every tier.
+     */
+    tiers: z.array(crisisTierSchema).min(1)
+      .refine((ts) => ms(ts[0]!.after) === 0, 'the first crisis tier starts at once ("PT0M")')
+      .refine((ts) => ts.every((t, i) => i === 0 || ms(t.after) > ms(ts[i - 1]!.after)), 'crisis tiers must start later and later')
+      .default(DEFAULT_CRISIS_TIERS),
   }),
   /**
    * First level per reason when nothing was sent yet. An unassigned intake has
@@ -74,7 +93,7 @@ export const DEFAULT_ESCALATION_POLICY: EscalationPolicy = {
     { level: 2, target: 'supervision_channel', after: 'PT48H' },
   ],
   repeatEvery: 'PT24H',
-  crisis: { target: 'oncall_supervisors', repeatEvery: 'PT15M', ignoresWorkingHours: true },
+  crisis: { target: 'oncall_supervisors', repeatEvery: 'PT15M', ignoresWorkingHours: true, tiers: DEFAULT_CRISIS_TIERS },
   startLevel: { unassigned_intake: 1 },
 };
 
@@ -147,6 +166,10 @@ export interface EscalationState {
   acknowledgedAt: DateTime | null;
   snoozedUntil: DateTime | null;
   resolvedAt: DateTime | null;
+  /** Crisis follow-through: the safety-plan note is due by then (set on acknowledgement)… */
+  safetyPlanDueAt?: DateTime | null;
+  /** …and was logged (any time, or null). */
+  safetyPlanAt?: DateTime | null;
 }
 
 export type EscalationStep =
@@ -183,18 +206,10 @@ export function nextEscalationStep(input: {
 }): EscalationStep {
   const { escalation: e, policy, now } = input;
   if (e.resolvedAt) return { action: 'none', reason: 'resolved' };
-  if (e.acknowledgedAt) return { action: 'none', reason: 'acknowledged' };
-
   const decide = (level: number, target: EscalationTarget, at: DateTime): EscalationStep =>
     at <= now ? { action: 'notify', level, target, dueAt: at.toUTC() } : { action: 'wait', until: at.toUTC() };
-
-  if (e.reason === 'crisis') {
-    const target = policy.crisis.target;
-    let at = e.lastNotifiedAt ? e.lastNotifiedAt.plus({ milliseconds: ms(policy.crisis.repeatEvery) }) : e.openedAt;
-    const wh = input.workingHours?.[target];
-    if (!policy.crisis.ignoresWorkingHours && wh) at = nextWorkingMoment(wh, at);
-    return decide(e.level, target, at);
-  }
+  if (e.reason === 'crisis') return crisisStep(e, policy, now, decide, input.workingHours);
+  if (e.acknowledgedAt) return { action: 'none', reason: 'acknowledged' };
 
   const top = policy.levels.length - 1;
   const start = Math.min(policy.startLevel[e.reason] ?? 0, top);
@@ -220,6 +235,39 @@ export function nextEscalationStep(input: {
   const target = policy.levels[level]!.target;
   const wh = input.workingHours?.[target];
   return decide(level, target, wh ? nextWorkingMoment(wh, at) : at);
+}
+
+/**
+ * A crisis pages in tiers (policy.crisis.tiers) every repeatEvery until acknowledged; a tier's
+ * start is paged at once even between repeats. Acknowledged, it waits for the safety-plan note:
+ * past its deadline with none logged, it pages again from the first tier, measured from the deadline.
+ */
+function crisisStep(
+  e: EscalationState, policy: EscalationPolicy, now: DateTime,
+  decide: (level: number, target: EscalationTarget, at: DateTime) => EscalationStep, workingHours?: TargetWorkingHours,
+): EscalationStep {
+  let base = e.openedAt;
+  let last = e.lastNotifiedAt;
+  if (e.acknowledgedAt) {
+    if (!e.safetyPlanDueAt || e.safetyPlanAt) return { action: 'none', reason: 'acknowledged' };
+    base = e.safetyPlanDueAt;
+    if (last && last < base) last = null;
+  }
+  const tiers = policy.crisis.tiers;
+  const tierStart = (i: number) => base.plus({ milliseconds: ms(tiers[i]!.after) });
+  let at = last ? last.plus({ milliseconds: ms(policy.crisis.repeatEvery) }) : base;
+  if (last) {
+    const next = tiers.findIndex((_, i) => tierStart(i) > last!);
+    if (next >= 0 && tierStart(next) < at) at = tierStart(next);
+  }
+  let level = 0;
+  tiers.forEach((_, i) => {
+    if (tierStart(i) <= at) level = i;
+  });
+  const target = policy.crisis.target;
+  const wh = workingHours?.[target];
+  if (!policy.crisis.ignoresWorkingHours && wh) at = nextWorkingMoment(wh, at);
+  return decide(level, target, at);
 }
 
 /**

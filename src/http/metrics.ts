@@ -1,8 +1,16 @@
+import { and, eq, isNull, sql } from 'drizzle-orm';
 import { Registry, Gauge, collectDefaultMetrics } from 'prom-client';
+import type { Db } from '../db/client.js';
+import { escalations } from '../db/schema.js';
 import type { JobQueues } from '../jobs/queues.js';
+import type { Clock } from '../lib/clock.js';
+import { featureRegistry } from '../lib/metrics.js';
 
-/** Prometheus metrics: process defaults plus queue depths read at scrape time. */
-export function createMetrics(queues: JobQueues): Registry {
+/**
+ * Prometheus metrics: process defaults, queue depths and unacknowledged crises read at
+ * scrape time, and what features observe as it happens (src/lib/metrics.ts).
+ */
+export function createMetrics(queues: JobQueues, db?: Db, clock?: Clock): Registry {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry, prefix: 'casework_' });
   new Gauge({
@@ -21,5 +29,35 @@ export function createMetrics(queues: JobQueues): Registry {
       }
     },
   });
-  return registry;
+  if (db && clock) {
+    new Gauge({
+      name: 'casework_crisis_unacknowledged',
+      help: 'Open crises nobody has acknowledged yet (alert when above 0 for 15 minutes)',
+      registers: [registry],
+      async collect() {
+        try {
+          const [row] = await db.select({ n: sql<number>`count(*)::int` }).from(escalations)
+            .where(and(eq(escalations.reason, 'crisis'), isNull(escalations.resolvedAt), isNull(escalations.acknowledgedAt)));
+          this.set(row?.n ?? 0);
+        } catch {
+          // PostgreSQL down: the readiness probe says so.
+        }
+      },
+    });
+    new Gauge({
+      name: 'casework_crisis_oldest_unacknowledged_seconds',
+      help: 'Age of the oldest unacknowledged crisis (0 when none)',
+      registers: [registry],
+      async collect() {
+        try {
+          const [row] = await db.select({ oldest: sql<string | null>`min(${escalations.openedAt})::text` }).from(escalations)
+            .where(and(eq(escalations.reason, 'crisis'), isNull(escalations.resolvedAt), isNull(escalations.acknowledgedAt)));
+          this.set(row?.oldest ? Math.max(0, (clock.now().toMillis() - new Date(row.oldest).getTime()) / 1000) : 0);
+        } catch {
+          // as above
+        }
+      },
+    });
+  }
+  return Registry.merge([registry, featureRegistry]);
 }

@@ -141,6 +141,10 @@ export const en = {
     not_now: 'Not now',
     later: "That's fine. Everything is kept. Send /start whenever you want to carry on.\n\nIf you are in danger, please contact:\n{{contacts}}",
     held: "I've kept your message for the person who reads your case.",
+    checkin:
+      'Hello, we wanted to check in with you after yesterday. How are you today? You can reply here whenever you like, and a person will read it.\n\n' +
+      'If you are in danger, please contact:\n{{contacts}}',
+    checkin_discreet: 'Hello, just checking in. How are you today? You can reply here.\n\n{{contacts}}',
     start_request: 'Start my request',
     begin_offer: "When you feel ready, I can ask you a few questions so a case worker can help with what is going on. Tap Start my request whenever you like, or just write here: a person will read it.",
     non_text: 'I can only read typed text here, so a person will not see photos, voice messages or stickers. Please type what you want us to know.',

@@ -1,6 +1,5 @@
-import { eq } from 'drizzle-orm';
 import type { Db } from '../db/client.js';
-import { staff } from '../db/schema.js';
+import { canAccessCase, supervises } from '../cases/case-access.js';
 import type { CaseRow } from '../cases/cases.repo.js';
 import { findCaseById, findCaseByReference } from '../cases/cases.repo.js';
 import { findActiveStaffBySlack, type StaffRow } from '../staff/staff.repo.js';
@@ -27,20 +26,8 @@ export async function staffFor(db: Db, slackUserId: string | undefined): Promise
   return findActiveStaffBySlack(db, slackUserId);
 }
 
-/** Is `workerId` supervised by `supervisorId`? (One query; rows may change between requests.) */
-export async function supervises(db: Db, supervisorId: string, workerId: string): Promise<boolean> {
-  const [row] = await db.select({ supervisorId: staff.supervisorId, active: staff.active }).from(staff).where(eq(staff.id, workerId)).limit(1);
-  return !!row && row.supervisorId === supervisorId;
-}
-
-export async function canAccessCase(db: Db, actor: StaffRow, c: Pick<CaseRow, 'assignedWorkerId'>): Promise<boolean> {
-  if (!actor.active) return false;
-  if (actor.role === 'admin') return true;
-  if (c.assignedWorkerId === actor.id) return true;
-  if (actor.role !== 'supervisor') return false;
-  if (!c.assignedWorkerId) return true;
-  return supervises(db, actor.id, c.assignedWorkerId);
-}
+// The rules live in the cases feature; re-exported for the Slack handlers.
+export { canAccessCase, supervises } from '../cases/case-access.js';
 
 export type CaseAccess = { ok: true; case: CaseRow } | { ok: false; message: string; field?: string };
 

@@ -1,9 +1,10 @@
 import type { App, BlockButtonAction, RespondFn, SlackViewAction } from '@slack/bolt';
 import type { WebClient } from '@slack/web-api';
-import { eq } from 'drizzle-orm';
+import { and, eq, like, or } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Deps } from '../deps.js';
-import { cases, escalations } from '../db/schema.js';
+import { cases, deliveries, escalations } from '../db/schema.js';
+import { whoIsOnCall } from '../staff/oncall.service.js';
 import type { StaffRow } from '../staff/staff.repo.js';
 import type { ActionResult } from '../escalations/escalation-actions.service.js';
 import { staffTime } from '../appointments/appointment.format.js';
@@ -36,9 +37,19 @@ export async function escalationForActor(deps: Deps, me: StaffRow, escalationId:
     ? await deps.db.select({ e: escalations, c: cases }).from(escalations).innerJoin(cases, eq(cases.id, escalations.caseId)).where(eq(escalations.id, escalationId)).limit(1)
     : [];
   if (!row) return { ok: false, message: 'This escalation no longer exists.' };
-  const onCallForCrisis = row.e.reason === 'crisis' && me.onCall && me.role !== 'worker' && me.active;
-  if (!onCallForCrisis && !(await canAccessCase(deps.db, me, row.c))) return { ok: false, message: NOT_YOURS_ESC };
+  // Anyone paged for a crisis may act on it (acknowledging gives them the case until it is resolved).
+  const pagedForCrisis = row.e.reason === 'crisis' && me.active && me.role !== 'worker' && (await wasPaged(deps, row.e.id, me.id));
+  if (!pagedForCrisis && !(await canAccessCase(deps.db, me, row.c))) return { ok: false, message: NOT_YOURS_ESC };
   return { ok: true, ...row };
+}
+
+async function wasPaged(deps: Deps, escalationId: string, staffId: string): Promise<boolean> {
+  // Paged directly, or through a channel post that supervisors and admins read.
+  const [hit] = await deps.db.select({ id: deliveries.id }).from(deliveries)
+    .where(and(eq(deliveries.kind, 'crisis_page'), eq(deliveries.subjectId, escalationId),
+      or(eq(deliveries.recipient, `staff:${staffId}`), like(deliveries.recipient, 'channel:%')))).limit(1);
+  if (hit) return true;
+  return (await whoIsOnCall(deps.db, deps.clock.now())).some((s) => s.id === staffId);
 }
 
 /** Where the clicked message is, and what it said (to keep its text when the buttons go). */

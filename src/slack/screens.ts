@@ -12,6 +12,7 @@ import { caseCardBlocks, caseCardText } from './blocks/case-card.blocks.js';
 import { header } from './blocks/common.js';
 import { caseloadBlocks, escalationBlocks, HELP_TEXT, homeBlocks, ledgerBlocks, notStaffHome, staffListBlocks, teamBlocks } from './blocks/lists.blocks.js';
 import { lookupVia, tell, type Asker } from './slack.kit.js';
+import { oncallCommand, oncallHomeBlocks } from './oncall.screen.js';
 
 /**
  * What `/case …`, the App Home and the [Open case] buttons show. Each screen
@@ -97,6 +98,7 @@ export async function caseCommand(deps: Deps, a: Asker, me: StaffRow, text: stri
   if (first === 'help') return showHelp(a);
   if (first === 'team') return showTeam(deps, a, me);
   if (first === 'staff') return staffCommand(deps, a, me, args.slice(1));
+  if (first === 'oncall') return oncallCommand(deps, a, me, args.slice(1));
   const ref = parseReference(args[0]!);
   if (ref) {
     if ((args[1] ?? '').toLowerCase() === 'log') return showLog(deps, a, me, ref);
@@ -116,13 +118,14 @@ export async function publishHome(deps: Deps, client: WebClient, userId: string)
   }
   const now = deps.clock.now();
   const caseload = await caseloadOf(deps, [me.id]);
+  const oncall = await oncallHomeBlocks(deps, me);
   if (me.role === 'worker') {
-    await client.views.publish({ user_id: userId, view: { type: 'home', blocks: homeBlocks({ me, caseload, now }) as never } });
+    await client.views.publish({ user_id: userId, view: { type: 'home', blocks: [...oncall, ...homeBlocks({ me, caseload, now })].slice(0, 100) as never } });
     return;
   }
   const team = await teamOf(deps.db, me.id);
   const loads = await teamCaseload(deps, me, team);
   const escalations = await openEscalationsFor(deps, [me.id, ...team.map((t) => t.id)], true);
   const unassigned = await caseloadOf(deps, [], { unassigned: true });
-  await client.views.publish({ user_id: userId, view: { type: 'home', blocks: homeBlocks({ me, caseload, team: loads, escalations, unassigned, now }) as never } });
+  await client.views.publish({ user_id: userId, view: { type: 'home', blocks: [...oncall, ...homeBlocks({ me, caseload, team: loads, escalations, unassigned, now })].slice(0, 100) as never } });
 }

@@ -7,7 +7,7 @@ import { acknowledgeEscalation, dismissFollowUp, snoozeEscalation } from '../../
 import { recordAppointmentOutcome } from '../../src/appointments/appointment-outcome.service.js';
 import { enqueueDueDeliveries } from '../../src/delivery/tick.js';
 import { startWorkers } from '../../workers/start.js';
-import { bookAppointment, createWorld, ONCALL_SLACK, settle, SUPERVISOR_SLACK, WORKER_SLACK, type World } from './delivery-fixtures.js';
+import { bookAppointment, createWorld, ONCALL_SLACK, settle, SUPERVISION_CHANNEL, SUPERVISOR_SLACK, WORKER_SLACK, type World } from './delivery-fixtures.js';
 
 const cleanups: Array<() => Promise<void>> = [];
 afterEach(async () => {
@@ -35,14 +35,18 @@ describe('escalation sweeps', () => {
     expect(texts(w, ONCALL_SLACK)).toEqual([expect.stringContaining(`CRISIS reported on ${w.reference}`)]);
     await at(w, '2026-11-28T03:14:59Z');
     expect(texts(w, ONCALL_SLACK)).toHaveLength(1);
+    expect(texts(w, SUPERVISOR_SLACK)).toEqual([]);
+    // 15 minutes unacknowledged: the team's supervisor and the supervision channel as well.
     await at(w, '2026-11-28T03:15:00Z');
+    expect(texts(w, SUPERVISOR_SLACK)).toHaveLength(1);
+    expect(texts(w, SUPERVISION_CHANNEL)).toEqual([expect.stringContaining('nobody has acknowledged for 15 min')]);
     await at(w, '2026-11-28T03:30:00Z');
     expect(texts(w, ONCALL_SLACK)).toHaveLength(3);
-    expect(texts(w, ONCALL_SLACK)[2]).toContain('page 3: nobody has acknowledged yet');
+    expect(texts(w, ONCALL_SLACK)[2]).toContain('page 3: nobody has acknowledged for 30 min');
     const [esc] = await w.deps.db.select().from(escalations).where(eq(escalations.caseId, w.caseId));
     expect(await snoozeEscalation(w.deps, { escalationId: esc!.id, staffId: w.oncallId, until: w.deps.clock.now().plus({ hours: 1 }), reason: 'busy right now' }))
       .toMatchObject({ ok: false, error: 'not_allowed' });
-    expect(await acknowledgeEscalation(w.deps, { escalationId: esc!.id, staffId: w.oncallId })).toEqual({ ok: true, status: 'acknowledged' });
+    expect(await acknowledgeEscalation(w.deps, { escalationId: esc!.id, staffId: w.oncallId })).toMatchObject({ ok: true, status: 'acknowledged' });
     await at(w, '2026-11-28T04:30:00Z');
     expect(texts(w, ONCALL_SLACK)).toHaveLength(3);
     expect(texts(w, WORKER_SLACK)).toEqual([]); // a crisis is for the on-call supervisor first

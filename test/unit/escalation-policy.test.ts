@@ -172,11 +172,39 @@ describe('crisis escalations', () => {
       .toEqual({ action: 'notify', level: 0, target: 'oncall_supervisors', dueAt: '2026-11-28T03:00:00.000Z' });
   });
 
-  it('repeats every 15 minutes, ignoring a snooze, until acknowledged', () => {
+  it('repeats every 15 minutes, ignoring a snooze, climbing a tier at 15 and 30 minutes, until acknowledged', () => {
     const paged = { ...crisis, lastNotifiedAt: at('2026-11-28T03:00:00Z'), snoozedUntil: at('2026-11-28T09:00:00Z') };
     expect(step(paged, '2026-11-28T03:10:00Z')).toEqual({ action: 'wait', until: '2026-11-28T03:15:00.000Z' });
-    expect(step(paged, '2026-11-28T03:20:00Z')).toEqual({ action: 'notify', level: 0, target: 'oncall_supervisors', dueAt: '2026-11-28T03:15:00.000Z' });
+    expect(step(paged, '2026-11-28T03:20:00Z')).toEqual({ action: 'notify', level: 1, target: 'oncall_supervisors', dueAt: '2026-11-28T03:15:00.000Z' });
+    const tier1 = { ...paged, level: 1, lastNotifiedAt: at('2026-11-28T03:15:00Z') };
+    expect(step(tier1, '2026-11-28T03:30:00Z')).toEqual({ action: 'notify', level: 2, target: 'oncall_supervisors', dueAt: '2026-11-28T03:30:00.000Z' });
+    const tier2 = { ...paged, level: 2, lastNotifiedAt: at('2026-11-28T03:30:00Z') };
+    expect(step(tier2, '2026-11-28T05:00:00Z')).toEqual({ action: 'notify', level: 2, target: 'oncall_supervisors', dueAt: '2026-11-28T03:45:00.000Z' });
     expect(step({ ...paged, acknowledgedAt: at('2026-11-28T03:05:00Z') }, '2026-11-28T03:20:00Z')).toEqual({ action: 'none', reason: 'acknowledged' });
+  });
+
+  it('a tier boundary is paged on time even when the repeat interval is longer', () => {
+    const policy = { ...DEFAULT_ESCALATION_POLICY, crisis: { ...DEFAULT_ESCALATION_POLICY.crisis, repeatEvery: 'PT1H' } };
+    const paged = { ...crisis, lastNotifiedAt: at('2026-11-28T03:00:00Z') };
+    expect(show(nextEscalationStep({ escalation: paged, policy, now: at('2026-11-28T03:16:00Z') })))
+      .toEqual({ action: 'notify', level: 1, target: 'oncall_supervisors', dueAt: '2026-11-28T03:15:00.000Z' });
+  });
+
+  it('acknowledged: waits for the safety plan; past its deadline with none, pages again from the first tier', () => {
+    const acked = { ...crisis, level: 0, lastNotifiedAt: at('2026-11-28T03:00:00Z'), acknowledgedAt: at('2026-11-28T03:05:00Z'), safetyPlanDueAt: at('2026-11-28T07:05:00Z') };
+    expect(step(acked, '2026-11-28T07:00:00Z')).toEqual({ action: 'wait', until: '2026-11-28T07:05:00.000Z' });
+    expect(step(acked, '2026-11-28T07:05:00Z')).toEqual({ action: 'notify', level: 0, target: 'oncall_supervisors', dueAt: '2026-11-28T07:05:00.000Z' });
+    const again = { ...acked, lastNotifiedAt: at('2026-11-28T07:05:00Z') };
+    expect(step(again, '2026-11-28T07:21:00Z')).toEqual({ action: 'notify', level: 1, target: 'oncall_supervisors', dueAt: '2026-11-28T07:20:00.000Z' });
+    expect(step({ ...acked, safetyPlanAt: at('2026-11-28T06:00:00Z') }, '2026-11-28T09:00:00Z')).toEqual({ action: 'none', reason: 'acknowledged' });
+  });
+
+  it('the tiers are validated', () => {
+    const bad = (tiers: unknown) => escalationPolicySchema.safeParse({ ...DEFAULT_ESCALATION_POLICY, crisis: { ...DEFAULT_ESCALATION_POLICY.crisis, tiers } }).success;
+    expect(bad([{ after: 'PT5M', notify: ['oncall'] }])).toBe(false);
+    expect(bad([{ after: 'PT0M', notify: ['oncall'] }, { after: 'PT0M', notify: ['admins'] }])).toBe(false);
+    expect(bad([{ after: 'PT0M', notify: ['janitors'] }])).toBe(false);
+    expect(bad([{ after: 'PT0M', notify: ['oncall'] }, { after: 'PT10M', notify: ['admins'] }])).toBe(true);
   });
 
   it('if configured not to ignore working hours, the page waits for them', () => {

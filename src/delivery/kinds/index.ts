@@ -9,6 +9,8 @@ import { crisisPageKind } from '../../escalations/crisis-page.kind.js';
 import { weeklyDigestKind } from '../../escalations/weekly-digest.js';
 import { withdrawalNoticeKind } from '../../clients/withdrawal-notice.kind.js';
 import { crisisReplyKind } from '../../clients/crisis-reply.kind.js';
+import { crisisCheckinKind } from '../../escalations/crisis-checkin.kind.js';
+import { oncallGapKind } from '../../escalations/oncall-gap.kind.js';
 import { intakeCardKind } from '../../slack/kinds/intake-card.kind.js';
 import { assignmentDmKind } from '../../slack/kinds/assignment-dm.kind.js';
 import { clientReplyKind } from '../../slack/kinds/client-reply.kind.js';
@@ -30,6 +32,8 @@ const KINDS: DeliveryKind[] = [
   weeklyDigestKind,
   withdrawalNoticeKind,
   crisisReplyKind,
+  crisisCheckinKind,
+  oncallGapKind,
   intakeCardKind,
   assignmentDmKind,
   clientReplyKind,

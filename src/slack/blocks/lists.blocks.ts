@@ -95,6 +95,7 @@ export const HELP_TEXT = [
   '• `/case C-2026-0042 log` — what was sent for a case, and why something was not',
   '• `/case team` — my team\'s caseload and open escalations (supervisors)',
   '• `/case staff list` · `/case staff add @user worker supervisor:@someone` · `/case staff remove @user` (admins)',
+  '• `/case oncall` — who is on call; `set @user from … to …`, `rotate @a @b from <date> 09:00`, `swap @a @b` (supervisors, admins)',
   '• `/case help` — this help',
   'The App Home tab shows your caseload too.',
 ].join('\n');

@@ -31,6 +31,7 @@ import { registerCaseOpen } from './actions/case-open.js';
 import { registerCaseReassign } from './actions/case-reassign.js';
 import { registerEscSnoozeView } from './views/esc-snooze.view.js';
 import { registerEscNotNeededView } from './views/esc-not-needed.view.js';
+import { registerCrisisButtons } from '../crisis-buttons.flow.js';
 
 /**
  * Every Slack listener, one callback per file under commands/, actions/,
@@ -73,6 +74,7 @@ const LISTENERS: RegisterListener[] = [
   registerCaseReassign,
   registerEscSnoozeView,
   registerEscNotNeededView,
+  registerCrisisButtons,
 ];
 
 export function registerListeners(app: App, deps: Deps): void {

@@ -5,6 +5,7 @@ import { ESC_ACTIONS } from '../../../escalations/escalation.render.js';
 import { acknowledgeEscalation } from '../../../escalations/escalation-actions.service.js';
 import { markActed, registerEscalationButton, when } from '../../escalation-buttons.flow.js';
 import { tell } from '../../slack.kit.js';
+import { crisisFollowUpBlocks } from '../../crisis-buttons.flow.js';
 
 /** [Acknowledge] on an escalation or crisis page: stops the ladder's repeats; the message says who has it. */
 export const registerEscAck: RegisterListener = (app, deps) => registerEscalationButton(app, deps, ESC_ACTIONS.ack, async ({ me, a, row, msg, client }) => {
@@ -16,6 +17,10 @@ export const registerEscAck: RegisterListener = (app, deps) => registerEscalatio
     await markActed(deps, client, msg, line);
     return tell(a, `${line} Nothing more to do here.`);
   }
-  const tail = row.e.reason === 'crisis' ? ' The on-call pages stop; please make sure the client is contacted now.' : ' No more reminders about it.';
-  await markActed(deps, client, msg, `✅ Acknowledged by <@${me.slackUserId}> at ${when(me, deps.clock.now().toJSDate())}.${tail}`);
+  const tail = row.e.reason === 'crisis' ? ' The pages stop; please make sure the client is contacted now.' : ' No more reminders about it.';
+  const line = `✅ Acknowledged by <@${me.slackUserId}> at ${when(me, deps.clock.now().toJSDate())}.${tail}`;
+  const followUp = crisisFollowUpBlocks(me, r, row.e.id, row.c.id);
+  await markActed(deps, client, msg, line, followUp);
+  // Without a message to update (it could not be found), the acknowledger still sees what is due next.
+  if (followUp.length && !msg) await tell(a, line, followUp);
 });

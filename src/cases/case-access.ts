@@ -1,0 +1,40 @@
+import { and, eq, isNull } from 'drizzle-orm';
+import type { Db } from '../db/client.js';
+import { caseAccessGrants, staff } from '../db/schema.js';
+import type { StaffRow } from '../staff/staff.repo.js';
+import type { CaseRow } from './cases.repo.js';
+
+/**
+ * Who may see and change a case, decided from PostgreSQL rows (never from what
+ * a button or form claims):
+ * - workers: their own cases;
+ * - supervisors: their own, their team's (staff.supervisor_id = them) and unassigned intakes;
+ * - admins: every case;
+ * - anyone with an open access grant on the case (someone from another team
+ *   who acknowledged a crisis on it, until the crisis is resolved).
+ */
+export async function supervises(db: Db, supervisorId: string, workerId: string): Promise<boolean> {
+  const [row] = await db.select({ supervisorId: staff.supervisorId }).from(staff).where(eq(staff.id, workerId)).limit(1);
+  return !!row && row.supervisorId === supervisorId;
+}
+
+export async function hasAccessGrant(db: Db, staffId: string, caseId: string): Promise<boolean> {
+  const [g] = await db.select({ id: caseAccessGrants.id }).from(caseAccessGrants)
+    .where(and(eq(caseAccessGrants.caseId, caseId), eq(caseAccessGrants.staffId, staffId), isNull(caseAccessGrants.revokedAt))).limit(1);
+  return !!g;
+}
+
+/** By role and team only (no grants): whether someone needs a grant to act on the case. */
+export async function canAccessByRole(db: Db, actor: StaffRow, c: Pick<CaseRow, 'assignedWorkerId'>): Promise<boolean> {
+  if (!actor.active) return false;
+  if (actor.role === 'admin') return true;
+  if (c.assignedWorkerId === actor.id) return true;
+  if (actor.role !== 'supervisor') return false;
+  if (!c.assignedWorkerId) return true;
+  return supervises(db, actor.id, c.assignedWorkerId);
+}
+
+export async function canAccessCase(db: Db, actor: StaffRow, c: Pick<CaseRow, 'assignedWorkerId'> & { id?: string }): Promise<boolean> {
+  if (await canAccessByRole(db, actor, c)) return true;
+  return !!c.id && actor.active && hasAccessGrant(db, actor.id, c.id);
+}

@@ -1,0 +1,54 @@
+import { and, eq, inArray } from 'drizzle-orm';
+import { staff } from '../db/schema.js';
+import type { Deps } from '../deps.js';
+import { deliveryKind } from '../delivery/kinds/kind.js';
+import { planDeliveries, scheduleDeliveries, type PlannedDelivery, type Recipient } from '../delivery/ledger.js';
+import { loadStaff, recipientId, staffUnreachable } from '../delivery/recipients.js';
+import { gapsAhead } from '../staff/oncall.service.js';
+import { staffTime } from '../appointments/appointment.format.js';
+
+/**
+ * Nobody on call is itself an escalation: a gap in the rota starting within
+ * ONCALL_GAP_LOOKAHEAD_HOURS is told to the admins (or, with no admin, to the
+ * supervisors), once per gap (the ledger row is keyed by the gap's start), by
+ * the escalation sweep. The message says how to fill it.
+ */
+export const ONCALL_GAP_KIND = 'oncall_gap';
+
+export async function planOncallGapAlerts(deps: Deps): Promise<number> {
+  const now = deps.clock.now();
+  const gaps = await gapsAhead(deps.db, now, deps.config.ONCALL_GAP_LOOKAHEAD_HOURS);
+  if (!gaps.length) return 0;
+  let to = await deps.db.select({ id: staff.id }).from(staff).where(and(eq(staff.active, true), eq(staff.role, 'admin')));
+  if (!to.length) to = await deps.db.select({ id: staff.id }).from(staff).where(and(eq(staff.active, true), inArray(staff.role, ['supervisor'])));
+  // One alert per gap per day: an ongoing gap "starts" at every sweep, so it is keyed by the day it starts on
+  // (UTC) — an unfilled gap is told again the next day, not every few minutes.
+  const items: PlannedDelivery[] = gaps.flatMap((g) => to.map((s) => ({
+    kind: ONCALL_GAP_KIND, subjectId: `gap:${g.start!.toUTC().toISODate()}`,
+    recipient: `staff:${s.id}` as Recipient, channel: 'slack' as const, dueAt: now,
+  })));
+  const rows = await deps.db.transaction(async (tx) => planDeliveries(tx as never, items, now));
+  const fresh = rows.filter((r) => r.createdAt.getTime() === now.toJSDate().getTime());
+  if (fresh.length) {
+    await deps.audit.record({ actor: { type: 'system' }, action: 'oncall.gap_alerted', details: { gaps: gaps.length, recipients: to.length } });
+    await scheduleDeliveries(deps.queues, fresh, now);
+  }
+  return fresh.length;
+}
+
+export const oncallGapKind = deliveryKind({
+  kind: ONCALL_GAP_KIND,
+  async render(deps, row) {
+    const s = await loadStaff(deps.db, recipientId(row.recipient, 'staff') ?? '');
+    const why = staffUnreachable(s);
+    if (why) return { skip: why };
+    // What is uncovered now (it may have been filled, or have grown, since the alert was planned).
+    const gap = (await gapsAhead(deps.db, deps.clock.now(), deps.config.ONCALL_GAP_LOOKAHEAD_HOURS))[0];
+    if (!gap) return { skip: 'gap_filled' };
+    const from = gap.start!;
+    const to = gap.end!;
+    const text = `:warning: Nobody is on call from ${staffTime(from.toJSDate(), s!.timeZone)} to ${staffTime(to.toJSDate(), s!.timeZone)}. `
+      + 'A crisis in that time would page the team supervisors and the supervision channel instead. Fill it with `/case oncall set @someone from … to …`.';
+    return { channel: 'slack', to: s!.slackUserId, text };
+  },
+});

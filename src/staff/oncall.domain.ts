@@ -1,0 +1,160 @@
+import { DateTime, Interval } from 'luxon';
+
+/**
+ * The on-call rota, as pure rules (time passed in).
+ * - Who is on call at a moment: everyone whose override covers it; if no
+ *   override does, everyone whose rota shift covers it; and always anyone with
+ *   the standing on-call flag.
+ * - A gap is time that nobody covers.
+ * - A weekly rotation hands over at the same local time every week in the
+ *   zone of the person who set it (DST-correct: luxon adds calendar weeks).
+ */
+export type ShiftKind = 'rota' | 'override';
+
+export interface Shift {
+  id?: string;
+  staffId: string;
+  startsAt: DateTime;
+  endsAt: DateTime;
+  kind: ShiftKind;
+}
+
+const covers = (s: Shift, t: DateTime) => s.startsAt <= t && t < s.endsAt;
+
+/** Staff ids on call at `t` (standing flag holders included), without duplicates. */
+export function onCallAt(shifts: readonly Shift[], standing: readonly string[], t: DateTime): string[] {
+  const overrides = shifts.filter((s) => s.kind === 'override' && covers(s, t));
+  const chosen = overrides.length ? overrides : shifts.filter((s) => s.kind === 'rota' && covers(s, t));
+  return [...new Set([...chosen.map((s) => s.staffId), ...standing])];
+}
+
+/** Periods within [from, to) that nobody covers (none when someone holds the standing flag). */
+export function coverageGaps(shifts: readonly Shift[], standing: readonly string[], from: DateTime, to: DateTime): Interval[] {
+  if (standing.length || !(from < to)) return [];
+  const covered = Interval.merge(shifts.map((s) => Interval.fromDateTimes(s.startsAt, s.endsAt)).filter((i) => i.isValid));
+  return Interval.fromDateTimes(from, to).difference(...covered).filter((i) => i.isValid && i.length('milliseconds') > 0);
+}
+
+/** One person a week, in the given order, repeating, for `weeks` weeks from `start`. */
+export function weeklyRotation(staffIds: readonly string[], start: DateTime, weeks: number): Shift[] {
+  const out: Shift[] = [];
+  for (let w = 0; w < weeks; w++) {
+    out.push({ staffId: staffIds[w % staffIds.length]!, startsAt: start.plus({ weeks: w }), endsAt: start.plus({ weeks: w + 1 }), kind: 'rota' });
+  }
+  return out;
+}
+
+/** The next rota shift of `staffId` that has not ended by `now` (the one a swap exchanges). */
+export function nextShiftOf(shifts: readonly Shift[], staffId: string, now: DateTime): Shift | undefined {
+  return shifts.filter((s) => s.kind === 'rota' && s.staffId === staffId && s.endsAt > now).sort((a, b) => +a.startsAt - +b.startsAt)[0];
+}
+
+// ---- /case oncall … (parsing, pure) ------------------------------------------------------
+
+export type OncallCommand =
+  | { op: 'show' }
+  | { op: 'set'; userId: string; from: DateTime; to: DateTime }
+  | { op: 'rotate'; userIds: string[]; from: DateTime; weeks: number }
+  | { op: 'swap'; a: string; b: string }
+  | { op: 'invalid'; message: string };
+
+export const ONCALL_USAGE = [
+  '`/case oncall` — who is on call now and the next two weeks',
+  '`/case oncall set @user from 2026-12-01 18:00 to 2026-12-02 09:00` — cover for a period (overrides the rota)',
+  '`/case oncall rotate @a @b @c from 2026-12-07 09:00 [weeks 8]` — a weekly rotation, handing over at that time',
+  '`/case oncall swap @a @b` — exchange their next rota shifts',
+].join('\n');
+
+const USER = /^<@([UW][A-Z0-9]+)(?:\|[^>]*)?>$|^([UW][A-Z0-9]{2,})$/;
+const userOf = (token: string | undefined): string | null => {
+  const m = token ? USER.exec(token.trim()) : null;
+  return m ? (m[1] ?? m[2])! : null;
+};
+
+/** Longest override and rotation the command accepts (a typo of a year is refused, not stored). */
+export const MAX_OVERRIDE_DAYS = 31;
+export const MAX_ROTATION_WEEKS = 26;
+
+/**
+ * A time as people type it, in their zone: `2026-12-01 18:00`, `2026-12-01T18:00`, `2026-12-01`
+ * (midnight), `today 18:00`, `tomorrow 9:00`. A local time that does not exist (spring DST gap)
+ * is refused rather than moved.
+ */
+export function parseWhen(words: string[], zone: string, now: DateTime, defaultTime = '00:00'): DateTime | string {
+  const [d, t] = words;
+  if (!d) return 'a date is missing';
+  let day: DateTime;
+  const local = now.setZone(zone);
+  if (/^today$/i.test(d)) day = local.startOf('day');
+  else if (/^tomorrow$/i.test(d)) day = local.plus({ days: 1 }).startOf('day');
+  else {
+    const m = /^(\d{4}-\d{2}-\d{2})(?:T(\d{1,2}:\d{2}))?$/.exec(d);
+    if (!m) return `\`${d.slice(0, 20)}\` is not a date like 2026-12-01`;
+    day = DateTime.fromISO(m[1]!, { zone });
+    if (!day.isValid) return `\`${d.slice(0, 20)}\` is not a real date`;
+    if (m[2]) return atTime(day, m[2], zone);
+  }
+  return atTime(day, t && /^\d{1,2}:\d{2}$/.test(t) ? t : defaultTime, zone);
+}
+
+function atTime(day: DateTime, hhmm: string, zone: string): DateTime | string {
+  const [h, min] = hhmm.split(':').map(Number) as [number, number];
+  if (h > 23 || min > 59) return `\`${hhmm}\` is not a time of day`;
+  const dt = DateTime.fromObject({ year: day.year, month: day.month, day: day.day, hour: h, minute: min }, { zone });
+  if (!dt.isValid || dt.hour !== h || dt.minute !== min) return `${day.toISODate()} ${hhmm} does not exist in ${zone} (the clocks change then); choose another time`;
+  return dt;
+}
+
+/** Words up to the next keyword. */
+function until(words: string[], from: number, stop: string[]): string[] {
+  const out: string[] = [];
+  for (let i = from; i < words.length && !stop.includes(words[i]!.toLowerCase()); i++) out.push(words[i]!);
+  return out;
+}
+
+export function parseOncallCommand(args: string[], zone: string, now: DateTime): OncallCommand {
+  const [op, ...rest] = args;
+  const lower = rest.map((w) => w.toLowerCase());
+  switch ((op ?? '').toLowerCase()) {
+    case '':
+    case 'show':
+    case 'list':
+      return { op: 'show' };
+    case 'set': {
+      const userId = userOf(rest[0]);
+      if (!userId) return { op: 'invalid', message: `Mention who is on call, like \`@name\`.\n${ONCALL_USAGE}` };
+      const f = lower.indexOf('from');
+      const t = lower.indexOf('to');
+      if (f < 0 || t < 0 || t < f) return { op: 'invalid', message: `Say when: \`from … to …\`.\n${ONCALL_USAGE}` };
+      const from = parseWhen(until(rest, f + 1, ['to']), zone, now);
+      const to = parseWhen(until(rest, t + 1, []), zone, now);
+      if (typeof from === 'string') return { op: 'invalid', message: `From: ${from}.` };
+      if (typeof to === 'string') return { op: 'invalid', message: `To: ${to}.` };
+      if (!(to > from)) return { op: 'invalid', message: 'The end must be after the start.' };
+      if (!(to > now)) return { op: 'invalid', message: 'That period is already over.' };
+      if (to.diff(from, 'days').days > MAX_OVERRIDE_DAYS) return { op: 'invalid', message: `Cover is at most ${MAX_OVERRIDE_DAYS} days at a time; use \`rotate\` for a standing rota.` };
+      return { op: 'set', userId, from, to };
+    }
+    case 'rotate': {
+      const f = lower.indexOf('from');
+      const people = (f < 0 ? rest : rest.slice(0, f)).map(userOf);
+      if (!people.length || people.some((p) => !p)) return { op: 'invalid', message: `Mention the people in order, then \`from <date> [time]\`.\n${ONCALL_USAGE}` };
+      if (f < 0) return { op: 'invalid', message: `Say when the rotation starts: \`from 2026-12-07 09:00\`.\n${ONCALL_USAGE}` };
+      const w = lower.indexOf('weeks');
+      const from = parseWhen(until(rest, f + 1, ['weeks']), zone, now, '09:00');
+      if (typeof from === 'string') return { op: 'invalid', message: `From: ${from}.` };
+      const weeks = w < 0 ? 8 : Number(rest[w + 1]);
+      if (!Number.isInteger(weeks) || weeks < 1 || weeks > MAX_ROTATION_WEEKS) return { op: 'invalid', message: `Weeks must be a whole number from 1 to ${MAX_ROTATION_WEEKS}.` };
+      if (!(from.plus({ weeks }) > now)) return { op: 'invalid', message: 'That rotation would already be over.' };
+      return { op: 'rotate', userIds: people as string[], from, weeks };
+    }
+    case 'swap': {
+      const a = userOf(rest[0]);
+      const b = userOf(rest[1]);
+      if (!a || !b || a === b) return { op: 'invalid', message: `Mention two different people: \`/case oncall swap @a @b\`.\n${ONCALL_USAGE}` };
+      return { op: 'swap', a, b };
+    }
+    default:
+      return { op: 'invalid', message: ONCALL_USAGE };
+  }
+}

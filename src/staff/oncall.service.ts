@@ -1,0 +1,118 @@
+import { and, eq, gt, inArray, isNull, lt, ne } from 'drizzle-orm';
+import { DateTime, type Interval } from 'luxon';
+import type { Db } from '../db/client.js';
+import { oncallShifts, staff } from '../db/schema.js';
+import type { Deps } from '../deps.js';
+import { coverageGaps, nextShiftOf, onCallAt, weeklyRotation, type OncallCommand, type Shift } from './oncall.domain.js';
+import { findActiveStaffBySlack, type StaffRow } from './staff.repo.js';
+
+/**
+ * The on-call rota in PostgreSQL: who is on call (for crisis pages and App
+ * Home), the next two weeks, and the changes supervisors and admins make with
+ * `/case oncall` — each audited in its transaction. Results carry the text to
+ * show (the Slack layer only posts it).
+ */
+export type OncallResult = { ok: true; message: string } | { ok: false; message: string };
+
+const dt = (d: Date) => DateTime.fromJSDate(d, { zone: 'utc' });
+
+export async function loadShifts(db: Db, from: DateTime, to: DateTime): Promise<Shift[]> {
+  const rows = await db.select().from(oncallShifts)
+    .where(and(isNull(oncallShifts.cancelledAt), lt(oncallShifts.startsAt, to.toJSDate()), gt(oncallShifts.endsAt, from.toJSDate())));
+  return rows.map((r) => ({ id: r.id, staffId: r.staffId, startsAt: dt(r.startsAt), endsAt: dt(r.endsAt), kind: r.kind }));
+}
+
+/** Supervisors and admins with the standing on-call flag (always on call, whatever the rota says). */
+async function standing(db: Db): Promise<string[]> {
+  const rows = await db.select({ id: staff.id }).from(staff).where(and(eq(staff.active, true), eq(staff.onCall, true), ne(staff.role, 'worker')));
+  return rows.map((r) => r.id);
+}
+
+/** The active people on call at `at`. */
+export async function whoIsOnCall(db: Db, at: DateTime): Promise<StaffRow[]> {
+  const ids = onCallAt(await loadShifts(db, at, at.plus({ milliseconds: 1 })), await standing(db), at);
+  if (!ids.length) return [];
+  return db.select().from(staff).where(and(inArray(staff.id, ids), eq(staff.active, true)));
+}
+
+/** Stretches of the next `hours` that nobody covers. */
+export async function gapsAhead(db: Db, now: DateTime, hours: number): Promise<Interval[]> {
+  const to = now.plus({ hours });
+  return coverageGaps(await loadShifts(db, now, to), await standing(db), now, to);
+}
+
+export interface RotaView {
+  now: StaffRow[];
+  shifts: Array<Shift & { who: StaffRow | undefined }>;
+  gaps: Interval[];
+}
+
+export async function rotaView(deps: Pick<Deps, 'db'>, now: DateTime, days = 14): Promise<RotaView> {
+  const to = now.plus({ days });
+  const shifts = (await loadShifts(deps.db, now, to)).sort((a, b) => +a.startsAt - +b.startsAt);
+  const ids = [...new Set(shifts.map((s) => s.staffId))];
+  const people = ids.length ? await deps.db.select().from(staff).where(inArray(staff.id, ids)) : [];
+  const byId = new Map(people.map((p) => [p.id, p]));
+  return {
+    now: await whoIsOnCall(deps.db, now),
+    shifts: shifts.map((s) => ({ ...s, who: byId.get(s.staffId) })),
+    gaps: coverageGaps(shifts, await standing(deps.db), now, to),
+  };
+}
+
+/** Only supervisors and admins can be on call, and only they change the rota. */
+async function onCallPerson(db: Db, slackUserId: string): Promise<StaffRow | string> {
+  const s = await findActiveStaffBySlack(db, slackUserId);
+  if (!s) return `<@${slackUserId}> is not in the staff directory.`;
+  if (s.role === 'worker') return `<@${slackUserId}> is a worker; only supervisors and admins can be on call.`;
+  return s;
+}
+
+const fmt = (t: DateTime, zone: string) => t.setZone(zone).toFormat("ccc d LLL HH:mm ZZZZ");
+
+export async function changeRota(deps: Deps, me: StaffRow, cmd: Exclude<OncallCommand, { op: 'show' | 'invalid' }>): Promise<OncallResult> {
+  if (me.role === 'worker') return { ok: false, message: 'Sorry, only supervisors and admins can change the on-call rota. `/case oncall` shows who is on call.' };
+  const now = deps.clock.now();
+  const at = now.toJSDate();
+  const people = new Map<string, StaffRow>();
+  for (const u of cmd.op === 'set' ? [cmd.userId] : cmd.op === 'rotate' ? cmd.userIds : [cmd.a, cmd.b]) {
+    const p = await onCallPerson(deps.db, u);
+    if (typeof p === 'string') return { ok: false, message: p };
+    people.set(u, p);
+  }
+  const z = me.timeZone;
+  return deps.db.transaction(async (t) => {
+    const tx = t as unknown as Db;
+    if (cmd.op === 'set') {
+      const who = people.get(cmd.userId)!;
+      const [row] = await tx.insert(oncallShifts).values({
+        staffId: who.id, startsAt: cmd.from.toJSDate(), endsAt: cmd.to.toJSDate(), kind: 'override', createdBy: me.id, createdAt: at,
+      }).returning({ id: oncallShifts.id });
+      await deps.audit.record({ actor: { type: 'staff', id: me.id }, action: 'oncall.override_set', subjectType: 'staff', subjectId: who.id, details: { shift: row!.id, from: cmd.from.toUTC().toISO(), to: cmd.to.toUTC().toISO() } }, tx);
+      return { ok: true, message: `<@${who.slackUserId}> is on call from ${fmt(cmd.from, z)} to ${fmt(cmd.to, z)} (instead of the rota).` };
+    }
+    if (cmd.op === 'rotate') {
+      const plan = weeklyRotation(cmd.userIds.map((u) => people.get(u)!.id), cmd.from, cmd.weeks);
+      const end = plan.at(-1)!.endsAt;
+      // The new rotation replaces rota shifts in its period (overrides stay: they are someone's cover).
+      await tx.update(oncallShifts).set({ cancelledAt: at })
+        .where(and(eq(oncallShifts.kind, 'rota'), isNull(oncallShifts.cancelledAt), lt(oncallShifts.startsAt, end.toJSDate()), gt(oncallShifts.endsAt, cmd.from.toJSDate())));
+      await tx.insert(oncallShifts).values(plan.map((s) => ({ staffId: s.staffId, startsAt: s.startsAt.toJSDate(), endsAt: s.endsAt.toJSDate(), kind: 'rota' as const, createdBy: me.id, createdAt: at })));
+      await deps.audit.record({ actor: { type: 'staff', id: me.id }, action: 'oncall.rota_set', details: { weeks: cmd.weeks, people: cmd.userIds.length, from: cmd.from.toUTC().toISO() } }, tx);
+      const order = cmd.userIds.map((u) => `<@${u}>`).join(' → ');
+      return { ok: true, message: `Weekly on-call rota set: ${order}, handing over ${cmd.from.setZone(z).toFormat("cccc 'at' HH:mm ZZZZ")}, ${cmd.weeks} weeks from ${fmt(cmd.from, z)}.` };
+    }
+    const a = people.get(cmd.a)!;
+    const b = people.get(cmd.b)!;
+    const shifts = await loadShifts(tx, now, now.plus({ weeks: MAX_LOOKAHEAD_WEEKS }));
+    const sa = nextShiftOf(shifts, a.id, now);
+    const sb = nextShiftOf(shifts, b.id, now);
+    if (!sa || !sb) return { ok: false, message: `To swap, both need a rota shift ahead: ${!sa ? `<@${a.slackUserId}>` : `<@${b.slackUserId}>`} has none. Use \`/case oncall set\` for one-off cover.` };
+    await tx.update(oncallShifts).set({ staffId: b.id }).where(eq(oncallShifts.id, sa.id!));
+    await tx.update(oncallShifts).set({ staffId: a.id }).where(eq(oncallShifts.id, sb.id!));
+    await deps.audit.record({ actor: { type: 'staff', id: me.id }, action: 'oncall.swapped', details: { a: a.id, b: b.id, shiftA: sa.id!, shiftB: sb.id! } }, tx);
+    return { ok: true, message: `Swapped: <@${b.slackUserId}> now covers ${fmt(sa.startsAt, z)}–${fmt(sa.endsAt, z)}, <@${a.slackUserId}> covers ${fmt(sb.startsAt, z)}–${fmt(sb.endsAt, z)}.` };
+  });
+}
+
+const MAX_LOOKAHEAD_WEEKS = 27;
