@@ -23,7 +23,6 @@ export type StaffRow = typeof staff.$inferSelect;
 export class RecipientDirectory {
   private readonly byId = new Map<string, StaffRow>();
   private allSupervisors?: Promise<Recipient[]>;
-  private oncall?: Promise<Recipient[]>;
   private oncallNow?: Promise<Recipient[]>;
   private admins?: Promise<Recipient[]>;
 
@@ -59,11 +58,9 @@ export class RecipientDirectory {
         return supervisors();
       case 'supervision_channel':
         return this.deps.config.SLACK_SUPERVISION_CHANNEL ? [`channel:${this.deps.config.SLACK_SUPERVISION_CHANNEL}`] : supervisors();
-      case 'oncall_supervisors': {
-        this.oncall ??= ids(this.deps.db, eq(staff.onCall, true));
-        const oncall = await this.oncall;
-        return oncall.length ? oncall : this.everySupervisor();
-      }
+      case 'oncall_supervisors':
+        // Crisis pages go through crisisRecipients (the rota and the tiers); this is only its last resort.
+        return this.everySupervisor();
     }
   }
 

@@ -4,8 +4,8 @@ import type { FrontEnd } from '../frontends.js';
 import type { Db } from '../db/client.js';
 import { upsertStaff } from '../staff/staff.repo.js';
 import { findStaffBySlack } from '../staff/staff.repo.js';
-import { staff } from '../db/schema.js';
-import { eq } from 'drizzle-orm';
+import { oncallShifts } from '../db/schema.js';
+import { weeklyRotation } from '../staff/oncall.domain.js';
 import { TelegramEmulator } from './telegram-emulator.js';
 import { SlackEmulator } from './slack-emulator.js';
 import { mountSandboxApi, type SandboxWorld } from './sandbox.api.js';
@@ -28,8 +28,16 @@ export async function seedSandboxStaff(deps: Deps): Promise<void> {
       if (await findStaffBySlack(tx, p.slackUserId)) continue;
       const sup = p.role === 'worker' ? await findStaffBySlack(tx, supervisor.slackUserId) : null;
       const row = await upsertStaff(tx, { slackUserId: p.slackUserId, displayName: p.name, role: p.role, supervisorId: sup?.id ?? null, timeZone: p.timeZone }, now);
-      if (p.onCall) await tx.update(staff).set({ onCall: true }).where(eq(staff.id, row.id));
       await deps.audit.record({ actor: { type: 'system' }, action: 'staff.sandbox_seeded', subjectType: 'staff', subjectId: row.id }, tx);
+    }
+    // A weekly on-call rota to start from (the supervisor changes it with `/case oncall` in the console).
+    if ((await tx.select({ id: oncallShifts.id }).from(oncallShifts).limit(1)).length === 0) {
+      const onCall = await Promise.all(SANDBOX_STAFF.filter((p) => p.onCall).map((p) => findStaffBySlack(tx, p.slackUserId)));
+      const ids = onCall.flatMap((s) => (s ? [s.id] : []));
+      if (ids.length) {
+        const shifts = weeklyRotation(ids, now.startOf('hour'), 8);
+        await tx.insert(oncallShifts).values(shifts.map((s) => ({ staffId: s.staffId, startsAt: s.startsAt.toJSDate(), endsAt: s.endsAt.toJSDate(), kind: 'rota' as const, createdAt: now.toJSDate() })));
+      }
     }
   });
 }
