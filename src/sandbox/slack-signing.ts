@@ -109,6 +109,18 @@ export class SlackAppDriver {
     return { token: 'emulator-verification-token', api_app_id: this.emulator.identity.appId, is_enterprise_install: false, enterprise: null, team: { id: this.emulator.identity.teamId, domain: 'casework-emulator' } };
   }
 
+  /**
+   * Slack sends `@name` in a command's text as `<@U…|name>` when the command escapes (as the
+   * manifest's /case does); a person typing in the console writes `@ada`.
+   */
+  private escapeMentions(text: string): string {
+    const byName = new Map(this.emulator.users().map((u) => [u.name.toLowerCase(), u.id]));
+    return text.replace(/(^|\s)@([A-Za-z0-9._-]+)/g, (m, pre: string, name: string) => {
+      const id = byName.get(name.toLowerCase());
+      return id ? `${pre}<@${id}|${name}>` : m;
+    });
+  }
+
   /** A slash command, form-encoded. Returns the response plus the trigger_id and response_url it carried. */
   async slashCommand(input: SlashCommandInput, o: SendOptions = {}): Promise<DriverResponse & { trigger_id: string; response_url: string }> {
     const channel = input.channelId ?? this.emulator.dmChannel(input.userId);
@@ -117,7 +129,7 @@ export class SlackAppDriver {
     const form = new URLSearchParams({
       token: 'emulator-verification-token', team_id: this.emulator.identity.teamId, team_domain: 'casework-emulator',
       channel_id: channel, channel_name: this.emulator.channelInfo(channel)?.name ?? 'directmessage', user_id: input.userId, user_name: input.userId.toLowerCase(),
-      command: input.command, text: input.text ?? '', api_app_id: this.emulator.identity.appId, is_enterprise_install: 'false', response_url, trigger_id,
+      command: input.command, text: this.escapeMentions(input.text ?? ''), api_app_id: this.emulator.identity.appId, is_enterprise_install: 'false', response_url, trigger_id,
     });
     const res = await this.post(this.opts.paths?.commands ?? '/slack/events', form.toString(), 'application/x-www-form-urlencoded', o);
     return { ...res, trigger_id, response_url };

@@ -167,7 +167,8 @@ describe('on-call rota and crisis tiers', () => {
   });
 
   it('cover and swaps change who is paged first', async () => {
-    expect((await command(U.sup, 'oncall set <@U0SUPER001> from 2026-11-24 18:00 to 2026-11-25 09:00')).text).toMatch(/is on call from Tue 24 Nov 18:00 GMT to Wed 25 Nov 09:00 GMT/);
+    // Typed as a person types it (`@sam`); Slack escapes the mention in the command text.
+    expect((await command(U.sup, 'oncall set @sam from 2026-11-24 18:00 to 2026-11-25 09:00')).text).toMatch(/is on call from Tue 24 Nov 18:00 GMT to Wed 25 Nov 09:00 GMT/);
     // Week 1 (from Mon 23 Nov 09:00) is Sue's on the rota; the cover puts Sam on Tuesday night.
     const slackIds = async (iso: string) => (await whoIsOnCall(w.deps.db, DateTime.fromISO(iso))).map((p) => p.slackUserId);
     expect(await slackIds('2026-11-24T12:00:00Z')).toEqual([U.sup2]);
