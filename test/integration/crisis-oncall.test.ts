@@ -164,7 +164,7 @@ describe('on-call rota and crisis tiers', () => {
     expect(pagesTo(U.admin, r).at(-1)!.text).toContain('nobody has acknowledged for 45 min');
     // No client words in the channel: the reference only.
     expect(channelPages(r).every((m) => !m.text.includes('end my life'))).toBe(true);
-  });
+  }, 120_000);
 
   it('cover and swaps change who is paged first', async () => {
     // Typed as a person types it (`@sam`); Slack escapes the mention in the command text.
@@ -243,7 +243,7 @@ describe('after the acknowledgement', () => {
     expect((await command(U.sup2, c.reference)).text).toMatch(/not one of yours|can't find/i);
     const trail = (await w.deps.db.select({ a: auditLog.action }).from(auditLog).where(eq(auditLog.caseId, c.caseId))).map((r) => r.a);
     expect(trail).toEqual(expect.arrayContaining(['escalation.acknowledged', 'case.access_granted', 'crisis.follow_up_planned', 'crisis.safety_plan_logged', 'crisis.resolved']));
-  });
+  }, 120_000);
 
   it('/metrics shows unacknowledged crises and the time to acknowledge', async () => {
     const registry = createMetrics(w.deps.queues, w.deps.db, w.deps.clock);
