@@ -106,17 +106,17 @@ function firstPattern(list: readonly Compiled[], text: string): Compiled | undef
   return undefined;
 }
 
-/** The first crisis pattern or phrase found in `text`, or null. */
+/** The first crisis phrase (configured or built-in) or built-in pattern found in `text`, or null. */
 export function detectCrisis(text: string, phrases: CrisisPhrases = DEFAULT_CRISIS_PHRASES): CrisisMatch | null {
   if (typeof text !== 'string' || text.length === 0) return null;
   const n: CrisisText = normaliseForCrisis(text);
   if (!n.hasLatin && !n.hasHan) return null;
-  const p = (n.hasHan ? firstPattern(BUILT_IN_ZH, n.han) : undefined) ?? (n.hasLatin ? firstPattern(BUILT_IN_EN, n.latin) : undefined);
-  if (p) return { phrase: p.label, language: p.language };
+  // Phrases first, so the record names the agency's own phrase when that is what matched.
   const words = ` ${n.latin} `;
   const compact = n.han.replace(/，/g, '');
   for (const q of prepare(phrases)) {
     if (q.han ? found(compact, q.needle, NEGATED_ZH) : found(words, q.needle, NEGATED_EN)) return { phrase: q.phrase, language: q.language };
   }
-  return null;
+  const p = (n.hasHan ? firstPattern(BUILT_IN_ZH, n.han) : undefined) ?? (n.hasLatin ? firstPattern(BUILT_IN_EN, n.latin) : undefined);
+  return p ? { phrase: p.label, language: p.language } : null;
 }

@@ -47,6 +47,8 @@ const LEET: Record<string, string> = { '0': 'o', '1': 'i', '3': 'e', '4': 'a', '
 // Runs of word characters and stand-ins (linear: no backtracking on a long run without letters).
 const LEET_TOKEN = /[a-z0-9$@!|]+/g;
 /** Tokens that are numbers with a unit or an ordinal, not disguised words (20mg, 3pm, 2nd). */
+const LEET_CHAR = /[0-9$@!|]/;
+const ASCII_ONLY = /^[\x00-\x7f]*$/;
 const NUMBER_WITH_UNIT = /^\d+(st|nd|rd|th|am|pm|mg|ml|mcg|kg|g|k|m|x|s|h|hr|hrs|min|mins|yr|yrs|p|gb|mb|lbs?)$/;
 /** "want 2 die": a lone 2 after these words is "to". */
 const TWO_AS_TO = /\b(want|wanna|wanted|going|gonna|have|need|ready|trying|try|deserve|like)\s2\b/g;
@@ -83,11 +85,13 @@ export function normaliseForCrisis(text: string): CrisisText {
   let s = text.normalize('NFKD').replace(INVISIBLE, '').normalize('NFKC').replace(CONTROL, ' ');
   const hasHan = HAN.test(s);
   if (hasHan) s = toSimplified(s);
-  s = s.toLowerCase().replace(LOOKALIKE_RE, (c) => LOOKALIKE[c] ?? c).replace(APOSTROPHES, '');
+  s = s.toLowerCase();
+  if (!ASCII_ONLY.test(s)) s = s.replace(LOOKALIKE_RE, (c) => LOOKALIKE[c] ?? c);
+  s = s.replace(APOSTROPHES, '');
   const han = hasHan
     ? s.replace(/[\p{P}\p{S}]+/gu, '，').replace(/\s+/gu, '').replace(/，+/g, '，')
     : '';
-  let latin = s.replace(LEET_TOKEN, deLeet).replace(TWO_AS_TO, '$1 to');
+  let latin = LEET_CHAR.test(s) ? s.replace(LEET_TOKEN, deLeet).replace(TWO_AS_TO, '$1 to') : s;
   latin = latin.replace(PUNCT_OR_SYMBOL, ' ').replace(/\s+/gu, ' ').trim();
   latin = squeezeLetters(joinSpelledOut(latin));
   return { latin, han, hasLatin: /[a-z]/.test(latin), hasHan };
