@@ -59,6 +59,8 @@ describe('detectCrisis', () => {
       "I'm in danger", 'please help, I\'m scared for my life', 'he won\'t let me leave the house', 'HELP ME', 'my husband raped me',
       '我想一了百了', '我吃了一整瓶安眠藥', '我喝了農藥', '我又割自己了', '他掐住我的脖子', '他拿刀威胁我', '我被性侵了', '救命', '我现在有危险',
       '我屋企唔安全', '佢話要殺咗我', '我唔想再活落去',
+      // found by the held-out quarter of the corpus
+      'my ex attacked me at work', "He's abusive", 'he beat me in the kitchen', '我想end it',
     ]);
   });
 
@@ -73,6 +75,7 @@ describe('detectCrisis', () => {
       'we were hit by the bedroom tax', 'I hit my head on the cupboard', 'I have a new skill', 'We saw a killer whale', 'hurt myselfie',
       "I'm not suicidal, just stressed about money", "I'm not going to hurt myself, I just need the rent help", 'I work at a domestic violence charity',
       'My landlord threatened to evict us', 'the ball hit me in the face lol', 'I\'m going to jump in the shower then call you',
+      'my husband beats me at chess', 'she beat me in a race', '该死的打印机又坏了',
       '', '   ', '😀😀', 'I am safe', 'My father keeps falling', '我和婆婆经常吵架',
     ]);
   });
