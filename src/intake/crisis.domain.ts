@@ -43,9 +43,8 @@ export interface CrisisMatch {
  */
 export const DEFAULT_CRISIS_PHRASES: CrisisPhrases = Object.freeze({
   en: Object.freeze([
-    'kill myself', 'killing myself', 'end my life', 'take my own life', 'suicidal', 'want to die',
-    "don't want to live", 'better off dead', 'hurt myself', 'harm myself', 'self harm', 'cut myself',
-    'overdosed', 'he hits me', 'she hits me', 'he beats me', 'threatened to kill me', 'being abused',
+    'kill myself', 'killing myself', 'end my life', 'take my own life', 'suicidal',
+    "don't want to live", 'better off dead', 'self harm', 'overdosed', 'he hits me', 'she hits me', 'he beats me', 'threatened to kill me', 'being abused',
     'not safe at home', 'scared for my life',
   ]),
   zh: Object.freeze([
