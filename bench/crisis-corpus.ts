@@ -35,11 +35,11 @@ export function loadCorpus(language: CorpusLanguage): CorpusItem[] {
 
 /**
  * The sets written after tuning, every line held out: `fresh` after the first
- * round (then tuned on, once its blind figures were recorded), `fresh2` after
- * the second round.
+ * round and `fresh2` after the second (each tuned on once its blind figures
+ * were recorded), `fresh3` after the last round and never tuned on.
  */
-export type FreshSet = 'fresh' | 'fresh2';
-export const FRESH_SETS: readonly FreshSet[] = ['fresh', 'fresh2'];
+export type FreshSet = 'fresh' | 'fresh2' | 'fresh3';
+export const FRESH_SETS: readonly FreshSet[] = ['fresh', 'fresh2', 'fresh3'];
 export function loadFreshCorpus(language: CorpusLanguage, set: FreshSet = 'fresh'): CorpusItem[] {
   return parse(language, `${language}-${set}.tsv`, () => true);
 }
