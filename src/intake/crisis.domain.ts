@@ -109,7 +109,7 @@ function firstPattern(list: readonly Compiled[], text: string): Compiled | undef
 export function detectCrisis(text: string, phrases: CrisisPhrases = DEFAULT_CRISIS_PHRASES): CrisisMatch | null {
   if (typeof text !== 'string' || text.length === 0) return null;
   const n: CrisisText = normaliseForCrisis(text);
-  if (!n.hasLatin && !n.hasHan) return null;
+  if (!n.latin && !n.hasHan) return null;
   // Phrases first, so the record names the agency's own phrase when that is what matched.
   const words = ` ${n.latin} `;
   const compact = n.han.replace(/，/g, '');

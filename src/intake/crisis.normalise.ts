@@ -33,6 +33,20 @@ export function normaliseForMatch(text: string): string {
 const toSimplified = OpenCC.Converter({ from: 'tw', to: 'cn' });
 
 const HAN = /\p{Script=Han}/u;
+/** Per character: does OpenCC change it? Most messages are simplified already and skip the converter. */
+const isTraditional = new Map<string, boolean>();
+function toSimplifiedIfNeeded(s: string): string {
+  for (const c of s) {
+    if (c < '\u2e80') continue;
+    let t = isTraditional.get(c);
+    if (t === undefined) {
+      t = HAN.test(c) && toSimplified(c) !== c;
+      isTraditional.set(c, t);
+    }
+    if (t) return toSimplified(s);
+  }
+  return s;
+}
 /** Invisible characters people (and some keyboards) put inside words: zero-width, bidi, soft hyphen, variation selectors, combining marks. */
 const INVISIBLE = /[\p{Cf}\p{Mn}\p{Me}\u034f\u115f\u1160\u3164\uffa0]/gu;
 const CONTROL = /[\p{Cc}\u2028\u2029]/gu;
@@ -84,13 +98,15 @@ export interface CrisisText {
 export function normaliseForCrisis(text: string): CrisisText {
   let s = text.normalize('NFKD').replace(INVISIBLE, '').normalize('NFKC').replace(CONTROL, ' ');
   const hasHan = HAN.test(s);
-  if (hasHan) s = toSimplified(s);
+  if (hasHan) s = toSimplifiedIfNeeded(s);
   s = s.toLowerCase();
   if (!ASCII_ONLY.test(s)) s = s.replace(LOOKALIKE_RE, (c) => LOOKALIKE[c] ?? c);
   s = s.replace(APOSTROPHES, '');
   const han = hasHan
     ? s.replace(/[\p{P}\p{S}]+/gu, '，').replace(/\s+/gu, '').replace(/，+/g, '，')
     : '';
+  // No Latin letter or digit (most Chinese messages): nothing for the English patterns or phrases to see.
+  if (!/[a-z0-9]/.test(s)) return { latin: '', han, hasLatin: false, hasHan };
   let latin = LEET_CHAR.test(s) ? s.replace(LEET_TOKEN, deLeet).replace(TWO_AS_TO, '$1 to') : s;
   latin = latin.replace(PUNCT_OR_SYMBOL, ' ').replace(/\s+/gu, ' ').trim();
   latin = squeezeLetters(joinSpelledOut(latin));

@@ -98,6 +98,8 @@ describe('detectCrisis', () => {
     expect(detectCrisis('I was never locked out', word)).toBeNull();
     expect(detectCrisis('blocked outside', word)).toBeNull();
     expect(detectCrisis('anything', { en: ['', '  ', '!!'], zh: [] })).toBeNull();
+    expect(detectCrisis('call 999', { en: ['999'], zh: [] })).toEqual({ phrase: '999', language: 'en' });
+    expect(detectCrisis('999', { en: ['999'], zh: [] })).toEqual({ phrase: '999', language: 'en' });
   });
 
   it('crisisPhrases(config) keeps the defaults when an agency configures its own', () => {
