@@ -2,14 +2,15 @@
  * B6 — crisis detection. The real detectCrisis (built-in patterns + default
  * phrases, as the bot runs it with no agency phrases) over the labelled corpus
  * in bench/crisis-corpus: recall and false-positive rate per language, on the
- * whole corpus, the part it was tuned on and the held-out quarter; then speed,
+ * whole corpus, the part it was tuned on, the held-out quarter and the fresh
+ * sets written after tuning (their blind figures are in bench/README.md); then speed,
  * since it runs on every client message: µs per message over the corpus
  * (B6_RUNS passes after warm-up), per-message p50/p99, and the slowest inputs
  * of the maximum Telegram length (4,096 characters), ordinary and adversarial.
  * Pure CPU: no database, Redis or emulator.
  */
 import { detectCrisis } from '../src/intake/crisis.domain.js';
-import { loadCorpus, score, type CorpusItem, type CorpusLanguage } from './crisis-corpus.js';
+import { FRESH_SETS, loadCorpus, loadFreshCorpus, score, type CorpusItem, type CorpusLanguage } from './crisis-corpus.js';
 import { envInt, quantile, r2, report, spread, type Row } from './lib.js';
 
 const RECALL_GOAL = 0.97;
@@ -18,11 +19,12 @@ const detect = (t: string) => detectCrisis(t) !== null;
 const pct = (x: number) => `${r2(x * 100)}%`;
 
 function quality(language: CorpusLanguage, items: CorpusItem[]) {
-  const parts = {
+  const parts: Record<string, CorpusItem[]> = {
     all: items,
     tuned: items.filter((i) => !i.heldOut),
     heldOut: items.filter((i) => i.heldOut),
   };
+  for (const set of FRESH_SETS) parts[set] = loadFreshCorpus(language, set);
   const rows: Row[] = [];
   const data: Record<string, unknown> = {};
   for (const [name, part] of Object.entries(parts)) {
