@@ -61,6 +61,7 @@ describe('detectCrisis', () => {
       '我屋企唔安全', '佢話要殺咗我', '我唔想再活落去',
       // found by the held-out quarter of the corpus
       'my ex attacked me at work', "He's abusive", 'he beat me in the kitchen', '我想end it',
+      "he said he'll kill me lol i'm scared", 'my boyfriend will kill me if I leave, not joking',
     ]);
   });
 
