@@ -48,6 +48,12 @@ const list = z
   .string()
   .transform((v) => v.split(/[,\n]/).map((s) => s.trim()).filter(Boolean));
 
+/** Extra crisis phrases: a phrase of one or two letters ("a", "ok") would match almost every message. */
+const crisisList = list.refine(
+  (l) => l.every((p) => /\p{Script=Han}/u.test(p) || p.replace(/[^\p{L}\p{N}]/gu, '').length >= 3),
+  'each phrase needs at least 3 letters or digits (or one Chinese character), e.g. "red flag,救救我"',
+);
+
 const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
 
 const isIsoDuration = (v: string) => {
@@ -112,8 +118,9 @@ const schema = z
     EMERGENCY_CONTACTS_ZH: z
       .string()
       .default('紧急服务：999。Samaritans 撒玛利亚会（全天 24 小时）：116 123。本机构值班电话：+44 20 0000 0000。'),
-    CRISIS_PHRASES_EN: list.optional(),
-    CRISIS_PHRASES_ZH: list.optional(),
+    /** Added to the built-in crisis detection (never replace it), so an agency cannot lose the defaults. */
+    CRISIS_PHRASES_EN: crisisList.optional(),
+    CRISIS_PHRASES_ZH: crisisList.optional(),
     /** Non-text messages during intake are answered with the emergency contacts line too. */
     CRISIS_ALWAYS_SHOW_CONTACTS: bool.default(false),
     /** The emergency reply is retried in process; its ledger row (sent if the process dies first) is due this much later. */

@@ -21,11 +21,24 @@ import { ensureClient, findClientByTelegramUser, findOpenCase, hasConsent, NOTE_
  * escalation ladder turns into a page to the on-call supervisor. Nothing here
  * waits for Slack or Redis; the case.created job is queued after commit.
  */
+const merged = new WeakMap<object, CrisisPhrases>();
+
+/**
+ * The built-in phrases plus the agency's own (CRISIS_PHRASES_EN / _ZH): config
+ * only adds, so a configured list cannot drop the defaults (the built-in
+ * patterns in crisis.domain always apply as well). One object per config, so
+ * the detector's prepared-phrase cache holds.
+ */
 export function crisisPhrases(config: Deps['config']): CrisisPhrases {
-  return {
-    en: config.CRISIS_PHRASES_EN ?? DEFAULT_CRISIS_PHRASES.en,
-    zh: config.CRISIS_PHRASES_ZH ?? DEFAULT_CRISIS_PHRASES.zh,
-  };
+  const extraEn = config.CRISIS_PHRASES_EN ?? [];
+  const extraZh = config.CRISIS_PHRASES_ZH ?? [];
+  if (extraEn.length === 0 && extraZh.length === 0) return DEFAULT_CRISIS_PHRASES;
+  let out = merged.get(config);
+  if (!out) {
+    out = { en: [...DEFAULT_CRISIS_PHRASES.en, ...extraEn], zh: [...DEFAULT_CRISIS_PHRASES.zh, ...extraZh] };
+    merged.set(config, out);
+  }
+  return out;
 }
 
 export interface CrisisSubject {

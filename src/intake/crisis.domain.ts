@@ -1,12 +1,25 @@
 /**
- * Crisis phrase detection (pure). A message that contains one of these phrases
- * interrupts whatever the client is doing: the service answers at once with
- * emergency contacts and escalates to the on-call supervisor.
+ * Crisis detection (pure). A message that says the client is in danger
+ * interrupts whatever they are doing: the service answers at once with
+ * emergency contacts and escalates to the on-call supervisor. It runs on
+ * every client message, so it is synchronous and takes microseconds.
  *
  * Matching errs on the side of safety: a false alarm costs a kind message and a
- * supervisor's glance; a missed one can cost far more. Still, English phrases
- * match whole words only, so "skill" never matches "kill".
+ * supervisor's glance; a missed one can cost far more. Still, everyday
+ * hyperbole ("this queue is killing me", 想死你了, 笑死我了) must not page anyone.
+ *
+ * Two layers, both always on: built-in patterns (crisis.patterns.en.ts / .zh.ts:
+ * words between subject and verb, idioms excluded) and phrase lists — the
+ * built-in DEFAULT_CRISIS_PHRASES plus what an agency configures, which only
+ * ever adds (src/clients/crisis.service.ts crisisPhrases). Everything is
+ * matched after normaliseForCrisis (zero-width characters, traditional
+ * characters, k1ll, killll, k i l l). Measured by bench/crisis-detection.ts.
  */
+import { normaliseForCrisis, squeezePattern, type CrisisText } from './crisis.normalise.js';
+import { EN_PATTERNS, type PatternSpec } from './crisis.patterns.en.js';
+import { ZH_PATTERNS } from './crisis.patterns.zh.js';
+
+export { normaliseForMatch } from './crisis.normalise.js';
 
 export type CrisisLanguage = 'en' | 'zh';
 
@@ -16,71 +29,51 @@ export interface CrisisPhrases {
 }
 
 export interface CrisisMatch {
-  /** The phrase as configured (not normalised), for the escalation record. */
+  /** The phrase as configured (not normalised), or the built-in pattern's label, for the escalation record. */
   phrase: string;
   /** Which list it came from. */
   language: CrisisLanguage;
 }
 
 /**
- * Defaults; config (CRISIS_PHRASES_EN / CRISIS_PHRASES_ZH) can replace either list.
- * Variants are listed explicitly because matching does no stemming.
+ * Built-in phrases, matched as whole words (English) or substrings (Chinese)
+ * on top of the built-in patterns. Only phrases that are a crisis wherever
+ * they appear belong here (not 想死, which is also "miss you"); the rest
+ * are patterns. Config (CRISIS_PHRASES_EN / _ZH) adds to these.
  */
 export const DEFAULT_CRISIS_PHRASES: CrisisPhrases = Object.freeze({
   en: Object.freeze([
-    // suicide
-    'kill myself', 'killing myself', 'end my life', 'ending my life', 'end it all',
-    'take my own life', 'suicide', 'suicidal', 'want to die', 'wanna die',
-    "don't want to live", "don't want to be alive", 'no reason to live', 'better off dead',
-    // self-harm
-    'hurt myself', 'hurting myself', 'harm myself', 'harming myself', 'self harm',
-    'cut myself', 'cutting myself', 'overdose',
-    // violence at home
-    'he hits me', 'she hits me', 'they hit me', 'he beats me', 'she beats me',
-    'he hurts me', 'she hurts me', 'going to hurt me', 'going to kill me',
-    'will kill me', 'threatened to kill me', 'domestic violence', 'being abused',
-    'not safe at home',
-    // immediate danger
-    'in danger', 'not safe right now', 'afraid for my life', 'scared for my life',
+    'kill myself', 'killing myself', 'end my life', 'take my own life', 'suicidal',
+    "don't want to live", 'better off dead', 'self harm', 'overdosed', 'he hits me', 'she hits me', 'he beats me', 'threatened to kill me', 'being abused',
+    'not safe at home', 'scared for my life',
   ]),
   zh: Object.freeze([
-    // 自杀
-    '我不想活了', '不想活了', '活不下去', '想死', '自杀', '自殺', '轻生', '结束生命',
-    '结束自己的生命', '跳楼',
-    // 自伤
-    '自残', '自殘', '自伤', '割腕', '伤害自己', '傷害自己',
-    // 家庭暴力
-    '他打我', '她打我', '他们打我', '家暴', '家庭暴力', '要杀我', '要打死我',
-    '家里不安全', '在家不安全',
-    // 危险
-    '有危险', '有危險', '很危险', '救命',
+    '我不想活了', '活不下去', '轻生', '结束生命', '割腕', '要打死我', '家里不安全', '在家不安全', '救救我',
   ]),
 }) as CrisisPhrases;
 
-const HAN = /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Hangul}]/u;
-const APOSTROPHES = /['\u2018\u2019\u02bc\uff07`]/g;
-const PUNCT_OR_SYMBOL = /[\p{P}\p{S}]/gu;
+interface Compiled { label: string; language: CrisisLanguage; re: RegExp; veto?: RegExp }
 
-/**
- * NFKC (full-width letters become ASCII), case-fold, drop apostrophes so
- * "don't" and "dont" agree, every other punctuation mark or symbol becomes a
- * space, whitespace collapses.
- */
-export function normaliseForMatch(text: string): string {
-  return text
-    .normalize('NFKC')
-    .toLowerCase()
-    .replace(APOSTROPHES, '')
-    .replace(PUNCT_OR_SYMBOL, ' ')
-    .replace(/\s+/gu, ' ')
-    .trim();
-}
+const compile = (specs: PatternSpec[], language: CrisisLanguage, squeeze: boolean): Compiled[] =>
+  specs.map((p) => {
+    const src = (s: string) => (squeeze ? squeezePattern(s) : s);
+    return { label: p.label, language, re: new RegExp(src(p.re), 'u'), ...(p.veto ? { veto: new RegExp(src(p.veto), 'u') } : {}) };
+  });
 
-interface Prepared {
-  phrase: string;
-  language: CrisisLanguage;
-  needle: string;
-  substring: boolean;
+const BUILT_IN_EN = compile(EN_PATTERNS, 'en', true);
+const BUILT_IN_ZH = compile(ZH_PATTERNS, 'zh', false);
+
+interface Prepared { phrase: string; language: CrisisLanguage; needle: string; han: boolean }
+
+/** A phrase right after one of these is denied or in the past ("I'm not suicidal", 我没有想自杀, 预防自杀), not a disclosure. */
+const NEGATED_EN = /\b(?:not|never|no longer|used to|wont|didnt|isnt|wasnt|not going to|not gonna)(?: \S+)? $/;
+const NEGATED_ZH = /(?:没有|没|不会|不想|从不|预防|防止|反|关于|以前|有没有)[^，]{0,2}$/;
+
+function found(haystack: string, needle: string, negated: RegExp): boolean {
+  for (let i = haystack.indexOf(needle); i >= 0; i = haystack.indexOf(needle, i + 1)) {
+    if (!negated.test(haystack.slice(Math.max(0, i - 24), i + (needle.startsWith(' ') ? 1 : 0)))) return true;
+  }
+  return false;
 }
 
 // Phrase lists rarely change (config, once per process); cache their prepared form.
@@ -92,28 +85,37 @@ function prepare(phrases: CrisisPhrases): Prepared[] {
   const out: Prepared[] = [];
   for (const language of ['en', 'zh'] as const) {
     for (const phrase of phrases[language] ?? []) {
-      const norm = normaliseForMatch(phrase);
-      if (!norm) continue;
-      // Scripts without spaces between words (Chinese) match as substrings,
-      // wherever the phrase was configured; everything else matches whole words.
-      const substring = HAN.test(norm);
-      out.push({ phrase, language, needle: substring ? norm.replace(/ /g, '') : ` ${norm} `, substring });
+      const n = normaliseForCrisis(phrase);
+      // A phrase with Chinese characters matches as a substring of the compact
+      // Chinese form, wherever it was configured; anything else as whole words.
+      if (n.hasHan) {
+        const needle = n.han.replace(/，/g, '');
+        if (needle) out.push({ phrase, language, needle, han: true });
+      } else if (n.latin) {
+        out.push({ phrase, language, needle: ` ${n.latin} `, han: false });
+      }
     }
   }
   cache.set(phrases, out);
   return out;
 }
 
-/** The first crisis phrase found in `text`, or null. */
+function firstPattern(list: readonly Compiled[], text: string): Compiled | undefined {
+  for (const p of list) if (p.re.test(text) && !(p.veto && p.veto.test(text))) return p;
+  return undefined;
+}
+
+/** The first crisis phrase (configured or built-in) or built-in pattern found in `text`, or null. */
 export function detectCrisis(text: string, phrases: CrisisPhrases = DEFAULT_CRISIS_PHRASES): CrisisMatch | null {
   if (typeof text !== 'string' || text.length === 0) return null;
-  const norm = normaliseForMatch(text);
-  if (!norm) return null;
-  const words = ` ${norm} `;
-  const compact = norm.replace(/ /g, '');
-  for (const p of prepare(phrases)) {
-    const found = p.substring ? compact.includes(p.needle) : words.includes(p.needle);
-    if (found) return { phrase: p.phrase, language: p.language };
+  const n: CrisisText = normaliseForCrisis(text);
+  if (!n.latin && !n.hasHan) return null;
+  // Phrases first, so the record names the agency's own phrase when that is what matched.
+  const words = ` ${n.latin} `;
+  const compact = n.han.replace(/，/g, '');
+  for (const q of prepare(phrases)) {
+    if (q.han ? found(compact, q.needle, NEGATED_ZH) : found(words, q.needle, NEGATED_EN)) return { phrase: q.phrase, language: q.language };
   }
-  return null;
+  const p = (n.hasHan ? firstPattern(BUILT_IN_ZH, n.han) : undefined) ?? (n.hasLatin ? firstPattern(BUILT_IN_EN, n.latin) : undefined);
+  return p ? { phrase: p.label, language: p.language } : null;
 }
