@@ -79,8 +79,8 @@ async function clientClicks(user: SimUser, label: string) {
 
 describe('the intake pauses after a crisis reply', () => {
   for (const [lang, phrase, pause, cont] of [
-    ['en', 'he hits me and I am scared', "There's no rush", 'Continue my request'],
-    ['zh', '他打我，我好害怕', '不用着急', '继续我的求助'],
+    ['en', 'he hit me again and I am scared', "There's no rush", 'Continue my request'],
+    ['zh', '他每天都打我，我好害怕', '不用着急', '继续我的求助'],
   ] as const) {
     it(`in ${lang === 'en' ? 'English' : 'Chinese'}: the contacts, then [Continue my request] [Not now], no next question; the words kept as a crisis message`, async () => {
       const user: SimUser = { id: lang === 'en' ? 600_001 : 600_002, first_name: 'C', language_code: lang };
@@ -125,7 +125,7 @@ describe('on-call rota and crisis tiers', () => {
   it('nobody on call: a crisis pages the team supervisor and the channel, and the admins hear about the gap', async () => {
     const c = await newCase(w, { assignTo: w.staff.worker });
     const client: SimUser = { id: c.chat, first_name: 'Client' };
-    const replies = await clientSays(client, 'I think I will overdose tonight');
+    const replies = await clientSays(client, 'I took too many pills');
     expect(replies[0]!.text).toContain(CONTACTS);
     await at('2026-11-23T09:00:00Z');
     expect(pagesTo(U.sup, c.reference)).toHaveLength(1);
@@ -148,7 +148,7 @@ describe('on-call rota and crisis tiers', () => {
 
     w.deps.clock.set(DateTime.fromISO('2026-11-23T22:00:00Z', { zone: 'utc' }));
     const c = await newCase(w, { assignTo: w.staff.worker });
-    await clientSays({ id: c.chat, first_name: 'Client' }, 'I want to end my life');
+    await clientSays({ id: c.chat, first_name: 'Client' }, 'my husband hits me');
     const r = c.reference;
     const count = () => ({ sup: pagesTo(U.sup, r).length, sup2: pagesTo(U.sup2, r).length, ch: channelPages(r).length, admin: pagesTo(U.admin, r).length });
     await at('2026-11-23T22:00:00Z');
@@ -163,7 +163,7 @@ describe('on-call rota and crisis tiers', () => {
     expect(count()).toEqual({ sup: 3, sup2: 4, ch: 3, admin: 2 });
     expect(pagesTo(U.admin, r).at(-1)!.text).toContain('nobody has acknowledged for 45 min');
     // No client words in the channel: the reference only.
-    expect(channelPages(r).every((m) => !m.text.includes('end my life'))).toBe(true);
+    expect(channelPages(r).every((m) => !m.text.includes('husband'))).toBe(true);
   }, 120_000);
 
   it('cover and swaps change who is paged first', async () => {
@@ -191,7 +191,7 @@ describe('after the acknowledgement', () => {
     w.deps.clock.set(DateTime.fromISO('2026-11-26T20:00:00Z', { zone: 'utc' }));
     const c = await newCase(w, { assignTo: w.staff.worker });
     const client: SimUser = { id: c.chat, first_name: 'Client' };
-    await clientSays(client, 'I want to kill myself');
+    await clientSays(client, 'I want to unalive myself');
     expect((await command(U.sup2, c.reference)).text).toMatch(/can't find|not one of yours/i);
     await at('2026-11-26T20:00:00Z');
     const page = pagesTo(U.sup2, c.reference).at(-1)!;
