@@ -170,6 +170,8 @@ const schema = z
     INTAKE_CARD_SAFE_FIELDS: list.pipe(z.array(z.enum(['first_name', 'language']))).default([]),
     /** Bolt's own log level (its logs go to the console; ours go through pino). */
     SLACK_LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('warn'),
+    /** Force the sandbox on (even with tokens set) or off; unset: on when no platform token is set. Refused in production. */
+    SANDBOX: bool.optional(),
   })
   .superRefine((c, ctx) => {
     if (c.NODE_ENV !== 'production') return;
@@ -185,6 +187,11 @@ const schema = z
     }
     if (c.SLACK_BOT_TOKEN && !c.SLACK_SIGNING_SECRET && !c.SLACK_APP_TOKEN) {
       ctx.addIssue({ code: 'custom', path: ['SLACK_SIGNING_SECRET'], message: 'is required with SLACK_BOT_TOKEN unless SLACK_APP_TOKEN (Socket Mode) is set' });
+    }
+    // The sandbox (local emulators, demo staff, an open console) never runs on a production database.
+    if (c.SANDBOX) ctx.addIssue({ code: 'custom', path: ['SANDBOX'], message: 'cannot be on when NODE_ENV=production (the sandbox is for trying the service out)' });
+    for (const key of ['TELEGRAM_BOT_TOKEN', 'SLACK_BOT_TOKEN'] as const) {
+      if (!c[key]) ctx.addIssue({ code: 'custom', path: [key], message: 'is required when NODE_ENV=production (without it the service would start the sandbox)' });
     }
   });
 
@@ -236,7 +243,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
   return Object.freeze({
     ...c,
     SLACK_ADMIN_USER_IDS: Object.freeze([...c.SLACK_ADMIN_USER_IDS]) as unknown as string[],
-    sandbox: !c.TELEGRAM_BOT_TOKEN && !c.SLACK_BOT_TOKEN,
+    sandbox: c.NODE_ENV !== 'production' && (c.SANDBOX ?? (!c.TELEGRAM_BOT_TOKEN && !c.SLACK_BOT_TOKEN)),
     embeddedDatabase: !c.DATABASE_URL,
   });
 }

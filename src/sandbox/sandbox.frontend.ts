@@ -4,7 +4,8 @@ import type { FrontEnd } from '../frontends.js';
 import type { Db } from '../db/client.js';
 import { upsertStaff } from '../staff/staff.repo.js';
 import { findStaffBySlack } from '../staff/staff.repo.js';
-import { oncallShifts } from '../db/schema.js';
+import { notInArray } from 'drizzle-orm';
+import { oncallShifts, staff } from '../db/schema.js';
 import { weeklyRotation } from '../staff/oncall.domain.js';
 import { TelegramEmulator } from './telegram-emulator.js';
 import { SlackEmulator } from './slack-emulator.js';
@@ -19,8 +20,14 @@ import { SANDBOX_CHANNELS, SANDBOX_CLIENT, SANDBOX_STAFF, isSandboxConfig, portO
  * seeds the demo staff, and mounts the web console at / and its API at
  * /sandbox/api. Only with a config made by sandboxConfig(): never with a real token.
  */
-export async function seedSandboxStaff(deps: Deps): Promise<void> {
+export async function seedSandboxStaff(deps: Deps): Promise<boolean> {
   const now = deps.clock.now();
+  // Demo staff (an admin among them) are never written into a directory that holds real people.
+  const others = await deps.db.select({ id: staff.id }).from(staff).where(notInArray(staff.slackUserId, SANDBOX_STAFF.map((p) => p.slackUserId))).limit(1);
+  if (others.length) {
+    deps.logger.warn({}, 'sandbox: this database already has staff who are not the demo staff; not seeding demo staff (use an empty database for the sandbox)');
+    return false;
+  }
   const supervisor = SANDBOX_STAFF.find((p) => p.role === 'supervisor')!;
   await deps.db.transaction(async (t) => {
     const tx = t as unknown as Db;
@@ -40,6 +47,7 @@ export async function seedSandboxStaff(deps: Deps): Promise<void> {
       }
     }
   });
+  return true;
 }
 
 export async function startSandboxEmulators(deps: Deps): Promise<{ tg: TelegramEmulator; slack: SlackEmulator }> {

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import net from 'node:net';
 import type { Config } from '../config.js';
 
@@ -9,7 +10,6 @@ import type { Config } from '../config.js';
  */
 export const SANDBOX_TELEGRAM_TOKEN = '700000001:SandboxTokenForTheLocalEmulator_only';
 export const SANDBOX_SLACK_TOKEN = 'xoxb-sandbox-local-emulator-token';
-export const SANDBOX_SIGNING_SECRET = 'sandbox-local-signing-secret';
 
 export const SANDBOX_CHANNELS = {
   intake: { id: 'C0SBINTAKE', name: 'intake' },
@@ -63,7 +63,8 @@ export async function sandboxConfig(config: Readonly<Config>): Promise<Readonly<
     TELEGRAM_BOT_TOKEN: SANDBOX_TELEGRAM_TOKEN,
     TELEGRAM_API_ROOT: `http://127.0.0.1:${tgPort}`,
     SLACK_BOT_TOKEN: SANDBOX_SLACK_TOKEN,
-    SLACK_SIGNING_SECRET: SANDBOX_SIGNING_SECRET,
+    // Random per start: a published secret would let anyone who reaches the port sign requests.
+    SLACK_SIGNING_SECRET: randomBytes(24).toString('base64url'),
     SLACK_APP_TOKEN: undefined,
     SLACK_API_URL: `http://127.0.0.1:${slackPort}/api/`,
     SLACK_INTAKE_CHANNEL: config.SLACK_INTAKE_CHANNEL ?? SANDBOX_CHANNELS.intake.id,

@@ -15,7 +15,9 @@ import { createTestDeps, type TestDeps } from '../helpers/deps.js';
 import { TelegramEmulator, type BotMessageView, type SimUser, type TgRateLimitOptions } from '../../src/sandbox/telegram-emulator.js';
 import { SlackEmulator, type SlackMessageView, type SlackRateLimitOptions } from '../../src/sandbox/slack-emulator.js';
 import { SlackAppDriver } from '../../src/sandbox/slack-signing.js';
-import { SANDBOX_CHANNELS, SANDBOX_SIGNING_SECRET, SANDBOX_STAFF, freePort } from '../../src/sandbox/sandbox.world.js';
+import { SANDBOX_CHANNELS, SANDBOX_STAFF, freePort } from '../../src/sandbox/sandbox.world.js';
+
+const SANDBOX_SIGNING_SECRET = 'e2e-signing-secret';
 import { seedSandboxStaff } from '../../src/sandbox/sandbox.frontend.js';
 import { mountSandboxApi, runTicks } from '../../src/sandbox/sandbox.api.js';
 import { createHttpApp, listen, closeServer } from '../../src/http/server.js';

@@ -47,6 +47,20 @@ describe('configuration', () => {
     expect(problems.join('\n')).toMatch(/DATABASE_URL/);
   });
 
+  it('never runs the sandbox in production: both platform tokens are required and SANDBOX=true is refused', () => {
+    const base = { NODE_ENV: 'production', ENCRYPTION_KEYS: 'k1:' + Buffer.alloc(32, 1).toString('base64'), DASHBOARD_PASSWORD: 'x', DATABASE_URL: 'postgres://u:p@db:5432/casework' };
+    const noTokens = problemsOf(base).join('\n');
+    expect(noTokens).toMatch(/TELEGRAM_BOT_TOKEN: is required when NODE_ENV=production \(without it the service would start the sandbox\)/);
+    expect(noTokens).toMatch(/SLACK_BOT_TOKEN: is required when NODE_ENV=production/);
+    const tokens = { TELEGRAM_BOT_TOKEN: '123:abc', SLACK_BOT_TOKEN: 'xoxb-1', SLACK_SIGNING_SECRET: 's' };
+    expect(problemsOf({ ...base, ...tokens, SANDBOX: 'true' }).join('\n')).toMatch(/SANDBOX: cannot be on when NODE_ENV=production/);
+    // Outside production: on without tokens, or when asked; off when asked.
+    expect(loadConfig({}).sandbox).toBe(true);
+    expect(loadConfig({ SANDBOX: 'false' }).sandbox).toBe(false);
+    expect(loadConfig({ ...tokens, SANDBOX: 'true' }).sandbox).toBe(true);
+    expect(loadConfig(tokens).sandbox).toBe(false);
+  });
+
   it('accepts a complete production configuration and leaves sandbox mode when tokens are set', () => {
     const c = loadConfig({
       NODE_ENV: 'production', ENCRYPTION_KEYS: 'k1:' + Buffer.alloc(32, 1).toString('base64'), DASHBOARD_PASSWORD: 'x',
