@@ -100,7 +100,7 @@ export async function caseCommand(deps: Deps, a: Asker, me: StaffRow, text: stri
   const ref = parseReference(args[0]!);
   if (ref) {
     if ((args[1] ?? '').toLowerCase() === 'log') return showLog(deps, a, me, ref);
-    if (args.length > 1) return tell(a, `I only know \`/case ${ref}\` and \`/case ${ref} log\`.`);
+    if (args.length > 1) return tell(a, `I only know \`/case ${ref}\`, \`/case ${ref} log\`, \`/case ${ref} intake\` and \`/case ${ref} history\`.`);
     return showCaseCard(deps, a, me, { reference: ref });
   }
   if (/^c-/i.test(first)) return tell(a, `\`${args[0]!.slice(0, 30)}\` is not a case reference; they look like C-2026-0042.`);

@@ -31,6 +31,8 @@ import { registerCaseOpen } from './actions/case-open.js';
 import { registerCaseReassign } from './actions/case-reassign.js';
 import { registerEscSnoozeView } from './views/esc-snooze.view.js';
 import { registerEscNotNeededView } from './views/esc-not-needed.view.js';
+import { registerCaseFullIntake } from './actions/case-full-intake.js';
+import { registerCaseHistory } from './actions/case-history.js';
 
 /**
  * Every Slack listener, one callback per file under commands/, actions/,
@@ -73,6 +75,8 @@ const LISTENERS: RegisterListener[] = [
   registerCaseReassign,
   registerEscSnoozeView,
   registerEscNotNeededView,
+  registerCaseFullIntake,
+  registerCaseHistory,
 ];
 
 export function registerListeners(app: App, deps: Deps): void {
