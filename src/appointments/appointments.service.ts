@@ -10,6 +10,7 @@ import { FieldRefusal, mutateCase, scheduleAfterCommit, type CaseLoader, type Lo
 import type { FieldError } from '../cases/case.domain.js';
 import type { StaffRow } from '../staff/staff.repo.js';
 import { afterAppointmentChange } from './appointment-hooks.js';
+import { clearAnswerFollowUp } from './client-answer.js';
 import { reminderLedgerItems, remindersPlannedEntry, type ClientForPlanning } from './reminders.service.js';
 import type { AppointmentRow } from './appointment.format.js';
 
@@ -153,6 +154,8 @@ async function changeAppointment(
     const [appt] = await tx.select().from(appointments).where(eq(appointments.id, appointmentId)).for('update').limit(1);
     if (!appt || appt.status !== 'scheduled') throw new FieldRefusal({ field: 'date', message: `This appointment is ${appt?.status ?? 'gone'} and can no longer be changed.` });
     if (appt.version !== expectedVersion) throw new FieldRefusal({ field: 'date', message: 'This appointment was changed by someone else since you opened this. Close and open it again.' });
+    // Acting on a client's "can't come" / "another time" answers it: the follow-up it set is no longer needed.
+    await clearAnswerFollowUp(tx, appt, now);
     const [updated] = await tx.update(appointments).set({ ...change(appt), version: sql`${appointments.version} + 1`, clientResponse: null, clientRespondedAt: null, updatedAt: now.toJSDate() })
       .where(eq(appointments.id, appt.id)).returning();
     await deps.audit.record({ actor: { type: 'staff', id: actor.id }, action, caseId: c.id, subjectType: 'appointment', subjectId: appt.id, details: { version: updated!.version } }, tx);

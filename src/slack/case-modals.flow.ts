@@ -29,7 +29,8 @@ export function registerCaseModalButton(app: App, deps: Deps, actionId: string, 
       let caseId = value;
       if (opts.byAppointment) {
         appt = /^[0-9a-f-]{36}$/i.test(value) ? await loadAppointment(deps.db, value) : undefined;
-        if (!appt || appt.status !== 'scheduled') return tell(a, 'This appointment has already been cancelled or has taken place.');
+        if (!appt) return tell(a, 'This appointment no longer exists.');
+        if (appt.status !== 'scheduled' || appt.startsAt.getTime() <= deps.clock.now().toMillis()) return tell(a, appointmentNowText(appt, me.timeZone, deps.clock.now()));
         caseId = appt.caseId;
       }
       const access = await caseForActor(deps.db, me, { id: caseId });
@@ -41,6 +42,14 @@ export function registerCaseModalButton(app: App, deps: Deps, actionId: string, 
       await client.views.open({ trigger_id: body.trigger_id, view: build({ card, me, now: deps.clock.now(), ...(appt ? { appt } : {}) }) as never });
     });
   });
+}
+
+/** A button about an appointment that is no longer as it was: say what is true now. */
+export function appointmentNowText(appt: AppointmentRow, zone: string, now: DateTime): string {
+  const at = staffTime(appt.startsAt, zone);
+  if (appt.status === 'cancelled') return `This appointment was cancelled (it was on ${at}); nothing to do here.`;
+  if (appt.status === 'attended' || appt.status === 'no_show' || appt.startsAt.getTime() <= now.toMillis()) return `This appointment has passed (it was on ${at}).`;
+  return `This appointment was moved since this message: it is now on ${at}. Use the buttons on the latest message or the case card.`;
 }
 
 export const MODALS: Record<string, { build: Build; byAppointment?: boolean }> = {

@@ -33,6 +33,7 @@ import { registerEscSnoozeView } from './views/esc-snooze.view.js';
 import { registerEscNotNeededView } from './views/esc-not-needed.view.js';
 import { registerCaseFullIntake } from './actions/case-full-intake.js';
 import { registerCaseHistory } from './actions/case-history.js';
+import { registerApptKeep } from './actions/appt-keep.js';
 
 /**
  * Every Slack listener, one callback per file under commands/, actions/,
@@ -77,6 +78,7 @@ const LISTENERS: RegisterListener[] = [
   registerEscNotNeededView,
   registerCaseFullIntake,
   registerCaseHistory,
+  registerApptKeep,
 ];
 
 export function registerListeners(app: App, deps: Deps): void {

@@ -64,10 +64,10 @@ async function toOpenCase(env: BotEnv, ctx: BotContext, text: string, idempotenc
   const client = await findClientByTelegramUser(env.deps.db, ctx.from!.id);
   const open = client ? await findOpenCase(env.deps.db, client.id) : undefined;
   if (!client || !open) return false;
-  const { assigned } = await saveClientMessage(env.deps, env.later, { client, openCase: open, text, idempotencyKey });
+  const { assigned, timesFor } = await saveClientMessage(env.deps, env.later, { client, openCase: open, text, idempotencyKey });
   const t = env.i18n.fixed(client.language);
   const ack = env.deps.config.DISCREET_MODE ? 'tg.client_message.ack_discreet'
-    : edited ? 'tg.client_message.edited' : assigned ? 'tg.client_message.ack' : 'tg.client_message.ack_unassigned';
+    : edited ? 'tg.client_message.edited' : timesFor ? 'appt.times_received' : assigned ? 'tg.client_message.ack' : 'tg.client_message.ack_unassigned';
   // After a crisis reply the emergency message stands alone; the text is still kept.
   if (!ctx.state.crisisHandled) await reply(env, ctx, [{ text: t(ack) }]);
   return true;
