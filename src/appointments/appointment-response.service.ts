@@ -4,6 +4,7 @@ import type { Deps } from '../deps.js';
 import type { Db } from '../db/client.js';
 import { appointments, cases, clients, CLIENT_RESPONSES } from '../db/schema.js';
 import { planDeliveries, scheduleDeliveries } from '../delivery/ledger.js';
+import { planCardRefresh } from '../cases/case-card-refresh.js';
 import { createI18n, isLang, type I18nKey, type I18nVars } from '../lib/i18n.js';
 import { ANSWER_SKIP_REASON, isActingAnswer, setAnswerFollowUp, skipClientReminders, staleAnswer } from './client-answer.js';
 
@@ -76,6 +77,8 @@ export async function respondToAppointment(deps: Deps, raw: RespondInput): Promi
       kind: `appointment_response.${input.answer}`, subjectId: appt.id, version: appt.version,
       recipient: `staff:${appt.workerId}`, channel: 'slack', caseId: appt.caseId, dueAt: now,
     }], now);
+    // The card shows the answer next to the appointment.
+    rows.push(...(await planCardRefresh(tx, appt.caseId, now)));
     return { result: { status: 'recorded', answer: input.answer, ...keys } as RespondResult, rows };
   });
   if (out.rows) await scheduleDeliveries(deps.queues, out.rows, now);

@@ -1,6 +1,7 @@
 import { and, desc, eq } from 'drizzle-orm';
 import type { Db } from '../db/client.js';
 import { awaitingTimes } from '../appointments/client-answer.js';
+import { planCardRefresh } from '../cases/case-card-refresh.js';
 import { notes } from '../db/schema.js';
 import type { Deps } from '../deps.js';
 import { planDeliveries, scheduleDeliveries, type Recipient } from '../delivery/ledger.js';
@@ -52,6 +53,8 @@ export async function saveClientMessage(deps: Deps, later: Later, m: ClientMessa
     const deliveries = await planDeliveries(tx, [{
       kind: times ? CLIENT_TIMES_KIND : CLIENT_REPLY_KIND, subjectId: note.id, recipient, channel: 'slack', caseId: m.openCase.id, dueAt: now,
     }], now);
+    // The card's "last note" now is this message.
+    deliveries.push(...(await planCardRefresh(tx, m.openCase.id, now)));
     await deps.audit.record({
       actor: { type: 'client', id: m.client.id }, action: 'note.client_message', caseId: m.openCase.id, subjectType: 'note', subjectId: note.id,
       ...(times ? { details: { answersTimesFor: times.id } } : {}),

@@ -9,7 +9,7 @@ import { addStaff, removeStaff, staffDirectory } from '../staff/staff.service.js
 import { findActiveStaffBySlack, teamOf, type StaffRow } from '../staff/staff.repo.js';
 import { caseForActor, REFUSE } from './access.js';
 import { caseCardBlocks, caseCardText } from './blocks/case-card.blocks.js';
-import { header } from './blocks/common.js';
+import { header, type Block } from './blocks/common.js';
 import { caseloadBlocks, escalationBlocks, HELP_TEXT, homeBlocks, ledgerBlocks, notStaffHome, staffListBlocks, teamBlocks } from './blocks/lists.blocks.js';
 import { lookupVia, tell, type Asker } from './slack.kit.js';
 
@@ -109,20 +109,19 @@ export async function caseCommand(deps: Deps, a: Asker, me: StaffRow, text: stri
 
 /** The App Home tab: caseload for everyone; team, escalations and unassigned intakes for supervisors and admins. */
 export async function publishHome(deps: Deps, client: WebClient, userId: string): Promise<void> {
+  await client.views.publish({ user_id: userId, view: { type: 'home', blocks: (await homeViewBlocks(deps, userId)) as never } });
+}
+
+/** The blocks of someone's App Home, as of now (also rendered by the 'app_home' delivery kind after a change). */
+export async function homeViewBlocks(deps: Deps, userId: string): Promise<Block[]> {
   const me = await findActiveStaffBySlack(deps.db, userId);
-  if (!me) {
-    await client.views.publish({ user_id: userId, view: { type: 'home', blocks: notStaffHome() as never } });
-    return;
-  }
+  if (!me) return notStaffHome();
   const now = deps.clock.now();
   const caseload = await caseloadOf(deps, [me.id]);
-  if (me.role === 'worker') {
-    await client.views.publish({ user_id: userId, view: { type: 'home', blocks: homeBlocks({ me, caseload, now }) as never } });
-    return;
-  }
+  if (me.role === 'worker') return homeBlocks({ me, caseload, now });
   const team = await teamOf(deps.db, me.id);
   const loads = await teamCaseload(deps, me, team);
   const escalations = await openEscalationsFor(deps, [me.id, ...team.map((t) => t.id)], true);
   const unassigned = await caseloadOf(deps, [], { unassigned: true });
-  await client.views.publish({ user_id: userId, view: { type: 'home', blocks: homeBlocks({ me, caseload, team: loads, escalations, unassigned, now }) as never } });
+  return homeBlocks({ me, caseload, team: loads, escalations, unassigned, now });
 }

@@ -130,7 +130,10 @@ describe('the full intake in Slack', () => {
   });
 
   it('[History] lists notes and client messages newest first, ten a page, and turns the page; each page audited', async () => {
-    for (let i = 1; i <= 11; i++) await e.say(client, `Message number ${i} from me`);
+    for (let i = 1; i <= 11; i++) {
+      e.deps.clock.advance({ minutes: 1 });
+      await e.say(client, `Message number ${i} from me`);
+    }
     await eventually(async () => (await e.deps.db.select().from(auditLog).where(and(eq(auditLog.caseId, caseId), eq(auditLog.action, 'note.client_message')))).length === 11, 'the messages to be kept');
     const dmCard = e.slack.messages(STAFF.wen).find((m) => allText(m).includes('case_history') && allText(m).includes(reference))!;
     await e.driver.blockAction(STAFF.wen, { channel: dmCard.channel, ts: dmCard.ts }, 'case_history');
@@ -143,7 +146,7 @@ describe('the full intake in Slack', () => {
     await e.driver.blockAction(STAFF.wen, { viewId: first.id }, 'case_history_page');
     const second = await eventually(() => e.slack.view(first.id) && viewText(e.slack.view(first.id)!).includes('Page 2 of 2') && e.slack.view(first.id), 'page 2');
     expect(viewText(second)).toContain('Message number 1 from me');
-    const audit = await e.deps.db.select().from(auditLog).where(and(eq(auditLog.caseId, caseId), eq(auditLog.action, 'case.history_viewed')));
+    const audit = await e.deps.db.select().from(auditLog).where(and(eq(auditLog.caseId, caseId), eq(auditLog.action, 'case.history_viewed'))).orderBy(auditLog.id);
     expect(audit.map((a) => a.details)).toEqual([{ via: 'slack', page: 0 }, { via: 'slack', page: 1 }]);
   });
 });

@@ -249,7 +249,7 @@ describe('access on every button and submission', () => {
     expect(await nextAnswer(w, U.worker, before)).toMatch(/^I can't find a case/);
     before = answersTo(w, U.worker).length;
     await click(U.worker, 'appt_reschedule', '00000000-0000-4000-8000-000000000000');
-    expect(await nextAnswer(w, U.worker, before)).toBe('This appointment has already been cancelled or has taken place.');
+    expect(await nextAnswer(w, U.worker, before)).toBe('This appointment no longer exists.');
 
     // The worker's supervisor may act on the case.
     const view = await openModal(U.sup, 'case_log_note', c.caseId);
