@@ -93,7 +93,8 @@ export async function expectRecordAfterAppointment(deps: Deps, appointmentId: st
     const [row] = await tx.select({ a: appointments, c: cases }).from(appointments).innerJoin(cases, eq(cases.id, appointments.caseId)).where(eq(appointments.id, appointmentId)).limit(1);
     if (!row || row.c.status !== 'open') return;
     if (row.c.lastNoteAt && row.c.lastNoteAt >= row.a.startsAt) return;
-    if (row.c.nextFollowUpAt && row.c.nextFollowUpAt <= due && (row.c.followUpSetAt ?? new Date(0)) >= row.a.startsAt) return;
+    // A follow-up already due no later than the record is kept as chosen (whenever it was set): moving it later would hide it.
+    if (row.c.nextFollowUpAt && row.c.nextFollowUpAt <= due) return;
     await tx.update(cases).set({ nextFollowUpAt: due, followUpSetAt: row.a.startsAt, updatedAt: now.toJSDate() }).where(eq(cases.id, row.c.id));
     await deps.audit.record({ actor: { type: 'system' }, action: 'case.follow_up_set', caseId: row.c.id, details: { after: 'appointment', at: DateTime.fromJSDate(due).toISO() } }, tx);
   });

@@ -4,7 +4,7 @@ import { eq, sql } from 'drizzle-orm';
 import { appointments, cases, clients } from '../db/schema.js';
 import { clientUnreachable, loadStaff, recipientId, staffUnreachable } from '../delivery/recipients.js';
 import { createI18n, isLang } from '../lib/i18n.js';
-import { describeForStaff, RESPONSE_EN, staleReason } from './appointment.format.js';
+import { clientDetail, describeForStaff, RESPONSE_EN, staleReason } from './appointment.format.js';
 import { ANSWER_SKIP_REASON, isActingAnswer } from './client-answer.js';
 
 const i18n = createI18n();
@@ -49,7 +49,7 @@ export const appointmentReminderKind = deliveryKind({
       const confirmed = appt!.clientResponse === 'confirmed';
       const text = deps.config.DISCREET_MODE
         ? t('appt.reminder_discreet', { when })
-        : t(confirmed ? 'appt.reminder_confirmed' : 'appt.reminder', { when, detail: t(`appt.mode.${appt!.mode}`) });
+        : t(confirmed ? 'appt.reminder_confirmed' : 'appt.reminder', { when, detail: clientDetail(t as never, appt!, deps) });
       // Confirmed already: this reminder just reminds.
       if (confirmed) return { channel: 'telegram', chatId: client!.telegramChatId!, text };
       const action = (answer: AppointmentAnswer) => ({ type: APPOINTMENT_RESPOND, appointmentId: appt!.id, version: appt!.version, answer });

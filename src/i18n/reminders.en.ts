@@ -19,6 +19,8 @@ export const remindersEn = {
       phone: 'by phone',
       video: 'by video call',
     },
+    /** The detail of an in-person appointment with its place. */
+    at_place: '{{mode}}, at {{place}}',
     confirm: 'Confirm',
     other_time: 'I need another time',
     cant_come: "I can't come",

@@ -16,6 +16,7 @@ export const remindersZh: Shape<typeof remindersEn> = {
       phone: '电话',
       video: '视频通话',
     },
+    at_place: '{{mode}}，地点：{{place}}',
     confirm: '确认',
     other_time: '我需要改时间',
     cant_come: '我来不了',

@@ -108,7 +108,7 @@ describe('answers to a reminder', () => {
     // The worker reschedules from the thread; the client hears the new time; the follow-up the answer set is gone.
     await e.driver.blockAction(STAFF.wen, { channel: answer.channel, ts: answer.ts }, 'appt_reschedule');
     const view = await eventually(() => e.slack.openViews(STAFF.wen).find((v) => JSON.stringify(v).includes('appointment_modal')), 'the reschedule modal');
-    const res = await e.driver.viewSubmission(STAFF.wen, view.id, { date: { v: '2026-11-26' }, time: { v: '15:30' }, duration: { v: '60' }, mode: { v: 'in_person' } });
+    const res = await e.driver.viewSubmission(STAFF.wen, view.id, { date: { v: '2026-11-26' }, time: { v: '15:30' }, duration: { v: '60' }, mode: { v: 'in_person' }, location: { v: '12 High Street, room 2' } });
     expect(res).toMatchObject({ status: 200, body: '' });
     await e.botSays(other, (t) => t.includes('It is now on Thursday 26 November at 15:30'), 'the new time');
     expect(await caseOf(ref)).toMatchObject({ nextFollowUpAt: null });

@@ -7,7 +7,7 @@ import { cancelIntake } from '../../intake/intake.service.js';
 import { renderHelp } from '../messages.js';
 import { renderMyData, renderStatusReply } from '../telegram.render.js';
 import { reply } from '../telegram.reply.js';
-import { langOf, sessionOf, tOf, type BotContext, type BotEnv } from '../telegram.env.js';
+import { contactsOf, langOf, sessionOf, tOf, type BotContext, type BotEnv } from '../telegram.env.js';
 import { runIntake, startIntakeReply } from './intake.composer.js';
 
 /**
@@ -35,7 +35,7 @@ export function commandsComposer(env: BotEnv): Composer<BotContext> {
   });
 
   c.command('help', async (ctx) => {
-    await reply(env, ctx, [{ text: renderHelp(await tOf(env, ctx)).text }]);
+    await reply(env, ctx, [{ text: renderHelp(await tOf(env, ctx), await contactsOf(env, ctx)).text }]);
   });
 
   c.command('language', async (ctx) => {

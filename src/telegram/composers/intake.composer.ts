@@ -7,7 +7,7 @@ import type { IntakeInput, UnsupportedKind } from '../../intake/intake.domain.js
 import { applyIntakeInput, findSession, startOrResume, type IntakeStepResult, type Who } from '../../intake/intake.service.js';
 import { renderEffects, renderHelp, renderSubmitted, renderUnknownCommand } from '../messages.js';
 import { fromRendered, reply } from '../telegram.reply.js';
-import { emergencyContacts, forgetSession, tOf, type BotContext, type BotEnv, type Reply } from '../telegram.env.js';
+import { contactsOf, emergencyContacts, forgetSession, tOf, type BotContext, type BotEnv, type Reply } from '../telegram.env.js';
 
 /**
  * Everything the client writes that is not a known command: intake answers
@@ -82,14 +82,14 @@ export function intakeComposer(env: BotEnv): Composer<BotContext> {
     if (isCommand) {
       // Known commands were handled before this composer.
       const t = await tOf(env, ctx);
-      await reply(env, ctx, [{ text: renderUnknownCommand(t).text }]);
+      await reply(env, ctx, [{ text: renderUnknownCommand(t, await contactsOf(env, ctx)).text }]);
       return;
     }
     if (await runIntake(env, ctx, { kind: 'text', text })) return;
     if (await toOpenCase(env, ctx, text, `tg:${ctx.chat.id}:${ctx.message.message_id}`)) return;
     const client = await findClientByTelegramUser(env.deps.db, ctx.from.id);
     if (!client) return startIntakeReply(env, ctx);
-    if (!ctx.state.crisisHandled) await reply(env, ctx, [{ text: renderHelp(await tOf(env, ctx)).text }]);
+    if (!ctx.state.crisisHandled) await reply(env, ctx, [{ text: renderHelp(await tOf(env, ctx), await contactsOf(env, ctx)).text }]);
   });
 
   c.on('edited_message', async (ctx) => {
@@ -120,7 +120,7 @@ export function intakeComposer(env: BotEnv): Composer<BotContext> {
       await reply(env, ctx, [{ text: t('tg.client_message.unsupported') }]);
       return;
     }
-    await reply(env, ctx, [{ text: `${t('invalid.unsupported_type')}\n\n${renderHelp(t).text}` }]);
+    await reply(env, ctx, [{ text: `${t('invalid.unsupported_type')}\n\n${renderHelp(t, await contactsOf(env, ctx)).text}` }]);
   });
 
   return c;
