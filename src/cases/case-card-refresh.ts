@@ -58,3 +58,29 @@ export async function intakeWatchers(tx: Db): Promise<string[]> {
   const rows = await tx.select({ id: staff.id }).from(staff).where(and(eq(staff.active, true), or(eq(staff.role, 'supervisor'), eq(staff.role, 'admin'))));
   return rows.map((r) => r.id);
 }
+
+/**
+ * The same for many cases at once (the escalation sweep opens escalations in
+ * chunks of up to 1,000): one version bump, one lookup of the supervisors,
+ * planDeliveries in slices. Unassigned cases refresh everyone who sees the
+ * unassigned list.
+ */
+export async function planCardRefreshMany(tx: Db, caseIds: string[], now: DateTime): Promise<DeliveryRow[]> {
+  if (caseIds.length === 0) return [];
+  const bumped = await tx.update(cases).set({ version: sql`${cases.version} + 1` }).where(inArray(cases.id, caseIds))
+    .returning({ id: cases.id, version: cases.version, workerId: cases.assignedWorkerId, channel: cases.slackChannel, ts: cases.slackThreadTs });
+  const workerIds = [...new Set(bumped.map((c) => c.workerId).filter((x): x is string => !!x))];
+  const people = workerIds.length ? await tx.select({ id: staff.id, supervisorId: staff.supervisorId, active: staff.active }).from(staff).where(inArray(staff.id, workerIds)) : [];
+  const byId = new Map(people.map((p) => [p.id, p]));
+  const watchers = bumped.some((c) => !c.workerId) ? await intakeWatchers(tx) : [];
+  const items: PlannedDelivery[] = [];
+  for (const c of bumped) {
+    if (c.workerId && c.channel && c.ts) items.push({ kind: CASE_CARD_UPDATE_KIND, subjectId: c.id, version: c.version, recipient: `channel:${c.channel}`, channel: 'slack', caseId: c.id, dueAt: now });
+    const w = c.workerId ? byId.get(c.workerId) : undefined;
+    const homes = c.workerId ? [...(w?.active ? [c.workerId] : []), ...(w?.supervisorId ? [w.supervisorId] : [])] : watchers;
+    for (const id of new Set(homes)) items.push({ kind: APP_HOME_KIND, subjectId: c.id, version: c.version, recipient: homeRecipient(id), channel: 'slack', caseId: c.id, dueAt: now });
+  }
+  const rows: DeliveryRow[] = [];
+  for (let i = 0; i < items.length; i += 2000) rows.push(...(await planDeliveries(tx, items.slice(i, i + 2000), now)));
+  return rows;
+}

@@ -3,6 +3,7 @@ import { and, eq } from 'drizzle-orm';
 import type { Job } from 'bullmq';
 import { cases, deliveries } from '../../src/db/schema.js';
 import { caseCreatedProcessor } from '../../workers/processors/case-created.processor.js';
+import { openDueEscalations } from '../../src/escalations/escalation-open.js';
 import { answersTo, blockText, createSlackWorld, eventually, flush, INTAKE, newCase, nextAnswer, U, type SlackWorld } from './slack-harness.js';
 
 /**
@@ -103,5 +104,15 @@ describe('live case cards and App Home', () => {
     expect(cardText()).toContain('*Last note:* Interview, today — “Met Mei at the office.”');
     const rows = await w.deps.db.select().from(deliveries).where(and(eq(deliveries.caseId, caseId), eq(deliveries.kind, 'case_card_update')));
     expect(rows.every((r) => r.status === 'sent' || (r.status === 'skipped' && r.reason === 'superseded'))).toBe(true);
+  });
+
+  it('after the sweep opens an escalation, the supervisor\'s App Home lists it without the tab being reopened', async () => {
+    expect(home(U.sup)).not.toContain(`*${reference}* · Follow-up overdue`);
+    const now = w.deps.clock.now();
+    await w.deps.db.update(cases).set({ nextFollowUpAt: now.minus({ hours: 1 }).toJSDate(), followUpSetAt: now.minus({ days: 2 }).toJSDate(), lastNoteAt: now.minus({ days: 3 }).toJSDate() }).where(eq(cases.id, caseId));
+    expect(await openDueEscalations(w.deps)).toBeGreaterThanOrEqual(1);
+    const sent = await flush(w, { all: true });
+    expect(sent).toContainEqual({ kind: 'app_home', outcome: 'sent' });
+    expect(home(U.sup)).toContain(`*${reference}* · Follow-up overdue · level 0`);
   });
 });
