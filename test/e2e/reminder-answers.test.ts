@@ -54,7 +54,7 @@ describe('answers to a reminder', () => {
     await e.advance({ hours: 25 }); // Tue 10:00
     for (const u of [confirmer, cannot, other, late]) {
       const r = reminderTo(u);
-      expect(r.text).toBe('Reminder: you have an appointment with your case worker on Wednesday 25 November at 10:00 (in person).\nPlease tell us if you can come.');
+      expect(r.text).toBe('Reminder: you have an appointment with your case worker on Wednesday 25 November at 10:00 (in person, at 12 High Street, room 2).\nPlease tell us if you can come.');
       expect(r.reply_markup!.inline_keyboard.flat().map((b) => b.text)).toEqual(['Confirm', 'I need another time', "I can't come"]);
       firstButtons[u.id] = { messageId: r.message_id, data: Object.fromEntries(r.reply_markup!.inline_keyboard.flat().map((b) => [b.text, b.callback_data!])) };
     }
@@ -130,7 +130,7 @@ describe('answers to a reminder', () => {
   it("the next morning: a confirmed client's 2 h reminder just reminds; nothing goes to the client who can't come; at 09:00 the nudge ladder takes over; [Keep it] ends it", async () => {
     await e.advance({ hours: 22 }); // Wed 08:00, 2 h before
     const second = reminderTo(confirmer);
-    expect(second.text).toBe('Reminder: you have an appointment with your case worker on Wednesday 25 November at 10:00 (in person). See you then.');
+    expect(second.text).toBe('Reminder: you have an appointment with your case worker on Wednesday 25 November at 10:00 (in person, at 12 High Street, room 2). See you then.');
     expect(second.reply_markup?.inline_keyboard ?? []).toEqual([]);
     expect(e.tg.messages(cannot.id).filter((m) => m.text?.startsWith('Reminder:'))).toHaveLength(1);
     expect(await clientReminderRows(refs[confirmer.id]!)).toEqual([
