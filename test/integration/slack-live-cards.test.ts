@@ -115,4 +115,16 @@ describe('live case cards and App Home', () => {
     expect(sent).toContainEqual({ kind: 'app_home', outcome: 'sent' });
     expect(home(U.sup)).toContain(`*${reference}* · Follow-up overdue · level 0`);
   });
+
+  it('a card that can no longer be edited fails with its reason and tells nobody (it is not a missed message)', async () => {
+    w.slack.failChannel(cardChannel, 'channel_not_found');
+    w.deps.clock.advance({ minutes: 5 });
+    const view = await modal(U.worker, 'case_log_note').catch(() => undefined);
+    expect(view).toBeDefined();
+    await w.driver.viewSubmission(U.worker, view!.id, { case_ref: { v: reference }, kind: { v: 'phone' }, contact_date: { v: '2026-11-23' }, text: { v: 'Short call.' } });
+    expect(await flush(w, { all: true })).toContainEqual({ kind: 'case_card_update', outcome: 'failed:slack_channel_not_found' });
+    w.slack.unfailChannel(cardChannel);
+    const notices = await w.deps.db.select().from(deliveries).where(and(eq(deliveries.caseId, caseId), eq(deliveries.kind, 'delivery_failed_notice')));
+    expect(notices).toEqual([]);
+  });
 });
