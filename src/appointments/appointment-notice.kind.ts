@@ -3,7 +3,7 @@ import { deliveryKind } from '../delivery/kinds/kind.js';
 import { loadStaff, openCaseClient } from '../delivery/recipients.js';
 import { createI18n } from '../lib/i18n.js';
 import { firstName } from '../cases/message-to-client.kind.js';
-import { loadAppointment } from './appointment.format.js';
+import { clientDetail, loadAppointment } from './appointment.format.js';
 
 const i18n = createI18n();
 
@@ -33,7 +33,7 @@ export const appointmentNoticeKind = deliveryKind({
     const which = appt.status === 'cancelled' ? (target.case.status === 'closed' ? 'cancelled_closed' : 'cancelled') : appt.version > 1 ? 'rescheduled' : 'scheduled';
     const text = deps.config.DISCREET_MODE
       ? t(`appt_notice.${which}_discreet`, { when })
-      : t(`appt_notice.${which}`, { name, when, detail: t(`appt.mode.${appt.mode}`) });
+      : t(`appt_notice.${which}`, { name, when, detail: clientDetail(t as never, appt, deps) });
     return { channel: 'telegram', chatId: target.chatId, text };
   },
 });

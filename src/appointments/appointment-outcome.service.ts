@@ -8,6 +8,10 @@ import { requestEscalationSweep } from '../escalations/escalation-sweep.service.
 import { staffHours } from '../escalations/escalation-config.js';
 import { decideAfterNoShow } from './reminders.domain.js';
 import { planAppointmentReminders } from './reminders.service.js';
+import { loadAppointment } from './appointment.format.js';
+import { planCardRefresh } from '../cases/case-card-refresh.js';
+import { scheduleAfterCommit } from '../cases/case-mutation.js';
+import type { DeliveryRow } from '../delivery/ledger.js';
 
 /**
  * The worker answers the outcome question. Attended resets the no-show run;
@@ -25,8 +29,16 @@ export async function recordAppointmentOutcome(
   input: { appointmentId: string; version: number; outcome: 'attended' | 'no_show'; staffId: string },
 ): Promise<OutcomeResult> {
   const now = deps.clock.now();
+  let refresh: DeliveryRow[] = [];
   const out = await deps.db.transaction(async (t): Promise<OutcomeResult> => {
     const tx = t as unknown as Db;
+    const result = await recordIn(tx);
+    // The card's next appointment and follow-up change with the outcome.
+    if (result.ok && result.status === 'recorded') refresh = await planCardRefresh(tx, (await loadAppointment(tx, input.appointmentId))!.caseId, now);
+    return result;
+  });
+  await scheduleAfterCommit(deps, refresh);
+  async function recordIn(tx: Db): Promise<OutcomeResult> {
     const [row] = await tx.select({ a: appointments, c: cases }).from(appointments).innerJoin(cases, eq(cases.id, appointments.caseId))
       .where(eq(appointments.id, input.appointmentId)).for('update', { of: appointments }).limit(1);
     if (!row) return { ok: false, error: 'not_found', message: 'This appointment no longer exists.' };
@@ -57,7 +69,7 @@ export async function recordAppointmentOutcome(
       }
     }
     return { ok: true, status: 'recorded', outcome: 'no_show', followUpAt: decision.followUpAt, supervisorInformed: decision.informSupervisor };
-  });
+  }
   if (out.ok && out.status === 'recorded') {
     await planAppointmentReminders(deps, input.appointmentId); // retires whatever of this appointment was still pending
     if (out.supervisorInformed) await requestEscalationSweep(deps);
@@ -81,7 +93,8 @@ export async function expectRecordAfterAppointment(deps: Deps, appointmentId: st
     const [row] = await tx.select({ a: appointments, c: cases }).from(appointments).innerJoin(cases, eq(cases.id, appointments.caseId)).where(eq(appointments.id, appointmentId)).limit(1);
     if (!row || row.c.status !== 'open') return;
     if (row.c.lastNoteAt && row.c.lastNoteAt >= row.a.startsAt) return;
-    if (row.c.nextFollowUpAt && row.c.nextFollowUpAt <= due && (row.c.followUpSetAt ?? new Date(0)) >= row.a.startsAt) return;
+    // A follow-up already due no later than the record is kept as chosen (whenever it was set): moving it later would hide it.
+    if (row.c.nextFollowUpAt && row.c.nextFollowUpAt <= due) return;
     await tx.update(cases).set({ nextFollowUpAt: due, followUpSetAt: row.a.startsAt, updatedAt: now.toJSDate() }).where(eq(cases.id, row.c.id));
     await deps.audit.record({ actor: { type: 'system' }, action: 'case.follow_up_set', caseId: row.c.id, details: { after: 'appointment', at: DateTime.fromJSDate(due).toISO() } }, tx);
   });

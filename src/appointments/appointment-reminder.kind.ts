@@ -4,7 +4,8 @@ import { eq, sql } from 'drizzle-orm';
 import { appointments, cases, clients } from '../db/schema.js';
 import { clientUnreachable, loadStaff, recipientId, staffUnreachable } from '../delivery/recipients.js';
 import { createI18n, isLang } from '../lib/i18n.js';
-import { describeForStaff, RESPONSE_EN, staleReason } from './appointment.format.js';
+import { clientDetail, describeForStaff, RESPONSE_EN, staleReason } from './appointment.format.js';
+import { ANSWER_SKIP_REASON, isActingAnswer } from './client-answer.js';
 
 const i18n = createI18n();
 export const APPOINTMENT_RESPOND = 'appointment.respond';
@@ -40,12 +41,17 @@ export const appointmentReminderKind = deliveryKind({
       const unreachable = clientUnreachable(client);
       if (unreachable) return { skip: unreachable };
       if (client!.remindersOff) return { skip: 'reminders_off' };
+      // The client said this time does not work: no reminder asks them again (the worker decides what happens).
+      if (isActingAnswer(appt!.clientResponse)) return { skip: ANSWER_SKIP_REASON[appt!.clientResponse] };
       const lang = isLang(client!.language) ? client!.language : 'en';
       const t = i18n.fixed(lang);
       const when = DateTime.fromJSDate(appt!.startsAt).setZone(client!.timeZone).setLocale(lang === 'zh' ? 'zh-CN' : 'en-GB').toFormat(t('appt.date_format'));
+      const confirmed = appt!.clientResponse === 'confirmed';
       const text = deps.config.DISCREET_MODE
         ? t('appt.reminder_discreet', { when })
-        : t('appt.reminder', { when, detail: t(`appt.mode.${appt!.mode}`) });
+        : t(confirmed ? 'appt.reminder_confirmed' : 'appt.reminder', { when, detail: clientDetail(t as never, appt!, deps) });
+      // Confirmed already: this reminder just reminds.
+      if (confirmed) return { channel: 'telegram', chatId: client!.telegramChatId!, text };
       const action = (answer: AppointmentAnswer) => ({ type: APPOINTMENT_RESPOND, appointmentId: appt!.id, version: appt!.version, answer });
       return {
         channel: 'telegram',

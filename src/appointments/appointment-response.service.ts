@@ -4,14 +4,21 @@ import type { Deps } from '../deps.js';
 import type { Db } from '../db/client.js';
 import { appointments, cases, clients, CLIENT_RESPONSES } from '../db/schema.js';
 import { planDeliveries, scheduleDeliveries } from '../delivery/ledger.js';
-import type { I18nKey } from '../lib/i18n.js';
+import { planCardRefresh } from '../cases/case-card-refresh.js';
+import { createI18n, isLang, type I18nKey, type I18nVars } from '../lib/i18n.js';
+import { ANSWER_SKIP_REASON, isActingAnswer, setAnswerFollowUp, skipClientReminders, staleAnswer } from './client-answer.js';
+
+const i18n = createI18n();
 
 /**
  * The client pressed a reminder button. Recorded on the appointment (for the
  * version the reminder was about), audited, and told to the worker at once.
  * Idempotent: the same answer again changes nothing and tells nobody twice;
- * an answer about an older version (rescheduled since) or a cancelled
- * appointment is refused as outdated. The caller renders `reply`.
+ * an answer about an older version (rescheduled since), a cancelled or a
+ * past appointment is answered with what is true now. The caller renders `reply`.
+ * "I can't come" and "I need another time" also act (src/appointments/client-answer.ts):
+ * the remaining client reminders are skipped, the case gets a follow-up for
+ * the worker's next working day, and the worker's notice carries buttons.
  */
 export const respondInput = z.object({
   appointmentId: z.uuid(),
@@ -23,7 +30,8 @@ export type RespondInput = z.infer<typeof respondInput>;
 
 export type RespondResult =
   | { status: 'recorded' | 'unchanged'; answer: RespondInput['answer']; reply: I18nKey; answered: I18nKey }
-  | { status: 'outdated' | 'not_found'; reply: I18nKey };
+  | { status: 'outdated'; reply: I18nKey; vars?: I18nVars }
+  | { status: 'not_found'; reply: I18nKey };
 
 export async function respondToAppointment(deps: Deps, raw: RespondInput): Promise<RespondResult> {
   const parsed = respondInput.safeParse(raw);
@@ -33,7 +41,7 @@ export async function respondToAppointment(deps: Deps, raw: RespondInput): Promi
   const out = await deps.db.transaction(async (t) => {
     const tx = t as unknown as Db;
     const [row] = await tx
-      .select({ appt: appointments, clientId: clients.id, chatId: clients.telegramChatId })
+      .select({ appt: appointments, clientId: clients.id, chatId: clients.telegramChatId, zone: clients.timeZone, language: clients.language })
       .from(appointments)
       .innerJoin(cases, eq(cases.id, appointments.caseId))
       .innerJoin(clients, eq(clients.id, cases.clientId))
@@ -44,7 +52,9 @@ export async function respondToAppointment(deps: Deps, raw: RespondInput): Promi
     if (!row || row.chatId !== input.telegramChatId) return { result: { status: 'not_found', reply: 'appt.not_found' } as RespondResult };
     const { appt } = row;
     if (appt.version !== input.version || appt.status !== 'scheduled' || appt.startsAt.getTime() <= now.toMillis()) {
-      return { result: { status: 'outdated', reply: 'appt.outdated' } as RespondResult };
+      const lang = isLang(row.language) ? row.language : 'en';
+      const stale = staleAnswer(appt, now, { timeZone: row.zone, lang }, i18n.t(lang, 'appt.date_format'));
+      return { result: { status: 'outdated', reply: stale.key, ...(stale.vars ? { vars: stale.vars } : {}) } as RespondResult };
     }
     const keys = { reply: `appt.reply.${input.answer}` as I18nKey, answered: `appt.answered.${input.answer}` as I18nKey };
     if (appt.clientResponse === input.answer) return { result: { status: 'unchanged', answer: input.answer, ...keys } as RespondResult };
@@ -55,10 +65,20 @@ export async function respondToAppointment(deps: Deps, raw: RespondInput): Promi
       actor: { type: 'client', id: row.clientId }, action: 'appointment.client_responded', caseId: appt.caseId,
       subjectType: 'appointment', subjectId: appt.id, details: { answer: input.answer, version: appt.version },
     }, tx);
+    if (isActingAnswer(input.answer)) {
+      const skipped = await skipClientReminders(tx, appt, ANSWER_SKIP_REASON[input.answer], now);
+      const followUp = await setAnswerFollowUp(tx, appt, now);
+      await deps.audit.record({
+        actor: { type: 'system' }, action: 'appointment.client_answer_acted', caseId: appt.caseId, subjectType: 'appointment', subjectId: appt.id,
+        details: { answer: input.answer, remindersSkipped: skipped, followUpSet: !!followUp },
+      }, tx);
+    }
     const rows = await planDeliveries(tx, [{
       kind: `appointment_response.${input.answer}`, subjectId: appt.id, version: appt.version,
       recipient: `staff:${appt.workerId}`, channel: 'slack', caseId: appt.caseId, dueAt: now,
     }], now);
+    // The card shows the answer next to the appointment.
+    rows.push(...(await planCardRefresh(tx, appt.caseId, now)));
     return { result: { status: 'recorded', answer: input.answer, ...keys } as RespondResult, rows };
   });
   if (out.rows) await scheduleDeliveries(deps.queues, out.rows, now);

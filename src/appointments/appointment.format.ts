@@ -3,6 +3,7 @@ import { eq } from 'drizzle-orm';
 import type { Db } from '../db/client.js';
 import { appointments } from '../db/schema.js';
 import type { DeliveryRow } from '../delivery/ledger.js';
+import { AAD } from '../cases/case-aad.js';
 
 /** Shared by the appointment delivery kinds: load the appointment a row names and check it is still the one planned for. */
 export type AppointmentRow = typeof appointments.$inferSelect;
@@ -41,4 +42,21 @@ export const RESPONSE_EN: Record<string, string> = {
 export function staffTime(at: Date, zone: string): string {
   const local = DateTime.fromJSDate(at).setZone(zone);
   return `${local.setLocale('en-GB').toFormat('ccc d LLL HH:mm')} ${local.setLocale('en-US').offsetNameShort ?? zone}`;
+}
+
+/** The decrypted place of an in-person appointment, or null (none given, or not decryptable with the configured keys). */
+export function openLocation(deps: { cipher: { decrypt(enc: string, aad: string): string } }, appt: Pick<AppointmentRow, 'locationEnc'>): string | null {
+  if (!appt.locationEnc) return null;
+  try {
+    return deps.cipher.decrypt(appt.locationEnc, AAD.appointmentLocation);
+  } catch {
+    return null;
+  }
+}
+
+/** The client-facing "(in person, at 12 High Street)" detail: the mode in their words, and the place when there is one. */
+export function clientDetail(t: (key: never, vars?: Record<string, string>) => string, appt: Pick<AppointmentRow, 'mode' | 'locationEnc'>, deps: Parameters<typeof openLocation>[0]): string {
+  const mode = t(`appt.mode.${appt.mode}` as never);
+  const place = appt.mode === 'in_person' ? openLocation(deps, appt) : null;
+  return place ? t('appt.at_place' as never, { mode, place }) : mode;
 }

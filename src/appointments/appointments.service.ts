@@ -10,6 +10,8 @@ import { FieldRefusal, mutateCase, scheduleAfterCommit, type CaseLoader, type Lo
 import type { FieldError } from '../cases/case.domain.js';
 import type { StaffRow } from '../staff/staff.repo.js';
 import { afterAppointmentChange } from './appointment-hooks.js';
+import { clearAnswerFollowUp } from './client-answer.js';
+import { AAD } from '../cases/case-aad.js';
 import { reminderLedgerItems, remindersPlannedEntry, type ClientForPlanning } from './reminders.service.js';
 import type { AppointmentRow } from './appointment.format.js';
 
@@ -28,7 +30,15 @@ export interface AppointmentFields {
   time: string;
   durationMin: number;
   mode: string;
+  /**
+   * Where the client should come (address or room). The Slack modal always
+   * sends it (possibly empty) and an in-person appointment then needs one;
+   * callers without the field (imports, benchmarks) may leave it out.
+   */
+  location?: string;
 }
+
+export const LOCATION_MAX = 300;
 
 /** Pure: the fields → a UTC start, or what is wrong, field by field. */
 export function validateAppointment(f: AppointmentFields, zone: string, now: DateTime): { ok: true; startsAt: DateTime } | { ok: false; errors: FieldError[] } {
@@ -43,6 +53,12 @@ export function validateAppointment(f: AppointmentFields, zone: string, now: Dat
     if (!startsAt.isValid) errors.push({ field: 'date', message: 'That date does not exist.' });
     else if (startsAt <= now) errors.push({ field: 'date', message: `That time (${startsAt.toFormat('d LLL yyyy HH:mm')}, ${zone}) is in the past. Choose a future date and time.` });
     else if (startsAt > now.plus({ years: 1 })) errors.push({ field: 'date', message: 'Appointments can be booked at most a year ahead.' });
+  }
+  // Last: a wrong time is the more important thing to say first.
+  if (f.location !== undefined) {
+    const where = f.location.trim();
+    if (f.mode === 'in_person' && !where) errors.push({ field: 'location', message: 'Say where the client should come for an in-person appointment (an address or a room).' });
+    if ([...where].length > LOCATION_MAX) errors.push({ field: 'location', message: `Please keep the place under ${LOCATION_MAX} characters.` });
   }
   return errors.length ? { ok: false, errors } : { ok: true, startsAt: startsAt.toUTC() };
 }
@@ -82,7 +98,7 @@ const lockCaseWithPeople: CaseLoader<{ client: ClientForPlanning; worker: { id: 
   return { case: locked, loaded: { client, worker: locked.assignedWorkerId && row.w_time_zone ? { id: locked.assignedWorkerId, timeZone: row.w_time_zone as string } : null } };
 };
 
-type NewAppointment = Pick<AppointmentRow, 'id' | 'caseId' | 'workerId' | 'startsAt' | 'durationMin' | 'mode' | 'version' | 'idempotencyKey'>;
+type NewAppointment = Pick<AppointmentRow, 'id' | 'caseId' | 'workerId' | 'startsAt' | 'durationMin' | 'mode' | 'version' | 'idempotencyKey'> & { locationEnc?: string | null };
 
 /**
  * The appointment and its ledger rows in one statement (data-modifying CTEs):
@@ -94,8 +110,8 @@ async function insertAppointmentWithPlan(tx: Db, a: NewAppointment, items: Plann
   const at = now.toUTC().toISO();
   const result = await executePrepared(tx, 'booking_insert', sql`
     with appt as (
-      insert into appointments (id, case_id, worker_id, starts_at, duration_min, mode, version, idempotency_key, created_at, updated_at)
-      values (${a.id}, ${a.caseId}, ${a.workerId}, ${a.startsAt.toISOString()}, ${a.durationMin}, ${a.mode}, ${a.version}, ${a.idempotencyKey}, ${at}, ${at})
+      insert into appointments (id, case_id, worker_id, starts_at, duration_min, mode, version, idempotency_key, location_enc, created_at, updated_at)
+      values (${a.id}, ${a.caseId}, ${a.workerId}, ${a.startsAt.toISOString()}, ${a.durationMin}, ${a.mode}, ${a.version}, ${a.idempotencyKey}, ${a.locationEnc ?? null}, ${at}, ${at})
       on conflict (idempotency_key) do nothing
       returning *
     ), planned as (${planDeliveriesSql(items, now, sql`exists (select 1 from appt)`)})
@@ -109,6 +125,12 @@ async function insertAppointmentWithPlan(tx: Db, a: NewAppointment, items: Plann
   };
 }
 
+/** The place, encrypted; only kept for an in-person appointment. */
+function sealLocation(deps: Deps, f: AppointmentFields): string | null {
+  const where = f.mode === 'in_person' ? f.location?.trim() : '';
+  return where ? deps.cipher.encrypt(where, AAD.appointmentLocation) : null;
+}
+
 const refuse = (errors: FieldError[]) => ({ ok: false as const, message: errors[0]!.message, field: errors[0]!.field });
 
 export async function scheduleAppointment(deps: Deps, actor: StaffRow, input: AppointmentFields & { caseId: string; idempotencyKey: string }): Promise<Mutation<{ appointment: AppointmentRow }>> {
@@ -120,7 +142,7 @@ export async function scheduleAppointment(deps: Deps, actor: StaffRow, input: Ap
     if (!c.assignedWorkerId || !worker) throw new FieldRefusal({ field: 'date', message: 'Assign the case to a worker before booking an appointment.' });
     const draft: NewAppointment = {
       id: randomUUID(), caseId: c.id, workerId: c.assignedWorkerId, startsAt: v.startsAt.toJSDate(), durationMin: input.durationMin,
-      mode: input.mode as AppointmentMode, version: 1, idempotencyKey: input.idempotencyKey,
+      mode: input.mode as AppointmentMode, version: 1, idempotencyKey: input.idempotencyKey, locationEnc: sealLocation(deps, input),
     };
     // A new appointment has no older rows to retire: it, the notice and the whole reminder plan are one statement,
     // and both audit entries (the same two a reschedule writes) one more.
@@ -153,6 +175,8 @@ async function changeAppointment(
     const [appt] = await tx.select().from(appointments).where(eq(appointments.id, appointmentId)).for('update').limit(1);
     if (!appt || appt.status !== 'scheduled') throw new FieldRefusal({ field: 'date', message: `This appointment is ${appt?.status ?? 'gone'} and can no longer be changed.` });
     if (appt.version !== expectedVersion) throw new FieldRefusal({ field: 'date', message: 'This appointment was changed by someone else since you opened this. Close and open it again.' });
+    // Acting on a client's "can't come" / "another time" answers it: the follow-up it set is no longer needed.
+    await clearAnswerFollowUp(tx, appt, now);
     const [updated] = await tx.update(appointments).set({ ...change(appt), version: sql`${appointments.version} + 1`, clientResponse: null, clientRespondedAt: null, updatedAt: now.toJSDate() })
       .where(eq(appointments.id, appt.id)).returning();
     await deps.audit.record({ actor: { type: 'staff', id: actor.id }, action, caseId: c.id, subjectType: 'appointment', subjectId: appt.id, details: { version: updated!.version } }, tx);
@@ -167,7 +191,7 @@ export async function rescheduleAppointment(deps: Deps, actor: StaffRow, input: 
   const v = validateAppointment(input, actor.timeZone, deps.clock.now());
   if (!v.ok) return refuse(v.errors);
   return changeAppointment(deps, actor, input.appointmentId, input.expectedVersion, input.dedupeKey,
-    () => ({ startsAt: v.startsAt.toJSDate(), durationMin: input.durationMin, mode: input.mode as AppointmentMode }), 'appointment.rescheduled');
+    () => ({ startsAt: v.startsAt.toJSDate(), durationMin: input.durationMin, mode: input.mode as AppointmentMode, ...(input.location !== undefined ? { locationEnc: sealLocation(deps, input) } : {}) }), 'appointment.rescheduled');
 }
 
 export async function cancelAppointment(deps: Deps, actor: StaffRow, input: { appointmentId: string; expectedVersion: number; dedupeKey: string }): Promise<Mutation<{ appointment: AppointmentRow }>> {

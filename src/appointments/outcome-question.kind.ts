@@ -1,8 +1,8 @@
 import { deliveryKind } from '../delivery/kinds/kind.js';
 import { loadCase, loadStaff, recipientId, staffUnreachable } from '../delivery/recipients.js';
 import { buttons, section } from '../delivery/slack-blocks.js';
-import { describeForStaff, loadAppointment, staleReason } from './appointment.format.js';
-import { expectRecordAfterAppointment } from './appointment-outcome.service.js';
+import { describeForStaff, loadAppointment, staffTime, staleReason } from './appointment.format.js';
+import { expectRecordAfterAppointment, RECORD_DUE_HOURS } from './appointment-outcome.service.js';
 
 /** Slack action ids of the outcome buttons (listeners in src/slack/listeners/actions/appointment-outcome.ts). */
 export const OUTCOME_ACTIONS = { attended: 'appt_outcome_attended', noShow: 'appt_outcome_no_show', logNote: 'case_log_note' } as const;
@@ -29,7 +29,11 @@ export const outcomeQuestionKind = deliveryKind({
     const unreachable = staffUnreachable(worker);
     if (unreachable) return { skip: unreachable };
     const c = await loadCase(deps.db, appt!.caseId);
-    const text = `How did the appointment for ${c?.reference ?? 'the case'} go? (${describeForStaff(appt!, worker!.timeZone)})`;
+    // Say what the question sets (see expectRecordAfterAppointment), so no follow-up ever moves silently.
+    const due = deps.clock.now().plus({ hours: RECORD_DUE_HOURS });
+    const kept = !!c?.nextFollowUpAt && c.nextFollowUpAt.getTime() <= due.toMillis();
+    const then = kept ? `Your follow-up stays ${staffTime(c!.nextFollowUpAt!, worker!.timeZone)}.` : `A note is due by ${staffTime(due.toJSDate(), worker!.timeZone)}: the case's follow-up is set to then.`;
+    const text = `How did the appointment for ${c?.reference ?? 'the case'} go? (${describeForStaff(appt!, worker!.timeZone)}) ${then}`;
     const value = outcomeValue(appt!.id, appt!.version);
     return {
       channel: 'slack',

@@ -8,4 +8,5 @@ export const AAD = {
   selfHelp: 'cases.self_help_focus',
   evaluation: 'cases.evaluation',
   preferredName: 'clients.preferred_name',
+  appointmentLocation: 'appointments.location',
 } as const;

@@ -1,7 +1,8 @@
 import { eq, sql } from 'drizzle-orm';
 import type { Deps } from '../deps.js';
 import type { Db } from '../db/client.js';
-import { cases } from '../db/schema.js';
+import { cases, staff } from '../db/schema.js';
+import { intakeWatchers, planCardRefresh } from './case-card-refresh.js';
 import { planDeliveries } from '../delivery/ledger.js';
 import { scheduleAfterCommit } from './case-mutation.js';
 import { canAssign, REFUSE } from '../slack/access.js';
@@ -48,6 +49,14 @@ export async function assignCase(deps: Deps, actor: StaffRow, caseId: string, ta
     const rows = await planDeliveries(tx, [{
       kind: ASSIGNMENT_DM_KIND, subjectId: c.id, version: updated!.version, recipient: `staff:${target.id}`, channel: 'slack', caseId: c.id, dueAt: now,
     }], now);
+    // App Homes that change: the new worker's (and supervisor's), the previous worker's (and theirs), and,
+    // when the case leaves the unassigned list, everyone who sees that list.
+    const alsoHome = [...(c.assignedWorkerId ? [c.assignedWorkerId] : []), ...(c.assignedWorkerId ? [] : await intakeWatchers(tx))];
+    if (c.assignedWorkerId) {
+      const [prev] = await tx.select({ supervisorId: staff.supervisorId }).from(staff).where(eq(staff.id, c.assignedWorkerId));
+      if (prev?.supervisorId) alsoHome.push(prev.supervisorId);
+    }
+    rows.push(...(await planCardRefresh(tx, c.id, now, { alsoHome, versionBumped: true })));
     return { r: { ok: true as const, status, case: updated!, previousWorkerId: c.assignedWorkerId }, rows };
   });
   await scheduleAfterCommit(deps, out.rows);

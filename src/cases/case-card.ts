@@ -8,6 +8,7 @@ import { firstName } from './message-to-client.kind.js';
 import { AAD } from './case-aad.js';
 import { ageText, fourElements, type FourElements } from './case.domain.js';
 import { followUpOverdue } from '../escalations/policy.domain.js';
+import { caseIntake, intakeSummary } from './case-file.js';
 
 /**
  * Everything the case card shows, loaded and decrypted for someone already
@@ -35,6 +36,8 @@ export interface CaseCard {
   nextFollowUpAt: DateTime | null;
   followUpOverdue: boolean;
   nextAppointment: { id: string; startsAt: DateTime; durationMin: number; mode: string; version: number; clientResponse: string | null } | null;
+  /** The client's own words at intake (the full answers open from the card's [Full intake]). */
+  intake: ReturnType<typeof intakeSummary>;
 }
 
 const open = (cipher: FieldCipher, enc: string | null, aad: string): string | null => {
@@ -79,6 +82,7 @@ export async function loadCaseCard(deps: Pick<Deps, 'db' | 'cipher' | 'clock'>, 
     lastNote: last && lastAt ? { kind: last.kind === 'message' ? `message ${last.direction === 'from_client' ? 'from' : 'to'} the client` : last.kind, at: lastAt, age: ageText(lastAt, now), excerpt: [...lastText].slice(0, 200).join('') } : null,
     nextFollowUpAt: dt(c.nextFollowUpAt),
     followUpOverdue: followUpOverdue({ nextFollowUpAt: dt(c.nextFollowUpAt), lastNoteAt: dt(c.lastNoteAt), followUpSetAt: dt(c.followUpSetAt), status: c.status }, now),
+    intake: intakeSummary(caseIntake(deps, c.intakeEnc)),
     nextAppointment: appt ? { id: appt.id, startsAt: dt(appt.startsAt)!, durationMin: appt.durationMin, mode: appt.mode, version: appt.version, clientResponse: appt.clientResponse } : null,
   };
 }

@@ -7,6 +7,7 @@ import type { StaffRow } from '../staff/staff.repo.js';
 import type { CaseRow } from './cases.repo.js';
 import type { FieldError } from './case.domain.js';
 import { scheduleDeliveries, type DeliveryRow } from '../delivery/ledger.js';
+import { planCardRefresh } from './case-card-refresh.js';
 
 /**
  * One shape for every change a staff member makes to a case: lock the row,
@@ -53,8 +54,9 @@ export async function mutateCase<R, L = undefined, C extends LockedCase = CaseRo
 ): Promise<Mutation<R>> {
   const now = deps.clock.now();
   const load = opts.load ?? (lockCaseOnly as unknown as CaseLoader<L, C>);
+  let refresh: DeliveryRow[] = [];
   try {
-    return await deps.db.transaction(async (t) => {
+    const out = await deps.db.transaction(async (t) => {
       const tx = t as unknown as Db;
       const locked = await load(tx, caseId);
       if (!locked) return { ok: false as const, message: REFUSE.notFound('') };
@@ -63,8 +65,13 @@ export async function mutateCase<R, L = undefined, C extends LockedCase = CaseRo
       if (opts.dedupeKey && !(await claimInbound(tx, 'slack', opts.dedupeKey, now.toJSDate()))) return { ok: true as const, duplicate: true as const };
       // Thrown, not returned: the idempotency key taken above must roll back with it.
       if (c.status !== 'open' && !opts.allowClosed) throw new FieldRefusal({ field: '', message: REFUSE.closed });
-      return { ok: true as const, duplicate: false as const, value: await fn(tx, c, locked.loaded) };
+      const value = await fn(tx, c, locked.loaded);
+      // Every change shows at once on the worker's DM card and on the App Homes that list the case.
+      refresh = await planCardRefresh(tx, c.id, now);
+      return { ok: true as const, duplicate: false as const, value };
     });
+    await scheduleAfterCommit(deps, refresh);
+    return out;
   } catch (err) {
     // Rules that can only be checked inside the transaction throw a FieldRefusal; the transaction is rolled back.
     if (err instanceof FieldRefusal) return { ok: false, message: err.error.message, ...(err.error.field ? { field: err.error.field } : {}) };

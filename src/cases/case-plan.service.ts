@@ -1,8 +1,8 @@
-import { and, eq, gt, inArray, sql } from 'drizzle-orm';
+import { and, eq, gt, inArray, isNull, sql } from 'drizzle-orm';
 import { DateTime } from 'luxon';
 import type { Deps } from '../deps.js';
 import type { Db } from '../db/client.js';
-import { appointments, CASE_TYPES, cases, goals, notes } from '../db/schema.js';
+import { appointments, CASE_TYPES, cases, escalations, goals, notes } from '../db/schema.js';
 import { APPOINTMENT_NOTICE_KIND } from '../appointments/appointments.service.js';
 import { planDeliveries, type DeliveryRow } from '../delivery/ledger.js';
 import type { StaffRow } from '../staff/staff.repo.js';
@@ -42,6 +42,8 @@ export function validateGoalsPlan(input: GoalsPlanInput, todayLocal: string): Fi
     if (len(d) > TEXT_LIMITS.goal) errs.push({ field: `goal_${i}`, message: `Please keep a goal under ${TEXT_LIMITS.goal} characters.` });
     if (len(g.assessment.trim()) > TEXT_LIMITS.assessment) errs.push({ field: `assess_${i}`, message: `Please keep this under ${TEXT_LIMITS.assessment} characters.` });
     if (!d && (g.assessment.trim() || g.targetDate) && !g.goalId) errs.push({ field: `goal_${i}`, message: 'Write the goal this belongs to (or clear the other fields).' });
+    // The modal says each goal needs a way to assess it; so does the record (the third of the four elements).
+    if (d && !g.assessment.trim()) errs.push({ field: `assess_${i}`, message: 'Say how this goal will be assessed (for example "weekly log kept by the client"): each goal needs one.' });
     if (g.targetDate && !DateTime.fromISO(g.targetDate).isValid) errs.push({ field: `target_${i}`, message: 'Choose a valid date.' });
     else if (g.targetDate && !g.goalId && g.targetDate < todayLocal) errs.push({ field: `target_${i}`, message: 'The target date is in the past. Choose a future date.' });
   });
@@ -160,11 +162,15 @@ export async function closeCase(deps: Deps, actor: StaffRow, input: CloseInput):
       .set({ status: 'cancelled', version: sql`${appointments.version} + 1`, clientResponse: null, clientRespondedAt: null, updatedAt: at })
       .where(and(eq(appointments.caseId, c.id), eq(appointments.status, 'scheduled'), gt(appointments.startsAt, at)))
       .returning({ id: appointments.id, version: appointments.version });
+    // A closed case has nothing left to escalate: its open escalations are resolved with it.
+    const resolved = await tx.update(escalations).set({ resolvedAt: at, resolvedBy: actor.id, resolution: 'case_closed', updatedAt: at })
+      .where(and(eq(escalations.caseId, c.id), isNull(escalations.resolvedAt))).returning({ id: escalations.id, reason: escalations.reason });
     notices = await planDeliveries(tx, cancelled.map((a) => ({
       kind: APPOINTMENT_NOTICE_KIND, subjectId: a.id, version: a.version, recipient: `client:${c.clientId}` as const, channel: 'telegram' as const, caseId: c.id, dueAt: now,
     })), now);
     await deps.audit.recordMany([
       ...cancelled.map((a) => ({ actor: { type: 'staff' as const, id: actor.id }, action: 'appointment.cancelled', caseId: c.id, subjectType: 'appointment', subjectId: a.id, details: { version: a.version, because: 'case_closed' } })),
+      ...resolved.map((e) => ({ actor: { type: 'staff' as const, id: actor.id }, action: 'escalation.resolved', caseId: c.id, subjectType: 'escalation', subjectId: e.id, details: { reason: e.reason, resolution: 'case_closed' } })),
       { actor: { type: 'staff', id: actor.id }, action: 'case.closed', caseId: c.id, details: { reason: input.reason, goals: ids.length, cancelledAppointments: cancelled.length } },
     ], tx);
     return { reference: c.reference, cancelledAppointments: cancelled.length };

@@ -71,7 +71,8 @@ export async function openEscalationsFor(deps: Deps, workerIds: string[], includ
   const rows = await deps.db.select({ e: escalations, c: cases, w: staff }).from(escalations)
     .innerJoin(cases, eq(cases.id, escalations.caseId))
     .leftJoin(staff, eq(staff.id, cases.assignedWorkerId))
-    .where(isNull(escalations.resolvedAt))
+    // A closed or withdrawn case has nothing left to act on (closing resolves its escalations; older rows may remain).
+    .where(and(isNull(escalations.resolvedAt), eq(cases.status, 'open')))
     .orderBy(escalations.openedAt);
   return rows
     .filter(({ c }) => (c.assignedWorkerId ? workerIds.includes(c.assignedWorkerId) : includeUnassigned))

@@ -1,4 +1,7 @@
+import { and, desc, eq } from 'drizzle-orm';
 import type { Db } from '../db/client.js';
+import { awaitingTimes } from '../appointments/client-answer.js';
+import { planCardRefresh } from '../cases/case-card-refresh.js';
 import { notes } from '../db/schema.js';
 import type { Deps } from '../deps.js';
 import { planDeliveries, scheduleDeliveries, type Recipient } from '../delivery/ledger.js';
@@ -12,6 +15,8 @@ import { NOTE_BODY_AAD, type CaseRow, type ClientRow } from './clients.repo.js';
  * message is not a worker's record, so it does not reset follow-up clocks.
  */
 export const CLIENT_REPLY_KIND = 'client_reply';
+/** The client's answer to "which days and times suit you?": relayed with the appointment's buttons. */
+export const CLIENT_TIMES_KIND = 'client_reply.times';
 
 export interface ClientMessageInput {
   client: ClientRow;
@@ -21,11 +26,15 @@ export interface ClientMessageInput {
   idempotencyKey: string;
 }
 
-export async function saveClientMessage(deps: Deps, later: Later, m: ClientMessageInput): Promise<{ noteId: string | null; assigned: boolean }> {
+export async function saveClientMessage(deps: Deps, later: Later, m: ClientMessageInput): Promise<{ noteId: string | null; assigned: boolean; timesFor: string | null }> {
   const now = deps.clock.now();
   const assigned = !!m.openCase.assignedWorkerId;
   const rows = await deps.db.transaction(async (t) => {
     const tx = t as Db;
+    // The first message after "I need another time" is the answer to "which days and times suit you?".
+    const [last] = await tx.select({ at: notes.createdAt }).from(notes)
+      .where(and(eq(notes.caseId, m.openCase.id), eq(notes.kind, 'message'), eq(notes.direction, 'from_client'))).orderBy(desc(notes.createdAt)).limit(1);
+    const times = assigned ? await awaitingTimes(tx, m.openCase.id, last?.at ?? null) : undefined;
     const [note] = await tx
       .insert(notes)
       .values({
@@ -39,16 +48,19 @@ export async function saveClientMessage(deps: Deps, later: Later, m: ClientMessa
       })
       .onConflictDoNothing({ target: notes.idempotencyKey })
       .returning({ id: notes.id });
-    if (!note) return { noteId: null, deliveries: [] };
+    if (!note) return { noteId: null, deliveries: [], timesFor: null };
     const recipient: Recipient = assigned ? `staff:${m.openCase.assignedWorkerId}` : 'channel:intake';
     const deliveries = await planDeliveries(tx, [{
-      kind: CLIENT_REPLY_KIND, subjectId: note.id, recipient, channel: 'slack', caseId: m.openCase.id, dueAt: now,
+      kind: times ? CLIENT_TIMES_KIND : CLIENT_REPLY_KIND, subjectId: note.id, recipient, channel: 'slack', caseId: m.openCase.id, dueAt: now,
     }], now);
+    // The card's "last note" now is this message.
+    deliveries.push(...(await planCardRefresh(tx, m.openCase.id, now)));
     await deps.audit.record({
       actor: { type: 'client', id: m.client.id }, action: 'note.client_message', caseId: m.openCase.id, subjectType: 'note', subjectId: note.id,
+      ...(times ? { details: { answersTimesFor: times.id } } : {}),
     }, tx);
-    return { noteId: note.id, deliveries };
+    return { noteId: note.id, deliveries, timesFor: times?.id ?? null };
   });
   if (rows.deliveries.length) later('client_reply.schedule', () => scheduleDeliveries(deps.queues, rows.deliveries, now));
-  return { noteId: rows.noteId, assigned };
+  return { noteId: rows.noteId, assigned, timesFor: rows.timesFor };
 }

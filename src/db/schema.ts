@@ -228,6 +228,8 @@ export const appointments = pgTable('appointments', {
   /** Bumped on reschedule/cancel: reminders planned for an older version never go out. */
   version: integer('version').notNull().default(1),
   outcomeAt: ts('outcome_at'),
+  /** Where an in-person appointment takes place (address or room), encrypted (AAD 'appointments.location'): a home visit's address identifies the client. */
+  locationEnc: text('location_enc'),
   idempotencyKey: text('idempotency_key').unique(),
   createdAt: createdAt(),
   updatedAt: updatedAt(),

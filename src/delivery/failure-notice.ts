@@ -3,6 +3,7 @@ import { planDeliveries, scheduleDeliveries, type DeliveryRow } from './ledger.j
 import { loadCase, recipientId } from './recipients.js';
 
 export const FAILURE_NOTICE_KIND = 'delivery_failed_notice';
+const NOT_MESSAGES = new Set(['case_card_update', 'app_home']);
 
 /**
  * A message that could not be delivered for good is shown to the worker who
@@ -11,6 +12,8 @@ export const FAILURE_NOTICE_KIND = 'delivery_failed_notice';
  */
 export async function planFailureNotice(deps: Deps, failed: DeliveryRow, reason: string): Promise<void> {
   if (failed.kind === FAILURE_NOTICE_KIND || !failed.caseId) return;
+  // An edit of a card or an App Home view that could not be made is not a message anyone missed (the row says why).
+  if (NOT_MESSAGES.has(failed.kind)) return;
   const c = await loadCase(deps.db, failed.caseId);
   const workerId = c?.assignedWorkerId;
   if (!workerId || recipientId(failed.recipient, 'staff') === workerId) {

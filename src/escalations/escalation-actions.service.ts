@@ -5,6 +5,9 @@ import type { Deps } from '../deps.js';
 import type { Db } from '../db/client.js';
 import { cases, escalations, staff } from '../db/schema.js';
 import { cancelCrisisCheckin, crisisOutcomeInput, followUpCrisis, resolveCrisis, scheduleInBackground, type CrisisFollowUp } from './crisis-followup.service.js';
+import { planCardRefresh } from '../cases/case-card-refresh.js';
+import { scheduleAfterCommit } from '../cases/case-mutation.js';
+import type { DeliveryRow } from '../delivery/ledger.js';
 
 /**
  * What a person does with an escalation from Slack: acknowledge, snooze (a
@@ -41,16 +44,22 @@ type Locked = { e: typeof escalations.$inferSelect; c: typeof cases.$inferSelect
  * The part every action shares: in one transaction, lock the escalation, check
  * the person may act on it and that it is still open, then run the action.
  */
-function onOpenEscalation(deps: Deps, input: { escalationId: string; staffId: string }, act: (l: Locked) => Promise<ActionResult>): Promise<ActionResult> {
-  return deps.db.transaction(async (t) => {
+async function onOpenEscalation(deps: Deps, input: { escalationId: string; staffId: string }, act: (l: Locked) => Promise<ActionResult>): Promise<ActionResult> {
+  let refresh: DeliveryRow[] = [];
+  const result = await deps.db.transaction(async (t) => {
     const tx = t as unknown as Db;
     const row = await load(tx, input.escalationId);
     if (!row) return notFound;
     const who = await actor(tx, input.staffId);
     if (!who || !allowed(who, row.c)) return denied;
     if (row.e.resolvedAt) return closed;
-    return act({ ...row, who, tx });
+    const r = await act({ ...row, who, tx });
+    // The case card and the App Homes listing open escalations show the change at once.
+    if (r.ok && r.status !== 'already') refresh = await planCardRefresh(tx, row.c.id, deps.clock.now(), { alsoHome: [who.id] });
+    return r;
   });
+  await scheduleAfterCommit(deps, refresh);
+  return result;
 }
 
 const notFound: ActionResult = { ok: false, error: 'not_found', message: 'This escalation no longer exists.' };

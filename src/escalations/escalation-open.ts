@@ -7,6 +7,8 @@ import type { EscalationReason } from './escalations.repo.js';
 import { chunked, eachChunk, openEscalationsBulk } from './escalations-bulk.repo.js';
 import { intakeTeamHours, policyFromConfig } from './escalation-config.js';
 import { followUpOverdue, isQuiet, unassignedIntakeDue, type PolicyConfig } from './policy.domain.js';
+import { planCardRefreshMany } from '../cases/case-card-refresh.js';
+import { scheduleDeliveries, type DeliveryRow } from '../delivery/ledger.js';
 
 /**
  * Find what needs an escalation now and open it (at most one open per case and
@@ -95,14 +97,18 @@ export async function openDueEscalations(deps: Deps, opts: OpenOptions = {}): Pr
     .map((c) => ({ caseId: c.id, since: c.createdAt })));
   plan('crisis', crises.map((c) => ({ caseId: c.id, since: null })));
 
+  const refresh: DeliveryRow[] = [];
   const counts = await eachChunk(tasks, opts.parallel ?? SWEEP_PARALLEL, ({ reason, chunk }) => deps.db.transaction(async (t) => {
     const tx = t as unknown as Db;
     const created = await openEscalationsBulk(tx, reason, chunk, now);
     await deps.audit.recordMany(created.map((r) => ({
       actor: { type: 'system' as const }, action: 'escalation.opened', caseId: r.caseId, subjectType: 'escalation', subjectId: r.id, details: { reason },
     })), tx);
+    // The cards and App Homes showing these cases pick up the escalation (issue 12: live cards).
+    refresh.push(...(await planCardRefreshMany(tx, created.map((r) => r.caseId), now)));
     return created.length;
   }));
+  await scheduleDeliveries(deps.queues, refresh, now).catch((err: unknown) => deps.logger.warn({ err: (err as Error).message }, 'could not schedule card refreshes now; the tick will send them'));
   const opened = counts.reduce((a, b) => a + b, 0);
   return opened;
 }

@@ -57,7 +57,9 @@ export function describeTrouble(deps: Deps, x: EscalationContext, zone: string):
       return `The follow-up for ${ref} was due ${fmt(x.c.nextFollowUpAt)} and no note has been logged since. Last note: ${ago(x.c.lastNoteAt, now)}.`;
     case 'quiet_case': {
       const days = policyFromConfig(deps.config).quietThresholdsDays[x.c.priority];
-      return `${ref} has had no case note for too long (last note: ${ago(x.c.lastNoteAt ?? x.c.openedAt, now)}; ${x.c.priority} priority allows ${days} days).`;
+      // A case with no note at all must not read as if it had one: say when it was opened instead.
+      const since = x.c.lastNoteAt ? `last note: ${ago(x.c.lastNoteAt, now)}` : `no note yet; opened ${ago(x.c.openedAt, now)}`;
+      return `${ref} has had no case note for too long (${since}; ${x.c.priority} priority allows ${days} days).`;
     }
     case 'unassigned_intake':
       return `The intake ${ref} has not been assigned to a worker (received ${fmt(x.c.createdAt)}).`;

@@ -171,7 +171,7 @@ export const en = {
       '/mydata – get a copy of the information we hold about you\n' +
       '/forget – ask us to delete your information\n' +
       '/exit – leave quickly: I stop and stay quiet\n\n' +
-      'If you are in danger, call the emergency number straight away.',
+      'If you are in danger, get help straight away:\n{{contacts}}',
     unknown_command: "I don't know that command.",
   },
   commands: {

@@ -166,7 +166,7 @@ export const zh: Locale = {
       '/mydata – 获取我们保存的您的资料\n' +
       '/forget – 请我们删除您的资料\n' +
       '/exit – 快速离开：我会停止发消息\n\n' +
-      '如果您正处于危险之中，请马上拨打紧急电话。',
+      '如果您正处于危险之中，请马上求助：\n{{contacts}}',
     unknown_command: '我不认识这个指令。',
   },
   commands: {

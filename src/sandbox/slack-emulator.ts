@@ -46,6 +46,7 @@ export class SlackEmulator extends EventEmitter {
   readonly identity: SlackIdentity;
   readonly calls: SlackCallRecord[] = [];
   readonly responseUrlPosts: ResponseUrlPost[] = [];
+  private readonly forced429 = new Map<string, { times: number; retryAfterSec: number }>();
   private readonly tokens: Set<string>;
   private readonly state: SlackState;
   private readonly server = http.createServer((req, res) => void this.handle(req, res));
@@ -125,6 +126,12 @@ export class SlackEmulator extends EventEmitter {
       if (!impl) return reply(200, { ok: false, error: 'unknown_method', req_method: method });
       if (!token) return reply(200, { ok: false, error: 'not_authed' });
       if (!this.tokens.has(token)) return reply(200, { ok: false, error: 'invalid_auth' });
+      const forced = this.forced429.get(method);
+      if (forced && forced.times > 0) {
+        forced.times--;
+        this.state.stats.rateLimited++;
+        return reply(429, { ok: false, error: 'ratelimited' }, { 'retry-after': String(forced.retryAfterSec) });
+      }
       try {
         reply(200, { ok: true, ...impl(params) });
       } catch (err) {
@@ -175,6 +182,11 @@ export class SlackEmulator extends EventEmitter {
   }
 
   /** Force a permanent error (channel_not_found, is_archived, …) for every call on that channel (or user's DM). */
+  /** The next `times` calls of `method` get HTTP 429 with Retry-After (tests of what a rate limit must not lose). */
+  rateLimitNext(method: string, times = 1, retryAfterSec = 1): void {
+    this.forced429.set(method, { times, retryAfterSec });
+  }
+
   failChannel(channelOrUserId: string, error: string): void {
     this.state.failures.set(channelOrUserId, error);
   }

@@ -19,6 +19,12 @@ export const REFUSE = {
   notYours: 'Sorry, this case is not one of yours (or your team\'s), so I can\'t show it or change it. Ask your supervisor if you need access.',
   notFound: (ref: string) => `I can't find a case ${ref}. Check the reference (it looks like C-2026-0042).`,
   closed: 'This case is closed; it can no longer be changed.',
+  /**
+   * For the case file (intake, history): a case that does not exist and one
+   * the asker may not see get the very same words, so the answer does not
+   * tell anyone that a reference or id is real.
+   */
+  unavailable: (ref = '') => `I can't show case${ref ? ` ${ref}` : ''}: there is no such case among the ones you can see. Check the reference (it looks like C-2026-0042); if it is a colleague's case, ask your supervisor.`,
 } as const;
 
 export async function staffFor(db: Db, slackUserId: string | undefined): Promise<StaffRow | undefined> {
@@ -39,6 +45,12 @@ export async function caseForActor(db: Db, actor: StaffRow, by: { id: string } |
   if (!c) return { ok: false, message: REFUSE.notFound('reference' in by ? by.reference : '') };
   if (!(await canAccessCase(db, actor, c))) return { ok: false, message: REFUSE.notYours };
   return { ok: true, case: c };
+}
+
+/** The case file's check: one answer for "no such case" and "not yours" (see REFUSE.unavailable). */
+export async function caseFileForActor(db: Db, actor: StaffRow, by: { id: string } | { reference: string }): Promise<CaseAccess> {
+  const access = await caseForActor(db, actor, by);
+  return access.ok ? access : { ok: false, message: REFUSE.unavailable('reference' in by ? by.reference : '') };
 }
 
 /** Assigning: anyone in the directory may take an unassigned case; reassigning needs the assignee's supervisor or an admin. */

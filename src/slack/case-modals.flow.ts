@@ -2,7 +2,7 @@ import type { App, BlockButtonAction } from '@slack/bolt';
 import { DateTime } from 'luxon';
 import type { Deps } from '../deps.js';
 import { loadCaseCard, type CaseCard } from '../cases/case-card.js';
-import { loadAppointment, staffTime, type AppointmentRow } from '../appointments/appointment.format.js';
+import { loadAppointment, openLocation, staffTime, type AppointmentRow } from '../appointments/appointment.format.js';
 import type { StaffRow } from '../staff/staff.repo.js';
 import { caseForActor, REFUSE } from './access.js';
 import type { Block } from './blocks/common.js';
@@ -15,7 +15,7 @@ import { guarded, newMeta, staffOrRefuse, tell, type Asker } from './slack.kit.j
  * Ack first; then check the directory and case access on the server; then
  * open the modal with a fresh nonce (the submission's idempotency key).
  */
-type Build = (x: { card: CaseCard; me: StaffRow; now: DateTime; appt?: AppointmentRow }) => Block;
+type Build = (x: { card: CaseCard; me: StaffRow; now: DateTime; appt?: AppointmentRow; deps: Deps }) => Block;
 
 export function registerCaseModalButton(app: App, deps: Deps, actionId: string, build: Build, opts: { byAppointment?: boolean } = {}): void {
   app.action<BlockButtonAction>(actionId, async ({ ack, body, action, client, respond }) => {
@@ -29,7 +29,8 @@ export function registerCaseModalButton(app: App, deps: Deps, actionId: string, 
       let caseId = value;
       if (opts.byAppointment) {
         appt = /^[0-9a-f-]{36}$/i.test(value) ? await loadAppointment(deps.db, value) : undefined;
-        if (!appt || appt.status !== 'scheduled') return tell(a, 'This appointment has already been cancelled or has taken place.');
+        if (!appt) return tell(a, 'This appointment no longer exists.');
+        if (appt.status !== 'scheduled' || appt.startsAt.getTime() <= deps.clock.now().toMillis()) return tell(a, appointmentNowText(appt, me.timeZone, deps.clock.now()));
         caseId = appt.caseId;
       }
       const access = await caseForActor(deps.db, me, { id: caseId });
@@ -38,9 +39,17 @@ export function registerCaseModalButton(app: App, deps: Deps, actionId: string, 
       const card = await loadCaseCard(deps, caseId);
       if (!card) return tell(a, REFUSE.notFound(access.case.reference));
       await deps.audit.record({ actor: { type: 'staff', id: me.id }, action: 'case.viewed', caseId, details: { via: actionId } });
-      await client.views.open({ trigger_id: body.trigger_id, view: build({ card, me, now: deps.clock.now(), ...(appt ? { appt } : {}) }) as never });
+      await client.views.open({ trigger_id: body.trigger_id, view: build({ card, me, now: deps.clock.now(), deps, ...(appt ? { appt } : {}) }) as never });
     });
   });
+}
+
+/** A button about an appointment that is no longer as it was: say what is true now. */
+export function appointmentNowText(appt: AppointmentRow, zone: string, now: DateTime): string {
+  const at = staffTime(appt.startsAt, zone);
+  if (appt.status === 'cancelled') return `This appointment was cancelled (it was on ${at}); nothing to do here.`;
+  if (appt.status === 'attended' || appt.status === 'no_show' || appt.startsAt.getTime() <= now.toMillis()) return `This appointment has passed (it was on ${at}).`;
+  return `This appointment was moved since this message: it is now on ${at}. Use the buttons on the latest message or the case card.`;
 }
 
 export const MODALS: Record<string, { build: Build; byAppointment?: boolean }> = {
@@ -52,8 +61,8 @@ export const MODALS: Record<string, { build: Build; byAppointment?: boolean }> =
   close: { build: ({ card }) => closeModal(card, newMeta(card.id)) },
   reschedule: {
     byAppointment: true,
-    build: ({ card, me, appt }) => appointmentModal(card, newMeta(card.id, { appointmentId: appt!.id, version: appt!.version }), me.timeZone,
-      { startsAt: DateTime.fromJSDate(appt!.startsAt, { zone: 'utc' }), durationMin: appt!.durationMin, mode: appt!.mode }),
+    build: ({ card, me, appt, deps }) => appointmentModal(card, newMeta(card.id, { appointmentId: appt!.id, version: appt!.version }), me.timeZone,
+      { startsAt: DateTime.fromJSDate(appt!.startsAt, { zone: 'utc' }), durationMin: appt!.durationMin, mode: appt!.mode, location: openLocation(deps, appt!) }),
   },
   cancel: {
     byAppointment: true,

@@ -15,6 +15,9 @@ export const ACTIONS = {
   close: 'case_close',
   reschedule: 'appt_reschedule',
   cancel: 'appt_cancel',
+  fullIntake: 'case_full_intake',
+  history: 'case_history',
+  historyPage: 'case_history_page',
 } as const;
 
 export const VIEWS = {
@@ -25,6 +28,8 @@ export const VIEWS = {
   phase: 'phase_modal',
   close: 'close_modal',
   message: 'message_modal',
+  intake: 'intake_modal',
+  history: 'history_modal',
 } as const;
 
 /** Every input in our modals uses this action id; the block id names the field (errors are keyed by it). */

@@ -9,7 +9,7 @@ import { addStaff, removeStaff, staffDirectory } from '../staff/staff.service.js
 import { findActiveStaffBySlack, teamOf, type StaffRow } from '../staff/staff.repo.js';
 import { caseForActor, REFUSE } from './access.js';
 import { caseCardBlocks, caseCardText } from './blocks/case-card.blocks.js';
-import { header } from './blocks/common.js';
+import { header, type Block } from './blocks/common.js';
 import { caseloadBlocks, escalationBlocks, HELP_TEXT, homeBlocks, ledgerBlocks, notStaffHome, staffListBlocks, teamBlocks } from './blocks/lists.blocks.js';
 import { lookupVia, tell, type Asker } from './slack.kit.js';
 import { oncallCommand, oncallHomeBlocks } from './oncall.screen.js';
@@ -102,7 +102,7 @@ export async function caseCommand(deps: Deps, a: Asker, me: StaffRow, text: stri
   const ref = parseReference(args[0]!);
   if (ref) {
     if ((args[1] ?? '').toLowerCase() === 'log') return showLog(deps, a, me, ref);
-    if (args.length > 1) return tell(a, `I only know \`/case ${ref}\` and \`/case ${ref} log\`.`);
+    if (args.length > 1) return tell(a, `I only know \`/case ${ref}\`, \`/case ${ref} log\`, \`/case ${ref} intake\` and \`/case ${ref} history\`.`);
     return showCaseCard(deps, a, me, { reference: ref });
   }
   if (/^c-/i.test(first)) return tell(a, `\`${args[0]!.slice(0, 30)}\` is not a case reference; they look like C-2026-0042.`);
@@ -111,21 +111,20 @@ export async function caseCommand(deps: Deps, a: Asker, me: StaffRow, text: stri
 
 /** The App Home tab: caseload for everyone; team, escalations and unassigned intakes for supervisors and admins. */
 export async function publishHome(deps: Deps, client: WebClient, userId: string): Promise<void> {
+  await client.views.publish({ user_id: userId, view: { type: 'home', blocks: (await homeViewBlocks(deps, userId)) as never } });
+}
+
+/** The blocks of someone's App Home, as of now (also rendered by the 'app_home' delivery kind after a change). */
+export async function homeViewBlocks(deps: Deps, userId: string): Promise<Block[]> {
   const me = await findActiveStaffBySlack(deps.db, userId);
-  if (!me) {
-    await client.views.publish({ user_id: userId, view: { type: 'home', blocks: notStaffHome() as never } });
-    return;
-  }
+  if (!me) return notStaffHome();
   const now = deps.clock.now();
   const caseload = await caseloadOf(deps, [me.id]);
   const oncall = await oncallHomeBlocks(deps, me);
-  if (me.role === 'worker') {
-    await client.views.publish({ user_id: userId, view: { type: 'home', blocks: [...oncall, ...homeBlocks({ me, caseload, now })].slice(0, 100) as never } });
-    return;
-  }
+  if (me.role === 'worker') return [...oncall, ...homeBlocks({ me, caseload, now })].slice(0, 100);
   const team = await teamOf(deps.db, me.id);
   const loads = await teamCaseload(deps, me, team);
   const escalations = await openEscalationsFor(deps, [me.id, ...team.map((t) => t.id)], true);
   const unassigned = await caseloadOf(deps, [], { unassigned: true });
-  await client.views.publish({ user_id: userId, view: { type: 'home', blocks: [...oncall, ...homeBlocks({ me, caseload, team: loads, escalations, unassigned, now })].slice(0, 100) as never } });
+  return [...oncall, ...homeBlocks({ me, caseload, team: loads, escalations, unassigned, now })].slice(0, 100);
 }

@@ -187,12 +187,13 @@ export function renderStatus(t: T, s: { reference: string; phase: Phase; nextApp
   return msg(s.nextAppointment ? `${text}\n${t('status.next_appointment', { when: s.nextAppointment })}` : text);
 }
 
-export function renderHelp(t: T): Rendered {
-  return msg(t('help.text'));
+/** `contacts`: the configured emergency contacts in the client's language (EMERGENCY_CONTACTS_EN / _ZH), never just "the emergency number". */
+export function renderHelp(t: T, contacts: string): Rendered {
+  return msg(t('help.text', { contacts }));
 }
 
-export function renderUnknownCommand(t: T): Rendered {
-  return msg(`${t('help.unknown_command')}\n\n${t('help.text')}`);
+export function renderUnknownCommand(t: T, contacts: string): Rendered {
+  return msg(`${t('help.unknown_command')}\n\n${t('help.text', { contacts })}`);
 }
 
 /** A notification that reveals nothing (for shared or watched phones). */

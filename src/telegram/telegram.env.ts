@@ -117,6 +117,11 @@ export async function tOf(env: BotEnv, ctx: BotContext): Promise<T> {
   return env.i18n.fixed(await langOf(env, ctx));
 }
 
+/** The emergency contacts for this chat's language (for /help and anywhere the client is told where to get help). */
+export async function contactsOf(env: BotEnv, ctx: BotContext): Promise<string> {
+  return emergencyContacts(env.deps)[await langOf(env, ctx)];
+}
+
 export function emergencyContacts(deps: Deps): Record<Language, string> {
   return { en: deps.config.EMERGENCY_CONTACTS_EN, zh: deps.config.EMERGENCY_CONTACTS_ZH };
 }

@@ -8,7 +8,9 @@ import { createE2E, type E2E } from './e2e-harness.js';
  * The sandbox console in Debian's Chromium (playwright-core): a short intake
  * by clicking and typing in the Client pane, then the new case's intake card
  * in the Worker pane's #intake, an assignment from the Supervisor pane, and
- * the case card in the worker's messages. Screenshot: test-artifacts/.
+ * the case card in the worker's messages; Wen books, opens the full intake,
+ * and the client presses "I can't come" on the reminder (issue 12).
+ * Screenshots: test-artifacts/.
  */
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const haveChromium = existsSync(CHROMIUM);
@@ -99,9 +101,28 @@ describe.skipIf(!haveChromium)('the sandbox console in a browser', () => {
     await modal.getByLabel('Start time').fill('10:00');
     await modal.getByLabel('Duration').selectOption({ label: '1 hour' });
     await modal.getByLabel('How').selectOption({ label: 'In person' });
+    await modal.getByLabel('Where (in person)').fill('Family Centre, 12 High Street');
     await modal.getByRole('button', { name: 'Book' }).press('Enter');
-    await expect.poll(() => client.textContent(), { timeout: 10_000 }).toContain('Wednesday 25 November at 10:00');
+    await expect.poll(() => client.textContent(), { timeout: 10_000 }).toContain('Wednesday 25 November at 10:00 (in person, at Family Centre, 12 High Street)');
     await expect.poll(() => worker.locator('form.modal').count()).toBe(0);
+
+    // Wen opens the full intake from the case card: every answer, in a modal; Close closes it.
+    await worker.getByRole('button', { name: 'Full intake' }).first().click();
+    const intake = worker.locator('form.modal[aria-label="Full intake"]');
+    await expect.poll(() => intake.textContent(), { timeout: 10_000 }).toContain('My landlord wants me out by the end of the month.');
+    for (const answer of ['A safe place to live.', 'My sister, sometimes.', 'Evenings', 'This week', 'Housing']) expect(await intake.textContent()).toContain(answer);
+    mkdirSync('test-artifacts', { recursive: true });
+    await page.screenshot({ path: path.join('test-artifacts', 'sandbox-console-intake.png'), fullPage: true });
+    await intake.getByRole('button', { name: 'Close' }).click();
+    await expect.poll(() => worker.locator('form.modal').count()).toBe(0);
+
+    // A day later the client is reminded and presses "I can't come"; Wen is told at once with what she can do.
+    await e.advance({ hours: 25 });
+    await expect.poll(() => client.textContent(), { timeout: 10_000 }).toContain('Please tell us if you can come.');
+    await press("I can't come");
+    await expect.poll(() => client.textContent(), { timeout: 10_000 }).toContain("You said you can't come. Thank you for telling us.");
+    await expect.poll(() => worker.textContent(), { timeout: 10_000 }).toContain("says they can't come");
+    for (const label of ['Reschedule', 'Cancel appointment', 'Keep it']) await expect.poll(() => worker.getByRole('button', { name: label, exact: true }).count()).toBeGreaterThan(0);
 
     mkdirSync('test-artifacts', { recursive: true });
     await page.screenshot({ path: path.join('test-artifacts', 'sandbox-console.png'), fullPage: true });

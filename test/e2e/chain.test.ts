@@ -68,7 +68,7 @@ describe('intake → card → assign → appointment → confirm → reminders �
     const dmCard = e.slack.messages(STAFF.wen).find((m) => allText(m).includes(reference) && allText(m).includes('case_schedule'))!;
     await e.driver.blockAction(STAFF.wen, { channel: dmCard.channel, ts: dmCard.ts }, 'case_schedule');
     const view = await eventually(() => e.slack.openViews(STAFF.wen).at(-1), 'the appointment modal');
-    const res = await e.driver.viewSubmission(STAFF.wen, view.id, { date: { v: '2026-11-25' }, time: { v: '10:00' }, duration: { v: '60' }, mode: { v: 'in_person' } });
+    const res = await e.driver.viewSubmission(STAFF.wen, view.id, { date: { v: '2026-11-25' }, time: { v: '10:00' }, duration: { v: '60' }, mode: { v: 'in_person' }, location: { v: '12 High Street, room 2' } });
     expect(res).toMatchObject({ status: 200, body: '' });
     await e.botSays(mei, (t) => t.includes('Wednesday 25 November at 10:00'), 'the appointment notice');
     await e.slackSays(STAFF.wen, (m) => m.text.startsWith('📅') && m.text.includes(reference), 'the booking confirmation');

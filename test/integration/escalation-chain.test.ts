@@ -61,7 +61,7 @@ describe('appointment → reminders → outcome question → nudge → escalatio
     await at('2026-11-28T14:00:00Z');
     await at('2026-11-30T08:59:00Z'); // Monday morning, before the weekly digest
 
-    const sent = (await ledger(w)).filter((r) => r.status === 'sent')
+    const sent = (await ledger(w)).filter((r) => r.status === 'sent' && r.kind !== 'app_home' && r.kind !== 'case_card_update')
       .sort((a, b) => a.sentAt!.getTime() - b.sentAt!.getTime() || a.kind.localeCompare(b.kind) || a.recipient.localeCompare(b.recipient));
     expect(sent.map((r) => [r.kind, r.recipient.split(':')[0], r.sentAt!.toISOString()])).toEqual([
       ['appointment_reminder.PT24H', 'client', '2026-11-24T10:00:00.000Z'],

@@ -69,7 +69,7 @@ describe('appointment reminders', () => {
     await settle(w);
     const dms = w.slack.messages(WORKER_SLACK);
     expect(dms).toHaveLength(3);
-    expect(dms[2]!.text).toBe(`How did the appointment for ${w.reference} go? (Wed 25 Nov 10:00 GMT, in person, 60 min)`);
+    expect(dms[2]!.text).toBe(`How did the appointment for ${w.reference} go? (Wed 25 Nov 10:00 GMT, in person, 60 min) A note is due by Thu 26 Nov 12:00 GMT: the case's follow-up is set to then.`);
     const actions = (dms[2]!.blocks as Array<{ type: string; elements?: Array<{ action_id: string }> }>).find((b) => b.type === 'actions')!;
     expect(actions.elements!.map((e) => e.action_id)).toEqual(['appt_outcome_attended', 'appt_outcome_no_show', 'case_log_note']);
 

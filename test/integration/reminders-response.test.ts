@@ -67,7 +67,7 @@ describe('the client answers a reminder', () => {
 
     await settle(w);
     const told = w.slack.messages(WORKER_SLACK).slice(slackBefore).map((m) => m.text);
-    expect(told).toEqual([`The client of ${w.reference} answered the reminder for Wed 25 Nov 10:00 GMT, in person, 60 min: *can't come*. Please contact the client to arrange what happens next.`]);
+    expect(told).toEqual([`The client of ${w.reference} says they *can't come* to the appointment on Wed 25 Nov 10:00 GMT, in person, 60 min. Their remaining reminders for it are off. Reschedule, cancel or keep it.`]);
 
     // The same press again (e.g. a double tap delivered twice): nothing new for the worker.
     await w.tg.clickButton(client, reminder.message_id, cantCome.callback_data, { force: true });
@@ -87,7 +87,7 @@ describe('the client answers a reminder', () => {
     const confirm = buttonsOf(reminder.message_id).find((b) => b.text === 'Confirm')!;
     await w.deps.db.update(appointments).set({ version: 2, startsAt: new Date('2026-11-27T10:00:00Z') }).where(eq(appointments.id, apptId));
     const toast = await w.tg.clickButton(client, reminder.message_id, confirm.callback_data);
-    expect(toast?.text).toBe('This appointment has changed since this message was sent. Please look at our latest message.');
+    expect(toast?.text).toBe('This appointment was moved: it is now on Friday 27 November at 10:00.');
     const [appt] = await w.deps.db.select().from(appointments).where(eq(appointments.id, apptId));
     expect(appt!.clientResponse).toBeNull();
     const notices = await w.deps.db.select().from(deliveries).where(and(eq(deliveries.subjectId, apptId), eq(deliveries.kind, 'appointment_response.confirmed')));

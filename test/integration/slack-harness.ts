@@ -123,8 +123,11 @@ export async function newCase(w: SlackWorld, o: { assignTo?: string; crisis?: bo
   return { caseId: c.id, reference: c.reference, clientId: client!.id, chat };
 }
 
+/** Card edits and App Home republishes that follow every change (issue 12); `flush` sends them but leaves them out of its list unless `all`. */
+export const REFRESH_KINDS = new Set(['case_card_update', 'app_home']);
+
 /** Send every pending, due ledger row through the real sender (what the delivery worker does). */
-export async function flush(w: SlackWorld): Promise<Array<{ kind: string; outcome: string }>> {
+export async function flush(w: SlackWorld, o: { all?: boolean } = {}): Promise<Array<{ kind: string; outcome: string }>> {
   const out: Array<{ kind: string; outcome: string }> = [];
   for (let round = 0; round < 20; round++) {
     const rows = await w.deps.db.select().from(deliveries)
@@ -137,7 +140,7 @@ export async function flush(w: SlackWorld): Promise<Array<{ kind: string; outcom
         await new Promise((resolve) => setTimeout(resolve, Math.min(res.ms, 1100)));
         continue;
       }
-      out.push({ kind: r.kind, outcome: res.kind === 'sent' ? 'sent' : `${res.kind}:${'reason' in res ? res.reason : ''}` });
+      if (o.all || !REFRESH_KINDS.has(r.kind)) out.push({ kind: r.kind, outcome: res.kind === 'sent' ? 'sent' : `${res.kind}:${'reason' in res ? res.reason : ''}` });
     }
   }
   return out;

@@ -30,9 +30,9 @@ async function postIntakeCard(o: Parameters<typeof newCase>[1] = {}) {
 describe('intake card', () => {
   it('is posted to the intake channel with safe fields only and the assign buttons', async () => {
     const { card, reference } = await postIntakeCard({ name: 'Mei Chen', story: 'My son stopped talking to me after the divorce' });
-    expect(card.text).toBe(`New case ${reference} (family, Normal)`);
+    expect(card.text).toBe(`New case ${reference} (Family, Normal)`);
     const text = blockText(card.blocks);
-    expect(text).toContain('*Category:* family');
+    expect(text).toContain('*Category:* Family');
     expect(text).toContain('*Urgency:* This week');
     expect(text).toContain('Says they are safe');
     // Never the narrative, and no name unless configured safe.
@@ -47,7 +47,7 @@ describe('intake card', () => {
 
   it('marks a crisis case loudly', async () => {
     const { card, reference } = await postIntakeCard({ crisis: true });
-    expect(card.text).toBe(`🚨 CRISIS — New case ${reference} (family, 🚨 CRISIS)`);
+    expect(card.text).toBe(`🚨 CRISIS — New case ${reference} (Family, 🚨 CRISIS)`);
     expect(blockText(card.blocks)).toContain('*🚨 CRISIS: the client reported danger.*');
   });
 
@@ -91,7 +91,7 @@ describe('assignment', () => {
     expect(row).toMatchObject({ assignedWorkerId: w.staff.worker, phase: 'assessment' });
     // The card in the channel now says who has it (still no narrative).
     const updated = w.slack.messages(INTAKE).find((m) => m.ts === card.ts)!;
-    expect(updated.text).toBe(`New case ${reference} (family, Normal) — assigned to <@${U.worker}>`);
+    expect(updated.text).toBe(`New case ${reference} (Family, Normal) — assigned to <@${U.worker}>`);
 
     expect(await flush(w)).toEqual([{ kind: 'assignment_dm', outcome: 'sent' }]);
     const dmCard = dm(w, U.worker).find((m) => m.text.includes(reference))!;

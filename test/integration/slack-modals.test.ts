@@ -115,7 +115,10 @@ describe('Appointment', () => {
     expect(errorsOf(past)).toEqual({ date: 'That time (23 Nov 2026 08:00, Europe/London) is in the past. Choose a future date and time.' });
     const forged = await submit(U.worker, view.id, { date: { v: '2026-11-25' }, time: { v: '10:00' }, duration: { v: { value: '600', text: { type: 'plain_text', text: '10 h' } } }, mode: { v: 'in_person' } });
     expect(errorsOf(forged)).toEqual({ duration: 'The duration must be between 5 and 480 minutes.' });
-    const values = { date: { v: '2026-11-25' }, time: { v: '10:00' }, duration: { v: '60' }, mode: { v: 'in_person' } };
+    // In person needs a place (the client must know where to come); the error is on that field.
+    const nowhere = await submit(U.worker, view.id, { date: { v: '2026-11-25' }, time: { v: '10:00' }, duration: { v: '60' }, mode: { v: 'in_person' } });
+    expect(errorsOf(nowhere)).toEqual({ location: 'Say where the client should come for an in-person appointment (an address or a room).' });
+    const values = { date: { v: '2026-11-25' }, time: { v: '10:00' }, duration: { v: '60' }, mode: { v: 'in_person' }, location: { v: 'Family Centre, 12 High Street' } };
     expect(await submit(U.worker, view.id, values)).toMatchObject({ status: 200, body: '' });
     expect(await submit(U.worker, view.id, values)).toMatchObject({ status: 200 });
     const appts = await w.deps.db.select().from(appointments).where(eq(appointments.caseId, c.caseId));
@@ -127,7 +130,9 @@ describe('Appointment', () => {
     ]);
     expect(await flush(w)).toEqual([{ kind: 'appointment_notice', outcome: 'sent' }]);
     // 10:00 in London is 18:00 in Hong Kong, where the client lives.
-    expect(w.tg.messages(c.chat).map((m) => m.text)).toEqual(['Your appointment with Wen is on Wednesday 25 November at 18:00 (in person).']);
+    expect(w.tg.messages(c.chat).map((m) => m.text)).toEqual(['Your appointment with Wen is on Wednesday 25 November at 18:00 (in person, at Family Centre, 12 High Street).']);
+    // The place is encrypted at rest.
+    expect(appts[0]!.locationEnc).toMatch(/^v1\./);
     const confirm = await eventually(() => dm(w, U.worker).find((m) => m.text.startsWith('📅') && m.text.includes(c.reference)), 'the confirmation');
     expect(confirm.text).toBe(`📅 Appointment booked for ${c.reference}: Wed 25 Nov 10:00 GMT, in person, 60 min. The client is told on Telegram.`);
   });
@@ -249,7 +254,7 @@ describe('access on every button and submission', () => {
     expect(await nextAnswer(w, U.worker, before)).toMatch(/^I can't find a case/);
     before = answersTo(w, U.worker).length;
     await click(U.worker, 'appt_reschedule', '00000000-0000-4000-8000-000000000000');
-    expect(await nextAnswer(w, U.worker, before)).toBe('This appointment has already been cancelled or has taken place.');
+    expect(await nextAnswer(w, U.worker, before)).toBe('This appointment no longer exists.');
 
     // The worker's supervisor may act on the case.
     const view = await openModal(U.sup, 'case_log_note', c.caseId);

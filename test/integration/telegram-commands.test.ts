@@ -65,7 +65,10 @@ describe('always-available commands', () => {
     const user = newUser();
     await h.command(user, '/start');
     await h.click(user, 'English');
-    expect((await h.command(user, '/help')).at(-1)!.text).toContain('/withdraw');
+    const help = (await h.command(user, '/help')).at(-1)!.text!;
+    expect(help).toContain('/withdraw');
+    // The actual numbers from EMERGENCY_CONTACTS_EN, not "call the emergency number".
+    expect(help).toContain(`If you are in danger, get help straight away:\n${h.deps.config.EMERGENCY_CONTACTS_EN}`);
     expect(await h.step(user)).toBe('agreement');
   });
 

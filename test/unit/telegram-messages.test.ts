@@ -25,7 +25,7 @@ import {
   renderStatus,
   renderStep,
   renderSubmitted,
-  renderUnknownCommand,
+  renderUnknownCommand, renderHelp,
   type Rendered,
 } from '../../src/telegram/messages.js';
 
@@ -140,7 +140,10 @@ describe('other renderers', () => {
     for (const phase of ['intake', 'assessment', 'planning', 'implementation', 'evaluation', 'closed', 'withdrawn'] as const) {
       fits(renderStatus(zh, { reference: 'C-2026-0042', phase, nextAppointment: '11月5日 14:00' }));
     }
-    expect(renderUnknownCommand(en).text).toContain('/help');
+    expect(renderUnknownCommand(en, 'Call 999').text).toContain('/help');
+    // /help names the configured emergency contacts, not just "the emergency number".
+    expect(renderHelp(en, 'Emergency services: 112. Duty line: 0800 123').text).toContain('If you are in danger, get help straight away:\nEmergency services: 112. Duty line: 0800 123');
+    expect(renderHelp(zh, '急救：120').text).toContain('如果您正处于危险之中，请马上求助：\n急救：120');
     expect(renderDiscreet(zh).text).toBe('您有一条新消息。');
     expect(botCommands(zh).map((c) => c.command)).toEqual([...BOT_COMMANDS]);
     for (const c of botCommands(en)) expect(c.command).toMatch(/^[a-z0-9_]{1,32}$/);

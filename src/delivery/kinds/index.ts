@@ -16,6 +16,8 @@ import { assignmentDmKind } from '../../slack/kinds/assignment-dm.kind.js';
 import { clientReplyKind } from '../../slack/kinds/client-reply.kind.js';
 import { messageToClientKind } from '../../cases/message-to-client.kind.js';
 import { appointmentNoticeKind } from '../../appointments/appointment-notice.kind.js';
+import { caseCardUpdateKind } from '../../slack/kinds/case-card-update.kind.js';
+import { appHomeKind } from '../../slack/kinds/app-home.kind.js';
 
 /**
  * Every delivery kind the sender knows, one file each (`*.kind.ts`, in the
@@ -39,6 +41,8 @@ const KINDS: DeliveryKind[] = [
   clientReplyKind,
   messageToClientKind,
   appointmentNoticeKind,
+  caseCardUpdateKind,
+  appHomeKind,
 ];
 
 export const DELIVERY_KINDS: ReadonlyMap<string, DeliveryKind> = new Map(KINDS.map((k) => [k.kind, k]));

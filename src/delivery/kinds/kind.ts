@@ -19,6 +19,10 @@ export type Outbound =
       text: string;
       blocks?: unknown[];
       threadTs?: string;
+      /** Edit a message already posted (chat.update) instead of posting: `to` is then its channel id. */
+      update?: { ts: string };
+      /** Publish `blocks` as the App Home of the user `to` (views.publish). */
+      home?: true;
     };
 
 export type RenderResult = Outbound | { skip: string };

@@ -9,13 +9,17 @@ const PERMANENT = new Set([
   'channel_not_found', 'is_archived', 'not_in_channel', 'user_not_found', 'users_not_found', 'account_inactive',
   'user_disabled', 'cannot_dm_bot', 'invalid_auth', 'not_authed', 'token_revoked', 'missing_scope',
   'msg_too_long', 'invalid_blocks', 'no_text', 'restricted_action', 'team_access_not_granted',
+  'message_not_found', 'cant_update_message', 'edit_window_closed', 'not_enabled',
 ]);
 
 /**
  * Sends to Slack with the Web API client. The client's own retry and
  * rate-limit waiting are switched off: the send service decides (shared
  * budgets across processes, BullMQ backoff), so a 429 surfaces here at once.
- * A user id (U…/W…) is opened as a DM first (conversations.open).
+ * A user id (U…/W…) is opened as a DM first (conversations.open). An
+ * outbound with `update` edits an earlier message (chat.update); one with
+ * `home` publishes a user's App Home (views.publish): both count against the
+ * same budgets and get the same 429 handling as a post.
  */
 export class SlackSender {
   private readonly api: WebClient;
@@ -31,6 +35,14 @@ export class SlackSender {
 
   async send(msg: SlackOutbound): Promise<{ externalRef: string; channelRef: string }> {
     try {
+      if (msg.home) {
+        await this.api.views.publish({ user_id: msg.to, view: { type: 'home', blocks: (msg.blocks ?? []) as never } });
+        return { externalRef: `home:${msg.to}`, channelRef: msg.to };
+      }
+      if (msg.update) {
+        const res = await this.api.chat.update({ channel: msg.to, ts: msg.update.ts, text: msg.text, ...(msg.blocks ? { blocks: msg.blocks as never } : {}) });
+        return { externalRef: res.ts ?? msg.update.ts, channelRef: res.channel ?? msg.to };
+      }
       let channel = msg.to;
       if (/^[UW][A-Z0-9]+$/.test(channel)) {
         const opened = await this.api.conversations.open({ users: channel });

@@ -4,7 +4,8 @@ import { ELEMENT_LABELS, PHASE_LABELS, type FourElements } from '../../cases/cas
 import { NOTE_KIND_LABELS } from '../../cases/case-notes.service.js';
 import { staffTime } from '../../appointments/appointment.format.js';
 import { ACTIONS } from '../ids.js';
-import { actions, button, context, esc, fields, header, section, type Block } from './common.js';
+import { actions, button, clip, context, esc, fields, header, section, type Block } from './common.js';
+import { caseFileButtons, categoryLabel } from './case-file.blocks.js';
 
 /**
  * The case card: who, where in the process, the four elements (present or
@@ -36,6 +37,18 @@ export function caseCardText(card: CaseCard): string {
   return `${card.crisis ? '🚨 CRISIS — ' : ''}Case ${card.reference}${card.clientFirstName ? ` (${card.clientFirstName})` : ''}: ${PHASE_LABELS[card.phase] ?? card.phase}`;
 }
 
+/** What the client said at intake, clipped: the card stays short; [Full intake] shows every answer. */
+export const INTAKE_EXCERPT_CHARS = 280;
+function intakeExcerpt(card: CaseCard): string {
+  const i = card.intake;
+  if (!i || (!i.story && !i.change)) return '*At intake:* _no answers recorded_ — see [Full intake].';
+  const lines = ['*At intake the client said:*'];
+  if (i.story) lines.push(`“${esc(clip(i.story, INTAKE_EXCERPT_CHARS))}”`);
+  if (i.change) lines.push(`_Would like to be different:_ “${esc(clip(i.change, INTAKE_EXCERPT_CHARS))}”`);
+  if (!i.complete) lines.push('⚠️ _The intake was not finished (crisis during the questions)._');
+  return lines.join('\n');
+}
+
 export function caseCardBlocks(card: CaseCard, zone: string, now: DateTime): Block[] {
   const blocks: Block[] = [header(`${card.crisis ? '🚨 ' : ''}Case ${card.reference}`)];
   if (card.crisis) blocks.push(section('*🚨 CRISIS reported on this case.* Check the client is safe and follow the crisis procedure.'));
@@ -45,9 +58,10 @@ export function caseCardBlocks(card: CaseCard, zone: string, now: DateTime): Blo
     `*Phase:* ${PHASE_LABELS[card.phase] ?? card.phase}${card.status !== 'open' ? ` (${card.status})` : ''}`,
     `*Type:* ${card.type ? TYPE_LABEL[card.type] : '_not set_'}`,
     `*Priority:* ${PRIORITY_LABEL[card.priority] ?? card.priority}`,
-    `*Category:* ${card.category.replace('_', ' & ')}`,
+    `*Category:* ${categoryLabel(card.category)}`,
   ]));
   blocks.push(section(`*The four elements*\n${elementsLine(card.elements)}`));
+  blocks.push(section(intakeExcerpt(card)));
   if (card.goals.length) {
     blocks.push(section(card.goals.map((g, i) => `*Goal ${i + 1}:* ${esc(g.description)}${g.assessment ? `\n   _Assessed by:_ ${esc(g.assessment)}` : ''}${g.targetDate ? `\n   _Target:_ ${g.targetDate}` : ''}${g.status !== 'active' ? ` (${g.status.replace('_', ' ')})` : ''}`).join('\n')));
   }
@@ -70,6 +84,7 @@ export function caseCardBlocks(card: CaseCard, zone: string, now: DateTime): Blo
       ]));
     }
   }
+  blocks.push(caseFileButtons(card.id));
   blocks.push(context(`Times in ${zone}. Shown ${now.setZone(zone).toFormat('d LLL HH:mm')}.`));
   return blocks;
 }

@@ -1,6 +1,7 @@
 import { ACTIONS } from '../ids.js';
 import { PRIORITY_LABEL } from './case-card.blocks.js';
 import { actions, button, context, esc, fields, header, section, type Block } from './common.js';
+import { categoryLabel } from './case-file.blocks.js';
 
 /**
  * The intake card posted in the intake channel. A channel is seen by many,
@@ -25,14 +26,14 @@ const URGENCY: Record<string, string> = { today: 'Today', week: 'This week', mon
 const SAFETY: Record<string, string> = { safe: 'Says they are safe', unsafe: '🚨 Says they are NOT safe', unsure: '⚠️ Not sure they are safe' };
 
 export function intakeCardText(x: IntakeCardInput): string {
-  return `${x.crisis ? '🚨 CRISIS — ' : ''}New case ${x.reference} (${x.category.replace('_', ' & ')}, ${PRIORITY_LABEL[x.priority] ?? x.priority})${x.assignedSlackUserId ? ` — assigned to <@${x.assignedSlackUserId}>` : ''}`;
+  return `${x.crisis ? '🚨 CRISIS — ' : ''}New case ${x.reference} (${categoryLabel(x.category)}, ${PRIORITY_LABEL[x.priority] ?? x.priority})${x.assignedSlackUserId ? ` — assigned to <@${x.assignedSlackUserId}>` : ''}`;
 }
 
 export function intakeCardBlocks(x: IntakeCardInput): Block[] {
   const blocks: Block[] = [header(`${x.crisis ? '🚨 CRISIS — ' : ''}New case ${x.reference}`)];
   if (x.crisis) blocks.push(section('*🚨 CRISIS: the client reported danger.* Assign someone now; the on-call supervisor has been paged.'));
   const f = [
-    `*Category:* ${x.category.replace('_', ' & ')}`,
+    `*Category:* ${categoryLabel(x.category)}`,
     `*Urgency:* ${x.urgency ? URGENCY[x.urgency] ?? x.urgency : '_not given_'}`,
     `*Priority:* ${PRIORITY_LABEL[x.priority] ?? x.priority}`,
     `*Safety:* ${x.crisis ? '🚨 Crisis reported' : x.safety ? SAFETY[x.safety] ?? x.safety : '_not asked_'}`,
@@ -51,6 +52,6 @@ export function intakeCardBlocks(x: IntakeCardInput): Block[] {
       { type: 'users_select', action_id: ACTIONS.intakeAssignPick, placeholder: { type: 'plain_text', text: 'Assign…' } },
     ]));
   }
-  blocks.push(context('Details are in the case card, shown to the assigned worker and their supervisor only.'));
+  blocks.push(context('Details (everything the client said) are in the case card, shown only to the assigned worker, their supervisor and admins.'));
   return blocks;
 }

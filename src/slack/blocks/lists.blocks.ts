@@ -93,6 +93,7 @@ export const HELP_TEXT = [
   '• `/case` — my caseload, most urgent first',
   '• `/case C-2026-0042` — the case card (with buttons to log a note, book, plan, move phase, message the client, close)',
   '• `/case C-2026-0042 log` — what was sent for a case, and why something was not',
+  '• `/case C-2026-0042 intake` · `/case C-2026-0042 history` — everything the client said at intake; notes and messages, newest first',
   '• `/case team` — my team\'s caseload and open escalations (supervisors)',
   '• `/case staff list` · `/case staff add @user worker supervisor:@someone` · `/case staff remove @user` (admins)',
   '• `/case oncall` — who is on call; `set @user from … to …`, `rotate @a @b from <date> 09:00`, `swap @a @b` (supervisors, admins)',

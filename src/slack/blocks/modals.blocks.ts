@@ -38,7 +38,7 @@ export function noteModal(card: CaseCard | null, meta: ModalMeta, zone: string, 
   });
 }
 
-export function appointmentModal(card: CaseCard, meta: ModalMeta, zone: string, current?: { startsAt: DateTime; durationMin: number; mode: string }): Block {
+export function appointmentModal(card: CaseCard, meta: ModalMeta, zone: string, current?: { startsAt: DateTime; durationMin: number; mode: string; location?: string | null }): Block {
   const local = current?.startsAt.setZone(zone);
   return modal({
     callbackId: VIEWS.appointment, title: current ? 'Reschedule' : 'Schedule appointment', submit: current ? 'Reschedule' : 'Book', metadata: meta,
@@ -48,6 +48,7 @@ export function appointmentModal(card: CaseCard, meta: ModalMeta, zone: string, 
       timeInput('time', 'Start time', { initial: local?.toFormat('HH:mm') ?? null }),
       selectInput('duration', 'Duration', [['30', '30 min'], ['45', '45 min'], ['60', '1 hour'], ['90', '1½ hours'], ['120', '2 hours'], ['180', '3 hours'], ['240', '4 hours']], { initial: String(current?.durationMin ?? 60) }),
       selectInput('mode', 'How', [['in_person', 'In person'], ['phone', 'Phone'], ['video', 'Video']], { initial: current?.mode ?? 'in_person' }),
+      textInput('location', 'Where (in person)', { optional: true, max: 300, initial: current?.location ?? null, placeholder: 'Office, room 2 — 12 High Street', hint: 'Needed for an in-person appointment: the client is told where to come.' }),
       context(`Times are in your time zone (${zone}). The client is told on Telegram in their own time zone.`),
     ],
   });
@@ -66,7 +67,7 @@ export function goalsModal(card: CaseCard, meta: ModalMeta): Block {
     const g = card.goals[i];
     blocks.push(
       textInput(`goal_${i}`, `Goal ${i + 1}`, { optional: true, initial: g?.description ?? null, max: TEXT_LIMITS.goal, ...(g ? { hint: 'Clear this to drop the goal.' } : {}) }),
-      textInput(`assess_${i}`, `How goal ${i + 1} will be assessed`, { optional: true, initial: g?.assessment ?? null, max: TEXT_LIMITS.assessment }),
+      textInput(`assess_${i}`, `How goal ${i + 1} will be assessed`, { optional: true, initial: g?.assessment ?? null, max: TEXT_LIMITS.assessment, hint: 'Needed for every goal you write above.' }),
       dateInput(`target_${i}`, `Target date for goal ${i + 1}`, { optional: true, initial: g?.targetDate ?? null }),
     );
   }
@@ -84,7 +85,8 @@ export function phaseModal(card: CaseCard, meta: ModalMeta): Block {
     blocks: [
       section(`*${title(card)}* is in *${PHASE_LABELS[card.phase]}*. Cases can move forward, or back with a reason.`),
       selectInput('phase', 'Move to', PHASE_FLOW.filter((p) => p !== card.phase).map((p) => [p, PHASE_LABELS[p]!])),
-      textInput('reason', 'Reason (required when moving back)', { optional: true, multiline: true, max: TEXT_LIMITS.reason }),
+      // Optional for Slack (forward moves need none); the hint says when it is required, the server checks it.
+      textInput('reason', 'Reason', { optional: true, multiline: true, max: TEXT_LIMITS.reason, hint: 'Required when moving back to an earlier phase, so the record shows why.' }),
     ],
   });
 }
@@ -94,7 +96,7 @@ export function closeModal(card: CaseCard, meta: ModalMeta): Block {
   const blocks: Block[] = [section(`Close *${title(card)}*. Summarise and evaluate: was each goal met, what changed, what can the client now do alone?`)];
   live.forEach((g, i) => blocks.push(selectInput(`outcome_${i}`, `Outcome: ${g.description}`.slice(0, 2000), [['achieved', 'Achieved'], ['partly_achieved', 'Partly achieved'], ['not_achieved', 'Not achieved'], ['dropped', 'Dropped']])));
   blocks.push(
-    textInput('evaluation', 'Evaluation summary', { multiline: true, max: TEXT_LIMITS.evaluation, optional: true, hint: 'Required. Encrypted at rest.' }),
+    textInput('evaluation', 'Evaluation summary', { multiline: true, max: TEXT_LIMITS.evaluation, hint: 'Was each goal met, what changed, what can the client now do alone? Encrypted at rest.' }),
     selectInput('reason', 'Why is the case closing?', CLOSURE_REASONS.map((r) => [r, CLOSURE_REASON_LABELS[r]])),
     textInput('reason_detail', 'Other reason (if Other)', { optional: true, max: TEXT_LIMITS.reason }),
   );

@@ -11,6 +11,9 @@ import { section } from '../blocks/common.js';
  * case's thread: client messages are posted under it (client_reply). A card
  * for an assignment that has since changed is skipped ('reassigned').
  */
+/** The line above the card in the worker's DM (kept when the card is updated in place). */
+export const assignedPreamble = (reference: string) => section(`*You have been assigned case ${reference}.* Messages from the client will appear in this thread.`);
+
 export const assignmentDmKind = deliveryKind({
   kind: 'assignment_dm',
   async render(deps, row) {
@@ -27,7 +30,7 @@ export const assignmentDmKind = deliveryKind({
     const now = deps.clock.now();
     return {
       channel: 'slack', to: worker!.slackUserId, text: `You have been assigned ${caseCardText(card)}`,
-      blocks: [section(`*You have been assigned case ${card.reference}.* Messages from the client will appear in this thread.`), ...caseCardBlocks(card, worker!.timeZone, now)],
+      blocks: [assignedPreamble(card.reference), ...caseCardBlocks(card, worker!.timeZone, now)],
     };
   },
   async afterSent(deps, row, sent) {

@@ -1,5 +1,8 @@
-import { eq } from 'drizzle-orm';
-import { notes } from '../../db/schema.js';
+import { and, eq } from 'drizzle-orm';
+import { appointments, notes } from '../../db/schema.js';
+import { describeForStaff } from '../../appointments/appointment.format.js';
+import { answerButtons } from '../../appointments/client-answer.js';
+import { buttons } from '../../delivery/slack-blocks.js';
 import { deliveryKind } from '../../delivery/kinds/kind.js';
 import { loadCase, loadStaff, recipientId, staffUnreachable } from '../../delivery/recipients.js';
 import { AAD } from '../../cases/case-aad.js';
@@ -30,8 +33,22 @@ export const clientReplyKind = deliveryKind({
     const why = staffUnreachable(worker);
     if (why) return { skip: why };
     const body = deps.cipher.decrypt(note.bodyEnc, AAD.noteBody);
-    const text = `Message from the client (${c.reference}): ${body}`;
-    const blocks = [section(`✉️ *Message from the client* (${c.reference}):\n>${esc(body).replace(/\n/g, '\n>')}`), context('Reply with *Message client* on the case card.')];
+    const quoted = `>${esc(body).replace(/\n/g, '\n>')}`;
+    let text = `Message from the client (${c.reference}): ${body}`;
+    let blocks = [section(`✉️ *Message from the client* (${c.reference}):\n${quoted}`), context('Reply with *Message client* on the case card.')];
+    if (row.kind === 'client_reply.times') {
+      // The answer to "which days and times suit you?", with what the worker can do about the appointment.
+      const [appt] = await deps.db.select().from(appointments).where(and(eq(appointments.caseId, c.id), eq(appointments.status, 'scheduled'), eq(appointments.clientResponse, 'needs_other_time'))).orderBy(appointments.startsAt).limit(1);
+      if (appt) {
+        const when = describeForStaff(appt, worker!.timeZone);
+        text = `The client of ${c.reference} needs another time for ${when}. Days and times that suit them: ${body}`;
+        blocks = [
+          section(`🕑 *The client of ${c.reference} needs another time* for the appointment on ${when}.\n*Days and times that suit them:*\n${quoted}`),
+          buttons(`answer:${appt.id}`, answerButtons(appt)),
+          context('They were told you will confirm a new time. Reschedule to tell them on Telegram.'),
+        ];
+      }
+    }
     // The thread exists only if the card was posted to this worker (reassignment clears it).
     const inThread = c.assignedWorkerId === worker!.id && c.slackChannel && c.slackThreadTs;
     return inThread

@@ -32,6 +32,9 @@ import { registerCaseReassign } from './actions/case-reassign.js';
 import { registerEscSnoozeView } from './views/esc-snooze.view.js';
 import { registerEscNotNeededView } from './views/esc-not-needed.view.js';
 import { registerCrisisButtons } from '../crisis-buttons.flow.js';
+import { registerCaseFullIntake } from './actions/case-full-intake.js';
+import { registerCaseHistory } from './actions/case-history.js';
+import { registerApptKeep } from './actions/appt-keep.js';
 
 /**
  * Every Slack listener, one callback per file under commands/, actions/,
@@ -75,6 +78,9 @@ const LISTENERS: RegisterListener[] = [
   registerEscSnoozeView,
   registerEscNotNeededView,
   registerCrisisButtons,
+  registerCaseFullIntake,
+  registerCaseHistory,
+  registerApptKeep,
 ];
 
 export function registerListeners(app: App, deps: Deps): void {

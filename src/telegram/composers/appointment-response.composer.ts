@@ -40,9 +40,10 @@ export function appointmentResponseComposer(env: BotEnv): Composer<BotContext> {
     const { appointmentId, version, answer } = parsed.data;
     const result = await respondToAppointment(deps, { appointmentId, version, answer, telegramChatId: chatId });
     // Stop the button spinner first; then the message loses its buttons so the answer is not pressed again by accident.
-    await ctx.answerCbQuery(t(result.reply)).catch(() => {});
+    const said = t(result.reply, 'vars' in result ? result.vars : undefined);
+    await ctx.answerCbQuery(said.slice(0, 200)).catch(() => {});
     await ctx.editMessageReplyMarkup(undefined).catch(() => {});
-    const text = result.status === 'recorded' || result.status === 'unchanged' ? `${t(result.answered)} ${t(result.reply)}` : t(result.reply);
+    const text = result.status === 'recorded' || result.status === 'unchanged' ? `${t(result.answered)} ${said}` : said;
     await reply(env, ctx, [{ text }]);
   });
   return c;

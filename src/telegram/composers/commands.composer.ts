@@ -8,7 +8,7 @@ import { renderHelp } from '../messages.js';
 import { renderMyData, renderStatusReply } from '../telegram.render.js';
 import { reply } from '../telegram.reply.js';
 import { withTimeout } from '../../lib/timeout.js';
-import { langOf, sessionOf, tOf, type BotContext, type BotEnv } from '../telegram.env.js';
+import { contactsOf, langOf, sessionOf, tOf, type BotContext, type BotEnv } from '../telegram.env.js';
 import { runIntake, startIntakeReply } from './intake.composer.js';
 
 /**
@@ -39,7 +39,7 @@ export function commandsComposer(env: BotEnv): Composer<BotContext> {
   });
 
   c.command('help', async (ctx) => {
-    await reply(env, ctx, [{ text: renderHelp(await tOf(env, ctx)).text }]);
+    await reply(env, ctx, [{ text: renderHelp(await tOf(env, ctx), await contactsOf(env, ctx)).text }]);
   });
 
   c.command('language', async (ctx) => {

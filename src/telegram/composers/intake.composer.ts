@@ -9,7 +9,7 @@ import { applyIntakeInput, findSession, startOrResume, type IntakeStepResult, ty
 import { renderEffects, renderHelp, renderSubmitted, renderUnknownCommand } from '../messages.js';
 import { fromRendered, reply } from '../telegram.reply.js';
 import { linkReply, startCrisisReply } from './crisis.middleware.js';
-import { emergencyContacts, forgetSession, langOf, sessionOf, tOf, type BotContext, type BotEnv, type Reply } from '../telegram.env.js';
+import { contactsOf, emergencyContacts, forgetSession, langOf, sessionOf, tOf, type BotContext, type BotEnv, type Reply } from '../telegram.env.js';
 
 /**
  * Everything the client writes that is not a known command: intake answers
@@ -75,10 +75,10 @@ async function toOpenCase(env: BotEnv, ctx: BotContext, text: string, idempotenc
   const client = await findClientByTelegramUser(env.deps.db, ctx.from!.id);
   const open = client ? await findOpenCase(env.deps.db, client.id) : undefined;
   if (!client || !open) return false;
-  const { assigned } = await saveClientMessage(env.deps, env.later, { client, openCase: open, text, idempotencyKey });
+  const { assigned, timesFor } = await saveClientMessage(env.deps, env.later, { client, openCase: open, text, idempotencyKey });
   const t = env.i18n.fixed(client.language);
   const ack = env.deps.config.DISCREET_MODE ? 'tg.client_message.ack_discreet'
-    : edited ? 'tg.client_message.edited' : assigned ? 'tg.client_message.ack' : 'tg.client_message.ack_unassigned';
+    : edited ? 'tg.client_message.edited' : timesFor ? 'appt.times_received' : assigned ? 'tg.client_message.ack' : 'tg.client_message.ack_unassigned';
   if (!ctx.state.crisisHandled) await reply(env, ctx, [{ text: t(ack) }]);
   else if (await crisisCaseAwaitingIntake(env.deps, ctx.from!.id)) {
     // A crisis before any intake: the client can still tell us the rest and agree to the service, when ready.
@@ -96,14 +96,14 @@ export function intakeComposer(env: BotEnv): Composer<BotContext> {
     if (isCommand) {
       // Known commands were handled before this composer.
       const t = await tOf(env, ctx);
-      await reply(env, ctx, [{ text: renderUnknownCommand(t).text }]);
+      await reply(env, ctx, [{ text: renderUnknownCommand(t, await contactsOf(env, ctx)).text }]);
       return;
     }
     if (await runIntake(env, ctx, { kind: 'text', text })) return;
     if (await toOpenCase(env, ctx, text, `tg:${ctx.chat.id}:${ctx.message.message_id}`)) return;
     const client = await findClientByTelegramUser(env.deps.db, ctx.from.id);
     if (!client) return startIntakeReply(env, ctx);
-    if (!ctx.state.crisisHandled) await reply(env, ctx, [{ text: renderHelp(await tOf(env, ctx)).text }]);
+    if (!ctx.state.crisisHandled) await reply(env, ctx, [{ text: renderHelp(await tOf(env, ctx), await contactsOf(env, ctx)).text }]);
   });
 
   c.on('edited_message', async (ctx) => {
@@ -142,7 +142,7 @@ export function intakeComposer(env: BotEnv): Composer<BotContext> {
       await reply(env, ctx, [{ text: t('tg.client_message.unsupported') }]);
       return;
     }
-    await reply(env, ctx, [{ text: `${t('invalid.unsupported_type')}\n\n${renderHelp(t).text}` }]);
+    await reply(env, ctx, [{ text: `${t('invalid.unsupported_type')}\n\n${renderHelp(t, await contactsOf(env, ctx)).text}` }]);
   });
 
   return c;

@@ -4,10 +4,11 @@ import { caseForActor } from '../../access.js';
 import { loadCaseCard } from '../../../cases/case-card.js';
 import { noteModal } from '../../blocks/modals.blocks.js';
 import { caseCommand } from '../../screens.js';
+import { openView, showFullIntake, showHistory } from '../../case-file.flow.js';
 import { guarded, newMeta, staffOrRefuse, tell, type Asker } from '../../slack.kit.js';
 
 /**
- * `/case`, `/case C-…`, `/case C-… log`, `/case note [C-…]`, `/case team`,
+ * `/case`, `/case C-…`, `/case C-… log`, `/case C-… intake`, `/case C-… history`, `/case note [C-…]`, `/case team`,
  * `/case staff …`, `/case help`: ack at once, then answer only the asker.
  */
 export const registerCaseCommand: RegisterListener = (app, deps) => {
@@ -27,6 +28,12 @@ export const registerCaseCommand: RegisterListener = (app, deps) => {
         if (access && !access.ok) return tell(a, access.message);
         await client.views.open({ trigger_id: command.trigger_id, view: noteModal(card ?? null, newMeta(card?.id), me.timeZone, deps.clock.now()) as never });
         return;
+      }
+      const ref = first ? parseReference(first) : null;
+      const sub = (second ?? '').toLowerCase();
+      if (ref && (sub === 'intake' || sub === 'history')) {
+        const show = openView(client, command.trigger_id);
+        return sub === 'intake' ? showFullIntake(deps, a, me, { reference: ref }, show) : showHistory(deps, a, me, { reference: ref }, 0, show);
       }
       await caseCommand(deps, a, me, text);
     });

@@ -13,7 +13,7 @@ import { registerCaseView } from '../../view-submit.flow.js';
 export const registerAppointmentView: RegisterListener = (app, deps) => registerCaseView(app, deps, VIEWS.appointment, {
   fallbackField: 'date',
   async handle({ me, meta, f }) {
-    const fields = { date: f.date('date'), time: f.time('time'), durationMin: Number(f.select('duration') || NaN), mode: f.select('mode') };
+    const fields = { date: f.date('date'), time: f.time('time'), durationMin: Number(f.select('duration') || NaN), mode: f.select('mode'), location: f.text('location') };
     if (!meta.caseId) return { ok: false, field: 'date', message: 'This form is out of date. Close it and open it again from the case card.' };
     if (meta.appointmentId) {
       return rescheduleAppointment(deps, me, { ...fields, appointmentId: meta.appointmentId, expectedVersion: meta.version ?? 0, dedupeKey: `view:${meta.nonce}` });
