@@ -1,6 +1,6 @@
 import { eq, sql } from 'drizzle-orm';
 import type { Db } from '../db/client.js';
-import { cases, notes } from '../db/schema.js';
+import { cases, escalations, notes } from '../db/schema.js';
 import { planDeliveries, scheduleDeliveries, type PlannedDelivery } from '../delivery/ledger.js';
 import { CLIENT_REPLY_KIND } from './client-messages.service.js';
 import { CRISIS_REPLY_KIND } from './crisis-reply.kind.js';
@@ -132,6 +132,12 @@ export async function recordCrisis(deps: Deps, later: Later, who: CrisisSubject)
       }
     }
     const esc = await openEscalation(tx, { caseId: open.id, reason: 'crisis', nextAt: now }, now);
+    if (!esc.created && esc.row.acknowledgedAt) {
+      // A new crisis message after someone took the last one is a new alarm: paging starts again from the
+      // first tier (the acknowledger keeps the case; their follow-up stays due).
+      await tx.update(escalations).set({ acknowledgedAt: null, acknowledgedBy: null, lastNotifiedAt: null, level: 0, openedAt: now.toJSDate(), nextAt: now.toJSDate(), updatedAt: now.toJSDate() })
+        .where(eq(escalations.id, esc.row.id));
+    }
     if (who.replyFor) {
       planned.push({
         kind: CRISIS_REPLY_KIND, subjectId: noteId ?? `${esc.row.id}:u${who.replyFor.updateId}`, recipient: `client:${clientId}`, channel: 'telegram',
@@ -141,7 +147,7 @@ export async function recordCrisis(deps: Deps, later: Later, who: CrisisSubject)
     const rows = await planDeliveries(tx, planned, now);
     await deps.audit.record({
       actor: { type: 'system' }, action: esc.created ? 'escalation.opened' : 'escalation.crisis_repeated', caseId: open.id,
-      subjectType: 'escalation', subjectId: esc.row.id, details: { reason: 'crisis', source: who.source },
+      subjectType: 'escalation', subjectId: esc.row.id, details: { reason: 'crisis', source: who.source, reopened: !esc.created && !!esc.row.acknowledgedAt },
     }, tx);
     const reply = rows.find((r) => r.kind === CRISIS_REPLY_KIND);
     return {

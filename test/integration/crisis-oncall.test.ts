@@ -230,6 +230,17 @@ describe('after the acknowledgement', () => {
     const [open] = await w.deps.db.select().from(escalations).where(and(eq(escalations.caseId, c.caseId), eq(escalations.reason, 'crisis')));
     expect(open!.resolvedAt).toBeNull();
 
+    // A new crisis message after the acknowledgement is a new alarm: the pages start again (Sue is on call until 09:00Z).
+    w.deps.clock.set(DateTime.fromISO('2026-11-28T03:00:00Z', { zone: 'utc' }));
+    await command(U.sup, 'oncall set <@U0SUPER002> from 2026-11-28 00:00 to 2026-11-28 12:00');
+    const beforeRepeat = pagesTo(U.sup2, c.reference).length;
+    await clientSays(client, 'he is back at the door and says he will kill me');
+    await at('2026-11-28T03:00:00Z');
+    expect(pagesTo(U.sup2, c.reference).length).toBe(beforeRepeat + 1);
+    expect(pagesTo(U.sup2, c.reference).at(-1)!.text).toContain('CRISIS reported');
+    await w.driver.blockAction(U.sup2, { channel: page.channel, ts: pagesTo(U.sup2, c.reference).at(-1)!.ts }, 'esc_ack');
+    await eventually(async () => (await w.deps.db.select().from(escalations).where(eq(escalations.id, open!.id)))[0]!.acknowledgedAt || undefined, 'acknowledged again');
+
     // Record the outcome: resolved, access revoked, audited.
     const m = w.slack.messages(page.channel).find((x) => x.ts === page.ts)!;
     await w.driver.blockAction(U.sup2, { channel: m.channel, ts: m.ts }, 'crisis_outcome');

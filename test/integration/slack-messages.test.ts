@@ -73,7 +73,7 @@ describe('messages with the client', () => {
 
   it('a reply on an unassigned case tells the intake channel that a message arrived, never what it says', async () => {
     const c = await newCase(w);
-    await clientSays(c.chat, 'I am scared to go home tonight because of my brother');
+    await clientSays(c.chat, 'Can we talk about my brother and the flat next week?');
     await flush(w);
     const posted = w.slack.messages(INTAKE).find((m) => m.text.includes(c.reference))!;
     expect(posted.text).toBe(`New message from the client of ${c.reference} (unassigned — assign the case to read it).`);
