@@ -13,6 +13,8 @@ import { assignmentDmKind } from '../../slack/kinds/assignment-dm.kind.js';
 import { clientReplyKind } from '../../slack/kinds/client-reply.kind.js';
 import { messageToClientKind } from '../../cases/message-to-client.kind.js';
 import { appointmentNoticeKind } from '../../appointments/appointment-notice.kind.js';
+import { erasureRequestKind } from '../../clients/erasure-request.kind.js';
+import { erasureDoneKind } from '../../clients/erasure-done.kind.js';
 
 /**
  * Every delivery kind the sender knows, one file each (`*.kind.ts`, in the
@@ -33,6 +35,8 @@ const KINDS: DeliveryKind[] = [
   clientReplyKind,
   messageToClientKind,
   appointmentNoticeKind,
+  erasureRequestKind,
+  erasureDoneKind,
 ];
 
 export const DELIVERY_KINDS: ReadonlyMap<string, DeliveryKind> = new Map(KINDS.map((k) => [k.kind, k]));
