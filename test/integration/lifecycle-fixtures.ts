@@ -37,6 +37,8 @@ export async function seedClient(w: World, chatId: number, tag: string, opts: { 
       telegramUserId: chatId, telegramChatId: chatId, language: 'en', timeZone: 'Asia/Shanghai', preferredNameEnc: c.encrypt(name, 'clients.preferred_name'), createdAt: at, updatedAt: at,
     }).returning();
     clientId = row!.id;
+  } else {
+    await deps.db.update(clients).set({ preferredNameEnc: c.encrypt(name, 'clients.preferred_name'), timeZone: 'Asia/Shanghai' }).where(eq(clients.id, clientId));
   }
   const intakeEnc = sealCaseIntake(c, {
     v: 1, language: 'en', complete: true,
