@@ -1,9 +1,9 @@
-import { and, eq, inArray, lte, ne } from 'drizzle-orm';
+import { and, eq, inArray, isNull, lte, ne } from 'drizzle-orm';
 import { alias } from 'drizzle-orm/pg-core';
 import type { DateTime } from 'luxon';
 import { z } from 'zod';
 import type { Db } from '../db/client.js';
-import { cases, erasureRequests, staff } from '../db/schema.js';
+import { cases, clients, erasureRequests, staff } from '../db/schema.js';
 import type { Deps } from '../deps.js';
 import { planDeliveries, scheduleDeliveries, type DeliveryRow, type Recipient } from '../delivery/ledger.js';
 import { erasureRunJob } from '../jobs/erasure-run.job.js';
@@ -43,6 +43,20 @@ export async function openErasureRequest(deps: Deps, tx: Db, clientId: string, b
   }, tx);
   const rows = await planNotices(deps, tx, request, 0, now);
   return { request, created: true, rows };
+}
+
+/** Staff asks on the client's behalf (`/case C-… erase`): messages to the client stop, and the request goes to the supervisor. */
+export async function requestErasureByStaff(deps: Deps, staffId: string, caseId: string): Promise<{ request: ErasureRow; created: boolean }> {
+  const now = deps.clock.now();
+  const res = await deps.db.transaction(async (t) => {
+    const tx = t as Db;
+    const [c] = await tx.select({ clientId: cases.clientId }).from(cases).where(eq(cases.id, caseId));
+    await tx.update(clients).set({ erasureRequestedAt: now.toJSDate(), updatedAt: now.toJSDate() }).where(and(eq(clients.id, c!.clientId), isNull(clients.erasureRequestedAt)));
+    await deps.audit.record({ actor: { type: 'staff', id: staffId }, action: 'client.erasure_requested', caseId, subjectType: 'client', subjectId: c!.clientId, details: { on_behalf: true } }, tx);
+    return openErasureRequest(deps, tx, c!.clientId, { type: 'staff', staffId }, now);
+  });
+  await scheduleDeliveries(deps.queues, res.rows, now);
+  return { request: res.request, created: res.created };
 }
 
 /** Who hears about a request at a level. Nobody is left out: with no supervisor to ask, every supervisor and admin is. */

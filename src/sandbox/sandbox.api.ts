@@ -118,6 +118,12 @@ export function mountSandboxApi(app: Express, w: SandboxWorld): { close(): void 
   r.get('/state', (_req, res) => {
     res.json(sandboxState(w));
   });
+  // A file shared by the app (a record export): the console links to it.
+  r.get('/slack/files/:id', (req, res) => {
+    const f = w.slack.files().find((x) => x.id === req.params.id && x.completed);
+    if (!f?.content) return void res.status(404).json({ ok: false, error: 'file_not_found' });
+    res.type(f.mimetype).attachment(f.name).send(f.content);
+  });
   r.get('/events', (req, res) => {
     res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', connection: 'keep-alive' });
     res.write('event: change\ndata: {}\n\n');

@@ -93,6 +93,7 @@ export const HELP_TEXT = [
   '• `/case` — my caseload, most urgent first',
   '• `/case C-2026-0042` — the case card (with buttons to log a note, book, plan, move phase, message the client, close)',
   '• `/case C-2026-0042 log` — what was sent for a case, and why something was not',
+  '• `/case C-2026-0042 export` — the whole record as Markdown and JSON files in your DM · `… erase` — ask for the client\'s data to be erased on their behalf · `… redact` — blank one note or message (supervisors)',
   '• `/case team` — my team\'s caseload and open escalations (supervisors)',
   '• `/case staff list` · `/case staff add @user worker supervisor:@someone` · `/case staff remove @user` (admins)',
   '• `/case help` — this help',

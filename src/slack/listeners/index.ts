@@ -31,6 +31,10 @@ import { registerCaseOpen } from './actions/case-open.js';
 import { registerCaseReassign } from './actions/case-reassign.js';
 import { registerEscSnoozeView } from './views/esc-snooze.view.js';
 import { registerEscNotNeededView } from './views/esc-not-needed.view.js';
+import { registerErasureEraseNow } from './actions/erasure-erase-now.js';
+import { registerErasureHold } from './actions/erasure-hold.js';
+import { registerErasureHoldView } from './views/erasure-hold.view.js';
+import { registerNoteRedactView } from './views/note-redact.view.js';
 
 /**
  * Every Slack listener, one callback per file under commands/, actions/,
@@ -73,6 +77,10 @@ const LISTENERS: RegisterListener[] = [
   registerCaseReassign,
   registerEscSnoozeView,
   registerEscNotNeededView,
+  registerErasureEraseNow,
+  registerErasureHold,
+  registerErasureHoldView,
+  registerNoteRedactView,
 ];
 
 export function registerListeners(app: App, deps: Deps): void {

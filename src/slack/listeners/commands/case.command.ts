@@ -4,6 +4,7 @@ import { caseForActor } from '../../access.js';
 import { loadCaseCard } from '../../../cases/case-card.js';
 import { noteModal } from '../../blocks/modals.blocks.js';
 import { caseCommand } from '../../screens.js';
+import { LIFECYCLE_SUBCOMMANDS, lifecycleCommand, type LifecycleSub } from '../../case-lifecycle.commands.js';
 import { guarded, newMeta, staffOrRefuse, tell, type Asker } from '../../slack.kit.js';
 
 /**
@@ -28,6 +29,10 @@ export const registerCaseCommand: RegisterListener = (app, deps) => {
         await client.views.open({ trigger_id: command.trigger_id, view: noteModal(card ?? null, newMeta(card?.id), me.timeZone, deps.clock.now()) as never });
         return;
       }
+      // Data lifecycle on one case: export, erase (on the client's behalf), redact.
+      const ref = parseReference(first ?? '');
+      const sub = (second ?? '').toLowerCase();
+      if (ref && (LIFECYCLE_SUBCOMMANDS as readonly string[]).includes(sub)) return lifecycleCommand(deps, a, me, ref, sub as LifecycleSub, command.trigger_id);
       await caseCommand(deps, a, me, text);
     });
   });
