@@ -162,7 +162,7 @@ const schema = z
     RETENTION_LEDGER_DAYS: int(1, 3650).default(180),
     RETENTION_DEDUPE_DAYS: int(1, 365).default(7),
     RETENTION_TOKEN_DAYS: int(1, 365).default(30),
-    RETENTION_BATCH_SIZE: int(10, 100_000).default(500),
+    RETENTION_BATCH_SIZE: int(1, 100_000).default(500),
   })
   .superRefine((c, ctx) => {
     if (c.NODE_ENV !== 'production') return;
