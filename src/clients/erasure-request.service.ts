@@ -62,7 +62,12 @@ export async function requestErasureByStaff(deps: Deps, staffId: string, caseId:
 /** Who hears about a request at a level. Nobody is left out: with no supervisor to ask, every supervisor and admin is. */
 export async function noticeRecipients(deps: Pick<Deps, 'config'>, db: Db, clientId: string, level: number): Promise<Recipient[]> {
   const active = (roles: Array<'supervisor' | 'admin'>) => db.select({ id: staff.id }).from(staff).where(and(eq(staff.active, true), inArray(staff.role, roles)));
-  const all = async () => (await active(['supervisor', 'admin'])).map((s) => `staff:${s.id}` as const);
+  const channels = (): Recipient[] => [deps.config.SLACK_SUPERVISION_CHANNEL, deps.config.SLACK_INTAKE_CHANNEL].filter((c): c is string => !!c).slice(0, 1).map((c) => `channel:${c}` as const);
+  // No supervisor or admin in the directory yet: a channel staff read, rather than nobody.
+  const all = async (): Promise<Recipient[]> => {
+    const list = (await active(['supervisor', 'admin'])).map((s) => `staff:${s.id}` as const);
+    return list.length ? list : channels();
+  };
   if (level >= 2) {
     const admins = await active(['admin']);
     return admins.length ? admins.map((s) => `staff:${s.id}` as const) : all();
