@@ -64,6 +64,9 @@ describe('erasure on request', () => {
     const r = await requestOf(s.clientId);
     const auditBefore = (await w.deps.db.select().from(auditLog)).length;
     expect(await decideErasure(w.deps, { requestId: r.id, staffId: w.supervisorId, decision: 'erase' })).toMatchObject({ ok: true, status: 'approved' });
+    // The approval queues the erasure job (payload: the request id only).
+    const job = await w.deps.queues.queue('maintenance').getJob(`erasure-${r.id}`);
+    expect(job?.data).toEqual({ requestId: r.id });
 
     // First run: content erased, confirmation planned, identity kept until it has gone.
     expect(await runErasure(w.deps, r.id)).toBe('waiting_for_confirmation');
