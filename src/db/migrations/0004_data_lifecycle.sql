@@ -43,4 +43,9 @@ ALTER TABLE "erasure_requests" ADD CONSTRAINT "erasure_requests_decided_by_staff
 ALTER TABLE "note_redactions" ADD CONSTRAINT "note_redactions_note_id_notes_id_fk" FOREIGN KEY ("note_id") REFERENCES "public"."notes"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "note_redactions" ADD CONSTRAINT "note_redactions_redacted_by_staff_id_fk" FOREIGN KEY ("redacted_by") REFERENCES "public"."staff"("id") ON DELETE set null ON UPDATE no action;--> statement-breakpoint
 CREATE UNIQUE INDEX "erasure_open_uq" ON "erasure_requests" USING btree ("client_id") WHERE status <> 'done';--> statement-breakpoint
-CREATE INDEX "erasure_status_idx" ON "erasure_requests" USING btree ("status","due_at");
+CREATE INDEX "erasure_status_idx" ON "erasure_requests" USING btree ("status","due_at");--> statement-breakpoint
+-- custom SQL (keep when regenerating)
+-- Retention finders (src/retention/retention.service.ts) run batch after batch: without these
+-- each batch of finished ledger rows or old closed cases would scan the whole table again.
+CREATE INDEX IF NOT EXISTS "deliveries_finished_updated_idx" ON "deliveries" USING btree ("updated_at") WHERE status <> 'pending';--> statement-breakpoint
+CREATE INDEX IF NOT EXISTS "cases_ended_closed_at_idx" ON "cases" USING btree ("closed_at") WHERE status <> 'open';
