@@ -8,6 +8,7 @@ import { intakeSweepProcessor } from './processors/intake-sweep.processor.js';
 import { erasureRunProcessor } from './processors/erasure-run.processor.js';
 import { erasureTickProcessor } from './processors/erasure-tick.processor.js';
 import { retentionProcessor } from './processors/retention.processor.js';
+import { erasureSlackCleanupProcessor } from './processors/erasure-slack-cleanup.processor.js';
 
 /** One processor per job type; workers dispatch on job.name. */
 export const PROCESSORS: ProcessorEntry[] = [
@@ -20,4 +21,5 @@ export const PROCESSORS: ProcessorEntry[] = [
   erasureRunProcessor,
   erasureTickProcessor,
   retentionProcessor,
+  erasureSlackCleanupProcessor,
 ];

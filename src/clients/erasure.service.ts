@@ -3,6 +3,7 @@ import type { Db } from '../db/client.js';
 import { cases, clients, deliveries, erasureRequests, escalations, intakeSessions } from '../db/schema.js';
 import type { Deps } from '../deps.js';
 import { planDeliveries, scheduleDeliveries, type DeliveryRow } from '../delivery/ledger.js';
+import { erasureSlackCleanupJob } from '../jobs/erasure-slack-cleanup.job.js';
 import { anonymiseCases, ERASED_REASON, skipClientDeliveries, trackedMessagesKey, wipeClientIdentity } from './erasure-wipe.js';
 
 /**
@@ -12,7 +13,9 @@ import { anonymiseCases, ERASED_REASON, skipClientDeliveries, trackedMessagesKey
  *      messages are cancelled, drafts deleted — and the confirmation to the
  *      client is planned in the ledger, while the chat id still exists;
  *   2. identity, once that confirmation has gone (or could not go): name,
- *      Telegram user and chat ids, tokens, Redis message ids; `client.erased`.
+ *      Telegram user and chat ids, tokens, Redis message ids; `client.erased`;
+ *   3. the copies in Slack (relayed messages, the case card) are rewritten by
+ *      maintenance.erasure-slack-cleanup, queued at the end of step 2.
  * Running it again at any point finishes what is left and changes nothing else.
  */
 export const ERASURE_DONE_KIND = 'erasure_done';
@@ -81,6 +84,8 @@ async function eraseIdentity(deps: Deps, requestId: string): Promise<ErasureRunR
     return { chatId, already: false };
   });
   if (res.chatId != null) await deps.redis.del(trackedMessagesKey(deps.config.QUEUE_PREFIX, res.chatId));
+  // The client's words the app posted in Slack are rewritten too (a job: Slack may be slow or down).
+  if (!res.already) await deps.queues.add(erasureSlackCleanupJob, { requestId });
   return res.already ? 'already_done' : 'done';
 }
 

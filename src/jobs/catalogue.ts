@@ -8,6 +8,7 @@ import { intakeSweepJob } from './intake-sweep.job.js';
 import { erasureRunJob } from './erasure-run.job.js';
 import { erasureTickJob } from './erasure-tick.job.js';
 import { retentionJob } from './retention.job.js';
+import { erasureSlackCleanupJob } from './erasure-slack-cleanup.job.js';
 
 /** Every job type the service knows. A job whose name is not here is refused by the workers. */
 export const JOBS = {
@@ -20,6 +21,7 @@ export const JOBS = {
   erasureRun: erasureRunJob,
   erasureTick: erasureTickJob,
   retention: retentionJob,
+  erasureSlackCleanup: erasureSlackCleanupJob,
 } satisfies Record<string, JobDefinition<never> | JobDefinition<any>>;
 
 export function findJob(name: string): JobDefinition<unknown> | undefined {

@@ -1,7 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { and, eq } from 'drizzle-orm';
 import { appointments, auditLog, consents, erasureRequests, goals, noteRedactions, notes, cases } from '../../src/db/schema.js';
-import { erasureTick } from '../../src/clients/erasure-request.service.js';
+import { decideErasure, erasureTick, requestErasureByStaff } from '../../src/clients/erasure-request.service.js';
+import { runErasure } from '../../src/clients/erasure.service.js';
+import { assignCase } from '../../src/cases/case-assign.service.js';
+import { findActiveStaffBySlack } from '../../src/staff/staff.repo.js';
+import { planDeliveries } from '../../src/delivery/ledger.js';
+import { erasureSlackCleanupProcessor } from '../../workers/processors/erasure-slack-cleanup.processor.js';
 import { answersTo, blockText, createSlackWorld, dm, eventually, flush, newCase, nextAnswer, U, type SlackWorld } from './slack-harness.js';
 
 /**
@@ -112,6 +117,35 @@ describe('erasure from Slack', () => {
     await eventually(async () => (await w.deps.db.select().from(erasureRequests).where(eq(erasureRequests.id, r!.id)))[0]!.status === 'approved', 'approval');
     const updated = await eventually(() => dm(w, U.sup).find((m) => m.ts === again.ts && blockText(m.blocks).includes('Erasure approved')), 'the message updated');
     expect(blockText(updated.blocks)).not.toContain('erasure_erase_now');
+  });
+});
+
+describe('erasure reaches Slack', () => {
+  it('the client\'s words relayed to the worker and the case card are rewritten after the erasure', async () => {
+    const c = await newCase(w, { name: 'Lan Ho' });
+    const [sup, worker] = [await findActiveStaffBySlack(w.deps.db, U.sup), await findActiveStaffBySlack(w.deps.db, U.worker)];
+    expect(await assignCase(w.deps, sup!, c.caseId, worker!)).toMatchObject({ ok: true });
+    await flush(w);
+    const now = w.deps.clock.now();
+    const [note] = await w.deps.db.insert(notes).values({ caseId: c.caseId, kind: 'message', direction: 'from_client', bodyEnc: w.deps.cipher.encrypt('Tuan hit me again on Sunday', 'notes.body'), contactAt: now.toJSDate(), createdAt: now.toJSDate() }).returning();
+    await w.deps.db.transaction((tx) => planDeliveries(tx as never, [{ kind: 'client_reply', subjectId: note!.id, recipient: `staff:${w.staff.worker}`, channel: 'slack', caseId: c.caseId, dueAt: now }], now));
+    await flush(w);
+    const words = () => dm(w, U.worker).filter((m) => /Tuan hit me|\bLan\b/.test(`${m.text} ${blockText(m.blocks)}`));
+    // Both the card (the client's first name) and the relayed message (their words) are there before.
+    expect(words().length).toBe(2);
+
+    const { request } = await requestErasureByStaff(w.deps, w.staff.worker, c.caseId);
+    expect(await decideErasure(w.deps, { requestId: request.id, staffId: w.staff.sup, decision: 'erase' })).toMatchObject({ ok: true });
+    await runErasure(w.deps, request.id);
+    await flush(w);
+    expect(await runErasure(w.deps, request.id)).toBe('done');
+    const job = await w.deps.queues.queue('maintenance').getJob(`erasure-slack-${request.id}`);
+    expect(job?.data).toEqual({ requestId: request.id });
+    const res = await erasureSlackCleanupProcessor.process(job!.data, { deps: w.deps, job: job! });
+    expect(res).toMatchObject({ status: 'done', missing: 0 });
+    expect(Number(res.updated)).toBeGreaterThanOrEqual(2);
+    expect(words()).toEqual([]);
+    expect(dm(w, U.worker).some((m) => m.text.includes(`Case ${c.reference}: the client's personal data was erased`))).toBe(true);
   });
 });
 
