@@ -9,6 +9,7 @@ import { erasureRunProcessor } from './processors/erasure-run.processor.js';
 import { erasureTickProcessor } from './processors/erasure-tick.processor.js';
 import { retentionProcessor } from './processors/retention.processor.js';
 import { erasureSlackCleanupProcessor } from './processors/erasure-slack-cleanup.processor.js';
+import { redactionSlackCleanupProcessor } from './processors/redaction-slack-cleanup.processor.js';
 
 /** One processor per job type; workers dispatch on job.name. */
 export const PROCESSORS: ProcessorEntry[] = [
@@ -22,4 +23,5 @@ export const PROCESSORS: ProcessorEntry[] = [
   erasureTickProcessor,
   retentionProcessor,
   erasureSlackCleanupProcessor,
+  redactionSlackCleanupProcessor,
 ];

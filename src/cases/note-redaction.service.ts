@@ -4,6 +4,7 @@ import type { Db } from '../db/client.js';
 import { cases, noteRedactions, notes, staff } from '../db/schema.js';
 import type { Deps } from '../deps.js';
 import { AAD } from './case-aad.js';
+import { redactionSlackCleanupJob } from '../jobs/redaction-slack-cleanup.job.js';
 
 /**
  * Redaction of one note or one relayed message (wrong client, entered in
@@ -20,7 +21,7 @@ export async function redactNote(deps: Deps, input: { caseId: string; noteId: st
   const reason = redactionReason.safeParse(input.reason);
   if (!reason.success) return { ok: false, field: 'reason', message: reason.error.issues[0]!.message };
   const now = deps.clock.now();
-  return deps.db.transaction(async (t): Promise<RedactResult> => {
+  const res = await deps.db.transaction(async (t): Promise<RedactResult> => {
     const tx = t as Db;
     const [me] = await tx.select().from(staff).where(eq(staff.id, input.staffId));
     if (!me?.active || me.role === 'worker') return { ok: false, message: 'Sorry, only supervisors and admins can redact a note.' };
@@ -34,6 +35,9 @@ export async function redactNote(deps: Deps, input: { caseId: string; noteId: st
     await deps.audit.record({ actor: { type: 'staff', id: me.id }, action: 'note.redacted', caseId: input.caseId, subjectType: 'note', subjectId: n.id, details: { kind: n.kind } }, tx);
     return { ok: true, status: 'redacted' };
   });
+  // A relayed client message also sits in the worker's Slack DM: that copy is rewritten by a job.
+  if (res.ok && res.status === 'redacted') await deps.queues.add(redactionSlackCleanupJob, { noteId: input.noteId });
+  return res;
 }
 
 /** The notes a supervisor can pick from (newest first), with a short excerpt so they can tell them apart. */

@@ -9,6 +9,7 @@ import { erasureRunJob } from './erasure-run.job.js';
 import { erasureTickJob } from './erasure-tick.job.js';
 import { retentionJob } from './retention.job.js';
 import { erasureSlackCleanupJob } from './erasure-slack-cleanup.job.js';
+import { redactionSlackCleanupJob } from './redaction-slack-cleanup.job.js';
 
 /** Every job type the service knows. A job whose name is not here is refused by the workers. */
 export const JOBS = {
@@ -22,6 +23,7 @@ export const JOBS = {
   erasureTick: erasureTickJob,
   retention: retentionJob,
   erasureSlackCleanup: erasureSlackCleanupJob,
+  redactionSlackCleanup: redactionSlackCleanupJob,
 } satisfies Record<string, JobDefinition<never> | JobDefinition<any>>;
 
 export function findJob(name: string): JobDefinition<unknown> | undefined {

@@ -7,6 +7,7 @@ import { assignCase } from '../../src/cases/case-assign.service.js';
 import { findActiveStaffBySlack } from '../../src/staff/staff.repo.js';
 import { planDeliveries } from '../../src/delivery/ledger.js';
 import { erasureSlackCleanupProcessor } from '../../workers/processors/erasure-slack-cleanup.processor.js';
+import { redactionSlackCleanupProcessor } from '../../workers/processors/redaction-slack-cleanup.processor.js';
 import { answersTo, blockText, createSlackWorld, dm, eventually, flush, newCase, nextAnswer, U, type SlackWorld } from './slack-harness.js';
 
 /**
@@ -152,6 +153,12 @@ describe('erasure reaches Slack', () => {
 describe('redaction', () => {
   it('a supervisor blanks one relayed message; a tombstone keeps who, when and why', async () => {
     const c = await richCase();
+    const [relayed] = await w.deps.db.select().from(notes).where(and(eq(notes.caseId, c.caseId), eq(notes.kind, 'message')));
+    const now = w.deps.clock.now();
+    await w.deps.db.transaction((tx) => planDeliveries(tx as never, [{ kind: 'client_reply', subjectId: relayed!.id, recipient: `staff:${w.staff.worker}`, channel: 'slack', caseId: c.caseId, dueAt: now }], now));
+    await flush(w);
+    const copies = () => dm(w, U.worker).filter((m) => `${m.text} ${blockText(m.blocks)}`.includes('Thank you, see you Friday'));
+    expect(copies()).toHaveLength(1);
     expect(await command(U.worker, `${c.reference} redact`)).toContain('only supervisors and admins');
     const opened = w.slack.waitForCall('views.open');
     await w.driver.slashCommand({ command: '/case', text: `${c.reference} redact`, userId: U.sup });
@@ -170,6 +177,10 @@ describe('redaction', () => {
     const audit = await w.deps.db.select().from(auditLog).where(and(eq(auditLog.caseId, c.caseId), eq(auditLog.action, 'note.redacted')));
     expect(audit).toHaveLength(1);
     expect(JSON.stringify(audit)).not.toContain('wrong client');
+    // The copy relayed to the worker in Slack is rewritten by the job the redaction queued.
+    const job = await w.deps.queues.queue('maintenance').getJob(`redaction-slack-${msgNote!.id}`);
+    expect(await redactionSlackCleanupProcessor.process(job!.data, { deps: w.deps, job: job! })).toMatchObject({ status: 'done', updated: 1, missing: 0 });
+    expect(copies()).toEqual([]);
     // The other note is untouched.
     const others = await w.deps.db.select().from(notes).where(and(eq(notes.caseId, c.caseId), eq(notes.kind, 'interview')));
     expect(w.deps.cipher.decrypt(others[0]!.bodyEnc, 'notes.body')).toBe('First interview at the centre');
