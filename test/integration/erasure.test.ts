@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { and, eq } from 'drizzle-orm';
-import { appointments, auditLog, cases, clients, deliveries, erasureRequests, staff } from '../../src/db/schema.js';
+import { and, eq, sql } from 'drizzle-orm';
+import { appointments, auditLog, cases, clients, deliveries, erasureRequests, notes, staff } from '../../src/db/schema.js';
 import { requestErasure } from '../../src/clients/client-commands.service.js';
 import { decideErasure, erasureTick } from '../../src/clients/erasure-request.service.js';
 import { runErasure } from '../../src/clients/erasure.service.js';
@@ -141,6 +141,7 @@ describe('holds and the deadline', () => {
 
   it('an undecided request climbs: supervision channel a week before the deadline, admins at it', async () => {
     const s = await seedClient(w, 700_003, 'C');
+    await w.deps.db.update(clients).set({ language: 'zh' }).where(eq(clients.id, s.clientId));
     await requestErasure(w.deps, 700_003);
     await sendDue(w);
     const channelBefore = w.slack.messages(SUPERVISION_CHANNEL).length;
@@ -163,6 +164,50 @@ describe('holds and the deadline', () => {
       .toEqual([expect.stringContaining('Escalated (level 2)')]);
     expect(await requestOf(s.clientId)).toMatchObject({ level: 2, status: 'pending' });
     // Once escalated, any supervisor may decide.
-    expect(await decideErasure(w.deps, { requestId: (await requestOf(s.clientId)).id, staffId: w.oncallId, decision: 'erase' })).toMatchObject({ ok: true, status: 'approved' });
+    const id = (await requestOf(s.clientId)).id;
+    expect(await decideErasure(w.deps, { requestId: id, staffId: w.oncallId, decision: 'erase' })).toMatchObject({ ok: true, status: 'approved' });
+    // This client wrote in Chinese: the last message is in Chinese.
+    expect(await runErasure(w.deps, id)).toBe('waiting_for_confirmation');
+    await sendDue(w);
+    expect(w.tg.messages(700_003).at(-1)!.text).toContain('已按照您的要求删除您的信息');
+    expect(await runErasure(w.deps, id)).toBe('done');
+  });
+});
+
+describe('a worker that dies halfway', () => {
+  // A real failure inside each step's transaction, injected with a trigger on the step's last write
+  // (the process dying at that point looks the same to PostgreSQL: the transaction never commits).
+  const failWhen = (cond: string) => w.deps.db.execute(sql.raw(`
+    create or replace function test_fail() returns trigger language plpgsql as $$ begin raise exception 'worker died'; end $$;
+    drop trigger if exists test_fail on erasure_requests;
+    create trigger test_fail before update on erasure_requests for each row when (${cond}) execute function test_fail();`));
+  const heal = () => w.deps.db.execute(sql.raw('drop trigger if exists test_fail on erasure_requests'));
+
+  it('leaves each step all-or-nothing, and the next run finishes the job', async () => {
+    const s = await seedClient(w, 700_004, 'D');
+    await requestErasure(w.deps, 700_004);
+    const id = (await requestOf(s.clientId)).id;
+    expect(await decideErasure(w.deps, { requestId: id, staffId: w.supervisorId, decision: 'erase' })).toMatchObject({ ok: true });
+    const notesText = async () => (await w.deps.db.select().from(notes).where(eq(notes.caseId, s.caseId))).map((n) => w.deps.cipher.decrypt(n.bodyEnc, 'notes.body')).filter(Boolean);
+
+    const confirmations = async () => (await w.deps.db.select().from(deliveries).where(eq(deliveries.kind, 'erasure_done'))).length;
+    const before = await confirmations();
+    await failWhen(`new.step = 'confirming'`);
+    await expect(runErasure(w.deps, id)).rejects.toThrow();
+    expect(await notesText()).toHaveLength(3);
+    expect(await confirmations()).toBe(before);
+    await heal();
+    expect(await runErasure(w.deps, id)).toBe('waiting_for_confirmation');
+    expect(await notesText()).toEqual([]);
+
+    await sendDue(w);
+    await failWhen(`new.status = 'done'`);
+    await expect(runErasure(w.deps, id)).rejects.toThrow();
+    const [c] = await w.deps.db.select().from(clients).where(eq(clients.id, s.clientId));
+    expect(c!.telegramChatId).toBe(700_004);
+    await heal();
+    expect(await runErasure(w.deps, id)).toBe('done');
+    const { hits } = await scanDatabase(w.deps.db, w.deps.cipher, { strings: s.strings, numbers: [700_004] });
+    expect(hits).toEqual([]);
   });
 });
