@@ -5,6 +5,7 @@ import { z } from 'zod';
 import type { Deps } from '../deps.js';
 import { OffsetClock } from '../lib/clock.js';
 import { runEscalationSweep } from '../escalations/escalation-sweep.service.js';
+import { erasureTick } from '../clients/erasure-request.service.js';
 import { enqueueDueDeliveries } from '../delivery/tick.js';
 import type { TelegramEmulator } from './telegram-emulator.js';
 import type { SlackEmulator } from './slack-emulator.js';
@@ -78,6 +79,8 @@ export async function advanceSandboxClock(deps: Deps, hours: number): Promise<vo
 /** What the schedulers run after time moved: the escalation sweep, then the scan that queues every due delivery. */
 export async function runTicks(deps: Deps): Promise<void> {
   await runEscalationSweep(deps);
+  // Erasure holds due for review and undecided requests climbing their ladder, by the moved clock.
+  await erasureTick(deps);
   await enqueueDueDeliveries(deps);
 }
 
