@@ -172,6 +172,18 @@ const schema = z
     SLACK_LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('warn'),
     /** Force the sandbox on (even with tokens set) or off; unset: on when no platform token is set. Refused in production. */
     SANDBOX: bool.optional(),
+    // Data lifecycle (issue 15): erasure decisions, holds, retention periods, batch sizes.
+    ERASURE_DEADLINE_DAYS: int(1, 90).default(30),
+    /** Unanswered erasure requests reach the supervision channel this many days before the deadline (admins at the deadline). */
+    ERASURE_WARN_DAYS_BEFORE: int(0, 60).default(7),
+    ERASURE_HOLD_REVIEW_DAYS: int(1, 3650).default(90),
+    RETENTION_CLOSED_YEARS: int(1, 100).default(6),
+    RETENTION_WITHDRAWN_YEARS: int(1, 100).default(2),
+    RETENTION_DECLINED_CONSENT_YEARS: int(1, 100).default(1),
+    RETENTION_LEDGER_DAYS: int(1, 3650).default(180),
+    RETENTION_DEDUPE_DAYS: int(1, 365).default(7),
+    RETENTION_TOKEN_DAYS: int(1, 365).default(30),
+    RETENTION_BATCH_SIZE: int(1, 100_000).default(500),
   })
   .superRefine((c, ctx) => {
     if (c.NODE_ENV !== 'production') return;

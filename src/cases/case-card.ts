@@ -26,6 +26,8 @@ export interface CaseCard {
   crisis: boolean;
   urgency: string | null;
   clientFirstName: string | null;
+  /** The client's personal data was erased: staff see "erased" instead of a name. */
+  clientErased: boolean;
   clientLanguage: string;
   worker: { id: string; slackUserId: string; displayName: string } | null;
   goals: Array<{ id: string; description: string; assessment: string | null; targetDate: string | null; status: string }>;
@@ -75,7 +77,7 @@ export async function loadCaseCard(deps: Pick<Deps, 'db' | 'cipher' | 'clock'>, 
   const name = client.erasedAt ? null : open(deps.cipher, client.preferredNameEnc, AAD.preferredName);
   return {
     id: c.id, reference: c.reference, status: c.status, phase: c.phase, type: c.type, priority: c.priority, category: c.category, crisis: c.crisis, urgency: c.urgency,
-    clientFirstName: name ? firstName(name) : null, clientLanguage: client.language,
+    clientFirstName: name ? firstName(name) : null, clientErased: !!client.erasedAt, clientLanguage: client.language,
     worker: worker ? { id: worker.id, slackUserId: worker.slackUserId, displayName: worker.displayName } : null,
     goals: g, plan, selfHelp,
     elements: fourElements({ goals: g.map((x) => ({ hasAssessment: !!x.assessment, status: x.status })), hasPlan: !!plan, hasSelfHelp: !!selfHelp }),

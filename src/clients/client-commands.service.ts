@@ -3,7 +3,8 @@ import { DateTime } from 'luxon';
 import type { Db } from '../db/client.js';
 import { cases } from '../db/schema.js';
 import type { Deps } from '../deps.js';
-import { planDeliveries, scheduleDeliveries, type Recipient } from '../delivery/ledger.js';
+import { planDeliveries, scheduleDeliveries, type DeliveryRow, type Recipient } from '../delivery/ledger.js';
+import { openErasureRequest } from './erasure-request.service.js';
 import type { IntakeState, Language } from '../intake/intake.domain.js';
 import { deleteSession, loadSession, openCaseIntake, type CaseIntakeRecord } from '../intake/intake.repo.js';
 import type { Later } from './after-commit.js';
@@ -93,7 +94,7 @@ export async function clientData(deps: Deps, telegramUserId: number): Promise<My
  */
 export async function requestErasure(deps: Deps, telegramUserId: number): Promise<{ hadClient: boolean }> {
   const now = deps.clock.now();
-  return deps.db.transaction(async (t) => {
+  const res = await deps.db.transaction(async (t): Promise<{ hadClient: boolean; rows?: DeliveryRow[] }> => {
     const tx = t as Db;
     await deleteSession(tx, telegramUserId);
     const client = await findClientByTelegramUser(tx, telegramUserId);
@@ -103,8 +104,12 @@ export async function requestErasure(deps: Deps, telegramUserId: number): Promis
     }
     if (!client.erasureRequestedAt) await updateClient(tx, client.id, { erasureRequestedAt: now.toJSDate() }, now);
     await deps.audit.record({ actor: { type: 'client', id: client.id }, action: 'client.erasure_requested', subjectType: 'client', subjectId: client.id }, tx);
-    return { hadClient: true };
+    // The request the case's supervisor decides on (src/clients/erasure-request.service.ts).
+    const { rows } = await openErasureRequest(deps, tx, client.id, { type: 'client' }, now);
+    return { hadClient: true, rows };
   });
+  if (res.rows?.length) await scheduleDeliveries(deps.queues, res.rows, now).catch((err: Error) => deps.logger.warn({ err: err.message }, 'erasure request notices: scheduling deferred to the reconciler'));
+  return { hadClient: res.hadClient };
 }
 
 /** /stop and /start: reminders off/on. Returns false when there is no client record (nothing to remind). */

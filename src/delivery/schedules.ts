@@ -3,6 +3,8 @@ import type { JobDefinition } from '../jobs/job.js';
 import { deliveryTickJob } from '../jobs/delivery-tick.job.js';
 import { reconcileJob } from '../jobs/reconcile.job.js';
 import { escalationTickJob } from '../jobs/escalation-tick.job.js';
+import { erasureTickJob } from '../jobs/erasure-tick.job.js';
+import { retentionJob } from '../jobs/retention.job.js';
 
 /**
  * HOW MESSAGES GET SENT ON TIME (the scheduling mechanism, and why).
@@ -38,6 +40,9 @@ const SCHEDULES: Schedule[] = [
   { id: 'reconcile', job: reconcileJob as Schedule['job'], everyMs: (d) => d.config.RECONCILE_EVERY_SECONDS * 1000 },
   // Escalations: overdue follow-ups, quiet cases, unassigned intakes, crisis pages, weekly digests.
   { id: 'escalations-tick', job: escalationTickJob as Schedule['job'], everyMs: (d) => d.config.ESCALATION_TICK_SECONDS * 1000 },
+  // Data lifecycle: erasure holds, deadlines and resumption hourly; retention daily.
+  { id: 'erasure-tick', job: erasureTickJob as Schedule['job'], everyMs: () => 3600_000 },
+  { id: 'retention', job: retentionJob as Schedule['job'], everyMs: () => 24 * 3600_000 },
 ];
 
 /** Other features add their recurring jobs here (escalation tick, weekly digest). */

@@ -238,6 +238,7 @@ export const en = {
     ack:
       "I've received your request to delete your information. We will do it and let you know. " +
       'If the law says we must keep some records for a while, we will tell you which ones.',
+    done: 'Your information has been deleted, as you asked. We keep only anonymous records that the law requires (dates and the type of help, never your words). This chat will not hear from us again; send /start if you ever need help.',
   },
   mydata: {
     intro: 'Here is a copy of the information we hold about you:',

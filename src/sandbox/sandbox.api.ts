@@ -5,6 +5,7 @@ import { z } from 'zod';
 import type { Deps } from '../deps.js';
 import { OffsetClock } from '../lib/clock.js';
 import { runEscalationSweep } from '../escalations/escalation-sweep.service.js';
+import { erasureTick } from '../clients/erasure-request.service.js';
 import { enqueueDueDeliveries } from '../delivery/tick.js';
 import type { TelegramEmulator } from './telegram-emulator.js';
 import type { SlackEmulator } from './slack-emulator.js';
@@ -78,6 +79,8 @@ export async function advanceSandboxClock(deps: Deps, hours: number): Promise<vo
 /** What the schedulers run after time moved: the escalation sweep, then the scan that queues every due delivery. */
 export async function runTicks(deps: Deps): Promise<void> {
   await runEscalationSweep(deps);
+  // Erasure holds due for review and undecided requests climbing their ladder, by the moved clock.
+  await erasureTick(deps);
   await enqueueDueDeliveries(deps);
 }
 
@@ -117,6 +120,12 @@ export function mountSandboxApi(app: Express, w: SandboxWorld): { close(): void 
 
   r.get('/state', (_req, res) => {
     res.json(sandboxState(w));
+  });
+  // A file shared by the app (a record export): the console links to it.
+  r.get('/slack/files/:id', (req, res) => {
+    const f = w.slack.files().find((x) => x.id === req.params.id && x.completed);
+    if (!f?.content) return void res.status(404).json({ ok: false, error: 'file_not_found' });
+    res.type(f.mimetype).attachment(f.name).send(f.content);
   });
   r.get('/events', (req, res) => {
     res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', connection: 'keep-alive' });

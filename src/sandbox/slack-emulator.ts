@@ -10,6 +10,7 @@
 import { EventEmitter } from 'node:events';
 import http from 'node:http';
 import { close, listen, parseRequest, sendJson, waitForEvent } from './emulator-http.js';
+import { SlackFiles, type EmulatedFile } from './slack-emulator.files.js';
 import { SlackRateLimited, SlackState, type SlackIdentity, type SlackRateLimitOptions, type SlackStats } from './slack-emulator.state.js';
 import {
   SlackApiError,
@@ -53,6 +54,7 @@ export class SlackEmulator extends EventEmitter {
   private readonly responseUrls = new Map<string, ResponseUrlPost['context']>();
   private baseUrl: string | undefined;
   private readonly callLogLimit: number;
+  private readonly uploads: SlackFiles;
 
   constructor(opts: SlackEmulatorOptions = {}) {
     super();
@@ -69,6 +71,13 @@ export class SlackEmulator extends EventEmitter {
     );
     for (const u of opts.users ?? []) this.state.addUser(u);
     for (const c of opts.channels ?? []) this.state.addChannel(c);
+    this.uploads = new SlackFiles(this.state, () => this.url);
+    this.uploads.install();
+  }
+
+  /** Files uploaded with files.getUploadURLExternal + upload + files.completeUploadExternal (filesUploadV2). */
+  files(): EmulatedFile[] {
+    return [...this.uploads.files.values()];
   }
 
   // ── lifecycle ──────────────────────────────────────────────────────────
@@ -104,6 +113,20 @@ export class SlackEmulator extends EventEmitter {
   private async handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
     try {
       const r = await parseRequest(req);
+      const up = /^\/upload\/(F\w+)$/.exec(r.path);
+      if (up) {
+        const out = this.uploads.upload(up[1]!, r.raw, String(req.headers['content-type'] ?? ''));
+        res.writeHead(out.status, { 'content-type': 'text/plain' }).end(out.body);
+        this.emit('call', { method: 'files.upload_bytes', params: { file: up[1] }, time: this.state.now(), ok: out.status === 200, response: {}, status: out.status });
+        return;
+      }
+      const dl = /^\/files\/(F\w+)(?:\/[^/]*)?$/.exec(r.path);
+      if (dl) {
+        const f = this.uploads.files.get(dl[1]!);
+        if (!f?.content) return sendJson(res, 404, { ok: false, error: 'file_not_found' });
+        res.writeHead(200, { 'content-type': `${f.mimetype}; charset=utf-8`, 'content-disposition': `attachment; filename="${f.name.replace(/"/g, '')}"` }).end(f.content);
+        return;
+      }
       const resp = /^\/response\/([\w-]+)$/.exec(r.path);
       if (resp) return this.handleResponseUrl(resp[1]!, r.params, res);
       const m = /^\/api\/([\w.]+)$/.exec(r.path);

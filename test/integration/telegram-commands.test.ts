@@ -1,7 +1,7 @@
 import { and, eq } from 'drizzle-orm';
 import { DateTime } from 'luxon';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { appointments, auditLog, cases, clients, consents, deliveries, intakeSessions, notes, staff } from '../../src/db/schema.js';
+import { appointments, auditLog, cases, clients, consents, deliveries, erasureRequests, intakeSessions, notes, staff } from '../../src/db/schema.js';
 import { DELIVERY_KINDS } from '../../src/delivery/kinds/index.js';
 import type { SimUser } from '../../src/sandbox/telegram-emulator.js';
 import { MessageTracker } from '../../src/telegram/telegram.tracker.js';
@@ -205,6 +205,9 @@ describe('always-available commands', () => {
     expect(after!.erasureRequestedAt).toBeInstanceOf(Date);
     const audit = await h.deps.db.select().from(auditLog).where(and(eq(auditLog.action, 'client.erasure_requested'), eq(auditLog.subjectId, client.id)));
     expect(audit).toHaveLength(1);
+    // …and it opens the request a supervisor decides on (issue 15).
+    const [req] = await h.deps.db.select().from(erasureRequests).where(eq(erasureRequests.clientId, client.id));
+    expect(req).toMatchObject({ status: 'pending', requestedBy: 'client' });
   });
 
   it('/exit deletes the bot\'s and the client\'s messages in the chat and sends nothing', async () => {

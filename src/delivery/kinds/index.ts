@@ -18,6 +18,8 @@ import { messageToClientKind } from '../../cases/message-to-client.kind.js';
 import { appointmentNoticeKind } from '../../appointments/appointment-notice.kind.js';
 import { caseCardUpdateKind } from '../../slack/kinds/case-card-update.kind.js';
 import { appHomeKind } from '../../slack/kinds/app-home.kind.js';
+import { erasureRequestKind } from '../../clients/erasure-request.kind.js';
+import { erasureDoneKind } from '../../clients/erasure-done.kind.js';
 
 /**
  * Every delivery kind the sender knows, one file each (`*.kind.ts`, in the
@@ -43,6 +45,8 @@ const KINDS: DeliveryKind[] = [
   appointmentNoticeKind,
   caseCardUpdateKind,
   appHomeKind,
+  erasureRequestKind,
+  erasureDoneKind,
 ];
 
 export const DELIVERY_KINDS: ReadonlyMap<string, DeliveryKind> = new Map(KINDS.map((k) => [k.kind, k]));

@@ -98,7 +98,9 @@ function message(m, user, channel) {
   const who = m.bot_id ? 'Casework app' : nameOf(m.user);
   const when = new Date(Number(m.ts) * 1000).toLocaleString();
   const body = m.blocks?.length ? blocks(m.blocks, { user }) : `<div class="blk">${mrkdwn(m.text)}</div>`;
-  return `<div class="msg" data-channel="${esc(channel)}" data-ts="${esc(m.ts)}"><div class="meta">${esc(who)} · ${esc(when)}${m.edits?.length ? ' · edited' : ''}</div>${body}</div>`;
+  // Files shared with files.uploadV2 (record exports): name, size and a download link.
+  const files = (m.files ?? []).map((f) => `<div class="blk file">📎 <a href="${api}/slack/files/${encodeURIComponent(f.id)}" download="${esc(f.name)}">${esc(f.title || f.name)}</a> <small>${esc(f.name)} · ${Math.max(1, Math.round((f.size ?? 0) / 1024))} KB</small></div>`).join('');
+  return `<div class="msg" data-channel="${esc(channel)}" data-ts="${esc(m.ts)}"><div class="meta">${esc(who)} · ${esc(when)}${m.edits?.length ? ' · edited' : ''}</div>${m.text || !files ? body : ''}${files}</div>`;
 }
 
 function conversation(list, user, channel) {

@@ -53,7 +53,7 @@ export function caseCardBlocks(card: CaseCard, zone: string, now: DateTime): Blo
   const blocks: Block[] = [header(`${card.crisis ? '🚨 ' : ''}Case ${card.reference}`)];
   if (card.crisis) blocks.push(section('*🚨 CRISIS reported on this case.* Check the client is safe and follow the crisis procedure.'));
   blocks.push(fields([
-    `*Client:* ${card.clientFirstName ? esc(card.clientFirstName) : '_no name given_'}`,
+    `*Client:* ${card.clientErased ? '_erased_' : card.clientFirstName ? esc(card.clientFirstName) : '_no name given_'}`,
     `*Worker:* ${card.worker ? `<@${card.worker.slackUserId}>` : '_unassigned_'}`,
     `*Phase:* ${PHASE_LABELS[card.phase] ?? card.phase}${card.status !== 'open' ? ` (${card.status})` : ''}`,
     `*Type:* ${card.type ? TYPE_LABEL[card.type] : '_not set_'}`,

@@ -94,6 +94,7 @@ export const HELP_TEXT = [
   '• `/case C-2026-0042` — the case card (with buttons to log a note, book, plan, move phase, message the client, close)',
   '• `/case C-2026-0042 log` — what was sent for a case, and why something was not',
   '• `/case C-2026-0042 intake` · `/case C-2026-0042 history` — everything the client said at intake; notes and messages, newest first',
+  '• `/case C-2026-0042 export` — the whole record as Markdown and JSON files in your DM · `… erase` — ask for the client\'s data to be erased on their behalf · `… redact` — blank one note or message (supervisors)',
   '• `/case team` — my team\'s caseload and open escalations (supervisors)',
   '• `/case staff list` · `/case staff add @user worker supervisor:@someone` · `/case staff remove @user` (admins)',
   '• `/case oncall` — who is on call; `set @user from … to …`, `rotate @a @b from <date> 09:00`, `swap @a @b` (supervisors, admins)',

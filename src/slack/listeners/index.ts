@@ -35,6 +35,10 @@ import { registerCrisisButtons } from '../crisis-buttons.flow.js';
 import { registerCaseFullIntake } from './actions/case-full-intake.js';
 import { registerCaseHistory } from './actions/case-history.js';
 import { registerApptKeep } from './actions/appt-keep.js';
+import { registerErasureEraseNow } from './actions/erasure-erase-now.js';
+import { registerErasureHold } from './actions/erasure-hold.js';
+import { registerErasureHoldView } from './views/erasure-hold.view.js';
+import { registerNoteRedactView } from './views/note-redact.view.js';
 
 /**
  * Every Slack listener, one callback per file under commands/, actions/,
@@ -81,6 +85,10 @@ const LISTENERS: RegisterListener[] = [
   registerCaseFullIntake,
   registerCaseHistory,
   registerApptKeep,
+  registerErasureEraseNow,
+  registerErasureHold,
+  registerErasureHoldView,
+  registerNoteRedactView,
 ];
 
 export function registerListeners(app: App, deps: Deps): void {

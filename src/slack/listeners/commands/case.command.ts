@@ -5,6 +5,7 @@ import { loadCaseCard } from '../../../cases/case-card.js';
 import { noteModal } from '../../blocks/modals.blocks.js';
 import { caseCommand } from '../../screens.js';
 import { openView, showFullIntake, showHistory } from '../../case-file.flow.js';
+import { LIFECYCLE_SUBCOMMANDS, lifecycleCommand, type LifecycleSub } from '../../case-lifecycle.commands.js';
 import { guarded, newMeta, staffOrRefuse, tell, type Asker } from '../../slack.kit.js';
 
 /**
@@ -35,6 +36,8 @@ export const registerCaseCommand: RegisterListener = (app, deps) => {
         const show = openView(client, command.trigger_id);
         return sub === 'intake' ? showFullIntake(deps, a, me, { reference: ref }, show) : showHistory(deps, a, me, { reference: ref }, 0, show);
       }
+      // Data lifecycle on one case: export, erase (on the client's behalf), redact.
+      if (ref && (LIFECYCLE_SUBCOMMANDS as readonly string[]).includes(sub)) return lifecycleCommand(deps, a, me, ref, sub as LifecycleSub, command.trigger_id);
       await caseCommand(deps, a, me, text);
     });
   });

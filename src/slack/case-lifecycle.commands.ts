@@ -1,0 +1,65 @@
+import type { Deps } from '../deps.js';
+import type { StaffRow } from '../staff/staff.repo.js';
+import { buildCaseExport } from '../cases/case-export.service.js';
+import { renderExportJson, renderExportMarkdown } from '../cases/case-export.render.js';
+import { redactableNotes } from '../cases/note-redaction.service.js';
+import { requestErasureByStaff } from '../clients/erasure-request.service.js';
+import { staffTime } from '../appointments/appointment.format.js';
+import { caseForActor, REFUSE } from './access.js';
+import { modal, section, selectInput, textInput } from './blocks/common.js';
+import { newMeta, tell, type Asker } from './slack.kit.js';
+
+/**
+ * `/case C-… export`, `/case C-… erase`, `/case C-… redact`: the data
+ * lifecycle on one case. A case the asker may not see gets exactly the answer
+ * a missing case gets, so a reference cannot be probed.
+ */
+export const LIFECYCLE_SUBCOMMANDS = ['export', 'erase', 'redact'] as const;
+export type LifecycleSub = (typeof LIFECYCLE_SUBCOMMANDS)[number];
+export const REDACT_VIEW = 'note_redact_modal';
+
+export async function lifecycleCommand(deps: Deps, a: Asker, me: StaffRow, ref: string, sub: LifecycleSub, triggerId: string): Promise<void> {
+  const access = await caseForActor(deps.db, me, { reference: ref });
+  if (!access.ok) return tell(a, REFUSE.notFound(ref));
+  const c = access.case;
+  if (sub === 'export') return exportCase(deps, a, me, c.id, ref);
+  if (sub === 'erase') {
+    const { request, created } = await requestErasureByStaff(deps, me.id, c.id);
+    const due = staffTime(request.dueAt, me.timeZone);
+    return tell(a, created
+      ? `Erasure requested for the client of ${ref}. Messages to them have stopped; their supervisor decides (erase now, or hold with a reason) by ${due}.`
+      : `An erasure request for the client of ${ref} is already open (${request.status}); it must be decided by ${due}.`);
+  }
+  if (me.role === 'worker') return tell(a, REFUSE.role('supervisors and admins can redact a note'));
+  const list = await redactableNotes(deps, c.id);
+  if (list.length === 0) return tell(a, `${ref} has no notes or messages that can be redacted.`);
+  await a.client.views.open({
+    trigger_id: triggerId,
+    view: modal({
+      callbackId: REDACT_VIEW, title: `Redact in ${ref}`, submit: 'Redact', metadata: newMeta(c.id),
+      blocks: [
+        section('Choose the note or message to blank (for example: it was about another client, or entered in error). The text is removed for good; who did it, when and why stay on the record.'),
+        selectInput('note', 'Note or message', list.map((n) => [n.id, `${staffTime(n.contactAt, me.timeZone)} · ${n.kind === 'message' ? (n.direction === 'from_client' ? 'from client' : 'to client') : n.kind} · ${n.excerpt}`])),
+        textInput('reason', 'Reason (required)', { multiline: true, max: 500, hint: 'Stored encrypted with the tombstone.' }),
+      ],
+    }) as never,
+  });
+}
+
+async function exportCase(deps: Deps, a: Asker, me: StaffRow, caseId: string, ref: string): Promise<void> {
+  const x = await buildCaseExport(deps, caseId, me);
+  if (!x) return tell(a, REFUSE.notFound(ref));
+  const stamp = x.exportedAt.slice(0, 10);
+  const dm = await a.client.conversations.open({ users: me.slackUserId });
+  const channelId = dm.channel?.id;
+  if (!channelId) throw new Error('could not open a DM with the requester');
+  await a.client.filesUploadV2({
+    channel_id: channelId,
+    initial_comment: `Record export of ${ref} (${stamp}): a readable Markdown file and the same record as JSON. It contains personal data: keep it only as long as you need it.`,
+    file_uploads: [
+      { file: Buffer.from(renderExportMarkdown(x), 'utf8'), filename: `${ref}-record-${stamp}.md`, title: `${ref} record (Markdown)` },
+      { file: Buffer.from(renderExportJson(x), 'utf8'), filename: `${ref}-record-${stamp}.json`, title: `${ref} record (JSON)` },
+    ],
+  } as never);
+  await tell(a, `The record of ${ref} is in your DM with me (Markdown and JSON). The export is on the case's audit trail.`);
+}
