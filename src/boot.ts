@@ -1,7 +1,7 @@
 import type { Server } from 'node:http';
 import { ConfigError, loadConfig, type Config } from './config.js';
 import { createDeps, type Deps, type DepsOverrides } from './deps.js';
-import { openDatabase } from './db/client.js';
+import { openDatabase, openPostgres, type Database } from './db/client.js';
 import { assertRedisReachable, evictionWarning } from './lib/redis.js';
 import { createLogger, type Logger } from './lib/logger.js';
 import { closeServer, createHttpApp, listen } from './http/server.js';
@@ -39,7 +39,7 @@ export async function boot(config: Readonly<Config>, opts: BootOptions, logger: 
   const database = opts.overrides?.database ?? (await openDatabase(config, (err) => logger.warn({ err: err.message }, 'database connection error')));
   try {
     await database.ping();
-    await database.migrate();
+    await migrateAtStart(config, database, logger);
   } catch (err) {
     await database.close().catch(() => {});
     throw err;
@@ -90,6 +90,28 @@ export async function boot(config: Readonly<Config>, opts: BootOptions, logger: 
       return stopping;
     },
   };
+}
+
+/**
+ * Migrations run as the owner: with DATABASE_MIGRATION_URL, over that connection; without it, in
+ * development and tests, over the service's own (one URL, one role). In production without it the
+ * service (a role that owns nothing) only checks they were applied by `npm run db:migrate`.
+ */
+export async function migrateAtStart(config: Readonly<Config>, database: Database, logger: Logger): Promise<void> {
+  if (config.DATABASE_MIGRATION_URL) {
+    const owner = openPostgres(config.DATABASE_MIGRATION_URL, { max: 1 });
+    try {
+      await owner.migrate();
+    } finally {
+      await owner.close();
+    }
+    return;
+  }
+  if (config.NODE_ENV !== 'production') return database.migrate();
+  if (!(await database.migrationsApplied())) {
+    throw new Error('the database is missing migrations: run `npm run db:migrate` with DATABASE_MIGRATION_URL (the owner), then start again');
+  }
+  logger.info({}, 'migrations were applied by the owner (db:migrate)');
 }
 
 /** Process entry: parse config, boot, and stop cleanly on SIGTERM/SIGINT within the deadline. */

@@ -80,6 +80,8 @@ const schema = z
     PUBLIC_URL: optionalUrl(['https:', 'http:']),
 
     DATABASE_URL: optionalUrl(['postgres:', 'postgresql:']),
+    /** The owner's connection, for migrations; the service itself connects with DATABASE_URL as a role that owns nothing. */
+    DATABASE_MIGRATION_URL: optionalUrl(['postgres:', 'postgresql:']),
     PGLITE_DIR: z.string().default('./data/pglite'),
     DB_POOL_MAX: int(1, 200).default(10),
 
@@ -229,6 +231,7 @@ export const CONFIG_VARIABLES: readonly string[] = Object.freeze(Object.keys(sch
 
 export const SECRET_VARIABLES = [
   'DATABASE_URL',
+  'DATABASE_MIGRATION_URL',
   'ENCRYPTION_KEYS',
   'TELEGRAM_BOT_TOKEN',
   'TELEGRAM_WEBHOOK_SECRET',

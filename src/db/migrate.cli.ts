@@ -1,10 +1,10 @@
 import { loadConfig, ConfigError } from '../config.js';
 import { openDatabase } from './client.js';
 
-/** `npm run db:migrate`: apply committed migrations to DATABASE_URL (or the embedded database). */
+/** `npm run db:migrate`: apply committed migrations as the owner (DATABASE_MIGRATION_URL, else DATABASE_URL, else the embedded database). */
 async function main(): Promise<void> {
   const config = loadConfig();
-  const database = await openDatabase(config);
+  const database = await openDatabase({ ...config, DATABASE_URL: config.DATABASE_MIGRATION_URL ?? config.DATABASE_URL });
   try {
     await database.ping();
     await database.migrate();
