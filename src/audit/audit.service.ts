@@ -1,4 +1,5 @@
 import { sql } from 'drizzle-orm';
+import { metrics } from '../lib/metrics.js';
 import { auditLog, ACTOR_TYPES } from '../db/schema.js';
 import type { Db } from '../db/client.js';
 import type { Clock } from '../lib/clock.js';
@@ -27,6 +28,7 @@ export class AuditService {
   /** Pass `tx` to make the entry part of the same transaction as the change it records. */
   async record(entry: AuditEntry, tx: Db = this.db): Promise<void> {
     await this.insertOne(entry, tx);
+    metrics.auditEvents.inc({ action: entry.action });
   }
 
   /**
@@ -38,10 +40,7 @@ export class AuditService {
    */
   async recordMany(entries: readonly AuditEntry[], tx: Db = this.db): Promise<void> {
     if (entries.length === 0) return;
-    if (entries.length === 1) {
-      await this.insertOne(entries[0]!, tx);
-      return;
-    }
+    if (entries.length === 1) return this.record(entries[0]!, tx);
     const ctx = currentLogContext();
     const col = <T>(f: (e: AuditEntry) => T) => sql.param(entries.map(f));
     await tx.execute(sql`insert into audit_log (at, actor_type, actor_id, action, case_id, subject_type, subject_id, details, request_id)
@@ -51,6 +50,7 @@ export class AuditService {
         ${col((e) => (e.details ? JSON.stringify(e.details) : null))}::text[])
         with ordinality as v(actor_type, actor_id, action, case_id, subject_type, subject_id, details, n)
       order by v.n`);
+    for (const e of entries) metrics.auditEvents.inc({ action: e.action });
   }
 
   private async insertOne(entry: AuditEntry, tx: Db): Promise<void> {

@@ -59,5 +59,24 @@ export function createMetrics(queues: JobQueues, db?: Db, clock?: Clock): Regist
       },
     });
   }
+  if (db) {
+    new Gauge({
+      name: 'casework_open_escalations',
+      help: 'Open escalations by reason and level (acknowledged ones included, labelled)',
+      labelNames: ['reason', 'level', 'acknowledged'],
+      registers: [registry],
+      async collect() {
+        try {
+          const rows = await db.select({
+            reason: escalations.reason, level: escalations.level, acked: sql<boolean>`${escalations.acknowledgedAt} is not null`, n: sql<number>`count(*)::int`,
+          }).from(escalations).where(isNull(escalations.resolvedAt)).groupBy(escalations.reason, escalations.level, sql`3`);
+          this.reset();
+          for (const r of rows) this.set({ reason: r.reason, level: String(r.level), acknowledged: String(r.acked) }, r.n);
+        } catch {
+          // PostgreSQL down: the readiness probe says so.
+        }
+      },
+    });
+  }
   return Registry.merge([registry, featureRegistry]);
 }

@@ -1,4 +1,4 @@
-import { Histogram, Registry } from 'prom-client';
+import { Counter, Histogram, Registry } from 'prom-client';
 
 /**
  * Metrics that features record as things happen (observations, not scrape-time
@@ -12,6 +12,30 @@ export const metrics = {
     name: 'casework_crisis_time_to_acknowledge_seconds',
     help: 'Time from a crisis being reported to someone acknowledging it (or resolving it unacknowledged)',
     buckets: [30, 60, 120, 300, 600, 900, 1800, 3600, 7200],
+    registers: [featureRegistry],
+  }),
+  /**
+   * Everything the audit log records, by action (intake.started / intake.submitted /
+   * consent.declined / intake.draft_expired, escalation.opened, client.erased, …): the
+   * business events a duty manager watches, counted where they are written.
+   */
+  auditEvents: new Counter({
+    name: 'casework_audit_events_total',
+    help: 'Audited actions, by action name (no personal data: names of actions only)',
+    labelNames: ['action'],
+    registers: [featureRegistry],
+  }),
+  crisisReplies: new Counter({
+    name: 'casework_crisis_replies_total',
+    help: 'Emergency replies by outcome (sent, or why the in-process retries stopped) and whether a retry was needed',
+    labelNames: ['outcome', 'retried'],
+    registers: [featureRegistry],
+  }),
+  updateHandling: new Histogram({
+    name: 'casework_update_handling_seconds',
+    help: 'Time to handle one platform update or request (Telegram update, Slack request)',
+    labelNames: ['platform'],
+    buckets: [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10, 30],
     registers: [featureRegistry],
   }),
 };

@@ -1,5 +1,6 @@
 import { TelegramError, type Telegram } from 'telegraf';
 import type { Logger } from '../lib/logger.js';
+import { metrics } from '../lib/metrics.js';
 
 /**
  * The emergency reply to a crisis message, sent ahead of everything else and
@@ -64,7 +65,10 @@ export class CrisisReplies {
     const known = this.byUpdate.get(updateId);
     if (known) return known.promise;
     const entry: Entry = { promise: Promise.resolve({ ok: false, attempts: 0 }) };
-    entry.promise = this.run(entry, chatId, text);
+    entry.promise = this.run(entry, chatId, text).then((o) => {
+      metrics.crisisReplies.inc({ outcome: o.ok ? 'sent' : o.reason ?? 'failed', retried: String(o.attempts > 1) });
+      return o;
+    });
     this.byUpdate.set(updateId, entry);
     if (this.byUpdate.size > REMEMBER) this.byUpdate.delete(this.byUpdate.keys().next().value!);
     this.pending.add(entry.promise);

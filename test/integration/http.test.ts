@@ -5,6 +5,8 @@ import { openPostgres } from '../../src/db/client.js';
 import { createRedis } from '../../src/lib/redis.js';
 import type { Deps } from '../../src/deps.js';
 import { createTestDeps, type TestDeps } from '../helpers/deps.js';
+import { clients, escalations } from '../../src/db/schema.js';
+import { insertCase } from '../../src/cases/cases.repo.js';
 
 let deps: TestDeps;
 let server: Server;
@@ -58,6 +60,25 @@ describe('HTTP endpoints', () => {
     const text = await res.text();
     expect(text).toMatch(/casework_queue_jobs\{queue="delivery",state="waiting"\} 0/);
     expect(text).toMatch(/casework_process_resident_memory_bytes/);
+  });
+
+  it('/metrics has what a duty manager alerts on: unacknowledged crises and their age, open escalations by level, audited events — with no personal data in labels', async () => {
+    const now = deps.clock.now().toJSDate();
+    const [client] = await deps.db.insert(clients).values({ timeZone: 'Europe/London', preferredNameEnc: deps.cipher.encrypt('Zoë Secretname', 'clients.preferred_name'), createdAt: now, updatedAt: now }).returning();
+    const c = await deps.db.transaction((tx) => insertCase(tx as never, { clientId: client!.id, category: 'family', priority: 'crisis', crisis: true }, deps.clock.now()));
+    await deps.db.insert(escalations).values({ caseId: c.id, reason: 'crisis', openedAt: deps.clock.now().minus({ minutes: 20 }).toJSDate(), createdAt: now, updatedAt: now });
+    await deps.audit.record({ actor: { type: 'system' }, action: 'intake.submitted', caseId: c.id });
+    const text = await (await fetch(`${base}/metrics`)).text();
+    expect(text).toMatch(/^casework_crisis_unacknowledged 1$/m);
+    expect(text).toMatch(/^casework_crisis_oldest_unacknowledged_seconds 1200$/m);
+    expect(text).toMatch(/^casework_open_escalations\{reason="crisis",level="0",acknowledged="false"\} 1$/m);
+    expect(text).toMatch(/^casework_audit_events_total\{action="intake.submitted"\} [1-9]/m);
+    expect(text).toMatch(/casework_update_handling_seconds/);
+    // Labels are codes and names of kinds only.
+    const labels = [...text.matchAll(/\{([^}]*)\}/g)].flatMap((m) => [...m[1]!.matchAll(/="([^"]*)"/g)].map((v) => v[1]!));
+    expect(labels.filter((v) => !/^[A-Za-z0-9_.:+\-/ ]*$/.test(v))).toEqual([]);
+    expect(text).not.toContain('Secretname');
+    expect(text).not.toContain(c.reference);
   });
 
   it('the queue dashboard needs the configured basic-auth credentials', async () => {
