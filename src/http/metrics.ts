@@ -4,13 +4,14 @@ import type { Db } from '../db/client.js';
 import { escalations } from '../db/schema.js';
 import type { JobQueues } from '../jobs/queues.js';
 import type { Clock } from '../lib/clock.js';
+import type { Redis } from 'ioredis';
 import { featureRegistry } from '../lib/metrics.js';
 
 /**
  * Prometheus metrics: process defaults, queue depths and unacknowledged crises read at
  * scrape time, and what features observe as it happens (src/lib/metrics.ts).
  */
-export function createMetrics(queues: JobQueues, db?: Db, clock?: Clock): Registry {
+export function createMetrics(queues: JobQueues, db?: Db, clock?: Clock, redis?: Redis): Registry {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry, prefix: 'casework_' });
   new Gauge({
@@ -55,6 +56,21 @@ export function createMetrics(queues: JobQueues, db?: Db, clock?: Clock): Regist
           this.set(row?.oldest ? Math.max(0, (clock.now().toMillis() - new Date(row.oldest).getTime()) / 1000) : 0);
         } catch {
           // as above
+        }
+      },
+    });
+  }
+  if (redis) {
+    new Gauge({
+      name: 'casework_redis_noeviction',
+      help: '1 when Redis will never evict keys (maxmemory-policy noeviction, as BullMQ needs), 0 otherwise',
+      registers: [registry],
+      async collect() {
+        try {
+          const r = (await redis.config('GET', 'maxmemory-policy')) as string[];
+          this.set(r[1] === 'noeviction' ? 1 : 0);
+        } catch {
+          // CONFIG may be disabled by a managed Redis, or Redis is down: leave the last value.
         }
       },
     });

@@ -47,7 +47,7 @@ export function createHttpApp(deps: Deps): Express {
     res.status(r.ok ? 200 : 503).json(r);
   });
 
-  const metrics = createMetrics(deps.queues, deps.db, deps.clock);
+  const metrics = createMetrics(deps.queues, deps.db, deps.clock, deps.redis);
   app.get('/metrics', async (_req, res) => {
     res.setHeader('content-type', metrics.contentType);
     res.send(await metrics.metrics());

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import type { Server } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createHttpApp, listen, closeServer } from '../../src/http/server.js';
@@ -79,6 +80,10 @@ describe('HTTP endpoints', () => {
     expect(labels.filter((v) => !/^[A-Za-z0-9_.:+\-/ ]*$/.test(v))).toEqual([]);
     expect(text).not.toContain('Secretname');
     expect(text).not.toContain(c.reference);
+    // Every metric the alerting rules and the dashboard use is exported.
+    const ops = readFileSync('ops/alerts.yml', 'utf8') + readFileSync('ops/grafana-dashboard.json', 'utf8');
+    const used = new Set([...ops.matchAll(/casework_[a-z_]+/g)].map((m) => m[0].replace(/_(bucket|count|sum)$/, '')));
+    expect([...used].filter((name) => !new RegExp(`^(# TYPE )?${name}`, 'm').test(text))).toEqual([]);
   });
 
   it('the queue dashboard needs the configured basic-auth credentials', async () => {
