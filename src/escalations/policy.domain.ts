@@ -260,9 +260,12 @@ function crisisStep(
     const next = tiers.findIndex((_, i) => tierStart(i) > last!);
     if (next >= 0 && tierStart(next) < at) at = tierStart(next);
   }
+  // A page that is overdue (workers were down, the sandbox clock jumped) goes to the tier of now:
+  // after 40 minutes nobody has seen, the admins hear at once, not one tier per sweep.
+  const tierTime = at <= now ? now : at;
   let level = 0;
   tiers.forEach((_, i) => {
-    if (tierStart(i) <= at) level = i;
+    if (tierStart(i) <= tierTime) level = i;
   });
   const target = policy.crisis.target;
   const wh = workingHours?.[target];

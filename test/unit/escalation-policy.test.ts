@@ -183,6 +183,11 @@ describe('crisis escalations', () => {
     expect(step({ ...paged, acknowledgedAt: at('2026-11-28T03:05:00Z') }, '2026-11-28T03:20:00Z')).toEqual({ action: 'none', reason: 'acknowledged' });
   });
 
+  it('an overdue page goes to the tier of now (after an outage the admins hear at once)', () => {
+    const paged = { ...crisis, lastNotifiedAt: at('2026-11-28T03:00:00Z') };
+    expect(step(paged, '2026-11-28T03:40:00Z')).toEqual({ action: 'notify', level: 2, target: 'oncall_supervisors', dueAt: '2026-11-28T03:15:00.000Z' });
+  });
+
   it('a tier boundary is paged on time even when the repeat interval is longer', () => {
     const policy = { ...DEFAULT_ESCALATION_POLICY, crisis: { ...DEFAULT_ESCALATION_POLICY.crisis, repeatEvery: 'PT1H' } };
     const paged = { ...crisis, lastNotifiedAt: at('2026-11-28T03:00:00Z') };
