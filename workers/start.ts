@@ -53,14 +53,10 @@ export async function startWorkers(deps: Deps, opts: { queues?: readonly QueueNa
     return w;
   });
 
-  if (names.includes('maintenance')) {
-    const every = deps.config.RECONCILE_EVERY_SECONDS * 1000;
-    await deps.queues.queue('maintenance').upsertJobScheduler('reconcile', { every }, { name: reconcileJob.name, data: {} });
-    await deps.queues.queue('maintenance').upsertJobScheduler('intake-sweep', { every: deps.config.INTAKE_SWEEP_EVERY_MINUTES * 60_000 }, { name: 'maintenance.intake-sweep', data: {} });
-    // And once now: a worker starting after Redis was lost rebuilds schedules at once.
-    await deps.queues.add(reconcileJob, {}, { jobId: `reconcile-start-${Date.now()}` });
-  }
-  await ensureSchedules(deps); // delivery tick, reconcile, escalation sweeps, weekly digest (src/delivery/schedules.ts)
+  // Every recurring job comes from one list (src/delivery/schedules.ts), so the watchdog rebuilds exactly these after a flush.
+  await ensureSchedules(deps);
+  // And a reconcile now: a worker starting after Redis was lost re-queues what PostgreSQL says is pending.
+  if (names.includes('maintenance')) await deps.queues.add(reconcileJob, {}, { jobId: `reconcile-start-${Date.now()}` });
   const stopWatchdog = keepSchedules(deps); // rebuilds them if Redis was flushed
 
   return {

@@ -5,6 +5,7 @@ import { reconcileJob } from '../jobs/reconcile.job.js';
 import { escalationTickJob } from '../jobs/escalation-tick.job.js';
 import { erasureTickJob } from '../jobs/erasure-tick.job.js';
 import { retentionJob } from '../jobs/retention.job.js';
+import { intakeSweepJob } from '../jobs/intake-sweep.job.js';
 
 /**
  * HOW MESSAGES GET SENT ON TIME (the scheduling mechanism, and why).
@@ -43,7 +44,14 @@ const SCHEDULES: Schedule[] = [
   // Data lifecycle: erasure holds, deadlines and resumption hourly; retention daily.
   { id: 'erasure-tick', job: erasureTickJob as Schedule['job'], everyMs: () => 3600_000 },
   { id: 'retention', job: retentionJob as Schedule['job'], everyMs: () => 24 * 3600_000 },
+  // Idle intake drafts: one nudge, deletion after INTAKE_DRAFT_TTL_DAYS, expired button tokens.
+  { id: 'intake-sweep', job: intakeSweepJob as Schedule['job'], everyMs: (d) => d.config.INTAKE_SWEEP_EVERY_MINUTES * 60_000 },
 ];
+
+/** The ids of every recurring job (what a worker starts, and what the watchdog rebuilds after a flush). */
+export function scheduleIds(): string[] {
+  return SCHEDULES.map((s) => s.id);
+}
 
 /** Other features add their recurring jobs here (escalation tick, weekly digest). */
 export function registerSchedule(s: Schedule): void {

@@ -7,7 +7,8 @@ import { createRedis } from '../../src/lib/redis.js';
 import { deliveries } from '../../src/db/schema.js';
 import { planAppointmentReminders } from '../../src/appointments/reminders.service.js';
 import { claimDelivery } from '../../src/delivery/claims.js';
-import { checkSchedules } from '../../src/delivery/schedules.js';
+import { checkSchedules, scheduleIds } from '../../src/delivery/schedules.js';
+import { QUEUE_NAMES } from '../../src/jobs/job.js';
 import { reconcileDeliveries } from '../../src/delivery/reconcile.js';
 import { sendDelivery } from '../../src/delivery/send.service.js';
 import { deliverySendJob } from '../../src/jobs/delivery-send.job.js';
@@ -46,10 +47,18 @@ describe('delivery faults', () => {
     const sendJobs = async () => (await w.deps.queues.queue('delivery').getJobs(['delayed', 'waiting'])).filter((j) => j.name === deliverySendJob.name).length;
     expect(await sendJobs()).toBe(3);
 
+    const schedulers = async () => (await Promise.all(QUEUE_NAMES.map((q) => w.deps.queues.queue(q).getJobSchedulers())))
+      .flat().map((s) => s.key ?? s.id).sort();
+    const started = await schedulers();
+    expect(started).toEqual([...scheduleIds()].sort());
+    expect(started).toContain('intake-sweep');
     await deleteRedisPrefix(w.deps.config.QUEUE_PREFIX); // everything: delayed jobs, schedulers, rate budgets
     expect(await sendJobs()).toBe(0);
+    expect(await schedulers()).toEqual([]);
     expect(await checkSchedules(w.deps)).toBe(true); // the watchdog notices and rebuilds
     expect(await checkSchedules(w.deps)).toBe(false);
+    // …all of them, the intake sweep too (idle nudges, draft deletion after 7 days), not only the delivery ones.
+    expect(await schedulers()).toEqual(started);
     const r = await reconcileDeliveries(w.deps); // what the queued reconcile run does
     expect(r).toMatchObject({ pending: 3, enqueued: 3 });
 
