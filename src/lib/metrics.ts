@@ -39,3 +39,13 @@ export const metrics = {
     registers: [featureRegistry],
   }),
 };
+
+/** Run one platform update's handling, timed into casework_update_handling_seconds. */
+export async function timedHandling(platform: 'telegram' | 'slack', next: () => Promise<unknown>): Promise<void> {
+  const end = metrics.updateHandling.startTimer({ platform });
+  try {
+    await next();
+  } finally {
+    end();
+  }
+}

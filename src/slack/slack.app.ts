@@ -1,7 +1,7 @@
 import express, { type Express } from 'express';
 import { App, ExpressReceiver, LogLevel, type Logger as BoltLogger } from '@slack/bolt';
 import type { Deps } from '../deps.js';
-import { metrics } from '../lib/metrics.js';
+import { timedHandling } from '../lib/metrics.js';
 import { registerListeners } from './listeners/index.js';
 import { dedupeEvents } from './slack.dedupe.js';
 
@@ -76,14 +76,7 @@ export function createSlackApp(deps: Deps, opts: SlackAppOptions): SlackApp {
     app = new App({ ...common, receiver });
     mode = 'http';
   }
-  app.use(async ({ next }) => {
-    const end = metrics.updateHandling.startTimer({ platform: 'slack' });
-    try {
-      await next();
-    } finally {
-      end();
-    }
-  });
+  app.use(({ next }) => timedHandling('slack', next));
   app.use(dedupeEvents(deps));
   registerListeners(app, deps);
   app.error(async (err) => {

@@ -13,7 +13,7 @@ import { crisisFirstMiddleware, crisisRecordMiddleware } from './composers/crisi
 import { CrisisReplies, type CrisisReplyOptions } from './crisis-reply.js';
 import { LanguageMemory } from './telegram.env.js';
 import { withTimeout } from '../lib/timeout.js';
-import { metrics } from '../lib/metrics.js';
+import { timedHandling } from '../lib/metrics.js';
 import { commandsComposer } from './composers/commands.composer.js';
 import { appointmentResponseComposer } from './composers/appointment-response.composer.js';
 import { callbacksComposer } from './composers/callbacks.composer.js';
@@ -79,14 +79,7 @@ export function createBot(deps: Deps, opts: BotOptions): TelegramBot {
   });
   Object.assign(env, { deps, i18n, later, gate, tracker, crisisReplies, langs: new LanguageMemory() } satisfies BotEnv);
 
-  bot.use(async (_ctx, next) => {
-    const end = metrics.updateHandling.startTimer({ platform: 'telegram' });
-    try {
-      await next();
-    } finally {
-      end();
-    }
-  });
+  bot.use((_ctx, next) => timedHandling('telegram', next));
   bot.use(crisisFirstMiddleware(env));
   bot.use(guardMiddleware(env));
   bot.use(crisisRecordMiddleware(env));
