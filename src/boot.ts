@@ -2,6 +2,7 @@ import type { Server } from 'node:http';
 import { ConfigError, loadConfig, type Config } from './config.js';
 import { createDeps, type Deps, type DepsOverrides } from './deps.js';
 import { openDatabase, openPostgres, type Database } from './db/client.js';
+import { usePreparedStatements } from './db/prepared.js';
 import { assertRedisReachable, evictionWarning } from './lib/redis.js';
 import { createLogger, type Logger } from './lib/logger.js';
 import { closeServer, createHttpApp, listen } from './http/server.js';
@@ -36,6 +37,7 @@ export async function boot(config: Readonly<Config>, opts: BootOptions, logger: 
   const redisInfo = await assertRedisReachable(config.REDIS_URL);
   const eviction = evictionWarning(redisInfo.evictionPolicy);
   if (eviction) logger.warn({ policy: redisInfo.evictionPolicy }, eviction);
+  usePreparedStatements(config.DB_PREPARED_STATEMENTS === 'on');
   const database = opts.overrides?.database ?? (await openDatabase(config, (err) => logger.warn({ err: err.message }, 'database connection error')));
   try {
     await database.ping();

@@ -82,6 +82,8 @@ const schema = z
     DATABASE_URL: optionalUrl(['postgres:', 'postgresql:']),
     /** The owner's connection, for migrations; the service itself connects with DATABASE_URL as a role that owns nothing. */
     DATABASE_MIGRATION_URL: optionalUrl(['postgres:', 'postgresql:']),
+    /** off behind a pooler in transaction mode (pgbouncer < 1.21): hot statements go unnamed. */
+    DB_PREPARED_STATEMENTS: z.enum(['on', 'off']).default('on'),
     PGLITE_DIR: z.string().default('./data/pglite'),
     DB_POOL_MAX: int(1, 200).default(10),
 

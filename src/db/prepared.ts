@@ -15,7 +15,18 @@ const dialect = new PgDialect();
  * server's CPU per booking). `name` must always go with the same SQL text.
  */
 export async function executePrepared(tx: Db, name: string, query: SQL): Promise<Record<string, unknown>[]> {
-  return rowsOf(await tx._.session.prepareQuery(dialect.sqlToQuery(query), undefined, name, false).execute());
+  return rowsOf(await tx._.session.prepareQuery(dialect.sqlToQuery(query), undefined, namedStatements ? name : undefined, false).execute());
+}
+
+/**
+ * DB_PREPARED_STATEMENTS=off: the same statements, unnamed. A pooler in transaction mode
+ * (pgbouncer before 1.21) hands each transaction any server connection, so a statement
+ * prepared by name on one is missing on the next ("prepared statement … does not exist").
+ * Set once at start, for the whole process.
+ */
+let namedStatements = true;
+export function usePreparedStatements(on: boolean): void {
+  namedStatements = on;
 }
 
 /** Rows of a raw `execute` (node-postgres and PGlite both answer `{ rows }`). */
