@@ -228,8 +228,10 @@ describe('always-available commands', () => {
     void tracker.add(990001, 5, 2);
     void tracker.add(990002, 3);
     void tracker.add(990001, 9);
-    expect(await tracker.takeAll(990001)).toEqual([2, 5, 9]);
-    expect(await tracker.takeAll(990002)).toEqual([3]);
-    expect(await tracker.takeAll(990001)).toEqual([]);
+    expect(await tracker.takeAll(990001)).toEqual({ ids: [2, 5, 9], complete: true });
+    // Another process (another app instance) finds them in Redis.
+    const other = new MessageTracker(h.deps.redis, h.deps.config.QUEUE_PREFIX);
+    expect(await other.takeAll(990002)).toEqual({ ids: [3], complete: true });
+    expect(await tracker.takeAll(990001)).toEqual({ ids: [], complete: true });
   });
 });

@@ -103,17 +103,15 @@ export function commandsComposer(env: BotEnv): Composer<BotContext> {
     const bound = deps.config.TELEGRAM_REDIS_TIMEOUT_MS;
     env.gate.drop(chatId);
     await withTimeout(env.later.drain(), bound, 'background work before quick exit').catch(() => undefined);
-    const tracked = await env.tracker.takeAll(chatId).catch((err: unknown) => {
-      deps.logger.warn({ err: (err as Error)?.message }, 'quick exit: message ids could not be read; deleting the /exit message only');
-      return [] as number[];
-    });
-    const ids = [...new Set([...tracked, ctx.message.message_id])].sort((a, b) => a - b);
+    const tracked = await env.tracker.takeAll(chatId);
+    if (!tracked.complete) deps.logger.warn({}, 'quick exit: Redis could not be read; deleting the messages this process saw');
+    const ids = [...new Set([...tracked.ids, ctx.message.message_id])].sort((a, b) => a - b);
     for (let i = 0; i < ids.length; i += 100) {
       await ctx.telegram.deleteMessages(chatId, ids.slice(i, i + 100)).catch((err: unknown) =>
         deps.logger.warn({ err: (err as Error)?.message }, 'quick exit: some messages could not be deleted'));
     }
     // Quick exit says nothing to the client, even when the audit entry cannot be written.
-    await deps.audit.record({ actor: { type: 'system' }, action: 'client.quick_exit', details: { deleted: ids.length, complete: tracked.length > 0 } })
+    await deps.audit.record({ actor: { type: 'system' }, action: 'client.quick_exit', details: { deleted: ids.length, complete: tracked.complete } })
       .catch((err: unknown) => deps.logger.error({ err: (err as Error)?.message }, 'quick exit: audit entry not written'));
   });
 
