@@ -81,15 +81,29 @@ export async function boot(config: Readonly<Config>, opts: BootOptions, logger: 
     stop() {
       stopping ??= (async () => {
         // Order matters: stop taking work, finish or release in-flight jobs, then close connections.
-        for (const fe of [...frontEnds].reverse()) await fe.stop().catch(() => {});
-        if (server) await closeServer(server);
-        if (workers) await workers.close();
-        await deps.close();
-        await database.close().catch(() => {});
+        // Everything fits in SHUTDOWN_TIMEOUT_MS: the workers get it minus what closing the rest may take,
+        // and no step may hang the exit (a database or Redis that is down while we stop).
+        const started = Date.now();
+        const left = () => config.SHUTDOWN_TIMEOUT_MS - (Date.now() - started);
+        for (const fe of [...frontEnds].reverse()) await bounded(fe.stop(), Math.min(2000, left() / 3));
+        if (server) await bounded(closeServer(server), Math.min(1000, left() / 3));
+        if (workers) await workers.close(Math.max(500, left() - CLOSE_RESERVE_MS));
+        await bounded(deps.close(), Math.max(200, left() / 2));
+        await bounded(database.close(), Math.max(200, left()));
       })();
       return stopping;
     },
   };
+}
+
+/** What closing queues, Redis and the database may take after the workers stopped. */
+const CLOSE_RESERVE_MS = 1000;
+
+/** Wait for `p` at most `ms`; errors and overruns are not fatal while stopping. */
+async function bounded(p: Promise<unknown>, ms: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  await Promise.race([p.catch(() => undefined), new Promise((r) => { timer = setTimeout(r, ms); })]);
+  clearTimeout(timer);
 }
 
 /** Process entry: parse config, boot, and stop cleanly on SIGTERM/SIGINT within the deadline. */
@@ -119,12 +133,31 @@ export async function runProcess(opts: Omit<BootOptions, 'overrides'>): Promise<
     console.error(`Could not start: ${(err as Error).message}`);
     process.exit(1);
   }
-  const onSignal = (signal: string) => {
+  installShutdown(running, config, logger);
+}
+
+/**
+ * SIGTERM/SIGINT start ONE drain; every later signal is absorbed (logged, never
+ * fatal). A whole process group gets the signal at once (Ctrl-C, systemd's
+ * default KillMode) and `npm` forwards its own copy to us as well, so two or
+ * three arrive within milliseconds: with `process.once` the second one would
+ * take Node's default action and kill the process mid-drain.
+ * The drain is bounded by SHUTDOWN_TIMEOUT_MS (workers.close aborts in-flight
+ * platform calls before it); the hard exit after it is the last resort.
+ */
+export function installShutdown(running: Pick<Running, 'stop'>, config: Pick<Config, 'SHUTDOWN_TIMEOUT_MS'>, logger: Logger): void {
+  let draining = false;
+  const onSignal = (signal: NodeJS.Signals) => {
+    if (draining) {
+      logger.info({ signal }, 'already stopping; signal absorbed');
+      return;
+    }
+    draining = true;
     logger.info({ signal }, 'stopping');
     const hard = setTimeout(() => {
       logger.error('did not stop in time; exiting');
       process.exit(1);
-    }, config.SHUTDOWN_TIMEOUT_MS + 1500);
+    }, config.SHUTDOWN_TIMEOUT_MS + 1000);
     hard.unref();
     running.stop().then(
       () => {
@@ -137,6 +170,6 @@ export async function runProcess(opts: Omit<BootOptions, 'overrides'>): Promise<
       },
     );
   };
-  process.once('SIGTERM', () => onSignal('SIGTERM'));
-  process.once('SIGINT', () => onSignal('SIGINT'));
+  process.on('SIGTERM', onSignal);
+  process.on('SIGINT', onSignal);
 }

@@ -157,3 +157,21 @@ export function waitForEvent<T>(
     }, timeoutMs);
   });
 }
+
+/**
+ * A platform that is slow to answer (fault tests: `answerDelayMs` on either
+ * emulator). The request is held before the platform acts on it; a caller that
+ * hangs up meanwhile (its timeout, a shutdown) gets nothing done — the request
+ * never got past the platform's front door. Returns false when it was abandoned.
+ */
+export async function delayAnswer(req: http.IncomingMessage, res: http.ServerResponse, ms: number): Promise<boolean> {
+  if (ms <= 0) return true;
+  let abandoned = false;
+  const onClose = () => {
+    if (!res.writableEnded) abandoned = true;
+  };
+  res.once('close', onClose);
+  await new Promise((r) => setTimeout(r, ms));
+  res.off('close', onClose);
+  return !abandoned && !req.socket.destroyed;
+}
