@@ -10,6 +10,7 @@ import { FRONT_ENDS, type FrontEnd, type RunningFrontEnd } from './frontends.js'
 import { OffsetClock } from './lib/clock.js';
 import { sandboxConfig } from './sandbox/sandbox.world.js';
 import { printSandboxBanner } from './sandbox/sandbox.banner.js';
+import { missingPlatformConfig } from './delivery/requeue.js';
 
 /**
  * Start the service: check what it needs (clear errors naming host and port,
@@ -116,6 +117,14 @@ export async function runProcess(opts: Omit<BootOptions, 'overrides'>): Promise<
     process.exit(2);
   }
   const logger = createLogger({ level: config.LOG_LEVEL });
+  // Outside the sandbox a workers process must be able to send for both platforms; otherwise it would take
+  // jobs off the shared queue only to fail them. The sandbox (app + workers, no tokens) uses the emulators.
+  const missing = opts.workers && !(config.sandbox && opts.app) ? missingPlatformConfig(config) : [];
+  if (missing.length) {
+    console.error(`Cannot start the workers: they send to Telegram and Slack, and ${missing.join(' and ')} ${missing.length > 1 ? 'are' : 'is'} not set. `
+      + 'Set it (see .env.example), or run the app alone, or the sandbox (`npm start` with neither token).');
+    process.exit(2);
+  }
   let running: Running;
   // SANDBOX (no TELEGRAM_BOT_TOKEN, no SLACK_BOT_TOKEN, app with workers in one process): the config
   // points the real bot, Bolt app and senders at local emulators (started by src/sandbox/sandbox.frontend.ts),

@@ -167,11 +167,15 @@ export function waitForEvent<T>(
 export async function delayAnswer(req: http.IncomingMessage, res: http.ServerResponse, ms: number): Promise<boolean> {
   if (ms <= 0) return true;
   let abandoned = false;
-  const onClose = () => {
+  const onGone = () => {
     if (!res.writableEnded) abandoned = true;
   };
-  res.once('close', onClose);
+  // A caller that dies closes its end (FIN): the server sees 'end' on the socket long before 'close'.
+  // HTTP clients never half-close a keep-alive connection on purpose, so either means "nobody is waiting".
+  res.once('close', onGone);
+  req.socket.once('end', onGone);
   await new Promise((r) => setTimeout(r, ms));
-  res.off('close', onClose);
-  return !abandoned && !req.socket.destroyed;
+  res.off('close', onGone);
+  req.socket.off('end', onGone);
+  return !abandoned && !req.socket.destroyed && !req.socket.readableEnded;
 }

@@ -227,8 +227,8 @@ export class FaultWorld {
     return [...got.chats.values(), ...got.references.values()].reduce((n, t) => n + t.length, 0);
   }
 
-  async ledgerStates(expected: Expected): Promise<Array<{ id: string; status: string; claimToken: string | null; externalRef: string | null }>> {
-    return this.tdb.db.select({ id: deliveries.id, status: deliveries.status, claimToken: deliveries.claimToken, externalRef: deliveries.externalRef })
+  async ledgerStates(expected: Expected): Promise<Array<{ id: string; status: string; claimToken: string | null; externalRef: string | null; sentAt: Date | null }>> {
+    return this.tdb.db.select({ id: deliveries.id, status: deliveries.status, claimToken: deliveries.claimToken, externalRef: deliveries.externalRef, sentAt: deliveries.sentAt })
       .from(deliveries).where(inArray(deliveries.id, expected.rows));
   }
 

@@ -129,7 +129,7 @@ describe('Appointment', () => {
     // 10:00 in London is 18:00 in Hong Kong, where the client lives.
     expect(w.tg.messages(c.chat).map((m) => m.text)).toEqual(['Your appointment with Wen is on Wednesday 25 November at 18:00 (in person).']);
     const confirm = await eventually(() => dm(w, U.worker).find((m) => m.text.startsWith('📅') && m.text.includes(c.reference)), 'the confirmation');
-    expect(confirm.text).toBe(`📅 Appointment booked for ${c.reference}: Wed 25 Nov 10:00 GMT, in person, 60 min. The client is told on Telegram.`);
+    expect(confirm.text).toBe(`📅 Appointment booked for ${c.reference}: Wed 25 Nov 10:00 GMT, in person, 60 min. The client's Telegram message is queued.`);
   });
 
   it('reschedules (version bump, old reminders retired, client told) and cancels (client told, reminders retired)', async () => {
