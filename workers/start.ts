@@ -7,6 +7,7 @@ import { PROCESSORS } from './registry.js';
 import { ensureSchedules, keepSchedules } from '../src/delivery/schedules.js';
 import type { ProcessorEntry } from './processor.js';
 import { interruptSends } from '../src/delivery/send.service.js';
+import { requeueNotConfigured } from '../src/delivery/requeue.js';
 
 export interface RunningWorkers {
   workers: Worker[];
@@ -74,6 +75,10 @@ export async function startWorkers(deps: Deps, opts: { queues?: readonly QueueNa
     await deps.queues.queue('maintenance').upsertJobScheduler('intake-sweep', { every: deps.config.INTAKE_SWEEP_EVERY_MINUTES * 60_000 }, { name: 'maintenance.intake-sweep', data: {} });
     // And once now: a worker starting after Redis was lost rebuilds schedules at once.
     await deps.queues.add(reconcileJob, {}, { jobId: `reconcile-start-${Date.now()}` });
+  }
+  if (names.includes('delivery')) {
+    const requeued = await requeueNotConfigured(deps);
+    if (requeued) deps.logger.info({ requeued }, 'messages failed as "not configured" are pending again');
   }
   await ensureSchedules(deps); // delivery tick, reconcile, escalation sweeps, weekly digest (src/delivery/schedules.ts)
   const stopWatchdog = keepSchedules(deps); // rebuilds them if Redis was flushed
