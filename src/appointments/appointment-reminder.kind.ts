@@ -1,10 +1,9 @@
-import { DateTime } from 'luxon';
 import { deliveryKind } from '../delivery/kinds/kind.js';
 import { eq, sql } from 'drizzle-orm';
 import { appointments, cases, clients } from '../db/schema.js';
 import { clientUnreachable, loadStaff, recipientId, staffUnreachable } from '../delivery/recipients.js';
 import { createI18n, isLang } from '../lib/i18n.js';
-import { describeForStaff, RESPONSE_EN, staleReason } from './appointment.format.js';
+import { clientTime, describeForStaff, RESPONSE_EN, staleReason } from './appointment.format.js';
 
 const i18n = createI18n();
 export const APPOINTMENT_RESPOND = 'appointment.respond';
@@ -42,7 +41,7 @@ export const appointmentReminderKind = deliveryKind({
       if (client!.remindersOff) return { skip: 'reminders_off' };
       const lang = isLang(client!.language) ? client!.language : 'en';
       const t = i18n.fixed(lang);
-      const when = DateTime.fromJSDate(appt!.startsAt).setZone(client!.timeZone).setLocale(lang === 'zh' ? 'zh-CN' : 'en-GB').toFormat(t('appt.date_format'));
+      const when = clientTime(appt!.startsAt, client!.timeZone, lang, t('appt.date_format'));
       const text = deps.config.DISCREET_MODE
         ? t('appt.reminder_discreet', { when })
         : t('appt.reminder', { when, detail: t(`appt.mode.${appt!.mode}`) });

@@ -3,6 +3,7 @@ import { eq } from 'drizzle-orm';
 import type { Db } from '../db/client.js';
 import { appointments } from '../db/schema.js';
 import type { DeliveryRow } from '../delivery/ledger.js';
+import { isAmbiguousLocal } from '../lib/working-time.js';
 
 /** Shared by the appointment delivery kinds: load the appointment a row names and check it is still the one planned for. */
 export type AppointmentRow = typeof appointments.$inferSelect;
@@ -41,4 +42,16 @@ export const RESPONSE_EN: Record<string, string> = {
 export function staffTime(at: Date, zone: string): string {
   const local = DateTime.fromJSDate(at).setZone(zone);
   return `${local.setLocale('en-GB').toFormat('ccc d LLL HH:mm')} ${local.setLocale('en-US').offsetNameShort ?? zone}`;
+}
+
+/**
+ * Client-facing (Telegram): the time in the client's zone and language, in the
+ * language's format. A wall time that happens twice there (the autumn change)
+ * carries its zone abbreviation or offset ("02:30 CEST"), so the client knows
+ * which 02:30 is meant.
+ */
+export function clientTime(at: Date, zone: string, lang: 'en' | 'zh', format: string): string {
+  const local = DateTime.fromJSDate(at).setZone(zone).setLocale(lang === 'zh' ? 'zh-CN' : 'en-GB');
+  const text = local.toFormat(format);
+  return isAmbiguousLocal(local, zone) ? `${text} ${local.toFormat('ZZZZ')}` : text;
 }
