@@ -10,6 +10,7 @@ import { b2 } from './b2-burst.js';
 import { b3 } from './b3-sweeps.js';
 import { b4 } from './b4-booking.js';
 import { b5 } from './b5-footprint.js';
+import { b6 } from './b6-faults.js';
 
 const all: Record<string, () => Promise<void>> = {
   B1: b1,
@@ -17,6 +18,7 @@ const all: Record<string, () => Promise<void>> = {
   B3: b3,
   B4: b4,
   B5: b5,
+  B6: b6,
 };
 
 const wanted = process.argv.slice(2).filter((a) => !a.startsWith('--')).map((a) => a.toUpperCase());
