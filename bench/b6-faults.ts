@@ -20,7 +20,7 @@ const N_PG = envInt('B6_PG_N', FULL ? 400 : 60);
 const N_SLOW = envInt('B6_SLOW_N', FULL ? 60 : 20);
 const OUTAGE_S = envInt('B6_OUTAGE_SECONDS', FULL ? 63 : 10);
 const SPREAD_S = envInt('B6_SPREAD_SECONDS', FULL ? 120 : 30);
-const ENV = { DELIVERY_CLAIM_LEASE_SECONDS: '30', DELIVERY_TICK_SECONDS: '5', PLATFORM_HTTP_TIMEOUT_MS: '10000', SHUTDOWN_TIMEOUT_MS: '8000', LOG_LEVEL: 'warn' };
+const ENV = { DELIVERY_CLAIM_LEASE_SECONDS: '30', DELIVERY_TICK_SECONDS: '5', PLATFORM_HTTP_TIMEOUT_MS: '10000', SHUTDOWN_TIMEOUT_MS: '8000' };
 
 async function until(cond: () => boolean | Promise<boolean>, timeoutMs = 600_000): Promise<void> {
   const end = Date.now() + timeoutMs;
