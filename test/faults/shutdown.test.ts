@@ -77,6 +77,22 @@ describe('SIGTERM under load', () => {
     expect(p.out()).toMatch(/already stopping; signal absorbed/);
   }, 90_000);
 
+  it('to the npm process of `npm run start:prod:app`: the app stops answering, exits 0 in time, and npm leaves no node behind', async () => {
+    const w = (world = await FaultWorld.create({ SHUTDOWN_TIMEOUT_MS: String(SHUTDOWN_TIMEOUT_MS) }));
+    const p = w.start({ via: 'npm', script: 'start:prod:app' });
+    await p.waitFor(/http server listening/);
+    const url = /"url":"(http:\/\/[^"]+)"/.exec(p.out())![1]!;
+    expect((await fetch(`${url}/readyz`)).status).toBe(200);
+    const nodePid = childrenOf(p.pid)[0]!;
+    const signalledAt = Date.now();
+    process.kill(p.pid, 'SIGTERM');
+    const exit = await p.exited;
+    expect(exit).toMatchObject({ code: 0, signal: null });
+    expect(exit.at - signalledAt).toBeLessThan(SHUTDOWN_TIMEOUT_MS);
+    expect(alive(nodePid)).toBe(false);
+    await expect(fetch(`${url}/readyz`)).rejects.toThrow();
+  }, 60_000);
+
   it('while the platform takes longer than the whole shutdown to answer: in-flight sends are cut and go back to pending, none is sent twice', async () => {
     const w = (world = await FaultWorld.create({ SHUTDOWN_TIMEOUT_MS: String(SHUTDOWN_TIMEOUT_MS) }));
     w.tg.answerDelayMs = 20_000; // longer than SHUTDOWN_TIMEOUT_MS and than PLATFORM_HTTP_TIMEOUT_MS
