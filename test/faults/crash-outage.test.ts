@@ -1,4 +1,5 @@
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { sql } from 'drizzle-orm';
 import { FaultWorld } from './fault-world.js';
 
 /**
@@ -45,7 +46,9 @@ describe('faults under load', () => {
     w.slack.answerDelayMs = 300;
     await w.waitAllSent(expected, 60_000);
     const r = w.report(expected);
-    expect(r).toMatchObject({ lost: 0, duplicates: 0, received: r.expected });
+    // On failure, say which rows did not make it and where they stand.
+    const stuck = r.lost ? await w.tdb.db.execute(sql`select kind, recipient, status, reason, claimed_at, attempts, due_at from deliveries where status <> 'sent'`) : [];
+    expect(r, JSON.stringify(stuck)).toMatchObject({ lost: 0, duplicates: 0, received: r.expected });
     // Lateness after the crash: the rows claimed when the worker died are taken over and sent within one
     // lease (renewed while it lived) and one tick, plus the send itself. (Later messages to the same
     // recipient then follow in order, one per-recipient check apart.)

@@ -14,7 +14,7 @@ import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { DateTime } from 'luxon';
 import { Redis } from 'ioredis';
-import { eq, inArray } from 'drizzle-orm';
+import { eq, inArray, sql } from 'drizzle-orm';
 import { createTestDatabase, type TestDatabase } from '../helpers/db.js';
 import { deleteRedisPrefix, TEST_REDIS_URL } from '../helpers/redis.js';
 import { startTcpProxy, type TcpProxy } from '../helpers/tcp-proxy.js';
@@ -139,45 +139,56 @@ export class FaultWorld {
 
   /**
    * n appointments (one client each, one Telegram chat each), their 24 h reminders due from
-   * `firstDueInMs` from now over `spreadMs`, planned in the ledger and queued as delayed jobs.
+   * `firstDueInMs` after seeding ends over `spreadMs`, planned in the ledger and queued as delayed
+   * jobs. Rows are written first and given their due times in one statement at the end, so the time
+   * seeding takes (long at the issue's sizes on a busy machine) never counts as lateness.
    */
   async seed(n: number, opts: { firstDueInMs?: number; spreadMs?: number } = {}): Promise<Expected> {
     const db = this.tdb.db;
     const now = DateTime.utc();
     const at = now.toJSDate();
+    const parked = now.plus({ days: 300 }).toJSDate(); // not due while seeding
     const workers = await db.insert(staff).values(WORKER_SLACK_IDS.map((id, i) => ({
       slackUserId: id, displayName: `Worker ${i + 1}`, role: 'worker' as const, timeZone: 'Europe/London', createdAt: at, updatedAt: at,
     }))).onConflictDoNothing().returning();
     const staffRows = workers.length ? workers : await db.select().from(staff).where(inArray(staff.slackUserId, WORKER_SLACK_IDS));
     const chatBase = 800_000 + Math.floor(Math.random() * 100_000) * 10;
-    const expected: Expected = { chats: new Map(), references: new Map(), rows: [] };
-    const planned: DeliveryRow[] = [];
-    for (let i = 0; i < n; i++) {
-      const chatId = chatBase + i;
-      this.tg.addUser({ id: chatId, first_name: `Client ${i}` });
-      const worker = staffRows[i % staffRows.length]!;
-      const due = now.plus({ milliseconds: (opts.firstDueInMs ?? 2000) + Math.floor(((opts.spreadMs ?? 2000) * i) / Math.max(1, n)) });
-      const rows = await db.transaction(async (t) => {
-        const tx = t as unknown as Db;
+    const seeded: Array<{ chatId: number; reference: string; apptId: string; rows: DeliveryRow[]; offsetMs: number }> = [];
+    await db.transaction(async (t) => {
+      const tx = t as unknown as Db;
+      for (let i = 0; i < n; i++) {
+        const chatId = chatBase + i;
+        this.tg.addUser({ id: chatId, first_name: `Client ${i}` });
+        const worker = staffRows[i % staffRows.length]!;
         const [client] = await tx.insert(clients).values({ telegramUserId: chatId, telegramChatId: chatId, language: 'en', timeZone: 'Europe/London', createdAt: at, updatedAt: at }).returning();
         const c = await insertCase(tx, { clientId: client!.id, category: 'family', priority: 'normal' }, now);
         await tx.update(cases).set({ assignedWorkerId: worker.id, assignedAt: at, phase: 'assessment' }).where(eq(cases.id, c.id));
-        const [appt] = await tx.insert(appointments).values({ caseId: c.id, workerId: worker.id, startsAt: due.plus({ hours: 24 }).toJSDate(), durationMin: 60, mode: 'phone', createdAt: at, updatedAt: at }).returning();
-        const common = { subjectId: appt!.id, version: 1, caseId: c.id, dueAt: due.toJSDate(), status: 'pending' as const, createdAt: at, updatedAt: at };
-        const ins = await tx.insert(deliveries).values([
+        const [appt] = await tx.insert(appointments).values({ caseId: c.id, workerId: worker.id, startsAt: now.plus({ days: 2 }).toJSDate(), durationMin: 60, mode: 'phone', createdAt: at, updatedAt: at }).returning();
+        const common = { subjectId: appt!.id, version: 1, caseId: c.id, dueAt: parked, status: 'pending' as const, createdAt: at, updatedAt: at };
+        const rows = await tx.insert(deliveries).values([
           { ...common, kind: 'appointment_reminder.PT24H', recipient: `client:${client!.id}`, channel: 'telegram' as const },
           { ...common, kind: 'appointment_reminder.PT24H', recipient: `staff:${worker.id}`, channel: 'slack' as const },
         ]).returning();
-        expected.chats.set(chatId, due.toMillis());
-        expected.references.set(c.reference, due.toMillis());
-        return ins;
-      });
-      planned.push(...rows);
-      expected.rows.push(...rows.map((r) => r.id));
+        seeded.push({ chatId, reference: c.reference, apptId: appt!.id, rows, offsetMs: (opts.firstDueInMs ?? 2000) + Math.floor(((opts.spreadMs ?? 2000) * i) / Math.max(1, n)) });
+      }
+    });
+    // Now the clock starts: every row's due time in one statement, then the jobs, as booking does after commit.
+    const start = DateTime.utc();
+    const expected: Expected = { chats: new Map(), references: new Map(), rows: [] };
+    const ids = seeded.flatMap((s) => s.rows.map((r) => r.id));
+    const dues = seeded.flatMap((s) => s.rows.map(() => start.plus({ milliseconds: s.offsetMs }).toUTC().toISO()!));
+    await db.execute(sql`update deliveries d set due_at = v.due from unnest(${sql.param(ids)}::uuid[], ${sql.param(dues)}::timestamptz[]) as v(id, due) where d.id = v.id`);
+    const planned: DeliveryRow[] = [];
+    for (const s of seeded) {
+      const due = start.plus({ milliseconds: s.offsetMs });
+      expected.chats.set(s.chatId, due.toMillis());
+      expected.references.set(s.reference, due.toMillis());
+      expected.rows.push(...s.rows.map((r) => r.id));
+      planned.push(...s.rows.map((r) => ({ ...r, dueAt: due.toJSDate() })));
     }
     const redis = new Redis(TEST_REDIS_URL, { maxRetriesPerRequest: 3 });
     const queues = new JobQueues(redis, this.prefix);
-    await scheduleDeliveries(queues, planned, now);
+    await scheduleDeliveries(queues, planned, start);
     await queues.close();
     redis.disconnect();
     return expected;
