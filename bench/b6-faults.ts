@@ -20,6 +20,8 @@ const N_PG = envInt('B6_PG_N', FULL ? 400 : 60);
 const N_SLOW = envInt('B6_SLOW_N', FULL ? 60 : 20);
 const OUTAGE_S = envInt('B6_OUTAGE_SECONDS', FULL ? 63 : 10);
 const SPREAD_S = envInt('B6_SPREAD_SECONDS', FULL ? 120 : 30);
+/** Which faults to run (B6_FAULTS=kill,pg,term,slow; default all). */
+const FAULTS = new Set((process.env.B6_FAULTS ?? 'kill,pg,term,slow').split(',').map((f) => f.trim()));
 const ENV = { DELIVERY_CLAIM_LEASE_SECONDS: '30', DELIVERY_TICK_SECONDS: '5', PLATFORM_HTTP_TIMEOUT_MS: '10000', SHUTDOWN_TIMEOUT_MS: '8000' };
 
 async function until(cond: () => boolean | Promise<boolean>, timeoutMs = 600_000): Promise<void> {
@@ -55,7 +57,7 @@ export async function b6(): Promise<void> {
   FaultWorld.build();
   const outcomes: Outcome[] = [];
 
-  outcomes.push(await scenario('SIGKILL one of two workers, platform answering in 300 ms', N, 300, async (w, e) => {
+  if (FAULTS.has('kill')) outcomes.push(await scenario('SIGKILL one of two workers, platform answering in 300 ms', N, 300, async (w, e) => {
     const a = w.start({ via: 'node', entry: 'workers', built: true });
     const b = w.start({ via: 'node', entry: 'workers', built: true });
     await started(w, [a, b]);
@@ -64,7 +66,7 @@ export async function b6(): Promise<void> {
     return '';
   }));
 
-  outcomes.push(await scenario(`PostgreSQL down ${OUTAGE_S} s, platform answering in 400 ms`, N_PG, 400, async (w, e) => {
+  if (FAULTS.has('pg')) outcomes.push(await scenario(`PostgreSQL down ${OUTAGE_S} s, platform answering in 400 ms`, N_PG, 400, async (w, e) => {
     const a = w.start({ via: 'node', entry: 'workers', built: true });
     const b = w.start({ via: 'node', entry: 'workers', built: true });
     await started(w, [a, b]);
@@ -75,7 +77,7 @@ export async function b6(): Promise<void> {
     return '';
   }));
 
-  outcomes.push(await scenario('SIGTERM to the process groups of two busy workers (npm run start:prod:workers)', N, 300, async (w, e) => {
+  if (FAULTS.has('term')) outcomes.push(await scenario('SIGTERM to the process groups of two busy workers (npm run start:prod:workers)', N, 300, async (w, e) => {
     const ps = [0, 1].map(() => w.start({ via: 'npm', script: 'start:prod:workers' }, { detached: true }));
     await started(w, ps);
     await until(() => w.sentCount(e) >= e.chats.size / 2);
@@ -86,7 +88,7 @@ export async function b6(): Promise<void> {
     return `exit codes ${exits.map((x) => x.code ?? x.signal).join(',')}, stopped in ${exits.map((x) => x.at - t0).join(' / ')} ms`;
   }));
 
-  outcomes.push(await scenario('SIGTERM while the platform takes 20 s to answer', N_SLOW, 20_000, async (w, e) => {
+  if (FAULTS.has('slow')) outcomes.push(await scenario('SIGTERM while the platform takes 20 s to answer', N_SLOW, 20_000, async (w, e) => {
     const a = w.start({ via: 'node', entry: 'workers', built: true });
     await started(w, [a]);
     await until(async () => (await w.ledgerStates(e)).filter((r) => r.claimToken !== null).length >= Math.min(10, e.rows.length / 2));
