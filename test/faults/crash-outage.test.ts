@@ -25,7 +25,7 @@ async function until(cond: () => boolean | Promise<boolean>, timeoutMs = 30_000)
 
 describe('faults under load', () => {
   it('SIGKILL to one of two busy workers: its claims are taken over within the lease plus a tick; none lost, none twice', async () => {
-    const w = (world = await FaultWorld.create({ DELIVERY_CLAIM_LEASE_SECONDS: String(LEASE_S), DELIVERY_TICK_SECONDS: String(TICK_S) }));
+    const w = (world = await FaultWorld.create({ DELIVERY_CLAIM_LEASE_SECONDS: String(LEASE_S), DELIVERY_TICK_SECONDS: String(TICK_S), PLATFORM_HTTP_TIMEOUT_MS: '4000' }));
     w.tg.answerDelayMs = 300;
     w.slack.answerDelayMs = 300;
     const a = w.start({ via: 'node', entry: 'workers', built: true });
@@ -60,7 +60,7 @@ describe('faults under load', () => {
   }, 120_000);
 
   it('PostgreSQL down for seconds while sends are accepted: sent is recorded once it is back (journaled meanwhile); none lost, none twice', async () => {
-    const w = (world = await FaultWorld.create({ DELIVERY_CLAIM_LEASE_SECONDS: String(LEASE_S), DELIVERY_TICK_SECONDS: String(TICK_S) }));
+    const w = (world = await FaultWorld.create({ DELIVERY_CLAIM_LEASE_SECONDS: String(LEASE_S), DELIVERY_TICK_SECONDS: String(TICK_S), PLATFORM_HTTP_TIMEOUT_MS: '4000' }));
     w.tg.answerDelayMs = 400;
     w.slack.answerDelayMs = 400;
     const a = w.start({ via: 'node', entry: 'workers', built: true });
