@@ -71,7 +71,9 @@ export async function b5(): Promise<void> {
   try {
     const pgEnv = { ...base, DATABASE_URL: deps.testDb.url, TELEGRAM_BOT_TOKEN: tg.token, TELEGRAM_API_ROOT: tg.url };
     const app = await repeat(0, runs, () => startProcess(['src/main.ts'], pgEnv, ['http server listening'], idle));
-    const workers = await repeat(0, runs, () => startProcess(['workers/main.ts'], pgEnv, ['workers started'], idle));
+    // A workers process refuses to start unless it can send for both platforms; idle, it never calls Slack.
+    const workersEnv = { ...pgEnv, SLACK_BOT_TOKEN: 'xoxb-bench-footprint', SLACK_API_URL: 'http://127.0.0.1:9/api/' };
+    const workers = await repeat(0, runs, () => startProcess(['workers/main.ts'], workersEnv, ['workers started'], idle));
     const both = await repeat(0, 1, () => startProcess(['src/main.ts', '--with-workers'], pgEnv, ['http server listening', 'workers started'], idle));
     const demo = await repeat(0, runs, async () => {
       const dir = mkdtempSync(path.join(os.tmpdir(), 'cw-bench-pglite-'));

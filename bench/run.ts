@@ -11,6 +11,7 @@ import { b3 } from './b3-sweeps.js';
 import { b4 } from './b4-booking.js';
 import { b5 } from './b5-footprint.js';
 import { b8 } from './crisis-detection.js';
+import { b6 } from './b6-faults.js';
 
 const all: Record<string, () => Promise<void>> = {
   B1: b1,
@@ -19,6 +20,7 @@ const all: Record<string, () => Promise<void>> = {
   B4: b4,
   B5: b5,
   B8: b8,
+  B6: b6,
 };
 
 const wanted = process.argv.slice(2).filter((a) => !a.startsWith('--')).map((a) => a.toUpperCase());

@@ -11,6 +11,7 @@ import { FRONT_ENDS, type FrontEnd, type RunningFrontEnd } from './frontends.js'
 import { OffsetClock } from './lib/clock.js';
 import { sandboxConfig } from './sandbox/sandbox.world.js';
 import { printSandboxBanner } from './sandbox/sandbox.banner.js';
+import { missingPlatformConfig } from './delivery/requeue.js';
 
 /**
  * Start the service: check what it needs (clear errors naming host and port,
@@ -83,11 +84,15 @@ export async function boot(config: Readonly<Config>, opts: BootOptions, logger: 
     stop() {
       stopping ??= (async () => {
         // Order matters: stop taking work, finish or release in-flight jobs, then close connections.
-        for (const fe of [...frontEnds].reverse()) await fe.stop().catch(() => {});
-        if (server) await closeServer(server);
-        if (workers) await workers.close();
-        await deps.close();
-        await database.close().catch(() => {});
+        // Everything fits in SHUTDOWN_TIMEOUT_MS: the workers get it minus what closing the rest may take,
+        // and no step may hang the exit (a database or Redis that is down while we stop).
+        const started = Date.now();
+        const left = () => config.SHUTDOWN_TIMEOUT_MS - (Date.now() - started);
+        for (const fe of [...frontEnds].reverse()) await bounded(fe.stop(), Math.min(2000, left() / 3));
+        if (server) await bounded(closeServer(server), Math.min(1000, left() / 3));
+        if (workers) await workers.close(Math.max(500, left() - CLOSE_RESERVE_MS));
+        await bounded(deps.close(), Math.max(200, left() / 2));
+        await bounded(database.close(), Math.max(200, left()));
       })();
       return stopping;
     },
@@ -116,6 +121,16 @@ export async function migrateAtStart(config: Readonly<Config>, database: Databas
   logger.info({}, 'migrations were applied by the owner (db:migrate)');
 }
 
+/** What closing queues, Redis and the database may take after the workers stopped. */
+const CLOSE_RESERVE_MS = 1000;
+
+/** Wait for `p` at most `ms`; errors and overruns are not fatal while stopping. */
+async function bounded(p: Promise<unknown>, ms: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  await Promise.race([p.catch(() => undefined), new Promise((r) => { timer = setTimeout(r, ms); })]);
+  clearTimeout(timer);
+}
+
 /** Process entry: parse config, boot, and stop cleanly on SIGTERM/SIGINT within the deadline. */
 export async function runProcess(opts: Omit<BootOptions, 'overrides'>): Promise<void> {
   let config: Readonly<Config>;
@@ -126,6 +141,14 @@ export async function runProcess(opts: Omit<BootOptions, 'overrides'>): Promise<
     process.exit(2);
   }
   const logger = createLogger({ level: config.LOG_LEVEL });
+  // Outside the sandbox a workers process must be able to send for both platforms; otherwise it would take
+  // jobs off the shared queue only to fail them. The sandbox (app + workers, no tokens) uses the emulators.
+  const missing = opts.workers && !(config.sandbox && opts.app) ? missingPlatformConfig(config) : [];
+  if (missing.length) {
+    console.error(`Cannot start the workers: they send to Telegram and Slack, and ${missing.join(' and ')} ${missing.length > 1 ? 'are' : 'is'} not set. `
+      + 'Set it (see .env.example), or run the app alone, or the sandbox (`npm start` with neither token).');
+    process.exit(2);
+  }
   let running: Running;
   // SANDBOX (no TELEGRAM_BOT_TOKEN, no SLACK_BOT_TOKEN, app with workers in one process): the config
   // points the real bot, Bolt app and senders at local emulators (started by src/sandbox/sandbox.frontend.ts),
@@ -143,12 +166,31 @@ export async function runProcess(opts: Omit<BootOptions, 'overrides'>): Promise<
     console.error(`Could not start: ${(err as Error).message}`);
     process.exit(1);
   }
-  const onSignal = (signal: string) => {
+  installShutdown(running, config, logger);
+}
+
+/**
+ * SIGTERM/SIGINT start ONE drain; every later signal is absorbed (logged, never
+ * fatal). A whole process group gets the signal at once (Ctrl-C, systemd's
+ * default KillMode) and `npm` forwards its own copy to us as well, so two or
+ * three arrive within milliseconds: with `process.once` the second one would
+ * take Node's default action and kill the process mid-drain.
+ * The drain is bounded by SHUTDOWN_TIMEOUT_MS (workers.close aborts in-flight
+ * platform calls before it); the hard exit after it is the last resort.
+ */
+export function installShutdown(running: Pick<Running, 'stop'>, config: Pick<Config, 'SHUTDOWN_TIMEOUT_MS'>, logger: Logger): void {
+  let draining = false;
+  const onSignal = (signal: NodeJS.Signals) => {
+    if (draining) {
+      logger.info({ signal }, 'already stopping; signal absorbed');
+      return;
+    }
+    draining = true;
     logger.info({ signal }, 'stopping');
     const hard = setTimeout(() => {
       logger.error('did not stop in time; exiting');
       process.exit(1);
-    }, config.SHUTDOWN_TIMEOUT_MS + 1500);
+    }, config.SHUTDOWN_TIMEOUT_MS + 1000);
     hard.unref();
     running.stop().then(
       () => {
@@ -161,6 +203,6 @@ export async function runProcess(opts: Omit<BootOptions, 'overrides'>): Promise<
       },
     );
   };
-  process.once('SIGTERM', () => onSignal('SIGTERM'));
-  process.once('SIGINT', () => onSignal('SIGINT'));
+  process.on('SIGTERM', onSignal);
+  process.on('SIGINT', onSignal);
 }

@@ -166,7 +166,9 @@ const schema = z
     ONCALL_REPEAT_MINUTES: int(1, 24 * 60).optional(),
     DELIVERY_TICK_SECONDS: int(1, 300).default(5),
     ESCALATION_TICK_SECONDS: int(5, 3600).default(15),
-    DELIVERY_CLAIM_LEASE_SECONDS: int(10, 3600).default(120),
+    DELIVERY_CLAIM_LEASE_SECONDS: int(10, 3600).default(30),
+    /** Every Telegram/Slack call gives up after this long (telegraf's own default is 500 s); must stay well under the lease. */
+    PLATFORM_HTTP_TIMEOUT_MS: int(1000, 120_000).default(10_000),
     TELEGRAM_MESSAGES_PER_SECOND: int(1, 30).default(29),
     TELEGRAM_CHAT_MESSAGES_PER_SECOND: int(1, 30).default(1),
     SLACK_CHANNEL_MESSAGES_PER_SECOND: int(1, 30).default(1),
@@ -190,6 +192,10 @@ const schema = z
     RETENTION_BATCH_SIZE: int(1, 100_000).default(500),
   })
   .superRefine((c, ctx) => {
+    // A call still waiting for the platform when its claim lapses could be sent a second time by another worker.
+    if (c.PLATFORM_HTTP_TIMEOUT_MS * 2 > c.DELIVERY_CLAIM_LEASE_SECONDS * 1000) {
+      ctx.addIssue({ code: 'custom', path: ['PLATFORM_HTTP_TIMEOUT_MS'], message: 'must be at most half of DELIVERY_CLAIM_LEASE_SECONDS' });
+    }
     if (c.NODE_ENV !== 'production') return;
     // Production never falls back to a key file on local disk or an open dashboard.
     if (!c.ENCRYPTION_KEYS) {

@@ -6,11 +6,27 @@ import { withLogContext } from '../src/lib/logger.js';
 import { PROCESSORS } from './registry.js';
 import { ensureSchedules, keepSchedules } from '../src/delivery/schedules.js';
 import type { ProcessorEntry } from './processor.js';
+import { interruptSends } from '../src/delivery/send.service.js';
+import { requeueNotConfigured } from '../src/delivery/requeue.js';
 
 export interface RunningWorkers {
   workers: Worker[];
   /** Stop taking jobs; let in-flight ones finish until the deadline, then release them. */
   close(timeoutMs?: number): Promise<void>;
+}
+
+/** The last part of the shutdown budget, kept for interrupted sends to release their rows. */
+const INTERRUPT_RESERVE_MS = 1500;
+
+/** True when `p` settles within `ms`. */
+async function within(p: Promise<unknown>, ms: number): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<false>((r) => {
+    timer = setTimeout(() => r(false), ms);
+  });
+  const done = await Promise.race([p.then(() => true as const), timeout]);
+  clearTimeout(timer);
+  return done;
 }
 
 const CONCURRENCY: Record<QueueName, number> = { delivery: 50, events: 10, maintenance: 1 };
@@ -57,21 +73,27 @@ export async function startWorkers(deps: Deps, opts: { queues?: readonly QueueNa
   await ensureSchedules(deps);
   // And a reconcile now: a worker starting after Redis was lost re-queues what PostgreSQL says is pending.
   if (names.includes('maintenance')) await deps.queues.add(reconcileJob, {}, { jobId: `reconcile-start-${Date.now()}` });
+  if (names.includes('delivery')) {
+    const requeued = await requeueNotConfigured(deps);
+    if (requeued) deps.logger.info({ requeued }, 'messages failed as "not configured" are pending again');
+  }
   const stopWatchdog = keepSchedules(deps); // rebuilds them if Redis was flushed
 
   return {
     workers,
     async close(timeoutMs = deps.config.SHUTDOWN_TIMEOUT_MS) {
       stopWatchdog();
-      let timer: NodeJS.Timeout | undefined;
-      const graceful = Promise.all(workers.map((w) => w.close())).then(() => 'closed' as const);
-      const deadline = new Promise<'timeout'>((r) => {
-        timer = setTimeout(() => r('timeout'), timeoutMs);
-      });
-      const outcome = await Promise.race([graceful, deadline]);
-      if (timer) clearTimeout(timer);
-      // Past the deadline, force-close: unfinished jobs become stalled and are retried by another worker.
-      if (outcome === 'timeout') await Promise.all(workers.map((w) => w.close(true)));
+      // Stop taking jobs at once; let in-flight sends finish for most of the budget. Then cut what is still
+      // waiting (slot waits, platform calls): those rows go back to pending and their jobs are delayed, so
+      // the close that follows is quick. Only what still hangs after that is force-closed (its job stalls and
+      // the row's short lease lets another worker take it).
+      const graceful = Promise.all(workers.map((w) => w.close())).then(() => true);
+      const interruptAt = Math.max(0, timeoutMs - INTERRUPT_RESERVE_MS);
+      if (await within(graceful, interruptAt)) return;
+      deps.logger.warn({ afterMs: interruptAt }, 'sends still in flight at the shutdown deadline: interrupting them');
+      interruptSends(deps);
+      if (await within(graceful, timeoutMs - interruptAt)) return;
+      await Promise.all(workers.map((w) => w.close(true)));
     },
   };
 }

@@ -1,9 +1,8 @@
-import { DateTime } from 'luxon';
 import { deliveryKind } from '../delivery/kinds/kind.js';
 import { loadStaff, openCaseClient } from '../delivery/recipients.js';
 import { createI18n } from '../lib/i18n.js';
 import { firstName } from '../cases/message-to-client.kind.js';
-import { clientDetail, loadAppointment } from './appointment.format.js';
+import { clientDetail, clientTime, loadAppointment } from './appointment.format.js';
 
 const i18n = createI18n();
 
@@ -27,7 +26,7 @@ export const appointmentNoticeKind = deliveryKind({
     if ('skip' in target) return target;
     const { client, lang } = target;
     const t = i18n.fixed(lang);
-    const when = DateTime.fromJSDate(appt.startsAt).setZone(client.timeZone).setLocale(lang === 'zh' ? 'zh-CN' : 'en-GB').toFormat(t('appt.date_format'));
+    const when = clientTime(appt.startsAt, client.timeZone, lang, t('appt.date_format'));
     const worker = await loadStaff(deps.db, appt.workerId);
     const name = firstName(worker?.displayName) || t('appt_notice.your_worker');
     const which = appt.status === 'cancelled' ? (target.case.status === 'closed' ? 'cancelled_closed' : 'cancelled') : appt.version > 1 ? 'rescheduled' : 'scheduled';

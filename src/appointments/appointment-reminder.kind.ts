@@ -1,10 +1,9 @@
-import { DateTime } from 'luxon';
 import { deliveryKind } from '../delivery/kinds/kind.js';
 import { eq, sql } from 'drizzle-orm';
 import { appointments, cases, clients } from '../db/schema.js';
 import { clientUnreachable, loadStaff, recipientId, staffUnreachable } from '../delivery/recipients.js';
 import { createI18n, isLang } from '../lib/i18n.js';
-import { clientDetail, describeForStaff, RESPONSE_EN, staleReason } from './appointment.format.js';
+import { clientDetail, clientTime, describeForStaff, RESPONSE_EN, staleReason } from './appointment.format.js';
 import { ANSWER_SKIP_REASON, isActingAnswer } from './client-answer.js';
 
 const i18n = createI18n();
@@ -45,7 +44,7 @@ export const appointmentReminderKind = deliveryKind({
       if (isActingAnswer(appt!.clientResponse)) return { skip: ANSWER_SKIP_REASON[appt!.clientResponse] };
       const lang = isLang(client!.language) ? client!.language : 'en';
       const t = i18n.fixed(lang);
-      const when = DateTime.fromJSDate(appt!.startsAt).setZone(client!.timeZone).setLocale(lang === 'zh' ? 'zh-CN' : 'en-GB').toFormat(t('appt.date_format'));
+      const when = clientTime(appt!.startsAt, client!.timeZone, lang, t('appt.date_format'));
       const confirmed = appt!.clientResponse === 'confirmed';
       const text = deps.config.DISCREET_MODE
         ? t('appt.reminder_discreet', { when })

@@ -4,6 +4,7 @@ import type { Db } from '../db/client.js';
 import { appointments } from '../db/schema.js';
 import type { DeliveryRow } from '../delivery/ledger.js';
 import { AAD } from '../cases/case-aad.js';
+import { isAmbiguousLocal } from '../lib/working-time.js';
 
 /** Shared by the appointment delivery kinds: load the appointment a row names and check it is still the one planned for. */
 export type AppointmentRow = typeof appointments.$inferSelect;
@@ -59,4 +60,16 @@ export function clientDetail(t: (key: never, vars?: Record<string, string>) => s
   const mode = t(`appt.mode.${appt.mode}` as never);
   const place = appt.mode === 'in_person' ? openLocation(deps, appt) : null;
   return place ? t('appt.at_place' as never, { mode, place }) : mode;
+}
+
+/**
+ * Client-facing (Telegram): the time in the client's zone and language, in the
+ * language's format. A wall time that happens twice there (the autumn change)
+ * carries its zone abbreviation or offset ("02:30 CEST"), so the client knows
+ * which 02:30 is meant.
+ */
+export function clientTime(at: Date, zone: string, lang: 'en' | 'zh', format: string): string {
+  const local = DateTime.fromJSDate(at).setZone(zone).setLocale(lang === 'zh' ? 'zh-CN' : 'en-GB');
+  const text = local.toFormat(format);
+  return isAmbiguousLocal(local, zone) ? `${text} ${local.toFormat('ZZZZ')}` : text;
 }

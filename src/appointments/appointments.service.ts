@@ -14,6 +14,7 @@ import { clearAnswerFollowUp } from './client-answer.js';
 import { AAD } from '../cases/case-aad.js';
 import { reminderLedgerItems, remindersPlannedEntry, type ClientForPlanning } from './reminders.service.js';
 import type { AppointmentRow } from './appointment.format.js';
+import { resolveWallTime } from '../lib/working-time.js';
 
 /**
  * Schedule, reschedule and cancel appointments from Slack. Times are typed in
@@ -49,9 +50,9 @@ export function validateAppointment(f: AppointmentFields, zone: string, now: Dat
   if (!(APPOINTMENT_MODES as readonly string[]).includes(f.mode)) errors.push({ field: 'mode', message: 'Choose in person, phone or video.' });
   let startsAt: DateTime = DateTime.invalid('unset');
   if (errors.every((e) => e.field !== 'date' && e.field !== 'time')) {
-    startsAt = DateTime.fromISO(`${f.date}T${f.time}`, { zone });
-    if (!startsAt.isValid) errors.push({ field: 'date', message: 'That date does not exist.' });
-    else if (startsAt <= now) errors.push({ field: 'date', message: `That time (${startsAt.toFormat('d LLL yyyy HH:mm')}, ${zone}) is in the past. Choose a future date and time.` });
+    const at = wallStart(f.date, f.time, zone);
+    if ('field' in at) errors.push(at);
+    else if ((startsAt = at.startsAt) <= now) errors.push({ field: 'date', message: `That time (${startsAt.setZone(zone).toFormat('d LLL yyyy HH:mm')}, ${zone}) is in the past. Choose a future date and time.` });
     else if (startsAt > now.plus({ years: 1 })) errors.push({ field: 'date', message: 'Appointments can be booked at most a year ahead.' });
   }
   // Last: a wrong time is the more important thing to say first.
@@ -61,6 +62,23 @@ export function validateAppointment(f: AppointmentFields, zone: string, now: Dat
     if ([...where].length > LOCATION_MAX) errors.push({ field: 'location', message: `Please keep the place under ${LOCATION_MAX} characters.` });
   }
   return errors.length ? { ok: false, errors } : { ok: true, startsAt: startsAt.toUTC() };
+}
+
+/**
+ * The typed local date and time as an instant. A time the clocks skip (spring)
+ * is refused with the nearest time that exists, never silently moved an hour;
+ * a time that happens twice (autumn) is its first occurrence, as everywhere
+ * (src/lib/working-time.ts), and is shown to client and staff with its offset.
+ */
+function wallStart(date: string, time: string, zone: string): { startsAt: DateTime } | FieldError {
+  const day = DateTime.fromISO(date, { zone: 'utc' });
+  const [h, m] = time.split(':').map(Number) as [number, number];
+  if (!day.isValid) return { field: 'date', message: 'That date does not exist.' };
+  if (h > 23 || m > 59) return { field: 'time', message: 'That time does not exist. Use 00:00 to 23:59.' };
+  const wall = resolveWallTime(zone, { year: day.year, month: day.month, day: day.day }, h * 60 + m);
+  if (wall.kind !== 'gap') return { startsAt: wall.instant };
+  const next = wall.nextValid.setZone(zone).toFormat('HH:mm');
+  return { field: 'time', message: `${time} does not exist on ${day.toFormat('d LLL yyyy')} in ${zone}: the clocks go forward then. The nearest time that exists is ${next}; choose ${next} or another time.` };
 }
 
 function noticeItem(appt: Pick<AppointmentRow, 'id' | 'version' | 'caseId'>, clientId: string, now: DateTime): PlannedDelivery {

@@ -13,8 +13,11 @@ import type { DeliveryRow } from './ledger.js';
  * re-run after a crash cannot both go on to send. The outcome is written only
  * by the holder of the claim token.
  *
- * The lease must outlast one platform call (HTTP timeout 15 s) by a wide
- * margin; DELIVERY_CLAIM_LEASE_SECONDS defaults to 120 s.
+ * The lease (DELIVERY_CLAIM_LEASE_SECONDS, default 30 s) is short so a dead
+ * worker's rows move on within seconds; a live attempt keeps it with a
+ * heartbeat (renewClaim) while it waits for a slot, the platform or the
+ * database, and every platform call times out (PLATFORM_HTTP_TIMEOUT_MS) well
+ * inside it.
  */
 export async function claimDelivery(db: Db, id: string, token: string, now: DateTime, leaseSeconds: number): Promise<DeliveryRow | null> {
   const at = now.toJSDate();
@@ -78,5 +81,38 @@ export async function markSent(db: Db, id: string, token: string, externalRef: s
     insert into audit_log (at, actor_type, actor_id, action, case_id, subject_type, subject_id, details, request_id)
     select ${at}, 'system', null, 'delivery.sent', sent.case_id, 'delivery', sent.id::text, jsonb_build_object('kind', sent.kind), ${ctx?.requestId ?? ctx?.jobId ?? null}
     from sent returning id`);
+  return rows.length > 0;
+}
+
+/** Kinds that name an appointment version, and whether the appointment must still be scheduled. */
+const APPOINTMENT_VERSIONED = { appointment_reminder: true, appointment_notice: false, appointment_response: false } as const;
+
+/**
+ * Just before the platform call, after any wait for a send slot: renew the
+ * claim and, in the SAME statement, read whether the appointment the row
+ * belongs to still has the row's version (and, for reminders, is still
+ * scheduled). A reschedule that committed while this attempt rendered or
+ * waited is seen here. Returns 'ok', a skip reason, or null (claim lost).
+ */
+export async function confirmClaim(db: Db, id: string, token: string, now: DateTime): Promise<string | null> {
+  const at = now.toJSDate();
+  const kinds = Object.keys(APPOINTMENT_VERSIONED);
+  const mustBeScheduled = Object.entries(APPOINTMENT_VERSIONED).filter(([, v]) => v).map(([k]) => k);
+  const [row] = await executePrepared(db, 'delivery_confirm_claim', sql`update deliveries d
+    set claimed_at = ${at}, updated_at = ${at}
+    where d.id = ${id} and d.claim_token = ${token} and d.status = 'pending'
+    returning case when split_part(d.kind, '.', 1) = any(${sql.param(kinds)}::text[]) then coalesce((
+        select case when a.version <> d.version then 'superseded'
+          when a.status <> 'scheduled' and split_part(d.kind, '.', 1) = any(${sql.param(mustBeScheduled)}::text[]) then 'appointment_' || a.status
+          else 'ok' end
+        from appointments a where a.id::text = d.subject_id), 'appointment_not_found')
+      else 'ok' end as verdict`);
+  return row ? String(row.verdict) : null;
+}
+
+/** Heartbeat: keep a claim alive while its send is in flight (a lease kept short so a dead worker's rows move on fast). */
+export async function renewClaim(db: Db, id: string, token: string, now: DateTime): Promise<boolean> {
+  const rows = await db.update(deliveries).set({ claimedAt: now.toJSDate() })
+    .where(and(eq(deliveries.id, id), eq(deliveries.claimToken, token), eq(deliveries.status, 'pending'))).returning({ id: deliveries.id });
   return rows.length > 0;
 }

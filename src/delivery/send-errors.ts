@@ -29,5 +29,17 @@ export class TransientSendError extends Error {
   }
 }
 
+/**
+ * The call was cut because this process is shutting down. With no answer the
+ * row goes back to pending at once (no attempt used) for the next worker.
+ */
+export class InterruptedSendError extends Error {
+  readonly code = 'DELIVERY_INTERRUPTED';
+  constructor() {
+    super('send interrupted by shutdown');
+    this.name = 'InterruptedSendError';
+  }
+}
+
 /** Reasons that mean the client blocked the bot (also recorded on clients.bot_blocked_at). */
 export const CLIENT_BLOCKED = 'client_blocked_bot';

@@ -8,11 +8,12 @@ import { issueCallbackTokens } from '../telegram/callback-tokens.js';
 import { MessageTracker } from '../telegram/telegram.tracker.js';
 import { DELIVERY_KINDS } from './kinds/index.js';
 import type { DeliveryKind, Outbound } from './kinds/kind.js';
-import { claimDelivery, finishDelivery, markSent, releaseClaim } from './claims.js';
+import { claimDelivery, confirmClaim, finishDelivery, releaseClaim, renewClaim } from './claims.js';
+import { readJournal, recordSent, type SentRecord } from './send-journal.js';
 import { executePrepared, fromDriverRow } from '../db/prepared.js';
 import type { DeliveryRow } from './ledger.js';
 import { RateBudgets, type BudgetKey } from './rate-budget.js';
-import { CLIENT_BLOCKED, PermanentSendError, RateLimitedSendError } from './send-errors.js';
+import { CLIENT_BLOCKED, InterruptedSendError, PermanentSendError, RateLimitedSendError } from './send-errors.js';
 import { TelegramSender } from './senders/telegram.sender.js';
 import { SlackSender } from './senders/slack.sender.js';
 import { planFailureNotice } from './failure-notice.js';
@@ -43,6 +44,8 @@ export interface PlatformSenders {
   budgets: RateBudgets;
   /** Every bot message in a client's chat, for the quick exit (/exit deletes them all). */
   tracker?: MessageTracker;
+  /** Aborted when the process stops: waits end, platform calls are cut, rows go back to pending. */
+  stopping?: AbortController;
 }
 
 const cache = new WeakMap<object, PlatformSenders>();
@@ -53,14 +56,29 @@ export function platformSenders(deps: Deps): PlatformSenders {
   if (!s) {
     const c = deps.config;
     s = {
-      telegram: c.TELEGRAM_BOT_TOKEN ? new TelegramSender(c.TELEGRAM_BOT_TOKEN, c.TELEGRAM_API_ROOT) : undefined,
-      slack: c.SLACK_BOT_TOKEN ? new SlackSender(c.SLACK_BOT_TOKEN, c.SLACK_API_URL) : undefined,
+      telegram: c.TELEGRAM_BOT_TOKEN ? new TelegramSender(c.TELEGRAM_BOT_TOKEN, c.TELEGRAM_API_ROOT, c.PLATFORM_HTTP_TIMEOUT_MS) : undefined,
+      slack: c.SLACK_BOT_TOKEN ? new SlackSender(c.SLACK_BOT_TOKEN, c.SLACK_API_URL, c.PLATFORM_HTTP_TIMEOUT_MS) : undefined,
       budgets: new RateBudgets(deps.redis, c),
       tracker: new MessageTracker(deps.redis, c.QUEUE_PREFIX),
+      stopping: new AbortController(),
     };
     cache.set(deps, s);
   }
   return s;
+}
+
+/**
+ * Shutdown, once the graceful part of the deadline is spent: end in-process
+ * waits and cut platform calls still waiting for an answer. Each interrupted
+ * row goes back to pending (claim released); a send the platform already
+ * answered is recorded (or journaled) as usual.
+ */
+export function interruptSends(deps: Deps): void {
+  const s = cache.get(deps);
+  if (!s) return;
+  s.stopping?.abort();
+  s.telegram?.abort();
+  s.slack?.abort();
 }
 
 /** Ledger kinds may carry a slot after a dot ('appointment_reminder.PT24H'); the renderer is the part before. */
@@ -155,37 +173,70 @@ export async function sendDelivery(deps: Deps, deliveryId: string, opts: { final
   const token = randomUUID();
   const claimed = await claimDelivery(deps.db, row.id, token, now, lease);
   if (!claimed) return { kind: 'skipped', reason: 'claimed_by_another_attempt' };
-
+  const stopping = senders.stopping?.signal;
+  // The lease is short (a dead worker's rows move on in seconds): keep it while this attempt is alive.
+  const heartbeat = setInterval(() => {
+    renewClaim(deps.db, row.id, token, deps.clock.now()).catch((err: Error) => deps.logger.debug({ deliveryId, err: err.message }, 'claim heartbeat failed'));
+  }, Math.max(1000, (lease * 1000) / 3));
+  heartbeat.unref();
   try {
-    const hold = slotAt - Date.now();
-    if (hold > 0) await sleep(hold);
+    return await sendClaimed(deps, senders, { row, claimed, token, out, kind, keys, slotAt, finalAttempt: opts.finalAttempt, stopping });
+  } finally {
+    clearInterval(heartbeat);
+  }
+}
+
+interface Claimed {
+  row: DeliveryRow;
+  claimed: DeliveryRow;
+  token: string;
+  out: Outbound;
+  kind: DeliveryKind;
+  keys: BudgetKey[];
+  slotAt: number;
+  finalAttempt: boolean;
+  stopping: AbortSignal | undefined;
+}
+
+async function sendClaimed(deps: Deps, senders: PlatformSenders, c: Claimed): Promise<SendOutcome> {
+  const { row, claimed, token, out, kind, keys, stopping } = c;
+  const deliveryId = row.id;
+  try {
+    // An earlier attempt may have been accepted by the platform without managing to record it (database down,
+    // then that process exited): its journal entry says so, and this attempt records it instead of sending again.
+    if (claimed.attempts > 1) {
+      const journaled = await readJournal(deps.redis, deps.config.QUEUE_PREFIX, row.id);
+      if (journaled) return await recorded(deps, senders, c, journaled, 'journal');
+    }
+    const hold = c.slotAt - Date.now();
+    if (hold > 0) await sleep(hold, undefined, stopping ? { signal: stopping } : {});
     for (let gate = await senders.budgets.gate(keys); gate > 0; gate = await senders.budgets.gate(keys)) {
       if (gate > HOLD_IN_PROCESS_MS) {
         await releaseClaim(deps.db, row.id, token, deps.clock.now());
         return { kind: 'wait', ms: gate, reason: 'rate_budget' };
       }
-      await sleep(gate);
+      await sleep(gate, undefined, stopping ? { signal: stopping } : {});
     }
-    let sent: { externalRef: string; channelRef?: string };
+    if (stopping?.aborted) throw new InterruptedSendError();
+    // After the wait, in the statement that renews the claim: is this still the appointment's current version?
+    const verdict = await confirmClaim(deps.db, row.id, token, deps.clock.now());
+    if (verdict === null) return { kind: 'skipped', reason: 'claimed_by_another_attempt' };
+    if (verdict !== 'ok') return finish(deps, claimed, { status: 'skipped', reason: verdict }, { token });
+    let sent: SentRecord;
     if (out.channel === 'telegram') {
       const callbackData = await issueTokens(deps, out);
-      sent = await senders.telegram!.send(out, callbackData);
+      sent = { ...(await senders.telegram!.send(out, callbackData)), chatId: out.chatId };
     } else {
       sent = await senders.slack!.send(out);
     }
-    // Mark sent before anything else: this is what keeps the double-send window small.
-    if (!(await markSent(deps.db, row.id, token, sent.externalRef, deps.clock.now()))) return { kind: 'skipped', reason: 'outcome_written_elsewhere' };
-    const done: SendOutcome = { kind: 'sent', externalRef: sent.externalRef };
-    // Every message in a client's chat can be wiped by the quick exit, whatever its kind.
-    if (out.channel === 'telegram' && senders.tracker) {
-      await senders.tracker.add(out.chatId, Number(sent.externalRef)).catch((err: Error) => deps.logger.warn({ deliveryId, err: err.message }, 'message tracking failed'));
-    }
-    if (kind.afterSent) {
-      await kind.afterSent(deps, claimed, sent).catch((err: Error) => deps.logger.warn({ deliveryId, err: err.message }, 'afterSent failed'));
-    }
-    return done;
+    return await recorded(deps, senders, c, sent, 'platform');
   } catch (err) {
     const at = deps.clock.now();
+    if (err instanceof InterruptedSendError || (err as Error).name === 'AbortError') {
+      // Shutting down before the platform answered: back to pending at once for the next worker, no attempt used.
+      await releaseClaim(deps.db, row.id, token, at).catch(() => undefined);
+      return { kind: 'wait', ms: 0, reason: 'interrupted_by_shutdown' };
+    }
     if (err instanceof RateLimitedSendError) {
       // Telegram's 429 does not say whether the chat or the whole bot was over: hold the
       // chat for the time given and the bot for at most a second (a chat's flood limit
@@ -198,10 +249,29 @@ export async function sendDelivery(deps: Deps, deliveryId: string, opts: { final
     }
     if (err instanceof PermanentSendError) return finish(deps, claimed, { status: 'failed', reason: err.reason }, { token });
     const reason = (err as { reason?: string }).reason ?? 'send_error';
-    if (opts.finalAttempt) return finish(deps, claimed, { status: 'failed', reason: `retries_exhausted:${reason}` }, { token });
+    if (c.finalAttempt) return finish(deps, claimed, { status: 'failed', reason: `retries_exhausted:${reason}` }, { token });
     await releaseClaim(deps.db, row.id, token, at);
     return { kind: 'retry', reason };
   }
+}
+
+/** The platform accepted the message (now, or an earlier attempt per the journal): record it, then the side effects. */
+async function recorded(deps: Deps, senders: PlatformSenders, c: Claimed, sent: SentRecord, from: 'platform' | 'journal'): Promise<SendOutcome> {
+  const deliveryId = c.row.id;
+  const result = await recordSent(deps, deliveryId, c.token, sent, c.stopping);
+  if (result === 'written_elsewhere') return { kind: 'skipped', reason: 'outcome_written_elsewhere' };
+  // Journaled, not yet in PostgreSQL (this process is stopping): whoever claims the row next records it.
+  if (result === 'journaled') return { kind: 'wait', ms: 1000, reason: 'sent_not_yet_recorded' };
+  if (from === 'journal') deps.logger.info({ deliveryId }, 'recorded a send an earlier attempt had journaled; not sent again');
+  // Every message in a client's chat can be wiped by the quick exit, whatever its kind.
+  if (sent.chatId !== undefined && senders.tracker) {
+    await senders.tracker.add(sent.chatId, Number(sent.externalRef)).catch((err: Error) => deps.logger.warn({ deliveryId, err: err.message }, 'message tracking failed'));
+  }
+  if (c.kind.afterSent) {
+    const ref = { externalRef: sent.externalRef, ...(sent.channelRef ? { channelRef: sent.channelRef } : {}) };
+    await c.kind.afterSent(deps, c.claimed, ref).catch((err: Error) => deps.logger.warn({ deliveryId, err: err.message }, 'afterSent failed'));
+  }
+  return { kind: 'sent', externalRef: sent.externalRef };
 }
 
 /** Server-side tokens for every button of the message, in one insert; callback_data comes back in layout order. */

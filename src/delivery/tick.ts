@@ -12,6 +12,10 @@ import { deliverySendJob } from '../jobs/delivery-send.job.js';
  *   clock's: a ManualClock in tests, the sandbox's clock jumps) → promoted;
  * - a delayed job backing off after a failed attempt, or waiting for the send
  *   slot it reserved in the rate budget → left alone.
+ * - an active job on a row whose claim lease ran out, or that has run for
+ *   longer than a lease without claiming: its worker most likely died (BullMQ notices a stalled job only after its lock expires and
+ *   the next stall check, up to a minute): a takeover job under another id runs
+ *   now, so a crashed worker's rows are late by at most the lease plus one tick.
  * The sender re-checks everything in PostgreSQL, so a job too many is harmless.
  */
 export interface TickResult {
@@ -25,7 +29,7 @@ export async function enqueueDueDeliveries(deps: Pick<Deps, 'db' | 'queues' | 'c
   const leaseCutoff = now.minus({ seconds: deps.config.DELIVERY_CLAIM_LEASE_SECONDS }).toJSDate();
   const dueExpr = sql`coalesce(${deliveries.notBefore}, ${deliveries.dueAt})`;
   const rows = await deps.db
-    .select({ id: deliveries.id })
+    .select({ id: deliveries.id, claimedAt: deliveries.claimedAt, attempts: deliveries.attempts })
     .from(deliveries)
     .where(and(
       eq(deliveries.status, 'pending'),
@@ -35,9 +39,11 @@ export async function enqueueDueDeliveries(deps: Pick<Deps, 'db' | 'queues' | 'c
     .orderBy(asc(dueExpr))
     .limit(opts.limit ?? 1000);
   const queue = deps.queues.queue(deliverySendJob.queue);
+  const leaseMs = deps.config.DELIVERY_CLAIM_LEASE_SECONDS * 1000;
   const result: TickResult = { due: rows.length, added: 0, promoted: 0 };
   const toAdd: Array<{ payload: { deliveryId: string }; opts: { delay: number } }> = [];
-  for (const { id } of rows) {
+  const takeovers: Array<{ id: string; jobId: string }> = [];
+  for (const { id, claimedAt, attempts } of rows) {
     const jobId = deliverySendJob.jobId({ deliveryId: id });
     const job = await queue.getJob(jobId);
     const state = job ? await job.getState() : 'unknown';
@@ -50,10 +56,16 @@ export async function enqueueDueDeliveries(deps: Pick<Deps, 'db' | 'queues' | 'c
       continue;
     }
     if (job && (state === 'completed' || state === 'failed')) await job.remove().catch(() => undefined);
-    else if (job && state !== 'unknown') continue; // waiting / active / prioritized: it will run
+    else if (job && state === 'active' && (claimedAt || Date.now() - (job.processedOn ?? Date.now()) > leaseMs)) {
+      // Claimed and the lease lapsed, or running for longer than a lease without claiming (a live attempt
+      // claims within about a second): one takeover per stalled run, however many ticks see it.
+      takeovers.push({ id, jobId: `${jobId}-t${attempts}-${job.processedOn ?? 0}` });
+      continue;
+    } else if (job && state !== 'unknown') continue; // waiting / active / prioritized: it will run
     toAdd.push({ payload: { deliveryId: id }, opts: { delay: 0 } });
   }
   await deps.queues.addBulk(deliverySendJob, toAdd);
-  result.added = toAdd.length;
+  for (const t of takeovers) await deps.queues.add(deliverySendJob, { deliveryId: t.id }, { jobId: t.jobId, delay: 0 });
+  result.added = toAdd.length + takeovers.length;
   return result;
 }

@@ -114,7 +114,7 @@ function normalizeQuietHours(q: QuietHours): NormalizedQuietHours {
 
 // ---- local calendar helpers -------------------------------------------------
 
-interface LocalDate {
+export interface LocalDate {
   year: number;
   month: number;
   day: number;
@@ -156,6 +156,29 @@ function resolveLocal(zone: string, d: LocalDate, minuteOfDay: number): DateTime
 }
 
 function resolveLocalUncached(zone: string, d: LocalDate, minuteOfDay: number): DateTime {
+  const w = resolveWallTime(zone, d, minuteOfDay);
+  return w.kind === 'gap' ? w.nextValid : w.instant;
+}
+
+/**
+ * A local wall time in a zone, as DST makes it:
+ * - 'ok': it happens once;
+ * - 'ambiguous': it happens twice (autumn); `instant` is the FIRST occurrence
+ *   (the earlier UTC instant, i.e. the larger offset), `second` the other;
+ * - 'gap': it does not exist (spring); `nextValid` is the instant the clocks
+ *   jump (the nearest local time that exists after it, e.g. 03:00 for 02:30),
+ *   `lastBefore` the minute before the jump.
+ * The first occurrence is chosen explicitly from getPossibleOffsets(): Luxon's
+ * own pick for an ambiguous time depends on the offset it guesses from the
+ * current date, so the same typed time could be stored an hour apart
+ * depending on the day it was typed.
+ */
+export type WallTime =
+  | { kind: 'ok'; instant: DateTime }
+  | { kind: 'ambiguous'; instant: DateTime; second: DateTime }
+  | { kind: 'gap'; nextValid: DateTime; lastBefore: DateTime };
+
+export function resolveWallTime(zone: string, d: LocalDate, minuteOfDay: number): WallTime {
   const hour = Math.floor(minuteOfDay / 60);
   const minute = minuteOfDay % 60;
   const dt = DateTime.fromObject({ ...d, hour, minute }, { zone });
@@ -169,11 +192,19 @@ function resolveLocalUncached(zone: string, d: LocalDate, minuteOfDay: number): 
       if (DateTime.fromMillis(mid * 60_000, { zone }).offset === dt.offset) hi = mid;
       else lo = mid;
     }
-    return DateTime.fromMillis(hi * 60_000, { zone: 'utc' });
+    return { kind: 'gap', nextValid: DateTime.fromMillis(hi * 60_000, { zone: 'utc' }), lastBefore: DateTime.fromMillis((hi - 1) * 60_000, { zone: 'utc' }) };
   }
-  const candidates = dt.getPossibleOffsets();
-  const first = candidates.reduce((a, b) => (b.toMillis() < a.toMillis() ? b : a), dt);
-  return first.toUTC();
+  const candidates = dt.getPossibleOffsets()
+    .filter((c) => c.hour === hour && c.minute === minute)
+    .sort((a, b) => a.toMillis() - b.toMillis());
+  if (candidates.length > 1) return { kind: 'ambiguous', instant: candidates[0]!.toUTC(), second: candidates.at(-1)!.toUTC() };
+  return { kind: 'ok', instant: (candidates[0] ?? dt).toUTC() };
+}
+
+/** True when this instant's local wall time in `zone` happens twice (the autumn overlap): show it with its offset. */
+export function isAmbiguousLocal(instant: DateTime, zone: string): boolean {
+  const local = instant.setZone(zone);
+  return resolveWallTime(zone, { year: local.year, month: local.month, day: local.day }, local.hour * 60 + local.minute).kind === 'ambiguous';
 }
 
 function later(a: DateTime, b: DateTime): DateTime {

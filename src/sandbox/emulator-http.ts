@@ -157,3 +157,25 @@ export function waitForEvent<T>(
     }, timeoutMs);
   });
 }
+
+/**
+ * A platform that is slow to answer (fault tests: `answerDelayMs` on either
+ * emulator). The request is held before the platform acts on it; a caller that
+ * hangs up meanwhile (its timeout, a shutdown) gets nothing done — the request
+ * never got past the platform's front door. Returns false when it was abandoned.
+ */
+export async function delayAnswer(req: http.IncomingMessage, res: http.ServerResponse, ms: number): Promise<boolean> {
+  if (ms <= 0) return true;
+  let abandoned = false;
+  const onGone = () => {
+    if (!res.writableEnded) abandoned = true;
+  };
+  // A caller that dies closes its end (FIN): the server sees 'end' on the socket long before 'close'.
+  // HTTP clients never half-close a keep-alive connection on purpose, so either means "nobody is waiting".
+  res.once('close', onGone);
+  req.socket.once('end', onGone);
+  await new Promise((r) => setTimeout(r, ms));
+  res.off('close', onGone);
+  req.socket.off('end', onGone);
+  return !abandoned && !req.socket.destroyed && !req.socket.readableEnded;
+}

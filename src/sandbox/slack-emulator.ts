@@ -9,7 +9,7 @@
  */
 import { EventEmitter } from 'node:events';
 import http from 'node:http';
-import { close, listen, parseRequest, sendJson, waitForEvent } from './emulator-http.js';
+import { close, delayAnswer, listen, parseRequest, sendJson, waitForEvent } from './emulator-http.js';
 import { SlackFiles, type EmulatedFile } from './slack-emulator.files.js';
 import { SlackRateLimited, SlackState, type SlackIdentity, type SlackRateLimitOptions, type SlackStats } from './slack-emulator.state.js';
 import {
@@ -55,6 +55,10 @@ export class SlackEmulator extends EventEmitter {
   private baseUrl: string | undefined;
   private readonly callLogLimit: number;
   private readonly uploads: SlackFiles;
+  /** Hold every Web API call this long before acting on it; see delayAnswer. */
+  answerDelayMs = 0;
+  /** Calls the caller abandoned while held (never acted on). */
+  abandonedCalls = 0;
 
   constructor(opts: SlackEmulatorOptions = {}) {
     super();
@@ -132,6 +136,10 @@ export class SlackEmulator extends EventEmitter {
       const m = /^\/api\/([\w.]+)$/.exec(r.path);
       if (!m) return sendJson(res, 404, { ok: false, error: 'not_found' });
       const method = m[1]!;
+      if (this.answerDelayMs > 0 && !(await delayAnswer(req, res, this.answerDelayMs))) {
+        this.abandonedCalls++;
+        return;
+      }
       const { token: bodyToken, ...params } = r.params;
       const auth = /^Bearer\s+(.+)$/i.exec(String(req.headers.authorization ?? ''))?.[1];
       const token = auth ?? (bodyToken === undefined ? undefined : String(bodyToken));

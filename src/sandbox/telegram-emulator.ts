@@ -10,7 +10,7 @@
  */
 import { EventEmitter } from 'node:events';
 import http from 'node:http';
-import { close, listen, parseRequest, sendJson, waitForEvent, type Params } from './emulator-http.js';
+import { close, delayAnswer, listen, parseRequest, sendJson, waitForEvent, type Params } from './emulator-http.js';
 import { detectCommandEntities } from './telegram-emulator.format.js';
 import { TelegramState, type TgRateLimitOptions, type TgStats } from './telegram-emulator.state.js';
 import { TelegramTransport } from './telegram-emulator.transport.js';
@@ -65,6 +65,10 @@ export class TelegramEmulator extends EventEmitter {
   private readonly opts: TelegramEmulatorOptions;
   /** Injected faults, per method, consumed one per call (tests: a 502, a 429 with retry_after, …). */
   private readonly faults = new Map<string, Array<NonNullable<TgCallRecord['error']>>>();
+  /** Hold every Bot API call (not getUpdates) this long before acting on it; see delayAnswer. */
+  answerDelayMs = 0;
+  /** Calls the caller abandoned while held (never acted on). */
+  abandonedCalls = 0;
 
   constructor(opts: TelegramEmulatorOptions = {}) {
     super();
@@ -135,6 +139,10 @@ export class TelegramEmulator extends EventEmitter {
       // Bot API method names are case-insensitive.
       const method = Object.keys(this.state.methods).find((k) => k.toLowerCase() === m[2]!.toLowerCase()) ?? m[2]!;
       if (method === 'getUpdates') return this.transport.getUpdates(r.params, res);
+      if (this.answerDelayMs > 0 && !(await delayAnswer(req, res, this.answerDelayMs))) {
+        this.abandonedCalls++;
+        return;
+      }
       const out = this.invoke(method, r.params, 'http');
       if (out.ok) sendJson(res, 200, { ok: true, result: out.result, ...(out.description ? { description: out.description } : {}) });
       else sendJson(res, out.error.error_code, { ok: false, ...out.error });

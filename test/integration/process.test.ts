@@ -4,20 +4,21 @@ import { createTestDatabase, type TestDatabase } from '../helpers/db.js';
 import { deleteRedisPrefix, testRedisPrefix, TEST_REDIS_URL } from '../helpers/redis.js';
 
 /**
- * The service as an operator runs it: `tsx src/main.ts` in its own process.
- * Asserts exit codes and what the operator reads, not timings.
+ * The service as an operator runs it: `node --import tsx src/main.ts` (what
+ * `npm start` execs) in its own process. Asserts exit codes and what the
+ * operator reads, not timings. (Signals under load: test/faults/shutdown.test.ts.)
  */
-const TSX = new URL('../../node_modules/.bin/tsx', import.meta.url).pathname;
 const MAIN = new URL('../../src/main.ts', import.meta.url).pathname;
+const WORKERS = new URL('../../workers/main.ts', import.meta.url).pathname;
 
 interface Run {
   code: number | null;
   out: string;
 }
 
-function start(env: Record<string, string>, opts: { onReady?: (out: string, kill: () => void) => void } = {}): Promise<Run> {
+function start(env: Record<string, string>, opts: { onReady?: (out: string, kill: () => void) => void; entry?: string[] } = {}): Promise<Run> {
   return new Promise((resolve, reject) => {
-    const child = spawn(TSX, [MAIN, '--with-workers'], {
+    const child = spawn(process.execPath, ['--import', 'tsx', ...(opts.entry ?? [MAIN, '--with-workers'])], {
       env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
@@ -54,6 +55,16 @@ describe('the service process', () => {
     expect(r.code).toBe(2);
     expect(r.out).toMatch(/Invalid configuration \(3 problems\)/);
     for (const v of ['PORT', 'REDIS_URL', 'DEFAULT_TIMEZONE']) expect(r.out).toContain(`- ${v}:`);
+  });
+
+  it('a workers-only process that cannot send for a platform refuses to start (exit 2, naming what is missing)', async () => {
+    const base = { DATABASE_URL: tdb.url, REDIS_URL: TEST_REDIS_URL, QUEUE_PREFIX: prefix };
+    const none = await start(base, { entry: [WORKERS] });
+    expect(none.code).toBe(2);
+    expect(none.out).toContain('Cannot start the workers: they send to Telegram and Slack, and TELEGRAM_BOT_TOKEN and SLACK_BOT_TOKEN are not set.');
+    const slackOnly = await start({ ...base, SLACK_BOT_TOKEN: 'xoxb-x', SLACK_SIGNING_SECRET: 's' }, { entry: [MAIN, '--with-workers'] });
+    expect(slackOnly.code).toBe(2);
+    expect(slackOnly.out).toMatch(/TELEGRAM_BOT_TOKEN is not set/);
   });
 
   it('exits 1 naming host and port (never the password) when PostgreSQL is unreachable', async () => {

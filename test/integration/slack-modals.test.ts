@@ -134,7 +134,7 @@ describe('Appointment', () => {
     // The place is encrypted at rest.
     expect(appts[0]!.locationEnc).toMatch(/^v1\./);
     const confirm = await eventually(() => dm(w, U.worker).find((m) => m.text.startsWith('📅') && m.text.includes(c.reference)), 'the confirmation');
-    expect(confirm.text).toBe(`📅 Appointment booked for ${c.reference}: Wed 25 Nov 10:00 GMT, in person, 60 min. The client is told on Telegram.`);
+    expect(confirm.text).toBe(`📅 Appointment booked for ${c.reference}: Wed 25 Nov 10:00 GMT, in person, 60 min. The client's Telegram message is queued.`);
   });
 
   it('reschedules (version bump, old reminders retired, client told) and cancels (client told, reminders retired)', async () => {

@@ -23,6 +23,12 @@ describe('configuration', () => {
     expect(Object.isFrozen(c)).toBe(true);
   });
 
+  it('keeps platform calls well inside the claim lease: a 30 s lease and a 10 s timeout by default; a timeout over half the lease is refused', () => {
+    const c = loadConfig({});
+    expect([c.DELIVERY_CLAIM_LEASE_SECONDS, c.PLATFORM_HTTP_TIMEOUT_MS]).toEqual([30, 10_000]);
+    expect(problemsOf({ DELIVERY_CLAIM_LEASE_SECONDS: '30', PLATFORM_HTTP_TIMEOUT_MS: '20000' })).toEqual(['PLATFORM_HTTP_TIMEOUT_MS: must be at most half of DELIVERY_CLAIM_LEASE_SECONDS']);
+  });
+
   it('names every bad variable in one error, not only the first', () => {
     const problems = problemsOf({ PORT: 'eighty', REDIS_URL: 'http://nope', DEFAULT_TIMEZONE: 'Mars/Olympus', CLIENT_QUIET_HOURS_START: '25:00', LOG_LEVEL: 'loud' });
     const vars = problems.map((p) => p.split(':')[0]);

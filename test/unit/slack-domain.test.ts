@@ -73,9 +73,10 @@ describe('appointment and note validation', () => {
     expect(validateAppointment({ ...f, mode: 'carrier_pigeon' }, 'Europe/London', now)).toMatchObject({ ok: false, errors: [{ field: 'mode' }] });
     expect(validateAppointment({ ...f, date: '2027-12-01' }, 'Europe/London', now)).toMatchObject({ ok: false, errors: [{ field: 'date', message: 'Appointments can be booked at most a year ahead.' }] });
     expect(validateAppointment({ ...f, date: '', time: '' }, 'Europe/London', now)).toMatchObject({ ok: false, errors: [{ field: 'date' }, { field: 'time' }] });
-    // The spring-forward gap: 01:30 does not exist in London on 28 March 2027; luxon moves it an hour on (02:30 BST).
+    // The spring-forward gap: 01:30 does not exist in London on 28 March 2027. Refused (not silently moved to
+    // 02:30 BST, which the worker never typed), with the nearest time that exists (test/unit/wall-time.test.ts).
     const gap = validateAppointment({ ...f, date: '2027-03-28', time: '01:30' }, 'Europe/London', now);
-    expect(gap.ok && gap.startsAt.toISO()).toBe('2027-03-28T01:30:00.000Z');
+    expect(gap).toMatchObject({ ok: false, errors: [{ field: 'time', message: expect.stringContaining('The nearest time that exists is 02:00') }] });
   });
   it('counts note length in characters, not bytes', () => {
     expect(validateNote({ kind: 'phone', contactAt: now, text: '字'.repeat(3000), nextFollowUpAt: null }, now)).toEqual([]);

@@ -2,6 +2,10 @@ import { DelayedError, UnrecoverableError } from 'bullmq';
 import { deliverySendJob } from '../../src/jobs/delivery-send.job.js';
 import { sendDelivery } from '../../src/delivery/send.service.js';
 import { processor } from '../processor.js';
+import { isDatabaseUnavailable } from '../../src/db/unavailable.js';
+
+/** How often a send waiting for PostgreSQL to come back checks again. */
+const DATABASE_WAIT_MS = 2000;
 
 /** A job delayed to a reserved slot wakes this much before it, to be claimed and ready on the dot. */
 const WAKE_BEFORE_SLOT_MS = 250;
@@ -21,7 +25,16 @@ const WAKE_BEFORE_SLOT_MS = 250;
  */
 export const deliverySendProcessor = processor(deliverySendJob, async ({ deliveryId, slotAt }, { deps, job }) => {
   const maxAttempts = job.opts.attempts ?? 1;
-  const outcome = await sendDelivery(deps, deliveryId, { finalAttempt: job.attemptsMade + 1 >= maxAttempts, ...(slotAt ? { slotAt } : {}) });
+  let outcome: Awaited<ReturnType<typeof sendDelivery>>;
+  try {
+    outcome = await sendDelivery(deps, deliveryId, { finalAttempt: job.attemptsMade + 1 >= maxAttempts, ...(slotAt ? { slotAt } : {}) });
+  } catch (err) {
+    // PostgreSQL unreachable: not this message's fault. Check again shortly without spending an attempt, so the
+    // message goes out within seconds of the database's return rather than after an exponential backoff.
+    if (!isDatabaseUnavailable(err)) throw err;
+    await job.moveToDelayed(Date.now() + DATABASE_WAIT_MS, job.token);
+    throw new DelayedError('database_unavailable');
+  }
   switch (outcome.kind) {
     case 'sent':
       return { status: 'done', externalRef: outcome.externalRef };

@@ -1,6 +1,6 @@
 import { WebClient, ErrorCode, type WebAPIPlatformError, type WebAPIRateLimitedError, type WebAPIHTTPError } from '@slack/web-api';
 import type { Outbound } from '../kinds/kind.js';
-import { PermanentSendError, RateLimitedSendError, TransientSendError } from '../send-errors.js';
+import { InterruptedSendError, PermanentSendError, RateLimitedSendError, TransientSendError } from '../send-errors.js';
 
 export type SlackOutbound = Extract<Outbound, { channel: 'slack' }>;
 
@@ -23,17 +23,28 @@ const PERMANENT = new Set([
  */
 export class SlackSender {
   private readonly api: WebClient;
+  private readonly stopping = new AbortController();
 
-  constructor(token: string, slackApiUrl?: string) {
+  /** timeoutMs (PLATFORM_HTTP_TIMEOUT_MS) stays well under the claim lease. */
+  constructor(token: string, slackApiUrl?: string, timeoutMs = 10_000) {
+    const stopping = this.stopping.signal;
     this.api = new WebClient(token, {
       ...(slackApiUrl ? { slackApiUrl: slackApiUrl.endsWith('/') ? slackApiUrl : `${slackApiUrl}/` } : {}),
       rejectRateLimitedCalls: true,
       retryConfig: { retries: 0 },
-      timeout: 15_000,
+      timeout: timeoutMs,
+      // The client's own signal is its timeout; ours adds "this process is shutting down".
+      fetch: (input, init) => fetch(input, { ...init, signal: init?.signal ? AbortSignal.any([init.signal, stopping]) : stopping }),
     });
   }
 
+  /** Shutdown: cut every call still waiting for Slack (the caller puts the row back to pending). */
+  abort(): void {
+    this.stopping.abort();
+  }
+
   async send(msg: SlackOutbound): Promise<{ externalRef: string; channelRef: string }> {
+    if (this.stopping.signal.aborted) throw new InterruptedSendError();
     try {
       if (msg.home) {
         await this.api.views.publish({ user_id: msg.to, view: { type: 'home', blocks: (msg.blocks ?? []) as never } });
@@ -60,6 +71,7 @@ export class SlackSender {
       if (!res.ts) throw new TransientSendError('slack_post_returned_no_ts');
       return { externalRef: res.ts, channelRef: res.channel ?? channel };
     } catch (err) {
+      if (this.stopping.signal.aborted) throw new InterruptedSendError();
       throw classifySlackError(err, msg.to);
     }
   }

@@ -1,6 +1,6 @@
 import { Telegram, TelegramError } from 'telegraf';
 import type { Outbound } from '../kinds/kind.js';
-import { CLIENT_BLOCKED, PermanentSendError, RateLimitedSendError, TransientSendError } from '../send-errors.js';
+import { CLIENT_BLOCKED, InterruptedSendError, PermanentSendError, RateLimitedSendError, TransientSendError } from '../send-errors.js';
 
 export type TelegramOutbound = Extract<Outbound, { channel: 'telegram' }>;
 
@@ -11,22 +11,39 @@ export type TelegramOutbound = Extract<Outbound, { channel: 'telegram' }>;
  */
 export class TelegramSender {
   private readonly api: Telegram;
+  private readonly stopping = new AbortController();
 
-  constructor(token: string, apiRoot?: string) {
+  /**
+   * telegraf's client waits 500 s for an answer by default; a send must end well
+   * inside the claim lease (DELIVERY_CLAIM_LEASE_SECONDS), so each call carries
+   * its own deadline (PLATFORM_HTTP_TIMEOUT_MS) as an AbortSignal.
+   */
+  constructor(token: string, apiRoot?: string, private readonly timeoutMs = 10_000) {
     this.api = new Telegram(token, apiRoot ? { apiRoot } : {});
+  }
+
+  /** Shutdown: cut every call still waiting for Telegram (the caller puts the row back to pending). */
+  abort(): void {
+    this.stopping.abort();
   }
 
   async send(msg: TelegramOutbound, callbackData: string[][] = []): Promise<{ externalRef: string }> {
     const keyboard = (msg.buttons ?? []).map((row, i) =>
       row.map((b, j) => ({ text: b.label, callback_data: callbackData[i]?.[j] ?? '' })),
     );
+    if (this.stopping.signal.aborted) throw new InterruptedSendError();
+    const signal = AbortSignal.any([this.stopping.signal, AbortSignal.timeout(this.timeoutMs)]);
     try {
-      const sent = await this.api.sendMessage(msg.chatId, msg.text, {
+      const sent = await this.api.callApi('sendMessage', {
+        chat_id: msg.chatId,
+        text: msg.text,
         ...(keyboard.length ? { reply_markup: { inline_keyboard: keyboard } } : {}),
         link_preview_options: { is_disabled: true },
-      });
+      }, { signal: signal as never });
       return { externalRef: String(sent.message_id) };
     } catch (err) {
+      if (this.stopping.signal.aborted) throw new InterruptedSendError();
+      if (signal.aborted) throw new TransientSendError('telegram_timeout');
       throw classifyTelegramError(err, msg.chatId);
     }
   }

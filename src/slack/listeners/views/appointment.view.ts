@@ -21,5 +21,5 @@ export const registerAppointmentView: RegisterListener = (app, deps) => register
     return scheduleAppointment(deps, me, { ...fields, caseId: meta.caseId, idempotencyKey: `slack:appt:${meta.nonce}` });
   },
   confirm: ({ value, reference, me, meta }) =>
-    `📅 Appointment ${meta.appointmentId ? 'moved' : 'booked'} for ${reference}: ${describeForStaff(value.appointment, me.timeZone)}. The client is told on Telegram.`,
+    `📅 Appointment ${meta.appointmentId ? 'moved' : 'booked'} for ${reference}: ${describeForStaff(value.appointment, me.timeZone)}. The client's Telegram message is queued.`,
 });

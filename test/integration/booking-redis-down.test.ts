@@ -1,0 +1,83 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import net from 'node:net';
+import { afterEach, describe, expect, it } from 'vitest';
+import { eq } from 'drizzle-orm';
+import { pino } from 'pino';
+import { createDeps, type Deps } from '../../src/deps.js';
+import { createRedis } from '../../src/lib/redis.js';
+import { deliveries } from '../../src/db/schema.js';
+import { scheduleAppointment } from '../../src/appointments/appointments.service.js';
+import { enqueueDueDeliveries } from '../../src/delivery/tick.js';
+import { findStaffById } from '../../src/staff/staff.repo.js';
+import { createWorld, type World } from './delivery-fixtures.js';
+
+/**
+ * Booking while Redis is down: the appointment and its messages are committed
+ * in PostgreSQL, so the form must not wait for Redis (BullMQ's add would wait
+ * for the connection for as long as Redis is down). Redis here is this test's
+ * own throwaway server, never the shared one.
+ */
+const cleanups: Array<() => Promise<void>> = [];
+afterEach(async () => {
+  while (cleanups.length) await cleanups.pop()!();
+});
+
+async function freePort(): Promise<number> {
+  const s = net.createServer();
+  await new Promise<void>((r) => s.listen(0, '127.0.0.1', () => r()));
+  const port = (s.address() as net.AddressInfo).port;
+  await new Promise((r) => s.close(r));
+  return port;
+}
+
+async function ownRedis(port: number): Promise<ChildProcess> {
+  const child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: ['ignore', 'pipe', 'ignore'] });
+  await new Promise<void>((resolve, reject) => {
+    let out = '';
+    child.stdout!.on('data', (d: Buffer) => {
+      out += d.toString();
+      if (/Ready to accept connections/.test(out)) resolve();
+    });
+    child.on('exit', () => reject(new Error(`redis-server exited: ${out.slice(-500)}`)));
+  });
+  return child;
+}
+
+describe('booking while Redis is down', () => {
+  it('returns at once with the appointment booked; its messages are committed pending and queued by the tick once Redis is back', async () => {
+    const w: World = await createWorld();
+    cleanups.push(() => w.close());
+    const port = await freePort();
+    let redis = await ownRedis(port);
+    cleanups.push(async () => { redis.kill('SIGKILL'); });
+    const url = `redis://127.0.0.1:${port}`;
+    const deps: Deps = await createDeps(Object.freeze({ ...w.deps.config, REDIS_URL: url }), {
+      clock: w.deps.clock, database: w.deps.testDb, redis: createRedis(url), cipher: w.deps.cipher, logger: pino({ level: 'silent' }),
+    });
+    cleanups.push(async () => { await deps.close().catch(() => undefined); deps.redis.disconnect(); });
+    const worker = (await findStaffById(deps.db, w.workerId))!;
+    // Connection errors while Redis is down are expected here; keep them out of the test output.
+    deps.redis.on('error', () => undefined);
+    for (const q of deps.queues.all()) q.on('error', () => undefined);
+
+    redis.kill('SIGKILL');
+    await new Promise((r) => redis.once('exit', r));
+    const res = await scheduleAppointment(deps, worker, { caseId: w.caseId, date: '2026-11-25', time: '10:00', durationMin: 60, mode: 'phone', idempotencyKey: 'redis-down-1' });
+    // The booking came back while Redis was still down.
+    expect(redis.exitCode !== null || redis.signalCode !== null).toBe(true);
+    if (!res.ok || res.duplicate) throw new Error(`not booked: ${JSON.stringify(res)}`);
+    const rows = await deps.db.select().from(deliveries).where(eq(deliveries.subjectId, res.value.appointment.id));
+    expect(rows.length).toBeGreaterThan(1);
+    expect(rows.every((r) => r.status === 'pending')).toBe(true);
+
+    // Redis back (empty, as after a crash without persistence): the due-row scan queues the notice, which is due now.
+    redis = await ownRedis(port);
+    const notice = rows.find((r) => r.kind === 'appointment_notice')!;
+    for (;;) {
+      const ok = await enqueueDueDeliveries(deps).then(() => true, () => false);
+      const job = ok ? await deps.queues.queue('delivery').getJob(`delivery-${notice.id}`) : undefined;
+      if (job) break;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  });
+});
