@@ -17,6 +17,7 @@ import { CLIENT_BLOCKED, InterruptedSendError, PermanentSendError, RateLimitedSe
 import { TelegramSender } from './senders/telegram.sender.js';
 import { SlackSender } from './senders/slack.sender.js';
 import { planFailureNotice } from './failure-notice.js';
+import { metrics, reasonLabel } from '../lib/metrics.js';
 
 /**
  * One send attempt for one ledger row, independent of BullMQ (the processor
@@ -241,6 +242,8 @@ async function sendClaimed(deps: Deps, senders: PlatformSenders, c: Claimed): Pr
       // Telegram's 429 does not say whether the chat or the whole bot was over: hold the
       // chat for the time given and the bot for at most a second (a chat's flood limit
       // can ask for tens of seconds, which must not stall every other client).
+      metrics.rateLimited.inc({ platform: row.channel });
+      metrics.rateLimitWait.observe({ platform: row.channel }, err.retryAfterMs / 1000);
       const [first, ...wider] = keys;
       await senders.budgets.pause(first!, err.retryAfterMs);
       for (const k of wider) await senders.budgets.pause(k, Math.min(err.retryAfterMs, 1000));
@@ -263,6 +266,8 @@ async function recorded(deps: Deps, senders: PlatformSenders, c: Claimed, sent: 
   // Journaled, not yet in PostgreSQL (this process is stopping): whoever claims the row next records it.
   if (result === 'journaled') return { kind: 'wait', ms: 1000, reason: 'sent_not_yet_recorded' };
   if (from === 'journal') deps.logger.info({ deliveryId }, 'recorded a send an earlier attempt had journaled; not sent again');
+  metrics.deliveries.inc({ kind: c.row.kind, channel: c.row.channel, outcome: 'sent', reason: '' });
+  metrics.sendLateness.observe({ channel: c.row.channel }, Math.max(0, deps.clock.now().toMillis() - c.row.dueAt.getTime()) / 1000);
   // Every message in a client's chat can be wiped by the quick exit, whatever its kind.
   if (sent.chatId !== undefined && senders.tracker) {
     await senders.tracker.add(sent.chatId, Number(sent.externalRef)).catch((err: Error) => deps.logger.warn({ deliveryId, err: err.message }, 'message tracking failed'));
@@ -312,6 +317,7 @@ async function finish(deps: Deps, row: DeliveryRow, outcome: Outcome, guard: { t
     // Someone else wrote the outcome (our lease ran out and another attempt finished): nothing more to do.
     return { kind: 'skipped', reason: 'outcome_written_elsewhere' };
   }
+  metrics.deliveries.inc({ kind: row.kind, channel: row.channel, outcome: outcome.status, reason: reasonLabel(outcome.reason) });
   if (outcome.status === 'failed') await planFailureNotice(deps, row, outcome.reason);
   return outcome.status === 'skipped' ? { kind: 'skipped', reason: outcome.reason } : { kind: 'failed', reason: outcome.reason };
 }

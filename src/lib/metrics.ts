@@ -31,6 +31,33 @@ export const metrics = {
     labelNames: ['outcome', 'retried'],
     registers: [featureRegistry],
   }),
+  /** Every message outcome: sent, skipped or failed (with the reason code), by kind and channel. */
+  deliveries: new Counter({
+    name: 'casework_deliveries_total',
+    help: 'Message outcomes by kind, channel, outcome and reason code',
+    labelNames: ['kind', 'channel', 'outcome', 'reason'],
+    registers: [featureRegistry],
+  }),
+  sendLateness: new Histogram({
+    name: 'casework_send_lateness_seconds',
+    help: 'How long after its due time a message was accepted by the platform',
+    labelNames: ['channel'],
+    buckets: [0.1, 0.5, 1, 2, 5, 10, 30, 60, 120, 300, 900, 3600],
+    registers: [featureRegistry],
+  }),
+  rateLimited: new Counter({
+    name: 'casework_platform_rate_limited_total',
+    help: '429 answers from a platform',
+    labelNames: ['platform'],
+    registers: [featureRegistry],
+  }),
+  rateLimitWait: new Histogram({
+    name: 'casework_platform_retry_after_seconds',
+    help: 'How long a platform asked us to wait (429 retry_after)',
+    labelNames: ['platform'],
+    buckets: [0.5, 1, 2, 5, 10, 30, 60, 300],
+    registers: [featureRegistry],
+  }),
   updateHandling: new Histogram({
     name: 'casework_update_handling_seconds',
     help: 'Time to handle one platform update or request (Telegram update, Slack request)',
@@ -48,4 +75,10 @@ export async function timedHandling(platform: 'telegram' | 'slack', next: () => 
   } finally {
     end();
   }
+}
+
+/** A reason as a label: its code only (`retries_exhausted:timeout` → `retries_exhausted`), never free text. */
+export function reasonLabel(reason: string | null | undefined): string {
+  const code = (reason ?? '').split(':')[0]!;
+  return /^[a-z0-9_]{1,60}$/.test(code) ? code : 'other';
 }

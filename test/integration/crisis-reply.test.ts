@@ -11,6 +11,7 @@ import { enqueueDueDeliveries } from '../../src/delivery/tick.js';
 import { TelegramEmulator } from '../../src/sandbox/telegram-emulator.js';
 import { startTelegram } from '../../src/telegram/telegram.frontend.js';
 import { startWorkers, type RunningWorkers } from '../../workers/start.js';
+import { featureRegistry } from '../../src/lib/metrics.js';
 import { createHarness, type Harness } from './telegram-harness.js';
 
 /**
@@ -87,6 +88,9 @@ describe('the emergency reply arrives whatever else fails', () => {
     await expect.poll(() => emergencyMessages(user.id).length, { timeout: 10_000 }).toBe(1);
     const [sent] = await replyRows(user.id);
     expect(sent).toMatchObject({ status: 'sent' });
+    // Counted for the duty manager's dashboard (src/lib/metrics.ts): the outcome and how late it went out.
+    expect(await featureRegistry.getSingleMetricAsString('casework_deliveries_total')).toMatch(/kind="crisis_reply",channel="telegram",outcome="sent",reason=""\} [1-9]/);
+    expect(await featureRegistry.getSingleMetricAsString('casework_send_lateness_seconds')).toMatch(/casework_send_lateness_seconds_count\{channel="telegram"\} [1-9]/);
     h.deps.clock.advance({ minutes: 5 });
     await enqueueDueDeliveries(h.deps);
     await new Promise((r) => setTimeout(r, 300));
