@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { Redis } from 'ioredis';
 import { ensureTemplate, TEST_DATABASE_URL, TEST_REDIS_URL, withAdmin } from './helpers/pg-template.js';
 import { describeEndpoint } from '../src/config.js';
@@ -30,4 +31,7 @@ export default async function setup(): Promise<void> {
     redis.disconnect();
   }
   await ensureTemplate();
+  // The fault suite runs the service as production does (`node dist/…`): build once here, before any
+  // test file runs, so two files never rebuild dist/ under each other's running processes.
+  execFileSync(process.execPath, ['scripts/build.mjs'], { stdio: 'ignore' });
 }

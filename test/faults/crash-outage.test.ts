@@ -1,4 +1,4 @@
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { sql } from 'drizzle-orm';
 import { FaultWorld } from './fault-world.js';
 
@@ -9,7 +9,7 @@ import { FaultWorld } from './fault-world.js';
 const LEASE_S = 10;
 const TICK_S = 1;
 let world: FaultWorld | undefined;
-beforeAll(() => FaultWorld.build(), 60_000);
+// dist/ is built once for the whole run by test/global-setup.ts (concurrent builds would clobber each other).
 afterEach(async () => {
   await world?.close();
   world = undefined;

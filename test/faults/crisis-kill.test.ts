@@ -1,4 +1,4 @@
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { and, eq } from 'drizzle-orm';
 import { clients, deliveries, escalations } from '../../src/db/schema.js';
 import { FaultWorld } from './fault-world.js';
@@ -12,7 +12,7 @@ import { FaultWorld } from './fault-world.js';
  * ledger: once, after the hand-over time.
  */
 let world: FaultWorld | undefined;
-beforeAll(() => FaultWorld.build(), 60_000);
+// dist/ is built once for the whole run by test/global-setup.ts (concurrent builds would clobber each other).
 afterEach(async () => {
   await world?.close();
   world = undefined;

@@ -1,4 +1,4 @@
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { alive, childrenOf, FaultWorld, type Expected, type Proc } from './fault-world.js';
 
 /**
@@ -15,7 +15,7 @@ import { alive, childrenOf, FaultWorld, type Expected, type Proc } from './fault
 // calls whose answers are already on their way (in doubt: the one window no code can close).
 const SHUTDOWN_TIMEOUT_MS = 8000;
 let world: FaultWorld | undefined;
-beforeAll(() => FaultWorld.build(), 60_000); // `npm run build`: production runs node on dist/
+// dist/ is built once for the whole run by test/global-setup.ts (concurrent builds would clobber each other).
 afterEach(async () => {
   await world?.close();
   world = undefined;
