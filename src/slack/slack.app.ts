@@ -1,5 +1,6 @@
 import express, { type Express } from 'express';
-import { App, ExpressReceiver, LogLevel, type Logger as BoltLogger } from '@slack/bolt';
+import { App, LogLevel, type Logger as BoltLogger } from '@slack/bolt';
+import { CheckedExpressReceiver } from './payload-shape.js';
 import type { Deps } from '../deps.js';
 import { registerListeners } from './listeners/index.js';
 import { dedupeEvents } from './slack.dedupe.js';
@@ -74,7 +75,7 @@ export function createSlackApp(deps: Deps, opts: SlackAppOptions): SlackApp {
     mode = 'socket';
   } else {
     if (!opts.signingSecret) throw new Error('SLACK_SIGNING_SECRET is required for the Slack app in HTTP mode (or set SLACK_APP_TOKEN for Socket Mode)');
-    const receiver = new ExpressReceiver({
+    const receiver = new CheckedExpressReceiver({
       signingSecret: opts.signingSecret,
       endpoints: SLACK_EVENTS_PATH,
       app: opts.expressApp ?? express(),
