@@ -28,9 +28,18 @@ export function malformedSlackBody(body: unknown): string | null {
   return null;
 }
 
+const FUTURE_SKEW_MS = 5 * 60_000;
+
 /** Bolt's Express receiver with the check above in front of its router (after the signature is verified). */
 export class CheckedExpressReceiver extends ExpressReceiver {
   override async requestHandler(req: Request, res: Response): Promise<void> {
+    // Bolt refuses a signature older than 5 minutes but not one dated ahead: a request signed for
+    // next year could be replayed all year. Slack's clock and ours agree within seconds.
+    const ts = Number(req.headers['x-slack-request-timestamp']);
+    if (Number.isFinite(ts) && ts * 1000 > Date.now() + FUTURE_SKEW_MS) {
+      res.status(401).type('text/plain').send('the request timestamp is in the future');
+      return;
+    }
     const why = malformedSlackBody((req as { body?: unknown }).body);
     if (why) {
       res.status(400).type('text/plain').send(why);
