@@ -1,7 +1,7 @@
 import { and, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { appointments, auditLog, cases, goals, notes } from '../../src/db/schema.js';
-import { answersTo, createSlackWorld, eventually, newCase, nextAnswer, U, type SlackWorld } from './slack-harness.js';
+import { answersTo, createSlackWorld, newCase, nextAnswer, openCaseModal, U, type SlackWorld } from './slack-harness.js';
 
 /**
  * Staff input that is signed and well-formed but absurd (issue 19): each is
@@ -11,18 +11,7 @@ let w: SlackWorld;
 beforeAll(async () => { w = await createSlackWorld(); });
 afterAll(async () => w?.close());
 
-async function openModal(user: string, actionId: string, caseId: string) {
-  const before = w.slack.calls.filter((c) => c.method === 'views.open' && c.ok).length;
-  const channel = w.slack.dmChannel(user);
-  await w.driver.interaction({
-    type: 'block_actions', user: { id: user }, team: { id: w.slack.identity.teamId }, api_app_id: w.slack.identity.appId, trigger_id: w.slack.issueTrigger(user),
-    channel: { id: channel }, container: { type: 'message', channel_id: channel, message_ts: '1.000001' },
-    response_url: w.slack.issueResponseUrl({ channel, user, kind: 'block_actions' }),
-    actions: [{ type: 'button', action_id: actionId, block_id: 'case', value: caseId, action_ts: '1' }],
-  });
-  await eventually(() => w.slack.calls.filter((c) => c.method === 'views.open' && c.ok).length > before, `${actionId} modal`);
-  return w.slack.openViews(user).at(-1)!;
-}
+const openModal = (user: string, actionId: string, caseId: string) => openCaseModal(w, user, actionId, caseId);
 const errorsOf = (res: { body: unknown }) => (res.body as { errors?: Record<string, string> }).errors;
 const notesOf = async (caseId: string) => w.deps.db.select().from(notes).where(eq(notes.caseId, caseId));
 

@@ -28,11 +28,15 @@ async function say(user: SimUser, text: string, date = later()) {
   return h.sendRaw(user, { text, date });
 }
 
-async function toStory(user: SimUser) {
+async function toName(user: SimUser) {
   await h.command(user, '/start');
   await h.click(user, 'English');
   await h.click(user, 'I agree');
   await h.click(user, "Yes, I'm safe");
+}
+
+async function toStory(user: SimUser) {
+  await toName(user);
   await say(user, 'Pat');
   await h.click(user, 'Health');
 }
@@ -107,10 +111,7 @@ describe('messages in quick succession', () => {
 
   it('fifteen lines 60 ms apart from the name step: the first is the name, the rest kept for the worker, none dropped', async () => {
     const user = newUser();
-    await h.command(user, '/start');
-    await h.click(user, 'English');
-    await h.click(user, 'I agree');
-    await h.click(user, "Yes, I'm safe");
+    await toName(user);
     const lines = Array.from({ length: 15 }, (_, i) => `line ${i + 1} of what I need to say`);
     const at = later();
     let last: Awaited<ReturnType<typeof say>> = [];
@@ -162,10 +163,7 @@ describe('a name made only of invisible characters', () => {
   it.each([['zero-width spaces', '\u200b\u200b\u200b'], ['joiners and a BOM', '\u200d\u200c\ufeff'], ['a Hangul filler', '\u3164']])(
     '(%s) is refused with a clear message and nothing is stored', async (_what, name) => {
       const user = newUser();
-      await h.command(user, '/start');
-      await h.click(user, 'English');
-      await h.click(user, 'I agree');
-      await h.click(user, "Yes, I'm safe");
+      await toName(user);
       const r = await say(user, name);
       expect(r.at(-1)!.text).toContain("I couldn't see any letters or numbers in that");
       expect(r.at(-1)!.text).toContain('What would you like us to call you?');
