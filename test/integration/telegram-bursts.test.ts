@@ -140,6 +140,9 @@ describe('messages in quick succession', () => {
     expect(r.at(-1)!.text).toContain('kept it as a note for your case worker');
     expect((await session(user)).notes).toEqual(['I am not sure how soon, my rent is due on Friday']);
     expect(await h.step(user)).toBe('urgency');
+    // Stored, so /mydata shows it with the unfinished request.
+    const mine = (await h.command(user, '/mydata')).map((m) => m.text).join('\n');
+    expect(mine).toContain('Kept as notes for your case worker (sent with your request):\n• I am not sure how soon, my rent is due on Friday');
   });
 
   it('a crisis phrase in a later part of a burst still takes the crisis path', async () => {
