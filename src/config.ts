@@ -143,6 +143,8 @@ const schema = z
     INTAKE_DRAFT_TTL_DAYS: int(1, 90).default(7),
     // Telegram intake (src/telegram): per-answer limit, how often idle drafts are swept, flood throttle per chat.
     INTAKE_FIELD_MAX_CHARS: int(50, 4000).default(2000),
+    /** A text sent sooner than this after the previous one is another part of it (0: only parts sent back to back). */
+    INTAKE_GATHER_SECONDS: int(0, 30).default(2),
     INTAKE_SWEEP_EVERY_MINUTES: int(1, 24 * 60).default(15),
     TELEGRAM_FLOOD_MAX_MESSAGES: int(2, 10_000).default(10),
     TELEGRAM_FLOOD_WINDOW_SECONDS: int(1, 3600).default(10),

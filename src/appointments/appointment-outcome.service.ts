@@ -22,7 +22,7 @@ import type { DeliveryRow } from '../delivery/ledger.js';
  */
 export type OutcomeResult =
   | { ok: true; status: 'recorded' | 'unchanged'; outcome: 'attended' | 'no_show'; followUpAt?: DateTime; supervisorInformed?: boolean }
-  | { ok: false; error: 'not_found' | 'outdated' | 'not_allowed'; message: string };
+  | { ok: false; error: 'not_found' | 'outdated' | 'not_allowed' | 'not_yet'; message: string };
 
 export async function recordAppointmentOutcome(
   deps: Deps,
@@ -49,6 +49,10 @@ export async function recordAppointmentOutcome(
     if (row.a.status === input.outcome) return { ok: true, status: 'unchanged', outcome: input.outcome };
     if (row.a.version !== input.version || row.a.status !== 'scheduled') {
       return { ok: false, error: 'outdated', message: 'This appointment has changed since the question was asked (rescheduled, cancelled or already recorded).' };
+    }
+    // Whether someone came can only be known once the appointment has begun.
+    if (row.a.startsAt > now.toJSDate()) {
+      return { ok: false, error: 'not_yet', message: 'This appointment has not started yet: its outcome can be recorded once it has begun.' };
     }
     await tx.update(appointments).set({ status: input.outcome, outcomeAt: now.toJSDate(), updatedAt: now.toJSDate() }).where(eq(appointments.id, row.a.id));
     await deps.audit.record({ actor: { type: 'staff', id: who.id }, action: `appointment.${input.outcome}`, caseId: row.c.id, subjectType: 'appointment', subjectId: row.a.id }, tx);

@@ -34,6 +34,12 @@ export interface GoalsPlanInput {
   dedupeKey: string;
 }
 
+/** A goal's target within five years of today (9999-12-31 is a typo, not a plan). ISO dates compare as text. */
+function plausibleTarget(targetDate: string, todayLocal: string): boolean {
+  const limit = DateTime.fromISO(todayLocal).plus({ years: 5 }).toISODate();
+  return !limit || targetDate <= limit;
+}
+
 export function validateGoalsPlan(input: GoalsPlanInput, todayLocal: string): FieldError[] {
   const errs: FieldError[] = [];
   if (input.goals.length > MAX_GOALS) errs.push({ field: 'goal_0', message: `At most ${MAX_GOALS} goals at a time.` });
@@ -45,6 +51,7 @@ export function validateGoalsPlan(input: GoalsPlanInput, todayLocal: string): Fi
     // The modal says each goal needs a way to assess it; so does the record (the third of the four elements).
     if (d && !g.assessment.trim()) errs.push({ field: `assess_${i}`, message: 'Say how this goal will be assessed (for example "weekly log kept by the client"): each goal needs one.' });
     if (g.targetDate && !DateTime.fromISO(g.targetDate).isValid) errs.push({ field: `target_${i}`, message: 'Choose a valid date.' });
+    else if (g.targetDate && !plausibleTarget(g.targetDate, todayLocal)) errs.push({ field: `target_${i}`, message: 'Choose a target date within the next five years: please check the year.' });
     else if (g.targetDate && !g.goalId && g.targetDate < todayLocal) errs.push({ field: `target_${i}`, message: 'The target date is in the past. Choose a future date.' });
   });
   if (len(input.plan.trim()) > TEXT_LIMITS.plan) errs.push({ field: 'plan', message: `Please keep the plan under ${TEXT_LIMITS.plan} characters.` });

@@ -30,10 +30,12 @@ export function phaseMove(current: string, target: string, reason: string | unde
   if (from < 0) return { ok: false, error: { field: 'phase', message: 'This case is closed; its phase can no longer change.' } };
   if (to < 0) return { ok: false, error: { field: 'phase', message: 'Choose one of the listed phases.' } };
   if (to === from) return { ok: false, error: { field: 'phase', message: `The case is already in ${PHASE_LABELS[current]}.` } };
+  const r = (reason ?? '').trim();
+  // Bounded whichever way the case moves: an optional reason is still stored on the record.
+  const n = [...r].length;
+  if (n > TEXT_LIMITS.reason) return { ok: false, error: { field: 'reason', message: `Please keep the reason under ${TEXT_LIMITS.reason} characters (it has ${n}).` } };
   if (to < from) {
-    const r = (reason ?? '').trim();
-    if (r.length < 3) return { ok: false, error: { field: 'reason', message: 'Moving back needs a reason (at least 3 characters), so the record shows why.' } };
-    if (r.length > TEXT_LIMITS.reason) return { ok: false, error: { field: 'reason', message: `Please keep the reason under ${TEXT_LIMITS.reason} characters.` } };
+    if (n < 3) return { ok: false, error: { field: 'reason', message: 'Moving back needs a reason (at least 3 characters), so the record shows why.' } };
     return { ok: true, direction: 'back' };
   }
   return { ok: true, direction: 'forward' };

@@ -30,7 +30,12 @@ export function buttons(blockId: string, list: SlackButton[]): Record<string, un
   };
 }
 
-/** Slack mrkdwn needs &, < and > escaped in any text we did not write ourselves. */
+/**
+ * Slack mrkdwn needs &, < and > escaped in any text we did not write ourselves:
+ * otherwise `<!channel>`, `<@U…>` or `<http://evil.example|my bank>` in a client's
+ * words become a ping or a disguised link. The one escaper for blocks and the
+ * plain `text` fallback alike (Slack parses both; the fallback is the notification).
+ */
 export function escapeMrkdwn(s: string): string {
   return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 }

@@ -103,13 +103,15 @@ export async function recordCrisisOutcome(deps: Deps, input: { escalationId: str
   });
 }
 
-export async function snoozeEscalation(deps: Deps, input: { escalationId: string; staffId: string; until: DateTime; reason: string }): Promise<ActionResult> {
+/** `once`: a one-press snooze (the [Snooze 1 day] button) does nothing while the escalation is still snoozed, so a replay cannot push it on. */
+export async function snoozeEscalation(deps: Deps, input: { escalationId: string; staffId: string; until: DateTime; reason: string; once?: boolean }): Promise<ActionResult> {
   const reason = snoozeReason.safeParse(input.reason);
   if (!reason.success) return { ok: false, error: 'invalid', message: reason.error.issues[0]!.message };
   const now = deps.clock.now();
   if (!(input.until > now) || input.until > now.plus({ days: 30 })) return { ok: false, error: 'invalid', message: 'Choose a time in the next 30 days.' };
   return onOpenEscalation(deps, input, async ({ tx, who, ...row }) => {
     if (row.e.reason === 'crisis') return { ok: false, error: 'not_allowed', message: 'A crisis cannot be snoozed: please acknowledge it, or hand it to someone who can act now.' };
+    if (input.once && row.e.snoozedUntil && row.e.snoozedUntil > now.toJSDate()) return { ok: true, status: 'already', until: DateTime.fromJSDate(row.e.snoozedUntil) };
     await tx.update(escalations).set({
       snoozedUntil: input.until.toJSDate(), snoozeReason: deps.cipher.encrypt(reason.data, 'escalations.snooze_reason'), nextAt: input.until.toJSDate(), updatedAt: now.toJSDate(),
     }).where(eq(escalations.id, row.e.id));

@@ -120,6 +120,7 @@ export const en = {
     },
   },
   invalid: {
+    invisible: "I couldn't see any letters or numbers in that. Please type your answer in words (for a name, what you would like us to call you).",
     empty: "I didn't catch anything there. Please type your answer, or use the buttons.",
     too_long: 'That is a bit long. Please keep it under {{limit, number}} characters. Your earlier answers are saved.',
     unsupported_type: 'I can only read typed text here: a person will not see photos, voice messages or stickers. Please answer in text or use the buttons. Your earlier answers are saved.',
@@ -252,7 +253,10 @@ export const en = {
     done: "Done. I'll stay quiet. You can also delete this chat in Telegram. Send /start when you want to come back.",
   },
   throttle: {
-    text: "You're sending messages very quickly. I've kept everything; please give me a moment.",
+    text: "You're sending messages very quickly. Every text you send is saved: as your answer, added to it, or as a note for your case worker (photos and voice messages are not). I'll show you where we are in a moment.",
+    gathered: 'I added that to your answer to “{{label}}”.',
+    kept_note: "That isn't an answer to this question, so I've kept it as a note for your case worker: it will reach them with your request.",
+    notes_full: "I couldn't keep that message: I already have many notes for your case worker. Please answer the question, and you can tell your worker the rest once your request is sent.",
   },
   discreet: {
     new_message: 'You have a new message.',

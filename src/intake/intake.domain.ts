@@ -81,21 +81,33 @@ export interface IntakeState {
    * [Continue my request] (or /start); what they write meanwhile is kept for the worker.
    */
   paused?: boolean;
+  /** The client's last text message and where it went: a part that follows it at once is gathered there. */
+  recent?: Recent;
+  /** Text that could not be an answer (a button step, too long, the rest of a quick burst): kept for the worker. */
+  notes?: string[];
   startedAt: string;
   updatedAt: string;
+}
+
+export interface Recent {
+  messageId?: number;
+  /** Telegram message date (Unix seconds). */
+  sentAt?: number;
+  into: { kind: 'answer'; field: LimitField } | { kind: 'note' };
 }
 
 export type UnsupportedKind = 'photo' | 'voice' | 'sticker' | 'location' | 'contact' | 'document' | 'other';
 
 export type IntakeInput =
-  | { kind: 'text'; text: string }
+  /** messageId/sentAt (Telegram message_id and date): how parts of one burst are recognised. */
+  | { kind: 'text'; text: string; messageId?: number; sentAt?: number }
   | { kind: 'choice'; value: string }
   | { kind: 'unsupported'; what: UnsupportedKind }
   /** language: show the language picker, then come back; repeat: ask the current step again (e.g. /start mid-way). */
   | { kind: 'command'; name: 'language' | 'repeat' };
 
 export type InvalidReason =
-  | 'empty' | 'too_long' | 'unsupported_type' | 'unknown_choice' | 'unknown_timezone' | 'use_buttons' | 'finished';
+  | 'empty' | 'invisible' | 'too_long' | 'unsupported_type' | 'unknown_choice' | 'unknown_timezone' | 'use_buttons' | 'finished';
 
 export type IntakeEffect =
   | { type: 'ask'; step: Step }
@@ -115,6 +127,12 @@ export type IntakeEffect =
   /** Text written while paused: not an answer; kept on the case for the worker. */
   | { type: 'held_for_worker'; text: string }
   | { type: 'show_review' }
+  /** The next part of a quick burst (or of a paste Telegram split) was added to this answer. */
+  | { type: 'gathered'; field: LimitField }
+  /** Text that is not an answer here was kept for the worker (it reaches them with the request). */
+  | { type: 'kept_note' }
+  /** The notes for the worker are full: this text was not kept (the client is told so). */
+  | { type: 'notes_full' }
   | { type: 'submit'; priority: Priority; language: Language; answers: Required<Pick<IntakeAnswers, 'name' | 'category' | 'story' | 'change' | 'support' | 'strengths' | 'urgency' | 'availability' | 'timezone'>>; agreement: Agreement; safety: Safety; crisis: boolean };
 
 export interface IntakeContext {
@@ -122,7 +140,15 @@ export interface IntakeContext {
   crisisPhrases: CrisisPhrases;
   defaultTimeZone: string;
   limits?: Partial<Limits>;
+  /** A text sent less than this many seconds after the previous one belongs with it (0: only parts sent back to back). */
+  gatherSeconds?: number;
 }
+
+/** Bounds on what a draft keeps for the worker. */
+export const MAX_NOTES = 20;
+export const NOTE_MAX_CHARS = 10_000;
+/** The long answers take further parts; a short one (name, time zone) sends them to the notes. */
+const GATHERED_FIELDS: readonly LimitField[] = ['story', 'change', 'support', 'strengths'];
 
 export interface IntakeResult {
   state: IntakeState;
@@ -259,6 +285,13 @@ function cleanText(text: string): string {
   return text.replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/g, '').trim();
 }
 
+/** Format characters (zero-width space/joiners, BOM, bidi marks), fillers that render blank, and whitespace. */
+const INVISIBLE = /[\p{Cf}\p{Z}\s\u115F\u1160\u3164\uFFA0\u2800\u034F\u180E]/gu;
+
+export function hasVisibleText(text: string): boolean {
+  return text.replace(INVISIBLE, '') !== '';
+}
+
 export function applyInput(state: IntakeState, input: IntakeInput, ctx: IntakeContext): IntakeResult {
   const s: IntakeState = { ...state, answers: { ...state.answers }, updatedAt: iso(ctx.now) };
   const limits: Limits = { ...DEFAULT_LIMITS, ...ctx.limits };
@@ -288,20 +321,83 @@ export function applyInput(state: IntakeState, input: IntakeInput, ctx: IntakeCo
 
   let choice: string | undefined;
   let text: string | undefined;
-  if (input.kind === 'choice') choice = input.value;
-  else {
+  if (input.kind === 'choice') {
+    choice = input.value;
+    delete s.recent;
+  } else {
     text = cleanText(input.text);
+    if (text && s.recent && isSamePart(s.recent, input, ctx.gatherSeconds ?? 0)) return gather(s, s.recent, text, input, limits);
     choice = wordToChoice(s.step, text);
   }
   const field = FREE_TEXT[s.step];
 
   if (text !== undefined && choice === undefined) {
-    if (!field) return invalid(s, pre, { type: 'invalid', reason: 'use_buttons' });
+    const at = input.kind === 'text' ? input : {};
     if (text === '') return invalid(s, pre, { type: 'invalid', reason: 'empty' });
-    if ([...text].length > limits[field]) return invalid(s, pre, { type: 'invalid', reason: 'too_long', field, limit: limits[field] });
-    return answerText(s, field, text, pre);
+    // Only zero-width or blank-looking characters: nothing a person could read (a name of "\u200b" is no name).
+    if (!hasVisibleText(text)) return invalid(s, pre, { type: 'invalid', reason: 'invisible' });
+    // Not an answer here, but the client wrote it: it is kept for the worker, and they are told so.
+    if (!field) return keepNote(s, text, at, false, { type: 'invalid', reason: 'use_buttons' });
+    if ([...text].length > limits[field]) return keepNote(s, text, at, false, { type: 'invalid', reason: 'too_long', field, limit: limits[field] });
+    const res = answerText(s, field, text, pre);
+    if (!res.effects.some((e) => e.type === 'invalid')) {
+      res.state.recent = recentOf(at, { kind: 'answer', field });
+    }
+    return res;
   }
   return answerChoice(s, choice ?? '', pre, ctx);
+}
+
+// ---------- quick bursts and split pastes ----------
+
+/**
+ * Another part of the same message: sent straight after the previous one (nothing
+ * between them in the chat: a paste Telegram split at 4,096 characters), or within
+ * `gatherSeconds` of it — sooner than anyone could read the next question.
+ */
+function isSamePart(recent: Recent, input: { messageId?: number; sentAt?: number }, gatherSeconds: number): boolean {
+  if (recent.messageId !== undefined && input.messageId === recent.messageId + 1) return true;
+  return gatherSeconds > 0 && recent.sentAt !== undefined && input.sentAt !== undefined
+    && input.sentAt >= recent.sentAt && input.sentAt - recent.sentAt < gatherSeconds;
+}
+
+const recentOf = (at: { messageId?: number; sentAt?: number }, into: Recent['into']): Recent => ({
+  ...(at.messageId !== undefined ? { messageId: at.messageId } : {}), ...(at.sentAt !== undefined ? { sentAt: at.sentAt } : {}), into,
+});
+
+function answerTextOf(a: IntakeAnswers, field: LimitField): string | undefined {
+  if (field === 'story' || field === 'change') return a[field];
+  const v = a[field as 'support' | 'strengths'];
+  return v && v.kind === 'text' ? v.text : undefined;
+}
+
+/** A further part goes where the previous one went: the same answer while it fits, else the worker's notes. */
+function gather(s: IntakeState, recent: Recent, text: string, at: { messageId?: number; sentAt?: number }, limits: Limits): IntakeResult {
+  if (recent.into.kind === 'answer') {
+    const field = recent.into.field;
+    const before = answerTextOf(s.answers, field);
+    const joined = before !== undefined ? `${before}\n${text}` : undefined;
+    if (joined !== undefined && GATHERED_FIELDS.includes(field) && [...joined].length <= limits[field]) {
+      if (field === 'story' || field === 'change') s.answers[field] = joined;
+      else s.answers[field as 'support' | 'strengths'] = { kind: 'text', text: joined };
+      return { state: { ...s, recent: recentOf(at, recent.into) }, effects: [{ type: 'gathered', field }, askFor(s.step)] };
+    }
+    return keepNote(s, text, at, false);
+  }
+  return keepNote(s, text, at, true);
+}
+
+/** Keep text for the worker (joined to the last note when it is the rest of it), then ask the current question again. */
+function keepNote(s: IntakeState, text: string, at: { messageId?: number; sentAt?: number }, join: boolean, before?: IntakeEffect): IntakeResult {
+  const notes = [...(s.notes ?? [])];
+  const last = notes.length - 1;
+  if (join && last >= 0 && [...notes[last]!].length + 1 + [...text].length <= NOTE_MAX_CHARS) notes[last] = `${notes[last]}\n${text}`;
+  else if (notes.length < MAX_NOTES && [...text].length <= NOTE_MAX_CHARS) notes.push(text);
+  else return { state: s, effects: [...(before ? [before] : []), { type: 'notes_full' }, askFor(s.step)] };
+  return {
+    state: { ...s, notes, recent: recentOf(at, { kind: 'note' }) },
+    effects: [...(before ? [before] : []), { type: 'kept_note' }, askFor(s.step)],
+  };
 }
 
 export const PAUSE_CONTINUE = 'pause:continue';
@@ -487,6 +583,12 @@ const stateSchema = z.object({
   safety: z.enum(['safe', 'unsafe', 'unsure']).optional(),
   crisis: z.boolean(),
   paused: z.boolean().optional(),
+  recent: z.object({
+    messageId: z.number().int().optional(),
+    sentAt: z.number().int().optional(),
+    into: z.union([z.object({ kind: z.literal('answer'), field: z.enum(Object.keys(DEFAULT_LIMITS) as [LimitField, ...LimitField[]]) }), z.object({ kind: z.literal('note') })]),
+  }).optional(),
+  notes: z.array(text).max(MAX_NOTES).optional(),
   startedAt: text,
   updatedAt: text,
 });

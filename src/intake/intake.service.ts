@@ -55,7 +55,7 @@ export function intakeContext(deps: Deps): IntakeContext {
     // One configured ceiling for the long answers; the short fields keep their own smaller limits.
     const limits: Partial<Limits> = { story: max, change: max, support: max, strengths: max };
     for (const k of Object.keys(DEFAULT_LIMITS) as Array<keyof Limits>) limits[k] = Math.min(limits[k] ?? DEFAULT_LIMITS[k], max);
-    fixed = { crisisPhrases: crisisPhrases(deps.config), defaultTimeZone: deps.config.DEFAULT_TIMEZONE, limits };
+    fixed = { crisisPhrases: crisisPhrases(deps.config), defaultTimeZone: deps.config.DEFAULT_TIMEZONE, limits, gatherSeconds: deps.config.INTAKE_GATHER_SECONDS };
     contextCache.set(deps.config, fixed);
   }
   return { ...fixed, now: deps.clock.now() };
@@ -144,6 +144,10 @@ export async function applyIntakeInput(
   if (out.submitted) {
     const caseId = out.submitted.caseId;
     later('case.created', () => deps.queues.add(caseCreatedJob, { caseId }));
+    // What the client wrote that was not an answer reaches the worker as their messages on the new case.
+    for (const [i, note] of (out.state.notes ?? []).entries()) {
+      await keepForWorker(deps, later, who, note, `intake-note:${caseId}:${i}`);
+    }
   }
   // "No, I'm not safe" at the safety check (or a phrase the middleware did not see): record it now.
   const crisis = out.effects.find((e) => e.type === 'crisis');
@@ -287,7 +291,7 @@ async function keepForWorker(deps: Deps, later: Later, who: Who, text: string, m
   const client = await findClientByTelegramUser(deps.db, who.telegramUserId);
   const open = client ? await findOpenCase(deps.db, client.id) : undefined;
   if (!client || !open) {
-    deps.logger.warn({}, 'a message during the crisis pause had no open case to go to');
+    deps.logger.warn({}, 'a message kept for the worker had no open case to go to');
     return;
   }
   await saveClientMessage(deps, later, { client, openCase: open, text, idempotencyKey: messageKey ?? `pause:${who.chatId}:${deps.clock.now().toMillis()}` });

@@ -4,8 +4,9 @@ import type { FrontEnd } from '../frontends.js';
 import type { Db } from '../db/client.js';
 import { upsertStaff } from '../staff/staff.repo.js';
 import { findStaffBySlack } from '../staff/staff.repo.js';
-import { notInArray } from 'drizzle-orm';
-import { oncallShifts, staff } from '../db/schema.js';
+import { and, eq, notInArray, sql } from 'drizzle-orm';
+import { inboundDedupe, oncallShifts, staff } from '../db/schema.js';
+import { DEDUPE_SOURCE } from '../telegram/composers/guard.middleware.js';
 import { weeklyRotation } from '../staff/oncall.domain.js';
 import { TelegramEmulator } from './telegram-emulator.js';
 import { SlackEmulator } from './slack-emulator.js';
@@ -50,11 +51,25 @@ export async function seedSandboxStaff(deps: Deps): Promise<boolean> {
   return true;
 }
 
+/**
+ * The first update id for a new emulator: above every Telegram update id the
+ * database has seen. The emulator forgets its numbering at each start; the bot's
+ * de-duplication does not, and would silently drop "new" updates 1, 2, 3…
+ */
+export async function nextTelegramUpdateId(db: Db): Promise<number> {
+  const [row] = await db.select({ max: sql<string | null>`max(${inboundDedupe.externalId}::bigint)` }).from(inboundDedupe)
+    .where(and(eq(inboundDedupe.source, DEDUPE_SOURCE), sql`${inboundDedupe.externalId} ~ '^[0-9]{1,15}$'`));
+  return row?.max ? Number(row.max) + 1 : 1;
+}
+
 export async function startSandboxEmulators(deps: Deps): Promise<{ tg: TelegramEmulator; slack: SlackEmulator }> {
   const c = deps.config;
   // Emulator time follows the service clock, so message dates move with the clock control.
   const now = () => deps.clock.now().toMillis();
-  const tg = new TelegramEmulator({ token: c.TELEGRAM_BOT_TOKEN, botUsername: 'casework_sandbox_bot', botFirstName: 'Casework', now, maxPollTimeoutSec: 10 });
+  const tg = new TelegramEmulator({
+    token: c.TELEGRAM_BOT_TOKEN, botUsername: 'casework_sandbox_bot', botFirstName: 'Casework', now, maxPollTimeoutSec: 10,
+    firstUpdateId: await nextTelegramUpdateId(deps.db),
+  });
   const slack = new SlackEmulator({
     botToken: c.SLACK_BOT_TOKEN, now,
     users: SANDBOX_STAFF.map((p) => ({ id: p.slackUserId, name: p.handle, real_name: p.name, tz: p.timeZone })),

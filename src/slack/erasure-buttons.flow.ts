@@ -31,7 +31,7 @@ export function registerEraseNow(app: App, deps: Deps, actionId: string): void {
       const line = r.status === 'already'
         ? 'This erasure was already approved; it is being carried out.'
         : `🗑️ Erasure approved by <@${me.slackUserId}> at ${staffTime(deps.clock.now().toJSDate(), me.timeZone)}. The client's personal data is being erased; they will be told when it is done.`;
-      await markActed(deps, client, messageOf(body), line);
+      await markActed(deps, client, messageOf(body), line, [], { subjectId: String(action.value ?? ''), title: 'Request to erase a client\'s personal data' });
     });
   });
 }
@@ -88,7 +88,7 @@ export function registerHoldView(app: App, deps: Deps): void {
       ? 'This erasure had already been approved; the hold was not recorded.'
       : `⏸️ Erasure held by <@${me.slackUserId}> (reason recorded); review on ${staffTime(r.reviewAt!, me.timeZone)}.`;
     const msg = meta.channel && meta.ts ? { channel: meta.channel, ts: meta.ts, text: meta.text ?? '' } : undefined;
-    await markActed(deps, client, msg, line);
+    await markActed(deps, client, msg, line, [], { subjectId: meta.requestId, title: 'Request to erase a client\'s personal data' });
     if (!msg) await client.chat.postMessage({ channel: me.slackUserId, text: line }).catch(() => {});
   });
 }

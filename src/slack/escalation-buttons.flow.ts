@@ -70,20 +70,51 @@ export function askerOf(body: BlockButtonAction, client: WebClient, respond: Res
   return { client, userId: body.user.id, channelId: body.channel?.id ?? (body.container as { channel_id?: string } | undefined)?.channel_id, respond: body.response_url ? respond : undefined };
 }
 
+/**
+ * The message a request names is edited only if it is the one we posted about
+ * this subject (an escalation, an appointment, an erasure request): a sent
+ * Slack delivery for it with that ts. Its text is then our own title, never the
+ * text the request carries (a signed request could name any message and any text).
+ */
+export interface OwnMessage {
+  subjectId: string;
+  title: string;
+}
+
+async function isOurMessage(deps: Deps, subjectId: string, ts: string): Promise<boolean> {
+  if (!uuid.test(subjectId)) return false;
+  const [hit] = await deps.db.select({ id: deliveries.id }).from(deliveries)
+    .where(and(eq(deliveries.subjectId, subjectId), eq(deliveries.channel, 'slack'), eq(deliveries.status, 'sent'), eq(deliveries.externalRef, ts))).limit(1);
+  return !!hit;
+}
+
 /** Replace the message's buttons with a line saying who did what (and keep a [Log note] when useful). */
-export async function markActed(deps: Deps, client: WebClient, m: MessageRef | undefined, line: string, extra: Block[] = []): Promise<void> {
-  if (!m) return;
-  const blocks: Block[] = [...(m.text ? [section(m.text)] : []), context(line), ...extra];
-  await client.chat.update({ channel: m.channel, ts: m.ts, text: m.text || line, blocks: blocks as never })
+/** False when there was no message to edit, or it was not ours to edit. */
+export async function markActed(deps: Deps, client: WebClient, m: MessageRef | undefined, line: string, extra: Block[] = [], own?: OwnMessage): Promise<boolean> {
+  if (!m) return false;
+  if (own && !(await isOurMessage(deps, own.subjectId, m.ts))) {
+    deps.logger.warn({ subjectId: own.subjectId }, 'refused to edit a message that is not ours for this subject');
+    return false;
+  }
+  const text = own ? own.title : m.text;
+  const blocks: Block[] = [...(text ? [section(text)] : []), context(line), ...extra];
+  await client.chat.update({ channel: m.channel, ts: m.ts, text: text || line, blocks: blocks as never })
     .catch((err: unknown) => deps.logger.warn({ err: (err as Error).message }, 'could not update the escalation message'));
+  return true;
 }
 
 export const when = (me: StaffRow, at: Date) => staffTime(at, me.timeZone);
 
+/** What an acted-on escalation message says above the line about who did what. */
+export function escalationTitle(row: EscRow): OwnMessage {
+  const what = row.e.reason === 'crisis' ? ':rotating_light: Crisis' : `Escalation (${row.e.reason.replace(/_/g, ' ')})`;
+  return { subjectId: row.e.id, title: `${what} on *${row.c.reference}*` };
+}
+
 /** One button listener: ack, directory, access, then `act`. */
 export function registerEscalationButton(
   app: App, deps: Deps, actionId: string,
-  act: (x: { me: StaffRow; a: Asker; row: EscRow; msg: MessageRef | undefined; client: WebClient; triggerId: string }) => Promise<void>,
+  act: (x: { me: StaffRow; a: Asker; row: EscRow; msg: MessageRef | undefined; client: WebClient; triggerId: string; own: OwnMessage }) => Promise<void>,
 ): void {
   app.action<BlockButtonAction>(actionId, async ({ ack, body, action, client, respond }) => {
     await ack();
@@ -93,7 +124,7 @@ export function registerEscalationButton(
       if (!me) return;
       const access = await escalationForActor(deps, me, String(action.value ?? ''));
       if (!access.ok) return tell(a, access.message);
-      await act({ me, a, row: access, msg: messageOf(body), client, triggerId: body.trigger_id });
+      await act({ me, a, row: access, msg: messageOf(body), client, triggerId: body.trigger_id, own: escalationTitle(access) });
     });
   });
 }
@@ -152,8 +183,10 @@ export function registerReasonView(
     if (!reason) return void (await ack(fieldError('reason', 'Please give a reason (a few words are enough).', 'reason')));
     if ([...reason].length > REASON_MAX) return void (await ack(fieldError('reason', `Please keep the reason under ${REASON_MAX} characters (it has ${[...reason].length}).`, 'reason')));
     let out: Awaited<ReturnType<typeof handle>>;
+    let own: OwnMessage | undefined;
     try {
       const access = await escalationForActor(deps, me, meta.escalationId);
+      if (access.ok) own = escalationTitle(access);
       out = access.ok ? await handle({ me, meta, reason, f }) : { ok: false, message: access.message };
     } catch (err) {
       deps.logger.error({ where: `view:${callbackId}`, err: (err as Error)?.message }, 'slack handler failed');
@@ -162,7 +195,7 @@ export function registerReasonView(
     if (!out.ok) return void (await ack(fieldError(out.field ?? 'reason', out.message, 'reason')));
     await ack();
     const msg = meta.channel && meta.ts ? { channel: meta.channel, ts: meta.ts, text: meta.text ?? '' } : undefined;
-    await markActed(deps, client, msg, out.line);
-    if (!msg) await client.chat.postMessage({ channel: me.slackUserId, text: out.line }).catch(() => {});
+    // Not edited (no message, or not ours): the person still sees what was done, in their DM.
+    if (!(await markActed(deps, client, msg, out.line, [], own))) await client.chat.postMessage({ channel: me.slackUserId, text: out.line }).catch(() => {});
   });
 }

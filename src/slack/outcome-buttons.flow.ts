@@ -32,15 +32,16 @@ export function registerOutcomeButton(app: App, deps: Deps, outcome: 'attended' 
       if (!access.ok) return tell(a, access.message);
       const r = await recordAppointmentOutcome(deps, { appointmentId: appt.id, version: Number(m[2]), outcome, staffId: me.id });
       if (!r.ok) return tell(a, r.message);
+      const own = { subjectId: appt.id, title: `Appointment on ${when(me, appt.startsAt)}` };
       const logNote = [actions('appointment_outcome_done', [button({ text: 'Log note', actionId: OUTCOME_ACTIONS.logNote, value: appt.caseId, style: 'primary' })])];
       if (r.status === 'unchanged') {
-        await markActed(deps, client, messageOf(body), `Recorded: *${LABEL[outcome]}*.`, logNote);
+        await markActed(deps, client, messageOf(body), `Recorded: *${LABEL[outcome]}*.`, logNote, own);
         return tell(a, `This was already recorded as ${LABEL[outcome].toLowerCase()}; nothing changed.`);
       }
       let line = `Recorded by <@${me.slackUserId}>: *${LABEL[outcome]}*.`;
       if (r.followUpAt) line += ` Follow-up set for ${when(me, r.followUpAt.toJSDate())}.`;
       if (r.supervisorInformed) line += ' Second missed appointment in a row: the supervisor is informed.';
-      await markActed(deps, client, messageOf(body), line, logNote);
+      await markActed(deps, client, messageOf(body), line, logNote, own);
     });
   });
 }

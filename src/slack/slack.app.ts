@@ -1,5 +1,6 @@
 import express, { type Express } from 'express';
-import { App, ExpressReceiver, LogLevel, type Logger as BoltLogger } from '@slack/bolt';
+import { App, LogLevel, type Logger as BoltLogger } from '@slack/bolt';
+import { CheckedExpressReceiver } from './payload-shape.js';
 import type { Deps } from '../deps.js';
 import { timedHandling } from '../lib/metrics.js';
 import { registerListeners } from './listeners/index.js';
@@ -34,11 +35,21 @@ export interface SlackApp {
 
 export const SLACK_EVENTS_PATH = '/slack/events';
 
-function boltLogger(deps: Deps): BoltLogger {
+/** "http request body: {…}", "ack() call begins (body: {…})", "received … {…}": keep the words, drop what they carry. */
+const BODY_BEARING = /\b(body|result|headers|payload|event|message|args|arguments|storedResponse)\b\s*[:=]|[{[]/i;
+export function withoutBodies(line: string): string {
+  const m = BODY_BEARING.exec(line);
+  if (!m) return line;
+  const keep = m[0].startsWith('{') || m[0].startsWith('[') ? m.index : m.index + m[0].length;
+  return `${line.slice(0, keep).trimEnd()} [not logged]`;
+}
+
+export function boltLogger(deps: Pick<Deps, 'logger' | 'config'>): BoltLogger {
   const log = deps.logger.child({ component: 'bolt' });
   let level = (deps.config.SLACK_LOG_LEVEL ?? 'warn') as LogLevel;
-  // Bolt passes its own messages (no request bodies): forwarded to pino.
-  const fmt = (msg: unknown[]) => msg.map((m) => (m instanceof Error ? m.message : typeof m === 'string' ? m : JSON.stringify(m))).join(' ').slice(0, 500);
+  // Bolt's and its Web API client's own messages, forwarded to pino without anything they carry:
+  // at debug they include request and response bodies (client text, names), which are never logged.
+  const fmt = (msg: unknown[]) => withoutBodies(msg.map((m) => (m instanceof Error ? m.message : typeof m === 'string' ? m : '[object]')).join(' ')).slice(0, 500);
   return {
     debug: (...m) => log.debug(fmt(m)),
     info: (...m) => log.info(fmt(m)),
@@ -65,7 +76,7 @@ export function createSlackApp(deps: Deps, opts: SlackAppOptions): SlackApp {
     mode = 'socket';
   } else {
     if (!opts.signingSecret) throw new Error('SLACK_SIGNING_SECRET is required for the Slack app in HTTP mode (or set SLACK_APP_TOKEN for Socket Mode)');
-    const receiver = new ExpressReceiver({
+    const receiver = new CheckedExpressReceiver({
       signingSecret: opts.signingSecret,
       endpoints: SLACK_EVENTS_PATH,
       app: opts.expressApp ?? express(),

@@ -1,4 +1,4 @@
-import { and, count, eq, ne } from 'drizzle-orm';
+import { and, count, eq } from 'drizzle-orm';
 import type { Deps } from '../deps.js';
 import type { Db } from '../db/client.js';
 import { cases, staff } from '../db/schema.js';
@@ -53,13 +53,24 @@ export async function addStaff(deps: Deps, actor: StaffRow, input: { userId: str
     supervisorId = sup.id;
   }
   const now = deps.clock.now();
-  const row = await deps.db.transaction(async (t) => {
+  const out = await deps.db.transaction(async (t): Promise<{ row: StaffRow; changed: boolean } | { lastAdmin: true }> => {
     const tx = t as unknown as Db;
+    // The active admins, locked: two admins demoting each other at once cannot both succeed.
+    const admins = await tx.select({ id: staff.id, slackUserId: staff.slackUserId }).from(staff).where(and(eq(staff.role, 'admin'), eq(staff.active, true))).for('update');
+    const [before] = await tx.select().from(staff).where(eq(staff.slackUserId, input.userId)).for('update');
+    if (before?.active && before.role === 'admin' && input.role !== 'admin' && admins.every((a) => a.slackUserId === input.userId)) return { lastAdmin: true };
+    // A replayed command (or the same change twice) changes nothing and is not recorded again.
+    if (before?.active && before.role === input.role && before.supervisorId === supervisorId) return { row: before, changed: false };
     const r = await upsertStaff(tx, { slackUserId: input.userId, displayName: info.name, role: input.role, supervisorId, timeZone: validZone(info.tz, deps.config.DEFAULT_TIMEZONE) }, now);
     await deps.audit.record({ actor: { type: 'staff', id: actor.id }, action: 'staff.added', subjectType: 'staff', subjectId: r.id, details: { role: input.role } }, tx);
-    return r;
+    return { row: r, changed: true };
   });
+  if ('lastAdmin' in out) {
+    return { ok: false, message: `<@${input.userId}> is the only admin: make someone else an admin first (\`/case staff add @name admin\`), or nobody could manage the staff directory.` };
+  }
+  const { row } = out;
   const sup = input.supervisorUserId ? `, supervised by <@${input.supervisorUserId}>` : '';
+  if (!out.changed) return { ok: true, row, message: `<@${input.userId}> is already a ${input.role}${sup}: nothing changed.` };
   return { ok: true, row, message: `<@${input.userId}> is now a ${input.role}${sup} (time zone ${row.timeZone}).` };
 }
 
@@ -67,18 +78,18 @@ export async function removeStaff(deps: Deps, actor: StaffRow, userId: string): 
   if (actor.role !== 'admin') return { ok: false, message: 'Only an admin can change the staff directory.' };
   const target = await findActiveStaffBySlack(deps.db, userId);
   if (!target) return { ok: false, message: `<@${userId}> is not in the staff directory.` };
-  if (target.role === 'admin') {
-    const [{ n }] = (await deps.db.select({ n: count() }).from(staff).where(and(eq(staff.role, 'admin'), eq(staff.active, true), ne(staff.id, target.id)))) as [{ n: number }];
-    if (n === 0) return { ok: false, message: 'This is the last admin; add another admin first.' };
-  }
   const now = deps.clock.now();
   const open = await deps.db.transaction(async (t) => {
     const tx = t as unknown as Db;
+    // Checked under a lock on the active admins: the last admin cannot remove herself, even twice at once.
+    const admins = await tx.select({ id: staff.id }).from(staff).where(and(eq(staff.role, 'admin'), eq(staff.active, true))).for('update');
+    if (target.role === 'admin' && admins.every((a) => a.id === target.id)) return 'last_admin' as const;
     await tx.update(staff).set({ active: false, updatedAt: now.toJSDate() }).where(eq(staff.id, target.id));
     await deps.audit.record({ actor: { type: 'staff', id: actor.id }, action: 'staff.removed', subjectType: 'staff', subjectId: target.id }, tx);
     const [{ n }] = (await tx.select({ n: count() }).from(cases).where(and(eq(cases.assignedWorkerId, target.id), eq(cases.status, 'open')))) as [{ n: number }];
     return n;
   });
+  if (open === 'last_admin') return { ok: false, message: 'This is the last admin; add another admin first.' };
   const warn = open > 0 ? ` They still hold ${open} open case${open === 1 ? '' : 's'}: please reassign ${open === 1 ? 'it' : 'them'} (\`/case team\`).` : '';
   return { ok: true, message: `<@${userId}> has been removed from the staff directory.${warn}` };
 }

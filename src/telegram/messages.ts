@@ -235,6 +235,9 @@ export function renderEffects(state: IntakeState, effects: readonly IntakeEffect
       case 'paused': push(renderPaused(t)); break;
       case 'pause_later': push(msg(t('crisis.later', { contacts: ctx.contacts[state.language] }))); break;
       case 'held_for_worker': prefix.push(t('crisis.held')); break;
+      case 'gathered': prefix.push(t('throttle.gathered', { label: t(`review.${e.field}`) })); break;
+      case 'kept_note': prefix.push(t('throttle.kept_note')); break;
+      case 'notes_full': prefix.push(t('throttle.notes_full')); break;
       case 'submit': break;
     }
   }

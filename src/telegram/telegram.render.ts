@@ -82,7 +82,11 @@ export function renderMyData(t: T, i18n: I18n, d: MyData, lang: Language, defaul
         ...d.messages.map((m) => t('tg.mydata.message_line', { when: formatWhen(m.at, zone, lang), value: m.text }))].join('\n'));
     }
   }
-  if (d.draft) parts.push([t('tg.mydata.draft_title'), ...draftLines({ ...d.draft, language: lang }, t, i18n)].join('\n'));
+  if (d.draft) {
+    // What the draft keeps for the worker is stored too: shown with it.
+    const notes = d.draft.notes?.length ? ['', t('tg.mydata.draft_notes'), ...d.draft.notes.map((n) => `• ${n}`)] : [];
+    parts.push([t('tg.mydata.draft_title'), ...draftLines({ ...d.draft, language: lang }, t, i18n), ...notes].join('\n'));
+  }
   return splitForTelegram(parts).map((text) => ({ text }));
 }
 

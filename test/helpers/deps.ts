@@ -27,6 +27,8 @@ export async function createTestDeps(opts: { env?: Record<string, string>; start
     DATABASE_URL: testDb.url,
     REDIS_URL: TEST_REDIS_URL,
     QUEUE_PREFIX: prefix,
+    // Tests answer at machine speed under a frozen clock: gathering by time is turned on by the tests of it.
+    INTAKE_GATHER_SECONDS: '0',
     ...opts.env,
   });
   const clock = new ManualClock(opts.start ?? '2026-11-23T09:00:00Z');

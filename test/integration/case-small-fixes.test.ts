@@ -9,7 +9,7 @@ import { describeTrouble } from '../../src/escalations/escalation.render.js';
 import { planAppointmentReminders } from '../../src/appointments/reminders.service.js';
 import { findStaffById } from '../../src/staff/staff.repo.js';
 import type { Db } from '../../src/db/client.js';
-import { blockText, createSlackWorld, dm, eventually, flush, newCase, U, type SlackWorld } from './slack-harness.js';
+import { blockText, createSlackWorld, dm, eventually, flush, newCase, U, type SlackWorld, openCaseModal } from './slack-harness.js';
 
 /** Issue 12, part 4: the smaller things seen on the walk, each as the person would notice it. */
 let w: SlackWorld;
@@ -18,18 +18,7 @@ beforeAll(async () => {
 });
 afterAll(async () => w?.close());
 
-async function openModal(user: string, actionId: string, caseId: string) {
-  const before = w.slack.calls.filter((c) => c.method === 'views.open' && c.ok).length;
-  const channel = w.slack.dmChannel(user);
-  await w.driver.interaction({
-    type: 'block_actions', user: { id: user }, team: { id: w.slack.identity.teamId }, api_app_id: w.slack.identity.appId, trigger_id: w.slack.issueTrigger(user),
-    channel: { id: channel }, container: { type: 'message', channel_id: channel, message_ts: '1.000001' },
-    response_url: w.slack.issueResponseUrl({ channel, user, kind: 'block_actions' }),
-    actions: [{ type: 'button', action_id: actionId, block_id: 'case', value: caseId, action_ts: '1' }],
-  });
-  await eventually(() => w.slack.calls.filter((c) => c.method === 'views.open' && c.ok).length > before, `${actionId} modal`);
-  return w.slack.openViews(user).at(-1)!;
-}
+const openModal = (user: string, actionId: string, caseId: string) => openCaseModal(w, user, actionId, caseId);
 type Input = { block_id: string; optional?: boolean; label: { text: string }; hint?: { text: string } };
 const input = (view: { blocks?: unknown[] }, id: string) => (view.blocks as Input[]).find((b) => b.block_id === id)!;
 

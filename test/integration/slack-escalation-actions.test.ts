@@ -6,6 +6,7 @@ import type { Db } from '../../src/db/client.js';
 import { openEscalation } from '../../src/escalations/escalations.repo.js';
 import { planDeliveries } from '../../src/delivery/ledger.js';
 import { runEscalationSweep } from '../../src/escalations/escalation-sweep.service.js';
+import { viewStateValues } from '../../src/sandbox/slack-signing.payloads.js';
 import { answersTo, blockText, createSlackWorld, eventually, flush, newCase, nextAnswer, U, type SlackWorld } from './slack-harness.js';
 
 /**
@@ -223,5 +224,74 @@ describe('[Open case] and [Reassign] on an escalation', () => {
       actions: [{ type: 'users_select', action_id: 'intake_assign_pick', block_id: `intake:${e.caseId}`, selected_user: U.worker2, action_ts: '1' }],
     });
     await eventually(async () => (await w.deps.db.select().from(cases).where(eq(cases.id, e.caseId)))[0]!.assignedWorkerId === w.staff.worker2, 'reassigned');
+  });
+});
+
+describe('hostile requests on escalation messages (issue 19)', () => {
+  /** A signed click whose channel/ts/text the sender chose. */
+  async function forged(user: string, value: string, actionId: string, target: { channel: string; ts: string }, text: string) {
+    return w.driver.interaction({
+      type: 'block_actions', user: { id: user }, team: { id: w.slack.identity.teamId }, api_app_id: w.slack.identity.appId, trigger_id: w.slack.issueTrigger(user),
+      channel: { id: target.channel }, container: { type: 'message', channel_id: target.channel, message_ts: target.ts }, message: { ts: target.ts, text },
+      actions: [{ type: 'button', action_id: actionId, block_id: 'x', value, action_ts: '1' }],
+    });
+  }
+
+  it('a button naming another message (another case\'s card) acts on its own escalation but edits nothing else; forged text never shows', async () => {
+    await flush(w, { all: true });
+    const mine = await escalationMessage({ reason: 'quiet_case', kind: 'escalation', to: w.staff.worker });
+    const victim = await escalationMessage({ reason: 'quiet_case', kind: 'escalation', to: w.staff.worker });
+    const before = JSON.stringify(current(victim.channel, victim.msg.ts));
+    const edits = () => w.slack.calls.filter((c) => c.method === 'chat.update').length;
+    const editsBefore = edits();
+    await forged(U.worker, mine.escalationId, 'esc_ack', { channel: victim.channel, ts: victim.msg.ts }, 'FORGED: call <http://evil.example|your bank>');
+    await eventually(async () => (await escRow(mine.escalationId)).acknowledgedAt, 'acknowledged');
+
+    // Its own message, with forged text: the buttons go, the text is ours.
+    const own = await escalationMessage({ reason: 'quiet_case', kind: 'escalation', to: w.staff.worker });
+    await forged(U.worker, own.escalationId, 'esc_ack', { channel: own.channel, ts: own.msg.ts }, 'FORGED <!channel>');
+    const updated = await eventually(() => { const m = current(own.channel, own.msg.ts); return !blockText(m.blocks).includes('esc_ack') ? m : undefined; }, 'own message updated');
+    expect(updated.text).not.toContain('FORGED');
+    expect(blockText(updated.blocks)).not.toContain('FORGED');
+    expect(blockText(updated.blocks)).toContain(own.reference);
+    // By now the forged click's handler has long finished: the other message was never edited.
+    expect(JSON.stringify(current(victim.channel, victim.msg.ts))).toBe(before);
+    expect((await escRow(victim.escalationId)).acknowledgedAt).toBeNull();
+    expect(edits()).toBe(editsBefore + 1);
+  });
+
+  it('a reason modal whose private metadata names another message edits only its own', async () => {
+    const mine = await escalationMessage({ reason: 'follow_up_overdue', kind: 'follow_up_nudge', to: w.staff.worker });
+    const victim = await escalationMessage({ reason: 'follow_up_overdue', kind: 'follow_up_nudge', to: w.staff.worker });
+    const before = JSON.stringify(current(victim.channel, victim.msg.ts));
+    const opened = w.slack.calls.filter((c) => c.method === 'views.open' && c.ok).length;
+    await w.driver.blockAction(U.worker, { channel: mine.channel, ts: mine.msg.ts }, 'esc_not_needed');
+    await eventually(() => w.slack.calls.filter((c) => c.method === 'views.open' && c.ok).length > opened, 'reason modal');
+    const view = w.slack.openViews(U.worker).at(-1)!;
+    // The submission comes back signed, with metadata naming the other message (and text of its own).
+    const meta = JSON.parse(view.private_metadata!);
+    const state = { values: viewStateValues(view.blocks as unknown[], { reason: { v: 'Client moved away.' } }) };
+    const res = await w.driver.interaction({
+      type: 'view_submission', user: { id: U.worker }, team: { id: w.slack.identity.teamId }, api_app_id: w.slack.identity.appId, trigger_id: w.slack.issueTrigger(U.worker),
+      view: { ...view, state, private_metadata: JSON.stringify({ ...meta, channel: victim.channel, ts: victim.msg.ts, text: 'FORGED' }) },
+    });
+    expect(res).toMatchObject({ status: 200, body: '' });
+    expect((await escRow(mine.escalationId)).resolvedAt).not.toBeNull();
+    // The other message is not edited: the result goes to the worker's DM instead.
+    await eventually(() => w.slack.dmWith(U.worker).find((m) => m.text.startsWith('✔️ No follow-up needed — closed by')), 'the result in the DM');
+    expect(JSON.stringify(current(victim.channel, victim.msg.ts))).toBe(before);
+    expect(blockText(current(victim.channel, victim.msg.ts).blocks)).not.toContain('FORGED');
+  });
+
+  it('replaying [Snooze 1 day] snoozes once: the time does not move and one audit row is written', async () => {
+    const e = await escalationMessage({ reason: 'follow_up_overdue', kind: 'follow_up_nudge', to: w.staff.worker });
+    await w.driver.blockAction(U.worker, { channel: e.channel, ts: e.msg.ts }, 'esc_snooze_day');
+    const first = await eventually(async () => { const r = await escRow(e.escalationId); return r.snoozedUntil ? r : undefined; }, 'snoozed');
+    w.deps.clock.advance({ hours: 2 });
+    const before = answersTo(w, U.worker).length;
+    await clickStale(U.worker, e.channel, e.msg.ts, 'esc_snooze_day', e.escalationId);
+    expect(await nextAnswer(w, U.worker, before)).toMatch(/already snoozed until .*nothing changed/);
+    expect((await escRow(e.escalationId)).snoozedUntil!.toISOString()).toBe(first.snoozedUntil!.toISOString());
+    expect(await audits('escalation.snoozed', e.escalationId)).toHaveLength(1);
   });
 });

@@ -176,3 +176,17 @@ export function dm(w: SlackWorld, userId: string): SlackMessageView[] {
 export function blockText(blocks: unknown[] | undefined): string {
   return JSON.stringify(blocks ?? []);
 }
+
+/** Press a case-card button (`case_phase`, `case_log_note`, `case_goals`, …) from the user's DM and return the modal it opens. */
+export async function openCaseModal(w: SlackWorld, user: string, actionId: string, caseId: string) {
+  const before = w.slack.calls.filter((c) => c.method === 'views.open' && c.ok).length;
+  const channel = w.slack.dmChannel(user);
+  await w.driver.interaction({
+    type: 'block_actions', user: { id: user }, team: { id: w.slack.identity.teamId }, api_app_id: w.slack.identity.appId, trigger_id: w.slack.issueTrigger(user),
+    channel: { id: channel }, container: { type: 'message', channel_id: channel, message_ts: '1.000001' },
+    response_url: w.slack.issueResponseUrl({ channel, user, kind: 'block_actions' }),
+    actions: [{ type: 'button', action_id: actionId, block_id: 'case', value: caseId, action_ts: '1' }],
+  });
+  await eventually(() => w.slack.calls.filter((c) => c.method === 'views.open' && c.ok).length > before, `${actionId} modal`);
+  return w.slack.openViews(user).at(-1)!;
+}

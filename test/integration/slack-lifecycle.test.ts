@@ -102,7 +102,8 @@ describe('erasure from Slack', () => {
     const [held] = await w.deps.db.select().from(erasureRequests).where(eq(erasureRequests.id, r!.id));
     expect(held!.status).toBe('held');
 
-    expect(blockText(dm(w, U.sup).find((m) => m.ts === msg.ts)!.blocks)).toContain('Erasure held by');
+    // The message is edited after the ack (once the ledger confirms it is ours): wait for it.
+    await eventually(() => blockText(dm(w, U.sup).find((m) => m.ts === msg.ts)!.blocks).includes('Erasure held by'), 'the request message says it is held');
 
     // The hold comes back for review as a new message with the buttons.
     w.deps.clock.advance({ days: w.deps.config.ERASURE_HOLD_REVIEW_DAYS });

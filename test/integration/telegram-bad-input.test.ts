@@ -193,7 +193,7 @@ describe('bad input gets a clear answer and loses nothing', () => {
       const during = flood.messages(user).filter((m) => m.message_id > before);
       expect(during.map((m) => m.text)).toEqual([
         ...Array(3).fill("Thanks — I've passed this on. A worker will read it soon."),
-        "You're sending messages very quickly. I've kept everything; please give me a moment.",
+        "You're sending messages very quickly. Every text you send is saved: as your answer, added to it, or as a note for your case worker (photos and voice messages are not). I'll show you where we are in a moment.",
       ]);
       // when the window ends (a real timer), one acknowledgement goes out
       const last = Math.max(...flood.tg.history(user.id).map((m) => m.message_id));

@@ -217,7 +217,9 @@ describe('bad input keeps the step and the answers', () => {
       const r = applyInput(s, text('a'.repeat(limit + 1)), ctx());
       expect(r.state.step).toBe(f);
       expect(r.state.answers).toEqual(s.answers);
-      expect(r.effects).toEqual([{ type: 'invalid', reason: 'too_long', field: f, limit }, { type: 'ask', step: f }]);
+      // Refused as an answer, but the client's words are kept for the worker and they are told so.
+      expect(r.effects).toEqual([{ type: 'invalid', reason: 'too_long', field: f, limit }, { type: 'kept_note' }, { type: 'ask', step: f }]);
+      expect(r.state.notes).toEqual(['a'.repeat(limit + 1)]);
       // exactly at the limit is fine; emoji count as one character each
       expect(applyInput(s, text('😀'.repeat(limit)), ctx()).state.step).not.toBe(f);
     });
@@ -254,7 +256,9 @@ describe('bad input keeps the step and the answers', () => {
   });
   it('text where only buttons work', () => {
     for (const step of ['language', 'agreement', 'category', 'urgency', 'review'] as Step[]) {
-      expect(applyInput(at(step), text('hmm'), ctx()).effects).toEqual([{ type: 'invalid', reason: 'use_buttons' }, askFor(step)]);
+      const r = applyInput(at(step), text('hmm'), ctx());
+      expect(r.effects).toEqual([{ type: 'invalid', reason: 'use_buttons' }, { type: 'kept_note' }, askFor(step)]);
+      expect(r.state.notes).toEqual(['hmm']);
     }
   });
   it('unknown time zone asks again; typed cities and zones resolve', () => {

@@ -34,7 +34,7 @@ export function caseButtons(caseId: string, opts: { withOpen?: boolean } = {}): 
 }
 
 export function caseCardText(card: CaseCard): string {
-  return `${card.crisis ? '🚨 CRISIS — ' : ''}Case ${card.reference}${card.clientFirstName ? ` (${card.clientFirstName})` : ''}: ${PHASE_LABELS[card.phase] ?? card.phase}`;
+  return `${card.crisis ? '🚨 CRISIS — ' : ''}Case ${card.reference}${card.clientFirstName ? ` (${esc(card.clientFirstName)})` : ''}: ${PHASE_LABELS[card.phase] ?? card.phase}`;
 }
 
 /** What the client said at intake, clipped: the card stays short; [Full intake] shows every answer. */

@@ -3,12 +3,14 @@
  * for mrkdwn and clipped to Slack's limits, so a long note can never make a
  * message fail.
  */
+import { escapeMrkdwn } from '../../delivery/slack-blocks.js';
+
 export type Block = Record<string, unknown>;
 
 export const clip = (s: string, n: number) => ([...s].length <= n ? s : `${[...s].slice(0, n - 1).join('')}…`);
 
-/** Slack mrkdwn needs &, < and > escaped in any text we did not write ourselves. */
-export const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+/** Slack mrkdwn needs &, < and > escaped in any text we did not write ourselves (blocks and `text` fallbacks alike). */
+export const esc = escapeMrkdwn;
 
 export const plain = (text: string, max = 75) => ({ type: 'plain_text', text: clip(text, max), emoji: true });
 export const md = (text: string, max = 3000) => ({ type: 'mrkdwn', text: clip(text, max) });

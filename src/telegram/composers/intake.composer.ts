@@ -99,7 +99,7 @@ export function intakeComposer(env: BotEnv): Composer<BotContext> {
       await reply(env, ctx, [{ text: renderUnknownCommand(t, await contactsOf(env, ctx)).text }]);
       return;
     }
-    if (await runIntake(env, ctx, { kind: 'text', text })) return;
+    if (await runIntake(env, ctx, { kind: 'text', text, messageId: ctx.message.message_id, sentAt: ctx.message.date })) return;
     if (await toOpenCase(env, ctx, text, `tg:${ctx.chat.id}:${ctx.message.message_id}`)) return;
     const client = await findClientByTelegramUser(env.deps.db, ctx.from.id);
     if (!client) return startIntakeReply(env, ctx);
