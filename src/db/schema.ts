@@ -322,6 +322,8 @@ export const oncallShifts = pgTable('oncall_shifts', {
   startsAt: ts('starts_at').notNull(),
   endsAt: ts('ends_at').notNull(),
   kind: text('kind', { enum: ONCALL_SHIFT_KINDS }).notNull(),
+  /** The team (its supervisor's staff id) this shift covers; null: the whole agency. */
+  teamId: uuid('team_id').references(() => staff.id, { onDelete: 'cascade' }),
   createdBy: uuid('created_by').references(() => staff.id, { onDelete: 'set null' }),
   cancelledAt: ts('cancelled_at'),
   createdAt: createdAt(),

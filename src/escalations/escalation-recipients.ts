@@ -23,7 +23,7 @@ export type StaffRow = typeof staff.$inferSelect;
 export class RecipientDirectory {
   private readonly byId = new Map<string, StaffRow>();
   private allSupervisors?: Promise<Recipient[]>;
-  private oncallNow?: Promise<Recipient[]>;
+  private readonly oncallNow = new Map<string, Promise<Recipient[]>>();
   private admins?: Promise<Recipient[]>;
 
   private constructor(private readonly deps: Pick<Deps, 'db' | 'config'>) {}
@@ -75,8 +75,14 @@ export class RecipientDirectory {
     const channel = async () => add(await this.recipients('supervision_channel', worker, supervisor));
     for (const a of audiences) {
       if (a === 'oncall') {
-        this.oncallNow ??= whoIsOnCall(this.deps.db, now).then((rows) => rows.map((r) => `staff:${r.id}` as const));
-        const oncall = await this.oncallNow;
+        // The case's team rota first (the team is its worker's supervisor), else the agency's.
+        const teamId = supervisor?.active ? supervisor.id : '';
+        let pending = this.oncallNow.get(teamId);
+        if (!pending) {
+          pending = whoIsOnCall(this.deps.db, now, teamId || null).then((rows) => rows.map((r) => `staff:${r.id}` as const));
+          this.oncallNow.set(teamId, pending);
+        }
+        const oncall = await pending;
         if (oncall.length) add(oncall);
         else {
           await team();

@@ -17,29 +17,38 @@ export interface Shift {
   startsAt: DateTime;
   endsAt: DateTime;
   kind: ShiftKind;
+  /** The team this shift covers (its supervisor's id); null or absent: the whole agency. */
+  teamId?: string | null;
 }
 
 const covers = (s: Shift, t: DateTime) => s.startsAt <= t && t < s.endsAt;
 
-/** Staff ids on call at `t` (standing flag holders included), without duplicates. */
-export function onCallAt(shifts: readonly Shift[], standing: readonly string[], t: DateTime): string[] {
-  const overrides = shifts.filter((s) => s.kind === 'override' && covers(s, t));
-  const chosen = overrides.length ? overrides : shifts.filter((s) => s.kind === 'rota' && covers(s, t));
+/**
+ * Staff ids on call at `t` for a team (standing flag holders included), without duplicates: the
+ * team's own cover or rota when it has one at `t`, else the agency's.
+ */
+export function onCallAt(shifts: readonly Shift[], standing: readonly string[], t: DateTime, teamId?: string | null): string[] {
+  const pick = (list: readonly Shift[]) => {
+    const overrides = list.filter((s) => s.kind === 'override' && covers(s, t));
+    return overrides.length ? overrides : list.filter((s) => s.kind === 'rota' && covers(s, t));
+  };
+  const team = teamId ? pick(shifts.filter((s) => s.teamId === teamId)) : [];
+  const chosen = team.length ? team : pick(shifts.filter((s) => !s.teamId));
   return [...new Set([...chosen.map((s) => s.staffId), ...standing])];
 }
 
-/** Periods within [from, to) that nobody covers (none when someone holds the standing flag). */
+/** Periods within [from, to) that the agency-wide rota and cover leave uncovered (none when someone holds the standing flag). */
 export function coverageGaps(shifts: readonly Shift[], standing: readonly string[], from: DateTime, to: DateTime): Interval[] {
   if (standing.length || !(from < to)) return [];
-  const covered = Interval.merge(shifts.map((s) => Interval.fromDateTimes(s.startsAt, s.endsAt)).filter((i) => i.isValid));
+  const covered = Interval.merge(shifts.filter((s) => !s.teamId).map((s) => Interval.fromDateTimes(s.startsAt, s.endsAt)).filter((i) => i.isValid));
   return Interval.fromDateTimes(from, to).difference(...covered).filter((i) => i.isValid && i.length('milliseconds') > 0);
 }
 
 /** One person a week, in the given order, repeating, for `weeks` weeks from `start`. */
-export function weeklyRotation(staffIds: readonly string[], start: DateTime, weeks: number): Shift[] {
+export function weeklyRotation(staffIds: readonly string[], start: DateTime, weeks: number, teamId: string | null = null): Shift[] {
   const out: Shift[] = [];
   for (let w = 0; w < weeks; w++) {
-    out.push({ staffId: staffIds[w % staffIds.length]!, startsAt: start.plus({ weeks: w }), endsAt: start.plus({ weeks: w + 1 }), kind: 'rota' });
+    out.push({ staffId: staffIds[w % staffIds.length]!, startsAt: start.plus({ weeks: w }), endsAt: start.plus({ weeks: w + 1 }), kind: 'rota', teamId });
   }
   return out;
 }
@@ -53,15 +62,16 @@ export function nextShiftOf(shifts: readonly Shift[], staffId: string, now: Date
 
 export type OncallCommand =
   | { op: 'show' }
-  | { op: 'set'; userId: string; from: DateTime; to: DateTime }
-  | { op: 'rotate'; userIds: string[]; from: DateTime; weeks: number }
+  | { op: 'set'; userId: string; from: DateTime; to: DateTime; teamUserId: string | null }
+  | { op: 'rotate'; userIds: string[]; from: DateTime; weeks: number; teamUserId: string | null }
   | { op: 'swap'; a: string; b: string }
   | { op: 'invalid'; message: string };
 
 export const ONCALL_USAGE = [
   '`/case oncall` — who is on call now and the next two weeks',
-  '`/case oncall set @user from 2026-12-01 18:00 to 2026-12-02 09:00` — cover for a period (overrides the rota)',
-  '`/case oncall rotate @a @b @c from 2026-12-07 09:00 [weeks 8]` — a weekly rotation, handing over at that time',
+  '`/case oncall set @user from 2026-12-01 18:00 to 2026-12-02 09:00 [team @lead]` — cover for a period (overrides the rota)',
+  '`/case oncall rotate @a @b @c from 2026-12-07 09:00 [weeks 8] [team @lead]` — a weekly rotation, handing over at that time',
+  '   (with `team @lead`: for that supervisor\'s team only; its crises page the team\'s rota first, others the agency\'s)',
   '`/case oncall swap @a @b` — exchange their next rota shifts',
 ].join('\n');
 
@@ -113,7 +123,12 @@ function until(words: string[], from: number, stop: string[]): string[] {
 }
 
 export function parseOncallCommand(args: string[], zone: string, now: DateTime): OncallCommand {
-  const [op, ...rest] = args;
+  const [op, ...all] = args;
+  // `team @lead` may end `set` and `rotate`.
+  const t = all.map((w) => w.toLowerCase()).lastIndexOf('team');
+  const teamUserId = t >= 0 ? userOf(all[t + 1]) : null;
+  if (t >= 0 && (!teamUserId || all.length !== t + 2)) return { op: 'invalid', message: `Write the team last, as \`team @supervisor\`.\n${ONCALL_USAGE}` };
+  const rest = t >= 0 ? all.slice(0, t) : all;
   const lower = rest.map((w) => w.toLowerCase());
   switch ((op ?? '').toLowerCase()) {
     case '':
@@ -133,7 +148,7 @@ export function parseOncallCommand(args: string[], zone: string, now: DateTime):
       if (!(to > from)) return { op: 'invalid', message: 'The end must be after the start.' };
       if (!(to > now)) return { op: 'invalid', message: 'That period is already over.' };
       if (to.diff(from, 'days').days > MAX_OVERRIDE_DAYS) return { op: 'invalid', message: `Cover is at most ${MAX_OVERRIDE_DAYS} days at a time; use \`rotate\` for a standing rota.` };
-      return { op: 'set', userId, from, to };
+      return { op: 'set', userId, from, to, teamUserId };
     }
     case 'rotate': {
       const f = lower.indexOf('from');
@@ -146,7 +161,7 @@ export function parseOncallCommand(args: string[], zone: string, now: DateTime):
       const weeks = w < 0 ? 8 : Number(rest[w + 1]);
       if (!Number.isInteger(weeks) || weeks < 1 || weeks > MAX_ROTATION_WEEKS) return { op: 'invalid', message: `Weeks must be a whole number from 1 to ${MAX_ROTATION_WEEKS}.` };
       if (!(from.plus({ weeks }) > now)) return { op: 'invalid', message: 'That rotation would already be over.' };
-      return { op: 'rotate', userIds: people as string[], from, weeks };
+      return { op: 'rotate', userIds: people as string[], from, weeks, teamUserId };
     }
     case 'swap': {
       const a = userOf(rest[0]);

@@ -19,7 +19,7 @@ const dt = (d: Date) => DateTime.fromJSDate(d, { zone: 'utc' });
 export async function loadShifts(db: Db, from: DateTime, to: DateTime): Promise<Shift[]> {
   const rows = await db.select().from(oncallShifts)
     .where(and(isNull(oncallShifts.cancelledAt), lt(oncallShifts.startsAt, to.toJSDate()), gt(oncallShifts.endsAt, from.toJSDate())));
-  return rows.map((r) => ({ id: r.id, staffId: r.staffId, startsAt: dt(r.startsAt), endsAt: dt(r.endsAt), kind: r.kind }));
+  return rows.map((r) => ({ id: r.id, staffId: r.staffId, startsAt: dt(r.startsAt), endsAt: dt(r.endsAt), kind: r.kind, teamId: r.teamId }));
 }
 
 /** Supervisors and admins with the standing on-call flag (always on call, whatever the rota says). */
@@ -28,9 +28,9 @@ async function standing(db: Db): Promise<string[]> {
   return rows.map((r) => r.id);
 }
 
-/** The active people on call at `at`. */
-export async function whoIsOnCall(db: Db, at: DateTime): Promise<StaffRow[]> {
-  const ids = onCallAt(await loadShifts(db, at, at.plus({ milliseconds: 1 })), await standing(db), at);
+/** The active people on call at `at` for a team (its supervisor's id): the team's rota if it has one then, else the agency's. */
+export async function whoIsOnCall(db: Db, at: DateTime, teamId?: string | null): Promise<StaffRow[]> {
+  const ids = onCallAt(await loadShifts(db, at, at.plus({ milliseconds: 1 })), await standing(db), at, teamId);
   if (!ids.length) return [];
   return db.select().from(staff).where(and(inArray(staff.id, ids), eq(staff.active, true)));
 }
@@ -43,19 +43,19 @@ export async function gapsAhead(db: Db, now: DateTime, hours: number): Promise<I
 
 export interface RotaView {
   now: StaffRow[];
-  shifts: Array<Shift & { who: StaffRow | undefined }>;
+  shifts: Array<Shift & { who: StaffRow | undefined; team: StaffRow | undefined }>;
   gaps: Interval[];
 }
 
 export async function rotaView(deps: Pick<Deps, 'db'>, now: DateTime, days = 14): Promise<RotaView> {
   const to = now.plus({ days });
   const shifts = (await loadShifts(deps.db, now, to)).sort((a, b) => +a.startsAt - +b.startsAt);
-  const ids = [...new Set(shifts.map((s) => s.staffId))];
+  const ids = [...new Set(shifts.flatMap((s) => (s.teamId ? [s.staffId, s.teamId] : [s.staffId])))];
   const people = ids.length ? await deps.db.select().from(staff).where(inArray(staff.id, ids)) : [];
   const byId = new Map(people.map((p) => [p.id, p]));
   return {
     now: await whoIsOnCall(deps.db, now),
-    shifts: shifts.map((s) => ({ ...s, who: byId.get(s.staffId) })),
+    shifts: shifts.map((s) => ({ ...s, who: byId.get(s.staffId), team: s.teamId ? byId.get(s.teamId) : undefined })),
     gaps: coverageGaps(shifts, await standing(deps.db), now, to),
   };
 }
@@ -75,6 +75,14 @@ export async function changeRota(deps: Deps, me: StaffRow, cmd: Exclude<OncallCo
   const now = deps.clock.now();
   const at = now.toJSDate();
   const people = new Map<string, StaffRow>();
+  const teamUser = cmd.op === 'swap' ? null : cmd.teamUserId;
+  let team: StaffRow | null = null;
+  if (teamUser) {
+    const lead = await onCallPerson(deps.db, teamUser);
+    if (typeof lead === 'string') return { ok: false, message: lead.replace('can be on call', 'lead a team') };
+    team = lead;
+  }
+  const teamText = team ? ` for <@${team.slackUserId}>'s team` : '';
   for (const u of cmd.op === 'set' ? [cmd.userId] : cmd.op === 'rotate' ? cmd.userIds : [cmd.a, cmd.b]) {
     const p = await onCallPerson(deps.db, u);
     if (typeof p === 'string') return { ok: false, message: p };
@@ -86,21 +94,22 @@ export async function changeRota(deps: Deps, me: StaffRow, cmd: Exclude<OncallCo
     if (cmd.op === 'set') {
       const who = people.get(cmd.userId)!;
       const [row] = await tx.insert(oncallShifts).values({
-        staffId: who.id, startsAt: cmd.from.toJSDate(), endsAt: cmd.to.toJSDate(), kind: 'override', createdBy: me.id, createdAt: at,
+        staffId: who.id, startsAt: cmd.from.toJSDate(), endsAt: cmd.to.toJSDate(), kind: 'override', teamId: team?.id ?? null, createdBy: me.id, createdAt: at,
       }).returning({ id: oncallShifts.id });
-      await deps.audit.record({ actor: { type: 'staff', id: me.id }, action: 'oncall.override_set', subjectType: 'staff', subjectId: who.id, details: { shift: row!.id, from: cmd.from.toUTC().toISO(), to: cmd.to.toUTC().toISO() } }, tx);
-      return { ok: true, message: `<@${who.slackUserId}> is on call from ${fmt(cmd.from, z)} to ${fmt(cmd.to, z)} (instead of the rota).` };
+      await deps.audit.record({ actor: { type: 'staff', id: me.id }, action: 'oncall.override_set', subjectType: 'staff', subjectId: who.id, details: { shift: row!.id, from: cmd.from.toUTC().toISO(), to: cmd.to.toUTC().toISO(), team: team?.id ?? null } }, tx);
+      return { ok: true, message: `<@${who.slackUserId}> is on call${teamText} from ${fmt(cmd.from, z)} to ${fmt(cmd.to, z)} (instead of the rota).` };
     }
     if (cmd.op === 'rotate') {
-      const plan = weeklyRotation(cmd.userIds.map((u) => people.get(u)!.id), cmd.from, cmd.weeks);
+      const plan = weeklyRotation(cmd.userIds.map((u) => people.get(u)!.id), cmd.from, cmd.weeks, team?.id ?? null);
       const end = plan.at(-1)!.endsAt;
       // The new rotation replaces rota shifts in its period (overrides stay: they are someone's cover).
       await tx.update(oncallShifts).set({ cancelledAt: at })
-        .where(and(eq(oncallShifts.kind, 'rota'), isNull(oncallShifts.cancelledAt), lt(oncallShifts.startsAt, end.toJSDate()), gt(oncallShifts.endsAt, cmd.from.toJSDate())));
-      await tx.insert(oncallShifts).values(plan.map((s) => ({ staffId: s.staffId, startsAt: s.startsAt.toJSDate(), endsAt: s.endsAt.toJSDate(), kind: 'rota' as const, createdBy: me.id, createdAt: at })));
-      await deps.audit.record({ actor: { type: 'staff', id: me.id }, action: 'oncall.rota_set', details: { weeks: cmd.weeks, people: cmd.userIds.length, from: cmd.from.toUTC().toISO() } }, tx);
+        .where(and(eq(oncallShifts.kind, 'rota'), isNull(oncallShifts.cancelledAt), team ? eq(oncallShifts.teamId, team.id) : isNull(oncallShifts.teamId),
+          lt(oncallShifts.startsAt, end.toJSDate()), gt(oncallShifts.endsAt, cmd.from.toJSDate())));
+      await tx.insert(oncallShifts).values(plan.map((s) => ({ staffId: s.staffId, startsAt: s.startsAt.toJSDate(), endsAt: s.endsAt.toJSDate(), kind: 'rota' as const, teamId: s.teamId ?? null, createdBy: me.id, createdAt: at })));
+      await deps.audit.record({ actor: { type: 'staff', id: me.id }, action: 'oncall.rota_set', details: { weeks: cmd.weeks, people: cmd.userIds.length, from: cmd.from.toUTC().toISO(), team: team?.id ?? null } }, tx);
       const order = cmd.userIds.map((u) => `<@${u}>`).join(' → ');
-      return { ok: true, message: `Weekly on-call rota set: ${order}, handing over ${cmd.from.setZone(z).toFormat("cccc 'at' HH:mm ZZZZ")}, ${cmd.weeks} weeks from ${fmt(cmd.from, z)}.` };
+      return { ok: true, message: `Weekly on-call rota set${teamText}: ${order}, handing over ${cmd.from.setZone(z).toFormat("cccc 'at' HH:mm ZZZZ")}, ${cmd.weeks} weeks from ${fmt(cmd.from, z)}.` };
     }
     const a = people.get(cmd.a)!;
     const b = people.get(cmd.b)!;

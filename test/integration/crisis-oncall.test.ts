@@ -256,6 +256,28 @@ describe('after the acknowledgement', () => {
     expect(trail).toEqual(expect.arrayContaining(['escalation.acknowledged', 'case.access_granted', 'crisis.follow_up_planned', 'crisis.safety_plan_logged', 'crisis.resolved']));
   }, 120_000);
 
+  it("a team's own rota: its cases page the team's on-call person first; other teams' cases page the agency's", async () => {
+    // Sam covers the agency tonight; Sue covers Sam's team (Wen and Kai) — set as a team rota.
+    expect((await command(U.sup, 'oncall set @sam from 2026-11-29 18:00 to 2026-11-30 09:00')).text).toMatch(/is on call from/);
+    expect((await command(U.sup, 'oncall rotate @sue from 2026-11-29 09:00 weeks 1 team @sam')).text).toMatch(/Weekly on-call rota set for <@U0SUPER001>'s team: <@U0SUPER002>/);
+    expect((await command(U.worker, 'oncall set @sue from today 18:00 to tomorrow 09:00 team @sam')).text).toMatch(/only supervisors and admins/);
+    w.deps.clock.set(DateTime.fromISO('2026-11-29T20:00:00Z', { zone: 'utc' }));
+    const mine = await newCase(w, { assignTo: w.staff.worker }); // Sam's team
+    const theirs = await newCase(w, { assignTo: w.staff.other }); // Sue's team (no team rota)
+    await clientSays({ id: mine.chat, first_name: 'A' }, 'I want to end my life');
+    await clientSays({ id: theirs.chat, first_name: 'B' }, 'I want to end my life');
+    await at('2026-11-29T20:00:00Z');
+    expect(pagesTo(U.sup2, mine.reference)).toHaveLength(1);
+    expect(pagesTo(U.sup, mine.reference)).toHaveLength(0);
+    expect(pagesTo(U.sup, theirs.reference)).toHaveLength(1);
+    expect(pagesTo(U.sup2, theirs.reference)).toHaveLength(0);
+    // Each worker's App Home names their own team's on-call person.
+    await w.driver.event({ type: 'app_home_opened', user: U.worker, tab: 'home' });
+    await eventually(() => blockText(w.slack.homeView(U.worker)?.blocks as unknown[] | undefined).includes('On call now:* <@U0SUPER002>') || undefined, 'App Home (Wen)');
+    await w.driver.event({ type: 'app_home_opened', user: U.other, tab: 'home' });
+    await eventually(() => blockText(w.slack.homeView(U.other)?.blocks as unknown[] | undefined).includes('On call now:* <@U0SUPER001>') || undefined, 'App Home (Olu)');
+  }, 120_000);
+
   it('/metrics shows unacknowledged crises and the time to acknowledge', async () => {
     const registry = createMetrics(w.deps.queues, w.deps.db, w.deps.clock);
     const text = await registry.metrics();

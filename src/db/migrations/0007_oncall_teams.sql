@@ -1,0 +1,2 @@
+ALTER TABLE "oncall_shifts" ADD COLUMN "team_id" uuid;--> statement-breakpoint
+ALTER TABLE "oncall_shifts" ADD CONSTRAINT "oncall_shifts_team_id_staff_id_fk" FOREIGN KEY ("team_id") REFERENCES "public"."staff"("id") ON DELETE cascade ON UPDATE no action;
