@@ -31,7 +31,8 @@ export async function runEscalationSweep(deps: Deps, opts: SweepOptions = {}): P
   t0 = performance.now();
   const digests = await planWeeklyDigests(deps);
   opts.onPhase?.('digests', performance.now() - t0);
-  await planOncallGapAlerts(deps);
+  // A rota gap alert must never stop the sweep that pages crises.
+  await planOncallGapAlerts(deps).catch((err: unknown) => deps.logger.error({ err: (err as Error)?.message }, 'on-call gap check failed'));
   return { opened, notified, resolved, digests };
 }
 

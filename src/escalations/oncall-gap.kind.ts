@@ -1,5 +1,5 @@
 import { and, eq, inArray } from 'drizzle-orm';
-import { staff } from '../db/schema.js';
+import { deliveries, staff } from '../db/schema.js';
 import type { Deps } from '../deps.js';
 import { deliveryKind } from '../delivery/kinds/kind.js';
 import { planDeliveries, scheduleDeliveries, type PlannedDelivery, type Recipient } from '../delivery/ledger.js';
@@ -10,8 +10,8 @@ import { staffTime } from '../appointments/appointment.format.js';
 /**
  * Nobody on call is itself an escalation: a gap in the rota starting within
  * ONCALL_GAP_LOOKAHEAD_HOURS is told to the admins (or, with no admin, to the
- * supervisors), once per gap (the ledger row is keyed by the gap's start), by
- * the escalation sweep. The message says how to fill it.
+ * supervisors), once a day while it is unfilled (the ledger row is keyed by the
+ * day the gap starts), by the escalation sweep. The message says how to fill it.
  */
 export const ONCALL_GAP_KIND = 'oncall_gap';
 
@@ -23,12 +23,15 @@ export async function planOncallGapAlerts(deps: Deps): Promise<number> {
   if (!to.length) to = await deps.db.select({ id: staff.id }).from(staff).where(and(eq(staff.active, true), inArray(staff.role, ['supervisor'])));
   // One alert per gap per day: an ongoing gap "starts" at every sweep, so it is keyed by the day it starts on
   // (UTC) — an unfilled gap is told again the next day, not every few minutes.
-  const items: PlannedDelivery[] = gaps.flatMap((g) => to.map((s) => ({
-    kind: ONCALL_GAP_KIND, subjectId: `gap:${g.start!.toUTC().toISODate()}`,
-    recipient: `staff:${s.id}` as Recipient, channel: 'slack' as const, dueAt: now,
+  // Several gaps starting on one day make one alert (it names the first); one row per key, or the insert fails.
+  const days = [...new Set(gaps.map((g) => g.start!.toUTC().toISODate()))];
+  const items: PlannedDelivery[] = days.flatMap((day) => to.map((s) => ({
+    kind: ONCALL_GAP_KIND, subjectId: `gap:${day}`, recipient: `staff:${s.id}` as Recipient, channel: 'slack' as const, dueAt: now,
   })));
+  const known = new Set((await deps.db.select({ id: deliveries.id }).from(deliveries)
+    .where(and(eq(deliveries.kind, ONCALL_GAP_KIND), inArray(deliveries.subjectId, days.map((d) => `gap:${d}`))))).map((r) => r.id));
   const rows = await deps.db.transaction(async (tx) => planDeliveries(tx as never, items, now));
-  const fresh = rows.filter((r) => r.createdAt.getTime() === now.toJSDate().getTime());
+  const fresh = rows.filter((r) => !known.has(r.id));
   if (fresh.length) {
     await deps.audit.record({ actor: { type: 'system' }, action: 'oncall.gap_alerted', details: { gaps: gaps.length, recipients: to.length } });
     await scheduleDeliveries(deps.queues, fresh, now);
