@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { sql } from 'drizzle-orm';
-import { FaultWorld } from './fault-world.js';
+import { FaultWorld, until } from './fault-world.js';
 
 /**
  * Crashes and outages under load, against real worker processes: every
@@ -14,14 +14,6 @@ afterEach(async () => {
   await world?.close();
   world = undefined;
 });
-
-async function until(cond: () => boolean | Promise<boolean>, timeoutMs = 30_000): Promise<void> {
-  const end = Date.now() + timeoutMs;
-  while (!(await cond())) {
-    if (Date.now() > end) throw new Error('condition not reached');
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}
 
 describe('faults under load', () => {
   it('SIGKILL to one of two busy workers: its claims are taken over within the lease plus a tick; none lost, none twice', async () => {

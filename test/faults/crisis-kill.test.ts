@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { and, eq } from 'drizzle-orm';
 import { clients, deliveries, escalations } from '../../src/db/schema.js';
-import { FaultWorld } from './fault-world.js';
+import { FaultWorld, until } from './fault-world.js';
 
 /**
  * Issue 11, item 5, with real processes: the app process long-polls the
@@ -17,14 +17,6 @@ afterEach(async () => {
   await world?.close();
   world = undefined;
 });
-
-async function until(cond: () => boolean | Promise<boolean>, timeoutMs = 30_000): Promise<void> {
-  const end = Date.now() + timeoutMs;
-  while (!(await cond())) {
-    if (Date.now() > end) throw new Error('condition not reached');
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 
 const CONTACTS = 'Emergency services: 999';
 

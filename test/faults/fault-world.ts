@@ -288,3 +288,12 @@ export function childrenOf(pid: number): number[] {
     return [];
   }
 }
+
+/** Wait (polling every 25 ms, bounded) until `cond` holds: the fault tests' one waiting helper. */
+export async function until(cond: () => boolean | Promise<boolean>, timeoutMs = 30_000): Promise<void> {
+  const end = Date.now() + timeoutMs;
+  while (!(await cond())) {
+    if (Date.now() > end) throw new Error('condition not reached');
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}

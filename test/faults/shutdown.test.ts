@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { alive, childrenOf, FaultWorld, type Expected, type Proc } from './fault-world.js';
+import { alive, childrenOf, FaultWorld, until, type Expected, type Proc } from './fault-world.js';
 
 /**
  * SIGTERM under load, as operators and supervisors send it: to the whole
@@ -20,14 +20,6 @@ afterEach(async () => {
   await world?.close();
   world = undefined;
 });
-
-async function until(cond: () => boolean | Promise<boolean>, timeoutMs = 30_000): Promise<void> {
-  const end = Date.now() + timeoutMs;
-  while (!(await cond())) {
-    if (Date.now() > end) throw new Error('condition not reached');
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}
 
 async function afterStop(w: FaultWorld, expected: Expected, p: Proc, nodePid: number, signalledAt: number): Promise<void> {
   const exit = await p.exited;
