@@ -119,7 +119,9 @@ describe('TelegramEmulator with a real telegraf bot (webhook mode)', () => {
     await fetch(`${tg.url}/bot${tg.token}/setWebhook`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ url: hookUrl, max_connections: 2 }) });
     const sent = [1, 2, 3, 4, 5].map((i) => tg.sendText({ id: 2000 + i, first_name: `U${i}` }, 'hi'));
     for (let done = 0; done < 5; done++) {
-      while (release.length === 0) await new Promise((r) => setTimeout(r, 5));
+      // Hold as many as may be open (two, or what is left) before letting one go: on a busy machine the
+      // second request can arrive after the first was answered, and `most` would then say nothing.
+      while (release.length < Math.min(2, 5 - done)) await new Promise((r) => setTimeout(r, 5));
       expect(open).toBeLessThanOrEqual(2);
       release.shift()!();
     }
