@@ -75,3 +75,15 @@ export function score(items: readonly CorpusItem[], detect: (text: string) => bo
     recall: crisis ? caught / crisis : NaN, falsePositiveRate: ordinary ? flagged.length / ordinary : NaN, missed, flagged,
   };
 }
+
+/**
+ * The sets for both nets together (detectCrisis, then detectConcern): fresh4 (en, zh and
+ * other languages) written before the concern net, fresh5 written by someone who never saw
+ * either; each measured blind first (bench/README.md, B8). `xx` holds languages other than
+ * English and Chinese.
+ */
+export const NET_SETS = ['en-fresh4', 'zh-fresh4', 'xx-fresh4', 'en-fresh5', 'zh-fresh5', 'xx-fresh5'] as const;
+export function loadNetSet(name: (typeof NET_SETS)[number]): CorpusItem[] {
+  return parse((name.startsWith('zh') ? 'zh' : 'en'), `${name}.tsv`, () => true);
+}
+

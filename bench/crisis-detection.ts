@@ -10,7 +10,8 @@
  * Pure CPU: no database, Redis or emulator.
  */
 import { detectCrisis } from '../src/intake/crisis.domain.js';
-import { FRESH_SETS, loadCorpus, loadFreshCorpus, score, type CorpusItem, type CorpusLanguage } from './crisis-corpus.js';
+import { FRESH_SETS, loadCorpus, loadFreshCorpus, loadNetSet, NET_SETS, score, type CorpusItem, type CorpusLanguage } from './crisis-corpus.js';
+import { detectConcern } from '../src/intake/crisis.concern.js';
 import { envInt, quantile, r2, report, spread, type Row } from './lib.js';
 
 const RECALL_GOAL = 0.97;
@@ -103,6 +104,29 @@ function worstCases(): { rows: Row[]; data: Record<string, number> } {
   };
 }
 
+/**
+ * Both nets on the sets written last: how many crisis messages are paged (detectCrisis), asked
+ * "are you safe right now?" with the contacts (detectConcern), or missed; how many ordinary
+ * messages are paged or asked. Goal: ≥ 95% reached, ≤ 15% of ordinary ones asked or paged.
+ */
+function nets(): { rows: Row[]; data: Record<string, unknown> } {
+  const rows: Row[] = [];
+  const data: Record<string, unknown> = {};
+  const tier = (t: string) => (detectCrisis(t) ? 'page' : detectConcern(t) ? 'ask' : 'none');
+  for (const name of NET_SETS) {
+    const items = loadNetSet(name);
+    const c = items.filter((i) => i.crisis).map((i) => tier(i.text));
+    const o = items.filter((i) => !i.crisis).map((i) => tier(i.text));
+    const n = (xs: string[], k: string) => xs.filter((x) => x === k).length;
+    const reached = (c.length - n(c, 'none')) / c.length;
+    const bothered = (o.length - n(o, 'none')) / o.length;
+    rows.push({ metric: `${name}: crisis reached (paged ${n(c, 'page')} + asked ${n(c, 'ask')} of ${c.length})`, value: pct(reached), goal: '≥ 95%', met: reached >= 0.95 });
+    rows.push({ metric: `${name}: ordinary paged ${n(o, 'page')} + asked ${n(o, 'ask')} of ${o.length}`, value: pct(bothered), goal: '≤ 15%', met: bothered <= 0.15 });
+    data[name] = { crisis: c.length, paged: n(c, 'page'), asked: n(c, 'ask'), missed: items.filter((i) => i.crisis && tier(i.text) === 'none').map((i) => i.text), ordinary: o.length, ordinaryPaged: n(o, 'page'), ordinaryAsked: n(o, 'ask') };
+  }
+  return { rows, data };
+}
+
 export async function b8(): Promise<void> {
   const runs = envInt('B8_RUNS', 5);
   const rows: Row[] = [];
@@ -114,6 +138,9 @@ export async function b8(): Promise<void> {
     rows.push(...q.rows, ...sp.rows);
     data[language] = { ...q.data, speed: sp.data };
   }
+  const nt = nets();
+  rows.push(...nt.rows);
+  data.nets = nt.data;
   const w = worstCases();
   rows.push(...w.rows);
   data.worstCaseMicroseconds = w.data;

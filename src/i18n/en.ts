@@ -132,6 +132,14 @@ export const en = {
     finished_submitted: 'Your request has already been sent. Send /status to see where it is, or /help for other options.',
     finished_declined: 'This conversation has ended. Send /start whenever you would like to begin again.',
   },
+  concern: {
+    ask:
+      "I want to check that you're OK. Are you safe right now?\n\n" +
+      'If you are in danger, or might hurt yourself, please contact emergency help now:\n{{contacts}}',
+    safe: "Yes, I'm safe",
+    unsafe: "No, I'm not safe",
+    safe_ack: "Thank you for telling me. If that changes, write to me at any time and I'll show you who to contact straight away.",
+  },
   crisis: {
     reply:
       "I'm really glad you told me. Your safety matters most right now.\n\n" +

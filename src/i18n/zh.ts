@@ -129,6 +129,12 @@ export const zh: Locale = {
     finished_submitted: '您的申请已经提交了。发送 /status 可以查看进度，发送 /help 查看其他选项。',
     finished_declined: '这次对话已经结束。您想重新开始时，随时发送 /start。',
   },
+  concern: {
+    ask: '我想确认一下您的情况：您现在安全吗？\n\n如果您正处于危险之中，或者可能伤害自己，请马上联系紧急求助：\n{{contacts}}',
+    safe: '是的，我现在安全',
+    unsafe: '不，我不安全',
+    safe_ack: '谢谢您告诉我。如果情况有变化，随时写信息给我，我会马上告诉您可以联系谁。',
+  },
   crisis: {
     reply:
       '谢谢您告诉我，您的安全是现在最重要的。\n\n' +

@@ -18,6 +18,7 @@
 import { normaliseForCrisis, squeezePattern, type CrisisText } from './crisis.normalise.js';
 import { EN_PATTERNS, type PatternSpec } from './crisis.patterns.en.js';
 import { ZH_PATTERNS } from './crisis.patterns.zh.js';
+import { detectIntlCrisis } from './crisis.intl.js';
 
 export { normaliseForMatch } from './crisis.normalise.js';
 
@@ -109,7 +110,10 @@ function firstPattern(list: readonly Compiled[], text: string): Compiled | undef
 export function detectCrisis(text: string, phrases: CrisisPhrases = DEFAULT_CRISIS_PHRASES): CrisisMatch | null {
   if (typeof text !== 'string' || text.length === 0) return null;
   const n: CrisisText = normaliseForCrisis(text);
-  if (!n.latin && !n.hasHan) return null;
+  if (!n.latin && !n.hasHan) {
+    const intl = detectIntlCrisis(text);
+    return intl ? { phrase: `${intl.language}: ${intl.phrase}`, language: 'en' } : null;
+  }
   // Phrases first, so the record names the agency's own phrase when that is what matched.
   const words = ` ${n.latin} `;
   const compact = n.han.replace(/，/g, '');
@@ -117,5 +121,8 @@ export function detectCrisis(text: string, phrases: CrisisPhrases = DEFAULT_CRIS
     if (q.han ? found(compact, q.needle, NEGATED_ZH) : found(words, q.needle, NEGATED_EN)) return { phrase: q.phrase, language: q.language };
   }
   const p = (n.hasHan ? firstPattern(BUILT_IN_ZH, n.han) : undefined) ?? (n.hasLatin ? firstPattern(BUILT_IN_EN, n.latin) : undefined);
-  return p ? { phrase: p.label, language: p.language } : null;
+  if (p) return { phrase: p.label, language: p.language };
+  // Other languages (crisis.intl.ts): the reply goes out in English unless the chat has a language of its own.
+  const intl = detectIntlCrisis(text);
+  return intl ? { phrase: `${intl.language}: ${intl.phrase}`, language: 'en' } : null;
 }

@@ -102,6 +102,8 @@ export type IntakeInput =
   /** messageId/sentAt (Telegram message_id and date): how parts of one burst are recognised. */
   | { kind: 'text'; text: string; messageId?: number; sentAt?: number }
   | { kind: 'choice'; value: string }
+  /** "No, I'm not safe" to the question a worrying message raised (crisis.concern.ts), at any step. */
+  | { kind: 'unsafe' }
   | { kind: 'unsupported'; what: UnsupportedKind }
   /** language: show the language picker, then come back; repeat: ask the current step again (e.g. /start mid-way). */
   | { kind: 'command'; name: 'language' | 'repeat' };
@@ -297,6 +299,10 @@ export function applyInput(state: IntakeState, input: IntakeInput, ctx: IntakeCo
   const limits: Limits = { ...DEFAULT_LIMITS, ...ctx.limits };
   const pre: IntakeEffect[] = [];
 
+  if (input.kind === 'unsafe') {
+    s.crisis = true;
+    pre.push({ type: 'crisis', source: 'safety_check' });
+  }
   if (input.kind === 'text') {
     const match = detectCrisis(input.text, ctx.crisisPhrases);
     if (match) {
@@ -318,6 +324,8 @@ export function applyInput(state: IntakeState, input: IntakeInput, ctx: IntakeCo
     }
     return { state: s, effects: [askFor(s.step)] };
   }
+  // (An "unsafe" input always pauses above.)
+  if (input.kind === 'unsafe') return { state: s, effects: [askFor(s.step)] };
 
   let choice: string | undefined;
   let text: string | undefined;

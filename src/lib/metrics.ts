@@ -31,6 +31,18 @@ export const metrics = {
     labelNames: ['outcome', 'retried'],
     registers: [featureRegistry],
   }),
+  crisisConcerns: new Counter({
+    name: 'casework_crisis_concerns_total',
+    help: 'Worrying messages the crisis patterns did not match, answered with the contacts and "are you safe right now?", by cue (a kind of danger, never words) and answer',
+    labelNames: ['cue'],
+    registers: [featureRegistry],
+  }),
+  crisisConcernAnswers: new Counter({
+    name: 'casework_crisis_concern_answers_total',
+    help: 'Answers to the concern question: safe or unsafe (unsafe is handled as a crisis)',
+    labelNames: ['answer'],
+    registers: [featureRegistry],
+  }),
   /** Every message outcome: sent, skipped or failed (with the reason code), by kind and channel. */
   deliveries: new Counter({
     name: 'casework_deliveries_total',

@@ -61,11 +61,11 @@ export class CrisisReplies {
   }
 
   /** Start (or join) the emergency reply for this update. Never throws. */
-  start(updateId: number, chatId: number, text: string): Promise<CrisisReplyOutcome> {
+  start(updateId: number, chatId: number, text: string, replyMarkup?: object): Promise<CrisisReplyOutcome> {
     const known = this.byUpdate.get(updateId);
     if (known) return known.promise;
     const entry: Entry = { promise: Promise.resolve({ ok: false, attempts: 0 }) };
-    entry.promise = this.run(entry, chatId, text).then((o) => {
+    entry.promise = this.run(entry, chatId, text, replyMarkup).then((o) => {
       metrics.crisisReplies.inc({ outcome: o.ok ? 'sent' : o.reason ?? 'failed', retried: String(o.attempts > 1) });
       return o;
     });
@@ -121,12 +121,12 @@ export class CrisisReplies {
     for (const wake of [...this.wakers]) wake();
   }
 
-  private async run(entry: Entry, chatId: number, text: string): Promise<CrisisReplyOutcome> {
+  private async run(entry: Entry, chatId: number, text: string, replyMarkup?: object): Promise<CrisisReplyOutcome> {
     const started = Date.now();
     let backoff = 500;
     for (let attempt = 1; ; attempt++) {
       try {
-        const m = await this.telegram().callApi('sendMessage', { chat_id: chatId, text }, { signal: AbortSignal.timeout(this.attemptTimeoutMs) as never });
+        const m = await this.telegram().callApi('sendMessage', { chat_id: chatId, text, ...(replyMarkup ? { reply_markup: replyMarkup } : {}) } as never, { signal: AbortSignal.timeout(this.attemptTimeoutMs) as never });
         const messageId = typeof m === 'object' && m ? (m as { message_id?: number }).message_id : undefined;
         if (messageId !== undefined) this.opts.onSent?.(chatId, messageId);
         if (attempt > 1) this.logger.info({ attempts: attempt }, 'crisis reply sent after retrying');

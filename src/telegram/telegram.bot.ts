@@ -11,12 +11,13 @@ import type { BotContext, BotEnv, Reply } from './telegram.env.js';
 import { guardMiddleware, throttleMiddleware } from './composers/guard.middleware.js';
 import { crisisFirstMiddleware, crisisRecordMiddleware } from './composers/crisis.middleware.js';
 import { CrisisReplies, type CrisisReplyOptions } from './crisis-reply.js';
-import { LanguageMemory } from './telegram.env.js';
+import { ChatMemory, LanguageMemory } from './telegram.env.js';
 import { withTimeout } from '../lib/timeout.js';
 import { timedHandling } from '../lib/metrics.js';
 import { commandsComposer } from './composers/commands.composer.js';
 import { appointmentResponseComposer } from './composers/appointment-response.composer.js';
 import { callbacksComposer } from './composers/callbacks.composer.js';
+import { concernComposer } from './composers/concern.composer.js';
 import { intakeComposer } from './composers/intake.composer.js';
 
 /**
@@ -77,7 +78,7 @@ export function createBot(deps: Deps, opts: BotOptions): TelegramBot {
     ...opts.crisisReply,
     onSent: (chatId, messageId) => later('track', () => tracker.add(chatId, messageId)),
   });
-  Object.assign(env, { deps, i18n, later, gate, tracker, crisisReplies, langs: new LanguageMemory() } satisfies BotEnv);
+  Object.assign(env, { deps, i18n, later, gate, tracker, crisisReplies, langs: new LanguageMemory(), concernAsked: new ChatMemory<number>() } satisfies BotEnv);
 
   bot.use((_ctx, next) => timedHandling('telegram', next));
   bot.use(crisisFirstMiddleware(env));
@@ -85,6 +86,7 @@ export function createBot(deps: Deps, opts: BotOptions): TelegramBot {
   bot.use(crisisRecordMiddleware(env));
   bot.use(throttleMiddleware(env));
   bot.use(commandsComposer(env));
+  bot.use(concernComposer(env));
   // Before callbacksComposer, which refuses buttons it does not know.
   bot.use(appointmentResponseComposer(env));
   bot.use(callbacksComposer(env));

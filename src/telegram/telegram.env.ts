@@ -21,21 +21,26 @@ export interface BotEnv {
   crisisReplies: CrisisReplies;
   /** The language each chat last used (in memory, bounded): the emergency reply needs no database. */
   langs: LanguageMemory;
+  /** When each chat was last asked "are you safe right now?" after a worrying message (ms; in memory, bounded). */
+  concernAsked: ChatMemory<number>;
 }
 
-/** A small bounded map chat → language, kept as updates are answered. */
-export class LanguageMemory {
-  private readonly map = new Map<number, Language>();
+/** A small bounded map chat → value, the most recently set kept. */
+export class ChatMemory<V> {
+  private readonly map = new Map<number, V>();
   constructor(private readonly max = 10_000) {}
-  get(chatId: number): Language | undefined {
+  get(chatId: number): V | undefined {
     return this.map.get(chatId);
   }
-  set(chatId: number, lang: Language): void {
+  set(chatId: number, value: V): void {
     this.map.delete(chatId);
-    this.map.set(chatId, lang);
+    this.map.set(chatId, value);
     if (this.map.size > this.max) this.map.delete(this.map.keys().next().value!);
   }
 }
+
+/** The language each chat last used, kept as updates are answered. */
+export class LanguageMemory extends ChatMemory<Language> {}
 
 export interface ReplyButton {
   label: string;
@@ -52,6 +57,8 @@ export interface Reply {
 export interface UpdateState {
   /** The crisis middleware already replied with emergency contacts and recorded the crisis. */
   crisisHandled?: boolean;
+  /** A worrying message (not a crisis by the patterns): the safety question went out with the contacts. */
+  concern?: { cue: string };
   /** Flood: replies are held, not sent. */
   hold?: boolean;
   lang?: Language;

@@ -3,6 +3,8 @@ import type { Update } from 'telegraf/types';
 import { crisisPhrases, recordCrisis, type CrisisRecord, type CrisisSubject } from '../../clients/crisis.service.js';
 import { recordReplySentInProcess } from '../../clients/crisis-reply.kind.js';
 import { detectCrisis, type CrisisMatch } from '../../intake/crisis.domain.js';
+import { detectConcern } from '../../intake/crisis.concern.js';
+import { metrics } from '../../lib/metrics.js';
 import type { Language } from '../../intake/intake.domain.js';
 import { renderCrisis } from '../messages.js';
 import type { CrisisReplyOutcome } from '../crisis-reply.js';
@@ -45,18 +47,52 @@ export function startCrisisReply(env: BotEnv, updateId: number, chatId: number, 
   return env.crisisReplies.start(updateId, chatId, text);
 }
 
+/** Callback data of the two answers to the concern question: plain, so pressing one needs no database. */
+export const CONCERN_SAFE = 'cc:safe';
+export const CONCERN_UNSAFE = 'cc:unsafe';
+/** Ask a chat at most once in this long (a second worrying message soon after gets no second question). */
+const CONCERN_EVERY_MS = 30 * 60_000;
+
+/** The concern question: the emergency contacts and "are you safe right now?", sent like the crisis reply (retried, no database). */
+export function startConcernQuestion(env: BotEnv, updateId: number, chatId: number, lang: Language): Promise<CrisisReplyOutcome> {
+  const t = env.i18n.fixed(lang);
+  const text = t('concern.ask', { contacts: emergencyContacts(env.deps)[lang] });
+  const markup = { inline_keyboard: [[{ text: t('concern.unsafe'), callback_data: CONCERN_UNSAFE }], [{ text: t('concern.safe'), callback_data: CONCERN_SAFE }]] };
+  return env.crisisReplies.start(updateId, chatId, text, markup);
+}
+
 export function crisisFirstMiddleware(env: BotEnv): Middleware<BotContext> {
   const phrases = crisisPhrases(env.deps.config);
+  const languageOf = (chatId: number, spoken: string): Language =>
+    env.langs.get(chatId) ?? (spoken === 'zh' ? 'zh' : spoken === 'en' ? 'en' : env.deps.config.DEFAULT_LANGUAGE);
   return async (ctx, next) => {
     const chat = ctx.chat;
     if (chat?.type !== 'private' || !ctx.from) return next();
+    const cb = ctx.callbackQuery && 'data' in ctx.callbackQuery ? ctx.callbackQuery.data : undefined;
+    if (cb === CONCERN_UNSAFE) {
+      // "No, I'm not safe": the emergency reply before anything else; the concern composer records the crisis.
+      void startCrisisReply(env, ctx.update.update_id, chat.id, languageOf(chat.id, ''));
+      ctx.state.crisisHandled = true;
+      return next();
+    }
     const text = textOfUpdate(ctx.update);
     const match: CrisisMatch | null = text ? detectCrisis(text, phrases) : null;
     if (match && text) {
-      const lang = env.langs.get(chat.id) ?? (match.language === 'zh' ? 'zh' : match.language === 'en' ? 'en' : env.deps.config.DEFAULT_LANGUAGE);
+      const lang = languageOf(chat.id, match.language);
       void startCrisisReply(env, ctx.update.update_id, chat.id, lang);
       ctx.state.crisis = { text, lang };
       ctx.state.crisisHandled = true;
+    } else if (text) {
+      const concern = detectConcern(text);
+      const now = Date.now();
+      if (concern && now - (env.concernAsked.get(chat.id) ?? 0) >= CONCERN_EVERY_MS) {
+        env.concernAsked.set(chat.id, now);
+        void startConcernQuestion(env, ctx.update.update_id, chat.id, languageOf(chat.id, concern.language));
+        ctx.state.concern = { cue: concern.cue };
+        metrics.crisisConcerns.inc({ cue: concern.cue.includes(':') ? 'other language' : concern.cue });
+        // The cue only, never the words.
+        env.deps.logger.info({ cue: concern.cue }, 'worrying message: asked whether the client is safe');
+      }
     }
     return next();
   };
