@@ -1,12 +1,16 @@
+import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import express, { type Express, type Request, type Response } from 'express';
 import { z } from 'zod';
 import type { Deps } from '../deps.js';
-import { OffsetClock } from '../lib/clock.js';
+import { ManualClock, OffsetClock } from '../lib/clock.js';
 import { runEscalationSweep } from '../escalations/escalation-sweep.service.js';
 import { erasureTick } from '../clients/erasure-request.service.js';
 import { enqueueDueDeliveries } from '../delivery/tick.js';
+import { intakeSweepJob } from '../jobs/intake-sweep.job.js';
+import { safeJobId } from '../jobs/job.js';
+import { nextDueEvent } from './sandbox.next-event.js';
 import type { TelegramEmulator } from './telegram-emulator.js';
 import type { SlackEmulator } from './slack-emulator.js';
 import { SlackAppDriver } from './slack-signing.js';
@@ -69,11 +73,43 @@ export function sandboxState(w: SandboxWorld) {
   };
 }
 
-/** Move the service clock forward, then run what the ticks would: the escalation sweep and the due-delivery scan. */
+/** Move the service clock forward, then run what the ticks would: the escalation sweep, the due-delivery scan, the intake sweep. */
 export async function advanceSandboxClock(deps: Deps, hours: number): Promise<void> {
-  if (!(deps.clock instanceof OffsetClock)) throw new Error('the clock can only be moved in the sandbox');
-  deps.clock.advance(Math.round(hours * 3_600_000));
+  await moveClock(deps, Math.round(hours * 3_600_000));
+}
+
+export interface NextEventStep {
+  moved: boolean;
+  now: string;
+  /** What fell due (moved) or why the clock stayed (nothing scheduled). */
+  message: string;
+}
+
+/**
+ * The "Next event" step: move the clock to the earliest thing due after now
+ * (nextDueEvent) and stop there, so nothing is jumped over; nothing scheduled
+ * → the clock stays and the console says so.
+ */
+export async function stepToNextEvent(deps: Deps): Promise<NextEventStep> {
+  const next = await nextDueEvent(deps);
+  if (!next) return { moved: false, now: deps.clock.now().toISO()!, message: 'Nothing is scheduled after now (no reminder, nudge, escalation step or deadline), so the clock did not move.' };
+  // One second past the due moment: rules that need "strictly after" (an overdue follow-up) see it too.
+  await moveClock(deps, Math.max(0, next.at.toMillis() - deps.clock.now().toMillis()) + 1000);
+  return { moved: true, now: deps.clock.now().toISO()!, message: `Moved to ${next.at.toUTC().toFormat("ccc d LLL HH:mm 'UTC'")}: ${next.what}.` };
+}
+
+async function moveClock(deps: Deps, ms: number): Promise<void> {
+  // The sandbox's OffsetClock; a ManualClock in tests.
+  if (deps.clock instanceof OffsetClock) deps.clock.advance(ms);
+  else if (deps.clock instanceof ManualClock) deps.clock.advance({ milliseconds: ms });
+  else throw new Error('the clock can only be moved in the sandbox');
   await runTicks(deps);
+  await requestIntakeSweep(deps);
+}
+
+/** The idle-intake sweep (nudges, expiry) now rather than at its next real-time run; its own job id each time (the fixed one stays stored). */
+async function requestIntakeSweep(deps: Deps): Promise<void> {
+  await deps.queues.queue(intakeSweepJob.queue).add(intakeSweepJob.name, {}, { ...intakeSweepJob.options, jobId: safeJobId('intake-sweep-now', deps.clock.now().toMillis(), randomUUID()) });
 }
 
 /** What the schedulers run after time moved: the escalation sweep, then the scan that queues every due delivery. */
@@ -154,6 +190,7 @@ export function mountSandboxApi(app: Express, w: SandboxWorld): { close(): void 
     await advanceSandboxClock(w.deps, b.hours);
     return { now: w.deps.clock.now().toISO() };
   }));
+  r.post('/clock/next', handle(z.object({}), async () => stepToNextEvent(w.deps)));
   app.use('/sandbox/api', r);
   app.use('/sandbox/static', express.static(path.join(here, 'console'), { index: false }));
   app.get('/', (_req, res) => res.sendFile(path.join(here, 'console', 'index.html')));
