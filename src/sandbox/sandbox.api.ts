@@ -14,7 +14,7 @@ import { nextDueEvent } from './sandbox.next-event.js';
 import type { TelegramEmulator } from './telegram-emulator.js';
 import type { SlackEmulator } from './slack-emulator.js';
 import { SlackAppDriver } from './slack-signing.js';
-import { SANDBOX_CHANNELS, SANDBOX_CLIENT, SANDBOX_STAFF } from './sandbox.world.js';
+import { SANDBOX_CHANNELS, SANDBOX_CLIENTS, SANDBOX_STAFF, type SandboxClient } from './sandbox.world.js';
 
 /**
  * The console's API under /sandbox/api and the static page at /. Every action
@@ -32,11 +32,15 @@ export interface SandboxWorld {
 const here = path.dirname(fileURLToPath(import.meta.url));
 const staffIds = SANDBOX_STAFF.map((p) => p.slackUserId) as [string, ...string[]];
 const userId = z.enum(staffIds);
+// Which demo client speaks (the Client pane's tabs); Mei when not said.
+const clientId = z.number().int().refine((id) => SANDBOX_CLIENTS.some((c) => c.id === id), 'not one of the demo clients').default(SANDBOX_CLIENTS[0]!.id);
+const clientById = (id: number): SandboxClient => SANDBOX_CLIENTS.find((c) => c.id === id)!;
+const asTelegramUser = ({ label: _label, ...user }: SandboxClient) => user;
 const text = z.string().trim().min(1, 'type something first').max(4096, 'at most 4096 characters');
 
 const schemas = {
-  clientText: z.object({ text }),
-  clientClick: z.object({ messageId: z.number().int().positive(), data: z.string().min(1).max(64) }),
+  clientText: z.object({ client: clientId, text }),
+  clientClick: z.object({ client: clientId, messageId: z.number().int().positive(), data: z.string().min(1).max(64) }),
   action: z.object({
     user: userId,
     source: z.union([z.object({ channel: z.string().min(1), ts: z.string().min(1) }), z.object({ viewId: z.string().min(1) })]),
@@ -48,6 +52,7 @@ const schemas = {
   command: z.object({ user: userId, text: z.string().max(500).default('') }),
   home: z.object({ user: userId }),
   dm: z.object({ user: userId, text, threadTs: z.string().optional() }),
+  dismiss: z.object({ user: userId, ts: z.string().min(1).max(40) }),
   clock: z.object({ hours: z.number().positive().max(24 * 31) }),
 };
 
@@ -56,17 +61,18 @@ export function sandboxState(w: SandboxWorld) {
   return {
     now: deps.clock.now().toISO(),
     offsetMs: deps.clock instanceof OffsetClock ? deps.clock.offset : 0,
-    client: { user: SANDBOX_CLIENT, messages: tg.history(SANDBOX_CLIENT.id).filter((m) => !m.deleted) },
+    // Each demo client's own chat with the bot.
+    clients: SANDBOX_CLIENTS.map((c) => ({ user: asTelegramUser(c), label: c.label, messages: tg.history(c.id).filter((m) => !m.deleted) })),
     staff: SANDBOX_STAFF.map((p) => ({
       ...p,
       dm: slack.dmWith(p.slackUserId).filter((m) => !m.deleted),
+      dmChannel: slack.dmChannel(p.slackUserId),
       home: slack.homeView(p.slackUserId) ?? null,
       views: slack.openViews(p.slackUserId),
-      ephemerals: [
-        ...slack.ephemerals({ user: p.slackUserId }).map((e) => ({ text: e.text, blocks: e.blocks })),
-        ...slack.responseUrlPosts.filter((r) => r.context.user === p.slackUserId).map((r) => ({ text: r.body.text, blocks: r.body.blocks })),
-      // A response_url post and a postEphemeral may say the same thing: show it once.
-      ].filter((e, i, all) => all.findIndex((x) => x.text === e.text) === i).slice(-5),
+      // "Only visible to you" messages, each once with its own ts: the console shows them in time order
+      // in the conversation they were posted in (postEphemeral, or a response_url of a command or an action).
+      ephemerals: slack.ephemerals({ user: p.slackUserId }).filter((e) => !e.deleted && !e.dismissed)
+        .map((e) => ({ channel: e.channel, ts: e.message_ts, text: e.text, blocks: e.blocks, ...(e.thread_ts ? { thread_ts: e.thread_ts } : {}), replaced: e.replaced ?? false })),
     })),
     channels: slack.channels().filter((c) => !c.id.startsWith('D') && Object.values(SANDBOX_CHANNELS).some((s) => s.name === c.name))
       .map((c) => ({ id: c.id, name: c.name, messages: slack.messages(c.id).filter((m) => !m.deleted) })),
@@ -135,6 +141,7 @@ export function mountSandboxApi(app: Express, w: SandboxWorld): { close(): void 
   w.tg.on('call', changed);
   w.tg.on('update', changed);
   w.slack.on('call', changed);
+  w.slack.on('response_url', changed);
 
   const r = express.Router();
   r.use(express.json({ limit: '64kb' }));
@@ -170,9 +177,9 @@ export function mountSandboxApi(app: Express, w: SandboxWorld): { close(): void 
     req.on('close', () => clients.delete(res));
   });
   r.post('/client/text', handle(schemas.clientText, async (b) => {
-    await w.tg.sendText(SANDBOX_CLIENT, b.text);
+    await w.tg.sendText(asTelegramUser(clientById(b.client)), b.text);
   }));
-  r.post('/client/click', handle(schemas.clientClick, async (b) => w.tg.clickButton(SANDBOX_CLIENT, b.messageId, b.data)));
+  r.post('/client/click', handle(schemas.clientClick, async (b) => w.tg.clickButton(asTelegramUser(clientById(b.client)), b.messageId, b.data)));
   r.post('/slack/action', handle(schemas.action, async (b, req) => (await driverFor(req).blockAction(b.user, b.source, b.actionId, b.value)).status));
   r.post('/slack/submit', handle(schemas.submit, async (b, req) => (await driverFor(req).viewSubmission(b.user, b.viewId, b.values)).body));
   // Slack's client closes the modal at once and sends view_closed only when the app asked for it (notify_on_close).
@@ -185,6 +192,10 @@ export function mountSandboxApi(app: Express, w: SandboxWorld): { close(): void 
   }));
   r.post('/slack/command', handle(schemas.command, async (b, req) => (await driverFor(req).slashCommand({ command: '/case', text: b.text, userId: b.user })).body));
   r.post('/slack/home', handle(schemas.home, async (b, req) => (await driverFor(req).appHomeOpened(b.user)).status));
+  // "Dismiss" on an "Only visible to you" message: Slack's client hides it; the app is not told.
+  r.post('/slack/dismiss', handle(schemas.dismiss, async (b) => {
+    if (!w.slack.dismissEphemeral(b.user, b.ts)) throw new Error('That message is already gone.');
+  }));
   r.post('/slack/dm', handle(schemas.dm, async (b, req) => (await driverFor(req).directMessage(b.user, b.text, b.threadTs ? { threadTs: b.threadTs } : {})).status));
   r.post('/clock', handle(schemas.clock, async (b) => {
     await advanceSandboxClock(w.deps, b.hours);
@@ -200,6 +211,7 @@ export function mountSandboxApi(app: Express, w: SandboxWorld): { close(): void 
       w.tg.off('call', changed);
       w.tg.off('update', changed);
       w.slack.off('call', changed);
+      w.slack.off('response_url', changed);
       if (pending) clearTimeout(pending);
       for (const res of clients) res.end();
       clients.clear();

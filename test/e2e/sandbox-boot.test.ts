@@ -39,7 +39,7 @@ const post = async (path: string, body: unknown) => {
   const res = await fetch(api + path, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
   return { status: res.status, body: (await res.json()) as { ok: boolean; error?: string; result?: unknown } };
 };
-const state = async () => (await fetch(`${api}/state`)).json() as Promise<{ now: string; offsetMs: number; client: { messages: Array<{ text?: string; from?: { is_bot: boolean } }> }; staff: Array<{ slackUserId: string; home: unknown }> }>;
+const state = async () => (await fetch(`${api}/state`)).json() as Promise<{ now: string; offsetMs: number; clients: Array<{ messages: Array<{ text?: string; from?: { is_bot: boolean } }> }>; staff: Array<{ slackUserId: string; home: unknown }> }>;
 
 describe('sandbox mode', () => {
   it('points the app at the local emulators, seeds the demo staff, serves the console', async () => {
@@ -58,7 +58,7 @@ describe('sandbox mode', () => {
 
   it('the client\'s /start reaches the real bot (long polling the emulator) and is answered', async () => {
     expect(await post('/client/text', { text: '/start' })).toMatchObject({ status: 200, body: { ok: true } });
-    await eventually(async () => (await state()).client.messages.some((m) => m.from?.is_bot && m.text?.includes('Which language')), 'the language question');
+    await eventually(async () => (await state()).clients[0]!.messages.some((m) => m.from?.is_bot && m.text?.includes('Which language')), 'the language question');
   });
 
   it('a signed Slack event opens App Home for the supervisor', async () => {
