@@ -1,4 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { eq } from 'drizzle-orm';
+import { escalations, intakeSessions } from '../../src/db/schema.js';
 import { planAppointmentReminders } from '../../src/appointments/reminders.service.js';
 import { stepToNextEvent } from '../../src/sandbox/sandbox.api.js';
 import { startWorkers, type RunningWorkers } from '../../workers/start.js';
@@ -59,5 +61,21 @@ describe('the sandbox clock\'s "Next event" step', () => {
     expect(fourth.message).toContain('an outcome question to the worker');
     await settle(w);
     expect(slackTexts(w, WORKER_SLACK)).toHaveLength(3);
+  });
+
+  it('also stops at the next step of an open escalation and at an unfinished intake\'s nudge', async () => {
+    const now = w.deps.clock.now();
+    await w.deps.db.insert(escalations).values({ caseId: w.caseId, reason: 'follow_up_overdue', openedAt: now.toJSDate(), nextAt: now.plus({ minutes: 10 }).toJSDate() });
+    await w.deps.db.insert(intakeSessions).values({
+      telegramUserId: 7_300_001, telegramChatId: 7_300_001, step: 'story', language: 'en', stateEnc: 'unused here',
+      lastActivityAt: now.minus({ hours: 23 }).toJSDate(), expiresAt: now.plus({ days: 6 }).toJSDate(),
+    });
+    const escalation = await stepToNextEvent(w.deps);
+    expect(escalation).toMatchObject({ moved: true, now: now.plus({ minutes: 10, seconds: 1 }).toISO() });
+    expect(escalation.message).toContain('the next step of an open escalation');
+    await w.deps.db.update(escalations).set({ resolvedAt: w.deps.clock.now().toJSDate(), resolution: 'test' }).where(eq(escalations.caseId, w.caseId));
+    const nudge = await stepToNextEvent(w.deps);
+    expect(nudge).toMatchObject({ moved: true, now: now.plus({ hours: 1, seconds: 1 }).toISO() });
+    expect(nudge.message).toContain('the nudge for an unfinished intake');
   });
 });
