@@ -85,5 +85,5 @@ describe.skipIf(!haveChromium)('the sandbox console in a browser', () => {
 
     mkdirSync('test-artifacts', { recursive: true });
     await page.screenshot({ path: path.join('test-artifacts', 'sandbox-console.png'), fullPage: true });
-  }, 60_000);
+  }, 120_000);
 });
