@@ -11,7 +11,7 @@ import { weeklyRotation } from '../staff/oncall.domain.js';
 import { TelegramEmulator } from './telegram-emulator.js';
 import { SlackEmulator } from './slack-emulator.js';
 import { mountSandboxApi, type SandboxWorld } from './sandbox.api.js';
-import { SANDBOX_CHANNELS, SANDBOX_CLIENT, SANDBOX_STAFF, isSandboxConfig, portOf } from './sandbox.world.js';
+import { SANDBOX_CHANNELS, SANDBOX_CLIENTS, SANDBOX_STAFF, isSandboxConfig, portOf } from './sandbox.world.js';
 
 /**
  * The sandbox front end (first in FRONT_ENDS; a no-op unless config.sandbox).
@@ -80,7 +80,7 @@ export async function startSandboxEmulators(deps: Deps): Promise<{ tg: TelegramE
   });
   await tg.start(portOf(c.TELEGRAM_API_ROOT));
   await slack.start(portOf(c.SLACK_API_URL));
-  tg.addUser(SANDBOX_CLIENT);
+  for (const { label: _label, ...user } of SANDBOX_CLIENTS) tg.addUser(user);
   return { tg, slack };
 }
 

@@ -34,8 +34,27 @@ export const SANDBOX_STAFF: SandboxPerson[] = [
   { slackUserId: 'U0SBWORK02', name: 'Kai Chen', handle: 'kai', role: 'worker', timeZone: 'Asia/Shanghai', pane: 'worker' },
 ];
 
-/** The Telegram user the Client pane speaks as. */
-export const SANDBOX_CLIENT = { id: 7_100_001, first_name: 'Mei', language_code: 'en' } as const;
+export interface SandboxClient {
+  id: number;
+  first_name: string;
+  language_code: string;
+  /** The Client pane's tab for this person. */
+  label: string;
+}
+
+/**
+ * The Telegram users the Client pane speaks as, one tab each: each is its own
+ * private chat with the bot (chat id = user id), with its own updates. Their
+ * Telegram app language (language_code) is English and Chinese, the bot's two
+ * languages (src/i18n). Only the sandbox's emulator knows them.
+ */
+export const SANDBOX_CLIENTS: readonly SandboxClient[] = [
+  { id: 7_100_001, first_name: 'Mei', language_code: 'en', label: 'Mei (English)' },
+  { id: 7_100_002, first_name: '李华', language_code: 'zh', label: '李华 Li Hua (Chinese)' },
+];
+
+/** The first demo client (Mei). */
+export const SANDBOX_CLIENT = SANDBOX_CLIENTS[0]!;
 
 export async function freePort(host: string): Promise<number> {
   return new Promise((resolve, reject) => {

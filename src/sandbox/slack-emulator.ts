@@ -20,6 +20,10 @@ import {
 export * from './slack-emulator.types.js';
 export type { SlackRateLimitOptions, SlackStats } from './slack-emulator.state.js';
 
+/** Slack: a response_url may be used up to five times within 30 minutes. */
+export const RESPONSE_URL_USES = 5;
+export const RESPONSE_URL_TTL_MS = 30 * 60_000;
+
 export interface SlackEmulatorOptions extends Partial<SlackIdentity> {
   botToken?: string;
   /** More accepted tokens (e.g. a user token). */
@@ -51,7 +55,7 @@ export class SlackEmulator extends EventEmitter {
   private readonly tokens: Set<string>;
   private readonly state: SlackState;
   private readonly server = http.createServer((req, res) => void this.handle(req, res));
-  private readonly responseUrls = new Map<string, ResponseUrlPost['context']>();
+  private readonly responseUrls = new Map<string, { context: ResponseUrlPost['context']; at: number; uses: number }>();
   private baseUrl: string | undefined;
   private readonly callLogLimit: number;
   private readonly uploads: SlackFiles;
@@ -178,17 +182,32 @@ export class SlackEmulator extends EventEmitter {
     }
   }
 
-  /** response_url: ephemeral by default; in_channel posts; replace_original/delete_original act on the source message. */
+  /**
+   * response_url, as Slack: at most RESPONSE_URL_USES posts within RESPONSE_URL_TTL_MS; ephemeral by
+   * default, `in_channel` posts; replace_original / delete_original act on the message the interaction
+   * came from — an ephemeral one too (the only way to change an ephemeral message: chat.update cannot).
+   */
   private handleResponseUrl(id: string, body: Record<string, unknown>, res: http.ServerResponse): void {
-    const context = this.responseUrls.get(id);
-    if (!context) return sendJson(res, 404, { ok: false, error: 'expired_url' });
+    const issued = this.responseUrls.get(id);
+    if (!issued || this.state.now() - issued.at > RESPONSE_URL_TTL_MS) return sendJson(res, 404, { ok: false, error: 'expired_url' });
+    if (issued.uses >= RESPONSE_URL_USES) return sendJson(res, 404, { ok: false, error: 'used_url' });
+    issued.uses++;
+    const { context } = issued;
     const post: ResponseUrlPost = { id, context, body, time: this.state.now() };
     this.responseUrlPosts.push(post);
-    this.emit('response_url', post);
     const text = typeof body.text === 'string' ? body.text : '';
     const blocks = Array.isArray(body.blocks) ? body.blocks : undefined;
-    const original = context.channel && context.message_ts ? this.state.find(context.channel, context.message_ts) : undefined;
-    if (body.delete_original === true && original) {
+    const eph = context.ephemeral ? this.state.ephemerals.find((e) => e.user === context.user && e.message_ts === context.message_ts && !e.deleted) : undefined;
+    const original = !context.ephemeral && context.channel && context.message_ts ? this.state.find(context.channel, context.message_ts) : undefined;
+    if (body.delete_original === true && eph) {
+      eph.deleted = true;
+    } else if (body.replace_original === true && eph) {
+      // Replaced in place: same ts, same place in the conversation.
+      eph.text = text;
+      if (blocks) eph.blocks = blocks;
+      else delete eph.blocks;
+      eph.replaced = true;
+    } else if (body.delete_original === true && original) {
       original.deleted = true;
       this.emit('delete', this.viewOf(original));
     } else if (body.replace_original === true && original) {
@@ -200,6 +219,7 @@ export class SlackEmulator extends EventEmitter {
     } else if (context.channel) {
       this.state.ephemerals.push({ channel: context.channel, user: context.user, message_ts: this.state.nextTs(), text, ...(blocks ? { blocks } : {}) });
     }
+    this.emit('response_url', post);
     sendJson(res, 200, { ok: true });
   }
 
@@ -234,7 +254,7 @@ export class SlackEmulator extends EventEmitter {
   /** A response_url for an interaction; posts to it are recorded (and applied). */
   issueResponseUrl(context: ResponseUrlPost['context']): string {
     const id = this.state.newId('R').toLowerCase();
-    this.responseUrls.set(id, context);
+    this.responseUrls.set(id, { context, at: this.state.now(), uses: 0 });
     return `${this.url}/response/${id}`;
   }
 
@@ -277,6 +297,20 @@ export class SlackEmulator extends EventEmitter {
 
   ephemerals(filter: { channel?: string; user?: string } = {}): EphemeralMessage[] {
     return this.state.ephemerals.filter((e) => (!filter.channel || e.channel === this.resolve(filter.channel)) && (!filter.user || e.user === filter.user));
+  }
+
+  /** One ephemeral message a user sees (not deleted by the app), by its message_ts. */
+  ephemeral(userId: string, messageTs: string): EphemeralMessage | undefined {
+    return this.state.ephemerals.find((e) => e.user === userId && e.message_ts === messageTs && !e.deleted);
+  }
+
+  /** The user dismissed an ephemeral message in the client (the app is not told, as in Slack). */
+  dismissEphemeral(userId: string, messageTs: string): boolean {
+    const e = this.ephemeral(userId, messageTs);
+    if (!e || e.dismissed) return false;
+    e.dismissed = true;
+    this.emit('ephemeral', e);
+    return true;
   }
 
   homeView(userId: string): SlackView | undefined {

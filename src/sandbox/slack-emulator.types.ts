@@ -86,7 +86,7 @@ export interface SlackCallRecord {
 export interface ResponseUrlPost {
   id: string;
   /** What the response_url was issued for. */
-  context: { channel?: string; user: string; message_ts?: string; kind: 'command' | 'block_actions' | 'view' };
+  context: { channel?: string; user: string; message_ts?: string; kind: 'command' | 'block_actions' | 'view'; ephemeral?: boolean };
   body: Record<string, unknown>;
   time: number;
 }
@@ -98,6 +98,12 @@ export interface EphemeralMessage {
   text: string;
   blocks?: unknown[];
   thread_ts?: string;
+  /** Replaced through the response_url of an action on it (replace_original). */
+  replaced?: boolean;
+  /** Deleted through a response_url (delete_original). */
+  deleted?: boolean;
+  /** The user pressed "Dismiss" (Slack's client hides it; the app is not told). */
+  dismissed?: boolean;
 }
 
 export class SlackApiError extends Error {

@@ -155,6 +155,19 @@ export class SlackAppDriver {
       const found = findElement(view.blocks, actionId);
       if (!found) throw new Error(`blockAction: no element ${actionId} in view ${source.viewId}`);
       payload = { type: 'block_actions', user: this.user(userId), ...this.common(), container: { type: 'view', view_id: view.id }, trigger_id, view, actions: [actionEntry(found, value, actionTs)] };
+    } else if (!this.emulator.messages(source.channel).some((m) => m.ts === source.ts) && this.emulator.ephemeral(userId, source.ts)) {
+      // An "Only visible to you" message: Slack sends the container (is_ephemeral) and a response_url, but no `message`;
+      // the app can change it only through that response_url (replace_original / delete_original).
+      const eph = this.emulator.ephemeral(userId, source.ts)!;
+      const found = findElement(eph.blocks, actionId);
+      if (!found) throw new Error(`blockAction: no element ${actionId} in that message`);
+      const response_url = this.emulator.issueResponseUrl({ channel: eph.channel, user: userId, message_ts: eph.message_ts, kind: 'block_actions', ephemeral: true });
+      payload = {
+        type: 'block_actions', user: this.user(userId), ...this.common(),
+        container: { type: 'message', message_ts: eph.message_ts, channel_id: eph.channel, is_ephemeral: true },
+        trigger_id, channel: { id: eph.channel, name: this.emulator.channelInfo(eph.channel)?.name ?? 'directmessage' }, state: { values: {} }, response_url,
+        actions: [actionEntry(found, value, actionTs)],
+      };
     } else {
       const msg = this.emulator.messages(source.channel).find((m) => m.ts === source.ts);
       if (!msg) throw new Error(`blockAction: no message ${source.ts} in ${source.channel}`);

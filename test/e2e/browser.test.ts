@@ -1,8 +1,9 @@
-import { existsSync, mkdirSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { createE2E, type E2E } from './e2e-harness.js';
+import { clientPane, haveChromium, launchChromium, walkIntake, warnIfNoChromium } from './browser-walk.js';
 
 /**
  * The sandbox console in Debian's Chromium (playwright-core): a short intake
@@ -12,11 +13,7 @@ import { createE2E, type E2E } from './e2e-harness.js';
  * and the client presses "I can't come" on the reminder (issue 12).
  * Screenshots: test-artifacts/.
  */
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const haveChromium = existsSync(CHROMIUM);
-if (!haveChromium) {
-  console.warn(`browser.test.ts: SKIPPED — no Chromium at ${CHROMIUM}. Install it with: apt-get install -y chromium (or set CHROMIUM_PATH).`);
-}
+warnIfNoChromium('browser.test.ts');
 
 let e: E2E;
 let browser: Browser;
@@ -25,10 +22,7 @@ let page: Page;
 describe.skipIf(!haveChromium)('the sandbox console in a browser', () => {
   beforeAll(async () => {
     e = await createE2E({ withConsole: true });
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
-    });
+    browser = await launchChromium();
     page = await browser.newPage({ viewport: { width: 1500, height: 950 } });
   }, 60_000);
   afterAll(async () => {
@@ -38,43 +32,8 @@ describe.skipIf(!haveChromium)('the sandbox console in a browser', () => {
 
   it('walks a short intake by clicking and typing; the Worker pane shows the new case', async () => {
     await page.goto(`${e.appUrl}/`);
-    const client = page.locator('#client-pane');
-    const type = async (text: string) => {
-      await page.locator('#client-text').fill(text);
-      await page.keyboard.press('Enter');
-    };
-    const press = async (label: string) => client.getByRole('button', { name: label, exact: true }).last().click();
-    // Each step waits for the bot's next question, so a button is never pressed on an older message.
-    const then = async (prompt: string) => expect.poll(() => client.textContent(), { timeout: 10_000 }).toContain(prompt);
-    await type('/start');
-    await then('Which language');
-    await press('English');
-    await then('how we will work together');
-    await press('I agree');
-    await then('are you safe right now?');
-    await press("Yes, I'm safe");
-    await then('What would you like us to call you?');
-    await type('Mei');
-    await then('What is the difficulty mostly about?');
-    await press('Housing');
-    await then('In your own words');
-    await type('My landlord wants me out by the end of the month.');
-    await then('What would you like to be different?');
-    await type('A safe place to live.');
-    await then('Who in your life can support you?');
-    await type('My sister, sometimes.');
-    await then('What has helped you before');
-    await press('Skip');
-    await then('How soon do you need help?');
-    await press('This week');
-    await then('When can you usually talk?');
-    await press('Evenings');
-    await then('which time zone are you in?');
-    await press('London');
-    await then('Here is what you told me');
-    await press('Send my request');
-    await expect.poll(async () => /C-2026-\d{4}/.exec((await client.textContent()) ?? '')?.[0], { timeout: 10_000 }).toBeTruthy();
-    const reference = /C-2026-\d{4}/.exec((await client.textContent())!)![0];
+    const { client, press } = clientPane(page);
+    const reference = await walkIntake(page);
 
     // The worker sees the intake card in #intake.
     const worker = page.locator('#worker-pane');
@@ -126,5 +85,5 @@ describe.skipIf(!haveChromium)('the sandbox console in a browser', () => {
 
     mkdirSync('test-artifacts', { recursive: true });
     await page.screenshot({ path: path.join('test-artifacts', 'sandbox-console.png'), fullPage: true });
-  }, 60_000);
+  }, 120_000);
 });

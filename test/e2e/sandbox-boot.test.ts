@@ -39,7 +39,7 @@ const post = async (path: string, body: unknown) => {
   const res = await fetch(api + path, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
   return { status: res.status, body: (await res.json()) as { ok: boolean; error?: string; result?: unknown } };
 };
-const state = async () => (await fetch(`${api}/state`)).json() as Promise<{ now: string; offsetMs: number; client: { messages: Array<{ text?: string; from?: { is_bot: boolean } }> }; staff: Array<{ slackUserId: string; home: unknown }> }>;
+const state = async () => (await fetch(`${api}/state`)).json() as Promise<{ now: string; offsetMs: number; clients: Array<{ user: { id: number; language_code: string }; messages: Array<{ text?: string; from?: { is_bot: boolean } }> }>; staff: Array<{ slackUserId: string; home: unknown }> }>;
 
 describe('sandbox mode', () => {
   it('points the app at the local emulators, seeds the demo staff, serves the console', async () => {
@@ -58,7 +58,17 @@ describe('sandbox mode', () => {
 
   it('the client\'s /start reaches the real bot (long polling the emulator) and is answered', async () => {
     expect(await post('/client/text', { text: '/start' })).toMatchObject({ status: 200, body: { ok: true } });
-    await eventually(async () => (await state()).client.messages.some((m) => m.from?.is_bot && m.text?.includes('Which language')), 'the language question');
+    await eventually(async () => (await state()).clients[0]!.messages.some((m) => m.from?.is_bot && m.text?.includes('Which language')), 'the language question');
+  });
+
+  it('the Chinese demo client is a chat of their own, answered in Chinese (issue 19)', async () => {
+    const s0 = await state();
+    expect(s0.clients.map((c) => [c.user.id, c.user.language_code])).toEqual([[7_100_001, 'en'], [7_100_002, 'zh']]);
+    const before = s0.clients[0]!.messages.length;
+    expect(await post('/client/text', { client: 7_100_002, text: '/help' })).toMatchObject({ status: 200, body: { ok: true } });
+    await eventually(async () => (await state()).clients[1]!.messages.some((m) => m.from?.is_bot && m.text?.includes('开始或继续填写申请')), 'the Chinese help');
+    expect((await state()).clients[0]!.messages.length).toBe(before);
+    expect(await post('/client/text', { client: 42, text: 'hi' })).toMatchObject({ status: 400, body: { error: 'client: not one of the demo clients' } });
   });
 
   it('a signed Slack event opens App Home for the supervisor', async () => {
@@ -72,6 +82,10 @@ describe('sandbox mode', () => {
     expect(clock.now().diff(before, 'hours').hours).toBeGreaterThanOrEqual(24);
     expect((await state()).offsetMs).toBe(24 * 3_600_000);
     expect(await post('/clock', { hours: -1 })).toMatchObject({ status: 400, body: { ok: false, error: 'hours: Too small: expected number to be >0' } });
+    // "Next event" on the console's API: moves to the earliest thing due, or says nothing is.
+    const next = await post('/clock/next', {});
+    expect(next.status).toBe(200);
+    expect(String((next.body.result as { message: string }).message)).toMatch(/^(Moved to |Nothing is scheduled)/);
   });
 
   it('answers bad console input with what is wrong', async () => {

@@ -7,11 +7,20 @@
  * divider, actions (button, static/users select, overflow, date/time pickers,
  * radio, checkboxes), and input blocks in modals (plain_text_input incl.
  * multiline, selects, pickers, radio, checkboxes).
+ * "Only visible to you" messages sit in time order in their conversation, with
+ * working buttons and a Dismiss button. Conversations follow new messages unless
+ * the reader scrolled up; tabs with messages not seen yet carry a "new" marker
+ * (cleared once the tab is shown, scrolled to the end).
  */
 const api = '/sandbox/api';
 /** @type {any} */ let state = null;
-/** UI state per pane: chosen person, tab; modal errors per view id. */
-const ui = { worker: { user: '', tab: 'home' }, supervisor: { user: '', tab: 'home' } };
+/** UI state per pane: chosen person, tab; the chosen demo client; modal errors per view id. */
+const ui = { worker: { user: '', tab: 'home' }, supervisor: { user: '', tab: 'home' }, client: 0 };
+/** Newest item seen per conversation ("client:<id>", "<slack user>:<tab>"): a newer one marks the tab "new". */
+/** @type {Map<string, string>} */ const seen = new Map();
+let firstState = true;
+/** What each pane was last drawn from: an unchanged pane is not redrawn. */
+/** @type {WeakMap<HTMLElement, string>} */ const drawn = new WeakMap();
 /** @type {Record<string, Record<string, string>>} */ const viewErrors = {};
 
 const $ = (/** @type {string} */ sel) => /** @type {HTMLElement} */ (document.querySelector(sel));
@@ -39,6 +48,18 @@ function mrkdwn(text) {
 }
 const txt = (t) => (!t ? '' : t.type === 'mrkdwn' ? mrkdwn(t.text) : esc(t.text));
 const opts = (el) => [...(el.options ?? []), ...(el.option_groups ?? []).flatMap((g) => g.options)];
+/** Slack ts → a string that sorts in time order ("1764403200.000123" → "000001764403200000123"). */
+const tsKey = (/** @type {string} */ ts) => { const [a = '', b = ''] = String(ts).split('.'); return a.padStart(14, '0') + b.padEnd(6, '0'); };
+const newer = (/** @type {string|undefined} */ a, /** @type {string|undefined} */ b) => (a ?? '') > (b ?? '');
+
+/** True when the element is scrolled to (near) its end. */
+const atEnd = (/** @type {HTMLElement|null} */ el) => !el || el.scrollHeight - el.scrollTop - el.clientHeight < 40;
+/** Is there something newer than what was seen in this conversation? What the console shows at its first load counts as seen. */
+function unread(key, latest) {
+  if (!seen.has(key)) seen.set(key, firstState ? latest : '');
+  return newer(latest, seen.get(key));
+}
+const marker = (on) => (on ? ' <span class="unread">● new</span>' : '');
 
 /** One interactive element. ctx: { user, source, inModal, blockId } */
 function element(el, ctx) {
@@ -95,21 +116,39 @@ function valueOf(node) {
 }
 
 function message(m, user, channel) {
-  const who = m.bot_id ? 'Casework app' : nameOf(m.user);
+  const who = m.bot_id || m.ephemeral ? 'Casework app' : nameOf(m.user);
   const when = new Date(Number(m.ts) * 1000).toLocaleString();
   const body = m.blocks?.length ? blocks(m.blocks, { user }) : `<div class="blk">${mrkdwn(m.text)}</div>`;
   // Files shared with files.uploadV2 (record exports): name, size and a download link.
   const files = (m.files ?? []).map((f) => `<div class="blk file">📎 <a href="${api}/slack/files/${encodeURIComponent(f.id)}" download="${esc(f.name)}">${esc(f.title || f.name)}</a> <small>${esc(f.name)} · ${Math.max(1, Math.round((f.size ?? 0) / 1024))} KB</small></div>`).join('');
+  if (m.ephemeral) {
+    return `<div class="msg ephemeral" data-channel="${esc(m.channel)}" data-ts="${esc(m.ts)}"><div class="meta"><span class="only-you">Only visible to you</span> · ${esc(who)} · ${esc(when)}${m.replaced ? ' · updated' : ''} <button type="button" class="dismiss" data-dismiss aria-label="Dismiss this message (only you see it)">Dismiss</button></div>${body}</div>`;
+  }
   return `<div class="msg" data-channel="${esc(channel)}" data-ts="${esc(m.ts)}"><div class="meta">${esc(who)} · ${esc(when)}${m.edits?.length ? ' · edited' : ''}</div>${m.text || !files ? body : ''}${files}</div>`;
 }
 
-function conversation(list, user, channel) {
-  const top = list.filter((m) => !m.thread_ts || m.thread_ts === m.ts);
+/** A conversation in time order: its messages (threads under their parent) and the person's "Only visible to you" messages. */
+function conversation(list, user, channel, ephemerals = []) {
+  const top = [...list.filter((m) => !m.thread_ts || m.thread_ts === m.ts), ...ephemerals.map((x) => ({ ...x, ephemeral: true }))]
+    .sort((a, b) => (tsKey(a.ts) < tsKey(b.ts) ? -1 : 1));
   if (!top.length) return '<p class="empty">Nothing here yet.</p>';
   return top.map((m) => message(m, user, channel) + (() => {
+    if (m.ephemeral) return '';
     const replies = list.filter((r) => r.thread_ts === m.ts && r.ts !== m.ts);
     return replies.length ? `<div class="thread">${replies.map((r) => message(r, user, channel)).join('')}</div>` : '';
   })()).join('');
+}
+
+/** A staff member's conversation tabs: their DM ("Messages") and the channels the pane shows, each with its ephemerals. */
+function conversationsOf(pane, me) {
+  const chans = state.channels.filter((c) => pane === 'supervisor' || c.name !== 'supervision');
+  const shown = new Set(chans.map((c) => c.id));
+  // Ephemerals in a conversation the pane has no tab for appear with the DM.
+  const eph = (id) => me.ephemerals.filter((x) => (id === 'dm' ? x.channel === me.dmChannel || !shown.has(x.channel) : x.channel === id));
+  return [
+    { key: 'dm', label: 'Messages', channel: me.dmChannel, list: me.dm, ephemerals: eph('dm') },
+    ...chans.map((c) => ({ key: c.id, label: `#${c.name}`, channel: c.id, list: c.messages, ephemerals: eph(c.id) })),
+  ].map((c) => ({ ...c, latest: [...c.list.map((m) => m.ts), ...c.ephemerals.map((x) => x.ts)].map(tsKey).sort().at(-1) ?? '' }));
 }
 
 function renderStaffPane(pane) {
@@ -118,9 +157,17 @@ function renderStaffPane(pane) {
   const u = ui[pane];
   if (!people.some((p) => p.slackUserId === u.user)) u.user = people[0].slackUserId;
   const me = state.staff.find((p) => p.slackUserId === u.user);
-  const chans = state.channels.filter((c) => pane === 'supervisor' || c.name !== 'supervision');
-  const tabs = [['home', 'App Home'], ['dm', 'Messages'], ...chans.map((c) => [c.id, `#${c.name}`])];
+  const convs = conversationsOf(pane, me);
+  /** @type {Array<[string, string, boolean]>} */ const tabs = [['home', 'App Home', false], ...convs.map((c) => /** @type {[string, string, boolean]} */ ([c.key, c.label, false]))];
   if (!tabs.some(([k]) => k === u.tab)) u.tab = 'home';
+  const oldBody = /** @type {HTMLElement|null} */ (root.querySelector('.staff-body'));
+  const followEnd = !oldBody || oldBody.dataset.shows !== `${u.user}:${u.tab}` || atEnd(oldBody);
+  const current = convs.find((c) => c.key === u.tab);
+  // The open tab is seen once it is shown scrolled to the end.
+  if (current && followEnd) seen.set(`${me.slackUserId}:${current.key}`, current.latest);
+  for (const t of tabs) t[2] = convs.some((c) => c.key === t[0] && unread(`${me.slackUserId}:${c.key}`, c.latest));
+  // Someone else in this pane has new messages of their own (their DM, their "only visible to you" messages).
+  const othersNew = (p) => p.slackUserId !== me.slackUserId && conversationsOf(pane, p).some((c) => c.key === 'dm' && unread(`${p.slackUserId}:${c.key}`, c.latest));
   const view = me.views.at(-1);
   let body = '';
   if (view) {
@@ -128,40 +175,62 @@ function renderStaffPane(pane) {
     body += `<form class="modal" data-view="${esc(view.id)}" aria-label="${esc(view.title?.text)}"><h3>${esc(view.title?.text)}</h3>${blocks(view.blocks, { user: me.slackUserId, viewId: view.id, inModal: true, errors })}
       <div class="buttons"><button type="button" data-close>${esc(view.close?.text ?? 'Cancel')}</button>${view.submit ? `<button type="submit" class="primary">${esc(view.submit.text)}</button>` : ''}</div></form>`;
   }
-  body += me.ephemerals.map((e) => `<div class="ephemeral"><small>Only visible to you</small>${e.blocks?.length ? blocks(e.blocks, { user: me.slackUserId }) : `<div>${mrkdwn(e.text)}</div>`}</div>`).join('');
   if (u.tab === 'home') {
     body += `<div class="home"><button type="button" data-open-home>Open / refresh App Home</button>${me.home ? `<div class="view" data-view="${esc(me.home.id)}">${blocks(me.home.blocks, { user: me.slackUserId, viewId: me.home.id })}</div>` : '<p class="empty">App Home not opened yet.</p>'}</div>`;
-  } else if (u.tab === 'dm') {
-    const ch = me.dm[0]?.channel ?? '';
-    body += conversation(me.dm, me.slackUserId, ch);
-  } else {
-    const c = state.channels.find((x) => x.id === u.tab);
-    body += conversation(c?.messages ?? [], me.slackUserId, u.tab);
+  } else if (current) {
+    body += conversation(current.list, me.slackUserId, current.channel, current.ephemerals);
   }
+  const html = `<h2>${pane === 'worker' ? 'Worker' : 'Supervisor'} <small>Slack</small>${people.some(othersNew) ? ' <span class="unread">● new for someone else (see “As”)</span>' : ''}</h2>
+    <div class="who"><label>As <select data-who>${people.map((p) => `<option value="${p.slackUserId}" ${p.slackUserId === u.user ? 'selected' : ''}>${esc(p.name)} (${p.role}, ${esc(p.timeZone)})${othersNew(p) ? ' — new messages' : ''}</option>`).join('')}</select></label>
+    <div class="tabs" role="tablist">${tabs.map(([k, l, n]) => `<button type="button" role="tab" aria-selected="${k === u.tab}" data-tab="${esc(k)}">${esc(l)}${marker(n)}</button>`).join('')}</div></div>
+    <div class="staff-body" data-shows="${esc(`${u.user}:${u.tab}`)}">${body}</div>
+    <form class="composer" data-command><label class="sr-only" for="${pane}-cmd">Slash command or message</label><input id="${pane}-cmd" placeholder="/case help  ·  or a message to the app" maxlength="500"><button type="submit">Send</button></form>`;
+  // Nothing changed for this pane: keep the page as it is (a click in progress is not lost, the scroll position stays).
+  if (drawn.get(root) === html) return;
+  drawn.set(root, html);
   // Keep what the person has typed or picked in an open modal across redraws (ids include the view id).
   /** @type {Map<string, string>} */ const kept = new Map();
   root.querySelectorAll('form.modal [id]').forEach((n) => { if ('value' in n) kept.set(n.id, /** @type {HTMLInputElement} */ (n).value); });
-  root.innerHTML = `<h2>${pane === 'worker' ? 'Worker' : 'Supervisor'} <small>Slack</small></h2>
-    <div class="who"><label>As <select data-who>${people.map((p) => `<option value="${p.slackUserId}" ${p.slackUserId === u.user ? 'selected' : ''}>${esc(p.name)} (${p.role}, ${esc(p.timeZone)})</option>`).join('')}</select></label>
-    <div class="tabs" role="tablist">${tabs.map(([k, l]) => `<button type="button" role="tab" aria-selected="${k === u.tab}" data-tab="${esc(k)}">${esc(l)}</button>`).join('')}</div></div>
-    <div class="staff-body">${body}</div>
-    <form class="composer" data-command><label class="sr-only" for="${pane}-cmd">Slash command or message</label><input id="${pane}-cmd" placeholder="/case help  ·  or a message to the app" maxlength="500"><button type="submit">Send</button></form>`;
+  const scrollTop = oldBody?.scrollTop ?? 0;
+  root.innerHTML = html;
   root.querySelectorAll('form.modal [id]').forEach((n) => {
     const v = kept.get(n.id);
     if (v !== undefined && 'value' in n) /** @type {HTMLInputElement} */ (n).value = v;
   });
+  const newBody = /** @type {HTMLElement} */ (root.querySelector('.staff-body'));
+  // Follow new messages in a conversation, unless the reader had scrolled up to read.
+  newBody.scrollTop = current && followEnd ? newBody.scrollHeight : scrollTop;
+  newBody.addEventListener('scroll', () => {
+    if (current && atEnd(newBody) && newer(current.latest, seen.get(`${me.slackUserId}:${current.key}`))) renderStaffPane(pane);
+  });
 }
 
+/** Telegram message ids grow within a chat: the newest one, as a sortable key. */
+const latestOf = (c) => String(c.messages.at(-1)?.message_id ?? 0).padStart(12, '0');
+
 function renderClient() {
+  const clients = state.clients;
+  if (!clients[ui.client]) ui.client = 0;
+  const me = clients[ui.client];
   const list = $('#client-chat');
-  const atBottom = list.scrollHeight - list.scrollTop - list.clientHeight < 40;
-  list.innerHTML = state.client.messages.map((m) => {
+  const followEnd = list.dataset.client !== String(me.user.id) || atEnd(list);
+  if (followEnd) seen.set(`client:${me.user.id}`, latestOf(me));
+  const tabs = clients.map((c, i) => `<button type="button" role="tab" aria-selected="${i === ui.client}" data-client="${i}">${esc(c.label)}${marker(unread(`client:${c.user.id}`, latestOf(c)))}</button>`).join('');
+  if ($('#client-tabs').innerHTML !== tabs) $('#client-tabs').innerHTML = tabs;
+  /** @type {HTMLTextAreaElement} */ ($('#client-text')).placeholder = `Write as ${me.user.first_name}… (Enter sends, Shift+Enter for a new line)`;
+  list.dataset.client = String(me.user.id);
+  const html = me.messages.map((m) => {
     const mine = !m.from?.is_bot;
     const kb = m.reply_markup?.inline_keyboard;
     const keys = kb ? `<div class="kb">${kb.map((row) => `<div class="kb-row">${row.map((b) => (b.callback_data ? `<button type="button" data-msg="${m.message_id}" data-cb="${esc(b.callback_data)}">${esc(b.text)}</button>` : b.url ? `<a href="${esc(b.url)}">${esc(b.text)}</a>` : '')).join('')}</div>`).join('')}</div>` : '';
     return `<li class="${mine ? 'me' : 'bot'}">${esc(m.text ?? (m.photo ? '[photo]' : m.sticker ? '[sticker]' : '[message]'))}${keys}<time>${new Date(m.date * 1000).toLocaleString()}</time></li>`;
-  }).join('') || '<li class="empty">Say hello to the bot — try /start</li>';
-  if (atBottom) list.scrollTop = list.scrollHeight;
+  }).join('') || `<li class="empty">Say hello to the bot as ${esc(me.user.first_name)} — try /start</li>`;
+  // Unchanged: leave the chat alone (no lost click, no jump).
+  if (drawn.get(list) === html) return;
+  drawn.set(list, html);
+  list.innerHTML = html;
+  // Follow new messages, unless the reader had scrolled up to read.
+  if (followEnd) list.scrollTop = list.scrollHeight;
 }
 
 function render() {
@@ -173,6 +242,7 @@ function render() {
     if (root.contains(document.activeElement) && document.activeElement?.matches('input, textarea, select')) continue;
     renderStaffPane(pane);
   }
+  firstState = false;
 }
 
 async function refresh() {
@@ -187,7 +257,7 @@ $('#client-form').addEventListener('submit', async (e) => {
   const box = /** @type {HTMLTextAreaElement} */ ($('#client-text'));
   const text = box.value;
   if (!text.trim()) return say('Type a message first.');
-  const out = await post('/client/text', { text });
+  const out = await post('/client/text', { client: state.clients[ui.client].user.id, text });
   if (out.ok) box.value = '';
 });
 $('#client-text').addEventListener('keydown', (e) => {
@@ -196,13 +266,25 @@ $('#client-text').addEventListener('keydown', (e) => {
 $('#client-chat').addEventListener('click', (e) => {
   const b = /** @type {HTMLElement} */ (e.target).closest('button[data-cb]');
   // The bot's answerCallbackQuery text is Telegram's small pop-up: shown in the status line.
-  if (b instanceof HTMLElement) void post('/client/click', { messageId: Number(b.dataset.msg), data: b.dataset.cb }).then((out) => {
+  if (b instanceof HTMLElement) void post('/client/click', { client: state.clients[ui.client].user.id, messageId: Number(b.dataset.msg), data: b.dataset.cb }).then((out) => {
     if (out.ok && out.result?.text) say(`Telegram pop-up: ${out.result.text}`, 'info');
   });
 });
-document.querySelectorAll('.clock button').forEach((b) => b.addEventListener('click', () => {
+$('#client-tabs').addEventListener('click', (e) => {
+  const t = /** @type {HTMLElement} */ (e.target).closest('[data-client]');
+  if (t instanceof HTMLElement) { ui.client = Number(t.dataset.client); renderClient(); }
+});
+$('#client-chat').addEventListener('scroll', () => {
+  const me = state?.clients[ui.client];
+  if (me && atEnd($('#client-chat')) && newer(latestOf(me), seen.get(`client:${me.user.id}`))) renderClient();
+});
+document.querySelectorAll('.clock button[data-hours]').forEach((b) => b.addEventListener('click', () => {
   void post('/clock', { hours: Number(/** @type {HTMLElement} */ (b).dataset.hours) });
 }));
+// "Next event": to the earliest reminder, nudge, escalation step or deadline, and no further.
+$('#clock-next').addEventListener('click', () => {
+  void post('/clock/next', {}).then((out) => { if (out.ok) say(out.result.message, 'info'); });
+});
 
 for (const pane of /** @type {const} */ (['worker', 'supervisor'])) {
   const root = $(`#${pane}-pane`);
@@ -215,8 +297,10 @@ for (const pane of /** @type {const} */ (['worker', 'supervisor'])) {
   };
   root.addEventListener('click', async (e) => {
     const t = /** @type {HTMLElement} */ (e.target);
-    if (t.matches('[data-tab]')) { ui[pane].tab = t.dataset.tab ?? 'home'; return render(); }
+    const tab = t.closest('[data-tab]');
+    if (tab instanceof HTMLElement) { ui[pane].tab = tab.dataset.tab ?? 'home'; return render(); }
     if (t.matches('[data-open-home]')) return void post('/slack/home', { user: user() });
+    if (t.matches('[data-dismiss]')) return void post('/slack/dismiss', { user: user(), ts: /** @type {HTMLElement} */ (t.closest('[data-ts]')).dataset.ts });
     if (t.matches('[data-close]')) { /** @type {HTMLElement|null} */ (document.activeElement)?.blur(); const v = /** @type {HTMLElement|null} */ (t.closest('[data-view]')); return void post('/slack/close', { user: user(), viewId: v?.dataset.view }); }
     if (t.matches('button[data-kind=button]')) {
       const source = sourceOf(t);
