@@ -39,6 +39,8 @@ import { registerErasureEraseNow } from './actions/erasure-erase-now.js';
 import { registerErasureHold } from './actions/erasure-hold.js';
 import { registerErasureHoldView } from './views/erasure-hold.view.js';
 import { registerNoteRedactView } from './views/note-redact.view.js';
+import { registerHandoverView } from './views/handover.view.js';
+import { registerHandoverUndo } from './actions/handover-undo.js';
 
 /**
  * Every Slack listener, one callback per file under commands/, actions/,
@@ -89,6 +91,8 @@ const LISTENERS: RegisterListener[] = [
   registerErasureHold,
   registerErasureHoldView,
   registerNoteRedactView,
+  registerHandoverView,
+  registerHandoverUndo,
 ];
 
 export function registerListeners(app: App, deps: Deps): void {
