@@ -1,6 +1,8 @@
 import type { Deps } from '../deps.js';
 import type { StaffRow } from '../staff/staff.repo.js';
+import { parseReference } from '../cases/case-reference.js';
 import { handoverCommand } from './handover.screen.js';
+import { referCommand, resourcesCommand, showReferrals } from './referrals.screen.js';
 import type { Asker } from './slack.kit.js';
 
 /**
@@ -13,6 +15,20 @@ export async function caseworkLinksCommand(deps: Deps, a: Asker, me: StaffRow, t
   const first = (args[0] ?? '').toLowerCase();
   if (first === 'handover') {
     await handoverCommand(deps, a, me, args.slice(1), triggerId);
+    return true;
+  }
+  if (first === 'resources' || first === 'resource') {
+    await resourcesCommand(deps, a, me, args.slice(1), triggerId);
+    return true;
+  }
+  const ref = args[0] ? parseReference(args[0]) : null;
+  const sub = (args[1] ?? '').toLowerCase();
+  if (ref && sub === 'refer') {
+    await referCommand(deps, a, me, ref, triggerId);
+    return true;
+  }
+  if (ref && sub === 'referrals') {
+    await showReferrals(deps, a, me, ref);
     return true;
   }
   return false;

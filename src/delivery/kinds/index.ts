@@ -22,6 +22,8 @@ import { erasureRequestKind } from '../../clients/erasure-request.kind.js';
 import { erasureDoneKind } from '../../clients/erasure-done.kind.js';
 import { handoverNoticeKind } from '../../handover/handover-notice.kind.js';
 import { handoverPacketKind } from '../../slack/kinds/handover-packet.kind.js';
+import { referralConsentKind } from '../../referrals/referral-consent.kind.js';
+import { referralFollowupKind } from '../../referrals/referral-followup.kind.js';
 
 /**
  * Every delivery kind the sender knows, one file each (`*.kind.ts`, in the
@@ -51,6 +53,8 @@ const KINDS: DeliveryKind[] = [
   erasureDoneKind,
   handoverNoticeKind,
   handoverPacketKind,
+  referralConsentKind,
+  referralFollowupKind,
 ];
 
 export const DELIVERY_KINDS: ReadonlyMap<string, DeliveryKind> = new Map(KINDS.map((k) => [k.kind, k]));

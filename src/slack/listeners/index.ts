@@ -41,6 +41,9 @@ import { registerErasureHoldView } from './views/erasure-hold.view.js';
 import { registerNoteRedactView } from './views/note-redact.view.js';
 import { registerHandoverView } from './views/handover.view.js';
 import { registerHandoverUndo } from './actions/handover-undo.js';
+import { registerResourceView } from './views/resource.view.js';
+import { registerReferralView } from './views/referral.view.js';
+import { registerReferralOutcome } from './actions/referral-outcome.js';
 
 /**
  * Every Slack listener, one callback per file under commands/, actions/,
@@ -93,6 +96,9 @@ const LISTENERS: RegisterListener[] = [
   registerNoteRedactView,
   registerHandoverView,
   registerHandoverUndo,
+  registerResourceView,
+  registerReferralView,
+  registerReferralOutcome,
 ];
 
 export function registerListeners(app: App, deps: Deps): void {
