@@ -25,5 +25,7 @@ export const caseworkLinksEn = {
     declined: "That's fine. Nothing will be shared. You can still contact them yourself.",
     already: 'You have already answered this question. Thank you.',
     not_found: 'This question is no longer open.',
+    mydata_given: 'You agreed on {{when}} that your details may be shared with {{resource}} (sharing agreement {{version}}).',
+    mydata_declined: 'You said no on {{when}} to sharing your details with {{resource}} (sharing agreement {{version}}).',
   },
 } as const;

@@ -24,5 +24,7 @@ export const caseworkLinksZh: Shape<typeof caseworkLinksEn> = {
     declined: '没问题，我们不会分享任何资料。您仍然可以自己联系他们。',
     already: '您已经回答过这个问题了，谢谢。',
     not_found: '这个问题已经不需要回答了。',
+    mydata_given: '您在{{when}}同意把您的资料分享给{{resource}}（资料分享同意书 {{version}}）。',
+    mydata_declined: '您在{{when}}拒绝把您的资料分享给{{resource}}（资料分享同意书 {{version}}）。',
   },
 };

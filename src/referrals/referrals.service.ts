@@ -160,3 +160,10 @@ export async function caseReferrals(deps: Pick<Deps, 'db' | 'cipher'>, caseId: s
     outcome: r.outcome, outcomeAt: r.outcomeAt,
   }));
 }
+
+/** The client's own sharing receipts, for /mydata: to whom, which agreement version, given or declined and when. */
+export async function sharingReceiptsOf(db: Db, clientId: string): Promise<Array<{ resource: string; version: string; givenAt: Date | null; declinedAt: Date | null }>> {
+  return db.select({ resource: resources.name, version: referralConsents.consentVersion, givenAt: referralConsents.givenAt, declinedAt: referralConsents.declinedAt })
+    .from(referralConsents).innerJoin(referrals, eq(referrals.id, referralConsents.referralId)).innerJoin(resources, eq(resources.id, referrals.resourceId))
+    .where(eq(referralConsents.clientId, clientId)).orderBy(asc(referralConsents.createdAt));
+}

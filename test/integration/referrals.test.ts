@@ -123,6 +123,10 @@ describe('a referral', () => {
     expect(w.tg.messages(c.chat).at(-1)!.text).toBe('您已经回答过这个问题了，谢谢。');
     expect(await w.deps.db.select().from(referralConsents).where(eq(referralConsents.referralId, referralId))).toHaveLength(1);
     expect((await w.deps.db.select().from(referrals).where(eq(referrals.id, referralId)))[0]!.consentState).toBe('given');
+    // The client's own copy of their data lists the receipt.
+    await bot.bot.handleUpdate((await w.tg.sendCommand({ id: c.chat, first_name: 'Client' } as never, 'mydata')) as unknown as Update);
+    await bot.settle();
+    expect(w.tg.messages(c.chat).map((m) => m.text).join('\n')).toContain(`同意把您的资料分享给Community Law Centre（资料分享同意书 ${REFERRAL_CONSENT_VERSION}）`);
   });
 
   it('the follow-up nudge asks the worker after REFERRAL_FOLLOWUP_DAYS, not before; the outcome shows on the card', async () => {
