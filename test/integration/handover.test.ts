@@ -158,6 +158,20 @@ describe('/case handover', () => {
     expect(await w.deps.db.select().from(auditLog).where(and(eq(auditLog.action, 'handover.undone'), eq(auditLog.actorId, w.staff.admin)))).toHaveLength(1);
   });
 
+  it('`/case handover list` shows the ids; `/case handover undo <id>` by command; an ended one is not undone twice', async () => {
+    const view = await openHandoverModal(U.sup, `handover ${mention(U.worker)} ${mention(U.worker2)}`);
+    await w.driver.viewSubmission(U.sup, view.id, { cases: { v: [c.caseId] } });
+    const [h] = await w.deps.db.select().from(handovers).where(eq(handovers.status, 'active'));
+    expect(await command(U.sup, 'handover list')).toMatch(/^Handovers: \d+$/);
+    expect(blockText(w.slack.responseUrlPosts.at(-1)!.body.blocks as unknown[])).toContain(h!.id);
+    expect(await command(U.sup2, `handover undo ${h!.id}`)).toContain('only an admin, or a supervisor of both people');
+    expect(await workerOf(c.caseId)).toBe(w.staff.worker2);
+    expect(await command(U.sup, `handover undo ${h!.id}`)).toContain(`1 case back with their worker (${c.reference})`);
+    expect(await workerOf(c.caseId)).toBe(w.staff.worker);
+    expect(await command(U.sup, `handover undo ${h!.id}`)).toContain('already ended');
+    await flush(w);
+  });
+
   it('a crisis client is not told by the service; the packet tells the covering worker to do it', async () => {
     const crisis = await newCase(w, { assignTo: w.staff.worker, crisis: true });
     await w.deps.db.insert(escalations).values({ caseId: crisis.caseId, reason: 'crisis', level: 0, openedAt: w.deps.clock.now().toJSDate() });
