@@ -6,6 +6,7 @@ import { auditLog, deliveries, referralConsents, referrals, resources } from '..
 import { createBot, type TelegramBot } from '../../src/telegram/telegram.bot.js';
 import { REFERRAL_CONSENT_VERSION } from '../../src/referrals/referrals.domain.js';
 import { buildCaseExport } from '../../src/cases/case-export.service.js';
+import { renderExportMarkdown } from '../../src/cases/case-export.render.js';
 import { anonymiseCases } from '../../src/clients/erasure-wipe.js';
 import type { Db } from '../../src/db/client.js';
 import { scanDatabase } from '../helpers/personal-data-scan.js';
@@ -165,6 +166,11 @@ describe('a referral', () => {
     expect(x!.referrals.map((r) => [r.resource, r.reason, r.outcome, r.consent?.method])).toEqual([
       ['Community Law Centre', REASON, 'reached', 'client_button'], ['Community Law Centre', 'Second referral: tenancy papers', null, 'verbal'],
     ]);
+
+    const md = renderExportMarkdown(x!);
+    expect(md).toContain('## Referrals');
+    expect(md).toContain(`sharing agreement version ${REFERRAL_CONSENT_VERSION} (zh, verbal)`);
+    expect(md).toContain(`> ${REASON}`);
 
     const needles = { strings: [REASON, 'tenancy papers', VERBAL], numbers: [] };
     const before = await scanDatabase(w.deps.db, w.deps.cipher, needles);

@@ -29,7 +29,7 @@ export function handoverPacketBlocks(p: HandoverPacket, fromSlackId: string | nu
   const c = p.card;
   const who = fromSlackId ? `<@${fromSlackId}>` : 'a colleague';
   const notes = p.notes.length
-    ? p.notes.map((n) => `• ${staffTime(n.at.toJSDate(), zone)} · ${n.kind === 'message' ? `message ${n.direction === 'from_client' ? 'from' : 'to'} the client` : (NOTE_KIND_LABELS[n.kind] ?? n.kind)}\n   “${esc(clip(n.text, 600))}”`).join('\n')
+    ? p.notes.map((n) => `• ${staffTime(n.at.toJSDate(), zone)} · ${n.kind === 'message' ? `message ${n.direction === 'from_client' ? 'from' : 'to'} the client` : (NOTE_KIND_LABELS[n.kind] ?? n.kind)}\n   ${n.text ? `“${esc(clip(n.text, 600))}”` : '_(blank: redacted)_'}`).join('\n')
     : '_No notes yet._';
   const appt = c.nextAppointment
     ? `${staffTime(c.nextAppointment.startsAt.toJSDate(), zone)}, ${MODE[c.nextAppointment.mode] ?? c.nextAppointment.mode}, ${c.nextAppointment.durationMin} min — its reminders now come to you`
