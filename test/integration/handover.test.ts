@@ -186,3 +186,21 @@ describe('/case handover', () => {
     expect(blockText(packet.blocks)).toContain('The client has not been told about the change');
   });
 });
+
+describe('/case handover in discreet mode', () => {
+  let d: SlackWorld;
+  beforeAll(async () => {
+    d = await createSlackWorld({ env: { DISCREET_MODE: 'true' } });
+  });
+  afterAll(async () => d?.close());
+
+  it('the client is told only that their contact changed: no worker named', async () => {
+    const k = await newCase(d, { assignTo: d.staff.worker });
+    const before = d.slack.openViews(U.sup).length;
+    await d.driver.slashCommand({ command: '/case', text: `handover ${mention(U.worker)} ${mention(U.worker2)} until 2026-12-10`, userId: U.sup });
+    await eventually(() => d.slack.openViews(U.sup).length > before, 'the handover modal');
+    expect((await d.driver.viewSubmission(U.sup, d.slack.openViews(U.sup).at(-1)!.id, { cases: { v: [k.caseId] } })).body).toBe('');
+    await flush(d);
+    expect(d.tg.messages(k.chat).map((m) => m.text)).toEqual(['Your contact person has changed. You can write here as before.']);
+  });
+});
