@@ -88,7 +88,7 @@ export async function loadCaseCard(deps: Pick<Deps, 'db' | 'cipher' | 'clock'>, 
     nextFollowUpAt: dt(c.nextFollowUpAt),
     followUpOverdue: followUpOverdue({ nextFollowUpAt: dt(c.nextFollowUpAt), lastNoteAt: dt(c.lastNoteAt), followUpSetAt: dt(c.followUpSetAt), status: c.status }, now),
     intake: intakeSummary(caseIntake(deps, c.intakeEnc)),
-    referrals: (await caseReferrals(deps, c.id, db)).map(({ reason: _r, consent: _c, ...r }) => r),
+    referrals: (await caseReferrals(deps, c.id, db, { text: false })).map(({ reason: _r, consent: _c, ...r }) => r),
     nextAppointment: appt ? { id: appt.id, startsAt: dt(appt.startsAt)!, durationMin: appt.durationMin, mode: appt.mode, version: appt.version, clientResponse: appt.clientResponse } : null,
   };
 }

@@ -141,13 +141,16 @@ export interface CaseReferral {
   outcomeAt: Date | null;
 }
 
-/** A case's referrals, oldest first, decrypted (for someone already allowed to see the case). */
-export async function caseReferrals(deps: Pick<Deps, 'db' | 'cipher'>, caseId: string, db: Db = deps.db): Promise<CaseReferral[]> {
+/**
+ * A case's referrals, oldest first (for someone already allowed to see the case). `text: false` (the
+ * case card) leaves the reasons sealed: they are decrypted only where they are shown.
+ */
+export async function caseReferrals(deps: Pick<Deps, 'db' | 'cipher'>, caseId: string, db: Db = deps.db, opts: { text?: boolean } = {}): Promise<CaseReferral[]> {
   const rows = await db.select({ r: referrals, name: resources.name, k: referralConsents }).from(referrals)
     .innerJoin(resources, eq(resources.id, referrals.resourceId)).leftJoin(referralConsents, eq(referralConsents.referralId, referrals.id))
     .where(eq(referrals.caseId, caseId)).orderBy(asc(referrals.createdAt));
   const open = (enc: string | null, aad: string) => {
-    if (!enc) return null;
+    if (!enc || opts.text === false) return null;
     try {
       return deps.cipher.decrypt(enc, aad);
     } catch {
