@@ -192,6 +192,11 @@ const schema = z
     RETENTION_DEDUPE_DAYS: int(1, 365).default(7),
     RETENTION_TOKEN_DAYS: int(1, 365).default(30),
     RETENTION_BATCH_SIZE: int(1, 100_000).default(500),
+    // Leave cover and referrals (issue 17).
+    /** The worker is asked for a referral's outcome this many days after recording it (and again after "still waiting"). */
+    REFERRAL_FOLLOWUP_DAYS: int(1, 365).default(14),
+    /** How often due hand-backs (`/case handover … until <date>`) are looked for. */
+    HANDOVER_TICK_MINUTES: int(1, 1440).default(15),
   })
   .superRefine((c, ctx) => {
     // A call still waiting for the platform when its claim lapses could be sent a second time by another worker.

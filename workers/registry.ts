@@ -10,6 +10,7 @@ import { erasureTickProcessor } from './processors/erasure-tick.processor.js';
 import { retentionProcessor } from './processors/retention.processor.js';
 import { erasureSlackCleanupProcessor } from './processors/erasure-slack-cleanup.processor.js';
 import { redactionSlackCleanupProcessor } from './processors/redaction-slack-cleanup.processor.js';
+import { handoverTickProcessor } from './processors/handover-tick.processor.js';
 
 /** One processor per job type; workers dispatch on job.name. */
 export const PROCESSORS: ProcessorEntry[] = [
@@ -24,4 +25,5 @@ export const PROCESSORS: ProcessorEntry[] = [
   retentionProcessor,
   erasureSlackCleanupProcessor,
   redactionSlackCleanupProcessor,
+  handoverTickProcessor,
 ];

@@ -38,3 +38,15 @@ export async function canAccessCase(db: Db, actor: StaffRow, c: Pick<CaseRow, 'a
   if (await canAccessByRole(db, actor, c)) return true;
   return !!c.id && actor.active && hasAccessGrant(db, actor.id, c.id);
 }
+
+/**
+ * Moving a worker's cases to someone else (leave cover, `/case handover`): an admin, or a supervisor
+ * who supervises both people (or is one of them). Workers never hand over, not even their own cases.
+ */
+export async function canHandOver(db: Db, actor: StaffRow, fromId: string, toId: string): Promise<boolean> {
+  if (!actor.active) return false;
+  if (actor.role === 'admin') return true;
+  if (actor.role !== 'supervisor') return false;
+  const mine = async (id: string) => id === actor.id || supervises(db, actor.id, id);
+  return (await mine(fromId)) && (await mine(toId));
+}

@@ -9,6 +9,7 @@ import { AAD } from './case-aad.js';
 import { ageText, fourElements, type FourElements } from './case.domain.js';
 import { followUpOverdue } from '../escalations/policy.domain.js';
 import { caseIntake, intakeSummary } from './case-file.js';
+import { caseReferrals, type CaseReferral } from '../referrals/referrals.service.js';
 
 /**
  * Everything the case card shows, loaded and decrypted for someone already
@@ -40,6 +41,8 @@ export interface CaseCard {
   nextAppointment: { id: string; startsAt: DateTime; durationMin: number; mode: string; version: number; clientResponse: string | null } | null;
   /** The client's own words at intake (the full answers open from the card's [Full intake]). */
   intake: ReturnType<typeof intakeSummary>;
+  /** Referrals to other services (without their reasons: `/case C-… referrals` shows those). */
+  referrals: Array<Omit<CaseReferral, 'reason' | 'consent'>>;
 }
 
 const open = (cipher: FieldCipher, enc: string | null, aad: string): string | null => {
@@ -85,6 +88,7 @@ export async function loadCaseCard(deps: Pick<Deps, 'db' | 'cipher' | 'clock'>, 
     nextFollowUpAt: dt(c.nextFollowUpAt),
     followUpOverdue: followUpOverdue({ nextFollowUpAt: dt(c.nextFollowUpAt), lastNoteAt: dt(c.lastNoteAt), followUpSetAt: dt(c.followUpSetAt), status: c.status }, now),
     intake: intakeSummary(caseIntake(deps, c.intakeEnc)),
+    referrals: (await caseReferrals(deps, c.id, db, { text: false })).map(({ reason: _r, consent: _c, ...r }) => r),
     nextAppointment: appt ? { id: appt.id, startsAt: dt(appt.startsAt)!, durationMin: appt.durationMin, mode: appt.mode, version: appt.version, clientResponse: appt.clientResponse } : null,
   };
 }

@@ -54,6 +54,13 @@ export function renderExportMarkdown(x: CaseExport): string {
   out.push('', '## Escalations');
   if (!x.escalations.length) out.push('_none recorded_');
   for (const e of x.escalations) out.push(`- ${e.openedAt} ${e.reason} (level ${e.level})${e.acknowledgedAt ? `, acknowledged ${e.acknowledgedAt}` : ''}${e.resolvedAt ? `, resolved ${e.resolvedAt}` : ''}`);
+  out.push('', '## Referrals');
+  if (!x.referrals.length) out.push('_none recorded_');
+  for (const r of x.referrals) {
+    const k = r.consent;
+    const consent = k ? `sharing agreement version ${k.version} (${k.language}, ${k.method === 'verbal' ? 'verbal' : 'by the client in Telegram'}): ${k.givenAt ? `given ${k.givenAt}` : `declined ${k.declinedAt}`}${k.verbalReason ? ` — ${k.verbalReason}` : ''}` : `details shared: ${r.shareDetails ? r.consentState : 'no'}`;
+    out.push(`- ${r.madeAt} · ${r.resource} · ${consent} · outcome: ${r.outcome ?? 'not known yet'}${r.outcomeAt ? ` (${r.outcomeAt})` : ''}`, block(r.reason));
+  }
   out.push('', '## Who viewed or changed this record');
   for (const t of x.trail) out.push(`- ${t.at} · ${t.actor} · ${t.action}`);
   return out.join('\n') + '\n';

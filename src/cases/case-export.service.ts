@@ -4,6 +4,7 @@ import { appointments, auditLog, cases, clients, consents, escalations, goals, n
 import type { FieldCipher } from '../lib/crypto.js';
 import { openCaseIntake, type CaseIntakeRecord } from '../intake/intake.repo.js';
 import { AAD } from './case-aad.js';
+import { caseReferrals } from '../referrals/referrals.service.js';
 
 /**
  * Subject access: the whole record of one case, decrypted, as data (the
@@ -29,6 +30,10 @@ export interface CaseExport {
   appointments: Array<{ startsAt: string; durationMin: number; mode: string; location: string | null; status: string; clientResponse: string | null }>;
   consents: Array<{ version: string; language: string; givenAt: string | null; revokedAt: string | null }>;
   escalations: Array<{ reason: string; level: number; openedAt: string; acknowledgedAt: string | null; resolvedAt: string | null }>;
+  referrals: Array<{
+    resource: string; madeAt: string; reason: string; shareDetails: boolean; consentState: string; outcome: string | null; outcomeAt: string | null;
+    consent: { version: string; language: string; method: string; givenAt: string | null; declinedAt: string | null; verbalReason: string | null } | null;
+  }>;
   trail: Array<{ at: string; actor: string; action: string }>;
 }
 
@@ -57,6 +62,7 @@ export async function buildCaseExport(deps: Deps, caseId: string, requester: { i
   const appts = await deps.db.select().from(appointments).where(eq(appointments.caseId, c.id)).orderBy(asc(appointments.startsAt));
   const cons = await deps.db.select().from(consents).where(eq(consents.clientId, client.id)).orderBy(asc(consents.createdAt));
   const escs = await deps.db.select().from(escalations).where(eq(escalations.caseId, c.id)).orderBy(asc(escalations.openedAt));
+  const refs = await caseReferrals(deps, c.id);
   // Audited first, so the export lists itself among who looked at the record.
   await deps.audit.record({ actor: { type: 'staff', id: requester.id }, action: 'case.exported', caseId: c.id, details: { notes: noteRows.length } });
   const trail = await deps.db.select().from(auditLog)
@@ -94,6 +100,10 @@ export async function buildCaseExport(deps: Deps, caseId: string, requester: { i
     })),
     consents: cons.map((x) => ({ version: x.agreementVersion, language: x.language, givenAt: iso(x.givenAt), revokedAt: iso(x.revokedAt) })),
     escalations: escs.map((e) => ({ reason: e.reason, level: e.level, openedAt: iso(e.openedAt)!, acknowledgedAt: iso(e.acknowledgedAt), resolvedAt: iso(e.resolvedAt) })),
+    referrals: refs.map((r) => ({
+      resource: r.resource, madeAt: iso(r.createdAt)!, reason: r.reason, shareDetails: r.shareDetails, consentState: r.consentState, outcome: r.outcome, outcomeAt: iso(r.outcomeAt),
+      consent: r.consent ? { ...r.consent, givenAt: iso(r.consent.givenAt), declinedAt: iso(r.consent.declinedAt) } : null,
+    })),
     trail: trail.map((t) => ({ at: iso(t.at)!, actor: actorName(t.actorType, t.actorId), action: t.action })),
   };
   return out;

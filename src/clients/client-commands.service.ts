@@ -1,3 +1,4 @@
+import { sharingReceiptsOf } from '../referrals/referrals.service.js';
 import { eq, sql } from 'drizzle-orm';
 import { DateTime } from 'luxon';
 import type { Db } from '../db/client.js';
@@ -65,6 +66,8 @@ export interface MyData {
     name: string | null; language: Language; timeZone: string; remindersOff: boolean; erasureRequestedAt: Date | null;
   };
   consents: ConsentRow[];
+  /** Consents to share details with a referral's organisation (a separate receipt each). */
+  sharing: Array<{ resource: string; version: string; givenAt: Date | null; declinedAt: Date | null }>;
   cases: Array<{ reference: string; status: CaseRow['status']; phase: CaseRow['phase']; openedAt: Date; intake: CaseIntakeRecord | null }>;
   messages: Array<{ at: Date; text: string }>;
   draft: IntakeState | null;
@@ -73,7 +76,7 @@ export interface MyData {
 export async function clientData(deps: Deps, telegramUserId: number): Promise<MyData> {
   const session = await loadSession(deps.db, deps.cipher, telegramUserId);
   const client = await findClientByTelegramUser(deps.db, telegramUserId);
-  const out: MyData = { consents: [], cases: [], messages: [], draft: session?.state ?? null };
+  const out: MyData = { consents: [], sharing: [], cases: [], messages: [], draft: session?.state ?? null };
   if (!client) return out;
   const list = await casesOf(deps.db, client.id);
   out.client = {
@@ -81,6 +84,7 @@ export async function clientData(deps: Deps, telegramUserId: number): Promise<My
     remindersOff: client.remindersOff, erasureRequestedAt: client.erasureRequestedAt,
   };
   out.consents = await consentsOf(deps.db, client.id);
+  out.sharing = await sharingReceiptsOf(deps.db, client.id);
   out.cases = list.map((c) => ({ reference: c.reference, status: c.status, phase: c.phase, openedAt: c.openedAt, intake: openCaseIntake(deps.cipher, c.intakeEnc) }));
   out.messages = (await clientMessagesOf(deps.db, list.map((c) => c.id))).map((n) => ({ at: n.contactAt, text: deps.cipher.decrypt(n.bodyEnc, NOTE_BODY_AAD) }));
   await deps.audit.record({ actor: { type: 'client', id: client.id }, action: 'client.data_exported', subjectType: 'client', subjectId: client.id });

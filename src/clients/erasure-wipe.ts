@@ -3,6 +3,7 @@ import type { DateTime } from 'luxon';
 import type { Db } from '../db/client.js';
 import {
   appointments, callbackTokens, caseAnonymisations, cases, clients, deliveries, escalations, goals, intakeSessions, noteRedactions, notes,
+  referralConsents, referrals,
 } from '../db/schema.js';
 import type { FieldCipher } from '../lib/crypto.js';
 
@@ -26,7 +27,7 @@ export type AnonymiseCause = 'erasure' | 'retention_closed' | 'retention_withdra
 /**
  * Every personal value of these cases: intake answers, plan, self-help focus,
  * evaluation, goals, notes and relayed messages, redaction reasons, escalation
- * snooze and resolution reasons. Future appointments are cancelled (version
+ * snooze and resolution reasons, referral reasons and verbal-consent reasons. Future appointments are cancelled (version
  * bumped, so reminders already planned are skipped) and pending deliveries for
  * the cases end `skipped` with reason `erased`.
  */
@@ -49,6 +50,10 @@ export async function anonymiseCases(tx: Db, cipher: FieldCipher, caseIds: strin
   // Resolutions are codes, except a staff member's free-text reason, stored as an envelope.
   await tx.update(escalations).set({ resolution: ERASED_REASON })
     .where(and(inArray(escalations.caseId, caseIds), like(escalations.resolution, 'v1.%')));
+  // Referral reasons are the client's story in other words; a verbal consent's reason may say where they were.
+  await tx.update(referrals).set({ reasonEnc: blank(cipher, 'referrals.reason'), updatedAt: at }).where(inArray(referrals.caseId, caseIds));
+  await tx.update(referralConsents).set({ verbalReasonEnc: blank(cipher, 'referral_consents.verbal_reason') })
+    .where(and(isNotNull(referralConsents.verbalReasonEnc), inArray(referralConsents.referralId, tx.select({ id: referrals.id }).from(referrals).where(inArray(referrals.caseId, caseIds)))));
   // Where a meeting was (it may be the client's home) goes with everything else; the times stay.
   await tx.update(appointments).set({ locationEnc: null }).where(and(inArray(appointments.caseId, caseIds), isNotNull(appointments.locationEnc)));
   await tx.update(appointments).set({ status: 'cancelled', version: sql`${appointments.version} + 1`, updatedAt: at })

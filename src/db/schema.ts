@@ -422,3 +422,121 @@ export const caseAnonymisations = pgTable('case_anonymisations', {
   anonymisedAt: ts('anonymised_at').notNull(),
   cause: text('cause').notNull(),
 }, () => [check('case_anonymisations_cause_check', sql`cause in ('erasure', 'retention_closed', 'retention_withdrawn')`)]);
+
+// ---- leave cover and handover, referrals (issue 17) ---------------------------------------------
+
+export const HANDOVER_STATUSES = ['active', 'returned', 'undone'] as const;
+
+/**
+ * A supervisor's (or admin's) `/case handover @from @to [until]`: the cases it moved are
+ * `handover_cases`. With `until_on`, the cases still held by @to and still open move back at
+ * `return_at`; undo moves them back at once. No personal data here.
+ */
+export const handovers = pgTable('handovers', {
+  id: uuid('id').primaryKey().defaultRandom(),
+  fromStaffId: uuid('from_staff_id').notNull().references(() => staff.id, { onDelete: 'restrict' }),
+  toStaffId: uuid('to_staff_id').notNull().references(() => staff.id, { onDelete: 'restrict' }),
+  createdBy: uuid('created_by').references(() => staff.id, { onDelete: 'set null' }),
+  untilOn: date('until_on', { mode: 'string' }),
+  returnAt: ts('return_at'),
+  status: text('status', { enum: HANDOVER_STATUSES }).notNull().default('active'),
+  endedAt: ts('ended_at'),
+  endedBy: uuid('ended_by').references(() => staff.id, { onDelete: 'set null' }),
+  createdAt: createdAt(),
+}, (t) => [
+  check('handovers_status_check', inList('status', HANDOVER_STATUSES)),
+  check('handovers_not_self', sql`${t.fromStaffId} <> ${t.toStaffId}`),
+  check('handovers_until_has_return', sql`(until_on is null) = (return_at is null)`),
+  index('handovers_return_due_idx').on(t.returnAt).where(sql`status = 'active' and return_at is not null`),
+]);
+
+/** One case moved by a handover; `returned_at` when it went back (hand-back or undo). */
+export const handoverCases = pgTable('handover_cases', {
+  id: uuid('id').primaryKey().defaultRandom(),
+  handoverId: uuid('handover_id').notNull().references(() => handovers.id, { onDelete: 'cascade' }),
+  caseId: uuid('case_id').notNull().references(() => cases.id, { onDelete: 'cascade' }),
+  returnedAt: ts('returned_at'),
+}, (t) => [
+  uniqueIndex('handover_cases_uq').on(t.handoverId, t.caseId),
+  index('handover_cases_case_idx').on(t.caseId),
+]);
+
+/** The agency's resource directory: organisations and services a worker can refer a client to. Not personal data. */
+export const resources = pgTable('resources', {
+  id: uuid('id').primaryKey().defaultRandom(),
+  name: text('name').notNull(),
+  /** Categories of need it serves (the case categories). */
+  categories: text('categories').array().notNull(),
+  /** Languages it serves in (free codes such as en, zh, yue). */
+  languages: text('languages').array().notNull(),
+  phone: text('phone'),
+  email: text('email'),
+  website: text('website'),
+  address: text('address'),
+  description: text('description'),
+  active: boolean('active').notNull().default(true),
+  createdAt: createdAt(),
+  updatedAt: updatedAt(),
+}, (t) => [
+  uniqueIndex('resources_name_uq').on(sql`lower(${t.name})`).where(sql`active`),
+]);
+
+export const REFERRAL_OUTCOMES = ['reached', 'waiting', 'declined', 'not_suitable'] as const;
+export const REFERRAL_CONSENT_STATES = ['not_asked', 'asked', 'given', 'declined'] as const;
+
+/**
+ * A referral of a case's client to a resource. The reason is sensitive free text (encrypted,
+ * AAD 'referrals.reason'; blanked on erasure). Sharing the client's details needs their consent,
+ * a separate receipt (`referral_consents`). A follow-up nudge asks the worker for the outcome.
+ */
+export const referrals = pgTable('referrals', {
+  id: uuid('id').primaryKey().defaultRandom(),
+  caseId: uuid('case_id').notNull().references(() => cases.id, { onDelete: 'cascade' }),
+  resourceId: uuid('resource_id').notNull().references(() => resources.id, { onDelete: 'restrict' }),
+  referredBy: uuid('referred_by').references(() => staff.id, { onDelete: 'set null' }),
+  reasonEnc: text('reason_enc').notNull(),
+  shareDetails: boolean('share_details').notNull(),
+  consentState: text('consent_state', { enum: REFERRAL_CONSENT_STATES }).notNull(),
+  followUpAt: ts('follow_up_at').notNull(),
+  outcome: text('outcome', { enum: REFERRAL_OUTCOMES }),
+  outcomeAt: ts('outcome_at'),
+  outcomeBy: uuid('outcome_by').references(() => staff.id, { onDelete: 'set null' }),
+  /** Bumped when the worker answers "waiting": the next nudge is a new ledger row. */
+  followUpVersion: integer('follow_up_version').notNull().default(1),
+  idempotencyKey: text('idempotency_key').unique(),
+  createdAt: createdAt(),
+  updatedAt: updatedAt(),
+}, (t) => [
+  check('referrals_outcome_check', sql`outcome is null or ${inList('outcome', REFERRAL_OUTCOMES)}`),
+  check('referrals_consent_state_check', inList('consent_state', REFERRAL_CONSENT_STATES)),
+  check('referrals_share_needs_consent', sql`share_details or consent_state = 'not_asked'`),
+  index('referrals_case_idx').on(t.caseId, t.createdAt),
+]);
+
+export const REFERRAL_CONSENT_METHODS = ['client_button', 'verbal'] as const;
+
+/**
+ * The client's consent to share their details with one referral's resource, versioned like the
+ * service agreement (REFERRAL_CONSENT_VERSION, the language of the text shown). Given by the
+ * client with a Telegram button, or recorded by the worker as given verbally, with a reason
+ * (encrypted, AAD 'referral_consents.verbal_reason').
+ */
+export const referralConsents = pgTable('referral_consents', {
+  id: uuid('id').primaryKey().defaultRandom(),
+  referralId: uuid('referral_id').notNull().references(() => referrals.id, { onDelete: 'cascade' }),
+  clientId: uuid('client_id').notNull().references(() => clients.id, { onDelete: 'cascade' }),
+  consentVersion: text('consent_version').notNull(),
+  language: text('language', { enum: LANGUAGES }).notNull(),
+  method: text('method', { enum: REFERRAL_CONSENT_METHODS }).notNull(),
+  givenAt: ts('given_at'),
+  declinedAt: ts('declined_at'),
+  recordedBy: uuid('recorded_by').references(() => staff.id, { onDelete: 'set null' }),
+  verbalReasonEnc: text('verbal_reason_enc'),
+  createdAt: createdAt(),
+}, (t) => [
+  check('referral_consents_language_check', inList('language', LANGUAGES)),
+  check('referral_consents_method_check', inList('method', REFERRAL_CONSENT_METHODS)),
+  check('referral_consents_given_or_declined', sql`(given_at is not null) <> (declined_at is not null)`),
+  check('referral_consents_verbal_has_reason', sql`method <> 'verbal' or (verbal_reason_enc is not null and recorded_by is not null)`),
+  uniqueIndex('referral_consents_once_uq').on(t.referralId),
+]);

@@ -6,6 +6,7 @@ import { escalationTickJob } from '../jobs/escalation-tick.job.js';
 import { erasureTickJob } from '../jobs/erasure-tick.job.js';
 import { retentionJob } from '../jobs/retention.job.js';
 import { intakeSweepJob } from '../jobs/intake-sweep.job.js';
+import { handoverTickJob } from '../jobs/handover-tick.job.js';
 
 /**
  * HOW MESSAGES GET SENT ON TIME (the scheduling mechanism, and why).
@@ -46,6 +47,8 @@ const SCHEDULES: Schedule[] = [
   { id: 'retention', job: retentionJob as Schedule['job'], everyMs: () => 24 * 3600_000 },
   // Idle intake drafts: one nudge, deletion after INTAKE_DRAFT_TTL_DAYS, expired button tokens.
   { id: 'intake-sweep', job: intakeSweepJob as Schedule['job'], everyMs: (d) => d.config.INTAKE_SWEEP_EVERY_MINUTES * 60_000 },
+  // Leave cover: cases go back to their worker on the until date.
+  { id: 'handover-tick', job: handoverTickJob as Schedule['job'], everyMs: (d) => d.config.HANDOVER_TICK_MINUTES * 60_000 },
 ];
 
 /** The ids of every recurring job (what a worker starts, and what the watchdog rebuilds after a flush). */

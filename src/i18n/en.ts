@@ -1,4 +1,5 @@
 import { appointmentsEn } from './appointments.en.js';
+import { caseworkLinksEn } from './casework-links.en.js';
 import { remindersEn } from './reminders.en.js';
 import { telegramEn } from '../telegram/telegram.texts.js';
 /**
@@ -275,6 +276,7 @@ export const en = {
   ...telegramEn,
   ...remindersEn,
   ...appointmentsEn,
+  ...caseworkLinksEn,
 } as const;
 
 type Shape<T> = { readonly [K in keyof T]: T[K] extends string ? string : Shape<T[K]> };

@@ -1,4 +1,5 @@
 import { appointmentsZh } from './appointments.zh.js';
+import { caseworkLinksZh } from './casework-links.zh.js';
 import { remindersZh } from './reminders.zh.js';
 import { telegramZh } from '../telegram/telegram.texts.js';
 import type { Locale } from './en.js';
@@ -262,4 +263,5 @@ export const zh: Locale = {
   ...telegramZh,
   ...remindersZh,
   ...appointmentsZh,
+  ...caseworkLinksZh,
 };

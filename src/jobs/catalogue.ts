@@ -10,6 +10,7 @@ import { erasureTickJob } from './erasure-tick.job.js';
 import { retentionJob } from './retention.job.js';
 import { erasureSlackCleanupJob } from './erasure-slack-cleanup.job.js';
 import { redactionSlackCleanupJob } from './redaction-slack-cleanup.job.js';
+import { handoverTickJob } from './handover-tick.job.js';
 
 /** Every job type the service knows. A job whose name is not here is refused by the workers. */
 export const JOBS = {
@@ -24,6 +25,7 @@ export const JOBS = {
   retention: retentionJob,
   erasureSlackCleanup: erasureSlackCleanupJob,
   redactionSlackCleanup: redactionSlackCleanupJob,
+  handoverTick: handoverTickJob,
 } satisfies Record<string, JobDefinition<never> | JobDefinition<any>>;
 
 export function findJob(name: string): JobDefinition<unknown> | undefined {

@@ -15,7 +15,7 @@ export const STAFF_USAGE = 'Usage: `/case staff add @user worker|supervisor|admi
 
 const USER = /^<@([UW][A-Z0-9]+)(?:\|[^>]*)?>$|^([UW][A-Z0-9]{2,})$/;
 
-function userOf(token: string | undefined): string | null {
+export function userOf(token: string | undefined): string | null {
   if (!token) return null;
   const m = USER.exec(token.trim());
   return m ? (m[1] ?? m[2])! : null;

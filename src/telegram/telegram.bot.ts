@@ -18,6 +18,7 @@ import { commandsComposer } from './composers/commands.composer.js';
 import { appointmentResponseComposer } from './composers/appointment-response.composer.js';
 import { callbacksComposer } from './composers/callbacks.composer.js';
 import { concernComposer } from './composers/concern.composer.js';
+import { referralConsentComposer } from './composers/referral-consent.composer.js';
 import { intakeComposer } from './composers/intake.composer.js';
 
 /**
@@ -89,6 +90,7 @@ export function createBot(deps: Deps, opts: BotOptions): TelegramBot {
   bot.use(concernComposer(env));
   // Before callbacksComposer, which refuses buttons it does not know.
   bot.use(appointmentResponseComposer(env));
+  bot.use(referralConsentComposer(env));
   bot.use(callbacksComposer(env));
   bot.use(intakeComposer(env));
   bot.catch((err) => deps.logger.error({ err: (err as Error)?.message }, 'unhandled bot error'));

@@ -67,6 +67,7 @@ export function renderMyData(t: T, i18n: I18n, d: MyData, lang: Language, defaul
       ? t('tg.mydata.agreement_revoked', { version: k.agreementVersion, when: date(k.revokedAt) })
       : k.givenAt ? t('tg.mydata.agreement_given', { version: k.agreementVersion, when: date(k.givenAt) })
         : t('tg.mydata.agreement_declined', { version: k.agreementVersion, when: date(k.declinedAt ?? k.createdAt) }));
+    consents.push(...d.sharing.map((k) => t(k.givenAt ? 'referral_consent.mydata_given' : 'referral_consent.mydata_declined', { resource: k.resource, version: k.version, when: date(k.givenAt ?? k.declinedAt!) })));
     if (consents.length) parts.push(consents.join('\n'));
     for (const c of d.cases) {
       const status = c.status === 'open' ? t(`status.phases.${c.phase}`) : t(`status.phases.${c.status === 'withdrawn' ? 'withdrawn' : 'closed'}`);

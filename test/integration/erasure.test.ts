@@ -37,6 +37,7 @@ describe('erasure on request', () => {
     expect([...seen]).toEqual(expect.arrayContaining([
       'clients.preferred_name_enc', 'clients.telegram_chat_id', 'cases.intake_enc', 'cases.plan_enc', 'goals.description_enc', 'notes.body_enc',
       'escalations.snooze_reason', 'escalations.resolution', 'intake_sessions.state_enc', 'callback_tokens.chat_id',
+      'referrals.reason_enc', 'referral_consents.verbal_reason_enc',
     ]));
     await requestErasure(w.deps, CLIENT_CHAT);
     const r = await requestOf(s.clientId);

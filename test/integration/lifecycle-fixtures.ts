@@ -8,7 +8,7 @@
 import { and, eq, sql } from 'drizzle-orm';
 import { DateTime } from 'luxon';
 import type { Db } from '../../src/db/client.js';
-import { appointments, callbackTokens, cases, clients, deliveries, escalations, goals, intakeSessions, notes } from '../../src/db/schema.js';
+import { appointments, callbackTokens, cases, clients, deliveries, escalations, goals, intakeSessions, notes, referralConsents, referrals, resources } from '../../src/db/schema.js';
 import { insertCase } from '../../src/cases/cases.repo.js';
 import { sealCaseIntake } from '../../src/intake/intake.repo.js';
 import { planAppointmentReminders } from '../../src/appointments/reminders.service.js';
@@ -29,6 +29,7 @@ export async function seedClient(w: World, chatId: number, tag: string, opts: { 
     `plan: weekly calls with Meilin ${tag}`, `self-help: Meilin ${tag} budgets`, `goal: Meilin ${tag} keeps the tenancy`, `assessed by rent ${tag} paid`,
     `met ${tag}Meilin at the library`, `Zbigniew${tag} came again last night`, `call me ${tag}after six`, `waiting for ${tag}Meilin to call back`,
     `no follow-up: ${tag}Meilin moved away`, `draft story ${tag}Okonkwo`, `flat 3, ${tag}Larkspur Court`,
+    `referral: ${tag}Meilin needs a tenancy lawyer`, `verbal: ${tag}Meilin agreed at the library`,
   ];
   let clientId = opts.clientId;
   if (!clientId) {
@@ -70,6 +71,14 @@ export async function seedClient(w: World, chatId: number, tag: string, opts: { 
     locationEnc: c.encrypt(strings[14]!, 'appointments.location'), createdAt: at, updatedAt: at,
   }).returning();
   await planAppointmentReminders(deps, appt!.id);
+  // A referral with its reason and a verbal consent's reason (issue 17): sensitive free text like the rest.
+  const [res] = await deps.db.insert(resources).values({ name: `Tenancy Advice ${tag}`, categories: ['housing'], languages: ['en'], phone: '+44 20 0000 0000', createdAt: at, updatedAt: at }).returning();
+  const [ref] = await deps.db.insert(referrals).values({
+    caseId: cs.id, resourceId: res!.id, referredBy: w.workerId, reasonEnc: c.encrypt(strings[15]!, 'referrals.reason'), shareDetails: true, consentState: 'given', followUpAt: at, createdAt: at, updatedAt: at,
+  }).returning();
+  await deps.db.insert(referralConsents).values({
+    referralId: ref!.id, clientId: clientId!, consentVersion: '2026-11-r1', language: 'en', method: 'verbal', givenAt: at, recordedBy: w.workerId, verbalReasonEnc: c.encrypt(strings[16]!, 'referral_consents.verbal_reason'),
+  });
   return { clientId: clientId!, caseId: cs.id, reference: cs.reference, chatId, strings, appointmentId: appt!.id };
 }
 

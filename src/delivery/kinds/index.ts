@@ -20,6 +20,10 @@ import { caseCardUpdateKind } from '../../slack/kinds/case-card-update.kind.js';
 import { appHomeKind } from '../../slack/kinds/app-home.kind.js';
 import { erasureRequestKind } from '../../clients/erasure-request.kind.js';
 import { erasureDoneKind } from '../../clients/erasure-done.kind.js';
+import { handoverNoticeKind } from '../../handover/handover-notice.kind.js';
+import { handoverPacketKind } from '../../slack/kinds/handover-packet.kind.js';
+import { referralConsentKind } from '../../referrals/referral-consent.kind.js';
+import { referralFollowupKind } from '../../referrals/referral-followup.kind.js';
 
 /**
  * Every delivery kind the sender knows, one file each (`*.kind.ts`, in the
@@ -47,6 +51,10 @@ const KINDS: DeliveryKind[] = [
   appHomeKind,
   erasureRequestKind,
   erasureDoneKind,
+  handoverNoticeKind,
+  handoverPacketKind,
+  referralConsentKind,
+  referralFollowupKind,
 ];
 
 export const DELIVERY_KINDS: ReadonlyMap<string, DeliveryKind> = new Map(KINDS.map((k) => [k.kind, k]));

@@ -6,7 +6,7 @@
  * Block Kit rendered: header, section (text, fields, accessory), context,
  * divider, actions (button, static/users select, overflow, date/time pickers,
  * radio, checkboxes), and input blocks in modals (plain_text_input incl.
- * multiline, selects, pickers, radio, checkboxes).
+ * multiline, selects, multi-selects shown as checkboxes, pickers, radio, checkboxes).
  * "Only visible to you" messages sit in time order in their conversation, with
  * working buttons and a Dismiss button. Conversations follow new messages unless
  * the reader scrolled up; tabs with messages not seen yet carry a "new" marker
@@ -80,6 +80,8 @@ function element(el, ctx) {
       ? `<textarea ${data} data-kind="text" rows="4" ${el.max_length ? `maxlength="${el.max_length}"` : ''}>${esc(el.initial_value ?? '')}</textarea>`
       : `<input type="text" ${data} data-kind="text" value="${esc(el.initial_value ?? '')}" ${el.max_length ? `maxlength="${el.max_length}"` : ''}>`;
     case 'radio_buttons': return `<div role="radiogroup" ${data} data-kind="radio">${opts(el).map((o, i) => `<label><input type="radio" name="${esc(ctx.blockId + el.action_id)}" value="${esc(o.value)}" ${el.initial_option?.value === o.value ? 'checked' : ''}> ${txt(o.text)}</label>`).join('<br>')}</div>`;
+    // A multi-select (the handover's cases, a resource's categories) is shown as checkboxes: same values, easier to click.
+    case 'multi_static_select':
     case 'checkboxes': return `<div ${data} data-kind="checks">${opts(el).map((o) => `<label><input type="checkbox" value="${esc(o.value)}" ${(el.initial_options ?? []).some((x) => x.value === o.value) ? 'checked' : ''}> ${txt(o.text)}</label>`).join('<br>')}</div>`;
     default: return `<span class="empty">[${esc(el.type)}]</span>`;
   }

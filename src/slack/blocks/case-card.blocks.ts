@@ -6,6 +6,7 @@ import { staffTime } from '../../appointments/appointment.format.js';
 import { ACTIONS } from '../ids.js';
 import { actions, button, clip, context, esc, fields, header, section, type Block } from './common.js';
 import { caseFileButtons, categoryLabel } from './case-file.blocks.js';
+import { referralLine } from './referrals.blocks.js';
 
 /**
  * The case card: who, where in the process, the four elements (present or
@@ -75,6 +76,7 @@ export function caseCardBlocks(card: CaseCard, zone: string, now: DateTime): Blo
     ? `*Next appointment:* ${staffTime(card.nextAppointment.startsAt.toJSDate(), zone)}, ${MODE[card.nextAppointment.mode] ?? card.nextAppointment.mode}, ${card.nextAppointment.durationMin} min${card.nextAppointment.clientResponse ? ` (${RESPONSE[card.nextAppointment.clientResponse]})` : ''}`
     : '*Next appointment:* _none booked_';
   blocks.push(section([last, follow, appt].join('\n')));
+  if (card.referrals.length) blocks.push(section(`*Referrals*\n${card.referrals.slice(-5).map((r) => referralLine({ ...r, reason: '', consent: null })).join('\n')}`));
   if (card.status === 'open') {
     blocks.push(actions(`case:${card.id}`, caseButtons(card.id)));
     if (card.nextAppointment) {

@@ -98,6 +98,9 @@ export const HELP_TEXT = [
   '• `/case team` — my team\'s caseload and open escalations (supervisors)',
   '• `/case staff list` · `/case staff add @user worker supervisor:@someone` · `/case staff remove @user` (admins)',
   '• `/case oncall` — who is on call; `set @user from … to …`, `rotate @a @b from <date> 09:00`, `swap @a @b` (supervisors, admins)',
+  '• `/case handover @from @to [until YYYY-MM-DD]` — leave cover: choose which of @from\'s open cases move; they go back on the until date · `/case handover list` · `/case handover undo <id>` (supervisors of both, admins)',
+  '• `/case C-2026-0042 refer` — refer the client to a service in the resource directory · `/case C-2026-0042 referrals` — the case\'s referrals and why',
+  '• `/case resources [list [category]]` — the resource directory · `add` · `edit <id or name>` · `remove <id or name>` (admins)',
   '• `/case help` — this help',
   'The App Home tab shows your caseload too.',
 ].join('\n');

@@ -39,6 +39,11 @@ import { registerErasureEraseNow } from './actions/erasure-erase-now.js';
 import { registerErasureHold } from './actions/erasure-hold.js';
 import { registerErasureHoldView } from './views/erasure-hold.view.js';
 import { registerNoteRedactView } from './views/note-redact.view.js';
+import { registerHandoverView } from './views/handover.view.js';
+import { registerHandoverUndo } from './actions/handover-undo.js';
+import { registerResourceView } from './views/resource.view.js';
+import { registerReferralView } from './views/referral.view.js';
+import { registerReferralOutcome } from './actions/referral-outcome.js';
 
 /**
  * Every Slack listener, one callback per file under commands/, actions/,
@@ -89,6 +94,11 @@ const LISTENERS: RegisterListener[] = [
   registerErasureHold,
   registerErasureHoldView,
   registerNoteRedactView,
+  registerHandoverView,
+  registerHandoverUndo,
+  registerResourceView,
+  registerReferralView,
+  registerReferralOutcome,
 ];
 
 export function registerListeners(app: App, deps: Deps): void {

@@ -7,6 +7,7 @@ import { caseCommand } from '../../screens.js';
 import { openView, showFullIntake, showHistory } from '../../case-file.flow.js';
 import { LIFECYCLE_SUBCOMMANDS, lifecycleCommand, type LifecycleSub } from '../../case-lifecycle.commands.js';
 import { guarded, newMeta, staffOrRefuse, tell, type Asker } from '../../slack.kit.js';
+import { caseworkLinksCommand } from '../../casework-links.commands.js';
 
 /**
  * `/case`, `/case C-…`, `/case C-… log`, `/case C-… intake`, `/case C-… history`, `/case note [C-…]`, `/case team`,
@@ -30,6 +31,8 @@ export const registerCaseCommand: RegisterListener = (app, deps) => {
         await client.views.open({ trigger_id: command.trigger_id, view: noteModal(card ?? null, newMeta(card?.id), me.timeZone, deps.clock.now()) as never });
         return;
       }
+      // Leave cover and referrals (issue 17): `/case handover …`, `/case resources …`, `/case C-… refer|referrals`.
+      if (await caseworkLinksCommand(deps, a, me, text, command.trigger_id)) return;
       const ref = first ? parseReference(first) : null;
       const sub = (second ?? '').toLowerCase();
       if (ref && (sub === 'intake' || sub === 'history')) {

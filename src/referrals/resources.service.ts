@@ -1,0 +1,64 @@
+import { and, asc, eq, sql } from 'drizzle-orm';
+import type { Deps } from '../deps.js';
+import type { Db } from '../db/client.js';
+import { resources } from '../db/schema.js';
+import type { StaffRow } from '../staff/staff.repo.js';
+import { validateResource, type FieldErrors } from './referrals.domain.js';
+
+/**
+ * The agency's resource directory, managed by admins (`/case resources add|edit|remove`),
+ * read by everyone who refers. Removing keeps the row (inactive): referrals point at it.
+ * Every change is audited (ids only; a resource is an organisation, not personal data).
+ */
+export type ResourceRow = typeof resources.$inferSelect;
+export type ResourceResult = { ok: true; resource: ResourceRow } | { ok: false; errors: FieldErrors };
+
+export const ADMINS_ONLY = 'Sorry, only admins can change the resource directory.';
+
+export async function listResources(db: Db, opts: { category?: string } = {}): Promise<ResourceRow[]> {
+  return db.select().from(resources)
+    .where(and(eq(resources.active, true), opts.category ? sql`${opts.category} = any(${resources.categories})` : sql`true`))
+    .orderBy(asc(sql`lower(${resources.name})`));
+}
+
+export async function findResource(db: Db, idOrName: string): Promise<ResourceRow | undefined> {
+  const byId = /^[0-9a-f-]{36}$/i.test(idOrName);
+  const [row] = await db.select().from(resources)
+    .where(and(eq(resources.active, true), byId ? eq(resources.id, idOrName) : sql`lower(${resources.name}) = lower(${idOrName})`)).limit(1);
+  return row;
+}
+
+export async function saveResource(deps: Deps, actor: StaffRow, raw: unknown, editId?: string): Promise<ResourceResult> {
+  if (actor.role !== 'admin') return { ok: false, errors: { name: ADMINS_ONLY } };
+  const v = validateResource(raw);
+  if (!v.ok) return v;
+  const now = deps.clock.now().toJSDate();
+  const values = {
+    name: v.value.name, categories: v.value.categories, languages: v.value.languages, phone: v.value.phone ?? null, email: v.value.email ?? null,
+    website: v.value.website ?? null, address: v.value.address ?? null, description: v.value.description ?? null, updatedAt: now,
+  };
+  return deps.db.transaction(async (t) => {
+    const tx = t as unknown as Db;
+    const [clash] = await tx.select({ id: resources.id }).from(resources)
+      .where(and(eq(resources.active, true), sql`lower(${resources.name}) = lower(${values.name})`, editId ? sql`${resources.id} <> ${editId}` : sql`true`)).limit(1);
+    if (clash) return { ok: false as const, errors: { name: `There is already a resource called “${values.name}”. Edit that one, or choose another name.` } };
+    const [row] = editId
+      ? await tx.update(resources).set(values).where(and(eq(resources.id, editId), eq(resources.active, true))).returning()
+      : await tx.insert(resources).values({ ...values, createdAt: now }).returning();
+    if (!row) return { ok: false as const, errors: { name: 'That resource has been removed meanwhile; nothing was saved.' } };
+    await deps.audit.record({ actor: { type: 'staff', id: actor.id }, action: editId ? 'resource.edited' : 'resource.added', subjectType: 'resource', subjectId: row.id }, tx);
+    return { ok: true as const, resource: row };
+  });
+}
+
+export async function removeResource(deps: Deps, actor: StaffRow, idOrName: string): Promise<{ ok: boolean; message: string }> {
+  if (actor.role !== 'admin') return { ok: false, message: ADMINS_ONLY };
+  const r = await findResource(deps.db, idOrName);
+  if (!r) return { ok: false, message: `I can't find a resource “${idOrName.slice(0, 60)}”. \`/case resources list\` shows them.` };
+  await deps.db.transaction(async (t) => {
+    const tx = t as unknown as Db;
+    await tx.update(resources).set({ active: false, updatedAt: deps.clock.now().toJSDate() }).where(eq(resources.id, r.id));
+    await deps.audit.record({ actor: { type: 'staff', id: actor.id }, action: 'resource.removed', subjectType: 'resource', subjectId: r.id }, tx);
+  });
+  return { ok: true, message: `Removed “${r.name}” from the directory. Referrals already made to it keep its name.` };
+}
