@@ -91,7 +91,7 @@ describe('crisis page [Acknowledge]', () => {
   it('refuses someone without access politely (ephemeral) and changes nothing', async () => {
     const e = await escalationMessage({ reason: 'quiet_case', kind: 'escalation', to: w.staff.sup });
     // sup2 supervises another team; other is a worker of that team; stranger is not staff.
-    for (const [user, expected] of [[U.sup2, /not yours or your team's/], [U.other, /not yours or your team's/], [U.stranger, /not in this service's staff directory/]] as const) {
+    for (const [user, expected] of [[U.sup2, /^I can't act on this: there is no such escalation among the ones you can see/], [U.other, /^I can't act on this: there is no such escalation among the ones you can see/], [U.stranger, /not in this service's staff directory/]] as const) {
       const before = answersTo(w, user).length;
       await clickStale(user, e.channel, e.msg.ts, 'esc_ack', e.escalationId);
       expect(await nextAnswer(w, user, before)).toMatch(expected);
@@ -171,7 +171,7 @@ describe('outcome question [No-show] / [Attended]', () => {
 
     const before = answersTo(w, U.other).length;
     await clickStale(U.other, msg.channel, msg.ts, 'appt_outcome_no_show', `${appt!.id}:${appt!.version}`);
-    expect(await nextAnswer(w, U.other, before)).toMatch(/not one of yours/);
+    expect(await nextAnswer(w, U.other, before)).toMatch(/^I can't show case: there is no such case among the ones you can see/);
 
     await w.driver.blockAction(U.worker, { channel: msg.channel, ts: msg.ts }, 'appt_outcome_no_show');
     const row = await eventually(async () => { const [a] = await w.deps.db.select().from(appointments).where(eq(appointments.id, appt!.id)); return a!.status === 'no_show' ? a : undefined; }, 'no-show recorded');
