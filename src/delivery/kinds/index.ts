@@ -20,6 +20,7 @@ import { caseCardUpdateKind } from '../../slack/kinds/case-card-update.kind.js';
 import { appHomeKind } from '../../slack/kinds/app-home.kind.js';
 import { erasureRequestKind } from '../../clients/erasure-request.kind.js';
 import { erasureDoneKind } from '../../clients/erasure-done.kind.js';
+import { intakeExpiredKind, intakeNudgeKind } from '../../intake/intake-notice.kind.js';
 
 /**
  * Every delivery kind the sender knows, one file each (`*.kind.ts`, in the
@@ -47,6 +48,8 @@ const KINDS: DeliveryKind[] = [
   appHomeKind,
   erasureRequestKind,
   erasureDoneKind,
+  intakeNudgeKind,
+  intakeExpiredKind,
 ];
 
 export const DELIVERY_KINDS: ReadonlyMap<string, DeliveryKind> = new Map(KINDS.map((k) => [k.kind, k]));
