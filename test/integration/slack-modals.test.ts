@@ -230,6 +230,40 @@ describe('Goals & plan, Move phase, Close case', () => {
     await click(U.worker, 'case_log_note', c.caseId);
     expect(await nextAnswer(w, U.worker, before)).toBe('This case is closed; it can no longer be changed.');
   });
+
+  it('a close form whose goal list went stale (a goal added in another request) is refused, and the case stays open with the goal active', async () => {
+    const c = await newCase(w, { assignTo: w.staff.worker });
+    const two = { goal_0: { v: 'Find stable housing' }, assess_0: { v: 'Tenancy signed' }, goal_1: { v: 'Talk with her son' }, assess_1: { v: 'One visit a month' } };
+    expect(await submit(U.worker, (await openModal(U.worker, 'case_goals', c.caseId)).id, two)).toMatchObject({ body: '' });
+    const close = await openModal(U.worker, 'case_close', c.caseId);
+    expect(JSON.parse(close.private_metadata!).goalIds).toHaveLength(2);
+    // Meanwhile (another request, another window) a third goal is agreed.
+    const gv = await openModal(U.worker, 'case_goals', c.caseId);
+    expect(await submit(U.worker, gv.id, { ...two, goal_2: { v: 'Join a parents\' group' }, assess_2: { v: 'Attends twice' } })).toMatchObject({ body: '' });
+    const filled = { outcome_0: { v: 'achieved' }, outcome_1: { v: 'partly_achieved' }, reason: { v: 'goals_achieved' }, evaluation: { v: 'Housed; contact with her son resumed.' } };
+    expect(errorsOf(await submit(U.worker, close.id, filled))).toEqual({ evaluation: 'The goals changed while this was open; please close this form and open Close case again, so every goal gets an outcome.' });
+    const [kase] = await w.deps.db.select().from(cases).where(eq(cases.id, c.caseId));
+    expect(kase).toMatchObject({ status: 'open', closedAt: null });
+    const rows = await w.deps.db.select().from(goals).where(eq(goals.caseId, c.caseId));
+    expect(rows.map((g) => g.status)).toEqual(['active', 'active', 'active']);
+    expect(await w.deps.db.select().from(auditLog).where(and(eq(auditLog.caseId, c.caseId), eq(auditLog.action, 'case.closed')))).toEqual([]);
+
+    // A goal reopened between showing and submitting is refused the same way.
+    const third = rows.find((g) => !JSON.parse(close.private_metadata!).goalIds.includes(g.id))!;
+    await w.deps.db.update(goals).set({ status: 'dropped' }).where(eq(goals.id, third.id));
+    const shownTwo = await openModal(U.worker, 'case_close', c.caseId);
+    expect(JSON.parse(shownTwo.private_metadata!).goalIds).toHaveLength(2);
+    await w.deps.db.update(goals).set({ status: 'active' }).where(eq(goals.id, third.id));
+    expect(errorsOf(await submit(U.worker, shownTwo.id, filled))).toHaveProperty('evaluation');
+    expect((await w.deps.db.select().from(cases).where(eq(cases.id, c.caseId)))[0]!.status).toBe('open');
+
+    // A fresh form asks about all three and closes.
+    const fresh = await openModal(U.worker, 'case_close', c.caseId);
+    expect(JSON.parse(fresh.private_metadata!).goalIds).toHaveLength(3);
+    expect(await submit(U.worker, fresh.id, { ...filled, outcome_2: { v: 'not_achieved' } })).toMatchObject({ body: '' });
+    expect((await w.deps.db.select().from(cases).where(eq(cases.id, c.caseId)))[0]!.status).toBe('closed');
+    expect((await w.deps.db.select().from(goals).where(eq(goals.caseId, c.caseId))).map((g) => g.status).sort()).toEqual(['achieved', 'not_achieved', 'partly_achieved']);
+  });
 });
 
 describe('access on every button and submission', () => {
