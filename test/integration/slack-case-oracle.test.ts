@@ -104,6 +104,8 @@ describe('one answer for a missing case and another\'s', () => {
       expect(real, action).toMatch(/^I can't act on this: there is no such escalation among the ones you can see/);
       expect(missing, action).toBe(real);
     }
+    // A forged erasure-request value is answered plainly (it was a database error, shown as "a problem on our side").
+    expect(await click(U.sup2, 'erasure_erase_now', 'not-an-id')).toBe('This erasure request no longer exists.');
     const rows = await w.deps.db.select().from(auditLog).where(and(eq(auditLog.action, 'case.access_refused'), eq(auditLog.subjectType, 'escalation')));
     expect(rows.map((r) => [r.subjectId, r.caseId])).toEqual(expect.arrayContaining([[esc.id, theirs.caseId], [ghost, null]]));
   });
