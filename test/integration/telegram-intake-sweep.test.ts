@@ -206,3 +206,23 @@ describe('button tokens end with the draft', () => {
     expect(await tokensOf(user.id)).toBe(0);
   });
 });
+
+describe('erasure', () => {
+  it('takes the chat id out of the intake notices\' ledger rows (they become the erased client\'s); a waiting one is not sent', async () => {
+    const { wipeClientIdentity } = await import('../../src/clients/erasure-wipe.js');
+    const chat = 3501;
+    const now = h.deps.clock.now();
+    const [client] = await h.deps.db.insert(clients).values({
+      telegramUserId: chat, telegramChatId: chat, language: 'en', timeZone: 'Europe/London', createdAt: now.toJSDate(), updatedAt: now.toJSDate(),
+    }).returning();
+    const t = now.toJSDate();
+    await h.deps.db.insert(deliveries).values([
+      { kind: 'intake_nudge', subjectId: '00000000-0000-4000-8000-000000003501', version: 1, recipient: `client:tg:${chat}`, channel: 'telegram', dueAt: t, status: 'sent', sentAt: t, createdAt: t, updatedAt: t },
+      { kind: 'intake_expired', subjectId: '00000000-0000-4000-8000-000000003501:en', recipient: `client:tg:${chat}`, channel: 'telegram', dueAt: t, createdAt: t, updatedAt: t },
+    ]);
+    await h.deps.db.transaction((tx) => wipeClientIdentity(tx as unknown as Db, client!.id, now, 'Europe/London'));
+    expect(await rowsFor(chat)).toEqual([]);
+    const rows = await h.deps.db.select().from(deliveries).where(eq(deliveries.recipient, `client:${client!.id}`));
+    expect(rows.map((r) => [r.kind, r.status]).sort()).toEqual([['intake_expired', 'skipped'], ['intake_nudge', 'sent']]);
+  });
+});
