@@ -30,6 +30,18 @@ export async function skipClientReminders(tx: Db, appt: Pick<AppointmentRow, 'id
   return rows.length;
 }
 
+/**
+ * Whether a Telegram message is a reminder we sent for this appointment (a
+ * sent ledger row with that message id). A client app can send a button's data
+ * "from" any message of the chat; only our reminder loses its buttons.
+ */
+export async function isOurReminder(db: Db, appointmentId: string, messageId: number): Promise<boolean> {
+  const [hit] = await db.select({ id: deliveries.id }).from(deliveries)
+    .where(and(eq(deliveries.subjectId, appointmentId), eq(deliveries.channel, 'telegram'), eq(deliveries.status, 'sent'),
+      eq(deliveries.externalRef, String(messageId)), like(deliveries.kind, 'appointment_reminder%'))).limit(1);
+  return !!hit;
+}
+
 /** The follow-up that hands an unanswered "can't come" to the nudge ladder: the start of the worker's next working day. */
 export async function setAnswerFollowUp(tx: Db, appt: Pick<AppointmentRow, 'caseId' | 'workerId'>, now: DateTime): Promise<DateTime | null> {
   const [row] = await tx.select({ c: { nextFollowUpAt: cases.nextFollowUpAt }, w: staff }).from(cases)

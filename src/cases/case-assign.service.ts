@@ -28,7 +28,7 @@ export async function assignCase(deps: Deps, actor: StaffRow, caseId: string, ta
   const out = await deps.db.transaction(async (t) => {
     const tx = t as unknown as Db;
     const [c] = await tx.select().from(cases).where(eq(cases.id, caseId)).for('update').limit(1);
-    if (!c) return { r: { ok: false as const, message: REFUSE.notFound('') }, rows: [] };
+    if (!c) return { r: { ok: false as const, message: REFUSE.unavailable() }, rows: [] };
     if (c.status !== 'open') return { r: { ok: false as const, message: REFUSE.closed }, rows: [] };
     if (c.assignedWorkerId === target.id) return { r: { ok: true as const, status: 'already' as const, case: c, previousWorkerId: c.assignedWorkerId }, rows: [] };
     const refusal = await canAssign(tx, actor, c, target);

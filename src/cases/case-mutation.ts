@@ -2,7 +2,8 @@ import { eq } from 'drizzle-orm';
 import type { Deps } from '../deps.js';
 import type { Db } from '../db/client.js';
 import { cases, inboundDedupe } from '../db/schema.js';
-import { canAccessCase, REFUSE } from '../slack/access.js';
+import { REFUSE } from '../slack/access.js';
+import { canAccessCase, NO_CASE, recordAccessRefused } from './case-access.js';
 import type { StaffRow } from '../staff/staff.repo.js';
 import type { CaseRow } from './cases.repo.js';
 import type { FieldError } from './case.domain.js';
@@ -49,7 +50,7 @@ export async function mutateCase<R, L = undefined, C extends LockedCase = CaseRo
   deps: Deps,
   actor: StaffRow,
   caseId: string,
-  opts: { dedupeKey?: string | undefined; allowClosed?: boolean; load?: CaseLoader<L, C> },
+  opts: { dedupeKey?: string | undefined; allowClosed?: boolean; load?: CaseLoader<L, C>; via?: string },
   fn: (tx: Db, c: C, loaded: L) => Promise<R>,
 ): Promise<Mutation<R>> {
   const now = deps.clock.now();
@@ -59,9 +60,12 @@ export async function mutateCase<R, L = undefined, C extends LockedCase = CaseRo
     const out = await deps.db.transaction(async (t) => {
       const tx = t as unknown as Db;
       const locked = await load(tx, caseId);
-      if (!locked) return { ok: false as const, message: REFUSE.notFound('') };
+      // A missing case and another's: the same checks, the same answer, both audited (see caseForActor).
+      if (!(await canAccessCase(tx, actor, locked?.case ?? NO_CASE)) || !locked) {
+        await recordAccessRefused(deps, actor, { attempted: caseId, caseId: locked?.case.id ?? null, via: opts.via ?? 'change' }, tx);
+        return { ok: false as const, message: REFUSE.unavailable(), field: 'case' };
+      }
       const c = locked.case;
-      if (!(await canAccessCase(tx, actor, c))) return { ok: false as const, message: REFUSE.notYours, field: 'case' };
       if (opts.dedupeKey && !(await claimInbound(tx, 'slack', opts.dedupeKey, now.toJSDate()))) return { ok: true as const, duplicate: true as const };
       // Thrown, not returned: the idempotency key taken above must roll back with it.
       if (c.status !== 'open' && !opts.allowClosed) throw new FieldRefusal({ field: '', message: REFUSE.closed });

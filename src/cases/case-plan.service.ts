@@ -1,4 +1,4 @@
-import { and, eq, gt, inArray, isNull, sql } from 'drizzle-orm';
+import { and, eq, gt, inArray, isNull, ne, sql } from 'drizzle-orm';
 import { DateTime } from 'luxon';
 import type { Deps } from '../deps.js';
 import type { Db } from '../db/client.js';
@@ -156,8 +156,11 @@ export async function closeCase(deps: Deps, actor: StaffRow, input: CloseInput):
   const res = await mutateCase(deps, actor, input.caseId, { dedupeKey: input.dedupeKey }, async (tx: Db, c) => {
     const at = now.toJSDate();
     const ids = input.outcomes.map((o) => o.goalId);
-    const own = ids.length ? await tx.select({ id: goals.id }).from(goals).where(and(eq(goals.caseId, c.id), inArray(goals.id, ids))) : [];
-    if (own.length !== ids.length) throw new FieldRefusal({ field: 'evaluation', message: 'The goals changed while this was open; please reopen Close case.' });
+    // The form asked about the goals it showed: a goal added (or reopened) since, still active, has no outcome and the case must not close with it.
+    const live = await tx.select({ id: goals.id, status: goals.status }).from(goals).where(and(eq(goals.caseId, c.id), ne(goals.status, 'dropped')));
+    const own = live.filter((g) => ids.includes(g.id));
+    const unanswered = live.filter((g) => g.status === 'active' && !ids.includes(g.id));
+    if (own.length !== ids.length || unanswered.length > 0) throw new FieldRefusal({ field: 'evaluation', message: 'The goals changed while this was open; please close this form and open Close case again, so every goal gets an outcome.' });
     for (const o of input.outcomes) await tx.update(goals).set({ status: o.outcome as (typeof GOAL_OUTCOMES)[number], updatedAt: at }).where(eq(goals.id, o.goalId));
     const detail = input.reasonDetail.trim();
     const evaluation = detail ? `${input.evaluation.trim()}\n\nClosure reason: ${detail}` : input.evaluation.trim();

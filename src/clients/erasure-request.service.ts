@@ -113,6 +113,8 @@ export async function decideErasure(deps: Deps, input: { requestId: string; staf
     if (!p.success) return { ok: false, field: 'reason', message: p.error.issues[0]!.message };
     reason = p.data;
   }
+  // A button value is whatever the request says: anything but an id is no request (not a database error).
+  if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(input.requestId)) return { ok: false, message: 'This erasure request no longer exists.' };
   const res = await deps.db.transaction(async (t): Promise<Decision> => {
     const tx = t as Db;
     const [r] = await tx.select().from(erasureRequests).where(eq(erasureRequests.id, input.requestId)).for('update');

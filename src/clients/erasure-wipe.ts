@@ -6,6 +6,7 @@ import {
   referralConsents, referrals,
 } from '../db/schema.js';
 import type { FieldCipher } from '../lib/crypto.js';
+import { intakeRecipient } from '../intake/intake-notice.kind.js';
 
 /**
  * The two halves of forgetting a client, shared by an erasure request and by
@@ -85,7 +86,15 @@ export async function wipeClientIdentity(tx: Db, clientId: string, now: DateTime
   if (c.userId != null) conds.push(eq(intakeSessions.telegramUserId, c.userId));
   if (c.chatId != null) conds.push(eq(intakeSessions.telegramChatId, c.chatId));
   if (conds.length) await tx.delete(intakeSessions).where(or(...conds));
-  if (c.chatId != null) await tx.delete(callbackTokens).where(eq(callbackTokens.chatId, c.chatId));
+  if (c.chatId != null) {
+    await tx.delete(callbackTokens).where(eq(callbackTokens.chatId, c.chatId));
+    // The intake notices (nudge, expiry) were addressed to the chat before there was a client row:
+    // the ledger keeps them as this client's, without the chat id; any still waiting is not sent.
+    const byChat = intakeRecipient(c.chatId);
+    await tx.update(deliveries).set({ status: 'skipped', reason: ERASED_REASON, claimedAt: null, claimToken: null, updatedAt: now.toJSDate() })
+      .where(and(eq(deliveries.recipient, byChat), eq(deliveries.status, 'pending')));
+    await tx.update(deliveries).set({ recipient: `client:${clientId}`, updatedAt: now.toJSDate() }).where(eq(deliveries.recipient, byChat));
+  }
   await tx.update(clients).set({
     preferredNameEnc: null, telegramUserId: null, telegramChatId: null, timeZone: defaultZone, botBlockedAt: null,
     erasedAt: sql`coalesce(${clients.erasedAt}, ${now.toUTC().toISO()}::timestamptz)`, updatedAt: now.toJSDate(),

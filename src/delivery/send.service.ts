@@ -19,6 +19,8 @@ import { SlackSender } from './senders/slack.sender.js';
 import { planFailureNotice } from './failure-notice.js';
 import { metrics, reasonLabel } from '../lib/metrics.js';
 
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
 /**
  * One send attempt for one ledger row, independent of BullMQ (the processor
  * maps the outcome onto the job). Order: reload → still pending? → due by
@@ -308,8 +310,10 @@ async function finish(deps: Deps, row: DeliveryRow, outcome: Outcome, guard: { t
       subjectId: row.id,
       details: { kind: row.kind, reason: outcome.reason },
     }, tx);
-    if (outcome.status === 'failed' && outcome.reason === CLIENT_BLOCKED && row.recipient.startsWith('client:')) {
-      await tx.update(clients).set({ botBlockedAt: now.toJSDate(), updatedAt: now.toJSDate() }).where(eq(clients.id, row.recipient.slice('client:'.length)));
+    // A client row ('client:<uuid>'); someone still in intake is named by their chat ('client:tg:<id>') and has none.
+    const clientId = row.recipient.slice('client:'.length);
+    if (outcome.status === 'failed' && outcome.reason === CLIENT_BLOCKED && row.recipient.startsWith('client:') && UUID.test(clientId)) {
+      await tx.update(clients).set({ botBlockedAt: now.toJSDate(), updatedAt: now.toJSDate() }).where(eq(clients.id, clientId));
     }
     return updated;
   });

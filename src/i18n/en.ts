@@ -224,11 +224,14 @@ export const en = {
     text:
       "Hello again. Your request isn't finished yet, and everything you wrote is saved. " +
       "Send /start to carry on whenever you're ready.",
+    /** Discreet mode: names nothing (someone else may see the phone). */
+    discreet: "Hello again. Send /start whenever you're ready.",
   },
   expired: {
     text:
       "It's been a while, so I've deleted your unfinished request to keep your information safe. " +
       "Send /start whenever you'd like to begin again.",
+    discreet: "It's been a while, so what you started here was deleted. Send /start to begin again.",
   },
   cancel: {
     done: "OK, I've stopped and deleted your unfinished request. Send /start whenever you'd like to begin again.",

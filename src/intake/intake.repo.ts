@@ -1,8 +1,8 @@
-import { and, eq, isNull, lt, lte, or, sql } from 'drizzle-orm';
+import { and, eq, inArray, isNull, lt, lte, or, sql } from 'drizzle-orm';
 import type { DateTime } from 'luxon';
 import type { Db } from '../db/client.js';
 import { executePrepared } from '../db/prepared.js';
-import { intakeSessions } from '../db/schema.js';
+import { callbackTokens, intakeSessions } from '../db/schema.js';
 import type { FieldCipher } from '../lib/crypto.js';
 import { parseIntakeState, type IntakeAnswers, type IntakeState, type Language, type Safety } from './intake.domain.js';
 
@@ -126,11 +126,28 @@ export async function saveSession(
     .onConflictDoUpdate({ target: intakeSessions.telegramUserId, set: values });
 }
 
+/**
+ * The buttons of a draft's questions go with the draft: their callback tokens
+ * (keyed by the chat, bound to intake steps) are deleted whenever a draft is —
+ * declined ("Not now"), submitted, cancelled, forgotten or expired. Tokens of
+ * other kinds (a client's reminder answers) are left alone.
+ */
+export const INTAKE_TOKEN_TYPES = ['intake', 'begin'] as const;
+
+export async function deleteIntakeTokens(db: Db, chatIds: number[]): Promise<number> {
+  if (chatIds.length === 0) return 0;
+  const rows = await db.delete(callbackTokens)
+    .where(and(inArray(callbackTokens.chatId, chatIds), sql`${callbackTokens.action}->>'type' in ${INTAKE_TOKEN_TYPES}`))
+    .returning({ token: callbackTokens.token });
+  return rows.length;
+}
+
 /** Delete the draft only if it is still the one read (`prevStateEnc`); in a transaction this also locks it. */
 export async function deleteSessionIfUnchanged(db: Db, telegramUserId: number, prevStateEnc: string): Promise<boolean> {
   const rows = await db.delete(intakeSessions)
     .where(and(eq(intakeSessions.telegramUserId, telegramUserId), eq(intakeSessions.stateEnc, prevStateEnc)))
-    .returning({ id: intakeSessions.id });
+    .returning({ chatId: intakeSessions.telegramChatId });
+  await deleteIntakeTokens(db, rows.map((r) => r.chatId));
   return rows.length > 0;
 }
 
@@ -146,16 +163,19 @@ export async function insertSessionIfAbsent(
 }
 
 export async function deleteSession(db: Db, telegramUserId: number): Promise<boolean> {
-  const rows = await db.delete(intakeSessions).where(eq(intakeSessions.telegramUserId, telegramUserId)).returning({ id: intakeSessions.id });
+  const rows = await db.delete(intakeSessions).where(eq(intakeSessions.telegramUserId, telegramUserId)).returning({ chatId: intakeSessions.telegramChatId });
+  await deleteIntakeTokens(db, rows.map((r) => r.chatId));
   return rows.length > 0;
 }
 
 /** Drafts past their expiry (plain columns only: nothing is decrypted to sweep). */
 export async function deleteExpiredSessions(db: Db, now: DateTime): Promise<Array<{ id: string; chatId: number; language: Language }>> {
-  return db
+  const gone = await db
     .delete(intakeSessions)
     .where(lte(intakeSessions.expiresAt, now.toJSDate()))
     .returning({ id: intakeSessions.id, chatId: intakeSessions.telegramChatId, language: intakeSessions.language });
+  await deleteIntakeTokens(db, gone.map((g) => g.chatId));
+  return gone;
 }
 
 /** Idle since `idleBefore` and not nudged during this idle spell. */

@@ -1,12 +1,13 @@
 import { and, eq, lt, sql } from 'drizzle-orm';
 import type { Db } from '../db/client.js';
 import { cases, inboundDedupe } from '../db/schema.js';
-import { createI18n } from '../lib/i18n.js';
 import { defaultQuietHours, isInQuietHours } from '../lib/working-time.js';
 import { deleteExpiredCallbackTokens } from '../telegram/callback-tokens.js';
 import type { Deps } from '../deps.js';
 import type { AuditEntry } from '../audit/audit.service.js';
 import { insertCase } from '../cases/cases.repo.js';
+import { planDeliveries, scheduleDeliveries, type DeliveryRow } from '../delivery/ledger.js';
+import { idleSpell, INTAKE_EXPIRED_KIND, INTAKE_NUDGE_KIND, intakeRecipient } from './intake-notice.kind.js';
 import { caseCreatedJob } from '../jobs/case-created.job.js';
 import type { Later } from '../clients/after-commit.js';
 import { crisisPhrases, recordCrisis, type CrisisRecord } from '../clients/crisis.service.js';
@@ -229,40 +230,32 @@ export async function cancelIntake(deps: Deps, telegramUserId: number): Promise<
 /**
  * Idle drafts: after INTAKE_IDLE_NUDGE_HOURS one gentle nudge (never in the
  * client's quiet hours: the next sweep tries again), after INTAKE_DRAFT_TTL_DAYS
- * the draft is deleted and the client told so. A nudge is claimed in the
- * database before it is sent, so two workers never send it twice. Also
+ * the draft is deleted and the client told so. Both messages are ledger rows
+ * (src/intake/intake-notice.kind.ts) planned in the transaction that claims the
+ * nudge or deletes the draft, so a sweep run twice plans nothing twice and the
+ * delivery worker sends each once (rate-budgeted, tracked for /exit). Also
  * forgets old update ids and expired button tokens.
  */
-export type SendText = (chatId: number, text: string) => Promise<void>;
-
 export interface SweepResult {
   nudged: number;
   expired: number;
   deferredQuietHours: number;
-  unsent: number;
 }
 
-export async function sweepIntakeDrafts(deps: Deps, send: SendText | undefined): Promise<SweepResult> {
+export async function sweepIntakeDrafts(deps: Deps): Promise<SweepResult> {
   const now = deps.clock.now();
-  const i18n = createI18n();
-  const out: SweepResult = { nudged: 0, expired: 0, deferredQuietHours: 0, unsent: 0 };
-  const trySend = async (chatId: number, text: string) => {
-    if (!send) {
-      out.unsent++;
-      return;
-    }
-    // Blocked bot, network: the draft itself is what matters; a lost nudge is not retried.
-    await send(chatId, text).catch((err: unknown) => {
-      out.unsent++;
-      deps.logger.warn({ err: (err as Error)?.message }, 'intake nudge/expiry message not sent');
-    });
-  };
+  const out: SweepResult = { nudged: 0, expired: 0, deferredQuietHours: 0 };
+  const planned: DeliveryRow[] = [];
 
-  for (const gone of await deleteExpiredSessions(deps.db, now)) {
-    out.expired++;
-    await deps.audit.record({ actor: { type: 'system' }, action: 'intake.draft_expired', subjectType: 'intake_session', subjectId: gone.id });
-    await trySend(gone.chatId, i18n.t(gone.language, 'expired.text'));
-  }
+  planned.push(...await deps.db.transaction(async (t) => {
+    const tx = t as Db;
+    const gone = await deleteExpiredSessions(tx, now);
+    out.expired = gone.length;
+    await deps.audit.recordMany(gone.map((g) => ({ actor: { type: 'system' as const }, action: 'intake.draft_expired', subjectType: 'intake_session', subjectId: g.id })), tx);
+    return planDeliveries(tx, gone.map((g) => ({
+      kind: INTAKE_EXPIRED_KIND, subjectId: `${g.id}:${g.language}`, recipient: intakeRecipient(g.chatId), channel: 'telegram' as const, dueAt: now,
+    })), now);
+  }));
 
   const idle = { hours: deps.config.INTAKE_IDLE_NUDGE_HOURS };
   for (const row of await findSessionsToNudge(deps.db, now.minus(idle), now)) {
@@ -274,11 +267,19 @@ export async function sweepIntakeDrafts(deps: Deps, send: SendText | undefined):
       out.deferredQuietHours++;
       continue;
     }
-    if (!(await claimNudge(deps.db, row.id, now))) continue;
-    out.nudged++;
-    await deps.audit.record({ actor: { type: 'system' }, action: 'intake.nudged', subjectType: 'intake_session', subjectId: row.id });
-    await trySend(row.telegramChatId, i18n.t(row.language, deps.config.DISCREET_MODE ? 'tg.nudge_discreet' : 'nudge.text'));
+    const rows = await deps.db.transaction(async (t) => {
+      const tx = t as Db;
+      if (!(await claimNudge(tx, row.id, now))) return [];
+      await deps.audit.record({ actor: { type: 'system' }, action: 'intake.nudged', subjectType: 'intake_session', subjectId: row.id }, tx);
+      return planDeliveries(tx, [{
+        kind: INTAKE_NUDGE_KIND, subjectId: row.id, version: idleSpell(row.lastActivityAt), recipient: intakeRecipient(row.telegramChatId), channel: 'telegram', dueAt: now,
+      }], now);
+    });
+    if (rows.length) out.nudged++;
+    planned.push(...rows);
   }
+  // A Redis hiccup only delays them: the due-row tick sends pending rows.
+  await scheduleDeliveries(deps.queues, planned, now).catch((err: Error) => deps.logger.warn({ err: err.message }, 'intake notices: scheduling deferred to the tick'));
 
   // Telegram keeps undelivered updates for 24 h; three days of ids is plenty to recognise a redelivery.
   await deps.db.delete(inboundDedupe).where(and(eq(inboundDedupe.source, 'telegram'), lt(inboundDedupe.receivedAt, now.minus({ days: 3 }).toJSDate())));

@@ -1,5 +1,6 @@
 import type { Db } from '../db/client.js';
-import { canAccessCase, supervises } from '../cases/case-access.js';
+import type { Deps } from '../deps.js';
+import { canAccessCase, NO_CASE, recordAccessRefused, supervises } from '../cases/case-access.js';
 import type { CaseRow } from '../cases/cases.repo.js';
 import { findCaseById, findCaseByReference } from '../cases/cases.repo.js';
 import { findActiveStaffBySlack, type StaffRow } from '../staff/staff.repo.js';
@@ -16,13 +17,12 @@ import { findActiveStaffBySlack, type StaffRow } from '../staff/staff.repo.js';
 export const REFUSE = {
   notStaff: "Sorry, you're not in this service's staff directory, so I can't show or change anything here. Please ask an admin to add you (`/case staff add`).",
   role: (who: string) => `Sorry, only ${who}.`,
-  notYours: 'Sorry, this case is not one of yours (or your team\'s), so I can\'t show it or change it. Ask your supervisor if you need access.',
-  notFound: (ref: string) => `I can't find a case ${ref}. Check the reference (it looks like C-2026-0042).`,
   closed: 'This case is closed; it can no longer be changed.',
   /**
-   * For the case file (intake, history): a case that does not exist and one
-   * the asker may not see get the very same words, so the answer does not
-   * tell anyone that a reference or id is real.
+   * Everywhere a case is looked up by reference or id for staff (commands,
+   * buttons, modal metadata): a case that does not exist and one the asker may
+   * not see get the very same words, so the answer does not tell anyone that a
+   * reference or id is real (references are sequential: they could be counted).
    */
   unavailable: (ref = '') => `I can't show case${ref ? ` ${ref}` : ''}: there is no such case among the ones you can see. Check the reference (it looks like C-2026-0042); if it is a colleague's case, ask your supervisor.`,
 } as const;
@@ -37,20 +37,23 @@ export { canAccessCase, supervises } from '../cases/case-access.js';
 
 export type CaseAccess = { ok: true; case: CaseRow } | { ok: false; message: string; field?: string };
 
-/** Load a case by id or reference and check the actor may use it. */
-export async function caseForActor(db: Db, actor: StaffRow, by: { id: string } | { reference: string }): Promise<CaseAccess> {
-  const c = 'id' in by
-    ? (/^[0-9a-f-]{36}$/i.test(by.id) ? await findCaseById(db, by.id) : undefined)
-    : await findCaseByReference(db, by.reference);
-  if (!c) return { ok: false, message: REFUSE.notFound('reference' in by ? by.reference : '') };
-  if (!(await canAccessCase(db, actor, c))) return { ok: false, message: REFUSE.notYours };
-  return { ok: true, case: c };
-}
+export type CaseLookup = { id: string } | { reference: string };
 
-/** The case file's check: one answer for "no such case" and "not yours" (see REFUSE.unavailable). */
-export async function caseFileForActor(db: Db, actor: StaffRow, by: { id: string } | { reference: string }): Promise<CaseAccess> {
-  const access = await caseForActor(db, actor, by);
-  return access.ok ? access : { ok: false, message: REFUSE.unavailable('reference' in by ? by.reference : '') };
+/**
+ * Load a case by id or reference and check the actor may use it. A missing
+ * case is checked as if it were someone else's (NO_CASE: the same queries),
+ * and both are refused with REFUSE.unavailable, audited ('case.access_refused')
+ * and logged without personal data. `via` says where the lookup came from.
+ */
+export async function caseForActor(deps: Pick<Deps, 'db' | 'audit' | 'logger'>, actor: StaffRow, by: CaseLookup, via = 'slack'): Promise<CaseAccess> {
+  const c = 'id' in by
+    ? (/^[0-9a-f-]{36}$/i.test(by.id) ? await findCaseById(deps.db, by.id) : undefined)
+    : await findCaseByReference(deps.db, by.reference);
+  const allowed = await canAccessCase(deps.db, actor, c ?? NO_CASE);
+  if (c && allowed) return { ok: true, case: c };
+  const attempted = 'id' in by ? by.id : by.reference;
+  await recordAccessRefused(deps, actor, { attempted, caseId: c?.id ?? null, via });
+  return { ok: false, message: REFUSE.unavailable('reference' in by ? by.reference : ''), field: 'case' };
 }
 
 /** Assigning: anyone in the directory may take an unassigned case; reassigning needs the assignee's supervisor or an admin. */

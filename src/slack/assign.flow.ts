@@ -6,6 +6,7 @@ import { findActiveStaffBySlack, type StaffRow } from '../staff/staff.repo.js';
 import { intakeCardBlocks, intakeCardText } from './blocks/intake-card.blocks.js';
 import { intakeCardInput } from './kinds/intake-card.kind.js';
 import { tell, type Asker } from './slack.kit.js';
+import { REFUSE } from './access.js';
 
 /**
  * [Assign to me] and [Assign…] on the intake card (and reassignment later):
@@ -16,7 +17,7 @@ import { tell, type Asker } from './slack.kit.js';
 export async function assignFromSlack(deps: Deps, a: Asker, me: StaffRow, caseId: string, targetSlackId: string): Promise<void> {
   const c = /^[0-9a-f-]{36}$/i.test(caseId) ? await findCaseById(deps.db, caseId) : undefined;
   if (!c) {
-    await tell(a, 'This case no longer exists.');
+    await tell(a, REFUSE.unavailable());
     return;
   }
   const target = await findActiveStaffBySlack(deps.db, targetSlackId);

@@ -2,7 +2,7 @@ import type { WebClient } from '@slack/web-api';
 import type { Deps } from '../deps.js';
 import { caseHistory, caseIntake } from '../cases/case-file.js';
 import type { StaffRow } from '../staff/staff.repo.js';
-import { caseFileForActor } from './access.js';
+import { caseForActor } from './access.js';
 import type { Block } from './blocks/common.js';
 import { fullIntakeModal, historyModal } from './blocks/case-file.blocks.js';
 import { tell, type Asker } from './slack.kit.js';
@@ -17,7 +17,7 @@ import { tell, type Asker } from './slack.kit.js';
 export type ShowView = (view: Block) => Promise<unknown>;
 
 export async function showFullIntake(deps: Deps, a: Asker, me: StaffRow, by: { id: string } | { reference: string }, show: ShowView): Promise<void> {
-  const access = await caseFileForActor(deps.db, me, by);
+  const access = await caseForActor(deps, me, by, 'intake');
   if (!access.ok) return tell(a, access.message);
   const c = access.case;
   await deps.audit.record({ actor: { type: 'staff', id: me.id }, action: 'case.intake_viewed', caseId: c.id, details: { via: 'slack' } });
@@ -25,7 +25,7 @@ export async function showFullIntake(deps: Deps, a: Asker, me: StaffRow, by: { i
 }
 
 export async function showHistory(deps: Deps, a: Asker, me: StaffRow, by: { id: string } | { reference: string }, page: number, show: ShowView): Promise<void> {
-  const access = await caseFileForActor(deps.db, me, by);
+  const access = await caseForActor(deps, me, by, 'history');
   if (!access.ok) return tell(a, access.message);
   const c = access.case;
   const h = await caseHistory(deps, c.id, page);

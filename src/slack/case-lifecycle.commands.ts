@@ -12,15 +12,15 @@ import { newMeta, tell, type Asker } from './slack.kit.js';
 /**
  * `/case C-… export`, `/case C-… erase`, `/case C-… redact`: the data
  * lifecycle on one case. A case the asker may not see gets exactly the answer
- * a missing case gets, so a reference cannot be probed.
+ * a missing case gets (caseForActor), so a reference cannot be probed.
  */
 export const LIFECYCLE_SUBCOMMANDS = ['export', 'erase', 'redact'] as const;
 export type LifecycleSub = (typeof LIFECYCLE_SUBCOMMANDS)[number];
 export const REDACT_VIEW = 'note_redact_modal';
 
 export async function lifecycleCommand(deps: Deps, a: Asker, me: StaffRow, ref: string, sub: LifecycleSub, triggerId: string): Promise<void> {
-  const access = await caseForActor(deps.db, me, { reference: ref });
-  if (!access.ok) return tell(a, REFUSE.notFound(ref));
+  const access = await caseForActor(deps, me, { reference: ref }, sub);
+  if (!access.ok) return tell(a, access.message);
   const c = access.case;
   if (sub === 'export') return exportCase(deps, a, me, c.id, ref);
   if (sub === 'erase') {
@@ -48,7 +48,7 @@ export async function lifecycleCommand(deps: Deps, a: Asker, me: StaffRow, ref: 
 
 async function exportCase(deps: Deps, a: Asker, me: StaffRow, caseId: string, ref: string): Promise<void> {
   const x = await buildCaseExport(deps, caseId, me);
-  if (!x) return tell(a, REFUSE.notFound(ref));
+  if (!x) return tell(a, REFUSE.unavailable(ref));
   const stamp = x.exportedAt.slice(0, 10);
   const dm = await a.client.conversations.open({ users: me.slackUserId });
   const channelId = dm.channel?.id;

@@ -30,14 +30,15 @@ export function registerCaseModalButton(app: App, deps: Deps, actionId: string, 
       if (opts.byAppointment) {
         appt = /^[0-9a-f-]{36}$/i.test(value) ? await loadAppointment(deps.db, value) : undefined;
         if (!appt) return tell(a, 'This appointment no longer exists.');
-        if (appt.status !== 'scheduled' || appt.startsAt.getTime() <= deps.clock.now().toMillis()) return tell(a, appointmentNowText(appt, me.timeZone, deps.clock.now()));
         caseId = appt.caseId;
       }
-      const access = await caseForActor(deps.db, me, { id: caseId });
+      // Access first: what is true now about an appointment (its new time) is the case's to tell.
+      const access = await caseForActor(deps, me, { id: caseId }, actionId);
       if (!access.ok) return tell(a, access.message);
+      if (appt && (appt.status !== 'scheduled' || appt.startsAt.getTime() <= deps.clock.now().toMillis())) return tell(a, appointmentNowText(appt, me.timeZone, deps.clock.now()));
       if (access.case.status !== 'open') return tell(a, REFUSE.closed);
       const card = await loadCaseCard(deps, caseId);
-      if (!card) return tell(a, REFUSE.notFound(access.case.reference));
+      if (!card) return tell(a, REFUSE.unavailable(access.case.reference));
       await deps.audit.record({ actor: { type: 'staff', id: me.id }, action: 'case.viewed', caseId, details: { via: actionId } });
       await client.views.open({ trigger_id: body.trigger_id, view: build({ card, me, now: deps.clock.now(), deps, ...(appt ? { appt } : {}) }) as never });
     });

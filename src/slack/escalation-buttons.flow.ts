@@ -9,6 +9,7 @@ import type { StaffRow } from '../staff/staff.repo.js';
 import type { ActionResult } from '../escalations/escalation-actions.service.js';
 import { staffTime } from '../appointments/appointment.format.js';
 import { canAccessCase, REFUSE, staffFor } from './access.js';
+import { NO_CASE, recordAccessRefused } from '../cases/case-access.js';
 import { context, modal, section, textInput, type Block } from './blocks/common.js';
 import { fieldError, fieldsOf, guarded, staffOrRefuse, tell, type Asker } from './slack.kit.js';
 
@@ -23,7 +24,8 @@ export const ESC_VIEWS = { snooze: 'esc_snooze_modal', notNeeded: 'esc_not_neede
 
 const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-export const NOT_YOURS_ESC = "Sorry, this is about a case that is not yours or your team's, so I can't act on it for you. Ask the case's supervisor (or an admin) if it needs your help.";
+/** One answer for an escalation that does not exist and one about a case the asker may not act on (as REFUSE.unavailable for cases). */
+export const ESC_UNAVAILABLE = "I can't act on this: there is no such escalation among the ones you can see. If it is about a colleague's case, ask the case's supervisor (or an admin).";
 
 type EscRow = { e: typeof escalations.$inferSelect; c: typeof cases.$inferSelect };
 export type EscAccess = ({ ok: true } & EscRow) | { ok: false; message: string };
@@ -36,11 +38,13 @@ export async function escalationForActor(deps: Deps, me: StaffRow, escalationId:
   const [row] = uuid.test(escalationId)
     ? await deps.db.select({ e: escalations, c: cases }).from(escalations).innerJoin(cases, eq(cases.id, escalations.caseId)).where(eq(escalations.id, escalationId)).limit(1)
     : [];
-  if (!row) return { ok: false, message: 'This escalation no longer exists.' };
   // Anyone paged for a crisis may act on it (acknowledging gives them the case until it is resolved).
-  const pagedForCrisis = row.e.reason === 'crisis' && me.active && me.role !== 'worker' && (await wasPaged(deps, row.e.id, me.id));
-  if (!pagedForCrisis && !(await canAccessCase(deps.db, me, row.c))) return { ok: false, message: NOT_YOURS_ESC };
-  return { ok: true, ...row };
+  const pagedForCrisis = !!row && row.e.reason === 'crisis' && me.active && me.role !== 'worker' && (await wasPaged(deps, row.e.id, me.id));
+  // A missing escalation goes through the same case check as another's (NO_CASE), then gets the same answer.
+  const allowed = pagedForCrisis || (await canAccessCase(deps.db, me, row?.c ?? NO_CASE));
+  if (row && allowed) return { ok: true, ...row };
+  await recordAccessRefused(deps, me, { attempted: escalationId, caseId: row?.c.id ?? null, via: 'escalation', subjectType: 'escalation' });
+  return { ok: false, message: ESC_UNAVAILABLE };
 }
 
 async function wasPaged(deps: Deps, escalationId: string, staffId: string): Promise<boolean> {

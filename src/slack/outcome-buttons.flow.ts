@@ -28,7 +28,7 @@ export function registerOutcomeButton(app: App, deps: Deps, outcome: 'attended' 
       const m = VALUE.exec(String(action.value ?? ''));
       const appt = m ? await loadAppointment(deps.db, m[1]!) : undefined;
       if (!m || !appt) return tell(a, 'This appointment no longer exists.');
-      const access = await caseForActor(deps.db, me, { id: appt.caseId });
+      const access = await caseForActor(deps, me, { id: appt.caseId }, actionId);
       if (!access.ok) return tell(a, access.message);
       const r = await recordAppointmentOutcome(deps, { appointmentId: appt.id, version: Number(m[2]), outcome, staffId: me.id });
       if (!r.ok) return tell(a, r.message);

@@ -39,8 +39,8 @@ export async function resourcesCommand(deps: Deps, a: Asker, me: StaffRow, args:
 }
 
 export async function referCommand(deps: Deps, a: Asker, me: StaffRow, ref: string, triggerId: string): Promise<void> {
-  const access = await caseForActor(deps.db, me, { reference: ref });
-  if (!access.ok) return tell(a, REFUSE.notFound(ref));
+  const access = await caseForActor(deps, me, { reference: ref }, 'slack:refer');
+  if (!access.ok) return tell(a, access.message);
   if (access.case.status !== 'open') return tell(a, REFUSE.closed);
   const list = await listResources(deps.db);
   if (list.length === 0) return tell(a, 'The resource directory is empty: ask an admin to add the organisation first (`/case resources add`).');
@@ -48,8 +48,8 @@ export async function referCommand(deps: Deps, a: Asker, me: StaffRow, ref: stri
 }
 
 export async function showReferrals(deps: Deps, a: Asker, me: StaffRow, ref: string): Promise<void> {
-  const access = await caseForActor(deps.db, me, { reference: ref });
-  if (!access.ok) return tell(a, REFUSE.notFound(ref));
+  const access = await caseForActor(deps, me, { reference: ref }, 'slack:referrals');
+  if (!access.ok) return tell(a, access.message);
   const list = await caseReferrals(deps, access.case.id);
   await deps.audit.record({ actor: { type: 'staff', id: me.id }, action: 'case.referrals_viewed', caseId: access.case.id });
   if (list.length === 0) return tell(a, `${ref} has no referrals yet. \`/case ${ref} refer\` records one.`);

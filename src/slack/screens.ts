@@ -18,20 +18,29 @@ import { oncallCommand, oncallHomeBlocks } from './oncall.screen.js';
  * What `/case …`, the App Home and the [Open case] buttons show. Each screen
  * checks the role it needs and records case views in the audit log.
  */
+/**
+ * A list of cases shown to someone is an access too: one audit row per view,
+ * with references and counts only (no client data), on no single case.
+ */
+async function auditListView(deps: Deps, me: StaffRow, action: string, via: string, counts: Record<string, number>, refs: string[]): Promise<void> {
+  await deps.audit.record({ actor: { type: 'staff', id: me.id }, action, subjectType: 'staff', subjectId: me.id, details: { via, ...counts, refs: refs.slice(0, 100).join(' ') } });
+}
+
 export async function showCaseload(deps: Deps, a: Asker, me: StaffRow): Promise<void> {
   const list = await caseloadOf(deps, [me.id]);
+  await auditListView(deps, me, 'caseload.viewed', 'command', { cases: list.length }, list.map((c) => c.reference));
   await tell(a, `Your caseload: ${list.length} open case${list.length === 1 ? '' : 's'}`, [header('My caseload'), ...caseloadBlocks(list, me.timeZone, deps.clock.now(), { buttons: true, max: 20 })]);
 }
 
 export async function showCaseCard(deps: Deps, a: Asker, me: StaffRow, by: { reference: string } | { id: string }): Promise<void> {
-  const access = await caseForActor(deps.db, me, by);
+  const access = await caseForActor(deps, me, by, 'card');
   if (!access.ok) {
     await tell(a, access.message);
     return;
   }
   const card = await loadCaseCard(deps, access.case.id);
   if (!card) {
-    await tell(a, REFUSE.notFound(access.case.reference));
+    await tell(a, REFUSE.unavailable(access.case.reference));
     return;
   }
   await deps.audit.record({ actor: { type: 'staff', id: me.id }, action: 'case.viewed', caseId: card.id, details: { via: 'slack' } });
@@ -39,7 +48,7 @@ export async function showCaseCard(deps: Deps, a: Asker, me: StaffRow, by: { ref
 }
 
 export async function showLog(deps: Deps, a: Asker, me: StaffRow, reference: string): Promise<void> {
-  const access = await caseForActor(deps.db, me, { reference });
+  const access = await caseForActor(deps, me, { reference }, 'log');
   if (!access.ok) {
     await tell(a, access.message);
     return;
@@ -58,6 +67,9 @@ export async function showTeam(deps: Deps, a: Asker, me: StaffRow): Promise<void
   const now = deps.clock.now();
   const loads = await teamCaseload(deps, me, team);
   const escalations = await openEscalationsFor(deps, [me.id, ...team.map((t) => t.id)], true);
+  const teamCases = loads.flatMap((l) => l.cases);
+  await auditListView(deps, me, 'team.viewed', 'command', { people: team.length, cases: teamCases.length, escalations: escalations.length },
+    [...teamCases.map((c) => c.reference), ...escalations.map((e) => e.reference)]);
   await tell(a, `Your team: ${team.length} people, ${escalations.length} open escalations`, [
     header('My team'), ...teamBlocks(loads, me.timeZone, now), header('Open escalations'), ...escalationBlocks(escalations, now),
   ].slice(0, 50));
@@ -111,20 +123,32 @@ export async function caseCommand(deps: Deps, a: Asker, me: StaffRow, text: stri
 
 /** The App Home tab: caseload for everyone; team, escalations and unassigned intakes for supervisors and admins. */
 export async function publishHome(deps: Deps, client: WebClient, userId: string): Promise<void> {
-  await client.views.publish({ user_id: userId, view: { type: 'home', blocks: (await homeViewBlocks(deps, userId)) as never } });
+  await client.views.publish({ user_id: userId, view: { type: 'home', blocks: (await homeViewBlocks(deps, userId, { audit: true })) as never } });
 }
 
-/** The blocks of someone's App Home, as of now (also rendered by the 'app_home' delivery kind after a change). */
-export async function homeViewBlocks(deps: Deps, userId: string): Promise<Block[]> {
+/**
+ * The blocks of someone's App Home, as of now (also rendered by the 'app_home'
+ * delivery kind after a change). `audit`: the person opened the tab (a view,
+ * recorded); a republish after a change is not (the change itself is).
+ */
+export async function homeViewBlocks(deps: Deps, userId: string, opts: { audit?: boolean } = {}): Promise<Block[]> {
   const me = await findActiveStaffBySlack(deps.db, userId);
   if (!me) return notStaffHome();
   const now = deps.clock.now();
   const caseload = await caseloadOf(deps, [me.id]);
   const oncall = await oncallHomeBlocks(deps, me);
-  if (me.role === 'worker') return [...oncall, ...homeBlocks({ me, caseload, now })].slice(0, 100);
+  if (me.role === 'worker') {
+    if (opts.audit) await auditListView(deps, me, 'home.viewed', 'app_home', { cases: caseload.length }, caseload.map((c) => c.reference));
+    return [...oncall, ...homeBlocks({ me, caseload, now })].slice(0, 100);
+  }
   const team = await teamOf(deps.db, me.id);
   const loads = await teamCaseload(deps, me, team);
   const escalations = await openEscalationsFor(deps, [me.id, ...team.map((t) => t.id)], true);
   const unassigned = await caseloadOf(deps, [], { unassigned: true });
+  if (opts.audit) {
+    const teamCases = loads.flatMap((l) => l.cases);
+    await auditListView(deps, me, 'home.viewed', 'app_home', { cases: caseload.length, team_cases: teamCases.length, escalations: escalations.length, unassigned: unassigned.length },
+      [...caseload, ...teamCases, ...unassigned].map((c) => c.reference).concat(escalations.map((e) => e.reference)));
+  }
   return [...oncall, ...homeBlocks({ me, caseload, team: loads, escalations, unassigned, now })].slice(0, 100);
 }

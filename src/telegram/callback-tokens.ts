@@ -93,6 +93,13 @@ export function callbackRowFromJson(j: Record<string, unknown>): CallbackTokenRo
   };
 }
 
+/** A confirmation answered (both its buttons) or anything else of these types in one chat: nothing left to press. */
+export async function deleteChatTokens(db: Db, chatId: number, types: string[]): Promise<number> {
+  const res = await db.delete(callbackTokens)
+    .where(and(eq(callbackTokens.chatId, chatId), sql`${callbackTokens.action}->>'type' in ${types}`)).returning({ t: callbackTokens.token });
+  return res.length;
+}
+
 export async function deleteExpiredCallbackTokens(db: Db, now: DateTime): Promise<number> {
   const res = await db.delete(callbackTokens).where(sql`${callbackTokens.expiresAt} < ${now.toJSDate()}`).returning({ t: callbackTokens.token });
   return res.length;

@@ -32,7 +32,6 @@ export const telegramEn = {
     reminders: {
       none: 'OK. There are no reminders to send you at the moment.',
     },
-    nudge_discreet: "Hello again. Send /start whenever you're ready.",
     mydata: {
       name: 'Name: {{value}}',
       language: 'Language: {{value}}',
@@ -79,7 +78,6 @@ export const telegramZh = {
     reminders: {
       none: '好的。目前没有需要发给您的提醒。',
     },
-    nudge_discreet: '您好。准备好了随时发送 /start。',
     mydata: {
       name: '称呼：{{value}}',
       language: '语言：{{value}}',

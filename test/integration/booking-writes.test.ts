@@ -118,11 +118,14 @@ describe('booking an appointment', () => {
     const input = { date: '2026-12-03', time: '09:00', durationMin: 60, mode: 'video' };
 
     expect(await scheduleAppointment(w.deps, other!, { ...input, caseId: w.caseId, idempotencyKey: 'booking-writes-3' }))
-      .toMatchObject({ ok: false, field: 'case', message: expect.stringMatching(/not one of yours/) });
+      .toMatchObject({ ok: false, field: 'case', message: expect.stringMatching(/^I can't show case: there is no such case among the ones you can see/) });
     const supervisor = (await findStaffById(w.deps.db, w.supervisorId))!;
     expect(await scheduleAppointment(w.deps, supervisor, { ...input, caseId: unassigned.id, idempotencyKey: 'booking-writes-4' }))
       .toEqual({ ok: false, field: 'date', message: 'Assign the case to a worker before booking an appointment.' });
-    expect(await count()).toEqual(before);
+    // Nothing written but the refusal's own audit row.
+    expect(await count()).toEqual([before[0], before[1], before[2]! + 1, before[3]]);
+    const [refused] = await w.deps.db.select().from(auditLog).where(eq(auditLog.action, 'case.access_refused'));
+    expect(refused).toMatchObject({ actorId: other!.id, caseId: w.caseId, details: { attempted: w.caseId, via: 'change' } });
 
     const res = await scheduleAppointment(w.deps, supervisor, { ...input, caseId: w.caseId, idempotencyKey: 'booking-writes-5' });
     if (!res.ok || res.duplicate) throw new Error(`not booked: ${JSON.stringify(res)}`);

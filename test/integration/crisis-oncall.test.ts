@@ -192,7 +192,7 @@ describe('after the acknowledgement', () => {
     const c = await newCase(w, { assignTo: w.staff.worker });
     const client: SimUser = { id: c.chat, first_name: 'Client' };
     await clientSays(client, 'I want to unalive myself');
-    expect((await command(U.sup2, c.reference)).text).toMatch(/can't find|not one of yours/i);
+    expect((await command(U.sup2, c.reference)).text).toMatch(/^I can't show case C-\d{4}-\d{4}: there is no such case/);
     await at('2026-11-26T20:00:00Z');
     const page = pagesTo(U.sup2, c.reference).at(-1)!;
     expect(page.text).toContain(c.reference);
@@ -251,7 +251,7 @@ describe('after the acknowledgement', () => {
     expect(done).toMatchObject({ outcome: 'client_safe' });
     expect(done!.resolvedAt).not.toBeNull();
     expect(await w.deps.db.select().from(caseAccessGrants).where(and(eq(caseAccessGrants.caseId, c.caseId), isNull(caseAccessGrants.revokedAt)))).toHaveLength(0);
-    expect((await command(U.sup2, c.reference)).text).toMatch(/not one of yours|can't find/i);
+    expect((await command(U.sup2, c.reference)).text).toMatch(/^I can't show case C-\d{4}-\d{4}: there is no such case/);
     const trail = (await w.deps.db.select({ a: auditLog.action }).from(auditLog).where(eq(auditLog.caseId, c.caseId))).map((r) => r.a);
     expect(trail).toEqual(expect.arrayContaining(['escalation.acknowledged', 'case.access_granted', 'crisis.follow_up_planned', 'crisis.safety_plan_logged', 'crisis.resolved']));
   }, 120_000);

@@ -42,6 +42,11 @@ afterAll(async () => {
   await w?.close();
 });
 
+async function eventuallyTrue(fn: () => boolean): Promise<void> {
+  for (let i = 0; i < 200 && !fn(); i++) await new Promise((r) => setTimeout(r, 25));
+  expect(fn()).toBe(true);
+}
+
 function buttonsOf(messageId: number): Array<{ text: string; callback_data: string }> {
   const m = w.tg.messages(CLIENT_CHAT).find((x) => x.message_id === messageId)!;
   return ((m.reply_markup as { inline_keyboard?: Array<Array<{ text: string; callback_data: string }>> } | undefined)?.inline_keyboard ?? []).flat();
@@ -92,6 +97,30 @@ describe('the client answers a reminder', () => {
     expect(appt!.clientResponse).toBeNull();
     const notices = await w.deps.db.select().from(deliveries).where(and(eq(deliveries.subjectId, apptId), eq(deliveries.kind, 'appointment_response.confirmed')));
     expect(notices).toEqual([]);
+  });
+
+  it('a reminder\'s button pressed "from" another message (a client app can claim any message of the chat) records the answer but edits only our reminder', async () => {
+    const first = await bookAppointment(w, '2026-11-30T10:00:00Z');
+    const second = await bookAppointment(w, '2026-11-30T15:00:00Z');
+    await planAppointmentReminders(w.deps, first);
+    await planAppointmentReminders(w.deps, second);
+    await advanceTo(w, '2026-11-29T15:00:00Z');
+    await settle(w);
+    const reminders = w.tg.messages(CLIENT_CHAT).filter((m) => m.text?.startsWith('Reminder:') && buttonsOf(m.message_id).length > 0).slice(-2);
+    expect(reminders).toHaveLength(2);
+    const [ofFirst, ofSecond] = reminders[0]!.text!.includes('10:00') ? reminders : [reminders[1]!, reminders[0]!];
+    const confirmFirst = buttonsOf(ofFirst!.message_id).find((b) => b.text === 'Confirm')!;
+    const secondButtons = buttonsOf(ofSecond!.message_id);
+    // The first reminder's [Confirm], sent as if pressed on the second reminder.
+    const toast = await w.tg.clickButton(client, ofSecond!.message_id, confirmFirst.callback_data, { force: true });
+    expect(toast?.text).toBeTruthy();
+    await w.tg.waitForMessage(CLIENT_CHAT, (m) => m.text?.startsWith('You confirmed') ?? false, { after: ofSecond!.message_id });
+    expect((await w.deps.db.select().from(appointments).where(eq(appointments.id, first)))[0]!.clientResponse).toBe('confirmed');
+    expect((await w.deps.db.select().from(appointments).where(eq(appointments.id, second)))[0]!.clientResponse).toBeNull();
+    expect(buttonsOf(ofSecond!.message_id)).toEqual(secondButtons);
+    // Pressed on its own reminder, the buttons go.
+    await w.tg.clickButton(client, ofFirst!.message_id, confirmFirst.callback_data);
+    await eventuallyTrue(() => buttonsOf(ofFirst!.message_id).length === 0);
   });
 
   it('any other button is passed on to the next handler untouched', async () => {

@@ -91,7 +91,7 @@ describe('crisis page [Acknowledge]', () => {
   it('refuses someone without access politely (ephemeral) and changes nothing', async () => {
     const e = await escalationMessage({ reason: 'quiet_case', kind: 'escalation', to: w.staff.sup });
     // sup2 supervises another team; other is a worker of that team; stranger is not staff.
-    for (const [user, expected] of [[U.sup2, /not yours or your team's/], [U.other, /not yours or your team's/], [U.stranger, /not in this service's staff directory/]] as const) {
+    for (const [user, expected] of [[U.sup2, /^I can't act on this: there is no such escalation among the ones you can see/], [U.other, /^I can't act on this: there is no such escalation among the ones you can see/], [U.stranger, /not in this service's staff directory/]] as const) {
       const before = answersTo(w, user).length;
       await clickStale(user, e.channel, e.msg.ts, 'esc_ack', e.escalationId);
       expect(await nextAnswer(w, user, before)).toMatch(expected);
@@ -171,7 +171,7 @@ describe('outcome question [No-show] / [Attended]', () => {
 
     const before = answersTo(w, U.other).length;
     await clickStale(U.other, msg.channel, msg.ts, 'appt_outcome_no_show', `${appt!.id}:${appt!.version}`);
-    expect(await nextAnswer(w, U.other, before)).toMatch(/not one of yours/);
+    expect(await nextAnswer(w, U.other, before)).toMatch(/^I can't show case: there is no such case among the ones you can see/);
 
     await w.driver.blockAction(U.worker, { channel: msg.channel, ts: msg.ts }, 'appt_outcome_no_show');
     const row = await eventually(async () => { const [a] = await w.deps.db.select().from(appointments).where(eq(appointments.id, appt!.id)); return a!.status === 'no_show' ? a : undefined; }, 'no-show recorded');
@@ -293,5 +293,58 @@ describe('hostile requests on escalation messages (issue 19)', () => {
     expect(await nextAnswer(w, U.worker, before)).toMatch(/already snoozed until .*nothing changed/);
     expect((await escRow(e.escalationId)).snoozedUntil!.toISOString()).toBe(first.snoozedUntil!.toISOString());
     expect(await audits('escalation.snoozed', e.escalationId)).toHaveLength(1);
+  });
+});
+
+describe('[Keep it] under a client\'s "can\'t come"', () => {
+  /** A scheduled appointment the client said they cannot come to, and the notice we posted to the worker about it. */
+  async function cantComeNotice() {
+    const c = await newCase(w, { assignTo: w.staff.worker });
+    const t = now().toJSDate();
+    const [appt] = await w.deps.db.insert(appointments).values({
+      caseId: c.caseId, workerId: w.staff.worker, startsAt: now().plus({ days: 2 }).toJSDate(), durationMin: 60, mode: 'in_person',
+      clientResponse: 'cant_come', clientRespondedAt: t, createdAt: t, updatedAt: t,
+    }).returning();
+    await w.deps.db.transaction((tx) => planDeliveries(tx as unknown as Db, [{ kind: 'appointment_response.cant_come', subjectId: appt!.id, version: appt!.version, recipient: `staff:${w.staff.worker}`, channel: 'slack', caseId: c.caseId, dueAt: now() }], now()));
+    await flush(w);
+    const msg = w.slack.dmWith(U.worker).find((m) => m.text.startsWith(`The client of ${c.reference} says they *can't come*`))!;
+    expect(blockText(msg.blocks)).toContain('appt_keep');
+    return { c, appt: appt!, msg };
+  }
+
+  it('a press naming another message (another case\'s notice) keeps its own appointment but edits nothing else; the result goes to the DM', async () => {
+    const mine = await cantComeNotice();
+    const victim = await cantComeNotice();
+    const before = JSON.stringify(current(victim.msg.channel, victim.msg.ts));
+    const dmBefore = w.slack.dmWith(U.worker).length;
+    // Signed, from the right person, with her own appointment — but naming the other notice's channel and ts.
+    await clickStale(U.worker, victim.msg.channel, victim.msg.ts, 'appt_keep', `${mine.appt.id}:${mine.appt.version}`);
+    await eventually(() => w.slack.dmWith(U.worker).slice(dmBefore).find((m) => m.text.startsWith('Kept by <@')), 'the result in the DM');
+    expect(await audits('appointment.kept', mine.appt.id)).toHaveLength(1);
+    expect(await audits('appointment.kept', victim.appt.id)).toHaveLength(0);
+    expect(JSON.stringify(current(victim.msg.channel, victim.msg.ts))).toBe(before);
+    expect(blockText(current(victim.msg.channel, victim.msg.ts).blocks)).toContain('appt_keep');
+    // Its own notice, pressed as Slack sends it, is edited: our title, who kept it, no buttons.
+    const v2 = await cantComeNotice();
+    await w.driver.blockAction(U.worker, { channel: v2.msg.channel, ts: v2.msg.ts }, 'appt_keep');
+    const edited = await eventually(() => { const m = current(v2.msg.channel, v2.msg.ts); return blockText(m.blocks).includes('Kept by <@') ? m : undefined; }, 'notice edited');
+    expect(blockText(edited.blocks)).not.toContain('appt_keep');
+    expect(edited.text).toMatch(/^The client of C-\d{4}-\d{4} says they \*can't come\* to the appointment on \w{3} \d+ \w{3} \d\d:\d\d GMT, in person, 60 min\.$/);
+    expect(edited.text).toContain(v2.c.reference);
+  });
+
+  it('someone who may not see the case gets the case answer, not the appointment\'s new time', async () => {
+    const n = await cantComeNotice();
+    await w.deps.db.update(appointments).set({ version: 2, startsAt: now().plus({ days: 5 }).toJSDate() }).where(eq(appointments.id, n.appt.id));
+    const before = answersTo(w, U.other).length;
+    await clickStale(U.other, n.msg.channel, n.msg.ts, 'appt_keep', `${n.appt.id}:1`);
+    expect(await nextAnswer(w, U.other, before)).toMatch(/^I can't show case: there is no such case among the ones you can see/);
+    const b2 = answersTo(w, U.other).length;
+    await clickStale(U.other, n.msg.channel, n.msg.ts, 'appt_reschedule', n.appt.id);
+    expect(await nextAnswer(w, U.other, b2)).toMatch(/^I can't show case: there is no such case among the ones you can see/);
+    // The worker whose case it is hears what is true now.
+    const b3 = answersTo(w, U.worker).length;
+    await clickStale(U.worker, n.msg.channel, n.msg.ts, 'appt_keep', `${n.appt.id}:1`);
+    expect(await nextAnswer(w, U.worker, b3)).toMatch(/^This appointment was moved since this message: it is now on /);
   });
 });

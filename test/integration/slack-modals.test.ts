@@ -78,9 +78,9 @@ describe('Log note', () => {
     const view = await openModal(U.worker, 'case_log_note', mine.caseId);
     const good = { case_ref: { v: mine.reference }, kind: { v: 'interview' }, contact_date: { v: '2026-11-23' }, contact_time: { v: '08:00' }, text: { v: 'Met at the office.' } };
     const cases_: Array<[Record<string, unknown>, Record<string, string>]> = [
-      [{ case_ref: { v: 'C-2099-9999' } }, { case_ref: "I can't find a case C-2099-9999. Check the reference (it looks like C-2026-0042)." }],
+      [{ case_ref: { v: 'C-2099-9999' } }, { case_ref: "I can't show case C-2099-9999: there is no such case among the ones you can see. Check the reference (it looks like C-2026-0042); if it is a colleague's case, ask your supervisor." }],
       [{ case_ref: { v: 'my case' } }, { case_ref: '“my case” is not a case reference; they look like C-2026-0042.' }],
-      [{ case_ref: { v: theirs.reference } }, { case_ref: "Sorry, this case is not one of yours (or your team's), so I can't show it or change it. Ask your supervisor if you need access." }],
+      [{ case_ref: { v: theirs.reference } }, { case_ref: `I can't show case ${theirs.reference}: there is no such case among the ones you can see. Check the reference (it looks like C-2026-0042); if it is a colleague's case, ask your supervisor.` }],
       [{ text: { v: 'x'.repeat(3001) } }, { text: 'That is 3001 characters; the limit is 3000. Shorten it or log a second note.' }],
       [{ text: { v: '   ' } }, { text: 'Please write what happened.' }],
       [{ contact_date: { v: '2026-11-24' } }, { contact_date: 'The contact cannot be in the future. Log it after it has happened.' }],
@@ -102,7 +102,7 @@ describe('Log note', () => {
     const view = await openModal(U.worker, 'case_log_note', c.caseId);
     await w.deps.db.update(cases).set({ assignedWorkerId: w.staff.other }).where(eq(cases.id, c.caseId));
     const res = await submit(U.worker, view.id, { case_ref: { v: c.reference }, kind: { v: 'phone' }, contact_date: { v: '2026-11-23' }, text: { v: 'late note' } });
-    expect(errorsOf(res)).toEqual({ case_ref: "Sorry, this case is not one of yours (or your team's), so I can't show it or change it. Ask your supervisor if you need access." });
+    expect(errorsOf(res)).toEqual({ case_ref: `I can't show case ${c.reference}: there is no such case among the ones you can see. Check the reference (it looks like C-2026-0042); if it is a colleague's case, ask your supervisor.` });
     expect(await w.deps.db.select().from(notes).where(eq(notes.caseId, c.caseId))).toEqual([]);
   });
 });
@@ -230,6 +230,40 @@ describe('Goals & plan, Move phase, Close case', () => {
     await click(U.worker, 'case_log_note', c.caseId);
     expect(await nextAnswer(w, U.worker, before)).toBe('This case is closed; it can no longer be changed.');
   });
+
+  it('a close form whose goal list went stale (a goal added in another request) is refused, and the case stays open with the goal active', async () => {
+    const c = await newCase(w, { assignTo: w.staff.worker });
+    const two = { goal_0: { v: 'Find stable housing' }, assess_0: { v: 'Tenancy signed' }, goal_1: { v: 'Talk with her son' }, assess_1: { v: 'One visit a month' } };
+    expect(await submit(U.worker, (await openModal(U.worker, 'case_goals', c.caseId)).id, two)).toMatchObject({ body: '' });
+    const close = await openModal(U.worker, 'case_close', c.caseId);
+    expect(JSON.parse(close.private_metadata!).goalIds).toHaveLength(2);
+    // Meanwhile (another request, another window) a third goal is agreed.
+    const gv = await openModal(U.worker, 'case_goals', c.caseId);
+    expect(await submit(U.worker, gv.id, { ...two, goal_2: { v: 'Join a parents\' group' }, assess_2: { v: 'Attends twice' } })).toMatchObject({ body: '' });
+    const filled = { outcome_0: { v: 'achieved' }, outcome_1: { v: 'partly_achieved' }, reason: { v: 'goals_achieved' }, evaluation: { v: 'Housed; contact with her son resumed.' } };
+    expect(errorsOf(await submit(U.worker, close.id, filled))).toEqual({ evaluation: 'The goals changed while this was open; please close this form and open Close case again, so every goal gets an outcome.' });
+    const [kase] = await w.deps.db.select().from(cases).where(eq(cases.id, c.caseId));
+    expect(kase).toMatchObject({ status: 'open', closedAt: null });
+    const rows = await w.deps.db.select().from(goals).where(eq(goals.caseId, c.caseId));
+    expect(rows.map((g) => g.status)).toEqual(['active', 'active', 'active']);
+    expect(await w.deps.db.select().from(auditLog).where(and(eq(auditLog.caseId, c.caseId), eq(auditLog.action, 'case.closed')))).toEqual([]);
+
+    // A goal reopened between showing and submitting is refused the same way.
+    const third = rows.find((g) => !JSON.parse(close.private_metadata!).goalIds.includes(g.id))!;
+    await w.deps.db.update(goals).set({ status: 'dropped' }).where(eq(goals.id, third.id));
+    const shownTwo = await openModal(U.worker, 'case_close', c.caseId);
+    expect(JSON.parse(shownTwo.private_metadata!).goalIds).toHaveLength(2);
+    await w.deps.db.update(goals).set({ status: 'active' }).where(eq(goals.id, third.id));
+    expect(errorsOf(await submit(U.worker, shownTwo.id, filled))).toHaveProperty('evaluation');
+    expect((await w.deps.db.select().from(cases).where(eq(cases.id, c.caseId)))[0]!.status).toBe('open');
+
+    // A fresh form asks about all three and closes.
+    const fresh = await openModal(U.worker, 'case_close', c.caseId);
+    expect(JSON.parse(fresh.private_metadata!).goalIds).toHaveLength(3);
+    expect(await submit(U.worker, fresh.id, { ...filled, outcome_2: { v: 'not_achieved' } })).toMatchObject({ body: '' });
+    expect((await w.deps.db.select().from(cases).where(eq(cases.id, c.caseId)))[0]!.status).toBe('closed');
+    expect((await w.deps.db.select().from(goals).where(eq(goals.caseId, c.caseId))).map((g) => g.status).sort()).toEqual(['achieved', 'not_achieved', 'partly_achieved']);
+  });
 });
 
 describe('access on every button and submission', () => {
@@ -241,17 +275,17 @@ describe('access on every button and submission', () => {
       expect(await nextAnswer(w, U.stranger, before), action).toMatch(/^Sorry, you're not in this service's staff directory/);
       before = answersTo(w, U.other).length;
       await click(U.other, action, c.caseId);
-      expect(await nextAnswer(w, U.other, before), action).toBe("Sorry, this case is not one of yours (or your team's), so I can't show it or change it. Ask your supervisor if you need access.");
+      expect(await nextAnswer(w, U.other, before), action).toBe("I can't show case: there is no such case among the ones you can see. Check the reference (it looks like C-2026-0042); if it is a colleague's case, ask your supervisor.");
       before = answersTo(w, U.sup2).length;
       await click(U.sup2, action, c.caseId);
-      expect(await nextAnswer(w, U.sup2, before), action).toMatch(/^Sorry, this case is not one of yours/);
+      expect(await nextAnswer(w, U.sup2, before), action).toBe("I can't show case: there is no such case among the ones you can see. Check the reference (it looks like C-2026-0042); if it is a colleague's case, ask your supervisor.");
     }
     expect(w.slack.openViews(U.stranger)).toEqual([]);
     expect(w.slack.openViews(U.other)).toEqual([]);
     // Forged values (not a uuid, an appointment that does not exist) get a plain answer.
     let before = answersTo(w, U.worker).length;
     await click(U.worker, 'case_goals', 'not-a-case');
-    expect(await nextAnswer(w, U.worker, before)).toMatch(/^I can't find a case/);
+    expect(await nextAnswer(w, U.worker, before)).toBe("I can't show case: there is no such case among the ones you can see. Check the reference (it looks like C-2026-0042); if it is a colleague's case, ask your supervisor.");
     before = answersTo(w, U.worker).length;
     await click(U.worker, 'appt_reschedule', '00000000-0000-4000-8000-000000000000');
     expect(await nextAnswer(w, U.worker, before)).toBe('This appointment no longer exists.');

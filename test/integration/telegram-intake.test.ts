@@ -1,6 +1,6 @@
-import { eq } from 'drizzle-orm';
+import { and, eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { auditLog, cases, clients, consents, intakeSessions } from '../../src/db/schema.js';
+import { auditLog, callbackTokens, cases, clients, consents, intakeSessions } from '../../src/db/schema.js';
 import { loadSession, openCaseIntake } from '../../src/intake/intake.repo.js';
 import { applyIntakeInput } from '../../src/intake/intake.service.js';
 import { createLater } from '../../src/clients/after-commit.js';
@@ -70,8 +70,9 @@ describe('Telegram intake, end to end through the real bot', () => {
     const [consent] = await h.deps.db.select().from(consents).where(eq(consents.clientId, client!.id));
     expect(consent).toMatchObject({ agreementVersion: AGREEMENT_VERSION, language: 'en' });
     expect(consent!.givenAt).toBeInstanceOf(Date);
-    // the draft is gone, the hand-off job is queued, the creation is audited
+    // the draft is gone (and the tokens of its buttons), the hand-off job is queued, the creation is audited
     expect(await h.step(en)).toBeUndefined();
+    expect(await h.deps.db.select().from(callbackTokens).where(and(eq(callbackTokens.chatId, en.id), sql`${callbackTokens.action}->>'type' = 'intake'`))).toEqual([]);
     const job = await h.deps.queues.queue('events').getJob(`case-created-${list[0]!.id}`);
     expect(job?.data).toEqual({ caseId: list[0]!.id });
     const actions = (await h.deps.db.select().from(auditLog).where(eq(auditLog.caseId, list[0]!.id))).map((a) => a.action);

@@ -24,6 +24,7 @@ import { handoverNoticeKind } from '../../handover/handover-notice.kind.js';
 import { handoverPacketKind } from '../../slack/kinds/handover-packet.kind.js';
 import { referralConsentKind } from '../../referrals/referral-consent.kind.js';
 import { referralFollowupKind } from '../../referrals/referral-followup.kind.js';
+import { intakeExpiredKind, intakeNudgeKind } from '../../intake/intake-notice.kind.js';
 
 /**
  * Every delivery kind the sender knows, one file each (`*.kind.ts`, in the
@@ -55,6 +56,8 @@ const KINDS: DeliveryKind[] = [
   handoverPacketKind,
   referralConsentKind,
   referralFollowupKind,
+  intakeNudgeKind,
+  intakeExpiredKind,
 ];
 
 export const DELIVERY_KINDS: ReadonlyMap<string, DeliveryKind> = new Map(KINDS.map((k) => [k.kind, k]));

@@ -2,6 +2,7 @@ import { Composer } from 'telegraf';
 import { z } from 'zod';
 import { respondToAppointment } from '../../appointments/appointment-response.service.js';
 import { APPOINTMENT_RESPOND } from '../../appointments/appointment-reminder.kind.js';
+import { isOurReminder } from '../../appointments/client-answer.js';
 import { CLIENT_RESPONSES } from '../../db/schema.js';
 import { resolveCallbackToken } from '../callback-tokens.js';
 import { reply } from '../telegram.reply.js';
@@ -13,7 +14,8 @@ import { prefetchedToken, tOf, type BotContext, type BotEnv } from '../telegram.
  * buttons whose server-side action is 'appointment.respond' and passes every
  * other button on. The answer is recorded and told to the worker at once
  * (src/appointments/appointment-response.service.ts); the buttons are removed
- * and the client gets a short, plain confirmation in their language.
+ * (only from our reminder for that appointment, never from a message the
+ * press claims to come from) and the client gets a short, plain confirmation.
  */
 const actionSchema = z.object({
   type: z.literal(APPOINTMENT_RESPOND),
@@ -42,7 +44,8 @@ export function appointmentResponseComposer(env: BotEnv): Composer<BotContext> {
     // Stop the button spinner first; then the message loses its buttons so the answer is not pressed again by accident.
     const said = t(result.reply, 'vars' in result ? result.vars : undefined);
     await ctx.answerCbQuery(said.slice(0, 200)).catch(() => {});
-    await ctx.editMessageReplyMarkup(undefined).catch(() => {});
+    const messageId = ctx.callbackQuery.message?.message_id;
+    if (messageId !== undefined && (await isOurReminder(deps.db, appointmentId, messageId))) await ctx.editMessageReplyMarkup(undefined).catch(() => {});
     const text = result.status === 'recorded' || result.status === 'unchanged' ? `${t(result.answered)} ${said}` : said;
     await reply(env, ctx, [{ text }]);
   });

@@ -2,7 +2,7 @@ import { Composer } from 'telegraf';
 import { z } from 'zod';
 import { crisisCaseAwaitingIntake, requestErasure, setClientLanguage, withdrawCase } from '../../clients/client-commands.service.js';
 import { LANGUAGES } from '../../intake/intake.domain.js';
-import { resolveCallbackToken } from '../callback-tokens.js';
+import { deleteChatTokens, resolveCallbackToken } from '../callback-tokens.js';
 import { reply } from '../telegram.reply.js';
 import { prefetchedToken, sessionOf, tOf, type BotContext, type BotEnv } from '../telegram.env.js';
 import { runIntake, startIntakeReply } from './intake.composer.js';
@@ -75,6 +75,8 @@ export function callbacksComposer(env: BotEnv): Composer<BotContext> {
           await answer(ctx, t('tg.buttons.expired'));
           return;
         }
+        // Answered: neither button of this confirmation is kept (keyed by the chat, they would outlive the question).
+        await deleteChatTokens(deps.db, chatId, [action.type]);
         await answer(ctx);
         await clearButtons(ctx);
         if (!action.yes) {

@@ -19,7 +19,7 @@ export const registerCaseReassign: RegisterListener = (app, deps) => {
       const me = await staffOrRefuse(deps, a);
       if (!me) return;
       if (me.role === 'worker') return tell(a, REFUSE.role('supervisors and admins can reassign a case'));
-      const access = await caseForActor(deps.db, me, { id: String(action.value ?? '') });
+      const access = await caseForActor(deps, me, { id: String(action.value ?? '') }, 'reassign');
       if (!access.ok) return tell(a, access.message);
       if (access.case.status !== 'open') return tell(a, REFUSE.closed);
       const text = `Reassign ${access.case.reference}: who should have it?`;

@@ -23,11 +23,12 @@ export const registerCaseCommand: RegisterListener = (app, deps) => {
       const text = String(command.text ?? '').slice(0, 500);
       const [first, second] = text.trim().split(/\s+/);
       if ((first ?? '').toLowerCase() === 'note') {
-        // The reference (if any) only prefills the modal; access is checked when it is submitted.
+        // The reference (if any) prefills the modal with the case (a view: audited); access is checked again when it is submitted.
         const ref = second ? parseReference(second) : null;
-        const access = ref ? await caseForActor(deps.db, me, { reference: ref }) : null;
-        const card = access?.ok ? await loadCaseCard(deps, access.case.id) : undefined;
+        const access = ref ? await caseForActor(deps, me, { reference: ref }, 'note_prefill') : null;
         if (access && !access.ok) return tell(a, access.message);
+        const card = access?.ok ? await loadCaseCard(deps, access.case.id) : undefined;
+        if (card) await deps.audit.record({ actor: { type: 'staff', id: me.id }, action: 'case.viewed', caseId: card.id, details: { via: 'note_prefill' } });
         await client.views.open({ trigger_id: command.trigger_id, view: noteModal(card ?? null, newMeta(card?.id), me.timeZone, deps.clock.now()) as never });
         return;
       }

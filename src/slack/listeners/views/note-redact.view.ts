@@ -16,7 +16,7 @@ export const registerNoteRedactView: RegisterListener = (app, deps) => {
     const noteId = f.select('note');
     if (!noteId) return void (await ack(fieldError('note', 'Please choose the note or message to redact.', 'reason')));
     try {
-      const access = await caseForActor(deps.db, me, { id: meta.caseId });
+      const access = await caseForActor(deps, me, { id: meta.caseId }, 'redact');
       if (!access.ok) return void (await ack(fieldError(undefined, access.message, 'reason')));
       const r = await redactNote(deps, { caseId: meta.caseId, noteId, staffId: me.id, reason: f.text('reason') });
       if (!r.ok) return void (await ack(fieldError(r.field ?? 'reason', r.message, 'reason')));

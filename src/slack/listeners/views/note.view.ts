@@ -17,7 +17,7 @@ export const registerNoteView: RegisterListener = (app, deps) => registerCaseVie
     const typed = f.text('case_ref');
     const ref = parseReference(typed);
     if (!ref) return { ok: false, field: 'case_ref', message: typed.trim() ? `“${typed.trim().slice(0, 30)}” is not a case reference; they look like C-2026-0042.` : 'Write the case reference, like C-2026-0042.' };
-    const access = await caseForActor(deps.db, me, { reference: ref });
+    const access = await caseForActor(deps, me, { reference: ref }, 'note');
     if (!access.ok) return { ok: false, field: 'case_ref', message: access.message };
     const zone = me.timeZone;
     const now = deps.clock.now();
