@@ -4,7 +4,7 @@ import type { Deps } from '../deps.js';
 import { createLater, type Later } from '../clients/after-commit.js';
 import { createI18n } from '../lib/i18n.js';
 import { botCommands } from './messages.js';
-import { ChatGate } from './telegram.gate.js';
+import { SharedChatGate } from './telegram.shared-gate.js';
 import { MessageTracker } from './telegram.tracker.js';
 import { sendReplies } from './telegram.reply.js';
 import type { BotContext, BotEnv, Reply } from './telegram.env.js';
@@ -22,7 +22,7 @@ import { intakeComposer } from './composers/intake.composer.js';
 /**
  * The client-facing bot. The chain, in order:
  *   crisis reply (emergency contacts at once, retried; no database, no Redis, no queue)
- *   → guard (private chats, update_id de-duplication, one update per chat at a time)
+ *   → guard (private chats, one update per chat at a time in update_id order across app processes, update_id de-duplication)
  *   → crisis record (case, crisis message, escalation, the reply's ledger row)
  *   → flood throttle → commands → reminder answers → other button presses → intake answers / messages to the worker.
  */
@@ -65,7 +65,11 @@ export function createBot(deps: Deps, opts: BotOptions): TelegramBot {
   const later = opts.later ?? createLater(deps.logger);
   const i18n = createI18n();
   const env = {} as BotEnv;
-  const gate = new ChatGate<Reply>({
+  const gate = new SharedChatGate<Reply>({
+    redis: deps.redis,
+    prefix: deps.config.QUEUE_PREFIX,
+    redisTimeoutMs: deps.config.TELEGRAM_REDIS_TIMEOUT_MS,
+    onWarn: (msg, fields) => deps.logger.warn(fields, msg),
     max: deps.config.TELEGRAM_FLOOD_MAX_MESSAGES,
     windowMs: deps.config.TELEGRAM_FLOOD_WINDOW_SECONDS * 1000,
     ...(opts.floodNow ? { now: opts.floodNow } : {}),

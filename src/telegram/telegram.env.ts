@@ -6,7 +6,7 @@ import { languageFromCode, type Language } from '../intake/intake.domain.js';
 import { loadSession, type Session } from '../intake/intake.repo.js';
 import type { I18n, T } from '../lib/i18n.js';
 import type { CallbackAction, CallbackTokenRow } from './callback-tokens.js';
-import type { ChatGate } from './telegram.gate.js';
+import type { SharedChatGate } from './telegram.shared-gate.js';
 import type { CrisisReplies } from './crisis-reply.js';
 import type { MessageTracker } from './telegram.tracker.js';
 
@@ -15,7 +15,8 @@ export interface BotEnv {
   deps: Deps;
   i18n: I18n;
   later: Later;
-  gate: ChatGate<Reply>;
+  /** Per-chat order and flood hold, shared by every app process (Redis), this process's own as the fallback. */
+  gate: SharedChatGate<Reply>;
   tracker: MessageTracker;
   /** Emergency replies in flight, retried until Telegram accepts them. */
   crisisReplies: CrisisReplies;
