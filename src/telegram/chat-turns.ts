@@ -63,6 +63,24 @@ redis.call('HDEL', KEYS[2], ARGV[1])
 return mine and 1 or 0
 `;
 
+/**
+ * Redis not connected, or a call timed out in the last few seconds: go straight to the fallback
+ * instead of making every update wait out the timeout (twice: turn and flood count) during an outage.
+ */
+const DOWN = new Set(['reconnecting', 'close', 'end']);
+
+export class RedisBreaker {
+  private openUntil = 0;
+  constructor(private readonly redis: RedisClient, private readonly coolMs = 5000) {}
+  usable(): boolean {
+    // 'connecting' at start is tried (each call is bounded); a connection being re-made is not.
+    return !DOWN.has(this.redis.status) && Date.now() >= this.openUntil;
+  }
+  trip(): void {
+    this.openUntil = Date.now() + this.coolMs;
+  }
+}
+
 type Scripted = RedisClient & {
   casChatEnter(numKeys: number, ...args: Array<string | number>): Promise<number>;
   casChatLeave(numKeys: number, ...args: Array<string | number>): Promise<number>;
@@ -89,8 +107,10 @@ export class ChatTurns {
   private readonly maxWaitMs: number;
   /** Local waiters per chat, woken when a turn of that chat ends in this process. */
   private readonly wakers = new Map<number, Set<() => void>>();
+  readonly breaker: RedisBreaker;
 
   constructor(redis: RedisClient, private readonly prefix: string, private readonly opts: ChatTurnsOptions) {
+    this.breaker = new RedisBreaker(redis);
     const r = redis as Scripted;
     if (typeof r.casChatEnter !== 'function') r.defineCommand('casChatEnter', { lua: ENTER });
     if (typeof r.casChatLeave !== 'function') r.defineCommand('casChatLeave', { lua: LEAVE });
@@ -117,8 +137,10 @@ export class ChatTurns {
     for (;;) {
       let granted: number;
       try {
+        if (!this.breaker.usable()) return undefined;
         granted = await this.enter(chatId, updateId);
       } catch (err) {
+        this.breaker.trip();
         this.opts.onWarn?.('chat turn: Redis unavailable, keeping order in this process only', { err: (err as Error)?.message });
         // Leave the queue if we can (bounded, not awaited): a dead entry would hold the chat until its lease ends.
         void this.leave(chatId, updateId);

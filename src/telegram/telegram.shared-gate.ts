@@ -123,11 +123,13 @@ export class SharedChatGate<R> {
   async admit(chatId: number): Promise<Admission> {
     let count: number;
     try {
+      if (!this.turns.breaker.usable()) throw new Error('Redis unavailable (recent failure)');
       const [c, start] = await withTimeout(this.redis.casFloodAdmit(1, this.floodKey(chatId), this.now(), this.opts.windowMs), this.opts.redisTimeoutMs, 'flood count');
       count = Number(c);
       this.starts.set(chatId, Number(start));
       if (this.starts.size > 10_000) this.starts.delete(this.starts.keys().next().value!);
     } catch (err) {
+      this.turns.breaker.trip();
       this.opts.onWarn?.('flood count: Redis unavailable, counting in this process', { err: (err as Error)?.message });
       this.starts.delete(chatId); // its replies are held by the fallback too
       return this.local.admit(chatId);
