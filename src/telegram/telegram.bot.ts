@@ -11,7 +11,7 @@ import type { BotContext, BotEnv, Reply } from './telegram.env.js';
 import { guardMiddleware, throttleMiddleware } from './composers/guard.middleware.js';
 import { crisisFirstMiddleware, crisisRecordMiddleware } from './composers/crisis.middleware.js';
 import { CrisisReplies, type CrisisReplyOptions } from './crisis-reply.js';
-import { LanguageMemory } from './telegram.env.js';
+import { LanguageMemory, WebhookAnswers } from './telegram.env.js';
 import { withTimeout } from '../lib/timeout.js';
 import { timedHandling } from '../lib/metrics.js';
 import { commandsComposer } from './composers/commands.composer.js';
@@ -81,7 +81,7 @@ export function createBot(deps: Deps, opts: BotOptions): TelegramBot {
     ...opts.crisisReply,
     onSent: (chatId, messageId) => later('track', () => tracker.add(chatId, messageId)),
   });
-  Object.assign(env, { deps, i18n, later, gate, tracker, crisisReplies, langs: new LanguageMemory() } satisfies BotEnv);
+  Object.assign(env, { deps, i18n, later, gate, tracker, crisisReplies, langs: new LanguageMemory(), webhookAnswers: new WebhookAnswers() } satisfies BotEnv);
 
   bot.use((_ctx, next) => timedHandling('telegram', next));
   bot.use(crisisFirstMiddleware(env));

@@ -22,6 +22,35 @@ export interface BotEnv {
   crisisReplies: CrisisReplies;
   /** The language each chat last used (in memory, bounded): the emergency reply needs no database. */
   langs: LanguageMemory;
+  /** Button answers to give in the webhook's HTTP response instead of an API call. */
+  webhookAnswers: WebhookAnswers;
+}
+
+/**
+ * A button press that came by webhook is answered (answerCallbackQuery) in the
+ * webhook's own response — one Bot API request fewer per press. Only that
+ * method goes there, and only once the update is fully handled: the response
+ * is also what tells Telegram the update was taken (a process that dies before
+ * gets it redelivered), and a message sent through it would have no message id
+ * for the quick exit. Polling, or an update with no press, answers by API as before.
+ */
+export class WebhookAnswers {
+  private readonly slots = new Map<number, Record<string, unknown> | null>();
+  /** The webhook route is handling this update and will give its answer. */
+  expect(updateId: number): void {
+    this.slots.set(updateId, null);
+  }
+  /** True when the answer will go in the webhook response (the caller then does not call the API). */
+  offer(updateId: number, answer: Record<string, unknown>): boolean {
+    if (this.slots.get(updateId) !== null) return false;
+    this.slots.set(updateId, answer);
+    return true;
+  }
+  take(updateId: number): Record<string, unknown> | undefined {
+    const a = this.slots.get(updateId) ?? undefined;
+    this.slots.delete(updateId);
+    return a;
+  }
 }
 
 /** A small bounded map chat → language, kept as updates are answered. */
