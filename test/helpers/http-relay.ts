@@ -29,18 +29,27 @@ function readBody(req: http.IncomingMessage): Promise<Buffer> {
   });
 }
 
-const agent = new http.Agent({ keepAlive: true, maxSockets: 256 });
+// No keep-alive: a pooled socket the target closed while idle fails the next request with ECONNRESET.
+const agent = new http.Agent({ keepAlive: false, maxSockets: 1024 });
 
-function forward(target: string, req: http.IncomingMessage, body: Buffer, res: http.ServerResponse): Promise<void> {
+/** Forward one request; a connection refused or reset before any answer is tried once more, as a balancer would. */
+function forward(target: string, req: http.IncomingMessage, body: Buffer, res: http.ServerResponse, retry = true): Promise<void> {
   return new Promise<void>((resolve) => {
     const u = new URL(req.url ?? '/', target);
-    const headers = { ...req.headers, host: u.host, 'content-length': String(body.length) };
+    const headers = { ...req.headers, host: u.host, 'content-length': String(body.length), connection: 'close' };
+    let answered = false;
     const out = http.request(u, { method: req.method, headers, agent }, (r) => {
+      answered = true;
       res.writeHead(r.statusCode ?? 502, r.headers);
       r.pipe(res);
       r.on('end', resolve);
+      r.on('error', () => resolve());
     });
     out.on('error', () => {
+      if (!answered && retry) {
+        void forward(target, req, body, res, false).then(resolve);
+        return;
+      }
       if (!res.headersSent) res.writeHead(502).end();
       resolve();
     });
