@@ -15,6 +15,7 @@ import { sql } from 'drizzle-orm';
 import { createHttpApp, closeServer } from '../src/http/server.js';
 import { startTelegram } from '../src/telegram/telegram.frontend.js';
 import { TelegramEmulator, type SimUser } from '../src/sandbox/telegram-emulator.js';
+import { b1Scale } from './b1-scale.js';
 import { envInt, FULL, fmt, q, quantile, r2, repeat, report, rng, rssMiB, scratchDeps, spread } from './lib.js';
 
 const STORY = ['My landlord wants me out by the end of the month and I have two children.', 'I lost my job and cannot pay the rent.', 'I need help with forms for benefits.'];
@@ -30,7 +31,7 @@ const STORY = ['My landlord wants me out by the end of the month and I have two 
 const THINK_MS = envInt('B1_THINK_MS', 0);
 
 /** The simulated clients: each does the whole intake, one update at a time; latency per update as seen by the emulator. */
-async function drive(tg: TelegramEmulator, m: number, firstId: number, concurrency: number): Promise<{ lat: number[]; secs: number }> {
+export async function drive(tg: TelegramEmulator, m: number, firstId: number, concurrency: number): Promise<{ lat: number[]; secs: number }> {
   const lat: number[] = [];
   // Independent clients: each pause is drawn uniformly from 0.5–1.5 × B1_THINK_MS (seeded), so
   // 1,000 clients do not all answer in the same millisecond after the same pause.
@@ -202,6 +203,8 @@ export async function b1(): Promise<void> {
     ],
     data: { runs: res },
   });
+  // The same clients through app processes as production runs them, one and then two behind the webhook.
+  if (process.env.B1_SCALE !== '0') await b1Scale();
 }
 
 if (process.env.B1_ROLE === 'driver' && process.send) void driverMain();

@@ -35,7 +35,7 @@ export interface BootOptions {
 }
 
 export async function boot(config: Readonly<Config>, opts: BootOptions, logger: Logger = createLogger({ level: config.LOG_LEVEL })): Promise<Running> {
-  const redisInfo = await assertRedisReachable(config.REDIS_URL);
+  const redisInfo = await assertRedisReachable(config.REDIS_URL, 3000, config.REDIS_CLUSTER_NODES);
   const eviction = evictionWarning(redisInfo.evictionPolicy);
   if (eviction) logger.warn({ policy: redisInfo.evictionPolicy }, eviction);
   usePreparedStatements(config.DB_PREPARED_STATEMENTS === 'on');

@@ -88,6 +88,8 @@ const schema = z
     DB_POOL_MAX: int(1, 200).default(10),
 
     REDIS_URL: url(['redis:', 'rediss:']).default('redis://127.0.0.1:6379'),
+    /** host:port,… of a Redis Cluster's nodes (credentials and TLS from REDIS_URL); empty: the one server at REDIS_URL. */
+    REDIS_CLUSTER_NODES: optionalString.refine((v) => v === undefined || /^[^\s,:]+:\d{1,5}(\s*,\s*[^\s,:]+:\d{1,5})*$/.test(v), 'host:port,host:port,…'),
     QUEUE_PREFIX: z.string().regex(/^[A-Za-z0-9_-]+$/, 'letters, digits, - and _ only').default('casework'),
 
     ENCRYPTION_KEYS: optionalString,

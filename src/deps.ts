@@ -1,11 +1,10 @@
-import type { Redis } from 'ioredis';
 import type { Config } from './config.js';
 import { openDatabase, type Database, type Db } from './db/client.js';
 import { AuditService } from './audit/audit.service.js';
 import { systemClock, type Clock } from './lib/clock.js';
 import { FieldCipher, loadOrCreateKeyFile, parseKeyList } from './lib/crypto.js';
 import { createLogger, type Logger } from './lib/logger.js';
-import { createRedis } from './lib/redis.js';
+import { createRedisFor, type RedisClient } from './lib/redis.js';
 import { JobQueues } from './jobs/queues.js';
 
 /**
@@ -21,7 +20,7 @@ export interface Deps {
   db: Db;
   cipher: FieldCipher;
   audit: AuditService;
-  redis: Redis;
+  redis: RedisClient;
   queues: JobQueues;
   close(): Promise<void>;
 }
@@ -30,7 +29,7 @@ export interface DepsOverrides {
   clock?: Clock;
   logger?: Logger;
   database?: Database;
-  redis?: Redis;
+  redis?: RedisClient;
   cipher?: FieldCipher;
 }
 
@@ -47,7 +46,7 @@ export async function createDeps(config: Readonly<Config>, o: DepsOverrides = {}
   const clock = o.clock ?? systemClock;
   const database = o.database ?? (await openDatabase(config, (err) => logger.warn({ err: err.message }, 'database connection error')));
   const cipher = o.cipher ?? createCipher(config, logger);
-  const redis = o.redis ?? createRedis(config.REDIS_URL);
+  const redis = o.redis ?? createRedisFor(config);
   redis.on('error', (err: Error) => logger.warn({ err: err.message }, 'redis connection error'));
   const queues = new JobQueues(redis, config.QUEUE_PREFIX);
   const audit = new AuditService(database.db, clock);

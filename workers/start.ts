@@ -61,7 +61,7 @@ export async function startWorkers(deps: Deps, opts: { queues?: readonly QueueNa
     const w = new Worker(name, dispatch, {
       // BullMQ duplicates this connection for its blocking commands.
       connection: deps.redis,
-      prefix: deps.config.QUEUE_PREFIX,
+      prefix: deps.queues.prefix,
       concurrency: CONCURRENCY[name],
     });
     w.on('failed', (job, err) => deps.logger.warn({ jobId: job?.id, job: job?.name, attempts: job?.attemptsMade, err: err.message }, 'job failed'));

@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import { budgetPrefix, type RedisClient as Redis } from '../lib/redis.js';
 import type { Config } from '../config.js';
 
 /**
@@ -103,7 +103,8 @@ export class RateBudgets {
     if (typeof r.casGateSlot !== 'function') r.defineCommand('casGateSlot', { lua: GATE });
     if (typeof r.casPauseSlot !== 'function') r.defineCommand('casPauseSlot', { lua: PAUSE });
     this.redis = r;
-    this.prefix = `${config.QUEUE_PREFIX}:budget`;
+    // One hash tag for every budget key: a send's bot and chat keys go to one script (one cluster slot).
+    this.prefix = budgetPrefix(config.QUEUE_PREFIX);
     this.intervalMs = {
       telegram_bot: 1000 / config.TELEGRAM_MESSAGES_PER_SECOND,
       telegram_chat: 1000 / config.TELEGRAM_CHAT_MESSAGES_PER_SECOND,

@@ -4,7 +4,7 @@ import type { Db } from '../db/client.js';
 import { escalations } from '../db/schema.js';
 import type { JobQueues } from '../jobs/queues.js';
 import type { Clock } from '../lib/clock.js';
-import type { Redis } from 'ioredis';
+import type { RedisClient as Redis } from '../lib/redis.js';
 import { featureRegistry } from '../lib/metrics.js';
 
 /**

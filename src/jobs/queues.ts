@@ -1,12 +1,17 @@
 import { Queue, type JobsOptions } from 'bullmq';
-import type { Redis } from 'ioredis';
+import { bullPrefix, type RedisClient as Redis } from '../lib/redis.js';
 import { QUEUE_NAMES, parsePayload, type JobDefinition, type QueueName } from './job.js';
 
 /** Producers' side: one BullMQ Queue per queue name, sharing one Redis connection. */
 export class JobQueues {
   private readonly queues: Record<QueueName, Queue>;
 
-  constructor(connection: Redis, readonly prefix: string) {
+  /** BullMQ's key prefix: QUEUE_PREFIX hash-tagged, so a queue's keys stay in one cluster slot (src/lib/redis.ts). */
+  readonly prefix: string;
+
+  constructor(connection: Redis, queuePrefix: string) {
+    const prefix = bullPrefix(queuePrefix);
+    this.prefix = prefix;
     this.queues = Object.fromEntries(
       QUEUE_NAMES.map((n) => [n, new Queue(n, { connection, prefix })]),
     ) as Record<QueueName, Queue>;

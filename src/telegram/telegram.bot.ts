@@ -4,14 +4,14 @@ import type { Deps } from '../deps.js';
 import { createLater, type Later } from '../clients/after-commit.js';
 import { createI18n } from '../lib/i18n.js';
 import { botCommands } from './messages.js';
-import { ChatGate } from './telegram.gate.js';
+import { SharedChatGate } from './telegram.shared-gate.js';
 import { MessageTracker } from './telegram.tracker.js';
 import { sendReplies } from './telegram.reply.js';
 import type { BotContext, BotEnv, Reply } from './telegram.env.js';
 import { guardMiddleware, throttleMiddleware } from './composers/guard.middleware.js';
 import { crisisFirstMiddleware, crisisRecordMiddleware } from './composers/crisis.middleware.js';
 import { CrisisReplies, type CrisisReplyOptions } from './crisis-reply.js';
-import { ChatMemory, LanguageMemory } from './telegram.env.js';
+import { ChatMemory, LanguageMemory, WebhookAnswers } from './telegram.env.js';
 import { withTimeout } from '../lib/timeout.js';
 import { timedHandling } from '../lib/metrics.js';
 import { commandsComposer } from './composers/commands.composer.js';
@@ -24,7 +24,7 @@ import { intakeComposer } from './composers/intake.composer.js';
 /**
  * The client-facing bot. The chain, in order:
  *   crisis reply (emergency contacts at once, retried; no database, no Redis, no queue)
- *   → guard (private chats, update_id de-duplication, one update per chat at a time)
+ *   → guard (private chats, one update per chat at a time in update_id order across app processes, update_id de-duplication)
  *   → crisis record (case, crisis message, escalation, the reply's ledger row)
  *   → flood throttle → commands → reminder answers → other button presses → intake answers / messages to the worker.
  */
@@ -67,7 +67,11 @@ export function createBot(deps: Deps, opts: BotOptions): TelegramBot {
   const later = opts.later ?? createLater(deps.logger);
   const i18n = createI18n();
   const env = {} as BotEnv;
-  const gate = new ChatGate<Reply>({
+  const gate = new SharedChatGate<Reply>({
+    redis: deps.redis,
+    prefix: deps.config.QUEUE_PREFIX,
+    redisTimeoutMs: deps.config.TELEGRAM_REDIS_TIMEOUT_MS,
+    onWarn: (msg, fields) => deps.logger.warn(fields, msg),
     max: deps.config.TELEGRAM_FLOOD_MAX_MESSAGES,
     windowMs: deps.config.TELEGRAM_FLOOD_WINDOW_SECONDS * 1000,
     ...(opts.floodNow ? { now: opts.floodNow } : {}),
@@ -79,7 +83,9 @@ export function createBot(deps: Deps, opts: BotOptions): TelegramBot {
     ...opts.crisisReply,
     onSent: (chatId, messageId) => later('track', () => tracker.add(chatId, messageId)),
   });
-  Object.assign(env, { deps, i18n, later, gate, tracker, crisisReplies, langs: new LanguageMemory(), concernAsked: new ChatMemory<number>() } satisfies BotEnv);
+  Object.assign(env, {
+    deps, i18n, later, gate, tracker, crisisReplies, langs: new LanguageMemory(), concernAsked: new ChatMemory<number>(), webhookAnswers: new WebhookAnswers(),
+  } satisfies BotEnv);
 
   bot.use((_ctx, next) => timedHandling('telegram', next));
   bot.use(crisisFirstMiddleware(env));

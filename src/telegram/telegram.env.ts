@@ -6,7 +6,7 @@ import { languageFromCode, type Language } from '../intake/intake.domain.js';
 import { loadSession, type Session } from '../intake/intake.repo.js';
 import type { I18n, T } from '../lib/i18n.js';
 import type { CallbackAction, CallbackTokenRow } from './callback-tokens.js';
-import type { ChatGate } from './telegram.gate.js';
+import type { SharedChatGate } from './telegram.shared-gate.js';
 import type { CrisisReplies } from './crisis-reply.js';
 import type { MessageTracker } from './telegram.tracker.js';
 
@@ -15,7 +15,8 @@ export interface BotEnv {
   deps: Deps;
   i18n: I18n;
   later: Later;
-  gate: ChatGate<Reply>;
+  /** Per-chat order and flood hold, shared by every app process (Redis), this process's own as the fallback. */
+  gate: SharedChatGate<Reply>;
   tracker: MessageTracker;
   /** Emergency replies in flight, retried until Telegram accepts them. */
   crisisReplies: CrisisReplies;
@@ -23,6 +24,35 @@ export interface BotEnv {
   langs: LanguageMemory;
   /** When each chat was last asked "are you safe right now?" after a worrying message (ms; in memory, bounded). */
   concernAsked: ChatMemory<number>;
+  /** Button answers to give in the webhook's HTTP response instead of an API call. */
+  webhookAnswers: WebhookAnswers;
+}
+
+/**
+ * A button press that came by webhook is answered (answerCallbackQuery) in the
+ * webhook's own response — one Bot API request fewer per press. Only that
+ * method goes there, and only once the update is fully handled: the response
+ * is also what tells Telegram the update was taken (a process that dies before
+ * gets it redelivered), and a message sent through it would have no message id
+ * for the quick exit. Polling, or an update with no press, answers by API as before.
+ */
+export class WebhookAnswers {
+  private readonly slots = new Map<number, Record<string, unknown> | null>();
+  /** The webhook route is handling this update and will give its answer. */
+  expect(updateId: number): void {
+    this.slots.set(updateId, null);
+  }
+  /** True when the answer will go in the webhook response (the caller then does not call the API). */
+  offer(updateId: number, answer: Record<string, unknown>): boolean {
+    if (this.slots.get(updateId) !== null) return false;
+    this.slots.set(updateId, answer);
+    return true;
+  }
+  take(updateId: number): Record<string, unknown> | undefined {
+    const a = this.slots.get(updateId) ?? undefined;
+    this.slots.delete(updateId);
+    return a;
+  }
 }
 
 /** A small bounded map chat → value, the most recently set kept. */

@@ -69,8 +69,16 @@ export async function startTelegram(deps: Deps, app: Express, opts: TelegramStar
         res.status(400).json({ ok: false });
         return;
       }
-      await bot.handleUpdate(parsed.data as unknown as Update);
-      res.status(200).json({ ok: true });
+      // A button press is answered in this response, once the update is handled (telegram.env.ts WebhookAnswers).
+      const updateId = parsed.data.update_id;
+      tb.env.webhookAnswers.expect(updateId);
+      let answer: Record<string, unknown> | undefined;
+      try {
+        await bot.handleUpdate(parsed.data as unknown as Update);
+      } finally {
+        answer = tb.env.webhookAnswers.take(updateId);
+      }
+      res.status(200).json(answer ?? { ok: true });
     });
     const url = new URL(WEBHOOK_PATH, opts.publicUrl.endsWith('/') ? opts.publicUrl : `${opts.publicUrl}/`).toString();
     await bot.telegram.setWebhook(url, { secret_token: secret, allowed_updates: ['message', 'edited_message', 'callback_query'] });

@@ -77,6 +77,15 @@ async function sendWithRetry(telegram: Telegram, chatId: number, text: string, r
   }
 }
 
+/** Stop the button's spinner (with a short notice): in the webhook response when the update came by webhook (telegram.env.ts WebhookAnswers). */
+export async function answerButton(env: BotEnv, ctx: BotContext, text?: string): Promise<void> {
+  const id = ctx.callbackQuery?.id;
+  if (!id) return;
+  const payload = { method: 'answerCallbackQuery', callback_query_id: id, ...(text ? { text: text.slice(0, 200) } : {}) };
+  if (env.webhookAnswers.offer(ctx.update.update_id, payload)) return;
+  await ctx.answerCbQuery(text).catch(() => {});
+}
+
 /** Intake renderers give buttons a logical value; here each becomes a token-backed action bound to the step it was asked at. */
 export function fromRendered(list: Rendered[], step: string): Reply[] {
   return list.map((r) => ({

@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { RedisClient as Redis } from '../lib/redis.js';
 import { withTimeout } from '../lib/timeout.js';
 
 /**
@@ -45,12 +45,12 @@ export class MessageTracker {
   }
 
   private async write(batch: Map<number, number[]>): Promise<void> {
-    const m = this.redis.multi();
-    for (const [chatId, ids] of batch) {
+    // One MULTI per chat: on a Redis Cluster, chats' keys live in different slots.
+    const writes = [...batch].map(([chatId, ids]) => {
       const key = this.key(chatId);
-      m.lpush(key, ...ids.map(String)).ltrim(key, 0, KEEP - 1).expire(key, TTL_SECONDS);
-    }
-    await withTimeout(m.exec(), this.timeoutMs, 'tracking message ids');
+      return this.redis.multi().lpush(key, ...ids.map(String)).ltrim(key, 0, KEEP - 1).expire(key, TTL_SECONDS).exec();
+    });
+    await withTimeout(Promise.all(writes), this.timeoutMs, 'tracking message ids');
   }
 
   private remember(chatId: number, ids: number[]): void {

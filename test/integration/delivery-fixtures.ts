@@ -40,6 +40,8 @@ export async function createWorld(opts: {
   slack?: SlackEmulatorOptions;
   client?: Partial<typeof clients.$inferInsert>;
   workerZone?: string;
+  /** Run on this Redis Cluster instead of the shared Redis (test/helpers/redis-cluster.ts). */
+  redisClusterNodes?: string;
 } = {}): Promise<World> {
   const tg = new TelegramEmulator({ maxPollTimeoutSec: 1, ...opts.tg });
   await tg.start();
@@ -56,6 +58,7 @@ export async function createWorld(opts: {
   tg.addUser({ id: CLIENT_CHAT, first_name: 'Client' });
   const deps = await createTestDeps({
     start: opts.start ?? '2026-11-23T09:00:00Z',
+    ...(opts.redisClusterNodes ? { redisClusterNodes: opts.redisClusterNodes } : {}),
     env: {
       TELEGRAM_BOT_TOKEN: tg.token,
       TELEGRAM_API_ROOT: tg.url,

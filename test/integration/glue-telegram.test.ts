@@ -99,7 +99,7 @@ describe('a crisis pages on-call at once', () => {
     expect(await w.deps.db.select().from(deliveries).where(eq(deliveries.kind, 'crisis_page'))).toHaveLength(0);
 
     // The real processor takes that job (no clock movement): the on-call page is in the ledger.
-    const worker = new Worker('maintenance', createDispatcher(w.deps), { connection: w.deps.redis, prefix: w.deps.config.QUEUE_PREFIX });
+    const worker = new Worker('maintenance', createDispatcher(w.deps), { connection: w.deps.redis, prefix: w.deps.queues.prefix });
     try {
       const start = Date.now();
       let pages: Array<typeof deliveries.$inferSelect> = [];

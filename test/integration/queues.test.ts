@@ -1,4 +1,5 @@
 import { QueueEvents } from 'bullmq';
+import type { Redis } from 'ioredis';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { clients } from '../../src/db/schema.js';
@@ -92,7 +93,7 @@ describe('reconciler', () => {
     // A processor that completes the job without touching the row: what a crash between the two looks like.
     const forgetful = processor(deliverySendJob, async () => ({ status: 'done' }));
     const running = await startWorkers(deps, { queues: ['delivery'], entries: [forgetful] });
-    const events = new QueueEvents('delivery', { connection: deps.redis.duplicate(), prefix: deps.config.QUEUE_PREFIX });
+    const events = new QueueEvents('delivery', { connection: (deps.redis as Redis).duplicate(), prefix: deps.queues.prefix });
     await events.waitUntilReady();
     try {
       await deps.queues.add(deliverySendJob, { deliveryId: row!.id });
@@ -119,7 +120,7 @@ describe('workers', () => {
       return { status: 'done' };
     });
     const running = await startWorkers(deps, { queues: ['events'], entries: [custom] });
-    const events = new QueueEvents('events', { connection: deps.redis.duplicate(), prefix: deps.config.QUEUE_PREFIX });
+    const events = new QueueEvents('events', { connection: (deps.redis as Redis).duplicate(), prefix: deps.queues.prefix });
     await events.waitUntilReady();
     try {
       const q = deps.queues.queue('events');

@@ -34,6 +34,10 @@ describe('Telegram front end', () => {
       const answer = await tg.clickButton(user, prompt.message_id, prompt.reply_markup!.inline_keyboard[0]![0]!.callback_data!);
       expect(answer).toBeDefined();
       expect(tg.lastMessage(user.id)!.text).toContain('how we will work together');
+      // The button is answered in the webhook's response (one request fewer), once; the next question went by API (its id is kept for /exit).
+      const answers = tg.calls.filter((c) => c.method === 'answerCallbackQuery');
+      expect(answers.map((c) => c.via)).toEqual(['webhook-reply']);
+      expect(tg.calls.filter((c) => c.method === 'sendMessage').every((c) => c.via === 'http')).toBe(true);
 
       const forged = { update_id: 999_001, message: { message_id: 50, date: 0, chat: { id: user.id, type: 'private', first_name: 'Web' }, from: { id: user.id, is_bot: false, first_name: 'Web' }, text: '/cancel' } };
       const count = tg.messages(user.id).length;

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig, describeEndpoint } from '../../src/config.js';
+import { parseClusterNodes } from '../../src/lib/redis.js';
 
 function problemsOf(env: Record<string, string>): string[] {
   try {
@@ -82,6 +83,13 @@ describe('configuration', () => {
     const c = loadConfig({ DATABASE_URL: '', TELEGRAM_BOT_TOKEN: '', PUBLIC_URL: '' });
     expect(c.DATABASE_URL).toBeUndefined();
     expect(c.sandbox).toBe(true);
+  });
+
+  it('takes a Redis Cluster as host:port,… and names a malformed list', () => {
+    expect(loadConfig({ REDIS_CLUSTER_NODES: '10.0.0.1:7000, 10.0.0.2:7001,redis-3:7002' }).REDIS_CLUSTER_NODES).toBe('10.0.0.1:7000, 10.0.0.2:7001,redis-3:7002');
+    expect(loadConfig({ REDIS_CLUSTER_NODES: '' }).REDIS_CLUSTER_NODES).toBeUndefined();
+    expect(problemsOf({ REDIS_CLUSTER_NODES: '10.0.0.1' }).map((p) => p.split(':')[0])).toEqual(['REDIS_CLUSTER_NODES']);
+    expect(parseClusterNodes('10.0.0.1:7000, redis-3:7002')).toEqual([{ host: '10.0.0.1', port: 7000 }, { host: 'redis-3', port: 7002 }]);
   });
 
   it('describes an endpoint by host and port only', () => {

@@ -5,7 +5,7 @@ import { APPOINTMENT_RESPOND } from '../../appointments/appointment-reminder.kin
 import { isOurReminder } from '../../appointments/client-answer.js';
 import { CLIENT_RESPONSES } from '../../db/schema.js';
 import { resolveCallbackToken } from '../callback-tokens.js';
-import { reply } from '../telegram.reply.js';
+import { answerButton, reply } from '../telegram.reply.js';
 import { prefetchedToken, tOf, type BotContext, type BotEnv } from '../telegram.env.js';
 
 /**
@@ -36,14 +36,14 @@ export function appointmentResponseComposer(env: BotEnv): Composer<BotContext> {
     const parsed = actionSchema.safeParse(resolved.action);
     const t = await tOf(env, ctx);
     if (!parsed.success) {
-      await ctx.answerCbQuery(t('appt.not_found')).catch(() => {});
+      await answerButton(env, ctx, t('appt.not_found'));
       return;
     }
     const { appointmentId, version, answer } = parsed.data;
     const result = await respondToAppointment(deps, { appointmentId, version, answer, telegramChatId: chatId });
     // Stop the button spinner first; then the message loses its buttons so the answer is not pressed again by accident.
     const said = t(result.reply, 'vars' in result ? result.vars : undefined);
-    await ctx.answerCbQuery(said.slice(0, 200)).catch(() => {});
+    await answerButton(env, ctx, said);
     const messageId = ctx.callbackQuery.message?.message_id;
     if (messageId !== undefined && (await isOurReminder(deps.db, appointmentId, messageId))) await ctx.editMessageReplyMarkup(undefined).catch(() => {});
     const text = result.status === 'recorded' || result.status === 'unchanged' ? `${t(result.answered)} ${said}` : said;

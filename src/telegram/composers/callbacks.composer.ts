@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { crisisCaseAwaitingIntake, requestErasure, setClientLanguage, withdrawCase } from '../../clients/client-commands.service.js';
 import { LANGUAGES } from '../../intake/intake.domain.js';
 import { deleteChatTokens, resolveCallbackToken } from '../callback-tokens.js';
-import { reply } from '../telegram.reply.js';
+import { answerButton, reply } from '../telegram.reply.js';
 import { prefetchedToken, sessionOf, tOf, type BotContext, type BotEnv } from '../telegram.env.js';
 import { runIntake, startIntakeReply } from './intake.composer.js';
 
@@ -25,10 +25,6 @@ const actionSchema = z.discriminatedUnion('type', [
 /** A value no step accepts: the machine answers "that button is from an earlier message" and asks again. */
 const STALE = '\u0000stale';
 
-async function answer(ctx: BotContext, text?: string): Promise<void> {
-  // The spinner on the button must stop whatever happens next.
-  await ctx.answerCbQuery(text).catch(() => {});
-}
 
 async function clearButtons(ctx: BotContext): Promise<void> {
   await ctx.editMessageReplyMarkup(undefined).catch(() => {});
@@ -47,7 +43,7 @@ export function callbacksComposer(env: BotEnv): Composer<BotContext> {
     const t = await tOf(env, ctx);
     if (!parsed?.success) {
       deps.logger.info({ reason: resolved.ok ? 'unknown_action' : resolved.reason }, 'callback refused');
-      await answer(ctx, t('tg.buttons.expired'));
+      await answerButton(env, ctx, t('tg.buttons.expired'));
       // Show where the client is now, if there is a draft; otherwise the toast says enough.
       await runIntake(env, ctx, { kind: 'choice', value: STALE });
       return;
@@ -57,12 +53,12 @@ export function callbacksComposer(env: BotEnv): Composer<BotContext> {
       case 'intake': {
         const session = await sessionOf(env, ctx);
         if (!session) {
-          await answer(ctx, t('tg.buttons.expired'));
+          await answerButton(env, ctx, t('tg.buttons.expired'));
           await clearButtons(ctx);
           return;
         }
         const fresh = action.step === session.state.step;
-        await answer(ctx, fresh ? undefined : t('tg.buttons.expired'));
+        await answerButton(env, ctx, fresh ? undefined : t('tg.buttons.expired'));
         if (fresh) await clearButtons(ctx);
         await runIntake(env, ctx, { kind: 'choice', value: fresh ? action.value : STALE });
         return;
@@ -72,12 +68,12 @@ export function callbacksComposer(env: BotEnv): Composer<BotContext> {
         // One-shot: a second press of the same confirmation is refused.
         const once = await resolveCallbackToken(deps.db, data, chatId, now, { consume: true });
         if (!once.ok) {
-          await answer(ctx, t('tg.buttons.expired'));
+          await answerButton(env, ctx, t('tg.buttons.expired'));
           return;
         }
         // Answered: neither button of this confirmation is kept (keyed by the chat, they would outlive the question).
         await deleteChatTokens(deps.db, chatId, [action.type]);
-        await answer(ctx);
+        await answerButton(env, ctx);
         await clearButtons(ctx);
         if (!action.yes) {
           await reply(env, ctx, [{ text: t('withdraw.kept') }]);
@@ -93,7 +89,7 @@ export function callbacksComposer(env: BotEnv): Composer<BotContext> {
         return;
       }
       case 'begin': {
-        await answer(ctx);
+        await answerButton(env, ctx);
         await clearButtons(ctx);
         if (await sessionOf(env, ctx)) {
           await runIntake(env, ctx, { kind: 'command', name: 'repeat' });
@@ -104,7 +100,7 @@ export function callbacksComposer(env: BotEnv): Composer<BotContext> {
         return;
       }
       case 'lang': {
-        await answer(ctx);
+        await answerButton(env, ctx);
         await clearButtons(ctx);
         await setClientLanguage(deps, ctx.from!.id, action.lang);
         ctx.state.lang = action.lang;

@@ -1,7 +1,7 @@
 import { Composer } from 'telegraf';
 import { crisisCaseAwaitingIntake } from '../../clients/client-commands.service.js';
 import { metrics } from '../../lib/metrics.js';
-import { reply } from '../telegram.reply.js';
+import { answerButton, reply } from '../telegram.reply.js';
 import { sessionOf, tOf, type BotContext, type BotEnv } from '../telegram.env.js';
 import { CONCERN_SAFE, CONCERN_UNSAFE, recordWithRetry } from './crisis.middleware.js';
 import { runIntake } from './intake.composer.js';
@@ -23,7 +23,7 @@ export function concernComposer(env: BotEnv): Composer<BotContext> {
   c.on('callback_query', async (ctx, next) => {
     const data = 'data' in ctx.callbackQuery ? ctx.callbackQuery.data : undefined;
     if (data !== CONCERN_SAFE && data !== CONCERN_UNSAFE) return next();
-    await ctx.answerCbQuery().catch(() => {});
+    await answerButton(env, ctx);
     await ctx.editMessageReplyMarkup(undefined).catch(() => {});
     metrics.crisisConcernAnswers.inc({ answer: data === CONCERN_SAFE ? 'safe' : 'unsafe' });
     const t = await tOf(env, ctx);

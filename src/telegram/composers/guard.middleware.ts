@@ -13,7 +13,9 @@ import { tOf, type BotContext, type BotEnv } from '../telegram.env.js';
  *   redelivered "Submit" creates one case and a redelivered crisis pages once;
  *   the same statement reads what the update needs next (telegram.prefetch.ts),
  *   kept in ctx.state.pre for this update only;
- * - updates of one chat are handled one at a time, in order;
+ * - updates of one chat are handled one at a time, in update_id order, across
+ *   every app process (telegram.shared-gate.ts; Redis, bounded, with this
+ *   process's own order as the fallback);
  * - an unexpected failure gets a calm "your answers are saved" and the update
  *   is released for redelivery; the error is logged without personal data.
  * - a client who had blocked the bot and writes again has unblocked it: their
@@ -27,7 +29,7 @@ export function guardMiddleware(env: BotEnv): Middleware<BotContext> {
     const chat = ctx.chat;
     if (!chat || chat.type !== 'private' || !ctx.from) return;
     const updateId = String(ctx.update.update_id);
-    await env.gate.run(chat.id, () => withLogContext({ updateId: ctx.update.update_id }, async () => {
+    await env.gate.run(chat.id, ctx.update.update_id, () => withLogContext({ updateId: ctx.update.update_id }, async () => {
       const data = ctx.callbackQuery && 'data' in ctx.callbackQuery ? ctx.callbackQuery.data : undefined;
       const { fresh, blocked, pre } = await prefetchUpdate(deps, DEDUPE_SOURCE, updateId, ctx.from!.id, data, deps.clock.now());
       if (!fresh) {
@@ -74,11 +76,11 @@ async function clearBotBlocked(env: BotEnv, telegramUserId: number): Promise<voi
   });
 }
 
-/** Flood control (after the crisis middleware, so a crisis reply is never held). */
+/** Flood control (after the crisis middleware, so a crisis reply is never held); counted across app processes. */
 export function throttleMiddleware(env: BotEnv): Middleware<BotContext> {
   return async (ctx, next) => {
     const chatId = ctx.chat!.id;
-    const admission = env.gate.admit(chatId);
+    const admission = await env.gate.admit(chatId);
     if (admission !== 'normal') {
       ctx.state.hold = true;
       if (admission === 'notify') {

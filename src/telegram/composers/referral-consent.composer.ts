@@ -2,7 +2,7 @@ import { Composer } from 'telegraf';
 import { z } from 'zod';
 import { answerReferralConsent, REFERRAL_CONSENT_ACTION } from '../../referrals/referrals.service.js';
 import { resolveCallbackToken } from '../callback-tokens.js';
-import { reply } from '../telegram.reply.js';
+import { answerButton, reply } from '../telegram.reply.js';
 import { prefetchedToken, tOf, type BotContext, type BotEnv } from '../telegram.env.js';
 
 /**
@@ -27,7 +27,7 @@ export function referralConsentComposer(env: BotEnv): Composer<BotContext> {
     const result = parsed.success ? await answerReferralConsent(deps, { referralId: parsed.data.referralId, yes: parsed.data.yes, telegramChatId: chatId }) : { status: 'not_found' as const };
     const said = result.status === 'recorded' ? t(result.given ? 'referral_consent.given' : 'referral_consent.declined')
       : result.status === 'already' ? t('referral_consent.already') : t('referral_consent.not_found');
-    await ctx.answerCbQuery(said.slice(0, 200)).catch(() => {});
+    await answerButton(env, ctx, said);
     await ctx.editMessageReplyMarkup(undefined).catch(() => {});
     await reply(env, ctx, [{ text: said }]);
   });
