@@ -20,6 +20,7 @@ import { scheduleDeliveries, type DeliveryRow } from '../src/delivery/ledger.js'
 import { deliveries } from '../src/db/schema.js';
 import { TelegramEmulator } from '../src/sandbox/telegram-emulator.js';
 import { startWorkers } from '../workers/start.js';
+import type { Deps } from '../src/deps.js';
 import { cpuMeter, envInt, FULL, fmt, q, quantile, r2, repeat, report, rssMiB, scratchDeps, seedPopulation, spread, type Row } from './lib.js';
 
 const PLATFORM_RATE = 30;
@@ -32,6 +33,24 @@ interface PhaseResult {
   nodeCpuMsPerSend: number; pgCpuMsPerSend: number;
   /** Most messages the emulator accepted in any rolling second, and time lost in gaps over 3 intervals. */
   maxInAnySecond: number; stallSec: number;
+}
+
+/**
+ * n clients (seedPopulation), one appointment and one 'appointment_reminder.PT24H'
+ * ledger row each, all due at `due` (not before `notBefore`), scheduled with
+ * scheduleDeliveries as booking does. Returns the ledger row ids.
+ */
+export async function seedBurst(deps: Deps, tg: TelegramEmulator, n: number, due: DateTime, notBefore: DateTime | null): Promise<Array<{ id: string }>> {
+  const pop = await seedPopulation(deps, n);
+  for (let i = 0; i < n; i++) tg.addUser({ id: pop.firstChat + i, first_name: `C${i}` });
+  await q(deps.db, sql`insert into appointments (case_id, worker_id, starts_at, duration_min, mode, created_at, updated_at)
+    select id, assigned_worker_id, ${due.plus({ hours: 24 }).toJSDate()}, 60, 'in_person', now(), now() from cases`);
+  const rows = await q<{ id: string }>(deps.db, sql`insert into deliveries (kind, subject_id, version, recipient, channel, case_id, due_at, not_before, status, created_at, updated_at)
+    select 'appointment_reminder.PT24H', a.id, 1, 'client:' || c.client_id, 'telegram', c.id, ${due.toJSDate()}, ${notBefore?.toJSDate() ?? null}, 'pending', now(), now()
+    from appointments a join cases c on c.id = a.case_id returning id`);
+  const ledgerRows = await deps.db.select().from(deliveries);
+  await scheduleDeliveries(deps.queues, ledgerRows as DeliveryRow[], DateTime.utc());
+  return rows;
 }
 
 function rolling(tl: number[], budget: number): { maxInAnySecond: number; stallSec: number } {
@@ -60,19 +79,11 @@ async function phase(n: number, mode: 'limited' | 'ahead' | 'raw', aheadSec: num
   if (mode === 'raw') (deps as { config: unknown }).config = Object.freeze({ ...deps.config, TELEGRAM_MESSAGES_PER_SECOND: 1_000_000, TELEGRAM_CHAT_MESSAGES_PER_SECOND: 1_000_000 });
   const workers = await startWorkers(deps, { queues: ['delivery'] });
   try {
-    const pop = await seedPopulation(deps, n);
-    for (let i = 0; i < n; i++) tg.addUser({ id: pop.firstChat + i, first_name: `C${i}` });
     const lead = 3 + n / 2000;
     const t0 = DateTime.utc().plus({ seconds: lead });
     const due = mode === 'ahead' ? t0.plus({ seconds: aheadSec }) : t0;
     const notBefore = mode === 'ahead' ? t0 : null;
-    await q(deps.db, sql`insert into appointments (case_id, worker_id, starts_at, duration_min, mode, created_at, updated_at)
-      select id, assigned_worker_id, ${due.plus({ hours: 24 }).toJSDate()}, 60, 'in_person', now(), now() from cases`);
-    const rows = await q<{ id: string }>(deps.db, sql`insert into deliveries (kind, subject_id, version, recipient, channel, case_id, due_at, not_before, status, created_at, updated_at)
-      select 'appointment_reminder.PT24H', a.id, 1, 'client:' || c.client_id, 'telegram', c.id, ${due.toJSDate()}, ${notBefore?.toJSDate() ?? null}, 'pending', now(), now()
-      from appointments a join cases c on c.id = a.case_id returning id`);
-    const ledgerRows = await deps.db.select().from(deliveries);
-    await scheduleDeliveries(deps.queues, ledgerRows as DeliveryRow[], DateTime.utc());
+    const rows = await seedBurst(deps, tg, n, due, notBefore);
     const wall0 = performance.now();
     const cpu = cpuMeter(deps);
     await cpu.sample();
