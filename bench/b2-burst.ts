@@ -21,7 +21,8 @@ import { deliveries } from '../src/db/schema.js';
 import { TelegramEmulator } from '../src/sandbox/telegram-emulator.js';
 import { startWorkers } from '../workers/start.js';
 import type { Deps } from '../src/deps.js';
-import { cpuMeter, envInt, FULL, fmt, q, quantile, r2, repeat, report, rssMiB, scratchDeps, seedPopulation, spread, type Row } from './lib.js';
+import { peerPhase, perChat, type PeerResult } from './b2-peer.js';
+import { cpuMeter, envInt, loadAvg, FULL, fmt, q, quantile, r2, repeat, report, rssMiB, scratchDeps, seedPopulation, spread, type Row } from './lib.js';
 
 const PLATFORM_RATE = 30;
 
@@ -33,6 +34,8 @@ interface PhaseResult {
   nodeCpuMsPerSend: number; pgCpuMsPerSend: number;
   /** Most messages the emulator accepted in any rolling second, and time lost in gaps over 3 intervals. */
   maxInAnySecond: number; stallSec: number;
+  /** Chats that got no message, and messages beyond a chat's first. */
+  lost: number; duplicated: number; load: number[];
 }
 
 /**
@@ -65,6 +68,7 @@ function rolling(tl: number[], budget: number): { maxInAnySecond: number; stallS
 }
 
 async function phase(n: number, mode: 'limited' | 'ahead' | 'raw', aheadSec: number): Promise<PhaseResult> {
+  const load = loadAvg();
   const tg = new TelegramEmulator({
     rateLimits: mode === 'raw' ? false : { global: { limit: PLATFORM_RATE, windowMs: 1000 }, perChat: { limit: 1, windowMs: 1000 } },
     callLogLimit: 1000,
@@ -102,6 +106,7 @@ async function phase(n: number, mode: 'limited' | 'ahead' | 'raw', aheadSec: num
     if (bad!.n > 0) throw new Error(`B2 ${mode}: ${bad!.n} rows not sent`);
     const tl = tg.sendTimeline.map((s) => s.at).sort((a, b) => a - b);
     const late = tl.map((at) => Math.max(0, at - due.toMillis()) / 1000);
+    const chats = perChat(tg.sendTimeline, Array.from({ length: n }, (_, i) => 10_000_000 + i), due.toMillis());
     const firstAt = tl[0]!, lastAt = tl[tl.length - 1]!;
     return {
       n, sent: tl.length, rateLimited429: tg.stats.rateLimited, firstAt, lastAt,
@@ -110,7 +115,7 @@ async function phase(n: number, mode: 'limited' | 'ahead' | 'raw', aheadSec: num
       earlierThanAllowed: notBefore ? tl.filter((at) => at < notBefore.toMillis()).length : tl.filter((at) => at < due.toMillis()).length,
       wallSec: r2((performance.now() - wall0) / 1000), rssMiB: peak,
       nodeCpuMsPerSend: r2(used.nodeMs / tl.length), pgCpuMsPerSend: r2(used.pgMs / tl.length),
-      ...rolling(tl, deps.config.TELEGRAM_MESSAGES_PER_SECOND),
+      ...rolling(tl, deps.config.TELEGRAM_MESSAGES_PER_SECOND), lost: chats.lost, duplicated: chats.duplicated, load,
     };
   } finally {
     await workers.close(5000);
@@ -127,10 +132,14 @@ export async function b2(): Promise<void> {
   const aheadSec = envInt('B2_AHEAD_SECONDS', Math.ceil((n / PLATFORM_RATE) * 1.15) + 5);
   const bound = n / PLATFORM_RATE;
   // B2_PHASES=raw (or limited,ahead) runs only those phases; the others report as not run.
-  const phases = new Set((process.env.B2_PHASES ?? 'limited,ahead,raw').split(',').map((x) => x.trim()));
+  const phases = new Set((process.env.B2_PHASES ?? 'limited,ahead,raw,peer').split(',').map((x) => x.trim()));
   const limited = phases.has('limited') ? await repeat(0, limitedRuns, () => phase(n, 'limited', 0)) : [];
   const ahead = phases.has('ahead') ? await repeat(0, limitedRuns, () => phase(n, 'ahead', aheadSec)) : [];
   const raw = phases.has('raw') ? await repeat(1, rawRuns, (_i, warm) => phase(warm ? Math.min(500, rawN) : rawN, 'raw', 0)) : [];
+  // The peer (bench/b2-peer.ts): BullMQ's limiter at 30 and 25 per second, and with limits off.
+  const peer30 = phases.has('peer') ? await repeat(0, limitedRuns, () => peerPhase(n, 30)) : [];
+  const peer25 = phases.has('peer') ? await repeat(0, limitedRuns, () => peerPhase(n, 25)) : [];
+  const peerRaw = phases.has('peer') && phases.has('raw') ? await repeat(1, rawRuns, (_i, warm) => peerPhase(warm ? Math.min(500, rawN) : rawN, null)) : [];
   const s = (xs: PhaseResult[], f: (p: PhaseResult) => number) => spread(xs.length ? xs.map(f) : [Number.NaN]);
   const ratio = s(limited, (p) => p.achievedPerSec / PLATFORM_RATE);
   const rows: Row[] = [
@@ -151,9 +160,41 @@ export async function b2(): Promise<void> {
     { metric: `[limits off] ceiling on ${os.cpus().length} cores = cores × 1000 / CPU ms per send`, value: fmt(s(raw, (p) => (os.cpus().length * 1000) / (p.nodeCpuMsPerSend + p.pgCpuMsPerSend))), goal: 'Redis not counted' },
     { metric: '[limits off] RSS peak MiB (bench process)', value: fmt(s(raw, (p) => p.rssMiB)) },
   ];
+  rows.push(...sideBySide(limited, peer30, peer25, raw, peerRaw, bound));
   report({
     name: 'B2', title: 'reminder burst through the real workers to the Telegram emulator',
     params: { n, rawN, limitedRuns, rawRuns, aheadSec, platformRate: PLATFORM_RATE, appBudgetPerSec: envInt('B2_BOT_BUDGET', loadConfig({ NODE_ENV: 'test' }).TELEGRAM_MESSAGES_PER_SECOND), workerConcurrency: 50 },
-    rows, data: { limited, ahead, raw },
+    rows, data: { limited, ahead, raw, peer30, peer25, peerRaw },
   });
+}
+
+/**
+ * Ours (the limited phase) beside the peer with BullMQ's limiter at 30/s and 25/s, and the ratio ours ÷ peer
+ * at 30/s; limits off, raw sends/s and CPU per send of each. Medians over the runs.
+ */
+function sideBySide(ours: PhaseResult[], p30: PeerResult[], p25: PeerResult[], raw: PhaseResult[], praw: PeerResult[], bound: number): Row[] {
+  if (!p30.length) return [];
+  const med = <T>(xs: T[], f: (x: T) => number) => (xs.length ? spread(xs.map(f)).median : Number.NaN);
+  const ratio = (a: number, b: number) => (b === 0 ? (a === 0 ? '=' : '∞') : `×${r2(a / b)}`);
+  const line = (metric: string, f: (x: PhaseResult | PeerResult) => number, goal?: string): Row => {
+    const o = med(ours, f), a = med(p30, f), b = med(p25, f);
+    return { metric: `[ours | peer 30/s | peer 25/s] ${metric}`, value: `${r2(o)} | ${r2(a)} | ${r2(b)} (ours ${ratio(o, a)} peer 30)`, ...(goal ? { goal } : {}) };
+  };
+  const rows = [
+    line('429s received', (x) => x.rateLimited429, '0'),
+    line('chats with no message (lost)', (x) => x.lost, '0'),
+    line('messages beyond a chat\'s first (duplicated)', (x) => x.duplicated, '0'),
+    line('achieved rate ÷ 30/s', (x) => x.achievedPerSec / PLATFORM_RATE, '≥ 0.95'),
+    line('lateness p50 s', (x) => x.latenessP50, `bound ${r2(bound / 2)} s`),
+    line('lateness p99 s', (x) => x.latenessP99, `bound ${r2(bound * 0.99)} s`),
+    line('lateness max s', (x) => x.latenessMax, `bound ${r2(bound)} s`),
+    line('CPU ms per send (Node; ours + PostgreSQL below)', (x) => x.nodeCpuMsPerSend),
+  ];
+  if (praw.length && raw.length) {
+    const o = med(raw, (x) => x.achievedPerSec), a = med(praw, (x) => x.achievedPerSec);
+    rows.push({ metric: '[ours | peer] limits off: raw sends/s', value: `${r2(o)} | ${r2(a)} (ours ${ratio(o, a)})` });
+    const oc = med(raw, (x) => x.nodeCpuMsPerSend + x.pgCpuMsPerSend), ac = med(praw, (x) => x.nodeCpuMsPerSend);
+    rows.push({ metric: '[ours | peer] limits off: CPU ms per send (Node + PostgreSQL)', value: `${r2(oc)} | ${r2(ac)} (ours ${ratio(oc, ac)})` });
+  }
+  return rows;
 }
