@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import type { Config } from '../config.js';
 
@@ -53,23 +54,37 @@ end
 return { string.format('%.3f', slot - now), string.format('%.3f', slot) }
 `;
 
-// GCRA. KEYS: the gate keys; ARGV: interval then tolerance (ms) per key. 0 = go (the send is
-// recorded: theoretical arrival time = max(tat, now) + interval); else the wait in ms.
+// The send gate, a sliding log. KEYS: per limiter its log (sorted set of handed turns) and its pause key;
+// ARGV: per limiter the platform's count and the window (ms), then a unique member. The turn handed out
+// is the first instant at which every log holds fewer than `count` turns in the `window` before it, not
+// before any turn already handed out (so turns keep their order) nor before a pause; it is recorded at
+// once, so the caller waits for it and sends without asking again. Returns the wait in ms (3 decimals).
 const GATE = `
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000 + tonumber(t[2]) / 1000
-local wait = 0
-for i = 1, #KEYS do
-  local tat = tonumber(redis.call('GET', KEYS[i]) or '0')
-  local w = tat - tonumber(ARGV[2 * i]) - now
-  if w > wait then wait = w end
+local at = now
+local n = #KEYS / 2
+for i = 1, n do
+  local log, pause = KEYS[2 * i - 1], KEYS[2 * i]
+  local count, window = tonumber(ARGV[2 * i - 1]), tonumber(ARGV[2 * i])
+  local p = tonumber(redis.call('GET', pause) or '0')
+  if p > at then at = p end
+  local last = redis.call('ZRANGE', log, -1, -1, 'WITHSCORES')
+  if last[2] and tonumber(last[2]) > at then at = tonumber(last[2]) end
+  if redis.call('ZCARD', log) >= count then
+    local e = redis.call('ZRANGE', log, -count, -count, 'WITHSCORES')
+    local free = tonumber(e[2]) + window
+    if free > at then at = free end
+  end
 end
-if wait > 0 then return string.format('%.3f', wait) end
-for i = 1, #KEYS do
-  local tat = math.max(tonumber(redis.call('GET', KEYS[i]) or '0'), now) + tonumber(ARGV[2 * i - 1])
-  redis.call('SET', KEYS[i], string.format('%.3f', tat), 'PX', math.ceil(tat - now) + 60000)
+for i = 1, n do
+  local log = KEYS[2 * i - 1]
+  local count, window = tonumber(ARGV[2 * i - 1]), tonumber(ARGV[2 * i])
+  redis.call('ZADD', log, string.format('%.3f', at), ARGV[#ARGV] .. ':' .. string.format('%.3f', at))
+  redis.call('ZREMRANGEBYRANK', log, 0, -(count + 1))
+  redis.call('PEXPIRE', log, math.ceil(at - now + window) + 60000)
 end
-return '0'
+return string.format('%.3f', at - now)
 `;
 
 // KEYS: the keys to hold; ARGV[1]: pause (ms). Next free = max(next free, now + pause).
@@ -83,8 +98,13 @@ end
 return 1
 `;
 
-/** How early (in intervals) the send gate lets a send through; see gate(). */
-const GATE_TOLERANCE: Record<BudgetKey['limiter'], number> = { telegram_bot: 0, telegram_chat: 0, slack_channel: 0 };
+/**
+ * What each platform allows in any rolling second (Telegram: 30 per bot, 1 per chat; Slack: 1 per channel).
+ * The gate lets at most this many through in any window of count × 1000 / configured rate ms: with the
+ * bot's default 29/s, 30 in any 1,034 ms, so sends may arrive up to 34 ms unevenly (network, timers)
+ * and the platform still never counts more than 30 in a second.
+ */
+const PLATFORM_COUNT: Record<BudgetKey['limiter'], number> = { telegram_bot: 30, telegram_chat: 1, slack_channel: 1 };
 
 type Scripted = Redis & {
   casReserveSlot(numKeys: number, ...args: Array<string | number>): Promise<[string, string]>;
@@ -95,6 +115,7 @@ type Scripted = Redis & {
 export class RateBudgets {
   private readonly redis: Scripted;
   private readonly intervalMs: Record<BudgetKey['limiter'], number>;
+  private readonly ratePerSec: Record<BudgetKey['limiter'], number>;
   private readonly prefix: string;
 
   constructor(redis: Redis, config: Pick<Config, 'QUEUE_PREFIX' | 'TELEGRAM_MESSAGES_PER_SECOND' | 'TELEGRAM_CHAT_MESSAGES_PER_SECOND' | 'SLACK_CHANNEL_MESSAGES_PER_SECOND'>) {
@@ -104,14 +125,19 @@ export class RateBudgets {
     if (typeof r.casPauseSlot !== 'function') r.defineCommand('casPauseSlot', { lua: PAUSE });
     this.redis = r;
     this.prefix = `${config.QUEUE_PREFIX}:budget`;
+    this.ratePerSec = {
+      telegram_bot: config.TELEGRAM_MESSAGES_PER_SECOND,
+      telegram_chat: config.TELEGRAM_CHAT_MESSAGES_PER_SECOND,
+      slack_channel: config.SLACK_CHANNEL_MESSAGES_PER_SECOND,
+    };
     this.intervalMs = {
-      telegram_bot: 1000 / config.TELEGRAM_MESSAGES_PER_SECOND,
-      telegram_chat: 1000 / config.TELEGRAM_CHAT_MESSAGES_PER_SECOND,
-      slack_channel: 1000 / config.SLACK_CHANNEL_MESSAGES_PER_SECOND,
+      telegram_bot: 1000 / this.ratePerSec.telegram_bot,
+      telegram_chat: 1000 / this.ratePerSec.telegram_chat,
+      slack_channel: 1000 / this.ratePerSec.slack_channel,
     };
   }
 
-  private key(k: BudgetKey, part: 'slot' | 'gate' = 'slot'): string {
+  private key(k: BudgetKey, part: 'slot' | 'gate' | 'log' = 'slot'): string {
     return `${this.prefix}:${part}:${k.limiter}:${k.id}`;
   }
 
@@ -128,23 +154,15 @@ export class RateBudgets {
   }
 
   /**
-   * At the moment of sending: has at least one interval passed since the last
-   * send on every key? 0 = yes, and this send is recorded; otherwise how long
-   * to wait. Reserved slots queue the sends; this gate spaces the actual
-   * requests, whatever timer lag or a stalled event loop did to the slots
-   * (without it, late sends bunch up behind punctual ones and a rolling
-   * second can hold one too many).
-   * GCRA with a tolerance per limiter, all 0 today: with half an interval
-   * on the bot key (so a send a few ms late would not push every later one
-   * back) the burst benchmark still saw 1 + (1000 + interval/2) / interval = 30
-   * sends in some rolling second at our side, and the time the requests took
-   * to arrive made a few of those 31 at the platform: five 429s, each pausing
-   * the bot (a tenth of an interval: still four). Without tolerance: no 429,
-   * at most 30 in any rolling second as the platform saw them.
+   * At the moment of sending, once: the caller's turn, in ms from now (0 = go now), already recorded, so
+   * the caller sleeps for it and sends without asking again (no polling). Reserved slots queue the sends
+   * at their ideal times (1/rate apart, never moved by a late send, so the schedule does not drift); this
+   * gate only stops late sends from bunching: at most the platform's count in any window of
+   * count × 1000 / rate ms (see PLATFORM_COUNT). A turn not used (the caller gave up) leaves a gap.
    */
   async gate(keys: BudgetKey[]): Promise<number> {
-    const reply = await this.redis.casGateSlot(keys.length, ...keys.map((k) => this.key(k, 'gate')),
-      ...keys.flatMap((k) => [this.intervalMs[k.limiter], this.intervalMs[k.limiter] * GATE_TOLERANCE[k.limiter]]));
+    const reply = await this.redis.casGateSlot(keys.length * 2, ...keys.flatMap((k) => [this.key(k, 'log'), this.key(k, 'gate')]),
+      ...keys.flatMap((k) => [PLATFORM_COUNT[k.limiter], (PLATFORM_COUNT[k.limiter] * 1000) / this.ratePerSec[k.limiter]]), randomUUID());
     return Math.ceil(Number(reply));
   }
 

@@ -109,6 +109,8 @@ export const HOLD_IN_PROCESS_MS = 1000;
  * second message to a client queued behind a burst polls once a second.
  */
 const ORDER_WAIT_MS = 1000;
+/** A send woken this much after its turn asks for a new one (see RateBudgets.gate): half the bot's jitter budget. */
+const LATE_TURN_MS = 15;
 const ORDER_HORIZON_MINUTES = 10;
 
 /**
@@ -211,12 +213,17 @@ async function sendClaimed(deps: Deps, senders: PlatformSenders, c: Claimed): Pr
     }
     const hold = c.slotAt - Date.now();
     if (hold > 0) await sleep(hold, undefined, stopping ? { signal: stopping } : {});
-    for (let gate = await senders.budgets.gate(keys); gate > 0; gate = await senders.budgets.gate(keys)) {
-      if (gate > HOLD_IN_PROCESS_MS) {
+    // The gate hands out a turn once (recorded in Redis); wait for it and send. Only a wake-up later
+    // than LATE_TURN_MS (a stalled event loop) asks for a fresh turn, so late sends cannot bunch.
+    for (let asked = 0; ; asked++) {
+      const turn = await senders.budgets.gate(keys);
+      if (turn > HOLD_IN_PROCESS_MS) {
         await releaseClaim(deps.db, row.id, token, deps.clock.now());
-        return { kind: 'wait', ms: gate, reason: 'rate_budget' };
+        return { kind: 'wait', ms: turn, reason: 'rate_budget' };
       }
-      await sleep(gate, undefined, stopping ? { signal: stopping } : {});
+      const at = Date.now() + turn;
+      if (turn > 0) await sleep(turn, undefined, stopping ? { signal: stopping } : {});
+      if (asked > 0 || Date.now() - at <= LATE_TURN_MS) break;
     }
     if (stopping?.aborted) throw new InterruptedSendError();
     // After the wait, in the statement that renews the claim: is this still the appointment's current version?

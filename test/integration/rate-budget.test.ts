@@ -64,4 +64,29 @@ describe('the send gate', () => {
     expect(wait).toBeLessThanOrEqual(1000);
     expect(await budgets.gate([chat('gate-2')])).toBe(0); // another chat is free
   });
+
+  it('hands each waiting send its own turn once: three sends to one chat get turns about 0, 1 and 2 s away', async () => {
+    // Nobody asks twice: the second and third callers are told their turn and are counted at once.
+    const turns = [await budgets.gate([chat('turns')]), await budgets.gate([chat('turns')]), await budgets.gate([chat('turns')])];
+    expect(turns[0]).toBe(0);
+    expect(turns[1]).toBeGreaterThan(900);
+    expect(turns[2]).toBeGreaterThan(1900);
+    expect(turns[2]).toBeLessThanOrEqual(2000);
+  });
+
+  it('lets late sends catch up to the platform limit without bunching past it: 30 in any window of 30 × 1000 / rate ms', async () => {
+    // At 29/s a send running late may go straight after the one before (no drift), but a 31st within 1,034 ms waits.
+    const b29 = new RateBudgets(redis, { QUEUE_PREFIX: `${prefix}-29`, TELEGRAM_MESSAGES_PER_SECOND: 29, TELEGRAM_CHAT_MESSAGES_PER_SECOND: 1, SLACK_CHANNEL_MESSAGES_PER_SECOND: 1 });
+    const key: BudgetKey = { limiter: 'telegram_bot', id: 'late' };
+    const turns: number[] = [];
+    const started = Date.now();
+    for (let i = 0; i < 31; i++) turns.push(await b29.gate([key]));
+    const elapsed = Date.now() - started;
+    expect(turns.slice(0, 30).every((t) => t === 0)).toBe(true);
+    // The 31st turn is one window after the first (by Redis's clock): its wait plus the time the calls took.
+    const window = (30 * 1000) / 29;
+    expect(turns[30]).toBeGreaterThan(0);
+    expect(turns[30]! + elapsed).toBeGreaterThanOrEqual(Math.floor(window));
+    expect(turns[30]).toBeLessThanOrEqual(Math.ceil(window));
+  });
 });
