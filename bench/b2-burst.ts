@@ -76,6 +76,8 @@ async function phase(n: number, mode: 'limited' | 'ahead' | 'raw', aheadSec: num
   await tg.start();
   const env = {
     TELEGRAM_BOT_TOKEN: tg.token, TELEGRAM_API_ROOT: tg.url,
+    // The burst is measured at its due time (the 'ahead' phase writes its own not_before): no automatic send-ahead.
+    SEND_AHEAD_WINDOW: 'PT0S',
     TELEGRAM_MESSAGES_PER_SECOND: String(envInt('B2_BOT_BUDGET', loadConfig({ NODE_ENV: 'test' }).TELEGRAM_MESSAGES_PER_SECOND)),
   };
   const deps = await scratchDeps(env, undefined, 60);
@@ -137,8 +139,9 @@ export async function b2(): Promise<void> {
   const ahead = phases.has('ahead') ? await repeat(0, limitedRuns, () => phase(n, 'ahead', aheadSec)) : [];
   const raw = phases.has('raw') ? await repeat(1, rawRuns, (_i, warm) => phase(warm ? Math.min(500, rawN) : rawN, 'raw', 0)) : [];
   // The peer (bench/b2-peer.ts): BullMQ's limiter at 30 and 25 per second, and with limits off.
-  const peer30 = phases.has('peer') ? await repeat(0, limitedRuns, () => peerPhase(n, 30)) : [];
-  const peer25 = phases.has('peer') ? await repeat(0, limitedRuns, () => peerPhase(n, 25)) : [];
+  const peerRuns = envInt('B2_PEER_RUNS', limitedRuns);
+  const peer30 = phases.has('peer') ? await repeat(0, peerRuns, () => peerPhase(n, 30)) : [];
+  const peer25 = phases.has('peer') ? await repeat(0, peerRuns, () => peerPhase(n, 25)) : [];
   const peerRaw = phases.has('peer') && phases.has('raw') ? await repeat(1, rawRuns, (_i, warm) => peerPhase(warm ? Math.min(500, rawN) : rawN, null)) : [];
   const s = (xs: PhaseResult[], f: (p: PhaseResult) => number) => spread(xs.length ? xs.map(f) : [Number.NaN]);
   const ratio = s(limited, (p) => p.achievedPerSec / PLATFORM_RATE);

@@ -93,7 +93,7 @@ async function phase(mode: PhaseResult['mode'], o: { reminders: number; clients:
   await tg.start();
   await slack.start();
   const deps = await scratchDeps({
-    TELEGRAM_BOT_TOKEN: tg.token, TELEGRAM_API_ROOT: tg.url, TELEGRAM_FLOOD_MAX_MESSAGES: '1000',
+    TELEGRAM_BOT_TOKEN: tg.token, TELEGRAM_API_ROOT: tg.url, TELEGRAM_FLOOD_MAX_MESSAGES: '1000', SEND_AHEAD_WINDOW: 'PT0S',
     SLACK_BOT_TOKEN: slack.botToken, SLACK_API_URL: slack.apiUrl, SLACK_SIGNING_SECRET: 'bench-signing-secret',
   }, undefined, 20, redis?.url);
   deps.redis.on('error', () => undefined);
