@@ -55,7 +55,9 @@ return { string.format('%.3f', slot - now), string.format('%.3f', slot) }
 `;
 
 // The send gate, a sliding log. KEYS: per limiter its log (sorted set of handed turns) and its pause key;
-// ARGV: per limiter the platform's count and the window (ms), then a unique member. The turn handed out
+// ARGV: per limiter the platform's count and the window (ms), then the longest turn worth taking (ms), then
+// a unique member. A turn further away is only reported, not recorded (the caller waits as a delayed job and
+// asks again: recording turns nobody uses would push every later one back). The turn handed out
 // is the first instant at which every log holds fewer than `count` turns in the `window` before it, not
 // before any turn already handed out (so turns keep their order) nor before a pause; it is recorded at
 // once, so the caller waits for it and sends without asking again. Returns the wait in ms (3 decimals).
@@ -77,6 +79,7 @@ for i = 1, n do
     if free > at then at = free end
   end
 end
+if at - now > tonumber(ARGV[#ARGV - 1]) then return string.format('%.3f', at - now) end
 for i = 1, n do
   local log = KEYS[2 * i - 1]
   local count, window = tonumber(ARGV[2 * i - 1]), tonumber(ARGV[2 * i])
@@ -158,11 +161,12 @@ export class RateBudgets {
    * the caller sleeps for it and sends without asking again (no polling). Reserved slots queue the sends
    * at their ideal times (1/rate apart, never moved by a late send, so the schedule does not drift); this
    * gate only stops late sends from bunching: at most the platform's count in any window of
-   * count × 1000 / rate ms (see PLATFORM_COUNT). A turn not used (the caller gave up) leaves a gap.
+   * count × 1000 / rate ms (see PLATFORM_COUNT). A turn more than `maxTurnMs` away is reported and not
+   * recorded (the caller does not wait for it in-process and asks again later).
    */
-  async gate(keys: BudgetKey[]): Promise<number> {
+  async gate(keys: BudgetKey[], maxTurnMs = Number.MAX_SAFE_INTEGER): Promise<number> {
     const reply = await this.redis.casGateSlot(keys.length * 2, ...keys.flatMap((k) => [this.key(k, 'log'), this.key(k, 'gate')]),
-      ...keys.flatMap((k) => [PLATFORM_COUNT[k.limiter], (PLATFORM_COUNT[k.limiter] * 1000) / this.ratePerSec[k.limiter]]), randomUUID());
+      ...keys.flatMap((k) => [PLATFORM_COUNT[k.limiter], (PLATFORM_COUNT[k.limiter] * 1000) / this.ratePerSec[k.limiter]]), maxTurnMs, randomUUID());
     return Math.ceil(Number(reply));
   }
 

@@ -216,7 +216,7 @@ async function sendClaimed(deps: Deps, senders: PlatformSenders, c: Claimed): Pr
     // The gate hands out a turn once (recorded in Redis); wait for it and send. Only a wake-up later
     // than LATE_TURN_MS (a stalled event loop) asks for a fresh turn, so late sends cannot bunch.
     for (let asked = 0; ; asked++) {
-      const turn = await senders.budgets.gate(keys);
+      const turn = await senders.budgets.gate(keys, HOLD_IN_PROCESS_MS);
       if (turn > HOLD_IN_PROCESS_MS) {
         await releaseClaim(deps.db, row.id, token, deps.clock.now());
         return { kind: 'wait', ms: turn, reason: 'rate_budget' };

@@ -89,4 +89,14 @@ describe('the send gate', () => {
     expect(turns[30]! + elapsed).toBeGreaterThanOrEqual(Math.floor(window));
     expect(turns[30]).toBeLessThanOrEqual(Math.ceil(window));
   });
+
+  it('a turn too far away to wait for in-process is not taken: it does not push later sends back', async () => {
+    const key = chat('far');
+    expect(await budgets.gate([key])).toBe(0);
+    // The next turn is about a second away: a caller that will not wait that long is told, and nothing is recorded.
+    for (let i = 0; i < 3; i++) expect(await budgets.gate([key], 100)).toBeGreaterThan(100);
+    const taken = await budgets.gate([key]);
+    expect(taken).toBeGreaterThan(100);
+    expect(taken).toBeLessThanOrEqual(1000);
+  });
 });
