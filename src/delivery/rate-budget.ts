@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import type { Config } from '../config.js';
 
@@ -54,38 +53,26 @@ end
 return { string.format('%.3f', slot - now), string.format('%.3f', slot) }
 `;
 
-// The send gate, a sliding log. KEYS: per limiter its log (sorted set of handed turns) and its pause key;
-// ARGV: per limiter the platform's count and the window (ms), then the longest turn worth taking (ms), then
-// a unique member. A turn further away is only reported, not recorded (the caller waits as a delayed job and
-// asks again: recording turns nobody uses would push every later one back). The turn handed out
-// is the first instant at which every log holds fewer than `count` turns in the `window` before it, not
-// before any turn already handed out (so turns keep their order) nor before a pause; it is recorded at
-// once, so the caller waits for it and sends without asking again. Returns the wait in ms (3 decimals).
+// The send gate: GCRA in virtual time, each turn recorded as it is handed out. KEYS: the gate keys
+// (each holds the earliest time the next turn may be, moved forward by a platform pause too); ARGV: the
+// interval (ms) per key, then the longest turn worth taking (ms). The turn is the first instant free on every
+// key; each key's next turn is one interval after it — after the turn, not after whenever the caller
+// actually sends, so a caller woken late does not push everyone after it back (no drift), and turns stay
+// one interval apart (no bunching). A turn further away than the longest is only reported, not recorded
+// (the caller waits as a delayed job and asks again: recording unused turns would push later ones back).
+// Returns the wait in ms (3 decimals).
 const GATE = `
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000 + tonumber(t[2]) / 1000
 local at = now
-local n = #KEYS / 2
-for i = 1, n do
-  local log, pause = KEYS[2 * i - 1], KEYS[2 * i]
-  local count, window = tonumber(ARGV[2 * i - 1]), tonumber(ARGV[2 * i])
-  local p = tonumber(redis.call('GET', pause) or '0')
-  if p > at then at = p end
-  local last = redis.call('ZRANGE', log, -1, -1, 'WITHSCORES')
-  if last[2] and tonumber(last[2]) > at then at = tonumber(last[2]) end
-  if redis.call('ZCARD', log) >= count then
-    local e = redis.call('ZRANGE', log, -count, -count, 'WITHSCORES')
-    local free = tonumber(e[2]) + window
-    if free > at then at = free end
-  end
+for i = 1, #KEYS do
+  local nf = tonumber(redis.call('GET', KEYS[i]) or '0')
+  if nf > at then at = nf end
 end
-if at - now > tonumber(ARGV[#ARGV - 1]) then return string.format('%.3f', at - now) end
-for i = 1, n do
-  local log = KEYS[2 * i - 1]
-  local count, window = tonumber(ARGV[2 * i - 1]), tonumber(ARGV[2 * i])
-  redis.call('ZADD', log, string.format('%.3f', at), ARGV[#ARGV] .. ':' .. string.format('%.3f', at))
-  redis.call('ZREMRANGEBYRANK', log, 0, -(count + 1))
-  redis.call('PEXPIRE', log, math.ceil(at - now + window) + 60000)
+if at - now > tonumber(ARGV[#ARGV]) then return string.format('%.3f', at - now) end
+for i = 1, #KEYS do
+  local nf = at + tonumber(ARGV[i])
+  redis.call('SET', KEYS[i], string.format('%.3f', nf), 'PX', math.ceil(nf - now) + 60000)
 end
 return string.format('%.3f', at - now)
 `;
@@ -101,14 +88,6 @@ end
 return 1
 `;
 
-/**
- * What each platform allows in any rolling second (Telegram: 30 per bot, 1 per chat; Slack: 1 per channel).
- * The gate lets at most this many through in any window of count × 1000 / configured rate ms: with the
- * bot's default 29/s, 30 in any 1,034 ms, so sends may arrive up to 34 ms unevenly (network, timers)
- * and the platform still never counts more than 30 in a second.
- */
-const PLATFORM_COUNT: Record<BudgetKey['limiter'], number> = { telegram_bot: 30, telegram_chat: 1, slack_channel: 1 };
-
 type Scripted = Redis & {
   casReserveSlot(numKeys: number, ...args: Array<string | number>): Promise<[string, string]>;
   casGateSlot(numKeys: number, ...args: Array<string | number>): Promise<string>;
@@ -118,7 +97,6 @@ type Scripted = Redis & {
 export class RateBudgets {
   private readonly redis: Scripted;
   private readonly intervalMs: Record<BudgetKey['limiter'], number>;
-  private readonly ratePerSec: Record<BudgetKey['limiter'], number>;
   private readonly prefix: string;
 
   constructor(redis: Redis, config: Pick<Config, 'QUEUE_PREFIX' | 'TELEGRAM_MESSAGES_PER_SECOND' | 'TELEGRAM_CHAT_MESSAGES_PER_SECOND' | 'SLACK_CHANNEL_MESSAGES_PER_SECOND'>) {
@@ -128,19 +106,14 @@ export class RateBudgets {
     if (typeof r.casPauseSlot !== 'function') r.defineCommand('casPauseSlot', { lua: PAUSE });
     this.redis = r;
     this.prefix = `${config.QUEUE_PREFIX}:budget`;
-    this.ratePerSec = {
-      telegram_bot: config.TELEGRAM_MESSAGES_PER_SECOND,
-      telegram_chat: config.TELEGRAM_CHAT_MESSAGES_PER_SECOND,
-      slack_channel: config.SLACK_CHANNEL_MESSAGES_PER_SECOND,
-    };
     this.intervalMs = {
-      telegram_bot: 1000 / this.ratePerSec.telegram_bot,
-      telegram_chat: 1000 / this.ratePerSec.telegram_chat,
-      slack_channel: 1000 / this.ratePerSec.slack_channel,
+      telegram_bot: 1000 / config.TELEGRAM_MESSAGES_PER_SECOND,
+      telegram_chat: 1000 / config.TELEGRAM_CHAT_MESSAGES_PER_SECOND,
+      slack_channel: 1000 / config.SLACK_CHANNEL_MESSAGES_PER_SECOND,
     };
   }
 
-  private key(k: BudgetKey, part: 'slot' | 'gate' | 'log' = 'slot'): string {
+  private key(k: BudgetKey, part: 'slot' | 'gate' = 'slot'): string {
     return `${this.prefix}:${part}:${k.limiter}:${k.id}`;
   }
 
@@ -158,15 +131,17 @@ export class RateBudgets {
 
   /**
    * At the moment of sending, once: the caller's turn, in ms from now (0 = go now), already recorded, so
-   * the caller sleeps for it and sends without asking again (no polling). Reserved slots queue the sends
-   * at their ideal times (1/rate apart, never moved by a late send, so the schedule does not drift); this
-   * gate only stops late sends from bunching: at most the platform's count in any window of
-   * count × 1000 / rate ms (see PLATFORM_COUNT). A turn more than `maxTurnMs` away is reported and not
-   * recorded (the caller does not wait for it in-process and asks again later).
+   * the caller sleeps for it and sends without asking again (no polling). Reserved slots queue the sends;
+   * this gate spaces the actual requests one interval apart whatever timer lag did to the slots (late
+   * sends do not bunch), counting from the previous turn rather than from the previous send (a late send
+   * does not push the schedule back). A caller woken well after its turn asks once more (send.service).
+   * A turn more than `maxTurnMs` away is reported and not recorded (the caller does not wait for it
+   * in-process and asks again later). No tolerance: with half an interval of it (GCRA's burst) the burst
+   * benchmark drew 429s, the requests' own arrival jitter making 31 in some second at the platform.
    */
   async gate(keys: BudgetKey[], maxTurnMs = Number.MAX_SAFE_INTEGER): Promise<number> {
-    const reply = await this.redis.casGateSlot(keys.length * 2, ...keys.flatMap((k) => [this.key(k, 'log'), this.key(k, 'gate')]),
-      ...keys.flatMap((k) => [PLATFORM_COUNT[k.limiter], (PLATFORM_COUNT[k.limiter] * 1000) / this.ratePerSec[k.limiter]]), maxTurnMs, randomUUID());
+    const reply = await this.redis.casGateSlot(keys.length, ...keys.map((k) => this.key(k, 'gate')),
+      ...keys.map((k) => this.intervalMs[k.limiter]), maxTurnMs);
     return Math.ceil(Number(reply));
   }
 

@@ -109,7 +109,7 @@ export const HOLD_IN_PROCESS_MS = 1000;
  * second message to a client queued behind a burst polls once a second.
  */
 const ORDER_WAIT_MS = 1000;
-/** A send woken this much after its turn asks for a new one (see RateBudgets.gate): half the bot's jitter budget. */
+/** A send woken this much after its turn (a stalled event loop) asks for a fresh one, so it cannot go right on top of the next turn. */
 const LATE_TURN_MS = 15;
 const ORDER_HORIZON_MINUTES = 10;
 
