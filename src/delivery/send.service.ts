@@ -213,7 +213,14 @@ async function sendClaimed(deps: Deps, senders: PlatformSenders, c: Claimed): Pr
     }
     const hold = c.slotAt - Date.now();
     if (hold > 0) await sleep(hold, undefined, stopping ? { signal: stopping } : {});
-    // The gate hands out a turn once (recorded in Redis); wait for it and send. Only a wake-up later
+    if (stopping?.aborted) throw new InterruptedSendError();
+    // After the wait, in the statement that renews the claim: is this still the appointment's current version?
+    const verdict = await confirmClaim(deps.db, row.id, token, deps.clock.now());
+    if (verdict === null) return { kind: 'skipped', reason: 'claimed_by_another_attempt' };
+    if (verdict !== 'ok') return finish(deps, claimed, { status: 'skipped', reason: verdict }, { token });
+    const callbackData = out.channel === 'telegram' ? await issueTokens(deps, out) : [];
+    // Last, right before the request (so database round trips do not add to the spacing the platform sees):
+    // the gate hands out a turn once (recorded in Redis); wait for it and send. Only a wake-up later
     // than LATE_TURN_MS (a stalled event loop) asks for a fresh turn, so late sends cannot bunch.
     for (let asked = 0; ; asked++) {
       const turn = await senders.budgets.gate(keys, HOLD_IN_PROCESS_MS);
@@ -226,13 +233,8 @@ async function sendClaimed(deps: Deps, senders: PlatformSenders, c: Claimed): Pr
       if (asked > 0 || Date.now() - at <= LATE_TURN_MS) break;
     }
     if (stopping?.aborted) throw new InterruptedSendError();
-    // After the wait, in the statement that renews the claim: is this still the appointment's current version?
-    const verdict = await confirmClaim(deps.db, row.id, token, deps.clock.now());
-    if (verdict === null) return { kind: 'skipped', reason: 'claimed_by_another_attempt' };
-    if (verdict !== 'ok') return finish(deps, claimed, { status: 'skipped', reason: verdict }, { token });
     let sent: SentRecord;
     if (out.channel === 'telegram') {
-      const callbackData = await issueTokens(deps, out);
       sent = { ...(await senders.telegram!.send(out, callbackData)), chatId: out.chatId };
     } else {
       sent = await senders.slack!.send(out);
