@@ -20,7 +20,9 @@ import { scheduleDeliveries, type DeliveryRow } from '../src/delivery/ledger.js'
 import { deliveries } from '../src/db/schema.js';
 import { TelegramEmulator } from '../src/sandbox/telegram-emulator.js';
 import { startWorkers } from '../workers/start.js';
-import { cpuMeter, envInt, FULL, fmt, q, quantile, r2, repeat, report, rssMiB, scratchDeps, seedPopulation, spread, type Row } from './lib.js';
+import type { Deps } from '../src/deps.js';
+import { peerPhase, perChat, type PeerResult } from './b2-peer.js';
+import { cpuMeter, envInt, loadAvg, FULL, fmt, q, quantile, r2, repeat, report, rssMiB, scratchDeps, seedPopulation, spread, type Row } from './lib.js';
 
 const PLATFORM_RATE = 30;
 
@@ -32,6 +34,26 @@ interface PhaseResult {
   nodeCpuMsPerSend: number; pgCpuMsPerSend: number;
   /** Most messages the emulator accepted in any rolling second, and time lost in gaps over 3 intervals. */
   maxInAnySecond: number; stallSec: number;
+  /** Chats that got no message, and messages beyond a chat's first. */
+  lost: number; duplicated: number; load: number[];
+}
+
+/**
+ * n clients (seedPopulation), one appointment and one 'appointment_reminder.PT24H'
+ * ledger row each, all due at `due` (not before `notBefore`), scheduled with
+ * scheduleDeliveries as booking does. Returns the ledger row ids.
+ */
+export async function seedBurst(deps: Deps, tg: TelegramEmulator, n: number, due: DateTime, notBefore: DateTime | null): Promise<Array<{ id: string }>> {
+  const pop = await seedPopulation(deps, n);
+  for (let i = 0; i < n; i++) tg.addUser({ id: pop.firstChat + i, first_name: `C${i}` });
+  await q(deps.db, sql`insert into appointments (case_id, worker_id, starts_at, duration_min, mode, created_at, updated_at)
+    select id, assigned_worker_id, ${due.plus({ hours: 24 }).toJSDate()}, 60, 'in_person', now(), now() from cases`);
+  const rows = await q<{ id: string }>(deps.db, sql`insert into deliveries (kind, subject_id, version, recipient, channel, case_id, due_at, not_before, status, created_at, updated_at)
+    select 'appointment_reminder.PT24H', a.id, 1, 'client:' || c.client_id, 'telegram', c.id, ${due.toJSDate()}, ${notBefore?.toJSDate() ?? null}, 'pending', now(), now()
+    from appointments a join cases c on c.id = a.case_id returning id`);
+  const ledgerRows = await deps.db.select().from(deliveries);
+  await scheduleDeliveries(deps.queues, ledgerRows as DeliveryRow[], DateTime.utc());
+  return rows;
 }
 
 function rolling(tl: number[], budget: number): { maxInAnySecond: number; stallSec: number } {
@@ -46,6 +68,7 @@ function rolling(tl: number[], budget: number): { maxInAnySecond: number; stallS
 }
 
 async function phase(n: number, mode: 'limited' | 'ahead' | 'raw', aheadSec: number): Promise<PhaseResult> {
+  const load = loadAvg();
   const tg = new TelegramEmulator({
     rateLimits: mode === 'raw' ? false : { global: { limit: PLATFORM_RATE, windowMs: 1000 }, perChat: { limit: 1, windowMs: 1000 } },
     callLogLimit: 1000,
@@ -53,6 +76,8 @@ async function phase(n: number, mode: 'limited' | 'ahead' | 'raw', aheadSec: num
   await tg.start();
   const env = {
     TELEGRAM_BOT_TOKEN: tg.token, TELEGRAM_API_ROOT: tg.url,
+    // The burst is measured at its due time (the 'ahead' phase writes its own not_before): no automatic send-ahead.
+    SEND_AHEAD_WINDOW: 'PT0S',
     TELEGRAM_MESSAGES_PER_SECOND: String(envInt('B2_BOT_BUDGET', loadConfig({ NODE_ENV: 'test' }).TELEGRAM_MESSAGES_PER_SECOND)),
   };
   const deps = await scratchDeps(env, undefined, 60);
@@ -60,19 +85,11 @@ async function phase(n: number, mode: 'limited' | 'ahead' | 'raw', aheadSec: num
   if (mode === 'raw') (deps as { config: unknown }).config = Object.freeze({ ...deps.config, TELEGRAM_MESSAGES_PER_SECOND: 1_000_000, TELEGRAM_CHAT_MESSAGES_PER_SECOND: 1_000_000 });
   const workers = await startWorkers(deps, { queues: ['delivery'] });
   try {
-    const pop = await seedPopulation(deps, n);
-    for (let i = 0; i < n; i++) tg.addUser({ id: pop.firstChat + i, first_name: `C${i}` });
     const lead = 3 + n / 2000;
     const t0 = DateTime.utc().plus({ seconds: lead });
     const due = mode === 'ahead' ? t0.plus({ seconds: aheadSec }) : t0;
     const notBefore = mode === 'ahead' ? t0 : null;
-    await q(deps.db, sql`insert into appointments (case_id, worker_id, starts_at, duration_min, mode, created_at, updated_at)
-      select id, assigned_worker_id, ${due.plus({ hours: 24 }).toJSDate()}, 60, 'in_person', now(), now() from cases`);
-    const rows = await q<{ id: string }>(deps.db, sql`insert into deliveries (kind, subject_id, version, recipient, channel, case_id, due_at, not_before, status, created_at, updated_at)
-      select 'appointment_reminder.PT24H', a.id, 1, 'client:' || c.client_id, 'telegram', c.id, ${due.toJSDate()}, ${notBefore?.toJSDate() ?? null}, 'pending', now(), now()
-      from appointments a join cases c on c.id = a.case_id returning id`);
-    const ledgerRows = await deps.db.select().from(deliveries);
-    await scheduleDeliveries(deps.queues, ledgerRows as DeliveryRow[], DateTime.utc());
+    const rows = await seedBurst(deps, tg, n, due, notBefore);
     const wall0 = performance.now();
     const cpu = cpuMeter(deps);
     await cpu.sample();
@@ -91,6 +108,7 @@ async function phase(n: number, mode: 'limited' | 'ahead' | 'raw', aheadSec: num
     if (bad!.n > 0) throw new Error(`B2 ${mode}: ${bad!.n} rows not sent`);
     const tl = tg.sendTimeline.map((s) => s.at).sort((a, b) => a - b);
     const late = tl.map((at) => Math.max(0, at - due.toMillis()) / 1000);
+    const chats = perChat(tg.sendTimeline, Array.from({ length: n }, (_, i) => 10_000_000 + i), due.toMillis());
     const firstAt = tl[0]!, lastAt = tl[tl.length - 1]!;
     return {
       n, sent: tl.length, rateLimited429: tg.stats.rateLimited, firstAt, lastAt,
@@ -99,7 +117,7 @@ async function phase(n: number, mode: 'limited' | 'ahead' | 'raw', aheadSec: num
       earlierThanAllowed: notBefore ? tl.filter((at) => at < notBefore.toMillis()).length : tl.filter((at) => at < due.toMillis()).length,
       wallSec: r2((performance.now() - wall0) / 1000), rssMiB: peak,
       nodeCpuMsPerSend: r2(used.nodeMs / tl.length), pgCpuMsPerSend: r2(used.pgMs / tl.length),
-      ...rolling(tl, deps.config.TELEGRAM_MESSAGES_PER_SECOND),
+      ...rolling(tl, deps.config.TELEGRAM_MESSAGES_PER_SECOND), lost: chats.lost, duplicated: chats.duplicated, load,
     };
   } finally {
     await workers.close(5000);
@@ -116,10 +134,15 @@ export async function b2(): Promise<void> {
   const aheadSec = envInt('B2_AHEAD_SECONDS', Math.ceil((n / PLATFORM_RATE) * 1.15) + 5);
   const bound = n / PLATFORM_RATE;
   // B2_PHASES=raw (or limited,ahead) runs only those phases; the others report as not run.
-  const phases = new Set((process.env.B2_PHASES ?? 'limited,ahead,raw').split(',').map((x) => x.trim()));
+  const phases = new Set((process.env.B2_PHASES ?? 'limited,ahead,raw,peer').split(',').map((x) => x.trim()));
   const limited = phases.has('limited') ? await repeat(0, limitedRuns, () => phase(n, 'limited', 0)) : [];
   const ahead = phases.has('ahead') ? await repeat(0, limitedRuns, () => phase(n, 'ahead', aheadSec)) : [];
   const raw = phases.has('raw') ? await repeat(1, rawRuns, (_i, warm) => phase(warm ? Math.min(500, rawN) : rawN, 'raw', 0)) : [];
+  // The peer (bench/b2-peer.ts): BullMQ's limiter at 30 and 25 per second, and with limits off.
+  const peerRuns = envInt('B2_PEER_RUNS', limitedRuns);
+  const peer30 = phases.has('peer') ? await repeat(0, peerRuns, () => peerPhase(n, 30)) : [];
+  const peer25 = phases.has('peer') ? await repeat(0, peerRuns, () => peerPhase(n, 25)) : [];
+  const peerRaw = phases.has('peer') && phases.has('raw') ? await repeat(1, rawRuns, (_i, warm) => peerPhase(warm ? Math.min(500, rawN) : rawN, null)) : [];
   const s = (xs: PhaseResult[], f: (p: PhaseResult) => number) => spread(xs.length ? xs.map(f) : [Number.NaN]);
   const ratio = s(limited, (p) => p.achievedPerSec / PLATFORM_RATE);
   const rows: Row[] = [
@@ -140,9 +163,41 @@ export async function b2(): Promise<void> {
     { metric: `[limits off] ceiling on ${os.cpus().length} cores = cores × 1000 / CPU ms per send`, value: fmt(s(raw, (p) => (os.cpus().length * 1000) / (p.nodeCpuMsPerSend + p.pgCpuMsPerSend))), goal: 'Redis not counted' },
     { metric: '[limits off] RSS peak MiB (bench process)', value: fmt(s(raw, (p) => p.rssMiB)) },
   ];
+  rows.push(...sideBySide(limited, peer30, peer25, raw, peerRaw, bound));
   report({
     name: 'B2', title: 'reminder burst through the real workers to the Telegram emulator',
     params: { n, rawN, limitedRuns, rawRuns, aheadSec, platformRate: PLATFORM_RATE, appBudgetPerSec: envInt('B2_BOT_BUDGET', loadConfig({ NODE_ENV: 'test' }).TELEGRAM_MESSAGES_PER_SECOND), workerConcurrency: 50 },
-    rows, data: { limited, ahead, raw },
+    rows, data: { limited, ahead, raw, peer30, peer25, peerRaw },
   });
+}
+
+/**
+ * Ours (the limited phase) beside the peer with BullMQ's limiter at 30/s and 25/s, and the ratio ours ÷ peer
+ * at 30/s; limits off, raw sends/s and CPU per send of each. Medians over the runs.
+ */
+function sideBySide(ours: PhaseResult[], p30: PeerResult[], p25: PeerResult[], raw: PhaseResult[], praw: PeerResult[], bound: number): Row[] {
+  if (!p30.length) return [];
+  const med = <T>(xs: T[], f: (x: T) => number) => (xs.length ? spread(xs.map(f)).median : Number.NaN);
+  const ratio = (a: number, b: number) => (b === 0 ? (a === 0 ? '=' : '∞') : `×${r2(a / b)}`);
+  const line = (metric: string, f: (x: PhaseResult | PeerResult) => number, goal?: string): Row => {
+    const o = med(ours, f), a = med(p30, f), b = med(p25, f);
+    return { metric: `[ours | peer 30/s | peer 25/s] ${metric}`, value: `${r2(o)} | ${r2(a)} | ${r2(b)} (ours ${ratio(o, a)} peer 30)`, ...(goal ? { goal } : {}) };
+  };
+  const rows = [
+    line('429s received', (x) => x.rateLimited429, '0'),
+    line('chats with no message (lost)', (x) => x.lost, '0'),
+    line('messages beyond a chat\'s first (duplicated)', (x) => x.duplicated, '0'),
+    line('achieved rate ÷ 30/s', (x) => x.achievedPerSec / PLATFORM_RATE, '≥ 0.95'),
+    line('lateness p50 s', (x) => x.latenessP50, `bound ${r2(bound / 2)} s`),
+    line('lateness p99 s', (x) => x.latenessP99, `bound ${r2(bound * 0.99)} s`),
+    line('lateness max s', (x) => x.latenessMax, `bound ${r2(bound)} s`),
+    line('CPU ms per send (Node; ours + PostgreSQL below)', (x) => x.nodeCpuMsPerSend),
+  ];
+  if (praw.length && raw.length) {
+    const o = med(raw, (x) => x.achievedPerSec), a = med(praw, (x) => x.achievedPerSec);
+    rows.push({ metric: '[ours | peer] limits off: raw sends/s', value: `${r2(o)} | ${r2(a)} (ours ${ratio(o, a)})` });
+    const oc = med(raw, (x) => x.nodeCpuMsPerSend + x.pgCpuMsPerSend), ac = med(praw, (x) => x.nodeCpuMsPerSend);
+    rows.push({ metric: '[ours | peer] limits off: CPU ms per send (Node + PostgreSQL)', value: `${r2(oc)} | ${r2(ac)} (ours ${ratio(oc, ac)})` });
+  }
+  return rows;
 }

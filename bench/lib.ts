@@ -97,15 +97,15 @@ export function rssMiB(): number {
 export interface ScratchDeps extends Deps { testDb: TestDatabase; prefix: string; destroy(): Promise<void> }
 
 /** Scratch deps: a fresh database (template copy), a fresh Redis prefix, the real clock unless one is given. */
-export async function scratchDeps(env: Record<string, string> = {}, clock: Clock = systemClock, poolMax = 10): Promise<ScratchDeps> {
+export async function scratchDeps(env: Record<string, string> = {}, clock: Clock = systemClock, poolMax = 10, redisUrl = TEST_REDIS_URL): Promise<ScratchDeps> {
   const testDb = await createTestDatabase();
   const prefix = testRedisPrefix().replace('cwtest', 'cwbench');
-  const config = loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent', DATABASE_URL: testDb.url, REDIS_URL: TEST_REDIS_URL, QUEUE_PREFIX: prefix, ...env });
+  const config = loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent', DATABASE_URL: testDb.url, REDIS_URL: redisUrl, QUEUE_PREFIX: prefix, ...env });
   // A bigger pool than the tests' 5 so concurrent work is not queued behind it.
   const { openPostgres } = await import('../src/db/client.js');
   const database = openPostgres(testDb.url, { max: poolMax });
   const deps = await createDeps(config, {
-    clock, database, redis: createRedis(TEST_REDIS_URL), logger: pino({ level: process.env.BENCH_LOG_LEVEL ?? 'silent' }),
+    clock, database, redis: createRedis(redisUrl), logger: pino({ level: process.env.BENCH_LOG_LEVEL ?? 'silent' }),
     cipher: new FieldCipher([{ id: 'bench1', key: Buffer.alloc(32, 7) }]),
   });
   return {
@@ -113,8 +113,11 @@ export async function scratchDeps(env: Record<string, string> = {}, clock: Clock
     async destroy() {
       await deps.close();
       await database.close().catch(() => {});
-      await deps.redis.quit().catch(() => deps.redis.disconnect());
-      await deleteRedisPrefix(prefix);
+      // A private Redis (redisUrl) is the caller's to stop; only the shared one is cleaned key by key.
+      if (redisUrl === TEST_REDIS_URL) {
+        await deps.redis.quit().catch(() => deps.redis.disconnect());
+        await deleteRedisPrefix(prefix);
+      } else deps.redis.disconnect();
       await testDb.destroy();
     },
   };
@@ -196,4 +199,47 @@ export function cpuMeter(deps: Deps) {
       return { nodeMs: r2((u.user + u.system) / 1000), pgMs: r2(pgMs) };
     },
   };
+}
+
+/** `uptime`'s load averages (1, 5, 15 min), recorded beside each figure: the machine is shared. */
+export function loadAvg(): [number, number, number] {
+  const [a, b, c] = os.loadavg();
+  return [r2(a!), r2(b!), r2(c!)];
+}
+
+/**
+ * A private redis-server on a free port, for phases that stop Redis (never the
+ * shared one). stop() kills it (SIGKILL: nothing is kept, as after a crash);
+ * start() brings a fresh, empty one back on the same port.
+ */
+export async function privateRedis(): Promise<{ url: string; start(): Promise<void>; stop(): Promise<void> }> {
+  const net = await import('node:net');
+  const { spawn } = await import('node:child_process');
+  const s = net.createServer();
+  await new Promise<void>((r) => s.listen(0, '127.0.0.1', () => r()));
+  const port = (s.address() as { port: number }).port;
+  await new Promise((r) => s.close(r));
+  let child: import('node:child_process').ChildProcess | undefined;
+  const start = async () => {
+    const c = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: ['ignore', 'pipe', 'ignore'] });
+    child = c;
+    await new Promise<void>((resolve, reject) => {
+      let out = '';
+      c.stdout!.on('data', (d: Buffer) => {
+        out += d.toString();
+        if (/Ready to accept connections/.test(out)) resolve();
+      });
+      c.once('exit', () => reject(new Error(`redis-server exited: ${out.slice(-300)}`)));
+    });
+  };
+  const stop = async () => {
+    const c = child;
+    child = undefined;
+    if (!c || c.exitCode !== null) return;
+    const gone = new Promise((r) => c.once('exit', r));
+    c.kill('SIGKILL');
+    await gone;
+  };
+  await start();
+  return { url: `redis://127.0.0.1:${port}`, start, stop };
 }

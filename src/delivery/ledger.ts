@@ -65,15 +65,19 @@ export function planDeliveriesSql(items: PlannedDelivery[], now: DateTime, when?
     returning *`;
 }
 
-/** Add send jobs for pending rows, delayed until each may go out. Safe to call twice. */
+/**
+ * Add send jobs for pending rows, delayed until each may go out. Safe to call twice. A row due now (a
+ * crisis page, a notice, an answer) goes to the head of the waiting list (lifo), so it is not sent after
+ * a burst of reminders already waiting there; per-recipient order is kept by the sender's own check.
+ */
 export async function scheduleDeliveries(queues: JobQueues, rows: DeliveryRow[], now: DateTime): Promise<number> {
   const pending = rows.filter((r) => r.status === 'pending');
   await queues.addBulk(
     deliverySendJob,
-    pending.map((r) => ({
-      payload: { deliveryId: r.id },
-      opts: { delay: Math.max(0, (r.notBefore ?? r.dueAt).getTime() - now.toMillis()) },
-    })),
+    pending.map((r) => {
+      const delay = Math.max(0, (r.notBefore ?? r.dueAt).getTime() - now.toMillis());
+      return { payload: { deliveryId: r.id }, opts: delay === 0 ? { delay, lifo: true } : { delay } };
+    }),
   );
   return pending.length;
 }

@@ -53,23 +53,28 @@ end
 return { string.format('%.3f', slot - now), string.format('%.3f', slot) }
 `;
 
-// GCRA. KEYS: the gate keys; ARGV: interval then tolerance (ms) per key. 0 = go (the send is
-// recorded: theoretical arrival time = max(tat, now) + interval); else the wait in ms.
+// The send gate: GCRA in virtual time, each turn recorded as it is handed out. KEYS: the gate keys
+// (each holds the earliest time the next turn may be, moved forward by a platform pause too); ARGV: the
+// interval (ms) per key, then the longest turn worth taking (ms). The turn is the first instant free on every
+// key; each key's next turn is one interval after it — after the turn, not after whenever the caller
+// actually sends, so a caller woken late does not push everyone after it back (no drift), and turns stay
+// one interval apart (no bunching). A turn further away than the longest is only reported, not recorded
+// (the caller waits as a delayed job and asks again: recording unused turns would push later ones back).
+// Returns the wait in ms (3 decimals).
 const GATE = `
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000 + tonumber(t[2]) / 1000
-local wait = 0
+local at = now
 for i = 1, #KEYS do
-  local tat = tonumber(redis.call('GET', KEYS[i]) or '0')
-  local w = tat - tonumber(ARGV[2 * i]) - now
-  if w > wait then wait = w end
+  local nf = tonumber(redis.call('GET', KEYS[i]) or '0')
+  if nf > at then at = nf end
 end
-if wait > 0 then return string.format('%.3f', wait) end
+if at - now > tonumber(ARGV[#ARGV]) then return string.format('%.3f', at - now) end
 for i = 1, #KEYS do
-  local tat = math.max(tonumber(redis.call('GET', KEYS[i]) or '0'), now) + tonumber(ARGV[2 * i - 1])
-  redis.call('SET', KEYS[i], string.format('%.3f', tat), 'PX', math.ceil(tat - now) + 60000)
+  local nf = at + tonumber(ARGV[i])
+  redis.call('SET', KEYS[i], string.format('%.3f', nf), 'PX', math.ceil(nf - now) + 60000)
 end
-return '0'
+return string.format('%.3f', at - now)
 `;
 
 // KEYS: the keys to hold; ARGV[1]: pause (ms). Next free = max(next free, now + pause).
@@ -82,9 +87,6 @@ for i = 1, #KEYS do
 end
 return 1
 `;
-
-/** How early (in intervals) the send gate lets a send through; see gate(). */
-const GATE_TOLERANCE: Record<BudgetKey['limiter'], number> = { telegram_bot: 0, telegram_chat: 0, slack_channel: 0 };
 
 type Scripted = Redis & {
   casReserveSlot(numKeys: number, ...args: Array<string | number>): Promise<[string, string]>;
@@ -129,23 +131,18 @@ export class RateBudgets {
   }
 
   /**
-   * At the moment of sending: has at least one interval passed since the last
-   * send on every key? 0 = yes, and this send is recorded; otherwise how long
-   * to wait. Reserved slots queue the sends; this gate spaces the actual
-   * requests, whatever timer lag or a stalled event loop did to the slots
-   * (without it, late sends bunch up behind punctual ones and a rolling
-   * second can hold one too many).
-   * GCRA with a tolerance per limiter, all 0 today: with half an interval
-   * on the bot key (so a send a few ms late would not push every later one
-   * back) the burst benchmark still saw 1 + (1000 + interval/2) / interval = 30
-   * sends in some rolling second at our side, and the time the requests took
-   * to arrive made a few of those 31 at the platform: five 429s, each pausing
-   * the bot (a tenth of an interval: still four). Without tolerance: no 429,
-   * at most 30 in any rolling second as the platform saw them.
+   * At the moment of sending, once: the caller's turn, in ms from now (0 = go now), already recorded, so
+   * the caller sleeps for it and sends without asking again (no polling). Reserved slots queue the sends;
+   * this gate spaces the actual requests one interval apart whatever timer lag did to the slots (late
+   * sends do not bunch), counting from the previous turn rather than from the previous send (a late send
+   * does not push the schedule back). A caller woken well after its turn asks once more (send.service).
+   * A turn more than `maxTurnMs` away is reported and not recorded (the caller does not wait for it
+   * in-process and asks again later). No tolerance: with half an interval of it (GCRA's burst) the burst
+   * benchmark drew 429s, the requests' own arrival jitter making 31 in some second at the platform.
    */
-  async gate(keys: BudgetKey[]): Promise<number> {
+  async gate(keys: BudgetKey[], maxTurnMs = Number.MAX_SAFE_INTEGER): Promise<number> {
     const reply = await this.redis.casGateSlot(keys.length, ...keys.map((k) => this.key(k, 'gate')),
-      ...keys.flatMap((k) => [this.intervalMs[k.limiter], this.intervalMs[k.limiter] * GATE_TOLERANCE[k.limiter]]));
+      ...keys.map((k) => this.intervalMs[k.limiter]), maxTurnMs);
     return Math.ceil(Number(reply));
   }
 

@@ -111,6 +111,8 @@ export const HOLD_IN_PROCESS_MS = 1000;
  * second message to a client queued behind a burst polls once a second.
  */
 const ORDER_WAIT_MS = 1000;
+/** A send woken this much after its turn (a stalled event loop) asks for a fresh one, so it cannot go right on top of the next turn. */
+const LATE_TURN_MS = 15;
 const ORDER_HORIZON_MINUTES = 10;
 
 /**
@@ -213,21 +215,28 @@ async function sendClaimed(deps: Deps, senders: PlatformSenders, c: Claimed): Pr
     }
     const hold = c.slotAt - Date.now();
     if (hold > 0) await sleep(hold, undefined, stopping ? { signal: stopping } : {});
-    for (let gate = await senders.budgets.gate(keys); gate > 0; gate = await senders.budgets.gate(keys)) {
-      if (gate > HOLD_IN_PROCESS_MS) {
-        await releaseClaim(deps.db, row.id, token, deps.clock.now());
-        return { kind: 'wait', ms: gate, reason: 'rate_budget' };
-      }
-      await sleep(gate, undefined, stopping ? { signal: stopping } : {});
-    }
     if (stopping?.aborted) throw new InterruptedSendError();
     // After the wait, in the statement that renews the claim: is this still the appointment's current version?
     const verdict = await confirmClaim(deps.db, row.id, token, deps.clock.now());
     if (verdict === null) return { kind: 'skipped', reason: 'claimed_by_another_attempt' };
     if (verdict !== 'ok') return finish(deps, claimed, { status: 'skipped', reason: verdict }, { token });
+    const callbackData = out.channel === 'telegram' ? await issueTokens(deps, out) : [];
+    // Last, right before the request (so database round trips do not add to the spacing the platform sees):
+    // the gate hands out a turn once (recorded in Redis); wait for it and send. Only a wake-up later
+    // than LATE_TURN_MS (a stalled event loop) asks for a fresh turn, so late sends cannot bunch.
+    for (let asked = 0; ; asked++) {
+      const turn = await senders.budgets.gate(keys, HOLD_IN_PROCESS_MS);
+      if (turn > HOLD_IN_PROCESS_MS) {
+        await releaseClaim(deps.db, row.id, token, deps.clock.now());
+        return { kind: 'wait', ms: turn, reason: 'rate_budget' };
+      }
+      const at = Date.now() + turn;
+      if (turn > 0) await sleep(turn, undefined, stopping ? { signal: stopping } : {});
+      if (asked > 0 || Date.now() - at <= LATE_TURN_MS) break;
+    }
+    if (stopping?.aborted) throw new InterruptedSendError();
     let sent: SentRecord;
     if (out.channel === 'telegram') {
-      const callbackData = await issueTokens(deps, out);
       sent = { ...(await senders.telegram!.send(out, callbackData)), chatId: out.chatId };
     } else {
       sent = await senders.slack!.send(out);

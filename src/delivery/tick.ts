@@ -11,7 +11,8 @@ import { deliverySendJob } from '../jobs/delivery-send.job.js';
  * - a delayed job that has not run yet (its real-time delay is longer than the
  *   clock's: a ManualClock in tests, the sandbox's clock jumps) → promoted;
  * - a delayed job backing off after a failed attempt, or waiting for the send
- *   slot it reserved in the rate budget → left alone.
+ *   slot it reserved in the rate budget → left alone (rows holding a slot are
+ *   known from one sorted set, without looking their jobs up).
  * - an active job on a row whose claim lease ran out, or that has run for
  *   longer than a lease without claiming: its worker most likely died (BullMQ notices a stalled job only after its lock expires and
  *   the next stall check, up to a minute): a takeover job under another id runs
@@ -24,7 +25,26 @@ export interface TickResult {
   promoted: number;
 }
 
-export async function enqueueDueDeliveries(deps: Pick<Deps, 'db' | 'queues' | 'clock' | 'config'>, opts: { limit?: number } = {}): Promise<TickResult> {
+/** Rows whose send job waits as a delayed job for a reserved send slot (id → slot time, ms): the scan skips them. */
+const slottedKey = (config: Pick<Deps['config'], 'QUEUE_PREFIX'>) => `${config.QUEUE_PREFIX}:delivery:slotted`;
+
+/** The send job of this row is delayed to its reserved slot (see the delivery-send processor). */
+export async function markSlotHeld(deps: Pick<Deps, 'redis' | 'config'>, deliveryId: string, slotAt: number): Promise<void> {
+  await deps.redis.zadd(slottedKey(deps.config), slotAt, deliveryId);
+}
+
+/**
+ * The rows whose job holds a slot that is not more than a lease in the past; older entries are dropped.
+ * One Redis call instead of two per row: in a burst most due rows are waiting for their slot.
+ */
+async function slotHolders(deps: Pick<Deps, 'redis' | 'config'>, leaseMs: number): Promise<Set<string>> {
+  const key = slottedKey(deps.config);
+  const since = Date.now() - leaseMs;
+  const [, ids] = await deps.redis.multi().zremrangebyscore(key, '-inf', `(${since}`).zrange(key, '0', '-1').exec() ?? [];
+  return new Set((ids?.[1] as string[] | undefined) ?? []);
+}
+
+export async function enqueueDueDeliveries(deps: Pick<Deps, 'db' | 'queues' | 'clock' | 'config' | 'redis'>, opts: { limit?: number } = {}): Promise<TickResult> {
   const now = deps.clock.now();
   const leaseCutoff = now.minus({ seconds: deps.config.DELIVERY_CLAIM_LEASE_SECONDS }).toJSDate();
   const dueExpr = sql`coalesce(${deliveries.notBefore}, ${deliveries.dueAt})`;
@@ -41,9 +61,12 @@ export async function enqueueDueDeliveries(deps: Pick<Deps, 'db' | 'queues' | 'c
   const queue = deps.queues.queue(deliverySendJob.queue);
   const leaseMs = deps.config.DELIVERY_CLAIM_LEASE_SECONDS * 1000;
   const result: TickResult = { due: rows.length, added: 0, promoted: 0 };
+  const holding = rows.length ? await slotHolders(deps, leaseMs) : new Set<string>();
   const toAdd: Array<{ payload: { deliveryId: string }; opts: { delay: number } }> = [];
   const takeovers: Array<{ id: string; jobId: string }> = [];
   for (const { id, claimedAt, attempts } of rows) {
+    // Its job is delayed to a reserved send slot (and a live claim is not in these rows): it will run.
+    if (holding.has(id) && !claimedAt) continue;
     const jobId = deliverySendJob.jobId({ deliveryId: id });
     const job = await queue.getJob(jobId);
     const state = job ? await job.getState() : 'unknown';

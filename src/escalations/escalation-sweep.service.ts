@@ -36,14 +36,28 @@ export async function runEscalationSweep(deps: Deps, opts: SweepOptions = {}): P
   return { opened, notified, resolved, digests };
 }
 
+/** Set while a requested sweep is queued and has not started (it expires on its own if the add was lost). */
+const requestedKey = (config: Pick<Deps['config'], 'QUEUE_PREFIX'>) => `${config.QUEUE_PREFIX}:escalations:sweep-requested`;
+const REQUEST_TTL_MS = 30_000;
+
 /**
  * Run a sweep now rather than at the next tick (a crisis was just recorded): call after commit.
- * Added on the raw queue with its own id: JobQueues.add always uses the definition's fixed id
+ * Requests coalesce: while a requested sweep is queued and has not started, it will read what was
+ * committed before this call, so no second one is added (a hundred crises a minute, each sweep taking a
+ * second or two on a busy machine, would otherwise queue sweeps one behind the other and the pages with
+ * them). Added on the raw queue with its own id: JobQueues.add always uses the definition's fixed id
  * ('escalations-tick'), which stays stored after completion and would make every later request a no-op.
  */
-export async function requestEscalationSweep(deps: Pick<Deps, 'queues' | 'clock'>): Promise<void> {
+export async function requestEscalationSweep(deps: Pick<Deps, 'queues' | 'clock' | 'redis' | 'config'>): Promise<void> {
+  const first = await deps.redis.set(requestedKey(deps.config), '1', 'PX', REQUEST_TTL_MS, 'NX');
+  if (first !== 'OK') return;
   const data = escalationTickJob.payload.parse({});
   await deps.queues.queue(escalationTickJob.queue).add(escalationTickJob.name, data, {
     ...escalationTickJob.options, jobId: safeJobId('escalations-now', deps.clock.now().toMillis(), randomUUID()),
   });
+}
+
+/** A sweep is starting: anything committed from now on needs a new request (the sweep processor calls this first). */
+export async function sweepStarting(deps: Pick<Deps, 'redis' | 'config'>): Promise<void> {
+  await deps.redis.del(requestedKey(deps.config));
 }

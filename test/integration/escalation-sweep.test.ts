@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { eq } from 'drizzle-orm';
 import { DateTime } from 'luxon';
 import { auditLog, cases, escalations, goals } from '../../src/db/schema.js';
-import { runEscalationSweep } from '../../src/escalations/escalation-sweep.service.js';
+import { requestEscalationSweep, runEscalationSweep, sweepStarting } from '../../src/escalations/escalation-sweep.service.js';
 import { acknowledgeEscalation, dismissFollowUp, snoozeEscalation } from '../../src/escalations/escalation-actions.service.js';
 import { recordAppointmentOutcome } from '../../src/appointments/appointment-outcome.service.js';
 import { enqueueDueDeliveries } from '../../src/delivery/tick.js';
@@ -28,6 +28,19 @@ async function at(w: World, iso: string): Promise<void> {
 const texts = (w: World, to: string) => w.slack.messages(to).map((m) => m.text);
 
 describe('escalation sweeps', () => {
+  it('crises recorded one after another while a requested sweep is still queued ask for no second sweep; one recorded after it started does', async () => {
+    const w = await createWorld();
+    cleanups.push(() => w.close());
+    const maintenance = w.deps.queues.queue('maintenance');
+    const queued = async () => (await maintenance.getJobs(['waiting', 'delayed', 'prioritized'])).filter((j) => j.id?.startsWith('escalations-now')).length;
+    for (let i = 0; i < 5; i++) await requestEscalationSweep(w.deps);
+    expect(await queued()).toBe(1);
+    // The sweep starts (it reads PostgreSQL after this): a crisis committed now needs a sweep of its own.
+    await sweepStarting(w.deps);
+    await requestEscalationSweep(w.deps);
+    expect(await queued()).toBe(2);
+  });
+
   it('a crisis pages the on-call supervisor at once, at 03:00 on a Saturday, and every 15 minutes until acknowledged', async () => {
     const w = await world('2026-11-28T03:00:00Z');
     await w.deps.db.update(cases).set({ crisis: true, priority: 'crisis' }).where(eq(cases.id, w.caseId));

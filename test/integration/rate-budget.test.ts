@@ -64,4 +64,37 @@ describe('the send gate', () => {
     expect(wait).toBeLessThanOrEqual(1000);
     expect(await budgets.gate([chat('gate-2')])).toBe(0); // another chat is free
   });
+
+  it('hands each waiting send its own turn once: three sends to one chat get turns about 0, 1 and 2 s away', async () => {
+    // Nobody asks twice: the second and third callers are told their turn and are counted at once.
+    const turns = [await budgets.gate([chat('turns')]), await budgets.gate([chat('turns')]), await budgets.gate([chat('turns')])];
+    expect(turns[0]).toBe(0);
+    expect(turns[1]).toBeGreaterThan(900);
+    expect(turns[2]).toBeGreaterThan(1900);
+    expect(turns[2]).toBeLessThanOrEqual(2000);
+  });
+
+  it('spaces turns one interval apart from the previous turn, not from when the caller asks', async () => {
+    // Five senders asking at once for the bot (4/s): turns 0, 250, 500, 750, 1000 ms after the first ask, by Redis's clock.
+    const key: BudgetKey = { limiter: 'telegram_bot', id: 'turns' };
+    const started = Date.now();
+    const turns: number[] = [];
+    for (let i = 0; i < 5; i++) turns.push(await budgets.gate([key]));
+    const elapsed = Date.now() - started;
+    expect(turns[0]).toBe(0);
+    for (let k = 1; k < 5; k++) {
+      expect(turns[k]).toBeLessThanOrEqual(k * 250);
+      expect(turns[k]! + elapsed).toBeGreaterThanOrEqual(k * 250 - 1);
+    }
+  });
+
+  it('a turn too far away to wait for in-process is not taken: it does not push later sends back', async () => {
+    const key = chat('far');
+    expect(await budgets.gate([key])).toBe(0);
+    // The next turn is about a second away: a caller that will not wait that long is told, and nothing is recorded.
+    for (let i = 0; i < 3; i++) expect(await budgets.gate([key], 100)).toBeGreaterThan(100);
+    const taken = await budgets.gate([key]);
+    expect(taken).toBeGreaterThan(100);
+    expect(taken).toBeLessThanOrEqual(1000);
+  });
 });

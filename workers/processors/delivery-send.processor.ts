@@ -1,6 +1,7 @@
 import { DelayedError, UnrecoverableError } from 'bullmq';
 import { deliverySendJob } from '../../src/jobs/delivery-send.job.js';
 import { sendDelivery } from '../../src/delivery/send.service.js';
+import { markSlotHeld } from '../../src/delivery/tick.js';
 import { processor } from '../processor.js';
 import { isDatabaseUnavailable } from '../../src/db/unavailable.js';
 
@@ -44,6 +45,7 @@ export const deliverySendProcessor = processor(deliverySendJob, async ({ deliver
       if (outcome.slotAt !== undefined) {
         await job.updateData({ deliveryId, slotAt: outcome.slotAt });
         await job.moveToDelayed(outcome.slotAt - WAKE_BEFORE_SLOT_MS, job.token);
+        await markSlotHeld(deps, deliveryId, outcome.slotAt);
       } else {
         if (slotAt !== undefined) await job.updateData({ deliveryId });
         await job.moveToDelayed(Date.now() + outcome.ms, job.token);
