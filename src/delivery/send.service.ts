@@ -143,9 +143,9 @@ export async function sendDelivery(deps: Deps, deliveryId: string, opts: { final
   if (row.claimedAt && row.claimedAt.getTime() > now.toMillis() - lease * 1000) return { kind: 'skipped', reason: 'claimed_by_another_attempt' };
   const dueAt = (row.notBefore ?? row.dueAt).getTime();
   if (dueAt > now.toMillis()) return { kind: 'wait', ms: dueAt - now.toMillis(), reason: 'not_due_yet' };
-  if (earlierWaiting) return { kind: 'wait', ms: ORDER_WAIT_MS, reason: 'earlier_message_first' };
-
   const kind = kindFor(row);
+  if (earlierWaiting && !kind?.urgent) return { kind: 'wait', ms: ORDER_WAIT_MS, reason: 'earlier_message_first' };
+
   if (!kind) return finish(deps, row, { status: 'failed', reason: 'unknown_kind' }, { leaseSeconds: lease });
 
   // Queue for a send slot first, before any rendering: in a burst most rows wait

@@ -14,6 +14,7 @@ import { describeTrouble, ESC_ACTIONS, loadEscalation, safetyPlanOverdue } from 
  */
 export const crisisPageKind = deliveryKind({
   kind: 'crisis_page',
+  urgent: true,
   async render(deps, row) {
     const x = await loadEscalation(deps, row);
     if ('skip' in x) return x;

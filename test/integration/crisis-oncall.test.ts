@@ -284,4 +284,21 @@ describe('after the acknowledgement', () => {
     expect(text).toMatch(/casework_crisis_unacknowledged \d+/);
     expect(text).toMatch(/casework_crisis_time_to_acknowledge_seconds_count [1-9]/);
   });
+  it("a crisis page does not queue behind other messages to the on-call person (one stuck there holds nothing)", async () => {
+    // Sam is on call for the agency tonight (set above). A message to Sam is due and held by a live
+    // claim (another worker is sending it, or died a moment ago): ordinary messages to Sam wait for it.
+    w.deps.clock.set(DateTime.fromISO('2026-11-29T21:00:00Z', { zone: 'utc' }));
+    const now = w.deps.clock.now().toJSDate();
+    await w.deps.db.insert(deliveries).values({
+      kind: 'follow_up_nudge', subjectId: 'stuck', recipient: `staff:${w.staff.sup}`, channel: 'slack',
+      dueAt: new Date(now.getTime() - 60_000), claimedAt: now,
+    });
+    const c = await newCase(w, { assignTo: w.staff.other });
+    await clientSays({ id: c.chat, first_name: 'C' }, 'I want to end my life');
+    await runEscalationSweep(w.deps);
+    await enqueueDueDeliveries(w.deps);
+    await eventually(() => pagesTo(U.sup, c.reference).length === 1 || undefined, 'the page to the on-call person', 20_000);
+    const [stuck] = await w.deps.db.select().from(deliveries).where(eq(deliveries.subjectId, 'stuck'));
+    expect(stuck!.status).toBe('pending');
+  }, 60_000);
 });
