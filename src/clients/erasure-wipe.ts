@@ -2,7 +2,7 @@ import { and, eq, gt, inArray, isNotNull, like, or, sql } from 'drizzle-orm';
 import type { DateTime } from 'luxon';
 import type { Db } from '../db/client.js';
 import {
-  appointments, callbackTokens, caseAnonymisations, cases, clients, deliveries, escalations, goals, intakeSessions, noteRedactions, notes,
+  appointments, callbackTokens, caseAnonymisations, caseloadOverrides, cases, clients, deliveries, escalations, goals, intakeSessions, noteRedactions, notes,
 } from '../db/schema.js';
 import type { FieldCipher } from '../lib/crypto.js';
 
@@ -49,6 +49,8 @@ export async function anonymiseCases(tx: Db, cipher: FieldCipher, caseIds: strin
   // Resolutions are codes, except a staff member's free-text reason, stored as an envelope.
   await tx.update(escalations).set({ resolution: ERASED_REASON })
     .where(and(inArray(escalations.caseId, caseIds), like(escalations.resolution, 'v1.%')));
+  // Why a case went to a worker over their caseload limit may name the client.
+  await tx.update(caseloadOverrides).set({ reasonEnc: blank(cipher, 'caseload_overrides.reason') }).where(inArray(caseloadOverrides.caseId, caseIds));
   // Where a meeting was (it may be the client's home) goes with everything else; the times stay.
   await tx.update(appointments).set({ locationEnc: null }).where(and(inArray(appointments.caseId, caseIds), isNotNull(appointments.locationEnc)));
   await tx.update(appointments).set({ status: 'cancelled', version: sql`${appointments.version} + 1`, updatedAt: at })

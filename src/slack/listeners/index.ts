@@ -39,6 +39,7 @@ import { registerErasureEraseNow } from './actions/erasure-erase-now.js';
 import { registerErasureHold } from './actions/erasure-hold.js';
 import { registerErasureHoldView } from './views/erasure-hold.view.js';
 import { registerNoteRedactView } from './views/note-redact.view.js';
+import { registerAssignOverLimitView } from './views/assign-over-limit.view.js';
 
 /**
  * Every Slack listener, one callback per file under commands/, actions/,
@@ -89,6 +90,7 @@ const LISTENERS: RegisterListener[] = [
   registerErasureHold,
   registerErasureHoldView,
   registerNoteRedactView,
+  registerAssignOverLimitView,
 ];
 
 export function registerListeners(app: App, deps: Deps): void {
