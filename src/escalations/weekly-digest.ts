@@ -19,12 +19,11 @@ import { digestWindowKey, followUpOverdue, isQuiet, weeklyDigestDue } from './po
 export async function planWeeklyDigests(deps: Deps): Promise<number> {
   const now = deps.clock.now();
   const sups = await deps.db.select().from(staff).where(and(eq(staff.active, true), eq(staff.role, 'supervisor')));
-  const items = sups.map((s) => {
+  // The digest's text, then its two charts (src/reports/digest-charts.kind.ts), in that order to the same DM.
+  const items = sups.flatMap((s) => {
     const due = weeklyDigestDue(s.timeZone, now);
-    return {
-      kind: 'weekly_digest', subjectId: s.id, version: Number(digestWindowKey(s.timeZone, due).replace('-W', '')),
-      recipient: `staff:${s.id}` as const, channel: 'slack' as const, dueAt: due,
-    };
+    const row = { subjectId: s.id, version: Number(digestWindowKey(s.timeZone, due).replace('-W', '')), recipient: `staff:${s.id}` as const, channel: 'slack' as const };
+    return [{ ...row, kind: 'weekly_digest', dueAt: due }, { ...row, kind: 'weekly_digest_charts', dueAt: due.plus({ seconds: 1 }) }];
   });
   const rows = await planDeliveries(deps.db, items, now);
   await scheduleDeliveries(deps.queues, rows.filter((r) => r.createdAt.getTime() === now.toMillis()), now);

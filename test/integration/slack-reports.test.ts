@@ -1,9 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { and, eq } from 'drizzle-orm';
-import { auditLog } from '../../src/db/schema.js';
+import { auditLog, deliveries } from '../../src/db/schema.js';
+import { planWeeklyDigests } from '../../src/escalations/weekly-digest.js';
 import { acknowledgeEscalation, snoozeEscalation } from '../../src/escalations/escalation-actions.service.js';
 import { homeViewBlocks } from '../../src/slack/screens.js';
-import { answersTo, blockText, createSlackWorld, dm, nextAnswer, U, type SlackWorld } from './slack-harness.js';
+import { answersTo, blockText, createSlackWorld, dm, flush, nextAnswer, U, type SlackWorld } from './slack-harness.js';
 import { expectedCsv, makeQuarter, parseCsv, utc, writeQuarter, type SeedCase } from './report-seed.js';
 
 /**
@@ -47,7 +48,8 @@ async function command(user: string, text: string): Promise<string> {
 
 /** The files of the newest upload in a user's DM, waiting for it (the upload follows the text answer). */
 async function uploadedAfter(user: string, before: number) {
-  for (let i = 0; i < 400; i++) {
+  // Rendering the charts takes a while on a busy machine: wait up to a minute.
+  for (const start = Date.now(); Date.now() - start < 60_000;) {
     const posts = dm(w, user).filter((m) => Array.isArray(m.files));
     if (posts.length > before) {
       const names = (posts.at(-1)!.files as Array<{ id: string }>).map((f) => f.id);
@@ -127,14 +129,35 @@ describe('/case report', () => {
   });
 
   it('forgiving periods, and a clear answer to one it cannot read', async () => {
-    expect(await command(U.sup, 'report team 30d')).toMatch(/last 30 days/);
-    expect(await command(U.sup, 'report quarter')).toMatch(/this quarter so far/);
-    expect(await command(U.sup, 'report Q3 2026')).toMatch(/2026-Q3/);
+    // Each report's charts are uploaded after its text; wait for them before the next command.
+    for (const [text, says] of [['report team 30d', /last 30 days/], ['report quarter', /this quarter so far/], ['report Q3 2026', /2026-Q3/]] as const) {
+      const before = uploads(U.sup);
+      expect(await command(U.sup, text)).toMatch(says);
+      await uploadedAfter(U.sup, before);
+    }
     const bad = await command(U.sup, 'report team 2026-Q5');
     expect(bad).toContain('I could not read `2026-q5` as a period.');
     expect(bad).toContain('2026-09-01..2026-09-30');
     expect(await command(U.sup, 'report 2026-09-31..2026-10-02')).toContain('2026-09-31 is not a date');
     expect(await command(U.sup, 'report 2027-Q1')).toContain('starts in the future');
+  });
+
+  it("the Monday digest brings the supervisor two charts (caseload against the limit, quiet cases) as PNGs after its text", async () => {
+    await planWeeklyDigests(w.deps);
+    const rows = await w.deps.db.select().from(deliveries).where(and(eq(deliveries.kind, 'weekly_digest_charts'), eq(deliveries.recipient, `staff:${w.staff.sup}`)));
+    expect(rows).toHaveLength(1);
+    w.deps.clock.set(utc(rows[0]!.dueAt.toISOString()));
+    const before = uploads(U.sup);
+    await flush(w);
+    const files = await uploadedAfter(U.sup, before);
+    expect(files.map((f) => f.name.split('-')[1])).toEqual(['caseload', 'silence']);
+    for (const f of files) expect(f.content!.subarray(1, 4).toString('ascii')).toBe('PNG');
+    const texts = dm(w, U.sup).map((m) => m.text);
+    const digest = texts.findIndex((t) => t.startsWith('*Weekly digest*'));
+    const charts = texts.findIndex((t) => t.startsWith('Charts for the weekly digest'));
+    expect(digest).toBeGreaterThanOrEqual(0);
+    expect(charts).toBeGreaterThan(digest);
+    w.deps.clock.set(NOW);
   });
 
   it("the supervisor's App Home has a Reports section; a worker's has none", async () => {
