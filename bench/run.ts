@@ -12,6 +12,7 @@ import { b4 } from './b4-booking.js';
 import { b5 } from './b5-footprint.js';
 import { b8 } from './crisis-detection.js';
 import { b6 } from './b6-faults.js';
+import { b9 } from './b9-reports.js';
 
 const all: Record<string, () => Promise<void>> = {
   B1: b1,
@@ -21,6 +22,7 @@ const all: Record<string, () => Promise<void>> = {
   B5: b5,
   B8: b8,
   B6: b6,
+  B9: b9,
 };
 
 const wanted = process.argv.slice(2).filter((a) => !a.startsWith('--')).map((a) => a.toUpperCase());

@@ -2,8 +2,7 @@ import type { Deps } from '../deps.js';
 import { parseReportCommand } from '../reports/report.command.js';
 import { reportFiles, reportFor, runReport } from '../reports/report.run.js';
 import { parsePeriod } from '../reports/period.js';
-import { reportScope } from '../reports/report.access.js';
-import type { StaffRow } from '../staff/staff.repo.js';
+import { teamOf, type StaffRow } from '../staff/staff.repo.js';
 import { reportHomeBlocks, reportText, reportTextBlocks } from './blocks/report.blocks.js';
 import type { Block } from './blocks/common.js';
 import { tell, type Asker } from './slack.kit.js';
@@ -32,11 +31,17 @@ export async function reportCommand(deps: Deps, a: Asker, me: StaffRow, args: st
   } as never);
 }
 
-/** The "Reports" section of a supervisor's or admin's App Home: the last 30 days, their team (an admin: everyone). */
+/**
+ * The "Reports" section of a supervisor's or admin's App Home: the last 30
+ * days of the people who report to them (and themselves). Never the whole
+ * agency, even for an admin: App Home is re-rendered after every change to a
+ * case it shows, and `/case report all` is there for that.
+ */
 export async function reportHomeSection(deps: Deps, me: StaffRow): Promise<Block[]> {
   if (me.role === 'worker') return [];
   const period = parsePeriod('30d', me.timeZone, deps.clock.now());
-  const scope = await reportScope(deps.db, me, { kind: 'team' });
-  if (!period.ok || !scope.ok) return [];
-  return reportHomeBlocks(await reportFor(deps, scope.label, scope.workers, period.period));
+  if (!period.ok) return [];
+  const team = await teamOf(deps.db, me.id);
+  const workers = [me, ...team].map((s) => ({ id: s.id, name: s.displayName, slackUserId: s.slackUserId }));
+  return reportHomeBlocks(await reportFor(deps, team.length ? `${me.displayName}'s team` : me.displayName, workers, period.period));
 }
