@@ -67,6 +67,17 @@ export interface ReportInput {
 }
 
 const round1 = (x: number) => Math.round(x * 10) / 10;
+type Row = Record<string, unknown>;
+function byWorker(rows: Row[]): Map<string, Row[]> {
+  const m = new Map<string, Row[]>();
+  for (const r of rows) {
+    const k = String(r.worker);
+    const list = m.get(k);
+    if (list) list.push(r);
+    else m.set(k, [r]);
+  }
+  return m;
+}
 const num = (v: unknown) => Number(v ?? 0);
 const dt = (v: unknown) => DateTime.fromJSDate(v instanceof Date ? v : new Date(String(v)), { zone: 'utc' });
 const zeros = <K extends string>(keys: readonly K[]) => Object.fromEntries(keys.map((k) => [k, 0])) as Record<K, number>;
@@ -82,6 +93,8 @@ export function reportQueries(workerIds: string[], period: { start: DateTime; en
   const start = sql`${period.start.toUTC().toISO()}::timestamptz`;
   const end = sql`${period.end.toUTC().toISO()}::timestamptz`;
   const lag = sql`greatest(0, extract(epoch from n.created_at - n.contact_at)) / 86400.0`;
+  // The scope's cases as an array the planner probes each table's (case_id, time) index with.
+  const scoped = (col: SQL) => sql`${col} = any(array(select id from cases where assigned_worker_id = any(${ids})))`;
   return {
     // As of now: the open caseload (one row per case).
     open: sql`select id, reference, assigned_worker_id as worker, phase, priority, status, opened_at, last_note_at, plan_enc is not null as has_plan, self_help_focus_enc is not null as has_self_help
@@ -89,22 +102,22 @@ export function reportQueries(workerIds: string[], period: { start: DateTime; en
     notes: sql`select c.assigned_worker_id as worker, count(*)::int as n, avg(${lag}) as mean, max(${lag}) as max,
         count(*) filter (where ${lag} <= 1)::int as b1, count(*) filter (where ${lag} > 1 and ${lag} <= 2)::int as b2,
         count(*) filter (where ${lag} > 2 and ${lag} <= 7)::int as b7, count(*) filter (where ${lag} > 7)::int as b8
-      from cases c join notes n on n.case_id = c.id
-      where c.assigned_worker_id = any(${ids}) and n.kind in ('interview', 'phone', 'home_visit', 'collateral') and n.contact_at >= ${start} and n.contact_at < ${end}
+      from notes n join cases c on c.id = n.case_id
+      where ${scoped(sql`n.case_id`)} and n.kind in ('interview', 'phone', 'home_visit', 'collateral') and n.contact_at >= ${start} and n.contact_at < ${end}
       group by 1`,
     escalations: sql`select c.assigned_worker_id as worker, e.reason, count(*)::int as opened, count(e.acknowledged_at)::int as acked,
         sum(extract(epoch from e.acknowledged_at - e.opened_at)) filter (where e.acknowledged_at is not null) / 3600.0 as ack_hours
-      from cases c join escalations e on e.case_id = c.id
-      where c.assigned_worker_id = any(${ids}) and e.opened_at >= ${start} and e.opened_at < ${end}
+      from escalations e join cases c on c.id = e.case_id
+      where ${scoped(sql`e.case_id`)} and e.opened_at >= ${start} and e.opened_at < ${end}
       group by 1, 2`,
     snoozes: sql`select c.assigned_worker_id as worker, a.details->>'reason' as reason, count(*)::int as n
-      from cases c join audit_log a on a.case_id = c.id
-      where c.assigned_worker_id = any(${ids}) and a.action = 'escalation.snoozed' and a.at >= ${start} and a.at < ${end}
+      from audit_log a join cases c on c.id = a.case_id
+      where ${scoped(sql`a.case_id`)} and a.action = 'escalation.snoozed' and a.at >= ${start} and a.at < ${end}
       group by 1, 2`,
     appointments: sql`select c.assigned_worker_id as worker, count(*) filter (where a.status = 'attended')::int as kept, count(*) filter (where a.status = 'no_show')::int as no_show,
         count(*) filter (where a.status = 'cancelled')::int as cancelled, count(*) filter (where a.client_response = 'cant_come')::int as cant_come
-      from cases c join appointments a on a.case_id = c.id
-      where c.assigned_worker_id = any(${ids}) and a.starts_at >= ${start} and a.starts_at < ${end}
+      from appointments a join cases c on c.id = a.case_id
+      where ${scoped(sql`a.case_id`)} and a.starts_at >= ${start} and a.starts_at < ${end}
       group by 1`,
     outcomes: sql`select c.category, count(distinct c.id)::int as cases, count(g.id) filter (where g.status = 'achieved')::int as achieved,
         count(g.id) filter (where g.status = 'partly_achieved')::int as partly, count(g.id) filter (where g.status = 'not_achieved')::int as not_achieved
@@ -128,8 +141,10 @@ export async function buildSupervisionReport(db: Db, input: ReportInput): Promis
   const outcomes = await run(q.outcomes);
   const flags = await goalFlagsByCase(db, openRows.map((r) => String(r.id)));
   const silentN = input.silentPerWorker ?? 3;
+  const [openBy, notesBy, escBy, snoozesBy, apptsBy] = [openRows, notes, esc, snoozes, appts].map(byWorker);
   const workers: WorkerFigures[] = input.workers.map((worker) => {
-    const mine = openRows.filter((r) => r.worker === worker.id).map((r) => {
+    const of = (m: Map<string, Row[]>) => m.get(worker.id) ?? [];
+    const mine = of(openBy!).map((r) => {
       const lastNoteAt = r.last_note_at ? dt(r.last_note_at) : null;
       const openedAt = dt(r.opened_at);
       const since = lastNoteAt ?? openedAt;
@@ -153,11 +168,11 @@ export async function buildSupervisionReport(db: Db, input: ReportInput): Promis
     }
     const quiet = mine.filter((c) => c.quiet).sort((a, b) => a.since.toMillis() - b.since.toMillis() || a.reference.localeCompare(b.reference));
     const silent = [...mine].sort((a, b) => a.since.toMillis() - b.since.toMillis() || a.reference.localeCompare(b.reference)).slice(0, silentN);
-    const n = notes.find((r) => r.worker === worker.id);
-    const e = esc.filter((r) => r.worker === worker.id);
+    const n = of(notesBy!)[0];
+    const e = of(escBy!);
     const acked = e.reduce((s, r) => s + num(r.acked), 0);
     const ackHours = e.reduce((s, r) => s + num(r.ack_hours), 0);
-    const a = appts.find((r) => r.worker === worker.id);
+    const a = of(apptsBy!)[0];
     return {
       worker,
       caseload: { open: mine.length, byPhase, byPriority, limit: input.caseloadLimit, atOrOverLimit: mine.length >= input.caseloadLimit },
@@ -170,7 +185,7 @@ export async function buildSupervisionReport(db: Db, input: ReportInput): Promis
       completeness: { open: mine.length, complete, missing },
       escalations: {
         opened: e.reduce((s, r) => s + num(r.opened), 0), acknowledged: acked, meanHoursToAck: acked ? round1(ackHours / acked) : null,
-        snoozes: snoozes.filter((r) => r.worker === worker.id).reduce((s, r) => s + num(r.n), 0),
+        snoozes: of(snoozesBy!).reduce((s, r) => s + num(r.n), 0),
       },
       appointments: { kept: num(a?.kept), noShow: num(a?.no_show), cancelled: num(a?.cancelled), cantCome: num(a?.cant_come) },
     };
