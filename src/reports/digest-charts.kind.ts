@@ -21,7 +21,7 @@ export const weeklyDigestChartsKind = deliveryKind({
     const scope = await reportScope(deps.db, sup!, { kind: 'team' });
     if (!scope.ok || scope.workers.length === 0) return { skip: 'no_team' };
     const now = deps.clock.now().setZone(sup!.timeZone);
-    const report = await reportFor(deps, scope.label, scope.workers, { start: now.minus({ days: 7 }), end: now, label: 'last 7 days' });
+    const report = await reportFor(deps, scope.label, scope.workers, { start: now.minus({ days: 7 }), end: now, label: 'last 7 days' }, { light: true });
     const files = await reportFiles(report, 'digest', { csv: false, only: DIGEST_CHARTS });
     const open = report.workers.reduce((s, w) => s + w.caseload.open, 0);
     const quiet = report.workers.reduce((s, w) => s + w.quiet.count, 0);

@@ -35,9 +35,9 @@ export async function runReport(deps: Deps, me: StaffRow, o: { target: ReportTar
   return { ok: true, report, fileTag: scope.fileTag };
 }
 
-export function reportFor(deps: Pick<Deps, 'db' | 'config' | 'clock'>, label: string, workers: ReportWorker[], period: ReportPeriod): Promise<SupervisionReport> {
+export function reportFor(deps: Pick<Deps, 'db' | 'config' | 'clock'>, label: string, workers: ReportWorker[], period: ReportPeriod, o: { light?: boolean } = {}): Promise<SupervisionReport> {
   return buildSupervisionReport(deps.db, {
-    scopeLabel: label, workers, period, now: deps.clock.now(), caseloadLimit: deps.config.CASELOAD_LIMIT, thresholds: policyFromConfig(deps.config).quietThresholdsDays,
+    scopeLabel: label, workers, period, now: deps.clock.now(), caseloadLimit: deps.config.CASELOAD_LIMIT, thresholds: policyFromConfig(deps.config).quietThresholdsDays, light: o.light ?? false,
   });
 }
 

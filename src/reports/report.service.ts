@@ -64,6 +64,8 @@ export interface ReportInput {
   thresholds: QuietThresholds;
   /** Oldest silent cases listed per worker. */
   silentPerWorker?: number;
+  /** Only what App Home shows (caseload, quiet, completeness, note timeliness): it is redrawn after every change to a case. */
+  light?: boolean;
 }
 
 const round1 = (x: number) => Math.round(x * 10) / 10;
@@ -93,8 +95,11 @@ export function reportQueries(workerIds: string[], period: { start: DateTime; en
   const start = sql`${period.start.toUTC().toISO()}::timestamptz`;
   const end = sql`${period.end.toUTC().toISO()}::timestamptz`;
   const lag = sql`greatest(0, extract(epoch from n.created_at - n.contact_at)) / 86400.0`;
-  // The scope's cases as an array the planner probes each table's (case_id, time) index with.
-  const scoped = (col: SQL) => sql`${col} = any(array(select id from cases where assigned_worker_id = any(${ids})))`;
+  // A team's cases as an array the planner probes each table's (case_id, time) index with; for a
+  // scope of many people (an admin's everyone-report) probing costs more than reading the table once.
+  const scoped = (col: SQL) => (workerIds.length <= 50
+    ? sql`${col} = any(array(select id from cases where assigned_worker_id = any(${ids})))`
+    : sql`c.assigned_worker_id = any(${ids})`);
   return {
     // As of now: the open caseload (one row per case).
     open: sql`select id, reference, assigned_worker_id as worker, phase, priority, status, opened_at, last_note_at, plan_enc is not null as has_plan, self_help_focus_enc is not null as has_self_help
@@ -135,10 +140,10 @@ export async function buildSupervisionReport(db: Db, input: ReportInput): Promis
   const run = async (x: SQL) => rowsOf(await db.execute(x));
   const openRows = await run(q.open);
   const notes = await run(q.notes);
-  const esc = await run(q.escalations);
-  const snoozes = await run(q.snoozes);
-  const appts = await run(q.appointments);
-  const outcomes = await run(q.outcomes);
+  const esc = input.light ? [] : await run(q.escalations);
+  const snoozes = input.light ? [] : await run(q.snoozes);
+  const appts = input.light ? [] : await run(q.appointments);
+  const outcomes = input.light ? [] : await run(q.outcomes);
   const flags = await goalFlagsByCase(db, openRows.map((r) => String(r.id)));
   const silentN = input.silentPerWorker ?? 3;
   const [openBy, notesBy, escBy, snoozesBy, apptsBy] = [openRows, notes, esc, snoozes, appts].map(byWorker);

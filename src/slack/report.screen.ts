@@ -43,5 +43,5 @@ export async function reportHomeSection(deps: Deps, me: StaffRow): Promise<Block
   if (!period.ok) return [];
   const team = await teamOf(deps.db, me.id);
   const workers = [me, ...team].map((s) => ({ id: s.id, name: s.displayName, slackUserId: s.slackUserId }));
-  return reportHomeBlocks(await reportFor(deps, team.length ? `${me.displayName}'s team` : me.displayName, workers, period.period));
+  return reportHomeBlocks(await reportFor(deps, team.length ? `${me.displayName}'s team` : me.displayName, workers, period.period, { light: true }));
 }
