@@ -13,6 +13,7 @@ import { b5 } from './b5-footprint.js';
 import { b8 } from './crisis-detection.js';
 import { b6 } from './b6-faults.js';
 import { b7 } from './b7-crisis.js';
+import { b9 } from './b9-reports.js';
 
 const all: Record<string, () => Promise<void>> = {
   B1: b1,
@@ -23,6 +24,7 @@ const all: Record<string, () => Promise<void>> = {
   B8: b8,
   B6: b6,
   B7: b7,
+  B9: b9,
 };
 
 const wanted = process.argv.slice(2).filter((a) => !a.startsWith('--')).map((a) => a.toUpperCase());

@@ -177,6 +177,8 @@ const schema = z
     TELEGRAM_CHAT_MESSAGES_PER_SECOND: int(1, 30).default(1),
     SLACK_CHANNEL_MESSAGES_PER_SECOND: int(1, 30).default(1),
     // Slack app (issue 4). Intake-card fields safe to show in a channel besides reference/category/urgency/safety: first_name, language.
+    /** Open cases one worker should carry at most (issue 17): the assignment picker marks those at or over it; assigning over it asks for a reason. */
+    CASELOAD_LIMIT: int(1, 1000).default(25),
     INTAKE_CARD_SAFE_FIELDS: list.pipe(z.array(z.enum(['first_name', 'language']))).default([]),
     /** Bolt's own log level (its logs go to the console; ours go through pino). */
     SLACK_LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('warn'),

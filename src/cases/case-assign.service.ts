@@ -1,7 +1,8 @@
 import { eq, sql } from 'drizzle-orm';
 import type { Deps } from '../deps.js';
 import type { Db } from '../db/client.js';
-import { cases, staff } from '../db/schema.js';
+import { caseloadOverrides, cases, staff } from '../db/schema.js';
+import { atOrOverLimit, openCaseCounts, overLimitReason } from './caseload-limit.js';
 import { intakeWatchers, planCardRefresh } from './case-card-refresh.js';
 import type { DateTime } from 'luxon';
 import { planDeliveries, type DeliveryRow } from '../delivery/ledger.js';
@@ -21,10 +22,16 @@ export const ASSIGNMENT_DM_KIND = 'assignment_dm';
 
 export type AssignResult =
   | { ok: true; status: 'assigned' | 'reassigned' | 'already'; case: CaseRow; previousWorkerId: string | null }
-  | { ok: false; message: string };
+  | { ok: false; message: string; code?: 'over_limit' | 'invalid_reason'; open?: number; limit?: number };
 
-export async function assignCase(deps: Deps, actor: StaffRow, caseId: string, target: StaffRow): Promise<AssignResult> {
+/**
+ * `overLimitReason`: needed when the target already carries CASELOAD_LIMIT or
+ * more open cases; without it the answer is `over_limit` (the Slack side asks
+ * for one). The count is taken under the case's row lock, inside the transaction.
+ */
+export async function assignCase(deps: Deps, actor: StaffRow, caseId: string, target: StaffRow, o: { overLimitReason?: string } = {}): Promise<AssignResult> {
   const now = deps.clock.now();
+  const limit = deps.config.CASELOAD_LIMIT;
   const out = await deps.db.transaction(async (t) => {
     const tx = t as unknown as Db;
     const [c] = await tx.select().from(cases).where(eq(cases.id, caseId)).for('update').limit(1);
@@ -33,10 +40,30 @@ export async function assignCase(deps: Deps, actor: StaffRow, caseId: string, ta
     if (c.assignedWorkerId === target.id) return { r: { ok: true as const, status: 'already' as const, case: c, previousWorkerId: c.assignedWorkerId }, rows: [] };
     const refusal = await canAssign(tx, actor, c, target);
     if (refusal) return { r: { ok: false as const, message: refusal }, rows: [] };
+    const open = (await openCaseCounts(tx, [target.id])).get(target.id) ?? 0;
+    let override: { reason: string } | null = null;
+    if (atOrOverLimit(open, limit)) {
+      const who = target.id === actor.id ? 'You already have' : `<@${target.slackUserId}> already has`;
+      const message = `${who} ${open} open case${open === 1 ? '' : 's'} (the limit is ${limit}). Assigning ${c.reference} needs a reason.`;
+      if (o.overLimitReason === undefined) return { r: { ok: false as const, code: 'over_limit' as const, message, open, limit }, rows: [] };
+      const reason = overLimitReason.safeParse(o.overLimitReason);
+      if (!reason.success) return { r: { ok: false as const, code: 'invalid_reason' as const, message: reason.error.issues[0]!.message, open, limit }, rows: [] };
+      override = { reason: reason.data };
+    }
     const status = c.assignedWorkerId ? ('reassigned' as const) : ('assigned' as const);
     const { updated, rows } = await moveAssignment(deps, tx, c, target.id, now, {
-      actor: { type: 'staff', id: actor.id }, action: `case.${status}`, details: { previous: c.assignedWorkerId ?? null },
+      actor: { type: 'staff', id: actor.id }, action: `case.${status}`, details: { previous: c.assignedWorkerId ?? null, ...(override ? { overLimit: true } : {}) },
     });
+    if (override) {
+      const [row] = await tx.insert(caseloadOverrides).values({
+        caseId: c.id, workerId: target.id, assignedBy: actor.id, openCases: open, caseloadLimit: limit,
+        reasonEnc: deps.cipher.encrypt(override.reason, 'caseload_overrides.reason'), createdAt: now.toJSDate(),
+      }).returning({ id: caseloadOverrides.id });
+      await deps.audit.record({
+        actor: { type: 'staff', id: actor.id }, action: 'case.assigned_over_limit', caseId: c.id, subjectType: 'caseload_override', subjectId: row!.id,
+        details: { worker: target.id, open, limit },
+      }, tx);
+    }
     return { r: { ok: true as const, status, case: updated, previousWorkerId: c.assignedWorkerId }, rows };
   });
   await scheduleAfterCommit(deps, out.rows);

@@ -6,7 +6,8 @@ import { appointments, cases, clients, goals, notes, staff } from '../db/schema.
 import type { FieldCipher } from '../lib/crypto.js';
 import { firstName } from './message-to-client.kind.js';
 import { AAD } from './case-aad.js';
-import { ageText, fourElements, type FourElements } from './case.domain.js';
+import { ageText, type FourElements } from './case.domain.js';
+import { elementsOfCase } from './four-elements.js';
 import { followUpOverdue } from '../escalations/policy.domain.js';
 import { caseIntake, intakeSummary } from './case-file.js';
 import { caseReferrals, type CaseReferral } from '../referrals/referrals.service.js';
@@ -83,7 +84,7 @@ export async function loadCaseCard(deps: Pick<Deps, 'db' | 'cipher' | 'clock'>, 
     clientFirstName: name ? firstName(name) : null, clientErased: !!client.erasedAt, clientLanguage: client.language,
     worker: worker ? { id: worker.id, slackUserId: worker.slackUserId, displayName: worker.displayName } : null,
     goals: g, plan, selfHelp,
-    elements: fourElements({ goals: g.map((x) => ({ hasAssessment: !!x.assessment, status: x.status })), hasPlan: !!plan, hasSelfHelp: !!selfHelp }),
+    elements: elementsOfCase(c, goalRows.map((x) => ({ status: x.status, hasAssessment: !!x.assessmentEnc }))),
     lastNote: last && lastAt ? { kind: last.kind === 'message' ? `message ${last.direction === 'from_client' ? 'from' : 'to'} the client` : last.kind, at: lastAt, age: ageText(lastAt, now), excerpt: [...lastText].slice(0, 200).join('') } : null,
     nextFollowUpAt: dt(c.nextFollowUpAt),
     followUpOverdue: followUpOverdue({ nextFollowUpAt: dt(c.nextFollowUpAt), lastNoteAt: dt(c.lastNoteAt), followUpSetAt: dt(c.followUpSetAt), status: c.status }, now),

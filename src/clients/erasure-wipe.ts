@@ -2,7 +2,7 @@ import { and, eq, gt, inArray, isNotNull, like, or, sql } from 'drizzle-orm';
 import type { DateTime } from 'luxon';
 import type { Db } from '../db/client.js';
 import {
-  appointments, callbackTokens, caseAnonymisations, cases, clients, deliveries, escalations, goals, intakeSessions, noteRedactions, notes,
+  appointments, callbackTokens, caseAnonymisations, caseloadOverrides, cases, clients, deliveries, escalations, goals, intakeSessions, noteRedactions, notes,
   referralConsents, referrals,
 } from '../db/schema.js';
 import type { FieldCipher } from '../lib/crypto.js';
@@ -55,6 +55,8 @@ export async function anonymiseCases(tx: Db, cipher: FieldCipher, caseIds: strin
   await tx.update(referrals).set({ reasonEnc: blank(cipher, 'referrals.reason'), updatedAt: at }).where(inArray(referrals.caseId, caseIds));
   await tx.update(referralConsents).set({ verbalReasonEnc: blank(cipher, 'referral_consents.verbal_reason') })
     .where(and(isNotNull(referralConsents.verbalReasonEnc), inArray(referralConsents.referralId, tx.select({ id: referrals.id }).from(referrals).where(inArray(referrals.caseId, caseIds)))));
+  // Why a case went to a worker over their caseload limit may name the client.
+  await tx.update(caseloadOverrides).set({ reasonEnc: blank(cipher, 'caseload_overrides.reason') }).where(inArray(caseloadOverrides.caseId, caseIds));
   // Where a meeting was (it may be the client's home) goes with everything else; the times stay.
   await tx.update(appointments).set({ locationEnc: null }).where(and(inArray(appointments.caseId, caseIds), isNotNull(appointments.locationEnc)));
   await tx.update(appointments).set({ status: 'cancelled', version: sql`${appointments.version} + 1`, updatedAt: at })

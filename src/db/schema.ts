@@ -182,6 +182,8 @@ export const cases = pgTable('cases', {
   index('cases_quiet_idx').on(sql`coalesce(last_note_at, opened_at)`).where(sql`status = 'open' and assigned_worker_id is not null`),
   index('cases_unassigned_idx').on(t.createdAt).where(sql`status = 'open' and assigned_worker_id is null`),
   index('cases_crisis_idx').on(t.createdAt).where(sql`status = 'open' and crisis`),
+  // Supervision reports (issue 17): a team's cases whatever their status (closed ones for outcomes, and their notes, escalations, appointments).
+  index('cases_worker_status_idx').on(t.assignedWorkerId, t.status),
 ]);
 
 /** The four elements: goal, how it is assessed, target date; plan and self-help focus live on the case. */
@@ -540,3 +542,19 @@ export const referralConsents = pgTable('referral_consents', {
   check('referral_consents_verbal_has_reason', sql`method <> 'verbal' or (verbal_reason_enc is not null and recorded_by is not null)`),
   uniqueIndex('referral_consents_once_uq').on(t.referralId),
 ]);
+/**
+ * An assignment that took a worker to or over CASELOAD_LIMIT open cases (issue 17): the
+ * assigner's reason, encrypted (it may mention the client); the audit entry
+ * `case.assigned_over_limit` names this row.
+ */
+export const caseloadOverrides = pgTable('caseload_overrides', {
+  id: uuid('id').primaryKey().defaultRandom(),
+  caseId: uuid('case_id').notNull().references(() => cases.id, { onDelete: 'cascade' }),
+  workerId: uuid('worker_id').notNull().references(() => staff.id, { onDelete: 'cascade' }),
+  assignedBy: uuid('assigned_by').references(() => staff.id, { onDelete: 'set null' }),
+  /** The worker's open cases before this one, and the limit then. */
+  openCases: integer('open_cases').notNull(),
+  caseloadLimit: integer('caseload_limit').notNull(),
+  reasonEnc: text('reason_enc').notNull(),
+  createdAt: createdAt(),
+}, (t) => [index('caseload_overrides_case_idx').on(t.caseId), index('caseload_overrides_worker_idx').on(t.workerId, t.createdAt)]);

@@ -22,6 +22,7 @@ const WHAT: Record<string, string> = {
   escalation: 'Escalation',
   crisis_page: 'Crisis page',
   weekly_digest: 'Weekly digest',
+  weekly_digest_charts: 'Weekly digest charts',
 };
 
 export function describeFailure(reason: string | null): string {

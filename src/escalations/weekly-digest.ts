@@ -1,7 +1,9 @@
 import { and, eq, inArray, isNull, sql } from 'drizzle-orm';
 import { DateTime } from 'luxon';
 import type { Deps } from '../deps.js';
-import { cases, escalations, goals, staff } from '../db/schema.js';
+import { cases, escalations, staff } from '../db/schema.js';
+import { elementsOfCase, goalFlagsByCase } from '../cases/four-elements.js';
+import { missingElements, type FourElements } from '../cases/case.domain.js';
 import { deliveryKind } from '../delivery/kinds/kind.js';
 import { planDeliveries, scheduleDeliveries } from '../delivery/ledger.js';
 import { loadStaff, recipientId, staffUnreachable } from '../delivery/recipients.js';
@@ -17,12 +19,11 @@ import { digestWindowKey, followUpOverdue, isQuiet, weeklyDigestDue } from './po
 export async function planWeeklyDigests(deps: Deps): Promise<number> {
   const now = deps.clock.now();
   const sups = await deps.db.select().from(staff).where(and(eq(staff.active, true), eq(staff.role, 'supervisor')));
-  const items = sups.map((s) => {
+  // The digest's text, then its two charts (src/reports/digest-charts.kind.ts), in that order to the same DM.
+  const items = sups.flatMap((s) => {
     const due = weeklyDigestDue(s.timeZone, now);
-    return {
-      kind: 'weekly_digest', subjectId: s.id, version: Number(digestWindowKey(s.timeZone, due).replace('-W', '')),
-      recipient: `staff:${s.id}` as const, channel: 'slack' as const, dueAt: due,
-    };
+    const row = { subjectId: s.id, version: Number(digestWindowKey(s.timeZone, due).replace('-W', '')), recipient: `staff:${s.id}` as const, channel: 'slack' as const };
+    return [{ ...row, kind: 'weekly_digest', dueAt: due }, { ...row, kind: 'weekly_digest_charts', dueAt: due.plus({ seconds: 1 }) }];
   });
   const rows = await planDeliveries(deps.db, items, now);
   await scheduleDeliveries(deps.queues, rows.filter((r) => r.createdAt.getTime() === now.toMillis()), now);
@@ -31,6 +32,7 @@ export async function planWeeklyDigests(deps: Deps): Promise<number> {
 
 const dt = (d: Date | null) => (d ? DateTime.fromJSDate(d, { zone: 'utc' }) : null);
 const LIST_MAX = 15;
+const SHORT_ELEMENT: Record<keyof FourElements, string> = { goal: 'goal', plan: 'plan', assessment: 'assessment', selfHelp: 'self-help focus' };
 const list = (refs: string[]) => (refs.length > LIST_MAX ? `${refs.slice(0, LIST_MAX).join(', ')} and ${refs.length - LIST_MAX} more` : refs.join(', '));
 
 export const weeklyDigestKind = deliveryKind({
@@ -46,7 +48,6 @@ export const weeklyDigestKind = deliveryKind({
     const teamIds = team.map((t) => t.id);
     const open = await deps.db.select().from(cases).where(and(eq(cases.status, 'open'), teamIds.length ? inArray(cases.assignedWorkerId, teamIds) : sql`true`));
     const caseIds = open.map((c) => c.id);
-    const goalRows = caseIds.length ? await deps.db.select({ caseId: goals.caseId, assessed: sql<boolean>`${goals.assessmentEnc} is not null` }).from(goals).where(inArray(goals.caseId, caseIds)) : [];
     const openEsc = caseIds.length ? await deps.db.select().from(escalations).where(and(inArray(escalations.caseId, caseIds), isNull(escalations.resolvedAt))) : [];
 
     const lines: string[] = [`*Weekly digest* — week ${digestWindowKey(sup!.timeZone, now)}, ${open.length} open case${open.length === 1 ? '' : 's'}.`];
@@ -61,9 +62,9 @@ export const weeklyDigestKind = deliveryKind({
     lines.push(overdueBy.size ? `*Overdue follow-ups*\n${[...overdueBy].map(([w, refs]) => `• ${w}: ${refs.length} — ${list(refs)}`).join('\n')}` : '*Overdue follow-ups*: none.');
     const quiet = open.filter((c) => isQuiet({ priority: c.priority, lastNoteAt: dt(c.lastNoteAt), openedAt: dt(c.openedAt)!, status: c.status }, now, thresholds));
     lines.push(`*Quiet cases* (no note for too long): ${quiet.length ? list(quiet.map((c) => c.reference)) : 'none'}.`);
+    const flags = await goalFlagsByCase(deps.db, caseIds);
     const missing = open.flatMap((c) => {
-      const g = goalRows.filter((r) => r.caseId === c.id);
-      const gaps = [g.length ? null : 'goal', c.planEnc ? null : 'plan', g.some((r) => r.assessed) ? null : 'assessment', c.selfHelpFocusEnc ? null : 'self-help focus'].filter(Boolean);
+      const gaps = missingElements(elementsOfCase(c, flags.get(c.id) ?? [])).map((k) => SHORT_ELEMENT[k]);
       return gaps.length ? [`${c.reference} (${gaps.join(', ')})`] : [];
     });
     lines.push(`*Missing one of the four elements*: ${missing.length ? list(missing) : 'none'}.`);

@@ -93,6 +93,9 @@ function mimeOf(name: string): string {
   if (name.endsWith('.json')) return 'application/json';
   if (name.endsWith('.md')) return 'text/markdown';
   if (name.endsWith('.html')) return 'text/html';
+  if (name.endsWith('.csv')) return 'text/csv';
+  if (name.endsWith('.png')) return 'image/png';
+  if (name.endsWith('.svg')) return 'image/svg+xml';
   return 'application/octet-stream';
 }
 

@@ -2,7 +2,10 @@ import type { WebClient } from '@slack/web-api';
 import type { Deps } from '../deps.js';
 import { assignCase } from '../cases/case-assign.service.js';
 import { findCaseById } from '../cases/cases.repo.js';
-import { findActiveStaffBySlack, type StaffRow } from '../staff/staff.repo.js';
+import { findActiveStaffBySlack, findStaffById, type StaffRow } from '../staff/staff.repo.js';
+import { modal, section, textInput } from './blocks/common.js';
+import { VIEWS } from './ids.js';
+import { newMeta } from './slack.kit.js';
 import { intakeCardBlocks, intakeCardText } from './blocks/intake-card.blocks.js';
 import { intakeCardInput } from './kinds/intake-card.kind.js';
 import { tell, type Asker } from './slack.kit.js';
@@ -14,7 +17,7 @@ import { REFUSE } from './access.js';
  * has it, and tell the person who clicked. The worker's DM with the full
  * case card is an 'assignment_dm' delivery planned by the service.
  */
-export async function assignFromSlack(deps: Deps, a: Asker, me: StaffRow, caseId: string, targetSlackId: string): Promise<void> {
+export async function assignFromSlack(deps: Deps, a: Asker, me: StaffRow, caseId: string, targetSlackId: string, triggerId?: string): Promise<void> {
   const c = /^[0-9a-f-]{36}$/i.test(caseId) ? await findCaseById(deps.db, caseId) : undefined;
   if (!c) {
     await tell(a, REFUSE.unavailable());
@@ -26,6 +29,10 @@ export async function assignFromSlack(deps: Deps, a: Asker, me: StaffRow, caseId
     return;
   }
   const r = await assignCase(deps, me, c.id, target);
+  if (!r.ok && r.code === 'over_limit' && triggerId) {
+    await a.client.views.open({ trigger_id: triggerId, view: overLimitModal(c.id, c.reference, target, r.message) as never });
+    return;
+  }
   if (!r.ok) {
     await tell(a, r.message);
     return;
@@ -37,6 +44,32 @@ export async function assignFromSlack(deps: Deps, a: Asker, me: StaffRow, caseId
   await refreshIntakeCard(deps, a.client, c.id);
   const who = target.id === me.id ? 'you' : `<@${target.slackUserId}>`;
   await tell(a, `${c.reference} is now assigned to ${who}. ${target.id === me.id ? 'The case card is on its way to your DM.' : 'They get the case card in a DM.'}`);
+}
+
+/** Assigning someone at or over CASELOAD_LIMIT: why (required, stored encrypted, audited). */
+export function overLimitModal(caseId: string, reference: string, target: StaffRow, message: string) {
+  return modal({
+    callbackId: VIEWS.assignOverLimit, title: 'Over the caseload limit', submit: 'Assign anyway', metadata: newMeta(caseId, { staffId: target.id }),
+    blocks: [
+      section(`:warning: ${message}`),
+      textInput('reason', `Why should ${target.displayName} take ${reference}?`, { multiline: true, max: 500, hint: 'For example: they already know the family, or nobody else speaks the language. Stored encrypted; the assignment is audited.' }),
+    ],
+  });
+}
+
+/** The reason modal submitted: assign with the reason (then, after the modal closes, `done` updates the card and tells the person), or answer on the field. */
+export async function assignOverLimit(deps: Deps, a: Asker, me: StaffRow, caseId: string, targetId: string, reason: string): Promise<{ ok: true; done: () => Promise<void> } | { ok: false; message: string }> {
+  const target = await findStaffById(deps.db, targetId);
+  if (!target?.active) return { ok: false, message: 'That person is no longer in the staff directory.' };
+  const r = await assignCase(deps, me, caseId, target, { overLimitReason: reason });
+  if (!r.ok) return { ok: false, message: r.message };
+  return {
+    ok: true,
+    async done() {
+      if (r.status !== 'already') await refreshIntakeCard(deps, a.client, caseId);
+      await tell(a, r.status === 'already' ? `${r.case.reference} is already assigned to <@${target.slackUserId}>.` : `${r.case.reference} is now assigned to <@${target.slackUserId}>, over the caseload limit; your reason is on record.`);
+    },
+  };
 }
 
 /** Show the assignment on the intake card in the channel (safe fields only, as before). */

@@ -30,6 +30,7 @@ export const VIEWS = {
   message: 'message_modal',
   intake: 'intake_modal',
   history: 'history_modal',
+  assignOverLimit: 'assign_over_limit_modal',
 } as const;
 
 /** Every input in our modals uses this action id; the block id names the field (errors are keyed by it). */

@@ -9,10 +9,11 @@ import { addStaff, removeStaff, staffDirectory } from '../staff/staff.service.js
 import { findActiveStaffBySlack, teamOf, type StaffRow } from '../staff/staff.repo.js';
 import { caseForActor, REFUSE } from './access.js';
 import { caseCardBlocks, caseCardText } from './blocks/case-card.blocks.js';
-import { header, type Block } from './blocks/common.js';
+import { divider, header, type Block } from './blocks/common.js';
 import { caseloadBlocks, escalationBlocks, HELP_TEXT, homeBlocks, ledgerBlocks, notStaffHome, staffListBlocks, teamBlocks } from './blocks/lists.blocks.js';
 import { lookupVia, tell, type Asker } from './slack.kit.js';
 import { oncallCommand, oncallHomeBlocks } from './oncall.screen.js';
+import { reportCommand, reportHomeSection } from './report.screen.js';
 
 /**
  * What `/case …`, the App Home and the [Open case] buttons show. Each screen
@@ -111,6 +112,7 @@ export async function caseCommand(deps: Deps, a: Asker, me: StaffRow, text: stri
   if (first === 'team') return showTeam(deps, a, me);
   if (first === 'staff') return staffCommand(deps, a, me, args.slice(1));
   if (first === 'oncall') return oncallCommand(deps, a, me, args.slice(1));
+  if (first === 'report' || first === 'reports') return reportCommand(deps, a, me, args.slice(1));
   const ref = parseReference(args[0]!);
   if (ref) {
     if ((args[1] ?? '').toLowerCase() === 'log') return showLog(deps, a, me, ref);
@@ -150,5 +152,8 @@ export async function homeViewBlocks(deps: Deps, userId: string, opts: { audit?:
     await auditListView(deps, me, 'home.viewed', 'app_home', { cases: caseload.length, team_cases: teamCases.length, escalations: escalations.length, unassigned: unassigned.length },
       [...caseload, ...teamCases, ...unassigned].map((c) => c.reference).concat(escalations.map((e) => e.reference)));
   }
-  return [...oncall, ...homeBlocks({ me, caseload, team: loads, escalations, unassigned, now })].slice(0, 100);
+  const reports = await reportHomeSection(deps, me);
+  // The Reports section goes before the long lists, so the 100-block cap never cuts it.
+  const home = homeBlocks({ me, caseload, team: loads, escalations, unassigned, now });
+  return [...oncall, ...home.slice(0, 100 - oncall.length - reports.length - 1), divider(), ...reports];
 }

@@ -85,6 +85,7 @@ const metaSchema = z.object({
   appointmentId: z.string().uuid().optional(),
   version: z.number().int().positive().optional(),
   goalIds: z.array(z.string().uuid().nullable()).max(10).optional(),
+  staffId: z.string().uuid().optional(),
 }).strict();
 
 export function newMeta(caseId: string | undefined, extra: Partial<ModalMeta> = {}): ModalMeta {

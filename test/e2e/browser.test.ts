@@ -41,10 +41,12 @@ describe.skipIf(!haveChromium)('the sandbox console in a browser', () => {
     await expect.poll(() => worker.textContent(), { timeout: 10_000 }).toContain(reference);
     expect(await worker.textContent()).toContain('Assign to me');
 
-    // The supervisor assigns it to Wen from the card's user picker; Wen's messages show the case card.
+    // The supervisor assigns it to Wen from the card's caseload picker ("Wen Li — n open"); Wen's messages show the case card.
     const sup = page.locator('#supervisor-pane');
     await sup.getByRole('tab', { name: '#intake' }).click();
-    await sup.locator(`.msg:has-text("${reference}") select[data-action="intake_assign_pick"]`).selectOption({ label: 'Wen Li' });
+    const picker = sup.locator(`.msg:has-text("${reference}") select[data-action="intake_assign_pick"]`);
+    expect(await picker.locator('option', { hasText: /^Wen Li — \d+ open/ }).count()).toBe(1);
+    await picker.selectOption({ value: 'U0SBWORK01' });
     await worker.getByRole('tab', { name: 'Messages' }).click();
     await expect.poll(() => worker.textContent(), { timeout: 10_000 }).toContain('Schedule appointment');
     expect(await worker.textContent()).toContain(reference);

@@ -87,8 +87,10 @@ describe('appointment → reminders → outcome question → nudge → escalatio
     const trail = await w.deps.db.select({ action: auditLog.action, details: auditLog.details }).from(auditLog)
       .where(and(eq(auditLog.caseId, w.caseId), eq(auditLog.subjectType, 'escalation')));
     expect(trail.map((a) => a.action)).toEqual(['escalation.opened', 'escalation.notified', 'escalation.notified', 'escalation.acknowledged']);
-    // Nothing else is waiting to go out, except Monday's weekly digests (planned ahead for 09:00 London).
+    // Nothing else is waiting to go out, except Monday's weekly digests and their charts (planned ahead for 09:00 London).
     const pending = await w.deps.db.select().from(deliveries).where(eq(deliveries.status, 'pending'));
-    expect(pending.map((r) => [r.kind, r.dueAt.toISOString()])).toEqual([['weekly_digest', '2026-11-30T09:00:00.000Z'], ['weekly_digest', '2026-11-30T09:00:00.000Z']]);
+    expect(pending.map((r) => `${r.kind} ${r.dueAt.toISOString()}`).sort()).toEqual([
+      'weekly_digest 2026-11-30T09:00:00.000Z', 'weekly_digest 2026-11-30T09:00:00.000Z', 'weekly_digest_charts 2026-11-30T09:00:01.000Z', 'weekly_digest_charts 2026-11-30T09:00:01.000Z',
+    ]);
   });
 });

@@ -142,7 +142,8 @@ describe('assignment', () => {
     expect(await nextAnswer(w, U.stranger, before)).toMatch(/^Sorry, you're not in this service's staff directory/);
 
     before = answersTo(w, U.sup).length;
-    await w.driver.blockAction(U.sup, { channel: INTAKE, ts: card.ts }, 'intake_assign_pick', U.stranger);
+    // The caseload picker lists only the directory: a forged pick of someone else is still refused.
+    await w.driver.blockAction(U.sup, { channel: INTAKE, ts: card.ts }, 'intake_assign_pick', { value: U.stranger, text: { type: 'plain_text', text: 'forged' } });
     expect(await nextAnswer(w, U.sup, before)).toBe(`<@${U.stranger}> is not in the staff directory, so they cannot take cases. An admin can add them with \`/case staff add\`.`);
     expect((await cases_()).assignedWorkerId).toBeNull();
 

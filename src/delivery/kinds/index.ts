@@ -7,6 +7,7 @@ import { followUpNudgeKind } from '../../escalations/follow-up-nudge.kind.js';
 import { escalationKind } from '../../escalations/escalation.kind.js';
 import { crisisPageKind } from '../../escalations/crisis-page.kind.js';
 import { weeklyDigestKind } from '../../escalations/weekly-digest.js';
+import { weeklyDigestChartsKind } from '../../reports/digest-charts.kind.js';
 import { withdrawalNoticeKind } from '../../clients/withdrawal-notice.kind.js';
 import { crisisReplyKind } from '../../clients/crisis-reply.kind.js';
 import { crisisCheckinKind } from '../../escalations/crisis-checkin.kind.js';
@@ -39,6 +40,7 @@ const KINDS: DeliveryKind[] = [
   escalationKind,
   crisisPageKind,
   weeklyDigestKind,
+  weeklyDigestChartsKind,
   withdrawalNoticeKind,
   crisisReplyKind,
   crisisCheckinKind,

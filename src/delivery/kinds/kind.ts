@@ -23,6 +23,8 @@ export type Outbound =
       update?: { ts: string };
       /** Publish `blocks` as the App Home of the user `to` (views.publish). */
       home?: true;
+      /** Upload these files to `to` with `text` as the comment (files.uploadV2), instead of posting a message. */
+      files?: Array<{ filename: string; title: string; content: Buffer }>;
     };
 
 export type RenderResult = Outbound | { skip: string };

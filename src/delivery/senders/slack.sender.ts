@@ -18,7 +18,8 @@ const PERMANENT = new Set([
  * budgets across processes, BullMQ backoff), so a 429 surfaces here at once.
  * A user id (U…/W…) is opened as a DM first (conversations.open). An
  * outbound with `update` edits an earlier message (chat.update); one with
- * `home` publishes a user's App Home (views.publish): both count against the
+ * `home` publishes a user's App Home (views.publish), one with `files` uploads
+ * them (files.uploadV2, the text as the comment): all count against the
  * same budgets and get the same 429 handling as a post.
  */
 export class SlackSender {
@@ -59,6 +60,14 @@ export class SlackSender {
         const opened = await this.api.conversations.open({ users: channel });
         if (!opened.channel?.id) throw new TransientSendError('slack_open_returned_no_channel');
         channel = opened.channel.id;
+      }
+      if (msg.files) {
+        // One upload (three calls); a retry uploads again, and only the last call shares the files.
+        const res = (await this.api.filesUploadV2({
+          channel_id: channel, initial_comment: msg.text, file_uploads: msg.files.map((f) => ({ file: f.content, filename: f.filename, title: f.title })),
+        } as never)) as unknown as { files?: Array<{ files?: Array<{ id?: string }> }> };
+        const ids = (res.files ?? []).flatMap((x) => x.files ?? []).map((f) => f.id).filter(Boolean);
+        return { externalRef: `files:${ids.join(',')}`, channelRef: channel };
       }
       const res = await this.api.chat.postMessage({
         channel,

@@ -1,6 +1,7 @@
 import { ACTIONS } from '../ids.js';
 import { PRIORITY_LABEL } from './case-card.blocks.js';
-import { actions, button, context, esc, fields, header, section, type Block } from './common.js';
+import { actions, button, clip, context, esc, fields, header, option, section, type Block } from './common.js';
+import type { PickerEntry } from '../../cases/caseload-limit.js';
 import { categoryLabel } from './case-file.blocks.js';
 
 /**
@@ -20,6 +21,22 @@ export interface IntakeCardInput {
   firstName?: string | null;
   language?: string | null;
   assignedSlackUserId?: string | null;
+  /** Who can take it, with their open caseload (issue 17); without it the picker is Slack's plain user list. */
+  picker?: { limit: number; people: PickerEntry[] };
+}
+
+/**
+ * The [Assign…] picker: each person with their open caseload, those at or over
+ * CASELOAD_LIMIT marked (assigning them asks for a reason). The value is the
+ * person's Slack user id, as the plain user picker sends.
+ */
+export function workerPicker(placeholder: string, picker: IntakeCardInput['picker']): Block {
+  if (!picker?.people.length) return { type: 'users_select', action_id: ACTIONS.intakeAssignPick, placeholder: { type: 'plain_text', text: placeholder } };
+  const label = (p: PickerEntry) => `${p.atOrOver ? '⚠️ ' : ''}${clip(p.name, 40)} — ${p.open} open${p.open > picker.limit ? ' (over limit)' : p.open === picker.limit ? ' (at limit)' : ''}`;
+  return {
+    type: 'static_select', action_id: ACTIONS.intakeAssignPick, placeholder: { type: 'plain_text', text: placeholder },
+    options: picker.people.slice(0, 100).map((p) => option(p.slackUserId, label(p))),
+  };
 }
 
 const URGENCY: Record<string, string> = { today: 'Today', week: 'This week', month: 'This month', no_rush: 'No rush' };
@@ -44,14 +61,15 @@ export function intakeCardBlocks(x: IntakeCardInput): Block[] {
   if (x.assignedSlackUserId) {
     blocks.push(section(`✅ Assigned to <@${x.assignedSlackUserId}>.`));
     blocks.push(actions(`intake:${x.caseId}`, [
-      { type: 'users_select', action_id: ACTIONS.intakeAssignPick, placeholder: { type: 'plain_text', text: 'Reassign…' } },
+      workerPicker('Reassign…', x.picker),
     ]));
   } else {
     blocks.push(actions(`intake:${x.caseId}`, [
       button({ text: 'Assign to me', actionId: ACTIONS.intakeAssignMe, value: x.caseId, style: 'primary' }),
-      { type: 'users_select', action_id: ACTIONS.intakeAssignPick, placeholder: { type: 'plain_text', text: 'Assign…' } },
+      workerPicker('Assign…', x.picker),
     ]));
   }
+  if (x.picker?.people.length) blocks.push(context(`Open cases per person as of this card; ⚠️ at or over the limit of ${x.picker.limit} (assigning them asks for a reason).`));
   blocks.push(context('Details (everything the client said) are in the case card, shown only to the assigned worker, their supervisor and admins.'));
   return blocks;
 }

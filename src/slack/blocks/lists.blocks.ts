@@ -96,6 +96,7 @@ export const HELP_TEXT = [
   '• `/case C-2026-0042 intake` · `/case C-2026-0042 history` — everything the client said at intake; notes and messages, newest first',
   '• `/case C-2026-0042 export` — the whole record as Markdown and JSON files in your DM · `… erase` — ask for the client\'s data to be erased on their behalf · `… redact` — blank one note or message (supervisors)',
   '• `/case team` — my team\'s caseload and open escalations (supervisors)',
+  '• `/case report [team|@worker] [period]` — supervision report (caseload, note timeliness, four elements, escalations, appointments, outcomes) with charts and a CSV in your DM; periods like `30d`, `quarter`, `2026-Q3`, `2026-09-01..2026-09-30` (workers: their own)',
   '• `/case staff list` · `/case staff add @user worker supervisor:@someone` · `/case staff remove @user` (admins)',
   '• `/case oncall` — who is on call; `set @user from … to …`, `rotate @a @b from <date> 09:00`, `swap @a @b` (supervisors, admins)',
   '• `/case handover @from @to [until YYYY-MM-DD]` — leave cover: choose which of @from\'s open cases move; they go back on the until date · `/case handover list` · `/case handover undo <id>` (supervisors of both, admins)',

@@ -17,6 +17,8 @@ export interface ModalMeta {
   appointmentId?: string;
   version?: number;
   goalIds?: Array<string | null>;
+  /** The person a case is being assigned to (the over-limit reason modal). */
+  staffId?: string;
 }
 
 const title = (card: CaseCard) => `${card.reference}`;

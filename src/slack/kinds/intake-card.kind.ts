@@ -4,6 +4,7 @@ import { deliveryKind } from '../../delivery/kinds/kind.js';
 import { loadCase, recipientId } from '../../delivery/recipients.js';
 import { openCaseIntake } from '../../intake/intake.repo.js';
 import { AAD } from '../../cases/case-aad.js';
+import { assignablePicker } from '../../cases/caseload-limit.js';
 import { firstName } from '../../cases/message-to-client.kind.js';
 import { intakeCardBlocks, intakeCardText, type IntakeCardInput } from '../blocks/intake-card.blocks.js';
 import type { Deps } from '../../deps.js';
@@ -31,6 +32,7 @@ export async function intakeCardInput(deps: Deps, caseId: string): Promise<Intak
   return {
     caseId: row.c.id, reference: row.c.reference, category: row.c.category, urgency: row.c.urgency, priority: row.c.priority, crisis: row.c.crisis,
     safety: intake?.safety ?? null, firstName: name, language: safe.has('language') ? row.client.language : null, assignedSlackUserId: row.worker?.slackUserId ?? null,
+    picker: { limit: deps.config.CASELOAD_LIMIT, people: await assignablePicker(deps.db, deps.config.CASELOAD_LIMIT) },
   };
 }
 

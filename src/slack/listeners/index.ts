@@ -44,6 +44,7 @@ import { registerHandoverUndo } from './actions/handover-undo.js';
 import { registerResourceView } from './views/resource.view.js';
 import { registerReferralView } from './views/referral.view.js';
 import { registerReferralOutcome } from './actions/referral-outcome.js';
+import { registerAssignOverLimitView } from './views/assign-over-limit.view.js';
 
 /**
  * Every Slack listener, one callback per file under commands/, actions/,
@@ -99,6 +100,7 @@ const LISTENERS: RegisterListener[] = [
   registerResourceView,
   registerReferralView,
   registerReferralOutcome,
+  registerAssignOverLimitView,
 ];
 
 export function registerListeners(app: App, deps: Deps): void {

@@ -12,7 +12,7 @@ export const registerIntakeAssignMe: RegisterListener = (app, deps) => {
     await guarded(deps, a, 'action:intake_assign_me', async () => {
       const me = await staffOrRefuse(deps, a);
       if (!me) return;
-      await assignFromSlack(deps, a, me, String(action.value ?? ''), me.slackUserId);
+      await assignFromSlack(deps, a, me, String(action.value ?? ''), me.slackUserId, body.trigger_id);
     });
   });
 };
