@@ -75,7 +75,8 @@ describe.skipIf(!haveChromium)('the sandbox console across a restart of the serv
     // The supervisor assigns the case to Wen.
     const sup = page.locator('#supervisor-pane');
     await sup.getByRole('tab', { name: '#intake' }).click();
-    await sup.locator(`.msg:has-text("${reference}") select[data-action="intake_assign_pick"]`).selectOption({ label: 'Wen Li' });
+    // The picker shows each person's open caseload ("Wen Li — n open"); Wen by her Slack id.
+    await sup.locator(`.msg:has-text("${reference}") select[data-action="intake_assign_pick"]`).selectOption({ value: 'U0SBWORK01' });
     const messagesTab = worker.getByRole('tab', { name: 'Messages' });
     await expect.poll(() => messagesTab.locator('.unread').count(), { timeout: 10_000 }).toBe(1);
 
