@@ -71,10 +71,15 @@ const DOWN = new Set(['reconnecting', 'close', 'end']);
 
 export class RedisBreaker {
   private openUntil = 0;
+  private wasReady = false;
   constructor(private readonly redis: RedisClient, private readonly coolMs = 5000) {}
   usable(): boolean {
-    // 'connecting' at start is tried (each call is bounded); a connection being re-made is not.
-    return !DOWN.has(this.redis.status) && Date.now() >= this.openUntil;
+    const status = this.redis.status;
+    if (status === 'ready') this.wasReady = true;
+    // 'connecting' at start is tried (each call is bounded); a connection being re-made is not,
+    // whether ioredis is between attempts ('reconnecting') or in one ('connecting' after it was ready).
+    if (DOWN.has(status) || (status === 'connecting' && this.wasReady)) return false;
+    return Date.now() >= this.openUntil;
   }
   trip(): void {
     this.openUntil = Date.now() + this.coolMs;
@@ -174,6 +179,8 @@ export class ChatTurns {
   }
 
   private async leave(chatId: number, updateId: number): Promise<void> {
+    // During an outage the lease ends the turn; the update is not held up waiting to say so.
+    if (!this.breaker.usable()) return;
     await withTimeout(this.redis.casChatLeave(3, ...this.keys(chatId), String(updateId)), this.opts.timeoutMs, 'chat turn end')
       .catch(() => undefined); // the lease ends it
   }

@@ -144,7 +144,8 @@ describe('with Redis stopped, polling', () => {
       expect(tg.calls.filter((c) => c.method === 'deleteMessages')).toHaveLength(0);
       // …and then gives up cleanly, saying nothing, and still deletes this conversation's messages (the ids this
       // process saw are kept in memory too: someone may be looking at the client's phone).
-      await expect.poll(() => tg.calls.filter((c) => c.method === 'deleteMessages').length, { timeout: 20_000 }).toBeGreaterThan(0);
+      // (A generous bound: under a loaded CI run every step of the outage path waits out its Redis timeout.)
+      await expect.poll(() => tg.calls.filter((c) => c.method === 'deleteMessages').length, { timeout: 45_000 }).toBeGreaterThan(0);
       expect(tg.history(first.id).filter((m) => !m.deleted)).toEqual([]);
       expect(tg.messages(first.id).filter((m) => !m.deleted).every((m) => !(m.text ?? '').includes('Sorry'))).toBe(true);
     } finally {
@@ -153,5 +154,5 @@ describe('with Redis stopped, polling', () => {
       redis.disconnect();
       await Promise.race([deps.close().catch(() => {}), new Promise((r) => setTimeout(r, 3000))]);
     }
-  }, 60_000);
+  }, 100_000);
 });
