@@ -1,6 +1,6 @@
 import { and, eq, isNull } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cases, clients, escalations } from '../../src/db/schema.js';
+import { auditLog, cases, clients, escalations, notes } from '../../src/db/schema.js';
 import { createHarness, type Harness } from './telegram-harness.js';
 
 /**
@@ -63,6 +63,20 @@ describe('a worrying message the crisis patterns do not know', () => {
     expect((await crisisState(user.id)).escalations).toHaveLength(0);
     const again = await h.text(user, 'this is probably the last time you will hear from me');
     expect(again.some((m) => (m.text ?? '').includes(ASK))).toBe(false);
+  });
+
+  it('"Yes, I\'m safe" from a client with an open case is written on the case for the worker (and audited)', async () => {
+    const user = { id: 8601, first_name: 'Sam', language_code: 'en' };
+    // Sam has a case now (the crisis above); half an hour later, another worrying message.
+    h.deps.clock.advance({ minutes: 31 });
+    const asked = await h.text(user, 'he keeps my passport and I am not allowed out');
+    expect(asked[0]!.text).toContain(ASK);
+    await h.click(user, "Yes, I'm safe");
+    const s = await crisisState(user.id);
+    const kept = await h.deps.db.select().from(notes).where(and(eq(notes.caseId, s.cases[0]!.id), eq(notes.kind, 'system')));
+    expect(kept.map((n) => h.deps.cipher.decrypt(n.bodyEnc!, 'notes.body')).join('\n')).toContain('They answered: "Yes, I\'m safe"');
+    const audit = await h.deps.db.select().from(auditLog).where(and(eq(auditLog.caseId, s.cases[0]!.id), eq(auditLog.action, 'case.concern_answered')));
+    expect(audit).toHaveLength(1);
   });
 
   it('in Chinese, the question is asked in Chinese', async () => {

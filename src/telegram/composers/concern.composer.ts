@@ -1,5 +1,6 @@
 import { Composer } from 'telegraf';
 import { crisisCaseAwaitingIntake } from '../../clients/client-commands.service.js';
+import { recordConcernAnsweredSafe } from '../../clients/concern-answer.service.js';
 import { metrics } from '../../lib/metrics.js';
 import { answerButton, reply } from '../telegram.reply.js';
 import { sessionOf, tOf, type BotContext, type BotEnv } from '../telegram.env.js';
@@ -29,6 +30,7 @@ export function concernComposer(env: BotEnv): Composer<BotContext> {
     const t = await tOf(env, ctx);
     if (data === CONCERN_SAFE) {
       await reply(env, ctx, [{ text: t('concern.safe_ack') }]);
+      await recordConcernAnsweredSafe(env.deps, ctx.from.id);
       return;
     }
     env.deps.logger.warn({ answer: 'unsafe' }, 'client answered the concern question: not safe');

@@ -84,7 +84,7 @@ export function crisisFirstMiddleware(env: BotEnv): Middleware<BotContext> {
       ctx.state.crisisHandled = true;
     } else if (text) {
       const concern = detectConcern(text);
-      const now = Date.now();
+      const now = env.deps.clock.now().toMillis();
       if (concern && now - (env.concernAsked.get(chat.id) ?? 0) >= CONCERN_EVERY_MS) {
         env.concernAsked.set(chat.id, now);
         void startConcernQuestion(env, ctx.update.update_id, chat.id, languageOf(chat.id, concern.language));
