@@ -18,7 +18,11 @@ import { TelegramEmulator, type SimUser } from '../src/sandbox/telegram-emulator
 import { b1Scale } from './b1-scale.js';
 import { envInt, FULL, fmt, q, quantile, r2, repeat, report, rng, rssMiB, scratchDeps, spread } from './lib.js';
 
-const STORY = ['My landlord wants me out by the end of the month and I have two children.', 'I lost my job and cannot pay the rent.', 'I need help with forms for benefits.'];
+const STORY = [
+  'My landlord wants me out by the end of the month and I have two children.',
+  'I lost my job and cannot pay the rent.',
+  'I need help with forms for benefits.',
+];
 
 /**
  * B1_THINK_MS: each client pauses about this long (0.5–1.5×, seeded) before each answer (not counted in
@@ -73,9 +77,11 @@ export async function drive(tg: TelegramEmulator, m: number, firstId: number, co
   };
   let next = 0;
   const t0 = performance.now();
-  await Promise.all(Array.from({ length: Math.min(concurrency, m) }, async () => {
-    while (next < m) await client(next++);
-  }));
+  await Promise.all(
+    Array.from({ length: Math.min(concurrency, m) }, async () => {
+      while (next < m) await client(next++);
+    }),
+  );
   return { lat, secs: (performance.now() - t0) / 1000 };
 }
 
@@ -104,17 +110,20 @@ async function inProcessDriver(): Promise<Driver> {
 
 async function childDriver(): Promise<Driver> {
   const child = fork(fileURLToPath(import.meta.url), [], { execArgv: ['--import', 'tsx'], env: { ...process.env, B1_ROLE: 'driver' }, stdio: 'inherit' });
-  const next = () => new Promise<Record<string, unknown>>((resolve, reject) => {
-    const onExit = (code: number | null) => reject(new Error(`B1 driver exited (${code})`));
-    child.once('exit', onExit);
-    child.once('message', (msg) => {
-      child.off('exit', onExit);
-      resolve(msg as Record<string, unknown>);
+  const next = () =>
+    new Promise<Record<string, unknown>>((resolve, reject) => {
+      const onExit = (code: number | null) => reject(new Error(`B1 driver exited (${code})`));
+      child.once('exit', onExit);
+      child.once('message', (msg) => {
+        child.off('exit', onExit);
+        resolve(msg as Record<string, unknown>);
+      });
     });
-  });
   const hello = await next();
   return {
-    token: hello.token as string, url: hello.url as string, botInfo: hello.botInfo,
+    token: hello.token as string,
+    url: hello.url as string,
+    botInfo: hello.botInfo,
     async run(m, firstId, concurrency) {
       const answer = next();
       child.send({ m, firstId, concurrency });
@@ -155,7 +164,9 @@ async function runClients(m: number, firstId: number, concurrency: number) {
   const app = createHttpApp(deps);
   let server: Server | undefined;
   let peak = rssMiB();
-  const sampler = setInterval(() => { peak = Math.max(peak, rssMiB()); }, 100);
+  const sampler = setInterval(() => {
+    peak = Math.max(peak, rssMiB());
+  }, 100);
   try {
     // The emulator opens one connection per update in flight (real Telegram: at most max_connections, 40 by default);
     // with 1,000 at once Node's default accept backlog (511) overflows while the loop is busy and connects time out.
@@ -171,9 +182,15 @@ async function runClients(m: number, firstId: number, concurrency: number) {
     if (cs!.n !== m) throw new Error(`B1: ${cs!.n} cases for ${m} clients`);
     await running.stop();
     return {
-      updates: lat.length, secs: r2(secs), perSec: r2(lat.length / secs), p50: r2(quantile(lat, 0.5)), p99: r2(quantile(lat, 0.99)),
+      updates: lat.length,
+      secs: r2(secs),
+      perSec: r2(lat.length / secs),
+      p50: r2(quantile(lat, 0.5)),
+      p99: r2(quantile(lat, 0.99)),
       // CPU of this process (the service, plus the emulator unless B1_EMULATOR=child) per update.
-      cpuMsPerUpdate: r2((cpu.user + cpu.system) / 1000 / lat.length), rssPeakMiB: peak, cases: cs!.n,
+      cpuMsPerUpdate: r2((cpu.user + cpu.system) / 1000 / lat.length),
+      rssPeakMiB: peak,
+      cases: cs!.n,
     };
   } finally {
     clearInterval(sampler);
@@ -191,14 +208,18 @@ export async function b1(): Promise<void> {
   const rate = spread(res.map((r) => r.perSec));
   const p99 = spread(res.map((r) => r.p99));
   report({
-    name: concurrency < m ? `B1-c${concurrency}` : 'B1', title: 'concurrent Telegram intakes through the real webhook front end and the emulator over HTTP',
+    name: concurrency < m ? `B1-c${concurrency}` : 'B1',
+    title: 'concurrent Telegram intakes through the real webhook front end and the emulator over HTTP',
     params: { clients: m, concurrency, runs, updatesPerClient: 14, emulator: EMULATOR_CHILD ? 'child process' : 'in process', thinkMs: THINK_MS },
     rows: [
       { metric: 'updates/s', value: fmt(rate), goal: '≥ 500/s', met: rate.median >= 500 },
       { metric: 'per-update latency p50 ms', value: fmt(spread(res.map((r) => r.p50))) },
       { metric: 'per-update latency p99 ms', value: fmt(p99), goal: '≤ 100 ms', met: p99.median <= 100 },
       { metric: `CPU ms per update (${EMULATOR_CHILD ? 'service process' : 'service + emulator'})`, value: fmt(spread(res.map((r) => r.cpuMsPerUpdate))) },
-      { metric: `RSS peak MiB (${EMULATOR_CHILD ? 'app + bot; emulator in a child' : 'app + bot + emulator, one process'})`, value: fmt(spread(res.map((r) => r.rssPeakMiB))) },
+      {
+        metric: `RSS peak MiB (${EMULATOR_CHILD ? 'app + bot; emulator in a child' : 'app + bot + emulator, one process'})`,
+        value: fmt(spread(res.map((r) => r.rssPeakMiB))),
+      },
       { metric: 'wall time per run s', value: fmt(spread(res.map((r) => r.secs))) },
     ],
     data: { runs: res },

@@ -49,10 +49,20 @@ async function runApps(apps: number, m: number, runs: number) {
   const children: ChildProcess[] = [];
   try {
     const base = {
-      PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', NODE_ENV: 'development', LOG_LEVEL: 'info',
-      DATABASE_URL: deps.testDb.url, REDIS_URL: TEST_REDIS_URL, QUEUE_PREFIX: deps.prefix, DB_POOL_MAX: '20',
-      ENCRYPTION_KEYS: 'k1:' + Buffer.alloc(32, 7).toString('base64'), TELEGRAM_BOT_TOKEN: tg.token, TELEGRAM_API_ROOT: tg.url,
-      PUBLIC_URL: rr.url, TELEGRAM_FLOOD_MAX_MESSAGES: '1000', INTAKE_GATHER_SECONDS: '0',
+      PATH: process.env.PATH ?? '',
+      HOME: process.env.HOME ?? '/tmp',
+      NODE_ENV: 'development',
+      LOG_LEVEL: 'info',
+      DATABASE_URL: deps.testDb.url,
+      REDIS_URL: TEST_REDIS_URL,
+      QUEUE_PREFIX: deps.prefix,
+      DB_POOL_MAX: '20',
+      ENCRYPTION_KEYS: `k1:${Buffer.alloc(32, 7).toString('base64')}`,
+      TELEGRAM_BOT_TOKEN: tg.token,
+      TELEGRAM_API_ROOT: tg.url,
+      PUBLIC_URL: rr.url,
+      TELEGRAM_FLOOD_MAX_MESSAGES: '1000',
+      INTAKE_GATHER_SECONDS: '0',
     };
     for (const port of ports) children.push(await startApp({ ...base, PORT: String(port) }));
     const answers = { webhook: 0, api: 0 };
@@ -68,9 +78,15 @@ async function runApps(apps: number, m: number, runs: number) {
       const { lat, secs } = await drive(tg, m, 51_000_000 + i * 1_000_000, m);
       const cpu = children.reduce((s, c, k) => s + cpuMsOf(c.pid!) - cpu0[k]!, 0);
       res.push({
-        updates: lat.length, secs: r2(secs), perSec: r2(lat.length / secs), p50: r2(quantile(lat, 0.5)), p99: r2(quantile(lat, 0.99)),
-        cpuMsPerUpdate: r2(cpu / lat.length), apiCallsPerUpdate: r2((tg.stats.calls - stats0) / lat.length),
-        answersInWebhookReply: answers.webhook, answersByApi: answers.api,
+        updates: lat.length,
+        secs: r2(secs),
+        perSec: r2(lat.length / secs),
+        p50: r2(quantile(lat, 0.5)),
+        p99: r2(quantile(lat, 0.99)),
+        cpuMsPerUpdate: r2(cpu / lat.length),
+        apiCallsPerUpdate: r2((tg.stats.calls - stats0) / lat.length),
+        answersInWebhookReply: answers.webhook,
+        answersByApi: answers.api,
       });
     }
     const [cs] = await q<{ n: number }>(deps.db, sql`select count(*)::int n from cases`);
@@ -96,7 +112,8 @@ export async function b1Scale(): Promise<void> {
     { metric: `${label}, 2 app processes`, value: fmt(spread(two.map(pick))) },
   ];
   report({
-    name: 'B1-apps', title: 'concurrent Telegram intakes through 1 and 2 app processes (node dist/) behind a round-robin webhook relay',
+    name: 'B1-apps',
+    title: 'concurrent Telegram intakes through 1 and 2 app processes (node dist/) behind a round-robin webhook relay',
     params: { clients: m, concurrency: m, runs, updatesPerClient: 14, emulator: 'bench process', loadavg: (await import('node:os')).loadavg().map(r2) },
     rows: [
       ...row('updates/s', (r) => r.perSec),
@@ -104,7 +121,10 @@ export async function b1Scale(): Promise<void> {
       ...row('per-update latency p99 ms', (r) => r.p99),
       ...row('CPU ms per update (app processes)', (r) => r.cpuMsPerUpdate),
       ...row('Bot API requests per update', (r) => r.apiCallsPerUpdate),
-      { metric: 'button answers in the webhook response / by API (last run, 2 apps)', value: `${two.at(-1)!.answersInWebhookReply} / ${two.at(-1)!.answersByApi}` },
+      {
+        metric: 'button answers in the webhook response / by API (last run, 2 apps)',
+        value: `${two.at(-1)!.answersInWebhookReply} / ${two.at(-1)!.answersByApi}`,
+      },
     ],
     data: { one, two },
   });

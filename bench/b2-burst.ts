@@ -27,15 +27,28 @@ import { cpuMeter, envInt, loadAvg, FULL, fmt, q, quantile, r2, repeat, report, 
 const PLATFORM_RATE = 30;
 
 interface PhaseResult {
-  n: number; sent: number; rateLimited429: number; firstAt: number; lastAt: number;
-  achievedPerSec: number; latenessP50: number; latenessP99: number; latenessMax: number;
-  earlierThanAllowed: number; wallSec: number; rssMiB: number;
+  n: number;
+  sent: number;
+  rateLimited429: number;
+  firstAt: number;
+  lastAt: number;
+  achievedPerSec: number;
+  latenessP50: number;
+  latenessP99: number;
+  latenessMax: number;
+  earlierThanAllowed: number;
+  wallSec: number;
+  rssMiB: number;
   /** CPU per message sent, ms: this process (workers + emulator) and the PostgreSQL backends. */
-  nodeCpuMsPerSend: number; pgCpuMsPerSend: number;
+  nodeCpuMsPerSend: number;
+  pgCpuMsPerSend: number;
   /** Most messages the emulator accepted in any rolling second, and time lost in gaps over 3 intervals. */
-  maxInAnySecond: number; stallSec: number;
+  maxInAnySecond: number;
+  stallSec: number;
   /** Chats that got no message, and messages beyond a chat's first. */
-  lost: number; duplicated: number; load: number[];
+  lost: number;
+  duplicated: number;
+  load: number[];
 }
 
 /**
@@ -46,11 +59,17 @@ interface PhaseResult {
 export async function seedBurst(deps: Deps, tg: TelegramEmulator, n: number, due: DateTime, notBefore: DateTime | null): Promise<Array<{ id: string }>> {
   const pop = await seedPopulation(deps, n);
   for (let i = 0; i < n; i++) tg.addUser({ id: pop.firstChat + i, first_name: `C${i}` });
-  await q(deps.db, sql`insert into appointments (case_id, worker_id, starts_at, duration_min, mode, created_at, updated_at)
-    select id, assigned_worker_id, ${due.plus({ hours: 24 }).toJSDate()}, 60, 'in_person', now(), now() from cases`);
-  const rows = await q<{ id: string }>(deps.db, sql`insert into deliveries (kind, subject_id, version, recipient, channel, case_id, due_at, not_before, status, created_at, updated_at)
+  await q(
+    deps.db,
+    sql`insert into appointments (case_id, worker_id, starts_at, duration_min, mode, created_at, updated_at)
+    select id, assigned_worker_id, ${due.plus({ hours: 24 }).toJSDate()}, 60, 'in_person', now(), now() from cases`,
+  );
+  const rows = await q<{ id: string }>(
+    deps.db,
+    sql`insert into deliveries (kind, subject_id, version, recipient, channel, case_id, due_at, not_before, status, created_at, updated_at)
     select 'appointment_reminder.PT24H', a.id, 1, 'client:' || c.client_id, 'telegram', c.id, ${due.toJSDate()}, ${notBefore?.toJSDate() ?? null}, 'pending', now(), now()
-    from appointments a join cases c on c.id = a.case_id returning id`);
+    from appointments a join cases c on c.id = a.case_id returning id`,
+  );
   const ledgerRows = await deps.db.select().from(deliveries);
   await scheduleDeliveries(deps.queues, ledgerRows as DeliveryRow[], DateTime.utc());
   return rows;
@@ -75,14 +94,20 @@ async function phase(n: number, mode: 'limited' | 'ahead' | 'raw', aheadSec: num
   });
   await tg.start();
   const env = {
-    TELEGRAM_BOT_TOKEN: tg.token, TELEGRAM_API_ROOT: tg.url,
+    TELEGRAM_BOT_TOKEN: tg.token,
+    TELEGRAM_API_ROOT: tg.url,
     // The burst is measured at its due time (the 'ahead' phase writes its own not_before): no automatic send-ahead.
     SEND_AHEAD_WINDOW: 'PT0S',
     TELEGRAM_MESSAGES_PER_SECOND: String(envInt('B2_BOT_BUDGET', loadConfig({ NODE_ENV: 'test' }).TELEGRAM_MESSAGES_PER_SECOND)),
   };
   const deps = await scratchDeps(env, undefined, 60);
   // Limits off: the app's own budget (config max 30/s) is lifted for this phase only, in memory.
-  if (mode === 'raw') (deps as { config: unknown }).config = Object.freeze({ ...deps.config, TELEGRAM_MESSAGES_PER_SECOND: 1_000_000, TELEGRAM_CHAT_MESSAGES_PER_SECOND: 1_000_000 });
+  if (mode === 'raw')
+    (deps as { config: unknown }).config = Object.freeze({
+      ...deps.config,
+      TELEGRAM_MESSAGES_PER_SECOND: 1_000_000,
+      TELEGRAM_CHAT_MESSAGES_PER_SECOND: 1_000_000,
+    });
   const workers = await startWorkers(deps, { queues: ['delivery'] });
   try {
     const lead = 3 + n / 2000;
@@ -108,16 +133,32 @@ async function phase(n: number, mode: 'limited' | 'ahead' | 'raw', aheadSec: num
     if (bad!.n > 0) throw new Error(`B2 ${mode}: ${bad!.n} rows not sent`);
     const tl = tg.sendTimeline.map((s) => s.at).sort((a, b) => a - b);
     const late = tl.map((at) => Math.max(0, at - due.toMillis()) / 1000);
-    const chats = perChat(tg.sendTimeline, Array.from({ length: n }, (_, i) => 10_000_000 + i), due.toMillis());
-    const firstAt = tl[0]!, lastAt = tl[tl.length - 1]!;
+    const chats = perChat(
+      tg.sendTimeline,
+      Array.from({ length: n }, (_, i) => 10_000_000 + i),
+      due.toMillis(),
+    );
+    const firstAt = tl[0]!,
+      lastAt = tl[tl.length - 1]!;
     return {
-      n, sent: tl.length, rateLimited429: tg.stats.rateLimited, firstAt, lastAt,
+      n,
+      sent: tl.length,
+      rateLimited429: tg.stats.rateLimited,
+      firstAt,
+      lastAt,
       achievedPerSec: r2((tl.length - 1) / Math.max(0.001, (lastAt - firstAt) / 1000)),
-      latenessP50: r2(quantile(late, 0.5)), latenessP99: r2(quantile(late, 0.99)), latenessMax: r2(Math.max(...late)),
+      latenessP50: r2(quantile(late, 0.5)),
+      latenessP99: r2(quantile(late, 0.99)),
+      latenessMax: r2(Math.max(...late)),
       earlierThanAllowed: notBefore ? tl.filter((at) => at < notBefore.toMillis()).length : tl.filter((at) => at < due.toMillis()).length,
-      wallSec: r2((performance.now() - wall0) / 1000), rssMiB: peak,
-      nodeCpuMsPerSend: r2(used.nodeMs / tl.length), pgCpuMsPerSend: r2(used.pgMs / tl.length),
-      ...rolling(tl, deps.config.TELEGRAM_MESSAGES_PER_SECOND), lost: chats.lost, duplicated: chats.duplicated, load,
+      wallSec: r2((performance.now() - wall0) / 1000),
+      rssMiB: peak,
+      nodeCpuMsPerSend: r2(used.nodeMs / tl.length),
+      pgCpuMsPerSend: r2(used.pgMs / tl.length),
+      ...rolling(tl, deps.config.TELEGRAM_MESSAGES_PER_SECOND),
+      lost: chats.lost,
+      duplicated: chats.duplicated,
+      load,
     };
   } finally {
     await workers.close(5000);
@@ -153,21 +194,46 @@ export async function b2(): Promise<void> {
     { metric: '[due time] lateness p50 s', value: fmt(s(limited, (p) => p.latenessP50)), goal: `bound ${r2(bound / 2)} s` },
     { metric: '[due time] lateness p99 s', value: fmt(s(limited, (p) => p.latenessP99)), goal: `bound ${r2(bound * 0.99)} s` },
     { metric: '[due time] last message late s', value: fmt(s(limited, (p) => p.latenessMax)), goal: `bound ${r2(bound)} s (N/30)` },
-    { metric: `[ahead ${aheadSec} s] 429s received`, value: fmt(s(ahead, (p) => p.rateLimited429)), goal: '0', met: s(ahead, (p) => p.rateLimited429).max === 0 },
+    {
+      metric: `[ahead ${aheadSec} s] 429s received`,
+      value: fmt(s(ahead, (p) => p.rateLimited429)),
+      goal: '0',
+      met: s(ahead, (p) => p.rateLimited429).max === 0,
+    },
     { metric: `[ahead ${aheadSec} s] lateness p99 s`, value: fmt(s(ahead, (p) => p.latenessP99)), goal: '0 s', met: s(ahead, (p) => p.latenessP99).max === 0 },
-    { metric: `[ahead ${aheadSec} s] sent before not_before`, value: fmt(s(ahead, (p) => p.earlierThanAllowed)), goal: '0', met: s(ahead, (p) => p.earlierThanAllowed).max === 0 },
+    {
+      metric: `[ahead ${aheadSec} s] sent before not_before`,
+      value: fmt(s(ahead, (p) => p.earlierThanAllowed)),
+      goal: '0',
+      met: s(ahead, (p) => p.earlierThanAllowed).max === 0,
+    },
     { metric: `[ahead ${aheadSec} s] achieved rate ÷ 30/s`, value: fmt(s(ahead, (p) => p.achievedPerSec / PLATFORM_RATE)) },
     { metric: '[limits off] raw sends/s', value: fmt(s(raw, (p) => p.achievedPerSec)), goal: '≥ 2,000/s', met: s(raw, (p) => p.achievedPerSec).median >= 2000 },
     { metric: '[limits off] CPU ms per send: Node (workers + emulator)', value: fmt(s(raw, (p) => p.nodeCpuMsPerSend)) },
     { metric: '[limits off] CPU ms per send: PostgreSQL', value: fmt(s(raw, (p) => p.pgCpuMsPerSend)) },
-    { metric: `[limits off] ceiling on ${os.cpus().length} cores = cores × 1000 / CPU ms per send`, value: fmt(s(raw, (p) => (os.cpus().length * 1000) / (p.nodeCpuMsPerSend + p.pgCpuMsPerSend))), goal: 'Redis not counted' },
+    {
+      metric: `[limits off] ceiling on ${os.cpus().length} cores = cores × 1000 / CPU ms per send`,
+      value: fmt(s(raw, (p) => (os.cpus().length * 1000) / (p.nodeCpuMsPerSend + p.pgCpuMsPerSend))),
+      goal: 'Redis not counted',
+    },
     { metric: '[limits off] RSS peak MiB (bench process)', value: fmt(s(raw, (p) => p.rssMiB)) },
   ];
   rows.push(...sideBySide(limited, peer30, peer25, raw, peerRaw, bound));
   report({
-    name: 'B2', title: 'reminder burst through the real workers to the Telegram emulator',
-    params: { n, rawN, limitedRuns, rawRuns, aheadSec, platformRate: PLATFORM_RATE, appBudgetPerSec: envInt('B2_BOT_BUDGET', loadConfig({ NODE_ENV: 'test' }).TELEGRAM_MESSAGES_PER_SECOND), workerConcurrency: 50 },
-    rows, data: { limited, ahead, raw, peer30, peer25, peerRaw },
+    name: 'B2',
+    title: 'reminder burst through the real workers to the Telegram emulator',
+    params: {
+      n,
+      rawN,
+      limitedRuns,
+      rawRuns,
+      aheadSec,
+      platformRate: PLATFORM_RATE,
+      appBudgetPerSec: envInt('B2_BOT_BUDGET', loadConfig({ NODE_ENV: 'test' }).TELEGRAM_MESSAGES_PER_SECOND),
+      workerConcurrency: 50,
+    },
+    rows,
+    data: { limited, ahead, raw, peer30, peer25, peerRaw },
   });
 }
 
@@ -180,13 +246,19 @@ function sideBySide(ours: PhaseResult[], p30: PeerResult[], p25: PeerResult[], r
   const med = <T>(xs: T[], f: (x: T) => number) => (xs.length ? spread(xs.map(f)).median : Number.NaN);
   const ratio = (a: number, b: number) => (b === 0 ? (a === 0 ? '=' : '∞') : `×${r2(a / b)}`);
   const line = (metric: string, f: (x: PhaseResult | PeerResult) => number, goal?: string): Row => {
-    const o = med(ours, f), a = med(p30, f), b = med(p25, f);
-    return { metric: `[ours | peer 30/s | peer 25/s] ${metric}`, value: `${r2(o)} | ${r2(a)} | ${r2(b)} (ours ${ratio(o, a)} peer 30)`, ...(goal ? { goal } : {}) };
+    const o = med(ours, f),
+      a = med(p30, f),
+      b = med(p25, f);
+    return {
+      metric: `[ours | peer 30/s | peer 25/s] ${metric}`,
+      value: `${r2(o)} | ${r2(a)} | ${r2(b)} (ours ${ratio(o, a)} peer 30)`,
+      ...(goal ? { goal } : {}),
+    };
   };
   const rows = [
     line('429s received', (x) => x.rateLimited429, '0'),
     line('chats with no message (lost)', (x) => x.lost, '0'),
-    line('messages beyond a chat\'s first (duplicated)', (x) => x.duplicated, '0'),
+    line("messages beyond a chat's first (duplicated)", (x) => x.duplicated, '0'),
     line('achieved rate ÷ 30/s', (x) => x.achievedPerSec / PLATFORM_RATE, '≥ 0.95'),
     line('lateness p50 s', (x) => x.latenessP50, `bound ${r2(bound / 2)} s`),
     line('lateness p99 s', (x) => x.latenessP99, `bound ${r2(bound * 0.99)} s`),
@@ -194,9 +266,11 @@ function sideBySide(ours: PhaseResult[], p30: PeerResult[], p25: PeerResult[], r
     line('CPU ms per send (Node; ours + PostgreSQL below)', (x) => x.nodeCpuMsPerSend),
   ];
   if (praw.length && raw.length) {
-    const o = med(raw, (x) => x.achievedPerSec), a = med(praw, (x) => x.achievedPerSec);
+    const o = med(raw, (x) => x.achievedPerSec),
+      a = med(praw, (x) => x.achievedPerSec);
     rows.push({ metric: '[ours | peer] limits off: raw sends/s', value: `${r2(o)} | ${r2(a)} (ours ${ratio(o, a)})` });
-    const oc = med(raw, (x) => x.nodeCpuMsPerSend + x.pgCpuMsPerSend), ac = med(praw, (x) => x.nodeCpuMsPerSend);
+    const oc = med(raw, (x) => x.nodeCpuMsPerSend + x.pgCpuMsPerSend),
+      ac = med(praw, (x) => x.nodeCpuMsPerSend);
     rows.push({ metric: '[ours | peer] limits off: CPU ms per send (Node + PostgreSQL)', value: `${r2(oc)} | ${r2(ac)} (ours ${ratio(oc, ac)})` });
   }
   return rows;

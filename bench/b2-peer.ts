@@ -16,9 +16,22 @@ import { deleteRedisPrefix, testRedisPrefix, TEST_REDIS_URL } from '../test/help
 import { loadAvg, quantile, r2, rssMiB } from './lib.js';
 
 export interface PeerResult {
-  n: number; limiterMax: number | null; sent: number; rateLimited429: number; lost: number; duplicated: number;
-  achievedPerSec: number; latenessP50: number; latenessP99: number; latenessMax: number; maxInAnySecond: number;
-  wallSec: number; nodeCpuMsPerSend: number; rssMiB: number; retried: number; load: number[];
+  n: number;
+  limiterMax: number | null;
+  sent: number;
+  rateLimited429: number;
+  lost: number;
+  duplicated: number;
+  achievedPerSec: number;
+  latenessP50: number;
+  latenessP99: number;
+  latenessMax: number;
+  maxInAnySecond: number;
+  wallSec: number;
+  nodeCpuMsPerSend: number;
+  rssMiB: number;
+  retried: number;
+  load: number[];
 }
 
 /** Per chat: lost = no message, duplicated = messages beyond the first; lateness of each chat's first message. */
@@ -38,9 +51,13 @@ export function perChat(tl: ReadonlyArray<{ at: number; chatId: number }>, chats
     max = Math.max(max, i - j + 1);
   }
   return {
-    lost, duplicated, maxInAnySecond: max,
+    lost,
+    duplicated,
+    maxInAnySecond: max,
     achievedPerSec: r2((at.length - 1) / Math.max(0.001, (at[at.length - 1]! - at[0]!) / 1000)),
-    latenessP50: r2(quantile(late, 0.5)), latenessP99: r2(quantile(late, 0.99)), latenessMax: r2(Math.max(...late)),
+    latenessP50: r2(quantile(late, 0.5)),
+    latenessP99: r2(quantile(late, 0.99)),
+    latenessMax: r2(Math.max(...late)),
   };
 }
 
@@ -57,22 +74,31 @@ export async function peerPhase(n: number, limiterMax: number | null): Promise<P
   const queue = new Queue('reminders', { connection, prefix });
   const telegram = new Telegram(tg.token, { apiRoot: tg.url });
   let retried = 0;
-  const worker = new Worker('reminders', async (job) => {
-    if (job.attemptsMade > 0) retried++;
-    await telegram.sendMessage(job.data.chatId as number, job.data.text as string);
-  }, {
-    connection, prefix, concurrency: 50,
-    ...(limiterMax === null ? {} : { limiter: { max: limiterMax, duration: 1000 } }),
-  });
+  const worker = new Worker(
+    'reminders',
+    async (job) => {
+      if (job.attemptsMade > 0) retried++;
+      await telegram.sendMessage(job.data.chatId as number, job.data.text as string);
+    },
+    {
+      connection,
+      prefix,
+      concurrency: 50,
+      ...(limiterMax === null ? {} : { limiter: { max: limiterMax, duration: 1000 } }),
+    },
+  );
   worker.on('error', () => undefined);
   try {
     const chats = Array.from({ length: n }, (_, i) => 10_000_000 + i);
     for (const id of chats) tg.addUser({ id, first_name: 'C' });
     const due = Date.now() + 3000 + n / 2;
-    await queue.addBulk(chats.map((chatId) => ({
-      name: 'reminder', data: { chatId, text: 'Reminder: your appointment is tomorrow at 10:00.' },
-      opts: { delay: due - Date.now(), attempts: 8, backoff: { type: 'exponential', delay: 1000 }, removeOnComplete: true, removeOnFail: false },
-    })));
+    await queue.addBulk(
+      chats.map((chatId) => ({
+        name: 'reminder',
+        data: { chatId, text: 'Reminder: your appointment is tomorrow at 10:00.' },
+        opts: { delay: due - Date.now(), attempts: 8, backoff: { type: 'exponential', delay: 1000 }, removeOnComplete: true, removeOnFail: false },
+      })),
+    );
     await new Promise((r) => setTimeout(r, Math.max(0, due - Date.now())));
     const cpu0 = process.cpuUsage();
     const wall0 = performance.now();
@@ -88,9 +114,16 @@ export async function peerPhase(n: number, limiterMax: number | null): Promise<P
     const cpu = process.cpuUsage(cpu0);
     const tl = tg.sendTimeline;
     return {
-      n, limiterMax, sent: tl.length, rateLimited429: tg.stats.rateLimited, ...perChat(tl, chats, due),
-      wallSec: r2((performance.now() - wall0) / 1000), nodeCpuMsPerSend: r2((cpu.user + cpu.system) / 1000 / Math.max(1, tl.length)),
-      rssMiB: peak, retried, load,
+      n,
+      limiterMax,
+      sent: tl.length,
+      rateLimited429: tg.stats.rateLimited,
+      ...perChat(tl, chats, due),
+      wallSec: r2((performance.now() - wall0) / 1000),
+      nodeCpuMsPerSend: r2((cpu.user + cpu.system) / 1000 / Math.max(1, tl.length)),
+      rssMiB: peak,
+      retried,
+      load,
     };
   } finally {
     await worker.close();

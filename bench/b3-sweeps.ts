@@ -20,9 +20,15 @@ import { envInt, FULL, fmt, q, r2, repeat, report, scratchDeps, seedPopulation, 
 
 const SUPPORTING = ['cases_follow_up_due_idx', 'cases_quiet_idx', 'cases_unassigned_idx', 'cases_crisis_idx'];
 
-interface PlanNode { 'Node Type': string; 'Index Name'?: string; 'Relation Name'?: string; Plans?: PlanNode[] }
+interface PlanNode {
+  'Node Type': string;
+  'Index Name'?: string;
+  'Relation Name'?: string;
+  Plans?: PlanNode[];
+}
 function scans(n: PlanNode, out: string[] = []): string[] {
-  if (/Scan/.test(n['Node Type'])) out.push(`${n['Node Type']}${n['Index Name'] ? ` using ${n['Index Name']}` : ''}${n['Relation Name'] ? ` on ${n['Relation Name']}` : ''}`);
+  if (/Scan/.test(n['Node Type']))
+    out.push(`${n['Node Type']}${n['Index Name'] ? ` using ${n['Index Name']}` : ''}${n['Relation Name'] ? ` on ${n['Relation Name']}` : ''}`);
   for (const c of n.Plans ?? []) scans(c, out);
   return out;
 }
@@ -39,17 +45,23 @@ export async function b3(): Promise<void> {
     const g0 = performance.now();
     const pop = await seedPopulation(deps, 1); // staff only (and one client/case)
     await q(deps.db, sql`select setseed(${(SEED % 1000) / 1000})`);
-    await q(deps.db, sql`insert into clients (telegram_user_id, telegram_chat_id, language, time_zone, created_at, updated_at)
-      select 20000000 + g, 20000000 + g, 'en', 'UTC', ${at}, ${at} from generate_series(1, ${n}) g`);
+    await q(
+      deps.db,
+      sql`insert into clients (telegram_user_id, telegram_chat_id, language, time_zone, created_at, updated_at)
+      select 20000000 + g, 20000000 + g, 'en', 'UTC', ${at}, ${at} from generate_series(1, ${n}) g`,
+    );
     // i % 200 = 0: follow-up overdue (set 20 h ago, due 2 h ago, last note 30 h ago); = 1: quiet (60 days); else healthy.
-    await q(deps.db, sql`insert into cases (reference, client_id, category, priority, phase, assigned_worker_id, assigned_at, opened_at,
+    await q(
+      deps.db,
+      sql`insert into cases (reference, client_id, category, priority, phase, assigned_worker_id, assigned_at, opened_at,
         last_note_at, next_follow_up_at, follow_up_set_at, created_at, updated_at)
       select 'C-2025-' || lpad(i::text, 7, '0'), cl.id, 'family', (array['low','normal','high'])[1 + (i % 3)], 'implementation', ${pop.workerId}, ${at}::timestamptz - interval '100 days', ${at}::timestamptz - interval '100 days',
         case when i % 200 = 0 then ${at}::timestamptz - interval '30 hours' when i % 200 = 1 then ${at}::timestamptz - interval '60 days' else ${at}::timestamptz - random() * interval '40 hours' end,
         case when i % 200 = 0 then ${at}::timestamptz - interval '2 hours' else ${at}::timestamptz + (1 + random() * 29) * interval '1 day' end,
         case when i % 200 = 0 then ${at}::timestamptz - interval '20 hours' else ${at}::timestamptz - interval '5 days' end,
         ${at}::timestamptz - interval '100 days', ${at}
-      from (select row_number() over (order by id) i, id from clients where telegram_chat_id > 20000000) cl(i, id)`);
+      from (select row_number() over (order by id) i, id from clients where telegram_chat_id > 20000000) cl(i, id)`,
+    );
     await q(deps.db, sql`vacuum analyze cases`);
     const genSec = r2((performance.now() - g0) / 1000);
 
@@ -65,7 +77,9 @@ export async function b3(): Promise<void> {
       const out: Record<string, { ms: number; rows: number; scans: string[] }> = {};
       for (const [name, f] of Object.entries(finders)) {
         const res = await pool.query(`explain (analyze, format json) ${f.sql}`, f.params as unknown[]);
-        const plan = (res.rows[0] as Record<string, Array<{ Plan: PlanNode & { 'Actual Rows': number }; 'Execution Time': number; 'Planning Time': number }>>)['QUERY PLAN']![0]!;
+        const plan = (res.rows[0] as Record<string, Array<{ Plan: PlanNode & { 'Actual Rows': number }; 'Execution Time': number; 'Planning Time': number }>>)[
+          'QUERY PLAN'
+        ]![0]!;
         out[name] = { ms: r2(plan['Execution Time'] + plan['Planning Time']), rows: plan.Plan['Actual Rows'], scans: scans(plan.Plan) };
       }
       return out;
@@ -77,7 +91,11 @@ export async function b3(): Promise<void> {
     // End to end: open the escalations and plan + enqueue their notifications (real sweep, real queue).
     const phases: Record<string, number> = {};
     const e0 = performance.now();
-    const sweep = await runEscalationSweep(deps, { onPhase: (p, ms) => { phases[p] = r2((phases[p] ?? 0) + ms); } });
+    const sweep = await runEscalationSweep(deps, {
+      onPhase: (p, ms) => {
+        phases[p] = r2((phases[p] ?? 0) + ms);
+      },
+    });
     const e2eSec = r2((performance.now() - e0) / 1000);
     const notifyMs = r2((phases['ladder.load'] ?? 0) + (phases['ladder.decide'] ?? 0) + (phases['ladder.notify'] ?? 0));
     const [esc] = await q<{ n: number }>(deps.db, sql`select count(*)::int n from escalations`);
@@ -96,21 +114,44 @@ export async function b3(): Promise<void> {
       const b = spread(naive.map((x) => x[name]!.ms));
       return [
         { metric: `${name}: query ms (indexed) → rows`, value: `${fmt(a)} → ${last[name]!.rows}`, goal: last[name]!.scans.join(', ') },
-        { metric: `${name}: query ms (naive, no index)`, value: fmt(b), goal: `${lastNaive[name]!.scans.join(', ')}; ratio ×${r2(b.median / Math.max(0.001, a.median))}` },
+        {
+          metric: `${name}: query ms (naive, no index)`,
+          value: fmt(b),
+          goal: `${lastNaive[name]!.scans.join(', ')}; ratio ×${r2(b.median / Math.max(0.001, a.median))}`,
+        },
       ];
     };
     const found = last.overdue!.rows + Math.round(n / 200);
     report({
-      name: 'B3', title: 'escalation sweep finders and end-to-end sweep over many open cases',
+      name: 'B3',
+      title: 'escalation sweep finders and end-to-end sweep over many open cases',
       params: { cases: n, overdueShare: '0.5%', quietShare: '0.5%', runs, generateSec: genSec },
       rows: [
         { metric: 'all four finder queries ms (indexed)', value: fmt(indexedTotal), goal: '≤ 1,000 ms', met: indexedTotal.median <= 1000 },
-        { metric: 'all four finder queries ms (naive)', value: fmt(naiveTotal), goal: `ratio naive/indexed ×${r2(naiveTotal.median / Math.max(0.001, indexedTotal.median))}` },
-        ...per('overdue'), ...per('quiet'), ...per('unassigned'), ...per('crisis'),
-        { metric: 'end-to-end sweep s (open + notify + enqueue)', value: String(e2eSec), goal: `≤ 5 s for 10,000 (scaled: ${r2(5 * found / 10_000)} s for ${found})`, met: e2eSec <= 5 * found / 10_000 },
-        { metric: 'end-to-end split ms: open / notify (load + decide + take, audit, plan, enqueue) / digests',
-          value: `${phases.open} / ${notifyMs} (${phases['ladder.load']} + ${phases['ladder.decide']} + ${phases['ladder.notify']}) / ${phases.digests}` },
-        { metric: 'escalations opened / ledger rows / jobs', value: `${esc!.n} / ${dl!.n} / ${(jobs.delayed ?? 0) + (jobs.waiting ?? 0)}`, goal: JSON.stringify(sweep) },
+        {
+          metric: 'all four finder queries ms (naive)',
+          value: fmt(naiveTotal),
+          goal: `ratio naive/indexed ×${r2(naiveTotal.median / Math.max(0.001, indexedTotal.median))}`,
+        },
+        ...per('overdue'),
+        ...per('quiet'),
+        ...per('unassigned'),
+        ...per('crisis'),
+        {
+          metric: 'end-to-end sweep s (open + notify + enqueue)',
+          value: String(e2eSec),
+          goal: `≤ 5 s for 10,000 (scaled: ${r2((5 * found) / 10_000)} s for ${found})`,
+          met: e2eSec <= (5 * found) / 10_000,
+        },
+        {
+          metric: 'end-to-end split ms: open / notify (load + decide + take, audit, plan, enqueue) / digests',
+          value: `${phases.open} / ${notifyMs} (${phases['ladder.load']} + ${phases['ladder.decide']} + ${phases['ladder.notify']}) / ${phases.digests}`,
+        },
+        {
+          metric: 'escalations opened / ledger rows / jobs',
+          value: `${esc!.n} / ${dl!.n} / ${(jobs.delayed ?? 0) + (jobs.waiting ?? 0)}`,
+          goal: JSON.stringify(sweep),
+        },
         { metric: 'data generation s (INSERT … SELECT generate_series)', value: String(genSec) },
       ],
       data: { indexed, naive, sweep, e2eSec, phases },

@@ -25,7 +25,9 @@ function countStatements(): () => void {
     statements++;
     return original.apply(this, args);
   };
-  return () => { proto.query = original; };
+  return () => {
+    proto.query = original;
+  };
 }
 
 export async function b4(): Promise<void> {
@@ -49,18 +51,27 @@ export async function b4(): Promise<void> {
       let cursor = 0;
       const s0 = statements;
       const t0 = performance.now();
-      await Promise.all(Array.from({ length: concurrency }, async () => {
-        while (cursor < ids.length) {
-          const caseId = ids[cursor++]!;
-          // Seeded: 1–60 days ahead, on the quarter hour between 09:00 and 17:00 London time.
-          const day = DateTime.fromISO('2026-11-24', { zone: 'Europe/London' }).plus({ days: Math.floor(rand() * 60) });
-          const time = `${String(9 + Math.floor(rand() * 8)).padStart(2, '0')}:${['00', '15', '30', '45'][Math.floor(rand() * 4)]}`;
-          const s = performance.now();
-          const res = await scheduleAppointment(deps, actor, { caseId, date: day.toISODate()!, time, durationMin: 60, mode: 'in_person', idempotencyKey: `bench-${caseId}` });
-          lat.push(performance.now() - s);
-          if (!res.ok || res.duplicate) throw new Error(`booking refused: ${JSON.stringify(res)}`);
-        }
-      }));
+      await Promise.all(
+        Array.from({ length: concurrency }, async () => {
+          while (cursor < ids.length) {
+            const caseId = ids[cursor++]!;
+            // Seeded: 1–60 days ahead, on the quarter hour between 09:00 and 17:00 London time.
+            const day = DateTime.fromISO('2026-11-24', { zone: 'Europe/London' }).plus({ days: Math.floor(rand() * 60) });
+            const time = `${String(9 + Math.floor(rand() * 8)).padStart(2, '0')}:${['00', '15', '30', '45'][Math.floor(rand() * 4)]}`;
+            const s = performance.now();
+            const res = await scheduleAppointment(deps, actor, {
+              caseId,
+              date: day.toISODate()!,
+              time,
+              durationMin: 60,
+              mode: 'in_person',
+              idempotencyKey: `bench-${caseId}`,
+            });
+            lat.push(performance.now() - s);
+            if (!res.ok || res.duplicate) throw new Error(`booking refused: ${JSON.stringify(res)}`);
+          }
+        }),
+      );
       const secs = (performance.now() - t0) / 1000;
       return { perSec: count / secs, secs, p50: lat.length ? quant(lat, 0.5) : 0, p99: quant(lat, 0.99), statementsPerBooking: (statements - s0) / count };
     };
@@ -70,7 +81,8 @@ export async function b4(): Promise<void> {
     const jobs = await deps.queues.queue('delivery').getJobCounts('delayed', 'waiting');
     const rate = spread(results.map((r) => r.perSec));
     report({
-      name: 'B4', title: 'booking through scheduleAppointment (ledger + reminder plan + queue)',
+      name: 'B4',
+      title: 'booking through scheduleAppointment (ledger + reminder plan + queue)',
       params: { n, concurrency, runs, warmup: warm },
       rows: [
         { metric: 'appointments/s (median, min–max)', value: fmt(rate), goal: '≥ 1,000/s', met: rate.median >= 1000 },

@@ -46,7 +46,10 @@ async function startProcess(entry: string[], env: Record<string, string>, readyM
       };
       child.stdout.on('data', onData);
       child.stderr.on('data', onData);
-      child.on('exit', (code) => { clearTimeout(timer); reject(new Error(`${entry.join(' ')} exited ${code}:\n${out.slice(-2000)}`)); });
+      child.on('exit', (code) => {
+        clearTimeout(timer);
+        reject(new Error(`${entry.join(' ')} exited ${code}:\n${out.slice(-2000)}`));
+      });
     });
     const atReady = rssOf(child.pid!);
     await new Promise((r) => setTimeout(r, idleSec * 1000));
@@ -67,7 +70,15 @@ export async function b5(): Promise<void> {
   // The app and workers get a Telegram bot token (the emulator, long polling) so they run as deployed, not as the sandbox.
   const tg = new TelegramEmulator({ maxPollTimeoutSec: 5 });
   await tg.start();
-  const base = { NODE_ENV: 'development', LOG_LEVEL: 'info', REDIS_URL: TEST_REDIS_URL, PORT: '0', QUEUE_PREFIX: deps.prefix, TELEGRAM_BOT_TOKEN: '', SLACK_BOT_TOKEN: '' };
+  const base = {
+    NODE_ENV: 'development',
+    LOG_LEVEL: 'info',
+    REDIS_URL: TEST_REDIS_URL,
+    PORT: '0',
+    QUEUE_PREFIX: deps.prefix,
+    TELEGRAM_BOT_TOKEN: '',
+    SLACK_BOT_TOKEN: '',
+  };
   try {
     const pgEnv = { ...base, DATABASE_URL: deps.testDb.url, TELEGRAM_BOT_TOKEN: tg.token, TELEGRAM_API_ROOT: tg.url };
     const app = await repeat(0, runs, () => startProcess(['src/main.ts'], pgEnv, ['http server listening'], idle));
@@ -88,7 +99,8 @@ export async function b5(): Promise<void> {
     });
     const s = <T>(xs: T[], f: (x: T) => number) => spread(xs.map(f));
     report({
-      name: 'B5', title: 'footprint of the real processes (separate node processes, RSS from /proc)',
+      name: 'B5',
+      title: 'footprint of the real processes (separate node processes, RSS from /proc)',
       params: { idleSeconds: idle, runs },
       rows: [
         { metric: 'app (src/main.ts, PostgreSQL): idle RSS MiB', value: fmt(s(app, (x) => x.rssIdleMiB)) },

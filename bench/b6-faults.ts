@@ -32,7 +32,12 @@ async function until(cond: () => boolean | Promise<boolean>, timeoutMs = 600_000
   }
 }
 
-interface Outcome { fault: string; n: number; report: FaultReport; note: string }
+interface Outcome {
+  fault: string;
+  n: number;
+  report: FaultReport;
+  note: string;
+}
 
 async function scenario(fault: string, n: number, delayMs: number, run: (w: FaultWorld, e: Expected) => Promise<string>): Promise<Outcome> {
   const w = await FaultWorld.create(ENV);
@@ -51,55 +56,70 @@ async function scenario(fault: string, n: number, delayMs: number, run: (w: Faul
   }
 }
 
-const started = async (w: FaultWorld, ps: Proc[]) => { await Promise.all(ps.map((p) => p.waitFor(/workers started/, 120_000))); void w; };
+const started = async (w: FaultWorld, ps: Proc[]) => {
+  await Promise.all(ps.map((p) => p.waitFor(/workers started/, 120_000)));
+  void w;
+};
 
 export async function b6(): Promise<void> {
   FaultWorld.build();
   const outcomes: Outcome[] = [];
 
-  if (FAULTS.has('kill')) outcomes.push(await scenario('SIGKILL one of two workers, platform answering in 300 ms', N, 300, async (w, e) => {
-    const a = w.start({ via: 'node', entry: 'workers', built: true });
-    const b = w.start({ via: 'node', entry: 'workers', built: true });
-    await started(w, [a, b]);
-    await until(() => w.sentCount(e) >= e.chats.size / 2);
-    process.kill(a.pid, 'SIGKILL');
-    return '';
-  }));
+  if (FAULTS.has('kill'))
+    outcomes.push(
+      await scenario('SIGKILL one of two workers, platform answering in 300 ms', N, 300, async (w, e) => {
+        const a = w.start({ via: 'node', entry: 'workers', built: true });
+        const b = w.start({ via: 'node', entry: 'workers', built: true });
+        await started(w, [a, b]);
+        await until(() => w.sentCount(e) >= e.chats.size / 2);
+        process.kill(a.pid, 'SIGKILL');
+        return '';
+      }),
+    );
 
-  if (FAULTS.has('pg')) outcomes.push(await scenario(`PostgreSQL down ${OUTAGE_S} s, platform answering in 400 ms`, N_PG, 400, async (w, e) => {
-    const a = w.start({ via: 'node', entry: 'workers', built: true });
-    const b = w.start({ via: 'node', entry: 'workers', built: true });
-    await started(w, [a, b]);
-    await until(() => w.sentCount(e) >= e.chats.size / 2);
-    await w.pg.cut();
-    await new Promise((r) => setTimeout(r, OUTAGE_S * 1000));
-    await w.pg.restore();
-    return '';
-  }));
+  if (FAULTS.has('pg'))
+    outcomes.push(
+      await scenario(`PostgreSQL down ${OUTAGE_S} s, platform answering in 400 ms`, N_PG, 400, async (w, e) => {
+        const a = w.start({ via: 'node', entry: 'workers', built: true });
+        const b = w.start({ via: 'node', entry: 'workers', built: true });
+        await started(w, [a, b]);
+        await until(() => w.sentCount(e) >= e.chats.size / 2);
+        await w.pg.cut();
+        await new Promise((r) => setTimeout(r, OUTAGE_S * 1000));
+        await w.pg.restore();
+        return '';
+      }),
+    );
 
-  if (FAULTS.has('term')) outcomes.push(await scenario('SIGTERM to the process groups of two busy workers (npm run start:prod:workers)', N, 300, async (w, e) => {
-    const ps = [0, 1].map(() => w.start({ via: 'npm', script: 'start:prod:workers' }, { detached: true }));
-    await started(w, ps);
-    await until(() => w.sentCount(e) >= e.chats.size / 2);
-    const t0 = Date.now();
-    for (const p of ps) process.kill(-p.pid, 'SIGTERM');
-    const exits = await Promise.all(ps.map((p) => p.exited));
-    w.start({ via: 'node', entry: 'workers', built: true });
-    return `exit codes ${exits.map((x) => x.code ?? x.signal).join(',')}, stopped in ${exits.map((x) => x.at - t0).join(' / ')} ms`;
-  }));
+  if (FAULTS.has('term'))
+    outcomes.push(
+      await scenario('SIGTERM to the process groups of two busy workers (npm run start:prod:workers)', N, 300, async (w, e) => {
+        const ps = [0, 1].map(() => w.start({ via: 'npm', script: 'start:prod:workers' }, { detached: true }));
+        await started(w, ps);
+        await until(() => w.sentCount(e) >= e.chats.size / 2);
+        const t0 = Date.now();
+        for (const p of ps) process.kill(-p.pid, 'SIGTERM');
+        const exits = await Promise.all(ps.map((p) => p.exited));
+        w.start({ via: 'node', entry: 'workers', built: true });
+        return `exit codes ${exits.map((x) => x.code ?? x.signal).join(',')}, stopped in ${exits.map((x) => x.at - t0).join(' / ')} ms`;
+      }),
+    );
 
-  if (FAULTS.has('slow')) outcomes.push(await scenario('SIGTERM while the platform takes 20 s to answer', N_SLOW, 20_000, async (w, e) => {
-    const a = w.start({ via: 'node', entry: 'workers', built: true });
-    await started(w, [a]);
-    await until(async () => (await w.ledgerStates(e)).filter((r) => r.claimToken !== null).length >= Math.min(10, e.rows.length / 2));
-    const t0 = Date.now();
-    process.kill(a.pid, 'SIGTERM');
-    const exit = await a.exited;
-    w.tg.answerDelayMs = 0;
-    w.slack.answerDelayMs = 0;
-    w.start({ via: 'node', entry: 'workers', built: true });
-    return `exit code ${exit.code ?? exit.signal}, stopped in ${exit.at - t0} ms (SHUTDOWN_TIMEOUT_MS 8000)`;
-  }));
+  if (FAULTS.has('slow'))
+    outcomes.push(
+      await scenario('SIGTERM while the platform takes 20 s to answer', N_SLOW, 20_000, async (w, e) => {
+        const a = w.start({ via: 'node', entry: 'workers', built: true });
+        await started(w, [a]);
+        await until(async () => (await w.ledgerStates(e)).filter((r) => r.claimToken !== null).length >= Math.min(10, e.rows.length / 2));
+        const t0 = Date.now();
+        process.kill(a.pid, 'SIGTERM');
+        const exit = await a.exited;
+        w.tg.answerDelayMs = 0;
+        w.slack.answerDelayMs = 0;
+        w.start({ via: 'node', entry: 'workers', built: true });
+        return `exit code ${exit.code ?? exit.signal}, stopped in ${exit.at - t0} ms (SHUTDOWN_TIMEOUT_MS 8000)`;
+      }),
+    );
 
   const rows: Row[] = outcomes.map((o) => ({
     metric: `${o.fault} (${o.n} appointments, ${o.report.expected} messages)`,
@@ -108,7 +128,10 @@ export async function b6(): Promise<void> {
     met: o.report.lost === 0 && o.report.duplicates === 0,
   }));
   report({
-    name: 'B6', title: 'faults: crashes, outages and shutdowns under load',
-    params: { N, N_PG, N_SLOW, OUTAGE_S, SPREAD_S, env: ENV }, rows, data: { outcomes },
+    name: 'B6',
+    title: 'faults: crashes, outages and shutdowns under load',
+    params: { N, N_PG, N_SLOW, OUTAGE_S, SPREAD_S, env: ENV },
+    rows,
+    data: { outcomes },
   });
 }

@@ -25,19 +25,48 @@ import { envInt, FULL, fmt, loadAvg, privateRedis, q, quantile, r2, report, rng,
 const CRISIS_TEXT = 'I want to kill myself tonight';
 /** One intake, as B1 does it: [how, what]. */
 const INTAKE: Array<['cmd' | 'say' | 'click', string]> = [
-  ['cmd', '/start'], ['click', 'English'], ['click', 'I agree'], ['click', "Yes, I'm safe"], ['say', 'Client'], ['click', 'Housing'],
-  ['say', 'My landlord wants me out by the end of the month.'], ['say', 'A safe place to live.'], ['say', 'My sister, sometimes.'],
-  ['click', 'Skip'], ['click', 'This week'], ['click', 'Evenings'], ['click', 'London'], ['click', 'Send my request'],
+  ['cmd', '/start'],
+  ['click', 'English'],
+  ['click', 'I agree'],
+  ['click', "Yes, I'm safe"],
+  ['say', 'Client'],
+  ['click', 'Housing'],
+  ['say', 'My landlord wants me out by the end of the month.'],
+  ['say', 'A safe place to live.'],
+  ['say', 'My sister, sometimes.'],
+  ['click', 'Skip'],
+  ['click', 'This week'],
+  ['click', 'Evenings'],
+  ['click', 'London'],
+  ['click', 'Send my request'],
 ];
 
-interface Timed { chat: number; sentAt: number; replyAt?: number; pageAt?: number }
+interface Timed {
+  chat: number;
+  sentAt: number;
+  replyAt?: number;
+  pageAt?: number;
+}
 interface PhaseResult {
   mode: 'up' | 'redis-down';
-  crises: number; replied: number; paged: number;
-  replyP50: number; replyP99: number; replyMax: number;
-  pageP50: number; pageP99: number; pageMax: number;
-  remindersSent: number; reminderRate: number; reminders429: number; intakeUpdates: number; intakesDone: number; intakeErrors: number;
-  botMaxInAnySecond: number; redisDownSec: number; load: { start: number[]; end: number[] };
+  crises: number;
+  replied: number;
+  paged: number;
+  replyP50: number;
+  replyP99: number;
+  replyMax: number;
+  pageP50: number;
+  pageP99: number;
+  pageMax: number;
+  remindersSent: number;
+  reminderRate: number;
+  reminders429: number;
+  intakeUpdates: number;
+  intakesDone: number;
+  intakeErrors: number;
+  botMaxInAnySecond: number;
+  redisDownSec: number;
+  load: { start: number[]; end: number[] };
   /** Per crisis, ms: when it was posted (from the first), and how long until its reply and its page. */
   timeline: Array<{ sentAt: number; reply?: number; page?: number }>;
 }
@@ -45,7 +74,10 @@ interface PhaseResult {
 /** B1-style clients: each does whole intakes one after another (a fresh chat each time), pausing before each answer. */
 function intakeLoad(tg: TelegramEmulator, clients: number, thinkMs: number, firstId: number) {
   let stop = false;
-  let updates = 0, done = 0, errors = 0, nextId = firstId;
+  let updates = 0,
+    done = 0,
+    errors = 0,
+    nextId = firstId;
   const think = rng();
   const pause = () => new Promise((r) => setTimeout(r, thinkMs * (0.5 + think())));
   const one = async () => {
@@ -56,7 +88,7 @@ function intakeLoad(tg: TelegramEmulator, clients: number, thinkMs: number, firs
       await pause();
       if (how === 'click') {
         const msg = [...tg.messages(u.id)].reverse().find((x) => !x.deleted && x.reply_markup?.inline_keyboard.flat().some((b) => b.text === what));
-        const data = msg?.reply_markup!.inline_keyboard.flat().find((b) => b.text === what)?.callback_data;
+        const data = msg?.reply_markup?.inline_keyboard.flat().find((b) => b.text === what)?.callback_data;
         if (!msg || !data) throw new Error(`no button ${what}`);
         await tg.clickButton(u, msg.message_id, data, { force: true });
       } else if (how === 'cmd') await tg.sendCommand(u, what);
@@ -66,11 +98,25 @@ function intakeLoad(tg: TelegramEmulator, clients: number, thinkMs: number, firs
     done++;
   };
   const loops = Array.from({ length: clients }, async () => {
-    while (!stop) await one().catch(() => { errors++; });
+    while (!stop)
+      await one().catch(() => {
+        errors++;
+      });
   });
   return {
-    get updates() { return updates; }, get done() { return done; }, get errors() { return errors; },
-    async stop() { stop = true; await Promise.all(loops); },
+    get updates() {
+      return updates;
+    },
+    get done() {
+      return done;
+    },
+    get errors() {
+      return errors;
+    },
+    async stop() {
+      stop = true;
+      await Promise.all(loops);
+    },
   };
 }
 
@@ -82,26 +128,58 @@ async function until(cond: () => boolean | Promise<boolean>, timeoutMs: number, 
   }
 }
 
-async function phase(mode: PhaseResult['mode'], o: { reminders: number; clients: number; thinkMs: number; crises: number; gapMs: number; limits: boolean }): Promise<PhaseResult> {
+async function phase(
+  mode: PhaseResult['mode'],
+  o: { reminders: number; clients: number; thinkMs: number; crises: number; gapMs: number; limits: boolean },
+): Promise<PhaseResult> {
   const load0 = loadAvg();
   const redis = mode === 'redis-down' ? await privateRedis() : undefined;
   // The bot's interactive replies are not paced by the app's send budget (only ledger sends are), so with
   // B1-style clients the bot sends more than 30/s: the emulator's limits are off unless B7_LIMITS=1.
-  const limits = o.limits ? { global: { limit: 30, windowMs: 1000 }, perChat: { limit: 1, windowMs: 1000 } } : false as const;
+  const limits = o.limits ? { global: { limit: 30, windowMs: 1000 }, perChat: { limit: 1, windowMs: 1000 } } : (false as const);
   const tg = new TelegramEmulator({ rateLimits: limits, answerTimeoutMs: 60_000, callLogLimit: 1000 });
-  const slack = new SlackEmulator({ users: [{ id: 'UBENCHSUP', name: 'sup' }, { id: 'UBENCHWK1', name: 'worker' }], callLogLimit: 1000 });
+  const slack = new SlackEmulator({
+    users: [
+      { id: 'UBENCHSUP', name: 'sup' },
+      { id: 'UBENCHWK1', name: 'worker' },
+    ],
+    callLogLimit: 1000,
+  });
   await tg.start();
   await slack.start();
-  const deps = await scratchDeps({
-    TELEGRAM_BOT_TOKEN: tg.token, TELEGRAM_API_ROOT: tg.url, TELEGRAM_FLOOD_MAX_MESSAGES: '1000', SEND_AHEAD_WINDOW: 'PT0S',
-    SLACK_BOT_TOKEN: slack.botToken, SLACK_API_URL: slack.apiUrl, SLACK_SIGNING_SECRET: 'bench-signing-secret',
-  }, undefined, 20, redis?.url);
+  const deps = await scratchDeps(
+    {
+      TELEGRAM_BOT_TOKEN: tg.token,
+      TELEGRAM_API_ROOT: tg.url,
+      TELEGRAM_FLOOD_MAX_MESSAGES: '1000',
+      SEND_AHEAD_WINDOW: 'PT0S',
+      SLACK_BOT_TOKEN: slack.botToken,
+      SLACK_API_URL: slack.apiUrl,
+      SLACK_SIGNING_SECRET: 'bench-signing-secret',
+    },
+    undefined,
+    20,
+    redis?.url,
+  );
   deps.redis.on('error', () => undefined);
   const app = createHttpApp(deps);
   let server: Server | undefined;
   let running: Awaited<ReturnType<typeof startTelegram>> | undefined;
   const workers = await startWorkers(deps);
-  if (process.env.B7_DEBUG) for (const w of workers.workers) w.on('completed', (job) => { if (job.name !== 'delivery.send' || !String(job.data.deliveryId).length || job.returnvalue?.reason !== 'rate_budget') console.log(new Date().toISOString().slice(14, 23), w.name, job.name, job.id?.slice(0, 30), `${(job.finishedOn ?? 0) - (job.processedOn ?? 0)} ms`, `waited ${(job.processedOn ?? 0) - job.timestamp - (job.opts.delay ?? 0)} ms`, JSON.stringify(job.returnvalue)?.slice(0, 80)); });
+  if (process.env.B7_DEBUG)
+    for (const w of workers.workers)
+      w.on('completed', (job) => {
+        if (job.name !== 'delivery.send' || !String(job.data.deliveryId).length || job.returnvalue?.reason !== 'rate_budget')
+          console.log(
+            new Date().toISOString().slice(14, 23),
+            w.name,
+            job.name,
+            job.id?.slice(0, 30),
+            `${(job.finishedOn ?? 0) - (job.processedOn ?? 0)} ms`,
+            `waited ${(job.processedOn ?? 0) - job.timestamp - (job.opts.delay ?? 0)} ms`,
+            JSON.stringify(job.returnvalue)?.slice(0, 80),
+          );
+      });
   let intake: ReturnType<typeof intakeLoad> | undefined;
   let redisDownSec = 0;
   try {
@@ -149,27 +227,47 @@ async function phase(mode: PhaseResult['mode'], o: { reminders: number; clients:
       await redis.start();
       redisDownSec = r2((Date.now() - downAt) / 1000);
     }
-    const refToChat = async () => new Map((await q<{ reference: string; chat: string }>(deps.db, sql`select c.reference, cl.telegram_chat_id::text chat
-      from cases c join clients cl on cl.id = c.client_id where cl.telegram_chat_id >= ${firstCrisis}`)).map((r) => [r.reference, Number(r.chat)]));
-    await until(async () => {
-      const refs = await refToChat();
-      for (const [ref, at] of pagesByRef) {
-        const c = crises.get(refs.get(ref) ?? -1);
-        if (c && c.pageAt === undefined) c.pageAt = at;
-      }
-      return [...crises.values()].every((c) => c.replyAt !== undefined && c.pageAt !== undefined);
-    }, 300_000, 'every crisis reply and page').catch((err: Error) => console.error(err.message));
+    const refToChat = async () =>
+      new Map(
+        (
+          await q<{ reference: string; chat: string }>(
+            deps.db,
+            sql`select c.reference, cl.telegram_chat_id::text chat
+      from cases c join clients cl on cl.id = c.client_id where cl.telegram_chat_id >= ${firstCrisis}`,
+          )
+        ).map((r) => [r.reference, Number(r.chat)]),
+      );
+    await until(
+      async () => {
+        const refs = await refToChat();
+        for (const [ref, at] of pagesByRef) {
+          const c = crises.get(refs.get(ref) ?? -1);
+          if (c && c.pageAt === undefined) c.pageAt = at;
+        }
+        return [...crises.values()].every((c) => c.replyAt !== undefined && c.pageAt !== undefined);
+      },
+      300_000,
+      'every crisis reply and page',
+    ).catch((err: Error) => console.error(err.message));
     await Promise.all(posting);
     await intake.stop();
     const intakeStats = { intakeUpdates: intake.updates, intakesDone: intake.done, intakeErrors: intake.errors };
     intake = undefined;
-    await until(async () => (await q<{ n: number }>(deps.db, sql`select count(*)::int n from deliveries where status = 'pending' and kind like 'appointment_reminder%'`))[0]!.n === 0,
-      120_000 + o.reminders * 100, 'the burst to finish').catch((err: Error) => console.error(err.message));
+    await until(
+      async () =>
+        (await q<{ n: number }>(deps.db, sql`select count(*)::int n from deliveries where status = 'pending' and kind like 'appointment_reminder%'`))[0]!.n ===
+        0,
+      120_000 + o.reminders * 100,
+      'the burst to finish',
+    ).catch((err: Error) => console.error(err.message));
     const list = [...crises.values()];
     const reply = list.filter((c) => c.replyAt !== undefined).map((c) => (c.replyAt! - c.sentAt) / 1000);
     const page = list.filter((c) => c.pageAt !== undefined).map((c) => (c.pageAt! - c.sentAt) / 1000);
     const reminderChats = new Set(Array.from({ length: o.reminders }, (_, i) => 10_000_000 + i));
-    const tl = tg.sendTimeline.filter((s) => reminderChats.has(s.chatId)).map((s) => s.at).sort((a, b) => a - b);
+    const tl = tg.sendTimeline
+      .filter((s) => reminderChats.has(s.chatId))
+      .map((s) => s.at)
+      .sort((a, b) => a - b);
     const all = tg.sendTimeline.map((s) => s.at).sort((a, b) => a - b);
     let botMax = 0;
     for (let i = 0, j = 0; i < all.length; i++) {
@@ -177,12 +275,23 @@ async function phase(mode: PhaseResult['mode'], o: { reminders: number; clients:
       botMax = Math.max(botMax, i - j + 1);
     }
     return {
-      mode, crises: list.length, replied: reply.length, paged: page.length,
-      replyP50: r2(quantile(reply, 0.5)), replyP99: r2(quantile(reply, 0.99)), replyMax: r2(Math.max(...reply)),
-      pageP50: r2(quantile(page, 0.5)), pageP99: r2(quantile(page, 0.99)), pageMax: r2(Math.max(...page)),
-      remindersSent: tl.length, reminderRate: r2((tl.length - 1) / Math.max(0.001, (tl[tl.length - 1]! - tl[0]!) / 1000) / 30),
-      reminders429: tg.stats.rateLimited, ...intakeStats,
-      botMaxInAnySecond: botMax, redisDownSec, load: { start: load0, end: loadAvg() },
+      mode,
+      crises: list.length,
+      replied: reply.length,
+      paged: page.length,
+      replyP50: r2(quantile(reply, 0.5)),
+      replyP99: r2(quantile(reply, 0.99)),
+      replyMax: r2(Math.max(...reply)),
+      pageP50: r2(quantile(page, 0.5)),
+      pageP99: r2(quantile(page, 0.99)),
+      pageMax: r2(Math.max(...page)),
+      remindersSent: tl.length,
+      reminderRate: r2((tl.length - 1) / Math.max(0.001, (tl[tl.length - 1]! - tl[0]!) / 1000) / 30),
+      reminders429: tg.stats.rateLimited,
+      ...intakeStats,
+      botMaxInAnySecond: botMax,
+      redisDownSec,
+      load: { start: load0, end: loadAvg() },
       timeline: list.map((c) => ({ sentAt: c.sentAt - list[0]!.sentAt, reply: c.replyAt && c.replyAt - c.sentAt, page: c.pageAt && c.pageAt - c.sentAt })),
     };
   } finally {
@@ -214,8 +323,18 @@ export async function b7(): Promise<void> {
     const tag = p.mode === 'up' ? '[Redis up]' : `[Redis down ${p.redisDownSec} s]`;
     const one = (x: number) => fmt(spread([x]));
     rows.push(
-      { metric: `${tag} crises: replied / paged / lost`, value: `${p.replied} / ${p.paged} / ${p.crises - Math.min(p.replied, p.paged)} of ${p.crises}`, goal: '0 lost', met: p.replied === p.crises && p.paged === p.crises },
-      { metric: `${tag} update → emergency reply p50 / p99 / max s`, value: `${p.replyP50} / ${p.replyP99} / ${p.replyMax}`, goal: 'p99 < 1 s', met: p.replyP99 < 1 },
+      {
+        metric: `${tag} crises: replied / paged / lost`,
+        value: `${p.replied} / ${p.paged} / ${p.crises - Math.min(p.replied, p.paged)} of ${p.crises}`,
+        goal: '0 lost',
+        met: p.replied === p.crises && p.paged === p.crises,
+      },
+      {
+        metric: `${tag} update → emergency reply p50 / p99 / max s`,
+        value: `${p.replyP50} / ${p.replyP99} / ${p.replyMax}`,
+        goal: 'p99 < 1 s',
+        met: p.replyP99 < 1,
+      },
       { metric: `${tag} update → on-call page p50 / p99 / max s`, value: `${p.pageP50} / ${p.pageP99} / ${p.pageMax}`, goal: 'p99 < 1 s', met: p.pageP99 < 1 },
       { metric: `${tag} reminders sent / rate ÷ 30/s / 429s`, value: `${p.remindersSent} / ${p.reminderRate} / ${p.reminders429}` },
       { metric: `${tag} bot messages in the busiest second`, value: one(p.botMaxInAnySecond) },

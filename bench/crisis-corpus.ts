@@ -13,7 +13,13 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export type CorpusLanguage = 'en' | 'zh';
-export interface CorpusItem { language: CorpusLanguage; crisis: boolean; text: string; heldOut: boolean; line: number }
+export interface CorpusItem {
+  language: CorpusLanguage;
+  crisis: boolean;
+  text: string;
+  heldOut: boolean;
+  line: number;
+}
 
 const DIR = path.join(path.dirname(fileURLToPath(import.meta.url)), 'crisis-corpus');
 
@@ -58,7 +64,14 @@ function parse(language: CorpusLanguage, file: string, heldOut: (text: string) =
   return out;
 }
 
-export interface Score { crisis: number; ordinary: number; caught: number; falseAlarms: number; recall: number; falsePositiveRate: number }
+export interface Score {
+  crisis: number;
+  ordinary: number;
+  caught: number;
+  falseAlarms: number;
+  recall: number;
+  falsePositiveRate: number;
+}
 
 export function score(items: readonly CorpusItem[], detect: (text: string) => boolean): Score & { missed: CorpusItem[]; flagged: CorpusItem[] } {
   const missed: CorpusItem[] = [];
@@ -67,12 +80,24 @@ export function score(items: readonly CorpusItem[], detect: (text: string) => bo
   let ordinary = 0;
   for (const it of items) {
     const hit = detect(it.text);
-    if (it.crisis) { crisis++; if (!hit) missed.push(it); } else { ordinary++; if (hit) flagged.push(it); }
+    if (it.crisis) {
+      crisis++;
+      if (!hit) missed.push(it);
+    } else {
+      ordinary++;
+      if (hit) flagged.push(it);
+    }
   }
   const caught = crisis - missed.length;
   return {
-    crisis, ordinary, caught, falseAlarms: flagged.length,
-    recall: crisis ? caught / crisis : NaN, falsePositiveRate: ordinary ? flagged.length / ordinary : NaN, missed, flagged,
+    crisis,
+    ordinary,
+    caught,
+    falseAlarms: flagged.length,
+    recall: crisis ? caught / crisis : NaN,
+    falsePositiveRate: ordinary ? flagged.length / ordinary : NaN,
+    missed,
+    flagged,
   };
 }
 
@@ -84,6 +109,5 @@ export function score(items: readonly CorpusItem[], detect: (text: string) => bo
  */
 export const NET_SETS = ['en-fresh4', 'zh-fresh4', 'xx-fresh4', 'en-fresh5', 'zh-fresh5', 'xx-fresh5'] as const;
 export function loadNetSet(name: (typeof NET_SETS)[number]): CorpusItem[] {
-  return parse((name.startsWith('zh') ? 'zh' : 'en'), `${name}.tsv`, () => true);
+  return parse(name.startsWith('zh') ? 'zh' : 'en', `${name}.tsv`, () => true);
 }
-

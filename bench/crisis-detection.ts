@@ -30,10 +30,25 @@ function quality(language: CorpusLanguage, items: CorpusItem[]) {
   const data: Record<string, unknown> = {};
   for (const [name, part] of Object.entries(parts)) {
     const s = score(part, detect);
-    rows.push({ metric: `${language} ${name}: recall (${s.caught}/${s.crisis})`, value: pct(s.recall), goal: `≥ ${pct(RECALL_GOAL)}`, met: s.recall >= RECALL_GOAL });
-    rows.push({ metric: `${language} ${name}: false positives (${s.falseAlarms}/${s.ordinary})`, value: pct(s.falsePositiveRate), goal: `≤ ${pct(FPR_GOAL)}`, met: s.falsePositiveRate <= FPR_GOAL });
+    rows.push({
+      metric: `${language} ${name}: recall (${s.caught}/${s.crisis})`,
+      value: pct(s.recall),
+      goal: `≥ ${pct(RECALL_GOAL)}`,
+      met: s.recall >= RECALL_GOAL,
+    });
+    rows.push({
+      metric: `${language} ${name}: false positives (${s.falseAlarms}/${s.ordinary})`,
+      value: pct(s.falsePositiveRate),
+      goal: `≤ ${pct(FPR_GOAL)}`,
+      met: s.falsePositiveRate <= FPR_GOAL,
+    });
     data[name] = {
-      crisis: s.crisis, ordinary: s.ordinary, caught: s.caught, falseAlarms: s.falseAlarms, recall: s.recall, falsePositiveRate: s.falsePositiveRate,
+      crisis: s.crisis,
+      ordinary: s.ordinary,
+      caught: s.caught,
+      falseAlarms: s.falseAlarms,
+      recall: s.recall,
+      falsePositiveRate: s.falsePositiveRate,
       missed: s.missed.map((m) => ({ line: m.line, text: m.text })),
       falseAlarmTexts: s.flagged.map((m) => ({ line: m.line, text: m.text, matched: detectCrisis(m.text)?.phrase })),
     };
@@ -63,7 +78,10 @@ function speed(language: CorpusLanguage, texts: string[], runs: number) {
   return {
     rows: [
       { metric: `${language}: µs per message, corpus mean`, value: `${r2(s.median)} (${r2(s.min)}–${r2(s.max)})` },
-      { metric: `${language}: µs per message p50 / p99 / max (best of 5)`, value: `${r2(quantile(each, 0.5))} / ${r2(quantile(each, 0.99))} / ${r2(Math.max(...each))}` },
+      {
+        metric: `${language}: µs per message p50 / p99 / max (best of 5)`,
+        value: `${r2(quantile(each, 0.5))} / ${r2(quantile(each, 0.99))} / ${r2(Math.max(...each))}`,
+      },
     ] as Row[],
     data: { usPerMessage: s, p50: quantile(each, 0.5), p99: quantile(each, 0.99), max: Math.max(...each) },
   };
@@ -120,9 +138,27 @@ function nets(): { rows: Row[]; data: Record<string, unknown> } {
     const n = (xs: string[], k: string) => xs.filter((x) => x === k).length;
     const reached = (c.length - n(c, 'none')) / c.length;
     const bothered = (o.length - n(o, 'none')) / o.length;
-    rows.push({ metric: `${name}: crisis reached (paged ${n(c, 'page')} + asked ${n(c, 'ask')} of ${c.length})`, value: pct(reached), goal: '≥ 95%', met: reached >= 0.95 });
-    rows.push({ metric: `${name}: ordinary paged ${n(o, 'page')} + asked ${n(o, 'ask')} of ${o.length}`, value: pct(bothered), goal: '≤ 15%', met: bothered <= 0.15 });
-    data[name] = { crisis: c.length, paged: n(c, 'page'), asked: n(c, 'ask'), missed: items.filter((i) => i.crisis && tier(i.text) === 'none').map((i) => i.text), ordinary: o.length, ordinaryPaged: n(o, 'page'), ordinaryAsked: n(o, 'ask') };
+    rows.push({
+      metric: `${name}: crisis reached (paged ${n(c, 'page')} + asked ${n(c, 'ask')} of ${c.length})`,
+      value: pct(reached),
+      goal: '≥ 95%',
+      met: reached >= 0.95,
+    });
+    rows.push({
+      metric: `${name}: ordinary paged ${n(o, 'page')} + asked ${n(o, 'ask')} of ${o.length}`,
+      value: pct(bothered),
+      goal: '≤ 15%',
+      met: bothered <= 0.15,
+    });
+    data[name] = {
+      crisis: c.length,
+      paged: n(c, 'page'),
+      asked: n(c, 'ask'),
+      missed: items.filter((i) => i.crisis && tier(i.text) === 'none').map((i) => i.text),
+      ordinary: o.length,
+      ordinaryPaged: n(o, 'page'),
+      ordinaryAsked: n(o, 'ask'),
+    };
   }
   return { rows, data };
 }
@@ -134,7 +170,11 @@ export async function b8(): Promise<void> {
   for (const language of ['en', 'zh'] as const) {
     const items = loadCorpus(language);
     const q = quality(language, items);
-    const sp = speed(language, items.map((i) => i.text), runs);
+    const sp = speed(
+      language,
+      items.map((i) => i.text),
+      runs,
+    );
     rows.push(...q.rows, ...sp.rows);
     data[language] = { ...q.data, speed: sp.data };
   }
@@ -144,5 +184,11 @@ export async function b8(): Promise<void> {
   const w = worstCases();
   rows.push(...w.rows);
   data.worstCaseMicroseconds = w.data;
-  report({ name: 'B8', title: 'crisis detection: recall / false positives on the labelled corpus, µs per message', params: { runs, corpus: 'bench/crisis-corpus/{en,zh}.tsv', heldOut: 'FNV-1a(text) % 4 === 3' }, rows, data });
+  report({
+    name: 'B8',
+    title: 'crisis detection: recall / false positives on the labelled corpus, µs per message',
+    params: { runs, corpus: 'bench/crisis-corpus/{en,zh}.tsv', heldOut: 'FNV-1a(text) % 4 === 3' },
+    rows,
+    data,
+  });
 }

@@ -49,7 +49,12 @@ export function quantile(xs: number[], q: number): number {
   const i = Math.min(s.length - 1, Math.max(0, Math.ceil(q * s.length) - 1));
   return s[i]!;
 }
-export interface Spread { median: number; min: number; max: number; runs: number[] }
+export interface Spread {
+  median: number;
+  min: number;
+  max: number;
+  runs: number[];
+}
 export function spread(runs: number[]): Spread {
   return { median: quantile(runs, 0.5), min: Math.min(...runs), max: Math.max(...runs), runs };
 }
@@ -64,13 +69,29 @@ export async function repeat<T>(warmups: number, runs: number, fn: (i: number, w
   return out;
 }
 
-export interface Row { metric: string; value: string; goal?: string; met?: boolean | null }
-export interface BenchResult { name: string; title: string; params: Record<string, unknown>; rows: Row[]; data: Record<string, unknown> }
+export interface Row {
+  metric: string;
+  value: string;
+  goal?: string;
+  met?: boolean | null;
+}
+export interface BenchResult {
+  name: string;
+  title: string;
+  params: Record<string, unknown>;
+  rows: Row[];
+  data: Record<string, unknown>;
+}
 
 export function machine() {
   return {
-    node: process.version, cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model, totalMemGiB: r2(os.totalmem() / 2 ** 30),
-    platform: `${os.platform()} ${os.release()}`, loadAvg1m: r2(os.loadavg()[0]!), at: new Date().toISOString(),
+    node: process.version,
+    cpus: os.cpus().length,
+    cpuModel: os.cpus()[0]?.model,
+    totalMemGiB: r2(os.totalmem() / 2 ** 30),
+    platform: `${os.platform()} ${os.release()}`,
+    loadAvg1m: r2(os.loadavg()[0]!),
+    at: new Date().toISOString(),
   };
 }
 
@@ -87,14 +108,18 @@ export function report(r0: BenchResult): void {
     console.log(`${x.metric.padEnd(w1)} | ${x.value.padEnd(w2)} | ${x.goal ?? ''}${verdict}`);
   }
   mkdirSync(RESULTS_DIR, { recursive: true });
-  writeFileSync(path.join(RESULTS_DIR, `${r.name}.json`), JSON.stringify({ ...r, machine: machine() }, null, 2) + '\n');
+  writeFileSync(path.join(RESULTS_DIR, `${r.name}.json`), `${JSON.stringify({ ...r, machine: machine() }, null, 2)}\n`);
 }
 
 export function rssMiB(): number {
   return r2(process.memoryUsage().rss / 2 ** 20);
 }
 
-export interface ScratchDeps extends Deps { testDb: TestDatabase; prefix: string; destroy(): Promise<void> }
+export interface ScratchDeps extends Deps {
+  testDb: TestDatabase;
+  prefix: string;
+  destroy(): Promise<void>;
+}
 
 /** Scratch deps: a fresh database (template copy), a fresh Redis prefix, the real clock unless one is given. */
 export async function scratchDeps(env: Record<string, string> = {}, clock: Clock = systemClock, poolMax = 10, redisUrl = TEST_REDIS_URL): Promise<ScratchDeps> {
@@ -105,11 +130,16 @@ export async function scratchDeps(env: Record<string, string> = {}, clock: Clock
   const { openPostgres } = await import('../src/db/client.js');
   const database = openPostgres(testDb.url, { max: poolMax });
   const deps = await createDeps(config, {
-    clock, database, redis: createRedis(redisUrl), logger: pino({ level: process.env.BENCH_LOG_LEVEL ?? 'silent' }),
+    clock,
+    database,
+    redis: createRedis(redisUrl),
+    logger: pino({ level: process.env.BENCH_LOG_LEVEL ?? 'silent' }),
     cipher: new FieldCipher([{ id: 'bench1', key: Buffer.alloc(32, 7) }]),
   });
   return {
-    ...deps, testDb, prefix,
+    ...deps,
+    testDb,
+    prefix,
     async destroy() {
       await deps.close();
       await database.close().catch(() => {});
@@ -129,7 +159,11 @@ export async function q<T>(db: Deps['db'], query: ReturnType<typeof sql>): Promi
   return res.rows;
 }
 
-export interface Population { workerId: string; supervisorId: string; firstChat: number }
+export interface Population {
+  workerId: string;
+  supervisorId: string;
+  firstChat: number;
+}
 
 /**
  * n clients (Telegram chats firstChat..firstChat+n-1) each with one open case
@@ -142,11 +176,17 @@ export async function seedPopulation(deps: Deps, n: number, opts: { firstChat?: 
   const db = deps.db;
   await db.execute(sql`select setseed(${(SEED % 1000) / 1000})`);
   const at = deps.clock.now().toJSDate();
-  const sup = await q<{ id: string }>(db, sql`insert into staff (slack_user_id, display_name, role, time_zone, created_at, updated_at)
-    values ('UBENCHSUP', 'Sup', 'supervisor', 'Europe/London', ${at}, ${at}) returning id`);
+  const sup = await q<{ id: string }>(
+    db,
+    sql`insert into staff (slack_user_id, display_name, role, time_zone, created_at, updated_at)
+    values ('UBENCHSUP', 'Sup', 'supervisor', 'Europe/London', ${at}, ${at}) returning id`,
+  );
   const supId = sup[0]!.id;
-  const wk = await q<{ id: string }>(db, sql`insert into staff (slack_user_id, display_name, role, supervisor_id, time_zone, created_at, updated_at)
-    values ('UBENCHWK1', 'Worker', 'worker', ${supId}, 'Europe/London', ${at}, ${at}) returning id`);
+  const wk = await q<{ id: string }>(
+    db,
+    sql`insert into staff (slack_user_id, display_name, role, supervisor_id, time_zone, created_at, updated_at)
+    values ('UBENCHWK1', 'Worker', 'worker', ${supId}, 'Europe/London', ${at}, ${at}) returning id`,
+  );
   const workerId = wk[0]!.id;
   await db.execute(sql`insert into clients (telegram_user_id, telegram_chat_id, language, time_zone, quiet_hours_start, quiet_hours_end, created_at, updated_at)
     select ${firstChat} + g, ${firstChat} + g, 'en', 'UTC', '03:00', '03:01', ${at}, ${at} from generate_series(0, ${n - 1}) g`);
@@ -221,7 +261,9 @@ export async function privateRedis(): Promise<{ url: string; start(): Promise<vo
   await new Promise((r) => s.close(r));
   let child: import('node:child_process').ChildProcess | undefined;
   const start = async () => {
-    const c = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: ['ignore', 'pipe', 'ignore'] });
+    const c = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], {
+      stdio: ['ignore', 'pipe', 'ignore'],
+    });
     child = c;
     await new Promise<void>((resolve, reject) => {
       let out = '';

@@ -27,7 +27,10 @@ const all: Record<string, () => Promise<void>> = {
   B9: b9,
 };
 
-const wanted = process.argv.slice(2).filter((a) => !a.startsWith('--')).map((a) => a.toUpperCase());
+const wanted = process.argv
+  .slice(2)
+  .filter((a) => !a.startsWith('--'))
+  .map((a) => a.toUpperCase());
 const unknown = wanted.filter((w) => !all[w]);
 if (unknown.length) {
   console.error(`Unknown benchmark(s): ${unknown.join(', ')}. Choose from ${Object.keys(all).join(', ')}.`);

@@ -80,7 +80,10 @@ export async function boot(config: Readonly<Config>, opts: BootOptions, logger: 
 
   let stopping: Promise<void> | undefined;
   return {
-    deps, server, workers, url,
+    deps,
+    server,
+    workers,
+    url,
     stop() {
       stopping ??= (async () => {
         // Order matters: stop taking work, finish or release in-flight jobs, then close connections.
@@ -127,7 +130,12 @@ const CLOSE_RESERVE_MS = 1000;
 /** Wait for `p` at most `ms`; errors and overruns are not fatal while stopping. */
 async function bounded(p: Promise<unknown>, ms: number): Promise<void> {
   let timer: NodeJS.Timeout | undefined;
-  await Promise.race([p.catch(() => undefined), new Promise((r) => { timer = setTimeout(r, ms); })]);
+  await Promise.race([
+    p.catch(() => undefined),
+    new Promise((r) => {
+      timer = setTimeout(r, ms);
+    }),
+  ]);
   clearTimeout(timer);
 }
 
@@ -145,8 +153,10 @@ export async function runProcess(opts: Omit<BootOptions, 'overrides'>): Promise<
   // jobs off the shared queue only to fail them. The sandbox (app + workers, no tokens) uses the emulators.
   const missing = opts.workers && !(config.sandbox && opts.app) ? missingPlatformConfig(config) : [];
   if (missing.length) {
-    console.error(`Cannot start the workers: they send to Telegram and Slack, and ${missing.join(' and ')} ${missing.length > 1 ? 'are' : 'is'} not set. `
-      + 'Set it (see .env.example), or run the app alone, or the sandbox (`npm start` with neither token).');
+    console.error(
+      `Cannot start the workers: they send to Telegram and Slack, and ${missing.join(' and ')} ${missing.length > 1 ? 'are' : 'is'} not set. ` +
+        'Set it (see .env.example), or run the app alone, or the sandbox (`npm start` with neither token).',
+    );
     process.exit(2);
   }
   let running: Running;

@@ -7,9 +7,7 @@ import { z } from 'zod';
  * (never the value itself: some are secrets). The result is frozen.
  */
 
-const bool = z
-  .enum(['true', 'false', '1', '0', 'yes', 'no', ''])
-  .transform((v) => v === 'true' || v === '1' || v === 'yes');
+const bool = z.enum(['true', 'false', '1', '0', 'yes', 'no', '']).transform((v) => v === 'true' || v === '1' || v === 'yes');
 
 const optionalString = z
   .string()
@@ -17,13 +15,16 @@ const optionalString = z
   .optional();
 
 const url = (protocols: string[]) =>
-  z.string().refine((v) => {
-    try {
-      return protocols.includes(new URL(v).protocol);
-    } catch {
-      return false;
-    }
-  }, `must be a URL starting with ${protocols.map((p) => p + '//').join(' or ')}`);
+  z.string().refine(
+    (v) => {
+      try {
+        return protocols.includes(new URL(v).protocol);
+      } catch {
+        return false;
+      }
+    },
+    `must be a URL starting with ${protocols.map((p) => `${p}//`).join(' or ')}`,
+  );
 
 const optionalUrl = (protocols: string[]) =>
   z
@@ -44,9 +45,12 @@ const zone = z.string().refine((v) => {
 
 const hhmm = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'must be a time as HH:mm');
 
-const list = z
-  .string()
-  .transform((v) => v.split(/[,\n]/).map((s) => s.trim()).filter(Boolean));
+const list = z.string().transform((v) =>
+  v
+    .split(/[,\n]/)
+    .map((s) => s.trim())
+    .filter(Boolean),
+);
 
 /** Extra crisis phrases: a phrase of one or two letters ("a", "ok") would match almost every message. */
 const crisisList = list.refine(
@@ -90,7 +94,10 @@ const schema = z
     REDIS_URL: url(['redis:', 'rediss:']).default('redis://127.0.0.1:6379'),
     /** host:port,… of a Redis Cluster's nodes (credentials and TLS from REDIS_URL); empty: the one server at REDIS_URL. */
     REDIS_CLUSTER_NODES: optionalString.refine((v) => v === undefined || /^[^\s,:]+:\d{1,5}(\s*,\s*[^\s,:]+:\d{1,5})*$/.test(v), 'host:port,host:port,…'),
-    QUEUE_PREFIX: z.string().regex(/^[A-Za-z0-9_-]+$/, 'letters, digits, - and _ only').default('casework'),
+    QUEUE_PREFIX: z
+      .string()
+      .regex(/^[A-Za-z0-9_-]+$/, 'letters, digits, - and _ only')
+      .default('casework'),
 
     ENCRYPTION_KEYS: optionalString,
     ENCRYPTION_KEY_FILE: z.string().default('./data/encryption.key'),
@@ -118,12 +125,8 @@ const schema = z
     DEFAULT_LANGUAGE: z.enum(['en', 'zh']).default('en'),
     CLIENT_QUIET_HOURS_START: hhmm.default('21:00'),
     CLIENT_QUIET_HOURS_END: hhmm.default('08:00'),
-    EMERGENCY_CONTACTS_EN: z
-      .string()
-      .default('Emergency services: 999. Samaritans (24/7): 116 123. Our duty line: +44 20 0000 0000.'),
-    EMERGENCY_CONTACTS_ZH: z
-      .string()
-      .default('紧急服务：999。Samaritans 撒玛利亚会（全天 24 小时）：116 123。本机构值班电话：+44 20 0000 0000。'),
+    EMERGENCY_CONTACTS_EN: z.string().default('Emergency services: 999. Samaritans (24/7): 116 123. Our duty line: +44 20 0000 0000.'),
+    EMERGENCY_CONTACTS_ZH: z.string().default('紧急服务：999。Samaritans 撒玛利亚会（全天 24 小时）：116 123。本机构值班电话：+44 20 0000 0000。'),
     /** Added to the built-in crisis detection (never replace it), so an agency cannot lose the defaults. */
     CRISIS_PHRASES_EN: crisisList.optional(),
     CRISIS_PHRASES_ZH: crisisList.optional(),
@@ -160,12 +163,22 @@ const schema = z
     SEND_AHEAD_WINDOW: isoDuration.optional().or(z.literal('').transform(() => undefined)),
     OUTCOME_QUESTION_AFTER: isoDuration.default('PT1H'),
     /** Full escalation policy as JSON (src/escalations/policy.domain.ts policyConfigSchema); the variables below override parts of it. */
-    ESCALATION_POLICY: z.string().optional().refine((v) => v === undefined || v.trim() === '' || validPolicyJson(v), 'must be a JSON object (see policyConfigSchema in src/escalations/policy.domain.ts)'),
+    ESCALATION_POLICY: z
+      .string()
+      .optional()
+      .refine(
+        (v) => v === undefined || v.trim() === '' || validPolicyJson(v),
+        'must be a JSON object (see policyConfigSchema in src/escalations/policy.domain.ts)',
+      ),
     QUIET_CASE_DAYS_CRISIS: z.coerce.number().positive().optional(),
     QUIET_CASE_DAYS_HIGH: z.coerce.number().positive().optional(),
     QUIET_CASE_DAYS_NORMAL: z.coerce.number().positive().optional(),
     QUIET_CASE_DAYS_LOW: z.coerce.number().positive().optional(),
-    UNASSIGNED_INTAKE_WORKING_HOURS: z.coerce.number().nonnegative().max(24 * 7).optional(),
+    UNASSIGNED_INTAKE_WORKING_HOURS: z.coerce
+      .number()
+      .nonnegative()
+      .max(24 * 7)
+      .optional(),
     /** On-call supervisors are paged again this often until someone acknowledges a crisis. */
     ONCALL_REPEAT_MINUTES: int(1, 24 * 60).optional(),
     DELIVERY_TICK_SECONDS: int(1, 300).default(5),
@@ -216,15 +229,21 @@ const schema = z
       ctx.addIssue({ code: 'custom', path: ['DASHBOARD_PASSWORD'], message: 'is required when NODE_ENV=production' });
     }
     if (!c.DATABASE_URL) {
-      ctx.addIssue({ code: 'custom', path: ['DATABASE_URL'], message: 'is required when NODE_ENV=production (the embedded database is for trying the service out)' });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['DATABASE_URL'],
+        message: 'is required when NODE_ENV=production (the embedded database is for trying the service out)',
+      });
     }
     if (c.SLACK_BOT_TOKEN && !c.SLACK_SIGNING_SECRET && !c.SLACK_APP_TOKEN) {
       ctx.addIssue({ code: 'custom', path: ['SLACK_SIGNING_SECRET'], message: 'is required with SLACK_BOT_TOKEN unless SLACK_APP_TOKEN (Socket Mode) is set' });
     }
     // The sandbox (local emulators, demo staff, an open console) never runs on a production database.
-    if (c.SANDBOX) ctx.addIssue({ code: 'custom', path: ['SANDBOX'], message: 'cannot be on when NODE_ENV=production (the sandbox is for trying the service out)' });
+    if (c.SANDBOX)
+      ctx.addIssue({ code: 'custom', path: ['SANDBOX'], message: 'cannot be on when NODE_ENV=production (the sandbox is for trying the service out)' });
     for (const key of ['TELEGRAM_BOT_TOKEN', 'SLACK_BOT_TOKEN'] as const) {
-      if (!c[key]) ctx.addIssue({ code: 'custom', path: [key], message: 'is required when NODE_ENV=production (without it the service would start the sandbox)' });
+      if (!c[key])
+        ctx.addIssue({ code: 'custom', path: [key], message: 'is required when NODE_ENV=production (without it the service would start the sandbox)' });
     }
   });
 
@@ -239,7 +258,7 @@ export interface Config extends Raw {
 export class ConfigError extends Error {
   readonly code = 'CONFIG_INVALID';
   constructor(readonly problems: string[]) {
-    super(`Invalid configuration (${problems.length} problem${problems.length === 1 ? '' : 's'}):\n` + problems.map((p) => `  - ${p}`).join('\n'));
+    super(`Invalid configuration (${problems.length} problem${problems.length === 1 ? '' : 's'}):\n${problems.map((p) => `  - ${p}`).join('\n')}`);
     this.name = 'ConfigError';
   }
 }

@@ -52,7 +52,15 @@ export async function createDeps(config: Readonly<Config>, o: DepsOverrides = {}
   const audit = new AuditService(database.db, clock);
   let closed = false;
   return {
-    config, logger, clock, database, db: database.db, cipher, audit, redis, queues,
+    config,
+    logger,
+    clock,
+    database,
+    db: database.db,
+    cipher,
+    audit,
+    redis,
+    queues,
     async close() {
       if (closed) return;
       closed = true;

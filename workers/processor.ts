@@ -7,6 +7,7 @@ export type ProcessorResult = { status: 'done' | 'skipped'; reason?: string } & 
 
 export type Processor<P> = (payload: P, ctx: { deps: Deps; job: Job }) => Promise<ProcessorResult>;
 
+// biome-ignore lint/suspicious/noExplicitAny: the registry holds entries of every payload type
 export interface ProcessorEntry<P = any> {
   job: JobDefinition<P>;
   process: Processor<P>;

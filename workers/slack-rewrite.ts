@@ -9,7 +9,11 @@ import type { SlackCopy } from '../src/clients/erasure-slack.js';
  * be found at all (deleted by hand, channel archived) is counted, not retried
  * forever. Other errors (Slack down, rate limits) are thrown so BullMQ retries.
  */
-export async function rewriteSlackCopies(deps: Deps, copies: SlackCopy[], textOf: (c: SlackCopy) => string): Promise<{ updated: number; missing: number } | null> {
+export async function rewriteSlackCopies(
+  deps: Deps,
+  copies: SlackCopy[],
+  textOf: (c: SlackCopy) => string,
+): Promise<{ updated: number; missing: number } | null> {
   const token = deps.config.SLACK_BOT_TOKEN;
   if (!token) return null;
   const url = deps.config.SLACK_API_URL;

@@ -16,19 +16,33 @@ import type { AppointmentRow } from './appointment.format.js';
  */
 export type KeepResult = { appointment: AppointmentRow; answer: string | null };
 
-export async function keepAppointment(deps: Deps, actor: StaffRow, appointmentId: string, version: number): Promise<Mutation<KeepResult> | { ok: false; message: string; stale: AppointmentRow }> {
+export async function keepAppointment(
+  deps: Deps,
+  actor: StaffRow,
+  appointmentId: string,
+  version: number,
+): Promise<Mutation<KeepResult> | { ok: false; message: string; stale: AppointmentRow }> {
   const [current] = await deps.db.select().from(appointments).where(eq(appointments.id, appointmentId)).limit(1);
   if (!current) return { ok: false, message: 'This appointment no longer exists.' };
   const now = deps.clock.now();
-  if (current.version !== version || current.status !== 'scheduled' || current.startsAt.getTime() <= now.toMillis()) return { ok: false, message: 'stale', stale: current };
+  if (current.version !== version || current.status !== 'scheduled' || current.startsAt.getTime() <= now.toMillis())
+    return { ok: false, message: 'stale', stale: current };
   return mutateCase(deps, actor, current.caseId, {}, async (tx, c) => {
     const [appt] = await tx.select().from(appointments).where(eq(appointments.id, appointmentId)).for('update').limit(1);
-    if (!appt || appt.version !== version || appt.status !== 'scheduled') throw new FieldRefusal({ field: '', message: 'This appointment changed a moment ago. Look at its latest message.' });
+    if (!appt || appt.version !== version || appt.status !== 'scheduled')
+      throw new FieldRefusal({ field: '', message: 'This appointment changed a moment ago. Look at its latest message.' });
     const cleared = await clearAnswerFollowUp(tx, appt, now);
-    await deps.audit.record({
-      actor: { type: 'staff', id: actor.id }, action: 'appointment.kept', caseId: c.id, subjectType: 'appointment', subjectId: appt.id,
-      details: { version: appt.version, answer: isActingAnswer(appt.clientResponse) ? appt.clientResponse : null, followUpCleared: cleared },
-    }, tx);
+    await deps.audit.record(
+      {
+        actor: { type: 'staff', id: actor.id },
+        action: 'appointment.kept',
+        caseId: c.id,
+        subjectType: 'appointment',
+        subjectId: appt.id,
+        details: { version: appt.version, answer: isActingAnswer(appt.clientResponse) ? appt.clientResponse : null, followUpCleared: cleared },
+      },
+      tx,
+    );
     return { appointment: appt, answer: appt.clientResponse };
   });
 }

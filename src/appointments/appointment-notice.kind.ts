@@ -29,7 +29,8 @@ export const appointmentNoticeKind = deliveryKind({
     const when = clientTime(appt.startsAt, client.timeZone, lang, t('appt.date_format'));
     const worker = await loadStaff(deps.db, appt.workerId);
     const name = firstName(worker?.displayName) || t('appt_notice.your_worker');
-    const which = appt.status === 'cancelled' ? (target.case.status === 'closed' ? 'cancelled_closed' : 'cancelled') : appt.version > 1 ? 'rescheduled' : 'scheduled';
+    const which =
+      appt.status === 'cancelled' ? (target.case.status === 'closed' ? 'cancelled_closed' : 'cancelled') : appt.version > 1 ? 'rescheduled' : 'scheduled';
     const text = deps.config.DISCREET_MODE
       ? t(`appt_notice.${which}_discreet`, { when })
       : t(`appt_notice.${which}`, { name, when, detail: clientDetail(t as never, appt, deps) });

@@ -22,11 +22,13 @@ export const appointmentReminderKind = deliveryKind({
     // One statement for the appointment, its case and (for the client's copy) the client: a
     // monthly reminder run renders thousands of these back to back.
     const clientId = recipientId(row.recipient, 'client');
-    const [found] = await deps.db.select({ appt: appointments, c: { status: cases.status, reference: cases.reference }, client: clients })
+    const [found] = await deps.db
+      .select({ appt: appointments, c: { status: cases.status, reference: cases.reference }, client: clients })
       .from(appointments)
       .innerJoin(cases, eq(cases.id, appointments.caseId))
       .leftJoin(clients, clientId ? eq(clients.id, clientId) : sql`false`)
-      .where(eq(appointments.id, row.subjectId)).limit(1);
+      .where(eq(appointments.id, row.subjectId))
+      .limit(1);
     const appt = found?.appt;
     const stale = staleReason(appt, row);
     if (stale) return { skip: stale };

@@ -28,12 +28,17 @@ export const appointmentResponseKind = deliveryKind({
       const text = `The client of ${ref} answered the reminder for ${when}: *${RESPONSE_EN[answer] ?? answer}*.`;
       return { channel: 'slack', to: worker!.slackUserId, text };
     }
-    const text = answer === 'cant_come'
-      ? `The client of ${ref} says they *can't come* to the appointment on ${when}. Their remaining reminders for it are off. Reschedule, cancel or keep it.`
-      : `The client of ${ref} *needs another time* for the appointment on ${when}. They were asked which days and times suit; their answer will appear in the case thread. Their remaining reminders for it are off.`;
-    const followUp = c?.nextFollowUpAt ? ` If nothing is decided, the case is due for follow-up ${staffTime(c.nextFollowUpAt, worker!.timeZone)} and you will be nudged then.` : '';
+    const text =
+      answer === 'cant_come'
+        ? `The client of ${ref} says they *can't come* to the appointment on ${when}. Their remaining reminders for it are off. Reschedule, cancel or keep it.`
+        : `The client of ${ref} *needs another time* for the appointment on ${when}. They were asked which days and times suit; their answer will appear in the case thread. Their remaining reminders for it are off.`;
+    const followUp = c?.nextFollowUpAt
+      ? ` If nothing is decided, the case is due for follow-up ${staffTime(c.nextFollowUpAt, worker!.timeZone)} and you will be nudged then.`
+      : '';
     return {
-      channel: 'slack', to: worker!.slackUserId, text,
+      channel: 'slack',
+      to: worker!.slackUserId,
+      text,
       blocks: [section(`${text}${followUp}`), buttons(`answer:${appt.id}`, answerButtons(appt))],
     };
   },

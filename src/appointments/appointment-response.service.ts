@@ -58,25 +58,51 @@ export async function respondToAppointment(deps: Deps, raw: RespondInput): Promi
     }
     const keys = { reply: `appt.reply.${input.answer}` as I18nKey, answered: `appt.answered.${input.answer}` as I18nKey };
     if (appt.clientResponse === input.answer) return { result: { status: 'unchanged', answer: input.answer, ...keys } as RespondResult };
-    await tx.update(appointments)
+    await tx
+      .update(appointments)
       .set({ clientResponse: input.answer, clientRespondedAt: now.toJSDate(), updatedAt: now.toJSDate() })
       .where(and(eq(appointments.id, appt.id), eq(appointments.version, appt.version)));
-    await deps.audit.record({
-      actor: { type: 'client', id: row.clientId }, action: 'appointment.client_responded', caseId: appt.caseId,
-      subjectType: 'appointment', subjectId: appt.id, details: { answer: input.answer, version: appt.version },
-    }, tx);
+    await deps.audit.record(
+      {
+        actor: { type: 'client', id: row.clientId },
+        action: 'appointment.client_responded',
+        caseId: appt.caseId,
+        subjectType: 'appointment',
+        subjectId: appt.id,
+        details: { answer: input.answer, version: appt.version },
+      },
+      tx,
+    );
     if (isActingAnswer(input.answer)) {
       const skipped = await skipClientReminders(tx, appt, ANSWER_SKIP_REASON[input.answer], now);
       const followUp = await setAnswerFollowUp(tx, appt, now);
-      await deps.audit.record({
-        actor: { type: 'system' }, action: 'appointment.client_answer_acted', caseId: appt.caseId, subjectType: 'appointment', subjectId: appt.id,
-        details: { answer: input.answer, remindersSkipped: skipped, followUpSet: !!followUp },
-      }, tx);
+      await deps.audit.record(
+        {
+          actor: { type: 'system' },
+          action: 'appointment.client_answer_acted',
+          caseId: appt.caseId,
+          subjectType: 'appointment',
+          subjectId: appt.id,
+          details: { answer: input.answer, remindersSkipped: skipped, followUpSet: !!followUp },
+        },
+        tx,
+      );
     }
-    const rows = await planDeliveries(tx, [{
-      kind: `appointment_response.${input.answer}`, subjectId: appt.id, version: appt.version,
-      recipient: `staff:${appt.workerId}`, channel: 'slack', caseId: appt.caseId, dueAt: now,
-    }], now);
+    const rows = await planDeliveries(
+      tx,
+      [
+        {
+          kind: `appointment_response.${input.answer}`,
+          subjectId: appt.id,
+          version: appt.version,
+          recipient: `staff:${appt.workerId}`,
+          channel: 'slack',
+          caseId: appt.caseId,
+          dueAt: now,
+        },
+      ],
+      now,
+    );
     // The card shows the answer next to the appointment.
     rows.push(...(await planCardRefresh(tx, appt.caseId, now)));
     return { result: { status: 'recorded', answer: input.answer, ...keys } as RespondResult, rows };

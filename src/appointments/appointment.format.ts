@@ -56,7 +56,11 @@ export function openLocation(deps: { cipher: { decrypt(enc: string, aad: string)
 }
 
 /** The client-facing "(in person, at 12 High Street)" detail: the mode in their words, and the place when there is one. */
-export function clientDetail(t: (key: never, vars?: Record<string, string>) => string, appt: Pick<AppointmentRow, 'mode' | 'locationEnc'>, deps: Parameters<typeof openLocation>[0]): string {
+export function clientDetail(
+  t: (key: never, vars?: Record<string, string>) => string,
+  appt: Pick<AppointmentRow, 'mode' | 'locationEnc'>,
+  deps: Parameters<typeof openLocation>[0],
+): string {
   const mode = t(`appt.mode.${appt.mode}` as never);
   const place = appt.mode === 'in_person' ? openLocation(deps, appt) : null;
   return place ? t('appt.at_place' as never, { mode, place }) : mode;
@@ -69,7 +73,9 @@ export function clientDetail(t: (key: never, vars?: Record<string, string>) => s
  * which 02:30 is meant.
  */
 export function clientTime(at: Date, zone: string, lang: 'en' | 'zh', format: string): string {
-  const local = DateTime.fromJSDate(at).setZone(zone).setLocale(lang === 'zh' ? 'zh-CN' : 'en-GB');
+  const local = DateTime.fromJSDate(at)
+    .setZone(zone)
+    .setLocale(lang === 'zh' ? 'zh-CN' : 'en-GB');
   const text = local.toFormat(format);
   return isAmbiguousLocal(local, zone) ? `${text} ${local.toFormat('ZZZZ')}` : text;
 }

@@ -46,19 +46,25 @@ export function validateAppointment(f: AppointmentFields, zone: string, now: Dat
   const errors: FieldError[] = [];
   if (!/^\d{4}-\d{2}-\d{2}$/.test(f.date)) errors.push({ field: 'date', message: 'Choose a date.' });
   if (!/^\d{2}:\d{2}$/.test(f.time)) errors.push({ field: 'time', message: 'Choose a time.' });
-  if (!Number.isInteger(f.durationMin) || f.durationMin < 5 || f.durationMin > 480) errors.push({ field: 'duration', message: 'The duration must be between 5 and 480 minutes.' });
+  if (!Number.isInteger(f.durationMin) || f.durationMin < 5 || f.durationMin > 480)
+    errors.push({ field: 'duration', message: 'The duration must be between 5 and 480 minutes.' });
   if (!(APPOINTMENT_MODES as readonly string[]).includes(f.mode)) errors.push({ field: 'mode', message: 'Choose in person, phone or video.' });
   let startsAt: DateTime = DateTime.invalid('unset');
   if (errors.every((e) => e.field !== 'date' && e.field !== 'time')) {
     const at = wallStart(f.date, f.time, zone);
     if ('field' in at) errors.push(at);
-    else if ((startsAt = at.startsAt) <= now) errors.push({ field: 'date', message: `That time (${startsAt.setZone(zone).toFormat('d LLL yyyy HH:mm')}, ${zone}) is in the past. Choose a future date and time.` });
+    else if ((startsAt = at.startsAt) <= now)
+      errors.push({
+        field: 'date',
+        message: `That time (${startsAt.setZone(zone).toFormat('d LLL yyyy HH:mm')}, ${zone}) is in the past. Choose a future date and time.`,
+      });
     else if (startsAt > now.plus({ years: 1 })) errors.push({ field: 'date', message: 'Appointments can be booked at most a year ahead.' });
   }
   // Last: a wrong time is the more important thing to say first.
   if (f.location !== undefined) {
     const where = f.location.trim();
-    if (f.mode === 'in_person' && !where) errors.push({ field: 'location', message: 'Say where the client should come for an in-person appointment (an address or a room).' });
+    if (f.mode === 'in_person' && !where)
+      errors.push({ field: 'location', message: 'Say where the client should come for an in-person appointment (an address or a room).' });
     if ([...where].length > LOCATION_MAX) errors.push({ field: 'location', message: `Please keep the place under ${LOCATION_MAX} characters.` });
   }
   return errors.length ? { ok: false, errors } : { ok: true, startsAt: startsAt.toUTC() };
@@ -78,11 +84,22 @@ function wallStart(date: string, time: string, zone: string): { startsAt: DateTi
   const wall = resolveWallTime(zone, { year: day.year, month: day.month, day: day.day }, h * 60 + m);
   if (wall.kind !== 'gap') return { startsAt: wall.instant };
   const next = wall.nextValid.setZone(zone).toFormat('HH:mm');
-  return { field: 'time', message: `${time} does not exist on ${day.toFormat('d LLL yyyy')} in ${zone}: the clocks go forward then. The nearest time that exists is ${next}; choose ${next} or another time.` };
+  return {
+    field: 'time',
+    message: `${time} does not exist on ${day.toFormat('d LLL yyyy')} in ${zone}: the clocks go forward then. The nearest time that exists is ${next}; choose ${next} or another time.`,
+  };
 }
 
 function noticeItem(appt: Pick<AppointmentRow, 'id' | 'version' | 'caseId'>, clientId: string, now: DateTime): PlannedDelivery {
-  return { kind: APPOINTMENT_NOTICE_KIND, subjectId: appt.id, version: appt.version, recipient: `client:${clientId}`, channel: 'telegram', caseId: appt.caseId, dueAt: now };
+  return {
+    kind: APPOINTMENT_NOTICE_KIND,
+    subjectId: appt.id,
+    version: appt.version,
+    recipient: `client:${clientId}`,
+    channel: 'telegram',
+    caseId: appt.caseId,
+    dueAt: now,
+  };
 }
 
 /** Reschedule and cancel: the notice, then the reminders side retires the older version's rows and plans this one's. */
@@ -99,24 +116,43 @@ async function afterChange(deps: Deps, tx: Db, appt: AppointmentRow, clientId: s
  */
 const lockCaseWithPeople: CaseLoader<{ client: ClientForPlanning; worker: { id: string; timeZone: string } | null }, LockedCase> = async (tx, caseId) => {
   // Raw SQL: drizzle's builder spent more CPU on this select than PostgreSQL did (see planDeliveries).
-  const [row] = await executePrepared(tx, 'booking_lock_case', sql`
+  const [row] = await executePrepared(
+    tx,
+    'booking_lock_case',
+    sql`
     select c.id, c.client_id, c.status, c.assigned_worker_id,
       cl.time_zone, cl.quiet_hours_start, cl.quiet_hours_end, cl.reminders_off, cl.telegram_chat_id, cl.bot_blocked_at, cl.erased_at,
       w.time_zone w_time_zone
     from cases c join clients cl on cl.id = c.client_id left join staff w on w.id = c.assigned_worker_id
-    where c.id = ${caseId} for update of c`);
+    where c.id = ${caseId} for update of c`,
+  );
   if (!row) return undefined;
-  const locked = { id: row.id as string, clientId: row.client_id as string, status: row.status as LockedCase['status'], assignedWorkerId: row.assigned_worker_id as string | null };
+  const locked = {
+    id: row.id as string,
+    clientId: row.client_id as string,
+    status: row.status as LockedCase['status'],
+    assignedWorkerId: row.assigned_worker_id as string | null,
+  };
   const at = (v: unknown) => (v === null ? null : new Date(v as string));
   const client: ClientForPlanning = {
-    id: locked.clientId, timeZone: row.time_zone as string, quietHoursStart: row.quiet_hours_start as string, quietHoursEnd: row.quiet_hours_end as string,
-    remindersOff: row.reminders_off as boolean, telegramChatId: row.telegram_chat_id === null ? null : Number(row.telegram_chat_id),
-    botBlockedAt: at(row.bot_blocked_at), erasedAt: at(row.erased_at),
+    id: locked.clientId,
+    timeZone: row.time_zone as string,
+    quietHoursStart: row.quiet_hours_start as string,
+    quietHoursEnd: row.quiet_hours_end as string,
+    remindersOff: row.reminders_off as boolean,
+    telegramChatId: row.telegram_chat_id === null ? null : Number(row.telegram_chat_id),
+    botBlockedAt: at(row.bot_blocked_at),
+    erasedAt: at(row.erased_at),
   };
-  return { case: locked, loaded: { client, worker: locked.assignedWorkerId && row.w_time_zone ? { id: locked.assignedWorkerId, timeZone: row.w_time_zone as string } : null } };
+  return {
+    case: locked,
+    loaded: { client, worker: locked.assignedWorkerId && row.w_time_zone ? { id: locked.assignedWorkerId, timeZone: row.w_time_zone as string } : null },
+  };
 };
 
-type NewAppointment = Pick<AppointmentRow, 'id' | 'caseId' | 'workerId' | 'startsAt' | 'durationMin' | 'mode' | 'version' | 'idempotencyKey'> & { locationEnc?: string | null };
+type NewAppointment = Pick<AppointmentRow, 'id' | 'caseId' | 'workerId' | 'startsAt' | 'durationMin' | 'mode' | 'version' | 'idempotencyKey'> & {
+  locationEnc?: string | null;
+};
 
 /**
  * The appointment and its ledger rows in one statement (data-modifying CTEs):
@@ -124,9 +160,17 @@ type NewAppointment = Pick<AppointmentRow, 'id' | 'caseId' | 'workerId' | 'start
  * are written only if the appointment was (a second submission with the same
  * idempotency key inserts nothing at all). Undefined for that second submission.
  */
-async function insertAppointmentWithPlan(tx: Db, a: NewAppointment, items: PlannedDelivery[], now: DateTime): Promise<{ appt: AppointmentRow; rows: DeliveryRow[] } | undefined> {
+async function insertAppointmentWithPlan(
+  tx: Db,
+  a: NewAppointment,
+  items: PlannedDelivery[],
+  now: DateTime,
+): Promise<{ appt: AppointmentRow; rows: DeliveryRow[] } | undefined> {
   const at = now.toUTC().toISO();
-  const result = await executePrepared(tx, 'booking_insert', sql`
+  const result = await executePrepared(
+    tx,
+    'booking_insert',
+    sql`
     with appt as (
       insert into appointments (id, case_id, worker_id, starts_at, duration_min, mode, version, idempotency_key, location_enc, created_at, updated_at)
       values (${a.id}, ${a.caseId}, ${a.workerId}, ${a.startsAt.toISOString()}, ${a.durationMin}, ${a.mode}, ${a.version}, ${a.idempotencyKey}, ${a.locationEnc ?? null}, ${at}, ${at})
@@ -134,7 +178,8 @@ async function insertAppointmentWithPlan(tx: Db, a: NewAppointment, items: Plann
       returning *
     ), planned as (${planDeliveriesSql(items, now, sql`exists (select 1 from appt)`)})
     select 'appointment' as what, to_jsonb(appt) as row from appt
-    union all select 'delivery', to_jsonb(planned) from planned`);
+    union all select 'delivery', to_jsonb(planned) from planned`,
+  );
   const appt = result.find((r) => r.what === 'appointment');
   if (!appt) return undefined;
   return {
@@ -151,7 +196,11 @@ function sealLocation(deps: Deps, f: AppointmentFields): string | null {
 
 const refuse = (errors: FieldError[]) => ({ ok: false as const, message: errors[0]!.message, field: errors[0]!.field });
 
-export async function scheduleAppointment(deps: Deps, actor: StaffRow, input: AppointmentFields & { caseId: string; idempotencyKey: string }): Promise<Mutation<{ appointment: AppointmentRow }>> {
+export async function scheduleAppointment(
+  deps: Deps,
+  actor: StaffRow,
+  input: AppointmentFields & { caseId: string; idempotencyKey: string },
+): Promise<Mutation<{ appointment: AppointmentRow }>> {
   const now = deps.clock.now();
   const v = validateAppointment(input, actor.timeZone, now);
   if (!v.ok) return refuse(v.errors);
@@ -159,8 +208,15 @@ export async function scheduleAppointment(deps: Deps, actor: StaffRow, input: Ap
   const res = await mutateCase(deps, actor, input.caseId, { load: lockCaseWithPeople }, async (tx, c, { client, worker }) => {
     if (!c.assignedWorkerId || !worker) throw new FieldRefusal({ field: 'date', message: 'Assign the case to a worker before booking an appointment.' });
     const draft: NewAppointment = {
-      id: randomUUID(), caseId: c.id, workerId: c.assignedWorkerId, startsAt: v.startsAt.toJSDate(), durationMin: input.durationMin,
-      mode: input.mode as AppointmentMode, version: 1, idempotencyKey: input.idempotencyKey, locationEnc: sealLocation(deps, input),
+      id: randomUUID(),
+      caseId: c.id,
+      workerId: c.assignedWorkerId,
+      startsAt: v.startsAt.toJSDate(),
+      durationMin: input.durationMin,
+      mode: input.mode as AppointmentMode,
+      version: 1,
+      idempotencyKey: input.idempotencyKey,
+      locationEnc: sealLocation(deps, input),
     };
     // A new appointment has no older rows to retire: it, the notice and the whole reminder plan are one statement,
     // and both audit entries (the same two a reschedule writes) one more.
@@ -170,10 +226,20 @@ export async function scheduleAppointment(deps: Deps, actor: StaffRow, input: Ap
     const { appt } = booked;
     rows = booked.rows;
     const planned = reminders.filter((r) => !r.skipReason).length;
-    await deps.audit.recordMany([
-      { actor: { type: 'staff', id: actor.id }, action: 'appointment.scheduled', caseId: c.id, subjectType: 'appointment', subjectId: appt.id, details: { mode: appt.mode, durationMin: appt.durationMin } },
-      remindersPlannedEntry(appt, planned, 0),
-    ], tx);
+    await deps.audit.recordMany(
+      [
+        {
+          actor: { type: 'staff', id: actor.id },
+          action: 'appointment.scheduled',
+          caseId: c.id,
+          subjectType: 'appointment',
+          subjectId: appt.id,
+          details: { mode: appt.mode, durationMin: appt.durationMin },
+        },
+        remindersPlannedEntry(appt, planned, 0),
+      ],
+      tx,
+    );
     return { appointment: appt };
   });
   if (res.ok && !res.duplicate && res.value === null) return { ok: true, duplicate: true };
@@ -182,8 +248,13 @@ export async function scheduleAppointment(deps: Deps, actor: StaffRow, input: Ap
 }
 
 async function changeAppointment(
-  deps: Deps, actor: StaffRow, appointmentId: string, expectedVersion: number, dedupeKey: string,
-  change: (appt: AppointmentRow) => Partial<typeof appointments.$inferInsert>, action: string,
+  deps: Deps,
+  actor: StaffRow,
+  appointmentId: string,
+  expectedVersion: number,
+  dedupeKey: string,
+  change: (appt: AppointmentRow) => Partial<typeof appointments.$inferInsert>,
+  action: string,
 ): Promise<Mutation<{ appointment: AppointmentRow }>> {
   const [current] = await deps.db.select().from(appointments).where(eq(appointments.id, appointmentId)).limit(1);
   if (!current) return { ok: false, field: 'date', message: 'This appointment no longer exists.' };
@@ -191,13 +262,21 @@ async function changeAppointment(
   const now = deps.clock.now();
   const res = await mutateCase(deps, actor, current.caseId, { dedupeKey }, async (tx, c) => {
     const [appt] = await tx.select().from(appointments).where(eq(appointments.id, appointmentId)).for('update').limit(1);
-    if (!appt || appt.status !== 'scheduled') throw new FieldRefusal({ field: 'date', message: `This appointment is ${appt?.status ?? 'gone'} and can no longer be changed.` });
-    if (appt.version !== expectedVersion) throw new FieldRefusal({ field: 'date', message: 'This appointment was changed by someone else since you opened this. Close and open it again.' });
+    if (appt?.status !== 'scheduled')
+      throw new FieldRefusal({ field: 'date', message: `This appointment is ${appt?.status ?? 'gone'} and can no longer be changed.` });
+    if (appt.version !== expectedVersion)
+      throw new FieldRefusal({ field: 'date', message: 'This appointment was changed by someone else since you opened this. Close and open it again.' });
     // Acting on a client's "can't come" / "another time" answers it: the follow-up it set is no longer needed.
     await clearAnswerFollowUp(tx, appt, now);
-    const [updated] = await tx.update(appointments).set({ ...change(appt), version: sql`${appointments.version} + 1`, clientResponse: null, clientRespondedAt: null, updatedAt: now.toJSDate() })
-      .where(eq(appointments.id, appt.id)).returning();
-    await deps.audit.record({ actor: { type: 'staff', id: actor.id }, action, caseId: c.id, subjectType: 'appointment', subjectId: appt.id, details: { version: updated!.version } }, tx);
+    const [updated] = await tx
+      .update(appointments)
+      .set({ ...change(appt), version: sql`${appointments.version} + 1`, clientResponse: null, clientRespondedAt: null, updatedAt: now.toJSDate() })
+      .where(eq(appointments.id, appt.id))
+      .returning();
+    await deps.audit.record(
+      { actor: { type: 'staff', id: actor.id }, action, caseId: c.id, subjectType: 'appointment', subjectId: appt.id, details: { version: updated!.version } },
+      tx,
+    );
     rows = await afterChange(deps, tx, updated!, c.clientId);
     return { appointment: updated! };
   });
@@ -205,13 +284,33 @@ async function changeAppointment(
   return res;
 }
 
-export async function rescheduleAppointment(deps: Deps, actor: StaffRow, input: AppointmentFields & { appointmentId: string; expectedVersion: number; dedupeKey: string }): Promise<Mutation<{ appointment: AppointmentRow }>> {
+export async function rescheduleAppointment(
+  deps: Deps,
+  actor: StaffRow,
+  input: AppointmentFields & { appointmentId: string; expectedVersion: number; dedupeKey: string },
+): Promise<Mutation<{ appointment: AppointmentRow }>> {
   const v = validateAppointment(input, actor.timeZone, deps.clock.now());
   if (!v.ok) return refuse(v.errors);
-  return changeAppointment(deps, actor, input.appointmentId, input.expectedVersion, input.dedupeKey,
-    () => ({ startsAt: v.startsAt.toJSDate(), durationMin: input.durationMin, mode: input.mode as AppointmentMode, ...(input.location !== undefined ? { locationEnc: sealLocation(deps, input) } : {}) }), 'appointment.rescheduled');
+  return changeAppointment(
+    deps,
+    actor,
+    input.appointmentId,
+    input.expectedVersion,
+    input.dedupeKey,
+    () => ({
+      startsAt: v.startsAt.toJSDate(),
+      durationMin: input.durationMin,
+      mode: input.mode as AppointmentMode,
+      ...(input.location !== undefined ? { locationEnc: sealLocation(deps, input) } : {}),
+    }),
+    'appointment.rescheduled',
+  );
 }
 
-export async function cancelAppointment(deps: Deps, actor: StaffRow, input: { appointmentId: string; expectedVersion: number; dedupeKey: string }): Promise<Mutation<{ appointment: AppointmentRow }>> {
+export async function cancelAppointment(
+  deps: Deps,
+  actor: StaffRow,
+  input: { appointmentId: string; expectedVersion: number; dedupeKey: string },
+): Promise<Mutation<{ appointment: AppointmentRow }>> {
   return changeAppointment(deps, actor, input.appointmentId, input.expectedVersion, input.dedupeKey, () => ({ status: 'cancelled' }), 'appointment.cancelled');
 }

@@ -32,7 +32,9 @@ export const outcomeQuestionKind = deliveryKind({
     // Say what the question sets (see expectRecordAfterAppointment), so no follow-up ever moves silently.
     const due = deps.clock.now().plus({ hours: RECORD_DUE_HOURS });
     const kept = !!c?.nextFollowUpAt && c.nextFollowUpAt.getTime() <= due.toMillis();
-    const then = kept ? `Your follow-up stays ${staffTime(c!.nextFollowUpAt!, worker!.timeZone)}.` : `A note is due by ${staffTime(due.toJSDate(), worker!.timeZone)}: the case's follow-up is set to then.`;
+    const then = kept
+      ? `Your follow-up stays ${staffTime(c!.nextFollowUpAt!, worker!.timeZone)}.`
+      : `A note is due by ${staffTime(due.toJSDate(), worker!.timeZone)}: the case's follow-up is set to then.`;
     const text = `How did the appointment for ${c?.reference ?? 'the case'} go? (${describeForStaff(appt!, worker!.timeZone)}) ${then}`;
     const value = outcomeValue(appt!.id, appt!.version);
     return {

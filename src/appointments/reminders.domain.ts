@@ -1,4 +1,4 @@
-import { DateTime, Duration } from 'luxon';
+import { type DateTime, Duration } from 'luxon';
 import {
   type QuietHours,
   type WorkingHours,
@@ -181,19 +181,34 @@ export function planReminders(input: PlanRemindersInput): PlannedDelivery[] {
         out.push({ ...base, dueAt, status: 'skipped', skipReason });
       };
 
-      if (recipient === 'client' && client.remindersOff) { skip('reminders_off'); continue; }
-      if (recipient === 'client' && !client.hasTelegram) { skip('no_channel'); continue; }
-      if (nominal < nowUtc) { skip('due_time_passed'); continue; }
+      if (recipient === 'client' && client.remindersOff) {
+        skip('reminders_off');
+        continue;
+      }
+      if (recipient === 'client' && !client.hasTelegram) {
+        skip('no_channel');
+        continue;
+      }
+      if (nominal < nowUtc) {
+        skip('due_time_passed');
+        continue;
+      }
 
       let dueAt = nominal;
       const quiet = recipient === 'client' ? client.quietHours : null;
       if (quiet && isInQuietHours(quiet, nominal)) {
         dueAt = latestAllowedAtOrBefore(quiet, nominal);
         if (dueAt < nowUtc) {
-          if (isInQuietHours(quiet, nowUtc)) { skip('quiet_hours_no_slot'); continue; }
+          if (isInQuietHours(quiet, nowUtc)) {
+            skip('quiet_hours_no_slot');
+            continue;
+          }
           dueAt = nowUtc;
         }
-        if (lastPlanned && dueAt <= lastPlanned.plus(MERGE_WINDOW)) { skip('merged', dueAt); continue; }
+        if (lastPlanned && dueAt <= lastPlanned.plus(MERGE_WINDOW)) {
+          skip('merged', dueAt);
+          continue;
+        }
       }
 
       let notBefore: DateTime | undefined;

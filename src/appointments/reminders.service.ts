@@ -54,14 +54,16 @@ async function plan(deps: Deps, db: Db, appointmentId: string, now: DateTime): P
   const retired = await db
     .update(deliveries)
     .set({ status: 'skipped', reason: retiredReason, updatedAt: now.toJSDate() })
-    .where(and(
-      eq(deliveries.subjectId, appt.id),
-      eq(deliveries.status, 'pending'),
-      or(...APPOINTMENT_KINDS.map((k) => or(eq(deliveries.kind, k), like(deliveries.kind, `${k}.%`)))),
-      // A scheduled appointment keeps its current version's rows; a cancelled or finished one keeps none.
-      appt.status === 'scheduled' ? lt(deliveries.version, appt.version) : sql`true`,
-      or(isNull(deliveries.claimedAt), lt(deliveries.claimedAt, leaseCutoff)),
-    ))
+    .where(
+      and(
+        eq(deliveries.subjectId, appt.id),
+        eq(deliveries.status, 'pending'),
+        or(...APPOINTMENT_KINDS.map((k) => or(eq(deliveries.kind, k), like(deliveries.kind, `${k}.%`)))),
+        // A scheduled appointment keeps its current version's rows; a cancelled or finished one keeps none.
+        appt.status === 'scheduled' ? lt(deliveries.version, appt.version) : sql`true`,
+        or(isNull(deliveries.claimedAt), lt(deliveries.claimedAt, leaseCutoff)),
+      ),
+    )
     .returning({ id: deliveries.id });
 
   const rows = appt.status === 'scheduled' ? await planDeliveries(db, reminderLedgerItems(deps, appt, client, worker, now), now) : [];
@@ -70,8 +72,10 @@ async function plan(deps: Deps, db: Db, appointmentId: string, now: DateTime): P
 }
 
 /** What planning needs to know about the client (a subset of the clients row). */
-export type ClientForPlanning = Pick<typeof clients.$inferSelect,
-  'id' | 'timeZone' | 'quietHoursStart' | 'quietHoursEnd' | 'remindersOff' | 'telegramChatId' | 'botBlockedAt' | 'erasedAt'>;
+export type ClientForPlanning = Pick<
+  typeof clients.$inferSelect,
+  'id' | 'timeZone' | 'quietHoursStart' | 'quietHoursEnd' | 'remindersOff' | 'telegramChatId' | 'botBlockedAt' | 'erasedAt'
+>;
 
 /**
  * The ledger items of one scheduled appointment version: the client's and the
@@ -79,7 +83,13 @@ export type ClientForPlanning = Pick<typeof clients.$inferSelect,
  * the booking path has the client and worker rows already (read with the case
  * lock) and writes these together with the notice in one insert.
  */
-export function reminderLedgerItems(deps: Pick<Deps, 'config'>, appt: Pick<AppointmentRow, 'id' | 'caseId' | 'version' | 'startsAt' | 'durationMin'>, client: ClientForPlanning, worker: { id: string; timeZone: string }, now: DateTime): LedgerItem[] {
+export function reminderLedgerItems(
+  deps: Pick<Deps, 'config'>,
+  appt: Pick<AppointmentRow, 'id' | 'caseId' | 'version' | 'startsAt' | 'durationMin'>,
+  client: ClientForPlanning,
+  worker: { id: string; timeZone: string },
+  now: DateTime,
+): LedgerItem[] {
   const forPlanning = { id: appt.id, version: appt.version, startsAt: DateTime.fromJSDate(appt.startsAt, { zone: 'utc' }), durationMin: appt.durationMin };
   const planned: PlannedDelivery[] = [
     ...planReminders({
@@ -103,7 +113,11 @@ export function reminderLedgerItems(deps: Pick<Deps, 'config'>, appt: Pick<Appoi
 /** The audit entry every planning writes (`planned` counts pending rows, `retired` superseded ones). */
 export function remindersPlannedEntry(appt: Pick<AppointmentRow, 'id' | 'caseId' | 'version' | 'status'>, planned: number, retired: number): AuditEntry {
   return {
-    actor: { type: 'system' }, action: 'appointment.reminders_planned', caseId: appt.caseId, subjectType: 'appointment', subjectId: appt.id,
+    actor: { type: 'system' },
+    action: 'appointment.reminders_planned',
+    caseId: appt.caseId,
+    subjectType: 'appointment',
+    subjectId: appt.id,
     details: { version: appt.version, status: appt.status, planned, retired },
   };
 }
@@ -125,5 +139,8 @@ function toLedger(p: PlannedDelivery, caseId: string, clientId: string, workerId
 
 /** Ids of every pending row still planned for an appointment (for the case log and tests). */
 export async function pendingAppointmentDeliveries(db: Db, appointmentId: string): Promise<DeliveryRow[]> {
-  return db.select().from(deliveries).where(and(eq(deliveries.subjectId, appointmentId), inArray(deliveries.status, ['pending'])));
+  return db
+    .select()
+    .from(deliveries)
+    .where(and(eq(deliveries.subjectId, appointmentId), inArray(deliveries.status, ['pending'])));
 }

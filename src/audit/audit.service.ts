@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { metrics } from '../lib/metrics.js';
-import { auditLog, ACTOR_TYPES } from '../db/schema.js';
+import { auditLog, type ACTOR_TYPES } from '../db/schema.js';
 import type { Db } from '../db/client.js';
 import type { Clock } from '../lib/clock.js';
 import { currentLogContext } from '../lib/logger.js';
@@ -23,7 +23,10 @@ export interface AuditEntry {
 export const SYSTEM: Actor = { type: 'system', id: null };
 
 export class AuditService {
-  constructor(private readonly db: Db, private readonly clock: Clock) {}
+  constructor(
+    private readonly db: Db,
+    private readonly clock: Clock,
+  ) {}
 
   /** Pass `tx` to make the entry part of the same transaction as the change it records. */
   async record(entry: AuditEntry, tx: Db = this.db): Promise<void> {

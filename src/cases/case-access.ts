@@ -20,8 +20,11 @@ export async function supervises(db: Db, supervisorId: string, workerId: string)
 }
 
 export async function hasAccessGrant(db: Db, staffId: string, caseId: string): Promise<boolean> {
-  const [g] = await db.select({ id: caseAccessGrants.id }).from(caseAccessGrants)
-    .where(and(eq(caseAccessGrants.caseId, caseId), eq(caseAccessGrants.staffId, staffId), isNull(caseAccessGrants.revokedAt))).limit(1);
+  const [g] = await db
+    .select({ id: caseAccessGrants.id })
+    .from(caseAccessGrants)
+    .where(and(eq(caseAccessGrants.caseId, caseId), eq(caseAccessGrants.staffId, staffId), isNull(caseAccessGrants.revokedAt)))
+    .limit(1);
   return !!g;
 }
 
@@ -70,14 +73,21 @@ const REFERENCE = /^C-\d{4}-\d{4,12}$/;
  * kept (a forged value that is neither a reference nor an id is not stored).
  */
 export async function recordAccessRefused(
-  deps: Pick<Deps, 'audit' | 'logger'>, actor: Pick<StaffRow, 'id'>,
-  x: { attempted: string; caseId?: string | null; via: string; subjectType?: string }, tx?: Db,
+  deps: Pick<Deps, 'audit' | 'logger'>,
+  actor: Pick<StaffRow, 'id'>,
+  x: { attempted: string; caseId?: string | null; via: string; subjectType?: string },
+  tx?: Db,
 ): Promise<void> {
   const attempted = UUID.test(x.attempted) || REFERENCE.test(x.attempted) ? x.attempted : 'invalid';
-  await deps.audit.record({
-    actor: { type: 'staff', id: actor.id }, action: 'case.access_refused', caseId: x.caseId ?? null,
-    ...(x.subjectType ? { subjectType: x.subjectType, subjectId: attempted } : {}),
-    details: { attempted, via: x.via.slice(0, 60) },
-  }, tx);
+  await deps.audit.record(
+    {
+      actor: { type: 'staff', id: actor.id },
+      action: 'case.access_refused',
+      caseId: x.caseId ?? null,
+      ...(x.subjectType ? { subjectType: x.subjectType, subjectId: attempted } : {}),
+      details: { attempted, via: x.via.slice(0, 60) },
+    },
+    tx,
+  );
   deps.logger.info({ staffId: actor.id, attempted, via: x.via.slice(0, 60) }, 'case access refused');
 }

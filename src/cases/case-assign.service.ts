@@ -37,7 +37,8 @@ export async function assignCase(deps: Deps, actor: StaffRow, caseId: string, ta
     const [c] = await tx.select().from(cases).where(eq(cases.id, caseId)).for('update').limit(1);
     if (!c) return { r: { ok: false as const, message: REFUSE.unavailable() }, rows: [] };
     if (c.status !== 'open') return { r: { ok: false as const, message: REFUSE.closed }, rows: [] };
-    if (c.assignedWorkerId === target.id) return { r: { ok: true as const, status: 'already' as const, case: c, previousWorkerId: c.assignedWorkerId }, rows: [] };
+    if (c.assignedWorkerId === target.id)
+      return { r: { ok: true as const, status: 'already' as const, case: c, previousWorkerId: c.assignedWorkerId }, rows: [] };
     const refusal = await canAssign(tx, actor, c, target);
     if (refusal) return { r: { ok: false as const, message: refusal }, rows: [] };
     const open = (await openCaseCounts(tx, [target.id])).get(target.id) ?? 0;
@@ -47,22 +48,40 @@ export async function assignCase(deps: Deps, actor: StaffRow, caseId: string, ta
       const message = `${who} ${open} open case${open === 1 ? '' : 's'} (the limit is ${limit}). Assigning ${c.reference} needs a reason.`;
       if (o.overLimitReason === undefined) return { r: { ok: false as const, code: 'over_limit' as const, message, open, limit }, rows: [] };
       const reason = overLimitReason.safeParse(o.overLimitReason);
-      if (!reason.success) return { r: { ok: false as const, code: 'invalid_reason' as const, message: reason.error.issues[0]!.message, open, limit }, rows: [] };
+      if (!reason.success)
+        return { r: { ok: false as const, code: 'invalid_reason' as const, message: reason.error.issues[0]!.message, open, limit }, rows: [] };
       override = { reason: reason.data };
     }
     const status = c.assignedWorkerId ? ('reassigned' as const) : ('assigned' as const);
     const { updated, rows } = await moveAssignment(deps, tx, c, target.id, now, {
-      actor: { type: 'staff', id: actor.id }, action: `case.${status}`, details: { previous: c.assignedWorkerId ?? null, ...(override ? { overLimit: true } : {}) },
+      actor: { type: 'staff', id: actor.id },
+      action: `case.${status}`,
+      details: { previous: c.assignedWorkerId ?? null, ...(override ? { overLimit: true } : {}) },
     });
     if (override) {
-      const [row] = await tx.insert(caseloadOverrides).values({
-        caseId: c.id, workerId: target.id, assignedBy: actor.id, openCases: open, caseloadLimit: limit,
-        reasonEnc: deps.cipher.encrypt(override.reason, 'caseload_overrides.reason'), createdAt: now.toJSDate(),
-      }).returning({ id: caseloadOverrides.id });
-      await deps.audit.record({
-        actor: { type: 'staff', id: actor.id }, action: 'case.assigned_over_limit', caseId: c.id, subjectType: 'caseload_override', subjectId: row!.id,
-        details: { worker: target.id, open, limit },
-      }, tx);
+      const [row] = await tx
+        .insert(caseloadOverrides)
+        .values({
+          caseId: c.id,
+          workerId: target.id,
+          assignedBy: actor.id,
+          openCases: open,
+          caseloadLimit: limit,
+          reasonEnc: deps.cipher.encrypt(override.reason, 'caseload_overrides.reason'),
+          createdAt: now.toJSDate(),
+        })
+        .returning({ id: caseloadOverrides.id });
+      await deps.audit.record(
+        {
+          actor: { type: 'staff', id: actor.id },
+          action: 'case.assigned_over_limit',
+          caseId: c.id,
+          subjectType: 'caseload_override',
+          subjectId: row!.id,
+          details: { worker: target.id, open, limit },
+        },
+        tx,
+      );
     }
     return { r: { ok: true as const, status, case: updated, previousWorkerId: c.assignedWorkerId }, rows };
   });
@@ -78,23 +97,43 @@ export async function assignCase(deps: Deps, actor: StaffRow, caseId: string, ta
  * App Homes that change are refreshed. Returns the rows to schedule after commit.
  */
 export async function moveAssignment(
-  deps: Pick<Deps, 'audit'>, tx: Db, c: CaseRow, targetId: string, now: DateTime,
+  deps: Pick<Deps, 'audit'>,
+  tx: Db,
+  c: CaseRow,
+  targetId: string,
+  now: DateTime,
   audit: { actor: Actor; action: string; details?: Record<string, string | number | boolean | null> },
 ): Promise<{ updated: CaseRow; rows: DeliveryRow[] }> {
-  const [updated] = await tx.update(cases).set({
-    assignedWorkerId: targetId,
-    assignedAt: now.toJSDate(),
-    phase: c.phase === 'intake' ? 'assessment' : c.phase,
-    // The new worker's DM gets its own card; client replies thread under it.
-    slackChannel: null,
-    slackThreadTs: null,
-    version: sql`${cases.version} + 1`,
-    updatedAt: now.toJSDate(),
-  }).where(eq(cases.id, c.id)).returning();
+  const [updated] = await tx
+    .update(cases)
+    .set({
+      assignedWorkerId: targetId,
+      assignedAt: now.toJSDate(),
+      phase: c.phase === 'intake' ? 'assessment' : c.phase,
+      // The new worker's DM gets its own card; client replies thread under it.
+      slackChannel: null,
+      slackThreadTs: null,
+      version: sql`${cases.version} + 1`,
+      updatedAt: now.toJSDate(),
+    })
+    .where(eq(cases.id, c.id))
+    .returning();
   await deps.audit.record({ ...audit, caseId: c.id, subjectType: 'staff', subjectId: targetId }, tx);
-  const rows = await planDeliveries(tx, [{
-    kind: ASSIGNMENT_DM_KIND, subjectId: c.id, version: updated!.version, recipient: `staff:${targetId}`, channel: 'slack', caseId: c.id, dueAt: now,
-  }], now);
+  const rows = await planDeliveries(
+    tx,
+    [
+      {
+        kind: ASSIGNMENT_DM_KIND,
+        subjectId: c.id,
+        version: updated!.version,
+        recipient: `staff:${targetId}`,
+        channel: 'slack',
+        caseId: c.id,
+        dueAt: now,
+      },
+    ],
+    now,
+  );
   // App Homes that change: the new worker's (and supervisor's), the previous worker's (and theirs), and,
   // when the case leaves the unassigned list, everyone who sees that list.
   const alsoHome = [...(c.assignedWorkerId ? [c.assignedWorkerId] : []), ...(c.assignedWorkerId ? [] : await intakeWatchers(tx))];

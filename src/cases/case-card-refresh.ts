@@ -31,13 +31,27 @@ export interface RefreshOpts {
 
 export async function planCardRefresh(tx: Db, caseId: string, now: DateTime, opts: RefreshOpts = {}): Promise<DeliveryRow[]> {
   const [c] = opts.versionBumped
-    ? await tx.select({ id: cases.id, version: cases.version, workerId: cases.assignedWorkerId, channel: cases.slackChannel, ts: cases.slackThreadTs }).from(cases).where(eq(cases.id, caseId))
-    : await tx.update(cases).set({ version: sql`${cases.version} + 1` }).where(eq(cases.id, caseId))
-      .returning({ id: cases.id, version: cases.version, workerId: cases.assignedWorkerId, channel: cases.slackChannel, ts: cases.slackThreadTs });
+    ? await tx
+        .select({ id: cases.id, version: cases.version, workerId: cases.assignedWorkerId, channel: cases.slackChannel, ts: cases.slackThreadTs })
+        .from(cases)
+        .where(eq(cases.id, caseId))
+    : await tx
+        .update(cases)
+        .set({ version: sql`${cases.version} + 1` })
+        .where(eq(cases.id, caseId))
+        .returning({ id: cases.id, version: cases.version, workerId: cases.assignedWorkerId, channel: cases.slackChannel, ts: cases.slackThreadTs });
   if (!c) return [];
   const items: PlannedDelivery[] = [];
   if (c.workerId && c.channel && c.ts) {
-    items.push({ kind: CASE_CARD_UPDATE_KIND, subjectId: c.id, version: c.version, recipient: `channel:${c.channel}`, channel: 'slack', caseId: c.id, dueAt: now });
+    items.push({
+      kind: CASE_CARD_UPDATE_KIND,
+      subjectId: c.id,
+      version: c.version,
+      recipient: `channel:${c.channel}`,
+      channel: 'slack',
+      caseId: c.id,
+      dueAt: now,
+    });
   }
   const people = new Set(opts.alsoHome ?? []);
   if (c.workerId) {
@@ -45,8 +59,14 @@ export async function planCardRefresh(tx: Db, caseId: string, now: DateTime, opt
     const [w] = await tx.select({ supervisorId: staff.supervisorId }).from(staff).where(eq(staff.id, c.workerId));
     if (w?.supervisorId) people.add(w.supervisorId);
   }
-  const active = people.size ? await tx.select({ id: staff.id }).from(staff).where(and(inArray(staff.id, [...people]), eq(staff.active, true))) : [];
-  for (const p of active) items.push({ kind: APP_HOME_KIND, subjectId: c.id, version: c.version, recipient: homeRecipient(p.id), channel: 'slack', caseId: c.id, dueAt: now });
+  const active = people.size
+    ? await tx
+        .select({ id: staff.id })
+        .from(staff)
+        .where(and(inArray(staff.id, [...people]), eq(staff.active, true)))
+    : [];
+  for (const p of active)
+    items.push({ kind: APP_HOME_KIND, subjectId: c.id, version: c.version, recipient: homeRecipient(p.id), channel: 'slack', caseId: c.id, dueAt: now });
   return planDeliveries(tx, items, now);
 }
 
@@ -55,7 +75,10 @@ export const homeRecipientStaff = (recipient: string): string | null => /^staff:
 
 /** Everyone who sees unassigned intakes on their App Home (supervisors and admins). */
 export async function intakeWatchers(tx: Db): Promise<string[]> {
-  const rows = await tx.select({ id: staff.id }).from(staff).where(and(eq(staff.active, true), or(eq(staff.role, 'supervisor'), eq(staff.role, 'admin'))));
+  const rows = await tx
+    .select({ id: staff.id })
+    .from(staff)
+    .where(and(eq(staff.active, true), or(eq(staff.role, 'supervisor'), eq(staff.role, 'admin'))));
   return rows.map((r) => r.id);
 }
 
@@ -67,18 +90,33 @@ export async function intakeWatchers(tx: Db): Promise<string[]> {
  */
 export async function planCardRefreshMany(tx: Db, caseIds: string[], now: DateTime): Promise<DeliveryRow[]> {
   if (caseIds.length === 0) return [];
-  const bumped = await tx.update(cases).set({ version: sql`${cases.version} + 1` }).where(inArray(cases.id, caseIds))
+  const bumped = await tx
+    .update(cases)
+    .set({ version: sql`${cases.version} + 1` })
+    .where(inArray(cases.id, caseIds))
     .returning({ id: cases.id, version: cases.version, workerId: cases.assignedWorkerId, channel: cases.slackChannel, ts: cases.slackThreadTs });
   const workerIds = [...new Set(bumped.map((c) => c.workerId).filter((x): x is string => !!x))];
-  const people = workerIds.length ? await tx.select({ id: staff.id, supervisorId: staff.supervisorId, active: staff.active }).from(staff).where(inArray(staff.id, workerIds)) : [];
+  const people = workerIds.length
+    ? await tx.select({ id: staff.id, supervisorId: staff.supervisorId, active: staff.active }).from(staff).where(inArray(staff.id, workerIds))
+    : [];
   const byId = new Map(people.map((p) => [p.id, p]));
   const watchers = bumped.some((c) => !c.workerId) ? await intakeWatchers(tx) : [];
   const items: PlannedDelivery[] = [];
   for (const c of bumped) {
-    if (c.workerId && c.channel && c.ts) items.push({ kind: CASE_CARD_UPDATE_KIND, subjectId: c.id, version: c.version, recipient: `channel:${c.channel}`, channel: 'slack', caseId: c.id, dueAt: now });
+    if (c.workerId && c.channel && c.ts)
+      items.push({
+        kind: CASE_CARD_UPDATE_KIND,
+        subjectId: c.id,
+        version: c.version,
+        recipient: `channel:${c.channel}`,
+        channel: 'slack',
+        caseId: c.id,
+        dueAt: now,
+      });
     const w = c.workerId ? byId.get(c.workerId) : undefined;
     const homes = c.workerId ? [...(w?.active ? [c.workerId] : []), ...(w?.supervisorId ? [w.supervisorId] : [])] : watchers;
-    for (const id of new Set(homes)) items.push({ kind: APP_HOME_KIND, subjectId: c.id, version: c.version, recipient: homeRecipient(id), channel: 'slack', caseId: c.id, dueAt: now });
+    for (const id of new Set(homes))
+      items.push({ kind: APP_HOME_KIND, subjectId: c.id, version: c.version, recipient: homeRecipient(id), channel: 'slack', caseId: c.id, dueAt: now });
   }
   const rows: DeliveryRow[] = [];
   for (let i = 0; i < items.length; i += 2000) rows.push(...(await planDeliveries(tx, items.slice(i, i + 2000), now)));

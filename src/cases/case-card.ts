@@ -58,38 +58,90 @@ const dt = (d: Date | null) => (d ? DateTime.fromJSDate(d, { zone: 'utc' }) : nu
 
 export async function loadCaseCard(deps: Pick<Deps, 'db' | 'cipher' | 'clock'>, caseId: string, db: Db = deps.db): Promise<CaseCard | undefined> {
   const now = deps.clock.now();
-  const [row] = await db.select({ c: cases, client: clients, worker: staff }).from(cases)
+  const [row] = await db
+    .select({ c: cases, client: clients, worker: staff })
+    .from(cases)
     .innerJoin(clients, eq(clients.id, cases.clientId))
     .leftJoin(staff, eq(staff.id, cases.assignedWorkerId))
-    .where(eq(cases.id, caseId)).limit(1);
+    .where(eq(cases.id, caseId))
+    .limit(1);
   if (!row) return undefined;
   const { c, client, worker } = row;
-  const goalRows = await db.select().from(goals).where(and(eq(goals.caseId, c.id), ne(goals.status, 'dropped'))).orderBy(goals.createdAt);
-  const [last] = await db.select().from(notes).where(and(eq(notes.caseId, c.id), inArray(notes.kind, ['interview', 'phone', 'home_visit', 'collateral', 'supervision', 'message'])))
-    .orderBy(desc(notes.createdAt)).limit(1);
-  const [appt] = await db.select().from(appointments)
+  const goalRows = await db
+    .select()
+    .from(goals)
+    .where(and(eq(goals.caseId, c.id), ne(goals.status, 'dropped')))
+    .orderBy(goals.createdAt);
+  const [last] = await db
+    .select()
+    .from(notes)
+    .where(and(eq(notes.caseId, c.id), inArray(notes.kind, ['interview', 'phone', 'home_visit', 'collateral', 'supervision', 'message'])))
+    .orderBy(desc(notes.createdAt))
+    .limit(1);
+  const [appt] = await db
+    .select()
+    .from(appointments)
     .where(and(eq(appointments.caseId, c.id), eq(appointments.status, 'scheduled'), gt(appointments.startsAt, now.toJSDate())))
-    .orderBy(appointments.startsAt).limit(1);
+    .orderBy(appointments.startsAt)
+    .limit(1);
   const g = goalRows.map((x) => ({
-    id: x.id, description: open(deps.cipher, x.descriptionEnc, AAD.goalDescription) ?? '', assessment: open(deps.cipher, x.assessmentEnc, AAD.goalAssessment),
-    targetDate: x.targetDate, status: x.status,
+    id: x.id,
+    description: open(deps.cipher, x.descriptionEnc, AAD.goalDescription) ?? '',
+    assessment: open(deps.cipher, x.assessmentEnc, AAD.goalAssessment),
+    targetDate: x.targetDate,
+    status: x.status,
   }));
   const plan = open(deps.cipher, c.planEnc, AAD.plan);
   const selfHelp = open(deps.cipher, c.selfHelpFocusEnc, AAD.selfHelp);
-  const lastText = last ? open(deps.cipher, last.bodyEnc, AAD.noteBody) ?? '' : '';
+  const lastText = last ? (open(deps.cipher, last.bodyEnc, AAD.noteBody) ?? '') : '';
   const lastAt = dt(last?.createdAt ?? null);
   const name = client.erasedAt ? null : open(deps.cipher, client.preferredNameEnc, AAD.preferredName);
   return {
-    id: c.id, reference: c.reference, status: c.status, phase: c.phase, type: c.type, priority: c.priority, category: c.category, crisis: c.crisis, urgency: c.urgency,
-    clientFirstName: name ? firstName(name) : null, clientErased: !!client.erasedAt, clientLanguage: client.language,
+    id: c.id,
+    reference: c.reference,
+    status: c.status,
+    phase: c.phase,
+    type: c.type,
+    priority: c.priority,
+    category: c.category,
+    crisis: c.crisis,
+    urgency: c.urgency,
+    clientFirstName: name ? firstName(name) : null,
+    clientErased: !!client.erasedAt,
+    clientLanguage: client.language,
     worker: worker ? { id: worker.id, slackUserId: worker.slackUserId, displayName: worker.displayName } : null,
-    goals: g, plan, selfHelp,
-    elements: elementsOfCase(c, goalRows.map((x) => ({ status: x.status, hasAssessment: !!x.assessmentEnc }))),
-    lastNote: last && lastAt ? { kind: last.kind === 'message' ? `message ${last.direction === 'from_client' ? 'from' : 'to'} the client` : last.kind, at: lastAt, age: ageText(lastAt, now), excerpt: [...lastText].slice(0, 200).join('') } : null,
+    goals: g,
+    plan,
+    selfHelp,
+    elements: elementsOfCase(
+      c,
+      goalRows.map((x) => ({ status: x.status, hasAssessment: !!x.assessmentEnc })),
+    ),
+    lastNote:
+      last && lastAt
+        ? {
+            kind: last.kind === 'message' ? `message ${last.direction === 'from_client' ? 'from' : 'to'} the client` : last.kind,
+            at: lastAt,
+            age: ageText(lastAt, now),
+            excerpt: [...lastText].slice(0, 200).join(''),
+          }
+        : null,
     nextFollowUpAt: dt(c.nextFollowUpAt),
-    followUpOverdue: followUpOverdue({ nextFollowUpAt: dt(c.nextFollowUpAt), lastNoteAt: dt(c.lastNoteAt), followUpSetAt: dt(c.followUpSetAt), status: c.status }, now),
+    followUpOverdue: followUpOverdue(
+      { nextFollowUpAt: dt(c.nextFollowUpAt), lastNoteAt: dt(c.lastNoteAt), followUpSetAt: dt(c.followUpSetAt), status: c.status },
+      now,
+    ),
     intake: intakeSummary(caseIntake(deps, c.intakeEnc)),
     referrals: (await caseReferrals(deps, c.id, db, { text: false })).map(({ reason: _r, consent: _c, ...r }) => r),
-    nextAppointment: appt ? { id: appt.id, startsAt: dt(appt.startsAt)!, durationMin: appt.durationMin, mode: appt.mode, version: appt.version, clientResponse: appt.clientResponse } : null,
+    nextAppointment: appt
+      ? {
+          id: appt.id,
+          startsAt: dt(appt.startsAt)!,
+          durationMin: appt.durationMin,
+          mode: appt.mode,
+          version: appt.version,
+          clientResponse: appt.clientResponse,
+        }
+      : null,
   };
 }

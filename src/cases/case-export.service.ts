@@ -17,8 +17,17 @@ export interface CaseExport {
   exportedAt: string;
   exportedBy: { id: string; name: string };
   case: {
-    reference: string; status: string; phase: string; type: string | null; priority: string; category: string; crisis: boolean;
-    openedAt: string; closedAt: string | null; closureReason: string | null; worker: string | null;
+    reference: string;
+    status: string;
+    phase: string;
+    type: string | null;
+    priority: string;
+    category: string;
+    crisis: boolean;
+    openedAt: string;
+    closedAt: string | null;
+    closureReason: string | null;
+    worker: string | null;
   };
   client: { erased: boolean; name: string | null; language: string; timeZone: string; remindersOff: boolean };
   intake: CaseIntakeRecord | null;
@@ -26,12 +35,25 @@ export interface CaseExport {
   selfHelpFocus: string | null;
   goals: Array<{ description: string; assessment: string | null; targetDate: string | null; status: string; outcome: string | null }>;
   evaluation: string | null;
-  notes: Array<{ kind: string; direction: string | null; contactAt: string; author: string | null; text: string; redacted: { at: string; by: string | null; reason: string } | null }>;
+  notes: Array<{
+    kind: string;
+    direction: string | null;
+    contactAt: string;
+    author: string | null;
+    text: string;
+    redacted: { at: string; by: string | null; reason: string } | null;
+  }>;
   appointments: Array<{ startsAt: string; durationMin: number; mode: string; location: string | null; status: string; clientResponse: string | null }>;
   consents: Array<{ version: string; language: string; givenAt: string | null; revokedAt: string | null }>;
   escalations: Array<{ reason: string; level: number; openedAt: string; acknowledgedAt: string | null; resolvedAt: string | null }>;
   referrals: Array<{
-    resource: string; madeAt: string; reason: string; shareDetails: boolean; consentState: string; outcome: string | null; outcomeAt: string | null;
+    resource: string;
+    madeAt: string;
+    reason: string;
+    shareDetails: boolean;
+    consentState: string;
+    outcome: string | null;
+    outcomeAt: string | null;
     consent: { version: string; language: string; method: string; givenAt: string | null; declinedAt: string | null; verbalReason: string | null } | null;
   }>;
   trail: Array<{ at: string; actor: string; action: string }>;
@@ -52,12 +74,21 @@ function opener(cipher: FieldCipher) {
 
 export async function buildCaseExport(deps: Deps, caseId: string, requester: { id: string; displayName: string }): Promise<CaseExport | undefined> {
   const open = opener(deps.cipher);
-  const [row] = await deps.db.select({ c: cases, client: clients }).from(cases).innerJoin(clients, eq(clients.id, cases.clientId)).where(eq(cases.id, caseId)).limit(1);
+  const [row] = await deps.db
+    .select({ c: cases, client: clients })
+    .from(cases)
+    .innerJoin(clients, eq(clients.id, cases.clientId))
+    .where(eq(cases.id, caseId))
+    .limit(1);
   if (!row) return undefined;
   const { c, client } = row;
   const names = new Map((await deps.db.select({ id: staff.id, name: staff.displayName }).from(staff)).map((s) => [s.id, s.name]));
-  const noteRows = await deps.db.select({ n: notes, r: noteRedactions }).from(notes).leftJoin(noteRedactions, eq(noteRedactions.noteId, notes.id))
-    .where(eq(notes.caseId, c.id)).orderBy(asc(notes.contactAt), asc(notes.createdAt));
+  const noteRows = await deps.db
+    .select({ n: notes, r: noteRedactions })
+    .from(notes)
+    .leftJoin(noteRedactions, eq(noteRedactions.noteId, notes.id))
+    .where(eq(notes.caseId, c.id))
+    .orderBy(asc(notes.contactAt), asc(notes.createdAt));
   const goalRows = await deps.db.select().from(goals).where(eq(goals.caseId, c.id)).orderBy(asc(goals.createdAt));
   const appts = await deps.db.select().from(appointments).where(eq(appointments.caseId, c.id)).orderBy(asc(appointments.startsAt));
   const cons = await deps.db.select().from(consents).where(eq(consents.clientId, client.id)).orderBy(asc(consents.createdAt));
@@ -65,7 +96,9 @@ export async function buildCaseExport(deps: Deps, caseId: string, requester: { i
   const refs = await caseReferrals(deps, c.id);
   // Audited first, so the export lists itself among who looked at the record.
   await deps.audit.record({ actor: { type: 'staff', id: requester.id }, action: 'case.exported', caseId: c.id, details: { notes: noteRows.length } });
-  const trail = await deps.db.select().from(auditLog)
+  const trail = await deps.db
+    .select()
+    .from(auditLog)
     .where(or(eq(auditLog.caseId, c.id), and(eq(auditLog.subjectType, 'client'), eq(auditLog.subjectId, client.id))))
     .orderBy(asc(auditLog.at), asc(auditLog.id));
   const actorName = (type: string, id: string | null) =>
@@ -74,38 +107,73 @@ export async function buildCaseExport(deps: Deps, caseId: string, requester: { i
     exportedAt: deps.clock.now().toUTC().toISO()!,
     exportedBy: { id: requester.id, name: requester.displayName },
     case: {
-      reference: c.reference, status: c.status, phase: c.phase, type: c.type, priority: c.priority, category: c.category, crisis: c.crisis,
-      openedAt: iso(c.openedAt)!, closedAt: iso(c.closedAt), closureReason: c.closureReason, worker: c.assignedWorkerId ? names.get(c.assignedWorkerId) ?? null : null,
+      reference: c.reference,
+      status: c.status,
+      phase: c.phase,
+      type: c.type,
+      priority: c.priority,
+      category: c.category,
+      crisis: c.crisis,
+      openedAt: iso(c.openedAt)!,
+      closedAt: iso(c.closedAt),
+      closureReason: c.closureReason,
+      worker: c.assignedWorkerId ? (names.get(c.assignedWorkerId) ?? null) : null,
     },
     client: {
-      erased: !!client.erasedAt, name: client.erasedAt ? null : open(client.preferredNameEnc, AAD.preferredName),
-      language: client.language, timeZone: client.timeZone, remindersOff: client.remindersOff,
+      erased: !!client.erasedAt,
+      name: client.erasedAt ? null : open(client.preferredNameEnc, AAD.preferredName),
+      language: client.language,
+      timeZone: client.timeZone,
+      remindersOff: client.remindersOff,
     },
     intake: openCaseIntake(deps.cipher, c.intakeEnc),
     plan: open(c.planEnc, AAD.plan),
     selfHelpFocus: open(c.selfHelpFocusEnc, AAD.selfHelp),
     goals: goalRows.map((g) => ({
-      description: open(g.descriptionEnc, AAD.goalDescription) ?? '', assessment: open(g.assessmentEnc, AAD.goalAssessment),
-      targetDate: g.targetDate, status: g.status, outcome: open(g.outcomeEnc, AAD.goalOutcome),
+      description: open(g.descriptionEnc, AAD.goalDescription) ?? '',
+      assessment: open(g.assessmentEnc, AAD.goalAssessment),
+      targetDate: g.targetDate,
+      status: g.status,
+      outcome: open(g.outcomeEnc, AAD.goalOutcome),
     })),
     evaluation: open(c.evaluationEnc, AAD.evaluation),
     notes: noteRows.map(({ n, r }) => ({
-      kind: n.kind, direction: n.direction, contactAt: iso(n.contactAt)!, author: n.authorStaffId ? names.get(n.authorStaffId) ?? null : null,
-      text: r ? '' : open(n.bodyEnc, AAD.noteBody) ?? '',
-      redacted: r ? { at: iso(r.redactedAt)!, by: r.redactedBy ? names.get(r.redactedBy) ?? null : null, reason: open(r.reasonEnc, 'note_redactions.reason') ?? '' } : null,
+      kind: n.kind,
+      direction: n.direction,
+      contactAt: iso(n.contactAt)!,
+      author: n.authorStaffId ? (names.get(n.authorStaffId) ?? null) : null,
+      text: r ? '' : (open(n.bodyEnc, AAD.noteBody) ?? ''),
+      redacted: r
+        ? { at: iso(r.redactedAt)!, by: r.redactedBy ? (names.get(r.redactedBy) ?? null) : null, reason: open(r.reasonEnc, 'note_redactions.reason') ?? '' }
+        : null,
     })),
     appointments: appts.map((a) => ({
-      startsAt: iso(a.startsAt)!, durationMin: a.durationMin, mode: a.mode, location: a.locationEnc ? deps.cipher.decrypt(a.locationEnc, AAD.appointmentLocation) : null,
-      status: a.status, clientResponse: a.clientResponse,
+      startsAt: iso(a.startsAt)!,
+      durationMin: a.durationMin,
+      mode: a.mode,
+      location: a.locationEnc ? deps.cipher.decrypt(a.locationEnc, AAD.appointmentLocation) : null,
+      status: a.status,
+      clientResponse: a.clientResponse,
     })),
     consents: cons.map((x) => ({ version: x.agreementVersion, language: x.language, givenAt: iso(x.givenAt), revokedAt: iso(x.revokedAt) })),
-    escalations: escs.map((e) => ({ reason: e.reason, level: e.level, openedAt: iso(e.openedAt)!, acknowledgedAt: iso(e.acknowledgedAt), resolvedAt: iso(e.resolvedAt) })),
+    escalations: escs.map((e) => ({
+      reason: e.reason,
+      level: e.level,
+      openedAt: iso(e.openedAt)!,
+      acknowledgedAt: iso(e.acknowledgedAt),
+      resolvedAt: iso(e.resolvedAt),
+    })),
     referrals: refs.map((r) => ({
-      resource: r.resource, madeAt: iso(r.createdAt)!, reason: r.reason, shareDetails: r.shareDetails, consentState: r.consentState, outcome: r.outcome, outcomeAt: iso(r.outcomeAt),
+      resource: r.resource,
+      madeAt: iso(r.createdAt)!,
+      reason: r.reason,
+      shareDetails: r.shareDetails,
+      consentState: r.consentState,
+      outcome: r.outcome,
+      outcomeAt: iso(r.outcomeAt),
       consent: r.consent ? { ...r.consent, givenAt: iso(r.consent.givenAt), declinedAt: iso(r.consent.declinedAt) } : null,
     })),
     trail: trail.map((t) => ({ at: iso(t.at)!, actor: actorName(t.actorType, t.actorId), action: t.action })),
   };
   return out;
 }
-

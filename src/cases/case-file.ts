@@ -11,7 +11,20 @@ import { AAD } from './case-aad.js';
  * already allowed to see the case; the caller audits each view. Returns
  * domain field names and codes: the platform side turns them into words.
  */
-export const INTAKE_FIELDS = ['name', 'category', 'story', 'change', 'support', 'strengths', 'urgency', 'availability', 'timezone', 'language', 'safety', 'agreement'] as const;
+export const INTAKE_FIELDS = [
+  'name',
+  'category',
+  'story',
+  'change',
+  'support',
+  'strengths',
+  'urgency',
+  'availability',
+  'timezone',
+  'language',
+  'safety',
+  'agreement',
+] as const;
 export type IntakeField = (typeof INTAKE_FIELDS)[number];
 
 /** One answer: `code` for a choice (category, urgency, slot…), `text` for the client's own words. */
@@ -37,7 +50,8 @@ export function intakeEntries(record: CaseIntakeRecord): CaseIntakeView {
   if (a.support) out.push(a.support.kind === 'text' ? { field: 'support', text: a.support.text } : { field: 'support', code: 'none' });
   if (a.strengths) out.push(a.strengths.kind === 'text' ? { field: 'strengths', text: a.strengths.text } : { field: 'strengths', code: 'skipped' });
   if (a.urgency) out.push({ field: 'urgency', code: a.urgency });
-  if (a.availability) out.push(a.availability.kind === 'slot' ? { field: 'availability', code: a.availability.slot } : { field: 'availability', text: a.availability.text });
+  if (a.availability)
+    out.push(a.availability.kind === 'slot' ? { field: 'availability', code: a.availability.slot } : { field: 'availability', text: a.availability.text });
   if (a.timezone) out.push({ field: 'timezone', text: a.timezone });
   out.push({ field: 'language', code: record.language });
   if (record.safety) out.push({ field: 'safety', code: record.safety });
@@ -82,8 +96,14 @@ export async function caseHistory(deps: Pick<Deps, 'db' | 'cipher'>, caseId: str
   const [{ n } = { n: 0 }] = await deps.db.select({ n: count() }).from(notes).where(where);
   const pages = Math.max(1, Math.ceil(n / size));
   const p = Math.min(Math.max(0, Math.floor(page)), pages - 1);
-  const rows = await deps.db.select({ note: notes, author: staff.displayName }).from(notes).leftJoin(staff, eq(staff.id, notes.authorStaffId))
-    .where(where).orderBy(desc(notes.contactAt), desc(notes.createdAt)).limit(size).offset(p * size);
+  const rows = await deps.db
+    .select({ note: notes, author: staff.displayName })
+    .from(notes)
+    .leftJoin(staff, eq(staff.id, notes.authorStaffId))
+    .where(where)
+    .orderBy(desc(notes.contactAt), desc(notes.createdAt))
+    .limit(size)
+    .offset(p * size);
   const entries = rows.map(({ note, author }) => {
     let text: string;
     try {

@@ -20,9 +20,20 @@ export interface LedgerLine {
 }
 
 export async function caseDeliveryLog(deps: Pick<Deps, 'db'>, caseId: string, limit = 30): Promise<LedgerLine[]> {
-  const rows = await deps.db.select().from(deliveries).where(eq(deliveries.caseId, caseId)).orderBy(desc(deliveries.dueAt), desc(deliveries.createdAt)).limit(limit);
+  const rows = await deps.db
+    .select()
+    .from(deliveries)
+    .where(eq(deliveries.caseId, caseId))
+    .orderBy(desc(deliveries.dueAt), desc(deliveries.createdAt))
+    .limit(limit);
   return rows.map((r) => ({
-    kind: r.kind, recipientType: r.recipient.split(':')[0]!, channel: r.channel, dueAt: DateTime.fromJSDate(r.dueAt, { zone: 'utc' }),
-    status: r.status, reason: r.reason, attempts: r.attempts, sentAt: r.sentAt ? DateTime.fromJSDate(r.sentAt, { zone: 'utc' }) : null,
+    kind: r.kind,
+    recipientType: r.recipient.split(':')[0]!,
+    channel: r.channel,
+    dueAt: DateTime.fromJSDate(r.dueAt, { zone: 'utc' }),
+    status: r.status,
+    reason: r.reason,
+    attempts: r.attempts,
+    sentAt: r.sentAt ? DateTime.fromJSDate(r.sentAt, { zone: 'utc' }) : null,
   }));
 }

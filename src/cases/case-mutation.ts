@@ -97,8 +97,16 @@ export async function scheduleAfterCommit(deps: Deps, rows: DeliveryRow[]): Prom
   const warn = (err: unknown) =>
     deps.logger.warn({ err: (err as Error).message, deliveries: rows.map((r) => r.id) }, 'could not schedule deliveries now; the tick will send them');
   let timer: NodeJS.Timeout | undefined;
-  const add = scheduleDeliveries(deps.queues, rows, deps.clock.now()).then(() => true, (err: unknown) => (warn(err), true));
-  const gaveUp = new Promise<false>((r) => { timer = setTimeout(() => r(false), QUEUE_ADD_WAIT_MS); });
+  const add = scheduleDeliveries(deps.queues, rows, deps.clock.now()).then(
+    () => true,
+    (err: unknown) => {
+      warn(err);
+      return true;
+    },
+  );
+  const gaveUp = new Promise<false>((r) => {
+    timer = setTimeout(() => r(false), QUEUE_ADD_WAIT_MS);
+  });
   if (!(await Promise.race([add, gaveUp]))) warn(new Error(`queue did not answer within ${QUEUE_ADD_WAIT_MS} ms`));
   clearTimeout(timer);
 }

@@ -17,7 +17,14 @@ import { attachSafetyPlan } from '../escalations/crisis-followup.service.js';
 export const RECORD_NOTE_KINDS = ['interview', 'phone', 'home_visit', 'collateral', 'supervision', 'safety_plan'] as const;
 export type RecordNoteKind = (typeof RECORD_NOTE_KINDS)[number];
 export const NOTE_KIND_LABELS: Record<string, string> = {
-  interview: 'Interview', phone: 'Phone call', home_visit: 'Home visit', collateral: 'Collateral contact', supervision: 'Supervision', safety_plan: 'Safety plan (after a crisis)', message: 'Message', system: 'System',
+  interview: 'Interview',
+  phone: 'Phone call',
+  home_visit: 'Home visit',
+  collateral: 'Collateral contact',
+  supervision: 'Supervision',
+  safety_plan: 'Safety plan (after a crisis)',
+  message: 'Message',
+  system: 'System',
 };
 
 export interface NoteInput {
@@ -35,13 +42,23 @@ export function validateNote(input: Omit<NoteInput, 'caseId' | 'idempotencyKey'>
   if (!(RECORD_NOTE_KINDS as readonly string[]).includes(input.kind)) errors.push({ field: 'kind', message: 'Choose what kind of contact this was.' });
   const text = input.text.trim();
   if (text.length === 0) errors.push({ field: 'text', message: 'Please write what happened.' });
-  if ([...text].length > TEXT_LIMITS.note) errors.push({ field: 'text', message: `That is ${[...text].length} characters; the limit is ${TEXT_LIMITS.note}. Shorten it or log a second note.` });
+  if ([...text].length > TEXT_LIMITS.note)
+    errors.push({ field: 'text', message: `That is ${[...text].length} characters; the limit is ${TEXT_LIMITS.note}. Shorten it or log a second note.` });
   if (!input.contactAt.isValid) errors.push({ field: 'contact_date', message: 'Choose the date of the contact.' });
-  else if (input.contactAt > now.plus({ minutes: 5 })) errors.push({ field: 'contact_date', message: 'The contact cannot be in the future. Log it after it has happened.' });
+  else if (input.contactAt > now.plus({ minutes: 5 }))
+    errors.push({ field: 'contact_date', message: 'The contact cannot be in the future. Log it after it has happened.' });
   // A year either way is casework; beyond it the year was almost certainly mistyped (1900, 2036).
-  else if (input.contactAt < now.minus({ years: 1 })) errors.push({ field: 'contact_date', message: 'That is more than a year ago: please check the year. Older contacts belong in the case history, not a new note.' });
+  else if (input.contactAt < now.minus({ years: 1 }))
+    errors.push({
+      field: 'contact_date',
+      message: 'That is more than a year ago: please check the year. Older contacts belong in the case history, not a new note.',
+    });
   if (input.nextFollowUpAt && input.nextFollowUpAt <= now) errors.push({ field: 'follow_up', message: 'The next follow-up must be in the future.' });
-  else if (input.nextFollowUpAt && input.nextFollowUpAt > now.plus({ years: 1 })) errors.push({ field: 'follow_up', message: 'A follow-up more than a year ahead is too far: please check the year (choose a date within the next 12 months).' });
+  else if (input.nextFollowUpAt && input.nextFollowUpAt > now.plus({ years: 1 }))
+    errors.push({
+      field: 'follow_up',
+      message: 'A follow-up more than a year ahead is too far: please check the year (choose a date within the next 12 months).',
+    });
   return errors;
 }
 
@@ -50,22 +67,43 @@ export async function logNote(deps: Deps, actor: StaffRow, input: NoteInput): Pr
   const errors = validateNote(input, now);
   if (errors.length) return { ok: false, message: errors[0]!.message, field: errors[0]!.field };
   return mutateCase(deps, actor, input.caseId, {}, async (tx, c) => {
-    const [note] = await tx.insert(notes).values({
-      caseId: c.id, authorStaffId: actor.id, kind: input.kind as RecordNoteKind,
-      bodyEnc: deps.cipher.encrypt(input.text.trim(), AAD.noteBody),
-      contactAt: input.contactAt.toJSDate(), nextFollowUpAt: input.nextFollowUpAt?.toJSDate() ?? null,
-      idempotencyKey: input.idempotencyKey, createdAt: now.toJSDate(),
-    }).onConflictDoNothing({ target: notes.idempotencyKey }).returning({ id: notes.id });
+    const [note] = await tx
+      .insert(notes)
+      .values({
+        caseId: c.id,
+        authorStaffId: actor.id,
+        kind: input.kind as RecordNoteKind,
+        bodyEnc: deps.cipher.encrypt(input.text.trim(), AAD.noteBody),
+        contactAt: input.contactAt.toJSDate(),
+        nextFollowUpAt: input.nextFollowUpAt?.toJSDate() ?? null,
+        idempotencyKey: input.idempotencyKey,
+        createdAt: now.toJSDate(),
+      })
+      .onConflictDoNothing({ target: notes.idempotencyKey })
+      .returning({ id: notes.id });
     if (!note) throw new Duplicate();
-    await tx.update(cases).set({
-      lastNoteAt: now.toJSDate(),
-      nextFollowUpAt: input.nextFollowUpAt?.toJSDate() ?? null,
-      followUpSetAt: input.nextFollowUpAt ? now.toJSDate() : null,
-      updatedAt: now.toJSDate(),
-    }).where(eq(cases.id, c.id));
+    await tx
+      .update(cases)
+      .set({
+        lastNoteAt: now.toJSDate(),
+        nextFollowUpAt: input.nextFollowUpAt?.toJSDate() ?? null,
+        followUpSetAt: input.nextFollowUpAt ? now.toJSDate() : null,
+        updatedAt: now.toJSDate(),
+      })
+      .where(eq(cases.id, c.id));
     // A safety plan answers the open, acknowledged crisis of the case (its deadline stops paging).
     if (input.kind === 'safety_plan') await attachSafetyPlan(deps, tx, c.id, note.id, actor.id);
-    await deps.audit.record({ actor: { type: 'staff', id: actor.id }, action: 'note.logged', caseId: c.id, subjectType: 'note', subjectId: note.id, details: { kind: input.kind, followUp: !!input.nextFollowUpAt } }, tx);
+    await deps.audit.record(
+      {
+        actor: { type: 'staff', id: actor.id },
+        action: 'note.logged',
+        caseId: c.id,
+        subjectType: 'note',
+        subjectId: note.id,
+        details: { kind: input.kind, followUp: !!input.nextFollowUpAt },
+      },
+      tx,
+    );
     return { noteId: note.id };
   }).catch((err: unknown) => {
     if (err instanceof Duplicate) return { ok: true as const, duplicate: true as const };
@@ -75,4 +113,3 @@ export async function logNote(deps: Deps, actor: StaffRow, input: NoteInput): Pr
 
 /** The same submission arrived twice (double click, retry): the first one's note stands. */
 class Duplicate extends Error {}
-

@@ -1,4 +1,4 @@
-import { and, eq, gt, inArray, isNull, ne, sql } from 'drizzle-orm';
+import { and, eq, gt, isNull, ne, sql } from 'drizzle-orm';
 import { DateTime } from 'luxon';
 import type { Deps } from '../deps.js';
 import type { Db } from '../db/client.js';
@@ -46,17 +46,24 @@ export function validateGoalsPlan(input: GoalsPlanInput, todayLocal: string): Fi
   input.goals.forEach((g, i) => {
     const d = g.description.trim();
     if (len(d) > TEXT_LIMITS.goal) errs.push({ field: `goal_${i}`, message: `Please keep a goal under ${TEXT_LIMITS.goal} characters.` });
-    if (len(g.assessment.trim()) > TEXT_LIMITS.assessment) errs.push({ field: `assess_${i}`, message: `Please keep this under ${TEXT_LIMITS.assessment} characters.` });
-    if (!d && (g.assessment.trim() || g.targetDate) && !g.goalId) errs.push({ field: `goal_${i}`, message: 'Write the goal this belongs to (or clear the other fields).' });
+    if (len(g.assessment.trim()) > TEXT_LIMITS.assessment)
+      errs.push({ field: `assess_${i}`, message: `Please keep this under ${TEXT_LIMITS.assessment} characters.` });
+    if (!d && (g.assessment.trim() || g.targetDate) && !g.goalId)
+      errs.push({ field: `goal_${i}`, message: 'Write the goal this belongs to (or clear the other fields).' });
     // The modal says each goal needs a way to assess it; so does the record (the third of the four elements).
-    if (d && !g.assessment.trim()) errs.push({ field: `assess_${i}`, message: 'Say how this goal will be assessed (for example "weekly log kept by the client"): each goal needs one.' });
+    if (d && !g.assessment.trim())
+      errs.push({ field: `assess_${i}`, message: 'Say how this goal will be assessed (for example "weekly log kept by the client"): each goal needs one.' });
     if (g.targetDate && !DateTime.fromISO(g.targetDate).isValid) errs.push({ field: `target_${i}`, message: 'Choose a valid date.' });
-    else if (g.targetDate && !plausibleTarget(g.targetDate, todayLocal)) errs.push({ field: `target_${i}`, message: 'Choose a target date within the next five years: please check the year.' });
-    else if (g.targetDate && !g.goalId && g.targetDate < todayLocal) errs.push({ field: `target_${i}`, message: 'The target date is in the past. Choose a future date.' });
+    else if (g.targetDate && !plausibleTarget(g.targetDate, todayLocal))
+      errs.push({ field: `target_${i}`, message: 'Choose a target date within the next five years: please check the year.' });
+    else if (g.targetDate && !g.goalId && g.targetDate < todayLocal)
+      errs.push({ field: `target_${i}`, message: 'The target date is in the past. Choose a future date.' });
   });
   if (len(input.plan.trim()) > TEXT_LIMITS.plan) errs.push({ field: 'plan', message: `Please keep the plan under ${TEXT_LIMITS.plan} characters.` });
-  if (len(input.selfHelpFocus.trim()) > TEXT_LIMITS.selfHelp) errs.push({ field: 'self_help', message: `Please keep this under ${TEXT_LIMITS.selfHelp} characters.` });
-  if (input.caseType && !(CASE_TYPES as readonly string[]).includes(input.caseType)) errs.push({ field: 'case_type', message: 'Choose therapeutic or developmental.' });
+  if (len(input.selfHelpFocus.trim()) > TEXT_LIMITS.selfHelp)
+    errs.push({ field: 'self_help', message: `Please keep this under ${TEXT_LIMITS.selfHelp} characters.` });
+  if (input.caseType && !(CASE_TYPES as readonly string[]).includes(input.caseType))
+    errs.push({ field: 'case_type', message: 'Choose therapeutic or developmental.' });
   return errs;
 }
 
@@ -80,41 +87,83 @@ export async function saveGoalsPlan(deps: Deps, actor: StaffRow, input: GoalsPla
           await tx.update(goals).set({ status: 'dropped', updatedAt: at }).where(eq(goals.id, old.id));
           continue;
         }
-        await tx.update(goals).set({ descriptionEnc: deps.cipher.encrypt(description, AAD.goalDescription), assessmentEnc, targetDate: g.targetDate || null, updatedAt: at }).where(eq(goals.id, old.id));
+        await tx
+          .update(goals)
+          .set({ descriptionEnc: deps.cipher.encrypt(description, AAD.goalDescription), assessmentEnc, targetDate: g.targetDate || null, updatedAt: at })
+          .where(eq(goals.id, old.id));
         live++;
       } else if (description) {
-        await tx.insert(goals).values({ caseId: c.id, descriptionEnc: deps.cipher.encrypt(description, AAD.goalDescription), assessmentEnc, targetDate: g.targetDate || null, createdAt: at, updatedAt: at });
+        await tx.insert(goals).values({
+          caseId: c.id,
+          descriptionEnc: deps.cipher.encrypt(description, AAD.goalDescription),
+          assessmentEnc,
+          targetDate: g.targetDate || null,
+          createdAt: at,
+          updatedAt: at,
+        });
         live++;
       }
     }
-    await tx.update(cases).set({
-      planEnc: deps.cipher.seal(input.plan.trim() || null, AAD.plan),
-      selfHelpFocusEnc: deps.cipher.seal(input.selfHelpFocus.trim() || null, AAD.selfHelp),
-      type: (input.caseType as (typeof CASE_TYPES)[number] | null) ?? c.type,
-      updatedAt: at,
-    }).where(eq(cases.id, c.id));
-    await deps.audit.record({ actor: { type: 'staff', id: actor.id }, action: 'case.plan_updated', caseId: c.id, details: { goals: live, type: input.caseType ?? c.type ?? null } }, tx);
+    await tx
+      .update(cases)
+      .set({
+        planEnc: deps.cipher.seal(input.plan.trim() || null, AAD.plan),
+        selfHelpFocusEnc: deps.cipher.seal(input.selfHelpFocus.trim() || null, AAD.selfHelp),
+        type: (input.caseType as (typeof CASE_TYPES)[number] | null) ?? c.type,
+        updatedAt: at,
+      })
+      .where(eq(cases.id, c.id));
+    await deps.audit.record(
+      { actor: { type: 'staff', id: actor.id }, action: 'case.plan_updated', caseId: c.id, details: { goals: live, type: input.caseType ?? c.type ?? null } },
+      tx,
+    );
     return { goals: live };
   });
 }
 
-export async function movePhase(deps: Deps, actor: StaffRow, input: { caseId: string; target: string; reason: string; dedupeKey: string }): Promise<Mutation<{ from: string; to: string }>> {
+export async function movePhase(
+  deps: Deps,
+  actor: StaffRow,
+  input: { caseId: string; target: string; reason: string; dedupeKey: string },
+): Promise<Mutation<{ from: string; to: string }>> {
   const now = deps.clock.now();
   return mutateCase(deps, actor, input.caseId, { dedupeKey: input.dedupeKey }, async (tx, c) => {
     const r = phaseMove(c.phase, input.target, input.reason);
     if (!r.ok) throw new FieldRefusal(r.error);
-    await tx.update(cases).set({ phase: input.target as typeof c.phase, updatedAt: now.toJSDate() }).where(eq(cases.id, c.id));
+    await tx
+      .update(cases)
+      .set({ phase: input.target as typeof c.phase, updatedAt: now.toJSDate() })
+      .where(eq(cases.id, c.id));
     const reason = input.reason.trim();
     let noteId: string | null = null;
     if (reason) {
       // The reason is part of the record (encrypted), not of the audit log.
-      const [n] = await tx.insert(notes).values({
-        caseId: c.id, authorStaffId: actor.id, kind: 'system', contactAt: now.toJSDate(), createdAt: now.toJSDate(),
-        bodyEnc: deps.cipher.encrypt(`Phase moved ${r.direction === 'back' ? 'back ' : ''}from ${PHASE_LABELS[c.phase]} to ${PHASE_LABELS[input.target]}: ${reason}`, AAD.noteBody),
-      }).returning({ id: notes.id });
+      const [n] = await tx
+        .insert(notes)
+        .values({
+          caseId: c.id,
+          authorStaffId: actor.id,
+          kind: 'system',
+          contactAt: now.toJSDate(),
+          createdAt: now.toJSDate(),
+          bodyEnc: deps.cipher.encrypt(
+            `Phase moved ${r.direction === 'back' ? 'back ' : ''}from ${PHASE_LABELS[c.phase]} to ${PHASE_LABELS[input.target]}: ${reason}`,
+            AAD.noteBody,
+          ),
+        })
+        .returning({ id: notes.id });
       noteId = n!.id;
     }
-    await deps.audit.record({ actor: { type: 'staff', id: actor.id }, action: 'case.phase_moved', caseId: c.id, ...(noteId ? { subjectType: 'note', subjectId: noteId } : {}), details: { from: c.phase, to: input.target, direction: r.direction } }, tx);
+    await deps.audit.record(
+      {
+        actor: { type: 'staff', id: actor.id },
+        action: 'case.phase_moved',
+        caseId: c.id,
+        ...(noteId ? { subjectType: 'note', subjectId: noteId } : {}),
+        details: { from: c.phase, to: input.target, direction: r.direction },
+      },
+      tx,
+    );
     return { from: c.phase, to: input.target };
   });
 }
@@ -134,11 +183,16 @@ export function validateClosure(input: CloseInput): FieldError[] {
     if (!(GOAL_OUTCOMES as readonly string[]).includes(o.outcome)) errs.push({ field: `outcome_${i}`, message: 'Say how this goal turned out.' });
   });
   const ev = input.evaluation.trim();
-  if (!ev) errs.push({ field: 'evaluation', message: 'A case cannot be closed without an evaluation summary: was the goal met, what changed, what the client can now do alone.' });
+  if (!ev)
+    errs.push({
+      field: 'evaluation',
+      message: 'A case cannot be closed without an evaluation summary: was the goal met, what changed, what the client can now do alone.',
+    });
   else if (len(ev) > TEXT_LIMITS.evaluation) errs.push({ field: 'evaluation', message: `Please keep the summary under ${TEXT_LIMITS.evaluation} characters.` });
   if (!(CLOSURE_REASONS as readonly string[]).includes(input.reason)) errs.push({ field: 'reason', message: 'Choose why the case is closing.' });
   if (input.reason === 'other' && !input.reasonDetail.trim()) errs.push({ field: 'reason_detail', message: 'Please say what the other reason is.' });
-  if (len(input.reasonDetail.trim()) > TEXT_LIMITS.reason) errs.push({ field: 'reason_detail', message: `Please keep this under ${TEXT_LIMITS.reason} characters.` });
+  if (len(input.reasonDetail.trim()) > TEXT_LIMITS.reason)
+    errs.push({ field: 'reason_detail', message: `Please keep this under ${TEXT_LIMITS.reason} characters.` });
   return errs;
 }
 
@@ -157,32 +211,87 @@ export async function closeCase(deps: Deps, actor: StaffRow, input: CloseInput):
     const at = now.toJSDate();
     const ids = input.outcomes.map((o) => o.goalId);
     // The form asked about the goals it showed: a goal added (or reopened) since, still active, has no outcome and the case must not close with it.
-    const live = await tx.select({ id: goals.id, status: goals.status }).from(goals).where(and(eq(goals.caseId, c.id), ne(goals.status, 'dropped')));
+    const live = await tx
+      .select({ id: goals.id, status: goals.status })
+      .from(goals)
+      .where(and(eq(goals.caseId, c.id), ne(goals.status, 'dropped')));
     const own = live.filter((g) => ids.includes(g.id));
     const unanswered = live.filter((g) => g.status === 'active' && !ids.includes(g.id));
-    if (own.length !== ids.length || unanswered.length > 0) throw new FieldRefusal({ field: 'evaluation', message: 'The goals changed while this was open; please close this form and open Close case again, so every goal gets an outcome.' });
-    for (const o of input.outcomes) await tx.update(goals).set({ status: o.outcome as (typeof GOAL_OUTCOMES)[number], updatedAt: at }).where(eq(goals.id, o.goalId));
+    if (own.length !== ids.length || unanswered.length > 0)
+      throw new FieldRefusal({
+        field: 'evaluation',
+        message: 'The goals changed while this was open; please close this form and open Close case again, so every goal gets an outcome.',
+      });
+    for (const o of input.outcomes)
+      await tx
+        .update(goals)
+        .set({ status: o.outcome as (typeof GOAL_OUTCOMES)[number], updatedAt: at })
+        .where(eq(goals.id, o.goalId));
     const detail = input.reasonDetail.trim();
     const evaluation = detail ? `${input.evaluation.trim()}\n\nClosure reason: ${detail}` : input.evaluation.trim();
-    await tx.update(cases).set({
-      status: 'closed', phase: 'closed', closedAt: at, closureReason: input.reason,
-      evaluationEnc: deps.cipher.encrypt(evaluation, AAD.evaluation), nextFollowUpAt: null, updatedAt: at,
-    }).where(eq(cases.id, c.id));
-    const cancelled = await tx.update(appointments)
+    await tx
+      .update(cases)
+      .set({
+        status: 'closed',
+        phase: 'closed',
+        closedAt: at,
+        closureReason: input.reason,
+        evaluationEnc: deps.cipher.encrypt(evaluation, AAD.evaluation),
+        nextFollowUpAt: null,
+        updatedAt: at,
+      })
+      .where(eq(cases.id, c.id));
+    const cancelled = await tx
+      .update(appointments)
       .set({ status: 'cancelled', version: sql`${appointments.version} + 1`, clientResponse: null, clientRespondedAt: null, updatedAt: at })
       .where(and(eq(appointments.caseId, c.id), eq(appointments.status, 'scheduled'), gt(appointments.startsAt, at)))
       .returning({ id: appointments.id, version: appointments.version });
     // A closed case has nothing left to escalate: its open escalations are resolved with it.
-    const resolved = await tx.update(escalations).set({ resolvedAt: at, resolvedBy: actor.id, resolution: 'case_closed', updatedAt: at })
-      .where(and(eq(escalations.caseId, c.id), isNull(escalations.resolvedAt))).returning({ id: escalations.id, reason: escalations.reason });
-    notices = await planDeliveries(tx, cancelled.map((a) => ({
-      kind: APPOINTMENT_NOTICE_KIND, subjectId: a.id, version: a.version, recipient: `client:${c.clientId}` as const, channel: 'telegram' as const, caseId: c.id, dueAt: now,
-    })), now);
-    await deps.audit.recordMany([
-      ...cancelled.map((a) => ({ actor: { type: 'staff' as const, id: actor.id }, action: 'appointment.cancelled', caseId: c.id, subjectType: 'appointment', subjectId: a.id, details: { version: a.version, because: 'case_closed' } })),
-      ...resolved.map((e) => ({ actor: { type: 'staff' as const, id: actor.id }, action: 'escalation.resolved', caseId: c.id, subjectType: 'escalation', subjectId: e.id, details: { reason: e.reason, resolution: 'case_closed' } })),
-      { actor: { type: 'staff', id: actor.id }, action: 'case.closed', caseId: c.id, details: { reason: input.reason, goals: ids.length, cancelledAppointments: cancelled.length } },
-    ], tx);
+    const resolved = await tx
+      .update(escalations)
+      .set({ resolvedAt: at, resolvedBy: actor.id, resolution: 'case_closed', updatedAt: at })
+      .where(and(eq(escalations.caseId, c.id), isNull(escalations.resolvedAt)))
+      .returning({ id: escalations.id, reason: escalations.reason });
+    notices = await planDeliveries(
+      tx,
+      cancelled.map((a) => ({
+        kind: APPOINTMENT_NOTICE_KIND,
+        subjectId: a.id,
+        version: a.version,
+        recipient: `client:${c.clientId}` as const,
+        channel: 'telegram' as const,
+        caseId: c.id,
+        dueAt: now,
+      })),
+      now,
+    );
+    await deps.audit.recordMany(
+      [
+        ...cancelled.map((a) => ({
+          actor: { type: 'staff' as const, id: actor.id },
+          action: 'appointment.cancelled',
+          caseId: c.id,
+          subjectType: 'appointment',
+          subjectId: a.id,
+          details: { version: a.version, because: 'case_closed' },
+        })),
+        ...resolved.map((e) => ({
+          actor: { type: 'staff' as const, id: actor.id },
+          action: 'escalation.resolved',
+          caseId: c.id,
+          subjectType: 'escalation',
+          subjectId: e.id,
+          details: { reason: e.reason, resolution: 'case_closed' },
+        })),
+        {
+          actor: { type: 'staff', id: actor.id },
+          action: 'case.closed',
+          caseId: c.id,
+          details: { reason: input.reason, goals: ids.length, cancelledAppointments: cancelled.length },
+        },
+      ],
+      tx,
+    );
     return { reference: c.reference, cancelledAppointments: cancelled.length };
   });
   await scheduleAfterCommit(deps, notices);

@@ -13,18 +13,35 @@ export const PHASE_FLOW = ['intake', 'assessment', 'planning', 'implementation',
 export type WorkingPhase = (typeof PHASE_FLOW)[number];
 
 export const PHASE_LABELS: Record<string, string> = {
-  intake: 'Intake', assessment: 'Assessment', planning: 'Goal setting & planning', implementation: 'Implementation', evaluation: 'Evaluation', closed: 'Closed',
+  intake: 'Intake',
+  assessment: 'Assessment',
+  planning: 'Goal setting & planning',
+  implementation: 'Implementation',
+  evaluation: 'Evaluation',
+  closed: 'Closed',
 };
 
 /** Slack's own input limit is 3,000 characters; we keep the same so nothing typed is cut. */
-export const TEXT_LIMITS = { note: 3000, message: 3000, plan: 3000, selfHelp: 1000, goal: 500, assessment: 500, evaluation: 3000, reason: 500, outcome: 500 } as const;
+export const TEXT_LIMITS = {
+  note: 3000,
+  message: 3000,
+  plan: 3000,
+  selfHelp: 1000,
+  goal: 500,
+  assessment: 500,
+  evaluation: 3000,
+  reason: 500,
+  outcome: 500,
+} as const;
 export const MAX_GOALS = 3;
 
 export type FieldError = { field: string; message: string };
 
-export function phaseMove(current: string, target: string, reason: string | undefined):
-  | { ok: true; direction: 'forward' | 'back' }
-  | { ok: false; error: FieldError } {
+export function phaseMove(
+  current: string,
+  target: string,
+  reason: string | undefined,
+): { ok: true; direction: 'forward' | 'back' } | { ok: false; error: FieldError } {
   const from = PHASE_FLOW.indexOf(current as WorkingPhase);
   const to = PHASE_FLOW.indexOf(target as WorkingPhase);
   if (from < 0) return { ok: false, error: { field: 'phase', message: 'This case is closed; its phase can no longer change.' } };
@@ -33,7 +50,8 @@ export function phaseMove(current: string, target: string, reason: string | unde
   const r = (reason ?? '').trim();
   // Bounded whichever way the case moves: an optional reason is still stored on the record.
   const n = [...r].length;
-  if (n > TEXT_LIMITS.reason) return { ok: false, error: { field: 'reason', message: `Please keep the reason under ${TEXT_LIMITS.reason} characters (it has ${n}).` } };
+  if (n > TEXT_LIMITS.reason)
+    return { ok: false, error: { field: 'reason', message: `Please keep the reason under ${TEXT_LIMITS.reason} characters (it has ${n}).` } };
   if (to < from) {
     if (n < 3) return { ok: false, error: { field: 'reason', message: 'Moving back needs a reason (at least 3 characters), so the record shows why.' } };
     return { ok: true, direction: 'back' };
@@ -60,7 +78,10 @@ export function fourElements(x: { goals: Array<{ hasAssessment: boolean; status:
 }
 
 export const ELEMENT_LABELS: Record<keyof FourElements, string> = {
-  goal: 'Goal', plan: 'Plan', assessment: 'How it will be assessed', selfHelp: 'Self-help focus',
+  goal: 'Goal',
+  plan: 'Plan',
+  assessment: 'How it will be assessed',
+  selfHelp: 'Self-help focus',
 };
 
 export function missingElements(f: FourElements): Array<keyof FourElements> {
@@ -69,8 +90,12 @@ export function missingElements(f: FourElements): Array<keyof FourElements> {
 
 export const CLOSURE_REASONS = ['goals_achieved', 'client_withdrew', 'referred_elsewhere', 'no_contact', 'moved_away', 'other'] as const;
 export const CLOSURE_REASON_LABELS: Record<(typeof CLOSURE_REASONS)[number], string> = {
-  goals_achieved: 'Goals achieved', client_withdrew: 'Client withdrew', referred_elsewhere: 'Referred elsewhere',
-  no_contact: 'No contact possible', moved_away: 'Client moved away', other: 'Other',
+  goals_achieved: 'Goals achieved',
+  client_withdrew: 'Client withdrew',
+  referred_elsewhere: 'Referred elsewhere',
+  no_contact: 'No contact possible',
+  moved_away: 'Client moved away',
+  other: 'Other',
 };
 export const GOAL_OUTCOMES = ['achieved', 'partly_achieved', 'not_achieved', 'dropped'] as const;
 
@@ -102,18 +127,24 @@ export function urgencyOf(c: CaseloadItem, now: DateTime, thresholds: QuietThres
 export function sortCaseload<T extends CaseloadItem>(items: T[], now: DateTime, thresholds: QuietThresholds): Array<T & { urgency: UrgencyKind }> {
   const key = (c: T & { urgency: UrgencyKind }): number => {
     switch (c.urgency) {
-      case 'overdue': return c.nextFollowUpAt!.toMillis();
-      case 'quiet': return (c.lastNoteAt ?? c.openedAt).toMillis();
-      case 'appointment_soon': return c.nextAppointmentAt!.toMillis();
-      default: return c.nextFollowUpAt?.toMillis() ?? Number.MAX_SAFE_INTEGER;
+      case 'overdue':
+        return c.nextFollowUpAt!.toMillis();
+      case 'quiet':
+        return (c.lastNoteAt ?? c.openedAt).toMillis();
+      case 'appointment_soon':
+        return c.nextAppointmentAt!.toMillis();
+      default:
+        return c.nextFollowUpAt?.toMillis() ?? Number.MAX_SAFE_INTEGER;
     }
   };
   return items
     .map((c) => ({ ...c, urgency: urgencyOf(c, now, thresholds) }))
-    .sort((a, b) =>
-      URGENCY_ORDER.indexOf(a.urgency) - URGENCY_ORDER.indexOf(b.urgency)
-      || PRIORITY_ORDER.indexOf(a.priority) - PRIORITY_ORDER.indexOf(b.priority)
-      || key(a) - key(b));
+    .sort(
+      (a, b) =>
+        URGENCY_ORDER.indexOf(a.urgency) - URGENCY_ORDER.indexOf(b.urgency) ||
+        PRIORITY_ORDER.indexOf(a.priority) - PRIORITY_ORDER.indexOf(b.priority) ||
+        key(a) - key(b),
+    );
 }
 
 /** "today", "yesterday", "5 days ago", "3 weeks ago": how old the last record is, at a glance. */

@@ -27,14 +27,26 @@ export async function caseloadOf(deps: Deps, workerIds: string[], opts: { unassi
   const now = deps.clock.now();
   if (workerIds.length === 0 && !opts.unassigned) return [];
   const who = opts.unassigned ? isNull(cases.assignedWorkerId) : inArray(cases.assignedWorkerId, workerIds);
-  const rows = await deps.db.select({ c: cases, next: min(appointments.startsAt) }).from(cases)
+  const rows = await deps.db
+    .select({ c: cases, next: min(appointments.startsAt) })
+    .from(cases)
     .leftJoin(appointments, and(eq(appointments.caseId, cases.id), eq(appointments.status, 'scheduled'), gt(appointments.startsAt, now.toJSDate())))
     .where(and(eq(cases.status, 'open'), who))
     .groupBy(cases.id);
   const items = rows.map(({ c, next }) => ({
-    id: c.id, reference: c.reference, phase: c.phase, category: c.category, crisis: c.crisis, assignedWorkerId: c.assignedWorkerId,
-    priority: c.priority, status: c.status, openedAt: dt(c.openedAt)!, lastNoteAt: dt(c.lastNoteAt), nextFollowUpAt: dt(c.nextFollowUpAt),
-    followUpSetAt: dt(c.followUpSetAt), nextAppointmentAt: dt(next ? new Date(next as unknown as string) : null),
+    id: c.id,
+    reference: c.reference,
+    phase: c.phase,
+    category: c.category,
+    crisis: c.crisis,
+    assignedWorkerId: c.assignedWorkerId,
+    priority: c.priority,
+    status: c.status,
+    openedAt: dt(c.openedAt)!,
+    lastNoteAt: dt(c.lastNoteAt),
+    nextFollowUpAt: dt(c.nextFollowUpAt),
+    followUpSetAt: dt(c.followUpSetAt),
+    nextAppointmentAt: dt(next ? new Date(next as unknown as string) : null),
   }));
   return sortCaseload(items, now, policyFromConfig(deps.config).quietThresholdsDays);
 }
@@ -45,8 +57,11 @@ export interface TeamMemberLoad {
   counts: Record<UrgencyKind, number>;
 }
 
-export async function teamCaseload(deps: Deps, supervisor: StaffRow, team: StaffRow[]): Promise<TeamMemberLoad[]> {
-  const load = await caseloadOf(deps, team.map((w) => w.id));
+export async function teamCaseload(deps: Deps, _supervisor: StaffRow, team: StaffRow[]): Promise<TeamMemberLoad[]> {
+  const load = await caseloadOf(
+    deps,
+    team.map((w) => w.id),
+  );
   return team.map((worker) => {
     const mine = load.filter((c) => c.assignedWorkerId === worker.id);
     const counts = { overdue: 0, quiet: 0, appointment_soon: 0, ok: 0 };
@@ -68,7 +83,9 @@ export interface OpenEscalation {
 
 /** Open (unresolved) escalations on cases of these workers, plus unassigned intakes, oldest first. */
 export async function openEscalationsFor(deps: Deps, workerIds: string[], includeUnassigned: boolean): Promise<OpenEscalation[]> {
-  const rows = await deps.db.select({ e: escalations, c: cases, w: staff }).from(escalations)
+  const rows = await deps.db
+    .select({ e: escalations, c: cases, w: staff })
+    .from(escalations)
     .innerJoin(cases, eq(cases.id, escalations.caseId))
     .leftJoin(staff, eq(staff.id, cases.assignedWorkerId))
     // A closed or withdrawn case has nothing left to act on (closing resolves its escalations; older rows may remain).
@@ -77,6 +94,13 @@ export async function openEscalationsFor(deps: Deps, workerIds: string[], includ
   return rows
     .filter(({ c }) => (c.assignedWorkerId ? workerIds.includes(c.assignedWorkerId) : includeUnassigned))
     .map(({ e, c, w }) => ({
-      id: e.id, reason: e.reason, level: e.level, openedAt: dt(e.openedAt)!, acknowledged: !!e.acknowledgedAt, caseId: c.id, reference: c.reference, workerSlackId: w?.slackUserId ?? null,
+      id: e.id,
+      reason: e.reason,
+      level: e.level,
+      openedAt: dt(e.openedAt)!,
+      acknowledged: !!e.acknowledgedAt,
+      caseId: c.id,
+      reference: c.reference,
+      workerSlackId: w?.slackUserId ?? null,
     }));
 }

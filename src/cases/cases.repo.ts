@@ -1,7 +1,7 @@
 import { eq } from 'drizzle-orm';
 import type { DateTime } from 'luxon';
 import type { Db } from '../db/client.js';
-import { cases, CATEGORIES, PRIORITIES } from '../db/schema.js';
+import { cases, type CATEGORIES, type PRIORITIES } from '../db/schema.js';
 import { allocateReference } from './case-reference.js';
 
 export type CaseRow = typeof cases.$inferSelect;

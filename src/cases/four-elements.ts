@@ -23,7 +23,10 @@ export async function goalFlagsByCase(db: Db, caseIds: string[]): Promise<Map<st
   const out = new Map<string, GoalFlags[]>();
   for (let i = 0; i < caseIds.length; i += 5000) {
     const ids = caseIds.slice(i, i + 5000);
-    const rows = await db.select({ caseId: goals.caseId, status: goals.status, assessmentEnc: goals.assessmentEnc }).from(goals).where(inArray(goals.caseId, ids));
+    const rows = await db
+      .select({ caseId: goals.caseId, status: goals.status, assessmentEnc: goals.assessmentEnc })
+      .from(goals)
+      .where(inArray(goals.caseId, ids));
     for (const r of rows) out.set(r.caseId, [...(out.get(r.caseId) ?? []), { status: r.status, hasAssessment: !!r.assessmentEnc }]);
   }
   return out;

@@ -10,8 +10,19 @@ import type { IntakeState, Language } from '../intake/intake.domain.js';
 import { deleteSession, loadSession, openCaseIntake, type CaseIntakeRecord } from '../intake/intake.repo.js';
 import type { Later } from './after-commit.js';
 import {
-  casesOf, clientMessagesOf, consentsOf, findClientByTelegramUser, findOpenCase, nextAppointment, revokeConsents,
-  staffDisplayName, updateClient, NOTE_BODY_AAD, PREFERRED_NAME_AAD, type CaseRow, type ConsentRow,
+  casesOf,
+  clientMessagesOf,
+  consentsOf,
+  findClientByTelegramUser,
+  findOpenCase,
+  nextAppointment,
+  revokeConsents,
+  staffDisplayName,
+  updateClient,
+  NOTE_BODY_AAD,
+  PREFERRED_NAME_AAD,
+  type CaseRow,
+  type ConsentRow,
 } from './clients.repo.js';
 import { WITHDRAWAL_NOTICE_KIND } from './withdrawal-notice.kind.js';
 
@@ -42,7 +53,10 @@ export async function clientStatus(deps: Deps, telegramUserId: number): Promise<
   const appt = c.status === 'open' ? await nextAppointment(deps.db, c.id, deps.clock.now()) : undefined;
   await deps.audit.record({ actor: { type: 'client', id: client.id }, action: 'case.status_viewed_by_client', caseId: c.id });
   return {
-    kind: 'case', reference: c.reference, phase, timeZone: client.timeZone,
+    kind: 'case',
+    reference: c.reference,
+    phase,
+    timeZone: client.timeZone,
     // Only the first name: enough to recognise the worker, no more.
     ...(worker ? { workerFirstName: worker.trim().split(/\s+/)[0]! } : {}),
     ...(appt ? { nextAppointment: DateTime.fromJSDate(appt.startsAt) } : {}),
@@ -63,7 +77,11 @@ export async function crisisCaseAwaitingIntake(deps: Deps, telegramUserId: numbe
 
 export interface MyData {
   client?: {
-    name: string | null; language: Language; timeZone: string; remindersOff: boolean; erasureRequestedAt: Date | null;
+    name: string | null;
+    language: Language;
+    timeZone: string;
+    remindersOff: boolean;
+    erasureRequestedAt: Date | null;
   };
   consents: ConsentRow[];
   /** Consents to share details with a referral's organisation (a separate receipt each). */
@@ -80,15 +98,30 @@ export async function clientData(deps: Deps, telegramUserId: number): Promise<My
   if (!client) return out;
   const list = await casesOf(deps.db, client.id);
   out.client = {
-    name: deps.cipher.open(client.preferredNameEnc, PREFERRED_NAME_AAD), language: client.language, timeZone: client.timeZone,
-    remindersOff: client.remindersOff, erasureRequestedAt: client.erasureRequestedAt,
+    name: deps.cipher.open(client.preferredNameEnc, PREFERRED_NAME_AAD),
+    language: client.language,
+    timeZone: client.timeZone,
+    remindersOff: client.remindersOff,
+    erasureRequestedAt: client.erasureRequestedAt,
   };
   out.consents = await consentsOf(deps.db, client.id);
   out.sharing = await sharingReceiptsOf(deps.db, client.id);
-  out.cases = list.map((c) => ({ reference: c.reference, status: c.status, phase: c.phase, openedAt: c.openedAt, intake: openCaseIntake(deps.cipher, c.intakeEnc) }));
-  out.messages = (await clientMessagesOf(deps.db, list.map((c) => c.id))).map((n) => ({ at: n.contactAt, text: deps.cipher.decrypt(n.bodyEnc, NOTE_BODY_AAD) }));
+  out.cases = list.map((c) => ({
+    reference: c.reference,
+    status: c.status,
+    phase: c.phase,
+    openedAt: c.openedAt,
+    intake: openCaseIntake(deps.cipher, c.intakeEnc),
+  }));
+  out.messages = (
+    await clientMessagesOf(
+      deps.db,
+      list.map((c) => c.id),
+    )
+  ).map((n) => ({ at: n.contactAt, text: deps.cipher.decrypt(n.bodyEnc, NOTE_BODY_AAD) }));
   await deps.audit.record({ actor: { type: 'client', id: client.id }, action: 'client.data_exported', subjectType: 'client', subjectId: client.id });
-  for (const c of list) await deps.audit.record({ actor: { type: 'client', id: client.id }, action: 'case.viewed_by_client', caseId: c.id, details: { via: 'mydata' } });
+  for (const c of list)
+    await deps.audit.record({ actor: { type: 'client', id: client.id }, action: 'case.viewed_by_client', caseId: c.id, details: { via: 'mydata' } });
   return out;
 }
 
@@ -112,7 +145,10 @@ export async function requestErasure(deps: Deps, telegramUserId: number): Promis
     const { rows } = await openErasureRequest(deps, tx, client.id, { type: 'client' }, now);
     return { hadClient: true, rows };
   });
-  if (res.rows?.length) await scheduleDeliveries(deps.queues, res.rows, now).catch((err: Error) => deps.logger.warn({ err: err.message }, 'erasure request notices: scheduling deferred to the reconciler'));
+  if (res.rows?.length)
+    await scheduleDeliveries(deps.queues, res.rows, now).catch((err: Error) =>
+      deps.logger.warn({ err: err.message }, 'erasure request notices: scheduling deferred to the reconciler'),
+    );
   return { hadClient: res.hadClient };
 }
 
@@ -125,7 +161,10 @@ export async function setReminders(deps: Deps, telegramUserId: number, off: bool
     if (!client) return { found: false, changed: false };
     if (client.remindersOff === off) return { found: true, changed: false };
     await updateClient(tx, client.id, { remindersOff: off }, now);
-    await deps.audit.record({ actor: { type: 'client', id: client.id }, action: off ? 'client.reminders_off' : 'client.reminders_on', subjectType: 'client', subjectId: client.id }, tx);
+    await deps.audit.record(
+      { actor: { type: 'client', id: client.id }, action: off ? 'client.reminders_off' : 'client.reminders_on', subjectType: 'client', subjectId: client.id },
+      tx,
+    );
     return { found: true, changed: true };
   });
 }
@@ -135,7 +174,13 @@ export async function setClientLanguage(deps: Deps, telegramUserId: number, lang
   const client = await findClientByTelegramUser(deps.db, telegramUserId);
   if (!client) return false;
   await updateClient(deps.db, client.id, { language }, now);
-  await deps.audit.record({ actor: { type: 'client', id: client.id }, action: 'client.language_changed', subjectType: 'client', subjectId: client.id, details: { language } });
+  await deps.audit.record({
+    actor: { type: 'client', id: client.id },
+    action: 'client.language_changed',
+    subjectType: 'client',
+    subjectId: client.id,
+    details: { language },
+  });
   return true;
 }
 
@@ -153,12 +198,23 @@ export async function withdrawCase(deps: Deps, later: Later, telegramUserId: num
     if (!client) return null;
     const open = await findOpenCase(tx, client.id, { forUpdate: true });
     if (!open) return null;
-    await tx.update(cases).set({
-      status: 'withdrawn', closedAt: now.toJSDate(), closureReason: 'withdrawn_by_client', version: sql`${cases.version} + 1`, updatedAt: now.toJSDate(),
-    }).where(eq(cases.id, open.id));
+    await tx
+      .update(cases)
+      .set({
+        status: 'withdrawn',
+        closedAt: now.toJSDate(),
+        closureReason: 'withdrawn_by_client',
+        version: sql`${cases.version} + 1`,
+        updatedAt: now.toJSDate(),
+      })
+      .where(eq(cases.id, open.id));
     await revokeConsents(tx, client.id, now);
     const recipient: Recipient = open.assignedWorkerId ? `staff:${open.assignedWorkerId}` : 'channel:intake';
-    const rows = await planDeliveries(tx, [{ kind: WITHDRAWAL_NOTICE_KIND, subjectId: open.id, recipient, channel: 'slack', caseId: open.id, dueAt: now }], now);
+    const rows = await planDeliveries(
+      tx,
+      [{ kind: WITHDRAWAL_NOTICE_KIND, subjectId: open.id, recipient, channel: 'slack', caseId: open.id, dueAt: now }],
+      now,
+    );
     await deps.audit.record({ actor: { type: 'client', id: client.id }, action: 'case.withdrawn_by_client', caseId: open.id }, tx);
     return { reference: open.reference, rows };
   });

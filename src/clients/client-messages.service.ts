@@ -26,14 +26,22 @@ export interface ClientMessageInput {
   idempotencyKey: string;
 }
 
-export async function saveClientMessage(deps: Deps, later: Later, m: ClientMessageInput): Promise<{ noteId: string | null; assigned: boolean; timesFor: string | null }> {
+export async function saveClientMessage(
+  deps: Deps,
+  later: Later,
+  m: ClientMessageInput,
+): Promise<{ noteId: string | null; assigned: boolean; timesFor: string | null }> {
   const now = deps.clock.now();
   const assigned = !!m.openCase.assignedWorkerId;
   const rows = await deps.db.transaction(async (t) => {
     const tx = t as Db;
     // The first message after "I need another time" is the answer to "which days and times suit you?".
-    const [last] = await tx.select({ at: notes.createdAt }).from(notes)
-      .where(and(eq(notes.caseId, m.openCase.id), eq(notes.kind, 'message'), eq(notes.direction, 'from_client'))).orderBy(desc(notes.createdAt)).limit(1);
+    const [last] = await tx
+      .select({ at: notes.createdAt })
+      .from(notes)
+      .where(and(eq(notes.caseId, m.openCase.id), eq(notes.kind, 'message'), eq(notes.direction, 'from_client')))
+      .orderBy(desc(notes.createdAt))
+      .limit(1);
     const times = assigned ? await awaitingTimes(tx, m.openCase.id, last?.at ?? null) : undefined;
     const [note] = await tx
       .insert(notes)
@@ -50,15 +58,33 @@ export async function saveClientMessage(deps: Deps, later: Later, m: ClientMessa
       .returning({ id: notes.id });
     if (!note) return { noteId: null, deliveries: [], timesFor: null };
     const recipient: Recipient = assigned ? `staff:${m.openCase.assignedWorkerId}` : 'channel:intake';
-    const deliveries = await planDeliveries(tx, [{
-      kind: times ? CLIENT_TIMES_KIND : CLIENT_REPLY_KIND, subjectId: note.id, recipient, channel: 'slack', caseId: m.openCase.id, dueAt: now,
-    }], now);
+    const deliveries = await planDeliveries(
+      tx,
+      [
+        {
+          kind: times ? CLIENT_TIMES_KIND : CLIENT_REPLY_KIND,
+          subjectId: note.id,
+          recipient,
+          channel: 'slack',
+          caseId: m.openCase.id,
+          dueAt: now,
+        },
+      ],
+      now,
+    );
     // The card's "last note" now is this message.
     deliveries.push(...(await planCardRefresh(tx, m.openCase.id, now)));
-    await deps.audit.record({
-      actor: { type: 'client', id: m.client.id }, action: 'note.client_message', caseId: m.openCase.id, subjectType: 'note', subjectId: note.id,
-      ...(times ? { details: { answersTimesFor: times.id } } : {}),
-    }, tx);
+    await deps.audit.record(
+      {
+        actor: { type: 'client', id: m.client.id },
+        action: 'note.client_message',
+        caseId: m.openCase.id,
+        subjectType: 'note',
+        subjectId: note.id,
+        ...(times ? { details: { answersTimesFor: times.id } } : {}),
+      },
+      tx,
+    );
     return { noteId: note.id, deliveries, timesFor: times?.id ?? null };
   });
   if (rows.deliveries.length) later('client_reply.schedule', () => scheduleDeliveries(deps.queues, rows.deliveries, now));

@@ -44,24 +44,39 @@ export async function ensureClient(
   return { client: existing, created: false };
 }
 
-export async function updateClient(tx: Db, id: string, set: Partial<Pick<ClientRow,
-  'telegramChatId' | 'language' | 'timeZone' | 'preferredNameEnc' | 'remindersOff' | 'erasureRequestedAt'>>, now: DateTime): Promise<void> {
-  await tx.update(clients).set({ ...set, updatedAt: now.toJSDate() }).where(eq(clients.id, id));
+export async function updateClient(
+  tx: Db,
+  id: string,
+  set: Partial<Pick<ClientRow, 'telegramChatId' | 'language' | 'timeZone' | 'preferredNameEnc' | 'remindersOff' | 'erasureRequestedAt'>>,
+  now: DateTime,
+): Promise<void> {
+  await tx
+    .update(clients)
+    .set({ ...set, updatedAt: now.toJSDate() })
+    .where(eq(clients.id, id));
 }
 
 export async function recordConsentGiven(tx: Db, clientId: string, a: { version: string; language: Language; at: string }): Promise<ConsentRow> {
-  const [row] = await tx.insert(consents).values({ clientId, agreementVersion: a.version, language: a.language, givenAt: new Date(a.at) }).returning();
+  const [row] = await tx
+    .insert(consents)
+    .values({ clientId, agreementVersion: a.version, language: a.language, givenAt: new Date(a.at) })
+    .returning();
   return row!;
 }
 
 /** "Not now": only the fact of the refusal, linked to nobody. */
 export async function recordConsentDeclined(tx: Db, a: { version: string; language: Language; at: DateTime }): Promise<ConsentRow> {
-  const [row] = await tx.insert(consents).values({ clientId: null, agreementVersion: a.version, language: a.language, declinedAt: a.at.toJSDate() }).returning();
+  const [row] = await tx
+    .insert(consents)
+    .values({ clientId: null, agreementVersion: a.version, language: a.language, declinedAt: a.at.toJSDate() })
+    .returning();
   return row!;
 }
 
 export async function revokeConsents(tx: Db, clientId: string, now: DateTime): Promise<void> {
-  await tx.update(consents).set({ revokedAt: now.toJSDate() })
+  await tx
+    .update(consents)
+    .set({ revokedAt: now.toJSDate() })
     .where(and(eq(consents.clientId, clientId), isNotNull(consents.givenAt), isNull(consents.revokedAt)));
 }
 
@@ -70,7 +85,12 @@ export async function consentsOf(db: Db, clientId: string): Promise<ConsentRow[]
 }
 
 export async function findOpenCase(db: Db, clientId: string, opts: { forUpdate?: boolean } = {}): Promise<CaseRow | undefined> {
-  const q = db.select().from(cases).where(and(eq(cases.clientId, clientId), eq(cases.status, 'open'))).orderBy(desc(cases.openedAt)).limit(1);
+  const q = db
+    .select()
+    .from(cases)
+    .where(and(eq(cases.clientId, clientId), eq(cases.status, 'open')))
+    .orderBy(desc(cases.openedAt))
+    .limit(1);
   const [row] = opts.forUpdate ? await q.for('update') : await q;
   return row;
 }
@@ -98,16 +118,22 @@ export async function clientMessagesOf(db: Db, caseIds: string[]) {
   if (caseIds.length === 0) return [];
   const out = [];
   for (const caseId of caseIds) {
-    out.push(...(await db.select().from(notes)
-      .where(and(eq(notes.caseId, caseId), eq(notes.kind, 'message'), eq(notes.direction, 'from_client')))
-      .orderBy(notes.contactAt)));
+    out.push(
+      ...(await db
+        .select()
+        .from(notes)
+        .where(and(eq(notes.caseId, caseId), eq(notes.kind, 'message'), eq(notes.direction, 'from_client')))
+        .orderBy(notes.contactAt)),
+    );
   }
   return out;
 }
 
 /** Whether this exact agreement (version + moment) is already on record for the client. */
 export async function hasConsent(db: Db, clientId: string, a: { version: string; at: string }): Promise<boolean> {
-  const [row] = await db.select({ id: consents.id }).from(consents)
+  const [row] = await db
+    .select({ id: consents.id })
+    .from(consents)
     .where(and(eq(consents.clientId, clientId), eq(consents.agreementVersion, a.version), eq(consents.givenAt, new Date(a.at))))
     .limit(1);
   return !!row;

@@ -16,11 +16,30 @@ export async function recordConcernAnsweredSafe(deps: Deps, telegramUserId: numb
     const client = await findClientByTelegramUser(tx, telegramUserId);
     const open = client ? await findOpenCase(tx, client.id) : undefined;
     if (!client || !open) return false;
-    const [note] = await tx.insert(notes).values({
-      caseId: open.id, kind: 'system', contactAt: now, createdAt: now,
-      bodyEnc: deps.cipher.encrypt('After a message that may have been about danger, the client was sent the emergency contacts and asked whether they are safe right now. They answered: "Yes, I\'m safe".', NOTE_BODY_AAD),
-    }).returning({ id: notes.id });
-    await deps.audit.record({ actor: { type: 'client', id: client.id }, action: 'case.concern_answered', caseId: open.id, subjectType: 'note', subjectId: note!.id, details: { answer: 'safe' } }, tx);
+    const [note] = await tx
+      .insert(notes)
+      .values({
+        caseId: open.id,
+        kind: 'system',
+        contactAt: now,
+        createdAt: now,
+        bodyEnc: deps.cipher.encrypt(
+          'After a message that may have been about danger, the client was sent the emergency contacts and asked whether they are safe right now. They answered: "Yes, I\'m safe".',
+          NOTE_BODY_AAD,
+        ),
+      })
+      .returning({ id: notes.id });
+    await deps.audit.record(
+      {
+        actor: { type: 'client', id: client.id },
+        action: 'case.concern_answered',
+        caseId: open.id,
+        subjectType: 'note',
+        subjectId: note!.id,
+        details: { answer: 'safe' },
+      },
+      tx,
+    );
     return true;
   });
 }

@@ -36,16 +36,31 @@ export const crisisReplyKind = deliveryKind({
 });
 
 /** The in-process reply got through: the ledger row is done (only if no worker has claimed it). */
-export async function recordReplySentInProcess(deps: Pick<Deps, 'db' | 'audit' | 'clock'>, deliveryId: string, messageId: number | undefined): Promise<boolean> {
+export async function recordReplySentInProcess(
+  deps: Pick<Deps, 'db' | 'audit' | 'clock'>,
+  deliveryId: string,
+  messageId: number | undefined,
+): Promise<boolean> {
   const now = deps.clock.now().toJSDate();
   return deps.db.transaction(async (t) => {
     const tx = t as unknown as Db;
-    const [row] = await tx.update(deliveries)
+    const [row] = await tx
+      .update(deliveries)
       .set({ status: 'sent', sentAt: now, externalRef: messageId !== undefined ? String(messageId) : null, attempts: 1, updatedAt: now })
       .where(and(eq(deliveries.id, deliveryId), eq(deliveries.status, 'pending'), isNull(deliveries.claimToken)))
       .returning({ id: deliveries.id, caseId: deliveries.caseId });
     if (!row) return false;
-    await deps.audit.record({ actor: { type: 'system' }, action: 'delivery.sent', caseId: row.caseId, subjectType: 'delivery', subjectId: row.id, details: { kind: CRISIS_REPLY_KIND, via: 'in_process' } }, tx);
+    await deps.audit.record(
+      {
+        actor: { type: 'system' },
+        action: 'delivery.sent',
+        caseId: row.caseId,
+        subjectType: 'delivery',
+        subjectId: row.id,
+        details: { kind: CRISIS_REPLY_KIND, via: 'in_process' },
+      },
+      tx,
+    );
     return true;
   });
 }

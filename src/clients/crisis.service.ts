@@ -76,58 +76,114 @@ export async function recordCrisis(deps: Deps, later: Later, who: CrisisSubject)
     let caseCreated = false;
 
     if (open) {
-      await tx.update(cases)
+      await tx
+        .update(cases)
         .set({ crisis: true, priority: 'crisis', version: sql`${cases.version} + 1`, updatedAt: now.toJSDate() })
         .where(eq(cases.id, open.id));
-      await deps.audit.record({ actor: { type: 'client', id: client!.id }, action: 'case.crisis_flagged', caseId: open.id, details: { source: who.source } }, tx);
+      await deps.audit.record(
+        { actor: { type: 'client', id: client!.id }, action: 'case.crisis_flagged', caseId: open.id, details: { source: who.source } },
+        tx,
+      );
     } else {
       // Mid-intake (or before any intake): open a case with what is known, so the supervisor can act now.
       const state = session && !isTerminal(session.state) ? session.state : undefined;
       const a = state?.answers ?? {};
-      const ensured = await ensureClient(tx, deps.cipher, {
-        telegramUserId: who.telegramUserId, chatId: who.chatId, language: state?.language ?? who.language,
-        timeZone: a.timezone ?? deps.config.DEFAULT_TIMEZONE, preferredName: a.name,
-      }, now);
+      const ensured = await ensureClient(
+        tx,
+        deps.cipher,
+        {
+          telegramUserId: who.telegramUserId,
+          chatId: who.chatId,
+          language: state?.language ?? who.language,
+          timeZone: a.timezone ?? deps.config.DEFAULT_TIMEZONE,
+          preferredName: a.name,
+        },
+        now,
+      );
       client = ensured.client;
       if (ensured.created) {
-        await deps.audit.record({ actor: { type: 'client', id: client.id }, action: 'client.created', subjectType: 'client', subjectId: client.id, details: { via: 'crisis' } }, tx);
+        await deps.audit.record(
+          { actor: { type: 'client', id: client.id }, action: 'client.created', subjectType: 'client', subjectId: client.id, details: { via: 'crisis' } },
+          tx,
+        );
       }
       if (state?.agreement && !(await hasConsent(tx, client.id, state.agreement))) {
         const consent = await recordConsentGiven(tx, client.id, state.agreement);
         await deps.audit.record({ actor: { type: 'client', id: client.id }, action: 'consent.given', subjectType: 'consent', subjectId: consent.id }, tx);
       }
-      open = await insertCase(tx, {
-        clientId: client.id,
-        category: a.category ?? 'other',
-        priority: 'crisis',
-        crisis: true,
-        urgency: a.urgency ?? null,
-        intakeEnc: sealCaseIntake(deps.cipher, {
-          v: 1, answers: a, language: state?.language ?? who.language, complete: false,
-          ...(state?.safety ? { safety: state.safety } : {}), ...(state?.agreement ? { agreement: state.agreement } : {}),
-        }),
-      }, now);
+      open = await insertCase(
+        tx,
+        {
+          clientId: client.id,
+          category: a.category ?? 'other',
+          priority: 'crisis',
+          crisis: true,
+          urgency: a.urgency ?? null,
+          intakeEnc: sealCaseIntake(deps.cipher, {
+            v: 1,
+            answers: a,
+            language: state?.language ?? who.language,
+            complete: false,
+            ...(state?.safety ? { safety: state.safety } : {}),
+            ...(state?.agreement ? { agreement: state.agreement } : {}),
+          }),
+        },
+        now,
+      );
       caseCreated = true;
-      await deps.audit.record({ actor: { type: 'client', id: client.id }, action: 'case.opened_by_crisis', caseId: open.id, details: { source: who.source, intake_step: state?.step ?? null } }, tx);
+      await deps.audit.record(
+        {
+          actor: { type: 'client', id: client.id },
+          action: 'case.opened_by_crisis',
+          caseId: open.id,
+          details: { source: who.source, intake_step: state?.step ?? null },
+        },
+        tx,
+      );
       if (session && state) {
         // The intake carries on; submitting completes this case instead of opening a second one.
-        await saveSession(tx, deps.cipher, { telegramUserId: who.telegramUserId, chatId: who.chatId, state, caseId: open.id }, now, deps.config.INTAKE_DRAFT_TTL_DAYS);
+        await saveSession(
+          tx,
+          deps.cipher,
+          { telegramUserId: who.telegramUserId, chatId: who.chatId, state, caseId: open.id },
+          now,
+          deps.config.INTAKE_DRAFT_TTL_DAYS,
+        );
       }
     }
     const clientId = client!.id;
     let noteId: string | undefined;
     const planned: PlannedDelivery[] = [];
     if (who.text) {
-      const [note] = await tx.insert(notes).values({
-        caseId: open.id, kind: 'message', direction: 'from_client', bodyEnc: deps.cipher.encrypt(who.text, NOTE_BODY_AAD),
-        contactAt: now.toJSDate(), idempotencyKey: who.messageKey ?? null, createdAt: now.toJSDate(),
-      }).onConflictDoNothing({ target: notes.idempotencyKey }).returning({ id: notes.id });
+      const [note] = await tx
+        .insert(notes)
+        .values({
+          caseId: open.id,
+          kind: 'message',
+          direction: 'from_client',
+          bodyEnc: deps.cipher.encrypt(who.text, NOTE_BODY_AAD),
+          contactAt: now.toJSDate(),
+          idempotencyKey: who.messageKey ?? null,
+          createdAt: now.toJSDate(),
+        })
+        .onConflictDoNothing({ target: notes.idempotencyKey })
+        .returning({ id: notes.id });
       if (note) {
         noteId = note.id;
-        await deps.audit.record({ actor: { type: 'client', id: clientId }, action: 'note.crisis_message', caseId: open.id, subjectType: 'note', subjectId: note.id }, tx);
+        await deps.audit.record(
+          { actor: { type: 'client', id: clientId }, action: 'note.crisis_message', caseId: open.id, subjectType: 'note', subjectId: note.id },
+          tx,
+        );
         // The assigned worker sees the client's words in the case thread; an unassigned case's words stay out of channels.
         if (open.assignedWorkerId) {
-          planned.push({ kind: CLIENT_REPLY_KIND, subjectId: note.id, recipient: `staff:${open.assignedWorkerId}`, channel: 'slack', caseId: open.id, dueAt: now });
+          planned.push({
+            kind: CLIENT_REPLY_KIND,
+            subjectId: note.id,
+            recipient: `staff:${open.assignedWorkerId}`,
+            channel: 'slack',
+            caseId: open.id,
+            dueAt: now,
+          });
         }
       }
     }
@@ -135,23 +191,48 @@ export async function recordCrisis(deps: Deps, later: Later, who: CrisisSubject)
     if (!esc.created && esc.row.acknowledgedAt) {
       // A new crisis message after someone took the last one is a new alarm: paging starts again from the
       // first tier (the acknowledger keeps the case; their follow-up stays due).
-      await tx.update(escalations).set({ acknowledgedAt: null, acknowledgedBy: null, lastNotifiedAt: null, level: 0, openedAt: now.toJSDate(), nextAt: now.toJSDate(), updatedAt: now.toJSDate() })
+      await tx
+        .update(escalations)
+        .set({
+          acknowledgedAt: null,
+          acknowledgedBy: null,
+          lastNotifiedAt: null,
+          level: 0,
+          openedAt: now.toJSDate(),
+          nextAt: now.toJSDate(),
+          updatedAt: now.toJSDate(),
+        })
         .where(eq(escalations.id, esc.row.id));
     }
     if (who.replyFor) {
       planned.push({
-        kind: CRISIS_REPLY_KIND, subjectId: noteId ?? `${esc.row.id}:u${who.replyFor.updateId}`, recipient: `client:${clientId}`, channel: 'telegram',
-        caseId: open.id, dueAt: now.plus({ seconds: who.replyFor.handOverSeconds }),
+        kind: CRISIS_REPLY_KIND,
+        subjectId: noteId ?? `${esc.row.id}:u${who.replyFor.updateId}`,
+        recipient: `client:${clientId}`,
+        channel: 'telegram',
+        caseId: open.id,
+        dueAt: now.plus({ seconds: who.replyFor.handOverSeconds }),
       });
     }
     const rows = await planDeliveries(tx, planned, now);
-    await deps.audit.record({
-      actor: { type: 'system' }, action: esc.created ? 'escalation.opened' : 'escalation.crisis_repeated', caseId: open.id,
-      subjectType: 'escalation', subjectId: esc.row.id, details: { reason: 'crisis', source: who.source, reopened: !esc.created && !!esc.row.acknowledgedAt },
-    }, tx);
+    await deps.audit.record(
+      {
+        actor: { type: 'system' },
+        action: esc.created ? 'escalation.opened' : 'escalation.crisis_repeated',
+        caseId: open.id,
+        subjectType: 'escalation',
+        subjectId: esc.row.id,
+        details: { reason: 'crisis', source: who.source, reopened: !esc.created && !!esc.row.acknowledgedAt },
+      },
+      tx,
+    );
     const reply = rows.find((r) => r.kind === CRISIS_REPLY_KIND);
     return {
-      caseId: open.id, reference: open.reference, caseCreated, escalationId: esc.row.id, rows,
+      caseId: open.id,
+      reference: open.reference,
+      caseCreated,
+      escalationId: esc.row.id,
+      rows,
       ...(reply ? { replyDelivery: { id: reply.id, dueAt: reply.dueAt, status: reply.status } } : {}),
     };
   });

@@ -33,13 +33,23 @@ export const erasureRequestKind = deliveryKind({
       to = s!.slackUserId;
       zone = s!.timeZone;
     }
-    const refs = (await deps.db.select({ reference: cases.reference }).from(cases).where(eq(cases.clientId, r.clientId)).orderBy(cases.openedAt)).map((c) => c.reference);
-    const who = r.requestedBy === 'client' ? 'the client (/forget)' : 'a staff member on the client\'s behalf';
-    const lead = r.level === 0 && r.noticeVersion > 1 && r.decidedAt ? '🔁 *Hold due for review.* ' : r.level > 0 ? `⏫ *Escalated (level ${r.level}): nobody has decided yet.* ` : '';
-    const text = `${lead}Erasure request for the client of ${refs.join(', ') || '(no case)'}, from ${who} on ${staffTime(r.requestedAt, zone)}. `
-      + `Please decide by ${staffTime(r.dueAt, zone)}: erase everything personal now, or hold it (a safeguarding or legal reason is required; the hold is reviewed again later).`;
+    const refs = (await deps.db.select({ reference: cases.reference }).from(cases).where(eq(cases.clientId, r.clientId)).orderBy(cases.openedAt)).map(
+      (c) => c.reference,
+    );
+    const who = r.requestedBy === 'client' ? 'the client (/forget)' : "a staff member on the client's behalf";
+    const lead =
+      r.level === 0 && r.noticeVersion > 1 && r.decidedAt
+        ? '🔁 *Hold due for review.* '
+        : r.level > 0
+          ? `⏫ *Escalated (level ${r.level}): nobody has decided yet.* `
+          : '';
+    const text =
+      `${lead}Erasure request for the client of ${refs.join(', ') || '(no case)'}, from ${who} on ${staffTime(r.requestedAt, zone)}. ` +
+      `Please decide by ${staffTime(r.dueAt, zone)}: erase everything personal now, or hold it (a safeguarding or legal reason is required; the hold is reviewed again later).`;
     return {
-      channel: 'slack', to, text,
+      channel: 'slack',
+      to,
+      text,
       blocks: [
         section(text),
         buttons('erasure', [

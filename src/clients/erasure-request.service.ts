@@ -20,27 +20,60 @@ export type ErasureRow = typeof erasureRequests.$inferSelect;
 export const ERASURE_REQUEST_KIND = 'erasure_request';
 export const HOLD_REASON_AAD = 'erasure_requests.hold_reason';
 
-export const holdReason = z.string().trim().min(3, 'Please say why the data must be kept (at least 3 characters).').max(1000, 'Please keep the reason under 1,000 characters.');
+export const holdReason = z
+  .string()
+  .trim()
+  .min(3, 'Please say why the data must be kept (at least 3 characters).')
+  .max(1000, 'Please keep the reason under 1,000 characters.');
 
 export type Requester = { type: 'client' } | { type: 'staff'; staffId: string };
 
 /** Open (or return the unfinished) request for this client, and plan the first notices. Call inside the caller's transaction. */
-export async function openErasureRequest(deps: Deps, tx: Db, clientId: string, by: Requester, now: DateTime): Promise<{ request: ErasureRow; created: boolean; rows: DeliveryRow[] }> {
-  const [existing] = await tx.select().from(erasureRequests).where(and(eq(erasureRequests.clientId, clientId), ne(erasureRequests.status, 'done'))).limit(1);
+export async function openErasureRequest(
+  deps: Deps,
+  tx: Db,
+  clientId: string,
+  by: Requester,
+  now: DateTime,
+): Promise<{ request: ErasureRow; created: boolean; rows: DeliveryRow[] }> {
+  const [existing] = await tx
+    .select()
+    .from(erasureRequests)
+    .where(and(eq(erasureRequests.clientId, clientId), ne(erasureRequests.status, 'done')))
+    .limit(1);
   if (existing) return { request: existing, created: false, rows: [] };
-  const [request] = await tx.insert(erasureRequests).values({
-    clientId, requestedAt: now.toJSDate(), requestedBy: by.type, requestedByStaffId: by.type === 'staff' ? by.staffId : null,
-    dueAt: now.plus({ days: deps.config.ERASURE_DEADLINE_DAYS }).toJSDate(), createdAt: now.toJSDate(), updatedAt: now.toJSDate(),
-  }).onConflictDoNothing().returning();
+  const [request] = await tx
+    .insert(erasureRequests)
+    .values({
+      clientId,
+      requestedAt: now.toJSDate(),
+      requestedBy: by.type,
+      requestedByStaffId: by.type === 'staff' ? by.staffId : null,
+      dueAt: now.plus({ days: deps.config.ERASURE_DEADLINE_DAYS }).toJSDate(),
+      createdAt: now.toJSDate(),
+      updatedAt: now.toJSDate(),
+    })
+    .onConflictDoNothing()
+    .returning();
   if (!request) {
     // Another request for the same client won the race: that one stands.
-    const [other] = await tx.select().from(erasureRequests).where(and(eq(erasureRequests.clientId, clientId), ne(erasureRequests.status, 'done'))).limit(1);
+    const [other] = await tx
+      .select()
+      .from(erasureRequests)
+      .where(and(eq(erasureRequests.clientId, clientId), ne(erasureRequests.status, 'done')))
+      .limit(1);
     return { request: other!, created: false, rows: [] };
   }
-  await deps.audit.record({
-    actor: by.type === 'staff' ? { type: 'staff', id: by.staffId } : { type: 'client', id: clientId },
-    action: 'client.erasure_request_opened', subjectType: 'erasure_request', subjectId: request.id, details: { by: by.type },
-  }, tx);
+  await deps.audit.record(
+    {
+      actor: by.type === 'staff' ? { type: 'staff', id: by.staffId } : { type: 'client', id: clientId },
+      action: 'client.erasure_request_opened',
+      subjectType: 'erasure_request',
+      subjectId: request.id,
+      details: { by: by.type },
+    },
+    tx,
+  );
   const rows = await planNotices(deps, tx, request, 0, now);
   return { request, created: true, rows };
 }
@@ -51,8 +84,21 @@ export async function requestErasureByStaff(deps: Deps, staffId: string, caseId:
   const res = await deps.db.transaction(async (t) => {
     const tx = t as Db;
     const [c] = await tx.select({ clientId: cases.clientId }).from(cases).where(eq(cases.id, caseId));
-    await tx.update(clients).set({ erasureRequestedAt: now.toJSDate(), updatedAt: now.toJSDate() }).where(and(eq(clients.id, c!.clientId), isNull(clients.erasureRequestedAt)));
-    await deps.audit.record({ actor: { type: 'staff', id: staffId }, action: 'client.erasure_requested', caseId, subjectType: 'client', subjectId: c!.clientId, details: { on_behalf: true } }, tx);
+    await tx
+      .update(clients)
+      .set({ erasureRequestedAt: now.toJSDate(), updatedAt: now.toJSDate() })
+      .where(and(eq(clients.id, c!.clientId), isNull(clients.erasureRequestedAt)));
+    await deps.audit.record(
+      {
+        actor: { type: 'staff', id: staffId },
+        action: 'client.erasure_requested',
+        caseId,
+        subjectType: 'client',
+        subjectId: c!.clientId,
+        details: { on_behalf: true },
+      },
+      tx,
+    );
     return openErasureRequest(deps, tx, c!.clientId, { type: 'staff', staffId }, now);
   });
   await scheduleDeliveries(deps.queues, res.rows, now);
@@ -61,8 +107,16 @@ export async function requestErasureByStaff(deps: Deps, staffId: string, caseId:
 
 /** Who hears about a request at a level. Nobody is left out: with no supervisor to ask, every supervisor and admin is. */
 export async function noticeRecipients(deps: Pick<Deps, 'config'>, db: Db, clientId: string, level: number): Promise<Recipient[]> {
-  const active = (roles: Array<'supervisor' | 'admin'>) => db.select({ id: staff.id }).from(staff).where(and(eq(staff.active, true), inArray(staff.role, roles)));
-  const channels = (): Recipient[] => [deps.config.SLACK_SUPERVISION_CHANNEL, deps.config.SLACK_INTAKE_CHANNEL].filter((c): c is string => !!c).slice(0, 1).map((c) => `channel:${c}` as const);
+  const active = (roles: Array<'supervisor' | 'admin'>) =>
+    db
+      .select({ id: staff.id })
+      .from(staff)
+      .where(and(eq(staff.active, true), inArray(staff.role, roles)));
+  const channels = (): Recipient[] =>
+    [deps.config.SLACK_SUPERVISION_CHANNEL, deps.config.SLACK_INTAKE_CHANNEL]
+      .filter((c): c is string => !!c)
+      .slice(0, 1)
+      .map((c) => `channel:${c}` as const);
   // No supervisor or admin in the directory yet: a channel staff read, rather than nobody.
   const all = async (): Promise<Recipient[]> => {
     const list = (await active(['supervisor', 'admin'])).map((s) => `staff:${s.id}` as const);
@@ -77,7 +131,9 @@ export async function noticeRecipients(deps: Pick<Deps, 'config'>, db: Db, clien
     return ch ? [`channel:${ch}`] : all();
   }
   const w = alias(staff, 'w');
-  const sup = await db.selectDistinct({ id: staff.id }).from(cases)
+  const sup = await db
+    .selectDistinct({ id: staff.id })
+    .from(cases)
     .innerJoin(w, eq(w.id, cases.assignedWorkerId))
     .innerJoin(staff, eq(staff.id, w.supervisorId))
     .where(and(eq(cases.clientId, clientId), eq(staff.active, true)));
@@ -86,9 +142,18 @@ export async function noticeRecipients(deps: Pick<Deps, 'config'>, db: Db, clien
 
 async function planNotices(deps: Deps, tx: Db, r: ErasureRow, level: number, now: DateTime): Promise<DeliveryRow[]> {
   const to = await noticeRecipients(deps, tx, r.clientId, level);
-  return planDeliveries(tx, to.map((recipient) => ({
-    kind: ERASURE_REQUEST_KIND, subjectId: r.id, version: r.noticeVersion, recipient, channel: 'slack' as const, dueAt: now,
-  })), now);
+  return planDeliveries(
+    tx,
+    to.map((recipient) => ({
+      kind: ERASURE_REQUEST_KIND,
+      subjectId: r.id,
+      version: r.noticeVersion,
+      recipient,
+      channel: 'slack' as const,
+      dueAt: now,
+    })),
+    now,
+  );
 }
 
 /** May this staff member decide? Admins; supervisors of the client's worker (or of an unassigned case); any supervisor once escalated. */
@@ -97,15 +162,21 @@ export async function mayDecide(db: Db, me: typeof staff.$inferSelect, r: Erasur
   if (me.role === 'admin') return true;
   if (me.role !== 'supervisor') return false;
   if (r.level >= 1) return true;
-  const list = await db.select({ worker: cases.assignedWorkerId, sup: staff.supervisorId }).from(cases)
-    .leftJoin(staff, eq(staff.id, cases.assignedWorkerId)).where(eq(cases.clientId, r.clientId));
+  const list = await db
+    .select({ worker: cases.assignedWorkerId, sup: staff.supervisorId })
+    .from(cases)
+    .leftJoin(staff, eq(staff.id, cases.assignedWorkerId))
+    .where(eq(cases.clientId, r.clientId));
   return list.some((c) => !c.worker || c.sup === me.id);
 }
 
 export type Decision = { ok: true; status: 'approved' | 'held' | 'already'; reviewAt?: Date } | { ok: false; message: string; field?: string };
 
 /** [Erase now] or a hold (reason required). The erasure job is queued after commit. */
-export async function decideErasure(deps: Deps, input: { requestId: string; staffId: string; decision: 'erase' } | { requestId: string; staffId: string; decision: 'hold'; reason: string }): Promise<Decision> {
+export async function decideErasure(
+  deps: Deps,
+  input: { requestId: string; staffId: string; decision: 'erase' } | { requestId: string; staffId: string; decision: 'hold'; reason: string },
+): Promise<Decision> {
   const now = deps.clock.now();
   let reason: string | undefined;
   if (input.decision === 'hold') {
@@ -114,25 +185,47 @@ export async function decideErasure(deps: Deps, input: { requestId: string; staf
     reason = p.data;
   }
   // A button value is whatever the request says: anything but an id is no request (not a database error).
-  if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(input.requestId)) return { ok: false, message: 'This erasure request no longer exists.' };
+  if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(input.requestId))
+    return { ok: false, message: 'This erasure request no longer exists.' };
   const res = await deps.db.transaction(async (t): Promise<Decision> => {
     const tx = t as Db;
     const [r] = await tx.select().from(erasureRequests).where(eq(erasureRequests.id, input.requestId)).for('update');
     if (!r) return { ok: false, message: 'This erasure request no longer exists.' };
     const [me] = await tx.select().from(staff).where(eq(staff.id, input.staffId));
-    if (!me || !(await mayDecide(tx, me, r))) return { ok: false, message: 'Sorry, only the supervisor of this client\'s worker (or an admin) can decide on this erasure request.' };
+    if (!me || !(await mayDecide(tx, me, r)))
+      return { ok: false, message: "Sorry, only the supervisor of this client's worker (or an admin) can decide on this erasure request." };
     if (r.status === 'approved' || r.status === 'erasing' || r.status === 'done') return { ok: true, status: 'already' };
     const at = now.toJSDate();
     if (input.decision === 'erase') {
-      await tx.update(erasureRequests).set({ status: 'approved', decidedBy: me.id, decidedAt: at, holdReasonEnc: null, holdReviewAt: null, updatedAt: at }).where(eq(erasureRequests.id, r.id));
+      await tx
+        .update(erasureRequests)
+        .set({ status: 'approved', decidedBy: me.id, decidedAt: at, holdReasonEnc: null, holdReviewAt: null, updatedAt: at })
+        .where(eq(erasureRequests.id, r.id));
       await deps.audit.record({ actor: { type: 'staff', id: me.id }, action: 'client.erasure_approved', subjectType: 'erasure_request', subjectId: r.id }, tx);
       return { ok: true, status: 'approved' };
     }
     const reviewAt = now.plus({ days: deps.config.ERASURE_HOLD_REVIEW_DAYS }).toJSDate();
-    await tx.update(erasureRequests).set({
-      status: 'held', decidedBy: me.id, decidedAt: at, holdReasonEnc: deps.cipher.encrypt(reason!, HOLD_REASON_AAD), holdReviewAt: reviewAt, updatedAt: at,
-    }).where(eq(erasureRequests.id, r.id));
-    await deps.audit.record({ actor: { type: 'staff', id: me.id }, action: 'client.erasure_held', subjectType: 'erasure_request', subjectId: r.id, details: { review_at: reviewAt.toISOString() } }, tx);
+    await tx
+      .update(erasureRequests)
+      .set({
+        status: 'held',
+        decidedBy: me.id,
+        decidedAt: at,
+        holdReasonEnc: deps.cipher.encrypt(reason!, HOLD_REASON_AAD),
+        holdReviewAt: reviewAt,
+        updatedAt: at,
+      })
+      .where(eq(erasureRequests.id, r.id));
+    await deps.audit.record(
+      {
+        actor: { type: 'staff', id: me.id },
+        action: 'client.erasure_held',
+        subjectType: 'erasure_request',
+        subjectId: r.id,
+        details: { review_at: reviewAt.toISOString() },
+      },
+      tx,
+    );
     return { ok: true, status: 'held', reviewAt };
   });
   if (res.ok && res.status === 'approved') await deps.queues.add(erasureRunJob, { requestId: input.requestId });
@@ -158,8 +251,11 @@ export async function erasureTick(deps: Deps): Promise<{ reviewed: number; escal
   let reviewed = 0;
   let escalated = 0;
   const planned: DeliveryRow[] = [];
-  const held = await deps.db.select({ id: erasureRequests.id }).from(erasureRequests)
-    .where(and(eq(erasureRequests.status, 'held'), lte(erasureRequests.holdReviewAt, at))).limit(deps.config.RETENTION_BATCH_SIZE);
+  const held = await deps.db
+    .select({ id: erasureRequests.id })
+    .from(erasureRequests)
+    .where(and(eq(erasureRequests.status, 'held'), lte(erasureRequests.holdReviewAt, at)))
+    .limit(deps.config.RETENTION_BATCH_SIZE);
   const pending = await deps.db.select().from(erasureRequests).where(eq(erasureRequests.status, 'pending')).limit(5000);
   const climbing = pending.filter((r) => dueLevel(r, deps.config.ERASURE_WARN_DAYS_BEFORE, now) > r.level);
   for (const { id } of [...held, ...climbing]) {
@@ -168,8 +264,11 @@ export async function erasureTick(deps: Deps): Promise<{ reviewed: number; escal
       const [r] = await tx.select().from(erasureRequests).where(eq(erasureRequests.id, id)).for('update');
       if (!r) return;
       if (r.status === 'held' && r.holdReviewAt && r.holdReviewAt <= at) {
-        const [next] = await tx.update(erasureRequests).set({ status: 'pending', level: 0, noticeVersion: r.noticeVersion + 1, holdReviewAt: null, updatedAt: at })
-          .where(eq(erasureRequests.id, r.id)).returning();
+        const [next] = await tx
+          .update(erasureRequests)
+          .set({ status: 'pending', level: 0, noticeVersion: r.noticeVersion + 1, holdReviewAt: null, updatedAt: at })
+          .where(eq(erasureRequests.id, r.id))
+          .returning();
         await deps.audit.record({ actor: { type: 'system' }, action: 'client.erasure_hold_review_due', subjectType: 'erasure_request', subjectId: r.id }, tx);
         planned.push(...(await planNotices(deps, tx, next!, 0, now)));
         reviewed++;
@@ -177,14 +276,24 @@ export async function erasureTick(deps: Deps): Promise<{ reviewed: number; escal
       }
       const level = dueLevel(r, deps.config.ERASURE_WARN_DAYS_BEFORE, now);
       if (r.status !== 'pending' || level <= r.level) return;
-      const [next] = await tx.update(erasureRequests).set({ level, noticeVersion: r.noticeVersion + 1, updatedAt: at }).where(eq(erasureRequests.id, r.id)).returning();
-      await deps.audit.record({ actor: { type: 'system' }, action: 'client.erasure_escalated', subjectType: 'erasure_request', subjectId: r.id, details: { level } }, tx);
+      const [next] = await tx
+        .update(erasureRequests)
+        .set({ level, noticeVersion: r.noticeVersion + 1, updatedAt: at })
+        .where(eq(erasureRequests.id, r.id))
+        .returning();
+      await deps.audit.record(
+        { actor: { type: 'system' }, action: 'client.erasure_escalated', subjectType: 'erasure_request', subjectId: r.id, details: { level } },
+        tx,
+      );
       planned.push(...(await planNotices(deps, tx, next!, level, now)));
       escalated++;
     });
   }
   await scheduleDeliveries(deps.queues, planned, now);
-  const started = await deps.db.select({ id: erasureRequests.id }).from(erasureRequests).where(inArray(erasureRequests.status, ['approved', 'erasing']));
+  const started = await deps.db
+    .select({ id: erasureRequests.id })
+    .from(erasureRequests)
+    .where(inArray(erasureRequests.status, ['approved', 'erasing']));
   for (const r of started) await deps.queues.add(erasureRunJob, { requestId: r.id });
   return { reviewed, escalated, resumed: started.length };
 }

@@ -19,11 +19,13 @@ export interface SlackCopy {
   reference: string;
 }
 
-export const ERASED_SLACK_TEXT = '(This client\'s personal data was erased at their request; the message text is gone.)';
+export const ERASED_SLACK_TEXT = "(This client's personal data was erased at their request; the message text is gone.)";
 export const REDACTED_SLACK_TEXT = '(This message was redacted by a supervisor; the text is gone.)';
 
 async function relayedCopies(deps: Deps, where: SQL | undefined): Promise<SlackCopy[]> {
-  const rows = await deps.db.select({ ts: deliveries.externalRef, slack: staff.slackUserId, channel: cases.slackChannel, reference: cases.reference }).from(deliveries)
+  const rows = await deps.db
+    .select({ ts: deliveries.externalRef, slack: staff.slackUserId, channel: cases.slackChannel, reference: cases.reference })
+    .from(deliveries)
     .innerJoin(cases, eq(cases.id, deliveries.caseId))
     // recipient is 'staff:<uuid>' (the LIKE below guarantees the prefix).
     .leftJoin(staff, sql`${staff.id} = substring(${deliveries.recipient} from 7)::uuid`)
@@ -36,10 +38,18 @@ export async function slackCopiesOf(deps: Deps, requestId: string): Promise<Slac
   if (!r) return [];
   const list = await deps.db.select().from(cases).where(eq(cases.clientId, r.clientId));
   if (list.length === 0) return [];
-  const out = await relayedCopies(deps, inArray(deliveries.caseId, list.map((c) => c.id)));
+  const out = await relayedCopies(
+    deps,
+    inArray(
+      deliveries.caseId,
+      list.map((c) => c.id),
+    ),
+  );
   for (const c of list) {
-    if (c.slackChannel && c.slackThreadTs) out.push({ kind: 'case_card', ts: c.slackThreadTs, channel: c.slackChannel, staffSlackId: null, reference: c.reference });
-    if (c.intakeCardChannel && c.intakeCardTs) out.push({ kind: 'intake_card', ts: c.intakeCardTs, channel: c.intakeCardChannel, staffSlackId: null, reference: c.reference });
+    if (c.slackChannel && c.slackThreadTs)
+      out.push({ kind: 'case_card', ts: c.slackThreadTs, channel: c.slackChannel, staffSlackId: null, reference: c.reference });
+    if (c.intakeCardChannel && c.intakeCardTs)
+      out.push({ kind: 'intake_card', ts: c.intakeCardTs, channel: c.intakeCardChannel, staffSlackId: null, reference: c.reference });
   }
   return out;
 }

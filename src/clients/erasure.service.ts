@@ -43,21 +43,40 @@ async function eraseContent(deps: Deps, requestId: string): Promise<void> {
     const caseIds = (await tx.select({ id: cases.id }).from(cases).where(eq(cases.clientId, client.id))).map((c) => c.id);
     let planned: DeliveryRow[] = [];
     if (client.telegramChatId != null && !client.erasedAt && !client.botBlockedAt) {
-      planned = await planDeliveries(tx, [{ kind: ERASURE_DONE_KIND, subjectId: r.id, recipient: `client:${client.id}`, channel: 'telegram', dueAt: now }], now);
+      planned = await planDeliveries(
+        tx,
+        [{ kind: ERASURE_DONE_KIND, subjectId: r.id, recipient: `client:${client.id}`, channel: 'telegram', dueAt: now }],
+        now,
+      );
     }
     const keep = planned[0]?.id;
     await anonymiseCases(tx, deps.cipher, caseIds, now, 'erasure', keep);
     if (caseIds.length) {
-      await tx.update(cases).set({ status: 'withdrawn', closedAt: at, closureReason: ERASED_REASON, nextFollowUpAt: null, updatedAt: at })
+      await tx
+        .update(cases)
+        .set({ status: 'withdrawn', closedAt: at, closureReason: ERASED_REASON, nextFollowUpAt: null, updatedAt: at })
         .where(and(inArray(cases.id, caseIds), eq(cases.status, 'open')));
-      await tx.update(escalations).set({ resolvedAt: at, resolution: ERASED_REASON, nextAt: null, updatedAt: at })
+      await tx
+        .update(escalations)
+        .set({ resolvedAt: at, resolution: ERASED_REASON, nextAt: null, updatedAt: at })
         .where(and(inArray(escalations.caseId, caseIds), isNull(escalations.resolvedAt)));
     }
     await skipClientDeliveries(tx, client.id, now, keep);
     if (client.telegramUserId != null) await tx.delete(intakeSessions).where(eq(intakeSessions.telegramUserId, client.telegramUserId));
-    await tx.update(erasureRequests).set({ status: 'erasing', step: 'confirming', confirmationDeliveryId: keep ?? null, holdReasonEnc: null, updatedAt: at })
+    await tx
+      .update(erasureRequests)
+      .set({ status: 'erasing', step: 'confirming', confirmationDeliveryId: keep ?? null, holdReasonEnc: null, updatedAt: at })
       .where(eq(erasureRequests.id, r.id));
-    await deps.audit.record({ actor: { type: 'system' }, action: 'client.erasure_content_erased', subjectType: 'client', subjectId: client.id, details: { cases: caseIds.length, confirmation: !!keep } }, tx);
+    await deps.audit.record(
+      {
+        actor: { type: 'system' },
+        action: 'client.erasure_content_erased',
+        subjectType: 'client',
+        subjectId: client.id,
+        details: { cases: caseIds.length, confirmation: !!keep },
+      },
+      tx,
+    );
     return planned;
   });
   await scheduleDeliveries(deps.queues, rows, now);
@@ -78,9 +97,14 @@ async function eraseIdentity(deps: Deps, requestId: string): Promise<ErasureRunR
     const [locked] = await tx.select().from(erasureRequests).where(eq(erasureRequests.id, requestId)).for('update');
     if (!locked || locked.status === 'done') return { chatId: null, already: true };
     const { chatId } = await wipeClientIdentity(tx, locked.clientId, now, deps.config.DEFAULT_TIMEZONE);
-    await tx.update(erasureRequests).set({ status: 'done', step: 'done', completedAt: now.toJSDate(), holdReasonEnc: null, updatedAt: now.toJSDate() })
+    await tx
+      .update(erasureRequests)
+      .set({ status: 'done', step: 'done', completedAt: now.toJSDate(), holdReasonEnc: null, updatedAt: now.toJSDate() })
       .where(eq(erasureRequests.id, locked.id));
-    await deps.audit.record({ actor: { type: 'system' }, action: 'client.erased', subjectType: 'client', subjectId: locked.clientId, details: { request: locked.id } }, tx);
+    await deps.audit.record(
+      { actor: { type: 'system' }, action: 'client.erased', subjectType: 'client', subjectId: locked.clientId, details: { request: locked.id } },
+      tx,
+    );
     return { chatId, already: false };
   });
   if (res.chatId != null) await deps.redis.del(trackedMessagesKey(deps.config.QUEUE_PREFIX, res.chatId));
@@ -91,7 +115,11 @@ async function eraseIdentity(deps: Deps, requestId: string): Promise<ErasureRunR
 
 /** For the delivery kind: the chat the confirmation goes to, while the client still has one. */
 export async function confirmationTarget(db: Db, requestId: string) {
-  const [row] = await db.select({ r: erasureRequests, c: clients }).from(erasureRequests)
-    .innerJoin(clients, eq(clients.id, erasureRequests.clientId)).where(eq(erasureRequests.id, requestId)).limit(1);
+  const [row] = await db
+    .select({ r: erasureRequests, c: clients })
+    .from(erasureRequests)
+    .innerJoin(clients, eq(clients.id, erasureRequests.clientId))
+    .where(eq(erasureRequests.id, requestId))
+    .limit(1);
   return row;
 }

@@ -17,8 +17,11 @@ export const withdrawalNoticeKind = deliveryKind({
     if (c.status !== 'withdrawn') return { skip: 'case_not_withdrawn' };
     const text = `Case ${c.reference} was withdrawn by the client`;
     if (row.recipient.startsWith('staff:')) {
-      const [s] = await deps.db.select({ slackUserId: staff.slackUserId, active: staff.active }).from(staff)
-        .where(eq(staff.id, row.recipient.slice('staff:'.length))).limit(1);
+      const [s] = await deps.db
+        .select({ slackUserId: staff.slackUserId, active: staff.active })
+        .from(staff)
+        .where(eq(staff.id, row.recipient.slice('staff:'.length)))
+        .limit(1);
       if (!s) return { skip: 'worker_not_found' };
       return { channel: 'slack', to: s.slackUserId, text };
     }

@@ -31,7 +31,7 @@ export interface Database {
 export class DatabaseUnavailableError extends Error {
   readonly code = 'DB_UNAVAILABLE';
   constructor(where: string, cause: unknown) {
-    const reason = cause instanceof Error ? (cause as NodeJS.ErrnoException).code ?? cause.message : String(cause);
+    const reason = cause instanceof Error ? ((cause as NodeJS.ErrnoException).code ?? cause.message) : String(cause);
     super(`PostgreSQL at ${where} is not reachable (${reason})`);
     this.name = 'DatabaseUnavailableError';
   }
@@ -42,8 +42,13 @@ function journalCount(folder = MIGRATIONS_DIR): number {
   return journal.entries.length;
 }
 
-function withMigrationHelpers(db: Db, kind: Database['kind'], where: string, close: () => Promise<void>,
-  runMigrate: (folder: string) => Promise<void>): Database {
+function withMigrationHelpers(
+  db: Db,
+  kind: Database['kind'],
+  where: string,
+  close: () => Promise<void>,
+  runMigrate: (folder: string) => Promise<void>,
+): Database {
   return {
     db,
     kind,
@@ -75,14 +80,20 @@ export function openPostgres(connectionString: string, opts: { max?: number; onE
   pool.on('error', (err) => opts.onError?.(err));
   const db = drizzlePg(pool, { schema }) as unknown as Db;
   let closed = false;
-  return withMigrationHelpers(db, 'postgres', describeEndpoint(connectionString), async () => {
-    if (closed) return;
-    closed = true;
-    await pool.end();
-  }, async (folder) => {
-    // The node-postgres migrator applies all pending migrations in one transaction.
-    await migratePg(db as never, { migrationsFolder: folder });
-  });
+  return withMigrationHelpers(
+    db,
+    'postgres',
+    describeEndpoint(connectionString),
+    async () => {
+      if (closed) return;
+      closed = true;
+      await pool.end();
+    },
+    async (folder) => {
+      // The node-postgres migrator applies all pending migrations in one transaction.
+      await migratePg(db as never, { migrationsFolder: folder });
+    },
+  );
 }
 
 export async function openPglite(dataDir: string): Promise<Database> {
@@ -92,18 +103,24 @@ export async function openPglite(dataDir: string): Promise<Database> {
   const client = new PGlite(abs);
   await client.waitReady;
   const db = drizzlePglite(client, { schema }) as unknown as Db;
-  return withMigrationHelpers(db, 'pglite', abs, async () => {
-    if (!client.closed) await client.close();
-  }, async (folder) => {
-    await migratePglite(db as never, { migrationsFolder: folder });
-  });
+  return withMigrationHelpers(
+    db,
+    'pglite',
+    abs,
+    async () => {
+      if (!client.closed) await client.close();
+    },
+    async (folder) => {
+      await migratePglite(db as never, { migrationsFolder: folder });
+    },
+  );
 }
 
-export async function openDatabase(cfg: { DATABASE_URL?: string | undefined; PGLITE_DIR: string; DB_POOL_MAX: number },
-  onError?: (err: Error) => void): Promise<Database> {
-  return cfg.DATABASE_URL
-    ? openPostgres(cfg.DATABASE_URL, { max: cfg.DB_POOL_MAX, ...(onError ? { onError } : {}) })
-    : openPglite(cfg.PGLITE_DIR);
+export async function openDatabase(
+  cfg: { DATABASE_URL?: string | undefined; PGLITE_DIR: string; DB_POOL_MAX: number },
+  onError?: (err: Error) => void,
+): Promise<Database> {
+  return cfg.DATABASE_URL ? openPostgres(cfg.DATABASE_URL, { max: cfg.DB_POOL_MAX, ...(onError ? { onError } : {}) }) : openPglite(cfg.PGLITE_DIR);
 }
 
 export { schema };

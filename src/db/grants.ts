@@ -25,7 +25,9 @@ export function serviceRoleGrants(role: string): string[] {
 }
 
 export async function grantServiceRole(client: pg.ClientBase, role: string): Promise<void> {
-  const [{ owner }] = (await client.query<{ owner: string }>(`select tableowner as owner from pg_tables where schemaname = 'public' and tablename = 'audit_log'`)).rows as [{ owner: string }];
+  const [{ owner }] = (
+    await client.query<{ owner: string }>(`select tableowner as owner from pg_tables where schemaname = 'public' and tablename = 'audit_log'`)
+  ).rows as [{ owner: string }];
   if (owner === role) throw new Error(`${role} owns the tables: the service must connect as a role that owns nothing (see README, Production)`);
   await client.query('begin');
   try {

@@ -54,4 +54,3 @@ function columnsOf(table: Table): [string, Column][] {
   if (!cols) columnCache.set(table, (cols = Object.entries(getTableColumns(table))));
   return cols;
 }
-

@@ -23,10 +23,14 @@ export async function claimDelivery(db: Db, id: string, token: string, now: Date
   const at = now.toJSDate();
   const expired = now.minus({ seconds: leaseSeconds }).toJSDate();
   // A named prepared statement: on every send, so parsed and planned once per connection.
-  const [row] = await executePrepared(db, 'delivery_claim', sql`update deliveries
+  const [row] = await executePrepared(
+    db,
+    'delivery_claim',
+    sql`update deliveries
     set claimed_at = ${at}, claim_token = ${token}, attempts = attempts + 1, updated_at = ${at}
     where id = ${id} and status = 'pending' and (claimed_at is null or claimed_at < ${expired})
-    returning *`);
+    returning *`,
+  );
   return row ? fromDriverRow(deliveries, row) : null;
 }
 
@@ -74,13 +78,17 @@ export async function finishDelivery(
 export async function markSent(db: Db, id: string, token: string, externalRef: string, now: DateTime): Promise<boolean> {
   const at = now.toJSDate();
   const ctx = currentLogContext();
-  const rows = await executePrepared(db, 'delivery_mark_sent', sql`with sent as (
+  const rows = await executePrepared(
+    db,
+    'delivery_mark_sent',
+    sql`with sent as (
       update deliveries set status = 'sent', sent_at = ${at}, external_ref = ${externalRef}, reason = null, updated_at = ${at}
       where id = ${id} and status = 'pending' and claim_token = ${token}
       returning id, case_id, kind)
     insert into audit_log (at, actor_type, actor_id, action, case_id, subject_type, subject_id, details, request_id)
     select ${at}, 'system', null, 'delivery.sent', sent.case_id, 'delivery', sent.id::text, jsonb_build_object('kind', sent.kind), ${ctx?.requestId ?? ctx?.jobId ?? null}
-    from sent returning id`);
+    from sent returning id`,
+  );
   return rows.length > 0;
 }
 
@@ -97,8 +105,13 @@ const APPOINTMENT_VERSIONED = { appointment_reminder: true, appointment_notice: 
 export async function confirmClaim(db: Db, id: string, token: string, now: DateTime): Promise<string | null> {
   const at = now.toJSDate();
   const kinds = Object.keys(APPOINTMENT_VERSIONED);
-  const mustBeScheduled = Object.entries(APPOINTMENT_VERSIONED).filter(([, v]) => v).map(([k]) => k);
-  const [row] = await executePrepared(db, 'delivery_confirm_claim', sql`update deliveries d
+  const mustBeScheduled = Object.entries(APPOINTMENT_VERSIONED)
+    .filter(([, v]) => v)
+    .map(([k]) => k);
+  const [row] = await executePrepared(
+    db,
+    'delivery_confirm_claim',
+    sql`update deliveries d
     set claimed_at = ${at}, updated_at = ${at}
     where d.id = ${id} and d.claim_token = ${token} and d.status = 'pending'
     returning case when split_part(d.kind, '.', 1) = any(${sql.param(kinds)}::text[]) then coalesce((
@@ -106,13 +119,17 @@ export async function confirmClaim(db: Db, id: string, token: string, now: DateT
           when a.status <> 'scheduled' and split_part(d.kind, '.', 1) = any(${sql.param(mustBeScheduled)}::text[]) then 'appointment_' || a.status
           else 'ok' end
         from appointments a where a.id::text = d.subject_id), 'appointment_not_found')
-      else 'ok' end as verdict`);
+      else 'ok' end as verdict`,
+  );
   return row ? String(row.verdict) : null;
 }
 
 /** Heartbeat: keep a claim alive while its send is in flight (a lease kept short so a dead worker's rows move on fast). */
 export async function renewClaim(db: Db, id: string, token: string, now: DateTime): Promise<boolean> {
-  const rows = await db.update(deliveries).set({ claimedAt: now.toJSDate() })
-    .where(and(eq(deliveries.id, id), eq(deliveries.claimToken, token), eq(deliveries.status, 'pending'))).returning({ id: deliveries.id });
+  const rows = await db
+    .update(deliveries)
+    .set({ claimedAt: now.toJSDate() })
+    .where(and(eq(deliveries.id, id), eq(deliveries.claimToken, token), eq(deliveries.status, 'pending')))
+    .returning({ id: deliveries.id });
   return rows.length > 0;
 }

@@ -8,7 +8,7 @@ import { FAILURE_NOTICE_KIND } from './failure-notice.js';
 const REASONS: Record<string, string> = {
   client_blocked_bot: 'the client has blocked the bot',
   telegram_user_deactivated: "the client's Telegram account was deleted",
-  telegram_chat_not_found: 'the client\'s Telegram chat no longer exists',
+  telegram_chat_not_found: "the client's Telegram chat no longer exists",
   slack_channel_not_found: 'the Slack channel was not found',
   slack_is_archived: 'the Slack channel is archived',
   slack_not_in_channel: 'the app is not a member of the Slack channel',
@@ -44,8 +44,11 @@ export const deliveryFailedNoticeKind = deliveryKind({
     const c = failed.caseId ? await loadCase(deps.db, failed.caseId) : undefined;
     const who = failed.recipient.startsWith('client:') ? 'to the client' : 'to staff';
     const what = WHAT[failed.kind.split('.')[0]!] ?? 'Message';
-    const text = `${what} ${who} of ${c?.reference ?? 'a case'} could not be delivered: ${describeFailure(failed.reason)}.` +
-      (failed.reason === 'client_blocked_bot' ? ' Please reach the client another way; reminders will not reach them on Telegram until they message the bot again.' : '');
+    const text =
+      `${what} ${who} of ${c?.reference ?? 'a case'} could not be delivered: ${describeFailure(failed.reason)}.` +
+      (failed.reason === 'client_blocked_bot'
+        ? ' Please reach the client another way; reminders will not reach them on Telegram until they message the bot again.'
+        : '');
     return { channel: 'slack', to: worker!.slackUserId, text };
   },
 });

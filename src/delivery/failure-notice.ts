@@ -22,8 +22,19 @@ export async function planFailureNotice(deps: Deps, failed: DeliveryRow, reason:
     return;
   }
   const now = deps.clock.now();
-  const rows = await planDeliveries(deps.db, [{
-    kind: FAILURE_NOTICE_KIND, subjectId: failed.id, recipient: `staff:${workerId}`, channel: 'slack', caseId: failed.caseId, dueAt: now,
-  }], now);
+  const rows = await planDeliveries(
+    deps.db,
+    [
+      {
+        kind: FAILURE_NOTICE_KIND,
+        subjectId: failed.id,
+        recipient: `staff:${workerId}`,
+        channel: 'slack',
+        caseId: failed.caseId,
+        dueAt: now,
+      },
+    ],
+    now,
+  );
   await scheduleDeliveries(deps.queues, rows, now);
 }

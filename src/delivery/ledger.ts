@@ -2,7 +2,7 @@ import { inArray, sql, type SQL } from 'drizzle-orm';
 import type { DateTime } from 'luxon';
 import { executePrepared, fromDriverRow } from '../db/prepared.js';
 import type { Db } from '../db/client.js';
-import { deliveries, DELIVERY_CHANNELS } from '../db/schema.js';
+import { deliveries, type DELIVERY_CHANNELS } from '../db/schema.js';
 import type { JobQueues } from '../jobs/queues.js';
 import { deliverySendJob } from '../jobs/delivery-send.job.js';
 

@@ -28,7 +28,11 @@ import type { Config } from '../config.js';
 export type BudgetKey = { limiter: 'telegram_bot' | 'telegram_chat' | 'slack_channel'; id: string };
 
 /** The reserved slot: `waitMs` from now (0 = go now), when that is by this host's clock, and by Redis's. */
-export interface Slot { waitMs: number; at: number; redisAt: number }
+export interface Slot {
+  waitMs: number;
+  at: number;
+  redisAt: number;
+}
 
 // KEYS: the budget keys; ARGV: interval (ms) and 'shared' (1/0) per key. Returns the wait and the
 // slot, in ms (strings, 3 decimals). A shared key (the whole bot) is only moved on when it is what
@@ -99,7 +103,10 @@ export class RateBudgets {
   private readonly intervalMs: Record<BudgetKey['limiter'], number>;
   private readonly prefix: string;
 
-  constructor(redis: Redis, config: Pick<Config, 'QUEUE_PREFIX' | 'TELEGRAM_MESSAGES_PER_SECOND' | 'TELEGRAM_CHAT_MESSAGES_PER_SECOND' | 'SLACK_CHANNEL_MESSAGES_PER_SECOND'>) {
+  constructor(
+    redis: Redis,
+    config: Pick<Config, 'QUEUE_PREFIX' | 'TELEGRAM_MESSAGES_PER_SECOND' | 'TELEGRAM_CHAT_MESSAGES_PER_SECOND' | 'SLACK_CHANNEL_MESSAGES_PER_SECOND'>,
+  ) {
     const r = redis as Scripted;
     if (typeof r.casReserveSlot !== 'function') r.defineCommand('casReserveSlot', { lua: RESERVE });
     if (typeof r.casGateSlot !== 'function') r.defineCommand('casGateSlot', { lua: GATE });
@@ -124,8 +131,11 @@ export class RateBudgets {
    * burst.
    */
   async reserve(keys: BudgetKey[]): Promise<Slot> {
-    const [wait, slot] = await this.redis.casReserveSlot(keys.length, ...keys.map((k) => this.key(k)),
-      ...keys.flatMap((k) => [this.intervalMs[k.limiter], k.limiter === 'telegram_bot' ? 1 : 0]));
+    const [wait, slot] = await this.redis.casReserveSlot(
+      keys.length,
+      ...keys.map((k) => this.key(k)),
+      ...keys.flatMap((k) => [this.intervalMs[k.limiter], k.limiter === 'telegram_bot' ? 1 : 0]),
+    );
     const waitMs = Math.max(0, Math.ceil(Number(wait)));
     return { waitMs, at: Date.now() + waitMs, redisAt: Number(slot) };
   }
@@ -141,8 +151,7 @@ export class RateBudgets {
    * benchmark drew 429s, the requests' own arrival jitter making 31 in some second at the platform.
    */
   async gate(keys: BudgetKey[], maxTurnMs = Number.MAX_SAFE_INTEGER): Promise<number> {
-    const reply = await this.redis.casGateSlot(keys.length, ...keys.map((k) => this.key(k, 'gate')),
-      ...keys.map((k) => this.intervalMs[k.limiter]), maxTurnMs);
+    const reply = await this.redis.casGateSlot(keys.length, ...keys.map((k) => this.key(k, 'gate')), ...keys.map((k) => this.intervalMs[k.limiter]), maxTurnMs);
     return Math.ceil(Number(reply));
   }
 

@@ -50,7 +50,10 @@ export function staffUnreachable(s: StaffRow | undefined): string | null {
  * appointment was cancelled because the case closed).
  */
 export async function openCaseClient(
-  db: Db, caseId: string, recipient: string, opts: { closedToo?: boolean } = {},
+  db: Db,
+  caseId: string,
+  recipient: string,
+  opts: { closedToo?: boolean } = {},
 ): Promise<{ case: CaseRow; client: ClientRow; chatId: number; lang: Lang } | { skip: string }> {
   const c = await loadCase(db, caseId);
   if (!c || (c.status !== 'open' && !(opts.closedToo && c.status === 'closed'))) return { skip: 'case_not_open' };

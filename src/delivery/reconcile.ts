@@ -20,10 +20,7 @@ export interface ReconcileResult {
 
 const LIVE_STATES = new Set(['waiting', 'delayed', 'active', 'prioritized', 'waiting-children']);
 
-export async function reconcileDeliveries(
-  deps: { db: Db; queues: JobQueues; clock: Clock },
-  opts: { batchSize?: number } = {},
-): Promise<ReconcileResult> {
+export async function reconcileDeliveries(deps: { db: Db; queues: JobQueues; clock: Clock }, opts: { batchSize?: number } = {}): Promise<ReconcileResult> {
   const batchSize = opts.batchSize ?? 500;
   const queue = deps.queues.queue(deliverySendJob.queue);
   const result: ReconcileResult = { pending: 0, present: 0, enqueued: 0 };

@@ -19,14 +19,30 @@ export async function requeueNotConfigured(deps: Pick<Deps, 'db' | 'audit' | 'cl
   const now = deps.clock.now().toJSDate();
   return deps.db.transaction(async (t) => {
     const tx = t as unknown as Db;
-    const rows = await tx.update(deliveries)
+    const rows = await tx
+      .update(deliveries)
       .set({ status: 'pending', reason: null, claimedAt: null, claimToken: null, updatedAt: now })
-      .where(and(eq(deliveries.status, 'failed'), inArray(deliveries.reason, channels.map((c) => `${c}_not_configured`))))
+      .where(
+        and(
+          eq(deliveries.status, 'failed'),
+          inArray(
+            deliveries.reason,
+            channels.map((c) => `${c}_not_configured`),
+          ),
+        ),
+      )
       .returning({ id: deliveries.id, caseId: deliveries.caseId, kind: deliveries.kind });
-    await deps.audit.recordMany(rows.map((r) => ({
-      actor: { type: 'system' as const }, action: 'delivery.requeued', caseId: r.caseId, subjectType: 'delivery', subjectId: r.id,
-      details: { kind: r.kind, reason: 'platform_now_configured' },
-    })), tx);
+    await deps.audit.recordMany(
+      rows.map((r) => ({
+        actor: { type: 'system' as const },
+        action: 'delivery.requeued',
+        caseId: r.caseId,
+        subjectType: 'delivery',
+        subjectId: r.id,
+        details: { kind: r.kind, reason: 'platform_now_configured' },
+      })),
+      tx,
+    );
     return rows.length;
   });
 }

@@ -63,9 +63,15 @@ export function registerSchedule(s: Schedule): void {
 
 export async function ensureSchedules(deps: Deps): Promise<void> {
   for (const s of SCHEDULES) {
-    await deps.queues.queue(s.job.queue).upsertJobScheduler(s.id, { every: s.everyMs(deps) }, {
-      name: s.job.name, data: {}, opts: { removeOnComplete: { count: 50 }, removeOnFail: { count: 50 } },
-    });
+    await deps.queues.queue(s.job.queue).upsertJobScheduler(
+      s.id,
+      { every: s.everyMs(deps) },
+      {
+        name: s.job.name,
+        data: {},
+        opts: { removeOnComplete: { count: 50 }, removeOnFail: { count: 50 } },
+      },
+    );
   }
 }
 

@@ -5,7 +5,10 @@
  */
 export class RateLimitedSendError extends Error {
   readonly code = 'DELIVERY_RATE_LIMITED';
-  constructor(readonly retryAfterMs: number, readonly scope: string) {
+  constructor(
+    readonly retryAfterMs: number,
+    readonly scope: string,
+  ) {
     super(`rate limited by the platform for ${retryAfterMs} ms (${scope})`);
     this.name = 'RateLimitedSendError';
   }

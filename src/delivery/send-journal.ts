@@ -62,10 +62,13 @@ export async function recordSent(
       return ok ? 'recorded' : 'written_elsewhere';
     } catch (err) {
       if (!journaled) {
-        journaled = await journalSent(deps.redis, deps.config.QUEUE_PREFIX, deliveryId, sent).then(() => true, (e: Error) => {
-          deps.logger.error({ deliveryId, err: e.message }, 'sent but neither PostgreSQL nor Redis could record it');
-          return false;
-        });
+        journaled = await journalSent(deps.redis, deps.config.QUEUE_PREFIX, deliveryId, sent).then(
+          () => true,
+          (e: Error) => {
+            deps.logger.error({ deliveryId, err: e.message }, 'sent but neither PostgreSQL nor Redis could record it');
+            return false;
+          },
+        );
         deps.logger.warn({ deliveryId, err: (err as Error).message, journaled }, 'sent; recording it failed, retrying');
       }
       if (stop?.aborted) return 'journaled';

@@ -95,7 +95,11 @@ export function kindFor(row: Pick<DeliveryRow, 'kind'>): DeliveryKind | undefine
  * channel one to one.
  */
 function budgetKeys(row: Pick<DeliveryRow, 'channel' | 'recipient'>): BudgetKey[] {
-  if (row.channel === 'telegram') return [{ limiter: 'telegram_chat', id: row.recipient }, { limiter: 'telegram_bot', id: 'bot' }];
+  if (row.channel === 'telegram')
+    return [
+      { limiter: 'telegram_chat', id: row.recipient },
+      { limiter: 'telegram_bot', id: 'bot' },
+    ];
   return [{ limiter: 'slack_channel', id: row.recipient }];
 }
 
@@ -124,14 +128,22 @@ const ORDER_HORIZON_MINUTES = 10;
  */
 async function loadRow(deps: Deps, deliveryId: string, now: Date): Promise<(DeliveryRow & { earlierWaiting: boolean }) | undefined> {
   const horizon = new Date(now.getTime() - ORDER_HORIZON_MINUTES * 60_000);
-  const [raw] = await executePrepared(deps.db, 'delivery_load', sql`select d.*, exists (select 1 from deliveries e
+  const [raw] = await executePrepared(
+    deps.db,
+    'delivery_load',
+    sql`select d.*, exists (select 1 from deliveries e
       where e.recipient = d.recipient and e.status = 'pending' and (e.due_at, e.id) < (d.due_at, d.id)
         and coalesce(e.not_before, e.due_at) <= ${now} and coalesce(e.not_before, e.due_at) > ${horizon}) as earlier_waiting
-    from deliveries d where d.id = ${deliveryId}`);
+    from deliveries d where d.id = ${deliveryId}`,
+  );
   return raw ? { ...fromDriverRow(deliveries, raw), earlierWaiting: raw.earlier_waiting === true } : undefined;
 }
 
-export async function sendDelivery(deps: Deps, deliveryId: string, opts: { finalAttempt: boolean; senders?: PlatformSenders; slotAt?: number }): Promise<SendOutcome> {
+export async function sendDelivery(
+  deps: Deps,
+  deliveryId: string,
+  opts: { finalAttempt: boolean; senders?: PlatformSenders; slotAt?: number },
+): Promise<SendOutcome> {
   const senders = opts.senders ?? platformSenders(deps);
   const lease = deps.config.DELIVERY_CLAIM_LEASE_SECONDS;
   const now = deps.clock.now();
@@ -180,9 +192,12 @@ export async function sendDelivery(deps: Deps, deliveryId: string, opts: { final
   if (!claimed) return { kind: 'skipped', reason: 'claimed_by_another_attempt' };
   const stopping = senders.stopping?.signal;
   // The lease is short (a dead worker's rows move on in seconds): keep it while this attempt is alive.
-  const heartbeat = setInterval(() => {
-    renewClaim(deps.db, row.id, token, deps.clock.now()).catch((err: Error) => deps.logger.debug({ deliveryId, err: err.message }, 'claim heartbeat failed'));
-  }, Math.max(1000, (lease * 1000) / 3));
+  const heartbeat = setInterval(
+    () => {
+      renewClaim(deps.db, row.id, token, deps.clock.now()).catch((err: Error) => deps.logger.debug({ deliveryId, err: err.message }, 'claim heartbeat failed'));
+    },
+    Math.max(1000, (lease * 1000) / 3),
+  );
   heartbeat.unref();
   try {
     return await sendClaimed(deps, senders, { row, claimed, token, out, kind, keys, slotAt, finalAttempt: opts.finalAttempt, stopping });
@@ -204,8 +219,7 @@ interface Claimed {
 }
 
 async function sendClaimed(deps: Deps, senders: PlatformSenders, c: Claimed): Promise<SendOutcome> {
-  const { row, claimed, token, out, kind, keys, stopping } = c;
-  const deliveryId = row.id;
+  const { row, claimed, token, out, keys, stopping } = c;
   try {
     // An earlier attempt may have been accepted by the platform without managing to record it (database down,
     // then that process exited): its journal entry says so, and this attempt records it instead of sending again.
@@ -281,7 +295,9 @@ async function recorded(deps: Deps, senders: PlatformSenders, c: Claimed, sent: 
   metrics.sendLateness.observe({ channel: c.row.channel }, Math.max(0, deps.clock.now().toMillis() - c.row.dueAt.getTime()) / 1000);
   // Every message in a client's chat can be wiped by the quick exit, whatever its kind.
   if (sent.chatId !== undefined && senders.tracker) {
-    await senders.tracker.add(sent.chatId, Number(sent.externalRef)).catch((err: Error) => deps.logger.warn({ deliveryId, err: err.message }, 'message tracking failed'));
+    await senders.tracker
+      .add(sent.chatId, Number(sent.externalRef))
+      .catch((err: Error) => deps.logger.warn({ deliveryId, err: err.message }, 'message tracking failed'));
   }
   if (c.kind.afterSent) {
     const ref = { externalRef: sent.externalRef, ...(sent.channelRef ? { channelRef: sent.channelRef } : {}) };
@@ -294,9 +310,15 @@ async function recorded(deps: Deps, senders: PlatformSenders, c: Claimed, sent: 
 async function issueTokens(deps: Deps, out: Extract<Outbound, { channel: 'telegram' }>): Promise<string[][]> {
   const now = deps.clock.now();
   const layout = out.buttons ?? [];
-  const data = await issueCallbackTokens(deps.db, {
-    chatId: out.chatId, actions: layout.flat().map((b) => b.action as { type: string }), expiresAt: now.plus({ days: TOKEN_TTL_DAYS }),
-  }, now);
+  const data = await issueCallbackTokens(
+    deps.db,
+    {
+      chatId: out.chatId,
+      actions: layout.flat().map((b) => b.action as { type: string }),
+      expiresAt: now.plus({ days: TOKEN_TTL_DAYS }),
+    },
+    now,
+  );
   let i = 0;
   return layout.map((line) => line.map(() => data[i++]!));
 }
@@ -311,14 +333,17 @@ async function finish(deps: Deps, row: DeliveryRow, outcome: Outcome, guard: { t
     const tx = t as unknown as Db;
     const updated = await finishDelivery(tx, row.id, outcome, now, guard);
     if (!updated) return null;
-    await deps.audit.record({
-      actor: { type: 'system' },
-      action: `delivery.${outcome.status}`,
-      caseId: row.caseId,
-      subjectType: 'delivery',
-      subjectId: row.id,
-      details: { kind: row.kind, reason: outcome.reason },
-    }, tx);
+    await deps.audit.record(
+      {
+        actor: { type: 'system' },
+        action: `delivery.${outcome.status}`,
+        caseId: row.caseId,
+        subjectType: 'delivery',
+        subjectId: row.id,
+        details: { kind: row.kind, reason: outcome.reason },
+      },
+      tx,
+    );
     // A client row ('client:<uuid>'); someone still in intake is named by their chat ('client:tg:<id>') and has none.
     const clientId = row.recipient.slice('client:'.length);
     if (outcome.status === 'failed' && outcome.reason === CLIENT_BLOCKED && row.recipient.startsWith('client:') && UUID.test(clientId)) {

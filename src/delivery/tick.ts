@@ -40,22 +40,21 @@ export async function markSlotHeld(deps: Pick<Deps, 'redis' | 'config'>, deliver
 async function slotHolders(deps: Pick<Deps, 'redis' | 'config'>, leaseMs: number): Promise<Set<string>> {
   const key = slottedKey(deps.config);
   const since = Date.now() - leaseMs;
-  const [, ids] = await deps.redis.multi().zremrangebyscore(key, '-inf', `(${since}`).zrange(key, '0', '-1').exec() ?? [];
+  const [, ids] = (await deps.redis.multi().zremrangebyscore(key, '-inf', `(${since}`).zrange(key, '0', '-1').exec()) ?? [];
   return new Set((ids?.[1] as string[] | undefined) ?? []);
 }
 
-export async function enqueueDueDeliveries(deps: Pick<Deps, 'db' | 'queues' | 'clock' | 'config' | 'redis'>, opts: { limit?: number } = {}): Promise<TickResult> {
+export async function enqueueDueDeliveries(
+  deps: Pick<Deps, 'db' | 'queues' | 'clock' | 'config' | 'redis'>,
+  opts: { limit?: number } = {},
+): Promise<TickResult> {
   const now = deps.clock.now();
   const leaseCutoff = now.minus({ seconds: deps.config.DELIVERY_CLAIM_LEASE_SECONDS }).toJSDate();
   const dueExpr = sql`coalesce(${deliveries.notBefore}, ${deliveries.dueAt})`;
   const rows = await deps.db
     .select({ id: deliveries.id, claimedAt: deliveries.claimedAt, attempts: deliveries.attempts })
     .from(deliveries)
-    .where(and(
-      eq(deliveries.status, 'pending'),
-      sql`${dueExpr} <= ${now.toJSDate()}`,
-      or(isNull(deliveries.claimedAt), lt(deliveries.claimedAt, leaseCutoff)),
-    ))
+    .where(and(eq(deliveries.status, 'pending'), sql`${dueExpr} <= ${now.toJSDate()}`, or(isNull(deliveries.claimedAt), lt(deliveries.claimedAt, leaseCutoff))))
     .orderBy(asc(dueExpr))
     .limit(opts.limit ?? 1000);
   const queue = deps.queues.queue(deliverySendJob.queue);
@@ -74,7 +73,10 @@ export async function enqueueDueDeliveries(deps: Pick<Deps, 'db' | 'queues' | 'c
       // Delayed for its due time (real-time delay vs deps.clock): promote. Delayed to a
       // reserved send slot (slotAt) or backing off after a failed attempt: leave it.
       if (job.attemptsMade === 0 && !(job.data as { slotAt?: number }).slotAt) {
-        await job.promote().then(() => result.promoted++, () => undefined);
+        await job.promote().then(
+          () => result.promoted++,
+          () => undefined,
+        );
       }
       continue;
     }

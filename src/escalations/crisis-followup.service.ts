@@ -1,8 +1,8 @@
 import { and, eq, gte, isNull, sql } from 'drizzle-orm';
-import { DateTime } from 'luxon';
+import type { DateTime } from 'luxon';
 import { z } from 'zod';
 import type { Db } from '../db/client.js';
-import { caseAccessGrants, cases, clients, deliveries, escalations, notes, staff } from '../db/schema.js';
+import { caseAccessGrants, type cases, clients, deliveries, escalations, notes, type staff } from '../db/schema.js';
 import type { Deps } from '../deps.js';
 import { canAccessByRole } from '../cases/case-access.js';
 import { planDeliveries, scheduleDeliveries, type DeliveryRow } from '../delivery/ledger.js';
@@ -48,18 +48,42 @@ export function nextDayAt(now: DateTime, zone: string, hhmm: string): DateTime {
 }
 
 /** In the acknowledgement's transaction. Returns the follow-up and the ledger rows to schedule after commit. */
-export async function followUpCrisis(deps: Deps, tx: Db, e: Esc, c: CaseRow, who: StaffRow, now: DateTime): Promise<{ followUp: CrisisFollowUp; rows: DeliveryRow[] }> {
+export async function followUpCrisis(
+  deps: Deps,
+  tx: Db,
+  e: Esc,
+  c: CaseRow,
+  who: StaffRow,
+  now: DateTime,
+): Promise<{ followUp: CrisisFollowUp; rows: DeliveryRow[] }> {
   const safetyPlanDueAt = now.plus({ hours: deps.config.CRISIS_SAFETY_PLAN_HOURS });
   // A safety plan logged while the pages were still going counts.
-  const [plan] = await tx.select({ id: notes.id }).from(notes)
-    .where(and(eq(notes.caseId, c.id), eq(notes.kind, 'safety_plan'), gte(notes.createdAt, e.openedAt))).limit(1);
-  await tx.update(escalations).set({ safetyPlanDueAt: safetyPlanDueAt.toJSDate(), safetyPlanNoteId: plan?.id ?? null, nextAt: plan ? null : safetyPlanDueAt.toJSDate() })
+  const [plan] = await tx
+    .select({ id: notes.id })
+    .from(notes)
+    .where(and(eq(notes.caseId, c.id), eq(notes.kind, 'safety_plan'), gte(notes.createdAt, e.openedAt)))
+    .limit(1);
+  await tx
+    .update(escalations)
+    .set({ safetyPlanDueAt: safetyPlanDueAt.toJSDate(), safetyPlanNoteId: plan?.id ?? null, nextAt: plan ? null : safetyPlanDueAt.toJSDate() })
     .where(eq(escalations.id, e.id));
   let accessGranted = false;
   if (!(await canAccessByRole(tx, who, c))) {
-    await tx.insert(caseAccessGrants).values({ caseId: c.id, staffId: who.id, reason: 'crisis_acknowledged', escalationId: e.id, grantedAt: now.toJSDate() })
+    await tx
+      .insert(caseAccessGrants)
+      .values({ caseId: c.id, staffId: who.id, reason: 'crisis_acknowledged', escalationId: e.id, grantedAt: now.toJSDate() })
       .onConflictDoNothing();
-    await deps.audit.record({ actor: { type: 'staff', id: who.id }, action: 'case.access_granted', caseId: c.id, subjectType: 'escalation', subjectId: e.id, details: { reason: 'crisis_acknowledged' } }, tx);
+    await deps.audit.record(
+      {
+        actor: { type: 'staff', id: who.id },
+        action: 'case.access_granted',
+        caseId: c.id,
+        subjectType: 'escalation',
+        subjectId: e.id,
+        details: { reason: 'crisis_acknowledged' },
+      },
+      tx,
+    );
     accessGranted = true;
   }
   const [client] = await tx.select({ id: clients.id, timeZone: clients.timeZone }).from(clients).where(eq(clients.id, c.clientId)).limit(1);
@@ -67,12 +91,23 @@ export async function followUpCrisis(deps: Deps, tx: Db, e: Esc, c: CaseRow, who
   let rows: DeliveryRow[] = [];
   if (client) {
     checkinAt = nextDayAt(now, client.timeZone, deps.config.CRISIS_CHECKIN_LOCAL_TIME);
-    rows = await planDeliveries(tx, [{ kind: CRISIS_CHECKIN_KIND, subjectId: e.id, recipient: `client:${client.id}`, channel: 'telegram', caseId: c.id, dueAt: checkinAt }], now);
+    rows = await planDeliveries(
+      tx,
+      [{ kind: CRISIS_CHECKIN_KIND, subjectId: e.id, recipient: `client:${client.id}`, channel: 'telegram', caseId: c.id, dueAt: checkinAt }],
+      now,
+    );
   }
-  await deps.audit.record({
-    actor: { type: 'staff', id: who.id }, action: 'crisis.follow_up_planned', caseId: c.id, subjectType: 'escalation', subjectId: e.id,
-    details: { safetyPlanDueAt: safetyPlanDueAt.toUTC().toISO(), checkinAt: checkinAt?.toISO() ?? null, safetyPlanAlready: !!plan },
-  }, tx);
+  await deps.audit.record(
+    {
+      actor: { type: 'staff', id: who.id },
+      action: 'crisis.follow_up_planned',
+      caseId: c.id,
+      subjectType: 'escalation',
+      subjectId: e.id,
+      details: { safetyPlanDueAt: safetyPlanDueAt.toUTC().toISO(), checkinAt: checkinAt?.toISO() ?? null, safetyPlanAlready: !!plan },
+    },
+    tx,
+  );
   metrics.crisisTimeToAcknowledge.observe(Math.max(0, now.toMillis() - e.openedAt.getTime()) / 1000);
   return { followUp: { safetyPlanDueAt, checkinAt, accessGranted }, rows };
 }
@@ -80,42 +115,90 @@ export async function followUpCrisis(deps: Deps, tx: Db, e: Esc, c: CaseRow, who
 /** Jobs for rows planned in a transaction, after commit; with Redis down the due-row scan sends them. */
 export function scheduleInBackground(deps: Deps, rows: DeliveryRow[], now: DateTime): void {
   if (!rows.length) return;
-  void scheduleDeliveries(deps.queues, rows, now).catch((err: unknown) => deps.logger.warn({ err: (err as Error)?.message }, 'follow-up jobs not queued yet; the due-row scan will send them'));
+  void scheduleDeliveries(deps.queues, rows, now).catch((err: unknown) =>
+    deps.logger.warn({ err: (err as Error)?.message }, 'follow-up jobs not queued yet; the due-row scan will send them'),
+  );
 }
 
 /** A note of kind safety_plan answers the open, acknowledged crisis of its case (in the note's transaction). */
 export async function attachSafetyPlan(deps: Deps, tx: Db, caseId: string, noteId: string, staffId: string): Promise<void> {
-  const done = await tx.update(escalations).set({ safetyPlanNoteId: noteId, nextAt: null, updatedAt: deps.clock.now().toJSDate() })
-    .where(and(eq(escalations.caseId, caseId), eq(escalations.reason, 'crisis'), isNull(escalations.resolvedAt), isNull(escalations.safetyPlanNoteId), sql`${escalations.acknowledgedAt} is not null`))
+  const done = await tx
+    .update(escalations)
+    .set({ safetyPlanNoteId: noteId, nextAt: null, updatedAt: deps.clock.now().toJSDate() })
+    .where(
+      and(
+        eq(escalations.caseId, caseId),
+        eq(escalations.reason, 'crisis'),
+        isNull(escalations.resolvedAt),
+        isNull(escalations.safetyPlanNoteId),
+        sql`${escalations.acknowledgedAt} is not null`,
+      ),
+    )
     .returning({ id: escalations.id });
-  for (const d of done) await deps.audit.record({ actor: { type: 'staff', id: staffId }, action: 'crisis.safety_plan_logged', caseId, subjectType: 'escalation', subjectId: d.id }, tx);
+  for (const d of done)
+    await deps.audit.record(
+      { actor: { type: 'staff', id: staffId }, action: 'crisis.safety_plan_logged', caseId, subjectType: 'escalation', subjectId: d.id },
+      tx,
+    );
 }
 
 /** [Cancel check-in]: the planned message to the client is skipped, with who and why in the ledger and audit. */
 export async function cancelCrisisCheckin(deps: Deps, tx: Db, escalationId: string, caseId: string, staffId: string): Promise<number> {
   const now = deps.clock.now().toJSDate();
-  const rows = await tx.update(deliveries).set({ status: 'skipped', reason: 'cancelled_by_staff', updatedAt: now })
-    .where(and(eq(deliveries.kind, CRISIS_CHECKIN_KIND), eq(deliveries.subjectId, escalationId), eq(deliveries.status, 'pending'), isNull(deliveries.claimToken)))
+  const rows = await tx
+    .update(deliveries)
+    .set({ status: 'skipped', reason: 'cancelled_by_staff', updatedAt: now })
+    .where(
+      and(eq(deliveries.kind, CRISIS_CHECKIN_KIND), eq(deliveries.subjectId, escalationId), eq(deliveries.status, 'pending'), isNull(deliveries.claimToken)),
+    )
     .returning({ id: deliveries.id });
-  if (rows.length) await deps.audit.record({ actor: { type: 'staff', id: staffId }, action: 'crisis.checkin_cancelled', caseId, subjectType: 'escalation', subjectId: escalationId }, tx);
+  if (rows.length)
+    await deps.audit.record(
+      { actor: { type: 'staff', id: staffId }, action: 'crisis.checkin_cancelled', caseId, subjectType: 'escalation', subjectId: escalationId },
+      tx,
+    );
   return rows.length;
 }
 
 export const crisisOutcomeInput = z.object({
   outcome: z.enum(Object.keys(CRISIS_OUTCOMES) as [CrisisOutcome, ...CrisisOutcome[]], { error: 'Choose what happened.' }),
-  note: z.string().trim().min(3, 'Please say in a few words what happened.').max(2000, 'Please keep this under 2,000 characters; the full record belongs in a case note.'),
+  note: z
+    .string()
+    .trim()
+    .min(3, 'Please say in a few words what happened.')
+    .max(2000, 'Please keep this under 2,000 characters; the full record belongs in a case note.'),
 });
 
 /** Resolve the crisis with its outcome (encrypted note), revoke the temporary access it gave. */
 export async function resolveCrisis(deps: Deps, tx: Db, e: Esc, who: StaffRow, input: z.infer<typeof crisisOutcomeInput>): Promise<void> {
   const now = deps.clock.now().toJSDate();
-  await tx.update(escalations).set({
-    resolvedAt: now, resolvedBy: who.id, outcome: input.outcome, nextAt: null, updatedAt: now,
-    resolution: deps.cipher.encrypt(input.note, 'escalations.resolution'),
-    ...(e.acknowledgedAt ? {} : { acknowledgedAt: now, acknowledgedBy: who.id }),
-  }).where(and(eq(escalations.id, e.id), isNull(escalations.resolvedAt)));
-  const revoked = await tx.update(caseAccessGrants).set({ revokedAt: now })
-    .where(and(eq(caseAccessGrants.escalationId, e.id), isNull(caseAccessGrants.revokedAt))).returning({ staffId: caseAccessGrants.staffId });
-  await deps.audit.record({ actor: { type: 'staff', id: who.id }, action: 'crisis.resolved', caseId: e.caseId, subjectType: 'escalation', subjectId: e.id, details: { outcome: input.outcome, accessRevoked: revoked.length } }, tx);
+  await tx
+    .update(escalations)
+    .set({
+      resolvedAt: now,
+      resolvedBy: who.id,
+      outcome: input.outcome,
+      nextAt: null,
+      updatedAt: now,
+      resolution: deps.cipher.encrypt(input.note, 'escalations.resolution'),
+      ...(e.acknowledgedAt ? {} : { acknowledgedAt: now, acknowledgedBy: who.id }),
+    })
+    .where(and(eq(escalations.id, e.id), isNull(escalations.resolvedAt)));
+  const revoked = await tx
+    .update(caseAccessGrants)
+    .set({ revokedAt: now })
+    .where(and(eq(caseAccessGrants.escalationId, e.id), isNull(caseAccessGrants.revokedAt)))
+    .returning({ staffId: caseAccessGrants.staffId });
+  await deps.audit.record(
+    {
+      actor: { type: 'staff', id: who.id },
+      action: 'crisis.resolved',
+      caseId: e.caseId,
+      subjectType: 'escalation',
+      subjectId: e.id,
+      details: { outcome: input.outcome, accessRevoked: revoked.length },
+    },
+    tx,
+  );
   if (!e.acknowledgedAt) metrics.crisisTimeToAcknowledge.observe(Math.max(0, now.getTime() - e.openedAt.getTime()) / 1000);
 }

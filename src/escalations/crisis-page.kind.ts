@@ -30,8 +30,9 @@ export const crisisPageKind = deliveryKind({
     let actions: Array<{ text: string; actionId: string; value: string; style?: 'danger' | 'primary' }>;
     if (safetyPlanOverdue(x.e, now)) {
       const by = x.e.acknowledgedBy ? await loadStaff(deps.db, x.e.acknowledgedBy) : undefined;
-      text = `:rotating_light: The crisis on ${x.c.reference} was acknowledged${by ? ` by <@${by.slackUserId}>` : ''} at ${staffTime(x.e.acknowledgedAt!, zone)}, `
-        + `but no safety plan has been logged (it was due ${staffTime(x.e.safetyPlanDueAt!, zone)}). Please make sure someone follows up with the client now.`;
+      text =
+        `:rotating_light: The crisis on ${x.c.reference} was acknowledged${by ? ` by <@${by.slackUserId}>` : ''} at ${staffTime(x.e.acknowledgedAt!, zone)}, ` +
+        `but no safety plan has been logged (it was due ${staffTime(x.e.safetyPlanDueAt!, zone)}). Please make sure someone follows up with the client now.`;
       actions = [
         { text: 'Record safety plan', actionId: ESC_ACTIONS.logNote, value: x.c.id, style: 'danger' },
         { text: 'Open case', actionId: ESC_ACTIONS.openCase, value: x.c.id },

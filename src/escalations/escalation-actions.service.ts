@@ -4,7 +4,14 @@ import { z } from 'zod';
 import type { Deps } from '../deps.js';
 import type { Db } from '../db/client.js';
 import { cases, escalations, staff } from '../db/schema.js';
-import { cancelCrisisCheckin, crisisOutcomeInput, followUpCrisis, resolveCrisis, scheduleInBackground, type CrisisFollowUp } from './crisis-followup.service.js';
+import {
+  cancelCrisisCheckin,
+  crisisOutcomeInput,
+  followUpCrisis,
+  resolveCrisis,
+  scheduleInBackground,
+  type CrisisFollowUp,
+} from './crisis-followup.service.js';
 import { planCardRefresh } from '../cases/case-card-refresh.js';
 import { scheduleAfterCommit } from '../cases/case-mutation.js';
 import type { DeliveryRow } from '../delivery/ledger.js';
@@ -23,13 +30,22 @@ export type ActionResult =
 export const snoozeReason = z.string().trim().min(3, 'Please say why (at least 3 characters).').max(500, 'Please keep the reason under 500 characters.');
 
 async function load(db: Db, id: string) {
-  const [row] = await db.select({ e: escalations, c: cases }).from(escalations).innerJoin(cases, eq(cases.id, escalations.caseId))
-    .where(eq(escalations.id, id)).for('update', { of: escalations }).limit(1);
+  const [row] = await db
+    .select({ e: escalations, c: cases })
+    .from(escalations)
+    .innerJoin(cases, eq(cases.id, escalations.caseId))
+    .where(eq(escalations.id, id))
+    .for('update', { of: escalations })
+    .limit(1);
   return row;
 }
 
 async function actor(db: Db, staffId: string) {
-  const [s] = await db.select().from(staff).where(and(eq(staff.id, staffId), eq(staff.active, true))).limit(1);
+  const [s] = await db
+    .select()
+    .from(staff)
+    .where(and(eq(staff.id, staffId), eq(staff.active, true)))
+    .limit(1);
   return s;
 }
 
@@ -44,7 +60,11 @@ type Locked = { e: typeof escalations.$inferSelect; c: typeof cases.$inferSelect
  * The part every action shares: in one transaction, lock the escalation, check
  * the person may act on it and that it is still open, then run the action.
  */
-async function onOpenEscalation(deps: Deps, input: { escalationId: string; staffId: string }, act: (l: Locked) => Promise<ActionResult>): Promise<ActionResult> {
+async function onOpenEscalation(
+  deps: Deps,
+  input: { escalationId: string; staffId: string },
+  act: (l: Locked) => Promise<ActionResult>,
+): Promise<ActionResult> {
   let refresh: DeliveryRow[] = [];
   const result = await deps.db.transaction(async (t) => {
     const tx = t as unknown as Db;
@@ -71,8 +91,21 @@ export async function acknowledgeEscalation(deps: Deps, input: { escalationId: s
   const later: Array<() => void> = [];
   return onOpenEscalation(deps, input, async ({ tx, who, ...row }) => {
     if (row.e.acknowledgedAt) return { ok: true, status: 'already' };
-    await tx.update(escalations).set({ acknowledgedAt: now.toJSDate(), acknowledgedBy: who.id, nextAt: null, updatedAt: now.toJSDate() }).where(eq(escalations.id, row.e.id));
-    await deps.audit.record({ actor: { type: 'staff', id: who.id }, action: 'escalation.acknowledged', caseId: row.c.id, subjectType: 'escalation', subjectId: row.e.id, details: { reason: row.e.reason, level: row.e.level } }, tx);
+    await tx
+      .update(escalations)
+      .set({ acknowledgedAt: now.toJSDate(), acknowledgedBy: who.id, nextAt: null, updatedAt: now.toJSDate() })
+      .where(eq(escalations.id, row.e.id));
+    await deps.audit.record(
+      {
+        actor: { type: 'staff', id: who.id },
+        action: 'escalation.acknowledged',
+        caseId: row.c.id,
+        subjectType: 'escalation',
+        subjectId: row.e.id,
+        details: { reason: row.e.reason, level: row.e.level },
+      },
+      tx,
+    );
     if (row.e.reason !== 'crisis') return { ok: true, status: 'acknowledged' };
     const { followUp, rows } = await followUpCrisis(deps, tx, row.e, row.c, who, now);
     later.push(() => scheduleInBackground(deps, rows, now));
@@ -88,7 +121,9 @@ export async function cancelCheckin(deps: Deps, input: { escalationId: string; s
   return onOpenEscalation(deps, input, async ({ tx, who, ...row }) => {
     if (row.e.reason !== 'crisis') return denied;
     const n = await cancelCrisisCheckin(deps, tx, row.e.id, row.c.id, who.id);
-    return n ? { ok: true, status: 'cancelled' } : { ok: false, error: 'resolved', message: 'There is no check-in waiting to go out (it was already sent or cancelled).' };
+    return n
+      ? { ok: true, status: 'cancelled' }
+      : { ok: false, error: 'resolved', message: 'There is no check-in waiting to go out (it was already sent or cancelled).' };
   });
 }
 
@@ -104,21 +139,39 @@ export async function recordCrisisOutcome(deps: Deps, input: { escalationId: str
 }
 
 /** `once`: a one-press snooze (the [Snooze 1 day] button) does nothing while the escalation is still snoozed, so a replay cannot push it on. */
-export async function snoozeEscalation(deps: Deps, input: { escalationId: string; staffId: string; until: DateTime; reason: string; once?: boolean }): Promise<ActionResult> {
+export async function snoozeEscalation(
+  deps: Deps,
+  input: { escalationId: string; staffId: string; until: DateTime; reason: string; once?: boolean },
+): Promise<ActionResult> {
   const reason = snoozeReason.safeParse(input.reason);
   if (!reason.success) return { ok: false, error: 'invalid', message: reason.error.issues[0]!.message };
   const now = deps.clock.now();
   if (!(input.until > now) || input.until > now.plus({ days: 30 })) return { ok: false, error: 'invalid', message: 'Choose a time in the next 30 days.' };
   return onOpenEscalation(deps, input, async ({ tx, who, ...row }) => {
-    if (row.e.reason === 'crisis') return { ok: false, error: 'not_allowed', message: 'A crisis cannot be snoozed: please acknowledge it, or hand it to someone who can act now.' };
-    if (input.once && row.e.snoozedUntil && row.e.snoozedUntil > now.toJSDate()) return { ok: true, status: 'already', until: DateTime.fromJSDate(row.e.snoozedUntil) };
-    await tx.update(escalations).set({
-      snoozedUntil: input.until.toJSDate(), snoozeReason: deps.cipher.encrypt(reason.data, 'escalations.snooze_reason'), nextAt: input.until.toJSDate(), updatedAt: now.toJSDate(),
-    }).where(eq(escalations.id, row.e.id));
-    await deps.audit.record({
-      actor: { type: 'staff', id: who.id }, action: 'escalation.snoozed', caseId: row.c.id, subjectType: 'escalation', subjectId: row.e.id,
-      details: { reason: row.e.reason, until: input.until.toUTC().toISO() },
-    }, tx);
+    if (row.e.reason === 'crisis')
+      return { ok: false, error: 'not_allowed', message: 'A crisis cannot be snoozed: please acknowledge it, or hand it to someone who can act now.' };
+    if (input.once && row.e.snoozedUntil && row.e.snoozedUntil > now.toJSDate())
+      return { ok: true, status: 'already', until: DateTime.fromJSDate(row.e.snoozedUntil) };
+    await tx
+      .update(escalations)
+      .set({
+        snoozedUntil: input.until.toJSDate(),
+        snoozeReason: deps.cipher.encrypt(reason.data, 'escalations.snooze_reason'),
+        nextAt: input.until.toJSDate(),
+        updatedAt: now.toJSDate(),
+      })
+      .where(eq(escalations.id, row.e.id));
+    await deps.audit.record(
+      {
+        actor: { type: 'staff', id: who.id },
+        action: 'escalation.snoozed',
+        caseId: row.c.id,
+        subjectType: 'escalation',
+        subjectId: row.e.id,
+        details: { reason: row.e.reason, until: input.until.toUTC().toISO() },
+      },
+      tx,
+    );
     return { ok: true, status: 'snoozed', until: input.until };
   });
 }
@@ -130,13 +183,30 @@ export async function dismissFollowUp(deps: Deps, input: { escalationId: string;
   const now = deps.clock.now();
   return onOpenEscalation(deps, input, async ({ tx, who, ...row }) => {
     if (row.e.reason === 'crisis') return denied;
-    await tx.update(escalations).set({
-      resolvedAt: now.toJSDate(), resolvedBy: who.id, resolution: deps.cipher.encrypt(`no_follow_up_needed: ${reason.data}`, 'escalations.resolution'), nextAt: null, updatedAt: now.toJSDate(),
-    }).where(and(eq(escalations.id, row.e.id), isNull(escalations.resolvedAt)));
+    await tx
+      .update(escalations)
+      .set({
+        resolvedAt: now.toJSDate(),
+        resolvedBy: who.id,
+        resolution: deps.cipher.encrypt(`no_follow_up_needed: ${reason.data}`, 'escalations.resolution'),
+        nextAt: null,
+        updatedAt: now.toJSDate(),
+      })
+      .where(and(eq(escalations.id, row.e.id), isNull(escalations.resolvedAt)));
     if (row.e.reason === 'follow_up_overdue') {
       await tx.update(cases).set({ nextFollowUpAt: null, updatedAt: now.toJSDate() }).where(eq(cases.id, row.c.id));
     }
-    await deps.audit.record({ actor: { type: 'staff', id: who.id }, action: 'escalation.resolved', caseId: row.c.id, subjectType: 'escalation', subjectId: row.e.id, details: { reason: row.e.reason, why: 'no_follow_up_needed' } }, tx);
+    await deps.audit.record(
+      {
+        actor: { type: 'staff', id: who.id },
+        action: 'escalation.resolved',
+        caseId: row.c.id,
+        subjectType: 'escalation',
+        subjectId: row.e.id,
+        details: { reason: row.e.reason, why: 'no_follow_up_needed' },
+      },
+      tx,
+    );
     return { ok: true, status: 'resolved' };
   });
 }

@@ -76,15 +76,20 @@ export async function advanceEscalations(deps: Deps, opts: LadderOptions = {}): 
     t0 = t1;
   };
 
-  const open = await deps.db.select({
-    e: escalations,
-    c: { status: cases.status, lastNoteAt: cases.lastNoteAt, assignedAt: cases.assignedAt, assignedWorkerId: cases.assignedWorkerId },
-  }).from(escalations)
+  const open = await deps.db
+    .select({
+      e: escalations,
+      c: { status: cases.status, lastNoteAt: cases.lastNoteAt, assignedAt: cases.assignedAt, assignedWorkerId: cases.assignedWorkerId },
+    })
+    .from(escalations)
     .innerJoin(cases, eq(cases.id, escalations.caseId))
     .where(isNull(escalations.resolvedAt));
   // Id order: concurrent sweeps lock rows in one global order (see escalations-bulk.repo.ts).
   open.sort((a, b) => (a.e.id < b.e.id ? -1 : a.e.id > b.e.id ? 1 : 0));
-  const dir = await RecipientDirectory.load(deps, open.flatMap(({ c }) => (c.assignedWorkerId ? [c.assignedWorkerId] : [])));
+  const dir = await RecipientDirectory.load(
+    deps,
+    open.flatMap(({ c }) => (c.assignedWorkerId ? [c.assignedWorkerId] : [])),
+  );
   phase('ladder.load');
 
   const toResolve = new Map<string, Array<{ id: string; caseId: string; reason: string }>>();
@@ -92,7 +97,13 @@ export async function advanceEscalations(deps: Deps, opts: LadderOptions = {}): 
   const due: Due[] = [];
   const steps = new Map<string, EscalationStep>();
   for (const { e, c } of open) {
-    const resolve = shouldResolve({ reason: e.reason, lastNoteAt: dt(c.lastNoteAt), openedAt: dt(e.openedAt)!, caseStatus: c.status, assignedAt: dt(c.assignedAt) });
+    const resolve = shouldResolve({
+      reason: e.reason,
+      lastNoteAt: dt(c.lastNoteAt),
+      openedAt: dt(e.openedAt)!,
+      caseStatus: c.status,
+      assignedAt: dt(c.assignedAt),
+    });
     if (resolve.resolve) {
       const list = toResolve.get(resolve.why) ?? [];
       if (!list.length) toResolve.set(resolve.why, list);
@@ -104,8 +115,18 @@ export async function advanceEscalations(deps: Deps, opts: LadderOptions = {}): 
     // The step is a pure function of these inputs (staff rows are fixed for the sweep). Escalations opened
     // together for one worker share them, and working-time arithmetic in a zone is the costly part: compute once.
     const stepFor = (level: number, lastNotifiedAt: Date | null): EscalationStep => {
-      const key = [e.reason, level, +e.openedAt, +(lastNotifiedAt ?? 0), +(e.acknowledgedAt ?? 0), +(e.snoozedUntil ?? 0),
-        +(e.safetyPlanDueAt ?? 0), e.safetyPlanNoteId ? 1 : 0, worker?.active ? worker.id : '', supervisor?.active ? supervisor.id : ''].join('|');
+      const key = [
+        e.reason,
+        level,
+        +e.openedAt,
+        +(lastNotifiedAt ?? 0),
+        +(e.acknowledgedAt ?? 0),
+        +(e.snoozedUntil ?? 0),
+        +(e.safetyPlanDueAt ?? 0),
+        e.safetyPlanNoteId ? 1 : 0,
+        worker?.active ? worker.id : '',
+        supervisor?.active ? supervisor.id : '',
+      ].join('|');
       let hit = steps.get(key);
       if (!hit) {
         const hours: TargetWorkingHours = {
@@ -114,11 +135,19 @@ export async function advanceEscalations(deps: Deps, opts: LadderOptions = {}): 
         };
         hit = nextEscalationStep({
           escalation: {
-            reason: e.reason, level, openedAt: dt(e.openedAt)!, lastNotifiedAt: dt(lastNotifiedAt),
-            acknowledgedAt: dt(e.acknowledgedAt), snoozedUntil: dt(e.snoozedUntil), resolvedAt: null,
-            safetyPlanDueAt: dt(e.safetyPlanDueAt), safetyPlanAt: e.safetyPlanNoteId ? dt(e.openedAt) : null,
+            reason: e.reason,
+            level,
+            openedAt: dt(e.openedAt)!,
+            lastNotifiedAt: dt(lastNotifiedAt),
+            acknowledgedAt: dt(e.acknowledgedAt),
+            snoozedUntil: dt(e.snoozedUntil),
+            resolvedAt: null,
+            safetyPlanDueAt: dt(e.safetyPlanDueAt),
+            safetyPlanAt: e.safetyPlanNoteId ? dt(e.openedAt) : null,
           },
-          policy, now, workingHours: hours,
+          policy,
+          now,
+          workingHours: hours,
         });
         steps.set(key, hit);
       }
@@ -130,13 +159,23 @@ export async function advanceEscalations(deps: Deps, opts: LadderOptions = {}): 
     } else if (step.action === 'wait') {
       if (e.nextAt?.getTime() !== step.until.toMillis()) nextAt.push({ id: e.id, nextAt: step.until.toJSDate() });
     } else {
-      const recipients = e.reason === 'crisis'
-        ? await dir.crisisRecipients(policy.crisis.tiers[step.level]?.notify ?? ['oncall'], worker, supervisor, now)
-        : await dir.recipients(step.target, worker, supervisor);
+      const recipients =
+        e.reason === 'crisis'
+          ? await dir.crisisRecipients(policy.crisis.tiers[step.level]?.notify ?? ['oncall'], worker, supervisor, now)
+          : await dir.recipients(step.target, worker, supervisor);
       // Record when the step after this one falls due, so the next sweep need not write it.
       const following = stepFor(step.level, now.toJSDate());
       const after = following.action === 'wait' ? following.until.toJSDate() : following.action === 'notify' ? following.dueAt.toJSDate() : null;
-      due.push({ id: e.id, caseId: e.caseId, reason: e.reason, notifications: e.notifications, level: step.level, nextAt: after, target: step.target, recipients });
+      due.push({
+        id: e.id,
+        caseId: e.caseId,
+        reason: e.reason,
+        notifications: e.notifications,
+        level: step.level,
+        nextAt: after,
+        target: step.target,
+        recipients,
+      });
     }
   }
   phase('ladder.decide');
@@ -161,10 +200,29 @@ export async function advanceEscalations(deps: Deps, opts: LadderOptions = {}): 
 async function resolveChunk(deps: Deps, chunk: Array<{ id: string; caseId: string; reason: string }>, why: string, now: DateTime): Promise<number> {
   return deps.db.transaction(async (t) => {
     const tx = t as unknown as Db;
-    const done = new Set(await resolveEscalationsBulk(tx, chunk.map((x) => x.id), why, now));
-    await deps.audit.recordMany(chunk.filter((x) => done.has(x.id)).map((x): AuditEntry => ({
-      actor: { type: 'system' }, action: 'escalation.resolved', caseId: x.caseId, subjectType: 'escalation', subjectId: x.id, details: { reason: x.reason, why },
-    })), tx);
+    const done = new Set(
+      await resolveEscalationsBulk(
+        tx,
+        chunk.map((x) => x.id),
+        why,
+        now,
+      ),
+    );
+    await deps.audit.recordMany(
+      chunk
+        .filter((x) => done.has(x.id))
+        .map(
+          (x): AuditEntry => ({
+            actor: { type: 'system' },
+            action: 'escalation.resolved',
+            caseId: x.caseId,
+            subjectType: 'escalation',
+            subjectId: x.id,
+            details: { reason: x.reason, why },
+          }),
+        ),
+      tx,
+    );
     return done.size;
   });
 }
@@ -179,16 +237,34 @@ async function notifyChunk(deps: Deps, chunk: Due[], now: DateTime): Promise<{ n
     const tx = t as unknown as Db;
     const taken = new Map((await takeNotifications(tx, chunk, now)).map((r) => [r.id, r.notifications]));
     const mine = chunk.filter((d) => taken.has(d.id));
-    await deps.audit.recordMany(mine.map((d): AuditEntry => ({
-      actor: { type: 'system' }, action: 'escalation.notified', caseId: d.caseId, subjectType: 'escalation', subjectId: d.id,
-      details: { reason: d.reason, level: d.level, target: d.target, recipients: d.recipients.length, notification: taken.get(d.id)! },
-    })), tx);
-    const items: PlannedDelivery[] = mine.flatMap((d) => d.recipients.map((r): PlannedDelivery => ({
-      kind: KIND_FOR_TARGET[d.target], subjectId: d.id, version: taken.get(d.id)!, recipient: r,
-      channel: 'slack', caseId: d.caseId, dueAt: now,
-    })));
+    await deps.audit.recordMany(
+      mine.map(
+        (d): AuditEntry => ({
+          actor: { type: 'system' },
+          action: 'escalation.notified',
+          caseId: d.caseId,
+          subjectType: 'escalation',
+          subjectId: d.id,
+          details: { reason: d.reason, level: d.level, target: d.target, recipients: d.recipients.length, notification: taken.get(d.id)! },
+        }),
+      ),
+      tx,
+    );
+    const items: PlannedDelivery[] = mine.flatMap((d) =>
+      d.recipients.map(
+        (r): PlannedDelivery => ({
+          kind: KIND_FOR_TARGET[d.target],
+          subjectId: d.id,
+          version: taken.get(d.id)!,
+          recipient: r,
+          channel: 'slack',
+          caseId: d.caseId,
+          dueAt: now,
+        }),
+      ),
+    );
     const rows: DeliveryRow[] = [];
-    for (const slice of chunked(items, PLAN_ROWS_PER_STATEMENT)) rows.push(...await planDeliveries(tx, slice, now));
+    for (const slice of chunked(items, PLAN_ROWS_PER_STATEMENT)) rows.push(...(await planDeliveries(tx, slice, now)));
     return { notified: mine.filter((d) => d.recipients.length > 0).length, rows };
   });
 }

@@ -54,12 +54,22 @@ export function escalationFinders(db: Db, now: DateTime, policy: PolicyConfig) {
   const at = now.toJSDate();
   const quietBefore = now.minus({ days: Math.min(...Object.values(policy.quietThresholdsDays)) }).toJSDate();
   return {
-    overdue: db.select(finderColumns).from(cases)
+    overdue: db
+      .select(finderColumns)
+      .from(cases)
       .where(and(eq(cases.status, 'open'), isNotNull(cases.nextFollowUpAt), lt(cases.nextFollowUpAt, at))),
-    quiet: db.select(finderColumns).from(cases)
+    quiet: db
+      .select(finderColumns)
+      .from(cases)
       .where(and(eq(cases.status, 'open'), isNotNull(cases.assignedWorkerId), sql`coalesce(${cases.lastNoteAt}, ${cases.openedAt}) <= ${quietBefore}`)),
-    unassigned: db.select(finderColumns).from(cases).where(and(eq(cases.status, 'open'), isNull(cases.assignedWorkerId))),
-    crisis: db.select(finderColumns).from(cases).where(and(eq(cases.status, 'open'), eq(cases.crisis, true))),
+    unassigned: db
+      .select(finderColumns)
+      .from(cases)
+      .where(and(eq(cases.status, 'open'), isNull(cases.assignedWorkerId))),
+    crisis: db
+      .select(finderColumns)
+      .from(cases)
+      .where(and(eq(cases.status, 'open'), eq(cases.crisis, true))),
   };
 }
 
@@ -85,30 +95,64 @@ export async function openDueEscalations(deps: Deps, opts: OpenOptions = {}): Pr
   };
   const [overdue, quiet, unassigned, crises] = await Promise.all([find.overdue, find.quiet, find.unassigned, find.crisis]);
 
-  plan('follow_up_overdue', overdue
-    .filter((c) => followUpOverdue({ nextFollowUpAt: dt(c.nextFollowUpAt), lastNoteAt: dt(c.lastNoteAt), followUpSetAt: dt(c.followUpSetAt), status: c.status }, now))
-    .map((c) => ({ caseId: c.id, since: c.followUpSetAt ?? c.nextFollowUpAt })));
-  plan('quiet_case', quiet
-    .filter((c) => isQuiet({ priority: c.priority, lastNoteAt: dt(c.lastNoteAt), openedAt: dt(c.openedAt)!, status: c.status }, now, policy.quietThresholdsDays))
-    .map((c) => ({ caseId: c.id, since: c.lastNoteAt ?? c.openedAt })));
+  plan(
+    'follow_up_overdue',
+    overdue
+      .filter((c) =>
+        followUpOverdue({ nextFollowUpAt: dt(c.nextFollowUpAt), lastNoteAt: dt(c.lastNoteAt), followUpSetAt: dt(c.followUpSetAt), status: c.status }, now),
+      )
+      .map((c) => ({ caseId: c.id, since: c.followUpSetAt ?? c.nextFollowUpAt })),
+  );
+  plan(
+    'quiet_case',
+    quiet
+      .filter((c) =>
+        isQuiet({ priority: c.priority, lastNoteAt: dt(c.lastNoteAt), openedAt: dt(c.openedAt)!, status: c.status }, now, policy.quietThresholdsDays),
+      )
+      .map((c) => ({ caseId: c.id, since: c.lastNoteAt ?? c.openedAt })),
+  );
   const teamHours = intakeTeamHours(deps.config);
-  plan('unassigned_intake', unassigned
-    .filter((c) => unassignedIntakeDue({ createdAt: dt(c.createdAt)!, assignedAt: null }, teamHours, policy.unassignedIntakeAfterWorkingHours, now).due)
-    .map((c) => ({ caseId: c.id, since: c.createdAt })));
-  plan('crisis', crises.map((c) => ({ caseId: c.id, since: null })));
+  plan(
+    'unassigned_intake',
+    unassigned
+      .filter((c) => unassignedIntakeDue({ createdAt: dt(c.createdAt)!, assignedAt: null }, teamHours, policy.unassignedIntakeAfterWorkingHours, now).due)
+      .map((c) => ({ caseId: c.id, since: c.createdAt })),
+  );
+  plan(
+    'crisis',
+    crises.map((c) => ({ caseId: c.id, since: null })),
+  );
 
   const refresh: DeliveryRow[] = [];
-  const counts = await eachChunk(tasks, opts.parallel ?? SWEEP_PARALLEL, ({ reason, chunk }) => deps.db.transaction(async (t) => {
-    const tx = t as unknown as Db;
-    const created = await openEscalationsBulk(tx, reason, chunk, now);
-    await deps.audit.recordMany(created.map((r) => ({
-      actor: { type: 'system' as const }, action: 'escalation.opened', caseId: r.caseId, subjectType: 'escalation', subjectId: r.id, details: { reason },
-    })), tx);
-    // The cards and App Homes showing these cases pick up the escalation (issue 12: live cards).
-    refresh.push(...(await planCardRefreshMany(tx, created.map((r) => r.caseId), now)));
-    return created.length;
-  }));
-  await scheduleDeliveries(deps.queues, refresh, now).catch((err: unknown) => deps.logger.warn({ err: (err as Error).message }, 'could not schedule card refreshes now; the tick will send them'));
+  const counts = await eachChunk(tasks, opts.parallel ?? SWEEP_PARALLEL, ({ reason, chunk }) =>
+    deps.db.transaction(async (t) => {
+      const tx = t as unknown as Db;
+      const created = await openEscalationsBulk(tx, reason, chunk, now);
+      await deps.audit.recordMany(
+        created.map((r) => ({
+          actor: { type: 'system' as const },
+          action: 'escalation.opened',
+          caseId: r.caseId,
+          subjectType: 'escalation',
+          subjectId: r.id,
+          details: { reason },
+        })),
+        tx,
+      );
+      // The cards and App Homes showing these cases pick up the escalation (issue 12: live cards).
+      refresh.push(
+        ...(await planCardRefreshMany(
+          tx,
+          created.map((r) => r.caseId),
+          now,
+        )),
+      );
+      return created.length;
+    }),
+  );
+  await scheduleDeliveries(deps.queues, refresh, now).catch((err: unknown) =>
+    deps.logger.warn({ err: (err as Error).message }, 'could not schedule card refreshes now; the tick will send them'),
+  );
   const opened = counts.reduce((a, b) => a + b, 0);
   return opened;
 }

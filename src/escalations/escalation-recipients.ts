@@ -40,7 +40,10 @@ export class RecipientDirectory {
   private async fetch(ids: string[]): Promise<void> {
     // A few thousand ids per query at most (one parameter each).
     for (let i = 0; i < ids.length; i += 5000) {
-      const rows = await this.deps.db.select().from(staff).where(inArray(staff.id, ids.slice(i, i + 5000)));
+      const rows = await this.deps.db
+        .select()
+        .from(staff)
+        .where(inArray(staff.id, ids.slice(i, i + 5000)));
       for (const r of rows) this.byId.set(r.id, r);
     }
   }
@@ -68,7 +71,12 @@ export class RecipientDirectory {
    * A crisis tier's audiences, together, each person once. `oncall` is the rota at `now`; with nobody
    * on call it becomes the team's supervisors and the supervision channel, so a crisis always reaches someone.
    */
-  async crisisRecipients(audiences: readonly CrisisAudience[], worker: StaffRow | undefined, supervisor: StaffRow | undefined, now: DateTime): Promise<Recipient[]> {
+  async crisisRecipients(
+    audiences: readonly CrisisAudience[],
+    worker: StaffRow | undefined,
+    supervisor: StaffRow | undefined,
+    now: DateTime,
+  ): Promise<Recipient[]> {
     const out = new Set<Recipient>();
     const add = (list: Recipient[]) => list.forEach((r) => out.add(r));
     const team = async () => add(supervisor?.active ? [`staff:${supervisor.id}`] : await this.everySupervisor());
@@ -105,6 +113,9 @@ export class RecipientDirectory {
 }
 
 async function ids(db: Db, where: ReturnType<typeof eq>): Promise<Recipient[]> {
-  const rows = await db.select({ id: staff.id }).from(staff).where(and(eq(staff.active, true), where));
+  const rows = await db
+    .select({ id: staff.id })
+    .from(staff)
+    .where(and(eq(staff.active, true), where));
   return rows.map((s) => `staff:${s.id}` as const);
 }

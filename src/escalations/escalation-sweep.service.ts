@@ -23,7 +23,10 @@ export interface SweepOptions {
   onPhase?: (phase: 'open' | 'ladder.load' | 'ladder.decide' | 'ladder.notify' | 'digests', ms: number) => void;
 }
 
-export async function runEscalationSweep(deps: Deps, opts: SweepOptions = {}): Promise<{ opened: number; notified: number; resolved: number; digests: number }> {
+export async function runEscalationSweep(
+  deps: Deps,
+  opts: SweepOptions = {},
+): Promise<{ opened: number; notified: number; resolved: number; digests: number }> {
   let t0 = performance.now();
   const opened = await openDueEscalations(deps, { chunkSize: opts.chunkSize, parallel: opts.parallel });
   opts.onPhase?.('open', performance.now() - t0);
@@ -53,7 +56,8 @@ export async function requestEscalationSweep(deps: Pick<Deps, 'queues' | 'clock'
   if (first !== 'OK') return;
   const data = escalationTickJob.payload.parse({});
   await deps.queues.queue(escalationTickJob.queue).add(escalationTickJob.name, data, {
-    ...escalationTickJob.options, jobId: safeJobId('escalations-now', deps.clock.now().toMillis(), randomUUID()),
+    ...escalationTickJob.options,
+    jobId: safeJobId('escalations-now', deps.clock.now().toMillis(), randomUUID()),
   });
 }
 

@@ -24,7 +24,12 @@ export type EscalationContext = {
 };
 
 export async function loadEscalation(deps: Deps, row: DeliveryRow): Promise<EscalationContext | { skip: string }> {
-  const [hit] = await deps.db.select({ e: escalations, c: cases }).from(escalations).innerJoin(cases, eq(cases.id, escalations.caseId)).where(eq(escalations.id, row.subjectId)).limit(1);
+  const [hit] = await deps.db
+    .select({ e: escalations, c: cases })
+    .from(escalations)
+    .innerJoin(cases, eq(cases.id, escalations.caseId))
+    .where(eq(escalations.id, row.subjectId))
+    .limit(1);
   if (!hit) return { skip: 'escalation_not_found' };
   if (hit.e.resolvedAt) return { skip: 'resolved' };
   // An acknowledged crisis pages again only while its safety-plan note is overdue.

@@ -42,7 +42,9 @@ export async function openEscalationsBulk(
   if (items.length === 0) return [];
   const at = now.toUTC().toISO();
   const sorted = [...items].sort((a, b) => (a.caseId < b.caseId ? -1 : a.caseId > b.caseId ? 1 : 0));
-  const rows = await rowsOf<{ id: string; case_id: string }>(tx, sql`
+  const rows = await rowsOf<{ id: string; case_id: string }>(
+    tx,
+    sql`
     insert into escalations (case_id, reason, level, opened_at, next_at, created_at, updated_at)
     select v.case_id, ${reason}, 0, ${at}::timestamptz, ${at}::timestamptz, ${at}::timestamptz, ${at}::timestamptz
     from unnest(${arr(sorted.map((i) => i.caseId))}::uuid[], ${arr(sorted.map((i) => iso(i.since)))}::timestamptz[]) as v(case_id, since)
@@ -51,7 +53,8 @@ export async function openEscalationsBulk(
       where e.case_id = v.case_id and e.reason = ${reason} and (v.since is null or e.opened_at >= v.since))
     order by v.case_id
     on conflict do nothing
-    returning id, case_id`);
+    returning id, case_id`,
+  );
   return rows.map((r) => ({ id: r.id, caseId: r.case_id }));
 }
 
@@ -69,7 +72,9 @@ export async function takeNotifications(
 ): Promise<Array<{ id: string; notifications: number }>> {
   if (items.length === 0) return [];
   const at = now.toUTC().toISO();
-  return rowsOf<{ id: string; notifications: number }>(tx, sql`
+  return rowsOf<{ id: string; notifications: number }>(
+    tx,
+    sql`
     with v(id, n, level, next_at) as (select * from unnest(${arr(items.map((i) => i.id))}::uuid[], ${arr(items.map((i) => i.notifications))}::int[],
       ${arr(items.map((i) => i.level))}::int[], ${arr(items.map((i) => iso(i.nextAt)))}::timestamptz[])),
     l as (
@@ -80,14 +85,17 @@ export async function takeNotifications(
     set level = v.level, last_notified_at = ${at}::timestamptz, notifications = e.notifications + 1, next_at = v.next_at, updated_at = ${at}::timestamptz
     from v, l
     where e.id = v.id and l.id = e.id and e.notifications = v.n and e.resolved_at is null
-    returning e.id, e.notifications`);
+    returning e.id, e.notifications`,
+  );
 }
 
 /** Resolve the still-open escalations among `ids` with `resolution`; returns the ids this call resolved. */
 export async function resolveEscalationsBulk(tx: Db, ids: readonly string[], resolution: string, now: DateTime): Promise<string[]> {
   if (ids.length === 0) return [];
   const at = now.toUTC().toISO();
-  const rows = await rowsOf<{ id: string }>(tx, sql`
+  const rows = await rowsOf<{ id: string }>(
+    tx,
+    sql`
     with l as (
       select e.id from escalations e
       where e.id = any(${arr(ids)}::uuid[]) and e.resolved_at is null
@@ -95,7 +103,8 @@ export async function resolveEscalationsBulk(tx: Db, ids: readonly string[], res
     update escalations e
     set resolved_at = ${at}::timestamptz, resolution = ${resolution}, next_at = null, updated_at = ${at}::timestamptz
     from l where e.id = l.id and e.resolved_at is null
-    returning e.id`);
+    returning e.id`,
+  );
   return rows.map((r) => r.id);
 }
 

@@ -1,7 +1,7 @@
 import { and, eq, isNull } from 'drizzle-orm';
 import type { DateTime } from 'luxon';
 import type { Db } from '../db/client.js';
-import { escalations, ESCALATION_REASONS } from '../db/schema.js';
+import { escalations, type ESCALATION_REASONS } from '../db/schema.js';
 
 export type EscalationRow = typeof escalations.$inferSelect;
 export type EscalationReason = (typeof ESCALATION_REASONS)[number];
@@ -24,7 +24,7 @@ export async function openEscalation(
       reason: input.reason,
       level: input.level ?? 0,
       openedAt: at,
-      nextAt: input.nextAt === undefined ? at : input.nextAt?.toJSDate() ?? null,
+      nextAt: input.nextAt === undefined ? at : (input.nextAt?.toJSDate() ?? null),
       createdAt: at,
       updatedAt: at,
     })

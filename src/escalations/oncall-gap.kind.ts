@@ -19,17 +19,44 @@ export async function planOncallGapAlerts(deps: Deps): Promise<number> {
   const now = deps.clock.now();
   const gaps = await gapsAhead(deps.db, now, deps.config.ONCALL_GAP_LOOKAHEAD_HOURS);
   if (!gaps.length) return 0;
-  let to = await deps.db.select({ id: staff.id }).from(staff).where(and(eq(staff.active, true), eq(staff.role, 'admin')));
-  if (!to.length) to = await deps.db.select({ id: staff.id }).from(staff).where(and(eq(staff.active, true), inArray(staff.role, ['supervisor'])));
+  let to = await deps.db
+    .select({ id: staff.id })
+    .from(staff)
+    .where(and(eq(staff.active, true), eq(staff.role, 'admin')));
+  if (!to.length)
+    to = await deps.db
+      .select({ id: staff.id })
+      .from(staff)
+      .where(and(eq(staff.active, true), inArray(staff.role, ['supervisor'])));
   // One alert per gap per day: an ongoing gap "starts" at every sweep, so it is keyed by the day it starts on
   // (UTC) — an unfilled gap is told again the next day, not every few minutes.
   // Several gaps starting on one day make one alert (it names the first); one row per key, or the insert fails.
   const days = [...new Set(gaps.map((g) => g.start!.toUTC().toISODate()))];
-  const items: PlannedDelivery[] = days.flatMap((day) => to.map((s) => ({
-    kind: ONCALL_GAP_KIND, subjectId: `gap:${day}`, recipient: `staff:${s.id}` as Recipient, channel: 'slack' as const, dueAt: now,
-  })));
-  const known = new Set((await deps.db.select({ id: deliveries.id }).from(deliveries)
-    .where(and(eq(deliveries.kind, ONCALL_GAP_KIND), inArray(deliveries.subjectId, days.map((d) => `gap:${d}`))))).map((r) => r.id));
+  const items: PlannedDelivery[] = days.flatMap((day) =>
+    to.map((s) => ({
+      kind: ONCALL_GAP_KIND,
+      subjectId: `gap:${day}`,
+      recipient: `staff:${s.id}` as Recipient,
+      channel: 'slack' as const,
+      dueAt: now,
+    })),
+  );
+  const known = new Set(
+    (
+      await deps.db
+        .select({ id: deliveries.id })
+        .from(deliveries)
+        .where(
+          and(
+            eq(deliveries.kind, ONCALL_GAP_KIND),
+            inArray(
+              deliveries.subjectId,
+              days.map((d) => `gap:${d}`),
+            ),
+          ),
+        )
+    ).map((r) => r.id),
+  );
   const rows = await deps.db.transaction(async (tx) => planDeliveries(tx as never, items, now));
   const fresh = rows.filter((r) => !known.has(r.id));
   if (fresh.length) {
@@ -50,8 +77,9 @@ export const oncallGapKind = deliveryKind({
     if (!gap) return { skip: 'gap_filled' };
     const from = gap.start!;
     const to = gap.end!;
-    const text = `:warning: Nobody is on call from ${staffTime(from.toJSDate(), s!.timeZone)} to ${staffTime(to.toJSDate(), s!.timeZone)}. `
-      + 'A crisis in that time would page the team supervisors and the supervision channel instead. Fill it with `/case oncall set @someone from … to …`.';
+    const text =
+      `:warning: Nobody is on call from ${staffTime(from.toJSDate(), s!.timeZone)} to ${staffTime(to.toJSDate(), s!.timeZone)}. ` +
+      'A crisis in that time would page the team supervisors and the supervision channel instead. Fill it with `/case oncall set @someone from … to …`.';
     return { channel: 'slack', to: s!.slackUserId, text };
   },
 });

@@ -1,4 +1,4 @@
-import { DateTime, Duration, Info } from 'luxon';
+import { type DateTime, Duration, Info } from 'luxon';
 import { z } from 'zod';
 import { type WorkingHours, addWorkingHours, nextWorkingMoment } from '../lib/working-time.js';
 
@@ -73,7 +73,9 @@ export const escalationPolicySchema = z.object({
      * Who is paged, by time since the crisis opened (or since a missed safety-plan deadline):
      * each tier's list replaces the one before. Pages repeat every repeatEvery at every tier.
      */
-    tiers: z.array(crisisTierSchema).min(1)
+    tiers: z
+      .array(crisisTierSchema)
+      .min(1)
       .refine((ts) => ms(ts[0]!.after) === 0, 'the first crisis tier starts at once ("PT0M")')
       .refine((ts) => ts.every((t, i) => i === 0 || ms(t.after) > ms(ts[i - 1]!.after)), 'crisis tiers must start later and later')
       .default(DEFAULT_CRISIS_TIERS),
@@ -243,8 +245,11 @@ export function nextEscalationStep(input: {
  * past its deadline with none logged, it pages again from the first tier, measured from the deadline.
  */
 function crisisStep(
-  e: EscalationState, policy: EscalationPolicy, now: DateTime,
-  decide: (level: number, target: EscalationTarget, at: DateTime) => EscalationStep, workingHours?: TargetWorkingHours,
+  e: EscalationState,
+  policy: EscalationPolicy,
+  now: DateTime,
+  decide: (level: number, target: EscalationTarget, at: DateTime) => EscalationStep,
+  workingHours?: TargetWorkingHours,
 ): EscalationStep {
   let base = e.openedAt;
   let last = e.lastNotifiedAt;
@@ -321,7 +326,10 @@ function assertZone(zone: string): void {
 export function weeklyDigestDue(supervisorZone: string, now: DateTime): DateTime {
   assertZone(supervisorZone);
   const local = now.setZone(supervisorZone);
-  const thisMonday = local.startOf('day').minus({ days: local.weekday - 1 }).set({ hour: 9, minute: 0, second: 0, millisecond: 0 });
+  const thisMonday = local
+    .startOf('day')
+    .minus({ days: local.weekday - 1 })
+    .set({ hour: 9, minute: 0, second: 0, millisecond: 0 });
   const at = thisMonday > now ? thisMonday : thisMonday.plus({ weeks: 1 }).set({ hour: 9, minute: 0 });
   return at.toUTC();
 }

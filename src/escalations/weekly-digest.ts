@@ -18,15 +18,30 @@ import { digestWindowKey, followUpOverdue, isQuiet, weeklyDigestDue } from './po
  */
 export async function planWeeklyDigests(deps: Deps): Promise<number> {
   const now = deps.clock.now();
-  const sups = await deps.db.select().from(staff).where(and(eq(staff.active, true), eq(staff.role, 'supervisor')));
+  const sups = await deps.db
+    .select()
+    .from(staff)
+    .where(and(eq(staff.active, true), eq(staff.role, 'supervisor')));
   // The digest's text, then its two charts (src/reports/digest-charts.kind.ts), in that order to the same DM.
   const items = sups.flatMap((s) => {
     const due = weeklyDigestDue(s.timeZone, now);
-    const row = { subjectId: s.id, version: Number(digestWindowKey(s.timeZone, due).replace('-W', '')), recipient: `staff:${s.id}` as const, channel: 'slack' as const };
-    return [{ ...row, kind: 'weekly_digest', dueAt: due }, { ...row, kind: 'weekly_digest_charts', dueAt: due.plus({ seconds: 1 }) }];
+    const row = {
+      subjectId: s.id,
+      version: Number(digestWindowKey(s.timeZone, due).replace('-W', '')),
+      recipient: `staff:${s.id}` as const,
+      channel: 'slack' as const,
+    };
+    return [
+      { ...row, kind: 'weekly_digest', dueAt: due },
+      { ...row, kind: 'weekly_digest_charts', dueAt: due.plus({ seconds: 1 }) },
+    ];
   });
   const rows = await planDeliveries(deps.db, items, now);
-  await scheduleDeliveries(deps.queues, rows.filter((r) => r.createdAt.getTime() === now.toMillis()), now);
+  await scheduleDeliveries(
+    deps.queues,
+    rows.filter((r) => r.createdAt.getTime() === now.toMillis()),
+    now,
+  );
   return rows.length;
 }
 
@@ -46,9 +61,17 @@ export const weeklyDigestKind = deliveryKind({
     // The team: workers who report to this supervisor; a supervisor without a team sees every open case.
     const team = await deps.db.select().from(staff).where(eq(staff.supervisorId, sup!.id));
     const teamIds = team.map((t) => t.id);
-    const open = await deps.db.select().from(cases).where(and(eq(cases.status, 'open'), teamIds.length ? inArray(cases.assignedWorkerId, teamIds) : sql`true`));
+    const open = await deps.db
+      .select()
+      .from(cases)
+      .where(and(eq(cases.status, 'open'), teamIds.length ? inArray(cases.assignedWorkerId, teamIds) : sql`true`));
     const caseIds = open.map((c) => c.id);
-    const openEsc = caseIds.length ? await deps.db.select().from(escalations).where(and(inArray(escalations.caseId, caseIds), isNull(escalations.resolvedAt))) : [];
+    const openEsc = caseIds.length
+      ? await deps.db
+          .select()
+          .from(escalations)
+          .where(and(inArray(escalations.caseId, caseIds), isNull(escalations.resolvedAt)))
+      : [];
 
     const lines: string[] = [`*Weekly digest* — week ${digestWindowKey(sup!.timeZone, now)}, ${open.length} open case${open.length === 1 ? '' : 's'}.`];
     const overdueBy = new Map<string, string[]>();
@@ -59,8 +82,14 @@ export const weeklyDigestKind = deliveryKind({
         overdueBy.set(key, [...(overdueBy.get(key) ?? []), c.reference]);
       }
     }
-    lines.push(overdueBy.size ? `*Overdue follow-ups*\n${[...overdueBy].map(([w, refs]) => `• ${w}: ${refs.length} — ${list(refs)}`).join('\n')}` : '*Overdue follow-ups*: none.');
-    const quiet = open.filter((c) => isQuiet({ priority: c.priority, lastNoteAt: dt(c.lastNoteAt), openedAt: dt(c.openedAt)!, status: c.status }, now, thresholds));
+    lines.push(
+      overdueBy.size
+        ? `*Overdue follow-ups*\n${[...overdueBy].map(([w, refs]) => `• ${w}: ${refs.length} — ${list(refs)}`).join('\n')}`
+        : '*Overdue follow-ups*: none.',
+    );
+    const quiet = open.filter((c) =>
+      isQuiet({ priority: c.priority, lastNoteAt: dt(c.lastNoteAt), openedAt: dt(c.openedAt)!, status: c.status }, now, thresholds),
+    );
     lines.push(`*Quiet cases* (no note for too long): ${quiet.length ? list(quiet.map((c) => c.reference)) : 'none'}.`);
     const flags = await goalFlagsByCase(deps.db, caseIds);
     const missing = open.flatMap((c) => {
@@ -68,7 +97,9 @@ export const weeklyDigestKind = deliveryKind({
       return gaps.length ? [`${c.reference} (${gaps.join(', ')})`] : [];
     });
     lines.push(`*Missing one of the four elements*: ${missing.length ? list(missing) : 'none'}.`);
-    lines.push(`*Open escalations*: ${openEsc.length ? list(openEsc.map((e) => `${open.find((c) => c.id === e.caseId)?.reference} ${e.reason.replace(/_/g, ' ')}${e.acknowledgedAt ? ' (acknowledged)' : ''}`)) : 'none'}.`);
+    lines.push(
+      `*Open escalations*: ${openEsc.length ? list(openEsc.map((e) => `${open.find((c) => c.id === e.caseId)?.reference} ${e.reason.replace(/_/g, ' ')}${e.acknowledgedAt ? ' (acknowledged)' : ''}`)) : 'none'}.`,
+    );
     const text = lines.join('\n');
     return { channel: 'slack', to: sup!.slackUserId, text, blocks: lines.map((l) => section(l)) };
   },

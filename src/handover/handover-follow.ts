@@ -22,21 +22,35 @@ export const FOLLOWING_KINDS = ['appointment_reminder', 'outcome_question', 'app
 export async function followNewWorker(tx: Db, caseIds: string[], fromId: string, toId: string, now: DateTime, leaseSeconds: number): Promise<DeliveryRow[]> {
   if (caseIds.length === 0) return [];
   const at = now.toJSDate();
-  await tx.update(appointments).set({ workerId: toId, updatedAt: at })
+  await tx
+    .update(appointments)
+    .set({ workerId: toId, updatedAt: at })
     .where(and(inArray(appointments.caseId, caseIds), eq(appointments.workerId, fromId), eq(appointments.status, 'scheduled'), gt(appointments.startsAt, at)));
   // A row being sent right now (live claim) finishes; the sender re-checks nothing about the worker, which is fine: it was due.
   const leaseCutoff = now.minus({ seconds: leaseSeconds }).toJSDate();
-  const moved = await tx.update(deliveries).set({ status: 'skipped', reason: HANDED_OVER, claimedAt: null, claimToken: null, updatedAt: at })
-    .where(and(
-      inArray(deliveries.caseId, caseIds), eq(deliveries.recipient, `staff:${fromId}`), eq(deliveries.status, 'pending'),
-      or(...FOLLOWING_KINDS.map((k) => or(eq(deliveries.kind, k), like(deliveries.kind, `${k}.%`)))),
-      or(isNull(deliveries.claimedAt), lt(deliveries.claimedAt, leaseCutoff)),
-    ))
+  const moved = await tx
+    .update(deliveries)
+    .set({ status: 'skipped', reason: HANDED_OVER, claimedAt: null, claimToken: null, updatedAt: at })
+    .where(
+      and(
+        inArray(deliveries.caseId, caseIds),
+        eq(deliveries.recipient, `staff:${fromId}`),
+        eq(deliveries.status, 'pending'),
+        or(...FOLLOWING_KINDS.map((k) => or(eq(deliveries.kind, k), like(deliveries.kind, `${k}.%`)))),
+        or(isNull(deliveries.claimedAt), lt(deliveries.claimedAt, leaseCutoff)),
+      ),
+    )
     .returning();
   if (moved.length === 0) return [];
   const items: PlannedDelivery[] = moved.map((r) => ({
-    kind: r.kind, subjectId: r.subjectId, version: r.version, recipient: `staff:${toId}`, channel: r.channel, caseId: r.caseId,
-    dueAt: dtOf(r.dueAt), notBefore: r.notBefore ? dtOf(r.notBefore) : null,
+    kind: r.kind,
+    subjectId: r.subjectId,
+    version: r.version,
+    recipient: `staff:${toId}`,
+    channel: r.channel,
+    caseId: r.caseId,
+    dueAt: dtOf(r.dueAt),
+    notBefore: r.notBefore ? dtOf(r.notBefore) : null,
   }));
   const planned = await planDeliveries(tx, items, now);
   const revive = planned.filter((r) => r.status === 'skipped' && r.reason === HANDED_OVER).map((r) => r.id);

@@ -12,9 +12,15 @@ import { HANDOVER_NOTICE_KIND, NOTICE_VERSION } from './handover.service.js';
 const i18n = createI18n();
 
 /** Why the client is not told automatically (a person should tell them), or null. */
-export async function clientNotTold(deps: Pick<Deps, 'db' | 'cipher'>, c: { id: string; intakeEnc: string | null }): Promise<'crisis_open' | 'intake_paused' | null> {
-  const [crisis] = await deps.db.select({ id: escalations.id }).from(escalations)
-    .where(and(eq(escalations.caseId, c.id), eq(escalations.reason, 'crisis'), isNull(escalations.resolvedAt))).limit(1);
+export async function clientNotTold(
+  deps: Pick<Deps, 'db' | 'cipher'>,
+  c: { id: string; intakeEnc: string | null },
+): Promise<'crisis_open' | 'intake_paused' | null> {
+  const [crisis] = await deps.db
+    .select({ id: escalations.id })
+    .from(escalations)
+    .where(and(eq(escalations.caseId, c.id), eq(escalations.reason, 'crisis'), isNull(escalations.resolvedAt)))
+    .limit(1);
   if (crisis) return 'crisis_open';
   const intake = caseIntake(deps, c.intakeEnc);
   if (intake && !intake.complete) return 'intake_paused';
@@ -35,8 +41,12 @@ export async function clientNotTold(deps: Pick<Deps, 'db' | 'cipher'>, c: { id: 
 export const handoverNoticeKind = deliveryKind({
   kind: HANDOVER_NOTICE_KIND,
   async render(deps, row) {
-    const [hit] = await deps.db.select({ hc: handoverCases, h: handovers }).from(handoverCases)
-      .innerJoin(handovers, eq(handovers.id, handoverCases.handoverId)).where(eq(handoverCases.id, row.subjectId)).limit(1);
+    const [hit] = await deps.db
+      .select({ hc: handoverCases, h: handovers })
+      .from(handoverCases)
+      .innerJoin(handovers, eq(handovers.id, handoverCases.handoverId))
+      .where(eq(handoverCases.id, row.subjectId))
+      .limit(1);
     if (!hit) return { skip: 'handover_not_found' };
     const target = await openCaseClient(deps.db, hit.hc.caseId, row.recipient);
     if ('skip' in target) return target;
@@ -51,7 +61,9 @@ export const handoverNoticeKind = deliveryKind({
     if (back) return { channel: 'telegram', chatId: target.chatId, text: t('handover.back', { name }) };
     if (!hit.h.untilOn) return { channel: 'telegram', chatId: target.chatId, text: t('handover.new_contact', { name }) };
     const previous = firstName((await loadStaff(deps.db, hit.h.fromStaffId))?.displayName) || t('appt_notice.your_worker');
-    const date = DateTime.fromISO(hit.h.untilOn).setLocale(target.lang === 'zh' ? 'zh-CN' : 'en-GB').toFormat(t('handover.date_format'));
+    const date = DateTime.fromISO(hit.h.untilOn)
+      .setLocale(target.lang === 'zh' ? 'zh-CN' : 'en-GB')
+      .toFormat(t('handover.date_format'));
     return { channel: 'telegram', chatId: target.chatId, text: t('handover.new_contact_until', { name, previous, date }) };
   },
 });

@@ -25,20 +25,35 @@ export interface HandoverPacket {
 export const PACKET_NOTES = 3;
 
 export async function loadHandoverPacket(deps: Pick<Deps, 'db' | 'cipher' | 'clock'>, handoverCaseId: string): Promise<HandoverPacket | { skip: string }> {
-  const [hit] = await deps.db.select({ hc: handoverCases, h: handovers, c: cases }).from(handoverCases)
-    .innerJoin(handovers, eq(handovers.id, handoverCases.handoverId)).innerJoin(cases, eq(cases.id, handoverCases.caseId))
-    .where(eq(handoverCases.id, handoverCaseId)).limit(1);
+  const [hit] = await deps.db
+    .select({ hc: handoverCases, h: handovers, c: cases })
+    .from(handoverCases)
+    .innerJoin(handovers, eq(handovers.id, handoverCases.handoverId))
+    .innerJoin(cases, eq(cases.id, handoverCases.caseId))
+    .where(eq(handoverCases.id, handoverCaseId))
+    .limit(1);
   if (!hit) return { skip: 'handover_not_found' };
   if (hit.c.status !== 'open') return { skip: 'case_not_open' };
   if (hit.c.assignedWorkerId !== hit.h.toStaffId || hit.hc.returnedAt) return { skip: 'superseded' };
   const card = await loadCaseCard(deps, hit.c.id);
   if (!card) return { skip: 'case_not_found' };
-  const last = await deps.db.select().from(notes).where(and(eq(notes.caseId, hit.c.id)))
-    .orderBy(desc(notes.contactAt), desc(notes.createdAt)).limit(PACKET_NOTES);
-  const open = await deps.db.select().from(escalations).where(and(eq(escalations.caseId, hit.c.id), isNull(escalations.resolvedAt))).orderBy(escalations.openedAt);
+  const last = await deps.db
+    .select()
+    .from(notes)
+    .where(and(eq(notes.caseId, hit.c.id)))
+    .orderBy(desc(notes.contactAt), desc(notes.createdAt))
+    .limit(PACKET_NOTES);
+  const open = await deps.db
+    .select()
+    .from(escalations)
+    .where(and(eq(escalations.caseId, hit.c.id), isNull(escalations.resolvedAt)))
+    .orderBy(escalations.openedAt);
   const dt = (d: Date) => DateTime.fromJSDate(d, { zone: 'utc' });
   return {
-    handoverId: hit.h.id, fromStaffId: hit.h.fromStaffId, untilOn: hit.h.untilOn, card,
+    handoverId: hit.h.id,
+    fromStaffId: hit.h.fromStaffId,
+    untilOn: hit.h.untilOn,
+    card,
     notes: last.map((n) => ({ kind: n.kind, direction: n.direction, at: dt(n.contactAt), text: decrypt(deps, n.bodyEnc) })),
     escalations: open.map((e) => ({ reason: e.reason, level: e.level, openedAt: dt(e.openedAt), acknowledged: !!e.acknowledgedAt })),
     clientNotTold: await clientNotTold(deps, hit.c),

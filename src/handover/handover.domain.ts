@@ -13,7 +13,8 @@ export type HandoverCommand =
   | { op: 'list' }
   | { op: 'invalid'; message: string };
 
-export const HANDOVER_USAGE = 'Usage: `/case handover @from @to [until YYYY-MM-DD]` (leave cover: the cases go back on that date), `/case handover list`, `/case handover undo <id>`.';
+export const HANDOVER_USAGE =
+  'Usage: `/case handover @from @to [until YYYY-MM-DD]` (leave cover: the cases go back on that date), `/case handover list`, `/case handover undo <id>`.';
 /** A cover longer than this is a reassignment, not leave cover. */
 export const MAX_COVER_DAYS = 366;
 
@@ -23,12 +24,14 @@ export function parseHandoverCommand(args: string[], zone: string, now: DateTime
   if (op === 'list' || op === '') return { op: 'list' };
   if (op === 'undo') {
     const id = (second ?? '').trim();
-    if (!/^[0-9a-f]{8}(-[0-9a-f]{4}){3}-[0-9a-f]{12}$/i.test(id)) return { op: 'invalid', message: `Give the handover's id, as shown when it was made (\`/case handover list\` shows them). ${HANDOVER_USAGE}` };
+    if (!/^[0-9a-f]{8}(-[0-9a-f]{4}){3}-[0-9a-f]{12}$/i.test(id))
+      return { op: 'invalid', message: `Give the handover's id, as shown when it was made (\`/case handover list\` shows them). ${HANDOVER_USAGE}` };
     return { op: 'undo', handoverId: id.toLowerCase() };
   }
   const fromUserId = userOf(first);
   const toUserId = userOf(second);
-  if (!fromUserId || !toUserId) return { op: 'invalid', message: `Mention the worker whose cases move and the one who takes them, like \`/case handover @ana @ben\`. ${HANDOVER_USAGE}` };
+  if (!fromUserId || !toUserId)
+    return { op: 'invalid', message: `Mention the worker whose cases move and the one who takes them, like \`/case handover @ana @ben\`. ${HANDOVER_USAGE}` };
   if (fromUserId === toUserId) return { op: 'invalid', message: 'The two people must be different.' };
   if (rest.length) return { op: 'invalid', message: `I did not understand \`${rest.join(' ').slice(0, 40)}\`. ${HANDOVER_USAGE}` };
   if (third === undefined) return { op: 'start', fromUserId, toUserId, untilOn: null };

@@ -44,18 +44,32 @@ export async function checkHandover(deps: Deps, actor: StaffRow, from: StaffRow,
   return null;
 }
 
-async function refuseUnlessAllowed(deps: Deps, actor: StaffRow, fromId: string, toId: string, what: 'start' | 'undo', handoverId?: string): Promise<Refused | null> {
+async function refuseUnlessAllowed(
+  deps: Deps,
+  actor: StaffRow,
+  fromId: string,
+  toId: string,
+  what: 'start' | 'undo',
+  handoverId?: string,
+): Promise<Refused | null> {
   if (await canHandOver(deps.db, actor, fromId, toId)) return null;
   await deps.audit.record({
-    actor: { type: 'staff', id: actor.id }, action: 'handover.refused', subjectType: handoverId ? 'handover' : 'staff', subjectId: handoverId ?? fromId, details: { what, from: fromId, to: toId },
+    actor: { type: 'staff', id: actor.id },
+    action: 'handover.refused',
+    subjectType: handoverId ? 'handover' : 'staff',
+    subjectId: handoverId ?? fromId,
+    details: { what, from: fromId, to: toId },
   });
   return { ok: false, message: HANDOVER_REFUSED };
 }
 
 /** @from's open cases, oldest first (what the handover modal offers). */
 export async function openCasesOf(db: Db, workerId: string): Promise<Array<Pick<CaseRow, 'id' | 'reference' | 'phase' | 'priority' | 'crisis'>>> {
-  return db.select({ id: cases.id, reference: cases.reference, phase: cases.phase, priority: cases.priority, crisis: cases.crisis }).from(cases)
-    .where(and(eq(cases.assignedWorkerId, workerId), eq(cases.status, 'open'))).orderBy(asc(cases.openedAt));
+  return db
+    .select({ id: cases.id, reference: cases.reference, phase: cases.phase, priority: cases.priority, crisis: cases.crisis })
+    .from(cases)
+    .where(and(eq(cases.assignedWorkerId, workerId), eq(cases.status, 'open')))
+    .orderBy(asc(cases.openedAt));
 }
 
 export interface StartInput {
@@ -81,25 +95,54 @@ export async function startHandover(deps: Deps, actor: StaffRow, input: StartInp
   if (input.caseIds.length === 0) return { ok: false, message: 'Choose at least one case to hand over.' };
   const out = await deps.db.transaction(async (t) => {
     const tx = t as unknown as Db;
-    if (input.dedupeKey && !(await claimInbound(tx, 'slack', input.dedupeKey, now.toJSDate()))) return { r: { ok: true as const, duplicate: true as const }, rows: [] };
+    if (input.dedupeKey && !(await claimInbound(tx, 'slack', input.dedupeKey, now.toJSDate())))
+      return { r: { ok: true as const, duplicate: true as const }, rows: [] };
     const returnAt = input.untilOn ? handBackAt(input.untilOn, from) : null;
-    const [h] = await tx.insert(handovers).values({
-      fromStaffId: from.id, toStaffId: to.id, createdBy: actor.id, untilOn: input.untilOn, returnAt: returnAt?.toJSDate() ?? null, createdAt: now.toJSDate(),
-    }).returning();
+    const [h] = await tx
+      .insert(handovers)
+      .values({
+        fromStaffId: from.id,
+        toStaffId: to.id,
+        createdBy: actor.id,
+        untilOn: input.untilOn,
+        returnAt: returnAt?.toJSDate() ?? null,
+        createdAt: now.toJSDate(),
+      })
+      .returning();
     // Id order: two handovers touching the same cases lock them in one order.
-    const locked = await tx.select().from(cases).where(inArray(cases.id, [...new Set(input.caseIds)])).orderBy(asc(cases.id)).for('update');
+    const locked = await tx
+      .select()
+      .from(cases)
+      .where(inArray(cases.id, [...new Set(input.caseIds)]))
+      .orderBy(asc(cases.id))
+      .for('update');
     const movable = locked.filter((c) => c.status === 'open' && c.assignedWorkerId === from.id);
     const rows: DeliveryRow[] = [];
     const moved: Array<{ id: string; reference: string }> = [];
     for (const c of movable) {
-      rows.push(...await moveOne(deps, tx, c, h!, to.id, NOTICE_VERSION.start, now, { type: 'staff', id: actor.id }, 'case.handed_over'));
+      rows.push(...(await moveOne(deps, tx, c, h!, to.id, NOTICE_VERSION.start, now, { type: 'staff', id: actor.id }, 'case.handed_over')));
       moved.push({ id: c.id, reference: c.reference });
     }
-    rows.push(...await followNewWorker(tx, movable.map((c) => c.id), from.id, to.id, now, deps.config.DELIVERY_CLAIM_LEASE_SECONDS));
-    await deps.audit.record({
-      actor: { type: 'staff', id: actor.id }, action: 'handover.started', subjectType: 'handover', subjectId: h!.id,
-      details: { from: from.id, to: to.id, until: input.untilOn, cases: moved.length, skipped: input.caseIds.length - moved.length },
-    }, tx);
+    rows.push(
+      ...(await followNewWorker(
+        tx,
+        movable.map((c) => c.id),
+        from.id,
+        to.id,
+        now,
+        deps.config.DELIVERY_CLAIM_LEASE_SECONDS,
+      )),
+    );
+    await deps.audit.record(
+      {
+        actor: { type: 'staff', id: actor.id },
+        action: 'handover.started',
+        subjectType: 'handover',
+        subjectId: h!.id,
+        details: { from: from.id, to: to.id, until: input.untilOn, cases: moved.length, skipped: input.caseIds.length - moved.length },
+      },
+      tx,
+    );
     const movedIds = new Set(moved.map((m) => m.id));
     return { r: { ok: true as const, duplicate: false as const, handover: h!, moved, skipped: input.caseIds.filter((id) => !movedIds.has(id)) }, rows };
   });
@@ -109,21 +152,38 @@ export async function startHandover(deps: Deps, actor: StaffRow, input: StartInp
 
 /** One case changes hands: the assignment (audited, card to the new worker), the handover record, the packet and the client's notice. */
 async function moveOne(
-  deps: Deps, tx: Db, c: CaseRow, h: HandoverRow, toId: string, noticeVersion: number, now: DateTime, actor: Actor, action: string,
+  deps: Deps,
+  tx: Db,
+  c: CaseRow,
+  h: HandoverRow,
+  toId: string,
+  noticeVersion: number,
+  now: DateTime,
+  actor: Actor,
+  action: string,
 ): Promise<DeliveryRow[]> {
   const { rows } = await moveAssignment(deps, tx, c, toId, now, { actor, action, details: { handover: h.id, previous: c.assignedWorkerId ?? null } });
   let hcId: string;
   if (noticeVersion === NOTICE_VERSION.start) {
     const [hc] = await tx.insert(handoverCases).values({ handoverId: h.id, caseId: c.id }).returning({ id: handoverCases.id });
     hcId = hc!.id;
-    rows.push(...await planDeliveries(tx, [{ kind: HANDOVER_PACKET_KIND, subjectId: hcId, recipient: `staff:${toId}`, channel: 'slack', caseId: c.id, dueAt: now }], now));
+    rows.push(
+      ...(await planDeliveries(
+        tx,
+        [{ kind: HANDOVER_PACKET_KIND, subjectId: hcId, recipient: `staff:${toId}`, channel: 'slack', caseId: c.id, dueAt: now }],
+        now,
+      )),
+    );
   } else {
-    const [hc] = await tx.update(handoverCases).set({ returnedAt: now.toJSDate() })
-      .where(and(eq(handoverCases.handoverId, h.id), eq(handoverCases.caseId, c.id))).returning({ id: handoverCases.id });
+    const [hc] = await tx
+      .update(handoverCases)
+      .set({ returnedAt: now.toJSDate() })
+      .where(and(eq(handoverCases.handoverId, h.id), eq(handoverCases.caseId, c.id)))
+      .returning({ id: handoverCases.id });
     hcId = hc!.id;
   }
   const notice = await clientNotice(tx, c, hcId, noticeVersion, now);
-  if (notice) rows.push(...await planDeliveries(tx, [notice], now));
+  if (notice) rows.push(...(await planDeliveries(tx, [notice], now)));
   return rows;
 }
 
@@ -134,11 +194,17 @@ async function moveOne(
  */
 async function clientNotice(tx: Db, c: CaseRow, hcId: string, version: number, now: DateTime) {
   if (version !== NOTICE_VERSION.start) {
-    const [first] = await tx.select({ status: deliveries.status }).from(deliveries)
-      .where(and(eq(deliveries.kind, HANDOVER_NOTICE_KIND), eq(deliveries.subjectId, hcId), eq(deliveries.version, NOTICE_VERSION.start))).limit(1);
+    const [first] = await tx
+      .select({ status: deliveries.status })
+      .from(deliveries)
+      .where(and(eq(deliveries.kind, HANDOVER_NOTICE_KIND), eq(deliveries.subjectId, hcId), eq(deliveries.version, NOTICE_VERSION.start)))
+      .limit(1);
     if (first?.status !== 'sent') return null;
   }
-  const [cl] = await tx.select({ id: clients.id, zone: clients.timeZone, qs: clients.quietHoursStart, qe: clients.quietHoursEnd }).from(clients).where(eq(clients.id, c.clientId));
+  const [cl] = await tx
+    .select({ id: clients.id, zone: clients.timeZone, qs: clients.quietHoursStart, qe: clients.quietHoursEnd })
+    .from(clients)
+    .where(eq(clients.id, c.clientId));
   if (!cl) return null;
   const dueAt = earliestAllowedAtOrAfter({ start: cl.qs, end: cl.qe, zone: cl.zone }, now).toUTC();
   return { kind: HANDOVER_NOTICE_KIND, subjectId: hcId, version, recipient: `client:${cl.id}` as const, channel: 'telegram' as const, caseId: c.id, dueAt };
@@ -165,19 +231,44 @@ export async function endHandover(deps: Deps, handoverId: string, how: { mode: '
   const out = await deps.db.transaction(async (t) => {
     const tx = t as unknown as Db;
     const [h] = await tx.select().from(handovers).where(eq(handovers.id, handoverId)).for('update');
-    if (!h || h.status !== 'active') return { r: { ok: false as const, message: `That handover has already ended (${h?.status ?? 'unknown'}); nothing was moved.` }, rows: [] };
-    const held = await tx.select({ c: cases }).from(handoverCases).innerJoin(cases, eq(cases.id, handoverCases.caseId))
-      .where(and(eq(handoverCases.handoverId, h.id), isNull(handoverCases.returnedAt))).orderBy(asc(cases.id)).for('update', { of: cases });
+    if (h?.status !== 'active')
+      return { r: { ok: false as const, message: `That handover has already ended (${h?.status ?? 'unknown'}); nothing was moved.` }, rows: [] };
+    const held = await tx
+      .select({ c: cases })
+      .from(handoverCases)
+      .innerJoin(cases, eq(cases.id, handoverCases.caseId))
+      .where(and(eq(handoverCases.handoverId, h.id), isNull(handoverCases.returnedAt)))
+      .orderBy(asc(cases.id))
+      .for('update', { of: cases });
     // The worker must still be in the directory to take their cases back.
     const back = from?.active ? held.filter(({ c }) => c.status === 'open' && c.assignedWorkerId === h.toStaffId).map(({ c }) => c) : [];
     const rows: DeliveryRow[] = [];
-    for (const c of back) rows.push(...await moveOne(deps, tx, c, h, h.fromStaffId, NOTICE_VERSION.back, now, actor, how.mode === 'undo' ? 'case.handover_undone' : 'case.handed_back'));
-    rows.push(...await followNewWorker(tx, back.map((c) => c.id), h.toStaffId, h.fromStaffId, now, deps.config.DELIVERY_CLAIM_LEASE_SECONDS));
-    const status = how.mode === 'undo' ? 'undone' as const : 'returned' as const;
-    const [ended] = await tx.update(handovers).set({ status, endedAt: now.toJSDate(), endedBy: how.mode === 'undo' ? how.actor.id : null }).where(eq(handovers.id, h.id)).returning();
+    for (const c of back)
+      rows.push(
+        ...(await moveOne(deps, tx, c, h, h.fromStaffId, NOTICE_VERSION.back, now, actor, how.mode === 'undo' ? 'case.handover_undone' : 'case.handed_back')),
+      );
+    rows.push(
+      ...(await followNewWorker(
+        tx,
+        back.map((c) => c.id),
+        h.toStaffId,
+        h.fromStaffId,
+        now,
+        deps.config.DELIVERY_CLAIM_LEASE_SECONDS,
+      )),
+    );
+    const status = how.mode === 'undo' ? ('undone' as const) : ('returned' as const);
+    const [ended] = await tx
+      .update(handovers)
+      .set({ status, endedAt: now.toJSDate(), endedBy: how.mode === 'undo' ? how.actor.id : null })
+      .where(eq(handovers.id, h.id))
+      .returning();
     const backIds = new Set(back.map((c) => c.id));
     const stayed = held.filter(({ c }) => !backIds.has(c.id)).map(({ c }) => c.reference);
-    await deps.audit.record({ actor, action: `handover.${status}`, subjectType: 'handover', subjectId: h.id, details: { returned: back.length, stayed: stayed.length } }, tx);
+    await deps.audit.record(
+      { actor, action: `handover.${status}`, subjectType: 'handover', subjectId: h.id, details: { returned: back.length, stayed: stayed.length } },
+      tx,
+    );
     return { r: { ok: true as const, handover: ended!, returned: back.map((c) => c.reference), stayed }, rows };
   });
   await scheduleAfterCommit(deps, out.rows);
@@ -186,8 +277,11 @@ export async function endHandover(deps: Deps, handoverId: string, how: { mode: '
 
 /** The hand-backs due by now (the maintenance.handover-tick job). Each is its own transaction; a failure leaves it for the next tick. */
 export async function handBackDue(deps: Deps): Promise<{ returned: number; failed: number }> {
-  const due = await deps.db.select({ id: handovers.id }).from(handovers)
-    .where(and(eq(handovers.status, 'active'), lte(handovers.returnAt, deps.clock.now().toJSDate()))).orderBy(asc(handovers.returnAt));
+  const due = await deps.db
+    .select({ id: handovers.id })
+    .from(handovers)
+    .where(and(eq(handovers.status, 'active'), lte(handovers.returnAt, deps.clock.now().toJSDate())))
+    .orderBy(asc(handovers.returnAt));
   let returned = 0;
   let failed = 0;
   for (const { id } of due) {
@@ -205,9 +299,11 @@ export async function handBackDue(deps: Deps): Promise<{ returned: number; faile
 /** Recent handovers the asker may see: all for an admin, those involving their team (or them) for a supervisor. */
 export async function recentHandovers(deps: Deps, actor: StaffRow, teamIds: string[]): Promise<Array<HandoverRow & { cases: number }>> {
   const people = [actor.id, ...teamIds];
-  const rows = await deps.db.select({ h: handovers, n: sql<number>`(select count(*)::int from handover_cases hc where hc.handover_id = ${handovers.id})` }).from(handovers)
+  const rows = await deps.db
+    .select({ h: handovers, n: sql<number>`(select count(*)::int from handover_cases hc where hc.handover_id = ${handovers.id})` })
+    .from(handovers)
     .where(actor.role === 'admin' ? sql`true` : or(inArray(handovers.fromStaffId, people), inArray(handovers.toStaffId, people)))
-    .orderBy(desc(handovers.createdAt)).limit(20);
+    .orderBy(desc(handovers.createdAt))
+    .limit(20);
   return rows.map((r) => ({ ...r.h, cases: r.n }));
 }
-

@@ -37,7 +37,9 @@ export function createMetrics(queues: JobQueues, db?: Db, clock?: Clock, redis?:
       registers: [registry],
       async collect() {
         try {
-          const [row] = await db.select({ n: sql<number>`count(*)::int` }).from(escalations)
+          const [row] = await db
+            .select({ n: sql<number>`count(*)::int` })
+            .from(escalations)
             .where(and(eq(escalations.reason, 'crisis'), isNull(escalations.resolvedAt), isNull(escalations.acknowledgedAt)));
           this.set(row?.n ?? 0);
         } catch {
@@ -51,7 +53,9 @@ export function createMetrics(queues: JobQueues, db?: Db, clock?: Clock, redis?:
       registers: [registry],
       async collect() {
         try {
-          const [row] = await db.select({ oldest: sql<string | null>`min(${escalations.openedAt})::text` }).from(escalations)
+          const [row] = await db
+            .select({ oldest: sql<string | null>`min(${escalations.openedAt})::text` })
+            .from(escalations)
             .where(and(eq(escalations.reason, 'crisis'), isNull(escalations.resolvedAt), isNull(escalations.acknowledgedAt)));
           this.set(row?.oldest ? Math.max(0, (clock.now().toMillis() - new Date(row.oldest).getTime()) / 1000) : 0);
         } catch {
@@ -83,9 +87,16 @@ export function createMetrics(queues: JobQueues, db?: Db, clock?: Clock, redis?:
       registers: [registry],
       async collect() {
         try {
-          const rows = await db.select({
-            reason: escalations.reason, level: escalations.level, acked: sql<boolean>`${escalations.acknowledgedAt} is not null`, n: sql<number>`count(*)::int`,
-          }).from(escalations).where(isNull(escalations.resolvedAt)).groupBy(escalations.reason, escalations.level, sql`3`);
+          const rows = await db
+            .select({
+              reason: escalations.reason,
+              level: escalations.level,
+              acked: sql<boolean>`${escalations.acknowledgedAt} is not null`,
+              n: sql<number>`count(*)::int`,
+            })
+            .from(escalations)
+            .where(isNull(escalations.resolvedAt))
+            .groupBy(escalations.reason, escalations.level, sql`3`);
           this.reset();
           for (const r of rows) this.set({ reason: r.reason, level: String(r.level), acknowledged: String(r.acked) }, r.n);
         } catch {

@@ -17,7 +17,10 @@ export interface Readiness {
 
 export async function checkReadiness(deps: Pick<Deps, 'database' | 'redis'>): Promise<Readiness> {
   const [database, migrations, redis] = await Promise.all([
-    deps.database.ping().then(() => true, () => false),
+    deps.database.ping().then(
+      () => true,
+      () => false,
+    ),
     deps.database.migrationsApplied(),
     redisPing(deps.redis),
   ]);

@@ -8,7 +8,8 @@ export const appointmentsEn = {
     scheduled: 'Your appointment with {{name}} is on {{when}} ({{detail}}).',
     rescheduled: 'Your appointment with {{name}} has moved. It is now on {{when}} ({{detail}}).',
     cancelled: 'Your appointment with {{name}} on {{when}} has been cancelled. {{name}} will contact you about a new time.',
-    cancelled_closed: 'Your appointment with {{name}} on {{when}} is no longer needed: your case has been closed. If you need help again, write to us here at any time.',
+    cancelled_closed:
+      'Your appointment with {{name}} on {{when}} is no longer needed: your case has been closed. If you need help again, write to us here at any time.',
     scheduled_discreet: 'Appointment: {{when}}.',
     rescheduled_discreet: 'New time: {{when}}.',
     cancelled_discreet: 'Cancelled: {{when}}.',

@@ -7,7 +7,8 @@
 export const caseworkLinksEn = {
   handover: {
     new_contact: 'Hello. From now on, your contact here is {{name}}. You can write here as before, and {{name}} will read it.',
-    new_contact_until: 'Hello. While {{previous}} is away, your contact here is {{name}}, until {{date}}. You can write here as before, and {{name}} will read it.',
+    new_contact_until:
+      'Hello. While {{previous}} is away, your contact here is {{name}}, until {{date}}. You can write here as before, and {{name}} will read it.',
     back: 'Hello. {{name}} is back and is your contact here again. You can write here as before.',
     discreet: 'Your contact person has changed. You can write here as before.',
     date_format: 'd LLLL',

@@ -51,10 +51,8 @@ export const en = {
     strengths: 'What has helped you before, or what are you good at? This helps us build on what already works.',
     skip: 'Skip',
     urgency: 'How soon do you need help?',
-    availability: "When can you usually talk? Choose one, or write it in your own words (for example “weekdays after 6pm”).",
-    timezone:
-      'Last question: which time zone are you in? Tap one, or type your city (for example London or 北京) ' +
-      'or a time zone such as Europe/London.',
+    availability: 'When can you usually talk? Choose one, or write it in your own words (for example “weekdays after 6pm”).',
+    timezone: 'Last question: which time zone are you in? Tap one, or type your city (for example London or 北京) ' + 'or a time zone such as Europe/London.',
   },
   categories: {
     family: 'Family',
@@ -124,7 +122,8 @@ export const en = {
     invisible: "I couldn't see any letters or numbers in that. Please type your answer in words (for a name, what you would like us to call you).",
     empty: "I didn't catch anything there. Please type your answer, or use the buttons.",
     too_long: 'That is a bit long. Please keep it under {{limit, number}} characters. Your earlier answers are saved.',
-    unsupported_type: 'I can only read typed text here: a person will not see photos, voice messages or stickers. Please answer in text or use the buttons. Your earlier answers are saved.',
+    unsupported_type:
+      'I can only read typed text here: a person will not see photos, voice messages or stickers. Please answer in text or use the buttons. Your earlier answers are saved.',
     use_buttons: 'Please tap one of the buttons below to answer.',
     unknown_choice: "That button is from an earlier message, so it doesn't work any more. Here is where we are now:",
     unknown_timezone:
@@ -156,7 +155,8 @@ export const en = {
       'If you are in danger, please contact:\n{{contacts}}',
     checkin_discreet: 'Hello, just checking in. How are you today? You can reply here.\n\n{{contacts}}',
     start_request: 'Start my request',
-    begin_offer: "When you feel ready, I can ask you a few questions so a case worker can help with what is going on. Tap Start my request whenever you like, or just write here: a person will read it.",
+    begin_offer:
+      'When you feel ready, I can ask you a few questions so a case worker can help with what is going on. Tap Start my request whenever you like, or just write here: a person will read it.',
     non_text: 'I can only read typed text here, so a person will not see photos, voice messages or stickers. Please type what you want us to know.',
   },
   submitted: {
@@ -221,16 +221,12 @@ export const en = {
     },
   },
   nudge: {
-    text:
-      "Hello again. Your request isn't finished yet, and everything you wrote is saved. " +
-      "Send /start to carry on whenever you're ready.",
+    text: "Hello again. Your request isn't finished yet, and everything you wrote is saved. " + "Send /start to carry on whenever you're ready.",
     /** Discreet mode: names nothing (someone else may see the phone). */
     discreet: "Hello again. Send /start whenever you're ready.",
   },
   expired: {
-    text:
-      "It's been a while, so I've deleted your unfinished request to keep your information safe. " +
-      "Send /start whenever you'd like to begin again.",
+    text: "It's been a while, so I've deleted your unfinished request to keep your information safe. " + "Send /start whenever you'd like to begin again.",
     discreet: "It's been a while, so what you started here was deleted. Send /start to begin again.",
   },
   cancel: {
@@ -268,7 +264,8 @@ export const en = {
     text: "You're sending messages very quickly. Every text you send is saved: as your answer, added to it, or as a note for your case worker (photos and voice messages are not). I'll show you where we are in a moment.",
     gathered: 'I added that to your answer to “{{label}}”.',
     kept_note: "That isn't an answer to this question, so I've kept it as a note for your case worker: it will reach them with your request.",
-    notes_full: "I couldn't keep that message: I already have many notes for your case worker. Please answer the question, and you can tell your worker the rest once your request is sent.",
+    notes_full:
+      "I couldn't keep that message: I already have many notes for your case worker. Please answer the question, and you can tell your worker the rest once your request is sent.",
   },
   discreet: {
     new_message: 'You have a new message.',

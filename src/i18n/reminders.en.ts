@@ -6,9 +6,7 @@
  */
 export const remindersEn = {
   appt: {
-    reminder:
-      'Reminder: you have an appointment with your case worker on {{when}} ({{detail}}).\n' +
-      'Please tell us if you can come.',
+    reminder: 'Reminder: you have an appointment with your case worker on {{when}} ({{detail}}).\n' + 'Please tell us if you can come.',
     reminder_discreet: 'Reminder: {{when}}.',
     /** After the client confirmed: remind, do not ask again. */
     reminder_confirmed: 'Reminder: you have an appointment with your case worker on {{when}} ({{detail}}). See you then.',

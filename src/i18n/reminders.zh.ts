@@ -5,9 +5,7 @@ type Shape<T> = { readonly [K in keyof T]: T[K] extends string ? string : Shape<
 /** 预约提醒与回复的客户文字（见 reminders.en.ts），展开到 zh.ts 的 `appt` 下。 */
 export const remindersZh: Shape<typeof remindersEn> = {
   appt: {
-    reminder:
-      '提醒：您在 {{when}} 与您的社工有一次约见（{{detail}}）。\n' +
-      '请告诉我们您能不能来。',
+    reminder: '提醒：您在 {{when}} 与您的社工有一次约见（{{detail}}）。\n' + '请告诉我们您能不能来。',
     reminder_discreet: '提醒：{{when}}。',
     reminder_confirmed: '提醒：您在 {{when}} 与您的社工有一次约见（{{detail}}）。到时见。',
     date_format: 'M月d日 cccc HH:mm',

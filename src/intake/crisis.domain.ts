@@ -44,16 +44,32 @@ export interface CrisisMatch {
  */
 export const DEFAULT_CRISIS_PHRASES: CrisisPhrases = Object.freeze({
   en: Object.freeze([
-    'kill myself', 'killing myself', 'end my life', 'take my own life', 'suicidal',
-    "don't want to live", 'better off dead', 'self harm', 'overdosed', 'he hits me', 'she hits me', 'he beats me', 'threatened to kill me', 'being abused',
-    'not safe at home', 'scared for my life',
+    'kill myself',
+    'killing myself',
+    'end my life',
+    'take my own life',
+    'suicidal',
+    "don't want to live",
+    'better off dead',
+    'self harm',
+    'overdosed',
+    'he hits me',
+    'she hits me',
+    'he beats me',
+    'threatened to kill me',
+    'being abused',
+    'not safe at home',
+    'scared for my life',
   ]),
-  zh: Object.freeze([
-    '我不想活了', '活不下去', '轻生', '结束生命', '割腕', '要打死我', '家里不安全', '在家不安全', '救救我',
-  ]),
+  zh: Object.freeze(['我不想活了', '活不下去', '轻生', '结束生命', '割腕', '要打死我', '家里不安全', '在家不安全', '救救我']),
 }) as CrisisPhrases;
 
-interface Compiled { label: string; language: CrisisLanguage; re: RegExp; veto?: RegExp }
+interface Compiled {
+  label: string;
+  language: CrisisLanguage;
+  re: RegExp;
+  veto?: RegExp;
+}
 
 const compile = (specs: PatternSpec[], language: CrisisLanguage, squeeze: boolean): Compiled[] =>
   specs.map((p) => {
@@ -64,7 +80,12 @@ const compile = (specs: PatternSpec[], language: CrisisLanguage, squeeze: boolea
 const BUILT_IN_EN = compile(EN_PATTERNS, 'en', true);
 const BUILT_IN_ZH = compile(ZH_PATTERNS, 'zh', false);
 
-interface Prepared { phrase: string; language: CrisisLanguage; needle: string; han: boolean }
+interface Prepared {
+  phrase: string;
+  language: CrisisLanguage;
+  needle: string;
+  han: boolean;
+}
 
 /** A phrase right after one of these is denied or in the past ("I'm not suicidal", 我没有想自杀, 预防自杀), not a disclosure. */
 const NEGATED_EN = /\b(?:not|never|no longer|used to|wont|didnt|isnt|wasnt|not going to|not gonna)(?: \S+)? $/;
@@ -102,7 +123,7 @@ function prepare(phrases: CrisisPhrases): Prepared[] {
 }
 
 function firstPattern(list: readonly Compiled[], text: string): Compiled | undefined {
-  for (const p of list) if (p.re.test(text) && !(p.veto && p.veto.test(text))) return p;
+  for (const p of list) if (p.re.test(text) && !p.veto?.test(text)) return p;
   return undefined;
 }
 

@@ -19,13 +19,7 @@ const PUNCT_OR_SYMBOL = /[\p{P}\p{S}]/gu;
  * space, whitespace collapses.
  */
 export function normaliseForMatch(text: string): string {
-  return text
-    .normalize('NFKC')
-    .toLowerCase()
-    .replace(APOSTROPHES, '')
-    .replace(PUNCT_OR_SYMBOL, ' ')
-    .replace(/\s+/gu, ' ')
-    .trim();
+  return text.normalize('NFKC').toLowerCase().replace(APOSTROPHES, '').replace(PUNCT_OR_SYMBOL, ' ').replace(/\s+/gu, ' ').trim();
 }
 
 // Traditional (Taiwan, Hong Kong) → simplified, phrase-aware (OpenCC's own
@@ -48,16 +42,40 @@ function toSimplifiedIfNeeded(s: string): string {
   return s;
 }
 /** Invisible characters people (and some keyboards) put inside words: zero-width, bidi, soft hyphen, variation selectors, combining marks. */
+// biome-ignore lint/suspicious/noMisleadingCharacterClass: the class lists combining marks on purpose, to strip them one by one.
 const INVISIBLE = /[\p{Cf}\p{Mn}\p{Me}\u034f\u115f\u1160\u3164\uffa0]/gu;
 const CONTROL = /[\p{Cc}\u2028\u2029]/gu;
 /** Cyrillic and Greek letters that look like Latin ones (the common confusables only). */
 const LOOKALIKE: Record<string, string> = {
-  а: 'a', е: 'e', о: 'o', р: 'p', с: 'c', у: 'y', х: 'x', і: 'i', ј: 'j', к: 'k', м: 'm', т: 't', н: 'h', в: 'b', ѕ: 's', ԁ: 'd',
-  α: 'a', ε: 'e', ο: 'o', ρ: 'p', τ: 't', υ: 'u', ι: 'i', κ: 'k', ν: 'v',
+  а: 'a',
+  е: 'e',
+  о: 'o',
+  р: 'p',
+  с: 'c',
+  у: 'y',
+  х: 'x',
+  і: 'i',
+  ј: 'j',
+  к: 'k',
+  м: 'm',
+  т: 't',
+  н: 'h',
+  в: 'b',
+  ѕ: 's',
+  ԁ: 'd',
+  α: 'a',
+  ε: 'e',
+  ο: 'o',
+  ρ: 'p',
+  τ: 't',
+  υ: 'u',
+  ι: 'i',
+  κ: 'k',
+  ν: 'v',
 };
 const LOOKALIKE_RE = new RegExp(`[${Object.keys(LOOKALIKE).join('')}]`, 'g');
 /** Digits and symbols used for letters inside a word (k1ll, 5uicide, $uicide, k!ll, h@te). */
-const LEET: Record<string, string> = { '0': 'o', '1': 'i', '3': 'e', '4': 'a', '5': 's', '7': 't', '$': 's', '@': 'a', '!': 'i', '|': 'l' };
+const LEET: Record<string, string> = { '0': 'o', '1': 'i', '3': 'e', '4': 'a', '5': 's', '7': 't', $: 's', '@': 'a', '!': 'i', '|': 'l' };
 // Runs of word characters and stand-ins (linear: no backtracking on a long run without letters).
 const LEET_TOKEN = /[a-z0-9$@!|]+/g;
 /** Tokens that are numbers with a unit or an ordinal, not disguised words (20mg, 3pm, 2nd). */
@@ -70,7 +88,7 @@ const TWO_AS_TO = /\b(want|wanna|wanted|going|gonna|have|need|ready|trying|try|d
 function deLeet(token: string): string {
   // Leading/trailing ! and | are punctuation ("help me!"), not letters.
   if (!/[a-z]/.test(token)) return token;
-  const m = /^([!|]*)([^]*?)([!|]*)$/.exec(token)!;
+  const m = /^([!|]*)([\s\S]*?)([!|]*)$/.exec(token)!;
   const core = m[2]!;
   if (!/[a-z]/.test(core) || !/[0-9$@!|]/.test(core) || NUMBER_WITH_UNIT.test(core)) return token;
   return `${m[1]}${core.replace(/[0-9$@!|]/g, (c) => LEET[c] ?? c)}${m[3]}`;
@@ -103,7 +121,10 @@ export function normaliseForCrisis(text: string): CrisisText {
   if (!ASCII_ONLY.test(s)) s = s.replace(LOOKALIKE_RE, (c) => LOOKALIKE[c] ?? c);
   s = s.replace(APOSTROPHES, '');
   const han = hasHan
-    ? s.replace(/[\p{P}\p{S}]+/gu, '，').replace(/\s+/gu, '').replace(/，+/g, '，')
+    ? s
+        .replace(/[\p{P}\p{S}]+/gu, '，')
+        .replace(/\s+/gu, '')
+        .replace(/，+/g, '，')
     : '';
   // No Latin letter or digit (most Chinese messages): nothing for the English patterns or phrases to see.
   if (!/[a-z0-9]/.test(s)) return { latin: '', han, hasLatin: false, hasHan };

@@ -38,8 +38,11 @@ export const idleSpell = (lastActivityAt: Date) => Math.floor(lastActivityAt.get
 export const intakeNudgeKind = deliveryKind({
   kind: INTAKE_NUDGE_KIND,
   async render(deps, row) {
-    const [s] = await deps.db.select({ chatId: intakeSessions.telegramChatId, language: intakeSessions.language, lastActivityAt: intakeSessions.lastActivityAt })
-      .from(intakeSessions).where(eq(intakeSessions.id, row.subjectId)).limit(1);
+    const [s] = await deps.db
+      .select({ chatId: intakeSessions.telegramChatId, language: intakeSessions.language, lastActivityAt: intakeSessions.lastActivityAt })
+      .from(intakeSessions)
+      .where(eq(intakeSessions.id, row.subjectId))
+      .limit(1);
     if (!s) return { skip: 'intake_gone' };
     if (idleSpell(s.lastActivityAt) !== row.version) return { skip: 'intake_resumed' };
     const lang: Lang = isLang(s.language) ? s.language : 'en';

@@ -13,10 +13,7 @@ export const AGREEMENT_VERSION = '2026-11-v1';
 export const LANGUAGES = ['en', 'zh'] as const;
 export type Language = (typeof LANGUAGES)[number];
 
-export const CATEGORIES = [
-  'family', 'emotions', 'elderly', 'disability', 'children',
-  'housing', 'work_money', 'health', 'legal', 'other',
-] as const;
+export const CATEGORIES = ['family', 'emotions', 'elderly', 'disability', 'children', 'housing', 'work_money', 'health', 'legal', 'other'] as const;
 export type Category = (typeof CATEGORIES)[number];
 
 export const URGENCIES = ['today', 'week', 'month', 'no_rush'] as const;
@@ -29,9 +26,7 @@ export type Safety = 'safe' | 'unsafe' | 'unsure';
 export type Priority = 'crisis' | 'high' | 'normal' | 'low';
 
 /** The questions, in order; each is also an editable field on the review. */
-export const QUESTION_STEPS = [
-  'name', 'category', 'story', 'change', 'support', 'strengths', 'urgency', 'availability', 'timezone',
-] as const;
+export const QUESTION_STEPS = ['name', 'category', 'story', 'change', 'support', 'strengths', 'urgency', 'availability', 'timezone'] as const;
 export type Field = (typeof QUESTION_STEPS)[number];
 
 export const STEP_ORDER = ['language', 'agreement', 'safety', ...QUESTION_STEPS, 'review', 'submitted'] as const;
@@ -40,7 +35,13 @@ export const TERMINAL_STEPS: readonly Step[] = ['submitted', 'declined'];
 
 /** Free-text fields and their default limits in characters (code points). */
 export const DEFAULT_LIMITS = {
-  name: 100, story: 2000, change: 2000, support: 2000, strengths: 2000, availability: 200, timezone: 100,
+  name: 100,
+  story: 2000,
+  change: 2000,
+  support: 2000,
+  strengths: 2000,
+  availability: 200,
+  timezone: 100,
 } as const;
 export type LimitField = keyof typeof DEFAULT_LIMITS;
 export type Limits = Record<LimitField, number>;
@@ -108,8 +109,7 @@ export type IntakeInput =
   /** language: show the language picker, then come back; repeat: ask the current step again (e.g. /start mid-way). */
   | { kind: 'command'; name: 'language' | 'repeat' };
 
-export type InvalidReason =
-  | 'empty' | 'invisible' | 'too_long' | 'unsupported_type' | 'unknown_choice' | 'unknown_timezone' | 'use_buttons' | 'finished';
+export type InvalidReason = 'empty' | 'invisible' | 'too_long' | 'unsupported_type' | 'unknown_choice' | 'unknown_timezone' | 'use_buttons' | 'finished';
 
 export type IntakeEffect =
   | { type: 'ask'; step: Step }
@@ -135,7 +135,15 @@ export type IntakeEffect =
   | { type: 'kept_note' }
   /** The notes for the worker are full: this text was not kept (the client is told so). */
   | { type: 'notes_full' }
-  | { type: 'submit'; priority: Priority; language: Language; answers: Required<Pick<IntakeAnswers, 'name' | 'category' | 'story' | 'change' | 'support' | 'strengths' | 'urgency' | 'availability' | 'timezone'>>; agreement: Agreement; safety: Safety; crisis: boolean };
+  | {
+      type: 'submit';
+      priority: Priority;
+      language: Language;
+      answers: Required<Pick<IntakeAnswers, 'name' | 'category' | 'story' | 'change' | 'support' | 'strengths' | 'urgency' | 'availability' | 'timezone'>>;
+      agreement: Agreement;
+      safety: Safety;
+      crisis: boolean;
+    };
 
 export interface IntakeContext {
   now: DateTime;
@@ -158,7 +166,7 @@ export interface IntakeResult {
 }
 
 export function languageFromCode(code: string | undefined | null): Language {
-  return code && code.toLowerCase().startsWith('zh') ? 'zh' : 'en';
+  return code?.toLowerCase().startsWith('zh') ? 'zh' : 'en';
 }
 
 const iso = (now: DateTime): string => now.toUTC().toISO() ?? new Date(now.toMillis()).toISOString();
@@ -166,7 +174,13 @@ const iso = (now: DateTime): string => now.toUTC().toISO() ?? new Date(now.toMil
 export function startIntake(opts: { languageCode?: string | null; defaultTimeZone: string; now: DateTime }): IntakeResult {
   const at = iso(opts.now);
   const state: IntakeState = {
-    v: 1, step: 'language', language: languageFromCode(opts.languageCode), answers: {}, crisis: false, startedAt: at, updatedAt: at,
+    v: 1,
+    step: 'language',
+    language: languageFromCode(opts.languageCode),
+    answers: {},
+    crisis: false,
+    startedAt: at,
+    updatedAt: at,
   };
   return { state, effects: [{ type: 'ask', step: 'language' }] };
 }
@@ -182,20 +196,79 @@ export function priorityFrom(urgency: Urgency | undefined, safety: Safety | unde
 
 /** Common cities, both languages; keys are normalised with normaliseForMatch (spaces removed). */
 const CITY_ZONES: Record<string, string> = {
-  london: 'Europe/London', 伦敦: 'Europe/London', 倫敦: 'Europe/London', uk: 'Europe/London', manchester: 'Europe/London', 曼彻斯特: 'Europe/London', edinburgh: 'Europe/London',
-  beijing: 'Asia/Shanghai', 北京: 'Asia/Shanghai', shanghai: 'Asia/Shanghai', 上海: 'Asia/Shanghai', guangzhou: 'Asia/Shanghai', 广州: 'Asia/Shanghai',
-  shenzhen: 'Asia/Shanghai', 深圳: 'Asia/Shanghai', china: 'Asia/Shanghai', 中国: 'Asia/Shanghai', 成都: 'Asia/Shanghai', 武汉: 'Asia/Shanghai', 杭州: 'Asia/Shanghai',
-  hongkong: 'Asia/Hong_Kong', 香港: 'Asia/Hong_Kong', hk: 'Asia/Hong_Kong', macau: 'Asia/Macau', macao: 'Asia/Macau', 澳门: 'Asia/Macau', 澳門: 'Asia/Macau',
-  taipei: 'Asia/Taipei', 台北: 'Asia/Taipei', 臺北: 'Asia/Taipei', taiwan: 'Asia/Taipei', 台湾: 'Asia/Taipei', 台灣: 'Asia/Taipei',
-  singapore: 'Asia/Singapore', 新加坡: 'Asia/Singapore', kualalumpur: 'Asia/Kuala_Lumpur', 吉隆坡: 'Asia/Kuala_Lumpur',
-  tokyo: 'Asia/Tokyo', 东京: 'Asia/Tokyo', seoul: 'Asia/Seoul', 首尔: 'Asia/Seoul',
-  newyork: 'America/New_York', nyc: 'America/New_York', 纽约: 'America/New_York', 紐約: 'America/New_York',
-  losangeles: 'America/Los_Angeles', la: 'America/Los_Angeles', 洛杉矶: 'America/Los_Angeles', 洛杉磯: 'America/Los_Angeles',
-  sanfrancisco: 'America/Los_Angeles', 旧金山: 'America/Los_Angeles', vancouver: 'America/Vancouver', 温哥华: 'America/Vancouver',
-  toronto: 'America/Toronto', 多伦多: 'America/Toronto', 多倫多: 'America/Toronto', chicago: 'America/Chicago', 芝加哥: 'America/Chicago',
-  sydney: 'Australia/Sydney', 悉尼: 'Australia/Sydney', 雪梨: 'Australia/Sydney', melbourne: 'Australia/Melbourne', 墨尔本: 'Australia/Melbourne',
-  auckland: 'Pacific/Auckland', 奥克兰: 'Pacific/Auckland', paris: 'Europe/Paris', 巴黎: 'Europe/Paris', berlin: 'Europe/Berlin', 柏林: 'Europe/Berlin',
-  dublin: 'Europe/Dublin', 都柏林: 'Europe/Dublin', utc: 'UTC', gmt: 'UTC',
+  london: 'Europe/London',
+  伦敦: 'Europe/London',
+  倫敦: 'Europe/London',
+  uk: 'Europe/London',
+  manchester: 'Europe/London',
+  曼彻斯特: 'Europe/London',
+  edinburgh: 'Europe/London',
+  beijing: 'Asia/Shanghai',
+  北京: 'Asia/Shanghai',
+  shanghai: 'Asia/Shanghai',
+  上海: 'Asia/Shanghai',
+  guangzhou: 'Asia/Shanghai',
+  广州: 'Asia/Shanghai',
+  shenzhen: 'Asia/Shanghai',
+  深圳: 'Asia/Shanghai',
+  china: 'Asia/Shanghai',
+  中国: 'Asia/Shanghai',
+  成都: 'Asia/Shanghai',
+  武汉: 'Asia/Shanghai',
+  杭州: 'Asia/Shanghai',
+  hongkong: 'Asia/Hong_Kong',
+  香港: 'Asia/Hong_Kong',
+  hk: 'Asia/Hong_Kong',
+  macau: 'Asia/Macau',
+  macao: 'Asia/Macau',
+  澳门: 'Asia/Macau',
+  澳門: 'Asia/Macau',
+  taipei: 'Asia/Taipei',
+  台北: 'Asia/Taipei',
+  臺北: 'Asia/Taipei',
+  taiwan: 'Asia/Taipei',
+  台湾: 'Asia/Taipei',
+  台灣: 'Asia/Taipei',
+  singapore: 'Asia/Singapore',
+  新加坡: 'Asia/Singapore',
+  kualalumpur: 'Asia/Kuala_Lumpur',
+  吉隆坡: 'Asia/Kuala_Lumpur',
+  tokyo: 'Asia/Tokyo',
+  东京: 'Asia/Tokyo',
+  seoul: 'Asia/Seoul',
+  首尔: 'Asia/Seoul',
+  newyork: 'America/New_York',
+  nyc: 'America/New_York',
+  纽约: 'America/New_York',
+  紐約: 'America/New_York',
+  losangeles: 'America/Los_Angeles',
+  la: 'America/Los_Angeles',
+  洛杉矶: 'America/Los_Angeles',
+  洛杉磯: 'America/Los_Angeles',
+  sanfrancisco: 'America/Los_Angeles',
+  旧金山: 'America/Los_Angeles',
+  vancouver: 'America/Vancouver',
+  温哥华: 'America/Vancouver',
+  toronto: 'America/Toronto',
+  多伦多: 'America/Toronto',
+  多倫多: 'America/Toronto',
+  chicago: 'America/Chicago',
+  芝加哥: 'America/Chicago',
+  sydney: 'Australia/Sydney',
+  悉尼: 'Australia/Sydney',
+  雪梨: 'Australia/Sydney',
+  melbourne: 'Australia/Melbourne',
+  墨尔本: 'Australia/Melbourne',
+  auckland: 'Pacific/Auckland',
+  奥克兰: 'Pacific/Auckland',
+  paris: 'Europe/Paris',
+  巴黎: 'Europe/Paris',
+  berlin: 'Europe/Berlin',
+  柏林: 'Europe/Berlin',
+  dublin: 'Europe/Dublin',
+  都柏林: 'Europe/Dublin',
+  utc: 'UTC',
+  gmt: 'UTC',
 };
 
 const ZONE_SHORTLIST: Record<Language, readonly string[]> = {
@@ -232,17 +305,47 @@ export function resolveTimeZone(text: string): string | null {
 // ---------- typed words accepted on button steps that matter most ----------
 
 const WORDS: Record<string, string> = {
-  english: 'lang:en', en: 'lang:en', 英文: 'lang:en', 英语: 'lang:en',
-  中文: 'lang:zh', chinese: 'lang:zh', zh: 'lang:zh', 简体中文: 'lang:zh', 汉语: 'lang:zh', 普通话: 'lang:zh',
+  english: 'lang:en',
+  en: 'lang:en',
+  英文: 'lang:en',
+  英语: 'lang:en',
+  中文: 'lang:zh',
+  chinese: 'lang:zh',
+  zh: 'lang:zh',
+  简体中文: 'lang:zh',
+  汉语: 'lang:zh',
+  普通话: 'lang:zh',
 };
 const STEP_WORDS: Partial<Record<Step, Record<string, string>>> = {
   agreement: { 'i agree': 'agree', agree: 'agree', yes: 'agree', 我同意: 'agree', 同意: 'agree', 'not now': 'decline', 暂时不: 'decline', 不同意: 'decline' },
   safety: {
-    yes: 'safety:yes', 'i am safe': 'safety:yes', 'im safe': 'safety:yes', 安全: 'safety:yes', 是: 'safety:yes', 是的: 'safety:yes',
-    no: 'safety:no', 'not safe': 'safety:no', 'im not safe': 'safety:no', 不安全: 'safety:no', 不是: 'safety:no', 否: 'safety:no',
-    'not sure': 'safety:unsure', 'im not sure': 'safety:unsure', 'i dont know': 'safety:unsure', 不确定: 'safety:unsure', 不知道: 'safety:unsure', 说不清: 'safety:unsure',
+    yes: 'safety:yes',
+    'i am safe': 'safety:yes',
+    'im safe': 'safety:yes',
+    安全: 'safety:yes',
+    是: 'safety:yes',
+    是的: 'safety:yes',
+    no: 'safety:no',
+    'not safe': 'safety:no',
+    'im not safe': 'safety:no',
+    不安全: 'safety:no',
+    不是: 'safety:no',
+    否: 'safety:no',
+    'not sure': 'safety:unsure',
+    'im not sure': 'safety:unsure',
+    'i dont know': 'safety:unsure',
+    不确定: 'safety:unsure',
+    不知道: 'safety:unsure',
+    说不清: 'safety:unsure',
   },
-  support: { 'no one': 'support:none', nobody: 'support:none', 'no one right now': 'support:none', 没有: 'support:none', 没有人: 'support:none', 目前没有: 'support:none' },
+  support: {
+    'no one': 'support:none',
+    nobody: 'support:none',
+    'no one right now': 'support:none',
+    没有: 'support:none',
+    没有人: 'support:none',
+    目前没有: 'support:none',
+  },
   strengths: { skip: 'skip', 跳过: 'skip' },
 };
 
@@ -255,7 +358,13 @@ function wordToChoice(step: Step, text: string): string | undefined {
 // ---------- the machine ----------
 
 const FREE_TEXT: Partial<Record<Step, LimitField>> = {
-  name: 'name', story: 'story', change: 'change', support: 'support', strengths: 'strengths', availability: 'availability', timezone: 'timezone',
+  name: 'name',
+  story: 'story',
+  change: 'change',
+  support: 'support',
+  strengths: 'strengths',
+  availability: 'availability',
+  timezone: 'timezone',
 };
 
 export function isTerminal(state: Pick<IntakeState, 'step'>): boolean {
@@ -288,6 +397,7 @@ function cleanText(text: string): string {
 }
 
 /** Format characters (zero-width space/joiners, BOM, bidi marks), fillers that render blank, and whitespace. */
+// biome-ignore lint/suspicious/noMisleadingCharacterClass: the class lists invisible fillers on purpose, to find text that is only them.
 const INVISIBLE = /[\p{Cf}\p{Z}\s\u115F\u1160\u3164\uFFA0\u2800\u034F\u180E]/gu;
 
 export function hasVisibleText(text: string): boolean {
@@ -365,12 +475,19 @@ export function applyInput(state: IntakeState, input: IntakeInput, ctx: IntakeCo
  */
 function isSamePart(recent: Recent, input: { messageId?: number; sentAt?: number }, gatherSeconds: number): boolean {
   if (recent.messageId !== undefined && input.messageId === recent.messageId + 1) return true;
-  return gatherSeconds > 0 && recent.sentAt !== undefined && input.sentAt !== undefined
-    && input.sentAt >= recent.sentAt && input.sentAt - recent.sentAt < gatherSeconds;
+  return (
+    gatherSeconds > 0 &&
+    recent.sentAt !== undefined &&
+    input.sentAt !== undefined &&
+    input.sentAt >= recent.sentAt &&
+    input.sentAt - recent.sentAt < gatherSeconds
+  );
 }
 
 const recentOf = (at: { messageId?: number; sentAt?: number }, into: Recent['into']): Recent => ({
-  ...(at.messageId !== undefined ? { messageId: at.messageId } : {}), ...(at.sentAt !== undefined ? { sentAt: at.sentAt } : {}), into,
+  ...(at.messageId !== undefined ? { messageId: at.messageId } : {}),
+  ...(at.sentAt !== undefined ? { sentAt: at.sentAt } : {}),
+  into,
 });
 
 function answerTextOf(a: IntakeAnswers, field: LimitField): string | undefined {
@@ -429,12 +546,24 @@ function whilePaused(s: IntakeState, input: IntakeInput): IntakeResult {
 function answerText(s: IntakeState, field: LimitField, text: string, pre: IntakeEffect[]): IntakeResult {
   const a = s.answers;
   switch (field) {
-    case 'name': a.name = text; break;
-    case 'story': a.story = text; break;
-    case 'change': a.change = text; break;
-    case 'support': a.support = { kind: 'text', text }; break;
-    case 'strengths': a.strengths = { kind: 'text', text }; break;
-    case 'availability': a.availability = { kind: 'text', text }; break;
+    case 'name':
+      a.name = text;
+      break;
+    case 'story':
+      a.story = text;
+      break;
+    case 'change':
+      a.change = text;
+      break;
+    case 'support':
+      a.support = { kind: 'text', text };
+      break;
+    case 'strengths':
+      a.strengths = { kind: 'text', text };
+      break;
+    case 'availability':
+      a.availability = { kind: 'text', text };
+      break;
     case 'timezone': {
       const zone = resolveTimeZone(text);
       if (!zone) return invalid(s, pre, { type: 'invalid', reason: 'unknown_timezone' });
@@ -467,7 +596,15 @@ function answerChoice(s: IntakeState, value: string, pre: IntakeEffect[], ctx: I
       }
       if (value === 'decline') {
         // Keep nothing but the refusal itself (and the language to say goodbye in).
-        const declined: IntakeState = { v: 1, step: 'declined', language: s.language, answers: {}, crisis: false, startedAt: s.startedAt, updatedAt: s.updatedAt };
+        const declined: IntakeState = {
+          v: 1,
+          step: 'declined',
+          language: s.language,
+          answers: {},
+          crisis: false,
+          startedAt: s.startedAt,
+          updatedAt: s.updatedAt,
+        };
         return { state: declined, effects: [...pre, { type: 'agreement_declined', language: s.language, at }] };
       }
       return stale();
@@ -591,11 +728,16 @@ const stateSchema = z.object({
   safety: z.enum(['safe', 'unsafe', 'unsure']).optional(),
   crisis: z.boolean(),
   paused: z.boolean().optional(),
-  recent: z.object({
-    messageId: z.number().int().optional(),
-    sentAt: z.number().int().optional(),
-    into: z.union([z.object({ kind: z.literal('answer'), field: z.enum(Object.keys(DEFAULT_LIMITS) as [LimitField, ...LimitField[]]) }), z.object({ kind: z.literal('note') })]),
-  }).optional(),
+  recent: z
+    .object({
+      messageId: z.number().int().optional(),
+      sentAt: z.number().int().optional(),
+      into: z.union([
+        z.object({ kind: z.literal('answer'), field: z.enum(Object.keys(DEFAULT_LIMITS) as [LimitField, ...LimitField[]]) }),
+        z.object({ kind: z.literal('note') }),
+      ]),
+    })
+    .optional(),
   notes: z.array(text).max(MAX_NOTES).optional(),
   startedAt: text,
   updatedAt: text,

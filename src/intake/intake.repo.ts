@@ -45,8 +45,14 @@ function open(cipher: FieldCipher, row: SessionRow): Session | null {
   const state = parseIntakeState(env?.state);
   if (!state) return null;
   return {
-    id: row.id, telegramUserId: row.telegramUserId, chatId: row.telegramChatId, state,
-    ...(env.caseId ? { caseId: env.caseId } : {}), nudgedAt: row.nudgedAt, lastActivityAt: row.lastActivityAt, stateEnc: row.stateEnc,
+    id: row.id,
+    telegramUserId: row.telegramUserId,
+    chatId: row.telegramChatId,
+    state,
+    ...(env.caseId ? { caseId: env.caseId } : {}),
+    nudgedAt: row.nudgedAt,
+    lastActivityAt: row.lastActivityAt,
+    stateEnc: row.stateEnc,
   };
 }
 
@@ -103,12 +109,16 @@ export async function saveSessionIfUnchanged(
 ): Promise<boolean> {
   const v = sessionValues(cipher, input, now, ttlDays);
   // Every answer of every intake runs this: a named prepared statement, parsed and planned once per connection.
-  const rows = await executePrepared(db, 'intake_save_if_unchanged', sql`update ${intakeSessions}
+  const rows = await executePrepared(
+    db,
+    'intake_save_if_unchanged',
+    sql`update ${intakeSessions}
     set telegram_chat_id = ${v.telegramChatId}, step = ${v.step}, language = ${v.language}, state_enc = ${v.stateEnc},
       last_activity_at = ${v.lastActivityAt.toISOString()}::timestamptz, expires_at = ${v.expiresAt.toISOString()}::timestamptz,
       updated_at = ${v.updatedAt.toISOString()}::timestamptz
     where telegram_user_id = ${input.telegramUserId} and state_enc = ${prevStateEnc}
-    returning id`);
+    returning id`,
+  );
   return rows.length > 0;
 }
 
@@ -136,7 +146,8 @@ export const INTAKE_TOKEN_TYPES = ['intake', 'begin'] as const;
 
 export async function deleteIntakeTokens(db: Db, chatIds: number[]): Promise<number> {
   if (chatIds.length === 0) return 0;
-  const rows = await db.delete(callbackTokens)
+  const rows = await db
+    .delete(callbackTokens)
     .where(and(inArray(callbackTokens.chatId, chatIds), sql`${callbackTokens.action}->>'type' in ${INTAKE_TOKEN_TYPES}`))
     .returning({ token: callbackTokens.token });
   return rows.length;
@@ -144,18 +155,27 @@ export async function deleteIntakeTokens(db: Db, chatIds: number[]): Promise<num
 
 /** Delete the draft only if it is still the one read (`prevStateEnc`); in a transaction this also locks it. */
 export async function deleteSessionIfUnchanged(db: Db, telegramUserId: number, prevStateEnc: string): Promise<boolean> {
-  const rows = await db.delete(intakeSessions)
+  const rows = await db
+    .delete(intakeSessions)
     .where(and(eq(intakeSessions.telegramUserId, telegramUserId), eq(intakeSessions.stateEnc, prevStateEnc)))
     .returning({ chatId: intakeSessions.telegramChatId });
-  await deleteIntakeTokens(db, rows.map((r) => r.chatId));
+  await deleteIntakeTokens(
+    db,
+    rows.map((r) => r.chatId),
+  );
   return rows.length > 0;
 }
 
 /** A new draft unless one exists already (then false, and nothing is written). */
 export async function insertSessionIfAbsent(
-  db: Db, cipher: FieldCipher, input: { telegramUserId: number; chatId: number; state: IntakeState }, now: DateTime, ttlDays: number,
+  db: Db,
+  cipher: FieldCipher,
+  input: { telegramUserId: number; chatId: number; state: IntakeState },
+  now: DateTime,
+  ttlDays: number,
 ): Promise<boolean> {
-  const rows = await db.insert(intakeSessions)
+  const rows = await db
+    .insert(intakeSessions)
     .values({ telegramUserId: input.telegramUserId, ...sessionValues(cipher, input, now, ttlDays), createdAt: now.toJSDate() })
     .onConflictDoNothing({ target: intakeSessions.telegramUserId })
     .returning({ id: intakeSessions.id });
@@ -164,7 +184,10 @@ export async function insertSessionIfAbsent(
 
 export async function deleteSession(db: Db, telegramUserId: number): Promise<boolean> {
   const rows = await db.delete(intakeSessions).where(eq(intakeSessions.telegramUserId, telegramUserId)).returning({ chatId: intakeSessions.telegramChatId });
-  await deleteIntakeTokens(db, rows.map((r) => r.chatId));
+  await deleteIntakeTokens(
+    db,
+    rows.map((r) => r.chatId),
+  );
   return rows.length > 0;
 }
 
@@ -174,7 +197,10 @@ export async function deleteExpiredSessions(db: Db, now: DateTime): Promise<Arra
     .delete(intakeSessions)
     .where(lte(intakeSessions.expiresAt, now.toJSDate()))
     .returning({ id: intakeSessions.id, chatId: intakeSessions.telegramChatId, language: intakeSessions.language });
-  await deleteIntakeTokens(db, gone.map((g) => g.chatId));
+  await deleteIntakeTokens(
+    db,
+    gone.map((g) => g.chatId),
+  );
   return gone;
 }
 
@@ -183,11 +209,13 @@ export async function findSessionsToNudge(db: Db, idleBefore: DateTime, now: Dat
   return db
     .select()
     .from(intakeSessions)
-    .where(and(
-      lte(intakeSessions.lastActivityAt, idleBefore.toJSDate()),
-      sql`${intakeSessions.expiresAt} > ${now.toJSDate()}`,
-      or(isNull(intakeSessions.nudgedAt), lt(intakeSessions.nudgedAt, intakeSessions.lastActivityAt)),
-    ))
+    .where(
+      and(
+        lte(intakeSessions.lastActivityAt, idleBefore.toJSDate()),
+        sql`${intakeSessions.expiresAt} > ${now.toJSDate()}`,
+        or(isNull(intakeSessions.nudgedAt), lt(intakeSessions.nudgedAt, intakeSessions.lastActivityAt)),
+      ),
+    )
     .limit(limit);
 }
 

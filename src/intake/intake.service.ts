@@ -13,15 +13,32 @@ import type { Later } from '../clients/after-commit.js';
 import { crisisPhrases, recordCrisis, type CrisisRecord } from '../clients/crisis.service.js';
 import { saveClientMessage } from '../clients/client-messages.service.js';
 import { findClientByTelegramUser, findOpenCase } from '../clients/clients.repo.js';
+import { ensureClient, hasConsent, recordConsentDeclined, recordConsentGiven, updateClient, PREFERRED_NAME_AAD } from '../clients/clients.repo.js';
 import {
-  ensureClient, hasConsent, recordConsentDeclined, recordConsentGiven, updateClient, PREFERRED_NAME_AAD,
-} from '../clients/clients.repo.js';
-import {
-  AGREEMENT_VERSION, DEFAULT_LIMITS, applyInput, askFor, needsNudge, startIntake as startState,
-  type IntakeContext, type IntakeEffect, type IntakeInput, type IntakeState, type Limits,
+  AGREEMENT_VERSION,
+  DEFAULT_LIMITS,
+  applyInput,
+  askFor,
+  needsNudge,
+  startIntake as startState,
+  type IntakeContext,
+  type IntakeEffect,
+  type IntakeInput,
+  type IntakeState,
+  type Limits,
 } from './intake.domain.js';
 import {
-  claimNudge, deleteExpiredSessions, deleteSession, deleteSessionIfUnchanged, insertSessionIfAbsent, findSessionsToNudge, loadSession, readSessionRow, saveSession, saveSessionIfUnchanged, sealCaseIntake,
+  claimNudge,
+  deleteExpiredSessions,
+  deleteSession,
+  deleteSessionIfUnchanged,
+  insertSessionIfAbsent,
+  findSessionsToNudge,
+  loadSession,
+  readSessionRow,
+  saveSession,
+  saveSessionIfUnchanged,
+  sealCaseIntake,
   type Session,
 } from './intake.repo.js';
 
@@ -56,7 +73,12 @@ export function intakeContext(deps: Deps): IntakeContext {
     // One configured ceiling for the long answers; the short fields keep their own smaller limits.
     const limits: Partial<Limits> = { story: max, change: max, support: max, strengths: max };
     for (const k of Object.keys(DEFAULT_LIMITS) as Array<keyof Limits>) limits[k] = Math.min(limits[k] ?? DEFAULT_LIMITS[k], max);
-    fixed = { crisisPhrases: crisisPhrases(deps.config), defaultTimeZone: deps.config.DEFAULT_TIMEZONE, limits, gatherSeconds: deps.config.INTAKE_GATHER_SECONDS };
+    fixed = {
+      crisisPhrases: crisisPhrases(deps.config),
+      defaultTimeZone: deps.config.DEFAULT_TIMEZONE,
+      limits,
+      gatherSeconds: deps.config.INTAKE_GATHER_SECONDS,
+    };
     contextCache.set(deps.config, fixed);
   }
   return { ...fixed, now: deps.clock.now() };
@@ -78,7 +100,15 @@ export async function startOrResume(deps: Deps, who: Who, opts: { snapshot?: Ses
     if (opts.snapshot === null && !opts.linkCaseId) {
       // There was no draft a moment ago: create it, unless one appeared since (then resume that one below).
       const started = startState({ languageCode: who.languageCode ?? null, defaultTimeZone: deps.config.DEFAULT_TIMEZONE, now });
-      if (await insertSessionIfAbsent(tx, deps.cipher, { telegramUserId: who.telegramUserId, chatId: who.chatId, state: started.state }, now, deps.config.INTAKE_DRAFT_TTL_DAYS)) {
+      if (
+        await insertSessionIfAbsent(
+          tx,
+          deps.cipher,
+          { telegramUserId: who.telegramUserId, chatId: who.chatId, state: started.state },
+          now,
+          deps.config.INTAKE_DRAFT_TTL_DAYS,
+        )
+      ) {
         await deps.audit.record({ actor: { type: 'system' }, action: 'intake.started' }, tx);
         return started;
       }
@@ -87,7 +117,13 @@ export async function startOrResume(deps: Deps, who: Who, opts: { snapshot?: Ses
     if (session) return { state: session.state, effects: [askFor(session.state.step)] };
     const started = startState({ languageCode: who.languageCode ?? null, defaultTimeZone: deps.config.DEFAULT_TIMEZONE, now });
     // linkCaseId: a case the crisis path opened before any intake; submitting completes it (with the client's consent).
-    await saveSession(tx, deps.cipher, { telegramUserId: who.telegramUserId, chatId: who.chatId, state: started.state, caseId: opts.linkCaseId }, now, deps.config.INTAKE_DRAFT_TTL_DAYS);
+    await saveSession(
+      tx,
+      deps.cipher,
+      { telegramUserId: who.telegramUserId, chatId: who.chatId, state: started.state, caseId: opts.linkCaseId },
+      now,
+      deps.config.INTAKE_DRAFT_TTL_DAYS,
+    );
     await deps.audit.record({ actor: { type: 'system' }, action: 'intake.started' }, tx);
     return started;
   });
@@ -101,7 +137,10 @@ export async function startOrResume(deps: Deps, who: Who, opts: { snapshot?: Ses
  * draft in between, or the answer refuses or submits, it goes the locking way.
  */
 export async function applyIntakeInput(
-  deps: Deps, later: Later, who: Who, input: IntakeInput,
+  deps: Deps,
+  later: Later,
+  who: Who,
+  input: IntakeInput,
   opts: { crisisHandled?: boolean; snapshot?: Session | null; updateId?: number; messageKey?: string } = {},
 ): Promise<IntakeStepResult | null> {
   const now = deps.clock.now();
@@ -112,16 +151,29 @@ export async function applyIntakeInput(
     const session = opts.snapshot;
     const res = applyInput(session.state, input, { ...intakeContext(deps), now });
     ends = res.effects.some((e) => e.type === 'agreement_declined' || e.type === 'submit');
-    if (!ends && await saveSessionIfUnchanged(deps.db, deps.cipher, {
-      telegramUserId: who.telegramUserId, chatId: who.chatId, state: res.state, caseId: session.caseId,
-    }, session.stateEnc, now, deps.config.INTAKE_DRAFT_TTL_DAYS)) {
+    if (
+      !ends &&
+      (await saveSessionIfUnchanged(
+        deps.db,
+        deps.cipher,
+        {
+          telegramUserId: who.telegramUserId,
+          chatId: who.chatId,
+          state: res.state,
+          caseId: session.caseId,
+        },
+        session.stateEnc,
+        now,
+        deps.config.INTAKE_DRAFT_TTL_DAYS,
+      ))
+    ) {
       out = res;
     }
   }
   out ??= await deps.db.transaction(async (t): Promise<IntakeStepResult | null> => {
     const tx = t as Db;
     // Refusing or submitting deletes the draft: deleting it first, if it is still the snapshot, is both the lock and the check.
-    const draftDeleted = !!opts.snapshot && ends && await deleteSessionIfUnchanged(tx, who.telegramUserId, opts.snapshot.stateEnc);
+    const draftDeleted = !!opts.snapshot && ends && (await deleteSessionIfUnchanged(tx, who.telegramUserId, opts.snapshot.stateEnc));
     const session = draftDeleted ? opts.snapshot! : await loadSession(tx, deps.cipher, who.telegramUserId, { forUpdate: true });
     if (!session) return null;
     const { state, effects } = applyInput(session.state, input, { ...intakeContext(deps), now });
@@ -138,7 +190,13 @@ export async function applyIntakeInput(
       const submitted = await submitCase(deps, tx, who, session, submit, draftDeleted);
       return { state, effects, submitted };
     }
-    await saveSession(tx, deps.cipher, { telegramUserId: who.telegramUserId, chatId: who.chatId, state, caseId: session.caseId }, now, deps.config.INTAKE_DRAFT_TTL_DAYS);
+    await saveSession(
+      tx,
+      deps.cipher,
+      { telegramUserId: who.telegramUserId, chatId: who.chatId, state, caseId: session.caseId },
+      now,
+      deps.config.INTAKE_DRAFT_TTL_DAYS,
+    );
     return { state, effects };
   });
   if (!out) return null;
@@ -154,7 +212,10 @@ export async function applyIntakeInput(
   const crisis = out.effects.find((e) => e.type === 'crisis');
   if (crisis && crisis.type === 'crisis' && !(crisis.source === 'phrase' && opts.crisisHandled) && !out.submitted) {
     out.crisis = await recordCrisis(deps, later, {
-      telegramUserId: who.telegramUserId, chatId: who.chatId, language: out.state.language, source: crisis.source,
+      telegramUserId: who.telegramUserId,
+      chatId: who.chatId,
+      language: out.state.language,
+      source: crisis.source,
       ...(crisis.source === 'phrase' && input.kind === 'text' ? { text: input.text, ...(opts.messageKey ? { messageKey: opts.messageKey } : {}) } : {}),
       ...(opts.updateId !== undefined ? { replyFor: { updateId: opts.updateId, handOverSeconds: deps.config.CRISIS_REPLY_HANDOVER_SECONDS } } : {}),
     });
@@ -170,39 +231,73 @@ export async function applyIntakeInput(
  * The audit entries go in one insert at the end, in the order of the changes.
  */
 async function submitCase(
-  deps: Deps, tx: Db, who: Who, session: Session, e: SubmitEffect, draftDeleted: boolean,
+  deps: Deps,
+  tx: Db,
+  who: Who,
+  session: Session,
+  e: SubmitEffect,
+  draftDeleted: boolean,
 ): Promise<NonNullable<IntakeStepResult['submitted']>> {
   const now = deps.clock.now();
   const a = e.answers;
   const audit: AuditEntry[] = [];
-  const { client, created } = await ensureClient(tx, deps.cipher, {
-    telegramUserId: who.telegramUserId, chatId: who.chatId, language: e.language, timeZone: a.timezone, preferredName: a.name,
-  }, now);
+  const { client, created } = await ensureClient(
+    tx,
+    deps.cipher,
+    {
+      telegramUserId: who.telegramUserId,
+      chatId: who.chatId,
+      language: e.language,
+      timeZone: a.timezone,
+      preferredName: a.name,
+    },
+    now,
+  );
   const actor = { type: 'client' as const, id: client.id };
   if (created) {
     audit.push({ actor, action: 'client.created', subjectType: 'client', subjectId: client.id, details: { via: 'intake' } });
   } else {
-    await updateClient(tx, client.id, {
-      telegramChatId: who.chatId, language: e.language, timeZone: a.timezone, preferredNameEnc: deps.cipher.encrypt(a.name, PREFERRED_NAME_AAD),
-    }, now);
+    await updateClient(
+      tx,
+      client.id,
+      {
+        telegramChatId: who.chatId,
+        language: e.language,
+        timeZone: a.timezone,
+        preferredNameEnc: deps.cipher.encrypt(a.name, PREFERRED_NAME_AAD),
+      },
+      now,
+    );
   }
   // A client created just now has no consent yet: no need to look.
   if (created || !(await hasConsent(tx, client.id, e.agreement))) {
     const consent = await recordConsentGiven(tx, client.id, e.agreement);
-    audit.push({ actor, action: 'consent.given', subjectType: 'consent', subjectId: consent.id, details: { version: e.agreement.version, language: e.agreement.language } });
+    audit.push({
+      actor,
+      action: 'consent.given',
+      subjectType: 'consent',
+      subjectId: consent.id,
+      details: { version: e.agreement.version, language: e.agreement.language },
+    });
   }
   const intakeEnc = sealCaseIntake(deps.cipher, { v: 1, answers: a, language: e.language, safety: e.safety, complete: true, agreement: e.agreement });
   let caseId: string;
   let reference: string;
-  const [crisisCase] = session.caseId
-    ? await tx.select().from(cases).where(eq(cases.id, session.caseId)).for('update')
-    : [];
+  const [crisisCase] = session.caseId ? await tx.select().from(cases).where(eq(cases.id, session.caseId)).for('update') : [];
   if (crisisCase && crisisCase.status === 'open') {
     // The crisis path opened this case mid-intake; complete it rather than open a second one.
-    await tx.update(cases).set({
-      category: a.category, urgency: a.urgency, intakeEnc, priority: 'crisis', crisis: true,
-      version: sql`${cases.version} + 1`, updatedAt: now.toJSDate(),
-    }).where(eq(cases.id, crisisCase.id));
+    await tx
+      .update(cases)
+      .set({
+        category: a.category,
+        urgency: a.urgency,
+        intakeEnc,
+        priority: 'crisis',
+        crisis: true,
+        version: sql`${cases.version} + 1`,
+        updatedAt: now.toJSDate(),
+      })
+      .where(eq(cases.id, crisisCase.id));
     caseId = crisisCase.id;
     reference = crisisCase.reference;
     audit.push({ actor, action: 'case.intake_completed', caseId });
@@ -247,15 +342,28 @@ export async function sweepIntakeDrafts(deps: Deps): Promise<SweepResult> {
   const out: SweepResult = { nudged: 0, expired: 0, deferredQuietHours: 0 };
   const planned: DeliveryRow[] = [];
 
-  planned.push(...await deps.db.transaction(async (t) => {
-    const tx = t as Db;
-    const gone = await deleteExpiredSessions(tx, now);
-    out.expired = gone.length;
-    await deps.audit.recordMany(gone.map((g) => ({ actor: { type: 'system' as const }, action: 'intake.draft_expired', subjectType: 'intake_session', subjectId: g.id })), tx);
-    return planDeliveries(tx, gone.map((g) => ({
-      kind: INTAKE_EXPIRED_KIND, subjectId: `${g.id}:${g.language}`, recipient: intakeRecipient(g.chatId), channel: 'telegram' as const, dueAt: now,
-    })), now);
-  }));
+  planned.push(
+    ...(await deps.db.transaction(async (t) => {
+      const tx = t as Db;
+      const gone = await deleteExpiredSessions(tx, now);
+      out.expired = gone.length;
+      await deps.audit.recordMany(
+        gone.map((g) => ({ actor: { type: 'system' as const }, action: 'intake.draft_expired', subjectType: 'intake_session', subjectId: g.id })),
+        tx,
+      );
+      return planDeliveries(
+        tx,
+        gone.map((g) => ({
+          kind: INTAKE_EXPIRED_KIND,
+          subjectId: `${g.id}:${g.language}`,
+          recipient: intakeRecipient(g.chatId),
+          channel: 'telegram' as const,
+          dueAt: now,
+        })),
+        now,
+      );
+    })),
+  );
 
   const idle = { hours: deps.config.INTAKE_IDLE_NUDGE_HOURS };
   for (const row of await findSessionsToNudge(deps.db, now.minus(idle), now)) {
@@ -271,15 +379,28 @@ export async function sweepIntakeDrafts(deps: Deps): Promise<SweepResult> {
       const tx = t as Db;
       if (!(await claimNudge(tx, row.id, now))) return [];
       await deps.audit.record({ actor: { type: 'system' }, action: 'intake.nudged', subjectType: 'intake_session', subjectId: row.id }, tx);
-      return planDeliveries(tx, [{
-        kind: INTAKE_NUDGE_KIND, subjectId: row.id, version: idleSpell(row.lastActivityAt), recipient: intakeRecipient(row.telegramChatId), channel: 'telegram', dueAt: now,
-      }], now);
+      return planDeliveries(
+        tx,
+        [
+          {
+            kind: INTAKE_NUDGE_KIND,
+            subjectId: row.id,
+            version: idleSpell(row.lastActivityAt),
+            recipient: intakeRecipient(row.telegramChatId),
+            channel: 'telegram',
+            dueAt: now,
+          },
+        ],
+        now,
+      );
     });
     if (rows.length) out.nudged++;
     planned.push(...rows);
   }
   // A Redis hiccup only delays them: the due-row tick sends pending rows.
-  await scheduleDeliveries(deps.queues, planned, now).catch((err: Error) => deps.logger.warn({ err: err.message }, 'intake notices: scheduling deferred to the tick'));
+  await scheduleDeliveries(deps.queues, planned, now).catch((err: Error) =>
+    deps.logger.warn({ err: err.message }, 'intake notices: scheduling deferred to the tick'),
+  );
 
   // Telegram keeps undelivered updates for 24 h; three days of ids is plenty to recognise a redelivery.
   await deps.db.delete(inboundDedupe).where(and(eq(inboundDedupe.source, 'telegram'), lt(inboundDedupe.receivedAt, now.minus({ days: 3 }).toJSDate())));

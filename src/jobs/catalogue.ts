@@ -26,6 +26,7 @@ export const JOBS = {
   erasureSlackCleanup: erasureSlackCleanupJob,
   redactionSlackCleanup: redactionSlackCleanupJob,
   handoverTick: handoverTickJob,
+  // biome-ignore lint/suspicious/noExplicitAny: each entry keeps its own payload type
 } satisfies Record<string, JobDefinition<never> | JobDefinition<any>>;
 
 export function findJob(name: string): JobDefinition<unknown> | undefined {

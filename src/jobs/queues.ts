@@ -12,9 +12,7 @@ export class JobQueues {
   constructor(connection: Redis, queuePrefix: string) {
     const prefix = bullPrefix(queuePrefix);
     this.prefix = prefix;
-    this.queues = Object.fromEntries(
-      QUEUE_NAMES.map((n) => [n, new Queue(n, { connection, prefix })]),
-    ) as Record<QueueName, Queue>;
+    this.queues = Object.fromEntries(QUEUE_NAMES.map((n) => [n, new Queue(n, { connection, prefix })])) as Record<QueueName, Queue>;
   }
 
   queue(name: QueueName): Queue {
@@ -40,10 +38,12 @@ export class JobQueues {
 
   async addBulk<P>(def: JobDefinition<P>, items: Array<{ payload: P; opts?: JobsOptions }>): Promise<void> {
     if (items.length === 0) return;
-    await this.queues[def.queue].addBulk(items.map(({ payload, opts }) => {
-      const data = parsePayload(def, payload);
-      return { name: def.name, data, opts: { ...def.options, ...opts, jobId: def.jobId(data) } };
-    }));
+    await this.queues[def.queue].addBulk(
+      items.map(({ payload, opts }) => {
+        const data = parsePayload(def, payload);
+        return { name: def.name, data, opts: { ...def.options, ...opts, jobId: def.jobId(data) } };
+      }),
+    );
   }
 
   async counts(): Promise<Record<QueueName, Record<string, number>>> {

@@ -16,22 +16,38 @@ import type { FieldCipher } from '../lib/crypto.js';
  */
 export const ENVELOPE_RE = '^v1\\.[A-Za-z0-9_-]{1,32}\\.[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]*$';
 
-export interface SealedColumn { table: string; column: string; pk: string; aad: string }
-export interface ColumnCount { column: string; byKey: Record<string, number>; stale: number }
-export interface RotationProgress { column: string; done: number; total: number; failed: number }
+export interface SealedColumn {
+  table: string;
+  column: string;
+  pk: string;
+  aad: string;
+}
+export interface ColumnCount {
+  column: string;
+  byKey: Record<string, number>;
+  stale: number;
+}
+export interface RotationProgress {
+  column: string;
+  done: number;
+  total: number;
+  failed: number;
+}
 
 export const aadOf = (table: string, column: string) => `${table}.${column.replace(/_enc$/, '')}`;
 
 /** Every text column of a table with a one-column primary key that holds at least one envelope. */
 export async function sealedColumns(db: Db): Promise<SealedColumn[]> {
-  const cols = rowsOf(await db.execute(sql`
+  const cols = rowsOf(
+    await db.execute(sql`
     select c.table_name, c.column_name, k.column_name as pk
     from information_schema.columns c
     join information_schema.table_constraints t on t.table_schema = c.table_schema and t.table_name = c.table_name and t.constraint_type = 'PRIMARY KEY'
     join information_schema.key_column_usage k on k.constraint_name = t.constraint_name and k.table_schema = t.table_schema and k.table_name = t.table_name
     where c.table_schema = 'public' and c.data_type in ('text', 'character varying')
       and (select count(*) from information_schema.key_column_usage k2 where k2.constraint_name = t.constraint_name and k2.table_schema = t.table_schema) = 1
-    order by c.table_name, c.column_name`));
+    order by c.table_name, c.column_name`),
+  );
   const out: SealedColumn[] = [];
   for (const c of cols) {
     const table = String(c.table_name);
@@ -47,10 +63,14 @@ export async function countByKey(db: Db, cipher: FieldCipher, columns?: SealedCo
   const list = columns ?? (await sealedColumns(db));
   const out: ColumnCount[] = [];
   for (const c of list) {
-    const rows = rowsOf(await db.execute(sql`select split_part(${sql.identifier(c.column)}, '.', 2) as kid, count(*)::int as n
-      from ${sql.identifier(c.table)} where ${sql.identifier(c.column)} ~ ${ENVELOPE_RE} group by 1`));
+    const rows = rowsOf(
+      await db.execute(sql`select split_part(${sql.identifier(c.column)}, '.', 2) as kid, count(*)::int as n
+      from ${sql.identifier(c.table)} where ${sql.identifier(c.column)} ~ ${ENVELOPE_RE} group by 1`),
+    );
     const byKey = Object.fromEntries(rows.map((r) => [String(r.kid), Number(r.n)]));
-    const stale = Object.entries(byKey).filter(([k]) => k !== cipher.activeKeyId).reduce((s, [, n]) => s + n, 0);
+    const stale = Object.entries(byKey)
+      .filter(([k]) => k !== cipher.activeKeyId)
+      .reduce((s, [, n]) => s + n, 0);
     out.push({ column: `${c.table}.${c.column}`, byKey, stale });
   }
   return out;
@@ -62,7 +82,11 @@ export async function countByKey(db: Db, cipher: FieldCipher, columns?: SealedCo
  * opened: a missing old key or a value in the wrong place — those are
  * reported in `failed`, never overwritten).
  */
-export async function rotateKeys(db: Db, cipher: FieldCipher, opts: { batchSize: number; onProgress?: (p: RotationProgress) => void }): Promise<{ remaining: ColumnCount[]; rewritten: number; failed: Array<{ column: string; id: string; error: string }> }> {
+export async function rotateKeys(
+  db: Db,
+  cipher: FieldCipher,
+  opts: { batchSize: number; onProgress?: (p: RotationProgress) => void },
+): Promise<{ remaining: ColumnCount[]; rewritten: number; failed: Array<{ column: string; id: string; error: string }> }> {
   const columns = await sealedColumns(db);
   const failed: Array<{ column: string; id: string; error: string }> = [];
   let rewritten = 0;
@@ -75,10 +99,12 @@ export async function rotateKeys(db: Db, cipher: FieldCipher, opts: { batchSize:
     opts.onProgress?.({ column: name, done, total, failed: 0 });
     if (total === 0) continue;
     for (;;) {
-      const rows = rowsOf(await db.execute(sql`select ${sql.identifier(c.pk)}::text as id, ${sql.identifier(c.column)} as v from ${sql.identifier(c.table)}
+      const rows = rowsOf(
+        await db.execute(sql`select ${sql.identifier(c.pk)}::text as id, ${sql.identifier(c.column)} as v from ${sql.identifier(c.table)}
         where ${sql.identifier(c.column)} ~ ${ENVELOPE_RE} and split_part(${sql.identifier(c.column)}, '.', 2) <> ${cipher.activeKeyId}
           ${last === null ? sql`` : sql`and ${sql.identifier(c.pk)}::text > ${last}`}
-        order by ${sql.identifier(c.pk)}::text limit ${opts.batchSize}`));
+        order by ${sql.identifier(c.pk)}::text limit ${opts.batchSize}`),
+      );
       if (rows.length === 0) break;
       await db.transaction(async (t) => {
         const tx = t as Db;

@@ -27,7 +27,14 @@ async function main(): Promise<void> {
     });
     if (tty) process.stderr.write('\n');
     console.log(`Re-encrypted ${res.rewritten} value(s). Values still under an old key, per column:`);
-    for (const c of res.remaining) console.log(`  ${c.column.padEnd(40)} ${String(c.stale).padStart(8)}   (${Object.entries(c.byKey).map(([k, n]) => `${k}: ${n}`).join(', ') || 'no values'})`);
+    for (const c of res.remaining)
+      console.log(
+        `  ${c.column.padEnd(40)} ${String(c.stale).padStart(8)}   (${
+          Object.entries(c.byKey)
+            .map(([k, n]) => `${k}: ${n}`)
+            .join(', ') || 'no values'
+        })`,
+      );
     for (const f of res.failed.slice(0, 20)) console.log(`  could not open ${f.column} row ${f.id}: ${f.error}`);
     const stale = res.remaining.reduce((s, c) => s + c.stale, 0);
     if (stale > 0) {

@@ -19,7 +19,10 @@ export interface FieldKey {
 }
 
 export class CryptoError extends Error {
-  constructor(readonly code: 'KEY_INVALID' | 'KEY_UNKNOWN' | 'ENVELOPE_INVALID' | 'DECRYPT_FAILED', message: string) {
+  constructor(
+    readonly code: 'KEY_INVALID' | 'KEY_UNKNOWN' | 'ENVELOPE_INVALID' | 'DECRYPT_FAILED',
+    message: string,
+  ) {
     super(message);
     this.name = 'CryptoError';
   }
@@ -121,7 +124,7 @@ export function loadOrCreateKeyFile(path: string): { keys: FieldKey[]; created: 
     return { keys: parseKeyList(readFileSync(path, 'utf8')), created: false };
   }
   mkdirSync(dirname(path), { recursive: true });
-  writeFileSync(path, generateKeySpec('local1') + '\n', { mode: 0o600, flag: 'wx' });
+  writeFileSync(path, `${generateKeySpec('local1')}\n`, { mode: 0o600, flag: 'wx' });
   chmodSync(path, 0o600);
   return { keys: parseKeyList(readFileSync(path, 'utf8')), created: true };
 }

@@ -65,7 +65,5 @@ export function createI18n(): I18n {
 
 /** Every key of a locale object (for tests and tooling). */
 export function allKeys(obj: object, prefix = ''): string[] {
-  return Object.entries(obj).flatMap(([k, v]) =>
-    typeof v === 'string' ? [prefix + k] : allKeys(v as object, `${prefix}${k}.`),
-  );
+  return Object.entries(obj).flatMap(([k, v]) => (typeof v === 'string' ? [prefix + k] : allKeys(v as object, `${prefix}${k}.`)));
 }

@@ -30,10 +30,14 @@ export function chatKey(queuePrefix: string, chatId: number, part: string): stri
 
 /** `host:port,host:port` → ioredis cluster start-up nodes. */
 export function parseClusterNodes(list: string): Array<{ host: string; port: number }> {
-  return list.split(',').map((s) => s.trim()).filter(Boolean).map((hp) => {
-    const i = hp.lastIndexOf(':');
-    return { host: hp.slice(0, i).replace(/^\[|\]$/g, ''), port: Number(hp.slice(i + 1)) };
-  });
+  return list
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean)
+    .map((hp) => {
+      const i = hp.lastIndexOf(':');
+      return { host: hp.slice(0, i).replace(/^\[|\]$/g, ''), port: Number(hp.slice(i + 1)) };
+    });
 }
 
 const COMMON: RedisOptions = {
@@ -99,7 +103,10 @@ export async function assertRedisReachable(url: string, timeoutMs = 3000, cluste
   try {
     await probe.connect();
     await probe.ping();
-    const policy = await (probe.config('GET', 'maxmemory-policy') as Promise<string[]>).then((r) => r[1] ?? null, () => null);
+    const policy = await (probe.config('GET', 'maxmemory-policy') as Promise<string[]>).then(
+      (r) => r[1] ?? null,
+      () => null,
+    );
     return { evictionPolicy: policy };
   } catch (err) {
     throw new RedisUnavailableError(url, err);

@@ -194,7 +194,8 @@ export function resolveWallTime(zone: string, d: LocalDate, minuteOfDay: number)
     }
     return { kind: 'gap', nextValid: DateTime.fromMillis(hi * 60_000, { zone: 'utc' }), lastBefore: DateTime.fromMillis((hi - 1) * 60_000, { zone: 'utc' }) };
   }
-  const candidates = dt.getPossibleOffsets()
+  const candidates = dt
+    .getPossibleOffsets()
     .filter((c) => c.hour === hour && c.minute === minute)
     .sort((a, b) => a.toMillis() - b.toMillis());
   if (candidates.length > 1) return { kind: 'ambiguous', instant: candidates[0]!.toUTC(), second: candidates.at(-1)!.toUTC() };

@@ -19,8 +19,12 @@ const i18n = createI18n();
 export const referralConsentKind = deliveryKind({
   kind: REFERRAL_CONSENT_KIND,
   async render(deps, row) {
-    const [hit] = await deps.db.select({ r: referrals, name: resources.name }).from(referrals).innerJoin(resources, eq(resources.id, referrals.resourceId))
-      .where(eq(referrals.id, row.subjectId)).limit(1);
+    const [hit] = await deps.db
+      .select({ r: referrals, name: resources.name })
+      .from(referrals)
+      .innerJoin(resources, eq(resources.id, referrals.resourceId))
+      .where(eq(referrals.id, row.subjectId))
+      .limit(1);
     if (!hit) return { skip: 'referral_not_found' };
     if (hit.r.consentState !== 'asked') return { skip: 'answered' };
     const target = await openCaseClient(deps.db, hit.r.caseId, row.recipient);
@@ -29,8 +33,17 @@ export const referralConsentKind = deliveryKind({
     const worker = hit.r.referredBy ? await loadStaff(deps.db, hit.r.referredBy) : undefined;
     const text = deps.config.DISCREET_MODE
       ? t('referral_consent.text_discreet', { version: REFERRAL_CONSENT_VERSION })
-      : t('referral_consent.text', { name: firstName(worker?.displayName) || t('appt_notice.your_worker'), resource: hit.name, version: REFERRAL_CONSENT_VERSION });
+      : t('referral_consent.text', {
+          name: firstName(worker?.displayName) || t('appt_notice.your_worker'),
+          resource: hit.name,
+          version: REFERRAL_CONSENT_VERSION,
+        });
     const action = (yes: boolean) => ({ type: REFERRAL_CONSENT_ACTION, referralId: hit.r.id, yes });
-    return { channel: 'telegram', chatId: target.chatId, text, buttons: [[{ label: t('referral_consent.yes'), action: action(true) }], [{ label: t('referral_consent.no'), action: action(false) }]] };
+    return {
+      channel: 'telegram',
+      chatId: target.chatId,
+      text,
+      buttons: [[{ label: t('referral_consent.yes'), action: action(true) }], [{ label: t('referral_consent.no'), action: action(false) }]],
+    };
   },
 });

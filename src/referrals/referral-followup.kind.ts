@@ -19,9 +19,13 @@ export const REFERRAL_OUTCOME_ACTION = 'referral_outcome';
 export const referralFollowupKind = deliveryKind({
   kind: REFERRAL_FOLLOWUP_KIND,
   async render(deps, row) {
-    const [hit] = await deps.db.select({ r: referrals, name: resources.name, reference: cases.reference, status: cases.status }).from(referrals)
-      .innerJoin(resources, eq(resources.id, referrals.resourceId)).innerJoin(cases, eq(cases.id, referrals.caseId))
-      .where(eq(referrals.id, row.subjectId)).limit(1);
+    const [hit] = await deps.db
+      .select({ r: referrals, name: resources.name, reference: cases.reference, status: cases.status })
+      .from(referrals)
+      .innerJoin(resources, eq(resources.id, referrals.resourceId))
+      .innerJoin(cases, eq(cases.id, referrals.caseId))
+      .where(eq(referrals.id, row.subjectId))
+      .limit(1);
     if (!hit) return { skip: 'referral_not_found' };
     if (hit.status !== 'open') return { skip: 'case_not_open' };
     if (isFinalOutcome(hit.r.outcome)) return { skip: 'answered' };
@@ -32,8 +36,21 @@ export const referralFollowupKind = deliveryKind({
     const made = DateTime.fromJSDate(hit.r.createdAt).setZone(worker!.timeZone).toFormat('d LLL yyyy');
     const text = `Referral follow-up for ${hit.reference}: you referred the client to ${escapeMrkdwn(hit.name)} on ${made}. What came of it?`;
     return {
-      channel: 'slack', to: worker!.slackUserId, text,
-      blocks: [section(text), buttons(`referral:${hit.r.id}`, REFERRAL_OUTCOMES.map((o) => ({ text: OUTCOME_LABELS[o], actionId: `${REFERRAL_OUTCOME_ACTION}_${o}`, value: `${hit.r.id}:${o}`, ...(o === 'reached' ? { style: 'primary' as const } : {}) })))],
+      channel: 'slack',
+      to: worker!.slackUserId,
+      text,
+      blocks: [
+        section(text),
+        buttons(
+          `referral:${hit.r.id}`,
+          REFERRAL_OUTCOMES.map((o) => ({
+            text: OUTCOME_LABELS[o],
+            actionId: `${REFERRAL_OUTCOME_ACTION}_${o}`,
+            value: `${hit.r.id}:${o}`,
+            ...(o === 'reached' ? { style: 'primary' as const } : {}),
+          })),
+        ),
+      ],
     };
   },
 });

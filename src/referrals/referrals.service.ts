@@ -30,13 +30,26 @@ export type ReferralRow = typeof referrals.$inferSelect;
 
 function followUp(deps: Deps, r: Pick<ReferralRow, 'id' | 'caseId' | 'followUpVersion'>, workerId: string | null, now: DateTime) {
   if (!workerId) return [];
-  return [{
-    kind: REFERRAL_FOLLOWUP_KIND, subjectId: r.id, version: r.followUpVersion, recipient: `staff:${workerId}` as const, channel: 'slack' as const, caseId: r.caseId,
-    dueAt: now.plus({ days: deps.config.REFERRAL_FOLLOWUP_DAYS }),
-  }];
+  return [
+    {
+      kind: REFERRAL_FOLLOWUP_KIND,
+      subjectId: r.id,
+      version: r.followUpVersion,
+      recipient: `staff:${workerId}` as const,
+      channel: 'slack' as const,
+      caseId: r.caseId,
+      dueAt: now.plus({ days: deps.config.REFERRAL_FOLLOWUP_DAYS }),
+    },
+  ];
 }
 
-export async function recordReferral(deps: Deps, actor: StaffRow, caseId: string, raw: unknown, idempotencyKey: string): Promise<Mutation<{ referral: ReferralRow; resourceName: string }>> {
+export async function recordReferral(
+  deps: Deps,
+  actor: StaffRow,
+  caseId: string,
+  raw: unknown,
+  idempotencyKey: string,
+): Promise<Mutation<{ referral: ReferralRow; resourceName: string }>> {
   const parsed = referralInput.safeParse(raw);
   if (!parsed.success) {
     const i = parsed.error.issues[0]!;
@@ -46,32 +59,80 @@ export async function recordReferral(deps: Deps, actor: StaffRow, caseId: string
   const now = deps.clock.now();
   let rows: DeliveryRow[] = [];
   const res = await mutateCase(deps, actor, caseId, {}, async (tx, c) => {
-    const [res] = await tx.select().from(resources).where(and(eq(resources.id, input.resourceId), eq(resources.active, true))).limit(1);
+    const [res] = await tx
+      .select()
+      .from(resources)
+      .where(and(eq(resources.id, input.resourceId), eq(resources.active, true)))
+      .limit(1);
     if (!res) throw new FieldRefusal({ field: 'resource', message: 'That resource is no longer in the directory; choose another.' });
     const [client] = await tx.select().from(clients).where(eq(clients.id, c.clientId)).limit(1);
     if (input.share === 'ask_client' && clientUnreachable(client)) {
-      throw new FieldRefusal({ field: 'share', message: 'The client cannot be asked in Telegram right now (no chat, blocked, or erasure asked). Record their verbal agreement instead, or do not share.' });
+      throw new FieldRefusal({
+        field: 'share',
+        message:
+          'The client cannot be asked in Telegram right now (no chat, blocked, or erasure asked). Record their verbal agreement instead, or do not share.',
+      });
     }
-    const [ref] = await tx.insert(referrals).values({
-      caseId: c.id, resourceId: res.id, referredBy: actor.id, reasonEnc: deps.cipher.encrypt(input.reason, AAD_REFERRAL_REASON),
-      shareDetails: input.share !== 'none', consentState: input.share === 'none' ? 'not_asked' : input.share === 'verbal' ? 'given' : 'asked',
-      followUpAt: now.plus({ days: deps.config.REFERRAL_FOLLOWUP_DAYS }).toJSDate(), idempotencyKey, createdAt: now.toJSDate(), updatedAt: now.toJSDate(),
-    }).onConflictDoNothing({ target: referrals.idempotencyKey }).returning();
+    const [ref] = await tx
+      .insert(referrals)
+      .values({
+        caseId: c.id,
+        resourceId: res.id,
+        referredBy: actor.id,
+        reasonEnc: deps.cipher.encrypt(input.reason, AAD_REFERRAL_REASON),
+        shareDetails: input.share !== 'none',
+        consentState: input.share === 'none' ? 'not_asked' : input.share === 'verbal' ? 'given' : 'asked',
+        followUpAt: now.plus({ days: deps.config.REFERRAL_FOLLOWUP_DAYS }).toJSDate(),
+        idempotencyKey,
+        createdAt: now.toJSDate(),
+        updatedAt: now.toJSDate(),
+      })
+      .onConflictDoNothing({ target: referrals.idempotencyKey })
+      .returning();
     if (!ref) return null;
     if (input.share === 'verbal') {
       await tx.insert(referralConsents).values({
-        referralId: ref.id, clientId: c.clientId, consentVersion: REFERRAL_CONSENT_VERSION, language: isLang(client?.language) ? client!.language : 'en',
-        method: 'verbal', givenAt: now.toJSDate(), recordedBy: actor.id, verbalReasonEnc: deps.cipher.encrypt(input.verbalReason!, AAD_VERBAL_REASON), createdAt: now.toJSDate(),
+        referralId: ref.id,
+        clientId: c.clientId,
+        consentVersion: REFERRAL_CONSENT_VERSION,
+        language: isLang(client?.language) ? client!.language : 'en',
+        method: 'verbal',
+        givenAt: now.toJSDate(),
+        recordedBy: actor.id,
+        verbalReasonEnc: deps.cipher.encrypt(input.verbalReason!, AAD_VERBAL_REASON),
+        createdAt: now.toJSDate(),
       });
     }
-    rows = await planDeliveries(tx, [
-      ...(input.share === 'ask_client' ? [{ kind: REFERRAL_CONSENT_KIND, subjectId: ref.id, recipient: `client:${c.clientId}` as const, channel: 'telegram' as const, caseId: c.id, dueAt: now }] : []),
-      ...followUp(deps, ref, c.assignedWorkerId, now),
-    ], now);
-    await deps.audit.record({
-      actor: { type: 'staff', id: actor.id }, action: 'referral.recorded', caseId: c.id, subjectType: 'referral', subjectId: ref.id,
-      details: { resource: res.id, share: input.share, consentVersion: input.share === 'none' ? null : REFERRAL_CONSENT_VERSION },
-    }, tx);
+    rows = await planDeliveries(
+      tx,
+      [
+        ...(input.share === 'ask_client'
+          ? [
+              {
+                kind: REFERRAL_CONSENT_KIND,
+                subjectId: ref.id,
+                recipient: `client:${c.clientId}` as const,
+                channel: 'telegram' as const,
+                caseId: c.id,
+                dueAt: now,
+              },
+            ]
+          : []),
+        ...followUp(deps, ref, c.assignedWorkerId, now),
+      ],
+      now,
+    );
+    await deps.audit.record(
+      {
+        actor: { type: 'staff', id: actor.id },
+        action: 'referral.recorded',
+        caseId: c.id,
+        subjectType: 'referral',
+        subjectId: ref.id,
+        details: { resource: res.id, share: input.share, consentVersion: input.share === 'none' ? null : REFERRAL_CONSENT_VERSION },
+      },
+      tx,
+    );
     return { referral: ref, resourceName: res.name };
   });
   if (res.ok && !res.duplicate && res.value === null) return { ok: true, duplicate: true };
@@ -86,20 +147,40 @@ export async function answerReferralConsent(deps: Deps, input: { referralId: str
   const now = deps.clock.now();
   const out = await deps.db.transaction(async (t) => {
     const tx = t as unknown as Db;
-    const [row] = await tx.select({ r: referrals, clientId: clients.id, chatId: clients.telegramChatId, language: clients.language, status: cases.status })
-      .from(referrals).innerJoin(cases, eq(cases.id, referrals.caseId)).innerJoin(clients, eq(clients.id, cases.clientId))
-      .where(eq(referrals.id, input.referralId)).for('update', { of: referrals }).limit(1);
+    const [row] = await tx
+      .select({ r: referrals, clientId: clients.id, chatId: clients.telegramChatId, language: clients.language, status: cases.status })
+      .from(referrals)
+      .innerJoin(cases, eq(cases.id, referrals.caseId))
+      .innerJoin(clients, eq(clients.id, cases.clientId))
+      .where(eq(referrals.id, input.referralId))
+      .for('update', { of: referrals })
+      .limit(1);
     if (!row || row.chatId !== input.telegramChatId || row.status !== 'open') return { a: { status: 'not_found' } as ConsentAnswer, rows: [] };
     if (row.r.consentState !== 'asked') return { a: { status: 'already', given: row.r.consentState === 'given' } as ConsentAnswer, rows: [] };
     await tx.insert(referralConsents).values({
-      referralId: row.r.id, clientId: row.clientId, consentVersion: REFERRAL_CONSENT_VERSION, language: isLang(row.language) ? row.language : 'en', method: 'client_button',
-      ...(input.yes ? { givenAt: now.toJSDate() } : { declinedAt: now.toJSDate() }), createdAt: now.toJSDate(),
+      referralId: row.r.id,
+      clientId: row.clientId,
+      consentVersion: REFERRAL_CONSENT_VERSION,
+      language: isLang(row.language) ? row.language : 'en',
+      method: 'client_button',
+      ...(input.yes ? { givenAt: now.toJSDate() } : { declinedAt: now.toJSDate() }),
+      createdAt: now.toJSDate(),
     });
-    await tx.update(referrals).set({ consentState: input.yes ? 'given' : 'declined', updatedAt: now.toJSDate() }).where(eq(referrals.id, row.r.id));
-    await deps.audit.record({
-      actor: { type: 'client', id: row.clientId }, action: input.yes ? 'referral.consent_given' : 'referral.consent_declined', caseId: row.r.caseId,
-      subjectType: 'referral', subjectId: row.r.id, details: { version: REFERRAL_CONSENT_VERSION },
-    }, tx);
+    await tx
+      .update(referrals)
+      .set({ consentState: input.yes ? 'given' : 'declined', updatedAt: now.toJSDate() })
+      .where(eq(referrals.id, row.r.id));
+    await deps.audit.record(
+      {
+        actor: { type: 'client', id: row.clientId },
+        action: input.yes ? 'referral.consent_given' : 'referral.consent_declined',
+        caseId: row.r.caseId,
+        subjectType: 'referral',
+        subjectId: row.r.id,
+        details: { version: REFERRAL_CONSENT_VERSION },
+      },
+      tx,
+    );
     return { a: { status: 'recorded', given: input.yes } as ConsentAnswer, rows: await planCardRefresh(tx, row.r.caseId, now) };
   });
   await scheduleAfterCommit(deps, out.rows);
@@ -107,7 +188,12 @@ export async function answerReferralConsent(deps: Deps, input: { referralId: str
 }
 
 /** The worker's answer to the follow-up (or from the case): "still waiting" plans the next question; the others end it. */
-export async function recordReferralOutcome(deps: Deps, actor: StaffRow, referralId: string, outcome: ReferralOutcome): Promise<Mutation<{ referral: ReferralRow; changed: boolean; caseReference: string }>> {
+export async function recordReferralOutcome(
+  deps: Deps,
+  actor: StaffRow,
+  referralId: string,
+  outcome: ReferralOutcome,
+): Promise<Mutation<{ referral: ReferralRow; changed: boolean; caseReference: string }>> {
   const [r0] = await deps.db.select({ caseId: referrals.caseId }).from(referrals).where(eq(referrals.id, referralId)).limit(1);
   if (!r0) return { ok: false, message: 'That referral no longer exists.' };
   const now = deps.clock.now();
@@ -117,12 +203,24 @@ export async function recordReferralOutcome(deps: Deps, actor: StaffRow, referra
     if (!r) throw new FieldRefusal({ field: '', message: 'That referral no longer exists.' });
     if (r.outcome === outcome && isFinalOutcome(outcome)) return { referral: r, changed: false, caseReference: c.reference };
     const waiting = outcome === 'waiting';
-    const [u] = await tx.update(referrals).set({
-      outcome, outcomeAt: now.toJSDate(), outcomeBy: actor.id, updatedAt: now.toJSDate(),
-      ...(waiting ? { followUpVersion: sql`${referrals.followUpVersion} + 1`, followUpAt: now.plus({ days: deps.config.REFERRAL_FOLLOWUP_DAYS }).toJSDate() } : {}),
-    }).where(eq(referrals.id, r.id)).returning();
+    const [u] = await tx
+      .update(referrals)
+      .set({
+        outcome,
+        outcomeAt: now.toJSDate(),
+        outcomeBy: actor.id,
+        updatedAt: now.toJSDate(),
+        ...(waiting
+          ? { followUpVersion: sql`${referrals.followUpVersion} + 1`, followUpAt: now.plus({ days: deps.config.REFERRAL_FOLLOWUP_DAYS }).toJSDate() }
+          : {}),
+      })
+      .where(eq(referrals.id, r.id))
+      .returning();
     if (waiting) rows = await planDeliveries(tx, followUp(deps, u!, c.assignedWorkerId, now), now);
-    await deps.audit.record({ actor: { type: 'staff', id: actor.id }, action: 'referral.outcome', caseId: c.id, subjectType: 'referral', subjectId: r.id, details: { outcome } }, tx);
+    await deps.audit.record(
+      { actor: { type: 'staff', id: actor.id }, action: 'referral.outcome', caseId: c.id, subjectType: 'referral', subjectId: r.id, details: { outcome } },
+      tx,
+    );
     return { referral: u!, changed: true, caseReference: c.reference };
   });
   await scheduleAfterCommit(deps, rows);
@@ -145,10 +243,19 @@ export interface CaseReferral {
  * A case's referrals, oldest first (for someone already allowed to see the case). `text: false` (the
  * case card) leaves the reasons sealed: they are decrypted only where they are shown.
  */
-export async function caseReferrals(deps: Pick<Deps, 'db' | 'cipher'>, caseId: string, db: Db = deps.db, opts: { text?: boolean } = {}): Promise<CaseReferral[]> {
-  const rows = await db.select({ r: referrals, name: resources.name, k: referralConsents }).from(referrals)
-    .innerJoin(resources, eq(resources.id, referrals.resourceId)).leftJoin(referralConsents, eq(referralConsents.referralId, referrals.id))
-    .where(eq(referrals.caseId, caseId)).orderBy(asc(referrals.createdAt));
+export async function caseReferrals(
+  deps: Pick<Deps, 'db' | 'cipher'>,
+  caseId: string,
+  db: Db = deps.db,
+  opts: { text?: boolean } = {},
+): Promise<CaseReferral[]> {
+  const rows = await db
+    .select({ r: referrals, name: resources.name, k: referralConsents })
+    .from(referrals)
+    .innerJoin(resources, eq(resources.id, referrals.resourceId))
+    .leftJoin(referralConsents, eq(referralConsents.referralId, referrals.id))
+    .where(eq(referrals.caseId, caseId))
+    .orderBy(asc(referrals.createdAt));
   const open = (enc: string | null, aad: string) => {
     if (!enc || opts.text === false) return null;
     try {
@@ -158,15 +265,37 @@ export async function caseReferrals(deps: Pick<Deps, 'db' | 'cipher'>, caseId: s
     }
   };
   return rows.map(({ r, name, k }) => ({
-    id: r.id, resource: name, createdAt: r.createdAt, reason: open(r.reasonEnc, AAD_REFERRAL_REASON) ?? '', shareDetails: r.shareDetails, consentState: r.consentState,
-    consent: k ? { version: k.consentVersion, language: k.language, method: k.method, givenAt: k.givenAt, declinedAt: k.declinedAt, verbalReason: open(k.verbalReasonEnc, AAD_VERBAL_REASON) } : null,
-    outcome: r.outcome, outcomeAt: r.outcomeAt,
+    id: r.id,
+    resource: name,
+    createdAt: r.createdAt,
+    reason: open(r.reasonEnc, AAD_REFERRAL_REASON) ?? '',
+    shareDetails: r.shareDetails,
+    consentState: r.consentState,
+    consent: k
+      ? {
+          version: k.consentVersion,
+          language: k.language,
+          method: k.method,
+          givenAt: k.givenAt,
+          declinedAt: k.declinedAt,
+          verbalReason: open(k.verbalReasonEnc, AAD_VERBAL_REASON),
+        }
+      : null,
+    outcome: r.outcome,
+    outcomeAt: r.outcomeAt,
   }));
 }
 
 /** The client's own sharing receipts, for /mydata: to whom, which agreement version, given or declined and when. */
-export async function sharingReceiptsOf(db: Db, clientId: string): Promise<Array<{ resource: string; version: string; givenAt: Date | null; declinedAt: Date | null }>> {
-  return db.select({ resource: resources.name, version: referralConsents.consentVersion, givenAt: referralConsents.givenAt, declinedAt: referralConsents.declinedAt })
-    .from(referralConsents).innerJoin(referrals, eq(referrals.id, referralConsents.referralId)).innerJoin(resources, eq(resources.id, referrals.resourceId))
-    .where(eq(referralConsents.clientId, clientId)).orderBy(asc(referralConsents.createdAt));
+export async function sharingReceiptsOf(
+  db: Db,
+  clientId: string,
+): Promise<Array<{ resource: string; version: string; givenAt: Date | null; declinedAt: Date | null }>> {
+  return db
+    .select({ resource: resources.name, version: referralConsents.consentVersion, givenAt: referralConsents.givenAt, declinedAt: referralConsents.declinedAt })
+    .from(referralConsents)
+    .innerJoin(referrals, eq(referrals.id, referralConsents.referralId))
+    .innerJoin(resources, eq(resources.id, referrals.resourceId))
+    .where(eq(referralConsents.clientId, clientId))
+    .orderBy(asc(referralConsents.createdAt));
 }

@@ -16,15 +16,20 @@ export type ResourceResult = { ok: true; resource: ResourceRow } | { ok: false; 
 export const ADMINS_ONLY = 'Sorry, only admins can change the resource directory.';
 
 export async function listResources(db: Db, opts: { category?: string } = {}): Promise<ResourceRow[]> {
-  return db.select().from(resources)
+  return db
+    .select()
+    .from(resources)
     .where(and(eq(resources.active, true), opts.category ? sql`${opts.category} = any(${resources.categories})` : sql`true`))
     .orderBy(asc(sql`lower(${resources.name})`));
 }
 
 export async function findResource(db: Db, idOrName: string): Promise<ResourceRow | undefined> {
   const byId = /^[0-9a-f-]{36}$/i.test(idOrName);
-  const [row] = await db.select().from(resources)
-    .where(and(eq(resources.active, true), byId ? eq(resources.id, idOrName) : sql`lower(${resources.name}) = lower(${idOrName})`)).limit(1);
+  const [row] = await db
+    .select()
+    .from(resources)
+    .where(and(eq(resources.active, true), byId ? eq(resources.id, idOrName) : sql`lower(${resources.name}) = lower(${idOrName})`))
+    .limit(1);
   return row;
 }
 
@@ -34,19 +39,39 @@ export async function saveResource(deps: Deps, actor: StaffRow, raw: unknown, ed
   if (!v.ok) return v;
   const now = deps.clock.now().toJSDate();
   const values = {
-    name: v.value.name, categories: v.value.categories, languages: v.value.languages, phone: v.value.phone ?? null, email: v.value.email ?? null,
-    website: v.value.website ?? null, address: v.value.address ?? null, description: v.value.description ?? null, updatedAt: now,
+    name: v.value.name,
+    categories: v.value.categories,
+    languages: v.value.languages,
+    phone: v.value.phone ?? null,
+    email: v.value.email ?? null,
+    website: v.value.website ?? null,
+    address: v.value.address ?? null,
+    description: v.value.description ?? null,
+    updatedAt: now,
   };
   return deps.db.transaction(async (t) => {
     const tx = t as unknown as Db;
-    const [clash] = await tx.select({ id: resources.id }).from(resources)
-      .where(and(eq(resources.active, true), sql`lower(${resources.name}) = lower(${values.name})`, editId ? sql`${resources.id} <> ${editId}` : sql`true`)).limit(1);
+    const [clash] = await tx
+      .select({ id: resources.id })
+      .from(resources)
+      .where(and(eq(resources.active, true), sql`lower(${resources.name}) = lower(${values.name})`, editId ? sql`${resources.id} <> ${editId}` : sql`true`))
+      .limit(1);
     if (clash) return { ok: false as const, errors: { name: `There is already a resource called “${values.name}”. Edit that one, or choose another name.` } };
     const [row] = editId
-      ? await tx.update(resources).set(values).where(and(eq(resources.id, editId), eq(resources.active, true))).returning()
-      : await tx.insert(resources).values({ ...values, createdAt: now }).returning();
+      ? await tx
+          .update(resources)
+          .set(values)
+          .where(and(eq(resources.id, editId), eq(resources.active, true)))
+          .returning()
+      : await tx
+          .insert(resources)
+          .values({ ...values, createdAt: now })
+          .returning();
     if (!row) return { ok: false as const, errors: { name: 'That resource has been removed meanwhile; nothing was saved.' } };
-    await deps.audit.record({ actor: { type: 'staff', id: actor.id }, action: editId ? 'resource.edited' : 'resource.added', subjectType: 'resource', subjectId: row.id }, tx);
+    await deps.audit.record(
+      { actor: { type: 'staff', id: actor.id }, action: editId ? 'resource.edited' : 'resource.added', subjectType: 'resource', subjectId: row.id },
+      tx,
+    );
     return { ok: true as const, resource: row };
   });
 }

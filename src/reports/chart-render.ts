@@ -15,7 +15,8 @@ export interface RenderedChart {
 }
 
 let libs: Promise<{ vega: typeof import('vega'); vl: typeof import('vega-lite'); Resvg: typeof import('@resvg/resvg-js').Resvg }> | undefined;
-const load = () => (libs ??= Promise.all([import('vega'), import('vega-lite'), import('@resvg/resvg-js')]).then(([vega, vl, r]) => ({ vega, vl, Resvg: r.Resvg })));
+const load = () =>
+  (libs ??= Promise.all([import('vega'), import('vega-lite'), import('@resvg/resvg-js')]).then(([vega, vl, r]) => ({ vega, vl, Resvg: r.Resvg })));
 
 export const CHART_FONT = 'DejaVu Sans, Liberation Sans, Arial, sans-serif';
 
@@ -25,7 +26,11 @@ export async function renderChart(spec: TopLevelSpec, scale = 2): Promise<Render
   const view = new vega.View(vega.parse(compiled), { renderer: 'none' });
   try {
     const svg = await view.toSVG();
-    const image = new Resvg(svg, { fitTo: { mode: 'zoom', value: scale }, background: 'white', font: { loadSystemFonts: true, defaultFontFamily: 'DejaVu Sans' } }).render();
+    const image = new Resvg(svg, {
+      fitTo: { mode: 'zoom', value: scale },
+      background: 'white',
+      font: { loadSystemFonts: true, defaultFontFamily: 'DejaVu Sans' },
+    }).render();
     return { png: image.asPng(), svg, width: image.width, height: image.height };
   } finally {
     view.finalize();

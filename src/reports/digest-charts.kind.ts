@@ -26,7 +26,9 @@ export const weeklyDigestChartsKind = deliveryKind({
     const open = report.workers.reduce((s, w) => s + w.caseload.open, 0);
     const quiet = report.workers.reduce((s, w) => s + w.quiet.count, 0);
     return {
-      channel: 'slack', to: sup!.slackUserId, files,
+      channel: 'slack',
+      to: sup!.slackUserId,
+      files,
       text: `Charts for the weekly digest: open cases per person against the limit of ${report.caseloadLimit} (${open} open), and how many have gone quiet (${quiet}). \`/case report team quarter\` has the rest.`,
     };
   },

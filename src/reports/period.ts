@@ -22,7 +22,8 @@ export interface ReportPeriod {
 
 export type PeriodResult = { ok: true; period: ReportPeriod } | { ok: false; message: string };
 
-export const PERIOD_HELP = 'Periods: `30d`, `12w`, `6m`, `week`, `month`, `quarter`, `year`, `last-month`, `last-quarter`, `2026-Q3`, `2026-09`, `2026`, or days `2026-09-01..2026-09-30`. Without one: the last 30 days.';
+export const PERIOD_HELP =
+  'Periods: `30d`, `12w`, `6m`, `week`, `month`, `quarter`, `year`, `last-month`, `last-quarter`, `2026-Q3`, `2026-09`, `2026`, or days `2026-09-01..2026-09-30`. Without one: the last 30 days.';
 const MAX_DAYS = 3 * 366;
 
 const fail = (message: string): PeriodResult => ({ ok: false, message: `${message}\n${PERIOD_HELP}` });
@@ -41,7 +42,12 @@ const SPANS = { week: 'week', month: 'month', quarter: 'quarter', year: 'year' }
 
 export function parsePeriod(input: string | undefined, zone: string, now: DateTime): PeriodResult {
   const local = now.setZone(zone);
-  const raw = (input ?? '').trim().toLowerCase().replace(/[–—]/g, '..').replace(/\s+to\s+/g, '..').replace(/\s+/g, ' ');
+  const raw = (input ?? '')
+    .trim()
+    .toLowerCase()
+    .replace(/[–—]/g, '..')
+    .replace(/\s+to\s+/g, '..')
+    .replace(/\s+/g, ' ');
   if (!raw) return made(local.minus({ days: 30 }), local, 'last 30 days', now);
   if (raw.length > 40) return fail('I could not read that period.');
 
@@ -63,7 +69,12 @@ export function parsePeriod(input: string | undefined, zone: string, now: DateTi
     const start = local.minus({ [`${unit}s`]: 1 }).startOf(unit);
     return made(start, start.plus({ [`${unit}s`]: 1 }), `last ${unit} (${labelOf(start, unit)})`, now);
   }
-  const q = /^(\d{4}) ?-? ?q([1-4])$/.exec(raw) ?? (() => { const r = /^q([1-4]) ?-? ?(\d{4})$/.exec(raw); return r ? [r[0], r[2], r[1]] : null; })();
+  const q =
+    /^(\d{4}) ?-? ?q([1-4])$/.exec(raw) ??
+    (() => {
+      const r = /^q([1-4]) ?-? ?(\d{4})$/.exec(raw);
+      return r ? [r[0], r[2], r[1]] : null;
+    })();
   if (q) {
     const start = DateTime.fromObject({ year: Number(q[1]), month: (Number(q[2]) - 1) * 3 + 1, day: 1 }, { zone });
     return made(start, start.plus({ months: 3 }), `${q[1]}-Q${q[2]}`, now);

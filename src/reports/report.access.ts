@@ -19,13 +19,20 @@ export async function reportScope(db: Db, me: StaffRow, target: ReportTarget): P
   if (target.kind === 'me') return { ok: true, label: me.displayName, workers: [asWorker(me)], fileTag: 'me' };
   if (target.kind === 'worker') {
     if (target.slackUserId === me.slackUserId) return { ok: true, label: me.displayName, workers: [asWorker(me)], fileTag: 'me' };
-    if (me.role === 'worker') return { ok: false, message: "Sorry, a worker can see only their own report (`/case report`). Your supervisor can see the team's." };
-    const [w] = await db.select().from(staff).where(and(eq(staff.slackUserId, target.slackUserId), eq(staff.active, true))).limit(1);
+    if (me.role === 'worker')
+      return { ok: false, message: "Sorry, a worker can see only their own report (`/case report`). Your supervisor can see the team's." };
+    const [w] = await db
+      .select()
+      .from(staff)
+      .where(and(eq(staff.slackUserId, target.slackUserId), eq(staff.active, true)))
+      .limit(1);
     if (!w) return { ok: false, message: `<@${target.slackUserId}> is not in the staff directory.` };
-    if (me.role !== 'admin' && w.supervisorId !== me.id) return { ok: false, message: `Sorry, <@${w.slackUserId}> is not in your team; only their own supervisor or an admin can see their report.` };
+    if (me.role !== 'admin' && w.supervisorId !== me.id)
+      return { ok: false, message: `Sorry, <@${w.slackUserId}> is not in your team; only their own supervisor or an admin can see their report.` };
     return { ok: true, label: w.displayName, workers: [asWorker(w)], fileTag: 'worker' };
   }
-  if (me.role === 'worker') return { ok: false, message: "Sorry, only supervisors (for their team) and admins can see a team's report. `/case report` shows your own." };
+  if (me.role === 'worker')
+    return { ok: false, message: "Sorry, only supervisors (for their team) and admins can see a team's report. `/case report` shows your own." };
   if (me.role === 'admin') {
     const everyone = await db.select().from(staff).where(eq(staff.active, true)).orderBy(staff.displayName);
     return { ok: true, label: 'everyone', workers: everyone.map(asWorker), fileTag: 'all' };

@@ -16,9 +16,21 @@ export function parseReportCommand(args: string[]): { ok: true; target: ReportTa
   for (const raw of args) {
     const t = raw.toLowerCase();
     const user = USER.exec(raw);
-    const found: ReportTarget | null = user ? { kind: 'worker', slackUserId: user[1]! } : t === 'team' ? { kind: 'team' } : t === 'all' ? { kind: 'all' } : t === 'me' || t === 'mine' ? { kind: 'me' } : null;
+    const found: ReportTarget | null = user
+      ? { kind: 'worker', slackUserId: user[1]! }
+      : t === 'team'
+        ? { kind: 'team' }
+        : t === 'all'
+          ? { kind: 'all' }
+          : t === 'me' || t === 'mine'
+            ? { kind: 'me' }
+            : null;
     if (!found) {
-      if (raw.startsWith('@')) return { ok: false, message: `I don't know ${raw.slice(0, 40)}: pick the person from Slack's list as you type @, so the mention becomes a link.\n${REPORT_USAGE}` };
+      if (raw.startsWith('@'))
+        return {
+          ok: false,
+          message: `I don't know ${raw.slice(0, 40)}: pick the person from Slack's list as you type @, so the mention becomes a link.\n${REPORT_USAGE}`,
+        };
       rest.push(raw);
       continue;
     }

@@ -28,7 +28,11 @@ export function reportCsvRows(r: SupervisionReport): Array<[string, string, stri
     rows.push(['caseload', n, 'open', w.caseload.open], ['caseload', n, 'at_or_over_limit', w.caseload.atOrOverLimit ? 'yes' : 'no']);
     for (const [k, v] of Object.entries(w.caseload.byPhase)) rows.push(['caseload', n, `phase:${k}`, v]);
     for (const [k, v] of Object.entries(w.caseload.byPriority)) rows.push(['caseload', n, `priority:${k}`, v]);
-    rows.push(['timeliness', n, 'contact_notes', w.timeliness.notes], ['timeliness', n, 'mean_days_contact_to_note', w.timeliness.meanDays], ['timeliness', n, 'max_days_contact_to_note', w.timeliness.maxDays]);
+    rows.push(
+      ['timeliness', n, 'contact_notes', w.timeliness.notes],
+      ['timeliness', n, 'mean_days_contact_to_note', w.timeliness.meanDays],
+      ['timeliness', n, 'max_days_contact_to_note', w.timeliness.maxDays],
+    );
     for (const [k, v] of Object.entries(w.timeliness.buckets)) rows.push(['timeliness', n, `notes_written:${k}`, v]);
     rows.push(['timeliness', n, 'quiet_cases', w.quiet.count]);
     for (const ref of w.quiet.references) rows.push(['quiet_case', n, ref, 'quiet']);
@@ -36,20 +40,33 @@ export function reportCsvRows(r: SupervisionReport): Array<[string, string, stri
     rows.push(['completeness', n, 'open', w.completeness.open], ['completeness', n, 'complete', w.completeness.complete]);
     for (const [k, v] of Object.entries(w.completeness.missing)) rows.push(['completeness', n, `missing:${k}`, v]);
     rows.push(
-      ['escalations', n, 'opened', w.escalations.opened], ['escalations', n, 'acknowledged', w.escalations.acknowledged],
-      ['escalations', n, 'mean_hours_to_acknowledge', w.escalations.meanHoursToAck], ['escalations', n, 'snoozes', w.escalations.snoozes],
-      ['appointments', n, 'kept', w.appointments.kept], ['appointments', n, 'no_show', w.appointments.noShow],
-      ['appointments', n, 'cancelled', w.appointments.cancelled], ['appointments', n, 'client_cant_come', w.appointments.cantCome],
+      ['escalations', n, 'opened', w.escalations.opened],
+      ['escalations', n, 'acknowledged', w.escalations.acknowledged],
+      ['escalations', n, 'mean_hours_to_acknowledge', w.escalations.meanHoursToAck],
+      ['escalations', n, 'snoozes', w.escalations.snoozes],
+      ['appointments', n, 'kept', w.appointments.kept],
+      ['appointments', n, 'no_show', w.appointments.noShow],
+      ['appointments', n, 'cancelled', w.appointments.cancelled],
+      ['appointments', n, 'client_cant_come', w.appointments.cantCome],
     );
   }
-  for (const e of r.escalationsByReason) rows.push(['escalations_by_reason', '', `${e.reason}:opened`, e.opened], ['escalations_by_reason', '', `${e.reason}:acknowledged`, e.acknowledged], ['escalations_by_reason', '', `${e.reason}:snoozes`, e.snoozes]);
+  for (const e of r.escalationsByReason)
+    rows.push(
+      ['escalations_by_reason', '', `${e.reason}:opened`, e.opened],
+      ['escalations_by_reason', '', `${e.reason}:acknowledged`, e.acknowledged],
+      ['escalations_by_reason', '', `${e.reason}:snoozes`, e.snoozes],
+    );
   for (const o of r.outcomes) {
-    rows.push(['outcomes', '', `${o.category}:cases_closed`, o.casesClosed], ['outcomes', '', `${o.category}:goal_achieved`, o.achieved],
-      ['outcomes', '', `${o.category}:goal_partly_achieved`, o.partlyAchieved], ['outcomes', '', `${o.category}:goal_not_achieved`, o.notAchieved]);
+    rows.push(
+      ['outcomes', '', `${o.category}:cases_closed`, o.casesClosed],
+      ['outcomes', '', `${o.category}:goal_achieved`, o.achieved],
+      ['outcomes', '', `${o.category}:goal_partly_achieved`, o.partlyAchieved],
+      ['outcomes', '', `${o.category}:goal_not_achieved`, o.notAchieved],
+    );
   }
   return rows;
 }
 
 export function renderReportCsv(r: SupervisionReport): string {
-  return [CSV_HEADER.join(','), ...reportCsvRows(r).map((row) => row.map(csvCell).join(','))].join('\r\n') + '\r\n';
+  return `${[CSV_HEADER.join(','), ...reportCsvRows(r).map((row) => row.map(csvCell).join(','))].join('\r\n')}\r\n`;
 }

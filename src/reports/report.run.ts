@@ -28,26 +28,55 @@ export async function runReport(deps: Deps, me: StaffRow, o: { target: ReportTar
   }
   const report = await reportFor(deps, scope.label, scope.workers, period.period);
   await deps.audit.record({
-    actor: { type: 'staff', id: me.id }, action: 'report.viewed', subjectType: target.kind === 'worker' ? 'staff' : 'team',
+    actor: { type: 'staff', id: me.id },
+    action: 'report.viewed',
+    subjectType: target.kind === 'worker' ? 'staff' : 'team',
     ...(target.kind === 'worker' && scope.workers[0] ? { subjectId: scope.workers[0].id } : {}),
-    details: { scope: scope.fileTag, people: scope.workers.length, from: period.period.start.toUTC().toISO(), to: period.period.end.toUTC().toISO(), via: o.via },
+    details: {
+      scope: scope.fileTag,
+      people: scope.workers.length,
+      from: period.period.start.toUTC().toISO(),
+      to: period.period.end.toUTC().toISO(),
+      via: o.via,
+    },
   });
   return { ok: true, report, fileTag: scope.fileTag };
 }
 
-export function reportFor(deps: Pick<Deps, 'db' | 'config' | 'clock'>, label: string, workers: ReportWorker[], period: ReportPeriod, o: { light?: boolean } = {}): Promise<SupervisionReport> {
+export function reportFor(
+  deps: Pick<Deps, 'db' | 'config' | 'clock'>,
+  label: string,
+  workers: ReportWorker[],
+  period: ReportPeriod,
+  o: { light?: boolean } = {},
+): Promise<SupervisionReport> {
   return buildSupervisionReport(deps.db, {
-    scopeLabel: label, workers, period, now: deps.clock.now(), caseloadLimit: deps.config.CASELOAD_LIMIT, thresholds: policyFromConfig(deps.config).quietThresholdsDays, light: o.light ?? false,
+    scopeLabel: label,
+    workers,
+    period,
+    now: deps.clock.now(),
+    caseloadLimit: deps.config.CASELOAD_LIMIT,
+    thresholds: policyFromConfig(deps.config).quietThresholdsDays,
+    light: o.light ?? false,
   });
 }
 
-export interface ReportFile { filename: string; title: string; content: Buffer }
+export interface ReportFile {
+  filename: string;
+  title: string;
+  content: Buffer;
+}
 
 /** The CSV and the charts (PNG) of a report, as files to upload. `only`: those charts; empty charts are left out. */
 export async function reportFiles(r: SupervisionReport, fileTag: string, o: { csv: boolean; only?: readonly ChartKey[] }): Promise<ReportFile[]> {
   const stamp = `${r.period.start.toISODate()}_${r.period.end.minus({ days: 1 }).toISODate()}`;
   const files: ReportFile[] = [];
-  if (o.csv) files.push({ filename: `report-${fileTag}-${stamp}.csv`, title: `Report figures (CSV), ${r.period.label}`, content: Buffer.from(renderReportCsv(r), 'utf8') });
+  if (o.csv)
+    files.push({
+      filename: `report-${fileTag}-${stamp}.csv`,
+      title: `Report figures (CSV), ${r.period.label}`,
+      content: Buffer.from(renderReportCsv(r), 'utf8'),
+    });
   for (const c of reportCharts(r)) {
     if (o.only ? !o.only.includes(c.key) : c.empty) continue;
     const png = await renderChart(c.spec);

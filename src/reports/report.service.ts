@@ -32,7 +32,11 @@ export const LAG_BUCKETS = ['within_1_day', '1_to_2_days', '2_to_7_days', 'over_
 export type LagBucket = (typeof LAG_BUCKETS)[number];
 export const OUTCOME_STATUSES = ['achieved', 'partly_achieved', 'not_achieved'] as const;
 
-export interface ReportWorker { id: string; name: string; slackUserId: string }
+export interface ReportWorker {
+  id: string;
+  name: string;
+  slackUserId: string;
+}
 
 export interface WorkerFigures {
   worker: ReportWorker;
@@ -90,16 +94,18 @@ const zeros = <K extends string>(keys: readonly K[]) => Object.fromEntries(keys.
  * caseload, cases_worker_status_idx otherwise) and reaches notes, escalations,
  * appointments and the audit log through their case indexes.
  */
-export function reportQueries(workerIds: string[], period: { start: DateTime; end: DateTime }): Record<'open' | 'notes' | 'escalations' | 'snoozes' | 'appointments' | 'outcomes', SQL> {
+export function reportQueries(
+  workerIds: string[],
+  period: { start: DateTime; end: DateTime },
+): Record<'open' | 'notes' | 'escalations' | 'snoozes' | 'appointments' | 'outcomes', SQL> {
   const ids = sql`${sql.param(workerIds)}::uuid[]`;
   const start = sql`${period.start.toUTC().toISO()}::timestamptz`;
   const end = sql`${period.end.toUTC().toISO()}::timestamptz`;
   const lag = sql`greatest(0, extract(epoch from n.created_at - n.contact_at)) / 86400.0`;
   // A team's cases as an array the planner probes each table's (case_id, time) index with; for a
   // scope of many people (an admin's everyone-report) probing costs more than reading the table once.
-  const scoped = (col: SQL) => (workerIds.length <= 50
-    ? sql`${col} = any(array(select id from cases where assigned_worker_id = any(${ids})))`
-    : sql`c.assigned_worker_id = any(${ids})`);
+  const scoped = (col: SQL) =>
+    workerIds.length <= 50 ? sql`${col} = any(array(select id from cases where assigned_worker_id = any(${ids})))` : sql`c.assigned_worker_id = any(${ids})`;
   return {
     // As of now: the open caseload (one row per case).
     open: sql`select id, reference, assigned_worker_id as worker, phase, priority, status, opened_at, last_note_at, plan_enc is not null as has_plan, self_help_focus_enc is not null as has_self_help
@@ -135,7 +141,10 @@ export function reportQueries(workerIds: string[], period: { start: DateTime; en
 export async function buildSupervisionReport(db: Db, input: ReportInput): Promise<SupervisionReport> {
   const now = input.now;
 
-  const q = reportQueries(input.workers.map((w) => w.id), input.period);
+  const q = reportQueries(
+    input.workers.map((w) => w.id),
+    input.period,
+  );
   // One after another: a report must not take a whole pool's connections at once.
   const run = async (x: SQL) => rowsOf(await db.execute(x));
   const openRows = await run(q.open);
@@ -144,7 +153,10 @@ export async function buildSupervisionReport(db: Db, input: ReportInput): Promis
   const snoozes = input.light ? [] : await run(q.snoozes);
   const appts = input.light ? [] : await run(q.appointments);
   const outcomes = input.light ? [] : await run(q.outcomes);
-  const flags = await goalFlagsByCase(db, openRows.map((r) => String(r.id)));
+  const flags = await goalFlagsByCase(
+    db,
+    openRows.map((r) => String(r.id)),
+  );
   const silentN = input.silentPerWorker ?? 3;
   const [openBy, notesBy, escBy, snoozesBy, apptsBy] = [openRows, notes, esc, snoozes, appts].map(byWorker);
   const workers: WorkerFigures[] = input.workers.map((worker) => {
@@ -154,8 +166,11 @@ export async function buildSupervisionReport(db: Db, input: ReportInput): Promis
       const openedAt = dt(r.opened_at);
       const since = lastNoteAt ?? openedAt;
       return {
-        reference: String(r.reference), phase: String(r.phase), priority: String(r.priority),
-        days: Math.floor(now.diff(since, 'days').days), since,
+        reference: String(r.reference),
+        phase: String(r.phase),
+        priority: String(r.priority),
+        days: Math.floor(now.diff(since, 'days').days),
+        since,
         quiet: isQuiet({ priority: r.priority as Priority, lastNoteAt, openedAt, status: String(r.status) }, now, input.thresholds),
         elements: elementsOfCase({ planEnc: r.has_plan ? 'x' : null, selfHelpFocusEnc: r.has_self_help ? 'x' : null }, flags.get(String(r.id)) ?? []),
       };
@@ -182,14 +197,18 @@ export async function buildSupervisionReport(db: Db, input: ReportInput): Promis
       worker,
       caseload: { open: mine.length, byPhase, byPriority, limit: input.caseloadLimit, atOrOverLimit: mine.length >= input.caseloadLimit },
       timeliness: {
-        notes: num(n?.n), meanDays: n ? round1(num(n.mean)) : null, maxDays: n ? round1(num(n.max)) : null,
+        notes: num(n?.n),
+        meanDays: n ? round1(num(n.mean)) : null,
+        maxDays: n ? round1(num(n.max)) : null,
         buckets: { within_1_day: num(n?.b1), '1_to_2_days': num(n?.b2), '2_to_7_days': num(n?.b7), over_7_days: num(n?.b8) },
       },
       quiet: { count: quiet.length, references: quiet.map((c) => c.reference) },
       silent: silent.map((c) => ({ reference: c.reference, priority: c.priority, days: c.days, quiet: c.quiet })),
       completeness: { open: mine.length, complete, missing },
       escalations: {
-        opened: e.reduce((s, r) => s + num(r.opened), 0), acknowledged: acked, meanHoursToAck: acked ? round1(ackHours / acked) : null,
+        opened: e.reduce((s, r) => s + num(r.opened), 0),
+        acknowledged: acked,
+        meanHoursToAck: acked ? round1(ackHours / acked) : null,
         snoozes: of(snoozesBy!).reduce((s, r) => s + num(r.n), 0),
       },
       appointments: { kept: num(a?.kept), noShow: num(a?.no_show), cancelled: num(a?.cancelled), cantCome: num(a?.cant_come) },
@@ -208,5 +227,13 @@ export async function buildSupervisionReport(db: Db, input: ReportInput): Promis
     return r ? [{ category, casesClosed: num(r.cases), achieved: num(r.achieved), partlyAchieved: num(r.partly), notAchieved: num(r.not_achieved) }] : [];
   });
 
-  return { scopeLabel: input.scopeLabel, period: input.period, generatedAt: now, caseloadLimit: input.caseloadLimit, workers, escalationsByReason, outcomes: outcomeRows };
+  return {
+    scopeLabel: input.scopeLabel,
+    period: input.period,
+    generatedAt: now,
+    caseloadLimit: input.caseloadLimit,
+    workers,
+    escalationsByReason,
+    outcomes: outcomeRows,
+  };
 }

@@ -20,8 +20,16 @@ import { anonymiseCases, wipeClientIdentity } from '../clients/erasure-wipe.js';
  * The audit log is kept (it holds no personal data). Every category is logged
  * and audited with its count; a dry run counts and changes nothing.
  */
-export interface RetentionCategory { name: string; cutoff: string; count: number }
-export interface RetentionReport { dryRun: boolean; categories: RetentionCategory[]; totals: Record<string, number> }
+export interface RetentionCategory {
+  name: string;
+  cutoff: string;
+  count: number;
+}
+export interface RetentionReport {
+  dryRun: boolean;
+  categories: RetentionCategory[];
+  totals: Record<string, number>;
+}
 
 interface Rule {
   name: string;
@@ -36,7 +44,8 @@ const iso = (d: DateTime) => d.toUTC().toISO()!;
 /** Rows of a table past a cutoff, by ctid (tables without a single-column key are handled the same way). */
 function ctidRule(name: string, table: string, where: (cutoff: string) => ReturnType<typeof sql>, cutoff: Rule['cutoff']): Rule {
   return {
-    name, cutoff,
+    name,
+    cutoff,
     async find(db, c, limit) {
       const r = await db.execute(sql`select ctid::text as id from ${sql.identifier(table)} where ${where(iso(c))} limit ${limit}`);
       return rowsOf(r).map((x) => String(x.id));
@@ -52,21 +61,37 @@ function caseRule(name: string, status: 'closed' | 'withdrawn', years: (c: Deps[
     name,
     cutoff: (now, c) => now.minus({ years: years(c) }),
     async find(db, cutoff, limit) {
-      const rows = await db.select({ id: cases.id }).from(cases)
-        .where(and(eq(cases.status, status), lt(cases.closedAt, cutoff.toJSDate()),
-          notExists(db.select({ one: sql`1` }).from(caseAnonymisations).where(eq(caseAnonymisations.caseId, cases.id)))))
-        .orderBy(cases.closedAt).limit(limit);
+      const rows = await db
+        .select({ id: cases.id })
+        .from(cases)
+        .where(
+          and(
+            eq(cases.status, status),
+            lt(cases.closedAt, cutoff.toJSDate()),
+            notExists(db.select({ one: sql`1` }).from(caseAnonymisations).where(eq(caseAnonymisations.caseId, cases.id))),
+          ),
+        )
+        .orderBy(cases.closedAt)
+        .limit(limit);
       return rows.map((r) => r.id);
     },
     async apply(deps, tx, ids, now) {
       await anonymiseCases(tx, deps.cipher, ids, now, cause);
-      await deps.audit.recordMany(ids.map((caseId) => ({ actor: { type: 'system' as const }, action: 'case.anonymised', caseId, details: { cause } })), tx);
+      await deps.audit.recordMany(
+        ids.map((caseId) => ({ actor: { type: 'system' as const }, action: 'case.anonymised', caseId, details: { cause } })),
+        tx,
+      );
       // Clients left with no case that keeps content: their identity goes too.
       const owners = await tx.selectDistinct({ id: cases.clientId }).from(cases).where(inArray(cases.id, ids));
       for (const { id } of owners) {
-        const [left] = await tx.select({ n: sql<number>`count(*)::int` }).from(cases)
+        const [left] = await tx
+          .select({ n: sql<number>`count(*)::int` })
+          .from(cases)
           .where(and(eq(cases.clientId, id), notExists(tx.select({ one: sql`1` }).from(caseAnonymisations).where(eq(caseAnonymisations.caseId, cases.id)))));
-        const [c] = await tx.select({ erasedAt: clients.erasedAt }).from(clients).where(and(eq(clients.id, id), isNull(clients.erasedAt)));
+        const [c] = await tx
+          .select({ erasedAt: clients.erasedAt })
+          .from(clients)
+          .where(and(eq(clients.id, id), isNull(clients.erasedAt)));
         if (c && left!.n === 0) {
           await wipeClientIdentity(tx, id, now, deps.config.DEFAULT_TIMEZONE);
           await deps.audit.record({ actor: { type: 'system' }, action: 'client.anonymised', subjectType: 'client', subjectId: id, details: { cause } }, tx);
@@ -79,10 +104,30 @@ function caseRule(name: string, status: 'closed' | 'withdrawn', years: (c: Deps[
 export const RULES: Rule[] = [
   caseRule('closed_cases', 'closed', (c) => c.RETENTION_CLOSED_YEARS, 'retention_closed'),
   caseRule('withdrawn_cases', 'withdrawn', (c) => c.RETENTION_WITHDRAWN_YEARS, 'retention_withdrawn'),
-  ctidRule('declined_consents', 'consents', (c) => sql`client_id is null and declined_at < ${c}::timestamptz`, (now, c) => now.minus({ years: c.RETENTION_DECLINED_CONSENT_YEARS })),
-  ctidRule('ledger_rows', 'deliveries', (c) => sql`status <> 'pending' and updated_at < ${c}::timestamptz`, (now, c) => now.minus({ days: c.RETENTION_LEDGER_DAYS })),
-  ctidRule('dedupe_keys', 'inbound_dedupe', (c) => sql`received_at < ${c}::timestamptz`, (now, c) => now.minus({ days: c.RETENTION_DEDUPE_DAYS })),
-  ctidRule('expired_tokens', 'callback_tokens', (c) => sql`expires_at < ${c}::timestamptz`, (now, c) => now.minus({ days: c.RETENTION_TOKEN_DAYS })),
+  ctidRule(
+    'declined_consents',
+    'consents',
+    (c) => sql`client_id is null and declined_at < ${c}::timestamptz`,
+    (now, c) => now.minus({ years: c.RETENTION_DECLINED_CONSENT_YEARS }),
+  ),
+  ctidRule(
+    'ledger_rows',
+    'deliveries',
+    (c) => sql`status <> 'pending' and updated_at < ${c}::timestamptz`,
+    (now, c) => now.minus({ days: c.RETENTION_LEDGER_DAYS }),
+  ),
+  ctidRule(
+    'dedupe_keys',
+    'inbound_dedupe',
+    (c) => sql`received_at < ${c}::timestamptz`,
+    (now, c) => now.minus({ days: c.RETENTION_DEDUPE_DAYS }),
+  ),
+  ctidRule(
+    'expired_tokens',
+    'callback_tokens',
+    (c) => sql`expires_at < ${c}::timestamptz`,
+    (now, c) => now.minus({ days: c.RETENTION_TOKEN_DAYS }),
+  ),
 ];
 
 /** Count what is past its period (dry run), or apply the rules batch by batch until nothing is left. */
@@ -111,7 +156,10 @@ export async function applyRetention(deps: Deps, opts: { dryRun: boolean }): Pro
         await deps.audit.record({ actor: { type: 'system' }, action: 'retention.applied', details: { category: rule.name, count, cutoff: iso(cutoff) } });
       }
     }
-    deps.logger.info({ category: rule.name, count, cutoff: iso(cutoff), dryRun: opts.dryRun }, opts.dryRun ? 'retention (dry run): would remove' : 'retention applied');
+    deps.logger.info(
+      { category: rule.name, count, cutoff: iso(cutoff), dryRun: opts.dryRun },
+      opts.dryRun ? 'retention (dry run): would remove' : 'retention applied',
+    );
     categories.push({ name: rule.name, cutoff: iso(cutoff), count });
   }
   return { dryRun: opts.dryRun, categories, totals: Object.fromEntries(categories.map((c) => [c.name, c.count])) };

@@ -3,7 +3,7 @@
  * parse request bodies the way the real platforms accept them (JSON,
  * x-www-form-urlencoded, multipart/form-data), write JSON replies.
  */
-import http from 'node:http';
+import type http from 'node:http';
 import type { AddressInfo } from 'node:net';
 
 export type Params = Record<string, unknown>;
@@ -129,12 +129,7 @@ export function numParam(v: unknown): number | undefined {
 }
 
 /** Resolves when `emitter` emits `event` with a value matching `pred`; rejects after timeoutMs. */
-export function waitForEvent<T>(
-  on: (fn: (v: T) => void) => () => void,
-  pred: (v: T) => boolean,
-  timeoutMs: number,
-  what: string,
-): Promise<T> {
+export function waitForEvent<T>(on: (fn: (v: T) => void) => () => void, pred: (v: T) => boolean, timeoutMs: number, what: string): Promise<T> {
   return new Promise<T>((resolve, reject) => {
     const off = on((v) => {
       let hit = false;

@@ -33,7 +33,11 @@ const here = path.dirname(fileURLToPath(import.meta.url));
 const staffIds = SANDBOX_STAFF.map((p) => p.slackUserId) as [string, ...string[]];
 const userId = z.enum(staffIds);
 // Which demo client speaks (the Client pane's tabs); Mei when not said.
-const clientId = z.number().int().refine((id) => SANDBOX_CLIENTS.some((c) => c.id === id), 'not one of the demo clients').default(SANDBOX_CLIENTS[0]!.id);
+const clientId = z
+  .number()
+  .int()
+  .refine((id) => SANDBOX_CLIENTS.some((c) => c.id === id), 'not one of the demo clients')
+  .default(SANDBOX_CLIENTS[0]!.id);
 const clientById = (id: number): SandboxClient => SANDBOX_CLIENTS.find((c) => c.id === id)!;
 const asTelegramUser = ({ label: _label, ...user }: SandboxClient) => user;
 const text = z.string().trim().min(1, 'type something first').max(4096, 'at most 4096 characters');
@@ -53,7 +57,12 @@ const schemas = {
   home: z.object({ user: userId }),
   dm: z.object({ user: userId, text, threadTs: z.string().optional() }),
   dismiss: z.object({ user: userId, ts: z.string().min(1).max(40) }),
-  clock: z.object({ hours: z.number().positive().max(24 * 31) }),
+  clock: z.object({
+    hours: z
+      .number()
+      .positive()
+      .max(24 * 31),
+  }),
 };
 
 export function sandboxState(w: SandboxWorld) {
@@ -71,10 +80,21 @@ export function sandboxState(w: SandboxWorld) {
       views: slack.openViews(p.slackUserId),
       // "Only visible to you" messages, each once with its own ts: the console shows them in time order
       // in the conversation they were posted in (postEphemeral, or a response_url of a command or an action).
-      ephemerals: slack.ephemerals({ user: p.slackUserId }).filter((e) => !e.deleted && !e.dismissed)
-        .map((e) => ({ channel: e.channel, ts: e.message_ts, text: e.text, blocks: e.blocks, ...(e.thread_ts ? { thread_ts: e.thread_ts } : {}), replaced: e.replaced ?? false })),
+      ephemerals: slack
+        .ephemerals({ user: p.slackUserId })
+        .filter((e) => !e.deleted && !e.dismissed)
+        .map((e) => ({
+          channel: e.channel,
+          ts: e.message_ts,
+          text: e.text,
+          blocks: e.blocks,
+          ...(e.thread_ts ? { thread_ts: e.thread_ts } : {}),
+          replaced: e.replaced ?? false,
+        })),
     })),
-    channels: slack.channels().filter((c) => !c.id.startsWith('D') && Object.values(SANDBOX_CHANNELS).some((s) => s.name === c.name))
+    channels: slack
+      .channels()
+      .filter((c) => !c.id.startsWith('D') && Object.values(SANDBOX_CHANNELS).some((s) => s.name === c.name))
       .map((c) => ({ id: c.id, name: c.name, messages: slack.messages(c.id).filter((m) => !m.deleted) })),
   };
 }
@@ -98,7 +118,12 @@ export interface NextEventStep {
  */
 export async function stepToNextEvent(deps: Deps): Promise<NextEventStep> {
   const next = await nextDueEvent(deps);
-  if (!next) return { moved: false, now: deps.clock.now().toISO()!, message: 'Nothing is scheduled after now (no reminder, nudge, escalation step or deadline), so the clock did not move.' };
+  if (!next)
+    return {
+      moved: false,
+      now: deps.clock.now().toISO()!,
+      message: 'Nothing is scheduled after now (no reminder, nudge, escalation step or deadline), so the clock did not move.',
+    };
   // One second past the due moment: rules that need "strictly after" (an overdue follow-up) see it too.
   await moveClock(deps, Math.max(0, next.at.toMillis() - deps.clock.now().toMillis()) + 1000);
   return { moved: true, now: deps.clock.now().toISO()!, message: `Moved to ${next.at.toUTC().toFormat("ccc d LLL HH:mm 'UTC'")}: ${next.what}.` };
@@ -115,7 +140,9 @@ async function moveClock(deps: Deps, ms: number): Promise<void> {
 
 /** The idle-intake sweep (nudges, expiry) now rather than at its next real-time run; its own job id each time (the fixed one stays stored). */
 async function requestIntakeSweep(deps: Deps): Promise<void> {
-  await deps.queues.queue(intakeSweepJob.queue).add(intakeSweepJob.name, {}, { ...intakeSweepJob.options, jobId: safeJobId('intake-sweep-now', deps.clock.now().toMillis(), randomUUID()) });
+  await deps.queues
+    .queue(intakeSweepJob.queue)
+    .add(intakeSweepJob.name, {}, { ...intakeSweepJob.options, jobId: safeJobId('intake-sweep-now', deps.clock.now().toMillis(), randomUUID()) });
 }
 
 /** What the schedulers run after time moved: the escalation sweep, then the scan that queues every due delivery. */
@@ -129,7 +156,12 @@ export async function runTicks(deps: Deps): Promise<void> {
 export function mountSandboxApi(app: Express, w: SandboxWorld): { close(): void } {
   let driver: SlackAppDriver | undefined;
   // The app's own port is known only once it listens: take it from the first request.
-  const driverFor = (req: Request) => (driver ??= new SlackAppDriver({ appUrl: `http://127.0.0.1:${req.socket.localPort}`, signingSecret: w.deps.config.SLACK_SIGNING_SECRET!, emulator: w.slack }));
+  const driverFor = (req: Request) =>
+    (driver ??= new SlackAppDriver({
+      appUrl: `http://127.0.0.1:${req.socket.localPort}`,
+      signingSecret: w.deps.config.SLACK_SIGNING_SECRET!,
+      emulator: w.slack,
+    }));
   const clients = new Set<Response>();
   let pending: NodeJS.Timeout | undefined;
   const changed = () => {
@@ -145,21 +177,23 @@ export function mountSandboxApi(app: Express, w: SandboxWorld): { close(): void 
 
   const r = express.Router();
   r.use(express.json({ limit: '64kb' }));
-  const handle = <S extends z.ZodType>(schema: S, fn: (body: z.output<S>, req: Request) => Promise<unknown>) => async (req: Request, res: Response) => {
-    const parsed = schema.safeParse(req.body ?? {});
-    if (!parsed.success) {
-      res.status(400).json({ ok: false, error: parsed.error.issues.map((i) => `${i.path.join('.') || 'body'}: ${i.message}`).join('; ') });
-      return;
-    }
-    try {
-      const result = await fn(parsed.data, req);
-      changed();
-      res.json({ ok: true, result: result ?? null });
-    } catch (err) {
-      w.deps.logger.warn({ err: (err as Error).message }, 'sandbox console action failed');
-      res.status(422).json({ ok: false, error: (err as Error).message });
-    }
-  };
+  const handle =
+    <S extends z.ZodType>(schema: S, fn: (body: z.output<S>, req: Request) => Promise<unknown>) =>
+    async (req: Request, res: Response) => {
+      const parsed = schema.safeParse(req.body ?? {});
+      if (!parsed.success) {
+        res.status(400).json({ ok: false, error: parsed.error.issues.map((i) => `${i.path.join('.') || 'body'}: ${i.message}`).join('; ') });
+        return;
+      }
+      try {
+        const result = await fn(parsed.data, req);
+        changed();
+        res.json({ ok: true, result: result ?? null });
+      } catch (err) {
+        w.deps.logger.warn({ err: (err as Error).message }, 'sandbox console action failed');
+        res.status(422).json({ ok: false, error: (err as Error).message });
+      }
+    };
 
   r.get('/state', (_req, res) => {
     res.json(sandboxState(w));
@@ -176,32 +210,65 @@ export function mountSandboxApi(app: Express, w: SandboxWorld): { close(): void 
     clients.add(res);
     req.on('close', () => clients.delete(res));
   });
-  r.post('/client/text', handle(schemas.clientText, async (b) => {
-    await w.tg.sendText(asTelegramUser(clientById(b.client)), b.text);
-  }));
-  r.post('/client/click', handle(schemas.clientClick, async (b) => w.tg.clickButton(asTelegramUser(clientById(b.client)), b.messageId, b.data)));
-  r.post('/slack/action', handle(schemas.action, async (b, req) => (await driverFor(req).blockAction(b.user, b.source, b.actionId, b.value)).status));
-  r.post('/slack/submit', handle(schemas.submit, async (b, req) => (await driverFor(req).viewSubmission(b.user, b.viewId, b.values)).body));
+  r.post(
+    '/client/text',
+    handle(schemas.clientText, async (b) => {
+      await w.tg.sendText(asTelegramUser(clientById(b.client)), b.text);
+    }),
+  );
+  r.post(
+    '/client/click',
+    handle(schemas.clientClick, async (b) => w.tg.clickButton(asTelegramUser(clientById(b.client)), b.messageId, b.data)),
+  );
+  r.post(
+    '/slack/action',
+    handle(schemas.action, async (b, req) => (await driverFor(req).blockAction(b.user, b.source, b.actionId, b.value)).status),
+  );
+  r.post(
+    '/slack/submit',
+    handle(schemas.submit, async (b, req) => (await driverFor(req).viewSubmission(b.user, b.viewId, b.values)).body),
+  );
   // Slack's client closes the modal at once and sends view_closed only when the app asked for it (notify_on_close).
-  r.post('/slack/close', handle(schemas.close, async (b, req) => {
-    const view = w.slack.view(b.viewId);
-    if (!view) throw new Error('That form is no longer open.');
-    if (view.notify_on_close) return (await driverFor(req).viewClosed(b.user, b.viewId)).status;
-    w.slack.applySubmissionResponse(b.user, b.viewId, undefined);
-    return 200;
-  }));
-  r.post('/slack/command', handle(schemas.command, async (b, req) => (await driverFor(req).slashCommand({ command: '/case', text: b.text, userId: b.user })).body));
-  r.post('/slack/home', handle(schemas.home, async (b, req) => (await driverFor(req).appHomeOpened(b.user)).status));
+  r.post(
+    '/slack/close',
+    handle(schemas.close, async (b, req) => {
+      const view = w.slack.view(b.viewId);
+      if (!view) throw new Error('That form is no longer open.');
+      if (view.notify_on_close) return (await driverFor(req).viewClosed(b.user, b.viewId)).status;
+      w.slack.applySubmissionResponse(b.user, b.viewId, undefined);
+      return 200;
+    }),
+  );
+  r.post(
+    '/slack/command',
+    handle(schemas.command, async (b, req) => (await driverFor(req).slashCommand({ command: '/case', text: b.text, userId: b.user })).body),
+  );
+  r.post(
+    '/slack/home',
+    handle(schemas.home, async (b, req) => (await driverFor(req).appHomeOpened(b.user)).status),
+  );
   // "Dismiss" on an "Only visible to you" message: Slack's client hides it; the app is not told.
-  r.post('/slack/dismiss', handle(schemas.dismiss, async (b) => {
-    if (!w.slack.dismissEphemeral(b.user, b.ts)) throw new Error('That message is already gone.');
-  }));
-  r.post('/slack/dm', handle(schemas.dm, async (b, req) => (await driverFor(req).directMessage(b.user, b.text, b.threadTs ? { threadTs: b.threadTs } : {})).status));
-  r.post('/clock', handle(schemas.clock, async (b) => {
-    await advanceSandboxClock(w.deps, b.hours);
-    return { now: w.deps.clock.now().toISO() };
-  }));
-  r.post('/clock/next', handle(z.object({}), async () => stepToNextEvent(w.deps)));
+  r.post(
+    '/slack/dismiss',
+    handle(schemas.dismiss, async (b) => {
+      if (!w.slack.dismissEphemeral(b.user, b.ts)) throw new Error('That message is already gone.');
+    }),
+  );
+  r.post(
+    '/slack/dm',
+    handle(schemas.dm, async (b, req) => (await driverFor(req).directMessage(b.user, b.text, b.threadTs ? { threadTs: b.threadTs } : {})).status),
+  );
+  r.post(
+    '/clock',
+    handle(schemas.clock, async (b) => {
+      await advanceSandboxClock(w.deps, b.hours);
+      return { now: w.deps.clock.now().toISO() };
+    }),
+  );
+  r.post(
+    '/clock/next',
+    handle(z.object({}), async () => stepToNextEvent(w.deps)),
+  );
   app.use('/sandbox/api', r);
   app.use('/sandbox/static', express.static(path.join(here, 'console'), { index: false }));
   app.get('/', (_req, res) => res.sendFile(path.join(here, 'console', 'index.html')));

@@ -24,7 +24,16 @@ import { SANDBOX_CHANNELS, SANDBOX_CLIENTS, SANDBOX_STAFF, isSandboxConfig, port
 export async function seedSandboxStaff(deps: Deps): Promise<boolean> {
   const now = deps.clock.now();
   // Demo staff (an admin among them) are never written into a directory that holds real people.
-  const others = await deps.db.select({ id: staff.id }).from(staff).where(notInArray(staff.slackUserId, SANDBOX_STAFF.map((p) => p.slackUserId))).limit(1);
+  const others = await deps.db
+    .select({ id: staff.id })
+    .from(staff)
+    .where(
+      notInArray(
+        staff.slackUserId,
+        SANDBOX_STAFF.map((p) => p.slackUserId),
+      ),
+    )
+    .limit(1);
   if (others.length) {
     deps.logger.warn({}, 'sandbox: this database already has staff who are not the demo staff; not seeding demo staff (use an empty database for the sandbox)');
     return false;
@@ -35,7 +44,11 @@ export async function seedSandboxStaff(deps: Deps): Promise<boolean> {
     for (const p of [...SANDBOX_STAFF].sort((a, b) => (a.role === 'worker' ? 1 : 0) - (b.role === 'worker' ? 1 : 0))) {
       if (await findStaffBySlack(tx, p.slackUserId)) continue;
       const sup = p.role === 'worker' ? await findStaffBySlack(tx, supervisor.slackUserId) : null;
-      const row = await upsertStaff(tx, { slackUserId: p.slackUserId, displayName: p.name, role: p.role, supervisorId: sup?.id ?? null, timeZone: p.timeZone }, now);
+      const row = await upsertStaff(
+        tx,
+        { slackUserId: p.slackUserId, displayName: p.name, role: p.role, supervisorId: sup?.id ?? null, timeZone: p.timeZone },
+        now,
+      );
       await deps.audit.record({ actor: { type: 'system' }, action: 'staff.sandbox_seeded', subjectType: 'staff', subjectId: row.id }, tx);
     }
     // A weekly on-call rota to start from (the supervisor changes it with `/case oncall` in the console).
@@ -44,7 +57,15 @@ export async function seedSandboxStaff(deps: Deps): Promise<boolean> {
       const ids = onCall.flatMap((s) => (s ? [s.id] : []));
       if (ids.length) {
         const shifts = weeklyRotation(ids, now.startOf('hour'), 8);
-        await tx.insert(oncallShifts).values(shifts.map((s) => ({ staffId: s.staffId, startsAt: s.startsAt.toJSDate(), endsAt: s.endsAt.toJSDate(), kind: 'rota' as const, createdAt: now.toJSDate() })));
+        await tx.insert(oncallShifts).values(
+          shifts.map((s) => ({
+            staffId: s.staffId,
+            startsAt: s.startsAt.toJSDate(),
+            endsAt: s.endsAt.toJSDate(),
+            kind: 'rota' as const,
+            createdAt: now.toJSDate(),
+          })),
+        );
       }
     }
   });
@@ -57,7 +78,9 @@ export async function seedSandboxStaff(deps: Deps): Promise<boolean> {
  * de-duplication does not, and would silently drop "new" updates 1, 2, 3…
  */
 export async function nextTelegramUpdateId(db: Db): Promise<number> {
-  const [row] = await db.select({ max: sql<string | null>`max(${inboundDedupe.externalId}::bigint)` }).from(inboundDedupe)
+  const [row] = await db
+    .select({ max: sql<string | null>`max(${inboundDedupe.externalId}::bigint)` })
+    .from(inboundDedupe)
     .where(and(eq(inboundDedupe.source, DEDUPE_SOURCE), sql`${inboundDedupe.externalId} ~ '^[0-9]{1,15}$'`));
   return row?.max ? Number(row.max) + 1 : 1;
 }
@@ -67,15 +90,24 @@ export async function startSandboxEmulators(deps: Deps): Promise<{ tg: TelegramE
   // Emulator time follows the service clock, so message dates move with the clock control.
   const now = () => deps.clock.now().toMillis();
   const tg = new TelegramEmulator({
-    token: c.TELEGRAM_BOT_TOKEN, botUsername: 'casework_sandbox_bot', botFirstName: 'Casework', now, maxPollTimeoutSec: 10,
+    token: c.TELEGRAM_BOT_TOKEN,
+    botUsername: 'casework_sandbox_bot',
+    botFirstName: 'Casework',
+    now,
+    maxPollTimeoutSec: 10,
     firstUpdateId: await nextTelegramUpdateId(deps.db),
   });
   const slack = new SlackEmulator({
-    botToken: c.SLACK_BOT_TOKEN, now,
+    botToken: c.SLACK_BOT_TOKEN,
+    now,
     users: SANDBOX_STAFF.map((p) => ({ id: p.slackUserId, name: p.handle, real_name: p.name, tz: p.timeZone })),
     channels: [
       { ...SANDBOX_CHANNELS.intake, id: c.SLACK_INTAKE_CHANNEL ?? SANDBOX_CHANNELS.intake.id, members: SANDBOX_STAFF.map((p) => p.slackUserId) },
-      { ...SANDBOX_CHANNELS.supervision, id: c.SLACK_SUPERVISION_CHANNEL ?? SANDBOX_CHANNELS.supervision.id, members: SANDBOX_STAFF.filter((p) => p.role !== 'worker').map((p) => p.slackUserId) },
+      {
+        ...SANDBOX_CHANNELS.supervision,
+        id: c.SLACK_SUPERVISION_CHANNEL ?? SANDBOX_CHANNELS.supervision.id,
+        members: SANDBOX_STAFF.filter((p) => p.role !== 'worker').map((p) => p.slackUserId),
+      },
     ],
   });
   await tg.start(portOf(c.TELEGRAM_API_ROOT));

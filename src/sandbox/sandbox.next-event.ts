@@ -45,22 +45,116 @@ export async function nextDueEvent(deps: Pick<Deps, 'db' | 'clock' | 'config'>):
   const min = (col: unknown) => sql<Date | null>`min(${col})`.mapWith((v: unknown) => (v ? new Date(v as string) : null));
 
   const dueExpr = sql`coalesce(${deliveries.notBefore}, ${deliveries.dueAt})`;
-  const delivery = await first(db.select({ at: sql<Date>`${dueExpr}`.mapWith((v: unknown) => new Date(v as string)), kind: deliveries.kind }).from(deliveries)
-    .where(and(eq(deliveries.status, 'pending'), sql`${dueExpr} > ${now}`)).orderBy(dueExpr).limit(1));
+  const delivery = await first(
+    db
+      .select({ at: sql<Date>`${dueExpr}`.mapWith((v: unknown) => new Date(v as string)), kind: deliveries.kind })
+      .from(deliveries)
+      .where(and(eq(deliveries.status, 'pending'), sql`${dueExpr} > ${now}`))
+      .orderBy(dueExpr)
+      .limit(1),
+  );
   const nudgeAfterMs = deps.config.INTAKE_IDLE_NUDGE_HOURS * 3_600_000;
   const nudgeExpr = sql`${intakeSessions.lastActivityAt} + ${`${nudgeAfterMs} milliseconds`}::interval`;
   const open = isNull(escalations.resolvedAt);
 
   const candidates: Candidate[] = [
     delivery ? { at: delivery.at, what: deliveryWords(delivery.kind) } : { at: null, what: '' },
-    { at: (await first(db.select({ at: min(escalations.nextAt) }).from(escalations).where(and(open, gt(escalations.nextAt, now)))))?.at ?? null, what: 'the next step of an open escalation' },
-    { at: (await first(db.select({ at: min(escalations.snoozedUntil) }).from(escalations).where(and(open, gt(escalations.snoozedUntil, now)))))?.at ?? null, what: 'the end of an escalation snooze' },
-    { at: (await first(db.select({ at: min(escalations.safetyPlanDueAt) }).from(escalations).where(and(open, isNull(escalations.safetyPlanNoteId), gt(escalations.safetyPlanDueAt, now)))))?.at ?? null, what: 'a safety-plan note deadline' },
-    { at: (await first(db.select({ at: min(cases.nextFollowUpAt) }).from(cases).where(and(eq(cases.status, 'open'), isNotNull(cases.nextFollowUpAt), gt(cases.nextFollowUpAt, now)))))?.at ?? null, what: 'a follow-up date (an overdue follow-up escalates)' },
-    { at: (await first(db.select({ at: min(nudgeExpr) }).from(intakeSessions).where(and(isNull(intakeSessions.nudgedAt), sql`${nudgeExpr} > ${now}`))))?.at ?? null, what: 'the nudge for an unfinished intake' },
-    { at: (await first(db.select({ at: min(intakeSessions.expiresAt) }).from(intakeSessions).where(gt(intakeSessions.expiresAt, now))))?.at ?? null, what: 'the expiry of an unfinished intake' },
-    { at: (await first(db.select({ at: min(erasureRequests.dueAt) }).from(erasureRequests).where(and(eq(erasureRequests.status, 'pending'), gt(erasureRequests.dueAt, now)))))?.at ?? null, what: 'an erasure request deadline' },
-    { at: (await first(db.select({ at: min(erasureRequests.holdReviewAt) }).from(erasureRequests).where(and(eq(erasureRequests.status, 'held'), gt(erasureRequests.holdReviewAt, now)))))?.at ?? null, what: 'the review of an erasure hold' },
+    {
+      at:
+        (
+          await first(
+            db
+              .select({ at: min(escalations.nextAt) })
+              .from(escalations)
+              .where(and(open, gt(escalations.nextAt, now))),
+          )
+        )?.at ?? null,
+      what: 'the next step of an open escalation',
+    },
+    {
+      at:
+        (
+          await first(
+            db
+              .select({ at: min(escalations.snoozedUntil) })
+              .from(escalations)
+              .where(and(open, gt(escalations.snoozedUntil, now))),
+          )
+        )?.at ?? null,
+      what: 'the end of an escalation snooze',
+    },
+    {
+      at:
+        (
+          await first(
+            db
+              .select({ at: min(escalations.safetyPlanDueAt) })
+              .from(escalations)
+              .where(and(open, isNull(escalations.safetyPlanNoteId), gt(escalations.safetyPlanDueAt, now))),
+          )
+        )?.at ?? null,
+      what: 'a safety-plan note deadline',
+    },
+    {
+      at:
+        (
+          await first(
+            db
+              .select({ at: min(cases.nextFollowUpAt) })
+              .from(cases)
+              .where(and(eq(cases.status, 'open'), isNotNull(cases.nextFollowUpAt), gt(cases.nextFollowUpAt, now))),
+          )
+        )?.at ?? null,
+      what: 'a follow-up date (an overdue follow-up escalates)',
+    },
+    {
+      at:
+        (
+          await first(
+            db
+              .select({ at: min(nudgeExpr) })
+              .from(intakeSessions)
+              .where(and(isNull(intakeSessions.nudgedAt), sql`${nudgeExpr} > ${now}`)),
+          )
+        )?.at ?? null,
+      what: 'the nudge for an unfinished intake',
+    },
+    {
+      at:
+        (
+          await first(
+            db
+              .select({ at: min(intakeSessions.expiresAt) })
+              .from(intakeSessions)
+              .where(gt(intakeSessions.expiresAt, now)),
+          )
+        )?.at ?? null,
+      what: 'the expiry of an unfinished intake',
+    },
+    {
+      at:
+        (
+          await first(
+            db
+              .select({ at: min(erasureRequests.dueAt) })
+              .from(erasureRequests)
+              .where(and(eq(erasureRequests.status, 'pending'), gt(erasureRequests.dueAt, now))),
+          )
+        )?.at ?? null,
+      what: 'an erasure request deadline',
+    },
+    {
+      at:
+        (
+          await first(
+            db
+              .select({ at: min(erasureRequests.holdReviewAt) })
+              .from(erasureRequests)
+              .where(and(eq(erasureRequests.status, 'held'), gt(erasureRequests.holdReviewAt, now))),
+          )
+        )?.at ?? null,
+      what: 'the review of an erasure hold',
+    },
   ];
   const due = candidates.filter((c): c is { at: Date; what: string } => c.at !== null).sort((a, b) => a.at.getTime() - b.at.getTime());
   if (!due.length) return null;

@@ -97,7 +97,8 @@ export function parseMessageBlocks(raw: unknown): unknown[] | undefined {
 /** Validate a view payload for views.open/push/update/publish. */
 export function parseView(raw: unknown, expected: 'modal' | 'home' | 'any'): Obj {
   const view = jsonParam<Obj>(raw);
-  if (!view || typeof view !== 'object') throw new SlackApiError('invalid_arguments', { response_metadata: { messages: ['[ERROR] missing required field: view'] } });
+  if (!view || typeof view !== 'object')
+    throw new SlackApiError('invalid_arguments', { response_metadata: { messages: ['[ERROR] missing required field: view'] } });
   const problems: string[] = [];
   if (view.type !== 'modal' && view.type !== 'home') problems.push('[ERROR] must be one of modal, home [json-pointer:/view/type]');
   else if (expected !== 'any' && view.type !== expected) problems.push(`[ERROR] must be ${expected} [json-pointer:/view/type]`);
@@ -110,8 +111,10 @@ export function parseView(raw: unknown, expected: 'modal' | 'home' | 'any'): Obj
     const hasInput = Array.isArray(view.blocks) && view.blocks.some((b) => (b as Obj | null)?.type === 'input');
     if (hasInput && textOf(view.submit) === undefined) problems.push('[ERROR] must provide submit when input blocks are present [json-pointer:/view/submit]');
   }
-  if (typeof view.private_metadata === 'string' && view.private_metadata.length > 3000) problems.push('[ERROR] must be less than 3001 characters [json-pointer:/view/private_metadata]');
-  if (typeof view.callback_id === 'string' && view.callback_id.length > 255) problems.push('[ERROR] must be less than 256 characters [json-pointer:/view/callback_id]');
+  if (typeof view.private_metadata === 'string' && view.private_metadata.length > 3000)
+    problems.push('[ERROR] must be less than 3001 characters [json-pointer:/view/private_metadata]');
+  if (typeof view.callback_id === 'string' && view.callback_id.length > 255)
+    problems.push('[ERROR] must be less than 256 characters [json-pointer:/view/callback_id]');
   if (problems.length) throw new SlackApiError('invalid_arguments', { response_metadata: { messages: problems } });
   return view;
 }

@@ -24,7 +24,10 @@ export interface EmulatedFile {
 export class SlackFiles {
   readonly files = new Map<string, EmulatedFile>();
 
-  constructor(private readonly state: SlackState, private readonly baseUrl: () => string) {}
+  constructor(
+    private readonly state: SlackState,
+    private readonly baseUrl: () => string,
+  ) {}
 
   install(): void {
     Object.assign(this.state.methods, {
@@ -68,8 +71,11 @@ export class SlackFiles {
       const ch = this.state.channel(channelId, { allowUser: true });
       for (const f of files) f.channel = ch.id;
       this.state.store(ch.id, {
-        user: this.state.id.botUserId, bot_id: this.state.id.botId, app_id: this.state.id.appId,
-        text: typeof p.initial_comment === 'string' ? p.initial_comment : '', upload: true,
+        user: this.state.id.botUserId,
+        bot_id: this.state.id.botId,
+        app_id: this.state.id.appId,
+        text: typeof p.initial_comment === 'string' ? p.initial_comment : '',
+        upload: true,
         files: files.map((f) => this.publicView(f)),
         ...(p.thread_ts ? { thread_ts: String(p.thread_ts) } : {}),
       });
@@ -85,7 +91,14 @@ export class SlackFiles {
   }
 
   private publicView(f: EmulatedFile) {
-    return { id: f.id, name: f.name, title: f.title, size: f.length, mimetype: f.mimetype, url_private: `${this.baseUrl()}/files/${f.id}/${encodeURIComponent(f.name)}` };
+    return {
+      id: f.id,
+      name: f.name,
+      title: f.title,
+      size: f.length,
+      mimetype: f.mimetype,
+      url_private: `${this.baseUrl()}/files/${f.id}/${encodeURIComponent(f.name)}`,
+    };
   }
 }
 

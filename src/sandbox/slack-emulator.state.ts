@@ -10,7 +10,11 @@ import { parseMessageBlocks } from './slack-emulator.blocks.js';
 import { SlackViews } from './slack-emulator.views.js';
 import {
   SlackApiError,
-  type EphemeralMessage, type SlackChannel, type SlackMessage, type SlackUserSeed, type StoredSlackMessage,
+  type EphemeralMessage,
+  type SlackChannel,
+  type SlackMessage,
+  type SlackUserSeed,
+  type StoredSlackMessage,
 } from './slack-emulator.types.js';
 
 export interface SlackRateLimitOptions {
@@ -76,7 +80,15 @@ export class SlackState {
     this.views = new SlackViews(this, triggerTtlMs);
     this.users.set(id.botUserId, { id: id.botUserId, name: 'casework', real_name: 'Casework', is_bot: true, tz: 'UTC' });
     this.methods = {
-      'auth.test': () => ({ url: 'https://emulator.slack.com/', team: id.teamName, user: 'casework', team_id: id.teamId, user_id: id.botUserId, bot_id: id.botId, is_enterprise_install: false }),
+      'auth.test': () => ({
+        url: 'https://emulator.slack.com/',
+        team: id.teamName,
+        user: 'casework',
+        team_id: id.teamId,
+        user_id: id.botUserId,
+        bot_id: id.botId,
+        is_enterprise_install: false,
+      }),
       'api.test': (p) => ({ args: p }),
       'chat.postMessage': (p) => this.postMessage(p),
       'chat.update': (p) => this.update(p),
@@ -92,7 +104,11 @@ export class SlackState {
       'views.update': (p) => this.views.update(p),
       'views.publish': (p) => this.views.publish(p),
       'users.info': (p) => ({ user: this.userObject(this.user(p.user)) }),
-      'users.list': () => ({ members: [...this.users.values()].map((u) => this.userObject(u)), cache_ts: Math.floor(this.now() / 1000), response_metadata: { next_cursor: '' } }),
+      'users.list': () => ({
+        members: [...this.users.values()].map((u) => this.userObject(u)),
+        cache_ts: Math.floor(this.now() / 1000),
+        response_metadata: { next_cursor: '' },
+      }),
     };
   }
 
@@ -114,7 +130,16 @@ export class SlackState {
   }
 
   addChannel(c: { id: string; name: string; is_private?: boolean; is_archived?: boolean; members?: string[] }): SlackChannel {
-    const ch: SlackChannel = { id: c.id, name: c.name, is_im: false, is_mpim: false, is_private: c.is_private ?? false, is_archived: c.is_archived ?? false, members: c.members ?? [], created: Math.floor(this.now() / 1000) };
+    const ch: SlackChannel = {
+      id: c.id,
+      name: c.name,
+      is_im: false,
+      is_mpim: false,
+      is_private: c.is_private ?? false,
+      is_archived: c.is_archived ?? false,
+      members: c.members ?? [],
+      created: Math.floor(this.now() / 1000),
+    };
     this.channels.set(c.id, ch);
     return ch;
   }
@@ -129,7 +154,17 @@ export class SlackState {
     const existing = this.imByUser.get(userId);
     if (existing) return this.channels.get(existing)!;
     this.user(userId);
-    const ch: SlackChannel = { id: this.newId('D'), name: userId, is_im: true, is_mpim: false, is_private: true, is_archived: false, user: userId, members: [userId, this.id.botUserId], created: Math.floor(this.now() / 1000) };
+    const ch: SlackChannel = {
+      id: this.newId('D'),
+      name: userId,
+      is_im: true,
+      is_mpim: false,
+      is_private: true,
+      is_archived: false,
+      user: userId,
+      members: [userId, this.id.botUserId],
+      created: Math.floor(this.now() / 1000),
+    };
     this.channels.set(ch.id, ch);
     this.imByUser.set(userId, ch.id);
     return ch;
@@ -151,9 +186,18 @@ export class SlackState {
     const tz = u.tz ?? 'UTC';
     const zoned = DateTime.fromMillis(this.now(), { zone: tz });
     return {
-      id: u.id, team_id: this.id.teamId, name: u.name, deleted: u.deleted ?? false, real_name: u.real_name ?? u.name,
-      tz, tz_label: zoned.offsetNameLong ?? tz, tz_offset: zoned.offset * 60, is_bot: u.is_bot ?? false, is_admin: u.is_admin ?? false,
-      is_app_user: false, updated: Math.floor(this.now() / 1000),
+      id: u.id,
+      team_id: this.id.teamId,
+      name: u.name,
+      deleted: u.deleted ?? false,
+      real_name: u.real_name ?? u.name,
+      tz,
+      tz_label: zoned.offsetNameLong ?? tz,
+      tz_offset: zoned.offset * 60,
+      is_bot: u.is_bot ?? false,
+      is_admin: u.is_admin ?? false,
+      is_app_user: false,
+      updated: Math.floor(this.now() / 1000),
       profile: { real_name: u.real_name ?? u.name, display_name: u.name, ...(u.email ? { email: u.email } : {}), team: this.id.teamId },
     };
   }
@@ -207,7 +251,13 @@ export class SlackState {
     if (this.perChannel) checks.push([this.perChannel, ch.id]);
     const d = checkAll(checks);
     if (!d.ok) throw new SlackRateLimited(Math.max(1, Math.ceil(d.retryAfterMs / 1000)));
-    const msg: Omit<SlackMessage, 'ts' | 'type'> = { user: this.id.botUserId, bot_id: this.id.botId, app_id: this.id.appId, team: this.id.teamId, text: text ?? '' };
+    const msg: Omit<SlackMessage, 'ts' | 'type'> = {
+      user: this.id.botUserId,
+      bot_id: this.id.botId,
+      app_id: this.id.appId,
+      team: this.id.teamId,
+      text: text ?? '',
+    };
     if (blocks) msg.blocks = blocks;
     if (threadTs) msg.thread_ts = threadTs;
     const metadata = jsonParam(p.metadata);
@@ -225,7 +275,12 @@ export class SlackState {
     const { text, blocks } = this.content(p, false);
     s.edits.push({ ts: this.nextTs(), text: s.message.text, ...(s.message.blocks ? { blocks: s.message.blocks } : {}) });
     // Omitted text/blocks keep their previous values, as chat.update documents.
-    s.message = { ...s.message, ...(text !== undefined ? { text } : {}), ...(blocks ? { blocks } : {}), edited: { user: this.id.botUserId, ts: s.edits.at(-1)!.ts } };
+    s.message = {
+      ...s.message,
+      ...(text !== undefined ? { text } : {}),
+      ...(blocks ? { blocks } : {}),
+      edited: { user: this.id.botUserId, ts: s.edits.at(-1)!.ts },
+    };
     this.onMessage(s, 'update');
     return { channel: ch.id, ts: s.message.ts, text: s.message.text, message: s.message };
   }
@@ -254,14 +309,26 @@ export class SlackState {
 
   private open(p: Params): Record<string, unknown> {
     if (p.channel) return { channel: { id: this.channel(p.channel).id }, no_op: true, already_open: true };
-    const users = String(p.users ?? '').split(',').map((u) => u.trim()).filter(Boolean);
+    const users = String(p.users ?? '')
+      .split(',')
+      .map((u) => u.trim())
+      .filter(Boolean);
     if (users.length === 0) throw new SlackApiError('users_list_not_supplied');
     if (users.length > 8) throw new SlackApiError('too_many_users');
     users.forEach((u) => this.user(u));
     if (users.length > 1) {
       const name = `mpdm-${[...users].sort().join('--')}-1`;
       const existing = [...this.channels.values()].find((c) => c.is_mpim && c.name === name);
-      const ch = existing ?? { id: this.newId('G'), name, is_im: false, is_mpim: true, is_private: true, is_archived: false, members: [...users, this.id.botUserId], created: Math.floor(this.now() / 1000) };
+      const ch = existing ?? {
+        id: this.newId('G'),
+        name,
+        is_im: false,
+        is_mpim: true,
+        is_private: true,
+        is_archived: false,
+        members: [...users, this.id.botUserId],
+        created: Math.floor(this.now() / 1000),
+      };
       this.channels.set(ch.id, ch);
       return { channel: boolParam(p.return_im) ? ch : { id: ch.id }, ...(existing ? { already_open: true } : {}) };
     }
@@ -300,7 +367,9 @@ export class SlackState {
     const parent = this.find(ch.id, p.ts);
     if (!parent) throw new SlackApiError('thread_not_found');
     const root = parent.message.thread_ts ?? parent.message.ts;
-    const all = this.list(ch.id).filter((s) => !s.deleted && (s.message.ts === root || s.message.thread_ts === root)).map((s) => s.message);
+    const all = this.list(ch.id)
+      .filter((s) => !s.deleted && (s.message.ts === root || s.message.thread_ts === root))
+      .map((s) => s.message);
     const pg = this.page(all, p);
     return { messages: pg.items, has_more: pg.has_more, response_metadata: { next_cursor: pg.next_cursor } };
   }

@@ -14,7 +14,14 @@ import { SlackFiles, type EmulatedFile } from './slack-emulator.files.js';
 import { SlackRateLimited, SlackState, type SlackIdentity, type SlackRateLimitOptions, type SlackStats } from './slack-emulator.state.js';
 import {
   SlackApiError,
-  type EphemeralMessage, type ResponseUrlPost, type SlackCallRecord, type SlackChannel, type SlackMessage, type SlackUserSeed, type SlackView, type StoredSlackMessage,
+  type EphemeralMessage,
+  type ResponseUrlPost,
+  type SlackCallRecord,
+  type SlackChannel,
+  type SlackMessage,
+  type SlackUserSeed,
+  type SlackView,
+  type StoredSlackMessage,
 } from './slack-emulator.types.js';
 
 export * from './slack-emulator.types.js';
@@ -71,8 +78,11 @@ export class SlackEmulator extends EventEmitter {
     this.botToken = opts.botToken ?? 'xoxb-emulator-0000-token';
     this.tokens = new Set([this.botToken, ...(opts.extraTokens ?? [])]);
     this.identity = {
-      teamId: opts.teamId ?? 'T0EMULATOR', teamName: opts.teamName ?? 'Casework Emulator',
-      botUserId: opts.botUserId ?? 'U0CASEBOT', botId: opts.botId ?? 'B0CASEBOT', appId: opts.appId ?? 'A0CASEAPP',
+      teamId: opts.teamId ?? 'T0EMULATOR',
+      teamName: opts.teamName ?? 'Casework Emulator',
+      botUserId: opts.botUserId ?? 'U0CASEBOT',
+      botId: opts.botId ?? 'B0CASEBOT',
+      appId: opts.appId ?? 'A0CASEAPP',
     };
     this.state = new SlackState(this.identity, opts.now ?? Date.now, opts.rateLimits ?? {}, opts.triggerTtlMs ?? 3000, (m, kind) =>
       this.emit(kind === 'new' ? 'message' : kind, this.viewOf(m)),
@@ -125,14 +135,23 @@ export class SlackEmulator extends EventEmitter {
       if (up) {
         const out = this.uploads.upload(up[1]!, r.raw, String(req.headers['content-type'] ?? ''));
         res.writeHead(out.status, { 'content-type': 'text/plain' }).end(out.body);
-        this.emit('call', { method: 'files.upload_bytes', params: { file: up[1] }, time: this.state.now(), ok: out.status === 200, response: {}, status: out.status });
+        this.emit('call', {
+          method: 'files.upload_bytes',
+          params: { file: up[1] },
+          time: this.state.now(),
+          ok: out.status === 200,
+          response: {},
+          status: out.status,
+        });
         return;
       }
       const dl = /^\/files\/(F\w+)(?:\/[^/]*)?$/.exec(r.path);
       if (dl) {
         const f = this.uploads.files.get(dl[1]!);
         if (!f?.content) return sendJson(res, 404, { ok: false, error: 'file_not_found' });
-        res.writeHead(200, { 'content-type': `${f.mimetype}; charset=utf-8`, 'content-disposition': `attachment; filename="${f.name.replace(/"/g, '')}"` }).end(f.content);
+        res
+          .writeHead(200, { 'content-type': `${f.mimetype}; charset=utf-8`, 'content-disposition': `attachment; filename="${f.name.replace(/"/g, '')}"` })
+          .end(f.content);
         return;
       }
       const resp = /^\/response\/([\w-]+)$/.exec(r.path);
@@ -215,7 +234,13 @@ export class SlackEmulator extends EventEmitter {
       original.message = { ...original.message, text, ...(blocks ? { blocks } : {}) };
       this.emit('update', this.viewOf(original));
     } else if (body.response_type === 'in_channel' && context.channel) {
-      this.state.store(context.channel, { user: this.identity.botUserId, bot_id: this.identity.botId, app_id: this.identity.appId, text, ...(blocks ? { blocks } : {}) });
+      this.state.store(context.channel, {
+        user: this.identity.botUserId,
+        bot_id: this.identity.botId,
+        app_id: this.identity.appId,
+        text,
+        ...(blocks ? { blocks } : {}),
+      });
     } else if (context.channel) {
       this.state.ephemerals.push({ channel: context.channel, user: context.user, message_ts: this.state.nextTs(), text, ...(blocks ? { blocks } : {}) });
     }
@@ -350,14 +375,24 @@ export class SlackEmulator extends EventEmitter {
       const hit = this.messages(channelOrUserId).find((m) => Number(m.ts) > Number(opts.afterTs) && predicate(m));
       if (hit) return Promise.resolve(hit);
     }
-    return waitForEvent<SlackMessageView>((fn) => {
-      const offs = [this.listen('message', fn), ...(opts.includeUpdates ? [this.listen('update', fn)] : [])];
-      return () => offs.forEach((off) => off());
-    }, match, opts.timeoutMs ?? 5000, `a Slack message in ${channelOrUserId}`);
+    return waitForEvent<SlackMessageView>(
+      (fn) => {
+        const offs = [this.listen('message', fn), ...(opts.includeUpdates ? [this.listen('update', fn)] : [])];
+        return () => offs.forEach((off) => off());
+      },
+      match,
+      opts.timeoutMs ?? 5000,
+      `a Slack message in ${channelOrUserId}`,
+    );
   }
 
   waitForCall(method: string, predicate: (c: SlackCallRecord) => boolean = () => true, opts: { timeoutMs?: number } = {}): Promise<SlackCallRecord> {
-    return waitForEvent<SlackCallRecord>((fn) => this.listen('call', fn), (c) => c.method === method && predicate(c), opts.timeoutMs ?? 5000, `a ${method} call`);
+    return waitForEvent<SlackCallRecord>(
+      (fn) => this.listen('call', fn),
+      (c) => c.method === method && predicate(c),
+      opts.timeoutMs ?? 5000,
+      `a ${method} call`,
+    );
   }
 
   private resolve(channelOrUserId: string): string {

@@ -47,14 +47,35 @@ export class SlackViews {
     return t.user;
   }
 
-  private makeView(raw: Record<string, unknown>, user: string, id: string, root: string, previous: string | null, state?: SlackView['state']): SlackView & { user: string } {
+  private makeView(
+    raw: Record<string, unknown>,
+    user: string,
+    id: string,
+    root: string,
+    previous: string | null,
+    state?: SlackView['state'],
+  ): SlackView & { user: string } {
     return {
-      id, team_id: this.ws.id.teamId, type: raw.type as 'modal' | 'home', blocks: raw.blocks as unknown[],
-      ...(raw.title ? { title: raw.title } : {}), ...(raw.submit ? { submit: raw.submit } : {}), ...(raw.close ? { close: raw.close } : {}),
-      private_metadata: String(raw.private_metadata ?? ''), callback_id: String(raw.callback_id ?? ''), external_id: String(raw.external_id ?? ''),
-      state: state ?? { values: {} }, hash: `${Math.floor(this.ws.now() / 1000)}.${(++this.seq).toString(16)}`,
-      clear_on_close: boolParam(raw.clear_on_close), notify_on_close: boolParam(raw.notify_on_close),
-      root_view_id: root, previous_view_id: previous, app_id: this.ws.id.appId, app_installed_team_id: this.ws.id.teamId, bot_id: this.ws.id.botId, user,
+      id,
+      team_id: this.ws.id.teamId,
+      type: raw.type as 'modal' | 'home',
+      blocks: raw.blocks as unknown[],
+      ...(raw.title ? { title: raw.title } : {}),
+      ...(raw.submit ? { submit: raw.submit } : {}),
+      ...(raw.close ? { close: raw.close } : {}),
+      private_metadata: String(raw.private_metadata ?? ''),
+      callback_id: String(raw.callback_id ?? ''),
+      external_id: String(raw.external_id ?? ''),
+      state: state ?? { values: {} },
+      hash: `${Math.floor(this.ws.now() / 1000)}.${(++this.seq).toString(16)}`,
+      clear_on_close: boolParam(raw.clear_on_close),
+      notify_on_close: boolParam(raw.notify_on_close),
+      root_view_id: root,
+      previous_view_id: previous,
+      app_id: this.ws.id.appId,
+      app_installed_team_id: this.ws.id.teamId,
+      bot_id: this.ws.id.botId,
+      user,
     };
   }
 
@@ -78,7 +99,9 @@ export class SlackViews {
   }
 
   update(p: Params): Record<string, unknown> {
-    const existing = p.view_id ? this.views.get(String(p.view_id)) : [...this.views.values()].find((v) => v.external_id && v.external_id === String(p.external_id ?? ''));
+    const existing = p.view_id
+      ? this.views.get(String(p.view_id))
+      : [...this.views.values()].find((v) => v.external_id && v.external_id === String(p.external_id ?? ''));
     if (!existing) throw new SlackApiError('not_found');
     if (p.hash && String(p.hash) !== existing.hash) throw new SlackApiError('hash_conflict');
     const raw = parseView(p.view, existing.type);
@@ -122,7 +145,10 @@ export class SlackViews {
         return;
       }
       default:
-        this.stacks.set(user, stack.filter((id) => id !== viewId));
+        this.stacks.set(
+          user,
+          stack.filter((id) => id !== viewId),
+        );
     }
   }
 

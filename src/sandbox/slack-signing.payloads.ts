@@ -114,7 +114,12 @@ export function actionEntry(found: FoundElement, value: unknown, actionTs: strin
   const base: Obj = { action_id: el.action_id, block_id: found.block_id, type: el.type, action_ts: actionTs };
   switch (el.type) {
     case 'button':
-      return { ...base, text: el.text, ...(el.value !== undefined ? { value: value ?? el.value } : value !== undefined ? { value } : {}), ...(el.style ? { style: el.style } : {}) };
+      return {
+        ...base,
+        text: el.text,
+        ...(el.value !== undefined ? { value: value ?? el.value } : value !== undefined ? { value } : {}),
+        ...(el.style ? { style: el.style } : {}),
+      };
     case 'overflow':
     case 'static_select':
     case 'radio_buttons':

@@ -106,7 +106,13 @@ export class SlackAppDriver {
   }
 
   private common(): Obj {
-    return { token: 'emulator-verification-token', api_app_id: this.emulator.identity.appId, is_enterprise_install: false, enterprise: null, team: { id: this.emulator.identity.teamId, domain: 'casework-emulator' } };
+    return {
+      token: 'emulator-verification-token',
+      api_app_id: this.emulator.identity.appId,
+      is_enterprise_install: false,
+      enterprise: null,
+      team: { id: this.emulator.identity.teamId, domain: 'casework-emulator' },
+    };
   }
 
   /**
@@ -127,9 +133,19 @@ export class SlackAppDriver {
     const trigger_id = this.emulator.issueTrigger(input.userId);
     const response_url = this.emulator.issueResponseUrl({ channel, user: input.userId, kind: 'command' });
     const form = new URLSearchParams({
-      token: 'emulator-verification-token', team_id: this.emulator.identity.teamId, team_domain: 'casework-emulator',
-      channel_id: channel, channel_name: this.emulator.channelInfo(channel)?.name ?? 'directmessage', user_id: input.userId, user_name: input.userId.toLowerCase(),
-      command: input.command, text: this.escapeMentions(input.text ?? ''), api_app_id: this.emulator.identity.appId, is_enterprise_install: 'false', response_url, trigger_id,
+      token: 'emulator-verification-token',
+      team_id: this.emulator.identity.teamId,
+      team_domain: 'casework-emulator',
+      channel_id: channel,
+      channel_name: this.emulator.channelInfo(channel)?.name ?? 'directmessage',
+      user_id: input.userId,
+      user_name: input.userId.toLowerCase(),
+      command: input.command,
+      text: this.escapeMentions(input.text ?? ''),
+      api_app_id: this.emulator.identity.appId,
+      is_enterprise_install: 'false',
+      response_url,
+      trigger_id,
     });
     const res = await this.post(this.opts.paths?.commands ?? '/slack/events', form.toString(), 'application/x-www-form-urlencoded', o);
     return { ...res, trigger_id, response_url };
@@ -145,7 +161,13 @@ export class SlackAppDriver {
    * Click/select an element found by action_id in a stored message (`{ channel, ts }`)
    * or a view (`{ viewId }`). `value` overrides a button's value or picks an option/user/date.
    */
-  async blockAction(userId: string, source: { channel: string; ts: string } | { viewId: string }, actionId: string, value?: unknown, o: SendOptions = {}): Promise<DriverResponse & { trigger_id: string }> {
+  async blockAction(
+    userId: string,
+    source: { channel: string; ts: string } | { viewId: string },
+    actionId: string,
+    value?: unknown,
+    o: SendOptions = {},
+  ): Promise<DriverResponse & { trigger_id: string }> {
     const trigger_id = this.emulator.issueTrigger(userId);
     const actionTs = (this.now() / 1000).toFixed(6);
     let payload: Obj;
@@ -154,18 +176,37 @@ export class SlackAppDriver {
       if (!view) throw new Error(`blockAction: unknown view ${source.viewId}`);
       const found = findElement(view.blocks, actionId);
       if (!found) throw new Error(`blockAction: no element ${actionId} in view ${source.viewId}`);
-      payload = { type: 'block_actions', user: this.user(userId), ...this.common(), container: { type: 'view', view_id: view.id }, trigger_id, view, actions: [actionEntry(found, value, actionTs)] };
+      payload = {
+        type: 'block_actions',
+        user: this.user(userId),
+        ...this.common(),
+        container: { type: 'view', view_id: view.id },
+        trigger_id,
+        view,
+        actions: [actionEntry(found, value, actionTs)],
+      };
     } else if (!this.emulator.messages(source.channel).some((m) => m.ts === source.ts) && this.emulator.ephemeral(userId, source.ts)) {
       // An "Only visible to you" message: Slack sends the container (is_ephemeral) and a response_url, but no `message`;
       // the app can change it only through that response_url (replace_original / delete_original).
       const eph = this.emulator.ephemeral(userId, source.ts)!;
       const found = findElement(eph.blocks, actionId);
       if (!found) throw new Error(`blockAction: no element ${actionId} in that message`);
-      const response_url = this.emulator.issueResponseUrl({ channel: eph.channel, user: userId, message_ts: eph.message_ts, kind: 'block_actions', ephemeral: true });
+      const response_url = this.emulator.issueResponseUrl({
+        channel: eph.channel,
+        user: userId,
+        message_ts: eph.message_ts,
+        kind: 'block_actions',
+        ephemeral: true,
+      });
       payload = {
-        type: 'block_actions', user: this.user(userId), ...this.common(),
+        type: 'block_actions',
+        user: this.user(userId),
+        ...this.common(),
         container: { type: 'message', message_ts: eph.message_ts, channel_id: eph.channel, is_ephemeral: true },
-        trigger_id, channel: { id: eph.channel, name: this.emulator.channelInfo(eph.channel)?.name ?? 'directmessage' }, state: { values: {} }, response_url,
+        trigger_id,
+        channel: { id: eph.channel, name: this.emulator.channelInfo(eph.channel)?.name ?? 'directmessage' },
+        state: { values: {} },
+        response_url,
         actions: [actionEntry(found, value, actionTs)],
       };
     } else {
@@ -177,9 +218,15 @@ export class SlackAppDriver {
       const response_url = this.emulator.issueResponseUrl({ channel, user: userId, message_ts: msg.ts, kind: 'block_actions' });
       const { channel: _c, deleted: _d, edits: _e, ...message } = msg;
       payload = {
-        type: 'block_actions', user: this.user(userId), ...this.common(),
+        type: 'block_actions',
+        user: this.user(userId),
+        ...this.common(),
         container: { type: 'message', message_ts: msg.ts, channel_id: channel, is_ephemeral: false },
-        trigger_id, channel: { id: channel, name: this.emulator.channelInfo(channel)?.name ?? 'directmessage' }, message, state: { values: {} }, response_url,
+        trigger_id,
+        channel: { id: channel, name: this.emulator.channelInfo(channel)?.name ?? 'directmessage' },
+        message,
+        state: { values: {} },
+        response_url,
         actions: [actionEntry(found, value, actionTs)],
       };
     }
@@ -192,7 +239,14 @@ export class SlackAppDriver {
     if (!view) throw new Error(`viewSubmission: unknown view ${viewId}`);
     const state = { values: viewStateValues(view.blocks, values) };
     this.emulator.setViewState(viewId, state.values);
-    const payload = { type: 'view_submission', user: this.user(userId), ...this.common(), trigger_id: this.emulator.issueTrigger(userId), view: { ...view, state } as SlackView, response_urls: [] };
+    const payload = {
+      type: 'view_submission',
+      user: this.user(userId),
+      ...this.common(),
+      trigger_id: this.emulator.issueTrigger(userId),
+      view: { ...view, state } as SlackView,
+      response_urls: [],
+    };
     const res = await this.interaction(payload, o);
     if (res.status === 200) this.emulator.applySubmissionResponse(userId, viewId, res.body);
     return res;
@@ -211,9 +265,16 @@ export class SlackAppDriver {
     const event_id = o.eventId ?? `Ev${(this.now() * 1000 + ++this.seq).toString(36).toUpperCase()}`;
     const { teamId, botUserId, appId } = this.emulator.identity;
     const envelope = {
-      token: 'emulator-verification-token', team_id: teamId, api_app_id: appId, event: { event_ts: (this.now() / 1000).toFixed(6), ...event },
-      type: 'event_callback', event_id, event_time: Math.floor(this.now() / 1000), event_context: `4-${event_id}`,
-      authorizations: [{ enterprise_id: null, team_id: teamId, user_id: botUserId, is_bot: true, is_enterprise_install: false }], is_ext_shared_channel: false,
+      token: 'emulator-verification-token',
+      team_id: teamId,
+      api_app_id: appId,
+      event: { event_ts: (this.now() / 1000).toFixed(6), ...event },
+      type: 'event_callback',
+      event_id,
+      event_time: Math.floor(this.now() / 1000),
+      event_context: `4-${event_id}`,
+      authorizations: [{ enterprise_id: null, team_id: teamId, user_id: botUserId, is_bot: true, is_enterprise_install: false }],
+      is_ext_shared_channel: false,
     };
     return { ...(await this.post(this.opts.paths?.events ?? '/slack/events', JSON.stringify(envelope), 'application/json', o)), event_id };
   }
@@ -226,11 +287,26 @@ export class SlackAppDriver {
   /** The user writes to the app in its DM: stored in the emulator, then sent as a message.im event. */
   async directMessage(userId: string, text: string, o: SendOptions & { threadTs?: string } = {}): Promise<DriverResponse & { event_id: string; ts: string }> {
     const m = this.emulator.storeUserMessage(userId, userId, text, o.threadTs);
-    const event = { type: 'message', channel: m.channel, user: userId, text, ts: m.ts, team: this.emulator.identity.teamId, channel_type: 'im', client_msg_id: `cm-${m.ts}`, ...(o.threadTs ? { thread_ts: o.threadTs } : {}) };
+    const event = {
+      type: 'message',
+      channel: m.channel,
+      user: userId,
+      text,
+      ts: m.ts,
+      team: this.emulator.identity.teamId,
+      channel_type: 'im',
+      client_msg_id: `cm-${m.ts}`,
+      ...(o.threadTs ? { thread_ts: o.threadTs } : {}),
+    };
     return { ...(await this.event(event, o)), ts: m.ts };
   }
 
   async urlVerification(challenge: string, o: SendOptions = {}): Promise<DriverResponse> {
-    return this.post(this.opts.paths?.events ?? '/slack/events', JSON.stringify({ token: 'emulator-verification-token', challenge, type: 'url_verification' }), 'application/json', o);
+    return this.post(
+      this.opts.paths?.events ?? '/slack/events',
+      JSON.stringify({ token: 'emulator-verification-token', challenge, type: 'url_verification' }),
+      'application/json',
+      o,
+    );
   }
 }

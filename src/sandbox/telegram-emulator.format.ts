@@ -29,9 +29,22 @@ export function parseFormatted(src: string, parseMode: string | undefined): Pars
 }
 
 const HTML_TAGS: Record<string, string> = {
-  b: 'bold', strong: 'bold', i: 'italic', em: 'italic', u: 'underline', ins: 'underline',
-  s: 'strikethrough', strike: 'strikethrough', del: 'strikethrough', 'tg-spoiler': 'spoiler',
-  span: 'spoiler', a: 'text_link', code: 'code', pre: 'pre', blockquote: 'blockquote', 'tg-emoji': 'custom_emoji',
+  b: 'bold',
+  strong: 'bold',
+  i: 'italic',
+  em: 'italic',
+  u: 'underline',
+  ins: 'underline',
+  s: 'strikethrough',
+  strike: 'strikethrough',
+  del: 'strikethrough',
+  'tg-spoiler': 'spoiler',
+  span: 'spoiler',
+  a: 'text_link',
+  code: 'code',
+  pre: 'pre',
+  blockquote: 'blockquote',
+  'tg-emoji': 'custom_emoji',
 };
 const HTML_ESCAPES: Record<string, string> = { lt: '<', gt: '>', amp: '&', quot: '"' };
 
@@ -46,8 +59,11 @@ function parseHtml(src: string): ParsedText {
       const m = /^&(#x[0-9a-f]+|#[0-9]+|[a-z]+);/i.exec(src.slice(i, i + 12));
       if (m) {
         const name = m[1]!;
-        const ch = name.startsWith('#x') ? String.fromCodePoint(parseInt(name.slice(2), 16))
-          : name.startsWith('#') ? String.fromCodePoint(parseInt(name.slice(1), 10)) : HTML_ESCAPES[name.toLowerCase()];
+        const ch = name.startsWith('#x')
+          ? String.fromCodePoint(parseInt(name.slice(2), 16))
+          : name.startsWith('#')
+            ? String.fromCodePoint(parseInt(name.slice(1), 10))
+            : HTML_ESCAPES[name.toLowerCase()];
         if (ch !== undefined) {
           out += ch;
           i += m[0].length;
@@ -82,7 +98,8 @@ function parseHtml(src: string): ParsedText {
     } else {
       const name = (/^[a-z-]+/i.exec(inner)?.[0] ?? '').toLowerCase();
       if (!(name in HTML_TAGS)) throw cantParse(`Unsupported start tag "${name || inner}" at byte offset ${byteOffset(src, i)}`);
-      if (name === 'span' && !/class\s*=\s*"tg-spoiler"/.test(inner)) throw cantParse(`Tag "span" must have class "tg-spoiler" at byte offset ${byteOffset(src, i)}`);
+      if (name === 'span' && !/class\s*=\s*"tg-spoiler"/.test(inner))
+        throw cantParse(`Tag "span" must have class "tg-spoiler" at byte offset ${byteOffset(src, i)}`);
       const href = name === 'a' ? /href\s*=\s*"([^"]*)"/i.exec(inner)?.[1] : undefined;
       const entry: { tag: string; start: number; at: number; url?: string } = { tag: name, start: out.length, at: i };
       if (href !== undefined) entry.url = href.replace(/&amp;/g, '&');
@@ -97,7 +114,11 @@ function parseHtml(src: string): ParsedText {
 
 const MDV2_RESERVED = new Set('_*[]()~`>#+-=|{}.!'.split(''));
 const MDV2_NAMES: Record<string, [string, string]> = {
-  '*': ['bold', 'Bold'], _: ['italic', 'Italic'], __: ['underline', 'Underline'], '~': ['strikethrough', 'Strikethrough'], '||': ['spoiler', 'Spoiler'],
+  '*': ['bold', 'Bold'],
+  _: ['italic', 'Italic'],
+  __: ['underline', 'Underline'],
+  '~': ['strikethrough', 'Strikethrough'],
+  '||': ['spoiler', 'Spoiler'],
 };
 
 function parseMarkdownV2(src: string): ParsedText {
@@ -245,10 +266,7 @@ export function detectCommandEntities(text: string): TgEntity[] {
   return out;
 }
 
-export type ValidMarkup =
-  | { kind: 'inline'; markup: TgInlineKeyboard }
-  | { kind: 'keyboard'; markup: Record<string, unknown> }
-  | { kind: 'none' };
+export type ValidMarkup = { kind: 'inline'; markup: TgInlineKeyboard } | { kind: 'keyboard'; markup: Record<string, unknown> } | { kind: 'none' };
 
 /** Validate a reply_markup object the way the Bot API does (subset). */
 export function validateReplyMarkup(raw: unknown): ValidMarkup {
@@ -265,15 +283,26 @@ export function validateReplyMarkup(raw: unknown): ValidMarkup {
   const obj = m as Record<string, unknown>;
   if ('inline_keyboard' in obj) {
     const rows = obj.inline_keyboard;
-    if (!Array.isArray(rows)) throw badRequest("can't parse inline keyboard button: Field \"inline_keyboard\" must be of type Array");
+    if (!Array.isArray(rows)) throw badRequest('can\'t parse inline keyboard button: Field "inline_keyboard" must be of type Array');
     for (const row of rows) {
       if (!Array.isArray(row)) throw badRequest("can't parse inline keyboard button: InlineKeyboardButton must be an Object");
       for (const b of row as unknown[]) {
         if (!b || typeof b !== 'object') throw badRequest("can't parse inline keyboard button: InlineKeyboardButton must be an Object");
         const btn = b as Record<string, unknown>;
-        if (typeof btn.text !== 'string') throw badRequest("can't parse inline keyboard button: Field \"text\" must be of type String");
+        if (typeof btn.text !== 'string') throw badRequest('can\'t parse inline keyboard button: Field "text" must be of type String');
         if (btn.text.length === 0) throw badRequest('BUTTON_TEXT_INVALID');
-        const actions = ['callback_data', 'url', 'web_app', 'login_url', 'switch_inline_query', 'switch_inline_query_current_chat', 'switch_inline_query_chosen_chat', 'copy_text', 'callback_game', 'pay'];
+        const actions = [
+          'callback_data',
+          'url',
+          'web_app',
+          'login_url',
+          'switch_inline_query',
+          'switch_inline_query_current_chat',
+          'switch_inline_query_chosen_chat',
+          'copy_text',
+          'callback_game',
+          'pay',
+        ];
         if (!actions.some((a) => a in btn)) throw badRequest("can't parse inline keyboard button: Text buttons are unallowed in the inline keyboard");
         if ('callback_data' in btn) {
           const len = typeof btn.callback_data === 'string' ? Buffer.byteLength(btn.callback_data, 'utf8') : 0;

@@ -7,8 +7,15 @@ import { jsonParam, numParam, boolParam, type Params } from './emulator-http.js'
 import { checkAll, SlidingWindowLimiter, type WindowSpec } from './rate-limit.js';
 import { parseFormatted, validateReplyMarkup } from './telegram-emulator.format.js';
 import {
-  TgApiError, badRequest,
-  type StoredMessage, type TgCallbackQuery, type TgChat, type TgInlineKeyboard, type TgMessage, type TgUpdate, type TgUser,
+  TgApiError,
+  badRequest,
+  type StoredMessage,
+  type TgCallbackQuery,
+  type TgChat,
+  type TgInlineKeyboard,
+  type TgMessage,
+  type TgUpdate,
+  type TgUser,
 } from './telegram-emulator.types.js';
 
 export interface TgRateLimitOptions {
@@ -48,7 +55,19 @@ export interface TgStats {
 
 const HOUR = 3_600_000;
 const DEFAULT_ALLOWED = (t: string) => !['chat_member', 'message_reaction', 'message_reaction_count'].includes(t);
-const CHAT_ACTIONS = new Set(['typing', 'upload_photo', 'record_video', 'upload_video', 'record_voice', 'upload_voice', 'upload_document', 'choose_sticker', 'find_location', 'record_video_note', 'upload_video_note']);
+const CHAT_ACTIONS = new Set([
+  'typing',
+  'upload_photo',
+  'record_video',
+  'upload_video',
+  'record_voice',
+  'upload_voice',
+  'upload_document',
+  'choose_sticker',
+  'find_location',
+  'record_video_note',
+  'upload_video_note',
+]);
 
 export type MethodImpl = (p: Params) => unknown;
 
@@ -81,9 +100,17 @@ export class TelegramState {
     private readonly hooks: { onBotMessage: (s: StoredMessage, kind: 'new' | 'edit' | 'delete') => void; onAnswer: (queryId: string, p: Params) => void },
   ) {
     const id = Number(token.split(':')[0]);
-    this.bot = { id: Number.isFinite(id) ? id : 1, is_bot: true, first_name: botNames.first_name, username: botNames.username, can_join_groups: true, can_read_all_group_messages: false, supports_inline_queries: false };
+    this.bot = {
+      id: Number.isFinite(id) ? id : 1,
+      is_bot: true,
+      first_name: botNames.first_name,
+      username: botNames.username,
+      can_join_groups: true,
+      can_read_all_group_messages: false,
+      supports_inline_queries: false,
+    };
     this.nextUpdateId = firstUpdateId;
-    this.rateNow = (rateLimits && rateLimits.now) || Date.now;
+    this.rateNow = (rateLimits ? rateLimits.now : undefined) || Date.now;
     if (rateLimits !== false) {
       const g = rateLimits.global === undefined ? { limit: 30, windowMs: 1000 } : rateLimits.global;
       const c = rateLimits.perChat === undefined ? { limit: 3, windowMs: 3000 } : rateLimits.perChat;
@@ -105,7 +132,10 @@ export class TelegramState {
       },
       setMyCommands: (p) => this.setMyCommands(p),
       getMyCommands: (p) => this.commands.get(commandsKey(p)) ?? [],
-      deleteMyCommands: (p) => (this.commands.delete(commandsKey(p)), true),
+      deleteMyCommands: (p) => {
+        this.commands.delete(commandsKey(p));
+        return true;
+      },
       setWebhook: (p) => this.setWebhook(p),
       deleteWebhook: (p) => {
         if (boolParam(p.drop_pending_updates)) this.queue.length = 0;
@@ -126,7 +156,14 @@ export class TelegramState {
       const chat: TgChat = { id: user.id, type: 'private', first_name: user.first_name };
       if (user.last_name) chat.last_name = user.last_name;
       if (user.username) chat.username = user.username;
-      c = { chat, user: { ...user, is_bot: false }, nextMessageId: 1, messages: new Map(), blocked: false, chatInstance: String(BigInt(user.id) * 7919n + 1234567890123n) };
+      c = {
+        chat,
+        user: { ...user, is_bot: false },
+        nextMessageId: 1,
+        messages: new Map(),
+        blocked: false,
+        chatInstance: String(BigInt(user.id) * 7919n + 1234567890123n),
+      };
       this.chats.set(user.id, c);
     }
     return c;
@@ -159,7 +196,13 @@ export class TelegramState {
 
   newCallbackQuery(from: TgUser, message: TgMessage, data: string): TgCallbackQuery {
     const c = this.ensureChat(from);
-    const query: TgCallbackQuery = { id: `${this.bot.id}${String(this.nextQueryId++).padStart(9, '0')}`, from: c.user, message, chat_instance: c.chatInstance, data };
+    const query: TgCallbackQuery = {
+      id: `${this.bot.id}${String(this.nextQueryId++).padStart(9, '0')}`,
+      from: c.user,
+      message,
+      chat_instance: c.chatInstance,
+      data,
+    };
     this.callbackQueries.set(query.id, { query, at: this.now() });
     return query;
   }
@@ -231,8 +274,14 @@ export class TelegramState {
       text = parsed.text;
       entities = parsed.entities.length ? parsed.entities : undefined;
     }
-    if (text === m.text && JSON.stringify(entities ?? []) === JSON.stringify(m.entities ?? []) && JSON.stringify(newMarkup) === JSON.stringify(m.reply_markup)) {
-      throw badRequest('message is not modified: specified new message content and reply markup are exactly the same as a current content and reply markup of the message');
+    if (
+      text === m.text &&
+      JSON.stringify(entities ?? []) === JSON.stringify(m.entities ?? []) &&
+      JSON.stringify(newMarkup) === JSON.stringify(m.reply_markup)
+    ) {
+      throw badRequest(
+        'message is not modified: specified new message content and reply markup are exactly the same as a current content and reply markup of the message',
+      );
     }
     const prev: StoredMessage['edits'][number] = { at: this.now() };
     if (m.text !== undefined) prev.text = m.text;
@@ -293,7 +342,10 @@ export class TelegramState {
       if (typeof c.command !== 'string' || !/^[a-z0-9_]{1,32}$/.test(c.command)) throw badRequest('BOT_COMMAND_INVALID');
       if (typeof c.description !== 'string' || c.description.length < 1 || c.description.length > 256) throw badRequest('command description is empty');
     }
-    this.commands.set(commandsKey(p), cmds.map((c) => ({ command: c.command, description: c.description })));
+    this.commands.set(
+      commandsKey(p),
+      cmds.map((c) => ({ command: c.command, description: c.description })),
+    );
     return true;
   }
 

@@ -41,7 +41,10 @@ export class TelegramTransport {
     const record: TgCallRecord = { method: 'getUpdates', params, time: this.state.now(), via: 'http', ok: false };
     this.state.stats.calls++;
     if (this.state.webhook) {
-      const error = { error_code: 409, description: "Conflict: can't use getUpdates method while webhook is active; use deleteWebhook to delete the webhook first" };
+      const error = {
+        error_code: 409,
+        description: "Conflict: can't use getUpdates method while webhook is active; use deleteWebhook to delete the webhook first",
+      };
       record.error = error;
       this.hooks.record(record);
       return sendJson(res, 409, { ok: false, ...error });

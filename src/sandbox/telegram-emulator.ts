@@ -16,7 +16,13 @@ import { TelegramState, type TgRateLimitOptions, type TgStats } from './telegram
 import { TelegramTransport } from './telegram-emulator.transport.js';
 import {
   TgApiError,
-  type BotMessageView, type StoredMessage, type TgCallRecord, type TgDeliveryRecord, type TgMessage, type TgUpdate, type TgUser,
+  type BotMessageView,
+  type StoredMessage,
+  type TgCallRecord,
+  type TgDeliveryRecord,
+  type TgMessage,
+  type TgUpdate,
+  type TgUser,
 } from './telegram-emulator.types.js';
 
 export * from './telegram-emulator.types.js';
@@ -165,9 +171,11 @@ export class TelegramEmulator extends EventEmitter {
     this.faults.clear();
   }
 
-  private invoke(method: string, params: Params, via: TgCallRecord['via']):
-    | { ok: true; result: unknown; description?: string }
-    | { ok: false; error: NonNullable<TgCallRecord['error']> } {
+  private invoke(
+    method: string,
+    params: Params,
+    via: TgCallRecord['via'],
+  ): { ok: true; result: unknown; description?: string } | { ok: false; error: NonNullable<TgCallRecord['error']> } {
     const record: TgCallRecord = { method, params, time: this.state.now(), via, ok: false };
     this.state.stats.calls++;
     const fault = this.faults.get(method)?.shift();
@@ -262,8 +270,12 @@ export class TelegramEmulator extends EventEmitter {
       throw new Error(`clickButton: message ${messageId} has no button with callback_data ${JSON.stringify(callbackData)}`);
     }
     const query = this.state.newCallbackQuery(user as TgUser, s.message, callbackData);
-    const answered = waitForEvent<Params>((fn) => this.listen('answer', fn), (a) => a.callback_query_id === query.id, this.opts.answerTimeoutMs ?? 5000, 'answerCallbackQuery')
-      .catch(() => undefined);
+    const answered = waitForEvent<Params>(
+      (fn) => this.listen('answer', fn),
+      (a) => a.callback_query_id === query.id,
+      this.opts.answerTimeoutMs ?? 5000,
+      'answerCallbackQuery',
+    ).catch(() => undefined);
     const viaWebhook = !!this.state.webhook;
     await this.transport.deliver(this.state.newUpdate({ callback_query: query }));
     const now = this.state.callbackQueries.get(query.id)?.answer;
@@ -340,14 +352,24 @@ export class TelegramEmulator extends EventEmitter {
       if (hit) return Promise.resolve(hit);
     }
     const match = (m: BotMessageView) => m.chat_id === chatId && predicate(m);
-    return waitForEvent<BotMessageView>((fn) => {
-      const offs = [this.listen('message', fn), ...(opts.includeEdits ? [this.listen('edit', fn)] : [])];
-      return () => offs.forEach((off) => off());
-    }, match, opts.timeoutMs ?? 5000, `a bot message in chat ${chatId}`);
+    return waitForEvent<BotMessageView>(
+      (fn) => {
+        const offs = [this.listen('message', fn), ...(opts.includeEdits ? [this.listen('edit', fn)] : [])];
+        return () => offs.forEach((off) => off());
+      },
+      match,
+      opts.timeoutMs ?? 5000,
+      `a bot message in chat ${chatId}`,
+    );
   }
 
   waitForCall(method: string, predicate: (c: TgCallRecord) => boolean = () => true, opts: { timeoutMs?: number } = {}): Promise<TgCallRecord> {
-    return waitForEvent<TgCallRecord>((fn) => this.listen('call', fn), (c) => c.method === method && predicate(c), opts.timeoutMs ?? 5000, `a ${method} call`);
+    return waitForEvent<TgCallRecord>(
+      (fn) => this.listen('call', fn),
+      (c) => c.method === method && predicate(c),
+      opts.timeoutMs ?? 5000,
+      `a ${method} call`,
+    );
   }
 
   private listen<T>(event: string, fn: (v: T) => void): () => void {
@@ -358,9 +380,18 @@ export class TelegramEmulator extends EventEmitter {
   private view(s: StoredMessage): BotMessageView {
     const m = s.message;
     return {
-      message_id: m.message_id, chat_id: m.chat.id, date: m.date, text: m.text, entities: m.entities,
-      reply_markup: m.reply_markup, keyboard: s.keyboardMarkup, parse_mode: s.parseMode,
-      reply_to_message_id: m.reply_to_message?.message_id, edits: s.edits, deleted: s.deleted, raw: m,
+      message_id: m.message_id,
+      chat_id: m.chat.id,
+      date: m.date,
+      text: m.text,
+      entities: m.entities,
+      reply_markup: m.reply_markup,
+      keyboard: s.keyboardMarkup,
+      parse_mode: s.parseMode,
+      reply_to_message_id: m.reply_to_message?.message_id,
+      edits: s.edits,
+      deleted: s.deleted,
+      raw: m,
     };
   }
 }

@@ -24,7 +24,8 @@ export const REFUSE = {
    * not see get the very same words, so the answer does not tell anyone that a
    * reference or id is real (references are sequential: they could be counted).
    */
-  unavailable: (ref = '') => `I can't show case${ref ? ` ${ref}` : ''}: there is no such case among the ones you can see. Check the reference (it looks like C-2026-0042); if it is a colleague's case, ask your supervisor.`,
+  unavailable: (ref = '') =>
+    `I can't show case${ref ? ` ${ref}` : ''}: there is no such case among the ones you can see. Check the reference (it looks like C-2026-0042); if it is a colleague's case, ask your supervisor.`,
 } as const;
 
 export async function staffFor(db: Db, slackUserId: string | undefined): Promise<StaffRow | undefined> {
@@ -46,9 +47,7 @@ export type CaseLookup = { id: string } | { reference: string };
  * and logged without personal data. `via` says where the lookup came from.
  */
 export async function caseForActor(deps: Pick<Deps, 'db' | 'audit' | 'logger'>, actor: StaffRow, by: CaseLookup, via = 'slack'): Promise<CaseAccess> {
-  const c = 'id' in by
-    ? (/^[0-9a-f-]{36}$/i.test(by.id) ? await findCaseById(deps.db, by.id) : undefined)
-    : await findCaseByReference(deps.db, by.reference);
+  const c = 'id' in by ? (/^[0-9a-f-]{36}$/i.test(by.id) ? await findCaseById(deps.db, by.id) : undefined) : await findCaseByReference(deps.db, by.reference);
   const allowed = await canAccessCase(deps.db, actor, c ?? NO_CASE);
   if (c && allowed) return { ok: true, case: c };
   const attempted = 'id' in by ? by.id : by.reference;
@@ -63,7 +62,8 @@ export async function canAssign(db: Db, actor: StaffRow, c: Pick<CaseRow, 'assig
   const selfTake = target.id === actor.id;
   if (!selfTake) {
     if (actor.role !== 'supervisor') return 'Sorry, only supervisors and admins can give a case to someone else. Use Assign to me to take it yourself.';
-    if (!(await supervises(db, actor.id, target.id))) return `<@${target.slackUserId}> is not in your team; only their own supervisor or an admin can give them cases.`;
+    if (!(await supervises(db, actor.id, target.id)))
+      return `<@${target.slackUserId}> is not in your team; only their own supervisor or an admin can give them cases.`;
   }
   if (!c.assignedWorkerId || c.assignedWorkerId === actor.id) return null;
   if (actor.role === 'supervisor' && (await supervises(db, actor.id, c.assignedWorkerId))) return null;

@@ -43,22 +43,39 @@ export async function assignFromSlack(deps: Deps, a: Asker, me: StaffRow, caseId
   }
   await refreshIntakeCard(deps, a.client, c.id);
   const who = target.id === me.id ? 'you' : `<@${target.slackUserId}>`;
-  await tell(a, `${c.reference} is now assigned to ${who}. ${target.id === me.id ? 'The case card is on its way to your DM.' : 'They get the case card in a DM.'}`);
+  await tell(
+    a,
+    `${c.reference} is now assigned to ${who}. ${target.id === me.id ? 'The case card is on its way to your DM.' : 'They get the case card in a DM.'}`,
+  );
 }
 
 /** Assigning someone at or over CASELOAD_LIMIT: why (required, stored encrypted, audited). */
 export function overLimitModal(caseId: string, reference: string, target: StaffRow, message: string) {
   return modal({
-    callbackId: VIEWS.assignOverLimit, title: 'Over the caseload limit', submit: 'Assign anyway', metadata: newMeta(caseId, { staffId: target.id }),
+    callbackId: VIEWS.assignOverLimit,
+    title: 'Over the caseload limit',
+    submit: 'Assign anyway',
+    metadata: newMeta(caseId, { staffId: target.id }),
     blocks: [
       section(`:warning: ${message}`),
-      textInput('reason', `Why should ${target.displayName} take ${reference}?`, { multiline: true, max: 500, hint: 'For example: they already know the family, or nobody else speaks the language. Stored encrypted; the assignment is audited.' }),
+      textInput('reason', `Why should ${target.displayName} take ${reference}?`, {
+        multiline: true,
+        max: 500,
+        hint: 'For example: they already know the family, or nobody else speaks the language. Stored encrypted; the assignment is audited.',
+      }),
     ],
   });
 }
 
 /** The reason modal submitted: assign with the reason (then, after the modal closes, `done` updates the card and tells the person), or answer on the field. */
-export async function assignOverLimit(deps: Deps, a: Asker, me: StaffRow, caseId: string, targetId: string, reason: string): Promise<{ ok: true; done: () => Promise<void> } | { ok: false; message: string }> {
+export async function assignOverLimit(
+  deps: Deps,
+  a: Asker,
+  me: StaffRow,
+  caseId: string,
+  targetId: string,
+  reason: string,
+): Promise<{ ok: true; done: () => Promise<void> } | { ok: false; message: string }> {
   const target = await findStaffById(deps.db, targetId);
   if (!target?.active) return { ok: false, message: 'That person is no longer in the staff directory.' };
   const r = await assignCase(deps, me, caseId, target, { overLimitReason: reason });
@@ -67,7 +84,12 @@ export async function assignOverLimit(deps: Deps, a: Asker, me: StaffRow, caseId
     ok: true,
     async done() {
       if (r.status !== 'already') await refreshIntakeCard(deps, a.client, caseId);
-      await tell(a, r.status === 'already' ? `${r.case.reference} is already assigned to <@${target.slackUserId}>.` : `${r.case.reference} is now assigned to <@${target.slackUserId}>, over the caseload limit; your reason is on record.`);
+      await tell(
+        a,
+        r.status === 'already'
+          ? `${r.case.reference} is already assigned to <@${target.slackUserId}>.`
+          : `${r.case.reference} is now assigned to <@${target.slackUserId}>, over the caseload limit; your reason is on record.`,
+      );
     },
   };
 }
@@ -78,6 +100,7 @@ export async function refreshIntakeCard(deps: Deps, client: WebClient, caseId: s
   if (!c?.intakeCardChannel || !c.intakeCardTs) return;
   const x = await intakeCardInput(deps, caseId);
   if (!x) return;
-  await client.chat.update({ channel: c.intakeCardChannel, ts: c.intakeCardTs, text: intakeCardText(x), blocks: intakeCardBlocks(x) as never })
+  await client.chat
+    .update({ channel: c.intakeCardChannel, ts: c.intakeCardTs, text: intakeCardText(x), blocks: intakeCardBlocks(x) as never })
     .catch((err: unknown) => deps.logger.warn({ caseId, err: (err as Error).message }, 'could not update the intake card'));
 }

@@ -33,5 +33,11 @@ export async function showHistory(deps: Deps, a: Asker, me: StaffRow, by: { id: 
   await show(historyModal(c.reference, h, c.id, me.timeZone));
 }
 
-export const openView = (client: WebClient, triggerId: string): ShowView => (view) => client.views.open({ trigger_id: triggerId, view: view as never });
-export const updateView = (client: WebClient, viewId: string): ShowView => (view) => client.views.update({ view_id: viewId, view: view as never });
+export const openView =
+  (client: WebClient, triggerId: string): ShowView =>
+  (view) =>
+    client.views.open({ trigger_id: triggerId, view: view as never });
+export const updateView =
+  (client: WebClient, viewId: string): ShowView =>
+  (view) =>
+    client.views.update({ view_id: viewId, view: view as never });

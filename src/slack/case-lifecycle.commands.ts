@@ -26,9 +26,12 @@ export async function lifecycleCommand(deps: Deps, a: Asker, me: StaffRow, ref: 
   if (sub === 'erase') {
     const { request, created } = await requestErasureByStaff(deps, me.id, c.id);
     const due = staffTime(request.dueAt, me.timeZone);
-    return tell(a, created
-      ? `Erasure requested for the client of ${ref}. Messages to them have stopped; their supervisor decides (erase now, or hold with a reason) by ${due}.`
-      : `An erasure request for the client of ${ref} is already open (${request.status}); it must be decided by ${due}.`);
+    return tell(
+      a,
+      created
+        ? `Erasure requested for the client of ${ref}. Messages to them have stopped; their supervisor decides (erase now, or hold with a reason) by ${due}.`
+        : `An erasure request for the client of ${ref} is already open (${request.status}); it must be decided by ${due}.`,
+    );
   }
   if (me.role === 'worker') return tell(a, REFUSE.role('supervisors and admins can redact a note'));
   const list = await redactableNotes(deps, c.id);
@@ -36,10 +39,22 @@ export async function lifecycleCommand(deps: Deps, a: Asker, me: StaffRow, ref: 
   await a.client.views.open({
     trigger_id: triggerId,
     view: modal({
-      callbackId: REDACT_VIEW, title: `Redact in ${ref}`, submit: 'Redact', metadata: newMeta(c.id),
+      callbackId: REDACT_VIEW,
+      title: `Redact in ${ref}`,
+      submit: 'Redact',
+      metadata: newMeta(c.id),
       blocks: [
-        section('Choose the note or message to blank (for example: it was about another client, or entered in error). The text is removed for good; who did it, when and why stay on the record.'),
-        selectInput('note', 'Note or message', list.map((n) => [n.id, `${staffTime(n.contactAt, me.timeZone)} · ${n.kind === 'message' ? (n.direction === 'from_client' ? 'from client' : 'to client') : n.kind} · ${n.excerpt}`])),
+        section(
+          'Choose the note or message to blank (for example: it was about another client, or entered in error). The text is removed for good; who did it, when and why stay on the record.',
+        ),
+        selectInput(
+          'note',
+          'Note or message',
+          list.map((n) => [
+            n.id,
+            `${staffTime(n.contactAt, me.timeZone)} · ${n.kind === 'message' ? (n.direction === 'from_client' ? 'from client' : 'to client') : n.kind} · ${n.excerpt}`,
+          ]),
+        ),
         textInput('reason', 'Reason (required)', { multiline: true, max: 500, hint: 'Stored encrypted with the tombstone.' }),
       ],
     }) as never,

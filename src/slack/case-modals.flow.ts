@@ -20,7 +20,12 @@ type Build = (x: { card: CaseCard; me: StaffRow; now: DateTime; appt?: Appointme
 export function registerCaseModalButton(app: App, deps: Deps, actionId: string, build: Build, opts: { byAppointment?: boolean } = {}): void {
   app.action<BlockButtonAction>(actionId, async ({ ack, body, action, client, respond }) => {
     await ack();
-    const a: Asker = { client, userId: body.user.id, channelId: body.channel?.id ?? body.container?.channel_id, respond: body.response_url ? respond : undefined };
+    const a: Asker = {
+      client,
+      userId: body.user.id,
+      channelId: body.channel?.id ?? body.container?.channel_id,
+      respond: body.response_url ? respond : undefined,
+    };
     await guarded(deps, a, `action:${actionId}`, async () => {
       const me = await staffOrRefuse(deps, a);
       if (!me) return;
@@ -35,7 +40,8 @@ export function registerCaseModalButton(app: App, deps: Deps, actionId: string, 
       // Access first: what is true now about an appointment (its new time) is the case's to tell.
       const access = await caseForActor(deps, me, { id: caseId }, actionId);
       if (!access.ok) return tell(a, access.message);
-      if (appt && (appt.status !== 'scheduled' || appt.startsAt.getTime() <= deps.clock.now().toMillis())) return tell(a, appointmentNowText(appt, me.timeZone, deps.clock.now()));
+      if (appt && (appt.status !== 'scheduled' || appt.startsAt.getTime() <= deps.clock.now().toMillis()))
+        return tell(a, appointmentNowText(appt, me.timeZone, deps.clock.now()));
       if (access.case.status !== 'open') return tell(a, REFUSE.closed);
       const card = await loadCaseCard(deps, caseId);
       if (!card) return tell(a, REFUSE.unavailable(access.case.reference));
@@ -49,7 +55,8 @@ export function registerCaseModalButton(app: App, deps: Deps, actionId: string, 
 export function appointmentNowText(appt: AppointmentRow, zone: string, now: DateTime): string {
   const at = staffTime(appt.startsAt, zone);
   if (appt.status === 'cancelled') return `This appointment was cancelled (it was on ${at}); nothing to do here.`;
-  if (appt.status === 'attended' || appt.status === 'no_show' || appt.startsAt.getTime() <= now.toMillis()) return `This appointment has passed (it was on ${at}).`;
+  if (appt.status === 'attended' || appt.status === 'no_show' || appt.startsAt.getTime() <= now.toMillis())
+    return `This appointment has passed (it was on ${at}).`;
   return `This appointment was moved since this message: it is now on ${at}. Use the buttons on the latest message or the case card.`;
 }
 
@@ -62,11 +69,17 @@ export const MODALS: Record<string, { build: Build; byAppointment?: boolean }> =
   close: { build: ({ card }) => closeModal(card, newMeta(card.id)) },
   reschedule: {
     byAppointment: true,
-    build: ({ card, me, appt, deps }) => appointmentModal(card, newMeta(card.id, { appointmentId: appt!.id, version: appt!.version }), me.timeZone,
-      { startsAt: DateTime.fromJSDate(appt!.startsAt, { zone: 'utc' }), durationMin: appt!.durationMin, mode: appt!.mode, location: openLocation(deps, appt!) }),
+    build: ({ card, me, appt, deps }) =>
+      appointmentModal(card, newMeta(card.id, { appointmentId: appt!.id, version: appt!.version }), me.timeZone, {
+        startsAt: DateTime.fromJSDate(appt!.startsAt, { zone: 'utc' }),
+        durationMin: appt!.durationMin,
+        mode: appt!.mode,
+        location: openLocation(deps, appt!),
+      }),
   },
   cancel: {
     byAppointment: true,
-    build: ({ card, me, appt }) => cancelModal(card, newMeta(card.id, { appointmentId: appt!.id, version: appt!.version }), staffTime(appt!.startsAt, me.timeZone)),
+    build: ({ card, me, appt }) =>
+      cancelModal(card, newMeta(card.id, { appointmentId: appt!.id, version: appt!.version }), staffTime(appt!.startsAt, me.timeZone)),
   },
 };

@@ -47,9 +47,14 @@ export function registerCrisisButtons(app: App, deps: Deps): void {
     if (row.e.resolvedAt) return tell(a, 'This crisis has already been resolved; nothing more to do.');
     await client.views.open({
       trigger_id: triggerId,
-      view: reasonModal(CRISIS_VIEWS.outcome, `Crisis ${row.c.reference}`, 'Resolve', metaFrom(row.e.id, msg),
+      view: reasonModal(
+        CRISIS_VIEWS.outcome,
+        `Crisis ${row.c.reference}`,
+        'Resolve',
+        metaFrom(row.e.id, msg),
         `Record how the crisis on *${row.c.reference}* ended. This resolves it and ends any temporary access it gave. Details belong in a case note too.`,
-        [selectInput('outcome', 'Outcome', Object.entries(CRISIS_OUTCOMES))]) as never,
+        [selectInput('outcome', 'Outcome', Object.entries(CRISIS_OUTCOMES))],
+      ) as never,
     });
   });
   registerReasonView(app, deps, CRISIS_VIEWS.outcome, async ({ me, meta, reason, f }) => {
@@ -57,7 +62,9 @@ export function registerCrisisButtons(app: App, deps: Deps): void {
     if (!outcome) return { ok: false, field: 'outcome', message: 'Choose what happened.' };
     const r = await recordCrisisOutcome(deps, { escalationId: meta.escalationId, staffId: me.id, outcome, note: reason });
     if (!r.ok) return { ok: false, field: r.error === 'invalid' ? (/Choose/.test(r.message) ? 'outcome' : 'reason') : 'reason', message: r.message };
-    return { ok: true, line: `✅ Crisis resolved by <@${me.slackUserId}> at ${when(me, deps.clock.now().toJSDate())}: ${CRISIS_OUTCOMES[outcome as keyof typeof CRISIS_OUTCOMES]}.` };
+    return {
+      ok: true,
+      line: `✅ Crisis resolved by <@${me.slackUserId}> at ${when(me, deps.clock.now().toJSDate())}: ${CRISIS_OUTCOMES[outcome as keyof typeof CRISIS_OUTCOMES]}.`,
+    };
   });
 }
-

@@ -17,7 +17,14 @@ import { fieldError, fieldsOf, guarded, staffOrRefuse, tell } from './slack.kit.
 export const ERASURE_HOLD_VIEW = 'erasure_hold_modal';
 const REASON_MAX = 1000;
 const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-const metaSchema = z.object({ requestId: z.string().regex(uuid), channel: z.string().max(40).optional(), ts: z.string().max(40).optional(), text: z.string().max(1500).optional() }).strict();
+const metaSchema = z
+  .object({
+    requestId: z.string().regex(uuid),
+    channel: z.string().max(40).optional(),
+    ts: z.string().max(40).optional(),
+    text: z.string().max(1500).optional(),
+  })
+  .strict();
 
 export function registerEraseNow(app: App, deps: Deps, actionId: string): void {
   app.action<BlockButtonAction>(actionId, async ({ ack, body, action, client, respond }) => {
@@ -28,10 +35,11 @@ export function registerEraseNow(app: App, deps: Deps, actionId: string): void {
       if (!me) return;
       const r = await decideErasure(deps, { requestId: String(action.value ?? ''), staffId: me.id, decision: 'erase' });
       if (!r.ok) return tell(a, r.message);
-      const line = r.status === 'already'
-        ? 'This erasure was already approved; it is being carried out.'
-        : `🗑️ Erasure approved by <@${me.slackUserId}> at ${staffTime(deps.clock.now().toJSDate(), me.timeZone)}. The client's personal data is being erased; they will be told when it is done.`;
-      await markActed(deps, client, messageOf(body), line, [], { subjectId: String(action.value ?? ''), title: 'Request to erase a client\'s personal data' });
+      const line =
+        r.status === 'already'
+          ? 'This erasure was already approved; it is being carried out.'
+          : `🗑️ Erasure approved by <@${me.slackUserId}> at ${staffTime(deps.clock.now().toJSDate(), me.timeZone)}. The client's personal data is being erased; they will be told when it is done.`;
+      await markActed(deps, client, messageOf(body), line, [], { subjectId: String(action.value ?? ''), title: "Request to erase a client's personal data" });
     });
   });
 }
@@ -50,11 +58,17 @@ export function registerHoldButton(app: App, deps: Deps, actionId: string): void
       await client.views.open({
         trigger_id: body.trigger_id,
         view: modal({
-          callbackId: ERASURE_HOLD_VIEW, title: 'Hold erasure', submit: 'Hold',
+          callbackId: ERASURE_HOLD_VIEW,
+          title: 'Hold erasure',
+          submit: 'Hold',
           metadata: { requestId, ...(m ? { channel: m.channel, ts: m.ts, text: m.text } : {}) },
           blocks: [
             section(`The client's data will be kept for now. Say why (a safeguarding concern or a legal duty). You will be asked again in ${days} days.`),
-            textInput('reason', 'Reason (required)', { multiline: true, max: REASON_MAX, hint: 'Stored encrypted; erased with the client\'s data when the erasure happens.' }),
+            textInput('reason', 'Reason (required)', {
+              multiline: true,
+              max: REASON_MAX,
+              hint: "Stored encrypted; erased with the client's data when the erasure happens.",
+            }),
           ],
         }) as never,
       });
@@ -80,15 +94,18 @@ export function registerHoldView(app: App, deps: Deps): void {
       r = await decideErasure(deps, { requestId: meta.requestId, staffId: me.id, decision: 'hold', reason });
     } catch (err) {
       deps.logger.error({ where: `view:${ERASURE_HOLD_VIEW}`, err: (err as Error)?.message }, 'slack handler failed');
-      return void (await ack(fieldError(undefined, 'Sorry, this could not be saved because of a problem on our side. Your text is still here: please try again.', 'reason')));
+      return void (await ack(
+        fieldError(undefined, 'Sorry, this could not be saved because of a problem on our side. Your text is still here: please try again.', 'reason'),
+      ));
     }
     if (!r.ok) return void (await ack(fieldError(r.field ?? 'reason', r.message, 'reason')));
     await ack();
-    const line = r.status === 'already'
-      ? 'This erasure had already been approved; the hold was not recorded.'
-      : `⏸️ Erasure held by <@${me.slackUserId}> (reason recorded); review on ${staffTime(r.reviewAt!, me.timeZone)}.`;
+    const line =
+      r.status === 'already'
+        ? 'This erasure had already been approved; the hold was not recorded.'
+        : `⏸️ Erasure held by <@${me.slackUserId}> (reason recorded); review on ${staffTime(r.reviewAt!, me.timeZone)}.`;
     const msg = meta.channel && meta.ts ? { channel: meta.channel, ts: meta.ts, text: meta.text ?? '' } : undefined;
-    await markActed(deps, client, msg, line, [], { subjectId: meta.requestId, title: 'Request to erase a client\'s personal data' });
+    await markActed(deps, client, msg, line, [], { subjectId: meta.requestId, title: "Request to erase a client's personal data" });
     if (!msg) await client.chat.postMessage({ channel: me.slackUserId, text: line }).catch(() => {});
   });
 }

@@ -25,7 +25,8 @@ export const ESC_VIEWS = { snooze: 'esc_snooze_modal', notNeeded: 'esc_not_neede
 const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** One answer for an escalation that does not exist and one about a case the asker may not act on (as REFUSE.unavailable for cases). */
-export const ESC_UNAVAILABLE = "I can't act on this: there is no such escalation among the ones you can see. If it is about a colleague's case, ask the case's supervisor (or an admin).";
+export const ESC_UNAVAILABLE =
+  "I can't act on this: there is no such escalation among the ones you can see. If it is about a colleague's case, ask the case's supervisor (or an admin).";
 
 type EscRow = { e: typeof escalations.$inferSelect; c: typeof cases.$inferSelect };
 export type EscAccess = ({ ok: true } & EscRow) | { ok: false; message: string };
@@ -36,7 +37,12 @@ export type EscAccess = ({ ok: true } & EscRow) | { ok: false; message: string }
  */
 export async function escalationForActor(deps: Deps, me: StaffRow, escalationId: string): Promise<EscAccess> {
   const [row] = uuid.test(escalationId)
-    ? await deps.db.select({ e: escalations, c: cases }).from(escalations).innerJoin(cases, eq(cases.id, escalations.caseId)).where(eq(escalations.id, escalationId)).limit(1)
+    ? await deps.db
+        .select({ e: escalations, c: cases })
+        .from(escalations)
+        .innerJoin(cases, eq(cases.id, escalations.caseId))
+        .where(eq(escalations.id, escalationId))
+        .limit(1)
     : [];
   // Anyone paged for a crisis may act on it (acknowledging gives them the case until it is resolved).
   const pagedForCrisis = !!row && row.e.reason === 'crisis' && me.active && me.role !== 'worker' && (await wasPaged(deps, row.e.id, me.id));
@@ -49,9 +55,17 @@ export async function escalationForActor(deps: Deps, me: StaffRow, escalationId:
 
 async function wasPaged(deps: Deps, escalationId: string, staffId: string): Promise<boolean> {
   // Paged directly, or through a channel post that supervisors and admins read.
-  const [hit] = await deps.db.select({ id: deliveries.id }).from(deliveries)
-    .where(and(eq(deliveries.kind, 'crisis_page'), eq(deliveries.subjectId, escalationId),
-      or(eq(deliveries.recipient, `staff:${staffId}`), like(deliveries.recipient, 'channel:%')))).limit(1);
+  const [hit] = await deps.db
+    .select({ id: deliveries.id })
+    .from(deliveries)
+    .where(
+      and(
+        eq(deliveries.kind, 'crisis_page'),
+        eq(deliveries.subjectId, escalationId),
+        or(eq(deliveries.recipient, `staff:${staffId}`), like(deliveries.recipient, 'channel:%')),
+      ),
+    )
+    .limit(1);
   if (hit) return true;
   return (await whoIsOnCall(deps.db, deps.clock.now())).some((s) => s.id === staffId);
 }
@@ -71,7 +85,12 @@ export function messageOf(body: BlockButtonAction): MessageRef | undefined {
 }
 
 export function askerOf(body: BlockButtonAction, client: WebClient, respond: RespondFn): Asker {
-  return { client, userId: body.user.id, channelId: body.channel?.id ?? (body.container as { channel_id?: string } | undefined)?.channel_id, respond: body.response_url ? respond : undefined };
+  return {
+    client,
+    userId: body.user.id,
+    channelId: body.channel?.id ?? (body.container as { channel_id?: string } | undefined)?.channel_id,
+    respond: body.response_url ? respond : undefined,
+  };
 }
 
 /**
@@ -87,14 +106,24 @@ export interface OwnMessage {
 
 async function isOurMessage(deps: Deps, subjectId: string, ts: string): Promise<boolean> {
   if (!uuid.test(subjectId)) return false;
-  const [hit] = await deps.db.select({ id: deliveries.id }).from(deliveries)
-    .where(and(eq(deliveries.subjectId, subjectId), eq(deliveries.channel, 'slack'), eq(deliveries.status, 'sent'), eq(deliveries.externalRef, ts))).limit(1);
+  const [hit] = await deps.db
+    .select({ id: deliveries.id })
+    .from(deliveries)
+    .where(and(eq(deliveries.subjectId, subjectId), eq(deliveries.channel, 'slack'), eq(deliveries.status, 'sent'), eq(deliveries.externalRef, ts)))
+    .limit(1);
   return !!hit;
 }
 
 /** Replace the message's buttons with a line saying who did what (and keep a [Log note] when useful). */
 /** False when there was no message to edit, or it was not ours to edit. */
-export async function markActed(deps: Deps, client: WebClient, m: MessageRef | undefined, line: string, extra: Block[] = [], own?: OwnMessage): Promise<boolean> {
+export async function markActed(
+  deps: Deps,
+  client: WebClient,
+  m: MessageRef | undefined,
+  line: string,
+  extra: Block[] = [],
+  own?: OwnMessage,
+): Promise<boolean> {
   if (!m) return false;
   if (own && !(await isOurMessage(deps, own.subjectId, m.ts))) {
     deps.logger.warn({ subjectId: own.subjectId }, 'refused to edit a message that is not ours for this subject');
@@ -102,7 +131,8 @@ export async function markActed(deps: Deps, client: WebClient, m: MessageRef | u
   }
   const text = own ? own.title : m.text;
   const blocks: Block[] = [...(text ? [section(text)] : []), context(line), ...extra];
-  await client.chat.update({ channel: m.channel, ts: m.ts, text: text || line, blocks: blocks as never })
+  await client.chat
+    .update({ channel: m.channel, ts: m.ts, text: text || line, blocks: blocks as never })
     .catch((err: unknown) => deps.logger.warn({ err: (err as Error).message }, 'could not update the escalation message'));
   return true;
 }
@@ -117,7 +147,9 @@ export function escalationTitle(row: EscRow): OwnMessage {
 
 /** One button listener: ack, directory, access, then `act`. */
 export function registerEscalationButton(
-  app: App, deps: Deps, actionId: string,
+  app: App,
+  deps: Deps,
+  actionId: string,
   act: (x: { me: StaffRow; a: Asker; row: EscRow; msg: MessageRef | undefined; client: WebClient; triggerId: string; own: OwnMessage }) => Promise<void>,
 ): void {
   app.action<BlockButtonAction>(actionId, async ({ ack, body, action, client, respond }) => {
@@ -144,12 +176,22 @@ export function resultMessage(r: ActionResult): string | undefined {
 
 export const REASON_MAX = 500;
 
-const metaSchema = z.object({ escalationId: z.string().regex(uuid), channel: z.string().max(40).optional(), ts: z.string().max(40).optional(), text: z.string().max(1500).optional() }).strict();
+const metaSchema = z
+  .object({
+    escalationId: z.string().regex(uuid),
+    channel: z.string().max(40).optional(),
+    ts: z.string().max(40).optional(),
+    text: z.string().max(1500).optional(),
+  })
+  .strict();
 export type ReasonMeta = z.infer<typeof metaSchema>;
 
 export function reasonModal(callbackId: string, title: string, submit: string, meta: ReasonMeta, intro: string, extra: Block[] = []): Block {
   return modal({
-    callbackId, title, submit, metadata: meta,
+    callbackId,
+    title,
+    submit,
+    metadata: meta,
     blocks: [
       section(intro),
       ...extra,
@@ -168,8 +210,15 @@ export function metaFrom(escalationId: string, m: MessageRef | undefined): Reaso
  * success closes it and updates the original message.
  */
 export function registerReasonView(
-  app: App, deps: Deps, callbackId: string,
-  handle: (x: { me: StaffRow; meta: ReasonMeta; reason: string; f: ReturnType<typeof fieldsOf> }) => Promise<{ ok: true; line: string } | { ok: false; field?: string; message: string }>,
+  app: App,
+  deps: Deps,
+  callbackId: string,
+  handle: (x: {
+    me: StaffRow;
+    meta: ReasonMeta;
+    reason: string;
+    f: ReturnType<typeof fieldsOf>;
+  }) => Promise<{ ok: true; line: string } | { ok: false; field?: string; message: string }>,
 ): void {
   app.view<SlackViewAction>(callbackId, async ({ ack, body, view, client }) => {
     const me = await staffFor(deps.db, body.user.id).catch(() => undefined);
@@ -185,7 +234,8 @@ export function registerReasonView(
     const f = fieldsOf(view.state.values);
     const reason = f.text('reason').trim();
     if (!reason) return void (await ack(fieldError('reason', 'Please give a reason (a few words are enough).', 'reason')));
-    if ([...reason].length > REASON_MAX) return void (await ack(fieldError('reason', `Please keep the reason under ${REASON_MAX} characters (it has ${[...reason].length}).`, 'reason')));
+    if ([...reason].length > REASON_MAX)
+      return void (await ack(fieldError('reason', `Please keep the reason under ${REASON_MAX} characters (it has ${[...reason].length}).`, 'reason')));
     let out: Awaited<ReturnType<typeof handle>>;
     let own: OwnMessage | undefined;
     try {
@@ -194,7 +244,9 @@ export function registerReasonView(
       out = access.ok ? await handle({ me, meta, reason, f }) : { ok: false, message: access.message };
     } catch (err) {
       deps.logger.error({ where: `view:${callbackId}`, err: (err as Error)?.message }, 'slack handler failed');
-      return void (await ack(fieldError(undefined, 'Sorry, this could not be saved because of a problem on our side. Your text is still here: please try again.', 'reason')));
+      return void (await ack(
+        fieldError(undefined, 'Sorry, this could not be saved because of a problem on our side. Your text is still here: please try again.', 'reason'),
+      ));
     }
     if (!out.ok) return void (await ack(fieldError(out.field ?? 'reason', out.message, 'reason')));
     await ack();

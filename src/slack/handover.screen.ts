@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import type { Deps } from '../deps.js';
 import { parseHandoverCommand, HANDOVER_USAGE } from '../handover/handover.domain.js';
-import { checkHandover, endHandover, openCasesOf, recentHandovers, startHandover, type EndResult, type StartResult } from '../handover/handover.service.js';
+import { checkHandover, endHandover, openCasesOf, recentHandovers, type EndResult, type StartResult } from '../handover/handover.service.js';
 import { findStaffById, findStaffBySlack, teamOf, type StaffRow } from '../staff/staff.repo.js';
 import { context, header, modal, plain, section, type Block } from './blocks/common.js';
 import { INPUT } from './ids.js';
@@ -20,9 +20,17 @@ export const HANDOVER_VIEW = 'handover_modal';
 export const MAX_OFFERED = 100;
 const PRIORITY: Record<string, string> = { crisis: '🚨 crisis', high: 'high', normal: 'normal', low: 'low' };
 
-export const handoverMetaSchema = z.object({
-  fromId: z.uuid(), toId: z.uuid(), untilOn: z.string().regex(/^\d{4}-\d{2}-\d{2}$/).nullable(), nonce: z.string().min(8).max(64),
-}).strict();
+export const handoverMetaSchema = z
+  .object({
+    fromId: z.uuid(),
+    toId: z.uuid(),
+    untilOn: z
+      .string()
+      .regex(/^\d{4}-\d{2}-\d{2}$/)
+      .nullable(),
+    nonce: z.string().min(8).max(64),
+  })
+  .strict();
 export type HandoverMeta = z.infer<typeof handoverMetaSchema>;
 
 export async function handoverCommand(deps: Deps, a: Asker, me: StaffRow, args: string[], triggerId: string): Promise<void> {
@@ -44,30 +52,50 @@ export async function handoverCommand(deps: Deps, a: Asker, me: StaffRow, args: 
   const options = offered.map((c) => ({ text: plain(`${c.reference} · ${c.phase} · ${PRIORITY[c.priority] ?? c.priority}`), value: c.id }));
   const meta: HandoverMeta = { fromId: from.id, toId: to.id, untilOn: cmd.untilOn, nonce: randomUUID() };
   const blocks: Block[] = [
-    section(`Move cases from <@${from.slackUserId}> to <@${to.slackUserId}>${cmd.untilOn ? `, until *${cmd.untilOn}* (they go back that morning)` : ' (no end date: they stay until moved again)'}.`),
-    { type: 'input', block_id: 'cases', label: plain('Cases to hand over'), element: { type: 'multi_static_select', action_id: INPUT, options, initial_options: options, max_selected_items: MAX_OFFERED },
-      hint: plain('All open cases are chosen; remove the ones that stay.', 150) },
-    context(`<@${to.slackUserId}> gets a handover packet per case; each client is told in their language who their new contact is.${open.length > MAX_OFFERED ? ` Only the first ${MAX_OFFERED} of ${open.length} cases are listed; run the command again for the rest.` : ''}`),
+    section(
+      `Move cases from <@${from.slackUserId}> to <@${to.slackUserId}>${cmd.untilOn ? `, until *${cmd.untilOn}* (they go back that morning)` : ' (no end date: they stay until moved again)'}.`,
+    ),
+    {
+      type: 'input',
+      block_id: 'cases',
+      label: plain('Cases to hand over'),
+      element: { type: 'multi_static_select', action_id: INPUT, options, initial_options: options, max_selected_items: MAX_OFFERED },
+      hint: plain('All open cases are chosen; remove the ones that stay.', 150),
+    },
+    context(
+      `<@${to.slackUserId}> gets a handover packet per case; each client is told in their language who their new contact is.${open.length > MAX_OFFERED ? ` Only the first ${MAX_OFFERED} of ${open.length} cases are listed; run the command again for the rest.` : ''}`,
+    ),
   ];
-  await a.client.views.open({ trigger_id: triggerId, view: modal({ callbackId: HANDOVER_VIEW, title: 'Hand over cases', submit: 'Hand over', metadata: meta, blocks }) as never });
+  await a.client.views.open({
+    trigger_id: triggerId,
+    view: modal({ callbackId: HANDOVER_VIEW, title: 'Hand over cases', submit: 'Hand over', metadata: meta, blocks }) as never,
+  });
 }
 
 async function listHandovers(deps: Deps, a: Asker, me: StaffRow): Promise<void> {
   const team = await teamOf(deps.db, me.id);
-  const rows = await recentHandovers(deps, me, team.map((t) => t.id));
+  const rows = await recentHandovers(
+    deps,
+    me,
+    team.map((t) => t.id),
+  );
   if (rows.length === 0) return tell(a, 'No handovers yet.');
-  const lines = await Promise.all(rows.map(async (h) => {
-    const [f, t] = [await findStaffById(deps.db, h.fromStaffId), await findStaffById(deps.db, h.toStaffId)];
-    return `• \`${h.id}\` <@${f?.slackUserId}> → <@${t?.slackUserId}> · ${h.cases} case${h.cases === 1 ? '' : 's'}${h.untilOn ? ` · until ${h.untilOn}` : ''} · *${h.status}*`;
-  }));
+  const lines = await Promise.all(
+    rows.map(async (h) => {
+      const [f, t] = [await findStaffById(deps.db, h.fromStaffId), await findStaffById(deps.db, h.toStaffId)];
+      return `• \`${h.id}\` <@${f?.slackUserId}> → <@${t?.slackUserId}> · ${h.cases} case${h.cases === 1 ? '' : 's'}${h.untilOn ? ` · until ${h.untilOn}` : ''} · *${h.status}*`;
+    }),
+  );
   return tell(a, `Handovers: ${rows.length}`, [header('Handovers'), section(lines.join('\n')), context(HANDOVER_USAGE)]);
 }
 
 export function startedText(r: Extract<StartResult, { ok: true; duplicate: false }>, toSlackId: string): string {
   const refs = r.moved.map((m) => m.reference).join(', ');
-  return `🤝 Handed over ${r.moved.length} case${r.moved.length === 1 ? '' : 's'} to <@${toSlackId}>${r.handover.untilOn ? ` until ${r.handover.untilOn}` : ''}: ${refs || 'none'}.`
-    + `${r.skipped.length ? ` ${r.skipped.length} chosen case${r.skipped.length === 1 ? ' was' : 's were'} no longer open with the same worker and stayed where ${r.skipped.length === 1 ? 'it was' : 'they were'}.` : ''}`
-    + ` Handover id: \`${r.handover.id}\`.`;
+  return (
+    `🤝 Handed over ${r.moved.length} case${r.moved.length === 1 ? '' : 's'} to <@${toSlackId}>${r.handover.untilOn ? ` until ${r.handover.untilOn}` : ''}: ${refs || 'none'}.` +
+    `${r.skipped.length ? ` ${r.skipped.length} chosen case${r.skipped.length === 1 ? ' was' : 's were'} no longer open with the same worker and stayed where ${r.skipped.length === 1 ? 'it was' : 'they were'}.` : ''}` +
+    ` Handover id: \`${r.handover.id}\`.`
+  );
 }
 
 export function endedText(r: EndResult): string {
@@ -75,4 +103,3 @@ export function endedText(r: EndResult): string {
   const stayed = r.stayed.length ? ` ${r.stayed.join(', ')} stayed (closed, or moved to someone else meanwhile).` : '';
   return `↩️ Handover \`${r.handover.id}\` ${r.handover.status === 'undone' ? 'undone' : 'ended'}: ${r.returned.length} case${r.returned.length === 1 ? '' : 's'} back with their worker${r.returned.length ? ` (${r.returned.join(', ')})` : ''}.${stayed}`;
 }
-

@@ -13,8 +13,15 @@ import { tell, type Asker } from './slack.kit.js';
 const fmt = (d: { setZone(z: string): { toFormat(f: string): string } }, zone: string) => d.setZone(zone).toFormat('ccc d LLL HH:mm ZZZZ');
 
 export function rotaBlocks(v: RotaView, zone: string): Block[] {
-  const now = v.now.length ? v.now.map((s) => `<@${s.slackUserId}>`).join(', ') : '*nobody* — crisis pages go to the team supervisors and the supervision channel';
-  const lines = v.shifts.slice(0, 40).map((s) => `• ${fmt(s.startsAt, zone)} → ${fmt(s.endsAt, zone)} · ${s.who ? `<@${s.who.slackUserId}>` : 'someone no longer in the directory'}${s.kind === 'override' ? ' _(cover)_' : ''}${s.team ? ` · ${`<@${s.team.slackUserId}>`}'s team` : ''}`);
+  const now = v.now.length
+    ? v.now.map((s) => `<@${s.slackUserId}>`).join(', ')
+    : '*nobody* — crisis pages go to the team supervisors and the supervision channel';
+  const lines = v.shifts
+    .slice(0, 40)
+    .map(
+      (s) =>
+        `• ${fmt(s.startsAt, zone)} → ${fmt(s.endsAt, zone)} · ${s.who ? `<@${s.who.slackUserId}>` : 'someone no longer in the directory'}${s.kind === 'override' ? ' _(cover)_' : ''}${s.team ? ` · ${`<@${s.team.slackUserId}>`}'s team` : ''}`,
+    );
   const gaps = v.gaps.slice(0, 10).map((g) => `• ${fmt(g.start!, zone)} → ${fmt(g.end!, zone)}`);
   return [
     header('On call'),
@@ -41,5 +48,8 @@ export async function oncallHomeBlocks(deps: Deps, me: StaffRow): Promise<Block[
   // For my team's cases: my supervisor's team (a worker), or my own (a supervisor).
   const who = await whoIsOnCall(deps.db, deps.clock.now(), me.role === 'worker' ? me.supervisorId : me.id);
   const text = who.length ? who.map((s) => `<@${s.slackUserId}>`).join(', ') : '*nobody* (crisis pages go to the team supervisors and the supervision channel)';
-  return [section(`:telephone_receiver: *On call now:* ${text}`), context(me.role === 'worker' ? '`/case oncall` shows the rota.' : '`/case oncall` shows and changes the rota.')];
+  return [
+    section(`:telephone_receiver: *On call now:* ${text}`),
+    context(me.role === 'worker' ? '`/case oncall` shows the rota.' : '`/case oncall` shows and changes the rota.'),
+  ];
 }

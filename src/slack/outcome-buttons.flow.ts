@@ -33,7 +33,9 @@ export function registerOutcomeButton(app: App, deps: Deps, outcome: 'attended' 
       const r = await recordAppointmentOutcome(deps, { appointmentId: appt.id, version: Number(m[2]), outcome, staffId: me.id });
       if (!r.ok) return tell(a, r.message);
       const own = { subjectId: appt.id, title: `Appointment on ${when(me, appt.startsAt)}` };
-      const logNote = [actions('appointment_outcome_done', [button({ text: 'Log note', actionId: OUTCOME_ACTIONS.logNote, value: appt.caseId, style: 'primary' })])];
+      const logNote = [
+        actions('appointment_outcome_done', [button({ text: 'Log note', actionId: OUTCOME_ACTIONS.logNote, value: appt.caseId, style: 'primary' })]),
+      ];
       if (r.status === 'unchanged') {
         await markActed(deps, client, messageOf(body), `Recorded: *${LABEL[outcome]}*.`, logNote, own);
         return tell(a, `This was already recorded as ${LABEL[outcome].toLowerCase()}; nothing changed.`);

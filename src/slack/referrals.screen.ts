@@ -15,7 +15,8 @@ import { newMeta, tell, type Asker } from './slack.kit.js';
  * (changes: admins), `/case C-… refer` (the referral modal) and
  * `/case C-… referrals` (a case's referrals with their reasons; audited as a view).
  */
-export const RESOURCES_USAGE = 'Usage: `/case resources [list [category]]`, and for admins `/case resources add`, `/case resources edit <id or name>`, `/case resources remove <id or name>`.';
+export const RESOURCES_USAGE =
+  'Usage: `/case resources [list [category]]`, and for admins `/case resources add`, `/case resources edit <id or name>`, `/case resources remove <id or name>`.';
 export const resourceMetaSchema = z.object({ editId: z.uuid().optional(), nonce: z.string().min(8).max(64) }).strict();
 
 export async function resourcesCommand(deps: Deps, a: Asker, me: StaffRow, args: string[], triggerId: string): Promise<void> {
@@ -23,7 +24,8 @@ export async function resourcesCommand(deps: Deps, a: Asker, me: StaffRow, args:
   const rest = args.slice(1).join(' ').trim();
   if (op === 'list') {
     const category = rest ? rest.toLowerCase() : undefined;
-    if (category && !(CATEGORIES as readonly string[]).includes(category)) return tell(a, `\`${rest.slice(0, 30)}\` is not a category; use one of: ${CATEGORIES.join(', ')}.`);
+    if (category && !(CATEGORIES as readonly string[]).includes(category))
+      return tell(a, `\`${rest.slice(0, 30)}\` is not a category; use one of: ${CATEGORIES.join(', ')}.`);
     const list = await listResources(deps.db, category ? { category } : {});
     return tell(a, `Resources: ${list.length}`, resourceListBlocks(list, category));
   }
@@ -35,7 +37,10 @@ export async function resourcesCommand(deps: Deps, a: Asker, me: StaffRow, args:
   if (op === 'remove') return tell(a, (await removeResource(deps, me, rest)).message);
   const existing = op === 'edit' ? await findResource(deps.db, rest) : undefined;
   if (op === 'edit' && !existing) return tell(a, `I can't find a resource “${rest.slice(0, 60)}”. \`/case resources list\` shows them with their ids.`);
-  await a.client.views.open({ trigger_id: triggerId, view: resourceModal({ ...(existing ? { editId: existing.id } : {}), nonce: randomUUID() }, existing) as never });
+  await a.client.views.open({
+    trigger_id: triggerId,
+    view: resourceModal({ ...(existing ? { editId: existing.id } : {}), nonce: randomUUID() }, existing) as never,
+  });
 }
 
 export async function referCommand(deps: Deps, a: Asker, me: StaffRow, ref: string, triggerId: string): Promise<void> {
@@ -53,5 +58,8 @@ export async function showReferrals(deps: Deps, a: Asker, me: StaffRow, ref: str
   const list = await caseReferrals(deps, access.case.id);
   await deps.audit.record({ actor: { type: 'staff', id: me.id }, action: 'case.referrals_viewed', caseId: access.case.id });
   if (list.length === 0) return tell(a, `${ref} has no referrals yet. \`/case ${ref} refer\` records one.`);
-  return tell(a, `Referrals on ${ref}: ${list.length}`, [header(`Referrals on ${ref}`), section(list.map((r) => referralLine(r, { reason: true })).join('\n'))]);
+  return tell(a, `Referrals on ${ref}: ${list.length}`, [
+    header(`Referrals on ${ref}`),
+    section(list.map((r) => referralLine(r, { reason: true })).join('\n')),
+  ]);
 }

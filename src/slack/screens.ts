@@ -24,13 +24,29 @@ import { reportCommand, reportHomeSection } from './report.screen.js';
  * with references and counts only (no client data), on no single case.
  */
 async function auditListView(deps: Deps, me: StaffRow, action: string, via: string, counts: Record<string, number>, refs: string[]): Promise<void> {
-  await deps.audit.record({ actor: { type: 'staff', id: me.id }, action, subjectType: 'staff', subjectId: me.id, details: { via, ...counts, refs: refs.slice(0, 100).join(' ') } });
+  await deps.audit.record({
+    actor: { type: 'staff', id: me.id },
+    action,
+    subjectType: 'staff',
+    subjectId: me.id,
+    details: { via, ...counts, refs: refs.slice(0, 100).join(' ') },
+  });
 }
 
 export async function showCaseload(deps: Deps, a: Asker, me: StaffRow): Promise<void> {
   const list = await caseloadOf(deps, [me.id]);
-  await auditListView(deps, me, 'caseload.viewed', 'command', { cases: list.length }, list.map((c) => c.reference));
-  await tell(a, `Your caseload: ${list.length} open case${list.length === 1 ? '' : 's'}`, [header('My caseload'), ...caseloadBlocks(list, me.timeZone, deps.clock.now(), { buttons: true, max: 20 })]);
+  await auditListView(
+    deps,
+    me,
+    'caseload.viewed',
+    'command',
+    { cases: list.length },
+    list.map((c) => c.reference),
+  );
+  await tell(a, `Your caseload: ${list.length} open case${list.length === 1 ? '' : 's'}`, [
+    header('My caseload'),
+    ...caseloadBlocks(list, me.timeZone, deps.clock.now(), { buttons: true, max: 20 }),
+  ]);
 }
 
 export async function showCaseCard(deps: Deps, a: Asker, me: StaffRow, by: { reference: string } | { id: string }): Promise<void> {
@@ -69,11 +85,15 @@ export async function showTeam(deps: Deps, a: Asker, me: StaffRow): Promise<void
   const loads = await teamCaseload(deps, me, team);
   const escalations = await openEscalationsFor(deps, [me.id, ...team.map((t) => t.id)], true);
   const teamCases = loads.flatMap((l) => l.cases);
-  await auditListView(deps, me, 'team.viewed', 'command', { people: team.length, cases: teamCases.length, escalations: escalations.length },
-    [...teamCases.map((c) => c.reference), ...escalations.map((e) => e.reference)]);
-  await tell(a, `Your team: ${team.length} people, ${escalations.length} open escalations`, [
-    header('My team'), ...teamBlocks(loads, me.timeZone, now), header('Open escalations'), ...escalationBlocks(escalations, now),
-  ].slice(0, 50));
+  await auditListView(deps, me, 'team.viewed', 'command', { people: team.length, cases: teamCases.length, escalations: escalations.length }, [
+    ...teamCases.map((c) => c.reference),
+    ...escalations.map((e) => e.reference),
+  ]);
+  await tell(
+    a,
+    `Your team: ${team.length} people, ${escalations.length} open escalations`,
+    [header('My team'), ...teamBlocks(loads, me.timeZone, now), header('Open escalations'), ...escalationBlocks(escalations, now)].slice(0, 50),
+  );
 }
 
 export async function staffCommand(deps: Deps, a: Asker, me: StaffRow, args: string[]): Promise<void> {
@@ -140,7 +160,15 @@ export async function homeViewBlocks(deps: Deps, userId: string, opts: { audit?:
   const caseload = await caseloadOf(deps, [me.id]);
   const oncall = await oncallHomeBlocks(deps, me);
   if (me.role === 'worker') {
-    if (opts.audit) await auditListView(deps, me, 'home.viewed', 'app_home', { cases: caseload.length }, caseload.map((c) => c.reference));
+    if (opts.audit)
+      await auditListView(
+        deps,
+        me,
+        'home.viewed',
+        'app_home',
+        { cases: caseload.length },
+        caseload.map((c) => c.reference),
+      );
     return [...oncall, ...homeBlocks({ me, caseload, now })].slice(0, 100);
   }
   const team = await teamOf(deps.db, me.id);
@@ -149,8 +177,14 @@ export async function homeViewBlocks(deps: Deps, userId: string, opts: { audit?:
   const unassigned = await caseloadOf(deps, [], { unassigned: true });
   if (opts.audit) {
     const teamCases = loads.flatMap((l) => l.cases);
-    await auditListView(deps, me, 'home.viewed', 'app_home', { cases: caseload.length, team_cases: teamCases.length, escalations: escalations.length, unassigned: unassigned.length },
-      [...caseload, ...teamCases, ...unassigned].map((c) => c.reference).concat(escalations.map((e) => e.reference)));
+    await auditListView(
+      deps,
+      me,
+      'home.viewed',
+      'app_home',
+      { cases: caseload.length, team_cases: teamCases.length, escalations: escalations.length, unassigned: unassigned.length },
+      [...caseload, ...teamCases, ...unassigned].map((c) => c.reference).concat(escalations.map((e) => e.reference)),
+    );
   }
   const reports = await reportHomeSection(deps, me);
   // The Reports section goes before the long lists, so the 100-block cap never cuts it.

@@ -1,5 +1,5 @@
 import express, { type Express } from 'express';
-import { App, LogLevel, type Logger as BoltLogger } from '@slack/bolt';
+import { App, type LogLevel, type Logger as BoltLogger } from '@slack/bolt';
 import { CheckedExpressReceiver } from './payload-shape.js';
 import type { Deps } from '../deps.js';
 import { timedHandling } from '../lib/metrics.js';
@@ -49,13 +49,16 @@ export function boltLogger(deps: Pick<Deps, 'logger' | 'config'>): BoltLogger {
   let level = (deps.config.SLACK_LOG_LEVEL ?? 'warn') as LogLevel;
   // Bolt's and its Web API client's own messages, forwarded to pino without anything they carry:
   // at debug they include request and response bodies (client text, names), which are never logged.
-  const fmt = (msg: unknown[]) => withoutBodies(msg.map((m) => (m instanceof Error ? m.message : typeof m === 'string' ? m : '[object]')).join(' ')).slice(0, 500);
+  const fmt = (msg: unknown[]) =>
+    withoutBodies(msg.map((m) => (m instanceof Error ? m.message : typeof m === 'string' ? m : '[object]')).join(' ')).slice(0, 500);
   return {
     debug: (...m) => log.debug(fmt(m)),
     info: (...m) => log.info(fmt(m)),
     warn: (...m) => log.warn(fmt(m)),
     error: (...m) => log.error(fmt(m)),
-    setLevel: (l) => { level = l; },
+    setLevel: (l) => {
+      level = l;
+    },
     getLevel: () => level,
     setName: () => {},
   };

@@ -16,8 +16,17 @@ export const slackFrontEnd: FrontEnd = {
   async start(deps, app) {
     const c = deps.config;
     if (!c.SLACK_BOT_TOKEN) return { stop: async () => {} };
-    const slack = createSlackApp(deps, { token: c.SLACK_BOT_TOKEN, signingSecret: c.SLACK_SIGNING_SECRET, appToken: c.SLACK_APP_TOKEN, apiUrl: c.SLACK_API_URL, expressApp: app });
-    const web = new WebClient(c.SLACK_BOT_TOKEN, { ...(c.SLACK_API_URL ? { slackApiUrl: c.SLACK_API_URL.endsWith('/') ? c.SLACK_API_URL : `${c.SLACK_API_URL}/` } : {}), retryConfig: { retries: 1 } });
+    const slack = createSlackApp(deps, {
+      token: c.SLACK_BOT_TOKEN,
+      signingSecret: c.SLACK_SIGNING_SECRET,
+      appToken: c.SLACK_APP_TOKEN,
+      apiUrl: c.SLACK_API_URL,
+      expressApp: app,
+    });
+    const web = new WebClient(c.SLACK_BOT_TOKEN, {
+      ...(c.SLACK_API_URL ? { slackApiUrl: c.SLACK_API_URL.endsWith('/') ? c.SLACK_API_URL : `${c.SLACK_API_URL}/` } : {}),
+      retryConfig: { retries: 1 },
+    });
     const seeded = await seedAdmins(deps, lookupVia(web)).catch((err: unknown) => {
       deps.logger.warn({ err: (err as Error).message }, 'could not seed the admins from SLACK_ADMIN_USER_IDS');
       return 0;

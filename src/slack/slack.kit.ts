@@ -60,8 +60,10 @@ export async function guarded(deps: Deps, a: Asker, where: string, work: () => P
   } catch (err) {
     const ref = failureRef();
     deps.logger.error({ ref, where, slackUser: a.userId, err: (err as Error)?.message, stack: (err as Error)?.stack }, 'slack handler failed');
-    await tell(a, `Sorry, something went wrong on our side and nothing was changed. Please try again in a moment; if it keeps happening, give this reference to your admin: *${ref}*.`)
-      .catch((e: unknown) => deps.logger.warn({ ref, err: (e as Error)?.message }, 'could not tell the user about a failure'));
+    await tell(
+      a,
+      `Sorry, something went wrong on our side and nothing was changed. Please try again in a moment; if it keeps happening, give this reference to your admin: *${ref}*.`,
+    ).catch((e: unknown) => deps.logger.warn({ ref, err: (e as Error)?.message }, 'could not tell the user about a failure'));
   }
 }
 
@@ -79,14 +81,16 @@ export function lookupVia(client: WebClient): SlackUserLookup {
 
 // ---- modal state --------------------------------------------------------------------------
 
-const metaSchema = z.object({
-  caseId: z.string().uuid().optional(),
-  nonce: z.string().min(8).max(64),
-  appointmentId: z.string().uuid().optional(),
-  version: z.number().int().positive().optional(),
-  goalIds: z.array(z.string().uuid().nullable()).max(10).optional(),
-  staffId: z.string().uuid().optional(),
-}).strict();
+const metaSchema = z
+  .object({
+    caseId: z.string().uuid().optional(),
+    nonce: z.string().min(8).max(64),
+    appointmentId: z.string().uuid().optional(),
+    version: z.number().int().positive().optional(),
+    goalIds: z.array(z.string().uuid().nullable()).max(10).optional(),
+    staffId: z.string().uuid().optional(),
+  })
+  .strict();
 
 export function newMeta(caseId: string | undefined, extra: Partial<ModalMeta> = {}): ModalMeta {
   return { ...(caseId ? { caseId } : {}), nonce: randomUUID(), ...extra };
@@ -101,7 +105,20 @@ export function readMeta(raw: string): ModalMeta | null {
   }
 }
 
-type StateValues = Record<string, Record<string, { type?: string; value?: string | null; selected_option?: { value: string } | null; selected_date?: string | null; selected_time?: string | null; selected_user?: string | null }>>;
+type StateValues = Record<
+  string,
+  Record<
+    string,
+    {
+      type?: string;
+      value?: string | null;
+      selected_option?: { value: string } | null;
+      selected_date?: string | null;
+      selected_time?: string | null;
+      selected_user?: string | null;
+    }
+  >
+>;
 
 /** Typed reads of view.state.values, by field (block id). Missing or unexpected shapes read as empty. */
 export function fieldsOf(values: unknown) {

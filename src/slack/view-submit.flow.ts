@@ -54,7 +54,10 @@ export function registerCaseView<R>(app: App, deps: Deps, callbackId: string, sp
     const outcome = first.kind === 'slow' ? await work : first;
     if (outcome.kind === 'error') {
       const ref = failureRef();
-      deps.logger.error({ ref, where: `view:${callbackId}`, slackUser: userId, err: (outcome.err as Error)?.message, stack: (outcome.err as Error)?.stack }, 'slack handler failed');
+      deps.logger.error(
+        { ref, where: `view:${callbackId}`, slackUser: userId, err: (outcome.err as Error)?.message, stack: (outcome.err as Error)?.stack },
+        'slack handler failed',
+      );
       const msg = `Sorry, this could not be saved because of a problem on our side. Your text is still here: please try again. If it keeps happening, give your admin this reference: ${ref}.`;
       if (!acked) return void (await ack(fieldError(undefined, msg, spec.fallbackField)));
       return void (await dm(client, userId, `${msg.replace('Your text is still here: please try again.', 'Nothing was saved.')}`));
@@ -70,8 +73,11 @@ export function registerCaseView<R>(app: App, deps: Deps, callbackId: string, sp
     const c = caseId ? await findCaseById(deps.db, caseId) : undefined;
     const text = spec.confirm({ ...x, value: r.value, reference: c?.reference ?? '' });
     // Confirm in the case's thread in the worker's DM when it is theirs, else in the DM.
-    const thread = c && c.assignedWorkerId === me.id && c.slackChannel && c.slackThreadTs ? { channel: c.slackChannel, thread_ts: c.slackThreadTs } : { channel: userId };
-    await client.chat.postMessage({ ...thread, text }).catch((err: unknown) => deps.logger.warn({ err: (err as Error).message }, 'could not confirm a submission'));
+    const thread =
+      c && c.assignedWorkerId === me.id && c.slackChannel && c.slackThreadTs ? { channel: c.slackChannel, thread_ts: c.slackThreadTs } : { channel: userId };
+    await client.chat
+      .postMessage({ ...thread, text })
+      .catch((err: unknown) => deps.logger.warn({ err: (err as Error).message }, 'could not confirm a submission'));
   });
 }
 

@@ -40,8 +40,15 @@ export function onCallAt(shifts: readonly Shift[], standing: readonly string[], 
 /** Periods within [from, to) that the agency-wide rota and cover leave uncovered (none when someone holds the standing flag). */
 export function coverageGaps(shifts: readonly Shift[], standing: readonly string[], from: DateTime, to: DateTime): Interval[] {
   if (standing.length || !(from < to)) return [];
-  const covered = Interval.merge(shifts.filter((s) => !s.teamId).map((s) => Interval.fromDateTimes(s.startsAt, s.endsAt)).filter((i) => i.isValid));
-  return Interval.fromDateTimes(from, to).difference(...covered).filter((i) => i.isValid && i.length('milliseconds') > 0);
+  const covered = Interval.merge(
+    shifts
+      .filter((s) => !s.teamId)
+      .map((s) => Interval.fromDateTimes(s.startsAt, s.endsAt))
+      .filter((i) => i.isValid),
+  );
+  return Interval.fromDateTimes(from, to)
+    .difference(...covered)
+    .filter((i) => i.isValid && i.length('milliseconds') > 0);
 }
 
 /** One person a week, in the given order, repeating, for `weeks` weeks from `start`. */
@@ -71,7 +78,7 @@ export const ONCALL_USAGE = [
   '`/case oncall` — who is on call now and the next two weeks',
   '`/case oncall set @user from 2026-12-01 18:00 to 2026-12-02 09:00 [team @lead]` — cover for a period (overrides the rota)',
   '`/case oncall rotate @a @b @c from 2026-12-07 09:00 [weeks 8] [team @lead]` — a weekly rotation, handing over at that time',
-  '   (with `team @lead`: for that supervisor\'s team only; its crises page the team\'s rota first, others the agency\'s)',
+  "   (with `team @lead`: for that supervisor's team only; its crises page the team's rota first, others the agency's)",
   '`/case oncall swap @a @b` — exchange their next rota shifts',
 ].join('\n');
 
@@ -111,7 +118,8 @@ function atTime(day: DateTime, hhmm: string, zone: string): DateTime | string {
   const [h, min] = hhmm.split(':').map(Number) as [number, number];
   if (h > 23 || min > 59) return `\`${hhmm}\` is not a time of day`;
   const dt = DateTime.fromObject({ year: day.year, month: day.month, day: day.day, hour: h, minute: min }, { zone });
-  if (!dt.isValid || dt.hour !== h || dt.minute !== min) return `${day.toISODate()} ${hhmm} does not exist in ${zone} (the clocks change then); choose another time`;
+  if (!dt.isValid || dt.hour !== h || dt.minute !== min)
+    return `${day.toISODate()} ${hhmm} does not exist in ${zone} (the clocks change then); choose another time`;
   return dt;
 }
 
@@ -147,19 +155,22 @@ export function parseOncallCommand(args: string[], zone: string, now: DateTime):
       if (typeof to === 'string') return { op: 'invalid', message: `To: ${to}.` };
       if (!(to > from)) return { op: 'invalid', message: 'The end must be after the start.' };
       if (!(to > now)) return { op: 'invalid', message: 'That period is already over.' };
-      if (to.diff(from, 'days').days > MAX_OVERRIDE_DAYS) return { op: 'invalid', message: `Cover is at most ${MAX_OVERRIDE_DAYS} days at a time; use \`rotate\` for a standing rota.` };
+      if (to.diff(from, 'days').days > MAX_OVERRIDE_DAYS)
+        return { op: 'invalid', message: `Cover is at most ${MAX_OVERRIDE_DAYS} days at a time; use \`rotate\` for a standing rota.` };
       return { op: 'set', userId, from, to, teamUserId };
     }
     case 'rotate': {
       const f = lower.indexOf('from');
       const people = (f < 0 ? rest : rest.slice(0, f)).map(userOf);
-      if (!people.length || people.some((p) => !p)) return { op: 'invalid', message: `Mention the people in order, then \`from <date> [time]\`.\n${ONCALL_USAGE}` };
+      if (!people.length || people.some((p) => !p))
+        return { op: 'invalid', message: `Mention the people in order, then \`from <date> [time]\`.\n${ONCALL_USAGE}` };
       if (f < 0) return { op: 'invalid', message: `Say when the rotation starts: \`from 2026-12-07 09:00\`.\n${ONCALL_USAGE}` };
       const w = lower.indexOf('weeks');
       const from = parseWhen(until(rest, f + 1, ['weeks']), zone, now, '09:00');
       if (typeof from === 'string') return { op: 'invalid', message: `From: ${from}.` };
       const weeks = w < 0 ? 8 : Number(rest[w + 1]);
-      if (!Number.isInteger(weeks) || weeks < 1 || weeks > MAX_ROTATION_WEEKS) return { op: 'invalid', message: `Weeks must be a whole number from 1 to ${MAX_ROTATION_WEEKS}.` };
+      if (!Number.isInteger(weeks) || weeks < 1 || weeks > MAX_ROTATION_WEEKS)
+        return { op: 'invalid', message: `Weeks must be a whole number from 1 to ${MAX_ROTATION_WEEKS}.` };
       if (!(from.plus({ weeks }) > now)) return { op: 'invalid', message: 'That rotation would already be over.' };
       return { op: 'rotate', userIds: people as string[], from, weeks, teamUserId };
     }

@@ -17,14 +17,19 @@ export type OncallResult = { ok: true; message: string } | { ok: false; message:
 const dt = (d: Date) => DateTime.fromJSDate(d, { zone: 'utc' });
 
 export async function loadShifts(db: Db, from: DateTime, to: DateTime): Promise<Shift[]> {
-  const rows = await db.select().from(oncallShifts)
+  const rows = await db
+    .select()
+    .from(oncallShifts)
     .where(and(isNull(oncallShifts.cancelledAt), lt(oncallShifts.startsAt, to.toJSDate()), gt(oncallShifts.endsAt, from.toJSDate())));
   return rows.map((r) => ({ id: r.id, staffId: r.staffId, startsAt: dt(r.startsAt), endsAt: dt(r.endsAt), kind: r.kind, teamId: r.teamId }));
 }
 
 /** Supervisors and admins with the standing on-call flag (always on call, whatever the rota says). */
 async function standing(db: Db): Promise<string[]> {
-  const rows = await db.select({ id: staff.id }).from(staff).where(and(eq(staff.active, true), eq(staff.onCall, true), ne(staff.role, 'worker')));
+  const rows = await db
+    .select({ id: staff.id })
+    .from(staff)
+    .where(and(eq(staff.active, true), eq(staff.onCall, true), ne(staff.role, 'worker')));
   return rows.map((r) => r.id);
 }
 
@@ -32,7 +37,10 @@ async function standing(db: Db): Promise<string[]> {
 export async function whoIsOnCall(db: Db, at: DateTime, teamId?: string | null): Promise<StaffRow[]> {
   const ids = onCallAt(await loadShifts(db, at, at.plus({ milliseconds: 1 })), await standing(db), at, teamId);
   if (!ids.length) return [];
-  return db.select().from(staff).where(and(inArray(staff.id, ids), eq(staff.active, true)));
+  return db
+    .select()
+    .from(staff)
+    .where(and(inArray(staff.id, ids), eq(staff.active, true)));
 }
 
 /** Stretches of the next `hours` that nobody covers. */
@@ -68,10 +76,11 @@ async function onCallPerson(db: Db, slackUserId: string): Promise<StaffRow | str
   return s;
 }
 
-const fmt = (t: DateTime, zone: string) => t.setZone(zone).toFormat("ccc d LLL HH:mm ZZZZ");
+const fmt = (t: DateTime, zone: string) => t.setZone(zone).toFormat('ccc d LLL HH:mm ZZZZ');
 
 export async function changeRota(deps: Deps, me: StaffRow, cmd: Exclude<OncallCommand, { op: 'show' | 'invalid' }>): Promise<OncallResult> {
-  if (me.role === 'worker') return { ok: false, message: 'Sorry, only supervisors and admins can change the on-call rota. `/case oncall` shows who is on call.' };
+  if (me.role === 'worker')
+    return { ok: false, message: 'Sorry, only supervisors and admins can change the on-call rota. `/case oncall` shows who is on call.' };
   const now = deps.clock.now();
   const at = now.toJSDate();
   const people = new Map<string, StaffRow>();
@@ -93,34 +102,96 @@ export async function changeRota(deps: Deps, me: StaffRow, cmd: Exclude<OncallCo
     const tx = t as unknown as Db;
     if (cmd.op === 'set') {
       const who = people.get(cmd.userId)!;
-      const [row] = await tx.insert(oncallShifts).values({
-        staffId: who.id, startsAt: cmd.from.toJSDate(), endsAt: cmd.to.toJSDate(), kind: 'override', teamId: team?.id ?? null, createdBy: me.id, createdAt: at,
-      }).returning({ id: oncallShifts.id });
-      await deps.audit.record({ actor: { type: 'staff', id: me.id }, action: 'oncall.override_set', subjectType: 'staff', subjectId: who.id, details: { shift: row!.id, from: cmd.from.toUTC().toISO(), to: cmd.to.toUTC().toISO(), team: team?.id ?? null } }, tx);
+      const [row] = await tx
+        .insert(oncallShifts)
+        .values({
+          staffId: who.id,
+          startsAt: cmd.from.toJSDate(),
+          endsAt: cmd.to.toJSDate(),
+          kind: 'override',
+          teamId: team?.id ?? null,
+          createdBy: me.id,
+          createdAt: at,
+        })
+        .returning({ id: oncallShifts.id });
+      await deps.audit.record(
+        {
+          actor: { type: 'staff', id: me.id },
+          action: 'oncall.override_set',
+          subjectType: 'staff',
+          subjectId: who.id,
+          details: { shift: row!.id, from: cmd.from.toUTC().toISO(), to: cmd.to.toUTC().toISO(), team: team?.id ?? null },
+        },
+        tx,
+      );
       return { ok: true, message: `<@${who.slackUserId}> is on call${teamText} from ${fmt(cmd.from, z)} to ${fmt(cmd.to, z)} (instead of the rota).` };
     }
     if (cmd.op === 'rotate') {
-      const plan = weeklyRotation(cmd.userIds.map((u) => people.get(u)!.id), cmd.from, cmd.weeks, team?.id ?? null);
+      const plan = weeklyRotation(
+        cmd.userIds.map((u) => people.get(u)!.id),
+        cmd.from,
+        cmd.weeks,
+        team?.id ?? null,
+      );
       const end = plan.at(-1)!.endsAt;
       // The new rotation replaces rota shifts in its period (overrides stay: they are someone's cover).
-      await tx.update(oncallShifts).set({ cancelledAt: at })
-        .where(and(eq(oncallShifts.kind, 'rota'), isNull(oncallShifts.cancelledAt), team ? eq(oncallShifts.teamId, team.id) : isNull(oncallShifts.teamId),
-          lt(oncallShifts.startsAt, end.toJSDate()), gt(oncallShifts.endsAt, cmd.from.toJSDate())));
-      await tx.insert(oncallShifts).values(plan.map((s) => ({ staffId: s.staffId, startsAt: s.startsAt.toJSDate(), endsAt: s.endsAt.toJSDate(), kind: 'rota' as const, teamId: s.teamId ?? null, createdBy: me.id, createdAt: at })));
-      await deps.audit.record({ actor: { type: 'staff', id: me.id }, action: 'oncall.rota_set', details: { weeks: cmd.weeks, people: cmd.userIds.length, from: cmd.from.toUTC().toISO(), team: team?.id ?? null } }, tx);
+      await tx
+        .update(oncallShifts)
+        .set({ cancelledAt: at })
+        .where(
+          and(
+            eq(oncallShifts.kind, 'rota'),
+            isNull(oncallShifts.cancelledAt),
+            team ? eq(oncallShifts.teamId, team.id) : isNull(oncallShifts.teamId),
+            lt(oncallShifts.startsAt, end.toJSDate()),
+            gt(oncallShifts.endsAt, cmd.from.toJSDate()),
+          ),
+        );
+      await tx.insert(oncallShifts).values(
+        plan.map((s) => ({
+          staffId: s.staffId,
+          startsAt: s.startsAt.toJSDate(),
+          endsAt: s.endsAt.toJSDate(),
+          kind: 'rota' as const,
+          teamId: s.teamId ?? null,
+          createdBy: me.id,
+          createdAt: at,
+        })),
+      );
+      await deps.audit.record(
+        {
+          actor: { type: 'staff', id: me.id },
+          action: 'oncall.rota_set',
+          details: { weeks: cmd.weeks, people: cmd.userIds.length, from: cmd.from.toUTC().toISO(), team: team?.id ?? null },
+        },
+        tx,
+      );
       const order = cmd.userIds.map((u) => `<@${u}>`).join(' → ');
-      return { ok: true, message: `Weekly on-call rota set${teamText}: ${order}, handing over ${cmd.from.setZone(z).toFormat("cccc 'at' HH:mm ZZZZ")}, ${cmd.weeks} weeks from ${fmt(cmd.from, z)}.` };
+      return {
+        ok: true,
+        message: `Weekly on-call rota set${teamText}: ${order}, handing over ${cmd.from.setZone(z).toFormat("cccc 'at' HH:mm ZZZZ")}, ${cmd.weeks} weeks from ${fmt(cmd.from, z)}.`,
+      };
     }
     const a = people.get(cmd.a)!;
     const b = people.get(cmd.b)!;
     const shifts = await loadShifts(tx, now, now.plus({ weeks: MAX_LOOKAHEAD_WEEKS }));
     const sa = nextShiftOf(shifts, a.id, now);
     const sb = nextShiftOf(shifts, b.id, now);
-    if (!sa || !sb) return { ok: false, message: `To swap, both need a rota shift ahead: ${!sa ? `<@${a.slackUserId}>` : `<@${b.slackUserId}>`} has none. Use \`/case oncall set\` for one-off cover.` };
+    if (!sa || !sb)
+      return {
+        ok: false,
+        message: `To swap, both need a rota shift ahead: ${!sa ? `<@${a.slackUserId}>` : `<@${b.slackUserId}>`} has none. Use \`/case oncall set\` for one-off cover.`,
+      };
     await tx.update(oncallShifts).set({ staffId: b.id }).where(eq(oncallShifts.id, sa.id!));
     await tx.update(oncallShifts).set({ staffId: a.id }).where(eq(oncallShifts.id, sb.id!));
-    await deps.audit.record({ actor: { type: 'staff', id: me.id }, action: 'oncall.swapped', details: { a: a.id, b: b.id, shiftA: sa.id!, shiftB: sb.id! } }, tx);
-    return { ok: true, message: `Swapped: <@${b.slackUserId}> now covers ${fmt(sa.startsAt, z)}–${fmt(sa.endsAt, z)}, <@${a.slackUserId}> covers ${fmt(sb.startsAt, z)}–${fmt(sb.endsAt, z)}.` };
+    await deps.audit.record(
+      { actor: { type: 'staff', id: me.id }, action: 'oncall.swapped', details: { a: a.id, b: b.id, shiftA: sa.id!, shiftB: sb.id! } },
+      tx,
+    );
+    return {
+      ok: true,
+      message: `Swapped: <@${b.slackUserId}> now covers ${fmt(sa.startsAt, z)}–${fmt(sa.endsAt, z)}, <@${a.slackUserId}> covers ${fmt(sb.startsAt, z)}–${fmt(sb.endsAt, z)}.`,
+    };
   });
 }
 

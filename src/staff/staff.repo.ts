@@ -1,7 +1,7 @@
 import { and, eq } from 'drizzle-orm';
 import type { DateTime } from 'luxon';
 import type { Db } from '../db/client.js';
-import { staff, STAFF_ROLES } from '../db/schema.js';
+import { staff, type STAFF_ROLES } from '../db/schema.js';
 
 /** Thin queries over the staff directory (Slack users with a role and a supervisor). */
 export type StaffRow = typeof staff.$inferSelect;
@@ -9,7 +9,11 @@ export type StaffRole = (typeof STAFF_ROLES)[number];
 
 /** Active directory entry for a Slack user, or undefined (not in the directory, or removed). */
 export async function findActiveStaffBySlack(db: Db, slackUserId: string): Promise<StaffRow | undefined> {
-  const [row] = await db.select().from(staff).where(and(eq(staff.slackUserId, slackUserId), eq(staff.active, true))).limit(1);
+  const [row] = await db
+    .select()
+    .from(staff)
+    .where(and(eq(staff.slackUserId, slackUserId), eq(staff.active, true)))
+    .limit(1);
   return row;
 }
 
@@ -29,7 +33,11 @@ export async function listActiveStaff(db: Db): Promise<StaffRow[]> {
 
 /** Workers (and anyone else) whose supervisor is `supervisorId`. */
 export async function teamOf(db: Db, supervisorId: string): Promise<StaffRow[]> {
-  return db.select().from(staff).where(and(eq(staff.supervisorId, supervisorId), eq(staff.active, true))).orderBy(staff.displayName);
+  return db
+    .select()
+    .from(staff)
+    .where(and(eq(staff.supervisorId, supervisorId), eq(staff.active, true)))
+    .orderBy(staff.displayName);
 }
 
 export interface StaffInput {

@@ -33,7 +33,11 @@ export async function seedAdmins(deps: Deps, lookup?: SlackUserLookup): Promise<
     const info = await lookup?.(id).catch(() => null);
     await deps.db.transaction(async (t) => {
       const tx = t as unknown as Db;
-      const row = await upsertStaff(tx, { slackUserId: id, displayName: info?.name ?? id, role: 'admin', supervisorId: null, timeZone: validZone(info?.tz, deps.config.DEFAULT_TIMEZONE) }, now);
+      const row = await upsertStaff(
+        tx,
+        { slackUserId: id, displayName: info?.name ?? id, role: 'admin', supervisorId: null, timeZone: validZone(info?.tz, deps.config.DEFAULT_TIMEZONE) },
+        now,
+      );
       await deps.audit.record({ actor: { type: 'system' }, action: 'staff.seeded_admin', subjectType: 'staff', subjectId: row.id }, tx);
     });
     added++;
@@ -41,7 +45,12 @@ export async function seedAdmins(deps: Deps, lookup?: SlackUserLookup): Promise<
   return added;
 }
 
-export async function addStaff(deps: Deps, actor: StaffRow, input: { userId: string; role: StaffRole; supervisorUserId: string | null }, lookup: SlackUserLookup): Promise<StaffResult> {
+export async function addStaff(
+  deps: Deps,
+  actor: StaffRow,
+  input: { userId: string; role: StaffRole; supervisorUserId: string | null },
+  lookup: SlackUserLookup,
+): Promise<StaffResult> {
   if (actor.role !== 'admin') return { ok: false, message: 'Only an admin can change the staff directory.' };
   const info = await lookup(input.userId);
   if (!info) return { ok: false, message: `I could not find <@${input.userId}> in this Slack workspace.` };
@@ -56,17 +65,31 @@ export async function addStaff(deps: Deps, actor: StaffRow, input: { userId: str
   const out = await deps.db.transaction(async (t): Promise<{ row: StaffRow; changed: boolean } | { lastAdmin: true }> => {
     const tx = t as unknown as Db;
     // The active admins, locked: two admins demoting each other at once cannot both succeed.
-    const admins = await tx.select({ id: staff.id, slackUserId: staff.slackUserId }).from(staff).where(and(eq(staff.role, 'admin'), eq(staff.active, true))).for('update');
+    const admins = await tx
+      .select({ id: staff.id, slackUserId: staff.slackUserId })
+      .from(staff)
+      .where(and(eq(staff.role, 'admin'), eq(staff.active, true)))
+      .for('update');
     const [before] = await tx.select().from(staff).where(eq(staff.slackUserId, input.userId)).for('update');
     if (before?.active && before.role === 'admin' && input.role !== 'admin' && admins.every((a) => a.slackUserId === input.userId)) return { lastAdmin: true };
     // A replayed command (or the same change twice) changes nothing and is not recorded again.
     if (before?.active && before.role === input.role && before.supervisorId === supervisorId) return { row: before, changed: false };
-    const r = await upsertStaff(tx, { slackUserId: input.userId, displayName: info.name, role: input.role, supervisorId, timeZone: validZone(info.tz, deps.config.DEFAULT_TIMEZONE) }, now);
-    await deps.audit.record({ actor: { type: 'staff', id: actor.id }, action: 'staff.added', subjectType: 'staff', subjectId: r.id, details: { role: input.role } }, tx);
+    const r = await upsertStaff(
+      tx,
+      { slackUserId: input.userId, displayName: info.name, role: input.role, supervisorId, timeZone: validZone(info.tz, deps.config.DEFAULT_TIMEZONE) },
+      now,
+    );
+    await deps.audit.record(
+      { actor: { type: 'staff', id: actor.id }, action: 'staff.added', subjectType: 'staff', subjectId: r.id, details: { role: input.role } },
+      tx,
+    );
     return { row: r, changed: true };
   });
   if ('lastAdmin' in out) {
-    return { ok: false, message: `<@${input.userId}> is the only admin: make someone else an admin first (\`/case staff add @name admin\`), or nobody could manage the staff directory.` };
+    return {
+      ok: false,
+      message: `<@${input.userId}> is the only admin: make someone else an admin first (\`/case staff add @name admin\`), or nobody could manage the staff directory.`,
+    };
   }
   const { row } = out;
   const sup = input.supervisorUserId ? `, supervised by <@${input.supervisorUserId}>` : '';
@@ -82,11 +105,18 @@ export async function removeStaff(deps: Deps, actor: StaffRow, userId: string): 
   const open = await deps.db.transaction(async (t) => {
     const tx = t as unknown as Db;
     // Checked under a lock on the active admins: the last admin cannot remove herself, even twice at once.
-    const admins = await tx.select({ id: staff.id }).from(staff).where(and(eq(staff.role, 'admin'), eq(staff.active, true))).for('update');
+    const admins = await tx
+      .select({ id: staff.id })
+      .from(staff)
+      .where(and(eq(staff.role, 'admin'), eq(staff.active, true)))
+      .for('update');
     if (target.role === 'admin' && admins.every((a) => a.id === target.id)) return 'last_admin' as const;
     await tx.update(staff).set({ active: false, updatedAt: now.toJSDate() }).where(eq(staff.id, target.id));
     await deps.audit.record({ actor: { type: 'staff', id: actor.id }, action: 'staff.removed', subjectType: 'staff', subjectId: target.id }, tx);
-    const [{ n }] = (await tx.select({ n: count() }).from(cases).where(and(eq(cases.assignedWorkerId, target.id), eq(cases.status, 'open')))) as [{ n: number }];
+    const [{ n }] = (await tx
+      .select({ n: count() })
+      .from(cases)
+      .where(and(eq(cases.assignedWorkerId, target.id), eq(cases.status, 'open')))) as [{ n: number }];
     return n;
   });
   if (open === 'last_admin') return { ok: false, message: 'This is the last admin; add another admin first.' };
@@ -97,5 +127,5 @@ export async function removeStaff(deps: Deps, actor: StaffRow, userId: string): 
 export async function staffDirectory(deps: Deps): Promise<Array<StaffRow & { supervisorSlackId: string | null }>> {
   const rows = await listActiveStaff(deps.db);
   const byId = new Map(rows.map((r) => [r.id, r]));
-  return rows.map((r) => ({ ...r, supervisorSlackId: r.supervisorId ? byId.get(r.supervisorId)?.slackUserId ?? null : null }));
+  return rows.map((r) => ({ ...r, supervisorSlackId: r.supervisorId ? (byId.get(r.supervisorId)?.slackUserId ?? null) : null }));
 }

@@ -34,17 +34,19 @@ export async function issueCallbackToken(db: Db, input: { chatId: number; action
 export async function issueCallbackTokens(db: Db, input: { chatId: number; actions: CallbackAction[]; expiresAt: DateTime }, now: DateTime): Promise<string[]> {
   if (input.actions.length === 0) return [];
   const tokens = input.actions.map(() => randomBytes(12).toString('base64url'));
-  await executePrepared(db, 'tg_issue_tokens', sql`insert into ${callbackTokens} (token, chat_id, action, expires_at, created_at)
+  await executePrepared(
+    db,
+    'tg_issue_tokens',
+    sql`insert into ${callbackTokens} (token, chat_id, action, expires_at, created_at)
     select u.token, ${input.chatId}, u.action::jsonb, ${input.expiresAt.toUTC().toISO()}::timestamptz, ${now.toUTC().toISO()}::timestamptz
-    from unnest(${sql.param(tokens)}::text[], ${sql.param(input.actions.map((a) => JSON.stringify(a)))}::text[]) as u(token, action)`);
+    from unnest(${sql.param(tokens)}::text[], ${sql.param(input.actions.map((a) => JSON.stringify(a)))}::text[]) as u(token, action)`,
+  );
   return tokens.map((t) => CALLBACK_PREFIX + t);
 }
 
 export type CallbackTokenRow = typeof callbackTokens.$inferSelect;
 
-export type ResolvedCallback =
-  | { ok: true; action: CallbackAction }
-  | { ok: false; reason: 'malformed' | 'unknown' | 'expired' | 'wrong_chat' };
+export type ResolvedCallback = { ok: true; action: CallbackAction } | { ok: false; reason: 'malformed' | 'unknown' | 'expired' | 'wrong_chat' };
 
 /**
  * Look up a pressed button. Tokens stay valid until expiry (a person may press
@@ -52,14 +54,21 @@ export type ResolvedCallback =
  * one-shot tokens used so a second press is refused.
  */
 export async function resolveCallbackToken(
-  db: Db, data: string | undefined, chatId: number, now: DateTime, opts: { consume?: boolean; row?: CallbackTokenRow | null } = {},
+  db: Db,
+  data: string | undefined,
+  chatId: number,
+  now: DateTime,
+  opts: { consume?: boolean; row?: CallbackTokenRow | null } = {},
 ): Promise<ResolvedCallback> {
   const token = tokenOf(data);
   if (!token) return { ok: false, reason: 'malformed' };
   // `row`: the token's row already read in this update (null: none); not for consuming.
-  const [row] = opts.row !== undefined && !opts.consume
-    ? (opts.row ? [opts.row] : [])
-    : await db.select().from(callbackTokens).where(eq(callbackTokens.token, token)).limit(1);
+  const [row] =
+    opts.row !== undefined && !opts.consume
+      ? opts.row
+        ? [opts.row]
+        : []
+      : await db.select().from(callbackTokens).where(eq(callbackTokens.token, token)).limit(1);
   if (!row) return { ok: false, reason: 'unknown' };
   if (row.chatId !== chatId) return { ok: false, reason: 'wrong_chat' };
   if (row.expiresAt.getTime() <= now.toMillis()) return { ok: false, reason: 'expired' };
@@ -76,7 +85,7 @@ export async function resolveCallbackToken(
 
 /** The token in well-formed callback_data, else undefined. */
 export function tokenOf(data: string | undefined): string | undefined {
-  if (!data || !data.startsWith(CALLBACK_PREFIX) || data.length > 64) return undefined;
+  if (!data?.startsWith(CALLBACK_PREFIX) || data.length > 64) return undefined;
   const token = data.slice(CALLBACK_PREFIX.length);
   return /^[A-Za-z0-9_-]{8,40}$/.test(token) ? token : undefined;
 }
@@ -95,8 +104,10 @@ export function callbackRowFromJson(j: Record<string, unknown>): CallbackTokenRo
 
 /** A confirmation answered (both its buttons) or anything else of these types in one chat: nothing left to press. */
 export async function deleteChatTokens(db: Db, chatId: number, types: string[]): Promise<number> {
-  const res = await db.delete(callbackTokens)
-    .where(and(eq(callbackTokens.chatId, chatId), sql`${callbackTokens.action}->>'type' in ${types}`)).returning({ t: callbackTokens.token });
+  const res = await db
+    .delete(callbackTokens)
+    .where(and(eq(callbackTokens.chatId, chatId), sql`${callbackTokens.action}->>'type' in ${types}`))
+    .returning({ t: callbackTokens.token });
   return res.length;
 }
 

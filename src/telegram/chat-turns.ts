@@ -72,7 +72,10 @@ const DOWN = new Set(['reconnecting', 'close', 'end']);
 export class RedisBreaker {
   private openUntil = 0;
   private wasReady = false;
-  constructor(private readonly redis: RedisClient, private readonly coolMs = 5000) {}
+  constructor(
+    private readonly redis: RedisClient,
+    private readonly coolMs = 5000,
+  ) {}
   usable(): boolean {
     const status = this.redis.status;
     if (status === 'ready') this.wasReady = true;
@@ -114,7 +117,11 @@ export class ChatTurns {
   private readonly wakers = new Map<number, Set<() => void>>();
   readonly breaker: RedisBreaker;
 
-  constructor(redis: RedisClient, private readonly prefix: string, private readonly opts: ChatTurnsOptions) {
+  constructor(
+    redis: RedisClient,
+    private readonly prefix: string,
+    private readonly opts: ChatTurnsOptions,
+  ) {
     this.breaker = new RedisBreaker(redis);
     const r = redis as Scripted;
     if (typeof r.casChatEnter !== 'function') r.defineCommand('casChatEnter', { lua: ENTER });
@@ -163,11 +170,17 @@ export class ChatTurns {
 
   private turn(chatId: number, updateId: number): Turn {
     // Renew the lease while the update runs (a long handler must not lose the chat to a waiter).
-    const renew = setInterval(() => {
-      this.enter(chatId, updateId).then((ok) => {
-        if (ok !== 1) this.opts.onWarn?.('chat turn: lease lost while handling an update', {});
-      }, () => undefined);
-    }, Math.max(50, Math.floor(this.leaseMs / 3)));
+    const renew = setInterval(
+      () => {
+        this.enter(chatId, updateId).then(
+          (ok) => {
+            if (ok !== 1) this.opts.onWarn?.('chat turn: lease lost while handling an update', {});
+          },
+          () => undefined,
+        );
+      },
+      Math.max(50, Math.floor(this.leaseMs / 3)),
+    );
     renew.unref?.();
     return {
       release: async () => {
@@ -181,8 +194,7 @@ export class ChatTurns {
   private async leave(chatId: number, updateId: number): Promise<void> {
     // During an outage the lease ends the turn; the update is not held up waiting to say so.
     if (!this.breaker.usable()) return;
-    await withTimeout(this.redis.casChatLeave(3, ...this.keys(chatId), String(updateId)), this.opts.timeoutMs, 'chat turn end')
-      .catch(() => undefined); // the lease ends it
+    await withTimeout(this.redis.casChatLeave(3, ...this.keys(chatId), String(updateId)), this.opts.timeoutMs, 'chat turn end').catch(() => undefined); // the lease ends it
   }
 
   /** Sleep `ms`, or less if a turn of this chat ends in this process. */

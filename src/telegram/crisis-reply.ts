@@ -54,7 +54,11 @@ export class CrisisReplies {
   private readonly giveUpAfterMs: number;
   private readonly sleep: (ms: number) => Promise<void>;
 
-  constructor(private readonly telegram: () => Telegram, private readonly logger: Pick<Logger, 'warn' | 'error' | 'info'>, private readonly opts: CrisisReplyOptions = {}) {
+  constructor(
+    private readonly telegram: () => Telegram,
+    private readonly logger: Pick<Logger, 'warn' | 'error' | 'info'>,
+    private readonly opts: CrisisReplyOptions = {},
+  ) {
     this.attemptTimeoutMs = opts.attemptTimeoutMs ?? 10_000;
     this.giveUpAfterMs = opts.giveUpAfterMs ?? 15 * 60_000;
     this.sleep = opts.sleep ?? realSleep;
@@ -66,7 +70,7 @@ export class CrisisReplies {
     if (known) return known.promise;
     const entry: Entry = { promise: Promise.resolve({ ok: false, attempts: 0 }) };
     entry.promise = this.run(entry, chatId, text, replyMarkup).then((o) => {
-      metrics.crisisReplies.inc({ outcome: o.ok ? 'sent' : o.reason ?? 'failed', retried: String(o.attempts > 1) });
+      metrics.crisisReplies.inc({ outcome: o.ok ? 'sent' : (o.reason ?? 'failed'), retried: String(o.attempts > 1) });
       return o;
     });
     this.byUpdate.set(updateId, entry);
@@ -126,7 +130,9 @@ export class CrisisReplies {
     let backoff = 500;
     for (let attempt = 1; ; attempt++) {
       try {
-        const m = await this.telegram().callApi('sendMessage', { chat_id: chatId, text, ...(replyMarkup ? { reply_markup: replyMarkup } : {}) } as never, { signal: AbortSignal.timeout(this.attemptTimeoutMs) as never });
+        const m = await this.telegram().callApi('sendMessage', { chat_id: chatId, text, ...(replyMarkup ? { reply_markup: replyMarkup } : {}) } as never, {
+          signal: AbortSignal.timeout(this.attemptTimeoutMs) as never,
+        });
         const messageId = typeof m === 'object' && m ? (m as { message_id?: number }).message_id : undefined;
         if (messageId !== undefined) this.opts.onSent?.(chatId, messageId);
         if (attempt > 1) this.logger.info({ attempts: attempt }, 'crisis reply sent after retrying');

@@ -47,7 +47,7 @@ export function clampText(text: string, max = TELEGRAM_TEXT_LIMIT): string {
   if (text.length <= max) return text;
   let cut = text.slice(0, max - 1);
   if (/[\ud800-\udbff]$/.test(cut)) cut = cut.slice(0, -1);
-  return cut + '…';
+  return `${cut}…`;
 }
 
 const msg = (text: string, buttons: Button[][] = []): Rendered => ({ text: clampText(text), buttons });
@@ -66,15 +66,20 @@ export function zoneLabel(zone: string, i18n: Pick<I18n, 'has'>, lang: Language,
 export function renderStep(state: IntakeState, t: T, ctx: StepContext & { i18n?: Pick<I18n, 'has'> }, step: Step = state.step): Rendered {
   switch (step) {
     case 'language': {
-      const both: Button[] = [{ label: t('language.en'), value: 'lang:en' }, { label: t('language.zh'), value: 'lang:zh' }];
+      const both: Button[] = [
+        { label: t('language.en'), value: 'lang:en' },
+        { label: t('language.zh'), value: 'lang:zh' },
+      ];
       // The language Telegram suggested comes first.
       return msg(t('language.prompt'), [state.language === 'zh' ? both.reverse() : both]);
     }
     case 'agreement':
-      return msg(t('agreement.text', { version: AGREEMENT_VERSION }), [[
-        { label: t('agreement.agree'), value: 'agree' },
-        { label: t('agreement.decline'), value: 'decline' },
-      ]]);
+      return msg(t('agreement.text', { version: AGREEMENT_VERSION }), [
+        [
+          { label: t('agreement.agree'), value: 'agree' },
+          { label: t('agreement.decline'), value: 'decline' },
+        ],
+      ]);
     case 'safety':
       return msg(t('safety.prompt'), [
         [{ label: t('safety.yes'), value: 'safety:yes' }],
@@ -88,23 +93,41 @@ export function renderStep(state: IntakeState, t: T, ctx: StepContext & { i18n?:
     case 'category':
       return msg(
         t('steps.category', { name: state.answers.name ?? '' }),
-        rows(CATEGORIES.map((c) => ({ label: t(`categories.${c}`), value: `cat:${c}` })), 2),
+        rows(
+          CATEGORIES.map((c) => ({ label: t(`categories.${c}`), value: `cat:${c}` })),
+          2,
+        ),
       );
     case 'support':
       return msg(t('steps.support'), [[{ label: t('steps.support_none'), value: 'support:none' }]]);
     case 'strengths':
       return msg(t('steps.strengths'), [[{ label: t('steps.skip'), value: 'skip' }]]);
     case 'urgency':
-      return msg(t('steps.urgency'), rows(URGENCIES.map((u) => ({ label: t(`urgency.${u}`), value: `urgency:${u}` })), 2));
+      return msg(
+        t('steps.urgency'),
+        rows(
+          URGENCIES.map((u) => ({ label: t(`urgency.${u}`), value: `urgency:${u}` })),
+          2,
+        ),
+      );
     case 'availability':
       return msg(
         t('steps.availability'),
-        rows(AVAILABILITY_SLOTS.map((a) => ({ label: t(`availability.${a}`), value: `avail:${a}` })), 2),
+        rows(
+          AVAILABILITY_SLOTS.map((a) => ({ label: t(`availability.${a}`), value: `avail:${a}` })),
+          2,
+        ),
       );
     case 'timezone': {
       const has = ctx.i18n ?? { has: () => false };
       const zones = timezoneChoices(state.language, ctx.defaultTimeZone);
-      return msg(t('steps.timezone'), rows(zones.map((z) => ({ label: zoneLabel(z, has, state.language, t), value: `tz:${z}` })), 1));
+      return msg(
+        t('steps.timezone'),
+        rows(
+          zones.map((z) => ({ label: zoneLabel(z, has, state.language, t), value: `tz:${z}` })),
+          1,
+        ),
+      );
     }
     case 'review':
       return renderReview(state, t, ctx.i18n);
@@ -124,17 +147,22 @@ export function answerText(state: IntakeState, field: Field, t: T, i18n?: Pick<I
   const a = state.answers;
   const none = '—';
   switch (field) {
-    case 'name': return a.name ? short(a.name) : none;
-    case 'category': return a.category ? t(`categories.${a.category}`) : none;
-    case 'story': return a.story ? short(a.story) : none;
-    case 'change': return a.change ? short(a.change) : none;
+    case 'name':
+      return a.name ? short(a.name) : none;
+    case 'category':
+      return a.category ? t(`categories.${a.category}`) : none;
+    case 'story':
+      return a.story ? short(a.story) : none;
+    case 'change':
+      return a.change ? short(a.change) : none;
     case 'support':
       if (!a.support) return none;
       return a.support.kind === 'none' ? t('steps.support_none') : short(a.support.text);
     case 'strengths':
       if (!a.strengths) return none;
       return a.strengths.kind === 'skipped' ? t('review.skipped') : short(a.strengths.text);
-    case 'urgency': return a.urgency ? t(`urgency.${a.urgency}`) : none;
+    case 'urgency':
+      return a.urgency ? t(`urgency.${a.urgency}`) : none;
     case 'availability':
       if (!a.availability) return none;
       return a.availability.kind === 'slot' ? t(`availability.${a.availability.slot}`) : short(a.availability.text);
@@ -173,7 +201,12 @@ export function renderCrisis(contacts: string, t: T): Rendered {
 
 /** After a crisis reply: the intake waits for the client's choice. */
 export function renderPaused(t: T): Rendered {
-  return msg(t('crisis.pause'), [[{ label: t('crisis.continue'), value: PAUSE_CONTINUE }, { label: t('crisis.not_now'), value: PAUSE_LATER }]]);
+  return msg(t('crisis.pause'), [
+    [
+      { label: t('crisis.continue'), value: PAUSE_CONTINUE },
+      { label: t('crisis.not_now'), value: PAUSE_LATER },
+    ],
+  ]);
 }
 
 export function renderSubmitted(t: T, v: { name: string; reference: string }): Rendered {
@@ -224,21 +257,50 @@ export function renderEffects(state: IntakeState, effects: readonly IntakeEffect
   };
   for (const e of effects) {
     switch (e.type) {
-      case 'ask': push(renderStep(state, t, { ...ctx, i18n }, e.step)); break;
-      case 'show_review': push(renderReview(state, t, i18n)); break;
-      case 'invalid': prefix.push(renderInvalid(e, t, state.step).text); break;
-      case 'language_changed': prefix.push(i18n.t(e.language, 'language.changed')); break;
-      case 'agreement_given': prefix.push(t('agreement.given')); break;
-      case 'agreement_declined': push(msg(t('agreement.declined'))); break;
-      case 'crisis': push(renderCrisis(ctx.contacts[state.language], t)); break;
-      case 'emergency_contacts': push(msg(t('safety.unsure_reply', { contacts: ctx.contacts[state.language] }))); break;
-      case 'paused': push(renderPaused(t)); break;
-      case 'pause_later': push(msg(t('crisis.later', { contacts: ctx.contacts[state.language] }))); break;
-      case 'held_for_worker': prefix.push(t('crisis.held')); break;
-      case 'gathered': prefix.push(t('throttle.gathered', { label: t(`review.${e.field}`) })); break;
-      case 'kept_note': prefix.push(t('throttle.kept_note')); break;
-      case 'notes_full': prefix.push(t('throttle.notes_full')); break;
-      case 'submit': break;
+      case 'ask':
+        push(renderStep(state, t, { ...ctx, i18n }, e.step));
+        break;
+      case 'show_review':
+        push(renderReview(state, t, i18n));
+        break;
+      case 'invalid':
+        prefix.push(renderInvalid(e, t, state.step).text);
+        break;
+      case 'language_changed':
+        prefix.push(i18n.t(e.language, 'language.changed'));
+        break;
+      case 'agreement_given':
+        prefix.push(t('agreement.given'));
+        break;
+      case 'agreement_declined':
+        push(msg(t('agreement.declined')));
+        break;
+      case 'crisis':
+        push(renderCrisis(ctx.contacts[state.language], t));
+        break;
+      case 'emergency_contacts':
+        push(msg(t('safety.unsure_reply', { contacts: ctx.contacts[state.language] })));
+        break;
+      case 'paused':
+        push(renderPaused(t));
+        break;
+      case 'pause_later':
+        push(msg(t('crisis.later', { contacts: ctx.contacts[state.language] })));
+        break;
+      case 'held_for_worker':
+        prefix.push(t('crisis.held'));
+        break;
+      case 'gathered':
+        prefix.push(t('throttle.gathered', { label: t(`review.${e.field}`) }));
+        break;
+      case 'kept_note':
+        prefix.push(t('throttle.kept_note'));
+        break;
+      case 'notes_full':
+        prefix.push(t('throttle.notes_full'));
+        break;
+      case 'submit':
+        break;
     }
   }
   if (prefix.length) out.push(msg(prefix.join('\n\n')));

@@ -59,10 +59,17 @@ export function createBot(deps: Deps, opts: BotOptions): TelegramBot {
     telegram: { webhookReply: false, ...(opts.apiRoot ? { apiRoot: opts.apiRoot } : {}) },
     handlerTimeout: 60_000,
   });
-  bot.botInfo = opts.botInfo ?? {
-    id: Number(opts.token.split(':')[0]) || 0, is_bot: true, first_name: 'Casework', username: 'casework_bot',
-    can_join_groups: false, can_read_all_group_messages: false, supports_inline_queries: false,
-  } as UserFromGetMe;
+  bot.botInfo =
+    opts.botInfo ??
+    ({
+      id: Number(opts.token.split(':')[0]) || 0,
+      is_bot: true,
+      first_name: 'Casework',
+      username: 'casework_bot',
+      can_join_groups: false,
+      can_read_all_group_messages: false,
+      supports_inline_queries: false,
+    } as UserFromGetMe);
 
   const later = opts.later ?? createLater(deps.logger);
   const i18n = createI18n();
@@ -84,7 +91,15 @@ export function createBot(deps: Deps, opts: BotOptions): TelegramBot {
     onSent: (chatId, messageId) => later('track', () => tracker.add(chatId, messageId)),
   });
   Object.assign(env, {
-    deps, i18n, later, gate, tracker, crisisReplies, langs: new LanguageMemory(), concernAsked: new ChatMemory<number>(), webhookAnswers: new WebhookAnswers(),
+    deps,
+    i18n,
+    later,
+    gate,
+    tracker,
+    crisisReplies,
+    langs: new LanguageMemory(),
+    concernAsked: new ChatMemory<number>(),
+    webhookAnswers: new WebhookAnswers(),
   } satisfies BotEnv);
 
   bot.use((_ctx, next) => timedHandling('telegram', next));
@@ -123,8 +138,9 @@ export function createBot(deps: Deps, opts: BotOptions): TelegramBot {
       await crisisReplies.settle();
       // Jobs queued after commit wait for Redis; with Redis down, stopping does not wait for them (the
       // reconciler and the due-row scan rebuild them from PostgreSQL).
-      await withTimeout(later.drain(), CLOSE_DRAIN_MS, 'background work at stop')
-        .catch((err: unknown) => deps.logger.warn({ err: (err as Error)?.message }, 'stopping the bot without waiting for Redis'));
+      await withTimeout(later.drain(), CLOSE_DRAIN_MS, 'background work at stop').catch((err: unknown) =>
+        deps.logger.warn({ err: (err as Error)?.message }, 'stopping the bot without waiting for Redis'),
+      );
     },
   };
 }

@@ -114,7 +114,10 @@ export const telegramFrontEnd: FrontEnd = {
     const token = deps.config.TELEGRAM_BOT_TOKEN;
     if (!token) return { stop: async () => {} };
     return startTelegram(deps, app, {
-      token, apiRoot: deps.config.TELEGRAM_API_ROOT, publicUrl: deps.config.PUBLIC_URL, webhookSecret: deps.config.TELEGRAM_WEBHOOK_SECRET,
+      token,
+      apiRoot: deps.config.TELEGRAM_API_ROOT,
+      publicUrl: deps.config.PUBLIC_URL,
+      webhookSecret: deps.config.TELEGRAM_WEBHOOK_SECRET,
     });
   },
 };

@@ -33,7 +33,11 @@ export class ConcurrentPolling {
   private abort = new AbortController();
   private loopDone: Promise<void> | undefined;
 
-  constructor(private readonly bot: Telegraf<never>, private readonly logger: Pick<Logger, 'warn' | 'error' | 'info'>, private readonly opts: PollingOptions) {}
+  constructor(
+    private readonly bot: Telegraf<never>,
+    private readonly logger: Pick<Logger, 'warn' | 'error' | 'info'>,
+    private readonly opts: PollingOptions,
+  ) {}
 
   start(): void {
     this.loopDone = this.loop();
@@ -48,9 +52,15 @@ export class ConcurrentPolling {
     while (!this.stopped) {
       let updates: Update[];
       try {
-        updates = await this.bot.telegram.callApi('getUpdates', {
-          offset: this.offset(), timeout: this.inFlight.size ? 0 : this.opts.timeoutSec ?? 50, allowed_updates: this.opts.allowedUpdates as never,
-        }, { signal: this.abort.signal as never }) as Update[];
+        updates = (await this.bot.telegram.callApi(
+          'getUpdates',
+          {
+            offset: this.offset(),
+            timeout: this.inFlight.size ? 0 : (this.opts.timeoutSec ?? 50),
+            allowed_updates: this.opts.allowedUpdates as never,
+          },
+          { signal: this.abort.signal as never },
+        )) as Update[];
         backoff = 500;
       } catch (err) {
         if (this.stopped) break;
@@ -63,7 +73,8 @@ export class ConcurrentPolling {
       for (const u of updates) {
         if (this.inFlight.has(u.update_id) || u.update_id < this.next) continue;
         fresh++;
-        const p = this.bot.handleUpdate(u as never)
+        const p = this.bot
+          .handleUpdate(u as never)
           .catch((err: unknown) => this.logger.error({ err: (err as Error)?.message }, 'telegram update failed'))
           .finally(() => {
             this.inFlight.delete(u.update_id);
@@ -78,10 +89,14 @@ export class ConcurrentPolling {
   private pause(ms: number): Promise<void> {
     return new Promise((resolve) => {
       const t = setTimeout(resolve, ms);
-      this.abort.signal.addEventListener('abort', () => {
-        clearTimeout(t);
-        resolve();
-      }, { once: true });
+      this.abort.signal.addEventListener(
+        'abort',
+        () => {
+          clearTimeout(t);
+          resolve();
+        },
+        { once: true },
+      );
     });
   }
 
@@ -93,7 +108,8 @@ export class ConcurrentPolling {
     await Promise.all([...this.inFlight.values()]);
     // Confirm what was handled, so a restart does not get it again (best effort).
     if (this.next > 0) {
-      await this.bot.telegram.callApi('getUpdates', { offset: this.next, timeout: 0, limit: 1 }, { signal: AbortSignal.timeout(2000) as never })
+      await this.bot.telegram
+        .callApi('getUpdates', { offset: this.next, timeout: 0, limit: 1 }, { signal: AbortSignal.timeout(2000) as never })
         .catch(() => undefined);
     }
   }

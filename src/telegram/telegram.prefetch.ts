@@ -24,15 +24,22 @@ export interface UpdatePrefetch {
   pre: Prefetched;
 }
 
-const json = (v: unknown): Record<string, unknown> | null =>
-  v == null ? null : (typeof v === 'string' ? JSON.parse(v) : v) as Record<string, unknown>;
+const json = (v: unknown): Record<string, unknown> | null => (v == null ? null : ((typeof v === 'string' ? JSON.parse(v) : v) as Record<string, unknown>));
 
 export async function prefetchUpdate(
-  deps: Deps, source: string, updateId: string, telegramUserId: number, callbackData: string | undefined, now: DateTime,
+  deps: Deps,
+  source: string,
+  updateId: string,
+  telegramUserId: number,
+  callbackData: string | undefined,
+  now: DateTime,
 ): Promise<UpdatePrefetch> {
   const token = tokenOf(callbackData);
   // Named prepared statements (two texts: with and without a button): parsed and planned once per connection.
-  const [row] = await executePrepared(deps.db, token ? 'tg_prefetch_button' : 'tg_prefetch', sql`
+  const [row] = await executePrepared(
+    deps.db,
+    token ? 'tg_prefetch_button' : 'tg_prefetch',
+    sql`
     with d as (
       insert into ${inboundDedupe} (source, external_id, received_at)
       values (${source}, ${updateId}, ${now.toUTC().toISO()}::timestamptz)
@@ -41,7 +48,8 @@ export async function prefetchUpdate(
       (select to_json(c) from (select bot_blocked_at is not null as blocked, language from ${clients}
         where telegram_user_id = ${telegramUserId} limit 1) c) as client,
       (select to_json(s) from ${intakeSessions} s where s.telegram_user_id = ${telegramUserId}) as session,
-      ${token ? sql`(select to_json(t) from ${callbackTokens} t where t.token = ${token})` : sql`null::json`} as token`);
+      ${token ? sql`(select to_json(t) from ${callbackTokens} t where t.token = ${token})` : sql`null::json`} as token`,
+  );
   if (!row) throw new Error('prefetch returned no row');
   const client = json(row.client);
   const session = json(row.session);

@@ -25,7 +25,8 @@ export function renderStatusReply(t: T, s: StatusResult, lang: Language): Reply 
   if (s.kind === 'none') return { text: t('status.none') };
   if (s.kind === 'draft') return { text: t('status.draft') };
   const base = renderStatus(t, {
-    reference: s.reference, phase: s.phase,
+    reference: s.reference,
+    phase: s.phase,
     ...(s.nextAppointment ? { nextAppointment: formatWhen(s.nextAppointment, s.timeZone, lang) } : {}),
   }).text;
   const open = s.phase !== 'closed' && s.phase !== 'withdrawn';
@@ -44,8 +45,9 @@ function fullAnswer(state: IntakeState, f: Field, t: T, i18n: I18n): string {
 }
 
 function draftLines(state: IntakeState, t: T, i18n: I18n): string[] {
-  return QUESTION_STEPS.filter((f) => state.answers[f] !== undefined)
-    .map((f) => t('review.line', { label: t(`review.${f}`), value: fullAnswer(state, f, t, i18n) }));
+  return QUESTION_STEPS.filter((f) => state.answers[f] !== undefined).map((f) =>
+    t('review.line', { label: t(`review.${f}`), value: fullAnswer(state, f, t, i18n) }),
+  );
 }
 
 /** Everything stored about the client, readable, split into messages that fit Telegram's limit. */
@@ -56,18 +58,31 @@ export function renderMyData(t: T, i18n: I18n, d: MyData, lang: Language, defaul
   const parts: string[] = [t('mydata.intro')];
   if (d.client) {
     const c = d.client;
-    parts.push([
-      ...(c.name ? [t('tg.mydata.name', { value: c.name })] : []),
-      t('tg.mydata.language', { value: t(`language.${c.language}`) }),
-      t('tg.mydata.timezone', { value: c.timeZone }),
-      t(c.remindersOff ? 'tg.mydata.reminders_off' : 'tg.mydata.reminders_on'),
-      ...(c.erasureRequestedAt ? [t('tg.mydata.erasure_requested', { when: date(c.erasureRequestedAt) })] : []),
-    ].join('\n'));
-    const consents = d.consents.map((k) => k.revokedAt
-      ? t('tg.mydata.agreement_revoked', { version: k.agreementVersion, when: date(k.revokedAt) })
-      : k.givenAt ? t('tg.mydata.agreement_given', { version: k.agreementVersion, when: date(k.givenAt) })
-        : t('tg.mydata.agreement_declined', { version: k.agreementVersion, when: date(k.declinedAt ?? k.createdAt) }));
-    consents.push(...d.sharing.map((k) => t(k.givenAt ? 'referral_consent.mydata_given' : 'referral_consent.mydata_declined', { resource: k.resource, version: k.version, when: date(k.givenAt ?? k.declinedAt!) })));
+    parts.push(
+      [
+        ...(c.name ? [t('tg.mydata.name', { value: c.name })] : []),
+        t('tg.mydata.language', { value: t(`language.${c.language}`) }),
+        t('tg.mydata.timezone', { value: c.timeZone }),
+        t(c.remindersOff ? 'tg.mydata.reminders_off' : 'tg.mydata.reminders_on'),
+        ...(c.erasureRequestedAt ? [t('tg.mydata.erasure_requested', { when: date(c.erasureRequestedAt) })] : []),
+      ].join('\n'),
+    );
+    const consents = d.consents.map((k) =>
+      k.revokedAt
+        ? t('tg.mydata.agreement_revoked', { version: k.agreementVersion, when: date(k.revokedAt) })
+        : k.givenAt
+          ? t('tg.mydata.agreement_given', { version: k.agreementVersion, when: date(k.givenAt) })
+          : t('tg.mydata.agreement_declined', { version: k.agreementVersion, when: date(k.declinedAt ?? k.createdAt) }),
+    );
+    consents.push(
+      ...d.sharing.map((k) =>
+        t(k.givenAt ? 'referral_consent.mydata_given' : 'referral_consent.mydata_declined', {
+          resource: k.resource,
+          version: k.version,
+          when: date(k.givenAt ?? k.declinedAt!),
+        }),
+      ),
+    );
     if (consents.length) parts.push(consents.join('\n'));
     for (const c of d.cases) {
       const status = c.status === 'open' ? t(`status.phases.${c.phase}`) : t(`status.phases.${c.status === 'withdrawn' ? 'withdrawn' : 'closed'}`);
@@ -79,8 +94,12 @@ export function renderMyData(t: T, i18n: I18n, d: MyData, lang: Language, defaul
       parts.push(lines.join('\n'));
     }
     if (d.messages.length) {
-      parts.push([t('tg.mydata.messages_title', { value: d.messages.length }),
-        ...d.messages.map((m) => t('tg.mydata.message_line', { when: formatWhen(m.at, zone, lang), value: m.text }))].join('\n'));
+      parts.push(
+        [
+          t('tg.mydata.messages_title', { value: d.messages.length }),
+          ...d.messages.map((m) => t('tg.mydata.message_line', { when: formatWhen(m.at, zone, lang), value: m.text })),
+        ].join('\n'),
+      );
     }
   }
   if (d.draft) {

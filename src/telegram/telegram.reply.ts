@@ -52,9 +52,9 @@ async function keyboardsFor(env: BotEnv, chatId: number, replies: Reply[]): Prom
   const expiresAt = now.plus({ days: Math.max(BUTTON_TTL_DAYS_MIN, env.deps.config.INTAKE_DRAFT_TTL_DAYS) });
   const data = await issueCallbackTokens(env.deps.db, { chatId, actions, expiresAt }, now);
   let k = 0;
-  return replies.map((r) => (r.buttons?.length
-    ? { inline_keyboard: r.buttons.map((row) => row.map((b) => ({ text: b.label, callback_data: data[k++]! }))) }
-    : undefined));
+  return replies.map((r) =>
+    r.buttons?.length ? { inline_keyboard: r.buttons.map((row) => row.map((b) => ({ text: b.label, callback_data: data[k++]! }))) } : undefined,
+  );
 }
 
 async function sendWithRetry(telegram: Telegram, chatId: number, text: string, reply_markup: InlineKeyboardMarkup | undefined): Promise<number | undefined> {

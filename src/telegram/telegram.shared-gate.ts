@@ -83,7 +83,11 @@ export class SharedChatGate<R> {
 
   constructor(private readonly opts: SharedGateOptions<R>) {
     this.local = new ChatGate<R>(opts);
-    this.turns = new ChatTurns(opts.redis, opts.prefix, { timeoutMs: opts.redisTimeoutMs, ...(opts.leaseMs ? { leaseMs: opts.leaseMs } : {}), ...(opts.onWarn ? { onWarn: opts.onWarn } : {}) });
+    this.turns = new ChatTurns(opts.redis, opts.prefix, {
+      timeoutMs: opts.redisTimeoutMs,
+      ...(opts.leaseMs ? { leaseMs: opts.leaseMs } : {}),
+      ...(opts.onWarn ? { onWarn: opts.onWarn } : {}),
+    });
     const r = opts.redis as Scripted;
     if (typeof r.casFloodAdmit !== 'function') r.defineCommand('casFloodAdmit', { lua: ADMIT });
     if (typeof r.casFloodTake !== 'function') r.defineCommand('casFloodTake', { lua: TAKE_HOLD });
@@ -124,7 +128,11 @@ export class SharedChatGate<R> {
     let count: number;
     try {
       if (!this.turns.breaker.usable()) throw new Error('Redis unavailable (recent failure)');
-      const [c, start] = await withTimeout(this.redis.casFloodAdmit(1, this.floodKey(chatId), this.now(), this.opts.windowMs), this.opts.redisTimeoutMs, 'flood count');
+      const [c, start] = await withTimeout(
+        this.redis.casFloodAdmit(1, this.floodKey(chatId), this.now(), this.opts.windowMs),
+        this.opts.redisTimeoutMs,
+        'flood count',
+      );
       count = Number(c);
       this.starts.set(chatId, Number(start));
       if (this.starts.size > 10_000) this.starts.delete(this.starts.keys().next().value!);
@@ -174,8 +182,10 @@ export class SharedChatGate<R> {
     if (!h || this.closed) return;
     if (h.timer) clearTimeout(h.timer);
     // Only the latest holder sends; Redis unreadable: send (a stale question beats a silent bot).
-    const mine = await withTimeout(this.redis.casFloodTake(1, this.floodKey(chatId), h.token), this.opts.redisTimeoutMs, 'flood release')
-      .then((n) => n === 1, () => true);
+    const mine = await withTimeout(this.redis.casFloodTake(1, this.floodKey(chatId), h.token), this.opts.redisTimeoutMs, 'flood release').then(
+      (n) => n === 1,
+      () => true,
+    );
     if (!mine) return;
     await this.local.run(chatId, () => this.opts.flush(chatId, h.replies)).catch((err) => this.opts.onError?.(err));
   }

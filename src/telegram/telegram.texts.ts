@@ -18,9 +18,7 @@ export const telegramEn = {
       ok: 'OK',
     },
     edited: {
-      intake:
-        "I see you edited a message. Edits don't change answers I already have. " +
-        'You can change any answer on the summary before you send it.',
+      intake: "I see you edited a message. Edits don't change answers I already have. " + 'You can change any answer on the summary before you send it.',
     },
     status: {
       worker: 'Your worker: {{name}}',

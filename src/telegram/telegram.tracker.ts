@@ -22,7 +22,11 @@ export class MessageTracker {
   /** chat → [message id, seen at ms], newest last; a bounded copy for when Redis cannot be read. */
   private readonly recent = new Map<number, Array<[number, number]>>();
 
-  constructor(private readonly redis: Redis, private readonly prefix: string, private readonly timeoutMs = 1500) {}
+  constructor(
+    private readonly redis: Redis,
+    private readonly prefix: string,
+    private readonly timeoutMs = 1500,
+  ) {}
 
   private key(chatId: number): string {
     return `${this.prefix}:tg:msgs:${chatId}`;
@@ -35,12 +39,14 @@ export class MessageTracker {
     const list = this.pending.get(chatId);
     if (list) list.push(...messageIds);
     else this.pending.set(chatId, [...messageIds]);
-    this.scheduled ??= new Promise<void>((resolve, reject) => setImmediate(() => {
-      const batch = this.pending;
-      this.pending = new Map();
-      this.scheduled = undefined;
-      this.write(batch).then(resolve, reject);
-    }));
+    this.scheduled ??= new Promise<void>((resolve, reject) =>
+      setImmediate(() => {
+        const batch = this.pending;
+        this.pending = new Map();
+        this.scheduled = undefined;
+        this.write(batch).then(resolve, reject);
+      }),
+    );
     return this.scheduled;
   }
 
@@ -48,7 +54,12 @@ export class MessageTracker {
     // One MULTI per chat: on a Redis Cluster, chats' keys live in different slots.
     const writes = [...batch].map(([chatId, ids]) => {
       const key = this.key(chatId);
-      return this.redis.multi().lpush(key, ...ids.map(String)).ltrim(key, 0, KEEP - 1).expire(key, TTL_SECONDS).exec();
+      return this.redis
+        .multi()
+        .lpush(key, ...ids.map(String))
+        .ltrim(key, 0, KEEP - 1)
+        .expire(key, TTL_SECONDS)
+        .exec();
     });
     await withTimeout(Promise.all(writes), this.timeoutMs, 'tracking message ids');
   }

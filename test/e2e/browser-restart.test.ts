@@ -35,9 +35,16 @@ const cipher = new FieldCipher([{ id: 't', key: Buffer.alloc(32, 7) }]);
 
 /** One start of the sandbox process: a new clock, new emulators, the same database and Redis prefix. */
 async function startService(): Promise<Running> {
-  const base = loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent', DATABASE_URL: db.url, REDIS_URL: TEST_REDIS_URL, QUEUE_PREFIX: prefix, PORT: '0',
+  const base = loadConfig({
+    NODE_ENV: 'test',
+    LOG_LEVEL: 'silent',
+    DATABASE_URL: db.url,
+    REDIS_URL: TEST_REDIS_URL,
+    QUEUE_PREFIX: prefix,
+    PORT: '0',
     // The walk answers at machine speed: no gathering of quick messages into one answer (as createTestDeps).
-    INTAKE_GATHER_SECONDS: '0' });
+    INTAKE_GATHER_SECONDS: '0',
+  });
   return boot(await sandboxConfig(base), { app: true, workers: true, overrides: { clock: new OffsetClock(), logger: pino({ level: 'silent' }), cipher } });
 }
 const shot = async (name: string) => {
@@ -118,7 +125,15 @@ describe.skipIf(!haveChromium)('the sandbox console across a restart of the serv
       const before = await page.locator('#clock-now').textContent();
       const said = await status.textContent();
       await page.getByRole('button', { name: /^Next event/ }).click();
-      await expect.poll(async () => { const now = await status.textContent(); return now !== said && /^Moved to /.test(now ?? ''); }, { timeout: 10_000 }).toBe(true);
+      await expect
+        .poll(
+          async () => {
+            const now = await status.textContent();
+            return now !== said && /^Moved to /.test(now ?? '');
+          },
+          { timeout: 10_000 },
+        )
+        .toBe(true);
       await expect.poll(() => page.locator('#clock-now').textContent(), { timeout: 10_000 }).not.toBe(before);
       messages.push((await status.textContent())!);
     }

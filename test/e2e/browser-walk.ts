@@ -17,7 +17,16 @@ export function warnIfNoChromium(file: string): void {
 export function launchChromium(): Promise<Browser> {
   return chromium.launch({
     executablePath: CHROMIUM,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--no-first-run',
+    ],
   });
 }
 
@@ -32,6 +41,7 @@ export function clientPane(page: Page) {
     },
     press: async (label: string) => client.getByRole('button', { name: label, exact: true }).last().click(),
     // Each step waits for the bot's next question, so a button is never pressed on an older message.
+    // biome-ignore lint/suspicious/noThenProperty: a step name in the walk's vocabulary; this object is never awaited.
     then: async (prompt: string) => expect.poll(() => client.textContent(), { timeout: 10_000 }).toContain(prompt),
   };
 }

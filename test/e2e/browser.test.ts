@@ -64,14 +64,17 @@ describe.skipIf(!haveChromium)('the sandbox console in a browser', () => {
     await modal.getByLabel('How').selectOption({ label: 'In person' });
     await modal.getByLabel('Where (in person)').fill('Family Centre, 12 High Street');
     await modal.getByRole('button', { name: 'Book' }).press('Enter');
-    await expect.poll(() => client.textContent(), { timeout: 10_000 }).toContain('Wednesday 25 November at 10:00 (in person, at Family Centre, 12 High Street)');
+    await expect
+      .poll(() => client.textContent(), { timeout: 10_000 })
+      .toContain('Wednesday 25 November at 10:00 (in person, at Family Centre, 12 High Street)');
     await expect.poll(() => worker.locator('form.modal').count()).toBe(0);
 
     // Wen opens the full intake from the case card: every answer, in a modal; Close closes it.
     await worker.getByRole('button', { name: 'Full intake' }).first().click();
     const intake = worker.locator('form.modal[aria-label="Full intake"]');
     await expect.poll(() => intake.textContent(), { timeout: 10_000 }).toContain('My landlord wants me out by the end of the month.');
-    for (const answer of ['A safe place to live.', 'My sister, sometimes.', 'Evenings', 'This week', 'Housing']) expect(await intake.textContent()).toContain(answer);
+    for (const answer of ['A safe place to live.', 'My sister, sometimes.', 'Evenings', 'This week', 'Housing'])
+      expect(await intake.textContent()).toContain(answer);
     mkdirSync('test-artifacts', { recursive: true });
     await page.screenshot({ path: path.join('test-artifacts', 'sandbox-console-intake.png'), fullPage: true });
     await intake.getByRole('button', { name: 'Close' }).click();
@@ -83,7 +86,8 @@ describe.skipIf(!haveChromium)('the sandbox console in a browser', () => {
     await press("I can't come");
     await expect.poll(() => client.textContent(), { timeout: 10_000 }).toContain("You said you can't come. Thank you for telling us.");
     await expect.poll(() => worker.textContent(), { timeout: 10_000 }).toContain("says they can't come");
-    for (const label of ['Reschedule', 'Cancel appointment', 'Keep it']) await expect.poll(() => worker.getByRole('button', { name: label, exact: true }).count()).toBeGreaterThan(0);
+    for (const label of ['Reschedule', 'Cancel appointment', 'Keep it'])
+      await expect.poll(() => worker.getByRole('button', { name: label, exact: true }).count()).toBeGreaterThan(0);
 
     mkdirSync('test-artifacts', { recursive: true });
     await page.screenshot({ path: path.join('test-artifacts', 'sandbox-console.png'), fullPage: true });

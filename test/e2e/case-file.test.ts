@@ -20,7 +20,7 @@ beforeAll(async () => {
 afterAll(async () => e?.close());
 
 const client = { id: 9_200_001, first_name: 'Mei', language_code: 'en' };
-const STORY = 'My landlord wants me out by the end of the month and I have two children. ' + 'We have nowhere else to go. '.repeat(60);
+const STORY = `My landlord wants me out by the end of the month and I have two children. ${'We have nowhere else to go. '.repeat(60)}`;
 
 /** Everything said to this person through response_url or an ephemeral message. */
 const answers = (user: string) => [
@@ -36,10 +36,18 @@ async function newView(user: string, before: number) {
 const viewText = (v: { blocks?: unknown[] }) => JSON.stringify(v.blocks ?? []);
 
 const EXPECTED = [
-  '*Name they gave*\\nMei', '*What it is about*\\nHousing', 'My landlord wants me out by the end of the month and I have two children.',
-  '*What they would like to be different*\\nA safe place to live.', '*Who can support them*\\nMy sister, sometimes.',
-  '*What has helped, what they are good at*\\n_skipped_', '*How soon*\\nThis week', '*When to reach them*\\nEvenings',
-  '*Time zone*\\nEurope/London', '*Language*\\nEnglish', '*Safety check*\\nSaid they are safe', '*Service agreement*\\nversion 2026-11-v1',
+  '*Name they gave*\\nMei',
+  '*What it is about*\\nHousing',
+  'My landlord wants me out by the end of the month and I have two children.',
+  '*What they would like to be different*\\nA safe place to live.',
+  '*Who can support them*\\nMy sister, sometimes.',
+  '*What has helped, what they are good at*\\n_skipped_',
+  '*How soon*\\nThis week',
+  '*When to reach them*\\nEvenings',
+  '*Time zone*\\nEurope/London',
+  '*Language*\\nEnglish',
+  '*Safety check*\\nSaid they are safe',
+  '*Service agreement*\\nversion 2026-11-v1',
 ];
 
 describe('the full intake in Slack', () => {
@@ -70,7 +78,9 @@ describe('the full intake in Slack', () => {
     const card = allText(dmCard);
     expect(card).toContain('*At intake the client said:*');
     expect(card).toContain('“My landlord wants me out by the end of the month and I have two children.');
-    expect(card).not.toContain('nowhere else to go. We have nowhere else to go. We have nowhere else to go. We have nowhere else to go. We have nowhere else to go. We have nowhere else to go. We have nowhere else to go. We have nowhere else to go.');
+    expect(card).not.toContain(
+      'nowhere else to go. We have nowhere else to go. We have nowhere else to go. We have nowhere else to go. We have nowhere else to go. We have nowhere else to go. We have nowhere else to go. We have nowhere else to go.',
+    );
     expect(card).toContain('"action_id":"case_full_intake"');
     expect(card).toContain('"action_id":"case_history"');
     expect(card).toContain('*Category:* Housing');
@@ -87,18 +97,24 @@ describe('the full intake in Slack', () => {
     const story = sections.map((b) => b.text!.text).join('\n');
     expect(story).toContain(STORY.trim().slice(-200));
     for (const b of sections) expect([...b.text!.text].length).toBeLessThanOrEqual(3000);
-    const audit = await e.deps.db.select().from(auditLog).where(and(eq(auditLog.caseId, caseId), eq(auditLog.action, 'case.intake_viewed')));
+    const audit = await e.deps.db
+      .select()
+      .from(auditLog)
+      .where(and(eq(auditLog.caseId, caseId), eq(auditLog.action, 'case.intake_viewed')));
     expect(audit.map((a) => a.actorId)).toHaveLength(1);
     expect(JSON.stringify(audit)).not.toContain('landlord');
   });
 
-  it('is read by the worker\'s supervisor and by an admin with `/case C-… intake`, each audited', async () => {
+  it("is read by the worker's supervisor and by an admin with `/case C-… intake`, each audited", async () => {
     for (const who of [STAFF.sam, STAFF.ada]) {
       const before = e.slack.openViews(who).length;
       await e.driver.slashCommand({ userId: who, command: '/case', text: `${reference} intake` });
       expect(viewText(await newView(who, before))).toContain('My sister, sometimes.');
     }
-    const audit = await e.deps.db.select().from(auditLog).where(and(eq(auditLog.caseId, caseId), eq(auditLog.action, 'case.intake_viewed')));
+    const audit = await e.deps.db
+      .select()
+      .from(auditLog)
+      .where(and(eq(auditLog.caseId, caseId), eq(auditLog.action, 'case.intake_viewed')));
     expect(audit).toHaveLength(3);
   });
 
@@ -111,7 +127,9 @@ describe('the full intake in Slack', () => {
     const missing = reference.replace(/\d{4}$/, '9999');
     await e.driver.slashCommand({ userId: STAFF.kai, command: '/case', text: `${missing} intake` });
     const refusedMissing = await nextAnswer(STAFF.kai, before);
-    expect(refusedReal).toBe(`I can't show case ${reference}: there is no such case among the ones you can see. Check the reference (it looks like C-2026-0042); if it is a colleague's case, ask your supervisor.`);
+    expect(refusedReal).toBe(
+      `I can't show case ${reference}: there is no such case among the ones you can see. Check the reference (it looks like C-2026-0042); if it is a colleague's case, ask your supervisor.`,
+    );
     expect(refusedMissing).toBe(refusedReal.replace(reference, missing));
 
     // A forged [Full intake] press (the real case id vs an id that exists nowhere): the same words exactly.
@@ -125,7 +143,10 @@ describe('the full intake in Slack', () => {
     expect(forgedReal).toBe(forgedMissing);
     expect(forgedReal).toMatch(/^I can't show case: there is no such case among the ones you can see/);
     expect(e.slack.openViews(STAFF.kai)).toHaveLength(views);
-    const audit = await e.deps.db.select().from(auditLog).where(and(eq(auditLog.caseId, caseId), eq(auditLog.action, 'case.intake_viewed')));
+    const audit = await e.deps.db
+      .select()
+      .from(auditLog)
+      .where(and(eq(auditLog.caseId, caseId), eq(auditLog.action, 'case.intake_viewed')));
     expect(audit).toHaveLength(3);
   });
 
@@ -134,7 +155,16 @@ describe('the full intake in Slack', () => {
       e.deps.clock.advance({ minutes: 1 });
       await e.say(client, `Message number ${i} from me`);
     }
-    await eventually(async () => (await e.deps.db.select().from(auditLog).where(and(eq(auditLog.caseId, caseId), eq(auditLog.action, 'note.client_message')))).length === 11, 'the messages to be kept');
+    await eventually(
+      async () =>
+        (
+          await e.deps.db
+            .select()
+            .from(auditLog)
+            .where(and(eq(auditLog.caseId, caseId), eq(auditLog.action, 'note.client_message')))
+        ).length === 11,
+      'the messages to be kept',
+    );
     const dmCard = e.slack.messages(STAFF.wen).find((m) => allText(m).includes('case_history') && allText(m).includes(reference))!;
     await e.driver.blockAction(STAFF.wen, { channel: dmCard.channel, ts: dmCard.ts }, 'case_history');
     const first = await eventually(() => e.slack.openViews(STAFF.wen).find((v) => viewText(v).includes(`History — ${reference}`)), 'the history modal');
@@ -144,9 +174,19 @@ describe('the full intake in Slack', () => {
     expect(t1).not.toContain('Message number 1 from me');
     expect(t1).toContain('✉️ Message from the client');
     await e.driver.blockAction(STAFF.wen, { viewId: first.id }, 'case_history_page');
-    const second = await eventually(() => e.slack.view(first.id) && viewText(e.slack.view(first.id)!).includes('Page 2 of 2') && e.slack.view(first.id), 'page 2');
+    const second = await eventually(
+      () => e.slack.view(first.id) && viewText(e.slack.view(first.id)!).includes('Page 2 of 2') && e.slack.view(first.id),
+      'page 2',
+    );
     expect(viewText(second)).toContain('Message number 1 from me');
-    const audit = await e.deps.db.select().from(auditLog).where(and(eq(auditLog.caseId, caseId), eq(auditLog.action, 'case.history_viewed'))).orderBy(auditLog.id);
-    expect(audit.map((a) => a.details)).toEqual([{ via: 'slack', page: 0 }, { via: 'slack', page: 1 }]);
+    const audit = await e.deps.db
+      .select()
+      .from(auditLog)
+      .where(and(eq(auditLog.caseId, caseId), eq(auditLog.action, 'case.history_viewed')))
+      .orderBy(auditLog.id);
+    expect(audit.map((a) => a.details)).toEqual([
+      { via: 'slack', page: 0 },
+      { via: 'slack', page: 1 },
+    ]);
   });
 });

@@ -58,7 +58,7 @@ describe('intake → card → assign → appointment → confirm → reminders �
     const card = e.slack.messages(INTAKE).find((m) => allText(m).includes(reference))!;
     const res = await e.driver.blockAction(STAFF.sam, { channel: INTAKE, ts: card.ts }, 'intake_assign_pick', STAFF.wen);
     expect(res.status).toBe(200);
-    const dmCard = await e.slackSays(STAFF.wen, (_m, all) => all.includes(reference) && all.includes('case_schedule'), 'the case card in Wen\'s DM');
+    const dmCard = await e.slackSays(STAFF.wen, (_m, all) => all.includes(reference) && all.includes('case_schedule'), "the case card in Wen's DM");
     expect(allText(dmCard)).toContain('Schedule appointment');
     const [row] = await e.deps.db.select().from(cases).where(eq(cases.id, caseId));
     expect(row!.assignedWorkerId).not.toBeNull();
@@ -68,7 +68,13 @@ describe('intake → card → assign → appointment → confirm → reminders �
     const dmCard = e.slack.messages(STAFF.wen).find((m) => allText(m).includes(reference) && allText(m).includes('case_schedule'))!;
     await e.driver.blockAction(STAFF.wen, { channel: dmCard.channel, ts: dmCard.ts }, 'case_schedule');
     const view = await eventually(() => e.slack.openViews(STAFF.wen).at(-1), 'the appointment modal');
-    const res = await e.driver.viewSubmission(STAFF.wen, view.id, { date: { v: '2026-11-25' }, time: { v: '10:00' }, duration: { v: '60' }, mode: { v: 'in_person' }, location: { v: '12 High Street, room 2' } });
+    const res = await e.driver.viewSubmission(STAFF.wen, view.id, {
+      date: { v: '2026-11-25' },
+      time: { v: '10:00' },
+      duration: { v: '60' },
+      mode: { v: 'in_person' },
+      location: { v: '12 High Street, room 2' },
+    });
     expect(res).toMatchObject({ status: 200, body: '' });
     await e.botSays(mei, (t) => t.includes('Wednesday 25 November at 10:00'), 'the appointment notice');
     await e.slackSays(STAFF.wen, (m) => m.text.startsWith('📅') && m.text.includes(reference), 'the booking confirmation');
@@ -79,24 +85,34 @@ describe('intake → card → assign → appointment → confirm → reminders �
     expect(e.tg.messages(mei.id).some((m) => m.text?.startsWith('Reminder:'))).toBe(false);
     await e.advance({ minutes: 1 }); // Tue 10:00, 24 h before
     const reminder = await e.botSays(mei, (t) => t.startsWith('Reminder: you have an appointment'), 'the client reminder');
-    expect(reminder.reply_markup!.inline_keyboard.flat().map((b) => b.text)).toEqual(expect.arrayContaining(['Confirm', 'I need another time', "I can't come"]));
+    expect(reminder.reply_markup!.inline_keyboard.flat().map((b) => b.text)).toEqual(
+      expect.arrayContaining(['Confirm', 'I need another time', "I can't come"]),
+    );
     await e.slackSays(STAFF.wen, (_m, all) => /remind/i.test(all) && all.includes(reference), 'the worker reminder');
     await e.press(mei, 'Confirm');
     await e.botSays(mei, (t) => t.includes('You confirmed this appointment.'), 'the thanks');
     await e.advance({ minutes: 1 });
-    await e.slackSays(STAFF.wen, (m) => m.text.includes('answered the reminder') && m.text.includes('confirmed'), 'the client\'s answer');
+    await e.slackSays(STAFF.wen, (m) => m.text.includes('answered the reminder') && m.text.includes('confirmed'), "the client's answer");
     const [appt] = await e.deps.db.select().from(appointments).where(eq(appointments.caseId, caseId));
     expect(appt!.status).toBe('scheduled');
   });
 
   it('after the appointment Wen is asked for the outcome and logs a note with a follow-up date', async () => {
     await e.advance({ hours: 26 }); // Wed 12:01 (the clock moved 1 min for Wen's answer)
-    const question = await e.slackSays(STAFF.wen, (_m, all) => all.includes('case_log_note') && all.includes(reference) && !all.includes('case_schedule'), 'the outcome question');
+    const question = await e.slackSays(
+      STAFF.wen,
+      (_m, all) => all.includes('case_log_note') && all.includes(reference) && !all.includes('case_schedule'),
+      'the outcome question',
+    );
     await e.driver.blockAction(STAFF.wen, { channel: question.channel, ts: question.ts }, 'case_log_note');
     const view = await eventually(() => e.slack.openViews(STAFF.wen).at(-1), 'the note modal');
     const res = await e.driver.viewSubmission(STAFF.wen, view.id, {
-      case_ref: { v: reference }, kind: { v: 'interview' }, contact_date: { v: '2026-11-25' }, contact_time: { v: '10:00' },
-      text: { v: 'Met Mei; we agreed she will bring the tenancy letter.' }, follow_up: { v: '2026-11-27' },
+      case_ref: { v: reference },
+      kind: { v: 'interview' },
+      contact_date: { v: '2026-11-25' },
+      contact_time: { v: '10:00' },
+      text: { v: 'Met Mei; we agreed she will bring the tenancy letter.' },
+      follow_up: { v: '2026-11-27' },
     });
     expect(res).toMatchObject({ status: 200, body: '' });
     await e.slackSays(STAFF.wen, (m) => m.text.startsWith('📝') && m.text.includes(reference), 'the note confirmation');
@@ -128,15 +144,19 @@ describe('intake → card → assign → appointment → confirm → reminders �
     const view = await eventually(() => e.slack.openViews(STAFF.wen).at(-1), 'the note modal');
     const today = e.deps.clock.now().setZone('Europe/London');
     const res = await e.driver.viewSubmission(STAFF.wen, view.id, {
-      case_ref: { v: reference }, kind: { v: 'phone' }, contact_date: { v: today.toISODate() }, contact_time: { v: '09:00' },
-      text: { v: 'Phoned Mei; the landlord agreed to wait while the council reviews.' }, follow_up: { v: today.plus({ days: 7 }).toISODate() },
+      case_ref: { v: reference },
+      kind: { v: 'phone' },
+      contact_date: { v: today.toISODate() },
+      contact_time: { v: '09:00' },
+      text: { v: 'Phoned Mei; the landlord agreed to wait while the council reviews.' },
+      follow_up: { v: today.plus({ days: 7 }).toISODate() },
     });
     expect(res).toMatchObject({ status: 200, body: '' });
     await e.advance({ minutes: 1 });
     await eventually(async () => (await e.deps.db.select().from(escalations).where(eq(escalations.caseId, caseId)))[0]?.resolvedAt, 'the escalation resolved');
   });
 
-  it('goals & plan, evaluation, closure; the client\'s /status then says closed', async () => {
+  it("goals & plan, evaluation, closure; the client's /status then says closed", async () => {
     const open = async (actionId: string) => {
       const card = e.slack.messages(STAFF.wen).find((m) => allText(m).includes(reference) && allText(m).includes('case_schedule'))!;
       const before = e.slack.openViews(STAFF.wen).length;
@@ -148,11 +168,19 @@ describe('intake → card → assign → appointment → confirm → reminders �
       expect(res).toMatchObject({ status: 200, body: '' });
     };
     await submit((await open('case_goals')).id, {
-      goal_0: { v: 'Keep the flat until the council decides' }, assess_0: { v: 'Still housed on 31 Jan' }, target_0: { v: '2027-01-31' },
-      plan: { v: 'Weekly calls; letter to the council; tenancy advice.' }, self_help: { v: 'Mei writes to the landlord herself.' }, case_type: { v: 'therapeutic' },
+      goal_0: { v: 'Keep the flat until the council decides' },
+      assess_0: { v: 'Still housed on 31 Jan' },
+      target_0: { v: '2027-01-31' },
+      plan: { v: 'Weekly calls; letter to the council; tenancy advice.' },
+      self_help: { v: 'Mei writes to the landlord herself.' },
+      case_type: { v: 'therapeutic' },
     });
     await submit((await open('case_phase')).id, { phase: { v: 'evaluation' } });
-    await submit((await open('case_close')).id, { outcome_0: { v: 'achieved' }, evaluation: { v: 'Housed; Mei now handles the landlord herself.' }, reason: { v: 'goals_achieved' } });
+    await submit((await open('case_close')).id, {
+      outcome_0: { v: 'achieved' },
+      evaluation: { v: 'Housed; Mei now handles the landlord herself.' },
+      reason: { v: 'goals_achieved' },
+    });
     const [row] = await e.deps.db.select().from(cases).where(eq(cases.id, caseId));
     expect(row!.phase).toBe('closed');
     await e.say(mei, '/status');

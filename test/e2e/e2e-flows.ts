@@ -25,7 +25,7 @@ export async function englishIntake(e: E2E, user: SimUser, story = 'My landlord 
 export async function assign(e: E2E, reference: string, worker: string = STAFF.wen) {
   const card = await e.slackSays(INTAKE, (_m, all) => all.includes(reference), 'the intake card');
   await e.driver.blockAction(STAFF.sam, { channel: INTAKE, ts: card.ts }, 'intake_assign_pick', worker);
-  return e.slackSays(worker, (_m, all) => all.includes(reference) && all.includes('case_schedule'), 'the case card in the worker\'s DM');
+  return e.slackSays(worker, (_m, all) => all.includes(reference) && all.includes('case_schedule'), "the case card in the worker's DM");
 }
 
 /** The worker books an appointment from the case card (date/time in the worker's zone). */
@@ -33,7 +33,13 @@ export async function book(e: E2E, reference: string, date: string, time: string
   const card = e.slack.messages(worker).find((m) => allText(m).includes(reference) && allText(m).includes('case_schedule'))!;
   await e.driver.blockAction(worker, { channel: card.channel, ts: card.ts }, 'case_schedule');
   const view = await eventually(() => e.slack.openViews(worker).at(-1), 'the appointment modal');
-  const res = await e.driver.viewSubmission(worker, view.id, { date: { v: date }, time: { v: time }, duration: { v: '60' }, mode: { v: 'in_person' }, location: { v: '12 High Street, room 2' } });
+  const res = await e.driver.viewSubmission(worker, view.id, {
+    date: { v: date },
+    time: { v: time },
+    duration: { v: '60' },
+    mode: { v: 'in_person' },
+    location: { v: '12 High Street, room 2' },
+  });
   if (res.status !== 200 || res.body !== '') throw new Error(`booking refused: ${JSON.stringify(res.body)}`);
   await e.slackSays(worker, (m) => m.text.startsWith('📅') && m.text.includes(reference), 'the booking confirmation');
 }

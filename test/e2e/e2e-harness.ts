@@ -59,7 +59,15 @@ export async function eventually<T>(fn: () => Promise<T | undefined | false> | T
 
 export const allText = (m: { text?: string; blocks?: unknown[] }) => `${m.text ?? ''}\n${JSON.stringify(m.blocks ?? [])}`;
 
-export async function createE2E(opts: { env?: Record<string, string>; withConsole?: boolean; tgRateLimits?: TgRateLimitOptions | false; slackRateLimits?: SlackRateLimitOptions | false; start?: string } = {}): Promise<E2E> {
+export async function createE2E(
+  opts: {
+    env?: Record<string, string>;
+    withConsole?: boolean;
+    tgRateLimits?: TgRateLimitOptions | false;
+    slackRateLimits?: SlackRateLimitOptions | false;
+    start?: string;
+  } = {},
+): Promise<E2E> {
   const tg = new TelegramEmulator({ rateLimits: opts.tgRateLimits ?? false, answerTimeoutMs: 3000 });
   const slack = new SlackEmulator({
     rateLimits: opts.slackRateLimits ?? false,
@@ -76,16 +84,31 @@ export async function createE2E(opts: { env?: Record<string, string>; withConsol
   const deps = await createTestDeps({
     ...(opts.start ? { start: opts.start } : {}),
     env: {
-      TELEGRAM_BOT_TOKEN: tg.token, TELEGRAM_API_ROOT: tg.url, SLACK_BOT_TOKEN: slack.botToken, SLACK_SIGNING_SECRET: SANDBOX_SIGNING_SECRET, SLACK_API_URL: slack.apiUrl,
-      SLACK_INTAKE_CHANNEL: INTAKE, SLACK_SUPERVISION_CHANNEL: SUPERVISION, SLACK_ADMIN_USER_IDS: STAFF.ada,
-      TELEGRAM_FLOOD_MAX_MESSAGES: '1000', SLACK_CHANNEL_MESSAGES_PER_SECOND: '30', TELEGRAM_CHAT_MESSAGES_PER_SECOND: '30',
+      TELEGRAM_BOT_TOKEN: tg.token,
+      TELEGRAM_API_ROOT: tg.url,
+      SLACK_BOT_TOKEN: slack.botToken,
+      SLACK_SIGNING_SECRET: SANDBOX_SIGNING_SECRET,
+      SLACK_API_URL: slack.apiUrl,
+      SLACK_INTAKE_CHANNEL: INTAKE,
+      SLACK_SUPERVISION_CHANNEL: SUPERVISION,
+      SLACK_ADMIN_USER_IDS: STAFF.ada,
+      TELEGRAM_FLOOD_MAX_MESSAGES: '1000',
+      SLACK_CHANNEL_MESSAGES_PER_SECOND: '30',
+      TELEGRAM_CHAT_MESSAGES_PER_SECOND: '30',
       ...opts.env,
     },
   });
   await seedSandboxStaff(deps);
   const app = createHttpApp(deps);
   const telegram: RunningTelegram = await startTelegram(deps, app, { token: tg.token, apiRoot: tg.url, botInfo: tg.botInfo as never, publicUrl: appUrl });
-  const bolt: SlackApp = createSlackApp(deps, { token: slack.botToken, signingSecret: SANDBOX_SIGNING_SECRET, apiUrl: slack.apiUrl, botId: slack.identity.botId, botUserId: slack.identity.botUserId, expressApp: app });
+  const bolt: SlackApp = createSlackApp(deps, {
+    token: slack.botToken,
+    signingSecret: SANDBOX_SIGNING_SECRET,
+    apiUrl: slack.apiUrl,
+    botId: slack.identity.botId,
+    botUserId: slack.identity.botUserId,
+    expressApp: app,
+  });
   await bolt.start();
   // The sandbox's web console and its API, on the same app (browser test).
   const consoleApi = opts.withConsole ? mountSandboxApi(app, { deps, tg, slack }) : undefined;
@@ -94,13 +117,20 @@ export async function createE2E(opts: { env?: Record<string, string>; withConsol
   const driver = new SlackAppDriver({ appUrl, signingSecret: SANDBOX_SIGNING_SECRET, emulator: slack });
 
   const e: E2E = {
-    deps, tg, slack, driver, appUrl,
+    deps,
+    tg,
+    slack,
+    driver,
+    appUrl,
     async say(user, text) {
       await tg.sendText(user, text);
       await telegram.telegramBot.settle?.();
     },
     async press(user, label) {
-      const m = await eventually(() => [...tg.messages(user.id)].reverse().find((x) => !x.deleted && x.reply_markup?.inline_keyboard.flat().some((b) => b.text === label)), `a button "${label}"`);
+      const m = await eventually(
+        () => [...tg.messages(user.id)].reverse().find((x) => !x.deleted && x.reply_markup?.inline_keyboard.flat().some((b) => b.text === label)),
+        `a button "${label}"`,
+      );
       const b = m.reply_markup!.inline_keyboard.flat().find((x) => x.text === label)!;
       await tg.clickButton(user, m.message_id, b.callback_data!);
       await telegram.telegramBot.settle?.();
@@ -113,7 +143,9 @@ export async function createE2E(opts: { env?: Record<string, string>; withConsol
       // Wait (event, not time) until the workers have finished every message that is due now.
       const now = deps.clock.now().toJSDate();
       await eventually(async () => {
-        const [row] = await deps.db.select({ n: sql<number>`count(*)::int` }).from(deliveries)
+        const [row] = await deps.db
+          .select({ n: sql<number>`count(*)::int` })
+          .from(deliveries)
           .where(and(eq(deliveries.status, 'pending'), sql`coalesce(${deliveries.notBefore}, ${deliveries.dueAt}) <= ${now}`));
         return row!.n === 0;
       }, 'the due messages to be sent');

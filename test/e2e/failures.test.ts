@@ -32,13 +32,22 @@ describe('a crisis phrase mid-intake', () => {
     // Until someone acknowledges, Sam is paged again (ONCALL_REPEAT_MINUTES, default 15); after, never again.
     // Pages posted to Sam (an acknowledged page is later edited, so count posts, not what the DM shows now).
     const samDm = [STAFF.sam, e.slack.dmChannel(STAFF.sam)];
-    const pages = () => e.slack.calls.filter((c) => c.method === 'chat.postMessage' && c.ok && samDm.includes(String(c.params.channel)) && JSON.stringify(c.params).includes('esc_ack')).length;
+    const pages = () =>
+      e.slack.calls.filter(
+        (c) => c.method === 'chat.postMessage' && c.ok && samDm.includes(String(c.params.channel)) && JSON.stringify(c.params).includes('esc_ack'),
+      ).length;
     const first = pages();
     await e.advance({ minutes: 16 });
     await eventually(() => pages() > first, 'the repeated page');
-    const latest = e.slack.messages(STAFF.sam).filter((m) => JSON.stringify(m.blocks ?? []).includes('esc_ack')).at(-1)!;
+    const latest = e.slack
+      .messages(STAFF.sam)
+      .filter((m) => JSON.stringify(m.blocks ?? []).includes('esc_ack'))
+      .at(-1)!;
     await e.driver.blockAction(STAFF.sam, { channel: latest.channel, ts: latest.ts }, 'esc_ack');
-    await eventually(async () => (await e.deps.db.select().from(escalations).where(eq(escalations.reason, 'crisis')))[0]?.acknowledgedAt, 'the acknowledgement');
+    await eventually(
+      async () => (await e.deps.db.select().from(escalations).where(eq(escalations.reason, 'crisis')))[0]?.acknowledgedAt,
+      'the acknowledgement',
+    );
     const afterAck = pages();
     await e.advance({ minutes: 16 });
     await e.advance({ minutes: 16 });
@@ -59,7 +68,10 @@ describe('the client blocks the bot', () => {
     await e.advance({ hours: 49 }); // Wed 10:00: the 24 h reminder is due
     const [kase] = await e.deps.db.select().from(cases).where(eq(cases.reference, reference));
     const failed = await eventually(async () => {
-      const rows = await e.deps.db.select().from(deliveries).where(and(eq(deliveries.caseId, kase!.id), like(deliveries.kind, 'appointment_reminder.PT24H'), eq(deliveries.status, 'failed')));
+      const rows = await e.deps.db
+        .select()
+        .from(deliveries)
+        .where(and(eq(deliveries.caseId, kase!.id), like(deliveries.kind, 'appointment_reminder.PT24H'), eq(deliveries.status, 'failed')));
       return rows.find((r) => r.recipient.startsWith('client'));
     }, 'the failed reminder');
     expect(failed.reason).toBe('client_blocked_bot');
@@ -70,7 +82,10 @@ describe('the client blocks the bot', () => {
     // The 2 h reminder is refused once too; then every client row of the case is finished and nothing is queued again.
     await e.advance({ hours: 22 });
     await eventually(async () => {
-      const rows = await e.deps.db.select().from(deliveries).where(and(eq(deliveries.caseId, kase!.id), like(deliveries.recipient, 'client%')));
+      const rows = await e.deps.db
+        .select()
+        .from(deliveries)
+        .where(and(eq(deliveries.caseId, kase!.id), like(deliveries.recipient, 'client%')));
       return rows.every((r) => r.status !== 'pending') && rows;
     }, 'every client message finished');
     const n = attempts();

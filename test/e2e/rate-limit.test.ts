@@ -48,7 +48,18 @@ describe('the platform answers 429', () => {
     expect(e.slack.stats.rateLimited).toBeGreaterThan(0);
     for (const r of refs) expect(e.slack.messages(INTAKE).filter((m) => allText(m).includes(r))).toHaveLength(1);
     const rows = await e.deps.db.select().from(cases).where(inArray(cases.reference, refs));
-    const cardRows = async () => (await e.deps.db.select().from(deliveries).where(inArray(deliveries.caseId, rows.map((c) => c.id)))).filter((d) => d.kind === 'intake_card');
+    const cardRows = async () =>
+      (
+        await e.deps.db
+          .select()
+          .from(deliveries)
+          .where(
+            inArray(
+              deliveries.caseId,
+              rows.map((c) => c.id),
+            ),
+          )
+      ).filter((d) => d.kind === 'intake_card');
     // The sender records "sent" just after Slack accepted the post: wait for the record, then check it.
     const cards = await eventually(async () => {
       const list = await cardRows();
@@ -68,7 +79,10 @@ describe('the platform answers 429', () => {
     const texts = ['First: I read your request.', 'Second: I will call you tomorrow.', 'Third: please bring the letter.', 'Fourth: see you soon.'];
     for (const text of texts) {
       await e.driver.blockAction(STAFF.wen, { channel: card.channel, ts: card.ts }, 'case_message');
-      const view = await eventually(() => e.slack.openViews(STAFF.wen).at(-1), `the message modal ${JSON.stringify([...e.slack.responseUrlPosts.map((p) => p.body.text), ...e.slack.ephemerals({ user: STAFF.wen }).map((x) => x.text)])}`);
+      const view = await eventually(
+        () => e.slack.openViews(STAFF.wen).at(-1),
+        `the message modal ${JSON.stringify([...e.slack.responseUrlPosts.map((p) => p.body.text), ...e.slack.ephemerals({ user: STAFF.wen }).map((x) => x.text)])}`,
+      );
       expect(await e.driver.viewSubmission(STAFF.wen, view.id, { text: { v: text } })).toMatchObject({ status: 200, body: '' });
       e.deps.clock.advance({ seconds: 20 }); // writing the next one takes the worker a little while
     }

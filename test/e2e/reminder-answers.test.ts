@@ -26,7 +26,13 @@ const refs: Record<number, string> = {};
 const firstButtons: Record<number, { messageId: number; data: Record<string, string> }> = {};
 
 const caseOf = async (ref: string) => (await e.deps.db.select().from(cases).where(eq(cases.reference, ref)))[0]!;
-const apptOf = async (ref: string) => (await e.deps.db.select().from(appointments).where(eq(appointments.caseId, (await caseOf(ref)).id)))[0]!;
+const apptOf = async (ref: string) =>
+  (
+    await e.deps.db
+      .select()
+      .from(appointments)
+      .where(eq(appointments.caseId, (await caseOf(ref)).id))
+  )[0]!;
 const reminderTo = (u: SimUser) => [...e.tg.messages(u.id)].reverse().find((m) => m.text?.startsWith('Reminder:'))!;
 async function pressOn(u: SimUser, messageId: number, label: string) {
   const m = e.tg.messages(u.id).find((x) => x.message_id === messageId)!;
@@ -39,7 +45,10 @@ async function pressOn(u: SimUser, messageId: number, label: string) {
 /** The client's reminder rows for an appointment: which went, which were skipped and why. */
 async function clientReminderRows(ref: string) {
   const a = await apptOf(ref);
-  const rows = await e.deps.db.select().from(deliveries).where(and(eq(deliveries.subjectId, a.id), like(deliveries.kind, 'appointment_reminder%')));
+  const rows = await e.deps.db
+    .select()
+    .from(deliveries)
+    .where(and(eq(deliveries.subjectId, a.id), like(deliveries.kind, 'appointment_reminder%')));
   return rows.map((r) => `${r.kind} ${r.recipient.split(':')[0]} ${r.status}${r.reason ? ` ${r.reason}` : ''}`).sort();
 }
 const wenSays = (test: (all: string) => boolean, what: string) => e.slackSays(STAFF.wen, (_m, all) => test(all), what);
@@ -54,7 +63,9 @@ describe('answers to a reminder', () => {
     await e.advance({ hours: 25 }); // Tue 10:00
     for (const u of [confirmer, cannot, other, late]) {
       const r = reminderTo(u);
-      expect(r.text).toBe('Reminder: you have an appointment with your case worker on Wednesday 25 November at 10:00 (in person, at 12 High Street, room 2).\nPlease tell us if you can come.');
+      expect(r.text).toBe(
+        'Reminder: you have an appointment with your case worker on Wednesday 25 November at 10:00 (in person, at 12 High Street, room 2).\nPlease tell us if you can come.',
+      );
       expect(r.reply_markup!.inline_keyboard.flat().map((b) => b.text)).toEqual(['Confirm', 'I need another time', "I can't come"]);
       firstButtons[u.id] = { messageId: r.message_id, data: Object.fromEntries(r.reply_markup!.inline_keyboard.flat().map((b) => [b.text, b.callback_data!])) };
     }
@@ -64,7 +75,10 @@ describe('answers to a reminder', () => {
     const ref = refs[confirmer.id]!;
     const r = await pressOn(confirmer, reminderTo(confirmer).message_id, 'Confirm');
     expect(r.reply).toBe('You confirmed this appointment. Thank you. See you then.');
-    await wenSays((all) => all.includes(`The client of ${ref} answered the reminder for Wed 25 Nov 10:00 GMT, in person, 60 min: *confirmed*.`), 'the confirmation');
+    await wenSays(
+      (all) => all.includes(`The client of ${ref} answered the reminder for Wed 25 Nov 10:00 GMT, in person, 60 min: *confirmed*.`),
+      'the confirmation',
+    );
   });
 
   it("I can't come: the appointment is marked, the client's 2 h reminder is skipped with that reason, the worker gets [Reschedule] [Cancel appointment] [Keep it]", async () => {
@@ -74,30 +88,56 @@ describe('answers to a reminder', () => {
     expect(r.reply).toBe("You said you can't come. Thank you for telling us. Your worker will get in touch with you.");
     expect(await apptOf(ref)).toMatchObject({ clientResponse: 'cant_come', status: 'scheduled' });
     const notice = await wenSays((all) => all.includes(`The client of ${ref} says they *can't come*`), 'the notice');
-    expect(notice.text).toBe(`The client of ${ref} says they *can't come* to the appointment on Wed 25 Nov 10:00 GMT, in person, 60 min. Their remaining reminders for it are off. Reschedule, cancel or keep it.`);
+    expect(notice.text).toBe(
+      `The client of ${ref} says they *can't come* to the appointment on Wed 25 Nov 10:00 GMT, in person, 60 min. Their remaining reminders for it are off. Reschedule, cancel or keep it.`,
+    );
     expect(allText(notice)).toContain('If nothing is decided, the case is due for follow-up Wed 25 Nov 09:00 GMT and you will be nudged then.');
-    expect((notice.blocks as Array<{ type: string; elements?: Array<{ text: { text: string } }> }>).find((b) => b.type === 'actions')!.elements!.map((x) => x.text.text))
-      .toEqual(['Reschedule', 'Cancel appointment', 'Keep it']);
+    expect(
+      (notice.blocks as Array<{ type: string; elements?: Array<{ text: { text: string } }> }>)
+        .find((b) => b.type === 'actions')!
+        .elements!.map((x) => x.text.text),
+    ).toEqual(['Reschedule', 'Cancel appointment', 'Keep it']);
     expect(await clientReminderRows(ref)).toEqual([
-      'appointment_reminder.PT24H client sent', 'appointment_reminder.PT24H staff sent', 'appointment_reminder.PT2H client skipped client_cannot_come', 'appointment_reminder.PT30M staff pending',
+      'appointment_reminder.PT24H client sent',
+      'appointment_reminder.PT24H staff sent',
+      'appointment_reminder.PT2H client skipped client_cannot_come',
+      'appointment_reminder.PT30M staff pending',
     ]);
     // Why the client hears nothing more is in the case's delivery log.
     await e.driver.slashCommand({ userId: STAFF.wen, command: '/case', text: `${ref} log` });
-    const log = await eventually(() => e.slack.responseUrlPosts.filter((p) => p.context.user === STAFF.wen).map((p) => JSON.stringify(p.body)).find((b) => b.includes(`Messages for ${ref}`)), 'the log');
+    const log = await eventually(
+      () =>
+        e.slack.responseUrlPosts
+          .filter((p) => p.context.user === STAFF.wen)
+          .map((p) => JSON.stringify(p.body))
+          .find((b) => b.includes(`Messages for ${ref}`)),
+      'the log',
+    );
     expect(log).toContain('`appointment_reminder.PT2H` → client (telegram) · due Wed 25 Nov 08:00 GMT · *skipped* — client_cannot_come');
   });
 
   it('I need another time: the client is asked which times suit; their answer reaches the worker in the case thread with the buttons; the client is told the worker will confirm', async () => {
     const ref = refs[other.id]!;
     const r = await pressOn(other, reminderTo(other).message_id, 'I need another time');
-    expect(r.reply).toBe('You asked for another time. Thank you for telling us. Which days and times would suit you? Please write them here in one message, for example "weekday mornings" or "Thursday after 3 pm".');
+    expect(r.reply).toBe(
+      'You asked for another time. Thank you for telling us. Which days and times would suit you? Please write them here in one message, for example "weekday mornings" or "Thursday after 3 pm".',
+    );
     await wenSays((all) => all.includes(`The client of ${ref} *needs another time*`), 'the notice');
     await e.say(other, 'Thursday after 3 pm or Friday morning');
-    await e.botSays(other, (t) => t === 'Thank you. I have passed this on to your worker, who will confirm a new time with you.', 'the client told the worker will confirm');
+    await e.botSays(
+      other,
+      (t) => t === 'Thank you. I have passed this on to your worker, who will confirm a new time with you.',
+      'the client told the worker will confirm',
+    );
     const c = await caseOf(ref);
-    const answer = await wenSays((all) => all.includes('Days and times that suit them') && all.includes('Thursday after 3 pm or Friday morning'), 'the answer in the thread');
+    const answer = await wenSays(
+      (all) => all.includes('Days and times that suit them') && all.includes('Thursday after 3 pm or Friday morning'),
+      'the answer in the thread',
+    );
     expect(answer.thread_ts).toBe(c.slackThreadTs);
-    expect(answer.text).toBe(`The client of ${ref} needs another time for Wed 25 Nov 10:00 GMT, in person, 60 min. Days and times that suit them: Thursday after 3 pm or Friday morning`);
+    expect(answer.text).toBe(
+      `The client of ${ref} needs another time for Wed 25 Nov 10:00 GMT, in person, 60 min. Days and times that suit them: Thursday after 3 pm or Friday morning`,
+    );
     expect(allText(answer)).toContain('"action_id":"appt_reschedule"');
     expect(allText(answer)).toContain('"action_id":"appt_keep"');
     expect(await clientReminderRows(ref)).toContain('appointment_reminder.PT2H client skipped client_needs_other_time');
@@ -108,7 +148,13 @@ describe('answers to a reminder', () => {
     // The worker reschedules from the thread; the client hears the new time; the follow-up the answer set is gone.
     await e.driver.blockAction(STAFF.wen, { channel: answer.channel, ts: answer.ts }, 'appt_reschedule');
     const view = await eventually(() => e.slack.openViews(STAFF.wen).find((v) => JSON.stringify(v).includes('appointment_modal')), 'the reschedule modal');
-    const res = await e.driver.viewSubmission(STAFF.wen, view.id, { date: { v: '2026-11-26' }, time: { v: '15:30' }, duration: { v: '60' }, mode: { v: 'in_person' }, location: { v: '12 High Street, room 2' } });
+    const res = await e.driver.viewSubmission(STAFF.wen, view.id, {
+      date: { v: '2026-11-26' },
+      time: { v: '15:30' },
+      duration: { v: '60' },
+      mode: { v: 'in_person' },
+      location: { v: '12 High Street, room 2' },
+    });
     expect(res).toMatchObject({ status: 200, body: '' });
     await e.botSays(other, (t) => t.includes('It is now on Thursday 26 November at 15:30'), 'the new time');
     expect(await caseOf(ref)).toMatchObject({ nextFollowUpAt: null });
@@ -130,11 +176,16 @@ describe('answers to a reminder', () => {
   it("the next morning: a confirmed client's 2 h reminder just reminds; nothing goes to the client who can't come; at 09:00 the nudge ladder takes over; [Keep it] ends it", async () => {
     await e.advance({ hours: 22 }); // Wed 08:00, 2 h before
     const second = reminderTo(confirmer);
-    expect(second.text).toBe('Reminder: you have an appointment with your case worker on Wednesday 25 November at 10:00 (in person, at 12 High Street, room 2). See you then.');
+    expect(second.text).toBe(
+      'Reminder: you have an appointment with your case worker on Wednesday 25 November at 10:00 (in person, at 12 High Street, room 2). See you then.',
+    );
     expect(second.reply_markup?.inline_keyboard ?? []).toEqual([]);
     expect(e.tg.messages(cannot.id).filter((m) => m.text?.startsWith('Reminder:'))).toHaveLength(1);
     expect(await clientReminderRows(refs[confirmer.id]!)).toEqual([
-      'appointment_reminder.PT24H client sent', 'appointment_reminder.PT24H staff sent', 'appointment_reminder.PT2H client sent', 'appointment_reminder.PT30M staff pending',
+      'appointment_reminder.PT24H client sent',
+      'appointment_reminder.PT24H staff sent',
+      'appointment_reminder.PT2H client sent',
+      'appointment_reminder.PT30M staff pending',
     ]);
 
     const ref = refs[cannot.id]!;
@@ -147,7 +198,10 @@ describe('answers to a reminder', () => {
     await eventually(() => allText(e.slack.messages(STAFF.wen).find((m) => m.ts === notice.ts)!).includes('Kept by <@'), 'the notice marked kept');
     expect(allText(e.slack.messages(STAFF.wen).find((m) => m.ts === notice.ts)!)).not.toContain('appt_keep');
     expect(await caseOf(ref)).toMatchObject({ nextFollowUpAt: null });
-    const kept = await e.deps.db.select().from(auditLog).where(and(eq(auditLog.action, 'appointment.kept'), eq(auditLog.caseId, (await caseOf(ref)).id)));
+    const kept = await e.deps.db
+      .select()
+      .from(auditLog)
+      .where(and(eq(auditLog.action, 'appointment.kept'), eq(auditLog.caseId, (await caseOf(ref)).id)));
     expect(kept.map((a) => a.details)).toEqual([{ version: 1, answer: 'cant_come', followUpCleared: true }]);
   });
 
@@ -161,8 +215,13 @@ describe('answers to a reminder', () => {
     const notice = e.slack.messages(STAFF.wen).find((m) => m.text.startsWith(`The client of ${ref} says they *can't come*`))!;
     const before = e.slack.responseUrlPosts.length;
     await e.driver.interaction({
-      type: 'block_actions', user: { id: STAFF.wen }, team: { id: e.slack.identity.teamId }, api_app_id: e.slack.identity.appId, trigger_id: e.slack.issueTrigger(STAFF.wen),
-      channel: { id: notice.channel }, container: { type: 'message', channel_id: notice.channel, message_ts: notice.ts },
+      type: 'block_actions',
+      user: { id: STAFF.wen },
+      team: { id: e.slack.identity.teamId },
+      api_app_id: e.slack.identity.appId,
+      trigger_id: e.slack.issueTrigger(STAFF.wen),
+      channel: { id: notice.channel },
+      container: { type: 'message', channel_id: notice.channel, message_ts: notice.ts },
       response_url: e.slack.issueResponseUrl({ channel: notice.channel, user: STAFF.wen, message_ts: notice.ts, kind: 'block_actions' }),
       actions: [{ type: 'button', action_id: 'appt_keep', block_id: 'x', value: `${(await apptOf(ref)).id}:1`, action_ts: '1' }],
     });

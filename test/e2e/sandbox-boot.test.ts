@@ -26,7 +26,11 @@ beforeAll(async () => {
   const base = loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent', DATABASE_URL: db.url, REDIS_URL: TEST_REDIS_URL, QUEUE_PREFIX: prefix, PORT: '0' });
   expect(base.sandbox).toBe(true);
   const config = await sandboxConfig(base);
-  running = await boot(config, { app: true, workers: true, overrides: { database: db, clock, logger: pino({ level: 'silent' }), cipher: new FieldCipher([{ id: 't', key: Buffer.alloc(32, 7) }]) } });
+  running = await boot(config, {
+    app: true,
+    workers: true,
+    overrides: { database: db, clock, logger: pino({ level: 'silent' }), cipher: new FieldCipher([{ id: 't', key: Buffer.alloc(32, 7) }]) },
+  });
   api = `${running.url}/sandbox/api`;
 }, 60_000);
 afterAll(async () => {
@@ -39,7 +43,13 @@ const post = async (path: string, body: unknown) => {
   const res = await fetch(api + path, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
   return { status: res.status, body: (await res.json()) as { ok: boolean; error?: string; result?: unknown } };
 };
-const state = async () => (await fetch(`${api}/state`)).json() as Promise<{ now: string; offsetMs: number; clients: Array<{ user: { id: number; language_code: string }; messages: Array<{ text?: string; from?: { is_bot: boolean } }> }>; staff: Array<{ slackUserId: string; home: unknown }> }>;
+const state = async () =>
+  (await fetch(`${api}/state`)).json() as Promise<{
+    now: string;
+    offsetMs: number;
+    clients: Array<{ user: { id: number; language_code: string }; messages: Array<{ text?: string; from?: { is_bot: boolean } }> }>;
+    staff: Array<{ slackUserId: string; home: unknown }>;
+  }>;
 
 describe('sandbox mode', () => {
   it('points the app at the local emulators, seeds the demo staff, serves the console', async () => {
@@ -56,17 +66,26 @@ describe('sandbox mode', () => {
     expect((await fetch(`${running.url}/sandbox/static/console.js`)).status).toBe(200);
   });
 
-  it('the client\'s /start reaches the real bot (long polling the emulator) and is answered', async () => {
+  it("the client's /start reaches the real bot (long polling the emulator) and is answered", async () => {
     expect(await post('/client/text', { text: '/start' })).toMatchObject({ status: 200, body: { ok: true } });
-    await eventually(async () => (await state()).clients[0]!.messages.some((m) => m.from?.is_bot && m.text?.includes('Which language')), 'the language question');
+    await eventually(
+      async () => (await state()).clients[0]!.messages.some((m) => m.from?.is_bot && m.text?.includes('Which language')),
+      'the language question',
+    );
   });
 
   it('the Chinese demo client is a chat of their own, answered in Chinese (issue 19)', async () => {
     const s0 = await state();
-    expect(s0.clients.map((c) => [c.user.id, c.user.language_code])).toEqual([[7_100_001, 'en'], [7_100_002, 'zh']]);
+    expect(s0.clients.map((c) => [c.user.id, c.user.language_code])).toEqual([
+      [7_100_001, 'en'],
+      [7_100_002, 'zh'],
+    ]);
     const before = s0.clients[0]!.messages.length;
     expect(await post('/client/text', { client: 7_100_002, text: '/help' })).toMatchObject({ status: 200, body: { ok: true } });
-    await eventually(async () => (await state()).clients[1]!.messages.some((m) => m.from?.is_bot && m.text?.includes('开始或继续填写申请')), 'the Chinese help');
+    await eventually(
+      async () => (await state()).clients[1]!.messages.some((m) => m.from?.is_bot && m.text?.includes('开始或继续填写申请')),
+      'the Chinese help',
+    );
     expect((await state()).clients[0]!.messages.length).toBe(before);
     expect(await post('/client/text', { client: 42, text: 'hi' })).toMatchObject({ status: 400, body: { error: 'client: not one of the demo clients' } });
   });

@@ -17,7 +17,11 @@ afterEach(async () => {
 
 describe('faults under load', () => {
   it('SIGKILL to one of two busy workers: its claims are taken over within the lease plus a tick; none lost, none twice', async () => {
-    const w = (world = await FaultWorld.create({ DELIVERY_CLAIM_LEASE_SECONDS: String(LEASE_S), DELIVERY_TICK_SECONDS: String(TICK_S), PLATFORM_HTTP_TIMEOUT_MS: '4000' }));
+    const w = (world = await FaultWorld.create({
+      DELIVERY_CLAIM_LEASE_SECONDS: String(LEASE_S),
+      DELIVERY_TICK_SECONDS: String(TICK_S),
+      PLATFORM_HTTP_TIMEOUT_MS: '4000',
+    }));
     w.tg.answerDelayMs = 300;
     w.slack.answerDelayMs = 300;
     const a = w.start({ via: 'node', entry: 'workers', built: true });
@@ -39,7 +43,9 @@ describe('faults under load', () => {
     await w.waitAllSent(expected, 60_000);
     const r = w.report(expected);
     // On failure, say which rows did not make it and where they stand.
-    const stuck = r.lost ? await w.tdb.db.execute(sql`select kind, recipient, status, reason, claimed_at, attempts, due_at from deliveries where status <> 'sent'`) : [];
+    const stuck = r.lost
+      ? await w.tdb.db.execute(sql`select kind, recipient, status, reason, claimed_at, attempts, due_at from deliveries where status <> 'sent'`)
+      : [];
     expect(r, JSON.stringify(stuck)).toMatchObject({ lost: 0, duplicates: 0, received: r.expected });
     // Lateness after the crash: the rows claimed when the worker died are taken over and sent within one
     // lease (renewed while it lived) and one tick, plus the send itself. (Later messages to the same
@@ -52,7 +58,11 @@ describe('faults under load', () => {
   }, 120_000);
 
   it('PostgreSQL down for seconds while sends are accepted: sent is recorded once it is back (journaled meanwhile); none lost, none twice', async () => {
-    const w = (world = await FaultWorld.create({ DELIVERY_CLAIM_LEASE_SECONDS: String(LEASE_S), DELIVERY_TICK_SECONDS: String(TICK_S), PLATFORM_HTTP_TIMEOUT_MS: '4000' }));
+    const w = (world = await FaultWorld.create({
+      DELIVERY_CLAIM_LEASE_SECONDS: String(LEASE_S),
+      DELIVERY_TICK_SECONDS: String(TICK_S),
+      PLATFORM_HTTP_TIMEOUT_MS: '4000',
+    }));
     w.tg.answerDelayMs = 400;
     w.slack.answerDelayMs = 400;
     const a = w.start({ via: 'node', entry: 'workers', built: true });

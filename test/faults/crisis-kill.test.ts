@@ -35,7 +35,10 @@ describe('the emergency reply survives the bot process dying', () => {
     const replyRow = async () => {
       const [c] = await db.select().from(clients).where(eq(clients.telegramUserId, user.id));
       if (!c) return undefined;
-      const [row] = await db.select().from(deliveries).where(and(eq(deliveries.kind, 'crisis_reply'), eq(deliveries.recipient, `client:${c.id}`)));
+      const [row] = await db
+        .select()
+        .from(deliveries)
+        .where(and(eq(deliveries.kind, 'crisis_reply'), eq(deliveries.recipient, `client:${c.id}`)));
       return row;
     };
     await until(async () => !!(await replyRow()));

@@ -37,9 +37,7 @@ export interface Proc {
   waitFor(pattern: RegExp, timeoutMs?: number): Promise<void>;
 }
 
-export type Launch =
-  | { via: 'node'; entry: 'workers' | 'app'; built?: boolean }
-  | { via: 'npm'; script: string };
+export type Launch = { via: 'node'; entry: 'workers' | 'app'; built?: boolean } | { via: 'npm'; script: string };
 
 export interface Expected {
   chats: Map<number, number>; // chat id → due (ms)
@@ -78,15 +76,31 @@ export class FaultWorld {
     const pg = await startTcpProxy({ host: pgUrl.hostname, port: Number(pgUrl.port || 5432) });
     pgUrl.port = String(pg.port);
     const base: Record<string, string> = {
-      PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', NODE_ENV: 'development', LOG_LEVEL: 'info',
-      DATABASE_URL: pgUrl.toString(), REDIS_URL: TEST_REDIS_URL, QUEUE_PREFIX: prefix, PORT: '0',
-      ENCRYPTION_KEYS: 'k1:' + Buffer.alloc(32, 7).toString('base64'),
-      TELEGRAM_BOT_TOKEN: tg.token, TELEGRAM_API_ROOT: tg.url,
-      SLACK_BOT_TOKEN: slack.botToken, SLACK_API_URL: slack.apiUrl, SLACK_SIGNING_SECRET: 'fault-signing-secret',
+      PATH: process.env.PATH ?? '',
+      HOME: process.env.HOME ?? '/tmp',
+      NODE_ENV: 'development',
+      LOG_LEVEL: 'info',
+      DATABASE_URL: pgUrl.toString(),
+      REDIS_URL: TEST_REDIS_URL,
+      QUEUE_PREFIX: prefix,
+      PORT: '0',
+      ENCRYPTION_KEYS: `k1:${Buffer.alloc(32, 7).toString('base64')}`,
+      TELEGRAM_BOT_TOKEN: tg.token,
+      TELEGRAM_API_ROOT: tg.url,
+      SLACK_BOT_TOKEN: slack.botToken,
+      SLACK_API_URL: slack.apiUrl,
+      SLACK_SIGNING_SECRET: 'fault-signing-secret',
       // The platforms' real limits are not what these tests are about (B2 covers them).
-      TELEGRAM_MESSAGES_PER_SECOND: '30', TELEGRAM_CHAT_MESSAGES_PER_SECOND: '1', SLACK_CHANNEL_MESSAGES_PER_SECOND: '30',
-      DELIVERY_TICK_SECONDS: '1', DELIVERY_CLAIM_LEASE_SECONDS: '20', PLATFORM_HTTP_TIMEOUT_MS: '8000', SHUTDOWN_TIMEOUT_MS: '8000',
-      RECONCILE_EVERY_SECONDS: '600', REMINDER_OFFSETS_CLIENT: 'PT24H', REMINDER_OFFSETS_WORKER: 'PT24H',
+      TELEGRAM_MESSAGES_PER_SECOND: '30',
+      TELEGRAM_CHAT_MESSAGES_PER_SECOND: '1',
+      SLACK_CHANNEL_MESSAGES_PER_SECOND: '30',
+      DELIVERY_TICK_SECONDS: '1',
+      DELIVERY_CLAIM_LEASE_SECONDS: '20',
+      PLATFORM_HTTP_TIMEOUT_MS: '8000',
+      SHUTDOWN_TIMEOUT_MS: '8000',
+      RECONCILE_EVERY_SECONDS: '600',
+      REMINDER_OFFSETS_CLIENT: 'PT24H',
+      REMINDER_OFFSETS_WORKER: 'PT24H',
       ...env,
     };
     return new FaultWorld(tdb, prefix, tg, slack, pg, base);
@@ -98,12 +112,21 @@ export class FaultWorld {
   }
 
   start(how: Launch, opts: { detached?: boolean; env?: Record<string, string> } = {}): Proc {
-    const [cmd, args] = how.via === 'npm'
-      ? ['npm', ['run', '--silent', how.script]]
-      : [process.execPath, how.built
-        ? [how.entry === 'workers' ? 'dist/workers/main.js' : 'dist/src/main.js']
-        : ['--import', 'tsx', how.entry === 'workers' ? 'workers/main.ts' : 'src/main.ts']];
-    const child = spawn(cmd as string, args as string[], { cwd: ROOT, env: { ...this.env, ...opts.env }, stdio: ['ignore', 'pipe', 'pipe'], detached: opts.detached ?? false });
+    const [cmd, args] =
+      how.via === 'npm'
+        ? ['npm', ['run', '--silent', how.script]]
+        : [
+            process.execPath,
+            how.built
+              ? [how.entry === 'workers' ? 'dist/workers/main.js' : 'dist/src/main.js']
+              : ['--import', 'tsx', how.entry === 'workers' ? 'workers/main.ts' : 'src/main.ts'],
+          ];
+    const child = spawn(cmd as string, args as string[], {
+      cwd: ROOT,
+      env: { ...this.env, ...opts.env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+      detached: opts.detached ?? false,
+    });
     let out = '';
     const listeners = new Set<() => void>();
     const onData = (d: Buffer) => {
@@ -113,25 +136,30 @@ export class FaultWorld {
     child.stdout!.on('data', onData);
     child.stderr!.on('data', onData);
     const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null; at: number }>((resolve) =>
-      child.on('exit', (code, signal) => resolve({ code, signal, at: Date.now() })));
+      child.on('exit', (code, signal) => resolve({ code, signal, at: Date.now() })),
+    );
     const proc: Proc = {
-      child, pid: child.pid!, out: () => out, exited,
-      waitFor: (pattern, timeoutMs = 30_000) => new Promise<void>((resolve, reject) => {
-        const check = () => {
-          if (pattern.test(out)) {
+      child,
+      pid: child.pid!,
+      out: () => out,
+      exited,
+      waitFor: (pattern, timeoutMs = 30_000) =>
+        new Promise<void>((resolve, reject) => {
+          const check = () => {
+            if (pattern.test(out)) {
+              listeners.delete(check);
+              clearTimeout(timer);
+              resolve();
+            }
+          };
+          const timer = setTimeout(() => {
             listeners.delete(check);
-            clearTimeout(timer);
-            resolve();
-          }
-        };
-        const timer = setTimeout(() => {
-          listeners.delete(check);
-          reject(new Error(`process ${child.pid} did not log ${pattern} within ${timeoutMs} ms:\n${out.slice(-3000)}`));
-        }, timeoutMs);
-        listeners.add(check);
-        void exited.then(() => check());
-        check();
-      }),
+            reject(new Error(`process ${child.pid} did not log ${pattern} within ${timeoutMs} ms:\n${out.slice(-3000)}`));
+          }, timeoutMs);
+          listeners.add(check);
+          void exited.then(() => check());
+          check();
+        }),
     };
     this.procs.push(proc);
     return proc;
@@ -148,9 +176,20 @@ export class FaultWorld {
     const now = DateTime.utc();
     const at = now.toJSDate();
     const parked = now.plus({ days: 300 }).toJSDate(); // not due while seeding
-    const workers = await db.insert(staff).values(WORKER_SLACK_IDS.map((id, i) => ({
-      slackUserId: id, displayName: `Worker ${i + 1}`, role: 'worker' as const, timeZone: 'Europe/London', createdAt: at, updatedAt: at,
-    }))).onConflictDoNothing().returning();
+    const workers = await db
+      .insert(staff)
+      .values(
+        WORKER_SLACK_IDS.map((id, i) => ({
+          slackUserId: id,
+          displayName: `Worker ${i + 1}`,
+          role: 'worker' as const,
+          timeZone: 'Europe/London',
+          createdAt: at,
+          updatedAt: at,
+        })),
+      )
+      .onConflictDoNothing()
+      .returning();
     const staffRows = workers.length ? workers : await db.select().from(staff).where(inArray(staff.slackUserId, WORKER_SLACK_IDS));
     const chatBase = 800_000 + Math.floor(Math.random() * 100_000) * 10;
     const seeded: Array<{ chatId: number; reference: string; apptId: string; rows: DeliveryRow[]; offsetMs: number }> = [];
@@ -160,16 +199,39 @@ export class FaultWorld {
         const chatId = chatBase + i;
         this.tg.addUser({ id: chatId, first_name: `Client ${i}` });
         const worker = staffRows[i % staffRows.length]!;
-        const [client] = await tx.insert(clients).values({ telegramUserId: chatId, telegramChatId: chatId, language: 'en', timeZone: 'Europe/London', createdAt: at, updatedAt: at }).returning();
+        const [client] = await tx
+          .insert(clients)
+          .values({ telegramUserId: chatId, telegramChatId: chatId, language: 'en', timeZone: 'Europe/London', createdAt: at, updatedAt: at })
+          .returning();
         const c = await insertCase(tx, { clientId: client!.id, category: 'family', priority: 'normal' }, now);
         await tx.update(cases).set({ assignedWorkerId: worker.id, assignedAt: at, phase: 'assessment' }).where(eq(cases.id, c.id));
-        const [appt] = await tx.insert(appointments).values({ caseId: c.id, workerId: worker.id, startsAt: now.plus({ days: 2 }).toJSDate(), durationMin: 60, mode: 'phone', createdAt: at, updatedAt: at }).returning();
+        const [appt] = await tx
+          .insert(appointments)
+          .values({
+            caseId: c.id,
+            workerId: worker.id,
+            startsAt: now.plus({ days: 2 }).toJSDate(),
+            durationMin: 60,
+            mode: 'phone',
+            createdAt: at,
+            updatedAt: at,
+          })
+          .returning();
         const common = { subjectId: appt!.id, version: 1, caseId: c.id, dueAt: parked, status: 'pending' as const, createdAt: at, updatedAt: at };
-        const rows = await tx.insert(deliveries).values([
-          { ...common, kind: 'appointment_reminder.PT24H', recipient: `client:${client!.id}`, channel: 'telegram' as const },
-          { ...common, kind: 'appointment_reminder.PT24H', recipient: `staff:${worker.id}`, channel: 'slack' as const },
-        ]).returning();
-        seeded.push({ chatId, reference: c.reference, apptId: appt!.id, rows, offsetMs: (opts.firstDueInMs ?? 2000) + Math.floor(((opts.spreadMs ?? 2000) * i) / Math.max(1, n)) });
+        const rows = await tx
+          .insert(deliveries)
+          .values([
+            { ...common, kind: 'appointment_reminder.PT24H', recipient: `client:${client!.id}`, channel: 'telegram' as const },
+            { ...common, kind: 'appointment_reminder.PT24H', recipient: `staff:${worker.id}`, channel: 'slack' as const },
+          ])
+          .returning();
+        seeded.push({
+          chatId,
+          reference: c.reference,
+          apptId: appt!.id,
+          rows,
+          offsetMs: (opts.firstDueInMs ?? 2000) + Math.floor(((opts.spreadMs ?? 2000) * i) / Math.max(1, n)),
+        });
       }
     });
     // Now the clock starts: every row's due time in one statement, then the jobs, as booking does after commit.
@@ -177,7 +239,9 @@ export class FaultWorld {
     const expected: Expected = { chats: new Map(), references: new Map(), rows: [] };
     const ids = seeded.flatMap((s) => s.rows.map((r) => r.id));
     const dues = seeded.flatMap((s) => s.rows.map(() => start.plus({ milliseconds: s.offsetMs }).toUTC().toISO()!));
-    await db.execute(sql`update deliveries d set due_at = v.due from unnest(${sql.param(ids)}::uuid[], ${sql.param(dues)}::timestamptz[]) as v(id, due) where d.id = v.id`);
+    await db.execute(
+      sql`update deliveries d set due_at = v.due from unnest(${sql.param(ids)}::uuid[], ${sql.param(dues)}::timestamptz[]) as v(id, due) where d.id = v.id`,
+    );
     const planned: DeliveryRow[] = [];
     for (const s of seeded) {
       const due = start.plus({ milliseconds: s.offsetMs });
@@ -226,7 +290,10 @@ export class FaultWorld {
     tally(expected.references, got.references);
     lateness.sort((a, b) => a - b);
     return {
-      expected: expected.chats.size + expected.references.size, received, lost, duplicates,
+      expected: expected.chats.size + expected.references.size,
+      received,
+      lost,
+      duplicates,
       p95LatenessMs: lateness.length ? lateness[Math.min(lateness.length - 1, Math.floor(lateness.length * 0.95))]! : 0,
       maxLatenessMs: lateness.at(-1) ?? 0,
     };
@@ -238,9 +305,19 @@ export class FaultWorld {
     return [...got.chats.values(), ...got.references.values()].reduce((n, t) => n + t.length, 0);
   }
 
-  async ledgerStates(expected: Expected): Promise<Array<{ id: string; status: string; claimToken: string | null; externalRef: string | null; sentAt: Date | null }>> {
-    return this.tdb.db.select({ id: deliveries.id, status: deliveries.status, claimToken: deliveries.claimToken, externalRef: deliveries.externalRef, sentAt: deliveries.sentAt })
-      .from(deliveries).where(inArray(deliveries.id, expected.rows));
+  async ledgerStates(
+    expected: Expected,
+  ): Promise<Array<{ id: string; status: string; claimToken: string | null; externalRef: string | null; sentAt: Date | null }>> {
+    return this.tdb.db
+      .select({
+        id: deliveries.id,
+        status: deliveries.status,
+        claimToken: deliveries.claimToken,
+        externalRef: deliveries.externalRef,
+        sentAt: deliveries.sentAt,
+      })
+      .from(deliveries)
+      .where(inArray(deliveries.id, expected.rows));
   }
 
   /** Poll until every expected row is written sent (or the deadline passes). */
@@ -258,7 +335,11 @@ export class FaultWorld {
     for (const p of this.procs) {
       // npm's child first (killing npm alone would leave it running).
       for (const pid of [...childrenOf(p.pid), p.pid]) {
-        try { process.kill(pid, 'SIGKILL'); } catch { /* gone */ }
+        try {
+          process.kill(pid, 'SIGKILL');
+        } catch {
+          /* gone */
+        }
       }
     }
     await Promise.all(this.procs.map((p) => p.exited));
@@ -283,7 +364,10 @@ export function alive(pid: number): boolean {
 /** The pids of a process's children (from /proc), e.g. the node that npm started. */
 export function childrenOf(pid: number): number[] {
   try {
-    return execFileSync('ps', ['-o', 'pid=', '--ppid', String(pid)], { encoding: 'utf8' }).split('\n').map((s) => Number(s.trim())).filter((n) => n > 0);
+    return execFileSync('ps', ['-o', 'pid=', '--ppid', String(pid)], { encoding: 'utf8' })
+      .split('\n')
+      .map((s) => Number(s.trim()))
+      .filter((n) => n > 0);
   } catch {
     return [];
   }

@@ -44,8 +44,12 @@ async function startTwoAppsTwoWorkers(w: FaultWorld): Promise<{ watch: ApiWatch;
 }
 
 describe('two app processes and two worker processes behind one webhook', () => {
-  it('one chat\'s updates are handled one at a time and in update_id order, none twice, none lost; a flood is seen whole', async () => {
-    const w = (world = await FaultWorld.create({ INTAKE_GATHER_SECONDS: '0', TELEGRAM_FLOOD_MAX_MESSAGES: String(FLOOD_MAX), TELEGRAM_FLOOD_WINDOW_SECONDS: '60' }));
+  it("one chat's updates are handled one at a time and in update_id order, none twice, none lost; a flood is seen whole", async () => {
+    const w = (world = await FaultWorld.create({
+      INTAKE_GATHER_SECONDS: '0',
+      TELEGRAM_FLOOD_MAX_MESSAGES: String(FLOOD_MAX),
+      TELEGRAM_FLOOD_WINDOW_SECONDS: '60',
+    }));
     // Nine clients with open, assigned cases (their reminders are an hour away: not part of this test).
     const seeded = await w.seed(9, { firstDueInMs: 3_600_000 });
     const chats = [...seeded.chats.keys()];
@@ -109,7 +113,8 @@ describe('two app processes and two worker processes behind one webhook', () => 
       expect(fromBot(flooder).filter((m) => (m.text ?? '').startsWith(ACK))).toHaveLength(FLOOD_MAX);
 
       // Slack: the workers relayed every message once.
-      const relayed = (marker: string) => w.slack.calls.filter((c) => c.ok && c.method === 'chat.postMessage' && JSON.stringify(c.params).includes(marker)).length;
+      const relayed = (marker: string) =>
+        w.slack.calls.filter((c) => c.ok && c.method === 'chat.postMessage' && JSON.stringify(c.params).includes(marker)).length;
       await until(() => [...burst, ...ordered].every((c) => relayed(`burst ${c} #`) + relayed(`order ${c} #`) >= (burst.includes(c) ? 6 : 5)), 60_000);
       for (const c of burst) for (let k = 1; k <= 6; k++) expect(relayed(`burst ${c} #${k}`), `burst ${c} #${k}`).toBe(1);
       for (const c of ordered) for (let k = 1; k <= 5; k++) expect(relayed(`order ${c} #${k}`), `order ${c} #${k}`).toBe(1);
@@ -122,15 +127,20 @@ describe('two app processes and two worker processes behind one webhook', () => 
 /** The update is waiting for (or holds) its chat's turn, or has been handled. */
 async function arrived(redis: Redis, w: FaultWorld, chatId: number, updateId: number): Promise<boolean> {
   if ((await redis.zscore(chatKey(w.prefix, chatId, 'turns'), String(updateId))) !== null) return true;
-  const [row] = await w.tdb.db.select().from(inboundDedupe)
+  const [row] = await w.tdb.db
+    .select()
+    .from(inboundDedupe)
     .where(and(eq(inboundDedupe.source, 'telegram'), eq(inboundDedupe.externalId, String(updateId))));
   return !!row;
 }
 
 /** Each chat's client messages on its case, decrypted, in the order they were stored. */
 async function messagesByChat(w: FaultWorld, cipher: FieldCipher, chats: number[]): Promise<Map<number, string[]>> {
-  const rows = await w.tdb.db.select({ chatId: clients.telegramChatId, body: notes.bodyEnc })
-    .from(notes).innerJoin(cases, eq(cases.id, notes.caseId)).innerJoin(clients, eq(clients.id, cases.clientId))
+  const rows = await w.tdb.db
+    .select({ chatId: clients.telegramChatId, body: notes.bodyEnc })
+    .from(notes)
+    .innerJoin(cases, eq(cases.id, notes.caseId))
+    .innerJoin(clients, eq(clients.id, cases.clientId))
     .where(and(eq(notes.kind, 'message'), eq(notes.direction, 'from_client'), inArray(clients.telegramChatId, chats)))
     .orderBy(asc(notes.createdAt), asc(notes.id));
   const out = new Map<number, string[]>(chats.map((c) => [c, []]));

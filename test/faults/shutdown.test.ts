@@ -47,29 +47,34 @@ describe('SIGTERM under load', () => {
     { target: 'the process group of `npm run start:workers` (Ctrl-C, systemd)', how: 'group' as const },
     { target: 'the npm process of `npm run start:prod:workers`', how: 'npm' as const },
     { target: 'the node process (`node dist/workers/main.js`)', how: 'node' as const },
-  ])('to $target: exit 0 in time, no orphan, every row sent or pending, nothing twice', async ({ how }) => {
-    const w = (world = await FaultWorld.create({ SHUTDOWN_TIMEOUT_MS: String(SHUTDOWN_TIMEOUT_MS) }));
-    w.tg.answerDelayMs = 800;
-    w.slack.answerDelayMs = 800;
-    const p = how === 'node'
-      ? w.start({ via: 'node', entry: 'workers', built: true })
-      : w.start({ via: 'npm', script: how === 'group' ? 'start:workers' : 'start:prod:workers' }, { detached: how === 'group' });
-    await p.waitFor(/workers started/);
-    const nodePid = how === 'node' ? p.pid : childrenOf(p.pid)[0]!;
-    expect(nodePid).toBeGreaterThan(0);
-    const expected = await w.seed(20, { firstDueInMs: 300, spreadMs: 1000 });
-    await until(() => w.sentCount(expected) >= 3); // under load: some sent, more in flight
+  ])(
+    'to $target: exit 0 in time, no orphan, every row sent or pending, nothing twice',
+    async ({ how }) => {
+      const w = (world = await FaultWorld.create({ SHUTDOWN_TIMEOUT_MS: String(SHUTDOWN_TIMEOUT_MS) }));
+      w.tg.answerDelayMs = 800;
+      w.slack.answerDelayMs = 800;
+      const p =
+        how === 'node'
+          ? w.start({ via: 'node', entry: 'workers', built: true })
+          : w.start({ via: 'npm', script: how === 'group' ? 'start:workers' : 'start:prod:workers' }, { detached: how === 'group' });
+      await p.waitFor(/workers started/);
+      const nodePid = how === 'node' ? p.pid : childrenOf(p.pid)[0]!;
+      expect(nodePid).toBeGreaterThan(0);
+      const expected = await w.seed(20, { firstDueInMs: 300, spreadMs: 1000 });
+      await until(() => w.sentCount(expected) >= 3); // under load: some sent, more in flight
 
-    const signalledAt = Date.now();
-    process.kill(how === 'group' ? -p.pid : p.pid, 'SIGTERM');
-    // The signal reached the service itself (through npm, when npm got it)...
-    await p.waitFor(/"signal":"SIGTERM","msg":"stopping"/, SHUTDOWN_TIMEOUT_MS);
-    // ...and a repeated one during the drain (an impatient Ctrl-C, a supervisor re-sending) is absorbed, not fatal.
-    // (Signals that arrive together coalesce into one, so the repeat is sent once the drain has begun.)
-    process.kill(how === 'group' ? -p.pid : p.pid, how === 'node' ? 'SIGINT' : 'SIGTERM');
-    await afterStop(w, expected, p, nodePid, signalledAt);
-    expect(p.out()).toMatch(/already stopping; signal absorbed/);
-  }, 90_000);
+      const signalledAt = Date.now();
+      process.kill(how === 'group' ? -p.pid : p.pid, 'SIGTERM');
+      // The signal reached the service itself (through npm, when npm got it)...
+      await p.waitFor(/"signal":"SIGTERM","msg":"stopping"/, SHUTDOWN_TIMEOUT_MS);
+      // ...and a repeated one during the drain (an impatient Ctrl-C, a supervisor re-sending) is absorbed, not fatal.
+      // (Signals that arrive together coalesce into one, so the repeat is sent once the drain has begun.)
+      process.kill(how === 'group' ? -p.pid : p.pid, how === 'node' ? 'SIGINT' : 'SIGTERM');
+      await afterStop(w, expected, p, nodePid, signalledAt);
+      expect(p.out()).toMatch(/already stopping; signal absorbed/);
+    },
+    90_000,
+  );
 
   it('to the npm process of `npm run start:prod:app`: the app stops answering, exits 0 in time, and npm leaves no node behind', async () => {
     const w = (world = await FaultWorld.create({ SHUTDOWN_TIMEOUT_MS: String(SHUTDOWN_TIMEOUT_MS) }));

@@ -37,15 +37,31 @@ export async function constraintSuite(db: Db): Promise<void> {
   // reference format
   expect(await pgErrorCode(db.insert(cases).values({ reference: 'case-1', clientId: client!.id, category: 'other' }))).toBe('23514');
   // enumerations
-  expect(await pgErrorCode(db.update(cases).set({ phase: 'dancing' as never }).where(sql`id = ${c1.id}`))).toBe('23514');
+  expect(
+    await pgErrorCode(
+      db
+        .update(cases)
+        .set({ phase: 'dancing' as never })
+        .where(sql`id = ${c1.id}`),
+    ),
+  ).toBe('23514');
   expect(await pgErrorCode(db.insert(staff).values({ slackUserId: 'U1', displayName: 'A', role: 'boss' as never, timeZone: 'UTC' }))).toBe('23514');
   // foreign keys
-  expect(await pgErrorCode(db.insert(cases).values({ reference: 'C-2026-9999', clientId: '00000000-0000-0000-0000-000000000000', category: 'other' }))).toBe('23503');
+  expect(await pgErrorCode(db.insert(cases).values({ reference: 'C-2026-9999', clientId: '00000000-0000-0000-0000-000000000000', category: 'other' }))).toBe(
+    '23503',
+  );
   // a closed case must carry its evaluation
   expect(await pgErrorCode(db.update(cases).set({ status: 'closed', closedAt: new Date() }).where(sql`id = ${c1.id}`))).toBe('23514');
 
   // one ledger row per (kind, subject, version, recipient): planning twice returns the same row
-  const item = { kind: 'appointment_reminder', subjectId: 'a1', version: 1, recipient: `client:${client!.id}` as const, channel: 'telegram' as const, dueAt: NOW };
+  const item = {
+    kind: 'appointment_reminder',
+    subjectId: 'a1',
+    version: 1,
+    recipient: `client:${client!.id}` as const,
+    channel: 'telegram' as const,
+    dueAt: NOW,
+  };
   const [first] = await planDeliveries(db, [item], NOW);
   const [again] = await planDeliveries(db, [item], NOW);
   expect(again!.id).toBe(first!.id);

@@ -70,10 +70,11 @@ export async function startRoundRobin(targets: () => string[]): Promise<Relay> {
     });
   });
   relay.url = await listen(server);
-  relay.close = () => new Promise<void>((resolve) => {
-    server.closeAllConnections();
-    server.close(() => resolve());
-  });
+  relay.close = () =>
+    new Promise<void>((resolve) => {
+      server.closeAllConnections();
+      server.close(() => resolve());
+    });
   return relay;
 }
 
@@ -109,10 +110,11 @@ export async function startApiWatch(target: string, opts: { holdMs: number }): P
     });
   });
   watch.url = await listen(server);
-  watch.close = () => new Promise<void>((resolve) => {
-    server.closeAllConnections();
-    server.close(() => resolve());
-  });
+  watch.close = () =>
+    new Promise<void>((resolve) => {
+      server.closeAllConnections();
+      server.close(() => resolve());
+    });
   return watch;
 }
 

@@ -12,15 +12,28 @@ import type { FieldCipher } from '../../src/lib/crypto.js';
  * column cannot hide a value from the scan. Integer columns are compared with
  * the numeric ids.
  */
-export interface Hit { table: string; column: string; needle: string; value: string }
+export interface Hit {
+  table: string;
+  column: string;
+  needle: string;
+  value: string;
+}
 
 const TEXTY = new Set(['text', 'character varying', 'character', 'json', 'jsonb', 'bytea', 'ARRAY', 'USER-DEFINED', 'tid']);
 const NUMERIC = new Set(['bigint', 'integer', 'numeric']);
 const ENVELOPE = /^v1\.[A-Za-z0-9_-]{1,32}\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*$/;
 
-export async function scanDatabase(db: Db, cipher: FieldCipher, needles: { strings: string[]; numbers: number[] }): Promise<{ hits: Hit[]; columnsScanned: string[] }> {
-  const cols = (await db.execute(sql`select table_name, column_name, data_type from information_schema.columns
-    where table_schema = 'public' order by table_name, ordinal_position`) as unknown as { rows: Array<{ table_name: string; column_name: string; data_type: string }> }).rows;
+export async function scanDatabase(
+  db: Db,
+  cipher: FieldCipher,
+  needles: { strings: string[]; numbers: number[] },
+): Promise<{ hits: Hit[]; columnsScanned: string[] }> {
+  const cols = (
+    (await db.execute(sql`select table_name, column_name, data_type from information_schema.columns
+    where table_schema = 'public' order by table_name, ordinal_position`)) as unknown as {
+      rows: Array<{ table_name: string; column_name: string; data_type: string }>;
+    }
+  ).rows;
   const hits: Hit[] = [];
   const columnsScanned: string[] = [];
   for (const c of cols) {
@@ -29,7 +42,11 @@ export async function scanDatabase(db: Db, cipher: FieldCipher, needles: { strin
     if (!texty && !numeric) continue;
     columnsScanned.push(`${c.table_name}.${c.column_name}`);
     const expr = c.data_type === 'bytea' ? sql`convert_from(${sql.identifier(c.column_name)}, 'UTF8')` : sql`${sql.identifier(c.column_name)}::text`;
-    const rows = (await db.execute(sql`select ${expr} as v from ${sql.identifier(c.table_name)} where ${sql.identifier(c.column_name)} is not null`) as unknown as { rows: Array<{ v: string }> }).rows;
+    const rows = (
+      (await db.execute(sql`select ${expr} as v from ${sql.identifier(c.table_name)} where ${sql.identifier(c.column_name)} is not null`)) as unknown as {
+        rows: Array<{ v: string }>;
+      }
+    ).rows;
     for (const { v } of rows) {
       if (numeric) {
         for (const n of needles.numbers) if (Number(v) === n) hits.push({ table: c.table_name, column: c.column_name, needle: String(n), value: v });

@@ -10,7 +10,9 @@ export const TEST_REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6
 /** Template database named after the migrations' content: a schema change makes a new template. */
 export function templateName(): string {
   const h = createHash('sha256');
-  for (const f of readdirSync(MIGRATIONS_DIR).filter((f) => f.endsWith('.sql')).sort()) {
+  for (const f of readdirSync(MIGRATIONS_DIR)
+    .filter((f) => f.endsWith('.sql'))
+    .sort()) {
     h.update(f).update(readFileSync(join(MIGRATIONS_DIR, f)));
   }
   return `cw_tpl_${h.digest('hex').slice(0, 12)}`;
@@ -18,7 +20,7 @@ export function templateName(): string {
 
 export function urlFor(database: string): string {
   const u = new URL(TEST_DATABASE_URL);
-  u.pathname = '/' + database;
+  u.pathname = `/${database}`;
   return u.toString();
 }
 

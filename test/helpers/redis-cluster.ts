@@ -20,7 +20,10 @@ export interface RedisCluster {
 }
 
 export async function hasRedisServer(): Promise<boolean> {
-  return run('redis-server', ['--version']).then(() => true, () => false);
+  return run('redis-server', ['--version']).then(
+    () => true,
+    () => false,
+  );
 }
 
 export async function startRedisCluster(size = 3): Promise<RedisCluster> {
@@ -36,10 +39,30 @@ export async function startRedisCluster(size = 3): Promise<RedisCluster> {
     for (let i = 0; i < size; i++) {
       const port = await freePort();
       ports.push(port);
-      const child = spawn('redis-server', [
-        '--port', String(port), '--bind', '127.0.0.1', '--cluster-enabled', 'yes', '--cluster-config-file', `nodes-${port}.conf`,
-        '--cluster-node-timeout', '5000', '--save', '', '--appendonly', 'no', '--dir', dir, '--maxmemory-policy', 'noeviction',
-      ], { stdio: 'ignore' });
+      const child = spawn(
+        'redis-server',
+        [
+          '--port',
+          String(port),
+          '--bind',
+          '127.0.0.1',
+          '--cluster-enabled',
+          'yes',
+          '--cluster-config-file',
+          `nodes-${port}.conf`,
+          '--cluster-node-timeout',
+          '5000',
+          '--save',
+          '',
+          '--appendonly',
+          'no',
+          '--dir',
+          dir,
+          '--maxmemory-policy',
+          'noeviction',
+        ],
+        { stdio: 'ignore' },
+      );
       procs.push(child);
     }
     for (const port of ports) await waitFor(async () => (await cli(port, 'ping')) === 'PONG');
@@ -53,7 +76,10 @@ export async function startRedisCluster(size = 3): Promise<RedisCluster> {
 }
 
 async function cli(port: number, ...args: string[]): Promise<string> {
-  return run('redis-cli', ['-p', String(port), ...args]).then((r) => r.stdout.trim(), () => '');
+  return run('redis-cli', ['-p', String(port), ...args]).then(
+    (r) => r.stdout.trim(),
+    () => '',
+  );
 }
 
 async function waitFor(cond: () => Promise<boolean>, timeoutMs = 30_000): Promise<void> {

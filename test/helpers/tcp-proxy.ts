@@ -15,23 +15,25 @@ export interface TcpProxy {
 
 export async function startTcpProxy(target: { host: string; port: number }, port = 0): Promise<TcpProxy> {
   const sockets = new Set<net.Socket>();
-  const serve = () => net.createServer((client) => {
-    const upstream = net.connect(target.port, target.host);
-    sockets.add(client).add(upstream);
-    const drop = () => {
-      client.destroy();
-      upstream.destroy();
-      sockets.delete(client);
-      sockets.delete(upstream);
-    };
-    client.on('error', drop).on('close', drop);
-    upstream.on('error', drop).on('close', drop);
-    client.pipe(upstream).pipe(client);
-  });
-  const listen = (s: net.Server, p: number) => new Promise<number>((resolve, reject) => {
-    s.once('error', reject);
-    s.listen(p, '127.0.0.1', () => resolve((s.address() as net.AddressInfo).port));
-  });
+  const serve = () =>
+    net.createServer((client) => {
+      const upstream = net.connect(target.port, target.host);
+      sockets.add(client).add(upstream);
+      const drop = () => {
+        client.destroy();
+        upstream.destroy();
+        sockets.delete(client);
+        sockets.delete(upstream);
+      };
+      client.on('error', drop).on('close', drop);
+      upstream.on('error', drop).on('close', drop);
+      client.pipe(upstream).pipe(client);
+    });
+  const listen = (s: net.Server, p: number) =>
+    new Promise<number>((resolve, reject) => {
+      s.once('error', reject);
+      s.listen(p, '127.0.0.1', () => resolve((s.address() as net.AddressInfo).port));
+    });
   let server: net.Server | undefined = serve();
   const bound = await listen(server, port);
   const stop = async () => {

@@ -31,7 +31,9 @@ async function freePort(): Promise<number> {
 }
 
 async function ownRedis(port: number): Promise<ChildProcess> {
-  const child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: ['ignore', 'pipe', 'ignore'] });
+  const child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], {
+    stdio: ['ignore', 'pipe', 'ignore'],
+  });
   await new Promise<void>((resolve, reject) => {
     let out = '';
     child.stdout!.on('data', (d: Buffer) => {
@@ -49,12 +51,21 @@ describe('booking while Redis is down', () => {
     cleanups.push(() => w.close());
     const port = await freePort();
     let redis = await ownRedis(port);
-    cleanups.push(async () => { redis.kill('SIGKILL'); });
+    cleanups.push(async () => {
+      redis.kill('SIGKILL');
+    });
     const url = `redis://127.0.0.1:${port}`;
     const deps: Deps = await createDeps(Object.freeze({ ...w.deps.config, REDIS_URL: url }), {
-      clock: w.deps.clock, database: w.deps.testDb, redis: createRedis(url), cipher: w.deps.cipher, logger: pino({ level: 'silent' }),
+      clock: w.deps.clock,
+      database: w.deps.testDb,
+      redis: createRedis(url),
+      cipher: w.deps.cipher,
+      logger: pino({ level: 'silent' }),
     });
-    cleanups.push(async () => { await deps.close().catch(() => undefined); deps.redis.disconnect(); });
+    cleanups.push(async () => {
+      await deps.close().catch(() => undefined);
+      deps.redis.disconnect();
+    });
     const worker = (await findStaffById(deps.db, w.workerId))!;
     // Connection errors while Redis is down are expected here; keep them out of the test output.
     deps.redis.on('error', () => undefined);
@@ -62,7 +73,14 @@ describe('booking while Redis is down', () => {
 
     redis.kill('SIGKILL');
     await new Promise((r) => redis.once('exit', r));
-    const res = await scheduleAppointment(deps, worker, { caseId: w.caseId, date: '2026-11-25', time: '10:00', durationMin: 60, mode: 'phone', idempotencyKey: 'redis-down-1' });
+    const res = await scheduleAppointment(deps, worker, {
+      caseId: w.caseId,
+      date: '2026-11-25',
+      time: '10:00',
+      durationMin: 60,
+      mode: 'phone',
+      idempotencyKey: 'redis-down-1',
+    });
     // The booking came back while Redis was still down.
     expect(redis.exitCode !== null || redis.signalCode !== null).toBe(true);
     if (!res.ok || res.duplicate) throw new Error(`not booked: ${JSON.stringify(res)}`);
@@ -74,7 +92,10 @@ describe('booking while Redis is down', () => {
     redis = await ownRedis(port);
     const notice = rows.find((r) => r.kind === 'appointment_notice')!;
     for (;;) {
-      const ok = await enqueueDueDeliveries(deps).then(() => true, () => false);
+      const ok = await enqueueDueDeliveries(deps).then(
+        () => true,
+        () => false,
+      );
       const job = ok ? await deps.queues.queue('delivery').getJob(`delivery-${notice.id}`) : undefined;
       if (job) break;
       await new Promise((r) => setTimeout(r, 100));

@@ -29,8 +29,18 @@ afterAll(async () => {
 /** Queued send jobs for messages (the card and App Home refreshes every change also queues are left out; see slack-live-cards.test.ts). */
 async function queuedDeliveryIds(): Promise<string[]> {
   const jobs = await w.deps.queues.queue('delivery').getJobs(['delayed', 'waiting']);
-  const refresh = new Set((await w.deps.db.select({ id: deliveries.id }).from(deliveries).where(inArray(deliveries.kind, ['case_card_update', 'app_home']))).map((r) => r.id));
-  return jobs.map((j) => (j.data as { deliveryId: string }).deliveryId).filter((id) => !refresh.has(id)).sort();
+  const refresh = new Set(
+    (
+      await w.deps.db
+        .select({ id: deliveries.id })
+        .from(deliveries)
+        .where(inArray(deliveries.kind, ['case_card_update', 'app_home']))
+    ).map((r) => r.id),
+  );
+  return jobs
+    .map((j) => (j.data as { deliveryId: string }).deliveryId)
+    .filter((id) => !refresh.has(id))
+    .sort();
 }
 
 async function rowsOf(apptId: string) {
@@ -48,7 +58,15 @@ describe('booking an appointment', () => {
     const res = await scheduleAppointment(w.deps, worker, input);
     if (!res.ok || res.duplicate) throw new Error(`not booked: ${JSON.stringify(res)}`);
     const appt = res.value.appointment;
-    expect(appt).toMatchObject({ caseId: w.caseId, workerId: w.workerId, durationMin: 60, mode: 'in_person', status: 'scheduled', version: 1, idempotencyKey: 'booking-writes-1' });
+    expect(appt).toMatchObject({
+      caseId: w.caseId,
+      workerId: w.workerId,
+      durationMin: 60,
+      mode: 'in_person',
+      status: 'scheduled',
+      version: 1,
+      idempotencyKey: 'booking-writes-1',
+    });
     expect(appt.startsAt.toISOString()).toBe('2026-11-25T10:00:00.000Z');
     expect(await w.deps.db.select().from(appointments).where(eq(appointments.caseId, w.caseId))).toEqual([appt]);
 
@@ -72,7 +90,12 @@ describe('booking an appointment', () => {
     // The general planning path (reschedule, cancel) finds nothing to add or retire: the same rows, by id.
     const general = await w.deps.db.transaction((tx) => planAppointmentReminders(w.deps, appt.id, tx as never));
     expect(general.retired).toBe(0);
-    expect(general.rows.map((r) => r.id).sort()).toEqual(rows.filter((r) => r.kind !== 'appointment_notice').map((r) => r.id).sort());
+    expect(general.rows.map((r) => r.id).sort()).toEqual(
+      rows
+        .filter((r) => r.kind !== 'appointment_notice')
+        .map((r) => r.id)
+        .sort(),
+    );
 
     // Double submit: the same idempotency key books nothing more and queues nothing more.
     const again = await scheduleAppointment(w.deps, worker, input);
@@ -86,7 +109,14 @@ describe('booking an appointment', () => {
   it('records the reminders it will not send (client opted out) and queues only the rest', async () => {
     await w.deps.db.update(clients).set({ remindersOff: true }).where(eq(clients.id, w.clientId));
     const before = await queuedDeliveryIds();
-    const res = await scheduleAppointment(w.deps, worker, { caseId: w.caseId, date: '2026-12-02', time: '14:30', durationMin: 30, mode: 'phone', idempotencyKey: 'booking-writes-2' });
+    const res = await scheduleAppointment(w.deps, worker, {
+      caseId: w.caseId,
+      date: '2026-12-02',
+      time: '14:30',
+      durationMin: 30,
+      mode: 'phone',
+      idempotencyKey: 'booking-writes-2',
+    });
     if (!res.ok || res.duplicate) throw new Error(`not booked: ${JSON.stringify(res)}`);
     const rows = await rowsOf(res.value.appointment.id);
     expect(rows.map((r) => [r.kind, r.recipient.split(':')[0], r.status, r.reason]).sort()).toEqual([
@@ -106,22 +136,35 @@ describe('booking an appointment', () => {
     ]);
   });
 
-  it('refuses someone else\'s case and an unassigned one without writing anything; the worker\'s supervisor may book', async () => {
+  it("refuses someone else's case and an unassigned one without writing anything; the worker's supervisor may book", async () => {
     const now = w.deps.clock.now().toJSDate();
-    const [other] = await w.deps.db.insert(staff).values({ slackUserId: 'U0OTHER01', displayName: 'Other', role: 'worker', timeZone: 'Europe/London', createdAt: now, updatedAt: now }).returning();
-    const unassigned = await w.deps.db.transaction((tx) => insertCase(tx as unknown as Db, { clientId: w.clientId, category: 'family', priority: 'normal' }, w.deps.clock.now()));
+    const [other] = await w.deps.db
+      .insert(staff)
+      .values({ slackUserId: 'U0OTHER01', displayName: 'Other', role: 'worker', timeZone: 'Europe/London', createdAt: now, updatedAt: now })
+      .returning();
+    const unassigned = await w.deps.db.transaction((tx) =>
+      insertCase(tx as unknown as Db, { clientId: w.clientId, category: 'family', priority: 'normal' }, w.deps.clock.now()),
+    );
     const count = async () => [
-      (await w.deps.db.select().from(appointments)).length, (await w.deps.db.select().from(deliveries)).length,
-      (await w.deps.db.select().from(auditLog)).length, (await queuedDeliveryIds()).length,
+      (await w.deps.db.select().from(appointments)).length,
+      (await w.deps.db.select().from(deliveries)).length,
+      (await w.deps.db.select().from(auditLog)).length,
+      (await queuedDeliveryIds()).length,
     ];
     const before = await count();
     const input = { date: '2026-12-03', time: '09:00', durationMin: 60, mode: 'video' };
 
-    expect(await scheduleAppointment(w.deps, other!, { ...input, caseId: w.caseId, idempotencyKey: 'booking-writes-3' }))
-      .toMatchObject({ ok: false, field: 'case', message: expect.stringMatching(/^I can't show case: there is no such case among the ones you can see/) });
+    expect(await scheduleAppointment(w.deps, other!, { ...input, caseId: w.caseId, idempotencyKey: 'booking-writes-3' })).toMatchObject({
+      ok: false,
+      field: 'case',
+      message: expect.stringMatching(/^I can't show case: there is no such case among the ones you can see/),
+    });
     const supervisor = (await findStaffById(w.deps.db, w.supervisorId))!;
-    expect(await scheduleAppointment(w.deps, supervisor, { ...input, caseId: unassigned.id, idempotencyKey: 'booking-writes-4' }))
-      .toEqual({ ok: false, field: 'date', message: 'Assign the case to a worker before booking an appointment.' });
+    expect(await scheduleAppointment(w.deps, supervisor, { ...input, caseId: unassigned.id, idempotencyKey: 'booking-writes-4' })).toEqual({
+      ok: false,
+      field: 'date',
+      message: 'Assign the case to a worker before booking an appointment.',
+    });
     // Nothing written but the refusal's own audit row.
     expect(await count()).toEqual([before[0], before[1], before[2]! + 1, before[3]]);
     const [refused] = await w.deps.db.select().from(auditLog).where(eq(auditLog.action, 'case.access_refused'));
@@ -131,7 +174,8 @@ describe('booking an appointment', () => {
     if (!res.ok || res.duplicate) throw new Error(`not booked: ${JSON.stringify(res)}`);
     expect(res.value.appointment.workerId).toBe(w.workerId);
     expect((await auditOf(res.value.appointment.id)).map((a) => [a.action, a.actorId])).toEqual([
-      ['appointment.scheduled', w.supervisorId], ['appointment.reminders_planned', null],
+      ['appointment.scheduled', w.supervisorId],
+      ['appointment.reminders_planned', null],
     ]);
   });
 });

@@ -16,12 +16,21 @@ import { bookAppointment, clientTexts, createWorld, type World } from './deliver
  */
 let w: World;
 beforeAll(async () => {
-  w = await createWorld({ env: { REMINDER_OFFSETS_CLIENT: 'PT24H', REMINDER_OFFSETS_WORKER: 'PT24H', SLACK_CHANNEL_MESSAGES_PER_SECOND: '30', TELEGRAM_CHAT_MESSAGES_PER_SECOND: '30' } });
+  w = await createWorld({
+    env: {
+      REMINDER_OFFSETS_CLIENT: 'PT24H',
+      REMINDER_OFFSETS_WORKER: 'PT24H',
+      SLACK_CHANNEL_MESSAGES_PER_SECOND: '30',
+      TELEGRAM_CHAT_MESSAGES_PER_SECOND: '30',
+    },
+  });
 });
 afterAll(async () => w?.close());
 
 async function sendDue(): Promise<Array<{ kind: string; outcome: string }>> {
-  const rows = await w.deps.db.select().from(deliveries)
+  const rows = await w.deps.db
+    .select()
+    .from(deliveries)
     .where(and(eq(deliveries.status, 'pending'), sql`coalesce(${deliveries.notBefore}, ${deliveries.dueAt}) <= ${w.deps.clock.now().toJSDate()}`))
     .orderBy(deliveries.dueAt, deliveries.id);
   const out = [];
@@ -40,7 +49,12 @@ describe('closing a case with an appointment ahead', () => {
     const [worker] = await w.deps.db.select().from(staff).where(eq(staff.id, w.workerId));
 
     const res = await closeCase(w.deps, worker!, {
-      caseId: w.caseId, outcomes: [], evaluation: 'Housing secured; the client manages the tenancy alone.', reason: 'goals_achieved', reasonDetail: '', dedupeKey: 'close-1',
+      caseId: w.caseId,
+      outcomes: [],
+      evaluation: 'Housing secured; the client manages the tenancy alone.',
+      reason: 'goals_achieved',
+      reasonDetail: '',
+      dedupeKey: 'close-1',
     });
     expect(res).toMatchObject({ ok: true, value: { cancelledAppointments: 1 } });
 
@@ -48,7 +62,10 @@ describe('closing a case with an appointment ahead', () => {
     expect(a).toMatchObject({ status: 'cancelled', version: 2 });
     const [p] = await w.deps.db.select().from(appointments).where(eq(appointments.id, past));
     expect(p).toMatchObject({ status: 'scheduled', version: 1 });
-    const audits = await w.deps.db.select().from(auditLog).where(and(eq(auditLog.action, 'appointment.cancelled'), eq(auditLog.subjectId, ahead)));
+    const audits = await w.deps.db
+      .select()
+      .from(auditLog)
+      .where(and(eq(auditLog.action, 'appointment.cancelled'), eq(auditLog.subjectId, ahead)));
     expect(audits).toHaveLength(1);
     expect(audits[0]!.details).toMatchObject({ because: 'case_closed', version: 2 });
 
@@ -66,8 +83,15 @@ describe('closing a case with an appointment ahead', () => {
     expect(clientTexts(w)).toHaveLength(before);
 
     // A second submission of the same form changes nothing.
-    expect(await closeCase(w.deps, worker!, {
-      caseId: w.caseId, outcomes: [], evaluation: 'Housing secured.', reason: 'goals_achieved', reasonDetail: '', dedupeKey: 'close-1',
-    })).toMatchObject({ ok: true, duplicate: true });
+    expect(
+      await closeCase(w.deps, worker!, {
+        caseId: w.caseId,
+        outcomes: [],
+        evaluation: 'Housing secured.',
+        reason: 'goals_achieved',
+        reasonDetail: '',
+        dedupeKey: 'close-1',
+      }),
+    ).toMatchObject({ ok: true, duplicate: true });
   });
 });

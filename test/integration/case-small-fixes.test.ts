@@ -26,7 +26,11 @@ describe('modal labels say one thing', () => {
   it('Move phase: the reason is "Reason" with a hint saying when it is required (Slack adds "(optional)" itself)', async () => {
     const c = await newCase(w, { assignTo: w.staff.worker });
     const reason = input(await openModal(U.worker, 'case_phase', c.caseId), 'reason');
-    expect(reason).toMatchObject({ optional: true, label: { text: 'Reason' }, hint: { text: 'Required when moving back to an earlier phase, so the record shows why.' } });
+    expect(reason).toMatchObject({
+      optional: true,
+      label: { text: 'Reason' },
+      hint: { text: 'Required when moving back to an earlier phase, so the record shows why.' },
+    });
   });
 
   it('Close case: the evaluation summary is required by Slack too, and its hint does not contradict its label', async () => {
@@ -43,8 +47,16 @@ describe('goals & plan', () => {
     const view = await openModal(U.worker, 'case_goals', c.caseId);
     expect(input(view, 'assess_0').hint!.text).toBe('Needed for every goal you write above.');
     const res = await w.driver.viewSubmission(U.worker, view.id, { goal_0: { v: 'Mei finds a flat' }, plan: { v: 'Two sessions.' } });
-    expect((res.body as { errors: Record<string, string> }).errors).toEqual({ assess_0: 'Say how this goal will be assessed (for example "weekly log kept by the client"): each goal needs one.' });
-    expect(await w.driver.viewSubmission(U.worker, view.id, { goal_0: { v: 'Mei finds a flat' }, assess_0: { v: 'A signed tenancy' }, plan: { v: 'Two sessions.' } })).toMatchObject({ body: '' });
+    expect((res.body as { errors: Record<string, string> }).errors).toEqual({
+      assess_0: 'Say how this goal will be assessed (for example "weekly log kept by the client"): each goal needs one.',
+    });
+    expect(
+      await w.driver.viewSubmission(U.worker, view.id, {
+        goal_0: { v: 'Mei finds a flat' },
+        assess_0: { v: 'A signed tenancy' },
+        plan: { v: 'Two sessions.' },
+      }),
+    ).toMatchObject({ body: '' });
   });
 });
 
@@ -62,7 +74,14 @@ describe('nudges and escalations', () => {
     const c = await newCase(w, { assignTo: w.staff.worker });
     const e = await openEscalation(w.deps.db as Db, { caseId: c.caseId, reason: 'follow_up_overdue' }, w.deps.clock.now());
     const worker = (await findStaffById(w.deps.db, w.staff.worker))!;
-    const closed = await closeCase(w.deps, worker, { caseId: c.caseId, outcomes: [], evaluation: 'Housing secured.', reason: 'goals_achieved', reasonDetail: '', dedupeKey: `close-${c.caseId}` });
+    const closed = await closeCase(w.deps, worker, {
+      caseId: c.caseId,
+      outcomes: [],
+      evaluation: 'Housing secured.',
+      reason: 'goals_achieved',
+      reasonDetail: '',
+      dedupeKey: `close-${c.caseId}`,
+    });
     expect(closed.ok).toBe(true);
     const [row] = await w.deps.db.select().from(escalations).where(eq(escalations.id, e.row.id));
     expect(row).toMatchObject({ resolution: 'case_closed' });
@@ -75,20 +94,41 @@ describe('nudges and escalations', () => {
 });
 
 describe('the outcome question', () => {
-  it("keeps the follow-up time the worker chose and says so, instead of silently moving it", async () => {
+  it('keeps the follow-up time the worker chose and says so, instead of silently moving it', async () => {
     const c = await newCase(w, { assignTo: w.staff.worker });
     const worker = (await findStaffById(w.deps.db, w.staff.worker))!;
     // Before the appointment the worker logged a call and chose a follow-up: tomorrow 09:00.
     const chosen = w.deps.clock.now().setZone('Europe/London').plus({ days: 1 }).set({ hour: 9, minute: 0, second: 0, millisecond: 0 });
-    expect(await logNote(w.deps, worker, { caseId: c.caseId, kind: 'phone', contactAt: w.deps.clock.now(), text: 'Called to confirm.', nextFollowUpAt: chosen, idempotencyKey: `n-${c.caseId}` })).toMatchObject({ ok: true });
+    expect(
+      await logNote(w.deps, worker, {
+        caseId: c.caseId,
+        kind: 'phone',
+        contactAt: w.deps.clock.now(),
+        text: 'Called to confirm.',
+        nextFollowUpAt: chosen,
+        idempotencyKey: `n-${c.caseId}`,
+      }),
+    ).toMatchObject({ ok: true });
     const now = w.deps.clock.now();
-    const [appt] = await w.deps.db.insert(appointments).values({
-      caseId: c.caseId, workerId: worker.id, startsAt: now.plus({ hours: 1 }).toJSDate(), durationMin: 60, mode: 'phone', createdAt: now.toJSDate(), updatedAt: now.toJSDate(),
-    }).returning();
+    const [appt] = await w.deps.db
+      .insert(appointments)
+      .values({
+        caseId: c.caseId,
+        workerId: worker.id,
+        startsAt: now.plus({ hours: 1 }).toJSDate(),
+        durationMin: 60,
+        mode: 'phone',
+        createdAt: now.toJSDate(),
+        updatedAt: now.toJSDate(),
+      })
+      .returning();
     await planAppointmentReminders(w.deps, appt!.id);
     w.deps.clock.set(DateTime.fromJSDate(appt!.startsAt).plus({ hours: 2, minutes: 6 }));
     await flush(w);
-    const question = await eventually(() => dm(w, U.worker).find((m) => m.text.startsWith(`How did the appointment for ${c.reference}`)), 'the outcome question');
+    const question = await eventually(
+      () => dm(w, U.worker).find((m) => m.text.startsWith(`How did the appointment for ${c.reference}`)),
+      'the outcome question',
+    );
     expect(question.text).toContain(`Your follow-up stays ${chosen.toFormat('ccc d LLL')} 09:00 GMT.`);
     const [kase] = await w.deps.db.select().from(cases).where(eq(cases.id, c.caseId));
     expect(kase!.nextFollowUpAt).toEqual(chosen.toJSDate());

@@ -20,7 +20,12 @@ const ASK = 'Are you safe right now?';
 async function crisisState(userId: number) {
   const [client] = await h.deps.db.select().from(clients).where(eq(clients.telegramUserId, userId));
   const list = client ? await h.deps.db.select().from(cases).where(eq(cases.clientId, client.id)) : [];
-  const esc = list[0] ? await h.deps.db.select().from(escalations).where(and(eq(escalations.caseId, list[0].id), isNull(escalations.resolvedAt))) : [];
+  const esc = list[0]
+    ? await h.deps.db
+        .select()
+        .from(escalations)
+        .where(and(eq(escalations.caseId, list[0].id), isNull(escalations.resolvedAt)))
+    : [];
   return { client, cases: list, escalations: esc };
 }
 
@@ -73,9 +78,15 @@ describe('a worrying message the crisis patterns do not know', () => {
     expect(asked[0]!.text).toContain(ASK);
     await h.click(user, "Yes, I'm safe");
     const s = await crisisState(user.id);
-    const kept = await h.deps.db.select().from(notes).where(and(eq(notes.caseId, s.cases[0]!.id), eq(notes.kind, 'system')));
+    const kept = await h.deps.db
+      .select()
+      .from(notes)
+      .where(and(eq(notes.caseId, s.cases[0]!.id), eq(notes.kind, 'system')));
     expect(kept.map((n) => h.deps.cipher.decrypt(n.bodyEnc!, 'notes.body')).join('\n')).toContain('They answered: "Yes, I\'m safe"');
-    const audit = await h.deps.db.select().from(auditLog).where(and(eq(auditLog.caseId, s.cases[0]!.id), eq(auditLog.action, 'case.concern_answered')));
+    const audit = await h.deps.db
+      .select()
+      .from(auditLog)
+      .where(and(eq(auditLog.caseId, s.cases[0]!.id), eq(auditLog.action, 'case.concern_answered')));
     expect(audit).toHaveLength(1);
   });
 

@@ -41,13 +41,19 @@ const at = async (iso: string) => {
   await enqueueDueDeliveries(w.deps);
   // Settled: no due row left pending (rows first, then jobs; see delivery-fixtures settle), seen twice.
   let quiet = 0;
-  await eventually(async () => {
-    const due = await w.deps.db.select({ id: deliveries.id }).from(deliveries)
-      .where(and(eq(deliveries.status, 'pending'), lte(deliveries.dueAt, w.deps.clock.now().toJSDate())));
-    const jobs = await w.deps.queues.queue('delivery').getJobCounts('waiting', 'active', 'prioritized');
-    quiet = due.length === 0 && (jobs.waiting ?? 0) + (jobs.active ?? 0) + (jobs.prioritized ?? 0) === 0 ? quiet + 1 : 0;
-    return quiet >= 2 || undefined;
-  }, 'deliveries sent', 20_000);
+  await eventually(
+    async () => {
+      const due = await w.deps.db
+        .select({ id: deliveries.id })
+        .from(deliveries)
+        .where(and(eq(deliveries.status, 'pending'), lte(deliveries.dueAt, w.deps.clock.now().toJSDate())));
+      const jobs = await w.deps.queues.queue('delivery').getJobCounts('waiting', 'active', 'prioritized');
+      quiet = due.length === 0 && (jobs.waiting ?? 0) + (jobs.active ?? 0) + (jobs.prioritized ?? 0) === 0 ? quiet + 1 : 0;
+      return quiet >= 2 || undefined;
+    },
+    'deliveries sent',
+    20_000,
+  );
 };
 /** Crisis pages about one case (each test's crisis is its own case). */
 const pagesTo = (slackUser: string, ref: string) => dm(w, slackUser).filter((m) => m.text.includes(':rotating_light:') && m.text.includes(ref));
@@ -97,7 +103,7 @@ describe('the intake pauses after a crisis reply', () => {
       const kept = await w.deps.db.select().from(notes).where(eq(notes.caseId, c!.id));
       expect(kept.map((n) => w.deps.cipher.decrypt(n.bodyEnc, 'notes.body'))).toEqual([phrase]);
       // "Not now" keeps everything and /start picks up at the same question; or [Continue my request] does.
-      let again;
+      let again: Awaited<ReturnType<typeof clientSays>>;
       if (lang === 'en') {
         const later = await clientClicks(user, 'Not now');
         expect(later.at(-1)!.text).toContain('/start');
@@ -113,8 +119,12 @@ describe('the intake pauses after a crisis reply', () => {
 describe('on-call rota and crisis tiers', () => {
   it('workers may look but not change the rota; supervisors set a weekly rotation, cover and swaps; bad input is explained', async () => {
     expect((await command(U.worker, 'oncall')).blocks).toContain('*nobody*');
-    expect((await command(U.worker, 'oncall rotate <@U0SUPER001> from 2026-11-23 09:00')).text).toMatch(/only supervisors and admins can change the on-call rota/);
-    expect((await command(U.sup, 'oncall set <@U0WORKER01> from today 18:00 to tomorrow 09:00')).text).toMatch(/is a worker; only supervisors and admins can be on call/);
+    expect((await command(U.worker, 'oncall rotate <@U0SUPER001> from 2026-11-23 09:00')).text).toMatch(
+      /only supervisors and admins can change the on-call rota/,
+    );
+    expect((await command(U.sup, 'oncall set <@U0WORKER01> from today 18:00 to tomorrow 09:00')).text).toMatch(
+      /is a worker; only supervisors and admins can be on call/,
+    );
     expect((await command(U.sup, 'oncall set <@U0SUPER002> from 2026-02-30 to 2026-03-01')).text).toMatch(/not a real date/);
     expect((await command(U.sup, 'oncall set <@U0SUPER002> from 2026-11-24 09:00 to 2026-11-24 08:00')).text).toMatch(/end must be after the start/);
     expect((await command(U.sup, 'oncall set <@U0SUPER002> from 2027-03-28 01:30 to 2027-03-28 05:00')).text).toMatch(/does not exist in Europe\/London/);
@@ -144,7 +154,10 @@ describe('on-call rota and crisis tiers', () => {
     expect(shown.blocks).toContain('On call now:* <@U0SUPER002>');
     // App Home shows it to everyone.
     await w.driver.event({ type: 'app_home_opened', user: U.worker, tab: 'home' });
-    await eventually(() => blockText(w.slack.homeView(U.worker)?.blocks as unknown[] | undefined).includes('On call now:* <@U0SUPER002>') || undefined, 'App Home');
+    await eventually(
+      () => blockText(w.slack.homeView(U.worker)?.blocks as unknown[] | undefined).includes('On call now:* <@U0SUPER002>') || undefined,
+      'App Home',
+    );
 
     w.deps.clock.set(DateTime.fromISO('2026-11-23T22:00:00Z', { zone: 'utc' }));
     const c = await newCase(w, { assignTo: w.staff.worker });
@@ -168,7 +181,9 @@ describe('on-call rota and crisis tiers', () => {
 
   it('cover and swaps change who is paged first', async () => {
     // Typed as a person types it (`@sam`); Slack escapes the mention in the command text.
-    expect((await command(U.sup, 'oncall set @sam from 2026-11-24 18:00 to 2026-11-25 09:00')).text).toMatch(/is on call from Tue 24 Nov 18:00 GMT to Wed 25 Nov 09:00 GMT/);
+    expect((await command(U.sup, 'oncall set @sam from 2026-11-24 18:00 to 2026-11-25 09:00')).text).toMatch(
+      /is on call from Tue 24 Nov 18:00 GMT to Wed 25 Nov 09:00 GMT/,
+    );
     // Week 1 (from Mon 23 Nov 09:00) is Sue's on the rota; the cover puts Sam on Tuesday night.
     const slackIds = async (iso: string) => (await whoIsOnCall(w.deps.db, DateTime.fromISO(iso))).map((p) => p.slackUserId);
     expect(await slackIds('2026-11-24T12:00:00Z')).toEqual([U.sup2]);
@@ -180,7 +195,7 @@ describe('on-call rota and crisis tiers', () => {
     expect(await slackIds('2026-12-01T12:00:00Z')).toEqual([U.sup2]);
     const rows = await w.deps.db.select({ a: auditLog.action }).from(auditLog).where(eq(auditLog.subjectType, 'staff'));
     expect(rows.map((r) => r.a)).toContain('oncall.override_set');
-    expect((await w.deps.db.select().from(auditLog).where(eq(auditLog.action, 'oncall.swapped')))).toHaveLength(1);
+    expect(await w.deps.db.select().from(auditLog).where(eq(auditLog.action, 'oncall.swapped'))).toHaveLength(1);
   });
 });
 
@@ -204,7 +219,10 @@ describe('after the acknowledgement', () => {
     }, 'the page updated with what is due next');
     expect(blockText(acked.blocks)).toContain('Thu 26 Nov 20:00');
     expect(blockText(acked.blocks)).toContain('You can open this case until the crisis is resolved');
-    const grants = await w.deps.db.select().from(caseAccessGrants).where(and(eq(caseAccessGrants.caseId, c.caseId), isNull(caseAccessGrants.revokedAt)));
+    const grants = await w.deps.db
+      .select()
+      .from(caseAccessGrants)
+      .where(and(eq(caseAccessGrants.caseId, c.caseId), isNull(caseAccessGrants.revokedAt)));
     expect(grants).toHaveLength(1);
     expect((await command(U.sup2, c.reference)).blocks).toContain(c.reference);
 
@@ -214,20 +232,41 @@ describe('after the acknowledgement', () => {
     expect(pagesTo(U.sup2, c.reference).length).toBe(pagesBefore + 1);
     expect(pagesTo(U.sup2, c.reference).at(-1)!.text).toContain('no safety plan has been logged');
 
-
     // The safety plan (a note of that kind) stops the pages.
     const me = (await w.deps.db.select().from(staff).where(eq(staff.slackUserId, U.sup2)))[0]!;
     const { logNote } = await import('../../src/cases/case-notes.service.js');
-    expect(await logNote(w.deps, me, { caseId: c.caseId, kind: 'safety_plan', contactAt: w.deps.clock.now(), text: 'Agreed: stays with her sister tonight; calls the duty line if he comes back.', nextFollowUpAt: null, idempotencyKey: 'sp-1' })).toMatchObject({ ok: true });
+    expect(
+      await logNote(w.deps, me, {
+        caseId: c.caseId,
+        kind: 'safety_plan',
+        contactAt: w.deps.clock.now(),
+        text: 'Agreed: stays with her sister tonight; calls the duty line if he comes back.',
+        nextFollowUpAt: null,
+        idempotencyKey: 'sp-1',
+      }),
+    ).toMatchObject({ ok: true });
     const after = pagesTo(U.sup2, c.reference).length;
     await at('2026-11-27T03:00:00Z');
     expect(pagesTo(U.sup2, c.reference).length).toBe(after);
     // The check-in: the next day in the client's zone (acknowledged Fri 04:00 in Hong Kong → Sat 10:00 there = 02:00Z).
     await at('2026-11-28T01:59:00Z');
-    expect(w.tg.messages(c.chat).map((m) => m.text).join('\n')).not.toContain('we wanted to check in with you');
+    expect(
+      w.tg
+        .messages(c.chat)
+        .map((m) => m.text)
+        .join('\n'),
+    ).not.toContain('we wanted to check in with you');
     await at('2026-11-28T02:00:00Z');
-    expect(w.tg.messages(c.chat).map((m) => m.text).join('\n')).toContain('we wanted to check in with you');
-    const [open] = await w.deps.db.select().from(escalations).where(and(eq(escalations.caseId, c.caseId), eq(escalations.reason, 'crisis')));
+    expect(
+      w.tg
+        .messages(c.chat)
+        .map((m) => m.text)
+        .join('\n'),
+    ).toContain('we wanted to check in with you');
+    const [open] = await w.deps.db
+      .select()
+      .from(escalations)
+      .where(and(eq(escalations.caseId, c.caseId), eq(escalations.reason, 'crisis')));
     expect(open!.resolvedAt).toBeNull();
 
     // A new crisis message after the acknowledgement is a new alarm: the pages start again (Sue is on call until 09:00Z).
@@ -239,27 +278,43 @@ describe('after the acknowledgement', () => {
     expect(pagesTo(U.sup2, c.reference).length).toBe(beforeRepeat + 1);
     expect(pagesTo(U.sup2, c.reference).at(-1)!.text).toContain('CRISIS reported');
     await w.driver.blockAction(U.sup2, { channel: page.channel, ts: pagesTo(U.sup2, c.reference).at(-1)!.ts }, 'esc_ack');
-    await eventually(async () => (await w.deps.db.select().from(escalations).where(eq(escalations.id, open!.id)))[0]!.acknowledgedAt || undefined, 'acknowledged again');
+    await eventually(
+      async () => (await w.deps.db.select().from(escalations).where(eq(escalations.id, open!.id)))[0]!.acknowledgedAt || undefined,
+      'acknowledged again',
+    );
 
     // Record the outcome: resolved, access revoked, audited.
     const m = w.slack.messages(page.channel).find((x) => x.ts === page.ts)!;
     await w.driver.blockAction(U.sup2, { channel: m.channel, ts: m.ts }, 'crisis_outcome');
     const view = await eventually(() => w.slack.openViews(U.sup2).find((v) => v.callback_id === 'crisis_outcome_modal'), 'outcome modal');
-    expect((await w.driver.viewSubmission(U.sup2, view.id, { outcome: { v: 'client_safe' }, reason: { v: '' } })).body).toMatchObject({ response_action: 'errors' });
-    expect((await w.driver.viewSubmission(U.sup2, view.id, { outcome: { v: 'client_safe' }, reason: { v: 'Spoke to her at 09:00; safe at her sister’s.' } })).body).toBe('');
+    expect((await w.driver.viewSubmission(U.sup2, view.id, { outcome: { v: 'client_safe' }, reason: { v: '' } })).body).toMatchObject({
+      response_action: 'errors',
+    });
+    expect(
+      (await w.driver.viewSubmission(U.sup2, view.id, { outcome: { v: 'client_safe' }, reason: { v: 'Spoke to her at 09:00; safe at her sister’s.' } })).body,
+    ).toBe('');
     const [done] = await w.deps.db.select().from(escalations).where(eq(escalations.id, open!.id));
     expect(done).toMatchObject({ outcome: 'client_safe' });
     expect(done!.resolvedAt).not.toBeNull();
-    expect(await w.deps.db.select().from(caseAccessGrants).where(and(eq(caseAccessGrants.caseId, c.caseId), isNull(caseAccessGrants.revokedAt)))).toHaveLength(0);
+    expect(
+      await w.deps.db
+        .select()
+        .from(caseAccessGrants)
+        .where(and(eq(caseAccessGrants.caseId, c.caseId), isNull(caseAccessGrants.revokedAt))),
+    ).toHaveLength(0);
     expect((await command(U.sup2, c.reference)).text).toMatch(/^I can't show case C-\d{4}-\d{4}: there is no such case/);
     const trail = (await w.deps.db.select({ a: auditLog.action }).from(auditLog).where(eq(auditLog.caseId, c.caseId))).map((r) => r.a);
-    expect(trail).toEqual(expect.arrayContaining(['escalation.acknowledged', 'case.access_granted', 'crisis.follow_up_planned', 'crisis.safety_plan_logged', 'crisis.resolved']));
+    expect(trail).toEqual(
+      expect.arrayContaining(['escalation.acknowledged', 'case.access_granted', 'crisis.follow_up_planned', 'crisis.safety_plan_logged', 'crisis.resolved']),
+    );
   }, 120_000);
 
   it("a team's own rota: its cases page the team's on-call person first; other teams' cases page the agency's", async () => {
     // Sam covers the agency tonight; Sue covers Sam's team (Wen and Kai) — set as a team rota.
     expect((await command(U.sup, 'oncall set @sam from 2026-11-29 18:00 to 2026-11-30 09:00')).text).toMatch(/is on call from/);
-    expect((await command(U.sup, 'oncall rotate @sue from 2026-11-29 09:00 weeks 1 team @sam')).text).toMatch(/Weekly on-call rota set for <@U0SUPER001>'s team: <@U0SUPER002>/);
+    expect((await command(U.sup, 'oncall rotate @sue from 2026-11-29 09:00 weeks 1 team @sam')).text).toMatch(
+      /Weekly on-call rota set for <@U0SUPER001>'s team: <@U0SUPER002>/,
+    );
     expect((await command(U.worker, 'oncall set @sue from today 18:00 to tomorrow 09:00 team @sam')).text).toMatch(/only supervisors and admins/);
     w.deps.clock.set(DateTime.fromISO('2026-11-29T20:00:00Z', { zone: 'utc' }));
     const mine = await newCase(w, { assignTo: w.staff.worker }); // Sam's team
@@ -273,9 +328,15 @@ describe('after the acknowledgement', () => {
     expect(pagesTo(U.sup2, theirs.reference)).toHaveLength(0);
     // Each worker's App Home names their own team's on-call person.
     await w.driver.event({ type: 'app_home_opened', user: U.worker, tab: 'home' });
-    await eventually(() => blockText(w.slack.homeView(U.worker)?.blocks as unknown[] | undefined).includes('On call now:* <@U0SUPER002>') || undefined, 'App Home (Wen)');
+    await eventually(
+      () => blockText(w.slack.homeView(U.worker)?.blocks as unknown[] | undefined).includes('On call now:* <@U0SUPER002>') || undefined,
+      'App Home (Wen)',
+    );
     await w.driver.event({ type: 'app_home_opened', user: U.other, tab: 'home' });
-    await eventually(() => blockText(w.slack.homeView(U.other)?.blocks as unknown[] | undefined).includes('On call now:* <@U0SUPER001>') || undefined, 'App Home (Olu)');
+    await eventually(
+      () => blockText(w.slack.homeView(U.other)?.blocks as unknown[] | undefined).includes('On call now:* <@U0SUPER001>') || undefined,
+      'App Home (Olu)',
+    );
   }, 120_000);
 
   it('/metrics shows unacknowledged crises and the time to acknowledge', async () => {
@@ -284,14 +345,18 @@ describe('after the acknowledgement', () => {
     expect(text).toMatch(/casework_crisis_unacknowledged \d+/);
     expect(text).toMatch(/casework_crisis_time_to_acknowledge_seconds_count [1-9]/);
   });
-  it("a crisis page does not queue behind other messages to the on-call person (one stuck there holds nothing)", async () => {
+  it('a crisis page does not queue behind other messages to the on-call person (one stuck there holds nothing)', async () => {
     // Sam is on call for the agency tonight (set above). A message to Sam is due and held by a live
     // claim (another worker is sending it, or died a moment ago): ordinary messages to Sam wait for it.
     w.deps.clock.set(DateTime.fromISO('2026-11-29T21:00:00Z', { zone: 'utc' }));
     const now = w.deps.clock.now().toJSDate();
     await w.deps.db.insert(deliveries).values({
-      kind: 'follow_up_nudge', subjectId: 'stuck', recipient: `staff:${w.staff.sup}`, channel: 'slack',
-      dueAt: new Date(now.getTime() - 60_000), claimedAt: now,
+      kind: 'follow_up_nudge',
+      subjectId: 'stuck',
+      recipient: `staff:${w.staff.sup}`,
+      channel: 'slack',
+      dueAt: new Date(now.getTime() - 60_000),
+      claimedAt: now,
     });
     const c = await newCase(w, { assignTo: w.staff.other });
     await clientSays({ id: c.chat, first_name: 'C' }, 'I want to end my life');

@@ -36,7 +36,10 @@ afterAll(async () => {
 
 const replyRows = async (userId: number) => {
   const [c] = await h.deps.db.select().from(clients).where(eq(clients.telegramUserId, userId));
-  return h.deps.db.select().from(deliveries).where(and(eq(deliveries.kind, 'crisis_reply'), eq(deliveries.recipient, `client:${c!.id}`)));
+  return h.deps.db
+    .select()
+    .from(deliveries)
+    .where(and(eq(deliveries.kind, 'crisis_reply'), eq(deliveries.recipient, `client:${c!.id}`)));
 };
 const emergencyMessages = (userId: number) => h.messages({ id: userId, first_name: 'x' }).filter((m) => (m.text ?? '').includes(CONTACTS));
 
@@ -59,7 +62,7 @@ describe('the emergency reply arrives whatever else fails', () => {
     expect(emergencyMessages(user.id)).toHaveLength(1);
   });
 
-  it('a 429 asking for 8 s is waited out as asked, then the reply arrives (in the client\'s words\' language)', async () => {
+  it("a 429 asking for 8 s is waited out as asked, then the reply arrives (in the client's words' language)", async () => {
     const user = { id: 9101, first_name: 'B', language_code: 'en' };
     h.tg.failNext('sendMessage', { error_code: 429, description: 'Too Many Requests: retry after 8', parameters: { retry_after: 8 } });
     waits.length = 0;
@@ -89,8 +92,12 @@ describe('the emergency reply arrives whatever else fails', () => {
     const [sent] = await replyRows(user.id);
     expect(sent).toMatchObject({ status: 'sent' });
     // Counted for the duty manager's dashboard (src/lib/metrics.ts): the outcome and how late it went out.
-    expect(await featureRegistry.getSingleMetricAsString('casework_deliveries_total')).toMatch(/kind="crisis_reply",channel="telegram",outcome="sent",reason=""\} [1-9]/);
-    expect(await featureRegistry.getSingleMetricAsString('casework_send_lateness_seconds')).toMatch(/casework_send_lateness_seconds_count\{channel="telegram"\} [1-9]/);
+    expect(await featureRegistry.getSingleMetricAsString('casework_deliveries_total')).toMatch(
+      /kind="crisis_reply",channel="telegram",outcome="sent",reason=""\} [1-9]/,
+    );
+    expect(await featureRegistry.getSingleMetricAsString('casework_send_lateness_seconds')).toMatch(
+      /casework_send_lateness_seconds_count\{channel="telegram"\} [1-9]/,
+    );
     h.deps.clock.advance({ minutes: 5 });
     await enqueueDueDeliveries(h.deps);
     await new Promise((r) => setTimeout(r, 300));
@@ -139,7 +146,16 @@ describe('with Redis stopped, polling', () => {
       await expect.poll(() => tg.calls.filter((c) => c.method === 'getUpdates').length).toBeGreaterThan(2);
       await tg.sendText(second, 'I am going to end my life');
 
-      await expect.poll(() => tg.messages(second.id).map((m) => m.text ?? '').join('\n'), { timeout: 7000 }).toContain(CONTACTS);
+      await expect
+        .poll(
+          () =>
+            tg
+              .messages(second.id)
+              .map((m) => m.text ?? '')
+              .join('\n'),
+          { timeout: 7000 },
+        )
+        .toContain(CONTACTS);
       // The first client's quick exit is still waiting on Redis: nothing deleted yet.
       expect(tg.calls.filter((c) => c.method === 'deleteMessages')).toHaveLength(0);
       // …and then gives up cleanly, saying nothing, and still deletes this conversation's messages (the ids this
@@ -147,7 +163,12 @@ describe('with Redis stopped, polling', () => {
       // (A generous bound: under a loaded CI run every step of the outage path waits out its Redis timeout.)
       await expect.poll(() => tg.calls.filter((c) => c.method === 'deleteMessages').length, { timeout: 45_000 }).toBeGreaterThan(0);
       expect(tg.history(first.id).filter((m) => !m.deleted)).toEqual([]);
-      expect(tg.messages(first.id).filter((m) => !m.deleted).every((m) => !(m.text ?? '').includes('Sorry'))).toBe(true);
+      expect(
+        tg
+          .messages(first.id)
+          .filter((m) => !m.deleted)
+          .every((m) => !(m.text ?? '').includes('Sorry')),
+      ).toBe(true);
     } finally {
       await running.stop();
       await tg.stop();

@@ -64,7 +64,10 @@ describe('PostgreSQL storage', () => {
   it('names host and port, never the password, when PostgreSQL is unreachable', async () => {
     const database = openPostgres('postgres://admin:s3cret-pw@127.0.0.1:1/nothing', { max: 1 });
     try {
-      const err = await database.ping().then(() => null, (e: Error) => e);
+      const err = await database.ping().then(
+        () => null,
+        (e: Error) => e,
+      );
       expect(err?.message).toMatch(/PostgreSQL at 127\.0\.0\.1:1 is not reachable/);
       expect(err?.message).not.toContain('s3cret-pw');
     } finally {

@@ -15,7 +15,10 @@ afterEach(async () => {
 async function world(): Promise<World> {
   const w = await createWorld({ env: { REMINDER_OFFSETS_CLIENT: 'PT24H', REMINDER_OFFSETS_WORKER: 'PT24H' } });
   const r = await startWorkers(w.deps, { queues: ['delivery'] });
-  cleanups.push(async () => { await r.close(2000); await w.close(); });
+  cleanups.push(async () => {
+    await r.close(2000);
+    await w.close();
+  });
   return w;
 }
 
@@ -37,7 +40,10 @@ describe('permanent delivery failures', () => {
     expect(clientRow).toMatchObject({ status: 'failed', reason: 'client_blocked_bot', attempts: 1 });
     const [client] = await w.deps.db.select().from(clients).where(eq(clients.id, w.clientId));
     expect(client!.botBlockedAt).not.toBeNull();
-    const notices = w.slack.messages(WORKER_SLACK).map((m) => m.text).filter((t) => t.includes('could not be delivered'));
+    const notices = w.slack
+      .messages(WORKER_SLACK)
+      .map((m) => m.text)
+      .filter((t) => t.includes('could not be delivered'));
     expect(notices).toEqual([
       `Reminder to the client of ${w.reference} could not be delivered: the client has blocked the bot. Please reach the client another way; reminders will not reach them on Telegram until they message the bot again.`,
     ]);
@@ -60,12 +66,20 @@ describe('permanent delivery failures', () => {
     // A supervision-channel post for the same case (what escalation level 2 produces).
     const { row: esc } = await openEscalation(w.deps.db, { caseId: w.caseId, reason: 'quiet_case', level: 2 }, now);
     await w.deps.db.update(escalations).set({ notifications: 1, lastNotifiedAt: now.toJSDate() }).where(eq(escalations.id, esc.id));
-    const rows = await planDeliveries(w.deps.db, [{ kind: 'escalation', subjectId: esc.id, version: 1, recipient: `channel:${SUPERVISION_CHANNEL}`, channel: 'slack', caseId: w.caseId, dueAt: now }], now);
+    const rows = await planDeliveries(
+      w.deps.db,
+      [{ kind: 'escalation', subjectId: esc.id, version: 1, recipient: `channel:${SUPERVISION_CHANNEL}`, channel: 'slack', caseId: w.caseId, dueAt: now }],
+      now,
+    );
     await scheduleDeliveries(w.deps.queues, rows, now);
     await advanceTo(w, '2026-11-24T10:00:00Z');
     await settle(w);
     const all = await ledger(w);
-    expect(all.find((r) => r.recipient === `staff:${w.workerId}` && r.kind.startsWith('appointment_reminder'))).toMatchObject({ status: 'failed', reason: 'slack_channel_not_found', attempts: 1 });
+    expect(all.find((r) => r.recipient === `staff:${w.workerId}` && r.kind.startsWith('appointment_reminder'))).toMatchObject({
+      status: 'failed',
+      reason: 'slack_channel_not_found',
+      attempts: 1,
+    });
     expect(all.find((r) => r.recipient === `channel:${SUPERVISION_CHANNEL}`)).toMatchObject({ status: 'failed', reason: 'slack_is_archived', attempts: 1 });
     // One try each, no retry loop: the worker's reminder, the channel post, and the notice about the channel
     // to the worker (whose DM fails too; a failed notice is not itself noticed).

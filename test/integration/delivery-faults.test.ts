@@ -14,7 +14,7 @@ import { sendDelivery } from '../../src/delivery/send.service.js';
 import { deliverySendJob } from '../../src/jobs/delivery-send.job.js';
 import { startWorkers, type RunningWorkers } from '../../workers/start.js';
 import { deleteRedisPrefix, TEST_REDIS_URL } from '../helpers/redis.js';
-import { advanceTo, bookAppointment, CLIENT_CHAT, clientTexts, createWorld, ledger, settle, slackTexts, WORKER_SLACK, type World } from './delivery-fixtures.js';
+import { advanceTo, bookAppointment, clientTexts, createWorld, ledger, settle, slackTexts, WORKER_SLACK, type World } from './delivery-fixtures.js';
 
 /**
  * Faults around the sender. Every test asserts exactly which messages reached
@@ -47,8 +47,11 @@ describe('delivery faults', () => {
     const sendJobs = async () => (await w.deps.queues.queue('delivery').getJobs(['delayed', 'waiting'])).filter((j) => j.name === deliverySendJob.name).length;
     expect(await sendJobs()).toBe(3);
 
-    const schedulers = async () => (await Promise.all(QUEUE_NAMES.map((q) => w.deps.queues.queue(q).getJobSchedulers())))
-      .flat().map((s) => s.key ?? s.id).sort();
+    const schedulers = async () =>
+      (await Promise.all(QUEUE_NAMES.map((q) => w.deps.queues.queue(q).getJobSchedulers())))
+        .flat()
+        .map((s) => s.key ?? s.id)
+        .sort();
     const started = await schedulers();
     expect(started).toEqual([...scheduleIds()].sort());
     expect(started).toContain('intake-sweep');
@@ -152,12 +155,23 @@ describe('delivery faults', () => {
   });
 
   it('two worker processes on the same queues: each message exactly once', async () => {
-    const w = await world({ env: { ...ONE_REMINDER_EACH, SLACK_CHANNEL_MESSAGES_PER_SECOND: '30', TELEGRAM_CHAT_MESSAGES_PER_SECOND: '30' }, tg: { rateLimits: false }, slack: { rateLimits: false } });
+    const w = await world({
+      env: { ...ONE_REMINDER_EACH, SLACK_CHANNEL_MESSAGES_PER_SECOND: '30', TELEGRAM_CHAT_MESSAGES_PER_SECOND: '30' },
+      tg: { rateLimits: false },
+      slack: { rateLimits: false },
+    });
     // A second, independent set of connections, as a second process would have.
     const other = await createDeps(w.deps.config, {
-      clock: w.deps.clock, database: w.deps.testDb, redis: createRedis(TEST_REDIS_URL), cipher: w.deps.cipher, logger: pino({ level: 'silent' }),
+      clock: w.deps.clock,
+      database: w.deps.testDb,
+      redis: createRedis(TEST_REDIS_URL),
+      cipher: w.deps.cipher,
+      logger: pino({ level: 'silent' }),
     });
-    cleanups.push(async () => { await other.close(); await other.redis.quit().catch(() => undefined); });
+    cleanups.push(async () => {
+      await other.close();
+      await other.redis.quit().catch(() => undefined);
+    });
     const ids: string[] = [];
     for (let i = 0; i < 8; i++) ids.push(await bookAppointment(w, `2026-11-25T${String(9 + i).padStart(2, '0')}:00:00Z`));
     for (const id of ids) await planAppointmentReminders(w.deps, id);
@@ -165,7 +179,10 @@ describe('delivery faults', () => {
     await workersFor(other as World['deps']);
     w.deps.clock.set(DateTime.fromISO('2026-11-24T17:00:00Z', { zone: 'utc' })); // every 24 h reminder due, no appointment begun
     // Both processes' ticks run at once, and every send job is added by both.
-    await Promise.all([import('../../src/delivery/tick.js').then((m) => m.enqueueDueDeliveries(w.deps)), import('../../src/delivery/tick.js').then((m) => m.enqueueDueDeliveries(other))]);
+    await Promise.all([
+      import('../../src/delivery/tick.js').then((m) => m.enqueueDueDeliveries(w.deps)),
+      import('../../src/delivery/tick.js').then((m) => m.enqueueDueDeliveries(other)),
+    ]);
     await settle(w, 20_000);
     const sent = clientTexts(w);
     expect(sent).toHaveLength(8);

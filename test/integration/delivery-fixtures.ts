@@ -33,16 +33,18 @@ export interface World {
   close(): Promise<void>;
 }
 
-export async function createWorld(opts: {
-  env?: Record<string, string>;
-  start?: string;
-  tg?: TelegramEmulatorOptions;
-  slack?: SlackEmulatorOptions;
-  client?: Partial<typeof clients.$inferInsert>;
-  workerZone?: string;
-  /** Run on this Redis Cluster instead of the shared Redis (test/helpers/redis-cluster.ts). */
-  redisClusterNodes?: string;
-} = {}): Promise<World> {
+export async function createWorld(
+  opts: {
+    env?: Record<string, string>;
+    start?: string;
+    tg?: TelegramEmulatorOptions;
+    slack?: SlackEmulatorOptions;
+    client?: Partial<typeof clients.$inferInsert>;
+    workerZone?: string;
+    /** Run on this Redis Cluster instead of the shared Redis (test/helpers/redis-cluster.ts). */
+    redisClusterNodes?: string;
+  } = {},
+): Promise<World> {
   const tg = new TelegramEmulator({ maxPollTimeoutSec: 1, ...opts.tg });
   await tg.start();
   const slack = new SlackEmulator({
@@ -70,19 +72,52 @@ export async function createWorld(opts: {
     },
   });
   const now = deps.clock.now().toJSDate();
-  const [sup] = await deps.db.insert(staff).values({ slackUserId: SUPERVISOR_SLACK, displayName: 'Sup', role: 'supervisor', timeZone: 'Europe/London', createdAt: now, updatedAt: now }).returning();
-  const [oncall] = await deps.db.insert(staff).values({ slackUserId: ONCALL_SLACK, displayName: 'On call', role: 'supervisor', timeZone: 'Europe/London', onCall: true, createdAt: now, updatedAt: now }).returning();
-  const [worker] = await deps.db.insert(staff).values({
-    slackUserId: WORKER_SLACK, displayName: 'Worker', role: 'worker', supervisorId: sup!.id, timeZone: opts.workerZone ?? 'Europe/London', createdAt: now, updatedAt: now,
-  }).returning();
-  const [client] = await deps.db.insert(clients).values({
-    telegramUserId: CLIENT_CHAT, telegramChatId: CLIENT_CHAT, language: 'en', timeZone: 'Europe/London', createdAt: now, updatedAt: now, ...opts.client,
-  }).returning();
-  const c = await deps.db.transaction((tx) => insertCase(tx as unknown as Db, { clientId: client!.id, category: 'family', priority: 'normal' }, deps.clock.now()));
+  const [sup] = await deps.db
+    .insert(staff)
+    .values({ slackUserId: SUPERVISOR_SLACK, displayName: 'Sup', role: 'supervisor', timeZone: 'Europe/London', createdAt: now, updatedAt: now })
+    .returning();
+  const [oncall] = await deps.db
+    .insert(staff)
+    .values({ slackUserId: ONCALL_SLACK, displayName: 'On call', role: 'supervisor', timeZone: 'Europe/London', onCall: true, createdAt: now, updatedAt: now })
+    .returning();
+  const [worker] = await deps.db
+    .insert(staff)
+    .values({
+      slackUserId: WORKER_SLACK,
+      displayName: 'Worker',
+      role: 'worker',
+      supervisorId: sup!.id,
+      timeZone: opts.workerZone ?? 'Europe/London',
+      createdAt: now,
+      updatedAt: now,
+    })
+    .returning();
+  const [client] = await deps.db
+    .insert(clients)
+    .values({
+      telegramUserId: CLIENT_CHAT,
+      telegramChatId: CLIENT_CHAT,
+      language: 'en',
+      timeZone: 'Europe/London',
+      createdAt: now,
+      updatedAt: now,
+      ...opts.client,
+    })
+    .returning();
+  const c = await deps.db.transaction((tx) =>
+    insertCase(tx as unknown as Db, { clientId: client!.id, category: 'family', priority: 'normal' }, deps.clock.now()),
+  );
   await deps.db.update(cases).set({ assignedWorkerId: worker!.id, assignedAt: now, phase: 'assessment' }).where(eq(cases.id, c.id));
   return {
-    deps, tg, slack,
-    supervisorId: sup!.id, oncallId: oncall!.id, workerId: worker!.id, clientId: client!.id, caseId: c.id, reference: c.reference,
+    deps,
+    tg,
+    slack,
+    supervisorId: sup!.id,
+    oncallId: oncall!.id,
+    workerId: worker!.id,
+    clientId: client!.id,
+    caseId: c.id,
+    reference: c.reference,
     async close() {
       await deps.destroy();
       await tg.stop();
@@ -92,12 +127,24 @@ export async function createWorld(opts: {
 }
 
 /** Book an appointment directly in the database (the appointments service belongs to the Slack feature). */
-export async function bookAppointment(w: World, startsAtIso: string, opts: { durationMin?: number; mode?: 'in_person' | 'phone' | 'video' } = {}): Promise<string> {
+export async function bookAppointment(
+  w: World,
+  startsAtIso: string,
+  opts: { durationMin?: number; mode?: 'in_person' | 'phone' | 'video' } = {},
+): Promise<string> {
   const now = w.deps.clock.now().toJSDate();
-  const [a] = await w.deps.db.insert(appointments).values({
-    caseId: w.caseId, workerId: w.workerId, startsAt: DateTime.fromISO(startsAtIso).toJSDate(), durationMin: opts.durationMin ?? 60,
-    mode: opts.mode ?? 'in_person', createdAt: now, updatedAt: now,
-  }).returning();
+  const [a] = await w.deps.db
+    .insert(appointments)
+    .values({
+      caseId: w.caseId,
+      workerId: w.workerId,
+      startsAt: DateTime.fromISO(startsAtIso).toJSDate(),
+      durationMin: opts.durationMin ?? 60,
+      mode: opts.mode ?? 'in_person',
+      createdAt: now,
+      updatedAt: now,
+    })
+    .returning();
   return a!.id;
 }
 
@@ -122,7 +169,9 @@ export async function settle(w: World, timeoutMs = 10_000): Promise<void> {
   const q = w.deps.queues.queue('delivery');
   let quietSeen = 0;
   for (;;) {
-    const rows = await w.deps.db.select({ s: deliveries.status, due: deliveries.dueAt, nb: deliveries.notBefore, claimed: deliveries.claimedAt }).from(deliveries);
+    const rows = await w.deps.db
+      .select({ s: deliveries.status, due: deliveries.dueAt, nb: deliveries.notBefore, claimed: deliveries.claimedAt })
+      .from(deliveries);
     const counts = await q.getJobCounts('waiting', 'active', 'prioritized');
     const now = w.deps.clock.now().toMillis();
     const leaseMs = w.deps.config.DELIVERY_CLAIM_LEASE_SECONDS * 1000;

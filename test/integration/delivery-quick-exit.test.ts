@@ -22,7 +22,14 @@ let w: World;
 let tb: TelegramBot;
 
 beforeAll(async () => {
-  w = await createWorld({ env: { REMINDER_OFFSETS_CLIENT: 'PT24H', REMINDER_OFFSETS_WORKER: 'PT24H', SLACK_CHANNEL_MESSAGES_PER_SECOND: '30', TELEGRAM_CHAT_MESSAGES_PER_SECOND: '30' } });
+  w = await createWorld({
+    env: {
+      REMINDER_OFFSETS_CLIENT: 'PT24H',
+      REMINDER_OFFSETS_WORKER: 'PT24H',
+      SLACK_CHANNEL_MESSAGES_PER_SECOND: '30',
+      TELEGRAM_CHAT_MESSAGES_PER_SECOND: '30',
+    },
+  });
   tb = createBot(w.deps, { token: w.tg.token, apiRoot: w.tg.url, botInfo: w.tg.botInfo as never, later: createLater(w.deps.logger) });
 });
 afterAll(async () => {
@@ -31,8 +38,16 @@ afterAll(async () => {
 });
 
 async function sendDue(): Promise<string[]> {
-  const rows = await w.deps.db.select().from(deliveries)
-    .where(and(eq(deliveries.status, 'pending'), eq(deliveries.channel, 'telegram'), sql`coalesce(${deliveries.notBefore}, ${deliveries.dueAt}) <= ${w.deps.clock.now().toJSDate()}`))
+  const rows = await w.deps.db
+    .select()
+    .from(deliveries)
+    .where(
+      and(
+        eq(deliveries.status, 'pending'),
+        eq(deliveries.channel, 'telegram'),
+        sql`coalesce(${deliveries.notBefore}, ${deliveries.dueAt}) <= ${w.deps.clock.now().toJSDate()}`,
+      ),
+    )
     .orderBy(deliveries.dueAt, deliveries.id);
   const kinds: string[] = [];
   for (const r of rows) if ((await sendDelivery(w.deps, r.id, { finalAttempt: true })).kind === 'sent') kinds.push(r.kind.split('.')[0]!);
@@ -40,7 +55,7 @@ async function sendDue(): Promise<string[]> {
 }
 
 describe('quick exit after messages from the delivery worker', () => {
-  it('/exit deletes the worker\'s message and the reminder too, and sends nothing', async () => {
+  it("/exit deletes the worker's message and the reminder too, and sends nothing", async () => {
     const [worker] = await w.deps.db.select().from(staff).where(eq(staff.id, w.workerId));
     const m = await messageClient(w.deps, worker!, { caseId: w.caseId, text: 'See you on Wednesday at the office.', idempotencyKey: 'quick-exit-1' });
     expect(m).toMatchObject({ ok: true });
@@ -51,7 +66,12 @@ describe('quick exit after messages from the delivery worker', () => {
     expect(await sendDue()).toContain('appointment_reminder');
     const before = w.tg.history(CLIENT_CHAT).filter((x) => !x.deleted);
     const fromBot = (x: TgMessage) => x.from?.is_bot === true;
-    expect(before.filter(fromBot).map((x) => x.text).join('\n')).toContain('See you on Wednesday');
+    expect(
+      before
+        .filter(fromBot)
+        .map((x) => x.text)
+        .join('\n'),
+    ).toContain('See you on Wednesday');
 
     const got = new Promise<Update>((resolve) => w.tg.once('update', (u) => resolve(u as unknown as Update)));
     const sent = w.tg.sendText({ id: CLIENT_CHAT, first_name: 'Client' }, '/exit');

@@ -45,7 +45,15 @@ describe('delivery recovery', () => {
       await new Promise((res) => setTimeout(res, 5));
     }
     const [worker] = await w.deps.db.select().from(staff).where(eq(staff.id, w.workerId));
-    const moved = await rescheduleAppointment(w.deps, worker!, { appointmentId: apptId, expectedVersion: 1, dedupeKey: 'race-1', date: '2026-11-27', time: '15:00', durationMin: 60, mode: 'phone' });
+    const moved = await rescheduleAppointment(w.deps, worker!, {
+      appointmentId: apptId,
+      expectedVersion: 1,
+      dedupeKey: 'race-1',
+      date: '2026-11-27',
+      time: '15:00',
+      durationMin: 60,
+      mode: 'phone',
+    });
     expect(moved.ok).toBe(true);
 
     expect(await sending).toEqual({ kind: 'skipped', reason: 'superseded' });
@@ -77,10 +85,18 @@ describe('delivery recovery', () => {
 
     // The operator sets the token and starts the workers again.
     const fixed = await createDeps(Object.freeze({ ...w.deps.config, TELEGRAM_BOT_TOKEN: w.tg.token }), {
-      clock: w.deps.clock, database: w.deps.testDb, redis: createRedis(TEST_REDIS_URL), cipher: w.deps.cipher, logger: pino({ level: 'silent' }),
+      clock: w.deps.clock,
+      database: w.deps.testDb,
+      redis: createRedis(TEST_REDIS_URL),
+      cipher: w.deps.cipher,
+      logger: pino({ level: 'silent' }),
     });
     const running = await startWorkers(fixed, { queues: ['delivery'] });
-    cleanups.push(async () => { await running.close(2000); await fixed.close(); await fixed.redis.quit().catch(() => undefined); });
+    cleanups.push(async () => {
+      await running.close(2000);
+      await fixed.close();
+      await fixed.redis.quit().catch(() => undefined);
+    });
     const [requeued] = await w.deps.db.select().from(deliveries).where(eq(deliveries.id, row.id));
     expect(requeued).toMatchObject({ status: 'pending', reason: null });
     await advanceTo(w, '2026-11-24T10:00:05Z');

@@ -16,12 +16,19 @@ import { seedClient, sendDue, type Seeded } from './lifecycle-fixtures.js';
  * proven by scanning every column of every table, not a list of known ones.
  */
 let w: World;
-let adminId: string;
 beforeAll(async () => {
-  w = await createWorld({ env: { SLACK_CHANNEL_MESSAGES_PER_SECOND: '30', TELEGRAM_CHAT_MESSAGES_PER_SECOND: '30', REMINDER_OFFSETS_CLIENT: 'PT24H', REMINDER_OFFSETS_WORKER: 'PT24H' } });
+  w = await createWorld({
+    env: {
+      SLACK_CHANNEL_MESSAGES_PER_SECOND: '30',
+      TELEGRAM_CHAT_MESSAGES_PER_SECOND: '30',
+      REMINDER_OFFSETS_CLIENT: 'PT24H',
+      REMINDER_OFFSETS_WORKER: 'PT24H',
+    },
+  });
   const now = w.deps.clock.now().toJSDate();
-  const [a] = await w.deps.db.insert(staff).values({ slackUserId: 'U0ADMIN01', displayName: 'Admin', role: 'admin', timeZone: 'Europe/London', createdAt: now, updatedAt: now }).returning();
-  adminId = a!.id;
+  await w.deps.db
+    .insert(staff)
+    .values({ slackUserId: 'U0ADMIN01', displayName: 'Admin', role: 'admin', timeZone: 'Europe/London', createdAt: now, updatedAt: now });
   w.slack.addUser({ id: 'U0ADMIN01', name: 'admin', tz: 'Europe/London' });
 });
 afterAll(async () => w?.close());
@@ -30,15 +37,28 @@ const requestOf = async (clientId: string) => (await w.deps.db.select().from(era
 
 describe('erasure on request', () => {
   let s: Seeded;
-  it('/forget opens a request the case\'s supervisor sees in Slack with [Erase now] [Hold — reason required]', async () => {
+  it("/forget opens a request the case's supervisor sees in Slack with [Erase now] [Hold — reason required]", async () => {
     s = await seedClient(w, CLIENT_CHAT, 'A', { clientId: w.clientId });
     // The scan sees the data before erasure (so its empty result afterwards means something).
-    const seen = new Set((await scanDatabase(w.deps.db, w.deps.cipher, { strings: s.strings, numbers: [CLIENT_CHAT] })).hits.map((h) => `${h.table}.${h.column}`));
-    expect([...seen]).toEqual(expect.arrayContaining([
-      'clients.preferred_name_enc', 'clients.telegram_chat_id', 'cases.intake_enc', 'cases.plan_enc', 'goals.description_enc', 'notes.body_enc',
-      'escalations.snooze_reason', 'escalations.resolution', 'intake_sessions.state_enc', 'callback_tokens.chat_id',
-      'referrals.reason_enc', 'referral_consents.verbal_reason_enc',
-    ]));
+    const seen = new Set(
+      (await scanDatabase(w.deps.db, w.deps.cipher, { strings: s.strings, numbers: [CLIENT_CHAT] })).hits.map((h) => `${h.table}.${h.column}`),
+    );
+    expect([...seen]).toEqual(
+      expect.arrayContaining([
+        'clients.preferred_name_enc',
+        'clients.telegram_chat_id',
+        'cases.intake_enc',
+        'cases.plan_enc',
+        'goals.description_enc',
+        'notes.body_enc',
+        'escalations.snooze_reason',
+        'escalations.resolution',
+        'intake_sessions.state_enc',
+        'callback_tokens.chat_id',
+        'referrals.reason_enc',
+        'referral_consents.verbal_reason_enc',
+      ]),
+    );
     await requestErasure(w.deps, CLIENT_CHAT);
     const r = await requestOf(s.clientId);
     expect(r).toMatchObject({ status: 'pending', requestedBy: 'client', level: 0 });
@@ -57,7 +77,10 @@ describe('erasure on request', () => {
   it('a worker cannot decide; a hold needs a reason', async () => {
     const r = await requestOf(s.clientId);
     expect(await decideErasure(w.deps, { requestId: r.id, staffId: w.workerId, decision: 'erase' })).toMatchObject({ ok: false });
-    expect(await decideErasure(w.deps, { requestId: r.id, staffId: w.supervisorId, decision: 'hold', reason: ' ' })).toMatchObject({ ok: false, field: 'reason' });
+    expect(await decideErasure(w.deps, { requestId: r.id, staffId: w.supervisorId, decision: 'hold', reason: ' ' })).toMatchObject({
+      ok: false,
+      field: 'reason',
+    });
     expect((await requestOf(s.clientId)).status).toBe('pending');
   });
 
@@ -80,7 +103,10 @@ describe('erasure on request', () => {
     const before = w.tg.messages(CLIENT_CHAT).length;
     const sent = await sendDue(w);
     expect(sent).toEqual([{ kind: 'erasure_done', recipient: `client:${s.clientId}`, outcome: 'sent' }]);
-    const told = w.tg.messages(CLIENT_CHAT).slice(before).map((m) => m.text);
+    const told = w.tg
+      .messages(CLIENT_CHAT)
+      .slice(before)
+      .map((m) => m.text);
     expect(told).toEqual([expect.stringContaining('Your information has been deleted')]);
 
     expect(await runErasure(w.deps, r.id)).toBe('done');
@@ -91,9 +117,15 @@ describe('erasure on request', () => {
     expect(c2!.erasedAt).not.toBeNull();
     const [appt] = await w.deps.db.select().from(appointments).where(eq(appointments.id, s.appointmentId));
     expect(appt!.status).toBe('cancelled');
-    const pending = await w.deps.db.select().from(deliveries).where(and(eq(deliveries.caseId, s.caseId), eq(deliveries.status, 'pending')));
+    const pending = await w.deps.db
+      .select()
+      .from(deliveries)
+      .where(and(eq(deliveries.caseId, s.caseId), eq(deliveries.status, 'pending')));
     expect(pending).toEqual([]);
-    const skipped = await w.deps.db.select().from(deliveries).where(and(eq(deliveries.caseId, s.caseId), eq(deliveries.reason, 'erased')));
+    const skipped = await w.deps.db
+      .select()
+      .from(deliveries)
+      .where(and(eq(deliveries.caseId, s.caseId), eq(deliveries.reason, 'erased')));
     expect(skipped.length).toBeGreaterThan(0);
     expect(await w.deps.redis.exists(trackedMessagesKey(w.deps.config.QUEUE_PREFIX, CLIENT_CHAT))).toBe(0);
 
@@ -111,7 +143,15 @@ describe('erasure on request', () => {
 
   it('no personal value of the client is left in any column of any table (audit log included)', async () => {
     const { hits, columnsScanned } = await scanDatabase(w.deps.db, w.deps.cipher, { strings: s.strings, numbers: [CLIENT_CHAT] });
-    expect(columnsScanned).toEqual(expect.arrayContaining(['audit_log.details', 'clients.telegram_chat_id', 'notes.body_enc', 'erasure_requests.hold_reason_enc', 'escalations.snooze_reason']));
+    expect(columnsScanned).toEqual(
+      expect.arrayContaining([
+        'audit_log.details',
+        'clients.telegram_chat_id',
+        'notes.body_enc',
+        'erasure_requests.hold_reason_enc',
+        'escalations.snooze_reason',
+      ]),
+    );
     expect(columnsScanned.length).toBeGreaterThan(60);
     expect(hits).toEqual([]);
   });
@@ -154,15 +194,25 @@ describe('holds and the deadline', () => {
     await erasureTick(w.deps);
     expect(await levelNow()).toBe(1);
     await sendDue(w);
-    expect(w.slack.messages(SUPERVISION_CHANNEL).slice(channelBefore).map((m) => m.text).filter((t) => t.includes(s.reference)))
-      .toEqual([expect.stringContaining('Escalated (level 1)')]);
+    expect(
+      w.slack
+        .messages(SUPERVISION_CHANNEL)
+        .slice(channelBefore)
+        .map((m) => m.text)
+        .filter((t) => t.includes(s.reference)),
+    ).toEqual([expect.stringContaining('Escalated (level 1)')]);
     w.deps.clock.advance({ days: 7 });
     await erasureTick(w.deps);
     expect(await levelNow()).toBe(2);
     const before = w.slack.messages('U0ADMIN01').length;
     await sendDue(w);
-    expect(w.slack.messages('U0ADMIN01').slice(before).map((m) => m.text).filter((t) => t.includes(s.reference)))
-      .toEqual([expect.stringContaining('Escalated (level 2)')]);
+    expect(
+      w.slack
+        .messages('U0ADMIN01')
+        .slice(before)
+        .map((m) => m.text)
+        .filter((t) => t.includes(s.reference)),
+    ).toEqual([expect.stringContaining('Escalated (level 2)')]);
     expect(await requestOf(s.clientId)).toMatchObject({ level: 2, status: 'pending' });
     // Once escalated, any supervisor may decide.
     const id = (await requestOf(s.clientId)).id;
@@ -178,10 +228,13 @@ describe('holds and the deadline', () => {
 describe('a worker that dies halfway', () => {
   // A real failure inside each step's transaction, injected with a trigger on the step's last write
   // (the process dying at that point looks the same to PostgreSQL: the transaction never commits).
-  const failWhen = (cond: string) => w.deps.db.execute(sql.raw(`
+  const failWhen = (cond: string) =>
+    w.deps.db.execute(
+      sql.raw(`
     create or replace function test_fail() returns trigger language plpgsql as $$ begin raise exception 'worker died'; end $$;
     drop trigger if exists test_fail on erasure_requests;
-    create trigger test_fail before update on erasure_requests for each row when (${cond}) execute function test_fail();`));
+    create trigger test_fail before update on erasure_requests for each row when (${cond}) execute function test_fail();`),
+    );
   const heal = () => w.deps.db.execute(sql.raw('drop trigger if exists test_fail on erasure_requests'));
 
   it('leaves each step all-or-nothing, and the next run finishes the job', async () => {
@@ -189,7 +242,8 @@ describe('a worker that dies halfway', () => {
     await requestErasure(w.deps, 700_004);
     const id = (await requestOf(s.clientId)).id;
     expect(await decideErasure(w.deps, { requestId: id, staffId: w.supervisorId, decision: 'erase' })).toMatchObject({ ok: true });
-    const notesText = async () => (await w.deps.db.select().from(notes).where(eq(notes.caseId, s.caseId))).map((n) => w.deps.cipher.decrypt(n.bodyEnc, 'notes.body')).filter(Boolean);
+    const notesText = async () =>
+      (await w.deps.db.select().from(notes).where(eq(notes.caseId, s.caseId))).map((n) => w.deps.cipher.decrypt(n.bodyEnc, 'notes.body')).filter(Boolean);
 
     const confirmations = async () => (await w.deps.db.select().from(deliveries).where(eq(deliveries.kind, 'erasure_done'))).length;
     const before = await confirmations();

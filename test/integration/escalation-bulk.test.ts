@@ -20,14 +20,24 @@ afterEach(async () => {
   while (cleanups.length) await cleanups.pop()!();
 });
 
-interface Seeded { deps: TestDeps; workerId: string; supervisorId: string }
+interface Seeded {
+  deps: TestDeps;
+  workerId: string;
+  supervisorId: string;
+}
 
 async function seed(total = 330, due = 300): Promise<Seeded> {
   const deps = await createTestDeps({ start: START });
   cleanups.push(() => deps.destroy());
   const at = deps.clock.now().toJSDate();
-  const [sup] = await deps.db.insert(staff).values({ slackUserId: 'U0SUP', displayName: 'Sup', role: 'supervisor', timeZone: 'Europe/London', createdAt: at, updatedAt: at }).returning();
-  const [worker] = await deps.db.insert(staff).values({ slackUserId: 'U0WRK', displayName: 'Worker', role: 'worker', supervisorId: sup!.id, timeZone: 'Europe/London', createdAt: at, updatedAt: at }).returning();
+  const [sup] = await deps.db
+    .insert(staff)
+    .values({ slackUserId: 'U0SUP', displayName: 'Sup', role: 'supervisor', timeZone: 'Europe/London', createdAt: at, updatedAt: at })
+    .returning();
+  const [worker] = await deps.db
+    .insert(staff)
+    .values({ slackUserId: 'U0WRK', displayName: 'Worker', role: 'worker', supervisorId: sup!.id, timeZone: 'Europe/London', createdAt: at, updatedAt: at })
+    .returning();
   await deps.db.execute(sql`insert into clients (telegram_user_id, telegram_chat_id, language, time_zone, created_at, updated_at)
     select 30000000 + g, 30000000 + g, 'en', 'Europe/London', ${at}, ${at} from generate_series(1, ${total}::int) g`);
   // i % 3 = 0: follow-up overdue; 1: quiet; 2: both (for i <= due); i > due: healthy.
@@ -46,14 +56,23 @@ const rows = async <T>(deps: TestDeps, q: ReturnType<typeof sql>): Promise<T[]> 
 
 /** Everything a sweep leaves behind, keyed by case reference (ids differ between databases). */
 async function outcome(deps: TestDeps) {
-  const escalations = await rows<{ ref: string; reason: string; level: number; notifications: number; resolution: string | null }>(deps, sql`
-    select c.reference ref, e.reason, e.level, e.notifications, e.resolution from escalations e join cases c on c.id = e.case_id order by 1, 2`);
-  const audit = await rows<{ ref: string; action: string; details: Record<string, unknown>; n: number }>(deps, sql`
+  const escalations = await rows<{ ref: string; reason: string; level: number; notifications: number; resolution: string | null }>(
+    deps,
+    sql`
+    select c.reference ref, e.reason, e.level, e.notifications, e.resolution from escalations e join cases c on c.id = e.case_id order by 1, 2`,
+  );
+  const audit = await rows<{ ref: string; action: string; details: Record<string, unknown>; n: number }>(
+    deps,
+    sql`
     select c.reference ref, a.action, a.details, count(*)::int n from audit_log a join escalations e on e.id::text = a.subject_id join cases c on c.id = e.case_id
-    where a.subject_type = 'escalation' and a.case_id = e.case_id group by 1, 2, 3 order by 1, 2, a.details::text`);
-  const ledger = await rows<{ ref: string; reason: string; kind: string; version: number; recipient: string; status: string }>(deps, sql`
+    where a.subject_type = 'escalation' and a.case_id = e.case_id group by 1, 2, 3 order by 1, 2, a.details::text`,
+  );
+  const ledger = await rows<{ ref: string; reason: string; kind: string; version: number; recipient: string; status: string }>(
+    deps,
+    sql`
     select c.reference ref, e.reason, d.kind, d.version, d.recipient, d.status from deliveries d join escalations e on e.id::text = d.subject_id::text join cases c on c.id = e.case_id
-    where d.case_id = e.case_id order by 1, 2, 4`);
+    where d.case_id = e.case_id order by 1, 2, 4`,
+  );
   const deliveryIds = await rows<{ id: string }>(deps, sql`select id from deliveries`);
   const jobs = await deps.queues.queue('delivery').getJobs(['waiting', 'delayed']);
   return { escalations, audit, ledger, deliveryIds: deliveryIds.map((r) => r.id).sort(), jobIds: jobs.map((j) => j.id!).sort() };
@@ -74,8 +93,13 @@ describe('escalation sweep over many cases (bulk)', () => {
     expect(o.audit.filter((a) => a.action === 'escalation.opened')).toHaveLength(400);
     expect(o.audit.filter((a) => a.action === 'escalation.notified')).toHaveLength(400);
     expect(o.audit.find((a) => a.ref === 'C-2026-0002' && a.action === 'escalation.opened' && a.details.reason === 'quiet_case')).toBeTruthy();
-    expect(o.audit.find((a) => a.ref === 'C-2026-0003' && a.action === 'escalation.notified' && a.details.reason === 'follow_up_overdue')!.details)
-      .toEqual({ reason: 'follow_up_overdue', level: 0, target: 'worker', recipients: 1, notification: 1 });
+    expect(o.audit.find((a) => a.ref === 'C-2026-0003' && a.action === 'escalation.notified' && a.details.reason === 'follow_up_overdue')!.details).toEqual({
+      reason: 'follow_up_overdue',
+      level: 0,
+      target: 'worker',
+      recipients: 1,
+      notification: 1,
+    });
     // One nudge to the worker per escalation, one job per ledger row (deterministic id).
     expect(o.ledger).toHaveLength(400);
     expect(o.ledger.every((d) => d.kind === 'follow_up_nudge' && d.version === 1 && d.recipient === `staff:${workerId}` && d.status === 'pending')).toBe(true);
@@ -83,7 +107,10 @@ describe('escalation sweep over many cases (bulk)', () => {
     expect(o.jobIds.filter((id) => nudgeIds.includes(id))).toEqual(nudgeIds);
 
     // Each escalation records when its next step (the supervisor, a day later) is due, so the next sweep writes nothing.
-    const next = await rows<{ ok: boolean; n: number }>(deps, sql`select next_at = '2026-11-24T10:00:00Z'::timestamptz ok, count(*)::int n from escalations group by 1`);
+    const next = await rows<{ ok: boolean; n: number }>(
+      deps,
+      sql`select next_at = '2026-11-24T10:00:00Z'::timestamptz ok, count(*)::int n from escalations group by 1`,
+    );
     expect(next).toEqual([{ ok: true, n: 400 }]);
     deps.clock.set(DateTime.fromISO('2026-11-23T12:00:00Z', { zone: 'utc' }));
     expect(await runEscalationSweep(deps, { chunkSize: 64 })).toMatchObject({ opened: 0, notified: 0, resolved: 0 });

@@ -61,7 +61,8 @@ describe('appointment → reminders → outcome question → nudge → escalatio
     await at('2026-11-28T14:00:00Z');
     await at('2026-11-30T08:59:00Z'); // Monday morning, before the weekly digest
 
-    const sent = (await ledger(w)).filter((r) => r.status === 'sent' && r.kind !== 'app_home' && r.kind !== 'case_card_update')
+    const sent = (await ledger(w))
+      .filter((r) => r.status === 'sent' && r.kind !== 'app_home' && r.kind !== 'case_card_update')
       .sort((a, b) => a.sentAt!.getTime() - b.sentAt!.getTime() || a.kind.localeCompare(b.kind) || a.recipient.localeCompare(b.recipient));
     expect(sent.map((r) => [r.kind, r.recipient.split(':')[0], r.sentAt!.toISOString()])).toEqual([
       ['appointment_reminder.PT24H', 'client', '2026-11-24T10:00:00.000Z'],
@@ -73,7 +74,10 @@ describe('appointment → reminders → outcome question → nudge → escalatio
       ['escalation', 'staff', '2026-11-27T14:00:00.000Z'],
     ]);
     // Exactly these messages reached the platforms, each once.
-    expect(w.tg.messages(CLIENT_CHAT).map((m) => m.text!.split(' on ')[1]?.split(' (')[0])).toEqual(['Wednesday 25 November at 10:00', 'Wednesday 25 November at 10:00']);
+    expect(w.tg.messages(CLIENT_CHAT).map((m) => m.text!.split(' on ')[1]?.split(' (')[0])).toEqual([
+      'Wednesday 25 November at 10:00',
+      'Wednesday 25 November at 10:00',
+    ]);
     const workerDms = w.slack.messages(WORKER_SLACK).map((m) => m.text);
     expect(workerDms).toHaveLength(4);
     expect(workerDms[0]).toContain('Wed 25 Nov 05:00 EST'); // the worker's own zone
@@ -81,16 +85,23 @@ describe('appointment → reminders → outcome question → nudge → escalatio
     expect(workerDms[3]).toMatch(new RegExp(`^The follow-up for ${w.reference} was due Thu 26 Nov 07:00 EST and no note has been logged since`));
     const supDms = w.slack.messages(SUPERVISOR_SLACK);
     expect(supDms.map((m) => m.text)).toEqual([expect.stringMatching(new RegExp(`^Escalation \\(level 1\\): The follow-up for ${w.reference}`))]);
-    const supButtons = (supDms[0]!.blocks as Array<{ type: string; elements?: Array<{ text: { text: string } }> }>).find((b) => b.type === 'actions')!.elements!.map((e) => e.text.text);
+    const supButtons = (supDms[0]!.blocks as Array<{ type: string; elements?: Array<{ text: { text: string } }> }>)
+      .find((b) => b.type === 'actions')!
+      .elements!.map((e) => e.text.text);
     expect(supButtons).toEqual(['Acknowledge', 'Snooze — reason required', 'Reassign', 'Open case']);
 
-    const trail = await w.deps.db.select({ action: auditLog.action, details: auditLog.details }).from(auditLog)
+    const trail = await w.deps.db
+      .select({ action: auditLog.action, details: auditLog.details })
+      .from(auditLog)
       .where(and(eq(auditLog.caseId, w.caseId), eq(auditLog.subjectType, 'escalation')));
     expect(trail.map((a) => a.action)).toEqual(['escalation.opened', 'escalation.notified', 'escalation.notified', 'escalation.acknowledged']);
     // Nothing else is waiting to go out, except Monday's weekly digests and their charts (planned ahead for 09:00 London).
     const pending = await w.deps.db.select().from(deliveries).where(eq(deliveries.status, 'pending'));
     expect(pending.map((r) => `${r.kind} ${r.dueAt.toISOString()}`).sort()).toEqual([
-      'weekly_digest 2026-11-30T09:00:00.000Z', 'weekly_digest 2026-11-30T09:00:00.000Z', 'weekly_digest_charts 2026-11-30T09:00:01.000Z', 'weekly_digest_charts 2026-11-30T09:00:01.000Z',
+      'weekly_digest 2026-11-30T09:00:00.000Z',
+      'weekly_digest 2026-11-30T09:00:00.000Z',
+      'weekly_digest_charts 2026-11-30T09:00:01.000Z',
+      'weekly_digest_charts 2026-11-30T09:00:01.000Z',
     ]);
   });
 });

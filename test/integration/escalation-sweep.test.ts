@@ -16,7 +16,10 @@ afterEach(async () => {
 async function world(start = '2026-11-23T09:00:00Z'): Promise<World> {
   const w = await createWorld({ start });
   const r = await startWorkers(w.deps, { queues: ['delivery'] });
-  cleanups.push(async () => { await r.close(2000); await w.close(); });
+  cleanups.push(async () => {
+    await r.close(2000);
+    await w.close();
+  });
   return w;
 }
 async function at(w: World, iso: string): Promise<void> {
@@ -58,8 +61,9 @@ describe('escalation sweeps', () => {
     expect(texts(w, ONCALL_SLACK)).toHaveLength(3);
     expect(texts(w, ONCALL_SLACK)[2]).toContain('page 3: nobody has acknowledged for 30 min');
     const [esc] = await w.deps.db.select().from(escalations).where(eq(escalations.caseId, w.caseId));
-    expect(await snoozeEscalation(w.deps, { escalationId: esc!.id, staffId: w.oncallId, until: w.deps.clock.now().plus({ hours: 1 }), reason: 'busy right now' }))
-      .toMatchObject({ ok: false, error: 'not_allowed' });
+    expect(
+      await snoozeEscalation(w.deps, { escalationId: esc!.id, staffId: w.oncallId, until: w.deps.clock.now().plus({ hours: 1 }), reason: 'busy right now' }),
+    ).toMatchObject({ ok: false, error: 'not_allowed' });
     expect(await acknowledgeEscalation(w.deps, { escalationId: esc!.id, staffId: w.oncallId })).toMatchObject({ ok: true, status: 'acknowledged' });
     await at(w, '2026-11-28T04:30:00Z');
     expect(texts(w, ONCALL_SLACK)).toHaveLength(3);
@@ -68,12 +72,20 @@ describe('escalation sweeps', () => {
 
   it('an overdue follow-up nudges the worker; a note logged afterwards resolves it automatically (audited)', async () => {
     const w = await world();
-    await w.deps.db.update(cases).set({ nextFollowUpAt: new Date('2026-11-23T10:00:00Z'), followUpSetAt: new Date('2026-11-16T10:00:00Z'), lastNoteAt: new Date('2026-11-16T10:00:00Z') }).where(eq(cases.id, w.caseId));
+    await w.deps.db
+      .update(cases)
+      .set({ nextFollowUpAt: new Date('2026-11-23T10:00:00Z'), followUpSetAt: new Date('2026-11-16T10:00:00Z'), lastNoteAt: new Date('2026-11-16T10:00:00Z') })
+      .where(eq(cases.id, w.caseId));
     await at(w, '2026-11-23T10:00:01Z');
     expect(texts(w, WORKER_SLACK)).toEqual([expect.stringMatching(new RegExp(`^The follow-up for ${w.reference} was due Mon 23 Nov 10:00 GMT`))]);
-    const buttons = (w.slack.messages(WORKER_SLACK)[0]!.blocks as Array<{ type: string; elements?: Array<{ text: { text: string } }> }>).find((b) => b.type === 'actions')!.elements!.map((e) => e.text.text);
+    const buttons = (w.slack.messages(WORKER_SLACK)[0]!.blocks as Array<{ type: string; elements?: Array<{ text: { text: string } }> }>)
+      .find((b) => b.type === 'actions')!
+      .elements!.map((e) => e.text.text);
     expect(buttons).toEqual(['Log note', 'Snooze 1 day', 'No follow-up needed — reason']);
-    await w.deps.db.update(cases).set({ lastNoteAt: new Date('2026-11-23T15:00:00Z') }).where(eq(cases.id, w.caseId));
+    await w.deps.db
+      .update(cases)
+      .set({ lastNoteAt: new Date('2026-11-23T15:00:00Z') })
+      .where(eq(cases.id, w.caseId));
     await at(w, '2026-11-24T12:00:00Z');
     const [esc] = await w.deps.db.select().from(escalations).where(eq(escalations.caseId, w.caseId));
     expect(esc).toMatchObject({ resolution: 'note_logged', notifications: 1 });
@@ -84,14 +96,20 @@ describe('escalation sweeps', () => {
 
   it('"No follow-up needed" needs a reason, then resolves and clears the follow-up date; snoozing needs a reason too', async () => {
     const w = await world();
-    await w.deps.db.update(cases).set({ nextFollowUpAt: new Date('2026-11-23T10:00:00Z'), followUpSetAt: new Date('2026-11-16T10:00:00Z') }).where(eq(cases.id, w.caseId));
+    await w.deps.db
+      .update(cases)
+      .set({ nextFollowUpAt: new Date('2026-11-23T10:00:00Z'), followUpSetAt: new Date('2026-11-16T10:00:00Z') })
+      .where(eq(cases.id, w.caseId));
     await at(w, '2026-11-23T10:00:01Z');
     const [esc] = await w.deps.db.select().from(escalations).where(eq(escalations.caseId, w.caseId));
-    expect(await snoozeEscalation(w.deps, { escalationId: esc!.id, staffId: w.supervisorId, until: w.deps.clock.now().plus({ days: 1 }), reason: ' ' }))
-      .toEqual({ ok: false, error: 'invalid', message: 'Please say why (at least 3 characters).' });
-    expect(await dismissFollowUp(w.deps, { escalationId: esc!.id, staffId: w.workerId, reason: '' }))
-      .toMatchObject({ ok: false, error: 'invalid' });
-    expect(await dismissFollowUp(w.deps, { escalationId: esc!.id, staffId: w.workerId, reason: 'Client moved away; case to be closed' })).toEqual({ ok: true, status: 'resolved' });
+    expect(
+      await snoozeEscalation(w.deps, { escalationId: esc!.id, staffId: w.supervisorId, until: w.deps.clock.now().plus({ days: 1 }), reason: ' ' }),
+    ).toEqual({ ok: false, error: 'invalid', message: 'Please say why (at least 3 characters).' });
+    expect(await dismissFollowUp(w.deps, { escalationId: esc!.id, staffId: w.workerId, reason: '' })).toMatchObject({ ok: false, error: 'invalid' });
+    expect(await dismissFollowUp(w.deps, { escalationId: esc!.id, staffId: w.workerId, reason: 'Client moved away; case to be closed' })).toEqual({
+      ok: true,
+      status: 'resolved',
+    });
     const [c] = await w.deps.db.select().from(cases).where(eq(cases.id, w.caseId));
     expect(c!.nextFollowUpAt).toBeNull();
     const [after] = await w.deps.db.select().from(escalations).where(eq(escalations.id, esc!.id));
@@ -106,18 +124,26 @@ describe('escalation sweeps', () => {
     const r1 = await recordAppointmentOutcome(w.deps, { appointmentId: a1, version: 1, outcome: 'no_show', staffId: w.workerId });
     expect(r1).toMatchObject({ ok: true, status: 'recorded', supervisorInformed: false });
     if (r1.ok) expect(r1.followUpAt!.toISO()).toBe('2026-11-23T09:00:00.000Z'); // Monday 09:00 London, not Saturday
-    expect(await recordAppointmentOutcome(w.deps, { appointmentId: a1, version: 1, outcome: 'no_show', staffId: w.workerId })).toMatchObject({ ok: true, status: 'unchanged' });
+    expect(await recordAppointmentOutcome(w.deps, { appointmentId: a1, version: 1, outcome: 'no_show', staffId: w.workerId })).toMatchObject({
+      ok: true,
+      status: 'unchanged',
+    });
     const a2 = await bookAppointment(w, '2026-11-23T10:00:00Z');
     w.deps.clock.set(DateTime.fromISO('2026-11-23T12:00:00Z', { zone: 'utc' }));
     const r2 = await recordAppointmentOutcome(w.deps, { appointmentId: a2, version: 1, outcome: 'no_show', staffId: w.workerId });
     expect(r2).toMatchObject({ ok: true, supervisorInformed: true });
     await at(w, '2026-11-23T12:00:00Z');
-    expect(texts(w, SUPERVISOR_SLACK)).toEqual([expect.stringMatching(new RegExp(`^Escalation \\(level 1\\): The client of ${w.reference} has missed 2 appointments in a row`))]);
+    expect(texts(w, SUPERVISOR_SLACK)).toEqual([
+      expect.stringMatching(new RegExp(`^Escalation \\(level 1\\): The client of ${w.reference} has missed 2 appointments in a row`)),
+    ]);
   });
 
   it('weekly digest: each supervisor on Monday 09:00 in their zone, once, listing overdue follow-ups, quiet cases, missing elements and open escalations', async () => {
     const w = await world('2026-11-25T12:00:00Z'); // Wednesday
-    await w.deps.db.update(cases).set({ nextFollowUpAt: new Date('2026-11-20T10:00:00Z'), followUpSetAt: new Date('2026-11-10T10:00:00Z'), lastNoteAt: new Date('2026-11-01T10:00:00Z') }).where(eq(cases.id, w.caseId));
+    await w.deps.db
+      .update(cases)
+      .set({ nextFollowUpAt: new Date('2026-11-20T10:00:00Z'), followUpSetAt: new Date('2026-11-10T10:00:00Z'), lastNoteAt: new Date('2026-11-01T10:00:00Z') })
+      .where(eq(cases.id, w.caseId));
     await w.deps.db.insert(goals).values({ caseId: w.caseId, descriptionEnc: w.deps.cipher.encrypt('goal', 'goals.description') });
     await at(w, '2026-11-30T08:59:00Z');
     expect(texts(w, SUPERVISOR_SLACK).filter((t) => t.startsWith('*Weekly digest*'))).toEqual([]);

@@ -24,7 +24,14 @@ let tb: TelegramBot;
 const client = { id: CLIENT_CHAT, first_name: 'Client' };
 
 beforeAll(async () => {
-  w = await createWorld({ env: { REMINDER_OFFSETS_CLIENT: 'PT24H', REMINDER_OFFSETS_WORKER: 'PT24H', SLACK_CHANNEL_MESSAGES_PER_SECOND: '30', TELEGRAM_CHAT_MESSAGES_PER_SECOND: '30' } });
+  w = await createWorld({
+    env: {
+      REMINDER_OFFSETS_CLIENT: 'PT24H',
+      REMINDER_OFFSETS_WORKER: 'PT24H',
+      SLACK_CHANNEL_MESSAGES_PER_SECOND: '30',
+      TELEGRAM_CHAT_MESSAGES_PER_SECOND: '30',
+    },
+  });
   tb = createBot(w.deps, { token: w.tg.token, apiRoot: w.tg.url, botInfo: w.tg.botInfo as never, later: createLater(w.deps.logger) });
 });
 afterAll(async () => {
@@ -39,7 +46,9 @@ const handle = async (u: TgUpdate) => {
 
 /** What the delivery worker does with due rows: the real sender, to the emulators. */
 async function sendDue(): Promise<void> {
-  const rows = await w.deps.db.select().from(deliveries)
+  const rows = await w.deps.db
+    .select()
+    .from(deliveries)
     .where(and(eq(deliveries.status, 'pending'), sql`coalesce(${deliveries.notBefore}, ${deliveries.dueAt}) <= ${w.deps.clock.now().toJSDate()}`));
   for (const r of rows) await sendDelivery(w.deps, r.id, { finalAttempt: true });
 }
@@ -63,10 +72,16 @@ describe('a client answers a reminder through the full bot', () => {
 
     const [appt] = await w.deps.db.select().from(appointments).where(eq(appointments.id, apptId));
     expect(appt).toMatchObject({ clientResponse: 'confirmed' });
-    const audits = await w.deps.db.select().from(auditLog).where(and(eq(auditLog.action, 'appointment.client_responded'), eq(auditLog.subjectId, apptId)));
+    const audits = await w.deps.db
+      .select()
+      .from(auditLog)
+      .where(and(eq(auditLog.action, 'appointment.client_responded'), eq(auditLog.subjectId, apptId)));
     expect(audits).toHaveLength(1);
     await sendDue();
-    const told = w.slack.messages(WORKER_SLACK).slice(slackBefore).map((m) => m.text);
+    const told = w.slack
+      .messages(WORKER_SLACK)
+      .slice(slackBefore)
+      .map((m) => m.text);
     expect(told).toHaveLength(1);
     expect(told[0]).toContain(w.reference);
     expect(told[0]).toMatch(/confirm/i);
@@ -79,11 +94,19 @@ describe('a client who had blocked the bot writes again', () => {
     await handle(await w.tg.sendText(client, 'Hello, I am back'));
     const [row] = await w.deps.db.select().from(clients).where(eq(clients.id, w.clientId));
     expect(row!.botBlockedAt).toBeNull();
-    const audits = await w.deps.db.select().from(auditLog).where(and(eq(auditLog.action, 'client.bot_unblocked'), eq(auditLog.subjectId, w.clientId)));
+    const audits = await w.deps.db
+      .select()
+      .from(auditLog)
+      .where(and(eq(auditLog.action, 'client.bot_unblocked'), eq(auditLog.subjectId, w.clientId)));
     expect(audits).toHaveLength(1);
     // A second message changes nothing more.
     await handle(await w.tg.sendText(client, 'Are you there?'));
-    expect(await w.deps.db.select().from(auditLog).where(and(eq(auditLog.action, 'client.bot_unblocked'), eq(auditLog.subjectId, w.clientId)))).toHaveLength(1);
+    expect(
+      await w.deps.db
+        .select()
+        .from(auditLog)
+        .where(and(eq(auditLog.action, 'client.bot_unblocked'), eq(auditLog.subjectId, w.clientId))),
+    ).toHaveLength(1);
   });
 });
 

@@ -38,7 +38,7 @@ async function openHandoverModal(user: string, text: string) {
 }
 
 const workerOf = async (caseId: string) => (await w.deps.db.select({ id: cases.assignedWorkerId }).from(cases).where(eq(cases.id, caseId)))[0]!.id;
-const clientTexts = (chat: number) => w.tg.messages(chat).map((m) => m.text ?? "");
+const clientTexts = (chat: number) => w.tg.messages(chat).map((m) => m.text ?? '');
 
 describe('/case handover', () => {
   let a: Awaited<ReturnType<typeof newCase>>;
@@ -52,13 +52,35 @@ describe('/case handover', () => {
     c = await newCase(w, { assignTo: w.staff.worker, name: 'Stays Here' });
     const d = w.deps;
     // Four notes on A: the packet shows the last three, decrypted for the covering worker.
-    for (const [i, text] of ['Oldest note: first visit', 'Second: phone call about school', 'Third: met the son', 'Newest: agreed a family meeting'].entries()) {
-      const at = d.clock.now().minus({ days: 10 - i }).toJSDate();
-      await d.db.insert(notes).values({ caseId: a.caseId, authorStaffId: w.staff.worker, kind: 'phone', bodyEnc: d.cipher.encrypt(text, 'notes.body'), contactAt: at, createdAt: at });
+    for (const [i, text] of [
+      'Oldest note: first visit',
+      'Second: phone call about school',
+      'Third: met the son',
+      'Newest: agreed a family meeting',
+    ].entries()) {
+      const at = d.clock
+        .now()
+        .minus({ days: 10 - i })
+        .toJSDate();
+      await d.db.insert(notes).values({
+        caseId: a.caseId,
+        authorStaffId: w.staff.worker,
+        kind: 'phone',
+        bodyEnc: d.cipher.encrypt(text, 'notes.body'),
+        contactAt: at,
+        createdAt: at,
+      });
     }
     await d.db.insert(escalations).values({ caseId: a.caseId, reason: 'quiet_case', level: 1, openedAt: d.clock.now().minus({ days: 1 }).toJSDate() });
     const me = (await findActiveStaffBySlack(d.db, U.worker))!;
-    const booked = await scheduleAppointment(d, me, { caseId: a.caseId, date: '2026-11-26', time: '10:00', durationMin: 45, mode: 'phone', idempotencyKey: 'appt-a' });
+    const booked = await scheduleAppointment(d, me, {
+      caseId: a.caseId,
+      date: '2026-11-26',
+      time: '10:00',
+      durationMin: 45,
+      mode: 'phone',
+      idempotencyKey: 'appt-a',
+    });
     expect(booked).toMatchObject({ ok: true });
     await flush(w, { all: true });
   });
@@ -89,27 +111,53 @@ describe('/case handover', () => {
     expect(await workerOf(c.caseId)).toBe(w.staff.worker);
     const [h] = await w.deps.db.select().from(handovers);
     handoverId = h!.id;
-    expect(h).toMatchObject({ fromStaffId: w.staff.worker, toStaffId: w.staff.worker2, untilOn: '2026-12-10', status: 'active', returnAt: new Date('2026-12-10T09:00:00Z') });
+    expect(h).toMatchObject({
+      fromStaffId: w.staff.worker,
+      toStaffId: w.staff.worker2,
+      untilOn: '2026-12-10',
+      status: 'active',
+      returnAt: new Date('2026-12-10T09:00:00Z'),
+    });
     const moves = await w.deps.db.select().from(auditLog).where(eq(auditLog.action, 'case.handed_over'));
     expect(moves.map((m) => m.caseId).sort()).toEqual([a.caseId, b.caseId].sort());
 
     // The worker's appointment reminder follows the case.
-    const reminders = await w.deps.db.select().from(deliveries).where(and(eq(deliveries.caseId, a.caseId), eq(deliveries.kind, 'appointment_reminder.PT24H')));
+    const reminders = await w.deps.db
+      .select()
+      .from(deliveries)
+      .where(and(eq(deliveries.caseId, a.caseId), eq(deliveries.kind, 'appointment_reminder.PT24H')));
     expect(reminders.filter((r) => r.recipient === `staff:${w.staff.worker}`).map((r) => [r.status, r.reason])).toEqual([['skipped', 'handed_over']]);
     expect(reminders.filter((r) => r.recipient === `staff:${w.staff.worker2}`).map((r) => r.status)).toEqual(['pending']);
 
     const sent = (await flush(w)).filter((s) => !s.outcome.startsWith('wait:'));
-    expect(sent.filter((s) => s.kind === 'handover_packet')).toEqual([{ kind: 'handover_packet', outcome: 'sent' }, { kind: 'handover_packet', outcome: 'sent' }]);
+    expect(sent.filter((s) => s.kind === 'handover_packet')).toEqual([
+      { kind: 'handover_packet', outcome: 'sent' },
+      { kind: 'handover_packet', outcome: 'sent' },
+    ]);
     const packets = dm(w, U.worker2).filter((m) => m.text.startsWith('Handover:'));
-    expect(packets.map((p) => p.text).sort()).toEqual([`Handover: case ${a.reference} is now yours until 2026-12-10`, `Handover: case ${b.reference} is now yours until 2026-12-10`].sort());
+    expect(packets.map((p) => p.text).sort()).toEqual(
+      [`Handover: case ${a.reference} is now yours until 2026-12-10`, `Handover: case ${b.reference} is now yours until 2026-12-10`].sort(),
+    );
     const packetA = blockText(packets.find((p) => p.text.includes(a.reference))!.blocks);
-    for (const part of ['The four elements', 'Second: phone call about school', 'Third: met the son', 'Newest: agreed a family meeting', 'Next appointment:', 'No note for too long']) expect(packetA, part).toContain(part);
+    for (const part of [
+      'The four elements',
+      'Second: phone call about school',
+      'Third: met the son',
+      'Newest: agreed a family meeting',
+      'Next appointment:',
+      'No note for too long',
+    ])
+      expect(packetA, part).toContain(part);
     expect(packetA).not.toContain('Oldest note');
     // The preview (notification text) names only the reference.
     expect(packets.every((p) => !p.text.includes('Mei') && !p.text.includes('Newest'))).toBe(true);
 
-    expect(clientTexts(a.chat).filter((t) => t.includes('Kai'))).toEqual(['Hello. While Wen is away, your contact here is Kai, until 10 December. You can write here as before, and Kai will read it.']);
-    expect(clientTexts(b.chat).filter((t) => t.includes('Kai'))).toEqual(['您好。Wen不在期间，直到12月10日，您在这里的联系人是Kai。您可以像以前一样在这里留言，Kai会阅读。']);
+    expect(clientTexts(a.chat).filter((t) => t.includes('Kai'))).toEqual([
+      'Hello. While Wen is away, your contact here is Kai, until 10 December. You can write here as before, and Kai will read it.',
+    ]);
+    expect(clientTexts(b.chat).filter((t) => t.includes('Kai'))).toEqual([
+      '您好。Wen不在期间，直到12月10日，您在这里的联系人是Kai。您可以像以前一样在这里留言，Kai会阅读。',
+    ]);
     expect(clientTexts(c.chat)).toEqual([]);
 
     // Again: the same submission, another flush — nothing twice.
@@ -117,7 +165,11 @@ describe('/case handover', () => {
     await w.driver.viewSubmission(U.sup, view.id, { cases: { v: [a.caseId, b.caseId] } });
     expect(await flush(w)).toEqual([]);
     expect(await w.deps.db.select().from(handovers)).toHaveLength(1);
-    expect({ a: clientTexts(a.chat).length, b: clientTexts(b.chat).length, packets: dm(w, U.worker2).filter((m) => m.text.startsWith('Handover:')).length }).toEqual(before);
+    expect({
+      a: clientTexts(a.chat).length,
+      b: clientTexts(b.chat).length,
+      packets: dm(w, U.worker2).filter((m) => m.text.startsWith('Handover:')).length,
+    }).toEqual(before);
     // The supervisor's confirmation carries [Undo handover].
     expect(blockText(dm(w, U.sup).at(-1)!.blocks)).toContain('handover_undo');
   });
@@ -150,12 +202,21 @@ describe('/case handover', () => {
     await eventually(async () => (await workerOf(c.caseId)) === w.staff.worker, 'the undo');
     expect(await workerOf(crisis.caseId)).toBe(w.staff.worker);
     const sent = (await flush(w)).filter((s) => !s.outcome.startsWith('wait:'));
-    expect(sent.filter((s) => s.kind === 'handover_notice' || s.kind === 'handover_packet').map((s) => s.outcome).sort())
-      .toEqual(['skipped:superseded', 'skipped:superseded', 'skipped:superseded', 'skipped:superseded']);
+    expect(
+      sent
+        .filter((s) => s.kind === 'handover_notice' || s.kind === 'handover_packet')
+        .map((s) => s.outcome)
+        .sort(),
+    ).toEqual(['skipped:superseded', 'skipped:superseded', 'skipped:superseded', 'skipped:superseded']);
     expect(clientTexts(c.chat)).toEqual([]);
     const h = await w.deps.db.select().from(handovers).where(eq(handovers.status, 'undone'));
     expect(h).toHaveLength(1);
-    expect(await w.deps.db.select().from(auditLog).where(and(eq(auditLog.action, 'handover.undone'), eq(auditLog.actorId, w.staff.admin)))).toHaveLength(1);
+    expect(
+      await w.deps.db
+        .select()
+        .from(auditLog)
+        .where(and(eq(auditLog.action, 'handover.undone'), eq(auditLog.actorId, w.staff.admin))),
+    ).toHaveLength(1);
   });
 
   it('`/case handover list` shows the ids; `/case handover undo <id>` by command; an ended one is not undone twice', async () => {
@@ -182,7 +243,9 @@ describe('/case handover', () => {
     const sent = (await flush(w)).filter((s) => !s.outcome.startsWith('wait:'));
     expect(sent.filter((s) => s.kind === 'handover_notice')).toEqual([{ kind: 'handover_notice', outcome: 'skipped:crisis_open' }]);
     expect(clientTexts(crisis.chat).some((t) => t.includes('Kai'))).toBe(false);
-    const packet = dm(w, U.worker2).filter((m) => m.text.startsWith(`Handover: case ${crisis.reference}`)).at(-1)!;
+    const packet = dm(w, U.worker2)
+      .filter((m) => m.text.startsWith(`Handover: case ${crisis.reference}`))
+      .at(-1)!;
     expect(blockText(packet.blocks)).toContain('The client has not been told about the change');
   });
 });

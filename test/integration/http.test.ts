@@ -65,9 +65,16 @@ describe('HTTP endpoints', () => {
 
   it('/metrics has what a duty manager alerts on: unacknowledged crises and their age, open escalations by level, audited events — with no personal data in labels', async () => {
     const now = deps.clock.now().toJSDate();
-    const [client] = await deps.db.insert(clients).values({ timeZone: 'Europe/London', preferredNameEnc: deps.cipher.encrypt('Zoë Secretname', 'clients.preferred_name'), createdAt: now, updatedAt: now }).returning();
-    const c = await deps.db.transaction((tx) => insertCase(tx as never, { clientId: client!.id, category: 'family', priority: 'crisis', crisis: true }, deps.clock.now()));
-    await deps.db.insert(escalations).values({ caseId: c.id, reason: 'crisis', openedAt: deps.clock.now().minus({ minutes: 20 }).toJSDate(), createdAt: now, updatedAt: now });
+    const [client] = await deps.db
+      .insert(clients)
+      .values({ timeZone: 'Europe/London', preferredNameEnc: deps.cipher.encrypt('Zoë Secretname', 'clients.preferred_name'), createdAt: now, updatedAt: now })
+      .returning();
+    const c = await deps.db.transaction((tx) =>
+      insertCase(tx as never, { clientId: client!.id, category: 'family', priority: 'crisis', crisis: true }, deps.clock.now()),
+    );
+    await deps.db
+      .insert(escalations)
+      .values({ caseId: c.id, reason: 'crisis', openedAt: deps.clock.now().minus({ minutes: 20 }).toJSDate(), createdAt: now, updatedAt: now });
     await deps.audit.record({ actor: { type: 'system' }, action: 'intake.submitted', caseId: c.id });
     const text = await (await fetch(`${base}/metrics`)).text();
     expect(text).toMatch(/^casework_crisis_unacknowledged 1$/m);

@@ -27,17 +27,30 @@ describe('npm run keys:rotate', () => {
     const rotating = new FieldCipher([NEW, OLD]);
     const before = await countByKey(w.deps.db, rotating);
     const stale = Object.fromEntries(before.filter((c) => c.stale > 0).map((c) => [c.column, c.stale]));
-    expect(Object.keys(stale)).toEqual(expect.arrayContaining([
-      'cases.intake_enc', 'cases.plan_enc', 'clients.preferred_name_enc', 'goals.description_enc', 'notes.body_enc',
-      'escalations.snooze_reason', 'escalations.resolution', 'intake_sessions.state_enc',
-    ]));
+    expect(Object.keys(stale)).toEqual(
+      expect.arrayContaining([
+        'cases.intake_enc',
+        'cases.plan_enc',
+        'clients.preferred_name_enc',
+        'goals.description_enc',
+        'notes.body_enc',
+        'escalations.snooze_reason',
+        'escalations.resolution',
+        'intake_sessions.state_enc',
+      ]),
+    );
     expect(stale['notes.body_enc']).toBe(3);
 
     // A worker that dies after the first batch: part is done, the rest still old.
     let calls = 0;
-    await expect(rotateKeys(w.deps.db, rotating, { batchSize: 2, onProgress: (p) => {
-      if (p.done > 0 && ++calls === 2) throw new Error('killed');
-    } })).rejects.toThrow('killed');
+    await expect(
+      rotateKeys(w.deps.db, rotating, {
+        batchSize: 2,
+        onProgress: (p) => {
+          if (p.done > 0 && ++calls === 2) throw new Error('killed');
+        },
+      }),
+    ).rejects.toThrow('killed');
     const mid = await countByKey(w.deps.db, rotating);
     const midStale = mid.reduce((n, c) => n + c.stale, 0);
     expect(midStale).toBeGreaterThan(0);

@@ -15,8 +15,14 @@ afterAll(async () => deps?.destroy());
 describe('on-call gap alerts', () => {
   it('three gaps starting the same day make one alert per admin; a second sweep adds none', async () => {
     const at = deps.clock.now().toJSDate();
-    const [admin] = await deps.db.insert(staff).values({ slackUserId: 'U0GAPADMIN', displayName: 'Ada', role: 'admin', timeZone: 'Europe/London', createdAt: at, updatedAt: at }).returning();
-    const [sup] = await deps.db.insert(staff).values({ slackUserId: 'U0GAPSUP', displayName: 'Sam', role: 'supervisor', timeZone: 'Europe/London', createdAt: at, updatedAt: at }).returning();
+    const [admin] = await deps.db
+      .insert(staff)
+      .values({ slackUserId: 'U0GAPADMIN', displayName: 'Ada', role: 'admin', timeZone: 'Europe/London', createdAt: at, updatedAt: at })
+      .returning();
+    const [sup] = await deps.db
+      .insert(staff)
+      .values({ slackUserId: 'U0GAPSUP', displayName: 'Sam', role: 'supervisor', timeZone: 'Europe/London', createdAt: at, updatedAt: at })
+      .returning();
     // Covered 10:00–12:00 and 14:00–23:00: uncovered 09:00–10:00, 12:00–14:00 and from 23:00 on.
     await deps.db.insert(oncallShifts).values([
       { staffId: sup!.id, startsAt: new Date('2026-11-23T10:00:00Z'), endsAt: new Date('2026-11-23T12:00:00Z'), kind: 'rota', createdAt: at },

@@ -41,19 +41,39 @@ beforeAll(async () => {
   chmodSync(dir, 0o777);
   const port = await freePort();
   const ini = join(dir, 'pgbouncer.ini');
-  writeFileSync(ini, [
-    '[databases]', '* = host=127.0.0.1 port=5432 user=postgres',
-    '[pgbouncer]', 'listen_addr = 127.0.0.1', `listen_port = ${port}`, 'auth_type = any', 'pool_mode = transaction',
-    'default_pool_size = 2', 'max_client_conn = 100', 'unix_socket_dir =', `logfile = ${join(dir, 'log')}`,
-    'ignore_startup_parameters = extra_float_digits,options',
-  ].join('\n'));
+  writeFileSync(
+    ini,
+    [
+      '[databases]',
+      '* = host=127.0.0.1 port=5432 user=postgres',
+      '[pgbouncer]',
+      'listen_addr = 127.0.0.1',
+      `listen_port = ${port}`,
+      'auth_type = any',
+      'pool_mode = transaction',
+      'default_pool_size = 2',
+      'max_client_conn = 100',
+      'unix_socket_dir =',
+      `logfile = ${join(dir, 'log')}`,
+      'ignore_startup_parameters = extra_float_digits,options',
+    ].join('\n'),
+  );
   chmodSync(ini, 0o644);
   // pgbouncer refuses to run as root.
   const asRoot = process.getuid?.() === 0;
   bouncer = spawn(asRoot ? 'runuser' : PGBOUNCER, asRoot ? ['-u', 'postgres', '--', PGBOUNCER, ini] : [ini], { stdio: 'ignore' });
   usePreparedStatements(false);
   viaBouncer = openPostgres(`postgres://postgres@127.0.0.1:${port}/${testDb.name}`, { max: 8 });
-  for (let i = 0; i < 100 && !(await viaBouncer.ping().then(() => true, () => false)); i++) await new Promise((r) => setTimeout(r, 100));
+  for (
+    let i = 0;
+    i < 100 &&
+    !(await viaBouncer.ping().then(
+      () => true,
+      () => false,
+    ));
+    i++
+  )
+    await new Promise((r) => setTimeout(r, 100));
 });
 afterAll(async () => {
   await viaBouncer?.close().catch(() => {});
@@ -64,14 +84,36 @@ afterAll(async () => {
 describe('behind pgbouncer in transaction mode', () => {
   it.skipIf(!installed)('with DB_PREPARED_STATEMENTS=off the hot statements work from many connections over two server connections', async () => {
     const now = DateTime.fromISO('2026-11-23T10:00:00Z');
-    const results = await Promise.all(Array.from({ length: 40 }, (_, i) => viaBouncer.db.transaction((tx) => planDeliveries(tx as never, [{
-      kind: 'oncall_gap', subjectId: `pgbouncer-${i}`, recipient: 'channel:C0TEST', channel: 'slack', dueAt: now,
-    }], now))));
+    const results = await Promise.all(
+      Array.from({ length: 40 }, (_, i) =>
+        viaBouncer.db.transaction((tx) =>
+          planDeliveries(
+            tx as never,
+            [
+              {
+                kind: 'oncall_gap',
+                subjectId: `pgbouncer-${i}`,
+                recipient: 'channel:C0TEST',
+                channel: 'slack',
+                dueAt: now,
+              },
+            ],
+            now,
+          ),
+        ),
+      ),
+    );
     expect(results.flat()).toHaveLength(40);
-    const [{ n }] = (await viaBouncer.db.execute(sql`select count(*)::int n from deliveries where subject_id like 'pgbouncer-%'`) as unknown as { rows: Array<{ n: number }> }).rows as [{ n: number }];
+    const [{ n }] = (
+      (await viaBouncer.db.execute(sql`select count(*)::int n from deliveries where subject_id like 'pgbouncer-%'`)) as unknown as {
+        rows: Array<{ n: number }>;
+      }
+    ).rows as [{ n: number }];
     expect(n).toBe(40);
     // Planning again returns the same rows (the statement's ON CONFLICT path), still unnamed.
-    const again = await viaBouncer.db.transaction((tx) => planDeliveries(tx as never, [{ kind: 'oncall_gap', subjectId: 'pgbouncer-0', recipient: 'channel:C0TEST', channel: 'slack', dueAt: now }], now));
+    const again = await viaBouncer.db.transaction((tx) =>
+      planDeliveries(tx as never, [{ kind: 'oncall_gap', subjectId: 'pgbouncer-0', recipient: 'channel:C0TEST', channel: 'slack', dueAt: now }], now),
+    );
     expect(again[0]!.id).toBe(results[0]![0]!.id);
   });
 });

@@ -68,7 +68,12 @@ describe('the service process', () => {
   });
 
   it('exits 1 naming host and port (never the password) when PostgreSQL is unreachable', async () => {
-    const r = await start({ DATABASE_URL: 'postgres://casework:pw-do-not-print@127.0.0.1:1/x', REDIS_URL: TEST_REDIS_URL, QUEUE_PREFIX: prefix, LOG_LEVEL: 'fatal' });
+    const r = await start({
+      DATABASE_URL: 'postgres://casework:pw-do-not-print@127.0.0.1:1/x',
+      REDIS_URL: TEST_REDIS_URL,
+      QUEUE_PREFIX: prefix,
+      LOG_LEVEL: 'fatal',
+    });
     expect(r.code).toBe(1);
     expect(r.out).toMatch(/PostgreSQL at 127\.0\.0\.1:1 is not reachable/);
     expect(r.out).not.toContain('pw-do-not-print');
@@ -85,7 +90,14 @@ describe('the service process', () => {
     let ready: { status: number; body: unknown } | undefined;
     const r = await start(
       // No platform tokens: the front ends this environment selects must not block start or stop.
-      { DATABASE_URL: tdb.url, REDIS_URL: TEST_REDIS_URL, QUEUE_PREFIX: prefix, PORT: '0', LOG_LEVEL: 'info', ENCRYPTION_KEYS: 'k1:' + Buffer.alloc(32, 5).toString('base64') },
+      {
+        DATABASE_URL: tdb.url,
+        REDIS_URL: TEST_REDIS_URL,
+        QUEUE_PREFIX: prefix,
+        PORT: '0',
+        LOG_LEVEL: 'info',
+        ENCRYPTION_KEYS: `k1:${Buffer.alloc(32, 5).toString('base64')}`,
+      },
       {
         onReady: (out, kill) => {
           const m = /"url":"(http:\/\/[^"]+)"/.exec(out);

@@ -24,10 +24,17 @@ afterAll(async () => {
 async function pendingClientDeliveries(n: number, tag: string) {
   const [client] = await deps.db.insert(clients).values({ timeZone: 'UTC' }).returning();
   const now = deps.clock.now();
-  return planDeliveries(deps.db, Array.from({ length: n }, (_, i) => ({
-    kind: 'test_kind', subjectId: `${tag}-${i}`, recipient: `client:${client!.id}` as const, channel: 'telegram' as const,
-    dueAt: now.plus({ hours: 1 + i }),
-  })), now);
+  return planDeliveries(
+    deps.db,
+    Array.from({ length: n }, (_, i) => ({
+      kind: 'test_kind',
+      subjectId: `${tag}-${i}`,
+      recipient: `client:${client!.id}` as const,
+      channel: 'telegram' as const,
+      dueAt: now.plus({ hours: 1 + i }),
+    })),
+    now,
+  );
 }
 
 describe('job catalogue', () => {

@@ -20,7 +20,12 @@ beforeAll(() => {
   redis = new Redis(TEST_REDIS_URL, { maxRetriesPerRequest: 1 });
   // 4/s for the bot: slots 250 ms apart, far more than a Redis call takes even on a busy machine,
   // so the slots handed out do not depend on how fast the test runs.
-  budgets = new RateBudgets(redis, { QUEUE_PREFIX: prefix, TELEGRAM_MESSAGES_PER_SECOND: 4, TELEGRAM_CHAT_MESSAGES_PER_SECOND: 1, SLACK_CHANNEL_MESSAGES_PER_SECOND: 1 });
+  budgets = new RateBudgets(redis, {
+    QUEUE_PREFIX: prefix,
+    TELEGRAM_MESSAGES_PER_SECOND: 4,
+    TELEGRAM_CHAT_MESSAGES_PER_SECOND: 1,
+    SLACK_CHANNEL_MESSAGES_PER_SECOND: 1,
+  });
 });
 afterAll(async () => {
   await redis.quit();

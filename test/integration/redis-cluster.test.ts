@@ -37,7 +37,7 @@ afterAll(async () => {
 });
 
 describe.skipIf(!available)('on a three-node Redis Cluster', () => {
-  it('a booked appointment\'s reminders go out once each through BullMQ; the escalation tick runs as a job and nudges the worker', async () => {
+  it("a booked appointment's reminders go out once each through BullMQ; the escalation tick runs as a job and nudges the worker", async () => {
     const apptId = await bookAppointment(w, '2026-11-25T10:00:00Z');
     await planAppointmentReminders(w.deps, apptId);
     await advanceTo(w, '2026-11-24T10:00:00Z');
@@ -72,40 +72,75 @@ describe.skipIf(!available)('on a three-node Redis Cluster', () => {
     const budgets = new RateBudgets(w.deps.redis, { ...w.deps.config, TELEGRAM_MESSAGES_PER_SECOND: 10, TELEGRAM_CHAT_MESSAGES_PER_SECOND: 1 });
     const slots = [];
     for (const chat of ['c1', 'c2', 'c3', 'c1']) {
-      slots.push(await budgets.reserve([{ limiter: 'telegram_bot', id: 'cluster-bot' }, { limiter: 'telegram_chat', id: chat }]));
+      slots.push(
+        await budgets.reserve([
+          { limiter: 'telegram_bot', id: 'cluster-bot' },
+          { limiter: 'telegram_chat', id: chat },
+        ]),
+      );
     }
     const at = slots.map((s) => s.redisAt);
     expect(at[1]! - at[0]!).toBeGreaterThanOrEqual(99.9);
     expect(at[2]! - at[1]!).toBeGreaterThanOrEqual(99.9);
     // The same chat again: its own 1/s decides.
     expect(at[3]! - at[0]!).toBeGreaterThanOrEqual(999.9);
-    expect(await budgets.gate([{ limiter: 'telegram_bot', id: 'gate-bot' }, { limiter: 'telegram_chat', id: 'c9' }])).toBe(0);
+    expect(
+      await budgets.gate([
+        { limiter: 'telegram_bot', id: 'gate-bot' },
+        { limiter: 'telegram_chat', id: 'c9' },
+      ]),
+    ).toBe(0);
     await budgets.pause({ limiter: 'telegram_bot', id: 'gate-bot' }, 5000);
-    expect(await budgets.gate([{ limiter: 'telegram_bot', id: 'gate-bot' }, { limiter: 'telegram_chat', id: 'c9' }])).toBeGreaterThan(4000);
+    expect(
+      await budgets.gate([
+        { limiter: 'telegram_bot', id: 'gate-bot' },
+        { limiter: 'telegram_chat', id: 'c9' },
+      ]),
+    ).toBeGreaterThan(4000);
   });
 
-  it('the app\'s chat turns, flood window and message tracker: one update of a chat at a time in update_id order', async () => {
+  it("the app's chat turns, flood window and message tracker: one update of a chat at a time in update_id order", async () => {
     const gate = new SharedChatGate<string>({
-      redis: w.deps.redis, prefix: w.deps.config.QUEUE_PREFIX, redisTimeoutMs: 2000, max: 2, windowMs: 60_000, now: () => 0, flush: async () => {},
-      onWarn: (msg) => { throw new Error(`fell back: ${msg}`); },
+      redis: w.deps.redis,
+      prefix: w.deps.config.QUEUE_PREFIX,
+      redisTimeoutMs: 2000,
+      max: 2,
+      windowMs: 60_000,
+      now: () => 0,
+      flush: async () => {},
+      onWarn: (msg) => {
+        throw new Error(`fell back: ${msg}`);
+      },
     });
     const log: string[] = [];
     let open!: () => void;
     const first = gate.run(CLIENT_CHAT, 10, async () => {
       log.push('10 start');
-      await new Promise<void>((r) => { open = r; });
+      await new Promise<void>((r) => {
+        open = r;
+      });
       log.push('10 end');
     });
     await expect.poll(() => log.length).toBe(1);
-    const later = gate.run(CLIENT_CHAT, 12, async () => { log.push('12'); });
-    const earlier = gate.run(CLIENT_CHAT, 11, async () => { log.push('11'); });
-    const other = gate.run(CLIENT_CHAT + 1, 13, async () => { log.push('other chat'); });
+    const later = gate.run(CLIENT_CHAT, 12, async () => {
+      log.push('12');
+    });
+    const earlier = gate.run(CLIENT_CHAT, 11, async () => {
+      log.push('11');
+    });
+    const other = gate.run(CLIENT_CHAT + 1, 13, async () => {
+      log.push('other chat');
+    });
     await other;
     open();
     await Promise.all([first, later, earlier]);
     expect(log).toEqual(['10 start', 'other chat', '10 end', '11', '12']);
-    expect([await gate.admit(CLIENT_CHAT), await gate.admit(CLIENT_CHAT), await gate.admit(CLIENT_CHAT), await gate.admit(CLIENT_CHAT)])
-      .toEqual(['normal', 'normal', 'notify', 'hold']);
+    expect([await gate.admit(CLIENT_CHAT), await gate.admit(CLIENT_CHAT), await gate.admit(CLIENT_CHAT), await gate.admit(CLIENT_CHAT)]).toEqual([
+      'normal',
+      'normal',
+      'notify',
+      'hold',
+    ]);
     gate.close();
 
     const tracker = new MessageTracker(w.deps.redis, w.deps.config.QUEUE_PREFIX);

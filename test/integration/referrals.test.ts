@@ -68,23 +68,50 @@ let resourceId: string;
 describe('the resource directory', () => {
   it('only admins change it; a worker is refused (audited)', async () => {
     expect(await command(U.worker, 'resources add')).toContain('only admins');
-    expect(await w.deps.db.select().from(auditLog).where(and(eq(auditLog.action, 'resource.refused'), eq(auditLog.actorId, w.staff.worker)))).toHaveLength(1);
+    expect(
+      await w.deps.db
+        .select()
+        .from(auditLog)
+        .where(and(eq(auditLog.action, 'resource.refused'), eq(auditLog.actorId, w.staff.worker))),
+    ).toHaveLength(1);
   });
 
   it('the admin modal answers each bad field, keeps the modal open, then saves (audited)', async () => {
     const view = await openModal(U.admin, 'resources add');
-    const bad = await w.driver.viewSubmission(U.admin, view.id, { name: { v: 'X' }, categories: { v: [] }, languages: { v: 'English!' }, email: { v: 'not-an-email' } });
-    expect(bad.body).toMatchObject({ response_action: 'errors', errors: {
-      name: expect.stringContaining('at least 2'), categories: expect.stringContaining('at least one category'), languages: expect.stringContaining('codes'), email: 'That is not an email address.',
-    } });
+    const bad = await w.driver.viewSubmission(U.admin, view.id, {
+      name: { v: 'X' },
+      categories: { v: [] },
+      languages: { v: 'English!' },
+      email: { v: 'not-an-email' },
+    });
+    expect(bad.body).toMatchObject({
+      response_action: 'errors',
+      errors: {
+        name: expect.stringContaining('at least 2'),
+        categories: expect.stringContaining('at least one category'),
+        languages: expect.stringContaining('codes'),
+        email: 'That is not an email address.',
+      },
+    });
     expect(w.slack.openViews(U.admin).map((v) => v.id)).toContain(view.id);
     const ok = await w.driver.viewSubmission(U.admin, view.id, {
-      name: { v: 'Community Law Centre' }, categories: { v: ['legal', 'family'] }, languages: { v: 'en, zh, yue' }, phone: { v: '+44 20 7946 0000' }, website: { v: 'https://law.example.org' },
+      name: { v: 'Community Law Centre' },
+      categories: { v: ['legal', 'family'] },
+      languages: { v: 'en, zh, yue' },
+      phone: { v: '+44 20 7946 0000' },
+      website: { v: 'https://law.example.org' },
     });
     expect(ok).toMatchObject({ status: 200, body: '' });
     const [r] = await w.deps.db.select().from(resources);
     resourceId = r!.id;
-    expect(r).toMatchObject({ name: 'Community Law Centre', categories: ['legal', 'family'], languages: ['en', 'zh', 'yue'], phone: '+44 20 7946 0000', email: null, active: true });
+    expect(r).toMatchObject({
+      name: 'Community Law Centre',
+      categories: ['legal', 'family'],
+      languages: ['en', 'zh', 'yue'],
+      phone: '+44 20 7946 0000',
+      email: null,
+      active: true,
+    });
     expect(await w.deps.db.select().from(auditLog).where(eq(auditLog.action, 'resource.added'))).toHaveLength(1);
     expect(await command(U.worker, 'resources list legal')).toBe('Resources: 1');
     expect(blockText(w.slack.responseUrlPosts.at(-1)!.body.blocks as unknown[])).toContain('Community Law Centre');
@@ -100,7 +127,9 @@ describe('a referral', () => {
     const view = await openModal(U.worker, `${c.reference} refer`);
     const missing = await w.driver.viewSubmission(U.worker, view.id, { resource: { v: resourceId }, reason: { v: REASON }, share: { v: 'verbal' } });
     expect(missing.body).toMatchObject({ response_action: 'errors', errors: { verbalReason: expect.stringContaining('when and how the client agreed') } });
-    expect((await w.driver.viewSubmission(U.worker, view.id, { resource: { v: resourceId }, reason: { v: REASON }, share: { v: 'ask_client' } })).body).toBe('');
+    expect((await w.driver.viewSubmission(U.worker, view.id, { resource: { v: resourceId }, reason: { v: REASON }, share: { v: 'ask_client' } })).body).toBe(
+      '',
+    );
     const [r] = await w.deps.db.select().from(referrals).where(eq(referrals.caseId, c.caseId));
     referralId = r!.id;
     expect(r).toMatchObject({ resourceId, shareDetails: true, consentState: 'asked', outcome: null });
@@ -127,7 +156,12 @@ describe('a referral', () => {
     // The client's own copy of their data lists the receipt.
     await bot.bot.handleUpdate((await w.tg.sendCommand({ id: c.chat, first_name: 'Client' } as never, 'mydata')) as unknown as Update);
     await bot.settle();
-    expect(w.tg.messages(c.chat).map((m) => m.text).join('\n')).toContain(`同意把您的资料分享给Community Law Centre（资料分享同意书 ${REFERRAL_CONSENT_VERSION}）`);
+    expect(
+      w.tg
+        .messages(c.chat)
+        .map((m) => m.text)
+        .join('\n'),
+    ).toContain(`同意把您的资料分享给Community Law Centre（资料分享同意书 ${REFERRAL_CONSENT_VERSION}）`);
   });
 
   it('the follow-up nudge asks the worker after REFERRAL_FOLLOWUP_DAYS, not before; the outcome shows on the card', async () => {
@@ -147,24 +181,49 @@ describe('a referral', () => {
     expect(card).toContain('Community Law Centre');
     expect(card).toContain('*Reached them*');
     expect(card).toContain('client agreed to sharing');
-    expect(await w.deps.db.select().from(auditLog).where(and(eq(auditLog.action, 'referral.outcome'), eq(auditLog.actorId, w.staff.worker)))).toHaveLength(1);
+    expect(
+      await w.deps.db
+        .select()
+        .from(auditLog)
+        .where(and(eq(auditLog.action, 'referral.outcome'), eq(auditLog.actorId, w.staff.worker))),
+    ).toHaveLength(1);
     // Answered: no further nudge, whatever the clock.
     w.deps.clock.set(start.plus({ days: 60 }));
     expect((await flush(w)).filter((s) => s.kind === 'referral_followup')).toEqual([]);
-    expect(await w.deps.db.select().from(deliveries).where(and(eq(deliveries.kind, 'referral_followup'), eq(deliveries.subjectId, referralId)))).toHaveLength(1);
+    expect(
+      await w.deps.db
+        .select()
+        .from(deliveries)
+        .where(and(eq(deliveries.kind, 'referral_followup'), eq(deliveries.subjectId, referralId))),
+    ).toHaveLength(1);
   });
 
   it('a verbal agreement is a receipt too; the export carries the referrals; erasure blanks their reasons', async () => {
     const view = await openModal(U.worker, `${c.reference} refer`);
-    expect((await w.driver.viewSubmission(U.worker, view.id, { resource: { v: resourceId }, reason: { v: 'Second referral: tenancy papers' }, share: { v: 'verbal' }, verbalReason: { v: VERBAL } })).body).toBe('');
-    const [second] = await w.deps.db.select().from(referrals).where(and(eq(referrals.caseId, c.caseId), eq(referrals.consentState, 'given'), eq(referrals.followUpVersion, 1))).orderBy(referrals.createdAt).offset(1);
+    expect(
+      (
+        await w.driver.viewSubmission(U.worker, view.id, {
+          resource: { v: resourceId },
+          reason: { v: 'Second referral: tenancy papers' },
+          share: { v: 'verbal' },
+          verbalReason: { v: VERBAL },
+        })
+      ).body,
+    ).toBe('');
+    const [second] = await w.deps.db
+      .select()
+      .from(referrals)
+      .where(and(eq(referrals.caseId, c.caseId), eq(referrals.consentState, 'given'), eq(referrals.followUpVersion, 1)))
+      .orderBy(referrals.createdAt)
+      .offset(1);
     const [k] = await w.deps.db.select().from(referralConsents).where(eq(referralConsents.referralId, second!.id));
     expect(k).toMatchObject({ method: 'verbal', consentVersion: REFERRAL_CONSENT_VERSION, language: 'zh', recordedBy: w.staff.worker });
     expect(w.deps.cipher.decrypt(k!.verbalReasonEnc!, 'referral_consents.verbal_reason')).toBe(VERBAL);
 
     const x = await buildCaseExport(w.deps, c.caseId, { id: w.staff.worker, displayName: 'Wen Li' });
     expect(x!.referrals.map((r) => [r.resource, r.reason, r.outcome, r.consent?.method])).toEqual([
-      ['Community Law Centre', REASON, 'reached', 'client_button'], ['Community Law Centre', 'Second referral: tenancy papers', null, 'verbal'],
+      ['Community Law Centre', REASON, 'reached', 'client_button'],
+      ['Community Law Centre', 'Second referral: tenancy papers', null, 'verbal'],
     ]);
 
     const md = renderExportMarkdown(x!);

@@ -3,7 +3,18 @@ import { eq } from 'drizzle-orm';
 import { appointments } from '../../src/db/schema.js';
 import { planAppointmentReminders } from '../../src/appointments/reminders.service.js';
 import { startWorkers, type RunningWorkers } from '../../workers/start.js';
-import { advanceTo, bookAppointment, CLIENT_CHAT, clientTexts, createWorld, ledger, settle, slackTexts, WORKER_SLACK, type World } from './delivery-fixtures.js';
+import {
+  advanceTo,
+  bookAppointment,
+  CLIENT_CHAT,
+  clientTexts,
+  createWorld,
+  ledger,
+  settle,
+  slackTexts,
+  WORKER_SLACK,
+  type World,
+} from './delivery-fixtures.js';
 
 /**
  * Appointment reminders through the real sender: PostgreSQL ledger, BullMQ
@@ -69,7 +80,9 @@ describe('appointment reminders', () => {
     await settle(w);
     const dms = w.slack.messages(WORKER_SLACK);
     expect(dms).toHaveLength(3);
-    expect(dms[2]!.text).toBe(`How did the appointment for ${w.reference} go? (Wed 25 Nov 10:00 GMT, in person, 60 min) A note is due by Thu 26 Nov 12:00 GMT: the case's follow-up is set to then.`);
+    expect(dms[2]!.text).toBe(
+      `How did the appointment for ${w.reference} go? (Wed 25 Nov 10:00 GMT, in person, 60 min) A note is due by Thu 26 Nov 12:00 GMT: the case's follow-up is set to then.`,
+    );
     const actions = (dms[2]!.blocks as Array<{ type: string; elements?: Array<{ action_id: string }> }>).find((b) => b.type === 'actions')!;
     expect(actions.elements!.map((e) => e.action_id)).toEqual(['appt_outcome_attended', 'appt_outcome_no_show', 'case_log_note']);
 
@@ -89,7 +102,10 @@ describe('appointment reminders', () => {
     const apptId = await bookAppointment(w, '2026-12-02T15:00:00Z');
     await planAppointmentReminders(w.deps, apptId);
     // Rescheduled to Thursday 11:00 before any reminder went out.
-    await w.deps.db.update(appointments).set({ startsAt: new Date('2026-12-03T11:00:00Z'), version: 2 }).where(eq(appointments.id, apptId));
+    await w.deps.db
+      .update(appointments)
+      .set({ startsAt: new Date('2026-12-03T11:00:00Z'), version: 2 })
+      .where(eq(appointments.id, apptId));
     const re = await planAppointmentReminders(w.deps, apptId);
     expect(re.retired).toBe(5);
 

@@ -29,9 +29,15 @@ beforeAll(async () => {
   // Mounted as the Telegram front end will: before the generic button handler (here a recorder of what is passed on).
   const bot = new Telegraf<BotContext>(w.tg.token, { telegram: { apiRoot: w.tg.url, webhookReply: false } });
   bot.botInfo = w.tg.botInfo;
-  bot.use((ctx, next) => { (ctx as BotContext).state ??= {}; return next(); });
+  bot.use((ctx, next) => {
+    (ctx as BotContext).state ??= {};
+    return next();
+  });
   bot.use(appointmentResponseComposer(real.env));
-  bot.on('callback_query', async (ctx) => { passedOn.push('callback'); await ctx.answerCbQuery(); });
+  bot.on('callback_query', async (ctx) => {
+    passedOn.push('callback');
+    await ctx.answerCbQuery();
+  });
   server = http.createServer(bot.webhookCallback('/hook'));
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   await bot.telegram.setWebhook(`http://127.0.0.1:${(server.address() as AddressInfo).port}/hook`);
@@ -71,14 +77,22 @@ describe('the client answers a reminder', () => {
     expect(appt).toMatchObject({ clientResponse: 'cant_come' });
 
     await settle(w);
-    const told = w.slack.messages(WORKER_SLACK).slice(slackBefore).map((m) => m.text);
-    expect(told).toEqual([`The client of ${w.reference} says they *can't come* to the appointment on Wed 25 Nov 10:00 GMT, in person, 60 min. Their remaining reminders for it are off. Reschedule, cancel or keep it.`]);
+    const told = w.slack
+      .messages(WORKER_SLACK)
+      .slice(slackBefore)
+      .map((m) => m.text);
+    expect(told).toEqual([
+      `The client of ${w.reference} says they *can't come* to the appointment on Wed 25 Nov 10:00 GMT, in person, 60 min. Their remaining reminders for it are off. Reschedule, cancel or keep it.`,
+    ]);
 
     // The same press again (e.g. a double tap delivered twice): nothing new for the worker.
     await w.tg.clickButton(client, reminder.message_id, cantCome.callback_data, { force: true });
     await settle(w);
     expect(w.slack.messages(WORKER_SLACK).slice(slackBefore)).toHaveLength(1);
-    const audits = await w.deps.db.select().from(auditLog).where(and(eq(auditLog.action, 'appointment.client_responded'), eq(auditLog.subjectId, apptId)));
+    const audits = await w.deps.db
+      .select()
+      .from(auditLog)
+      .where(and(eq(auditLog.action, 'appointment.client_responded'), eq(auditLog.subjectId, apptId)));
     expect(audits).toHaveLength(1);
     expect(passedOn).toEqual([]);
   });
@@ -90,12 +104,18 @@ describe('the client answers a reminder', () => {
     await settle(w);
     const reminder = w.tg.lastMessage(CLIENT_CHAT)!;
     const confirm = buttonsOf(reminder.message_id).find((b) => b.text === 'Confirm')!;
-    await w.deps.db.update(appointments).set({ version: 2, startsAt: new Date('2026-11-27T10:00:00Z') }).where(eq(appointments.id, apptId));
+    await w.deps.db
+      .update(appointments)
+      .set({ version: 2, startsAt: new Date('2026-11-27T10:00:00Z') })
+      .where(eq(appointments.id, apptId));
     const toast = await w.tg.clickButton(client, reminder.message_id, confirm.callback_data);
     expect(toast?.text).toBe('This appointment was moved: it is now on Friday 27 November at 10:00.');
     const [appt] = await w.deps.db.select().from(appointments).where(eq(appointments.id, apptId));
     expect(appt!.clientResponse).toBeNull();
-    const notices = await w.deps.db.select().from(deliveries).where(and(eq(deliveries.subjectId, apptId), eq(deliveries.kind, 'appointment_response.confirmed')));
+    const notices = await w.deps.db
+      .select()
+      .from(deliveries)
+      .where(and(eq(deliveries.subjectId, apptId), eq(deliveries.kind, 'appointment_response.confirmed')));
     expect(notices).toEqual([]);
   });
 
@@ -106,7 +126,10 @@ describe('the client answers a reminder', () => {
     await planAppointmentReminders(w.deps, second);
     await advanceTo(w, '2026-11-29T15:00:00Z');
     await settle(w);
-    const reminders = w.tg.messages(CLIENT_CHAT).filter((m) => m.text?.startsWith('Reminder:') && buttonsOf(m.message_id).length > 0).slice(-2);
+    const reminders = w.tg
+      .messages(CLIENT_CHAT)
+      .filter((m) => m.text?.startsWith('Reminder:') && buttonsOf(m.message_id).length > 0)
+      .slice(-2);
     expect(reminders).toHaveLength(2);
     const [ofFirst, ofSecond] = reminders[0]!.text!.includes('10:00') ? reminders : [reminders[1]!, reminders[0]!];
     const confirmFirst = buttonsOf(ofFirst!.message_id).find((b) => b.text === 'Confirm')!;
@@ -125,7 +148,11 @@ describe('the client answers a reminder', () => {
 
   it('any other button is passed on to the next handler untouched', async () => {
     const { issueCallbackToken } = await import('../../src/telegram/callback-tokens.js');
-    const data = await issueCallbackToken(w.deps.db, { chatId: CLIENT_CHAT, action: { type: 'lang', lang: 'zh' }, expiresAt: w.deps.clock.now().plus({ days: 1 }) }, w.deps.clock.now());
+    const data = await issueCallbackToken(
+      w.deps.db,
+      { chatId: CLIENT_CHAT, action: { type: 'lang', lang: 'zh' }, expiresAt: w.deps.clock.now().plus({ days: 1 }) },
+      w.deps.clock.now(),
+    );
     const last = w.tg.lastMessage(CLIENT_CHAT)!;
     await w.tg.clickButton(client, last.message_id, data, { force: true });
     expect(passedOn).toEqual(['callback']);

@@ -26,12 +26,32 @@ export const PHASES = ['intake', 'assessment', 'planning', 'implementation', 'ev
 const CATS = ['family', 'housing', 'health', 'elderly'] as const;
 const CONTACT = ['interview', 'phone', 'home_visit', 'collateral'] as const;
 
-export interface SeedNote { kind: string; contactAt: number; createdAt: number }
-export interface SeedEsc { reason: 'follow_up_overdue' | 'quiet_case' | 'no_show_repeat'; openedAt: number; ackAfterH: number | null; snoozes: number[]; id?: string }
+export interface SeedNote {
+  kind: string;
+  contactAt: number;
+  createdAt: number;
+}
+export interface SeedEsc {
+  reason: 'follow_up_overdue' | 'quiet_case' | 'no_show_repeat';
+  openedAt: number;
+  ackAfterH: number | null;
+  snoozes: number[];
+  id?: string;
+}
 export interface SeedCase {
-  ref: string; worker: string; priority: string; phase: string; category: string; openedAt: number; closedAt: number | null;
-  plan: boolean; selfHelp: boolean; goals: Array<{ status: string; assessed: boolean }>;
-  notes: SeedNote[]; escs: SeedEsc[]; appts: Array<{ startsAt: number; status: string; response: string | null }>;
+  ref: string;
+  worker: string;
+  priority: string;
+  phase: string;
+  category: string;
+  openedAt: number;
+  closedAt: number | null;
+  plan: boolean;
+  selfHelp: boolean;
+  goals: Array<{ status: string; assessed: boolean }>;
+  notes: SeedNote[];
+  escs: SeedEsc[];
+  appts: Array<{ startsAt: number; status: string; response: string | null }>;
   id?: string;
 }
 
@@ -55,7 +75,9 @@ export function makeQuarter(seed: number, workers: Array<[string, number]>, o: {
       }
       const reasons = (['follow_up_overdue', 'quiet_case', 'no_show_repeat'] as const).filter(() => r.next() < 0.35);
       const escs: SeedEsc[] = reasons.map((reason) => ({
-        reason, openedAt: between(openedAt, o.now - 72 * H), ackAfterH: r.next() < 0.6 ? r.int(3, 60) : null,
+        reason,
+        openedAt: between(openedAt, o.now - 72 * H),
+        ackAfterH: r.next() < 0.6 ? r.int(3, 60) : null,
         snoozes: Array.from({ length: r.int(0, 2) }, (_, s) => s + 1),
       }));
       const goalsN = r.int(0, 2);
@@ -69,8 +91,19 @@ export function makeQuarter(seed: number, workers: Array<[string, number]>, o: {
         response: r.pick([null, null, 'confirmed', 'cant_come', 'needs_other_time'] as const),
       }));
       out.push({
-        ref: `C-2026-${++n}`, worker, priority: r.pick(PRIORITIES), phase: closed ? 'closed' : r.pick(PHASES), category: r.pick(CATS), openedAt, closedAt,
-        plan: r.next() < 0.6, selfHelp: r.next() < 0.6, goals: gs, notes: ns, escs, appts,
+        ref: `C-2026-${++n}`,
+        worker,
+        priority: r.pick(PRIORITIES),
+        phase: closed ? 'closed' : r.pick(PHASES),
+        category: r.pick(CATS),
+        openedAt,
+        closedAt,
+        plan: r.next() < 0.6,
+        selfHelp: r.next() < 0.6,
+        goals: gs,
+        notes: ns,
+        escs,
+        appts,
       });
     }
   }
@@ -84,31 +117,73 @@ export const lastNoteAt = (c: SeedCase) => (c.notes.length ? Math.max(...c.notes
 export async function writeQuarter(deps: TestDeps, seed: SeedCase[]): Promise<void> {
   const enc = (s: string, aad: string) => deps.cipher.encrypt(s, aad);
   for (const c of seed) {
-    const [cl] = await deps.db.insert(clients).values({ language: 'en', timeZone: 'Europe/London', createdAt: d(c.openedAt), updatedAt: d(c.openedAt) }).returning();
-    const [row] = await deps.db.insert(cases).values({
-      reference: c.ref, clientId: cl!.id, priority: c.priority as 'normal', phase: c.phase as 'intake', category: c.category as 'family',
-      status: c.closedAt ? 'closed' : 'open', closedAt: c.closedAt ? d(c.closedAt) : null, evaluationEnc: c.closedAt ? enc('evaluation', 'cases.evaluation') : null,
-      assignedWorkerId: c.worker, assignedAt: d(c.openedAt), openedAt: d(c.openedAt), createdAt: d(c.openedAt), updatedAt: d(c.openedAt),
-      planEnc: c.plan ? enc('plan', 'cases.plan') : null, selfHelpFocusEnc: c.selfHelp ? enc('self help', 'cases.self_help_focus') : null,
-      lastNoteAt: lastNoteAt(c) ? d(lastNoteAt(c)!) : null,
-    }).returning();
+    const [cl] = await deps.db
+      .insert(clients)
+      .values({ language: 'en', timeZone: 'Europe/London', createdAt: d(c.openedAt), updatedAt: d(c.openedAt) })
+      .returning();
+    const [row] = await deps.db
+      .insert(cases)
+      .values({
+        reference: c.ref,
+        clientId: cl!.id,
+        priority: c.priority as 'normal',
+        phase: c.phase as 'intake',
+        category: c.category as 'family',
+        status: c.closedAt ? 'closed' : 'open',
+        closedAt: c.closedAt ? d(c.closedAt) : null,
+        evaluationEnc: c.closedAt ? enc('evaluation', 'cases.evaluation') : null,
+        assignedWorkerId: c.worker,
+        assignedAt: d(c.openedAt),
+        openedAt: d(c.openedAt),
+        createdAt: d(c.openedAt),
+        updatedAt: d(c.openedAt),
+        planEnc: c.plan ? enc('plan', 'cases.plan') : null,
+        selfHelpFocusEnc: c.selfHelp ? enc('self help', 'cases.self_help_focus') : null,
+        lastNoteAt: lastNoteAt(c) ? d(lastNoteAt(c)!) : null,
+      })
+      .returning();
     c.id = row!.id;
     if (c.goals.length) {
-      await deps.db.insert(goals).values(c.goals.map((g) => ({ caseId: c.id!, descriptionEnc: enc('goal', 'goals.description'), assessmentEnc: g.assessed ? enc('how', 'goals.assessment') : null, status: g.status as 'active' })));
+      await deps.db.insert(goals).values(
+        c.goals.map((g) => ({
+          caseId: c.id!,
+          descriptionEnc: enc('goal', 'goals.description'),
+          assessmentEnc: g.assessed ? enc('how', 'goals.assessment') : null,
+          status: g.status as 'active',
+        })),
+      );
     }
     if (c.notes.length) {
-      await deps.db.insert(notes).values(c.notes.map((x) => ({
-        caseId: c.id!, authorStaffId: c.worker, kind: x.kind as 'phone', direction: x.kind === 'message' ? ('to_client' as const) : null,
-        bodyEnc: enc('note', 'notes.body'), contactAt: d(x.contactAt), createdAt: d(x.createdAt),
-      })));
+      await deps.db.insert(notes).values(
+        c.notes.map((x) => ({
+          caseId: c.id!,
+          authorStaffId: c.worker,
+          kind: x.kind as 'phone',
+          direction: x.kind === 'message' ? ('to_client' as const) : null,
+          bodyEnc: enc('note', 'notes.body'),
+          contactAt: d(x.contactAt),
+          createdAt: d(x.createdAt),
+        })),
+      );
     }
     if (c.appts.length) {
-      await deps.db.insert(appointments).values(c.appts.map((a) => ({
-        caseId: c.id!, workerId: c.worker, startsAt: d(a.startsAt), durationMin: 45, mode: 'phone' as const, status: a.status as 'attended', clientResponse: a.response as 'confirmed' | null,
-      })));
+      await deps.db.insert(appointments).values(
+        c.appts.map((a) => ({
+          caseId: c.id!,
+          workerId: c.worker,
+          startsAt: d(a.startsAt),
+          durationMin: 45,
+          mode: 'phone' as const,
+          status: a.status as 'attended',
+          clientResponse: a.response as 'confirmed' | null,
+        })),
+      );
     }
     for (const e of c.escs) {
-      const [er] = await deps.db.insert(escalations).values({ caseId: c.id!, reason: e.reason, level: 0, openedAt: d(e.openedAt), nextAt: d(e.openedAt) }).returning();
+      const [er] = await deps.db
+        .insert(escalations)
+        .values({ caseId: c.id!, reason: e.reason, level: 0, openedAt: d(e.openedAt), nextAt: d(e.openedAt) })
+        .returning();
       e.id = er!.id;
     }
   }
@@ -121,7 +196,13 @@ const r1 = (x: number) => Math.round(x * 10) / 10;
 const inP = (t: number, p: { start: number; end: number }) => t >= p.start && t < p.end;
 
 /** The CSV's figure rows (section, worker, item → value) a correct report must contain, for these workers. */
-export function expectedCsv(seed: SeedCase[], workers: Array<{ id: string; name: string }>, p: { start: number; end: number }, now: number, limit: number): Map<string, string> {
+export function expectedCsv(
+  seed: SeedCase[],
+  workers: Array<{ id: string; name: string }>,
+  p: { start: number; end: number },
+  now: number,
+  limit: number,
+): Map<string, string> {
   const m = new Map<string, string>();
   const put = (section: string, worker: string, item: string, v: string | number | null) => m.set(`${section}|${worker}|${item}`, v === null ? '' : String(v));
   const ids = new Set(workers.map((w) => w.id));
@@ -133,7 +214,10 @@ export function expectedCsv(seed: SeedCase[], workers: Array<{ id: string; name:
     put('caseload', n, 'at_or_over_limit', open.length >= limit ? 'yes' : 'no');
     for (const ph of PHASES) put('caseload', n, `phase:${ph}`, open.filter((c) => c.phase === ph).length);
     for (const pr of PRIORITIES) put('caseload', n, `priority:${pr}`, open.filter((c) => c.priority === pr).length);
-    const lags = mine.flatMap((c) => c.notes).filter((x) => ['interview', 'phone', 'home_visit', 'collateral'].includes(x.kind) && inP(x.contactAt, p)).map((x) => (x.createdAt - x.contactAt) / (24 * H));
+    const lags = mine
+      .flatMap((c) => c.notes)
+      .filter((x) => ['interview', 'phone', 'home_visit', 'collateral'].includes(x.kind) && inP(x.contactAt, p))
+      .map((x) => (x.createdAt - x.contactAt) / (24 * H));
     put('timeliness', n, 'contact_notes', lags.length);
     put('timeliness', n, 'mean_days_contact_to_note', lags.length ? r1(lags.reduce((s, x) => s + x, 0) / lags.length) : null);
     put('timeliness', n, 'max_days_contact_to_note', lags.length ? r1(Math.max(...lags)) : null);
@@ -159,7 +243,15 @@ export function expectedCsv(seed: SeedCase[], workers: Array<{ id: string; name:
     put('escalations', n, 'opened', escs.length);
     put('escalations', n, 'acknowledged', acked.length);
     put('escalations', n, 'mean_hours_to_acknowledge', acked.length ? r1(acked.reduce((s, e) => s + e.ackAfterH!, 0) / acked.length) : null);
-    put('escalations', n, 'snoozes', mine.flatMap((c) => c.escs).flatMap((e) => e.snoozes.map((h) => e.openedAt + h * H)).filter((t) => inP(t, p)).length);
+    put(
+      'escalations',
+      n,
+      'snoozes',
+      mine
+        .flatMap((c) => c.escs)
+        .flatMap((e) => e.snoozes.map((h) => e.openedAt + h * H))
+        .filter((t) => inP(t, p)).length,
+    );
     const appts = mine.flatMap((c) => c.appts).filter((a) => inP(a.startsAt, p));
     put('appointments', n, 'kept', appts.filter((a) => a.status === 'attended').length);
     put('appointments', n, 'no_show', appts.filter((a) => a.status === 'no_show').length);
@@ -197,10 +289,22 @@ export function parseCsv(text: string): Map<string, string> {
   for (let i = 0; i < text.length; i++) {
     const ch = text[i]!;
     if (q) {
-      if (ch === '"' && text[i + 1] === '"') { cell += '"'; i++; } else if (ch === '"') q = false; else cell += ch;
+      if (ch === '"' && text[i + 1] === '"') {
+        cell += '"';
+        i++;
+      } else if (ch === '"') q = false;
+      else cell += ch;
     } else if (ch === '"') q = true;
-    else if (ch === ',') { row.push(cell); cell = ''; } else if (ch === '\r') continue;
-    else if (ch === '\n') { row.push(cell); rows.push(row); row = []; cell = ''; } else cell += ch;
+    else if (ch === ',') {
+      row.push(cell);
+      cell = '';
+    } else if (ch === '\r') continue;
+    else if (ch === '\n') {
+      row.push(cell);
+      rows.push(row);
+      row = [];
+      cell = '';
+    } else cell += ch;
   }
   const m = new Map<string, string>();
   for (const [section, worker, item, value] of rows.slice(1)) if (section !== 'report') m.set(`${section}|${worker}|${item}`, value!);

@@ -19,7 +19,15 @@ beforeAll(async () => {
   w = await createWorld({ env: { RETENTION_BATCH_SIZE: '1' } });
   const d = w.deps;
   const close = async (s: Seeded, status: 'closed' | 'withdrawn', iso: string) => {
-    await d.db.update(cases).set({ status, phase: status === 'closed' ? 'closed' : 'implementation', closedAt: at(iso).toJSDate(), evaluationEnc: d.cipher.encrypt(`evaluation of ${s.reference}`, 'cases.evaluation') }).where(eq(cases.id, s.caseId));
+    await d.db
+      .update(cases)
+      .set({
+        status,
+        phase: status === 'closed' ? 'closed' : 'implementation',
+        closedAt: at(iso).toJSDate(),
+        evaluationEnc: d.cipher.encrypt(`evaluation of ${s.reference}`, 'cases.evaluation'),
+      })
+      .where(eq(cases.id, s.caseId));
   };
   seeded.oldClosed = await seedClient(w, 710_001, 'OC');
   await close(seeded.oldClosed, 'closed', '2020-11-01T00:00:00Z');
@@ -40,13 +48,25 @@ beforeAll(async () => {
     { clientId: null, agreementVersion: 'v1', language: 'zh', declinedAt: at('2026-01-01T00:00:00Z').toJSDate() },
   ]);
   const row = (kind: string, status: 'sent' | 'skipped' | 'pending', updated: string) => ({
-    kind, subjectId: kind, recipient: `staff:${w.workerId}`, channel: 'slack' as const, dueAt: at(updated).toJSDate(), status,
-    reason: status === 'skipped' ? 'test' : null, sentAt: status === 'sent' ? at(updated).toJSDate() : null, createdAt: at(updated).toJSDate(), updatedAt: at(updated).toJSDate(),
+    kind,
+    subjectId: kind,
+    recipient: `staff:${w.workerId}`,
+    channel: 'slack' as const,
+    dueAt: at(updated).toJSDate(),
+    status,
+    reason: status === 'skipped' ? 'test' : null,
+    sentAt: status === 'sent' ? at(updated).toJSDate() : null,
+    createdAt: at(updated).toJSDate(),
+    updatedAt: at(updated).toJSDate(),
   });
-  await d.db.insert(deliveries).values([
-    row('old_sent', 'sent', '2026-04-01T00:00:00Z'), row('old_skipped', 'skipped', '2026-05-01T00:00:00Z'),
-    row('recent_sent', 'sent', '2026-06-01T00:00:00Z'), row('old_pending', 'pending', '2026-01-01T00:00:00Z'),
-  ]);
+  await d.db
+    .insert(deliveries)
+    .values([
+      row('old_sent', 'sent', '2026-04-01T00:00:00Z'),
+      row('old_skipped', 'skipped', '2026-05-01T00:00:00Z'),
+      row('recent_sent', 'sent', '2026-06-01T00:00:00Z'),
+      row('old_pending', 'pending', '2026-01-01T00:00:00Z'),
+    ]);
   await d.db.insert(inboundDedupe).values([
     { source: 'telegram', externalId: 'old-update', receivedAt: now.minus({ days: 8 }).toJSDate() },
     { source: 'slack_event', externalId: 'old-event', receivedAt: now.minus({ days: 8 }).toJSDate() },
@@ -58,7 +78,10 @@ beforeAll(async () => {
   ]);
   // An open case opened long ago is never touched.
   seeded.ancientOpen = await seedClient(w, 710_006, 'AO');
-  await d.db.update(cases).set({ openedAt: at('2012-01-01T00:00:00Z').toJSDate() }).where(eq(cases.id, seeded.ancientOpen.caseId));
+  await d.db
+    .update(cases)
+    .set({ openedAt: at('2012-01-01T00:00:00Z').toJSDate() })
+    .where(eq(cases.id, seeded.ancientOpen.caseId));
 });
 afterAll(async () => w?.close());
 
@@ -99,10 +122,25 @@ describe('retention', () => {
     expect(oc).toMatchObject({ reference: seeded.oldClosed!.reference, category: 'housing', status: 'closed' });
 
     expect((await w.deps.db.select().from(consents).where(sql`client_id is null`)).map((c) => c.language)).toEqual(['zh']);
-    expect((await w.deps.db.select().from(deliveries).where(inArray(deliveries.kind, ['old_sent', 'old_skipped', 'recent_sent', 'old_pending']))).map((d) => d.kind).sort())
-      .toEqual(['old_pending', 'recent_sent']);
+    expect(
+      (
+        await w.deps.db
+          .select()
+          .from(deliveries)
+          .where(inArray(deliveries.kind, ['old_sent', 'old_skipped', 'recent_sent', 'old_pending']))
+      )
+        .map((d) => d.kind)
+        .sort(),
+    ).toEqual(['old_pending', 'recent_sent']);
     expect((await w.deps.db.select().from(inboundDedupe)).map((r) => r.externalId)).toEqual(['new-event']);
-    expect((await w.deps.db.select().from(callbackTokens).where(inArray(callbackTokens.token, ['expired-long-ago', 'expired-recently']))).map((t) => t.token)).toEqual(['expired-recently']);
+    expect(
+      (
+        await w.deps.db
+          .select()
+          .from(callbackTokens)
+          .where(inArray(callbackTokens.token, ['expired-long-ago', 'expired-recently']))
+      ).map((t) => t.token),
+    ).toEqual(['expired-recently']);
 
     const audit = await w.deps.db.select().from(auditLog).where(eq(auditLog.action, 'retention.applied'));
     expect(Object.fromEntries(audit.map((a) => [a.details!.category, a.details!.count]))).toEqual(expected);

@@ -21,7 +21,10 @@ type Eph = { channel: string; ts: string; text: string; blocks?: unknown[]; repl
 type Person = { slackUserId: string; dmChannel: string; ephemerals: Eph[] };
 
 const api = async (path: string, body?: unknown) => {
-  const res = await fetch(`${e.appUrl}/sandbox/api${path}`, body === undefined ? {} : { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  const res = await fetch(
+    `${e.appUrl}/sandbox/api${path}`,
+    body === undefined ? {} : { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) },
+  );
   return { status: res.status, body: (await res.json()) as Record<string, unknown> };
 };
 const wen = async () => ((await api('/state')).body.staff as Person[]).find((p) => p.slackUserId === STAFF.wen)!;
@@ -30,7 +33,17 @@ beforeAll(async () => {
   e = await createE2E({ withConsole: true });
   const d = e.deps;
   const now = d.clock.now();
-  const [client] = await d.db.insert(clients).values({ telegramUserId: 7_200_001, telegramChatId: 7_200_001, language: 'en', timeZone: 'Europe/London', createdAt: now.toJSDate(), updatedAt: now.toJSDate() }).returning();
+  const [client] = await d.db
+    .insert(clients)
+    .values({
+      telegramUserId: 7_200_001,
+      telegramChatId: 7_200_001,
+      language: 'en',
+      timeZone: 'Europe/London',
+      createdAt: now.toJSDate(),
+      updatedAt: now.toJSDate(),
+    })
+    .returning();
   const c = await d.db.transaction((tx) => insertCase(tx as unknown as Db, { clientId: client!.id, category: 'family', priority: 'normal' }, now));
   const [w] = await d.db.select().from(staff).where(eq(staff.slackUserId, STAFF.wen));
   await d.db.update(cases).set({ assignedWorkerId: w!.id, assignedAt: now.toJSDate(), phase: 'assessment' }).where(eq(cases.id, c.id));
@@ -48,11 +61,20 @@ describe('"Only visible to you" cards in the sandbox console', () => {
 
     const pressed = await api('/slack/action', { user: STAFF.wen, source: { channel: list.channel, ts: list.ts }, actionId: 'case_show' });
     expect(pressed).toMatchObject({ status: 200, body: { ok: true, result: 200 } });
-    const card = await eventually(async () => (await wen()).ephemerals.find((x) => x.ts !== list.ts && JSON.stringify(x.blocks).includes('Log note')), 'the case card');
+    const card = await eventually(
+      async () => (await wen()).ephemerals.find((x) => x.ts !== list.ts && JSON.stringify(x.blocks).includes('Log note')),
+      'the case card',
+    );
     expect(card.text).toContain(reference);
     expect(Number(card.ts)).toBeGreaterThan(Number(list.ts));
     // The app answered through the response_url Slack gives for that ephemeral card.
-    expect(e.slack.responseUrlPosts.at(-1)!.context).toMatchObject({ kind: 'block_actions', ephemeral: true, message_ts: list.ts, channel: list.channel, user: STAFF.wen });
+    expect(e.slack.responseUrlPosts.at(-1)!.context).toMatchObject({
+      kind: 'block_actions',
+      ephemeral: true,
+      message_ts: list.ts,
+      channel: list.channel,
+      user: STAFF.wen,
+    });
   });
 
   it('repeats stay separate, newest last; Dismiss hides one', async () => {
@@ -75,7 +97,8 @@ describe('"Only visible to you" cards in the sandbox console', () => {
   it('the response_url of an ephemeral card replaces it in place or deletes it, up to five times', async () => {
     const card = (await wen()).ephemerals.at(-1)!;
     const url = e.slack.issueResponseUrl({ channel: card.channel, user: STAFF.wen, message_ts: card.ts, kind: 'block_actions', ephemeral: true });
-    const send = async (body: unknown) => (await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) })).json();
+    const send = async (body: unknown) =>
+      (await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) })).json();
     expect(await send({ replace_original: true, text: 'Saved.' })).toEqual({ ok: true });
     const replaced = (await wen()).ephemerals.find((x) => x.ts === card.ts)!;
     expect(replaced).toMatchObject({ text: 'Saved.', replaced: true });

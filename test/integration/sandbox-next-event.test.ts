@@ -33,7 +33,7 @@ describe('the sandbox clock\'s "Next event" step', () => {
     expect(w.deps.clock.now().toISO()).toBe(before);
   });
 
-  it('stops at each reminder in turn, the worker\'s 30-minute reminder included, before the appointment starts', async () => {
+  it("stops at each reminder in turn, the worker's 30-minute reminder included, before the appointment starts", async () => {
     // Wednesday 25 Nov 2026 10:00 London, booked Monday 23 Nov 09:00.
     await planAppointmentReminders(w.deps, await bookAppointment(w, '2026-11-25T10:00:00Z'));
 
@@ -49,7 +49,11 @@ describe('the sandbox clock\'s "Next event" step', () => {
     expect(clientTexts(w)).toHaveLength(2);
 
     const third = await stepToNextEvent(w.deps);
-    expect(third).toMatchObject({ moved: true, now: '2026-11-25T09:30:01.000Z', message: 'Moved to Wed 25 Nov 09:30 UTC: an appointment reminder (30 min before).' });
+    expect(third).toMatchObject({
+      moved: true,
+      now: '2026-11-25T09:30:01.000Z',
+      message: 'Moved to Wed 25 Nov 09:30 UTC: an appointment reminder (30 min before).',
+    });
     await settle(w);
     // The worker is reminded half an hour ahead, with the clock still before the start.
     expect(slackTexts(w, WORKER_SLACK)).toHaveLength(2);
@@ -63,12 +67,19 @@ describe('the sandbox clock\'s "Next event" step', () => {
     expect(slackTexts(w, WORKER_SLACK)).toHaveLength(3);
   });
 
-  it('also stops at the next step of an open escalation and at an unfinished intake\'s nudge', async () => {
+  it("also stops at the next step of an open escalation and at an unfinished intake's nudge", async () => {
     const now = w.deps.clock.now();
-    await w.deps.db.insert(escalations).values({ caseId: w.caseId, reason: 'follow_up_overdue', openedAt: now.toJSDate(), nextAt: now.plus({ minutes: 10 }).toJSDate() });
+    await w.deps.db
+      .insert(escalations)
+      .values({ caseId: w.caseId, reason: 'follow_up_overdue', openedAt: now.toJSDate(), nextAt: now.plus({ minutes: 10 }).toJSDate() });
     await w.deps.db.insert(intakeSessions).values({
-      telegramUserId: 7_300_001, telegramChatId: 7_300_001, step: 'story', language: 'en', stateEnc: 'unused here',
-      lastActivityAt: now.minus({ hours: 23 }).toJSDate(), expiresAt: now.plus({ days: 6 }).toJSDate(),
+      telegramUserId: 7_300_001,
+      telegramChatId: 7_300_001,
+      step: 'story',
+      language: 'en',
+      stateEnc: 'unused here',
+      lastActivityAt: now.minus({ hours: 23 }).toJSDate(),
+      expiresAt: now.plus({ days: 6 }).toJSDate(),
     });
     const escalation = await stepToNextEvent(w.deps);
     expect(escalation).toMatchObject({ moved: true, now: now.plus({ minutes: 10, seconds: 1 }).toISO() });

@@ -27,7 +27,9 @@ describe('sandbox seeding', () => {
 
   it('writes nothing into a database that already holds real staff', async () => {
     const now = b.clock.now().toJSDate();
-    await b.db.insert(staff).values({ slackUserId: 'U0REALPERSON', displayName: 'Real Person', role: 'admin', timeZone: 'Europe/London', createdAt: now, updatedAt: now });
+    await b.db
+      .insert(staff)
+      .values({ slackUserId: 'U0REALPERSON', displayName: 'Real Person', role: 'admin', timeZone: 'Europe/London', createdAt: now, updatedAt: now });
     expect(await seedSandboxStaff(b)).toBe(false);
     expect((await b.db.select().from(staff)).map((s) => s.slackUserId)).toEqual(['U0REALPERSON']);
     expect(await b.db.select().from(oncallShifts)).toHaveLength(0);

@@ -25,13 +25,26 @@ async function world(env: Record<string, string> = {}): Promise<World> {
 
 async function burst(w: World, n: number, dueIso: string, recipient = () => `client:${randomUUID()}`): Promise<void> {
   const due = new Date(dueIso);
-  await w.deps.db.insert(deliveries).values(Array.from({ length: n }, () => ({
-    kind: 'appointment_reminder.PT24H', subjectId: randomUUID(), version: 1, recipient: recipient(), channel: 'telegram' as const,
-    dueAt: due, status: 'pending' as const, createdAt: due, updatedAt: due,
-  })));
+  await w.deps.db.insert(deliveries).values(
+    Array.from({ length: n }, () => ({
+      kind: 'appointment_reminder.PT24H',
+      subjectId: randomUUID(),
+      version: 1,
+      recipient: recipient(),
+      channel: 'telegram' as const,
+      dueAt: due,
+      status: 'pending' as const,
+      createdAt: due,
+      updatedAt: due,
+    })),
+  );
 }
 
-const rowsDue = (w: World, iso: string) => w.deps.db.select().from(deliveries).where(eq(deliveries.dueAt, new Date(iso)));
+const rowsDue = (w: World, iso: string) =>
+  w.deps.db
+    .select()
+    .from(deliveries)
+    .where(eq(deliveries.dueAt, new Date(iso)));
 
 describe('send-ahead sized from the ledger', () => {
   it('a burst of 300 due at once starts early enough for the last to be on time; 10 due together are left alone', async () => {
@@ -54,7 +67,7 @@ describe('send-ahead sized from the ledger', () => {
     expect(await spreadDueBursts(w.deps)).toBe(0);
   });
 
-  it('never picks a time inside the client\'s quiet hours; SEND_AHEAD_WINDOW set means no automatic spreading', async () => {
+  it("never picks a time inside the client's quiet hours; SEND_AHEAD_WINDOW set means no automatic spreading", async () => {
     const w = await world();
     // 12:29:50 UTC in London is inside quiet hours 12:00–13:00: the client's row waits for its due time.
     await w.deps.db.update(clients).set({ timeZone: 'Europe/London', quietHoursStart: '12:00', quietHoursEnd: '13:00' }).where(eq(clients.id, w.clientId));
@@ -62,7 +75,10 @@ describe('send-ahead sized from the ledger', () => {
     await burst(w, 1, '2026-11-24T12:29:59Z', () => `client:${w.clientId}`);
     await burst(w, 300, '2026-11-24T12:30:00Z');
     await spreadDueBursts(w.deps);
-    const [mine] = await w.deps.db.select().from(deliveries).where(sql`${deliveries.recipient} = ${`client:${w.clientId}`}`);
+    const [mine] = await w.deps.db
+      .select()
+      .from(deliveries)
+      .where(sql`${deliveries.recipient} = ${`client:${w.clientId}`}`);
     expect(mine!.notBefore).toBeNull();
     expect((await rowsDue(w, '2026-11-24T12:30:00Z')).some((r) => r.notBefore)).toBe(true);
 

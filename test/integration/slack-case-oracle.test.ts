@@ -23,14 +23,20 @@ import { answersTo, blockText, createSlackWorld, eventually, newCase, nextAnswer
 let w: SlackWorld;
 const logs: string[] = [];
 beforeAll(async () => {
-  const sink = new Writable({ write(chunk, _enc, cb) { logs.push(String(chunk)); cb(); } });
+  const sink = new Writable({
+    write(chunk, _enc, cb) {
+      logs.push(String(chunk));
+      cb();
+    },
+  });
   w = await createSlackWorld({ deps: (d) => ({ ...d, logger: pino({ level: 'info' }, sink) }) as Deps });
 });
 afterAll(async () => {
   await w?.close();
 });
 
-const UNAVAILABLE = (ref: string) => `I can't show case${ref ? ` ${ref}` : ''}: there is no such case among the ones you can see. Check the reference (it looks like C-2026-0042); if it is a colleague's case, ask your supervisor.`;
+const UNAVAILABLE = (ref: string) =>
+  `I can't show case${ref ? ` ${ref}` : ''}: there is no such case among the ones you can see. Check the reference (it looks like C-2026-0042); if it is a colleague's case, ask your supervisor.`;
 const MISSING_REF = 'C-2026-9998';
 
 async function command(user: string, text: string): Promise<string> {
@@ -43,8 +49,13 @@ async function click(user: string, actionId: string, value: string): Promise<str
   const channel = w.slack.dmChannel(user);
   const before = answersTo(w, user).length;
   const res = await w.driver.interaction({
-    type: 'block_actions', user: { id: user }, team: { id: w.slack.identity.teamId }, api_app_id: w.slack.identity.appId, trigger_id: w.slack.issueTrigger(user),
-    channel: { id: channel }, container: { type: 'message', channel_id: channel, message_ts: '1.000001' },
+    type: 'block_actions',
+    user: { id: user },
+    team: { id: w.slack.identity.teamId },
+    api_app_id: w.slack.identity.appId,
+    trigger_id: w.slack.issueTrigger(user),
+    channel: { id: channel },
+    container: { type: 'message', channel_id: channel, message_ts: '1.000001' },
     response_url: w.slack.issueResponseUrl({ channel, user, kind: 'block_actions' }),
     actions: [{ type: 'button', action_id: actionId, block_id: 'case', value, action_ts: '1' }],
   });
@@ -53,9 +64,13 @@ async function click(user: string, actionId: string, value: string): Promise<str
 }
 
 const refusals = async (staffId: string) =>
-  w.deps.db.select().from(auditLog).where(and(eq(auditLog.action, 'case.access_refused'), eq(auditLog.actorId, staffId))).orderBy(auditLog.id);
+  w.deps.db
+    .select()
+    .from(auditLog)
+    .where(and(eq(auditLog.action, 'case.access_refused'), eq(auditLog.actorId, staffId)))
+    .orderBy(auditLog.id);
 
-describe('one answer for a missing case and another\'s', () => {
+describe("one answer for a missing case and another's", () => {
   it('/case C-…, log, note, intake, history, export, erase, redact: the same words for both, each refusal audited and logged without personal data', async () => {
     const theirs = await newCase(w, { assignTo: w.staff.worker, name: 'Mei Chen', story: 'My son stopped talking to me after the divorce' });
     const subs = ['', ' log', ' intake', ' history', ' export', ' erase', ' redact'];
@@ -88,7 +103,7 @@ describe('one answer for a missing case and another\'s', () => {
     expect(logged.filter((l) => l.includes(theirs.reference))).toHaveLength(2 * (subs.length + 1));
   });
 
-  it('buttons carrying a case id or an escalation id: the same words for a missing one and another\'s', async () => {
+  it("buttons carrying a case id or an escalation id: the same words for a missing one and another's", async () => {
     const theirs = await newCase(w, { assignTo: w.staff.worker });
     const ghost = randomUUID();
     for (const action of ['case_show', 'case_log_note', 'case_goals', 'case_close', 'case_full_intake', 'case_history', 'case_open']) {
@@ -97,7 +112,9 @@ describe('one answer for a missing case and another\'s', () => {
       expect(real, action).toBe(UNAVAILABLE(''));
       expect(missing, action).toBe(real);
     }
-    const { row: esc } = await w.deps.db.transaction((tx) => openEscalation(tx as unknown as Db, { caseId: theirs.caseId, reason: 'quiet_case', level: 1, nextAt: null }, w.deps.clock.now()));
+    const { row: esc } = await w.deps.db.transaction((tx) =>
+      openEscalation(tx as unknown as Db, { caseId: theirs.caseId, reason: 'quiet_case', level: 1, nextAt: null }, w.deps.clock.now()),
+    );
     for (const action of ['esc_ack', 'esc_snooze_day']) {
       const real = await click(U.sup2, action, esc.id);
       const missing = await click(U.sup2, action, ghost);
@@ -106,11 +123,19 @@ describe('one answer for a missing case and another\'s', () => {
     }
     // A forged erasure-request value is answered plainly (it was a database error, shown as "a problem on our side").
     expect(await click(U.sup2, 'erasure_erase_now', 'not-an-id')).toBe('This erasure request no longer exists.');
-    const rows = await w.deps.db.select().from(auditLog).where(and(eq(auditLog.action, 'case.access_refused'), eq(auditLog.subjectType, 'escalation')));
-    expect(rows.map((r) => [r.subjectId, r.caseId])).toEqual(expect.arrayContaining([[esc.id, theirs.caseId], [ghost, null]]));
+    const rows = await w.deps.db
+      .select()
+      .from(auditLog)
+      .where(and(eq(auditLog.action, 'case.access_refused'), eq(auditLog.subjectType, 'escalation')));
+    expect(rows.map((r) => [r.subjectId, r.caseId])).toEqual(
+      expect.arrayContaining([
+        [esc.id, theirs.caseId],
+        [ghost, null],
+      ]),
+    );
   });
 
-  it('a modal submission whose private metadata names another\'s case or a missing one: the same error on the form', async () => {
+  it("a modal submission whose private metadata names another's case or a missing one: the same error on the form", async () => {
     const mine = await newCase(w, { assignTo: w.staff.other });
     const theirs = await newCase(w, { assignTo: w.staff.worker });
     const view = await openCaseModal(w, U.other, 'case_goals', mine.caseId);
@@ -118,7 +143,11 @@ describe('one answer for a missing case and another\'s', () => {
     const submit = async (caseId: string) => {
       const state = { values: viewStateValues(view.blocks as unknown[], { goal_0: { v: 'Find stable housing' }, assess_0: { v: 'Tenancy signed' } }) };
       const res = await w.driver.interaction({
-        type: 'view_submission', user: { id: U.other }, team: { id: w.slack.identity.teamId }, api_app_id: w.slack.identity.appId, trigger_id: w.slack.issueTrigger(U.other),
+        type: 'view_submission',
+        user: { id: U.other },
+        team: { id: w.slack.identity.teamId },
+        api_app_id: w.slack.identity.appId,
+        trigger_id: w.slack.issueTrigger(U.other),
         view: { ...view, state, private_metadata: JSON.stringify({ ...meta, caseId }) },
       });
       return res.body;
@@ -130,18 +159,19 @@ describe('one answer for a missing case and another\'s', () => {
     expect(rows.map((r) => r.caseId)).toEqual(expect.arrayContaining([theirs.caseId, null]));
   });
 
-  it('a missing case and another\'s go through the same queries before the answer', async () => {
+  it("a missing case and another's go through the same queries before the answer", async () => {
     const theirs = await newCase(w, { assignTo: w.staff.worker });
-    const traced = (calls: string[]) => new Proxy(w.deps.db, {
-      get(target, prop, receiver) {
-        const v = Reflect.get(target, prop, receiver);
-        if (typeof v !== 'function' || typeof prop !== 'string') return v;
-        return (...args: unknown[]) => {
-          calls.push(prop);
-          return (v as (...a: unknown[]) => unknown).apply(target, args);
-        };
-      },
-    }) as Db;
+    const traced = (calls: string[]) =>
+      new Proxy(w.deps.db, {
+        get(target, prop, receiver) {
+          const v = Reflect.get(target, prop, receiver);
+          if (typeof v !== 'function' || typeof prop !== 'string') return v;
+          return (...args: unknown[]) => {
+            calls.push(prop);
+            return (v as (...a: unknown[]) => unknown).apply(target, args);
+          };
+        },
+      }) as Db;
     for (const who of [w.staff.other, w.staff.sup2]) {
       const [actor] = await w.deps.db.select().from(staff).where(eq(staff.id, who));
       const shapes = [];
@@ -161,7 +191,11 @@ describe('list views are audited', () => {
     const a = await newCase(w, { assignTo: w.staff.worker2, name: 'Mei Chen' });
     const b = await newCase(w, { assignTo: w.staff.worker2, name: 'Mei Chen' });
     const auditsOf = (staffId: string, actions: string[]) =>
-      w.deps.db.select().from(auditLog).where(and(eq(auditLog.actorId, staffId), inArray(auditLog.action, actions))).orderBy(auditLog.id);
+      w.deps.db
+        .select()
+        .from(auditLog)
+        .where(and(eq(auditLog.actorId, staffId), inArray(auditLog.action, actions)))
+        .orderBy(auditLog.id);
 
     expect(await command(U.worker2, '')).toMatch(/^Your caseload: \d+ open cases$/);
     const [list] = await auditsOf(w.staff.worker2, ['caseload.viewed']);
@@ -176,7 +210,7 @@ describe('list views are audited', () => {
     const published = w.slack.calls.filter((c) => c.method === 'views.publish').length;
     await w.driver.appHomeOpened(U.sup);
     await eventually(() => w.slack.calls.filter((c) => c.method === 'views.publish').length > published, 'views.publish');
-    const [home] = await eventually(() => auditsOf(w.staff.sup, ['home.viewed']).then((r) => r.length ? r : undefined), 'home audit');
+    const [home] = await eventually(() => auditsOf(w.staff.sup, ['home.viewed']).then((r) => (r.length ? r : undefined)), 'home audit');
     expect(home!.details).toMatchObject({ via: 'app_home' });
     expect(String(home!.details!.refs)).toContain(b.reference);
 
@@ -184,7 +218,10 @@ describe('list views are audited', () => {
     expect((await w.driver.slashCommand({ command: '/case', text: `note ${a.reference}`, userId: U.worker2 })).status).toBe(200);
     await eventually(() => w.slack.calls.filter((c) => c.method === 'views.open' && c.ok).length > opened, 'note modal');
     expect(blockText(w.slack.openViews(U.worker2).at(-1)!.blocks)).toContain(a.reference);
-    const views = await w.deps.db.select().from(auditLog).where(and(eq(auditLog.caseId, a.caseId), eq(auditLog.action, 'case.viewed')));
+    const views = await w.deps.db
+      .select()
+      .from(auditLog)
+      .where(and(eq(auditLog.caseId, a.caseId), eq(auditLog.action, 'case.viewed')));
     expect(views.map((v) => [v.actorId, v.details])).toEqual([[w.staff.worker2, { via: 'note_prefill' }]]);
 
     const all = JSON.stringify(await auditsOf(w.staff.sup, ['team.viewed', 'home.viewed'])) + JSON.stringify(list);

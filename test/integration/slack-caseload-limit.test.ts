@@ -28,7 +28,8 @@ async function postIntakeCard() {
 
 const pickerOptions = (blocks: unknown[] | undefined) => {
   const el = (blocks as Array<{ elements?: Array<{ action_id?: string; options?: Array<{ text: { text: string }; value: string }> }> }>)
-    .flatMap((b) => b.elements ?? []).find((e) => e.action_id === 'intake_assign_pick')!;
+    .flatMap((b) => b.elements ?? [])
+    .find((e) => e.action_id === 'intake_assign_pick')!;
   return Object.fromEntries(el.options!.map((o) => [o.value, o.text.text]));
 };
 
@@ -60,18 +61,32 @@ describe('caseload-aware assignment', () => {
 
     const ok = await w.driver.viewSubmission(U.sup, modal.id, { reason: { v: 'Wen already knows this family from a previous case' } });
     expect(ok.status).toBe(200);
-    await eventually(() => dm(w, U.sup).some((m) => m.text === `${reference} is now assigned to <@${U.worker}>, over the caseload limit; your reason is on record.`), 'the confirmation in the DM');
+    await eventually(
+      () => dm(w, U.sup).some((m) => m.text === `${reference} is now assigned to <@${U.worker}>, over the caseload limit; your reason is on record.`),
+      'the confirmation in the DM',
+    );
     expect((await w.deps.db.select().from(cases).where(eq(cases.id, caseId)))[0]!.assignedWorkerId).toBe(w.staff.worker);
     const [o] = await w.deps.db.select().from(caseloadOverrides).where(eq(caseloadOverrides.caseId, caseId));
     expect(o).toMatchObject({ workerId: w.staff.worker, assignedBy: w.staff.sup, openCases: 2, caseloadLimit: 2 });
     expect(o!.reasonEnc).not.toContain('family');
     expect(w.deps.cipher.decrypt(o!.reasonEnc, 'caseload_overrides.reason')).toBe('Wen already knows this family from a previous case');
-    const audit = await w.deps.db.select().from(auditLog).where(and(eq(auditLog.caseId, caseId), eq(auditLog.action, 'case.assigned_over_limit')));
+    const audit = await w.deps.db
+      .select()
+      .from(auditLog)
+      .where(and(eq(auditLog.caseId, caseId), eq(auditLog.action, 'case.assigned_over_limit')));
     expect(audit).toHaveLength(1);
-    expect(audit[0]).toMatchObject({ actorId: w.staff.sup, subjectType: 'caseload_override', subjectId: o!.id, details: { worker: w.staff.worker, open: 2, limit: 2 } });
+    expect(audit[0]).toMatchObject({
+      actorId: w.staff.sup,
+      subjectType: 'caseload_override',
+      subjectId: o!.id,
+      details: { worker: w.staff.worker, open: 2, limit: 2 },
+    });
     expect(JSON.stringify(audit[0]!.details)).not.toContain('family');
     // The card now names the worker, and the picker counts the new case.
-    await eventually(() => pickerOptions(w.slack.messages(INTAKE).find((m) => m.ts === card.ts)!.blocks)[U.worker] === '⚠️ Wen Li — 3 open (over limit)', 'the card updated');
+    await eventually(
+      () => pickerOptions(w.slack.messages(INTAKE).find((m) => m.ts === card.ts)!.blocks)[U.worker] === '⚠️ Wen Li — 3 open (over limit)',
+      'the card updated',
+    );
   });
 
   it('under the limit nothing is asked: the case is assigned at once', async () => {

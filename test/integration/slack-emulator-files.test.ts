@@ -20,13 +20,20 @@ describe('files.uploadV2 against the emulator', () => {
   it('uploads two files into a DM; the message carries them and the bytes can be downloaded', async () => {
     const dm = await web.conversations.open({ users: 'U0ASKER01' });
     const res = await web.filesUploadV2({
-      channel_id: dm.channel!.id!, initial_comment: 'Your export',
-      file_uploads: [{ file: Buffer.from('# Record\n中文 ok\n'), filename: 'r.md', title: 'Record' }, { file: Buffer.from('{"a":1}\n'), filename: 'r.json' }],
+      channel_id: dm.channel!.id!,
+      initial_comment: 'Your export',
+      file_uploads: [
+        { file: Buffer.from('# Record\n中文 ok\n'), filename: 'r.md', title: 'Record' },
+        { file: Buffer.from('{"a":1}\n'), filename: 'r.json' },
+      ],
     } as never);
     expect(res.ok).toBe(true);
     const msg = slack.messages('U0ASKER01').at(-1)!;
     expect(msg.text).toBe('Your export');
-    expect((msg.files as Array<{ name: string; title: string }>).map((f) => [f.name, f.title])).toEqual([['r.md', 'Record'], ['r.json', 'r.json']]);
+    expect((msg.files as Array<{ name: string; title: string }>).map((f) => [f.name, f.title])).toEqual([
+      ['r.md', 'Record'],
+      ['r.json', 'r.json'],
+    ]);
     const md = slack.files().find((f) => f.name === 'r.md')!;
     expect(md.content!.toString('utf8')).toBe('# Record\n中文 ok\n');
     const dl = await fetch(`${slack.url}/files/${md.id}/r.md`);

@@ -21,7 +21,12 @@ async function emulator(opts: SlackEmulatorOptions = {}) {
   const slack = new SlackEmulator({ users, channels, ...opts });
   await slack.start();
   cleanups.push(() => slack.stop());
-  const client = new WebClient(slack.botToken, { slackApiUrl: slack.apiUrl, rejectRateLimitedCalls: true, retryConfig: { retries: 0 }, logLevel: LogLevel.ERROR });
+  const client = new WebClient(slack.botToken, {
+    slackApiUrl: slack.apiUrl,
+    rejectRateLimitedCalls: true,
+    retryConfig: { retries: 0 },
+    logLevel: LogLevel.ERROR,
+  });
   return { slack, client };
 }
 
@@ -34,12 +39,21 @@ const platformError = async (p: Promise<unknown>) => {
 describe('SlackEmulator with the real WebClient', () => {
   it('authenticates, posts to channels, DMs and threads, and reads history', async () => {
     const { slack, client } = await emulator();
-    expect(await client.auth.test()).toMatchObject({ ok: true, user_id: slack.identity.botUserId, bot_id: slack.identity.botId, team_id: slack.identity.teamId });
+    expect(await client.auth.test()).toMatchObject({
+      ok: true,
+      user_id: slack.identity.botUserId,
+      bot_id: slack.identity.botId,
+      team_id: slack.identity.teamId,
+    });
     const bad = new WebClient('xoxb-wrong', { slackApiUrl: slack.apiUrl, retryConfig: { retries: 0 } });
     expect(await platformError(bad.auth.test())).toMatchObject({ ok: false, error: 'invalid_auth' });
 
     const waiting = slack.waitForMessage('C0INTAKE1', (m) => m.text === 'New intake C-2026-0001');
-    const parent = await client.chat.postMessage({ channel: 'C0INTAKE1', text: 'New intake C-2026-0001', blocks: [{ type: 'section', text: { type: 'mrkdwn', text: '*New intake*' } }] });
+    const parent = await client.chat.postMessage({
+      channel: 'C0INTAKE1',
+      text: 'New intake C-2026-0001',
+      blocks: [{ type: 'section', text: { type: 'mrkdwn', text: '*New intake*' } }],
+    });
     expect(parent).toMatchObject({ ok: true, channel: 'C0INTAKE1', message: { text: 'New intake C-2026-0001', bot_id: slack.identity.botId } });
     expect(parent.ts).toMatch(/^\d+\.\d{6}$/);
     expect((await waiting).ts).toBe(parent.ts);
@@ -74,14 +88,23 @@ describe('SlackEmulator with the real WebClient', () => {
     const { slack, client } = await emulator();
     expect(await platformError(client.chat.postMessage({ channel: 'C0NOPE', text: 'x' }))).toMatchObject({ error: 'channel_not_found' });
     expect(await platformError(client.chat.postMessage({ channel: 'C0INTAKE1', text: 'x'.repeat(40_001) }))).toMatchObject({ error: 'msg_too_long' });
-    const blocks = await platformError(client.chat.postMessage({ channel: 'C0INTAKE1', text: 't', blocks: [{ type: 'section', text: { type: 'mrkdwn', text: 'x'.repeat(3001) } }] }));
-    expect(blocks).toMatchObject({ error: 'invalid_blocks', response_metadata: { messages: ['[ERROR] must be less than 3001 characters [json-pointer:/blocks/0/text/text]'] } });
+    const blocks = await platformError(
+      client.chat.postMessage({ channel: 'C0INTAKE1', text: 't', blocks: [{ type: 'section', text: { type: 'mrkdwn', text: 'x'.repeat(3001) } }] }),
+    );
+    expect(blocks).toMatchObject({
+      error: 'invalid_blocks',
+      response_metadata: { messages: ['[ERROR] must be less than 3001 characters [json-pointer:/blocks/0/text/text]'] },
+    });
     expect(await platformError(client.apiCall('chat.postMessagez', { channel: 'C0INTAKE1' }))).toMatchObject({ error: 'unknown_method' });
     slack.failChannel('U0SUPER01', 'is_archived');
     expect(await platformError(client.chat.postMessage({ channel: 'U0SUPER01', text: 'x' }))).toMatchObject({ error: 'is_archived' });
     expect(await platformError(client.users.info({ user: 'U0GHOST' }))).toMatchObject({ error: 'user_not_found' });
     // JSON bodies with a Bearer token are accepted too
-    const res = await fetch(`${slack.apiUrl}chat.postMessage`, { method: 'POST', headers: { authorization: `Bearer ${slack.botToken}`, 'content-type': 'application/json' }, body: JSON.stringify({ channel: 'C0INTAKE1', text: 'json' }) });
+    const res = await fetch(`${slack.apiUrl}chat.postMessage`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${slack.botToken}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ channel: 'C0INTAKE1', text: 'json' }),
+    });
     expect(await res.json()).toMatchObject({ ok: true, channel: 'C0INTAKE1' });
     expect(slack.stats.errors).toBe(6);
   });
@@ -94,7 +117,10 @@ describe('SlackEmulator with the real WebClient', () => {
     expect(err.code).toBe(ErrorCode.RateLimitedError);
     expect(err.retryAfter).toBe(1);
     await client.chat.postMessage({ channel: 'U0WORKER1', text: 'other channel is fine' });
-    const raw = await fetch(`${slack.apiUrl}chat.postMessage`, { method: 'POST', body: new URLSearchParams({ token: slack.botToken, channel: 'C0INTAKE1', text: '4' }) });
+    const raw = await fetch(`${slack.apiUrl}chat.postMessage`, {
+      method: 'POST',
+      body: new URLSearchParams({ token: slack.botToken, channel: 'C0INTAKE1', text: '4' }),
+    });
     expect(raw.status).toBe(429);
     expect(raw.headers.get('retry-after')).toBe('1');
     expect(await raw.json()).toEqual({ ok: false, error: 'ratelimited' });
@@ -104,7 +130,11 @@ describe('SlackEmulator with the real WebClient', () => {
   it('enforces trigger_id validity for views and keeps view stacks and App Home', async () => {
     let now = Date.parse('2026-03-01T10:00:00Z');
     const { slack, client } = await emulator({ now: () => now });
-    const modal = { type: 'modal' as const, title: { type: 'plain_text' as const, text: 'Note' }, blocks: [{ type: 'section', text: { type: 'mrkdwn', text: 'hi' } }] };
+    const modal = {
+      type: 'modal' as const,
+      title: { type: 'plain_text' as const, text: 'Note' },
+      blocks: [{ type: 'section', text: { type: 'mrkdwn', text: 'hi' } }],
+    };
     expect(await platformError(client.views.open({ trigger_id: '1.2.abc', view: modal }))).toMatchObject({ error: 'invalid_trigger_id' });
     const stale = slack.issueTrigger('U0WORKER1');
     now += 3000;
@@ -116,10 +146,17 @@ describe('SlackEmulator with the real WebClient', () => {
     expect(slack.openViews('U0WORKER1').map((v) => v.id)).toEqual([opened.view?.id, pushed.view?.id]);
     expect(pushed.view).toMatchObject({ root_view_id: opened.view?.id, previous_view_id: opened.view?.id });
     expect(await platformError(client.views.update({ view_id: opened.view!.id!, hash: 'stale', view: modal }))).toMatchObject({ error: 'hash_conflict' });
-    const up = await client.views.update({ view_id: opened.view!.id!, hash: opened.view!.hash!, view: { ...modal, title: { type: 'plain_text', text: 'Note v2' } } });
+    const up = await client.views.update({
+      view_id: opened.view!.id!,
+      hash: opened.view!.hash!,
+      view: { ...modal, title: { type: 'plain_text', text: 'Note v2' } },
+    });
     expect(up.view?.hash).not.toBe(opened.view?.hash);
-    expect(await platformError(client.views.open({ trigger_id: slack.issueTrigger('U0WORKER1'), view: { ...modal, title: { type: 'plain_text', text: 'x'.repeat(25) } } })))
-      .toMatchObject({ error: 'invalid_arguments' });
+    expect(
+      await platformError(
+        client.views.open({ trigger_id: slack.issueTrigger('U0WORKER1'), view: { ...modal, title: { type: 'plain_text', text: 'x'.repeat(25) } } }),
+      ),
+    ).toMatchObject({ error: 'invalid_arguments' });
 
     await client.views.publish({ user_id: 'U0WORKER1', view: { type: 'home', blocks: [{ type: 'section', text: { type: 'mrkdwn', text: 'My cases: 3' } }] } });
     expect(slack.homeView('U0WORKER1')?.blocks).toHaveLength(1);
@@ -133,19 +170,43 @@ describe('SlackAppDriver against a real Bolt App', () => {
     const { slack, client } = await emulator();
     const seen = { retryNums: [] as Array<number | undefined>, submissions: 0 };
     const app = new App({
-      token: slack.botToken, signingSecret, botId: slack.identity.botId, botUserId: slack.identity.botUserId,
-      clientOptions: { slackApiUrl: slack.apiUrl }, logLevel: LogLevel.ERROR,
+      token: slack.botToken,
+      signingSecret,
+      botId: slack.identity.botId,
+      botUserId: slack.identity.botUserId,
+      clientOptions: { slackApiUrl: slack.apiUrl },
+      logLevel: LogLevel.ERROR,
     });
     app.command('/case', async ({ ack, body, client: c }) => {
       await ack();
       await c.views.open({
         trigger_id: body.trigger_id,
         view: {
-          type: 'modal', callback_id: 'case_note', private_metadata: JSON.stringify({ caseRef: body.text }),
-          title: { type: 'plain_text', text: 'Log a note' }, submit: { type: 'plain_text', text: 'Save' },
+          type: 'modal',
+          callback_id: 'case_note',
+          private_metadata: JSON.stringify({ caseRef: body.text }),
+          title: { type: 'plain_text', text: 'Log a note' },
+          submit: { type: 'plain_text', text: 'Save' },
           blocks: [
-            { type: 'input', block_id: 'note', label: { type: 'plain_text', text: 'Note' }, element: { type: 'plain_text_input', action_id: 'text', multiline: true } },
-            { type: 'input', block_id: 'kind', label: { type: 'plain_text', text: 'Kind' }, element: { type: 'static_select', action_id: 'pick', options: [{ text: { type: 'plain_text', text: 'Phone' }, value: 'phone' }, { text: { type: 'plain_text', text: 'Visit' }, value: 'visit' }] } },
+            {
+              type: 'input',
+              block_id: 'note',
+              label: { type: 'plain_text', text: 'Note' },
+              element: { type: 'plain_text_input', action_id: 'text', multiline: true },
+            },
+            {
+              type: 'input',
+              block_id: 'kind',
+              label: { type: 'plain_text', text: 'Kind' },
+              element: {
+                type: 'static_select',
+                action_id: 'pick',
+                options: [
+                  { text: { type: 'plain_text', text: 'Phone' }, value: 'phone' },
+                  { text: { type: 'plain_text', text: 'Visit' }, value: 'visit' },
+                ],
+              },
+            },
           ],
         },
       });
@@ -164,7 +225,10 @@ describe('SlackAppDriver against a real Bolt App', () => {
     });
     app.event('app_home_opened', async ({ event, client: c, context }) => {
       seen.retryNums.push(context.retryNum);
-      await c.views.publish({ user_id: event.user, view: { type: 'home', blocks: [{ type: 'section', text: { type: 'mrkdwn', text: `Hello <@${event.user}>` } }] } });
+      await c.views.publish({
+        user_id: event.user,
+        view: { type: 'home', blocks: [{ type: 'section', text: { type: 'mrkdwn', text: `Hello <@${event.user}>` } }] },
+      });
     });
     app.message(async ({ message, say }) => {
       if ('text' in message) await say(`You said: ${message.text}`);
@@ -208,8 +272,15 @@ describe('SlackAppDriver against a real Bolt App', () => {
   it('block action replaces the original message through response_url', async () => {
     const { slack, client, driver } = await boltApp();
     const posted = await client.chat.postMessage({
-      channel: 'C0INTAKE1', text: 'New intake',
-      blocks: [{ type: 'actions', block_id: 'intake_actions', elements: [{ type: 'button', action_id: 'assign_me', value: 'C-2026-0042', text: { type: 'plain_text', text: 'Assign me' } }] }],
+      channel: 'C0INTAKE1',
+      text: 'New intake',
+      blocks: [
+        {
+          type: 'actions',
+          block_id: 'intake_actions',
+          elements: [{ type: 'button', action_id: 'assign_me', value: 'C-2026-0042', text: { type: 'plain_text', text: 'Assign me' } }],
+        },
+      ],
     });
     const replaced = slack.waitForMessage('C0INTAKE1', (m) => m.text.startsWith('Assigned'), { includeUpdates: true });
     const res = await driver.blockAction('U0SUPER01', { channel: 'C0INTAKE1', ts: posted.ts! }, 'assign_me');

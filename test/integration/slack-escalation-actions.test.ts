@@ -27,13 +27,27 @@ afterAll(async () => {
 const now = () => w.deps.clock.now();
 
 /** An open escalation on a case, with its message (kind) planned to `to` and sent through the real sender. */
-async function escalationMessage(o: { reason: 'crisis' | 'quiet_case' | 'follow_up_overdue'; kind: 'crisis_page' | 'escalation' | 'follow_up_nudge'; to: string; crisis?: boolean; assignTo?: string }) {
+async function escalationMessage(o: {
+  reason: 'crisis' | 'quiet_case' | 'follow_up_overdue';
+  kind: 'crisis_page' | 'escalation' | 'follow_up_nudge';
+  to: string;
+  crisis?: boolean;
+  assignTo?: string;
+}) {
   const c = await newCase(w, { assignTo: o.assignTo ?? w.staff.worker, crisis: o.crisis });
   const esc = await w.deps.db.transaction(async (t) => {
     const tx = t as unknown as Db;
-    const e = await openEscalation(tx, { caseId: c.caseId, reason: o.reason, level: o.kind === 'follow_up_nudge' ? 0 : 1, nextAt: o.reason === 'crisis' ? now().plus({ minutes: 15 }) : null }, now());
+    const e = await openEscalation(
+      tx,
+      { caseId: c.caseId, reason: o.reason, level: o.kind === 'follow_up_nudge' ? 0 : 1, nextAt: o.reason === 'crisis' ? now().plus({ minutes: 15 }) : null },
+      now(),
+    );
     await tx.update(escalations).set({ notifications: 1, lastNotifiedAt: now().toJSDate() }).where(eq(escalations.id, e.row.id));
-    await planDeliveries(tx, [{ kind: o.kind, subjectId: e.row.id, version: 1, recipient: `staff:${o.to}`, channel: 'slack', caseId: c.caseId, dueAt: now() }], now());
+    await planDeliveries(
+      tx,
+      [{ kind: o.kind, subjectId: e.row.id, version: 1, recipient: `staff:${o.to}`, channel: 'slack', caseId: c.caseId, dueAt: now() }],
+      now(),
+    );
     return e.row;
   });
   expect(await flush(w)).toEqual([{ kind: o.kind, outcome: 'sent' }]);
@@ -43,14 +57,24 @@ async function escalationMessage(o: { reason: 'crisis' | 'quiet_case' | 'follow_
 }
 
 const escRow = async (id: string) => (await w.deps.db.select().from(escalations).where(eq(escalations.id, id)))[0]!;
-const audits = (action: string, subjectId: string) => w.deps.db.select().from(auditLog).where(and(eq(auditLog.action, action), eq(auditLog.subjectId, subjectId)));
+const audits = (action: string, subjectId: string) =>
+  w.deps.db
+    .select()
+    .from(auditLog)
+    .where(and(eq(auditLog.action, action), eq(auditLog.subjectId, subjectId)));
 const current = (channel: string, ts: string) => w.slack.messages(channel).find((m) => m.ts === ts)!;
 
 /** A click as Slack sends it for the message as it was first posted (even after our update removed the buttons). */
 async function clickStale(user: string, channel: string, ts: string, actionId: string, value: string) {
   return w.driver.interaction({
-    type: 'block_actions', user: { id: user }, team: { id: w.slack.identity.teamId }, api_app_id: w.slack.identity.appId, trigger_id: w.slack.issueTrigger(user),
-    channel: { id: channel }, container: { type: 'message', channel_id: channel, message_ts: ts }, message: { ts, text: 'earlier' },
+    type: 'block_actions',
+    user: { id: user },
+    team: { id: w.slack.identity.teamId },
+    api_app_id: w.slack.identity.appId,
+    trigger_id: w.slack.issueTrigger(user),
+    channel: { id: channel },
+    container: { type: 'message', channel_id: channel, message_ts: ts },
+    message: { ts, text: 'earlier' },
     response_url: w.slack.issueResponseUrl({ channel, user, message_ts: ts, kind: 'block_actions' }),
     actions: [{ type: 'button', action_id: actionId, block_id: 'x', value, action_ts: '1' }],
   });
@@ -64,10 +88,16 @@ describe('crisis page [Acknowledge]', () => {
 
     const res = await w.driver.blockAction(U.sup, { channel: e.channel, ts: e.msg.ts }, 'esc_ack');
     expect(res).toMatchObject({ status: 200, body: '' });
-    const row = await eventually(async () => { const r = await escRow(e.escalationId); return r.acknowledgedAt ? r : undefined; }, 'acknowledgement');
+    const row = await eventually(async () => {
+      const r = await escRow(e.escalationId);
+      return r.acknowledgedAt ? r : undefined;
+    }, 'acknowledgement');
     expect(row.acknowledgedBy).toBe(w.staff.sup);
     expect(await audits('escalation.acknowledged', e.escalationId)).toHaveLength(1);
-    const updated = await eventually(() => { const m = current(e.channel, e.msg.ts); return m.blocks && !blockText(m.blocks).includes('esc_ack') ? m : undefined; }, 'page updated');
+    const updated = await eventually(() => {
+      const m = current(e.channel, e.msg.ts);
+      return m.blocks && !blockText(m.blocks).includes('esc_ack') ? m : undefined;
+    }, 'page updated');
     expect(blockText(updated.blocks)).toContain(`Acknowledged by <@${U.sup}>`);
     expect(blockText(updated.blocks)).toContain(e.reference);
 
@@ -78,7 +108,13 @@ describe('crisis page [Acknowledge]', () => {
     expect(await audits('escalation.acknowledged', e.escalationId)).toHaveLength(1);
 
     // Pages would repeat every 15 minutes; after the acknowledgement none are planned.
-    const pages = async () => (await w.deps.db.select().from(deliveries).where(and(eq(deliveries.kind, 'crisis_page'), eq(deliveries.subjectId, e.escalationId)))).length;
+    const pages = async () =>
+      (
+        await w.deps.db
+          .select()
+          .from(deliveries)
+          .where(and(eq(deliveries.kind, 'crisis_page'), eq(deliveries.subjectId, e.escalationId)))
+      ).length;
     const pagesBefore = await pages();
     for (let i = 0; i < 3; i++) {
       w.deps.clock.set(now().plus({ minutes: 15 }));
@@ -91,7 +127,11 @@ describe('crisis page [Acknowledge]', () => {
   it('refuses someone without access politely (ephemeral) and changes nothing', async () => {
     const e = await escalationMessage({ reason: 'quiet_case', kind: 'escalation', to: w.staff.sup });
     // sup2 supervises another team; other is a worker of that team; stranger is not staff.
-    for (const [user, expected] of [[U.sup2, /^I can't act on this: there is no such escalation among the ones you can see/], [U.other, /^I can't act on this: there is no such escalation among the ones you can see/], [U.stranger, /not in this service's staff directory/]] as const) {
+    for (const [user, expected] of [
+      [U.sup2, /^I can't act on this: there is no such escalation among the ones you can see/],
+      [U.other, /^I can't act on this: there is no such escalation among the ones you can see/],
+      [U.stranger, /not in this service's staff directory/],
+    ] as const) {
       const before = answersTo(w, user).length;
       await clickStale(user, e.channel, e.msg.ts, 'esc_ack', e.escalationId);
       expect(await nextAnswer(w, user, before)).toMatch(expected);
@@ -118,7 +158,10 @@ describe('escalation [Snooze — reason required]', () => {
     expect(w.slack.openViews(U.sup)).toHaveLength(1);
     expect((await escRow(e.escalationId)).snoozedUntil).toBeNull();
 
-    const ok = await w.driver.viewSubmission(U.sup, view.id, { until: { v: 'P3D' }, reason: { v: 'Worker on leave until Thursday; I spoke to the client myself.' } });
+    const ok = await w.driver.viewSubmission(U.sup, view.id, {
+      until: { v: 'P3D' },
+      reason: { v: 'Worker on leave until Thursday; I spoke to the client myself.' },
+    });
     expect(ok.body).toBe('');
     expect(w.slack.openViews(U.sup)).toHaveLength(0);
     const row = await escRow(e.escalationId);
@@ -126,7 +169,10 @@ describe('escalation [Snooze — reason required]', () => {
     expect(row.snoozeReason).not.toContain('Worker on leave');
     expect(w.deps.cipher.decrypt(row.snoozeReason!, 'escalations.snooze_reason')).toBe('Worker on leave until Thursday; I spoke to the client myself.');
     expect(await audits('escalation.snoozed', e.escalationId)).toHaveLength(1);
-    const updated = await eventually(() => { const m = current(e.channel, e.msg.ts); return !blockText(m.blocks).includes('esc_snooze') ? m : undefined; }, 'message updated');
+    const updated = await eventually(() => {
+      const m = current(e.channel, e.msg.ts);
+      return !blockText(m.blocks).includes('esc_snooze') ? m : undefined;
+    }, 'message updated');
     expect(blockText(updated.blocks)).toContain(`Snoozed by <@${U.sup}> until`);
     expect(blockText(updated.blocks)).not.toContain('Worker on leave'); // the reason stays out of Slack messages
   });
@@ -135,12 +181,18 @@ describe('escalation [Snooze — reason required]', () => {
 describe('follow-up nudge buttons', () => {
   it('[No follow-up needed] requires a reason, then resolves the nudge and clears the follow-up date; [Snooze 1 day] snoozes', async () => {
     const e = await escalationMessage({ reason: 'follow_up_overdue', kind: 'follow_up_nudge', to: w.staff.worker });
-    await w.deps.db.update(cases).set({ nextFollowUpAt: now().minus({ days: 1 }).toJSDate() }).where(eq(cases.id, e.caseId));
+    await w.deps.db
+      .update(cases)
+      .set({ nextFollowUpAt: now().minus({ days: 1 }).toJSDate() })
+      .where(eq(cases.id, e.caseId));
     const opened = w.slack.calls.filter((c) => c.method === 'views.open' && c.ok).length;
     await w.driver.blockAction(U.worker, { channel: e.channel, ts: e.msg.ts }, 'esc_not_needed');
     await eventually(() => w.slack.calls.filter((c) => c.method === 'views.open' && c.ok).length > opened, 'reason modal');
     const view = w.slack.openViews(U.worker).at(-1)!;
-    expect((await w.driver.viewSubmission(U.worker, view.id, { reason: { v: '' } })).body).toMatchObject({ response_action: 'errors', errors: { reason: expect.any(String) } });
+    expect((await w.driver.viewSubmission(U.worker, view.id, { reason: { v: '' } })).body).toMatchObject({
+      response_action: 'errors',
+      errors: { reason: expect.any(String) },
+    });
     expect((await w.driver.viewSubmission(U.worker, view.id, { reason: { v: 'Client moved abroad; case closing next week.' } })).body).toBe('');
     const row = await escRow(e.escalationId);
     expect(row.resolvedBy).toBe(w.staff.worker);
@@ -149,21 +201,49 @@ describe('follow-up nudge buttons', () => {
 
     const e2 = await escalationMessage({ reason: 'follow_up_overdue', kind: 'follow_up_nudge', to: w.staff.worker });
     await w.driver.blockAction(U.worker, { channel: e2.channel, ts: e2.msg.ts }, 'esc_snooze_day');
-    const snoozed = await eventually(async () => { const r = await escRow(e2.escalationId); return r.snoozedUntil ? r : undefined; }, 'snoozed');
+    const snoozed = await eventually(async () => {
+      const r = await escRow(e2.escalationId);
+      return r.snoozedUntil ? r : undefined;
+    }, 'snoozed');
     expect(snoozed.snoozedUntil!.toISOString()).toBe(now().plus({ days: 1 }).toJSDate().toISOString());
     await eventually(() => blockText(current(e2.channel, e2.msg.ts).blocks).includes('Snoozed for 1 day by'), 'nudge updated');
   });
 });
 
 describe('outcome question [No-show] / [Attended]', () => {
-  it('a no-show on Friday sets the follow-up to Monday 09:00 in the worker\'s zone, once; another worker is refused', async () => {
+  it("a no-show on Friday sets the follow-up to Monday 09:00 in the worker's zone, once; another worker is refused", async () => {
     w.deps.clock.set(DateTime.fromISO('2026-11-27T15:00:00Z', { zone: 'utc' })); // Friday, London
     const c = await newCase(w, { assignTo: w.staff.worker });
     const t = now().toJSDate();
-    const [appt] = await w.deps.db.insert(appointments).values({
-      caseId: c.caseId, workerId: w.staff.worker, startsAt: now().minus({ hours: 3 }).toJSDate(), durationMin: 60, mode: 'in_person', createdAt: t, updatedAt: t,
-    }).returning();
-    await w.deps.db.transaction((tx) => planDeliveries(tx as unknown as Db, [{ kind: 'outcome_question', subjectId: appt!.id, version: appt!.version, recipient: `staff:${w.staff.worker}`, channel: 'slack', caseId: c.caseId, dueAt: now() }], now()));
+    const [appt] = await w.deps.db
+      .insert(appointments)
+      .values({
+        caseId: c.caseId,
+        workerId: w.staff.worker,
+        startsAt: now().minus({ hours: 3 }).toJSDate(),
+        durationMin: 60,
+        mode: 'in_person',
+        createdAt: t,
+        updatedAt: t,
+      })
+      .returning();
+    await w.deps.db.transaction((tx) =>
+      planDeliveries(
+        tx as unknown as Db,
+        [
+          {
+            kind: 'outcome_question',
+            subjectId: appt!.id,
+            version: appt!.version,
+            recipient: `staff:${w.staff.worker}`,
+            channel: 'slack',
+            caseId: c.caseId,
+            dueAt: now(),
+          },
+        ],
+        now(),
+      ),
+    );
     // (The crisis acknowledged earlier in this file has its check-in to the client due by now, too.)
     expect((await flush(w)).filter((d) => d.kind !== 'crisis_checkin')).toEqual([{ kind: 'outcome_question', outcome: 'sent' }]);
     const msg = w.slack.dmWith(U.worker).at(-1)!;
@@ -174,12 +254,18 @@ describe('outcome question [No-show] / [Attended]', () => {
     expect(await nextAnswer(w, U.other, before)).toMatch(/^I can't show case: there is no such case among the ones you can see/);
 
     await w.driver.blockAction(U.worker, { channel: msg.channel, ts: msg.ts }, 'appt_outcome_no_show');
-    const row = await eventually(async () => { const [a] = await w.deps.db.select().from(appointments).where(eq(appointments.id, appt!.id)); return a!.status === 'no_show' ? a : undefined; }, 'no-show recorded');
+    const row = await eventually(async () => {
+      const [a] = await w.deps.db.select().from(appointments).where(eq(appointments.id, appt!.id));
+      return a!.status === 'no_show' ? a : undefined;
+    }, 'no-show recorded');
     expect(row.outcomeAt).not.toBeNull();
     const [cs] = await w.deps.db.select().from(cases).where(eq(cases.id, c.caseId));
     expect(cs!.nextFollowUpAt!.toISOString()).toBe('2026-11-30T09:00:00.000Z');
     expect(cs!.consecutiveNoShows).toBe(1);
-    const updated = await eventually(() => { const m = current(msg.channel, msg.ts); return !blockText(m.blocks).includes('appt_outcome_no_show') ? m : undefined; }, 'question updated');
+    const updated = await eventually(() => {
+      const m = current(msg.channel, msg.ts);
+      return !blockText(m.blocks).includes('appt_outcome_no_show') ? m : undefined;
+    }, 'question updated');
     expect(blockText(updated.blocks)).toContain(`Recorded by <@${U.worker}>: *No-show*. Follow-up set for Mon 30 Nov 09:00`);
     expect(blockText(updated.blocks)).toContain('case_log_note');
 
@@ -204,7 +290,14 @@ describe('[Open case] and [Reassign] on an escalation', () => {
     await w.driver.blockAction(U.sup, { channel: e.channel, ts: e.msg.ts }, 'case_open');
     await nextAnswer(w, U.sup, before, 'case card');
     expect(answersTo(w, U.sup).at(-1)).toContain(e.reference);
-    expect((await w.deps.db.select().from(auditLog).where(and(eq(auditLog.action, 'case.viewed'), eq(auditLog.caseId, e.caseId)))).length).toBeGreaterThan(0);
+    expect(
+      (
+        await w.deps.db
+          .select()
+          .from(auditLog)
+          .where(and(eq(auditLog.action, 'case.viewed'), eq(auditLog.caseId, e.caseId)))
+      ).length,
+    ).toBeGreaterThan(0);
 
     const bw = answersTo(w, U.worker).length;
     await clickStale(U.worker, e.channel, e.msg.ts, 'case_reassign', e.caseId);
@@ -212,14 +305,22 @@ describe('[Open case] and [Reassign] on an escalation', () => {
 
     const b2 = w.slack.responseUrlPosts.length;
     await w.driver.blockAction(U.sup, { channel: e.channel, ts: e.msg.ts }, 'case_reassign');
-    const picker = await eventually(() => w.slack.responseUrlPosts.slice(b2).find((p) => JSON.stringify(p.body.blocks ?? []).includes('users_select')), 'picker');
+    const picker = await eventually(
+      () => w.slack.responseUrlPosts.slice(b2).find((p) => JSON.stringify(p.body.blocks ?? []).includes('users_select')),
+      'picker',
+    );
     const blocks = picker.body.blocks as Array<{ block_id?: string }>;
     expect(blocks.some((b) => b.block_id === `intake:${e.caseId}`)).toBe(true);
     // The pick goes through the intake picker's listener (assign.flow.ts).
     const channel = w.slack.dmChannel(U.sup);
     await w.driver.interaction({
-      type: 'block_actions', user: { id: U.sup }, team: { id: w.slack.identity.teamId }, api_app_id: w.slack.identity.appId, trigger_id: w.slack.issueTrigger(U.sup),
-      channel: { id: channel }, container: { type: 'message', channel_id: channel, message_ts: '1.000002' },
+      type: 'block_actions',
+      user: { id: U.sup },
+      team: { id: w.slack.identity.teamId },
+      api_app_id: w.slack.identity.appId,
+      trigger_id: w.slack.issueTrigger(U.sup),
+      channel: { id: channel },
+      container: { type: 'message', channel_id: channel, message_ts: '1.000002' },
       response_url: w.slack.issueResponseUrl({ channel, user: U.sup, kind: 'block_actions' }),
       actions: [{ type: 'users_select', action_id: 'intake_assign_pick', block_id: `intake:${e.caseId}`, selected_user: U.worker2, action_ts: '1' }],
     });
@@ -231,13 +332,19 @@ describe('hostile requests on escalation messages (issue 19)', () => {
   /** A signed click whose channel/ts/text the sender chose. */
   async function forged(user: string, value: string, actionId: string, target: { channel: string; ts: string }, text: string) {
     return w.driver.interaction({
-      type: 'block_actions', user: { id: user }, team: { id: w.slack.identity.teamId }, api_app_id: w.slack.identity.appId, trigger_id: w.slack.issueTrigger(user),
-      channel: { id: target.channel }, container: { type: 'message', channel_id: target.channel, message_ts: target.ts }, message: { ts: target.ts, text },
+      type: 'block_actions',
+      user: { id: user },
+      team: { id: w.slack.identity.teamId },
+      api_app_id: w.slack.identity.appId,
+      trigger_id: w.slack.issueTrigger(user),
+      channel: { id: target.channel },
+      container: { type: 'message', channel_id: target.channel, message_ts: target.ts },
+      message: { ts: target.ts, text },
       actions: [{ type: 'button', action_id: actionId, block_id: 'x', value, action_ts: '1' }],
     });
   }
 
-  it('a button naming another message (another case\'s card) acts on its own escalation but edits nothing else; forged text never shows', async () => {
+  it("a button naming another message (another case's card) acts on its own escalation but edits nothing else; forged text never shows", async () => {
     await flush(w, { all: true });
     const mine = await escalationMessage({ reason: 'quiet_case', kind: 'escalation', to: w.staff.worker });
     const victim = await escalationMessage({ reason: 'quiet_case', kind: 'escalation', to: w.staff.worker });
@@ -250,7 +357,10 @@ describe('hostile requests on escalation messages (issue 19)', () => {
     // Its own message, with forged text: the buttons go, the text is ours.
     const own = await escalationMessage({ reason: 'quiet_case', kind: 'escalation', to: w.staff.worker });
     await forged(U.worker, own.escalationId, 'esc_ack', { channel: own.channel, ts: own.msg.ts }, 'FORGED <!channel>');
-    const updated = await eventually(() => { const m = current(own.channel, own.msg.ts); return !blockText(m.blocks).includes('esc_ack') ? m : undefined; }, 'own message updated');
+    const updated = await eventually(() => {
+      const m = current(own.channel, own.msg.ts);
+      return !blockText(m.blocks).includes('esc_ack') ? m : undefined;
+    }, 'own message updated');
     expect(updated.text).not.toContain('FORGED');
     expect(blockText(updated.blocks)).not.toContain('FORGED');
     expect(blockText(updated.blocks)).toContain(own.reference);
@@ -272,7 +382,11 @@ describe('hostile requests on escalation messages (issue 19)', () => {
     const meta = JSON.parse(view.private_metadata!);
     const state = { values: viewStateValues(view.blocks as unknown[], { reason: { v: 'Client moved away.' } }) };
     const res = await w.driver.interaction({
-      type: 'view_submission', user: { id: U.worker }, team: { id: w.slack.identity.teamId }, api_app_id: w.slack.identity.appId, trigger_id: w.slack.issueTrigger(U.worker),
+      type: 'view_submission',
+      user: { id: U.worker },
+      team: { id: w.slack.identity.teamId },
+      api_app_id: w.slack.identity.appId,
+      trigger_id: w.slack.issueTrigger(U.worker),
       view: { ...view, state, private_metadata: JSON.stringify({ ...meta, channel: victim.channel, ts: victim.msg.ts, text: 'FORGED' }) },
     });
     expect(res).toMatchObject({ status: 200, body: '' });
@@ -286,7 +400,10 @@ describe('hostile requests on escalation messages (issue 19)', () => {
   it('replaying [Snooze 1 day] snoozes once: the time does not move and one audit row is written', async () => {
     const e = await escalationMessage({ reason: 'follow_up_overdue', kind: 'follow_up_nudge', to: w.staff.worker });
     await w.driver.blockAction(U.worker, { channel: e.channel, ts: e.msg.ts }, 'esc_snooze_day');
-    const first = await eventually(async () => { const r = await escRow(e.escalationId); return r.snoozedUntil ? r : undefined; }, 'snoozed');
+    const first = await eventually(async () => {
+      const r = await escRow(e.escalationId);
+      return r.snoozedUntil ? r : undefined;
+    }, 'snoozed');
     w.deps.clock.advance({ hours: 2 });
     const before = answersTo(w, U.worker).length;
     await clickStale(U.worker, e.channel, e.msg.ts, 'esc_snooze_day', e.escalationId);
@@ -301,25 +418,58 @@ describe('[Keep it] under a client\'s "can\'t come"', () => {
   async function cantComeNotice() {
     const c = await newCase(w, { assignTo: w.staff.worker });
     const t = now().toJSDate();
-    const [appt] = await w.deps.db.insert(appointments).values({
-      caseId: c.caseId, workerId: w.staff.worker, startsAt: now().plus({ days: 2 }).toJSDate(), durationMin: 60, mode: 'in_person',
-      clientResponse: 'cant_come', clientRespondedAt: t, createdAt: t, updatedAt: t,
-    }).returning();
-    await w.deps.db.transaction((tx) => planDeliveries(tx as unknown as Db, [{ kind: 'appointment_response.cant_come', subjectId: appt!.id, version: appt!.version, recipient: `staff:${w.staff.worker}`, channel: 'slack', caseId: c.caseId, dueAt: now() }], now()));
+    const [appt] = await w.deps.db
+      .insert(appointments)
+      .values({
+        caseId: c.caseId,
+        workerId: w.staff.worker,
+        startsAt: now().plus({ days: 2 }).toJSDate(),
+        durationMin: 60,
+        mode: 'in_person',
+        clientResponse: 'cant_come',
+        clientRespondedAt: t,
+        createdAt: t,
+        updatedAt: t,
+      })
+      .returning();
+    await w.deps.db.transaction((tx) =>
+      planDeliveries(
+        tx as unknown as Db,
+        [
+          {
+            kind: 'appointment_response.cant_come',
+            subjectId: appt!.id,
+            version: appt!.version,
+            recipient: `staff:${w.staff.worker}`,
+            channel: 'slack',
+            caseId: c.caseId,
+            dueAt: now(),
+          },
+        ],
+        now(),
+      ),
+    );
     await flush(w);
     const msg = w.slack.dmWith(U.worker).find((m) => m.text.startsWith(`The client of ${c.reference} says they *can't come*`))!;
     expect(blockText(msg.blocks)).toContain('appt_keep');
     return { c, appt: appt!, msg };
   }
 
-  it('a press naming another message (another case\'s notice) keeps its own appointment but edits nothing else; the result goes to the DM', async () => {
+  it("a press naming another message (another case's notice) keeps its own appointment but edits nothing else; the result goes to the DM", async () => {
     const mine = await cantComeNotice();
     const victim = await cantComeNotice();
     const before = JSON.stringify(current(victim.msg.channel, victim.msg.ts));
     const dmBefore = w.slack.dmWith(U.worker).length;
     // Signed, from the right person, with her own appointment — but naming the other notice's channel and ts.
     await clickStale(U.worker, victim.msg.channel, victim.msg.ts, 'appt_keep', `${mine.appt.id}:${mine.appt.version}`);
-    await eventually(() => w.slack.dmWith(U.worker).slice(dmBefore).find((m) => m.text.startsWith('Kept by <@')), 'the result in the DM');
+    await eventually(
+      () =>
+        w.slack
+          .dmWith(U.worker)
+          .slice(dmBefore)
+          .find((m) => m.text.startsWith('Kept by <@')),
+      'the result in the DM',
+    );
     expect(await audits('appointment.kept', mine.appt.id)).toHaveLength(1);
     expect(await audits('appointment.kept', victim.appt.id)).toHaveLength(0);
     expect(JSON.stringify(current(victim.msg.channel, victim.msg.ts))).toBe(before);
@@ -327,15 +477,23 @@ describe('[Keep it] under a client\'s "can\'t come"', () => {
     // Its own notice, pressed as Slack sends it, is edited: our title, who kept it, no buttons.
     const v2 = await cantComeNotice();
     await w.driver.blockAction(U.worker, { channel: v2.msg.channel, ts: v2.msg.ts }, 'appt_keep');
-    const edited = await eventually(() => { const m = current(v2.msg.channel, v2.msg.ts); return blockText(m.blocks).includes('Kept by <@') ? m : undefined; }, 'notice edited');
+    const edited = await eventually(() => {
+      const m = current(v2.msg.channel, v2.msg.ts);
+      return blockText(m.blocks).includes('Kept by <@') ? m : undefined;
+    }, 'notice edited');
     expect(blockText(edited.blocks)).not.toContain('appt_keep');
-    expect(edited.text).toMatch(/^The client of C-\d{4}-\d{4} says they \*can't come\* to the appointment on \w{3} \d+ \w{3} \d\d:\d\d GMT, in person, 60 min\.$/);
+    expect(edited.text).toMatch(
+      /^The client of C-\d{4}-\d{4} says they \*can't come\* to the appointment on \w{3} \d+ \w{3} \d\d:\d\d GMT, in person, 60 min\.$/,
+    );
     expect(edited.text).toContain(v2.c.reference);
   });
 
-  it('someone who may not see the case gets the case answer, not the appointment\'s new time', async () => {
+  it("someone who may not see the case gets the case answer, not the appointment's new time", async () => {
     const n = await cantComeNotice();
-    await w.deps.db.update(appointments).set({ version: 2, startsAt: now().plus({ days: 5 }).toJSDate() }).where(eq(appointments.id, n.appt.id));
+    await w.deps.db
+      .update(appointments)
+      .set({ version: 2, startsAt: now().plus({ days: 5 }).toJSDate() })
+      .where(eq(appointments.id, n.appt.id));
     const before = answersTo(w, U.other).length;
     await clickStale(U.other, n.msg.channel, n.msg.ts, 'appt_keep', `${n.appt.id}:1`);
     expect(await nextAnswer(w, U.other, before)).toMatch(/^I can't show case: there is no such case among the ones you can see/);

@@ -20,7 +20,12 @@ let w: SlackWorld;
 let bot: TelegramBot;
 const lines: string[] = [];
 beforeAll(async () => {
-  const destination = new Writable({ write(chunk, _e, cb) { lines.push(String(chunk)); cb(); } });
+  const destination = new Writable({
+    write(chunk, _e, cb) {
+      lines.push(String(chunk));
+      cb();
+    },
+  });
   const logger = createLogger({ level: 'debug', destination });
   w = await createSlackWorld({ env: { LOG_LEVEL: 'debug', SLACK_LOG_LEVEL: 'debug' }, deps: (d) => ({ ...d, logger }) });
   bot = createBot(w.deps, { token: w.tg.token, apiRoot: w.tg.url, botInfo: w.tg.botInfo as never, later: createLater(w.deps.logger) });
@@ -61,7 +66,7 @@ describe('client text in Slack text fallbacks', () => {
 });
 
 describe('Slack request bodies are never logged', () => {
-  it('at LOG_LEVEL=debug, the App Home with a client\'s case is published and no body (or name) is in the log', async () => {
+  it("at LOG_LEVEL=debug, the App Home with a client's case is published and no body (or name) is in the log", async () => {
     await newCase(w, { assignTo: w.staff.worker, name: 'Rosalind Streeter' });
     lines.length = 0;
     await w.driver.appHomeOpened(U.worker);

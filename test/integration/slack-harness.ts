@@ -62,12 +62,26 @@ export async function createSlackWorld(opts: { env?: Record<string, string>; dep
   await tg.start();
   const deps = await createTestDeps({
     env: {
-      SLACK_BOT_TOKEN: slack.botToken, SLACK_SIGNING_SECRET: SIGNING_SECRET, SLACK_API_URL: slack.apiUrl, SLACK_INTAKE_CHANNEL: INTAKE,
-      SLACK_ADMIN_USER_IDS: U.admin, SLACK_CHANNEL_MESSAGES_PER_SECOND: '30', TELEGRAM_CHAT_MESSAGES_PER_SECOND: '30', TELEGRAM_BOT_TOKEN: tg.token, TELEGRAM_API_ROOT: tg.url, ...opts.env,
+      SLACK_BOT_TOKEN: slack.botToken,
+      SLACK_SIGNING_SECRET: SIGNING_SECRET,
+      SLACK_API_URL: slack.apiUrl,
+      SLACK_INTAKE_CHANNEL: INTAKE,
+      SLACK_ADMIN_USER_IDS: U.admin,
+      SLACK_CHANNEL_MESSAGES_PER_SECOND: '30',
+      TELEGRAM_CHAT_MESSAGES_PER_SECOND: '30',
+      TELEGRAM_BOT_TOKEN: tg.token,
+      TELEGRAM_API_ROOT: tg.url,
+      ...opts.env,
     },
   });
   const now = deps.clock.now().toJSDate();
-  const add = async (slackUserId: string, displayName: string, role: 'worker' | 'supervisor' | 'admin', supervisorId: string | null, timeZone = 'Europe/London') => {
+  const add = async (
+    slackUserId: string,
+    displayName: string,
+    role: 'worker' | 'supervisor' | 'admin',
+    supervisorId: string | null,
+    timeZone = 'Europe/London',
+  ) => {
     const [row] = await deps.db.insert(staff).values({ slackUserId, displayName, role, supervisorId, timeZone, createdAt: now, updatedAt: now }).returning();
     return row!.id;
   };
@@ -80,7 +94,12 @@ export async function createSlackWorld(opts: { env?: Record<string, string>; dep
 
   const http = express();
   const app = createSlackApp(opts.deps ? opts.deps(deps) : deps, {
-    token: slack.botToken, signingSecret: SIGNING_SECRET, apiUrl: slack.apiUrl, botId: slack.identity.botId, botUserId: slack.identity.botUserId, expressApp: http,
+    token: slack.botToken,
+    signingSecret: SIGNING_SECRET,
+    apiUrl: slack.apiUrl,
+    botId: slack.identity.botId,
+    botUserId: slack.identity.botUserId,
+    expressApp: http,
   });
   const server: Server = await new Promise((resolve) => {
     const s = http.listen(0, '127.0.0.1', () => resolve(s));
@@ -88,7 +107,11 @@ export async function createSlackWorld(opts: { env?: Record<string, string>; dep
   const appUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   const driver = new SlackAppDriver({ appUrl, signingSecret: SIGNING_SECRET, emulator: slack });
   return {
-    deps, slack, tg, driver, appUrl,
+    deps,
+    slack,
+    tg,
+    driver,
+    appUrl,
     staff: { admin, sup, sup2, worker, worker2, other, stranger: '' },
     async close() {
       await app.stop();
@@ -108,17 +131,39 @@ export async function newCase(w: SlackWorld, o: { assignTo?: string; crisis?: bo
   const chat = ++chatSeq;
   w.tg.addUser({ id: chat, first_name: 'Client' });
   const now = d.clock.now();
-  const [client] = await d.db.insert(clients).values({
-    telegramUserId: chat, telegramChatId: chat, language: o.language ?? 'en', timeZone: 'Asia/Hong_Kong',
-    preferredNameEnc: d.cipher.encrypt(o.name ?? 'Mei Chen', 'clients.preferred_name'), createdAt: now.toJSDate(), updatedAt: now.toJSDate(),
-  }).returning();
+  const [client] = await d.db
+    .insert(clients)
+    .values({
+      telegramUserId: chat,
+      telegramChatId: chat,
+      language: o.language ?? 'en',
+      timeZone: 'Asia/Hong_Kong',
+      preferredNameEnc: d.cipher.encrypt(o.name ?? 'Mei Chen', 'clients.preferred_name'),
+      createdAt: now.toJSDate(),
+      updatedAt: now.toJSDate(),
+    })
+    .returning();
   const intakeEnc = sealCaseIntake(d.cipher, {
-    v: 1, language: o.language ?? 'en', safety: o.crisis ? 'unsafe' : 'safe', complete: true,
+    v: 1,
+    language: o.language ?? 'en',
+    safety: o.crisis ? 'unsafe' : 'safe',
+    complete: true,
     answers: { name: o.name ?? 'Mei Chen', category: 'family', story: o.story ?? 'My son stopped talking to me after the divorce', urgency: 'week' },
   });
-  const c = await d.db.transaction((tx) => insertCase(tx as unknown as Db, {
-    clientId: client!.id, category: 'family', priority: o.crisis ? 'crisis' : 'normal', urgency: 'week', crisis: !!o.crisis, intakeEnc,
-  }, now));
+  const c = await d.db.transaction((tx) =>
+    insertCase(
+      tx as unknown as Db,
+      {
+        clientId: client!.id,
+        category: 'family',
+        priority: o.crisis ? 'crisis' : 'normal',
+        urgency: 'week',
+        crisis: !!o.crisis,
+        intakeEnc,
+      },
+      now,
+    ),
+  );
   if (o.assignTo) await d.db.update(cases).set({ assignedWorkerId: o.assignTo, assignedAt: now.toJSDate(), phase: 'assessment' }).where(eq(cases.id, c.id));
   return { caseId: c.id, reference: c.reference, clientId: client!.id, chat };
 }
@@ -130,7 +175,9 @@ export const REFRESH_KINDS = new Set(['case_card_update', 'app_home']);
 export async function flush(w: SlackWorld, o: { all?: boolean } = {}): Promise<Array<{ kind: string; outcome: string }>> {
   const out: Array<{ kind: string; outcome: string }> = [];
   for (let round = 0; round < 20; round++) {
-    const rows = await w.deps.db.select().from(deliveries)
+    const rows = await w.deps.db
+      .select()
+      .from(deliveries)
       .where(and(eq(deliveries.status, 'pending'), sql`coalesce(${deliveries.notBefore}, ${deliveries.dueAt}) <= ${w.deps.clock.now().toJSDate()}`));
     if (rows.length === 0) break;
     for (const r of rows) {
@@ -140,7 +187,8 @@ export async function flush(w: SlackWorld, o: { all?: boolean } = {}): Promise<A
         await new Promise((resolve) => setTimeout(resolve, Math.min(res.ms, 1100)));
         continue;
       }
-      if (o.all || !REFRESH_KINDS.has(r.kind)) out.push({ kind: r.kind, outcome: res.kind === 'sent' ? 'sent' : `${res.kind}:${'reason' in res ? res.reason : ''}` });
+      if (o.all || !REFRESH_KINDS.has(r.kind))
+        out.push({ kind: r.kind, outcome: res.kind === 'sent' ? 'sent' : `${res.kind}:${'reason' in res ? res.reason : ''}` });
     }
   }
   return out;
@@ -182,8 +230,13 @@ export async function openCaseModal(w: SlackWorld, user: string, actionId: strin
   const before = w.slack.calls.filter((c) => c.method === 'views.open' && c.ok).length;
   const channel = w.slack.dmChannel(user);
   await w.driver.interaction({
-    type: 'block_actions', user: { id: user }, team: { id: w.slack.identity.teamId }, api_app_id: w.slack.identity.appId, trigger_id: w.slack.issueTrigger(user),
-    channel: { id: channel }, container: { type: 'message', channel_id: channel, message_ts: '1.000001' },
+    type: 'block_actions',
+    user: { id: user },
+    team: { id: w.slack.identity.teamId },
+    api_app_id: w.slack.identity.appId,
+    trigger_id: w.slack.issueTrigger(user),
+    channel: { id: channel },
+    container: { type: 'message', channel_id: channel, message_ts: '1.000001' },
     response_url: w.slack.issueResponseUrl({ channel, user, kind: 'block_actions' }),
     actions: [{ type: 'button', action_id: actionId, block_id: 'case', value: caseId, action_ts: '1' }],
   });

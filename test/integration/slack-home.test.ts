@@ -41,16 +41,34 @@ describe('App Home', () => {
     const calm = await newCase(w, { assignTo: w.staff.worker });
     const overdue = await newCase(w, { assignTo: w.staff.worker });
     const quiet = await newCase(w, { assignTo: w.staff.worker });
-    await w.deps.db.update(cases).set({ lastNoteAt: now.minus({ days: 1 }).toJSDate(), nextFollowUpAt: now.plus({ days: 3 }).toJSDate(), followUpSetAt: now.minus({ days: 1 }).toJSDate() }).where(eq(cases.id, calm.caseId));
-    await w.deps.db.update(cases).set({ lastNoteAt: now.minus({ days: 5 }).toJSDate(), nextFollowUpAt: now.minus({ days: 2 }).toJSDate(), followUpSetAt: now.minus({ days: 5 }).toJSDate() }).where(eq(cases.id, overdue.caseId));
-    await w.deps.db.update(cases).set({ lastNoteAt: now.minus({ days: 60 }).toJSDate(), openedAt: now.minus({ days: 90 }).toJSDate() }).where(eq(cases.id, quiet.caseId));
+    await w.deps.db
+      .update(cases)
+      .set({
+        lastNoteAt: now.minus({ days: 1 }).toJSDate(),
+        nextFollowUpAt: now.plus({ days: 3 }).toJSDate(),
+        followUpSetAt: now.minus({ days: 1 }).toJSDate(),
+      })
+      .where(eq(cases.id, calm.caseId));
+    await w.deps.db
+      .update(cases)
+      .set({
+        lastNoteAt: now.minus({ days: 5 }).toJSDate(),
+        nextFollowUpAt: now.minus({ days: 2 }).toJSDate(),
+        followUpSetAt: now.minus({ days: 5 }).toJSDate(),
+      })
+      .where(eq(cases.id, overdue.caseId));
+    await w.deps.db
+      .update(cases)
+      .set({ lastNoteAt: now.minus({ days: 60 }).toJSDate(), openedAt: now.minus({ days: 90 }).toJSDate() })
+      .where(eq(cases.id, quiet.caseId));
     const text = await home(U.worker);
     const order = [overdue.reference, quiet.reference, calm.reference].map((r) => text.indexOf(r));
     expect(order.every((i) => i > 0)).toBe(true);
     expect(order).toEqual([...order].sort((a, b) => a - b));
     expect(text).toContain('⏰ Follow-up overdue');
     expect(text).toContain('🔇 Quiet');
-    for (const a of ['case_show', 'case_log_note', 'case_schedule', 'case_goals', 'case_phase', 'case_message', 'case_close']) expect(text).toContain(`"action_id":"${a}"`);
+    for (const a of ['case_show', 'case_log_note', 'case_schedule', 'case_goals', 'case_phase', 'case_message', 'case_close'])
+      expect(text).toContain(`"action_id":"${a}"`);
     expect(text).not.toContain('My team');
     // No client text in the list.
     expect(text).not.toContain('divorce');
@@ -91,18 +109,36 @@ describe('/case commands', () => {
     const card = await command(U.worker, c.reference.toLowerCase());
     expect(card.text).toBe(`Case ${c.reference} (Mei): Assessment`);
     expect(card.blocks).toContain('*Client:* Mei');
-    const views = await w.deps.db.select().from(auditLog).where(and(eq(auditLog.caseId, c.caseId), eq(auditLog.action, 'case.viewed')));
+    const views = await w.deps.db
+      .select()
+      .from(auditLog)
+      .where(and(eq(auditLog.caseId, c.caseId), eq(auditLog.action, 'case.viewed')));
     expect(views.map((v) => v.actorId)).toEqual([w.staff.worker]);
 
     const now = w.deps.clock.now().toJSDate();
-    await w.deps.db.insert(deliveries).values({ kind: 'follow_up_nudge', subjectId: c.caseId, recipient: `staff:${w.staff.worker}`, channel: 'slack', caseId: c.caseId, dueAt: now, status: 'skipped', reason: 'worker_on_leave', createdAt: now, updatedAt: now });
+    await w.deps.db.insert(deliveries).values({
+      kind: 'follow_up_nudge',
+      subjectId: c.caseId,
+      recipient: `staff:${w.staff.worker}`,
+      channel: 'slack',
+      caseId: c.caseId,
+      dueAt: now,
+      status: 'skipped',
+      reason: 'worker_on_leave',
+      createdAt: now,
+      updatedAt: now,
+    });
     const log = await command(U.worker, `${c.reference} log`);
     expect(log.text).toBe(`Messages for ${c.reference}: 1`);
     expect(log.blocks).toContain('`follow_up_nudge` → staff (slack) · due Mon 23 Nov 09:00 GMT · *skipped* — worker_on_leave');
 
-    expect((await command(U.other, c.reference)).text).toBe(`I can't show case ${c.reference}: there is no such case among the ones you can see. Check the reference (it looks like C-2026-0042); if it is a colleague's case, ask your supervisor.`);
+    expect((await command(U.other, c.reference)).text).toBe(
+      `I can't show case ${c.reference}: there is no such case among the ones you can see. Check the reference (it looks like C-2026-0042); if it is a colleague's case, ask your supervisor.`,
+    );
     expect((await command(U.other, `${c.reference} log`)).text).toMatch(/^I can't show case C-\d{4}-\d{4}: there is no such case/);
-    expect((await command(U.worker, 'C-2099-0001')).text).toBe("I can't show case C-2099-0001: there is no such case among the ones you can see. Check the reference (it looks like C-2026-0042); if it is a colleague's case, ask your supervisor.");
+    expect((await command(U.worker, 'C-2099-0001')).text).toBe(
+      "I can't show case C-2099-0001: there is no such case among the ones you can see. Check the reference (it looks like C-2026-0042); if it is a colleague's case, ask your supervisor.",
+    );
     expect((await command(U.worker, 'C-20')).text).toBe('`C-20` is not a case reference; they look like C-2026-0042.');
     expect((await command(U.worker, 'help')).text).toContain('`/case team`');
     expect((await command(U.stranger, '')).text).toMatch(/^Sorry, you're not in this service's staff directory/);
@@ -144,7 +180,9 @@ describe('staff directory', () => {
     expect((await command(U.sup, `staff add <@${U.other}> admin`)).text).toMatch(/^Sorry, only admins can change the staff directory/);
     expect((await command(U.admin, 'staff add somebody worker')).text).toMatch(/^Mention the person to add/);
     expect((await command(U.admin, `staff add <@${U.other}> boss`)).text).toMatch(/^The role must be worker, supervisor or admin/);
-    expect((await command(U.admin, `staff add <@${U.other}> worker supervisor:<@${U.worker}>`)).text).toBe(`<@${U.worker}> is a worker; a supervisor must have the role supervisor or admin.`);
+    expect((await command(U.admin, `staff add <@${U.other}> worker supervisor:<@${U.worker}>`)).text).toBe(
+      `<@${U.worker}> is a worker; a supervisor must have the role supervisor or admin.`,
+    );
     expect((await command(U.admin, 'staff add <@U0NOBODY1> worker')).text).toBe('I could not find <@U0NOBODY1> in this Slack workspace.');
     expect((await command(U.admin, `staff remove <@${U.admin}>`)).text).toBe('This is the last admin; add another admin first.');
 

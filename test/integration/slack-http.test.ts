@@ -38,7 +38,15 @@ describe('request verification', () => {
     expect((await w.driver.slashCommand({ command: '/case', text: c.reference, userId: U.worker }, { staleTimestamp: 301 })).status).toBe(401);
     expect((await w.driver.appHomeOpened(U.worker, { badSignature: true })).status).toBe(401);
     expect((await w.driver.appHomeOpened(U.worker, { staleTimestamp: true })).status).toBe(401);
-    const forged = await w.driver.interaction({ type: 'block_actions', user: { id: U.worker }, trigger_id: w.slack.issueTrigger(U.worker), actions: [{ type: 'button', action_id: 'case_close', block_id: 'b', value: c.caseId, action_ts: '1' }] }, { badSignature: true });
+    const forged = await w.driver.interaction(
+      {
+        type: 'block_actions',
+        user: { id: U.worker },
+        trigger_id: w.slack.issueTrigger(U.worker),
+        actions: [{ type: 'button', action_id: 'case_close', block_id: 'b', value: c.caseId, action_ts: '1' }],
+      },
+      { badSignature: true },
+    );
     expect(forged.status).toBe(401);
     // Nothing happened: no Web API call, no answer.
     expect(w.slack.calls.length).toBe(before);
@@ -54,14 +62,21 @@ describe('Slack retries', () => {
     const before = publishes();
     const first = await w.driver.appHomeOpened(U.worker);
     await eventually(() => publishes() > before, 'views.publish');
-    const again = (retryNum: number) => w.driver.event({ type: 'app_home_opened', user: U.worker, channel: w.slack.dmChannel(U.worker), tab: 'home' }, { eventId: first.event_id, retryNum, retryReason: 'http_timeout' });
+    const again = (retryNum: number) =>
+      w.driver.event(
+        { type: 'app_home_opened', user: U.worker, channel: w.slack.dmChannel(U.worker), tab: 'home' },
+        { eventId: first.event_id, retryNum, retryReason: 'http_timeout' },
+      );
     const retry1 = await again(1);
     const retry2 = await again(2);
     expect([retry1.status, retry2.status]).toEqual([200, 200]);
     await eventually(() => dropped(first.event_id).length === 2, 'both retries dropped');
     expect(dropped(first.event_id).map((l) => l.retryNum)).toEqual([1, 2]);
     expect(publishes()).toBe(before + 1);
-    const rows = await w.deps.db.select().from(inboundDedupe).where(eq(inboundDedupe.externalId, `event:${first.event_id}`));
+    const rows = await w.deps.db
+      .select()
+      .from(inboundDedupe)
+      .where(eq(inboundDedupe.externalId, `event:${first.event_id}`));
     expect(rows.map((r) => r.source)).toEqual(['slack']);
   });
 
@@ -69,9 +84,14 @@ describe('Slack retries', () => {
     const m = await w.driver.directMessage(U.worker, 'please tell Mei I am late');
     const answers = () => w.slack.dmWith(U.worker).filter((x) => x.thread_ts === m.ts && x.ts !== m.ts);
     await eventually(() => answers().length > 0, 'the answer');
-    await w.driver.event({ type: 'message', channel: w.slack.dmChannel(U.worker), user: U.worker, text: 'please tell Mei I am late', ts: m.ts, channel_type: 'im' }, { eventId: m.event_id, retryNum: 1 });
+    await w.driver.event(
+      { type: 'message', channel: w.slack.dmChannel(U.worker), user: U.worker, text: 'please tell Mei I am late', ts: m.ts, channel_type: 'im' },
+      { eventId: m.event_id, retryNum: 1 },
+    );
     await eventually(() => dropped(m.event_id).length === 1, 'the retry dropped');
-    expect(answers().map((x) => x.text.split('\n')[0])).toEqual(['Messages typed here are not sent to anyone. To write to a client, use *Message client* on the case card.']);
+    expect(answers().map((x) => x.text.split('\n')[0])).toEqual([
+      'Messages typed here are not sent to anyone. To write to a client, use *Message client* on the case card.',
+    ]);
     expect(await w.deps.db.select().from(notes).where(eq(notes.kind, 'message'))).toEqual([]);
   });
 });
@@ -83,8 +103,19 @@ describe('ack first, then work', () => {
     expect(intakeCardTs).toBeNull();
     const card = await w.slack.addChannel({ id: 'C0ACKTEST1', name: 'ack-test' });
     const posted = await fetch(`${w.slack.apiUrl}chat.postMessage`, {
-      method: 'POST', headers: { authorization: `Bearer ${w.slack.botToken}`, 'content-type': 'application/json' },
-      body: JSON.stringify({ channel: card.id, text: 'card', blocks: [{ type: 'actions', block_id: `intake:${c.caseId}`, elements: [{ type: 'button', action_id: 'intake_assign_me', value: c.caseId, text: { type: 'plain_text', text: 'Assign to me' } }] }] }),
+      method: 'POST',
+      headers: { authorization: `Bearer ${w.slack.botToken}`, 'content-type': 'application/json' },
+      body: JSON.stringify({
+        channel: card.id,
+        text: 'card',
+        blocks: [
+          {
+            type: 'actions',
+            block_id: `intake:${c.caseId}`,
+            elements: [{ type: 'button', action_id: 'intake_assign_me', value: c.caseId, text: { type: 'plain_text', text: 'Assign to me' } }],
+          },
+        ],
+      }),
     }).then((r) => r.json() as Promise<{ ts: string }>);
     // Someone else holds the case row: the assignment must wait for it.
     const blocker = new pg.Client({ connectionString: w.deps.testDb.url });
@@ -107,7 +138,11 @@ describe('failures', () => {
     const c = await newCase(w, { assignTo: w.staff.worker });
     const opened = w.slack.waitForCall('views.open');
     await w.driver.interaction({
-      type: 'block_actions', user: { id: U.worker }, team: { id: w.slack.identity.teamId }, api_app_id: w.slack.identity.appId, trigger_id: w.slack.issueTrigger(U.worker),
+      type: 'block_actions',
+      user: { id: U.worker },
+      team: { id: w.slack.identity.teamId },
+      api_app_id: w.slack.identity.appId,
+      trigger_id: w.slack.issueTrigger(U.worker),
       actions: [{ type: 'button', action_id: 'case_phase', block_id: 'case', value: c.caseId, action_ts: '1' }],
     });
     await opened;
@@ -128,7 +163,9 @@ describe('failures', () => {
 
       const res = await w.driver.viewSubmission(U.worker, view.id, { phase: { v: 'planning' }, reason: { v: 'Needs a new plan' } });
       const err = (res.body as { errors: { phase: string } }).errors.phase;
-      expect(err).toMatch(/^Sorry, this could not be saved because of a problem on our side\. Your text is still here: please try again\. If it keeps happening, give your admin this reference: [0-9A-F]{8}\.$/);
+      expect(err).toMatch(
+        /^Sorry, this could not be saved because of a problem on our side\. Your text is still here: please try again\. If it keeps happening, give your admin this reference: [0-9A-F]{8}\.$/,
+      );
       expect(w.slack.openViews(U.worker).map((v) => v.id)).toContain(view.id);
       expect(logLines.some((l) => l.where === 'view:phase_modal' && String(l.err).includes('inbound_dedupe'))).toBe(true);
     } finally {
@@ -154,7 +191,11 @@ describe('wiring', () => {
     try {
       const [admin] = await w.deps.db.select().from(staff).where(eq(staff.slackUserId, U.admin));
       expect(admin).toMatchObject({ role: 'admin', displayName: 'Ada Admin', timeZone: 'Europe/London' });
-      const driver = new SlackAppDriver({ appUrl: `http://127.0.0.1:${(server.address() as { port: number }).port}`, signingSecret: 'slack-test-signing-secret', emulator: w.slack });
+      const driver = new SlackAppDriver({
+        appUrl: `http://127.0.0.1:${(server.address() as { port: number }).port}`,
+        signingSecret: 'slack-test-signing-secret',
+        emulator: w.slack,
+      });
       expect((await driver.slashCommand({ command: '/case', text: 'help', userId: U.admin }, { badSignature: true })).status).toBe(401);
       const before = answersTo(w, U.admin).length;
       expect((await driver.slashCommand({ command: '/case', text: 'help', userId: U.admin })).status).toBe(200);

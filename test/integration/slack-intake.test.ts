@@ -70,7 +70,10 @@ describe('intake card', () => {
     const quiet = await createSlackWorld({ env: { SLACK_INTAKE_CHANNEL: '' } });
     try {
       const c = await newCase(quiet);
-      expect(await caseCreatedProcessor.process({ caseId: c.caseId }, { deps: quiet.deps, job: {} as Job })).toEqual({ status: 'skipped', reason: 'no_intake_channel' });
+      expect(await caseCreatedProcessor.process({ caseId: c.caseId }, { deps: quiet.deps, job: {} as Job })).toEqual({
+        status: 'skipped',
+        reason: 'no_intake_channel',
+      });
       expect(await quiet.deps.db.select().from(deliveries)).toEqual([]);
       const audit = await quiet.deps.db.select().from(auditLog).where(eq(auditLog.caseId, c.caseId));
       expect(audit.map((a) => [a.action, a.details])).toEqual([['case.handoff_skipped', { reason: 'no_intake_channel' }]]);
@@ -97,8 +100,19 @@ describe('assignment', () => {
     const dmCard = dm(w, U.worker).find((m) => m.text.includes(reference))!;
     expect(dmCard.text).toBe(`You have been assigned Case ${reference} (Mei): Assessment`);
     const text = blockText(dmCard.blocks);
-    for (const s of ['*Client:* Mei', '*Phase:* Assessment', '*Type:* _not set_', '⚠️ Goal — *missing*', '⚠️ Plan — *missing*', '⚠️ How it will be assessed — *missing*',
-      '⚠️ Self-help focus — *missing*', '*Last note:* _none yet_', '*Next follow-up:* _not set_', '*Next appointment:* _none booked_']) expect(text).toContain(s);
+    for (const s of [
+      '*Client:* Mei',
+      '*Phase:* Assessment',
+      '*Type:* _not set_',
+      '⚠️ Goal — *missing*',
+      '⚠️ Plan — *missing*',
+      '⚠️ How it will be assessed — *missing*',
+      '⚠️ Self-help focus — *missing*',
+      '*Last note:* _none yet_',
+      '*Next follow-up:* _not set_',
+      '*Next appointment:* _none booked_',
+    ])
+      expect(text).toContain(s);
     for (const a of ['case_log_note', 'case_schedule', 'case_goals', 'case_phase', 'case_message', 'case_close']) expect(text).toContain(`"action_id":"${a}"`);
     // Client messages will be threaded under this card.
     const [after] = await w.deps.db.select().from(cases).where(eq(cases.id, caseId));
@@ -124,13 +138,15 @@ describe('assignment', () => {
     expect(audit.map((a) => a.action).filter((a) => a.startsWith('case.'))).toEqual(['case.intake_card_planned', 'case.assigned', 'case.reassigned']);
   });
 
-  it('refuses: a worker assigning someone else, a worker taking another worker\'s case, a supervisor outside the team, and anyone not in the directory', async () => {
+  it("refuses: a worker assigning someone else, a worker taking another worker's case, a supervisor outside the team, and anyone not in the directory", async () => {
     const { card, reference, caseId } = await postIntakeCard();
     const cases_ = async () => (await w.deps.db.select().from(cases).where(eq(cases.id, caseId)))[0]!;
 
     let before = answersTo(w, U.worker).length;
     await w.driver.blockAction(U.worker, { channel: INTAKE, ts: card.ts }, 'intake_assign_pick', U.worker2);
-    expect(await nextAnswer(w, U.worker, before)).toBe('Sorry, only supervisors and admins can give a case to someone else. Use Assign to me to take it yourself.');
+    expect(await nextAnswer(w, U.worker, before)).toBe(
+      'Sorry, only supervisors and admins can give a case to someone else. Use Assign to me to take it yourself.',
+    );
     expect((await cases_()).assignedWorkerId).toBeNull();
 
     before = answersTo(w, U.sup2).length;
@@ -143,8 +159,13 @@ describe('assignment', () => {
 
     before = answersTo(w, U.sup).length;
     // The caseload picker lists only the directory: a forged pick of someone else is still refused.
-    await w.driver.blockAction(U.sup, { channel: INTAKE, ts: card.ts }, 'intake_assign_pick', { value: U.stranger, text: { type: 'plain_text', text: 'forged' } });
-    expect(await nextAnswer(w, U.sup, before)).toBe(`<@${U.stranger}> is not in the staff directory, so they cannot take cases. An admin can add them with \`/case staff add\`.`);
+    await w.driver.blockAction(U.sup, { channel: INTAKE, ts: card.ts }, 'intake_assign_pick', {
+      value: U.stranger,
+      text: { type: 'plain_text', text: 'forged' },
+    });
+    expect(await nextAnswer(w, U.sup, before)).toBe(
+      `<@${U.stranger}> is not in the staff directory, so they cannot take cases. An admin can add them with \`/case staff add\`.`,
+    );
     expect((await cases_()).assignedWorkerId).toBeNull();
 
     // Worker 1 takes it; worker 2 then tries to take it over.
@@ -154,8 +175,13 @@ describe('assignment', () => {
     // The card no longer offers [Assign to me]; a stale click (an old copy of the card) is still checked on the server.
     await eventually(() => !blockText(w.slack.messages(INTAKE).find((m) => m.ts === card.ts)!.blocks).includes('intake_assign_me'), 'the card update');
     await w.driver.interaction({
-      type: 'block_actions', user: { id: U.worker2 }, team: { id: w.slack.identity.teamId }, api_app_id: w.slack.identity.appId, trigger_id: w.slack.issueTrigger(U.worker2),
-      channel: { id: INTAKE }, container: { type: 'message', channel_id: INTAKE, message_ts: card.ts },
+      type: 'block_actions',
+      user: { id: U.worker2 },
+      team: { id: w.slack.identity.teamId },
+      api_app_id: w.slack.identity.appId,
+      trigger_id: w.slack.issueTrigger(U.worker2),
+      channel: { id: INTAKE },
+      container: { type: 'message', channel_id: INTAKE, message_ts: card.ts },
       response_url: w.slack.issueResponseUrl({ channel: INTAKE, user: U.worker2, message_ts: card.ts, kind: 'block_actions' }),
       actions: [{ type: 'button', action_id: 'intake_assign_me', block_id: `intake:${caseId}`, value: caseId, action_ts: '1' }],
     });

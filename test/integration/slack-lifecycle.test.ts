@@ -34,19 +34,53 @@ async function richCase() {
   const c = await newCase(w, { assignTo: w.staff.worker, name: 'Mei Chen', story: 'My son stopped talking to me after the divorce' });
   const d = w.deps;
   const at = d.clock.now().toJSDate();
-  await d.db.update(cases).set({ planEnc: d.cipher.encrypt('Weekly calls; family mediation referral', 'cases.plan'), selfHelpFocusEnc: d.cipher.encrypt('Mei writes to her son herself', 'cases.self_help_focus') }).where(eq(cases.id, c.caseId));
-  await d.db.insert(goals).values({ caseId: c.caseId, descriptionEnc: d.cipher.encrypt('Talk with her son again', 'goals.description'), assessmentEnc: d.cipher.encrypt('One conversation by spring', 'goals.assessment'), createdAt: at, updatedAt: at });
+  await d.db
+    .update(cases)
+    .set({
+      planEnc: d.cipher.encrypt('Weekly calls; family mediation referral', 'cases.plan'),
+      selfHelpFocusEnc: d.cipher.encrypt('Mei writes to her son herself', 'cases.self_help_focus'),
+    })
+    .where(eq(cases.id, c.caseId));
+  await d.db.insert(goals).values({
+    caseId: c.caseId,
+    descriptionEnc: d.cipher.encrypt('Talk with her son again', 'goals.description'),
+    assessmentEnc: d.cipher.encrypt('One conversation by spring', 'goals.assessment'),
+    createdAt: at,
+    updatedAt: at,
+  });
   await d.db.insert(notes).values([
-    { caseId: c.caseId, authorStaffId: w.staff.worker, kind: 'interview', bodyEnc: d.cipher.encrypt('First interview at the centre', 'notes.body'), contactAt: at, createdAt: at },
-    { caseId: c.caseId, kind: 'message', direction: 'from_client', bodyEnc: d.cipher.encrypt('Thank you, see you Friday', 'notes.body'), contactAt: at, createdAt: at },
+    {
+      caseId: c.caseId,
+      authorStaffId: w.staff.worker,
+      kind: 'interview',
+      bodyEnc: d.cipher.encrypt('First interview at the centre', 'notes.body'),
+      contactAt: at,
+      createdAt: at,
+    },
+    {
+      caseId: c.caseId,
+      kind: 'message',
+      direction: 'from_client',
+      bodyEnc: d.cipher.encrypt('Thank you, see you Friday', 'notes.body'),
+      contactAt: at,
+      createdAt: at,
+    },
   ]);
-  await d.db.insert(appointments).values({ caseId: c.caseId, workerId: w.staff.worker, startsAt: d.clock.now().plus({ days: 3 }).toJSDate(), durationMin: 45, mode: 'phone', createdAt: at, updatedAt: at });
+  await d.db.insert(appointments).values({
+    caseId: c.caseId,
+    workerId: w.staff.worker,
+    startsAt: d.clock.now().plus({ days: 3 }).toJSDate(),
+    durationMin: 45,
+    mode: 'phone',
+    createdAt: at,
+    updatedAt: at,
+  });
   await d.db.insert(consents).values({ clientId: c.clientId, agreementVersion: '2026-01', language: 'en', givenAt: at });
   return c;
 }
 
 describe('/case C-… export', () => {
-  it('uploads the whole record as Markdown and JSON to the asker\'s DM, and audits it', async () => {
+  it("uploads the whole record as Markdown and JSON to the asker's DM, and audits it", async () => {
     const c = await richCase();
     const answer = await command(U.worker, `${c.reference} export`);
     expect(answer).toContain('is in your DM');
@@ -55,9 +89,20 @@ describe('/case C-… export', () => {
     const posted = dm(w, U.worker).find((m) => Array.isArray(m.files) && (m.files as Array<{ name: string }>).some((f) => f.name.startsWith(c.reference)));
     expect(posted).toBeDefined();
     const md = files.find((f) => f.name.endsWith('.md'))!.content!.toString('utf8');
-    for (const part of ['Mei Chen', 'My son stopped talking to me after the divorce', 'Weekly calls; family mediation referral', 'Mei writes to her son herself',
-      'Talk with her son again', 'One conversation by spring', 'First interview at the centre', 'Thank you, see you Friday', 'phone', 'version 2026-01',
-      '## Who viewed or changed this record', 'case.exported']) {
+    for (const part of [
+      'Mei Chen',
+      'My son stopped talking to me after the divorce',
+      'Weekly calls; family mediation referral',
+      'Mei writes to her son herself',
+      'Talk with her son again',
+      'One conversation by spring',
+      'First interview at the centre',
+      'Thank you, see you Friday',
+      'phone',
+      'version 2026-01',
+      '## Who viewed or changed this record',
+      'case.exported',
+    ]) {
       expect(md, part).toContain(part);
     }
     const json = JSON.parse(files.find((f) => f.name.endsWith('.json'))!.content!.toString('utf8'));
@@ -65,7 +110,10 @@ describe('/case C-… export', () => {
     expect(json.notes).toHaveLength(2);
     expect(json.appointments).toHaveLength(1);
     expect(json.consents).toHaveLength(1);
-    const audit = await w.deps.db.select().from(auditLog).where(and(eq(auditLog.caseId, c.caseId), eq(auditLog.action, 'case.exported')));
+    const audit = await w.deps.db
+      .select()
+      .from(auditLog)
+      .where(and(eq(auditLog.caseId, c.caseId), eq(auditLog.action, 'case.exported')));
     expect(audit).toHaveLength(1);
     expect(audit[0]!.actorId).toBe(w.staff.worker);
   });
@@ -77,18 +125,26 @@ describe('/case C-… export', () => {
     const missing = await command(U.other, 'C-2026-9999 export');
     expect(refused).toBe(missing.replace('C-2026-9999', c.reference));
     expect(w.slack.files().length).toBe(filesBefore);
-    expect(await w.deps.db.select().from(auditLog).where(and(eq(auditLog.caseId, c.caseId), eq(auditLog.action, 'case.exported')))).toEqual([]);
+    expect(
+      await w.deps.db
+        .select()
+        .from(auditLog)
+        .where(and(eq(auditLog.caseId, c.caseId), eq(auditLog.action, 'case.exported'))),
+    ).toEqual([]);
   });
 });
 
 describe('erasure from Slack', () => {
-  it('a worker asks on the client\'s behalf; the supervisor holds (reason required), then erases with the button', async () => {
+  it("a worker asks on the client's behalf; the supervisor holds (reason required), then erases with the button", async () => {
     const c = await newCase(w, { assignTo: w.staff.worker });
     expect(await command(U.worker, `${c.reference} erase`)).toContain('their supervisor decides');
     const [r] = await w.deps.db.select().from(erasureRequests).where(eq(erasureRequests.clientId, c.clientId));
     expect(r).toMatchObject({ status: 'pending', requestedBy: 'staff', requestedByStaffId: w.staff.worker });
     await flush(w);
-    const msg = await eventually(() => dm(w, U.sup).find((m) => m.text.includes(c.reference) && blockText(m.blocks).includes('erasure_hold')), 'the erasure request in the supervisor DM');
+    const msg = await eventually(
+      () => dm(w, U.sup).find((m) => m.text.includes(c.reference) && blockText(m.blocks).includes('erasure_hold')),
+      'the erasure request in the supervisor DM',
+    );
 
     // Hold: the modal refuses an empty reason on its field, then records it.
     const opened = w.slack.waitForCall('views.open');
@@ -109,7 +165,10 @@ describe('erasure from Slack', () => {
     w.deps.clock.advance({ days: w.deps.config.ERASURE_HOLD_REVIEW_DAYS });
     expect((await erasureTick(w.deps)).reviewed).toBe(1);
     await flush(w);
-    const again = await eventually(() => dm(w, U.sup).find((m) => m.ts !== msg.ts && m.text.includes('Hold due for review') && m.text.includes(c.reference)), 'the review message');
+    const again = await eventually(
+      () => dm(w, U.sup).find((m) => m.ts !== msg.ts && m.text.includes('Hold due for review') && m.text.includes(c.reference)),
+      'the review message',
+    );
 
     // A worker pressing [Erase now] is refused; the supervisor's press approves.
     const before = answersTo(w, U.worker).length;
@@ -117,20 +176,39 @@ describe('erasure from Slack', () => {
     expect(await nextAnswer(w, U.worker, before)).toContain('only the supervisor');
     await w.driver.blockAction(U.sup, { channel: again.channel, ts: again.ts }, 'erasure_erase_now', r!.id);
     await eventually(async () => (await w.deps.db.select().from(erasureRequests).where(eq(erasureRequests.id, r!.id)))[0]!.status === 'approved', 'approval');
-    const updated = await eventually(() => dm(w, U.sup).find((m) => m.ts === again.ts && blockText(m.blocks).includes('Erasure approved')), 'the message updated');
+    const updated = await eventually(
+      () => dm(w, U.sup).find((m) => m.ts === again.ts && blockText(m.blocks).includes('Erasure approved')),
+      'the message updated',
+    );
     expect(blockText(updated.blocks)).not.toContain('erasure_erase_now');
   });
 });
 
 describe('erasure reaches Slack', () => {
-  it('the client\'s words relayed to the worker and the case card are rewritten after the erasure', async () => {
+  it("the client's words relayed to the worker and the case card are rewritten after the erasure", async () => {
     const c = await newCase(w, { name: 'Lan Ho' });
     const [sup, worker] = [await findActiveStaffBySlack(w.deps.db, U.sup), await findActiveStaffBySlack(w.deps.db, U.worker)];
     expect(await assignCase(w.deps, sup!, c.caseId, worker!)).toMatchObject({ ok: true });
     await flush(w);
     const now = w.deps.clock.now();
-    const [note] = await w.deps.db.insert(notes).values({ caseId: c.caseId, kind: 'message', direction: 'from_client', bodyEnc: w.deps.cipher.encrypt('Tuan hit me again on Sunday', 'notes.body'), contactAt: now.toJSDate(), createdAt: now.toJSDate() }).returning();
-    await w.deps.db.transaction((tx) => planDeliveries(tx as never, [{ kind: 'client_reply', subjectId: note!.id, recipient: `staff:${w.staff.worker}`, channel: 'slack', caseId: c.caseId, dueAt: now }], now));
+    const [note] = await w.deps.db
+      .insert(notes)
+      .values({
+        caseId: c.caseId,
+        kind: 'message',
+        direction: 'from_client',
+        bodyEnc: w.deps.cipher.encrypt('Tuan hit me again on Sunday', 'notes.body'),
+        contactAt: now.toJSDate(),
+        createdAt: now.toJSDate(),
+      })
+      .returning();
+    await w.deps.db.transaction((tx) =>
+      planDeliveries(
+        tx as never,
+        [{ kind: 'client_reply', subjectId: note!.id, recipient: `staff:${w.staff.worker}`, channel: 'slack', caseId: c.caseId, dueAt: now }],
+        now,
+      ),
+    );
     await flush(w);
     const words = () => dm(w, U.worker).filter((m) => /Tuan hit me|\bLan\b/.test(`${m.text} ${blockText(m.blocks)}`));
     // Both the card (the client's first name) and the relayed message (their words) are there before.
@@ -154,9 +232,18 @@ describe('erasure reaches Slack', () => {
 describe('redaction', () => {
   it('a supervisor blanks one relayed message; a tombstone keeps who, when and why', async () => {
     const c = await richCase();
-    const [relayed] = await w.deps.db.select().from(notes).where(and(eq(notes.caseId, c.caseId), eq(notes.kind, 'message')));
+    const [relayed] = await w.deps.db
+      .select()
+      .from(notes)
+      .where(and(eq(notes.caseId, c.caseId), eq(notes.kind, 'message')));
     const now = w.deps.clock.now();
-    await w.deps.db.transaction((tx) => planDeliveries(tx as never, [{ kind: 'client_reply', subjectId: relayed!.id, recipient: `staff:${w.staff.worker}`, channel: 'slack', caseId: c.caseId, dueAt: now }], now));
+    await w.deps.db.transaction((tx) =>
+      planDeliveries(
+        tx as never,
+        [{ kind: 'client_reply', subjectId: relayed!.id, recipient: `staff:${w.staff.worker}`, channel: 'slack', caseId: c.caseId, dueAt: now }],
+        now,
+      ),
+    );
     await flush(w);
     const copies = () => dm(w, U.worker).filter((m) => `${m.text} ${blockText(m.blocks)}`.includes('Thank you, see you Friday'));
     expect(copies()).toHaveLength(1);
@@ -166,7 +253,10 @@ describe('redaction', () => {
     await opened;
     const view = w.slack.openViews(U.sup).at(-1)!;
     expect(view.callback_id).toBe('note_redact_modal');
-    const [msgNote] = await w.deps.db.select().from(notes).where(and(eq(notes.caseId, c.caseId), eq(notes.kind, 'message')));
+    const [msgNote] = await w.deps.db
+      .select()
+      .from(notes)
+      .where(and(eq(notes.caseId, c.caseId), eq(notes.kind, 'message')));
     const noReason = await w.driver.viewSubmission(U.sup, view.id, { note: { v: msgNote!.id }, reason: { v: '' } });
     expect(noReason.body).toMatchObject({ response_action: 'errors', errors: { reason: expect.any(String) } });
     expect((await w.driver.viewSubmission(U.sup, view.id, { note: { v: msgNote!.id }, reason: { v: 'Sent to the wrong client' } })).body).toBe('');
@@ -175,7 +265,10 @@ describe('redaction', () => {
     const [tomb] = await w.deps.db.select().from(noteRedactions).where(eq(noteRedactions.noteId, msgNote!.id));
     expect(tomb).toMatchObject({ redactedBy: w.staff.sup });
     expect(w.deps.cipher.decrypt(tomb!.reasonEnc, 'note_redactions.reason')).toBe('Sent to the wrong client');
-    const audit = await w.deps.db.select().from(auditLog).where(and(eq(auditLog.caseId, c.caseId), eq(auditLog.action, 'note.redacted')));
+    const audit = await w.deps.db
+      .select()
+      .from(auditLog)
+      .where(and(eq(auditLog.caseId, c.caseId), eq(auditLog.action, 'note.redacted')));
     expect(audit).toHaveLength(1);
     expect(JSON.stringify(audit)).not.toContain('wrong client');
     // The copy relayed to the worker in Slack is rewritten by the job the redaction queued.
@@ -183,7 +276,10 @@ describe('redaction', () => {
     expect(await redactionSlackCleanupProcessor.process(job!.data, { deps: w.deps, job: job! })).toMatchObject({ status: 'done', updated: 1, missing: 0 });
     expect(copies()).toEqual([]);
     // The other note is untouched.
-    const others = await w.deps.db.select().from(notes).where(and(eq(notes.caseId, c.caseId), eq(notes.kind, 'interview')));
+    const others = await w.deps.db
+      .select()
+      .from(notes)
+      .where(and(eq(notes.caseId, c.caseId), eq(notes.kind, 'interview')));
     expect(w.deps.cipher.decrypt(others[0]!.bodyEnc, 'notes.body')).toBe('First interview at the centre');
   });
 });

@@ -65,7 +65,11 @@ describe('live case cards and App Home', () => {
   it('after a note, the card in the DM says so (the same message, edited)', async () => {
     const view = await modal(U.worker, 'case_log_note');
     await w.driver.viewSubmission(U.worker, view.id, {
-      case_ref: { v: reference }, kind: { v: 'phone' }, contact_date: { v: '2026-11-23' }, contact_time: { v: '08:30' }, text: { v: 'Called Mei; she will come on Wednesday.' },
+      case_ref: { v: reference },
+      kind: { v: 'phone' },
+      contact_date: { v: '2026-11-23' },
+      contact_time: { v: '08:30' },
+      text: { v: 'Called Mei; she will come on Wednesday.' },
     });
     expect(await flush(w, { all: true })).toContainEqual({ kind: 'case_card_update', outcome: 'sent' });
     expect(cardText()).toContain('*Last note:* Phone call, today — “Called Mei; she will come on Wednesday.”');
@@ -76,8 +80,11 @@ describe('live case cards and App Home', () => {
   it('after a plan change and a phase change, the card shows the goal, the plan and the new phase', async () => {
     let view = await modal(U.worker, 'case_goals');
     await w.driver.viewSubmission(U.worker, view.id, {
-      goal_0: { v: 'Mei and her son talk every week' }, assess_0: { v: 'Weekly log kept by Mei' },
-      plan: { v: 'Six fortnightly sessions.' }, self_help: { v: 'Mei plans the weekly call herself.' }, case_type: { v: 'therapeutic' },
+      goal_0: { v: 'Mei and her son talk every week' },
+      assess_0: { v: 'Weekly log kept by Mei' },
+      plan: { v: 'Six fortnightly sessions.' },
+      self_help: { v: 'Mei plans the weekly call herself.' },
+      case_type: { v: 'therapeutic' },
     });
     await flush(w);
     let t = cardText();
@@ -96,20 +103,35 @@ describe('live case cards and App Home', () => {
     w.slack.rateLimitNext('chat.update', 1, 1);
     w.deps.clock.advance({ minutes: 5 }); // a later note than the first (same instant would tie)
     const view = await modal(U.worker, 'case_log_note');
-    await w.driver.viewSubmission(U.worker, view.id, { case_ref: { v: reference }, kind: { v: 'interview' }, contact_date: { v: '2026-11-23' }, text: { v: 'Met Mei at the office.' } });
+    await w.driver.viewSubmission(U.worker, view.id, {
+      case_ref: { v: reference },
+      kind: { v: 'interview' },
+      contact_date: { v: '2026-11-23' },
+      text: { v: 'Met Mei at the office.' },
+    });
     const sent = await flush(w, { all: true });
     expect(sent).toContainEqual({ kind: 'case_card_update', outcome: 'wait:platform_rate_limited' });
     expect(sent).toContainEqual({ kind: 'case_card_update', outcome: 'sent' });
     expect(w.slack.calls.some((c) => c.method === 'chat.update' && c.status === 429)).toBe(true);
     expect(cardText()).toContain('*Last note:* Interview, today — “Met Mei at the office.”');
-    const rows = await w.deps.db.select().from(deliveries).where(and(eq(deliveries.caseId, caseId), eq(deliveries.kind, 'case_card_update')));
+    const rows = await w.deps.db
+      .select()
+      .from(deliveries)
+      .where(and(eq(deliveries.caseId, caseId), eq(deliveries.kind, 'case_card_update')));
     expect(rows.every((r) => r.status === 'sent' || (r.status === 'skipped' && r.reason === 'superseded'))).toBe(true);
   });
 
-  it('after the sweep opens an escalation, the supervisor\'s App Home lists it without the tab being reopened', async () => {
+  it("after the sweep opens an escalation, the supervisor's App Home lists it without the tab being reopened", async () => {
     expect(home(U.sup)).not.toContain(`*${reference}* · Follow-up overdue`);
     const now = w.deps.clock.now();
-    await w.deps.db.update(cases).set({ nextFollowUpAt: now.minus({ hours: 1 }).toJSDate(), followUpSetAt: now.minus({ days: 2 }).toJSDate(), lastNoteAt: now.minus({ days: 3 }).toJSDate() }).where(eq(cases.id, caseId));
+    await w.deps.db
+      .update(cases)
+      .set({
+        nextFollowUpAt: now.minus({ hours: 1 }).toJSDate(),
+        followUpSetAt: now.minus({ days: 2 }).toJSDate(),
+        lastNoteAt: now.minus({ days: 3 }).toJSDate(),
+      })
+      .where(eq(cases.id, caseId));
     expect(await openDueEscalations(w.deps)).toBeGreaterThanOrEqual(1);
     const sent = await flush(w, { all: true });
     expect(sent).toContainEqual({ kind: 'app_home', outcome: 'sent' });
@@ -121,10 +143,18 @@ describe('live case cards and App Home', () => {
     w.deps.clock.advance({ minutes: 5 });
     const view = await modal(U.worker, 'case_log_note').catch(() => undefined);
     expect(view).toBeDefined();
-    await w.driver.viewSubmission(U.worker, view!.id, { case_ref: { v: reference }, kind: { v: 'phone' }, contact_date: { v: '2026-11-23' }, text: { v: 'Short call.' } });
+    await w.driver.viewSubmission(U.worker, view!.id, {
+      case_ref: { v: reference },
+      kind: { v: 'phone' },
+      contact_date: { v: '2026-11-23' },
+      text: { v: 'Short call.' },
+    });
     expect(await flush(w, { all: true })).toContainEqual({ kind: 'case_card_update', outcome: 'failed:slack_channel_not_found' });
     w.slack.unfailChannel(cardChannel);
-    const notices = await w.deps.db.select().from(deliveries).where(and(eq(deliveries.caseId, caseId), eq(deliveries.kind, 'delivery_failed_notice')));
+    const notices = await w.deps.db
+      .select()
+      .from(deliveries)
+      .where(and(eq(deliveries.caseId, caseId), eq(deliveries.kind, 'delivery_failed_notice')));
     expect(notices).toEqual([]);
   });
 });

@@ -46,12 +46,18 @@ describe('messages with the client', () => {
     const view = w.slack.openViews(U.worker).at(-1)!;
     expect(view.callback_id).toBe('message_modal');
     const tooLong = await w.driver.viewSubmission(U.worker, view.id, { text: { v: 'y'.repeat(3001) } });
-    expect(tooLong.body).toEqual({ response_action: 'errors', errors: { text: 'That is 3001 characters; the limit is 3000. Please shorten it or send two messages.' } });
+    expect(tooLong.body).toEqual({
+      response_action: 'errors',
+      errors: { text: 'That is 3001 characters; the limit is 3000. Please shorten it or send two messages.' },
+    });
     const text = 'Hello Mei, can we talk on Wednesday at 10?';
     expect((await w.driver.viewSubmission(U.worker, view.id, { text: { v: text } })).body).toBe('');
     expect((await w.driver.viewSubmission(U.worker, view.id, { text: { v: text } })).status).toBe(200);
 
-    const sent = await w.deps.db.select().from(notes).where(and(eq(notes.caseId, c.caseId), eq(notes.kind, 'message')));
+    const sent = await w.deps.db
+      .select()
+      .from(notes)
+      .where(and(eq(notes.caseId, c.caseId), eq(notes.kind, 'message')));
     expect(sent.map((n) => [n.direction, w.deps.cipher.decrypt(n.bodyEnc, 'notes.body')])).toEqual([['to_client', text]]);
     const [row] = await w.deps.db.select().from(deliveries).where(eq(deliveries.subjectId, sent[0]!.id));
     expect(row).toMatchObject({ kind: 'message_to_client', recipient: `client:${c.clientId}`, channel: 'telegram', status: 'pending' });
@@ -67,7 +73,10 @@ describe('messages with the client', () => {
     const reply = w.slack.thread(card.channel, card.ts).find((m) => m.text.startsWith('Message from the client'))!;
     expect(reply.thread_ts).toBe(card.ts);
     expect(reply.text).toBe(`Message from the client (${c.reference}): Yes, Wednesday is fine. Thank you.`);
-    const both = await w.deps.db.select().from(notes).where(and(eq(notes.caseId, c.caseId), eq(notes.kind, 'message')));
+    const both = await w.deps.db
+      .select()
+      .from(notes)
+      .where(and(eq(notes.caseId, c.caseId), eq(notes.kind, 'message')));
     expect(both.map((n) => n.direction).sort()).toEqual(['from_client', 'to_client']);
   });
 
@@ -86,7 +95,11 @@ describe('messages with the client', () => {
       const c = await newCase(quiet, { assignTo: quiet.staff.worker });
       const opened = quiet.slack.waitForCall('views.open');
       await quiet.driver.interaction({
-        type: 'block_actions', user: { id: U.worker }, team: { id: quiet.slack.identity.teamId }, api_app_id: quiet.slack.identity.appId, trigger_id: quiet.slack.issueTrigger(U.worker),
+        type: 'block_actions',
+        user: { id: U.worker },
+        team: { id: quiet.slack.identity.teamId },
+        api_app_id: quiet.slack.identity.appId,
+        trigger_id: quiet.slack.issueTrigger(U.worker),
         actions: [{ type: 'button', action_id: 'case_message', block_id: 'case', value: c.caseId, action_ts: '1' }],
       });
       await opened;
@@ -105,13 +118,20 @@ describe('messages with the client', () => {
     await w.deps.db.update(clients).set({ botBlockedAt: new Date() }).where(eq(clients.id, c.clientId));
     const opened = w.slack.waitForCall('views.open');
     await w.driver.interaction({
-      type: 'block_actions', user: { id: U.worker }, team: { id: w.slack.identity.teamId }, api_app_id: w.slack.identity.appId, trigger_id: w.slack.issueTrigger(U.worker),
+      type: 'block_actions',
+      user: { id: U.worker },
+      team: { id: w.slack.identity.teamId },
+      api_app_id: w.slack.identity.appId,
+      trigger_id: w.slack.issueTrigger(U.worker),
       actions: [{ type: 'button', action_id: 'case_message', block_id: 'case', value: c.caseId, action_ts: '1' }],
     });
     await opened;
     const view = w.slack.openViews(U.worker).at(-1)!;
     const res = await w.driver.viewSubmission(U.worker, view.id, { text: { v: 'Hello?' } });
-    expect(res.body).toEqual({ response_action: 'errors', errors: { text: 'The client has blocked the bot, so messages cannot reach them. Try another way to contact them.' } });
+    expect(res.body).toEqual({
+      response_action: 'errors',
+      errors: { text: 'The client has blocked the bot, so messages cannot reach them. Try another way to contact them.' },
+    });
     expect(await w.deps.db.select().from(notes).where(eq(notes.caseId, c.caseId))).toEqual([]);
   });
 });

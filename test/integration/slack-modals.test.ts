@@ -21,8 +21,13 @@ async function click(user: string, actionId: string, value: string) {
   const channel = w.slack.dmChannel(user);
   const before = w.slack.openViews(user).length;
   const res = await w.driver.interaction({
-    type: 'block_actions', user: { id: user }, team: { id: w.slack.identity.teamId }, api_app_id: w.slack.identity.appId, trigger_id: w.slack.issueTrigger(user),
-    channel: { id: channel }, container: { type: 'message', channel_id: channel, message_ts: '1.000001' },
+    type: 'block_actions',
+    user: { id: user },
+    team: { id: w.slack.identity.teamId },
+    api_app_id: w.slack.identity.appId,
+    trigger_id: w.slack.issueTrigger(user),
+    channel: { id: channel },
+    container: { type: 'message', channel_id: channel, message_ts: '1.000001' },
     response_url: w.slack.issueResponseUrl({ channel, user, kind: 'block_actions' }),
     actions: [{ type: 'button', action_id: actionId, block_id: 'case', value, action_ts: '1' }],
   });
@@ -49,7 +54,14 @@ describe('Log note', () => {
     expect(view.callback_id).toBe('note_modal');
     expect(blockText(view.blocks)).toContain(`"initial_value":"${c.reference}"`);
     // The driver sends only what the test types (Slack would also send the prefilled reference).
-    const values = { case_ref: { v: c.reference }, kind: { v: 'phone' }, contact_date: { v: '2026-11-23' }, contact_time: { v: '08:30' }, text: { v: 'Called Mei; she agreed to meet on Wednesday.' }, follow_up: { v: '2026-11-27' } };
+    const values = {
+      case_ref: { v: c.reference },
+      kind: { v: 'phone' },
+      contact_date: { v: '2026-11-23' },
+      contact_time: { v: '08:30' },
+      text: { v: 'Called Mei; she agreed to meet on Wednesday.' },
+      follow_up: { v: '2026-11-27' },
+    };
     const res = await submit(U.worker, view.id, values);
     expect(res.body).toBe('');
     expect(w.slack.openViews(U.worker)).toHaveLength(0);
@@ -68,7 +80,10 @@ describe('Log note', () => {
     expect(kase!.followUpSetAt).toEqual(new Date('2026-11-23T09:00:00Z'));
     const confirm = await eventually(() => dm(w, U.worker).find((m) => m.text.startsWith('📝')), 'the confirmation');
     expect(confirm.text).toBe(`📝 Phone call logged on ${c.reference}. Next follow-up Fri 27 Nov.`);
-    const audit = await w.deps.db.select().from(auditLog).where(and(eq(auditLog.caseId, c.caseId), eq(auditLog.action, 'note.logged')));
+    const audit = await w.deps.db
+      .select()
+      .from(auditLog)
+      .where(and(eq(auditLog.caseId, c.caseId), eq(auditLog.action, 'note.logged')));
     expect(audit).toHaveLength(1);
   });
 
@@ -76,11 +91,28 @@ describe('Log note', () => {
     const mine = await newCase(w, { assignTo: w.staff.worker });
     const theirs = await newCase(w, { assignTo: w.staff.other });
     const view = await openModal(U.worker, 'case_log_note', mine.caseId);
-    const good = { case_ref: { v: mine.reference }, kind: { v: 'interview' }, contact_date: { v: '2026-11-23' }, contact_time: { v: '08:00' }, text: { v: 'Met at the office.' } };
+    const good = {
+      case_ref: { v: mine.reference },
+      kind: { v: 'interview' },
+      contact_date: { v: '2026-11-23' },
+      contact_time: { v: '08:00' },
+      text: { v: 'Met at the office.' },
+    };
     const cases_: Array<[Record<string, unknown>, Record<string, string>]> = [
-      [{ case_ref: { v: 'C-2099-9999' } }, { case_ref: "I can't show case C-2099-9999: there is no such case among the ones you can see. Check the reference (it looks like C-2026-0042); if it is a colleague's case, ask your supervisor." }],
+      [
+        { case_ref: { v: 'C-2099-9999' } },
+        {
+          case_ref:
+            "I can't show case C-2099-9999: there is no such case among the ones you can see. Check the reference (it looks like C-2026-0042); if it is a colleague's case, ask your supervisor.",
+        },
+      ],
       [{ case_ref: { v: 'my case' } }, { case_ref: '“my case” is not a case reference; they look like C-2026-0042.' }],
-      [{ case_ref: { v: theirs.reference } }, { case_ref: `I can't show case ${theirs.reference}: there is no such case among the ones you can see. Check the reference (it looks like C-2026-0042); if it is a colleague's case, ask your supervisor.` }],
+      [
+        { case_ref: { v: theirs.reference } },
+        {
+          case_ref: `I can't show case ${theirs.reference}: there is no such case among the ones you can see. Check the reference (it looks like C-2026-0042); if it is a colleague's case, ask your supervisor.`,
+        },
+      ],
       [{ text: { v: 'x'.repeat(3001) } }, { text: 'That is 3001 characters; the limit is 3000. Shorten it or log a second note.' }],
       [{ text: { v: '   ' } }, { text: 'Please write what happened.' }],
       [{ contact_date: { v: '2026-11-24' } }, { contact_date: 'The contact cannot be in the future. Log it after it has happened.' }],
@@ -101,24 +133,42 @@ describe('Log note', () => {
     const c = await newCase(w, { assignTo: w.staff.worker });
     const view = await openModal(U.worker, 'case_log_note', c.caseId);
     await w.deps.db.update(cases).set({ assignedWorkerId: w.staff.other }).where(eq(cases.id, c.caseId));
-    const res = await submit(U.worker, view.id, { case_ref: { v: c.reference }, kind: { v: 'phone' }, contact_date: { v: '2026-11-23' }, text: { v: 'late note' } });
-    expect(errorsOf(res)).toEqual({ case_ref: `I can't show case ${c.reference}: there is no such case among the ones you can see. Check the reference (it looks like C-2026-0042); if it is a colleague's case, ask your supervisor.` });
+    const res = await submit(U.worker, view.id, {
+      case_ref: { v: c.reference },
+      kind: { v: 'phone' },
+      contact_date: { v: '2026-11-23' },
+      text: { v: 'late note' },
+    });
+    expect(errorsOf(res)).toEqual({
+      case_ref: `I can't show case ${c.reference}: there is no such case among the ones you can see. Check the reference (it looks like C-2026-0042); if it is a colleague's case, ask your supervisor.`,
+    });
     expect(await w.deps.db.select().from(notes).where(eq(notes.caseId, c.caseId))).toEqual([]);
   });
 });
 
 describe('Appointment', () => {
-  it('books in the worker\'s zone, tells the client in theirs, plans reminders; past dates are refused; a double submit books once', async () => {
+  it("books in the worker's zone, tells the client in theirs, plans reminders; past dates are refused; a double submit books once", async () => {
     const c = await newCase(w, { assignTo: w.staff.worker });
     const view = await openModal(U.worker, 'case_schedule', c.caseId);
     const past = await submit(U.worker, view.id, { date: { v: '2026-11-23' }, time: { v: '08:00' }, duration: { v: '60' }, mode: { v: 'in_person' } });
     expect(errorsOf(past)).toEqual({ date: 'That time (23 Nov 2026 08:00, Europe/London) is in the past. Choose a future date and time.' });
-    const forged = await submit(U.worker, view.id, { date: { v: '2026-11-25' }, time: { v: '10:00' }, duration: { v: { value: '600', text: { type: 'plain_text', text: '10 h' } } }, mode: { v: 'in_person' } });
+    const forged = await submit(U.worker, view.id, {
+      date: { v: '2026-11-25' },
+      time: { v: '10:00' },
+      duration: { v: { value: '600', text: { type: 'plain_text', text: '10 h' } } },
+      mode: { v: 'in_person' },
+    });
     expect(errorsOf(forged)).toEqual({ duration: 'The duration must be between 5 and 480 minutes.' });
     // In person needs a place (the client must know where to come); the error is on that field.
     const nowhere = await submit(U.worker, view.id, { date: { v: '2026-11-25' }, time: { v: '10:00' }, duration: { v: '60' }, mode: { v: 'in_person' } });
     expect(errorsOf(nowhere)).toEqual({ location: 'Say where the client should come for an in-person appointment (an address or a room).' });
-    const values = { date: { v: '2026-11-25' }, time: { v: '10:00' }, duration: { v: '60' }, mode: { v: 'in_person' }, location: { v: 'Family Centre, 12 High Street' } };
+    const values = {
+      date: { v: '2026-11-25' },
+      time: { v: '10:00' },
+      duration: { v: '60' },
+      mode: { v: 'in_person' },
+      location: { v: 'Family Centre, 12 High Street' },
+    };
     expect(await submit(U.worker, view.id, values)).toMatchObject({ status: 200, body: '' });
     expect(await submit(U.worker, view.id, values)).toMatchObject({ status: 200 });
     const appts = await w.deps.db.select().from(appointments).where(eq(appointments.caseId, c.caseId));
@@ -126,11 +176,18 @@ describe('Appointment', () => {
     expect(appts[0]).toMatchObject({ startsAt: new Date('2026-11-25T10:00:00Z'), durationMin: 60, mode: 'in_person', version: 1, workerId: w.staff.worker });
     const planned = await w.deps.db.select().from(deliveries).where(eq(deliveries.subjectId, appts[0]!.id));
     expect(planned.map((d) => `${d.kind}>${d.recipient.split(':')[0]}`).sort()).toEqual([
-      'appointment_notice>client', 'appointment_reminder.PT24H>client', 'appointment_reminder.PT24H>staff', 'appointment_reminder.PT2H>client', 'appointment_reminder.PT30M>staff', 'outcome_question>staff',
+      'appointment_notice>client',
+      'appointment_reminder.PT24H>client',
+      'appointment_reminder.PT24H>staff',
+      'appointment_reminder.PT2H>client',
+      'appointment_reminder.PT30M>staff',
+      'outcome_question>staff',
     ]);
     expect(await flush(w)).toEqual([{ kind: 'appointment_notice', outcome: 'sent' }]);
     // 10:00 in London is 18:00 in Hong Kong, where the client lives.
-    expect(w.tg.messages(c.chat).map((m) => m.text)).toEqual(['Your appointment with Wen is on Wednesday 25 November at 18:00 (in person, at Family Centre, 12 High Street).']);
+    expect(w.tg.messages(c.chat).map((m) => m.text)).toEqual([
+      'Your appointment with Wen is on Wednesday 25 November at 18:00 (in person, at Family Centre, 12 High Street).',
+    ]);
     // The place is encrypted at rest.
     expect(appts[0]!.locationEnc).toMatch(/^v1\./);
     const confirm = await eventually(() => dm(w, U.worker).find((m) => m.text.startsWith('📅') && m.text.includes(c.reference)), 'the confirmation');
@@ -144,7 +201,9 @@ describe('Appointment', () => {
     const [appt] = await w.deps.db.select().from(appointments).where(eq(appointments.caseId, c.caseId));
     const v2 = await openModal(U.worker, 'appt_reschedule', appt!.id);
     expect(v2.callback_id).toBe('appointment_modal');
-    expect(await submit(U.worker, v2.id, { date: { v: '2026-11-27' }, time: { v: '15:30' }, duration: { v: '60' }, mode: { v: 'video' } })).toMatchObject({ body: '' });
+    expect(await submit(U.worker, v2.id, { date: { v: '2026-11-27' }, time: { v: '15:30' }, duration: { v: '60' }, mode: { v: 'video' } })).toMatchObject({
+      body: '',
+    });
     const [moved] = await w.deps.db.select().from(appointments).where(eq(appointments.id, appt!.id));
     expect(moved).toMatchObject({ version: 2, startsAt: new Date('2026-11-27T15:30:00Z'), mode: 'video', status: 'scheduled' });
     const rows = await w.deps.db.select().from(deliveries).where(eq(deliveries.subjectId, appt!.id));
@@ -173,27 +232,48 @@ describe('Goals & plan, Move phase, Close case', () => {
     const c = await newCase(w, { assignTo: w.staff.worker });
     const view = await openModal(U.worker, 'case_goals', c.caseId);
     const good = {
-      goal_0: { v: 'Mei and her son talk at least once a week' }, assess_0: { v: 'Weekly log kept by Mei' }, target_0: { v: '2027-02-01' },
-      goal_1: { v: 'Mei joins a parents\' support group' }, assess_1: { v: 'Attends 3 sessions' },
-      plan: { v: 'Six fortnightly sessions; referral to the family mediation service.' }, self_help: { v: 'Mei plans the weekly call herself.' }, case_type: { v: 'therapeutic' },
+      goal_0: { v: 'Mei and her son talk at least once a week' },
+      assess_0: { v: 'Weekly log kept by Mei' },
+      target_0: { v: '2027-02-01' },
+      goal_1: { v: "Mei joins a parents' support group" },
+      assess_1: { v: 'Attends 3 sessions' },
+      plan: { v: 'Six fortnightly sessions; referral to the family mediation service.' },
+      self_help: { v: 'Mei plans the weekly call herself.' },
+      case_type: { v: 'therapeutic' },
     };
-    expect(errorsOf(await submit(U.worker, view.id, { ...good, target_0: { v: '2026-01-01' } }))).toEqual({ target_0: 'The target date is in the past. Choose a future date.' });
-    expect(errorsOf(await submit(U.worker, view.id, { ...good, goal_1: { v: 'g'.repeat(501) } }))).toEqual({ goal_1: 'Please keep a goal under 500 characters.' });
-    expect(errorsOf(await submit(U.worker, view.id, { ...good, goal_2: { v: '' }, assess_2: { v: 'orphan' } }))).toEqual({ goal_2: 'Write the goal this belongs to (or clear the other fields).' });
+    expect(errorsOf(await submit(U.worker, view.id, { ...good, target_0: { v: '2026-01-01' } }))).toEqual({
+      target_0: 'The target date is in the past. Choose a future date.',
+    });
+    expect(errorsOf(await submit(U.worker, view.id, { ...good, goal_1: { v: 'g'.repeat(501) } }))).toEqual({
+      goal_1: 'Please keep a goal under 500 characters.',
+    });
+    expect(errorsOf(await submit(U.worker, view.id, { ...good, goal_2: { v: '' }, assess_2: { v: 'orphan' } }))).toEqual({
+      goal_2: 'Write the goal this belongs to (or clear the other fields).',
+    });
     expect(await submit(U.worker, view.id, good)).toMatchObject({ body: '' });
     expect(await submit(U.worker, view.id, good)).toMatchObject({ status: 200 });
     const g = await w.deps.db.select().from(goals).where(eq(goals.caseId, c.caseId));
     expect(g).toHaveLength(2);
-    expect(w.deps.cipher.decrypt(g.find((x) => x.targetDate === '2027-02-01')!.descriptionEnc, 'goals.description')).toBe('Mei and her son talk at least once a week');
+    expect(w.deps.cipher.decrypt(g.find((x) => x.targetDate === '2027-02-01')!.descriptionEnc, 'goals.description')).toBe(
+      'Mei and her son talk at least once a week',
+    );
     const [kase] = await w.deps.db.select().from(cases).where(eq(cases.id, c.caseId));
     expect(kase!.type).toBe('therapeutic');
     expect(w.deps.cipher.decrypt(kase!.planEnc!, 'cases.plan')).toContain('Six fortnightly sessions');
 
     const before = answersTo(w, U.worker).length;
     await w.driver.slashCommand({ command: '/case', text: c.reference, userId: U.worker });
-    const card = await eventually(() => w.slack.responseUrlPosts.filter((p) => p.context.user === U.worker).slice(before).at(-1), 'the card');
+    const card = await eventually(
+      () =>
+        w.slack.responseUrlPosts
+          .filter((p) => p.context.user === U.worker)
+          .slice(before)
+          .at(-1),
+      'the card',
+    );
     const text = blockText(card.body.blocks as unknown[]);
-    for (const s of ['✅ Goal', '✅ Plan', '✅ How it will be assessed', '✅ Self-help focus', '*Type:* Therapeutic', 'Weekly log kept by Mei']) expect(text).toContain(s);
+    for (const s of ['✅ Goal', '✅ Plan', '✅ How it will be assessed', '✅ Self-help focus', '*Type:* Therapeutic', 'Weekly log kept by Mei'])
+      expect(text).toContain(s);
   });
 
   it('moves phase forward freely and back only with a reason (kept encrypted on the record)', async () => {
@@ -201,14 +281,27 @@ describe('Goals & plan, Move phase, Close case', () => {
     let view = await openModal(U.worker, 'case_phase', c.caseId);
     expect(await submit(U.worker, view.id, { phase: { v: 'implementation' } })).toMatchObject({ body: '' });
     view = await openModal(U.worker, 'case_phase', c.caseId);
-    expect(errorsOf(await submit(U.worker, view.id, { phase: { v: 'planning' } }))).toEqual({ reason: 'Moving back needs a reason (at least 3 characters), so the record shows why.' });
+    expect(errorsOf(await submit(U.worker, view.id, { phase: { v: 'planning' } }))).toEqual({
+      reason: 'Moving back needs a reason (at least 3 characters), so the record shows why.',
+    });
     expect(await submit(U.worker, view.id, { phase: { v: 'planning' }, reason: { v: 'The goal was too big; we split it.' } })).toMatchObject({ body: '' });
     const [kase] = await w.deps.db.select().from(cases).where(eq(cases.id, c.caseId));
     expect(kase!.phase).toBe('planning');
-    const [sys] = await w.deps.db.select().from(notes).where(and(eq(notes.caseId, c.caseId), eq(notes.kind, 'system')));
-    expect(w.deps.cipher.decrypt(sys!.bodyEnc, 'notes.body')).toBe('Phase moved back from Implementation to Goal setting & planning: The goal was too big; we split it.');
-    const audit = await w.deps.db.select().from(auditLog).where(and(eq(auditLog.caseId, c.caseId), eq(auditLog.action, 'case.phase_moved')));
-    expect(audit.map((a) => a.details)).toEqual([{ from: 'assessment', to: 'implementation', direction: 'forward' }, { from: 'implementation', to: 'planning', direction: 'back' }]);
+    const [sys] = await w.deps.db
+      .select()
+      .from(notes)
+      .where(and(eq(notes.caseId, c.caseId), eq(notes.kind, 'system')));
+    expect(w.deps.cipher.decrypt(sys!.bodyEnc, 'notes.body')).toBe(
+      'Phase moved back from Implementation to Goal setting & planning: The goal was too big; we split it.',
+    );
+    const audit = await w.deps.db
+      .select()
+      .from(auditLog)
+      .where(and(eq(auditLog.caseId, c.caseId), eq(auditLog.action, 'case.phase_moved')));
+    expect(audit.map((a) => a.details)).toEqual([
+      { from: 'assessment', to: 'implementation', direction: 'forward' },
+      { from: 'implementation', to: 'planning', direction: 'back' },
+    ]);
   });
 
   it('refuses closure without an evaluation summary on that field; closes with outcomes per goal; a closed case refuses changes', async () => {
@@ -217,10 +310,20 @@ describe('Goals & plan, Move phase, Close case', () => {
     await submit(U.worker, gv.id, { goal_0: { v: 'Find stable housing' }, assess_0: { v: 'Tenancy signed' } });
     const view = await openModal(U.worker, 'case_close', c.caseId);
     const noSummary = await submit(U.worker, view.id, { outcome_0: { v: 'achieved' }, reason: { v: 'goals_achieved' } });
-    expect(errorsOf(noSummary)).toEqual({ evaluation: 'A case cannot be closed without an evaluation summary: was the goal met, what changed, what the client can now do alone.' });
-    expect(errorsOf(await submit(U.worker, view.id, { outcome_0: { v: 'achieved' }, reason: { v: 'other' }, evaluation: { v: 'Done.' } }))).toEqual({ reason_detail: 'Please say what the other reason is.' });
+    expect(errorsOf(noSummary)).toEqual({
+      evaluation: 'A case cannot be closed without an evaluation summary: was the goal met, what changed, what the client can now do alone.',
+    });
+    expect(errorsOf(await submit(U.worker, view.id, { outcome_0: { v: 'achieved' }, reason: { v: 'other' }, evaluation: { v: 'Done.' } }))).toEqual({
+      reason_detail: 'Please say what the other reason is.',
+    });
     expect((await w.deps.db.select().from(cases).where(eq(cases.id, c.caseId)))[0]!.status).toBe('open');
-    expect(await submit(U.worker, view.id, { outcome_0: { v: 'achieved' }, reason: { v: 'goals_achieved' }, evaluation: { v: 'Tenancy signed in week 6; Mei now manages the landlord herself.' } })).toMatchObject({ body: '' });
+    expect(
+      await submit(U.worker, view.id, {
+        outcome_0: { v: 'achieved' },
+        reason: { v: 'goals_achieved' },
+        evaluation: { v: 'Tenancy signed in week 6; Mei now manages the landlord herself.' },
+      }),
+    ).toMatchObject({ body: '' });
     const [kase] = await w.deps.db.select().from(cases).where(eq(cases.id, c.caseId));
     expect(kase).toMatchObject({ status: 'closed', phase: 'closed', closureReason: 'goals_achieved' });
     expect(w.deps.cipher.decrypt(kase!.evaluationEnc!, 'cases.evaluation')).toContain('Tenancy signed in week 6');
@@ -233,20 +336,37 @@ describe('Goals & plan, Move phase, Close case', () => {
 
   it('a close form whose goal list went stale (a goal added in another request) is refused, and the case stays open with the goal active', async () => {
     const c = await newCase(w, { assignTo: w.staff.worker });
-    const two = { goal_0: { v: 'Find stable housing' }, assess_0: { v: 'Tenancy signed' }, goal_1: { v: 'Talk with her son' }, assess_1: { v: 'One visit a month' } };
+    const two = {
+      goal_0: { v: 'Find stable housing' },
+      assess_0: { v: 'Tenancy signed' },
+      goal_1: { v: 'Talk with her son' },
+      assess_1: { v: 'One visit a month' },
+    };
     expect(await submit(U.worker, (await openModal(U.worker, 'case_goals', c.caseId)).id, two)).toMatchObject({ body: '' });
     const close = await openModal(U.worker, 'case_close', c.caseId);
     expect(JSON.parse(close.private_metadata!).goalIds).toHaveLength(2);
     // Meanwhile (another request, another window) a third goal is agreed.
     const gv = await openModal(U.worker, 'case_goals', c.caseId);
-    expect(await submit(U.worker, gv.id, { ...two, goal_2: { v: 'Join a parents\' group' }, assess_2: { v: 'Attends twice' } })).toMatchObject({ body: '' });
-    const filled = { outcome_0: { v: 'achieved' }, outcome_1: { v: 'partly_achieved' }, reason: { v: 'goals_achieved' }, evaluation: { v: 'Housed; contact with her son resumed.' } };
-    expect(errorsOf(await submit(U.worker, close.id, filled))).toEqual({ evaluation: 'The goals changed while this was open; please close this form and open Close case again, so every goal gets an outcome.' });
+    expect(await submit(U.worker, gv.id, { ...two, goal_2: { v: "Join a parents' group" }, assess_2: { v: 'Attends twice' } })).toMatchObject({ body: '' });
+    const filled = {
+      outcome_0: { v: 'achieved' },
+      outcome_1: { v: 'partly_achieved' },
+      reason: { v: 'goals_achieved' },
+      evaluation: { v: 'Housed; contact with her son resumed.' },
+    };
+    expect(errorsOf(await submit(U.worker, close.id, filled))).toEqual({
+      evaluation: 'The goals changed while this was open; please close this form and open Close case again, so every goal gets an outcome.',
+    });
     const [kase] = await w.deps.db.select().from(cases).where(eq(cases.id, c.caseId));
     expect(kase).toMatchObject({ status: 'open', closedAt: null });
     const rows = await w.deps.db.select().from(goals).where(eq(goals.caseId, c.caseId));
     expect(rows.map((g) => g.status)).toEqual(['active', 'active', 'active']);
-    expect(await w.deps.db.select().from(auditLog).where(and(eq(auditLog.caseId, c.caseId), eq(auditLog.action, 'case.closed')))).toEqual([]);
+    expect(
+      await w.deps.db
+        .select()
+        .from(auditLog)
+        .where(and(eq(auditLog.caseId, c.caseId), eq(auditLog.action, 'case.closed'))),
+    ).toEqual([]);
 
     // A goal reopened between showing and submitting is refused the same way.
     const third = rows.find((g) => !JSON.parse(close.private_metadata!).goalIds.includes(g.id))!;
@@ -262,12 +382,16 @@ describe('Goals & plan, Move phase, Close case', () => {
     expect(JSON.parse(fresh.private_metadata!).goalIds).toHaveLength(3);
     expect(await submit(U.worker, fresh.id, { ...filled, outcome_2: { v: 'not_achieved' } })).toMatchObject({ body: '' });
     expect((await w.deps.db.select().from(cases).where(eq(cases.id, c.caseId)))[0]!.status).toBe('closed');
-    expect((await w.deps.db.select().from(goals).where(eq(goals.caseId, c.caseId))).map((g) => g.status).sort()).toEqual(['achieved', 'not_achieved', 'partly_achieved']);
+    expect((await w.deps.db.select().from(goals).where(eq(goals.caseId, c.caseId))).map((g) => g.status).sort()).toEqual([
+      'achieved',
+      'not_achieved',
+      'partly_achieved',
+    ]);
   });
 });
 
 describe('access on every button and submission', () => {
-  it('refuses people outside the directory, workers on other workers\' cases, and lets the supervisor of the team in', async () => {
+  it("refuses people outside the directory, workers on other workers' cases, and lets the supervisor of the team in", async () => {
     const c = await newCase(w, { assignTo: w.staff.worker });
     for (const action of ['case_log_note', 'case_schedule', 'case_goals', 'case_phase', 'case_message', 'case_close', 'case_show']) {
       let before = answersTo(w, U.stranger).length;
@@ -275,27 +399,47 @@ describe('access on every button and submission', () => {
       expect(await nextAnswer(w, U.stranger, before), action).toMatch(/^Sorry, you're not in this service's staff directory/);
       before = answersTo(w, U.other).length;
       await click(U.other, action, c.caseId);
-      expect(await nextAnswer(w, U.other, before), action).toBe("I can't show case: there is no such case among the ones you can see. Check the reference (it looks like C-2026-0042); if it is a colleague's case, ask your supervisor.");
+      expect(await nextAnswer(w, U.other, before), action).toBe(
+        "I can't show case: there is no such case among the ones you can see. Check the reference (it looks like C-2026-0042); if it is a colleague's case, ask your supervisor.",
+      );
       before = answersTo(w, U.sup2).length;
       await click(U.sup2, action, c.caseId);
-      expect(await nextAnswer(w, U.sup2, before), action).toBe("I can't show case: there is no such case among the ones you can see. Check the reference (it looks like C-2026-0042); if it is a colleague's case, ask your supervisor.");
+      expect(await nextAnswer(w, U.sup2, before), action).toBe(
+        "I can't show case: there is no such case among the ones you can see. Check the reference (it looks like C-2026-0042); if it is a colleague's case, ask your supervisor.",
+      );
     }
     expect(w.slack.openViews(U.stranger)).toEqual([]);
     expect(w.slack.openViews(U.other)).toEqual([]);
     // Forged values (not a uuid, an appointment that does not exist) get a plain answer.
     let before = answersTo(w, U.worker).length;
     await click(U.worker, 'case_goals', 'not-a-case');
-    expect(await nextAnswer(w, U.worker, before)).toBe("I can't show case: there is no such case among the ones you can see. Check the reference (it looks like C-2026-0042); if it is a colleague's case, ask your supervisor.");
+    expect(await nextAnswer(w, U.worker, before)).toBe(
+      "I can't show case: there is no such case among the ones you can see. Check the reference (it looks like C-2026-0042); if it is a colleague's case, ask your supervisor.",
+    );
     before = answersTo(w, U.worker).length;
     await click(U.worker, 'appt_reschedule', '00000000-0000-4000-8000-000000000000');
     expect(await nextAnswer(w, U.worker, before)).toBe('This appointment no longer exists.');
 
     // The worker's supervisor may act on the case.
     const view = await openModal(U.sup, 'case_log_note', c.caseId);
-    expect(await submit(U.sup, view.id, { case_ref: { v: c.reference }, kind: { v: 'supervision' }, contact_date: { v: '2026-11-23' }, text: { v: 'Supervision: discussed the plan.' } })).toMatchObject({ body: '' });
+    expect(
+      await submit(U.sup, view.id, {
+        case_ref: { v: c.reference },
+        kind: { v: 'supervision' },
+        contact_date: { v: '2026-11-23' },
+        text: { v: 'Supervision: discussed the plan.' },
+      }),
+    ).toMatchObject({ body: '' });
     // A submission of someone else's open modal by a stranger is refused inline.
     const wv = await openModal(U.worker, 'case_message', c.caseId);
-    expect(errorsOf(await submit(U.stranger, wv.id, { text: { v: 'hello' } }))).toEqual({ text: expect.stringMatching(/^Sorry, you're not in this service's staff directory/) });
-    expect(await w.deps.db.select().from(notes).where(and(eq(notes.caseId, c.caseId), eq(notes.kind, 'message')))).toEqual([]);
+    expect(errorsOf(await submit(U.stranger, wv.id, { text: { v: 'hello' } }))).toEqual({
+      text: expect.stringMatching(/^Sorry, you're not in this service's staff directory/),
+    });
+    expect(
+      await w.deps.db
+        .select()
+        .from(notes)
+        .where(and(eq(notes.caseId, c.caseId), eq(notes.kind, 'message'))),
+    ).toEqual([]);
   });
 });

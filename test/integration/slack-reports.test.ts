@@ -24,13 +24,36 @@ const NOW = utc('2026-10-05T10:00:00Z');
 
 beforeAll(async () => {
   w = await createSlackWorld({ env: { CASELOAD_LIMIT: String(LIMIT) } });
-  seed = makeQuarter(17, [[w.staff.worker, 16], [w.staff.worker2, 9], [w.staff.other, 6]], { from: utc('2026-06-01T00:00:00Z').toMillis(), to: utc('2026-09-30T00:00:00Z').toMillis(), now: NOW.toMillis() });
+  seed = makeQuarter(
+    17,
+    [
+      [w.staff.worker, 16],
+      [w.staff.worker2, 9],
+      [w.staff.other, 6],
+    ],
+    { from: utc('2026-06-01T00:00:00Z').toMillis(), to: utc('2026-09-30T00:00:00Z').toMillis(), now: NOW.toMillis() },
+  );
   await writeQuarter(w.deps, seed);
   // The quarter's escalation actions happen at their own times, through the services (audit entries included).
-  const actions = seed.flatMap((c) => c.escs.flatMap((e) => [
-    ...e.snoozes.map((h) => ({ at: e.openedAt + h * 3_600_000, run: () => snoozeEscalation(w.deps, { escalationId: e.id!, staffId: w.staff.sup, until: w.deps.clock.now().plus({ days: 1 }), reason: 'client in hospital this week' }) })),
-    ...(e.ackAfterH !== null ? [{ at: e.openedAt + e.ackAfterH * 3_600_000, run: () => acknowledgeEscalation(w.deps, { escalationId: e.id!, staffId: w.staff.sup }) }] : []),
-  ])).sort((a, b) => a.at - b.at);
+  const actions = seed
+    .flatMap((c) =>
+      c.escs.flatMap((e) => [
+        ...e.snoozes.map((h) => ({
+          at: e.openedAt + h * 3_600_000,
+          run: () =>
+            snoozeEscalation(w.deps, {
+              escalationId: e.id!,
+              staffId: w.staff.sup,
+              until: w.deps.clock.now().plus({ days: 1 }),
+              reason: 'client in hospital this week',
+            }),
+        })),
+        ...(e.ackAfterH !== null
+          ? [{ at: e.openedAt + e.ackAfterH * 3_600_000, run: () => acknowledgeEscalation(w.deps, { escalationId: e.id!, staffId: w.staff.sup }) }]
+          : []),
+      ]),
+    )
+    .sort((a, b) => a.at - b.at);
   for (const x of actions) {
     w.deps.clock.set(utc(new Date(x.at).toISOString()));
     expect(await x.run()).toMatchObject({ ok: true });
@@ -49,7 +72,7 @@ async function command(user: string, text: string): Promise<string> {
 /** The files of the newest upload in a user's DM, waiting for it (the upload follows the text answer). */
 async function uploadedAfter(user: string, before: number) {
   // Rendering the charts takes a while on a busy machine: wait up to a minute.
-  for (const start = Date.now(); Date.now() - start < 60_000;) {
+  for (const start = Date.now(); Date.now() - start < 60_000; ) {
     const posts = dm(w, user).filter((m) => Array.isArray(m.files));
     if (posts.length > before) {
       const names = (posts.at(-1)!.files as Array<{ id: string }>).map((f) => f.id);
@@ -63,11 +86,23 @@ const uploads = (user: string) => dm(w, user).filter((m) => Array.isArray(m.file
 
 describe('/case report', () => {
   it('the team report for 2026-Q3: every figure in the CSV equals the one computed from the seed; text and charts reach the DM', async () => {
-    const expected = expectedCsv(seed, [{ id: w.staff.sup, name: 'Sam Supervisor' }, { id: w.staff.worker2, name: 'Kai Worker' }, { id: w.staff.worker, name: 'Wen Li' }], P, NOW.toMillis(), LIMIT);
+    const expected = expectedCsv(
+      seed,
+      [
+        { id: w.staff.sup, name: 'Sam Supervisor' },
+        { id: w.staff.worker2, name: 'Kai Worker' },
+        { id: w.staff.worker, name: 'Wen Li' },
+      ],
+      P,
+      NOW.toMillis(),
+      LIMIT,
+    );
     // The seed exercises what it should: someone over the limit, quiet cases, late notes, snoozes, closures, can't-come answers.
     expect(expected.get('caseload|Wen Li|at_or_over_limit')).toBe('yes');
     expect(Number(expected.get('timeliness|Wen Li|quiet_cases'))).toBeGreaterThan(0);
-    expect(Number(expected.get('timeliness|Wen Li|notes_written:over_7_days')) + Number(expected.get('timeliness|Kai Worker|notes_written:over_7_days'))).toBeGreaterThan(0);
+    expect(
+      Number(expected.get('timeliness|Wen Li|notes_written:over_7_days')) + Number(expected.get('timeliness|Kai Worker|notes_written:over_7_days')),
+    ).toBeGreaterThan(0);
     expect(Number(expected.get('escalations|Wen Li|snoozes'))).toBeGreaterThan(0);
     expect([...expected.keys()].some((k) => k.startsWith('outcomes|'))).toBe(true);
     expect(Number(expected.get('appointments|Wen Li|client_cant_come')) + Number(expected.get('appointments|Kai Worker|client_cant_come'))).toBeGreaterThan(0);
@@ -84,7 +119,15 @@ describe('/case report', () => {
     for (const c of seed.filter((x) => x.worker === w.staff.other)) expect(csv.content!.toString('utf8')).not.toContain(c.ref);
 
     const pngs = files.filter((f) => f.name.endsWith('.png'));
-    expect(pngs.map((f) => f.name.split('-')[1]).sort()).toEqual(['appointments', 'caseload', 'completeness', 'escalations', 'outcomes', 'silence', 'timeliness']);
+    expect(pngs.map((f) => f.name.split('-')[1]).sort()).toEqual([
+      'appointments',
+      'caseload',
+      'completeness',
+      'escalations',
+      'outcomes',
+      'silence',
+      'timeliness',
+    ]);
     for (const f of pngs) {
       const b = f.content!;
       expect(b.subarray(0, 8).equals(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]))).toBe(true);
@@ -99,11 +142,14 @@ describe('/case report', () => {
     // The Block Kit text says the same, e.g. Wen's caseload line.
     const blocks = blockText(w.slack.responseUrlPosts.at(-1)!.body.blocks as unknown[]);
     expect(blocks).toContain(`*Wen Li* ${expected.get('caseload|Wen Li|open')} open :warning: *over the limit of ${LIMIT}*`);
-    const audit = await w.deps.db.select().from(auditLog).where(and(eq(auditLog.action, 'report.viewed'), eq(auditLog.actorId, w.staff.sup)));
+    const audit = await w.deps.db
+      .select()
+      .from(auditLog)
+      .where(and(eq(auditLog.action, 'report.viewed'), eq(auditLog.actorId, w.staff.sup)));
     expect(audit.at(-1)!.details).toMatchObject({ scope: 'team', people: 3, from: '2026-06-30T23:00:00.000Z', to: '2026-09-30T23:00:00.000Z', via: 'command' });
   });
 
-  it('a worker sees only their own report, is refused another worker\'s and the team\'s; a supervisor is refused someone outside their team', async () => {
+  it("a worker sees only their own report, is refused another worker's and the team's; a supervisor is refused someone outside their team", async () => {
     const before = uploads(U.worker);
     expect(await command(U.worker, `report <@${U.worker2}|kai> 2026-Q3`)).toContain('a worker can see only their own report');
     expect(await command(U.worker, 'report team')).toContain("only supervisors (for their team) and admins can see a team's report");
@@ -120,7 +166,7 @@ describe('/case report', () => {
     expect(Object.fromEntries(csv)).toEqual(Object.fromEntries(expected));
   });
 
-  it('an admin sees everyone; Olu\'s figures are there', async () => {
+  it("an admin sees everyone; Olu's figures are there", async () => {
     await command(U.admin, 'report all 2026-Q3');
     const files = await uploadedAfter(U.admin, 0);
     const csv = parseCsv(files.find((f) => f.name.endsWith('.csv'))!.content!.toString('utf8'));
@@ -130,7 +176,11 @@ describe('/case report', () => {
 
   it('forgiving periods, and a clear answer to one it cannot read', async () => {
     // Each report's charts are uploaded after its text; wait for them before the next command.
-    for (const [text, says] of [['report team 30d', /last 30 days/], ['report quarter', /this quarter so far/], ['report Q3 2026', /2026-Q3/]] as const) {
+    for (const [text, says] of [
+      ['report team 30d', /last 30 days/],
+      ['report quarter', /this quarter so far/],
+      ['report Q3 2026', /2026-Q3/],
+    ] as const) {
       const before = uploads(U.sup);
       expect(await command(U.sup, text)).toMatch(says);
       await uploadedAfter(U.sup, before);
@@ -142,9 +192,12 @@ describe('/case report', () => {
     expect(await command(U.sup, 'report 2027-Q1')).toContain('starts in the future');
   });
 
-  it("the Monday digest brings the supervisor two charts (caseload against the limit, quiet cases) as PNGs after its text", async () => {
+  it('the Monday digest brings the supervisor two charts (caseload against the limit, quiet cases) as PNGs after its text', async () => {
     await planWeeklyDigests(w.deps);
-    const rows = await w.deps.db.select().from(deliveries).where(and(eq(deliveries.kind, 'weekly_digest_charts'), eq(deliveries.recipient, `staff:${w.staff.sup}`)));
+    const rows = await w.deps.db
+      .select()
+      .from(deliveries)
+      .where(and(eq(deliveries.kind, 'weekly_digest_charts'), eq(deliveries.recipient, `staff:${w.staff.sup}`)));
     expect(rows).toHaveLength(1);
     w.deps.clock.set(utc(rows[0]!.dueAt.toISOString()));
     const before = uploads(U.sup);

@@ -8,7 +8,9 @@ import { answersTo, createSlackWorld, newCase, nextAnswer, openCaseModal, U, typ
  * refused on its field with a clear reason, and nothing is stored.
  */
 let w: SlackWorld;
-beforeAll(async () => { w = await createSlackWorld(); });
+beforeAll(async () => {
+  w = await createSlackWorld();
+});
 afterAll(async () => w?.close());
 
 const openModal = (user: string, actionId: string, caseId: string) => openCaseModal(w, user, actionId, caseId);
@@ -33,10 +35,12 @@ describe('dates absurdly in the past or future', () => {
     const c = await newCase(w, { assignTo: w.staff.worker });
     const view = await openModal(U.worker, 'case_log_note', c.caseId);
     const base = { case_ref: { v: c.reference }, kind: { v: 'phone' }, text: { v: 'Called Mei.' } };
-    expect(errorsOf(await w.driver.viewSubmission(U.worker, view.id, { ...base, contact_date: { v: '1900-01-01' } })))
-      .toEqual({ contact_date: 'That is more than a year ago: please check the year. Older contacts belong in the case history, not a new note.' });
-    expect(errorsOf(await w.driver.viewSubmission(U.worker, view.id, { ...base, contact_date: { v: '2026-11-23' }, follow_up: { v: '2036-11-20' } })))
-      .toEqual({ follow_up: 'A follow-up more than a year ahead is too far: please check the year (choose a date within the next 12 months).' });
+    expect(errorsOf(await w.driver.viewSubmission(U.worker, view.id, { ...base, contact_date: { v: '1900-01-01' } }))).toEqual({
+      contact_date: 'That is more than a year ago: please check the year. Older contacts belong in the case history, not a new note.',
+    });
+    expect(errorsOf(await w.driver.viewSubmission(U.worker, view.id, { ...base, contact_date: { v: '2026-11-23' }, follow_up: { v: '2036-11-20' } }))).toEqual({
+      follow_up: 'A follow-up more than a year ahead is too far: please check the year (choose a date within the next 12 months).',
+    });
     expect(await notesOf(c.caseId)).toEqual([]);
     expect((await w.deps.db.select().from(cases).where(eq(cases.id, c.caseId)))[0]!.nextFollowUpAt).toBeNull();
   });
@@ -45,7 +49,10 @@ describe('dates absurdly in the past or future', () => {
     const c = await newCase(w, { assignTo: w.staff.worker });
     const view = await openModal(U.worker, 'case_goals', c.caseId);
     const res = await w.driver.viewSubmission(U.worker, view.id, {
-      goal_0: { v: 'Mei finds a flat' }, assess_0: { v: 'A signed tenancy' }, target_0: { v: '9999-12-31' }, plan: { v: 'Two sessions.' },
+      goal_0: { v: 'Mei finds a flat' },
+      assess_0: { v: 'A signed tenancy' },
+      target_0: { v: '9999-12-31' },
+      plan: { v: 'Two sessions.' },
     });
     expect(errorsOf(res)).toEqual({ target_0: 'Choose a target date within the next five years: please check the year.' });
     expect(await w.deps.db.select().from(goals).where(eq(goals.caseId, c.caseId))).toEqual([]);
@@ -55,7 +62,12 @@ describe('dates absurdly in the past or future', () => {
     const c = await newCase(w, { assignTo: w.staff.worker });
     const res = await w.driver.slashCommand({ command: '/case', text: c.reference, userId: U.worker }, { staleTimestamp: -365 * 24 * 3600 });
     expect(res).toMatchObject({ status: 401, body: 'the request timestamp is in the future' });
-    expect(await w.deps.db.select().from(auditLog).where(and(eq(auditLog.caseId, c.caseId), eq(auditLog.action, 'case.viewed')))).toEqual([]);
+    expect(
+      await w.deps.db
+        .select()
+        .from(auditLog)
+        .where(and(eq(auditLog.caseId, c.caseId), eq(auditLog.action, 'case.viewed'))),
+    ).toEqual([]);
   });
 });
 
@@ -63,14 +75,28 @@ describe('an appointment outcome', () => {
   it('cannot be recorded (no-show) for an appointment 14 days ahead; the clicker is told why and it stays scheduled', async () => {
     const c = await newCase(w, { assignTo: w.staff.worker });
     const t = w.deps.clock.now();
-    const [appt] = await w.deps.db.insert(appointments).values({
-      caseId: c.caseId, workerId: w.staff.worker, startsAt: t.plus({ days: 14 }).toJSDate(), durationMin: 60, mode: 'in_person', createdAt: t.toJSDate(), updatedAt: t.toJSDate(),
-    }).returning();
+    const [appt] = await w.deps.db
+      .insert(appointments)
+      .values({
+        caseId: c.caseId,
+        workerId: w.staff.worker,
+        startsAt: t.plus({ days: 14 }).toJSDate(),
+        durationMin: 60,
+        mode: 'in_person',
+        createdAt: t.toJSDate(),
+        updatedAt: t.toJSDate(),
+      })
+      .returning();
     const before = answersTo(w, U.worker).length;
     const channel = w.slack.dmChannel(U.worker);
     await w.driver.interaction({
-      type: 'block_actions', user: { id: U.worker }, team: { id: w.slack.identity.teamId }, api_app_id: w.slack.identity.appId, trigger_id: w.slack.issueTrigger(U.worker),
-      channel: { id: channel }, container: { type: 'message', channel_id: channel, message_ts: '1.000002' },
+      type: 'block_actions',
+      user: { id: U.worker },
+      team: { id: w.slack.identity.teamId },
+      api_app_id: w.slack.identity.appId,
+      trigger_id: w.slack.issueTrigger(U.worker),
+      channel: { id: channel },
+      container: { type: 'message', channel_id: channel, message_ts: '1.000002' },
       response_url: w.slack.issueResponseUrl({ channel, user: U.worker, kind: 'block_actions' }),
       actions: [{ type: 'button', action_id: 'appt_outcome_no_show', block_id: 'x', value: `${appt!.id}:${appt!.version}`, action_ts: '1' }],
     });

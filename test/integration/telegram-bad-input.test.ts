@@ -89,7 +89,7 @@ describe('bad input gets a clear answer and loses nothing', () => {
     expect((await loadSession(h.deps.db, h.deps.cipher, user.id))!.state.answers.availability).toEqual({ kind: 'text', text: 'after 6pm' });
   });
 
-  it('forged callback_data (not a token, an unknown token, another chat\'s token) is refused', async () => {
+  it("forged callback_data (not a token, an unknown token, another chat's token) is refused", async () => {
     const user = newUser();
     const other = newUser();
     await toStep(user, 'story');
@@ -120,7 +120,10 @@ describe('bad input gets a clear answer and loses nothing', () => {
   it('an edited message on an open case is passed on too', async () => {
     const user = await openCaseUser();
     await h.text(user, 'See you Tuesday');
-    const mine = h.tg.history(user.id).filter((m) => m.text === 'See you Tuesday').at(-1)!;
+    const mine = h.tg
+      .history(user.id)
+      .filter((m) => m.text === 'See you Tuesday')
+      .at(-1)!;
     await h.handle(await h.tg.editText(user, mine.message_id, 'See you Wednesday'));
     await h.app.settle();
     expect(h.last(user).text).toContain("I've passed on the edited version");
@@ -163,7 +166,12 @@ describe('bad input gets a clear answer and loses nothing', () => {
     for (const m of h.messages(user)) expect(m.text!.length).toBeLessThanOrEqual(4096);
     expect(mydata.length).toBeGreaterThan(1);
     // every character of every long answer is in the copy
-    expect(mydata.map((m) => m.text).join('').split('z').length - 1).toBeGreaterThanOrEqual(4 * 3990);
+    expect(
+      mydata
+        .map((m) => m.text)
+        .join('')
+        .split('z').length - 1,
+    ).toBeGreaterThanOrEqual(4 * 3990);
   });
 
   it('a flood is throttled: every message kept, the person told once, one reply after the window', async () => {
@@ -213,4 +221,3 @@ describe('bad input gets a clear answer and loses nothing', () => {
     }
   });
 });
-

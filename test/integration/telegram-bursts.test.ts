@@ -54,7 +54,10 @@ async function finish(user: SimUser) {
 async function clientMessages(user: SimUser): Promise<string[]> {
   const [c] = await h.deps.db.select({ id: clients.id }).from(clients).where(eq(clients.telegramUserId, user.id));
   const [k] = await h.deps.db.select({ id: cases.id }).from(cases).where(eq(cases.clientId, c!.id));
-  const rows = await h.deps.db.select().from(notes).where(and(eq(notes.caseId, k!.id), eq(notes.kind, 'message'), eq(notes.direction, 'from_client')));
+  const rows = await h.deps.db
+    .select()
+    .from(notes)
+    .where(and(eq(notes.caseId, k!.id), eq(notes.kind, 'message'), eq(notes.direction, 'from_client')));
   return rows.map((r) => h.deps.cipher.decrypt(r.bodyEnc!, NOTE_BODY_AAD));
 }
 
@@ -163,19 +166,22 @@ describe('messages in quick succession', () => {
 });
 
 describe('a name made only of invisible characters', () => {
-  it.each([['zero-width spaces', '\u200b\u200b\u200b'], ['joiners and a BOM', '\u200d\u200c\ufeff'], ['a Hangul filler', '\u3164']])(
-    '(%s) is refused with a clear message and nothing is stored', async (_what, name) => {
-      const user = newUser();
-      await toName(user);
-      const r = await say(user, name);
-      expect(r.at(-1)!.text).toContain("I couldn't see any letters or numbers in that");
-      expect(r.at(-1)!.text).toContain('What would you like us to call you?');
-      const state = await session(user);
-      expect(state.step).toBe('name');
-      expect(state.answers.name).toBeUndefined();
-      expect(state.notes).toBeUndefined();
-      // A real name with a stray zero-width character is still a name.
-      await say(user, 'Mei\u200b');
-      expect(await h.step(user)).toBe('category');
-    });
+  it.each([
+    ['zero-width spaces', '\u200b\u200b\u200b'],
+    ['joiners and a BOM', '\u200d\u200c\ufeff'],
+    ['a Hangul filler', '\u3164'],
+  ])('(%s) is refused with a clear message and nothing is stored', async (_what, name) => {
+    const user = newUser();
+    await toName(user);
+    const r = await say(user, name);
+    expect(r.at(-1)!.text).toContain("I couldn't see any letters or numbers in that");
+    expect(r.at(-1)!.text).toContain('What would you like us to call you?');
+    const state = await session(user);
+    expect(state.step).toBe('name');
+    expect(state.answers.name).toBeUndefined();
+    expect(state.notes).toBeUndefined();
+    // A real name with a stray zero-width character is still a name.
+    await say(user, 'Mei\u200b');
+    expect(await h.step(user)).toBe('category');
+  });
 });

@@ -21,9 +21,16 @@ afterAll(async () => {
   await deleteRedisPrefix(prefix);
 });
 
-const gateOn = (r: Redis, leaseMs?: number) => new SharedChatGate<string>({
-  redis: r, prefix, redisTimeoutMs: 500, max: 100, windowMs: 60_000, flush: async () => {}, ...(leaseMs ? { leaseMs } : {}),
-});
+const gateOn = (r: Redis, leaseMs?: number) =>
+  new SharedChatGate<string>({
+    redis: r,
+    prefix,
+    redisTimeoutMs: 500,
+    max: 100,
+    windowMs: 60_000,
+    flush: async () => {},
+    ...(leaseMs ? { leaseMs } : {}),
+  });
 
 describe('chat turns across processes', () => {
   it('two processes: an update that arrived while an earlier one of its chat ran goes after it and after any lower id waiting', async () => {
@@ -33,11 +40,17 @@ describe('chat turns across processes', () => {
     let open!: () => void;
     const first = a.run(70, 100, async () => {
       log.push('100');
-      await new Promise<void>((r) => { open = r; });
+      await new Promise<void>((r) => {
+        open = r;
+      });
     });
     await expect.poll(() => log.length).toBe(1);
-    const third = b.run(70, 103, async () => { log.push('103'); });
-    const second = a.run(70, 101, async () => { log.push('101'); });
+    const third = b.run(70, 103, async () => {
+      log.push('103');
+    });
+    const second = a.run(70, 101, async () => {
+      log.push('101');
+    });
     await expect.poll(async () => redis.zcard(chatKey(prefix, 70, 'turns'))).toBe(3);
     open();
     await Promise.all([first, second, third]);
@@ -49,9 +62,16 @@ describe('chat turns across processes', () => {
     // What a SIGKILLed process leaves: update 200 holding the chat, 201 waiting; neither renews again.
     const [turns, leases, cur] = new ChatTurns(redis, prefix, { timeoutMs: 500 }).keys(71);
     const t = Date.now();
-    await redis.multi().zadd(turns, 200, '200', 201, '201').hset(leases, '200', String(t + 300), '201', String(t + 300)).set(cur, '200', 'PX', 300).exec();
+    await redis
+      .multi()
+      .zadd(turns, 200, '200', 201, '201')
+      .hset(leases, '200', String(t + 300), '201', String(t + 300))
+      .set(cur, '200', 'PX', 300)
+      .exec();
     const ran: number[] = [];
-    await gateOn(redis, 5000).run(71, 202, async () => { ran.push(202); });
+    await gateOn(redis, 5000).run(71, 202, async () => {
+      ran.push(202);
+    });
     expect(ran).toEqual([202]);
     expect(await redis.zrange(turns, '0', '-1')).toEqual([]);
   });
@@ -61,14 +81,25 @@ describe('chat turns across processes', () => {
     dead.on('error', () => {});
     const warned: string[] = [];
     const gate = new SharedChatGate<string>({
-      redis: dead, prefix, redisTimeoutMs: 200, max: 2, windowMs: 60_000, now: () => 0, flush: async () => {}, onWarn: (m) => warned.push(m),
+      redis: dead,
+      prefix,
+      redisTimeoutMs: 200,
+      max: 2,
+      windowMs: 60_000,
+      now: () => 0,
+      flush: async () => {},
+      onWarn: (m) => warned.push(m),
     });
     try {
       const log: number[] = [];
-      await Promise.all([5, 3, 4].map((id) => gate.run(72, id, async () => {
-        await new Promise((r) => setTimeout(r, 5));
-        log.push(id);
-      })));
+      await Promise.all(
+        [5, 3, 4].map((id) =>
+          gate.run(72, id, async () => {
+            await new Promise((r) => setTimeout(r, 5));
+            log.push(id);
+          }),
+        ),
+      );
       expect(log).toEqual([5, 3, 4]);
       expect([await gate.admit(72), await gate.admit(72), await gate.admit(72)]).toEqual(['normal', 'normal', 'notify']);
     } finally {

@@ -47,7 +47,10 @@ async function submitted(user: SimUser, opts: { zh?: boolean } = {}) {
 }
 
 async function worker(name: string) {
-  const [w] = await h.deps.db.insert(staff).values({ slackUserId: `U${nextId++}`, displayName: name, role: 'worker', timeZone: 'Europe/London' }).returning();
+  const [w] = await h.deps.db
+    .insert(staff)
+    .values({ slackUserId: `U${nextId++}`, displayName: name, role: 'worker', timeZone: 'Europe/London' })
+    .returning();
   return w!;
 }
 
@@ -106,7 +109,7 @@ describe('always-available commands', () => {
     expect((await h.command(user, '/cancel')).at(-1)!.text).toBe('There is nothing to cancel right now.');
   });
 
-  it('/status: nothing yet, a draft, then phase, the worker\'s first name and the next appointment in the client\'s zone and language', async () => {
+  it("/status: nothing yet, a draft, then phase, the worker's first name and the next appointment in the client's zone and language", async () => {
     const user = newUser('zh');
     expect((await h.command(user, '/status')).at(-1)!.text).toContain('/start');
     const { c } = await submitted(user, { zh: true });
@@ -114,14 +117,19 @@ describe('always-available commands', () => {
     const w = await worker('Ana Maria Lopez');
     await h.deps.db.update(cases).set({ assignedWorkerId: w.id, assignedAt: new Date(), phase: 'assessment' }).where(eq(cases.id, c.id));
     // 2026-11-25 10:00 UTC is 18:00 in Shanghai
-    await h.deps.db.insert(appointments).values({ caseId: c.id, workerId: w.id, startsAt: DateTime.fromISO('2026-11-25T10:00:00Z').toJSDate(), durationMin: 50, mode: 'in_person' });
+    await h.deps.db
+      .insert(appointments)
+      .values({ caseId: c.id, workerId: w.id, startsAt: DateTime.fromISO('2026-11-25T10:00:00Z').toJSDate(), durationMin: 50, mode: 'in_person' });
     const status = (await h.command(user, '/status')).at(-1)!.text!;
     expect(status).toContain(c.reference);
     expect(status).toContain('您的社工：Ana');
     expect(status).not.toContain('Lopez');
     expect(status).toContain('2026年11月25日');
     expect(status).toMatch(/18:00|下午6:00/);
-    const audit = await h.deps.db.select().from(auditLog).where(and(eq(auditLog.caseId, c.id), eq(auditLog.action, 'case.status_viewed_by_client')));
+    const audit = await h.deps.db
+      .select()
+      .from(auditLog)
+      .where(and(eq(auditLog.caseId, c.id), eq(auditLog.action, 'case.status_viewed_by_client')));
     expect(audit.length).toBeGreaterThan(0);
 
     const drafting = newUser();
@@ -139,12 +147,21 @@ describe('always-available commands', () => {
     const ack2 = await h.text(user, 'Also my landlord called.');
     expect(ack2.at(-1)!.text).toBe("Thanks — I've passed this to your worker.");
     const msgs = await h.deps.db.select().from(notes).where(eq(notes.caseId, c.id)).orderBy(notes.createdAt);
-    expect(msgs.map((n) => [n.kind, n.direction])).toEqual([['message', 'from_client'], ['message', 'from_client']]);
+    expect(msgs.map((n) => [n.kind, n.direction])).toEqual([
+      ['message', 'from_client'],
+      ['message', 'from_client'],
+    ]);
     expect(msgs[0]!.bodyEnc).not.toContain('Friday');
-    const relays = await h.deps.db.select().from(deliveries).where(and(eq(deliveries.caseId, c.id), eq(deliveries.kind, 'client_reply')));
-    expect(relays.map((d) => [d.subjectId, d.recipient, d.channel]).sort()).toEqual([
-      [msgs[0]!.id, 'channel:intake', 'slack'], [msgs[1]!.id, `staff:${w.id}`, 'slack'],
-    ].sort());
+    const relays = await h.deps.db
+      .select()
+      .from(deliveries)
+      .where(and(eq(deliveries.caseId, c.id), eq(deliveries.kind, 'client_reply')));
+    expect(relays.map((d) => [d.subjectId, d.recipient, d.channel]).sort()).toEqual(
+      [
+        [msgs[0]!.id, 'channel:intake', 'slack'],
+        [msgs[1]!.id, `staff:${w.id}`, 'slack'],
+      ].sort(),
+    );
     // nothing else on the case changed (a client message is not a worker's record)
     const [after] = await h.deps.db.select().from(cases).where(eq(cases.id, c.id));
     expect(after!.lastNoteAt).toBeNull();
@@ -174,7 +191,10 @@ describe('always-available commands', () => {
     expect(after!.closedAt).toBeInstanceOf(Date);
     const [consent] = await h.deps.db.select().from(consents).where(eq(consents.clientId, client.id));
     expect(consent!.revokedAt).toBeInstanceOf(Date);
-    const [notice] = await h.deps.db.select().from(deliveries).where(and(eq(deliveries.caseId, c.id), eq(deliveries.kind, 'withdrawal_notice')));
+    const [notice] = await h.deps.db
+      .select()
+      .from(deliveries)
+      .where(and(eq(deliveries.caseId, c.id), eq(deliveries.kind, 'withdrawal_notice')));
     expect(notice).toMatchObject({ recipient: `staff:${w.id}`, channel: 'slack', subjectId: c.id });
     const rendered = await DELIVERY_KINDS.get('withdrawal_notice')!.render(h.deps, notice!);
     expect(rendered).toEqual({ channel: 'slack', to: w.slackUserId, text: `Case ${c.reference} was withdrawn by the client` });
@@ -183,12 +203,21 @@ describe('always-available commands', () => {
     expect((await h.command(user, '/withdraw')).at(-1)!.text).toContain("don't have an open request");
   });
 
-  it('/mydata shows what is stored, decrypted and readable, in the client\'s language', async () => {
+  it("/mydata shows what is stored, decrypted and readable, in the client's language", async () => {
     const user = newUser();
     await submitted(user);
     await h.text(user, 'A note for my worker');
     const text = (await h.command(user, '/mydata')).map((m) => m.text).join('\n');
-    for (const part of ['Name: Robin', 'Language: English', 'Time zone: Europe/London', 'Reminders: on', 'agreed on', 'A court letter', 'I am organised', 'A note for my worker']) {
+    for (const part of [
+      'Name: Robin',
+      'Language: English',
+      'Time zone: Europe/London',
+      'Reminders: on',
+      'agreed on',
+      'A court letter',
+      'I am organised',
+      'A note for my worker',
+    ]) {
       expect(text).toContain(part);
     }
     const none = newUser();
@@ -203,14 +232,17 @@ describe('always-available commands', () => {
     expect(ack.at(-1)!.text).toContain('received your request to delete your information');
     const [after] = await h.deps.db.select().from(clients).where(eq(clients.id, client.id));
     expect(after!.erasureRequestedAt).toBeInstanceOf(Date);
-    const audit = await h.deps.db.select().from(auditLog).where(and(eq(auditLog.action, 'client.erasure_requested'), eq(auditLog.subjectId, client.id)));
+    const audit = await h.deps.db
+      .select()
+      .from(auditLog)
+      .where(and(eq(auditLog.action, 'client.erasure_requested'), eq(auditLog.subjectId, client.id)));
     expect(audit).toHaveLength(1);
     // …and it opens the request a supervisor decides on (issue 15).
     const [req] = await h.deps.db.select().from(erasureRequests).where(eq(erasureRequests.clientId, client.id));
     expect(req).toMatchObject({ status: 'pending', requestedBy: 'client' });
   });
 
-  it('/exit deletes the bot\'s and the client\'s messages in the chat and sends nothing', async () => {
+  it("/exit deletes the bot's and the client's messages in the chat and sends nothing", async () => {
     const user = newUser();
     await h.command(user, '/start');
     await h.click(user, 'English');

@@ -39,7 +39,12 @@ const PHRASES = ['I want to kill myself', '我不想活了', '他打我'];
 async function crisisState(userId: number) {
   const [client] = await h.deps.db.select().from(clients).where(eq(clients.telegramUserId, userId));
   const list = client ? await h.deps.db.select().from(cases).where(eq(cases.clientId, client.id)) : [];
-  const esc = list[0] ? await h.deps.db.select().from(escalations).where(and(eq(escalations.caseId, list[0].id), isNull(escalations.resolvedAt))) : [];
+  const esc = list[0]
+    ? await h.deps.db
+        .select()
+        .from(escalations)
+        .where(and(eq(escalations.caseId, list[0].id), isNull(escalations.resolvedAt)))
+    : [];
   return { client, cases: list, escalations: esc };
 }
 
@@ -136,7 +141,13 @@ describe('a crisis phrase at any moment', () => {
   it('never waits for Redis: with Redis unreachable the reply and the database record still happen', async () => {
     const deadRedis = createRedis('redis://127.0.0.1:1', { retryStrategy: () => 1000 });
     deadRedis.on('error', () => {});
-    const deps = await createDeps(h.deps.config, { clock: h.deps.clock, database: h.deps.database, cipher: h.deps.cipher, redis: deadRedis, logger: pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' }) });
+    const deps = await createDeps(h.deps.config, {
+      clock: h.deps.clock,
+      database: h.deps.database,
+      cipher: h.deps.cipher,
+      redis: deadRedis,
+      logger: pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' }),
+    });
     // Update ids far from the harness emulator's: the database remembers handled ids.
     const tg = new TelegramEmulator({ rateLimits: false, firstUpdateId: 900_000 });
     const { url } = await tg.start();

@@ -29,7 +29,10 @@ function makeBot(tg: TelegramEmulator, url: string) {
     return next();
   });
   bot.start((ctx) =>
-    ctx.reply(`Hello ${ctx.from.first_name}! payload=${ctx.payload || '-'}`, Markup.inlineKeyboard([[Markup.button.callback('English', 'lang:en'), Markup.button.callback('Українська', 'lang:uk')]])),
+    ctx.reply(
+      `Hello ${ctx.from.first_name}! payload=${ctx.payload || '-'}`,
+      Markup.inlineKeyboard([[Markup.button.callback('English', 'lang:en'), Markup.button.callback('Українська', 'lang:uk')]]),
+    ),
   );
   bot.action(/^lang:(.+)$/, async (ctx) => {
     await ctx.answerCbQuery(`Language set: ${ctx.match[1]}`);
@@ -87,7 +90,12 @@ describe('TelegramEmulator with a real telegraf bot (webhook mode)', () => {
     await tg.editText(alice, sent.message!.message_id, 'hello');
     expect((await next).text).toBe('edited to: hello');
 
-    await tg.sendUpdate(bob, { photo: [{ file_id: 'AgAD-small', file_unique_id: 'u1', width: 90, height: 90 }, { file_id: 'AgAD-big', file_unique_id: 'u2', width: 800, height: 800 }] });
+    await tg.sendUpdate(bob, {
+      photo: [
+        { file_id: 'AgAD-small', file_unique_id: 'u1', width: 90, height: 90 },
+        { file_id: 'AgAD-big', file_unique_id: 'u2', width: 800, height: 800 },
+      ],
+    });
     expect(tg.lastMessage(bob.id)?.text).toBe('photo AgAD-big');
     expect(tg.deliveries.every((d) => d.status === 200)).toBe(true);
   });
@@ -111,12 +119,19 @@ describe('TelegramEmulator with a real telegraf bot (webhook mode)', () => {
       open++;
       most = Math.max(most, open);
       req.resume();
-      release.push(() => { open--; res.writeHead(200).end(); });
+      release.push(() => {
+        open--;
+        res.writeHead(200).end();
+      });
     });
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
     cleanups.push(() => new Promise<void>((r) => server.close(() => r())));
     const hookUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}/hook`;
-    await fetch(`${tg.url}/bot${tg.token}/setWebhook`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ url: hookUrl, max_connections: 2 }) });
+    await fetch(`${tg.url}/bot${tg.token}/setWebhook`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ url: hookUrl, max_connections: 2 }),
+    });
     const sent = [1, 2, 3, 4, 5].map((i) => tg.sendText({ id: 2000 + i, first_name: `U${i}` }, 'hi'));
     for (let done = 0; done < 5; done++) {
       // Hold as many as may be open (two, or what is left) before letting one go: on a busy machine the
@@ -197,14 +212,26 @@ describe('TelegramEmulator errors and limits', () => {
     const { tg, url } = await emulator();
     tg.addUser(alice);
     expect(await raw(url, 'getMe', {}, '1:wrong')).toEqual({ status: 401, body: { ok: false, error_code: 401, description: 'Unauthorized' } });
-    expect(await raw(url, 'sendMessagez', {}, tg.token)).toEqual({ status: 404, body: { ok: false, error_code: 404, description: 'Not Found: method not found' } });
+    expect(await raw(url, 'sendMessagez', {}, tg.token)).toEqual({
+      status: 404,
+      body: { ok: false, error_code: 404, description: 'Not Found: method not found' },
+    });
     const cases: Array<[Record<string, unknown>, string]> = [
       [{ chat_id: alice.id, text: '' }, 'Bad Request: message text is empty'],
       [{ chat_id: alice.id, text: 'x'.repeat(4097) }, 'Bad Request: message is too long'],
       [{ chat_id: 999, text: 'hi' }, 'Bad Request: chat not found'],
-      [{ chat_id: alice.id, text: 'hi', reply_markup: { inline_keyboard: [[{ text: 'b', callback_data: 'x'.repeat(65) }]] } }, 'Bad Request: BUTTON_DATA_INVALID'],
-      [{ chat_id: alice.id, text: 'Done.', parse_mode: 'MarkdownV2' }, "Bad Request: can't parse entities: Character '.' is reserved and must be escaped with the preceding '\\'"],
-      [{ chat_id: alice.id, text: '<b>x</i>', parse_mode: 'HTML' }, 'Bad Request: can\'t parse entities: Unmatched end tag at byte offset 4, expected "</b>", found "</i>"'],
+      [
+        { chat_id: alice.id, text: 'hi', reply_markup: { inline_keyboard: [[{ text: 'b', callback_data: 'x'.repeat(65) }]] } },
+        'Bad Request: BUTTON_DATA_INVALID',
+      ],
+      [
+        { chat_id: alice.id, text: 'Done.', parse_mode: 'MarkdownV2' },
+        "Bad Request: can't parse entities: Character '.' is reserved and must be escaped with the preceding '\\'",
+      ],
+      [
+        { chat_id: alice.id, text: '<b>x</i>', parse_mode: 'HTML' },
+        'Bad Request: can\'t parse entities: Unmatched end tag at byte offset 4, expected "</b>", found "</i>"',
+      ],
       [{ chat_id: alice.id, text: 'hi', reply_parameters: { message_id: 77 } }, 'Bad Request: message to be replied not found'],
     ];
     for (const [body, description] of cases) {
@@ -225,8 +252,9 @@ describe('TelegramEmulator errors and limits', () => {
     tg.addUser(alice);
     const m = await telegram.sendMessage(alice.id, 'v1', Markup.inlineKeyboard([Markup.button.callback('ok', 'ok')]));
     expect(m.date).toBe(now / 1000);
-    await expect(telegram.editMessageText(alice.id, m.message_id, undefined, 'v1', Markup.inlineKeyboard([Markup.button.callback('ok', 'ok')])))
-      .rejects.toThrow(/message is not modified/);
+    await expect(
+      telegram.editMessageText(alice.id, m.message_id, undefined, 'v1', Markup.inlineKeyboard([Markup.button.callback('ok', 'ok')])),
+    ).rejects.toThrow(/message is not modified/);
     await telegram.editMessageReplyMarkup(alice.id, m.message_id, undefined, undefined);
     expect(tg.lastMessage(alice.id)?.reply_markup).toBeUndefined();
     const m2 = await telegram.sendMessage(alice.id, 'keep');

@@ -44,10 +44,15 @@ export async function createHarness(opts: { env?: Record<string, string>; floodN
   // The delivery sender (when a test runs workers) reaches the same emulator.
   const base = await createTestDeps({ env: { TELEGRAM_FLOOD_MAX_MESSAGES: '1000', TELEGRAM_BOT_TOKEN: tg.token, TELEGRAM_API_ROOT: url, ...opts.env } });
   let deps: TestDeps = base;
-  const make = (d: TestDeps) => createBot(d, {
-    token: tg.token, apiRoot: url, botInfo: tg.botInfo as never, later: createLater(d.logger),
-    ...(opts.floodNow ? { floodNow: opts.floodNow } : {}), ...(opts.crisisReply ? { crisisReply: opts.crisisReply } : {}),
-  });
+  const make = (d: TestDeps) =>
+    createBot(d, {
+      token: tg.token,
+      apiRoot: url,
+      botInfo: tg.botInfo as never,
+      later: createLater(d.logger),
+      ...(opts.floodNow ? { floodNow: opts.floodNow } : {}),
+      ...(opts.crisisReply ? { crisisReply: opts.crisisReply } : {}),
+    });
   let app = make(deps);
   const extraDeps: Deps[] = [];
 
@@ -59,14 +64,21 @@ export async function createHarness(opts: { env?: Record<string, string>; floodN
   };
 
   const h: Harness = {
-    get deps() { return deps; },
+    get deps() {
+      return deps;
+    },
     tg,
-    get app() { return app; },
+    get app() {
+      return app;
+    },
     async restart() {
       await app.close();
       const fresh = await createDeps(base.config, {
-        clock: base.clock, logger: base.logger, cipher: base.cipher,
-        database: openPostgres(base.testDb.url, { max: 3 }), redis: createRedis(TEST_REDIS_URL),
+        clock: base.clock,
+        logger: base.logger,
+        cipher: base.cipher,
+        database: openPostgres(base.testDb.url, { max: 3 }),
+        redis: createRedis(TEST_REDIS_URL),
       });
       extraDeps.push(fresh);
       deps = { ...base, ...fresh, clock: base.clock } as TestDeps;
@@ -79,9 +91,10 @@ export async function createHarness(opts: { env?: Record<string, string>; floodN
     command: (user, cmd, args) => since(user, async () => h.handle(await tg.sendCommand(user, cmd, args))),
     sendRaw: (user, fields) => since(user, async () => h.handle(await tg.sendUpdate(user, fields))),
     async click(user, label, o = {}) {
-      const m = o.messageId !== undefined
-        ? tg.messages(user.id).find((x) => x.message_id === o.messageId)!
-        : [...tg.messages(user.id)].reverse().find((x) => !x.deleted && x.reply_markup?.inline_keyboard.flat().some((b) => b.text === label));
+      const m =
+        o.messageId !== undefined
+          ? tg.messages(user.id).find((x) => x.message_id === o.messageId)!
+          : [...tg.messages(user.id)].reverse().find((x) => !x.deleted && x.reply_markup?.inline_keyboard.flat().some((b) => b.text === label));
       if (!m) throw new Error(`no message with a button "${label}" in chat ${user.id}`);
       return (await h.clickData(user, m.message_id, h.buttonData(m, label))).replies;
     },

@@ -37,7 +37,9 @@ const INTAKE_KINDS = ['intake_nudge', 'intake_expired'];
 
 /** What the delivery worker does with due rows: send each through the real sender (to the emulator). */
 async function sendDue(deps: Deps = h.deps): Promise<string[]> {
-  const rows = await h.deps.db.select().from(deliveries)
+  const rows = await h.deps.db
+    .select()
+    .from(deliveries)
     .where(and(eq(deliveries.status, 'pending'), inArray(deliveries.kind, INTAKE_KINDS), sql`${deliveries.dueAt} <= ${h.deps.clock.now().toJSDate()}`));
   const out: string[] = [];
   for (const r of rows) {
@@ -47,7 +49,11 @@ async function sendDue(deps: Deps = h.deps): Promise<string[]> {
   return out;
 }
 
-const rowsFor = (chatId: number) => h.deps.db.select().from(deliveries).where(eq(deliveries.recipient, `client:tg:${chatId}`));
+const rowsFor = (chatId: number) =>
+  h.deps.db
+    .select()
+    .from(deliveries)
+    .where(eq(deliveries.recipient, `client:tg:${chatId}`));
 const tokensOf = async (chatId: number) => (await h.deps.db.select().from(callbackTokens).where(eq(callbackTokens.chatId, chatId))).length;
 
 async function toSafetyStep(user: SimUser, lang: 'English' | '中文' = 'English') {
@@ -84,10 +90,13 @@ describe('idle intake drafts', () => {
     expect(await h.step(user)).toBeUndefined();
     expect(await sendDue()).toEqual(['intake_expired:sent']);
     expect(h.last(user).text).toContain("I've deleted your unfinished request");
-    expect((await rowsFor(user.id)).map((r) => [r.kind, r.status, r.caseId])).toEqual([['intake_nudge', 'sent', null], ['intake_expired', 'sent', null]]);
+    expect((await rowsFor(user.id)).map((r) => [r.kind, r.status, r.caseId])).toEqual([
+      ['intake_nudge', 'sent', null],
+      ['intake_expired', 'sent', null],
+    ]);
   });
 
-  it('never nudges in the client\'s quiet hours; the next sweep after them does', async () => {
+  it("never nudges in the client's quiet hours; the next sweep after them does", async () => {
     const start = DateTime.fromISO('2026-12-01T22:30:00Z'); // 22:30 in London
     h.deps.clock.set(start);
     const user = { id: 3302, first_name: 'Night', language_code: 'en' };
@@ -196,9 +205,17 @@ describe('button tokens end with the draft', () => {
   it('/withdraw answered leaves neither confirmation button', async () => {
     const user = { id: 3405, first_name: 'Client', language_code: 'en' };
     const now = h.deps.clock.now();
-    const [client] = await h.deps.db.insert(clients).values({
-      telegramUserId: user.id, telegramChatId: user.id, language: 'en', timeZone: 'Europe/London', createdAt: now.toJSDate(), updatedAt: now.toJSDate(),
-    }).returning();
+    const [client] = await h.deps.db
+      .insert(clients)
+      .values({
+        telegramUserId: user.id,
+        telegramChatId: user.id,
+        language: 'en',
+        timeZone: 'Europe/London',
+        createdAt: now.toJSDate(),
+        updatedAt: now.toJSDate(),
+      })
+      .returning();
     await h.deps.db.transaction((tx) => insertCase(tx as unknown as Db, { clientId: client!.id, category: 'family', priority: 'normal' }, now));
     await h.command(user, '/withdraw');
     expect(await tokensOf(user.id)).toBe(2);
@@ -208,21 +225,54 @@ describe('button tokens end with the draft', () => {
 });
 
 describe('erasure', () => {
-  it('takes the chat id out of the intake notices\' ledger rows (they become the erased client\'s); a waiting one is not sent', async () => {
+  it("takes the chat id out of the intake notices' ledger rows (they become the erased client's); a waiting one is not sent", async () => {
     const { wipeClientIdentity } = await import('../../src/clients/erasure-wipe.js');
     const chat = 3501;
     const now = h.deps.clock.now();
-    const [client] = await h.deps.db.insert(clients).values({
-      telegramUserId: chat, telegramChatId: chat, language: 'en', timeZone: 'Europe/London', createdAt: now.toJSDate(), updatedAt: now.toJSDate(),
-    }).returning();
+    const [client] = await h.deps.db
+      .insert(clients)
+      .values({
+        telegramUserId: chat,
+        telegramChatId: chat,
+        language: 'en',
+        timeZone: 'Europe/London',
+        createdAt: now.toJSDate(),
+        updatedAt: now.toJSDate(),
+      })
+      .returning();
     const t = now.toJSDate();
     await h.deps.db.insert(deliveries).values([
-      { kind: 'intake_nudge', subjectId: '00000000-0000-4000-8000-000000003501', version: 1, recipient: `client:tg:${chat}`, channel: 'telegram', dueAt: t, status: 'sent', sentAt: t, createdAt: t, updatedAt: t },
-      { kind: 'intake_expired', subjectId: '00000000-0000-4000-8000-000000003501:en', recipient: `client:tg:${chat}`, channel: 'telegram', dueAt: t, createdAt: t, updatedAt: t },
+      {
+        kind: 'intake_nudge',
+        subjectId: '00000000-0000-4000-8000-000000003501',
+        version: 1,
+        recipient: `client:tg:${chat}`,
+        channel: 'telegram',
+        dueAt: t,
+        status: 'sent',
+        sentAt: t,
+        createdAt: t,
+        updatedAt: t,
+      },
+      {
+        kind: 'intake_expired',
+        subjectId: '00000000-0000-4000-8000-000000003501:en',
+        recipient: `client:tg:${chat}`,
+        channel: 'telegram',
+        dueAt: t,
+        createdAt: t,
+        updatedAt: t,
+      },
     ]);
     await h.deps.db.transaction((tx) => wipeClientIdentity(tx as unknown as Db, client!.id, now, 'Europe/London'));
     expect(await rowsFor(chat)).toEqual([]);
-    const rows = await h.deps.db.select().from(deliveries).where(eq(deliveries.recipient, `client:${client!.id}`));
-    expect(rows.map((r) => [r.kind, r.status]).sort()).toEqual([['intake_expired', 'skipped'], ['intake_nudge', 'sent']]);
+    const rows = await h.deps.db
+      .select()
+      .from(deliveries)
+      .where(eq(deliveries.recipient, `client:${client!.id}`));
+    expect(rows.map((r) => [r.kind, r.status]).sort()).toEqual([
+      ['intake_expired', 'skipped'],
+      ['intake_nudge', 'sent'],
+    ]);
   });
 });

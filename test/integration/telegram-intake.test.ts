@@ -37,7 +37,9 @@ describe('Telegram intake, end to end through the real bot', () => {
     expect((await h.click(en, "Yes, I'm safe")).at(-1)!.text).toContain('What would you like us to call you?');
     expect((await h.text(en, 'Mei')).at(-1)!.text).toContain('Thank you, Mei. What is the difficulty mostly about?');
     expect((await h.click(en, 'Housing')).at(-1)!.text).toContain('In your own words');
-    expect((await h.text(en, 'My landlord wants me out by the end of the month and I have two children.')).at(-1)!.text).toContain('What would you like to be different?');
+    expect((await h.text(en, 'My landlord wants me out by the end of the month and I have two children.')).at(-1)!.text).toContain(
+      'What would you like to be different?',
+    );
     expect((await h.text(en, 'A safe place to live.')).at(-1)!.text).toContain('Who in your life can support you?');
     expect((await h.text(en, 'My sister, sometimes.')).at(-1)!.text).toContain('What has helped you before');
     expect((await h.click(en, 'Skip')).at(-1)!.text).toContain('How soon do you need help?');
@@ -64,7 +66,13 @@ describe('Telegram intake, end to end through the real bot', () => {
     // answers encrypted at rest, readable with the key
     expect(list[0]!.intakeEnc).not.toContain('landlord');
     const intake = openCaseIntake(h.deps.cipher, list[0]!.intakeEnc)!;
-    expect(intake.answers).toMatchObject({ name: 'Mei L', story: expect.stringContaining('landlord'), strengths: { kind: 'skipped' }, availability: { kind: 'slot', slot: 'evenings' }, timezone: 'Europe/London' });
+    expect(intake.answers).toMatchObject({
+      name: 'Mei L',
+      story: expect.stringContaining('landlord'),
+      strengths: { kind: 'skipped' },
+      availability: { kind: 'slot', slot: 'evenings' },
+      timezone: 'Europe/London',
+    });
     expect(client).toMatchObject({ language: 'en', timeZone: 'Europe/London', telegramChatId: en.id });
     expect(client!.preferredNameEnc).not.toContain('Mei');
     const [consent] = await h.deps.db.select().from(consents).where(eq(consents.clientId, client!.id));
@@ -72,7 +80,12 @@ describe('Telegram intake, end to end through the real bot', () => {
     expect(consent!.givenAt).toBeInstanceOf(Date);
     // the draft is gone (and the tokens of its buttons), the hand-off job is queued, the creation is audited
     expect(await h.step(en)).toBeUndefined();
-    expect(await h.deps.db.select().from(callbackTokens).where(and(eq(callbackTokens.chatId, en.id), sql`${callbackTokens.action}->>'type' = 'intake'`))).toEqual([]);
+    expect(
+      await h.deps.db
+        .select()
+        .from(callbackTokens)
+        .where(and(eq(callbackTokens.chatId, en.id), sql`${callbackTokens.action}->>'type' = 'intake'`)),
+    ).toEqual([]);
     const job = await h.deps.queues.queue('events').getJob(`case-created-${list[0]!.id}`);
     expect(job?.data).toEqual({ caseId: list[0]!.id });
     const actions = (await h.deps.db.select().from(auditLog).where(eq(auditLog.caseId, list[0]!.id))).map((a) => a.action);
@@ -107,7 +120,10 @@ describe('Telegram intake, end to end through the real bot', () => {
     expect(client).toMatchObject({ language: 'zh', timeZone: 'Asia/Shanghai' });
     // urgency "today" raises the priority
     expect(list).toEqual([expect.objectContaining({ reference, category: 'family', priority: 'high', urgency: 'today' })]);
-    expect(openCaseIntake(h.deps.cipher, list[0]!.intakeEnc)!.answers).toMatchObject({ support: { kind: 'none' }, availability: { kind: 'text', text: '工作日晚上七点以后' } });
+    expect(openCaseIntake(h.deps.cipher, list[0]!.intakeEnc)!.answers).toMatchObject({
+      support: { kind: 'none' },
+      availability: { kind: 'text', text: '工作日晚上七点以后' },
+    });
   });
 
   it('resumes after a process restart mid-intake: new bot, new connections, same database', async () => {

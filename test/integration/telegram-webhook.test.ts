@@ -12,7 +12,7 @@ beforeAll(async () => {
 afterAll(async () => deps?.destroy());
 
 describe('Telegram front end', () => {
-  it('webhook mode (PUBLIC_URL): Telegram\'s requests with the secret are handled; a wrong or missing secret gets 401', async () => {
+  it("webhook mode (PUBLIC_URL): Telegram's requests with the secret are handled; a wrong or missing secret gets 401", async () => {
     const tg = new TelegramEmulator({ rateLimits: false });
     await tg.start();
     const app = createHttpApp(deps);
@@ -20,7 +20,13 @@ describe('Telegram front end', () => {
     const base = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
     let running: RunningTelegram | undefined;
     try {
-      running = await startTelegram(deps, app, { token: tg.token, apiRoot: tg.url, botInfo: tg.botInfo as never, publicUrl: base, webhookSecret: 'Hook_Secret-1' });
+      running = await startTelegram(deps, app, {
+        token: tg.token,
+        apiRoot: tg.url,
+        botInfo: tg.botInfo as never,
+        publicUrl: base,
+        webhookSecret: 'Hook_Secret-1',
+      });
       expect(running.mode).toBe('webhook');
       expect(tg.webhookInfo()).toMatchObject({ url: `${base}${WEBHOOK_PATH}`, secret_token: 'Hook_Secret-1' });
       expect((tg.myCommands({ language_code: 'zh' }) as unknown[]).length).toBe(10);
@@ -39,17 +45,34 @@ describe('Telegram front end', () => {
       expect(answers.map((c) => c.via)).toEqual(['webhook-reply']);
       expect(tg.calls.filter((c) => c.method === 'sendMessage').every((c) => c.via === 'http')).toBe(true);
 
-      const forged = { update_id: 999_001, message: { message_id: 50, date: 0, chat: { id: user.id, type: 'private', first_name: 'Web' }, from: { id: user.id, is_bot: false, first_name: 'Web' }, text: '/cancel' } };
+      const forged = {
+        update_id: 999_001,
+        message: {
+          message_id: 50,
+          date: 0,
+          chat: { id: user.id, type: 'private', first_name: 'Web' },
+          from: { id: user.id, is_bot: false, first_name: 'Web' },
+          text: '/cancel',
+        },
+      };
       const count = tg.messages(user.id).length;
       for (const headers of [{ 'X-Telegram-Bot-Api-Secret-Token': 'wrong' }, {}]) {
-        const res = await fetch(`${base}${WEBHOOK_PATH}`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers } as Record<string, string>, body: JSON.stringify(forged) });
+        const res = await fetch(`${base}${WEBHOOK_PATH}`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', ...headers } as Record<string, string>,
+          body: JSON.stringify(forged),
+        });
         expect(res.status).toBe(401);
       }
       // refused requests changed nothing
       expect(tg.messages(user.id)).toHaveLength(count);
 
       // a malformed body with the right secret is refused at the edge
-      const bad = await fetch(`${base}${WEBHOOK_PATH}`, { method: 'POST', headers: { 'content-type': 'application/json', 'X-Telegram-Bot-Api-Secret-Token': 'Hook_Secret-1' }, body: JSON.stringify({ hello: 1 }) });
+      const bad = await fetch(`${base}${WEBHOOK_PATH}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'X-Telegram-Bot-Api-Secret-Token': 'Hook_Secret-1' },
+        body: JSON.stringify({ hello: 1 }),
+      });
       expect(bad.status).toBe(400);
     } finally {
       await running?.stop();

@@ -10,7 +10,10 @@ describe('fitting the case file into Block Kit', () => {
     const blocks = labelledSections('What is happening (their words)', words) as Array<{ text: { text: string } }>;
     expect(blocks.length).toBeGreaterThan(3);
     for (const b of blocks) expect([...b.text.text].length).toBeLessThanOrEqual(3000);
-    const joined = blocks.map((b) => b.text.text).join(' ').replace('*What is happening (their words)*\n', '');
+    const joined = blocks
+      .map((b) => b.text.text)
+      .join(' ')
+      .replace('*What is happening (their words)*\n', '');
     expect(joined).toBe(words);
   });
 
@@ -29,12 +32,39 @@ describe('fitting the case file into Block Kit', () => {
   });
 
   it('the intake modal names every answer in words, not codes', () => {
-    const view = fullIntakeModal('C-2026-0001', intakeEntries({
-      v: 1, language: 'zh', safety: 'unsure', complete: false,
-      answers: { name: '林', category: 'work_money', story: 's', change: 'c', support: { kind: 'none' }, strengths: { kind: 'text', text: 'cooking' }, urgency: 'no_rush', availability: { kind: 'text', text: 'after 6pm' }, timezone: 'Asia/Shanghai' },
-    }), 'id');
+    const view = fullIntakeModal(
+      'C-2026-0001',
+      intakeEntries({
+        v: 1,
+        language: 'zh',
+        safety: 'unsure',
+        complete: false,
+        answers: {
+          name: '林',
+          category: 'work_money',
+          story: 's',
+          change: 'c',
+          support: { kind: 'none' },
+          strengths: { kind: 'text', text: 'cooking' },
+          urgency: 'no_rush',
+          availability: { kind: 'text', text: 'after 6pm' },
+          timezone: 'Asia/Shanghai',
+        },
+      }),
+      'id',
+    );
     const t = JSON.stringify(view);
-    for (const s of ['Work & money', 'No rush', 'after 6pm', 'Chinese', 'Not sure they are safe', '_No one, they said_', 'cooking', 'had not finished the questions']) expect(t).toContain(s);
+    for (const s of [
+      'Work & money',
+      'No rush',
+      'after 6pm',
+      'Chinese',
+      'Not sure they are safe',
+      '_No one, they said_',
+      'cooking',
+      'had not finished the questions',
+    ])
+      expect(t).toContain(s);
     expect(t).not.toContain('work_money');
   });
 });

@@ -27,11 +27,19 @@ describe('configuration', () => {
   it('keeps platform calls well inside the claim lease: a 30 s lease and a 10 s timeout by default; a timeout over half the lease is refused', () => {
     const c = loadConfig({});
     expect([c.DELIVERY_CLAIM_LEASE_SECONDS, c.PLATFORM_HTTP_TIMEOUT_MS]).toEqual([30, 10_000]);
-    expect(problemsOf({ DELIVERY_CLAIM_LEASE_SECONDS: '30', PLATFORM_HTTP_TIMEOUT_MS: '20000' })).toEqual(['PLATFORM_HTTP_TIMEOUT_MS: must be at most half of DELIVERY_CLAIM_LEASE_SECONDS']);
+    expect(problemsOf({ DELIVERY_CLAIM_LEASE_SECONDS: '30', PLATFORM_HTTP_TIMEOUT_MS: '20000' })).toEqual([
+      'PLATFORM_HTTP_TIMEOUT_MS: must be at most half of DELIVERY_CLAIM_LEASE_SECONDS',
+    ]);
   });
 
   it('names every bad variable in one error, not only the first', () => {
-    const problems = problemsOf({ PORT: 'eighty', REDIS_URL: 'http://nope', DEFAULT_TIMEZONE: 'Mars/Olympus', CLIENT_QUIET_HOURS_START: '25:00', LOG_LEVEL: 'loud' });
+    const problems = problemsOf({
+      PORT: 'eighty',
+      REDIS_URL: 'http://nope',
+      DEFAULT_TIMEZONE: 'Mars/Olympus',
+      CLIENT_QUIET_HOURS_START: '25:00',
+      LOG_LEVEL: 'loud',
+    });
     const vars = problems.map((p) => p.split(':')[0]);
     expect(vars).toEqual(expect.arrayContaining(['PORT', 'REDIS_URL', 'DEFAULT_TIMEZONE', 'CLIENT_QUIET_HOURS_START', 'LOG_LEVEL']));
     expect(problems).toHaveLength(5);
@@ -55,7 +63,12 @@ describe('configuration', () => {
   });
 
   it('never runs the sandbox in production: both platform tokens are required and SANDBOX=true is refused', () => {
-    const base = { NODE_ENV: 'production', ENCRYPTION_KEYS: 'k1:' + Buffer.alloc(32, 1).toString('base64'), DASHBOARD_PASSWORD: 'x', DATABASE_URL: 'postgres://u:p@db:5432/casework' };
+    const base = {
+      NODE_ENV: 'production',
+      ENCRYPTION_KEYS: `k1:${Buffer.alloc(32, 1).toString('base64')}`,
+      DASHBOARD_PASSWORD: 'x',
+      DATABASE_URL: 'postgres://u:p@db:5432/casework',
+    };
     const noTokens = problemsOf(base).join('\n');
     expect(noTokens).toMatch(/TELEGRAM_BOT_TOKEN: is required when NODE_ENV=production \(without it the service would start the sandbox\)/);
     expect(noTokens).toMatch(/SLACK_BOT_TOKEN: is required when NODE_ENV=production/);
@@ -70,8 +83,13 @@ describe('configuration', () => {
 
   it('accepts a complete production configuration and leaves sandbox mode when tokens are set', () => {
     const c = loadConfig({
-      NODE_ENV: 'production', ENCRYPTION_KEYS: 'k1:' + Buffer.alloc(32, 1).toString('base64'), DASHBOARD_PASSWORD: 'x',
-      DATABASE_URL: 'postgres://u:p@db:5432/casework', TELEGRAM_BOT_TOKEN: '123:abc', SLACK_BOT_TOKEN: 'xoxb-1', SLACK_SIGNING_SECRET: 's',
+      NODE_ENV: 'production',
+      ENCRYPTION_KEYS: `k1:${Buffer.alloc(32, 1).toString('base64')}`,
+      DASHBOARD_PASSWORD: 'x',
+      DATABASE_URL: 'postgres://u:p@db:5432/casework',
+      TELEGRAM_BOT_TOKEN: '123:abc',
+      SLACK_BOT_TOKEN: 'xoxb-1',
+      SLACK_SIGNING_SECRET: 's',
       SLACK_ADMIN_USER_IDS: 'U1, U2',
     });
     expect(c.sandbox).toBe(false);
@@ -86,10 +104,15 @@ describe('configuration', () => {
   });
 
   it('takes a Redis Cluster as host:port,… and names a malformed list', () => {
-    expect(loadConfig({ REDIS_CLUSTER_NODES: '10.0.0.1:7000, 10.0.0.2:7001,redis-3:7002' }).REDIS_CLUSTER_NODES).toBe('10.0.0.1:7000, 10.0.0.2:7001,redis-3:7002');
+    expect(loadConfig({ REDIS_CLUSTER_NODES: '10.0.0.1:7000, 10.0.0.2:7001,redis-3:7002' }).REDIS_CLUSTER_NODES).toBe(
+      '10.0.0.1:7000, 10.0.0.2:7001,redis-3:7002',
+    );
     expect(loadConfig({ REDIS_CLUSTER_NODES: '' }).REDIS_CLUSTER_NODES).toBeUndefined();
     expect(problemsOf({ REDIS_CLUSTER_NODES: '10.0.0.1' }).map((p) => p.split(':')[0])).toEqual(['REDIS_CLUSTER_NODES']);
-    expect(parseClusterNodes('10.0.0.1:7000, redis-3:7002')).toEqual([{ host: '10.0.0.1', port: 7000 }, { host: 'redis-3', port: 7002 }]);
+    expect(parseClusterNodes('10.0.0.1:7000, redis-3:7002')).toEqual([
+      { host: '10.0.0.1', port: 7000 },
+      { host: 'redis-3', port: 7002 },
+    ]);
   });
 
   it('describes an endpoint by host and port only', () => {

@@ -13,9 +13,9 @@ const reached = (t: string) => detectCrisis(t) !== null || detectConcern(t) !== 
 
 describe('what a message gets', () => {
   it.each([
-    ['I drove out to the cliffs and I\'m sitting in the car', 'place'],
-    ['he keeps my passport and I\'m not allowed out', 'control'],
-    ['this is probably the last time you\'ll hear from me', 'farewell'],
+    ["I drove out to the cliffs and I'm sitting in the car", 'place'],
+    ["he keeps my passport and I'm not allowed out", 'control'],
+    ["this is probably the last time you'll hear from me", 'farewell'],
     ['我坐在铁轨上', 'place'],
     ['前男友现在就在我楼下,已经站了两个小时,法院明明禁止他靠近我', 'control'],
   ])('%j: no page, a concern (%s)', (text, cue) => {
@@ -26,7 +26,7 @@ describe('what a message gets', () => {
   it.each([
     'can we move my appointment to Tuesday',
     'my phone died halfway through the call',
-    'I\'m scared of the job interview on Monday',
+    "I'm scared of the job interview on Monday",
     'the landlord threatened to evict us',
     'I need a knife and fork set for the new flat',
     '暖气坏了，家里冷死了',
@@ -54,7 +54,7 @@ describe('what a message gets', () => {
 
   it('another language\'s cue is not read into English ("danger" is French too)', () => {
     expect(detectConcern('the electrics in the flat are dangerous')).toBeNull();
-    expect(detectConcern('J\'ai peur, il a un couteau')?.language).toBe('fr');
+    expect(detectConcern("J'ai peur, il a un couteau")?.language).toBe('fr');
   });
 });
 

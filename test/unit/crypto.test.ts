@@ -56,7 +56,7 @@ describe('field encryption', () => {
     expect(c.activeKeyId).toBe('new');
   });
 
-  it('creates a local key file once (mode 0600) and reuses it, so yesterday\'s data still opens', () => {
+  it("creates a local key file once (mode 0600) and reuses it, so yesterday's data still opens", () => {
     const dir = mkdtempSync(join(tmpdir(), 'cw-key-'));
     const path = join(dir, 'sub', 'encryption.key');
     const first = loadOrCreateKeyFile(path);

@@ -5,7 +5,7 @@ import { classifySlackError } from '../../src/delivery/senders/slack.sender.js';
 import { PermanentSendError, RateLimitedSendError, TransientSendError } from '../../src/delivery/send-errors.js';
 import { describeFailure } from '../../src/delivery/failure-notice.kind.js';
 import { policyFromConfig } from '../../src/escalations/escalation-config.js';
-import { loadConfig, ConfigError } from '../../src/config.js';
+import { loadConfig, type ConfigError } from '../../src/config.js';
 
 const tgError = (code: number, description: string, parameters?: Record<string, unknown>) =>
   new TelegramError({ ok: false, error_code: code, description, ...(parameters ? { parameters } : {}) } as never);
@@ -43,10 +43,14 @@ describe('reminder and escalation configuration', () => {
     const c = loadConfig({ NODE_ENV: 'test' });
     expect(c.REMINDER_OFFSETS_CLIENT).toEqual(['PT24H', 'PT2H']);
     expect(c.REMINDER_OFFSETS_WORKER).toEqual(['PT24H', 'PT30M']);
-    const p = policyFromConfig(loadConfig({
-      NODE_ENV: 'test', QUIET_CASE_DAYS_NORMAL: '10', ONCALL_REPEAT_MINUTES: '5',
-      ESCALATION_POLICY: JSON.stringify({ quietThresholdsDays: { crisis: 1, high: 3, normal: 20, low: 40 } }),
-    }));
+    const p = policyFromConfig(
+      loadConfig({
+        NODE_ENV: 'test',
+        QUIET_CASE_DAYS_NORMAL: '10',
+        ONCALL_REPEAT_MINUTES: '5',
+        ESCALATION_POLICY: JSON.stringify({ quietThresholdsDays: { crisis: 1, high: 3, normal: 20, low: 40 } }),
+      }),
+    );
     expect(p.quietThresholdsDays).toEqual({ crisis: 1, high: 3, normal: 10, low: 40 });
     expect(p.escalation.crisis.repeatEvery).toBe('PT5M');
     expect(p.escalation.startLevel).toMatchObject({ unassigned_intake: 1, no_show_repeat: 1 });
@@ -62,6 +66,8 @@ describe('reminder and escalation configuration', () => {
       }
     })();
     expect(problems.map((p) => p.split(':')[0])).toEqual(['REMINDER_OFFSETS_CLIENT', 'SEND_AHEAD_WINDOW', 'ESCALATION_POLICY']);
-    expect(() => policyFromConfig(loadConfig({ NODE_ENV: 'test', ESCALATION_POLICY: '{"escalation":{"levels":[]}}' }))).toThrow(/ESCALATION_POLICY is not a valid policy/);
+    expect(() => policyFromConfig(loadConfig({ NODE_ENV: 'test', ESCALATION_POLICY: '{"escalation":{"levels":[]}}' }))).toThrow(
+      /ESCALATION_POLICY is not a valid policy/,
+    );
   });
 });

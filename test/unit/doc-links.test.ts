@@ -8,7 +8,12 @@ import { describe, expect, it } from 'vitest';
  * ../shared/CASEWORK.md, outside it).
  */
 const root = resolve(__dirname, '../..');
-const pages = ['README.md', ...readdirSync(join(root, 'docs')).filter((f) => f.endsWith('.md')).map((f) => `docs/${f}`)];
+const pages = [
+  'README.md',
+  ...readdirSync(join(root, 'docs'))
+    .filter((f) => f.endsWith('.md'))
+    .map((f) => `docs/${f}`),
+];
 
 function relativeLinks(markdown: string): string[] {
   const out: string[] = [];
@@ -29,7 +34,7 @@ describe('documentation links', () => {
     expect(broken).toEqual([]);
   });
 
-  it('the README links to the project\'s own account of casework', () => {
+  it("the README links to the project's own account of casework", () => {
     expect(relativeLinks(readFileSync(join(root, 'README.md'), 'utf8'))).toContain('docs/casework.md');
   });
 });

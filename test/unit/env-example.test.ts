@@ -4,7 +4,10 @@ import { CONFIG_VARIABLES, loadConfig } from '../../src/config.js';
 
 const text = readFileSync(new URL('../../.env.example', import.meta.url), 'utf8');
 const documented = new Map(
-  text.split('\n').filter((l) => /^[A-Z][A-Z0-9_]*=/.test(l)).map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)]),
+  text
+    .split('\n')
+    .filter((l) => /^[A-Z][A-Z0-9_]*=/.test(l))
+    .map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)]),
 );
 
 describe('.env.example', () => {

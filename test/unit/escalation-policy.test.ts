@@ -145,8 +145,10 @@ describe('escalation ladder (worker → supervisor → supervision channel)', ()
 
   it('acknowledged or resolved → nothing more (resolved wins)', () => {
     expect(step(esc({ acknowledgedAt: at('2026-11-24T11:00:00Z') }), '2026-11-30T10:00:00Z')).toEqual({ action: 'none', reason: 'acknowledged' });
-    expect(step(esc({ acknowledgedAt: at('2026-11-24T11:00:00Z'), resolvedAt: at('2026-11-24T12:00:00Z') }), '2026-11-30T10:00:00Z'))
-      .toEqual({ action: 'none', reason: 'resolved' });
+    expect(step(esc({ acknowledgedAt: at('2026-11-24T11:00:00Z'), resolvedAt: at('2026-11-24T12:00:00Z') }), '2026-11-30T10:00:00Z')).toEqual({
+      action: 'none',
+      reason: 'resolved',
+    });
   });
 
   it('a two-level policy repeats to the supervisor, inside their working hours', () => {
@@ -168,8 +170,9 @@ describe('crisis escalations', () => {
   const withOncall: TargetWorkingHours = { ...people, oncall_supervisors: london };
 
   it('pages on-call supervisors at once, at night and at the weekend', () => {
-    expect(show(nextEscalationStep({ escalation: crisis, policy: DEFAULT_ESCALATION_POLICY, now: at('2026-11-28T03:00:00Z'), workingHours: withOncall })))
-      .toEqual({ action: 'notify', level: 0, target: 'oncall_supervisors', dueAt: '2026-11-28T03:00:00.000Z' });
+    expect(
+      show(nextEscalationStep({ escalation: crisis, policy: DEFAULT_ESCALATION_POLICY, now: at('2026-11-28T03:00:00Z'), workingHours: withOncall })),
+    ).toEqual({ action: 'notify', level: 0, target: 'oncall_supervisors', dueAt: '2026-11-28T03:00:00.000Z' });
   });
 
   it('repeats every 15 minutes, ignoring a snooze, climbing a tier at 15 and 30 minutes, until acknowledged', () => {
@@ -191,12 +194,22 @@ describe('crisis escalations', () => {
   it('a tier boundary is paged on time even when the repeat interval is longer', () => {
     const policy = { ...DEFAULT_ESCALATION_POLICY, crisis: { ...DEFAULT_ESCALATION_POLICY.crisis, repeatEvery: 'PT1H' } };
     const paged = { ...crisis, lastNotifiedAt: at('2026-11-28T03:00:00Z') };
-    expect(show(nextEscalationStep({ escalation: paged, policy, now: at('2026-11-28T03:16:00Z') })))
-      .toEqual({ action: 'notify', level: 1, target: 'oncall_supervisors', dueAt: '2026-11-28T03:15:00.000Z' });
+    expect(show(nextEscalationStep({ escalation: paged, policy, now: at('2026-11-28T03:16:00Z') }))).toEqual({
+      action: 'notify',
+      level: 1,
+      target: 'oncall_supervisors',
+      dueAt: '2026-11-28T03:15:00.000Z',
+    });
   });
 
   it('acknowledged: waits for the safety plan; past its deadline with none, pages again from the first tier', () => {
-    const acked = { ...crisis, level: 0, lastNotifiedAt: at('2026-11-28T03:00:00Z'), acknowledgedAt: at('2026-11-28T03:05:00Z'), safetyPlanDueAt: at('2026-11-28T07:05:00Z') };
+    const acked = {
+      ...crisis,
+      level: 0,
+      lastNotifiedAt: at('2026-11-28T03:00:00Z'),
+      acknowledgedAt: at('2026-11-28T03:05:00Z'),
+      safetyPlanDueAt: at('2026-11-28T07:05:00Z'),
+    };
     expect(step(acked, '2026-11-28T07:00:00Z')).toEqual({ action: 'wait', until: '2026-11-28T07:05:00.000Z' });
     expect(step(acked, '2026-11-28T07:05:00Z')).toEqual({ action: 'notify', level: 0, target: 'oncall_supervisors', dueAt: '2026-11-28T07:05:00.000Z' });
     const again = { ...acked, lastNotifiedAt: at('2026-11-28T07:05:00Z') };
@@ -205,24 +218,40 @@ describe('crisis escalations', () => {
   });
 
   it('the tiers are validated', () => {
-    const bad = (tiers: unknown) => escalationPolicySchema.safeParse({ ...DEFAULT_ESCALATION_POLICY, crisis: { ...DEFAULT_ESCALATION_POLICY.crisis, tiers } }).success;
+    const bad = (tiers: unknown) =>
+      escalationPolicySchema.safeParse({ ...DEFAULT_ESCALATION_POLICY, crisis: { ...DEFAULT_ESCALATION_POLICY.crisis, tiers } }).success;
     expect(bad([{ after: 'PT5M', notify: ['oncall'] }])).toBe(false);
-    expect(bad([{ after: 'PT0M', notify: ['oncall'] }, { after: 'PT0M', notify: ['admins'] }])).toBe(false);
+    expect(
+      bad([
+        { after: 'PT0M', notify: ['oncall'] },
+        { after: 'PT0M', notify: ['admins'] },
+      ]),
+    ).toBe(false);
     expect(bad([{ after: 'PT0M', notify: ['janitors'] }])).toBe(false);
-    expect(bad([{ after: 'PT0M', notify: ['oncall'] }, { after: 'PT10M', notify: ['admins'] }])).toBe(true);
+    expect(
+      bad([
+        { after: 'PT0M', notify: ['oncall'] },
+        { after: 'PT10M', notify: ['admins'] },
+      ]),
+    ).toBe(true);
   });
 
   it('if configured not to ignore working hours, the page waits for them', () => {
     const policy = { ...DEFAULT_ESCALATION_POLICY, crisis: { ...DEFAULT_ESCALATION_POLICY.crisis, ignoresWorkingHours: false } };
-    expect(show(nextEscalationStep({ escalation: crisis, policy, now: at('2026-11-28T03:00:00Z'), workingHours: withOncall })))
-      .toEqual({ action: 'wait', until: '2026-11-30T09:00:00.000Z' });
+    expect(show(nextEscalationStep({ escalation: crisis, policy, now: at('2026-11-28T03:00:00Z'), workingHours: withOncall }))).toEqual({
+      action: 'wait',
+      until: '2026-11-30T09:00:00.000Z',
+    });
   });
 });
 
 describe('automatic resolution', () => {
   const openedAt = at('2026-11-24T10:00:00Z');
   it('a note after the escalation opened resolves it; an older note does not', () => {
-    expect(shouldResolve({ reason: 'quiet_case', lastNoteAt: at('2026-11-24T10:30:00Z'), openedAt, caseStatus: 'open' })).toEqual({ resolve: true, why: 'note_logged' });
+    expect(shouldResolve({ reason: 'quiet_case', lastNoteAt: at('2026-11-24T10:30:00Z'), openedAt, caseStatus: 'open' })).toEqual({
+      resolve: true,
+      why: 'note_logged',
+    });
     expect(shouldResolve({ reason: 'follow_up_overdue', lastNoteAt: at('2026-11-20T10:30:00Z'), openedAt, caseStatus: 'open' })).toEqual({ resolve: false });
   });
   it('closing or withdrawing the case resolves it', () => {
@@ -230,8 +259,10 @@ describe('automatic resolution', () => {
   });
   it('an unassigned intake resolves on assignment, not on a note', () => {
     expect(shouldResolve({ reason: 'unassigned_intake', lastNoteAt: at('2026-11-24T11:00:00Z'), openedAt, caseStatus: 'open' })).toEqual({ resolve: false });
-    expect(shouldResolve({ reason: 'unassigned_intake', lastNoteAt: null, openedAt, caseStatus: 'open', assignedAt: at('2026-11-24T11:00:00Z') }))
-      .toEqual({ resolve: true, why: 'assigned' });
+    expect(shouldResolve({ reason: 'unassigned_intake', lastNoteAt: null, openedAt, caseStatus: 'open', assignedAt: at('2026-11-24T11:00:00Z') })).toEqual({
+      resolve: true,
+      why: 'assigned',
+    });
   });
   it('a crisis never resolves by itself', () => {
     expect(shouldResolve({ reason: 'crisis', lastNoteAt: at('2026-11-24T11:00:00Z'), openedAt, caseStatus: 'closed' })).toEqual({ resolve: false });
@@ -265,7 +296,7 @@ describe('weekly digest', () => {
     expect(z(weeklyDigestDue(zone, at(now)))).toBe(expected);
   });
 
-  it('window key is the ISO week in the supervisor\'s zone', () => {
+  it("window key is the ISO week in the supervisor's zone", () => {
     expect(digestWindowKey('Europe/London', at('2026-11-23T09:00:00Z'))).toBe('2026-W48');
     expect(digestWindowKey('Europe/London', at('2026-11-22T23:30:00Z'))).toBe('2026-W47'); // still Sunday in London
     expect(digestWindowKey('Asia/Shanghai', at('2026-11-22T23:30:00Z'))).toBe('2026-W48'); // Monday morning in Shanghai
@@ -278,7 +309,9 @@ describe('policy config', () => {
   it('defaults are the documented table', () => {
     expect(DEFAULT_POLICY_CONFIG.quietThresholdsDays).toEqual({ crisis: 2, high: 7, normal: 14, low: 30 });
     expect(DEFAULT_POLICY_CONFIG.escalation.levels.map((l) => [l.target, l.after])).toEqual([
-      ['worker', 'PT0H'], ['supervisor', 'PT24H'], ['supervision_channel', 'PT48H'],
+      ['worker', 'PT0H'],
+      ['supervisor', 'PT24H'],
+      ['supervision_channel', 'PT48H'],
     ]);
     expect(DEFAULT_POLICY_CONFIG.unassignedIntakeAfterWorkingHours).toBe(4);
     expect(loadPolicyConfig(undefined)).toEqual(DEFAULT_POLICY_CONFIG);
@@ -297,7 +330,14 @@ describe('policy config', () => {
   it('rejects ladders out of order, calendar durations and a zero repeat', () => {
     const bad = (over: object) => escalationPolicySchema.safeParse({ ...DEFAULT_ESCALATION_POLICY, ...over }).success;
     expect(bad({})).toBe(true);
-    expect(bad({ levels: [{ level: 0, target: 'worker', after: 'PT24H' }, { level: 1, target: 'supervisor', after: 'PT1H' }] })).toBe(false);
+    expect(
+      bad({
+        levels: [
+          { level: 0, target: 'worker', after: 'PT24H' },
+          { level: 1, target: 'supervisor', after: 'PT1H' },
+        ],
+      }),
+    ).toBe(false);
     expect(bad({ levels: [{ level: 1, target: 'worker', after: 'PT0H' }] })).toBe(false);
     expect(bad({ repeatEvery: 'P1M' })).toBe(false);
     expect(bad({ repeatEvery: 'PT0S' })).toBe(false);

@@ -13,7 +13,24 @@ describe('locales', () => {
   it('every key has non-empty text under 4,096 characters in both languages', () => {
     for (const key of allKeys(en) as I18nKey[]) {
       for (const lang of ['en', 'zh'] as const) {
-        const text = i18n.t(lang, key, { contacts: 'x'.repeat(300), reference: 'C-2026-0042', name: 'Sam', limit: 2000, version: 'v', phase: 'p', detail: 'd', when: 'w', label: 'l', value: 'v', zone: 'z', mode: 'm', place: 'p', previous: 'Ana', date: '24 December', resource: 'Law Centre' });
+        const text = i18n.t(lang, key, {
+          contacts: 'x'.repeat(300),
+          reference: 'C-2026-0042',
+          name: 'Sam',
+          limit: 2000,
+          version: 'v',
+          phase: 'p',
+          detail: 'd',
+          when: 'w',
+          label: 'l',
+          value: 'v',
+          zone: 'z',
+          mode: 'm',
+          place: 'p',
+          previous: 'Ana',
+          date: '24 December',
+          resource: 'Law Centre',
+        });
         expect(text.length, `${lang} ${key}`).toBeGreaterThan(0);
         expect(text.length, `${lang} ${key}`).toBeLessThan(4096);
         expect(text, `${lang} ${key}`).not.toMatch(/\{\{|\}\}/);

@@ -50,10 +50,18 @@ function run(state: IntakeState, inputs: IntakeInput[], c = ctx()): { state: Int
 }
 
 const EN_ANSWERS: IntakeInput[] = [
-  choice('lang:en'), choice('agree'), choice('safety:yes'),
-  text('  Sam  '), choice('cat:elderly'), text('My father lives alone and keeps falling.'),
-  text('I want him to be safe and me to sleep at night.'), text('My sister, sometimes.'),
-  choice('skip'), choice('urgency:week'), choice('avail:evenings'), text('London'),
+  choice('lang:en'),
+  choice('agree'),
+  choice('safety:yes'),
+  text('  Sam  '),
+  choice('cat:elderly'),
+  text('My father lives alone and keeps falling.'),
+  text('I want him to be safe and me to sleep at night.'),
+  text('My sister, sometimes.'),
+  choice('skip'),
+  choice('urgency:week'),
+  choice('avail:evenings'),
+  text('London'),
 ];
 
 /** State sitting at `step` after answering everything before it. */
@@ -86,15 +94,27 @@ describe('full walk-through', () => {
     expect(reviewed.effects).toEqual([{ type: 'show_review' }]);
     const r = applyInput(reviewed.state, choice('submit'), ctx(T0.plus({ minutes: 9 })));
     expect(r.state.step).toBe('submitted');
-    expect(r.effects).toEqual([{
-      type: 'submit', priority: 'normal', language: 'en', safety: 'safe', crisis: false,
-      agreement: { version: AGREEMENT_VERSION, language: 'en', at: '2026-11-03T09:00:00.000Z' },
-      answers: {
-        name: 'Sam', category: 'elderly', story: 'My father lives alone and keeps falling.',
-        change: 'I want him to be safe and me to sleep at night.', support: { kind: 'text', text: 'My sister, sometimes.' },
-        strengths: { kind: 'skipped' }, urgency: 'week', availability: { kind: 'slot', slot: 'evenings' }, timezone: 'Europe/London',
+    expect(r.effects).toEqual([
+      {
+        type: 'submit',
+        priority: 'normal',
+        language: 'en',
+        safety: 'safe',
+        crisis: false,
+        agreement: { version: AGREEMENT_VERSION, language: 'en', at: '2026-11-03T09:00:00.000Z' },
+        answers: {
+          name: 'Sam',
+          category: 'elderly',
+          story: 'My father lives alone and keeps falling.',
+          change: 'I want him to be safe and me to sleep at night.',
+          support: { kind: 'text', text: 'My sister, sometimes.' },
+          strengths: { kind: 'skipped' },
+          urgency: 'week',
+          availability: { kind: 'slot', slot: 'evenings' },
+          timezone: 'Europe/London',
+        },
       },
-    }]);
+    ]);
     expect(r.state.updatedAt).toBe('2026-11-03T09:09:00.000Z');
     // JSON-safe: survives a jsonb round trip and validates.
     expect(parseIntakeState(JSON.parse(JSON.stringify(r.state)))).toEqual(r.state);
@@ -103,17 +123,36 @@ describe('full walk-through', () => {
   it('Chinese, to submit, with typed city and free-text availability', () => {
     const start = startIntake({ languageCode: 'zh-CN', defaultTimeZone: 'Europe/London', now: T0 }).state;
     const r = run(start, [
-      choice('lang:zh'), text('同意'), choice('safety:unsure'), text('小梅'), choice('cat:family'),
-      text('我和婆婆经常吵架，家里气氛很紧张。'), text('希望能好好沟通。'), choice('support:none'),
-      text('我做饭很好吃，也很有耐心。'), choice('urgency:today'), text('工作日晚上 6 点以后'), text('北京'), choice('submit'),
+      choice('lang:zh'),
+      text('同意'),
+      choice('safety:unsure'),
+      text('小梅'),
+      choice('cat:family'),
+      text('我和婆婆经常吵架，家里气氛很紧张。'),
+      text('希望能好好沟通。'),
+      choice('support:none'),
+      text('我做饭很好吃，也很有耐心。'),
+      choice('urgency:today'),
+      text('工作日晚上 6 点以后'),
+      text('北京'),
+      choice('submit'),
     ]);
     expect(r.state.step).toBe('submitted');
     const submit = r.effects.find((e) => e.type === 'submit');
     expect(submit).toMatchObject({
-      priority: 'high', language: 'zh', safety: 'unsure',
+      priority: 'high',
+      language: 'zh',
+      safety: 'unsure',
       agreement: { version: AGREEMENT_VERSION, language: 'zh' },
-      answers: { name: '小梅', category: 'family', support: { kind: 'none' }, timezone: 'Asia/Shanghai', urgency: 'today',
-        availability: { kind: 'text', text: '工作日晚上 6 点以后' }, strengths: { kind: 'text', text: '我做饭很好吃，也很有耐心。' } },
+      answers: {
+        name: '小梅',
+        category: 'family',
+        support: { kind: 'none' },
+        timezone: 'Asia/Shanghai',
+        urgency: 'today',
+        availability: { kind: 'text', text: '工作日晚上 6 点以后' },
+        strengths: { kind: 'text', text: '我做饭很好吃，也很有耐心。' },
+      },
     });
   });
 });
@@ -127,7 +166,10 @@ describe('language switch', () => {
     const b = applyInput(a.state, choice('lang:zh'), ctx());
     expect(b.state).toMatchObject({ step: 'change', language: 'zh', answers: s.answers });
     expect(b.state.resume).toBeUndefined();
-    expect(b.effects).toEqual([{ type: 'language_changed', language: 'zh' }, { type: 'ask', step: 'change' }]);
+    expect(b.effects).toEqual([
+      { type: 'language_changed', language: 'zh' },
+      { type: 'ask', step: 'change' },
+    ]);
   });
   it('from review it goes back to review', () => {
     const b = run(at('review'), [{ kind: 'command', name: 'language' }, text('中文')]);
@@ -152,7 +194,7 @@ describe('crisis phrase at every step', () => {
     });
   }
   it('a crisis message that is too long is still a crisis, and pauses (nothing stored)', () => {
-    const r = applyInput(at('story'), text('I am in danger. ' + 'x'.repeat(2000)), ctx());
+    const r = applyInput(at('story'), text(`I am in danger. ${'x'.repeat(2000)}`), ctx());
     expect(r.effects.map((e) => e.type)).toEqual(['crisis', 'paused']);
     expect(r.state).toMatchObject({ step: 'story', crisis: true, paused: true });
     expect(r.state.answers.story).toBeUndefined();
@@ -181,13 +223,27 @@ describe('crisis phrase at every step', () => {
     expect(run(at('strengths'), [text('跳过')]).state.answers.strengths).toEqual({ kind: 'skipped' });
   });
   it('Chinese phrase too, and crisis raises the priority', () => {
-    const r = run(at('story'), [text('他打我，我很害怕'), choice(PAUSE_CONTINUE), text('x'), text('x'), text('x'), choice('skip'), choice('urgency:no_rush'), choice('avail:anytime'), choice('tz:Europe/London'), choice('submit')]);
+    const r = run(at('story'), [
+      text('他打我，我很害怕'),
+      choice(PAUSE_CONTINUE),
+      text('x'),
+      text('x'),
+      text('x'),
+      choice('skip'),
+      choice('urgency:no_rush'),
+      choice('avail:anytime'),
+      choice('tz:Europe/London'),
+      choice('submit'),
+    ]);
     expect(r.effects.at(-1)).toMatchObject({ type: 'submit', priority: 'crisis', crisis: true });
   });
   it('after submit a crisis phrase still raises a crisis', () => {
     const done = run(at('review'), [choice('submit')]).state;
     const r = applyInput(done, text('我不想活了'), ctx());
-    expect(r.effects).toEqual([{ type: 'crisis', source: 'phrase', phrase: '我不想活了', phraseLanguage: 'zh' }, { type: 'invalid', reason: 'finished' }]);
+    expect(r.effects).toEqual([
+      { type: 'crisis', source: 'phrase', phrase: '我不想活了', phraseLanguage: 'zh' },
+      { type: 'invalid', reason: 'finished' },
+    ]);
   });
 });
 
@@ -242,9 +298,20 @@ describe('bad input keeps the step and the answers', () => {
   });
   it('stale or unknown buttons', () => {
     const cases: Array<[Step, string]> = [
-      ['language', 'agree'], ['language', 'lang:fr'], ['agreement', 'cat:family'], ['safety', 'agree'], ['name', 'skip'],
-      ['category', 'cat:aliens'], ['story', 'support:none'], ['support', 'skip'], ['strengths', 'support:none'],
-      ['urgency', 'urgency:yesterday'], ['availability', 'cat:family'], ['timezone', 'urgency:today'], ['review', 'edit:safety'], ['review', 'agree'],
+      ['language', 'agree'],
+      ['language', 'lang:fr'],
+      ['agreement', 'cat:family'],
+      ['safety', 'agree'],
+      ['name', 'skip'],
+      ['category', 'cat:aliens'],
+      ['story', 'support:none'],
+      ['support', 'skip'],
+      ['strengths', 'support:none'],
+      ['urgency', 'urgency:yesterday'],
+      ['availability', 'cat:family'],
+      ['timezone', 'urgency:today'],
+      ['review', 'edit:safety'],
+      ['review', 'agree'],
     ];
     for (const [step, value] of cases) {
       const s = at(step);
@@ -269,10 +336,22 @@ describe('bad input keeps the step and the answers', () => {
       expect(r.state.step).toBe('timezone');
     }
     const typed: Record<string, string> = {
-      '北京': 'Asia/Shanghai', '上海市': 'Asia/Shanghai', 'Hong Kong': 'Asia/Hong_Kong', '香港': 'Asia/Hong_Kong', 'taipei': 'Asia/Taipei',
-      '台北': 'Asia/Taipei', 'Singapore': 'Asia/Singapore', '新加坡': 'Asia/Singapore', 'New York': 'America/New_York',
-      'los angeles': 'America/Los_Angeles', 'Sydney': 'Australia/Sydney', 'Toronto': 'America/Toronto', 'europe/paris': 'Europe/Paris',
-      'America/New York': 'America/New_York', 'ＬＯＮＤＯＮ': 'Europe/London', '北京时间': 'Asia/Shanghai',
+      北京: 'Asia/Shanghai',
+      上海市: 'Asia/Shanghai',
+      'Hong Kong': 'Asia/Hong_Kong',
+      香港: 'Asia/Hong_Kong',
+      taipei: 'Asia/Taipei',
+      台北: 'Asia/Taipei',
+      Singapore: 'Asia/Singapore',
+      新加坡: 'Asia/Singapore',
+      'New York': 'America/New_York',
+      'los angeles': 'America/Los_Angeles',
+      Sydney: 'Australia/Sydney',
+      Toronto: 'America/Toronto',
+      'europe/paris': 'Europe/Paris',
+      'America/New York': 'America/New_York',
+      ＬＯＮＤＯＮ: 'Europe/London',
+      北京时间: 'Asia/Shanghai',
     };
     for (const [input, zone] of Object.entries(typed)) {
       expect(resolveTimeZone(input), input).toBe(zone);

@@ -8,7 +8,8 @@ import { describe, expect, it } from 'vitest';
  * service exports (the names are kept in step with /metrics by test/integration/http.test.ts).
  */
 const hasPromtool = spawnSync('promtool', ['--version']).status === 0;
-if (!hasPromtool) console.warn('ops-alerts.test: promtool is not installed (apt-get install prometheus), so the rules syntax check is skipped; .ci/run installs it');
+if (!hasPromtool)
+  console.warn('ops-alerts.test: promtool is not installed (apt-get install prometheus), so the rules syntax check is skipped; .ci/run installs it');
 
 describe('operations files', () => {
   it.skipIf(!hasPromtool)('alerts.yml passes promtool check rules', () => {

@@ -61,14 +61,18 @@ describe('planReminders: the ordinary case', () => {
   });
 
   it('opted-out client or no Telegram: client rows skipped with the reason, worker rows unaffected', () => {
-    const off = planReminders(input('2026-06-10T13:00:00Z', '2026-06-01T10:00:00Z', {
-      client: { zone: 'Europe/London', quietHours: null, remindersOff: true, hasTelegram: true },
-    }));
+    const off = planReminders(
+      input('2026-06-10T13:00:00Z', '2026-06-01T10:00:00Z', {
+        client: { zone: 'Europe/London', quietHours: null, remindersOff: true, hasTelegram: true },
+      }),
+    );
     expect(off.filter((r) => r.recipient === 'client').map((r) => r.skipReason)).toEqual(['reminders_off', 'reminders_off']);
     expect(off.filter((r) => r.recipient === 'worker').map((r) => r.status)).toEqual(['planned', 'planned']);
-    const noChat = planReminders(input('2026-06-10T13:00:00Z', '2026-06-01T10:00:00Z', {
-      client: { zone: 'Europe/London', quietHours: null, hasTelegram: false },
-    }));
+    const noChat = planReminders(
+      input('2026-06-10T13:00:00Z', '2026-06-01T10:00:00Z', {
+        client: { zone: 'Europe/London', quietHours: null, hasTelegram: false },
+      }),
+    );
     expect(row(noChat, 'client', 'PT2H').skipReason).toBe('no_channel');
   });
 

@@ -12,7 +12,7 @@ const p = (text: string, zone = 'Europe/London') => {
 };
 
 describe('parsePeriod', () => {
-  it('reads every documented form in the asker\'s zone (end exclusive)', () => {
+  it("reads every documented form in the asker's zone (end exclusive)", () => {
     expect(p('')).toEqual(['2026-10-19T15:00:00.000+01:00', '2026-11-18T15:00:00.000+00:00', 'last 30 days']);
     expect(p('30d')[2]).toBe('last 30 days');
     expect(p('12w')).toEqual(['2026-08-26T15:00:00.000+01:00', '2026-11-18T15:00:00.000+00:00', 'last 12 weeks']);
@@ -21,7 +21,11 @@ describe('parsePeriod', () => {
     expect(p('2026-Q3')).toEqual(p('q3 2026'));
     expect(p('2026q3')[0]).toBe('2026-07-01T00:00:00.000+01:00');
     expect(p('2026-09')).toEqual(['2026-09-01T00:00:00.000+01:00', '2026-10-01T00:00:00.000+01:00', 'September 2026']);
-    expect(p('2026-09-01..2026-09-30', 'Asia/Shanghai')).toEqual(['2026-09-01T00:00:00.000+08:00', '2026-10-01T00:00:00.000+08:00', '1 Sep 2026 – 30 Sep 2026']);
+    expect(p('2026-09-01..2026-09-30', 'Asia/Shanghai')).toEqual([
+      '2026-09-01T00:00:00.000+08:00',
+      '2026-10-01T00:00:00.000+08:00',
+      '1 Sep 2026 – 30 Sep 2026',
+    ]);
     expect(p('2026-09-01 to 2026-09-30')).toEqual(p('2026-09-01..2026-09-30'));
     expect(p('2026-09-01 – 2026-09-30')).toEqual(p('2026-09-01..2026-09-30'));
   });

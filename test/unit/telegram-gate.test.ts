@@ -3,14 +3,21 @@ import { ChatGate } from '../../src/telegram/telegram.gate.js';
 import { splitForTelegram } from '../../src/telegram/telegram.render.js';
 
 describe('ChatGate (per-chat order and flood control)', () => {
-  it('runs one chat\'s updates one at a time, in arrival order, while other chats go on', async () => {
+  it("runs one chat's updates one at a time, in arrival order, while other chats go on", async () => {
     const gate = new ChatGate<string>({ max: 100, windowMs: 1000, flush: async () => {} });
     const log: string[] = [];
     let release!: () => void;
     const blocker = new Promise<void>((r) => (release = r));
-    const a1 = gate.run(1, async () => { await blocker; log.push('a1'); });
-    const a2 = gate.run(1, async () => { log.push('a2'); });
-    const b1 = gate.run(2, async () => { log.push('b1'); });
+    const a1 = gate.run(1, async () => {
+      await blocker;
+      log.push('a1');
+    });
+    const a2 = gate.run(1, async () => {
+      log.push('a2');
+    });
+    const b1 = gate.run(2, async () => {
+      log.push('b1');
+    });
     await b1;
     expect(log).toEqual(['b1']);
     release();
@@ -21,14 +28,25 @@ describe('ChatGate (per-chat order and flood control)', () => {
 
   it('a failing update does not block the next one of the same chat', async () => {
     const gate = new ChatGate<string>({ max: 100, windowMs: 1000, flush: async () => {} });
-    await expect(gate.run(1, async () => { throw new Error('boom'); })).rejects.toThrow('boom');
+    await expect(
+      gate.run(1, async () => {
+        throw new Error('boom');
+      }),
+    ).rejects.toThrow('boom');
     await expect(gate.run(1, async () => 'next')).resolves.toBe('next');
     gate.close();
   });
 
   it('over the limit: notify once, then hold; release sends only the latest held replies', async () => {
     const flushed: Array<[number, string[]]> = [];
-    const gate = new ChatGate<string>({ max: 2, windowMs: 60_000, now: () => 0, flush: async (chatId, r) => { flushed.push([chatId, r]); } });
+    const gate = new ChatGate<string>({
+      max: 2,
+      windowMs: 60_000,
+      now: () => 0,
+      flush: async (chatId, r) => {
+        flushed.push([chatId, r]);
+      },
+    });
     expect([gate.admit(7), gate.admit(7), gate.admit(7), gate.admit(7), gate.admit(8)]).toEqual(['normal', 'normal', 'notify', 'hold', 'normal']);
     gate.hold(7, ['question 3']);
     gate.hold(7, ['question 4']);
@@ -41,7 +59,14 @@ describe('ChatGate (per-chat order and flood control)', () => {
 
   it('drop() forgets held replies (quick exit sends nothing afterwards)', async () => {
     const flushed: string[][] = [];
-    const gate = new ChatGate<string>({ max: 1, windowMs: 60_000, now: () => 0, flush: async (_c, r) => { flushed.push(r); } });
+    const gate = new ChatGate<string>({
+      max: 1,
+      windowMs: 60_000,
+      now: () => 0,
+      flush: async (_c, r) => {
+        flushed.push(r);
+      },
+    });
     gate.admit(1);
     gate.admit(1);
     gate.hold(1, ['held']);

@@ -25,7 +25,8 @@ import {
   renderStatus,
   renderStep,
   renderSubmitted,
-  renderUnknownCommand, renderHelp,
+  renderUnknownCommand,
+  renderHelp,
   type Rendered,
 } from '../../src/telegram/messages.js';
 
@@ -40,8 +41,18 @@ const STEPS: Step[] = ['language', 'agreement', 'safety', ...QUESTION_STEPS, 're
 function walk(lang: Language, long = false): Map<Step, IntakeState> {
   const big = (c: string) => (long ? c.repeat(2000) : c);
   const inputs: IntakeInput[] = [
-    choice(`lang:${lang}`), choice('agree'), choice('safety:yes'), text(long ? '名'.repeat(100) : 'Sam'), choice('cat:legal'),
-    text(big('事')), text(big('😀')), text(big('w')), text(big('s')), choice('urgency:month'), text(long ? 'x'.repeat(200) : 'after 6'), choice('tz:Asia/Hong_Kong'),
+    choice(`lang:${lang}`),
+    choice('agree'),
+    choice('safety:yes'),
+    text(long ? '名'.repeat(100) : 'Sam'),
+    choice('cat:legal'),
+    text(big('事')),
+    text(big('😀')),
+    text(big('w')),
+    text(big('s')),
+    choice('urgency:month'),
+    text(long ? 'x'.repeat(200) : 'after 6'),
+    choice('tz:Asia/Hong_Kong'),
   ];
   let s = startIntake({ languageCode: lang, defaultTimeZone: 'Europe/London', now: T0 }).state;
   const seen = new Map<Step, IntakeState>([[s.step, s]]);
@@ -85,7 +96,12 @@ describe('renderStep', () => {
     expect(r.text).toContain('2026-11-v1');
     expect(r.text).toMatch(/serious harm/);
     expect(r.text).toMatch(/court/);
-    expect(r.buttons).toEqual([[{ label: 'I agree', value: 'agree' }, { label: 'Not now', value: 'decline' }]]);
+    expect(r.buttons).toEqual([
+      [
+        { label: 'I agree', value: 'agree' },
+        { label: 'Not now', value: 'decline' },
+      ],
+    ]);
   });
 
   it('time zone buttons: default first, labelled in the language', () => {
@@ -142,7 +158,9 @@ describe('other renderers', () => {
     }
     expect(renderUnknownCommand(en, 'Call 999').text).toContain('/help');
     // /help names the configured emergency contacts, not just "the emergency number".
-    expect(renderHelp(en, 'Emergency services: 112. Duty line: 0800 123').text).toContain('If you are in danger, get help straight away:\nEmergency services: 112. Duty line: 0800 123');
+    expect(renderHelp(en, 'Emergency services: 112. Duty line: 0800 123').text).toContain(
+      'If you are in danger, get help straight away:\nEmergency services: 112. Duty line: 0800 123',
+    );
     expect(renderHelp(zh, '急救：120').text).toContain('如果您正处于危险之中，请马上求助：\n急救：120');
     expect(renderDiscreet(zh).text).toBe('您有一条新消息。');
     expect(botCommands(zh).map((c) => c.command)).toEqual([...BOT_COMMANDS]);
@@ -177,10 +195,27 @@ describe('renderEffects', () => {
   it('renders a whole conversation with nothing over the limit', () => {
     let s = startIntake({ languageCode: 'en', defaultTimeZone: 'Europe/London', now: T0 }).state;
     const inputs: IntakeInput[] = [
-      text('hi'), choice('lang:zh'), choice('agree'), choice('safety:unsure'), { kind: 'unsupported', what: 'sticker' }, text('小梅'),
-      { kind: 'command', name: 'language' }, choice('lang:en'), choice('cat:housing'), text('x'.repeat(2001)), text('y'.repeat(2000)),
-      text('z'), choice('support:none'), choice('skip'), choice('urgency:today'), choice('avail:mornings'), text('Atlantis'), text('Taipei'),
-      choice('edit:story'), text('shorter'), choice('submit'),
+      text('hi'),
+      choice('lang:zh'),
+      choice('agree'),
+      choice('safety:unsure'),
+      { kind: 'unsupported', what: 'sticker' },
+      text('小梅'),
+      { kind: 'command', name: 'language' },
+      choice('lang:en'),
+      choice('cat:housing'),
+      text('x'.repeat(2001)),
+      text('y'.repeat(2000)),
+      text('z'),
+      choice('support:none'),
+      choice('skip'),
+      choice('urgency:today'),
+      choice('avail:mornings'),
+      text('Atlantis'),
+      text('Taipei'),
+      choice('edit:story'),
+      text('shorter'),
+      choice('submit'),
     ];
     const all: Rendered[] = [];
     for (const input of inputs) {

@@ -50,7 +50,16 @@ describe('resolveWallTime', () => {
 describe('booking times around DST changes', () => {
   it('refuses a time the clocks skip, on the time field, suggesting the nearest one that exists', () => {
     const v = validateAppointment(fields('2027-03-28', '02:30'), BERLIN, at('2027-03-01T09:00:00Z'));
-    expect(v).toEqual({ ok: false, errors: [{ field: 'time', message: '02:30 does not exist on 28 Mar 2027 in Europe/Berlin: the clocks go forward then. The nearest time that exists is 03:00; choose 03:00 or another time.' }] });
+    expect(v).toEqual({
+      ok: false,
+      errors: [
+        {
+          field: 'time',
+          message:
+            '02:30 does not exist on 28 Mar 2027 in Europe/Berlin: the clocks go forward then. The nearest time that exists is 03:00; choose 03:00 or another time.',
+        },
+      ],
+    });
   });
 
   it('stores a time that happens twice as its first occurrence, whether booked in summer or winter', () => {

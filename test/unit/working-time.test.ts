@@ -101,7 +101,7 @@ describe('working hours', () => {
     expect(z(addWorkingHours(weekdays('Australia/Adelaide'), at('2026-04-03T05:30:00Z'), 4))).toBe('2026-04-06T02:30:00.000Z');
   });
 
-  it('nextWorkingDayAt is tomorrow or later, even before today\'s start', () => {
+  it("nextWorkingDayAt is tomorrow or later, even before today's start", () => {
     // Fri 16:00 BST → Mon 09:00 GMT (after the autumn change).
     expect(z(nextWorkingDayAt(london, at('2026-10-23T15:00:00Z'), '09:00'))).toBe('2026-10-26T09:00:00.000Z');
     // Mon 06:00 GMT, before work → Tuesday, not today.

@@ -23,8 +23,15 @@ export const caseCreatedProcessor = processor(caseCreatedJob, async ({ caseId },
   const now = deps.clock.now();
   const rows = await deps.db.transaction(async (t) => {
     const tx = t as unknown as Db;
-    const planned = await planDeliveries(tx, [{ kind: INTAKE_CARD_KIND, subjectId: c.id, recipient: `channel:${channel}`, channel: 'slack', caseId: c.id, dueAt: now }], now);
-    await deps.audit.record({ actor: { type: 'system' }, action: 'case.intake_card_planned', caseId: c.id, subjectType: 'delivery', subjectId: planned[0]!.id }, tx);
+    const planned = await planDeliveries(
+      tx,
+      [{ kind: INTAKE_CARD_KIND, subjectId: c.id, recipient: `channel:${channel}`, channel: 'slack', caseId: c.id, dueAt: now }],
+      now,
+    );
+    await deps.audit.record(
+      { actor: { type: 'system' }, action: 'case.intake_card_planned', caseId: c.id, subjectType: 'delivery', subjectId: planned[0]!.id },
+      tx,
+    );
     return planned;
   });
   await scheduleDeliveries(deps.queues, rows, now);

@@ -6,10 +6,27 @@ export type SlackOutbound = Extract<Outbound, { channel: 'slack' }>;
 
 /** Slack errors that no retry can fix: the message is marked failed with the error as its reason. */
 const PERMANENT = new Set([
-  'channel_not_found', 'is_archived', 'not_in_channel', 'user_not_found', 'users_not_found', 'account_inactive',
-  'user_disabled', 'cannot_dm_bot', 'invalid_auth', 'not_authed', 'token_revoked', 'missing_scope',
-  'msg_too_long', 'invalid_blocks', 'no_text', 'restricted_action', 'team_access_not_granted',
-  'message_not_found', 'cant_update_message', 'edit_window_closed', 'not_enabled',
+  'channel_not_found',
+  'is_archived',
+  'not_in_channel',
+  'user_not_found',
+  'users_not_found',
+  'account_inactive',
+  'user_disabled',
+  'cannot_dm_bot',
+  'invalid_auth',
+  'not_authed',
+  'token_revoked',
+  'missing_scope',
+  'msg_too_long',
+  'invalid_blocks',
+  'no_text',
+  'restricted_action',
+  'team_access_not_granted',
+  'message_not_found',
+  'cant_update_message',
+  'edit_window_closed',
+  'not_enabled',
 ]);
 
 /**
@@ -64,9 +81,14 @@ export class SlackSender {
       if (msg.files) {
         // One upload (three calls); a retry uploads again, and only the last call shares the files.
         const res = (await this.api.filesUploadV2({
-          channel_id: channel, initial_comment: msg.text, file_uploads: msg.files.map((f) => ({ file: f.content, filename: f.filename, title: f.title })),
+          channel_id: channel,
+          initial_comment: msg.text,
+          file_uploads: msg.files.map((f) => ({ file: f.content, filename: f.filename, title: f.title })),
         } as never)) as unknown as { files?: Array<{ files?: Array<{ id?: string }> }> };
-        const ids = (res.files ?? []).flatMap((x) => x.files ?? []).map((f) => f.id).filter(Boolean);
+        const ids = (res.files ?? [])
+          .flatMap((x) => x.files ?? [])
+          .map((f) => f.id)
+          .filter(Boolean);
         return { externalRef: `files:${ids.join(',')}`, channelRef: channel };
       }
       const res = await this.api.chat.postMessage({

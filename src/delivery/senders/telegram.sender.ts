@@ -18,7 +18,11 @@ export class TelegramSender {
    * inside the claim lease (DELIVERY_CLAIM_LEASE_SECONDS), so each call carries
    * its own deadline (PLATFORM_HTTP_TIMEOUT_MS) as an AbortSignal.
    */
-  constructor(token: string, apiRoot?: string, private readonly timeoutMs = 10_000) {
+  constructor(
+    token: string,
+    apiRoot?: string,
+    private readonly timeoutMs = 10_000,
+  ) {
     this.api = new Telegram(token, apiRoot ? { apiRoot } : {});
   }
 
@@ -28,18 +32,20 @@ export class TelegramSender {
   }
 
   async send(msg: TelegramOutbound, callbackData: string[][] = []): Promise<{ externalRef: string }> {
-    const keyboard = (msg.buttons ?? []).map((row, i) =>
-      row.map((b, j) => ({ text: b.label, callback_data: callbackData[i]?.[j] ?? '' })),
-    );
+    const keyboard = (msg.buttons ?? []).map((row, i) => row.map((b, j) => ({ text: b.label, callback_data: callbackData[i]?.[j] ?? '' })));
     if (this.stopping.signal.aborted) throw new InterruptedSendError();
     const signal = AbortSignal.any([this.stopping.signal, AbortSignal.timeout(this.timeoutMs)]);
     try {
-      const sent = await this.api.callApi('sendMessage', {
-        chat_id: msg.chatId,
-        text: msg.text,
-        ...(keyboard.length ? { reply_markup: { inline_keyboard: keyboard } } : {}),
-        link_preview_options: { is_disabled: true },
-      }, { signal: signal as never });
+      const sent = await this.api.callApi(
+        'sendMessage',
+        {
+          chat_id: msg.chatId,
+          text: msg.text,
+          ...(keyboard.length ? { reply_markup: { inline_keyboard: keyboard } } : {}),
+          link_preview_options: { is_disabled: true },
+        },
+        { signal: signal as never },
+      );
       return { externalRef: String(sent.message_id) };
     } catch (err) {
       if (this.stopping.signal.aborted) throw new InterruptedSendError();

@@ -24,18 +24,26 @@ let firstState = true;
 /** @type {Record<string, Record<string, string>>} */ const viewErrors = {};
 
 const $ = (/** @type {string} */ sel) => /** @type {HTMLElement} */ (document.querySelector(sel));
-const esc = (/** @type {unknown} */ s) => String(s ?? '').replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] ?? c);
-function say(msg, kind = 'error') { const el = $('#status'); el.textContent = msg; el.dataset.kind = kind; }
+const esc = (/** @type {unknown} */ s) =>
+  String(s ?? '').replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] ?? c);
+function say(msg, kind = 'error') {
+  const el = $('#status');
+  el.textContent = msg;
+  el.dataset.kind = kind;
+}
 
 async function post(path, body) {
   const res = await fetch(api + path, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
   const out = await res.json().catch(() => ({ ok: false, error: `HTTP ${res.status}` }));
-  if (!out.ok) say(`Not done: ${out.error}`); else say('');
+  if (!out.ok) say(`Not done: ${out.error}`);
+  else say('');
   await refresh();
   return out;
 }
 
-function nameOf(id) { return state?.staff.find((p) => p.slackUserId === id)?.name ?? id; }
+function nameOf(id) {
+  return state?.staff.find((p) => p.slackUserId === id)?.name ?? id;
+}
 /** Slack mrkdwn → safe HTML: *bold*, _italic_, ~strike~, `code`, <url|label>, <@U…>, <!here>. */
 function mrkdwn(text) {
   let h = esc(text);
@@ -43,13 +51,20 @@ function mrkdwn(text) {
   h = h.replace(/&lt;!(\w+)(?:\|[^&]*)?&gt;/g, '<b>@$1</b>');
   h = h.replace(/&lt;(https?:[^|&]+)\|([^&]+)&gt;/g, '<a href="$1" target="_blank" rel="noreferrer">$2</a>');
   h = h.replace(/&lt;(https?:[^&]+)&gt;/g, '<a href="$1" target="_blank" rel="noreferrer">$1</a>');
-  h = h.replace(/`([^`]+)`/g, '<code>$1</code>').replace(/(^|\s)\*([^*\n]+)\*/g, '$1<b>$2</b>').replace(/(^|\s)_([^_\n]+)_/g, '$1<i>$2</i>').replace(/(^|\s)~([^~\n]+)~/g, '$1<s>$2</s>');
+  h = h
+    .replace(/`([^`]+)`/g, '<code>$1</code>')
+    .replace(/(^|\s)\*([^*\n]+)\*/g, '$1<b>$2</b>')
+    .replace(/(^|\s)_([^_\n]+)_/g, '$1<i>$2</i>')
+    .replace(/(^|\s)~([^~\n]+)~/g, '$1<s>$2</s>');
   return h;
 }
 const txt = (t) => (!t ? '' : t.type === 'mrkdwn' ? mrkdwn(t.text) : esc(t.text));
 const opts = (el) => [...(el.options ?? []), ...(el.option_groups ?? []).flatMap((g) => g.options)];
 /** Slack ts → a string that sorts in time order ("1764403200.000123" → "000001764403200000123"). */
-const tsKey = (/** @type {string} */ ts) => { const [a = '', b = ''] = String(ts).split('.'); return a.padStart(14, '0') + b.padEnd(6, '0'); };
+const tsKey = (/** @type {string} */ ts) => {
+  const [a = '', b = ''] = String(ts).split('.');
+  return a.padStart(14, '0') + b.padEnd(6, '0');
+};
 const newer = (/** @type {string|undefined} */ a, /** @type {string|undefined} */ b) => (a ?? '') > (b ?? '');
 
 /** True when the element is scrolled to (near) its end. */
@@ -64,49 +79,94 @@ const marker = (on) => (on ? ' <span class="unread">● new</span>' : '');
 /** One interactive element. ctx: { user, source, inModal, blockId } */
 function element(el, ctx) {
   const data = `data-action="${esc(el.action_id)}"`;
-  const staffOptions = () => state.staff.map((p) => `<option value="${p.slackUserId}" ${el.initial_user === p.slackUserId ? 'selected' : ''}>${esc(p.name)}</option>`).join('');
+  const staffOptions = () =>
+    state.staff.map((p) => `<option value="${p.slackUserId}" ${el.initial_user === p.slackUserId ? 'selected' : ''}>${esc(p.name)}</option>`).join('');
   switch (el.type) {
     case 'button':
       return `<button type="button" class="${el.style === 'primary' ? 'primary' : el.style === 'danger' ? 'danger' : ''}" ${data} data-kind="button">${esc(el.text?.text)}</button>`;
-    case 'static_select': case 'overflow': {
+    case 'static_select':
+    case 'overflow': {
       const initial = el.initial_option?.value;
       const ph = el.placeholder?.text ?? (el.type === 'overflow' ? '⋯' : 'Choose…');
-      return `<select ${data} data-kind="select" aria-label="${esc(ph)}"><option value="">${esc(ph)}</option>${opts(el).map((o) => `<option value="${esc(o.value)}" ${o.value === initial ? 'selected' : ''}>${esc(o.text.text)}</option>`).join('')}</select>`;
+      return `<select ${data} data-kind="select" aria-label="${esc(ph)}"><option value="">${esc(ph)}</option>${opts(el)
+        .map((o) => `<option value="${esc(o.value)}" ${o.value === initial ? 'selected' : ''}>${esc(o.text.text)}</option>`)
+        .join('')}</select>`;
     }
-    case 'users_select': return `<select ${data} data-kind="select" aria-label="${esc(el.placeholder?.text ?? 'Choose a person')}"><option value="">${esc(el.placeholder?.text ?? 'Choose a person…')}</option>${staffOptions()}</select>`;
-    case 'datepicker': return `<input type="date" ${data} data-kind="date" value="${esc(el.initial_date ?? '')}" aria-label="${esc(el.placeholder?.text ?? 'Date')}">`;
-    case 'timepicker': return `<input type="time" ${data} data-kind="time" value="${esc(el.initial_time ?? '')}" aria-label="${esc(el.placeholder?.text ?? 'Time')}">`;
-    case 'plain_text_input': return el.multiline
-      ? `<textarea ${data} data-kind="text" rows="4" ${el.max_length ? `maxlength="${el.max_length}"` : ''}>${esc(el.initial_value ?? '')}</textarea>`
-      : `<input type="text" ${data} data-kind="text" value="${esc(el.initial_value ?? '')}" ${el.max_length ? `maxlength="${el.max_length}"` : ''}>`;
-    case 'radio_buttons': return `<div role="radiogroup" ${data} data-kind="radio">${opts(el).map((o, i) => `<label><input type="radio" name="${esc(ctx.blockId + el.action_id)}" value="${esc(o.value)}" ${el.initial_option?.value === o.value ? 'checked' : ''}> ${txt(o.text)}</label>`).join('<br>')}</div>`;
+    case 'users_select':
+      return `<select ${data} data-kind="select" aria-label="${esc(el.placeholder?.text ?? 'Choose a person')}"><option value="">${esc(el.placeholder?.text ?? 'Choose a person…')}</option>${staffOptions()}</select>`;
+    case 'datepicker':
+      return `<input type="date" ${data} data-kind="date" value="${esc(el.initial_date ?? '')}" aria-label="${esc(el.placeholder?.text ?? 'Date')}">`;
+    case 'timepicker':
+      return `<input type="time" ${data} data-kind="time" value="${esc(el.initial_time ?? '')}" aria-label="${esc(el.placeholder?.text ?? 'Time')}">`;
+    case 'plain_text_input':
+      return el.multiline
+        ? `<textarea ${data} data-kind="text" rows="4" ${el.max_length ? `maxlength="${el.max_length}"` : ''}>${esc(el.initial_value ?? '')}</textarea>`
+        : `<input type="text" ${data} data-kind="text" value="${esc(el.initial_value ?? '')}" ${el.max_length ? `maxlength="${el.max_length}"` : ''}>`;
+    case 'radio_buttons':
+      return `<div role="radiogroup" ${data} data-kind="radio">${opts(el)
+        .map(
+          (o, i) =>
+            `<label><input type="radio" name="${esc(ctx.blockId + el.action_id)}" value="${esc(o.value)}" ${el.initial_option?.value === o.value ? 'checked' : ''}> ${txt(o.text)}</label>`,
+        )
+        .join('<br>')}</div>`;
     // A multi-select (the handover's cases, a resource's categories) is shown as checkboxes: same values, easier to click.
     case 'multi_static_select':
-    case 'checkboxes': return `<div ${data} data-kind="checks">${opts(el).map((o) => `<label><input type="checkbox" value="${esc(o.value)}" ${(el.initial_options ?? []).some((x) => x.value === o.value) ? 'checked' : ''}> ${txt(o.text)}</label>`).join('<br>')}</div>`;
-    default: return `<span class="empty">[${esc(el.type)}]</span>`;
+    case 'checkboxes':
+      return `<div ${data} data-kind="checks">${opts(el)
+        .map(
+          (o) =>
+            `<label><input type="checkbox" value="${esc(o.value)}" ${(el.initial_options ?? []).some((x) => x.value === o.value) ? 'checked' : ''}> ${txt(o.text)}</label>`,
+        )
+        .join('<br>')}</div>`;
+    default:
+      return `<span class="empty">[${esc(el.type)}]</span>`;
   }
 }
 
 /** Blocks → HTML. Elements carry data-action; the container carries the source (message or view). */
 function blocks(list, ctx) {
-  return (list ?? []).map((b, i) => {
-    const blockId = b.block_id ?? `blk${i}`;
-    const c = { ...ctx, blockId };
-    switch (b.type) {
-      case 'header': return `<div class="blk header">${txt(b.text)}</div>`;
-      case 'divider': return '<div class="blk"><hr></div>';
-      case 'context': return `<div class="blk context">${(b.elements ?? []).map((e) => (e.type === 'image' ? '' : txt(e))).join(' · ')}</div>`;
-      case 'section': return `<div class="blk section"><div>${txt(b.text)}${b.fields ? `<div class="fields">${b.fields.map(txt).map((f) => `<div>${f}</div>`).join('')}</div>` : ''}</div>${b.accessory ? element(b.accessory, c) : ''}</div>`;
-      case 'actions': return `<div class="blk actions" data-block="${esc(blockId)}">${(b.elements ?? []).map((e) => element(e, c)).join('')}</div>`;
-      case 'input': {
-        const err = ctx.errors?.[blockId];
-        const id = `in-${ctx.viewId}-${blockId}`;
-        return `<div class="input" data-block="${esc(blockId)}" data-dispatch="${b.dispatch_action ? 1 : ''}"><label for="${esc(id)}">${esc(b.label?.text)}${b.optional ? ' <small>(optional)</small>' : ''}</label>${element(b.element, c).replace(/ aria-label="[^"]*"/, '').replace(/^<(\w+)/, `<$1 id="${esc(id)}"`)}${b.hint ? `<span class="hint">${txt(b.hint)}</span>` : ''}${err ? `<span class="error" role="alert">${esc(err)}</span>` : ''}</div>`;
+  return (list ?? [])
+    .map((b, i) => {
+      const blockId = b.block_id ?? `blk${i}`;
+      const c = { ...ctx, blockId };
+      switch (b.type) {
+        case 'header':
+          return `<div class="blk header">${txt(b.text)}</div>`;
+        case 'divider':
+          return '<div class="blk"><hr></div>';
+        case 'context':
+          return `<div class="blk context">${(b.elements ?? []).map((e) => (e.type === 'image' ? '' : txt(e))).join(' · ')}</div>`;
+        case 'section':
+          return `<div class="blk section"><div>${txt(b.text)}${
+            b.fields
+              ? `<div class="fields">${b.fields
+                  .map(txt)
+                  .map((f) => `<div>${f}</div>`)
+                  .join('')}</div>`
+              : ''
+          }</div>${b.accessory ? element(b.accessory, c) : ''}</div>`;
+        case 'actions':
+          return `<div class="blk actions" data-block="${esc(blockId)}">${(b.elements ?? []).map((e) => element(e, c)).join('')}</div>`;
+        case 'input': {
+          const err = ctx.errors?.[blockId];
+          const id = `in-${ctx.viewId}-${blockId}`;
+          return `<div class="input" data-block="${esc(blockId)}" data-dispatch="${b.dispatch_action ? 1 : ''}"><label for="${esc(id)}">${esc(b.label?.text)}${b.optional ? ' <small>(optional)</small>' : ''}</label>${element(
+            b.element,
+            c,
+          )
+            .replace(/ aria-label="[^"]*"/, '')
+            .replace(
+              /^<(\w+)/,
+              `<$1 id="${esc(id)}"`,
+            )}${b.hint ? `<span class="hint">${txt(b.hint)}</span>` : ''}${err ? `<span class="error" role="alert">${esc(err)}</span>` : ''}</div>`;
+        }
+        case 'rich_text':
+          return `<div class="blk">${esc(JSON.stringify(b.elements).slice(0, 200))}</div>`;
+        default:
+          return `<div class="blk empty">[${esc(b.type)}]</div>`;
       }
-      case 'rich_text': return `<div class="blk">${esc(JSON.stringify(b.elements).slice(0, 200))}</div>`;
-      default: return `<div class="blk empty">[${esc(b.type)}]</div>`;
-    }
-  }).join('');
+    })
+    .join('');
 }
 
 function valueOf(node) {
@@ -122,7 +182,12 @@ function message(m, user, channel) {
   const when = new Date(Number(m.ts) * 1000).toLocaleString();
   const body = m.blocks?.length ? blocks(m.blocks, { user }) : `<div class="blk">${mrkdwn(m.text)}</div>`;
   // Files shared with files.uploadV2 (record exports): name, size and a download link.
-  const files = (m.files ?? []).map((f) => `<div class="blk file">📎 <a href="${api}/slack/files/${encodeURIComponent(f.id)}" download="${esc(f.name)}">${esc(f.title || f.name)}</a> <small>${esc(f.name)} · ${Math.max(1, Math.round((f.size ?? 0) / 1024))} KB</small></div>`).join('');
+  const files = (m.files ?? [])
+    .map(
+      (f) =>
+        `<div class="blk file">📎 <a href="${api}/slack/files/${encodeURIComponent(f.id)}" download="${esc(f.name)}">${esc(f.title || f.name)}</a> <small>${esc(f.name)} · ${Math.max(1, Math.round((f.size ?? 0) / 1024))} KB</small></div>`,
+    )
+    .join('');
   if (m.ephemeral) {
     return `<div class="msg ephemeral" data-channel="${esc(m.channel)}" data-ts="${esc(m.ts)}"><div class="meta"><span class="only-you">Only visible to you</span> · ${esc(who)} · ${esc(when)}${m.replaced ? ' · updated' : ''} <button type="button" class="dismiss" data-dismiss aria-label="Dismiss this message (only you see it)">Dismiss</button></div>${body}</div>`;
   }
@@ -131,14 +196,21 @@ function message(m, user, channel) {
 
 /** A conversation in time order: its messages (threads under their parent) and the person's "Only visible to you" messages. */
 function conversation(list, user, channel, ephemerals = []) {
-  const top = [...list.filter((m) => !m.thread_ts || m.thread_ts === m.ts), ...ephemerals.map((x) => ({ ...x, ephemeral: true }))]
-    .sort((a, b) => (tsKey(a.ts) < tsKey(b.ts) ? -1 : 1));
+  const top = [...list.filter((m) => !m.thread_ts || m.thread_ts === m.ts), ...ephemerals.map((x) => ({ ...x, ephemeral: true }))].sort((a, b) =>
+    tsKey(a.ts) < tsKey(b.ts) ? -1 : 1,
+  );
   if (!top.length) return '<p class="empty">Nothing here yet.</p>';
-  return top.map((m) => message(m, user, channel) + (() => {
-    if (m.ephemeral) return '';
-    const replies = list.filter((r) => r.thread_ts === m.ts && r.ts !== m.ts);
-    return replies.length ? `<div class="thread">${replies.map((r) => message(r, user, channel)).join('')}</div>` : '';
-  })()).join('');
+  return top
+    .map(
+      (m) =>
+        message(m, user, channel) +
+        (() => {
+          if (m.ephemeral) return '';
+          const replies = list.filter((r) => r.thread_ts === m.ts && r.ts !== m.ts);
+          return replies.length ? `<div class="thread">${replies.map((r) => message(r, user, channel)).join('')}</div>` : '';
+        })(),
+    )
+    .join('');
 }
 
 /** A staff member's conversation tabs: their DM ("Messages") and the channels the pane shows, each with its ephemerals. */
@@ -160,7 +232,10 @@ function renderStaffPane(pane) {
   if (!people.some((p) => p.slackUserId === u.user)) u.user = people[0].slackUserId;
   const me = state.staff.find((p) => p.slackUserId === u.user);
   const convs = conversationsOf(pane, me);
-  /** @type {Array<[string, string, boolean]>} */ const tabs = [['home', 'App Home', false], ...convs.map((c) => /** @type {[string, string, boolean]} */ ([c.key, c.label, false]))];
+  /** @type {Array<[string, string, boolean]>} */ const tabs = [
+    ['home', 'App Home', false],
+    ...convs.map((c) => /** @type {[string, string, boolean]} */ ([c.key, c.label, false])),
+  ];
   if (!tabs.some(([k]) => k === u.tab)) u.tab = 'home';
   const oldBody = /** @type {HTMLElement|null} */ (root.querySelector('.staff-body'));
   const followEnd = !oldBody || oldBody.dataset.shows !== `${u.user}:${u.tab}` || atEnd(oldBody);
@@ -169,7 +244,8 @@ function renderStaffPane(pane) {
   if (current && followEnd) seen.set(`${me.slackUserId}:${current.key}`, current.latest);
   for (const t of tabs) t[2] = convs.some((c) => c.key === t[0] && unread(`${me.slackUserId}:${c.key}`, c.latest));
   // Someone else in this pane has new messages of their own (their DM, their "only visible to you" messages).
-  const othersNew = (p) => p.slackUserId !== me.slackUserId && conversationsOf(pane, p).some((c) => c.key === 'dm' && unread(`${p.slackUserId}:${c.key}`, c.latest));
+  const othersNew = (p) =>
+    p.slackUserId !== me.slackUserId && conversationsOf(pane, p).some((c) => c.key === 'dm' && unread(`${p.slackUserId}:${c.key}`, c.latest));
   const view = me.views.at(-1);
   let body = '';
   if (view) {
@@ -192,7 +268,9 @@ function renderStaffPane(pane) {
   drawn.set(root, html);
   // Keep what the person has typed or picked in an open modal across redraws (ids include the view id).
   /** @type {Map<string, string>} */ const kept = new Map();
-  root.querySelectorAll('form.modal [id]').forEach((n) => { if ('value' in n) kept.set(n.id, /** @type {HTMLInputElement} */ (n).value); });
+  root.querySelectorAll('form.modal [id]').forEach((n) => {
+    if ('value' in n) kept.set(n.id, /** @type {HTMLInputElement} */ (n).value);
+  });
   const scrollTop = oldBody?.scrollTop ?? 0;
   root.innerHTML = html;
   root.querySelectorAll('form.modal [id]').forEach((n) => {
@@ -217,16 +295,26 @@ function renderClient() {
   const list = $('#client-chat');
   const followEnd = list.dataset.client !== String(me.user.id) || atEnd(list);
   if (followEnd) seen.set(`client:${me.user.id}`, latestOf(me));
-  const tabs = clients.map((c, i) => `<button type="button" role="tab" aria-selected="${i === ui.client}" data-client="${i}">${esc(c.label)}${marker(unread(`client:${c.user.id}`, latestOf(c)))}</button>`).join('');
+  const tabs = clients
+    .map(
+      (c, i) =>
+        `<button type="button" role="tab" aria-selected="${i === ui.client}" data-client="${i}">${esc(c.label)}${marker(unread(`client:${c.user.id}`, latestOf(c)))}</button>`,
+    )
+    .join('');
   if ($('#client-tabs').innerHTML !== tabs) $('#client-tabs').innerHTML = tabs;
   /** @type {HTMLTextAreaElement} */ ($('#client-text')).placeholder = `Write as ${me.user.first_name}… (Enter sends, Shift+Enter for a new line)`;
   list.dataset.client = String(me.user.id);
-  const html = me.messages.map((m) => {
-    const mine = !m.from?.is_bot;
-    const kb = m.reply_markup?.inline_keyboard;
-    const keys = kb ? `<div class="kb">${kb.map((row) => `<div class="kb-row">${row.map((b) => (b.callback_data ? `<button type="button" data-msg="${m.message_id}" data-cb="${esc(b.callback_data)}">${esc(b.text)}</button>` : b.url ? `<a href="${esc(b.url)}">${esc(b.text)}</a>` : '')).join('')}</div>`).join('')}</div>` : '';
-    return `<li class="${mine ? 'me' : 'bot'}">${esc(m.text ?? (m.photo ? '[photo]' : m.sticker ? '[sticker]' : '[message]'))}${keys}<time>${new Date(m.date * 1000).toLocaleString()}</time></li>`;
-  }).join('') || `<li class="empty">Say hello to the bot as ${esc(me.user.first_name)} — try /start</li>`;
+  const html =
+    me.messages
+      .map((m) => {
+        const mine = !m.from?.is_bot;
+        const kb = m.reply_markup?.inline_keyboard;
+        const keys = kb
+          ? `<div class="kb">${kb.map((row) => `<div class="kb-row">${row.map((b) => (b.callback_data ? `<button type="button" data-msg="${m.message_id}" data-cb="${esc(b.callback_data)}">${esc(b.text)}</button>` : b.url ? `<a href="${esc(b.url)}">${esc(b.text)}</a>` : '')).join('')}</div>`).join('')}</div>`
+          : '';
+        return `<li class="${mine ? 'me' : 'bot'}">${esc(m.text ?? (m.photo ? '[photo]' : m.sticker ? '[sticker]' : '[message]'))}${keys}<time>${new Date(m.date * 1000).toLocaleString()}</time></li>`;
+      })
+      .join('') || `<li class="empty">Say hello to the bot as ${esc(me.user.first_name)} — try /start</li>`;
   // Unchanged: leave the chat alone (no lost click, no jump).
   if (drawn.get(list) === html) return;
   drawn.set(list, html);
@@ -248,7 +336,7 @@ function render() {
 }
 
 async function refresh() {
-  const res = await fetch(api + '/state');
+  const res = await fetch(`${api}/state`);
   state = await res.json();
   render();
 }
@@ -263,29 +351,41 @@ $('#client-form').addEventListener('submit', async (e) => {
   if (out.ok) box.value = '';
 });
 $('#client-text').addEventListener('keydown', (e) => {
-  if (e.key === 'Enter' && !e.shiftKey) { e.preventDefault(); /** @type {HTMLFormElement} */ ($('#client-form')).requestSubmit(); }
+  if (e.key === 'Enter' && !e.shiftKey) {
+    e.preventDefault();
+    /** @type {HTMLFormElement} */
+    ($('#client-form')).requestSubmit();
+  }
 });
 $('#client-chat').addEventListener('click', (e) => {
   const b = /** @type {HTMLElement} */ (e.target).closest('button[data-cb]');
   // The bot's answerCallbackQuery text is Telegram's small pop-up: shown in the status line.
-  if (b instanceof HTMLElement) void post('/client/click', { client: state.clients[ui.client].user.id, messageId: Number(b.dataset.msg), data: b.dataset.cb }).then((out) => {
-    if (out.ok && out.result?.text) say(`Telegram pop-up: ${out.result.text}`, 'info');
-  });
+  if (b instanceof HTMLElement)
+    void post('/client/click', { client: state.clients[ui.client].user.id, messageId: Number(b.dataset.msg), data: b.dataset.cb }).then((out) => {
+      if (out.ok && out.result?.text) say(`Telegram pop-up: ${out.result.text}`, 'info');
+    });
 });
 $('#client-tabs').addEventListener('click', (e) => {
   const t = /** @type {HTMLElement} */ (e.target).closest('[data-client]');
-  if (t instanceof HTMLElement) { ui.client = Number(t.dataset.client); renderClient(); }
+  if (t instanceof HTMLElement) {
+    ui.client = Number(t.dataset.client);
+    renderClient();
+  }
 });
 $('#client-chat').addEventListener('scroll', () => {
   const me = state?.clients[ui.client];
   if (me && atEnd($('#client-chat')) && newer(latestOf(me), seen.get(`client:${me.user.id}`))) renderClient();
 });
-document.querySelectorAll('.clock button[data-hours]').forEach((b) => b.addEventListener('click', () => {
-  void post('/clock', { hours: Number(/** @type {HTMLElement} */ (b).dataset.hours) });
-}));
+document.querySelectorAll('.clock button[data-hours]').forEach((b) =>
+  b.addEventListener('click', () => {
+    void post('/clock', { hours: Number(/** @type {HTMLElement} */ (b).dataset.hours) });
+  }),
+);
 // "Next event": to the earliest reminder, nudge, escalation step or deadline, and no further.
 $('#clock-next').addEventListener('click', () => {
-  void post('/clock/next', {}).then((out) => { if (out.ok) say(out.result.message, 'info'); });
+  void post('/clock/next', {}).then((out) => {
+    if (out.ok) say(out.result.message, 'info');
+  });
 });
 
 for (const pane of /** @type {const} */ (['worker', 'supervisor'])) {
@@ -300,10 +400,17 @@ for (const pane of /** @type {const} */ (['worker', 'supervisor'])) {
   root.addEventListener('click', async (e) => {
     const t = /** @type {HTMLElement} */ (e.target);
     const tab = t.closest('[data-tab]');
-    if (tab instanceof HTMLElement) { ui[pane].tab = tab.dataset.tab ?? 'home'; return render(); }
+    if (tab instanceof HTMLElement) {
+      ui[pane].tab = tab.dataset.tab ?? 'home';
+      return render();
+    }
     if (t.matches('[data-open-home]')) return void post('/slack/home', { user: user() });
     if (t.matches('[data-dismiss]')) return void post('/slack/dismiss', { user: user(), ts: /** @type {HTMLElement} */ (t.closest('[data-ts]')).dataset.ts });
-    if (t.matches('[data-close]')) { /** @type {HTMLElement|null} */ (document.activeElement)?.blur(); const v = /** @type {HTMLElement|null} */ (t.closest('[data-view]')); return void post('/slack/close', { user: user(), viewId: v?.dataset.view }); }
+    if (t.matches('[data-close]')) {
+      /** @type {HTMLElement|null} */ (document.activeElement)?.blur();
+      const v = /** @type {HTMLElement|null} */ (t.closest('[data-view]'));
+      return void post('/slack/close', { user: user(), viewId: v?.dataset.view });
+    }
     if (t.matches('button[data-kind=button]')) {
       const source = sourceOf(t);
       if (source) void post('/slack/action', { user: user(), source, actionId: t.dataset.action });
@@ -316,7 +423,10 @@ for (const pane of /** @type {const} */ (['worker', 'supervisor'])) {
   });
   root.addEventListener('change', (e) => {
     const t = /** @type {HTMLElement} */ (e.target);
-    if (t.matches('[data-who]')) { ui[pane].user = /** @type {HTMLSelectElement} */ (t).value; return renderStaffPane(pane); }
+    if (t.matches('[data-who]')) {
+      ui[pane].user = /** @type {HTMLSelectElement} */ (t).value;
+      return renderStaffPane(pane);
+    }
     // Elements outside input blocks act at once (selects/pickers in messages and App Home).
     const el = t.closest('[data-action]');
     if (!(el instanceof HTMLElement) || el.closest('.input')) return;
@@ -332,7 +442,9 @@ for (const pane of /** @type {const} */ (['worker', 'supervisor'])) {
       const input = /** @type {HTMLInputElement} */ (form.querySelector('input'));
       const text = input.value.trim();
       if (!text) return say('Type a command such as /case help, or a message.');
-      const out = text.startsWith('/case') ? await post('/slack/command', { user: user(), text: text.replace(/^\/case\s*/, '') }) : await post('/slack/dm', { user: user(), text });
+      const out = text.startsWith('/case')
+        ? await post('/slack/command', { user: user(), text: text.replace(/^\/case\s*/, '') })
+        : await post('/slack/dm', { user: user(), text });
       if (out.ok) input.value = '';
       input.blur();
       renderStaffPane(pane);
@@ -349,11 +461,14 @@ for (const pane of /** @type {const} */ (['worker', 'supervisor'])) {
     const out = await post('/slack/submit', { user: user(), viewId, values });
     const r = out.result;
     viewErrors[viewId] = r && r.response_action === 'errors' ? r.errors : {};
-    if (r && r.response_action === 'errors') { say('Please correct the fields marked in the form.'); renderStaffPane(pane); }
+    if (r && r.response_action === 'errors') {
+      say('Please correct the fields marked in the form.');
+      renderStaffPane(pane);
+    }
   });
 }
 
-const events = new EventSource(api + '/events');
+const events = new EventSource(`${api}/events`);
 events.addEventListener('change', () => void refresh());
 events.onerror = () => say('Lost the connection to the service; retrying…');
 void refresh();

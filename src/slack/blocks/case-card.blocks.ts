@@ -19,7 +19,9 @@ const MODE: Record<string, string> = { in_person: 'in person', phone: 'phone', v
 const RESPONSE: Record<string, string> = { confirmed: 'client confirmed', needs_other_time: 'client needs another time', cant_come: "client can't come" };
 
 export function elementsLine(e: FourElements): string {
-  return (Object.keys(ELEMENT_LABELS) as Array<keyof FourElements>).map((k) => `${e[k] ? '✅' : '⚠️'} ${ELEMENT_LABELS[k]}${e[k] ? '' : ' — *missing*'}`).join('\n');
+  return (Object.keys(ELEMENT_LABELS) as Array<keyof FourElements>)
+    .map((k) => `${e[k] ? '✅' : '⚠️'} ${ELEMENT_LABELS[k]}${e[k] ? '' : ' — *missing*'}`)
+    .join('\n');
 }
 
 export function caseButtons(caseId: string, opts: { withOpen?: boolean } = {}): Block[] {
@@ -53,18 +55,29 @@ function intakeExcerpt(card: CaseCard): string {
 export function caseCardBlocks(card: CaseCard, zone: string, now: DateTime): Block[] {
   const blocks: Block[] = [header(`${card.crisis ? '🚨 ' : ''}Case ${card.reference}`)];
   if (card.crisis) blocks.push(section('*🚨 CRISIS reported on this case.* Check the client is safe and follow the crisis procedure.'));
-  blocks.push(fields([
-    `*Client:* ${card.clientErased ? '_erased_' : card.clientFirstName ? esc(card.clientFirstName) : '_no name given_'}`,
-    `*Worker:* ${card.worker ? `<@${card.worker.slackUserId}>` : '_unassigned_'}`,
-    `*Phase:* ${PHASE_LABELS[card.phase] ?? card.phase}${card.status !== 'open' ? ` (${card.status})` : ''}`,
-    `*Type:* ${card.type ? TYPE_LABEL[card.type] : '_not set_'}`,
-    `*Priority:* ${PRIORITY_LABEL[card.priority] ?? card.priority}`,
-    `*Category:* ${categoryLabel(card.category)}`,
-  ]));
+  blocks.push(
+    fields([
+      `*Client:* ${card.clientErased ? '_erased_' : card.clientFirstName ? esc(card.clientFirstName) : '_no name given_'}`,
+      `*Worker:* ${card.worker ? `<@${card.worker.slackUserId}>` : '_unassigned_'}`,
+      `*Phase:* ${PHASE_LABELS[card.phase] ?? card.phase}${card.status !== 'open' ? ` (${card.status})` : ''}`,
+      `*Type:* ${card.type ? TYPE_LABEL[card.type] : '_not set_'}`,
+      `*Priority:* ${PRIORITY_LABEL[card.priority] ?? card.priority}`,
+      `*Category:* ${categoryLabel(card.category)}`,
+    ]),
+  );
   blocks.push(section(`*The four elements*\n${elementsLine(card.elements)}`));
   blocks.push(section(intakeExcerpt(card)));
   if (card.goals.length) {
-    blocks.push(section(card.goals.map((g, i) => `*Goal ${i + 1}:* ${esc(g.description)}${g.assessment ? `\n   _Assessed by:_ ${esc(g.assessment)}` : ''}${g.targetDate ? `\n   _Target:_ ${g.targetDate}` : ''}${g.status !== 'active' ? ` (${g.status.replace('_', ' ')})` : ''}`).join('\n')));
+    blocks.push(
+      section(
+        card.goals
+          .map(
+            (g, i) =>
+              `*Goal ${i + 1}:* ${esc(g.description)}${g.assessment ? `\n   _Assessed by:_ ${esc(g.assessment)}` : ''}${g.targetDate ? `\n   _Target:_ ${g.targetDate}` : ''}${g.status !== 'active' ? ` (${g.status.replace('_', ' ')})` : ''}`,
+          )
+          .join('\n'),
+      ),
+    );
   }
   const last = card.lastNote
     ? `*Last note:* ${NOTE_KIND_LABELS[card.lastNote.kind] ?? card.lastNote.kind}, ${card.lastNote.age}${card.lastNote.excerpt ? ` — “${esc(card.lastNote.excerpt)}”` : ''}`
@@ -76,14 +89,24 @@ export function caseCardBlocks(card: CaseCard, zone: string, now: DateTime): Blo
     ? `*Next appointment:* ${staffTime(card.nextAppointment.startsAt.toJSDate(), zone)}, ${MODE[card.nextAppointment.mode] ?? card.nextAppointment.mode}, ${card.nextAppointment.durationMin} min${card.nextAppointment.clientResponse ? ` (${RESPONSE[card.nextAppointment.clientResponse]})` : ''}`
     : '*Next appointment:* _none booked_';
   blocks.push(section([last, follow, appt].join('\n')));
-  if (card.referrals.length) blocks.push(section(`*Referrals*\n${card.referrals.slice(-5).map((r) => referralLine({ ...r, reason: '', consent: null })).join('\n')}`));
+  if (card.referrals.length)
+    blocks.push(
+      section(
+        `*Referrals*\n${card.referrals
+          .slice(-5)
+          .map((r) => referralLine({ ...r, reason: '', consent: null }))
+          .join('\n')}`,
+      ),
+    );
   if (card.status === 'open') {
     blocks.push(actions(`case:${card.id}`, caseButtons(card.id)));
     if (card.nextAppointment) {
-      blocks.push(actions(`appt:${card.nextAppointment.id}`, [
-        button({ text: 'Reschedule appointment', actionId: ACTIONS.reschedule, value: card.nextAppointment.id }),
-        button({ text: 'Cancel appointment', actionId: ACTIONS.cancel, value: card.nextAppointment.id }),
-      ]));
+      blocks.push(
+        actions(`appt:${card.nextAppointment.id}`, [
+          button({ text: 'Reschedule appointment', actionId: ACTIONS.reschedule, value: card.nextAppointment.id }),
+          button({ text: 'Cancel appointment', actionId: ACTIONS.cancel, value: card.nextAppointment.id }),
+        ]),
+      );
     }
   }
   blocks.push(caseFileButtons(card.id));

@@ -22,23 +22,41 @@ export const categoryLabel = (code: string): string => {
 };
 
 const FIELD_LABEL: Record<IntakeField, string> = {
-  name: 'Name they gave', category: 'What it is about', story: 'What is happening (their words)', change: 'What they would like to be different',
-  support: 'Who can support them', strengths: 'What has helped, what they are good at', urgency: 'How soon', availability: 'When to reach them',
-  timezone: 'Time zone', language: 'Language', safety: 'Safety check', agreement: 'Service agreement',
+  name: 'Name they gave',
+  category: 'What it is about',
+  story: 'What is happening (their words)',
+  change: 'What they would like to be different',
+  support: 'Who can support them',
+  strengths: 'What has helped, what they are good at',
+  urgency: 'How soon',
+  availability: 'When to reach them',
+  timezone: 'Time zone',
+  language: 'Language',
+  safety: 'Safety check',
+  agreement: 'Service agreement',
 };
 const SAFETY: Record<string, string> = { safe: 'Said they are safe', unsafe: '🚨 Said they are NOT safe', unsure: '⚠️ Not sure they are safe' };
 
 function entryValue(e: IntakeEntry): string {
   switch (e.field) {
-    case 'category': return categoryLabel(e.code ?? '');
-    case 'urgency': return en(`urgency.${e.code}` as never);
-    case 'availability': return e.code ? en(`availability.${e.code}` as never) : esc(e.text ?? '');
-    case 'support': return e.code === 'none' ? '_No one, they said_' : esc(e.text ?? '');
-    case 'strengths': return e.code === 'skipped' ? '_skipped_' : esc(e.text ?? '');
-    case 'language': return e.code === 'zh' ? 'Chinese' : 'English';
-    case 'safety': return SAFETY[e.code ?? ''] ?? e.code ?? '';
-    case 'agreement': return `version ${e.code}, given ${e.text ? e.text.slice(0, 16).replace('T', ' ') : ''} UTC`;
-    default: return esc(e.text ?? '');
+    case 'category':
+      return categoryLabel(e.code ?? '');
+    case 'urgency':
+      return en(`urgency.${e.code}` as never);
+    case 'availability':
+      return e.code ? en(`availability.${e.code}` as never) : esc(e.text ?? '');
+    case 'support':
+      return e.code === 'none' ? '_No one, they said_' : esc(e.text ?? '');
+    case 'strengths':
+      return e.code === 'skipped' ? '_skipped_' : esc(e.text ?? '');
+    case 'language':
+      return e.code === 'zh' ? 'Chinese' : 'English';
+    case 'safety':
+      return SAFETY[e.code ?? ''] ?? e.code ?? '';
+    case 'agreement':
+      return `version ${e.code}, given ${e.text ? e.text.slice(0, 16).replace('T', ' ') : ''} UTC`;
+    default:
+      return esc(e.text ?? '');
   }
 }
 
@@ -75,7 +93,12 @@ export function fitView(blocks: Block[], more: string): Block[] {
 }
 
 const infoModal = (callbackId: string, title: string, meta: object, blocks: Block[]): Block => ({
-  type: 'modal', callback_id: callbackId, title: plain(title, 24), close: plain('Close', 24), private_metadata: JSON.stringify(meta), blocks,
+  type: 'modal',
+  callback_id: callbackId,
+  title: plain(title, 24),
+  close: plain('Close', 24),
+  private_metadata: JSON.stringify(meta),
+  blocks,
 });
 
 export function fullIntakeModal(reference: string, view: CaseIntakeView | null, caseId: string): Block {
@@ -83,7 +106,8 @@ export function fullIntakeModal(reference: string, view: CaseIntakeView | null, 
   if (!view) {
     blocks.push(section('_This case has no intake answers (opened without the Telegram intake, or the client asked for their data to be erased)._'));
   } else {
-    if (!view.complete) blocks.push(section('⚠️ *The client had not finished the questions* when this case was opened (a crisis was reported during the intake).'));
+    if (!view.complete)
+      blocks.push(section('⚠️ *The client had not finished the questions* when this case was opened (a crisis was reported during the intake).'));
     for (const e of view.entries) blocks.push(...labelledSections(FIELD_LABEL[e.field], entryValue(e)));
   }
   blocks.push(context('Confidential: shown to the assigned worker, their supervisor and admins. Each opening is recorded in the audit log.'));
@@ -91,12 +115,20 @@ export function fullIntakeModal(reference: string, view: CaseIntakeView | null, 
 }
 
 function historyHeading(e: HistoryPage['entries'][number], zone: string): string {
-  const what = e.kind === 'message' ? (e.direction === 'from_client' ? '✉️ Message from the client' : '📤 Message to the client') : `📝 ${NOTE_KIND_LABELS[e.kind] ?? e.kind}`;
+  const what =
+    e.kind === 'message'
+      ? e.direction === 'from_client'
+        ? '✉️ Message from the client'
+        : '📤 Message to the client'
+      : `📝 ${NOTE_KIND_LABELS[e.kind] ?? e.kind}`;
   return `${what} — ${staffTime(e.at.toJSDate(), zone)}${e.author ? ` · ${esc(e.author)}` : ''}`;
 }
 
 export function historyModal(reference: string, h: HistoryPage, caseId: string, zone: string): Block {
-  const blocks: Block[] = [header(`History — ${reference}`), context(`Notes and messages, newest first. Page ${h.page + 1} of ${h.pages} (${h.total} in all). Times in ${zone}.`)];
+  const blocks: Block[] = [
+    header(`History — ${reference}`),
+    context(`Notes and messages, newest first. Page ${h.page + 1} of ${h.pages} (${h.total} in all). Times in ${zone}.`),
+  ];
   if (h.entries.length === 0) blocks.push(section('_No notes or messages yet._'));
   for (const e of h.entries) {
     blocks.push(...labelledSections(historyHeading(e, zone), esc(e.text)), divider());

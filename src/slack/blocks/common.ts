@@ -28,7 +28,13 @@ export interface Button {
   style?: 'primary' | 'danger';
 }
 
-export const button = (b: Button): Block => ({ type: 'button', text: plain(b.text), action_id: b.actionId, value: b.value, ...(b.style ? { style: b.style } : {}) });
+export const button = (b: Button): Block => ({
+  type: 'button',
+  text: plain(b.text),
+  action_id: b.actionId,
+  value: b.value,
+  ...(b.style ? { style: b.style } : {}),
+});
 export const actions = (blockId: string, elements: Block[]): Block => ({ type: 'actions', block_id: blockId, elements: elements.slice(0, 25) });
 
 export const option = (value: string, text: string) => ({ text: plain(text), value });
@@ -42,15 +48,31 @@ export interface InputOpts {
 }
 
 const input = (field: string, label: string, element: Block, o: InputOpts = {}): Block => ({
-  type: 'input', block_id: field, label: plain(label, 2000), element: { action_id: INPUT, ...element },
-  ...(o.optional ? { optional: true } : {}), ...(o.hint ? { hint: plain(o.hint, 2000) } : {}),
+  type: 'input',
+  block_id: field,
+  label: plain(label, 2000),
+  element: { action_id: INPUT, ...element },
+  ...(o.optional ? { optional: true } : {}),
+  ...(o.hint ? { hint: plain(o.hint, 2000) } : {}),
 });
 
-export const textInput = (field: string, label: string, o: InputOpts & { multiline?: boolean; initial?: string | null; max?: number; placeholder?: string } = {}): Block =>
-  input(field, label, {
-    type: 'plain_text_input', ...(o.multiline ? { multiline: true } : {}), ...(o.initial ? { initial_value: clip(o.initial, o.max ?? 3000) } : {}),
-    max_length: o.max ?? 3000, ...(o.placeholder ? { placeholder: plain(o.placeholder, 150) } : {}),
-  }, o);
+export const textInput = (
+  field: string,
+  label: string,
+  o: InputOpts & { multiline?: boolean; initial?: string | null; max?: number; placeholder?: string } = {},
+): Block =>
+  input(
+    field,
+    label,
+    {
+      type: 'plain_text_input',
+      ...(o.multiline ? { multiline: true } : {}),
+      ...(o.initial ? { initial_value: clip(o.initial, o.max ?? 3000) } : {}),
+      max_length: o.max ?? 3000,
+      ...(o.placeholder ? { placeholder: plain(o.placeholder, 150) } : {}),
+    },
+    o,
+  );
 
 export const selectInput = (field: string, label: string, opts: Array<[string, string]>, o: InputOpts & { initial?: string | null } = {}): Block => {
   const options = opts.map(([v, t]) => option(v, t));
@@ -73,6 +95,11 @@ export interface ModalOpts {
 }
 
 export const modal = (o: ModalOpts): Block => ({
-  type: 'modal', callback_id: o.callbackId, title: plain(o.title, 24), ...(o.submit ? { submit: plain(o.submit, 24) } : {}), close: plain('Cancel', 24),
-  private_metadata: JSON.stringify(o.metadata), blocks: o.blocks.slice(0, 100),
+  type: 'modal',
+  callback_id: o.callbackId,
+  title: plain(o.title, 24),
+  ...(o.submit ? { submit: plain(o.submit, 24) } : {}),
+  close: plain('Cancel', 24),
+  private_metadata: JSON.stringify(o.metadata),
+  blocks: o.blocks.slice(0, 100),
 });

@@ -14,7 +14,11 @@ import { actions, button, clip, context, esc, header, section, type Block } from
 export const HANDOVER_UNDO_ACTION = 'handover_undo';
 const MODE: Record<string, string> = { in_person: 'in person', phone: 'phone', video: 'video' };
 const REASON: Record<string, string> = {
-  follow_up_overdue: 'Follow-up overdue', quiet_case: 'No note for too long', unassigned_intake: 'Unassigned intake', crisis: '🚨 Crisis', no_show_repeat: 'Repeated no-shows',
+  follow_up_overdue: 'Follow-up overdue',
+  quiet_case: 'No note for too long',
+  unassigned_intake: 'Unassigned intake',
+  crisis: '🚨 Crisis',
+  no_show_repeat: 'Repeated no-shows',
 };
 export const NOT_TOLD: Record<string, string> = {
   crisis_open: 'a crisis is open on this case',
@@ -29,19 +33,35 @@ export function handoverPacketBlocks(p: HandoverPacket, fromSlackId: string | nu
   const c = p.card;
   const who = fromSlackId ? `<@${fromSlackId}>` : 'a colleague';
   const notes = p.notes.length
-    ? p.notes.map((n) => `• ${staffTime(n.at.toJSDate(), zone)} · ${n.kind === 'message' ? `message ${n.direction === 'from_client' ? 'from' : 'to'} the client` : (NOTE_KIND_LABELS[n.kind] ?? n.kind)}\n   ${n.text ? `“${esc(clip(n.text, 600))}”` : '_(blank: redacted)_'}`).join('\n')
+    ? p.notes
+        .map(
+          (n) =>
+            `• ${staffTime(n.at.toJSDate(), zone)} · ${n.kind === 'message' ? `message ${n.direction === 'from_client' ? 'from' : 'to'} the client` : (NOTE_KIND_LABELS[n.kind] ?? n.kind)}\n   ${n.text ? `“${esc(clip(n.text, 600))}”` : '_(blank: redacted)_'}`,
+        )
+        .join('\n')
     : '_No notes yet._';
   const appt = c.nextAppointment
     ? `${staffTime(c.nextAppointment.startsAt.toJSDate(), zone)}, ${MODE[c.nextAppointment.mode] ?? c.nextAppointment.mode}, ${c.nextAppointment.durationMin} min — its reminders now come to you`
     : '_none booked_';
   const escs = p.escalations.length
-    ? p.escalations.map((e) => `• ${REASON[e.reason] ?? e.reason} (level ${e.level}, opened ${staffTime(e.openedAt.toJSDate(), zone)}${e.acknowledged ? ', acknowledged' : ''}) — now comes to you`).join('\n')
+    ? p.escalations
+        .map(
+          (e) =>
+            `• ${REASON[e.reason] ?? e.reason} (level ${e.level}, opened ${staffTime(e.openedAt.toJSDate(), zone)}${e.acknowledged ? ', acknowledged' : ''}) — now comes to you`,
+        )
+        .join('\n')
     : '_none_';
-  const goals = c.goals.length ? c.goals.map((g, i) => `*Goal ${i + 1}:* ${esc(g.description)}${g.assessment ? ` — _assessed by:_ ${esc(g.assessment)}` : ''}`).join('\n') : '';
+  const goals = c.goals.length
+    ? c.goals.map((g, i) => `*Goal ${i + 1}:* ${esc(g.description)}${g.assessment ? ` — _assessed by:_ ${esc(g.assessment)}` : ''}`).join('\n')
+    : '';
   return [
     header(`Handover: ${c.reference}`),
-    section(`${who}'s case ${c.reference} is now yours${p.untilOn ? `, until *${p.untilOn}* (it goes back to them that morning)` : ''}. Client: ${c.clientErased ? '_erased_' : c.clientFirstName ? esc(c.clientFirstName) : '_no name given_'}.`),
-    section(`*The four elements*\n${elementsLine(c.elements)}${goals ? `\n${goals}` : ''}${c.plan ? `\n*Plan:* ${esc(clip(c.plan, 500))}` : ''}${c.selfHelp ? `\n*Self-help focus:* ${esc(clip(c.selfHelp, 300))}` : ''}`),
+    section(
+      `${who}'s case ${c.reference} is now yours${p.untilOn ? `, until *${p.untilOn}* (it goes back to them that morning)` : ''}. Client: ${c.clientErased ? '_erased_' : c.clientFirstName ? esc(c.clientFirstName) : '_no name given_'}.`,
+    ),
+    section(
+      `*The four elements*\n${elementsLine(c.elements)}${goals ? `\n${goals}` : ''}${c.plan ? `\n*Plan:* ${esc(clip(c.plan, 500))}` : ''}${c.selfHelp ? `\n*Self-help focus:* ${esc(clip(c.selfHelp, 300))}` : ''}`,
+    ),
     section(`*Last notes* (newest first)\n${notes}`),
     section(`*Next appointment:* ${appt}`),
     section(`*Open escalations*\n${escs}`),
@@ -54,5 +74,8 @@ export function handoverPacketBlocks(p: HandoverPacket, fromSlackId: string | nu
 }
 
 export function handoverDoneBlocks(text: string, handoverId: string): Block[] {
-  return [section(text), actions(`handover:${handoverId}`, [button({ text: 'Undo handover', actionId: HANDOVER_UNDO_ACTION, value: handoverId, style: 'danger' })])];
+  return [
+    section(text),
+    actions(`handover:${handoverId}`, [button({ text: 'Undo handover', actionId: HANDOVER_UNDO_ACTION, value: handoverId, style: 'danger' })]),
+  ];
 }

@@ -32,9 +32,12 @@ export interface IntakeCardInput {
  */
 export function workerPicker(placeholder: string, picker: IntakeCardInput['picker']): Block {
   if (!picker?.people.length) return { type: 'users_select', action_id: ACTIONS.intakeAssignPick, placeholder: { type: 'plain_text', text: placeholder } };
-  const label = (p: PickerEntry) => `${p.atOrOver ? '⚠️ ' : ''}${clip(p.name, 40)} — ${p.open} open${p.open > picker.limit ? ' (over limit)' : p.open === picker.limit ? ' (at limit)' : ''}`;
+  const label = (p: PickerEntry) =>
+    `${p.atOrOver ? '⚠️ ' : ''}${clip(p.name, 40)} — ${p.open} open${p.open > picker.limit ? ' (over limit)' : p.open === picker.limit ? ' (at limit)' : ''}`;
   return {
-    type: 'static_select', action_id: ACTIONS.intakeAssignPick, placeholder: { type: 'plain_text', text: placeholder },
+    type: 'static_select',
+    action_id: ACTIONS.intakeAssignPick,
+    placeholder: { type: 'plain_text', text: placeholder },
     options: picker.people.slice(0, 100).map((p) => option(p.slackUserId, label(p))),
   };
 }
@@ -51,25 +54,26 @@ export function intakeCardBlocks(x: IntakeCardInput): Block[] {
   if (x.crisis) blocks.push(section('*🚨 CRISIS: the client reported danger.* Assign someone now; the on-call supervisor has been paged.'));
   const f = [
     `*Category:* ${categoryLabel(x.category)}`,
-    `*Urgency:* ${x.urgency ? URGENCY[x.urgency] ?? x.urgency : '_not given_'}`,
+    `*Urgency:* ${x.urgency ? (URGENCY[x.urgency] ?? x.urgency) : '_not given_'}`,
     `*Priority:* ${PRIORITY_LABEL[x.priority] ?? x.priority}`,
-    `*Safety:* ${x.crisis ? '🚨 Crisis reported' : x.safety ? SAFETY[x.safety] ?? x.safety : '_not asked_'}`,
+    `*Safety:* ${x.crisis ? '🚨 Crisis reported' : x.safety ? (SAFETY[x.safety] ?? x.safety) : '_not asked_'}`,
   ];
   if (x.firstName) f.push(`*First name:* ${esc(x.firstName)}`);
   if (x.language) f.push(`*Language:* ${x.language === 'zh' ? 'Chinese' : 'English'}`);
   blocks.push(fields(f));
   if (x.assignedSlackUserId) {
     blocks.push(section(`✅ Assigned to <@${x.assignedSlackUserId}>.`));
-    blocks.push(actions(`intake:${x.caseId}`, [
-      workerPicker('Reassign…', x.picker),
-    ]));
+    blocks.push(actions(`intake:${x.caseId}`, [workerPicker('Reassign…', x.picker)]));
   } else {
-    blocks.push(actions(`intake:${x.caseId}`, [
-      button({ text: 'Assign to me', actionId: ACTIONS.intakeAssignMe, value: x.caseId, style: 'primary' }),
-      workerPicker('Assign…', x.picker),
-    ]));
+    blocks.push(
+      actions(`intake:${x.caseId}`, [
+        button({ text: 'Assign to me', actionId: ACTIONS.intakeAssignMe, value: x.caseId, style: 'primary' }),
+        workerPicker('Assign…', x.picker),
+      ]),
+    );
   }
-  if (x.picker?.people.length) blocks.push(context(`Open cases per person as of this card; ⚠️ at or over the limit of ${x.picker.limit} (assigning them asks for a reason).`));
+  if (x.picker?.people.length)
+    blocks.push(context(`Open cases per person as of this card; ⚠️ at or over the limit of ${x.picker.limit} (assigning them asks for a reason).`));
   blocks.push(context('Details (everything the client said) are in the case card, shown only to the assigned worker, their supervisor and admins.'));
   return blocks;
 }

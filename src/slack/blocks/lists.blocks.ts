@@ -17,12 +17,19 @@ export function caseLine(c: CaseloadEntry, zone: string, now: DateTime): string 
     c.lastNoteAt ? `last note ${ageText(c.lastNoteAt, now)}` : 'no note yet',
     c.nextFollowUpAt ? `follow-up ${staffTime(c.nextFollowUpAt.toJSDate(), zone)}` : null,
     c.nextAppointmentAt ? `appointment ${staffTime(c.nextAppointmentAt.toJSDate(), zone)}` : null,
-  ].filter(Boolean).join(' · ');
+  ]
+    .filter(Boolean)
+    .join(' · ');
   return `${bits.join(' · ')}\n${detail}`;
 }
 
 /** With buttons, each case takes two blocks; lists stop at `max` cases so views stay within Slack's 100 blocks. */
-export function caseloadBlocks(list: CaseloadEntry[], zone: string, now: DateTime, o: { buttons: boolean; max?: number; idPrefix?: string } = { buttons: true }): Block[] {
+export function caseloadBlocks(
+  list: CaseloadEntry[],
+  zone: string,
+  now: DateTime,
+  o: { buttons: boolean; max?: number; idPrefix?: string } = { buttons: true },
+): Block[] {
   const max = o.max ?? 20;
   if (list.length === 0) return [section('_No open cases._')];
   const out: Block[] = [];
@@ -39,23 +46,50 @@ export function teamBlocks(team: TeamMemberLoad[], zone: string, now: DateTime):
   const out: Block[] = [];
   for (const m of team) {
     const c = m.counts;
-    out.push(section(`*<@${m.worker.slackUserId}>* — ${m.cases.length} open · ${c.overdue} overdue · ${c.quiet} quiet · ${c.appointment_soon} appointments this week`));
+    out.push(
+      section(`*<@${m.worker.slackUserId}>* — ${m.cases.length} open · ${c.overdue} overdue · ${c.quiet} quiet · ${c.appointment_soon} appointments this week`),
+    );
     const top = m.cases.filter((x) => x.urgency !== 'ok').slice(0, 5);
-    if (top.length) out.push(context(top.map((x) => caseLine(x, zone, now).replace('\n', ' — ')).join('\n').slice(0, 2900)));
+    if (top.length)
+      out.push(
+        context(
+          top
+            .map((x) => caseLine(x, zone, now).replace('\n', ' — '))
+            .join('\n')
+            .slice(0, 2900),
+        ),
+      );
   }
   return out;
 }
 
-const REASON: Record<string, string> = { follow_up_overdue: 'Follow-up overdue', quiet_case: 'Quiet case', unassigned_intake: 'Unassigned intake', crisis: '🚨 Crisis', no_show_repeat: 'Repeated no-shows' };
+const REASON: Record<string, string> = {
+  follow_up_overdue: 'Follow-up overdue',
+  quiet_case: 'Quiet case',
+  unassigned_intake: 'Unassigned intake',
+  crisis: '🚨 Crisis',
+  no_show_repeat: 'Repeated no-shows',
+};
 
 export function escalationBlocks(list: OpenEscalation[], now: DateTime): Block[] {
   if (list.length === 0) return [section('_No open escalations._')];
-  return list.slice(0, 15).map((e) => section(
-    `*${e.reference}* · ${REASON[e.reason] ?? e.reason} · level ${e.level} · opened ${ageText(e.openedAt, now)}${e.acknowledged ? ' · acknowledged' : ''}${e.workerSlackId ? ` · <@${e.workerSlackId}>` : ' · unassigned'}`,
-  ));
+  return list
+    .slice(0, 15)
+    .map((e) =>
+      section(
+        `*${e.reference}* · ${REASON[e.reason] ?? e.reason} · level ${e.level} · opened ${ageText(e.openedAt, now)}${e.acknowledged ? ' · acknowledged' : ''}${e.workerSlackId ? ` · <@${e.workerSlackId}>` : ' · unassigned'}`,
+      ),
+    );
 }
 
-export function homeBlocks(o: { me: StaffRow; caseload: CaseloadEntry[]; team?: TeamMemberLoad[]; escalations?: OpenEscalation[]; unassigned?: CaseloadEntry[]; now: DateTime }): Block[] {
+export function homeBlocks(o: {
+  me: StaffRow;
+  caseload: CaseloadEntry[];
+  team?: TeamMemberLoad[];
+  escalations?: OpenEscalation[];
+  unassigned?: CaseloadEntry[];
+  now: DateTime;
+}): Block[] {
   const zone = o.me.timeZone;
   const blocks: Block[] = [header('My caseload'), context(`Most urgent first. Times in ${zone}.`)];
   const supervising = o.team !== undefined;
@@ -69,12 +103,18 @@ export function homeBlocks(o: { me: StaffRow; caseload: CaseloadEntry[]; team?: 
 }
 
 export function notStaffHome(): Block[] {
-  return [header('Casework'), section("You're not in this service's staff directory yet, so there is nothing to show here. Please ask an admin to add you with `/case staff add`.")];
+  return [
+    header('Casework'),
+    section("You're not in this service's staff directory yet, so there is nothing to show here. Please ask an admin to add you with `/case staff add`."),
+  ];
 }
 
 export function staffListBlocks(rows: Array<StaffRow & { supervisorSlackId: string | null }>): Block[] {
   if (rows.length === 0) return [section('_The staff directory is empty._')];
-  const lines = rows.map((r) => `• <@${r.slackUserId}> — ${r.role}${r.supervisorSlackId ? `, supervised by <@${r.supervisorSlackId}>` : ''} · ${r.timeZone}${r.onCall ? ' · on call' : ''}`);
+  const lines = rows.map(
+    (r) =>
+      `• <@${r.slackUserId}> — ${r.role}${r.supervisorSlackId ? `, supervised by <@${r.supervisorSlackId}>` : ''} · ${r.timeZone}${r.onCall ? ' · on call' : ''}`,
+  );
   const out: Block[] = [header('Staff directory')];
   for (let i = 0; i < lines.length; i += 30) out.push(section(lines.slice(i, i + 30).join('\n')));
   return out;
@@ -82,7 +122,10 @@ export function staffListBlocks(rows: Array<StaffRow & { supervisorSlackId: stri
 
 export function ledgerBlocks(reference: string, lines: LedgerLine[], zone: string): Block[] {
   if (lines.length === 0) return [section(`Nothing has been planned for *${reference}* yet.`)];
-  const rows = lines.map((l) => `• \`${l.kind}\` → ${l.recipientType} (${l.channel}) · due ${staffTime(l.dueAt.toJSDate(), zone)} · *${l.status}*${l.reason ? ` — ${esc(l.reason)}` : ''}${l.attempts > 1 ? ` · ${l.attempts} attempts` : ''}`);
+  const rows = lines.map(
+    (l) =>
+      `• \`${l.kind}\` → ${l.recipientType} (${l.channel}) · due ${staffTime(l.dueAt.toJSDate(), zone)} · *${l.status}*${l.reason ? ` — ${esc(l.reason)}` : ''}${l.attempts > 1 ? ` · ${l.attempts} attempts` : ''}`,
+  );
   const out: Block[] = [header(`Messages for ${reference}`)];
   for (let i = 0; i < rows.length; i += 15) out.push(section(rows.slice(i, i + 15).join('\n')));
   return out;
@@ -94,13 +137,13 @@ export const HELP_TEXT = [
   '• `/case C-2026-0042` — the case card (with buttons to log a note, book, plan, move phase, message the client, close)',
   '• `/case C-2026-0042 log` — what was sent for a case, and why something was not',
   '• `/case C-2026-0042 intake` · `/case C-2026-0042 history` — everything the client said at intake; notes and messages, newest first',
-  '• `/case C-2026-0042 export` — the whole record as Markdown and JSON files in your DM · `… erase` — ask for the client\'s data to be erased on their behalf · `… redact` — blank one note or message (supervisors)',
-  '• `/case team` — my team\'s caseload and open escalations (supervisors)',
+  "• `/case C-2026-0042 export` — the whole record as Markdown and JSON files in your DM · `… erase` — ask for the client's data to be erased on their behalf · `… redact` — blank one note or message (supervisors)",
+  "• `/case team` — my team's caseload and open escalations (supervisors)",
   '• `/case report [team|@worker] [period]` — supervision report (caseload, note timeliness, four elements, escalations, appointments, outcomes) with charts and a CSV in your DM; periods like `30d`, `quarter`, `2026-Q3`, `2026-09-01..2026-09-30` (workers: their own)',
   '• `/case staff list` · `/case staff add @user worker supervisor:@someone` · `/case staff remove @user` (admins)',
   '• `/case oncall` — who is on call; `set @user from … to …`, `rotate @a @b from <date> 09:00`, `swap @a @b` (supervisors, admins)',
-  '• `/case handover @from @to [until YYYY-MM-DD]` — leave cover: choose which of @from\'s open cases move; they go back on the until date · `/case handover list` · `/case handover undo <id>` (supervisors of both, admins)',
-  '• `/case C-2026-0042 refer` — refer the client to a service in the resource directory · `/case C-2026-0042 referrals` — the case\'s referrals and why',
+  "• `/case handover @from @to [until YYYY-MM-DD]` — leave cover: choose which of @from's open cases move; they go back on the until date · `/case handover list` · `/case handover undo <id>` (supervisors of both, admins)",
+  "• `/case C-2026-0042 refer` — refer the client to a service in the resource directory · `/case C-2026-0042 referrals` — the case's referrals and why",
   '• `/case resources [list [category]]` — the resource directory · `add` · `edit <id or name>` · `remove <id or name>` (admins)',
   '• `/case help` — this help',
   'The App Home tab shows your caseload too.',

@@ -27,30 +27,77 @@ const title = (card: CaseCard) => `${card.reference}`;
 export function noteModal(card: CaseCard | null, meta: ModalMeta, zone: string, now: DateTime): Block {
   const local = now.setZone(zone);
   return modal({
-    callbackId: VIEWS.note, title: 'Log note', submit: 'Save note', metadata: meta,
+    callbackId: VIEWS.note,
+    title: 'Log note',
+    submit: 'Save note',
+    metadata: meta,
     blocks: [
       textInput('case_ref', 'Case reference', { initial: card?.reference ?? null, max: 20, placeholder: 'C-2026-0042' }),
-      selectInput('kind', 'Kind of contact', RECORD_NOTE_KINDS.map((k) => [k, NOTE_KIND_LABELS[k]!])),
+      selectInput(
+        'kind',
+        'Kind of contact',
+        RECORD_NOTE_KINDS.map((k) => [k, NOTE_KIND_LABELS[k]!]),
+      ),
       dateInput('contact_date', 'Date of contact', { initial: local.toISODate() }),
       timeInput('contact_time', 'Time of contact', { initial: local.toFormat('HH:mm'), optional: true }),
       textInput('text', 'What happened', { multiline: true, max: TEXT_LIMITS.note, hint: 'Written soon after the contact. Encrypted at rest.' }),
-      dateInput('follow_up', 'Next follow-up', { optional: true, initial: card?.nextFollowUpAt && card.nextFollowUpAt > now ? card.nextFollowUpAt.setZone(zone).toISODate() : null, hint: 'Leave empty if no follow-up is planned.' }),
+      dateInput('follow_up', 'Next follow-up', {
+        optional: true,
+        initial: card?.nextFollowUpAt && card.nextFollowUpAt > now ? card.nextFollowUpAt.setZone(zone).toISODate() : null,
+        hint: 'Leave empty if no follow-up is planned.',
+      }),
       context(`Times are in your time zone (${zone}).`),
     ],
   });
 }
 
-export function appointmentModal(card: CaseCard, meta: ModalMeta, zone: string, current?: { startsAt: DateTime; durationMin: number; mode: string; location?: string | null }): Block {
+export function appointmentModal(
+  card: CaseCard,
+  meta: ModalMeta,
+  zone: string,
+  current?: { startsAt: DateTime; durationMin: number; mode: string; location?: string | null },
+): Block {
   const local = current?.startsAt.setZone(zone);
   return modal({
-    callbackId: VIEWS.appointment, title: current ? 'Reschedule' : 'Schedule appointment', submit: current ? 'Reschedule' : 'Book', metadata: meta,
+    callbackId: VIEWS.appointment,
+    title: current ? 'Reschedule' : 'Schedule appointment',
+    submit: current ? 'Reschedule' : 'Book',
+    metadata: meta,
     blocks: [
       section(`*${title(card)}*${card.clientFirstName ? ` — ${esc(card.clientFirstName)}` : ''}`),
       dateInput('date', 'Date', { initial: local?.toISODate() ?? null }),
       timeInput('time', 'Start time', { initial: local?.toFormat('HH:mm') ?? null }),
-      selectInput('duration', 'Duration', [['30', '30 min'], ['45', '45 min'], ['60', '1 hour'], ['90', '1½ hours'], ['120', '2 hours'], ['180', '3 hours'], ['240', '4 hours']], { initial: String(current?.durationMin ?? 60) }),
-      selectInput('mode', 'How', [['in_person', 'In person'], ['phone', 'Phone'], ['video', 'Video']], { initial: current?.mode ?? 'in_person' }),
-      textInput('location', 'Where (in person)', { optional: true, max: 300, initial: current?.location ?? null, placeholder: 'Office, room 2 — 12 High Street', hint: 'Needed for an in-person appointment: the client is told where to come.' }),
+      selectInput(
+        'duration',
+        'Duration',
+        [
+          ['30', '30 min'],
+          ['45', '45 min'],
+          ['60', '1 hour'],
+          ['90', '1½ hours'],
+          ['120', '2 hours'],
+          ['180', '3 hours'],
+          ['240', '4 hours'],
+        ],
+        { initial: String(current?.durationMin ?? 60) },
+      ),
+      selectInput(
+        'mode',
+        'How',
+        [
+          ['in_person', 'In person'],
+          ['phone', 'Phone'],
+          ['video', 'Video'],
+        ],
+        { initial: current?.mode ?? 'in_person' },
+      ),
+      textInput('location', 'Where (in person)', {
+        optional: true,
+        max: 300,
+        initial: current?.location ?? null,
+        placeholder: 'Office, room 2 — 12 High Street',
+        hint: 'Needed for an in-person appointment: the client is told where to come.',
+      }),
       context(`Times are in your time zone (${zone}). The client is told on Telegram in their own time zone.`),
     ],
   });
@@ -58,7 +105,10 @@ export function appointmentModal(card: CaseCard, meta: ModalMeta, zone: string, 
 
 export function cancelModal(card: CaseCard, meta: ModalMeta, when: string): Block {
   return modal({
-    callbackId: VIEWS.cancel, title: 'Cancel appointment', submit: 'Cancel it', metadata: meta,
+    callbackId: VIEWS.cancel,
+    title: 'Cancel appointment',
+    submit: 'Cancel it',
+    metadata: meta,
     blocks: [section(`Cancel the appointment for *${card.reference}* on *${when}*? The client is told on Telegram.`)],
   });
 }
@@ -68,27 +118,68 @@ export function goalsModal(card: CaseCard, meta: ModalMeta): Block {
   for (let i = 0; i < MAX_GOALS; i++) {
     const g = card.goals[i];
     blocks.push(
-      textInput(`goal_${i}`, `Goal ${i + 1}`, { optional: true, initial: g?.description ?? null, max: TEXT_LIMITS.goal, ...(g ? { hint: 'Clear this to drop the goal.' } : {}) }),
-      textInput(`assess_${i}`, `How goal ${i + 1} will be assessed`, { optional: true, initial: g?.assessment ?? null, max: TEXT_LIMITS.assessment, hint: 'Needed for every goal you write above.' }),
+      textInput(`goal_${i}`, `Goal ${i + 1}`, {
+        optional: true,
+        initial: g?.description ?? null,
+        max: TEXT_LIMITS.goal,
+        ...(g ? { hint: 'Clear this to drop the goal.' } : {}),
+      }),
+      textInput(`assess_${i}`, `How goal ${i + 1} will be assessed`, {
+        optional: true,
+        initial: g?.assessment ?? null,
+        max: TEXT_LIMITS.assessment,
+        hint: 'Needed for every goal you write above.',
+      }),
       dateInput(`target_${i}`, `Target date for goal ${i + 1}`, { optional: true, initial: g?.targetDate ?? null }),
     );
   }
   blocks.push(
     textInput('plan', 'Plan (interventions, sessions, by when)', { optional: true, multiline: true, initial: card.plan, max: TEXT_LIMITS.plan }),
-    textInput('self_help', 'Self-help focus: what the client will learn to do alone', { optional: true, multiline: true, initial: card.selfHelp, max: TEXT_LIMITS.selfHelp }),
-    selectInput('case_type', 'Case type', [['therapeutic', 'Therapeutic (a problem needing intervention)'], ['developmental', 'Developmental (growth, higher needs)']], { optional: true, initial: card.type }),
+    textInput('self_help', 'Self-help focus: what the client will learn to do alone', {
+      optional: true,
+      multiline: true,
+      initial: card.selfHelp,
+      max: TEXT_LIMITS.selfHelp,
+    }),
+    selectInput(
+      'case_type',
+      'Case type',
+      [
+        ['therapeutic', 'Therapeutic (a problem needing intervention)'],
+        ['developmental', 'Developmental (growth, higher needs)'],
+      ],
+      { optional: true, initial: card.type },
+    ),
   );
-  return modal({ callbackId: VIEWS.goals, title: 'Goals & plan', submit: 'Save', metadata: { ...meta, goalIds: Array.from({ length: MAX_GOALS }, (_, i) => card.goals[i]?.id ?? null) }, blocks });
+  return modal({
+    callbackId: VIEWS.goals,
+    title: 'Goals & plan',
+    submit: 'Save',
+    metadata: { ...meta, goalIds: Array.from({ length: MAX_GOALS }, (_, i) => card.goals[i]?.id ?? null) },
+    blocks,
+  });
 }
 
 export function phaseModal(card: CaseCard, meta: ModalMeta): Block {
   return modal({
-    callbackId: VIEWS.phase, title: 'Move phase', submit: 'Move', metadata: meta,
+    callbackId: VIEWS.phase,
+    title: 'Move phase',
+    submit: 'Move',
+    metadata: meta,
     blocks: [
       section(`*${title(card)}* is in *${PHASE_LABELS[card.phase]}*. Cases can move forward, or back with a reason.`),
-      selectInput('phase', 'Move to', PHASE_FLOW.filter((p) => p !== card.phase).map((p) => [p, PHASE_LABELS[p]!])),
+      selectInput(
+        'phase',
+        'Move to',
+        PHASE_FLOW.filter((p) => p !== card.phase).map((p) => [p, PHASE_LABELS[p]!]),
+      ),
       // Optional for Slack (forward moves need none); the hint says when it is required, the server checks it.
-      textInput('reason', 'Reason', { optional: true, multiline: true, max: TEXT_LIMITS.reason, hint: 'Required when moving back to an earlier phase, so the record shows why.' }),
+      textInput('reason', 'Reason', {
+        optional: true,
+        multiline: true,
+        max: TEXT_LIMITS.reason,
+        hint: 'Required when moving back to an earlier phase, so the record shows why.',
+      }),
     ],
   });
 }
@@ -96,10 +187,27 @@ export function phaseModal(card: CaseCard, meta: ModalMeta): Block {
 export function closeModal(card: CaseCard, meta: ModalMeta): Block {
   const live = card.goals;
   const blocks: Block[] = [section(`Close *${title(card)}*. Summarise and evaluate: was each goal met, what changed, what can the client now do alone?`)];
-  live.forEach((g, i) => blocks.push(selectInput(`outcome_${i}`, `Outcome: ${g.description}`.slice(0, 2000), [['achieved', 'Achieved'], ['partly_achieved', 'Partly achieved'], ['not_achieved', 'Not achieved'], ['dropped', 'Dropped']])));
+  live.forEach((g, i) =>
+    blocks.push(
+      selectInput(`outcome_${i}`, `Outcome: ${g.description}`.slice(0, 2000), [
+        ['achieved', 'Achieved'],
+        ['partly_achieved', 'Partly achieved'],
+        ['not_achieved', 'Not achieved'],
+        ['dropped', 'Dropped'],
+      ]),
+    ),
+  );
   blocks.push(
-    textInput('evaluation', 'Evaluation summary', { multiline: true, max: TEXT_LIMITS.evaluation, hint: 'Was each goal met, what changed, what can the client now do alone? Encrypted at rest.' }),
-    selectInput('reason', 'Why is the case closing?', CLOSURE_REASONS.map((r) => [r, CLOSURE_REASON_LABELS[r]])),
+    textInput('evaluation', 'Evaluation summary', {
+      multiline: true,
+      max: TEXT_LIMITS.evaluation,
+      hint: 'Was each goal met, what changed, what can the client now do alone? Encrypted at rest.',
+    }),
+    selectInput(
+      'reason',
+      'Why is the case closing?',
+      CLOSURE_REASONS.map((r) => [r, CLOSURE_REASON_LABELS[r]]),
+    ),
     textInput('reason_detail', 'Other reason (if Other)', { optional: true, max: TEXT_LIMITS.reason }),
   );
   return modal({ callbackId: VIEWS.close, title: 'Close case', submit: 'Close case', metadata: { ...meta, goalIds: live.map((g) => g.id) }, blocks });
@@ -107,9 +215,14 @@ export function closeModal(card: CaseCard, meta: ModalMeta): Block {
 
 export function messageModal(card: CaseCard, meta: ModalMeta): Block {
   return modal({
-    callbackId: VIEWS.message, title: 'Message client', submit: 'Send', metadata: meta,
+    callbackId: VIEWS.message,
+    title: 'Message client',
+    submit: 'Send',
+    metadata: meta,
     blocks: [
-      section(`To the client of *${title(card)}*${card.clientFirstName ? ` (${esc(card.clientFirstName)})` : ''} on Telegram, in ${card.clientLanguage === 'zh' ? 'Chinese' : 'English'} wording around your text. Their replies appear in the thread under the case card in your DM.`),
+      section(
+        `To the client of *${title(card)}*${card.clientFirstName ? ` (${esc(card.clientFirstName)})` : ''} on Telegram, in ${card.clientLanguage === 'zh' ? 'Chinese' : 'English'} wording around your text. Their replies appear in the thread under the case card in your DM.`,
+      ),
       textInput('text', 'Message', { multiline: true, max: TEXT_LIMITS.message }),
     ],
   });

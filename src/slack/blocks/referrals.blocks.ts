@@ -15,28 +15,52 @@ export const REFERRAL_VIEW = 'referral_modal';
 export const MAX_SELECT = 100;
 
 export function resourceLine(r: ResourceRow): string {
-  const contact = [r.phone, r.email, r.website, r.address].filter(Boolean).map((x) => esc(x!)).join(' · ');
+  const contact = [r.phone, r.email, r.website, r.address]
+    .filter(Boolean)
+    .map((x) => esc(x!))
+    .join(' · ');
   return `*${esc(r.name)}* — ${r.categories.map(categoryLabel).join(', ')} · languages: ${r.languages.join(', ')}\n${contact}${r.description ? `\n_${esc(clip(r.description, 300))}_` : ''}\n\`${r.id}\``;
 }
 
 export function resourceListBlocks(list: ResourceRow[], category?: string): Block[] {
-  if (list.length === 0) return [section(category ? `No resources for ${categoryLabel(category)} yet.` : 'The resource directory is empty. Admins add entries with `/case resources add`.')];
-  return [header(`Resources${category ? `: ${categoryLabel(category)}` : ''}`), ...list.slice(0, 45).map((r) => section(resourceLine(r))),
-    context('`/case C-… refer` records a referral on a case. Admins: `/case resources add|edit <id>|remove <id>`.')];
+  if (list.length === 0)
+    return [
+      section(
+        category ? `No resources for ${categoryLabel(category)} yet.` : 'The resource directory is empty. Admins add entries with `/case resources add`.',
+      ),
+    ];
+  return [
+    header(`Resources${category ? `: ${categoryLabel(category)}` : ''}`),
+    ...list.slice(0, 45).map((r) => section(resourceLine(r))),
+    context('`/case C-… refer` records a referral on a case. Admins: `/case resources add|edit <id>|remove <id>`.'),
+  ];
 }
 
 const multiSelect = (field: string, label: string, opts: Array<[string, string]>, initial: string[]): Block => {
   const options = opts.map(([value, text]) => ({ text: plain(text), value }));
   const init = options.filter((o) => initial.includes(o.value));
-  return { type: 'input', block_id: field, label: plain(label), element: { type: 'multi_static_select', action_id: INPUT, options, ...(init.length ? { initial_options: init } : {}) } };
+  return {
+    type: 'input',
+    block_id: field,
+    label: plain(label),
+    element: { type: 'multi_static_select', action_id: INPUT, options, ...(init.length ? { initial_options: init } : {}) },
+  };
 };
 
 export function resourceModal(meta: object, r?: ResourceRow): Block {
   return modal({
-    callbackId: RESOURCE_VIEW, title: r ? 'Edit resource' : 'Add resource', submit: 'Save', metadata: meta,
+    callbackId: RESOURCE_VIEW,
+    title: r ? 'Edit resource' : 'Add resource',
+    submit: 'Save',
+    metadata: meta,
     blocks: [
       textInput('name', 'Organisation or service', { max: 120, initial: r?.name ?? null }),
-      multiSelect('categories', 'Needs it serves', CATEGORIES.map((c) => [c, categoryLabel(c)]), r?.categories ?? []),
+      multiSelect(
+        'categories',
+        'Needs it serves',
+        CATEGORIES.map((c) => [c, categoryLabel(c)]),
+        r?.categories ?? [],
+      ),
       textInput('languages', 'Languages (codes, comma-separated)', { max: 100, initial: r?.languages.join(', ') ?? null, placeholder: 'en, zh' }),
       textInput('phone', 'Phone', { optional: true, max: 40, initial: r?.phone ?? null }),
       textInput('email', 'Email', { optional: true, max: 200, initial: r?.email ?? null }),
@@ -56,13 +80,30 @@ const SHARE_LABELS: Record<(typeof SHARE_CHOICES)[number], string> = {
 
 export function referralModal(meta: object, reference: string, list: ResourceRow[]): Block {
   return modal({
-    callbackId: REFERRAL_VIEW, title: `Refer ${reference}`.slice(0, 24), submit: 'Record referral', metadata: meta,
+    callbackId: REFERRAL_VIEW,
+    title: `Refer ${reference}`.slice(0, 24),
+    submit: 'Record referral',
+    metadata: meta,
     blocks: [
-      selectInput('resource', 'Refer to', list.slice(0, MAX_SELECT).map((r) => [r.id, `${r.name} (${r.languages.join(', ')})`])),
-      textInput('reason', 'Why (what the client needs from them)', { multiline: true, max: 1000, hint: 'Stored encrypted on the case; blanked if the client is erased.' }),
-      selectInput('share', 'Share the client’s details with them?', SHARE_CHOICES.map((c) => [c, SHARE_LABELS[c]])),
+      selectInput(
+        'resource',
+        'Refer to',
+        list.slice(0, MAX_SELECT).map((r) => [r.id, `${r.name} (${r.languages.join(', ')})`]),
+      ),
+      textInput('reason', 'Why (what the client needs from them)', {
+        multiline: true,
+        max: 1000,
+        hint: 'Stored encrypted on the case; blanked if the client is erased.',
+      }),
+      selectInput(
+        'share',
+        'Share the client’s details with them?',
+        SHARE_CHOICES.map((c) => [c, SHARE_LABELS[c]]),
+      ),
       textInput('verbalReason', 'If verbal: when and how the client agreed', { optional: true, multiline: true, max: 500 }),
-      context('Sharing needs the client’s own agreement, kept as a receipt with the version of the text they saw. The worker is asked what came of the referral later.'),
+      context(
+        'Sharing needs the client’s own agreement, kept as a receipt with the version of the text they saw. The worker is asked what came of the referral later.',
+      ),
     ],
   });
 }

@@ -14,9 +14,18 @@ import { homeViewBlocks } from '../screens.js';
 export const appHomeKind = deliveryKind({
   kind: APP_HOME_KIND,
   async render(deps, row) {
-    const [later] = await deps.db.select({ id: deliveries.id }).from(deliveries)
-      .where(and(eq(deliveries.kind, APP_HOME_KIND), eq(deliveries.recipient, row.recipient), eq(deliveries.status, 'pending'),
-        or(gt(deliveries.dueAt, row.dueAt), and(eq(deliveries.dueAt, row.dueAt), sql`${deliveries.id} > ${row.id}`)))).limit(1);
+    const [later] = await deps.db
+      .select({ id: deliveries.id })
+      .from(deliveries)
+      .where(
+        and(
+          eq(deliveries.kind, APP_HOME_KIND),
+          eq(deliveries.recipient, row.recipient),
+          eq(deliveries.status, 'pending'),
+          or(gt(deliveries.dueAt, row.dueAt), and(eq(deliveries.dueAt, row.dueAt), sql`${deliveries.id} > ${row.id}`)),
+        ),
+      )
+      .limit(1);
     if (later) return { skip: 'superseded' };
     const id = homeRecipientStaff(row.recipient);
     const person = id ? await loadStaff(deps.db, id) : undefined;

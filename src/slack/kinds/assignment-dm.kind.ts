@@ -12,7 +12,8 @@ import { section } from '../blocks/common.js';
  * for an assignment that has since changed is skipped ('reassigned').
  */
 /** The line above the card in the worker's DM (kept when the card is updated in place). */
-export const assignedPreamble = (reference: string) => section(`*You have been assigned case ${reference}.* Messages from the client will appear in this thread.`);
+export const assignedPreamble = (reference: string) =>
+  section(`*You have been assigned case ${reference}.* Messages from the client will appear in this thread.`);
 
 export const assignmentDmKind = deliveryKind({
   kind: 'assignment_dm',
@@ -29,14 +30,18 @@ export const assignmentDmKind = deliveryKind({
     if (!card) return { skip: 'case_not_found' };
     const now = deps.clock.now();
     return {
-      channel: 'slack', to: worker!.slackUserId, text: `You have been assigned ${caseCardText(card)}`,
+      channel: 'slack',
+      to: worker!.slackUserId,
+      text: `You have been assigned ${caseCardText(card)}`,
       blocks: [assignedPreamble(card.reference), ...caseCardBlocks(card, worker!.timeZone, now)],
     };
   },
   async afterSent(deps, row, sent) {
     const workerId = recipientId(row.recipient, 'staff');
     if (!workerId || !sent.channelRef) return;
-    await deps.db.update(cases).set({ slackChannel: sent.channelRef, slackThreadTs: sent.externalRef })
+    await deps.db
+      .update(cases)
+      .set({ slackChannel: sent.channelRef, slackThreadTs: sent.externalRef })
       .where(and(eq(cases.id, row.subjectId), eq(cases.assignedWorkerId, workerId)));
   },
 });

@@ -16,8 +16,18 @@ import { assignedPreamble } from './assignment-dm.kind.js';
 export const caseCardUpdateKind = deliveryKind({
   kind: CASE_CARD_UPDATE_KIND,
   async render(deps, row) {
-    const [newer] = await deps.db.select({ id: deliveries.id }).from(deliveries)
-      .where(and(eq(deliveries.kind, CASE_CARD_UPDATE_KIND), eq(deliveries.subjectId, row.subjectId), eq(deliveries.recipient, row.recipient), gt(deliveries.version, row.version))).limit(1);
+    const [newer] = await deps.db
+      .select({ id: deliveries.id })
+      .from(deliveries)
+      .where(
+        and(
+          eq(deliveries.kind, CASE_CARD_UPDATE_KIND),
+          eq(deliveries.subjectId, row.subjectId),
+          eq(deliveries.recipient, row.recipient),
+          gt(deliveries.version, row.version),
+        ),
+      )
+      .limit(1);
     if (newer) return { skip: 'superseded' };
     const c = await loadCase(deps.db, row.subjectId);
     if (!c) return { skip: 'case_not_found' };
@@ -29,7 +39,10 @@ export const caseCardUpdateKind = deliveryKind({
     const card = await loadCaseCard(deps, c.id);
     if (!card) return { skip: 'case_not_found' };
     return {
-      channel: 'slack', to: c.slackChannel, update: { ts: c.slackThreadTs }, text: `You have been assigned ${caseCardText(card)}`,
+      channel: 'slack',
+      to: c.slackChannel,
+      update: { ts: c.slackThreadTs },
+      text: `You have been assigned ${caseCardText(card)}`,
       blocks: [assignedPreamble(card.reference), ...caseCardBlocks(card, worker!.timeZone, deps.clock.now())],
     };
   },

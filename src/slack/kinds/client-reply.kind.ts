@@ -38,7 +38,12 @@ export const clientReplyKind = deliveryKind({
     let blocks = [section(`✉️ *Message from the client* (${c.reference}):\n${quoted}`), context('Reply with *Message client* on the case card.')];
     if (row.kind === 'client_reply.times') {
       // The answer to "which days and times suit you?", with what the worker can do about the appointment.
-      const [appt] = await deps.db.select().from(appointments).where(and(eq(appointments.caseId, c.id), eq(appointments.status, 'scheduled'), eq(appointments.clientResponse, 'needs_other_time'))).orderBy(appointments.startsAt).limit(1);
+      const [appt] = await deps.db
+        .select()
+        .from(appointments)
+        .where(and(eq(appointments.caseId, c.id), eq(appointments.status, 'scheduled'), eq(appointments.clientResponse, 'needs_other_time')))
+        .orderBy(appointments.startsAt)
+        .limit(1);
       if (appt) {
         const when = describeForStaff(appt, worker!.timeZone);
         text = `The client of ${c.reference} needs another time for ${when}. Days and times that suit them: ${esc(body)}`;

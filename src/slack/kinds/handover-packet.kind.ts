@@ -14,6 +14,11 @@ export const handoverPacketKind = deliveryKind({
     const p = await loadHandoverPacket(deps, row.subjectId);
     if ('skip' in p) return p;
     const from = await loadStaff(deps.db, p.fromStaffId);
-    return { channel: 'slack', to: worker!.slackUserId, text: handoverPacketText(p), blocks: handoverPacketBlocks(p, from?.slackUserId ?? null, worker!.timeZone, deps.clock.now()) };
+    return {
+      channel: 'slack',
+      to: worker!.slackUserId,
+      text: handoverPacketText(p),
+      blocks: handoverPacketBlocks(p, from?.slackUserId ?? null, worker!.timeZone, deps.clock.now()),
+    };
   },
 });

@@ -15,9 +15,13 @@ import type { Deps } from '../../deps.js';
  * afterSent remembers the message so assignment can update it.
  */
 export async function intakeCardInput(deps: Deps, caseId: string): Promise<IntakeCardInput | undefined> {
-  const [row] = await deps.db.select({ c: cases, client: clients, worker: staff }).from(cases)
-    .innerJoin(clients, eq(clients.id, cases.clientId)).leftJoin(staff, eq(staff.id, cases.assignedWorkerId))
-    .where(eq(cases.id, caseId)).limit(1);
+  const [row] = await deps.db
+    .select({ c: cases, client: clients, worker: staff })
+    .from(cases)
+    .innerJoin(clients, eq(clients.id, cases.clientId))
+    .leftJoin(staff, eq(staff.id, cases.assignedWorkerId))
+    .where(eq(cases.id, caseId))
+    .limit(1);
   if (!row) return undefined;
   const safe = new Set(deps.config.INTAKE_CARD_SAFE_FIELDS);
   const intake = openCaseIntake(deps.cipher, row.c.intakeEnc);
@@ -30,8 +34,16 @@ export async function intakeCardInput(deps: Deps, caseId: string): Promise<Intak
     }
   }
   return {
-    caseId: row.c.id, reference: row.c.reference, category: row.c.category, urgency: row.c.urgency, priority: row.c.priority, crisis: row.c.crisis,
-    safety: intake?.safety ?? null, firstName: name, language: safe.has('language') ? row.client.language : null, assignedSlackUserId: row.worker?.slackUserId ?? null,
+    caseId: row.c.id,
+    reference: row.c.reference,
+    category: row.c.category,
+    urgency: row.c.urgency,
+    priority: row.c.priority,
+    crisis: row.c.crisis,
+    safety: intake?.safety ?? null,
+    firstName: name,
+    language: safe.has('language') ? row.client.language : null,
+    assignedSlackUserId: row.worker?.slackUserId ?? null,
     picker: { limit: deps.config.CASELOAD_LIMIT, people: await assignablePicker(deps.db, deps.config.CASELOAD_LIMIT) },
   };
 }
@@ -48,6 +60,9 @@ export const intakeCardKind = deliveryKind({
     return { channel: 'slack', to: channel, text: intakeCardText(x), blocks: intakeCardBlocks(x) };
   },
   async afterSent(deps, row, sent) {
-    await deps.db.update(cases).set({ intakeCardChannel: sent.channelRef ?? recipientId(row.recipient, 'channel'), intakeCardTs: sent.externalRef }).where(eq(cases.id, row.subjectId));
+    await deps.db
+      .update(cases)
+      .set({ intakeCardChannel: sent.channelRef ?? recipientId(row.recipient, 'channel'), intakeCardTs: sent.externalRef })
+      .where(eq(cases.id, row.subjectId));
   },
 });

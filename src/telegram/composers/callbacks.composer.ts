@@ -25,7 +25,6 @@ const actionSchema = z.discriminatedUnion('type', [
 /** A value no step accepts: the machine answers "that button is from an earlier message" and asks again. */
 const STALE = '\u0000stale';
 
-
 async function clearButtons(ctx: BotContext): Promise<void> {
   await ctx.editMessageReplyMarkup(undefined).catch(() => {});
 }

@@ -1,7 +1,5 @@
 import { Composer } from 'telegraf';
-import {
-  clientData, clientStatus, crisisCaseAwaitingIntake, hasOpenCase, setReminders,
-} from '../../clients/client-commands.service.js';
+import { clientData, clientStatus, crisisCaseAwaitingIntake, hasOpenCase, setReminders } from '../../clients/client-commands.service.js';
 import { findClientByTelegramUser } from '../../clients/clients.repo.js';
 import { cancelIntake } from '../../intake/intake.service.js';
 import { renderHelp } from '../messages.js';
@@ -22,7 +20,7 @@ export function commandsComposer(env: BotEnv): Composer<BotContext> {
 
   c.command('start', async (ctx) => {
     // A draft: ask its current question again (after a crisis pause, /start is "continue").
-    if (await sessionOf(env, ctx) && (await runIntake(env, ctx, { kind: 'command', name: 'repeat' }))) return;
+    if ((await sessionOf(env, ctx)) && (await runIntake(env, ctx, { kind: 'command', name: 'repeat' }))) return;
     // No client row when the update arrived (the guard's read): no open case either.
     const noClient = ctx.state.pre?.clientLanguage === null;
     const awaiting = noClient ? null : await crisisCaseAwaitingIntake(deps, uid(ctx));
@@ -46,10 +44,17 @@ export function commandsComposer(env: BotEnv): Composer<BotContext> {
     if (await runIntake(env, ctx, { kind: 'command', name: 'language' })) return;
     if (!(await findClientByTelegramUser(deps.db, uid(ctx)))) return startIntakeReply(env, ctx);
     const t = await tOf(env, ctx);
-    await reply(env, ctx, [{
-      text: t('language.prompt'),
-      buttons: [[{ label: t('language.en'), action: { type: 'lang', lang: 'en' } }, { label: t('language.zh'), action: { type: 'lang', lang: 'zh' } }]],
-    }]);
+    await reply(env, ctx, [
+      {
+        text: t('language.prompt'),
+        buttons: [
+          [
+            { label: t('language.en'), action: { type: 'lang', lang: 'en' } },
+            { label: t('language.zh'), action: { type: 'lang', lang: 'zh' } },
+          ],
+        ],
+      },
+    ]);
   });
 
   c.command('cancel', async (ctx) => {
@@ -75,18 +80,32 @@ export function commandsComposer(env: BotEnv): Composer<BotContext> {
       await reply(env, ctx, [{ text: t('tg.withdraw.none') }]);
       return;
     }
-    await reply(env, ctx, [{
-      text: t('withdraw.confirm'),
-      buttons: [[{ label: t('withdraw.yes'), action: { type: 'withdraw', yes: true } }, { label: t('withdraw.no'), action: { type: 'withdraw', yes: false } }]],
-    }]);
+    await reply(env, ctx, [
+      {
+        text: t('withdraw.confirm'),
+        buttons: [
+          [
+            { label: t('withdraw.yes'), action: { type: 'withdraw', yes: true } },
+            { label: t('withdraw.no'), action: { type: 'withdraw', yes: false } },
+          ],
+        ],
+      },
+    ]);
   });
 
   c.command('forget', async (ctx) => {
     const t = await tOf(env, ctx);
-    await reply(env, ctx, [{
-      text: t('erasure.confirm'),
-      buttons: [[{ label: t('erasure.yes'), action: { type: 'forget', yes: true } }, { label: t('erasure.no'), action: { type: 'forget', yes: false } }]],
-    }]);
+    await reply(env, ctx, [
+      {
+        text: t('erasure.confirm'),
+        buttons: [
+          [
+            { label: t('erasure.yes'), action: { type: 'forget', yes: true } },
+            { label: t('erasure.no'), action: { type: 'forget', yes: false } },
+          ],
+        ],
+      },
+    ]);
   });
 
   c.command('mydata', async (ctx) => {
@@ -107,11 +126,13 @@ export function commandsComposer(env: BotEnv): Composer<BotContext> {
     if (!tracked.complete) deps.logger.warn({}, 'quick exit: Redis could not be read; deleting the messages this process saw');
     const ids = [...new Set([...tracked.ids, ctx.message.message_id])].sort((a, b) => a - b);
     for (let i = 0; i < ids.length; i += 100) {
-      await ctx.telegram.deleteMessages(chatId, ids.slice(i, i + 100)).catch((err: unknown) =>
-        deps.logger.warn({ err: (err as Error)?.message }, 'quick exit: some messages could not be deleted'));
+      await ctx.telegram
+        .deleteMessages(chatId, ids.slice(i, i + 100))
+        .catch((err: unknown) => deps.logger.warn({ err: (err as Error)?.message }, 'quick exit: some messages could not be deleted'));
     }
     // Quick exit says nothing to the client, even when the audit entry cannot be written.
-    await deps.audit.record({ actor: { type: 'system' }, action: 'client.quick_exit', details: { deleted: ids.length, complete: tracked.complete } })
+    await deps.audit
+      .record({ actor: { type: 'system' }, action: 'client.quick_exit', details: { deleted: ids.length, complete: tracked.complete } })
       .catch((err: unknown) => deps.logger.error({ err: (err as Error)?.message }, 'quick exit: audit entry not written'));
   });
 

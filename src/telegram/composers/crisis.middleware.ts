@@ -57,7 +57,9 @@ const CONCERN_EVERY_MS = 30 * 60_000;
 export function startConcernQuestion(env: BotEnv, updateId: number, chatId: number, lang: Language): Promise<CrisisReplyOutcome> {
   const t = env.i18n.fixed(lang);
   const text = t('concern.ask', { contacts: emergencyContacts(env.deps)[lang] });
-  const markup = { inline_keyboard: [[{ text: t('concern.unsafe'), callback_data: CONCERN_UNSAFE }], [{ text: t('concern.safe'), callback_data: CONCERN_SAFE }]] };
+  const markup = {
+    inline_keyboard: [[{ text: t('concern.unsafe'), callback_data: CONCERN_UNSAFE }], [{ text: t('concern.safe'), callback_data: CONCERN_SAFE }]],
+  };
   return env.crisisReplies.start(updateId, chatId, text, markup);
 }
 
@@ -104,7 +106,11 @@ export function crisisRecordMiddleware(env: BotEnv): Middleware<BotContext> {
     if (!found) return next();
     const messageKey = messageKeyOf(ctx.update);
     await recordWithRetry(env, ctx.update.update_id, {
-      telegramUserId: ctx.from!.id, chatId: ctx.chat!.id, language: found.lang, source: 'phrase', text: found.text,
+      telegramUserId: ctx.from!.id,
+      chatId: ctx.chat!.id,
+      language: found.lang,
+      source: 'phrase',
+      text: found.text,
       ...(messageKey ? { messageKey } : {}),
     });
     // The crisis record may have written the draft (the case it opened) and the client row.
@@ -130,19 +136,21 @@ export async function recordWithRetry(env: BotEnv, updateId: number, who: Crisis
     return await attempt();
   } catch (err) {
     deps.logger.error({ err: (err as Error)?.message }, 'crisis could not be recorded yet; retrying in the background');
-    env.crisisReplies.track((async () => {
-      for (let wait = 1000, i = 0; i < 11; i++, wait = Math.min(wait * 2, 300_000)) {
-        await env.crisisReplies.wait(wait);
-        if (env.crisisReplies.isClosed()) return;
-        try {
-          await attempt();
-          deps.logger.warn({ attempts: i + 2 }, 'crisis recorded after retrying');
-          return;
-        } catch (e) {
-          deps.logger.error({ err: (e as Error)?.message, attempt: i + 2 }, 'crisis still could not be recorded');
+    env.crisisReplies.track(
+      (async () => {
+        for (let wait = 1000, i = 0; i < 11; i++, wait = Math.min(wait * 2, 300_000)) {
+          await env.crisisReplies.wait(wait);
+          if (env.crisisReplies.isClosed()) return;
+          try {
+            await attempt();
+            deps.logger.warn({ attempts: i + 2 }, 'crisis recorded after retrying');
+            return;
+          } catch (e) {
+            deps.logger.error({ err: (e as Error)?.message, attempt: i + 2 }, 'crisis still could not be recorded');
+          }
         }
-      }
-    })());
+      })(),
+    );
     return undefined;
   }
 }
@@ -151,18 +159,20 @@ export async function recordWithRetry(env: BotEnv, updateId: number, who: Crisis
 export function linkReply(env: BotEnv, updateId: number, rec: CrisisRecord): void {
   const row = rec.replyDelivery;
   const outcome = env.crisisReplies.outcome(updateId);
-  if (!row || row.status !== 'pending' || !outcome) return;
+  if (row?.status !== 'pending' || !outcome) return;
   env.crisisReplies.handOver(updateId, row.dueAt.getTime());
-  env.crisisReplies.track(outcome.then(async (o) => {
-    if (!o.ok) return;
-    for (let i = 0; i < 5; i++) {
-      try {
-        await recordReplySentInProcess(env.deps, row.id, o.messageId);
-        return;
-      } catch (err) {
-        env.deps.logger.warn({ err: (err as Error)?.message }, 'could not mark the crisis reply sent yet');
-        await env.crisisReplies.wait(1000 * 2 ** i);
+  env.crisisReplies.track(
+    outcome.then(async (o) => {
+      if (!o.ok) return;
+      for (let i = 0; i < 5; i++) {
+        try {
+          await recordReplySentInProcess(env.deps, row.id, o.messageId);
+          return;
+        } catch (err) {
+          env.deps.logger.warn({ err: (err as Error)?.message }, 'could not mark the crisis reply sent yet');
+          await env.crisisReplies.wait(1000 * 2 ** i);
+        }
       }
-    }
-  }));
+    }),
+  );
 }

@@ -27,38 +27,41 @@ export function guardMiddleware(env: BotEnv): Middleware<BotContext> {
   const { deps } = env;
   return async (ctx, next) => {
     const chat = ctx.chat;
-    if (!chat || chat.type !== 'private' || !ctx.from) return;
+    if (chat?.type !== 'private' || !ctx.from) return;
     const updateId = String(ctx.update.update_id);
-    await env.gate.run(chat.id, ctx.update.update_id, () => withLogContext({ updateId: ctx.update.update_id }, async () => {
-      const data = ctx.callbackQuery && 'data' in ctx.callbackQuery ? ctx.callbackQuery.data : undefined;
-      const { fresh, blocked, pre } = await prefetchUpdate(deps, DEDUPE_SOURCE, updateId, ctx.from!.id, data, deps.clock.now());
-      if (!fresh) {
-        deps.logger.debug({ updateId }, 'duplicate update ignored');
-        return;
-      }
-      ctx.state.pre = pre;
-      if (ctx.message) {
-        const id = ctx.message.message_id;
-        env.later('track', () => env.tracker.add(chat.id, id));
-      }
-      try {
-        if (blocked) await clearBotBlocked(env, ctx.from!.id);
-        await next();
-      } catch (err) {
-        deps.logger.error({ updateId, err: (err as Error)?.message, code: (err as { code?: string })?.code }, 'update failed');
-        await deps.db.delete(inboundDedupe)
-          .where(and(eq(inboundDedupe.source, DEDUPE_SOURCE), eq(inboundDedupe.externalId, updateId)))
-          .catch(() => {});
-        // Whatever the failed steps wrote or not, read afresh.
-        delete ctx.state.pre;
-        try {
-          const t = await tOf(env, ctx);
-          await sendReplies(env, ctx.telegram, chat.id, [{ text: t('error.generic') }]);
-        } catch {
-          // Telegram or the database is down too; the update is released for redelivery.
+    await env.gate.run(chat.id, ctx.update.update_id, () =>
+      withLogContext({ updateId: ctx.update.update_id }, async () => {
+        const data = ctx.callbackQuery && 'data' in ctx.callbackQuery ? ctx.callbackQuery.data : undefined;
+        const { fresh, blocked, pre } = await prefetchUpdate(deps, DEDUPE_SOURCE, updateId, ctx.from!.id, data, deps.clock.now());
+        if (!fresh) {
+          deps.logger.debug({ updateId }, 'duplicate update ignored');
+          return;
         }
-      }
-    }));
+        ctx.state.pre = pre;
+        if (ctx.message) {
+          const id = ctx.message.message_id;
+          env.later('track', () => env.tracker.add(chat.id, id));
+        }
+        try {
+          if (blocked) await clearBotBlocked(env, ctx.from!.id);
+          await next();
+        } catch (err) {
+          deps.logger.error({ updateId, err: (err as Error)?.message, code: (err as { code?: string })?.code }, 'update failed');
+          await deps.db
+            .delete(inboundDedupe)
+            .where(and(eq(inboundDedupe.source, DEDUPE_SOURCE), eq(inboundDedupe.externalId, updateId)))
+            .catch(() => {});
+          // Whatever the failed steps wrote or not, read afresh.
+          delete ctx.state.pre;
+          try {
+            const t = await tOf(env, ctx);
+            await sendReplies(env, ctx.telegram, chat.id, [{ text: t('error.generic') }]);
+          } catch {
+            // Telegram or the database is down too; the update is released for redelivery.
+          }
+        }
+      }),
+    );
   };
 }
 
@@ -67,7 +70,9 @@ async function clearBotBlocked(env: BotEnv, telegramUserId: number): Promise<voi
   const { deps } = env;
   await deps.db.transaction(async (tx) => {
     const now = deps.clock.now().toJSDate();
-    const cleared = await tx.update(clients).set({ botBlockedAt: null, updatedAt: now })
+    const cleared = await tx
+      .update(clients)
+      .set({ botBlockedAt: null, updatedAt: now })
       .where(and(eq(clients.telegramUserId, telegramUserId), isNotNull(clients.botBlockedAt)))
       .returning({ id: clients.id });
     for (const c of cleared) {

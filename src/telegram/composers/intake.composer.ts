@@ -25,7 +25,8 @@ export function renderIntake(env: BotEnv, res: IntakeStepResult, crisisHandled: 
   // phrase, runIntake for "No, I'm not safe". Do not say it twice.
   const effects = res.effects.filter((e) => !(e.type === 'crisis' && (e.source === 'safety_check' || crisisHandled)));
   const rendered = renderEffects(res.state, effects, env.i18n, {
-    defaultTimeZone: env.deps.config.DEFAULT_TIMEZONE, contacts: emergencyContacts(env.deps),
+    defaultTimeZone: env.deps.config.DEFAULT_TIMEZONE,
+    contacts: emergencyContacts(env.deps),
   });
   if (res.submitted) rendered.push(renderSubmitted(env.i18n.fixed(res.state.language), res.submitted));
   return fromRendered(rendered, res.state.step);
@@ -37,8 +38,10 @@ export async function runIntake(env: BotEnv, ctx: BotContext, input: IntakeInput
   const snapshot = ctx.state.pre?.session;
   const messageKey = ctx.message ? `tg:${ctx.chat!.id}:${ctx.message.message_id}` : undefined;
   const res = await applyIntakeInput(env.deps, env.later, whoOf(ctx), input, {
-    crisisHandled: !!ctx.state.crisisHandled, updateId: ctx.update.update_id,
-    ...(snapshot !== undefined ? { snapshot } : {}), ...(messageKey ? { messageKey } : {}),
+    crisisHandled: !!ctx.state.crisisHandled,
+    updateId: ctx.update.update_id,
+    ...(snapshot !== undefined ? { snapshot } : {}),
+    ...(messageKey ? { messageKey } : {}),
   });
   if (!res) return false;
   forgetSession(ctx);
@@ -62,8 +65,13 @@ export async function startIntakeReply(env: BotEnv, ctx: BotContext, linkCaseId?
 }
 
 const UNSUPPORTED: Array<[string, UnsupportedKind]> = [
-  ['photo', 'photo'], ['voice', 'voice'], ['sticker', 'sticker'], ['location', 'location'], ['venue', 'location'],
-  ['contact', 'contact'], ['document', 'document'],
+  ['photo', 'photo'],
+  ['voice', 'voice'],
+  ['sticker', 'sticker'],
+  ['location', 'location'],
+  ['venue', 'location'],
+  ['contact', 'contact'],
+  ['document', 'document'],
 ];
 
 export function unsupportedKind(m: Message): UnsupportedKind {
@@ -77,8 +85,15 @@ async function toOpenCase(env: BotEnv, ctx: BotContext, text: string, idempotenc
   if (!client || !open) return false;
   const { assigned, timesFor } = await saveClientMessage(env.deps, env.later, { client, openCase: open, text, idempotencyKey });
   const t = env.i18n.fixed(client.language);
-  const ack = env.deps.config.DISCREET_MODE ? 'tg.client_message.ack_discreet'
-    : edited ? 'tg.client_message.edited' : timesFor ? 'appt.times_received' : assigned ? 'tg.client_message.ack' : 'tg.client_message.ack_unassigned';
+  const ack = env.deps.config.DISCREET_MODE
+    ? 'tg.client_message.ack_discreet'
+    : edited
+      ? 'tg.client_message.edited'
+      : timesFor
+        ? 'appt.times_received'
+        : assigned
+          ? 'tg.client_message.ack'
+          : 'tg.client_message.ack_unassigned';
   if (!ctx.state.crisisHandled) await reply(env, ctx, [{ text: t(ack) }]);
   else if (await crisisCaseAwaitingIntake(env.deps, ctx.from!.id)) {
     // A crisis before any intake: the client can still tell us the rest and agree to the service, when ready.
@@ -138,7 +153,13 @@ export function intakeComposer(env: BotEnv): Composer<BotContext> {
     if (open) {
       // A caption is text the client wrote: keep it for the worker.
       const caption = 'caption' in ctx.message ? ctx.message.caption : undefined;
-      if (caption) await saveClientMessage(env.deps, env.later, { client: client!, openCase: open, text: caption, idempotencyKey: `tg:${ctx.chat.id}:${ctx.message.message_id}` });
+      if (caption)
+        await saveClientMessage(env.deps, env.later, {
+          client: client!,
+          openCase: open,
+          text: caption,
+          idempotencyKey: `tg:${ctx.chat.id}:${ctx.message.message_id}`,
+        });
       await reply(env, ctx, [{ text: t('tg.client_message.unsupported') }]);
       return;
     }

@@ -24,9 +24,15 @@ export function referralConsentComposer(env: BotEnv): Composer<BotContext> {
     if (!resolved.ok || resolved.action.type !== REFERRAL_CONSENT_ACTION) return next();
     const parsed = actionSchema.safeParse(resolved.action);
     const t = await tOf(env, ctx);
-    const result = parsed.success ? await answerReferralConsent(deps, { referralId: parsed.data.referralId, yes: parsed.data.yes, telegramChatId: chatId }) : { status: 'not_found' as const };
-    const said = result.status === 'recorded' ? t(result.given ? 'referral_consent.given' : 'referral_consent.declined')
-      : result.status === 'already' ? t('referral_consent.already') : t('referral_consent.not_found');
+    const result = parsed.success
+      ? await answerReferralConsent(deps, { referralId: parsed.data.referralId, yes: parsed.data.yes, telegramChatId: chatId })
+      : { status: 'not_found' as const };
+    const said =
+      result.status === 'recorded'
+        ? t(result.given ? 'referral_consent.given' : 'referral_consent.declined')
+        : result.status === 'already'
+          ? t('referral_consent.already')
+          : t('referral_consent.not_found');
     await answerButton(env, ctx, said);
     await ctx.editMessageReplyMarkup(undefined).catch(() => {});
     await reply(env, ctx, [{ text: said }]);

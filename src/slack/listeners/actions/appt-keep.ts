@@ -35,9 +35,13 @@ export const registerApptKeep: RegisterListener = (app, deps) => {
       const line = `Kept by <@${me.slackUserId}>: the appointment stays on ${when(me, appt.startsAt)}. The client gets no more reminders for it; tell them with *Message client*.`;
       const at = describeForStaff(appt, me.timeZone);
       const ref = access.case.reference;
-      const title = r.value.answer === 'needs_other_time' ? `The client of ${ref} *needs another time* for the appointment on ${at}.` : `The client of ${ref} says they *can't come* to the appointment on ${at}.`;
+      const title =
+        r.value.answer === 'needs_other_time'
+          ? `The client of ${ref} *needs another time* for the appointment on ${at}.`
+          : `The client of ${ref} says they *can't come* to the appointment on ${at}.`;
       const own = { subjectId: appt.id, title };
-      if (!(await markActed(deps, client, messageOf(body), line, [], own))) await client.chat.postMessage({ channel: me.slackUserId, text: line }).catch(() => {});
+      if (!(await markActed(deps, client, messageOf(body), line, [], own)))
+        await client.chat.postMessage({ channel: me.slackUserId, text: line }).catch(() => {});
     });
   });
 };

@@ -25,7 +25,11 @@ export const registerCaseReassign: RegisterListener = (app, deps) => {
       const text = `Reassign ${access.case.reference}: who should have it?`;
       await tell(a, text, [
         { type: 'section', text: { type: 'mrkdwn', text } },
-        { type: 'actions', block_id: `intake:${access.case.id}`, elements: [{ type: 'users_select', action_id: ACTIONS.intakeAssignPick, placeholder: { type: 'plain_text', text: 'Choose a worker…' } }] },
+        {
+          type: 'actions',
+          block_id: `intake:${access.case.id}`,
+          elements: [{ type: 'users_select', action_id: ACTIONS.intakeAssignPick, placeholder: { type: 'plain_text', text: 'Choose a worker…' } }],
+        },
       ]);
     });
   });

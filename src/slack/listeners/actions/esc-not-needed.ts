@@ -4,12 +4,18 @@ import { ESC_VIEWS, metaFrom, reasonModal, registerEscalationButton } from '../.
 import { tell } from '../../slack.kit.js';
 
 /** [No follow-up needed — reason] on a follow-up nudge: a modal asks why (required). */
-export const registerEscNotNeeded: RegisterListener = (app, deps) => registerEscalationButton(app, deps, ESC_ACTIONS.notNeeded, async ({ a, row, msg, client, triggerId }) => {
-  if (row.e.resolvedAt) return tell(a, 'This has already been resolved; nothing more to do.');
-  if (row.e.reason === 'crisis') return tell(a, 'A crisis cannot be closed this way: please acknowledge it.');
-  await client.views.open({
-    trigger_id: triggerId,
-    view: reasonModal(ESC_VIEWS.notNeeded, `${row.c.reference}`, 'Save', metaFrom(row.e.id, msg),
-      `No follow-up needed for *${row.c.reference}*? Say why; the case then has no follow-up date until you set one.`) as never,
+export const registerEscNotNeeded: RegisterListener = (app, deps) =>
+  registerEscalationButton(app, deps, ESC_ACTIONS.notNeeded, async ({ a, row, msg, client, triggerId }) => {
+    if (row.e.resolvedAt) return tell(a, 'This has already been resolved; nothing more to do.');
+    if (row.e.reason === 'crisis') return tell(a, 'A crisis cannot be closed this way: please acknowledge it.');
+    await client.views.open({
+      trigger_id: triggerId,
+      view: reasonModal(
+        ESC_VIEWS.notNeeded,
+        `${row.c.reference}`,
+        'Save',
+        metaFrom(row.e.id, msg),
+        `No follow-up needed for *${row.c.reference}*? Say why; the case then has no follow-up date until you set one.`,
+      ) as never,
+    });
   });
-});

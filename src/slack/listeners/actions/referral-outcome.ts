@@ -16,7 +16,8 @@ export const registerReferralOutcome: RegisterListener = (app, deps) => {
       const me = await staffOrRefuse(deps, a);
       if (!me) return;
       const [id, outcome] = String(action.value ?? '').split(':');
-      if (!id || !/^[0-9a-f-]{36}$/i.test(id) || !(REFERRAL_OUTCOMES as readonly string[]).includes(outcome ?? '')) return tell(a, 'This button is out of date.');
+      if (!id || !/^[0-9a-f-]{36}$/i.test(id) || !(REFERRAL_OUTCOMES as readonly string[]).includes(outcome ?? ''))
+        return tell(a, 'This button is out of date.');
       const o = outcome as (typeof REFERRAL_OUTCOMES)[number];
       const r = await recordReferralOutcome(deps, me, id, o);
       if (!r.ok) return tell(a, r.message);

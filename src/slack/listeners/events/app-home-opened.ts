@@ -11,7 +11,20 @@ export const registerAppHomeOpened: RegisterListener = (app, deps) => {
     } catch (err) {
       const ref = failureRef();
       deps.logger.error({ ref, where: 'event:app_home_opened', err: (err as Error).message, stack: (err as Error).stack }, 'slack handler failed');
-      await client.views.publish({ user_id: event.user, view: { type: 'home', blocks: [{ type: 'section', text: { type: 'mrkdwn', text: `Sorry, your caseload could not be loaded just now. Please reopen this tab in a moment (reference *${ref}*).` } }] } }).catch(() => {});
+      await client.views
+        .publish({
+          user_id: event.user,
+          view: {
+            type: 'home',
+            blocks: [
+              {
+                type: 'section',
+                text: { type: 'mrkdwn', text: `Sorry, your caseload could not be loaded just now. Please reopen this tab in a moment (reference *${ref}*).` },
+              },
+            ],
+          },
+        })
+        .catch(() => {});
     }
   });
 };

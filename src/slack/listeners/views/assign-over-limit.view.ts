@@ -11,7 +11,8 @@ export const registerAssignOverLimitView: RegisterListener = (app, deps) => {
     const me = await staffFor(deps.db, body.user.id).catch(() => undefined);
     if (!me) return void (await ack(fieldError(undefined, REFUSE.notStaff, 'reason')));
     const meta = readMeta(view.private_metadata);
-    if (!meta?.caseId || !meta.staffId) return void (await ack(fieldError(undefined, 'This form is out of date. Pick the person again on the intake card.', 'reason')));
+    if (!meta?.caseId || !meta.staffId)
+      return void (await ack(fieldError(undefined, 'This form is out of date. Pick the person again on the intake card.', 'reason')));
     try {
       const r = await assignOverLimit(deps, { client, userId: me.slackUserId }, me, meta.caseId, meta.staffId, fieldsOf(view.state.values).text('reason'));
       if (!r.ok) return void (await ack(fieldError('reason', r.message, 'reason')));

@@ -3,8 +3,9 @@ import { dismissFollowUp } from '../../../escalations/escalation-actions.service
 import { ESC_VIEWS, registerReasonView } from '../../escalation-buttons.flow.js';
 
 /** "No follow-up needed" submitted: reason required (inline error otherwise); the nudge is resolved and says by whom. */
-export const registerEscNotNeededView: RegisterListener = (app, deps) => registerReasonView(app, deps, ESC_VIEWS.notNeeded, async ({ me, meta, reason }) => {
-  const r = await dismissFollowUp(deps, { escalationId: meta.escalationId, staffId: me.id, reason });
-  if (!r.ok) return { ok: false, message: r.message };
-  return { ok: true, line: `✔️ No follow-up needed — closed by <@${me.slackUserId}> (reason recorded).` };
-});
+export const registerEscNotNeededView: RegisterListener = (app, deps) =>
+  registerReasonView(app, deps, ESC_VIEWS.notNeeded, async ({ me, meta, reason }) => {
+    const r = await dismissFollowUp(deps, { escalationId: meta.escalationId, staffId: me.id, reason });
+    if (!r.ok) return { ok: false, message: r.message };
+    return { ok: true, line: `✔️ No follow-up needed — closed by <@${me.slackUserId}> (reason recorded).` };
+  });

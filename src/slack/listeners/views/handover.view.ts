@@ -13,17 +13,24 @@ export const registerHandoverView: RegisterListener = (app, deps) => {
   app.view<SlackViewAction>(HANDOVER_VIEW, async ({ ack, body, view, client }) => {
     const me = await staffFor(deps.db, body.user.id).catch(() => undefined);
     if (!me) return void (await ack(fieldError(undefined, REFUSE.notStaff, 'cases')));
-    let meta;
+    let meta: ReturnType<typeof handoverMetaSchema.parse>;
     try {
       meta = handoverMetaSchema.parse(JSON.parse(view.private_metadata));
     } catch {
       return void (await ack(fieldError(undefined, 'This form is out of date. Close it and run the command again.', 'cases')));
     }
-    const picked = (view.state.values as Record<string, Record<string, { selected_options?: Array<{ value: string }> }>>).cases?.[INPUT]?.selected_options ?? [];
+    const picked =
+      (view.state.values as Record<string, Record<string, { selected_options?: Array<{ value: string }> }>>).cases?.[INPUT]?.selected_options ?? [];
     const caseIds = picked.map((o) => o.value).filter((v) => /^[0-9a-f-]{36}$/i.test(v));
     if (caseIds.length === 0) return void (await ack(fieldError('cases', 'Choose at least one case to hand over.', 'cases')));
     try {
-      const r = await startHandover(deps, me, { fromId: meta.fromId, toId: meta.toId, untilOn: meta.untilOn, caseIds, dedupeKey: `view:${HANDOVER_VIEW}:${meta.nonce}` });
+      const r = await startHandover(deps, me, {
+        fromId: meta.fromId,
+        toId: meta.toId,
+        untilOn: meta.untilOn,
+        caseIds,
+        dedupeKey: `view:${HANDOVER_VIEW}:${meta.nonce}`,
+      });
       if (!r.ok) return void (await ack(fieldError('cases', r.message, 'cases')));
       await ack();
       if (r.duplicate) return;

@@ -21,7 +21,15 @@ export const registerNoteRedactView: RegisterListener = (app, deps) => {
       const r = await redactNote(deps, { caseId: meta.caseId, noteId, staffId: me.id, reason: f.text('reason') });
       if (!r.ok) return void (await ack(fieldError(r.field ?? 'reason', r.message, 'reason')));
       await ack();
-      await client.chat.postMessage({ channel: me.slackUserId, text: r.status === 'already' ? `That note in ${access.case.reference} was already redacted.` : `Redacted one note in ${access.case.reference}; the tombstone keeps who, when and why.` }).catch(() => {});
+      await client.chat
+        .postMessage({
+          channel: me.slackUserId,
+          text:
+            r.status === 'already'
+              ? `That note in ${access.case.reference} was already redacted.`
+              : `Redacted one note in ${access.case.reference}; the tombstone keeps who, when and why.`,
+        })
+        .catch(() => {});
     } catch (err) {
       deps.logger.error({ where: `view:${REDACT_VIEW}`, err: (err as Error)?.message }, 'slack handler failed');
       await ack(fieldError(undefined, 'Sorry, this could not be saved because of a problem on our side. Please try again.', 'reason'));
