@@ -24,7 +24,7 @@ export interface DepsOverrides {
   cipher?: FieldCipher;
 }
 
-export function createCipher(config: Pick<Config, 'ENCRYPTION_KEYS' | 'ENCRYPTION_KEY_FILE' | 'NODE_ENV'>, logger?: Logger): FieldCipher {
+function createCipher(config: Pick<Config, 'ENCRYPTION_KEYS' | 'ENCRYPTION_KEY_FILE' | 'NODE_ENV'>, logger?: Logger): FieldCipher {
   if (config.ENCRYPTION_KEYS) return new FieldCipher(parseKeyList(config.ENCRYPTION_KEYS));
   if (config.NODE_ENV === 'production') throw new Error('ENCRYPTION_KEYS is required in production');
   const { keys, created } = loadOrCreateKeyFile(config.ENCRYPTION_KEY_FILE);

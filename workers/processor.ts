@@ -5,7 +5,7 @@ import type { DeliveryKind } from '../src/delivery/kinds/kind.js';
 import type { DeliveryKindName } from '../src/delivery/kinds/names.js';
 
 /** What a processor did, stored as the job's return value (visible on the dashboard). */
-export type ProcessorResult = { status: 'done' | 'skipped'; reason?: string } & Record<string, unknown>;
+type ProcessorResult = { status: 'done' | 'skipped'; reason?: string } & Record<string, unknown>;
 
 export type Processor<P> = (payload: P, ctx: { deps: Deps; job: Job }) => Promise<ProcessorResult>;
 
