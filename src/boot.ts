@@ -1,6 +1,7 @@
 import type { Server } from 'node:http';
 import { ConfigError, loadConfig, type Config } from './config.js';
-import { createDeps, type Deps, type DepsOverrides } from './deps.js';
+import { createDeps, type DepsOverrides } from './compose.js';
+import type { Deps } from './deps.js';
 import { openDatabase, openPostgres, type Database } from './db/client.js';
 import { usePreparedStatements } from './db/prepared.js';
 import { assertRedisReachable, evictionWarning } from './lib/redis.js';

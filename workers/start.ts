@@ -3,8 +3,8 @@ import type { Deps } from '../src/deps.js';
 import { QUEUE_NAMES, parsePayload, JobPayloadError, type QueueName } from '../src/jobs/job.js';
 import { reconcileJob } from '../src/jobs/reconcile.job.js';
 import { withLogContext } from '../src/lib/logger.js';
-import { PROCESSORS } from './registry.js';
-import { ensureSchedules, keepSchedules } from '../src/delivery/schedules.js';
+import { JOBS } from '../src/catalogue.js';
+import { ensureSchedules, keepSchedules } from './schedules.js';
 import type { ProcessorEntry } from './processor.js';
 import { interruptSends } from '../src/delivery/send.service.js';
 import { requeueNotConfigured } from '../src/delivery/requeue.js';
@@ -31,7 +31,7 @@ async function within(p: Promise<unknown>, ms: number): Promise<boolean> {
 
 const CONCURRENCY: Record<QueueName, number> = { delivery: 50, events: 10, maintenance: 1 };
 
-export function createDispatcher(deps: Deps, entries: ProcessorEntry[] = PROCESSORS) {
+export function createDispatcher(deps: Deps, entries: readonly ProcessorEntry[] = JOBS) {
   const byName = new Map(entries.map((e) => [e.job.name, e]));
   return async (job: Job) =>
     withLogContext({ jobId: job.id ?? 'unknown', queue: job.queueName }, async () => {
@@ -54,7 +54,7 @@ export function createDispatcher(deps: Deps, entries: ProcessorEntry[] = PROCESS
     });
 }
 
-export async function startWorkers(deps: Deps, opts: { queues?: readonly QueueName[]; entries?: ProcessorEntry[] } = {}): Promise<RunningWorkers> {
+export async function startWorkers(deps: Deps, opts: { queues?: readonly QueueName[]; entries?: readonly ProcessorEntry[] } = {}): Promise<RunningWorkers> {
   const dispatch = createDispatcher(deps, opts.entries);
   const names = opts.queues ?? QUEUE_NAMES;
   const workers = names.map((name) => {
@@ -69,7 +69,7 @@ export async function startWorkers(deps: Deps, opts: { queues?: readonly QueueNa
     return w;
   });
 
-  // Every recurring job comes from one list (src/delivery/schedules.ts), so the watchdog rebuilds exactly these after a flush.
+  // Every recurring job comes from the catalogue (src/catalogue.ts), so the watchdog rebuilds exactly these after a flush.
   await ensureSchedules(deps);
   // And a reconcile now: a worker starting after Redis was lost re-queues what PostgreSQL says is pending.
   if (names.includes('maintenance')) await deps.queues.add(reconcileJob, {}, { jobId: `reconcile-start-${Date.now()}` });

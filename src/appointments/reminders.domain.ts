@@ -110,7 +110,7 @@ const KEY_SEP = '.';
  * has no room for the offset: store reminders under `kind.offset` (e.g.
  * 'appointment_reminder.PT24H') so the 24 h and 2 h rows do not collide.
  */
-export function ledgerKind(d: Pick<PlannedDelivery, 'kind' | 'offset'>): string {
+export function ledgerKind(d: Pick<PlannedDelivery, 'kind' | 'offset'>): DeliveryKind | `${DeliveryKind}.${string}` {
   return d.offset === undefined ? d.kind : `${d.kind}${KEY_SEP}${d.offset}`;
 }
 

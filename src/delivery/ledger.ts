@@ -5,6 +5,7 @@ import type { Db } from '../db/client.js';
 import { deliveries, type DELIVERY_CHANNELS } from '../db/schema.js';
 import type { JobQueues } from '../jobs/queues.js';
 import { deliverySendJob } from '../jobs/delivery-send.job.js';
+import type { LedgerKind } from './kinds/names.js';
 
 /**
  * Every outbound message is a ledger row first, unique per (kind, subject,
@@ -17,7 +18,8 @@ export type DeliveryRow = typeof deliveries.$inferSelect;
 export type Recipient = `client:${string}` | `staff:${string}` | `channel:${string}`;
 
 export interface PlannedDelivery {
-  kind: string;
+  /** A delivery kind's name, or its name and a slot ('appointment_reminder.PT24H'): a name with no renderer does not compile. */
+  kind: LedgerKind;
   subjectId: string;
   version?: number;
   recipient: Recipient;

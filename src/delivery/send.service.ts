@@ -6,7 +6,6 @@ import type { Db } from '../db/client.js';
 import { clients, deliveries } from '../db/schema.js';
 import { issueCallbackTokens } from '../telegram/callback-tokens.js';
 import { MessageTracker } from '../telegram/telegram.tracker.js';
-import { DELIVERY_KINDS } from './kinds/index.js';
 import type { DeliveryKind, Outbound } from './kinds/kind.js';
 import { claimDelivery, confirmClaim, finishDelivery, releaseClaim, renewClaim } from './claims.js';
 import { readJournal, recordSent, type SentRecord } from './send-journal.js';
@@ -85,8 +84,8 @@ export function interruptSends(deps: Deps): void {
 }
 
 /** Ledger kinds may carry a slot after a dot ('appointment_reminder.PT24H'); the renderer is the part before. */
-export function kindFor(row: Pick<DeliveryRow, 'kind'>): DeliveryKind | undefined {
-  return DELIVERY_KINDS.get(row.kind.split('.')[0]!);
+export function kindFor(deps: Deps, row: Pick<DeliveryRow, 'kind'>): DeliveryKind | undefined {
+  return deps.deliveryKinds.get(row.kind.split('.')[0]!);
 }
 
 /**
@@ -155,7 +154,7 @@ export async function sendDelivery(
   if (row.claimedAt && row.claimedAt.getTime() > now.toMillis() - lease * 1000) return { kind: 'skipped', reason: 'claimed_by_another_attempt' };
   const dueAt = (row.notBefore ?? row.dueAt).getTime();
   if (dueAt > now.toMillis()) return { kind: 'wait', ms: dueAt - now.toMillis(), reason: 'not_due_yet' };
-  const kind = kindFor(row);
+  const kind = kindFor(deps, row);
   if (earlierWaiting && !kind?.urgent) return { kind: 'wait', ms: ORDER_WAIT_MS, reason: 'earlier_message_first' };
 
   if (!kind) return finish(deps, row, { status: 'failed', reason: 'unknown_kind' }, { leaseSeconds: lease });

@@ -5,6 +5,7 @@ import type { Db } from '../db/client.js';
 import { cases, escalations } from '../db/schema.js';
 import { planDeliveries, scheduleDeliveries, type DeliveryRow, type PlannedDelivery, type Recipient } from '../delivery/ledger.js';
 import type { AuditEntry } from '../audit/audit.service.js';
+import type { DeliveryKindName } from '../delivery/kinds/names.js';
 import { policyFromConfig, staffHours } from './escalation-config.js';
 import { nextEscalationStep, shouldResolve, type EscalationStep, type EscalationTarget, type TargetWorkingHours } from './policy.domain.js';
 import { RecipientDirectory } from './escalation-recipients.js';
@@ -26,7 +27,7 @@ import { SWEEP_PARALLEL } from './escalation-open.js';
  */
 const dt = (d: Date | null) => (d ? DateTime.fromJSDate(d, { zone: 'utc' }) : null);
 
-export const KIND_FOR_TARGET: Record<EscalationTarget, string> = {
+export const KIND_FOR_TARGET: Record<EscalationTarget, DeliveryKindName> = {
   worker: 'follow_up_nudge',
   supervisor: 'escalation',
   supervision_channel: 'escalation',

@@ -32,8 +32,8 @@ export async function planWeeklyDigests(deps: Deps): Promise<number> {
       channel: 'slack' as const,
     };
     return [
-      { ...row, kind: 'weekly_digest', dueAt: due },
-      { ...row, kind: 'weekly_digest_charts', dueAt: due.plus({ seconds: 1 }) },
+      { ...row, kind: 'weekly_digest' as const, dueAt: due },
+      { ...row, kind: 'weekly_digest_charts' as const, dueAt: due.plus({ seconds: 1 }) },
     ];
   });
   const rows = await planDeliveries(deps.db, items, now);

@@ -3,6 +3,7 @@ import { DateTime } from 'luxon';
 import type { Db } from '../db/client.js';
 import { appointments, deliveries } from '../db/schema.js';
 import { planDeliveries, type DeliveryRow, type PlannedDelivery } from '../delivery/ledger.js';
+import type { LedgerKind } from '../delivery/kinds/names.js';
 
 /**
  * What follows a case to its new worker when it moves (handover, hand-back,
@@ -43,7 +44,7 @@ export async function followNewWorker(tx: Db, caseIds: string[], fromId: string,
     .returning();
   if (moved.length === 0) return [];
   const items: PlannedDelivery[] = moved.map((r) => ({
-    kind: r.kind,
+    kind: r.kind as LedgerKind, // a planned row's own kind, checked when it was planned
     subjectId: r.subjectId,
     version: r.version,
     recipient: `staff:${toId}`,

@@ -25,8 +25,8 @@ import { handBackAt } from './handover.domain.js';
  * run by the maintenance.handover-tick job); `undoHandover` does the same at once.
  * Every outbound message is a ledger row, so a retry or a second run sends nothing twice.
  */
-export const HANDOVER_PACKET_KIND = 'handover_packet';
-export const HANDOVER_NOTICE_KIND = 'handover_notice';
+export const HANDOVER_PACKET_KIND = 'handover_packet' as const;
+export const HANDOVER_NOTICE_KIND = 'handover_notice' as const;
 /** Ledger versions of the client notice for one moved case. */
 export const NOTICE_VERSION = { start: 1, back: 2 } as const;
 

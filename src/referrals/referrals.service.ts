@@ -20,8 +20,8 @@ import { isFinalOutcome, REFERRAL_CONSENT_VERSION, referralInput, type ReferralO
  * REFERRAL_FOLLOWUP_DAYS the case's worker is asked for the outcome (a ledger
  * row, so it follows a handover and goes out once); "still waiting" asks again later.
  */
-export const REFERRAL_CONSENT_KIND = 'referral_consent';
-export const REFERRAL_FOLLOWUP_KIND = 'referral_followup';
+export const REFERRAL_CONSENT_KIND = 'referral_consent' as const;
+export const REFERRAL_FOLLOWUP_KIND = 'referral_followup' as const;
 export const REFERRAL_CONSENT_ACTION = 'referral.consent';
 export const AAD_REFERRAL_REASON = 'referrals.reason';
 export const AAD_VERBAL_REASON = 'referral_consents.verbal_reason';

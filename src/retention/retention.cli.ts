@@ -1,6 +1,6 @@
 import { pino } from 'pino';
 import { ConfigError, loadConfig } from '../config.js';
-import { createDeps } from '../deps.js';
+import { createDeps } from '../compose.js';
 import { applyRetention } from './retention.service.js';
 
 /**

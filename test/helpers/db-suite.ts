@@ -55,7 +55,7 @@ export async function constraintSuite(db: Db): Promise<void> {
 
   // one ledger row per (kind, subject, version, recipient): planning twice returns the same row
   const item = {
-    kind: 'appointment_reminder',
+    kind: 'appointment_reminder' as const,
     subjectId: 'a1',
     version: 1,
     recipient: `client:${client!.id}` as const,

@@ -1,6 +1,7 @@
 import { pino } from 'pino';
 import { loadConfig, type Config } from '../../src/config.js';
-import { createDeps, type Deps } from '../../src/deps.js';
+import { createDeps } from '../../src/compose.js';
+import type { Deps } from '../../src/deps.js';
 import { ManualClock } from '../../src/lib/clock.js';
 import { FieldCipher } from '../../src/lib/crypto.js';
 import { createCluster, createRedis } from '../../src/lib/redis.js';

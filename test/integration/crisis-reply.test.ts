@@ -5,7 +5,7 @@ import express from 'express';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { clients, deliveries } from '../../src/db/schema.js';
-import { createDeps } from '../../src/deps.js';
+import { createDeps } from '../../src/compose.js';
 import { createRedis } from '../../src/lib/redis.js';
 import { enqueueDueDeliveries } from '../../src/delivery/tick.js';
 import { TelegramEmulator } from '../../src/sandbox/telegram-emulator.js';

@@ -7,6 +7,7 @@ import { deliverySendJob } from '../../src/jobs/delivery-send.job.js';
 import { caseCreatedJob } from '../../src/jobs/case-created.job.js';
 import { JobPayloadError, safeJobId } from '../../src/jobs/job.js';
 import { planDeliveries } from '../../src/delivery/ledger.js';
+import type { LedgerKind } from '../../src/delivery/kinds/names.js';
 import { reconcileDeliveries } from '../../src/delivery/reconcile.js';
 import { startWorkers } from '../../workers/start.js';
 import { processor } from '../../workers/processor.js';
@@ -27,7 +28,7 @@ async function pendingClientDeliveries(n: number, tag: string) {
   return planDeliveries(
     deps.db,
     Array.from({ length: n }, (_, i) => ({
-      kind: 'test_kind',
+      kind: 'test_kind' as LedgerKind, // no renderer: these rows only exercise the queues
       subjectId: `${tag}-${i}`,
       recipient: `client:${client!.id}` as const,
       channel: 'telegram' as const,

@@ -2,7 +2,7 @@ import { and, eq } from 'drizzle-orm';
 import { DateTime } from 'luxon';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { appointments, auditLog, cases, clients, consents, deliveries, erasureRequests, intakeSessions, notes, staff } from '../../src/db/schema.js';
-import { DELIVERY_KINDS } from '../../src/delivery/kinds/index.js';
+import { DELIVERY_KINDS } from '../../src/catalogue.js';
 import type { SimUser } from '../../src/sandbox/telegram-emulator.js';
 import { MessageTracker } from '../../src/telegram/telegram.tracker.js';
 import { createHarness, type Harness } from './telegram-harness.js';

@@ -3,7 +3,7 @@ import { pino } from 'pino';
 import type { Update } from 'telegraf/types';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { auditLog, cases, clients, escalations, notes } from '../../src/db/schema.js';
-import { createDeps } from '../../src/deps.js';
+import { createDeps } from '../../src/compose.js';
 import { createRedis } from '../../src/lib/redis.js';
 import { createLater } from '../../src/clients/after-commit.js';
 import { createBot } from '../../src/telegram/telegram.bot.js';

@@ -6,7 +6,8 @@ import { createBot, type TelegramBot } from '../../src/telegram/telegram.bot.js'
 import type { CrisisReplyOptions } from '../../src/telegram/crisis-reply.js';
 import { intakeSessions } from '../../src/db/schema.js';
 import { createLater } from '../../src/clients/after-commit.js';
-import { createDeps, type Deps } from '../../src/deps.js';
+import { createDeps } from '../../src/compose.js';
+import type { Deps } from '../../src/deps.js';
 import { openPostgres } from '../../src/db/client.js';
 import { createRedis } from '../../src/lib/redis.js';
 import { TEST_REDIS_URL } from '../helpers/redis.js';

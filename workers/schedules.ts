@@ -1,12 +1,8 @@
-import type { Deps } from '../deps.js';
-import type { JobDefinition } from '../jobs/job.js';
-import { deliveryTickJob } from '../jobs/delivery-tick.job.js';
-import { reconcileJob } from '../jobs/reconcile.job.js';
-import { escalationTickJob } from '../jobs/escalation-tick.job.js';
-import { erasureTickJob } from '../jobs/erasure-tick.job.js';
-import { retentionJob } from '../jobs/retention.job.js';
-import { intakeSweepJob } from '../jobs/intake-sweep.job.js';
-import { handoverTickJob } from '../jobs/handover-tick.job.js';
+import type { Deps } from '../src/deps.js';
+import { JOBS } from '../src/catalogue.js';
+import { reconcileJob } from '../src/jobs/reconcile.job.js';
+import { deliveryTickJob } from '../src/jobs/delivery-tick.job.js';
+import type { JobEntry, Schedule } from './processor.js';
 
 /**
  * HOW MESSAGES GET SENT ON TIME (the scheduling mechanism, and why).
@@ -28,46 +24,27 @@ import { handoverTickJob } from '../jobs/handover-tick.job.js';
  * Redis flushed: the delayed jobs AND these schedulers are gone. Each worker
  * process therefore keeps a small real-time watchdog (keepSchedules): when
  * the tick scheduler is missing it re-creates every schedule and runs the
- * reconciler at once. Nothing is lost, because PostgreSQL is the record, and
+ * reconciler at once. Both the set a worker starts and the set the watchdog
+ * rebuilds are the catalogue's schedules (src/catalogue.ts), so they cannot
+ * drift apart. Nothing is lost, because PostgreSQL is the record, and
  * nothing is sent twice, because the sender claims the row in PostgreSQL.
  */
-export interface Schedule {
-  id: string;
-  job: JobDefinition<Record<string, never>>;
-  everyMs(deps: Deps): number;
-}
+type ScheduledEntry = JobEntry & { schedule: Schedule };
 
-const SCHEDULES: Schedule[] = [
-  { id: 'delivery-tick', job: deliveryTickJob as Schedule['job'], everyMs: (d) => d.config.DELIVERY_TICK_SECONDS * 1000 },
-  { id: 'reconcile', job: reconcileJob as Schedule['job'], everyMs: (d) => d.config.RECONCILE_EVERY_SECONDS * 1000 },
-  // Escalations: overdue follow-ups, quiet cases, unassigned intakes, crisis pages, weekly digests.
-  { id: 'escalations-tick', job: escalationTickJob as Schedule['job'], everyMs: (d) => d.config.ESCALATION_TICK_SECONDS * 1000 },
-  // Data lifecycle: erasure holds, deadlines and resumption hourly; retention daily.
-  { id: 'erasure-tick', job: erasureTickJob as Schedule['job'], everyMs: () => 3600_000 },
-  { id: 'retention', job: retentionJob as Schedule['job'], everyMs: () => 24 * 3600_000 },
-  // Idle intake drafts: one nudge, deletion after INTAKE_DRAFT_TTL_DAYS, expired button tokens.
-  { id: 'intake-sweep', job: intakeSweepJob as Schedule['job'], everyMs: (d) => d.config.INTAKE_SWEEP_EVERY_MINUTES * 60_000 },
-  // Leave cover: cases go back to their worker on the until date.
-  { id: 'handover-tick', job: handoverTickJob as Schedule['job'], everyMs: (d) => d.config.HANDOVER_TICK_MINUTES * 60_000 },
-];
+const SCHEDULED: readonly ScheduledEntry[] = JOBS.filter((e): e is ScheduledEntry => e.schedule !== undefined);
 
 /** The ids of every recurring job (what a worker starts, and what the watchdog rebuilds after a flush). */
 export function scheduleIds(): string[] {
-  return SCHEDULES.map((s) => s.id);
-}
-
-/** Other features add their recurring jobs here (escalation tick, weekly digest). */
-export function registerSchedule(s: Schedule): void {
-  if (!SCHEDULES.some((x) => x.id === s.id)) SCHEDULES.push(s);
+  return SCHEDULED.map((e) => e.schedule.id);
 }
 
 export async function ensureSchedules(deps: Deps): Promise<void> {
-  for (const s of SCHEDULES) {
-    await deps.queues.queue(s.job.queue).upsertJobScheduler(
-      s.id,
-      { every: s.everyMs(deps) },
+  for (const { job, schedule } of SCHEDULED) {
+    await deps.queues.queue(job.queue).upsertJobScheduler(
+      schedule.id,
+      { every: schedule.everyMs(deps) },
       {
-        name: s.job.name,
+        name: job.name,
         data: {},
         opts: { removeOnComplete: { count: 50 }, removeOnFail: { count: 50 } },
       },
@@ -75,9 +52,12 @@ export async function ensureSchedules(deps: Deps): Promise<void> {
   }
 }
 
+/** The scheduler whose absence means Redis lost its keys: the delivery tick's. */
+const SENTINEL = SCHEDULED.find((e) => e.job === deliveryTickJob)!;
+
 /** True when the schedules had vanished (Redis flushed) and were rebuilt, with a reconcile run queued. */
 export async function checkSchedules(deps: Deps): Promise<boolean> {
-  const present = await deps.queues.queue(deliveryTickJob.queue).getJobScheduler('delivery-tick');
+  const present = await deps.queues.queue(SENTINEL.job.queue).getJobScheduler(SENTINEL.schedule.id);
   if (present) return false;
   deps.logger.warn('job schedules missing (Redis lost?): rebuilding them and reconciling from PostgreSQL');
   await ensureSchedules(deps);

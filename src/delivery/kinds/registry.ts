@@ -1,0 +1,56 @@
+import type { DeliveryRow } from '../ledger.js';
+import type { DeliveryKindName } from './names.js';
+
+/**
+ * What one ledger row becomes on the wire, decided at send time from the rows
+ * it names (payloads and ledger rows carry ids only, never message text).
+ *
+ * Telegram buttons carry an `action` object; the sender stores it server-side
+ * and puts only a short token in callback_data (Telegram allows 64 bytes).
+ */
+type TelegramButton = { label: string; action: Record<string, unknown> };
+
+export type Outbound =
+  | { channel: 'telegram'; chatId: number; text: string; buttons?: TelegramButton[][] }
+  | {
+      channel: 'slack';
+      /** A channel id (C…/G…/D…) or a Slack user id (U…/W…) for a DM. */
+      to: string;
+      text: string;
+      blocks?: unknown[];
+      threadTs?: string;
+      /** Edit a message already posted (chat.update) instead of posting: `to` is then its channel id. */
+      update?: { ts: string };
+      /** Publish `blocks` as the App Home of the user `to` (views.publish). */
+      home?: true;
+      /** Upload these files to `to` with `text` as the comment (files.uploadV2), instead of posting a message. */
+      files?: Array<{ filename: string; title: string; content: Buffer }>;
+    };
+
+type RenderResult = Outbound | { skip: string };
+
+/**
+ * A delivery kind over the service's dependencies `D` (always src/deps.ts's
+ * Deps; a parameter here only so that Deps can hold the registry without an
+ * import cycle). Features use `DeliveryKind` and `deliveryKind()` from kind.ts.
+ */
+export interface DeliveryKindOf<D, K extends DeliveryKindName = DeliveryKindName> {
+  kind: K;
+  /**
+   * Goes out without waiting for earlier messages to the same recipient (a crisis page must not
+   * queue behind the on-call person's reminders, nor the emergency reply behind a client's).
+   * The platform's rate limits still apply.
+   */
+  urgent?: boolean;
+  render(deps: D, row: DeliveryRow): Promise<RenderResult>;
+  /** After a successful send: e.g. remember the Slack ts of a posted card. */
+  afterSent?(deps: D, row: DeliveryRow, sent: { externalRef: string; channelRef?: string }): Promise<void>;
+}
+
+/**
+ * The renderers the sender looks a row's kind up in, by name. Built from the
+ * catalogue at the composition root (src/catalogue.ts) and handed to delivery/
+ * through Deps (`deps.deliveryKinds`): delivery/ never imports a feature's or
+ * a platform's kinds itself.
+ */
+export type DeliveryKindRegistry<D> = ReadonlyMap<string, DeliveryKindOf<D>>;
