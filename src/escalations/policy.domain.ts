@@ -227,6 +227,7 @@ export function nextEscalationStep(input: {
     level = current + 1;
     const byClock = e.openedAt.plus({ milliseconds: afterMs(level) });
     const byGap = e.lastNotifiedAt.plus({ milliseconds: afterMs(level) - afterMs(current) });
+    // biome-ignore lint/complexity/useMathMinMax: luxon DateTimes, not numbers (Math.max would return a number)
     at = byClock > byGap ? byClock : byGap;
   } else {
     level = top;
