@@ -6,8 +6,22 @@ import { renderHelp } from '../messages.js';
 import { renderMyData, renderStatusReply } from '../telegram.render.js';
 import { reply } from '../telegram.reply.js';
 import { withTimeout } from '../../lib/timeout.js';
-import { contactsOf, langOf, sessionOf, tOf, type BotContext, type BotEnv } from '../telegram.env.js';
+import type { T } from '../../lib/i18n.js';
+import { contactsOf, langOf, sessionOf, tOf, type BotContext, type BotEnv, type Reply } from '../telegram.env.js';
 import { runIntake, startIntakeReply } from './intake.composer.js';
+
+/** "Are you sure?" with [yes] [no]: the one-shot buttons callbacks.composer.ts answers (action `type`, texts under `texts`). */
+function confirmation(t: T, type: 'withdraw' | 'forget', texts: 'withdraw' | 'erasure'): Reply {
+  return {
+    text: t(`${texts}.confirm`),
+    buttons: [
+      [
+        { label: t(`${texts}.yes`), action: { type, yes: true } },
+        { label: t(`${texts}.no`), action: { type, yes: false } },
+      ],
+    ],
+  };
+}
 
 /**
  * The always-available commands. Each works at any point of the intake and
@@ -80,32 +94,11 @@ export function commandsComposer(env: BotEnv): Composer<BotContext> {
       await reply(env, ctx, [{ text: t('tg.withdraw.none') }]);
       return;
     }
-    await reply(env, ctx, [
-      {
-        text: t('withdraw.confirm'),
-        buttons: [
-          [
-            { label: t('withdraw.yes'), action: { type: 'withdraw', yes: true } },
-            { label: t('withdraw.no'), action: { type: 'withdraw', yes: false } },
-          ],
-        ],
-      },
-    ]);
+    await reply(env, ctx, [confirmation(t, 'withdraw', 'withdraw')]);
   });
 
   c.command('forget', async (ctx) => {
-    const t = await tOf(env, ctx);
-    await reply(env, ctx, [
-      {
-        text: t('erasure.confirm'),
-        buttons: [
-          [
-            { label: t('erasure.yes'), action: { type: 'forget', yes: true } },
-            { label: t('erasure.no'), action: { type: 'forget', yes: false } },
-          ],
-        ],
-      },
-    ]);
+    await reply(env, ctx, [confirmation(await tOf(env, ctx), 'forget', 'erasure')]);
   });
 
   c.command('mydata', async (ctx) => {

@@ -6,7 +6,8 @@ import { findClientByTelegramUser, findOpenCase } from '../../clients/clients.re
 import { crisisCaseAwaitingIntake } from '../../clients/client-commands.service.js';
 import type { IntakeInput, UnsupportedKind } from '../../intake/intake.domain.js';
 import { applyIntakeInput, findSession, startOrResume, type IntakeStepResult, type Who } from '../../intake/intake.service.js';
-import { renderEffects, renderHelp, renderSubmitted, renderUnknownCommand } from '../messages.js';
+import { renderHelp, renderSubmitted, renderUnknownCommand } from '../messages.js';
+import { renderEffects } from '../messages.effects.js';
 import { fromRendered, reply } from '../telegram.reply.js';
 import { linkReply, startCrisisReply } from './crisis.middleware.js';
 import { contactsOf, emergencyContacts, forgetSession, langOf, sessionOf, tOf, type BotContext, type BotEnv, type Reply } from '../telegram.env.js';
