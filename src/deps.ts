@@ -6,6 +6,8 @@ import { FieldCipher, loadOrCreateKeyFile, parseKeyList } from './lib/crypto.js'
 import { createLogger, type Logger } from './lib/logger.js';
 import { createRedisFor, type RedisClient } from './lib/redis.js';
 import { JobQueues } from './jobs/queues.js';
+import type { PlatformClients } from './delivery/sender.js';
+import { makePlatformSenders } from './senders.js';
 
 /**
  * The one composition root. Features receive what they need from here; there is
@@ -22,6 +24,8 @@ export interface Deps {
   audit: AuditService;
   redis: RedisClient;
   queues: JobQueues;
+  /** The platforms the delivery worker sends to (src/senders.ts); delivery builds them once per deps (platformSenders). */
+  makeSenders: (deps: Deps) => PlatformClients;
   close(): Promise<void>;
 }
 
@@ -61,6 +65,7 @@ export async function createDeps(config: Readonly<Config>, o: DepsOverrides = {}
     audit,
     redis,
     queues,
+    makeSenders: makePlatformSenders,
     async close() {
       if (closed) return;
       closed = true;

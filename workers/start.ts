@@ -6,7 +6,7 @@ import { withLogContext } from '../src/lib/logger.js';
 import { PROCESSORS } from './registry.js';
 import { ensureSchedules, keepSchedules } from '../src/delivery/schedules.js';
 import type { ProcessorEntry } from './processor.js';
-import { interruptSends } from '../src/delivery/send.service.js';
+import { interruptSends } from '../src/delivery/platform-senders.js';
 import { requeueNotConfigured } from '../src/delivery/requeue.js';
 
 export interface RunningWorkers {
