@@ -4,14 +4,14 @@
  */
 
 /** What pressing a button asks for: `type` names the handler, the rest is its data (ids, an answer). */
-export type ButtonAction = Record<string, unknown> & { type: string };
+type ButtonAction = Record<string, unknown> & { type: string };
 
 /**
  * A button under a client's message. The kind says what it does; the platform
  * side decides how it travels (Telegram keeps the action server-side and puts a
  * short token in callback_data: 64 bytes, and it comes back from the client).
  */
-export type ClientButton = { label: string; action: ButtonAction };
+type ClientButton = { label: string; action: ButtonAction };
 
 export type TelegramOutbound = { channel: 'telegram'; chatId: number; text: string; buttons?: ClientButton[][] };
 

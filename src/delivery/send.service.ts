@@ -42,7 +42,7 @@ export type SendOutcome =
  * A slot this close is waited for in-process (the claim held); a later one is waited for as a delayed job.
  * Send slots are real time (Date.now, Redis TIME), not deps.clock: the platforms count real seconds.
  */
-export const HOLD_IN_PROCESS_MS = 1000;
+const HOLD_IN_PROCESS_MS = 1000;
 /**
  * How long a message waits before checking again for an earlier one to the
  * same recipient: one per-chat interval (it could not go sooner anyway), so a

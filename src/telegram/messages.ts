@@ -24,7 +24,7 @@ import type { I18n, I18nKey, T } from '../lib/i18n.js';
 
 export const TELEGRAM_TEXT_LIMIT = 4096;
 /** Per-answer cap on the review screen; the full answer is kept. */
-export const REVIEW_ANSWER_LIMIT = 500;
+const REVIEW_ANSWER_LIMIT = 500;
 
 export interface Button {
   label: string;
@@ -55,7 +55,7 @@ function rows(buttons: Button[], perRow: number): Button[][] {
   return out;
 }
 
-export function zoneLabel(zone: string, i18n: Pick<I18n, 'has'>, lang: Language, t: T): string {
+function zoneLabel(zone: string, i18n: Pick<I18n, 'has'>, lang: Language, t: T): string {
   return i18n.has(lang, `zones.${zone}`) ? t(`zones.${zone}` as I18nKey) : zone.replace(/_/g, ' ');
 }
 

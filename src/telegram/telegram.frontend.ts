@@ -32,7 +32,7 @@ export interface RunningTelegram extends RunningFrontEnd {
 }
 
 /** Without a configured secret, one is derived from the token, so the webhook is never open. */
-export function webhookSecretFor(token: string, configured?: string): string {
+function webhookSecretFor(token: string, configured?: string): string {
   return configured ?? createHash('sha256').update(`webhook:${token}`).digest('base64url').slice(0, 64);
 }
 

@@ -17,11 +17,11 @@ import { contactsOf, emergencyContacts, forgetSession, langOf, sessionOf, tOf, t
  * while a draft exists, messages for the worker once a case is open, and the
  * start of an intake for someone new. Handlers are thin: parse → service → render.
  */
-export function whoOf(ctx: BotContext): Who {
+function whoOf(ctx: BotContext): Who {
   return { telegramUserId: ctx.from!.id, chatId: ctx.chat!.id, languageCode: ctx.from!.language_code };
 }
 
-export function renderIntake(env: BotEnv, res: IntakeStepResult, crisisHandled: boolean): Reply[] {
+function renderIntake(env: BotEnv, res: IntakeStepResult, crisisHandled: boolean): Reply[] {
   // The emergency reply goes out on its own (crisis-reply.ts): the crisis middleware has sent it for a
   // phrase, runIntake for "No, I'm not safe". Do not say it twice.
   const effects = res.effects.filter((e) => !(e.type === 'crisis' && (e.source === 'safety_check' || crisisHandled)));
@@ -75,7 +75,7 @@ const UNSUPPORTED: Array<[string, UnsupportedKind]> = [
   ['document', 'document'],
 ];
 
-export function unsupportedKind(m: Message): UnsupportedKind {
+function unsupportedKind(m: Message): UnsupportedKind {
   return UNSUPPORTED.find(([key]) => key in m)?.[1] ?? 'other';
 }
 
