@@ -1,5 +1,5 @@
 import { Composer } from 'telegraf';
-import { clientData, clientStatus, crisisCaseAwaitingIntake, hasOpenCase, setReminders } from '../../clients/client-commands.service.js';
+import { clientData, clientStatus, crisisCaseAwaitingIntake, hasOpenCase, recordQuickExit, setReminders } from '../../clients/client-commands.service.js';
 import { findClientByTelegramUser } from '../../clients/clients.repo.js';
 import { cancelIntake } from '../../intake/intake.service.js';
 import { renderHelp } from '../messages.js';
@@ -124,9 +124,9 @@ export function commandsComposer(env: BotEnv): Composer<BotContext> {
         .catch((err: unknown) => deps.logger.warn({ err: (err as Error)?.message }, 'quick exit: some messages could not be deleted'));
     }
     // Quick exit says nothing to the client, even when the audit entry cannot be written.
-    await deps.audit
-      .record({ actor: { type: 'system' }, action: 'client.quick_exit', details: { deleted: ids.length, complete: tracked.complete } })
-      .catch((err: unknown) => deps.logger.error({ err: (err as Error)?.message }, 'quick exit: audit entry not written'));
+    await recordQuickExit(deps, { deleted: ids.length, complete: tracked.complete }).catch((err: unknown) =>
+      deps.logger.error({ err: (err as Error)?.message }, 'quick exit: audit entry not written'),
+    );
   });
 
   return c;
