@@ -1,3 +1,4 @@
+import { makePlatformSenders } from './senders.js';
 import type { Config } from './config.js';
 import type { Deps } from './deps.js';
 import { openDatabase, type Database } from './db/client.js';
@@ -53,6 +54,7 @@ export async function createDeps(config: Readonly<Config>, o: DepsOverrides = {}
     redis,
     queues,
     deliveryKinds: o.deliveryKinds ?? DELIVERY_KINDS,
+    makeSenders: makePlatformSenders,
     async close() {
       if (closed) return;
       closed = true;

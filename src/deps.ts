@@ -7,6 +7,7 @@ import type { Logger } from './lib/logger.js';
 import type { RedisClient } from './lib/redis.js';
 import type { JobQueues } from './jobs/queues.js';
 import type { DeliveryKindRegistry } from './delivery/kinds/registry.js';
+import type { PlatformClients } from './delivery/sender.js';
 
 /**
  * What every feature receives: built in one place, the composition root
@@ -27,5 +28,7 @@ export interface Deps {
   queues: JobQueues;
   /** The renderer of every delivery kind, by name (src/catalogue.ts): what the sender looks a row's kind up in. */
   deliveryKinds: DeliveryKindRegistry<Deps>;
+  /** The platforms the delivery worker sends to (src/senders.ts); delivery builds them once per deps (platformSenders). */
+  makeSenders: (deps: Deps) => PlatformClients;
   close(): Promise<void>;
 }

@@ -6,7 +6,7 @@ import { withLogContext } from '../src/lib/logger.js';
 import { JOBS } from '../src/catalogue.js';
 import { ensureSchedules, keepSchedules } from './schedules.js';
 import type { ProcessorEntry } from './processor.js';
-import { interruptSends } from '../src/delivery/send.service.js';
+import { interruptSends } from '../src/delivery/platform-senders.js';
 import { requeueNotConfigured } from '../src/delivery/requeue.js';
 
 export interface RunningWorkers {

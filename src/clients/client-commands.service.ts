@@ -222,3 +222,8 @@ export async function withdrawCase(deps: Deps, later: Later, telegramUserId: num
   later('withdrawal_notice.schedule', () => scheduleDeliveries(deps.queues, res.rows, now));
   return { reference: res.reference };
 }
+
+/** /exit: the audit log says a quick exit happened and how much it deleted (nothing that names the client). */
+export async function recordQuickExit(deps: Pick<Deps, 'audit'>, outcome: { deleted: number; complete: boolean }): Promise<void> {
+  await deps.audit.record({ actor: { type: 'system' }, action: 'client.quick_exit', details: outcome });
+}

@@ -2,6 +2,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { RedisClient as Redis } from '../lib/redis.js';
 import type { Deps } from '../deps.js';
 import { markSent } from './claims.js';
+import type { SentRecord } from './sender.js';
 
 /**
  * "The platform took it" must survive a database error. Once a platform has
@@ -17,13 +18,8 @@ import { markSent } from './claims.js';
  *    journal before it sends.
  * What remains: the process dying between the platform's answer and the first
  * failed write (one round trip), or Redis and PostgreSQL both down at exit.
+ * (The record is the platform's answer, `SentRecord` in sender.ts.)
  */
-export interface SentRecord {
-  externalRef: string;
-  channelRef?: string;
-  /** Telegram chat, so the quick exit can still find the message. */
-  chatId?: number;
-}
 
 const JOURNAL_TTL_SECONDS = 7 * 24 * 3600;
 const key = (prefix: string, deliveryId: string) => `${prefix}:delivery-sent:${deliveryId}`;

@@ -1,20 +1,18 @@
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { eq, sql } from 'drizzle-orm';
+import { eq } from 'drizzle-orm';
 import type { Deps } from '../deps.js';
 import type { Db } from '../db/client.js';
-import { clients, deliveries } from '../db/schema.js';
-import { issueCallbackTokens } from '../telegram/callback-tokens.js';
-import { MessageTracker } from '../telegram/telegram.tracker.js';
+import { clients } from '../db/schema.js';
 import type { DeliveryKind, Outbound } from './kinds/kind.js';
 import { claimDelivery, confirmClaim, finishDelivery, releaseClaim, renewClaim } from './claims.js';
-import { readJournal, recordSent, type SentRecord } from './send-journal.js';
-import { executePrepared, fromDriverRow } from '../db/prepared.js';
+import { readJournal, recordSent } from './send-journal.js';
 import type { DeliveryRow } from './ledger.js';
-import { RateBudgets, type BudgetKey } from './rate-budget.js';
+import type { BudgetKey } from './rate-budget.js';
 import { CLIENT_BLOCKED, InterruptedSendError, PermanentSendError, RateLimitedSendError } from './send-errors.js';
-import { TelegramSender } from './senders/telegram.sender.js';
-import { SlackSender } from './senders/slack.sender.js';
+import { platformSenders, type PlatformSenders } from './platform-senders.js';
+import type { SentRecord } from './sender.js';
+import { budgetKeys, kindFor, loadRow } from './send-row.js';
 import { planFailureNotice } from './failure-notice.js';
 import { metrics, reasonLabel } from '../lib/metrics.js';
 
@@ -40,74 +38,11 @@ export type SendOutcome =
   | { kind: 'retry'; reason: string }
   | { kind: 'failed'; reason: string };
 
-export interface PlatformSenders {
-  telegram?: TelegramSender;
-  slack?: SlackSender;
-  budgets: RateBudgets;
-  /** Every bot message in a client's chat, for the quick exit (/exit deletes them all). */
-  tracker?: MessageTracker;
-  /** Aborted when the process stops: waits end, platform calls are cut, rows go back to pending. */
-  stopping?: AbortController;
-}
-
-const cache = new WeakMap<object, PlatformSenders>();
-
-/** Platform clients and budgets for these deps, made once. */
-export function platformSenders(deps: Deps): PlatformSenders {
-  let s = cache.get(deps);
-  if (!s) {
-    const c = deps.config;
-    s = {
-      telegram: c.TELEGRAM_BOT_TOKEN ? new TelegramSender(c.TELEGRAM_BOT_TOKEN, c.TELEGRAM_API_ROOT, c.PLATFORM_HTTP_TIMEOUT_MS) : undefined,
-      slack: c.SLACK_BOT_TOKEN ? new SlackSender(c.SLACK_BOT_TOKEN, c.SLACK_API_URL, c.PLATFORM_HTTP_TIMEOUT_MS) : undefined,
-      budgets: new RateBudgets(deps.redis, c),
-      tracker: new MessageTracker(deps.redis, c.QUEUE_PREFIX),
-      stopping: new AbortController(),
-    };
-    cache.set(deps, s);
-  }
-  return s;
-}
-
-/**
- * Shutdown, once the graceful part of the deadline is spent: end in-process
- * waits and cut platform calls still waiting for an answer. Each interrupted
- * row goes back to pending (claim released); a send the platform already
- * answered is recorded (or journaled) as usual.
- */
-export function interruptSends(deps: Deps): void {
-  const s = cache.get(deps);
-  if (!s) return;
-  s.stopping?.abort();
-  s.telegram?.abort();
-  s.slack?.abort();
-}
-
-/** Ledger kinds may carry a slot after a dot ('appointment_reminder.PT24H'); the renderer is the part before. */
-export function kindFor(deps: Deps, row: Pick<DeliveryRow, 'kind'>): DeliveryKind | undefined {
-  return deps.deliveryKinds.get(row.kind.split('.')[0]!);
-}
-
-/**
- * The budgets a row's send counts against, from the row itself (so a slot can
- * be reserved before rendering): its recipient stands for the chat, DM or
- * channel one to one.
- */
-function budgetKeys(row: Pick<DeliveryRow, 'channel' | 'recipient'>): BudgetKey[] {
-  if (row.channel === 'telegram')
-    return [
-      { limiter: 'telegram_chat', id: row.recipient },
-      { limiter: 'telegram_bot', id: 'bot' },
-    ];
-  return [{ limiter: 'slack_channel', id: row.recipient }];
-}
-
-const TOKEN_TTL_DAYS = 30;
 /**
  * A slot this close is waited for in-process (the claim held); a later one is waited for as a delayed job.
  * Send slots are real time (Date.now, Redis TIME), not deps.clock: the platforms count real seconds.
  */
-export const HOLD_IN_PROCESS_MS = 1000;
+const HOLD_IN_PROCESS_MS = 1000;
 /**
  * How long a message waits before checking again for an earlier one to the
  * same recipient: one per-chat interval (it could not go sooner anyway), so a
@@ -116,27 +51,6 @@ export const HOLD_IN_PROCESS_MS = 1000;
 const ORDER_WAIT_MS = 1000;
 /** A send woken this much after its turn (a stalled event loop) asks for a fresh one, so it cannot go right on top of the next turn. */
 const LATE_TURN_MS = 15;
-const ORDER_HORIZON_MINUTES = 10;
-
-/**
- * The row, and whether an earlier message to the same recipient is due and
- * still waiting (then this one waits: a client must read "your appointment
- * moved" before the reminder for the new time, even after a 429 or a retry
- * shuffled the jobs). Earlier = (due_at, id) order; only rows due in the last
- * ORDER_HORIZON_MINUTES count, so one stuck message cannot hold the rest.
- */
-async function loadRow(deps: Deps, deliveryId: string, now: Date): Promise<(DeliveryRow & { earlierWaiting: boolean }) | undefined> {
-  const horizon = new Date(now.getTime() - ORDER_HORIZON_MINUTES * 60_000);
-  const [raw] = await executePrepared(
-    deps.db,
-    'delivery_load',
-    sql`select d.*, exists (select 1 from deliveries e
-      where e.recipient = d.recipient and e.status = 'pending' and (e.due_at, e.id) < (d.due_at, d.id)
-        and coalesce(e.not_before, e.due_at) <= ${now} and coalesce(e.not_before, e.due_at) > ${horizon}) as earlier_waiting
-    from deliveries d where d.id = ${deliveryId}`,
-  );
-  return raw ? { ...fromDriverRow(deliveries, raw), earlierWaiting: raw.earlier_waiting === true } : undefined;
-}
 
 export async function sendDelivery(
   deps: Deps,
@@ -233,7 +147,8 @@ async function sendClaimed(deps: Deps, senders: PlatformSenders, c: Claimed): Pr
     const verdict = await confirmClaim(deps.db, row.id, token, deps.clock.now());
     if (verdict === null) return { kind: 'skipped', reason: 'claimed_by_another_attempt' };
     if (verdict !== 'ok') return finish(deps, claimed, { status: 'skipped', reason: verdict }, { token });
-    const callbackData = out.channel === 'telegram' ? await issueTokens(deps, out) : [];
+    // The platform's own preparation (Telegram: its buttons' callback tokens), before the turn.
+    const request = out.channel === 'telegram' ? await senders.telegram!.prepare(out) : await senders.slack!.prepare(out);
     // Last, right before the request (so database round trips do not add to the spacing the platform sees):
     // the gate hands out a turn once (recorded in Redis); wait for it and send. Only a wake-up later
     // than LATE_TURN_MS (a stalled event loop) asks for a fresh turn, so late sends cannot bunch.
@@ -248,13 +163,7 @@ async function sendClaimed(deps: Deps, senders: PlatformSenders, c: Claimed): Pr
       if (asked > 0 || Date.now() - at <= LATE_TURN_MS) break;
     }
     if (stopping?.aborted) throw new InterruptedSendError();
-    let sent: SentRecord;
-    if (out.channel === 'telegram') {
-      sent = { ...(await senders.telegram!.send(out, callbackData)), chatId: out.chatId };
-    } else {
-      sent = await senders.slack!.send(out);
-    }
-    return await recorded(deps, senders, c, sent, 'platform');
+    return await recorded(deps, senders, c, await request(), 'platform');
   } catch (err) {
     const at = deps.clock.now();
     if (err instanceof InterruptedSendError || (err as Error).name === 'AbortError') {
@@ -292,34 +201,14 @@ async function recorded(deps: Deps, senders: PlatformSenders, c: Claimed, sent: 
   if (from === 'journal') deps.logger.info({ deliveryId }, 'recorded a send an earlier attempt had journaled; not sent again');
   metrics.deliveries.inc({ kind: c.row.kind, channel: c.row.channel, outcome: 'sent', reason: '' });
   metrics.sendLateness.observe({ channel: c.row.channel }, Math.max(0, deps.clock.now().toMillis() - c.row.dueAt.getTime()) / 1000);
-  // Every message in a client's chat can be wiped by the quick exit, whatever its kind.
-  if (sent.chatId !== undefined && senders.tracker) {
-    await senders.tracker
-      .add(sent.chatId, Number(sent.externalRef))
-      .catch((err: Error) => deps.logger.warn({ deliveryId, err: err.message }, 'message tracking failed'));
-  }
+  // Whatever its kind, the platform remembers the message (Telegram: every message in a client's chat can be wiped by the quick exit).
+  const platform = c.out.channel === 'telegram' ? senders.telegram : senders.slack;
+  await platform?.track?.(sent).catch((err: Error) => deps.logger.warn({ deliveryId, err: err.message }, 'message tracking failed'));
   if (c.kind.afterSent) {
     const ref = { externalRef: sent.externalRef, ...(sent.channelRef ? { channelRef: sent.channelRef } : {}) };
     await c.kind.afterSent(deps, c.claimed, ref).catch((err: Error) => deps.logger.warn({ deliveryId, err: err.message }, 'afterSent failed'));
   }
   return { kind: 'sent', externalRef: sent.externalRef };
-}
-
-/** Server-side tokens for every button of the message, in one insert; callback_data comes back in layout order. */
-async function issueTokens(deps: Deps, out: Extract<Outbound, { channel: 'telegram' }>): Promise<string[][]> {
-  const now = deps.clock.now();
-  const layout = out.buttons ?? [];
-  const data = await issueCallbackTokens(
-    deps.db,
-    {
-      chatId: out.chatId,
-      actions: layout.flat().map((b) => b.action as { type: string }),
-      expiresAt: now.plus({ days: TOKEN_TTL_DAYS }),
-    },
-    now,
-  );
-  let i = 0;
-  return layout.map((line) => line.map(() => data[i++]!));
 }
 
 /** Not sent: 'sent' is written by markSent (one statement) on the hot path. */

@@ -1,7 +1,7 @@
 import { appointmentsEn } from './appointments.en.js';
 import { caseworkLinksEn } from './casework-links.en.js';
 import { remindersEn } from './reminders.en.js';
-import { telegramEn } from '../telegram/telegram.texts.js';
+import { telegramEn } from './telegram.en.js';
 /**
  * Every client-facing string, in English. Plain text (no HTML/Markdown): the bot
  * sends without parse_mode. Short, warm, plain sentences: the reader may be

@@ -1,7 +1,7 @@
 import { appointmentsZh } from './appointments.zh.js';
 import { caseworkLinksZh } from './casework-links.zh.js';
 import { remindersZh } from './reminders.zh.js';
-import { telegramZh } from '../telegram/telegram.texts.js';
+import { telegramZh } from './telegram.zh.js';
 import type { Locale } from './en.js';
 
 /**

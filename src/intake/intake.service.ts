@@ -2,7 +2,6 @@ import { and, eq, lt, sql } from 'drizzle-orm';
 import type { Db } from '../db/client.js';
 import { cases, inboundDedupe } from '../db/schema.js';
 import { defaultQuietHours, isInQuietHours } from '../lib/working-time.js';
-import { deleteExpiredCallbackTokens } from '../telegram/callback-tokens.js';
 import type { Deps } from '../deps.js';
 import type { AuditEntry } from '../audit/audit.service.js';
 import { insertCase } from '../cases/cases.repo.js';
@@ -329,7 +328,7 @@ export async function cancelIntake(deps: Deps, telegramUserId: number): Promise<
  * (src/intake/intake-notice.kind.ts) planned in the transaction that claims the
  * nudge or deletes the draft, so a sweep run twice plans nothing twice and the
  * delivery worker sends each once (rate-budgeted, tracked for /exit). Also
- * forgets old update ids and expired button tokens.
+ * forgets old update ids (the intake-sweep job then purges expired button tokens).
  */
 export interface SweepResult {
   nudged: number;
@@ -404,7 +403,6 @@ export async function sweepIntakeDrafts(deps: Deps): Promise<SweepResult> {
 
   // Telegram keeps undelivered updates for 24 h; three days of ids is plenty to recognise a redelivery.
   await deps.db.delete(inboundDedupe).where(and(eq(inboundDedupe.source, 'telegram'), lt(inboundDedupe.receivedAt, now.minus({ days: 3 }).toJSDate())));
-  await deleteExpiredCallbackTokens(deps.db, now);
   return out;
 }
 

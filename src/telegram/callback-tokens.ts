@@ -10,7 +10,7 @@ import { callbackTokens } from '../db/schema.js';
  * so it must never carry data we trust. A button carries `t:<token>`; the
  * action lives here, bound to the chat it was sent to, with an expiry.
  */
-export const CALLBACK_PREFIX = 't:';
+const CALLBACK_PREFIX = 't:';
 
 export type CallbackAction = Record<string, unknown> & { type: string };
 

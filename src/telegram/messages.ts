@@ -24,7 +24,7 @@ import type { I18n, I18nKey, T } from '../lib/i18n.js';
 
 export const TELEGRAM_TEXT_LIMIT = 4096;
 /** Per-answer cap on the review screen; the full answer is kept. */
-export const REVIEW_ANSWER_LIMIT = 500;
+const REVIEW_ANSWER_LIMIT = 500;
 
 export interface Button {
   label: string;
@@ -37,10 +37,6 @@ export interface Rendered {
 export interface StepContext {
   defaultTimeZone: string;
 }
-export interface EffectsContext extends StepContext {
-  /** Emergency contacts per language (from config), shown on crisis. */
-  contacts: Record<Language, string>;
-}
 
 /** Cuts `text` to `max` UTF-16 units (Telegram's measure), ending with an ellipsis, never splitting a surrogate pair. */
 export function clampText(text: string, max = TELEGRAM_TEXT_LIMIT): string {
@@ -50,7 +46,8 @@ export function clampText(text: string, max = TELEGRAM_TEXT_LIMIT): string {
   return `${cut}…`;
 }
 
-const msg = (text: string, buttons: Button[][] = []): Rendered => ({ text: clampText(text), buttons });
+/** A message of `text` (clamped to Telegram's limit) with these buttons. */
+export const msg = (text: string, buttons: Button[][] = []): Rendered => ({ text: clampText(text), buttons });
 
 function rows(buttons: Button[], perRow: number): Button[][] {
   const out: Button[][] = [];
@@ -58,7 +55,7 @@ function rows(buttons: Button[], perRow: number): Button[][] {
   return out;
 }
 
-export function zoneLabel(zone: string, i18n: Pick<I18n, 'has'>, lang: Language, t: T): string {
+function zoneLabel(zone: string, i18n: Pick<I18n, 'has'>, lang: Language, t: T): string {
   return i18n.has(lang, `zones.${zone}`) ? t(`zones.${zone}` as I18nKey) : zone.replace(/_/g, ' ');
 }
 
@@ -239,70 +236,4 @@ export const BOT_COMMANDS = ['start', 'help', 'status', 'language', 'cancel', 's
 /** For Bot API setMyCommands (call once per language_code). */
 export function botCommands(t: T): Array<{ command: string; description: string }> {
   return BOT_COMMANDS.map((command) => ({ command, description: t(`commands.${command}`) }));
-}
-
-/**
- * Everything the client should see after applyInput, in order. Short
- * acknowledgements and error notes are joined to the question that follows;
- * crisis and emergency-contact replies stay separate messages so they stand out.
- * 'submit' renders nothing: the service replies with renderSubmitted once the case exists.
- */
-export function renderEffects(state: IntakeState, effects: readonly IntakeEffect[], i18n: I18n, ctx: EffectsContext): Rendered[] {
-  const t = i18n.fixed(state.language);
-  const out: Rendered[] = [];
-  let prefix: string[] = [];
-  const push = (r: Rendered) => {
-    out.push(prefix.length ? msg([...prefix, r.text].join('\n\n'), r.buttons) : r);
-    prefix = [];
-  };
-  for (const e of effects) {
-    switch (e.type) {
-      case 'ask':
-        push(renderStep(state, t, { ...ctx, i18n }, e.step));
-        break;
-      case 'show_review':
-        push(renderReview(state, t, i18n));
-        break;
-      case 'invalid':
-        prefix.push(renderInvalid(e, t, state.step).text);
-        break;
-      case 'language_changed':
-        prefix.push(i18n.t(e.language, 'language.changed'));
-        break;
-      case 'agreement_given':
-        prefix.push(t('agreement.given'));
-        break;
-      case 'agreement_declined':
-        push(msg(t('agreement.declined')));
-        break;
-      case 'crisis':
-        push(renderCrisis(ctx.contacts[state.language], t));
-        break;
-      case 'emergency_contacts':
-        push(msg(t('safety.unsure_reply', { contacts: ctx.contacts[state.language] })));
-        break;
-      case 'paused':
-        push(renderPaused(t));
-        break;
-      case 'pause_later':
-        push(msg(t('crisis.later', { contacts: ctx.contacts[state.language] })));
-        break;
-      case 'held_for_worker':
-        prefix.push(t('crisis.held'));
-        break;
-      case 'gathered':
-        prefix.push(t('throttle.gathered', { label: t(`review.${e.field}`) }));
-        break;
-      case 'kept_note':
-        prefix.push(t('throttle.kept_note'));
-        break;
-      case 'notes_full':
-        prefix.push(t('throttle.notes_full'));
-        break;
-      case 'submit':
-        break;
-    }
-  }
-  if (prefix.length) out.push(msg(prefix.join('\n\n')));
-  return out;
 }

@@ -72,7 +72,7 @@ export class ChatMemory<V> {
 /** The language each chat last used, kept as updates are answered. */
 export class LanguageMemory extends ChatMemory<Language> {}
 
-export interface ReplyButton {
+interface ReplyButton {
   label: string;
   action: CallbackAction;
 }
@@ -84,7 +84,7 @@ export interface Reply {
 }
 
 /** Per-update flags set by the middleware chain. */
-export interface UpdateState {
+interface UpdateState {
   /** The crisis middleware already replied with emergency contacts and recorded the crisis. */
   crisisHandled?: boolean;
   /** A worrying message (not a crisis by the patterns): the safety question went out with the contacts. */

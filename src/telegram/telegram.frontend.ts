@@ -3,7 +3,7 @@ import express, { type Express } from 'express';
 import type { UserFromGetMe, Update } from 'telegraf/types';
 import { z } from 'zod';
 import type { Deps } from '../deps.js';
-import type { FrontEnd, RunningFrontEnd } from '../frontends.js';
+import type { FrontEnd, RunningFrontEnd } from '../frontend.js';
 import { createBot, type TelegramBot } from './telegram.bot.js';
 import { ConcurrentPolling } from './telegram.polling.js';
 
@@ -32,7 +32,7 @@ export interface RunningTelegram extends RunningFrontEnd {
 }
 
 /** Without a configured secret, one is derived from the token, so the webhook is never open. */
-export function webhookSecretFor(token: string, configured?: string): string {
+function webhookSecretFor(token: string, configured?: string): string {
   return configured ?? createHash('sha256').update(`webhook:${token}`).digest('base64url').slice(0, 64);
 }
 

@@ -7,12 +7,12 @@ import type { Reply } from './telegram.env.js';
 
 /** Renderers for the client commands (status, mydata, confirmations); pure. */
 
-export function localeOf(lang: Language): string {
+function localeOf(lang: Language): string {
   return lang === 'zh' ? 'zh-CN' : 'en-GB';
 }
 
 /** A moment as the client reads it: their zone, their language. */
-export function formatWhen(at: DateTime | Date, zone: string, lang: Language): string {
+function formatWhen(at: DateTime | Date, zone: string, lang: Language): string {
   const dt = at instanceof Date ? DateTime.fromJSDate(at) : at;
   return dt.setZone(zone).setLocale(localeOf(lang)).toLocaleString(DateTime.DATETIME_FULL);
 }

@@ -93,7 +93,3 @@ export function fromRendered(list: Rendered[], step: string): Reply[] {
     buttons: r.buttons.map((row) => row.map((b) => ({ label: b.label, action: { type: 'intake', step, value: b.value } satisfies CallbackAction }))),
   }));
 }
-
-export function textReply(text: string): Reply {
-  return { text };
-}

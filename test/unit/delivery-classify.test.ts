@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { TelegramError } from 'telegraf';
-import { classifyTelegramError } from '../../src/delivery/senders/telegram.sender.js';
+import { classifyTelegramError } from '../../src/telegram/telegram.sender.js';
 import { classifySlackError } from '../../src/delivery/senders/slack.sender.js';
 import { PermanentSendError, RateLimitedSendError, TransientSendError } from '../../src/delivery/send-errors.js';
 import { describeFailure } from '../../src/delivery/failure-notice.kind.js';

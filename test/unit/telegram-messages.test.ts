@@ -19,7 +19,6 @@ import {
   clampText,
   renderCrisis,
   renderDiscreet,
-  renderEffects,
   renderInvalid,
   renderReview,
   renderStatus,
@@ -29,6 +28,7 @@ import {
   renderHelp,
   type Rendered,
 } from '../../src/telegram/messages.js';
+import { renderEffects } from '../../src/telegram/messages.effects.js';
 
 const i18n = createI18n();
 const T0 = DateTime.fromISO('2026-11-03T09:00:00Z');

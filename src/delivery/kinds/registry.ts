@@ -1,31 +1,8 @@
 import type { DeliveryRow } from '../ledger.js';
+import type { Outbound } from '../outbound.js';
 import type { DeliveryKindName } from './names.js';
 
-/**
- * What one ledger row becomes on the wire, decided at send time from the rows
- * it names (payloads and ledger rows carry ids only, never message text).
- *
- * Telegram buttons carry an `action` object; the sender stores it server-side
- * and puts only a short token in callback_data (Telegram allows 64 bytes).
- */
-type TelegramButton = { label: string; action: Record<string, unknown> };
-
-export type Outbound =
-  | { channel: 'telegram'; chatId: number; text: string; buttons?: TelegramButton[][] }
-  | {
-      channel: 'slack';
-      /** A channel id (C…/G…/D…) or a Slack user id (U…/W…) for a DM. */
-      to: string;
-      text: string;
-      blocks?: unknown[];
-      threadTs?: string;
-      /** Edit a message already posted (chat.update) instead of posting: `to` is then its channel id. */
-      update?: { ts: string };
-      /** Publish `blocks` as the App Home of the user `to` (views.publish). */
-      home?: true;
-      /** Upload these files to `to` with `text` as the comment (files.uploadV2), instead of posting a message. */
-      files?: Array<{ filename: string; title: string; content: Buffer }>;
-    };
+export type { Outbound } from '../outbound.js';
 
 type RenderResult = Outbound | { skip: string };
 

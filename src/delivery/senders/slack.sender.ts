@@ -1,5 +1,5 @@
 import { WebClient, ErrorCode, type WebAPIPlatformError, type WebAPIRateLimitedError, type WebAPIHTTPError } from '@slack/web-api';
-import type { Outbound } from '../kinds/kind.js';
+import type { Outbound } from '../outbound.js';
 import { InterruptedSendError, PermanentSendError, RateLimitedSendError, TransientSendError } from '../send-errors.js';
 
 export type SlackOutbound = Extract<Outbound, { channel: 'slack' }>;

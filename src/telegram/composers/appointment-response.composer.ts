@@ -1,12 +1,12 @@
-import { Composer } from 'telegraf';
+import type { Composer } from 'telegraf';
 import { z } from 'zod';
 import { respondToAppointment } from '../../appointments/appointment-response.service.js';
 import { APPOINTMENT_RESPOND } from '../../appointments/appointment-reminder.kind.js';
 import { isOurReminder } from '../../appointments/client-answer.js';
 import { CLIENT_RESPONSES } from '../../db/schema.js';
-import { resolveCallbackToken } from '../callback-tokens.js';
 import { answerButton, reply } from '../telegram.reply.js';
-import { prefetchedToken, tOf, type BotContext, type BotEnv } from '../telegram.env.js';
+import { tOf, type BotContext, type BotEnv } from '../telegram.env.js';
+import { buttonActionComposer } from './button-action.js';
 
 /**
  * The client's answer to an appointment reminder ([Confirm] [I need another
@@ -25,21 +25,14 @@ const actionSchema = z.object({
 });
 
 export function appointmentResponseComposer(env: BotEnv): Composer<BotContext> {
-  const c = new Composer<BotContext>();
   const { deps } = env;
-  c.on('callback_query', async (ctx, next) => {
-    const chatId = ctx.chat?.id;
-    const data = 'data' in ctx.callbackQuery ? ctx.callbackQuery.data : undefined;
-    if (chatId === undefined || !data) return next();
-    const resolved = await resolveCallbackToken(deps.db, data, chatId, deps.clock.now(), prefetchedToken(ctx, data));
-    if (!resolved.ok || resolved.action.type !== APPOINTMENT_RESPOND) return next();
-    const parsed = actionSchema.safeParse(resolved.action);
+  return buttonActionComposer(env, APPOINTMENT_RESPOND, actionSchema, async (ctx, action, chatId) => {
     const t = await tOf(env, ctx);
-    if (!parsed.success) {
+    if (!action) {
       await answerButton(env, ctx, t('appt.not_found'));
       return;
     }
-    const { appointmentId, version, answer } = parsed.data;
+    const { appointmentId, version, answer } = action;
     const result = await respondToAppointment(deps, { appointmentId, version, answer, telegramChatId: chatId });
     // Stop the button spinner first; then the message loses its buttons so the answer is not pressed again by accident.
     const said = t(result.reply, 'vars' in result ? result.vars : undefined);
@@ -49,5 +42,4 @@ export function appointmentResponseComposer(env: BotEnv): Composer<BotContext> {
     const text = result.status === 'recorded' || result.status === 'unchanged' ? `${t(result.answered)} ${said}` : said;
     await reply(env, ctx, [{ text }]);
   });
-  return c;
 }

@@ -1,13 +1,27 @@
 import { Composer } from 'telegraf';
-import { clientData, clientStatus, crisisCaseAwaitingIntake, hasOpenCase, setReminders } from '../../clients/client-commands.service.js';
+import { clientData, clientStatus, crisisCaseAwaitingIntake, hasOpenCase, recordQuickExit, setReminders } from '../../clients/client-commands.service.js';
 import { findClientByTelegramUser } from '../../clients/clients.repo.js';
 import { cancelIntake } from '../../intake/intake.service.js';
 import { renderHelp } from '../messages.js';
 import { renderMyData, renderStatusReply } from '../telegram.render.js';
 import { reply } from '../telegram.reply.js';
 import { withTimeout } from '../../lib/timeout.js';
-import { contactsOf, langOf, sessionOf, tOf, type BotContext, type BotEnv } from '../telegram.env.js';
+import type { T } from '../../lib/i18n.js';
+import { contactsOf, langOf, sessionOf, tOf, type BotContext, type BotEnv, type Reply } from '../telegram.env.js';
 import { runIntake, startIntakeReply } from './intake.composer.js';
+
+/** "Are you sure?" with [yes] [no]: the one-shot buttons callbacks.composer.ts answers (action `type`, texts under `texts`). */
+function confirmation(t: T, type: 'withdraw' | 'forget', texts: 'withdraw' | 'erasure'): Reply {
+  return {
+    text: t(`${texts}.confirm`),
+    buttons: [
+      [
+        { label: t(`${texts}.yes`), action: { type, yes: true } },
+        { label: t(`${texts}.no`), action: { type, yes: false } },
+      ],
+    ],
+  };
+}
 
 /**
  * The always-available commands. Each works at any point of the intake and
@@ -80,32 +94,11 @@ export function commandsComposer(env: BotEnv): Composer<BotContext> {
       await reply(env, ctx, [{ text: t('tg.withdraw.none') }]);
       return;
     }
-    await reply(env, ctx, [
-      {
-        text: t('withdraw.confirm'),
-        buttons: [
-          [
-            { label: t('withdraw.yes'), action: { type: 'withdraw', yes: true } },
-            { label: t('withdraw.no'), action: { type: 'withdraw', yes: false } },
-          ],
-        ],
-      },
-    ]);
+    await reply(env, ctx, [confirmation(t, 'withdraw', 'withdraw')]);
   });
 
   c.command('forget', async (ctx) => {
-    const t = await tOf(env, ctx);
-    await reply(env, ctx, [
-      {
-        text: t('erasure.confirm'),
-        buttons: [
-          [
-            { label: t('erasure.yes'), action: { type: 'forget', yes: true } },
-            { label: t('erasure.no'), action: { type: 'forget', yes: false } },
-          ],
-        ],
-      },
-    ]);
+    await reply(env, ctx, [confirmation(await tOf(env, ctx), 'forget', 'erasure')]);
   });
 
   c.command('mydata', async (ctx) => {
@@ -131,9 +124,9 @@ export function commandsComposer(env: BotEnv): Composer<BotContext> {
         .catch((err: unknown) => deps.logger.warn({ err: (err as Error)?.message }, 'quick exit: some messages could not be deleted'));
     }
     // Quick exit says nothing to the client, even when the audit entry cannot be written.
-    await deps.audit
-      .record({ actor: { type: 'system' }, action: 'client.quick_exit', details: { deleted: ids.length, complete: tracked.complete } })
-      .catch((err: unknown) => deps.logger.error({ err: (err as Error)?.message }, 'quick exit: audit entry not written'));
+    await recordQuickExit(deps, { deleted: ids.length, complete: tracked.complete }).catch((err: unknown) =>
+      deps.logger.error({ err: (err as Error)?.message }, 'quick exit: audit entry not written'),
+    );
   });
 
   return c;

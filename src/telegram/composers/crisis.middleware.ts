@@ -26,7 +26,7 @@ import { emergencyContacts, forgetSession, type BotContext, type BotEnv } from '
  *
  * Then the intake pauses (intake.domain.ts) instead of asking the next question.
  */
-export function textOfUpdate(update: Update): string | undefined {
+function textOfUpdate(update: Update): string | undefined {
   const m = 'message' in update ? update.message : 'edited_message' in update ? update.edited_message : undefined;
   if (!m) return undefined;
   if ('text' in m && typeof m.text === 'string') return m.text;
@@ -54,7 +54,7 @@ export const CONCERN_UNSAFE = 'cc:unsafe';
 const CONCERN_EVERY_MS = 30 * 60_000;
 
 /** The concern question: the emergency contacts and "are you safe right now?", sent like the crisis reply (retried, no database). */
-export function startConcernQuestion(env: BotEnv, updateId: number, chatId: number, lang: Language): Promise<CrisisReplyOutcome> {
+function startConcernQuestion(env: BotEnv, updateId: number, chatId: number, lang: Language): Promise<CrisisReplyOutcome> {
   const t = env.i18n.fixed(lang);
   const text = t('concern.ask', { contacts: emergencyContacts(env.deps)[lang] });
   const markup = {

@@ -1,6 +1,7 @@
-import { and, eq, isNotNull } from 'drizzle-orm';
+import { and, eq } from 'drizzle-orm';
 import type { Middleware } from 'telegraf';
-import { clients, inboundDedupe } from '../../db/schema.js';
+import { clearBotBlocked } from '../../clients/bot-blocked.service.js';
+import { inboundDedupe } from '../../db/schema.js';
 import { withLogContext } from '../../lib/logger.js';
 import { sendReplies } from '../telegram.reply.js';
 import { prefetchUpdate } from '../telegram.prefetch.js';
@@ -18,8 +19,8 @@ import { tOf, type BotContext, type BotEnv } from '../telegram.env.js';
  *   process's own order as the fallback);
  * - an unexpected failure gets a calm "your answers are saved" and the update
  *   is released for redelivery; the error is logged without personal data.
- * - a client who had blocked the bot and writes again has unblocked it: their
- *   bot_blocked_at is cleared so reminders and worker messages reach them again.
+ * - a client who had blocked the bot and writes again has unblocked it
+ *   (src/clients/bot-blocked.service.ts clears bot_blocked_at).
  */
 export const DEDUPE_SOURCE = 'telegram';
 
@@ -43,7 +44,7 @@ export function guardMiddleware(env: BotEnv): Middleware<BotContext> {
           env.later('track', () => env.tracker.add(chat.id, id));
         }
         try {
-          if (blocked) await clearBotBlocked(env, ctx.from!.id);
+          if (blocked) await clearBotBlocked(deps, ctx.from!.id);
           await next();
         } catch (err) {
           deps.logger.error({ updateId, err: (err as Error)?.message, code: (err as { code?: string })?.code }, 'update failed');
@@ -63,22 +64,6 @@ export function guardMiddleware(env: BotEnv): Middleware<BotContext> {
       }),
     );
   };
-}
-
-/** Anything from the client proves they unblocked us (the guard's first statement saw bot_blocked_at set). */
-async function clearBotBlocked(env: BotEnv, telegramUserId: number): Promise<void> {
-  const { deps } = env;
-  await deps.db.transaction(async (tx) => {
-    const now = deps.clock.now().toJSDate();
-    const cleared = await tx
-      .update(clients)
-      .set({ botBlockedAt: null, updatedAt: now })
-      .where(and(eq(clients.telegramUserId, telegramUserId), isNotNull(clients.botBlockedAt)))
-      .returning({ id: clients.id });
-    for (const c of cleared) {
-      await deps.audit.record({ actor: { type: 'client', id: c.id }, action: 'client.bot_unblocked', subjectType: 'client', subjectId: c.id }, tx as never);
-    }
-  });
 }
 
 /** Flood control (after the crisis middleware, so a crisis reply is never held); counted across app processes. */

@@ -6,7 +6,8 @@ import { findClientByTelegramUser, findOpenCase } from '../../clients/clients.re
 import { crisisCaseAwaitingIntake } from '../../clients/client-commands.service.js';
 import type { IntakeInput, UnsupportedKind } from '../../intake/intake.domain.js';
 import { applyIntakeInput, findSession, startOrResume, type IntakeStepResult, type Who } from '../../intake/intake.service.js';
-import { renderEffects, renderHelp, renderSubmitted, renderUnknownCommand } from '../messages.js';
+import { renderHelp, renderSubmitted, renderUnknownCommand } from '../messages.js';
+import { renderEffects } from '../messages.effects.js';
 import { fromRendered, reply } from '../telegram.reply.js';
 import { linkReply, startCrisisReply } from './crisis.middleware.js';
 import { contactsOf, emergencyContacts, forgetSession, langOf, sessionOf, tOf, type BotContext, type BotEnv, type Reply } from '../telegram.env.js';
@@ -16,11 +17,11 @@ import { contactsOf, emergencyContacts, forgetSession, langOf, sessionOf, tOf, t
  * while a draft exists, messages for the worker once a case is open, and the
  * start of an intake for someone new. Handlers are thin: parse → service → render.
  */
-export function whoOf(ctx: BotContext): Who {
+function whoOf(ctx: BotContext): Who {
   return { telegramUserId: ctx.from!.id, chatId: ctx.chat!.id, languageCode: ctx.from!.language_code };
 }
 
-export function renderIntake(env: BotEnv, res: IntakeStepResult, crisisHandled: boolean): Reply[] {
+function renderIntake(env: BotEnv, res: IntakeStepResult, crisisHandled: boolean): Reply[] {
   // The emergency reply goes out on its own (crisis-reply.ts): the crisis middleware has sent it for a
   // phrase, runIntake for "No, I'm not safe". Do not say it twice.
   const effects = res.effects.filter((e) => !(e.type === 'crisis' && (e.source === 'safety_check' || crisisHandled)));
@@ -74,7 +75,7 @@ const UNSUPPORTED: Array<[string, UnsupportedKind]> = [
   ['document', 'document'],
 ];
 
-export function unsupportedKind(m: Message): UnsupportedKind {
+function unsupportedKind(m: Message): UnsupportedKind {
   return UNSUPPORTED.find(([key]) => key in m)?.[1] ?? 'other';
 }
 

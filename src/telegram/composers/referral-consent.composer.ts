@@ -1,9 +1,9 @@
-import { Composer } from 'telegraf';
+import type { Composer } from 'telegraf';
 import { z } from 'zod';
 import { answerReferralConsent, REFERRAL_CONSENT_ACTION } from '../../referrals/referrals.service.js';
-import { resolveCallbackToken } from '../callback-tokens.js';
 import { answerButton, reply } from '../telegram.reply.js';
-import { prefetchedToken, tOf, type BotContext, type BotEnv } from '../telegram.env.js';
+import { tOf, type BotContext, type BotEnv } from '../telegram.env.js';
+import { buttonActionComposer } from './button-action.js';
 
 /**
  * The client's answer to "may we share your details with …?" (a referral's
@@ -14,18 +14,11 @@ import { prefetchedToken, tOf, type BotContext, type BotEnv } from '../telegram.
 const actionSchema = z.object({ type: z.literal(REFERRAL_CONSENT_ACTION), referralId: z.uuid(), yes: z.boolean() });
 
 export function referralConsentComposer(env: BotEnv): Composer<BotContext> {
-  const c = new Composer<BotContext>();
   const { deps } = env;
-  c.on('callback_query', async (ctx, next) => {
-    const chatId = ctx.chat?.id;
-    const data = 'data' in ctx.callbackQuery ? ctx.callbackQuery.data : undefined;
-    if (chatId === undefined || !data) return next();
-    const resolved = await resolveCallbackToken(deps.db, data, chatId, deps.clock.now(), prefetchedToken(ctx, data));
-    if (!resolved.ok || resolved.action.type !== REFERRAL_CONSENT_ACTION) return next();
-    const parsed = actionSchema.safeParse(resolved.action);
+  return buttonActionComposer(env, REFERRAL_CONSENT_ACTION, actionSchema, async (ctx, action, chatId) => {
     const t = await tOf(env, ctx);
-    const result = parsed.success
-      ? await answerReferralConsent(deps, { referralId: parsed.data.referralId, yes: parsed.data.yes, telegramChatId: chatId })
+    const result = action
+      ? await answerReferralConsent(deps, { referralId: action.referralId, yes: action.yes, telegramChatId: chatId })
       : { status: 'not_found' as const };
     const said =
       result.status === 'recorded'
@@ -37,5 +30,4 @@ export function referralConsentComposer(env: BotEnv): Composer<BotContext> {
     await ctx.editMessageReplyMarkup(undefined).catch(() => {});
     await reply(env, ctx, [{ text: said }]);
   });
-  return c;
 }

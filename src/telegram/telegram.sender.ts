@@ -1,15 +1,23 @@
 import { Telegram, TelegramError } from 'telegraf';
-import type { Outbound } from '../kinds/kind.js';
-import { CLIENT_BLOCKED, InterruptedSendError, PermanentSendError, RateLimitedSendError, TransientSendError } from '../send-errors.js';
+import type { Db } from '../db/client.js';
+import type { TelegramOutbound } from '../delivery/outbound.js';
+import type { PlatformSender, SentRecord } from '../delivery/sender.js';
+import { CLIENT_BLOCKED, InterruptedSendError, PermanentSendError, RateLimitedSendError, TransientSendError } from '../delivery/send-errors.js';
+import type { Clock } from '../lib/clock.js';
+import { issueCallbackTokens } from './callback-tokens.js';
+import type { MessageTracker } from './telegram.tracker.js';
 
-export type TelegramOutbound = Extract<Outbound, { channel: 'telegram' }>;
+const TOKEN_TTL_DAYS = 30;
 
 /**
- * Sends to Telegram through telegraf's Bot API client. Buttons arrive already
- * turned into `t:<token>` callback data (the send service issues the tokens,
- * so the action stays server-side). Errors are classified for the send service.
+ * The delivery worker's Telegram side (built at the composition root,
+ * src/senders.ts). Before the send turn, every button's action is stored
+ * server-side and the button carries only a `t:<token>` (callback-tokens.ts);
+ * then the message goes through telegraf's Bot API client, its errors
+ * classified for the send service; once recorded, the message is remembered
+ * for the quick exit (/exit deletes them all).
  */
-export class TelegramSender {
+export class TelegramSender implements PlatformSender<TelegramOutbound> {
   private readonly api: Telegram;
   private readonly stopping = new AbortController();
 
@@ -18,12 +26,37 @@ export class TelegramSender {
    * inside the claim lease (DELIVERY_CLAIM_LEASE_SECONDS), so each call carries
    * its own deadline (PLATFORM_HTTP_TIMEOUT_MS) as an AbortSignal.
    */
+  private readonly timeoutMs: number;
+
   constructor(
-    token: string,
-    apiRoot?: string,
-    private readonly timeoutMs = 10_000,
+    private readonly store: { db: Db; clock: Clock },
+    private readonly tracker: MessageTracker,
+    api: { token: string; apiRoot?: string | undefined; timeoutMs?: number },
   ) {
-    this.api = new Telegram(token, apiRoot ? { apiRoot } : {});
+    this.api = new Telegram(api.token, api.apiRoot ? { apiRoot: api.apiRoot } : {});
+    this.timeoutMs = api.timeoutMs ?? 10_000;
+  }
+
+  async prepare(msg: TelegramOutbound): Promise<() => Promise<SentRecord>> {
+    const callbackData = await this.issueTokens(msg);
+    return async () => ({ ...(await this.send(msg, callbackData)), chatId: msg.chatId });
+  }
+
+  async track(sent: SentRecord): Promise<void> {
+    if (sent.chatId !== undefined) await this.tracker.add(sent.chatId, Number(sent.externalRef));
+  }
+
+  /** Server-side tokens for every button of the message, in one insert; callback_data comes back in layout order. */
+  private async issueTokens(msg: TelegramOutbound): Promise<string[][]> {
+    const now = this.store.clock.now();
+    const layout = msg.buttons ?? [];
+    const data = await issueCallbackTokens(
+      this.store.db,
+      { chatId: msg.chatId, actions: layout.flat().map((b) => b.action), expiresAt: now.plus({ days: TOKEN_TTL_DAYS }) },
+      now,
+    );
+    let i = 0;
+    return layout.map((line) => line.map(() => data[i++]!));
   }
 
   /** Shutdown: cut every call still waiting for Telegram (the caller puts the row back to pending). */
@@ -31,7 +64,7 @@ export class TelegramSender {
     this.stopping.abort();
   }
 
-  async send(msg: TelegramOutbound, callbackData: string[][] = []): Promise<{ externalRef: string }> {
+  private async send(msg: TelegramOutbound, callbackData: string[][]): Promise<{ externalRef: string }> {
     const keyboard = (msg.buttons ?? []).map((row, i) => row.map((b, j) => ({ text: b.label, callback_data: callbackData[i]?.[j] ?? '' })));
     if (this.stopping.signal.aborted) throw new InterruptedSendError();
     const signal = AbortSignal.any([this.stopping.signal, AbortSignal.timeout(this.timeoutMs)]);

@@ -1,0 +1,35 @@
+import type { Deps } from '../deps.js';
+import { RateBudgets } from './rate-budget.js';
+import type { PlatformClients } from './sender.js';
+
+export interface PlatformSenders extends PlatformClients {
+  budgets: RateBudgets;
+  /** Aborted when the process stops: waits end, platform calls are cut, rows go back to pending. */
+  stopping?: AbortController;
+}
+
+const cache = new WeakMap<object, PlatformSenders>();
+
+/** Platform clients (chosen at the composition root: deps.makeSenders) and budgets for these deps, made once. */
+export function platformSenders(deps: Deps): PlatformSenders {
+  let s = cache.get(deps);
+  if (!s) {
+    s = { ...deps.makeSenders(deps), budgets: new RateBudgets(deps.redis, deps.config), stopping: new AbortController() };
+    cache.set(deps, s);
+  }
+  return s;
+}
+
+/**
+ * Shutdown, once the graceful part of the deadline is spent: end in-process
+ * waits and cut platform calls still waiting for an answer. Each interrupted
+ * row goes back to pending (claim released); a send the platform already
+ * answered is recorded (or journaled) as usual.
+ */
+export function interruptSends(deps: Deps): void {
+  const s = cache.get(deps);
+  if (!s) return;
+  s.stopping?.abort();
+  s.telegram?.abort();
+  s.slack?.abort();
+}
