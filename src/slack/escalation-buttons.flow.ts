@@ -1,4 +1,4 @@
-import type { App, BlockButtonAction, RespondFn, SlackViewAction } from '@slack/bolt';
+import type { BlockAction } from '@slack/bolt';
 import type { WebClient } from '@slack/web-api';
 import { and, eq, like, or } from 'drizzle-orm';
 import { z } from 'zod';
@@ -8,19 +8,28 @@ import { whoIsOnCall } from '../staff/oncall.service.js';
 import type { StaffRow } from '../staff/staff.repo.js';
 import type { ActionResult } from '../escalations/escalation-actions.service.js';
 import { staffTime } from '../appointments/appointment.format.js';
-import { canAccessCase, REFUSE, staffFor } from './access.js';
+import { canAccessCase } from './access.js';
 import { NO_CASE, recordAccessRefused } from '../cases/case-access.js';
 import { context, modal, section, textInput, type Block } from './blocks/common.js';
-import { fieldError, fieldsOf, guarded, staffOrRefuse, tell, type Asker } from './slack.kit.js';
+import { fieldError, fieldsOf, tell, type Asker } from './slack.kit.js';
+import { SAVE_FAILED_TEXT_KEPT, viewFailed } from './listeners/staff.js';
+import { type StaffActionHandler, type StaffViewHandler, buttonValue, type ViewCtx } from './listeners/types.js';
 
 /**
  * The buttons on reminder / nudge / escalation / crisis-page messages
  * (rendered by src/escalations/*.kind.ts and src/appointments/outcome-question.kind.ts).
- * Ack first; then the directory and access are checked on the server; the
+ * After the staff wrapper (ack, directory), access is checked on the server; the
  * services do the change (audited, idempotent); the message is then updated
  * to say who acted, without buttons, so it cannot be pressed again meaningfully.
  */
 export const ESC_VIEWS = { snooze: 'esc_snooze_modal', notNeeded: 'esc_not_needed_modal' } as const;
+
+/** The snooze modal's choices (ISO duration, label). */
+export const SNOOZE_CHOICES: Array<[string, string]> = [
+  ['P1D', '1 day'],
+  ['P3D', '3 days'],
+  ['P7D', '1 week'],
+];
 
 const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -77,20 +86,11 @@ export interface MessageRef {
   text: string;
 }
 
-export function messageOf(body: BlockButtonAction): MessageRef | undefined {
+export function messageOf(body: BlockAction): MessageRef | undefined {
   const channel = body.channel?.id ?? (body.container as { channel_id?: string } | undefined)?.channel_id;
   const ts = body.message?.ts ?? (body.container as { message_ts?: string } | undefined)?.message_ts;
   if (!channel || !ts) return undefined;
   return { channel, ts, text: String(body.message?.text ?? '').slice(0, 1500) };
-}
-
-export function askerOf(body: BlockButtonAction, client: WebClient, respond: RespondFn): Asker {
-  return {
-    client,
-    userId: body.user.id,
-    channelId: body.channel?.id ?? (body.container as { channel_id?: string } | undefined)?.channel_id,
-    respond: body.response_url ? respond : undefined,
-  };
 }
 
 /**
@@ -145,24 +145,25 @@ export function escalationTitle(row: EscRow): OwnMessage {
   return { subjectId: row.e.id, title: `${what} on *${row.c.reference}*` };
 }
 
-/** One button listener: ack, directory, access, then `act`. */
-export function registerEscalationButton(
-  app: App,
-  deps: Deps,
-  actionId: string,
-  act: (x: { me: StaffRow; a: Asker; row: EscRow; msg: MessageRef | undefined; client: WebClient; triggerId: string; own: OwnMessage }) => Promise<void>,
-): void {
-  app.action<BlockButtonAction>(actionId, async ({ ack, body, action, client, respond }) => {
-    await ack();
-    const a = askerOf(body, client, respond);
-    await guarded(deps, a, `action:${actionId}`, async () => {
-      const me = await staffOrRefuse(deps, a);
-      if (!me) return;
-      const access = await escalationForActor(deps, me, String(action.value ?? ''));
-      if (!access.ok) return tell(a, access.message);
-      await act({ me, a, row: access, msg: messageOf(body), client, triggerId: body.trigger_id, own: escalationTitle(access) });
-    });
-  });
+/** What an escalation button's handler gets once the escalation is found and the asker may act on it. */
+export interface EscalationCtx {
+  deps: Deps;
+  me: StaffRow;
+  a: Asker;
+  row: EscRow;
+  msg: MessageRef | undefined;
+  client: WebClient;
+  triggerId: string;
+  own: OwnMessage;
+}
+
+/** One button on an escalation message (after the staff wrapper: ack, directory): access to the escalation, then `act`. */
+export function escalationButton(act: (x: EscalationCtx) => Promise<void>): StaffActionHandler {
+  return async ({ deps, me, a, body, action, client }) => {
+    const access = await escalationForActor(deps, me, buttonValue(action));
+    if (!access.ok) return tell(a, access.message);
+    await act({ deps, me, a, row: access, msg: messageOf(body), client, triggerId: body.trigger_id, own: escalationTitle(access) });
+  };
 }
 
 /** What a refused or no-op service result tells the person. */
@@ -204,54 +205,44 @@ export function metaFrom(escalationId: string, m: MessageRef | undefined): Reaso
   return { escalationId, ...(m ? { channel: m.channel, ts: m.ts, text: m.text } : {}) };
 }
 
+export type ReasonOutcome = { ok: true; line: string } | { ok: false; field?: string; message: string };
+export type ReasonHandle = (x: { deps: Deps; me: StaffRow; meta: ReasonMeta; reason: string; f: ReturnType<typeof fieldsOf> }) => Promise<ReasonOutcome>;
+
 /**
  * A reason modal's submission: bad input (empty or too long reason, stale form,
  * no access) is answered on the field and the modal stays open with the text;
  * success closes it and updates the original message.
  */
-export function registerReasonView(
-  app: App,
-  deps: Deps,
-  callbackId: string,
-  handle: (x: {
-    me: StaffRow;
-    meta: ReasonMeta;
-    reason: string;
-    f: ReturnType<typeof fieldsOf>;
-  }) => Promise<{ ok: true; line: string } | { ok: false; field?: string; message: string }>,
-): void {
-  app.view<SlackViewAction>(callbackId, async ({ ack, body, view, client }) => {
-    const me = await staffFor(deps.db, body.user.id).catch(() => undefined);
-    if (!me) return void (await ack(fieldError(undefined, REFUSE.notStaff, 'reason')));
-    let meta: ReasonMeta | null = null;
-    try {
-      const r = metaSchema.safeParse(JSON.parse(view.private_metadata));
-      meta = r.success ? r.data : null;
-    } catch {
-      meta = null;
-    }
-    if (!meta) return void (await ack(fieldError(undefined, 'This form is out of date. Close it and press the button on the message again.', 'reason')));
-    const f = fieldsOf(view.state.values);
-    const reason = f.text('reason').trim();
-    if (!reason) return void (await ack(fieldError('reason', 'Please give a reason (a few words are enough).', 'reason')));
-    if ([...reason].length > REASON_MAX)
-      return void (await ack(fieldError('reason', `Please keep the reason under ${REASON_MAX} characters (it has ${[...reason].length}).`, 'reason')));
-    let out: Awaited<ReturnType<typeof handle>>;
-    let own: OwnMessage | undefined;
-    try {
-      const access = await escalationForActor(deps, me, meta.escalationId);
-      if (access.ok) own = escalationTitle(access);
-      out = access.ok ? await handle({ me, meta, reason, f }) : { ok: false, message: access.message };
-    } catch (err) {
-      deps.logger.error({ where: `view:${callbackId}`, err: (err as Error)?.message }, 'slack handler failed');
-      return void (await ack(
-        fieldError(undefined, 'Sorry, this could not be saved because of a problem on our side. Your text is still here: please try again.', 'reason'),
-      ));
-    }
-    if (!out.ok) return void (await ack(fieldError(out.field ?? 'reason', out.message, 'reason')));
-    await ack();
-    const msg = meta.channel && meta.ts ? { channel: meta.channel, ts: meta.ts, text: meta.text ?? '' } : undefined;
-    // Not edited (no message, or not ours): the person still sees what was done, in their DM.
-    if (!(await markActed(deps, client, msg, out.line, [], own))) await client.chat.postMessage({ channel: me.slackUserId, text: out.line }).catch(() => {});
-  });
+export function reasonView(handle: ReasonHandle): StaffViewHandler {
+  return { field: 'reason', handle: (x) => submitReason(handle, x) };
+}
+
+async function submitReason(handle: ReasonHandle, { deps, me, callbackId, ack, view, client }: ViewCtx): Promise<void> {
+  let meta: ReasonMeta | null = null;
+  try {
+    const r = metaSchema.safeParse(JSON.parse(view.private_metadata));
+    meta = r.success ? r.data : null;
+  } catch {
+    meta = null;
+  }
+  if (!meta) return void (await ack(fieldError(undefined, 'This form is out of date. Close it and press the button on the message again.', 'reason')));
+  const f = fieldsOf(view.state.values);
+  const reason = f.text('reason').trim();
+  if (!reason) return void (await ack(fieldError('reason', 'Please give a reason (a few words are enough).', 'reason')));
+  if ([...reason].length > REASON_MAX)
+    return void (await ack(fieldError('reason', `Please keep the reason under ${REASON_MAX} characters (it has ${[...reason].length}).`, 'reason')));
+  let out: ReasonOutcome;
+  let own: OwnMessage | undefined;
+  try {
+    const access = await escalationForActor(deps, me, meta.escalationId);
+    if (access.ok) own = escalationTitle(access);
+    out = access.ok ? await handle({ deps, me, meta, reason, f }) : { ok: false, message: access.message };
+  } catch (err) {
+    return viewFailed(deps, ack, callbackId, err, 'reason', SAVE_FAILED_TEXT_KEPT);
+  }
+  if (!out.ok) return void (await ack(fieldError(out.field ?? 'reason', out.message, 'reason')));
+  await ack();
+  const msg = meta.channel && meta.ts ? { channel: meta.channel, ts: meta.ts, text: meta.text ?? '' } : undefined;
+  // Not edited (no message, or not ours): the person still sees what was done, in their DM.
+  if (!(await markActed(deps, client, msg, out.line, [], own))) await client.chat.postMessage({ channel: me.slackUserId, text: out.line }).catch(() => {});
 }
