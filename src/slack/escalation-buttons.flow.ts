@@ -6,13 +6,12 @@ import type { Deps } from '../deps.js';
 import { cases, deliveries, escalations } from '../db/schema.js';
 import { whoIsOnCall } from '../staff/oncall.service.js';
 import type { StaffRow } from '../staff/staff.repo.js';
-import type { ActionResult } from '../escalations/escalation-actions.service.js';
 import { staffTime } from '../appointments/appointment.format.js';
 import { canAccessCase } from './access.js';
 import { NO_CASE, recordAccessRefused } from '../cases/case-access.js';
 import { context, modal, section, textInput, type Block } from './blocks/common.js';
 import { fieldError, fieldsOf, tell, type Asker } from './slack.kit.js';
-import { SAVE_FAILED_TEXT_KEPT, viewFailed } from './listeners/staff.js';
+import { parseMeta, SAVE_FAILED_TEXT_KEPT, viewFailed } from './listeners/staff.js';
 import { type StaffActionHandler, type StaffViewHandler, buttonValue, type ViewCtx } from './listeners/types.js';
 
 /**
@@ -34,17 +33,17 @@ export const SNOOZE_CHOICES: Array<[string, string]> = [
 const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** One answer for an escalation that does not exist and one about a case the asker may not act on (as REFUSE.unavailable for cases). */
-export const ESC_UNAVAILABLE =
+const ESC_UNAVAILABLE =
   "I can't act on this: there is no such escalation among the ones you can see. If it is about a colleague's case, ask the case's supervisor (or an admin).";
 
 type EscRow = { e: typeof escalations.$inferSelect; c: typeof cases.$inferSelect };
-export type EscAccess = ({ ok: true } & EscRow) | { ok: false; message: string };
+type EscAccess = ({ ok: true } & EscRow) | { ok: false; message: string };
 
 /**
  * Who may act on an escalation: whoever may use the case (the worker on their own
  * case, their supervisor, admins) — and, for a crisis, any on-call supervisor paged for it.
  */
-export async function escalationForActor(deps: Deps, me: StaffRow, escalationId: string): Promise<EscAccess> {
+async function escalationForActor(deps: Deps, me: StaffRow, escalationId: string): Promise<EscAccess> {
   const [row] = uuid.test(escalationId)
     ? await deps.db
         .select({ e: escalations, c: cases })
@@ -140,7 +139,7 @@ export async function markActed(
 export const when = (me: StaffRow, at: Date) => staffTime(at, me.timeZone);
 
 /** What an acted-on escalation message says above the line about who did what. */
-export function escalationTitle(row: EscRow): OwnMessage {
+function escalationTitle(row: EscRow): OwnMessage {
   const what = row.e.reason === 'crisis' ? ':rotating_light: Crisis' : `Escalation (${row.e.reason.replace(/_/g, ' ')})`;
   return { subjectId: row.e.id, title: `${what} on *${row.c.reference}*` };
 }
@@ -166,16 +165,9 @@ export function escalationButton(act: (x: EscalationCtx) => Promise<void>): Staf
   };
 }
 
-/** What a refused or no-op service result tells the person. */
-export function resultMessage(r: ActionResult): string | undefined {
-  if (!r.ok) return r.message;
-  if (r.status === 'already') return 'This was already acknowledged; nothing more to do.';
-  return undefined;
-}
-
 // ---- reason modals (snooze, no follow-up needed) --------------------------------------------
 
-export const REASON_MAX = 500;
+const REASON_MAX = 500;
 
 const metaSchema = z
   .object({
@@ -185,9 +177,9 @@ const metaSchema = z
     text: z.string().max(1500).optional(),
   })
   .strict();
-export type ReasonMeta = z.infer<typeof metaSchema>;
+type ReasonMeta = z.infer<typeof metaSchema>;
 
-export function reasonModal(callbackId: string, title: string, submit: string, meta: ReasonMeta, intro: string, extra: Block[] = []): Block {
+function reasonModal(callbackId: string, title: string, submit: string, meta: ReasonMeta, intro: string, extra: Block[] = []): Block {
   return modal({
     callbackId,
     title,
@@ -201,11 +193,19 @@ export function reasonModal(callbackId: string, title: string, submit: string, m
   });
 }
 
-export function metaFrom(escalationId: string, m: MessageRef | undefined): ReasonMeta {
+function metaFrom(escalationId: string, m: MessageRef | undefined): ReasonMeta {
   return { escalationId, ...(m ? { channel: m.channel, ts: m.ts, text: m.text } : {}) };
 }
 
-export type ReasonOutcome = { ok: true; line: string } | { ok: false; field?: string; message: string };
+/** Open a reason modal about the pressed escalation (its message kept in the metadata, to be edited on submit). */
+export async function openReasonModal(
+  { row, msg, client, triggerId }: Pick<EscalationCtx, 'row' | 'msg' | 'client' | 'triggerId'>,
+  m: { callbackId: string; title: string; submit: string; intro: string; extra?: Block[] },
+): Promise<void> {
+  await client.views.open({ trigger_id: triggerId, view: reasonModal(m.callbackId, m.title, m.submit, metaFrom(row.e.id, msg), m.intro, m.extra) as never });
+}
+
+type ReasonOutcome = { ok: true; line: string } | { ok: false; field?: string; message: string };
 export type ReasonHandle = (x: { deps: Deps; me: StaffRow; meta: ReasonMeta; reason: string; f: ReturnType<typeof fieldsOf> }) => Promise<ReasonOutcome>;
 
 /**
@@ -218,13 +218,7 @@ export function reasonView(handle: ReasonHandle): StaffViewHandler {
 }
 
 async function submitReason(handle: ReasonHandle, { deps, me, callbackId, ack, view, client }: ViewCtx): Promise<void> {
-  let meta: ReasonMeta | null = null;
-  try {
-    const r = metaSchema.safeParse(JSON.parse(view.private_metadata));
-    meta = r.success ? r.data : null;
-  } catch {
-    meta = null;
-  }
+  const meta = parseMeta(metaSchema, view.private_metadata);
   if (!meta) return void (await ack(fieldError(undefined, 'This form is out of date. Close it and press the button on the message again.', 'reason')));
   const f = fieldsOf(view.state.values);
   const reason = f.text('reason').trim();

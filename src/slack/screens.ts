@@ -33,7 +33,7 @@ async function auditListView(deps: Deps, me: StaffRow, action: string, via: stri
   });
 }
 
-export async function showCaseload(deps: Deps, a: Asker, me: StaffRow): Promise<void> {
+async function showCaseload(deps: Deps, a: Asker, me: StaffRow): Promise<void> {
   const list = await caseloadOf(deps, [me.id]);
   await auditListView(
     deps,
@@ -64,7 +64,7 @@ export async function showCaseCard(deps: Deps, a: Asker, me: StaffRow, by: { ref
   await tell(a, caseCardText(card), caseCardBlocks(card, me.timeZone, deps.clock.now()));
 }
 
-export async function showLog(deps: Deps, a: Asker, me: StaffRow, reference: string): Promise<void> {
+async function showLog(deps: Deps, a: Asker, me: StaffRow, reference: string): Promise<void> {
   const access = await caseForActor(deps, me, { reference }, 'log');
   if (!access.ok) {
     await tell(a, access.message);
@@ -75,7 +75,7 @@ export async function showLog(deps: Deps, a: Asker, me: StaffRow, reference: str
   await tell(a, `Messages for ${reference}: ${lines.length}`, ledgerBlocks(reference, lines, me.timeZone));
 }
 
-export async function showTeam(deps: Deps, a: Asker, me: StaffRow): Promise<void> {
+async function showTeam(deps: Deps, a: Asker, me: StaffRow): Promise<void> {
   if (me.role === 'worker') {
     await tell(a, REFUSE.role('supervisors and admins can see a team'));
     return;
@@ -96,7 +96,7 @@ export async function showTeam(deps: Deps, a: Asker, me: StaffRow): Promise<void
   );
 }
 
-export async function staffCommand(deps: Deps, a: Asker, me: StaffRow, args: string[]): Promise<void> {
+async function staffDirectoryCommand(deps: Deps, a: Asker, me: StaffRow, args: string[]): Promise<void> {
   const cmd = parseStaffCommand(args);
   if (cmd.op === 'invalid') {
     await tell(a, cmd.message);
@@ -119,7 +119,7 @@ export async function staffCommand(deps: Deps, a: Asker, me: StaffRow, args: str
   await tell(a, r.message);
 }
 
-export async function showHelp(a: Asker): Promise<void> {
+async function showHelp(a: Asker): Promise<void> {
   await tell(a, HELP_TEXT);
 }
 
@@ -130,7 +130,7 @@ export async function caseCommand(deps: Deps, a: Asker, me: StaffRow, text: stri
   if (!first) return showCaseload(deps, a, me);
   if (first === 'help') return showHelp(a);
   if (first === 'team') return showTeam(deps, a, me);
-  if (first === 'staff') return staffCommand(deps, a, me, args.slice(1));
+  if (first === 'staff') return staffDirectoryCommand(deps, a, me, args.slice(1));
   if (first === 'oncall') return oncallCommand(deps, a, me, args.slice(1));
   if (first === 'report' || first === 'reports') return reportCommand(deps, a, me, args.slice(1));
   const ref = parseReference(args[0]!);

@@ -17,7 +17,7 @@ import type { StaffViewHandler, ViewCtx } from './listeners/types.js';
  * longer, the modal is closed and the outcome is sent to the person's DM.
  * A failure keeps the modal open with a reference; details go to the log.
  */
-export interface SubmitInput {
+interface SubmitInput {
   deps: Deps;
   me: StaffRow;
   meta: ModalMeta;

@@ -17,7 +17,7 @@ import { INPUT } from '../ids.js';
 import { resourceMetaSchema } from '../referrals.screen.js';
 import { fieldError, fieldsOf, readMeta } from '../slack.kit.js';
 import { caseView } from '../view-submit.flow.js';
-import { SAVE_FAILED_TEXT_KEPT, viewFailed } from './staff.js';
+import { parseMeta, SAVE_FAILED_TEXT_KEPT, viewFailed } from './staff.js';
 import type { StaffViewHandler } from './types.js';
 
 const RUN_AGAIN = 'This form is out of date. Close it and run the command again.';
@@ -38,12 +38,8 @@ export const CASEWORK_VIEWS = {
   [HANDOVER_VIEW]: {
     field: 'cases',
     async handle({ deps, me, callbackId, ack, view, client }) {
-      let meta: ReturnType<typeof handoverMetaSchema.parse>;
-      try {
-        meta = handoverMetaSchema.parse(JSON.parse(view.private_metadata));
-      } catch {
-        return void (await ack(fieldError(undefined, RUN_AGAIN, 'cases')));
-      }
+      const meta = parseMeta(handoverMetaSchema, view.private_metadata);
+      if (!meta) return void (await ack(fieldError(undefined, RUN_AGAIN, 'cases')));
       const caseIds = pickedOptions(view.state.values, 'cases').filter((v) => /^[0-9a-f-]{36}$/i.test(v));
       if (caseIds.length === 0) return void (await ack(fieldError('cases', 'Choose at least one case to hand over.', 'cases')));
       try {
@@ -70,12 +66,8 @@ export const CASEWORK_VIEWS = {
   [RESOURCE_VIEW]: {
     field: 'name',
     async handle({ deps, me, callbackId, ack, view, client }) {
-      let meta: ReturnType<typeof resourceMetaSchema.parse>;
-      try {
-        meta = resourceMetaSchema.parse(JSON.parse(view.private_metadata));
-      } catch {
-        return void (await ack(fieldError(undefined, RUN_AGAIN, 'name')));
-      }
+      const meta = parseMeta(resourceMetaSchema, view.private_metadata);
+      if (!meta) return void (await ack(fieldError(undefined, RUN_AGAIN, 'name')));
       const f = fieldsOf(view.state.values);
       const raw = {
         name: f.text('name'),
@@ -142,13 +134,7 @@ export const CASEWORK_VIEWS = {
   [ERASURE_HOLD_VIEW]: {
     field: 'reason',
     async handle({ deps, me, callbackId, ack, view, client }) {
-      let meta: ReturnType<typeof holdMetaSchema.parse> | null = null;
-      try {
-        const r = holdMetaSchema.safeParse(JSON.parse(view.private_metadata));
-        meta = r.success ? r.data : null;
-      } catch {
-        meta = null;
-      }
+      const meta = parseMeta(holdMetaSchema, view.private_metadata);
       if (!meta) return void (await ack(fieldError(undefined, 'This form is out of date. Close it and press the button on the message again.', 'reason')));
       const reason = fieldsOf(view.state.values).text('reason');
       let r: Awaited<ReturnType<typeof decideErasure>>;

@@ -6,7 +6,7 @@ import { ESC_ACTIONS } from '../../escalations/escalation.render.js';
 import { REFUSE } from '../access.js';
 import { selectInput } from '../blocks/common.js';
 import { CRISIS_ACTIONS, CRISIS_VIEWS, crisisFollowUpBlocks } from '../crisis-buttons.flow.js';
-import { ESC_VIEWS, escalationButton, markActed, metaFrom, reasonModal, SNOOZE_CHOICES, when } from '../escalation-buttons.flow.js';
+import { ESC_VIEWS, escalationButton, markActed, openReasonModal, SNOOZE_CHOICES, when } from '../escalation-buttons.flow.js';
 import { tell } from '../slack.kit.js';
 import type { StaffActionHandler } from './types.js';
 
@@ -40,20 +40,17 @@ export const ESCALATION_ACTIONS = {
   }),
 
   /** [Snooze — reason required] on an escalation: a modal asks how long and why (the reason is required). */
-  [ESC_ACTIONS.snooze]: escalationButton(async ({ a, row, msg, client, triggerId }) => {
+  [ESC_ACTIONS.snooze]: escalationButton(async (x) => {
+    const { a, row } = x;
     if (row.e.resolvedAt) return tell(a, 'This has already been resolved; nothing more to do.');
     if (row.e.reason === 'crisis') return tell(a, 'A crisis cannot be snoozed: please acknowledge it, or hand it to someone who can act now.');
     if (row.c.status !== 'open') return tell(a, REFUSE.closed);
-    await client.views.open({
-      trigger_id: triggerId,
-      view: reasonModal(
-        ESC_VIEWS.snooze,
-        `Snooze ${row.c.reference}`,
-        'Snooze',
-        metaFrom(row.e.id, msg),
-        `Snooze the escalation about *${row.c.reference}*. It comes back when the time is up unless a note is logged first.`,
-        [selectInput('until', 'For how long', SNOOZE_CHOICES, { initial: 'P1D' })],
-      ) as never,
+    await openReasonModal(x, {
+      callbackId: ESC_VIEWS.snooze,
+      title: `Snooze ${row.c.reference}`,
+      submit: 'Snooze',
+      intro: `Snooze the escalation about *${row.c.reference}*. It comes back when the time is up unless a note is logged first.`,
+      extra: [selectInput('until', 'For how long', SNOOZE_CHOICES, { initial: 'P1D' })],
     });
   }),
 
@@ -67,18 +64,15 @@ export const ESCALATION_ACTIONS = {
   }),
 
   /** [No follow-up needed — reason] on a follow-up nudge: a modal asks why (required). */
-  [ESC_ACTIONS.notNeeded]: escalationButton(async ({ a, row, msg, client, triggerId }) => {
+  [ESC_ACTIONS.notNeeded]: escalationButton(async (x) => {
+    const { a, row } = x;
     if (row.e.resolvedAt) return tell(a, 'This has already been resolved; nothing more to do.');
     if (row.e.reason === 'crisis') return tell(a, 'A crisis cannot be closed this way: please acknowledge it.');
-    await client.views.open({
-      trigger_id: triggerId,
-      view: reasonModal(
-        ESC_VIEWS.notNeeded,
-        `${row.c.reference}`,
-        'Save',
-        metaFrom(row.e.id, msg),
-        `No follow-up needed for *${row.c.reference}*? Say why; the case then has no follow-up date until you set one.`,
-      ) as never,
+    await openReasonModal(x, {
+      callbackId: ESC_VIEWS.notNeeded,
+      title: `${row.c.reference}`,
+      submit: 'Save',
+      intro: `No follow-up needed for *${row.c.reference}*? Say why; the case then has no follow-up date until you set one.`,
     });
   }),
 
@@ -89,19 +83,16 @@ export const ESCALATION_ACTIONS = {
   }),
 
   /** [Record outcome] of a crisis: the only way a crisis ends (a modal asks what happened). */
-  [CRISIS_ACTIONS.outcome]: escalationButton(async ({ a, row, msg, client, triggerId }) => {
+  [CRISIS_ACTIONS.outcome]: escalationButton(async (x) => {
+    const { a, row } = x;
     if (row.e.reason !== 'crisis') return tell(a, 'This button is for crises only.');
     if (row.e.resolvedAt) return tell(a, 'This crisis has already been resolved; nothing more to do.');
-    await client.views.open({
-      trigger_id: triggerId,
-      view: reasonModal(
-        CRISIS_VIEWS.outcome,
-        `Crisis ${row.c.reference}`,
-        'Resolve',
-        metaFrom(row.e.id, msg),
-        `Record how the crisis on *${row.c.reference}* ended. This resolves it and ends any temporary access it gave. Details belong in a case note too.`,
-        [selectInput('outcome', 'Outcome', Object.entries(CRISIS_OUTCOMES))],
-      ) as never,
+    await openReasonModal(x, {
+      callbackId: CRISIS_VIEWS.outcome,
+      title: `Crisis ${row.c.reference}`,
+      submit: 'Resolve',
+      intro: `Record how the crisis on *${row.c.reference}* ended. This resolves it and ends any temporary access it gave. Details belong in a case note too.`,
+      extra: [selectInput('outcome', 'Outcome', Object.entries(CRISIS_OUTCOMES))],
     });
   }),
 } satisfies Record<string, StaffActionHandler>;

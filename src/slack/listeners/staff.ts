@@ -8,6 +8,7 @@ import type {
   SlackViewMiddlewareArgs,
 } from '@slack/bolt';
 import type { WebClient } from '@slack/web-api';
+import type { z } from 'zod';
 import type { Deps } from '../../deps.js';
 import { REFUSE, staffFor } from '../access.js';
 import { fieldError, guarded, staffOrRefuse, type Asker } from '../slack.kit.js';
@@ -24,7 +25,7 @@ import type { StaffActionHandler, StaffCommandHandler, StaffViewHandler } from '
  */
 
 /** Answer only the person who pressed: via response_url when there is one, else ephemeral in the channel, else their DM. */
-export function askerOf(body: BlockAction, client: WebClient, respond: RespondFn | undefined): Asker {
+function askerOf(body: BlockAction, client: WebClient, respond: RespondFn | undefined): Asker {
   return {
     client,
     userId: body.user.id,
@@ -65,7 +66,7 @@ export function staffView(deps: Deps, callbackId: string, h: StaffViewHandler): 
   };
 }
 
-export const SAVE_FAILED = 'Sorry, this could not be saved because of a problem on our side. Please try again.';
+const SAVE_FAILED = 'Sorry, this could not be saved because of a problem on our side. Please try again.';
 export const SAVE_FAILED_TEXT_KEPT = 'Sorry, this could not be saved because of a problem on our side. Your text is still here: please try again.';
 
 /** A submission that failed on our side: logged (no personal data), answered on the modal's field so the person can try again. */
@@ -79,4 +80,14 @@ export async function viewFailed(
 ): Promise<void> {
   deps.logger.error({ where: `view:${callbackId}`, err: (err as Error)?.message }, 'slack handler failed');
   await ack(fieldError(undefined, message, field));
+}
+
+/** A modal's private_metadata read with its schema; null when it is not JSON or not that shape (a stale or forged form). */
+export function parseMeta<T>(schema: z.ZodType<T>, raw: string): T | null {
+  try {
+    const r = schema.safeParse(JSON.parse(raw));
+    return r.success ? r.data : null;
+  } catch {
+    return null;
+  }
 }

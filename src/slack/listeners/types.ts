@@ -10,7 +10,7 @@ import type { Asker } from '../slack.kit.js';
  * them) and set up failure reporting; it gets the asker's row and a way to
  * answer only them. Nothing here imports a handler file (no cycles).
  */
-export interface ActionCtx {
+interface ActionCtx {
   deps: Deps;
   me: StaffRow;
   a: Asker;
@@ -37,7 +37,7 @@ export interface StaffViewHandler {
   handle(x: ViewCtx): Promise<void>;
 }
 
-export interface CommandCtx {
+interface CommandCtx {
   deps: Deps;
   me: StaffRow;
   a: Asker;
