@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { Block } from './blocks/common.js';
 import { modal, section, textInput } from './blocks/common.js';
-import type { MessageRef } from './escalation-buttons.flow.js';
+import { MESSAGE_META, type MessageRef } from './escalation-buttons.flow.js';
 
 /**
  * [Erase now] and [Hold — reason required] on an erasure request
@@ -15,14 +15,7 @@ export const ERASURE_HOLD_VIEW = 'erasure_hold_modal';
 export const ERASURE_TITLE = "Request to erase a client's personal data";
 const REASON_MAX = 1000;
 export const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-export const holdMetaSchema = z
-  .object({
-    requestId: z.string().regex(UUID),
-    channel: z.string().max(40).optional(),
-    ts: z.string().max(40).optional(),
-    text: z.string().max(1500).optional(),
-  })
-  .strict();
+export const holdMetaSchema = z.object({ requestId: z.string().regex(UUID), ...MESSAGE_META }).strict();
 
 /** The hold modal: why the client's data is kept for now (required). */
 export function holdModal(requestId: string, m: MessageRef | undefined, days: number): Block {

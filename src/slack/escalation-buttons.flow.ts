@@ -169,14 +169,14 @@ export function escalationButton(act: (x: EscalationCtx) => Promise<void>): Staf
 
 const REASON_MAX = 500;
 
-const metaSchema = z
-  .object({
-    escalationId: z.string().regex(uuid),
-    channel: z.string().max(40).optional(),
-    ts: z.string().max(40).optional(),
-    text: z.string().max(1500).optional(),
-  })
-  .strict();
+/** Where the pressed message is, kept in a reason modal's metadata (to edit that message on submit, if it is ours). */
+export const MESSAGE_META = { channel: z.string().max(40).optional(), ts: z.string().max(40).optional(), text: z.string().max(1500).optional() };
+const metaSchema = z.object({ escalationId: z.string().regex(uuid), ...MESSAGE_META }).strict();
+
+/** The message named by a modal's metadata (both channel and ts), if any. */
+export function messageFromMeta(meta: { channel?: string | undefined; ts?: string | undefined; text?: string | undefined }): MessageRef | undefined {
+  return meta.channel && meta.ts ? { channel: meta.channel, ts: meta.ts, text: meta.text ?? '' } : undefined;
+}
 type ReasonMeta = z.infer<typeof metaSchema>;
 
 function reasonModal(callbackId: string, title: string, submit: string, meta: ReasonMeta, intro: string, extra: Block[] = []): Block {
@@ -236,7 +236,7 @@ async function submitReason(handle: ReasonHandle, { deps, me, callbackId, ack, v
   }
   if (!out.ok) return void (await ack(fieldError(out.field ?? 'reason', out.message, 'reason')));
   await ack();
-  const msg = meta.channel && meta.ts ? { channel: meta.channel, ts: meta.ts, text: meta.text ?? '' } : undefined;
+  const msg = messageFromMeta(meta);
   // Not edited (no message, or not ours): the person still sees what was done, in their DM.
   if (!(await markActed(deps, client, msg, out.line, [], own))) await client.chat.postMessage({ channel: me.slackUserId, text: out.line }).catch(() => {});
 }

@@ -33,16 +33,21 @@ async function auditListView(deps: Deps, me: StaffRow, action: string, via: stri
   });
 }
 
-async function showCaseload(deps: Deps, a: Asker, me: StaffRow): Promise<void> {
-  const list = await caseloadOf(deps, [me.id]);
-  await auditListView(
+/** A person's own caseload shown to them: counted and listed by reference. */
+function auditCaseload(deps: Deps, me: StaffRow, action: string, via: string, list: Array<{ reference: string }>): Promise<void> {
+  return auditListView(
     deps,
     me,
-    'caseload.viewed',
-    'command',
+    action,
+    via,
     { cases: list.length },
     list.map((c) => c.reference),
   );
+}
+
+async function showCaseload(deps: Deps, a: Asker, me: StaffRow): Promise<void> {
+  const list = await caseloadOf(deps, [me.id]);
+  await auditCaseload(deps, me, 'caseload.viewed', 'command', list);
   await tell(a, `Your caseload: ${list.length} open case${list.length === 1 ? '' : 's'}`, [
     header('My caseload'),
     ...caseloadBlocks(list, me.timeZone, deps.clock.now(), { buttons: true, max: 20 }),
@@ -160,15 +165,7 @@ export async function homeViewBlocks(deps: Deps, userId: string, opts: { audit?:
   const caseload = await caseloadOf(deps, [me.id]);
   const oncall = await oncallHomeBlocks(deps, me);
   if (me.role === 'worker') {
-    if (opts.audit)
-      await auditListView(
-        deps,
-        me,
-        'home.viewed',
-        'app_home',
-        { cases: caseload.length },
-        caseload.map((c) => c.reference),
-      );
+    if (opts.audit) await auditCaseload(deps, me, 'home.viewed', 'app_home', caseload);
     return [...oncall, ...homeBlocks({ me, caseload, now })].slice(0, 100);
   }
   const team = await teamOf(deps.db, me.id);

@@ -11,7 +11,7 @@ import { handoverDoneBlocks } from '../blocks/handover.blocks.js';
 import { REFERRAL_VIEW, RESOURCE_VIEW } from '../blocks/referrals.blocks.js';
 import { REDACT_VIEW } from '../case-lifecycle.commands.js';
 import { ERASURE_HOLD_VIEW, ERASURE_TITLE, holdMetaSchema } from '../erasure-buttons.flow.js';
-import { markActed } from '../escalation-buttons.flow.js';
+import { markActed, messageFromMeta } from '../escalation-buttons.flow.js';
 import { HANDOVER_VIEW, handoverMetaSchema, startedText } from '../handover.screen.js';
 import { INPUT } from '../ids.js';
 import { resourceMetaSchema } from '../referrals.screen.js';
@@ -149,7 +149,7 @@ export const CASEWORK_VIEWS = {
         r.status === 'already'
           ? 'This erasure had already been approved; the hold was not recorded.'
           : `⏸️ Erasure held by <@${me.slackUserId}> (reason recorded); review on ${staffTime(r.reviewAt!, me.timeZone)}.`;
-      const msg = meta.channel && meta.ts ? { channel: meta.channel, ts: meta.ts, text: meta.text ?? '' } : undefined;
+      const msg = messageFromMeta(meta);
       await markActed(deps, client, msg, line, [], { subjectId: meta.requestId, title: ERASURE_TITLE });
       if (!msg) await client.chat.postMessage({ channel: me.slackUserId, text: line }).catch(() => {});
     },
