@@ -50,7 +50,7 @@ export async function assignFromSlack(deps: Deps, a: Asker, me: StaffRow, caseId
 }
 
 /** Assigning someone at or over CASELOAD_LIMIT: why (required, stored encrypted, audited). */
-export function overLimitModal(caseId: string, reference: string, target: StaffRow, message: string) {
+function overLimitModal(caseId: string, reference: string, target: StaffRow, message: string) {
   return modal({
     callbackId: VIEWS.assignOverLimit,
     title: 'Over the caseload limit',
@@ -95,7 +95,7 @@ export async function assignOverLimit(
 }
 
 /** Show the assignment on the intake card in the channel (safe fields only, as before). */
-export async function refreshIntakeCard(deps: Deps, client: WebClient, caseId: string): Promise<void> {
+async function refreshIntakeCard(deps: Deps, client: WebClient, caseId: string): Promise<void> {
   const c = await findCaseById(deps.db, caseId);
   if (!c?.intakeCardChannel || !c.intakeCardTs) return;
   const x = await intakeCardInput(deps, caseId);

@@ -1,4 +1,4 @@
-import type { App, BlockButtonAction, RespondFn, SlackViewAction } from '@slack/bolt';
+import type { BlockAction } from '@slack/bolt';
 import type { WebClient } from '@slack/web-api';
 import { and, eq, like, or } from 'drizzle-orm';
 import { z } from 'zod';
@@ -6,36 +6,44 @@ import type { Deps } from '../deps.js';
 import { cases, deliveries, escalations } from '../db/schema.js';
 import { whoIsOnCall } from '../staff/oncall.service.js';
 import type { StaffRow } from '../staff/staff.repo.js';
-import type { ActionResult } from '../escalations/escalation-actions.service.js';
 import { staffTime } from '../appointments/appointment.format.js';
-import { canAccessCase, REFUSE, staffFor } from './access.js';
+import { canAccessCase } from './access.js';
 import { NO_CASE, recordAccessRefused } from '../cases/case-access.js';
 import { context, modal, section, textInput, type Block } from './blocks/common.js';
-import { fieldError, fieldsOf, guarded, staffOrRefuse, tell, type Asker } from './slack.kit.js';
+import { fieldError, fieldsOf, tell, type Asker } from './slack.kit.js';
+import { parseMeta, SAVE_FAILED_TEXT_KEPT, viewFailed } from './listeners/staff.js';
+import { type StaffActionHandler, type StaffViewHandler, buttonValue, type ViewCtx } from './listeners/types.js';
 
 /**
  * The buttons on reminder / nudge / escalation / crisis-page messages
  * (rendered by src/escalations/*.kind.ts and src/appointments/outcome-question.kind.ts).
- * Ack first; then the directory and access are checked on the server; the
+ * After the staff wrapper (ack, directory), access is checked on the server; the
  * services do the change (audited, idempotent); the message is then updated
  * to say who acted, without buttons, so it cannot be pressed again meaningfully.
  */
 export const ESC_VIEWS = { snooze: 'esc_snooze_modal', notNeeded: 'esc_not_needed_modal' } as const;
 
+/** The snooze modal's choices (ISO duration, label). */
+export const SNOOZE_CHOICES: Array<[string, string]> = [
+  ['P1D', '1 day'],
+  ['P3D', '3 days'],
+  ['P7D', '1 week'],
+];
+
 const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** One answer for an escalation that does not exist and one about a case the asker may not act on (as REFUSE.unavailable for cases). */
-export const ESC_UNAVAILABLE =
+const ESC_UNAVAILABLE =
   "I can't act on this: there is no such escalation among the ones you can see. If it is about a colleague's case, ask the case's supervisor (or an admin).";
 
 type EscRow = { e: typeof escalations.$inferSelect; c: typeof cases.$inferSelect };
-export type EscAccess = ({ ok: true } & EscRow) | { ok: false; message: string };
+type EscAccess = ({ ok: true } & EscRow) | { ok: false; message: string };
 
 /**
  * Who may act on an escalation: whoever may use the case (the worker on their own
  * case, their supervisor, admins) — and, for a crisis, any on-call supervisor paged for it.
  */
-export async function escalationForActor(deps: Deps, me: StaffRow, escalationId: string): Promise<EscAccess> {
+async function escalationForActor(deps: Deps, me: StaffRow, escalationId: string): Promise<EscAccess> {
   const [row] = uuid.test(escalationId)
     ? await deps.db
         .select({ e: escalations, c: cases })
@@ -77,20 +85,11 @@ export interface MessageRef {
   text: string;
 }
 
-export function messageOf(body: BlockButtonAction): MessageRef | undefined {
+export function messageOf(body: BlockAction): MessageRef | undefined {
   const channel = body.channel?.id ?? (body.container as { channel_id?: string } | undefined)?.channel_id;
   const ts = body.message?.ts ?? (body.container as { message_ts?: string } | undefined)?.message_ts;
   if (!channel || !ts) return undefined;
   return { channel, ts, text: String(body.message?.text ?? '').slice(0, 1500) };
-}
-
-export function askerOf(body: BlockButtonAction, client: WebClient, respond: RespondFn): Asker {
-  return {
-    client,
-    userId: body.user.id,
-    channelId: body.channel?.id ?? (body.container as { channel_id?: string } | undefined)?.channel_id,
-    respond: body.response_url ? respond : undefined,
-  };
 }
 
 /**
@@ -140,53 +139,47 @@ export async function markActed(
 export const when = (me: StaffRow, at: Date) => staffTime(at, me.timeZone);
 
 /** What an acted-on escalation message says above the line about who did what. */
-export function escalationTitle(row: EscRow): OwnMessage {
+function escalationTitle(row: EscRow): OwnMessage {
   const what = row.e.reason === 'crisis' ? ':rotating_light: Crisis' : `Escalation (${row.e.reason.replace(/_/g, ' ')})`;
   return { subjectId: row.e.id, title: `${what} on *${row.c.reference}*` };
 }
 
-/** One button listener: ack, directory, access, then `act`. */
-export function registerEscalationButton(
-  app: App,
-  deps: Deps,
-  actionId: string,
-  act: (x: { me: StaffRow; a: Asker; row: EscRow; msg: MessageRef | undefined; client: WebClient; triggerId: string; own: OwnMessage }) => Promise<void>,
-): void {
-  app.action<BlockButtonAction>(actionId, async ({ ack, body, action, client, respond }) => {
-    await ack();
-    const a = askerOf(body, client, respond);
-    await guarded(deps, a, `action:${actionId}`, async () => {
-      const me = await staffOrRefuse(deps, a);
-      if (!me) return;
-      const access = await escalationForActor(deps, me, String(action.value ?? ''));
-      if (!access.ok) return tell(a, access.message);
-      await act({ me, a, row: access, msg: messageOf(body), client, triggerId: body.trigger_id, own: escalationTitle(access) });
-    });
-  });
+/** What an escalation button's handler gets once the escalation is found and the asker may act on it. */
+export interface EscalationCtx {
+  deps: Deps;
+  me: StaffRow;
+  a: Asker;
+  row: EscRow;
+  msg: MessageRef | undefined;
+  client: WebClient;
+  triggerId: string;
+  own: OwnMessage;
 }
 
-/** What a refused or no-op service result tells the person. */
-export function resultMessage(r: ActionResult): string | undefined {
-  if (!r.ok) return r.message;
-  if (r.status === 'already') return 'This was already acknowledged; nothing more to do.';
-  return undefined;
+/** One button on an escalation message (after the staff wrapper: ack, directory): access to the escalation, then `act`. */
+export function escalationButton(act: (x: EscalationCtx) => Promise<void>): StaffActionHandler {
+  return async ({ deps, me, a, body, action, client }) => {
+    const access = await escalationForActor(deps, me, buttonValue(action));
+    if (!access.ok) return tell(a, access.message);
+    await act({ deps, me, a, row: access, msg: messageOf(body), client, triggerId: body.trigger_id, own: escalationTitle(access) });
+  };
 }
 
 // ---- reason modals (snooze, no follow-up needed) --------------------------------------------
 
-export const REASON_MAX = 500;
+const REASON_MAX = 500;
 
-const metaSchema = z
-  .object({
-    escalationId: z.string().regex(uuid),
-    channel: z.string().max(40).optional(),
-    ts: z.string().max(40).optional(),
-    text: z.string().max(1500).optional(),
-  })
-  .strict();
-export type ReasonMeta = z.infer<typeof metaSchema>;
+/** Where the pressed message is, kept in a reason modal's metadata (to edit that message on submit, if it is ours). */
+export const MESSAGE_META = { channel: z.string().max(40).optional(), ts: z.string().max(40).optional(), text: z.string().max(1500).optional() };
+const metaSchema = z.object({ escalationId: z.string().regex(uuid), ...MESSAGE_META }).strict();
 
-export function reasonModal(callbackId: string, title: string, submit: string, meta: ReasonMeta, intro: string, extra: Block[] = []): Block {
+/** The message named by a modal's metadata (both channel and ts), if any. */
+export function messageFromMeta(meta: { channel?: string | undefined; ts?: string | undefined; text?: string | undefined }): MessageRef | undefined {
+  return meta.channel && meta.ts ? { channel: meta.channel, ts: meta.ts, text: meta.text ?? '' } : undefined;
+}
+type ReasonMeta = z.infer<typeof metaSchema>;
+
+function reasonModal(callbackId: string, title: string, submit: string, meta: ReasonMeta, intro: string, extra: Block[] = []): Block {
   return modal({
     callbackId,
     title,
@@ -200,58 +193,50 @@ export function reasonModal(callbackId: string, title: string, submit: string, m
   });
 }
 
-export function metaFrom(escalationId: string, m: MessageRef | undefined): ReasonMeta {
+function metaFrom(escalationId: string, m: MessageRef | undefined): ReasonMeta {
   return { escalationId, ...(m ? { channel: m.channel, ts: m.ts, text: m.text } : {}) };
 }
+
+/** Open a reason modal about the pressed escalation (its message kept in the metadata, to be edited on submit). */
+export async function openReasonModal(
+  { row, msg, client, triggerId }: Pick<EscalationCtx, 'row' | 'msg' | 'client' | 'triggerId'>,
+  m: { callbackId: string; title: string; submit: string; intro: string; extra?: Block[] },
+): Promise<void> {
+  await client.views.open({ trigger_id: triggerId, view: reasonModal(m.callbackId, m.title, m.submit, metaFrom(row.e.id, msg), m.intro, m.extra) as never });
+}
+
+type ReasonOutcome = { ok: true; line: string } | { ok: false; field?: string; message: string };
+export type ReasonHandle = (x: { deps: Deps; me: StaffRow; meta: ReasonMeta; reason: string; f: ReturnType<typeof fieldsOf> }) => Promise<ReasonOutcome>;
 
 /**
  * A reason modal's submission: bad input (empty or too long reason, stale form,
  * no access) is answered on the field and the modal stays open with the text;
  * success closes it and updates the original message.
  */
-export function registerReasonView(
-  app: App,
-  deps: Deps,
-  callbackId: string,
-  handle: (x: {
-    me: StaffRow;
-    meta: ReasonMeta;
-    reason: string;
-    f: ReturnType<typeof fieldsOf>;
-  }) => Promise<{ ok: true; line: string } | { ok: false; field?: string; message: string }>,
-): void {
-  app.view<SlackViewAction>(callbackId, async ({ ack, body, view, client }) => {
-    const me = await staffFor(deps.db, body.user.id).catch(() => undefined);
-    if (!me) return void (await ack(fieldError(undefined, REFUSE.notStaff, 'reason')));
-    let meta: ReasonMeta | null = null;
-    try {
-      const r = metaSchema.safeParse(JSON.parse(view.private_metadata));
-      meta = r.success ? r.data : null;
-    } catch {
-      meta = null;
-    }
-    if (!meta) return void (await ack(fieldError(undefined, 'This form is out of date. Close it and press the button on the message again.', 'reason')));
-    const f = fieldsOf(view.state.values);
-    const reason = f.text('reason').trim();
-    if (!reason) return void (await ack(fieldError('reason', 'Please give a reason (a few words are enough).', 'reason')));
-    if ([...reason].length > REASON_MAX)
-      return void (await ack(fieldError('reason', `Please keep the reason under ${REASON_MAX} characters (it has ${[...reason].length}).`, 'reason')));
-    let out: Awaited<ReturnType<typeof handle>>;
-    let own: OwnMessage | undefined;
-    try {
-      const access = await escalationForActor(deps, me, meta.escalationId);
-      if (access.ok) own = escalationTitle(access);
-      out = access.ok ? await handle({ me, meta, reason, f }) : { ok: false, message: access.message };
-    } catch (err) {
-      deps.logger.error({ where: `view:${callbackId}`, err: (err as Error)?.message }, 'slack handler failed');
-      return void (await ack(
-        fieldError(undefined, 'Sorry, this could not be saved because of a problem on our side. Your text is still here: please try again.', 'reason'),
-      ));
-    }
-    if (!out.ok) return void (await ack(fieldError(out.field ?? 'reason', out.message, 'reason')));
-    await ack();
-    const msg = meta.channel && meta.ts ? { channel: meta.channel, ts: meta.ts, text: meta.text ?? '' } : undefined;
-    // Not edited (no message, or not ours): the person still sees what was done, in their DM.
-    if (!(await markActed(deps, client, msg, out.line, [], own))) await client.chat.postMessage({ channel: me.slackUserId, text: out.line }).catch(() => {});
-  });
+export function reasonView(handle: ReasonHandle): StaffViewHandler {
+  return { field: 'reason', handle: (x) => submitReason(handle, x) };
+}
+
+async function submitReason(handle: ReasonHandle, { deps, me, callbackId, ack, view, client }: ViewCtx): Promise<void> {
+  const meta = parseMeta(metaSchema, view.private_metadata);
+  if (!meta) return void (await ack(fieldError(undefined, 'This form is out of date. Close it and press the button on the message again.', 'reason')));
+  const f = fieldsOf(view.state.values);
+  const reason = f.text('reason').trim();
+  if (!reason) return void (await ack(fieldError('reason', 'Please give a reason (a few words are enough).', 'reason')));
+  if ([...reason].length > REASON_MAX)
+    return void (await ack(fieldError('reason', `Please keep the reason under ${REASON_MAX} characters (it has ${[...reason].length}).`, 'reason')));
+  let out: ReasonOutcome;
+  let own: OwnMessage | undefined;
+  try {
+    const access = await escalationForActor(deps, me, meta.escalationId);
+    if (access.ok) own = escalationTitle(access);
+    out = access.ok ? await handle({ deps, me, meta, reason, f }) : { ok: false, message: access.message };
+  } catch (err) {
+    return viewFailed(deps, ack, callbackId, err, 'reason', SAVE_FAILED_TEXT_KEPT);
+  }
+  if (!out.ok) return void (await ack(fieldError(out.field ?? 'reason', out.message, 'reason')));
+  await ack();
+  const msg = messageFromMeta(meta);
+  // Not edited (no message, or not ours): the person still sees what was done, in their DM.
+  if (!(await markActed(deps, client, msg, out.line, [], own))) await client.chat.postMessage({ channel: me.slackUserId, text: out.line }).catch(() => {});
 }

@@ -17,7 +17,7 @@ import { tell, type Asker } from './slack.kit.js';
  */
 export const HANDOVER_VIEW = 'handover_modal';
 /** Slack allows 100 options in a multi-select. */
-export const MAX_OFFERED = 100;
+const MAX_OFFERED = 100;
 const PRIORITY: Record<string, string> = { crisis: '🚨 crisis', high: 'high', normal: 'normal', low: 'low' };
 
 export const handoverMetaSchema = z
@@ -31,7 +31,7 @@ export const handoverMetaSchema = z
     nonce: z.string().min(8).max(64),
   })
   .strict();
-export type HandoverMeta = z.infer<typeof handoverMetaSchema>;
+type HandoverMeta = z.infer<typeof handoverMetaSchema>;
 
 export async function handoverCommand(deps: Deps, a: Asker, me: StaffRow, args: string[], triggerId: string): Promise<void> {
   const cmd = parseHandoverCommand(args, me.timeZone, deps.clock.now());

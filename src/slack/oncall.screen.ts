@@ -12,7 +12,7 @@ import { tell, type Asker } from './slack.kit.js';
  */
 const fmt = (d: { setZone(z: string): { toFormat(f: string): string } }, zone: string) => d.setZone(zone).toFormat('ccc d LLL HH:mm ZZZZ');
 
-export function rotaBlocks(v: RotaView, zone: string): Block[] {
+function rotaBlocks(v: RotaView, zone: string): Block[] {
   const now = v.now.length
     ? v.now.map((s) => `<@${s.slackUserId}>`).join(', ')
     : '*nobody* — crisis pages go to the team supervisors and the supervision channel';

@@ -18,7 +18,7 @@ const interaction = z.discriminatedUnion('type', [
 ]);
 const known = new Set(['block_actions', 'view_submission', 'view_closed']);
 
-export function malformedSlackBody(body: unknown): string | null {
+function malformedSlackBody(body: unknown): string | null {
   if (body === null || typeof body !== 'object' || Array.isArray(body)) return 'the request body is not an object';
   const b = body as Record<string, unknown>;
   if (typeof b.type === 'string' && known.has(b.type)) {

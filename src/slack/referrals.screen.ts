@@ -15,7 +15,7 @@ import { newMeta, tell, type Asker } from './slack.kit.js';
  * (changes: admins), `/case C-… refer` (the referral modal) and
  * `/case C-… referrals` (a case's referrals with their reasons; audited as a view).
  */
-export const RESOURCES_USAGE =
+const RESOURCES_USAGE =
   'Usage: `/case resources [list [category]]`, and for admins `/case resources add`, `/case resources edit <id or name>`, `/case resources remove <id or name>`.';
 export const resourceMetaSchema = z.object({ editId: z.uuid().optional(), nonce: z.string().min(8).max(64) }).strict();
 

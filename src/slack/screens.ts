@@ -33,16 +33,21 @@ async function auditListView(deps: Deps, me: StaffRow, action: string, via: stri
   });
 }
 
-export async function showCaseload(deps: Deps, a: Asker, me: StaffRow): Promise<void> {
-  const list = await caseloadOf(deps, [me.id]);
-  await auditListView(
+/** A person's own caseload shown to them: counted and listed by reference. */
+function auditCaseload(deps: Deps, me: StaffRow, action: string, via: string, list: Array<{ reference: string }>): Promise<void> {
+  return auditListView(
     deps,
     me,
-    'caseload.viewed',
-    'command',
+    action,
+    via,
     { cases: list.length },
     list.map((c) => c.reference),
   );
+}
+
+async function showCaseload(deps: Deps, a: Asker, me: StaffRow): Promise<void> {
+  const list = await caseloadOf(deps, [me.id]);
+  await auditCaseload(deps, me, 'caseload.viewed', 'command', list);
   await tell(a, `Your caseload: ${list.length} open case${list.length === 1 ? '' : 's'}`, [
     header('My caseload'),
     ...caseloadBlocks(list, me.timeZone, deps.clock.now(), { buttons: true, max: 20 }),
@@ -64,7 +69,7 @@ export async function showCaseCard(deps: Deps, a: Asker, me: StaffRow, by: { ref
   await tell(a, caseCardText(card), caseCardBlocks(card, me.timeZone, deps.clock.now()));
 }
 
-export async function showLog(deps: Deps, a: Asker, me: StaffRow, reference: string): Promise<void> {
+async function showLog(deps: Deps, a: Asker, me: StaffRow, reference: string): Promise<void> {
   const access = await caseForActor(deps, me, { reference }, 'log');
   if (!access.ok) {
     await tell(a, access.message);
@@ -75,7 +80,7 @@ export async function showLog(deps: Deps, a: Asker, me: StaffRow, reference: str
   await tell(a, `Messages for ${reference}: ${lines.length}`, ledgerBlocks(reference, lines, me.timeZone));
 }
 
-export async function showTeam(deps: Deps, a: Asker, me: StaffRow): Promise<void> {
+async function showTeam(deps: Deps, a: Asker, me: StaffRow): Promise<void> {
   if (me.role === 'worker') {
     await tell(a, REFUSE.role('supervisors and admins can see a team'));
     return;
@@ -96,7 +101,7 @@ export async function showTeam(deps: Deps, a: Asker, me: StaffRow): Promise<void
   );
 }
 
-export async function staffCommand(deps: Deps, a: Asker, me: StaffRow, args: string[]): Promise<void> {
+async function staffDirectoryCommand(deps: Deps, a: Asker, me: StaffRow, args: string[]): Promise<void> {
   const cmd = parseStaffCommand(args);
   if (cmd.op === 'invalid') {
     await tell(a, cmd.message);
@@ -119,7 +124,7 @@ export async function staffCommand(deps: Deps, a: Asker, me: StaffRow, args: str
   await tell(a, r.message);
 }
 
-export async function showHelp(a: Asker): Promise<void> {
+async function showHelp(a: Asker): Promise<void> {
   await tell(a, HELP_TEXT);
 }
 
@@ -130,7 +135,7 @@ export async function caseCommand(deps: Deps, a: Asker, me: StaffRow, text: stri
   if (!first) return showCaseload(deps, a, me);
   if (first === 'help') return showHelp(a);
   if (first === 'team') return showTeam(deps, a, me);
-  if (first === 'staff') return staffCommand(deps, a, me, args.slice(1));
+  if (first === 'staff') return staffDirectoryCommand(deps, a, me, args.slice(1));
   if (first === 'oncall') return oncallCommand(deps, a, me, args.slice(1));
   if (first === 'report' || first === 'reports') return reportCommand(deps, a, me, args.slice(1));
   const ref = parseReference(args[0]!);
@@ -160,15 +165,7 @@ export async function homeViewBlocks(deps: Deps, userId: string, opts: { audit?:
   const caseload = await caseloadOf(deps, [me.id]);
   const oncall = await oncallHomeBlocks(deps, me);
   if (me.role === 'worker') {
-    if (opts.audit)
-      await auditListView(
-        deps,
-        me,
-        'home.viewed',
-        'app_home',
-        { cases: caseload.length },
-        caseload.map((c) => c.reference),
-      );
+    if (opts.audit) await auditCaseload(deps, me, 'home.viewed', 'app_home', caseload);
     return [...oncall, ...homeBlocks({ me, caseload, now })].slice(0, 100);
   }
   const team = await teamOf(deps.db, me.id);

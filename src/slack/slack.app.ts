@@ -33,18 +33,18 @@ export interface SlackApp {
   stop(): Promise<void>;
 }
 
-export const SLACK_EVENTS_PATH = '/slack/events';
+const SLACK_EVENTS_PATH = '/slack/events';
 
 /** "http request body: {…}", "ack() call begins (body: {…})", "received … {…}": keep the words, drop what they carry. */
 const BODY_BEARING = /\b(body|result|headers|payload|event|message|args|arguments|storedResponse)\b\s*[:=]|[{[]/i;
-export function withoutBodies(line: string): string {
+function withoutBodies(line: string): string {
   const m = BODY_BEARING.exec(line);
   if (!m) return line;
   const keep = m[0].startsWith('{') || m[0].startsWith('[') ? m.index : m.index + m[0].length;
   return `${line.slice(0, keep).trimEnd()} [not logged]`;
 }
 
-export function boltLogger(deps: Pick<Deps, 'logger' | 'config'>): BoltLogger {
+function boltLogger(deps: Pick<Deps, 'logger' | 'config'>): BoltLogger {
   const log = deps.logger.child({ component: 'bolt' });
   let level = (deps.config.SLACK_LOG_LEVEL ?? 'warn') as LogLevel;
   // Bolt's and its Web API client's own messages, forwarded to pino without anything they carry:

@@ -1,108 +1,84 @@
-import type { App } from '@slack/bolt';
+import type { App, BlockAction, SlackViewAction } from '@slack/bolt';
+import type { ANSWER_ACTIONS } from '../../appointments/client-answer.js';
+import type { OUTCOME_ACTIONS } from '../../appointments/outcome-question.kind.js';
+import type { ERASURE_ACTIONS } from '../../clients/erasure-request.kind.js';
 import type { Deps } from '../../deps.js';
-import { registerCaseCommand } from './commands/case.command.js';
-import { registerIntakeAssignMe } from './actions/intake-assign-me.js';
-import { registerIntakeAssignPick } from './actions/intake-assign-pick.js';
-import { registerCaseShow } from './actions/case-show.js';
-import { registerCaseLogNote } from './actions/case-log-note.js';
-import { registerCaseSchedule } from './actions/case-schedule.js';
-import { registerCaseGoals } from './actions/case-goals.js';
-import { registerCasePhase } from './actions/case-phase.js';
-import { registerCaseMessage } from './actions/case-message.js';
-import { registerCaseClose } from './actions/case-close.js';
-import { registerApptReschedule } from './actions/appt-reschedule.js';
-import { registerApptCancel } from './actions/appt-cancel.js';
-import { registerNoteView } from './views/note.view.js';
-import { registerAppointmentView } from './views/appointment.view.js';
-import { registerAppointmentCancelView } from './views/appointment-cancel.view.js';
-import { registerGoalsView } from './views/goals.view.js';
-import { registerPhaseView } from './views/phase.view.js';
-import { registerCloseView } from './views/close.view.js';
-import { registerMessageView } from './views/message.view.js';
-import { registerAppHomeOpened } from './events/app-home-opened.js';
-import { registerMessageIm } from './events/message-im.js';
-import { registerEscAck } from './actions/esc-ack.js';
-import { registerEscSnooze } from './actions/esc-snooze.js';
-import { registerEscSnoozeDay } from './actions/esc-snooze-day.js';
-import { registerEscNotNeeded } from './actions/esc-not-needed.js';
-import { registerApptOutcomeAttended } from './actions/appt-outcome-attended.js';
-import { registerApptOutcomeNoShow } from './actions/appt-outcome-no-show.js';
-import { registerCaseOpen } from './actions/case-open.js';
-import { registerCaseReassign } from './actions/case-reassign.js';
-import { registerEscSnoozeView } from './views/esc-snooze.view.js';
-import { registerEscNotNeededView } from './views/esc-not-needed.view.js';
-import { registerCrisisButtons } from '../crisis-buttons.flow.js';
-import { registerCaseFullIntake } from './actions/case-full-intake.js';
-import { registerCaseHistory } from './actions/case-history.js';
-import { registerApptKeep } from './actions/appt-keep.js';
-import { registerErasureEraseNow } from './actions/erasure-erase-now.js';
-import { registerErasureHold } from './actions/erasure-hold.js';
-import { registerErasureHoldView } from './views/erasure-hold.view.js';
-import { registerNoteRedactView } from './views/note-redact.view.js';
-import { registerHandoverView } from './views/handover.view.js';
-import { registerHandoverUndo } from './actions/handover-undo.js';
-import { registerResourceView } from './views/resource.view.js';
-import { registerReferralView } from './views/referral.view.js';
-import { registerReferralOutcome } from './actions/referral-outcome.js';
-import { registerAssignOverLimitView } from './views/assign-over-limit.view.js';
+import type { ESC_ACTIONS } from '../../escalations/escalation.render.js';
+import type { HANDOVER_UNDO_ACTION } from '../blocks/handover.blocks.js';
+import type { REFERRAL_VIEW, RESOURCE_VIEW } from '../blocks/referrals.blocks.js';
+import type { REDACT_VIEW } from '../case-lifecycle.commands.js';
+import type { CRISIS_ACTIONS, CRISIS_VIEWS } from '../crisis-buttons.flow.js';
+import type { ERASURE_HOLD_VIEW } from '../erasure-buttons.flow.js';
+import type { ESC_VIEWS } from '../escalation-buttons.flow.js';
+import type { HANDOVER_VIEW } from '../handover.screen.js';
+import type { ACTIONS, VIEWS } from '../ids.js';
+import { APPOINTMENT_ACTIONS } from './appointment.actions.js';
+import { CASE_ACTIONS } from './case.actions.js';
+import { CASE_VIEWS } from './case.views.js';
+import { CASEWORK_ACTIONS, CASEWORK_PREFIX_ACTIONS } from './casework.actions.js';
+import { CASEWORK_VIEWS } from './casework.views.js';
+import { COMMANDS } from './commands.js';
+import { ESCALATION_ACTIONS } from './escalation.actions.js';
+import { ESCALATION_VIEWS } from './escalation.views.js';
+import { EVENTS } from './events.js';
+import { staffAction, staffCommand, staffView } from './staff.js';
+import type { StaffActionHandler, StaffViewHandler } from './types.js';
 
 /**
- * Every Slack listener, one callback per file under commands/, actions/,
- * views/ and events/. Each file exports a `register(app, deps)` function;
- * add one import and one entry below for yours. Handlers ack first (Slack
- * allows 3 s), then do the work, and check role and case access on the
- * server (src/slack/access.ts) — never trusting what a button carries.
+ * Every Slack listener, registered from typed tables grouped by feature
+ * (*.actions.ts keyed by action id, *.views.ts by callback id, commands.ts,
+ * events.ts). Staff listeners go through one wrapper (./staff.ts): ack first
+ * (Slack allows 3 s), the asker from the staff directory or a refusal, failures
+ * reported with a reference. Role and case access are checked on the server by
+ * the handlers — never trusting what a button carries. A new button: add its
+ * id to the ids module and its handler to the feature's table; the
+ * `satisfies` below fails to compile until every id has one.
  */
-export type RegisterListener = (app: App, deps: Deps) => void;
+type Values<T> = T[keyof T];
 
-const LISTENERS: RegisterListener[] = [
-  registerCaseCommand,
-  registerIntakeAssignMe,
-  registerIntakeAssignPick,
-  registerCaseShow,
-  registerCaseLogNote,
-  registerCaseSchedule,
-  registerCaseGoals,
-  registerCasePhase,
-  registerCaseMessage,
-  registerCaseClose,
-  registerApptReschedule,
-  registerApptCancel,
-  registerNoteView,
-  registerAppointmentView,
-  registerAppointmentCancelView,
-  registerGoalsView,
-  registerPhaseView,
-  registerCloseView,
-  registerMessageView,
-  registerAppHomeOpened,
-  registerMessageIm,
-  registerEscAck,
-  registerEscSnooze,
-  registerEscSnoozeDay,
-  registerEscNotNeeded,
-  registerApptOutcomeAttended,
-  registerApptOutcomeNoShow,
-  registerCaseOpen,
-  registerCaseReassign,
-  registerEscSnoozeView,
-  registerEscNotNeededView,
-  registerCrisisButtons,
-  registerCaseFullIntake,
-  registerCaseHistory,
-  registerApptKeep,
-  registerErasureEraseNow,
-  registerErasureHold,
-  registerErasureHoldView,
-  registerNoteRedactView,
-  registerHandoverView,
-  registerHandoverUndo,
-  registerResourceView,
-  registerReferralView,
-  registerReferralOutcome,
-  registerAssignOverLimitView,
-];
+/** Every action id our messages and modals carry (derived from the id modules, not repeated). */
+type ActionId =
+  | Values<typeof ACTIONS>
+  | Values<typeof ESC_ACTIONS>
+  | Values<typeof OUTCOME_ACTIONS>
+  | Values<typeof ANSWER_ACTIONS>
+  | Values<typeof ERASURE_ACTIONS>
+  | Values<typeof CRISIS_ACTIONS>
+  | typeof HANDOVER_UNDO_ACTION;
+
+/** Every modal that can be submitted (the intake and history modals only show). */
+type SubmittedViewId =
+  | Exclude<Values<typeof VIEWS>, typeof VIEWS.intake | typeof VIEWS.history>
+  | Values<typeof ESC_VIEWS>
+  | Values<typeof CRISIS_VIEWS>
+  | typeof ERASURE_HOLD_VIEW
+  | typeof HANDOVER_VIEW
+  | typeof REDACT_VIEW
+  | typeof RESOURCE_VIEW
+  | typeof REFERRAL_VIEW;
+
+const ACTION_TABLES = [CASE_ACTIONS, APPOINTMENT_ACTIONS, ESCALATION_ACTIONS, CASEWORK_ACTIONS];
+const ACTION_HANDLERS = { ...CASE_ACTIONS, ...APPOINTMENT_ACTIONS, ...ESCALATION_ACTIONS, ...CASEWORK_ACTIONS } satisfies Record<ActionId, StaffActionHandler>;
+
+const VIEW_TABLES = [CASE_VIEWS, ESCALATION_VIEWS, CASEWORK_VIEWS];
+const VIEW_HANDLERS = { ...CASE_VIEWS, ...ESCALATION_VIEWS, ...CASEWORK_VIEWS } satisfies Record<SubmittedViewId, StaffViewHandler>;
+
+/** One handler per id: two tables claiming the same id is a programming error, found at start-up. */
+function once<T>(tables: Array<Record<string, T>>, merged: Record<string, T>, what: string): Array<[string, T]> {
+  const count = tables.reduce((n, t) => n + Object.keys(t).length, 0);
+  if (count !== Object.keys(merged).length) {
+    const seen = new Set<string>();
+    const twice = tables.flatMap((t) => Object.keys(t)).filter((k) => seen.size === seen.add(k).size);
+    throw new Error(`Slack ${what} with two handlers: ${twice.join(', ')}`);
+  }
+  return Object.entries(merged);
+}
 
 export function registerListeners(app: App, deps: Deps): void {
-  for (const register of LISTENERS) register(app, deps);
+  for (const [id, handle] of once(ACTION_TABLES, ACTION_HANDLERS, 'action ids')) app.action<BlockAction>(id, staffAction(deps, id, handle));
+  for (const [prefix, handle] of Object.entries(CASEWORK_PREFIX_ACTIONS)) app.action<BlockAction>(new RegExp(`^${prefix}_`), staffAction(deps, prefix, handle));
+  for (const [id, h] of once(VIEW_TABLES, VIEW_HANDLERS, 'callback ids')) app.view<SlackViewAction>(id, staffView(deps, id, h));
+  for (const [name, handle] of Object.entries(COMMANDS)) app.command(name, staffCommand(deps, name, handle));
+  app.event('app_home_opened', (args) => EVENTS.app_home_opened(deps, args));
+  app.event('message', (args) => EVENTS.message(deps, args));
 }

@@ -1,6 +1,0 @@
-import type { RegisterListener } from '../index.js';
-import { ERASURE_ACTIONS } from '../../../clients/erasure-request.kind.js';
-import { registerHoldButton } from '../../erasure-buttons.flow.js';
-
-/** [Hold — reason required] on an erasure request: opens the reason modal. */
-export const registerErasureHold: RegisterListener = (app, deps) => registerHoldButton(app, deps, ERASURE_ACTIONS.hold);
