@@ -6,7 +6,7 @@ import { redactableNotes } from '../cases/note-redaction.service.js';
 import { requestErasureByStaff } from '../clients/erasure-request.service.js';
 import { staffTime } from '../appointments/appointment.format.js';
 import { caseForActor, REFUSE } from './access.js';
-import { modal, section, selectInput, textInput } from './blocks/common.js';
+import { modal, section, selectInput, textInput } from './ui/blocks.js';
 import { newMeta, tell, type Asker } from './slack.kit.js';
 
 /**

@@ -5,8 +5,8 @@ import { loadCaseCard, type CaseCard } from '../cases/case-card.js';
 import { loadAppointment, openLocation, staffTime, type AppointmentRow } from '../appointments/appointment.format.js';
 import type { StaffRow } from '../staff/staff.repo.js';
 import { caseForActor, REFUSE } from './access.js';
-import type { Block } from './blocks/common.js';
-import { appointmentModal, cancelModal, closeModal, goalsModal, messageModal, noteModal, phaseModal } from './blocks/modals.blocks.js';
+import type { ModalView } from '@slack/types';
+import { appointmentModal, cancelModal, closeModal, goalsModal, messageModal, noteModal, phaseModal } from './ui/modals.blocks.js';
 import { guarded, newMeta, staffOrRefuse, tell, type Asker } from './slack.kit.js';
 
 /**
@@ -15,7 +15,7 @@ import { guarded, newMeta, staffOrRefuse, tell, type Asker } from './slack.kit.j
  * Ack first; then check the directory and case access on the server; then
  * open the modal with a fresh nonce (the submission's idempotency key).
  */
-type Build = (x: { card: CaseCard; me: StaffRow; now: DateTime; appt?: AppointmentRow; deps: Deps }) => Block;
+type Build = (x: { card: CaseCard; me: StaffRow; now: DateTime; appt?: AppointmentRow; deps: Deps }) => ModalView;
 
 export function registerCaseModalButton(app: App, deps: Deps, actionId: string, build: Build, opts: { byAppointment?: boolean } = {}): void {
   app.action<BlockButtonAction>(actionId, async ({ ack, body, action, client, respond }) => {

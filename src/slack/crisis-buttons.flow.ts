@@ -2,9 +2,9 @@ import type { App } from '@slack/bolt';
 import type { Deps } from '../deps.js';
 import { CRISIS_OUTCOMES } from '../escalations/crisis-followup.service.js';
 import { cancelCheckin, recordCrisisOutcome, type ActionResult } from '../escalations/escalation-actions.service.js';
-import { ESC_ACTIONS } from '../escalations/escalation.render.js';
+import { ESC_ACTIONS } from './ui/ids.js';
 import type { StaffRow } from '../staff/staff.repo.js';
-import { actions, button, context, selectInput, type Block } from './blocks/common.js';
+import { actions, button, context, selectInput, type Block } from './ui/blocks.js';
 import { metaFrom, reasonModal, registerEscalationButton, registerReasonView, when } from './escalation-buttons.flow.js';
 import { tell } from './slack.kit.js';
 

@@ -4,7 +4,7 @@ import type { Deps } from '../deps.js';
 import { decideErasure } from '../clients/erasure-request.service.js';
 import { staffTime } from '../appointments/appointment.format.js';
 import { REFUSE, staffFor } from './access.js';
-import { modal, section, textInput } from './blocks/common.js';
+import { modal, section, textInput } from './ui/blocks.js';
 import { askerOf, markActed, messageOf } from './escalation-buttons.flow.js';
 import { fieldError, fieldsOf, guarded, staffOrRefuse, tell } from './slack.kit.js';
 

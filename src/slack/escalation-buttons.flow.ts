@@ -10,7 +10,8 @@ import type { ActionResult } from '../escalations/escalation-actions.service.js'
 import { staffTime } from '../appointments/appointment.format.js';
 import { canAccessCase, REFUSE, staffFor } from './access.js';
 import { NO_CASE, recordAccessRefused } from '../cases/case-access.js';
-import { context, modal, section, textInput, type Block } from './blocks/common.js';
+import type { ModalView } from '@slack/types';
+import { context, modal, section, textInput, type Block } from './ui/blocks.js';
 import { fieldError, fieldsOf, guarded, staffOrRefuse, tell, type Asker } from './slack.kit.js';
 
 /**
@@ -186,7 +187,7 @@ const metaSchema = z
   .strict();
 export type ReasonMeta = z.infer<typeof metaSchema>;
 
-export function reasonModal(callbackId: string, title: string, submit: string, meta: ReasonMeta, intro: string, extra: Block[] = []): Block {
+export function reasonModal(callbackId: string, title: string, submit: string, meta: ReasonMeta, intro: string, extra: Block[] = []): ModalView {
   return modal({
     callbackId,
     title,

@@ -4,8 +4,8 @@ import type { Deps } from '../deps.js';
 import { parseHandoverCommand, HANDOVER_USAGE } from '../handover/handover.domain.js';
 import { checkHandover, endHandover, openCasesOf, recentHandovers, type EndResult, type StartResult } from '../handover/handover.service.js';
 import { findStaffById, findStaffBySlack, teamOf, type StaffRow } from '../staff/staff.repo.js';
-import { context, header, modal, plain, section, type Block } from './blocks/common.js';
-import { INPUT } from './ids.js';
+import { context, header, modal, plain, section, type Block } from './ui/blocks.js';
+import { INPUT } from './ui/ids.js';
 import { tell, type Asker } from './slack.kit.js';
 
 /**

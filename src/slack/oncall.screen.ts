@@ -2,7 +2,7 @@ import type { Deps } from '../deps.js';
 import { parseOncallCommand } from '../staff/oncall.domain.js';
 import { changeRota, rotaView, whoIsOnCall, type RotaView } from '../staff/oncall.service.js';
 import type { StaffRow } from '../staff/staff.repo.js';
-import { context, header, section, type Block } from './blocks/common.js';
+import { context, header, section, type Block } from './ui/blocks.js';
 import { tell, type Asker } from './slack.kit.js';
 
 /**

@@ -2,9 +2,9 @@ import type { App, BlockButtonAction } from '@slack/bolt';
 import type { Deps } from '../deps.js';
 import { loadAppointment } from '../appointments/appointment.format.js';
 import { recordAppointmentOutcome } from '../appointments/appointment-outcome.service.js';
-import { OUTCOME_ACTIONS } from '../appointments/outcome-question.kind.js';
+import { OUTCOME_ACTIONS } from './ui/ids.js';
 import { caseForActor } from './access.js';
-import { actions, button } from './blocks/common.js';
+import { actions, button } from './ui/blocks.js';
 import { askerOf, markActed, messageOf, when } from './escalation-buttons.flow.js';
 import { guarded, staffOrRefuse, tell } from './slack.kit.js';
 

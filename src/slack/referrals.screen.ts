@@ -6,8 +6,8 @@ import { caseReferrals } from '../referrals/referrals.service.js';
 import { ADMINS_ONLY, findResource, listResources, removeResource } from '../referrals/resources.service.js';
 import type { StaffRow } from '../staff/staff.repo.js';
 import { caseForActor, REFUSE } from './access.js';
-import { header, section } from './blocks/common.js';
-import { referralLine, referralModal, resourceListBlocks, resourceModal } from './blocks/referrals.blocks.js';
+import { header, section } from './ui/blocks.js';
+import { referralLine, referralModal, resourceListBlocks, resourceModal } from './ui/referrals.blocks.js';
 import { newMeta, tell, type Asker } from './slack.kit.js';
 
 /**

@@ -3,8 +3,8 @@ import { parseReportCommand } from '../reports/report.command.js';
 import { reportFiles, reportFor, runReport } from '../reports/report.run.js';
 import { parsePeriod } from '../reports/period.js';
 import { teamOf, type StaffRow } from '../staff/staff.repo.js';
-import { reportHomeBlocks, reportText, reportTextBlocks } from './blocks/report.blocks.js';
-import type { Block } from './blocks/common.js';
+import { reportHomeBlocks, reportText, reportTextBlocks } from './ui/report.blocks.js';
+import type { Block } from './ui/blocks.js';
 import { tell, type Asker } from './slack.kit.js';
 
 /**

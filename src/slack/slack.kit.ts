@@ -6,9 +6,9 @@ import type { Deps } from '../deps.js';
 import type { StaffRow } from '../staff/staff.repo.js';
 import type { SlackUserLookup } from '../staff/staff.service.js';
 import { REFUSE, staffFor } from './access.js';
-import type { Block } from './blocks/common.js';
-import { INPUT } from './ids.js';
-import type { ModalMeta } from './blocks/modals.blocks.js';
+import type { Block } from './ui/blocks.js';
+import { INPUT } from './ui/ids.js';
+import type { ModalMeta } from './ui/modals.blocks.js';
 
 /**
  * What every listener needs: who is asking (from the staff directory, or a

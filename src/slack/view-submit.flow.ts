@@ -5,7 +5,7 @@ import type { Mutation } from '../cases/case-mutation.js';
 import { findCaseById } from '../cases/cases.repo.js';
 import type { StaffRow } from '../staff/staff.repo.js';
 import { REFUSE, staffFor } from './access.js';
-import type { ModalMeta } from './blocks/modals.blocks.js';
+import type { ModalMeta } from './ui/modals.blocks.js';
 import { failureRef, fieldError, fieldsOf, readMeta } from './slack.kit.js';
 
 /**

@@ -1,12 +1,12 @@
 import type { DeliveryKind } from './kind.js';
 import { appointmentReminderKind } from '../../appointments/appointment-reminder.kind.js';
-import { appointmentResponseKind } from '../../appointments/appointment-response.kind.js';
-import { outcomeQuestionKind } from '../../appointments/outcome-question.kind.js';
+import { appointmentResponseKind } from '../../slack/kinds/appointment-response.kind.js';
+import { outcomeQuestionKind } from '../../slack/kinds/outcome-question.kind.js';
 import { deliveryFailedNoticeKind } from '../failure-notice.kind.js';
-import { followUpNudgeKind } from '../../escalations/follow-up-nudge.kind.js';
-import { escalationKind } from '../../escalations/escalation.kind.js';
-import { crisisPageKind } from '../../escalations/crisis-page.kind.js';
-import { weeklyDigestKind } from '../../escalations/weekly-digest.js';
+import { followUpNudgeKind } from '../../slack/kinds/follow-up-nudge.kind.js';
+import { escalationKind } from '../../slack/kinds/escalation.kind.js';
+import { crisisPageKind } from '../../slack/kinds/crisis-page.kind.js';
+import { weeklyDigestKind } from '../../slack/kinds/weekly-digest.kind.js';
 import { weeklyDigestChartsKind } from '../../reports/digest-charts.kind.js';
 import { withdrawalNoticeKind } from '../../clients/withdrawal-notice.kind.js';
 import { crisisReplyKind } from '../../clients/crisis-reply.kind.js';
@@ -19,12 +19,12 @@ import { messageToClientKind } from '../../cases/message-to-client.kind.js';
 import { appointmentNoticeKind } from '../../appointments/appointment-notice.kind.js';
 import { caseCardUpdateKind } from '../../slack/kinds/case-card-update.kind.js';
 import { appHomeKind } from '../../slack/kinds/app-home.kind.js';
-import { erasureRequestKind } from '../../clients/erasure-request.kind.js';
+import { erasureRequestKind } from '../../slack/kinds/erasure-request.kind.js';
 import { erasureDoneKind } from '../../clients/erasure-done.kind.js';
 import { handoverNoticeKind } from '../../handover/handover-notice.kind.js';
 import { handoverPacketKind } from '../../slack/kinds/handover-packet.kind.js';
 import { referralConsentKind } from '../../referrals/referral-consent.kind.js';
-import { referralFollowupKind } from '../../referrals/referral-followup.kind.js';
+import { referralFollowupKind } from '../../slack/kinds/referral-followup.kind.js';
 import { intakeExpiredKind, intakeNudgeKind } from '../../intake/intake-notice.kind.js';
 
 /**

@@ -1,7 +1,7 @@
 import type { BlockButtonAction } from '@slack/bolt';
 import type { RegisterListener } from '../index.js';
 import { keepAppointment } from '../../../appointments/appointment-keep.service.js';
-import { ANSWER_ACTIONS } from '../../../appointments/client-answer.js';
+import { ANSWER_ACTIONS } from '../../ui/ids.js';
 import { appointmentNowText } from '../../case-modals.flow.js';
 import { askerOf, markActed, messageOf, when } from '../../escalation-buttons.flow.js';
 import { guarded, staffOrRefuse, tell } from '../../slack.kit.js';

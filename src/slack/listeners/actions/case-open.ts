@@ -1,6 +1,6 @@
 import type { BlockButtonAction } from '@slack/bolt';
 import type { RegisterListener } from '../index.js';
-import { ESC_ACTIONS } from '../../../escalations/escalation.render.js';
+import { ESC_ACTIONS } from '../../ui/ids.js';
 import { showCaseCard } from '../../screens.js';
 import { askerOf } from '../../escalation-buttons.flow.js';
 import { guarded, staffOrRefuse } from '../../slack.kit.js';

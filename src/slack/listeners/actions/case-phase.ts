@@ -1,5 +1,5 @@
 import type { RegisterListener } from '../index.js';
-import { ACTIONS } from '../../ids.js';
+import { ACTIONS } from '../../ui/ids.js';
 import { MODALS, registerCaseModalButton } from '../../case-modals.flow.js';
 
 /** [Move phase]: opens its modal after the server-side access check. */

@@ -1,7 +1,7 @@
 import type { BlockButtonAction } from '@slack/bolt';
 import type { RegisterListener } from '../index.js';
-import { ESC_ACTIONS } from '../../../escalations/escalation.render.js';
-import { ACTIONS } from '../../ids.js';
+import { ESC_ACTIONS } from '../../ui/ids.js';
+import { ACTIONS } from '../../ui/ids.js';
 import { caseForActor, REFUSE } from '../../access.js';
 import { askerOf } from '../../escalation-buttons.flow.js';
 import { guarded, staffOrRefuse, tell } from '../../slack.kit.js';

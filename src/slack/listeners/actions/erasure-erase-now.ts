@@ -1,5 +1,5 @@
 import type { RegisterListener } from '../index.js';
-import { ERASURE_ACTIONS } from '../../../clients/erasure-request.kind.js';
+import { ERASURE_ACTIONS } from '../../ui/ids.js';
 import { registerEraseNow } from '../../erasure-buttons.flow.js';
 
 /** [Erase now] on an erasure request: the case's supervisor (or an admin) approves; the erasure job runs. */

@@ -1,5 +1,5 @@
 import type { RegisterListener } from '../index.js';
-import { ERASURE_ACTIONS } from '../../../clients/erasure-request.kind.js';
+import { ERASURE_ACTIONS } from '../../ui/ids.js';
 import { registerHoldButton } from '../../erasure-buttons.flow.js';
 
 /** [Hold — reason required] on an erasure request: opens the reason modal. */

@@ -1,7 +1,7 @@
 import { eq } from 'drizzle-orm';
 import type { RegisterListener } from '../index.js';
 import { staff } from '../../../db/schema.js';
-import { ESC_ACTIONS } from '../../../escalations/escalation.render.js';
+import { ESC_ACTIONS } from '../../ui/ids.js';
 import { acknowledgeEscalation } from '../../../escalations/escalation-actions.service.js';
 import { markActed, registerEscalationButton, when } from '../../escalation-buttons.flow.js';
 import { tell } from '../../slack.kit.js';

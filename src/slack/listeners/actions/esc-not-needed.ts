@@ -1,5 +1,5 @@
 import type { RegisterListener } from '../index.js';
-import { ESC_ACTIONS } from '../../../escalations/escalation.render.js';
+import { ESC_ACTIONS } from '../../ui/ids.js';
 import { ESC_VIEWS, metaFrom, reasonModal, registerEscalationButton } from '../../escalation-buttons.flow.js';
 import { tell } from '../../slack.kit.js';
 

@@ -1,6 +1,6 @@
 import type { RegisterListener } from '../index.js';
-import { ESC_ACTIONS } from '../../../escalations/escalation.render.js';
-import { selectInput } from '../../blocks/common.js';
+import { ESC_ACTIONS } from '../../ui/ids.js';
+import { selectInput } from '../../ui/blocks.js';
 import { ESC_VIEWS, metaFrom, reasonModal, registerEscalationButton } from '../../escalation-buttons.flow.js';
 import { REFUSE } from '../../access.js';
 import { tell } from '../../slack.kit.js';

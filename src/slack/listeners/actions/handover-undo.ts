@@ -1,7 +1,7 @@
 import type { BlockButtonAction } from '@slack/bolt';
 import type { RegisterListener } from '../index.js';
 import { endHandover } from '../../../handover/handover.service.js';
-import { HANDOVER_UNDO_ACTION } from '../../blocks/handover.blocks.js';
+import { HANDOVER_UNDO_ACTION } from '../../ui/ids.js';
 import { askerOf } from '../../escalation-buttons.flow.js';
 import { endedText } from '../../handover.screen.js';
 import { guarded, staffOrRefuse, tell } from '../../slack.kit.js';

@@ -1,6 +1,6 @@
 import type { BlockButtonAction } from '@slack/bolt';
 import type { RegisterListener } from '../index.js';
-import { ACTIONS } from '../../ids.js';
+import { ACTIONS } from '../../ui/ids.js';
 import { assignFromSlack } from '../../assign.flow.js';
 import { guarded, staffOrRefuse, type Asker } from '../../slack.kit.js';
 

@@ -2,7 +2,7 @@ import type { BlockButtonAction } from '@slack/bolt';
 import type { RegisterListener } from '../index.js';
 import { REFERRAL_OUTCOMES } from '../../../db/schema.js';
 import { OUTCOME_LABELS } from '../../../referrals/referrals.domain.js';
-import { REFERRAL_OUTCOME_ACTION } from '../../../referrals/referral-followup.kind.js';
+import { REFERRAL_OUTCOME_ACTION } from '../../ui/ids.js';
 import { recordReferralOutcome } from '../../../referrals/referrals.service.js';
 import { askerOf, markActed, messageOf } from '../../escalation-buttons.flow.js';
 import { guarded, staffOrRefuse, tell } from '../../slack.kit.js';

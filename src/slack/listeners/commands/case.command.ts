@@ -2,7 +2,7 @@ import type { RegisterListener } from '../index.js';
 import { parseReference } from '../../../cases/case-reference.js';
 import { caseForActor } from '../../access.js';
 import { loadCaseCard } from '../../../cases/case-card.js';
-import { noteModal } from '../../blocks/modals.blocks.js';
+import { noteModal } from '../../ui/modals.blocks.js';
 import { caseCommand } from '../../screens.js';
 import { openView, showFullIntake, showHistory } from '../../case-file.flow.js';
 import { LIFECYCLE_SUBCOMMANDS, lifecycleCommand, type LifecycleSub } from '../../case-lifecycle.commands.js';

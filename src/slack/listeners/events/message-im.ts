@@ -1,5 +1,5 @@
 import type { RegisterListener } from '../index.js';
-import { HELP_TEXT } from '../../blocks/lists.blocks.js';
+import { HELP_TEXT } from '../../ui/lists.blocks.js';
 
 /**
  * Someone writes to the app in its DM. Nothing typed here goes to a client

@@ -1,5 +1,5 @@
 import type { RegisterListener } from '../index.js';
-import { VIEWS } from '../../ids.js';
+import { VIEWS } from '../../ui/ids.js';
 import { rescheduleAppointment, scheduleAppointment } from '../../../appointments/appointments.service.js';
 import { describeForStaff } from '../../../appointments/appointment.format.js';
 import { registerCaseView } from '../../view-submit.flow.js';

@@ -2,7 +2,7 @@ import type { SlackViewAction } from '@slack/bolt';
 import type { RegisterListener } from '../index.js';
 import { assignOverLimit } from '../../assign.flow.js';
 import { REFUSE, staffFor } from '../../access.js';
-import { VIEWS } from '../../ids.js';
+import { VIEWS } from '../../ui/ids.js';
 import { fieldError, fieldsOf, readMeta } from '../../slack.kit.js';
 
 /** The over-the-limit reason submitted: the reason is required (answered on the field, the text kept); access is checked again by the service. */

@@ -1,5 +1,5 @@
 import type { RegisterListener } from '../index.js';
-import { VIEWS } from '../../ids.js';
+import { VIEWS } from '../../ui/ids.js';
 import { MAX_GOALS } from '../../../cases/case.domain.js';
 import { saveGoalsPlan } from '../../../cases/case-plan.service.js';
 import { registerCaseView } from '../../view-submit.flow.js';

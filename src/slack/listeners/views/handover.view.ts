@@ -3,9 +3,9 @@ import type { RegisterListener } from '../index.js';
 import { startHandover } from '../../../handover/handover.service.js';
 import { findStaffById } from '../../../staff/staff.repo.js';
 import { REFUSE, staffFor } from '../../access.js';
-import { handoverDoneBlocks } from '../../blocks/handover.blocks.js';
+import { handoverDoneBlocks } from '../../ui/handover.blocks.js';
 import { HANDOVER_VIEW, handoverMetaSchema, startedText } from '../../handover.screen.js';
-import { INPUT } from '../../ids.js';
+import { INPUT } from '../../ui/ids.js';
 import { fieldError } from '../../slack.kit.js';
 
 /** The handover modal submitted: the chosen cases move (one transaction); the supervisor gets a DM with [Undo handover]. */

@@ -1,8 +1,8 @@
 import type { RegisterListener } from '../index.js';
-import { VIEWS } from '../../ids.js';
+import { VIEWS } from '../../ui/ids.js';
 import { messageClient } from '../../../cases/case-messages.service.js';
 import { registerCaseView } from '../../view-submit.flow.js';
-import { esc } from '../../blocks/common.js';
+import { esc } from '../../ui/blocks.js';
 
 /** Message client: stored as a message note, sent by the Telegram bot (once per modal, whatever the clicks). */
 export const registerMessageView: RegisterListener = (app, deps) =>

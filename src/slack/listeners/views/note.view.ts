@@ -1,6 +1,6 @@
 import { DateTime } from 'luxon';
 import type { RegisterListener } from '../index.js';
-import { VIEWS } from '../../ids.js';
+import { VIEWS } from '../../ui/ids.js';
 import { parseReference } from '../../../cases/case-reference.js';
 import { logNote, NOTE_KIND_LABELS } from '../../../cases/case-notes.service.js';
 import { caseForActor } from '../../access.js';

@@ -1,5 +1,5 @@
 import type { RegisterListener } from '../index.js';
-import { VIEWS } from '../../ids.js';
+import { VIEWS } from '../../ui/ids.js';
 import { PHASE_LABELS } from '../../../cases/case.domain.js';
 import { movePhase } from '../../../cases/case-plan.service.js';
 import { registerCaseView } from '../../view-submit.flow.js';

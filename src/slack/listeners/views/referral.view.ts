@@ -1,7 +1,7 @@
 import type { RegisterListener } from '../index.js';
 import { recordReferral } from '../../../referrals/referrals.service.js';
-import { REFERRAL_VIEW } from '../../blocks/referrals.blocks.js';
-import { esc } from '../../blocks/common.js';
+import { REFERRAL_VIEW } from '../../ui/ids.js';
+import { esc } from '../../ui/blocks.js';
 import { registerCaseView } from '../../view-submit.flow.js';
 
 /** The referral modal submitted: one referral per modal (whatever the clicks); consent asked or recorded; the follow-up planned. */

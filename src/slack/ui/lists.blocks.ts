@@ -4,8 +4,9 @@ import type { LedgerLine } from '../../cases/case-log.js';
 import { PHASE_LABELS, ageText } from '../../cases/case.domain.js';
 import type { StaffRow } from '../../staff/staff.repo.js';
 import { staffTime } from '../../appointments/appointment.format.js';
+import { BLOCKS } from './ids.js';
 import { caseButtons, PRIORITY_LABEL } from './case-card.blocks.js';
-import { actions, context, divider, esc, header, section, type Block } from './common.js';
+import { actions, context, divider, esc, header, section, type Block } from './blocks.js';
 
 /** Caseload, team, escalations, staff directory, delivery log and help, as blocks. References and dates only. */
 const URGENCY_LABEL: Record<string, string> = { overdue: '⏰ Follow-up overdue', quiet: '🔇 Quiet', appointment_soon: '📅 Appointment soon', ok: '' };
@@ -35,7 +36,7 @@ export function caseloadBlocks(
   const out: Block[] = [];
   for (const c of list.slice(0, max)) {
     out.push(section(caseLine(c, zone, now)));
-    if (o.buttons) out.push(actions(`${o.idPrefix ?? 'load'}:${c.id}`, caseButtons(c.id, { withOpen: true })));
+    if (o.buttons) out.push(actions(BLOCKS.caseload(o.idPrefix ?? 'load', c.id), caseButtons(c.id, { withOpen: true })));
   }
   if (list.length > max) out.push(context(`…and ${list.length - max} more. Type \`/case C-…\` to open any case.`));
   return out;

@@ -2,8 +2,9 @@ import type { DateTime } from 'luxon';
 import type { HandoverPacket } from '../../handover/handover-packet.js';
 import { NOTE_KIND_LABELS } from '../../cases/case-notes.service.js';
 import { staffTime } from '../../appointments/appointment.format.js';
+import { ACTIONS, BLOCKS } from './ids.js';
 import { elementsLine } from './case-card.blocks.js';
-import { actions, button, clip, context, esc, header, section, type Block } from './common.js';
+import { actions, button, clip, context, esc, header, section, type Block } from './blocks.js';
 
 /**
  * The handover packet (one per moved case, in the covering worker's DM) and
@@ -11,7 +12,6 @@ import { actions, button, clip, context, esc, header, section, type Block } from
  * client's words from the last notes: it goes only to the worker who now
  * holds the case, and its `text` (the notification preview) names only the reference.
  */
-export const HANDOVER_UNDO_ACTION = 'handover_undo';
 const MODE: Record<string, string> = { in_person: 'in person', phone: 'phone', video: 'video' };
 const REASON: Record<string, string> = {
   follow_up_overdue: 'Follow-up overdue',
@@ -68,7 +68,7 @@ export function handoverPacketBlocks(p: HandoverPacket, fromSlackId: string | nu
     p.clientNotTold
       ? section(`:warning: *The client has not been told about the change*, because ${NOT_TOLD[p.clientNotTold]}. Please tell them yourself when it is safe.`)
       : context('The client is told in their language who their contact is now (outside their quiet hours).'),
-    actions(`handover_packet:${c.id}`, [button({ text: 'Open case', actionId: 'case_show', value: c.id })]),
+    actions(BLOCKS.handoverPacket(c.id), [button({ text: 'Open case', actionId: ACTIONS.show, value: c.id })]),
     context(`Times in ${zone}. Shown ${now.setZone(zone).toFormat('d LLL HH:mm')}.`),
   ];
 }
@@ -76,6 +76,6 @@ export function handoverPacketBlocks(p: HandoverPacket, fromSlackId: string | nu
 export function handoverDoneBlocks(text: string, handoverId: string): Block[] {
   return [
     section(text),
-    actions(`handover:${handoverId}`, [button({ text: 'Undo handover', actionId: HANDOVER_UNDO_ACTION, value: handoverId, style: 'danger' })]),
+    actions(BLOCKS.handover(handoverId), [button({ text: 'Undo handover', actionId: ACTIONS.handoverUndo, value: handoverId, style: 'danger' })]),
   ];
 }

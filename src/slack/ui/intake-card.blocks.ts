@@ -1,6 +1,7 @@
-import { ACTIONS } from '../ids.js';
+import type { StaticSelect, UsersSelect } from '@slack/types';
+import { ACTIONS, BLOCKS } from './ids.js';
 import { PRIORITY_LABEL } from './case-card.blocks.js';
-import { actions, button, clip, context, esc, fields, header, option, section, type Block } from './common.js';
+import { actions, button, clip, context, esc, fields, header, option, section, type Block } from './blocks.js';
 import type { PickerEntry } from '../../cases/caseload-limit.js';
 import { categoryLabel } from './case-file.blocks.js';
 
@@ -30,7 +31,7 @@ export interface IntakeCardInput {
  * CASELOAD_LIMIT marked (assigning them asks for a reason). The value is the
  * person's Slack user id, as the plain user picker sends.
  */
-export function workerPicker(placeholder: string, picker: IntakeCardInput['picker']): Block {
+export function workerPicker(placeholder: string, picker: IntakeCardInput['picker']): UsersSelect | StaticSelect {
   if (!picker?.people.length) return { type: 'users_select', action_id: ACTIONS.intakeAssignPick, placeholder: { type: 'plain_text', text: placeholder } };
   const label = (p: PickerEntry) =>
     `${p.atOrOver ? '⚠️ ' : ''}${clip(p.name, 40)} — ${p.open} open${p.open > picker.limit ? ' (over limit)' : p.open === picker.limit ? ' (at limit)' : ''}`;
@@ -63,10 +64,10 @@ export function intakeCardBlocks(x: IntakeCardInput): Block[] {
   blocks.push(fields(f));
   if (x.assignedSlackUserId) {
     blocks.push(section(`✅ Assigned to <@${x.assignedSlackUserId}>.`));
-    blocks.push(actions(`intake:${x.caseId}`, [workerPicker('Reassign…', x.picker)]));
+    blocks.push(actions(BLOCKS.intake(x.caseId), [workerPicker('Reassign…', x.picker)]));
   } else {
     blocks.push(
-      actions(`intake:${x.caseId}`, [
+      actions(BLOCKS.intake(x.caseId), [
         button({ text: 'Assign to me', actionId: ACTIONS.intakeAssignMe, value: x.caseId, style: 'primary' }),
         workerPicker('Assign…', x.picker),
       ]),
