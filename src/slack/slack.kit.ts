@@ -25,18 +25,18 @@ export interface Asker {
 /** Answer only this person: via response_url when there is one, else an ephemeral message, else their DM. */
 export async function tell(a: Asker, text: string, blocks?: Block[]): Promise<void> {
   if (a.respond) {
-    await a.respond({ response_type: 'ephemeral', replace_original: false, text, ...(blocks ? { blocks: blocks as never } : {}) });
+    await a.respond({ response_type: 'ephemeral', replace_original: false, text, ...(blocks ? { blocks } : {}) });
     return;
   }
   if (a.channelId) {
     try {
-      await a.client.chat.postEphemeral({ channel: a.channelId, user: a.userId, text, ...(blocks ? { blocks: blocks as never } : {}) });
+      await a.client.chat.postEphemeral({ channel: a.channelId, user: a.userId, text, ...(blocks ? { blocks } : {}) });
       return;
     } catch {
       /* not in that channel: fall back to the DM */
     }
   }
-  await a.client.chat.postMessage({ channel: a.userId, text, ...(blocks ? { blocks: blocks as never } : {}) });
+  await a.client.chat.postMessage({ channel: a.userId, text, ...(blocks ? { blocks } : {}) });
 }
 
 /** The asker's directory entry, or undefined after telling them politely why not. */

@@ -1,3 +1,4 @@
+import type { KnownBlock } from '@slack/types';
 import type { Deps } from '../../deps.js';
 import type { DeliveryRow } from '../ledger.js';
 
@@ -17,7 +18,7 @@ export type Outbound =
       /** A channel id (C…/G…/D…) or a Slack user id (U…/W…) for a DM. */
       to: string;
       text: string;
-      blocks?: unknown[];
+      blocks?: KnownBlock[];
       threadTs?: string;
       /** Edit a message already posted (chat.update) instead of posting: `to` is then its channel id. */
       update?: { ts: string };

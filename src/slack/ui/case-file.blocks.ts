@@ -2,7 +2,7 @@ import type { ActionsBlock, Button as ButtonElement, ModalView } from '@slack/ty
 import type { CaseIntakeView, HistoryPage, IntakeEntry, IntakeField } from '../../cases/case-file.js';
 import { NOTE_KIND_LABELS } from '../../cases/case-notes.service.js';
 import { staffTime } from '../../appointments/appointment.format.js';
-import { createI18n } from '../../lib/i18n.js';
+import { en as EN } from '../../i18n/en.js';
 import { ACTIONS, BLOCKS, VIEWS } from './ids.js';
 import { actions, button, context, divider, esc, header, plain, section, type Block } from './blocks.js';
 
@@ -12,15 +12,15 @@ import { actions, button, context, divider, esc, header, plain, section, type Bl
  * over several sections (at line or word breaks), never cut, and a view that
  * would pass 100 blocks says so at its end instead of failing.
  */
-const en = createI18n().fixed('en');
 export const SECTION_MAX = 3000;
 export const VIEW_MAX_BLOCKS = 100;
 
+/** The English words of a code in one group of the client-facing texts (their one owner), or `fallback`. */
+const word = (group: Readonly<Record<string, string>>, code: string | null | undefined, fallback: string): string =>
+  code != null && Object.hasOwn(group, code) ? group[code]! : fallback;
+
 /** Staff-facing (English) words for category codes; one owner: the client-facing i18n. */
-export const categoryLabel = (code: string): string => {
-  const t = en(`categories.${code}` as never);
-  return t && !t.startsWith('categories.') ? t : code;
-};
+export const categoryLabel = (code: string): string => word(EN.categories, code, code);
 
 const FIELD_LABEL: Record<IntakeField, string> = {
   name: 'Name they gave',
@@ -43,9 +43,9 @@ function entryValue(e: IntakeEntry): string {
     case 'category':
       return categoryLabel(e.code ?? '');
     case 'urgency':
-      return en(`urgency.${e.code}` as never);
+      return word(EN.urgency, e.code, `urgency.${e.code}`);
     case 'availability':
-      return e.code ? en(`availability.${e.code}` as never) : esc(e.text ?? '');
+      return e.code ? word(EN.availability, e.code, `availability.${e.code}`) : esc(e.text ?? '');
     case 'support':
       return e.code === 'none' ? '_No one, they said_' : esc(e.text ?? '');
     case 'strengths':
