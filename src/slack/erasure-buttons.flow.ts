@@ -4,7 +4,8 @@ import type { Deps } from '../deps.js';
 import { decideErasure } from '../clients/erasure-request.service.js';
 import { staffTime } from '../appointments/appointment.format.js';
 import { REFUSE, staffFor } from './access.js';
-import { modal, section, textInput } from './ui/blocks.js';
+import { ERASURE_HOLD_VIEW } from './ui/ids.js';
+import { erasureHoldModal } from './ui/lifecycle.blocks.js';
 import { askerOf, markActed, messageOf } from './escalation-buttons.flow.js';
 import { fieldError, fieldsOf, guarded, staffOrRefuse, tell } from './slack.kit.js';
 
@@ -14,8 +15,6 @@ import { fieldError, fieldsOf, guarded, staffOrRefuse, tell } from './slack.kit.
  * service from PostgreSQL rows, never from the button; the message then says
  * who decided, without buttons.
  */
-export const ERASURE_HOLD_VIEW = 'erasure_hold_modal';
-const REASON_MAX = 1000;
 const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const metaSchema = z
   .object({
@@ -54,24 +53,8 @@ export function registerHoldButton(app: App, deps: Deps, actionId: string): void
       const requestId = String(action.value ?? '');
       if (!uuid.test(requestId)) return tell(a, 'This erasure request no longer exists.');
       const m = messageOf(body);
-      const days = deps.config.ERASURE_HOLD_REVIEW_DAYS;
-      await client.views.open({
-        trigger_id: body.trigger_id,
-        view: modal({
-          callbackId: ERASURE_HOLD_VIEW,
-          title: 'Hold erasure',
-          submit: 'Hold',
-          metadata: { requestId, ...(m ? { channel: m.channel, ts: m.ts, text: m.text } : {}) },
-          blocks: [
-            section(`The client's data will be kept for now. Say why (a safeguarding concern or a legal duty). You will be asked again in ${days} days.`),
-            textInput('reason', 'Reason (required)', {
-              multiline: true,
-              max: REASON_MAX,
-              hint: "Stored encrypted; erased with the client's data when the erasure happens.",
-            }),
-          ],
-        }) as never,
-      });
+      const meta = { requestId, ...(m ? { channel: m.channel, ts: m.ts, text: m.text } : {}) };
+      await client.views.open({ trigger_id: body.trigger_id, view: erasureHoldModal(meta, deps.config.ERASURE_HOLD_REVIEW_DAYS) });
     });
   });
 }

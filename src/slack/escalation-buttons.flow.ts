@@ -10,8 +10,8 @@ import type { ActionResult } from '../escalations/escalation-actions.service.js'
 import { staffTime } from '../appointments/appointment.format.js';
 import { canAccessCase, REFUSE, staffFor } from './access.js';
 import { NO_CASE, recordAccessRefused } from '../cases/case-access.js';
-import type { ModalView } from '@slack/types';
-import { context, modal, section, textInput, type Block } from './ui/blocks.js';
+import type { Block } from './ui/blocks.js';
+import { actedBlocks, REASON_MAX } from './ui/escalation.blocks.js';
 import { fieldError, fieldsOf, guarded, staffOrRefuse, tell, type Asker } from './slack.kit.js';
 
 /**
@@ -21,8 +21,6 @@ import { fieldError, fieldsOf, guarded, staffOrRefuse, tell, type Asker } from '
  * services do the change (audited, idempotent); the message is then updated
  * to say who acted, without buttons, so it cannot be pressed again meaningfully.
  */
-export const ESC_VIEWS = { snooze: 'esc_snooze_modal', notNeeded: 'esc_not_needed_modal' } as const;
-
 const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** One answer for an escalation that does not exist and one about a case the asker may not act on (as REFUSE.unavailable for cases). */
@@ -131,9 +129,8 @@ export async function markActed(
     return false;
   }
   const text = own ? own.title : m.text;
-  const blocks: Block[] = [...(text ? [section(text)] : []), context(line), ...extra];
   await client.chat
-    .update({ channel: m.channel, ts: m.ts, text: text || line, blocks: blocks as never })
+    .update({ channel: m.channel, ts: m.ts, text: text || line, blocks: actedBlocks(text, line, extra) })
     .catch((err: unknown) => deps.logger.warn({ err: (err as Error).message }, 'could not update the escalation message'));
   return true;
 }
@@ -175,8 +172,6 @@ export function resultMessage(r: ActionResult): string | undefined {
 
 // ---- reason modals (snooze, no follow-up needed) --------------------------------------------
 
-export const REASON_MAX = 500;
-
 const metaSchema = z
   .object({
     escalationId: z.string().regex(uuid),
@@ -186,20 +181,6 @@ const metaSchema = z
   })
   .strict();
 export type ReasonMeta = z.infer<typeof metaSchema>;
-
-export function reasonModal(callbackId: string, title: string, submit: string, meta: ReasonMeta, intro: string, extra: Block[] = []): ModalView {
-  return modal({
-    callbackId,
-    title,
-    submit,
-    metadata: meta,
-    blocks: [
-      section(intro),
-      ...extra,
-      textInput('reason', 'Reason (required)', { multiline: true, max: REASON_MAX, hint: 'Kept with the escalation, encrypted; not shown in the channel.' }),
-    ],
-  });
-}
 
 export function metaFrom(escalationId: string, m: MessageRef | undefined): ReasonMeta {
   return { escalationId, ...(m ? { channel: m.channel, ts: m.ts, text: m.text } : {}) };

@@ -4,7 +4,7 @@ import { loadAppointment } from '../appointments/appointment.format.js';
 import { recordAppointmentOutcome } from '../appointments/appointment-outcome.service.js';
 import { OUTCOME_ACTIONS } from './ui/ids.js';
 import { caseForActor } from './access.js';
-import { actions, button } from './ui/blocks.js';
+import { outcomeDoneBlocks } from './ui/escalation.blocks.js';
 import { askerOf, markActed, messageOf, when } from './escalation-buttons.flow.js';
 import { guarded, staffOrRefuse, tell } from './slack.kit.js';
 
@@ -33,9 +33,7 @@ export function registerOutcomeButton(app: App, deps: Deps, outcome: 'attended' 
       const r = await recordAppointmentOutcome(deps, { appointmentId: appt.id, version: Number(m[2]), outcome, staffId: me.id });
       if (!r.ok) return tell(a, r.message);
       const own = { subjectId: appt.id, title: `Appointment on ${when(me, appt.startsAt)}` };
-      const logNote = [
-        actions('appointment_outcome_done', [button({ text: 'Log note', actionId: OUTCOME_ACTIONS.logNote, value: appt.caseId, style: 'primary' })]),
-      ];
+      const logNote = outcomeDoneBlocks(appt.caseId);
       if (r.status === 'unchanged') {
         await markActed(deps, client, messageOf(body), `Recorded: *${LABEL[outcome]}*.`, logNote, own);
         return tell(a, `This was already recorded as ${LABEL[outcome].toLowerCase()}; nothing changed.`);

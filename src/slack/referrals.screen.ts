@@ -6,8 +6,7 @@ import { caseReferrals } from '../referrals/referrals.service.js';
 import { ADMINS_ONLY, findResource, listResources, removeResource } from '../referrals/resources.service.js';
 import type { StaffRow } from '../staff/staff.repo.js';
 import { caseForActor, REFUSE } from './access.js';
-import { header, section } from './ui/blocks.js';
-import { referralLine, referralModal, resourceListBlocks, resourceModal } from './ui/referrals.blocks.js';
+import { caseReferralsBlocks, referralModal, resourceListBlocks, resourceModal } from './ui/referrals.blocks.js';
 import { newMeta, tell, type Asker } from './slack.kit.js';
 
 /**
@@ -58,8 +57,5 @@ export async function showReferrals(deps: Deps, a: Asker, me: StaffRow, ref: str
   const list = await caseReferrals(deps, access.case.id);
   await deps.audit.record({ actor: { type: 'staff', id: me.id }, action: 'case.referrals_viewed', caseId: access.case.id });
   if (list.length === 0) return tell(a, `${ref} has no referrals yet. \`/case ${ref} refer\` records one.`);
-  return tell(a, `Referrals on ${ref}: ${list.length}`, [
-    header(`Referrals on ${ref}`),
-    section(list.map((r) => referralLine(r, { reason: true })).join('\n')),
-  ]);
+  return tell(a, `Referrals on ${ref}: ${list.length}`, caseReferralsBlocks(ref, list));
 }

@@ -9,8 +9,17 @@ import { addStaff, removeStaff, staffDirectory } from '../staff/staff.service.js
 import { findActiveStaffBySlack, teamOf, type StaffRow } from '../staff/staff.repo.js';
 import { caseForActor, REFUSE } from './access.js';
 import { caseCardBlocks, caseCardText } from './ui/case-card.blocks.js';
-import { divider, header, type Block } from './ui/blocks.js';
-import { caseloadBlocks, escalationBlocks, HELP_TEXT, homeBlocks, ledgerBlocks, notStaffHome, staffListBlocks, teamBlocks } from './ui/lists.blocks.js';
+import type { Block } from './ui/blocks.js';
+import {
+  caseloadScreenBlocks,
+  HELP_TEXT,
+  homeBlocks,
+  homeWithReports,
+  ledgerBlocks,
+  notStaffHome,
+  staffListBlocks,
+  teamScreenBlocks,
+} from './ui/lists.blocks.js';
 import { lookupVia, tell, type Asker } from './slack.kit.js';
 import { oncallCommand, oncallHomeBlocks } from './oncall.screen.js';
 import { reportCommand, reportHomeSection } from './report.screen.js';
@@ -43,10 +52,7 @@ export async function showCaseload(deps: Deps, a: Asker, me: StaffRow): Promise<
     { cases: list.length },
     list.map((c) => c.reference),
   );
-  await tell(a, `Your caseload: ${list.length} open case${list.length === 1 ? '' : 's'}`, [
-    header('My caseload'),
-    ...caseloadBlocks(list, me.timeZone, deps.clock.now(), { buttons: true, max: 20 }),
-  ]);
+  await tell(a, `Your caseload: ${list.length} open case${list.length === 1 ? '' : 's'}`, caseloadScreenBlocks(list, me.timeZone, deps.clock.now()));
 }
 
 export async function showCaseCard(deps: Deps, a: Asker, me: StaffRow, by: { reference: string } | { id: string }): Promise<void> {
@@ -89,11 +95,7 @@ export async function showTeam(deps: Deps, a: Asker, me: StaffRow): Promise<void
     ...teamCases.map((c) => c.reference),
     ...escalations.map((e) => e.reference),
   ]);
-  await tell(
-    a,
-    `Your team: ${team.length} people, ${escalations.length} open escalations`,
-    [header('My team'), ...teamBlocks(loads, me.timeZone, now), header('Open escalations'), ...escalationBlocks(escalations, now)].slice(0, 50),
-  );
+  await tell(a, `Your team: ${team.length} people, ${escalations.length} open escalations`, teamScreenBlocks(loads, escalations, me.timeZone, now));
 }
 
 export async function staffCommand(deps: Deps, a: Asker, me: StaffRow, args: string[]): Promise<void> {
@@ -189,5 +191,5 @@ export async function homeViewBlocks(deps: Deps, userId: string, opts: { audit?:
   const reports = await reportHomeSection(deps, me);
   // The Reports section goes before the long lists, so the 100-block cap never cuts it.
   const home = homeBlocks({ me, caseload, team: loads, escalations, unassigned, now });
-  return [...oncall, ...home.slice(0, 100 - oncall.length - reports.length - 1), divider(), ...reports];
+  return homeWithReports(oncall, home, reports);
 }

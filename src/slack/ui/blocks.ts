@@ -111,7 +111,12 @@ export const selectInput = (field: string, label: string, opts: Array<[string, s
 };
 
 /** A multi-select input; its label keeps Slack's default clip (75), as it always had. */
-export const multiSelectInput = (field: string, label: string, opts: Array<[string, string]>, o: { initial: string[]; max?: number }): InputBlock => {
+export const multiSelectInput = (
+  field: string,
+  label: string,
+  opts: Array<[string, string]>,
+  o: { initial: string[]; max?: number; hint?: string },
+): InputBlock => {
   const options = opts.map(([v, t]) => option(v, t));
   const init = options.filter((x) => o.initial.includes(x.value ?? ''));
   return input(
@@ -123,7 +128,7 @@ export const multiSelectInput = (field: string, label: string, opts: Array<[stri
       ...(init.length ? { initial_options: init } : {}),
       ...(o.max ? { max_selected_items: o.max } : {}),
     },
-    { labelMax: 75 },
+    { labelMax: 75, ...(o.hint ? { hint: o.hint } : {}) },
   );
 };
 

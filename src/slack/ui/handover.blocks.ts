@@ -1,10 +1,11 @@
+import type { ModalView } from '@slack/types';
 import type { DateTime } from 'luxon';
 import type { HandoverPacket } from '../../handover/handover-packet.js';
 import { NOTE_KIND_LABELS } from '../../cases/case-notes.service.js';
 import { staffTime } from '../../appointments/appointment.format.js';
-import { ACTIONS, BLOCKS } from './ids.js';
+import { ACTIONS, BLOCKS, FIELDS, VIEWS } from './ids.js';
 import { elementsLine } from './case-card.blocks.js';
-import { actions, button, clip, context, esc, header, section, type Block } from './blocks.js';
+import { actions, button, clip, context, esc, header, modal, multiSelectInput, section, type Block } from './blocks.js';
 
 /**
  * The handover packet (one per moved case, in the covering worker's DM) and
@@ -78,4 +79,45 @@ export function handoverDoneBlocks(text: string, handoverId: string): Block[] {
     section(text),
     actions(BLOCKS.handover(handoverId), [button({ text: 'Undo handover', actionId: ACTIONS.handoverUndo, value: handoverId, style: 'danger' })]),
   ];
+}
+
+/** Slack allows 100 options in a multi-select. */
+export const MAX_OFFERED = 100;
+const PRIORITY: Record<string, string> = { crisis: '🚨 crisis', high: 'high', normal: 'normal', low: 'low' };
+
+/** `/case handover @from @to`: @from's open cases, all chosen to start with (the first MAX_OFFERED of `total`). */
+export function handoverModal(o: {
+  fromSlackId: string;
+  toSlackId: string;
+  untilOn: string | null;
+  cases: Array<{ id: string; reference: string; phase: string; priority: string }>;
+  total: number;
+  meta: object;
+}): ModalView {
+  const offered = o.cases.slice(0, MAX_OFFERED);
+  return modal({
+    callbackId: VIEWS.handover,
+    title: 'Hand over cases',
+    submit: 'Hand over',
+    metadata: o.meta,
+    blocks: [
+      section(
+        `Move cases from <@${o.fromSlackId}> to <@${o.toSlackId}>${o.untilOn ? `, until *${o.untilOn}* (they go back that morning)` : ' (no end date: they stay until moved again)'}.`,
+      ),
+      multiSelectInput(
+        FIELDS.cases,
+        'Cases to hand over',
+        offered.map((c) => [c.id, `${c.reference} · ${c.phase} · ${PRIORITY[c.priority] ?? c.priority}`]),
+        { initial: offered.map((c) => c.id), max: MAX_OFFERED, hint: 'All open cases are chosen; remove the ones that stay.' },
+      ),
+      context(
+        `<@${o.toSlackId}> gets a handover packet per case; each client is told in their language who their new contact is.${o.total > MAX_OFFERED ? ` Only the first ${MAX_OFFERED} of ${o.total} cases are listed; run the command again for the rest.` : ''}`,
+      ),
+    ],
+  });
+}
+
+/** `/case handover list`: one line per recent handover. */
+export function handoverListBlocks(lines: string[], usage: string): Block[] {
+  return [header('Handovers'), section(lines.join('\n')), context(usage)];
 }

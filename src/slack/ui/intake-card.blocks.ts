@@ -1,7 +1,7 @@
-import type { StaticSelect, UsersSelect } from '@slack/types';
-import { ACTIONS, BLOCKS } from './ids.js';
+import type { ModalView, StaticSelect, UsersSelect } from '@slack/types';
+import { ACTIONS, BLOCKS, FIELDS, VIEWS } from './ids.js';
 import { PRIORITY_LABEL } from './case-card.blocks.js';
-import { actions, button, clip, context, esc, fields, header, option, section, type Block } from './blocks.js';
+import { actions, button, clip, context, esc, fields, header, modal, option, section, textInput, type Block } from './blocks.js';
 import type { PickerEntry } from '../../cases/caseload-limit.js';
 import { categoryLabel } from './case-file.blocks.js';
 
@@ -77,4 +77,27 @@ export function intakeCardBlocks(x: IntakeCardInput): Block[] {
     blocks.push(context(`Open cases per person as of this card; ⚠️ at or over the limit of ${x.picker.limit} (assigning them asks for a reason).`));
   blocks.push(context('Details (everything the client said) are in the case card, shown only to the assigned worker, their supervisor and admins.'));
   return blocks;
+}
+
+/** [Reassign] on an escalation: the intake card's picker, only to the asker (so the pick goes through the same listener). */
+export function reassignBlocks(caseId: string, text: string): Block[] {
+  return [section(text), actions(BLOCKS.intake(caseId), [workerPicker('Choose a worker…', undefined)])];
+}
+
+/** Assigning someone at or over CASELOAD_LIMIT: why (required, stored encrypted, audited). */
+export function overLimitModal(meta: object, reference: string, targetName: string, message: string): ModalView {
+  return modal({
+    callbackId: VIEWS.assignOverLimit,
+    title: 'Over the caseload limit',
+    submit: 'Assign anyway',
+    metadata: meta,
+    blocks: [
+      section(`:warning: ${message}`),
+      textInput(FIELDS.reason, `Why should ${targetName} take ${reference}?`, {
+        multiline: true,
+        max: 500,
+        hint: 'For example: they already know the family, or nobody else speaks the language. Stored encrypted; the assignment is audited.',
+      }),
+    ],
+  });
 }

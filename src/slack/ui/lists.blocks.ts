@@ -103,6 +103,26 @@ export function homeBlocks(o: {
   return blocks.slice(0, 100);
 }
 
+/** The App Home when it could not be built: try again, with the reference the log has. */
+export function homeFailedBlocks(ref: string): Block[] {
+  return [section(`Sorry, your caseload could not be loaded just now. Please reopen this tab in a moment (reference *${ref}*).`)];
+}
+
+/** `/case`: my caseload, most urgent first. */
+export function caseloadScreenBlocks(list: CaseloadEntry[], zone: string, now: DateTime): Block[] {
+  return [header('My caseload'), ...caseloadBlocks(list, zone, now, { buttons: true, max: 20 })];
+}
+
+/** `/case team`: the team's caseloads and open escalations. */
+export function teamScreenBlocks(team: TeamMemberLoad[], escalations: OpenEscalation[], zone: string, now: DateTime): Block[] {
+  return [header('My team'), ...teamBlocks(team, zone, now), header('Open escalations'), ...escalationBlocks(escalations, now)].slice(0, 50);
+}
+
+/** A supervisor's App Home: the on-call line, the lists, then the Reports section (before the 100-block cap can cut it). */
+export function homeWithReports(oncall: Block[], home: Block[], reports: Block[]): Block[] {
+  return [...oncall, ...home.slice(0, 100 - oncall.length - reports.length - 1), divider(), ...reports];
+}
+
 export function notStaffHome(): Block[] {
   return [
     header('Casework'),

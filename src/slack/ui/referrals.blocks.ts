@@ -100,3 +100,8 @@ export function referralLine(r: CaseReferral, opts: { reason?: boolean } = {}): 
   const outcome = r.outcome ? `*${OUTCOME_LABELS[r.outcome as ReferralOutcome] ?? r.outcome}*` : '_outcome not known yet_';
   return `• ${esc(r.resource)} · ${r.createdAt.toISOString().slice(0, 10)} · ${CONSENT_LABELS[r.consentState] ?? r.consentState} · ${outcome}${opts.reason && r.reason ? `\n   _Why:_ ${esc(clip(r.reason, 500))}` : ''}`;
 }
+
+/** `/case C-… referrals`: the case's referrals, with why. */
+export function caseReferralsBlocks(reference: string, list: CaseReferral[]): Block[] {
+  return [header(`Referrals on ${reference}`), section(list.map((r) => referralLine(r, { reason: true })).join('\n'))];
+}

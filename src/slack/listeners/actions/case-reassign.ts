@@ -1,7 +1,7 @@
 import type { BlockButtonAction } from '@slack/bolt';
 import type { RegisterListener } from '../index.js';
 import { ESC_ACTIONS } from '../../ui/ids.js';
-import { ACTIONS } from '../../ui/ids.js';
+import { reassignBlocks } from '../../ui/intake-card.blocks.js';
 import { caseForActor, REFUSE } from '../../access.js';
 import { askerOf } from '../../escalation-buttons.flow.js';
 import { guarded, staffOrRefuse, tell } from '../../slack.kit.js';
@@ -23,14 +23,7 @@ export const registerCaseReassign: RegisterListener = (app, deps) => {
       if (!access.ok) return tell(a, access.message);
       if (access.case.status !== 'open') return tell(a, REFUSE.closed);
       const text = `Reassign ${access.case.reference}: who should have it?`;
-      await tell(a, text, [
-        { type: 'section', text: { type: 'mrkdwn', text } },
-        {
-          type: 'actions',
-          block_id: `intake:${access.case.id}`,
-          elements: [{ type: 'users_select', action_id: ACTIONS.intakeAssignPick, placeholder: { type: 'plain_text', text: 'Choose a worker…' } }],
-        },
-      ]);
+      await tell(a, text, reassignBlocks(access.case.id, text));
     });
   });
 };

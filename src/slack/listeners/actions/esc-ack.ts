@@ -5,7 +5,7 @@ import { ESC_ACTIONS } from '../../ui/ids.js';
 import { acknowledgeEscalation } from '../../../escalations/escalation-actions.service.js';
 import { markActed, registerEscalationButton, when } from '../../escalation-buttons.flow.js';
 import { tell } from '../../slack.kit.js';
-import { crisisFollowUpBlocks } from '../../crisis-buttons.flow.js';
+import { crisisFollowUpBlocks } from '../../ui/escalation.blocks.js';
 
 /** [Acknowledge] on an escalation or crisis page: stops the ladder's repeats; the message says who has it. */
 export const registerEscAck: RegisterListener = (app, deps) =>

@@ -1,7 +1,7 @@
 import type { RegisterListener } from '../index.js';
 import { ESC_ACTIONS } from '../../ui/ids.js';
-import { selectInput } from '../../ui/blocks.js';
-import { ESC_VIEWS, metaFrom, reasonModal, registerEscalationButton } from '../../escalation-buttons.flow.js';
+import { snoozeModal } from '../../ui/escalation.blocks.js';
+import { metaFrom, registerEscalationButton } from '../../escalation-buttons.flow.js';
 import { REFUSE } from '../../access.js';
 import { tell } from '../../slack.kit.js';
 
@@ -17,15 +17,5 @@ export const registerEscSnooze: RegisterListener = (app, deps) =>
     if (row.e.resolvedAt) return tell(a, 'This has already been resolved; nothing more to do.');
     if (row.e.reason === 'crisis') return tell(a, 'A crisis cannot be snoozed: please acknowledge it, or hand it to someone who can act now.');
     if (row.c.status !== 'open') return tell(a, REFUSE.closed);
-    await client.views.open({
-      trigger_id: triggerId,
-      view: reasonModal(
-        ESC_VIEWS.snooze,
-        `Snooze ${row.c.reference}`,
-        'Snooze',
-        metaFrom(row.e.id, msg),
-        `Snooze the escalation about *${row.c.reference}*. It comes back when the time is up unless a note is logged first.`,
-        [selectInput('until', 'For how long', SNOOZE_CHOICES, { initial: 'P1D' })],
-      ) as never,
-    });
+    await client.views.open({ trigger_id: triggerId, view: snoozeModal(row.c.reference, metaFrom(row.e.id, msg), SNOOZE_CHOICES) });
   });

@@ -1,6 +1,7 @@
 import type { RegisterListener } from '../index.js';
 import { publishHome } from '../../screens.js';
 import { failureRef } from '../../slack.kit.js';
+import { homeFailedBlocks } from '../../ui/lists.blocks.js';
 
 /** App Home: the caseload (and, for supervisors, the team and escalations), rebuilt each time the tab opens. */
 export const registerAppHomeOpened: RegisterListener = (app, deps) => {
@@ -16,12 +17,7 @@ export const registerAppHomeOpened: RegisterListener = (app, deps) => {
           user_id: event.user,
           view: {
             type: 'home',
-            blocks: [
-              {
-                type: 'section',
-                text: { type: 'mrkdwn', text: `Sorry, your caseload could not be loaded just now. Please reopen this tab in a moment (reference *${ref}*).` },
-              },
-            ],
+            blocks: homeFailedBlocks(ref),
           },
         })
         .catch(() => {});

@@ -1,6 +1,7 @@
 import type { RegisterListener } from '../index.js';
 import { dismissFollowUp } from '../../../escalations/escalation-actions.service.js';
-import { ESC_VIEWS, registerReasonView } from '../../escalation-buttons.flow.js';
+import { registerReasonView } from '../../escalation-buttons.flow.js';
+import { ESC_VIEWS } from '../../ui/ids.js';
 
 /** "No follow-up needed" submitted: reason required (inline error otherwise); the nudge is resolved and says by whom. */
 export const registerEscNotNeededView: RegisterListener = (app, deps) =>

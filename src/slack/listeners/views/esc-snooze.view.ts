@@ -1,7 +1,8 @@
 import { Duration } from 'luxon';
 import type { RegisterListener } from '../index.js';
 import { snoozeEscalation } from '../../../escalations/escalation-actions.service.js';
-import { ESC_VIEWS, registerReasonView, when } from '../../escalation-buttons.flow.js';
+import { registerReasonView, when } from '../../escalation-buttons.flow.js';
+import { ESC_VIEWS } from '../../ui/ids.js';
 import { SNOOZE_CHOICES } from '../actions/esc-snooze.js';
 
 /** Snooze modal submitted: reason required (inline error otherwise); the message then says who snoozed it and until when. */

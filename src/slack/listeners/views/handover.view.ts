@@ -4,7 +4,8 @@ import { startHandover } from '../../../handover/handover.service.js';
 import { findStaffById } from '../../../staff/staff.repo.js';
 import { REFUSE, staffFor } from '../../access.js';
 import { handoverDoneBlocks } from '../../ui/handover.blocks.js';
-import { HANDOVER_VIEW, handoverMetaSchema, startedText } from '../../handover.screen.js';
+import { handoverMetaSchema, startedText } from '../../handover.screen.js';
+import { HANDOVER_VIEW } from '../../ui/ids.js';
 import { INPUT } from '../../ui/ids.js';
 import { fieldError } from '../../slack.kit.js';
 

@@ -2,7 +2,7 @@ import type { SlackViewAction } from '@slack/bolt';
 import type { RegisterListener } from '../index.js';
 import { redactNote } from '../../../cases/note-redaction.service.js';
 import { caseForActor, REFUSE, staffFor } from '../../access.js';
-import { REDACT_VIEW } from '../../case-lifecycle.commands.js';
+import { REDACT_VIEW } from '../../ui/ids.js';
 import { fieldError, fieldsOf, readMeta } from '../../slack.kit.js';
 
 /** The redaction modal submitted: note and reason required (answered on the field); access checked again on the server. */
