@@ -84,6 +84,6 @@ export async function refreshIntakeCard(deps: Deps, client: WebClient, caseId: s
   const x = await intakeCardInput(deps, caseId);
   if (!x) return;
   await client.chat
-    .update({ channel: c.intakeCardChannel, ts: c.intakeCardTs, text: intakeCardText(x), blocks: intakeCardBlocks(x) as never })
+    .update({ channel: c.intakeCardChannel, ts: c.intakeCardTs, text: intakeCardText(x), blocks: intakeCardBlocks(x) })
     .catch((err: unknown) => deps.logger.warn({ caseId, err: (err as Error).message }, 'could not update the intake card'));
 }

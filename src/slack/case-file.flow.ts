@@ -36,8 +36,8 @@ export async function showHistory(deps: Deps, a: Asker, me: StaffRow, by: { id: 
 export const openView =
   (client: WebClient, triggerId: string): ShowView =>
   (view) =>
-    client.views.open({ trigger_id: triggerId, view: view as never });
+    client.views.open({ trigger_id: triggerId, view });
 export const updateView =
   (client: WebClient, viewId: string): ShowView =>
   (view) =>
-    client.views.update({ view_id: viewId, view: view as never });
+    client.views.update({ view_id: viewId, view });

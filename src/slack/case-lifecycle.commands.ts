@@ -56,6 +56,6 @@ async function exportCase(deps: Deps, a: Asker, me: StaffRow, caseId: string, re
       { file: Buffer.from(renderExportMarkdown(x), 'utf8'), filename: `${ref}-record-${stamp}.md`, title: `${ref} record (Markdown)` },
       { file: Buffer.from(renderExportJson(x), 'utf8'), filename: `${ref}-record-${stamp}.json`, title: `${ref} record (JSON)` },
     ],
-  } as never);
+  });
   await tell(a, `The record of ${ref} is in your DM with me (Markdown and JSON). The export is on the case's audit trail.`);
 }

@@ -46,7 +46,7 @@ export function registerCaseModalButton(app: App, deps: Deps, actionId: string, 
       const card = await loadCaseCard(deps, caseId);
       if (!card) return tell(a, REFUSE.unavailable(access.case.reference));
       await deps.audit.record({ actor: { type: 'staff', id: me.id }, action: 'case.viewed', caseId, details: { via: actionId } });
-      await client.views.open({ trigger_id: body.trigger_id, view: build({ card, me, now: deps.clock.now(), deps, ...(appt ? { appt } : {}) }) as never });
+      await client.views.open({ trigger_id: body.trigger_id, view: build({ card, me, now: deps.clock.now(), deps, ...(appt ? { appt } : {}) }) });
     });
   });
 }

@@ -38,7 +38,7 @@ export async function resourcesCommand(deps: Deps, a: Asker, me: StaffRow, args:
   if (op === 'edit' && !existing) return tell(a, `I can't find a resource “${rest.slice(0, 60)}”. \`/case resources list\` shows them with their ids.`);
   await a.client.views.open({
     trigger_id: triggerId,
-    view: resourceModal({ ...(existing ? { editId: existing.id } : {}), nonce: randomUUID() }, existing) as never,
+    view: resourceModal({ ...(existing ? { editId: existing.id } : {}), nonce: randomUUID() }, existing),
   });
 }
 
@@ -48,7 +48,7 @@ export async function referCommand(deps: Deps, a: Asker, me: StaffRow, ref: stri
   if (access.case.status !== 'open') return tell(a, REFUSE.closed);
   const list = await listResources(deps.db);
   if (list.length === 0) return tell(a, 'The resource directory is empty: ask an admin to add the organisation first (`/case resources add`).');
-  await a.client.views.open({ trigger_id: triggerId, view: referralModal(newMeta(access.case.id), ref, list) as never });
+  await a.client.views.open({ trigger_id: triggerId, view: referralModal(newMeta(access.case.id), ref, list) });
 }
 
 export async function showReferrals(deps: Deps, a: Asker, me: StaffRow, ref: string): Promise<void> {

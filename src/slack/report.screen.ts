@@ -28,7 +28,7 @@ export async function reportCommand(deps: Deps, a: Asker, me: StaffRow, args: st
     channel_id: channelId,
     initial_comment: `Supervision report — ${r.scopeLabel}, ${r.period.label}: the figures as CSV and ${files.length - 1} chart${files.length === 2 ? '' : 's'}. Case references and staff names only.`,
     file_uploads: files.map((f) => ({ file: f.content, filename: f.filename, title: f.title })),
-  } as never);
+  });
 }
 
 /**

@@ -147,7 +147,7 @@ export async function caseCommand(deps: Deps, a: Asker, me: StaffRow, text: stri
 
 /** The App Home tab: caseload for everyone; team, escalations and unassigned intakes for supervisors and admins. */
 export async function publishHome(deps: Deps, client: WebClient, userId: string): Promise<void> {
-  await client.views.publish({ user_id: userId, view: { type: 'home', blocks: (await homeViewBlocks(deps, userId, { audit: true })) as never } });
+  await client.views.publish({ user_id: userId, view: { type: 'home', blocks: await homeViewBlocks(deps, userId, { audit: true }) } });
 }
 
 /**

@@ -37,7 +37,7 @@ export const registerHandoverView: RegisterListener = (app, deps) => {
       if (r.duplicate) return;
       const to = await findStaffById(deps.db, meta.toId);
       const text = startedText(r, to?.slackUserId ?? '');
-      await client.chat.postMessage({ channel: me.slackUserId, text, blocks: handoverDoneBlocks(text, r.handover.id) as never }).catch(() => {});
+      await client.chat.postMessage({ channel: me.slackUserId, text, blocks: handoverDoneBlocks(text, r.handover.id) }).catch(() => {});
     } catch (err) {
       deps.logger.error({ where: `view:${HANDOVER_VIEW}`, err: (err as Error)?.message }, 'slack handler failed');
       await ack(fieldError('cases', 'Sorry, nothing was moved because of a problem on our side. Please try again.', 'cases'));
