@@ -4,7 +4,7 @@ import { cases, erasureRequests } from '../db/schema.js';
 import type { DeliveryRow } from '../delivery/ledger.js';
 import { loadStaff, recipientId, staffUnreachable } from '../delivery/recipients.js';
 
-export type ErasureRequestRow = typeof erasureRequests.$inferSelect;
+type ErasureRequestRow = typeof erasureRequests.$inferSelect;
 
 /** One round of an erasure decision request: to whom (a channel or a person, with their zone) and about which cases. */
 export interface ErasureRequestNotice {

@@ -4,7 +4,7 @@ import { deliveryKind } from '../../delivery/kinds/kind.js';
 import { referralFollowup } from '../../referrals/referral-followup.js';
 import { OUTCOME_LABELS } from '../../referrals/referrals.domain.js';
 import { REFERRAL_FOLLOWUP_KIND } from '../../referrals/referrals.service.js';
-import { buttons, escapeMrkdwn, section } from '../ui/blocks.js';
+import { buttons, esc, section } from '../ui/blocks.js';
 import { BLOCKS, referralOutcomeAction } from '../ui/ids.js';
 
 /**
@@ -20,7 +20,7 @@ export const referralFollowupKind = deliveryKind({
     const q = await referralFollowup(deps, row);
     if ('skip' in q) return q;
     const made = DateTime.fromJSDate(q.referral.createdAt).setZone(q.worker.timeZone).toFormat('d LLL yyyy');
-    const text = `Referral follow-up for ${q.reference}: you referred the client to ${escapeMrkdwn(q.resourceName)} on ${made}. What came of it?`;
+    const text = `Referral follow-up for ${q.reference}: you referred the client to ${esc(q.resourceName)} on ${made}. What came of it?`;
     return {
       channel: 'slack',
       to: q.worker.slackUserId,

@@ -20,7 +20,7 @@ import type {
   SectionBlock,
 } from '@slack/types';
 import { clip } from '../../lib/clip.js';
-import { INPUT } from './ids.js';
+import { type ActionId, type BlockId, type FieldId, INPUT, type ViewId } from './ids.js';
 
 export { clip };
 export type Block = KnownBlock;
@@ -31,13 +31,12 @@ export type Block = KnownBlock;
  * words become a ping or a disguised link. The one escaper for blocks and the
  * plain `text` fallback alike (Slack parses both; the fallback is the notification).
  */
-export function escapeMrkdwn(s: string): string {
+export function esc(s: string): string {
   return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 }
-export const esc = escapeMrkdwn;
 
 export const plain = (text: string, max = 75): PlainTextElement => ({ type: 'plain_text', text: clip(text, max), emoji: true });
-export const md = (text: string, max = 3000): MrkdwnElement => ({ type: 'mrkdwn', text: clip(text, max) });
+const md = (text: string, max = 3000): MrkdwnElement => ({ type: 'mrkdwn', text: clip(text, max) });
 
 export const header = (text: string): HeaderBlock => ({ type: 'header', text: plain(text, 150) });
 export const section = (text: string, extra: Partial<SectionBlock> = {}): SectionBlock => ({ type: 'section', text: md(text), ...extra });
@@ -47,7 +46,7 @@ export const divider = (): DividerBlock => ({ type: 'divider' });
 
 export interface Button {
   text: string;
-  actionId: string;
+  actionId: ActionId;
   value: string;
   style?: 'primary' | 'danger';
 }
@@ -59,13 +58,13 @@ export const button = (b: Button): ButtonElement => ({
   value: b.value,
   ...(b.style ? { style: b.style } : {}),
 });
-export const actions = (blockId: string, elements: ActionsBlockElement[]): ActionsBlock => ({
+export const actions = (blockId: BlockId, elements: ActionsBlockElement[]): ActionsBlock => ({
   type: 'actions',
   block_id: blockId,
   elements: elements.slice(0, 25),
 });
 /** A row of buttons (the delivery kinds' section + buttons messages). */
-export const buttons = (blockId: string, list: Button[]): ActionsBlock => actions(blockId, list.map(button));
+export const buttons = (blockId: BlockId, list: Button[]): ActionsBlock => actions(blockId, list.map(button));
 
 export const option = (value: string, text: string): PlainTextOption => ({ text: plain(text), value });
 
@@ -77,7 +76,7 @@ export interface InputOpts {
 }
 
 /** An input block whose element answers to INPUT; `label` is clipped to 2,000 (`max` for a shorter label). */
-export const input = (field: string, label: string, element: InputBlockElement, o: InputOpts & { labelMax?: number } = {}): InputBlock => ({
+const input = (field: FieldId, label: string, element: InputBlockElement, o: InputOpts & { labelMax?: number } = {}): InputBlock => ({
   type: 'input',
   block_id: field,
   label: plain(label, o.labelMax ?? 2000),
@@ -87,7 +86,7 @@ export const input = (field: string, label: string, element: InputBlockElement, 
 });
 
 export const textInput = (
-  field: string,
+  field: FieldId,
   label: string,
   o: InputOpts & { multiline?: boolean; initial?: string | null; max?: number; placeholder?: string } = {},
 ): InputBlock =>
@@ -104,7 +103,7 @@ export const textInput = (
     o,
   );
 
-export const selectInput = (field: string, label: string, opts: Array<[string, string]>, o: InputOpts & { initial?: string | null } = {}): InputBlock => {
+export const selectInput = (field: FieldId, label: string, opts: Array<[string, string]>, o: InputOpts & { initial?: string | null } = {}): InputBlock => {
   const options = opts.map(([v, t]) => option(v, t));
   const initial = options.find((x) => x.value === o.initial);
   return input(field, label, { type: 'static_select', options, ...(initial ? { initial_option: initial } : {}) }, o);
@@ -112,7 +111,7 @@ export const selectInput = (field: string, label: string, opts: Array<[string, s
 
 /** A multi-select input; its label keeps Slack's default clip (75), as it always had. */
 export const multiSelectInput = (
-  field: string,
+  field: FieldId,
   label: string,
   opts: Array<[string, string]>,
   o: { initial: string[]; max?: number; hint?: string },
@@ -132,14 +131,14 @@ export const multiSelectInput = (
   );
 };
 
-export const dateInput = (field: string, label: string, o: InputOpts & { initial?: string | null } = {}): InputBlock =>
+export const dateInput = (field: FieldId, label: string, o: InputOpts & { initial?: string | null } = {}): InputBlock =>
   input(field, label, { type: 'datepicker', ...(o.initial ? { initial_date: o.initial } : {}) }, o);
 
-export const timeInput = (field: string, label: string, o: InputOpts & { initial?: string | null; timezone?: string } = {}): InputBlock =>
+export const timeInput = (field: FieldId, label: string, o: InputOpts & { initial?: string | null; timezone?: string } = {}): InputBlock =>
   input(field, label, { type: 'timepicker', ...(o.initial ? { initial_time: o.initial } : {}), ...(o.timezone ? { timezone: o.timezone } : {}) }, o);
 
 export interface ModalOpts {
-  callbackId: string;
+  callbackId: ViewId;
   title: string;
   submit?: string;
   /** The close button's label ('Cancel' unless said). */

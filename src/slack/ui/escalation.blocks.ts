@@ -3,7 +3,7 @@ import { staffTime } from '../../appointments/appointment.format.js';
 import { CRISIS_OUTCOMES, type CrisisFollowUp } from '../../escalations/crisis-followup.service.js';
 import type { StaffRow } from '../../staff/staff.repo.js';
 import { actions, type Block, button, context, modal, section, selectInput, textInput } from './blocks.js';
-import { ACTIONS, BLOCKS, FIELDS, VIEWS } from './ids.js';
+import { ACTIONS, BLOCKS, FIELDS, VIEWS, type ViewId } from './ids.js';
 
 /**
  * What the buttons on reminders, nudges, escalations and crisis pages show
@@ -19,7 +19,7 @@ export function actedBlocks(title: string | undefined, line: string, extra: Bloc
 export const REASON_MAX = 500;
 
 /** A modal asking for a reason (snooze, no follow-up needed, crisis outcome); `extra` inputs go above the reason. */
-export function reasonModal(callbackId: string, title: string, submit: string, meta: object, intro: string, extra: Block[] = []): ModalView {
+function reasonModal(callbackId: ViewId, title: string, submit: string, meta: object, intro: string, extra: Block[] = []): ModalView {
   return modal({
     callbackId,
     title,

@@ -82,7 +82,7 @@ export function handoverDoneBlocks(text: string, handoverId: string): Block[] {
 }
 
 /** Slack allows 100 options in a multi-select. */
-export const MAX_OFFERED = 100;
+const MAX_OFFERED = 100;
 const PRIORITY: Record<string, string> = { crisis: '🚨 crisis', high: 'high', normal: 'normal', low: 'low' };
 
 /** `/case handover @from @to`: @from's open cases, all chosen to start with (the first MAX_OFFERED of `total`). */

@@ -68,16 +68,16 @@ export const VIEWS = {
 
 /** Block ids of action blocks (those carrying an id take it after a colon). */
 export const BLOCKS = {
-  case: (caseId: string) => `case:${caseId}`,
-  appointment: (appointmentId: string) => `appt:${appointmentId}`,
-  caseFile: (caseId: string) => `file:${caseId}`,
-  history: (caseId: string) => `history:${caseId}`,
-  intake: (caseId: string) => `intake:${caseId}`,
-  caseload: (prefix: string, caseId: string) => `${prefix}:${caseId}`,
-  handoverPacket: (caseId: string) => `handover_packet:${caseId}`,
-  handover: (handoverId: string) => `handover:${handoverId}`,
-  answer: (appointmentId: string) => `answer:${appointmentId}`,
-  referral: (referralId: string) => `referral:${referralId}`,
+  case: (caseId: string) => `case:${caseId}` as const,
+  appointment: (appointmentId: string) => `appt:${appointmentId}` as const,
+  caseFile: (caseId: string) => `file:${caseId}` as const,
+  history: (caseId: string) => `history:${caseId}` as const,
+  intake: (caseId: string) => `intake:${caseId}` as const,
+  caseload: (prefix: string, caseId: string) => `${prefix}:${caseId}` as const,
+  handoverPacket: (caseId: string) => `handover_packet:${caseId}` as const,
+  handover: (handoverId: string) => `handover:${handoverId}` as const,
+  answer: (appointmentId: string) => `answer:${appointmentId}` as const,
+  referral: (referralId: string) => `referral:${referralId}` as const,
   escalation: 'escalation',
   followUpNudge: 'follow_up_nudge',
   crisisPage: 'crisis_page',
@@ -125,10 +125,10 @@ export const FIELDS = {
   crisisOutcome: 'outcome',
   until: 'until',
   note: 'note',
-  goal: (i: number) => `goal_${i}`,
-  assess: (i: number) => `assess_${i}`,
-  target: (i: number) => `target_${i}`,
-  outcome: (i: number) => `outcome_${i}`,
+  goal: (i: number) => `goal_${i}` as const,
+  assess: (i: number) => `assess_${i}` as const,
+  target: (i: number) => `target_${i}` as const,
+  outcome: (i: number) => `outcome_${i}` as const,
 } as const;
 
 /** The referral outcome button of one outcome (the listener matches the ACTIONS.referralOutcome prefix). */

@@ -25,7 +25,7 @@ export function caseLine(c: CaseloadEntry, zone: string, now: DateTime): string 
 }
 
 /** With buttons, each case takes two blocks; lists stop at `max` cases so views stay within Slack's 100 blocks. */
-export function caseloadBlocks(
+function caseloadBlocks(
   list: CaseloadEntry[],
   zone: string,
   now: DateTime,
@@ -42,7 +42,7 @@ export function caseloadBlocks(
   return out;
 }
 
-export function teamBlocks(team: TeamMemberLoad[], zone: string, now: DateTime): Block[] {
+function teamBlocks(team: TeamMemberLoad[], zone: string, now: DateTime): Block[] {
   if (team.length === 0) return [section('_No one in your team yet. An admin adds people with `/case staff add @user worker supervisor:@you`._')];
   const out: Block[] = [];
   for (const m of team) {
@@ -72,7 +72,7 @@ const REASON: Record<string, string> = {
   no_show_repeat: 'Repeated no-shows',
 };
 
-export function escalationBlocks(list: OpenEscalation[], now: DateTime): Block[] {
+function escalationBlocks(list: OpenEscalation[], now: DateTime): Block[] {
   if (list.length === 0) return [section('_No open escalations._')];
   return list
     .slice(0, 15)

@@ -5,8 +5,7 @@ import { findStaffById } from '../../../staff/staff.repo.js';
 import { REFUSE, staffFor } from '../../access.js';
 import { handoverDoneBlocks } from '../../ui/handover.blocks.js';
 import { handoverMetaSchema, startedText } from '../../handover.screen.js';
-import { HANDOVER_VIEW } from '../../ui/ids.js';
-import { INPUT } from '../../ui/ids.js';
+import { HANDOVER_VIEW, INPUT } from '../../ui/ids.js';
 import { fieldError } from '../../slack.kit.js';
 
 /** The handover modal submitted: the chosen cases move (one transaction); the supervisor gets a DM with [Undo handover]. */

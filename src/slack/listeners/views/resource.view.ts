@@ -2,9 +2,8 @@ import type { SlackViewAction } from '@slack/bolt';
 import type { RegisterListener } from '../index.js';
 import { saveResource } from '../../../referrals/resources.service.js';
 import { REFUSE, staffFor } from '../../access.js';
-import { RESOURCE_VIEW } from '../../ui/ids.js';
 import { esc } from '../../ui/blocks.js';
-import { INPUT } from '../../ui/ids.js';
+import { INPUT, RESOURCE_VIEW } from '../../ui/ids.js';
 import { resourceMetaSchema } from '../../referrals.screen.js';
 import { fieldError, fieldsOf } from '../../slack.kit.js';
 
