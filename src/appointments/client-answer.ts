@@ -119,15 +119,3 @@ export async function awaitingTimes(tx: Db, caseId: string, lastClientMessageAt:
   if (!appt?.clientRespondedAt) return undefined;
   return !lastClientMessageAt || lastClientMessageAt < appt.clientRespondedAt ? appt : undefined;
 }
-
-/** Slack action ids of the buttons under a "can't come" / "another time" notice (listeners in src/slack/listeners/actions/appt-*.ts). */
-export const ANSWER_ACTIONS = { reschedule: 'appt_reschedule', cancel: 'appt_cancel', keep: 'appt_keep' } as const;
-
-/** [Reschedule] [Cancel appointment] [Keep it]: values carry the id (and, for keep, the version the notice was about). */
-export function answerButtons(appt: Pick<AppointmentRow, 'id' | 'version'>) {
-  return [
-    { text: 'Reschedule', actionId: ANSWER_ACTIONS.reschedule, value: appt.id, style: 'primary' as const },
-    { text: 'Cancel appointment', actionId: ANSWER_ACTIONS.cancel, value: appt.id, style: 'danger' as const },
-    { text: 'Keep it', actionId: ANSWER_ACTIONS.keep, value: `${appt.id}:${appt.version}` },
-  ];
-}

@@ -1,3 +1,4 @@
+import type { KnownBlock } from '@slack/types';
 /**
  * What one ledger row becomes on the wire, decided at send time from the rows
  * it names (payloads and ledger rows carry ids only, never message text).
@@ -20,7 +21,7 @@ export type SlackOutbound = {
   /** A channel id (C…/G…/D…) or a Slack user id (U…/W…) for a DM. */
   to: string;
   text: string;
-  blocks?: unknown[];
+  blocks?: KnownBlock[];
   threadTs?: string;
   /** Edit a message already posted (chat.update) instead of posting: `to` is then its channel id. */
   update?: { ts: string };

@@ -4,10 +4,9 @@ import type { Deps } from '../deps.js';
 import { cases, escalations, staff } from '../db/schema.js';
 import { elementsOfCase, goalFlagsByCase } from '../cases/four-elements.js';
 import { missingElements, type FourElements } from '../cases/case.domain.js';
-import { deliveryKind } from '../delivery/kinds/kind.js';
+import type { DeliveryRow } from '../delivery/ledger.js';
 import { planDeliveries, scheduleDeliveries } from '../delivery/ledger.js';
-import { loadStaff, recipientId, staffUnreachable } from '../delivery/recipients.js';
-import { section } from '../delivery/slack-blocks.js';
+import { loadStaff, recipientId, type StaffRow, staffUnreachable } from '../delivery/recipients.js';
 import { policyFromConfig } from './escalation-config.js';
 import { digestWindowKey, followUpOverdue, isQuiet, weeklyDigestDue } from './policy.domain.js';
 
@@ -46,61 +45,64 @@ export async function planWeeklyDigests(deps: Deps): Promise<number> {
 }
 
 const dt = (d: Date | null) => (d ? DateTime.fromJSDate(d, { zone: 'utc' }) : null);
-const LIST_MAX = 15;
-const SHORT_ELEMENT: Record<keyof FourElements, string> = { goal: 'goal', plan: 'plan', assessment: 'assessment', selfHelp: 'self-help focus' };
-const list = (refs: string[]) => (refs.length > LIST_MAX ? `${refs.slice(0, LIST_MAX).join(', ')} and ${refs.length - LIST_MAX} more` : refs.join(', '));
 
-export const weeklyDigestKind = deliveryKind({
-  kind: 'weekly_digest',
-  async render(deps, row) {
-    const sup = await loadStaff(deps.db, recipientId(row.recipient, 'staff') ?? '');
-    const unreachable = staffUnreachable(sup);
-    if (unreachable) return { skip: unreachable };
-    const now = deps.clock.now();
-    const thresholds = policyFromConfig(deps.config).quietThresholdsDays;
-    // The team: workers who report to this supervisor; a supervisor without a team sees every open case.
-    const team = await deps.db.select().from(staff).where(eq(staff.supervisorId, sup!.id));
-    const teamIds = team.map((t) => t.id);
-    const open = await deps.db
-      .select()
-      .from(cases)
-      .where(and(eq(cases.status, 'open'), teamIds.length ? inArray(cases.assignedWorkerId, teamIds) : sql`true`));
-    const caseIds = open.map((c) => c.id);
-    const openEsc = caseIds.length
-      ? await deps.db
-          .select()
-          .from(escalations)
-          .where(and(inArray(escalations.caseId, caseIds), isNull(escalations.resolvedAt)))
-      : [];
+/** A supervisor's digest as data, computed at send time; the Slack kind puts it into words. */
+export interface WeeklyDigest {
+  supervisor: StaffRow;
+  /** The ISO week, in the supervisor's zone ('2026-W48'). */
+  week: string;
+  openCount: number;
+  /** Overdue follow-ups by worker (null: unassigned), in case order. */
+  overdue: Array<{ workerSlackId: string | null; references: string[] }>;
+  quiet: string[];
+  /** Cases missing one of the four elements, and which. */
+  missing: Array<{ reference: string; gaps: Array<keyof FourElements> }>;
+  escalations: Array<{ reference: string | undefined; reason: string; acknowledged: boolean }>;
+}
 
-    const lines: string[] = [`*Weekly digest* — week ${digestWindowKey(sup!.timeZone, now)}, ${open.length} open case${open.length === 1 ? '' : 's'}.`];
-    const overdueBy = new Map<string, string[]>();
-    for (const c of open) {
-      if (followUpOverdue({ nextFollowUpAt: dt(c.nextFollowUpAt), lastNoteAt: dt(c.lastNoteAt), followUpSetAt: dt(c.followUpSetAt), status: c.status }, now)) {
-        const w = team.find((t) => t.id === c.assignedWorkerId);
-        const key = w ? `<@${w.slackUserId}>` : 'unassigned';
-        overdueBy.set(key, [...(overdueBy.get(key) ?? []), c.reference]);
-      }
+export async function weeklyDigest(deps: Deps, row: DeliveryRow): Promise<WeeklyDigest | { skip: string }> {
+  const sup = await loadStaff(deps.db, recipientId(row.recipient, 'staff') ?? '');
+  const unreachable = staffUnreachable(sup);
+  if (unreachable) return { skip: unreachable };
+  const now = deps.clock.now();
+  const thresholds = policyFromConfig(deps.config).quietThresholdsDays;
+  // The team: workers who report to this supervisor; a supervisor without a team sees every open case.
+  const team = await deps.db.select().from(staff).where(eq(staff.supervisorId, sup!.id));
+  const teamIds = team.map((t) => t.id);
+  const open = await deps.db
+    .select()
+    .from(cases)
+    .where(and(eq(cases.status, 'open'), teamIds.length ? inArray(cases.assignedWorkerId, teamIds) : sql`true`));
+  const caseIds = open.map((c) => c.id);
+  const openEsc = caseIds.length
+    ? await deps.db
+        .select()
+        .from(escalations)
+        .where(and(inArray(escalations.caseId, caseIds), isNull(escalations.resolvedAt)))
+    : [];
+
+  const overdueBy = new Map<string | null, string[]>();
+  for (const c of open) {
+    if (followUpOverdue({ nextFollowUpAt: dt(c.nextFollowUpAt), lastNoteAt: dt(c.lastNoteAt), followUpSetAt: dt(c.followUpSetAt), status: c.status }, now)) {
+      const key = team.find((t) => t.id === c.assignedWorkerId)?.slackUserId ?? null;
+      overdueBy.set(key, [...(overdueBy.get(key) ?? []), c.reference]);
     }
-    lines.push(
-      overdueBy.size
-        ? `*Overdue follow-ups*\n${[...overdueBy].map(([w, refs]) => `• ${w}: ${refs.length} — ${list(refs)}`).join('\n')}`
-        : '*Overdue follow-ups*: none.',
-    );
-    const quiet = open.filter((c) =>
-      isQuiet({ priority: c.priority, lastNoteAt: dt(c.lastNoteAt), openedAt: dt(c.openedAt)!, status: c.status }, now, thresholds),
-    );
-    lines.push(`*Quiet cases* (no note for too long): ${quiet.length ? list(quiet.map((c) => c.reference)) : 'none'}.`);
-    const flags = await goalFlagsByCase(deps.db, caseIds);
-    const missing = open.flatMap((c) => {
-      const gaps = missingElements(elementsOfCase(c, flags.get(c.id) ?? [])).map((k) => SHORT_ELEMENT[k]);
-      return gaps.length ? [`${c.reference} (${gaps.join(', ')})`] : [];
-    });
-    lines.push(`*Missing one of the four elements*: ${missing.length ? list(missing) : 'none'}.`);
-    lines.push(
-      `*Open escalations*: ${openEsc.length ? list(openEsc.map((e) => `${open.find((c) => c.id === e.caseId)?.reference} ${e.reason.replace(/_/g, ' ')}${e.acknowledgedAt ? ' (acknowledged)' : ''}`)) : 'none'}.`,
-    );
-    const text = lines.join('\n');
-    return { channel: 'slack', to: sup!.slackUserId, text, blocks: lines.map((l) => section(l)) };
-  },
-});
+  }
+  const quiet = open.filter((c) =>
+    isQuiet({ priority: c.priority, lastNoteAt: dt(c.lastNoteAt), openedAt: dt(c.openedAt)!, status: c.status }, now, thresholds),
+  );
+  const flags = await goalFlagsByCase(deps.db, caseIds);
+  const missing = open.flatMap((c) => {
+    const gaps = missingElements(elementsOfCase(c, flags.get(c.id) ?? []));
+    return gaps.length ? [{ reference: c.reference, gaps }] : [];
+  });
+  return {
+    supervisor: sup!,
+    week: digestWindowKey(sup!.timeZone, now),
+    openCount: open.length,
+    overdue: [...overdueBy].map(([workerSlackId, references]) => ({ workerSlackId, references })),
+    quiet: quiet.map((c) => c.reference),
+    missing,
+    escalations: openEsc.map((e) => ({ reference: open.find((c) => c.id === e.caseId)?.reference, reason: e.reason, acknowledged: !!e.acknowledgedAt })),
+  };
+}

@@ -3,10 +3,8 @@ import type { Deps } from '../deps.js';
 import { assignCase } from '../cases/case-assign.service.js';
 import { findCaseById } from '../cases/cases.repo.js';
 import { findActiveStaffBySlack, findStaffById, type StaffRow } from '../staff/staff.repo.js';
-import { modal, section, textInput } from './blocks/common.js';
-import { VIEWS } from './ids.js';
 import { newMeta } from './slack.kit.js';
-import { intakeCardBlocks, intakeCardText } from './blocks/intake-card.blocks.js';
+import { intakeCardBlocks, intakeCardText, overLimitModal } from './ui/intake-card.blocks.js';
 import { intakeCardInput } from './kinds/intake-card.kind.js';
 import { tell, type Asker } from './slack.kit.js';
 import { REFUSE } from './access.js';
@@ -30,7 +28,10 @@ export async function assignFromSlack(deps: Deps, a: Asker, me: StaffRow, caseId
   }
   const r = await assignCase(deps, me, c.id, target);
   if (!r.ok && r.code === 'over_limit' && triggerId) {
-    await a.client.views.open({ trigger_id: triggerId, view: overLimitModal(c.id, c.reference, target, r.message) as never });
+    await a.client.views.open({
+      trigger_id: triggerId,
+      view: overLimitModal(newMeta(c.id, { staffId: target.id }), c.reference, target.displayName, r.message),
+    });
     return;
   }
   if (!r.ok) {
@@ -47,24 +48,6 @@ export async function assignFromSlack(deps: Deps, a: Asker, me: StaffRow, caseId
     a,
     `${c.reference} is now assigned to ${who}. ${target.id === me.id ? 'The case card is on its way to your DM.' : 'They get the case card in a DM.'}`,
   );
-}
-
-/** Assigning someone at or over CASELOAD_LIMIT: why (required, stored encrypted, audited). */
-function overLimitModal(caseId: string, reference: string, target: StaffRow, message: string) {
-  return modal({
-    callbackId: VIEWS.assignOverLimit,
-    title: 'Over the caseload limit',
-    submit: 'Assign anyway',
-    metadata: newMeta(caseId, { staffId: target.id }),
-    blocks: [
-      section(`:warning: ${message}`),
-      textInput('reason', `Why should ${target.displayName} take ${reference}?`, {
-        multiline: true,
-        max: 500,
-        hint: 'For example: they already know the family, or nobody else speaks the language. Stored encrypted; the assignment is audited.',
-      }),
-    ],
-  });
 }
 
 /** The reason modal submitted: assign with the reason (then, after the modal closes, `done` updates the card and tells the person), or answer on the field. */
@@ -101,6 +84,6 @@ async function refreshIntakeCard(deps: Deps, client: WebClient, caseId: string):
   const x = await intakeCardInput(deps, caseId);
   if (!x) return;
   await client.chat
-    .update({ channel: c.intakeCardChannel, ts: c.intakeCardTs, text: intakeCardText(x), blocks: intakeCardBlocks(x) as never })
+    .update({ channel: c.intakeCardChannel, ts: c.intakeCardTs, text: intakeCardText(x), blocks: intakeCardBlocks(x) })
     .catch((err: unknown) => deps.logger.warn({ caseId, err: (err as Error).message }, 'could not update the intake card'));
 }

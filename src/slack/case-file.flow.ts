@@ -3,8 +3,8 @@ import type { Deps } from '../deps.js';
 import { caseHistory, caseIntake } from '../cases/case-file.js';
 import type { StaffRow } from '../staff/staff.repo.js';
 import { caseForActor } from './access.js';
-import type { Block } from './blocks/common.js';
-import { fullIntakeModal, historyModal } from './blocks/case-file.blocks.js';
+import type { ModalView } from '@slack/types';
+import { fullIntakeModal, historyModal } from './ui/case-file.blocks.js';
 import { tell, type Asker } from './slack.kit.js';
 
 /**
@@ -14,7 +14,7 @@ import { tell, type Asker } from './slack.kit.js';
  * Someone who may not see the case gets the same answer as for a case that
  * does not exist.
  */
-export type ShowView = (view: Block) => Promise<unknown>;
+export type ShowView = (view: ModalView) => Promise<unknown>;
 
 export async function showFullIntake(deps: Deps, a: Asker, me: StaffRow, by: { id: string } | { reference: string }, show: ShowView): Promise<void> {
   const access = await caseForActor(deps, me, by, 'intake');
@@ -36,8 +36,8 @@ export async function showHistory(deps: Deps, a: Asker, me: StaffRow, by: { id: 
 export const openView =
   (client: WebClient, triggerId: string): ShowView =>
   (view) =>
-    client.views.open({ trigger_id: triggerId, view: view as never });
+    client.views.open({ trigger_id: triggerId, view });
 export const updateView =
   (client: WebClient, viewId: string): ShowView =>
   (view) =>
-    client.views.update({ view_id: viewId, view: view as never });
+    client.views.update({ view_id: viewId, view });

@@ -6,7 +6,7 @@ import { redactableNotes } from '../cases/note-redaction.service.js';
 import { requestErasureByStaff } from '../clients/erasure-request.service.js';
 import { staffTime } from '../appointments/appointment.format.js';
 import { caseForActor, REFUSE } from './access.js';
-import { modal, section, selectInput, textInput } from './blocks/common.js';
+import { redactModal } from './ui/lifecycle.blocks.js';
 import { newMeta, tell, type Asker } from './slack.kit.js';
 
 /**
@@ -16,7 +16,6 @@ import { newMeta, tell, type Asker } from './slack.kit.js';
  */
 export const LIFECYCLE_SUBCOMMANDS = ['export', 'erase', 'redact'] as const;
 export type LifecycleSub = (typeof LIFECYCLE_SUBCOMMANDS)[number];
-export const REDACT_VIEW = 'note_redact_modal';
 
 export async function lifecycleCommand(deps: Deps, a: Asker, me: StaffRow, ref: string, sub: LifecycleSub, triggerId: string): Promise<void> {
   const access = await caseForActor(deps, me, { reference: ref }, sub);
@@ -36,29 +35,11 @@ export async function lifecycleCommand(deps: Deps, a: Asker, me: StaffRow, ref: 
   if (me.role === 'worker') return tell(a, REFUSE.role('supervisors and admins can redact a note'));
   const list = await redactableNotes(deps, c.id);
   if (list.length === 0) return tell(a, `${ref} has no notes or messages that can be redacted.`);
-  await a.client.views.open({
-    trigger_id: triggerId,
-    view: modal({
-      callbackId: REDACT_VIEW,
-      title: `Redact in ${ref}`,
-      submit: 'Redact',
-      metadata: newMeta(c.id),
-      blocks: [
-        section(
-          'Choose the note or message to blank (for example: it was about another client, or entered in error). The text is removed for good; who did it, when and why stay on the record.',
-        ),
-        selectInput(
-          'note',
-          'Note or message',
-          list.map((n) => [
-            n.id,
-            `${staffTime(n.contactAt, me.timeZone)} · ${n.kind === 'message' ? (n.direction === 'from_client' ? 'from client' : 'to client') : n.kind} · ${n.excerpt}`,
-          ]),
-        ),
-        textInput('reason', 'Reason (required)', { multiline: true, max: 500, hint: 'Stored encrypted with the tombstone.' }),
-      ],
-    }) as never,
-  });
+  const options = list.map((n): [string, string] => [
+    n.id,
+    `${staffTime(n.contactAt, me.timeZone)} · ${n.kind === 'message' ? (n.direction === 'from_client' ? 'from client' : 'to client') : n.kind} · ${n.excerpt}`,
+  ]);
+  await a.client.views.open({ trigger_id: triggerId, view: redactModal(ref, newMeta(c.id), options) });
 }
 
 async function exportCase(deps: Deps, a: Asker, me: StaffRow, caseId: string, ref: string): Promise<void> {
@@ -75,6 +56,6 @@ async function exportCase(deps: Deps, a: Asker, me: StaffRow, caseId: string, re
       { file: Buffer.from(renderExportMarkdown(x), 'utf8'), filename: `${ref}-record-${stamp}.md`, title: `${ref} record (Markdown)` },
       { file: Buffer.from(renderExportJson(x), 'utf8'), filename: `${ref}-record-${stamp}.json`, title: `${ref} record (JSON)` },
     ],
-  } as never);
+  });
   await tell(a, `The record of ${ref} is in your DM with me (Markdown and JSON). The export is on the case's audit trail.`);
 }

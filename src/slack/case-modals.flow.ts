@@ -4,11 +4,11 @@ import { loadCaseCard, type CaseCard } from '../cases/case-card.js';
 import { loadAppointment, openLocation, staffTime, type AppointmentRow } from '../appointments/appointment.format.js';
 import type { StaffRow } from '../staff/staff.repo.js';
 import { caseForActor, REFUSE } from './access.js';
-import type { Block } from './blocks/common.js';
-import { appointmentModal, cancelModal, closeModal, goalsModal, messageModal, noteModal, phaseModal } from './blocks/modals.blocks.js';
-import { ACTIONS } from './ids.js';
+import type { ModalView } from '@slack/types';
+import { appointmentModal, cancelModal, closeModal, goalsModal, messageModal, noteModal, phaseModal } from './ui/modals.blocks.js';
 import { newMeta, tell } from './slack.kit.js';
 import { type StaffActionHandler, buttonValue } from './listeners/types.js';
+import { ACTIONS } from './ui/ids.js';
 
 type CaseModalActionId = (typeof ACTIONS)['logNote' | 'schedule' | 'goals' | 'phase' | 'message' | 'close' | 'reschedule' | 'cancel'];
 
@@ -19,7 +19,7 @@ type CaseModalActionId = (typeof ACTIONS)['logNote' | 'schedule' | 'goals' | 'ph
  * then the modal opens with a fresh nonce (the submission's idempotency key).
  * Keyed by the button's action id.
  */
-type Build = (x: { card: CaseCard; me: StaffRow; now: DateTime; appt?: AppointmentRow; deps: Deps }) => Block;
+type Build = (x: { card: CaseCard; me: StaffRow; now: DateTime; appt?: AppointmentRow; deps: Deps }) => ModalView;
 export interface CaseModal {
   build: Build;
   /** The button carries an appointment id (Reschedule, Cancel); otherwise a case id. */
@@ -46,7 +46,7 @@ export function caseModalButton(m: CaseModal): StaffActionHandler {
     const card = await loadCaseCard(deps, caseId);
     if (!card) return tell(a, REFUSE.unavailable(access.case.reference));
     await deps.audit.record({ actor: { type: 'staff', id: me.id }, action: 'case.viewed', caseId, details: { via: actionId } });
-    await client.views.open({ trigger_id: body.trigger_id, view: m.build({ card, me, now: deps.clock.now(), deps, ...(appt ? { appt } : {}) }) as never });
+    await client.views.open({ trigger_id: body.trigger_id, view: m.build({ card, me, now: deps.clock.now(), deps, ...(appt ? { appt } : {}) }) });
   };
 }
 

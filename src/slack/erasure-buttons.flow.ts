@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import type { Block } from './blocks/common.js';
-import { modal, section, textInput } from './blocks/common.js';
+import type { ModalView } from '@slack/types';
+import { erasureHoldModal } from './ui/lifecycle.blocks.js';
 import { MESSAGE_META, type MessageRef } from './escalation-buttons.flow.js';
 
 /**
@@ -10,27 +10,12 @@ import { MESSAGE_META, type MessageRef } from './escalation-buttons.flow.js';
  * who decided, without buttons. Listeners: listeners/casework.actions.ts and
  * listeners/casework.views.ts.
  */
-export const ERASURE_HOLD_VIEW = 'erasure_hold_modal';
 /** What an acted-on erasure request says above the line about who decided. */
 export const ERASURE_TITLE = "Request to erase a client's personal data";
-const REASON_MAX = 1000;
 export const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 export const holdMetaSchema = z.object({ requestId: z.string().regex(UUID), ...MESSAGE_META }).strict();
 
 /** The hold modal: why the client's data is kept for now (required). */
-export function holdModal(requestId: string, m: MessageRef | undefined, days: number): Block {
-  return modal({
-    callbackId: ERASURE_HOLD_VIEW,
-    title: 'Hold erasure',
-    submit: 'Hold',
-    metadata: { requestId, ...(m ? { channel: m.channel, ts: m.ts, text: m.text } : {}) },
-    blocks: [
-      section(`The client's data will be kept for now. Say why (a safeguarding concern or a legal duty). You will be asked again in ${days} days.`),
-      textInput('reason', 'Reason (required)', {
-        multiline: true,
-        max: REASON_MAX,
-        hint: "Stored encrypted; erased with the client's data when the erasure happens.",
-      }),
-    ],
-  });
+export function holdModal(requestId: string, m: MessageRef | undefined, days: number): ModalView {
+  return erasureHoldModal({ requestId, ...(m ? { channel: m.channel, ts: m.ts, text: m.text } : {}) }, days);
 }

@@ -9,7 +9,9 @@ import type { StaffRow } from '../staff/staff.repo.js';
 import { staffTime } from '../appointments/appointment.format.js';
 import { canAccessCase } from './access.js';
 import { NO_CASE, recordAccessRefused } from '../cases/case-access.js';
-import { context, modal, section, textInput, type Block } from './blocks/common.js';
+import type { Block } from './ui/blocks.js';
+import type { ModalView } from '@slack/types';
+import { actedBlocks, REASON_MAX } from './ui/escalation.blocks.js';
 import { fieldError, fieldsOf, tell, type Asker } from './slack.kit.js';
 import { parseMeta, SAVE_FAILED_TEXT_KEPT, viewFailed } from './listeners/staff.js';
 import { type StaffActionHandler, type StaffViewHandler, buttonValue, type ViewCtx } from './listeners/types.js';
@@ -21,7 +23,6 @@ import { type StaffActionHandler, type StaffViewHandler, buttonValue, type ViewC
  * services do the change (audited, idempotent); the message is then updated
  * to say who acted, without buttons, so it cannot be pressed again meaningfully.
  */
-export const ESC_VIEWS = { snooze: 'esc_snooze_modal', notNeeded: 'esc_not_needed_modal' } as const;
 
 /** The snooze modal's choices (ISO duration, label). */
 export const SNOOZE_CHOICES: Array<[string, string]> = [
@@ -129,9 +130,8 @@ export async function markActed(
     return false;
   }
   const text = own ? own.title : m.text;
-  const blocks: Block[] = [...(text ? [section(text)] : []), context(line), ...extra];
   await client.chat
-    .update({ channel: m.channel, ts: m.ts, text: text || line, blocks: blocks as never })
+    .update({ channel: m.channel, ts: m.ts, text: text || line, blocks: actedBlocks(text, line, extra) })
     .catch((err: unknown) => deps.logger.warn({ err: (err as Error).message }, 'could not update the escalation message'));
   return true;
 }
@@ -167,8 +167,6 @@ export function escalationButton(act: (x: EscalationCtx) => Promise<void>): Staf
 
 // ---- reason modals (snooze, no follow-up needed) --------------------------------------------
 
-const REASON_MAX = 500;
-
 /** Where the pressed message is, kept in a reason modal's metadata (to edit that message on submit, if it is ours). */
 export const MESSAGE_META = { channel: z.string().max(40).optional(), ts: z.string().max(40).optional(), text: z.string().max(1500).optional() };
 const metaSchema = z.object({ escalationId: z.string().regex(uuid), ...MESSAGE_META }).strict();
@@ -179,20 +177,6 @@ export function messageFromMeta(meta: { channel?: string | undefined; ts?: strin
 }
 type ReasonMeta = z.infer<typeof metaSchema>;
 
-function reasonModal(callbackId: string, title: string, submit: string, meta: ReasonMeta, intro: string, extra: Block[] = []): Block {
-  return modal({
-    callbackId,
-    title,
-    submit,
-    metadata: meta,
-    blocks: [
-      section(intro),
-      ...extra,
-      textInput('reason', 'Reason (required)', { multiline: true, max: REASON_MAX, hint: 'Kept with the escalation, encrypted; not shown in the channel.' }),
-    ],
-  });
-}
-
 function metaFrom(escalationId: string, m: MessageRef | undefined): ReasonMeta {
   return { escalationId, ...(m ? { channel: m.channel, ts: m.ts, text: m.text } : {}) };
 }
@@ -200,9 +184,9 @@ function metaFrom(escalationId: string, m: MessageRef | undefined): ReasonMeta {
 /** Open a reason modal about the pressed escalation (its message kept in the metadata, to be edited on submit). */
 export async function openReasonModal(
   { row, msg, client, triggerId }: Pick<EscalationCtx, 'row' | 'msg' | 'client' | 'triggerId'>,
-  m: { callbackId: string; title: string; submit: string; intro: string; extra?: Block[] },
+  build: (meta: ReasonMeta) => ModalView,
 ): Promise<void> {
-  await client.views.open({ trigger_id: triggerId, view: reasonModal(m.callbackId, m.title, m.submit, metaFrom(row.e.id, msg), m.intro, m.extra) as never });
+  await client.views.open({ trigger_id: triggerId, view: build(metaFrom(row.e.id, msg)) });
 }
 
 type ReasonOutcome = { ok: true; line: string } | { ok: false; field?: string; message: string };

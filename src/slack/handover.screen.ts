@@ -4,8 +4,7 @@ import type { Deps } from '../deps.js';
 import { parseHandoverCommand, HANDOVER_USAGE } from '../handover/handover.domain.js';
 import { checkHandover, endHandover, openCasesOf, recentHandovers, type EndResult, type StartResult } from '../handover/handover.service.js';
 import { findStaffById, findStaffBySlack, teamOf, type StaffRow } from '../staff/staff.repo.js';
-import { context, header, modal, plain, section, type Block } from './blocks/common.js';
-import { INPUT } from './ids.js';
+import { handoverListBlocks, handoverModal } from './ui/handover.blocks.js';
 import { tell, type Asker } from './slack.kit.js';
 
 /**
@@ -15,10 +14,6 @@ import { tell, type Asker } from './slack.kit.js';
  * handovers with their ids; `/case handover undo <id>` or [Undo handover]
  * moves the cases back at once. Who may do it is checked by the service.
  */
-export const HANDOVER_VIEW = 'handover_modal';
-/** Slack allows 100 options in a multi-select. */
-const MAX_OFFERED = 100;
-const PRIORITY: Record<string, string> = { crisis: '🚨 crisis', high: 'high', normal: 'normal', low: 'low' };
 
 export const handoverMetaSchema = z
   .object({
@@ -48,27 +43,10 @@ export async function handoverCommand(deps: Deps, a: Asker, me: StaffRow, args: 
   if (refusal) return tell(a, refusal.message);
   const open = await openCasesOf(deps.db, from.id);
   if (open.length === 0) return tell(a, `<@${from.slackUserId}> has no open cases to hand over.`);
-  const offered = open.slice(0, MAX_OFFERED);
-  const options = offered.map((c) => ({ text: plain(`${c.reference} · ${c.phase} · ${PRIORITY[c.priority] ?? c.priority}`), value: c.id }));
   const meta: HandoverMeta = { fromId: from.id, toId: to.id, untilOn: cmd.untilOn, nonce: randomUUID() };
-  const blocks: Block[] = [
-    section(
-      `Move cases from <@${from.slackUserId}> to <@${to.slackUserId}>${cmd.untilOn ? `, until *${cmd.untilOn}* (they go back that morning)` : ' (no end date: they stay until moved again)'}.`,
-    ),
-    {
-      type: 'input',
-      block_id: 'cases',
-      label: plain('Cases to hand over'),
-      element: { type: 'multi_static_select', action_id: INPUT, options, initial_options: options, max_selected_items: MAX_OFFERED },
-      hint: plain('All open cases are chosen; remove the ones that stay.', 150),
-    },
-    context(
-      `<@${to.slackUserId}> gets a handover packet per case; each client is told in their language who their new contact is.${open.length > MAX_OFFERED ? ` Only the first ${MAX_OFFERED} of ${open.length} cases are listed; run the command again for the rest.` : ''}`,
-    ),
-  ];
   await a.client.views.open({
     trigger_id: triggerId,
-    view: modal({ callbackId: HANDOVER_VIEW, title: 'Hand over cases', submit: 'Hand over', metadata: meta, blocks }) as never,
+    view: handoverModal({ fromSlackId: from.slackUserId, toSlackId: to.slackUserId, untilOn: cmd.untilOn, cases: open, total: open.length, meta }),
   });
 }
 
@@ -86,7 +64,7 @@ async function listHandovers(deps: Deps, a: Asker, me: StaffRow): Promise<void> 
       return `• \`${h.id}\` <@${f?.slackUserId}> → <@${t?.slackUserId}> · ${h.cases} case${h.cases === 1 ? '' : 's'}${h.untilOn ? ` · until ${h.untilOn}` : ''} · *${h.status}*`;
     }),
   );
-  return tell(a, `Handovers: ${rows.length}`, [header('Handovers'), section(lines.join('\n')), context(HANDOVER_USAGE)]);
+  return tell(a, `Handovers: ${rows.length}`, handoverListBlocks(lines, HANDOVER_USAGE));
 }
 
 export function startedText(r: Extract<StartResult, { ok: true; duplicate: false }>, toSlackId: string): string {

@@ -6,8 +6,7 @@ import { caseReferrals } from '../referrals/referrals.service.js';
 import { ADMINS_ONLY, findResource, listResources, removeResource } from '../referrals/resources.service.js';
 import type { StaffRow } from '../staff/staff.repo.js';
 import { caseForActor, REFUSE } from './access.js';
-import { header, section } from './blocks/common.js';
-import { referralLine, referralModal, resourceListBlocks, resourceModal } from './blocks/referrals.blocks.js';
+import { caseReferralsBlocks, referralModal, resourceListBlocks, resourceModal } from './ui/referrals.blocks.js';
 import { newMeta, tell, type Asker } from './slack.kit.js';
 
 /**
@@ -39,7 +38,7 @@ export async function resourcesCommand(deps: Deps, a: Asker, me: StaffRow, args:
   if (op === 'edit' && !existing) return tell(a, `I can't find a resource “${rest.slice(0, 60)}”. \`/case resources list\` shows them with their ids.`);
   await a.client.views.open({
     trigger_id: triggerId,
-    view: resourceModal({ ...(existing ? { editId: existing.id } : {}), nonce: randomUUID() }, existing) as never,
+    view: resourceModal({ ...(existing ? { editId: existing.id } : {}), nonce: randomUUID() }, existing),
   });
 }
 
@@ -49,7 +48,7 @@ export async function referCommand(deps: Deps, a: Asker, me: StaffRow, ref: stri
   if (access.case.status !== 'open') return tell(a, REFUSE.closed);
   const list = await listResources(deps.db);
   if (list.length === 0) return tell(a, 'The resource directory is empty: ask an admin to add the organisation first (`/case resources add`).');
-  await a.client.views.open({ trigger_id: triggerId, view: referralModal(newMeta(access.case.id), ref, list) as never });
+  await a.client.views.open({ trigger_id: triggerId, view: referralModal(newMeta(access.case.id), ref, list) });
 }
 
 export async function showReferrals(deps: Deps, a: Asker, me: StaffRow, ref: string): Promise<void> {
@@ -58,8 +57,5 @@ export async function showReferrals(deps: Deps, a: Asker, me: StaffRow, ref: str
   const list = await caseReferrals(deps, access.case.id);
   await deps.audit.record({ actor: { type: 'staff', id: me.id }, action: 'case.referrals_viewed', caseId: access.case.id });
   if (list.length === 0) return tell(a, `${ref} has no referrals yet. \`/case ${ref} refer\` records one.`);
-  return tell(a, `Referrals on ${ref}: ${list.length}`, [
-    header(`Referrals on ${ref}`),
-    section(list.map((r) => referralLine(r, { reason: true })).join('\n')),
-  ]);
+  return tell(a, `Referrals on ${ref}: ${list.length}`, caseReferralsBlocks(ref, list));
 }

@@ -3,8 +3,8 @@ import { parseReportCommand } from '../reports/report.command.js';
 import { reportFiles, reportFor, runReport } from '../reports/report.run.js';
 import { parsePeriod } from '../reports/period.js';
 import { teamOf, type StaffRow } from '../staff/staff.repo.js';
-import { reportHomeBlocks, reportText, reportTextBlocks } from './blocks/report.blocks.js';
-import type { Block } from './blocks/common.js';
+import { reportHomeBlocks, reportText, reportTextBlocks } from './ui/report.blocks.js';
+import type { Block } from './ui/blocks.js';
 import { tell, type Asker } from './slack.kit.js';
 
 /**
@@ -28,7 +28,7 @@ export async function reportCommand(deps: Deps, a: Asker, me: StaffRow, args: st
     channel_id: channelId,
     initial_comment: `Supervision report — ${r.scopeLabel}, ${r.period.label}: the figures as CSV and ${files.length - 1} chart${files.length === 2 ? '' : 's'}. Case references and staff names only.`,
     file_uploads: files.map((f) => ({ file: f.content, filename: f.filename, title: f.title })),
-  } as never);
+  });
 }
 
 /**

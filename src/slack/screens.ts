@@ -8,9 +8,18 @@ import { parseStaffCommand, STAFF_USAGE } from '../staff/staff.command.js';
 import { addStaff, removeStaff, staffDirectory } from '../staff/staff.service.js';
 import { findActiveStaffBySlack, teamOf, type StaffRow } from '../staff/staff.repo.js';
 import { caseForActor, REFUSE } from './access.js';
-import { caseCardBlocks, caseCardText } from './blocks/case-card.blocks.js';
-import { divider, header, type Block } from './blocks/common.js';
-import { caseloadBlocks, escalationBlocks, HELP_TEXT, homeBlocks, ledgerBlocks, notStaffHome, staffListBlocks, teamBlocks } from './blocks/lists.blocks.js';
+import { caseCardBlocks, caseCardText } from './ui/case-card.blocks.js';
+import type { Block } from './ui/blocks.js';
+import {
+  caseloadScreenBlocks,
+  HELP_TEXT,
+  homeBlocks,
+  homeWithReports,
+  ledgerBlocks,
+  notStaffHome,
+  staffListBlocks,
+  teamScreenBlocks,
+} from './ui/lists.blocks.js';
 import { lookupVia, tell, type Asker } from './slack.kit.js';
 import { oncallCommand, oncallHomeBlocks } from './oncall.screen.js';
 import { reportCommand, reportHomeSection } from './report.screen.js';
@@ -48,10 +57,7 @@ function auditCaseload(deps: Deps, me: StaffRow, action: string, via: string, li
 async function showCaseload(deps: Deps, a: Asker, me: StaffRow): Promise<void> {
   const list = await caseloadOf(deps, [me.id]);
   await auditCaseload(deps, me, 'caseload.viewed', 'command', list);
-  await tell(a, `Your caseload: ${list.length} open case${list.length === 1 ? '' : 's'}`, [
-    header('My caseload'),
-    ...caseloadBlocks(list, me.timeZone, deps.clock.now(), { buttons: true, max: 20 }),
-  ]);
+  await tell(a, `Your caseload: ${list.length} open case${list.length === 1 ? '' : 's'}`, caseloadScreenBlocks(list, me.timeZone, deps.clock.now()));
 }
 
 export async function showCaseCard(deps: Deps, a: Asker, me: StaffRow, by: { reference: string } | { id: string }): Promise<void> {
@@ -94,11 +100,7 @@ async function showTeam(deps: Deps, a: Asker, me: StaffRow): Promise<void> {
     ...teamCases.map((c) => c.reference),
     ...escalations.map((e) => e.reference),
   ]);
-  await tell(
-    a,
-    `Your team: ${team.length} people, ${escalations.length} open escalations`,
-    [header('My team'), ...teamBlocks(loads, me.timeZone, now), header('Open escalations'), ...escalationBlocks(escalations, now)].slice(0, 50),
-  );
+  await tell(a, `Your team: ${team.length} people, ${escalations.length} open escalations`, teamScreenBlocks(loads, escalations, me.timeZone, now));
 }
 
 async function staffDirectoryCommand(deps: Deps, a: Asker, me: StaffRow, args: string[]): Promise<void> {
@@ -150,7 +152,7 @@ export async function caseCommand(deps: Deps, a: Asker, me: StaffRow, text: stri
 
 /** The App Home tab: caseload for everyone; team, escalations and unassigned intakes for supervisors and admins. */
 export async function publishHome(deps: Deps, client: WebClient, userId: string): Promise<void> {
-  await client.views.publish({ user_id: userId, view: { type: 'home', blocks: (await homeViewBlocks(deps, userId, { audit: true })) as never } });
+  await client.views.publish({ user_id: userId, view: { type: 'home', blocks: await homeViewBlocks(deps, userId, { audit: true }) } });
 }
 
 /**
@@ -186,5 +188,5 @@ export async function homeViewBlocks(deps: Deps, userId: string, opts: { audit?:
   const reports = await reportHomeSection(deps, me);
   // The Reports section goes before the long lists, so the 100-block cap never cuts it.
   const home = homeBlocks({ me, caseload, team: loads, escalations, unassigned, now });
-  return [...oncall, ...home.slice(0, 100 - oncall.length - reports.length - 1), divider(), ...reports];
+  return homeWithReports(oncall, home, reports);
 }

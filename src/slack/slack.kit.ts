@@ -6,9 +6,9 @@ import type { Deps } from '../deps.js';
 import type { StaffRow } from '../staff/staff.repo.js';
 import type { SlackUserLookup } from '../staff/staff.service.js';
 import { REFUSE, staffFor } from './access.js';
-import type { Block } from './blocks/common.js';
-import { INPUT } from './ids.js';
-import type { ModalMeta } from './blocks/modals.blocks.js';
+import type { Block } from './ui/blocks.js';
+import type { ModalMeta } from './ui/modals.blocks.js';
+import { INPUT } from './ui/ids.js';
 
 /**
  * What every listener needs: who is asking (from the staff directory, or a
@@ -25,18 +25,18 @@ export interface Asker {
 /** Answer only this person: via response_url when there is one, else an ephemeral message, else their DM. */
 export async function tell(a: Asker, text: string, blocks?: Block[]): Promise<void> {
   if (a.respond) {
-    await a.respond({ response_type: 'ephemeral', replace_original: false, text, ...(blocks ? { blocks: blocks as never } : {}) });
+    await a.respond({ response_type: 'ephemeral', replace_original: false, text, ...(blocks ? { blocks } : {}) });
     return;
   }
   if (a.channelId) {
     try {
-      await a.client.chat.postEphemeral({ channel: a.channelId, user: a.userId, text, ...(blocks ? { blocks: blocks as never } : {}) });
+      await a.client.chat.postEphemeral({ channel: a.channelId, user: a.userId, text, ...(blocks ? { blocks } : {}) });
       return;
     } catch {
       /* not in that channel: fall back to the DM */
     }
   }
-  await a.client.chat.postMessage({ channel: a.userId, text, ...(blocks ? { blocks: blocks as never } : {}) });
+  await a.client.chat.postMessage({ channel: a.userId, text, ...(blocks ? { blocks } : {}) });
 }
 
 /** The asker's directory entry, or undefined after telling them politely why not. */

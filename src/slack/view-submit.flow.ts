@@ -4,7 +4,7 @@ import type { Deps } from '../deps.js';
 import type { Mutation } from '../cases/case-mutation.js';
 import { findCaseById } from '../cases/cases.repo.js';
 import type { StaffRow } from '../staff/staff.repo.js';
-import type { ModalMeta } from './blocks/modals.blocks.js';
+import type { ModalMeta } from './ui/modals.blocks.js';
 import { failureRef, fieldError, fieldsOf, readMeta } from './slack.kit.js';
 import type { StaffViewHandler, ViewCtx } from './listeners/types.js';
 

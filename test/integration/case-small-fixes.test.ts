@@ -5,7 +5,7 @@ import { appointments, cases, escalations } from '../../src/db/schema.js';
 import { logNote } from '../../src/cases/case-notes.service.js';
 import { closeCase } from '../../src/cases/case-plan.service.js';
 import { openEscalation } from '../../src/escalations/escalations.repo.js';
-import { describeTrouble } from '../../src/escalations/escalation.render.js';
+import { describeTrouble } from '../../src/slack/ui/escalation.text.js';
 import { planAppointmentReminders } from '../../src/appointments/reminders.service.js';
 import { findStaffById } from '../../src/staff/staff.repo.js';
 import type { Db } from '../../src/db/client.js';

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { and, eq } from 'drizzle-orm';
 import type { Job } from 'bullmq';
 import { auditLog, caseloadOverrides, cases } from '../../src/db/schema.js';
-import { VIEWS } from '../../src/slack/ids.js';
+import { VIEWS } from '../../src/slack/ui/ids.js';
 import { caseCreatedProcessor } from '../../workers/processors/case-created.processor.js';
 import { answersTo, createSlackWorld, dm, eventually, flush, INTAKE, newCase, nextAnswer, U, type SlackWorld } from './slack-harness.js';
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { fitView, fullIntakeModal, labelledSections, splitText } from '../../src/slack/blocks/case-file.blocks.js';
-import { section } from '../../src/slack/blocks/common.js';
+import { fitView, fullIntakeModal, labelledSections, splitText } from '../../src/slack/ui/case-file.blocks.js';
+import { section } from '../../src/slack/ui/blocks.js';
 import { intakeEntries } from '../../src/cases/case-file.js';
 
 /** Block Kit's limits: 3,000 characters per section, 100 blocks per view. Long answers are split, never cut. */

@@ -65,11 +65,11 @@ export class SlackSender {
     if (this.stopping.signal.aborted) throw new InterruptedSendError();
     try {
       if (msg.home) {
-        await this.api.views.publish({ user_id: msg.to, view: { type: 'home', blocks: (msg.blocks ?? []) as never } });
+        await this.api.views.publish({ user_id: msg.to, view: { type: 'home', blocks: msg.blocks ?? [] } });
         return { externalRef: `home:${msg.to}`, channelRef: msg.to };
       }
       if (msg.update) {
-        const res = await this.api.chat.update({ channel: msg.to, ts: msg.update.ts, text: msg.text, ...(msg.blocks ? { blocks: msg.blocks as never } : {}) });
+        const res = await this.api.chat.update({ channel: msg.to, ts: msg.update.ts, text: msg.text, ...(msg.blocks ? { blocks: msg.blocks } : {}) });
         return { externalRef: res.ts ?? msg.update.ts, channelRef: res.channel ?? msg.to };
       }
       let channel = msg.to;
@@ -84,7 +84,7 @@ export class SlackSender {
           channel_id: channel,
           initial_comment: msg.text,
           file_uploads: msg.files.map((f) => ({ file: f.content, filename: f.filename, title: f.title })),
-        } as never)) as unknown as { files?: Array<{ files?: Array<{ id?: string }> }> };
+        })) as { files?: Array<{ files?: Array<{ id?: string }> }> };
         const ids = (res.files ?? [])
           .flatMap((x) => x.files ?? [])
           .map((f) => f.id)
@@ -94,7 +94,7 @@ export class SlackSender {
       const res = await this.api.chat.postMessage({
         channel,
         text: msg.text,
-        ...(msg.blocks ? { blocks: msg.blocks as never } : {}),
+        ...(msg.blocks ? { blocks: msg.blocks } : {}),
         ...(msg.threadTs ? { thread_ts: msg.threadTs } : {}),
         unfurl_links: false,
         unfurl_media: false,

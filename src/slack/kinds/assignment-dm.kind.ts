@@ -3,8 +3,8 @@ import { cases } from '../../db/schema.js';
 import { deliveryKind } from '../../delivery/kinds/kind.js';
 import { loadCase, loadStaff, recipientId, staffUnreachable } from '../../delivery/recipients.js';
 import { loadCaseCard } from '../../cases/case-card.js';
-import { caseCardBlocks, caseCardText } from '../blocks/case-card.blocks.js';
-import { section } from '../blocks/common.js';
+import { caseCardBlocks, caseCardText } from '../ui/case-card.blocks.js';
+import { section } from '../ui/blocks.js';
 
 /**
  * The full case card in the newly assigned worker's DM. Its ts becomes the

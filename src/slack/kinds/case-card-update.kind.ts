@@ -4,7 +4,7 @@ import { deliveryKind } from '../../delivery/kinds/kind.js';
 import { loadCase, loadStaff, recipientId, staffUnreachable } from '../../delivery/recipients.js';
 import { loadCaseCard } from '../../cases/case-card.js';
 import { CASE_CARD_UPDATE_KIND } from '../../cases/case-card-refresh.js';
-import { caseCardBlocks, caseCardText } from '../blocks/case-card.blocks.js';
+import { caseCardBlocks, caseCardText } from '../ui/case-card.blocks.js';
 import { assignedPreamble } from './assignment-dm.kind.js';
 
 /**

@@ -1,12 +1,12 @@
 import { and, eq } from 'drizzle-orm';
 import { appointments, notes } from '../../db/schema.js';
 import { describeForStaff } from '../../appointments/appointment.format.js';
-import { answerButtons } from '../../appointments/client-answer.js';
-import { buttons } from '../../delivery/slack-blocks.js';
+import { answerActions } from '../ui/appointment.blocks.js';
 import { deliveryKind } from '../../delivery/kinds/kind.js';
 import { loadCase, loadStaff, recipientId, staffUnreachable } from '../../delivery/recipients.js';
 import { AAD } from '../../cases/case-aad.js';
-import { context, esc, section } from '../blocks/common.js';
+import type { KnownBlock } from '@slack/types';
+import { context, esc, section } from '../ui/blocks.js';
 
 /**
  * A client's Telegram message, relayed to Slack. To the assigned worker: the
@@ -35,7 +35,7 @@ export const clientReplyKind = deliveryKind({
     const body = deps.cipher.decrypt(note.bodyEnc, AAD.noteBody);
     const quoted = `>${esc(body).replace(/\n/g, '\n>')}`;
     let text = `Message from the client (${c.reference}): ${esc(body)}`;
-    let blocks = [section(`✉️ *Message from the client* (${c.reference}):\n${quoted}`), context('Reply with *Message client* on the case card.')];
+    let blocks: KnownBlock[] = [section(`✉️ *Message from the client* (${c.reference}):\n${quoted}`), context('Reply with *Message client* on the case card.')];
     if (row.kind === 'client_reply.times') {
       // The answer to "which days and times suit you?", with what the worker can do about the appointment.
       const [appt] = await deps.db
@@ -49,7 +49,7 @@ export const clientReplyKind = deliveryKind({
         text = `The client of ${c.reference} needs another time for ${when}. Days and times that suit them: ${esc(body)}`;
         blocks = [
           section(`🕑 *The client of ${c.reference} needs another time* for the appointment on ${when}.\n*Days and times that suit them:*\n${quoted}`),
-          buttons(`answer:${appt.id}`, answerButtons(appt)),
+          answerActions(appt),
           context('They were told you will confirm a new time. Reschedule to tell them on Telegram.'),
         ];
       }

@@ -2,7 +2,7 @@ import { deliveryKind } from '../../delivery/kinds/kind.js';
 import { loadStaff, recipientId, staffUnreachable } from '../../delivery/recipients.js';
 import { HANDOVER_PACKET_KIND } from '../../handover/handover.service.js';
 import { loadHandoverPacket } from '../../handover/handover-packet.js';
-import { handoverPacketBlocks, handoverPacketText } from '../blocks/handover.blocks.js';
+import { handoverPacketBlocks, handoverPacketText } from '../ui/handover.blocks.js';
 
 /** One moved case's handover packet in the covering worker's DM; skipped when the case has moved on since. */
 export const handoverPacketKind = deliveryKind({

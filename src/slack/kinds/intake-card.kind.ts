@@ -6,7 +6,7 @@ import { openCaseIntake } from '../../intake/intake.repo.js';
 import { AAD } from '../../cases/case-aad.js';
 import { assignablePicker } from '../../cases/caseload-limit.js';
 import { firstName } from '../../cases/message-to-client.kind.js';
-import { intakeCardBlocks, intakeCardText, type IntakeCardInput } from '../blocks/intake-card.blocks.js';
+import { intakeCardBlocks, intakeCardText, type IntakeCardInput } from '../ui/intake-card.blocks.js';
 import type { Deps } from '../../deps.js';
 
 /**

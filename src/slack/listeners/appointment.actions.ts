@@ -1,15 +1,13 @@
 import { describeForStaff, loadAppointment } from '../../appointments/appointment.format.js';
 import { keepAppointment } from '../../appointments/appointment-keep.service.js';
 import { recordAppointmentOutcome } from '../../appointments/appointment-outcome.service.js';
-import { ANSWER_ACTIONS } from '../../appointments/client-answer.js';
-import { OUTCOME_ACTIONS } from '../../appointments/outcome-question.kind.js';
 import { caseForActor } from '../access.js';
-import { ACTIONS } from '../ids.js';
-import { actions, button } from '../blocks/common.js';
+import { outcomeDoneBlocks } from '../ui/escalation.blocks.js';
 import { appointmentNowText, CASE_MODALS, caseModalButton } from '../case-modals.flow.js';
 import { markActed, messageOf, when } from '../escalation-buttons.flow.js';
 import { tell } from '../slack.kit.js';
 import { type StaffActionHandler, buttonValue } from './types.js';
+import { ACTIONS, ANSWER_ACTIONS, OUTCOME_ACTIONS } from '../ui/ids.js';
 
 /**
  * [Attended] / [No-show] on the outcome question (value `<appointmentId>:<version>`).
@@ -30,9 +28,7 @@ function outcomeButton(outcome: 'attended' | 'no_show'): StaffActionHandler {
     const r = await recordAppointmentOutcome(deps, { appointmentId: appt.id, version: Number(m[2]), outcome, staffId: me.id });
     if (!r.ok) return tell(a, r.message);
     const own = { subjectId: appt.id, title: `Appointment on ${when(me, appt.startsAt)}` };
-    const logNote = [
-      actions('appointment_outcome_done', [button({ text: 'Log note', actionId: OUTCOME_ACTIONS.logNote, value: appt.caseId, style: 'primary' })]),
-    ];
+    const logNote = outcomeDoneBlocks(appt.caseId);
     if (r.status === 'unchanged') {
       await markActed(deps, client, messageOf(body), `Recorded: *${OUTCOME_LABEL[outcome]}*.`, logNote, own);
       return tell(a, `This was already recorded as ${OUTCOME_LABEL[outcome].toLowerCase()}; nothing changed.`);

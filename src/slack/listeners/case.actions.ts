@@ -1,13 +1,13 @@
 import type { StaticSelectAction, UsersSelectAction } from '@slack/bolt';
-import { ESC_ACTIONS } from '../../escalations/escalation.render.js';
 import { caseForActor, REFUSE } from '../access.js';
 import { assignFromSlack } from '../assign.flow.js';
 import { openView, showFullIntake, showHistory, updateView } from '../case-file.flow.js';
 import { CASE_MODALS, caseModalButton } from '../case-modals.flow.js';
-import { ACTIONS } from '../ids.js';
 import { showCaseCard } from '../screens.js';
+import { reassignBlocks } from '../ui/intake-card.blocks.js';
 import { tell } from '../slack.kit.js';
 import { type StaffActionHandler, buttonValue } from './types.js';
+import { ACTIONS, ESC_ACTIONS } from '../ui/ids.js';
 
 /**
  * The buttons of the case card, the caseload lists and the intake card, keyed
@@ -59,14 +59,7 @@ export const CASE_ACTIONS = {
     if (!access.ok) return tell(a, access.message);
     if (access.case.status !== 'open') return tell(a, REFUSE.closed);
     const text = `Reassign ${access.case.reference}: who should have it?`;
-    await tell(a, text, [
-      { type: 'section', text: { type: 'mrkdwn', text } },
-      {
-        type: 'actions',
-        block_id: `intake:${access.case.id}`,
-        elements: [{ type: 'users_select', action_id: ACTIONS.intakeAssignPick, placeholder: { type: 'plain_text', text: 'Choose a worker…' } }],
-      },
-    ]);
+    await tell(a, text, reassignBlocks(access.case.id, text));
   },
 
   // The buttons that open a case modal (also the reminder/nudge [Log note] buttons): src/slack/case-modals.flow.ts.

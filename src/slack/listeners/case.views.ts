@@ -8,12 +8,12 @@ import { closeCase, movePhase, saveGoalsPlan } from '../../cases/case-plan.servi
 import { parseReference } from '../../cases/case-reference.js';
 import { caseForActor } from '../access.js';
 import { assignOverLimit } from '../assign.flow.js';
-import { esc } from '../blocks/common.js';
-import { VIEWS } from '../ids.js';
+import { esc } from '../ui/blocks.js';
 import { fieldError, fieldsOf, readMeta } from '../slack.kit.js';
 import { caseView } from '../view-submit.flow.js';
 import { viewFailed } from './staff.js';
 import type { StaffViewHandler } from './types.js';
+import { VIEWS } from '../ui/ids.js';
 
 const STALE = 'This form is out of date. Close it and open it again from the case card.';
 

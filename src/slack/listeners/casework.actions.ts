@@ -1,17 +1,15 @@
 import { staffTime } from '../../appointments/appointment.format.js';
-import { ERASURE_ACTIONS } from '../../clients/erasure-request.kind.js';
 import { decideErasure } from '../../clients/erasure-request.service.js';
 import { REFERRAL_OUTCOMES } from '../../db/schema.js';
 import { endHandover } from '../../handover/handover.service.js';
-import { REFERRAL_OUTCOME_ACTION } from '../../referrals/referral-followup.kind.js';
 import { OUTCOME_LABELS } from '../../referrals/referrals.domain.js';
 import { recordReferralOutcome } from '../../referrals/referrals.service.js';
-import { HANDOVER_UNDO_ACTION } from '../blocks/handover.blocks.js';
 import { ERASURE_TITLE, holdModal, UUID } from '../erasure-buttons.flow.js';
 import { markActed, messageOf } from '../escalation-buttons.flow.js';
 import { endedText } from '../handover.screen.js';
 import { tell } from '../slack.kit.js';
 import { type StaffActionHandler, buttonValue } from './types.js';
+import { ERASURE_ACTIONS, HANDOVER_UNDO_ACTION, REFERRAL_OUTCOME_ACTION } from '../ui/ids.js';
 
 /**
  * Buttons of the data lifecycle (erasure requests) and of the casework links

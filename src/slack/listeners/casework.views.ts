@@ -6,19 +6,17 @@ import { recordReferral } from '../../referrals/referrals.service.js';
 import { saveResource } from '../../referrals/resources.service.js';
 import { findStaffById } from '../../staff/staff.repo.js';
 import { caseForActor } from '../access.js';
-import { esc } from '../blocks/common.js';
-import { handoverDoneBlocks } from '../blocks/handover.blocks.js';
-import { REFERRAL_VIEW, RESOURCE_VIEW } from '../blocks/referrals.blocks.js';
-import { REDACT_VIEW } from '../case-lifecycle.commands.js';
-import { ERASURE_HOLD_VIEW, ERASURE_TITLE, holdMetaSchema } from '../erasure-buttons.flow.js';
+import { esc } from '../ui/blocks.js';
+import { handoverDoneBlocks } from '../ui/handover.blocks.js';
+import { ERASURE_TITLE, holdMetaSchema } from '../erasure-buttons.flow.js';
 import { markActed, messageFromMeta } from '../escalation-buttons.flow.js';
-import { HANDOVER_VIEW, handoverMetaSchema, startedText } from '../handover.screen.js';
-import { INPUT } from '../ids.js';
+import { handoverMetaSchema, startedText } from '../handover.screen.js';
 import { resourceMetaSchema } from '../referrals.screen.js';
 import { fieldError, fieldsOf, readMeta } from '../slack.kit.js';
 import { caseView } from '../view-submit.flow.js';
 import { parseMeta, SAVE_FAILED_TEXT_KEPT, viewFailed } from './staff.js';
 import type { StaffViewHandler } from './types.js';
+import { ERASURE_HOLD_VIEW, HANDOVER_VIEW, INPUT, REDACT_VIEW, REFERRAL_VIEW, RESOURCE_VIEW } from '../ui/ids.js';
 
 const RUN_AGAIN = 'This form is out of date. Close it and run the command again.';
 

@@ -1,7 +1,7 @@
 import { loadCaseCard } from '../../cases/case-card.js';
 import { parseReference } from '../../cases/case-reference.js';
 import { caseForActor } from '../access.js';
-import { noteModal } from '../blocks/modals.blocks.js';
+import { noteModal } from '../ui/modals.blocks.js';
 import { openView, showFullIntake, showHistory } from '../case-file.flow.js';
 import { LIFECYCLE_SUBCOMMANDS, type LifecycleSub, lifecycleCommand } from '../case-lifecycle.commands.js';
 import { caseworkLinksCommand } from '../casework-links.commands.js';

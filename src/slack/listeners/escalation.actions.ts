@@ -1,14 +1,12 @@
 import { eq } from 'drizzle-orm';
 import { staff } from '../../db/schema.js';
-import { CRISIS_OUTCOMES } from '../../escalations/crisis-followup.service.js';
 import { acknowledgeEscalation, cancelCheckin, snoozeEscalation } from '../../escalations/escalation-actions.service.js';
-import { ESC_ACTIONS } from '../../escalations/escalation.render.js';
 import { REFUSE } from '../access.js';
-import { selectInput } from '../blocks/common.js';
-import { CRISIS_ACTIONS, CRISIS_VIEWS, crisisFollowUpBlocks } from '../crisis-buttons.flow.js';
-import { ESC_VIEWS, escalationButton, markActed, openReasonModal, SNOOZE_CHOICES, when } from '../escalation-buttons.flow.js';
+import { crisisFollowUpBlocks, crisisOutcomeModal, notNeededModal, snoozeModal } from '../ui/escalation.blocks.js';
+import { escalationButton, markActed, openReasonModal, SNOOZE_CHOICES, when } from '../escalation-buttons.flow.js';
 import { tell } from '../slack.kit.js';
 import type { StaffActionHandler } from './types.js';
+import { CRISIS_ACTIONS, ESC_ACTIONS } from '../ui/ids.js';
 
 /** The button itself is the reason: the worker's own follow-up nudge comes back in a day. */
 const SNOOZE_DAY_REASON = 'Snoozed for 1 day from the follow-up reminder';
@@ -45,13 +43,7 @@ export const ESCALATION_ACTIONS = {
     if (row.e.resolvedAt) return tell(a, 'This has already been resolved; nothing more to do.');
     if (row.e.reason === 'crisis') return tell(a, 'A crisis cannot be snoozed: please acknowledge it, or hand it to someone who can act now.');
     if (row.c.status !== 'open') return tell(a, REFUSE.closed);
-    await openReasonModal(x, {
-      callbackId: ESC_VIEWS.snooze,
-      title: `Snooze ${row.c.reference}`,
-      submit: 'Snooze',
-      intro: `Snooze the escalation about *${row.c.reference}*. It comes back when the time is up unless a note is logged first.`,
-      extra: [selectInput('until', 'For how long', SNOOZE_CHOICES, { initial: 'P1D' })],
-    });
+    await openReasonModal(x, (meta) => snoozeModal(row.c.reference, meta, SNOOZE_CHOICES));
   }),
 
   /** [Snooze 1 day] on a worker's follow-up nudge. */
@@ -68,12 +60,7 @@ export const ESCALATION_ACTIONS = {
     const { a, row } = x;
     if (row.e.resolvedAt) return tell(a, 'This has already been resolved; nothing more to do.');
     if (row.e.reason === 'crisis') return tell(a, 'A crisis cannot be closed this way: please acknowledge it.');
-    await openReasonModal(x, {
-      callbackId: ESC_VIEWS.notNeeded,
-      title: `${row.c.reference}`,
-      submit: 'Save',
-      intro: `No follow-up needed for *${row.c.reference}*? Say why; the case then has no follow-up date until you set one.`,
-    });
+    await openReasonModal(x, (meta) => notNeededModal(row.c.reference, meta));
   }),
 
   /** [Cancel check-in] after a crisis is acknowledged. */
@@ -87,12 +74,6 @@ export const ESCALATION_ACTIONS = {
     const { a, row } = x;
     if (row.e.reason !== 'crisis') return tell(a, 'This button is for crises only.');
     if (row.e.resolvedAt) return tell(a, 'This crisis has already been resolved; nothing more to do.');
-    await openReasonModal(x, {
-      callbackId: CRISIS_VIEWS.outcome,
-      title: `Crisis ${row.c.reference}`,
-      submit: 'Resolve',
-      intro: `Record how the crisis on *${row.c.reference}* ended. This resolves it and ends any temporary access it gave. Details belong in a case note too.`,
-      extra: [selectInput('outcome', 'Outcome', Object.entries(CRISIS_OUTCOMES))],
-    });
+    await openReasonModal(x, (meta) => crisisOutcomeModal(row.c.reference, meta));
   }),
 } satisfies Record<string, StaffActionHandler>;

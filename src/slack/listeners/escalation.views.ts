@@ -1,9 +1,9 @@
 import { Duration } from 'luxon';
 import { CRISIS_OUTCOMES } from '../../escalations/crisis-followup.service.js';
 import { dismissFollowUp, recordCrisisOutcome, snoozeEscalation } from '../../escalations/escalation-actions.service.js';
-import { CRISIS_VIEWS } from '../crisis-buttons.flow.js';
-import { ESC_VIEWS, reasonView, SNOOZE_CHOICES, when } from '../escalation-buttons.flow.js';
+import { reasonView, SNOOZE_CHOICES, when } from '../escalation-buttons.flow.js';
 import type { StaffViewHandler } from './types.js';
+import { CRISIS_VIEWS, ESC_VIEWS, FIELDS } from '../ui/ids.js';
 
 /**
  * The reason modals of escalation messages, keyed by callback id. A reason is
@@ -13,7 +13,7 @@ import type { StaffViewHandler } from './types.js';
 export const ESCALATION_VIEWS = {
   /** Snooze modal submitted: the message then says who snoozed it and until when. */
   [ESC_VIEWS.snooze]: reasonView(async ({ deps, me, meta, reason, f }) => {
-    const pick = f.select('until') || 'P1D';
+    const pick = f.select(FIELDS.until) || 'P1D';
     if (!SNOOZE_CHOICES.some(([v]) => v === pick)) return { ok: false, field: 'until', message: 'Please choose one of the listed times.' };
     const until = deps.clock.now().plus(Duration.fromISO(pick));
     const r = await snoozeEscalation(deps, { escalationId: meta.escalationId, staffId: me.id, until, reason });
@@ -30,7 +30,7 @@ export const ESCALATION_VIEWS = {
 
   /** A crisis's outcome recorded: it is resolved (and any temporary access it gave ends). */
   [CRISIS_VIEWS.outcome]: reasonView(async ({ deps, me, meta, reason, f }) => {
-    const outcome = f.select('outcome');
+    const outcome = f.select(FIELDS.crisisOutcome);
     if (!outcome) return { ok: false, field: 'outcome', message: 'Choose what happened.' };
     const r = await recordCrisisOutcome(deps, { escalationId: meta.escalationId, staffId: me.id, outcome, note: reason });
     if (!r.ok) return { ok: false, field: r.error === 'invalid' ? (/Choose/.test(r.message) ? 'outcome' : 'reason') : 'reason', message: r.message };

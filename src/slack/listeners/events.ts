@@ -1,7 +1,8 @@
 import type { AllMiddlewareArgs, SlackEventMiddlewareArgs } from '@slack/bolt';
 import type { Deps } from '../../deps.js';
-import { HELP_TEXT } from '../blocks/lists.blocks.js';
+import { HELP_TEXT } from '../ui/lists.blocks.js';
 import { publishHome } from '../screens.js';
+import { homeFailedBlocks } from '../ui/lists.blocks.js';
 import { failureRef } from '../slack.kit.js';
 
 type EventArgs<E extends string> = SlackEventMiddlewareArgs<E> & AllMiddlewareArgs;
@@ -17,15 +18,7 @@ async function appHomeOpened(deps: Deps, { event, client }: EventArgs<'app_home_
     await client.views
       .publish({
         user_id: event.user,
-        view: {
-          type: 'home',
-          blocks: [
-            {
-              type: 'section',
-              text: { type: 'mrkdwn', text: `Sorry, your caseload could not be loaded just now. Please reopen this tab in a moment (reference *${ref}*).` },
-            },
-          ],
-        },
+        view: { type: 'home', blocks: homeFailedBlocks(ref) },
       })
       .catch(() => {});
   }

@@ -1,17 +1,6 @@
 import type { App, BlockAction, SlackViewAction } from '@slack/bolt';
-import type { ANSWER_ACTIONS } from '../../appointments/client-answer.js';
-import type { OUTCOME_ACTIONS } from '../../appointments/outcome-question.kind.js';
-import type { ERASURE_ACTIONS } from '../../clients/erasure-request.kind.js';
 import type { Deps } from '../../deps.js';
-import type { ESC_ACTIONS } from '../../escalations/escalation.render.js';
-import type { HANDOVER_UNDO_ACTION } from '../blocks/handover.blocks.js';
-import type { REFERRAL_VIEW, RESOURCE_VIEW } from '../blocks/referrals.blocks.js';
-import type { REDACT_VIEW } from '../case-lifecycle.commands.js';
-import type { CRISIS_ACTIONS, CRISIS_VIEWS } from '../crisis-buttons.flow.js';
-import type { ERASURE_HOLD_VIEW } from '../erasure-buttons.flow.js';
-import type { ESC_VIEWS } from '../escalation-buttons.flow.js';
-import type { HANDOVER_VIEW } from '../handover.screen.js';
-import type { ACTIONS, VIEWS } from '../ids.js';
+import type { ACTIONS, VIEWS } from '../ui/ids.js';
 import { APPOINTMENT_ACTIONS } from './appointment.actions.js';
 import { CASE_ACTIONS } from './case.actions.js';
 import { CASE_VIEWS } from './case.views.js';
@@ -36,26 +25,11 @@ import type { StaffActionHandler, StaffViewHandler } from './types.js';
  */
 type Values<T> = T[keyof T];
 
-/** Every action id our messages and modals carry (derived from the id modules, not repeated). */
-type ActionId =
-  | Values<typeof ACTIONS>
-  | Values<typeof ESC_ACTIONS>
-  | Values<typeof OUTCOME_ACTIONS>
-  | Values<typeof ANSWER_ACTIONS>
-  | Values<typeof ERASURE_ACTIONS>
-  | Values<typeof CRISIS_ACTIONS>
-  | typeof HANDOVER_UNDO_ACTION;
+/** Every action id our messages and modals carry (src/slack/ui/ids.ts); referral outcomes are matched by prefix. */
+type ActionId = Exclude<Values<typeof ACTIONS>, typeof ACTIONS.referralOutcome>;
 
 /** Every modal that can be submitted (the intake and history modals only show). */
-type SubmittedViewId =
-  | Exclude<Values<typeof VIEWS>, typeof VIEWS.intake | typeof VIEWS.history>
-  | Values<typeof ESC_VIEWS>
-  | Values<typeof CRISIS_VIEWS>
-  | typeof ERASURE_HOLD_VIEW
-  | typeof HANDOVER_VIEW
-  | typeof REDACT_VIEW
-  | typeof RESOURCE_VIEW
-  | typeof REFERRAL_VIEW;
+type SubmittedViewId = Exclude<Values<typeof VIEWS>, typeof VIEWS.intake | typeof VIEWS.history>;
 
 const ACTION_TABLES = [CASE_ACTIONS, APPOINTMENT_ACTIONS, ESCALATION_ACTIONS, CASEWORK_ACTIONS];
 const ACTION_HANDLERS = { ...CASE_ACTIONS, ...APPOINTMENT_ACTIONS, ...ESCALATION_ACTIONS, ...CASEWORK_ACTIONS } satisfies Record<ActionId, StaffActionHandler>;

@@ -1,9 +1,10 @@
+import type { ActionsBlock, Button as ButtonElement, ModalView } from '@slack/types';
 import type { CaseIntakeView, HistoryPage, IntakeEntry, IntakeField } from '../../cases/case-file.js';
 import { NOTE_KIND_LABELS } from '../../cases/case-notes.service.js';
 import { staffTime } from '../../appointments/appointment.format.js';
-import { createI18n } from '../../lib/i18n.js';
-import { ACTIONS, VIEWS } from '../ids.js';
-import { actions, button, context, divider, esc, header, plain, section, type Block } from './common.js';
+import { en as EN } from '../../i18n/en.js';
+import { actions, button, context, divider, esc, header, plain, section, type Block } from './blocks.js';
+import { ACTIONS, BLOCKS, VIEWS } from './ids.js';
 
 /**
  * The full intake and the history, as modals. Block Kit allows 3,000
@@ -11,15 +12,15 @@ import { actions, button, context, divider, esc, header, plain, section, type Bl
  * over several sections (at line or word breaks), never cut, and a view that
  * would pass 100 blocks says so at its end instead of failing.
  */
-const en = createI18n().fixed('en');
 export const SECTION_MAX = 3000;
 export const VIEW_MAX_BLOCKS = 100;
 
+/** The English words of a code in one group of the client-facing texts (their one owner), or `fallback`. */
+const word = (group: Readonly<Record<string, string>>, code: string | null | undefined, fallback: string): string =>
+  code != null && Object.hasOwn(group, code) ? group[code]! : fallback;
+
 /** Staff-facing (English) words for category codes; one owner: the client-facing i18n. */
-export const categoryLabel = (code: string): string => {
-  const t = en(`categories.${code}` as never);
-  return t && !t.startsWith('categories.') ? t : code;
-};
+export const categoryLabel = (code: string): string => word(EN.categories, code, code);
 
 const FIELD_LABEL: Record<IntakeField, string> = {
   name: 'Name they gave',
@@ -42,9 +43,9 @@ function entryValue(e: IntakeEntry): string {
     case 'category':
       return categoryLabel(e.code ?? '');
     case 'urgency':
-      return en(`urgency.${e.code}` as never);
+      return word(EN.urgency, e.code, `urgency.${e.code}`);
     case 'availability':
-      return e.code ? en(`availability.${e.code}` as never) : esc(e.text ?? '');
+      return e.code ? word(EN.availability, e.code, `availability.${e.code}`) : esc(e.text ?? '');
     case 'support':
       return e.code === 'none' ? '_No one, they said_' : esc(e.text ?? '');
     case 'strengths':
@@ -92,7 +93,7 @@ export function fitView(blocks: Block[], more: string): Block[] {
   return [...blocks.slice(0, VIEW_MAX_BLOCKS - 1), context(more)];
 }
 
-const infoModal = (callbackId: string, title: string, meta: object, blocks: Block[]): Block => ({
+const infoModal = (callbackId: string, title: string, meta: object, blocks: Block[]): ModalView => ({
   type: 'modal',
   callback_id: callbackId,
   title: plain(title, 24),
@@ -101,7 +102,7 @@ const infoModal = (callbackId: string, title: string, meta: object, blocks: Bloc
   blocks,
 });
 
-export function fullIntakeModal(reference: string, view: CaseIntakeView | null, caseId: string): Block {
+export function fullIntakeModal(reference: string, view: CaseIntakeView | null, caseId: string): ModalView {
   const blocks: Block[] = [header(`Intake — ${reference}`)];
   if (!view) {
     blocks.push(section('_This case has no intake answers (opened without the Telegram intake, or the client asked for their data to be erased)._'));
@@ -124,7 +125,7 @@ function historyHeading(e: HistoryPage['entries'][number], zone: string): string
   return `${what} — ${staffTime(e.at.toJSDate(), zone)}${e.author ? ` · ${esc(e.author)}` : ''}`;
 }
 
-export function historyModal(reference: string, h: HistoryPage, caseId: string, zone: string): Block {
+export function historyModal(reference: string, h: HistoryPage, caseId: string, zone: string): ModalView {
   const blocks: Block[] = [
     header(`History — ${reference}`),
     context(`Notes and messages, newest first. Page ${h.page + 1} of ${h.pages} (${h.total} in all). Times in ${zone}.`),
@@ -133,18 +134,18 @@ export function historyModal(reference: string, h: HistoryPage, caseId: string, 
   for (const e of h.entries) {
     blocks.push(...labelledSections(historyHeading(e, zone), esc(e.text)), divider());
   }
-  const nav: Block[] = [];
+  const nav: ButtonElement[] = [];
   if (h.page > 0) nav.push(button({ text: '← Newer', actionId: ACTIONS.historyPage, value: `${caseId}:${h.page - 1}` }));
   if (h.page < h.pages - 1) nav.push(button({ text: 'Older →', actionId: ACTIONS.historyPage, value: `${caseId}:${h.page + 1}` }));
   // Room is kept for the page buttons: they are how the rest is reached.
   const body = fitView(blocks, '…this page is full; use Older → for the rest.').slice(0, nav.length ? VIEW_MAX_BLOCKS - 1 : VIEW_MAX_BLOCKS);
-  if (nav.length) body.push(actions(`history:${caseId}`, nav));
+  if (nav.length) body.push(actions(BLOCKS.history(caseId), nav));
   return infoModal(VIEWS.history, 'History', { caseId, page: h.page }, body);
 }
 
 /** The [Full intake] and [History] buttons on the case card. */
-export function caseFileButtons(caseId: string): Block {
-  return actions(`file:${caseId}`, [
+export function caseFileButtons(caseId: string): ActionsBlock {
+  return actions(BLOCKS.caseFile(caseId), [
     button({ text: 'Full intake', actionId: ACTIONS.fullIntake, value: caseId }),
     button({ text: 'History', actionId: ACTIONS.history, value: caseId }),
   ]);

@@ -1,6 +1,6 @@
 import { PHASE_LABELS } from '../../cases/case.domain.js';
 import type { SupervisionReport, WorkerFigures } from '../../reports/report.service.js';
-import { context, esc, header, section, type Block } from './common.js';
+import { context, esc, header, section, type Block } from './blocks.js';
 
 /**
  * The supervision report as Block Kit text: one section per part, one line

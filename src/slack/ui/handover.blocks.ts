@@ -1,9 +1,11 @@
+import type { ModalView } from '@slack/types';
 import type { DateTime } from 'luxon';
 import type { HandoverPacket } from '../../handover/handover-packet.js';
 import { NOTE_KIND_LABELS } from '../../cases/case-notes.service.js';
 import { staffTime } from '../../appointments/appointment.format.js';
 import { elementsLine } from './case-card.blocks.js';
-import { actions, button, clip, context, esc, header, section, type Block } from './common.js';
+import { actions, button, clip, context, esc, header, modal, multiSelectInput, section, type Block } from './blocks.js';
+import { ACTIONS, BLOCKS, FIELDS, VIEWS } from './ids.js';
 
 /**
  * The handover packet (one per moved case, in the covering worker's DM) and
@@ -11,7 +13,6 @@ import { actions, button, clip, context, esc, header, section, type Block } from
  * client's words from the last notes: it goes only to the worker who now
  * holds the case, and its `text` (the notification preview) names only the reference.
  */
-export const HANDOVER_UNDO_ACTION = 'handover_undo';
 const MODE: Record<string, string> = { in_person: 'in person', phone: 'phone', video: 'video' };
 const REASON: Record<string, string> = {
   follow_up_overdue: 'Follow-up overdue',
@@ -68,7 +69,7 @@ export function handoverPacketBlocks(p: HandoverPacket, fromSlackId: string | nu
     p.clientNotTold
       ? section(`:warning: *The client has not been told about the change*, because ${NOT_TOLD[p.clientNotTold]}. Please tell them yourself when it is safe.`)
       : context('The client is told in their language who their contact is now (outside their quiet hours).'),
-    actions(`handover_packet:${c.id}`, [button({ text: 'Open case', actionId: 'case_show', value: c.id })]),
+    actions(BLOCKS.handoverPacket(c.id), [button({ text: 'Open case', actionId: ACTIONS.show, value: c.id })]),
     context(`Times in ${zone}. Shown ${now.setZone(zone).toFormat('d LLL HH:mm')}.`),
   ];
 }
@@ -76,6 +77,47 @@ export function handoverPacketBlocks(p: HandoverPacket, fromSlackId: string | nu
 export function handoverDoneBlocks(text: string, handoverId: string): Block[] {
   return [
     section(text),
-    actions(`handover:${handoverId}`, [button({ text: 'Undo handover', actionId: HANDOVER_UNDO_ACTION, value: handoverId, style: 'danger' })]),
+    actions(BLOCKS.handover(handoverId), [button({ text: 'Undo handover', actionId: ACTIONS.handoverUndo, value: handoverId, style: 'danger' })]),
   ];
+}
+
+/** Slack allows 100 options in a multi-select. */
+const MAX_OFFERED = 100;
+const PRIORITY: Record<string, string> = { crisis: '🚨 crisis', high: 'high', normal: 'normal', low: 'low' };
+
+/** `/case handover @from @to`: @from's open cases, all chosen to start with (the first MAX_OFFERED of `total`). */
+export function handoverModal(o: {
+  fromSlackId: string;
+  toSlackId: string;
+  untilOn: string | null;
+  cases: Array<{ id: string; reference: string; phase: string; priority: string }>;
+  total: number;
+  meta: object;
+}): ModalView {
+  const offered = o.cases.slice(0, MAX_OFFERED);
+  return modal({
+    callbackId: VIEWS.handover,
+    title: 'Hand over cases',
+    submit: 'Hand over',
+    metadata: o.meta,
+    blocks: [
+      section(
+        `Move cases from <@${o.fromSlackId}> to <@${o.toSlackId}>${o.untilOn ? `, until *${o.untilOn}* (they go back that morning)` : ' (no end date: they stay until moved again)'}.`,
+      ),
+      multiSelectInput(
+        FIELDS.cases,
+        'Cases to hand over',
+        offered.map((c) => [c.id, `${c.reference} · ${c.phase} · ${PRIORITY[c.priority] ?? c.priority}`]),
+        { initial: offered.map((c) => c.id), max: MAX_OFFERED, hint: 'All open cases are chosen; remove the ones that stay.' },
+      ),
+      context(
+        `<@${o.toSlackId}> gets a handover packet per case; each client is told in their language who their new contact is.${o.total > MAX_OFFERED ? ` Only the first ${MAX_OFFERED} of ${o.total} cases are listed; run the command again for the rest.` : ''}`,
+      ),
+    ],
+  });
+}
+
+/** `/case handover list`: one line per recent handover. */
+export function handoverListBlocks(lines: string[], usage: string): Block[] {
+  return [header('Handovers'), section(lines.join('\n')), context(usage)];
 }

@@ -1,12 +1,13 @@
+import type { Button as ButtonElement } from '@slack/types';
 import type { DateTime } from 'luxon';
 import type { CaseCard } from '../../cases/case-card.js';
 import { ELEMENT_LABELS, PHASE_LABELS, type FourElements } from '../../cases/case.domain.js';
 import { NOTE_KIND_LABELS } from '../../cases/case-notes.service.js';
 import { staffTime } from '../../appointments/appointment.format.js';
-import { ACTIONS } from '../ids.js';
-import { actions, button, clip, context, esc, fields, header, section, type Block } from './common.js';
+import { actions, button, clip, context, esc, fields, header, section, type Block } from './blocks.js';
 import { caseFileButtons, categoryLabel } from './case-file.blocks.js';
 import { referralLine } from './referrals.blocks.js';
+import { ACTIONS, BLOCKS } from './ids.js';
 
 /**
  * The case card: who, where in the process, the four elements (present or
@@ -24,7 +25,7 @@ export function elementsLine(e: FourElements): string {
     .join('\n');
 }
 
-export function caseButtons(caseId: string, opts: { withOpen?: boolean } = {}): Block[] {
+export function caseButtons(caseId: string, opts: { withOpen?: boolean } = {}): ButtonElement[] {
   return [
     ...(opts.withOpen ? [button({ text: 'Open case', actionId: ACTIONS.show, value: caseId })] : []),
     button({ text: 'Log note', actionId: ACTIONS.logNote, value: caseId, style: 'primary' }),
@@ -99,10 +100,10 @@ export function caseCardBlocks(card: CaseCard, zone: string, now: DateTime): Blo
       ),
     );
   if (card.status === 'open') {
-    blocks.push(actions(`case:${card.id}`, caseButtons(card.id)));
+    blocks.push(actions(BLOCKS.case(card.id), caseButtons(card.id)));
     if (card.nextAppointment) {
       blocks.push(
-        actions(`appt:${card.nextAppointment.id}`, [
+        actions(BLOCKS.appointment(card.nextAppointment.id), [
           button({ text: 'Reschedule appointment', actionId: ACTIONS.reschedule, value: card.nextAppointment.id }),
           button({ text: 'Cancel appointment', actionId: ACTIONS.cancel, value: card.nextAppointment.id }),
         ]),

@@ -5,7 +5,8 @@ import { PHASE_LABELS, ageText } from '../../cases/case.domain.js';
 import type { StaffRow } from '../../staff/staff.repo.js';
 import { staffTime } from '../../appointments/appointment.format.js';
 import { caseButtons, PRIORITY_LABEL } from './case-card.blocks.js';
-import { actions, context, divider, esc, header, section, type Block } from './common.js';
+import { actions, context, divider, esc, header, section, type Block } from './blocks.js';
+import { BLOCKS } from './ids.js';
 
 /** Caseload, team, escalations, staff directory, delivery log and help, as blocks. References and dates only. */
 const URGENCY_LABEL: Record<string, string> = { overdue: '⏰ Follow-up overdue', quiet: '🔇 Quiet', appointment_soon: '📅 Appointment soon', ok: '' };
@@ -24,7 +25,7 @@ export function caseLine(c: CaseloadEntry, zone: string, now: DateTime): string 
 }
 
 /** With buttons, each case takes two blocks; lists stop at `max` cases so views stay within Slack's 100 blocks. */
-export function caseloadBlocks(
+function caseloadBlocks(
   list: CaseloadEntry[],
   zone: string,
   now: DateTime,
@@ -35,13 +36,13 @@ export function caseloadBlocks(
   const out: Block[] = [];
   for (const c of list.slice(0, max)) {
     out.push(section(caseLine(c, zone, now)));
-    if (o.buttons) out.push(actions(`${o.idPrefix ?? 'load'}:${c.id}`, caseButtons(c.id, { withOpen: true })));
+    if (o.buttons) out.push(actions(BLOCKS.caseload(o.idPrefix ?? 'load', c.id), caseButtons(c.id, { withOpen: true })));
   }
   if (list.length > max) out.push(context(`…and ${list.length - max} more. Type \`/case C-…\` to open any case.`));
   return out;
 }
 
-export function teamBlocks(team: TeamMemberLoad[], zone: string, now: DateTime): Block[] {
+function teamBlocks(team: TeamMemberLoad[], zone: string, now: DateTime): Block[] {
   if (team.length === 0) return [section('_No one in your team yet. An admin adds people with `/case staff add @user worker supervisor:@you`._')];
   const out: Block[] = [];
   for (const m of team) {
@@ -71,7 +72,7 @@ const REASON: Record<string, string> = {
   no_show_repeat: 'Repeated no-shows',
 };
 
-export function escalationBlocks(list: OpenEscalation[], now: DateTime): Block[] {
+function escalationBlocks(list: OpenEscalation[], now: DateTime): Block[] {
   if (list.length === 0) return [section('_No open escalations._')];
   return list
     .slice(0, 15)
@@ -100,6 +101,26 @@ export function homeBlocks(o: {
     if (o.unassigned) blocks.push(divider(), header('Waiting for assignment'), ...caseloadBlocks(o.unassigned, zone, o.now, { buttons: false, max: 10 }));
   }
   return blocks.slice(0, 100);
+}
+
+/** The App Home when it could not be built: try again, with the reference the log has. */
+export function homeFailedBlocks(ref: string): Block[] {
+  return [section(`Sorry, your caseload could not be loaded just now. Please reopen this tab in a moment (reference *${ref}*).`)];
+}
+
+/** `/case`: my caseload, most urgent first. */
+export function caseloadScreenBlocks(list: CaseloadEntry[], zone: string, now: DateTime): Block[] {
+  return [header('My caseload'), ...caseloadBlocks(list, zone, now, { buttons: true, max: 20 })];
+}
+
+/** `/case team`: the team's caseloads and open escalations. */
+export function teamScreenBlocks(team: TeamMemberLoad[], escalations: OpenEscalation[], zone: string, now: DateTime): Block[] {
+  return [header('My team'), ...teamBlocks(team, zone, now), header('Open escalations'), ...escalationBlocks(escalations, now)].slice(0, 50);
+}
+
+/** A supervisor's App Home: the on-call line, the lists, then the Reports section (before the 100-block cap can cut it). */
+export function homeWithReports(oncall: Block[], home: Block[], reports: Block[]): Block[] {
+  return [...oncall, ...home.slice(0, 100 - oncall.length - reports.length - 1), divider(), ...reports];
 }
 
 export function notStaffHome(): Block[] {

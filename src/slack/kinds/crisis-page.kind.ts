@@ -1,9 +1,11 @@
 import { DateTime } from 'luxon';
-import { deliveryKind } from '../delivery/kinds/kind.js';
-import { loadStaff, recipientId, staffUnreachable } from '../delivery/recipients.js';
-import { buttons, section } from '../delivery/slack-blocks.js';
-import { staffTime } from '../appointments/appointment.format.js';
-import { describeTrouble, ESC_ACTIONS, loadEscalation, safetyPlanOverdue } from './escalation.render.js';
+import { staffTime } from '../../appointments/appointment.format.js';
+import { deliveryKind } from '../../delivery/kinds/kind.js';
+import { loadStaff, recipientId, staffUnreachable } from '../../delivery/recipients.js';
+import { loadEscalation, safetyPlanOverdue } from '../../escalations/escalation-context.js';
+import { type Button, buttons, section } from '../ui/blocks.js';
+import { describeTrouble } from '../ui/escalation.text.js';
+import { ACTIONS, BLOCKS } from '../ui/ids.js';
 
 /**
  * A crisis page: to the on-call person at once, then up the tiers (team
@@ -27,15 +29,15 @@ export const crisisPageKind = deliveryKind({
     const zone = s?.timeZone ?? deps.config.DEFAULT_TIMEZONE;
     const now = deps.clock.now();
     let text: string;
-    let actions: Array<{ text: string; actionId: string; value: string; style?: 'danger' | 'primary' }>;
+    let actions: Button[];
     if (safetyPlanOverdue(x.e, now)) {
       const by = x.e.acknowledgedBy ? await loadStaff(deps.db, x.e.acknowledgedBy) : undefined;
       text =
         `:rotating_light: The crisis on ${x.c.reference} was acknowledged${by ? ` by <@${by.slackUserId}>` : ''} at ${staffTime(x.e.acknowledgedAt!, zone)}, ` +
         `but no safety plan has been logged (it was due ${staffTime(x.e.safetyPlanDueAt!, zone)}). Please make sure someone follows up with the client now.`;
       actions = [
-        { text: 'Record safety plan', actionId: ESC_ACTIONS.logNote, value: x.c.id, style: 'danger' },
-        { text: 'Open case', actionId: ESC_ACTIONS.openCase, value: x.c.id },
+        { text: 'Record safety plan', actionId: ACTIONS.logNote, value: x.c.id, style: 'danger' },
+        { text: 'Open case', actionId: ACTIONS.openCase, value: x.c.id },
       ];
     } else {
       const minutes = Math.floor(now.diff(DateTime.fromJSDate(x.e.openedAt), 'minutes').minutes);
@@ -43,15 +45,15 @@ export const crisisPageKind = deliveryKind({
       const who = x.worker ? ` Worker: <@${x.worker.slackUserId}>.` : ' No worker assigned yet.';
       text = `:rotating_light: ${describeTrouble(deps, x, zone)}${repeat}${who}`;
       actions = [
-        { text: 'Acknowledge — I am on it', actionId: ESC_ACTIONS.ack, value: x.e.id, style: 'danger' },
-        { text: 'Open case', actionId: ESC_ACTIONS.openCase, value: x.c.id },
+        { text: 'Acknowledge — I am on it', actionId: ACTIONS.escAck, value: x.e.id, style: 'danger' },
+        { text: 'Open case', actionId: ACTIONS.openCase, value: x.c.id },
       ];
     }
     return {
       channel: 'slack',
       to: channel ?? s!.slackUserId,
       text,
-      blocks: [section(text), buttons('crisis_page', actions)],
+      blocks: [section(text), buttons(BLOCKS.crisisPage, actions)],
     };
   },
 });

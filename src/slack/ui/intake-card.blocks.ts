@@ -1,8 +1,9 @@
-import { ACTIONS } from '../ids.js';
+import type { ModalView, StaticSelect, UsersSelect } from '@slack/types';
 import { PRIORITY_LABEL } from './case-card.blocks.js';
-import { actions, button, clip, context, esc, fields, header, option, section, type Block } from './common.js';
+import { actions, button, clip, context, esc, fields, header, modal, option, section, textInput, type Block } from './blocks.js';
 import type { PickerEntry } from '../../cases/caseload-limit.js';
 import { categoryLabel } from './case-file.blocks.js';
+import { ACTIONS, BLOCKS, FIELDS, VIEWS } from './ids.js';
 
 /**
  * The intake card posted in the intake channel. A channel is seen by many,
@@ -30,7 +31,7 @@ export interface IntakeCardInput {
  * CASELOAD_LIMIT marked (assigning them asks for a reason). The value is the
  * person's Slack user id, as the plain user picker sends.
  */
-export function workerPicker(placeholder: string, picker: IntakeCardInput['picker']): Block {
+export function workerPicker(placeholder: string, picker: IntakeCardInput['picker']): UsersSelect | StaticSelect {
   if (!picker?.people.length) return { type: 'users_select', action_id: ACTIONS.intakeAssignPick, placeholder: { type: 'plain_text', text: placeholder } };
   const label = (p: PickerEntry) =>
     `${p.atOrOver ? '⚠️ ' : ''}${clip(p.name, 40)} — ${p.open} open${p.open > picker.limit ? ' (over limit)' : p.open === picker.limit ? ' (at limit)' : ''}`;
@@ -63,10 +64,10 @@ export function intakeCardBlocks(x: IntakeCardInput): Block[] {
   blocks.push(fields(f));
   if (x.assignedSlackUserId) {
     blocks.push(section(`✅ Assigned to <@${x.assignedSlackUserId}>.`));
-    blocks.push(actions(`intake:${x.caseId}`, [workerPicker('Reassign…', x.picker)]));
+    blocks.push(actions(BLOCKS.intake(x.caseId), [workerPicker('Reassign…', x.picker)]));
   } else {
     blocks.push(
-      actions(`intake:${x.caseId}`, [
+      actions(BLOCKS.intake(x.caseId), [
         button({ text: 'Assign to me', actionId: ACTIONS.intakeAssignMe, value: x.caseId, style: 'primary' }),
         workerPicker('Assign…', x.picker),
       ]),
@@ -76,4 +77,27 @@ export function intakeCardBlocks(x: IntakeCardInput): Block[] {
     blocks.push(context(`Open cases per person as of this card; ⚠️ at or over the limit of ${x.picker.limit} (assigning them asks for a reason).`));
   blocks.push(context('Details (everything the client said) are in the case card, shown only to the assigned worker, their supervisor and admins.'));
   return blocks;
+}
+
+/** [Reassign] on an escalation: the intake card's picker, only to the asker (so the pick goes through the same listener). */
+export function reassignBlocks(caseId: string, text: string): Block[] {
+  return [section(text), actions(BLOCKS.intake(caseId), [workerPicker('Choose a worker…', undefined)])];
+}
+
+/** Assigning someone at or over CASELOAD_LIMIT: why (required, stored encrypted, audited). */
+export function overLimitModal(meta: object, reference: string, targetName: string, message: string): ModalView {
+  return modal({
+    callbackId: VIEWS.assignOverLimit,
+    title: 'Over the caseload limit',
+    submit: 'Assign anyway',
+    metadata: meta,
+    blocks: [
+      section(`:warning: ${message}`),
+      textInput(FIELDS.reason, `Why should ${targetName} take ${reference}?`, {
+        multiline: true,
+        max: 500,
+        hint: 'For example: they already know the family, or nobody else speaks the language. Stored encrypted; the assignment is audited.',
+      }),
+    ],
+  });
 }

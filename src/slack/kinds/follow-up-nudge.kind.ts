@@ -1,7 +1,9 @@
-import { deliveryKind } from '../delivery/kinds/kind.js';
-import { loadStaff, recipientId, staffUnreachable } from '../delivery/recipients.js';
-import { buttons, section } from '../delivery/slack-blocks.js';
-import { describeTrouble, ESC_ACTIONS, loadEscalation } from './escalation.render.js';
+import { deliveryKind } from '../../delivery/kinds/kind.js';
+import { loadStaff, recipientId, staffUnreachable } from '../../delivery/recipients.js';
+import { loadEscalation } from '../../escalations/escalation-context.js';
+import { buttons, section } from '../ui/blocks.js';
+import { describeTrouble } from '../ui/escalation.text.js';
+import { ACTIONS, BLOCKS } from '../ui/ids.js';
 
 /**
  * Level 0 of the ladder: the worker's own nudge (sent during their working
@@ -23,10 +25,10 @@ export const followUpNudgeKind = deliveryKind({
       text,
       blocks: [
         section(text),
-        buttons('follow_up_nudge', [
-          { text: 'Log note', actionId: ESC_ACTIONS.logNote, value: x.c.id, style: 'primary' },
-          { text: 'Snooze 1 day', actionId: ESC_ACTIONS.snoozeDay, value: x.e.id },
-          { text: 'No follow-up needed — reason', actionId: ESC_ACTIONS.notNeeded, value: x.e.id },
+        buttons(BLOCKS.followUpNudge, [
+          { text: 'Log note', actionId: ACTIONS.logNote, value: x.c.id, style: 'primary' },
+          { text: 'Snooze 1 day', actionId: ACTIONS.escSnoozeDay, value: x.e.id },
+          { text: 'No follow-up needed — reason', actionId: ACTIONS.escNotNeeded, value: x.e.id },
         ]),
       ],
     };

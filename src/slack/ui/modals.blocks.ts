@@ -1,9 +1,10 @@
+import type { ModalView } from '@slack/types';
 import type { DateTime } from 'luxon';
 import type { CaseCard } from '../../cases/case-card.js';
 import { CLOSURE_REASONS, CLOSURE_REASON_LABELS, MAX_GOALS, PHASE_FLOW, PHASE_LABELS, TEXT_LIMITS } from '../../cases/case.domain.js';
 import { NOTE_KIND_LABELS, RECORD_NOTE_KINDS } from '../../cases/case-notes.service.js';
-import { VIEWS } from '../ids.js';
-import { context, dateInput, esc, modal, section, selectInput, textInput, timeInput, type Block } from './common.js';
+import { context, dateInput, esc, modal, section, selectInput, textInput, timeInput, type Block } from './blocks.js';
+import { FIELDS, VIEWS } from './ids.js';
 
 /**
  * The modals. private_metadata holds ids and a one-time nonce (the
@@ -24,7 +25,7 @@ export interface ModalMeta {
 const title = (card: CaseCard) => `${card.reference}`;
 
 /** Log note. The case reference is a field (prefilled from a card), so `/case note` works without one; access is checked on submit. */
-export function noteModal(card: CaseCard | null, meta: ModalMeta, zone: string, now: DateTime): Block {
+export function noteModal(card: CaseCard | null, meta: ModalMeta, zone: string, now: DateTime): ModalView {
   const local = now.setZone(zone);
   return modal({
     callbackId: VIEWS.note,
@@ -32,16 +33,16 @@ export function noteModal(card: CaseCard | null, meta: ModalMeta, zone: string, 
     submit: 'Save note',
     metadata: meta,
     blocks: [
-      textInput('case_ref', 'Case reference', { initial: card?.reference ?? null, max: 20, placeholder: 'C-2026-0042' }),
+      textInput(FIELDS.caseRef, 'Case reference', { initial: card?.reference ?? null, max: 20, placeholder: 'C-2026-0042' }),
       selectInput(
-        'kind',
+        FIELDS.kind,
         'Kind of contact',
         RECORD_NOTE_KINDS.map((k) => [k, NOTE_KIND_LABELS[k]!]),
       ),
-      dateInput('contact_date', 'Date of contact', { initial: local.toISODate() }),
-      timeInput('contact_time', 'Time of contact', { initial: local.toFormat('HH:mm'), optional: true }),
-      textInput('text', 'What happened', { multiline: true, max: TEXT_LIMITS.note, hint: 'Written soon after the contact. Encrypted at rest.' }),
-      dateInput('follow_up', 'Next follow-up', {
+      dateInput(FIELDS.contactDate, 'Date of contact', { initial: local.toISODate() }),
+      timeInput(FIELDS.contactTime, 'Time of contact', { initial: local.toFormat('HH:mm'), optional: true }),
+      textInput(FIELDS.text, 'What happened', { multiline: true, max: TEXT_LIMITS.note, hint: 'Written soon after the contact. Encrypted at rest.' }),
+      dateInput(FIELDS.followUp, 'Next follow-up', {
         optional: true,
         initial: card?.nextFollowUpAt && card.nextFollowUpAt > now ? card.nextFollowUpAt.setZone(zone).toISODate() : null,
         hint: 'Leave empty if no follow-up is planned.',
@@ -56,7 +57,7 @@ export function appointmentModal(
   meta: ModalMeta,
   zone: string,
   current?: { startsAt: DateTime; durationMin: number; mode: string; location?: string | null },
-): Block {
+): ModalView {
   const local = current?.startsAt.setZone(zone);
   return modal({
     callbackId: VIEWS.appointment,
@@ -65,10 +66,10 @@ export function appointmentModal(
     metadata: meta,
     blocks: [
       section(`*${title(card)}*${card.clientFirstName ? ` — ${esc(card.clientFirstName)}` : ''}`),
-      dateInput('date', 'Date', { initial: local?.toISODate() ?? null }),
-      timeInput('time', 'Start time', { initial: local?.toFormat('HH:mm') ?? null }),
+      dateInput(FIELDS.date, 'Date', { initial: local?.toISODate() ?? null }),
+      timeInput(FIELDS.time, 'Start time', { initial: local?.toFormat('HH:mm') ?? null }),
       selectInput(
-        'duration',
+        FIELDS.duration,
         'Duration',
         [
           ['30', '30 min'],
@@ -82,7 +83,7 @@ export function appointmentModal(
         { initial: String(current?.durationMin ?? 60) },
       ),
       selectInput(
-        'mode',
+        FIELDS.mode,
         'How',
         [
           ['in_person', 'In person'],
@@ -91,7 +92,7 @@ export function appointmentModal(
         ],
         { initial: current?.mode ?? 'in_person' },
       ),
-      textInput('location', 'Where (in person)', {
+      textInput(FIELDS.location, 'Where (in person)', {
         optional: true,
         max: 300,
         initial: current?.location ?? null,
@@ -103,7 +104,7 @@ export function appointmentModal(
   });
 }
 
-export function cancelModal(card: CaseCard, meta: ModalMeta, when: string): Block {
+export function cancelModal(card: CaseCard, meta: ModalMeta, when: string): ModalView {
   return modal({
     callbackId: VIEWS.cancel,
     title: 'Cancel appointment',
@@ -113,36 +114,36 @@ export function cancelModal(card: CaseCard, meta: ModalMeta, when: string): Bloc
   });
 }
 
-export function goalsModal(card: CaseCard, meta: ModalMeta): Block {
+export function goalsModal(card: CaseCard, meta: ModalMeta): ModalView {
   const blocks: Block[] = [section(`*${title(card)}* — goals are agreed with the client; each needs a way to assess it.`)];
   for (let i = 0; i < MAX_GOALS; i++) {
     const g = card.goals[i];
     blocks.push(
-      textInput(`goal_${i}`, `Goal ${i + 1}`, {
+      textInput(FIELDS.goal(i), `Goal ${i + 1}`, {
         optional: true,
         initial: g?.description ?? null,
         max: TEXT_LIMITS.goal,
         ...(g ? { hint: 'Clear this to drop the goal.' } : {}),
       }),
-      textInput(`assess_${i}`, `How goal ${i + 1} will be assessed`, {
+      textInput(FIELDS.assess(i), `How goal ${i + 1} will be assessed`, {
         optional: true,
         initial: g?.assessment ?? null,
         max: TEXT_LIMITS.assessment,
         hint: 'Needed for every goal you write above.',
       }),
-      dateInput(`target_${i}`, `Target date for goal ${i + 1}`, { optional: true, initial: g?.targetDate ?? null }),
+      dateInput(FIELDS.target(i), `Target date for goal ${i + 1}`, { optional: true, initial: g?.targetDate ?? null }),
     );
   }
   blocks.push(
-    textInput('plan', 'Plan (interventions, sessions, by when)', { optional: true, multiline: true, initial: card.plan, max: TEXT_LIMITS.plan }),
-    textInput('self_help', 'Self-help focus: what the client will learn to do alone', {
+    textInput(FIELDS.plan, 'Plan (interventions, sessions, by when)', { optional: true, multiline: true, initial: card.plan, max: TEXT_LIMITS.plan }),
+    textInput(FIELDS.selfHelp, 'Self-help focus: what the client will learn to do alone', {
       optional: true,
       multiline: true,
       initial: card.selfHelp,
       max: TEXT_LIMITS.selfHelp,
     }),
     selectInput(
-      'case_type',
+      FIELDS.caseType,
       'Case type',
       [
         ['therapeutic', 'Therapeutic (a problem needing intervention)'],
@@ -160,7 +161,7 @@ export function goalsModal(card: CaseCard, meta: ModalMeta): Block {
   });
 }
 
-export function phaseModal(card: CaseCard, meta: ModalMeta): Block {
+export function phaseModal(card: CaseCard, meta: ModalMeta): ModalView {
   return modal({
     callbackId: VIEWS.phase,
     title: 'Move phase',
@@ -169,12 +170,12 @@ export function phaseModal(card: CaseCard, meta: ModalMeta): Block {
     blocks: [
       section(`*${title(card)}* is in *${PHASE_LABELS[card.phase]}*. Cases can move forward, or back with a reason.`),
       selectInput(
-        'phase',
+        FIELDS.phase,
         'Move to',
         PHASE_FLOW.filter((p) => p !== card.phase).map((p) => [p, PHASE_LABELS[p]!]),
       ),
       // Optional for Slack (forward moves need none); the hint says when it is required, the server checks it.
-      textInput('reason', 'Reason', {
+      textInput(FIELDS.reason, 'Reason', {
         optional: true,
         multiline: true,
         max: TEXT_LIMITS.reason,
@@ -184,12 +185,12 @@ export function phaseModal(card: CaseCard, meta: ModalMeta): Block {
   });
 }
 
-export function closeModal(card: CaseCard, meta: ModalMeta): Block {
+export function closeModal(card: CaseCard, meta: ModalMeta): ModalView {
   const live = card.goals;
   const blocks: Block[] = [section(`Close *${title(card)}*. Summarise and evaluate: was each goal met, what changed, what can the client now do alone?`)];
   live.forEach((g, i) =>
     blocks.push(
-      selectInput(`outcome_${i}`, `Outcome: ${g.description}`.slice(0, 2000), [
+      selectInput(FIELDS.outcome(i), `Outcome: ${g.description}`.slice(0, 2000), [
         ['achieved', 'Achieved'],
         ['partly_achieved', 'Partly achieved'],
         ['not_achieved', 'Not achieved'],
@@ -198,22 +199,22 @@ export function closeModal(card: CaseCard, meta: ModalMeta): Block {
     ),
   );
   blocks.push(
-    textInput('evaluation', 'Evaluation summary', {
+    textInput(FIELDS.evaluation, 'Evaluation summary', {
       multiline: true,
       max: TEXT_LIMITS.evaluation,
       hint: 'Was each goal met, what changed, what can the client now do alone? Encrypted at rest.',
     }),
     selectInput(
-      'reason',
+      FIELDS.reason,
       'Why is the case closing?',
       CLOSURE_REASONS.map((r) => [r, CLOSURE_REASON_LABELS[r]]),
     ),
-    textInput('reason_detail', 'Other reason (if Other)', { optional: true, max: TEXT_LIMITS.reason }),
+    textInput(FIELDS.reasonDetail, 'Other reason (if Other)', { optional: true, max: TEXT_LIMITS.reason }),
   );
   return modal({ callbackId: VIEWS.close, title: 'Close case', submit: 'Close case', metadata: { ...meta, goalIds: live.map((g) => g.id) }, blocks });
 }
 
-export function messageModal(card: CaseCard, meta: ModalMeta): Block {
+export function messageModal(card: CaseCard, meta: ModalMeta): ModalView {
   return modal({
     callbackId: VIEWS.message,
     title: 'Message client',
@@ -223,7 +224,7 @@ export function messageModal(card: CaseCard, meta: ModalMeta): Block {
       section(
         `To the client of *${title(card)}*${card.clientFirstName ? ` (${esc(card.clientFirstName)})` : ''} on Telegram, in ${card.clientLanguage === 'zh' ? 'Chinese' : 'English'} wording around your text. Their replies appear in the thread under the case card in your DM.`,
       ),
-      textInput('text', 'Message', { multiline: true, max: TEXT_LIMITS.message }),
+      textInput(FIELDS.text, 'Message', { multiline: true, max: TEXT_LIMITS.message }),
     ],
   });
 }

@@ -1,7 +1,9 @@
-import { deliveryKind } from '../delivery/kinds/kind.js';
-import { loadStaff, recipientId, staffUnreachable } from '../delivery/recipients.js';
-import { buttons, section } from '../delivery/slack-blocks.js';
-import { describeTrouble, ESC_ACTIONS, loadEscalation } from './escalation.render.js';
+import { deliveryKind } from '../../delivery/kinds/kind.js';
+import { loadStaff, recipientId, staffUnreachable } from '../../delivery/recipients.js';
+import { loadEscalation } from '../../escalations/escalation-context.js';
+import { buttons, section } from '../ui/blocks.js';
+import { describeTrouble } from '../ui/escalation.text.js';
+import { ACTIONS, BLOCKS } from '../ui/ids.js';
 
 /**
  * Levels 1+ of the ladder: the supervisor's DM (level 1) or the supervision
@@ -33,11 +35,11 @@ export const escalationKind = deliveryKind({
       text,
       blocks: [
         section(text),
-        buttons('escalation', [
-          { text: 'Acknowledge', actionId: ESC_ACTIONS.ack, value: x.e.id, style: 'primary' },
-          { text: 'Snooze — reason required', actionId: ESC_ACTIONS.snooze, value: x.e.id },
-          { text: 'Reassign', actionId: ESC_ACTIONS.reassign, value: x.c.id },
-          { text: 'Open case', actionId: ESC_ACTIONS.openCase, value: x.c.id },
+        buttons(BLOCKS.escalation, [
+          { text: 'Acknowledge', actionId: ACTIONS.escAck, value: x.e.id, style: 'primary' },
+          { text: 'Snooze — reason required', actionId: ACTIONS.escSnooze, value: x.e.id },
+          { text: 'Reassign', actionId: ACTIONS.reassign, value: x.c.id },
+          { text: 'Open case', actionId: ACTIONS.openCase, value: x.c.id },
         ]),
       ],
     };
