@@ -1,7 +1,7 @@
 import { and, eq, sql } from 'drizzle-orm';
 import { DateTime } from 'luxon';
 import type { Deps } from '../deps.js';
-import type { Db } from '../db/client.js';
+import { inTransaction, type Db } from '../db/client.js';
 import { appointments, cases, staff } from '../db/schema.js';
 import { openEscalation } from '../escalations/escalations.repo.js';
 import { requestEscalationSweep } from '../escalations/escalation-sweep.service.js';
@@ -30,8 +30,7 @@ export async function recordAppointmentOutcome(
 ): Promise<OutcomeResult> {
   const now = deps.clock.now();
   let refresh: DeliveryRow[] = [];
-  const out = await deps.db.transaction(async (t): Promise<OutcomeResult> => {
-    const tx = t as unknown as Db;
+  const out = await inTransaction(deps.db, async (tx): Promise<OutcomeResult> => {
     const result = await recordIn(tx);
     // The card's next appointment and follow-up change with the outcome.
     if (result.ok && result.status === 'recorded') refresh = await planCardRefresh(tx, (await loadAppointment(tx, input.appointmentId))!.caseId, now);
@@ -131,8 +130,7 @@ export const RECORD_DUE_HOURS = 24;
 export async function expectRecordAfterAppointment(deps: Deps, appointmentId: string): Promise<void> {
   const now = deps.clock.now();
   const due = now.plus({ hours: RECORD_DUE_HOURS }).toJSDate();
-  await deps.db.transaction(async (t) => {
-    const tx = t as unknown as Db;
+  await inTransaction(deps.db, async (tx) => {
     const [row] = await tx
       .select({ a: appointments, c: cases })
       .from(appointments)

@@ -1,7 +1,7 @@
 import { and, eq } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Deps } from '../deps.js';
-import type { Db } from '../db/client.js';
+import { inTransaction } from '../db/client.js';
 import { appointments, cases, clients, CLIENT_RESPONSES } from '../db/schema.js';
 import { planDeliveries, scheduleDeliveries } from '../delivery/ledger.js';
 import { planCardRefresh } from '../cases/case-card-refresh.js';
@@ -38,8 +38,7 @@ export async function respondToAppointment(deps: Deps, raw: RespondInput): Promi
   if (!parsed.success) return { status: 'not_found', reply: 'appt.not_found' };
   const input = parsed.data;
   const now = deps.clock.now();
-  const out = await deps.db.transaction(async (t) => {
-    const tx = t as unknown as Db;
+  const out = await inTransaction(deps.db, async (tx) => {
     const [row] = await tx
       .select({ appt: appointments, clientId: clients.id, chatId: clients.telegramChatId, zone: clients.timeZone, language: clients.language })
       .from(appointments)

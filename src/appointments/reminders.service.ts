@@ -1,7 +1,7 @@
 import { and, eq, inArray, isNull, like, lt, or, sql } from 'drizzle-orm';
 import { DateTime } from 'luxon';
 import type { Deps } from '../deps.js';
-import type { Db } from '../db/client.js';
+import { inTransaction, type Db } from '../db/client.js';
 import { appointments, cases, clients, deliveries, staff } from '../db/schema.js';
 import { planDeliveries, scheduleDeliveries, type DeliveryRow, type PlannedDelivery as LedgerItem } from '../delivery/ledger.js';
 import type { AuditEntry } from '../audit/audit.service.js';
@@ -29,7 +29,7 @@ export interface ReminderPlan {
 export async function planAppointmentReminders(deps: Deps, appointmentId: string, tx?: Db): Promise<ReminderPlan> {
   const now = deps.clock.now();
   if (tx) return plan(deps, tx, appointmentId, now);
-  const result = await deps.db.transaction((t) => plan(deps, t as unknown as Db, appointmentId, now));
+  const result = await inTransaction(deps.db, (tx) => plan(deps, tx, appointmentId, now));
   await scheduleDeliveries(deps.queues, result.rows, now);
   return result;
 }

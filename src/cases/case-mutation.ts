@@ -1,6 +1,6 @@
 import { eq } from 'drizzle-orm';
 import type { Deps } from '../deps.js';
-import type { Db } from '../db/client.js';
+import { inTransaction, type Db } from '../db/client.js';
 import { cases, inboundDedupe } from '../db/schema.js';
 import { REFUSE } from '../slack/access.js';
 import { canAccessCase, NO_CASE, recordAccessRefused } from './case-access.js';
@@ -57,8 +57,7 @@ export async function mutateCase<R, L = undefined, C extends LockedCase = CaseRo
   const load = opts.load ?? (lockCaseOnly as unknown as CaseLoader<L, C>);
   let refresh: DeliveryRow[] = [];
   try {
-    const out = await deps.db.transaction(async (t) => {
-      const tx = t as unknown as Db;
+    const out = await inTransaction(deps.db, async (tx) => {
       const locked = await load(tx, caseId);
       // A missing case and another's: the same checks, the same answer, both audited (see caseForActor).
       if (!(await canAccessCase(tx, actor, locked?.case ?? NO_CASE)) || !locked) {

@@ -1,7 +1,7 @@
 import { sharingReceiptsOf } from '../referrals/referrals.service.js';
 import { eq, sql } from 'drizzle-orm';
 import { DateTime } from 'luxon';
-import type { Db } from '../db/client.js';
+import { inTransaction } from '../db/client.js';
 import { cases } from '../db/schema.js';
 import type { Deps } from '../deps.js';
 import { planDeliveries, scheduleDeliveries, type DeliveryRow, type Recipient } from '../delivery/ledger.js';
@@ -131,8 +131,7 @@ export async function clientData(deps: Deps, telegramUserId: number): Promise<My
  */
 export async function requestErasure(deps: Deps, telegramUserId: number): Promise<{ hadClient: boolean }> {
   const now = deps.clock.now();
-  const res = await deps.db.transaction(async (t): Promise<{ hadClient: boolean; rows?: DeliveryRow[] }> => {
-    const tx = t as Db;
+  const res = await inTransaction(deps.db, async (tx): Promise<{ hadClient: boolean; rows?: DeliveryRow[] }> => {
     await deleteSession(tx, telegramUserId);
     const client = await findClientByTelegramUser(tx, telegramUserId);
     if (!client) {
@@ -155,8 +154,7 @@ export async function requestErasure(deps: Deps, telegramUserId: number): Promis
 /** /stop and /start: reminders off/on. Returns false when there is no client record (nothing to remind). */
 export async function setReminders(deps: Deps, telegramUserId: number, off: boolean): Promise<{ found: boolean; changed: boolean }> {
   const now = deps.clock.now();
-  return deps.db.transaction(async (t) => {
-    const tx = t as Db;
+  return inTransaction(deps.db, async (tx) => {
     const client = await findClientByTelegramUser(tx, telegramUserId);
     if (!client) return { found: false, changed: false };
     if (client.remindersOff === off) return { found: true, changed: false };
@@ -192,8 +190,7 @@ export async function hasOpenCase(deps: Deps, telegramUserId: number): Promise<b
 /** /withdraw (after the client confirmed): case withdrawn, consent ended, the worker told by a Slack DM. */
 export async function withdrawCase(deps: Deps, later: Later, telegramUserId: number): Promise<{ reference: string } | null> {
   const now = deps.clock.now();
-  const res = await deps.db.transaction(async (t) => {
-    const tx = t as Db;
+  const res = await inTransaction(deps.db, async (tx) => {
     const client = await findClientByTelegramUser(tx, telegramUserId);
     if (!client) return null;
     const open = await findOpenCase(tx, client.id, { forUpdate: true });

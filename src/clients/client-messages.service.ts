@@ -1,5 +1,5 @@
 import { and, desc, eq } from 'drizzle-orm';
-import type { Db } from '../db/client.js';
+import { inTransaction } from '../db/client.js';
 import { awaitingTimes } from '../appointments/client-answer.js';
 import { planCardRefresh } from '../cases/case-card-refresh.js';
 import { notes } from '../db/schema.js';
@@ -33,8 +33,7 @@ export async function saveClientMessage(
 ): Promise<{ noteId: string | null; assigned: boolean; timesFor: string | null }> {
   const now = deps.clock.now();
   const assigned = !!m.openCase.assignedWorkerId;
-  const rows = await deps.db.transaction(async (t) => {
-    const tx = t as Db;
+  const rows = await inTransaction(deps.db, async (tx) => {
     // The first message after "I need another time" is the answer to "which days and times suit you?".
     const [last] = await tx
       .select({ at: notes.createdAt })

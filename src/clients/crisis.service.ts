@@ -1,5 +1,5 @@
 import { eq, sql } from 'drizzle-orm';
-import type { Db } from '../db/client.js';
+import { inTransaction } from '../db/client.js';
 import { cases, escalations, notes } from '../db/schema.js';
 import { planDeliveries, scheduleDeliveries, type PlannedDelivery } from '../delivery/ledger.js';
 import { CLIENT_REPLY_KIND } from './client-messages.service.js';
@@ -68,8 +68,7 @@ export interface CrisisRecord {
 
 export async function recordCrisis(deps: Deps, later: Later, who: CrisisSubject): Promise<CrisisRecord> {
   const now = deps.clock.now();
-  const result = await deps.db.transaction(async (t) => {
-    const tx = t as Db;
+  const result = await inTransaction(deps.db, async (tx) => {
     const session = await loadSession(tx, deps.cipher, who.telegramUserId, { forUpdate: true });
     let client = await findClientByTelegramUser(tx, who.telegramUserId);
     let open = client ? await findOpenCase(tx, client.id, { forUpdate: true }) : undefined;

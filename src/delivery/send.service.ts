@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { eq, sql } from 'drizzle-orm';
 import type { Deps } from '../deps.js';
-import type { Db } from '../db/client.js';
+import { inTransaction } from '../db/client.js';
 import { clients, deliveries } from '../db/schema.js';
 import { issueCallbackTokens } from '../telegram/callback-tokens.js';
 import { MessageTracker } from '../telegram/telegram.tracker.js';
@@ -329,8 +329,7 @@ type Outcome = { status: 'skipped' | 'failed'; reason: string };
 /** Write the outcome and its audit entry in one transaction; side effects of permanent failures after. */
 async function finish(deps: Deps, row: DeliveryRow, outcome: Outcome, guard: { token: string } | { leaseSeconds: number }): Promise<SendOutcome> {
   const now = deps.clock.now();
-  const written = await deps.db.transaction(async (t) => {
-    const tx = t as unknown as Db;
+  const written = await inTransaction(deps.db, async (tx) => {
     const updated = await finishDelivery(tx, row.id, outcome, now, guard);
     if (!updated) return null;
     await deps.audit.record(

@@ -2,7 +2,7 @@ import { and, eq, isNull } from 'drizzle-orm';
 import { DateTime } from 'luxon';
 import { z } from 'zod';
 import type { Deps } from '../deps.js';
-import type { Db } from '../db/client.js';
+import { inTransaction, type Db } from '../db/client.js';
 import { cases, escalations, staff } from '../db/schema.js';
 import {
   cancelCrisisCheckin,
@@ -66,8 +66,7 @@ async function onOpenEscalation(
   act: (l: Locked) => Promise<ActionResult>,
 ): Promise<ActionResult> {
   let refresh: DeliveryRow[] = [];
-  const result = await deps.db.transaction(async (t) => {
-    const tx = t as unknown as Db;
+  const result = await inTransaction(deps.db, async (tx) => {
     const row = await load(tx, input.escalationId);
     if (!row) return notFound;
     const who = await actor(tx, input.staffId);

@@ -1,7 +1,7 @@
 import { and, eq, isNotNull, isNull, lt, sql } from 'drizzle-orm';
 import { DateTime } from 'luxon';
 import type { Deps } from '../deps.js';
-import type { Db } from '../db/client.js';
+import { inTransaction, type Db } from '../db/client.js';
 import { cases } from '../db/schema.js';
 import type { EscalationReason } from './escalations.repo.js';
 import { chunked, eachChunk, openEscalationsBulk } from './escalations-bulk.repo.js';
@@ -125,8 +125,7 @@ export async function openDueEscalations(deps: Deps, opts: OpenOptions = {}): Pr
 
   const refresh: DeliveryRow[] = [];
   const counts = await eachChunk(tasks, opts.parallel ?? SWEEP_PARALLEL, ({ reason, chunk }) =>
-    deps.db.transaction(async (t) => {
-      const tx = t as unknown as Db;
+    inTransaction(deps.db, async (tx) => {
       const created = await openEscalationsBulk(tx, reason, chunk, now);
       await deps.audit.recordMany(
         created.map((r) => ({

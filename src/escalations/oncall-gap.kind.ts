@@ -1,4 +1,5 @@
 import { and, eq, inArray } from 'drizzle-orm';
+import { inTransaction } from '../db/client.js';
 import { deliveries, staff } from '../db/schema.js';
 import type { Deps } from '../deps.js';
 import { deliveryKind } from '../delivery/kinds/kind.js';
@@ -57,7 +58,7 @@ export async function planOncallGapAlerts(deps: Deps): Promise<number> {
         )
     ).map((r) => r.id),
   );
-  const rows = await deps.db.transaction(async (tx) => planDeliveries(tx as never, items, now));
+  const rows = await inTransaction(deps.db, (tx) => planDeliveries(tx, items, now));
   const fresh = rows.filter((r) => !known.has(r.id));
   if (fresh.length) {
     await deps.audit.record({ actor: { type: 'system' }, action: 'oncall.gap_alerted', details: { gaps: gaps.length, recipients: to.length } });

@@ -1,5 +1,5 @@
 import { and, eq, lt, sql } from 'drizzle-orm';
-import type { Db } from '../db/client.js';
+import { inTransaction, type Db } from '../db/client.js';
 import { cases, inboundDedupe } from '../db/schema.js';
 import { defaultQuietHours, isInQuietHours } from '../lib/working-time.js';
 import { deleteExpiredCallbackTokens } from '../telegram/callback-tokens.js';
@@ -95,8 +95,7 @@ export async function findSession(deps: Deps, telegramUserId: number): Promise<S
 export async function startOrResume(deps: Deps, who: Who, opts: { snapshot?: Session | null; linkCaseId?: string } = {}): Promise<IntakeStepResult> {
   const now = deps.clock.now();
   if (opts.snapshot) return { state: opts.snapshot.state, effects: [askFor(opts.snapshot.state.step)] };
-  return deps.db.transaction(async (t) => {
-    const tx = t as Db;
+  return inTransaction(deps.db, async (tx) => {
     if (opts.snapshot === null && !opts.linkCaseId) {
       // There was no draft a moment ago: create it, unless one appeared since (then resume that one below).
       const started = startState({ languageCode: who.languageCode ?? null, defaultTimeZone: deps.config.DEFAULT_TIMEZONE, now });
@@ -170,8 +169,7 @@ export async function applyIntakeInput(
       out = res;
     }
   }
-  out ??= await deps.db.transaction(async (t): Promise<IntakeStepResult | null> => {
-    const tx = t as Db;
+  out ??= await inTransaction(deps.db, async (tx): Promise<IntakeStepResult | null> => {
     // Refusing or submitting deletes the draft: deleting it first, if it is still the snapshot, is both the lock and the check.
     const draftDeleted = !!opts.snapshot && ends && (await deleteSessionIfUnchanged(tx, who.telegramUserId, opts.snapshot.stateEnc));
     const session = draftDeleted ? opts.snapshot! : await loadSession(tx, deps.cipher, who.telegramUserId, { forUpdate: true });
@@ -343,8 +341,7 @@ export async function sweepIntakeDrafts(deps: Deps): Promise<SweepResult> {
   const planned: DeliveryRow[] = [];
 
   planned.push(
-    ...(await deps.db.transaction(async (t) => {
-      const tx = t as Db;
+    ...(await inTransaction(deps.db, async (tx) => {
       const gone = await deleteExpiredSessions(tx, now);
       out.expired = gone.length;
       await deps.audit.recordMany(
@@ -375,8 +372,7 @@ export async function sweepIntakeDrafts(deps: Deps): Promise<SweepResult> {
       out.deferredQuietHours++;
       continue;
     }
-    const rows = await deps.db.transaction(async (t) => {
-      const tx = t as Db;
+    const rows = await inTransaction(deps.db, async (tx) => {
       if (!(await claimNudge(tx, row.id, now))) return [];
       await deps.audit.record({ actor: { type: 'system' }, action: 'intake.nudged', subjectType: 'intake_session', subjectId: row.id }, tx);
       return planDeliveries(

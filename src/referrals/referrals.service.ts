@@ -1,7 +1,7 @@
 import { and, asc, eq, sql } from 'drizzle-orm';
 import type { DateTime } from 'luxon';
 import type { Deps } from '../deps.js';
-import type { Db } from '../db/client.js';
+import { inTransaction, type Db } from '../db/client.js';
 import { cases, clients, referralConsents, referrals, resources } from '../db/schema.js';
 import { planDeliveries, type DeliveryRow } from '../delivery/ledger.js';
 import { clientUnreachable } from '../delivery/recipients.js';
@@ -145,8 +145,7 @@ export type ConsentAnswer = { status: 'recorded' | 'already' | 'not_found'; give
 /** The client pressed [Yes, share them] / [No, do not share] in Telegram: one receipt, for this chat's own referral only. */
 export async function answerReferralConsent(deps: Deps, input: { referralId: string; yes: boolean; telegramChatId: number }): Promise<ConsentAnswer> {
   const now = deps.clock.now();
-  const out = await deps.db.transaction(async (t) => {
-    const tx = t as unknown as Db;
+  const out = await inTransaction(deps.db, async (tx) => {
     const [row] = await tx
       .select({ r: referrals, clientId: clients.id, chatId: clients.telegramChatId, language: clients.language, status: cases.status })
       .from(referrals)

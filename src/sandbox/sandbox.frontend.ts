@@ -1,7 +1,7 @@
 import type { Express } from 'express';
 import type { Deps } from '../deps.js';
 import type { FrontEnd } from '../frontends.js';
-import type { Db } from '../db/client.js';
+import { inTransaction, type Db } from '../db/client.js';
 import { upsertStaff } from '../staff/staff.repo.js';
 import { findStaffBySlack } from '../staff/staff.repo.js';
 import { and, eq, notInArray, sql } from 'drizzle-orm';
@@ -39,8 +39,7 @@ export async function seedSandboxStaff(deps: Deps): Promise<boolean> {
     return false;
   }
   const supervisor = SANDBOX_STAFF.find((p) => p.role === 'supervisor')!;
-  await deps.db.transaction(async (t) => {
-    const tx = t as unknown as Db;
+  await inTransaction(deps.db, async (tx) => {
     for (const p of [...SANDBOX_STAFF].sort((a, b) => (a.role === 'worker' ? 1 : 0) - (b.role === 'worker' ? 1 : 0))) {
       if (await findStaffBySlack(tx, p.slackUserId)) continue;
       const sup = p.role === 'worker' ? await findStaffBySlack(tx, supervisor.slackUserId) : null;

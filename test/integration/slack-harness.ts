@@ -18,7 +18,6 @@ import { cases, clients, deliveries, staff } from '../../src/db/schema.js';
 import { insertCase } from '../../src/cases/cases.repo.js';
 import { sealCaseIntake } from '../../src/intake/intake.repo.js';
 import { sendDelivery } from '../../src/delivery/send.service.js';
-import type { Db } from '../../src/db/client.js';
 import type { Deps } from '../../src/deps.js';
 
 export const SIGNING_SECRET = 'slack-test-signing-secret';
@@ -152,7 +151,7 @@ export async function newCase(w: SlackWorld, o: { assignTo?: string; crisis?: bo
   });
   const c = await d.db.transaction((tx) =>
     insertCase(
-      tx as unknown as Db,
+      tx,
       {
         clientId: client!.id,
         category: 'family',

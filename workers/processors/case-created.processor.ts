@@ -1,7 +1,7 @@
 import { caseCreatedJob } from '../../src/jobs/case-created.job.js';
 import { loadCase } from '../../src/delivery/recipients.js';
 import { planDeliveries, scheduleDeliveries } from '../../src/delivery/ledger.js';
-import type { Db } from '../../src/db/client.js';
+import { inTransaction } from '../../src/db/client.js';
 import { processor } from '../processor.js';
 
 /**
@@ -21,8 +21,7 @@ export const caseCreatedProcessor = processor(caseCreatedJob, async ({ caseId },
   const c = await loadCase(deps.db, caseId);
   if (!c) return { status: 'skipped', reason: 'case_not_found' };
   const now = deps.clock.now();
-  const rows = await deps.db.transaction(async (t) => {
-    const tx = t as unknown as Db;
+  const rows = await inTransaction(deps.db, async (tx) => {
     const planned = await planDeliveries(
       tx,
       [{ kind: INTAKE_CARD_KIND, subjectId: c.id, recipient: `channel:${channel}`, channel: 'slack', caseId: c.id, dueAt: now }],

@@ -1,4 +1,5 @@
 import { and, eq, isNotNull } from 'drizzle-orm';
+import { inTransaction } from '../../db/client.js';
 import type { Middleware } from 'telegraf';
 import { clients, inboundDedupe } from '../../db/schema.js';
 import { withLogContext } from '../../lib/logger.js';
@@ -68,7 +69,7 @@ export function guardMiddleware(env: BotEnv): Middleware<BotContext> {
 /** Anything from the client proves they unblocked us (the guard's first statement saw bot_blocked_at set). */
 async function clearBotBlocked(env: BotEnv, telegramUserId: number): Promise<void> {
   const { deps } = env;
-  await deps.db.transaction(async (tx) => {
+  await inTransaction(deps.db, async (tx) => {
     const now = deps.clock.now().toJSDate();
     const cleared = await tx
       .update(clients)
