@@ -1,7 +1,8 @@
 import { eq } from 'drizzle-orm';
 import type { Deps } from '../deps.js';
 import { inTransaction, type Db } from '../db/client.js';
-import { cases, inboundDedupe } from '../db/schema.js';
+import { cases } from '../db/schema.js';
+import { claimInbound } from '../db/inbound-dedupe.js';
 import { REFUSE } from '../slack/access.js';
 import { canAccessCase, NO_CASE, recordAccessRefused } from './case-access.js';
 import type { StaffRow } from '../staff/staff.repo.js';
@@ -19,12 +20,6 @@ import { planCardRefresh } from './case-card-refresh.js';
  */
 export type Refusal = { ok: false; message: string; field?: string };
 export type Mutation<R> = { ok: true; duplicate: false; value: R } | { ok: true; duplicate: true } | Refusal;
-
-/** First caller wins; later callers with the same key get false. Inside a transaction, the key is released if it rolls back. */
-export async function claimInbound(db: Db, source: string, externalId: string, at: Date): Promise<boolean> {
-  const rows = await db.insert(inboundDedupe).values({ source, externalId, receivedAt: at }).onConflictDoNothing().returning({ id: inboundDedupe.externalId });
-  return rows.length > 0;
-}
 
 export class FieldRefusal extends Error {
   constructor(readonly error: FieldError) {

@@ -6,7 +6,8 @@ import { cases, clients, deliveries, handoverCases, handovers } from '../db/sche
 import { planDeliveries, type DeliveryRow } from '../delivery/ledger.js';
 import { canHandOver } from '../cases/case-access.js';
 import { moveAssignment } from '../cases/case-assign.service.js';
-import { claimInbound, scheduleAfterCommit } from '../cases/case-mutation.js';
+import { scheduleAfterCommit } from '../cases/case-mutation.js';
+import { claimInbound } from '../db/inbound-dedupe.js';
 import type { CaseRow } from '../cases/cases.repo.js';
 import { findStaffById, type StaffRow } from '../staff/staff.repo.js';
 import type { Actor } from '../audit/audit.service.js';

@@ -1,6 +1,7 @@
-import { and, eq, lt, sql } from 'drizzle-orm';
+import { eq, sql } from 'drizzle-orm';
 import { inTransaction, type Db } from '../db/client.js';
-import { cases, inboundDedupe } from '../db/schema.js';
+import { cases } from '../db/schema.js';
+import { purgeInbound } from '../db/inbound-dedupe.js';
 import { defaultQuietHours, isInQuietHours } from '../lib/working-time.js';
 import { deleteExpiredCallbackTokens } from '../telegram/callback-tokens.js';
 import type { Deps } from '../deps.js';
@@ -398,8 +399,8 @@ export async function sweepIntakeDrafts(deps: Deps): Promise<SweepResult> {
     deps.logger.warn({ err: err.message }, 'intake notices: scheduling deferred to the tick'),
   );
 
-  // Telegram keeps undelivered updates for 24 h; three days of ids is plenty to recognise a redelivery.
-  await deps.db.delete(inboundDedupe).where(and(eq(inboundDedupe.source, 'telegram'), lt(inboundDedupe.receivedAt, now.minus({ days: 3 }).toJSDate())));
+  // Update ids, event ids and submission keys no redelivery can still match (every source, its own window).
+  await purgeInbound(deps.db, now);
   await deleteExpiredCallbackTokens(deps.db, now);
   return out;
 }
