@@ -1,6 +1,5 @@
 import type { ProcessorEntry } from './processor.js';
 import { reconcileProcessor } from './processors/reconcile.processor.js';
-import { caseCreatedProcessor } from './processors/case-created.processor.js';
 import { deliverySendProcessor } from './processors/delivery-send.processor.js';
 import { deliveryTickProcessor } from './processors/delivery-tick.processor.js';
 import { escalationTickProcessor } from './processors/escalation-tick.processor.js';
@@ -15,7 +14,6 @@ import { handoverTickProcessor } from './processors/handover-tick.processor.js';
 /** One processor per job type; workers dispatch on job.name. */
 export const PROCESSORS: ProcessorEntry[] = [
   reconcileProcessor,
-  caseCreatedProcessor,
   deliverySendProcessor,
   deliveryTickProcessor,
   escalationTickProcessor,

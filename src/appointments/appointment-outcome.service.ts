@@ -10,8 +10,7 @@ import { decideAfterNoShow } from './reminders.domain.js';
 import { planAppointmentReminders } from './reminders.service.js';
 import { loadAppointment } from './appointment.format.js';
 import { planCardRefresh } from '../cases/case-card-refresh.js';
-import { scheduleAfterCommit } from '../cases/case-mutation.js';
-import type { DeliveryRow } from '../delivery/ledger.js';
+import { scheduleAfterCommit, type DeliveryRow } from '../delivery/ledger.js';
 
 /**
  * The worker answers the outcome question. Attended resets the no-show run;

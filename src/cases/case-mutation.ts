@@ -8,7 +8,7 @@ import { canAccessCase, NO_CASE, recordAccessRefused } from './case-access.js';
 import type { StaffRow } from '../staff/staff.repo.js';
 import type { CaseRow } from './cases.repo.js';
 import type { FieldError } from './case.domain.js';
-import { scheduleDeliveries, type DeliveryRow } from '../delivery/ledger.js';
+import { scheduleAfterCommit, type DeliveryRow } from '../delivery/ledger.js';
 import { planCardRefresh } from './case-card-refresh.js';
 
 /**
@@ -75,32 +75,4 @@ export async function mutateCase<R, L = undefined, C extends LockedCase = CaseRo
     if (err instanceof FieldRefusal) return { ok: false, message: err.error.message, ...(err.error.field ? { field: err.error.field } : {}) };
     throw err;
   }
-}
-
-/**
- * Add send jobs after commit, waiting at most QUEUE_ADD_WAIT_MS: with Redis
- * down a BullMQ add waits for the connection (ioredis queues the command) and
- * the person who pressed Save must not wait with it. The rows are committed and
- * pending, so the due-row tick sends them once Redis is back; the add may also
- * still complete in the background (job ids are deterministic: no duplicates).
- */
-export const QUEUE_ADD_WAIT_MS = 1000;
-
-export async function scheduleAfterCommit(deps: Deps, rows: DeliveryRow[]): Promise<void> {
-  if (rows.length === 0) return;
-  const warn = (err: unknown) =>
-    deps.logger.warn({ err: (err as Error).message, deliveries: rows.map((r) => r.id) }, 'could not schedule deliveries now; the tick will send them');
-  let timer: NodeJS.Timeout | undefined;
-  const add = scheduleDeliveries(deps.queues, rows, deps.clock.now()).then(
-    () => true,
-    (err: unknown) => {
-      warn(err);
-      return true;
-    },
-  );
-  const gaveUp = new Promise<false>((r) => {
-    timer = setTimeout(() => r(false), QUEUE_ADD_WAIT_MS);
-  });
-  if (!(await Promise.race([add, gaveUp]))) warn(new Error(`queue did not answer within ${QUEUE_ADD_WAIT_MS} ms`));
-  clearTimeout(timer);
 }

@@ -4,11 +4,11 @@ import { DateTime } from 'luxon';
 import { inTransaction } from '../db/client.js';
 import { cases } from '../db/schema.js';
 import type { Deps } from '../deps.js';
-import { planDeliveries, scheduleDeliveries, type DeliveryRow, type Recipient } from '../delivery/ledger.js';
+import { scheduleAfterCommit, planDeliveries, type DeliveryRow, type Recipient } from '../delivery/ledger.js';
 import { openErasureRequest } from './erasure-request.service.js';
 import type { IntakeState, Language } from '../intake/intake.domain.js';
 import { deleteSession, loadSession, openCaseIntake, type CaseIntakeRecord } from '../intake/intake.repo.js';
-import type { Later } from './after-commit.js';
+import type { Later } from '../db/after-commit.js';
 import {
   casesOf,
   clientMessagesOf,
@@ -144,10 +144,7 @@ export async function requestErasure(deps: Deps, telegramUserId: number): Promis
     const { rows } = await openErasureRequest(deps, tx, client.id, { type: 'client' }, now);
     return { hadClient: true, rows };
   });
-  if (res.rows?.length)
-    await scheduleDeliveries(deps.queues, res.rows, now).catch((err: Error) =>
-      deps.logger.warn({ err: err.message }, 'erasure request notices: scheduling deferred to the reconciler'),
-    );
+  if (res.rows?.length) await scheduleAfterCommit(deps, res.rows);
   return { hadClient: res.hadClient };
 }
 
@@ -216,6 +213,6 @@ export async function withdrawCase(deps: Deps, later: Later, telegramUserId: num
     return { reference: open.reference, rows };
   });
   if (!res) return null;
-  later('withdrawal_notice.schedule', () => scheduleDeliveries(deps.queues, res.rows, now));
+  void scheduleAfterCommit(deps, res.rows, later);
   return { reference: res.reference };
 }

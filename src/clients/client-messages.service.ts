@@ -4,8 +4,8 @@ import { awaitingTimes } from '../appointments/client-answer.js';
 import { planCardRefresh } from '../cases/case-card-refresh.js';
 import { notes } from '../db/schema.js';
 import type { Deps } from '../deps.js';
-import { planDeliveries, scheduleDeliveries, type Recipient } from '../delivery/ledger.js';
-import type { Later } from './after-commit.js';
+import { scheduleAfterCommit, planDeliveries, type Recipient } from '../delivery/ledger.js';
+import type { Later } from '../db/after-commit.js';
 import { NOTE_BODY_AAD, type CaseRow, type ClientRow } from './clients.repo.js';
 
 /**
@@ -86,6 +86,6 @@ export async function saveClientMessage(
     );
     return { noteId: note.id, deliveries, timesFor: times?.id ?? null };
   });
-  if (rows.deliveries.length) later('client_reply.schedule', () => scheduleDeliveries(deps.queues, rows.deliveries, now));
+  void scheduleAfterCommit(deps, rows.deliveries, later);
   return { noteId: rows.noteId, assigned, timesFor: rows.timesFor };
 }

@@ -5,7 +5,7 @@ import { z } from 'zod';
 import { inTransaction, type Db } from '../db/client.js';
 import { cases, clients, erasureRequests, staff } from '../db/schema.js';
 import type { Deps } from '../deps.js';
-import { planDeliveries, scheduleDeliveries, type DeliveryRow, type Recipient } from '../delivery/ledger.js';
+import { scheduleAfterCommit, planDeliveries, type DeliveryRow, type Recipient } from '../delivery/ledger.js';
 import { erasureRunJob } from '../jobs/erasure-run.job.js';
 
 /**
@@ -100,7 +100,7 @@ export async function requestErasureByStaff(deps: Deps, staffId: string, caseId:
     );
     return openErasureRequest(deps, tx, c!.clientId, { type: 'staff', staffId }, now);
   });
-  await scheduleDeliveries(deps.queues, res.rows, now);
+  await scheduleAfterCommit(deps, res.rows);
   return { request: res.request, created: res.created };
 }
 
@@ -286,7 +286,7 @@ export async function erasureTick(deps: Deps): Promise<{ reviewed: number; escal
       escalated++;
     });
   }
-  await scheduleDeliveries(deps.queues, planned, now);
+  await scheduleAfterCommit(deps, planned);
   const started = await deps.db
     .select({ id: erasureRequests.id })
     .from(erasureRequests)

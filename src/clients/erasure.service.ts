@@ -2,7 +2,7 @@ import { and, eq, inArray, isNull } from 'drizzle-orm';
 import { inTransaction, type Db } from '../db/client.js';
 import { cases, clients, deliveries, erasureRequests, escalations, intakeSessions } from '../db/schema.js';
 import type { Deps } from '../deps.js';
-import { planDeliveries, scheduleDeliveries, type DeliveryRow } from '../delivery/ledger.js';
+import { scheduleAfterCommit, planDeliveries, type DeliveryRow } from '../delivery/ledger.js';
 import { erasureSlackCleanupJob } from '../jobs/erasure-slack-cleanup.job.js';
 import { anonymiseCases, ERASED_REASON, skipClientDeliveries, trackedMessagesKey, wipeClientIdentity } from './erasure-wipe.js';
 
@@ -78,7 +78,7 @@ async function eraseContent(deps: Deps, requestId: string): Promise<void> {
     );
     return planned;
   });
-  await scheduleDeliveries(deps.queues, rows, now);
+  await scheduleAfterCommit(deps, rows);
 }
 
 async function eraseIdentity(deps: Deps, requestId: string): Promise<ErasureRunResult> {

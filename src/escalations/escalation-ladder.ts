@@ -3,7 +3,7 @@ import { DateTime } from 'luxon';
 import type { Deps } from '../deps.js';
 import { inTransaction } from '../db/client.js';
 import { cases, escalations } from '../db/schema.js';
-import { planDeliveries, scheduleDeliveries, type DeliveryRow, type PlannedDelivery, type Recipient } from '../delivery/ledger.js';
+import { scheduleAfterCommit, planDeliveries, type DeliveryRow, type PlannedDelivery, type Recipient } from '../delivery/ledger.js';
 import type { AuditEntry } from '../audit/audit.service.js';
 import { policyFromConfig, staffHours } from './escalation-config.js';
 import { nextEscalationStep, shouldResolve, type EscalationStep, type EscalationTarget, type TargetWorkingHours } from './policy.domain.js';
@@ -188,7 +188,7 @@ export async function advanceEscalations(deps: Deps, opts: LadderOptions = {}): 
   await eachChunk(chunked(nextAt, chunkSize), parallel, (chunk) => setNextAtBulk(deps.db, chunk, now));
   const notified = await eachChunk(chunked(due, chunkSize), parallel, async (chunk) => {
     const { notified: n, rows } = await notifyChunk(deps, chunk, now);
-    await scheduleDeliveries(deps.queues, rows, now); // after commit; the reconciler repairs a crash in between
+    await scheduleAfterCommit(deps, rows); // after commit; the reconciler repairs a crash in between
     return n;
   });
   result.notified = notified.reduce((a, b) => a + b, 0);

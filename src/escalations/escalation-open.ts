@@ -8,7 +8,7 @@ import { chunked, eachChunk, openEscalationsBulk } from './escalations-bulk.repo
 import { intakeTeamHours, policyFromConfig } from './escalation-config.js';
 import { followUpOverdue, isQuiet, unassignedIntakeDue, type PolicyConfig } from './policy.domain.js';
 import { planCardRefreshMany } from '../cases/case-card-refresh.js';
-import { scheduleDeliveries, type DeliveryRow } from '../delivery/ledger.js';
+import { scheduleAfterCommit, type DeliveryRow } from '../delivery/ledger.js';
 
 /**
  * Find what needs an escalation now and open it (at most one open per case and
@@ -149,9 +149,7 @@ export async function openDueEscalations(deps: Deps, opts: OpenOptions = {}): Pr
       return created.length;
     }),
   );
-  await scheduleDeliveries(deps.queues, refresh, now).catch((err: unknown) =>
-    deps.logger.warn({ err: (err as Error).message }, 'could not schedule card refreshes now; the tick will send them'),
-  );
+  await scheduleAfterCommit(deps, refresh);
   const opened = counts.reduce((a, b) => a + b, 0);
   return opened;
 }

@@ -3,7 +3,7 @@ import { inTransaction } from '../db/client.js';
 import { deliveries, staff } from '../db/schema.js';
 import type { Deps } from '../deps.js';
 import { deliveryKind } from '../delivery/kinds/kind.js';
-import { planDeliveries, scheduleDeliveries, type PlannedDelivery, type Recipient } from '../delivery/ledger.js';
+import { scheduleAfterCommit, planDeliveries, type PlannedDelivery, type Recipient } from '../delivery/ledger.js';
 import { loadStaff, recipientId, staffUnreachable } from '../delivery/recipients.js';
 import { gapsAhead } from '../staff/oncall.service.js';
 import { staffTime } from '../appointments/appointment.format.js';
@@ -62,7 +62,7 @@ export async function planOncallGapAlerts(deps: Deps): Promise<number> {
   const fresh = rows.filter((r) => !known.has(r.id));
   if (fresh.length) {
     await deps.audit.record({ actor: { type: 'system' }, action: 'oncall.gap_alerted', details: { gaps: gaps.length, recipients: to.length } });
-    await scheduleDeliveries(deps.queues, fresh, now);
+    await scheduleAfterCommit(deps, fresh);
   }
   return fresh.length;
 }

@@ -5,7 +5,7 @@ import { cases, escalations, staff } from '../db/schema.js';
 import { elementsOfCase, goalFlagsByCase } from '../cases/four-elements.js';
 import { missingElements, type FourElements } from '../cases/case.domain.js';
 import { deliveryKind } from '../delivery/kinds/kind.js';
-import { planDeliveries, scheduleDeliveries } from '../delivery/ledger.js';
+import { scheduleAfterCommit, planDeliveries } from '../delivery/ledger.js';
 import { loadStaff, recipientId, staffUnreachable } from '../delivery/recipients.js';
 import { section } from '../delivery/slack-blocks.js';
 import { policyFromConfig } from './escalation-config.js';
@@ -37,10 +37,9 @@ export async function planWeeklyDigests(deps: Deps): Promise<number> {
     ];
   });
   const rows = await planDeliveries(deps.db, items, now);
-  await scheduleDeliveries(
-    deps.queues,
+  await scheduleAfterCommit(
+    deps,
     rows.filter((r) => r.createdAt.getTime() === now.toMillis()),
-    now,
   );
   return rows.length;
 }

@@ -7,10 +7,10 @@ import { deleteExpiredCallbackTokens } from '../telegram/callback-tokens.js';
 import type { Deps } from '../deps.js';
 import type { AuditEntry } from '../audit/audit.service.js';
 import { insertCase } from '../cases/cases.repo.js';
-import { planDeliveries, scheduleDeliveries, type DeliveryRow } from '../delivery/ledger.js';
+import { scheduleAfterCommit, planDeliveries, type DeliveryRow } from '../delivery/ledger.js';
 import { idleSpell, INTAKE_EXPIRED_KIND, INTAKE_NUDGE_KIND, intakeRecipient } from './intake-notice.kind.js';
-import { caseCreatedJob } from '../jobs/case-created.job.js';
-import type { Later } from '../clients/after-commit.js';
+import { planIntakeCard } from './intake-card.js';
+import type { Later } from '../db/after-commit.js';
 import { crisisPhrases, recordCrisis, type CrisisRecord } from '../clients/crisis.service.js';
 import { saveClientMessage } from '../clients/client-messages.service.js';
 import { findClientByTelegramUser, findOpenCase } from '../clients/clients.repo.js';
@@ -147,6 +147,7 @@ export async function applyIntakeInput(
   if (opts.snapshot === null) return null;
   let out: IntakeStepResult | null = null;
   let ends = false;
+  let intakeCard: DeliveryRow[] = [];
   if (opts.snapshot) {
     const session = opts.snapshot;
     const res = applyInput(session.state, input, { ...intakeContext(deps), now });
@@ -186,7 +187,8 @@ export async function applyIntakeInput(
       return { state, effects };
     }
     if (submit) {
-      const submitted = await submitCase(deps, tx, who, session, submit, draftDeleted);
+      const { submitted, card } = await submitCase(deps, tx, who, session, submit, draftDeleted);
+      intakeCard = card;
       return { state, effects, submitted };
     }
     await saveSession(
@@ -201,7 +203,7 @@ export async function applyIntakeInput(
   if (!out) return null;
   if (out.submitted) {
     const caseId = out.submitted.caseId;
-    later('case.created', () => deps.queues.add(caseCreatedJob, { caseId }));
+    void scheduleAfterCommit(deps, intakeCard, later);
     // What the client wrote that was not an answer reaches the worker as their messages on the new case.
     for (const [i, note] of (out.state.notes ?? []).entries()) {
       await keepForWorker(deps, later, who, note, `intake-note:${caseId}:${i}`);
@@ -226,7 +228,8 @@ export async function applyIntakeInput(
 }
 
 /**
- * In the caller's transaction: client (new or updated), consent, the case (or complete the crisis case), draft deleted.
+ * In the caller's transaction: client (new or updated), consent, the case (or complete the crisis case), draft deleted,
+ * and a new case's intake card planned (a crisis case had its card planned when the crisis opened it).
  * The audit entries go in one insert at the end, in the order of the changes.
  */
 async function submitCase(
@@ -236,7 +239,7 @@ async function submitCase(
   session: Session,
   e: SubmitEffect,
   draftDeleted: boolean,
-): Promise<NonNullable<IntakeStepResult['submitted']>> {
+): Promise<{ submitted: NonNullable<IntakeStepResult['submitted']>; card: DeliveryRow[] }> {
   const now = deps.clock.now();
   const a = e.answers;
   const audit: AuditEntry[] = [];
@@ -282,6 +285,7 @@ async function submitCase(
   const intakeEnc = sealCaseIntake(deps.cipher, { v: 1, answers: a, language: e.language, safety: e.safety, complete: true, agreement: e.agreement });
   let caseId: string;
   let reference: string;
+  let newCase = false;
   const [crisisCase] = session.caseId ? await tx.select().from(cases).where(eq(cases.id, session.caseId)).for('update') : [];
   if (crisisCase && crisisCase.status === 'open') {
     // The crisis path opened this case mid-intake; complete it rather than open a second one.
@@ -304,12 +308,14 @@ async function submitCase(
     const row = await insertCase(tx, { clientId: client.id, category: a.category, priority: e.priority, urgency: a.urgency, crisis: e.crisis, intakeEnc }, now);
     caseId = row.id;
     reference = row.reference;
+    newCase = true;
     audit.push({ actor, action: 'case.created', caseId, details: { priority: e.priority, category: a.category } });
   }
   if (!draftDeleted) await deleteSession(tx, who.telegramUserId);
   audit.push({ actor, action: 'intake.submitted', caseId });
   await deps.audit.recordMany(audit, tx);
-  return { caseId, reference, name: a.name };
+  const handOff = newCase ? await planIntakeCard(deps, tx, caseId, now) : undefined;
+  return { submitted: { caseId, reference, name: a.name }, card: handOff?.status === 'done' ? handOff.rows : [] };
 }
 
 /** /cancel: abandon and delete the draft. */
@@ -395,9 +401,7 @@ export async function sweepIntakeDrafts(deps: Deps): Promise<SweepResult> {
     planned.push(...rows);
   }
   // A Redis hiccup only delays them: the due-row tick sends pending rows.
-  await scheduleDeliveries(deps.queues, planned, now).catch((err: Error) =>
-    deps.logger.warn({ err: err.message }, 'intake notices: scheduling deferred to the tick'),
-  );
+  await scheduleAfterCommit(deps, planned);
 
   // Update ids, event ids and submission keys no redelivery can still match (every source, its own window).
   await purgeInbound(deps.db, now);

@@ -1,6 +1,5 @@
 import type { JobDefinition } from './job.js';
 import { deliverySendJob } from './delivery-send.job.js';
-import { caseCreatedJob } from './case-created.job.js';
 import { reconcileJob } from './reconcile.job.js';
 import { deliveryTickJob } from './delivery-tick.job.js';
 import { escalationTickJob } from './escalation-tick.job.js';
@@ -15,7 +14,6 @@ import { handoverTickJob } from './handover-tick.job.js';
 /** Every job type the service knows. A job whose name is not here is refused by the workers. */
 export const JOBS = {
   deliverySend: deliverySendJob,
-  caseCreated: caseCreatedJob,
   reconcile: reconcileJob,
   deliveryTick: deliveryTickJob,
   escalationTick: escalationTickJob,

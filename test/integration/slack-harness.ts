@@ -18,6 +18,9 @@ import { cases, clients, deliveries, staff } from '../../src/db/schema.js';
 import { insertCase } from '../../src/cases/cases.repo.js';
 import { sealCaseIntake } from '../../src/intake/intake.repo.js';
 import { sendDelivery } from '../../src/delivery/send.service.js';
+import { scheduleDeliveries } from '../../src/delivery/ledger.js';
+import { inTransaction } from '../../src/db/client.js';
+import { planIntakeCard } from '../../src/intake/intake-card.js';
 import type { Deps } from '../../src/deps.js';
 
 export const SIGNING_SECRET = 'slack-test-signing-secret';
@@ -120,6 +123,18 @@ export async function createSlackWorld(opts: { env?: Record<string, string>; dep
       await tg.stop();
     },
   };
+}
+
+/**
+ * The intake card hand-off for a case made by newCase (which inserts the case directly): what the intake
+ * submit does in its transaction, then the send job. Returns the status (and the ledger row's id).
+ */
+export async function handOffCase(caseId: string, deps: Deps) {
+  const now = deps.clock.now();
+  const out = await inTransaction(deps.db, (tx) => planIntakeCard(deps, tx, caseId, now));
+  if (out.status === 'skipped') return out;
+  await scheduleDeliveries(deps.queues, out.rows, now);
+  return { status: out.status, deliveryId: out.deliveryId };
 }
 
 let chatSeq = 800_000;
