@@ -23,7 +23,7 @@ import type { Logger } from '../lib/logger.js';
  *    goes first) does not await it; its Later tracks the work, drained when the
  *    bot settles or stops.
  */
-export const AFTER_COMMIT_WAIT_MS = 1000;
+const AFTER_COMMIT_WAIT_MS = 1000;
 
 export interface Later {
   /** Start `fn` now (the transaction has committed). Resolves when it settled or after the wait bound; never rejects. */

@@ -89,7 +89,7 @@ export function openPostgres(connectionString: string, opts: { max?: number; onE
   const pool = new pg.Pool({ connectionString, max: opts.max ?? 10, connectionTimeoutMillis: 5000 });
   // An idle client losing its server must not crash the process; /readyz reports it.
   pool.on('error', (err) => opts.onError?.(err));
-  const db = drizzlePg(pool, { schema }) as unknown as Db;
+  const db: Db = drizzlePg(pool, { schema });
   let closed = false;
   return withMigrationHelpers(
     db,
@@ -113,7 +113,7 @@ export async function openPglite(dataDir: string): Promise<Database> {
   mkdirSync(dirname(abs), { recursive: true });
   const client = new PGlite(abs);
   await client.waitReady;
-  const db = drizzlePglite(client, { schema }) as unknown as Db;
+  const db: Db = drizzlePglite(client, { schema });
   return withMigrationHelpers(
     db,
     'pglite',

@@ -17,10 +17,10 @@ import { inboundDedupe } from './schema.js';
  * `purgeInbound` forgets older keys of every source (the intake sweep runs it;
  * the retention job's `dedupe_keys` rule is the outer bound, RETENTION_DEDUPE_DAYS).
  */
-export const INBOUND_SOURCES = ['telegram', 'slack'] as const;
+const INBOUND_SOURCES = ['telegram', 'slack'] as const;
 export type InboundSource = (typeof INBOUND_SOURCES)[number];
 
-export const INBOUND_WINDOWS: Readonly<Record<InboundSource, DurationLike>> = {
+const INBOUND_WINDOWS: Readonly<Record<InboundSource, DurationLike>> = {
   // Telegram keeps an undelivered update for 24 h; three days of ids is plenty to recognise a redelivery.
   telegram: { days: 3 },
   // Slack retries an event within minutes (at once, +1 min, +5 min) and a submission is repeated within

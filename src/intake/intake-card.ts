@@ -14,7 +14,7 @@ import { planDeliveries, type DeliveryRow } from '../delivery/ledger.js';
  * channel). Without SLACK_INTAKE_CHANNEL nothing is planned and the skip is
  * audited with its reason.
  */
-export const INTAKE_CARD_KIND = 'intake_card';
+const INTAKE_CARD_KIND = 'intake_card';
 
 export type IntakeHandOff = { status: 'done'; deliveryId: string; rows: DeliveryRow[] } | { status: 'skipped'; reason: 'no_intake_channel' };
 
