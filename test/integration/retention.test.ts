@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eq, inArray, sql } from 'drizzle-orm';
 import { auditLog, callbackTokens, caseAnonymisations, cases, clients, consents, deliveries, inboundDedupe } from '../../src/db/schema.js';
 import { applyRetention } from '../../src/retention/retention.service.js';
-import { sweepIntakeDrafts } from '../../src/intake/intake.service.js';
+import { sweepIntakeDrafts } from '../../src/intake/intake-sweep.js';
 import { createWorld, type World } from './delivery-fixtures.js';
 import { scanDatabase } from '../helpers/personal-data-scan.js';
 import { at, seedClient, type Seeded } from './lifecycle-fixtures.js';

@@ -1,5 +1,5 @@
 import { intakeSweepJob } from '../../src/jobs/intake-sweep.job.js';
-import { sweepIntakeDrafts } from '../../src/intake/intake.service.js';
+import { sweepIntakeDrafts } from '../../src/intake/intake-sweep.js';
 import { processor } from '../processor.js';
 
 /** Idle drafts: the nudge and the expiry notice are planned as ledger rows (sent by the delivery worker); drafts expire. */
