@@ -5,7 +5,6 @@ import { scheduled, type JobEntry } from '../workers/processor.js';
 import { deliverySendProcessor } from '../workers/processors/delivery-send.processor.js';
 import { deliveryTickProcessor } from '../workers/processors/delivery-tick.processor.js';
 import { reconcileProcessor } from '../workers/processors/reconcile.processor.js';
-import { caseCreatedProcessor } from '../workers/processors/case-created.processor.js';
 import { escalationTickProcessor } from '../workers/processors/escalation-tick.processor.js';
 import { intakeSweepProcessor } from '../workers/processors/intake-sweep.processor.js';
 import { handoverTickProcessor } from '../workers/processors/handover-tick.processor.js';
@@ -92,7 +91,6 @@ export const JOBS: readonly JobEntry[] = [
   // Due-row scan (the repair path and what makes a moved clock send); the reconciler re-adds the delayed jobs of rows due later.
   scheduled(deliveryTickProcessor, 'delivery-tick', (d) => d.config.DELIVERY_TICK_SECONDS * 1000),
   scheduled(reconcileProcessor, 'reconcile', (d) => d.config.RECONCILE_EVERY_SECONDS * 1000),
-  caseCreatedProcessor,
   // Escalations: overdue follow-ups, quiet cases, unassigned intakes, crisis pages, weekly digests.
   scheduled(escalationTickProcessor, 'escalations-tick', (d) => d.config.ESCALATION_TICK_SECONDS * 1000),
   // Idle intake drafts: one nudge, deletion after INTAKE_DRAFT_TTL_DAYS, expired button tokens.

@@ -1,7 +1,7 @@
 import { and, eq, sql } from 'drizzle-orm';
 import { DateTime } from 'luxon';
 import type { Deps } from '../deps.js';
-import type { Db } from '../db/client.js';
+import { inTransaction, type Db } from '../db/client.js';
 import { appointments, cases, staff } from '../db/schema.js';
 import { openEscalation } from '../escalations/escalations.repo.js';
 import { requestEscalationSweep } from '../escalations/escalation-sweep.service.js';
@@ -10,8 +10,7 @@ import { decideAfterNoShow } from './reminders.domain.js';
 import { planAppointmentReminders } from './reminders.service.js';
 import { loadAppointment } from './appointment.format.js';
 import { planCardRefresh } from '../cases/case-card-refresh.js';
-import { scheduleAfterCommit } from '../cases/case-mutation.js';
-import type { DeliveryRow } from '../delivery/ledger.js';
+import { scheduleAfterCommit, type DeliveryRow } from '../delivery/ledger.js';
 
 /**
  * The worker answers the outcome question. Attended resets the no-show run;
@@ -30,8 +29,7 @@ export async function recordAppointmentOutcome(
 ): Promise<OutcomeResult> {
   const now = deps.clock.now();
   let refresh: DeliveryRow[] = [];
-  const out = await deps.db.transaction(async (t): Promise<OutcomeResult> => {
-    const tx = t as unknown as Db;
+  const out = await inTransaction(deps.db, async (tx): Promise<OutcomeResult> => {
     const result = await recordIn(tx);
     // The card's next appointment and follow-up change with the outcome.
     if (result.ok && result.status === 'recorded') refresh = await planCardRefresh(tx, (await loadAppointment(tx, input.appointmentId))!.caseId, now);
@@ -131,8 +129,7 @@ export const RECORD_DUE_HOURS = 24;
 export async function expectRecordAfterAppointment(deps: Deps, appointmentId: string): Promise<void> {
   const now = deps.clock.now();
   const due = now.plus({ hours: RECORD_DUE_HOURS }).toJSDate();
-  await deps.db.transaction(async (t) => {
-    const tx = t as unknown as Db;
+  await inTransaction(deps.db, async (tx) => {
     const [row] = await tx
       .select({ a: appointments, c: cases })
       .from(appointments)

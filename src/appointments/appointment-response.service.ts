@@ -1,9 +1,9 @@
 import { and, eq } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Deps } from '../deps.js';
-import type { Db } from '../db/client.js';
+import { inTransaction } from '../db/client.js';
 import { appointments, cases, clients, CLIENT_RESPONSES } from '../db/schema.js';
-import { planDeliveries, scheduleDeliveries } from '../delivery/ledger.js';
+import { scheduleAfterCommit, planDeliveries } from '../delivery/ledger.js';
 import { planCardRefresh } from '../cases/case-card-refresh.js';
 import { createI18n, isLang, type I18nKey, type I18nVars } from '../lib/i18n.js';
 import { ANSWER_SKIP_REASON, isActingAnswer, setAnswerFollowUp, skipClientReminders, staleAnswer } from './client-answer.js';
@@ -38,8 +38,7 @@ export async function respondToAppointment(deps: Deps, raw: RespondInput): Promi
   if (!parsed.success) return { status: 'not_found', reply: 'appt.not_found' };
   const input = parsed.data;
   const now = deps.clock.now();
-  const out = await deps.db.transaction(async (t) => {
-    const tx = t as unknown as Db;
+  const out = await inTransaction(deps.db, async (tx) => {
     const [row] = await tx
       .select({ appt: appointments, clientId: clients.id, chatId: clients.telegramChatId, zone: clients.timeZone, language: clients.language })
       .from(appointments)
@@ -107,6 +106,6 @@ export async function respondToAppointment(deps: Deps, raw: RespondInput): Promi
     rows.push(...(await planCardRefresh(tx, appt.caseId, now)));
     return { result: { status: 'recorded', answer: input.answer, ...keys } as RespondResult, rows };
   });
-  if (out.rows) await scheduleDeliveries(deps.queues, out.rows, now);
+  if (out.rows) await scheduleAfterCommit(deps, out.rows);
   return out.result;
 }

@@ -1,9 +1,9 @@
 import { and, eq, inArray, isNull, like, lt, or, sql } from 'drizzle-orm';
 import { DateTime } from 'luxon';
 import type { Deps } from '../deps.js';
-import type { Db } from '../db/client.js';
+import { inTransaction, type Db } from '../db/client.js';
 import { appointments, cases, clients, deliveries, staff } from '../db/schema.js';
-import { planDeliveries, scheduleDeliveries, type DeliveryRow, type PlannedDelivery as LedgerItem } from '../delivery/ledger.js';
+import { scheduleAfterCommit, planDeliveries, type DeliveryRow, type PlannedDelivery as LedgerItem } from '../delivery/ledger.js';
 import type { AuditEntry } from '../audit/audit.service.js';
 import { ledgerKind, planOutcomeQuestion, planReminders, type PlannedDelivery } from './reminders.domain.js';
 import type { AppointmentRow } from './appointment.format.js';
@@ -17,7 +17,7 @@ import type { AppointmentRow } from './appointment.format.js';
  * - Rows of the current version are planned once (the ledger is unique per
  *   kind/subject/version/recipient), so calling this twice changes nothing.
  * With `tx`, everything happens in the caller's transaction and the returned
- * rows still need `scheduleDeliveries` after commit (the due-row tick would
+ * rows still need `scheduleAfterCommit` after commit (the due-row tick would
  * send them anyway, at most DELIVERY_TICK_SECONDS late).
  */
 export interface ReminderPlan {
@@ -29,8 +29,8 @@ export interface ReminderPlan {
 export async function planAppointmentReminders(deps: Deps, appointmentId: string, tx?: Db): Promise<ReminderPlan> {
   const now = deps.clock.now();
   if (tx) return plan(deps, tx, appointmentId, now);
-  const result = await deps.db.transaction((t) => plan(deps, t as unknown as Db, appointmentId, now));
-  await scheduleDeliveries(deps.queues, result.rows, now);
+  const result = await inTransaction(deps.db, (tx) => plan(deps, tx, appointmentId, now));
+  await scheduleAfterCommit(deps, result.rows);
   return result;
 }
 

@@ -1,13 +1,12 @@
 import { eq, sql } from 'drizzle-orm';
 import type { Deps } from '../deps.js';
-import type { Db } from '../db/client.js';
+import { inTransaction, type Db } from '../db/client.js';
 import { caseloadOverrides, cases, staff } from '../db/schema.js';
 import { atOrOverLimit, openCaseCounts, overLimitReason } from './caseload-limit.js';
 import { intakeWatchers, planCardRefresh } from './case-card-refresh.js';
 import type { DateTime } from 'luxon';
-import { planDeliveries, type DeliveryRow } from '../delivery/ledger.js';
+import { scheduleAfterCommit, planDeliveries, type DeliveryRow } from '../delivery/ledger.js';
 import type { Actor } from '../audit/audit.service.js';
-import { scheduleAfterCommit } from './case-mutation.js';
 import { canAssign, REFUSE } from '../slack/access.js';
 import type { StaffRow } from '../staff/staff.repo.js';
 import type { CaseRow } from './cases.repo.js';
@@ -32,8 +31,7 @@ export type AssignResult =
 export async function assignCase(deps: Deps, actor: StaffRow, caseId: string, target: StaffRow, o: { overLimitReason?: string } = {}): Promise<AssignResult> {
   const now = deps.clock.now();
   const limit = deps.config.CASELOAD_LIMIT;
-  const out = await deps.db.transaction(async (t) => {
-    const tx = t as unknown as Db;
+  const out = await inTransaction(deps.db, async (tx) => {
     const [c] = await tx.select().from(cases).where(eq(cases.id, caseId)).for('update').limit(1);
     if (!c) return { r: { ok: false as const, message: REFUSE.unavailable() }, rows: [] };
     if (c.status !== 'open') return { r: { ok: false as const, message: REFUSE.closed }, rows: [] };

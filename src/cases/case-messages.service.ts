@@ -1,12 +1,12 @@
 import { eq } from 'drizzle-orm';
 import type { Deps } from '../deps.js';
 import { cases, clients, notes } from '../db/schema.js';
-import { planDeliveries, type DeliveryRow } from '../delivery/ledger.js';
+import { scheduleAfterCommit, planDeliveries, type DeliveryRow } from '../delivery/ledger.js';
 import { clientUnreachable } from '../delivery/recipients.js';
 import type { StaffRow } from '../staff/staff.repo.js';
 import { AAD } from './case-aad.js';
 import { TEXT_LIMITS } from './case.domain.js';
-import { FieldRefusal, mutateCase, scheduleAfterCommit, type Mutation } from './case-mutation.js';
+import { FieldRefusal, mutateCase, type Mutation } from './case-mutation.js';
 
 /**
  * "Message client": the worker's text is kept on the case as a message note

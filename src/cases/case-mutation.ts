@@ -1,13 +1,14 @@
 import { eq } from 'drizzle-orm';
 import type { Deps } from '../deps.js';
-import type { Db } from '../db/client.js';
-import { cases, inboundDedupe } from '../db/schema.js';
+import { inTransaction, type Db } from '../db/client.js';
+import { cases } from '../db/schema.js';
+import { claimInbound } from '../db/inbound-dedupe.js';
 import { REFUSE } from '../slack/access.js';
 import { canAccessCase, NO_CASE, recordAccessRefused } from './case-access.js';
 import type { StaffRow } from '../staff/staff.repo.js';
 import type { CaseRow } from './cases.repo.js';
 import type { FieldError } from './case.domain.js';
-import { scheduleDeliveries, type DeliveryRow } from '../delivery/ledger.js';
+import { scheduleAfterCommit, type DeliveryRow } from '../delivery/ledger.js';
 import { planCardRefresh } from './case-card-refresh.js';
 
 /**
@@ -19,12 +20,6 @@ import { planCardRefresh } from './case-card-refresh.js';
  */
 export type Refusal = { ok: false; message: string; field?: string };
 export type Mutation<R> = { ok: true; duplicate: false; value: R } | { ok: true; duplicate: true } | Refusal;
-
-/** First caller wins; later callers with the same key get false. Inside a transaction, the key is released if it rolls back. */
-export async function claimInbound(db: Db, source: string, externalId: string, at: Date): Promise<boolean> {
-  const rows = await db.insert(inboundDedupe).values({ source, externalId, receivedAt: at }).onConflictDoNothing().returning({ id: inboundDedupe.externalId });
-  return rows.length > 0;
-}
 
 export class FieldRefusal extends Error {
   constructor(readonly error: FieldError) {
@@ -57,8 +52,7 @@ export async function mutateCase<R, L = undefined, C extends LockedCase = CaseRo
   const load = opts.load ?? (lockCaseOnly as unknown as CaseLoader<L, C>);
   let refresh: DeliveryRow[] = [];
   try {
-    const out = await deps.db.transaction(async (t) => {
-      const tx = t as unknown as Db;
+    const out = await inTransaction(deps.db, async (tx) => {
       const locked = await load(tx, caseId);
       // A missing case and another's: the same checks, the same answer, both audited (see caseForActor).
       if (!(await canAccessCase(tx, actor, locked?.case ?? NO_CASE)) || !locked) {
@@ -81,32 +75,4 @@ export async function mutateCase<R, L = undefined, C extends LockedCase = CaseRo
     if (err instanceof FieldRefusal) return { ok: false, message: err.error.message, ...(err.error.field ? { field: err.error.field } : {}) };
     throw err;
   }
-}
-
-/**
- * Add send jobs after commit, waiting at most QUEUE_ADD_WAIT_MS: with Redis
- * down a BullMQ add waits for the connection (ioredis queues the command) and
- * the person who pressed Save must not wait with it. The rows are committed and
- * pending, so the due-row tick sends them once Redis is back; the add may also
- * still complete in the background (job ids are deterministic: no duplicates).
- */
-export const QUEUE_ADD_WAIT_MS = 1000;
-
-export async function scheduleAfterCommit(deps: Deps, rows: DeliveryRow[]): Promise<void> {
-  if (rows.length === 0) return;
-  const warn = (err: unknown) =>
-    deps.logger.warn({ err: (err as Error).message, deliveries: rows.map((r) => r.id) }, 'could not schedule deliveries now; the tick will send them');
-  let timer: NodeJS.Timeout | undefined;
-  const add = scheduleDeliveries(deps.queues, rows, deps.clock.now()).then(
-    () => true,
-    (err: unknown) => {
-      warn(err);
-      return true;
-    },
-  );
-  const gaveUp = new Promise<false>((r) => {
-    timer = setTimeout(() => r(false), QUEUE_ADD_WAIT_MS);
-  });
-  if (!(await Promise.race([add, gaveUp]))) warn(new Error(`queue did not answer within ${QUEUE_ADD_WAIT_MS} ms`));
-  clearTimeout(timer);
 }

@@ -4,11 +4,11 @@ import type { Deps } from '../deps.js';
 import type { Db } from '../db/client.js';
 import { appointments, CASE_TYPES, cases, escalations, goals, notes } from '../db/schema.js';
 import { APPOINTMENT_NOTICE_KIND } from '../appointments/appointments.service.js';
-import { planDeliveries, type DeliveryRow } from '../delivery/ledger.js';
+import { scheduleAfterCommit, planDeliveries, type DeliveryRow } from '../delivery/ledger.js';
 import type { StaffRow } from '../staff/staff.repo.js';
 import { AAD } from './case-aad.js';
 import { CLOSURE_REASONS, GOAL_OUTCOMES, MAX_GOALS, PHASE_LABELS, phaseMove, TEXT_LIMITS, type FieldError } from './case.domain.js';
-import { FieldRefusal, mutateCase, scheduleAfterCommit, type Mutation } from './case-mutation.js';
+import { FieldRefusal, mutateCase, type Mutation } from './case-mutation.js';
 
 /**
  * Goals & plan (the four elements), phase moves, and closure. Every change is

@@ -1,6 +1,6 @@
 import { and, desc, eq } from 'drizzle-orm';
 import { z } from 'zod';
-import type { Db } from '../db/client.js';
+import { inTransaction } from '../db/client.js';
 import { cases, noteRedactions, notes, staff } from '../db/schema.js';
 import type { Deps } from '../deps.js';
 import { AAD } from './case-aad.js';
@@ -21,8 +21,7 @@ export async function redactNote(deps: Deps, input: { caseId: string; noteId: st
   const reason = redactionReason.safeParse(input.reason);
   if (!reason.success) return { ok: false, field: 'reason', message: reason.error.issues[0]!.message };
   const now = deps.clock.now();
-  const res = await deps.db.transaction(async (t): Promise<RedactResult> => {
-    const tx = t as Db;
+  const res = await inTransaction(deps.db, async (tx): Promise<RedactResult> => {
     const [me] = await tx.select().from(staff).where(eq(staff.id, input.staffId));
     if (!me?.active || me.role === 'worker') return { ok: false, message: 'Sorry, only supervisors and admins can redact a note.' };
     const [n] = await tx

@@ -1,5 +1,5 @@
 import { and, eq, isNotNull } from 'drizzle-orm';
-import type { Db } from '../db/client.js';
+import { inTransaction } from '../db/client.js';
 import { clients } from '../db/schema.js';
 import type { Deps } from '../deps.js';
 
@@ -10,8 +10,7 @@ import type { Deps } from '../deps.js';
  * statement saw bot_blocked_at set.
  */
 export async function clearBotBlocked(deps: Pick<Deps, 'db' | 'clock' | 'audit'>, telegramUserId: number): Promise<void> {
-  await deps.db.transaction(async (t) => {
-    const tx = t as unknown as Db;
+  await inTransaction(deps.db, async (tx) => {
     const now = deps.clock.now().toJSDate();
     const cleared = await tx
       .update(clients)

@@ -1,14 +1,14 @@
 import { sharingReceiptsOf } from '../referrals/referrals.service.js';
 import { eq, sql } from 'drizzle-orm';
 import { DateTime } from 'luxon';
-import type { Db } from '../db/client.js';
+import { inTransaction } from '../db/client.js';
 import { cases } from '../db/schema.js';
 import type { Deps } from '../deps.js';
-import { planDeliveries, scheduleDeliveries, type DeliveryRow, type Recipient } from '../delivery/ledger.js';
+import { scheduleAfterCommit, planDeliveries, type DeliveryRow, type Recipient } from '../delivery/ledger.js';
 import { openErasureRequest } from './erasure-request.service.js';
 import type { IntakeState, Language } from '../intake/intake.domain.js';
 import { deleteSession, loadSession, openCaseIntake, type CaseIntakeRecord } from '../intake/intake.repo.js';
-import type { Later } from './after-commit.js';
+import type { Later } from '../db/after-commit.js';
 import {
   casesOf,
   clientMessagesOf,
@@ -131,8 +131,7 @@ export async function clientData(deps: Deps, telegramUserId: number): Promise<My
  */
 export async function requestErasure(deps: Deps, telegramUserId: number): Promise<{ hadClient: boolean }> {
   const now = deps.clock.now();
-  const res = await deps.db.transaction(async (t): Promise<{ hadClient: boolean; rows?: DeliveryRow[] }> => {
-    const tx = t as Db;
+  const res = await inTransaction(deps.db, async (tx): Promise<{ hadClient: boolean; rows?: DeliveryRow[] }> => {
     await deleteSession(tx, telegramUserId);
     const client = await findClientByTelegramUser(tx, telegramUserId);
     if (!client) {
@@ -145,18 +144,14 @@ export async function requestErasure(deps: Deps, telegramUserId: number): Promis
     const { rows } = await openErasureRequest(deps, tx, client.id, { type: 'client' }, now);
     return { hadClient: true, rows };
   });
-  if (res.rows?.length)
-    await scheduleDeliveries(deps.queues, res.rows, now).catch((err: Error) =>
-      deps.logger.warn({ err: err.message }, 'erasure request notices: scheduling deferred to the reconciler'),
-    );
+  if (res.rows?.length) await scheduleAfterCommit(deps, res.rows);
   return { hadClient: res.hadClient };
 }
 
 /** /stop and /start: reminders off/on. Returns false when there is no client record (nothing to remind). */
 export async function setReminders(deps: Deps, telegramUserId: number, off: boolean): Promise<{ found: boolean; changed: boolean }> {
   const now = deps.clock.now();
-  return deps.db.transaction(async (t) => {
-    const tx = t as Db;
+  return inTransaction(deps.db, async (tx) => {
     const client = await findClientByTelegramUser(tx, telegramUserId);
     if (!client) return { found: false, changed: false };
     if (client.remindersOff === off) return { found: true, changed: false };
@@ -192,8 +187,7 @@ export async function hasOpenCase(deps: Deps, telegramUserId: number): Promise<b
 /** /withdraw (after the client confirmed): case withdrawn, consent ended, the worker told by a Slack DM. */
 export async function withdrawCase(deps: Deps, later: Later, telegramUserId: number): Promise<{ reference: string } | null> {
   const now = deps.clock.now();
-  const res = await deps.db.transaction(async (t) => {
-    const tx = t as Db;
+  const res = await inTransaction(deps.db, async (tx) => {
     const client = await findClientByTelegramUser(tx, telegramUserId);
     if (!client) return null;
     const open = await findOpenCase(tx, client.id, { forUpdate: true });
@@ -219,7 +213,7 @@ export async function withdrawCase(deps: Deps, later: Later, telegramUserId: num
     return { reference: open.reference, rows };
   });
   if (!res) return null;
-  later('withdrawal_notice.schedule', () => scheduleDeliveries(deps.queues, res.rows, now));
+  void scheduleAfterCommit(deps, res.rows, later);
   return { reference: res.reference };
 }
 

@@ -1,11 +1,11 @@
 import { and, desc, eq } from 'drizzle-orm';
-import type { Db } from '../db/client.js';
+import { inTransaction } from '../db/client.js';
 import { awaitingTimes } from '../appointments/client-answer.js';
 import { planCardRefresh } from '../cases/case-card-refresh.js';
 import { notes } from '../db/schema.js';
 import type { Deps } from '../deps.js';
-import { planDeliveries, scheduleDeliveries, type Recipient } from '../delivery/ledger.js';
-import type { Later } from './after-commit.js';
+import { scheduleAfterCommit, planDeliveries, type Recipient } from '../delivery/ledger.js';
+import type { Later } from '../db/after-commit.js';
 import { NOTE_BODY_AAD, type CaseRow, type ClientRow } from './clients.repo.js';
 
 /**
@@ -33,8 +33,7 @@ export async function saveClientMessage(
 ): Promise<{ noteId: string | null; assigned: boolean; timesFor: string | null }> {
   const now = deps.clock.now();
   const assigned = !!m.openCase.assignedWorkerId;
-  const rows = await deps.db.transaction(async (t) => {
-    const tx = t as Db;
+  const rows = await inTransaction(deps.db, async (tx) => {
     // The first message after "I need another time" is the answer to "which days and times suit you?".
     const [last] = await tx
       .select({ at: notes.createdAt })
@@ -87,6 +86,6 @@ export async function saveClientMessage(
     );
     return { noteId: note.id, deliveries, timesFor: times?.id ?? null };
   });
-  if (rows.deliveries.length) later('client_reply.schedule', () => scheduleDeliveries(deps.queues, rows.deliveries, now));
+  void scheduleAfterCommit(deps, rows.deliveries, later);
   return { noteId: rows.noteId, assigned, timesFor: rows.timesFor };
 }

@@ -1,5 +1,5 @@
 import { notes } from '../db/schema.js';
-import type { Db } from '../db/client.js';
+import { inTransaction } from '../db/client.js';
 import type { Deps } from '../deps.js';
 import { findClientByTelegramUser, findOpenCase, NOTE_BODY_AAD } from './clients.repo.js';
 
@@ -11,8 +11,7 @@ import { findClientByTelegramUser, findOpenCase, NOTE_BODY_AAD } from './clients
  */
 export async function recordConcernAnsweredSafe(deps: Deps, telegramUserId: number): Promise<boolean> {
   const now = deps.clock.now().toJSDate();
-  return deps.db.transaction(async (t) => {
-    const tx = t as unknown as Db;
+  return inTransaction(deps.db, async (tx) => {
     const client = await findClientByTelegramUser(tx, telegramUserId);
     const open = client ? await findOpenCase(tx, client.id) : undefined;
     if (!client || !open) return false;

@@ -1,5 +1,5 @@
 import { and, eq, isNull } from 'drizzle-orm';
-import type { Db } from '../db/client.js';
+import { inTransaction } from '../db/client.js';
 import { deliveries } from '../db/schema.js';
 import type { Deps } from '../deps.js';
 import { deliveryKind } from '../delivery/kinds/kind.js';
@@ -42,8 +42,7 @@ export async function recordReplySentInProcess(
   messageId: number | undefined,
 ): Promise<boolean> {
   const now = deps.clock.now().toJSDate();
-  return deps.db.transaction(async (t) => {
-    const tx = t as unknown as Db;
+  return inTransaction(deps.db, async (tx) => {
     const [row] = await tx
       .update(deliveries)
       .set({ status: 'sent', sentAt: now, externalRef: messageId !== undefined ? String(messageId) : null, attempts: 1, updatedAt: now })

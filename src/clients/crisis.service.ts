@@ -1,17 +1,17 @@
 import { eq, sql } from 'drizzle-orm';
-import type { Db } from '../db/client.js';
+import { inTransaction } from '../db/client.js';
 import { cases, escalations, notes } from '../db/schema.js';
-import { planDeliveries, scheduleDeliveries, type PlannedDelivery } from '../delivery/ledger.js';
+import { scheduleAfterCommit, planDeliveries, type PlannedDelivery } from '../delivery/ledger.js';
 import { CLIENT_REPLY_KIND } from './client-messages.service.js';
 import { CRISIS_REPLY_KIND } from './crisis-reply.kind.js';
 import type { Deps } from '../deps.js';
 import { insertCase } from '../cases/cases.repo.js';
 import { openEscalation } from '../escalations/escalations.repo.js';
-import { caseCreatedJob } from '../jobs/case-created.job.js';
+import { planIntakeCard } from '../intake/intake-card.js';
 import { DEFAULT_CRISIS_PHRASES, type CrisisPhrases } from '../intake/crisis.domain.js';
 import { isTerminal, type Language } from '../intake/intake.domain.js';
 import { loadSession, saveSession, sealCaseIntake } from '../intake/intake.repo.js';
-import type { Later } from './after-commit.js';
+import type { Later } from '../db/after-commit.js';
 import { requestEscalationSweep } from '../escalations/escalation-sweep.service.js';
 import { ensureClient, findClientByTelegramUser, findOpenCase, hasConsent, NOTE_BODY_AAD, recordConsentGiven } from './clients.repo.js';
 
@@ -19,7 +19,8 @@ import { ensureClient, findClientByTelegramUser, findOpenCase, hasConsent, NOTE_
  * The crisis path, in PostgreSQL only: flag the open case (or open one with
  * what is known so far) and open a 'crisis' escalation due now, which the
  * escalation ladder turns into a page to the on-call supervisor. Nothing here
- * waits for Slack or Redis; the case.created job is queued after commit.
+ * waits for Slack or Redis; a case opened here has its intake card planned in
+ * the same transaction, and every planned row is scheduled after commit.
  */
 const merged = new WeakMap<object, CrisisPhrases>();
 
@@ -68,8 +69,7 @@ export interface CrisisRecord {
 
 export async function recordCrisis(deps: Deps, later: Later, who: CrisisSubject): Promise<CrisisRecord> {
   const now = deps.clock.now();
-  const result = await deps.db.transaction(async (t) => {
-    const tx = t as Db;
+  const result = await inTransaction(deps.db, async (tx) => {
     const session = await loadSession(tx, deps.cipher, who.telegramUserId, { forUpdate: true });
     let client = await findClientByTelegramUser(tx, who.telegramUserId);
     let open = client ? await findOpenCase(tx, client.id, { forUpdate: true }) : undefined;
@@ -226,21 +226,22 @@ export async function recordCrisis(deps: Deps, later: Later, who: CrisisSubject)
       },
       tx,
     );
+    // A case opened here goes to the staff side like one from intake (src/intake/intake-card.ts).
+    const handOff = caseCreated ? await planIntakeCard(deps, tx, open.id, now) : undefined;
     const reply = rows.find((r) => r.kind === CRISIS_REPLY_KIND);
     return {
       caseId: open.id,
       reference: open.reference,
       caseCreated,
       escalationId: esc.row.id,
-      rows,
+      rows: handOff?.status === 'done' ? [...rows, ...handOff.rows] : rows,
       ...(reply ? { replyDelivery: { id: reply.id, dueAt: reply.dueAt, status: reply.status } } : {}),
     };
   });
   const { rows, ...record } = result;
-  if (rows.length) later('crisis.deliveries', () => scheduleDeliveries(deps.queues, rows, now));
-  if (result.caseCreated) later('case.created', () => deps.queues.add(caseCreatedJob, { caseId: result.caseId }));
+  void scheduleAfterCommit(deps, rows, later);
   // Page the on-call supervisors now rather than at the next tick; in the background so the emergency reply never waits for Redis.
-  later('escalation.sweep', () => requestEscalationSweep(deps));
+  void later('escalation.sweep', () => requestEscalationSweep(deps));
   deps.logger.warn({ caseId: result.caseId, escalationId: result.escalationId, source: who.source }, 'crisis recorded');
   return record;
 }

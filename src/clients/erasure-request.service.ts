@@ -2,10 +2,10 @@ import { and, eq, inArray, isNull, lte, ne } from 'drizzle-orm';
 import { alias } from 'drizzle-orm/pg-core';
 import type { DateTime } from 'luxon';
 import { z } from 'zod';
-import type { Db } from '../db/client.js';
+import { inTransaction, type Db } from '../db/client.js';
 import { cases, clients, erasureRequests, staff } from '../db/schema.js';
 import type { Deps } from '../deps.js';
-import { planDeliveries, scheduleDeliveries, type DeliveryRow, type Recipient } from '../delivery/ledger.js';
+import { scheduleAfterCommit, planDeliveries, type DeliveryRow, type Recipient } from '../delivery/ledger.js';
 import { erasureRunJob } from '../jobs/erasure-run.job.js';
 
 /**
@@ -81,8 +81,7 @@ export async function openErasureRequest(
 /** Staff asks on the client's behalf (`/case C-… erase`): messages to the client stop, and the request goes to the supervisor. */
 export async function requestErasureByStaff(deps: Deps, staffId: string, caseId: string): Promise<{ request: ErasureRow; created: boolean }> {
   const now = deps.clock.now();
-  const res = await deps.db.transaction(async (t) => {
-    const tx = t as Db;
+  const res = await inTransaction(deps.db, async (tx) => {
     const [c] = await tx.select({ clientId: cases.clientId }).from(cases).where(eq(cases.id, caseId));
     await tx
       .update(clients)
@@ -101,7 +100,7 @@ export async function requestErasureByStaff(deps: Deps, staffId: string, caseId:
     );
     return openErasureRequest(deps, tx, c!.clientId, { type: 'staff', staffId }, now);
   });
-  await scheduleDeliveries(deps.queues, res.rows, now);
+  await scheduleAfterCommit(deps, res.rows);
   return { request: res.request, created: res.created };
 }
 
@@ -187,8 +186,7 @@ export async function decideErasure(
   // A button value is whatever the request says: anything but an id is no request (not a database error).
   if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(input.requestId))
     return { ok: false, message: 'This erasure request no longer exists.' };
-  const res = await deps.db.transaction(async (t): Promise<Decision> => {
-    const tx = t as Db;
+  const res = await inTransaction(deps.db, async (tx): Promise<Decision> => {
     const [r] = await tx.select().from(erasureRequests).where(eq(erasureRequests.id, input.requestId)).for('update');
     if (!r) return { ok: false, message: 'This erasure request no longer exists.' };
     const [me] = await tx.select().from(staff).where(eq(staff.id, input.staffId));
@@ -259,8 +257,7 @@ export async function erasureTick(deps: Deps): Promise<{ reviewed: number; escal
   const pending = await deps.db.select().from(erasureRequests).where(eq(erasureRequests.status, 'pending')).limit(5000);
   const climbing = pending.filter((r) => dueLevel(r, deps.config.ERASURE_WARN_DAYS_BEFORE, now) > r.level);
   for (const { id } of [...held, ...climbing]) {
-    await deps.db.transaction(async (t) => {
-      const tx = t as Db;
+    await inTransaction(deps.db, async (tx) => {
       const [r] = await tx.select().from(erasureRequests).where(eq(erasureRequests.id, id)).for('update');
       if (!r) return;
       if (r.status === 'held' && r.holdReviewAt && r.holdReviewAt <= at) {
@@ -289,7 +286,7 @@ export async function erasureTick(deps: Deps): Promise<{ reviewed: number; escal
       escalated++;
     });
   }
-  await scheduleDeliveries(deps.queues, planned, now);
+  await scheduleAfterCommit(deps, planned);
   const started = await deps.db
     .select({ id: erasureRequests.id })
     .from(erasureRequests)

@@ -1,8 +1,8 @@
 import { and, eq, inArray, isNull } from 'drizzle-orm';
-import type { Db } from '../db/client.js';
+import { inTransaction, type Db } from '../db/client.js';
 import { cases, clients, deliveries, erasureRequests, escalations, intakeSessions } from '../db/schema.js';
 import type { Deps } from '../deps.js';
-import { planDeliveries, scheduleDeliveries, type DeliveryRow } from '../delivery/ledger.js';
+import { scheduleAfterCommit, planDeliveries, type DeliveryRow } from '../delivery/ledger.js';
 import { erasureSlackCleanupJob } from '../jobs/erasure-slack-cleanup.job.js';
 import { anonymiseCases, ERASED_REASON, skipClientDeliveries, trackedMessagesKey, wipeClientIdentity } from './erasure-wipe.js';
 
@@ -34,8 +34,7 @@ export async function runErasure(deps: Deps, requestId: string): Promise<Erasure
 async function eraseContent(deps: Deps, requestId: string): Promise<void> {
   const now = deps.clock.now();
   const at = now.toJSDate();
-  const rows = await deps.db.transaction(async (t): Promise<DeliveryRow[]> => {
-    const tx = t as Db;
+  const rows = await inTransaction(deps.db, async (tx): Promise<DeliveryRow[]> => {
     const [r] = await tx.select().from(erasureRequests).where(eq(erasureRequests.id, requestId)).for('update');
     if (!r || r.step === 'confirming' || r.status === 'done') return [];
     const [client] = await tx.select().from(clients).where(eq(clients.id, r.clientId)).for('update');
@@ -79,7 +78,7 @@ async function eraseContent(deps: Deps, requestId: string): Promise<void> {
     );
     return planned;
   });
-  await scheduleDeliveries(deps.queues, rows, now);
+  await scheduleAfterCommit(deps, rows);
 }
 
 async function eraseIdentity(deps: Deps, requestId: string): Promise<ErasureRunResult> {
@@ -92,8 +91,7 @@ async function eraseIdentity(deps: Deps, requestId: string): Promise<ErasureRunR
     if (conf?.status === 'pending') return 'waiting_for_confirmation';
   }
   const now = deps.clock.now();
-  const res = await deps.db.transaction(async (t) => {
-    const tx = t as Db;
+  const res = await inTransaction(deps.db, async (tx) => {
     const [locked] = await tx.select().from(erasureRequests).where(eq(erasureRequests.id, requestId)).for('update');
     if (!locked || locked.status === 'done') return { chatId: null, already: true };
     const { chatId } = await wipeClientIdentity(tx, locked.clientId, now, deps.config.DEFAULT_TIMEZONE);

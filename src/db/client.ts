@@ -3,7 +3,7 @@ import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { sql } from 'drizzle-orm';
-import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
+import type { PgDatabase, PgQueryResultHKT, PgTransactionConfig } from 'drizzle-orm/pg-core';
 import { drizzle as drizzlePg } from 'drizzle-orm/node-postgres';
 import { migrate as migratePg } from 'drizzle-orm/node-postgres/migrator';
 import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
@@ -13,6 +13,17 @@ import { describeEndpoint } from '../config.js';
 
 /** One schema and one query module serve both node-postgres and embedded PGlite. */
 export type Db = PgDatabase<PgQueryResultHKT, typeof schema>;
+
+/**
+ * The one way to run a transaction, for both drivers: `fn` receives the
+ * transaction as a Db, so every repository and service that takes a Db takes
+ * it unchanged (no casts at the call sites). It commits when `fn` resolves and
+ * rolls back when it throws. Work that must follow the commit (jobs, platform
+ * calls) is never started inside `fn`: see src/db/after-commit.ts.
+ */
+export function inTransaction<T>(db: Db, fn: (tx: Db) => Promise<T>, config?: PgTransactionConfig): Promise<T> {
+  return db.transaction((tx): Promise<T> => fn(tx), config);
+}
 
 export const MIGRATIONS_DIR = fileURLToPath(new URL('./migrations', import.meta.url));
 
@@ -78,7 +89,7 @@ export function openPostgres(connectionString: string, opts: { max?: number; onE
   const pool = new pg.Pool({ connectionString, max: opts.max ?? 10, connectionTimeoutMillis: 5000 });
   // An idle client losing its server must not crash the process; /readyz reports it.
   pool.on('error', (err) => opts.onError?.(err));
-  const db = drizzlePg(pool, { schema }) as unknown as Db;
+  const db: Db = drizzlePg(pool, { schema });
   let closed = false;
   return withMigrationHelpers(
     db,
@@ -102,7 +113,7 @@ export async function openPglite(dataDir: string): Promise<Database> {
   mkdirSync(dirname(abs), { recursive: true });
   const client = new PGlite(abs);
   await client.waitReady;
-  const db = drizzlePglite(client, { schema }) as unknown as Db;
+  const db: Db = drizzlePglite(client, { schema });
   return withMigrationHelpers(
     db,
     'pglite',

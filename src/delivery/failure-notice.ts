@@ -1,5 +1,5 @@
 import type { Deps } from '../deps.js';
-import { planDeliveries, scheduleDeliveries, type DeliveryRow } from './ledger.js';
+import { scheduleAfterCommit, planDeliveries, type DeliveryRow } from './ledger.js';
 import { loadCase, recipientId } from './recipients.js';
 
 export const FAILURE_NOTICE_KIND = 'delivery_failed_notice';
@@ -36,5 +36,5 @@ export async function planFailureNotice(deps: Deps, failed: DeliveryRow, reason:
     ],
     now,
   );
-  await scheduleDeliveries(deps.queues, rows, now);
+  await scheduleAfterCommit(deps, rows);
 }

@@ -6,12 +6,16 @@ import { deliveries, type DELIVERY_CHANNELS } from '../db/schema.js';
 import type { JobQueues } from '../jobs/queues.js';
 import { deliverySendJob } from '../jobs/delivery-send.job.js';
 import type { LedgerKind } from './kinds/names.js';
+import { createLater, type Later } from '../db/after-commit.js';
+import type { Logger } from '../lib/logger.js';
+import type { Clock } from '../lib/clock.js';
 
 /**
  * Every outbound message is a ledger row first, unique per (kind, subject,
  * version, recipient). Planning the same message twice returns the existing row.
  * Rows are written inside the caller's transaction; jobs are added after commit
- * (`schedule`), and the reconciler re-adds any job that went missing in between.
+ * (`scheduleAfterCommit`, by the policy in src/db/after-commit.ts), and the
+ * reconciler re-adds any job that went missing in between.
  */
 export type DeliveryRow = typeof deliveries.$inferSelect;
 
@@ -82,6 +86,21 @@ export async function scheduleDeliveries(queues: JobQueues, rows: DeliveryRow[],
     }),
   );
   return pending.length;
+}
+
+/**
+ * The send jobs of rows a committed transaction planned, by the after-commit
+ * policy (src/db/after-commit.ts): waits at most AFTER_COMMIT_WAIT_MS, never
+ * throws; a failure is logged and the due-row tick sends the pending rows.
+ * `later`: the caller's tracked Later (Telegram: not awaited, drained at stop).
+ */
+export function scheduleAfterCommit(
+  deps: { queues: JobQueues; logger: Pick<Logger, 'warn'>; clock: Clock },
+  rows: DeliveryRow[],
+  later: Later = createLater(deps.logger),
+): Promise<void> {
+  if (rows.length === 0) return Promise.resolve();
+  return later('deliveries.schedule', () => scheduleDeliveries(deps.queues, rows, deps.clock.now()), { deliveries: rows.map((r) => r.id) });
 }
 
 export async function findDeliveries(db: Db, ids: string[]): Promise<DeliveryRow[]> {

@@ -1,6 +1,6 @@
 import { and, eq, inArray } from 'drizzle-orm';
 import type { Deps } from '../deps.js';
-import type { Db } from '../db/client.js';
+import { inTransaction } from '../db/client.js';
 import { deliveries } from '../db/schema.js';
 
 /**
@@ -17,8 +17,7 @@ export async function requeueNotConfigured(deps: Pick<Deps, 'db' | 'audit' | 'cl
   const channels = configuredChannels(deps.config);
   if (channels.length === 0) return 0;
   const now = deps.clock.now().toJSDate();
-  return deps.db.transaction(async (t) => {
-    const tx = t as unknown as Db;
+  return inTransaction(deps.db, async (tx) => {
     const rows = await tx
       .update(deliveries)
       .set({ status: 'pending', reason: null, claimedAt: null, claimToken: null, updatedAt: now })

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { eq } from 'drizzle-orm';
 import type { Deps } from '../deps.js';
-import type { Db } from '../db/client.js';
+import { inTransaction, type Db } from '../db/client.js';
 import { clients } from '../db/schema.js';
 import type { DeliveryKind, Outbound } from './kinds/kind.js';
 import { claimDelivery, confirmClaim, finishDelivery, releaseClaim, renewClaim } from './claims.js';
@@ -217,8 +217,7 @@ type Outcome = { status: 'skipped' | 'failed'; reason: string };
 /** Write the outcome and its audit entry in one transaction; side effects of permanent failures after. */
 async function finish(deps: Deps, row: DeliveryRow, outcome: Outcome, guard: { token: string } | { leaseSeconds: number }): Promise<SendOutcome> {
   const now = deps.clock.now();
-  const written = await deps.db.transaction(async (t) => {
-    const tx = t as unknown as Db;
+  const written = await inTransaction(deps.db, async (tx) => {
     const updated = await finishDelivery(tx, row.id, outcome, now, guard);
     if (!updated) return null;
     await deps.audit.record(

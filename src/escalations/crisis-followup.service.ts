@@ -5,7 +5,7 @@ import type { Db } from '../db/client.js';
 import { caseAccessGrants, type cases, clients, deliveries, escalations, notes, type staff } from '../db/schema.js';
 import type { Deps } from '../deps.js';
 import { canAccessByRole } from '../cases/case-access.js';
-import { planDeliveries, scheduleDeliveries, type DeliveryRow } from '../delivery/ledger.js';
+import { planDeliveries, type DeliveryRow } from '../delivery/ledger.js';
 import { metrics } from '../lib/metrics.js';
 
 /**
@@ -110,14 +110,6 @@ export async function followUpCrisis(
   );
   metrics.crisisTimeToAcknowledge.observe(Math.max(0, now.toMillis() - e.openedAt.getTime()) / 1000);
   return { followUp: { safetyPlanDueAt, checkinAt, accessGranted }, rows };
-}
-
-/** Jobs for rows planned in a transaction, after commit; with Redis down the due-row scan sends them. */
-export function scheduleInBackground(deps: Deps, rows: DeliveryRow[], now: DateTime): void {
-  if (!rows.length) return;
-  void scheduleDeliveries(deps.queues, rows, now).catch((err: unknown) =>
-    deps.logger.warn({ err: (err as Error)?.message }, 'follow-up jobs not queued yet; the due-row scan will send them'),
-  );
 }
 
 /** A note of kind safety_plan answers the open, acknowledged crisis of its case (in the note's transaction). */

@@ -2,19 +2,11 @@ import { and, eq, isNull } from 'drizzle-orm';
 import { DateTime } from 'luxon';
 import { z } from 'zod';
 import type { Deps } from '../deps.js';
-import type { Db } from '../db/client.js';
+import { inTransaction, type Db } from '../db/client.js';
 import { cases, escalations, staff } from '../db/schema.js';
-import {
-  cancelCrisisCheckin,
-  crisisOutcomeInput,
-  followUpCrisis,
-  resolveCrisis,
-  scheduleInBackground,
-  type CrisisFollowUp,
-} from './crisis-followup.service.js';
+import { cancelCrisisCheckin, crisisOutcomeInput, followUpCrisis, resolveCrisis, type CrisisFollowUp } from './crisis-followup.service.js';
 import { planCardRefresh } from '../cases/case-card-refresh.js';
-import { scheduleAfterCommit } from '../cases/case-mutation.js';
-import type { DeliveryRow } from '../delivery/ledger.js';
+import { scheduleAfterCommit, type DeliveryRow } from '../delivery/ledger.js';
 
 /**
  * What a person does with an escalation from Slack: acknowledge, snooze (a
@@ -66,8 +58,7 @@ async function onOpenEscalation(
   act: (l: Locked) => Promise<ActionResult>,
 ): Promise<ActionResult> {
   let refresh: DeliveryRow[] = [];
-  const result = await deps.db.transaction(async (t) => {
-    const tx = t as unknown as Db;
+  const result = await inTransaction(deps.db, async (tx) => {
     const row = await load(tx, input.escalationId);
     if (!row) return notFound;
     const who = await actor(tx, input.staffId);
@@ -88,7 +79,7 @@ const denied: ActionResult = { ok: false, error: 'not_allowed', message: 'Only t
 
 export async function acknowledgeEscalation(deps: Deps, input: { escalationId: string; staffId: string }): Promise<ActionResult> {
   const now = deps.clock.now();
-  const later: Array<() => void> = [];
+  let followUpRows: DeliveryRow[] = [];
   return onOpenEscalation(deps, input, async ({ tx, who, ...row }) => {
     if (row.e.acknowledgedAt) return { ok: true, status: 'already' };
     await tx
@@ -108,10 +99,11 @@ export async function acknowledgeEscalation(deps: Deps, input: { escalationId: s
     );
     if (row.e.reason !== 'crisis') return { ok: true, status: 'acknowledged' };
     const { followUp, rows } = await followUpCrisis(deps, tx, row.e, row.c, who, now);
-    later.push(() => scheduleInBackground(deps, rows, now));
+    followUpRows = rows;
     return { ok: true, status: 'acknowledged', crisis: followUp };
   }).then((r) => {
-    later.forEach((f) => f());
+    // After commit, in the background (the acknowledger's answer does not wait for Redis).
+    void scheduleAfterCommit(deps, followUpRows);
     return r;
   });
 }

@@ -1,9 +1,9 @@
 import { eq, isNull } from 'drizzle-orm';
 import { DateTime } from 'luxon';
 import type { Deps } from '../deps.js';
-import type { Db } from '../db/client.js';
+import { inTransaction } from '../db/client.js';
 import { cases, escalations } from '../db/schema.js';
-import { planDeliveries, scheduleDeliveries, type DeliveryRow, type PlannedDelivery, type Recipient } from '../delivery/ledger.js';
+import { scheduleAfterCommit, planDeliveries, type DeliveryRow, type PlannedDelivery, type Recipient } from '../delivery/ledger.js';
 import type { AuditEntry } from '../audit/audit.service.js';
 import type { DeliveryKindName } from '../delivery/kinds/names.js';
 import { policyFromConfig, staffHours } from './escalation-config.js';
@@ -189,7 +189,7 @@ export async function advanceEscalations(deps: Deps, opts: LadderOptions = {}): 
   await eachChunk(chunked(nextAt, chunkSize), parallel, (chunk) => setNextAtBulk(deps.db, chunk, now));
   const notified = await eachChunk(chunked(due, chunkSize), parallel, async (chunk) => {
     const { notified: n, rows } = await notifyChunk(deps, chunk, now);
-    await scheduleDeliveries(deps.queues, rows, now); // after commit; the reconciler repairs a crash in between
+    await scheduleAfterCommit(deps, rows); // after commit; the reconciler repairs a crash in between
     return n;
   });
   result.notified = notified.reduce((a, b) => a + b, 0);
@@ -199,8 +199,7 @@ export async function advanceEscalations(deps: Deps, opts: LadderOptions = {}): 
 
 /** Resolve a chunk automatically, auditing exactly the escalations this sweep resolved. */
 async function resolveChunk(deps: Deps, chunk: Array<{ id: string; caseId: string; reason: string }>, why: string, now: DateTime): Promise<number> {
-  return deps.db.transaction(async (t) => {
-    const tx = t as unknown as Db;
+  return inTransaction(deps.db, async (tx) => {
     const done = new Set(
       await resolveEscalationsBulk(
         tx,
@@ -234,8 +233,7 @@ async function resolveChunk(deps: Deps, chunk: Array<{ id: string; caseId: strin
  * rest were taken by a concurrent sweep (or resolved meanwhile).
  */
 async function notifyChunk(deps: Deps, chunk: Due[], now: DateTime): Promise<{ notified: number; rows: DeliveryRow[] }> {
-  return deps.db.transaction(async (t) => {
-    const tx = t as unknown as Db;
+  return inTransaction(deps.db, async (tx) => {
     const taken = new Map((await takeNotifications(tx, chunk, now)).map((r) => [r.id, r.notifications]));
     const mine = chunk.filter((d) => taken.has(d.id));
     await deps.audit.recordMany(

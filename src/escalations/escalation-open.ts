@@ -1,14 +1,14 @@
 import { and, eq, isNotNull, isNull, lt, sql } from 'drizzle-orm';
 import { DateTime } from 'luxon';
 import type { Deps } from '../deps.js';
-import type { Db } from '../db/client.js';
+import { inTransaction, type Db } from '../db/client.js';
 import { cases } from '../db/schema.js';
 import type { EscalationReason } from './escalations.repo.js';
 import { chunked, eachChunk, openEscalationsBulk } from './escalations-bulk.repo.js';
 import { intakeTeamHours, policyFromConfig } from './escalation-config.js';
 import { followUpOverdue, isQuiet, unassignedIntakeDue, type PolicyConfig } from './policy.domain.js';
 import { planCardRefreshMany } from '../cases/case-card-refresh.js';
-import { scheduleDeliveries, type DeliveryRow } from '../delivery/ledger.js';
+import { scheduleAfterCommit, type DeliveryRow } from '../delivery/ledger.js';
 
 /**
  * Find what needs an escalation now and open it (at most one open per case and
@@ -125,8 +125,7 @@ export async function openDueEscalations(deps: Deps, opts: OpenOptions = {}): Pr
 
   const refresh: DeliveryRow[] = [];
   const counts = await eachChunk(tasks, opts.parallel ?? SWEEP_PARALLEL, ({ reason, chunk }) =>
-    deps.db.transaction(async (t) => {
-      const tx = t as unknown as Db;
+    inTransaction(deps.db, async (tx) => {
       const created = await openEscalationsBulk(tx, reason, chunk, now);
       await deps.audit.recordMany(
         created.map((r) => ({
@@ -150,9 +149,7 @@ export async function openDueEscalations(deps: Deps, opts: OpenOptions = {}): Pr
       return created.length;
     }),
   );
-  await scheduleDeliveries(deps.queues, refresh, now).catch((err: unknown) =>
-    deps.logger.warn({ err: (err as Error).message }, 'could not schedule card refreshes now; the tick will send them'),
-  );
+  await scheduleAfterCommit(deps, refresh);
   const opened = counts.reduce((a, b) => a + b, 0);
   return opened;
 }

@@ -1,8 +1,9 @@
 import { and, eq, inArray } from 'drizzle-orm';
+import { inTransaction } from '../db/client.js';
 import { deliveries, staff } from '../db/schema.js';
 import type { Deps } from '../deps.js';
 import { deliveryKind } from '../delivery/kinds/kind.js';
-import { planDeliveries, scheduleDeliveries, type PlannedDelivery, type Recipient } from '../delivery/ledger.js';
+import { scheduleAfterCommit, planDeliveries, type PlannedDelivery, type Recipient } from '../delivery/ledger.js';
 import { loadStaff, recipientId, staffUnreachable } from '../delivery/recipients.js';
 import { gapsAhead } from '../staff/oncall.service.js';
 import { staffTime } from '../appointments/appointment.format.js';
@@ -57,11 +58,11 @@ export async function planOncallGapAlerts(deps: Deps): Promise<number> {
         )
     ).map((r) => r.id),
   );
-  const rows = await deps.db.transaction(async (tx) => planDeliveries(tx as never, items, now));
+  const rows = await inTransaction(deps.db, (tx) => planDeliveries(tx, items, now));
   const fresh = rows.filter((r) => !known.has(r.id));
   if (fresh.length) {
     await deps.audit.record({ actor: { type: 'system' }, action: 'oncall.gap_alerted', details: { gaps: gaps.length, recipients: to.length } });
-    await scheduleDeliveries(deps.queues, fresh, now);
+    await scheduleAfterCommit(deps, fresh);
   }
   return fresh.length;
 }

@@ -5,7 +5,7 @@ import { cases, escalations, staff } from '../db/schema.js';
 import { elementsOfCase, goalFlagsByCase } from '../cases/four-elements.js';
 import { missingElements, type FourElements } from '../cases/case.domain.js';
 import type { DeliveryRow } from '../delivery/ledger.js';
-import { planDeliveries, scheduleDeliveries } from '../delivery/ledger.js';
+import { planDeliveries, scheduleAfterCommit } from '../delivery/ledger.js';
 import { loadStaff, recipientId, type StaffRow, staffUnreachable } from '../delivery/recipients.js';
 import { policyFromConfig } from './escalation-config.js';
 import { digestWindowKey, followUpOverdue, isQuiet, weeklyDigestDue } from './policy.domain.js';
@@ -36,10 +36,9 @@ export async function planWeeklyDigests(deps: Deps): Promise<number> {
     ];
   });
   const rows = await planDeliveries(deps.db, items, now);
-  await scheduleDeliveries(
-    deps.queues,
+  await scheduleAfterCommit(
+    deps,
     rows.filter((r) => r.createdAt.getTime() === now.toMillis()),
-    now,
   );
   return rows.length;
 }

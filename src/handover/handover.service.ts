@@ -1,12 +1,12 @@
 import { and, asc, desc, eq, inArray, isNull, lte, or, sql } from 'drizzle-orm';
 import type { DateTime } from 'luxon';
 import type { Deps } from '../deps.js';
-import type { Db } from '../db/client.js';
+import { inTransaction, type Db } from '../db/client.js';
 import { cases, clients, deliveries, handoverCases, handovers } from '../db/schema.js';
-import { planDeliveries, type DeliveryRow } from '../delivery/ledger.js';
+import { scheduleAfterCommit, planDeliveries, type DeliveryRow } from '../delivery/ledger.js';
 import { canHandOver } from '../cases/case-access.js';
 import { moveAssignment } from '../cases/case-assign.service.js';
-import { claimInbound, scheduleAfterCommit } from '../cases/case-mutation.js';
+import { claimInbound } from '../db/inbound-dedupe.js';
 import type { CaseRow } from '../cases/cases.repo.js';
 import { findStaffById, type StaffRow } from '../staff/staff.repo.js';
 import type { Actor } from '../audit/audit.service.js';
@@ -93,8 +93,7 @@ export async function startHandover(deps: Deps, actor: StaffRow, input: StartInp
   const refusal = await checkHandover(deps, actor, from, to);
   if (refusal) return refusal;
   if (input.caseIds.length === 0) return { ok: false, message: 'Choose at least one case to hand over.' };
-  const out = await deps.db.transaction(async (t) => {
-    const tx = t as unknown as Db;
+  const out = await inTransaction(deps.db, async (tx) => {
     if (input.dedupeKey && !(await claimInbound(tx, 'slack', input.dedupeKey, now.toJSDate())))
       return { r: { ok: true as const, duplicate: true as const }, rows: [] };
     const returnAt = input.untilOn ? handBackAt(input.untilOn, from) : null;
@@ -228,8 +227,7 @@ export async function endHandover(deps: Deps, handoverId: string, how: { mode: '
   }
   const from = await findStaffById(deps.db, h0.fromStaffId);
   const actor: Actor = how.mode === 'undo' ? { type: 'staff', id: how.actor.id } : { type: 'system' };
-  const out = await deps.db.transaction(async (t) => {
-    const tx = t as unknown as Db;
+  const out = await inTransaction(deps.db, async (tx) => {
     const [h] = await tx.select().from(handovers).where(eq(handovers.id, handoverId)).for('update');
     if (h?.status !== 'active')
       return { r: { ok: false as const, message: `That handover has already ended (${h?.status ?? 'unknown'}); nothing was moved.` }, rows: [] };

@@ -1,24 +1,17 @@
-import { and, eq, lt, sql } from 'drizzle-orm';
-import type { Db } from '../db/client.js';
-import { cases, inboundDedupe } from '../db/schema.js';
-import { defaultQuietHours, isInQuietHours } from '../lib/working-time.js';
+import { inTransaction } from '../db/client.js';
 import type { Deps } from '../deps.js';
-import type { AuditEntry } from '../audit/audit.service.js';
-import { insertCase } from '../cases/cases.repo.js';
-import { planDeliveries, scheduleDeliveries, type DeliveryRow } from '../delivery/ledger.js';
-import { idleSpell, INTAKE_EXPIRED_KIND, INTAKE_NUDGE_KIND, intakeRecipient } from './intake-notice.kind.js';
-import { caseCreatedJob } from '../jobs/case-created.job.js';
-import type { Later } from '../clients/after-commit.js';
+import { scheduleAfterCommit, type DeliveryRow } from '../delivery/ledger.js';
+import { submitCase, type SubmitEffect } from './intake-submit.js';
+import type { Later } from '../db/after-commit.js';
 import { crisisPhrases, recordCrisis, type CrisisRecord } from '../clients/crisis.service.js';
 import { saveClientMessage } from '../clients/client-messages.service.js';
 import { findClientByTelegramUser, findOpenCase } from '../clients/clients.repo.js';
-import { ensureClient, hasConsent, recordConsentDeclined, recordConsentGiven, updateClient, PREFERRED_NAME_AAD } from '../clients/clients.repo.js';
+import { recordConsentDeclined } from '../clients/clients.repo.js';
 import {
   AGREEMENT_VERSION,
   DEFAULT_LIMITS,
   applyInput,
   askFor,
-  needsNudge,
   startIntake as startState,
   type IntakeContext,
   type IntakeEffect,
@@ -27,17 +20,12 @@ import {
   type Limits,
 } from './intake.domain.js';
 import {
-  claimNudge,
-  deleteExpiredSessions,
   deleteSession,
   deleteSessionIfUnchanged,
   insertSessionIfAbsent,
-  findSessionsToNudge,
   loadSession,
-  readSessionRow,
   saveSession,
   saveSessionIfUnchanged,
-  sealCaseIntake,
   type Session,
 } from './intake.repo.js';
 
@@ -59,8 +47,6 @@ export interface IntakeStepResult {
   submitted?: { caseId: string; reference: string; name: string };
   crisis?: CrisisRecord;
 }
-
-type SubmitEffect = Extract<IntakeEffect, { type: 'submit' }>;
 
 /** Per config (it never changes in a process): phrases and limits are not rebuilt for every answer. */
 const contextCache = new WeakMap<Deps['config'], Omit<IntakeContext, 'now'>>();
@@ -94,8 +80,7 @@ export async function findSession(deps: Deps, telegramUserId: number): Promise<S
 export async function startOrResume(deps: Deps, who: Who, opts: { snapshot?: Session | null; linkCaseId?: string } = {}): Promise<IntakeStepResult> {
   const now = deps.clock.now();
   if (opts.snapshot) return { state: opts.snapshot.state, effects: [askFor(opts.snapshot.state.step)] };
-  return deps.db.transaction(async (t) => {
-    const tx = t as Db;
+  return inTransaction(deps.db, async (tx) => {
     if (opts.snapshot === null && !opts.linkCaseId) {
       // There was no draft a moment ago: create it, unless one appeared since (then resume that one below).
       const started = startState({ languageCode: who.languageCode ?? null, defaultTimeZone: deps.config.DEFAULT_TIMEZONE, now });
@@ -146,6 +131,7 @@ export async function applyIntakeInput(
   if (opts.snapshot === null) return null;
   let out: IntakeStepResult | null = null;
   let ends = false;
+  let intakeCard: DeliveryRow[] = [];
   if (opts.snapshot) {
     const session = opts.snapshot;
     const res = applyInput(session.state, input, { ...intakeContext(deps), now });
@@ -169,8 +155,7 @@ export async function applyIntakeInput(
       out = res;
     }
   }
-  out ??= await deps.db.transaction(async (t): Promise<IntakeStepResult | null> => {
-    const tx = t as Db;
+  out ??= await inTransaction(deps.db, async (tx): Promise<IntakeStepResult | null> => {
     // Refusing or submitting deletes the draft: deleting it first, if it is still the snapshot, is both the lock and the check.
     const draftDeleted = !!opts.snapshot && ends && (await deleteSessionIfUnchanged(tx, who.telegramUserId, opts.snapshot.stateEnc));
     const session = draftDeleted ? opts.snapshot! : await loadSession(tx, deps.cipher, who.telegramUserId, { forUpdate: true });
@@ -186,7 +171,8 @@ export async function applyIntakeInput(
       return { state, effects };
     }
     if (submit) {
-      const submitted = await submitCase(deps, tx, who, session, submit, draftDeleted);
+      const { submitted, card } = await submitCase(deps, tx, who, session, submit, draftDeleted);
+      intakeCard = card;
       return { state, effects, submitted };
     }
     await saveSession(
@@ -201,7 +187,7 @@ export async function applyIntakeInput(
   if (!out) return null;
   if (out.submitted) {
     const caseId = out.submitted.caseId;
-    later('case.created', () => deps.queues.add(caseCreatedJob, { caseId }));
+    void scheduleAfterCommit(deps, intakeCard, later);
     // What the client wrote that was not an answer reaches the worker as their messages on the new case.
     for (const [i, note] of (out.state.notes ?? []).entries()) {
       await keepForWorker(deps, later, who, note, `intake-note:${caseId}:${i}`);
@@ -225,185 +211,11 @@ export async function applyIntakeInput(
   return out;
 }
 
-/**
- * In the caller's transaction: client (new or updated), consent, the case (or complete the crisis case), draft deleted.
- * The audit entries go in one insert at the end, in the order of the changes.
- */
-async function submitCase(
-  deps: Deps,
-  tx: Db,
-  who: Who,
-  session: Session,
-  e: SubmitEffect,
-  draftDeleted: boolean,
-): Promise<NonNullable<IntakeStepResult['submitted']>> {
-  const now = deps.clock.now();
-  const a = e.answers;
-  const audit: AuditEntry[] = [];
-  const { client, created } = await ensureClient(
-    tx,
-    deps.cipher,
-    {
-      telegramUserId: who.telegramUserId,
-      chatId: who.chatId,
-      language: e.language,
-      timeZone: a.timezone,
-      preferredName: a.name,
-    },
-    now,
-  );
-  const actor = { type: 'client' as const, id: client.id };
-  if (created) {
-    audit.push({ actor, action: 'client.created', subjectType: 'client', subjectId: client.id, details: { via: 'intake' } });
-  } else {
-    await updateClient(
-      tx,
-      client.id,
-      {
-        telegramChatId: who.chatId,
-        language: e.language,
-        timeZone: a.timezone,
-        preferredNameEnc: deps.cipher.encrypt(a.name, PREFERRED_NAME_AAD),
-      },
-      now,
-    );
-  }
-  // A client created just now has no consent yet: no need to look.
-  if (created || !(await hasConsent(tx, client.id, e.agreement))) {
-    const consent = await recordConsentGiven(tx, client.id, e.agreement);
-    audit.push({
-      actor,
-      action: 'consent.given',
-      subjectType: 'consent',
-      subjectId: consent.id,
-      details: { version: e.agreement.version, language: e.agreement.language },
-    });
-  }
-  const intakeEnc = sealCaseIntake(deps.cipher, { v: 1, answers: a, language: e.language, safety: e.safety, complete: true, agreement: e.agreement });
-  let caseId: string;
-  let reference: string;
-  const [crisisCase] = session.caseId ? await tx.select().from(cases).where(eq(cases.id, session.caseId)).for('update') : [];
-  if (crisisCase && crisisCase.status === 'open') {
-    // The crisis path opened this case mid-intake; complete it rather than open a second one.
-    await tx
-      .update(cases)
-      .set({
-        category: a.category,
-        urgency: a.urgency,
-        intakeEnc,
-        priority: 'crisis',
-        crisis: true,
-        version: sql`${cases.version} + 1`,
-        updatedAt: now.toJSDate(),
-      })
-      .where(eq(cases.id, crisisCase.id));
-    caseId = crisisCase.id;
-    reference = crisisCase.reference;
-    audit.push({ actor, action: 'case.intake_completed', caseId });
-  } else {
-    const row = await insertCase(tx, { clientId: client.id, category: a.category, priority: e.priority, urgency: a.urgency, crisis: e.crisis, intakeEnc }, now);
-    caseId = row.id;
-    reference = row.reference;
-    audit.push({ actor, action: 'case.created', caseId, details: { priority: e.priority, category: a.category } });
-  }
-  if (!draftDeleted) await deleteSession(tx, who.telegramUserId);
-  audit.push({ actor, action: 'intake.submitted', caseId });
-  await deps.audit.recordMany(audit, tx);
-  return { caseId, reference, name: a.name };
-}
-
 /** /cancel: abandon and delete the draft. */
 export async function cancelIntake(deps: Deps, telegramUserId: number): Promise<boolean> {
   const deleted = await deleteSession(deps.db, telegramUserId);
   if (deleted) await deps.audit.record({ actor: { type: 'system' }, action: 'intake.cancelled' });
   return deleted;
-}
-
-// ---------- idle drafts (the intake-sweep job) ----------
-
-/**
- * Idle drafts: after INTAKE_IDLE_NUDGE_HOURS one gentle nudge (never in the
- * client's quiet hours: the next sweep tries again), after INTAKE_DRAFT_TTL_DAYS
- * the draft is deleted and the client told so. Both messages are ledger rows
- * (src/intake/intake-notice.kind.ts) planned in the transaction that claims the
- * nudge or deletes the draft, so a sweep run twice plans nothing twice and the
- * delivery worker sends each once (rate-budgeted, tracked for /exit). Also
- * forgets old update ids (the intake-sweep job then purges expired button tokens).
- */
-export interface SweepResult {
-  nudged: number;
-  expired: number;
-  deferredQuietHours: number;
-}
-
-export async function sweepIntakeDrafts(deps: Deps): Promise<SweepResult> {
-  const now = deps.clock.now();
-  const out: SweepResult = { nudged: 0, expired: 0, deferredQuietHours: 0 };
-  const planned: DeliveryRow[] = [];
-
-  planned.push(
-    ...(await deps.db.transaction(async (t) => {
-      const tx = t as Db;
-      const gone = await deleteExpiredSessions(tx, now);
-      out.expired = gone.length;
-      await deps.audit.recordMany(
-        gone.map((g) => ({ actor: { type: 'system' as const }, action: 'intake.draft_expired', subjectType: 'intake_session', subjectId: g.id })),
-        tx,
-      );
-      return planDeliveries(
-        tx,
-        gone.map((g) => ({
-          kind: INTAKE_EXPIRED_KIND,
-          subjectId: `${g.id}:${g.language}`,
-          recipient: intakeRecipient(g.chatId),
-          channel: 'telegram' as const,
-          dueAt: now,
-        })),
-        now,
-      );
-    })),
-  );
-
-  const idle = { hours: deps.config.INTAKE_IDLE_NUDGE_HOURS };
-  for (const row of await findSessionsToNudge(deps.db, now.minus(idle), now)) {
-    const session = readSessionRow(deps.cipher, row);
-    if (session && !needsNudge(session.state, now, idle, row.nudgedAt ? row.nudgedAt.toISOString() : null)) continue;
-    const zone = session?.state.answers.timezone ?? deps.config.DEFAULT_TIMEZONE;
-    const quiet = { ...defaultQuietHours(zone), start: deps.config.CLIENT_QUIET_HOURS_START, end: deps.config.CLIENT_QUIET_HOURS_END };
-    if (isInQuietHours(quiet, now)) {
-      out.deferredQuietHours++;
-      continue;
-    }
-    const rows = await deps.db.transaction(async (t) => {
-      const tx = t as Db;
-      if (!(await claimNudge(tx, row.id, now))) return [];
-      await deps.audit.record({ actor: { type: 'system' }, action: 'intake.nudged', subjectType: 'intake_session', subjectId: row.id }, tx);
-      return planDeliveries(
-        tx,
-        [
-          {
-            kind: INTAKE_NUDGE_KIND,
-            subjectId: row.id,
-            version: idleSpell(row.lastActivityAt),
-            recipient: intakeRecipient(row.telegramChatId),
-            channel: 'telegram',
-            dueAt: now,
-          },
-        ],
-        now,
-      );
-    });
-    if (rows.length) out.nudged++;
-    planned.push(...rows);
-  }
-  // A Redis hiccup only delays them: the due-row tick sends pending rows.
-  await scheduleDeliveries(deps.queues, planned, now).catch((err: Error) =>
-    deps.logger.warn({ err: err.message }, 'intake notices: scheduling deferred to the tick'),
-  );
-
-  // Telegram keeps undelivered updates for 24 h; three days of ids is plenty to recognise a redelivery.
-  await deps.db.delete(inboundDedupe).where(and(eq(inboundDedupe.source, 'telegram'), lt(inboundDedupe.receivedAt, now.minus({ days: 3 }).toJSDate())));
-  return out;
 }
 
 /** A message written during the crisis pause goes to the open (crisis) case as a client message. */

@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import type { Db } from '../db/client.js';
+import { inTransaction, type Db } from '../db/client.js';
 import { rowsOf } from '../db/prepared.js';
 import type { FieldCipher } from '../lib/crypto.js';
 
@@ -106,8 +106,7 @@ export async function rotateKeys(
         order by ${sql.identifier(c.pk)}::text limit ${opts.batchSize}`),
       );
       if (rows.length === 0) break;
-      await db.transaction(async (t) => {
-        const tx = t as Db;
+      await inTransaction(db, async (tx) => {
         for (const r of rows) {
           const id = String(r.id);
           const old = String(r.v);

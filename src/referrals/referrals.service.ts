@@ -1,11 +1,11 @@
 import { and, asc, eq, sql } from 'drizzle-orm';
 import type { DateTime } from 'luxon';
 import type { Deps } from '../deps.js';
-import type { Db } from '../db/client.js';
+import { inTransaction, type Db } from '../db/client.js';
 import { cases, clients, referralConsents, referrals, resources } from '../db/schema.js';
-import { planDeliveries, type DeliveryRow } from '../delivery/ledger.js';
+import { scheduleAfterCommit, planDeliveries, type DeliveryRow } from '../delivery/ledger.js';
 import { clientUnreachable } from '../delivery/recipients.js';
-import { FieldRefusal, mutateCase, scheduleAfterCommit, type Mutation } from '../cases/case-mutation.js';
+import { FieldRefusal, mutateCase, type Mutation } from '../cases/case-mutation.js';
 import { planCardRefresh } from '../cases/case-card-refresh.js';
 import { isLang } from '../lib/i18n.js';
 import type { StaffRow } from '../staff/staff.repo.js';
@@ -145,8 +145,7 @@ export type ConsentAnswer = { status: 'recorded' | 'already' | 'not_found'; give
 /** The client pressed [Yes, share them] / [No, do not share] in Telegram: one receipt, for this chat's own referral only. */
 export async function answerReferralConsent(deps: Deps, input: { referralId: string; yes: boolean; telegramChatId: number }): Promise<ConsentAnswer> {
   const now = deps.clock.now();
-  const out = await deps.db.transaction(async (t) => {
-    const tx = t as unknown as Db;
+  const out = await inTransaction(deps.db, async (tx) => {
     const [row] = await tx
       .select({ r: referrals, clientId: clients.id, chatId: clients.telegramChatId, language: clients.language, status: cases.status })
       .from(referrals)

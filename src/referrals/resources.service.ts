@@ -1,6 +1,6 @@
 import { and, asc, eq, sql } from 'drizzle-orm';
 import type { Deps } from '../deps.js';
-import type { Db } from '../db/client.js';
+import { inTransaction, type Db } from '../db/client.js';
 import { resources } from '../db/schema.js';
 import type { StaffRow } from '../staff/staff.repo.js';
 import { validateResource, type FieldErrors } from './referrals.domain.js';
@@ -49,8 +49,7 @@ export async function saveResource(deps: Deps, actor: StaffRow, raw: unknown, ed
     description: v.value.description ?? null,
     updatedAt: now,
   };
-  return deps.db.transaction(async (t) => {
-    const tx = t as unknown as Db;
+  return inTransaction(deps.db, async (tx) => {
     const [clash] = await tx
       .select({ id: resources.id })
       .from(resources)
@@ -80,8 +79,7 @@ export async function removeResource(deps: Deps, actor: StaffRow, idOrName: stri
   if (actor.role !== 'admin') return { ok: false, message: ADMINS_ONLY };
   const r = await findResource(deps.db, idOrName);
   if (!r) return { ok: false, message: `I can't find a resource “${idOrName.slice(0, 60)}”. \`/case resources list\` shows them.` };
-  await deps.db.transaction(async (t) => {
-    const tx = t as unknown as Db;
+  await inTransaction(deps.db, async (tx) => {
     await tx.update(resources).set({ active: false, updatedAt: deps.clock.now().toJSDate() }).where(eq(resources.id, r.id));
     await deps.audit.record({ actor: { type: 'staff', id: actor.id }, action: 'resource.removed', subjectType: 'resource', subjectId: r.id }, tx);
   });

@@ -1,6 +1,6 @@
 import { and, eq, inArray, isNull, lt, notExists, sql } from 'drizzle-orm';
 import type { DateTime } from 'luxon';
-import type { Db } from '../db/client.js';
+import { inTransaction, type Db } from '../db/client.js';
 import { rowsOf } from '../db/prepared.js';
 import { caseAnonymisations, cases, clients } from '../db/schema.js';
 import type { Deps } from '../deps.js';
@@ -143,8 +143,7 @@ export async function applyRetention(deps: Deps, opts: { dryRun: boolean }): Pro
       count = (await rule.find(deps.db, cutoff, 1_000_000_000)).length;
     } else {
       for (;;) {
-        const n = await deps.db.transaction(async (t) => {
-          const tx = t as Db;
+        const n = await inTransaction(deps.db, async (tx) => {
           const ids = await rule.find(tx, cutoff, size);
           if (ids.length) await rule.apply(deps, tx, ids, now);
           return ids.length;

@@ -1,11 +1,12 @@
 import type { Express } from 'express';
 import type { Deps } from '../deps.js';
 import type { FrontEnd } from '../frontend.js';
-import type { Db } from '../db/client.js';
+import { inTransaction, type Db } from '../db/client.js';
 import { upsertStaff } from '../staff/staff.repo.js';
 import { findStaffBySlack } from '../staff/staff.repo.js';
-import { and, eq, notInArray, sql } from 'drizzle-orm';
-import { inboundDedupe, oncallShifts, staff } from '../db/schema.js';
+import { notInArray } from 'drizzle-orm';
+import { oncallShifts, staff } from '../db/schema.js';
+import { highestInboundId } from '../db/inbound-dedupe.js';
 import { DEDUPE_SOURCE } from '../telegram/composers/guard.middleware.js';
 import { weeklyRotation } from '../staff/oncall.domain.js';
 import { TelegramEmulator } from './telegram-emulator.js';
@@ -39,8 +40,7 @@ export async function seedSandboxStaff(deps: Deps): Promise<boolean> {
     return false;
   }
   const supervisor = SANDBOX_STAFF.find((p) => p.role === 'supervisor')!;
-  await deps.db.transaction(async (t) => {
-    const tx = t as unknown as Db;
+  await inTransaction(deps.db, async (tx) => {
     for (const p of [...SANDBOX_STAFF].sort((a, b) => (a.role === 'worker' ? 1 : 0) - (b.role === 'worker' ? 1 : 0))) {
       if (await findStaffBySlack(tx, p.slackUserId)) continue;
       const sup = p.role === 'worker' ? await findStaffBySlack(tx, supervisor.slackUserId) : null;
@@ -78,11 +78,7 @@ export async function seedSandboxStaff(deps: Deps): Promise<boolean> {
  * de-duplication does not, and would silently drop "new" updates 1, 2, 3…
  */
 export async function nextTelegramUpdateId(db: Db): Promise<number> {
-  const [row] = await db
-    .select({ max: sql<string | null>`max(${inboundDedupe.externalId}::bigint)` })
-    .from(inboundDedupe)
-    .where(and(eq(inboundDedupe.source, DEDUPE_SOURCE), sql`${inboundDedupe.externalId} ~ '^[0-9]{1,15}$'`));
-  return row?.max ? Number(row.max) + 1 : 1;
+  return ((await highestInboundId(db, DEDUPE_SOURCE)) ?? 0) + 1;
 }
 
 export async function startSandboxEmulators(deps: Deps): Promise<{ tg: TelegramEmulator; slack: SlackEmulator }> {

@@ -1,6 +1,6 @@
 import { and, eq, gt, inArray, isNull, lt, ne } from 'drizzle-orm';
 import { DateTime, type Interval } from 'luxon';
-import type { Db } from '../db/client.js';
+import { inTransaction, type Db } from '../db/client.js';
 import { oncallShifts, staff } from '../db/schema.js';
 import type { Deps } from '../deps.js';
 import { coverageGaps, nextShiftOf, onCallAt, weeklyRotation, type OncallCommand, type Shift } from './oncall.domain.js';
@@ -98,8 +98,7 @@ export async function changeRota(deps: Deps, me: StaffRow, cmd: Exclude<OncallCo
     people.set(u, p);
   }
   const z = me.timeZone;
-  return deps.db.transaction(async (t) => {
-    const tx = t as unknown as Db;
+  return inTransaction(deps.db, async (tx) => {
     if (cmd.op === 'set') {
       const who = people.get(cmd.userId)!;
       const [row] = await tx

@@ -1,6 +1,6 @@
 import { and, count, eq } from 'drizzle-orm';
 import type { Deps } from '../deps.js';
-import type { Db } from '../db/client.js';
+import { inTransaction } from '../db/client.js';
 import { cases, staff } from '../db/schema.js';
 import { findActiveStaffBySlack, findStaffBySlack, listActiveStaff, upsertStaff, type StaffRole, type StaffRow } from './staff.repo.js';
 
@@ -31,8 +31,7 @@ export async function seedAdmins(deps: Deps, lookup?: SlackUserLookup): Promise<
   for (const id of deps.config.SLACK_ADMIN_USER_IDS) {
     if (await findStaffBySlack(deps.db, id)) continue;
     const info = await lookup?.(id).catch(() => null);
-    await deps.db.transaction(async (t) => {
-      const tx = t as unknown as Db;
+    await inTransaction(deps.db, async (tx) => {
       const row = await upsertStaff(
         tx,
         { slackUserId: id, displayName: info?.name ?? id, role: 'admin', supervisorId: null, timeZone: validZone(info?.tz, deps.config.DEFAULT_TIMEZONE) },
@@ -62,8 +61,7 @@ export async function addStaff(
     supervisorId = sup.id;
   }
   const now = deps.clock.now();
-  const out = await deps.db.transaction(async (t): Promise<{ row: StaffRow; changed: boolean } | { lastAdmin: true }> => {
-    const tx = t as unknown as Db;
+  const out = await inTransaction(deps.db, async (tx): Promise<{ row: StaffRow; changed: boolean } | { lastAdmin: true }> => {
     // The active admins, locked: two admins demoting each other at once cannot both succeed.
     const admins = await tx
       .select({ id: staff.id, slackUserId: staff.slackUserId })
@@ -102,8 +100,7 @@ export async function removeStaff(deps: Deps, actor: StaffRow, userId: string): 
   const target = await findActiveStaffBySlack(deps.db, userId);
   if (!target) return { ok: false, message: `<@${userId}> is not in the staff directory.` };
   const now = deps.clock.now();
-  const open = await deps.db.transaction(async (t) => {
-    const tx = t as unknown as Db;
+  const open = await inTransaction(deps.db, async (tx) => {
     // Checked under a lock on the active admins: the last admin cannot remove herself, even twice at once.
     const admins = await tx
       .select({ id: staff.id })

@@ -1,7 +1,7 @@
 import { Telegraf } from 'telegraf';
 import type { UserFromGetMe } from 'telegraf/types';
 import type { Deps } from '../deps.js';
-import { createLater, type Later } from '../clients/after-commit.js';
+import { createLater, type Later } from '../db/after-commit.js';
 import { createI18n } from '../lib/i18n.js';
 import { botCommands } from './messages.js';
 import { SharedChatGate } from './telegram.shared-gate.js';

@@ -1,6 +1,6 @@
 import type { Context } from 'telegraf';
 import type { Deps } from '../deps.js';
-import type { Later } from '../clients/after-commit.js';
+import type { Later } from '../db/after-commit.js';
 import { findClientByTelegramUser } from '../clients/clients.repo.js';
 import { languageFromCode, type Language } from '../intake/intake.domain.js';
 import { loadSession, type Session } from '../intake/intake.repo.js';

@@ -2,7 +2,8 @@ import { sql } from 'drizzle-orm';
 import type { DateTime } from 'luxon';
 import type { Deps } from '../deps.js';
 import { executePrepared } from '../db/prepared.js';
-import { callbackTokens, clients, inboundDedupe, intakeSessions } from '../db/schema.js';
+import { callbackTokens, clients, intakeSessions } from '../db/schema.js';
+import { claimInboundSql, type InboundSource } from '../db/inbound-dedupe.js';
 import { readSessionRow, sessionRowFromJson } from '../intake/intake.repo.js';
 import type { Language } from '../intake/intake.domain.js';
 import { callbackRowFromJson, tokenOf } from './callback-tokens.js';
@@ -28,7 +29,7 @@ const json = (v: unknown): Record<string, unknown> | null => (v == null ? null :
 
 export async function prefetchUpdate(
   deps: Deps,
-  source: string,
+  source: InboundSource,
   updateId: string,
   telegramUserId: number,
   callbackData: string | undefined,
@@ -41,9 +42,7 @@ export async function prefetchUpdate(
     token ? 'tg_prefetch_button' : 'tg_prefetch',
     sql`
     with d as (
-      insert into ${inboundDedupe} (source, external_id, received_at)
-      values (${source}, ${updateId}, ${now.toUTC().toISO()}::timestamptz)
-      on conflict do nothing returning 1)
+      ${claimInboundSql(source, updateId, now)})
     select exists (select 1 from d) as fresh,
       (select to_json(c) from (select bot_blocked_at is not null as blocked, language from ${clients}
         where telegram_user_id = ${telegramUserId} limit 1) c) as client,

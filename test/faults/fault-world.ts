@@ -22,7 +22,6 @@ import { TelegramEmulator } from '../../src/sandbox/telegram-emulator.js';
 import { SlackEmulator } from '../../src/sandbox/slack-emulator.js';
 import { appointments, cases, clients, deliveries, staff } from '../../src/db/schema.js';
 import { insertCase } from '../../src/cases/cases.repo.js';
-import type { Db } from '../../src/db/client.js';
 import { JobQueues } from '../../src/jobs/queues.js';
 import { scheduleDeliveries, type DeliveryRow } from '../../src/delivery/ledger.js';
 
@@ -193,8 +192,7 @@ export class FaultWorld {
     const staffRows = workers.length ? workers : await db.select().from(staff).where(inArray(staff.slackUserId, WORKER_SLACK_IDS));
     const chatBase = 800_000 + Math.floor(Math.random() * 100_000) * 10;
     const seeded: Array<{ chatId: number; reference: string; apptId: string; rows: DeliveryRow[]; offsetMs: number }> = [];
-    await db.transaction(async (t) => {
-      const tx = t as unknown as Db;
+    await db.transaction(async (tx) => {
       for (let i = 0; i < n; i++) {
         const chatId = chatBase + i;
         this.tg.addUser({ id: chatId, first_name: `Client ${i}` });

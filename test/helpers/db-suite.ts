@@ -26,8 +26,8 @@ const NOW = DateTime.fromISO('2026-11-23T10:00:00Z');
  */
 export async function constraintSuite(db: Db): Promise<void> {
   const [client] = await db.insert(clients).values({ timeZone: 'Europe/London', telegramUserId: 1001, telegramChatId: 1001 }).returning();
-  const c1 = await db.transaction((tx) => insertCase(tx as Db, { clientId: client!.id, category: 'housing', priority: 'normal' }, NOW));
-  const c2 = await db.transaction((tx) => insertCase(tx as Db, { clientId: client!.id, category: 'family', priority: 'high' }, NOW));
+  const c1 = await db.transaction((tx) => insertCase(tx, { clientId: client!.id, category: 'housing', priority: 'normal' }, NOW));
+  const c2 = await db.transaction((tx) => insertCase(tx, { clientId: client!.id, category: 'family', priority: 'high' }, NOW));
   expect(c1.reference).toBe('C-2026-0001');
   expect(c2.reference).toBe('C-2026-0002');
   expect(c1.phase).toBe('intake');

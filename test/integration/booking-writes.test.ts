@@ -2,7 +2,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eq, inArray } from 'drizzle-orm';
 import { appointments, auditLog, clients, deliveries, staff } from '../../src/db/schema.js';
 import { insertCase } from '../../src/cases/cases.repo.js';
-import type { Db } from '../../src/db/client.js';
 import { scheduleAppointment } from '../../src/appointments/appointments.service.js';
 import { planAppointmentReminders } from '../../src/appointments/reminders.service.js';
 import { findStaffById, type StaffRow } from '../../src/staff/staff.repo.js';
@@ -88,7 +87,7 @@ describe('booking an appointment', () => {
     ]);
 
     // The general planning path (reschedule, cancel) finds nothing to add or retire: the same rows, by id.
-    const general = await w.deps.db.transaction((tx) => planAppointmentReminders(w.deps, appt.id, tx as never));
+    const general = await w.deps.db.transaction((tx) => planAppointmentReminders(w.deps, appt.id, tx));
     expect(general.retired).toBe(0);
     expect(general.rows.map((r) => r.id).sort()).toEqual(
       rows
@@ -143,7 +142,7 @@ describe('booking an appointment', () => {
       .values({ slackUserId: 'U0OTHER01', displayName: 'Other', role: 'worker', timeZone: 'Europe/London', createdAt: now, updatedAt: now })
       .returning();
     const unassigned = await w.deps.db.transaction((tx) =>
-      insertCase(tx as unknown as Db, { clientId: w.clientId, category: 'family', priority: 'normal' }, w.deps.clock.now()),
+      insertCase(tx, { clientId: w.clientId, category: 'family', priority: 'normal' }, w.deps.clock.now()),
     );
     const count = async () => [
       (await w.deps.db.select().from(appointments)).length,

@@ -3,7 +3,7 @@ import { DateTime } from 'luxon';
 import type { Update } from 'telegraf/types';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { auditLog, caseAccessGrants, cases, clients, deliveries, escalations, notes, staff } from '../../src/db/schema.js';
-import { createLater } from '../../src/clients/after-commit.js';
+import { createLater } from '../../src/db/after-commit.js';
 import { runEscalationSweep } from '../../src/escalations/escalation-sweep.service.js';
 import { enqueueDueDeliveries } from '../../src/delivery/tick.js';
 import { createMetrics } from '../../src/http/metrics.js';

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { sql } from 'drizzle-orm';
 import { DateTime } from 'luxon';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { MIGRATIONS_DIR, openPostgres, type Db } from '../../src/db/client.js';
+import { MIGRATIONS_DIR, openPostgres } from '../../src/db/client.js';
 import { clients } from '../../src/db/schema.js';
 import { insertCase } from '../../src/cases/cases.repo.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/db.js';
@@ -32,7 +32,7 @@ describe('PostgreSQL storage', () => {
     const now = DateTime.fromISO('2027-01-01T00:00:05Z');
     const refs = await Promise.all(
       Array.from({ length: 20 }, () =>
-        tdb.db.transaction((tx) => insertCase(tx as Db, { clientId: client!.id, category: 'health', priority: 'low' }, now)).then((c) => c.reference),
+        tdb.db.transaction((tx) => insertCase(tx, { clientId: client!.id, category: 'health', priority: 'low' }, now)).then((c) => c.reference),
       ),
     );
     expect(new Set(refs).size).toBe(20);

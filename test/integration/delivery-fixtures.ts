@@ -11,7 +11,6 @@ import { TelegramEmulator, type TelegramEmulatorOptions } from '../../src/sandbo
 import { SlackEmulator, type SlackEmulatorOptions } from '../../src/sandbox/slack-emulator.js';
 import { appointments, cases, clients, deliveries, staff } from '../../src/db/schema.js';
 import { insertCase } from '../../src/cases/cases.repo.js';
-import type { Db } from '../../src/db/client.js';
 import { enqueueDueDeliveries } from '../../src/delivery/tick.js';
 
 export const SUPERVISOR_SLACK = 'U0SUPER01';
@@ -104,9 +103,7 @@ export async function createWorld(
       ...opts.client,
     })
     .returning();
-  const c = await deps.db.transaction((tx) =>
-    insertCase(tx as unknown as Db, { clientId: client!.id, category: 'family', priority: 'normal' }, deps.clock.now()),
-  );
+  const c = await deps.db.transaction((tx) => insertCase(tx, { clientId: client!.id, category: 'family', priority: 'normal' }, deps.clock.now()));
   await deps.db.update(cases).set({ assignedWorkerId: worker!.id, assignedAt: now, phase: 'assessment' }).where(eq(cases.id, c.id));
   return {
     deps,

@@ -6,7 +6,7 @@ import { deliveries, staff } from '../../src/db/schema.js';
 import { planAppointmentReminders } from '../../src/appointments/reminders.service.js';
 import { messageClient } from '../../src/cases/case-messages.service.js';
 import { sendDelivery } from '../../src/delivery/send.service.js';
-import { createLater } from '../../src/clients/after-commit.js';
+import { createLater } from '../../src/db/after-commit.js';
 import { createBot, type TelegramBot } from '../../src/telegram/telegram.bot.js';
 import type { TgMessage } from '../../src/sandbox/telegram-emulator.types.js';
 import { bookAppointment, CLIENT_CHAT, createWorld, type World } from './delivery-fixtures.js';

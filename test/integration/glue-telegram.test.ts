@@ -6,7 +6,7 @@ import type { Update } from 'telegraf/types';
 import { appointments, auditLog, clients, deliveries } from '../../src/db/schema.js';
 import { planAppointmentReminders } from '../../src/appointments/reminders.service.js';
 import { sendDelivery } from '../../src/delivery/send.service.js';
-import { createLater } from '../../src/clients/after-commit.js';
+import { createLater } from '../../src/db/after-commit.js';
 import { createBot, type TelegramBot } from '../../src/telegram/telegram.bot.js';
 import type { TgUpdate } from '../../src/sandbox/telegram-emulator.js';
 import { createDispatcher } from '../../workers/start.js';

@@ -70,7 +70,7 @@ describe('HTTP endpoints', () => {
       .values({ timeZone: 'Europe/London', preferredNameEnc: deps.cipher.encrypt('Zoë Secretname', 'clients.preferred_name'), createdAt: now, updatedAt: now })
       .returning();
     const c = await deps.db.transaction((tx) =>
-      insertCase(tx as never, { clientId: client!.id, category: 'family', priority: 'crisis', crisis: true }, deps.clock.now()),
+      insertCase(tx, { clientId: client!.id, category: 'family', priority: 'crisis', crisis: true }, deps.clock.now()),
     );
     await deps.db
       .insert(escalations)

@@ -7,7 +7,6 @@
  */
 import { and, eq, sql } from 'drizzle-orm';
 import { DateTime } from 'luxon';
-import type { Db } from '../../src/db/client.js';
 import {
   appointments,
   callbackTokens,
@@ -101,9 +100,7 @@ export async function seedClient(w: World, chatId: number, tag: string, opts: { 
       timezone: 'Asia/Shanghai',
     } as never,
   });
-  const cs = await deps.db.transaction((tx) =>
-    insertCase(tx as unknown as Db, { clientId: clientId!, category: 'housing', priority: 'normal', intakeEnc }, now),
-  );
+  const cs = await deps.db.transaction((tx) => insertCase(tx, { clientId: clientId!, category: 'housing', priority: 'normal', intakeEnc }, now));
   await deps.db
     .update(cases)
     .set({

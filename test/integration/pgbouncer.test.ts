@@ -88,7 +88,7 @@ describe('behind pgbouncer in transaction mode', () => {
       Array.from({ length: 40 }, (_, i) =>
         viaBouncer.db.transaction((tx) =>
           planDeliveries(
-            tx as never,
+            tx,
             [
               {
                 kind: 'oncall_gap',
@@ -112,7 +112,7 @@ describe('behind pgbouncer in transaction mode', () => {
     expect(n).toBe(40);
     // Planning again returns the same rows (the statement's ON CONFLICT path), still unnamed.
     const again = await viaBouncer.db.transaction((tx) =>
-      planDeliveries(tx as never, [{ kind: 'oncall_gap', subjectId: 'pgbouncer-0', recipient: 'channel:C0TEST', channel: 'slack', dueAt: now }], now),
+      planDeliveries(tx, [{ kind: 'oncall_gap', subjectId: 'pgbouncer-0', recipient: 'channel:C0TEST', channel: 'slack', dueAt: now }], now),
     );
     expect(again[0]!.id).toBe(results[0]![0]!.id);
   });

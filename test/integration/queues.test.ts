@@ -4,8 +4,8 @@ import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { clients } from '../../src/db/schema.js';
 import { deliverySendJob } from '../../src/jobs/delivery-send.job.js';
-import { caseCreatedJob } from '../../src/jobs/case-created.job.js';
-import { JobPayloadError, safeJobId } from '../../src/jobs/job.js';
+import { z } from 'zod';
+import { defineJob, JobPayloadError, RETRYING, safeJobId, uuid } from '../../src/jobs/job.js';
 import { planDeliveries } from '../../src/delivery/ledger.js';
 import type { LedgerKind } from '../../src/delivery/kinds/names.js';
 import { reconcileDeliveries } from '../../src/delivery/reconcile.js';
@@ -13,6 +13,15 @@ import { startWorkers } from '../../workers/start.js';
 import { processor } from '../../workers/processor.js';
 import { createTestDeps, type TestDeps } from '../helpers/deps.js';
 import { deleteRedisPrefix } from '../helpers/redis.js';
+
+/** A job on the events queue for these tests (the shape the case.created hand-off had before the intake card was planned in the submit transaction). */
+const caseCreatedJob = defineJob({
+  queue: 'events',
+  name: 'case.created',
+  payload: z.object({ caseId: uuid }).strict(),
+  jobId: (p) => safeJobId('case-created', p.caseId),
+  options: RETRYING,
+});
 
 let deps: TestDeps;
 beforeAll(async () => {

@@ -8,7 +8,6 @@ import { REFERRAL_CONSENT_VERSION } from '../../src/referrals/referrals.domain.j
 import { buildCaseExport } from '../../src/cases/case-export.service.js';
 import { renderExportMarkdown } from '../../src/cases/case-export.render.js';
 import { anonymiseCases } from '../../src/clients/erasure-wipe.js';
-import type { Db } from '../../src/db/client.js';
 import { scanDatabase } from '../helpers/personal-data-scan.js';
 import { answersTo, blockText, createSlackWorld, dm, eventually, flush, newCase, nextAnswer, U, type SlackWorld } from './slack-harness.js';
 
@@ -234,7 +233,7 @@ describe('a referral', () => {
     const needles = { strings: [REASON, 'tenancy papers', VERBAL], numbers: [] };
     const before = await scanDatabase(w.deps.db, w.deps.cipher, needles);
     expect(new Set(before.hits.map((h) => `${h.table}.${h.column}`))).toEqual(new Set(['referrals.reason_enc', 'referral_consents.verbal_reason_enc']));
-    await w.deps.db.transaction((tx) => anonymiseCases(tx as unknown as Db, w.deps.cipher, [c.caseId], DateTime.fromISO('2027-01-01T00:00:00Z'), 'erasure'));
+    await w.deps.db.transaction((tx) => anonymiseCases(tx, w.deps.cipher, [c.caseId], DateTime.fromISO('2027-01-01T00:00:00Z'), 'erasure'));
     expect((await scanDatabase(w.deps.db, w.deps.cipher, needles)).hits).toEqual([]);
     // The referral itself stays (to whom, when, consent version, outcome): only the words go.
     expect(await w.deps.db.select().from(referrals).where(eq(referrals.caseId, c.caseId))).toHaveLength(2);

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eq, inArray, sql } from 'drizzle-orm';
 import { auditLog, callbackTokens, caseAnonymisations, cases, clients, consents, deliveries, inboundDedupe } from '../../src/db/schema.js';
 import { applyRetention } from '../../src/retention/retention.service.js';
+import { sweepIntakeDrafts } from '../../src/intake/intake-sweep.js';
 import { createWorld, type World } from './delivery-fixtures.js';
 import { scanDatabase } from '../helpers/personal-data-scan.js';
 import { at, seedClient, type Seeded } from './lifecycle-fixtures.js';
@@ -148,5 +149,25 @@ describe('retention', () => {
 
     // A second run finds nothing more.
     expect(Object.values((await applyRetention(w.deps, { dryRun: false })).totals).every((n) => n === 0)).toBe(true);
+  });
+});
+
+describe('inbound de-duplication keys', () => {
+  it('the intake sweep forgets the keys of every source past its window: an old Slack key goes, recent ones stay', async () => {
+    const now = w.deps.clock.now();
+    const ago = (days: number) => now.minus({ days }).toJSDate();
+    await w.deps.db.insert(inboundDedupe).values([
+      { source: 'slack', externalId: 'event:Ev-old', receivedAt: ago(4) },
+      { source: 'slack', externalId: 'view:old-nonce', receivedAt: ago(4) },
+      { source: 'slack', externalId: 'event:Ev-recent', receivedAt: ago(2) },
+      { source: 'telegram', externalId: '900001', receivedAt: ago(4) },
+      { source: 'telegram', externalId: '900002', receivedAt: ago(1) },
+    ]);
+    await sweepIntakeDrafts(w.deps);
+    const left = await w.deps.db
+      .select()
+      .from(inboundDedupe)
+      .where(inArray(inboundDedupe.source, ['slack', 'telegram']));
+    expect(left.map((r) => `${r.source}:${r.externalId}`).sort()).toEqual(['slack:event:Ev-recent', 'telegram:900002']);
   });
 });

@@ -2,7 +2,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eq } from 'drizzle-orm';
 import { cases, clients, staff } from '../../src/db/schema.js';
 import { insertCase } from '../../src/cases/cases.repo.js';
-import type { Db } from '../../src/db/client.js';
 import { createE2E, eventually, STAFF, type E2E } from '../e2e/e2e-harness.js';
 
 /**
@@ -44,7 +43,7 @@ beforeAll(async () => {
       updatedAt: now.toJSDate(),
     })
     .returning();
-  const c = await d.db.transaction((tx) => insertCase(tx as unknown as Db, { clientId: client!.id, category: 'family', priority: 'normal' }, now));
+  const c = await d.db.transaction((tx) => insertCase(tx, { clientId: client!.id, category: 'family', priority: 'normal' }, now));
   const [w] = await d.db.select().from(staff).where(eq(staff.slackUserId, STAFF.wen));
   await d.db.update(cases).set({ assignedWorkerId: w!.id, assignedAt: now.toJSDate(), phase: 'assessment' }).where(eq(cases.id, c.id));
   reference = c.reference;

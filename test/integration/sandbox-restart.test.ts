@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createBot, type TelegramBot } from '../../src/telegram/telegram.bot.js';
-import { createLater } from '../../src/clients/after-commit.js';
+import { createLater } from '../../src/db/after-commit.js';
 import { startSandboxEmulators } from '../../src/sandbox/sandbox.frontend.js';
 import { SANDBOX_CLIENT } from '../../src/sandbox/sandbox.world.js';
 import type { TelegramEmulator } from '../../src/sandbox/telegram-emulator.js';

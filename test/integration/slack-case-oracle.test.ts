@@ -113,7 +113,7 @@ describe("one answer for a missing case and another's", () => {
       expect(missing, action).toBe(real);
     }
     const { row: esc } = await w.deps.db.transaction((tx) =>
-      openEscalation(tx as unknown as Db, { caseId: theirs.caseId, reason: 'quiet_case', level: 1, nextAt: null }, w.deps.clock.now()),
+      openEscalation(tx, { caseId: theirs.caseId, reason: 'quiet_case', level: 1, nextAt: null }, w.deps.clock.now()),
     );
     for (const action of ['esc_ack', 'esc_snooze_day']) {
       const real = await click(U.sup2, action, esc.id);

@@ -1,10 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { and, eq } from 'drizzle-orm';
-import type { Job } from 'bullmq';
 import { auditLog, caseloadOverrides, cases } from '../../src/db/schema.js';
 import { VIEWS } from '../../src/slack/ui/ids.js';
-import { caseCreatedProcessor } from '../../workers/processors/case-created.processor.js';
-import { answersTo, createSlackWorld, dm, eventually, flush, INTAKE, newCase, nextAnswer, U, type SlackWorld } from './slack-harness.js';
+import { answersTo, createSlackWorld, dm, eventually, flush, INTAKE, newCase, nextAnswer, U, type SlackWorld, handOffCase } from './slack-harness.js';
 
 /**
  * Caseload-aware assignment through the real Bolt app: the intake card's
@@ -21,7 +19,7 @@ afterAll(async () => w?.close());
 
 async function postIntakeCard() {
   const c = await newCase(w);
-  expect(await caseCreatedProcessor.process({ caseId: c.caseId }, { deps: w.deps, job: {} as Job })).toMatchObject({ status: 'done' });
+  expect(await handOffCase(c.caseId, w.deps)).toMatchObject({ status: 'done' });
   await flush(w);
   return { ...c, card: w.slack.messages(INTAKE).find((m) => m.text.includes(c.reference))! };
 }

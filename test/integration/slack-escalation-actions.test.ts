@@ -2,7 +2,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { and, eq } from 'drizzle-orm';
 import { DateTime } from 'luxon';
 import { appointments, auditLog, cases, deliveries, escalations, staff } from '../../src/db/schema.js';
-import type { Db } from '../../src/db/client.js';
 import { openEscalation } from '../../src/escalations/escalations.repo.js';
 import { planDeliveries } from '../../src/delivery/ledger.js';
 import { runEscalationSweep } from '../../src/escalations/escalation-sweep.service.js';
@@ -35,8 +34,7 @@ async function escalationMessage(o: {
   assignTo?: string;
 }) {
   const c = await newCase(w, { assignTo: o.assignTo ?? w.staff.worker, crisis: o.crisis });
-  const esc = await w.deps.db.transaction(async (t) => {
-    const tx = t as unknown as Db;
+  const esc = await w.deps.db.transaction(async (tx) => {
     const e = await openEscalation(
       tx,
       { caseId: c.caseId, reason: o.reason, level: o.kind === 'follow_up_nudge' ? 0 : 1, nextAt: o.reason === 'crisis' ? now().plus({ minutes: 15 }) : null },
@@ -229,7 +227,7 @@ describe('outcome question [No-show] / [Attended]', () => {
       .returning();
     await w.deps.db.transaction((tx) =>
       planDeliveries(
-        tx as unknown as Db,
+        tx,
         [
           {
             kind: 'outcome_question',
@@ -434,7 +432,7 @@ describe('[Keep it] under a client\'s "can\'t come"', () => {
       .returning();
     await w.deps.db.transaction((tx) =>
       planDeliveries(
-        tx as unknown as Db,
+        tx,
         [
           {
             kind: 'appointment_response.cant_come',

@@ -18,7 +18,9 @@ import { cases, clients, deliveries, staff } from '../../src/db/schema.js';
 import { insertCase } from '../../src/cases/cases.repo.js';
 import { sealCaseIntake } from '../../src/intake/intake.repo.js';
 import { sendDelivery } from '../../src/delivery/send.service.js';
-import type { Db } from '../../src/db/client.js';
+import { scheduleDeliveries } from '../../src/delivery/ledger.js';
+import { inTransaction } from '../../src/db/client.js';
+import { planIntakeCard } from '../../src/intake/intake-card.js';
 import type { Deps } from '../../src/deps.js';
 
 export const SIGNING_SECRET = 'slack-test-signing-secret';
@@ -123,6 +125,18 @@ export async function createSlackWorld(opts: { env?: Record<string, string>; dep
   };
 }
 
+/**
+ * The intake card hand-off for a case made by newCase (which inserts the case directly): what the intake
+ * submit does in its transaction, then the send job. Returns the status (and the ledger row's id).
+ */
+export async function handOffCase(caseId: string, deps: Deps) {
+  const now = deps.clock.now();
+  const out = await inTransaction(deps.db, (tx) => planIntakeCard(deps, tx, caseId, now));
+  if (out.status === 'skipped') return out;
+  await scheduleDeliveries(deps.queues, out.rows, now);
+  return { status: out.status, deliveryId: out.deliveryId };
+}
+
 let chatSeq = 800_000;
 
 /** A client with a Telegram chat and an open case (optionally assigned), as the intake would leave it. */
@@ -152,7 +166,7 @@ export async function newCase(w: SlackWorld, o: { assignTo?: string; crisis?: bo
   });
   const c = await d.db.transaction((tx) =>
     insertCase(
-      tx as unknown as Db,
+      tx,
       {
         clientId: client!.id,
         category: 'family',

@@ -1,9 +1,20 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eq } from 'drizzle-orm';
 import { auditLog, cases, deliveries } from '../../src/db/schema.js';
-import { caseCreatedProcessor } from '../../workers/processors/case-created.processor.js';
-import { answersTo, blockText, createSlackWorld, dm, eventually, flush, INTAKE, newCase, nextAnswer, U, type SlackWorld } from './slack-harness.js';
-import type { Job } from 'bullmq';
+import {
+  answersTo,
+  blockText,
+  createSlackWorld,
+  dm,
+  eventually,
+  flush,
+  INTAKE,
+  newCase,
+  nextAnswer,
+  U,
+  type SlackWorld,
+  handOffCase,
+} from './slack-harness.js';
 
 /**
  * Intake card → assignment → the worker's DM, through the real Bolt app
@@ -17,7 +28,7 @@ afterAll(async () => {
   await w?.close();
 });
 
-const runCaseCreated = (caseId: string, deps = w.deps) => caseCreatedProcessor.process({ caseId }, { deps, job: {} as Job });
+const runCaseCreated = (caseId: string, deps = w.deps) => handOffCase(caseId, deps);
 
 async function postIntakeCard(o: Parameters<typeof newCase>[1] = {}) {
   const c = await newCase(w, o);
@@ -55,7 +66,7 @@ describe('intake card', () => {
     const named = await createSlackWorld({ env: { INTAKE_CARD_SAFE_FIELDS: 'first_name,language' } });
     try {
       const c = await newCase(named, { name: 'Mei Chen', language: 'zh' });
-      await caseCreatedProcessor.process({ caseId: c.caseId }, { deps: named.deps, job: {} as Job });
+      await handOffCase(c.caseId, named.deps);
       await flush(named);
       const text = blockText(named.slack.messages(INTAKE)[0]!.blocks);
       expect(text).toContain('*First name:* Mei');
@@ -70,7 +81,7 @@ describe('intake card', () => {
     const quiet = await createSlackWorld({ env: { SLACK_INTAKE_CHANNEL: '' } });
     try {
       const c = await newCase(quiet);
-      expect(await caseCreatedProcessor.process({ caseId: c.caseId }, { deps: quiet.deps, job: {} as Job })).toEqual({
+      expect(await handOffCase(c.caseId, quiet.deps)).toEqual({
         status: 'skipped',
         reason: 'no_intake_channel',
       });

@@ -204,7 +204,7 @@ describe('erasure reaches Slack', () => {
       .returning();
     await w.deps.db.transaction((tx) =>
       planDeliveries(
-        tx as never,
+        tx,
         [{ kind: 'client_reply', subjectId: note!.id, recipient: `staff:${w.staff.worker}`, channel: 'slack', caseId: c.caseId, dueAt: now }],
         now,
       ),
@@ -239,7 +239,7 @@ describe('redaction', () => {
     const now = w.deps.clock.now();
     await w.deps.db.transaction((tx) =>
       planDeliveries(
-        tx as never,
+        tx,
         [{ kind: 'client_reply', subjectId: relayed!.id, recipient: `staff:${w.staff.worker}`, channel: 'slack', caseId: c.caseId, dueAt: now }],
         now,
       ),

@@ -1,10 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { and, eq } from 'drizzle-orm';
-import type { Job } from 'bullmq';
 import { cases, deliveries } from '../../src/db/schema.js';
-import { caseCreatedProcessor } from '../../workers/processors/case-created.processor.js';
 import { openDueEscalations } from '../../src/escalations/escalation-open.js';
-import { answersTo, blockText, createSlackWorld, eventually, flush, INTAKE, newCase, nextAnswer, U, type SlackWorld } from './slack-harness.js';
+import { answersTo, blockText, createSlackWorld, eventually, flush, INTAKE, newCase, nextAnswer, U, type SlackWorld, handOffCase } from './slack-harness.js';
 
 /**
  * Issue 12, part 3: the case card already posted in the worker's DM follows
@@ -39,7 +37,7 @@ describe('live case cards and App Home', () => {
     const c = await newCase(w);
     caseId = c.caseId;
     reference = c.reference;
-    await caseCreatedProcessor.process({ caseId }, { deps: w.deps, job: {} as Job });
+    await handOffCase(caseId, w.deps);
     await flush(w);
     const intakeCard = w.slack.messages(INTAKE).find((m) => m.text.includes(reference))!;
     const before = answersTo(w, U.worker).length;

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { and, eq } from 'drizzle-orm';
 import { deliveries, notes } from '../../src/db/schema.js';
 import { createBot, type TelegramBot } from '../../src/telegram/telegram.bot.js';
-import { createLater } from '../../src/clients/after-commit.js';
+import { createLater } from '../../src/db/after-commit.js';
 import { assignCase } from '../../src/cases/case-assign.service.js';
 import { findActiveStaffBySlack } from '../../src/staff/staff.repo.js';
 import { blockText, createSlackWorld, dm, eventually, flush, INTAKE, newCase, U, type SlackWorld } from './slack-harness.js';

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { auditLog, cases, clients, escalations, notes } from '../../src/db/schema.js';
 import { createDeps } from '../../src/compose.js';
 import { createRedis } from '../../src/lib/redis.js';
-import { createLater } from '../../src/clients/after-commit.js';
+import { createLater } from '../../src/db/after-commit.js';
 import { createBot } from '../../src/telegram/telegram.bot.js';
 import { TelegramEmulator, type SimUser } from '../../src/sandbox/telegram-emulator.js';
 import { createHarness, type Harness } from './telegram-harness.js';

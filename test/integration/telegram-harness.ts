@@ -5,7 +5,7 @@ import { TelegramEmulator, type BotMessageView, type SimUser, type TgUpdate } fr
 import { createBot, type TelegramBot } from '../../src/telegram/telegram.bot.js';
 import type { CrisisReplyOptions } from '../../src/telegram/crisis-reply.js';
 import { intakeSessions } from '../../src/db/schema.js';
-import { createLater } from '../../src/clients/after-commit.js';
+import { createLater } from '../../src/db/after-commit.js';
 import { createDeps } from '../../src/compose.js';
 import type { Deps } from '../../src/deps.js';
 import { openPostgres } from '../../src/db/client.js';

@@ -6,7 +6,6 @@ import { intakeSweepProcessor } from '../../workers/processors/intake-sweep.proc
 import { callbackTokens, clients, deliveries, intakeSessions } from '../../src/db/schema.js';
 import { sendDelivery } from '../../src/delivery/send.service.js';
 import { insertCase } from '../../src/cases/cases.repo.js';
-import type { Db } from '../../src/db/client.js';
 import type { Deps } from '../../src/deps.js';
 import type { SimUser } from '../../src/sandbox/telegram-emulator.js';
 import { createHarness, type Harness } from './telegram-harness.js';
@@ -216,7 +215,7 @@ describe('button tokens end with the draft', () => {
         updatedAt: now.toJSDate(),
       })
       .returning();
-    await h.deps.db.transaction((tx) => insertCase(tx as unknown as Db, { clientId: client!.id, category: 'family', priority: 'normal' }, now));
+    await h.deps.db.transaction((tx) => insertCase(tx, { clientId: client!.id, category: 'family', priority: 'normal' }, now));
     await h.command(user, '/withdraw');
     expect(await tokensOf(user.id)).toBe(2);
     await h.click(user, 'Yes, withdraw');
@@ -264,7 +263,7 @@ describe('erasure', () => {
         updatedAt: t,
       },
     ]);
-    await h.deps.db.transaction((tx) => wipeClientIdentity(tx as unknown as Db, client!.id, now, 'Europe/London'));
+    await h.deps.db.transaction((tx) => wipeClientIdentity(tx, client!.id, now, 'Europe/London'));
     expect(await rowsFor(chat)).toEqual([]);
     const rows = await h.deps.db
       .select()

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { auditLog, callbackTokens, cases, clients, consents, intakeSessions } from '../../src/db/schema.js';
 import { loadSession, openCaseIntake } from '../../src/intake/intake.repo.js';
 import { applyIntakeInput } from '../../src/intake/intake.service.js';
-import { createLater } from '../../src/clients/after-commit.js';
+import { createLater } from '../../src/db/after-commit.js';
 import { AGREEMENT_VERSION } from '../../src/intake/intake.domain.js';
 import { createHarness, type Harness } from './telegram-harness.js';
 
@@ -78,7 +78,7 @@ describe('Telegram intake, end to end through the real bot', () => {
     const [consent] = await h.deps.db.select().from(consents).where(eq(consents.clientId, client!.id));
     expect(consent).toMatchObject({ agreementVersion: AGREEMENT_VERSION, language: 'en' });
     expect(consent!.givenAt).toBeInstanceOf(Date);
-    // the draft is gone (and the tokens of its buttons), the hand-off job is queued, the creation is audited
+    // the draft is gone (and the tokens of its buttons), the hand-off is recorded, the creation is audited
     expect(await h.step(en)).toBeUndefined();
     expect(
       await h.deps.db
@@ -86,8 +86,12 @@ describe('Telegram intake, end to end through the real bot', () => {
         .from(callbackTokens)
         .where(and(eq(callbackTokens.chatId, en.id), sql`${callbackTokens.action}->>'type' = 'intake'`)),
     ).toEqual([]);
-    const job = await h.deps.queues.queue('events').getJob(`case-created-${list[0]!.id}`);
-    expect(job?.data).toEqual({ caseId: list[0]!.id });
+    // (the hand-off: without SLACK_INTAKE_CHANNEL, no intake card, recorded as skipped in the submit's transaction)
+    const [skipped] = await h.deps.db
+      .select()
+      .from(auditLog)
+      .where(and(eq(auditLog.caseId, list[0]!.id), eq(auditLog.action, 'case.handoff_skipped')));
+    expect(skipped?.details).toEqual({ reason: 'no_intake_channel' });
     const actions = (await h.deps.db.select().from(auditLog).where(eq(auditLog.caseId, list[0]!.id))).map((a) => a.action);
     expect(actions).toEqual(expect.arrayContaining(['case.created', 'intake.submitted']));
     // each change of the submit audited once, as the client

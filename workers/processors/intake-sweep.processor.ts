@@ -1,5 +1,5 @@
 import { intakeSweepJob } from '../../src/jobs/intake-sweep.job.js';
-import { sweepIntakeDrafts } from '../../src/intake/intake.service.js';
+import { sweepIntakeDrafts } from '../../src/intake/intake-sweep.js';
 import { deleteExpiredCallbackTokens } from '../../src/telegram/callback-tokens.js';
 import { processor } from '../processor.js';
 

@@ -1,7 +1,7 @@
 import { and, eq } from 'drizzle-orm';
 import type { Middleware } from 'telegraf';
 import { clearBotBlocked } from '../../clients/bot-blocked.service.js';
-import { inboundDedupe } from '../../db/schema.js';
+import { releaseInbound, type InboundSource } from '../../db/inbound-dedupe.js';
 import { withLogContext } from '../../lib/logger.js';
 import { sendReplies } from '../telegram.reply.js';
 import { prefetchUpdate } from '../telegram.prefetch.js';
@@ -22,7 +22,7 @@ import { tOf, type BotContext, type BotEnv } from '../telegram.env.js';
  * - a client who had blocked the bot and writes again has unblocked it
  *   (src/clients/bot-blocked.service.ts clears bot_blocked_at).
  */
-export const DEDUPE_SOURCE = 'telegram';
+export const DEDUPE_SOURCE: InboundSource = 'telegram';
 
 export function guardMiddleware(env: BotEnv): Middleware<BotContext> {
   const { deps } = env;
@@ -48,10 +48,7 @@ export function guardMiddleware(env: BotEnv): Middleware<BotContext> {
           await next();
         } catch (err) {
           deps.logger.error({ updateId, err: (err as Error)?.message, code: (err as { code?: string })?.code }, 'update failed');
-          await deps.db
-            .delete(inboundDedupe)
-            .where(and(eq(inboundDedupe.source, DEDUPE_SOURCE), eq(inboundDedupe.externalId, updateId)))
-            .catch(() => {});
+          await releaseInbound(deps.db, DEDUPE_SOURCE, updateId).catch(() => {});
           // Whatever the failed steps wrote or not, read afresh.
           delete ctx.state.pre;
           try {
