@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { eq } from 'drizzle-orm';
 import type { Deps } from '../deps.js';
-import { inTransaction, type Db } from '../db/client.js';
+import { inTransaction } from '../db/client.js';
 import { clients } from '../db/schema.js';
 import type { DeliveryKind, Outbound } from './kinds/kind.js';
 import { claimDelivery, confirmClaim, finishDelivery, releaseClaim, renewClaim } from './claims.js';

@@ -1,4 +1,3 @@
-import { and, eq } from 'drizzle-orm';
 import type { Middleware } from 'telegraf';
 import { clearBotBlocked } from '../../clients/bot-blocked.service.js';
 import { releaseInbound, type InboundSource } from '../../db/inbound-dedupe.js';
