@@ -15,6 +15,7 @@ import {
 import { planCardRefresh } from '../cases/case-card-refresh.js';
 import { scheduleAfterCommit } from '../cases/case-mutation.js';
 import type { DeliveryRow } from '../delivery/ledger.js';
+import { staffEscalationEntry } from './escalation-audit.js';
 
 /**
  * What a person does with an escalation from Slack: acknowledge, snooze (a
@@ -95,17 +96,7 @@ export async function acknowledgeEscalation(deps: Deps, input: { escalationId: s
       .update(escalations)
       .set({ acknowledgedAt: now.toJSDate(), acknowledgedBy: who.id, nextAt: null, updatedAt: now.toJSDate() })
       .where(eq(escalations.id, row.e.id));
-    await deps.audit.record(
-      {
-        actor: { type: 'staff', id: who.id },
-        action: 'escalation.acknowledged',
-        caseId: row.c.id,
-        subjectType: 'escalation',
-        subjectId: row.e.id,
-        details: { reason: row.e.reason, level: row.e.level },
-      },
-      tx,
-    );
+    await deps.audit.record(staffEscalationEntry(who.id, 'escalation.acknowledged', row.c.id, row.e.id, { reason: row.e.reason, level: row.e.level }), tx);
     if (row.e.reason !== 'crisis') return { ok: true, status: 'acknowledged' };
     const { followUp, rows } = await followUpCrisis(deps, tx, row.e, row.c, who, now);
     later.push(() => scheduleInBackground(deps, rows, now));
@@ -162,14 +153,7 @@ export async function snoozeEscalation(
       })
       .where(eq(escalations.id, row.e.id));
     await deps.audit.record(
-      {
-        actor: { type: 'staff', id: who.id },
-        action: 'escalation.snoozed',
-        caseId: row.c.id,
-        subjectType: 'escalation',
-        subjectId: row.e.id,
-        details: { reason: row.e.reason, until: input.until.toUTC().toISO() },
-      },
+      staffEscalationEntry(who.id, 'escalation.snoozed', row.c.id, row.e.id, { reason: row.e.reason, until: input.until.toUTC().toISO() }),
       tx,
     );
     return { ok: true, status: 'snoozed', until: input.until };
@@ -196,17 +180,7 @@ export async function dismissFollowUp(deps: Deps, input: { escalationId: string;
     if (row.e.reason === 'follow_up_overdue') {
       await tx.update(cases).set({ nextFollowUpAt: null, updatedAt: now.toJSDate() }).where(eq(cases.id, row.c.id));
     }
-    await deps.audit.record(
-      {
-        actor: { type: 'staff', id: who.id },
-        action: 'escalation.resolved',
-        caseId: row.c.id,
-        subjectType: 'escalation',
-        subjectId: row.e.id,
-        details: { reason: row.e.reason, why: 'no_follow_up_needed' },
-      },
-      tx,
-    );
+    await deps.audit.record(staffEscalationEntry(who.id, 'escalation.resolved', row.c.id, row.e.id, { reason: row.e.reason, why: 'no_follow_up_needed' }), tx);
     return { ok: true, status: 'resolved' };
   });
 }

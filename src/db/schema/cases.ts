@@ -1,6 +1,8 @@
 import { sql } from 'drizzle-orm';
 import { pgTable, uuid, text, boolean, integer, date, check, index } from 'drizzle-orm/pg-core';
 import {
+  requiredRef,
+  uuidPk,
   ts,
   createdAt,
   updatedAt,
@@ -29,11 +31,9 @@ export const caseReferenceCounters = pgTable('case_reference_counters', {
 export const cases = pgTable(
   'cases',
   {
-    id: uuid('id').primaryKey().defaultRandom(),
+    id: uuidPk(),
     reference: text('reference').notNull().unique(),
-    clientId: uuid('client_id')
-      .notNull()
-      .references(() => clients.id, { onDelete: 'restrict' }),
+    clientId: requiredRef('client_id', () => clients.id, 'restrict'),
     type: text('type', { enum: CASE_TYPES }),
     phase: text('phase', { enum: CASE_PHASES }).notNull().default('intake'),
     status: text('status', { enum: CASE_STATUSES }).notNull().default('open'),
@@ -90,10 +90,8 @@ export const cases = pgTable(
 export const goals = pgTable(
   'goals',
   {
-    id: uuid('id').primaryKey().defaultRandom(),
-    caseId: uuid('case_id')
-      .notNull()
-      .references(() => cases.id, { onDelete: 'cascade' }),
+    id: uuidPk(),
+    caseId: requiredRef('case_id', () => cases.id, 'cascade'),
     descriptionEnc: text('description_enc').notNull(),
     assessmentEnc: text('assessment_enc'),
     targetDate: date('target_date', { mode: 'string' }),
@@ -108,10 +106,8 @@ export const goals = pgTable(
 export const notes = pgTable(
   'notes',
   {
-    id: uuid('id').primaryKey().defaultRandom(),
-    caseId: uuid('case_id')
-      .notNull()
-      .references(() => cases.id, { onDelete: 'cascade' }),
+    id: uuidPk(),
+    caseId: requiredRef('case_id', () => cases.id, 'cascade'),
     authorStaffId: uuid('author_staff_id').references(() => staff.id, { onDelete: 'set null' }),
     kind: text('kind', { enum: NOTE_KINDS }).notNull(),
     direction: text('direction', { enum: NOTE_DIRECTIONS }),
@@ -132,13 +128,9 @@ export const notes = pgTable(
 export const appointments = pgTable(
   'appointments',
   {
-    id: uuid('id').primaryKey().defaultRandom(),
-    caseId: uuid('case_id')
-      .notNull()
-      .references(() => cases.id, { onDelete: 'cascade' }),
-    workerId: uuid('worker_id')
-      .notNull()
-      .references(() => staff.id, { onDelete: 'restrict' }),
+    id: uuidPk(),
+    caseId: requiredRef('case_id', () => cases.id, 'cascade'),
+    workerId: requiredRef('worker_id', () => staff.id, 'restrict'),
     startsAt: ts('starts_at').notNull(),
     durationMin: integer('duration_min').notNull(),
     mode: text('mode', { enum: APPOINTMENT_MODES }).notNull(),

@@ -1,11 +1,16 @@
 import { sql } from 'drizzle-orm';
-import { timestamp } from 'drizzle-orm/pg-core';
+import { timestamp, uuid, type AnyPgColumn } from 'drizzle-orm/pg-core';
 
 /** Column helpers and the enumerations (stored as CHECK constraints). */
 
 export const ts = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' });
 export const createdAt = () => ts('created_at').notNull().defaultNow();
 export const updatedAt = () => ts('updated_at').notNull().defaultNow();
+/** The usual primary key: a random UUID. */
+export const uuidPk = () => uuid('id').primaryKey().defaultRandom();
+/** A required reference to another table's id. */
+export const requiredRef = <N extends string>(name: N, target: () => AnyPgColumn, onDelete: 'cascade' | 'restrict' | 'set null') =>
+  uuid(name).notNull().references(target, { onDelete });
 export const inList = (col: string, values: readonly string[]) => sql.raw(`${col} in (${values.map((v) => `'${v}'`).join(', ')})`);
 
 export const STAFF_ROLES = ['worker', 'supervisor', 'admin'] as const;

@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { pgTable, uuid, text, date, check, index, uniqueIndex } from 'drizzle-orm/pg-core';
-import { ts, createdAt, inList } from './common.js';
+import { requiredRef, uuidPk, ts, createdAt, inList } from './common.js';
 import { staff } from './people.js';
 import { cases } from './cases.js';
 
@@ -16,13 +16,9 @@ export const HANDOVER_STATUSES = ['active', 'returned', 'undone'] as const;
 export const handovers = pgTable(
   'handovers',
   {
-    id: uuid('id').primaryKey().defaultRandom(),
-    fromStaffId: uuid('from_staff_id')
-      .notNull()
-      .references(() => staff.id, { onDelete: 'restrict' }),
-    toStaffId: uuid('to_staff_id')
-      .notNull()
-      .references(() => staff.id, { onDelete: 'restrict' }),
+    id: uuidPk(),
+    fromStaffId: requiredRef('from_staff_id', () => staff.id, 'restrict'),
+    toStaffId: requiredRef('to_staff_id', () => staff.id, 'restrict'),
     createdBy: uuid('created_by').references(() => staff.id, { onDelete: 'set null' }),
     untilOn: date('until_on', { mode: 'string' }),
     returnAt: ts('return_at'),
@@ -43,13 +39,9 @@ export const handovers = pgTable(
 export const handoverCases = pgTable(
   'handover_cases',
   {
-    id: uuid('id').primaryKey().defaultRandom(),
-    handoverId: uuid('handover_id')
-      .notNull()
-      .references(() => handovers.id, { onDelete: 'cascade' }),
-    caseId: uuid('case_id')
-      .notNull()
-      .references(() => cases.id, { onDelete: 'cascade' }),
+    id: uuidPk(),
+    handoverId: requiredRef('handover_id', () => handovers.id, 'cascade'),
+    caseId: requiredRef('case_id', () => cases.id, 'cascade'),
     returnedAt: ts('returned_at'),
   },
   (t) => [uniqueIndex('handover_cases_uq').on(t.handoverId, t.caseId), index('handover_cases_case_idx').on(t.caseId)],

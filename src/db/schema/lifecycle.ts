@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { pgTable, uuid, text, integer, check, index, uniqueIndex } from 'drizzle-orm/pg-core';
-import { ts, createdAt, updatedAt, inList } from './common.js';
+import { requiredRef, uuidPk, ts, createdAt, updatedAt, inList } from './common.js';
 import { staff, clients } from './people.js';
 import { cases, notes } from './cases.js';
 
@@ -18,10 +18,8 @@ export const ERASURE_REQUESTERS = ['client', 'staff'] as const;
 export const erasureRequests = pgTable(
   'erasure_requests',
   {
-    id: uuid('id').primaryKey().defaultRandom(),
-    clientId: uuid('client_id')
-      .notNull()
-      .references(() => clients.id, { onDelete: 'restrict' }),
+    id: uuidPk(),
+    clientId: requiredRef('client_id', () => clients.id, 'restrict'),
     requestedAt: ts('requested_at').notNull(),
     requestedBy: text('requested_by', { enum: ERASURE_REQUESTERS }).notNull(),
     requestedByStaffId: uuid('requested_by_staff_id').references(() => staff.id, { onDelete: 'set null' }),

@@ -1,6 +1,18 @@
 import { sql } from 'drizzle-orm';
 import { pgTable, uuid, text, integer, bigserial, jsonb, check, index, uniqueIndex } from 'drizzle-orm/pg-core';
-import { ts, createdAt, updatedAt, inList, ONCALL_SHIFT_KINDS, DELIVERY_CHANNELS, DELIVERY_STATUSES, ESCALATION_REASONS, ACTOR_TYPES } from './common.js';
+import {
+  requiredRef,
+  uuidPk,
+  ts,
+  createdAt,
+  updatedAt,
+  inList,
+  ONCALL_SHIFT_KINDS,
+  DELIVERY_CHANNELS,
+  DELIVERY_STATUSES,
+  ESCALATION_REASONS,
+  ACTOR_TYPES,
+} from './common.js';
 import { staff } from './people.js';
 import { cases, notes } from './cases.js';
 
@@ -9,7 +21,7 @@ import { cases, notes } from './cases.js';
 export const deliveries = pgTable(
   'deliveries',
   {
-    id: uuid('id').primaryKey().defaultRandom(),
+    id: uuidPk(),
     kind: text('kind').notNull(),
     subjectId: text('subject_id').notNull(),
     version: integer('version').notNull().default(1),
@@ -47,10 +59,8 @@ export const deliveries = pgTable(
 export const escalations = pgTable(
   'escalations',
   {
-    id: uuid('id').primaryKey().defaultRandom(),
-    caseId: uuid('case_id')
-      .notNull()
-      .references(() => cases.id, { onDelete: 'cascade' }),
+    id: uuidPk(),
+    caseId: requiredRef('case_id', () => cases.id, 'cascade'),
     reason: text('reason', { enum: ESCALATION_REASONS }).notNull(),
     level: integer('level').notNull().default(0),
     openedAt: ts('opened_at').notNull(),
@@ -92,10 +102,8 @@ export const escalations = pgTable(
 export const oncallShifts = pgTable(
   'oncall_shifts',
   {
-    id: uuid('id').primaryKey().defaultRandom(),
-    staffId: uuid('staff_id')
-      .notNull()
-      .references(() => staff.id, { onDelete: 'cascade' }),
+    id: uuidPk(),
+    staffId: requiredRef('staff_id', () => staff.id, 'cascade'),
     startsAt: ts('starts_at').notNull(),
     endsAt: ts('ends_at').notNull(),
     kind: text('kind', { enum: ONCALL_SHIFT_KINDS }).notNull(),
@@ -119,13 +127,9 @@ export const oncallShifts = pgTable(
 export const caseAccessGrants = pgTable(
   'case_access_grants',
   {
-    id: uuid('id').primaryKey().defaultRandom(),
-    caseId: uuid('case_id')
-      .notNull()
-      .references(() => cases.id, { onDelete: 'cascade' }),
-    staffId: uuid('staff_id')
-      .notNull()
-      .references(() => staff.id, { onDelete: 'cascade' }),
+    id: uuidPk(),
+    caseId: requiredRef('case_id', () => cases.id, 'cascade'),
+    staffId: requiredRef('staff_id', () => staff.id, 'cascade'),
     reason: text('reason').notNull(),
     escalationId: uuid('escalation_id').references(() => escalations.id, { onDelete: 'cascade' }),
     grantedAt: ts('granted_at').notNull(),

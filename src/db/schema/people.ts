@@ -1,13 +1,13 @@
 import { sql } from 'drizzle-orm';
 import { pgTable, uuid, text, boolean, bigint, jsonb, check, index, primaryKey, type AnyPgColumn } from 'drizzle-orm/pg-core';
-import { ts, createdAt, updatedAt, inList, STAFF_ROLES, LANGUAGES } from './common.js';
+import { uuidPk, ts, createdAt, updatedAt, inList, STAFF_ROLES, LANGUAGES } from './common.js';
 
 /** Staff, clients, their consents and intake drafts; inbound de-duplication and Telegram callback tokens. */
 
 export const staff = pgTable(
   'staff',
   {
-    id: uuid('id').primaryKey().defaultRandom(),
+    id: uuidPk(),
     slackUserId: text('slack_user_id').notNull().unique(),
     displayName: text('display_name').notNull(),
     role: text('role', { enum: STAFF_ROLES }).notNull(),
@@ -33,7 +33,7 @@ export const staff = pgTable(
 export const clients = pgTable(
   'clients',
   {
-    id: uuid('id').primaryKey().defaultRandom(),
+    id: uuidPk(),
     telegramUserId: bigint('telegram_user_id', { mode: 'number' }).unique(),
     telegramChatId: bigint('telegram_chat_id', { mode: 'number' }),
     preferredNameEnc: text('preferred_name_enc'),
@@ -58,7 +58,7 @@ export const clients = pgTable(
 export const consents = pgTable(
   'consents',
   {
-    id: uuid('id').primaryKey().defaultRandom(),
+    id: uuidPk(),
     clientId: uuid('client_id').references(() => clients.id, { onDelete: 'cascade' }),
     agreementVersion: text('agreement_version').notNull(),
     language: text('language', { enum: LANGUAGES }).notNull(),
@@ -79,7 +79,7 @@ export const consents = pgTable(
 export const intakeSessions = pgTable(
   'intake_sessions',
   {
-    id: uuid('id').primaryKey().defaultRandom(),
+    id: uuidPk(),
     telegramUserId: bigint('telegram_user_id', { mode: 'number' }).notNull().unique(),
     telegramChatId: bigint('telegram_chat_id', { mode: 'number' }).notNull(),
     step: text('step').notNull(),

@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { pgTable, uuid, text, boolean, integer, check, index, uniqueIndex } from 'drizzle-orm/pg-core';
-import { ts, createdAt, updatedAt, inList, LANGUAGES } from './common.js';
+import { requiredRef, uuidPk, ts, createdAt, updatedAt, inList, LANGUAGES } from './common.js';
 import { staff, clients } from './people.js';
 import { cases } from './cases.js';
 
@@ -10,7 +10,7 @@ import { cases } from './cases.js';
 export const resources = pgTable(
   'resources',
   {
-    id: uuid('id').primaryKey().defaultRandom(),
+    id: uuidPk(),
     name: text('name').notNull(),
     /** Categories of need it serves (the case categories). */
     categories: text('categories').array().notNull(),
@@ -39,13 +39,9 @@ export const REFERRAL_CONSENT_STATES = ['not_asked', 'asked', 'given', 'declined
 export const referrals = pgTable(
   'referrals',
   {
-    id: uuid('id').primaryKey().defaultRandom(),
-    caseId: uuid('case_id')
-      .notNull()
-      .references(() => cases.id, { onDelete: 'cascade' }),
-    resourceId: uuid('resource_id')
-      .notNull()
-      .references(() => resources.id, { onDelete: 'restrict' }),
+    id: uuidPk(),
+    caseId: requiredRef('case_id', () => cases.id, 'cascade'),
+    resourceId: requiredRef('resource_id', () => resources.id, 'restrict'),
     referredBy: uuid('referred_by').references(() => staff.id, { onDelete: 'set null' }),
     reasonEnc: text('reason_enc').notNull(),
     shareDetails: boolean('share_details').notNull(),
@@ -79,13 +75,9 @@ export const REFERRAL_CONSENT_METHODS = ['client_button', 'verbal'] as const;
 export const referralConsents = pgTable(
   'referral_consents',
   {
-    id: uuid('id').primaryKey().defaultRandom(),
-    referralId: uuid('referral_id')
-      .notNull()
-      .references(() => referrals.id, { onDelete: 'cascade' }),
-    clientId: uuid('client_id')
-      .notNull()
-      .references(() => clients.id, { onDelete: 'cascade' }),
+    id: uuidPk(),
+    referralId: requiredRef('referral_id', () => referrals.id, 'cascade'),
+    clientId: requiredRef('client_id', () => clients.id, 'cascade'),
     consentVersion: text('consent_version').notNull(),
     language: text('language', { enum: LANGUAGES }).notNull(),
     method: text('method', { enum: REFERRAL_CONSENT_METHODS }).notNull(),
@@ -111,13 +103,9 @@ export const referralConsents = pgTable(
 export const caseloadOverrides = pgTable(
   'caseload_overrides',
   {
-    id: uuid('id').primaryKey().defaultRandom(),
-    caseId: uuid('case_id')
-      .notNull()
-      .references(() => cases.id, { onDelete: 'cascade' }),
-    workerId: uuid('worker_id')
-      .notNull()
-      .references(() => staff.id, { onDelete: 'cascade' }),
+    id: uuidPk(),
+    caseId: requiredRef('case_id', () => cases.id, 'cascade'),
+    workerId: requiredRef('worker_id', () => staff.id, 'cascade'),
     assignedBy: uuid('assigned_by').references(() => staff.id, { onDelete: 'set null' }),
     /** The worker's open cases before this one, and the limit then. */
     openCases: integer('open_cases').notNull(),
