@@ -1,23 +1,9 @@
-import type { Express } from 'express';
-import type { Deps } from './deps.js';
+import type { FrontEnd } from './frontend.js';
 import { telegramFrontEnd } from './telegram/telegram.frontend.js';
 import { slackFrontEnd } from './slack/slack.frontend.js';
 import { sandboxFrontEnd } from './sandbox/sandbox.frontend.js';
 
-/**
- * A chat front end (Telegram bot, Slack app, sandbox console). Each mounts its
- * routes on the shared HTTP app (webhooks, Slack receiver) or starts its own
- * connection (long polling, Socket Mode), and stops cleanly.
- */
-export interface FrontEnd {
-  name: string;
-  start(deps: Deps, app: Express): Promise<RunningFrontEnd>;
-}
-
-export interface RunningFrontEnd {
-  /** Stop taking new updates/requests; finish what is in hand. */
-  stop(): Promise<void>;
-}
+export type { FrontEnd, RunningFrontEnd } from './frontend.js';
 
 /** Add one entry per front end. Started in this order, stopped in reverse. */
 export const FRONT_ENDS: FrontEnd[] = [

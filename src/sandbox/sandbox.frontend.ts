@@ -1,6 +1,6 @@
 import type { Express } from 'express';
 import type { Deps } from '../deps.js';
-import type { FrontEnd } from '../frontends.js';
+import type { FrontEnd } from '../frontend.js';
 import type { Db } from '../db/client.js';
 import { upsertStaff } from '../staff/staff.repo.js';
 import { findStaffBySlack } from '../staff/staff.repo.js';

@@ -1,5 +1,5 @@
 import { WebClient } from '@slack/web-api';
-import type { FrontEnd } from '../frontends.js';
+import type { FrontEnd } from '../frontend.js';
 import { seedAdmins } from '../staff/staff.service.js';
 import { createSlackApp } from './slack.app.js';
 import { lookupVia } from './slack.kit.js';

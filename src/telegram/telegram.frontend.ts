@@ -3,7 +3,7 @@ import express, { type Express } from 'express';
 import type { UserFromGetMe, Update } from 'telegraf/types';
 import { z } from 'zod';
 import type { Deps } from '../deps.js';
-import type { FrontEnd, RunningFrontEnd } from '../frontends.js';
+import type { FrontEnd, RunningFrontEnd } from '../frontend.js';
 import { createBot, type TelegramBot } from './telegram.bot.js';
 import { ConcurrentPolling } from './telegram.polling.js';
 
