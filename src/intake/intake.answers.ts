@@ -155,7 +155,7 @@ function splitValue(value: string): [string, string?] {
 }
 
 /** The first question still unanswered, if any. */
-export function firstMissing(a: IntakeAnswers): Field | undefined {
+function firstMissing(a: IntakeAnswers): Field | undefined {
   return QUESTION_STEPS.find((f) => a[f] === undefined);
 }
 

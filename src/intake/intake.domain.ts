@@ -22,11 +22,10 @@ import {
  */
 
 export * from './intake.types.js';
-export { priorityFrom, firstMissing } from './intake.answers.js';
+export { priorityFrom } from './intake.answers.js';
 export { isExpired, needsNudge } from './intake.idle.js';
 export { parseIntakeState } from './intake.state.js';
 export { askFor, isTerminal } from './intake.steps.js';
-export { hasVisibleText } from './intake.text.js';
 export { resolveTimeZone, timezoneChoices } from './intake.timezones.js';
 
 export function startIntake(opts: { languageCode?: string | null; defaultTimeZone: string; now: DateTime }): IntakeResult {

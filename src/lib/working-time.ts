@@ -113,7 +113,7 @@ function normalizeQuietHours(q: QuietHours): NormalizedQuietHours {
   return { start, end, zone: q.zone };
 }
 
-export { isAmbiguousLocal, resolveWallTime, type LocalDate, type WallTime } from './wall-time.js';
+export { isAmbiguousLocal, resolveWallTime } from './wall-time.js';
 
 // ---- working hours ----------------------------------------------------------
 

@@ -17,8 +17,8 @@ import {
 } from './slack-emulator.types.js';
 
 /** Slack: a response_url may be used up to five times within 30 minutes. */
-export const RESPONSE_URL_USES = 5;
-export const RESPONSE_URL_TTL_MS = 30 * 60_000;
+const RESPONSE_URL_USES = 5;
+const RESPONSE_URL_TTL_MS = 30 * 60_000;
 
 export interface SlackEmulatorOptions extends Partial<SlackIdentity> {
   botToken?: string;

@@ -12,7 +12,7 @@ import { SlackEmulatorServer, type SlackMessageView } from './slack-emulator.ser
 import type { EphemeralMessage, ResponseUrlPost, SlackCallRecord, SlackChannel, SlackUserSeed, SlackView } from './slack-emulator.types.js';
 
 export * from './slack-emulator.types.js';
-export { RESPONSE_URL_TTL_MS, RESPONSE_URL_USES, type SlackEmulatorOptions, type SlackMessageView } from './slack-emulator.server.js';
+export type { SlackEmulatorOptions, SlackMessageView } from './slack-emulator.server.js';
 
 /** Set-up and hooks used by the driver, and inspection. */
 export class SlackEmulator extends SlackEmulatorServer {

@@ -14,7 +14,7 @@ import { TelegramEmulatorServer } from './telegram-emulator.server.js';
 import type { BotMessageView, TgCallRecord, TgMessage, TgUpdate, TgUser } from './telegram-emulator.types.js';
 
 export * from './telegram-emulator.types.js';
-export type { BotInfo, TelegramEmulatorOptions } from './telegram-emulator.server.js';
+export type { TelegramEmulatorOptions } from './telegram-emulator.server.js';
 
 export type SimUser = Pick<TgUser, 'id' | 'first_name'> & Partial<TgUser>;
 

@@ -169,7 +169,7 @@ function blocks(list, ctx) {
     .join('');
 }
 
-function valueOf(node) {
+function inputValueOf(node) {
   const kind = node.dataset.kind;
   if (kind === 'radio') return /** @type {HTMLInputElement|null} */ (node.querySelector('input:checked'))?.value;
   if (kind === 'checks') return [...node.querySelectorAll('input:checked')].map((i) => /** @type {HTMLInputElement} */ (i).value);
@@ -430,7 +430,7 @@ for (const pane of /** @type {const} */ (['worker', 'supervisor'])) {
     // Elements outside input blocks act at once (selects/pickers in messages and App Home).
     const el = t.closest('[data-action]');
     if (!(el instanceof HTMLElement) || el.closest('.input')) return;
-    const value = valueOf(el);
+    const value = inputValueOf(el);
     const source = sourceOf(el);
     el.blur(); // acted at once: let the pane redraw with the result
     if (source && value !== undefined) void post('/slack/action', { user: user(), source, actionId: el.dataset.action, value });
@@ -455,7 +455,7 @@ for (const pane of /** @type {const} */ (['worker', 'supervisor'])) {
     /** @type {Record<string, Record<string, unknown>>} */ const values = {};
     form.querySelectorAll('.input').forEach((box) => {
       const el = /** @type {HTMLElement} */ (box.querySelector('[data-action]'));
-      const v = valueOf(el);
+      const v = inputValueOf(el);
       if (v !== undefined && !(Array.isArray(v) && !v.length)) values[/** @type {HTMLElement} */ (box).dataset.block ?? ''] = { [el.dataset.action ?? '']: v };
     });
     const out = await post('/slack/submit', { user: user(), viewId, values });
