@@ -243,11 +243,6 @@ export class SlackEmulatorServer extends EventEmitter {
     return channelOrUserId;
   }
 
-  protected listen<T>(event: string, fn: (v: T) => void): () => void {
-    this.on(event, fn);
-    return () => this.off(event, fn);
-  }
-
   protected viewOf(s: StoredSlackMessage): SlackMessageView {
     return { ...s.message, channel: s.channel, deleted: s.deleted, edits: s.edits };
   }

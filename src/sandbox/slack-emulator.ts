@@ -7,7 +7,7 @@
  *   const { url } = await slack.start();
  *   new WebClient(slack.botToken, { slackApiUrl: `${url}/api/` });
  */
-import { waitForEvent } from './emulator-http.js';
+import { onEvents, waitForEvent } from './emulator-http.js';
 import { SlackEmulatorServer, type SlackMessageView } from './slack-emulator.server.js';
 import type { EphemeralMessage, ResponseUrlPost, SlackCallRecord, SlackChannel, SlackUserSeed, SlackView } from './slack-emulator.types.js';
 
@@ -143,10 +143,7 @@ export class SlackEmulator extends SlackEmulatorServer {
       if (hit) return Promise.resolve(hit);
     }
     return waitForEvent<SlackMessageView>(
-      (fn) => {
-        const offs = [this.listen('message', fn), ...(opts.includeUpdates ? [this.listen('update', fn)] : [])];
-        return () => offs.forEach((off) => off());
-      },
+      onEvents(this, ['message', ...(opts.includeUpdates ? ['update'] : [])]),
       match,
       opts.timeoutMs ?? 5000,
       `a Slack message in ${channelOrUserId}`,
@@ -154,11 +151,6 @@ export class SlackEmulator extends SlackEmulatorServer {
   }
 
   waitForCall(method: string, predicate: (c: SlackCallRecord) => boolean = () => true, opts: { timeoutMs?: number } = {}): Promise<SlackCallRecord> {
-    return waitForEvent<SlackCallRecord>(
-      (fn) => this.listen('call', fn),
-      (c) => c.method === method && predicate(c),
-      opts.timeoutMs ?? 5000,
-      `a ${method} call`,
-    );
+    return waitForEvent<SlackCallRecord>(onEvents(this, ['call']), (c) => c.method === method && predicate(c), opts.timeoutMs ?? 5000, `a ${method} call`);
   }
 }

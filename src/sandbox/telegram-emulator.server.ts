@@ -202,11 +202,6 @@ export class TelegramEmulatorServer extends EventEmitter {
     this.emit('call', rec);
   }
 
-  protected listen<T>(event: string, fn: (v: T) => void): () => void {
-    this.on(event, fn);
-    return () => this.off(event, fn);
-  }
-
   protected view(s: StoredMessage): BotMessageView {
     const m = s.message;
     return {

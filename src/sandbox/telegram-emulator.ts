@@ -8,7 +8,7 @@
  *   const { url } = await tg.start();
  *   const bot = new Telegraf(tg.token, { telegram: { apiRoot: url } });
  */
-import { waitForEvent, type Params } from './emulator-http.js';
+import { onEvents, waitForEvent, type Params } from './emulator-http.js';
 import { detectCommandEntities } from './telegram-emulator.format.js';
 import { TelegramEmulatorServer } from './telegram-emulator.server.js';
 import type { BotMessageView, TgCallRecord, TgMessage, TgUpdate, TgUser } from './telegram-emulator.types.js';
@@ -73,7 +73,7 @@ export class TelegramEmulator extends TelegramEmulatorServer {
     }
     const query = this.state.newCallbackQuery(user as TgUser, s.message, callbackData);
     const answered = waitForEvent<Params>(
-      (fn) => this.listen('answer', fn),
+      onEvents(this, ['answer']),
       (a) => a.callback_query_id === query.id,
       this.opts.answerTimeoutMs ?? 5000,
       'answerCallbackQuery',
@@ -155,10 +155,7 @@ export class TelegramEmulator extends TelegramEmulatorServer {
     }
     const match = (m: BotMessageView) => m.chat_id === chatId && predicate(m);
     return waitForEvent<BotMessageView>(
-      (fn) => {
-        const offs = [this.listen('message', fn), ...(opts.includeEdits ? [this.listen('edit', fn)] : [])];
-        return () => offs.forEach((off) => off());
-      },
+      onEvents(this, ['message', ...(opts.includeEdits ? ['edit'] : [])]),
       match,
       opts.timeoutMs ?? 5000,
       `a bot message in chat ${chatId}`,
@@ -166,11 +163,6 @@ export class TelegramEmulator extends TelegramEmulatorServer {
   }
 
   waitForCall(method: string, predicate: (c: TgCallRecord) => boolean = () => true, opts: { timeoutMs?: number } = {}): Promise<TgCallRecord> {
-    return waitForEvent<TgCallRecord>(
-      (fn) => this.listen('call', fn),
-      (c) => c.method === method && predicate(c),
-      opts.timeoutMs ?? 5000,
-      `a ${method} call`,
-    );
+    return waitForEvent<TgCallRecord>(onEvents(this, ['call']), (c) => c.method === method && predicate(c), opts.timeoutMs ?? 5000, `a ${method} call`);
   }
 }
