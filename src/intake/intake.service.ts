@@ -1,46 +1,27 @@
-import { and, eq, lt, sql } from 'drizzle-orm';
+import { eq, sql } from 'drizzle-orm';
 import type { Db } from '../db/client.js';
-import { cases, inboundDedupe } from '../db/schema.js';
-import { defaultQuietHours, isInQuietHours } from '../lib/working-time.js';
-import { deleteExpiredCallbackTokens } from '../telegram/callback-tokens.js';
+import { cases } from '../db/schema.js';
 import type { Deps } from '../deps.js';
 import type { AuditEntry } from '../audit/audit.service.js';
 import { insertCase } from '../cases/cases.repo.js';
-import { planDeliveries, scheduleDeliveries, type DeliveryRow } from '../delivery/ledger.js';
-import { idleSpell, INTAKE_EXPIRED_KIND, INTAKE_NUDGE_KIND, intakeRecipient } from './intake-notice.kind.js';
 import { caseCreatedJob } from '../jobs/case-created.job.js';
 import type { Later } from '../clients/after-commit.js';
-import { crisisPhrases, recordCrisis, type CrisisRecord } from '../clients/crisis.service.js';
+import { recordCrisis, type CrisisRecord } from '../clients/crisis.service.js';
 import { saveClientMessage } from '../clients/client-messages.service.js';
 import { findClientByTelegramUser, findOpenCase } from '../clients/clients.repo.js';
 import { ensureClient, hasConsent, recordConsentDeclined, recordConsentGiven, updateClient, PREFERRED_NAME_AAD } from '../clients/clients.repo.js';
+import { AGREEMENT_VERSION, applyInput, askFor, startIntake as startState, type IntakeEffect, type IntakeInput, type IntakeState } from './intake.domain.js';
 import {
-  AGREEMENT_VERSION,
-  DEFAULT_LIMITS,
-  applyInput,
-  askFor,
-  needsNudge,
-  startIntake as startState,
-  type IntakeContext,
-  type IntakeEffect,
-  type IntakeInput,
-  type IntakeState,
-  type Limits,
-} from './intake.domain.js';
-import {
-  claimNudge,
-  deleteExpiredSessions,
   deleteSession,
   deleteSessionIfUnchanged,
   insertSessionIfAbsent,
-  findSessionsToNudge,
   loadSession,
-  readSessionRow,
   saveSession,
   saveSessionIfUnchanged,
   sealCaseIntake,
   type Session,
 } from './intake.repo.js';
+import { intakeContext } from './intake.context.js';
 
 /**
  * Runs the pure step machine against the stored session, in one transaction
@@ -63,26 +44,7 @@ export interface IntakeStepResult {
 
 type SubmitEffect = Extract<IntakeEffect, { type: 'submit' }>;
 
-/** Per config (it never changes in a process): phrases and limits are not rebuilt for every answer. */
-const contextCache = new WeakMap<Deps['config'], Omit<IntakeContext, 'now'>>();
-
-export function intakeContext(deps: Deps): IntakeContext {
-  let fixed = contextCache.get(deps.config);
-  if (!fixed) {
-    const max = deps.config.INTAKE_FIELD_MAX_CHARS;
-    // One configured ceiling for the long answers; the short fields keep their own smaller limits.
-    const limits: Partial<Limits> = { story: max, change: max, support: max, strengths: max };
-    for (const k of Object.keys(DEFAULT_LIMITS) as Array<keyof Limits>) limits[k] = Math.min(limits[k] ?? DEFAULT_LIMITS[k], max);
-    fixed = {
-      crisisPhrases: crisisPhrases(deps.config),
-      defaultTimeZone: deps.config.DEFAULT_TIMEZONE,
-      limits,
-      gatherSeconds: deps.config.INTAKE_GATHER_SECONDS,
-    };
-    contextCache.set(deps.config, fixed);
-  }
-  return { ...fixed, now: deps.clock.now() };
-}
+export { sweepIntakeDrafts } from './intake-sweep.service.js';
 
 export async function findSession(deps: Deps, telegramUserId: number): Promise<Session | null> {
   return loadSession(deps.db, deps.cipher, telegramUserId);
@@ -318,94 +280,6 @@ export async function cancelIntake(deps: Deps, telegramUserId: number): Promise<
   const deleted = await deleteSession(deps.db, telegramUserId);
   if (deleted) await deps.audit.record({ actor: { type: 'system' }, action: 'intake.cancelled' });
   return deleted;
-}
-
-// ---------- idle drafts (the intake-sweep job) ----------
-
-/**
- * Idle drafts: after INTAKE_IDLE_NUDGE_HOURS one gentle nudge (never in the
- * client's quiet hours: the next sweep tries again), after INTAKE_DRAFT_TTL_DAYS
- * the draft is deleted and the client told so. Both messages are ledger rows
- * (src/intake/intake-notice.kind.ts) planned in the transaction that claims the
- * nudge or deletes the draft, so a sweep run twice plans nothing twice and the
- * delivery worker sends each once (rate-budgeted, tracked for /exit). Also
- * forgets old update ids and expired button tokens.
- */
-export interface SweepResult {
-  nudged: number;
-  expired: number;
-  deferredQuietHours: number;
-}
-
-export async function sweepIntakeDrafts(deps: Deps): Promise<SweepResult> {
-  const now = deps.clock.now();
-  const out: SweepResult = { nudged: 0, expired: 0, deferredQuietHours: 0 };
-  const planned: DeliveryRow[] = [];
-
-  planned.push(
-    ...(await deps.db.transaction(async (t) => {
-      const tx = t as Db;
-      const gone = await deleteExpiredSessions(tx, now);
-      out.expired = gone.length;
-      await deps.audit.recordMany(
-        gone.map((g) => ({ actor: { type: 'system' as const }, action: 'intake.draft_expired', subjectType: 'intake_session', subjectId: g.id })),
-        tx,
-      );
-      return planDeliveries(
-        tx,
-        gone.map((g) => ({
-          kind: INTAKE_EXPIRED_KIND,
-          subjectId: `${g.id}:${g.language}`,
-          recipient: intakeRecipient(g.chatId),
-          channel: 'telegram' as const,
-          dueAt: now,
-        })),
-        now,
-      );
-    })),
-  );
-
-  const idle = { hours: deps.config.INTAKE_IDLE_NUDGE_HOURS };
-  for (const row of await findSessionsToNudge(deps.db, now.minus(idle), now)) {
-    const session = readSessionRow(deps.cipher, row);
-    if (session && !needsNudge(session.state, now, idle, row.nudgedAt ? row.nudgedAt.toISOString() : null)) continue;
-    const zone = session?.state.answers.timezone ?? deps.config.DEFAULT_TIMEZONE;
-    const quiet = { ...defaultQuietHours(zone), start: deps.config.CLIENT_QUIET_HOURS_START, end: deps.config.CLIENT_QUIET_HOURS_END };
-    if (isInQuietHours(quiet, now)) {
-      out.deferredQuietHours++;
-      continue;
-    }
-    const rows = await deps.db.transaction(async (t) => {
-      const tx = t as Db;
-      if (!(await claimNudge(tx, row.id, now))) return [];
-      await deps.audit.record({ actor: { type: 'system' }, action: 'intake.nudged', subjectType: 'intake_session', subjectId: row.id }, tx);
-      return planDeliveries(
-        tx,
-        [
-          {
-            kind: INTAKE_NUDGE_KIND,
-            subjectId: row.id,
-            version: idleSpell(row.lastActivityAt),
-            recipient: intakeRecipient(row.telegramChatId),
-            channel: 'telegram',
-            dueAt: now,
-          },
-        ],
-        now,
-      );
-    });
-    if (rows.length) out.nudged++;
-    planned.push(...rows);
-  }
-  // A Redis hiccup only delays them: the due-row tick sends pending rows.
-  await scheduleDeliveries(deps.queues, planned, now).catch((err: Error) =>
-    deps.logger.warn({ err: err.message }, 'intake notices: scheduling deferred to the tick'),
-  );
-
-  // Telegram keeps undelivered updates for 24 h; three days of ids is plenty to recognise a redelivery.
-  await deps.db.delete(inboundDedupe).where(and(eq(inboundDedupe.source, 'telegram'), lt(inboundDedupe.receivedAt, now.minus({ days: 3 }).toJSDate())));
-  await deleteExpiredCallbackTokens(deps.db, now);
-  return out;
 }
 
 /** A message written during the crisis pause goes to the open (crisis) case as a client message. */
