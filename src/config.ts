@@ -1,80 +1,11 @@
-import { Duration } from 'luxon';
 import { z } from 'zod';
+import { bool, optionalString, url, optionalUrl, zone, hhmm, list, crisisList, int, isoDuration, isoList, validPolicyJson } from './config.fields.js';
 
 /**
  * Configuration comes only from the environment, parsed once by zod. A bad or
  * missing value stops the process with ONE message that names every problem
  * (never the value itself: some are secrets). The result is frozen.
  */
-
-const bool = z.enum(['true', 'false', '1', '0', 'yes', 'no', '']).transform((v) => v === 'true' || v === '1' || v === 'yes');
-
-const optionalString = z
-  .string()
-  .transform((v) => (v.trim() === '' ? undefined : v.trim()))
-  .optional();
-
-const url = (protocols: string[]) =>
-  z.string().refine(
-    (v) => {
-      try {
-        return protocols.includes(new URL(v).protocol);
-      } catch {
-        return false;
-      }
-    },
-    `must be a URL starting with ${protocols.map((p) => `${p}//`).join(' or ')}`,
-  );
-
-const optionalUrl = (protocols: string[]) =>
-  z
-    .string()
-    .transform((v) => v.trim())
-    .pipe(z.union([z.literal(''), url(protocols)]))
-    .transform((v) => (v === '' ? undefined : v))
-    .optional();
-
-const zone = z.string().refine((v) => {
-  try {
-    new Intl.DateTimeFormat('en', { timeZone: v });
-    return true;
-  } catch {
-    return false;
-  }
-}, 'must be an IANA time zone such as Europe/London');
-
-const hhmm = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'must be a time as HH:mm');
-
-const list = z.string().transform((v) =>
-  v
-    .split(/[,\n]/)
-    .map((s) => s.trim())
-    .filter(Boolean),
-);
-
-/** Extra crisis phrases: a phrase of one or two letters ("a", "ok") would match almost every message. */
-const crisisList = list.refine(
-  (l) => l.every((p) => /\p{Script=Han}/u.test(p) || p.replace(/[^\p{L}\p{N}]/gu, '').length >= 3),
-  'each phrase needs at least 3 letters or digits (or one Chinese character), e.g. "red flag,救救我"',
-);
-
-const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
-
-const isIsoDuration = (v: string) => {
-  const d = Duration.fromISO(v);
-  return d.isValid && d.years === 0 && d.months === 0 && d.quarters === 0 && d.as('milliseconds') >= 0;
-};
-const isoDuration = z.string().trim().refine(isIsoDuration, 'must be an ISO-8601 duration without months/years, e.g. PT24H or PT30M');
-const isoList = list.refine((l) => l.every(isIsoDuration), 'must be a comma-separated list of ISO-8601 durations, e.g. PT24H,PT2H');
-const validPolicyJson = (v: string) => {
-  try {
-    const o: unknown = JSON.parse(v);
-    return typeof o === 'object' && o !== null && !Array.isArray(o);
-  } catch {
-    return false;
-  }
-};
-
 const schema = z
   .object({
     NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
@@ -301,12 +232,4 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
   });
 }
 
-/** Host and port of a connection URL, for error messages (never user or password). */
-export function describeEndpoint(connectionUrl: string): string {
-  try {
-    const u = new URL(connectionUrl);
-    return `${u.hostname}:${u.port || (u.protocol.startsWith('redis') ? '6379' : '5432')}`;
-  } catch {
-    return '(unparseable URL)';
-  }
-}
+export { describeEndpoint } from './lib/endpoint.js';

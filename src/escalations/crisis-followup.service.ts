@@ -7,6 +7,7 @@ import type { Deps } from '../deps.js';
 import { canAccessByRole } from '../cases/case-access.js';
 import { planDeliveries, type DeliveryRow } from '../delivery/ledger.js';
 import { metrics } from '../lib/metrics.js';
+import { staffEscalationEntry } from './escalation-audit.js';
 
 /**
  * What follows the acknowledgement of a crisis (CASEWORK: the supervisor shares
@@ -73,17 +74,7 @@ export async function followUpCrisis(
       .insert(caseAccessGrants)
       .values({ caseId: c.id, staffId: who.id, reason: 'crisis_acknowledged', escalationId: e.id, grantedAt: now.toJSDate() })
       .onConflictDoNothing();
-    await deps.audit.record(
-      {
-        actor: { type: 'staff', id: who.id },
-        action: 'case.access_granted',
-        caseId: c.id,
-        subjectType: 'escalation',
-        subjectId: e.id,
-        details: { reason: 'crisis_acknowledged' },
-      },
-      tx,
-    );
+    await deps.audit.record(staffEscalationEntry(who.id, 'case.access_granted', c.id, e.id, { reason: 'crisis_acknowledged' }), tx);
     accessGranted = true;
   }
   const [client] = await tx.select({ id: clients.id, timeZone: clients.timeZone }).from(clients).where(eq(clients.id, c.clientId)).limit(1);
@@ -98,14 +89,11 @@ export async function followUpCrisis(
     );
   }
   await deps.audit.record(
-    {
-      actor: { type: 'staff', id: who.id },
-      action: 'crisis.follow_up_planned',
-      caseId: c.id,
-      subjectType: 'escalation',
-      subjectId: e.id,
-      details: { safetyPlanDueAt: safetyPlanDueAt.toUTC().toISO(), checkinAt: checkinAt?.toISO() ?? null, safetyPlanAlready: !!plan },
-    },
+    staffEscalationEntry(who.id, 'crisis.follow_up_planned', c.id, e.id, {
+      safetyPlanDueAt: safetyPlanDueAt.toUTC().toISO(),
+      checkinAt: checkinAt?.toISO() ?? null,
+      safetyPlanAlready: !!plan,
+    }),
     tx,
   );
   metrics.crisisTimeToAcknowledge.observe(Math.max(0, now.toMillis() - e.openedAt.getTime()) / 1000);
@@ -127,11 +115,7 @@ export async function attachSafetyPlan(deps: Deps, tx: Db, caseId: string, noteI
       ),
     )
     .returning({ id: escalations.id });
-  for (const d of done)
-    await deps.audit.record(
-      { actor: { type: 'staff', id: staffId }, action: 'crisis.safety_plan_logged', caseId, subjectType: 'escalation', subjectId: d.id },
-      tx,
-    );
+  for (const d of done) await deps.audit.record(staffEscalationEntry(staffId, 'crisis.safety_plan_logged', caseId, d.id), tx);
 }
 
 /** [Cancel check-in]: the planned message to the client is skipped, with who and why in the ledger and audit. */
@@ -144,11 +128,7 @@ export async function cancelCrisisCheckin(deps: Deps, tx: Db, escalationId: stri
       and(eq(deliveries.kind, CRISIS_CHECKIN_KIND), eq(deliveries.subjectId, escalationId), eq(deliveries.status, 'pending'), isNull(deliveries.claimToken)),
     )
     .returning({ id: deliveries.id });
-  if (rows.length)
-    await deps.audit.record(
-      { actor: { type: 'staff', id: staffId }, action: 'crisis.checkin_cancelled', caseId, subjectType: 'escalation', subjectId: escalationId },
-      tx,
-    );
+  if (rows.length) await deps.audit.record(staffEscalationEntry(staffId, 'crisis.checkin_cancelled', caseId, escalationId), tx);
   return rows.length;
 }
 
@@ -181,16 +161,6 @@ export async function resolveCrisis(deps: Deps, tx: Db, e: Esc, who: StaffRow, i
     .set({ revokedAt: now })
     .where(and(eq(caseAccessGrants.escalationId, e.id), isNull(caseAccessGrants.revokedAt)))
     .returning({ staffId: caseAccessGrants.staffId });
-  await deps.audit.record(
-    {
-      actor: { type: 'staff', id: who.id },
-      action: 'crisis.resolved',
-      caseId: e.caseId,
-      subjectType: 'escalation',
-      subjectId: e.id,
-      details: { outcome: input.outcome, accessRevoked: revoked.length },
-    },
-    tx,
-  );
+  await deps.audit.record(staffEscalationEntry(who.id, 'crisis.resolved', e.caseId, e.id, { outcome: input.outcome, accessRevoked: revoked.length }), tx);
   if (!e.acknowledgedAt) metrics.crisisTimeToAcknowledge.observe(Math.max(0, now.getTime() - e.openedAt.getTime()) / 1000);
 }

@@ -7,6 +7,7 @@ import { cases, escalations, staff } from '../db/schema.js';
 import { cancelCrisisCheckin, crisisOutcomeInput, followUpCrisis, resolveCrisis, type CrisisFollowUp } from './crisis-followup.service.js';
 import { planCardRefresh } from '../cases/case-card-refresh.js';
 import { scheduleAfterCommit, type DeliveryRow } from '../delivery/ledger.js';
+import { staffEscalationEntry } from './escalation-audit.js';
 
 /**
  * What a person does with an escalation from Slack: acknowledge, snooze (a
@@ -86,17 +87,7 @@ export async function acknowledgeEscalation(deps: Deps, input: { escalationId: s
       .update(escalations)
       .set({ acknowledgedAt: now.toJSDate(), acknowledgedBy: who.id, nextAt: null, updatedAt: now.toJSDate() })
       .where(eq(escalations.id, row.e.id));
-    await deps.audit.record(
-      {
-        actor: { type: 'staff', id: who.id },
-        action: 'escalation.acknowledged',
-        caseId: row.c.id,
-        subjectType: 'escalation',
-        subjectId: row.e.id,
-        details: { reason: row.e.reason, level: row.e.level },
-      },
-      tx,
-    );
+    await deps.audit.record(staffEscalationEntry(who.id, 'escalation.acknowledged', row.c.id, row.e.id, { reason: row.e.reason, level: row.e.level }), tx);
     if (row.e.reason !== 'crisis') return { ok: true, status: 'acknowledged' };
     const { followUp, rows } = await followUpCrisis(deps, tx, row.e, row.c, who, now);
     followUpRows = rows;
@@ -154,14 +145,7 @@ export async function snoozeEscalation(
       })
       .where(eq(escalations.id, row.e.id));
     await deps.audit.record(
-      {
-        actor: { type: 'staff', id: who.id },
-        action: 'escalation.snoozed',
-        caseId: row.c.id,
-        subjectType: 'escalation',
-        subjectId: row.e.id,
-        details: { reason: row.e.reason, until: input.until.toUTC().toISO() },
-      },
+      staffEscalationEntry(who.id, 'escalation.snoozed', row.c.id, row.e.id, { reason: row.e.reason, until: input.until.toUTC().toISO() }),
       tx,
     );
     return { ok: true, status: 'snoozed', until: input.until };
@@ -188,17 +172,7 @@ export async function dismissFollowUp(deps: Deps, input: { escalationId: string;
     if (row.e.reason === 'follow_up_overdue') {
       await tx.update(cases).set({ nextFollowUpAt: null, updatedAt: now.toJSDate() }).where(eq(cases.id, row.c.id));
     }
-    await deps.audit.record(
-      {
-        actor: { type: 'staff', id: who.id },
-        action: 'escalation.resolved',
-        caseId: row.c.id,
-        subjectType: 'escalation',
-        subjectId: row.e.id,
-        details: { reason: row.e.reason, why: 'no_follow_up_needed' },
-      },
-      tx,
-    );
+    await deps.audit.record(staffEscalationEntry(who.id, 'escalation.resolved', row.c.id, row.e.id, { reason: row.e.reason, why: 'no_follow_up_needed' }), tx);
     return { ok: true, status: 'resolved' };
   });
 }

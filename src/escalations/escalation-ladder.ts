@@ -4,13 +4,13 @@ import type { Deps } from '../deps.js';
 import { inTransaction } from '../db/client.js';
 import { cases, escalations } from '../db/schema.js';
 import { scheduleAfterCommit, planDeliveries, type DeliveryRow, type PlannedDelivery, type Recipient } from '../delivery/ledger.js';
-import type { AuditEntry } from '../audit/audit.service.js';
 import type { DeliveryKindName } from '../delivery/kinds/names.js';
 import { policyFromConfig, staffHours } from './escalation-config.js';
 import { nextEscalationStep, shouldResolve, type EscalationStep, type EscalationTarget, type TargetWorkingHours } from './policy.domain.js';
 import { RecipientDirectory } from './escalation-recipients.js';
 import { chunked, eachChunk, resolveEscalationsBulk, setNextAtBulk, takeNotifications } from './escalations-bulk.repo.js';
 import { SWEEP_PARALLEL } from './escalation-open.js';
+import { escalationEntry } from './escalation-audit.js';
 
 /**
  * Move every open escalation one step: resolve it when the trouble is gone
@@ -209,18 +209,7 @@ async function resolveChunk(deps: Deps, chunk: Array<{ id: string; caseId: strin
       ),
     );
     await deps.audit.recordMany(
-      chunk
-        .filter((x) => done.has(x.id))
-        .map(
-          (x): AuditEntry => ({
-            actor: { type: 'system' },
-            action: 'escalation.resolved',
-            caseId: x.caseId,
-            subjectType: 'escalation',
-            subjectId: x.id,
-            details: { reason: x.reason, why },
-          }),
-        ),
+      chunk.filter((x) => done.has(x.id)).map((x) => escalationEntry({ type: 'system' }, 'escalation.resolved', x.caseId, x.id, { reason: x.reason, why })),
       tx,
     );
     return done.size;
@@ -237,14 +226,13 @@ async function notifyChunk(deps: Deps, chunk: Due[], now: DateTime): Promise<{ n
     const taken = new Map((await takeNotifications(tx, chunk, now)).map((r) => [r.id, r.notifications]));
     const mine = chunk.filter((d) => taken.has(d.id));
     await deps.audit.recordMany(
-      mine.map(
-        (d): AuditEntry => ({
-          actor: { type: 'system' },
-          action: 'escalation.notified',
-          caseId: d.caseId,
-          subjectType: 'escalation',
-          subjectId: d.id,
-          details: { reason: d.reason, level: d.level, target: d.target, recipients: d.recipients.length, notification: taken.get(d.id)! },
+      mine.map((d) =>
+        escalationEntry({ type: 'system' }, 'escalation.notified', d.caseId, d.id, {
+          reason: d.reason,
+          level: d.level,
+          target: d.target,
+          recipients: d.recipients.length,
+          notification: taken.get(d.id)!,
         }),
       ),
       tx,

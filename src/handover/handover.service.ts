@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, inArray, isNull, lte, or, sql } from 'drizzle-orm';
+import { and, asc, eq, inArray, isNull, lte } from 'drizzle-orm';
 import type { DateTime } from 'luxon';
 import type { Deps } from '../deps.js';
 import { inTransaction, type Db } from '../db/client.js';
@@ -13,6 +13,7 @@ import type { Actor } from '../audit/audit.service.js';
 import { earliestAllowedAtOrAfter } from '../lib/working-time.js';
 import { followNewWorker } from './handover-follow.js';
 import { handBackAt } from './handover.domain.js';
+import type { HandoverRow } from './handover.read.js';
 
 /**
  * Leave cover and handover (issue 17). A supervisor of both people (or an
@@ -30,7 +31,7 @@ export const HANDOVER_NOTICE_KIND = 'handover_notice' as const;
 /** Ledger versions of the client notice for one moved case. */
 export const NOTICE_VERSION = { start: 1, back: 2 } as const;
 
-export type HandoverRow = typeof handovers.$inferSelect;
+export { openCasesOf, recentHandovers, type HandoverRow } from './handover.read.js';
 export type Refused = { ok: false; message: string };
 
 export const HANDOVER_REFUSED = 'Sorry, only an admin, or a supervisor of both people, can hand cases over.';
@@ -61,15 +62,6 @@ async function refuseUnlessAllowed(
     details: { what, from: fromId, to: toId },
   });
   return { ok: false, message: HANDOVER_REFUSED };
-}
-
-/** @from's open cases, oldest first (what the handover modal offers). */
-export async function openCasesOf(db: Db, workerId: string): Promise<Array<Pick<CaseRow, 'id' | 'reference' | 'phase' | 'priority' | 'crisis'>>> {
-  return db
-    .select({ id: cases.id, reference: cases.reference, phase: cases.phase, priority: cases.priority, crisis: cases.crisis })
-    .from(cases)
-    .where(and(eq(cases.assignedWorkerId, workerId), eq(cases.status, 'open')))
-    .orderBy(asc(cases.openedAt));
 }
 
 export interface StartInput {
@@ -292,16 +284,4 @@ export async function handBackDue(deps: Deps): Promise<{ returned: number; faile
     }
   }
   return { returned, failed };
-}
-
-/** Recent handovers the asker may see: all for an admin, those involving their team (or them) for a supervisor. */
-export async function recentHandovers(deps: Deps, actor: StaffRow, teamIds: string[]): Promise<Array<HandoverRow & { cases: number }>> {
-  const people = [actor.id, ...teamIds];
-  const rows = await deps.db
-    .select({ h: handovers, n: sql<number>`(select count(*)::int from handover_cases hc where hc.handover_id = ${handovers.id})` })
-    .from(handovers)
-    .where(actor.role === 'admin' ? sql`true` : or(inArray(handovers.fromStaffId, people), inArray(handovers.toStaffId, people)))
-    .orderBy(desc(handovers.createdAt))
-    .limit(20);
-  return rows.map((r) => ({ ...r.h, cases: r.n }));
 }

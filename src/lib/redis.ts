@@ -1,5 +1,5 @@
 import { Cluster, Redis, type RedisOptions } from 'ioredis';
-import { describeEndpoint } from '../config.js';
+import { describeEndpoint } from './endpoint.js';
 
 /** A single Redis server or a Redis Cluster (REDIS_CLUSTER_NODES): every Redis use takes either. */
 export type RedisClient = Redis | Cluster;

@@ -1,7 +1,7 @@
-import { and, asc, eq, sql } from 'drizzle-orm';
+import { and, eq, sql } from 'drizzle-orm';
 import type { DateTime } from 'luxon';
 import type { Deps } from '../deps.js';
-import { inTransaction, type Db } from '../db/client.js';
+import { inTransaction } from '../db/client.js';
 import { cases, clients, referralConsents, referrals, resources } from '../db/schema.js';
 import { scheduleAfterCommit, planDeliveries, type DeliveryRow } from '../delivery/ledger.js';
 import { clientUnreachable } from '../delivery/recipients.js';
@@ -9,6 +9,7 @@ import { FieldRefusal, mutateCase, type Mutation } from '../cases/case-mutation.
 import { planCardRefresh } from '../cases/case-card-refresh.js';
 import { isLang } from '../lib/i18n.js';
 import type { StaffRow } from '../staff/staff.repo.js';
+import { AAD_REFERRAL_REASON, AAD_VERBAL_REASON } from './referrals.read.js';
 import { isFinalOutcome, REFERRAL_CONSENT_VERSION, referralInput, type ReferralOutcome } from './referrals.domain.js';
 
 /**
@@ -23,8 +24,8 @@ import { isFinalOutcome, REFERRAL_CONSENT_VERSION, referralInput, type ReferralO
 export const REFERRAL_CONSENT_KIND = 'referral_consent' as const;
 export const REFERRAL_FOLLOWUP_KIND = 'referral_followup' as const;
 export const REFERRAL_CONSENT_ACTION = 'referral.consent';
-export const AAD_REFERRAL_REASON = 'referrals.reason';
-export const AAD_VERBAL_REASON = 'referral_consents.verbal_reason';
+
+export { caseReferrals, sharingReceiptsOf, type CaseReferral } from './referrals.read.js';
 
 export type ReferralRow = typeof referrals.$inferSelect;
 
@@ -224,77 +225,4 @@ export async function recordReferralOutcome(
   });
   await scheduleAfterCommit(deps, rows);
   return res;
-}
-
-export interface CaseReferral {
-  id: string;
-  resource: string;
-  createdAt: Date;
-  reason: string;
-  shareDetails: boolean;
-  consentState: string;
-  consent: { version: string; language: string; method: string; givenAt: Date | null; declinedAt: Date | null; verbalReason: string | null } | null;
-  outcome: string | null;
-  outcomeAt: Date | null;
-}
-
-/**
- * A case's referrals, oldest first (for someone already allowed to see the case). `text: false` (the
- * case card) leaves the reasons sealed: they are decrypted only where they are shown.
- */
-export async function caseReferrals(
-  deps: Pick<Deps, 'db' | 'cipher'>,
-  caseId: string,
-  db: Db = deps.db,
-  opts: { text?: boolean } = {},
-): Promise<CaseReferral[]> {
-  const rows = await db
-    .select({ r: referrals, name: resources.name, k: referralConsents })
-    .from(referrals)
-    .innerJoin(resources, eq(resources.id, referrals.resourceId))
-    .leftJoin(referralConsents, eq(referralConsents.referralId, referrals.id))
-    .where(eq(referrals.caseId, caseId))
-    .orderBy(asc(referrals.createdAt));
-  const open = (enc: string | null, aad: string) => {
-    if (!enc || opts.text === false) return null;
-    try {
-      return deps.cipher.decrypt(enc, aad);
-    } catch {
-      return '(cannot be decrypted with the configured keys)';
-    }
-  };
-  return rows.map(({ r, name, k }) => ({
-    id: r.id,
-    resource: name,
-    createdAt: r.createdAt,
-    reason: open(r.reasonEnc, AAD_REFERRAL_REASON) ?? '',
-    shareDetails: r.shareDetails,
-    consentState: r.consentState,
-    consent: k
-      ? {
-          version: k.consentVersion,
-          language: k.language,
-          method: k.method,
-          givenAt: k.givenAt,
-          declinedAt: k.declinedAt,
-          verbalReason: open(k.verbalReasonEnc, AAD_VERBAL_REASON),
-        }
-      : null,
-    outcome: r.outcome,
-    outcomeAt: r.outcomeAt,
-  }));
-}
-
-/** The client's own sharing receipts, for /mydata: to whom, which agreement version, given or declined and when. */
-export async function sharingReceiptsOf(
-  db: Db,
-  clientId: string,
-): Promise<Array<{ resource: string; version: string; givenAt: Date | null; declinedAt: Date | null }>> {
-  return db
-    .select({ resource: resources.name, version: referralConsents.consentVersion, givenAt: referralConsents.givenAt, declinedAt: referralConsents.declinedAt })
-    .from(referralConsents)
-    .innerJoin(referrals, eq(referrals.id, referralConsents.referralId))
-    .innerJoin(resources, eq(resources.id, referrals.resourceId))
-    .where(eq(referralConsents.clientId, clientId))
-    .orderBy(asc(referralConsents.createdAt));
 }

@@ -3,6 +3,7 @@
  * parse request bodies the way the real platforms accept them (JSON,
  * x-www-form-urlencoded, multipart/form-data), write JSON replies.
  */
+import type { EventEmitter } from 'node:events';
 import type http from 'node:http';
 import type { AddressInfo } from 'node:net';
 
@@ -129,6 +130,16 @@ export function numParam(v: unknown): number | undefined {
 }
 
 /** Resolves when `emitter` emits `event` with a value matching `pred`; rejects after timeoutMs. */
+/** Subscribe `fn` to some events of an emitter (for waitForEvent); returns the unsubscribe. */
+export const onEvents =
+  <T>(emitter: EventEmitter, events: readonly string[]) =>
+  (fn: (v: T) => void): (() => void) => {
+    for (const e of events) emitter.on(e, fn);
+    return () => {
+      for (const e of events) emitter.off(e, fn);
+    };
+  };
+
 export function waitForEvent<T>(on: (fn: (v: T) => void) => () => void, pred: (v: T) => boolean, timeoutMs: number, what: string): Promise<T> {
   return new Promise<T>((resolve, reject) => {
     const off = on((v) => {

@@ -1,4 +1,5 @@
-import { and, eq, gt, isNotNull, isNull, sql } from 'drizzle-orm';
+import { and, eq, gt, isNotNull, isNull, sql, type SQL } from 'drizzle-orm';
+import type { PgTable } from 'drizzle-orm/pg-core';
 import { DateTime } from 'luxon';
 import type { Deps } from '../deps.js';
 import { cases, deliveries, erasureRequests, escalations, intakeSessions } from '../db/schema.js';
@@ -56,105 +57,45 @@ export async function nextDueEvent(deps: Pick<Deps, 'db' | 'clock' | 'config'>):
   const nudgeAfterMs = deps.config.INTAKE_IDLE_NUDGE_HOURS * 3_600_000;
   const nudgeExpr = sql`${intakeSessions.lastActivityAt} + ${`${nudgeAfterMs} milliseconds`}::interval`;
   const open = isNull(escalations.resolvedAt);
+  /** The earliest value of `col` in the rows of `table` that match `where`. */
+  const earliest = async (what: string, col: unknown, table: PgTable, where: SQL | undefined): Promise<Candidate> => {
+    const [row] = await db
+      .select({ at: min(col) })
+      .from(table)
+      .where(where);
+    return { at: row?.at ?? null, what };
+  };
 
   const candidates: Candidate[] = [
     delivery ? { at: delivery.at, what: deliveryWords(delivery.kind) } : { at: null, what: '' },
-    {
-      at:
-        (
-          await first(
-            db
-              .select({ at: min(escalations.nextAt) })
-              .from(escalations)
-              .where(and(open, gt(escalations.nextAt, now))),
-          )
-        )?.at ?? null,
-      what: 'the next step of an open escalation',
-    },
-    {
-      at:
-        (
-          await first(
-            db
-              .select({ at: min(escalations.snoozedUntil) })
-              .from(escalations)
-              .where(and(open, gt(escalations.snoozedUntil, now))),
-          )
-        )?.at ?? null,
-      what: 'the end of an escalation snooze',
-    },
-    {
-      at:
-        (
-          await first(
-            db
-              .select({ at: min(escalations.safetyPlanDueAt) })
-              .from(escalations)
-              .where(and(open, isNull(escalations.safetyPlanNoteId), gt(escalations.safetyPlanDueAt, now))),
-          )
-        )?.at ?? null,
-      what: 'a safety-plan note deadline',
-    },
-    {
-      at:
-        (
-          await first(
-            db
-              .select({ at: min(cases.nextFollowUpAt) })
-              .from(cases)
-              .where(and(eq(cases.status, 'open'), isNotNull(cases.nextFollowUpAt), gt(cases.nextFollowUpAt, now))),
-          )
-        )?.at ?? null,
-      what: 'a follow-up date (an overdue follow-up escalates)',
-    },
-    {
-      at:
-        (
-          await first(
-            db
-              .select({ at: min(nudgeExpr) })
-              .from(intakeSessions)
-              .where(and(isNull(intakeSessions.nudgedAt), sql`${nudgeExpr} > ${now}`)),
-          )
-        )?.at ?? null,
-      what: 'the nudge for an unfinished intake',
-    },
-    {
-      at:
-        (
-          await first(
-            db
-              .select({ at: min(intakeSessions.expiresAt) })
-              .from(intakeSessions)
-              .where(gt(intakeSessions.expiresAt, now)),
-          )
-        )?.at ?? null,
-      what: 'the expiry of an unfinished intake',
-    },
-    {
-      at:
-        (
-          await first(
-            db
-              .select({ at: min(erasureRequests.dueAt) })
-              .from(erasureRequests)
-              .where(and(eq(erasureRequests.status, 'pending'), gt(erasureRequests.dueAt, now))),
-          )
-        )?.at ?? null,
-      what: 'an erasure request deadline',
-    },
-    {
-      at:
-        (
-          await first(
-            db
-              .select({ at: min(erasureRequests.holdReviewAt) })
-              .from(erasureRequests)
-              .where(and(eq(erasureRequests.status, 'held'), gt(erasureRequests.holdReviewAt, now))),
-          )
-        )?.at ?? null,
-      what: 'the review of an erasure hold',
-    },
+    await earliest('the next step of an open escalation', escalations.nextAt, escalations, and(open, gt(escalations.nextAt, now))),
+    await earliest('the end of an escalation snooze', escalations.snoozedUntil, escalations, and(open, gt(escalations.snoozedUntil, now))),
+    await earliest(
+      'a safety-plan note deadline',
+      escalations.safetyPlanDueAt,
+      escalations,
+      and(open, isNull(escalations.safetyPlanNoteId), gt(escalations.safetyPlanDueAt, now)),
+    ),
+    await earliest(
+      'a follow-up date (an overdue follow-up escalates)',
+      cases.nextFollowUpAt,
+      cases,
+      and(eq(cases.status, 'open'), isNotNull(cases.nextFollowUpAt), gt(cases.nextFollowUpAt, now)),
+    ),
+    await earliest('the nudge for an unfinished intake', nudgeExpr, intakeSessions, and(isNull(intakeSessions.nudgedAt), sql`${nudgeExpr} > ${now}`)),
+    await earliest('the expiry of an unfinished intake', intakeSessions.expiresAt, intakeSessions, gt(intakeSessions.expiresAt, now)),
+    await earliest(
+      'an erasure request deadline',
+      erasureRequests.dueAt,
+      erasureRequests,
+      and(eq(erasureRequests.status, 'pending'), gt(erasureRequests.dueAt, now)),
+    ),
+    await earliest(
+      'the review of an erasure hold',
+      erasureRequests.holdReviewAt,
+      erasureRequests,
+      and(eq(erasureRequests.status, 'held'), gt(erasureRequests.holdReviewAt, now)),
+    ),
   ];
   const due = candidates.filter((c): c is { at: Date; what: string } => c.at !== null).sort((a, b) => a.at.getTime() - b.at.getTime());
   if (!due.length) return null;

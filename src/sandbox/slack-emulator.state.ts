@@ -4,42 +4,22 @@
  * body without `ok`, or throws SlackApiError(error).
  */
 import { DateTime } from 'luxon';
-import { boolParam, jsonParam, numParam, type Params } from './emulator-http.js';
-import { SlidingWindowLimiter, checkAll, type WindowSpec } from './rate-limit.js';
+import { jsonParam, type Params } from './emulator-http.js';
+import { SlidingWindowLimiter, checkAll } from './rate-limit.js';
 import { parseMessageBlocks } from './slack-emulator.blocks.js';
+import { history, openConversation, replies } from './slack-emulator.conversations.js';
 import { SlackViews } from './slack-emulator.views.js';
 import {
   SlackApiError,
   type EphemeralMessage,
   type SlackChannel,
+  type SlackIdentity,
   type SlackMessage,
+  type SlackRateLimitOptions,
+  type SlackStats,
   type SlackUserSeed,
   type StoredSlackMessage,
 } from './slack-emulator.types.js';
-
-export interface SlackRateLimitOptions {
-  /** chat.postMessage per channel; default 3 per 3000 ms (≈1/s with a short burst). `false` disables. */
-  perChannel?: WindowSpec | false;
-  /** chat.postMessage across the workspace; off unless given. */
-  workspace?: WindowSpec | false;
-  /** Time source for the windows; default Date.now. */
-  now?: () => number;
-}
-
-export interface SlackIdentity {
-  teamId: string;
-  teamName: string;
-  botUserId: string;
-  botId: string;
-  appId: string;
-}
-
-export interface SlackStats {
-  calls: number;
-  rateLimited: number;
-  errors: number;
-  posted: number;
-}
 
 export class SlackRateLimited extends Error {
   constructor(readonly retryAfterSec: number) {
@@ -58,7 +38,7 @@ export class SlackState {
   readonly failures = new Map<string, string>();
   readonly stats: SlackStats = { calls: 0, rateLimited: 0, errors: 0, posted: 0 };
   readonly methods: Record<string, Method>;
-  private readonly imByUser = new Map<string, string>();
+  readonly imByUser = new Map<string, string>();
   private lastTsMicros = 0n;
   private seq = 0;
   private readonly perChannel: SlidingWindowLimiter | undefined;
@@ -94,11 +74,11 @@ export class SlackState {
       'chat.update': (p) => this.update(p),
       'chat.delete': (p) => this.deleteMessage(p),
       'chat.postEphemeral': (p) => this.postEphemeral(p),
-      'conversations.open': (p) => this.open(p),
+      'conversations.open': (p) => openConversation(this, p),
       'conversations.info': (p) => ({ channel: this.channel(p.channel) }),
       'conversations.list': () => ({ channels: [...this.channels.values()].filter((c) => !c.is_im && !c.is_mpim), response_metadata: { next_cursor: '' } }),
-      'conversations.history': (p) => this.history(p),
-      'conversations.replies': (p) => this.replies(p),
+      'conversations.history': (p) => history(this, p),
+      'conversations.replies': (p) => replies(this, p),
       'views.open': (p) => this.views.open(p, false),
       'views.push': (p) => this.views.open(p, true),
       'views.update': (p) => this.views.update(p),
@@ -305,72 +285,5 @@ export class SlackState {
     if (p.thread_ts) e.thread_ts = String(p.thread_ts);
     this.ephemerals.push(e);
     return { message_ts: e.message_ts };
-  }
-
-  private open(p: Params): Record<string, unknown> {
-    if (p.channel) return { channel: { id: this.channel(p.channel).id }, no_op: true, already_open: true };
-    const users = String(p.users ?? '')
-      .split(',')
-      .map((u) => u.trim())
-      .filter(Boolean);
-    if (users.length === 0) throw new SlackApiError('users_list_not_supplied');
-    if (users.length > 8) throw new SlackApiError('too_many_users');
-    users.forEach((u) => this.user(u));
-    if (users.length > 1) {
-      const name = `mpdm-${[...users].sort().join('--')}-1`;
-      const existing = [...this.channels.values()].find((c) => c.is_mpim && c.name === name);
-      const ch = existing ?? {
-        id: this.newId('G'),
-        name,
-        is_im: false,
-        is_mpim: true,
-        is_private: true,
-        is_archived: false,
-        members: [...users, this.id.botUserId],
-        created: Math.floor(this.now() / 1000),
-      };
-      this.channels.set(ch.id, ch);
-      return { channel: boolParam(p.return_im) ? ch : { id: ch.id }, ...(existing ? { already_open: true } : {}) };
-    }
-    const known = this.imByUser.has(users[0]!);
-    const ch = this.imFor(users[0]!);
-    return { channel: boolParam(p.return_im) ? ch : { id: ch.id }, ...(known ? { no_op: true, already_open: true } : {}) };
-  }
-
-  private page<T>(items: T[], p: Params): { items: T[]; has_more: boolean; next_cursor: string } {
-    const limit = Math.min(999, Math.max(1, numParam(p.limit) ?? 100));
-    const start = p.cursor ? Number(Buffer.from(String(p.cursor), 'base64').toString().replace('next_ts:', '')) || 0 : 0;
-    const slice = items.slice(start, start + limit);
-    const more = start + limit < items.length;
-    return { items: slice, has_more: more, next_cursor: more ? Buffer.from(`next_ts:${start + limit}`).toString('base64') : '' };
-  }
-
-  private history(p: Params): Record<string, unknown> {
-    const ch = this.channel(p.channel);
-    const oldest = p.oldest ? Number(p.oldest) : -Infinity;
-    const latest = p.latest ? Number(p.latest) : Infinity;
-    const inclusive = boolParam(p.inclusive);
-    const top = this.list(ch.id)
-      .filter((s) => !s.deleted && (!s.message.thread_ts || s.message.thread_ts === s.message.ts))
-      .filter((s) => {
-        const t = Number(s.message.ts);
-        return inclusive ? t >= oldest && t <= latest : t > oldest && t < latest;
-      })
-      .map((s) => s.message)
-      .reverse();
-    const pg = this.page(top, p);
-    return { messages: pg.items, has_more: pg.has_more, pin_count: 0, response_metadata: { next_cursor: pg.next_cursor } };
-  }
-
-  private replies(p: Params): Record<string, unknown> {
-    const ch = this.channel(p.channel);
-    const parent = this.find(ch.id, p.ts);
-    if (!parent) throw new SlackApiError('thread_not_found');
-    const root = parent.message.thread_ts ?? parent.message.ts;
-    const all = this.list(ch.id)
-      .filter((s) => !s.deleted && (s.message.ts === root || s.message.thread_ts === root))
-      .map((s) => s.message);
-    const pg = this.page(all, p);
-    return { messages: pg.items, has_more: pg.has_more, response_metadata: { next_cursor: pg.next_cursor } };
   }
 }

@@ -1,3 +1,4 @@
+import type { WindowSpec } from './rate-limit.js';
 /** Shapes used by the Slack emulator (Web API objects, the subset the service touches). */
 export interface SlackUserSeed {
   id: string;
@@ -113,4 +114,28 @@ export class SlackApiError extends Error {
   ) {
     super(error);
   }
+}
+
+export interface SlackRateLimitOptions {
+  /** chat.postMessage per channel; default 3 per 3000 ms (≈1/s with a short burst). `false` disables. */
+  perChannel?: WindowSpec | false;
+  /** chat.postMessage across the workspace; off unless given. */
+  workspace?: WindowSpec | false;
+  /** Time source for the windows; default Date.now. */
+  now?: () => number;
+}
+
+export interface SlackIdentity {
+  teamId: string;
+  teamName: string;
+  botUserId: string;
+  botId: string;
+  appId: string;
+}
+
+export interface SlackStats {
+  calls: number;
+  rateLimited: number;
+  errors: number;
+  posted: number;
 }

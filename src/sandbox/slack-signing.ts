@@ -1,39 +1,15 @@
 /**
- * Slack request signing (v0) and a driver that plays Slack towards the app:
+ * A driver that plays Slack towards the app (request signing: slack-signature.ts):
  * it POSTs signed slash commands, interactions and events to the app's Bolt
  * HTTP endpoint exactly as Slack does, using trigger_ids and response_urls
  * issued by the SlackEmulator so the app's follow-up Web API calls line up.
  */
-import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { SlackEmulator } from './slack-emulator.js';
 import type { SlackView } from './slack-emulator.types.js';
+import { signSlackRequest } from './slack-signature.js';
 import { actionEntry, findElement, viewStateValues } from './slack-signing.payloads.js';
 
-export interface SlackSignatureHeaders {
-  'x-slack-signature': string;
-  'x-slack-request-timestamp': string;
-}
-
-export function signSlackRequest(signingSecret: string, rawBody: string, timestampSec: number = Math.floor(Date.now() / 1000)): SlackSignatureHeaders {
-  const hmac = createHmac('sha256', signingSecret).update(`v0:${timestampSec}:${rawBody}`).digest('hex');
-  return { 'x-slack-signature': `v0=${hmac}`, 'x-slack-request-timestamp': String(timestampSec) };
-}
-
-/** True when the signature matches and the timestamp is within maxAgeSec (default 5 min) of now. */
-export function verifySlackSignature(
-  signingSecret: string,
-  rawBody: string,
-  headers: { signature: string | undefined; timestamp: string | undefined },
-  opts: { nowSec?: number; maxAgeSec?: number } = {},
-): boolean {
-  const ts = Number(headers.timestamp);
-  if (!headers.signature || !Number.isInteger(ts)) return false;
-  const nowSec = opts.nowSec ?? Math.floor(Date.now() / 1000);
-  if (Math.abs(nowSec - ts) > (opts.maxAgeSec ?? 300)) return false;
-  const expected = Buffer.from(signSlackRequest(signingSecret, rawBody, ts)['x-slack-signature']);
-  const given = Buffer.from(headers.signature);
-  return expected.length === given.length && timingSafeEqual(expected, given);
-}
+export { signSlackRequest, verifySlackSignature } from './slack-signature.js';
 
 export interface SlackAppDriverOptions {
   appUrl: string;

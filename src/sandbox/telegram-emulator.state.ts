@@ -4,11 +4,16 @@
  * and either return the `result` or throw a TgApiError with the real wording.
  */
 import { jsonParam, numParam, boolParam, type Params } from './emulator-http.js';
-import { checkAll, SlidingWindowLimiter, type WindowSpec } from './rate-limit.js';
-import { parseFormatted, validateReplyMarkup } from './telegram-emulator.format.js';
+import { checkAll, SlidingWindowLimiter } from './rate-limit.js';
+import { commandsKey, parseCommands } from './telegram-emulator.commands.js';
+import { deleteMessage, deleteMessages, editMessage, sendMessage } from './telegram-emulator.messages.js';
 import {
   TgApiError,
   badRequest,
+  type ChatState,
+  type TgRateLimitOptions,
+  type TgStats,
+  type WebhookState,
   type StoredMessage,
   type TgCallbackQuery,
   type TgChat,
@@ -17,41 +22,6 @@ import {
   type TgUpdate,
   type TgUser,
 } from './telegram-emulator.types.js';
-
-export interface TgRateLimitOptions {
-  /** Per bot across all chats; default 30 per 1000 ms. `false` disables. */
-  global?: WindowSpec | false;
-  /** Per chat; default 3 per 3000 ms (≈1/s sustained, burst of 3). `false` disables. */
-  perChat?: WindowSpec | false;
-  /** Time source for the windows; default Date.now (real time, even when `now` is faked). */
-  now?: () => number;
-}
-
-export interface ChatState {
-  chat: TgChat;
-  user: TgUser;
-  nextMessageId: number;
-  messages: Map<number, StoredMessage>;
-  blocked: boolean;
-  chatInstance: string;
-}
-
-export interface WebhookState {
-  url: string;
-  secret_token?: string;
-  max_connections: number;
-  allowed_updates?: string[];
-  last_error_date?: number;
-  last_error_message?: string;
-}
-
-export interface TgStats {
-  calls: number;
-  sent: number;
-  rateLimited: number;
-  blocked: number;
-  errors: number;
-}
 
 const HOUR = 3_600_000;
 const DEFAULT_ALLOWED = (t: string) => !['chat_member', 'message_reaction', 'message_reaction_count'].includes(t);
@@ -97,7 +67,7 @@ export class TelegramState {
     readonly now: () => number,
     rateLimits: TgRateLimitOptions | false,
     firstUpdateId: number,
-    private readonly hooks: { onBotMessage: (s: StoredMessage, kind: 'new' | 'edit' | 'delete') => void; onAnswer: (queryId: string, p: Params) => void },
+    readonly hooks: { onBotMessage: (s: StoredMessage, kind: 'new' | 'edit' | 'delete') => void; onAnswer: (queryId: string, p: Params) => void },
   ) {
     const id = Number(token.split(':')[0]);
     this.bot = {
@@ -119,18 +89,21 @@ export class TelegramState {
     }
     this.methods = {
       getMe: () => ({ ...this.bot, can_connect_to_business: false, has_main_web_app: false }),
-      sendMessage: (p) => this.sendMessage(p),
-      editMessageText: (p) => this.editMessage(p, true),
-      editMessageReplyMarkup: (p) => this.editMessage(p, false),
-      deleteMessage: (p) => this.deleteMessage(p),
-      deleteMessages: (p) => this.deleteMessages(p),
+      sendMessage: (p) => sendMessage(this, p),
+      editMessageText: (p) => editMessage(this, p, true),
+      editMessageReplyMarkup: (p) => editMessage(this, p, false),
+      deleteMessage: (p) => deleteMessage(this, p),
+      deleteMessages: (p) => deleteMessages(this, p),
       answerCallbackQuery: (p) => this.answerCallbackQuery(p),
       sendChatAction: (p) => {
         this.checkBlocked(this.requireChat(p.chat_id));
         if (!CHAT_ACTIONS.has(String(p.action ?? ''))) throw badRequest('wrong parameter action in request');
         return true;
       },
-      setMyCommands: (p) => this.setMyCommands(p),
+      setMyCommands: (p) => {
+        this.commands.set(commandsKey(p), parseCommands(p));
+        return true;
+      },
       getMyCommands: (p) => this.commands.get(commandsKey(p)) ?? [],
       deleteMyCommands: (p) => {
         this.commands.delete(commandsKey(p));
@@ -233,119 +206,12 @@ export class TelegramState {
   }
 
   // ── methods ────────────────────────────────────────────────────────────
-  private sendMessage(p: Params): TgMessage {
-    const c = this.requireChat(p.chat_id);
-    const parsed = parseFormatted(typeof p.text === 'string' ? p.text : p.text === undefined ? '' : String(p.text), p.parse_mode as string | undefined);
-    if (parsed.text.trim().length === 0) throw badRequest('message text is empty');
-    if (parsed.text.length > 4096) throw badRequest('message is too long');
-    const markup = validateReplyMarkup(p.reply_markup);
-    const replyTo = this.replyTarget(c, p);
-    this.checkSend(c);
-    const message: TgMessage = { message_id: c.nextMessageId++, from: this.botUser(), chat: c.chat, date: this.dateNow(), text: parsed.text };
-    if (parsed.entities.length) message.entities = parsed.entities;
-    if (replyTo) message.reply_to_message = replyTo;
-    if (markup.kind === 'inline') message.reply_markup = markup.markup;
-    const stored: StoredMessage = { message, fromBot: true, sentAt: this.now(), edits: [], deleted: false };
-    if (markup.kind === 'keyboard') stored.keyboardMarkup = markup.markup;
-    if (p.parse_mode) stored.parseMode = String(p.parse_mode);
-    c.messages.set(message.message_id, stored);
-    this.hooks.onBotMessage(stored, 'new');
-    return message;
-  }
-
-  private editMessage(p: Params, withText: boolean): TgMessage {
-    if (p.inline_message_id !== undefined) throw badRequest('inline messages are not supported by the emulator');
-    const c = this.requireChat(p.chat_id);
-    const s = c.messages.get(numParam(p.message_id) ?? -1);
-    if (!s || s.deleted) throw badRequest('message to edit not found');
-    if (!s.fromBot) throw badRequest("message can't be edited");
-    this.checkBlocked(c);
-    const markup = validateReplyMarkup(p.reply_markup);
-    if (markup.kind === 'keyboard') throw badRequest('inline keyboard expected');
-    // Omitting reply_markup in an edit removes the inline keyboard (a real Bot API gotcha).
-    const newMarkup = markup.kind === 'inline' ? markup.markup : undefined;
-    const m = s.message;
-    let text = m.text;
-    let entities = m.entities;
-    if (withText) {
-      const parsed = parseFormatted(p.text === undefined ? '' : String(p.text), p.parse_mode as string | undefined);
-      if (parsed.text.trim().length === 0) throw badRequest('message text is empty');
-      if (parsed.text.length > 4096) throw badRequest('message is too long');
-      text = parsed.text;
-      entities = parsed.entities.length ? parsed.entities : undefined;
-    }
-    if (
-      text === m.text &&
-      JSON.stringify(entities ?? []) === JSON.stringify(m.entities ?? []) &&
-      JSON.stringify(newMarkup) === JSON.stringify(m.reply_markup)
-    ) {
-      throw badRequest(
-        'message is not modified: specified new message content and reply markup are exactly the same as a current content and reply markup of the message',
-      );
-    }
-    const prev: StoredMessage['edits'][number] = { at: this.now() };
-    if (m.text !== undefined) prev.text = m.text;
-    if (m.entities) prev.entities = m.entities;
-    if (m.reply_markup) prev.reply_markup = m.reply_markup;
-    s.edits.push(prev);
-    const next: TgMessage = { ...m, edit_date: this.dateNow() };
-    if (text !== undefined) next.text = text;
-    if (entities) next.entities = entities;
-    else delete next.entities;
-    if (newMarkup) next.reply_markup = newMarkup;
-    else delete next.reply_markup;
-    s.message = next;
-    this.hooks.onBotMessage(s, 'edit');
-    return next;
-  }
-
-  private deleteMessage(p: Params): true {
-    const c = this.requireChat(p.chat_id);
-    const s = c.messages.get(numParam(p.message_id) ?? -1);
-    if (!s || s.deleted) throw badRequest('message to delete not found');
-    if (this.now() - s.sentAt > 48 * HOUR) throw badRequest("message can't be deleted");
-    s.deleted = true;
-    s.deletedAt = this.now();
-    if (s.fromBot) this.hooks.onBotMessage(s, 'delete');
-    return true;
-  }
-
-  private deleteMessages(p: Params): true {
-    const ids = jsonParam<unknown[]>(p.message_ids);
-    if (!Array.isArray(ids) || ids.length < 1 || ids.length > 100) throw badRequest('message_ids must be non-empty and contain at most 100 identifiers');
-    this.requireChat(p.chat_id);
-    for (const id of ids) {
-      try {
-        this.deleteMessage({ chat_id: p.chat_id, message_id: id });
-      } catch (err) {
-        // Not found / too old messages are skipped, as the Bot API documents.
-        if (!(err instanceof TgApiError)) throw err;
-      }
-    }
-    return true;
-  }
-
   private answerCallbackQuery(p: Params): true {
     const q = this.callbackQueries.get(String(p.callback_query_id ?? ''));
     if (!q || q.answer) throw badRequest('query is too old and response timeout expired or query ID is invalid');
     if (typeof p.text === 'string' && p.text.length > 200) throw badRequest('MESSAGE_TOO_LONG');
     q.answer = { ...p };
     this.hooks.onAnswer(q.query.id, q.answer);
-    return true;
-  }
-
-  private setMyCommands(p: Params): true {
-    const cmds = jsonParam<Array<{ command?: unknown; description?: unknown }>>(p.commands);
-    if (!Array.isArray(cmds)) throw badRequest('commands must be an array');
-    if (cmds.length > 100) throw badRequest('too many commands');
-    for (const c of cmds) {
-      if (typeof c.command !== 'string' || !/^[a-z0-9_]{1,32}$/.test(c.command)) throw badRequest('BOT_COMMAND_INVALID');
-      if (typeof c.description !== 'string' || c.description.length < 1 || c.description.length > 256) throw badRequest('command description is empty');
-    }
-    this.commands.set(
-      commandsKey(p),
-      cmds.map((c) => ({ command: c.command, description: c.description })),
-    );
     return true;
   }
 
@@ -386,28 +252,15 @@ export class TelegramState {
     return c;
   }
 
-  private replyTarget(c: ChatState, p: Params): TgMessage | undefined {
-    const rp = jsonParam<{ message_id?: unknown; allow_sending_without_reply?: unknown }>(p.reply_parameters);
-    const id = numParam(rp?.message_id ?? p.reply_to_message_id);
-    if (id === undefined) return undefined;
-    const target = c.messages.get(id);
-    if (target && !target.deleted) {
-      const { reply_to_message: _nested, ...flat } = target.message;
-      return flat as TgMessage;
-    }
-    if (boolParam(rp?.allow_sending_without_reply ?? p.allow_sending_without_reply)) return undefined;
-    throw badRequest('message to be replied not found');
-  }
-
   /** Blocked and rate-limit checks for anything that creates a message. */
-  private checkBlocked(c: ChatState): void {
+  checkBlocked(c: ChatState): void {
     if (c.blocked) {
       this.stats.blocked++;
       throw new TgApiError(403, 'Forbidden: bot was blocked by the user');
     }
   }
 
-  private checkSend(c: ChatState): void {
+  checkSend(c: ChatState): void {
     this.checkBlocked(c);
     const checks: Array<[SlidingWindowLimiter, string]> = [];
     if (this.globalLimiter) checks.push([this.globalLimiter, 'bot']);
@@ -433,9 +286,4 @@ export class TelegramState {
   findButton(markup: TgInlineKeyboard | undefined, data: string): boolean {
     return !!markup?.inline_keyboard.some((row) => row.some((b) => b.callback_data === data));
   }
-}
-
-function commandsKey(p: Params): string {
-  const scope = jsonParam<{ type?: string; chat_id?: unknown; user_id?: unknown }>(p.scope) ?? { type: 'default' };
-  return JSON.stringify([scope.type ?? 'default', scope.chat_id ?? null, scope.user_id ?? null, String(p.language_code ?? '')]);
 }

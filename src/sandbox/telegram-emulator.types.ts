@@ -1,4 +1,5 @@
 /** Bot API object shapes used by the Telegram emulator (the subset the service touches). */
+import type { WindowSpec } from './rate-limit.js';
 export interface TgUser {
   id: number;
   is_bot?: boolean;
@@ -116,6 +117,41 @@ export interface TgDeliveryRecord {
   status?: number;
   error?: string;
   at: number;
+}
+
+export interface TgRateLimitOptions {
+  /** Per bot across all chats; default 30 per 1000 ms. `false` disables. */
+  global?: WindowSpec | false;
+  /** Per chat; default 3 per 3000 ms (≈1/s sustained, burst of 3). `false` disables. */
+  perChat?: WindowSpec | false;
+  /** Time source for the windows; default Date.now (real time, even when `now` is faked). */
+  now?: () => number;
+}
+
+export interface WebhookState {
+  url: string;
+  secret_token?: string;
+  max_connections: number;
+  allowed_updates?: string[];
+  last_error_date?: number;
+  last_error_message?: string;
+}
+
+export interface TgStats {
+  calls: number;
+  sent: number;
+  rateLimited: number;
+  blocked: number;
+  errors: number;
+}
+
+export interface ChatState {
+  chat: TgChat;
+  user: TgUser;
+  nextMessageId: number;
+  messages: Map<number, StoredMessage>;
+  blocked: boolean;
+  chatInstance: string;
 }
 
 export class TgApiError extends Error {
