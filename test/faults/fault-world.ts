@@ -15,6 +15,7 @@ import { randomBytes } from 'node:crypto';
 import { DateTime } from 'luxon';
 import { Redis } from 'ioredis';
 import { eq, inArray, sql } from 'drizzle-orm';
+import { vi } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '../helpers/db.js';
 import { deleteRedisPrefix, TEST_REDIS_URL } from '../helpers/redis.js';
 import { startTcpProxy, type TcpProxy } from '../helpers/tcp-proxy.js';
@@ -320,15 +321,13 @@ export class FaultWorld {
       .where(inArray(deliveries.id, expected.rows));
   }
 
-  /** Poll until every expected row is written sent (or the deadline passes). */
+  /** Wait until every expected row is written sent, or the deadline passes (the caller asserts what the ledger says). */
   async waitAllSent(expected: Expected, timeoutMs: number): Promise<void> {
-    const end = Date.now() + timeoutMs;
-    for (;;) {
+    const allSent = async () => {
       const rows = await this.ledgerStates(expected).catch(() => []);
-      if (rows.length === expected.rows.length && rows.every((r) => r.status === 'sent')) return;
-      if (Date.now() > end) return;
-      await new Promise((r) => setTimeout(r, 200));
-    }
+      return rows.length === expected.rows.length && rows.every((r) => r.status === 'sent');
+    };
+    await vi.waitUntil(allSent, { timeout: timeoutMs, interval: 200 }).catch(() => undefined);
   }
 
   async close(): Promise<void> {
@@ -370,14 +369,5 @@ export function childrenOf(pid: number): number[] {
       .filter((n) => n > 0);
   } catch {
     return [];
-  }
-}
-
-/** Wait (polling every 25 ms, bounded) until `cond` holds: the fault tests' one waiting helper. */
-export async function until(cond: () => boolean | Promise<boolean>, timeoutMs = 30_000): Promise<void> {
-  const end = Date.now() + timeoutMs;
-  while (!(await cond())) {
-    if (Date.now() > end) throw new Error('condition not reached');
-    await new Promise((r) => setTimeout(r, 25));
   }
 }

@@ -1,9 +1,10 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { E2E_WAIT } from '../helpers/waits.js';
 import { eq } from 'drizzle-orm';
 import { cases, clients, staff } from '../../src/db/schema.js';
 import { insertCase } from '../../src/cases/cases.repo.js';
 import type { Db } from '../../src/db/client.js';
-import { createE2E, eventually, STAFF, type E2E } from '../e2e/e2e-harness.js';
+import { createE2E, STAFF, type E2E } from '../e2e/e2e-harness.js';
 
 /**
  * Issue 19, sandbox: "Only visible to you" cards in the console. Before, their
@@ -56,14 +57,14 @@ afterAll(async () => {
 describe('"Only visible to you" cards in the sandbox console', () => {
   it('a button on an ephemeral card reaches the app as from Slack, and its answer is a newer card after it', async () => {
     expect((await api('/slack/command', { user: STAFF.wen, text: '' })).status).toBe(200);
-    const list = await eventually(async () => (await wen()).ephemerals.find((x) => x.text.includes('Your caseload')), 'the caseload card');
+    const list = await vi.waitUntil(async () => (await wen()).ephemerals.find((x) => x.text.includes('Your caseload')), E2E_WAIT);
     expect(list.channel).toBe((await wen()).dmChannel);
 
     const pressed = await api('/slack/action', { user: STAFF.wen, source: { channel: list.channel, ts: list.ts }, actionId: 'case_show' });
     expect(pressed).toMatchObject({ status: 200, body: { ok: true, result: 200 } });
-    const card = await eventually(
+    const card = await vi.waitUntil(
       async () => (await wen()).ephemerals.find((x) => x.ts !== list.ts && JSON.stringify(x.blocks).includes('Log note')),
-      'the case card',
+      E2E_WAIT,
     );
     expect(card.text).toContain(reference);
     expect(Number(card.ts)).toBeGreaterThan(Number(list.ts));
@@ -80,10 +81,10 @@ describe('"Only visible to you" cards in the sandbox console', () => {
   it('repeats stay separate, newest last; Dismiss hides one', async () => {
     const before = (await wen()).ephemerals.length;
     for (let i = 0; i < 2; i++) await api('/slack/command', { user: STAFF.wen, text: reference });
-    const cards = await eventually(async () => {
+    const cards = await vi.waitUntil(async () => {
       const all = (await wen()).ephemerals;
       return all.length === before + 2 ? all.slice(-2) : undefined;
-    }, 'two case cards');
+    }, E2E_WAIT);
     expect(cards[0]!.text).toBe(cards[1]!.text);
     expect(Number(cards[1]!.ts)).toBeGreaterThan(Number(cards[0]!.ts));
 

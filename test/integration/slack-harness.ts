@@ -8,6 +8,8 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import express from 'express';
+import { expect, vi } from 'vitest';
+import { SLACK_WAIT } from '../helpers/waits.js';
 import { and, eq, sql } from 'drizzle-orm';
 import { createTestDeps, type TestDeps } from '../helpers/deps.js';
 import { SlackEmulator, type SlackMessageView } from '../../src/sandbox/slack-emulator.js';
@@ -194,17 +196,6 @@ export async function flush(w: SlackWorld, o: { all?: boolean } = {}): Promise<A
   return out;
 }
 
-/** Work after the ack happens after the HTTP answer: wait (with a timeout) until it is visible. */
-export async function eventually<T>(fn: () => Promise<T | undefined | false> | T | undefined | false, what: string, timeoutMs = 5000): Promise<T> {
-  const start = Date.now();
-  for (;;) {
-    const v = await fn();
-    if (v) return v;
-    if (Date.now() - start > timeoutMs) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}
-
 /** The newest ephemeral (response_url or chat.postEphemeral) or DM text for a user, after `since` entries. */
 export function answersTo(w: SlackWorld, userId: string): string[] {
   const viaUrl = w.slack.responseUrlPosts.filter((p) => p.context.user === userId).map((p) => String(p.body.text ?? ''));
@@ -213,7 +204,12 @@ export function answersTo(w: SlackWorld, userId: string): string[] {
 }
 
 export async function nextAnswer(w: SlackWorld, userId: string, before: number, what = 'an answer'): Promise<string> {
-  return eventually(() => answersTo(w, userId).length > before && answersTo(w, userId).at(-1), what);
+  // Work after the ack happens after the HTTP answer: wait (SLACK_WAIT) until it is visible.
+  return vi.waitFor(() => {
+    const answer = answersTo(w, userId).length > before && answersTo(w, userId).at(-1);
+    expect(answer, `timed out waiting for ${what}`).toBeTruthy();
+    return answer as string;
+  }, SLACK_WAIT);
 }
 
 export function dm(w: SlackWorld, userId: string): SlackMessageView[] {
@@ -240,6 +236,8 @@ export async function openCaseModal(w: SlackWorld, user: string, actionId: strin
     response_url: w.slack.issueResponseUrl({ channel, user, kind: 'block_actions' }),
     actions: [{ type: 'button', action_id: actionId, block_id: 'case', value: caseId, action_ts: '1' }],
   });
-  await eventually(() => w.slack.calls.filter((c) => c.method === 'views.open' && c.ok).length > before, `${actionId} modal`);
+  await expect
+    .poll(() => w.slack.calls.filter((c) => c.method === 'views.open' && c.ok).length > before, { ...SLACK_WAIT, message: `${actionId} modal` })
+    .toBeTruthy();
   return w.slack.openViews(user).at(-1)!;
 }

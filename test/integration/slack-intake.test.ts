@@ -1,8 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SLACK_WAIT } from '../helpers/waits.js';
 import { eq } from 'drizzle-orm';
 import { auditLog, cases, deliveries } from '../../src/db/schema.js';
 import { caseCreatedProcessor } from '../../workers/processors/case-created.processor.js';
-import { answersTo, blockText, createSlackWorld, dm, eventually, flush, INTAKE, newCase, nextAnswer, U, type SlackWorld } from './slack-harness.js';
+import { answersTo, blockText, createSlackWorld, dm, flush, INTAKE, newCase, nextAnswer, U, type SlackWorld } from './slack-harness.js';
 import type { Job } from 'bullmq';
 
 /**
@@ -170,10 +171,15 @@ describe('assignment', () => {
 
     // Worker 1 takes it; worker 2 then tries to take it over.
     await w.driver.blockAction(U.worker, { channel: INTAKE, ts: card.ts }, 'intake_assign_me');
-    await eventually(async () => (await cases_()).assignedWorkerId === w.staff.worker, 'assignment');
+    await expect.poll(async () => (await cases_()).assignedWorkerId === w.staff.worker, { ...SLACK_WAIT, message: 'assignment' }).toBeTruthy();
     before = answersTo(w, U.worker2).length;
     // The card no longer offers [Assign to me]; a stale click (an old copy of the card) is still checked on the server.
-    await eventually(() => !blockText(w.slack.messages(INTAKE).find((m) => m.ts === card.ts)!.blocks).includes('intake_assign_me'), 'the card update');
+    await expect
+      .poll(() => !blockText(w.slack.messages(INTAKE).find((m) => m.ts === card.ts)!.blocks).includes('intake_assign_me'), {
+        ...SLACK_WAIT,
+        message: 'the card update',
+      })
+      .toBeTruthy();
     await w.driver.interaction({
       type: 'block_actions',
       user: { id: U.worker2 },

@@ -1,11 +1,12 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { SLACK_WAIT } from '../helpers/waits.js';
 import { and, eq } from 'drizzle-orm';
 import { deliveries, notes } from '../../src/db/schema.js';
 import { createBot, type TelegramBot } from '../../src/telegram/telegram.bot.js';
 import { createLater } from '../../src/clients/after-commit.js';
 import { assignCase } from '../../src/cases/case-assign.service.js';
 import { findActiveStaffBySlack } from '../../src/staff/staff.repo.js';
-import { blockText, createSlackWorld, dm, eventually, flush, INTAKE, newCase, U, type SlackWorld } from './slack-harness.js';
+import { blockText, createSlackWorld, dm, flush, INTAKE, newCase, U, type SlackWorld } from './slack-harness.js';
 
 /**
  * Worker → client → worker: "Message client" in Slack, the message note and
@@ -64,7 +65,7 @@ describe('messages with the client', () => {
     expect(await flush(w)).toEqual([{ kind: 'message_to_client', outcome: 'sent' }]);
     expect(w.tg.messages(c.chat).map((m) => m.text)).toEqual([`Message from your worker Wen:\n${text}`]);
     // The worker's confirmation sits in the case thread.
-    const confirm = await eventually(() => w.slack.thread(card.channel, card.ts).find((m) => m.text.startsWith('✉️ Sent')), 'the confirmation');
+    const confirm = await vi.waitUntil(() => w.slack.thread(card.channel, card.ts).find((m) => m.text.startsWith('✉️ Sent')), SLACK_WAIT);
     expect(confirm.text).toContain(text);
 
     // The client answers on Telegram; the real bot stores it and plans the relay.
