@@ -21,7 +21,8 @@ import { deleteRedisPrefix, TEST_REDIS_URL } from '../helpers/redis.js';
 import { startTcpProxy, type TcpProxy } from '../helpers/tcp-proxy.js';
 import { TelegramEmulator } from '../../src/sandbox/telegram-emulator.js';
 import { SlackEmulator } from '../../src/sandbox/slack-emulator.js';
-import { appointments, cases, clients, deliveries, staff } from '../../src/db/schema.js';
+import { cases, deliveries, staff } from '../../src/db/schema.js';
+import { makeAppointment, makeClient, stamped } from '../helpers/factories.js';
 import { insertCase } from '../../src/cases/cases.repo.js';
 import type { Db } from '../../src/db/client.js';
 import { JobQueues } from '../../src/jobs/queues.js';
@@ -200,36 +201,29 @@ export class FaultWorld {
         const chatId = chatBase + i;
         this.tg.addUser({ id: chatId, first_name: `Client ${i}` });
         const worker = staffRows[i % staffRows.length]!;
-        const [client] = await tx
-          .insert(clients)
-          .values({ telegramUserId: chatId, telegramChatId: chatId, language: 'en', timeZone: 'Europe/London', createdAt: at, updatedAt: at })
-          .returning();
-        const c = await insertCase(tx, { clientId: client!.id, category: 'family', priority: 'normal' }, now);
+        const client = await makeClient(tx, { telegramUserId: chatId, telegramChatId: chatId, language: 'en', ...stamped(at) });
+        const c = await insertCase(tx, { clientId: client.id, category: 'family', priority: 'normal' }, now);
         await tx.update(cases).set({ assignedWorkerId: worker.id, assignedAt: at, phase: 'assessment' }).where(eq(cases.id, c.id));
-        const [appt] = await tx
-          .insert(appointments)
-          .values({
-            caseId: c.id,
-            workerId: worker.id,
-            startsAt: now.plus({ days: 2 }).toJSDate(),
-            durationMin: 60,
-            mode: 'phone',
-            createdAt: at,
-            updatedAt: at,
-          })
-          .returning();
-        const common = { subjectId: appt!.id, version: 1, caseId: c.id, dueAt: parked, status: 'pending' as const, createdAt: at, updatedAt: at };
+        const appt = await makeAppointment(tx, {
+          caseId: c.id,
+          workerId: worker.id,
+          startsAt: now.plus({ days: 2 }).toJSDate(),
+          durationMin: 60,
+          mode: 'phone',
+          ...stamped(at),
+        });
+        const common = { subjectId: appt.id, version: 1, caseId: c.id, dueAt: parked, status: 'pending' as const, createdAt: at, updatedAt: at };
         const rows = await tx
           .insert(deliveries)
           .values([
-            { ...common, kind: 'appointment_reminder.PT24H', recipient: `client:${client!.id}`, channel: 'telegram' as const },
+            { ...common, kind: 'appointment_reminder.PT24H', recipient: `client:${client.id}`, channel: 'telegram' as const },
             { ...common, kind: 'appointment_reminder.PT24H', recipient: `staff:${worker.id}`, channel: 'slack' as const },
           ])
           .returning();
         seeded.push({
           chatId,
           reference: c.reference,
-          apptId: appt!.id,
+          apptId: appt.id,
           rows,
           offsetMs: (opts.firstDueInMs ?? 2000) + Math.floor(((opts.spreadMs ?? 2000) * i) / Math.max(1, n)),
         });

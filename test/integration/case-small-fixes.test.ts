@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { SLACK_WAIT } from '../helpers/waits.js';
 import { eq } from 'drizzle-orm';
 import { DateTime } from 'luxon';
-import { appointments, cases, escalations } from '../../src/db/schema.js';
+import { cases, escalations } from '../../src/db/schema.js';
 import { logNote } from '../../src/cases/case-notes.service.js';
 import { closeCase } from '../../src/cases/case-plan.service.js';
 import { openEscalation } from '../../src/escalations/escalations.repo.js';
@@ -11,6 +11,7 @@ import { planAppointmentReminders } from '../../src/appointments/reminders.servi
 import { findStaffById } from '../../src/staff/staff.repo.js';
 import type { Db } from '../../src/db/client.js';
 import { blockText, createSlackWorld, dm, flush, newCase, U, type SlackWorld, openCaseModal } from './slack-harness.js';
+import { makeAppointment, stamped } from '../helpers/factories.js';
 
 /** Issue 12, part 4: the smaller things seen on the walk, each as the person would notice it. */
 let w: SlackWorld;
@@ -111,20 +112,16 @@ describe('the outcome question', () => {
       }),
     ).toMatchObject({ ok: true });
     const now = w.deps.clock.now();
-    const [appt] = await w.deps.db
-      .insert(appointments)
-      .values({
-        caseId: c.caseId,
-        workerId: worker.id,
-        startsAt: now.plus({ hours: 1 }).toJSDate(),
-        durationMin: 60,
-        mode: 'phone',
-        createdAt: now.toJSDate(),
-        updatedAt: now.toJSDate(),
-      })
-      .returning();
-    await planAppointmentReminders(w.deps, appt!.id);
-    w.deps.clock.set(DateTime.fromJSDate(appt!.startsAt).plus({ hours: 2, minutes: 6 }));
+    const appt = await makeAppointment(w.deps.db, {
+      caseId: c.caseId,
+      workerId: worker.id,
+      startsAt: now.plus({ hours: 1 }).toJSDate(),
+      durationMin: 60,
+      mode: 'phone',
+      ...stamped(now.toJSDate()),
+    });
+    await planAppointmentReminders(w.deps, appt.id);
+    w.deps.clock.set(DateTime.fromJSDate(appt.startsAt).plus({ hours: 2, minutes: 6 }));
     await flush(w);
     const question = await vi.waitUntil(() => dm(w, U.worker).find((m) => m.text.startsWith(`How did the appointment for ${c.reference}`)), SLACK_WAIT);
     expect(question.text).toContain(`Your follow-up stays ${chosen.toFormat('ccc d LLL')} 09:00 GMT.`);

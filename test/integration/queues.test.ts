@@ -2,7 +2,6 @@ import { QueueEvents } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { clients } from '../../src/db/schema.js';
 import { deliverySendJob } from '../../src/jobs/delivery-send.job.js';
 import { caseCreatedJob } from '../../src/jobs/case-created.job.js';
 import { JobPayloadError, safeJobId } from '../../src/jobs/job.js';
@@ -12,6 +11,7 @@ import { startWorkers } from '../../workers/start.js';
 import { processor } from '../../workers/processor.js';
 import { createTestDeps, type TestDeps } from '../helpers/deps.js';
 import { deleteRedisPrefix } from '../helpers/redis.js';
+import { makeClient } from '../helpers/factories.js';
 
 let deps: TestDeps;
 beforeAll(async () => {
@@ -22,14 +22,14 @@ afterAll(async () => {
 });
 
 async function pendingClientDeliveries(n: number, tag: string) {
-  const [client] = await deps.db.insert(clients).values({ timeZone: 'UTC' }).returning();
+  const client = await makeClient(deps.db, { timeZone: 'UTC' });
   const now = deps.clock.now();
   return planDeliveries(
     deps.db,
     Array.from({ length: n }, (_, i) => ({
       kind: 'test_kind',
       subjectId: `${tag}-${i}`,
-      recipient: `client:${client!.id}` as const,
+      recipient: `client:${client.id}` as const,
       channel: 'telegram' as const,
       dueAt: now.plus({ hours: 1 + i }),
     })),

@@ -1,10 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { E2E_WAIT } from '../helpers/waits.js';
 import { eq } from 'drizzle-orm';
-import { cases, clients, staff } from '../../src/db/schema.js';
-import { insertCase } from '../../src/cases/cases.repo.js';
-import type { Db } from '../../src/db/client.js';
+import { cases, staff } from '../../src/db/schema.js';
 import { createE2E, STAFF, type E2E } from '../e2e/e2e-harness.js';
+import { makeCase, makeClient, stamped } from '../helpers/factories.js';
 
 /**
  * Issue 19, sandbox: "Only visible to you" cards in the console. Before, their
@@ -34,18 +33,14 @@ beforeAll(async () => {
   e = await createE2E({ withConsole: true });
   const d = e.deps;
   const now = d.clock.now();
-  const [client] = await d.db
-    .insert(clients)
-    .values({
-      telegramUserId: 7_200_001,
-      telegramChatId: 7_200_001,
-      language: 'en',
-      timeZone: 'Europe/London',
-      createdAt: now.toJSDate(),
-      updatedAt: now.toJSDate(),
-    })
-    .returning();
-  const c = await d.db.transaction((tx) => insertCase(tx as unknown as Db, { clientId: client!.id, category: 'family', priority: 'normal' }, now));
+  const client = await makeClient(d.db, {
+    telegramUserId: 7_200_001,
+    telegramChatId: 7_200_001,
+    language: 'en',
+    timeZone: 'Europe/London',
+    ...stamped(now.toJSDate()),
+  });
+  const c = await makeCase(d.db, { clientId: client.id, category: 'family', priority: 'normal' }, now);
   const [w] = await d.db.select().from(staff).where(eq(staff.slackUserId, STAFF.wen));
   await d.db.update(cases).set({ assignedWorkerId: w!.id, assignedAt: now.toJSDate(), phase: 'assessment' }).where(eq(cases.id, c.id));
   reference = c.reference;

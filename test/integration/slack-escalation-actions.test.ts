@@ -9,6 +9,7 @@ import { planDeliveries } from '../../src/delivery/ledger.js';
 import { runEscalationSweep } from '../../src/escalations/escalation-sweep.service.js';
 import { viewStateValues } from '../../src/sandbox/slack-signing.payloads.js';
 import { answersTo, blockText, createSlackWorld, flush, newCase, nextAnswer, U, type SlackWorld } from './slack-harness.js';
+import { makeAppointment, stamped } from '../helpers/factories.js';
 
 /**
  * The buttons on escalation, crisis-page, follow-up-nudge and outcome-question
@@ -224,26 +225,22 @@ describe('outcome question [No-show] / [Attended]', () => {
     w.deps.clock.set(DateTime.fromISO('2026-11-27T15:00:00Z', { zone: 'utc' })); // Friday, London
     const c = await newCase(w, { assignTo: w.staff.worker });
     const t = now().toJSDate();
-    const [appt] = await w.deps.db
-      .insert(appointments)
-      .values({
-        caseId: c.caseId,
-        workerId: w.staff.worker,
-        startsAt: now().minus({ hours: 3 }).toJSDate(),
-        durationMin: 60,
-        mode: 'in_person',
-        createdAt: t,
-        updatedAt: t,
-      })
-      .returning();
+    const appt = await makeAppointment(w.deps.db, {
+      caseId: c.caseId,
+      workerId: w.staff.worker,
+      startsAt: now().minus({ hours: 3 }).toJSDate(),
+      durationMin: 60,
+      mode: 'in_person',
+      ...stamped(t),
+    });
     await w.deps.db.transaction((tx) =>
       planDeliveries(
         tx as unknown as Db,
         [
           {
             kind: 'outcome_question',
-            subjectId: appt!.id,
-            version: appt!.version,
+            subjectId: appt.id,
+            version: appt.version,
             recipient: `staff:${w.staff.worker}`,
             channel: 'slack',
             caseId: c.caseId,
@@ -256,15 +253,15 @@ describe('outcome question [No-show] / [Attended]', () => {
     // (The crisis acknowledged earlier in this file has its check-in to the client due by now, too.)
     expect((await flush(w)).filter((d) => d.kind !== 'crisis_checkin')).toEqual([{ kind: 'outcome_question', outcome: 'sent' }]);
     const msg = w.slack.dmWith(U.worker).at(-1)!;
-    expect(blockText(msg.blocks)).toContain(`${appt!.id}:${appt!.version}`);
+    expect(blockText(msg.blocks)).toContain(`${appt.id}:${appt.version}`);
 
     const before = answersTo(w, U.other).length;
-    await clickStale(U.other, msg.channel, msg.ts, 'appt_outcome_no_show', `${appt!.id}:${appt!.version}`);
+    await clickStale(U.other, msg.channel, msg.ts, 'appt_outcome_no_show', `${appt.id}:${appt.version}`);
     expect(await nextAnswer(w, U.other, before)).toMatch(/^I can't show case: there is no such case among the ones you can see/);
 
     await w.driver.blockAction(U.worker, { channel: msg.channel, ts: msg.ts }, 'appt_outcome_no_show');
     const row = await vi.waitUntil(async () => {
-      const [a] = await w.deps.db.select().from(appointments).where(eq(appointments.id, appt!.id));
+      const [a] = await w.deps.db.select().from(appointments).where(eq(appointments.id, appt.id));
       return a!.status === 'no_show' ? a : undefined;
     }, SLACK_WAIT);
     expect(row.outcomeAt).not.toBeNull();
@@ -280,9 +277,9 @@ describe('outcome question [No-show] / [Attended]', () => {
 
     // Double click: still one no-show.
     const b2 = answersTo(w, U.worker).length;
-    await clickStale(U.worker, msg.channel, msg.ts, 'appt_outcome_no_show', `${appt!.id}:${appt!.version}`);
+    await clickStale(U.worker, msg.channel, msg.ts, 'appt_outcome_no_show', `${appt.id}:${appt.version}`);
     expect(await nextAnswer(w, U.worker, b2)).toMatch(/already recorded as no-show/);
-    expect(await audits('appointment.no_show', appt!.id)).toHaveLength(1);
+    expect(await audits('appointment.no_show', appt.id)).toHaveLength(1);
     expect((await w.deps.db.select().from(cases).where(eq(cases.id, c.caseId)))[0]!.consecutiveNoShows).toBe(1);
 
     // A forged value is answered, not crashed on.
@@ -439,28 +436,24 @@ describe('[Keep it] under a client\'s "can\'t come"', () => {
   async function cantComeNotice() {
     const c = await newCase(w, { assignTo: w.staff.worker });
     const t = now().toJSDate();
-    const [appt] = await w.deps.db
-      .insert(appointments)
-      .values({
-        caseId: c.caseId,
-        workerId: w.staff.worker,
-        startsAt: now().plus({ days: 2 }).toJSDate(),
-        durationMin: 60,
-        mode: 'in_person',
-        clientResponse: 'cant_come',
-        clientRespondedAt: t,
-        createdAt: t,
-        updatedAt: t,
-      })
-      .returning();
+    const appt = await makeAppointment(w.deps.db, {
+      caseId: c.caseId,
+      workerId: w.staff.worker,
+      startsAt: now().plus({ days: 2 }).toJSDate(),
+      durationMin: 60,
+      mode: 'in_person',
+      clientResponse: 'cant_come',
+      clientRespondedAt: t,
+      ...stamped(t),
+    });
     await w.deps.db.transaction((tx) =>
       planDeliveries(
         tx as unknown as Db,
         [
           {
             kind: 'appointment_response.cant_come',
-            subjectId: appt!.id,
-            version: appt!.version,
+            subjectId: appt.id,
+            version: appt.version,
             recipient: `staff:${w.staff.worker}`,
             channel: 'slack',
             caseId: c.caseId,

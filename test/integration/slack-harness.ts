@@ -16,11 +16,10 @@ import { SlackEmulator, type SlackMessageView } from '../../src/sandbox/slack-em
 import { SlackAppDriver } from '../../src/sandbox/slack-signing.js';
 import { TelegramEmulator } from '../../src/sandbox/telegram-emulator.js';
 import { createSlackApp } from '../../src/slack/slack.app.js';
-import { cases, clients, deliveries, staff } from '../../src/db/schema.js';
-import { insertCase } from '../../src/cases/cases.repo.js';
+import { cases, deliveries } from '../../src/db/schema.js';
+import { makeCase, makeClient, makeStaff, stamped } from '../helpers/factories.js';
 import { sealCaseIntake } from '../../src/intake/intake.repo.js';
 import { sendDelivery } from '../../src/delivery/send.service.js';
-import type { Db } from '../../src/db/client.js';
 import type { Deps } from '../../src/deps.js';
 
 export const SIGNING_SECRET = 'slack-test-signing-secret';
@@ -84,8 +83,8 @@ export async function createSlackWorld(opts: { env?: Record<string, string>; dep
     supervisorId: string | null,
     timeZone = 'Europe/London',
   ) => {
-    const [row] = await deps.db.insert(staff).values({ slackUserId, displayName, role, supervisorId, timeZone, createdAt: now, updatedAt: now }).returning();
-    return row!.id;
+    const row = await makeStaff(deps.db, { slackUserId, displayName, role, supervisorId, timeZone, ...stamped(now) });
+    return row.id;
   };
   const admin = await add(U.admin, 'Ada Admin', 'admin', null);
   const sup = await add(U.sup, 'Sam Supervisor', 'supervisor', null);
@@ -133,18 +132,14 @@ export async function newCase(w: SlackWorld, o: { assignTo?: string; crisis?: bo
   const chat = ++chatSeq;
   w.tg.addUser({ id: chat, first_name: 'Client' });
   const now = d.clock.now();
-  const [client] = await d.db
-    .insert(clients)
-    .values({
-      telegramUserId: chat,
-      telegramChatId: chat,
-      language: o.language ?? 'en',
-      timeZone: 'Asia/Hong_Kong',
-      preferredNameEnc: d.cipher.encrypt(o.name ?? 'Mei Chen', 'clients.preferred_name'),
-      createdAt: now.toJSDate(),
-      updatedAt: now.toJSDate(),
-    })
-    .returning();
+  const client = await makeClient(d.db, {
+    telegramUserId: chat,
+    telegramChatId: chat,
+    language: o.language ?? 'en',
+    timeZone: 'Asia/Hong_Kong',
+    preferredNameEnc: d.cipher.encrypt(o.name ?? 'Mei Chen', 'clients.preferred_name'),
+    ...stamped(now.toJSDate()),
+  });
   const intakeEnc = sealCaseIntake(d.cipher, {
     v: 1,
     language: o.language ?? 'en',
@@ -152,22 +147,13 @@ export async function newCase(w: SlackWorld, o: { assignTo?: string; crisis?: bo
     complete: true,
     answers: { name: o.name ?? 'Mei Chen', category: 'family', story: o.story ?? 'My son stopped talking to me after the divorce', urgency: 'week' },
   });
-  const c = await d.db.transaction((tx) =>
-    insertCase(
-      tx as unknown as Db,
-      {
-        clientId: client!.id,
-        category: 'family',
-        priority: o.crisis ? 'crisis' : 'normal',
-        urgency: 'week',
-        crisis: !!o.crisis,
-        intakeEnc,
-      },
-      now,
-    ),
+  const c = await makeCase(
+    d.db,
+    { clientId: client.id, category: 'family', priority: o.crisis ? 'crisis' : 'normal', urgency: 'week', crisis: !!o.crisis, intakeEnc },
+    now,
   );
   if (o.assignTo) await d.db.update(cases).set({ assignedWorkerId: o.assignTo, assignedAt: now.toJSDate(), phase: 'assessment' }).where(eq(cases.id, c.id));
-  return { caseId: c.id, reference: c.reference, clientId: client!.id, chat };
+  return { caseId: c.id, reference: c.reference, clientId: client.id, chat };
 }
 
 /** Card edits and App Home republishes that follow every change (issue 12); `flush` sends them but leaves them out of its list unless `all`. */

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { SLACK_WAIT } from '../helpers/waits.js';
 import { and, eq } from 'drizzle-orm';
-import { appointments, auditLog, consents, erasureRequests, goals, noteRedactions, notes, cases } from '../../src/db/schema.js';
+import { auditLog, consents, erasureRequests, goals, noteRedactions, notes, cases } from '../../src/db/schema.js';
 import { decideErasure, erasureTick, requestErasureByStaff } from '../../src/clients/erasure-request.service.js';
 import { runErasure } from '../../src/clients/erasure.service.js';
 import { assignCase } from '../../src/cases/case-assign.service.js';
@@ -10,6 +10,7 @@ import { planDeliveries } from '../../src/delivery/ledger.js';
 import { erasureSlackCleanupProcessor } from '../../workers/processors/erasure-slack-cleanup.processor.js';
 import { redactionSlackCleanupProcessor } from '../../workers/processors/redaction-slack-cleanup.processor.js';
 import { answersTo, blockText, createSlackWorld, dm, flush, newCase, nextAnswer, U, type SlackWorld } from './slack-harness.js';
+import { makeAppointment, stamped } from '../helpers/factories.js';
 
 /**
  * The data lifecycle from Slack, through the real Bolt app and the Slack
@@ -67,14 +68,13 @@ async function richCase() {
       createdAt: at,
     },
   ]);
-  await d.db.insert(appointments).values({
+  await makeAppointment(d.db, {
     caseId: c.caseId,
     workerId: w.staff.worker,
     startsAt: d.clock.now().plus({ days: 3 }).toJSDate(),
     durationMin: 45,
     mode: 'phone',
-    createdAt: at,
-    updatedAt: at,
+    ...stamped(at),
   });
   await d.db.insert(consents).values({ clientId: c.clientId, agreementVersion: '2026-01', language: 'en', givenAt: at });
   return c;
