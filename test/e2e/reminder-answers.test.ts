@@ -5,6 +5,7 @@ import { appointments, auditLog, cases, deliveries } from '../../src/db/schema.j
 import type { SimUser } from '../../src/sandbox/telegram-emulator.js';
 import { allText, createE2E, STAFF, type E2E } from './e2e-harness.js';
 import { assign, book, englishIntake } from './e2e-flows.js';
+import { blockActionBy } from '../helpers/slack-actions.js';
 
 /**
  * Issue 12, part 2: the client's answers to a reminder act. Whole service
@@ -221,11 +222,7 @@ describe('answers to a reminder', () => {
     const notice = e.slack.messages(STAFF.wen).find((m) => m.text.startsWith(`The client of ${ref} says they *can't come*`))!;
     const before = e.slack.responseUrlPosts.length;
     await e.driver.interaction({
-      type: 'block_actions',
-      user: { id: STAFF.wen },
-      team: { id: e.slack.identity.teamId },
-      api_app_id: e.slack.identity.appId,
-      trigger_id: e.slack.issueTrigger(STAFF.wen),
+      ...blockActionBy(e, STAFF.wen),
       channel: { id: notice.channel },
       container: { type: 'message', channel_id: notice.channel, message_ts: notice.ts },
       response_url: e.slack.issueResponseUrl({ channel: notice.channel, user: STAFF.wen, message_ts: notice.ts, kind: 'block_actions' }),

@@ -10,7 +10,7 @@ import { caseForActor } from '../../src/slack/access.js';
 import { viewStateValues } from '../../src/sandbox/slack-signing.payloads.js';
 import type { Db } from '../../src/db/client.js';
 import type { Deps } from '../../src/deps.js';
-import { answersTo, blockText, createSlackWorld, newCase, nextAnswer, openCaseModal, U, type SlackWorld } from './slack-harness.js';
+import { answersTo, blockText, createSlackWorld, pressCaseButton, newCase, nextAnswer, openCaseModal, U, type SlackWorld } from './slack-harness.js';
 
 /**
  * Issue 19, existence oracle: references are sequential, so a staff member
@@ -47,19 +47,8 @@ async function command(user: string, text: string): Promise<string> {
 }
 
 async function click(user: string, actionId: string, value: string): Promise<string> {
-  const channel = w.slack.dmChannel(user);
   const before = answersTo(w, user).length;
-  const res = await w.driver.interaction({
-    type: 'block_actions',
-    user: { id: user },
-    team: { id: w.slack.identity.teamId },
-    api_app_id: w.slack.identity.appId,
-    trigger_id: w.slack.issueTrigger(user),
-    channel: { id: channel },
-    container: { type: 'message', channel_id: channel, message_ts: '1.000001' },
-    response_url: w.slack.issueResponseUrl({ channel, user, kind: 'block_actions' }),
-    actions: [{ type: 'button', action_id: actionId, block_id: 'case', value, action_ts: '1' }],
-  });
+  const res = await pressCaseButton(w, user, actionId, value);
   expect(res).toMatchObject({ status: 200, body: '' });
   return nextAnswer(w, user, before, actionId);
 }

@@ -10,6 +10,7 @@ import { runEscalationSweep } from '../../src/escalations/escalation-sweep.servi
 import { viewStateValues } from '../../src/sandbox/slack-signing.payloads.js';
 import { answersTo, blockText, createSlackWorld, flush, newCase, nextAnswer, U, type SlackWorld } from './slack-harness.js';
 import { makeAppointment, stamped } from '../helpers/factories.js';
+import { blockActionBy } from '../helpers/slack-actions.js';
 
 /**
  * The buttons on escalation, crisis-page, follow-up-nudge and outcome-question
@@ -27,6 +28,30 @@ afterAll(async () => {
 });
 
 const now = () => w.deps.clock.now();
+
+/** An appointment of the case with Wen (60 min, in person unless told), and a Slack message of `kind` about it planned to her now. */
+async function appointmentWithMessage(
+  caseId: string,
+  kind: Parameters<typeof planDeliveries>[1][number]['kind'],
+  values: { startsAt: Date } & Partial<typeof appointments.$inferInsert>,
+) {
+  const appt = await makeAppointment(w.deps.db, {
+    caseId,
+    workerId: w.staff.worker,
+    durationMin: 60,
+    mode: 'in_person',
+    ...values,
+    ...stamped(now().toJSDate()),
+  });
+  await w.deps.db.transaction((tx) =>
+    planDeliveries(
+      tx as unknown as Db,
+      [{ kind, subjectId: appt.id, version: appt.version, recipient: `staff:${w.staff.worker}`, channel: 'slack', caseId, dueAt: now() }],
+      now(),
+    ),
+  );
+  return appt;
+}
 
 /** An open escalation on a case, with its message (kind) planned to `to` and sent through the real sender. */
 async function escalationMessage(o: {
@@ -69,11 +94,7 @@ const current = (channel: string, ts: string) => w.slack.messages(channel).find(
 /** A click as Slack sends it for the message as it was first posted (even after our update removed the buttons). */
 async function clickStale(user: string, channel: string, ts: string, actionId: string, value: string) {
   return w.driver.interaction({
-    type: 'block_actions',
-    user: { id: user },
-    team: { id: w.slack.identity.teamId },
-    api_app_id: w.slack.identity.appId,
-    trigger_id: w.slack.issueTrigger(user),
+    ...blockActionBy(w, user),
     channel: { id: channel },
     container: { type: 'message', channel_id: channel, message_ts: ts },
     message: { ts, text: 'earlier' },
@@ -224,32 +245,7 @@ describe('outcome question [No-show] / [Attended]', () => {
   it("a no-show on Friday sets the follow-up to Monday 09:00 in the worker's zone, once; another worker is refused", async () => {
     w.deps.clock.set(DateTime.fromISO('2026-11-27T15:00:00Z', { zone: 'utc' })); // Friday, London
     const c = await newCase(w, { assignTo: w.staff.worker });
-    const t = now().toJSDate();
-    const appt = await makeAppointment(w.deps.db, {
-      caseId: c.caseId,
-      workerId: w.staff.worker,
-      startsAt: now().minus({ hours: 3 }).toJSDate(),
-      durationMin: 60,
-      mode: 'in_person',
-      ...stamped(t),
-    });
-    await w.deps.db.transaction((tx) =>
-      planDeliveries(
-        tx as unknown as Db,
-        [
-          {
-            kind: 'outcome_question',
-            subjectId: appt.id,
-            version: appt.version,
-            recipient: `staff:${w.staff.worker}`,
-            channel: 'slack',
-            caseId: c.caseId,
-            dueAt: now(),
-          },
-        ],
-        now(),
-      ),
-    );
+    const appt = await appointmentWithMessage(c.caseId, 'outcome_question', { startsAt: now().minus({ hours: 3 }).toJSDate() });
     // (The crisis acknowledged earlier in this file has its check-in to the client due by now, too.)
     expect((await flush(w)).filter((d) => d.kind !== 'crisis_checkin')).toEqual([{ kind: 'outcome_question', outcome: 'sent' }]);
     const msg = w.slack.dmWith(U.worker).at(-1)!;
@@ -320,11 +316,7 @@ describe('[Open case] and [Reassign] on an escalation', () => {
     // The pick goes through the intake picker's listener (assign.flow.ts).
     const channel = w.slack.dmChannel(U.sup);
     await w.driver.interaction({
-      type: 'block_actions',
-      user: { id: U.sup },
-      team: { id: w.slack.identity.teamId },
-      api_app_id: w.slack.identity.appId,
-      trigger_id: w.slack.issueTrigger(U.sup),
+      ...blockActionBy(w, U.sup),
       channel: { id: channel },
       container: { type: 'message', channel_id: channel, message_ts: '1.000002' },
       response_url: w.slack.issueResponseUrl({ channel, user: U.sup, kind: 'block_actions' }),
@@ -343,11 +335,7 @@ describe('hostile requests on escalation messages (issue 19)', () => {
   /** A signed click whose channel/ts/text the sender chose. */
   async function forged(user: string, value: string, actionId: string, target: { channel: string; ts: string }, text: string) {
     return w.driver.interaction({
-      type: 'block_actions',
-      user: { id: user },
-      team: { id: w.slack.identity.teamId },
-      api_app_id: w.slack.identity.appId,
-      trigger_id: w.slack.issueTrigger(user),
+      ...blockActionBy(w, user),
       channel: { id: target.channel },
       container: { type: 'message', channel_id: target.channel, message_ts: target.ts },
       message: { ts: target.ts, text },
@@ -435,34 +423,11 @@ describe('[Keep it] under a client\'s "can\'t come"', () => {
   /** A scheduled appointment the client said they cannot come to, and the notice we posted to the worker about it. */
   async function cantComeNotice() {
     const c = await newCase(w, { assignTo: w.staff.worker });
-    const t = now().toJSDate();
-    const appt = await makeAppointment(w.deps.db, {
-      caseId: c.caseId,
-      workerId: w.staff.worker,
+    const appt = await appointmentWithMessage(c.caseId, 'appointment_response.cant_come', {
       startsAt: now().plus({ days: 2 }).toJSDate(),
-      durationMin: 60,
-      mode: 'in_person',
       clientResponse: 'cant_come',
-      clientRespondedAt: t,
-      ...stamped(t),
+      clientRespondedAt: now().toJSDate(),
     });
-    await w.deps.db.transaction((tx) =>
-      planDeliveries(
-        tx as unknown as Db,
-        [
-          {
-            kind: 'appointment_response.cant_come',
-            subjectId: appt.id,
-            version: appt.version,
-            recipient: `staff:${w.staff.worker}`,
-            channel: 'slack',
-            caseId: c.caseId,
-            dueAt: now(),
-          },
-        ],
-        now(),
-      ),
-    );
     await flush(w);
     const msg = w.slack.dmWith(U.worker).find((m) => m.text.startsWith(`The client of ${c.reference} says they *can't come*`))!;
     expect(blockText(msg.blocks)).toContain('appt_keep');

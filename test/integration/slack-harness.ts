@@ -21,6 +21,7 @@ import { makeCase, makeClient, makeStaff, stamped } from '../helpers/factories.j
 import { sealCaseIntake } from '../../src/intake/intake.repo.js';
 import { sendDelivery } from '../../src/delivery/send.service.js';
 import type { Deps } from '../../src/deps.js';
+import { blockActionBy } from '../helpers/slack-actions.js';
 
 export const SIGNING_SECRET = 'slack-test-signing-secret';
 export const U = {
@@ -207,21 +208,33 @@ export function blockText(blocks: unknown[] | undefined): string {
   return JSON.stringify(blocks ?? []);
 }
 
-/** Press a case-card button (`case_phase`, `case_log_note`, `case_goals`, …) from the user's DM and return the modal it opens. */
-export async function openCaseModal(w: SlackWorld, user: string, actionId: string, caseId: string) {
-  const before = w.slack.calls.filter((c) => c.method === 'views.open' && c.ok).length;
+/** A press on a case-card button (`case_phase`, `case_log_note`, `case_goals`, …) as from the card in the user's DM, signed like Slack: the HTTP answer. */
+export function pressCaseButton(w: SlackWorld, user: string, actionId: string, value: string) {
   const channel = w.slack.dmChannel(user);
-  await w.driver.interaction({
-    type: 'block_actions',
-    user: { id: user },
-    team: { id: w.slack.identity.teamId },
-    api_app_id: w.slack.identity.appId,
-    trigger_id: w.slack.issueTrigger(user),
+  return w.driver.interaction({
+    ...blockActionBy(w, user),
     channel: { id: channel },
     container: { type: 'message', channel_id: channel, message_ts: '1.000001' },
     response_url: w.slack.issueResponseUrl({ channel, user, kind: 'block_actions' }),
+    actions: [{ type: 'button', action_id: actionId, block_id: 'case', value, action_ts: '1' }],
+  });
+}
+
+/** Press a case-card button with no message around it (a bare block action) and return the modal it opens. */
+export async function openModalByButton(w: SlackWorld, user: string, actionId: string, caseId: string) {
+  const opened = w.slack.waitForCall('views.open');
+  await w.driver.interaction({
+    ...blockActionBy(w, user),
     actions: [{ type: 'button', action_id: actionId, block_id: 'case', value: caseId, action_ts: '1' }],
   });
+  await opened;
+  return w.slack.openViews(user).at(-1)!;
+}
+
+/** Press a case-card button from the user's DM and return the modal it opens. */
+export async function openCaseModal(w: SlackWorld, user: string, actionId: string, caseId: string) {
+  const before = w.slack.calls.filter((c) => c.method === 'views.open' && c.ok).length;
+  await pressCaseButton(w, user, actionId, caseId);
   await expect
     .poll(() => w.slack.calls.filter((c) => c.method === 'views.open' && c.ok).length > before, { ...SLACK_WAIT, message: `${actionId} modal` })
     .toBeTruthy();

@@ -5,7 +5,7 @@ import { eq, sql } from 'drizzle-orm';
 import pg from 'pg';
 import { pino } from 'pino';
 import { cases, inboundDedupe, notes } from '../../src/db/schema.js';
-import { answersTo, createSlackWorld, newCase, nextAnswer, U, type SlackWorld } from './slack-harness.js';
+import { answersTo, createSlackWorld, newCase, nextAnswer, U, openModalByButton, type SlackWorld } from './slack-harness.js';
 
 /**
  * The HTTP edge: signature and timestamp checks, Slack's retries stored once,
@@ -137,17 +137,7 @@ describe('ack first, then work', () => {
 describe('failures', () => {
   it('show the person a reference and nothing more; the details go to the log; a failed submission keeps the modal open', async () => {
     const c = await newCase(w, { assignTo: w.staff.worker });
-    const opened = w.slack.waitForCall('views.open');
-    await w.driver.interaction({
-      type: 'block_actions',
-      user: { id: U.worker },
-      team: { id: w.slack.identity.teamId },
-      api_app_id: w.slack.identity.appId,
-      trigger_id: w.slack.issueTrigger(U.worker),
-      actions: [{ type: 'button', action_id: 'case_phase', block_id: 'case', value: c.caseId, action_ts: '1' }],
-    });
-    await opened;
-    const view = w.slack.openViews(U.worker).at(-1)!;
+    const view = await openModalByButton(w, U.worker, 'case_phase', c.caseId);
 
     await w.deps.db.execute(sql`alter table goals rename to goals_away`);
     await w.deps.db.execute(sql`alter table inbound_dedupe rename to inbound_dedupe_away`);

@@ -5,6 +5,7 @@ import { auditLog, cases, deliveries } from '../../src/db/schema.js';
 import { caseCreatedProcessor } from '../../workers/processors/case-created.processor.js';
 import { answersTo, blockText, createSlackWorld, dm, flush, INTAKE, newCase, nextAnswer, U, type SlackWorld } from './slack-harness.js';
 import type { Job } from 'bullmq';
+import { blockActionBy } from '../helpers/slack-actions.js';
 
 /**
  * Intake card → assignment → the worker's DM, through the real Bolt app
@@ -181,11 +182,7 @@ describe('assignment', () => {
       })
       .toBeTruthy();
     await w.driver.interaction({
-      type: 'block_actions',
-      user: { id: U.worker2 },
-      team: { id: w.slack.identity.teamId },
-      api_app_id: w.slack.identity.appId,
-      trigger_id: w.slack.issueTrigger(U.worker2),
+      ...blockActionBy(w, U.worker2),
       channel: { id: INTAKE },
       container: { type: 'message', channel_id: INTAKE, message_ts: card.ts },
       response_url: w.slack.issueResponseUrl({ channel: INTAKE, user: U.worker2, message_ts: card.ts, kind: 'block_actions' }),

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { SLACK_WAIT } from '../helpers/waits.js';
 import { and, eq } from 'drizzle-orm';
 import { appointments, auditLog, cases, deliveries, goals, notes } from '../../src/db/schema.js';
-import { answersTo, blockText, createSlackWorld, dm, flush, newCase, nextAnswer, U, type SlackWorld } from './slack-harness.js';
+import { answersTo, blockText, createSlackWorld, pressCaseButton, dm, flush, newCase, nextAnswer, U, type SlackWorld } from './slack-harness.js';
 
 /**
  * Every case-card modal end to end: a signed block action opens it (views.open
@@ -19,19 +19,8 @@ afterAll(async () => {
 
 /** A click on a case-card button (as from the card in the DM), signed like Slack. */
 async function click(user: string, actionId: string, value: string) {
-  const channel = w.slack.dmChannel(user);
   const before = w.slack.openViews(user).length;
-  const res = await w.driver.interaction({
-    type: 'block_actions',
-    user: { id: user },
-    team: { id: w.slack.identity.teamId },
-    api_app_id: w.slack.identity.appId,
-    trigger_id: w.slack.issueTrigger(user),
-    channel: { id: channel },
-    container: { type: 'message', channel_id: channel, message_ts: '1.000001' },
-    response_url: w.slack.issueResponseUrl({ channel, user, kind: 'block_actions' }),
-    actions: [{ type: 'button', action_id: actionId, block_id: 'case', value, action_ts: '1' }],
-  });
+  const res = await pressCaseButton(w, user, actionId, value);
   expect(res).toMatchObject({ status: 200, body: '' });
   return before;
 }

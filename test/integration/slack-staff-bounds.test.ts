@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { appointments, auditLog, cases, goals, notes } from '../../src/db/schema.js';
 import { answersTo, createSlackWorld, newCase, nextAnswer, openCaseModal, U, type SlackWorld } from './slack-harness.js';
 import { makeAppointment, stamped } from '../helpers/factories.js';
+import { blockActionBy } from '../helpers/slack-actions.js';
 
 /**
  * Staff input that is signed and well-formed but absurd (issue 19): each is
@@ -87,11 +88,7 @@ describe('an appointment outcome', () => {
     const before = answersTo(w, U.worker).length;
     const channel = w.slack.dmChannel(U.worker);
     await w.driver.interaction({
-      type: 'block_actions',
-      user: { id: U.worker },
-      team: { id: w.slack.identity.teamId },
-      api_app_id: w.slack.identity.appId,
-      trigger_id: w.slack.issueTrigger(U.worker),
+      ...blockActionBy(w, U.worker),
       channel: { id: channel },
       container: { type: 'message', channel_id: channel, message_ts: '1.000002' },
       response_url: w.slack.issueResponseUrl({ channel, user: U.worker, kind: 'block_actions' }),
