@@ -146,18 +146,14 @@ export async function createE2E(
       await runTicks(deps);
       // Wait (event, not time) until the workers have finished every message that is due now.
       const now = deps.clock.now().toJSDate();
-      await expect
-        .poll(
-          async () => {
-            const [row] = await deps.db
-              .select({ n: sql<number>`count(*)::int` })
-              .from(deliveries)
-              .where(and(eq(deliveries.status, 'pending'), sql`coalesce(${deliveries.notBefore}, ${deliveries.dueAt}) <= ${now}`));
-            return row!.n === 0;
-          },
-          { ...E2E_WAIT, message: 'the due messages to be sent' },
-        )
-        .toBeTruthy();
+      // vi.waitFor, not expect.poll: a harness step may run in a beforeAll.
+      await vi.waitFor(async () => {
+        const [row] = await deps.db
+          .select({ n: sql<number>`count(*)::int` })
+          .from(deliveries)
+          .where(and(eq(deliveries.status, 'pending'), sql`coalesce(${deliveries.notBefore}, ${deliveries.dueAt}) <= ${now}`));
+        expect(row!.n === 0, 'the due messages to be sent').toBe(true);
+      }, E2E_WAIT);
     },
     async close() {
       consoleApi?.close();

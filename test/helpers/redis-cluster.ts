@@ -3,13 +3,14 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { expect } from 'vitest';
+import { expect, vi } from 'vitest';
 import { freePort } from './http-relay.js';
 
 const run = promisify(execFile);
 
-/** Each node answering, then the cluster formed: up to 30 s each, asked every 100 ms. */
-const CLUSTER_WAIT = { timeout: 30_000, interval: 100, message: 'redis cluster did not come up' } as const;
+/** Each node answering, then the cluster formed: up to 30 s each, asked every 100 ms (vi.waitFor: this runs in beforeAll, where expect.poll may not). */
+const CLUSTER_WAIT = { timeout: 30_000, interval: 100 } as const;
+const UP = 'redis cluster did not come up';
 
 /**
  * A three-node Redis Cluster on loopback ports for one test file: three
@@ -69,9 +70,9 @@ export async function startRedisCluster(size = 3): Promise<RedisCluster> {
       );
       procs.push(child);
     }
-    for (const port of ports) await expect.poll(() => cli(port, 'ping'), CLUSTER_WAIT).toBe('PONG');
+    for (const port of ports) await vi.waitFor(async () => expect(await cli(port, 'ping'), UP).toBe('PONG'), CLUSTER_WAIT);
     await run('redis-cli', ['--cluster', 'create', ...ports.map((p) => `127.0.0.1:${p}`), '--cluster-replicas', '0', '--cluster-yes'], { timeout: 60_000 });
-    for (const port of ports) await expect.poll(() => cli(port, 'cluster', 'info'), CLUSTER_WAIT).toMatch(/cluster_state:ok/);
+    for (const port of ports) await vi.waitFor(async () => expect(await cli(port, 'cluster', 'info'), UP).toMatch(/cluster_state:ok/), CLUSTER_WAIT);
     return { nodes: ports.map((p) => `127.0.0.1:${p}`).join(','), stop };
   } catch (err) {
     await stop();

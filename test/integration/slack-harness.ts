@@ -235,8 +235,10 @@ export async function openModalByButton(w: SlackWorld, user: string, actionId: s
 export async function openCaseModal(w: SlackWorld, user: string, actionId: string, caseId: string) {
   const before = w.slack.calls.filter((c) => c.method === 'views.open' && c.ok).length;
   await pressCaseButton(w, user, actionId, caseId);
-  await expect
-    .poll(() => w.slack.calls.filter((c) => c.method === 'views.open' && c.ok).length > before, { ...SLACK_WAIT, message: `${actionId} modal` })
-    .toBeTruthy();
+  // vi.waitFor, not expect.poll: a harness step may run in a beforeAll.
+  await vi.waitFor(
+    () => expect(w.slack.calls.filter((c) => c.method === 'views.open' && c.ok).length, `${actionId} modal`).toBeGreaterThan(before),
+    SLACK_WAIT,
+  );
   return w.slack.openViews(user).at(-1)!;
 }
