@@ -4,10 +4,19 @@ import { ensureTemplate, TEST_DATABASE_URL, TEST_REDIS_URL, withAdmin } from './
 import { describeEndpoint } from '../src/config.js';
 
 /**
- * The integration tests need the real PostgreSQL and Redis: they are never
+ * The integration and e2e tests need the real PostgreSQL and Redis: they are never
  * skipped. If either is down, fail at once with a message that says how to start it.
+ * Both projects name this file; vitest runs their global setups one after the other in
+ * one process, so the work is done once per run.
  */
-export default async function setup(): Promise<void> {
+const ONCE = Symbol.for('casework.test.global-setup');
+export default function setup(): Promise<void> {
+  const g = globalThis as { [ONCE]?: Promise<void> };
+  g[ONCE] ??= prepareServices();
+  return g[ONCE];
+}
+
+async function prepareServices(): Promise<void> {
   try {
     await withAdmin(async (c) => {
       await c.query('select 1');

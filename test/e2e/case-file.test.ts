@@ -1,8 +1,9 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { E2E_WAIT } from '../helpers/waits.js';
 import { and, eq } from 'drizzle-orm';
 import { randomUUID } from 'node:crypto';
 import { auditLog, cases } from '../../src/db/schema.js';
-import { allText, createE2E, eventually, STAFF, type E2E } from './e2e-harness.js';
+import { allText, createE2E, STAFF, type E2E } from './e2e-harness.js';
 import { assign } from './e2e-flows.js';
 
 /**
@@ -28,10 +29,10 @@ const answers = (user: string) => [
   ...e.slack.ephemerals({ user }).map((m) => m.text),
 ];
 async function nextAnswer(user: string, before: number): Promise<string> {
-  return eventually(() => answers(user).length > before && answers(user).at(-1), `an answer to ${user}`);
+  return vi.waitUntil(() => answers(user).length > before && answers(user).at(-1), E2E_WAIT);
 }
 async function newView(user: string, before: number) {
-  return eventually(() => e.slack.openViews(user).length > before && e.slack.openViews(user).at(-1), `a modal for ${user}`);
+  return vi.waitUntil(() => e.slack.openViews(user).length > before && e.slack.openViews(user).at(-1), E2E_WAIT);
 }
 const viewText = (v: { blocks?: unknown[] }) => JSON.stringify(v.blocks ?? []);
 
@@ -155,28 +156,30 @@ describe('the full intake in Slack', () => {
       e.deps.clock.advance({ minutes: 1 });
       await e.say(client, `Message number ${i} from me`);
     }
-    await eventually(
-      async () =>
-        (
-          await e.deps.db
-            .select()
-            .from(auditLog)
-            .where(and(eq(auditLog.caseId, caseId), eq(auditLog.action, 'note.client_message')))
-        ).length === 11,
-      'the messages to be kept',
-    );
+    await expect
+      .poll(
+        async () =>
+          (
+            await e.deps.db
+              .select()
+              .from(auditLog)
+              .where(and(eq(auditLog.caseId, caseId), eq(auditLog.action, 'note.client_message')))
+          ).length === 11,
+        { ...E2E_WAIT, message: 'the messages to be kept' },
+      )
+      .toBeTruthy();
     const dmCard = e.slack.messages(STAFF.wen).find((m) => allText(m).includes('case_history') && allText(m).includes(reference))!;
     await e.driver.blockAction(STAFF.wen, { channel: dmCard.channel, ts: dmCard.ts }, 'case_history');
-    const first = await eventually(() => e.slack.openViews(STAFF.wen).find((v) => viewText(v).includes(`History — ${reference}`)), 'the history modal');
+    const first = await vi.waitUntil(() => e.slack.openViews(STAFF.wen).find((v) => viewText(v).includes(`History — ${reference}`)), E2E_WAIT);
     const t1 = viewText(first);
     expect(t1).toContain('Page 1 of 2 (11 in all)');
     expect(t1.indexOf('Message number 11')).toBeLessThan(t1.indexOf('Message number 10'));
     expect(t1).not.toContain('Message number 1 from me');
     expect(t1).toContain('✉️ Message from the client');
     await e.driver.blockAction(STAFF.wen, { viewId: first.id }, 'case_history_page');
-    const second = await eventually(
+    const second = await vi.waitUntil(
       () => e.slack.view(first.id) && viewText(e.slack.view(first.id)!).includes('Page 2 of 2') && e.slack.view(first.id),
-      'page 2',
+      E2E_WAIT,
     );
     expect(viewText(second)).toContain('Message number 1 from me');
     const audit = await e.deps.db

@@ -1,7 +1,8 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { E2E_WAIT } from '../helpers/waits.js';
 import { eq } from 'drizzle-orm';
 import { appointments, cases, escalations } from '../../src/db/schema.js';
-import { allText, createE2E, eventually, INTAKE, STAFF, type E2E } from './e2e-harness.js';
+import { allText, createE2E, INTAKE, STAFF, type E2E } from './e2e-harness.js';
 
 /**
  * Chain 1 of issue 6 through the whole service: a client's intake on Telegram
@@ -67,7 +68,7 @@ describe('intake → card → assign → appointment → confirm → reminders �
   it('Wen books Wednesday 10:00; the client is told in their time zone', async () => {
     const dmCard = e.slack.messages(STAFF.wen).find((m) => allText(m).includes(reference) && allText(m).includes('case_schedule'))!;
     await e.driver.blockAction(STAFF.wen, { channel: dmCard.channel, ts: dmCard.ts }, 'case_schedule');
-    const view = await eventually(() => e.slack.openViews(STAFF.wen).at(-1), 'the appointment modal');
+    const view = await vi.waitUntil(() => e.slack.openViews(STAFF.wen).at(-1), E2E_WAIT);
     const res = await e.driver.viewSubmission(STAFF.wen, view.id, {
       date: { v: '2026-11-25' },
       time: { v: '10:00' },
@@ -105,7 +106,7 @@ describe('intake → card → assign → appointment → confirm → reminders �
       'the outcome question',
     );
     await e.driver.blockAction(STAFF.wen, { channel: question.channel, ts: question.ts }, 'case_log_note');
-    const view = await eventually(() => e.slack.openViews(STAFF.wen).at(-1), 'the note modal');
+    const view = await vi.waitUntil(() => e.slack.openViews(STAFF.wen).at(-1), E2E_WAIT);
     const res = await e.driver.viewSubmission(STAFF.wen, view.id, {
       case_ref: { v: reference },
       kind: { v: 'interview' },
@@ -135,13 +136,18 @@ describe('intake → card → assign → appointment → confirm → reminders �
     const esc = await until(STAFF.sam, (all) => all.includes(reference) && all.includes('esc_ack'), 'escalation to Sam');
     expect(esc.text).toContain('Escalation (level 1)');
     await e.driver.blockAction(STAFF.sam, { channel: esc.channel, ts: esc.ts }, 'esc_ack');
-    await eventually(async () => (await e.deps.db.select().from(escalations).where(eq(escalations.caseId, caseId)))[0]?.acknowledgedAt, 'the acknowledgement');
+    await expect
+      .poll(async () => (await e.deps.db.select().from(escalations).where(eq(escalations.caseId, caseId)))[0]?.acknowledgedAt, {
+        ...E2E_WAIT,
+        message: 'the acknowledgement',
+      })
+      .toBeTruthy();
   });
 
   it('a note logged by Wen resolves the escalation', async () => {
     const card = e.slack.messages(STAFF.wen).find((m) => allText(m).includes(reference) && allText(m).includes('case_schedule'))!;
     await e.driver.blockAction(STAFF.wen, { channel: card.channel, ts: card.ts }, 'case_log_note');
-    const view = await eventually(() => e.slack.openViews(STAFF.wen).at(-1), 'the note modal');
+    const view = await vi.waitUntil(() => e.slack.openViews(STAFF.wen).at(-1), E2E_WAIT);
     const today = e.deps.clock.now().setZone('Europe/London');
     const res = await e.driver.viewSubmission(STAFF.wen, view.id, {
       case_ref: { v: reference },
@@ -153,7 +159,12 @@ describe('intake → card → assign → appointment → confirm → reminders �
     });
     expect(res).toMatchObject({ status: 200, body: '' });
     await e.advance({ minutes: 1 });
-    await eventually(async () => (await e.deps.db.select().from(escalations).where(eq(escalations.caseId, caseId)))[0]?.resolvedAt, 'the escalation resolved');
+    await expect
+      .poll(async () => (await e.deps.db.select().from(escalations).where(eq(escalations.caseId, caseId)))[0]?.resolvedAt, {
+        ...E2E_WAIT,
+        message: 'the escalation resolved',
+      })
+      .toBeTruthy();
   });
 
   it("goals & plan, evaluation, closure; the client's /status then says closed", async () => {
@@ -161,7 +172,7 @@ describe('intake → card → assign → appointment → confirm → reminders �
       const card = e.slack.messages(STAFF.wen).find((m) => allText(m).includes(reference) && allText(m).includes('case_schedule'))!;
       const before = e.slack.openViews(STAFF.wen).length;
       await e.driver.blockAction(STAFF.wen, { channel: card.channel, ts: card.ts }, actionId);
-      return eventually(() => e.slack.openViews(STAFF.wen).length > before && e.slack.openViews(STAFF.wen).at(-1), `the ${actionId} modal`);
+      return vi.waitUntil(() => e.slack.openViews(STAFF.wen).length > before && e.slack.openViews(STAFF.wen).at(-1), E2E_WAIT);
     };
     const submit = async (viewId: string, values: Record<string, unknown>) => {
       const res = await e.driver.viewSubmission(STAFF.wen, viewId, values);

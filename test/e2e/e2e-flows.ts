@@ -1,5 +1,7 @@
+import { vi } from 'vitest';
+import { E2E_WAIT } from '../helpers/waits.js';
 import type { SimUser } from '../../src/sandbox/telegram-emulator.js';
-import { allText, eventually, INTAKE, STAFF, type E2E } from './e2e-harness.js';
+import { allText, INTAKE, STAFF, type E2E } from './e2e-harness.js';
 
 /** Shared client and staff steps for the end-to-end tests (the same clicks a person makes). */
 export async function englishIntake(e: E2E, user: SimUser, story = 'My landlord wants me out by the end of the month.'): Promise<string> {
@@ -32,7 +34,7 @@ export async function assign(e: E2E, reference: string, worker: string = STAFF.w
 export async function book(e: E2E, reference: string, date: string, time: string, worker: string = STAFF.wen): Promise<void> {
   const card = e.slack.messages(worker).find((m) => allText(m).includes(reference) && allText(m).includes('case_schedule'))!;
   await e.driver.blockAction(worker, { channel: card.channel, ts: card.ts }, 'case_schedule');
-  const view = await eventually(() => e.slack.openViews(worker).at(-1), 'the appointment modal');
+  const view = await vi.waitUntil(() => e.slack.openViews(worker).at(-1), E2E_WAIT);
   const res = await e.driver.viewSubmission(worker, view.id, {
     date: { v: date },
     time: { v: time },

@@ -10,8 +10,10 @@
 import type { Server } from 'node:http';
 import type { Duration } from 'luxon';
 import { and, eq, sql } from 'drizzle-orm';
+import { expect, vi } from 'vitest';
 import { deliveries } from '../../src/db/schema.js';
 import { createTestDeps, type TestDeps } from '../helpers/deps.js';
+import { E2E_WAIT } from '../helpers/waits.js';
 import { TelegramEmulator, type BotMessageView, type SimUser, type TgRateLimitOptions } from '../../src/sandbox/telegram-emulator.js';
 import { SlackEmulator, type SlackMessageView, type SlackRateLimitOptions } from '../../src/sandbox/slack-emulator.js';
 import { SlackAppDriver } from '../../src/sandbox/slack-signing.js';
@@ -47,14 +49,16 @@ export interface E2E {
   close(): Promise<void>;
 }
 
-export async function eventually<T>(fn: () => Promise<T | undefined | false> | T | undefined | false, what: string, timeoutMs = 10_000): Promise<T> {
-  const start = Date.now();
-  for (;;) {
-    const v = await fn();
-    if (v) return v;
-    if (Date.now() - start > timeoutMs) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 30));
-  }
+/** The message `get` finds, once it is there (vi.waitFor, E2E_WAIT); on timeout the failure says what was awaited. */
+function found<T>(get: () => T | undefined, what: string, timeoutMs: number = E2E_WAIT.timeout): Promise<T> {
+  return vi.waitFor(
+    () => {
+      const v = get();
+      expect(v, `timed out waiting for ${what}`).toBeTruthy();
+      return v as T;
+    },
+    { ...E2E_WAIT, timeout: timeoutMs },
+  );
 }
 
 export const allText = (m: { text?: string; blocks?: unknown[] }) => `${m.text ?? ''}\n${JSON.stringify(m.blocks ?? [])}`;
@@ -127,7 +131,7 @@ export async function createE2E(
       await telegram.telegramBot.settle?.();
     },
     async press(user, label) {
-      const m = await eventually(
+      const m = await found(
         () => [...tg.messages(user.id)].reverse().find((x) => !x.deleted && x.reply_markup?.inline_keyboard.flat().some((b) => b.text === label)),
         `a button "${label}"`,
       );
@@ -135,20 +139,21 @@ export async function createE2E(
       await tg.clickButton(user, m.message_id, b.callback_data!);
       await telegram.telegramBot.settle?.();
     },
-    botSays: (user, test, what, timeoutMs = 10_000) => eventually(() => tg.messages(user.id).find((m) => !m.deleted && test(m.text ?? '')), what, timeoutMs),
-    slackSays: (where, test, what, timeoutMs = 10_000) => eventually(() => slack.messages(where).find((m) => test(m, allText(m))), what, timeoutMs),
+    botSays: (user, test, what, timeoutMs) => found(() => tg.messages(user.id).find((m) => !m.deleted && test(m.text ?? '')), what, timeoutMs),
+    slackSays: (where, test, what, timeoutMs) => found(() => slack.messages(where).find((m) => test(m, allText(m))), what, timeoutMs),
     async advance(by) {
       deps.clock.advance(by as never);
       await runTicks(deps);
       // Wait (event, not time) until the workers have finished every message that is due now.
       const now = deps.clock.now().toJSDate();
-      await eventually(async () => {
+      // vi.waitFor, not expect.poll: a harness step may run in a beforeAll.
+      await vi.waitFor(async () => {
         const [row] = await deps.db
           .select({ n: sql<number>`count(*)::int` })
           .from(deliveries)
           .where(and(eq(deliveries.status, 'pending'), sql`coalesce(${deliveries.notBefore}, ${deliveries.dueAt}) <= ${now}`));
-        return row!.n === 0;
-      }, 'the due messages to be sent');
+        expect(row!.n === 0, 'the due messages to be sent').toBe(true);
+      }, E2E_WAIT);
     },
     async close() {
       consoleApi?.close();

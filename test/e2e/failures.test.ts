@@ -1,7 +1,8 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { E2E_WAIT } from '../helpers/waits.js';
 import { and, eq, like } from 'drizzle-orm';
 import { cases, clients, deliveries, escalations } from '../../src/db/schema.js';
-import { createE2E, eventually, STAFF, type E2E } from './e2e-harness.js';
+import { createE2E, STAFF, type E2E } from './e2e-harness.js';
 import { assign, book, englishIntake } from './e2e-flows.js';
 
 /** Crisis mid-intake, and a client who blocks the bot, through the whole service. Clock: Mon 23 Nov 2026 09:00 UTC. */
@@ -38,16 +39,18 @@ describe('a crisis phrase mid-intake', () => {
       ).length;
     const first = pages();
     await e.advance({ minutes: 16 });
-    await eventually(() => pages() > first, 'the repeated page');
+    await expect.poll(() => pages() > first, { ...E2E_WAIT, message: 'the repeated page' }).toBeTruthy();
     const latest = e.slack
       .messages(STAFF.sam)
       .filter((m) => JSON.stringify(m.blocks ?? []).includes('esc_ack'))
       .at(-1)!;
     await e.driver.blockAction(STAFF.sam, { channel: latest.channel, ts: latest.ts }, 'esc_ack');
-    await eventually(
-      async () => (await e.deps.db.select().from(escalations).where(eq(escalations.reason, 'crisis')))[0]?.acknowledgedAt,
-      'the acknowledgement',
-    );
+    await expect
+      .poll(async () => (await e.deps.db.select().from(escalations).where(eq(escalations.reason, 'crisis')))[0]?.acknowledgedAt, {
+        ...E2E_WAIT,
+        message: 'the acknowledgement',
+      })
+      .toBeTruthy();
     const afterAck = pages();
     await e.advance({ minutes: 16 });
     await e.advance({ minutes: 16 });
@@ -67,13 +70,13 @@ describe('the client blocks the bot', () => {
 
     await e.advance({ hours: 49 }); // Wed 10:00: the 24 h reminder is due
     const [kase] = await e.deps.db.select().from(cases).where(eq(cases.reference, reference));
-    const failed = await eventually(async () => {
+    const failed = await vi.waitUntil(async () => {
       const rows = await e.deps.db
         .select()
         .from(deliveries)
         .where(and(eq(deliveries.caseId, kase!.id), like(deliveries.kind, 'appointment_reminder.PT24H'), eq(deliveries.status, 'failed')));
       return rows.find((r) => r.recipient.startsWith('client'));
-    }, 'the failed reminder');
+    }, E2E_WAIT);
     expect(failed.reason).toBe('client_blocked_bot');
     await e.slackSays(STAFF.wen, (_m, all) => all.includes(reference) && /block/i.test(all), 'the worker told the client blocked the bot');
     const [client] = await e.deps.db.select().from(clients).where(eq(clients.id, kase!.clientId));
@@ -81,21 +84,31 @@ describe('the client blocks the bot', () => {
 
     // The 2 h reminder is refused once too; then every client row of the case is finished and nothing is queued again.
     await e.advance({ hours: 22 });
-    await eventually(async () => {
-      const rows = await e.deps.db
-        .select()
-        .from(deliveries)
-        .where(and(eq(deliveries.caseId, kase!.id), like(deliveries.recipient, 'client%')));
-      return rows.every((r) => r.status !== 'pending') && rows;
-    }, 'every client message finished');
+    await expect
+      .poll(
+        async () => {
+          const rows = await e.deps.db
+            .select()
+            .from(deliveries)
+            .where(and(eq(deliveries.caseId, kase!.id), like(deliveries.recipient, 'client%')));
+          return rows.every((r) => r.status !== 'pending') && rows;
+        },
+        { ...E2E_WAIT, message: 'every client message finished' },
+      )
+      .toBeTruthy();
     const n = attempts();
     expect(n).toBeLessThanOrEqual(2);
     // Hours later, with every ledger row of the case due and sent or finished, Telegram saw no new attempt.
     await e.advance({ hours: 3 });
-    await eventually(async () => {
-      const rows = await e.deps.db.select().from(deliveries).where(eq(deliveries.caseId, kase!.id));
-      return rows.every((r) => r.status !== 'pending' || r.dueAt.getTime() > e.deps.clock.now().toMillis());
-    }, 'every due message of the case finished');
+    await expect
+      .poll(
+        async () => {
+          const rows = await e.deps.db.select().from(deliveries).where(eq(deliveries.caseId, kase!.id));
+          return rows.every((r) => r.status !== 'pending' || r.dueAt.getTime() > e.deps.clock.now().toMillis());
+        },
+        { ...E2E_WAIT, message: 'every due message of the case finished' },
+      )
+      .toBeTruthy();
     expect(attempts()).toBe(n);
   });
 });

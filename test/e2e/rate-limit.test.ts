@@ -1,7 +1,8 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { E2E_WAIT } from '../helpers/waits.js';
 import { inArray } from 'drizzle-orm';
 import { cases, deliveries } from '../../src/db/schema.js';
-import { allText, createE2E, eventually, INTAKE, STAFF, type E2E } from './e2e-harness.js';
+import { allText, createE2E, INTAKE, STAFF, type E2E } from './e2e-harness.js';
 import { assign, englishIntake } from './e2e-flows.js';
 
 /**
@@ -43,7 +44,13 @@ describe('the platform answers 429', () => {
     slackLimit.mode = 'burst';
     const refs: string[] = [];
     for (let i = 0; i < 5; i++) refs.push(await englishIntake(e, { id: 9_300_000 + i, first_name: `Client${i}`, language_code: 'en' }));
-    await eventually(() => refs.every((r) => e.slack.messages(INTAKE).some((m) => allText(m).includes(r))), 'all five intake cards', 30_000);
+    await expect
+      .poll(() => refs.every((r) => e.slack.messages(INTAKE).some((m) => allText(m).includes(r))), {
+        ...E2E_WAIT,
+        timeout: 30_000,
+        message: 'all five intake cards',
+      })
+      .toBeTruthy();
     slackLimit.mode = 'free';
     expect(e.slack.stats.rateLimited).toBeGreaterThan(0);
     for (const r of refs) expect(e.slack.messages(INTAKE).filter((m) => allText(m).includes(r))).toHaveLength(1);
@@ -61,10 +68,10 @@ describe('the platform answers 429', () => {
           )
       ).filter((d) => d.kind === 'intake_card');
     // The sender records "sent" just after Slack accepted the post: wait for the record, then check it.
-    const cards = await eventually(async () => {
+    const cards = await vi.waitUntil(async () => {
       const list = await cardRows();
       return list.every((d) => d.status !== 'pending') && list;
-    }, 'the ledger to record the cards');
+    }, E2E_WAIT);
     expect(cards).toHaveLength(5);
     expect(cards.map((d) => d.status)).toEqual(['sent', 'sent', 'sent', 'sent', 'sent']);
   }, 60_000);
@@ -79,14 +86,18 @@ describe('the platform answers 429', () => {
     const texts = ['First: I read your request.', 'Second: I will call you tomorrow.', 'Third: please bring the letter.', 'Fourth: see you soon.'];
     for (const text of texts) {
       await e.driver.blockAction(STAFF.wen, { channel: card.channel, ts: card.ts }, 'case_message');
-      const view = await eventually(
-        () => e.slack.openViews(STAFF.wen).at(-1),
-        `the message modal ${JSON.stringify([...e.slack.responseUrlPosts.map((p) => p.body.text), ...e.slack.ephemerals({ user: STAFF.wen }).map((x) => x.text)])}`,
-      );
+      const view = await vi.waitFor(() => {
+        const v = e.slack.openViews(STAFF.wen).at(-1);
+        const said = [...e.slack.responseUrlPosts.map((p) => p.body.text), ...e.slack.ephemerals({ user: STAFF.wen }).map((x) => x.text)];
+        expect(v, `timed out waiting for the message modal ${JSON.stringify(said)}`).toBeTruthy();
+        return v!;
+      }, E2E_WAIT);
       expect(await e.driver.viewSubmission(STAFF.wen, view.id, { text: { v: text } })).toMatchObject({ status: 200, body: '' });
       e.deps.clock.advance({ seconds: 20 }); // writing the next one takes the worker a little while
     }
-    await eventually(() => texts.every((t) => e.tg.messages(client.id).some((m) => m.text?.includes(t))), 'all four messages', 30_000);
+    await expect
+      .poll(() => texts.every((t) => e.tg.messages(client.id).some((m) => m.text?.includes(t))), { ...E2E_WAIT, timeout: 30_000, message: 'all four messages' })
+      .toBeTruthy();
     expect(e.tg.stats.rateLimited).toBeGreaterThan(limitedBefore);
     const got = e.tg.messages(client.id).filter((m) => texts.some((t) => m.text?.includes(t)));
     expect(got).toHaveLength(4);

@@ -1,9 +1,11 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { E2E_WAIT } from '../helpers/waits.js';
 import { and, eq, like } from 'drizzle-orm';
 import { appointments, auditLog, cases, deliveries } from '../../src/db/schema.js';
 import type { SimUser } from '../../src/sandbox/telegram-emulator.js';
-import { allText, createE2E, eventually, STAFF, type E2E } from './e2e-harness.js';
+import { allText, createE2E, STAFF, type E2E } from './e2e-harness.js';
 import { assign, book, englishIntake } from './e2e-flows.js';
+import { blockActionBy } from '../helpers/slack-actions.js';
 
 /**
  * Issue 12, part 2: the client's answers to a reminder act. Whole service
@@ -39,7 +41,7 @@ async function pressOn(u: SimUser, messageId: number, label: string) {
   const data = m.reply_markup?.inline_keyboard.flat().find((x) => x.text === label)?.callback_data ?? firstButtons[u.id]!.data[label]!;
   const before = e.tg.messages(u.id).length;
   const toast = await e.tg.clickButton(u, messageId, data, { force: true });
-  await eventually(() => e.tg.messages(u.id).length > before, 'the bot to answer');
+  await expect.poll(() => e.tg.messages(u.id).length > before, { ...E2E_WAIT, message: 'the bot to answer' }).toBeTruthy();
   return { toast: toast?.text, reply: e.tg.messages(u.id).at(-1)!.text };
 }
 /** The client's reminder rows for an appointment: which went, which were skipped and why. */
@@ -105,13 +107,13 @@ describe('answers to a reminder', () => {
     ]);
     // Why the client hears nothing more is in the case's delivery log.
     await e.driver.slashCommand({ userId: STAFF.wen, command: '/case', text: `${ref} log` });
-    const log = await eventually(
+    const log = await vi.waitUntil(
       () =>
         e.slack.responseUrlPosts
           .filter((p) => p.context.user === STAFF.wen)
           .map((p) => JSON.stringify(p.body))
           .find((b) => b.includes(`Messages for ${ref}`)),
-      'the log',
+      E2E_WAIT,
     );
     expect(log).toContain('`appointment_reminder.PT2H` → client (telegram) · due Wed 25 Nov 08:00 GMT · *skipped* — client_cannot_come');
   });
@@ -147,7 +149,7 @@ describe('answers to a reminder', () => {
 
     // The worker reschedules from the thread; the client hears the new time; the follow-up the answer set is gone.
     await e.driver.blockAction(STAFF.wen, { channel: answer.channel, ts: answer.ts }, 'appt_reschedule');
-    const view = await eventually(() => e.slack.openViews(STAFF.wen).find((v) => JSON.stringify(v).includes('appointment_modal')), 'the reschedule modal');
+    const view = await vi.waitUntil(() => e.slack.openViews(STAFF.wen).find((v) => JSON.stringify(v).includes('appointment_modal')), E2E_WAIT);
     const res = await e.driver.viewSubmission(STAFF.wen, view.id, {
       date: { v: '2026-11-26' },
       time: { v: '15:30' },
@@ -165,7 +167,7 @@ describe('answers to a reminder', () => {
     const old = reminderTo(late);
     const card = e.slack.messages(STAFF.wen).find((m) => allText(m).includes(ref) && allText(m).includes('appt_reschedule'))!;
     await e.driver.blockAction(STAFF.wen, { channel: card.channel, ts: card.ts }, 'appt_reschedule');
-    const view = await eventually(() => e.slack.openViews(STAFF.wen).find((v) => JSON.stringify(v).includes('appointment_modal')), 'the reschedule modal');
+    const view = await vi.waitUntil(() => e.slack.openViews(STAFF.wen).find((v) => JSON.stringify(v).includes('appointment_modal')), E2E_WAIT);
     await e.driver.viewSubmission(STAFF.wen, view.id, { date: { v: '2026-11-27' }, time: { v: '11:00' }, duration: { v: '60' }, mode: { v: 'phone' } });
     await e.botSays(late, (t) => t.includes('Friday 27 November at 11:00'), 'the new time');
     const r = await pressOn(late, old.message_id, 'Confirm');
@@ -195,7 +197,12 @@ describe('answers to a reminder', () => {
 
     const notice = e.slack.messages(STAFF.wen).find((m) => m.text.startsWith(`The client of ${ref} says they *can't come*`))!;
     await e.driver.blockAction(STAFF.wen, { channel: notice.channel, ts: notice.ts }, 'appt_keep');
-    await eventually(() => allText(e.slack.messages(STAFF.wen).find((m) => m.ts === notice.ts)!).includes('Kept by <@'), 'the notice marked kept');
+    await expect
+      .poll(() => allText(e.slack.messages(STAFF.wen).find((m) => m.ts === notice.ts)!).includes('Kept by <@'), {
+        ...E2E_WAIT,
+        message: 'the notice marked kept',
+      })
+      .toBeTruthy();
     expect(allText(e.slack.messages(STAFF.wen).find((m) => m.ts === notice.ts)!)).not.toContain('appt_keep');
     expect(await caseOf(ref)).toMatchObject({ nextFollowUpAt: null });
     const kept = await e.deps.db
@@ -215,17 +222,13 @@ describe('answers to a reminder', () => {
     const notice = e.slack.messages(STAFF.wen).find((m) => m.text.startsWith(`The client of ${ref} says they *can't come*`))!;
     const before = e.slack.responseUrlPosts.length;
     await e.driver.interaction({
-      type: 'block_actions',
-      user: { id: STAFF.wen },
-      team: { id: e.slack.identity.teamId },
-      api_app_id: e.slack.identity.appId,
-      trigger_id: e.slack.issueTrigger(STAFF.wen),
+      ...blockActionBy(e, STAFF.wen),
       channel: { id: notice.channel },
       container: { type: 'message', channel_id: notice.channel, message_ts: notice.ts },
       response_url: e.slack.issueResponseUrl({ channel: notice.channel, user: STAFF.wen, message_ts: notice.ts, kind: 'block_actions' }),
       actions: [{ type: 'button', action_id: 'appt_keep', block_id: 'x', value: `${(await apptOf(ref)).id}:1`, action_ts: '1' }],
     });
-    const said = await eventually(() => e.slack.responseUrlPosts.length > before && e.slack.responseUrlPosts.at(-1)!.body.text, 'the answer');
+    const said = await vi.waitUntil(() => e.slack.responseUrlPosts.length > before && e.slack.responseUrlPosts.at(-1)!.body.text, E2E_WAIT);
     expect(said).toBe('This appointment has passed (it was on Wed 25 Nov 10:00 GMT).');
   });
 });

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { E2E_WAIT } from '../helpers/waits.js';
 import { pino } from 'pino';
 import { loadConfig } from '../../src/config.js';
 import { boot, type Running } from '../../src/boot.js';
@@ -8,7 +9,6 @@ import { staff } from '../../src/db/schema.js';
 import { sandboxConfig, SANDBOX_STAFF } from '../../src/sandbox/sandbox.world.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/db.js';
 import { deleteRedisPrefix, testRedisPrefix, TEST_REDIS_URL } from '../helpers/redis.js';
-import { eventually } from './e2e-harness.js';
 
 /**
  * Sandbox mode as `npm start` runs it with no platform tokens: boot() with the
@@ -68,10 +68,12 @@ describe('sandbox mode', () => {
 
   it("the client's /start reaches the real bot (long polling the emulator) and is answered", async () => {
     expect(await post('/client/text', { text: '/start' })).toMatchObject({ status: 200, body: { ok: true } });
-    await eventually(
-      async () => (await state()).clients[0]!.messages.some((m) => m.from?.is_bot && m.text?.includes('Which language')),
-      'the language question',
-    );
+    await expect
+      .poll(async () => (await state()).clients[0]!.messages.some((m) => m.from?.is_bot && m.text?.includes('Which language')), {
+        ...E2E_WAIT,
+        message: 'the language question',
+      })
+      .toBeTruthy();
   });
 
   it('the Chinese demo client is a chat of their own, answered in Chinese (issue 19)', async () => {
@@ -82,17 +84,19 @@ describe('sandbox mode', () => {
     ]);
     const before = s0.clients[0]!.messages.length;
     expect(await post('/client/text', { client: 7_100_002, text: '/help' })).toMatchObject({ status: 200, body: { ok: true } });
-    await eventually(
-      async () => (await state()).clients[1]!.messages.some((m) => m.from?.is_bot && m.text?.includes('开始或继续填写申请')),
-      'the Chinese help',
-    );
+    await expect
+      .poll(async () => (await state()).clients[1]!.messages.some((m) => m.from?.is_bot && m.text?.includes('开始或继续填写申请')), {
+        ...E2E_WAIT,
+        message: 'the Chinese help',
+      })
+      .toBeTruthy();
     expect((await state()).clients[0]!.messages.length).toBe(before);
     expect(await post('/client/text', { client: 42, text: 'hi' })).toMatchObject({ status: 400, body: { error: 'client: not one of the demo clients' } });
   });
 
   it('a signed Slack event opens App Home for the supervisor', async () => {
     expect(await post('/slack/home', { user: 'U0SBSUPER1' })).toMatchObject({ status: 200, body: { ok: true, result: 200 } });
-    await eventually(async () => (await state()).staff.find((p) => p.slackUserId === 'U0SBSUPER1')?.home, 'App Home');
+    await expect.poll(async () => (await state()).staff.find((p) => p.slackUserId === 'U0SBSUPER1')?.home, { ...E2E_WAIT, message: 'App Home' }).toBeTruthy();
   });
 
   it('the clock control moves the service clock forward only', async () => {

@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { FAULT_WAIT } from '../helpers/waits.js';
 import { sql } from 'drizzle-orm';
-import { FaultWorld, until } from './fault-world.js';
+import { FaultWorld } from './fault-world.js';
 
 /**
  * Crashes and outages under load, against real worker processes: every
@@ -28,13 +29,15 @@ describe('faults under load', () => {
     const b = w.start({ via: 'node', entry: 'workers', built: true });
     await Promise.all([a.waitFor(/workers started/), b.waitFor(/workers started/)]);
     const expected = await w.seed(30, { firstDueInMs: 500, spreadMs: 2000 });
-    await until(() => w.sentCount(expected) >= 10);
+    await expect.poll(() => w.sentCount(expected) >= 10, FAULT_WAIT).toBeTruthy();
     // Kill while sends are held by the platform, not in the one moment no code can cover (the platform has
     // answered and the process dies before its next statement records it: bench B6 measures that window).
     w.tg.answerDelayMs = 60_000;
     w.slack.answerDelayMs = 60_000;
     const lastAccepted = () => Math.max(0, ...w.tg.sendTimeline.map((s) => s.at), ...w.slack.calls.map((c) => c.time));
-    await until(async () => Date.now() - lastAccepted() > 600 && (await w.ledgerStates(expected)).some((r) => r.claimToken !== null));
+    await expect
+      .poll(async () => Date.now() - lastAccepted() > 600 && (await w.ledgerStates(expected)).some((r) => r.claimToken !== null), FAULT_WAIT)
+      .toBeTruthy();
     const heldAtKill = (await w.ledgerStates(expected)).filter((r) => r.claimToken !== null).map((r) => r.id);
     const killedAt = Date.now();
     process.kill(a.pid, 'SIGKILL');
@@ -69,7 +72,7 @@ describe('faults under load', () => {
     const b = w.start({ via: 'node', entry: 'workers', built: true });
     await Promise.all([a.waitFor(/workers started/), b.waitFor(/workers started/)]);
     const expected = await w.seed(30, { firstDueInMs: 500, spreadMs: 2000 });
-    await until(() => w.sentCount(expected) >= 6);
+    await expect.poll(() => w.sentCount(expected) >= 6, FAULT_WAIT).toBeTruthy();
     // Cut PostgreSQL while sends are held by the platform: their answers come back to a database that is gone.
     await w.pg.cut();
     await new Promise((r) => setTimeout(r, 5000));

@@ -1,7 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { FAULT_WAIT } from '../helpers/waits.js';
 import { and, eq } from 'drizzle-orm';
 import { clients, deliveries, escalations } from '../../src/db/schema.js';
-import { FaultWorld, until } from './fault-world.js';
+import { FaultWorld } from './fault-world.js';
 
 /**
  * Issue 11, item 5, with real processes: the app process long-polls the
@@ -41,9 +42,9 @@ describe('the emergency reply survives the bot process dying', () => {
         .where(and(eq(deliveries.kind, 'crisis_reply'), eq(deliveries.recipient, `client:${c.id}`)));
       return row;
     };
-    await until(async () => !!(await replyRow()));
+    await expect.poll(async () => !!(await replyRow()), FAULT_WAIT).toBeTruthy();
     expect(await db.select().from(escalations).where(eq(escalations.reason, 'crisis'))).toHaveLength(1);
-    await until(() => w.tg.calls.filter((c) => c.method === 'sendMessage').length >= 2);
+    await expect.poll(() => w.tg.calls.filter((c) => c.method === 'sendMessage').length >= 2, FAULT_WAIT).toBeTruthy();
     app.child.kill('SIGKILL');
     await app.exited;
     const emergency = () => w.tg.messages(user.id).filter((m) => (m.text ?? '').includes(CONTACTS));
@@ -54,8 +55,8 @@ describe('the emergency reply survives the bot process dying', () => {
     w.tg.clearFaults();
     const workers = w.start({ via: 'node', entry: 'workers', built: true });
     await workers.waitFor(/workers started/);
-    await until(() => emergency().length > 0, 40_000);
-    await until(async () => (await replyRow())?.status === 'sent');
+    await expect.poll(() => emergency().length > 0, { ...FAULT_WAIT, timeout: 40_000 }).toBeTruthy();
+    await expect.poll(async () => (await replyRow())?.status === 'sent', FAULT_WAIT).toBeTruthy();
     // Stop the workers cleanly: by then every tick that could have sent it again has run.
     workers.child.kill('SIGTERM');
     expect((await workers.exited).code).toBe(0);

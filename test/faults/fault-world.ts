@@ -15,12 +15,14 @@ import { randomBytes } from 'node:crypto';
 import { DateTime } from 'luxon';
 import { Redis } from 'ioredis';
 import { eq, inArray, sql } from 'drizzle-orm';
+import { vi } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '../helpers/db.js';
 import { deleteRedisPrefix, TEST_REDIS_URL } from '../helpers/redis.js';
 import { startTcpProxy, type TcpProxy } from '../helpers/tcp-proxy.js';
 import { TelegramEmulator } from '../../src/sandbox/telegram-emulator.js';
 import { SlackEmulator } from '../../src/sandbox/slack-emulator.js';
-import { appointments, cases, clients, deliveries, staff } from '../../src/db/schema.js';
+import { cases, deliveries, staff } from '../../src/db/schema.js';
+import { makeAppointment, makeClient, stamped } from '../helpers/factories.js';
 import { insertCase } from '../../src/cases/cases.repo.js';
 import { JobQueues } from '../../src/jobs/queues.js';
 import { scheduleDeliveries, type DeliveryRow } from '../../src/delivery/ledger.js';
@@ -197,36 +199,29 @@ export class FaultWorld {
         const chatId = chatBase + i;
         this.tg.addUser({ id: chatId, first_name: `Client ${i}` });
         const worker = staffRows[i % staffRows.length]!;
-        const [client] = await tx
-          .insert(clients)
-          .values({ telegramUserId: chatId, telegramChatId: chatId, language: 'en', timeZone: 'Europe/London', createdAt: at, updatedAt: at })
-          .returning();
-        const c = await insertCase(tx, { clientId: client!.id, category: 'family', priority: 'normal' }, now);
+        const client = await makeClient(tx, { telegramUserId: chatId, telegramChatId: chatId, language: 'en', ...stamped(at) });
+        const c = await insertCase(tx, { clientId: client.id, category: 'family', priority: 'normal' }, now);
         await tx.update(cases).set({ assignedWorkerId: worker.id, assignedAt: at, phase: 'assessment' }).where(eq(cases.id, c.id));
-        const [appt] = await tx
-          .insert(appointments)
-          .values({
-            caseId: c.id,
-            workerId: worker.id,
-            startsAt: now.plus({ days: 2 }).toJSDate(),
-            durationMin: 60,
-            mode: 'phone',
-            createdAt: at,
-            updatedAt: at,
-          })
-          .returning();
-        const common = { subjectId: appt!.id, version: 1, caseId: c.id, dueAt: parked, status: 'pending' as const, createdAt: at, updatedAt: at };
+        const appt = await makeAppointment(tx, {
+          caseId: c.id,
+          workerId: worker.id,
+          startsAt: now.plus({ days: 2 }).toJSDate(),
+          durationMin: 60,
+          mode: 'phone',
+          ...stamped(at),
+        });
+        const common = { subjectId: appt.id, version: 1, caseId: c.id, dueAt: parked, status: 'pending' as const, createdAt: at, updatedAt: at };
         const rows = await tx
           .insert(deliveries)
           .values([
-            { ...common, kind: 'appointment_reminder.PT24H', recipient: `client:${client!.id}`, channel: 'telegram' as const },
+            { ...common, kind: 'appointment_reminder.PT24H', recipient: `client:${client.id}`, channel: 'telegram' as const },
             { ...common, kind: 'appointment_reminder.PT24H', recipient: `staff:${worker.id}`, channel: 'slack' as const },
           ])
           .returning();
         seeded.push({
           chatId,
           reference: c.reference,
-          apptId: appt!.id,
+          apptId: appt.id,
           rows,
           offsetMs: (opts.firstDueInMs ?? 2000) + Math.floor(((opts.spreadMs ?? 2000) * i) / Math.max(1, n)),
         });
@@ -318,15 +313,13 @@ export class FaultWorld {
       .where(inArray(deliveries.id, expected.rows));
   }
 
-  /** Poll until every expected row is written sent (or the deadline passes). */
+  /** Wait until every expected row is written sent, or the deadline passes (the caller asserts what the ledger says). */
   async waitAllSent(expected: Expected, timeoutMs: number): Promise<void> {
-    const end = Date.now() + timeoutMs;
-    for (;;) {
+    const allSent = async () => {
       const rows = await this.ledgerStates(expected).catch(() => []);
-      if (rows.length === expected.rows.length && rows.every((r) => r.status === 'sent')) return;
-      if (Date.now() > end) return;
-      await new Promise((r) => setTimeout(r, 200));
-    }
+      return rows.length === expected.rows.length && rows.every((r) => r.status === 'sent');
+    };
+    await vi.waitUntil(allSent, { timeout: timeoutMs, interval: 200 }).catch(() => undefined);
   }
 
   async close(): Promise<void> {
@@ -368,14 +361,5 @@ export function childrenOf(pid: number): number[] {
       .filter((n) => n > 0);
   } catch {
     return [];
-  }
-}
-
-/** Wait (polling every 25 ms, bounded) until `cond` holds: the fault tests' one waiting helper. */
-export async function until(cond: () => boolean | Promise<boolean>, timeoutMs = 30_000): Promise<void> {
-  const end = Date.now() + timeoutMs;
-  while (!(await cond())) {
-    if (Date.now() > end) throw new Error('condition not reached');
-    await new Promise((r) => setTimeout(r, 25));
   }
 }

@@ -1,4 +1,5 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { FAULT_WAIT } from '../helpers/waits.js';
 import { and, asc, eq, inArray } from 'drizzle-orm';
 import { Redis } from 'ioredis';
 import { cases, clients, inboundDedupe, notes } from '../../src/db/schema.js';
@@ -8,7 +9,7 @@ import { NOTE_BODY_AAD } from '../../src/clients/clients.repo.js';
 import type { SimUser } from '../../src/sandbox/telegram-emulator.js';
 import { TEST_REDIS_URL } from '../helpers/redis.js';
 import { freePort, startApiWatch, startRoundRobin, type ApiWatch, type Relay } from '../helpers/http-relay.js';
-import { FaultWorld, until, type Proc } from './fault-world.js';
+import { FaultWorld, type Proc } from './fault-world.js';
 
 /**
  * Issue 14, item 5: two app processes and two worker processes, as operators
@@ -77,11 +78,13 @@ describe('two app processes and two worker processes behind one webhook', () => 
       for (let k = 1; k <= 5; k++) {
         for (const c of ordered) {
           if (k > 1) {
-            await until(() => (posted.get(c)?.length ?? 0) === k - 1);
+            await expect.poll(() => (posted.get(c)?.length ?? 0) === k - 1, FAULT_WAIT).toBeTruthy();
             const prev = Math.max(...posted.get(c)!);
-            await until(async () => arrived(redis, w, c, prev), 90_000).catch((e: Error) => {
-              throw new Error(`${e.message}: update ${prev} of chat ${c}\n${w.procs.map((p) => p.out().slice(-1500)).join('\n---\n')}`);
-            });
+            await vi
+              .waitUntil(async () => arrived(redis, w, c, prev), { ...FAULT_WAIT, timeout: 90_000 })
+              .catch((e: Error) => {
+                throw new Error(`${e.message}: update ${prev} of chat ${c}\n${w.procs.map((p) => p.out().slice(-1500)).join('\n---\n')}`);
+              });
           }
           inFlight.push(w.tg.sendText(user(c), `order ${c} #${k}`));
         }
@@ -115,7 +118,12 @@ describe('two app processes and two worker processes behind one webhook', () => 
       // Slack: the workers relayed every message once.
       const relayed = (marker: string) =>
         w.slack.calls.filter((c) => c.ok && c.method === 'chat.postMessage' && JSON.stringify(c.params).includes(marker)).length;
-      await until(() => [...burst, ...ordered].every((c) => relayed(`burst ${c} #`) + relayed(`order ${c} #`) >= (burst.includes(c) ? 6 : 5)), 60_000);
+      await expect
+        .poll(() => [...burst, ...ordered].every((c) => relayed(`burst ${c} #`) + relayed(`order ${c} #`) >= (burst.includes(c) ? 6 : 5)), {
+          ...FAULT_WAIT,
+          timeout: 60_000,
+        })
+        .toBeTruthy();
       for (const c of burst) for (let k = 1; k <= 6; k++) expect(relayed(`burst ${c} #${k}`), `burst ${c} #${k}`).toBe(1);
       for (const c of ordered) for (let k = 1; k <= 5; k++) expect(relayed(`order ${c} #${k}`), `order ${c} #${k}`).toBe(1);
     } finally {

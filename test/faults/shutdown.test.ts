@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { alive, childrenOf, FaultWorld, until, type Expected, type Proc } from './fault-world.js';
+import { FAULT_WAIT } from '../helpers/waits.js';
+import { alive, childrenOf, FaultWorld, type Expected, type Proc } from './fault-world.js';
 
 /**
  * SIGTERM under load, as operators and supervisors send it: to the whole
@@ -61,7 +62,7 @@ describe('SIGTERM under load', () => {
       const nodePid = how === 'node' ? p.pid : childrenOf(p.pid)[0]!;
       expect(nodePid).toBeGreaterThan(0);
       const expected = await w.seed(20, { firstDueInMs: 300, spreadMs: 1000 });
-      await until(() => w.sentCount(expected) >= 3); // under load: some sent, more in flight
+      await expect.poll(() => w.sentCount(expected) >= 3, FAULT_WAIT).toBeTruthy(); // under load: some sent, more in flight
 
       const signalledAt = Date.now();
       process.kill(how === 'group' ? -p.pid : p.pid, 'SIGTERM');
@@ -100,7 +101,7 @@ describe('SIGTERM under load', () => {
     await p.waitFor(/workers started/);
     const expected = await w.seed(12, { firstDueInMs: 300, spreadMs: 500 });
     // Wait until sends are held by the slow platform (claimed rows).
-    await until(async () => (await w.ledgerStates(expected)).filter((r) => r.claimToken !== null).length >= 6);
+    await expect.poll(async () => (await w.ledgerStates(expected)).filter((r) => r.claimToken !== null).length >= 6, FAULT_WAIT).toBeTruthy();
     const signalledAt = Date.now();
     process.kill(p.pid, 'SIGTERM');
     await afterStop(w, expected, p, p.pid, signalledAt);

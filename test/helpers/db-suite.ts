@@ -2,10 +2,10 @@ import { sql } from 'drizzle-orm';
 import { DateTime } from 'luxon';
 import { expect } from 'vitest';
 import type { Db } from '../../src/db/client.js';
-import { auditLog, cases, clients, deliveries, escalations, staff } from '../../src/db/schema.js';
-import { insertCase } from '../../src/cases/cases.repo.js';
+import { auditLog, cases, deliveries, escalations, staff } from '../../src/db/schema.js';
 import { openEscalation } from '../../src/escalations/escalations.repo.js';
 import { planDeliveries } from '../../src/delivery/ledger.js';
+import { makeCase, makeClient } from './factories.js';
 
 /** Postgres error code of a failed query (drizzle wraps driver errors in `cause`). */
 export async function pgErrorCode(p: Promise<unknown>): Promise<string> {
@@ -25,17 +25,17 @@ const NOW = DateTime.fromISO('2026-11-23T10:00:00Z');
  * so the embedded default protects data exactly as production does.
  */
 export async function constraintSuite(db: Db): Promise<void> {
-  const [client] = await db.insert(clients).values({ timeZone: 'Europe/London', telegramUserId: 1001, telegramChatId: 1001 }).returning();
-  const c1 = await db.transaction((tx) => insertCase(tx, { clientId: client!.id, category: 'housing', priority: 'normal' }, NOW));
-  const c2 = await db.transaction((tx) => insertCase(tx, { clientId: client!.id, category: 'family', priority: 'high' }, NOW));
+  const client = await makeClient(db, { timeZone: 'Europe/London', telegramUserId: 1001, telegramChatId: 1001 });
+  const c1 = await makeCase(db, { clientId: client.id, category: 'housing', priority: 'normal' }, NOW);
+  const c2 = await makeCase(db, { clientId: client.id, category: 'family', priority: 'high' }, NOW);
   expect(c1.reference).toBe('C-2026-0001');
   expect(c2.reference).toBe('C-2026-0002');
   expect(c1.phase).toBe('intake');
 
   // unique case reference
-  expect(await pgErrorCode(db.insert(cases).values({ reference: c1.reference, clientId: client!.id, category: 'other' }))).toBe('23505');
+  expect(await pgErrorCode(db.insert(cases).values({ reference: c1.reference, clientId: client.id, category: 'other' }))).toBe('23505');
   // reference format
-  expect(await pgErrorCode(db.insert(cases).values({ reference: 'case-1', clientId: client!.id, category: 'other' }))).toBe('23514');
+  expect(await pgErrorCode(db.insert(cases).values({ reference: 'case-1', clientId: client.id, category: 'other' }))).toBe('23514');
   // enumerations
   expect(
     await pgErrorCode(
@@ -58,7 +58,7 @@ export async function constraintSuite(db: Db): Promise<void> {
     kind: 'appointment_reminder' as const,
     subjectId: 'a1',
     version: 1,
-    recipient: `client:${client!.id}` as const,
+    recipient: `client:${client.id}` as const,
     channel: 'telegram' as const,
     dueAt: NOW,
   };

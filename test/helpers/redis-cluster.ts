@@ -3,9 +3,14 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { expect, vi } from 'vitest';
 import { freePort } from './http-relay.js';
 
 const run = promisify(execFile);
+
+/** Each node answering, then the cluster formed: up to 30 s each, asked every 100 ms (vi.waitFor: this runs in beforeAll, where expect.poll may not). */
+const CLUSTER_WAIT = { timeout: 30_000, interval: 100 } as const;
+const UP = 'redis cluster did not come up';
 
 /**
  * A three-node Redis Cluster on loopback ports for one test file: three
@@ -65,9 +70,9 @@ export async function startRedisCluster(size = 3): Promise<RedisCluster> {
       );
       procs.push(child);
     }
-    for (const port of ports) await waitFor(async () => (await cli(port, 'ping')) === 'PONG');
+    for (const port of ports) await vi.waitFor(async () => expect(await cli(port, 'ping'), UP).toBe('PONG'), CLUSTER_WAIT);
     await run('redis-cli', ['--cluster', 'create', ...ports.map((p) => `127.0.0.1:${p}`), '--cluster-replicas', '0', '--cluster-yes'], { timeout: 60_000 });
-    for (const port of ports) await waitFor(async () => /cluster_state:ok/.test(await cli(port, 'cluster', 'info')));
+    for (const port of ports) await vi.waitFor(async () => expect(await cli(port, 'cluster', 'info'), UP).toMatch(/cluster_state:ok/), CLUSTER_WAIT);
     return { nodes: ports.map((p) => `127.0.0.1:${p}`).join(','), stop };
   } catch (err) {
     await stop();
@@ -80,12 +85,4 @@ async function cli(port: number, ...args: string[]): Promise<string> {
     (r) => r.stdout.trim(),
     () => '',
   );
-}
-
-async function waitFor(cond: () => Promise<boolean>, timeoutMs = 30_000): Promise<void> {
-  const end = Date.now() + timeoutMs;
-  while (!(await cond())) {
-    if (Date.now() > end) throw new Error('redis cluster did not come up');
-    await new Promise((r) => setTimeout(r, 100));
-  }
 }

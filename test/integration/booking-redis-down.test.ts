@@ -92,14 +92,14 @@ describe('booking while Redis is down', () => {
     // Redis back (empty, as after a crash without persistence): the due-row scan queues the notice, which is due now.
     redis = await ownRedis(port);
     const notice = rows.find((r) => r.kind === 'appointment_notice')!;
-    for (;;) {
+    const queued = async () => {
       const ok = await enqueueDueDeliveries(deps).then(
         () => true,
         () => false,
       );
-      const job = ok ? await deps.queues.queue('delivery').getJob(`delivery-${notice.id}`) : undefined;
-      if (job) break;
-      await new Promise((r) => setTimeout(r, 100));
-    }
+      return ok ? await deps.queues.queue('delivery').getJob(`delivery-${notice.id}`) : undefined;
+    };
+    // As long as the test may take (its timeout): the scan is retried until Redis takes the job.
+    await expect.poll(queued, { timeout: 30_000, interval: 100 }).toBeTruthy();
   });
 });

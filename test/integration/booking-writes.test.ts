@@ -1,11 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eq, inArray } from 'drizzle-orm';
-import { appointments, auditLog, clients, deliveries, staff } from '../../src/db/schema.js';
-import { insertCase } from '../../src/cases/cases.repo.js';
+import { appointments, auditLog, clients, deliveries } from '../../src/db/schema.js';
 import { scheduleAppointment } from '../../src/appointments/appointments.service.js';
 import { planAppointmentReminders } from '../../src/appointments/reminders.service.js';
 import { findStaffById, type StaffRow } from '../../src/staff/staff.repo.js';
 import { createWorld, type World } from './delivery-fixtures.js';
+import { makeCase, makeStaff, stamped } from '../helpers/factories.js';
 
 /**
  * What one booking writes, through the booking path (case lock reading the
@@ -137,13 +137,8 @@ describe('booking an appointment', () => {
 
   it("refuses someone else's case and an unassigned one without writing anything; the worker's supervisor may book", async () => {
     const now = w.deps.clock.now().toJSDate();
-    const [other] = await w.deps.db
-      .insert(staff)
-      .values({ slackUserId: 'U0OTHER01', displayName: 'Other', role: 'worker', timeZone: 'Europe/London', createdAt: now, updatedAt: now })
-      .returning();
-    const unassigned = await w.deps.db.transaction((tx) =>
-      insertCase(tx, { clientId: w.clientId, category: 'family', priority: 'normal' }, w.deps.clock.now()),
-    );
+    const other = await makeStaff(w.deps.db, { slackUserId: 'U0OTHER01', displayName: 'Other', role: 'worker', timeZone: 'Europe/London', ...stamped(now) });
+    const unassigned = await makeCase(w.deps.db, { clientId: w.clientId, category: 'family', priority: 'normal' }, w.deps.clock.now());
     const count = async () => [
       (await w.deps.db.select().from(appointments)).length,
       (await w.deps.db.select().from(deliveries)).length,
@@ -167,7 +162,7 @@ describe('booking an appointment', () => {
     // Nothing written but the refusal's own audit row.
     expect(await count()).toEqual([before[0], before[1], before[2]! + 1, before[3]]);
     const [refused] = await w.deps.db.select().from(auditLog).where(eq(auditLog.action, 'case.access_refused'));
-    expect(refused).toMatchObject({ actorId: other!.id, caseId: w.caseId, details: { attempted: w.caseId, via: 'change' } });
+    expect(refused).toMatchObject({ actorId: other.id, caseId: w.caseId, details: { attempted: w.caseId, via: 'change' } });
 
     const res = await scheduleAppointment(w.deps, supervisor, { ...input, caseId: w.caseId, idempotencyKey: 'booking-writes-5' });
     if (!res.ok || res.duplicate) throw new Error(`not booked: ${JSON.stringify(res)}`);

@@ -1,11 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { and, eq, sql } from 'drizzle-orm';
+import { and, eq } from 'drizzle-orm';
 import { DateTime } from 'luxon';
-import { appointments, auditLog, deliveries, staff } from '../../src/db/schema.js';
+import { appointments, auditLog, staff } from '../../src/db/schema.js';
 import { planAppointmentReminders } from '../../src/appointments/reminders.service.js';
 import { closeCase } from '../../src/cases/case-plan.service.js';
-import { sendDelivery } from '../../src/delivery/send.service.js';
 import { bookAppointment, clientTexts, createWorld, type World } from './delivery-fixtures.js';
+import { sendDue as sendAllDue } from './lifecycle-fixtures.js';
 
 /**
  * Closing a case ends the service agreement. An appointment still ahead must
@@ -27,19 +27,8 @@ beforeAll(async () => {
 });
 afterAll(async () => w?.close());
 
-async function sendDue(): Promise<Array<{ kind: string; outcome: string }>> {
-  const rows = await w.deps.db
-    .select()
-    .from(deliveries)
-    .where(and(eq(deliveries.status, 'pending'), sql`coalesce(${deliveries.notBefore}, ${deliveries.dueAt}) <= ${w.deps.clock.now().toJSDate()}`))
-    .orderBy(deliveries.dueAt, deliveries.id);
-  const out = [];
-  for (const r of rows) {
-    const res = await sendDelivery(w.deps, r.id, { finalAttempt: true });
-    out.push({ kind: r.kind, outcome: res.kind === 'sent' ? 'sent' : `${res.kind}:${'reason' in res ? res.reason : ''}` });
-  }
-  return out;
-}
+/** Every due row sent, in order, as the delivery worker would: what was sent, without the recipients. */
+const sendDue = async () => (await sendAllDue(w)).map(({ kind, outcome }) => ({ kind, outcome }));
 
 describe('closing a case with an appointment ahead', () => {
   it('cancels it, tells the client it is no longer needed, and its reminders never go out', async () => {

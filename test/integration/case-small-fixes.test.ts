@@ -1,7 +1,8 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { SLACK_WAIT } from '../helpers/waits.js';
 import { eq } from 'drizzle-orm';
 import { DateTime } from 'luxon';
-import { appointments, cases, escalations } from '../../src/db/schema.js';
+import { cases, escalations } from '../../src/db/schema.js';
 import { logNote } from '../../src/cases/case-notes.service.js';
 import { closeCase } from '../../src/cases/case-plan.service.js';
 import { openEscalation } from '../../src/escalations/escalations.repo.js';
@@ -9,7 +10,8 @@ import { describeTrouble } from '../../src/slack/ui/escalation.text.js';
 import { planAppointmentReminders } from '../../src/appointments/reminders.service.js';
 import { findStaffById } from '../../src/staff/staff.repo.js';
 import type { Db } from '../../src/db/client.js';
-import { blockText, createSlackWorld, dm, eventually, flush, newCase, U, type SlackWorld, openCaseModal } from './slack-harness.js';
+import { blockText, createSlackWorld, dm, flush, newCase, U, type SlackWorld, openCaseModal } from './slack-harness.js';
+import { makeAppointment, stamped } from '../helpers/factories.js';
 
 /** Issue 12, part 4: the smaller things seen on the walk, each as the person would notice it. */
 let w: SlackWorld;
@@ -88,7 +90,7 @@ describe('nudges and escalations', () => {
     expect(row!.resolvedAt).not.toBeNull();
     const before = w.slack.responseUrlPosts.length;
     await w.driver.slashCommand({ userId: U.sup, command: '/case', text: 'team' });
-    const team = await eventually(() => w.slack.responseUrlPosts.length > before && w.slack.responseUrlPosts.at(-1)!, 'the team view');
+    const team = await vi.waitUntil(() => w.slack.responseUrlPosts.length > before && w.slack.responseUrlPosts.at(-1)!, SLACK_WAIT);
     expect(blockText(team.body.blocks as unknown[])).not.toContain(c.reference);
   });
 });
@@ -110,25 +112,18 @@ describe('the outcome question', () => {
       }),
     ).toMatchObject({ ok: true });
     const now = w.deps.clock.now();
-    const [appt] = await w.deps.db
-      .insert(appointments)
-      .values({
-        caseId: c.caseId,
-        workerId: worker.id,
-        startsAt: now.plus({ hours: 1 }).toJSDate(),
-        durationMin: 60,
-        mode: 'phone',
-        createdAt: now.toJSDate(),
-        updatedAt: now.toJSDate(),
-      })
-      .returning();
-    await planAppointmentReminders(w.deps, appt!.id);
-    w.deps.clock.set(DateTime.fromJSDate(appt!.startsAt).plus({ hours: 2, minutes: 6 }));
+    const appt = await makeAppointment(w.deps.db, {
+      caseId: c.caseId,
+      workerId: worker.id,
+      startsAt: now.plus({ hours: 1 }).toJSDate(),
+      durationMin: 60,
+      mode: 'phone',
+      ...stamped(now.toJSDate()),
+    });
+    await planAppointmentReminders(w.deps, appt.id);
+    w.deps.clock.set(DateTime.fromJSDate(appt.startsAt).plus({ hours: 2, minutes: 6 }));
     await flush(w);
-    const question = await eventually(
-      () => dm(w, U.worker).find((m) => m.text.startsWith(`How did the appointment for ${c.reference}`)),
-      'the outcome question',
-    );
+    const question = await vi.waitUntil(() => dm(w, U.worker).find((m) => m.text.startsWith(`How did the appointment for ${c.reference}`)), SLACK_WAIT);
     expect(question.text).toContain(`Your follow-up stays ${chosen.toFormat('ccc d LLL')} 09:00 GMT.`);
     const [kase] = await w.deps.db.select().from(cases).where(eq(cases.id, c.caseId));
     expect(kase!.nextFollowUpAt).toEqual(chosen.toJSDate());

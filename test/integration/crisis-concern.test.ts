@@ -1,7 +1,7 @@
-import { and, eq, isNull } from 'drizzle-orm';
+import { and, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { auditLog, cases, clients, escalations, notes } from '../../src/db/schema.js';
-import { createHarness, type Harness } from './telegram-harness.js';
+import { auditLog, notes } from '../../src/db/schema.js';
+import { createHarness, crisisStateOf, type Harness } from './telegram-harness.js';
 
 /**
  * The second net, through the real bot and the Telegram emulator: a worrying message the crisis
@@ -17,17 +17,7 @@ afterAll(async () => h?.close());
 const CONTACTS = 'Emergency services: 999';
 const ASK = 'Are you safe right now?';
 
-async function crisisState(userId: number) {
-  const [client] = await h.deps.db.select().from(clients).where(eq(clients.telegramUserId, userId));
-  const list = client ? await h.deps.db.select().from(cases).where(eq(cases.clientId, client.id)) : [];
-  const esc = list[0]
-    ? await h.deps.db
-        .select()
-        .from(escalations)
-        .where(and(eq(escalations.caseId, list[0].id), isNull(escalations.resolvedAt)))
-    : [];
-  return { client, cases: list, escalations: esc };
-}
+const crisisState = (userId: number) => crisisStateOf(h, userId);
 
 describe('a worrying message the crisis patterns do not know', () => {
   it('first message: the contacts and the question come first, then the intake; nobody is paged yet', async () => {

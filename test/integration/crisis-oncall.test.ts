@@ -1,7 +1,8 @@
 import { and, eq, isNull, lte } from 'drizzle-orm';
 import { DateTime } from 'luxon';
 import type { Update } from 'telegraf/types';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { SLACK_WAIT } from '../helpers/waits.js';
 import { auditLog, caseAccessGrants, cases, clients, deliveries, escalations, notes, staff } from '../../src/db/schema.js';
 import { createLater } from '../../src/db/after-commit.js';
 import { runEscalationSweep } from '../../src/escalations/escalation-sweep.service.js';
@@ -11,7 +12,7 @@ import { whoIsOnCall } from '../../src/staff/oncall.service.js';
 import type { SimUser } from '../../src/sandbox/telegram-emulator.js';
 import { createBot, type TelegramBot } from '../../src/telegram/telegram.bot.js';
 import { startWorkers, type RunningWorkers } from '../../workers/start.js';
-import { answersTo, blockText, createSlackWorld, dm, eventually, INTAKE, newCase, nextAnswer, U, type SlackWorld } from './slack-harness.js';
+import { answersTo, blockText, createSlackWorld, dm, INTAKE, newCase, nextAnswer, U, type SlackWorld } from './slack-harness.js';
 
 /**
  * Issue 11 end to end: the real telegraf bot (client), the real Bolt app driven
@@ -41,19 +42,20 @@ const at = async (iso: string) => {
   await enqueueDueDeliveries(w.deps);
   // Settled: no due row left pending (rows first, then jobs; see delivery-fixtures settle), seen twice.
   let quiet = 0;
-  await eventually(
-    async () => {
-      const due = await w.deps.db
-        .select({ id: deliveries.id })
-        .from(deliveries)
-        .where(and(eq(deliveries.status, 'pending'), lte(deliveries.dueAt, w.deps.clock.now().toJSDate())));
-      const jobs = await w.deps.queues.queue('delivery').getJobCounts('waiting', 'active', 'prioritized');
-      quiet = due.length === 0 && (jobs.waiting ?? 0) + (jobs.active ?? 0) + (jobs.prioritized ?? 0) === 0 ? quiet + 1 : 0;
-      return quiet >= 2 || undefined;
-    },
-    'deliveries sent',
-    20_000,
-  );
+  await expect
+    .poll(
+      async () => {
+        const due = await w.deps.db
+          .select({ id: deliveries.id })
+          .from(deliveries)
+          .where(and(eq(deliveries.status, 'pending'), lte(deliveries.dueAt, w.deps.clock.now().toJSDate())));
+        const jobs = await w.deps.queues.queue('delivery').getJobCounts('waiting', 'active', 'prioritized');
+        quiet = due.length === 0 && (jobs.waiting ?? 0) + (jobs.active ?? 0) + (jobs.prioritized ?? 0) === 0 ? quiet + 1 : 0;
+        return quiet >= 2 || undefined;
+      },
+      { ...SLACK_WAIT, timeout: 20_000, message: 'deliveries sent' },
+    )
+    .toBeTruthy();
 };
 /** Crisis pages about one case (each test's crisis is its own case). */
 const pagesTo = (slackUser: string, ref: string) => dm(w, slackUser).filter((m) => m.text.includes(':rotating_light:') && m.text.includes(ref));
@@ -154,10 +156,12 @@ describe('on-call rota and crisis tiers', () => {
     expect(shown.blocks).toContain('On call now:* <@U0SUPER002>');
     // App Home shows it to everyone.
     await w.driver.event({ type: 'app_home_opened', user: U.worker, tab: 'home' });
-    await eventually(
-      () => blockText(w.slack.homeView(U.worker)?.blocks as unknown[] | undefined).includes('On call now:* <@U0SUPER002>') || undefined,
-      'App Home',
-    );
+    await expect
+      .poll(() => blockText(w.slack.homeView(U.worker)?.blocks as unknown[] | undefined).includes('On call now:* <@U0SUPER002>') || undefined, {
+        ...SLACK_WAIT,
+        message: 'App Home',
+      })
+      .toBeTruthy();
 
     w.deps.clock.set(DateTime.fromISO('2026-11-23T22:00:00Z', { zone: 'utc' }));
     const c = await newCase(w, { assignTo: w.staff.worker });
@@ -213,10 +217,10 @@ describe('after the acknowledgement', () => {
     expect(page.text).toContain(c.reference);
 
     await w.driver.blockAction(U.sup2, { channel: page.channel, ts: page.ts }, 'esc_ack');
-    const acked = await eventually(() => {
+    const acked = await vi.waitUntil(() => {
       const m = w.slack.messages(page.channel).find((x) => x.ts === page.ts);
       return m && blockText(m.blocks).includes('safety plan note is due by') ? m : undefined;
-    }, 'the page updated with what is due next');
+    }, SLACK_WAIT);
     expect(blockText(acked.blocks)).toContain('Thu 26 Nov 20:00');
     expect(blockText(acked.blocks)).toContain('You can open this case until the crisis is resolved');
     const grants = await w.deps.db
@@ -278,15 +282,17 @@ describe('after the acknowledgement', () => {
     expect(pagesTo(U.sup2, c.reference).length).toBe(beforeRepeat + 1);
     expect(pagesTo(U.sup2, c.reference).at(-1)!.text).toContain('CRISIS reported');
     await w.driver.blockAction(U.sup2, { channel: page.channel, ts: pagesTo(U.sup2, c.reference).at(-1)!.ts }, 'esc_ack');
-    await eventually(
-      async () => (await w.deps.db.select().from(escalations).where(eq(escalations.id, open!.id)))[0]!.acknowledgedAt || undefined,
-      'acknowledged again',
-    );
+    await expect
+      .poll(async () => (await w.deps.db.select().from(escalations).where(eq(escalations.id, open!.id)))[0]!.acknowledgedAt || undefined, {
+        ...SLACK_WAIT,
+        message: 'acknowledged again',
+      })
+      .toBeTruthy();
 
     // Record the outcome: resolved, access revoked, audited.
     const m = w.slack.messages(page.channel).find((x) => x.ts === page.ts)!;
     await w.driver.blockAction(U.sup2, { channel: m.channel, ts: m.ts }, 'crisis_outcome');
-    const view = await eventually(() => w.slack.openViews(U.sup2).find((v) => v.callback_id === 'crisis_outcome_modal'), 'outcome modal');
+    const view = await vi.waitUntil(() => w.slack.openViews(U.sup2).find((v) => v.callback_id === 'crisis_outcome_modal'), SLACK_WAIT);
     expect((await w.driver.viewSubmission(U.sup2, view.id, { outcome: { v: 'client_safe' }, reason: { v: '' } })).body).toMatchObject({
       response_action: 'errors',
     });
@@ -328,15 +334,19 @@ describe('after the acknowledgement', () => {
     expect(pagesTo(U.sup2, theirs.reference)).toHaveLength(0);
     // Each worker's App Home names their own team's on-call person.
     await w.driver.event({ type: 'app_home_opened', user: U.worker, tab: 'home' });
-    await eventually(
-      () => blockText(w.slack.homeView(U.worker)?.blocks as unknown[] | undefined).includes('On call now:* <@U0SUPER002>') || undefined,
-      'App Home (Wen)',
-    );
+    await expect
+      .poll(() => blockText(w.slack.homeView(U.worker)?.blocks as unknown[] | undefined).includes('On call now:* <@U0SUPER002>') || undefined, {
+        ...SLACK_WAIT,
+        message: 'App Home (Wen)',
+      })
+      .toBeTruthy();
     await w.driver.event({ type: 'app_home_opened', user: U.other, tab: 'home' });
-    await eventually(
-      () => blockText(w.slack.homeView(U.other)?.blocks as unknown[] | undefined).includes('On call now:* <@U0SUPER001>') || undefined,
-      'App Home (Olu)',
-    );
+    await expect
+      .poll(() => blockText(w.slack.homeView(U.other)?.blocks as unknown[] | undefined).includes('On call now:* <@U0SUPER001>') || undefined, {
+        ...SLACK_WAIT,
+        message: 'App Home (Olu)',
+      })
+      .toBeTruthy();
   }, 120_000);
 
   it('/metrics shows unacknowledged crises and the time to acknowledge', async () => {
@@ -362,7 +372,9 @@ describe('after the acknowledgement', () => {
     await clientSays({ id: c.chat, first_name: 'C' }, 'I want to end my life');
     await runEscalationSweep(w.deps);
     await enqueueDueDeliveries(w.deps);
-    await eventually(() => pagesTo(U.sup, c.reference).length === 1 || undefined, 'the page to the on-call person', 20_000);
+    await expect
+      .poll(() => pagesTo(U.sup, c.reference).length === 1 || undefined, { ...SLACK_WAIT, timeout: 20_000, message: 'the page to the on-call person' })
+      .toBeTruthy();
     const [stuck] = await w.deps.db.select().from(deliveries).where(eq(deliveries.subjectId, 'stuck'));
     expect(stuck!.status).toBe('pending');
   }, 60_000);

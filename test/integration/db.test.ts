@@ -6,9 +6,9 @@ import { DateTime } from 'luxon';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MIGRATIONS_DIR, openPostgres } from '../../src/db/client.js';
 import { clients } from '../../src/db/schema.js';
-import { insertCase } from '../../src/cases/cases.repo.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/db.js';
 import { constraintSuite, pgErrorCode } from '../helpers/db-suite.js';
+import { makeCase, makeClient } from '../helpers/factories.js';
 
 let tdb: TestDatabase;
 beforeAll(async () => {
@@ -28,12 +28,10 @@ describe('PostgreSQL storage', () => {
   });
 
   it('hands out unique case references to concurrent intakes', async () => {
-    const [client] = await tdb.db.insert(clients).values({ timeZone: 'Asia/Shanghai' }).returning();
+    const client = await makeClient(tdb.db, { timeZone: 'Asia/Shanghai' });
     const now = DateTime.fromISO('2027-01-01T00:00:05Z');
     const refs = await Promise.all(
-      Array.from({ length: 20 }, () =>
-        tdb.db.transaction((tx) => insertCase(tx, { clientId: client!.id, category: 'health', priority: 'low' }, now)).then((c) => c.reference),
-      ),
+      Array.from({ length: 20 }, () => makeCase(tdb.db, { clientId: client.id, category: 'health', priority: 'low' }, now).then((c) => c.reference)),
     );
     expect(new Set(refs).size).toBe(20);
     expect(refs.every((r) => /^C-2027-00(0[1-9]|1[0-9]|20)$/.test(r))).toBe(true);

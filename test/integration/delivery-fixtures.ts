@@ -9,8 +9,8 @@ import { DateTime } from 'luxon';
 import { createTestDeps, type TestDeps } from '../helpers/deps.js';
 import { TelegramEmulator, type TelegramEmulatorOptions } from '../../src/sandbox/telegram-emulator.js';
 import { SlackEmulator, type SlackEmulatorOptions } from '../../src/sandbox/slack-emulator.js';
-import { appointments, cases, clients, deliveries, staff } from '../../src/db/schema.js';
-import { insertCase } from '../../src/cases/cases.repo.js';
+import { cases, type clients, deliveries } from '../../src/db/schema.js';
+import { makeAppointment, makeCase, makeClient, makeStaff, stamped } from '../helpers/factories.js';
 import { enqueueDueDeliveries } from '../../src/delivery/tick.js';
 
 export const SUPERVISOR_SLACK = 'U0SUPER01';
@@ -71,48 +71,27 @@ export async function createWorld(
     },
   });
   const now = deps.clock.now().toJSDate();
-  const [sup] = await deps.db
-    .insert(staff)
-    .values({ slackUserId: SUPERVISOR_SLACK, displayName: 'Sup', role: 'supervisor', timeZone: 'Europe/London', createdAt: now, updatedAt: now })
-    .returning();
-  const [oncall] = await deps.db
-    .insert(staff)
-    .values({ slackUserId: ONCALL_SLACK, displayName: 'On call', role: 'supervisor', timeZone: 'Europe/London', onCall: true, createdAt: now, updatedAt: now })
-    .returning();
-  const [worker] = await deps.db
-    .insert(staff)
-    .values({
-      slackUserId: WORKER_SLACK,
-      displayName: 'Worker',
-      role: 'worker',
-      supervisorId: sup!.id,
-      timeZone: opts.workerZone ?? 'Europe/London',
-      createdAt: now,
-      updatedAt: now,
-    })
-    .returning();
-  const [client] = await deps.db
-    .insert(clients)
-    .values({
-      telegramUserId: CLIENT_CHAT,
-      telegramChatId: CLIENT_CHAT,
-      language: 'en',
-      timeZone: 'Europe/London',
-      createdAt: now,
-      updatedAt: now,
-      ...opts.client,
-    })
-    .returning();
-  const c = await deps.db.transaction((tx) => insertCase(tx, { clientId: client!.id, category: 'family', priority: 'normal' }, deps.clock.now()));
-  await deps.db.update(cases).set({ assignedWorkerId: worker!.id, assignedAt: now, phase: 'assessment' }).where(eq(cases.id, c.id));
+  const sup = await makeStaff(deps.db, { slackUserId: SUPERVISOR_SLACK, displayName: 'Sup', role: 'supervisor', ...stamped(now) });
+  const oncall = await makeStaff(deps.db, { slackUserId: ONCALL_SLACK, displayName: 'On call', role: 'supervisor', onCall: true, ...stamped(now) });
+  const worker = await makeStaff(deps.db, {
+    slackUserId: WORKER_SLACK,
+    displayName: 'Worker',
+    role: 'worker',
+    supervisorId: sup.id,
+    timeZone: opts.workerZone ?? 'Europe/London',
+    ...stamped(now),
+  });
+  const client = await makeClient(deps.db, { telegramUserId: CLIENT_CHAT, telegramChatId: CLIENT_CHAT, language: 'en', ...stamped(now), ...opts.client });
+  const c = await makeCase(deps.db, { clientId: client.id, category: 'family', priority: 'normal' }, deps.clock.now());
+  await deps.db.update(cases).set({ assignedWorkerId: worker.id, assignedAt: now, phase: 'assessment' }).where(eq(cases.id, c.id));
   return {
     deps,
     tg,
     slack,
-    supervisorId: sup!.id,
-    oncallId: oncall!.id,
-    workerId: worker!.id,
-    clientId: client!.id,
+    supervisorId: sup.id,
+    oncallId: oncall.id,
+    workerId: worker.id,
+    clientId: client.id,
     caseId: c.id,
     reference: c.reference,
     async close() {
@@ -130,19 +109,15 @@ export async function bookAppointment(
   opts: { durationMin?: number; mode?: 'in_person' | 'phone' | 'video' } = {},
 ): Promise<string> {
   const now = w.deps.clock.now().toJSDate();
-  const [a] = await w.deps.db
-    .insert(appointments)
-    .values({
-      caseId: w.caseId,
-      workerId: w.workerId,
-      startsAt: DateTime.fromISO(startsAtIso).toJSDate(),
-      durationMin: opts.durationMin ?? 60,
-      mode: opts.mode ?? 'in_person',
-      createdAt: now,
-      updatedAt: now,
-    })
-    .returning();
-  return a!.id;
+  const a = await makeAppointment(w.deps.db, {
+    caseId: w.caseId,
+    workerId: w.workerId,
+    startsAt: DateTime.fromISO(startsAtIso).toJSDate(),
+    durationMin: opts.durationMin ?? 60,
+    mode: opts.mode ?? 'in_person',
+    ...stamped(now),
+  });
+  return a.id;
 }
 
 /** Move the ManualClock and run the due-row scan, as the tick scheduler does every few seconds. */

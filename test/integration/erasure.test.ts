@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { and, eq, sql } from 'drizzle-orm';
-import { appointments, auditLog, cases, clients, deliveries, erasureRequests, notes, staff } from '../../src/db/schema.js';
+import { appointments, auditLog, cases, clients, deliveries, erasureRequests, notes } from '../../src/db/schema.js';
 import { requestErasure } from '../../src/clients/client-commands.service.js';
 import { decideErasure, erasureTick } from '../../src/clients/erasure-request.service.js';
 import { runErasure } from '../../src/clients/erasure.service.js';
@@ -9,6 +9,7 @@ import { loadCaseCard } from '../../src/cases/case-card.js';
 import { CLIENT_CHAT, SUPERVISION_CHANNEL, SUPERVISOR_SLACK, createWorld, type World } from './delivery-fixtures.js';
 import { scanDatabase } from '../helpers/personal-data-scan.js';
 import { seedClient, sendDue, type Seeded } from './lifecycle-fixtures.js';
+import { makeStaff, stamped } from '../helpers/factories.js';
 
 /**
  * /forget must end in forgetting: the supervisor is asked in Slack, decides,
@@ -26,9 +27,7 @@ beforeAll(async () => {
     },
   });
   const now = w.deps.clock.now().toJSDate();
-  await w.deps.db
-    .insert(staff)
-    .values({ slackUserId: 'U0ADMIN01', displayName: 'Admin', role: 'admin', timeZone: 'Europe/London', createdAt: now, updatedAt: now });
+  await makeStaff(w.deps.db, { slackUserId: 'U0ADMIN01', displayName: 'Admin', role: 'admin', timeZone: 'Europe/London', ...stamped(now) });
   w.slack.addUser({ id: 'U0ADMIN01', name: 'admin', tz: 'Europe/London' });
 });
 afterAll(async () => w?.close());

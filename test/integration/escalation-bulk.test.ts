@@ -2,8 +2,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { sql } from 'drizzle-orm';
 import { DateTime } from 'luxon';
 import { createTestDeps, type TestDeps } from '../helpers/deps.js';
-import { staff } from '../../src/db/schema.js';
 import { runEscalationSweep } from '../../src/escalations/escalation-sweep.service.js';
+import { makeStaff, stamped } from '../helpers/factories.js';
 
 /**
  * A sweep over many cases at once (set-based opening and notification, several
@@ -30,26 +30,27 @@ async function seed(total = 330, due = 300): Promise<Seeded> {
   const deps = await createTestDeps({ start: START });
   cleanups.push(() => deps.destroy());
   const at = deps.clock.now().toJSDate();
-  const [sup] = await deps.db
-    .insert(staff)
-    .values({ slackUserId: 'U0SUP', displayName: 'Sup', role: 'supervisor', timeZone: 'Europe/London', createdAt: at, updatedAt: at })
-    .returning();
-  const [worker] = await deps.db
-    .insert(staff)
-    .values({ slackUserId: 'U0WRK', displayName: 'Worker', role: 'worker', supervisorId: sup!.id, timeZone: 'Europe/London', createdAt: at, updatedAt: at })
-    .returning();
+  const sup = await makeStaff(deps.db, { slackUserId: 'U0SUP', displayName: 'Sup', role: 'supervisor', timeZone: 'Europe/London', ...stamped(at) });
+  const worker = await makeStaff(deps.db, {
+    slackUserId: 'U0WRK',
+    displayName: 'Worker',
+    role: 'worker',
+    supervisorId: sup.id,
+    timeZone: 'Europe/London',
+    ...stamped(at),
+  });
   await deps.db.execute(sql`insert into clients (telegram_user_id, telegram_chat_id, language, time_zone, created_at, updated_at)
     select 30000000 + g, 30000000 + g, 'en', 'Europe/London', ${at}, ${at} from generate_series(1, ${total}::int) g`);
   // i % 3 = 0: follow-up overdue; 1: quiet; 2: both (for i <= due); i > due: healthy.
   await deps.db.execute(sql`insert into cases (reference, client_id, category, priority, phase, assigned_worker_id, assigned_at, opened_at,
       last_note_at, next_follow_up_at, follow_up_set_at, created_at, updated_at)
-    select 'C-2026-' || lpad(i::text, 4, '0'), cl.id, 'family', 'normal', 'implementation', ${worker!.id}, ${at}::timestamptz - interval '100 days', ${at}::timestamptz - interval '100 days',
+    select 'C-2026-' || lpad(i::text, 4, '0'), cl.id, 'family', 'normal', 'implementation', ${worker.id}, ${at}::timestamptz - interval '100 days', ${at}::timestamptz - interval '100 days',
       case when i > ${due}::int or i % 3 = 0 then ${at}::timestamptz - interval '30 hours' else ${at}::timestamptz - interval '60 days' end,
       case when i <= ${due}::int and i % 3 <> 1 then ${at}::timestamptz - interval '2 hours' else ${at}::timestamptz + interval '5 days' end,
       case when i <= ${due}::int and i % 3 <> 1 then ${at}::timestamptz - interval '20 hours' else ${at}::timestamptz - interval '10 days' end,
       ${at}::timestamptz - interval '100 days', ${at}
     from (select row_number() over (order by telegram_chat_id) i, id from clients where telegram_chat_id > 30000000) cl(i, id)`);
-  return { deps, workerId: worker!.id, supervisorId: sup!.id };
+  return { deps, workerId: worker.id, supervisorId: sup.id };
 }
 
 const rows = async <T>(deps: TestDeps, q: ReturnType<typeof sql>): Promise<T[]> => ((await deps.db.execute(q)) as unknown as { rows: T[] }).rows;

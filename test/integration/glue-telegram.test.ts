@@ -124,14 +124,8 @@ describe('a crisis pages on-call at once', () => {
     // The real processor takes that job (no clock movement): the on-call page is in the ledger.
     const worker = new Worker('maintenance', createDispatcher(w.deps), { connection: w.deps.redis, prefix: w.deps.queues.prefix });
     try {
-      const start = Date.now();
-      let pages: Array<typeof deliveries.$inferSelect> = [];
-      while (Date.now() - start < 10_000) {
-        pages = await w.deps.db.select().from(deliveries).where(eq(deliveries.kind, 'crisis_page'));
-        if (pages.length) break;
-        await new Promise((r) => setTimeout(r, 50));
-      }
-      expect(pages.map((p) => p.recipient)).toEqual([`staff:${w.oncallId}`]);
+      const pages = () => w.deps.db.select().from(deliveries).where(eq(deliveries.kind, 'crisis_page'));
+      await expect.poll(async () => (await pages()).map((p) => p.recipient), { timeout: 10_000, interval: 50 }).toEqual([`staff:${w.oncallId}`]);
     } finally {
       await worker.close();
     }

@@ -1,11 +1,12 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { SLACK_WAIT } from '../helpers/waits.js';
 import { and, eq } from 'drizzle-orm';
 import { auditLog, cases, deliveries, escalations, handovers, notes } from '../../src/db/schema.js';
 import { scheduleAppointment } from '../../src/appointments/appointments.service.js';
 import { handBackDue } from '../../src/handover/handover.service.js';
 import { findActiveStaffBySlack } from '../../src/staff/staff.repo.js';
 import { DateTime } from 'luxon';
-import { answersTo, blockText, createSlackWorld, dm, eventually, flush, newCase, nextAnswer, U, type SlackWorld } from './slack-harness.js';
+import { answersTo, blockText, createSlackWorld, dm, flush, newCase, nextAnswer, U, type SlackWorld } from './slack-harness.js';
 
 /**
  * Leave cover through the real Bolt app, the Slack and Telegram emulators and
@@ -33,7 +34,7 @@ async function openHandoverModal(user: string, text: string) {
   const before = w.slack.openViews(user).length;
   const res = await w.driver.slashCommand({ command: '/case', text, userId: user });
   expect(res.status).toBe(200);
-  await eventually(() => w.slack.openViews(user).length > before, 'the handover modal');
+  await expect.poll(() => w.slack.openViews(user).length > before, { ...SLACK_WAIT, message: 'the handover modal' }).toBeTruthy();
   return w.slack.openViews(user).at(-1)!;
 }
 
@@ -197,9 +198,9 @@ describe('/case handover', () => {
     const view = await openHandoverModal(U.admin, `handover ${mention(U.worker)} ${mention(U.worker2)}`);
     expect((await w.driver.viewSubmission(U.admin, view.id, { cases: { v: [c.caseId, crisis.caseId] } })).body).toBe('');
     expect(await workerOf(c.caseId)).toBe(w.staff.worker2);
-    const confirmation = await eventually(() => dm(w, U.admin).find((m) => blockText(m.blocks).includes('handover_undo')), 'the confirmation');
+    const confirmation = await vi.waitUntil(() => dm(w, U.admin).find((m) => blockText(m.blocks).includes('handover_undo')), SLACK_WAIT);
     await w.driver.blockAction(U.admin, { channel: confirmation.channel, ts: confirmation.ts }, 'handover_undo');
-    await eventually(async () => (await workerOf(c.caseId)) === w.staff.worker, 'the undo');
+    await expect.poll(async () => (await workerOf(c.caseId)) === w.staff.worker, { ...SLACK_WAIT, message: 'the undo' }).toBeTruthy();
     expect(await workerOf(crisis.caseId)).toBe(w.staff.worker);
     const sent = (await flush(w)).filter((s) => !s.outcome.startsWith('wait:'));
     expect(
@@ -261,7 +262,7 @@ describe('/case handover in discreet mode', () => {
     const k = await newCase(d, { assignTo: d.staff.worker });
     const before = d.slack.openViews(U.sup).length;
     await d.driver.slashCommand({ command: '/case', text: `handover ${mention(U.worker)} ${mention(U.worker2)} until 2026-12-10`, userId: U.sup });
-    await eventually(() => d.slack.openViews(U.sup).length > before, 'the handover modal');
+    await expect.poll(() => d.slack.openViews(U.sup).length > before, { ...SLACK_WAIT, message: 'the handover modal' }).toBeTruthy();
     expect((await d.driver.viewSubmission(U.sup, d.slack.openViews(U.sup).at(-1)!.id, { cases: { v: [k.caseId] } })).body).toBe('');
     await flush(d);
     expect(d.tg.messages(k.chat).map((m) => m.text)).toEqual(['Your contact person has changed. You can write here as before.']);

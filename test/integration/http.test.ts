@@ -6,8 +6,8 @@ import { openPostgres } from '../../src/db/client.js';
 import { createRedis } from '../../src/lib/redis.js';
 import type { Deps } from '../../src/deps.js';
 import { createTestDeps, type TestDeps } from '../helpers/deps.js';
-import { clients, escalations } from '../../src/db/schema.js';
-import { insertCase } from '../../src/cases/cases.repo.js';
+import { escalations } from '../../src/db/schema.js';
+import { makeCase, makeClient, stamped } from '../helpers/factories.js';
 
 let deps: TestDeps;
 let server: Server;
@@ -65,13 +65,12 @@ describe('HTTP endpoints', () => {
 
   it('/metrics has what a duty manager alerts on: unacknowledged crises and their age, open escalations by level, audited events — with no personal data in labels', async () => {
     const now = deps.clock.now().toJSDate();
-    const [client] = await deps.db
-      .insert(clients)
-      .values({ timeZone: 'Europe/London', preferredNameEnc: deps.cipher.encrypt('Zoë Secretname', 'clients.preferred_name'), createdAt: now, updatedAt: now })
-      .returning();
-    const c = await deps.db.transaction((tx) =>
-      insertCase(tx, { clientId: client!.id, category: 'family', priority: 'crisis', crisis: true }, deps.clock.now()),
-    );
+    const client = await makeClient(deps.db, {
+      timeZone: 'Europe/London',
+      preferredNameEnc: deps.cipher.encrypt('Zoë Secretname', 'clients.preferred_name'),
+      ...stamped(now),
+    });
+    const c = await makeCase(deps.db, { clientId: client.id, category: 'family', priority: 'crisis', crisis: true }, deps.clock.now());
     await deps.db
       .insert(escalations)
       .values({ caseId: c.id, reason: 'crisis', openedAt: deps.clock.now().minus({ minutes: 20 }).toJSDate(), createdAt: now, updatedAt: now });

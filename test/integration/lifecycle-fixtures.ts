@@ -8,7 +8,6 @@
 import { and, eq, sql } from 'drizzle-orm';
 import { DateTime } from 'luxon';
 import {
-  appointments,
   callbackTokens,
   cases,
   clients,
@@ -21,7 +20,7 @@ import {
   referrals,
   resources,
 } from '../../src/db/schema.js';
-import { insertCase } from '../../src/cases/cases.repo.js';
+import { makeAppointment, makeCase, makeClient, stamped } from '../helpers/factories.js';
 import { sealCaseIntake } from '../../src/intake/intake.repo.js';
 import { planAppointmentReminders } from '../../src/appointments/reminders.service.js';
 import { sendDelivery } from '../../src/delivery/send.service.js';
@@ -65,19 +64,15 @@ export async function seedClient(w: World, chatId: number, tag: string, opts: { 
   let clientId = opts.clientId;
   if (!clientId) {
     tgUser(w, chatId);
-    const [row] = await deps.db
-      .insert(clients)
-      .values({
-        telegramUserId: chatId,
-        telegramChatId: chatId,
-        language: 'en',
-        timeZone: 'Asia/Shanghai',
-        preferredNameEnc: c.encrypt(name, 'clients.preferred_name'),
-        createdAt: at,
-        updatedAt: at,
-      })
-      .returning();
-    clientId = row!.id;
+    const row = await makeClient(deps.db, {
+      telegramUserId: chatId,
+      telegramChatId: chatId,
+      language: 'en',
+      timeZone: 'Asia/Shanghai',
+      preferredNameEnc: c.encrypt(name, 'clients.preferred_name'),
+      ...stamped(at),
+    });
+    clientId = row.id;
   } else {
     await deps.db
       .update(clients)
@@ -100,7 +95,7 @@ export async function seedClient(w: World, chatId: number, tag: string, opts: { 
       timezone: 'Asia/Shanghai',
     } as never,
   });
-  const cs = await deps.db.transaction((tx) => insertCase(tx, { clientId: clientId!, category: 'housing', priority: 'normal', intakeEnc }, now));
+  const cs = await makeCase(deps.db, { clientId: clientId!, category: 'housing', priority: 'normal', intakeEnc }, now);
   await deps.db
     .update(cases)
     .set({
@@ -169,20 +164,16 @@ export async function seedClient(w: World, chatId: number, tag: string, opts: { 
     .insert(callbackTokens)
     .values({ token: `tok${chatId}${tag}`, chatId, action: { type: 'forget', yes: true }, expiresAt: now.plus({ days: 1 }).toJSDate() });
   await deps.redis.lpush(trackedMessagesKey(deps.config.QUEUE_PREFIX, chatId), '11', '12');
-  const [appt] = await deps.db
-    .insert(appointments)
-    .values({
-      caseId: cs.id,
-      workerId: w.workerId,
-      startsAt: now.plus({ days: 5 }).toJSDate(),
-      durationMin: 60,
-      mode: 'in_person',
-      locationEnc: c.encrypt(strings[14]!, 'appointments.location'),
-      createdAt: at,
-      updatedAt: at,
-    })
-    .returning();
-  await planAppointmentReminders(deps, appt!.id);
+  const appt = await makeAppointment(deps.db, {
+    caseId: cs.id,
+    workerId: w.workerId,
+    startsAt: now.plus({ days: 5 }).toJSDate(),
+    durationMin: 60,
+    mode: 'in_person',
+    locationEnc: c.encrypt(strings[14]!, 'appointments.location'),
+    ...stamped(at),
+  });
+  await planAppointmentReminders(deps, appt.id);
   // A referral with its reason and a verbal consent's reason (issue 17): sensitive free text like the rest.
   const [res] = await deps.db
     .insert(resources)

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { sql } from 'drizzle-orm';
 import { DateTime } from 'luxon';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { openPostgres, type Database } from '../../src/db/client.js';
 import { planDeliveries } from '../../src/delivery/ledger.js';
 import { usePreparedStatements } from '../../src/db/prepared.js';
@@ -64,16 +64,13 @@ beforeAll(async () => {
   bouncer = spawn(asRoot ? 'runuser' : PGBOUNCER, asRoot ? ['-u', 'postgres', '--', PGBOUNCER, ini] : [ini], { stdio: 'ignore' });
   usePreparedStatements(false);
   viaBouncer = openPostgres(`postgres://postgres@127.0.0.1:${port}/${testDb.name}`, { max: 8 });
-  for (
-    let i = 0;
-    i < 100 &&
-    !(await viaBouncer.ping().then(
+  // Wait up to 10 s for pgbouncer to answer; if it never does, the tests below say so.
+  const answers = () =>
+    viaBouncer.ping().then(
       () => true,
       () => false,
-    ));
-    i++
-  )
-    await new Promise((r) => setTimeout(r, 100));
+    );
+  await vi.waitUntil(answers, { timeout: 10_000, interval: 100 }).catch(() => undefined);
 });
 afterAll(async () => {
   await viaBouncer?.close().catch(() => {});

@@ -2,7 +2,6 @@ import { QueueEvents } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { clients } from '../../src/db/schema.js';
 import { deliverySendJob } from '../../src/jobs/delivery-send.job.js';
 import { z } from 'zod';
 import { defineJob, JobPayloadError, RETRYING, safeJobId, uuid } from '../../src/jobs/job.js';
@@ -13,6 +12,7 @@ import { startWorkers } from '../../workers/start.js';
 import { processor } from '../../workers/processor.js';
 import { createTestDeps, type TestDeps } from '../helpers/deps.js';
 import { deleteRedisPrefix } from '../helpers/redis.js';
+import { makeClient } from '../helpers/factories.js';
 
 /** A job on the events queue for these tests (the shape the case.created hand-off had before the intake card was planned in the submit transaction). */
 const caseCreatedJob = defineJob({
@@ -32,14 +32,14 @@ afterAll(async () => {
 });
 
 async function pendingClientDeliveries(n: number, tag: string) {
-  const [client] = await deps.db.insert(clients).values({ timeZone: 'UTC' }).returning();
+  const client = await makeClient(deps.db, { timeZone: 'UTC' });
   const now = deps.clock.now();
   return planDeliveries(
     deps.db,
     Array.from({ length: n }, (_, i) => ({
       kind: 'test_kind' as LedgerKind, // no renderer: these rows only exercise the queues
       subjectId: `${tag}-${i}`,
-      recipient: `client:${client!.id}` as const,
+      recipient: `client:${client.id}` as const,
       channel: 'telegram' as const,
       dueAt: now.plus({ hours: 1 + i }),
     })),

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SLACK_WAIT } from '../helpers/waits.js';
 import { and, eq } from 'drizzle-orm';
 import { DateTime } from 'luxon';
 import type { Update } from 'telegraf/types';
@@ -9,7 +10,7 @@ import { buildCaseExport } from '../../src/cases/case-export.service.js';
 import { renderExportMarkdown } from '../../src/cases/case-export.render.js';
 import { anonymiseCases } from '../../src/clients/erasure-wipe.js';
 import { scanDatabase } from '../helpers/personal-data-scan.js';
-import { answersTo, blockText, createSlackWorld, dm, eventually, flush, newCase, nextAnswer, U, type SlackWorld } from './slack-harness.js';
+import { answersTo, blockText, createSlackWorld, dm, flush, newCase, nextAnswer, U, type SlackWorld } from './slack-harness.js';
 
 /**
  * Referrals end to end: admins keep the resource directory (`/case resources …`,
@@ -41,7 +42,7 @@ async function command(user: string, text: string): Promise<string> {
 async function openModal(user: string, text: string) {
   const before = w.slack.openViews(user).length;
   expect((await w.driver.slashCommand({ command: '/case', text, userId: user })).status).toBe(200);
-  await eventually(() => w.slack.openViews(user).length > before, `the modal of /case ${text}`);
+  await expect.poll(() => w.slack.openViews(user).length > before, { ...SLACK_WAIT, message: `the modal of /case ${text}` }).toBeTruthy();
   return w.slack.openViews(user).at(-1)!;
 }
 
@@ -173,7 +174,12 @@ describe('a referral', () => {
     expect(nudge.text).toContain('Community Law Centre');
     expect(nudge.text).not.toContain('custody');
     await w.driver.blockAction(U.worker, { channel: nudge.channel, ts: nudge.ts }, 'referral_outcome_reached');
-    await eventually(async () => (await w.deps.db.select().from(referrals).where(eq(referrals.id, referralId)))[0]!.outcome === 'reached', 'the outcome');
+    await expect
+      .poll(async () => (await w.deps.db.select().from(referrals).where(eq(referrals.id, referralId)))[0]!.outcome === 'reached', {
+        ...SLACK_WAIT,
+        message: 'the outcome',
+      })
+      .toBeTruthy();
     await command(U.worker, c.reference);
     const card = blockText(w.slack.responseUrlPosts.at(-1)!.body.blocks as unknown[]);
     expect(card).toContain('*Referrals*');

@@ -10,6 +10,7 @@ import { appointmentResponseComposer } from '../../src/telegram/composers/appoin
 import type { BotContext } from '../../src/telegram/telegram.env.js';
 import { startWorkers, type RunningWorkers } from '../../workers/start.js';
 import { advanceTo, bookAppointment, CLIENT_CHAT, createWorld, settle, WORKER_SLACK, type World } from './delivery-fixtures.js';
+import { SLACK_WAIT } from '../helpers/waits.js';
 
 /**
  * The client answers a reminder on Telegram: the real telegraf bot (webhook
@@ -47,11 +48,6 @@ afterAll(async () => {
   await workers?.close(2000);
   await w?.close();
 });
-
-async function eventuallyTrue(fn: () => boolean): Promise<void> {
-  for (let i = 0; i < 200 && !fn(); i++) await new Promise((r) => setTimeout(r, 25));
-  expect(fn()).toBe(true);
-}
 
 function buttonsOf(messageId: number): Array<{ text: string; callback_data: string }> {
   const m = w.tg.messages(CLIENT_CHAT).find((x) => x.message_id === messageId)!;
@@ -143,7 +139,7 @@ describe('the client answers a reminder', () => {
     expect(buttonsOf(ofSecond!.message_id)).toEqual(secondButtons);
     // Pressed on its own reminder, the buttons go.
     await w.tg.clickButton(client, ofFirst!.message_id, confirmFirst.callback_data);
-    await eventuallyTrue(() => buttonsOf(ofFirst!.message_id).length === 0);
+    await expect.poll(() => buttonsOf(ofFirst!.message_id).length === 0, SLACK_WAIT).toBe(true);
   });
 
   it('any other button is passed on to the next handler untouched', async () => {

@@ -5,8 +5,9 @@
  * service's code — so a wrong query or rule shows up as a wrong figure.
  */
 import { DateTime } from 'luxon';
-import { appointments, cases, clients, escalations, goals, notes } from '../../src/db/schema.js';
+import { appointments, cases, escalations, goals, notes } from '../../src/db/schema.js';
 import type { TestDeps } from '../helpers/deps.js';
+import { makeClient } from '../helpers/factories.js';
 
 export function rng(seed: number) {
   let a = seed >>> 0;
@@ -117,15 +118,12 @@ export const lastNoteAt = (c: SeedCase) => (c.notes.length ? Math.max(...c.notes
 export async function writeQuarter(deps: TestDeps, seed: SeedCase[]): Promise<void> {
   const enc = (s: string, aad: string) => deps.cipher.encrypt(s, aad);
   for (const c of seed) {
-    const [cl] = await deps.db
-      .insert(clients)
-      .values({ language: 'en', timeZone: 'Europe/London', createdAt: d(c.openedAt), updatedAt: d(c.openedAt) })
-      .returning();
+    const cl = await makeClient(deps.db, { language: 'en', timeZone: 'Europe/London', createdAt: d(c.openedAt), updatedAt: d(c.openedAt) });
     const [row] = await deps.db
       .insert(cases)
       .values({
         reference: c.ref,
-        clientId: cl!.id,
+        clientId: cl.id,
         priority: c.priority as 'normal',
         phase: c.phase as 'intake',
         category: c.category as 'family',

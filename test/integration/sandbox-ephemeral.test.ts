@@ -1,8 +1,9 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { E2E_WAIT } from '../helpers/waits.js';
 import { eq } from 'drizzle-orm';
-import { cases, clients, staff } from '../../src/db/schema.js';
-import { insertCase } from '../../src/cases/cases.repo.js';
-import { createE2E, eventually, STAFF, type E2E } from '../e2e/e2e-harness.js';
+import { cases, staff } from '../../src/db/schema.js';
+import { createE2E, STAFF, type E2E } from '../e2e/e2e-harness.js';
+import { makeCase, makeClient, stamped } from '../helpers/factories.js';
 
 /**
  * Issue 19, sandbox: "Only visible to you" cards in the console. Before, their
@@ -32,18 +33,14 @@ beforeAll(async () => {
   e = await createE2E({ withConsole: true });
   const d = e.deps;
   const now = d.clock.now();
-  const [client] = await d.db
-    .insert(clients)
-    .values({
-      telegramUserId: 7_200_001,
-      telegramChatId: 7_200_001,
-      language: 'en',
-      timeZone: 'Europe/London',
-      createdAt: now.toJSDate(),
-      updatedAt: now.toJSDate(),
-    })
-    .returning();
-  const c = await d.db.transaction((tx) => insertCase(tx, { clientId: client!.id, category: 'family', priority: 'normal' }, now));
+  const client = await makeClient(d.db, {
+    telegramUserId: 7_200_001,
+    telegramChatId: 7_200_001,
+    language: 'en',
+    timeZone: 'Europe/London',
+    ...stamped(now.toJSDate()),
+  });
+  const c = await makeCase(d.db, { clientId: client.id, category: 'family', priority: 'normal' }, now);
   const [w] = await d.db.select().from(staff).where(eq(staff.slackUserId, STAFF.wen));
   await d.db.update(cases).set({ assignedWorkerId: w!.id, assignedAt: now.toJSDate(), phase: 'assessment' }).where(eq(cases.id, c.id));
   reference = c.reference;
@@ -55,14 +52,14 @@ afterAll(async () => {
 describe('"Only visible to you" cards in the sandbox console', () => {
   it('a button on an ephemeral card reaches the app as from Slack, and its answer is a newer card after it', async () => {
     expect((await api('/slack/command', { user: STAFF.wen, text: '' })).status).toBe(200);
-    const list = await eventually(async () => (await wen()).ephemerals.find((x) => x.text.includes('Your caseload')), 'the caseload card');
+    const list = await vi.waitUntil(async () => (await wen()).ephemerals.find((x) => x.text.includes('Your caseload')), E2E_WAIT);
     expect(list.channel).toBe((await wen()).dmChannel);
 
     const pressed = await api('/slack/action', { user: STAFF.wen, source: { channel: list.channel, ts: list.ts }, actionId: 'case_show' });
     expect(pressed).toMatchObject({ status: 200, body: { ok: true, result: 200 } });
-    const card = await eventually(
+    const card = await vi.waitUntil(
       async () => (await wen()).ephemerals.find((x) => x.ts !== list.ts && JSON.stringify(x.blocks).includes('Log note')),
-      'the case card',
+      E2E_WAIT,
     );
     expect(card.text).toContain(reference);
     expect(Number(card.ts)).toBeGreaterThan(Number(list.ts));
@@ -79,10 +76,10 @@ describe('"Only visible to you" cards in the sandbox console', () => {
   it('repeats stay separate, newest last; Dismiss hides one', async () => {
     const before = (await wen()).ephemerals.length;
     for (let i = 0; i < 2; i++) await api('/slack/command', { user: STAFF.wen, text: reference });
-    const cards = await eventually(async () => {
+    const cards = await vi.waitUntil(async () => {
       const all = (await wen()).ephemerals;
       return all.length === before + 2 ? all.slice(-2) : undefined;
-    }, 'two case cards');
+    }, E2E_WAIT);
     expect(cards[0]!.text).toBe(cards[1]!.text);
     expect(Number(cards[1]!.ts)).toBeGreaterThan(Number(cards[0]!.ts));
 

@@ -4,6 +4,7 @@ import { oncallShifts, staff } from '../../src/db/schema.js';
 import { seedSandboxStaff } from '../../src/sandbox/sandbox.frontend.js';
 import { sandboxConfig, SANDBOX_STAFF } from '../../src/sandbox/sandbox.world.js';
 import { createTestDeps, type TestDeps } from '../helpers/deps.js';
+import { makeStaff, stamped } from '../helpers/factories.js';
 
 /** Issue 14, item 1: the sandbox never writes demo staff into a real directory, and signs with a secret of its own. */
 let a: TestDeps;
@@ -27,9 +28,7 @@ describe('sandbox seeding', () => {
 
   it('writes nothing into a database that already holds real staff', async () => {
     const now = b.clock.now().toJSDate();
-    await b.db
-      .insert(staff)
-      .values({ slackUserId: 'U0REALPERSON', displayName: 'Real Person', role: 'admin', timeZone: 'Europe/London', createdAt: now, updatedAt: now });
+    await makeStaff(b.db, { slackUserId: 'U0REALPERSON', displayName: 'Real Person', role: 'admin', timeZone: 'Europe/London', ...stamped(now) });
     expect(await seedSandboxStaff(b)).toBe(false);
     expect((await b.db.select().from(staff)).map((s) => s.slackUserId)).toEqual(['U0REALPERSON']);
     expect(await b.db.select().from(oncallShifts)).toHaveLength(0);

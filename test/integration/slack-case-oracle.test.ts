@@ -1,7 +1,8 @@
 import { Writable } from 'node:stream';
 import { randomUUID } from 'node:crypto';
 import { pino } from 'pino';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { SLACK_WAIT } from '../helpers/waits.js';
 import { and, eq, inArray } from 'drizzle-orm';
 import { auditLog, staff } from '../../src/db/schema.js';
 import { openEscalation } from '../../src/escalations/escalations.repo.js';
@@ -9,7 +10,7 @@ import { caseForActor } from '../../src/slack/access.js';
 import { viewStateValues } from '../../src/sandbox/slack-signing.payloads.js';
 import type { Db } from '../../src/db/client.js';
 import type { Deps } from '../../src/deps.js';
-import { answersTo, blockText, createSlackWorld, eventually, newCase, nextAnswer, openCaseModal, U, type SlackWorld } from './slack-harness.js';
+import { answersTo, blockText, createSlackWorld, pressCaseButton, newCase, nextAnswer, openCaseModal, U, type SlackWorld } from './slack-harness.js';
 
 /**
  * Issue 19, existence oracle: references are sequential, so a staff member
@@ -46,19 +47,8 @@ async function command(user: string, text: string): Promise<string> {
 }
 
 async function click(user: string, actionId: string, value: string): Promise<string> {
-  const channel = w.slack.dmChannel(user);
   const before = answersTo(w, user).length;
-  const res = await w.driver.interaction({
-    type: 'block_actions',
-    user: { id: user },
-    team: { id: w.slack.identity.teamId },
-    api_app_id: w.slack.identity.appId,
-    trigger_id: w.slack.issueTrigger(user),
-    channel: { id: channel },
-    container: { type: 'message', channel_id: channel, message_ts: '1.000001' },
-    response_url: w.slack.issueResponseUrl({ channel, user, kind: 'block_actions' }),
-    actions: [{ type: 'button', action_id: actionId, block_id: 'case', value, action_ts: '1' }],
-  });
+  const res = await pressCaseButton(w, user, actionId, value);
   expect(res).toMatchObject({ status: 200, body: '' });
   return nextAnswer(w, user, before, actionId);
 }
@@ -209,14 +199,18 @@ describe('list views are audited', () => {
 
     const published = w.slack.calls.filter((c) => c.method === 'views.publish').length;
     await w.driver.appHomeOpened(U.sup);
-    await eventually(() => w.slack.calls.filter((c) => c.method === 'views.publish').length > published, 'views.publish');
-    const [home] = await eventually(() => auditsOf(w.staff.sup, ['home.viewed']).then((r) => (r.length ? r : undefined)), 'home audit');
+    await expect
+      .poll(() => w.slack.calls.filter((c) => c.method === 'views.publish').length > published, { ...SLACK_WAIT, message: 'views.publish' })
+      .toBeTruthy();
+    const [home] = await vi.waitUntil(() => auditsOf(w.staff.sup, ['home.viewed']).then((r) => (r.length ? r : undefined)), SLACK_WAIT);
     expect(home!.details).toMatchObject({ via: 'app_home' });
     expect(String(home!.details!.refs)).toContain(b.reference);
 
     const opened = w.slack.calls.filter((c) => c.method === 'views.open' && c.ok).length;
     expect((await w.driver.slashCommand({ command: '/case', text: `note ${a.reference}`, userId: U.worker2 })).status).toBe(200);
-    await eventually(() => w.slack.calls.filter((c) => c.method === 'views.open' && c.ok).length > opened, 'note modal');
+    await expect
+      .poll(() => w.slack.calls.filter((c) => c.method === 'views.open' && c.ok).length > opened, { ...SLACK_WAIT, message: 'note modal' })
+      .toBeTruthy();
     expect(blockText(w.slack.openViews(U.worker2).at(-1)!.blocks)).toContain(a.reference);
     const views = await w.deps.db
       .select()

@@ -1,8 +1,9 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { SLACK_WAIT } from '../helpers/waits.js';
 import { and, eq } from 'drizzle-orm';
 import { auditLog, caseloadOverrides, cases } from '../../src/db/schema.js';
 import { VIEWS } from '../../src/slack/ui/ids.js';
-import { answersTo, createSlackWorld, dm, eventually, flush, INTAKE, newCase, nextAnswer, U, type SlackWorld, handOffCase } from './slack-harness.js';
+import { answersTo, createSlackWorld, dm, flush, INTAKE, newCase, nextAnswer, U, type SlackWorld, handOffCase } from './slack-harness.js';
 
 /**
  * Caseload-aware assignment through the real Bolt app: the intake card's
@@ -48,7 +49,7 @@ describe('caseload-aware assignment', () => {
     const { card, caseId, reference } = await postIntakeCard();
     const views = w.slack.openViews(U.sup).length;
     await w.driver.blockAction(U.sup, { channel: INTAKE, ts: card.ts }, 'intake_assign_pick', U.worker);
-    const modal = await eventually(() => w.slack.openViews(U.sup).length > views && w.slack.openViews(U.sup).at(-1), 'the reason modal');
+    const modal = await vi.waitUntil(() => w.slack.openViews(U.sup).length > views && w.slack.openViews(U.sup).at(-1), SLACK_WAIT);
     expect(modal.callback_id).toBe(VIEWS.assignOverLimit);
     expect(JSON.stringify(modal.blocks)).toContain(`<@${U.worker}> already has 2 open cases (the limit is 2). Assigning ${reference} needs a reason.`);
     expect((await w.deps.db.select().from(cases).where(eq(cases.id, caseId)))[0]!.assignedWorkerId).toBeNull();
@@ -59,10 +60,12 @@ describe('caseload-aware assignment', () => {
 
     const ok = await w.driver.viewSubmission(U.sup, modal.id, { reason: { v: 'Wen already knows this family from a previous case' } });
     expect(ok.status).toBe(200);
-    await eventually(
-      () => dm(w, U.sup).some((m) => m.text === `${reference} is now assigned to <@${U.worker}>, over the caseload limit; your reason is on record.`),
-      'the confirmation in the DM',
-    );
+    await expect
+      .poll(() => dm(w, U.sup).some((m) => m.text === `${reference} is now assigned to <@${U.worker}>, over the caseload limit; your reason is on record.`), {
+        ...SLACK_WAIT,
+        message: 'the confirmation in the DM',
+      })
+      .toBeTruthy();
     expect((await w.deps.db.select().from(cases).where(eq(cases.id, caseId)))[0]!.assignedWorkerId).toBe(w.staff.worker);
     const [o] = await w.deps.db.select().from(caseloadOverrides).where(eq(caseloadOverrides.caseId, caseId));
     expect(o).toMatchObject({ workerId: w.staff.worker, assignedBy: w.staff.sup, openCases: 2, caseloadLimit: 2 });
@@ -81,10 +84,12 @@ describe('caseload-aware assignment', () => {
     });
     expect(JSON.stringify(audit[0]!.details)).not.toContain('family');
     // The card now names the worker, and the picker counts the new case.
-    await eventually(
-      () => pickerOptions(w.slack.messages(INTAKE).find((m) => m.ts === card.ts)!.blocks)[U.worker] === '⚠️ Wen Li — 3 open (over limit)',
-      'the card updated',
-    );
+    await expect
+      .poll(() => pickerOptions(w.slack.messages(INTAKE).find((m) => m.ts === card.ts)!.blocks)[U.worker] === '⚠️ Wen Li — 3 open (over limit)', {
+        ...SLACK_WAIT,
+        message: 'the card updated',
+      })
+      .toBeTruthy();
   });
 
   it('under the limit nothing is asked: the case is assigned at once', async () => {

@@ -1,4 +1,5 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { SLACK_WAIT } from '../helpers/waits.js';
 import { and, eq } from 'drizzle-orm';
 import { DateTime } from 'luxon';
 import { appointments, auditLog, cases, deliveries, escalations, staff } from '../../src/db/schema.js';
@@ -6,7 +7,9 @@ import { openEscalation } from '../../src/escalations/escalations.repo.js';
 import { planDeliveries } from '../../src/delivery/ledger.js';
 import { runEscalationSweep } from '../../src/escalations/escalation-sweep.service.js';
 import { viewStateValues } from '../../src/sandbox/slack-signing.payloads.js';
-import { answersTo, blockText, createSlackWorld, eventually, flush, newCase, nextAnswer, U, type SlackWorld } from './slack-harness.js';
+import { answersTo, blockText, createSlackWorld, flush, newCase, nextAnswer, U, type SlackWorld } from './slack-harness.js';
+import { makeAppointment, stamped } from '../helpers/factories.js';
+import { blockActionBy } from '../helpers/slack-actions.js';
 
 /**
  * The buttons on escalation, crisis-page, follow-up-nudge and outcome-question
@@ -24,6 +27,30 @@ afterAll(async () => {
 });
 
 const now = () => w.deps.clock.now();
+
+/** An appointment of the case with Wen (60 min, in person unless told), and a Slack message of `kind` about it planned to her now. */
+async function appointmentWithMessage(
+  caseId: string,
+  kind: Parameters<typeof planDeliveries>[1][number]['kind'],
+  values: { startsAt: Date } & Partial<typeof appointments.$inferInsert>,
+) {
+  const appt = await makeAppointment(w.deps.db, {
+    caseId,
+    workerId: w.staff.worker,
+    durationMin: 60,
+    mode: 'in_person',
+    ...values,
+    ...stamped(now().toJSDate()),
+  });
+  await w.deps.db.transaction((tx) =>
+    planDeliveries(
+      tx,
+      [{ kind, subjectId: appt.id, version: appt.version, recipient: `staff:${w.staff.worker}`, channel: 'slack', caseId, dueAt: now() }],
+      now(),
+    ),
+  );
+  return appt;
+}
 
 /** An open escalation on a case, with its message (kind) planned to `to` and sent through the real sender. */
 async function escalationMessage(o: {
@@ -65,11 +92,7 @@ const current = (channel: string, ts: string) => w.slack.messages(channel).find(
 /** A click as Slack sends it for the message as it was first posted (even after our update removed the buttons). */
 async function clickStale(user: string, channel: string, ts: string, actionId: string, value: string) {
   return w.driver.interaction({
-    type: 'block_actions',
-    user: { id: user },
-    team: { id: w.slack.identity.teamId },
-    api_app_id: w.slack.identity.appId,
-    trigger_id: w.slack.issueTrigger(user),
+    ...blockActionBy(w, user),
     channel: { id: channel },
     container: { type: 'message', channel_id: channel, message_ts: ts },
     message: { ts, text: 'earlier' },
@@ -86,16 +109,16 @@ describe('crisis page [Acknowledge]', () => {
 
     const res = await w.driver.blockAction(U.sup, { channel: e.channel, ts: e.msg.ts }, 'esc_ack');
     expect(res).toMatchObject({ status: 200, body: '' });
-    const row = await eventually(async () => {
+    const row = await vi.waitUntil(async () => {
       const r = await escRow(e.escalationId);
       return r.acknowledgedAt ? r : undefined;
-    }, 'acknowledgement');
+    }, SLACK_WAIT);
     expect(row.acknowledgedBy).toBe(w.staff.sup);
     expect(await audits('escalation.acknowledged', e.escalationId)).toHaveLength(1);
-    const updated = await eventually(() => {
+    const updated = await vi.waitUntil(() => {
       const m = current(e.channel, e.msg.ts);
       return m.blocks && !blockText(m.blocks).includes('esc_ack') ? m : undefined;
-    }, 'page updated');
+    }, SLACK_WAIT);
     expect(blockText(updated.blocks)).toContain(`Acknowledged by <@${U.sup}>`);
     expect(blockText(updated.blocks)).toContain(e.reference);
 
@@ -145,7 +168,9 @@ describe('escalation [Snooze — reason required]', () => {
     const e = await escalationMessage({ reason: 'quiet_case', kind: 'escalation', to: w.staff.sup });
     const opened = w.slack.calls.filter((c) => c.method === 'views.open' && c.ok).length;
     await w.driver.blockAction(U.sup, { channel: e.channel, ts: e.msg.ts }, 'esc_snooze');
-    await eventually(() => w.slack.calls.filter((c) => c.method === 'views.open' && c.ok).length > opened, 'snooze modal');
+    await expect
+      .poll(() => w.slack.calls.filter((c) => c.method === 'views.open' && c.ok).length > opened, { ...SLACK_WAIT, message: 'snooze modal' })
+      .toBeTruthy();
     const view = w.slack.openViews(U.sup).at(-1)!;
     expect(view.callback_id).toBe('esc_snooze_modal');
 
@@ -167,10 +192,10 @@ describe('escalation [Snooze — reason required]', () => {
     expect(row.snoozeReason).not.toContain('Worker on leave');
     expect(w.deps.cipher.decrypt(row.snoozeReason!, 'escalations.snooze_reason')).toBe('Worker on leave until Thursday; I spoke to the client myself.');
     expect(await audits('escalation.snoozed', e.escalationId)).toHaveLength(1);
-    const updated = await eventually(() => {
+    const updated = await vi.waitUntil(() => {
       const m = current(e.channel, e.msg.ts);
       return !blockText(m.blocks).includes('esc_snooze') ? m : undefined;
-    }, 'message updated');
+    }, SLACK_WAIT);
     expect(blockText(updated.blocks)).toContain(`Snoozed by <@${U.sup}> until`);
     expect(blockText(updated.blocks)).not.toContain('Worker on leave'); // the reason stays out of Slack messages
   });
@@ -185,7 +210,9 @@ describe('follow-up nudge buttons', () => {
       .where(eq(cases.id, e.caseId));
     const opened = w.slack.calls.filter((c) => c.method === 'views.open' && c.ok).length;
     await w.driver.blockAction(U.worker, { channel: e.channel, ts: e.msg.ts }, 'esc_not_needed');
-    await eventually(() => w.slack.calls.filter((c) => c.method === 'views.open' && c.ok).length > opened, 'reason modal');
+    await expect
+      .poll(() => w.slack.calls.filter((c) => c.method === 'views.open' && c.ok).length > opened, { ...SLACK_WAIT, message: 'reason modal' })
+      .toBeTruthy();
     const view = w.slack.openViews(U.worker).at(-1)!;
     expect((await w.driver.viewSubmission(U.worker, view.id, { reason: { v: '' } })).body).toMatchObject({
       response_action: 'errors',
@@ -195,16 +222,20 @@ describe('follow-up nudge buttons', () => {
     const row = await escRow(e.escalationId);
     expect(row.resolvedBy).toBe(w.staff.worker);
     expect((await w.deps.db.select().from(cases).where(eq(cases.id, e.caseId)))[0]!.nextFollowUpAt).toBeNull();
-    await eventually(() => blockText(current(e.channel, e.msg.ts).blocks).includes(`closed by <@${U.worker}>`), 'nudge updated');
+    await expect
+      .poll(() => blockText(current(e.channel, e.msg.ts).blocks).includes(`closed by <@${U.worker}>`), { ...SLACK_WAIT, message: 'nudge updated' })
+      .toBeTruthy();
 
     const e2 = await escalationMessage({ reason: 'follow_up_overdue', kind: 'follow_up_nudge', to: w.staff.worker });
     await w.driver.blockAction(U.worker, { channel: e2.channel, ts: e2.msg.ts }, 'esc_snooze_day');
-    const snoozed = await eventually(async () => {
+    const snoozed = await vi.waitUntil(async () => {
       const r = await escRow(e2.escalationId);
       return r.snoozedUntil ? r : undefined;
-    }, 'snoozed');
+    }, SLACK_WAIT);
     expect(snoozed.snoozedUntil!.toISOString()).toBe(now().plus({ days: 1 }).toJSDate().toISOString());
-    await eventually(() => blockText(current(e2.channel, e2.msg.ts).blocks).includes('Snoozed for 1 day by'), 'nudge updated');
+    await expect
+      .poll(() => blockText(current(e2.channel, e2.msg.ts).blocks).includes('Snoozed for 1 day by'), { ...SLACK_WAIT, message: 'nudge updated' })
+      .toBeTruthy();
   });
 });
 
@@ -212,66 +243,37 @@ describe('outcome question [No-show] / [Attended]', () => {
   it("a no-show on Friday sets the follow-up to Monday 09:00 in the worker's zone, once; another worker is refused", async () => {
     w.deps.clock.set(DateTime.fromISO('2026-11-27T15:00:00Z', { zone: 'utc' })); // Friday, London
     const c = await newCase(w, { assignTo: w.staff.worker });
-    const t = now().toJSDate();
-    const [appt] = await w.deps.db
-      .insert(appointments)
-      .values({
-        caseId: c.caseId,
-        workerId: w.staff.worker,
-        startsAt: now().minus({ hours: 3 }).toJSDate(),
-        durationMin: 60,
-        mode: 'in_person',
-        createdAt: t,
-        updatedAt: t,
-      })
-      .returning();
-    await w.deps.db.transaction((tx) =>
-      planDeliveries(
-        tx,
-        [
-          {
-            kind: 'outcome_question',
-            subjectId: appt!.id,
-            version: appt!.version,
-            recipient: `staff:${w.staff.worker}`,
-            channel: 'slack',
-            caseId: c.caseId,
-            dueAt: now(),
-          },
-        ],
-        now(),
-      ),
-    );
+    const appt = await appointmentWithMessage(c.caseId, 'outcome_question', { startsAt: now().minus({ hours: 3 }).toJSDate() });
     // (The crisis acknowledged earlier in this file has its check-in to the client due by now, too.)
     expect((await flush(w)).filter((d) => d.kind !== 'crisis_checkin')).toEqual([{ kind: 'outcome_question', outcome: 'sent' }]);
     const msg = w.slack.dmWith(U.worker).at(-1)!;
-    expect(blockText(msg.blocks)).toContain(`${appt!.id}:${appt!.version}`);
+    expect(blockText(msg.blocks)).toContain(`${appt.id}:${appt.version}`);
 
     const before = answersTo(w, U.other).length;
-    await clickStale(U.other, msg.channel, msg.ts, 'appt_outcome_no_show', `${appt!.id}:${appt!.version}`);
+    await clickStale(U.other, msg.channel, msg.ts, 'appt_outcome_no_show', `${appt.id}:${appt.version}`);
     expect(await nextAnswer(w, U.other, before)).toMatch(/^I can't show case: there is no such case among the ones you can see/);
 
     await w.driver.blockAction(U.worker, { channel: msg.channel, ts: msg.ts }, 'appt_outcome_no_show');
-    const row = await eventually(async () => {
-      const [a] = await w.deps.db.select().from(appointments).where(eq(appointments.id, appt!.id));
+    const row = await vi.waitUntil(async () => {
+      const [a] = await w.deps.db.select().from(appointments).where(eq(appointments.id, appt.id));
       return a!.status === 'no_show' ? a : undefined;
-    }, 'no-show recorded');
+    }, SLACK_WAIT);
     expect(row.outcomeAt).not.toBeNull();
     const [cs] = await w.deps.db.select().from(cases).where(eq(cases.id, c.caseId));
     expect(cs!.nextFollowUpAt!.toISOString()).toBe('2026-11-30T09:00:00.000Z');
     expect(cs!.consecutiveNoShows).toBe(1);
-    const updated = await eventually(() => {
+    const updated = await vi.waitUntil(() => {
       const m = current(msg.channel, msg.ts);
       return !blockText(m.blocks).includes('appt_outcome_no_show') ? m : undefined;
-    }, 'question updated');
+    }, SLACK_WAIT);
     expect(blockText(updated.blocks)).toContain(`Recorded by <@${U.worker}>: *No-show*. Follow-up set for Mon 30 Nov 09:00`);
     expect(blockText(updated.blocks)).toContain('case_log_note');
 
     // Double click: still one no-show.
     const b2 = answersTo(w, U.worker).length;
-    await clickStale(U.worker, msg.channel, msg.ts, 'appt_outcome_no_show', `${appt!.id}:${appt!.version}`);
+    await clickStale(U.worker, msg.channel, msg.ts, 'appt_outcome_no_show', `${appt.id}:${appt.version}`);
     expect(await nextAnswer(w, U.worker, b2)).toMatch(/already recorded as no-show/);
-    expect(await audits('appointment.no_show', appt!.id)).toHaveLength(1);
+    expect(await audits('appointment.no_show', appt.id)).toHaveLength(1);
     expect((await w.deps.db.select().from(cases).where(eq(cases.id, c.caseId)))[0]!.consecutiveNoShows).toBe(1);
 
     // A forged value is answered, not crashed on.
@@ -303,26 +305,27 @@ describe('[Open case] and [Reassign] on an escalation', () => {
 
     const b2 = w.slack.responseUrlPosts.length;
     await w.driver.blockAction(U.sup, { channel: e.channel, ts: e.msg.ts }, 'case_reassign');
-    const picker = await eventually(
+    const picker = await vi.waitUntil(
       () => w.slack.responseUrlPosts.slice(b2).find((p) => JSON.stringify(p.body.blocks ?? []).includes('users_select')),
-      'picker',
+      SLACK_WAIT,
     );
     const blocks = picker.body.blocks as Array<{ block_id?: string }>;
     expect(blocks.some((b) => b.block_id === `intake:${e.caseId}`)).toBe(true);
     // The pick goes through the intake picker's listener (assign.flow.ts).
     const channel = w.slack.dmChannel(U.sup);
     await w.driver.interaction({
-      type: 'block_actions',
-      user: { id: U.sup },
-      team: { id: w.slack.identity.teamId },
-      api_app_id: w.slack.identity.appId,
-      trigger_id: w.slack.issueTrigger(U.sup),
+      ...blockActionBy(w, U.sup),
       channel: { id: channel },
       container: { type: 'message', channel_id: channel, message_ts: '1.000002' },
       response_url: w.slack.issueResponseUrl({ channel, user: U.sup, kind: 'block_actions' }),
       actions: [{ type: 'users_select', action_id: 'intake_assign_pick', block_id: `intake:${e.caseId}`, selected_user: U.worker2, action_ts: '1' }],
     });
-    await eventually(async () => (await w.deps.db.select().from(cases).where(eq(cases.id, e.caseId)))[0]!.assignedWorkerId === w.staff.worker2, 'reassigned');
+    await expect
+      .poll(async () => (await w.deps.db.select().from(cases).where(eq(cases.id, e.caseId)))[0]!.assignedWorkerId === w.staff.worker2, {
+        ...SLACK_WAIT,
+        message: 'reassigned',
+      })
+      .toBeTruthy();
   });
 });
 
@@ -330,11 +333,7 @@ describe('hostile requests on escalation messages (issue 19)', () => {
   /** A signed click whose channel/ts/text the sender chose. */
   async function forged(user: string, value: string, actionId: string, target: { channel: string; ts: string }, text: string) {
     return w.driver.interaction({
-      type: 'block_actions',
-      user: { id: user },
-      team: { id: w.slack.identity.teamId },
-      api_app_id: w.slack.identity.appId,
-      trigger_id: w.slack.issueTrigger(user),
+      ...blockActionBy(w, user),
       channel: { id: target.channel },
       container: { type: 'message', channel_id: target.channel, message_ts: target.ts },
       message: { ts: target.ts, text },
@@ -350,15 +349,15 @@ describe('hostile requests on escalation messages (issue 19)', () => {
     const edits = () => w.slack.calls.filter((c) => c.method === 'chat.update').length;
     const editsBefore = edits();
     await forged(U.worker, mine.escalationId, 'esc_ack', { channel: victim.channel, ts: victim.msg.ts }, 'FORGED: call <http://evil.example|your bank>');
-    await eventually(async () => (await escRow(mine.escalationId)).acknowledgedAt, 'acknowledged');
+    await expect.poll(async () => (await escRow(mine.escalationId)).acknowledgedAt, { ...SLACK_WAIT, message: 'acknowledged' }).toBeTruthy();
 
     // Its own message, with forged text: the buttons go, the text is ours.
     const own = await escalationMessage({ reason: 'quiet_case', kind: 'escalation', to: w.staff.worker });
     await forged(U.worker, own.escalationId, 'esc_ack', { channel: own.channel, ts: own.msg.ts }, 'FORGED <!channel>');
-    const updated = await eventually(() => {
+    const updated = await vi.waitUntil(() => {
       const m = current(own.channel, own.msg.ts);
       return !blockText(m.blocks).includes('esc_ack') ? m : undefined;
-    }, 'own message updated');
+    }, SLACK_WAIT);
     expect(updated.text).not.toContain('FORGED');
     expect(blockText(updated.blocks)).not.toContain('FORGED');
     expect(blockText(updated.blocks)).toContain(own.reference);
@@ -374,7 +373,9 @@ describe('hostile requests on escalation messages (issue 19)', () => {
     const before = JSON.stringify(current(victim.channel, victim.msg.ts));
     const opened = w.slack.calls.filter((c) => c.method === 'views.open' && c.ok).length;
     await w.driver.blockAction(U.worker, { channel: mine.channel, ts: mine.msg.ts }, 'esc_not_needed');
-    await eventually(() => w.slack.calls.filter((c) => c.method === 'views.open' && c.ok).length > opened, 'reason modal');
+    await expect
+      .poll(() => w.slack.calls.filter((c) => c.method === 'views.open' && c.ok).length > opened, { ...SLACK_WAIT, message: 'reason modal' })
+      .toBeTruthy();
     const view = w.slack.openViews(U.worker).at(-1)!;
     // The submission comes back signed, with metadata naming the other message (and text of its own).
     const meta = JSON.parse(view.private_metadata!);
@@ -390,7 +391,12 @@ describe('hostile requests on escalation messages (issue 19)', () => {
     expect(res).toMatchObject({ status: 200, body: '' });
     expect((await escRow(mine.escalationId)).resolvedAt).not.toBeNull();
     // The other message is not edited: the result goes to the worker's DM instead.
-    await eventually(() => w.slack.dmWith(U.worker).find((m) => m.text.startsWith('✔️ No follow-up needed — closed by')), 'the result in the DM');
+    await expect
+      .poll(() => w.slack.dmWith(U.worker).find((m) => m.text.startsWith('✔️ No follow-up needed — closed by')), {
+        ...SLACK_WAIT,
+        message: 'the result in the DM',
+      })
+      .toBeTruthy();
     expect(JSON.stringify(current(victim.channel, victim.msg.ts))).toBe(before);
     expect(blockText(current(victim.channel, victim.msg.ts).blocks)).not.toContain('FORGED');
   });
@@ -398,10 +404,10 @@ describe('hostile requests on escalation messages (issue 19)', () => {
   it('replaying [Snooze 1 day] snoozes once: the time does not move and one audit row is written', async () => {
     const e = await escalationMessage({ reason: 'follow_up_overdue', kind: 'follow_up_nudge', to: w.staff.worker });
     await w.driver.blockAction(U.worker, { channel: e.channel, ts: e.msg.ts }, 'esc_snooze_day');
-    const first = await eventually(async () => {
+    const first = await vi.waitUntil(async () => {
       const r = await escRow(e.escalationId);
       return r.snoozedUntil ? r : undefined;
-    }, 'snoozed');
+    }, SLACK_WAIT);
     w.deps.clock.advance({ hours: 2 });
     const before = answersTo(w, U.worker).length;
     await clickStale(U.worker, e.channel, e.msg.ts, 'esc_snooze_day', e.escalationId);
@@ -415,38 +421,11 @@ describe('[Keep it] under a client\'s "can\'t come"', () => {
   /** A scheduled appointment the client said they cannot come to, and the notice we posted to the worker about it. */
   async function cantComeNotice() {
     const c = await newCase(w, { assignTo: w.staff.worker });
-    const t = now().toJSDate();
-    const [appt] = await w.deps.db
-      .insert(appointments)
-      .values({
-        caseId: c.caseId,
-        workerId: w.staff.worker,
-        startsAt: now().plus({ days: 2 }).toJSDate(),
-        durationMin: 60,
-        mode: 'in_person',
-        clientResponse: 'cant_come',
-        clientRespondedAt: t,
-        createdAt: t,
-        updatedAt: t,
-      })
-      .returning();
-    await w.deps.db.transaction((tx) =>
-      planDeliveries(
-        tx,
-        [
-          {
-            kind: 'appointment_response.cant_come',
-            subjectId: appt!.id,
-            version: appt!.version,
-            recipient: `staff:${w.staff.worker}`,
-            channel: 'slack',
-            caseId: c.caseId,
-            dueAt: now(),
-          },
-        ],
-        now(),
-      ),
-    );
+    const appt = await appointmentWithMessage(c.caseId, 'appointment_response.cant_come', {
+      startsAt: now().plus({ days: 2 }).toJSDate(),
+      clientResponse: 'cant_come',
+      clientRespondedAt: now().toJSDate(),
+    });
     await flush(w);
     const msg = w.slack.dmWith(U.worker).find((m) => m.text.startsWith(`The client of ${c.reference} says they *can't come*`))!;
     expect(blockText(msg.blocks)).toContain('appt_keep');
@@ -460,14 +439,16 @@ describe('[Keep it] under a client\'s "can\'t come"', () => {
     const dmBefore = w.slack.dmWith(U.worker).length;
     // Signed, from the right person, with her own appointment — but naming the other notice's channel and ts.
     await clickStale(U.worker, victim.msg.channel, victim.msg.ts, 'appt_keep', `${mine.appt.id}:${mine.appt.version}`);
-    await eventually(
-      () =>
-        w.slack
-          .dmWith(U.worker)
-          .slice(dmBefore)
-          .find((m) => m.text.startsWith('Kept by <@')),
-      'the result in the DM',
-    );
+    await expect
+      .poll(
+        () =>
+          w.slack
+            .dmWith(U.worker)
+            .slice(dmBefore)
+            .find((m) => m.text.startsWith('Kept by <@')),
+        { ...SLACK_WAIT, message: 'the result in the DM' },
+      )
+      .toBeTruthy();
     expect(await audits('appointment.kept', mine.appt.id)).toHaveLength(1);
     expect(await audits('appointment.kept', victim.appt.id)).toHaveLength(0);
     expect(JSON.stringify(current(victim.msg.channel, victim.msg.ts))).toBe(before);
@@ -475,10 +456,10 @@ describe('[Keep it] under a client\'s "can\'t come"', () => {
     // Its own notice, pressed as Slack sends it, is edited: our title, who kept it, no buttons.
     const v2 = await cantComeNotice();
     await w.driver.blockAction(U.worker, { channel: v2.msg.channel, ts: v2.msg.ts }, 'appt_keep');
-    const edited = await eventually(() => {
+    const edited = await vi.waitUntil(() => {
       const m = current(v2.msg.channel, v2.msg.ts);
       return blockText(m.blocks).includes('Kept by <@') ? m : undefined;
-    }, 'notice edited');
+    }, SLACK_WAIT);
     expect(blockText(edited.blocks)).not.toContain('appt_keep');
     expect(edited.text).toMatch(
       /^The client of C-\d{4}-\d{4} says they \*can't come\* to the appointment on \w{3} \d+ \w{3} \d\d:\d\d GMT, in person, 60 min\.$/,

@@ -8,20 +8,23 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import express from 'express';
+import { expect, vi } from 'vitest';
+import { SLACK_WAIT } from '../helpers/waits.js';
 import { and, eq, sql } from 'drizzle-orm';
 import { createTestDeps, type TestDeps } from '../helpers/deps.js';
 import { SlackEmulator, type SlackMessageView } from '../../src/sandbox/slack-emulator.js';
 import { SlackAppDriver } from '../../src/sandbox/slack-signing.js';
 import { TelegramEmulator } from '../../src/sandbox/telegram-emulator.js';
 import { createSlackApp } from '../../src/slack/slack.app.js';
-import { cases, clients, deliveries, staff } from '../../src/db/schema.js';
-import { insertCase } from '../../src/cases/cases.repo.js';
+import { cases, deliveries } from '../../src/db/schema.js';
+import { makeCase, makeClient, makeStaff, stamped } from '../helpers/factories.js';
 import { sealCaseIntake } from '../../src/intake/intake.repo.js';
 import { sendDelivery } from '../../src/delivery/send.service.js';
 import { scheduleDeliveries } from '../../src/delivery/ledger.js';
 import { inTransaction } from '../../src/db/client.js';
 import { planIntakeCard } from '../../src/intake/intake-card.js';
 import type { Deps } from '../../src/deps.js';
+import { blockActionBy } from '../helpers/slack-actions.js';
 
 export const SIGNING_SECRET = 'slack-test-signing-secret';
 export const U = {
@@ -84,8 +87,8 @@ export async function createSlackWorld(opts: { env?: Record<string, string>; dep
     supervisorId: string | null,
     timeZone = 'Europe/London',
   ) => {
-    const [row] = await deps.db.insert(staff).values({ slackUserId, displayName, role, supervisorId, timeZone, createdAt: now, updatedAt: now }).returning();
-    return row!.id;
+    const row = await makeStaff(deps.db, { slackUserId, displayName, role, supervisorId, timeZone, ...stamped(now) });
+    return row.id;
   };
   const admin = await add(U.admin, 'Ada Admin', 'admin', null);
   const sup = await add(U.sup, 'Sam Supervisor', 'supervisor', null);
@@ -145,18 +148,14 @@ export async function newCase(w: SlackWorld, o: { assignTo?: string; crisis?: bo
   const chat = ++chatSeq;
   w.tg.addUser({ id: chat, first_name: 'Client' });
   const now = d.clock.now();
-  const [client] = await d.db
-    .insert(clients)
-    .values({
-      telegramUserId: chat,
-      telegramChatId: chat,
-      language: o.language ?? 'en',
-      timeZone: 'Asia/Hong_Kong',
-      preferredNameEnc: d.cipher.encrypt(o.name ?? 'Mei Chen', 'clients.preferred_name'),
-      createdAt: now.toJSDate(),
-      updatedAt: now.toJSDate(),
-    })
-    .returning();
+  const client = await makeClient(d.db, {
+    telegramUserId: chat,
+    telegramChatId: chat,
+    language: o.language ?? 'en',
+    timeZone: 'Asia/Hong_Kong',
+    preferredNameEnc: d.cipher.encrypt(o.name ?? 'Mei Chen', 'clients.preferred_name'),
+    ...stamped(now.toJSDate()),
+  });
   const intakeEnc = sealCaseIntake(d.cipher, {
     v: 1,
     language: o.language ?? 'en',
@@ -164,22 +163,13 @@ export async function newCase(w: SlackWorld, o: { assignTo?: string; crisis?: bo
     complete: true,
     answers: { name: o.name ?? 'Mei Chen', category: 'family', story: o.story ?? 'My son stopped talking to me after the divorce', urgency: 'week' },
   });
-  const c = await d.db.transaction((tx) =>
-    insertCase(
-      tx,
-      {
-        clientId: client!.id,
-        category: 'family',
-        priority: o.crisis ? 'crisis' : 'normal',
-        urgency: 'week',
-        crisis: !!o.crisis,
-        intakeEnc,
-      },
-      now,
-    ),
+  const c = await makeCase(
+    d.db,
+    { clientId: client.id, category: 'family', priority: o.crisis ? 'crisis' : 'normal', urgency: 'week', crisis: !!o.crisis, intakeEnc },
+    now,
   );
   if (o.assignTo) await d.db.update(cases).set({ assignedWorkerId: o.assignTo, assignedAt: now.toJSDate(), phase: 'assessment' }).where(eq(cases.id, c.id));
-  return { caseId: c.id, reference: c.reference, clientId: client!.id, chat };
+  return { caseId: c.id, reference: c.reference, clientId: client.id, chat };
 }
 
 /** Card edits and App Home republishes that follow every change (issue 12); `flush` sends them but leaves them out of its list unless `all`. */
@@ -208,17 +198,6 @@ export async function flush(w: SlackWorld, o: { all?: boolean } = {}): Promise<A
   return out;
 }
 
-/** Work after the ack happens after the HTTP answer: wait (with a timeout) until it is visible. */
-export async function eventually<T>(fn: () => Promise<T | undefined | false> | T | undefined | false, what: string, timeoutMs = 5000): Promise<T> {
-  const start = Date.now();
-  for (;;) {
-    const v = await fn();
-    if (v) return v;
-    if (Date.now() - start > timeoutMs) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}
-
 /** The newest ephemeral (response_url or chat.postEphemeral) or DM text for a user, after `since` entries. */
 export function answersTo(w: SlackWorld, userId: string): string[] {
   const viaUrl = w.slack.responseUrlPosts.filter((p) => p.context.user === userId).map((p) => String(p.body.text ?? ''));
@@ -227,7 +206,12 @@ export function answersTo(w: SlackWorld, userId: string): string[] {
 }
 
 export async function nextAnswer(w: SlackWorld, userId: string, before: number, what = 'an answer'): Promise<string> {
-  return eventually(() => answersTo(w, userId).length > before && answersTo(w, userId).at(-1), what);
+  // Work after the ack happens after the HTTP answer: wait (SLACK_WAIT) until it is visible.
+  return vi.waitFor(() => {
+    const answer = answersTo(w, userId).length > before && answersTo(w, userId).at(-1);
+    expect(answer, `timed out waiting for ${what}`).toBeTruthy();
+    return answer as string;
+  }, SLACK_WAIT);
 }
 
 export function dm(w: SlackWorld, userId: string): SlackMessageView[] {
@@ -239,21 +223,37 @@ export function blockText(blocks: unknown[] | undefined): string {
   return JSON.stringify(blocks ?? []);
 }
 
-/** Press a case-card button (`case_phase`, `case_log_note`, `case_goals`, …) from the user's DM and return the modal it opens. */
-export async function openCaseModal(w: SlackWorld, user: string, actionId: string, caseId: string) {
-  const before = w.slack.calls.filter((c) => c.method === 'views.open' && c.ok).length;
+/** A press on a case-card button (`case_phase`, `case_log_note`, `case_goals`, …) as from the card in the user's DM, signed like Slack: the HTTP answer. */
+export function pressCaseButton(w: SlackWorld, user: string, actionId: string, value: string) {
   const channel = w.slack.dmChannel(user);
-  await w.driver.interaction({
-    type: 'block_actions',
-    user: { id: user },
-    team: { id: w.slack.identity.teamId },
-    api_app_id: w.slack.identity.appId,
-    trigger_id: w.slack.issueTrigger(user),
+  return w.driver.interaction({
+    ...blockActionBy(w, user),
     channel: { id: channel },
     container: { type: 'message', channel_id: channel, message_ts: '1.000001' },
     response_url: w.slack.issueResponseUrl({ channel, user, kind: 'block_actions' }),
+    actions: [{ type: 'button', action_id: actionId, block_id: 'case', value, action_ts: '1' }],
+  });
+}
+
+/** Press a case-card button with no message around it (a bare block action) and return the modal it opens. */
+export async function openModalByButton(w: SlackWorld, user: string, actionId: string, caseId: string) {
+  const opened = w.slack.waitForCall('views.open');
+  await w.driver.interaction({
+    ...blockActionBy(w, user),
     actions: [{ type: 'button', action_id: actionId, block_id: 'case', value: caseId, action_ts: '1' }],
   });
-  await eventually(() => w.slack.calls.filter((c) => c.method === 'views.open' && c.ok).length > before, `${actionId} modal`);
+  await opened;
+  return w.slack.openViews(user).at(-1)!;
+}
+
+/** Press a case-card button from the user's DM and return the modal it opens. */
+export async function openCaseModal(w: SlackWorld, user: string, actionId: string, caseId: string) {
+  const before = w.slack.calls.filter((c) => c.method === 'views.open' && c.ok).length;
+  await pressCaseButton(w, user, actionId, caseId);
+  // vi.waitFor, not expect.poll: a harness step may run in a beforeAll.
+  await vi.waitFor(
+    () => expect(w.slack.calls.filter((c) => c.method === 'views.open' && c.ok).length, `${actionId} modal`).toBeGreaterThan(before),
+    SLACK_WAIT,
+  );
   return w.slack.openViews(user).at(-1)!;
 }

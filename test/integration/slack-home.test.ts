@@ -1,10 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SLACK_WAIT } from '../helpers/waits.js';
 import { and, eq } from 'drizzle-orm';
 import { auditLog, cases, deliveries, escalations, staff } from '../../src/db/schema.js';
 import { seedAdmins } from '../../src/staff/staff.service.js';
 import { lookupVia } from '../../src/slack/slack.kit.js';
 import { WebClient } from '@slack/web-api';
-import { answersTo, blockText, createSlackWorld, eventually, newCase, nextAnswer, U, type SlackWorld } from './slack-harness.js';
+import { answersTo, blockText, createSlackWorld, newCase, nextAnswer, U, type SlackWorld } from './slack-harness.js';
 
 /**
  * App Home for a worker, a supervisor and someone not in the directory; the
@@ -22,7 +23,7 @@ afterAll(async () => {
 const home = async (user: string) => {
   const before = w.slack.calls.filter((c) => c.method === 'views.publish').length;
   expect((await w.driver.appHomeOpened(user)).status).toBe(200);
-  await eventually(() => w.slack.calls.filter((c) => c.method === 'views.publish').length > before, 'views.publish');
+  await expect.poll(() => w.slack.calls.filter((c) => c.method === 'views.publish').length > before, { ...SLACK_WAIT, message: 'views.publish' }).toBeTruthy();
   return blockText(w.slack.homeView(user)!.blocks);
 };
 

@@ -1,10 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SLACK_WAIT } from '../helpers/waits.js';
 import { Writable } from 'node:stream';
 import { eq, sql } from 'drizzle-orm';
 import pg from 'pg';
 import { pino } from 'pino';
 import { cases, inboundDedupe, notes } from '../../src/db/schema.js';
-import { answersTo, createSlackWorld, eventually, newCase, nextAnswer, U, type SlackWorld } from './slack-harness.js';
+import { answersTo, createSlackWorld, newCase, nextAnswer, U, openModalByButton, type SlackWorld } from './slack-harness.js';
 
 /**
  * The HTTP edge: signature and timestamp checks, Slack's retries stored once,
@@ -61,7 +62,7 @@ describe('Slack retries', () => {
   it('an event retried with x-slack-retry-num is handled once (inbound_dedupe, source slack)', async () => {
     const before = publishes();
     const first = await w.driver.appHomeOpened(U.worker);
-    await eventually(() => publishes() > before, 'views.publish');
+    await expect.poll(() => publishes() > before, { ...SLACK_WAIT, message: 'views.publish' }).toBeTruthy();
     const again = (retryNum: number) =>
       w.driver.event(
         { type: 'app_home_opened', user: U.worker, channel: w.slack.dmChannel(U.worker), tab: 'home' },
@@ -70,7 +71,7 @@ describe('Slack retries', () => {
     const retry1 = await again(1);
     const retry2 = await again(2);
     expect([retry1.status, retry2.status]).toEqual([200, 200]);
-    await eventually(() => dropped(first.event_id).length === 2, 'both retries dropped');
+    await expect.poll(() => dropped(first.event_id).length === 2, { ...SLACK_WAIT, message: 'both retries dropped' }).toBeTruthy();
     expect(dropped(first.event_id).map((l) => l.retryNum)).toEqual([1, 2]);
     expect(publishes()).toBe(before + 1);
     const rows = await w.deps.db
@@ -83,12 +84,12 @@ describe('Slack retries', () => {
   it('a direct message retried by Slack is answered once, and nothing typed in the DM reaches a client', async () => {
     const m = await w.driver.directMessage(U.worker, 'please tell Mei I am late');
     const answers = () => w.slack.dmWith(U.worker).filter((x) => x.thread_ts === m.ts && x.ts !== m.ts);
-    await eventually(() => answers().length > 0, 'the answer');
+    await expect.poll(() => answers().length > 0, { ...SLACK_WAIT, message: 'the answer' }).toBeTruthy();
     await w.driver.event(
       { type: 'message', channel: w.slack.dmChannel(U.worker), user: U.worker, text: 'please tell Mei I am late', ts: m.ts, channel_type: 'im' },
       { eventId: m.event_id, retryNum: 1 },
     );
-    await eventually(() => dropped(m.event_id).length === 1, 'the retry dropped');
+    await expect.poll(() => dropped(m.event_id).length === 1, { ...SLACK_WAIT, message: 'the retry dropped' }).toBeTruthy();
     expect(answers().map((x) => x.text.split('\n')[0])).toEqual([
       'Messages typed here are not sent to anyone. To write to a client, use *Message client* on the case card.',
     ]);
@@ -136,17 +137,7 @@ describe('ack first, then work', () => {
 describe('failures', () => {
   it('show the person a reference and nothing more; the details go to the log; a failed submission keeps the modal open', async () => {
     const c = await newCase(w, { assignTo: w.staff.worker });
-    const opened = w.slack.waitForCall('views.open');
-    await w.driver.interaction({
-      type: 'block_actions',
-      user: { id: U.worker },
-      team: { id: w.slack.identity.teamId },
-      api_app_id: w.slack.identity.appId,
-      trigger_id: w.slack.issueTrigger(U.worker),
-      actions: [{ type: 'button', action_id: 'case_phase', block_id: 'case', value: c.caseId, action_ts: '1' }],
-    });
-    await opened;
-    const view = w.slack.openViews(U.worker).at(-1)!;
+    const view = await openModalByButton(w, U.worker, 'case_phase', c.caseId);
 
     await w.deps.db.execute(sql`alter table goals rename to goals_away`);
     await w.deps.db.execute(sql`alter table inbound_dedupe rename to inbound_dedupe_away`);

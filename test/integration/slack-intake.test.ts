@@ -1,20 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SLACK_WAIT } from '../helpers/waits.js';
 import { eq } from 'drizzle-orm';
 import { auditLog, cases, deliveries } from '../../src/db/schema.js';
-import {
-  answersTo,
-  blockText,
-  createSlackWorld,
-  dm,
-  eventually,
-  flush,
-  INTAKE,
-  newCase,
-  nextAnswer,
-  U,
-  type SlackWorld,
-  handOffCase,
-} from './slack-harness.js';
+import { answersTo, blockText, createSlackWorld, dm, flush, INTAKE, newCase, nextAnswer, U, type SlackWorld, handOffCase } from './slack-harness.js';
+import { blockActionBy } from '../helpers/slack-actions.js';
 
 /**
  * Intake card → assignment → the worker's DM, through the real Bolt app
@@ -181,16 +170,17 @@ describe('assignment', () => {
 
     // Worker 1 takes it; worker 2 then tries to take it over.
     await w.driver.blockAction(U.worker, { channel: INTAKE, ts: card.ts }, 'intake_assign_me');
-    await eventually(async () => (await cases_()).assignedWorkerId === w.staff.worker, 'assignment');
+    await expect.poll(async () => (await cases_()).assignedWorkerId === w.staff.worker, { ...SLACK_WAIT, message: 'assignment' }).toBeTruthy();
     before = answersTo(w, U.worker2).length;
     // The card no longer offers [Assign to me]; a stale click (an old copy of the card) is still checked on the server.
-    await eventually(() => !blockText(w.slack.messages(INTAKE).find((m) => m.ts === card.ts)!.blocks).includes('intake_assign_me'), 'the card update');
+    await expect
+      .poll(() => !blockText(w.slack.messages(INTAKE).find((m) => m.ts === card.ts)!.blocks).includes('intake_assign_me'), {
+        ...SLACK_WAIT,
+        message: 'the card update',
+      })
+      .toBeTruthy();
     await w.driver.interaction({
-      type: 'block_actions',
-      user: { id: U.worker2 },
-      team: { id: w.slack.identity.teamId },
-      api_app_id: w.slack.identity.appId,
-      trigger_id: w.slack.issueTrigger(U.worker2),
+      ...blockActionBy(w, U.worker2),
       channel: { id: INTAKE },
       container: { type: 'message', channel_id: INTAKE, message_ts: card.ts },
       response_url: w.slack.issueResponseUrl({ channel: INTAKE, user: U.worker2, message_ts: card.ts, kind: 'block_actions' }),

@@ -1,6 +1,7 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { SLACK_WAIT } from '../helpers/waits.js';
 import { and, eq } from 'drizzle-orm';
-import { appointments, auditLog, consents, erasureRequests, goals, noteRedactions, notes, cases } from '../../src/db/schema.js';
+import { auditLog, consents, erasureRequests, goals, noteRedactions, notes, cases } from '../../src/db/schema.js';
 import { decideErasure, erasureTick, requestErasureByStaff } from '../../src/clients/erasure-request.service.js';
 import { runErasure } from '../../src/clients/erasure.service.js';
 import { assignCase } from '../../src/cases/case-assign.service.js';
@@ -8,7 +9,8 @@ import { findActiveStaffBySlack } from '../../src/staff/staff.repo.js';
 import { planDeliveries } from '../../src/delivery/ledger.js';
 import { erasureSlackCleanupProcessor } from '../../workers/processors/erasure-slack-cleanup.processor.js';
 import { redactionSlackCleanupProcessor } from '../../workers/processors/redaction-slack-cleanup.processor.js';
-import { answersTo, blockText, createSlackWorld, dm, eventually, flush, newCase, nextAnswer, U, type SlackWorld } from './slack-harness.js';
+import { answersTo, blockText, createSlackWorld, dm, flush, newCase, nextAnswer, U, type SlackWorld } from './slack-harness.js';
+import { makeAppointment, stamped } from '../helpers/factories.js';
 
 /**
  * The data lifecycle from Slack, through the real Bolt app and the Slack
@@ -66,14 +68,13 @@ async function richCase() {
       createdAt: at,
     },
   ]);
-  await d.db.insert(appointments).values({
+  await makeAppointment(d.db, {
     caseId: c.caseId,
     workerId: w.staff.worker,
     startsAt: d.clock.now().plus({ days: 3 }).toJSDate(),
     durationMin: 45,
     mode: 'phone',
-    createdAt: at,
-    updatedAt: at,
+    ...stamped(at),
   });
   await d.db.insert(consents).values({ clientId: c.clientId, agreementVersion: '2026-01', language: 'en', givenAt: at });
   return c;
@@ -141,10 +142,7 @@ describe('erasure from Slack', () => {
     const [r] = await w.deps.db.select().from(erasureRequests).where(eq(erasureRequests.clientId, c.clientId));
     expect(r).toMatchObject({ status: 'pending', requestedBy: 'staff', requestedByStaffId: w.staff.worker });
     await flush(w);
-    const msg = await eventually(
-      () => dm(w, U.sup).find((m) => m.text.includes(c.reference) && blockText(m.blocks).includes('erasure_hold')),
-      'the erasure request in the supervisor DM',
-    );
+    const msg = await vi.waitUntil(() => dm(w, U.sup).find((m) => m.text.includes(c.reference) && blockText(m.blocks).includes('erasure_hold')), SLACK_WAIT);
 
     // Hold: the modal refuses an empty reason on its field, then records it.
     const opened = w.slack.waitForCall('views.open');
@@ -159,15 +157,20 @@ describe('erasure from Slack', () => {
     expect(held!.status).toBe('held');
 
     // The message is edited after the ack (once the ledger confirms it is ours): wait for it.
-    await eventually(() => blockText(dm(w, U.sup).find((m) => m.ts === msg.ts)!.blocks).includes('Erasure held by'), 'the request message says it is held');
+    await expect
+      .poll(() => blockText(dm(w, U.sup).find((m) => m.ts === msg.ts)!.blocks).includes('Erasure held by'), {
+        ...SLACK_WAIT,
+        message: 'the request message says it is held',
+      })
+      .toBeTruthy();
 
     // The hold comes back for review as a new message with the buttons.
     w.deps.clock.advance({ days: w.deps.config.ERASURE_HOLD_REVIEW_DAYS });
     expect((await erasureTick(w.deps)).reviewed).toBe(1);
     await flush(w);
-    const again = await eventually(
+    const again = await vi.waitUntil(
       () => dm(w, U.sup).find((m) => m.ts !== msg.ts && m.text.includes('Hold due for review') && m.text.includes(c.reference)),
-      'the review message',
+      SLACK_WAIT,
     );
 
     // A worker pressing [Erase now] is refused; the supervisor's press approves.
@@ -175,11 +178,13 @@ describe('erasure from Slack', () => {
     await w.driver.blockAction(U.worker, { channel: again.channel, ts: again.ts }, 'erasure_erase_now', r!.id);
     expect(await nextAnswer(w, U.worker, before)).toContain('only the supervisor');
     await w.driver.blockAction(U.sup, { channel: again.channel, ts: again.ts }, 'erasure_erase_now', r!.id);
-    await eventually(async () => (await w.deps.db.select().from(erasureRequests).where(eq(erasureRequests.id, r!.id)))[0]!.status === 'approved', 'approval');
-    const updated = await eventually(
-      () => dm(w, U.sup).find((m) => m.ts === again.ts && blockText(m.blocks).includes('Erasure approved')),
-      'the message updated',
-    );
+    await expect
+      .poll(async () => (await w.deps.db.select().from(erasureRequests).where(eq(erasureRequests.id, r!.id)))[0]!.status === 'approved', {
+        ...SLACK_WAIT,
+        message: 'approval',
+      })
+      .toBeTruthy();
+    const updated = await vi.waitUntil(() => dm(w, U.sup).find((m) => m.ts === again.ts && blockText(m.blocks).includes('Erasure approved')), SLACK_WAIT);
     expect(blockText(updated.blocks)).not.toContain('erasure_erase_now');
   });
 });

@@ -1,8 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SLACK_WAIT } from '../helpers/waits.js';
 import { and, eq } from 'drizzle-orm';
 import { cases, deliveries } from '../../src/db/schema.js';
 import { openDueEscalations } from '../../src/escalations/escalation-open.js';
-import { answersTo, blockText, createSlackWorld, eventually, flush, INTAKE, newCase, nextAnswer, U, type SlackWorld, handOffCase } from './slack-harness.js';
+import { answersTo, blockText, createSlackWorld, flush, INTAKE, newCase, nextAnswer, U, type SlackWorld, handOffCase } from './slack-harness.js';
 
 /**
  * Issue 12, part 3: the case card already posted in the worker's DM follows
@@ -28,7 +29,9 @@ const home = (user: string) => blockText(w.slack.homeView(user)?.blocks);
 async function modal(user: string, actionId: string) {
   const before = w.slack.calls.filter((c) => c.method === 'views.open' && c.ok).length;
   await w.driver.blockAction(user, { channel: cardChannel, ts: cardTs }, actionId);
-  await eventually(() => w.slack.calls.filter((c) => c.method === 'views.open' && c.ok).length > before, `${actionId} modal`);
+  await expect
+    .poll(() => w.slack.calls.filter((c) => c.method === 'views.open' && c.ok).length > before, { ...SLACK_WAIT, message: `${actionId} modal` })
+    .toBeTruthy();
   return w.slack.openViews(user).at(-1)!;
 }
 

@@ -1,11 +1,12 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { SLACK_WAIT } from '../helpers/waits.js';
 import { and, eq } from 'drizzle-orm';
 import { deliveries, notes } from '../../src/db/schema.js';
 import { createBot, type TelegramBot } from '../../src/telegram/telegram.bot.js';
 import { createLater } from '../../src/db/after-commit.js';
 import { assignCase } from '../../src/cases/case-assign.service.js';
 import { findActiveStaffBySlack } from '../../src/staff/staff.repo.js';
-import { blockText, createSlackWorld, dm, eventually, flush, INTAKE, newCase, U, type SlackWorld } from './slack-harness.js';
+import { blockText, createSlackWorld, dm, flush, INTAKE, newCase, U, openModalByButton, type SlackWorld } from './slack-harness.js';
 
 /**
  * Worker → client → worker: "Message client" in Slack, the message note and
@@ -64,7 +65,7 @@ describe('messages with the client', () => {
     expect(await flush(w)).toEqual([{ kind: 'message_to_client', outcome: 'sent' }]);
     expect(w.tg.messages(c.chat).map((m) => m.text)).toEqual([`Message from your worker Wen:\n${text}`]);
     // The worker's confirmation sits in the case thread.
-    const confirm = await eventually(() => w.slack.thread(card.channel, card.ts).find((m) => m.text.startsWith('✉️ Sent')), 'the confirmation');
+    const confirm = await vi.waitUntil(() => w.slack.thread(card.channel, card.ts).find((m) => m.text.startsWith('✉️ Sent')), SLACK_WAIT);
     expect(confirm.text).toContain(text);
 
     // The client answers on Telegram; the real bot stores it and plans the relay.
@@ -93,17 +94,7 @@ describe('messages with the client', () => {
     const quiet = await createSlackWorld({ env: { DISCREET_MODE: 'true' } });
     try {
       const c = await newCase(quiet, { assignTo: quiet.staff.worker });
-      const opened = quiet.slack.waitForCall('views.open');
-      await quiet.driver.interaction({
-        type: 'block_actions',
-        user: { id: U.worker },
-        team: { id: quiet.slack.identity.teamId },
-        api_app_id: quiet.slack.identity.appId,
-        trigger_id: quiet.slack.issueTrigger(U.worker),
-        actions: [{ type: 'button', action_id: 'case_message', block_id: 'case', value: c.caseId, action_ts: '1' }],
-      });
-      await opened;
-      const view = quiet.slack.openViews(U.worker).at(-1)!;
+      const view = await openModalByButton(quiet, U.worker, 'case_message', c.caseId);
       await quiet.driver.viewSubmission(U.worker, view.id, { text: { v: 'See you Wednesday.' } });
       await flush(quiet);
       expect(quiet.tg.messages(c.chat).map((m) => m.text)).toEqual(['New message:\nSee you Wednesday.']);
@@ -116,17 +107,7 @@ describe('messages with the client', () => {
     const c = await newCase(w, { assignTo: w.staff.worker });
     const { clients } = await import('../../src/db/schema.js');
     await w.deps.db.update(clients).set({ botBlockedAt: new Date() }).where(eq(clients.id, c.clientId));
-    const opened = w.slack.waitForCall('views.open');
-    await w.driver.interaction({
-      type: 'block_actions',
-      user: { id: U.worker },
-      team: { id: w.slack.identity.teamId },
-      api_app_id: w.slack.identity.appId,
-      trigger_id: w.slack.issueTrigger(U.worker),
-      actions: [{ type: 'button', action_id: 'case_message', block_id: 'case', value: c.caseId, action_ts: '1' }],
-    });
-    await opened;
-    const view = w.slack.openViews(U.worker).at(-1)!;
+    const view = await openModalByButton(w, U.worker, 'case_message', c.caseId);
     const res = await w.driver.viewSubmission(U.worker, view.id, { text: { v: 'Hello?' } });
     expect(res.body).toEqual({
       response_action: 'errors',

@@ -1,7 +1,8 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { SLACK_WAIT } from '../helpers/waits.js';
 import { and, eq } from 'drizzle-orm';
 import { appointments, auditLog, cases, deliveries, goals, notes } from '../../src/db/schema.js';
-import { answersTo, blockText, createSlackWorld, dm, eventually, flush, newCase, nextAnswer, U, type SlackWorld } from './slack-harness.js';
+import { answersTo, blockText, createSlackWorld, pressCaseButton, dm, flush, newCase, nextAnswer, U, type SlackWorld } from './slack-harness.js';
 
 /**
  * Every case-card modal end to end: a signed block action opens it (views.open
@@ -18,19 +19,8 @@ afterAll(async () => {
 
 /** A click on a case-card button (as from the card in the DM), signed like Slack. */
 async function click(user: string, actionId: string, value: string) {
-  const channel = w.slack.dmChannel(user);
   const before = w.slack.openViews(user).length;
-  const res = await w.driver.interaction({
-    type: 'block_actions',
-    user: { id: user },
-    team: { id: w.slack.identity.teamId },
-    api_app_id: w.slack.identity.appId,
-    trigger_id: w.slack.issueTrigger(user),
-    channel: { id: channel },
-    container: { type: 'message', channel_id: channel, message_ts: '1.000001' },
-    response_url: w.slack.issueResponseUrl({ channel, user, kind: 'block_actions' }),
-    actions: [{ type: 'button', action_id: actionId, block_id: 'case', value, action_ts: '1' }],
-  });
+  const res = await pressCaseButton(w, user, actionId, value);
   expect(res).toMatchObject({ status: 200, body: '' });
   return before;
 }
@@ -40,7 +30,7 @@ const opened = () => w.slack.calls.filter((c) => c.method === 'views.open' && c.
 async function openModal(user: string, actionId: string, value: string) {
   const before = opened();
   await click(user, actionId, value);
-  await eventually(() => opened() > before, `${actionId} modal`);
+  await expect.poll(() => opened() > before, { ...SLACK_WAIT, message: `${actionId} modal` }).toBeTruthy();
   return w.slack.openViews(user).at(-1)!;
 }
 
@@ -78,7 +68,7 @@ describe('Log note', () => {
     // Friday 27 Nov at the start of the worker's day (09:00 London).
     expect(kase!.nextFollowUpAt).toEqual(new Date('2026-11-27T09:00:00Z'));
     expect(kase!.followUpSetAt).toEqual(new Date('2026-11-23T09:00:00Z'));
-    const confirm = await eventually(() => dm(w, U.worker).find((m) => m.text.startsWith('📝')), 'the confirmation');
+    const confirm = await vi.waitUntil(() => dm(w, U.worker).find((m) => m.text.startsWith('📝')), SLACK_WAIT);
     expect(confirm.text).toBe(`📝 Phone call logged on ${c.reference}. Next follow-up Fri 27 Nov.`);
     const audit = await w.deps.db
       .select()
@@ -190,7 +180,7 @@ describe('Appointment', () => {
     ]);
     // The place is encrypted at rest.
     expect(appts[0]!.locationEnc).toMatch(/^v1\./);
-    const confirm = await eventually(() => dm(w, U.worker).find((m) => m.text.startsWith('📅') && m.text.includes(c.reference)), 'the confirmation');
+    const confirm = await vi.waitUntil(() => dm(w, U.worker).find((m) => m.text.startsWith('📅') && m.text.includes(c.reference)), SLACK_WAIT);
     expect(confirm.text).toBe(`📅 Appointment booked for ${c.reference}: Wed 25 Nov 10:00 GMT, in person, 60 min. The client's Telegram message is queued.`);
   });
 
@@ -263,13 +253,13 @@ describe('Goals & plan, Move phase, Close case', () => {
 
     const before = answersTo(w, U.worker).length;
     await w.driver.slashCommand({ command: '/case', text: c.reference, userId: U.worker });
-    const card = await eventually(
+    const card = await vi.waitUntil(
       () =>
         w.slack.responseUrlPosts
           .filter((p) => p.context.user === U.worker)
           .slice(before)
           .at(-1),
-      'the card',
+      SLACK_WAIT,
     );
     const text = blockText(card.body.blocks as unknown[]);
     for (const s of ['✅ Goal', '✅ Plan', '✅ How it will be assessed', '✅ Self-help focus', '*Type:* Therapeutic', 'Weekly log kept by Mei'])

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { and, eq } from 'drizzle-orm';
 import { auditLog, deliveries } from '../../src/db/schema.js';
 import { planWeeklyDigests } from '../../src/escalations/weekly-digest.js';
@@ -72,15 +72,16 @@ async function command(user: string, text: string): Promise<string> {
 /** The files of the newest upload in a user's DM, waiting for it (the upload follows the text answer). */
 async function uploadedAfter(user: string, before: number) {
   // Rendering the charts takes a while on a busy machine: wait up to a minute.
-  for (const start = Date.now(); Date.now() - start < 60_000; ) {
-    const posts = dm(w, user).filter((m) => Array.isArray(m.files));
-    if (posts.length > before) {
-      const names = (posts.at(-1)!.files as Array<{ id: string }>).map((f) => f.id);
-      return w.slack.files().filter((f) => names.includes(f.id));
-    }
-    await new Promise((r) => setTimeout(r, 25));
-  }
-  throw new Error('no upload reached the DM');
+  const upload = await vi.waitFor(
+    () => {
+      const posts = dm(w, user).filter((m) => Array.isArray(m.files));
+      expect(posts.length, 'no upload reached the DM').toBeGreaterThan(before);
+      return posts.at(-1)!;
+    },
+    { timeout: 60_000, interval: 25 },
+  );
+  const names = (upload.files as Array<{ id: string }>).map((f) => f.id);
+  return w.slack.files().filter((f) => names.includes(f.id));
 }
 const uploads = (user: string) => dm(w, user).filter((m) => Array.isArray(m.files)).length;
 

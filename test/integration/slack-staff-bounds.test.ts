@@ -2,6 +2,8 @@ import { and, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { appointments, auditLog, cases, goals, notes } from '../../src/db/schema.js';
 import { answersTo, createSlackWorld, newCase, nextAnswer, openCaseModal, U, type SlackWorld } from './slack-harness.js';
+import { makeAppointment, stamped } from '../helpers/factories.js';
+import { blockActionBy } from '../helpers/slack-actions.js';
 
 /**
  * Staff input that is signed and well-formed but absurd (issue 19): each is
@@ -75,33 +77,25 @@ describe('an appointment outcome', () => {
   it('cannot be recorded (no-show) for an appointment 14 days ahead; the clicker is told why and it stays scheduled', async () => {
     const c = await newCase(w, { assignTo: w.staff.worker });
     const t = w.deps.clock.now();
-    const [appt] = await w.deps.db
-      .insert(appointments)
-      .values({
-        caseId: c.caseId,
-        workerId: w.staff.worker,
-        startsAt: t.plus({ days: 14 }).toJSDate(),
-        durationMin: 60,
-        mode: 'in_person',
-        createdAt: t.toJSDate(),
-        updatedAt: t.toJSDate(),
-      })
-      .returning();
+    const appt = await makeAppointment(w.deps.db, {
+      caseId: c.caseId,
+      workerId: w.staff.worker,
+      startsAt: t.plus({ days: 14 }).toJSDate(),
+      durationMin: 60,
+      mode: 'in_person',
+      ...stamped(t.toJSDate()),
+    });
     const before = answersTo(w, U.worker).length;
     const channel = w.slack.dmChannel(U.worker);
     await w.driver.interaction({
-      type: 'block_actions',
-      user: { id: U.worker },
-      team: { id: w.slack.identity.teamId },
-      api_app_id: w.slack.identity.appId,
-      trigger_id: w.slack.issueTrigger(U.worker),
+      ...blockActionBy(w, U.worker),
       channel: { id: channel },
       container: { type: 'message', channel_id: channel, message_ts: '1.000002' },
       response_url: w.slack.issueResponseUrl({ channel, user: U.worker, kind: 'block_actions' }),
-      actions: [{ type: 'button', action_id: 'appt_outcome_no_show', block_id: 'x', value: `${appt!.id}:${appt!.version}`, action_ts: '1' }],
+      actions: [{ type: 'button', action_id: 'appt_outcome_no_show', block_id: 'x', value: `${appt.id}:${appt.version}`, action_ts: '1' }],
     });
     expect(await nextAnswer(w, U.worker, before)).toBe('This appointment has not started yet: its outcome can be recorded once it has begun.');
-    expect((await w.deps.db.select().from(appointments).where(eq(appointments.id, appt!.id)))[0]!.status).toBe('scheduled');
+    expect((await w.deps.db.select().from(appointments).where(eq(appointments.id, appt.id)))[0]!.status).toBe('scheduled');
     expect((await w.deps.db.select().from(cases).where(eq(cases.id, c.caseId)))[0]!.nextFollowUpAt).toBeNull();
   });
 });

@@ -1,11 +1,12 @@
 import { and, eq } from 'drizzle-orm';
 import { DateTime } from 'luxon';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { appointments, auditLog, cases, clients, consents, deliveries, erasureRequests, intakeSessions, notes, staff } from '../../src/db/schema.js';
+import { auditLog, cases, clients, consents, deliveries, erasureRequests, intakeSessions, notes } from '../../src/db/schema.js';
 import { DELIVERY_KINDS } from '../../src/catalogue.js';
 import type { SimUser } from '../../src/sandbox/telegram-emulator.js';
 import { MessageTracker } from '../../src/telegram/telegram.tracker.js';
 import { createHarness, type Harness } from './telegram-harness.js';
+import { makeAppointment, makeStaff } from '../helpers/factories.js';
 
 let h: Harness;
 beforeAll(async () => {
@@ -47,10 +48,7 @@ async function submitted(user: SimUser, opts: { zh?: boolean } = {}) {
 }
 
 async function worker(name: string) {
-  const [w] = await h.deps.db
-    .insert(staff)
-    .values({ slackUserId: `U${nextId++}`, displayName: name, role: 'worker', timeZone: 'Europe/London' })
-    .returning();
+  const w = await makeStaff(h.deps.db, { slackUserId: `U${nextId++}`, displayName: name, role: 'worker', timeZone: 'Europe/London' });
   return w!;
 }
 
@@ -117,9 +115,13 @@ describe('always-available commands', () => {
     const w = await worker('Ana Maria Lopez');
     await h.deps.db.update(cases).set({ assignedWorkerId: w.id, assignedAt: new Date(), phase: 'assessment' }).where(eq(cases.id, c.id));
     // 2026-11-25 10:00 UTC is 18:00 in Shanghai
-    await h.deps.db
-      .insert(appointments)
-      .values({ caseId: c.id, workerId: w.id, startsAt: DateTime.fromISO('2026-11-25T10:00:00Z').toJSDate(), durationMin: 50, mode: 'in_person' });
+    await makeAppointment(h.deps.db, {
+      caseId: c.id,
+      workerId: w.id,
+      startsAt: DateTime.fromISO('2026-11-25T10:00:00Z').toJSDate(),
+      durationMin: 50,
+      mode: 'in_person',
+    });
     const status = (await h.command(user, '/status')).at(-1)!.text!;
     expect(status).toContain(c.reference);
     expect(status).toContain('您的社工：Ana');

@@ -1,14 +1,15 @@
-import { and, eq, isNull } from 'drizzle-orm';
+import { eq } from 'drizzle-orm';
 import { pino } from 'pino';
 import type { Update } from 'telegraf/types';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { auditLog, cases, clients, escalations, notes } from '../../src/db/schema.js';
+import { auditLog, notes } from '../../src/db/schema.js';
 import { createDeps } from '../../src/compose.js';
+
 import { createRedis } from '../../src/lib/redis.js';
 import { createLater } from '../../src/db/after-commit.js';
 import { createBot } from '../../src/telegram/telegram.bot.js';
 import { TelegramEmulator, type SimUser } from '../../src/sandbox/telegram-emulator.js';
-import { createHarness, type Harness } from './telegram-harness.js';
+import { createHarness, crisisStateOf, type Harness } from './telegram-harness.js';
 
 let h: Harness;
 beforeAll(async () => {
@@ -36,17 +37,7 @@ const PATH: Array<[string, (u: SimUser) => Promise<unknown>]> = [
 ];
 const PHRASES = ['I want to kill myself', '我不想活了', '他打我'];
 
-async function crisisState(userId: number) {
-  const [client] = await h.deps.db.select().from(clients).where(eq(clients.telegramUserId, userId));
-  const list = client ? await h.deps.db.select().from(cases).where(eq(cases.clientId, client.id)) : [];
-  const esc = list[0]
-    ? await h.deps.db
-        .select()
-        .from(escalations)
-        .where(and(eq(escalations.caseId, list[0].id), isNull(escalations.resolvedAt)))
-    : [];
-  return { client, cases: list, escalations: esc };
-}
+const crisisState = (userId: number) => crisisStateOf(h, userId);
 
 describe('a crisis phrase at any moment', () => {
   PATH.forEach(([step], i) => {

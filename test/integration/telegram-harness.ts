@@ -1,13 +1,14 @@
-import { eq } from 'drizzle-orm';
+import { and, eq, isNull } from 'drizzle-orm';
 import type { Update } from 'telegraf/types';
 import { createTestDeps, type TestDeps } from '../helpers/deps.js';
 import { TelegramEmulator, type BotMessageView, type SimUser, type TgUpdate } from '../../src/sandbox/telegram-emulator.js';
 import { createBot, type TelegramBot } from '../../src/telegram/telegram.bot.js';
 import type { CrisisReplyOptions } from '../../src/telegram/crisis-reply.js';
-import { intakeSessions } from '../../src/db/schema.js';
+import { intakeSessions, cases, clients, escalations } from '../../src/db/schema.js';
 import { createLater } from '../../src/db/after-commit.js';
 import { createDeps } from '../../src/compose.js';
 import type { Deps } from '../../src/deps.js';
+
 import { openPostgres } from '../../src/db/client.js';
 import { createRedis } from '../../src/lib/redis.js';
 import { TEST_REDIS_URL } from '../helpers/redis.js';
@@ -132,4 +133,17 @@ export async function createHarness(opts: { env?: Record<string, string>; floodN
     },
   };
   return h;
+}
+
+/** A Telegram user's client row, their cases and the first case's open escalations (what the crisis tests check). */
+export async function crisisStateOf(h: Harness, userId: number) {
+  const [client] = await h.deps.db.select().from(clients).where(eq(clients.telegramUserId, userId));
+  const list = client ? await h.deps.db.select().from(cases).where(eq(cases.clientId, client.id)) : [];
+  const esc = list[0]
+    ? await h.deps.db
+        .select()
+        .from(escalations)
+        .where(and(eq(escalations.caseId, list[0].id), isNull(escalations.resolvedAt)))
+    : [];
+  return { client, cases: list, escalations: esc };
 }

@@ -3,12 +3,12 @@ import { and, eq, inArray, sql } from 'drizzle-orm';
 import { DateTime } from 'luxon';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { intakeSweepProcessor } from '../../workers/processors/intake-sweep.processor.js';
-import { callbackTokens, clients, deliveries, intakeSessions } from '../../src/db/schema.js';
+import { callbackTokens, deliveries, intakeSessions } from '../../src/db/schema.js';
 import { sendDelivery } from '../../src/delivery/send.service.js';
-import { insertCase } from '../../src/cases/cases.repo.js';
 import type { Deps } from '../../src/deps.js';
 import type { SimUser } from '../../src/sandbox/telegram-emulator.js';
 import { createHarness, type Harness } from './telegram-harness.js';
+import { makeCase, makeClient, stamped } from '../helpers/factories.js';
 
 /**
  * The intake sweep's messages (the idle nudge, the notice that a draft was
@@ -204,18 +204,14 @@ describe('button tokens end with the draft', () => {
   it('/withdraw answered leaves neither confirmation button', async () => {
     const user = { id: 3405, first_name: 'Client', language_code: 'en' };
     const now = h.deps.clock.now();
-    const [client] = await h.deps.db
-      .insert(clients)
-      .values({
-        telegramUserId: user.id,
-        telegramChatId: user.id,
-        language: 'en',
-        timeZone: 'Europe/London',
-        createdAt: now.toJSDate(),
-        updatedAt: now.toJSDate(),
-      })
-      .returning();
-    await h.deps.db.transaction((tx) => insertCase(tx, { clientId: client!.id, category: 'family', priority: 'normal' }, now));
+    const client = await makeClient(h.deps.db, {
+      telegramUserId: user.id,
+      telegramChatId: user.id,
+      language: 'en',
+      timeZone: 'Europe/London',
+      ...stamped(now.toJSDate()),
+    });
+    await makeCase(h.deps.db, { clientId: client.id, category: 'family', priority: 'normal' }, now);
     await h.command(user, '/withdraw');
     expect(await tokensOf(user.id)).toBe(2);
     await h.click(user, 'Yes, withdraw');
@@ -228,17 +224,13 @@ describe('erasure', () => {
     const { wipeClientIdentity } = await import('../../src/clients/erasure-wipe.js');
     const chat = 3501;
     const now = h.deps.clock.now();
-    const [client] = await h.deps.db
-      .insert(clients)
-      .values({
-        telegramUserId: chat,
-        telegramChatId: chat,
-        language: 'en',
-        timeZone: 'Europe/London',
-        createdAt: now.toJSDate(),
-        updatedAt: now.toJSDate(),
-      })
-      .returning();
+    const client = await makeClient(h.deps.db, {
+      telegramUserId: chat,
+      telegramChatId: chat,
+      language: 'en',
+      timeZone: 'Europe/London',
+      ...stamped(now.toJSDate()),
+    });
     const t = now.toJSDate();
     await h.deps.db.insert(deliveries).values([
       {
@@ -263,12 +255,12 @@ describe('erasure', () => {
         updatedAt: t,
       },
     ]);
-    await h.deps.db.transaction((tx) => wipeClientIdentity(tx, client!.id, now, 'Europe/London'));
+    await h.deps.db.transaction((tx) => wipeClientIdentity(tx, client.id, now, 'Europe/London'));
     expect(await rowsFor(chat)).toEqual([]);
     const rows = await h.deps.db
       .select()
       .from(deliveries)
-      .where(eq(deliveries.recipient, `client:${client!.id}`));
+      .where(eq(deliveries.recipient, `client:${client.id}`));
     expect(rows.map((r) => [r.kind, r.status]).sort()).toEqual([
       ['intake_expired', 'skipped'],
       ['intake_nudge', 'sent'],
