@@ -1,6 +1,7 @@
 import { DateTime } from 'luxon';
 import { userOf } from '../staff/staff.command.js';
 import { resolveWallTime } from '../lib/working-time.js';
+import { isUuid } from '../lib/uuid.js';
 
 /**
  * `/case handover …` (pure): who covers whom and until when, and the moment a
@@ -24,7 +25,7 @@ export function parseHandoverCommand(args: string[], zone: string, now: DateTime
   if (op === 'list' || op === '') return { op: 'list' };
   if (op === 'undo') {
     const id = (second ?? '').trim();
-    if (!/^[0-9a-f]{8}(-[0-9a-f]{4}){3}-[0-9a-f]{12}$/i.test(id))
+    if (!isUuid(id))
       return { op: 'invalid', message: `Give the handover's id, as shown when it was made (\`/case handover list\` shows them). ${HANDOVER_USAGE}` };
     return { op: 'undo', handoverId: id.toLowerCase() };
   }

@@ -4,6 +4,7 @@ import type { Db } from '../db/client.js';
 import { resources } from '../db/schema.js';
 import type { StaffRow } from '../staff/staff.repo.js';
 import { validateResource, type FieldErrors } from './referrals.domain.js';
+import { isUuid } from '../lib/uuid.js';
 
 /**
  * The agency's resource directory, managed by admins (`/case resources add|edit|remove`),
@@ -24,7 +25,7 @@ export async function listResources(db: Db, opts: { category?: string } = {}): P
 }
 
 export async function findResource(db: Db, idOrName: string): Promise<ResourceRow | undefined> {
-  const byId = /^[0-9a-f-]{36}$/i.test(idOrName);
+  const byId = isUuid(idOrName);
   const [row] = await db
     .select()
     .from(resources)

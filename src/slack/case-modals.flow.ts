@@ -8,6 +8,7 @@ import { caseForActor, REFUSE } from './access.js';
 import type { Block } from './blocks/common.js';
 import { appointmentModal, cancelModal, closeModal, goalsModal, messageModal, noteModal, phaseModal } from './blocks/modals.blocks.js';
 import { guarded, newMeta, staffOrRefuse, tell, type Asker } from './slack.kit.js';
+import { isUuid } from '../lib/uuid.js';
 
 /**
  * The buttons that open a modal for a case (Log note, Schedule appointment,
@@ -33,7 +34,7 @@ export function registerCaseModalButton(app: App, deps: Deps, actionId: string, 
       let appt: AppointmentRow | undefined;
       let caseId = value;
       if (opts.byAppointment) {
-        appt = /^[0-9a-f-]{36}$/i.test(value) ? await loadAppointment(deps.db, value) : undefined;
+        appt = isUuid(value) ? await loadAppointment(deps.db, value) : undefined;
         if (!appt) return tell(a, 'This appointment no longer exists.');
         caseId = appt.caseId;
       }

@@ -7,6 +7,7 @@ import { REFUSE, staffFor } from './access.js';
 import { modal, section, textInput } from './blocks/common.js';
 import { askerOf, markActed, messageOf } from './escalation-buttons.flow.js';
 import { fieldError, fieldsOf, guarded, staffOrRefuse, tell } from './slack.kit.js';
+import { isUuid } from '../lib/uuid.js';
 
 /**
  * [Erase now] and [Hold — reason required] on an erasure request
@@ -16,10 +17,9 @@ import { fieldError, fieldsOf, guarded, staffOrRefuse, tell } from './slack.kit.
  */
 export const ERASURE_HOLD_VIEW = 'erasure_hold_modal';
 const REASON_MAX = 1000;
-const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const metaSchema = z
   .object({
-    requestId: z.string().regex(uuid),
+    requestId: z.string().refine(isUuid),
     channel: z.string().max(40).optional(),
     ts: z.string().max(40).optional(),
     text: z.string().max(1500).optional(),
@@ -52,7 +52,7 @@ export function registerHoldButton(app: App, deps: Deps, actionId: string): void
       const me = await staffOrRefuse(deps, a);
       if (!me) return;
       const requestId = String(action.value ?? '');
-      if (!uuid.test(requestId)) return tell(a, 'This erasure request no longer exists.');
+      if (!isUuid(requestId)) return tell(a, 'This erasure request no longer exists.');
       const m = messageOf(body);
       const days = deps.config.ERASURE_HOLD_REVIEW_DAYS;
       await client.views.open({

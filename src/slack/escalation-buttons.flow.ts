@@ -12,6 +12,7 @@ import { canAccessCase, REFUSE, staffFor } from './access.js';
 import { NO_CASE, recordAccessRefused } from '../cases/case-access.js';
 import { context, modal, section, textInput, type Block } from './blocks/common.js';
 import { fieldError, fieldsOf, guarded, staffOrRefuse, tell, type Asker } from './slack.kit.js';
+import { isUuid } from '../lib/uuid.js';
 
 /**
  * The buttons on reminder / nudge / escalation / crisis-page messages
@@ -21,8 +22,6 @@ import { fieldError, fieldsOf, guarded, staffOrRefuse, tell, type Asker } from '
  * to say who acted, without buttons, so it cannot be pressed again meaningfully.
  */
 export const ESC_VIEWS = { snooze: 'esc_snooze_modal', notNeeded: 'esc_not_needed_modal' } as const;
-
-const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** One answer for an escalation that does not exist and one about a case the asker may not act on (as REFUSE.unavailable for cases). */
 export const ESC_UNAVAILABLE =
@@ -36,7 +35,7 @@ export type EscAccess = ({ ok: true } & EscRow) | { ok: false; message: string }
  * case, their supervisor, admins) — and, for a crisis, any on-call supervisor paged for it.
  */
 export async function escalationForActor(deps: Deps, me: StaffRow, escalationId: string): Promise<EscAccess> {
-  const [row] = uuid.test(escalationId)
+  const [row] = isUuid(escalationId)
     ? await deps.db
         .select({ e: escalations, c: cases })
         .from(escalations)
@@ -105,7 +104,7 @@ export interface OwnMessage {
 }
 
 async function isOurMessage(deps: Deps, subjectId: string, ts: string): Promise<boolean> {
-  if (!uuid.test(subjectId)) return false;
+  if (!isUuid(subjectId)) return false;
   const [hit] = await deps.db
     .select({ id: deliveries.id })
     .from(deliveries)
@@ -178,7 +177,7 @@ export const REASON_MAX = 500;
 
 const metaSchema = z
   .object({
-    escalationId: z.string().regex(uuid),
+    escalationId: z.string().refine(isUuid),
     channel: z.string().max(40).optional(),
     ts: z.string().max(40).optional(),
     text: z.string().max(1500).optional(),

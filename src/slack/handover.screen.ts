@@ -7,6 +7,7 @@ import { findStaffById, findStaffBySlack, teamOf, type StaffRow } from '../staff
 import { context, header, modal, plain, section, type Block } from './blocks/common.js';
 import { INPUT } from './ids.js';
 import { tell, type Asker } from './slack.kit.js';
+import { refusalText } from './access.js';
 
 /**
  * `/case handover @from @to [until YYYY-MM-DD]` opens a modal offering @from's
@@ -45,7 +46,7 @@ export async function handoverCommand(deps: Deps, a: Asker, me: StaffRow, args: 
   const [from, to] = [await findStaffBySlack(deps.db, cmd.fromUserId), await findStaffBySlack(deps.db, cmd.toUserId)];
   if (!from || !to) return tell(a, `<@${from ? cmd.toUserId : cmd.fromUserId}> is not in the staff directory.`);
   const refusal = await checkHandover(deps, me, from, to);
-  if (refusal) return tell(a, refusal.message);
+  if (refusal) return tell(a, refusalText(refusal));
   const open = await openCasesOf(deps.db, from.id);
   if (open.length === 0) return tell(a, `<@${from.slackUserId}> has no open cases to hand over.`);
   const offered = open.slice(0, MAX_OFFERED);
@@ -99,7 +100,7 @@ export function startedText(r: Extract<StartResult, { ok: true; duplicate: false
 }
 
 export function endedText(r: EndResult): string {
-  if (!r.ok) return r.message;
+  if (!r.ok) return refusalText(r);
   const stayed = r.stayed.length ? ` ${r.stayed.join(', ')} stayed (closed, or moved to someone else meanwhile).` : '';
   return `↩️ Handover \`${r.handover.id}\` ${r.handover.status === 'undone' ? 'undone' : 'ended'}: ${r.returned.length} case${r.returned.length === 1 ? '' : 's'} back with their worker${r.returned.length ? ` (${r.returned.join(', ')})` : ''}.${stayed}`;
 }

@@ -7,6 +7,7 @@ import { caseForActor } from './access.js';
 import { actions, button } from './blocks/common.js';
 import { askerOf, markActed, messageOf, when } from './escalation-buttons.flow.js';
 import { guarded, staffOrRefuse, tell } from './slack.kit.js';
+import { UUID_PATTERN } from '../lib/uuid.js';
 
 /**
  * [Attended] / [No-show] on the outcome question (value `<appointmentId>:<version>`).
@@ -14,7 +15,7 @@ import { guarded, staffOrRefuse, tell } from './slack.kit.js';
  * the service is idempotent per version, so a double click records once.
  * The message keeps only [Log note] and says who recorded what.
  */
-const VALUE = /^([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}):(\d{1,6})$/i;
+const VALUE = new RegExp(`^(${UUID_PATTERN}):(\\d{1,6})$`, 'i');
 const LABEL = { attended: 'Attended', no_show: 'No-show' } as const;
 
 export function registerOutcomeButton(app: App, deps: Deps, outcome: 'attended' | 'no_show'): void {

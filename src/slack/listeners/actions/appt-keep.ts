@@ -7,6 +7,7 @@ import { askerOf, markActed, messageOf, when } from '../../escalation-buttons.fl
 import { guarded, staffOrRefuse, tell } from '../../slack.kit.js';
 import { caseForActor } from '../../access.js';
 import { describeForStaff, loadAppointment } from '../../../appointments/appointment.format.js';
+import { isUuid } from '../../../lib/uuid.js';
 
 /**
  * [Keep it] under a client's "can't come" / "another time": the appointment
@@ -23,7 +24,7 @@ export const registerApptKeep: RegisterListener = (app, deps) => {
       const me = await staffOrRefuse(deps, a);
       if (!me) return;
       const [id = '', v = ''] = String(action.value ?? '').split(':');
-      const found = /^[0-9a-f-]{36}$/i.test(id) ? await loadAppointment(deps.db, id) : undefined;
+      const found = isUuid(id) ? await loadAppointment(deps.db, id) : undefined;
       if (!found) return tell(a, 'This appointment no longer exists.');
       // Access first: what is true now about the appointment is the case's to tell.
       const access = await caseForActor(deps, me, { id: found.caseId }, ANSWER_ACTIONS.keep);

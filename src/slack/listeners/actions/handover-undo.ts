@@ -5,6 +5,7 @@ import { HANDOVER_UNDO_ACTION } from '../../blocks/handover.blocks.js';
 import { askerOf } from '../../escalation-buttons.flow.js';
 import { endedText } from '../../handover.screen.js';
 import { guarded, staffOrRefuse, tell } from '../../slack.kit.js';
+import { isUuid } from '../../../lib/uuid.js';
 
 /** [Undo handover]: the cases still held by the covering worker go back at once (permission checked by the service). */
 export const registerHandoverUndo: RegisterListener = (app, deps) => {
@@ -15,7 +16,7 @@ export const registerHandoverUndo: RegisterListener = (app, deps) => {
       const me = await staffOrRefuse(deps, a);
       if (!me) return;
       const id = String(action.value ?? '');
-      if (!/^[0-9a-f-]{36}$/i.test(id)) return tell(a, 'This button is out of date.');
+      if (!isUuid(id)) return tell(a, 'This button is out of date.');
       await tell(a, endedText(await endHandover(deps, id, { mode: 'undo', actor: me })));
     });
   });

@@ -6,6 +6,7 @@ import { REFERRAL_OUTCOME_ACTION } from '../../../referrals/referral-followup.ki
 import { recordReferralOutcome } from '../../../referrals/referrals.service.js';
 import { askerOf, markActed, messageOf } from '../../escalation-buttons.flow.js';
 import { guarded, staffOrRefuse, tell } from '../../slack.kit.js';
+import { isUuid } from '../../../lib/uuid.js';
 
 /** [Reached them] [Still waiting] [Client declined] [Not suitable] on a referral follow-up: recorded (case access checked), shown on the card. */
 export const registerReferralOutcome: RegisterListener = (app, deps) => {
@@ -16,8 +17,7 @@ export const registerReferralOutcome: RegisterListener = (app, deps) => {
       const me = await staffOrRefuse(deps, a);
       if (!me) return;
       const [id, outcome] = String(action.value ?? '').split(':');
-      if (!id || !/^[0-9a-f-]{36}$/i.test(id) || !(REFERRAL_OUTCOMES as readonly string[]).includes(outcome ?? ''))
-        return tell(a, 'This button is out of date.');
+      if (!id || !isUuid(id) || !(REFERRAL_OUTCOMES as readonly string[]).includes(outcome ?? '')) return tell(a, 'This button is out of date.');
       const o = outcome as (typeof REFERRAL_OUTCOMES)[number];
       const r = await recordReferralOutcome(deps, me, id, o);
       if (!r.ok) return tell(a, r.message);

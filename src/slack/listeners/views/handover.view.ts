@@ -2,11 +2,12 @@ import type { SlackViewAction } from '@slack/bolt';
 import type { RegisterListener } from '../index.js';
 import { startHandover } from '../../../handover/handover.service.js';
 import { findStaffById } from '../../../staff/staff.repo.js';
-import { REFUSE, staffFor } from '../../access.js';
+import { REFUSE, refusalText, staffFor } from '../../access.js';
 import { handoverDoneBlocks } from '../../blocks/handover.blocks.js';
 import { HANDOVER_VIEW, handoverMetaSchema, startedText } from '../../handover.screen.js';
 import { INPUT } from '../../ids.js';
 import { fieldError } from '../../slack.kit.js';
+import { isUuid } from '../../../lib/uuid.js';
 
 /** The handover modal submitted: the chosen cases move (one transaction); the supervisor gets a DM with [Undo handover]. */
 export const registerHandoverView: RegisterListener = (app, deps) => {
@@ -21,7 +22,7 @@ export const registerHandoverView: RegisterListener = (app, deps) => {
     }
     const picked =
       (view.state.values as Record<string, Record<string, { selected_options?: Array<{ value: string }> }>>).cases?.[INPUT]?.selected_options ?? [];
-    const caseIds = picked.map((o) => o.value).filter((v) => /^[0-9a-f-]{36}$/i.test(v));
+    const caseIds = picked.map((o) => o.value).filter(isUuid);
     if (caseIds.length === 0) return void (await ack(fieldError('cases', 'Choose at least one case to hand over.', 'cases')));
     try {
       const r = await startHandover(deps, me, {
@@ -31,7 +32,7 @@ export const registerHandoverView: RegisterListener = (app, deps) => {
         caseIds,
         dedupeKey: `view:${HANDOVER_VIEW}:${meta.nonce}`,
       });
-      if (!r.ok) return void (await ack(fieldError('cases', r.message, 'cases')));
+      if (!r.ok) return void (await ack(fieldError('cases', refusalText(r), 'cases')));
       await ack();
       if (r.duplicate) return;
       const to = await findStaffById(deps.db, meta.toId);
