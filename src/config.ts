@@ -1,5 +1,7 @@
 import { Duration } from 'luxon';
 import { z } from 'zod';
+import { LANGUAGES } from './lib/languages.js';
+import { isValidZone } from './lib/time-zone.js';
 
 /**
  * Configuration comes only from the environment, parsed once by zod. A bad or
@@ -34,14 +36,7 @@ const optionalUrl = (protocols: string[]) =>
     .transform((v) => (v === '' ? undefined : v))
     .optional();
 
-const zone = z.string().refine((v) => {
-  try {
-    new Intl.DateTimeFormat('en', { timeZone: v });
-    return true;
-  } catch {
-    return false;
-  }
-}, 'must be an IANA time zone such as Europe/London');
+const zone = z.string().refine(isValidZone, 'must be an IANA time zone such as Europe/London');
 
 const hhmm = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'must be a time as HH:mm');
 
@@ -122,7 +117,7 @@ const schema = z
     DASHBOARD_PASSWORD: optionalString,
 
     DEFAULT_TIMEZONE: zone.default('Europe/London'),
-    DEFAULT_LANGUAGE: z.enum(['en', 'zh']).default('en'),
+    DEFAULT_LANGUAGE: z.enum(LANGUAGES).default('en'),
     CLIENT_QUIET_HOURS_START: hhmm.default('21:00'),
     CLIENT_QUIET_HOURS_END: hhmm.default('08:00'),
     EMERGENCY_CONTACTS_EN: z.string().default('Emergency services: 999. Samaritans (24/7): 116 123. Our duty line: +44 20 0000 0000.'),

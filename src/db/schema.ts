@@ -16,6 +16,8 @@ import {
   primaryKey,
   type AnyPgColumn,
 } from 'drizzle-orm/pg-core';
+import { LANGUAGES } from '../lib/languages.js';
+import { CATEGORIES } from '../lib/categories.js';
 
 /**
  * The system of record. Every appointment, follow-up, reminder and escalation
@@ -30,12 +32,10 @@ const updatedAt = () => ts('updated_at').notNull().defaultNow();
 const inList = (col: string, values: readonly string[]) => sql.raw(`${col} in (${values.map((v) => `'${v}'`).join(', ')})`);
 
 export const STAFF_ROLES = ['worker', 'supervisor', 'admin'] as const;
-export const LANGUAGES = ['en', 'zh'] as const;
 export const CASE_TYPES = ['therapeutic', 'developmental'] as const;
 export const CASE_PHASES = ['intake', 'assessment', 'planning', 'implementation', 'evaluation', 'closed'] as const;
 export const CASE_STATUSES = ['open', 'closed', 'withdrawn'] as const;
 export const PRIORITIES = ['crisis', 'high', 'normal', 'low'] as const;
-export const CATEGORIES = ['family', 'emotions', 'elderly', 'disability', 'children', 'housing', 'work_money', 'health', 'legal', 'other'] as const;
 export const GOAL_STATUSES = ['active', 'achieved', 'partly_achieved', 'not_achieved', 'dropped'] as const;
 export const NOTE_KINDS = ['interview', 'phone', 'home_visit', 'collateral', 'supervision', 'message', 'system', 'safety_plan'] as const;
 export const ONCALL_SHIFT_KINDS = ['rota', 'override'] as const;

@@ -1,6 +1,7 @@
-import { type DateTime, Duration, Info } from 'luxon';
+import { type DateTime, Duration } from 'luxon';
 import { z } from 'zod';
 import { type WorkingHours, addWorkingHours, nextWorkingMoment } from '../lib/working-time.js';
+import { isValidZone } from '../lib/time-zone.js';
 
 /**
  * Escalation policy: when a case needs a nudge, and who hears about it next.
@@ -319,7 +320,7 @@ export function unassignedIntakeDue(
 // ---- weekly digest ------------------------------------------------------------
 
 function assertZone(zone: string): void {
-  if (!Info.isValidIANAZone(zone)) throw new Error(`"${zone}" is not a valid IANA time zone`);
+  if (!isValidZone(zone)) throw new Error(`"${zone}" is not a valid IANA time zone`);
 }
 
 /** The next Monday 09:00 in the supervisor's zone, strictly after `now` (UTC). */

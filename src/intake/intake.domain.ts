@@ -1,6 +1,9 @@
-import { DateTime, Duration, IANAZone, type DurationLike } from 'luxon';
+import { DateTime, Duration, type DurationLike } from 'luxon';
 import { z } from 'zod';
 import { detectCrisis, normaliseForMatch, type CrisisPhrases } from './crisis.domain.js';
+import { LANGUAGES, type Language } from '../lib/languages.js';
+import { CATEGORIES, type Category } from '../lib/categories.js';
+import { isValidZone } from '../lib/time-zone.js';
 
 /**
  * The client intake as a pure step machine: (state, input, ctx) → (state, effects).
@@ -10,11 +13,9 @@ import { detectCrisis, normaliseForMatch, type CrisisPhrases } from './crisis.do
 
 export const AGREEMENT_VERSION = '2026-11-v1';
 
-export const LANGUAGES = ['en', 'zh'] as const;
-export type Language = (typeof LANGUAGES)[number];
+export { LANGUAGES, type Language };
 
-export const CATEGORIES = ['family', 'emotions', 'elderly', 'disability', 'children', 'housing', 'work_money', 'health', 'legal', 'other'] as const;
-export type Category = (typeof CATEGORIES)[number];
+export { CATEGORIES, type Category };
 
 export const URGENCIES = ['today', 'week', 'month', 'no_rush'] as const;
 export type Urgency = (typeof URGENCIES)[number];
@@ -282,7 +283,7 @@ export function timezoneChoices(language: Language, defaultTimeZone: string): st
 }
 
 function canonicalZone(zone: string): string | null {
-  if (!IANAZone.isValidZone(zone)) return null;
+  if (!isValidZone(zone)) return null;
   try {
     return new Intl.DateTimeFormat('en', { timeZone: zone }).resolvedOptions().timeZone;
   } catch {

@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { CATEGORIES, type REFERRAL_OUTCOMES } from '../db/schema.js';
+import type { REFERRAL_OUTCOMES } from '../db/schema.js';
+import { CATEGORIES } from '../lib/categories.js';
 
 /**
  * The resource directory and referrals (pure): what a resource entry must

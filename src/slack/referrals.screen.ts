@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import type { Deps } from '../deps.js';
-import { CATEGORIES } from '../db/schema.js';
+import { CATEGORIES } from '../lib/categories.js';
 import { caseReferrals } from '../referrals/referrals.service.js';
 import { ADMINS_ONLY, findResource, listResources, removeResource } from '../referrals/resources.service.js';
 import type { StaffRow } from '../staff/staff.repo.js';

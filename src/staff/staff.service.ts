@@ -3,6 +3,7 @@ import type { Deps } from '../deps.js';
 import type { Db } from '../db/client.js';
 import { cases, staff } from '../db/schema.js';
 import { findActiveStaffBySlack, findStaffBySlack, listActiveStaff, upsertStaff, type StaffRole, type StaffRow } from './staff.repo.js';
+import { isValidZone } from '../lib/time-zone.js';
 
 /**
  * The staff directory: who may use the Slack app, with which role, and who
@@ -15,13 +16,7 @@ export type SlackUserLookup = (slackUserId: string) => Promise<{ name: string; t
 export type StaffResult = { ok: true; message: string; row?: StaffRow } | { ok: false; message: string };
 
 function validZone(tz: string | undefined, fallback: string): string {
-  if (!tz) return fallback;
-  try {
-    new Intl.DateTimeFormat('en', { timeZone: tz });
-    return tz;
-  } catch {
-    return fallback;
-  }
+  return tz && isValidZone(tz) ? tz : fallback;
 }
 
 /** Make sure every configured admin is in the directory (never demotes or re-activates someone an admin removed… unless missing). */

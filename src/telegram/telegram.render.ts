@@ -4,11 +4,12 @@ import { QUESTION_STEPS, type Field, type IntakeState, type Language } from '../
 import type { I18n, T } from '../lib/i18n.js';
 import { answerText, renderStatus, TELEGRAM_TEXT_LIMIT } from './messages.js';
 import type { Reply } from './telegram.env.js';
+import { DATE_LOCALE } from '../lib/languages.js';
 
 /** Renderers for the client commands (status, mydata, confirmations); pure. */
 
 export function localeOf(lang: Language): string {
-  return lang === 'zh' ? 'zh-CN' : 'en-GB';
+  return DATE_LOCALE[lang];
 }
 
 /** A moment as the client reads it: their zone, their language. */
