@@ -7,6 +7,7 @@ import type { StaffRow } from '../staff/staff.repo.js';
 import { REFUSE, staffFor } from './access.js';
 import type { ModalMeta } from './blocks/modals.blocks.js';
 import { failureRef, fieldError, fieldsOf, readMeta } from './slack.kit.js';
+import { blockIdFor } from './form-fields.js';
 
 /**
  * One shape for every modal submission: who (directory), what (metadata and
@@ -64,7 +65,7 @@ export function registerCaseView<R>(app: App, deps: Deps, callbackId: string, sp
     }
     const r = outcome.r;
     if (!r.ok) {
-      if (!acked) return void (await ack(fieldError(r.field, r.message, spec.fallbackField)));
+      if (!acked) return void (await ack(fieldError(blockIdFor(r.field), r.message, spec.fallbackField)));
       return void (await dm(client, userId, `Not saved: ${r.message}`));
     }
     if (!acked) await ack();
