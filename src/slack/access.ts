@@ -3,6 +3,7 @@ import type { Deps } from '../deps.js';
 import { type CaseLookup, findCaseForActor } from '../cases/case-access.js';
 import { CASE_REFUSAL_WORDS, type CaseRefusal } from '../cases/case-refusals.js';
 import type { CaseRow } from '../cases/cases.repo.js';
+import type { ReportRefusal } from '../reports/report.access.js';
 import { findActiveStaffBySlack, type StaffRow } from '../staff/staff.repo.js';
 
 /**
@@ -38,6 +39,23 @@ export function refusalText(r: CaseRefusal | { message: string }): string {
       const who = r.self ? 'You already have' : `<@${r.targetSlackUserId}> already has`;
       return `${who} ${r.open} open case${r.open === 1 ? '' : 's'} (the limit is ${r.limit}). Assigning ${r.reference} needs a reason.`;
     }
+  }
+}
+
+/** The words for a refused report (src/reports/report.access.ts), or a service's own message. */
+export function reportRefusalText(r: ReportRefusal | { message: string }): string {
+  if ('message' in r) return r.message;
+  switch (r.code) {
+    case 'own_only':
+      return "Sorry, a worker can see only their own report (`/case report`). Your supervisor can see the team's.";
+    case 'not_in_directory':
+      return `<@${r.targetSlackUserId}> is not in the staff directory.`;
+    case 'not_in_team':
+      return `Sorry, <@${r.targetSlackUserId}> is not in your team; only their own supervisor or an admin can see their report.`;
+    case 'team_needs_supervisor':
+      return "Sorry, only supervisors (for their team) and admins can see a team's report. `/case report` shows your own.";
+    case 'all_needs_admin':
+      return 'Sorry, only admins can see the whole agency; `/case report team` shows your team.';
   }
 }
 

@@ -6,6 +6,7 @@ import { teamOf, type StaffRow } from '../staff/staff.repo.js';
 import { reportHomeBlocks, reportText, reportTextBlocks } from './blocks/report.blocks.js';
 import type { Block } from './blocks/common.js';
 import { tell, type Asker } from './slack.kit.js';
+import { reportRefusalText } from './access.js';
 
 /**
  * `/case report [team|@worker] [period]`: the figures as text to the asker
@@ -17,7 +18,7 @@ export async function reportCommand(deps: Deps, a: Asker, me: StaffRow, args: st
   const cmd = parseReportCommand(args);
   if (!cmd.ok) return tell(a, cmd.message);
   const run = await runReport(deps, me, { target: cmd.target, period: cmd.period, via: 'command' });
-  if (!run.ok) return tell(a, run.message);
+  if (!run.ok) return tell(a, reportRefusalText(run));
   const r = run.report;
   await tell(a, reportText(r), reportTextBlocks(r));
   const files = await reportFiles(r, run.fileTag, { csv: true });
