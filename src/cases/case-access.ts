@@ -16,7 +16,7 @@ import type { CaseRefusal } from './case-refusals.js';
  * - anyone with an open access grant on the case (someone from another team
  *   who acknowledged a crisis on it, until the crisis is resolved).
  */
-export async function supervises(db: Db, supervisorId: string, workerId: string): Promise<boolean> {
+async function supervises(db: Db, supervisorId: string, workerId: string): Promise<boolean> {
   const [row] = await db.select({ supervisorId: staff.supervisorId }).from(staff).where(eq(staff.id, workerId)).limit(1);
   return !!row && row.supervisorId === supervisorId;
 }

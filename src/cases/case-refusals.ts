@@ -19,8 +19,6 @@ export type CaseRefusal =
   /** The target carries CASELOAD_LIMIT or more open cases: a reason is needed. */
   | { code: 'over_limit'; self: boolean; targetSlackUserId: string; open: number; limit: number; reference: string };
 
-export type CaseRefusalCode = CaseRefusal['code'];
-
 /**
  * The plain words (no platform formatting) for the two refusals every case
  * change can end in. They travel with the code in a `Mutation` refusal, because

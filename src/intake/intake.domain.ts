@@ -15,7 +15,7 @@ export const AGREEMENT_VERSION = '2026-11-v1';
 
 export { LANGUAGES, type Language };
 
-export { CATEGORIES, type Category };
+export { CATEGORIES };
 
 export const URGENCIES = ['today', 'week', 'month', 'no_rush'] as const;
 export type Urgency = (typeof URGENCIES)[number];

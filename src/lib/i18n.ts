@@ -10,7 +10,7 @@ import { isLanguage as isLang, LANGUAGES, type Language as Lang } from './langua
  */
 
 /** The language list has one owner (./languages.ts); these names are kept for the translators' callers. */
-export { LANGUAGES as SUPPORTED_LANGUAGES, isLanguage as isLang, type Language as Lang } from './languages.js';
+export { isLanguage as isLang, type Language as Lang } from './languages.js';
 
 type Leaves<T> = {
   [K in keyof T & string]: T[K] extends string ? K : `${K}.${Leaves<T[K]>}`;

@@ -65,7 +65,7 @@ export async function staffFor(db: Db, slackUserId: string | undefined): Promise
 }
 
 // The rules live in the cases feature; re-exported for the Slack handlers.
-export { canAccessCase, supervises } from '../cases/case-access.js';
+export { canAccessCase } from '../cases/case-access.js';
 export type { CaseLookup } from '../cases/case-access.js';
 
 export type CaseAccess = { ok: true; case: CaseRow } | { ok: false; message: string; field?: string };
