@@ -4,6 +4,7 @@ import { changeRota, rotaView, whoIsOnCall, type RotaView } from '../staff/oncal
 import type { StaffRow } from '../staff/staff.repo.js';
 import { context, header, section, type Block } from './blocks/common.js';
 import { tell, type Asker } from './slack.kit.js';
+import { oncallResultText } from './staff-words.js';
 
 /**
  * `/case oncall …`: anyone in the directory may see the rota; supervisors and
@@ -40,7 +41,7 @@ export async function oncallCommand(deps: Deps, a: Asker, me: StaffRow, args: st
     return tell(a, `On call now: ${v.now.map((s) => s.displayName).join(', ') || 'nobody'}`, rotaBlocks(v, me.timeZone));
   }
   const r = await changeRota(deps, me, cmd);
-  return tell(a, r.message);
+  return tell(a, oncallResultText(r));
 }
 
 /** The App Home line every staff member sees. */

@@ -14,6 +14,7 @@ import { caseloadBlocks, escalationBlocks, HELP_TEXT, homeBlocks, ledgerBlocks, 
 import { lookupVia, tell, type Asker } from './slack.kit.js';
 import { oncallCommand, oncallHomeBlocks } from './oncall.screen.js';
 import { reportCommand, reportHomeSection } from './report.screen.js';
+import { staffResultText } from './staff-words.js';
 
 /**
  * What `/case …`, the App Home and the [Open case] buttons show. Each screen
@@ -116,7 +117,7 @@ export async function staffCommand(deps: Deps, a: Asker, me: StaffRow, args: str
     return;
   }
   const r = cmd.op === 'add' ? await addStaff(deps, me, cmd, lookupVia(a.client)) : await removeStaff(deps, me, cmd.userId);
-  await tell(a, r.message);
+  await tell(a, staffResultText(r));
 }
 
 export async function showHelp(a: Asker): Promise<void> {
