@@ -4,7 +4,7 @@ import { changeRota, rotaView, whoIsOnCall, type RotaView } from '../staff/oncal
 import type { StaffRow } from '../staff/staff.repo.js';
 import { context, header, section, type Block } from './blocks/common.js';
 import { tell, type Asker } from './slack.kit.js';
-import { oncallResultText } from './staff-words.js';
+import { oncallResultText } from './outcome-words.js';
 
 /**
  * `/case oncall …`: anyone in the directory may see the rota; supervisors and

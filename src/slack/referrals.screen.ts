@@ -9,6 +9,7 @@ import { caseForActor, REFUSE } from './access.js';
 import { header, section } from './blocks/common.js';
 import { referralLine, referralModal, resourceListBlocks, resourceModal } from './blocks/referrals.blocks.js';
 import { newMeta, tell, type Asker } from './slack.kit.js';
+import { removeResourceText } from './outcome-words.js';
 
 /**
  * `/case resources [list [category]]|add|edit <id or name>|remove <id or name>`
@@ -34,7 +35,7 @@ export async function resourcesCommand(deps: Deps, a: Asker, me: StaffRow, args:
     await deps.audit.record({ actor: { type: 'staff', id: me.id }, action: 'resource.refused', details: { op } });
     return tell(a, ADMINS_ONLY);
   }
-  if (op === 'remove') return tell(a, (await removeResource(deps, me, rest)).message);
+  if (op === 'remove') return tell(a, removeResourceText(await removeResource(deps, me, rest)));
   const existing = op === 'edit' ? await findResource(deps.db, rest) : undefined;
   if (op === 'edit' && !existing) return tell(a, `I can't find a resource “${rest.slice(0, 60)}”. \`/case resources list\` shows them with their ids.`);
   await a.client.views.open({

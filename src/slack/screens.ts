@@ -14,7 +14,7 @@ import { caseloadBlocks, escalationBlocks, HELP_TEXT, homeBlocks, ledgerBlocks, 
 import { lookupVia, tell, type Asker } from './slack.kit.js';
 import { oncallCommand, oncallHomeBlocks } from './oncall.screen.js';
 import { reportCommand, reportHomeSection } from './report.screen.js';
-import { staffResultText } from './staff-words.js';
+import { staffResultText } from './outcome-words.js';
 
 /**
  * What `/case …`, the App Home and the [Open case] buttons show. Each screen

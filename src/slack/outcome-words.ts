@@ -1,4 +1,10 @@
+/**
+ * The words on Slack for what the staff-side services did: they answer with
+ * codes and the data the words need (who, when, how many); mentions, slash
+ * commands and formatting are added here.
+ */
 import type { DateTime } from 'luxon';
+import { ADMINS_ONLY, type RemoveResult } from '../referrals/resources.service.js';
 import type { OncallResult } from '../staff/oncall.service.js';
 import type { StaffResult } from '../staff/staff.service.js';
 
@@ -56,5 +62,17 @@ export function oncallResultText(r: OncallResult): string {
     }
     case 'swapped':
       return `Swapped: <@${r.b.slackUserId}> now covers ${fmt(r.b.startsAt, r.zone)}–${fmt(r.b.endsAt, r.zone)}, <@${r.a.slackUserId}> covers ${fmt(r.a.startsAt, r.zone)}–${fmt(r.a.endsAt, r.zone)}.`;
+  }
+}
+
+/** The words for `/case resources remove` (src/referrals/resources.service.ts). */
+export function removeResourceText(r: RemoveResult): string {
+  switch (r.code) {
+    case 'admins_only':
+      return ADMINS_ONLY;
+    case 'not_found':
+      return `I can't find a resource “${r.query.slice(0, 60)}”. \`/case resources list\` shows them.`;
+    case 'removed':
+      return `Removed “${r.name}” from the directory. Referrals already made to it keep its name.`;
   }
 }
