@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import type { Deps } from '../deps.js';
-import { parseHandoverCommand, HANDOVER_USAGE } from '../handover/handover.domain.js';
+import { parseHandoverCommand, HANDOVER_USAGE } from './commands/handover.parse.js';
 import { checkHandover, endHandover, openCasesOf, recentHandovers, type EndResult, type StartResult } from '../handover/handover.service.js';
 import { findStaffById, findStaffBySlack, teamOf, type StaffRow } from '../staff/staff.repo.js';
 import { context, header, modal, plain, section, type Block } from './blocks/common.js';

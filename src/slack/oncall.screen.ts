@@ -1,5 +1,5 @@
 import type { Deps } from '../deps.js';
-import { parseOncallCommand } from '../staff/oncall.domain.js';
+import { parseOncallCommand } from './commands/oncall.parse.js';
 import { changeRota, rotaView, whoIsOnCall, type RotaView } from '../staff/oncall.service.js';
 import type { StaffRow } from '../staff/staff.repo.js';
 import { context, header, section, type Block } from './blocks/common.js';

@@ -1,5 +1,5 @@
 import type { Deps } from '../deps.js';
-import { parseReportCommand } from '../reports/report.command.js';
+import { parseReportCommand } from './commands/report.parse.js';
 import { reportFiles, reportFor, runReport } from '../reports/report.run.js';
 import { parsePeriod } from '../reports/period.js';
 import { teamOf, type StaffRow } from '../staff/staff.repo.js';

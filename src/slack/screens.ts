@@ -4,7 +4,7 @@ import { loadCaseCard } from '../cases/case-card.js';
 import { caseDeliveryLog } from '../cases/case-log.js';
 import { caseloadOf, openEscalationsFor, teamCaseload } from '../cases/caseload.js';
 import { parseReference } from '../cases/case-reference.js';
-import { parseStaffCommand, STAFF_USAGE } from '../staff/staff.command.js';
+import { parseStaffCommand, STAFF_USAGE } from './commands/staff.parse.js';
 import { addStaff, removeStaff, staffDirectory } from '../staff/staff.service.js';
 import { findActiveStaffBySlack, teamOf, type StaffRow } from '../staff/staff.repo.js';
 import { caseForActor, REFUSE } from './access.js';

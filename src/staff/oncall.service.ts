@@ -3,7 +3,7 @@ import { DateTime, type Interval } from 'luxon';
 import type { Db } from '../db/client.js';
 import { oncallShifts, staff } from '../db/schema.js';
 import type { Deps } from '../deps.js';
-import { coverageGaps, nextShiftOf, onCallAt, weeklyRotation, type OncallCommand, type Shift } from './oncall.domain.js';
+import { coverageGaps, nextShiftOf, onCallAt, weeklyRotation, type RotaChange, type Shift } from './oncall.domain.js';
 import { findActiveStaffBySlack, type StaffRow } from './staff.repo.js';
 
 /**
@@ -85,7 +85,7 @@ async function onCallPerson(db: Db, slackUserId: string, as: Role): Promise<Staf
   return s;
 }
 
-export async function changeRota(deps: Deps, me: StaffRow, cmd: Exclude<OncallCommand, { op: 'show' | 'invalid' }>): Promise<OncallResult> {
+export async function changeRota(deps: Deps, me: StaffRow, cmd: RotaChange): Promise<OncallResult> {
   if (me.role === 'worker') return { ok: false, code: 'supervisors_only' };
   const now = deps.clock.now();
   const at = now.toJSDate();
