@@ -35,7 +35,7 @@ export type HandoverRow = typeof handovers.$inferSelect;
 /** In words (validation), or a code the platform words (CaseRefusal: it names someone). */
 export type Refused = { ok: false; message: string } | ({ ok: false } & Extract<CaseRefusal, { code: 'target_inactive' }>);
 
-export const HANDOVER_REFUSED = 'Sorry, only an admin, or a supervisor of both people, can hand cases over.';
+const HANDOVER_REFUSED = 'Sorry, only an admin, or a supervisor of both people, can hand cases over.';
 
 /** Who may hand @from's cases to @to; a refusal is audited (ids only). */
 export async function checkHandover(deps: Deps, actor: StaffRow, from: StaffRow, to: StaffRow): Promise<Refused | null> {

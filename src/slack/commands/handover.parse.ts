@@ -39,7 +39,7 @@ export function parseHandoverCommand(args: string[], zone: string, now: DateTime
   return { op: 'start', fromUserId, toUserId, untilOn: until.date };
 }
 
-export function checkUntil(text: string, zone: string, now: DateTime): { date: string } | { message: string } {
+function checkUntil(text: string, zone: string, now: DateTime): { date: string } | { message: string } {
   const d = DateTime.fromFormat(text.trim(), 'yyyy-MM-dd', { zone });
   if (!d.isValid) return { message: `\`${text.slice(0, 20)}\` is not a date; write it as YYYY-MM-DD, for example 2026-12-24.` };
   const today = now.setZone(zone).startOf('day');

@@ -5,7 +5,7 @@ import { userOf } from './mention.js';
 /** `/case oncall …` (pure): who is on call when, as people type it, in their zone. */
 export type OncallCommand = { op: 'show' } | RotaChange | { op: 'invalid'; message: string };
 
-export const ONCALL_USAGE = [
+const ONCALL_USAGE = [
   '`/case oncall` — who is on call now and the next two weeks',
   '`/case oncall set @user from 2026-12-01 18:00 to 2026-12-02 09:00 [team @lead]` — cover for a period (overrides the rota)',
   '`/case oncall rotate @a @b @c from 2026-12-07 09:00 [weeks 8] [team @lead]` — a weekly rotation, handing over at that time',
@@ -18,7 +18,7 @@ export const ONCALL_USAGE = [
  * (midnight), `today 18:00`, `tomorrow 9:00`. A local time that does not exist (spring DST gap)
  * is refused rather than moved.
  */
-export function parseWhen(words: string[], zone: string, now: DateTime, defaultTime = '00:00'): DateTime | string {
+function parseWhen(words: string[], zone: string, now: DateTime, defaultTime = '00:00'): DateTime | string {
   const [d, t] = words;
   if (!d) return 'a date is missing';
   let day: DateTime;

@@ -7,7 +7,7 @@ import { mentionOf } from './mention.js';
  * come first or last; whatever is not the target is the period. Slack sends
  * mentions as `<@U123|name>`.
  */
-export const REPORT_USAGE = `Usage: \`/case report [team|@worker] [period]\` — e.g. \`/case report\`, \`/case report team quarter\`, \`/case report @ada 2026-Q3\`. ${PERIOD_HELP}`;
+const REPORT_USAGE = `Usage: \`/case report [team|@worker] [period]\` — e.g. \`/case report\`, \`/case report team quarter\`, \`/case report @ada 2026-Q3\`. ${PERIOD_HELP}`;
 
 export function parseReportCommand(args: string[]): { ok: true; target: ReportTarget | null; period: string } | { ok: false; message: string } {
   let target: ReportTarget | null = null;
