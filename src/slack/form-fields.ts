@@ -19,6 +19,7 @@ const BLOCK_OF: Readonly<Record<string, string>> = {
   reasonDetail: 'reason_detail',
   contactAt: 'contact_date',
   nextFollowUpAt: 'follow_up',
+  resourceId: 'resource',
 };
 
 export function blockIdFor(field: string): string;
