@@ -13,3 +13,7 @@ export function isLanguage(x: unknown): x is Language {
 
 /** The locale dates are written in for a client of this language. */
 export const DATE_LOCALE: Readonly<Record<Language, string>> = { en: 'en-GB', zh: 'zh-CN' };
+
+/** A language's name in English, for staff; anything else reads as English (the default). */
+const LANGUAGE_NAMES: Readonly<Record<Language, string>> = { en: 'English', zh: 'Chinese' };
+export const languageName = (code: string | null | undefined): string => (isLanguage(code) ? LANGUAGE_NAMES[code] : LANGUAGE_NAMES.en);

@@ -3,6 +3,7 @@ import { PRIORITY_LABEL } from './case-card.blocks.js';
 import { actions, button, clip, context, esc, fields, header, option, section, type Block } from './common.js';
 import type { PickerEntry } from '../../cases/caseload-limit.js';
 import { categoryLabel } from './case-file.blocks.js';
+import { languageName } from '../../lib/languages.js';
 
 /**
  * The intake card posted in the intake channel. A channel is seen by many,
@@ -59,7 +60,7 @@ export function intakeCardBlocks(x: IntakeCardInput): Block[] {
     `*Safety:* ${x.crisis ? '🚨 Crisis reported' : x.safety ? (SAFETY[x.safety] ?? x.safety) : '_not asked_'}`,
   ];
   if (x.firstName) f.push(`*First name:* ${esc(x.firstName)}`);
-  if (x.language) f.push(`*Language:* ${x.language === 'zh' ? 'Chinese' : 'English'}`);
+  if (x.language) f.push(`*Language:* ${languageName(x.language)}`);
   blocks.push(fields(f));
   if (x.assignedSlackUserId) {
     blocks.push(section(`✅ Assigned to <@${x.assignedSlackUserId}>.`));
