@@ -1,3 +1,5 @@
+import { z } from 'zod';
+
 /**
  * The one check for an id that came from outside (a button value, modal
  * metadata, a command argument, a job payload) before it reaches a uuid column:
@@ -9,3 +11,6 @@ export const UUID_PATTERN = '[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-
 const UUID = new RegExp(`^${UUID_PATTERN}$`, 'i');
 
 export const isUuid = (value: string): boolean => UUID.test(value);
+
+/** The same check in a zod schema (payloads, modal metadata, form input). */
+export const zUuid = (message?: string) => z.string().refine(isUuid, message);

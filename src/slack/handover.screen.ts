@@ -8,6 +8,7 @@ import { context, header, modal, plain, section, type Block } from './blocks/com
 import { INPUT } from './ids.js';
 import { tell, type Asker } from './slack.kit.js';
 import { refusalText } from './access.js';
+import { zUuid } from '../lib/uuid.js';
 
 /**
  * `/case handover @from @to [until YYYY-MM-DD]` opens a modal offering @from's
@@ -23,8 +24,8 @@ const PRIORITY: Record<string, string> = { crisis: '🚨 crisis', high: 'high', 
 
 export const handoverMetaSchema = z
   .object({
-    fromId: z.uuid(),
-    toId: z.uuid(),
+    fromId: zUuid(),
+    toId: zUuid(),
     untilOn: z
       .string()
       .regex(/^\d{4}-\d{2}-\d{2}$/)

@@ -10,6 +10,7 @@ import { header, section } from './blocks/common.js';
 import { referralLine, referralModal, resourceListBlocks, resourceModal } from './blocks/referrals.blocks.js';
 import { newMeta, tell, type Asker } from './slack.kit.js';
 import { removeResourceText } from './outcome-words.js';
+import { zUuid } from '../lib/uuid.js';
 
 /**
  * `/case resources [list [category]]|add|edit <id or name>|remove <id or name>`
@@ -18,7 +19,7 @@ import { removeResourceText } from './outcome-words.js';
  */
 export const RESOURCES_USAGE =
   'Usage: `/case resources [list [category]]`, and for admins `/case resources add`, `/case resources edit <id or name>`, `/case resources remove <id or name>`.';
-export const resourceMetaSchema = z.object({ editId: z.uuid().optional(), nonce: z.string().min(8).max(64) }).strict();
+export const resourceMetaSchema = z.object({ editId: zUuid().optional(), nonce: z.string().min(8).max(64) }).strict();
 
 export async function resourcesCommand(deps: Deps, a: Asker, me: StaffRow, args: string[], triggerId: string): Promise<void> {
   const op = (args[0] ?? 'list').toLowerCase();
