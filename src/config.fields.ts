@@ -1,3 +1,4 @@
+import { isValidZone } from './lib/time-zone.js';
 import { Duration } from 'luxon';
 import { z } from 'zod';
 
@@ -30,14 +31,7 @@ export const optionalUrl = (protocols: string[]) =>
     .transform((v) => (v === '' ? undefined : v))
     .optional();
 
-export const zone = z.string().refine((v) => {
-  try {
-    new Intl.DateTimeFormat('en', { timeZone: v });
-    return true;
-  } catch {
-    return false;
-  }
-}, 'must be an IANA time zone such as Europe/London');
+export const zone = z.string().refine(isValidZone, 'must be an IANA time zone such as Europe/London');
 
 export const hhmm = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'must be a time as HH:mm');
 

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { bool, optionalString, url, optionalUrl, zone, hhmm, list, crisisList, int, isoDuration, isoList, validPolicyJson } from './config.fields.js';
+import { LANGUAGES } from './lib/languages.js';
 
 /**
  * Configuration comes only from the environment, parsed once by zod. A bad or
@@ -53,7 +54,7 @@ const schema = z
     DASHBOARD_PASSWORD: optionalString,
 
     DEFAULT_TIMEZONE: zone.default('Europe/London'),
-    DEFAULT_LANGUAGE: z.enum(['en', 'zh']).default('en'),
+    DEFAULT_LANGUAGE: z.enum(LANGUAGES).default('en'),
     CLIENT_QUIET_HOURS_START: hhmm.default('21:00'),
     CLIENT_QUIET_HOURS_END: hhmm.default('08:00'),
     EMERGENCY_CONTACTS_EN: z.string().default('Emergency services: 999. Samaritans (24/7): 116 123. Our duty line: +44 20 0000 0000.'),

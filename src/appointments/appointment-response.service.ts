@@ -7,6 +7,7 @@ import { scheduleAfterCommit, planDeliveries } from '../delivery/ledger.js';
 import { planCardRefresh } from '../cases/case-card-refresh.js';
 import { createI18n, isLang, type I18nKey, type I18nVars } from '../lib/i18n.js';
 import { ANSWER_SKIP_REASON, isActingAnswer, setAnswerFollowUp, skipClientReminders, staleAnswer } from './client-answer.js';
+import { zUuid } from '../lib/uuid.js';
 
 const i18n = createI18n();
 
@@ -21,7 +22,7 @@ const i18n = createI18n();
  * the worker's next working day, and the worker's notice carries buttons.
  */
 export const respondInput = z.object({
-  appointmentId: z.uuid(),
+  appointmentId: zUuid(),
   version: z.number().int().min(1),
   answer: z.enum(CLIENT_RESPONSES),
   telegramChatId: z.number().int(),

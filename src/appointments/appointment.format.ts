@@ -5,6 +5,7 @@ import { appointments } from '../db/schema.js';
 import type { DeliveryRow } from '../delivery/ledger.js';
 import { AAD } from '../cases/case-aad.js';
 import { isAmbiguousLocal } from '../lib/working-time.js';
+import { DATE_LOCALE, type Language } from '../lib/languages.js';
 
 /** Shared by the appointment delivery kinds: load the appointment a row names and check it is still the one planned for. */
 export type AppointmentRow = typeof appointments.$inferSelect;
@@ -72,10 +73,8 @@ export function clientDetail(
  * carries its zone abbreviation or offset ("02:30 CEST"), so the client knows
  * which 02:30 is meant.
  */
-export function clientTime(at: Date, zone: string, lang: 'en' | 'zh', format: string): string {
-  const local = DateTime.fromJSDate(at)
-    .setZone(zone)
-    .setLocale(lang === 'zh' ? 'zh-CN' : 'en-GB');
+export function clientTime(at: Date, zone: string, lang: Language, format: string): string {
+  const local = DateTime.fromJSDate(at).setZone(zone).setLocale(DATE_LOCALE[lang]);
   const text = local.toFormat(format);
   return isAmbiguousLocal(local, zone) ? `${text} ${local.toFormat('ZZZZ')}` : text;
 }

@@ -6,6 +6,7 @@ import { staffHours } from '../escalations/escalation-config.js';
 import type { I18nKey, I18nVars, Lang } from '../lib/i18n.js';
 import { nextWorkingDayAt } from '../lib/working-time.js';
 import type { AppointmentRow } from './appointment.format.js';
+import { DATE_LOCALE } from '../lib/languages.js';
 
 /**
  * What a client's answer to a reminder does (issue 12), beyond recording it:
@@ -101,10 +102,7 @@ export function staleAnswer(
 ): { key: I18nKey; vars?: I18nVars } {
   if (appt.status === 'cancelled') return { key: 'appt.stale.cancelled' };
   if (appt.status !== 'scheduled' || appt.startsAt.getTime() <= now.toMillis()) return { key: 'appt.stale.passed' };
-  const when = DateTime.fromJSDate(appt.startsAt)
-    .setZone(client.timeZone)
-    .setLocale(client.lang === 'zh' ? 'zh-CN' : 'en-GB')
-    .toFormat(dateFormat);
+  const when = DateTime.fromJSDate(appt.startsAt).setZone(client.timeZone).setLocale(DATE_LOCALE[client.lang]).toFormat(dateFormat);
   return { key: 'appt.stale.moved', vars: { when } };
 }
 

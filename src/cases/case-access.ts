@@ -2,8 +2,10 @@ import { and, eq, isNull } from 'drizzle-orm';
 import type { Db } from '../db/client.js';
 import type { Deps } from '../deps.js';
 import { caseAccessGrants, staff } from '../db/schema.js';
+import { isUuid } from '../lib/uuid.js';
 import type { StaffRow } from '../staff/staff.repo.js';
-import type { CaseRow } from './cases.repo.js';
+import { findCaseById, findCaseByReference, type CaseRow } from './cases.repo.js';
+import type { CaseRefusal } from './case-refusals.js';
 
 /**
  * Who may see and change a case, decided from PostgreSQL rows (never from what
@@ -14,7 +16,7 @@ import type { CaseRow } from './cases.repo.js';
  * - anyone with an open access grant on the case (someone from another team
  *   who acknowledged a crisis on it, until the crisis is resolved).
  */
-export async function supervises(db: Db, supervisorId: string, workerId: string): Promise<boolean> {
+async function supervises(db: Db, supervisorId: string, workerId: string): Promise<boolean> {
   const [row] = await db.select({ supervisorId: staff.supervisorId }).from(staff).where(eq(staff.id, workerId)).limit(1);
   return !!row && row.supervisorId === supervisorId;
 }
@@ -63,7 +65,6 @@ export async function canHandOver(db: Db, actor: StaffRow, fromId: string, toId:
  */
 export const NO_CASE = { id: '00000000-0000-0000-0000-000000000000', assignedWorkerId: '00000000-0000-0000-0000-000000000000' } as const;
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const REFERENCE = /^C-\d{4}-\d{4,12}$/;
 
 /**
@@ -78,7 +79,7 @@ export async function recordAccessRefused(
   x: { attempted: string; caseId?: string | null; via: string; subjectType?: string },
   tx?: Db,
 ): Promise<void> {
-  const attempted = UUID.test(x.attempted) || REFERENCE.test(x.attempted) ? x.attempted : 'invalid';
+  const attempted = isUuid(x.attempted) || REFERENCE.test(x.attempted) ? x.attempted : 'invalid';
   await deps.audit.record(
     {
       actor: { type: 'staff', id: actor.id },
@@ -90,4 +91,41 @@ export async function recordAccessRefused(
     tx,
   );
   deps.logger.info({ staffId: actor.id, attempted, via: x.via.slice(0, 60) }, 'case access refused');
+}
+
+export type CaseLookup = { id: string } | { reference: string };
+export type CaseForActor = { ok: true; case: CaseRow } | ({ ok: false } & Extract<CaseRefusal, { code: 'unavailable' }>);
+
+/**
+ * Load a case by id or reference and check the actor may use it. A missing
+ * case is checked as if it were someone else's (NO_CASE: the same queries),
+ * and both are refused with the same code ('unavailable'), audited
+ * ('case.access_refused') and logged without personal data. `via` says where
+ * the lookup came from.
+ */
+export async function findCaseForActor(deps: Pick<Deps, 'db' | 'audit' | 'logger'>, actor: StaffRow, by: CaseLookup, via = 'slack'): Promise<CaseForActor> {
+  const c = 'id' in by ? (isUuid(by.id) ? await findCaseById(deps.db, by.id) : undefined) : await findCaseByReference(deps.db, by.reference);
+  const allowed = await canAccessCase(deps.db, actor, c ?? NO_CASE);
+  if (c && allowed) return { ok: true, case: c };
+  const attempted = 'id' in by ? by.id : by.reference;
+  await recordAccessRefused(deps, actor, { attempted, caseId: c?.id ?? null, via });
+  return { ok: false, code: 'unavailable', ...('reference' in by ? { reference: by.reference } : {}) };
+}
+
+/**
+ * Assigning: anyone in the directory may take an unassigned case; giving it to
+ * someone else needs a supervisor (of that person) or an admin; reassigning
+ * needs the current assignee's supervisor or an admin. Null when allowed.
+ */
+export async function canAssign(db: Db, actor: StaffRow, c: Pick<CaseRow, 'assignedWorkerId'>, target: StaffRow): Promise<CaseRefusal | null> {
+  if (!target.active) return { code: 'target_inactive', targetSlackUserId: target.slackUserId };
+  if (actor.role === 'admin') return null;
+  const selfTake = target.id === actor.id;
+  if (!selfTake) {
+    if (actor.role !== 'supervisor') return { code: 'not_supervisor' };
+    if (!(await supervises(db, actor.id, target.id))) return { code: 'not_in_team', targetSlackUserId: target.slackUserId };
+  }
+  if (!c.assignedWorkerId || c.assignedWorkerId === actor.id) return null;
+  if (actor.role === 'supervisor' && (await supervises(db, actor.id, c.assignedWorkerId))) return null;
+  return { code: 'assigned_elsewhere' };
 }

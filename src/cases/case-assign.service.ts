@@ -7,7 +7,8 @@ import { intakeWatchers, planCardRefresh } from './case-card-refresh.js';
 import type { DateTime } from 'luxon';
 import { scheduleAfterCommit, planDeliveries, type DeliveryRow } from '../delivery/ledger.js';
 import type { Actor } from '../audit/audit.service.js';
-import { canAssign, REFUSE } from '../slack/access.js';
+import { canAssign } from './case-access.js';
+import type { CaseRefusal } from './case-refusals.js';
 import type { StaffRow } from '../staff/staff.repo.js';
 import type { CaseRow } from './cases.repo.js';
 
@@ -21,7 +22,8 @@ export const ASSIGNMENT_DM_KIND = 'assignment_dm';
 
 export type AssignResult =
   | { ok: true; status: 'assigned' | 'reassigned' | 'already'; case: CaseRow; previousWorkerId: string | null }
-  | { ok: false; message: string; code?: 'over_limit' | 'invalid_reason'; open?: number; limit?: number };
+  | ({ ok: false } & CaseRefusal)
+  | { ok: false; code: 'invalid_reason'; message: string; open: number; limit: number };
 
 /**
  * `overLimitReason`: needed when the target already carries CASELOAD_LIMIT or
@@ -33,18 +35,17 @@ export async function assignCase(deps: Deps, actor: StaffRow, caseId: string, ta
   const limit = deps.config.CASELOAD_LIMIT;
   const out = await inTransaction(deps.db, async (tx) => {
     const [c] = await tx.select().from(cases).where(eq(cases.id, caseId)).for('update').limit(1);
-    if (!c) return { r: { ok: false as const, message: REFUSE.unavailable() }, rows: [] };
-    if (c.status !== 'open') return { r: { ok: false as const, message: REFUSE.closed }, rows: [] };
+    if (!c) return { r: { ok: false as const, code: 'unavailable' as const }, rows: [] };
+    if (c.status !== 'open') return { r: { ok: false as const, code: 'closed' as const }, rows: [] };
     if (c.assignedWorkerId === target.id)
       return { r: { ok: true as const, status: 'already' as const, case: c, previousWorkerId: c.assignedWorkerId }, rows: [] };
     const refusal = await canAssign(tx, actor, c, target);
-    if (refusal) return { r: { ok: false as const, message: refusal }, rows: [] };
+    if (refusal) return { r: { ok: false as const, ...refusal }, rows: [] };
     const open = (await openCaseCounts(tx, [target.id])).get(target.id) ?? 0;
     let override: { reason: string } | null = null;
     if (atOrOverLimit(open, limit)) {
-      const who = target.id === actor.id ? 'You already have' : `<@${target.slackUserId}> already has`;
-      const message = `${who} ${open} open case${open === 1 ? '' : 's'} (the limit is ${limit}). Assigning ${c.reference} needs a reason.`;
-      if (o.overLimitReason === undefined) return { r: { ok: false as const, code: 'over_limit' as const, message, open, limit }, rows: [] };
+      const over = { self: target.id === actor.id, targetSlackUserId: target.slackUserId, open, limit, reference: c.reference };
+      if (o.overLimitReason === undefined) return { r: { ok: false as const, code: 'over_limit' as const, ...over }, rows: [] };
       const reason = overLimitReason.safeParse(o.overLimitReason);
       if (!reason.success)
         return { r: { ok: false as const, code: 'invalid_reason' as const, message: reason.error.issues[0]!.message, open, limit }, rows: [] };

@@ -3,6 +3,7 @@ import type { DateTime } from 'luxon';
 import type { Db } from '../db/client.js';
 import { cases, staff } from '../db/schema.js';
 import { planDeliveries, type DeliveryRow, type PlannedDelivery } from '../delivery/ledger.js';
+import { UUID_PATTERN } from '../lib/uuid.js';
 
 /**
  * Live case cards (issue 12). Every change to a case bumps its version and,
@@ -71,7 +72,8 @@ export async function planCardRefresh(tx: Db, caseId: string, now: DateTime, opt
 }
 
 export const homeRecipient = (staffId: string) => `staff:${staffId}:home` as const;
-export const homeRecipientStaff = (recipient: string): string | null => /^staff:([0-9a-f-]{36}):home$/i.exec(recipient)?.[1] ?? null;
+const HOME_RECIPIENT = new RegExp(`^staff:(${UUID_PATTERN}):home$`, 'i');
+export const homeRecipientStaff = (recipient: string): string | null => HOME_RECIPIENT.exec(recipient)?.[1] ?? null;
 
 /** Everyone who sees unassigned intakes on their App Home (supervisors and admins). */
 export async function intakeWatchers(tx: Db): Promise<string[]> {

@@ -3,7 +3,7 @@ import type { Deps } from '../deps.js';
 import { inTransaction, type Db } from '../db/client.js';
 import { cases } from '../db/schema.js';
 import { claimInbound } from '../db/inbound-dedupe.js';
-import { REFUSE } from '../slack/access.js';
+import { CASE_REFUSAL_WORDS } from './case-refusals.js';
 import { canAccessCase, NO_CASE, recordAccessRefused } from './case-access.js';
 import type { StaffRow } from '../staff/staff.repo.js';
 import type { CaseRow } from './cases.repo.js';
@@ -18,11 +18,19 @@ import { planCardRefresh } from './case-card-refresh.js';
  * submission's idempotency key so a double click or a retry changes nothing
  * the second time.
  */
-export type Refusal = { ok: false; message: string; field?: string };
+/**
+ * A refused change: the words (a validation message from the service, or the
+ * plain words of an access refusal) and, for access refusals, their code, so a
+ * platform may word them its own way; `field` is the domain field it is about.
+ */
+export type Refusal = { ok: false; message: string; field?: string; code?: 'unavailable' | 'closed' };
 export type Mutation<R> = { ok: true; duplicate: false; value: R } | { ok: true; duplicate: true } | Refusal;
 
 export class FieldRefusal extends Error {
-  constructor(readonly error: FieldError) {
+  constructor(
+    readonly error: FieldError,
+    readonly code?: 'closed',
+  ) {
     super(error.message);
   }
 }
@@ -57,12 +65,12 @@ export async function mutateCase<R, L = undefined, C extends LockedCase = CaseRo
       // A missing case and another's: the same checks, the same answer, both audited (see caseForActor).
       if (!(await canAccessCase(tx, actor, locked?.case ?? NO_CASE)) || !locked) {
         await recordAccessRefused(deps, actor, { attempted: caseId, caseId: locked?.case.id ?? null, via: opts.via ?? 'change' }, tx);
-        return { ok: false as const, message: REFUSE.unavailable(), field: 'case' };
+        return { ok: false as const, code: 'unavailable' as const, message: CASE_REFUSAL_WORDS.unavailable(), field: 'case' };
       }
       const c = locked.case;
       if (opts.dedupeKey && !(await claimInbound(tx, 'slack', opts.dedupeKey, now.toJSDate()))) return { ok: true as const, duplicate: true as const };
       // Thrown, not returned: the idempotency key taken above must roll back with it.
-      if (c.status !== 'open' && !opts.allowClosed) throw new FieldRefusal({ field: '', message: REFUSE.closed });
+      if (c.status !== 'open' && !opts.allowClosed) throw new FieldRefusal({ field: '', message: CASE_REFUSAL_WORDS.closed }, 'closed');
       const value = await fn(tx, c, locked.loaded);
       // Every change shows at once on the worker's DM card and on the App Homes that list the case.
       refresh = await planCardRefresh(tx, c.id, now);
@@ -72,7 +80,8 @@ export async function mutateCase<R, L = undefined, C extends LockedCase = CaseRo
     return out;
   } catch (err) {
     // Rules that can only be checked inside the transaction throw a FieldRefusal; the transaction is rolled back.
-    if (err instanceof FieldRefusal) return { ok: false, message: err.error.message, ...(err.error.field ? { field: err.error.field } : {}) };
+    if (err instanceof FieldRefusal)
+      return { ok: false, ...(err.code ? { code: err.code } : {}), message: err.error.message, ...(err.error.field ? { field: err.error.field } : {}) };
     throw err;
   }
 }

@@ -44,19 +44,19 @@ export function validateNote(input: Omit<NoteInput, 'caseId' | 'idempotencyKey'>
   if (text.length === 0) errors.push({ field: 'text', message: 'Please write what happened.' });
   if ([...text].length > TEXT_LIMITS.note)
     errors.push({ field: 'text', message: `That is ${[...text].length} characters; the limit is ${TEXT_LIMITS.note}. Shorten it or log a second note.` });
-  if (!input.contactAt.isValid) errors.push({ field: 'contact_date', message: 'Choose the date of the contact.' });
+  if (!input.contactAt.isValid) errors.push({ field: 'contactAt', message: 'Choose the date of the contact.' });
   else if (input.contactAt > now.plus({ minutes: 5 }))
-    errors.push({ field: 'contact_date', message: 'The contact cannot be in the future. Log it after it has happened.' });
+    errors.push({ field: 'contactAt', message: 'The contact cannot be in the future. Log it after it has happened.' });
   // A year either way is casework; beyond it the year was almost certainly mistyped (1900, 2036).
   else if (input.contactAt < now.minus({ years: 1 }))
     errors.push({
-      field: 'contact_date',
+      field: 'contactAt',
       message: 'That is more than a year ago: please check the year. Older contacts belong in the case history, not a new note.',
     });
-  if (input.nextFollowUpAt && input.nextFollowUpAt <= now) errors.push({ field: 'follow_up', message: 'The next follow-up must be in the future.' });
+  if (input.nextFollowUpAt && input.nextFollowUpAt <= now) errors.push({ field: 'nextFollowUpAt', message: 'The next follow-up must be in the future.' });
   else if (input.nextFollowUpAt && input.nextFollowUpAt > now.plus({ years: 1 }))
     errors.push({
-      field: 'follow_up',
+      field: 'nextFollowUpAt',
       message: 'A follow-up more than a year ahead is too far: please check the year (choose a date within the next 12 months).',
     });
   return errors;

@@ -1,71 +1,19 @@
 import { and, eq, gt, isNull, ne, sql } from 'drizzle-orm';
-import { DateTime } from 'luxon';
 import type { Deps } from '../deps.js';
 import type { Db } from '../db/client.js';
-import { appointments, CASE_TYPES, cases, escalations, goals, notes } from '../db/schema.js';
+import { appointments, type CASE_TYPES, cases, escalations, goals, notes } from '../db/schema.js';
 import { APPOINTMENT_NOTICE_KIND } from '../appointments/appointments.service.js';
 import { scheduleAfterCommit, planDeliveries, type DeliveryRow } from '../delivery/ledger.js';
 import type { StaffRow } from '../staff/staff.repo.js';
 import { AAD } from './case-aad.js';
-import { CLOSURE_REASONS, GOAL_OUTCOMES, MAX_GOALS, PHASE_LABELS, phaseMove, TEXT_LIMITS, type FieldError } from './case.domain.js';
+import { type GOAL_OUTCOMES, PHASE_LABELS, phaseMove } from './case.domain.js';
+import { type CloseInput, type GoalsPlanInput, validateClosure, validateGoalsPlan } from './case-plan.validation.js';
 import { FieldRefusal, mutateCase, type Mutation } from './case-mutation.js';
 
 /**
  * Goals & plan (the four elements), phase moves, and closure. Every change is
  * audited in its transaction; free text is encrypted with its column's AAD.
  */
-const len = (s: string) => [...s].length;
-
-export interface GoalSlot {
-  /** Existing goal being edited, or null for a new one. */
-  goalId: string | null;
-  description: string;
-  assessment: string;
-  /** ISO date (yyyy-MM-dd) or empty. */
-  targetDate: string;
-}
-
-export interface GoalsPlanInput {
-  caseId: string;
-  goals: GoalSlot[];
-  plan: string;
-  selfHelpFocus: string;
-  caseType: string | null;
-  dedupeKey: string;
-}
-
-/** A goal's target within five years of today (9999-12-31 is a typo, not a plan). ISO dates compare as text. */
-function plausibleTarget(targetDate: string, todayLocal: string): boolean {
-  const limit = DateTime.fromISO(todayLocal).plus({ years: 5 }).toISODate();
-  return !limit || targetDate <= limit;
-}
-
-export function validateGoalsPlan(input: GoalsPlanInput, todayLocal: string): FieldError[] {
-  const errs: FieldError[] = [];
-  if (input.goals.length > MAX_GOALS) errs.push({ field: 'goal_0', message: `At most ${MAX_GOALS} goals at a time.` });
-  input.goals.forEach((g, i) => {
-    const d = g.description.trim();
-    if (len(d) > TEXT_LIMITS.goal) errs.push({ field: `goal_${i}`, message: `Please keep a goal under ${TEXT_LIMITS.goal} characters.` });
-    if (len(g.assessment.trim()) > TEXT_LIMITS.assessment)
-      errs.push({ field: `assess_${i}`, message: `Please keep this under ${TEXT_LIMITS.assessment} characters.` });
-    if (!d && (g.assessment.trim() || g.targetDate) && !g.goalId)
-      errs.push({ field: `goal_${i}`, message: 'Write the goal this belongs to (or clear the other fields).' });
-    // The modal says each goal needs a way to assess it; so does the record (the third of the four elements).
-    if (d && !g.assessment.trim())
-      errs.push({ field: `assess_${i}`, message: 'Say how this goal will be assessed (for example "weekly log kept by the client"): each goal needs one.' });
-    if (g.targetDate && !DateTime.fromISO(g.targetDate).isValid) errs.push({ field: `target_${i}`, message: 'Choose a valid date.' });
-    else if (g.targetDate && !plausibleTarget(g.targetDate, todayLocal))
-      errs.push({ field: `target_${i}`, message: 'Choose a target date within the next five years: please check the year.' });
-    else if (g.targetDate && !g.goalId && g.targetDate < todayLocal)
-      errs.push({ field: `target_${i}`, message: 'The target date is in the past. Choose a future date.' });
-  });
-  if (len(input.plan.trim()) > TEXT_LIMITS.plan) errs.push({ field: 'plan', message: `Please keep the plan under ${TEXT_LIMITS.plan} characters.` });
-  if (len(input.selfHelpFocus.trim()) > TEXT_LIMITS.selfHelp)
-    errs.push({ field: 'self_help', message: `Please keep this under ${TEXT_LIMITS.selfHelp} characters.` });
-  if (input.caseType && !(CASE_TYPES as readonly string[]).includes(input.caseType))
-    errs.push({ field: 'case_type', message: 'Choose therapeutic or developmental.' });
-  return errs;
-}
 
 export async function saveGoalsPlan(deps: Deps, actor: StaffRow, input: GoalsPlanInput): Promise<Mutation<{ goals: number }>> {
   const now = deps.clock.now();
@@ -82,7 +30,7 @@ export async function saveGoalsPlan(deps: Deps, actor: StaffRow, input: GoalsPla
       if (g.goalId) {
         const old = byId.get(g.goalId);
         // A goal id from the modal must belong to this case.
-        if (!old) throw new FieldRefusal({ field: `goal_${i}`, message: 'This goal no longer exists; please reopen Goals & plan.' });
+        if (!old) throw new FieldRefusal({ field: `goals[${i}].description`, message: 'This goal no longer exists; please reopen Goals & plan.' });
         if (!description) {
           await tx.update(goals).set({ status: 'dropped', updatedAt: at }).where(eq(goals.id, old.id));
           continue;
@@ -166,34 +114,6 @@ export async function movePhase(
     );
     return { from: c.phase, to: input.target };
   });
-}
-
-export interface CloseInput {
-  caseId: string;
-  outcomes: Array<{ goalId: string; outcome: string }>;
-  evaluation: string;
-  reason: string;
-  reasonDetail: string;
-  dedupeKey: string;
-}
-
-export function validateClosure(input: CloseInput): FieldError[] {
-  const errs: FieldError[] = [];
-  input.outcomes.forEach((o, i) => {
-    if (!(GOAL_OUTCOMES as readonly string[]).includes(o.outcome)) errs.push({ field: `outcome_${i}`, message: 'Say how this goal turned out.' });
-  });
-  const ev = input.evaluation.trim();
-  if (!ev)
-    errs.push({
-      field: 'evaluation',
-      message: 'A case cannot be closed without an evaluation summary: was the goal met, what changed, what the client can now do alone.',
-    });
-  else if (len(ev) > TEXT_LIMITS.evaluation) errs.push({ field: 'evaluation', message: `Please keep the summary under ${TEXT_LIMITS.evaluation} characters.` });
-  if (!(CLOSURE_REASONS as readonly string[]).includes(input.reason)) errs.push({ field: 'reason', message: 'Choose why the case is closing.' });
-  if (input.reason === 'other' && !input.reasonDetail.trim()) errs.push({ field: 'reason_detail', message: 'Please say what the other reason is.' });
-  if (len(input.reasonDetail.trim()) > TEXT_LIMITS.reason)
-    errs.push({ field: 'reason_detail', message: `Please keep this under ${TEXT_LIMITS.reason} characters.` });
-  return errs;
 }
 
 /**

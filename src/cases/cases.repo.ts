@@ -1,14 +1,15 @@
 import { eq } from 'drizzle-orm';
 import type { DateTime } from 'luxon';
 import type { Db } from '../db/client.js';
-import { cases, type CATEGORIES, type PRIORITIES } from '../db/schema.js';
+import { cases, type PRIORITIES } from '../db/schema.js';
+import type { Category } from '../lib/categories.js';
 import { allocateReference } from './case-reference.js';
 
 export type CaseRow = typeof cases.$inferSelect;
 
 export interface NewCase {
   clientId: string;
-  category: (typeof CATEGORIES)[number];
+  category: Category;
   priority: (typeof PRIORITIES)[number];
   urgency?: string | null;
   crisis?: boolean;

@@ -7,6 +7,7 @@ import { cases, clients, erasureRequests, staff } from '../db/schema.js';
 import type { Deps } from '../deps.js';
 import { scheduleAfterCommit, planDeliveries, type DeliveryRow, type Recipient } from '../delivery/ledger.js';
 import { erasureRunJob } from '../jobs/erasure-run.job.js';
+import { isUuid } from '../lib/uuid.js';
 
 /**
  * Erasure requests: opened by the client (/forget) or by staff on their
@@ -184,8 +185,7 @@ export async function decideErasure(
     reason = p.data;
   }
   // A button value is whatever the request says: anything but an id is no request (not a database error).
-  if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(input.requestId))
-    return { ok: false, message: 'This erasure request no longer exists.' };
+  if (!isUuid(input.requestId)) return { ok: false, message: 'This erasure request no longer exists.' };
   const res = await inTransaction(deps.db, async (tx): Promise<Decision> => {
     const [r] = await tx.select().from(erasureRequests).where(eq(erasureRequests.id, input.requestId)).for('update');
     if (!r) return { ok: false, message: 'This erasure request no longer exists.' };

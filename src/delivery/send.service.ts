@@ -15,8 +15,7 @@ import type { SentRecord } from './sender.js';
 import { budgetKeys, kindFor, loadRow } from './send-row.js';
 import { planFailureNotice } from './failure-notice.js';
 import { metrics, reasonLabel } from '../lib/metrics.js';
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+import { isUuid } from '../lib/uuid.js';
 
 /**
  * One send attempt for one ledger row, independent of BullMQ (the processor
@@ -233,7 +232,7 @@ async function finish(deps: Deps, row: DeliveryRow, outcome: Outcome, guard: { t
     );
     // A client row ('client:<uuid>'); someone still in intake is named by their chat ('client:tg:<id>') and has none.
     const clientId = row.recipient.slice('client:'.length);
-    if (outcome.status === 'failed' && outcome.reason === CLIENT_BLOCKED && row.recipient.startsWith('client:') && UUID.test(clientId)) {
+    if (outcome.status === 'failed' && outcome.reason === CLIENT_BLOCKED && row.recipient.startsWith('client:') && isUuid(clientId)) {
       await tx.update(clients).set({ botBlockedAt: now.toJSDate(), updatedAt: now.toJSDate() }).where(eq(clients.id, clientId));
     }
     return updated;

@@ -1,6 +1,7 @@
-import { type DateTime, Info } from 'luxon';
+import type { DateTime } from 'luxon';
 import { type WorkingHours, addWorkingHours, nextWorkingMoment } from '../lib/working-time.js';
 import { DEFAULT_QUIET_THRESHOLDS, ms, type EscalationPolicy, type QuietThresholds } from './policy.config.js';
+import { isValidZone } from '../lib/time-zone.js';
 
 /**
  * Escalation policy: when a case needs a nudge, and who hears about it next.
@@ -222,7 +223,7 @@ export function unassignedIntakeDue(
 // ---- weekly digest ------------------------------------------------------------
 
 function assertZone(zone: string): void {
-  if (!Info.isValidIANAZone(zone)) throw new Error(`"${zone}" is not a valid IANA time zone`);
+  if (!isValidZone(zone)) throw new Error(`"${zone}" is not a valid IANA time zone`);
 }
 
 /** The next Monday 09:00 in the supervisor's zone, strictly after `now` (UTC). */

@@ -8,6 +8,7 @@ import { createI18n } from '../lib/i18n.js';
 import { firstName } from '../cases/message-to-client.kind.js';
 import { caseIntake } from '../cases/case-file.js';
 import { HANDOVER_NOTICE_KIND, NOTICE_VERSION } from './handover.service.js';
+import { DATE_LOCALE } from '../lib/languages.js';
 
 const i18n = createI18n();
 
@@ -61,9 +62,7 @@ export const handoverNoticeKind = deliveryKind({
     if (back) return { channel: 'telegram', chatId: target.chatId, text: t('handover.back', { name }) };
     if (!hit.h.untilOn) return { channel: 'telegram', chatId: target.chatId, text: t('handover.new_contact', { name }) };
     const previous = firstName((await loadStaff(deps.db, hit.h.fromStaffId))?.displayName) || t('appt_notice.your_worker');
-    const date = DateTime.fromISO(hit.h.untilOn)
-      .setLocale(target.lang === 'zh' ? 'zh-CN' : 'en-GB')
-      .toFormat(t('handover.date_format'));
+    const date = DateTime.fromISO(hit.h.untilOn).setLocale(DATE_LOCALE[target.lang]).toFormat(t('handover.date_format'));
     return { channel: 'telegram', chatId: target.chatId, text: t('handover.new_contact_until', { name, previous, date }) };
   },
 });

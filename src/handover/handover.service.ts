@@ -8,6 +8,7 @@ import { canHandOver } from '../cases/case-access.js';
 import { moveAssignment } from '../cases/case-assign.service.js';
 import { claimInbound } from '../db/inbound-dedupe.js';
 import type { CaseRow } from '../cases/cases.repo.js';
+import type { CaseRefusal } from '../cases/case-refusals.js';
 import { findStaffById, type StaffRow } from '../staff/staff.repo.js';
 import type { Actor } from '../audit/audit.service.js';
 import { earliestAllowedAtOrAfter } from '../lib/working-time.js';
@@ -32,15 +33,16 @@ export const HANDOVER_NOTICE_KIND = 'handover_notice' as const;
 export const NOTICE_VERSION = { start: 1, back: 2 } as const;
 
 export { openCasesOf, recentHandovers, type HandoverRow } from './handover.read.js';
-export type Refused = { ok: false; message: string };
+/** In words (validation), or a code the platform words (CaseRefusal: it names someone). */
+export type Refused = { ok: false; message: string } | ({ ok: false } & Extract<CaseRefusal, { code: 'target_inactive' }>);
 
-export const HANDOVER_REFUSED = 'Sorry, only an admin, or a supervisor of both people, can hand cases over.';
+const HANDOVER_REFUSED = 'Sorry, only an admin, or a supervisor of both people, can hand cases over.';
 
 /** Who may hand @from's cases to @to; a refusal is audited (ids only). */
 export async function checkHandover(deps: Deps, actor: StaffRow, from: StaffRow, to: StaffRow): Promise<Refused | null> {
   const refused = await refuseUnlessAllowed(deps, actor, from.id, to.id, 'start');
   if (refused) return refused;
-  if (!to.active) return { ok: false, message: `<@${to.slackUserId}> is no longer in the staff directory.` };
+  if (!to.active) return { ok: false, code: 'target_inactive', targetSlackUserId: to.slackUserId };
   if (from.id === to.id) return { ok: false, message: 'The two people must be different.' };
   return null;
 }

@@ -19,10 +19,11 @@ import { normaliseForCrisis, squeezePattern, type CrisisText } from './crisis.no
 import { EN_PATTERNS, type PatternSpec } from './crisis.patterns.en.js';
 import { ZH_PATTERNS } from './crisis.patterns.zh.js';
 import { detectIntlCrisis } from './crisis.intl.js';
+import { LANGUAGES, type Language } from '../lib/languages.js';
 
 export { normaliseForMatch } from './crisis.normalise.js';
 
-export type CrisisLanguage = 'en' | 'zh';
+export type CrisisLanguage = Language;
 
 export interface CrisisPhrases {
   en: readonly string[];
@@ -105,7 +106,7 @@ function prepare(phrases: CrisisPhrases): Prepared[] {
   const hit = cache.get(phrases);
   if (hit) return hit;
   const out: Prepared[] = [];
-  for (const language of ['en', 'zh'] as const) {
+  for (const language of LANGUAGES) {
     for (const phrase of phrases[language] ?? []) {
       const n = normaliseForCrisis(phrase);
       // A phrase with Chinese characters matches as a substring of the compact

@@ -1,4 +1,4 @@
-import { IANAZone } from 'luxon';
+import { isValidZone } from '../lib/time-zone.js';
 import { normaliseForMatch } from './crisis.domain.js';
 import type { Language } from './intake.types.js';
 
@@ -90,7 +90,7 @@ export function timezoneChoices(language: Language, defaultTimeZone: string): st
 }
 
 export function canonicalZone(zone: string): string | null {
-  if (!IANAZone.isValidZone(zone)) return null;
+  if (!isValidZone(zone)) return null;
   try {
     return new Intl.DateTimeFormat('en', { timeZone: zone }).resolvedOptions().timeZone;
   } catch {

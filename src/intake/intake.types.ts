@@ -1,15 +1,14 @@
 import type { DateTime } from 'luxon';
 import type { CrisisPhrases } from './crisis.domain.js';
+import type { Language } from '../lib/languages.js';
+import type { Category } from '../lib/categories.js';
 
 /** The intake's vocabulary: steps, answers, inputs and effects of the step machine (intake.domain.ts). */
 
 export const AGREEMENT_VERSION = '2026-11-v1';
 
-export const LANGUAGES = ['en', 'zh'] as const;
-export type Language = (typeof LANGUAGES)[number];
-
-export const CATEGORIES = ['family', 'emotions', 'elderly', 'disability', 'children', 'housing', 'work_money', 'health', 'legal', 'other'] as const;
-export type Category = (typeof CATEGORIES)[number];
+export { CATEGORIES, type Category } from '../lib/categories.js';
+export { LANGUAGES, type Language } from '../lib/languages.js';
 
 export const URGENCIES = ['today', 'week', 'month', 'no_rush'] as const;
 export type Urgency = (typeof URGENCIES)[number];

@@ -1,5 +1,6 @@
 import type { JobsOptions } from 'bullmq';
-import { z } from 'zod';
+import type { z } from 'zod';
+import { zUuid } from '../lib/uuid.js';
 
 /**
  * A job type: its queue, name, zod payload schema, deterministic job id and
@@ -51,4 +52,4 @@ export const RETRYING: JobsOptions = {
   removeOnFail: { age: 7 * 24 * 3600 },
 };
 
-export const uuid = z.uuid();
+export const uuid = zUuid();

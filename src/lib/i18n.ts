@@ -1,6 +1,7 @@
 import { createInstance, type i18n as I18next } from 'i18next';
 import { en, type Locale } from '../i18n/en.js';
 import { zh } from '../i18n/zh.js';
+import { isLanguage as isLang, LANGUAGES, type Language as Lang } from './languages.js';
 
 /**
  * One small i18next instance for client-facing text. Resources are bundled, so
@@ -8,8 +9,8 @@ import { zh } from '../i18n/zh.js';
  * escape, and any renderer that ever uses parse_mode HTML must escape itself.
  */
 
-export const SUPPORTED_LANGUAGES = ['en', 'zh'] as const;
-export type Lang = (typeof SUPPORTED_LANGUAGES)[number];
+/** The language list has one owner (./languages.ts); these names are kept for the translators' callers. */
+export { isLanguage as isLang, type Language as Lang } from './languages.js';
 
 type Leaves<T> = {
   [K in keyof T & string]: T[K] extends string ? K : `${K}.${Leaves<T[K]>}`;
@@ -32,17 +33,13 @@ export interface I18n {
 
 export const LOCALES: Readonly<Record<Lang, Locale>> = { en, zh };
 
-export function isLang(x: unknown): x is Lang {
-  return typeof x === 'string' && (SUPPORTED_LANGUAGES as readonly string[]).includes(x);
-}
-
 export function createI18n(): I18n {
   const inst: I18next = createInstance();
   void inst.init({
     resources: { en: { translation: en }, zh: { translation: zh } },
     lng: 'en',
     fallbackLng: 'en',
-    supportedLngs: [...SUPPORTED_LANGUAGES],
+    supportedLngs: [...LANGUAGES],
     initAsync: false,
     // Zone keys contain '/', texts contain ':' — neither is a separator here.
     nsSeparator: false,

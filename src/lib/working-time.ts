@@ -1,6 +1,7 @@
-import { type DateTime, Info } from 'luxon';
+import type { DateTime } from 'luxon';
 import { z } from 'zod';
 import { addDays, later, localDateOf, resolveLocal, weekdayOf, type LocalDate } from './wall-time.js';
+import { isValidZone } from './time-zone.js';
 
 /**
  * Working hours and quiet hours, computed in the person's own zone.
@@ -58,21 +59,6 @@ export function parseTimeOfDay(value: string, field = 'time'): number {
     throw new WorkingTimeError(`${field}: "${value}" is not a time of day; expected HH:mm, 00:00–23:59 (e.g. "09:00")`);
   }
   return Number(m[1]) * 60 + Number(m[2]);
-}
-
-const knownZones = new Set<string>();
-
-/**
- * Info.isValidIANAZone builds a new Intl.DateTimeFormat on every call (about a
- * tenth of a booking's CPU, as every quiet-hours check validates its zone).
- * The answer for a name never changes within a process, so valid names are
- * remembered; invalid ones are not, so junk input cannot grow the set.
- */
-export function isValidZone(zone: string): boolean {
-  if (knownZones.has(zone)) return true;
-  if (!Info.isValidIANAZone(zone)) return false;
-  knownZones.add(zone);
-  return true;
 }
 
 function assertZone(zone: string, field: string): void {

@@ -1,5 +1,7 @@
 import { z } from 'zod';
-import { CATEGORIES, type REFERRAL_OUTCOMES } from '../db/schema.js';
+import type { REFERRAL_OUTCOMES } from '../db/schema.js';
+import { CATEGORIES } from '../lib/categories.js';
+import { zUuid } from '../lib/uuid.js';
 
 /**
  * The resource directory and referrals (pure): what a resource entry must
@@ -66,7 +68,7 @@ export type ShareChoice = (typeof SHARE_CHOICES)[number];
 
 export const referralInput = z
   .object({
-    resourceId: z.uuid('Choose the organisation or service.'),
+    resourceId: zUuid('Choose the organisation or service.'),
     reason: z
       .string()
       .trim()

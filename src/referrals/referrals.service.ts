@@ -65,7 +65,7 @@ export async function recordReferral(
       .from(resources)
       .where(and(eq(resources.id, input.resourceId), eq(resources.active, true)))
       .limit(1);
-    if (!res) throw new FieldRefusal({ field: 'resource', message: 'That resource is no longer in the directory; choose another.' });
+    if (!res) throw new FieldRefusal({ field: 'resourceId', message: 'That resource is no longer in the directory; choose another.' });
     const [client] = await tx.select().from(clients).where(eq(clients.id, c.clientId)).limit(1);
     if (input.share === 'ask_client' && clientUnreachable(client)) {
       throw new FieldRefusal({

@@ -4,6 +4,7 @@ import { inTransaction, type Db } from '../db/client.js';
 import { resources } from '../db/schema.js';
 import type { StaffRow } from '../staff/staff.repo.js';
 import { validateResource, type FieldErrors } from './referrals.domain.js';
+import { isUuid } from '../lib/uuid.js';
 
 /**
  * The agency's resource directory, managed by admins (`/case resources add|edit|remove`),
@@ -24,7 +25,7 @@ export async function listResources(db: Db, opts: { category?: string } = {}): P
 }
 
 export async function findResource(db: Db, idOrName: string): Promise<ResourceRow | undefined> {
-  const byId = /^[0-9a-f-]{36}$/i.test(idOrName);
+  const byId = isUuid(idOrName);
   const [row] = await db
     .select()
     .from(resources)
@@ -75,13 +76,16 @@ export async function saveResource(deps: Deps, actor: StaffRow, raw: unknown, ed
   });
 }
 
-export async function removeResource(deps: Deps, actor: StaffRow, idOrName: string): Promise<{ ok: boolean; message: string }> {
-  if (actor.role !== 'admin') return { ok: false, message: ADMINS_ONLY };
+/** What removing a resource did, with the data its words need (src/slack/outcome-words.ts). */
+export type RemoveResult = { ok: true; code: 'removed'; name: string } | { ok: false; code: 'admins_only' } | { ok: false; code: 'not_found'; query: string };
+
+export async function removeResource(deps: Deps, actor: StaffRow, idOrName: string): Promise<RemoveResult> {
+  if (actor.role !== 'admin') return { ok: false, code: 'admins_only' };
   const r = await findResource(deps.db, idOrName);
-  if (!r) return { ok: false, message: `I can't find a resource “${idOrName.slice(0, 60)}”. \`/case resources list\` shows them.` };
+  if (!r) return { ok: false, code: 'not_found', query: idOrName };
   await inTransaction(deps.db, async (tx) => {
     await tx.update(resources).set({ active: false, updatedAt: deps.clock.now().toJSDate() }).where(eq(resources.id, r.id));
     await deps.audit.record({ actor: { type: 'staff', id: actor.id }, action: 'resource.removed', subjectType: 'resource', subjectId: r.id }, tx);
   });
-  return { ok: true, message: `Removed “${r.name}” from the directory. Referrals already made to it keep its name.` };
+  return { ok: true, code: 'removed', name: r.name };
 }

@@ -11,7 +11,11 @@ import type { ReportWorker } from './report.service.js';
  * - an admin: everyone (`team` or `all`), or anyone.
  */
 export type ReportTarget = { kind: 'team' } | { kind: 'all' } | { kind: 'worker'; slackUserId: string } | { kind: 'me' };
-export type ReportScope = { ok: true; label: string; workers: ReportWorker[]; fileTag: string } | { ok: false; message: string };
+/** Why a report was refused; the platform words it (src/slack/access.ts reportRefusalText). */
+export type ReportRefusal =
+  | { code: 'own_only' | 'team_needs_supervisor' | 'all_needs_admin' }
+  | { code: 'not_in_directory' | 'not_in_team'; targetSlackUserId: string };
+export type ReportScope = { ok: true; label: string; workers: ReportWorker[]; fileTag: string } | ({ ok: false } & ReportRefusal);
 
 const asWorker = (s: StaffRow): ReportWorker => ({ id: s.id, name: s.displayName, slackUserId: s.slackUserId });
 
@@ -19,25 +23,22 @@ export async function reportScope(db: Db, me: StaffRow, target: ReportTarget): P
   if (target.kind === 'me') return { ok: true, label: me.displayName, workers: [asWorker(me)], fileTag: 'me' };
   if (target.kind === 'worker') {
     if (target.slackUserId === me.slackUserId) return { ok: true, label: me.displayName, workers: [asWorker(me)], fileTag: 'me' };
-    if (me.role === 'worker')
-      return { ok: false, message: "Sorry, a worker can see only their own report (`/case report`). Your supervisor can see the team's." };
+    if (me.role === 'worker') return { ok: false, code: 'own_only' };
     const [w] = await db
       .select()
       .from(staff)
       .where(and(eq(staff.slackUserId, target.slackUserId), eq(staff.active, true)))
       .limit(1);
-    if (!w) return { ok: false, message: `<@${target.slackUserId}> is not in the staff directory.` };
-    if (me.role !== 'admin' && w.supervisorId !== me.id)
-      return { ok: false, message: `Sorry, <@${w.slackUserId}> is not in your team; only their own supervisor or an admin can see their report.` };
+    if (!w) return { ok: false, code: 'not_in_directory', targetSlackUserId: target.slackUserId };
+    if (me.role !== 'admin' && w.supervisorId !== me.id) return { ok: false, code: 'not_in_team', targetSlackUserId: w.slackUserId };
     return { ok: true, label: w.displayName, workers: [asWorker(w)], fileTag: 'worker' };
   }
-  if (me.role === 'worker')
-    return { ok: false, message: "Sorry, only supervisors (for their team) and admins can see a team's report. `/case report` shows your own." };
+  if (me.role === 'worker') return { ok: false, code: 'team_needs_supervisor' };
   if (me.role === 'admin') {
     const everyone = await db.select().from(staff).where(eq(staff.active, true)).orderBy(staff.displayName);
     return { ok: true, label: 'everyone', workers: everyone.map(asWorker), fileTag: 'all' };
   }
-  if (target.kind === 'all') return { ok: false, message: 'Sorry, only admins can see the whole agency; `/case report team` shows your team.' };
+  if (target.kind === 'all') return { ok: false, code: 'all_needs_admin' };
   const team = await teamOf(db, me.id);
   return { ok: true, label: `${me.displayName}'s team`, workers: [asWorker(me), ...team.map(asWorker)], fileTag: 'team' };
 }

@@ -1,32 +1,63 @@
 import type { Db } from '../db/client.js';
 import type { Deps } from '../deps.js';
-import { canAccessCase, NO_CASE, recordAccessRefused, supervises } from '../cases/case-access.js';
+import { type CaseLookup, findCaseForActor } from '../cases/case-access.js';
+import { CASE_REFUSAL_WORDS, type CaseRefusal } from '../cases/case-refusals.js';
 import type { CaseRow } from '../cases/cases.repo.js';
-import { findCaseById, findCaseByReference } from '../cases/cases.repo.js';
+import type { ReportRefusal } from '../reports/report.access.js';
 import { findActiveStaffBySlack, type StaffRow } from '../staff/staff.repo.js';
 
 /**
- * Who may see and do what, decided on the server from PostgreSQL rows — never
- * from what a button value or a modal's private_metadata claims.
- * - workers: their own cases;
- * - supervisors: their own, their team's (staff.supervisor_id = them) and
- *   unassigned intakes (they assign them);
- * - admins: every case.
- * Anyone not in the directory (or removed from it) is refused politely.
+ * Who may see and do what is decided on the server from PostgreSQL rows, never
+ * from what a button value or a modal's private_metadata claims; the rules live
+ * in src/cases/case-access.ts and answer with codes (src/cases/case-refusals.ts).
+ * This file gives those codes their words on Slack. Anyone not in the directory
+ * (or removed from it) is refused politely.
  */
 export const REFUSE = {
   notStaff: "Sorry, you're not in this service's staff directory, so I can't show or change anything here. Please ask an admin to add you (`/case staff add`).",
   role: (who: string) => `Sorry, only ${who}.`,
-  closed: 'This case is closed; it can no longer be changed.',
-  /**
-   * Everywhere a case is looked up by reference or id for staff (commands,
-   * buttons, modal metadata): a case that does not exist and one the asker may
-   * not see get the very same words, so the answer does not tell anyone that a
-   * reference or id is real (references are sequential: they could be counted).
-   */
-  unavailable: (ref = '') =>
-    `I can't show case${ref ? ` ${ref}` : ''}: there is no such case among the ones you can see. Check the reference (it looks like C-2026-0042); if it is a colleague's case, ask your supervisor.`,
+  ...CASE_REFUSAL_WORDS,
 } as const;
+
+/** The words for a refusal: a code with its data (see CaseRefusal), or a service's own message (validation). */
+export function refusalText(r: CaseRefusal | { message: string }): string {
+  if ('message' in r) return r.message;
+  switch (r.code) {
+    case 'unavailable':
+      return REFUSE.unavailable(r.reference);
+    case 'closed':
+      return REFUSE.closed;
+    case 'target_inactive':
+      return `<@${r.targetSlackUserId}> is no longer in the staff directory.`;
+    case 'not_supervisor':
+      return 'Sorry, only supervisors and admins can give a case to someone else. Use Assign to me to take it yourself.';
+    case 'not_in_team':
+      return `<@${r.targetSlackUserId}> is not in your team; only their own supervisor or an admin can give them cases.`;
+    case 'assigned_elsewhere':
+      return 'This case is already assigned to someone else; only their supervisor or an admin can reassign it.';
+    case 'over_limit': {
+      const who = r.self ? 'You already have' : `<@${r.targetSlackUserId}> already has`;
+      return `${who} ${r.open} open case${r.open === 1 ? '' : 's'} (the limit is ${r.limit}). Assigning ${r.reference} needs a reason.`;
+    }
+  }
+}
+
+/** The words for a refused report (src/reports/report.access.ts), or a service's own message. */
+export function reportRefusalText(r: ReportRefusal | { message: string }): string {
+  if ('message' in r) return r.message;
+  switch (r.code) {
+    case 'own_only':
+      return "Sorry, a worker can see only their own report (`/case report`). Your supervisor can see the team's.";
+    case 'not_in_directory':
+      return `<@${r.targetSlackUserId}> is not in the staff directory.`;
+    case 'not_in_team':
+      return `Sorry, <@${r.targetSlackUserId}> is not in your team; only their own supervisor or an admin can see their report.`;
+    case 'team_needs_supervisor':
+      return "Sorry, only supervisors (for their team) and admins can see a team's report. `/case report` shows your own.";
+    case 'all_needs_admin':
+      return 'Sorry, only admins can see the whole agency; `/case report team` shows your team.';
+  }
+}
 
 export async function staffFor(db: Db, slackUserId: string | undefined): Promise<StaffRow | undefined> {
   if (!slackUserId) return undefined;
@@ -34,38 +65,17 @@ export async function staffFor(db: Db, slackUserId: string | undefined): Promise
 }
 
 // The rules live in the cases feature; re-exported for the Slack handlers.
-export { canAccessCase, supervises } from '../cases/case-access.js';
+export { canAccessCase } from '../cases/case-access.js';
+export type { CaseLookup } from '../cases/case-access.js';
 
 export type CaseAccess = { ok: true; case: CaseRow } | { ok: false; message: string; field?: string };
 
-export type CaseLookup = { id: string } | { reference: string };
-
 /**
- * Load a case by id or reference and check the actor may use it. A missing
- * case is checked as if it were someone else's (NO_CASE: the same queries),
- * and both are refused with REFUSE.unavailable, audited ('case.access_refused')
- * and logged without personal data. `via` says where the lookup came from.
+ * Load a case by id or reference for a Slack handler (findCaseForActor: a
+ * missing case and someone else's are refused alike, audited and logged), with
+ * the refusal in words, on the modal's 'case' field.
  */
 export async function caseForActor(deps: Pick<Deps, 'db' | 'audit' | 'logger'>, actor: StaffRow, by: CaseLookup, via = 'slack'): Promise<CaseAccess> {
-  const c = 'id' in by ? (/^[0-9a-f-]{36}$/i.test(by.id) ? await findCaseById(deps.db, by.id) : undefined) : await findCaseByReference(deps.db, by.reference);
-  const allowed = await canAccessCase(deps.db, actor, c ?? NO_CASE);
-  if (c && allowed) return { ok: true, case: c };
-  const attempted = 'id' in by ? by.id : by.reference;
-  await recordAccessRefused(deps, actor, { attempted, caseId: c?.id ?? null, via });
-  return { ok: false, message: REFUSE.unavailable('reference' in by ? by.reference : ''), field: 'case' };
-}
-
-/** Assigning: anyone in the directory may take an unassigned case; reassigning needs the assignee's supervisor or an admin. */
-export async function canAssign(db: Db, actor: StaffRow, c: Pick<CaseRow, 'assignedWorkerId'>, target: StaffRow): Promise<string | null> {
-  if (!target.active) return `<@${target.slackUserId}> is no longer in the staff directory.`;
-  if (actor.role === 'admin') return null;
-  const selfTake = target.id === actor.id;
-  if (!selfTake) {
-    if (actor.role !== 'supervisor') return 'Sorry, only supervisors and admins can give a case to someone else. Use Assign to me to take it yourself.';
-    if (!(await supervises(db, actor.id, target.id)))
-      return `<@${target.slackUserId}> is not in your team; only their own supervisor or an admin can give them cases.`;
-  }
-  if (!c.assignedWorkerId || c.assignedWorkerId === actor.id) return null;
-  if (actor.role === 'supervisor' && (await supervises(db, actor.id, c.assignedWorkerId))) return null;
-  return 'This case is already assigned to someone else; only their supervisor or an admin can reassign it.';
+  const r = await findCaseForActor(deps, actor, by, via);
+  return r.ok ? r : { ok: false, message: refusalText(r), field: 'case' };
 }

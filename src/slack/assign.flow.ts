@@ -7,7 +7,8 @@ import { newMeta } from './slack.kit.js';
 import { intakeCardBlocks, intakeCardText, overLimitModal } from './ui/intake-card.blocks.js';
 import { intakeCardInput } from './kinds/intake-card.kind.js';
 import { tell, type Asker } from './slack.kit.js';
-import { REFUSE } from './access.js';
+import { REFUSE, refusalText } from './access.js';
+import { isUuid } from '../lib/uuid.js';
 
 /**
  * [Assign to me] and [Assign…] on the intake card (and reassignment later):
@@ -16,7 +17,7 @@ import { REFUSE } from './access.js';
  * case card is an 'assignment_dm' delivery planned by the service.
  */
 export async function assignFromSlack(deps: Deps, a: Asker, me: StaffRow, caseId: string, targetSlackId: string, triggerId?: string): Promise<void> {
-  const c = /^[0-9a-f-]{36}$/i.test(caseId) ? await findCaseById(deps.db, caseId) : undefined;
+  const c = isUuid(caseId) ? await findCaseById(deps.db, caseId) : undefined;
   if (!c) {
     await tell(a, REFUSE.unavailable());
     return;
@@ -30,12 +31,12 @@ export async function assignFromSlack(deps: Deps, a: Asker, me: StaffRow, caseId
   if (!r.ok && r.code === 'over_limit' && triggerId) {
     await a.client.views.open({
       trigger_id: triggerId,
-      view: overLimitModal(newMeta(c.id, { staffId: target.id }), c.reference, target.displayName, r.message),
+      view: overLimitModal(newMeta(c.id, { staffId: target.id }), c.reference, target.displayName, refusalText(r)),
     });
     return;
   }
   if (!r.ok) {
-    await tell(a, r.message);
+    await tell(a, refusalText(r));
     return;
   }
   if (r.status === 'already') {
@@ -62,7 +63,7 @@ export async function assignOverLimit(
   const target = await findStaffById(deps.db, targetId);
   if (!target?.active) return { ok: false, message: 'That person is no longer in the staff directory.' };
   const r = await assignCase(deps, me, caseId, target, { overLimitReason: reason });
-  if (!r.ok) return { ok: false, message: r.message };
+  if (!r.ok) return { ok: false, message: refusalText(r) };
   return {
     ok: true,
     async done() {

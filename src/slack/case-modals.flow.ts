@@ -9,6 +9,7 @@ import { appointmentModal, cancelModal, closeModal, goalsModal, messageModal, no
 import { newMeta, tell } from './slack.kit.js';
 import { type StaffActionHandler, buttonValue } from './listeners/types.js';
 import { ACTIONS } from './ui/ids.js';
+import { isUuid } from '../lib/uuid.js';
 
 type CaseModalActionId = (typeof ACTIONS)['logNote' | 'schedule' | 'goals' | 'phase' | 'message' | 'close' | 'reschedule' | 'cancel'];
 
@@ -33,7 +34,7 @@ export function caseModalButton(m: CaseModal): StaffActionHandler {
     let appt: AppointmentRow | undefined;
     let caseId = value;
     if (m.byAppointment) {
-      appt = /^[0-9a-f-]{36}$/i.test(value) ? await loadAppointment(deps.db, value) : undefined;
+      appt = isUuid(value) ? await loadAppointment(deps.db, value) : undefined;
       if (!appt) return tell(a, 'This appointment no longer exists.');
       caseId = appt.caseId;
     }

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { zUuid } from '../lib/uuid.js';
 import type { ModalView } from '@slack/types';
 import { erasureHoldModal } from './ui/lifecycle.blocks.js';
 import { MESSAGE_META, type MessageRef } from './escalation-buttons.flow.js';
@@ -12,8 +13,7 @@ import { MESSAGE_META, type MessageRef } from './escalation-buttons.flow.js';
  */
 /** What an acted-on erasure request says above the line about who decided. */
 export const ERASURE_TITLE = "Request to erase a client's personal data";
-export const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-export const holdMetaSchema = z.object({ requestId: z.string().regex(UUID), ...MESSAGE_META }).strict();
+export const holdMetaSchema = z.object({ requestId: zUuid(), ...MESSAGE_META }).strict();
 
 /** The hold modal: why the client's data is kept for now (required). */
 export function holdModal(requestId: string, m: MessageRef | undefined, days: number): ModalView {

@@ -15,6 +15,7 @@ import { actedBlocks, REASON_MAX } from './ui/escalation.blocks.js';
 import { fieldError, fieldsOf, tell, type Asker } from './slack.kit.js';
 import { parseMeta, SAVE_FAILED_TEXT_KEPT, viewFailed } from './listeners/staff.js';
 import { type StaffActionHandler, type StaffViewHandler, buttonValue, type ViewCtx } from './listeners/types.js';
+import { isUuid } from '../lib/uuid.js';
 
 /**
  * The buttons on reminder / nudge / escalation / crisis-page messages
@@ -31,8 +32,6 @@ export const SNOOZE_CHOICES: Array<[string, string]> = [
   ['P7D', '1 week'],
 ];
 
-const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
 /** One answer for an escalation that does not exist and one about a case the asker may not act on (as REFUSE.unavailable for cases). */
 const ESC_UNAVAILABLE =
   "I can't act on this: there is no such escalation among the ones you can see. If it is about a colleague's case, ask the case's supervisor (or an admin).";
@@ -45,7 +44,7 @@ type EscAccess = ({ ok: true } & EscRow) | { ok: false; message: string };
  * case, their supervisor, admins) — and, for a crisis, any on-call supervisor paged for it.
  */
 async function escalationForActor(deps: Deps, me: StaffRow, escalationId: string): Promise<EscAccess> {
-  const [row] = uuid.test(escalationId)
+  const [row] = isUuid(escalationId)
     ? await deps.db
         .select({ e: escalations, c: cases })
         .from(escalations)
@@ -105,7 +104,7 @@ export interface OwnMessage {
 }
 
 async function isOurMessage(deps: Deps, subjectId: string, ts: string): Promise<boolean> {
-  if (!uuid.test(subjectId)) return false;
+  if (!isUuid(subjectId)) return false;
   const [hit] = await deps.db
     .select({ id: deliveries.id })
     .from(deliveries)
@@ -169,7 +168,7 @@ export function escalationButton(act: (x: EscalationCtx) => Promise<void>): Staf
 
 /** Where the pressed message is, kept in a reason modal's metadata (to edit that message on submit, if it is ours). */
 export const MESSAGE_META = { channel: z.string().max(40).optional(), ts: z.string().max(40).optional(), text: z.string().max(1500).optional() };
-const metaSchema = z.object({ escalationId: z.string().regex(uuid), ...MESSAGE_META }).strict();
+const metaSchema = z.object({ escalationId: z.string().refine(isUuid), ...MESSAGE_META }).strict();
 
 /** The message named by a modal's metadata (both channel and ts), if any. */
 export function messageFromMeta(meta: { channel?: string | undefined; ts?: string | undefined; text?: string | undefined }): MessageRef | undefined {

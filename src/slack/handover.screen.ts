@@ -1,11 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import type { Deps } from '../deps.js';
-import { parseHandoverCommand, HANDOVER_USAGE } from '../handover/handover.domain.js';
+import { parseHandoverCommand, HANDOVER_USAGE } from './commands/handover.parse.js';
 import { checkHandover, endHandover, openCasesOf, recentHandovers, type EndResult, type StartResult } from '../handover/handover.service.js';
 import { findStaffById, findStaffBySlack, teamOf, type StaffRow } from '../staff/staff.repo.js';
 import { handoverListBlocks, handoverModal } from './ui/handover.blocks.js';
 import { tell, type Asker } from './slack.kit.js';
+import { refusalText } from './access.js';
+import { zUuid } from '../lib/uuid.js';
 
 /**
  * `/case handover @from @to [until YYYY-MM-DD]` opens a modal offering @from's
@@ -17,8 +19,8 @@ import { tell, type Asker } from './slack.kit.js';
 
 export const handoverMetaSchema = z
   .object({
-    fromId: z.uuid(),
-    toId: z.uuid(),
+    fromId: zUuid(),
+    toId: zUuid(),
     untilOn: z
       .string()
       .regex(/^\d{4}-\d{2}-\d{2}$/)
@@ -40,7 +42,7 @@ export async function handoverCommand(deps: Deps, a: Asker, me: StaffRow, args: 
   const [from, to] = [await findStaffBySlack(deps.db, cmd.fromUserId), await findStaffBySlack(deps.db, cmd.toUserId)];
   if (!from || !to) return tell(a, `<@${from ? cmd.toUserId : cmd.fromUserId}> is not in the staff directory.`);
   const refusal = await checkHandover(deps, me, from, to);
-  if (refusal) return tell(a, refusal.message);
+  if (refusal) return tell(a, refusalText(refusal));
   const open = await openCasesOf(deps.db, from.id);
   if (open.length === 0) return tell(a, `<@${from.slackUserId}> has no open cases to hand over.`);
   const meta: HandoverMeta = { fromId: from.id, toId: to.id, untilOn: cmd.untilOn, nonce: randomUUID() };
@@ -77,7 +79,7 @@ export function startedText(r: Extract<StartResult, { ok: true; duplicate: false
 }
 
 export function endedText(r: EndResult): string {
-  if (!r.ok) return r.message;
+  if (!r.ok) return refusalText(r);
   const stayed = r.stayed.length ? ` ${r.stayed.join(', ')} stayed (closed, or moved to someone else meanwhile).` : '';
   return `↩️ Handover \`${r.handover.id}\` ${r.handover.status === 'undone' ? 'undone' : 'ended'}: ${r.returned.length} case${r.returned.length === 1 ? '' : 's'} back with their worker${r.returned.length ? ` (${r.returned.join(', ')})` : ''}.${stayed}`;
 }

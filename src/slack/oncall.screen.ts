@@ -1,10 +1,11 @@
 import type { Deps } from '../deps.js';
-import { parseOncallCommand } from '../staff/oncall.domain.js';
+import { parseOncallCommand } from './commands/oncall.parse.js';
 import { changeRota, rotaView, whoIsOnCall } from '../staff/oncall.service.js';
 import type { StaffRow } from '../staff/staff.repo.js';
 import type { Block } from './ui/blocks.js';
 import { oncallHomeLine, rotaBlocks } from './ui/oncall.blocks.js';
 import { tell, type Asker } from './slack.kit.js';
+import { oncallResultText } from './outcome-words.js';
 
 /**
  * `/case oncall …`: anyone in the directory may see the rota; supervisors and
@@ -20,7 +21,7 @@ export async function oncallCommand(deps: Deps, a: Asker, me: StaffRow, args: st
     return tell(a, `On call now: ${v.now.map((s) => s.displayName).join(', ') || 'nobody'}`, rotaBlocks(v, me.timeZone));
   }
   const r = await changeRota(deps, me, cmd);
-  return tell(a, r.message);
+  return tell(a, oncallResultText(r));
 }
 
 /** The App Home line every staff member sees. */

@@ -1,13 +1,15 @@
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import type { Deps } from '../deps.js';
-import { CATEGORIES } from '../db/schema.js';
+import { CATEGORIES } from '../lib/categories.js';
 import { caseReferrals } from '../referrals/referrals.service.js';
 import { ADMINS_ONLY, findResource, listResources, removeResource } from '../referrals/resources.service.js';
 import type { StaffRow } from '../staff/staff.repo.js';
 import { caseForActor, REFUSE } from './access.js';
 import { caseReferralsBlocks, referralModal, resourceListBlocks, resourceModal } from './ui/referrals.blocks.js';
 import { newMeta, tell, type Asker } from './slack.kit.js';
+import { removeResourceText } from './outcome-words.js';
+import { zUuid } from '../lib/uuid.js';
 
 /**
  * `/case resources [list [category]]|add|edit <id or name>|remove <id or name>`
@@ -16,7 +18,7 @@ import { newMeta, tell, type Asker } from './slack.kit.js';
  */
 const RESOURCES_USAGE =
   'Usage: `/case resources [list [category]]`, and for admins `/case resources add`, `/case resources edit <id or name>`, `/case resources remove <id or name>`.';
-export const resourceMetaSchema = z.object({ editId: z.uuid().optional(), nonce: z.string().min(8).max(64) }).strict();
+export const resourceMetaSchema = z.object({ editId: zUuid().optional(), nonce: z.string().min(8).max(64) }).strict();
 
 export async function resourcesCommand(deps: Deps, a: Asker, me: StaffRow, args: string[], triggerId: string): Promise<void> {
   const op = (args[0] ?? 'list').toLowerCase();
@@ -33,7 +35,7 @@ export async function resourcesCommand(deps: Deps, a: Asker, me: StaffRow, args:
     await deps.audit.record({ actor: { type: 'staff', id: me.id }, action: 'resource.refused', details: { op } });
     return tell(a, ADMINS_ONLY);
   }
-  if (op === 'remove') return tell(a, (await removeResource(deps, me, rest)).message);
+  if (op === 'remove') return tell(a, removeResourceText(await removeResource(deps, me, rest)));
   const existing = op === 'edit' ? await findResource(deps.db, rest) : undefined;
   if (op === 'edit' && !existing) return tell(a, `I can't find a resource “${rest.slice(0, 60)}”. \`/case resources list\` shows them with their ids.`);
   await a.client.views.open({

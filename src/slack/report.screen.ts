@@ -1,11 +1,12 @@
 import type { Deps } from '../deps.js';
-import { parseReportCommand } from '../reports/report.command.js';
+import { parseReportCommand } from './commands/report.parse.js';
 import { reportFiles, reportFor, runReport } from '../reports/report.run.js';
 import { parsePeriod } from '../reports/period.js';
 import { teamOf, type StaffRow } from '../staff/staff.repo.js';
 import { reportHomeBlocks, reportText, reportTextBlocks } from './ui/report.blocks.js';
 import type { Block } from './ui/blocks.js';
 import { tell, type Asker } from './slack.kit.js';
+import { reportRefusalText } from './access.js';
 
 /**
  * `/case report [team|@worker] [period]`: the figures as text to the asker
@@ -17,7 +18,7 @@ export async function reportCommand(deps: Deps, a: Asker, me: StaffRow, args: st
   const cmd = parseReportCommand(args);
   if (!cmd.ok) return tell(a, cmd.message);
   const run = await runReport(deps, me, { target: cmd.target, period: cmd.period, via: 'command' });
-  if (!run.ok) return tell(a, run.message);
+  if (!run.ok) return tell(a, reportRefusalText(run));
   const r = run.report;
   await tell(a, reportText(r), reportTextBlocks(r));
   const files = await reportFiles(r, run.fileTag, { csv: true });

@@ -4,7 +4,7 @@ import { loadCaseCard } from '../cases/case-card.js';
 import { caseDeliveryLog } from '../cases/case-log.js';
 import { caseloadOf, openEscalationsFor, teamCaseload } from '../cases/caseload.js';
 import { parseReference } from '../cases/case-reference.js';
-import { parseStaffCommand, STAFF_USAGE } from '../staff/staff.command.js';
+import { parseStaffCommand, STAFF_USAGE } from './commands/staff.parse.js';
 import { addStaff, removeStaff, staffDirectory } from '../staff/staff.service.js';
 import { findActiveStaffBySlack, teamOf, type StaffRow } from '../staff/staff.repo.js';
 import { caseForActor, REFUSE } from './access.js';
@@ -23,6 +23,7 @@ import {
 import { lookupVia, tell, type Asker } from './slack.kit.js';
 import { oncallCommand, oncallHomeBlocks } from './oncall.screen.js';
 import { reportCommand, reportHomeSection } from './report.screen.js';
+import { staffResultText } from './outcome-words.js';
 
 /**
  * What `/case …`, the App Home and the [Open case] buttons show. Each screen
@@ -123,7 +124,7 @@ async function staffDirectoryCommand(deps: Deps, a: Asker, me: StaffRow, args: s
     return;
   }
   const r = cmd.op === 'add' ? await addStaff(deps, me, cmd, lookupVia(a.client)) : await removeStaff(deps, me, cmd.userId);
-  await tell(a, r.message);
+  await tell(a, staffResultText(r));
 }
 
 async function showHelp(a: Asker): Promise<void> {

@@ -9,6 +9,7 @@ import { REFUSE, staffFor } from './access.js';
 import type { Block } from './ui/blocks.js';
 import type { ModalMeta } from './ui/modals.blocks.js';
 import { INPUT } from './ui/ids.js';
+import { zUuid } from '../lib/uuid.js';
 
 /**
  * What every listener needs: who is asking (from the staff directory, or a
@@ -83,12 +84,12 @@ export function lookupVia(client: WebClient): SlackUserLookup {
 
 const metaSchema = z
   .object({
-    caseId: z.string().uuid().optional(),
+    caseId: zUuid().optional(),
     nonce: z.string().min(8).max(64),
-    appointmentId: z.string().uuid().optional(),
+    appointmentId: zUuid().optional(),
     version: z.number().int().positive().optional(),
-    goalIds: z.array(z.string().uuid().nullable()).max(10).optional(),
-    staffId: z.string().uuid().optional(),
+    goalIds: z.array(zUuid().nullable()).max(10).optional(),
+    staffId: zUuid().optional(),
   })
   .strict();
 

@@ -3,16 +3,25 @@ import { DateTime, type Interval } from 'luxon';
 import { inTransaction, type Db } from '../db/client.js';
 import { oncallShifts, staff } from '../db/schema.js';
 import type { Deps } from '../deps.js';
-import { coverageGaps, nextShiftOf, onCallAt, weeklyRotation, type OncallCommand, type Shift } from './oncall.domain.js';
+import { coverageGaps, nextShiftOf, onCallAt, weeklyRotation, type RotaChange, type Shift } from './oncall.domain.js';
 import { findActiveStaffBySlack, type StaffRow } from './staff.repo.js';
 
 /**
  * The on-call rota in PostgreSQL: who is on call (for crisis pages and App
  * Home), the next two weeks, and the changes supervisors and admins make with
- * `/case oncall` — each audited in its transaction. Results carry the text to
- * show (the Slack layer only posts it).
+ * `/case oncall` — each audited in its transaction. Results are codes with the
+ * data their words need (src/slack/staff-words.ts; times in the asker's `zone`).
  */
-export type OncallResult = { ok: true; message: string } | { ok: false; message: string };
+type Cover = { slackUserId: string; startsAt: DateTime; endsAt: DateTime };
+/** Who a refused person was meant to be: on call, or the lead whose team a shift covers. */
+type Role = 'on_call' | 'team_lead';
+export type OncallResult =
+  | { ok: false; code: 'supervisors_only' }
+  | { ok: false; code: 'not_in_directory' | 'is_worker'; slackUserId: string; as: Role }
+  | { ok: false; code: 'no_shift_to_swap'; slackUserId: string }
+  | { ok: true; code: 'override_set'; slackUserId: string; teamSlackUserId: string | null; from: DateTime; to: DateTime; zone: string }
+  | { ok: true; code: 'rota_set'; slackUserIds: string[]; teamSlackUserId: string | null; from: DateTime; weeks: number; zone: string }
+  | { ok: true; code: 'swapped'; a: Cover; b: Cover; zone: string };
 
 const dt = (d: Date) => DateTime.fromJSDate(d, { zone: 'utc' });
 
@@ -69,36 +78,33 @@ export async function rotaView(deps: Pick<Deps, 'db'>, now: DateTime, days = 14)
 }
 
 /** Only supervisors and admins can be on call, and only they change the rota. */
-async function onCallPerson(db: Db, slackUserId: string): Promise<StaffRow | string> {
+async function onCallPerson(db: Db, slackUserId: string, as: Role): Promise<StaffRow | Extract<OncallResult, { as: Role }>> {
   const s = await findActiveStaffBySlack(db, slackUserId);
-  if (!s) return `<@${slackUserId}> is not in the staff directory.`;
-  if (s.role === 'worker') return `<@${slackUserId}> is a worker; only supervisors and admins can be on call.`;
+  if (!s) return { ok: false, code: 'not_in_directory', slackUserId, as };
+  if (s.role === 'worker') return { ok: false, code: 'is_worker', slackUserId, as };
   return s;
 }
 
-const fmt = (t: DateTime, zone: string) => t.setZone(zone).toFormat('ccc d LLL HH:mm ZZZZ');
-
-export async function changeRota(deps: Deps, me: StaffRow, cmd: Exclude<OncallCommand, { op: 'show' | 'invalid' }>): Promise<OncallResult> {
-  if (me.role === 'worker')
-    return { ok: false, message: 'Sorry, only supervisors and admins can change the on-call rota. `/case oncall` shows who is on call.' };
+export async function changeRota(deps: Deps, me: StaffRow, cmd: RotaChange): Promise<OncallResult> {
+  if (me.role === 'worker') return { ok: false, code: 'supervisors_only' };
   const now = deps.clock.now();
   const at = now.toJSDate();
   const people = new Map<string, StaffRow>();
   const teamUser = cmd.op === 'swap' ? null : cmd.teamUserId;
   let team: StaffRow | null = null;
   if (teamUser) {
-    const lead = await onCallPerson(deps.db, teamUser);
-    if (typeof lead === 'string') return { ok: false, message: lead.replace('can be on call', 'lead a team') };
+    const lead = await onCallPerson(deps.db, teamUser, 'team_lead');
+    if ('code' in lead) return lead;
     team = lead;
   }
-  const teamText = team ? ` for <@${team.slackUserId}>'s team` : '';
   for (const u of cmd.op === 'set' ? [cmd.userId] : cmd.op === 'rotate' ? cmd.userIds : [cmd.a, cmd.b]) {
-    const p = await onCallPerson(deps.db, u);
-    if (typeof p === 'string') return { ok: false, message: p };
+    const p = await onCallPerson(deps.db, u, 'on_call');
+    if ('code' in p) return p;
     people.set(u, p);
   }
   const z = me.timeZone;
-  return inTransaction(deps.db, async (tx) => {
+  const teamSlackUserId = team?.slackUserId ?? null;
+  return inTransaction(deps.db, async (tx): Promise<OncallResult> => {
     if (cmd.op === 'set') {
       const who = people.get(cmd.userId)!;
       const [row] = await tx
@@ -123,7 +129,7 @@ export async function changeRota(deps: Deps, me: StaffRow, cmd: Exclude<OncallCo
         },
         tx,
       );
-      return { ok: true, message: `<@${who.slackUserId}> is on call${teamText} from ${fmt(cmd.from, z)} to ${fmt(cmd.to, z)} (instead of the rota).` };
+      return { ok: true, code: 'override_set', slackUserId: who.slackUserId, teamSlackUserId, from: cmd.from, to: cmd.to, zone: z };
     }
     if (cmd.op === 'rotate') {
       const plan = weeklyRotation(
@@ -165,31 +171,27 @@ export async function changeRota(deps: Deps, me: StaffRow, cmd: Exclude<OncallCo
         },
         tx,
       );
-      const order = cmd.userIds.map((u) => `<@${u}>`).join(' → ');
-      return {
-        ok: true,
-        message: `Weekly on-call rota set${teamText}: ${order}, handing over ${cmd.from.setZone(z).toFormat("cccc 'at' HH:mm ZZZZ")}, ${cmd.weeks} weeks from ${fmt(cmd.from, z)}.`,
-      };
+      return { ok: true, code: 'rota_set', slackUserIds: cmd.userIds, teamSlackUserId, from: cmd.from, weeks: cmd.weeks, zone: z };
     }
     const a = people.get(cmd.a)!;
     const b = people.get(cmd.b)!;
     const shifts = await loadShifts(tx, now, now.plus({ weeks: MAX_LOOKAHEAD_WEEKS }));
     const sa = nextShiftOf(shifts, a.id, now);
     const sb = nextShiftOf(shifts, b.id, now);
-    if (!sa || !sb)
-      return {
-        ok: false,
-        message: `To swap, both need a rota shift ahead: ${!sa ? `<@${a.slackUserId}>` : `<@${b.slackUserId}>`} has none. Use \`/case oncall set\` for one-off cover.`,
-      };
+    if (!sa || !sb) return { ok: false, code: 'no_shift_to_swap', slackUserId: !sa ? a.slackUserId : b.slackUserId };
     await tx.update(oncallShifts).set({ staffId: b.id }).where(eq(oncallShifts.id, sa.id!));
     await tx.update(oncallShifts).set({ staffId: a.id }).where(eq(oncallShifts.id, sb.id!));
     await deps.audit.record(
       { actor: { type: 'staff', id: me.id }, action: 'oncall.swapped', details: { a: a.id, b: b.id, shiftA: sa.id!, shiftB: sb.id! } },
       tx,
     );
+    // b now covers a's shift, a covers b's.
     return {
       ok: true,
-      message: `Swapped: <@${b.slackUserId}> now covers ${fmt(sa.startsAt, z)}–${fmt(sa.endsAt, z)}, <@${a.slackUserId}> covers ${fmt(sb.startsAt, z)}–${fmt(sb.endsAt, z)}.`,
+      code: 'swapped',
+      a: { slackUserId: a.slackUserId, startsAt: sb.startsAt, endsAt: sb.endsAt },
+      b: { slackUserId: b.slackUserId, startsAt: sa.startsAt, endsAt: sa.endsAt },
+      zone: z,
     };
   });
 }

@@ -3,6 +3,7 @@ import type { Deps } from '../deps.js';
 import { inTransaction } from '../db/client.js';
 import { cases, staff } from '../db/schema.js';
 import { findActiveStaffBySlack, findStaffBySlack, listActiveStaff, upsertStaff, type StaffRole, type StaffRow } from './staff.repo.js';
+import { isValidZone } from '../lib/time-zone.js';
 
 /**
  * The staff directory: who may use the Slack app, with which role, and who
@@ -12,16 +13,16 @@ import { findActiveStaffBySlack, findStaffBySlack, listActiveStaff, upsertStaff,
  */
 export type SlackUserLookup = (slackUserId: string) => Promise<{ name: string; tz?: string | undefined } | null>;
 
-export type StaffResult = { ok: true; message: string; row?: StaffRow } | { ok: false; message: string };
+/** What a change to the directory did, or why it was refused, with the data its words need (src/slack/staff-words.ts). */
+export type StaffResult =
+  | { ok: true; code: 'added' | 'unchanged'; userId: string; role: StaffRole; supervisorUserId: string | null; row: StaffRow }
+  | { ok: true; code: 'removed'; userId: string; openCases: number }
+  | { ok: false; code: 'admins_only' | 'last_admin' }
+  | { ok: false; code: 'not_in_workspace' | 'only_admin' | 'not_in_directory'; userId: string }
+  | { ok: false; code: 'supervisor_not_in_directory' | 'supervisor_is_worker'; supervisorUserId: string };
 
 function validZone(tz: string | undefined, fallback: string): string {
-  if (!tz) return fallback;
-  try {
-    new Intl.DateTimeFormat('en', { timeZone: tz });
-    return tz;
-  } catch {
-    return fallback;
-  }
+  return tz && isValidZone(tz) ? tz : fallback;
 }
 
 /** Make sure every configured admin is in the directory (never demotes or re-activates someone an admin removed… unless missing). */
@@ -50,14 +51,14 @@ export async function addStaff(
   input: { userId: string; role: StaffRole; supervisorUserId: string | null },
   lookup: SlackUserLookup,
 ): Promise<StaffResult> {
-  if (actor.role !== 'admin') return { ok: false, message: 'Only an admin can change the staff directory.' };
+  if (actor.role !== 'admin') return { ok: false, code: 'admins_only' };
   const info = await lookup(input.userId);
-  if (!info) return { ok: false, message: `I could not find <@${input.userId}> in this Slack workspace.` };
+  if (!info) return { ok: false, code: 'not_in_workspace', userId: input.userId };
   let supervisorId: string | null = null;
   if (input.supervisorUserId) {
     const sup = await findActiveStaffBySlack(deps.db, input.supervisorUserId);
-    if (!sup) return { ok: false, message: `<@${input.supervisorUserId}> is not in the staff directory yet. Add them first.` };
-    if (sup.role === 'worker') return { ok: false, message: `<@${input.supervisorUserId}> is a worker; a supervisor must have the role supervisor or admin.` };
+    if (!sup) return { ok: false, code: 'supervisor_not_in_directory', supervisorUserId: input.supervisorUserId };
+    if (sup.role === 'worker') return { ok: false, code: 'supervisor_is_worker', supervisorUserId: input.supervisorUserId };
     supervisorId = sup.id;
   }
   const now = deps.clock.now();
@@ -83,22 +84,15 @@ export async function addStaff(
     );
     return { row: r, changed: true };
   });
-  if ('lastAdmin' in out) {
-    return {
-      ok: false,
-      message: `<@${input.userId}> is the only admin: make someone else an admin first (\`/case staff add @name admin\`), or nobody could manage the staff directory.`,
-    };
-  }
-  const { row } = out;
-  const sup = input.supervisorUserId ? `, supervised by <@${input.supervisorUserId}>` : '';
-  if (!out.changed) return { ok: true, row, message: `<@${input.userId}> is already a ${input.role}${sup}: nothing changed.` };
-  return { ok: true, row, message: `<@${input.userId}> is now a ${input.role}${sup} (time zone ${row.timeZone}).` };
+  if ('lastAdmin' in out) return { ok: false, code: 'only_admin', userId: input.userId };
+  const done = { userId: input.userId, role: input.role, supervisorUserId: input.supervisorUserId, row: out.row };
+  return { ok: true, code: out.changed ? 'added' : 'unchanged', ...done };
 }
 
 export async function removeStaff(deps: Deps, actor: StaffRow, userId: string): Promise<StaffResult> {
-  if (actor.role !== 'admin') return { ok: false, message: 'Only an admin can change the staff directory.' };
+  if (actor.role !== 'admin') return { ok: false, code: 'admins_only' };
   const target = await findActiveStaffBySlack(deps.db, userId);
-  if (!target) return { ok: false, message: `<@${userId}> is not in the staff directory.` };
+  if (!target) return { ok: false, code: 'not_in_directory', userId };
   const now = deps.clock.now();
   const open = await inTransaction(deps.db, async (tx) => {
     // Checked under a lock on the active admins: the last admin cannot remove herself, even twice at once.
@@ -116,9 +110,8 @@ export async function removeStaff(deps: Deps, actor: StaffRow, userId: string): 
       .where(and(eq(cases.assignedWorkerId, target.id), eq(cases.status, 'open')))) as [{ n: number }];
     return n;
   });
-  if (open === 'last_admin') return { ok: false, message: 'This is the last admin; add another admin first.' };
-  const warn = open > 0 ? ` They still hold ${open} open case${open === 1 ? '' : 's'}: please reassign ${open === 1 ? 'it' : 'them'} (\`/case team\`).` : '';
-  return { ok: true, message: `<@${userId}> has been removed from the staff directory.${warn}` };
+  if (open === 'last_admin') return { ok: false, code: 'last_admin' };
+  return { ok: true, code: 'removed', userId, openCases: open };
 }
 
 export async function staffDirectory(deps: Deps): Promise<Array<StaffRow & { supervisorSlackId: string | null }>> {

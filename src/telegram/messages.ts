@@ -1,7 +1,7 @@
+import { CATEGORIES } from '../lib/categories.js';
 import {
   AGREEMENT_VERSION,
   AVAILABILITY_SLOTS,
-  CATEGORIES,
   QUESTION_STEPS,
   PAUSE_CONTINUE,
   PAUSE_LATER,

@@ -20,6 +20,7 @@ import { callbacksComposer } from './composers/callbacks.composer.js';
 import { concernComposer } from './composers/concern.composer.js';
 import { referralConsentComposer } from './composers/referral-consent.composer.js';
 import { intakeComposer } from './composers/intake.composer.js';
+import { LANGUAGES } from '../lib/languages.js';
 
 /**
  * The client-facing bot. The chain, in order:
@@ -120,7 +121,7 @@ export function createBot(deps: Deps, opts: BotOptions): TelegramBot {
     bot,
     env,
     async registerCommands() {
-      for (const lang of ['en', 'zh'] as const) {
+      for (const lang of LANGUAGES) {
         await bot.telegram.setMyCommands(botCommands(i18n.fixed(lang)), { language_code: lang });
       }
       // Clients whose Telegram is in another language get the English list.

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { DateTime } from 'luxon';
-import { handBackAt, parseHandoverCommand } from '../../src/handover/handover.domain.js';
+import { handBackAt } from '../../src/handover/handover.domain.js';
+import { parseHandoverCommand } from '../../src/slack/commands/handover.parse.js';
 import { validateResource } from '../../src/referrals/referrals.domain.js';
 
 const now = DateTime.fromISO('2026-11-23T09:00:00Z');

@@ -1,6 +1,7 @@
 import { DateTime } from 'luxon';
 import { describe, expect, it } from 'vitest';
-import { coverageGaps, onCallAt, parseOncallCommand, weeklyRotation, type Shift } from '../../src/staff/oncall.domain.js';
+import { coverageGaps, onCallAt, weeklyRotation, type Shift } from '../../src/staff/oncall.domain.js';
+import { parseOncallCommand } from '../../src/slack/commands/oncall.parse.js';
 
 const at = (iso: string) => DateTime.fromISO(iso, { zone: 'utc' });
 const shift = (staffId: string, from: string, to: string, kind: Shift['kind'] = 'rota', teamId: string | null = null): Shift => ({

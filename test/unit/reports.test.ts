@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { DateTime } from 'luxon';
 import { parsePeriod } from '../../src/reports/period.js';
 import { csvCell } from '../../src/reports/report.csv.js';
-import { parseReportCommand } from '../../src/reports/report.command.js';
+import { parseReportCommand } from '../../src/slack/commands/report.parse.js';
 
 /** The forgiving period syntax, CSV cells a spreadsheet cannot run, and the command's target. */
 const now = DateTime.fromISO('2026-11-18T15:00:00Z', { zone: 'utc' });

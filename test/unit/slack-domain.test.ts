@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { DateTime } from 'luxon';
 import { ageText, fourElements, missingElements, phaseMove, sortCaseload, type CaseloadItem } from '../../src/cases/case.domain.js';
-import { parseStaffCommand } from '../../src/staff/staff.command.js';
+import { parseStaffCommand } from '../../src/slack/commands/staff.parse.js';
 import { validateAppointment } from '../../src/appointments/appointments.service.js';
 import { validateNote } from '../../src/cases/case-notes.service.js';
 import { DEFAULT_QUIET_THRESHOLDS } from '../../src/escalations/policy.domain.js';

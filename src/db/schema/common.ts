@@ -1,4 +1,8 @@
 import { sql } from 'drizzle-orm';
+import { LANGUAGES } from '../../lib/languages.js';
+import { CATEGORIES } from '../../lib/categories.js';
+
+export { CATEGORIES, LANGUAGES };
 import { timestamp, uuid, type AnyPgColumn } from 'drizzle-orm/pg-core';
 
 /** Column helpers and the enumerations (stored as CHECK constraints). */
@@ -14,12 +18,10 @@ export const requiredRef = <N extends string>(name: N, target: () => AnyPgColumn
 export const inList = (col: string, values: readonly string[]) => sql.raw(`${col} in (${values.map((v) => `'${v}'`).join(', ')})`);
 
 export const STAFF_ROLES = ['worker', 'supervisor', 'admin'] as const;
-export const LANGUAGES = ['en', 'zh'] as const;
 export const CASE_TYPES = ['therapeutic', 'developmental'] as const;
 export const CASE_PHASES = ['intake', 'assessment', 'planning', 'implementation', 'evaluation', 'closed'] as const;
 export const CASE_STATUSES = ['open', 'closed', 'withdrawn'] as const;
 export const PRIORITIES = ['crisis', 'high', 'normal', 'low'] as const;
-export const CATEGORIES = ['family', 'emotions', 'elderly', 'disability', 'children', 'housing', 'work_money', 'health', 'legal', 'other'] as const;
 export const GOAL_STATUSES = ['active', 'achieved', 'partly_achieved', 'not_achieved', 'dropped'] as const;
 export const NOTE_KINDS = ['interview', 'phone', 'home_visit', 'collateral', 'supervision', 'message', 'system', 'safety_plan'] as const;
 export const ONCALL_SHIFT_KINDS = ['rota', 'override'] as const;

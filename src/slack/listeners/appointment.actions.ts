@@ -8,6 +8,7 @@ import { markActed, messageOf, when } from '../escalation-buttons.flow.js';
 import { tell } from '../slack.kit.js';
 import { type StaffActionHandler, buttonValue } from './types.js';
 import { ACTIONS, ANSWER_ACTIONS, OUTCOME_ACTIONS } from '../ui/ids.js';
+import { isUuid, UUID_PATTERN } from '../../lib/uuid.js';
 
 /**
  * [Attended] / [No-show] on the outcome question (value `<appointmentId>:<version>`).
@@ -15,7 +16,7 @@ import { ACTIONS, ANSWER_ACTIONS, OUTCOME_ACTIONS } from '../ui/ids.js';
  * the service is idempotent per version, so a double click records once.
  * The message keeps only [Log note] and says who recorded what.
  */
-const OUTCOME_VALUE = /^([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}):(\d{1,6})$/i;
+const OUTCOME_VALUE = new RegExp(`^(${UUID_PATTERN}):(\\d{1,6})$`, 'i');
 const OUTCOME_LABEL = { attended: 'Attended', no_show: 'No-show' } as const;
 
 function outcomeButton(outcome: 'attended' | 'no_show'): StaffActionHandler {
@@ -55,7 +56,7 @@ export const APPOINTMENT_ACTIONS = {
    */
   [ANSWER_ACTIONS.keep]: async ({ deps, me, a, body, action, client }) => {
     const [id = '', v = ''] = buttonValue(action).split(':');
-    const found = /^[0-9a-f-]{36}$/i.test(id) ? await loadAppointment(deps.db, id) : undefined;
+    const found = isUuid(id) ? await loadAppointment(deps.db, id) : undefined;
     if (!found) return tell(a, 'This appointment no longer exists.');
     // Access first: what is true now about the appointment is the case's to tell.
     const access = await caseForActor(deps, me, { id: found.caseId }, ANSWER_ACTIONS.keep);

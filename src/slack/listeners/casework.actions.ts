@@ -4,12 +4,13 @@ import { REFERRAL_OUTCOMES } from '../../db/schema.js';
 import { endHandover } from '../../handover/handover.service.js';
 import { OUTCOME_LABELS } from '../../referrals/referrals.domain.js';
 import { recordReferralOutcome } from '../../referrals/referrals.service.js';
-import { ERASURE_TITLE, holdModal, UUID } from '../erasure-buttons.flow.js';
+import { ERASURE_TITLE, holdModal } from '../erasure-buttons.flow.js';
 import { markActed, messageOf } from '../escalation-buttons.flow.js';
 import { endedText } from '../handover.screen.js';
 import { tell } from '../slack.kit.js';
 import { type StaffActionHandler, buttonValue } from './types.js';
 import { ERASURE_ACTIONS, HANDOVER_UNDO_ACTION, REFERRAL_OUTCOME_ACTION } from '../ui/ids.js';
+import { isUuid } from '../../lib/uuid.js';
 
 /**
  * Buttons of the data lifecycle (erasure requests) and of the casework links
@@ -31,14 +32,14 @@ export const CASEWORK_ACTIONS = {
   /** [Hold — reason required] on an erasure request: opens the reason modal. */
   [ERASURE_ACTIONS.hold]: async ({ deps, a, body, action, client }) => {
     const requestId = buttonValue(action);
-    if (!UUID.test(requestId)) return tell(a, 'This erasure request no longer exists.');
+    if (!isUuid(requestId)) return tell(a, 'This erasure request no longer exists.');
     await client.views.open({ trigger_id: body.trigger_id, view: holdModal(requestId, messageOf(body), deps.config.ERASURE_HOLD_REVIEW_DAYS) as never });
   },
 
   /** [Undo handover]: the cases still held by the covering worker go back at once (permission checked by the service). */
   [HANDOVER_UNDO_ACTION]: async ({ deps, me, a, action }) => {
     const id = buttonValue(action);
-    if (!/^[0-9a-f-]{36}$/i.test(id)) return tell(a, 'This button is out of date.');
+    if (!isUuid(id)) return tell(a, 'This button is out of date.');
     await tell(a, endedText(await endHandover(deps, id, { mode: 'undo', actor: me })));
   },
 } satisfies Record<string, StaffActionHandler>;
@@ -48,7 +49,7 @@ export const CASEWORK_PREFIX_ACTIONS = {
   /** [Reached them] [Still waiting] [Client declined] [Not suitable] on a referral follow-up: recorded (case access checked), shown on the card. */
   [REFERRAL_OUTCOME_ACTION]: async ({ deps, me, a, body, action, client }) => {
     const [id, outcome] = buttonValue(action).split(':');
-    if (!id || !/^[0-9a-f-]{36}$/i.test(id) || !(REFERRAL_OUTCOMES as readonly string[]).includes(outcome ?? '')) return tell(a, 'This button is out of date.');
+    if (!id || !isUuid(id) || !(REFERRAL_OUTCOMES as readonly string[]).includes(outcome ?? '')) return tell(a, 'This button is out of date.');
     const o = outcome as (typeof REFERRAL_OUTCOMES)[number];
     const r = await recordReferralOutcome(deps, me, id, o);
     if (!r.ok) return tell(a, r.message);

@@ -17,6 +17,8 @@ import { caseView } from '../view-submit.flow.js';
 import { parseMeta, SAVE_FAILED_TEXT_KEPT, viewFailed } from './staff.js';
 import type { StaffViewHandler } from './types.js';
 import { ERASURE_HOLD_VIEW, HANDOVER_VIEW, INPUT, REDACT_VIEW, REFERRAL_VIEW, RESOURCE_VIEW } from '../ui/ids.js';
+import { refusalText } from '../access.js';
+import { isUuid } from '../../lib/uuid.js';
 
 const RUN_AGAIN = 'This form is out of date. Close it and run the command again.';
 
@@ -38,7 +40,7 @@ export const CASEWORK_VIEWS = {
     async handle({ deps, me, callbackId, ack, view, client }) {
       const meta = parseMeta(handoverMetaSchema, view.private_metadata);
       if (!meta) return void (await ack(fieldError(undefined, RUN_AGAIN, 'cases')));
-      const caseIds = pickedOptions(view.state.values, 'cases').filter((v) => /^[0-9a-f-]{36}$/i.test(v));
+      const caseIds = pickedOptions(view.state.values, 'cases').filter(isUuid);
       if (caseIds.length === 0) return void (await ack(fieldError('cases', 'Choose at least one case to hand over.', 'cases')));
       try {
         const r = await startHandover(deps, me, {
@@ -48,7 +50,7 @@ export const CASEWORK_VIEWS = {
           caseIds,
           dedupeKey: `view:${HANDOVER_VIEW}:${meta.nonce}`,
         });
-        if (!r.ok) return void (await ack(fieldError('cases', r.message, 'cases')));
+        if (!r.ok) return void (await ack(fieldError('cases', refusalText(r), 'cases')));
         await ack();
         if (r.duplicate) return;
         const to = await findStaffById(deps.db, meta.toId);

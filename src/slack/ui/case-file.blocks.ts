@@ -5,6 +5,7 @@ import { staffTime } from '../../appointments/appointment.format.js';
 import { en as EN } from '../../i18n/en.js';
 import { actions, button, context, divider, esc, header, plain, section, type Block } from './blocks.js';
 import { ACTIONS, BLOCKS, VIEWS } from './ids.js';
+import { languageName } from '../../lib/languages.js';
 
 /**
  * The full intake and the history, as modals. Block Kit allows 3,000
@@ -51,7 +52,7 @@ function entryValue(e: IntakeEntry): string {
     case 'strengths':
       return e.code === 'skipped' ? '_skipped_' : esc(e.text ?? '');
     case 'language':
-      return e.code === 'zh' ? 'Chinese' : 'English';
+      return languageName(e.code);
     case 'safety':
       return SAFETY[e.code ?? ''] ?? e.code ?? '';
     case 'agreement':

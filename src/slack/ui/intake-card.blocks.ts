@@ -4,6 +4,7 @@ import { actions, button, clip, context, esc, fields, header, modal, option, sec
 import type { PickerEntry } from '../../cases/caseload-limit.js';
 import { categoryLabel } from './case-file.blocks.js';
 import { ACTIONS, BLOCKS, FIELDS, VIEWS } from './ids.js';
+import { languageName } from '../../lib/languages.js';
 
 /**
  * The intake card posted in the intake channel. A channel is seen by many,
@@ -60,7 +61,7 @@ export function intakeCardBlocks(x: IntakeCardInput): Block[] {
     `*Safety:* ${x.crisis ? '🚨 Crisis reported' : x.safety ? (SAFETY[x.safety] ?? x.safety) : '_not asked_'}`,
   ];
   if (x.firstName) f.push(`*First name:* ${esc(x.firstName)}`);
-  if (x.language) f.push(`*Language:* ${x.language === 'zh' ? 'Chinese' : 'English'}`);
+  if (x.language) f.push(`*Language:* ${languageName(x.language)}`);
   blocks.push(fields(f));
   if (x.assignedSlackUserId) {
     blocks.push(section(`✅ Assigned to <@${x.assignedSlackUserId}>.`));

@@ -5,6 +5,7 @@ import { CLOSURE_REASONS, CLOSURE_REASON_LABELS, MAX_GOALS, PHASE_FLOW, PHASE_LA
 import { NOTE_KIND_LABELS, RECORD_NOTE_KINDS } from '../../cases/case-notes.service.js';
 import { context, dateInput, esc, modal, section, selectInput, textInput, timeInput, type Block } from './blocks.js';
 import { FIELDS, VIEWS } from './ids.js';
+import { languageName } from '../../lib/languages.js';
 
 /**
  * The modals. private_metadata holds ids and a one-time nonce (the
@@ -222,7 +223,7 @@ export function messageModal(card: CaseCard, meta: ModalMeta): ModalView {
     metadata: meta,
     blocks: [
       section(
-        `To the client of *${title(card)}*${card.clientFirstName ? ` (${esc(card.clientFirstName)})` : ''} on Telegram, in ${card.clientLanguage === 'zh' ? 'Chinese' : 'English'} wording around your text. Their replies appear in the thread under the case card in your DM.`,
+        `To the client of *${title(card)}*${card.clientFirstName ? ` (${esc(card.clientFirstName)})` : ''} on Telegram, in ${languageName(card.clientLanguage)} wording around your text. Their replies appear in the thread under the case card in your DM.`,
       ),
       textInput(FIELDS.text, 'Message', { multiline: true, max: TEXT_LIMITS.message }),
     ],

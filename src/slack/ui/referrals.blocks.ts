@@ -1,4 +1,4 @@
-import { CATEGORIES } from '../../db/schema.js';
+import { CATEGORIES } from '../../lib/categories.js';
 import type { ResourceRow } from '../../referrals/resources.service.js';
 import type { CaseReferral } from '../../referrals/referrals.service.js';
 import { CONSENT_LABELS, OUTCOME_LABELS, SHARE_CHOICES, type ReferralOutcome } from '../../referrals/referrals.domain.js';

@@ -7,6 +7,7 @@ import { CLIENT_RESPONSES } from '../../db/schema.js';
 import { answerButton, reply } from '../telegram.reply.js';
 import { tOf, type BotContext, type BotEnv } from '../telegram.env.js';
 import { buttonActionComposer } from './button-action.js';
+import { zUuid } from '../../lib/uuid.js';
 
 /**
  * The client's answer to an appointment reminder ([Confirm] [I need another
@@ -19,7 +20,7 @@ import { buttonActionComposer } from './button-action.js';
  */
 const actionSchema = z.object({
   type: z.literal(APPOINTMENT_RESPOND),
-  appointmentId: z.uuid(),
+  appointmentId: zUuid(),
   version: z.number().int().min(1),
   answer: z.enum(CLIENT_RESPONSES),
 });

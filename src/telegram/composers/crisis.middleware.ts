@@ -9,6 +9,7 @@ import type { Language } from '../../intake/intake.domain.js';
 import { renderCrisis } from '../messages.js';
 import type { CrisisReplyOutcome } from '../crisis-reply.js';
 import { emergencyContacts, forgetSession, type BotContext, type BotEnv } from '../telegram.env.js';
+import { isLanguage } from '../../lib/languages.js';
 
 /**
  * A crisis in any message — a new one, an edited one, a photo's caption, a
@@ -65,8 +66,7 @@ function startConcernQuestion(env: BotEnv, updateId: number, chatId: number, lan
 
 export function crisisFirstMiddleware(env: BotEnv): Middleware<BotContext> {
   const phrases = crisisPhrases(env.deps.config);
-  const languageOf = (chatId: number, spoken: string): Language =>
-    env.langs.get(chatId) ?? (spoken === 'zh' ? 'zh' : spoken === 'en' ? 'en' : env.deps.config.DEFAULT_LANGUAGE);
+  const languageOf = (chatId: number, spoken: string): Language => env.langs.get(chatId) ?? (isLanguage(spoken) ? spoken : env.deps.config.DEFAULT_LANGUAGE);
   return async (ctx, next) => {
     const chat = ctx.chat;
     if (chat?.type !== 'private' || !ctx.from) return next();

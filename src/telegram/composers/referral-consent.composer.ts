@@ -4,6 +4,7 @@ import { answerReferralConsent, REFERRAL_CONSENT_ACTION } from '../../referrals/
 import { answerButton, reply } from '../telegram.reply.js';
 import { tOf, type BotContext, type BotEnv } from '../telegram.env.js';
 import { buttonActionComposer } from './button-action.js';
+import { zUuid } from '../../lib/uuid.js';
 
 /**
  * The client's answer to "may we share your details with …?" (a referral's
@@ -11,7 +12,7 @@ import { buttonActionComposer } from './button-action.js';
  * callbacksComposer: it handles only buttons whose server-side action is
  * 'referral.consent'. One receipt per referral; a second press is told it was answered.
  */
-const actionSchema = z.object({ type: z.literal(REFERRAL_CONSENT_ACTION), referralId: z.uuid(), yes: z.boolean() });
+const actionSchema = z.object({ type: z.literal(REFERRAL_CONSENT_ACTION), referralId: zUuid(), yes: z.boolean() });
 
 export function referralConsentComposer(env: BotEnv): Composer<BotContext> {
   const { deps } = env;

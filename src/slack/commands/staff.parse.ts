@@ -1,5 +1,6 @@
-import { STAFF_ROLES } from '../db/schema.js';
-import type { StaffRole } from './staff.repo.js';
+import { STAFF_ROLES } from '../../db/schema.js';
+import type { StaffRole } from '../../staff/staff.repo.js';
+import { userOf } from './mention.js';
 
 /**
  * Parse `/case staff …` (pure). Slack escapes mentions in command text as
@@ -12,14 +13,6 @@ export type StaffCommand =
   | { op: 'invalid'; message: string };
 
 export const STAFF_USAGE = 'Usage: `/case staff add @user worker|supervisor|admin [supervisor:@someone]`, `/case staff list`, `/case staff remove @user`';
-
-const USER = /^<@([UW][A-Z0-9]+)(?:\|[^>]*)?>$|^([UW][A-Z0-9]{2,})$/;
-
-export function userOf(token: string | undefined): string | null {
-  if (!token) return null;
-  const m = USER.exec(token.trim());
-  return m ? (m[1] ?? m[2])! : null;
-}
 
 export function parseStaffCommand(args: string[]): StaffCommand {
   const [op, ...rest] = args;

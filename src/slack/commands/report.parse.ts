@@ -1,23 +1,22 @@
-import type { ReportTarget } from './report.access.js';
-import { PERIOD_HELP } from './period.js';
+import type { ReportTarget } from '../../reports/report.access.js';
+import { PERIOD_HELP } from '../../reports/period.js';
+import { mentionOf } from './mention.js';
 
 /**
  * Parse `/case report [team|all|@worker|me] [period]` (pure). The target may
  * come first or last; whatever is not the target is the period. Slack sends
  * mentions as `<@U123|name>`.
  */
-export const REPORT_USAGE = `Usage: \`/case report [team|@worker] [period]\` — e.g. \`/case report\`, \`/case report team quarter\`, \`/case report @ada 2026-Q3\`. ${PERIOD_HELP}`;
-
-const USER = /^<@([UW][A-Z0-9]+)(?:\|[^>]*)?>$/;
+const REPORT_USAGE = `Usage: \`/case report [team|@worker] [period]\` — e.g. \`/case report\`, \`/case report team quarter\`, \`/case report @ada 2026-Q3\`. ${PERIOD_HELP}`;
 
 export function parseReportCommand(args: string[]): { ok: true; target: ReportTarget | null; period: string } | { ok: false; message: string } {
   let target: ReportTarget | null = null;
   const rest: string[] = [];
   for (const raw of args) {
     const t = raw.toLowerCase();
-    const user = USER.exec(raw);
+    const user = mentionOf(raw);
     const found: ReportTarget | null = user
-      ? { kind: 'worker', slackUserId: user[1]! }
+      ? { kind: 'worker', slackUserId: user }
       : t === 'team'
         ? { kind: 'team' }
         : t === 'all'
