@@ -1,6 +1,6 @@
 import { deliveryKind } from '../delivery/kinds/kind.js';
 import { loadStaff, openCaseClient } from '../delivery/recipients.js';
-import { createI18n } from '../lib/i18n.js';
+import { createI18n } from '../i18n/i18n.js';
 import { firstName } from '../cases/message-to-client.kind.js';
 import { clientDetail, clientTime, loadAppointment } from './appointment.format.js';
 

@@ -2,7 +2,7 @@ import { deliveryKind } from '../delivery/kinds/kind.js';
 import { eq, sql } from 'drizzle-orm';
 import { appointments, cases, clients } from '../db/schema.js';
 import { clientUnreachable, loadStaff, recipientId, staffUnreachable } from '../delivery/recipients.js';
-import { createI18n, isLang } from '../lib/i18n.js';
+import { createI18n, isLang } from '../i18n/i18n.js';
 import { clientDetail, clientTime, describeForStaff, RESPONSE_EN, staleReason } from './appointment.format.js';
 import { ANSWER_SKIP_REASON, isActingAnswer } from './client-answer.js';
 

@@ -5,7 +5,7 @@ import { inTransaction } from '../db/client.js';
 import { appointments, cases, clients, CLIENT_RESPONSES } from '../db/schema.js';
 import { scheduleAfterCommit, planDeliveries } from '../delivery/ledger.js';
 import { planCardRefresh } from '../cases/case-card-refresh.js';
-import { createI18n, isLang, type I18nKey, type I18nVars } from '../lib/i18n.js';
+import { createI18n, isLang, type I18nKey, type I18nVars } from '../i18n/i18n.js';
 import { ANSWER_SKIP_REASON, isActingAnswer, setAnswerFollowUp, skipClientReminders, staleAnswer } from './client-answer.js';
 import { zUuid } from '../lib/uuid.js';
 

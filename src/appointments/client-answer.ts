@@ -3,7 +3,7 @@ import { DateTime } from 'luxon';
 import type { Db } from '../db/client.js';
 import { appointments, cases, deliveries, staff } from '../db/schema.js';
 import { staffHours } from '../escalations/escalation-config.js';
-import type { I18nKey, I18nVars, Lang } from '../lib/i18n.js';
+import type { I18nKey, I18nVars, Lang } from '../i18n/i18n.js';
 import { nextWorkingDayAt } from '../lib/working-time.js';
 import type { AppointmentRow } from './appointment.format.js';
 import { DATE_LOCALE } from '../lib/languages.js';

@@ -4,7 +4,7 @@ import { deliveries } from '../db/schema.js';
 import type { Deps } from '../deps.js';
 import { deliveryKind } from '../delivery/kinds/kind.js';
 import { loadClient, recipientId } from '../delivery/recipients.js';
-import { createI18n, isLang } from '../lib/i18n.js';
+import { createI18n, isLang } from '../i18n/i18n.js';
 
 /**
  * The emergency reply as a ledger row: the safety net behind the in-process

@@ -1,5 +1,5 @@
 import { deliveryKind } from '../delivery/kinds/kind.js';
-import { createI18n, isLang } from '../lib/i18n.js';
+import { createI18n, isLang } from '../i18n/i18n.js';
 import { erasureRunJob } from '../jobs/erasure-run.job.js';
 import { confirmationTarget } from './erasure.service.js';
 

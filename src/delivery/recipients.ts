@@ -1,7 +1,7 @@
 import { eq } from 'drizzle-orm';
 import type { Db } from '../db/client.js';
 import { cases, clients, staff } from '../db/schema.js';
-import { isLang, type Lang } from '../lib/i18n.js';
+import { isLang, type Lang } from '../i18n/i18n.js';
 
 /** Lookups the delivery kinds share when rendering (ids in, rows out; no caching: rows change). */
 export type StaffRow = typeof staff.$inferSelect;

@@ -2,7 +2,7 @@ import { eq } from 'drizzle-orm';
 import { escalations } from '../db/schema.js';
 import { deliveryKind } from '../delivery/kinds/kind.js';
 import { openCaseClient } from '../delivery/recipients.js';
-import { createI18n } from '../lib/i18n.js';
+import { createI18n } from '../i18n/i18n.js';
 import { CRISIS_CHECKIN_KIND } from './crisis-followup.service.js';
 
 const i18n = createI18n();

@@ -4,7 +4,7 @@ import type { Deps } from '../deps.js';
 import { escalations, handoverCases, handovers } from '../db/schema.js';
 import { deliveryKind } from '../delivery/kinds/kind.js';
 import { loadStaff, openCaseClient } from '../delivery/recipients.js';
-import { createI18n } from '../lib/i18n.js';
+import { createI18n } from '../i18n/i18n.js';
 import { firstName } from '../cases/message-to-client.kind.js';
 import { caseIntake } from '../cases/case-file.js';
 import { HANDOVER_NOTICE_KIND, NOTICE_VERSION } from './handover.service.js';

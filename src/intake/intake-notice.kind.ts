@@ -2,7 +2,7 @@ import { eq } from 'drizzle-orm';
 import { intakeSessions } from '../db/schema.js';
 import { deliveryKind } from '../delivery/kinds/kind.js';
 import type { Recipient } from '../delivery/ledger.js';
-import { createI18n, isLang, type Lang } from '../lib/i18n.js';
+import { createI18n, isLang, type Lang } from '../i18n/i18n.js';
 
 /**
  * The intake sweep's two messages to someone with an unfinished request —

@@ -2,7 +2,7 @@ import { eq } from 'drizzle-orm';
 import { referrals, resources } from '../db/schema.js';
 import { deliveryKind } from '../delivery/kinds/kind.js';
 import { loadStaff, openCaseClient } from '../delivery/recipients.js';
-import { createI18n } from '../lib/i18n.js';
+import { createI18n } from '../i18n/i18n.js';
 import { firstName } from '../cases/message-to-client.kind.js';
 import { REFERRAL_CONSENT_VERSION } from './referrals.domain.js';
 import { REFERRAL_CONSENT_ACTION, REFERRAL_CONSENT_KIND } from './referrals.service.js';

@@ -7,7 +7,7 @@ import { scheduleAfterCommit, planDeliveries, type DeliveryRow } from '../delive
 import { clientUnreachable } from '../delivery/recipients.js';
 import { FieldRefusal, mutateCase, type Mutation } from '../cases/case-mutation.js';
 import { planCardRefresh } from '../cases/case-card-refresh.js';
-import { isLang } from '../lib/i18n.js';
+import { isLang } from '../i18n/i18n.js';
 import type { StaffRow } from '../staff/staff.repo.js';
 import { AAD_REFERRAL_REASON, AAD_VERBAL_REASON } from './referrals.read.js';
 import { isFinalOutcome, REFERRAL_CONSENT_VERSION, referralInput, type ReferralOutcome } from './referrals.domain.js';

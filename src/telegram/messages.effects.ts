@@ -1,5 +1,5 @@
 import type { IntakeEffect, IntakeState, Language } from '../intake/intake.domain.js';
-import type { I18n } from '../lib/i18n.js';
+import type { I18n } from '../i18n/i18n.js';
 import { msg, renderCrisis, renderInvalid, renderPaused, renderReview, renderStep, type Rendered, type StepContext } from './messages.js';
 
 export interface EffectsContext extends StepContext {

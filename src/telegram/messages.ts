@@ -13,7 +13,7 @@ import {
   type Language,
   type Step,
 } from '../intake/intake.domain.js';
-import type { I18n, I18nKey, T } from '../lib/i18n.js';
+import type { I18n, I18nKey, T } from '../i18n/i18n.js';
 
 /**
  * Pure renderers: state/effects → plain text + keyboard. No parse_mode, so no

@@ -2,7 +2,7 @@ import { Telegraf } from 'telegraf';
 import type { UserFromGetMe } from 'telegraf/types';
 import type { Deps } from '../deps.js';
 import { createLater, type Later } from '../db/after-commit.js';
-import { createI18n } from '../lib/i18n.js';
+import { createI18n } from '../i18n/i18n.js';
 import { botCommands } from './messages.js';
 import { SharedChatGate } from './telegram.shared-gate.js';
 import { MessageTracker } from './telegram.tracker.js';

@@ -4,7 +4,7 @@ import type { Later } from '../db/after-commit.js';
 import { findClientByTelegramUser } from '../clients/clients.repo.js';
 import { languageFromCode, type Language } from '../intake/intake.domain.js';
 import { loadSession, type Session } from '../intake/intake.repo.js';
-import type { I18n, T } from '../lib/i18n.js';
+import type { I18n, T } from '../i18n/i18n.js';
 import type { CallbackAction, CallbackTokenRow } from './callback-tokens.js';
 import type { SharedChatGate } from './telegram.shared-gate.js';
 import type { CrisisReplies } from './crisis-reply.js';

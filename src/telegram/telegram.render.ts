@@ -1,7 +1,7 @@
 import { DateTime } from 'luxon';
 import type { MyData, StatusResult } from '../clients/client-commands.service.js';
 import { QUESTION_STEPS, type Field, type IntakeState, type Language } from '../intake/intake.domain.js';
-import type { I18n, T } from '../lib/i18n.js';
+import type { I18n, T } from '../i18n/i18n.js';
 import { answerText, renderStatus, TELEGRAM_TEXT_LIMIT } from './messages.js';
 import type { Reply } from './telegram.env.js';
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { en } from '../../src/i18n/en.js';
 import { zh } from '../../src/i18n/zh.js';
-import { allKeys, createI18n, type I18nKey } from '../../src/lib/i18n.js';
+import { allKeys, createI18n, type I18nKey } from '../../src/i18n/i18n.js';
 
 const i18n = createI18n();
 

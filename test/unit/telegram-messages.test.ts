@@ -11,7 +11,7 @@ import {
   type Language,
   type Step,
 } from '../../src/intake/intake.domain.js';
-import { createI18n } from '../../src/lib/i18n.js';
+import { createI18n } from '../../src/i18n/i18n.js';
 import {
   BOT_COMMANDS,
   TELEGRAM_TEXT_LIMIT,

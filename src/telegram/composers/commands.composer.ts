@@ -6,7 +6,7 @@ import { renderHelp } from '../messages.js';
 import { renderMyData, renderStatusReply } from '../telegram.render.js';
 import { reply } from '../telegram.reply.js';
 import { withTimeout } from '../../lib/timeout.js';
-import type { T } from '../../lib/i18n.js';
+import type { T } from '../../i18n/i18n.js';
 import { contactsOf, langOf, sessionOf, tOf, type BotContext, type BotEnv, type Reply } from '../telegram.env.js';
 import { runIntake, startIntakeReply } from './intake.composer.js';
 

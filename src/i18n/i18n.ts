@@ -1,7 +1,7 @@
 import { createInstance, type i18n as I18next } from 'i18next';
-import { en, type Locale } from '../i18n/en.js';
-import { zh } from '../i18n/zh.js';
-import { isLanguage as isLang, LANGUAGES, type Language as Lang } from './languages.js';
+import { en, type Locale } from './en.js';
+import { zh } from './zh.js';
+import { isLanguage as isLang, LANGUAGES, type Language as Lang } from '../lib/languages.js';
 
 /**
  * One small i18next instance for client-facing text. Resources are bundled, so
@@ -10,7 +10,7 @@ import { isLanguage as isLang, LANGUAGES, type Language as Lang } from './langua
  */
 
 /** The language list has one owner (./languages.ts); these names are kept for the translators' callers. */
-export { isLanguage as isLang, type Language as Lang } from './languages.js';
+export { isLanguage as isLang, type Language as Lang } from '../lib/languages.js';
 
 type Leaves<T> = {
   [K in keyof T & string]: T[K] extends string ? K : `${K}.${Leaves<T[K]>}`;
