@@ -6,6 +6,7 @@ import { findCaseById } from '../cases/cases.repo.js';
 import type { StaffRow } from '../staff/staff.repo.js';
 import type { ModalMeta } from './ui/modals.blocks.js';
 import { failureRef, fieldError, fieldsOf, readMeta } from './slack.kit.js';
+import { blockIdFor } from './ui/form-fields.js';
 import type { StaffViewHandler, ViewCtx } from './listeners/types.js';
 
 /**
@@ -67,7 +68,7 @@ async function submitCaseView<R>(spec: ViewSpec<R>, { deps, me, callbackId, ack,
   }
   const r = outcome.r;
   if (!r.ok) {
-    if (!acked) return void (await ack(fieldError(r.field, r.message, spec.fallbackField)));
+    if (!acked) return void (await ack(fieldError(blockIdFor(r.field), r.message, spec.fallbackField)));
     return void (await dm(client, userId, `Not saved: ${r.message}`));
   }
   if (!acked) await ack();
