@@ -190,7 +190,7 @@ export async function runProcess(opts: Omit<BootOptions, 'overrides'>): Promise<
  * The drain is bounded by SHUTDOWN_TIMEOUT_MS (workers.close aborts in-flight
  * platform calls before it); the hard exit after it is the last resort.
  */
-export function installShutdown(running: Pick<Running, 'stop'>, config: Pick<Config, 'SHUTDOWN_TIMEOUT_MS'>, logger: Logger): void {
+function installShutdown(running: Pick<Running, 'stop'>, config: Pick<Config, 'SHUTDOWN_TIMEOUT_MS'>, logger: Logger): void {
   let draining = false;
   const onSignal = (signal: NodeJS.Signals) => {
     if (draining) {

@@ -195,21 +195,8 @@ export class ConfigError extends Error {
   }
 }
 
-/** Names of variables whose values must never be printed. */
 /** Every variable the service reads (kept in step with .env.example by a test). */
 export const CONFIG_VARIABLES: readonly string[] = Object.freeze(Object.keys(schema.shape));
-
-export const SECRET_VARIABLES = [
-  'DATABASE_URL',
-  'DATABASE_MIGRATION_URL',
-  'ENCRYPTION_KEYS',
-  'TELEGRAM_BOT_TOKEN',
-  'TELEGRAM_WEBHOOK_SECRET',
-  'SLACK_BOT_TOKEN',
-  'SLACK_SIGNING_SECRET',
-  'SLACK_APP_TOKEN',
-  'DASHBOARD_PASSWORD',
-] as const;
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Config> {
   const input: Record<string, string> = {};

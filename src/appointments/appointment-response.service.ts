@@ -21,7 +21,7 @@ const i18n = createI18n();
  * the remaining client reminders are skipped, the case gets a follow-up for
  * the worker's next working day, and the worker's notice carries buttons.
  */
-export const respondInput = z.object({
+const respondInput = z.object({
   appointmentId: zUuid(),
   version: z.number().int().min(1),
   answer: z.enum(CLIENT_RESPONSES),

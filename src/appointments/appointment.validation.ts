@@ -20,7 +20,7 @@ export interface AppointmentFields {
   location?: string;
 }
 
-export const LOCATION_MAX = 300;
+const LOCATION_MAX = 300;
 
 /** Pure: the fields → a UTC start, or what is wrong, field by field. */
 export function validateAppointment(f: AppointmentFields, zone: string, now: DateTime): { ok: true; startsAt: DateTime } | { ok: false; errors: FieldError[] } {

@@ -24,7 +24,7 @@ import { validateAppointment, type AppointmentFields, type AppointmentMode } fro
  * transaction: an 'appointment_notice' to the client and the reminder plan.
  */
 export const APPOINTMENT_NOTICE_KIND = 'appointment_notice';
-export { validateAppointment, type AppointmentFields, type AppointmentMode } from './appointment.validation.js';
+export { validateAppointment, type AppointmentFields } from './appointment.validation.js';
 
 function noticeItem(appt: Pick<AppointmentRow, 'id' | 'version' | 'caseId'>, clientId: string, now: DateTime): PlannedDelivery {
   return {

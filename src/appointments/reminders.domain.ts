@@ -25,7 +25,7 @@ import {
 
 export type DeliveryKind = 'appointment_reminder' | 'outcome_question';
 export type Recipient = 'client' | 'worker';
-export type SkipReason = 'due_time_passed' | 'reminders_off' | 'no_channel' | 'quiet_hours_no_slot' | 'merged';
+type SkipReason = 'due_time_passed' | 'reminders_off' | 'no_channel' | 'quiet_hours_no_slot' | 'merged';
 
 export interface PlannedDelivery {
   kind: DeliveryKind;
@@ -69,7 +69,7 @@ export interface PlanRemindersInput {
  * is skipped as 'merged'. Unmoved reminders are never merged (the configured
  * offsets are a deliberate choice).
  */
-export const MERGE_WINDOW = Duration.fromObject({ hours: 1 });
+const MERGE_WINDOW = Duration.fromObject({ hours: 1 });
 
 export class ReminderConfigError extends Error {
   readonly code = 'INVALID_REMINDER_CONFIG';

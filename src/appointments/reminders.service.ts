@@ -1,4 +1,4 @@
-import { and, eq, inArray, isNull, like, lt, or, sql } from 'drizzle-orm';
+import { and, eq, isNull, like, lt, or, sql } from 'drizzle-orm';
 import { DateTime } from 'luxon';
 import type { Deps } from '../deps.js';
 import { inTransaction, type Db } from '../db/client.js';
@@ -135,12 +135,4 @@ function toLedger(p: PlannedDelivery, caseId: string, clientId: string, workerId
     notBefore: p.notBefore ?? null,
     ...(p.status === 'skipped' ? { skipReason: p.skipReason ?? 'skipped' } : {}),
   };
-}
-
-/** Ids of every pending row still planned for an appointment (for the case log and tests). */
-export async function pendingAppointmentDeliveries(db: Db, appointmentId: string): Promise<DeliveryRow[]> {
-  return db
-    .select()
-    .from(deliveries)
-    .where(and(eq(deliveries.subjectId, appointmentId), inArray(deliveries.status, ['pending'])));
 }

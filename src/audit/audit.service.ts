@@ -20,8 +20,6 @@ export interface AuditEntry {
   details?: Record<string, string | number | boolean | null>;
 }
 
-export const SYSTEM: Actor = { type: 'system', id: null };
-
 export class AuditService {
   constructor(
     private readonly db: Db,

@@ -21,7 +21,7 @@ async function supervises(db: Db, supervisorId: string, workerId: string): Promi
   return !!row && row.supervisorId === supervisorId;
 }
 
-export async function hasAccessGrant(db: Db, staffId: string, caseId: string): Promise<boolean> {
+async function hasAccessGrant(db: Db, staffId: string, caseId: string): Promise<boolean> {
   const [g] = await db
     .select({ id: caseAccessGrants.id })
     .from(caseAccessGrants)

@@ -18,7 +18,7 @@ import type { CaseRow } from './cases.repo.js';
  * leaves intake for assessment on its first assignment. Each assignment bumps
  * the case version, so assigning the same person again later DMs them again.
  */
-export const ASSIGNMENT_DM_KIND = 'assignment_dm';
+const ASSIGNMENT_DM_KIND = 'assignment_dm';
 
 export type AssignResult =
   | { ok: true; status: 'assigned' | 'reassigned' | 'already'; case: CaseRow; previousWorkerId: string | null }

@@ -71,7 +71,7 @@ export async function planCardRefresh(tx: Db, caseId: string, now: DateTime, opt
   return planDeliveries(tx, items, now);
 }
 
-export const homeRecipient = (staffId: string) => `staff:${staffId}:home` as const;
+const homeRecipient = (staffId: string) => `staff:${staffId}:home` as const;
 const HOME_RECIPIENT = new RegExp(`^staff:(${UUID_PATTERN}):home$`, 'i');
 export const homeRecipientStaff = (recipient: string): string | null => HOME_RECIPIENT.exec(recipient)?.[1] ?? null;
 

@@ -11,7 +11,7 @@ import { AAD } from './case-aad.js';
  * already allowed to see the case; the caller audits each view. Returns
  * domain field names and codes: the platform side turns them into words.
  */
-export const INTAKE_FIELDS = [
+const INTAKE_FIELDS = [
   'name',
   'category',
   'story',
@@ -72,7 +72,7 @@ export function intakeSummary(view: CaseIntakeView | null): { story: string | nu
   return { story: get('story'), change: get('change'), complete: view.complete };
 }
 
-export interface HistoryEntry {
+interface HistoryEntry {
   id: string;
   kind: string;
   direction: string | null;
@@ -88,7 +88,7 @@ export interface HistoryPage {
   total: number;
 }
 
-export const HISTORY_PAGE_SIZE = 10;
+const HISTORY_PAGE_SIZE = 10;
 
 /** Notes and client messages, newest first, one page at a time (system notes are left out: they are not a contact). */
 export async function caseHistory(deps: Pick<Deps, 'db' | 'cipher'>, caseId: string, page: number, size = HISTORY_PAGE_SIZE): Promise<HistoryPage> {

@@ -14,7 +14,7 @@ import { FieldRefusal, mutateCase, type Mutation } from './case-mutation.js';
  * 'message_to_client' delivery. A worker's message is a contact, so it moves
  * last_note_at like any record.
  */
-export const MESSAGE_TO_CLIENT_KIND = 'message_to_client';
+const MESSAGE_TO_CLIENT_KIND = 'message_to_client';
 
 const UNREACHABLE: Record<string, string> = {
   client_erased: 'The client asked for their data to be erased; they can no longer be messaged.',

@@ -23,7 +23,7 @@ import { planCardRefresh } from './case-card-refresh.js';
  * plain words of an access refusal) and, for access refusals, their code, so a
  * platform may word them its own way; `field` is the domain field it is about.
  */
-export type Refusal = { ok: false; message: string; field?: string; code?: 'unavailable' | 'closed' };
+type Refusal = { ok: false; message: string; field?: string; code?: 'unavailable' | 'closed' };
 export type Mutation<R> = { ok: true; duplicate: false; value: R } | { ok: true; duplicate: true } | Refusal;
 
 export class FieldRefusal extends Error {

@@ -15,7 +15,7 @@ import { attachSafetyPlan } from '../escalations/crisis-followup.service.js';
  * sets or clears the next follow-up. Text is encrypted at rest.
  */
 export const RECORD_NOTE_KINDS = ['interview', 'phone', 'home_visit', 'collateral', 'supervision', 'safety_plan'] as const;
-export type RecordNoteKind = (typeof RECORD_NOTE_KINDS)[number];
+type RecordNoteKind = (typeof RECORD_NOTE_KINDS)[number];
 export const NOTE_KIND_LABELS: Record<string, string> = {
   interview: 'Interview',
   phone: 'Phone call',

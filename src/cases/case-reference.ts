@@ -2,7 +2,7 @@ import { sql } from 'drizzle-orm';
 import type { Db } from '../db/client.js';
 
 /** `C-2026-0042`: year, then a per-year counter padded to at least 4 digits. */
-export function formatReference(year: number, n: number): string {
+function formatReference(year: number, n: number): string {
   return `C-${year}-${String(n).padStart(4, '0')}`;
 }
 

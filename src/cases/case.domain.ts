@@ -10,7 +10,7 @@ import { followUpOverdue, isQuiet, type Priority, type QuietThresholds } from '.
 
 /** The working phases in order; 'closed' is reached only by closing the case. */
 export const PHASE_FLOW = ['intake', 'assessment', 'planning', 'implementation', 'evaluation'] as const;
-export type WorkingPhase = (typeof PHASE_FLOW)[number];
+type WorkingPhase = (typeof PHASE_FLOW)[number];
 
 export const PHASE_LABELS: Record<string, string> = {
   intake: 'Intake',
@@ -113,10 +113,10 @@ export interface CaseloadItem {
 }
 
 export type UrgencyKind = 'overdue' | 'quiet' | 'appointment_soon' | 'ok';
-export const URGENCY_ORDER: UrgencyKind[] = ['overdue', 'quiet', 'appointment_soon', 'ok'];
+const URGENCY_ORDER: UrgencyKind[] = ['overdue', 'quiet', 'appointment_soon', 'ok'];
 const PRIORITY_ORDER: Priority[] = ['crisis', 'high', 'normal', 'low'];
 
-export function urgencyOf(c: CaseloadItem, now: DateTime, thresholds: QuietThresholds, soonDays = 7): UrgencyKind {
+function urgencyOf(c: CaseloadItem, now: DateTime, thresholds: QuietThresholds, soonDays = 7): UrgencyKind {
   if (followUpOverdue(c, now)) return 'overdue';
   if (isQuiet(c, now, thresholds)) return 'quiet';
   if (c.nextAppointmentAt && c.nextAppointmentAt > now && c.nextAppointmentAt <= now.plus({ days: soonDays })) return 'appointment_soon';

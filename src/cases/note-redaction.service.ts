@@ -12,8 +12,8 @@ import { redactionSlackCleanupJob } from '../jobs/redaction-slack-cleanup.job.js
  * when and why (the reason encrypted: it may name the other person). Only a
  * supervisor or an admin; access to the case is checked by the caller.
  */
-export const REDACTION_REASON_AAD = 'note_redactions.reason';
-export const redactionReason = z.string().trim().min(3, 'Please say why (at least 3 characters).').max(500, 'Please keep the reason under 500 characters.');
+const REDACTION_REASON_AAD = 'note_redactions.reason';
+const redactionReason = z.string().trim().min(3, 'Please say why (at least 3 characters).').max(500, 'Please keep the reason under 500 characters.');
 
 export type RedactResult = { ok: true; status: 'redacted' | 'already' } | { ok: false; field?: 'note' | 'reason'; message: string };
 

@@ -30,7 +30,7 @@ import { WITHDRAWAL_NOTICE_KIND } from './withdrawal-notice.kind.js';
  * The client's always-available commands, as data (the Telegram layer renders
  * them). Every look at a case is audited; every change is audited in its transaction.
  */
-export type StatusPhase = CaseRow['phase'] | 'withdrawn';
+type StatusPhase = CaseRow['phase'] | 'withdrawn';
 
 export type StatusResult =
   | { kind: 'none' }

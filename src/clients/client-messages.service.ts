@@ -16,7 +16,7 @@ import { NOTE_BODY_AAD, type CaseRow, type ClientRow } from './clients.repo.js';
  */
 export const CLIENT_REPLY_KIND = 'client_reply';
 /** The client's answer to "which days and times suit you?": relayed with the appointment's buttons. */
-export const CLIENT_TIMES_KIND = 'client_reply.times';
+const CLIENT_TIMES_KIND = 'client_reply.times';
 
 export interface ClientMessageInput {
   client: ClientRow;

@@ -19,9 +19,9 @@ import { isUuid } from '../lib/uuid.js';
  */
 export type ErasureRow = typeof erasureRequests.$inferSelect;
 export const ERASURE_REQUEST_KIND = 'erasure_request';
-export const HOLD_REASON_AAD = 'erasure_requests.hold_reason';
+const HOLD_REASON_AAD = 'erasure_requests.hold_reason';
 
-export const holdReason = z
+const holdReason = z
   .string()
   .trim()
   .min(3, 'Please say why the data must be kept (at least 3 characters).')
@@ -106,7 +106,7 @@ export async function requestErasureByStaff(deps: Deps, staffId: string, caseId:
 }
 
 /** Who hears about a request at a level. Nobody is left out: with no supervisor to ask, every supervisor and admin is. */
-export async function noticeRecipients(deps: Pick<Deps, 'config'>, db: Db, clientId: string, level: number): Promise<Recipient[]> {
+async function noticeRecipients(deps: Pick<Deps, 'config'>, db: Db, clientId: string, level: number): Promise<Recipient[]> {
   const active = (roles: Array<'supervisor' | 'admin'>) =>
     db
       .select({ id: staff.id })
@@ -157,7 +157,7 @@ async function planNotices(deps: Deps, tx: Db, r: ErasureRow, level: number, now
 }
 
 /** May this staff member decide? Admins; supervisors of the client's worker (or of an unassigned case); any supervisor once escalated. */
-export async function mayDecide(db: Db, me: typeof staff.$inferSelect, r: ErasureRow): Promise<boolean> {
+async function mayDecide(db: Db, me: typeof staff.$inferSelect, r: ErasureRow): Promise<boolean> {
   if (!me.active) return false;
   if (me.role === 'admin') return true;
   if (me.role !== 'supervisor') return false;
@@ -231,7 +231,7 @@ export async function decideErasure(
 }
 
 /** The level an undecided request should be at now. */
-export function dueLevel(r: Pick<ErasureRow, 'dueAt'>, warnDays: number, now: DateTime): number {
+function dueLevel(r: Pick<ErasureRow, 'dueAt'>, warnDays: number, now: DateTime): number {
   const due = r.dueAt.getTime();
   if (now.toMillis() >= due) return 2;
   if (now.toMillis() >= due - warnDays * 86_400_000) return 1;

@@ -18,7 +18,7 @@ import { anonymiseCases, ERASED_REASON, skipClientDeliveries, trackedMessagesKey
  *      maintenance.erasure-slack-cleanup, queued at the end of step 2.
  * Running it again at any point finishes what is left and changes nothing else.
  */
-export const ERASURE_DONE_KIND = 'erasure_done';
+const ERASURE_DONE_KIND = 'erasure_done';
 
 export type ErasureRunResult = 'done' | 'waiting_for_confirmation' | 'already_done' | 'not_approved' | 'not_found';
 

@@ -39,7 +39,7 @@ export interface Database {
   close(): Promise<void>;
 }
 
-export class DatabaseUnavailableError extends Error {
+class DatabaseUnavailableError extends Error {
   readonly code = 'DB_UNAVAILABLE';
   constructor(where: string, cause: unknown) {
     const reason = cause instanceof Error ? ((cause as NodeJS.ErrnoException).code ?? cause.message) : String(cause);
@@ -133,5 +133,3 @@ export async function openDatabase(
 ): Promise<Database> {
   return cfg.DATABASE_URL ? openPostgres(cfg.DATABASE_URL, { max: cfg.DB_POOL_MAX, ...(onError ? { onError } : {}) }) : openPglite(cfg.PGLITE_DIR);
 }
-
-export { schema };

@@ -1,4 +1,4 @@
-import { inArray, sql, type SQL } from 'drizzle-orm';
+import { sql, type SQL } from 'drizzle-orm';
 import type { DateTime } from 'luxon';
 import { executePrepared, fromDriverRow } from '../db/prepared.js';
 import type { Db } from '../db/client.js';
@@ -101,9 +101,4 @@ export function scheduleAfterCommit(
 ): Promise<void> {
   if (rows.length === 0) return Promise.resolve();
   return later('deliveries.schedule', () => scheduleDeliveries(deps.queues, rows, deps.clock.now()), { deliveries: rows.map((r) => r.id) });
-}
-
-export async function findDeliveries(db: Db, ids: string[]): Promise<DeliveryRow[]> {
-  if (ids.length === 0) return [];
-  return db.select().from(deliveries).where(inArray(deliveries.id, ids));
 }

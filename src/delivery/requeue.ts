@@ -9,7 +9,7 @@ import { deliveries } from '../db/schema.js';
  * process that can send for that platform starts (the due-row tick sends them).
  * Called by every workers start; a no-op when there are none.
  */
-export function configuredChannels(config: Deps['config']): Array<'telegram' | 'slack'> {
+function configuredChannels(config: Deps['config']): Array<'telegram' | 'slack'> {
   return [...(config.TELEGRAM_BOT_TOKEN ? (['telegram'] as const) : []), ...(config.SLACK_BOT_TOKEN ? (['slack'] as const) : [])];
 }
 

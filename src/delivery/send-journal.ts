@@ -36,7 +36,7 @@ export async function readJournal(redis: Redis, prefix: string, deliveryId: stri
   return typeof parsed.externalRef === 'string' ? (parsed as SentRecord) : undefined;
 }
 
-export async function clearJournal(redis: Redis, prefix: string, deliveryId: string): Promise<void> {
+async function clearJournal(redis: Redis, prefix: string, deliveryId: string): Promise<void> {
   await redis.del(key(prefix, deliveryId));
 }
 

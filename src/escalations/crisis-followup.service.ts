@@ -43,7 +43,7 @@ type CaseRow = typeof cases.$inferSelect;
 type StaffRow = typeof staff.$inferSelect;
 
 /** The next day at `hhmm` in `zone`, as UTC. */
-export function nextDayAt(now: DateTime, zone: string, hhmm: string): DateTime {
+function nextDayAt(now: DateTime, zone: string, hhmm: string): DateTime {
   const [h, m] = hhmm.split(':').map(Number) as [number, number];
   return now.setZone(zone).plus({ days: 1 }).set({ hour: h, minute: m, second: 0, millisecond: 0 }).toUTC();
 }

@@ -20,7 +20,7 @@ export type ActionResult =
   | { ok: true; status: 'acknowledged' | 'snoozed' | 'resolved' | 'already' | 'cancelled'; until?: DateTime; crisis?: CrisisFollowUp }
   | { ok: false; error: 'not_found' | 'resolved' | 'not_allowed' | 'invalid'; message: string };
 
-export const snoozeReason = z.string().trim().min(3, 'Please say why (at least 3 characters).').max(500, 'Please keep the reason under 500 characters.');
+const snoozeReason = z.string().trim().min(3, 'Please say why (at least 3 characters).').max(500, 'Please keep the reason under 500 characters.');
 
 async function load(db: Db, id: string) {
   const [row] = await db

@@ -27,7 +27,7 @@ import { escalationEntry } from './escalation-audit.js';
  */
 const dt = (d: Date | null) => (d ? DateTime.fromJSDate(d, { zone: 'utc' }) : null);
 
-export const KIND_FOR_TARGET: Record<EscalationTarget, DeliveryKindName> = {
+const KIND_FOR_TARGET: Record<EscalationTarget, DeliveryKindName> = {
   worker: 'follow_up_nudge',
   supervisor: 'escalation',
   supervision_channel: 'escalation',
@@ -35,7 +35,7 @@ export const KIND_FOR_TARGET: Record<EscalationTarget, DeliveryKindName> = {
 };
 
 /** Escalations per transaction. */
-export const LADDER_CHUNK_SIZE = 1000;
+const LADDER_CHUNK_SIZE = 1000;
 /** Ledger rows per planDeliveries statement (12 parameters each; PostgreSQL allows 65,535). */
 const PLAN_ROWS_PER_STATEMENT = 2000;
 

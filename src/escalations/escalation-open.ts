@@ -25,7 +25,7 @@ import { scheduleAfterCommit, type DeliveryRow } from '../delivery/ledger.js';
 const dt = (d: Date | null) => (d ? DateTime.fromJSDate(d, { zone: 'utc' }) : null);
 
 /** Escalations opened per transaction (one INSERT and one audit INSERT each). */
-export const OPEN_CHUNK_SIZE = 1000;
+const OPEN_CHUNK_SIZE = 1000;
 /** Chunk transactions in flight at once (of the pool's connections); 1 = strictly one after another. */
 export const SWEEP_PARALLEL = 3;
 

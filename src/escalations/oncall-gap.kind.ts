@@ -14,7 +14,7 @@ import { staffTime } from '../appointments/appointment.format.js';
  * supervisors), once a day while it is unfilled (the ledger row is keyed by the
  * day the gap starts), by the escalation sweep. The message says how to fill it.
  */
-export const ONCALL_GAP_KIND = 'oncall_gap';
+const ONCALL_GAP_KIND = 'oncall_gap';
 
 export async function planOncallGapAlerts(deps: Deps): Promise<number> {
   const now = deps.clock.now();

@@ -14,7 +14,7 @@ const isoDuration = z.string().refine((s) => {
 export const ms = (iso: string): number => Duration.fromISO(iso).as('milliseconds');
 
 // Every field has its default so a config can override one value and keep the rest.
-export const quietThresholdsSchema = z.object({
+const quietThresholdsSchema = z.object({
   crisis: z.number().positive().default(2),
   high: z.number().positive().default(7),
   normal: z.number().positive().default(14),
@@ -25,11 +25,11 @@ export type QuietThresholds = z.output<typeof quietThresholdsSchema>;
 export const DEFAULT_QUIET_THRESHOLDS: QuietThresholds = quietThresholdsSchema.parse({});
 
 /** Who a crisis page goes to: `oncall` is the rota (if nobody is on call: the team's supervisors and the supervision channel). */
-export const CRISIS_AUDIENCES = ['oncall', 'team_supervisors', 'supervision_channel', 'admins'] as const;
+const CRISIS_AUDIENCES = ['oncall', 'team_supervisors', 'supervision_channel', 'admins'] as const;
 export type CrisisAudience = (typeof CRISIS_AUDIENCES)[number];
 const crisisTierSchema = z.object({ after: isoDuration, notify: z.array(z.enum(CRISIS_AUDIENCES)).min(1) });
 export type CrisisTier = z.infer<typeof crisisTierSchema>;
-export const DEFAULT_CRISIS_TIERS: CrisisTier[] = [
+const DEFAULT_CRISIS_TIERS: CrisisTier[] = [
   { after: 'PT0M', notify: ['oncall'] },
   { after: 'PT15M', notify: ['oncall', 'team_supervisors', 'supervision_channel'] },
   { after: 'PT30M', notify: ['oncall', 'team_supervisors', 'supervision_channel', 'admins'] },

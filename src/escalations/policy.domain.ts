@@ -14,11 +14,11 @@ import { isValidZone } from '../lib/time-zone.js';
 
 export type Priority = 'crisis' | 'high' | 'normal' | 'low';
 export type EscalationReason = 'follow_up_overdue' | 'quiet_case' | 'unassigned_intake' | 'crisis' | 'no_show_repeat';
-export type LadderTarget = 'worker' | 'supervisor' | 'supervision_channel';
+type LadderTarget = 'worker' | 'supervisor' | 'supervision_channel';
 export type EscalationTarget = LadderTarget | 'oncall_supervisors';
 
 /** Case statuses that end the work; such cases are never quiet or escalated. */
-export const TERMINAL_CASE_STATUSES: readonly string[] = ['closed', 'withdrawn'];
+const TERMINAL_CASE_STATUSES: readonly string[] = ['closed', 'withdrawn'];
 const isTerminal = (status: string): boolean => TERMINAL_CASE_STATUSES.includes(status);
 
 export * from './policy.config.js';

@@ -17,8 +17,8 @@ import type { LedgerKind } from '../delivery/kinds/names.js';
  * allows one row per message and recipient. The escalation ladder needs
  * nothing: it reads the case's worker at every step.
  */
-export const HANDED_OVER = 'handed_over';
-export const FOLLOWING_KINDS = ['appointment_reminder', 'outcome_question', 'appointment_response', 'follow_up_nudge', 'referral_followup'] as const;
+const HANDED_OVER = 'handed_over';
+const FOLLOWING_KINDS = ['appointment_reminder', 'outcome_question', 'appointment_response', 'follow_up_nudge', 'referral_followup'] as const;
 
 export async function followNewWorker(tx: Db, caseIds: string[], fromId: string, toId: string, now: DateTime, leaseSeconds: number): Promise<DeliveryRow[]> {
   if (caseIds.length === 0) return [];

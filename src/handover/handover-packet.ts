@@ -22,7 +22,7 @@ export interface HandoverPacket {
   clientNotTold: 'crisis_open' | 'intake_paused' | null;
 }
 
-export const PACKET_NOTES = 3;
+const PACKET_NOTES = 3;
 
 export async function loadHandoverPacket(deps: Pick<Deps, 'db' | 'cipher' | 'clock'>, handoverCaseId: string): Promise<HandoverPacket | { skip: string }> {
   const [hit] = await deps.db

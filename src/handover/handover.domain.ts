@@ -22,9 +22,3 @@ export function handBackAt(untilOn: string, worker: { timeZone: string; workingH
   const wall = resolveWallTime(worker.timeZone, { year: day.year, month: day.month, day: day.day }, h * 60 + m);
   return (wall.kind === 'gap' ? wall.nextValid : wall.instant).toUTC();
 }
-
-/** Which of the offered cases to move: the chosen ones that are still offered (a stale form cannot move anything else). */
-export function chosenCases(offered: readonly string[], chosen: readonly string[]): string[] {
-  const ok = new Set(offered);
-  return [...new Set(chosen)].filter((id) => ok.has(id));
-}

@@ -32,7 +32,7 @@ export const HANDOVER_NOTICE_KIND = 'handover_notice' as const;
 /** Ledger versions of the client notice for one moved case. */
 export const NOTICE_VERSION = { start: 1, back: 2 } as const;
 
-export { openCasesOf, recentHandovers, type HandoverRow } from './handover.read.js';
+export { openCasesOf, recentHandovers } from './handover.read.js';
 /** In words (validation), or a code the platform words (CaseRefusal: it names someone). */
 export type Refused = { ok: false; message: string } | ({ ok: false } & Extract<CaseRefusal, { code: 'target_inactive' }>);
 

@@ -10,12 +10,12 @@ import { withLogContext } from '../lib/logger.js';
 import { redisPing } from '../lib/redis.js';
 import { createMetrics } from './metrics.js';
 
-export interface Readiness {
+interface Readiness {
   ok: boolean;
   checks: { database: boolean; migrations: boolean; redis: boolean };
 }
 
-export async function checkReadiness(deps: Pick<Deps, 'database' | 'redis'>): Promise<Readiness> {
+async function checkReadiness(deps: Pick<Deps, 'database' | 'redis'>): Promise<Readiness> {
   const [database, migrations, redis] = await Promise.all([
     deps.database.ping().then(
       () => true,

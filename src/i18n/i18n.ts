@@ -31,8 +31,6 @@ export interface I18n {
   has(lang: Lang, key: string): boolean;
 }
 
-export const LOCALES: Readonly<Record<Lang, Locale>> = { en, zh };
-
 export function createI18n(): I18n {
   const inst: I18next = createInstance();
   void inst.init({

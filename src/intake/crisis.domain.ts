@@ -23,7 +23,7 @@ import { LANGUAGES, type Language } from '../lib/languages.js';
 
 export { normaliseForMatch } from './crisis.normalise.js';
 
-export type CrisisLanguage = Language;
+type CrisisLanguage = Language;
 
 export interface CrisisPhrases {
   en: readonly string[];

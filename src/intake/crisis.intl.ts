@@ -17,7 +17,7 @@
 import { INTL_CUES } from './crisis.cues.intl.js';
 
 /** NFKC, lower case, letters stripped of marks (é→e, ё→е, أ→ا), a few letters with no decomposition mapped, punctuation → space. */
-export function normaliseIntl(text: string): string {
+function normaliseIntl(text: string): string {
   return ` ${text
     .normalize('NFKC')
     .toLowerCase()

@@ -95,7 +95,7 @@ function deLeet(token: string): string {
 }
 
 /** Collapse every run of a repeated Latin letter to one: "killll" and "kill" both become "kil". */
-export function squeezeLetters(s: string): string {
+function squeezeLetters(s: string): string {
   return s.replace(/([a-z])\1+/g, '$1');
 }
 

@@ -28,7 +28,7 @@ export function intakeRecipient(chatId: number): Recipient {
   return `client:tg:${chatId}`;
 }
 
-export function chatOfIntakeRecipient(recipient: string): number | null {
+function chatOfIntakeRecipient(recipient: string): number | null {
   const m = /^client:tg:(-?\d{1,20})$/.exec(recipient);
   return m ? Number(m[1]) : null;
 }

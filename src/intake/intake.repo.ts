@@ -11,8 +11,8 @@ import { parseIntakeState, type IntakeAnswers, type IntakeState, type Language, 
  * encrypted envelope (AAD 'intake_sessions.state'); step, language and the
  * activity times stay in plain columns so sweeps never need to decrypt.
  */
-export const SESSION_AAD = 'intake_sessions.state';
-export const CASE_INTAKE_AAD = 'cases.intake';
+const SESSION_AAD = 'intake_sessions.state';
+const CASE_INTAKE_AAD = 'cases.intake';
 
 /** What the envelope holds: the domain state plus the crisis case opened mid-intake, if any. */
 interface Envelope {
@@ -142,9 +142,9 @@ export async function saveSession(
  * declined ("Not now"), submitted, cancelled, forgotten or expired. Tokens of
  * other kinds (a client's reminder answers) are left alone.
  */
-export const INTAKE_TOKEN_TYPES = ['intake', 'begin'] as const;
+const INTAKE_TOKEN_TYPES = ['intake', 'begin'] as const;
 
-export async function deleteIntakeTokens(db: Db, chatIds: number[]): Promise<number> {
+async function deleteIntakeTokens(db: Db, chatIds: number[]): Promise<number> {
   if (chatIds.length === 0) return 0;
   const rows = await db
     .delete(callbackTokens)

@@ -51,7 +51,7 @@ export interface IntakeStepResult {
 /** Per config (it never changes in a process): phrases and limits are not rebuilt for every answer. */
 const contextCache = new WeakMap<Deps['config'], Omit<IntakeContext, 'now'>>();
 
-export function intakeContext(deps: Deps): IntakeContext {
+function intakeContext(deps: Deps): IntakeContext {
   let fixed = contextCache.get(deps.config);
   if (!fixed) {
     const max = deps.config.INTAKE_FIELD_MAX_CHARS;

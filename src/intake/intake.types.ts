@@ -103,7 +103,7 @@ export type IntakeInput =
   /** language: show the language picker, then come back; repeat: ask the current step again (e.g. /start mid-way). */
   | { kind: 'command'; name: 'language' | 'repeat' };
 
-export type InvalidReason = 'empty' | 'invisible' | 'too_long' | 'unsupported_type' | 'unknown_choice' | 'unknown_timezone' | 'use_buttons' | 'finished';
+type InvalidReason = 'empty' | 'invisible' | 'too_long' | 'unsupported_type' | 'unknown_choice' | 'unknown_timezone' | 'use_buttons' | 'finished';
 
 export type IntakeEffect =
   | { type: 'ask'; step: Step }

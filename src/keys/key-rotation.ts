@@ -14,7 +14,7 @@ import type { FieldCipher } from '../lib/crypto.js';
  * already re-encrypted no longer matches. The AAD of a value is its place,
  * `<table>.<column without _enc>`, the convention every sealed column uses.
  */
-export const ENVELOPE_RE = '^v1\\.[A-Za-z0-9_-]{1,32}\\.[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]*$';
+const ENVELOPE_RE = '^v1\\.[A-Za-z0-9_-]{1,32}\\.[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]*$';
 
 export interface SealedColumn {
   table: string;
@@ -34,10 +34,10 @@ export interface RotationProgress {
   failed: number;
 }
 
-export const aadOf = (table: string, column: string) => `${table}.${column.replace(/_enc$/, '')}`;
+const aadOf = (table: string, column: string) => `${table}.${column.replace(/_enc$/, '')}`;
 
 /** Every text column of a table with a one-column primary key that holds at least one envelope. */
-export async function sealedColumns(db: Db): Promise<SealedColumn[]> {
+async function sealedColumns(db: Db): Promise<SealedColumn[]> {
   const cols = rowsOf(
     await db.execute(sql`
     select c.table_name, c.column_name, k.column_name as pk

@@ -7,7 +7,7 @@ import { pino, type Logger, type DestinationStream } from 'pino';
  * Every line carries the request or job id from the async context.
  */
 
-export const REDACT_PATHS = [
+const REDACT_PATHS = [
   'text',
   '*.text',
   'body',

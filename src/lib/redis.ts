@@ -76,7 +76,7 @@ export function createRedisFor(config: { REDIS_URL: string; REDIS_CLUSTER_NODES?
   return config.REDIS_CLUSTER_NODES ? createCluster(config.REDIS_CLUSTER_NODES, config.REDIS_URL, opts) : createRedis(config.REDIS_URL, opts);
 }
 
-export class RedisUnavailableError extends Error {
+class RedisUnavailableError extends Error {
   readonly code = 'REDIS_UNAVAILABLE';
   constructor(url: string, cause: unknown) {
     super(`Redis at ${describeEndpoint(url)} is not reachable (${cause instanceof Error ? cause.message : String(cause)})`);

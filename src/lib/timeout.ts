@@ -1,5 +1,5 @@
 /** Thrown by withTimeout when the work did not finish in time (the work itself is not cancelled). */
-export class TimeoutError extends Error {
+class TimeoutError extends Error {
   readonly code = 'TIMEOUT';
   constructor(label: string, ms: number) {
     super(`${label} did not finish within ${ms} ms`);

@@ -35,8 +35,8 @@ export interface QuietHours {
   zone: string;
 }
 
-export const DEFAULT_QUIET_START = '21:00';
-export const DEFAULT_QUIET_END = '08:00';
+const DEFAULT_QUIET_START = '21:00';
+const DEFAULT_QUIET_END = '08:00';
 
 export function defaultQuietHours(zone: string): QuietHours {
   return { start: DEFAULT_QUIET_START, end: DEFAULT_QUIET_END, zone };

@@ -10,8 +10,8 @@ import { zUuid } from '../lib/uuid.js';
  * under its input and keeps everything typed.
  */
 export const REFERRAL_CONSENT_VERSION = '2026-11-r1';
-export const REFERRAL_REASON_MAX = 1000;
-export const VERBAL_REASON_MAX = 500;
+const REFERRAL_REASON_MAX = 1000;
+const VERBAL_REASON_MAX = 500;
 
 const blankToUndefined = (v: unknown) => (typeof v === 'string' && v.trim() === '' ? undefined : typeof v === 'string' ? v.trim() : v);
 const opt = <T extends z.ZodType>(s: T) => z.preprocess(blankToUndefined, s.optional());
@@ -23,7 +23,7 @@ const list = (v: unknown) =>
         .filter(Boolean)
     : v;
 
-export const resourceInput = z
+const resourceInput = z
   .object({
     name: z.string().trim().min(2, 'Give the organisation or service a name (at least 2 characters).').max(120, 'Keep the name under 120 characters.'),
     categories: z
@@ -64,7 +64,6 @@ export function validateResource(raw: unknown): { ok: true; value: ResourceInput
 
 /** How the client's agreement to share their details is obtained. */
 export const SHARE_CHOICES = ['none', 'ask_client', 'verbal'] as const;
-export type ShareChoice = (typeof SHARE_CHOICES)[number];
 
 export const referralInput = z
   .object({
@@ -81,7 +80,6 @@ export const referralInput = z
     message: 'Say when and how the client agreed (for example: "agreed on the phone on 2 Dec; has no Telegram access that week").',
     path: ['verbalReason'],
   });
-export type ReferralInput = z.infer<typeof referralInput>;
 
 export type ReferralOutcome = (typeof REFERRAL_OUTCOMES)[number];
 export const OUTCOME_LABELS: Record<ReferralOutcome, string> = {

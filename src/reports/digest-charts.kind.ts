@@ -10,7 +10,7 @@ import { reportFiles, reportFor } from './report.run.js';
  * text: its own ledger row (same subject, week and recipient as the digest,
  * so it waits behind it), rendered at send time from the team as it is then.
  */
-export const DIGEST_CHARTS_KIND = 'weekly_digest_charts';
+const DIGEST_CHARTS_KIND = 'weekly_digest_charts';
 
 export const weeklyDigestChartsKind = deliveryKind({
   kind: DIGEST_CHARTS_KIND,

@@ -6,7 +6,7 @@ import type { SupervisionReport } from './report.service.js';
  * only. Cells are quoted (RFC 4180) and a cell that a spreadsheet would run as
  * a formula (=, +, -, @ first) is prefixed with an apostrophe.
  */
-export const CSV_HEADER = ['section', 'worker', 'item', 'value'] as const;
+const CSV_HEADER = ['section', 'worker', 'item', 'value'] as const;
 
 export function csvCell(v: string | number | null): string {
   if (v === null) return '';
@@ -15,7 +15,7 @@ export function csvCell(v: string | number | null): string {
   return /[",\r\n']/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
 }
 
-export function reportCsvRows(r: SupervisionReport): Array<[string, string, string, string | number | null]> {
+function reportCsvRows(r: SupervisionReport): Array<[string, string, string, string | number | null]> {
   const rows: Array<[string, string, string, string | number | null]> = [
     ['report', '', 'scope', r.scopeLabel],
     ['report', '', 'period_start', r.period.start.toISODate()],

@@ -28,10 +28,8 @@ import type { ReportPeriod } from './period.js';
  *   and the client's "I can't come" answers;
  * - outcomes: goals of cases closed in the period, by the case's category.
  */
-export const CONTACT_NOTE_KINDS = ['interview', 'phone', 'home_visit', 'collateral'] as const;
-export const LAG_BUCKETS = ['within_1_day', '1_to_2_days', '2_to_7_days', 'over_7_days'] as const;
-export type LagBucket = (typeof LAG_BUCKETS)[number];
-export const OUTCOME_STATUSES = ['achieved', 'partly_achieved', 'not_achieved'] as const;
+const LAG_BUCKETS = ['within_1_day', '1_to_2_days', '2_to_7_days', 'over_7_days'] as const;
+type LagBucket = (typeof LAG_BUCKETS)[number];
 
 export interface ReportWorker {
   id: string;

@@ -20,7 +20,7 @@ import { anonymiseCases, wipeClientIdentity } from '../clients/erasure-wipe.js';
  * The audit log is kept (it holds no personal data). Every category is logged
  * and audited with its count; a dry run counts and changes nothing.
  */
-export interface RetentionCategory {
+interface RetentionCategory {
   name: string;
   cutoff: string;
   count: number;
@@ -101,7 +101,7 @@ function caseRule(name: string, status: 'closed' | 'withdrawn', years: (c: Deps[
   };
 }
 
-export const RULES: Rule[] = [
+const RULES: Rule[] = [
   caseRule('closed_cases', 'closed', (c) => c.RETENTION_CLOSED_YEARS, 'retention_closed'),
   caseRule('withdrawn_cases', 'withdrawn', (c) => c.RETENTION_WITHDRAWN_YEARS, 'retention_withdrawn'),
   ctidRule(

@@ -21,7 +21,7 @@ export interface ParsedRequest {
   parseError?: string;
 }
 
-export async function readRaw(req: http.IncomingMessage): Promise<Buffer> {
+async function readRaw(req: http.IncomingMessage): Promise<Buffer> {
   const chunks: Buffer[] = [];
   for await (const chunk of req) chunks.push(typeof chunk === 'string' ? Buffer.from(chunk) : (chunk as Buffer));
   return Buffer.concat(chunks);

@@ -65,7 +65,7 @@ const schemas = {
   }),
 };
 
-export function sandboxState(w: SandboxWorld) {
+function sandboxState(w: SandboxWorld) {
   const { tg, slack, deps } = w;
   return {
     now: deps.clock.now().toISO(),
@@ -100,7 +100,7 @@ export function sandboxState(w: SandboxWorld) {
 }
 
 /** Move the service clock forward, then run what the ticks would: the escalation sweep, the due-delivery scan, the intake sweep. */
-export async function advanceSandboxClock(deps: Deps, hours: number): Promise<void> {
+async function advanceSandboxClock(deps: Deps, hours: number): Promise<void> {
   await moveClock(deps, Math.round(hours * 3_600_000));
 }
 

@@ -77,7 +77,7 @@ export async function seedSandboxStaff(deps: Deps): Promise<boolean> {
  * database has seen. The emulator forgets its numbering at each start; the bot's
  * de-duplication does not, and would silently drop "new" updates 1, 2, 3…
  */
-export async function nextTelegramUpdateId(db: Db): Promise<number> {
+async function nextTelegramUpdateId(db: Db): Promise<number> {
   return ((await highestInboundId(db, DEDUPE_SOURCE)) ?? 0) + 1;
 }
 

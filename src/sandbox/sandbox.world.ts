@@ -8,8 +8,8 @@ import type { Config } from '../config.js';
  * The tokens and the signing secret are not secrets: they only open the local
  * emulators on 127.0.0.1.
  */
-export const SANDBOX_TELEGRAM_TOKEN = '700000001:SandboxTokenForTheLocalEmulator_only';
-export const SANDBOX_SLACK_TOKEN = 'xoxb-sandbox-local-emulator-token';
+const SANDBOX_TELEGRAM_TOKEN = '700000001:SandboxTokenForTheLocalEmulator_only';
+const SANDBOX_SLACK_TOKEN = 'xoxb-sandbox-local-emulator-token';
 
 export const SANDBOX_CHANNELS = {
   intake: { id: 'C0SBINTAKE', name: 'intake' },

@@ -13,7 +13,7 @@ function textOf(v: unknown): string | undefined {
 }
 
 /** Returns problems as Slack formats them: `[ERROR] … [json-pointer:/blocks/0/text/text]`. */
-export function blockProblems(blocks: unknown[], maxBlocks: number): string[] {
+function blockProblems(blocks: unknown[], maxBlocks: number): string[] {
   const errs: string[] = [];
   const err = (msg: string, ptr: string) => errs.push(`[ERROR] ${msg} [json-pointer:${ptr}]`);
   if (blocks.length > maxBlocks) err(`no more than ${maxBlocks} items allowed`, '/blocks');

@@ -12,7 +12,7 @@ export interface FoundElement {
 }
 
 /** Slack fills in a block_id when the app did not send one. */
-export function blockIdOf(block: Obj, index: number): string {
+function blockIdOf(block: Obj, index: number): string {
   return typeof block.block_id === 'string' ? block.block_id : `blk${index}`;
 }
 
@@ -45,7 +45,7 @@ function optionFor(el: Obj, value: unknown): Obj | undefined {
 }
 
 /** The state.values entry for one element, given what the user chose/typed. */
-export function stateValue(el: Obj, value: unknown): Obj {
+function stateValue(el: Obj, value: unknown): Obj {
   const type = String(el.type);
   switch (type) {
     case 'plain_text_input':

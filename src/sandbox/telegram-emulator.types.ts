@@ -25,7 +25,7 @@ export interface TgEntity {
   language?: string;
 }
 
-export interface TgInlineButton {
+interface TgInlineButton {
   text: string;
   callback_data?: string;
   url?: string;

@@ -9,7 +9,7 @@ import { type DateTime, Interval } from 'luxon';
  * - A weekly rotation hands over at the same local time every week in the
  *   zone of the person who set it (DST-correct: luxon adds calendar weeks).
  */
-export type ShiftKind = 'rota' | 'override';
+type ShiftKind = 'rota' | 'override';
 
 export interface Shift {
   id?: string;

@@ -25,7 +25,7 @@ export type OncallResult =
 
 const dt = (d: Date) => DateTime.fromJSDate(d, { zone: 'utc' });
 
-export async function loadShifts(db: Db, from: DateTime, to: DateTime): Promise<Shift[]> {
+async function loadShifts(db: Db, from: DateTime, to: DateTime): Promise<Shift[]> {
   const rows = await db
     .select()
     .from(oncallShifts)

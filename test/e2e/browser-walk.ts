@@ -7,7 +7,7 @@ import { chromium, type Browser, type Page } from 'playwright-core';
  * playwright-core, and a short English intake typed and clicked in the
  * console's Client pane.
  */
-export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 export const haveChromium = existsSync(CHROMIUM);
 
 export function warnIfNoChromium(file: string): void {

@@ -29,7 +29,7 @@ import { startWorkers, type RunningWorkers } from '../../workers/start.js';
 
 export const STAFF = Object.fromEntries(SANDBOX_STAFF.map((p) => [p.handle, p.slackUserId])) as Record<'ada' | 'sam' | 'wen' | 'kai', string>;
 export const INTAKE = SANDBOX_CHANNELS.intake.id;
-export const SUPERVISION = SANDBOX_CHANNELS.supervision.id;
+const SUPERVISION = SANDBOX_CHANNELS.supervision.id;
 
 export interface E2E {
   deps: TestDeps;

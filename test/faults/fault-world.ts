@@ -27,7 +27,7 @@ import { insertCase } from '../../src/cases/cases.repo.js';
 import { JobQueues } from '../../src/jobs/queues.js';
 import { scheduleDeliveries, type DeliveryRow } from '../../src/delivery/ledger.js';
 
-export const ROOT = new URL('../../', import.meta.url).pathname;
+const ROOT = new URL('../../', import.meta.url).pathname;
 const WORKER_SLACK_IDS = ['U0FAULTW1', 'U0FAULTW2', 'U0FAULTW3'];
 
 export interface Proc {

@@ -8,7 +8,7 @@ export const TEST_DATABASE_URL = process.env.TEST_DATABASE_URL ?? 'postgres://po
 export const TEST_REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
 
 /** Template database named after the migrations' content: a schema change makes a new template. */
-export function templateName(): string {
+function templateName(): string {
   const h = createHash('sha256');
   for (const f of readdirSync(MIGRATIONS_DIR)
     .filter((f) => f.endsWith('.sql'))

@@ -9,7 +9,7 @@ import { appointments, cases, escalations, goals, notes } from '../../src/db/sch
 import type { TestDeps } from '../helpers/deps.js';
 import { makeClient } from '../helpers/factories.js';
 
-export function rng(seed: number) {
+function rng(seed: number) {
   let a = seed >>> 0;
   const next = () => {
     a = (a + 0x6d2b79f5) >>> 0;
@@ -22,17 +22,17 @@ export function rng(seed: number) {
 }
 
 const H = 3_600_000;
-export const PRIORITIES = ['crisis', 'high', 'normal', 'low'] as const;
-export const PHASES = ['intake', 'assessment', 'planning', 'implementation', 'evaluation'] as const;
+const PRIORITIES = ['crisis', 'high', 'normal', 'low'] as const;
+const PHASES = ['intake', 'assessment', 'planning', 'implementation', 'evaluation'] as const;
 const CATS = ['family', 'housing', 'health', 'elderly'] as const;
 const CONTACT = ['interview', 'phone', 'home_visit', 'collateral'] as const;
 
-export interface SeedNote {
+interface SeedNote {
   kind: string;
   contactAt: number;
   createdAt: number;
 }
-export interface SeedEsc {
+interface SeedEsc {
   reason: 'follow_up_overdue' | 'quiet_case' | 'no_show_repeat';
   openedAt: number;
   ackAfterH: number | null;
@@ -112,7 +112,7 @@ export function makeQuarter(seed: number, workers: Array<[string, number]>, o: {
 }
 
 const d = (ms: number) => new Date(ms);
-export const lastNoteAt = (c: SeedCase) => (c.notes.length ? Math.max(...c.notes.map((x) => x.createdAt)) : null);
+const lastNoteAt = (c: SeedCase) => (c.notes.length ? Math.max(...c.notes.map((x) => x.createdAt)) : null);
 
 /** Cases, clients, goals, notes and appointments straight into the tables; escalations too (acknowledgements and snoozes go through the services, see the test). */
 export async function writeQuarter(deps: TestDeps, seed: SeedCase[]): Promise<void> {

@@ -26,7 +26,7 @@ import { planIntakeCard } from '../../src/intake/intake-card.js';
 import type { Deps } from '../../src/deps.js';
 import { blockActionBy } from '../helpers/slack-actions.js';
 
-export const SIGNING_SECRET = 'slack-test-signing-secret';
+const SIGNING_SECRET = 'slack-test-signing-secret';
 export const U = {
   admin: 'U0ADMIN001',
   sup: 'U0SUPER001',
@@ -173,7 +173,7 @@ export async function newCase(w: SlackWorld, o: { assignTo?: string; crisis?: bo
 }
 
 /** Card edits and App Home republishes that follow every change (issue 12); `flush` sends them but leaves them out of its list unless `all`. */
-export const REFRESH_KINDS = new Set(['case_card_update', 'app_home']);
+const REFRESH_KINDS = new Set(['case_card_update', 'app_home']);
 
 /** Send every pending, due ledger row through the real sender (what the delivery worker does). */
 export async function flush(w: SlackWorld, o: { all?: boolean } = {}): Promise<Array<{ kind: string; outcome: string }>> {

@@ -15,7 +15,7 @@ import { ACTIONS, BLOCKS } from './ids.js';
  * and the buttons to act. Times are shown in the reader's zone.
  */
 export const PRIORITY_LABEL: Record<string, string> = { crisis: '🚨 CRISIS', high: 'High', normal: 'Normal', low: 'Low' };
-export const TYPE_LABEL: Record<string, string> = { therapeutic: 'Therapeutic', developmental: 'Developmental' };
+const TYPE_LABEL: Record<string, string> = { therapeutic: 'Therapeutic', developmental: 'Developmental' };
 const MODE: Record<string, string> = { in_person: 'in person', phone: 'phone', video: 'video' };
 const RESPONSE: Record<string, string> = { confirmed: 'client confirmed', needs_other_time: 'client needs another time', cant_come: "client can't come" };
 
@@ -42,7 +42,7 @@ export function caseCardText(card: CaseCard): string {
 }
 
 /** What the client said at intake, clipped: the card stays short; [Full intake] shows every answer. */
-export const INTAKE_EXCERPT_CHARS = 280;
+const INTAKE_EXCERPT_CHARS = 280;
 function intakeExcerpt(card: CaseCard): string {
   const i = card.intake;
   if (!i || (!i.story && !i.change)) return '*At intake:* _no answers recorded_ — see [Full intake].';

@@ -13,8 +13,8 @@ import { languageName } from '../../lib/languages.js';
  * over several sections (at line or word breaks), never cut, and a view that
  * would pass 100 blocks says so at its end instead of failing.
  */
-export const SECTION_MAX = 3000;
-export const VIEW_MAX_BLOCKS = 100;
+const SECTION_MAX = 3000;
+const VIEW_MAX_BLOCKS = 100;
 
 /** The English words of a code in one group of the client-facing texts (their one owner), or `fallback`. */
 const word = (group: Readonly<Record<string, string>>, code: string | null | undefined, fallback: string): string =>

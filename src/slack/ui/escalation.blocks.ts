@@ -20,7 +20,7 @@ export function actedBlocks(title: string | undefined, line: string, extra: Bloc
 export const REASON_MAX = 500;
 
 /** A modal asking for a reason (snooze, no follow-up needed, crisis outcome); `extra` inputs go above the reason. */
-export function reasonModal(callbackId: ViewId, title: string, submit: string, meta: object, intro: string, extra: Block[] = []): ModalView {
+function reasonModal(callbackId: ViewId, title: string, submit: string, meta: object, intro: string, extra: Block[] = []): ModalView {
   return modal({
     callbackId,
     title,

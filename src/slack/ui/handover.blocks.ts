@@ -21,7 +21,7 @@ const REASON: Record<string, string> = {
   crisis: '🚨 Crisis',
   no_show_repeat: 'Repeated no-shows',
 };
-export const NOT_TOLD: Record<string, string> = {
+const NOT_TOLD: Record<string, string> = {
   crisis_open: 'a crisis is open on this case',
   intake_paused: 'the client paused their request after a crisis',
 };

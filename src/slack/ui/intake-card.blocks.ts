@@ -32,7 +32,7 @@ export interface IntakeCardInput {
  * CASELOAD_LIMIT marked (assigning them asks for a reason). The value is the
  * person's Slack user id, as the plain user picker sends.
  */
-export function workerPicker(placeholder: string, picker: IntakeCardInput['picker']): UsersSelect | StaticSelect {
+function workerPicker(placeholder: string, picker: IntakeCardInput['picker']): UsersSelect | StaticSelect {
   if (!picker?.people.length) return { type: 'users_select', action_id: ACTIONS.intakeAssignPick, placeholder: { type: 'plain_text', text: placeholder } };
   const label = (p: PickerEntry) =>
     `${p.atOrOver ? '⚠️ ' : ''}${clip(p.name, 40)} — ${p.open} open${p.open > picker.limit ? ' (over limit)' : p.open === picker.limit ? ' (at limit)' : ''}`;

@@ -11,7 +11,7 @@ import { BLOCKS } from './ids.js';
 /** Caseload, team, escalations, staff directory, delivery log and help, as blocks. References and dates only. */
 const URGENCY_LABEL: Record<string, string> = { overdue: '⏰ Follow-up overdue', quiet: '🔇 Quiet', appointment_soon: '📅 Appointment soon', ok: '' };
 
-export function caseLine(c: CaseloadEntry, zone: string, now: DateTime): string {
+function caseLine(c: CaseloadEntry, zone: string, now: DateTime): string {
   const bits = [`*${c.reference}*${c.crisis ? ' 🚨' : ''}`, PHASE_LABELS[c.phase] ?? c.phase, PRIORITY_LABEL[c.priority] ?? c.priority];
   if (URGENCY_LABEL[c.urgency]) bits.push(URGENCY_LABEL[c.urgency]!);
   const detail = [

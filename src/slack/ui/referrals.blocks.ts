@@ -11,9 +11,9 @@ import { FIELDS, VIEWS } from './ids.js';
  * The resource directory and referrals in Slack: the directory list, the
  * admin's add/edit modal, the worker's referral modal, a case's referrals.
  */
-export const MAX_SELECT = 100;
+const MAX_SELECT = 100;
 
-export function resourceLine(r: ResourceRow): string {
+function resourceLine(r: ResourceRow): string {
   const contact = [r.phone, r.email, r.website, r.address]
     .filter(Boolean)
     .map((x) => esc(x!))

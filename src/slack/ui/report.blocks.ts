@@ -22,7 +22,7 @@ const nonzero = (o: Record<string, number>, label: (k: string) => string = (k) =
 const refs = (list: string[], max = 8) => (list.length > max ? `${list.slice(0, max).join(', ')} and ${list.length - max} more` : list.join(', '));
 const ELEMENT: Record<string, string> = { goal: 'goal', plan: 'plan', assessment: 'assessment', selfHelp: 'self-help' };
 
-export function caseloadLine(w: WorkerFigures): string {
+function caseloadLine(w: WorkerFigures): string {
   const c = w.caseload;
   const flag =
     c.open > c.limit ? ` :warning: *over the limit of ${c.limit}*` : c.open === c.limit ? ` :warning: *at the limit of ${c.limit}*` : ` (limit ${c.limit})`;
