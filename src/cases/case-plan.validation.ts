@@ -6,7 +6,7 @@ import { CLOSURE_REASONS, GOAL_OUTCOMES, MAX_GOALS, TEXT_LIMITS, type FieldError
  * The checks on Goals & plan and on closing a case that need no database
  * (pure; today's date given). Each problem names its field in the input's own
  * terms ('goals[1].targetDate', 'reasonDetail'); the platform maps the names to
- * its form (src/slack/form-fields.ts).
+ * its form (src/slack/ui/form-fields.ts).
  */
 const len = (s: string) => [...s].length;
 

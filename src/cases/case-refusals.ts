@@ -1,7 +1,7 @@
 /**
  * Why a staff member's request about a case was refused, as a code and the
  * data the words need. The rules decide the code (cases/, handover/); the
- * platform turns it into words (src/slack/refusal-text.ts), so mentions and
+ * platform turns it into words (src/slack/access.ts: refusalText), so mentions and
  * Slack formatting stay on the Slack side.
  */
 export type CaseRefusal =

@@ -6,7 +6,7 @@ import { MESSAGE_META, type MessageRef } from './escalation-buttons.flow.js';
 
 /**
  * [Erase now] and [Hold — reason required] on an erasure request
- * (src/clients/erasure-request.kind.ts). Who may decide is checked by the
+ * (src/slack/kinds/erasure-request.kind.ts). Who may decide is checked by the
  * service from PostgreSQL rows, never from the button; the message then says
  * who decided, without buttons. Listeners: listeners/casework.actions.ts and
  * listeners/casework.views.ts.

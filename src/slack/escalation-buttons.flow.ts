@@ -19,7 +19,7 @@ import { isUuid } from '../lib/uuid.js';
 
 /**
  * The buttons on reminder / nudge / escalation / crisis-page messages
- * (rendered by src/escalations/*.kind.ts and src/appointments/outcome-question.kind.ts).
+ * (rendered by src/slack/kinds/*.kind.ts).
  * After the staff wrapper (ack, directory), access is checked on the server; the
  * services do the change (audited, idempotent); the message is then updated
  * to say who acted, without buttons, so it cannot be pressed again meaningfully.

@@ -10,7 +10,7 @@ import { findActiveStaffBySlack, type StaffRow } from './staff.repo.js';
  * The on-call rota in PostgreSQL: who is on call (for crisis pages and App
  * Home), the next two weeks, and the changes supervisors and admins make with
  * `/case oncall` — each audited in its transaction. Results are codes with the
- * data their words need (src/slack/staff-words.ts; times in the asker's `zone`).
+ * data their words need (src/slack/outcome-words.ts; times in the asker's `zone`).
  */
 type Cover = { slackUserId: string; startsAt: DateTime; endsAt: DateTime };
 /** Who a refused person was meant to be: on call, or the lead whose team a shift covers. */

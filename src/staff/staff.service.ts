@@ -13,7 +13,7 @@ import { isValidZone } from '../lib/time-zone.js';
  */
 export type SlackUserLookup = (slackUserId: string) => Promise<{ name: string; tz?: string | undefined } | null>;
 
-/** What a change to the directory did, or why it was refused, with the data its words need (src/slack/staff-words.ts). */
+/** What a change to the directory did, or why it was refused, with the data its words need (src/slack/outcome-words.ts). */
 export type StaffResult =
   | { ok: true; code: 'added' | 'unchanged'; userId: string; role: StaffRole; supervisorUserId: string | null; row: StaffRow }
   | { ok: true; code: 'removed'; userId: string; openCases: number }
