@@ -55,13 +55,8 @@ export async function planCardRefresh(tx: Db, caseId: string, now: DateTime, opt
         .from(staff)
         .where(and(inArray(staff.id, [...people]), eq(staff.active, true)))
     : [];
-  items.push(
-    ...homeRefreshes(
-      c,
-      active.map((p) => p.id),
-      now,
-    ),
-  );
+  const activeIds = active.map((p) => p.id);
+  items.push(...homeRefreshes(c, activeIds, now));
   return planDeliveries(tx, items, now);
 }
 
