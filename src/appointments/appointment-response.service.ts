@@ -2,7 +2,8 @@ import { and, eq } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Deps } from '../deps.js';
 import { inTransaction } from '../db/client.js';
-import { appointments, cases, clients, CLIENT_RESPONSES } from '../db/schema.js';
+import { appointments, CLIENT_RESPONSES } from '../db/schema.js';
+import { lockForClientAnswer } from '../clients/clients.repo.js';
 import { scheduleAfterCommit, planDeliveries } from '../delivery/ledger.js';
 import { planCardRefresh } from '../cases/case-card-refresh.js';
 import { createI18n, isLang, type I18nKey, type I18nVars } from '../i18n/i18n.js';
@@ -40,20 +41,12 @@ export async function respondToAppointment(deps: Deps, raw: RespondInput): Promi
   const input = parsed.data;
   const now = deps.clock.now();
   const out = await inTransaction(deps.db, async (tx) => {
-    const [row] = await tx
-      .select({ appt: appointments, clientId: clients.id, chatId: clients.telegramChatId, zone: clients.timeZone, language: clients.language })
-      .from(appointments)
-      .innerJoin(cases, eq(cases.id, appointments.caseId))
-      .innerJoin(clients, eq(clients.id, cases.clientId))
-      .where(eq(appointments.id, input.appointmentId))
-      .for('update', { of: appointments })
-      .limit(1);
-    // Another chat's button (or a forged token) learns nothing about the appointment.
-    if (!row || row.chatId !== input.telegramChatId) return { result: { status: 'not_found', reply: 'appt.not_found' } as RespondResult };
-    const { appt } = row;
+    const hit = await lockForClientAnswer(tx, appointments, input.appointmentId, input.telegramChatId);
+    if (!hit) return { result: { status: 'not_found', reply: 'appt.not_found' } as RespondResult };
+    const { row: appt, clientId, zone, language } = hit;
     if (appt.version !== input.version || appt.status !== 'scheduled' || appt.startsAt.getTime() <= now.toMillis()) {
-      const lang = isLang(row.language) ? row.language : 'en';
-      const stale = staleAnswer(appt, now, { timeZone: row.zone, lang }, i18n.t(lang, 'appt.date_format'));
+      const lang = isLang(language) ? language : 'en';
+      const stale = staleAnswer(appt, now, { timeZone: zone, lang }, i18n.t(lang, 'appt.date_format'));
       return { result: { status: 'outdated', reply: stale.key, ...(stale.vars ? { vars: stale.vars } : {}) } as RespondResult };
     }
     const keys = { reply: `appt.reply.${input.answer}` as I18nKey, answered: `appt.answered.${input.answer}` as I18nKey };
@@ -64,7 +57,7 @@ export async function respondToAppointment(deps: Deps, raw: RespondInput): Promi
       .where(and(eq(appointments.id, appt.id), eq(appointments.version, appt.version)));
     await deps.audit.record(
       {
-        actor: { type: 'client', id: row.clientId },
+        actor: { type: 'client', id: clientId },
         action: 'appointment.client_responded',
         caseId: appt.caseId,
         subjectType: 'appointment',

@@ -30,30 +30,19 @@ export interface RefreshOpts {
   versionBumped?: boolean;
 }
 
+/** What a refresh reads of the case. */
+const CARD_COLUMNS = { id: cases.id, version: cases.version, workerId: cases.assignedWorkerId, channel: cases.slackChannel, ts: cases.slackThreadTs };
+
 export async function planCardRefresh(tx: Db, caseId: string, now: DateTime, opts: RefreshOpts = {}): Promise<DeliveryRow[]> {
   const [c] = opts.versionBumped
-    ? await tx
-        .select({ id: cases.id, version: cases.version, workerId: cases.assignedWorkerId, channel: cases.slackChannel, ts: cases.slackThreadTs })
-        .from(cases)
-        .where(eq(cases.id, caseId))
+    ? await tx.select(CARD_COLUMNS).from(cases).where(eq(cases.id, caseId))
     : await tx
         .update(cases)
         .set({ version: sql`${cases.version} + 1` })
         .where(eq(cases.id, caseId))
-        .returning({ id: cases.id, version: cases.version, workerId: cases.assignedWorkerId, channel: cases.slackChannel, ts: cases.slackThreadTs });
+        .returning(CARD_COLUMNS);
   if (!c) return [];
-  const items: PlannedDelivery[] = [];
-  if (c.workerId && c.channel && c.ts) {
-    items.push({
-      kind: CASE_CARD_UPDATE_KIND,
-      subjectId: c.id,
-      version: c.version,
-      recipient: `channel:${c.channel}`,
-      channel: 'slack',
-      caseId: c.id,
-      dueAt: now,
-    });
-  }
+  const items: PlannedDelivery[] = cardUpdate(c, now);
   const people = new Set(opts.alsoHome ?? []);
   if (c.workerId) {
     people.add(c.workerId);
@@ -66,10 +55,30 @@ export async function planCardRefresh(tx: Db, caseId: string, now: DateTime, opt
         .from(staff)
         .where(and(inArray(staff.id, [...people]), eq(staff.active, true)))
     : [];
-  for (const p of active)
-    items.push({ kind: APP_HOME_KIND, subjectId: c.id, version: c.version, recipient: homeRecipient(p.id), channel: 'slack', caseId: c.id, dueAt: now });
+  const activeIds = active.map((p) => p.id);
+  items.push(...homeRefreshes(c, activeIds, now));
   return planDeliveries(tx, items, now);
 }
+
+type CardState = { id: string; version: number; workerId: string | null; channel: string | null; ts: string | null };
+
+/** The update of the card already posted in the worker's DM (none before it is posted). */
+const cardUpdate = (c: CardState, now: DateTime): PlannedDelivery[] =>
+  c.workerId && c.channel && c.ts
+    ? [{ kind: CASE_CARD_UPDATE_KIND, subjectId: c.id, version: c.version, recipient: `channel:${c.channel}`, channel: 'slack', caseId: c.id, dueAt: now }]
+    : [];
+
+/** An App Home republish for each of these people. */
+const homeRefreshes = (c: CardState, staffIds: Iterable<string>, now: DateTime): PlannedDelivery[] =>
+  [...staffIds].map((id) => ({
+    kind: APP_HOME_KIND,
+    subjectId: c.id,
+    version: c.version,
+    recipient: homeRecipient(id),
+    channel: 'slack',
+    caseId: c.id,
+    dueAt: now,
+  }));
 
 const homeRecipient = (staffId: string) => `staff:${staffId}:home` as const;
 const HOME_RECIPIENT = new RegExp(`^staff:(${UUID_PATTERN}):home$`, 'i');
@@ -96,7 +105,7 @@ export async function planCardRefreshMany(tx: Db, caseIds: string[], now: DateTi
     .update(cases)
     .set({ version: sql`${cases.version} + 1` })
     .where(inArray(cases.id, caseIds))
-    .returning({ id: cases.id, version: cases.version, workerId: cases.assignedWorkerId, channel: cases.slackChannel, ts: cases.slackThreadTs });
+    .returning(CARD_COLUMNS);
   const workerIds = [...new Set(bumped.map((c) => c.workerId).filter((x): x is string => !!x))];
   const people = workerIds.length
     ? await tx.select({ id: staff.id, supervisorId: staff.supervisorId, active: staff.active }).from(staff).where(inArray(staff.id, workerIds))
@@ -105,20 +114,9 @@ export async function planCardRefreshMany(tx: Db, caseIds: string[], now: DateTi
   const watchers = bumped.some((c) => !c.workerId) ? await intakeWatchers(tx) : [];
   const items: PlannedDelivery[] = [];
   for (const c of bumped) {
-    if (c.workerId && c.channel && c.ts)
-      items.push({
-        kind: CASE_CARD_UPDATE_KIND,
-        subjectId: c.id,
-        version: c.version,
-        recipient: `channel:${c.channel}`,
-        channel: 'slack',
-        caseId: c.id,
-        dueAt: now,
-      });
     const w = c.workerId ? byId.get(c.workerId) : undefined;
     const homes = c.workerId ? [...(w?.active ? [c.workerId] : []), ...(w?.supervisorId ? [w.supervisorId] : [])] : watchers;
-    for (const id of new Set(homes))
-      items.push({ kind: APP_HOME_KIND, subjectId: c.id, version: c.version, recipient: homeRecipient(id), channel: 'slack', caseId: c.id, dueAt: now });
+    items.push(...cardUpdate(c, now), ...homeRefreshes(c, new Set(homes), now));
   }
   const rows: DeliveryRow[] = [];
   for (let i = 0; i < items.length; i += 2000) rows.push(...(await planDeliveries(tx, items.slice(i, i + 2000), now)));

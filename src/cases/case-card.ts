@@ -2,23 +2,19 @@ import { and, desc, eq, gt, inArray, ne } from 'drizzle-orm';
 import { DateTime } from 'luxon';
 import type { Deps } from '../deps.js';
 import type { Db } from '../db/client.js';
-import { appointments, cases, clients, goals, notes, staff } from '../db/schema.js';
-import type { FieldCipher } from '../lib/crypto.js';
+import { appointments, goals, notes } from '../db/schema.js';
+import { decryptForReader, type FieldCipher } from '../lib/crypto.js';
 import { firstName } from './message-to-client.kind.js';
 import { AAD } from './case-aad.js';
+import { findCaseWithPeople, type CaseRow } from './cases.repo.js';
 import { ageText, type FourElements } from './case.domain.js';
 import { elementsOfCase } from './four-elements.js';
 import { followUpOverdue } from '../escalations/policy.domain.js';
 import { caseIntake, intakeSummary } from './case-file.js';
 import { caseReferrals, type CaseReferral } from '../referrals/referrals.service.js';
 
-/**
- * Everything the case card shows, loaded and decrypted for someone already
- * allowed to see it (access is checked by the caller). Only the client's
- * first name leaves the client record.
- */
-export interface CaseCard {
-  id: string;
+/** The case's headline, as the card and the subject-access export both show it. */
+export interface CaseHeadline {
   reference: string;
   status: string;
   phase: string;
@@ -26,6 +22,25 @@ export interface CaseCard {
   priority: string;
   category: string;
   crisis: boolean;
+}
+
+export const caseHeadline = (c: CaseRow): CaseHeadline => ({
+  reference: c.reference,
+  status: c.status,
+  phase: c.phase,
+  type: c.type,
+  priority: c.priority,
+  category: c.category,
+  crisis: c.crisis,
+});
+
+/**
+ * Everything the case card shows, loaded and decrypted for someone already
+ * allowed to see it (access is checked by the caller). Only the client's
+ * first name leaves the client record.
+ */
+export interface CaseCard extends CaseHeadline {
+  id: string;
   urgency: string | null;
   clientFirstName: string | null;
   /** The client's personal data was erased: staff see "erased" instead of a name. */
@@ -46,25 +61,12 @@ export interface CaseCard {
   referrals: Array<Omit<CaseReferral, 'reason' | 'consent'>>;
 }
 
-const open = (cipher: FieldCipher, enc: string | null, aad: string): string | null => {
-  if (!enc) return null;
-  try {
-    return cipher.decrypt(enc, aad);
-  } catch {
-    return '(cannot be decrypted with the configured keys)';
-  }
-};
+const open = (cipher: FieldCipher, enc: string | null, aad: string): string | null => (enc ? decryptForReader(cipher, enc, aad) : null);
 const dt = (d: Date | null) => (d ? DateTime.fromJSDate(d, { zone: 'utc' }) : null);
 
 export async function loadCaseCard(deps: Pick<Deps, 'db' | 'cipher' | 'clock'>, caseId: string, db: Db = deps.db): Promise<CaseCard | undefined> {
   const now = deps.clock.now();
-  const [row] = await db
-    .select({ c: cases, client: clients, worker: staff })
-    .from(cases)
-    .innerJoin(clients, eq(clients.id, cases.clientId))
-    .leftJoin(staff, eq(staff.id, cases.assignedWorkerId))
-    .where(eq(cases.id, caseId))
-    .limit(1);
+  const row = await findCaseWithPeople(db, caseId);
   if (!row) return undefined;
   const { c, client, worker } = row;
   const goalRows = await db
@@ -98,13 +100,7 @@ export async function loadCaseCard(deps: Pick<Deps, 'db' | 'cipher' | 'clock'>, 
   const name = client.erasedAt ? null : open(deps.cipher, client.preferredNameEnc, AAD.preferredName);
   return {
     id: c.id,
-    reference: c.reference,
-    status: c.status,
-    phase: c.phase,
-    type: c.type,
-    priority: c.priority,
-    category: c.category,
-    crisis: c.crisis,
+    ...caseHeadline(c),
     urgency: c.urgency,
     clientFirstName: name ? firstName(name) : null,
     clientErased: !!client.erasedAt,

@@ -1,9 +1,10 @@
 import { and, asc, eq, or } from 'drizzle-orm';
 import type { Deps } from '../deps.js';
 import { appointments, auditLog, cases, clients, consents, escalations, goals, noteRedactions, notes, staff } from '../db/schema.js';
-import type { FieldCipher } from '../lib/crypto.js';
+import { decryptForReader, type FieldCipher } from '../lib/crypto.js';
 import { openCaseIntake, type CaseIntakeRecord } from '../intake/intake.repo.js';
 import { AAD } from './case-aad.js';
+import { caseHeadline, type CaseHeadline } from './case-card.js';
 import { caseReferrals } from '../referrals/referrals.service.js';
 
 /**
@@ -16,14 +17,7 @@ import { caseReferrals } from '../referrals/referrals.service.js';
 export interface CaseExport {
   exportedAt: string;
   exportedBy: { id: string; name: string };
-  case: {
-    reference: string;
-    status: string;
-    phase: string;
-    type: string | null;
-    priority: string;
-    category: string;
-    crisis: boolean;
+  case: CaseHeadline & {
     openedAt: string;
     closedAt: string | null;
     closureReason: string | null;
@@ -62,14 +56,7 @@ export interface CaseExport {
 const iso = (d: Date | null | undefined) => (d ? d.toISOString() : null);
 
 function opener(cipher: FieldCipher) {
-  return (enc: string | null | undefined, aad: string): string | null => {
-    if (!enc) return null;
-    try {
-      return cipher.decrypt(enc, aad);
-    } catch {
-      return '(cannot be decrypted with the configured keys)';
-    }
-  };
+  return (enc: string | null | undefined, aad: string): string | null => (enc ? decryptForReader(cipher, enc, aad) : null);
 }
 
 export async function buildCaseExport(deps: Deps, caseId: string, requester: { id: string; displayName: string }): Promise<CaseExport | undefined> {
@@ -107,13 +94,7 @@ export async function buildCaseExport(deps: Deps, caseId: string, requester: { i
     exportedAt: deps.clock.now().toUTC().toISO()!,
     exportedBy: { id: requester.id, name: requester.displayName },
     case: {
-      reference: c.reference,
-      status: c.status,
-      phase: c.phase,
-      type: c.type,
-      priority: c.priority,
-      category: c.category,
-      crisis: c.crisis,
+      ...caseHeadline(c),
       openedAt: iso(c.openedAt)!,
       closedAt: iso(c.closedAt),
       closureReason: c.closureReason,

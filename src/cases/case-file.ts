@@ -4,6 +4,7 @@ import type { Deps } from '../deps.js';
 import { notes, staff } from '../db/schema.js';
 import { openCaseIntake, type CaseIntakeRecord } from '../intake/intake.repo.js';
 import { AAD } from './case-aad.js';
+import { decryptForReader } from '../lib/crypto.js';
 
 /**
  * The case file beyond the card: every intake answer, and the history of
@@ -105,12 +106,7 @@ export async function caseHistory(deps: Pick<Deps, 'db' | 'cipher'>, caseId: str
     .limit(size)
     .offset(p * size);
   const entries = rows.map(({ note, author }) => {
-    let text: string;
-    try {
-      text = deps.cipher.decrypt(note.bodyEnc, AAD.noteBody);
-    } catch {
-      text = '(cannot be decrypted with the configured keys)';
-    }
+    const text = decryptForReader(deps.cipher, note.bodyEnc, AAD.noteBody);
     return { id: note.id, kind: note.kind, direction: note.direction, author, at: DateTime.fromJSDate(note.contactAt, { zone: 'utc' }), text };
   });
   return { entries, page: p, pages, total: n };

@@ -1,7 +1,7 @@
 import { eq } from 'drizzle-orm';
 import type { DateTime } from 'luxon';
 import type { Db } from '../db/client.js';
-import { cases, type PRIORITIES } from '../db/schema.js';
+import { cases, clients, staff, type PRIORITIES } from '../db/schema.js';
 import type { Category } from '../lib/categories.js';
 import { allocateReference } from './case-reference.js';
 
@@ -48,5 +48,17 @@ export async function findCaseById(db: Db, id: string): Promise<CaseRow | undefi
 
 export async function findCaseByReference(db: Db, reference: string): Promise<CaseRow | undefined> {
   const [row] = await db.select().from(cases).where(eq(cases.reference, reference)).limit(1);
+  return row;
+}
+
+/** The case with its client and its assigned worker (null when unassigned), for readers that show all three. */
+export async function findCaseWithPeople(db: Db, id: string) {
+  const [row] = await db
+    .select({ c: cases, client: clients, worker: staff })
+    .from(cases)
+    .innerJoin(clients, eq(clients.id, cases.clientId))
+    .leftJoin(staff, eq(staff.id, cases.assignedWorkerId))
+    .where(eq(cases.id, id))
+    .limit(1);
   return row;
 }

@@ -1,7 +1,7 @@
 import { and, desc, eq, gt, isNotNull, isNull } from 'drizzle-orm';
 import type { DateTime } from 'luxon';
 import type { Db } from '../db/client.js';
-import { appointments, cases, clients, consents, notes, staff } from '../db/schema.js';
+import { appointments, cases, clients, consents, notes, type referrals, staff } from '../db/schema.js';
 import type { FieldCipher } from '../lib/crypto.js';
 import type { Language } from '../intake/intake.domain.js';
 
@@ -137,4 +137,33 @@ export async function hasConsent(db: Db, clientId: string, a: { version: string;
     .where(and(eq(consents.clientId, clientId), eq(consents.agreementVersion, a.version), eq(consents.givenAt, new Date(a.at))))
     .limit(1);
   return !!row;
+}
+
+type Answerable = typeof appointments | typeof referrals;
+type ClientAnswerRow<T extends Answerable> = {
+  row: T['$inferSelect'];
+  clientId: string;
+  chatId: ClientRow['telegramChatId'];
+  zone: string;
+  language: string;
+  caseStatus: CaseRow['status'];
+};
+
+/**
+ * A row of a case that its client answers from Telegram (an appointment, a referral), locked for the answer, with
+ * the client's zone and language and the case's status; undefined when it is not there or not this chat's client's
+ * (another chat's button, or a forged token, learns nothing about it).
+ */
+export async function lockForClientAnswer<T extends Answerable>(tx: Db, table: T, id: string, telegramChatId: number): Promise<ClientAnswerRow<T> | undefined> {
+  // Drizzle cannot build a query over a generic table; both tables have the id and caseId columns used here.
+  const t = table as typeof appointments;
+  const [found] = await tx
+    .select({ row: t, clientId: clients.id, chatId: clients.telegramChatId, zone: clients.timeZone, language: clients.language, caseStatus: cases.status })
+    .from(t)
+    .innerJoin(cases, eq(cases.id, t.caseId))
+    .innerJoin(clients, eq(clients.id, cases.clientId))
+    .where(eq(t.id, id))
+    .for('update', { of: t })
+    .limit(1);
+  return found && found.chatId === telegramChatId ? (found as ClientAnswerRow<T>) : undefined;
 }

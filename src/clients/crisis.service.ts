@@ -10,7 +10,7 @@ import { openEscalation } from '../escalations/escalations.repo.js';
 import { planIntakeCard } from '../intake/intake-card.js';
 import { DEFAULT_CRISIS_PHRASES, type CrisisPhrases } from '../intake/crisis.domain.js';
 import { isTerminal, type Language } from '../intake/intake.domain.js';
-import { loadSession, saveSession, sealCaseIntake } from '../intake/intake.repo.js';
+import { loadSession, saveDraft, sealCaseIntake } from '../intake/intake.repo.js';
 import type { Later } from '../db/after-commit.js';
 import { requestEscalationSweep } from '../escalations/escalation-sweep.service.js';
 import { ensureClient, findClientByTelegramUser, findOpenCase, hasConsent, NOTE_BODY_AAD, recordConsentGiven } from './clients.repo.js';
@@ -142,13 +142,7 @@ export async function recordCrisis(deps: Deps, later: Later, who: CrisisSubject)
       );
       if (session && state) {
         // The intake carries on; submitting completes this case instead of opening a second one.
-        await saveSession(
-          tx,
-          deps.cipher,
-          { telegramUserId: who.telegramUserId, chatId: who.chatId, state, caseId: open.id },
-          now,
-          deps.config.INTAKE_DRAFT_TTL_DAYS,
-        );
+        await saveDraft(deps, tx, who, state, open.id, now);
       }
     }
     const clientId = client!.id;

@@ -34,24 +34,31 @@ export interface Slot {
   redisAt: number;
 }
 
+// Lua the scripts share. NOW: the time by Redis's clock, in ms.
+const NOW = `local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000 + tonumber(t[2]) / 1000`;
+// `v` becomes the latest next free time of all KEYS (now if none is later).
+const latestNextFree = (v: string) => `local ${v} = now
+for i = 1, #KEYS do
+  local nf = tonumber(redis.call('GET', KEYS[i]) or '0')
+  if nf > ${v} then ${v} = nf end
+end`;
+// KEYS[i]'s next free time becomes `nf` (kept a minute past it).
+const SET_NEXT_FREE = `redis.call('SET', KEYS[i], string.format('%.3f', nf), 'PX', math.ceil(nf - now) + 60000)`;
+
 // KEYS: the budget keys; ARGV: interval (ms) and 'shared' (1/0) per key. Returns the wait and the
 // slot, in ms (strings, 3 decimals). A shared key (the whole bot) is only moved on when it is what
 // decides the slot: a message held back by its own chat's 1/s must not take a bot-wide slot a second
 // ahead and leave the bot idle until then (the send gate still spaces the real send).
 const RESERVE = `
-local t = redis.call('TIME')
-local now = tonumber(t[1]) * 1000 + tonumber(t[2]) / 1000
-local slot = now
-for i = 1, #KEYS do
-  local nf = tonumber(redis.call('GET', KEYS[i]) or '0')
-  if nf > slot then slot = nf end
-end
+${NOW}
+${latestNextFree('slot')}
 for i = 1, #KEYS do
   local interval = tonumber(ARGV[2 * i - 1])
   local nf = math.max(tonumber(redis.call('GET', KEYS[i]) or '0'), now)
   if ARGV[2 * i] == '0' or slot - nf < interval then
     nf = slot + interval
-    redis.call('SET', KEYS[i], string.format('%.3f', nf), 'PX', math.ceil(nf - now) + 60000)
+    ${SET_NEXT_FREE}
   end
 end
 return { string.format('%.3f', slot - now), string.format('%.3f', slot) }
@@ -66,28 +73,22 @@ return { string.format('%.3f', slot - now), string.format('%.3f', slot) }
 // (the caller waits as a delayed job and asks again: recording unused turns would push later ones back).
 // Returns the wait in ms (3 decimals).
 const GATE = `
-local t = redis.call('TIME')
-local now = tonumber(t[1]) * 1000 + tonumber(t[2]) / 1000
-local at = now
-for i = 1, #KEYS do
-  local nf = tonumber(redis.call('GET', KEYS[i]) or '0')
-  if nf > at then at = nf end
-end
+${NOW}
+${latestNextFree('at')}
 if at - now > tonumber(ARGV[#ARGV]) then return string.format('%.3f', at - now) end
 for i = 1, #KEYS do
   local nf = at + tonumber(ARGV[i])
-  redis.call('SET', KEYS[i], string.format('%.3f', nf), 'PX', math.ceil(nf - now) + 60000)
+  ${SET_NEXT_FREE}
 end
 return string.format('%.3f', at - now)
 `;
 
 // KEYS: the keys to hold; ARGV[1]: pause (ms). Next free = max(next free, now + pause).
 const PAUSE = `
-local t = redis.call('TIME')
-local now = tonumber(t[1]) * 1000 + tonumber(t[2]) / 1000
+${NOW}
 for i = 1, #KEYS do
   local nf = math.max(tonumber(redis.call('GET', KEYS[i]) or '0'), now + tonumber(ARGV[1]))
-  redis.call('SET', KEYS[i], string.format('%.3f', nf), 'PX', math.ceil(nf - now) + 60000)
+  ${SET_NEXT_FREE}
 end
 return 1
 `;

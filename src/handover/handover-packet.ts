@@ -4,6 +4,7 @@ import type { Deps } from '../deps.js';
 import { cases, escalations, handoverCases, handovers, notes } from '../db/schema.js';
 import { loadCaseCard, type CaseCard } from '../cases/case-card.js';
 import { AAD } from '../cases/case-aad.js';
+import { decryptForReader } from '../lib/crypto.js';
 import { clientNotTold } from './handover-notice.kind.js';
 
 /**
@@ -54,16 +55,8 @@ export async function loadHandoverPacket(deps: Pick<Deps, 'db' | 'cipher' | 'clo
     fromStaffId: hit.h.fromStaffId,
     untilOn: hit.h.untilOn,
     card,
-    notes: last.map((n) => ({ kind: n.kind, direction: n.direction, at: dt(n.contactAt), text: decrypt(deps, n.bodyEnc) })),
+    notes: last.map((n) => ({ kind: n.kind, direction: n.direction, at: dt(n.contactAt), text: decryptForReader(deps.cipher, n.bodyEnc, AAD.noteBody) })),
     escalations: open.map((e) => ({ reason: e.reason, level: e.level, openedAt: dt(e.openedAt), acknowledged: !!e.acknowledgedAt })),
     clientNotTold: await clientNotTold(deps, hit.c),
   };
-}
-
-function decrypt(deps: Pick<Deps, 'cipher'>, enc: string): string {
-  try {
-    return deps.cipher.decrypt(enc, AAD.noteBody);
-  } catch {
-    return '(cannot be decrypted with the configured keys)';
-  }
 }

@@ -1,6 +1,5 @@
+import type { Shape } from './shape.js';
 import type { appointmentsEn } from './appointments.en.js';
-
-type Shape<T> = { readonly [K in keyof T]: T[K] extends string ? string : Shape<T[K]> };
 
 /** 中文：员工端发送给服务对象的预约通知和社工消息（与 appointments.en.ts 相同的键）。 */
 export const appointmentsZh: Shape<typeof appointmentsEn> = {

@@ -1,6 +1,5 @@
+import type { Shape } from './shape.js';
 import type { caseworkLinksEn } from './casework-links.en.js';
-
-type Shape<T> = { readonly [K in keyof T]: T[K] extends string ? string : Shape<T[K]> };
 
 /** 中文：休假代班时的新联系人通知，以及转介时分享资料的同意（与 casework-links.en.ts 相同的键）。 */
 export const caseworkLinksZh: Shape<typeof caseworkLinksEn> = {

@@ -1,3 +1,4 @@
+import type { Shape } from './shape.js';
 import { appointmentsEn } from './appointments.en.js';
 import { caseworkLinksEn } from './casework-links.en.js';
 import { remindersEn } from './reminders.en.js';
@@ -279,6 +280,5 @@ export const en = {
   ...caseworkLinksEn,
 } as const;
 
-type Shape<T> = { readonly [K in keyof T]: T[K] extends string ? string : Shape<T[K]> };
 /** The shape every locale must have: the same keys as English, any strings. */
 export type Locale = Shape<typeof en>;

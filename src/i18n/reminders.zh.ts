@@ -1,6 +1,5 @@
+import type { Shape } from './shape.js';
 import type { remindersEn } from './reminders.en.js';
-
-type Shape<T> = { readonly [K in keyof T]: T[K] extends string ? string : Shape<T[K]> };
 
 /** 预约提醒与回复的客户文字（见 reminders.en.ts），展开到 zh.ts 的 `appt` 下。 */
 export const remindersZh: Shape<typeof remindersEn> = {

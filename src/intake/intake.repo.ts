@@ -122,7 +122,7 @@ export async function saveSessionIfUnchanged(
   return rows.length > 0;
 }
 
-export async function saveSession(
+async function saveSession(
   db: Db,
   cipher: FieldCipher,
   input: { telegramUserId: number; chatId: number; state: IntakeState; caseId?: string | undefined },
@@ -134,6 +134,18 @@ export async function saveSession(
     .insert(intakeSessions)
     .values({ telegramUserId: input.telegramUserId, ...values, createdAt: now.toJSDate() })
     .onConflictDoUpdate({ target: intakeSessions.telegramUserId, set: values });
+}
+
+/** Saves the draft of the person writing from this chat (`caseId`: a crisis case the intake will complete), kept INTAKE_DRAFT_TTL_DAYS. */
+export async function saveDraft(
+  env: { cipher: FieldCipher; config: { INTAKE_DRAFT_TTL_DAYS: number } },
+  tx: Db,
+  who: { telegramUserId: number; chatId: number },
+  state: IntakeState,
+  caseId: string | undefined,
+  now: DateTime,
+): Promise<void> {
+  await saveSession(tx, env.cipher, { telegramUserId: who.telegramUserId, chatId: who.chatId, state, caseId }, now, env.config.INTAKE_DRAFT_TTL_DAYS);
 }
 
 /**

@@ -19,15 +19,7 @@ import {
   type IntakeState,
   type Limits,
 } from './intake.domain.js';
-import {
-  deleteSession,
-  deleteSessionIfUnchanged,
-  insertSessionIfAbsent,
-  loadSession,
-  saveSession,
-  saveSessionIfUnchanged,
-  type Session,
-} from './intake.repo.js';
+import { deleteSession, deleteSessionIfUnchanged, insertSessionIfAbsent, loadSession, saveDraft, saveSessionIfUnchanged, type Session } from './intake.repo.js';
 
 /**
  * Runs the pure step machine against the stored session, in one transaction
@@ -101,13 +93,7 @@ export async function startOrResume(deps: Deps, who: Who, opts: { snapshot?: Ses
     if (session) return { state: session.state, effects: [askFor(session.state.step)] };
     const started = startState({ languageCode: who.languageCode ?? null, defaultTimeZone: deps.config.DEFAULT_TIMEZONE, now });
     // linkCaseId: a case the crisis path opened before any intake; submitting completes it (with the client's consent).
-    await saveSession(
-      tx,
-      deps.cipher,
-      { telegramUserId: who.telegramUserId, chatId: who.chatId, state: started.state, caseId: opts.linkCaseId },
-      now,
-      deps.config.INTAKE_DRAFT_TTL_DAYS,
-    );
+    await saveDraft(deps, tx, who, started.state, opts.linkCaseId, now);
     await deps.audit.record({ actor: { type: 'system' }, action: 'intake.started' }, tx);
     return started;
   });
@@ -175,13 +161,7 @@ export async function applyIntakeInput(
       intakeCard = card;
       return { state, effects, submitted };
     }
-    await saveSession(
-      tx,
-      deps.cipher,
-      { telegramUserId: who.telegramUserId, chatId: who.chatId, state, caseId: session.caseId },
-      now,
-      deps.config.INTAKE_DRAFT_TTL_DAYS,
-    );
+    await saveDraft(deps, tx, who, state, session.caseId, now);
     return { state, effects };
   });
   if (!out) return null;

@@ -128,3 +128,12 @@ export function loadOrCreateKeyFile(path: string): { keys: FieldKey[]; created: 
   chmodSync(path, 0o600);
   return { keys: parseKeyList(readFileSync(path, 'utf8')), created: true };
 }
+
+/** The field decrypted for a reader, or a note saying it cannot be (no configured key opens it): never throws. */
+export function decryptForReader(cipher: Pick<FieldCipher, 'decrypt'>, envelope: string, aad: string): string {
+  try {
+    return cipher.decrypt(envelope, aad);
+  } catch {
+    return '(cannot be decrypted with the configured keys)';
+  }
+}

@@ -2,6 +2,7 @@ import { asc, eq } from 'drizzle-orm';
 import type { Deps } from '../deps.js';
 import type { Db } from '../db/client.js';
 import { referralConsents, referrals, resources } from '../db/schema.js';
+import { decryptForReader } from '../lib/crypto.js';
 
 /** Reading referrals back: a case's referrals (reasons opened where shown), a client's sharing receipts. */
 
@@ -38,14 +39,7 @@ export async function caseReferrals(
     .leftJoin(referralConsents, eq(referralConsents.referralId, referrals.id))
     .where(eq(referrals.caseId, caseId))
     .orderBy(asc(referrals.createdAt));
-  const open = (enc: string | null, aad: string) => {
-    if (!enc || opts.text === false) return null;
-    try {
-      return deps.cipher.decrypt(enc, aad);
-    } catch {
-      return '(cannot be decrypted with the configured keys)';
-    }
-  };
+  const open = (enc: string | null, aad: string) => (!enc || opts.text === false ? null : decryptForReader(deps.cipher, enc, aad));
   return rows.map(({ r, name, k }) => ({
     id: r.id,
     resource: name,

@@ -2,13 +2,14 @@ import { and, eq, sql } from 'drizzle-orm';
 import type { DateTime } from 'luxon';
 import type { Deps } from '../deps.js';
 import { inTransaction } from '../db/client.js';
-import { cases, clients, referralConsents, referrals, resources } from '../db/schema.js';
+import { clients, referralConsents, referrals, resources } from '../db/schema.js';
 import { scheduleAfterCommit, planDeliveries, type DeliveryRow } from '../delivery/ledger.js';
 import { clientUnreachable } from '../delivery/recipients.js';
 import { FieldRefusal, mutateCase, type Mutation } from '../cases/case-mutation.js';
 import { planCardRefresh } from '../cases/case-card-refresh.js';
 import { isLang } from '../i18n/i18n.js';
 import type { StaffRow } from '../staff/staff.repo.js';
+import { lockForClientAnswer } from '../clients/clients.repo.js';
 import { AAD_REFERRAL_REASON, AAD_VERBAL_REASON } from './referrals.read.js';
 import { isFinalOutcome, REFERRAL_CONSENT_VERSION, referralInput, type ReferralOutcome } from './referrals.domain.js';
 
@@ -147,21 +148,15 @@ export type ConsentAnswer = { status: 'recorded' | 'already' | 'not_found'; give
 export async function answerReferralConsent(deps: Deps, input: { referralId: string; yes: boolean; telegramChatId: number }): Promise<ConsentAnswer> {
   const now = deps.clock.now();
   const out = await inTransaction(deps.db, async (tx) => {
-    const [row] = await tx
-      .select({ r: referrals, clientId: clients.id, chatId: clients.telegramChatId, language: clients.language, status: cases.status })
-      .from(referrals)
-      .innerJoin(cases, eq(cases.id, referrals.caseId))
-      .innerJoin(clients, eq(clients.id, cases.clientId))
-      .where(eq(referrals.id, input.referralId))
-      .for('update', { of: referrals })
-      .limit(1);
-    if (!row || row.chatId !== input.telegramChatId || row.status !== 'open') return { a: { status: 'not_found' } as ConsentAnswer, rows: [] };
-    if (row.r.consentState !== 'asked') return { a: { status: 'already', given: row.r.consentState === 'given' } as ConsentAnswer, rows: [] };
+    const hit = await lockForClientAnswer(tx, referrals, input.referralId, input.telegramChatId);
+    if (hit?.caseStatus !== 'open') return { a: { status: 'not_found' } as ConsentAnswer, rows: [] };
+    const { row: r, clientId, language } = hit;
+    if (r.consentState !== 'asked') return { a: { status: 'already', given: r.consentState === 'given' } as ConsentAnswer, rows: [] };
     await tx.insert(referralConsents).values({
-      referralId: row.r.id,
-      clientId: row.clientId,
+      referralId: r.id,
+      clientId: clientId,
       consentVersion: REFERRAL_CONSENT_VERSION,
-      language: isLang(row.language) ? row.language : 'en',
+      language: isLang(language) ? language : 'en',
       method: 'client_button',
       ...(input.yes ? { givenAt: now.toJSDate() } : { declinedAt: now.toJSDate() }),
       createdAt: now.toJSDate(),
@@ -169,19 +164,19 @@ export async function answerReferralConsent(deps: Deps, input: { referralId: str
     await tx
       .update(referrals)
       .set({ consentState: input.yes ? 'given' : 'declined', updatedAt: now.toJSDate() })
-      .where(eq(referrals.id, row.r.id));
+      .where(eq(referrals.id, r.id));
     await deps.audit.record(
       {
-        actor: { type: 'client', id: row.clientId },
+        actor: { type: 'client', id: clientId },
         action: input.yes ? 'referral.consent_given' : 'referral.consent_declined',
-        caseId: row.r.caseId,
+        caseId: r.caseId,
         subjectType: 'referral',
-        subjectId: row.r.id,
+        subjectId: r.id,
         details: { version: REFERRAL_CONSENT_VERSION },
       },
       tx,
     );
-    return { a: { status: 'recorded', given: input.yes } as ConsentAnswer, rows: await planCardRefresh(tx, row.r.caseId, now) };
+    return { a: { status: 'recorded', given: input.yes } as ConsentAnswer, rows: await planCardRefresh(tx, r.caseId, now) };
   });
   await scheduleAfterCommit(deps, out.rows);
   return out.a;

@@ -3,7 +3,7 @@ import { staffTime } from '../../appointments/appointment.format.js';
 import { deliveryKind } from '../../delivery/kinds/kind.js';
 import { loadStaff, recipientId, staffUnreachable } from '../../delivery/recipients.js';
 import { loadEscalation, safetyPlanOverdue } from '../../escalations/escalation-context.js';
-import { type Button, buttons, section } from '../ui/blocks.js';
+import { type Button, buttonMessage } from '../ui/blocks.js';
 import { describeTrouble } from '../ui/escalation.text.js';
 import { ACTIONS, BLOCKS } from '../ui/ids.js';
 
@@ -49,11 +49,6 @@ export const crisisPageKind = deliveryKind({
         { text: 'Open case', actionId: ACTIONS.openCase, value: x.c.id },
       ];
     }
-    return {
-      channel: 'slack',
-      to: channel ?? s!.slackUserId,
-      text,
-      blocks: [section(text), buttons(BLOCKS.crisisPage, actions)],
-    };
+    return buttonMessage(channel ?? s!.slackUserId, text, BLOCKS.crisisPage, actions);
   },
 });

@@ -2,7 +2,7 @@ import { staffTime } from '../../appointments/appointment.format.js';
 import { erasureRequestNotice } from '../../clients/erasure-request.notice.js';
 import { ERASURE_REQUEST_KIND } from '../../clients/erasure-request.service.js';
 import { deliveryKind } from '../../delivery/kinds/kind.js';
-import { buttons, section } from '../ui/blocks.js';
+import { buttonMessage } from '../ui/blocks.js';
 import { ACTIONS, BLOCKS } from '../ui/ids.js';
 
 /**
@@ -23,17 +23,9 @@ export const erasureRequestKind = deliveryKind({
     const text =
       `${lead}Erasure request for the client of ${n.references.join(', ') || '(no case)'}, from ${who} on ${staffTime(r.requestedAt, n.zone)}. ` +
       `Please decide by ${staffTime(r.dueAt, n.zone)}: erase everything personal now, or hold it (a safeguarding or legal reason is required; the hold is reviewed again later).`;
-    return {
-      channel: 'slack',
-      to: n.to,
-      text,
-      blocks: [
-        section(text),
-        buttons(BLOCKS.erasure, [
-          { text: 'Erase now', actionId: ACTIONS.erasureEraseNow, value: r.id, style: 'danger' },
-          { text: 'Hold — reason required', actionId: ACTIONS.erasureHold, value: r.id },
-        ]),
-      ],
-    };
+    return buttonMessage(n.to, text, BLOCKS.erasure, [
+      { text: 'Erase now', actionId: ACTIONS.erasureEraseNow, value: r.id, style: 'danger' },
+      { text: 'Hold — reason required', actionId: ACTIONS.erasureHold, value: r.id },
+    ]);
   },
 });

@@ -1,7 +1,7 @@
 import { deliveryKind } from '../../delivery/kinds/kind.js';
 import { loadStaff, recipientId, staffUnreachable } from '../../delivery/recipients.js';
 import { loadEscalation } from '../../escalations/escalation-context.js';
-import { buttons, section } from '../ui/blocks.js';
+import { buttonMessage } from '../ui/blocks.js';
 import { describeTrouble } from '../ui/escalation.text.js';
 import { ACTIONS, BLOCKS } from '../ui/ids.js';
 
@@ -29,19 +29,11 @@ export const escalationKind = deliveryKind({
     }
     const who = x.worker ? `Worker: <@${x.worker.slackUserId}>.` : 'No worker assigned.';
     const text = `Escalation (level ${x.e.level}): ${describeTrouble(deps, x, zone)} ${who}`;
-    return {
-      channel: 'slack',
-      to,
-      text,
-      blocks: [
-        section(text),
-        buttons(BLOCKS.escalation, [
-          { text: 'Acknowledge', actionId: ACTIONS.escAck, value: x.e.id, style: 'primary' },
-          { text: 'Snooze — reason required', actionId: ACTIONS.escSnooze, value: x.e.id },
-          { text: 'Reassign', actionId: ACTIONS.reassign, value: x.c.id },
-          { text: 'Open case', actionId: ACTIONS.openCase, value: x.c.id },
-        ]),
-      ],
-    };
+    return buttonMessage(to, text, BLOCKS.escalation, [
+      { text: 'Acknowledge', actionId: ACTIONS.escAck, value: x.e.id, style: 'primary' },
+      { text: 'Snooze — reason required', actionId: ACTIONS.escSnooze, value: x.e.id },
+      { text: 'Reassign', actionId: ACTIONS.reassign, value: x.c.id },
+      { text: 'Open case', actionId: ACTIONS.openCase, value: x.c.id },
+    ]);
   },
 });

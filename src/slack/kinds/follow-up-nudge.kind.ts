@@ -1,7 +1,7 @@
 import { deliveryKind } from '../../delivery/kinds/kind.js';
 import { loadStaff, recipientId, staffUnreachable } from '../../delivery/recipients.js';
 import { loadEscalation } from '../../escalations/escalation-context.js';
-import { buttons, section } from '../ui/blocks.js';
+import { buttonMessage } from '../ui/blocks.js';
 import { describeTrouble } from '../ui/escalation.text.js';
 import { ACTIONS, BLOCKS } from '../ui/ids.js';
 
@@ -19,18 +19,10 @@ export const followUpNudgeKind = deliveryKind({
     const unreachable = staffUnreachable(to);
     if (unreachable) return { skip: unreachable };
     const text = describeTrouble(deps, x, to!.timeZone);
-    return {
-      channel: 'slack',
-      to: to!.slackUserId,
-      text,
-      blocks: [
-        section(text),
-        buttons(BLOCKS.followUpNudge, [
-          { text: 'Log note', actionId: ACTIONS.logNote, value: x.c.id, style: 'primary' },
-          { text: 'Snooze 1 day', actionId: ACTIONS.escSnoozeDay, value: x.e.id },
-          { text: 'No follow-up needed — reason', actionId: ACTIONS.escNotNeeded, value: x.e.id },
-        ]),
-      ],
-    };
+    return buttonMessage(to!.slackUserId, text, BLOCKS.followUpNudge, [
+      { text: 'Log note', actionId: ACTIONS.logNote, value: x.c.id, style: 'primary' },
+      { text: 'Snooze 1 day', actionId: ACTIONS.escSnoozeDay, value: x.e.id },
+      { text: 'No follow-up needed — reason', actionId: ACTIONS.escNotNeeded, value: x.e.id },
+    ]);
   },
 });

@@ -1,9 +1,10 @@
 import { eq } from 'drizzle-orm';
-import { cases, clients, staff } from '../../db/schema.js';
+import { cases } from '../../db/schema.js';
 import { deliveryKind } from '../../delivery/kinds/kind.js';
 import { loadCase, recipientId } from '../../delivery/recipients.js';
 import { openCaseIntake } from '../../intake/intake.repo.js';
 import { AAD } from '../../cases/case-aad.js';
+import { findCaseWithPeople } from '../../cases/cases.repo.js';
 import { assignablePicker } from '../../cases/caseload-limit.js';
 import { firstName } from '../../cases/message-to-client.kind.js';
 import { intakeCardBlocks, intakeCardText, type IntakeCardInput } from '../ui/intake-card.blocks.js';
@@ -15,13 +16,7 @@ import type { Deps } from '../../deps.js';
  * afterSent remembers the message so assignment can update it.
  */
 export async function intakeCardInput(deps: Deps, caseId: string): Promise<IntakeCardInput | undefined> {
-  const [row] = await deps.db
-    .select({ c: cases, client: clients, worker: staff })
-    .from(cases)
-    .innerJoin(clients, eq(clients.id, cases.clientId))
-    .leftJoin(staff, eq(staff.id, cases.assignedWorkerId))
-    .where(eq(cases.id, caseId))
-    .limit(1);
+  const row = await findCaseWithPeople(deps.db, caseId);
   if (!row) return undefined;
   const safe = new Set(deps.config.INTAKE_CARD_SAFE_FIELDS);
   const intake = openCaseIntake(deps.cipher, row.c.intakeEnc);

@@ -22,6 +22,7 @@ import type {
 import { clip } from '../../lib/clip.js';
 import { INPUT } from './ids.js';
 import type { ActionId, BlockId, FieldId, ViewId } from './ids.js';
+import type { SlackOutbound } from '../../delivery/outbound.js';
 
 export { clip };
 export type Block = KnownBlock;
@@ -66,6 +67,13 @@ export const actions = (blockId: BlockId, elements: ActionsBlockElement[]): Acti
 });
 /** A row of buttons (the delivery kinds' section + buttons messages). */
 export const buttons = (blockId: BlockId, list: Button[]): ActionsBlock => actions(blockId, list.map(button));
+/** A message whose text is followed by a row of buttons (the delivery kinds that ask staff to act). */
+export const buttonMessage = (to: string, text: string, blockId: BlockId, list: Button[]): SlackOutbound => ({
+  channel: 'slack',
+  to,
+  text,
+  blocks: [section(text), buttons(blockId, list)],
+});
 
 export const option = (value: string, text: string): PlainTextOption => ({ text: plain(text), value });
 
