@@ -122,7 +122,7 @@ export async function b9(): Promise<void> {
     );
     const team: ReportWorker[] = teamRows.map((r) => ({ id: r.id, name: r.name, slackUserId: r.slack }));
     const period = parsePeriod('last-quarter', 'Europe/London', clock.now());
-    if (!period.ok) throw new Error(period.message);
+    if (!period.ok) throw new Error(period.error.code);
     let last: Awaited<ReturnType<typeof reportFor>> | undefined;
     const teamMs = spread(
       await repeat(1, runs, async () => {

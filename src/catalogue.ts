@@ -14,19 +14,19 @@ import { retentionProcessor } from '../workers/processors/retention.processor.js
 import { erasureSlackCleanupProcessor } from '../workers/processors/erasure-slack-cleanup.processor.js';
 import { redactionSlackCleanupProcessor } from '../workers/processors/redaction-slack-cleanup.processor.js';
 // Delivery kinds: one renderer per kind (`*.kind.ts`, in the feature or platform folder that owns its words).
-import { appointmentReminderKind } from './appointments/appointment-reminder.kind.js';
+import { appointmentReminderKind } from './slack/kinds/appointment-reminder.kind.js';
 import { appointmentResponseKind } from './slack/kinds/appointment-response.kind.js';
 import { appointmentNoticeKind } from './appointments/appointment-notice.kind.js';
 import { outcomeQuestionKind } from './slack/kinds/outcome-question.kind.js';
-import { deliveryFailedNoticeKind } from './delivery/failure-notice.kind.js';
+import { deliveryFailedNoticeKind } from './slack/kinds/failure-notice.kind.js';
 import { followUpNudgeKind } from './slack/kinds/follow-up-nudge.kind.js';
 import { escalationKind } from './slack/kinds/escalation.kind.js';
 import { crisisPageKind } from './slack/kinds/crisis-page.kind.js';
 import { weeklyDigestKind } from './slack/kinds/weekly-digest.kind.js';
-import { weeklyDigestChartsKind } from './reports/digest-charts.kind.js';
+import { weeklyDigestChartsKind } from './slack/kinds/digest-charts.kind.js';
 import { crisisCheckinKind } from './escalations/crisis-checkin.kind.js';
-import { oncallGapKind } from './escalations/oncall-gap.kind.js';
-import { withdrawalNoticeKind } from './clients/withdrawal-notice.kind.js';
+import { oncallGapKind } from './slack/kinds/oncall-gap.kind.js';
+import { withdrawalNoticeKind } from './slack/kinds/withdrawal-notice.kind.js';
 import { crisisReplyKind } from './clients/crisis-reply.kind.js';
 import { erasureRequestKind } from './slack/kinds/erasure-request.kind.js';
 import { erasureDoneKind } from './clients/erasure-done.kind.js';

@@ -24,7 +24,7 @@ import {
   type CaseRow,
   type ConsentRow,
 } from './clients.repo.js';
-import { WITHDRAWAL_NOTICE_KIND } from './withdrawal-notice.kind.js';
+import { WITHDRAWAL_NOTICE_KIND } from './withdrawal-notice.js';
 
 /**
  * The client's always-available commands, as data (the Telegram layer renders

@@ -5,6 +5,7 @@ import type { Deps } from '../deps.js';
 import { deliveryKind } from '../delivery/kinds/kind.js';
 import { loadClient, recipientId } from '../delivery/recipients.js';
 import { createI18n, isLang } from '../i18n/i18n.js';
+import { EMERGENCY_CONTACTS_SETTING } from '../lib/languages.js';
 
 /**
  * The emergency reply as a ledger row: the safety net behind the in-process
@@ -30,7 +31,7 @@ export const crisisReplyKind = deliveryKind({
     if (client.botBlockedAt) return { skip: 'client_blocked_bot' };
     if (client.erasedAt || !client.telegramChatId) return { skip: 'no_channel' };
     const lang = isLang(client.language) ? client.language : 'en';
-    const contacts = lang === 'zh' ? deps.config.EMERGENCY_CONTACTS_ZH : deps.config.EMERGENCY_CONTACTS_EN;
+    const contacts = deps.config[EMERGENCY_CONTACTS_SETTING[lang]];
     return { channel: 'telegram', chatId: client.telegramChatId, text: i18n.t(lang, 'crisis.reply', { contacts }) };
   },
 });

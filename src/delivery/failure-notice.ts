@@ -1,6 +1,8 @@
+import { eq } from 'drizzle-orm';
+import { deliveries } from '../db/schema.js';
 import type { Deps } from '../deps.js';
 import { scheduleAfterCommit, planDeliveries, type DeliveryRow } from './ledger.js';
-import { loadCase, recipientId } from './recipients.js';
+import { loadCase, loadStaff, recipientId, staffUnreachable } from './recipients.js';
 
 export const FAILURE_NOTICE_KIND = 'delivery_failed_notice';
 const NOT_MESSAGES = new Set(['case_card_update', 'app_home']);
@@ -37,4 +39,32 @@ export async function planFailureNotice(deps: Deps, failed: DeliveryRow, reason:
     now,
   );
   await scheduleAfterCommit(deps, rows);
+}
+
+/** What a failure notice tells the worker: which message (its kind, to whom) of which case failed, and why. */
+export interface FailureNotice {
+  /** The worker's Slack user id. */
+  to: string;
+  /** The failed row's kind without its variant (`appointment_reminder`, not `appointment_reminder.24h`). */
+  failedKind: string;
+  toClient: boolean;
+  reference: string | null;
+  reason: string | null;
+}
+
+export async function failureNotice(deps: Deps, row: DeliveryRow): Promise<FailureNotice | { skip: string }> {
+  const workerId = recipientId(row.recipient, 'staff');
+  const worker = workerId ? await loadStaff(deps.db, workerId) : undefined;
+  const unreachable = staffUnreachable(worker);
+  if (unreachable) return { skip: unreachable };
+  const [failed] = await deps.db.select().from(deliveries).where(eq(deliveries.id, row.subjectId)).limit(1);
+  if (!failed) return { skip: 'subject_not_found' };
+  const c = failed.caseId ? await loadCase(deps.db, failed.caseId) : undefined;
+  return {
+    to: worker!.slackUserId,
+    failedKind: failed.kind.split('.')[0]!,
+    toClient: failed.recipient.startsWith('client:'),
+    reference: c?.reference ?? null,
+    reason: failed.reason,
+  };
 }

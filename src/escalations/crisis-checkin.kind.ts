@@ -3,6 +3,7 @@ import { escalations } from '../db/schema.js';
 import { deliveryKind } from '../delivery/kinds/kind.js';
 import { openCaseClient } from '../delivery/recipients.js';
 import { createI18n } from '../i18n/i18n.js';
+import { EMERGENCY_CONTACTS_SETTING } from '../lib/languages.js';
 import { CRISIS_CHECKIN_KIND } from './crisis-followup.service.js';
 
 const i18n = createI18n();
@@ -20,7 +21,7 @@ export const crisisCheckinKind = deliveryKind({
     if (!e) return { skip: 'escalation_not_found' };
     const target = await openCaseClient(deps.db, e.caseId, row.recipient);
     if ('skip' in target) return target;
-    const contacts = target.lang === 'zh' ? deps.config.EMERGENCY_CONTACTS_ZH : deps.config.EMERGENCY_CONTACTS_EN;
+    const contacts = deps.config[EMERGENCY_CONTACTS_SETTING[target.lang]];
     const key = deps.config.DISCREET_MODE ? 'crisis.checkin_discreet' : 'crisis.checkin';
     return { channel: 'telegram', chatId: target.chatId, text: i18n.t(target.lang, key, { contacts }) };
   },

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { planOncallGapAlerts } from './oncall-gap.kind.js';
+import { planOncallGapAlerts } from './oncall-gap.js';
 import type { Deps } from '../deps.js';
 import { safeJobId } from '../jobs/job.js';
 import { escalationTickJob } from '../jobs/escalation-tick.job.js';

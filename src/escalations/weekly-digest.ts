@@ -21,7 +21,7 @@ export async function planWeeklyDigests(deps: Deps): Promise<number> {
     .select()
     .from(staff)
     .where(and(eq(staff.active, true), eq(staff.role, 'supervisor')));
-  // The digest's text, then its two charts (src/reports/digest-charts.kind.ts), in that order to the same DM.
+  // The digest's text, then its two charts (src/reports/digest-charts.ts, words in src/slack/kinds/digest-charts.kind.ts), in that order to the same DM.
   const items = sups.flatMap((s) => {
     const due = weeklyDigestDue(s.timeZone, now);
     const row = {

@@ -17,3 +17,6 @@ export const DATE_LOCALE: Readonly<Record<Language, string>> = { en: 'en-GB', zh
 /** A language's name in English, for staff; anything else reads as English (the default). */
 const LANGUAGE_NAMES: Readonly<Record<Language, string>> = { en: 'English', zh: 'Chinese' };
 export const languageName = (code: string | null | undefined): string => (isLanguage(code) ? LANGUAGE_NAMES[code] : LANGUAGE_NAMES.en);
+
+/** The setting (src/config.ts) holding the emergency contacts told to a client of this language. */
+export const EMERGENCY_CONTACTS_SETTING = { en: 'EMERGENCY_CONTACTS_EN', zh: 'EMERGENCY_CONTACTS_ZH' } as const satisfies Readonly<Record<Language, string>>;

@@ -20,20 +20,26 @@ export interface ReportPeriod {
   label: string;
 }
 
-export type PeriodResult = { ok: true; period: ReportPeriod } | { ok: false; message: string };
+/** Why a period could not be read (the platform words it, with the forms it knows: src/slack/outcome-words.ts). */
+export type PeriodError =
+  | { code: 'no_such_date' | 'ends_before_start' | 'too_long' | 'empty' | 'unreadable' }
+  | { code: 'in_future'; start: DateTime }
+  | { code: 'unreadable_text' | 'no_such_month' | 'not_a_date'; text: string };
 
-export const PERIOD_HELP =
-  'Periods: `30d`, `12w`, `6m`, `week`, `month`, `quarter`, `year`, `last-month`, `last-quarter`, `2026-Q3`, `2026-09`, `2026`, or days `2026-09-01..2026-09-30`. Without one: the last 30 days.';
+export type PeriodResult = { ok: true; period: ReportPeriod } | { ok: false; error: PeriodError };
+
 const MAX_DAYS = 3 * 366;
 
-const fail = (message: string): PeriodResult => ({ ok: false, message: `${message}\n${PERIOD_HELP}` });
-const day = (d: DateTime) => d.toFormat('d LLL yyyy');
+const fail = (error: PeriodError): PeriodResult => ({ ok: false, error });
+/** A day as periods name it (`1 Sep 2026`). */
+export const periodDay = (d: DateTime) => d.toFormat('d LLL yyyy');
+const day = periodDay;
 
 function made(start: DateTime, end: DateTime, label: string, now: DateTime): PeriodResult {
-  if (!start.isValid || !end.isValid) return fail('That date does not exist.');
-  if (end <= start) return fail('The period ends before it starts.');
-  if (start > now) return fail(`The period starts in the future (${day(start)}); reports cover what has happened.`);
-  if (end.diff(start, 'days').days > MAX_DAYS) return fail('Please ask for at most three years at a time.');
+  if (!start.isValid || !end.isValid) return fail({ code: 'no_such_date' });
+  if (end <= start) return fail({ code: 'ends_before_start' });
+  if (start > now) return fail({ code: 'in_future', start });
+  if (end.diff(start, 'days').days > MAX_DAYS) return fail({ code: 'too_long' });
   return { ok: true, period: { start, end, label } };
 }
 
@@ -49,13 +55,13 @@ export function parsePeriod(input: string | undefined, zone: string, now: DateTi
     .replace(/\s+to\s+/g, '..')
     .replace(/\s+/g, ' ');
   if (!raw) return made(local.minus({ days: 30 }), local, 'last 30 days', now);
-  if (raw.length > 40) return fail('I could not read that period.');
+  if (raw.length > 40) return fail({ code: 'unreadable' });
 
   let m = /^(\d{1,4}) ?(d|w|m|days?|weeks?|months?)$/.exec(raw);
   if (m) {
     const n = Number(m[1]);
     const unit = UNITS[m[2]![0] as keyof typeof UNITS];
-    if (n < 1) return fail('The period needs at least one day.');
+    if (n < 1) return fail({ code: 'empty' });
     return made(local.minus({ [unit]: n }), local, `last ${n} ${n === 1 ? unit.slice(0, -1) : unit}`, now);
   }
   m = /^(this[- ])?(week|month|quarter|year)$/.exec(raw);
@@ -82,7 +88,7 @@ export function parsePeriod(input: string | undefined, zone: string, now: DateTi
   m = /^(\d{4})-(\d{1,2})$/.exec(raw);
   if (m) {
     const month = Number(m[2]);
-    if (month < 1 || month > 12) return fail(`There is no month ${m[2]}.`);
+    if (month < 1 || month > 12) return fail({ code: 'no_such_month', text: m[2]! });
     const start = DateTime.fromObject({ year: Number(m[1]), month, day: 1 }, { zone });
     return made(start, start.plus({ months: 1 }), start.toFormat('LLLL yyyy'), now);
   }
@@ -95,16 +101,16 @@ export function parsePeriod(input: string | undefined, zone: string, now: DateTi
   if (m) {
     const a = dateOf(m[1]!, zone);
     const b = dateOf(m[2]!, zone);
-    if (!a || !b) return fail(`${!a ? m[1] : m[2]} is not a date (use year-month-day, e.g. 2026-09-01).`);
+    if (!a || !b) return fail({ code: 'not_a_date', text: (!a ? m[1] : m[2])! });
     return made(a, b.plus({ days: 1 }), `${day(a)} – ${day(b)}`, now);
   }
   m = /^(\d{4}-\d{1,2}-\d{1,2})$/.exec(raw);
   if (m) {
     const a = dateOf(m[1]!, zone);
-    if (!a) return fail(`${m[1]} is not a date (use year-month-day, e.g. 2026-09-01).`);
+    if (!a) return fail({ code: 'not_a_date', text: m[1]! });
     return made(a, a.plus({ days: 1 }), day(a), now);
   }
-  return fail(`I could not read \`${raw.slice(0, 40)}\` as a period.`);
+  return fail({ code: 'unreadable_text', text: raw.slice(0, 40) });
 }
 
 function dateOf(s: string, zone: string): DateTime | null {

@@ -2,7 +2,7 @@ import type { Deps } from '../deps.js';
 import { policyFromConfig } from '../escalations/escalation-config.js';
 import type { StaffRow } from '../staff/staff.repo.js';
 import { renderChart } from './chart-render.js';
-import { parsePeriod, type ReportPeriod } from './period.js';
+import { parsePeriod, type PeriodError, type ReportPeriod } from './period.js';
 import { reportScope, type ReportRefusal, type ReportTarget } from './report.access.js';
 import { reportCharts, type ChartKey } from './report.charts.js';
 import { renderReportCsv } from './report.csv.js';
@@ -14,7 +14,7 @@ import { buildSupervisionReport, type ReportWorker, type SupervisionReport } fro
  * period; no names). The default target: a worker's own, a supervisor's team,
  * everyone for an admin.
  */
-export type ReportRun = { ok: true; report: SupervisionReport; fileTag: string } | { ok: false; message: string } | ({ ok: false } & ReportRefusal);
+export type ReportRun = { ok: true; report: SupervisionReport; fileTag: string } | { ok: false; error: PeriodError } | ({ ok: false } & ReportRefusal);
 
 export async function runReport(deps: Deps, me: StaffRow, o: { target: ReportTarget | null; period: string; via: 'command' | 'home' }): Promise<ReportRun> {
   const now = deps.clock.now();

@@ -42,9 +42,8 @@ export function refusalText(r: CaseRefusal | { message: string }): string {
   }
 }
 
-/** The words for a refused report (src/reports/report.access.ts), or a service's own message. */
-export function reportRefusalText(r: ReportRefusal | { message: string }): string {
-  if ('message' in r) return r.message;
+/** The words for a refused report (src/reports/report.access.ts). */
+export function reportRefusalText(r: ReportRefusal): string {
   switch (r.code) {
     case 'own_only':
       return "Sorry, a worker can see only their own report (`/case report`). Your supervisor can see the team's.";

@@ -4,6 +4,7 @@
  * commands and formatting are added here.
  */
 import type { DateTime } from 'luxon';
+import { periodDay, type PeriodError } from '../reports/period.js';
 import { ADMINS_ONLY, type RemoveResult } from '../referrals/resources.service.js';
 import type { OncallResult } from '../staff/oncall.service.js';
 import type { StaffResult } from '../staff/staff.service.js';
@@ -74,5 +75,37 @@ export function removeResourceText(r: RemoveResult): string {
       return `I can't find a resource “${r.query.slice(0, 60)}”. \`/case resources list\` shows them.`;
     case 'removed':
       return `Removed “${r.name}” from the directory. Referrals already made to it keep its name.`;
+  }
+}
+
+/** The forms of a report period (src/reports/period.ts), told with every period that could not be read. */
+export const PERIOD_HELP =
+  'Periods: `30d`, `12w`, `6m`, `week`, `month`, `quarter`, `year`, `last-month`, `last-quarter`, `2026-Q3`, `2026-09`, `2026`, or days `2026-09-01..2026-09-30`. Without one: the last 30 days.';
+
+/** The words for a period that could not be read, with the forms it knows. */
+export function periodErrorText(e: PeriodError): string {
+  return `${periodProblem(e)}\n${PERIOD_HELP}`;
+}
+
+function periodProblem(e: PeriodError): string {
+  switch (e.code) {
+    case 'no_such_date':
+      return 'That date does not exist.';
+    case 'ends_before_start':
+      return 'The period ends before it starts.';
+    case 'in_future':
+      return `The period starts in the future (${periodDay(e.start)}); reports cover what has happened.`;
+    case 'too_long':
+      return 'Please ask for at most three years at a time.';
+    case 'unreadable':
+      return 'I could not read that period.';
+    case 'empty':
+      return 'The period needs at least one day.';
+    case 'no_such_month':
+      return `There is no month ${e.text}.`;
+    case 'not_a_date':
+      return `${e.text} is not a date (use year-month-day, e.g. 2026-09-01).`;
+    case 'unreadable_text':
+      return `I could not read \`${e.text}\` as a period.`;
   }
 }

@@ -7,6 +7,7 @@ import { reportHomeBlocks, reportText, reportTextBlocks } from './ui/report.bloc
 import type { Block } from './ui/blocks.js';
 import { tell, type Asker } from './slack.kit.js';
 import { reportRefusalText } from './access.js';
+import { periodErrorText } from './outcome-words.js';
 
 /**
  * `/case report [team|@worker] [period]`: the figures as text to the asker
@@ -18,7 +19,7 @@ export async function reportCommand(deps: Deps, a: Asker, me: StaffRow, args: st
   const cmd = parseReportCommand(args);
   if (!cmd.ok) return tell(a, cmd.message);
   const run = await runReport(deps, me, { target: cmd.target, period: cmd.period, via: 'command' });
-  if (!run.ok) return tell(a, reportRefusalText(run));
+  if (!run.ok) return tell(a, 'error' in run ? periodErrorText(run.error) : reportRefusalText(run));
   const r = run.report;
   await tell(a, reportText(r), reportTextBlocks(r));
   const files = await reportFiles(r, run.fileTag, { csv: true });

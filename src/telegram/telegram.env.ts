@@ -3,6 +3,7 @@ import type { Deps } from '../deps.js';
 import type { Later } from '../db/after-commit.js';
 import { findClientByTelegramUser } from '../clients/clients.repo.js';
 import { languageFromCode, type Language } from '../intake/intake.domain.js';
+import { EMERGENCY_CONTACTS_SETTING, LANGUAGES } from '../lib/languages.js';
 import { loadSession, type Session } from '../intake/intake.repo.js';
 import type { I18n, T } from '../i18n/i18n.js';
 import type { CallbackAction, CallbackTokenRow } from './callback-tokens.js';
@@ -160,5 +161,5 @@ export async function contactsOf(env: BotEnv, ctx: BotContext): Promise<string> 
 }
 
 export function emergencyContacts(deps: Deps): Record<Language, string> {
-  return { en: deps.config.EMERGENCY_CONTACTS_EN, zh: deps.config.EMERGENCY_CONTACTS_ZH };
+  return Object.fromEntries(LANGUAGES.map((l) => [l, deps.config[EMERGENCY_CONTACTS_SETTING[l]]])) as Record<Language, string>;
 }

@@ -2,23 +2,20 @@ import { DateTime } from 'luxon';
 import type { MyData, StatusResult } from '../clients/client-commands.service.js';
 import { QUESTION_STEPS, type Field, type IntakeState, type Language } from '../intake/intake.domain.js';
 import type { I18n, T } from '../i18n/i18n.js';
+import { DATE_LOCALE } from '../lib/languages.js';
 import { answerText, renderStatus, TELEGRAM_TEXT_LIMIT } from './messages.js';
 import type { Reply } from './telegram.env.js';
 
 /** Renderers for the client commands (status, mydata, confirmations); pure. */
 
-function localeOf(lang: Language): string {
-  return lang === 'zh' ? 'zh-CN' : 'en-GB';
-}
-
 /** A moment as the client reads it: their zone, their language. */
 function formatWhen(at: DateTime | Date, zone: string, lang: Language): string {
   const dt = at instanceof Date ? DateTime.fromJSDate(at) : at;
-  return dt.setZone(zone).setLocale(localeOf(lang)).toLocaleString(DateTime.DATETIME_FULL);
+  return dt.setZone(zone).setLocale(DATE_LOCALE[lang]).toLocaleString(DateTime.DATETIME_FULL);
 }
 
 function formatDate(at: Date, zone: string, lang: Language): string {
-  return DateTime.fromJSDate(at).setZone(zone).setLocale(localeOf(lang)).toLocaleString(DateTime.DATE_FULL);
+  return DateTime.fromJSDate(at).setZone(zone).setLocale(DATE_LOCALE[lang]).toLocaleString(DateTime.DATE_FULL);
 }
 
 export function renderStatusReply(t: T, s: StatusResult, lang: Language): Reply {

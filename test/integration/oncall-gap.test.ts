@@ -1,7 +1,7 @@
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { deliveries, oncallShifts } from '../../src/db/schema.js';
-import { planOncallGapAlerts } from '../../src/escalations/oncall-gap.kind.js';
+import { planOncallGapAlerts } from '../../src/escalations/oncall-gap.js';
 import { runEscalationSweep } from '../../src/escalations/escalation-sweep.service.js';
 import { createTestDeps, type TestDeps } from '../helpers/deps.js';
 import { makeStaff, stamped } from '../helpers/factories.js';

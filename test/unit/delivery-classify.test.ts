@@ -3,7 +3,7 @@ import { TelegramError } from 'telegraf';
 import { classifyTelegramError } from '../../src/telegram/telegram.sender.js';
 import { classifySlackError } from '../../src/delivery/senders/slack.sender.js';
 import { PermanentSendError, RateLimitedSendError, TransientSendError } from '../../src/delivery/send-errors.js';
-import { describeFailure } from '../../src/delivery/failure-notice.kind.js';
+import { describeFailure } from '../../src/slack/kinds/failure-notice.kind.js';
 import { policyFromConfig } from '../../src/escalations/escalation-config.js';
 import { loadConfig, type ConfigError } from '../../src/config.js';
 

@@ -3,12 +3,13 @@ import { DateTime } from 'luxon';
 import { parsePeriod } from '../../src/reports/period.js';
 import { csvCell } from '../../src/reports/report.csv.js';
 import { parseReportCommand } from '../../src/slack/commands/report.parse.js';
+import { periodErrorText } from '../../src/slack/outcome-words.js';
 
 /** The forgiving period syntax, CSV cells a spreadsheet cannot run, and the command's target. */
 const now = DateTime.fromISO('2026-11-18T15:00:00Z', { zone: 'utc' });
 const p = (text: string, zone = 'Europe/London') => {
   const r = parsePeriod(text, zone, now);
-  return r.ok ? [r.period.start.toISO(), r.period.end.toISO(), r.period.label] : r.message;
+  return r.ok ? [r.period.start.toISO(), r.period.end.toISO(), r.period.label] : periodErrorText(r.error);
 };
 
 describe('parsePeriod', () => {

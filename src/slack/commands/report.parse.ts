@@ -1,5 +1,5 @@
 import type { ReportTarget } from '../../reports/report.access.js';
-import { PERIOD_HELP } from '../../reports/period.js';
+import { PERIOD_HELP } from '../outcome-words.js';
 import { mentionOf } from './mention.js';
 
 /**

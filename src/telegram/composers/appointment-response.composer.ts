@@ -1,7 +1,7 @@
 import type { Composer } from 'telegraf';
 import { z } from 'zod';
 import { respondToAppointment } from '../../appointments/appointment-response.service.js';
-import { APPOINTMENT_RESPOND } from '../../appointments/appointment-reminder.kind.js';
+import { APPOINTMENT_RESPOND } from '../../appointments/appointment-reminder.js';
 import { isOurReminder } from '../../appointments/client-answer.js';
 import { CLIENT_RESPONSES } from '../../db/schema.js';
 import { answerButton, reply } from '../telegram.reply.js';

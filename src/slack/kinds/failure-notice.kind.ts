@@ -1,8 +1,5 @@
-import { eq } from 'drizzle-orm';
-import { deliveries } from '../db/schema.js';
-import { deliveryKind } from './kinds/kind.js';
-import { loadCase, loadStaff, recipientId, staffUnreachable } from './recipients.js';
-import { FAILURE_NOTICE_KIND } from './failure-notice.js';
+import { deliveryKind } from '../../delivery/kinds/kind.js';
+import { FAILURE_NOTICE_KIND, failureNotice } from '../../delivery/failure-notice.js';
 
 /** What each failure means for the worker, in words they can act on. */
 const REASONS: Record<string, string> = {
@@ -32,23 +29,19 @@ export function describeFailure(reason: string | null): string {
   return reason.replace(/_/g, ' ');
 }
 
+/** A message that could not be delivered for good, told to the worker who owns the case (planned by src/delivery/failure-notice.ts). */
 export const deliveryFailedNoticeKind = deliveryKind({
   kind: FAILURE_NOTICE_KIND,
   async render(deps, row) {
-    const workerId = recipientId(row.recipient, 'staff');
-    const worker = workerId ? await loadStaff(deps.db, workerId) : undefined;
-    const unreachable = staffUnreachable(worker);
-    if (unreachable) return { skip: unreachable };
-    const [failed] = await deps.db.select().from(deliveries).where(eq(deliveries.id, row.subjectId)).limit(1);
-    if (!failed) return { skip: 'subject_not_found' };
-    const c = failed.caseId ? await loadCase(deps.db, failed.caseId) : undefined;
-    const who = failed.recipient.startsWith('client:') ? 'to the client' : 'to staff';
-    const what = WHAT[failed.kind.split('.')[0]!] ?? 'Message';
+    const n = await failureNotice(deps, row);
+    if ('skip' in n) return n;
+    const who = n.toClient ? 'to the client' : 'to staff';
+    const what = WHAT[n.failedKind] ?? 'Message';
     const text =
-      `${what} ${who} of ${c?.reference ?? 'a case'} could not be delivered: ${describeFailure(failed.reason)}.` +
-      (failed.reason === 'client_blocked_bot'
+      `${what} ${who} of ${n.reference ?? 'a case'} could not be delivered: ${describeFailure(n.reason)}.` +
+      (n.reason === 'client_blocked_bot'
         ? ' Please reach the client another way; reminders will not reach them on Telegram until they message the bot again.'
         : '');
-    return { channel: 'slack', to: worker!.slackUserId, text };
+    return { channel: 'slack', to: n.to, text };
   },
 });

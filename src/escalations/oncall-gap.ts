@@ -2,19 +2,17 @@ import { and, eq, inArray } from 'drizzle-orm';
 import { inTransaction } from '../db/client.js';
 import { deliveries, staff } from '../db/schema.js';
 import type { Deps } from '../deps.js';
-import { deliveryKind } from '../delivery/kinds/kind.js';
-import { scheduleAfterCommit, planDeliveries, type PlannedDelivery, type Recipient } from '../delivery/ledger.js';
+import { scheduleAfterCommit, planDeliveries, type DeliveryRow, type PlannedDelivery, type Recipient } from '../delivery/ledger.js';
 import { loadStaff, recipientId, staffUnreachable } from '../delivery/recipients.js';
 import { gapsAhead } from '../staff/oncall.service.js';
-import { staffTime } from '../appointments/appointment.format.js';
 
 /**
  * Nobody on call is itself an escalation: a gap in the rota starting within
  * ONCALL_GAP_LOOKAHEAD_HOURS is told to the admins (or, with no admin, to the
  * supervisors), once a day while it is unfilled (the ledger row is keyed by the
- * day the gap starts), by the escalation sweep. The message says how to fill it.
+ * day the gap starts), by the escalation sweep. The message (src/slack/kinds/oncall-gap.kind.ts) says how to fill it.
  */
-const ONCALL_GAP_KIND = 'oncall_gap';
+export const ONCALL_GAP_KIND = 'oncall_gap';
 
 export async function planOncallGapAlerts(deps: Deps): Promise<number> {
   const now = deps.clock.now();
@@ -67,20 +65,20 @@ export async function planOncallGapAlerts(deps: Deps): Promise<number> {
   return fresh.length;
 }
 
-export const oncallGapKind = deliveryKind({
-  kind: ONCALL_GAP_KIND,
-  async render(deps, row) {
-    const s = await loadStaff(deps.db, recipientId(row.recipient, 'staff') ?? '');
-    const why = staffUnreachable(s);
-    if (why) return { skip: why };
-    // What is uncovered now (it may have been filled, or have grown, since the alert was planned).
-    const gap = (await gapsAhead(deps.db, deps.clock.now(), deps.config.ONCALL_GAP_LOOKAHEAD_HOURS))[0];
-    if (!gap) return { skip: 'gap_filled' };
-    const from = gap.start!;
-    const to = gap.end!;
-    const text =
-      `:warning: Nobody is on call from ${staffTime(from.toJSDate(), s!.timeZone)} to ${staffTime(to.toJSDate(), s!.timeZone)}. ` +
-      'A crisis in that time would page the team supervisors and the supervision channel instead. Fill it with `/case oncall set @someone from … to …`.';
-    return { channel: 'slack', to: s!.slackUserId, text };
-  },
-});
+/** The gap a row tells of, as it is now (it may have been filled, or have grown, since the alert was planned). */
+export interface OncallGapNotice {
+  /** The Slack user id of the admin or supervisor told, and their zone. */
+  to: string;
+  zone: string;
+  from: Date;
+  until: Date;
+}
+
+export async function oncallGapNotice(deps: Deps, row: DeliveryRow): Promise<OncallGapNotice | { skip: string }> {
+  const s = await loadStaff(deps.db, recipientId(row.recipient, 'staff') ?? '');
+  const why = staffUnreachable(s);
+  if (why) return { skip: why };
+  const gap = (await gapsAhead(deps.db, deps.clock.now(), deps.config.ONCALL_GAP_LOOKAHEAD_HOURS))[0];
+  if (!gap) return { skip: 'gap_filled' };
+  return { to: s!.slackUserId, zone: s!.timeZone, from: gap.start!.toJSDate(), until: gap.end!.toJSDate() };
+}
