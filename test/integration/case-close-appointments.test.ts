@@ -1,11 +1,12 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { and, eq } from 'drizzle-orm';
 import { DateTime } from 'luxon';
 import { appointments, auditLog, staff } from '../../src/db/schema.js';
 import { planAppointmentReminders } from '../../src/appointments/reminders.service.js';
 import { closeCase } from '../../src/cases/case-plan.service.js';
-import { bookAppointment, clientTexts, createWorld, type World } from './delivery-fixtures.js';
+import { bookAppointment, clientTexts } from './delivery-fixtures.js';
 import { sendDue as sendAllDue } from './lifecycle-fixtures.js';
+import { REMINDER_24H_ENV, useDeliveryWorld } from '../helpers/delivery-world.js';
 
 /**
  * Closing a case ends the service agreement. An appointment still ahead must
@@ -14,18 +15,7 @@ import { sendDue as sendAllDue } from './lifecycle-fixtures.js';
  * time — so nobody comes to an appointment that no longer exists. One already
  * held is history and stays as it was.
  */
-let w: World;
-beforeAll(async () => {
-  w = await createWorld({
-    env: {
-      REMINDER_OFFSETS_CLIENT: 'PT24H',
-      REMINDER_OFFSETS_WORKER: 'PT24H',
-      SLACK_CHANNEL_MESSAGES_PER_SECOND: '30',
-      TELEGRAM_CHAT_MESSAGES_PER_SECOND: '30',
-    },
-  });
-});
-afterAll(async () => w?.close());
+const w = useDeliveryWorld({ env: REMINDER_24H_ENV });
 
 /** Every due row sent, in order, as the delivery worker would: what was sent, without the recipients. */
 const sendDue = async () => (await sendAllDue(w)).map(({ kind, outcome }) => ({ kind, outcome }));

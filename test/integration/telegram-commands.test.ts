@@ -17,31 +17,47 @@ afterAll(async () => h?.close());
 let nextId = 6000;
 const newUser = (lang = 'en'): SimUser => ({ id: nextId++, first_name: 'Robin', language_code: lang });
 
+/** The buttons pressed and words typed through a whole intake, in each language. */
+const INTAKE_ANSWERS = {
+  zh: {
+    language: '中文',
+    agree: '我同意',
+    safe: '安全',
+    name: '阿华',
+    category: '住房',
+    texts: ['房东要我搬走', '找到住处', '朋友', '我很能干'],
+    when: '本周内',
+    times: '晚上',
+    area: '北京 / 上海',
+    submit: '提交申请',
+  },
+  en: {
+    language: 'English',
+    agree: 'I agree',
+    safe: "Yes, I'm safe",
+    name: 'Robin',
+    category: 'Legal',
+    texts: ['A court letter', 'Understand it', 'My brother', 'I am organised'],
+    when: 'This week',
+    times: 'Mornings',
+    area: 'London',
+    submit: 'Send my request',
+  },
+};
+
 async function submitted(user: SimUser, opts: { zh?: boolean } = {}) {
   await h.command(user, '/start');
-  if (opts.zh) {
-    await h.click(user, '中文');
-    await h.click(user, '我同意');
-    await h.click(user, '安全');
-    await h.text(user, '阿华');
-    await h.click(user, '住房');
-    for (const t of ['房东要我搬走', '找到住处', '朋友', '我很能干']) await h.text(user, t);
-    await h.click(user, '本周内');
-    await h.click(user, '晚上');
-    await h.click(user, '北京 / 上海');
-    await h.click(user, '提交申请');
-  } else {
-    await h.click(user, 'English');
-    await h.click(user, 'I agree');
-    await h.click(user, "Yes, I'm safe");
-    await h.text(user, 'Robin');
-    await h.click(user, 'Legal');
-    for (const t of ['A court letter', 'Understand it', 'My brother', 'I am organised']) await h.text(user, t);
-    await h.click(user, 'This week');
-    await h.click(user, 'Mornings');
-    await h.click(user, 'London');
-    await h.click(user, 'Send my request');
-  }
+  const a = opts.zh ? INTAKE_ANSWERS.zh : INTAKE_ANSWERS.en;
+  await h.click(user, a.language);
+  await h.click(user, a.agree);
+  await h.click(user, a.safe);
+  await h.text(user, a.name);
+  await h.click(user, a.category);
+  for (const t of a.texts) await h.text(user, t);
+  await h.click(user, a.when);
+  await h.click(user, a.times);
+  await h.click(user, a.area);
+  await h.click(user, a.submit);
   const [client] = await h.deps.db.select().from(clients).where(eq(clients.telegramUserId, user.id));
   const [c] = await h.deps.db.select().from(cases).where(eq(cases.clientId, client!.id));
   return { client: client!, c: c! };
