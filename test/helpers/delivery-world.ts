@@ -5,6 +5,10 @@
  * (sequence.hooks 'stack'), so what is started on the world closes before the world does.
  */
 import { afterAll, beforeAll } from 'vitest';
+import { pino } from 'pino';
+import { createDeps } from '../../src/compose.js';
+import type { Deps } from '../../src/deps.js';
+import { createRedis } from '../../src/lib/redis.js';
 import { createLater } from '../../src/db/after-commit.js';
 import { createBot, type TelegramBot } from '../../src/telegram/telegram.bot.js';
 import { startWorkers, type RunningWorkers } from '../../workers/start.js';
@@ -56,4 +60,18 @@ export function useTelegramBot(w: World): TelegramBot {
   });
   afterAll(async () => tb.get()?.close());
   return tb.proxy;
+}
+
+/**
+ * Another process's connections to the world: its database, clock and cipher, with `config` and a
+ * Redis client of its own on `redisUrl`, logging nothing. The caller closes them.
+ */
+export function otherProcessDeps(w: World, config: Parameters<typeof createDeps>[0], redisUrl: string): Promise<Deps> {
+  return createDeps(config, {
+    clock: w.deps.clock,
+    database: w.deps.testDb,
+    redis: createRedis(redisUrl),
+    cipher: w.deps.cipher,
+    logger: pino({ level: 'silent' }),
+  });
 }

@@ -6,7 +6,7 @@ import { scheduleAppointment } from '../../src/appointments/appointments.service
 import { handBackDue } from '../../src/handover/handover.service.js';
 import { findActiveStaffBySlack } from '../../src/staff/staff.repo.js';
 import { DateTime } from 'luxon';
-import { answersTo, blockText, createSlackWorld, dm, flush, newCase, nextAnswer, U, type SlackWorld } from './slack-harness.js';
+import { blockText, caseCommand, createSlackWorld, dm, flush, newCase, U, type SlackWorld } from './slack-harness.js';
 
 /**
  * Leave cover through the real Bolt app, the Slack and Telegram emulators and
@@ -23,12 +23,7 @@ afterAll(async () => w?.close());
 
 const mention = (u: string) => `<@${u}|x>`;
 
-async function command(user: string, text: string): Promise<string> {
-  const before = answersTo(w, user).length;
-  const res = await w.driver.slashCommand({ command: '/case', text, userId: user });
-  expect(res.status).toBe(200);
-  return nextAnswer(w, user, before, `/case ${text}`);
-}
+const command = (user: string, text: string) => caseCommand(w, user, text);
 
 async function openHandoverModal(user: string, text: string) {
   const before = w.slack.openViews(user).length;

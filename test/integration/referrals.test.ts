@@ -10,7 +10,7 @@ import { buildCaseExport } from '../../src/cases/case-export.service.js';
 import { renderExportMarkdown } from '../../src/cases/case-export.render.js';
 import { anonymiseCases } from '../../src/clients/erasure-wipe.js';
 import { scanDatabase } from '../helpers/personal-data-scan.js';
-import { answersTo, blockText, createSlackWorld, dm, flush, newCase, nextAnswer, U, type SlackWorld } from './slack-harness.js';
+import { blockText, caseCommand, createSlackWorld, dm, flush, newCase, U, type SlackWorld } from './slack-harness.js';
 
 /**
  * Referrals end to end: admins keep the resource directory (`/case resources …`,
@@ -32,12 +32,7 @@ afterAll(async () => {
   await w?.close();
 });
 
-async function command(user: string, text: string): Promise<string> {
-  const before = answersTo(w, user).length;
-  const res = await w.driver.slashCommand({ command: '/case', text, userId: user });
-  expect(res.status).toBe(200);
-  return nextAnswer(w, user, before, `/case ${text}`);
-}
+const command = (user: string, text: string) => caseCommand(w, user, text);
 
 async function openModal(user: string, text: string) {
   const before = w.slack.openViews(user).length;

@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { SLACK_WAIT } from '../helpers/waits.js';
+import { viewSubmissionBy } from '../helpers/slack-actions.js';
 import { and, eq, inArray } from 'drizzle-orm';
 import { auditLog, staff } from '../../src/db/schema.js';
 import { openEscalation } from '../../src/escalations/escalations.repo.js';
@@ -132,14 +133,7 @@ describe("one answer for a missing case and another's", () => {
     const meta = JSON.parse(view.private_metadata!);
     const submit = async (caseId: string) => {
       const state = { values: viewStateValues(view.blocks as unknown[], { goal_0: { v: 'Find stable housing' }, assess_0: { v: 'Tenancy signed' } }) };
-      const res = await w.driver.interaction({
-        type: 'view_submission',
-        user: { id: U.other },
-        team: { id: w.slack.identity.teamId },
-        api_app_id: w.slack.identity.appId,
-        trigger_id: w.slack.issueTrigger(U.other),
-        view: { ...view, state, private_metadata: JSON.stringify({ ...meta, caseId }) },
-      });
+      const res = await w.driver.interaction(viewSubmissionBy(w, U.other, { ...view, state, private_metadata: JSON.stringify({ ...meta, caseId }) }));
       return res.body;
     };
     const real = await submit(theirs.caseId);

@@ -9,7 +9,7 @@ import { runEscalationSweep } from '../../src/escalations/escalation-sweep.servi
 import { viewStateValues } from '../../src/sandbox/slack-signing.payloads.js';
 import { answersTo, blockText, createSlackWorld, flush, newCase, nextAnswer, U, type SlackWorld } from './slack-harness.js';
 import { makeAppointment, stamped } from '../helpers/factories.js';
-import { blockActionBy } from '../helpers/slack-actions.js';
+import { blockActionBy, dmBlockActionBy, viewSubmissionBy } from '../helpers/slack-actions.js';
 
 /**
  * The buttons on escalation, crisis-page, follow-up-nudge and outcome-question
@@ -312,12 +312,8 @@ describe('[Open case] and [Reassign] on an escalation', () => {
     const blocks = picker.body.blocks as Array<{ block_id?: string }>;
     expect(blocks.some((b) => b.block_id === `intake:${e.caseId}`)).toBe(true);
     // The pick goes through the intake picker's listener (assign.flow.ts).
-    const channel = w.slack.dmChannel(U.sup);
     await w.driver.interaction({
-      ...blockActionBy(w, U.sup),
-      channel: { id: channel },
-      container: { type: 'message', channel_id: channel, message_ts: '1.000002' },
-      response_url: w.slack.issueResponseUrl({ channel, user: U.sup, kind: 'block_actions' }),
+      ...dmBlockActionBy(w, U.sup),
       actions: [{ type: 'users_select', action_id: 'intake_assign_pick', block_id: `intake:${e.caseId}`, selected_user: U.worker2, action_ts: '1' }],
     });
     await expect
@@ -380,14 +376,13 @@ describe('hostile requests on escalation messages (issue 19)', () => {
     // The submission comes back signed, with metadata naming the other message (and text of its own).
     const meta = JSON.parse(view.private_metadata!);
     const state = { values: viewStateValues(view.blocks as unknown[], { reason: { v: 'Client moved away.' } }) };
-    const res = await w.driver.interaction({
-      type: 'view_submission',
-      user: { id: U.worker },
-      team: { id: w.slack.identity.teamId },
-      api_app_id: w.slack.identity.appId,
-      trigger_id: w.slack.issueTrigger(U.worker),
-      view: { ...view, state, private_metadata: JSON.stringify({ ...meta, channel: victim.channel, ts: victim.msg.ts, text: 'FORGED' }) },
-    });
+    const res = await w.driver.interaction(
+      viewSubmissionBy(w, U.worker, {
+        ...view,
+        state,
+        private_metadata: JSON.stringify({ ...meta, channel: victim.channel, ts: victim.msg.ts, text: 'FORGED' }),
+      }),
+    );
     expect(res).toMatchObject({ status: 200, body: '' });
     expect((await escRow(mine.escalationId)).resolvedAt).not.toBeNull();
     // The other message is not edited: the result goes to the worker's DM instead.

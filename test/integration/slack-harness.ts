@@ -24,7 +24,7 @@ import { scheduleDeliveries } from '../../src/delivery/ledger.js';
 import { inTransaction } from '../../src/db/client.js';
 import { planIntakeCard } from '../../src/intake/intake-card.js';
 import type { Deps } from '../../src/deps.js';
-import { blockActionBy } from '../helpers/slack-actions.js';
+import { blockActionBy, dmBlockActionBy } from '../helpers/slack-actions.js';
 
 const SIGNING_SECRET = 'slack-test-signing-secret';
 export const U = {
@@ -214,6 +214,14 @@ export async function nextAnswer(w: SlackWorld, userId: string, before: number, 
   }, SLACK_WAIT);
 }
 
+/** `/case <text>` from a user, answered 200 at once: the answer that follows it. */
+export async function caseCommand(w: SlackWorld, user: string, text: string): Promise<string> {
+  const before = answersTo(w, user).length;
+  const res = await w.driver.slashCommand({ command: '/case', text, userId: user });
+  expect(res.status).toBe(200);
+  return nextAnswer(w, user, before, `/case ${text}`);
+}
+
 export function dm(w: SlackWorld, userId: string): SlackMessageView[] {
   return w.slack.dmWith(userId);
 }
@@ -225,12 +233,8 @@ export function blockText(blocks: unknown[] | undefined): string {
 
 /** A press on a case-card button (`case_phase`, `case_log_note`, `case_goals`, …) as from the card in the user's DM, signed like Slack: the HTTP answer. */
 export function pressCaseButton(w: SlackWorld, user: string, actionId: string, value: string) {
-  const channel = w.slack.dmChannel(user);
   return w.driver.interaction({
-    ...blockActionBy(w, user),
-    channel: { id: channel },
-    container: { type: 'message', channel_id: channel, message_ts: '1.000001' },
-    response_url: w.slack.issueResponseUrl({ channel, user, kind: 'block_actions' }),
+    ...dmBlockActionBy(w, user, '1.000001'),
     actions: [{ type: 'button', action_id: actionId, block_id: 'case', value, action_ts: '1' }],
   });
 }

@@ -9,7 +9,7 @@ import { findActiveStaffBySlack } from '../../src/staff/staff.repo.js';
 import { planDeliveries } from '../../src/delivery/ledger.js';
 import { erasureSlackCleanupProcessor } from '../../workers/processors/erasure-slack-cleanup.processor.js';
 import { redactionSlackCleanupProcessor } from '../../workers/processors/redaction-slack-cleanup.processor.js';
-import { answersTo, blockText, createSlackWorld, dm, flush, newCase, nextAnswer, U, type SlackWorld } from './slack-harness.js';
+import { answersTo, blockText, caseCommand, createSlackWorld, dm, flush, newCase, nextAnswer, U, type SlackWorld } from './slack-harness.js';
 import { makeAppointment, stamped } from '../helpers/factories.js';
 
 /**
@@ -25,12 +25,7 @@ beforeAll(async () => {
 });
 afterAll(async () => w?.close());
 
-async function command(user: string, text: string): Promise<string> {
-  const before = answersTo(w, user).length;
-  const res = await w.driver.slashCommand({ command: '/case', text, userId: user });
-  expect(res.status).toBe(200);
-  return nextAnswer(w, user, before, `/case ${text}`);
-}
+const command = (user: string, text: string) => caseCommand(w, user, text);
 
 async function richCase() {
   const c = await newCase(w, { assignTo: w.staff.worker, name: 'Mei Chen', story: 'My son stopped talking to me after the divorce' });

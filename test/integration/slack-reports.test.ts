@@ -4,7 +4,7 @@ import { auditLog, deliveries } from '../../src/db/schema.js';
 import { planWeeklyDigests } from '../../src/escalations/weekly-digest.js';
 import { acknowledgeEscalation, snoozeEscalation } from '../../src/escalations/escalation-actions.service.js';
 import { homeViewBlocks } from '../../src/slack/screens.js';
-import { answersTo, blockText, createSlackWorld, dm, flush, nextAnswer, U, type SlackWorld } from './slack-harness.js';
+import { blockText, caseCommand, createSlackWorld, dm, flush, U, type SlackWorld } from './slack-harness.js';
 import { expectedCsv, makeQuarter, parseCsv, utc, writeQuarter, type SeedCase } from './report-seed.js';
 
 /**
@@ -62,12 +62,7 @@ beforeAll(async () => {
 }, 60_000);
 afterAll(async () => w?.close());
 
-async function command(user: string, text: string): Promise<string> {
-  const before = answersTo(w, user).length;
-  const res = await w.driver.slashCommand({ command: '/case', text, userId: user });
-  expect(res.status).toBe(200);
-  return nextAnswer(w, user, before, `/case ${text}`);
-}
+const command = (user: string, text: string) => caseCommand(w, user, text);
 
 /** The files of the newest upload in a user's DM, waiting for it (the upload follows the text answer). */
 async function uploadedAfter(user: string, before: number) {

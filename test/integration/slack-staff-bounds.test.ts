@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { appointments, auditLog, cases, goals, notes } from '../../src/db/schema.js';
 import { answersTo, createSlackWorld, newCase, nextAnswer, openCaseModal, U, type SlackWorld } from './slack-harness.js';
 import { makeAppointment, stamped } from '../helpers/factories.js';
-import { blockActionBy } from '../helpers/slack-actions.js';
+import { dmBlockActionBy } from '../helpers/slack-actions.js';
 
 /**
  * Staff input that is signed and well-formed but absurd (issue 19): each is
@@ -86,12 +86,8 @@ describe('an appointment outcome', () => {
       ...stamped(t.toJSDate()),
     });
     const before = answersTo(w, U.worker).length;
-    const channel = w.slack.dmChannel(U.worker);
     await w.driver.interaction({
-      ...blockActionBy(w, U.worker),
-      channel: { id: channel },
-      container: { type: 'message', channel_id: channel, message_ts: '1.000002' },
-      response_url: w.slack.issueResponseUrl({ channel, user: U.worker, kind: 'block_actions' }),
+      ...dmBlockActionBy(w, U.worker),
       actions: [{ type: 'button', action_id: 'appt_outcome_no_show', block_id: 'x', value: `${appt.id}:${appt.version}`, action_ts: '1' }],
     });
     expect(await nextAnswer(w, U.worker, before)).toBe('This appointment has not started yet: its outcome can be recorded once it has begun.');
