@@ -1,8 +1,8 @@
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { E2E_WAIT } from '../helpers/waits.js';
 import { eq } from 'drizzle-orm';
 import { appointments, cases, escalations } from '../../src/db/schema.js';
-import { allText, createE2E, INTAKE, STAFF, type E2E } from './e2e-harness.js';
+import { allText, useE2E, INTAKE, STAFF } from './e2e-harness.js';
 
 /**
  * Chain 1 of issue 6 through the whole service: a client's intake on Telegram
@@ -12,11 +12,7 @@ import { allText, createE2E, INTAKE, STAFF, type E2E } from './e2e-harness.js';
  * the worker is nudged, then the supervisor escalated to.
  * Clock: Monday 23 Nov 2026 09:00 UTC (London = UTC in November).
  */
-let e: E2E;
-beforeAll(async () => {
-  e = await createE2E();
-}, 60_000);
-afterAll(async () => e?.close());
+const e = useE2E();
 
 const mei = { id: 9_100_001, first_name: 'Mei', language_code: 'en' };
 const lin = { id: 9_100_002, first_name: '林', language_code: 'zh-hans' };

@@ -1,10 +1,8 @@
 /**
- * The delivery world (test/integration/delivery-fixtures.ts) as a suite fixture: each helper
- * registers its beforeAll/afterAll and returns a stand-in that forwards to the real thing once
- * beforeAll has made it. Register the world first: Vitest runs afterAll hooks in reverse
- * (sequence.hooks 'stack'), so what is started on the world closes before the world does.
+ * The delivery world (test/integration/delivery-fixtures.ts) for a whole test file: each helper
+ * registers its beforeAll/afterAll (useForFile). Register the world first, so that what is started
+ * on it closes before it does.
  */
-import { afterAll, beforeAll } from 'vitest';
 import { pino } from 'pino';
 import { createDeps } from '../../src/compose.js';
 import type { Deps } from '../../src/deps.js';
@@ -13,6 +11,7 @@ import { createLater } from '../../src/db/after-commit.js';
 import { createBot, type TelegramBot } from '../../src/telegram/telegram.bot.js';
 import { startWorkers, type RunningWorkers } from '../../workers/start.js';
 import { createWorld, type World } from '../integration/delivery-fixtures.js';
+import { useForFile } from './suite-fixture.js';
 
 /** Client and worker reminders only 24 hours ahead, and sends paced at 30 a second. */
 export const REMINDER_24H_ENV = {
@@ -22,44 +21,31 @@ export const REMINDER_24H_ENV = {
   TELEGRAM_CHAT_MESSAGES_PER_SECOND: '30',
 } as const;
 
-/** A stand-in for a value a beforeAll makes: property reads (methods bound) go to the value set. */
-function lateValue<T extends object>(what: string): { proxy: T; set(v: T): void; get(): T | undefined } {
-  let current: T | undefined;
-  const proxy = new Proxy({} as T, {
-    get(_, key) {
-      if (!current) throw new Error(`${what} is used before its beforeAll made it`);
-      const v = Reflect.get(current, key);
-      return typeof v === 'function' ? v.bind(current) : v;
-    },
-  });
-  return { proxy, set: (v) => (current = v), get: () => current };
-}
-
 /** A delivery world for the whole file (createWorld in beforeAll, closed in afterAll). */
 export function useDeliveryWorld(opts: Parameters<typeof createWorld>[0] = {}): World {
-  const world = lateValue<World>('the delivery world');
-  beforeAll(async () => world.set(await createWorld(opts)));
-  afterAll(async () => world.get()?.close());
-  return world.proxy;
+  return useForFile(
+    'the delivery world',
+    () => createWorld(opts),
+    (w) => w.close(),
+  );
 }
 
 /** The delivery queue's workers running on the world for the whole file. */
-export function useDeliveryWorkers(w: World): void {
-  let workers: RunningWorkers | undefined;
-  beforeAll(async () => {
-    workers = await startWorkers(w.deps, { queues: ['delivery'] });
-  });
-  afterAll(async () => workers?.close(2000));
+export function useDeliveryWorkers(w: World): RunningWorkers {
+  return useForFile(
+    'the delivery workers',
+    () => startWorkers(w.deps, { queues: ['delivery'] }),
+    (workers) => workers.close(2000),
+  );
 }
 
 /** The bot the front end builds (createBot), against the world's Telegram emulator, for the whole file. */
 export function useTelegramBot(w: World): TelegramBot {
-  const tb = lateValue<TelegramBot>('the Telegram bot');
-  beforeAll(() => {
-    tb.set(createBot(w.deps, { token: w.tg.token, apiRoot: w.tg.url, botInfo: w.tg.botInfo as never, later: createLater(w.deps.logger) }));
-  });
-  afterAll(async () => tb.get()?.close());
-  return tb.proxy;
+  return useForFile(
+    'the Telegram bot',
+    () => createBot(w.deps, { token: w.tg.token, apiRoot: w.tg.url, botInfo: w.tg.botInfo as never, later: createLater(w.deps.logger) }),
+    (tb) => tb.close(),
+  );
 }
 
 /**

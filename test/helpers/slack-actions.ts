@@ -1,17 +1,21 @@
 import type { SlackEmulator } from '../../src/sandbox/slack-emulator.js';
 
-/**
- * The envelope of a `block_actions` payload from `user`, as Slack signs and sends it: the team,
- * the app and a fresh trigger id from the emulator. A test adds the channel, container and actions.
- */
-export function blockActionBy(world: { slack: SlackEmulator }, user: string) {
+/** Who sends an interaction payload, as Slack signs it: the user, the team, the app and a fresh trigger id from the emulator. */
+function sentBy(world: { slack: SlackEmulator }, user: string) {
   return {
-    type: 'block_actions',
     user: { id: user },
     team: { id: world.slack.identity.teamId },
     api_app_id: world.slack.identity.appId,
     trigger_id: world.slack.issueTrigger(user),
   } as const;
+}
+
+/**
+ * The envelope of a `block_actions` payload from `user`, as Slack signs and sends it: the team,
+ * the app and a fresh trigger id from the emulator. A test adds the channel, container and actions.
+ */
+export function blockActionBy(world: { slack: SlackEmulator }, user: string) {
+  return { type: 'block_actions', ...sentBy(world, user) } as const;
 }
 
 /**
@@ -30,12 +34,5 @@ export function dmBlockActionBy(world: { slack: SlackEmulator }, user: string, m
 
 /** A `view_submission` payload from `user` for `view` (its state and private metadata as the test sets them), signed like Slack. */
 export function viewSubmissionBy<V>(world: { slack: SlackEmulator }, user: string, view: V) {
-  return {
-    type: 'view_submission',
-    user: { id: user },
-    team: { id: world.slack.identity.teamId },
-    api_app_id: world.slack.identity.appId,
-    trigger_id: world.slack.issueTrigger(user),
-    view,
-  } as const;
+  return { type: 'view_submission', ...sentBy(world, user), view } as const;
 }

@@ -1,11 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SLACK_WAIT } from '../helpers/waits.js';
-import { and, eq } from 'drizzle-orm';
+import { eq } from 'drizzle-orm';
 import { auditLog, cases, deliveries, escalations, staff } from '../../src/db/schema.js';
 import { seedAdmins } from '../../src/staff/staff.service.js';
 import { lookupVia } from '../../src/slack/slack.kit.js';
 import { WebClient } from '@slack/web-api';
 import { answersTo, blockText, createSlackWorld, newCase, nextAnswer, U, type SlackWorld } from './slack-harness.js';
+import { caseAudit } from '../helpers/audit.js';
 
 /**
  * App Home for a worker, a supervisor and someone not in the directory; the
@@ -110,10 +111,7 @@ describe('/case commands', () => {
     const card = await command(U.worker, c.reference.toLowerCase());
     expect(card.text).toBe(`Case ${c.reference} (Mei): Assessment`);
     expect(card.blocks).toContain('*Client:* Mei');
-    const views = await w.deps.db
-      .select()
-      .from(auditLog)
-      .where(and(eq(auditLog.caseId, c.caseId), eq(auditLog.action, 'case.viewed')));
+    const views = await caseAudit(w.deps.db, c.caseId, 'case.viewed');
     expect(views.map((v) => v.actorId)).toEqual([w.staff.worker]);
 
     const now = w.deps.clock.now().toJSDate();

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { SLACK_WAIT } from '../helpers/waits.js';
 import { and, eq } from 'drizzle-orm';
-import { auditLog, consents, erasureRequests, goals, noteRedactions, notes, cases } from '../../src/db/schema.js';
+import { consents, erasureRequests, goals, noteRedactions, notes, cases } from '../../src/db/schema.js';
 import { decideErasure, erasureTick, requestErasureByStaff } from '../../src/clients/erasure-request.service.js';
 import { runErasure } from '../../src/clients/erasure.service.js';
 import { assignCase } from '../../src/cases/case-assign.service.js';
@@ -11,6 +11,7 @@ import { erasureSlackCleanupProcessor } from '../../workers/processors/erasure-s
 import { redactionSlackCleanupProcessor } from '../../workers/processors/redaction-slack-cleanup.processor.js';
 import { answersTo, blockText, caseCommand, createSlackWorld, dm, flush, newCase, nextAnswer, U, type SlackWorld } from './slack-harness.js';
 import { makeAppointment, stamped } from '../helpers/factories.js';
+import { caseAudit } from '../helpers/audit.js';
 
 /**
  * The data lifecycle from Slack, through the real Bolt app and the Slack
@@ -106,10 +107,7 @@ describe('/case C-… export', () => {
     expect(json.notes).toHaveLength(2);
     expect(json.appointments).toHaveLength(1);
     expect(json.consents).toHaveLength(1);
-    const audit = await w.deps.db
-      .select()
-      .from(auditLog)
-      .where(and(eq(auditLog.caseId, c.caseId), eq(auditLog.action, 'case.exported')));
+    const audit = await caseAudit(w.deps.db, c.caseId, 'case.exported');
     expect(audit).toHaveLength(1);
     expect(audit[0]!.actorId).toBe(w.staff.worker);
   });
@@ -121,12 +119,7 @@ describe('/case C-… export', () => {
     const missing = await command(U.other, 'C-2026-9999 export');
     expect(refused).toBe(missing.replace('C-2026-9999', c.reference));
     expect(w.slack.files().length).toBe(filesBefore);
-    expect(
-      await w.deps.db
-        .select()
-        .from(auditLog)
-        .where(and(eq(auditLog.caseId, c.caseId), eq(auditLog.action, 'case.exported'))),
-    ).toEqual([]);
+    expect(await caseAudit(w.deps.db, c.caseId, 'case.exported')).toEqual([]);
   });
 });
 
@@ -265,10 +258,7 @@ describe('redaction', () => {
     const [tomb] = await w.deps.db.select().from(noteRedactions).where(eq(noteRedactions.noteId, msgNote!.id));
     expect(tomb).toMatchObject({ redactedBy: w.staff.sup });
     expect(w.deps.cipher.decrypt(tomb!.reasonEnc, 'note_redactions.reason')).toBe('Sent to the wrong client');
-    const audit = await w.deps.db
-      .select()
-      .from(auditLog)
-      .where(and(eq(auditLog.caseId, c.caseId), eq(auditLog.action, 'note.redacted')));
+    const audit = await caseAudit(w.deps.db, c.caseId, 'note.redacted');
     expect(audit).toHaveLength(1);
     expect(JSON.stringify(audit)).not.toContain('wrong client');
     // The copy relayed to the worker in Slack is rewritten by the job the redaction queued.

@@ -1,9 +1,10 @@
-import { and, eq } from 'drizzle-orm';
+import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { appointments, auditLog, cases, goals, notes } from '../../src/db/schema.js';
+import { appointments, cases, goals, notes } from '../../src/db/schema.js';
 import { answersTo, createSlackWorld, newCase, nextAnswer, openCaseModal, U, type SlackWorld } from './slack-harness.js';
 import { makeAppointment, stamped } from '../helpers/factories.js';
 import { dmBlockActionBy } from '../helpers/slack-actions.js';
+import { caseAudit } from '../helpers/audit.js';
 
 /**
  * Staff input that is signed and well-formed but absurd (issue 19): each is
@@ -64,12 +65,7 @@ describe('dates absurdly in the past or future', () => {
     const c = await newCase(w, { assignTo: w.staff.worker });
     const res = await w.driver.slashCommand({ command: '/case', text: c.reference, userId: U.worker }, { staleTimestamp: -365 * 24 * 3600 });
     expect(res).toMatchObject({ status: 401, body: 'the request timestamp is in the future' });
-    expect(
-      await w.deps.db
-        .select()
-        .from(auditLog)
-        .where(and(eq(auditLog.caseId, c.caseId), eq(auditLog.action, 'case.viewed'))),
-    ).toEqual([]);
+    expect(await caseAudit(w.deps.db, c.caseId, 'case.viewed')).toEqual([]);
   });
 });
 

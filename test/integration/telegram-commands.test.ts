@@ -7,6 +7,7 @@ import type { SimUser } from '../../src/sandbox/telegram-emulator.js';
 import { MessageTracker } from '../../src/telegram/telegram.tracker.js';
 import { createHarness, type Harness } from './telegram-harness.js';
 import { makeAppointment, makeStaff } from '../helpers/factories.js';
+import { caseAudit } from '../helpers/audit.js';
 
 let h: Harness;
 beforeAll(async () => {
@@ -144,10 +145,7 @@ describe('always-available commands', () => {
     expect(status).not.toContain('Lopez');
     expect(status).toContain('2026年11月25日');
     expect(status).toMatch(/18:00|下午6:00/);
-    const audit = await h.deps.db
-      .select()
-      .from(auditLog)
-      .where(and(eq(auditLog.caseId, c.id), eq(auditLog.action, 'case.status_viewed_by_client')));
+    const audit = await caseAudit(h.deps.db, c.id, 'case.status_viewed_by_client');
     expect(audit.length).toBeGreaterThan(0);
 
     const drafting = newUser();
