@@ -4,7 +4,7 @@ import { eq } from 'drizzle-orm';
 import { randomUUID } from 'node:crypto';
 import { auditLog, cases } from '../../src/db/schema.js';
 import { allText, useE2E, STAFF } from './e2e-harness.js';
-import { assign } from './e2e-flows.js';
+import { assign, englishIntake } from './e2e-flows.js';
 import { caseAudit } from '../helpers/audit.js';
 
 /**
@@ -53,22 +53,7 @@ describe('the full intake in Slack', () => {
   let caseId = '';
 
   it('is read by the assigned worker from [Full intake] on the DM card: every answer, long ones split, audited', async () => {
-    await e.say(client, '/start');
-    await e.press(client, 'English');
-    await e.press(client, 'I agree');
-    await e.press(client, "Yes, I'm safe");
-    await e.say(client, 'Mei');
-    await e.press(client, 'Housing');
-    await e.say(client, STORY.trim());
-    await e.say(client, 'A safe place to live.');
-    await e.say(client, 'My sister, sometimes.');
-    await e.press(client, 'Skip');
-    await e.press(client, 'This week');
-    await e.press(client, 'Evenings');
-    await e.press(client, 'London');
-    await e.press(client, 'Send my request');
-    const done = await e.botSays(client, (t) => /C-2026-\d{4}/.test(t), 'the reference');
-    reference = /C-2026-\d{4}/.exec(done.text!)![0];
+    reference = await englishIntake(e, client, STORY.trim());
     const dmCard = await assign(e, reference);
     caseId = (await e.deps.db.select().from(cases).where(eq(cases.reference, reference)))[0]!.id;
 

@@ -7,6 +7,7 @@ import { handBackDue } from '../../src/handover/handover.service.js';
 import { findActiveStaffBySlack } from '../../src/staff/staff.repo.js';
 import { DateTime } from 'luxon';
 import { blockText, caseCommand, createSlackWorld, dm, flush, newCase, U, type SlackWorld } from './slack-harness.js';
+import { setCase } from '../helpers/factories.js';
 
 /**
  * Leave cover through the real Bolt app, the Slack and Telegram emulators and
@@ -172,7 +173,7 @@ describe('/case handover', () => {
 
   it('on the until date the cases still held by @to and still open go back, and their clients are told again', async () => {
     // B moved on meanwhile (reassigned by its supervisor): it stays where it is.
-    await w.deps.db.update(cases).set({ assignedWorkerId: w.staff.sup }).where(eq(cases.id, b.caseId));
+    await setCase(w.deps.db, b.caseId, { assignedWorkerId: w.staff.sup });
     w.deps.clock.set(DateTime.fromISO('2026-12-10T08:59:00Z'));
     expect(await handBackDue(w.deps)).toEqual({ returned: 0, failed: 0 });
     w.deps.clock.set(DateTime.fromISO('2026-12-10T09:00:00Z'));

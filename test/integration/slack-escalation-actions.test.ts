@@ -10,6 +10,7 @@ import { viewStateValues } from '../../src/sandbox/slack-signing.payloads.js';
 import { answersTo, blockText, createSlackWorld, flush, newCase, nextAnswer, U, type SlackWorld } from './slack-harness.js';
 import { makeAppointment, stamped } from '../helpers/factories.js';
 import { blockActionBy, dmBlockActionBy, viewSubmissionBy } from '../helpers/slack-actions.js';
+import { setCase } from '../helpers/factories.js';
 
 /**
  * The buttons on escalation, crisis-page, follow-up-nudge and outcome-question
@@ -87,6 +88,13 @@ const audits = (action: string, subjectId: string) =>
     .select()
     .from(auditLog)
     .where(and(eq(auditLog.action, action), eq(auditLog.subjectId, subjectId)));
+/** The user presses `actionId` on an escalation message; waits for the modal it opens (views.open) and returns it. */
+async function modalFrom(user: string, message: { channel: string; msg: { ts: string } }, actionId: string, what: string) {
+  const opened = w.slack.calls.filter((c) => c.method === 'views.open' && c.ok).length;
+  await w.driver.blockAction(user, { channel: message.channel, ts: message.msg.ts }, actionId);
+  await expect.poll(() => w.slack.calls.filter((c) => c.method === 'views.open' && c.ok).length > opened, { ...SLACK_WAIT, message: what }).toBeTruthy();
+  return w.slack.openViews(user).at(-1)!;
+}
 const current = (channel: string, ts: string) => w.slack.messages(channel).find((m) => m.ts === ts)!;
 
 /** A click as Slack sends it for the message as it was first posted (even after our update removed the buttons). */
@@ -166,12 +174,7 @@ describe('crisis page [Acknowledge]', () => {
 describe('escalation [Snooze — reason required]', () => {
   it('opens a modal; no reason or a too long one → inline error with the modal kept open; with a reason → snoozed (encrypted, audited) and the message says so', async () => {
     const e = await escalationMessage({ reason: 'quiet_case', kind: 'escalation', to: w.staff.sup });
-    const opened = w.slack.calls.filter((c) => c.method === 'views.open' && c.ok).length;
-    await w.driver.blockAction(U.sup, { channel: e.channel, ts: e.msg.ts }, 'esc_snooze');
-    await expect
-      .poll(() => w.slack.calls.filter((c) => c.method === 'views.open' && c.ok).length > opened, { ...SLACK_WAIT, message: 'snooze modal' })
-      .toBeTruthy();
-    const view = w.slack.openViews(U.sup).at(-1)!;
+    const view = await modalFrom(U.sup, e, 'esc_snooze', 'snooze modal');
     expect(view.callback_id).toBe('esc_snooze_modal');
 
     const empty = await w.driver.viewSubmission(U.sup, view.id, { until: { v: 'P3D' }, reason: { v: '   ' } });
@@ -204,16 +207,8 @@ describe('escalation [Snooze — reason required]', () => {
 describe('follow-up nudge buttons', () => {
   it('[No follow-up needed] requires a reason, then resolves the nudge and clears the follow-up date; [Snooze 1 day] snoozes', async () => {
     const e = await escalationMessage({ reason: 'follow_up_overdue', kind: 'follow_up_nudge', to: w.staff.worker });
-    await w.deps.db
-      .update(cases)
-      .set({ nextFollowUpAt: now().minus({ days: 1 }).toJSDate() })
-      .where(eq(cases.id, e.caseId));
-    const opened = w.slack.calls.filter((c) => c.method === 'views.open' && c.ok).length;
-    await w.driver.blockAction(U.worker, { channel: e.channel, ts: e.msg.ts }, 'esc_not_needed');
-    await expect
-      .poll(() => w.slack.calls.filter((c) => c.method === 'views.open' && c.ok).length > opened, { ...SLACK_WAIT, message: 'reason modal' })
-      .toBeTruthy();
-    const view = w.slack.openViews(U.worker).at(-1)!;
+    await setCase(w.deps.db, e.caseId, { nextFollowUpAt: now().minus({ days: 1 }).toJSDate() });
+    const view = await modalFrom(U.worker, e, 'esc_not_needed', 'reason modal');
     expect((await w.driver.viewSubmission(U.worker, view.id, { reason: { v: '' } })).body).toMatchObject({
       response_action: 'errors',
       errors: { reason: expect.any(String) },
@@ -367,12 +362,7 @@ describe('hostile requests on escalation messages (issue 19)', () => {
     const mine = await escalationMessage({ reason: 'follow_up_overdue', kind: 'follow_up_nudge', to: w.staff.worker });
     const victim = await escalationMessage({ reason: 'follow_up_overdue', kind: 'follow_up_nudge', to: w.staff.worker });
     const before = JSON.stringify(current(victim.channel, victim.msg.ts));
-    const opened = w.slack.calls.filter((c) => c.method === 'views.open' && c.ok).length;
-    await w.driver.blockAction(U.worker, { channel: mine.channel, ts: mine.msg.ts }, 'esc_not_needed');
-    await expect
-      .poll(() => w.slack.calls.filter((c) => c.method === 'views.open' && c.ok).length > opened, { ...SLACK_WAIT, message: 'reason modal' })
-      .toBeTruthy();
-    const view = w.slack.openViews(U.worker).at(-1)!;
+    const view = await modalFrom(U.worker, mine, 'esc_not_needed', 'reason modal');
     // The submission comes back signed, with metadata naming the other message (and text of its own).
     const meta = JSON.parse(view.private_metadata!);
     const state = { values: viewStateValues(view.blocks as unknown[], { reason: { v: 'Client moved away.' } }) };

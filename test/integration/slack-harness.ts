@@ -16,7 +16,7 @@ import { SlackEmulator, type SlackMessageView } from '../../src/sandbox/slack-em
 import { SlackAppDriver } from '../../src/sandbox/slack-signing.js';
 import { TelegramEmulator } from '../../src/sandbox/telegram-emulator.js';
 import { createSlackApp } from '../../src/slack/slack.app.js';
-import { cases, deliveries } from '../../src/db/schema.js';
+import { deliveries } from '../../src/db/schema.js';
 import { makeCase, makeClient, makeStaff, stamped } from '../helpers/factories.js';
 import { sealCaseIntake } from '../../src/intake/intake.repo.js';
 import { sendDelivery } from '../../src/delivery/send.service.js';
@@ -25,6 +25,7 @@ import { inTransaction } from '../../src/db/client.js';
 import { planIntakeCard } from '../../src/intake/intake-card.js';
 import type { Deps } from '../../src/deps.js';
 import { blockActionBy, dmBlockActionBy } from '../helpers/slack-actions.js';
+import { setCase } from '../helpers/factories.js';
 
 const SIGNING_SECRET = 'slack-test-signing-secret';
 export const U = {
@@ -168,7 +169,7 @@ export async function newCase(w: SlackWorld, o: { assignTo?: string; crisis?: bo
     { clientId: client.id, category: 'family', priority: o.crisis ? 'crisis' : 'normal', urgency: 'week', crisis: !!o.crisis, intakeEnc },
     now,
   );
-  if (o.assignTo) await d.db.update(cases).set({ assignedWorkerId: o.assignTo, assignedAt: now.toJSDate(), phase: 'assessment' }).where(eq(cases.id, c.id));
+  if (o.assignTo) await setCase(d.db, c.id, { assignedWorkerId: o.assignTo, assignedAt: now.toJSDate(), phase: 'assessment' });
   return { caseId: c.id, reference: c.reference, clientId: client.id, chat };
 }
 

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { SLACK_WAIT } from '../helpers/waits.js';
 import { and, eq } from 'drizzle-orm';
-import { consents, erasureRequests, goals, noteRedactions, notes, cases } from '../../src/db/schema.js';
+import { consents, erasureRequests, goals, noteRedactions, notes } from '../../src/db/schema.js';
 import { decideErasure, erasureTick, requestErasureByStaff } from '../../src/clients/erasure-request.service.js';
 import { runErasure } from '../../src/clients/erasure.service.js';
 import { assignCase } from '../../src/cases/case-assign.service.js';
@@ -12,6 +12,7 @@ import { redactionSlackCleanupProcessor } from '../../workers/processors/redacti
 import { answersTo, blockText, caseCommand, createSlackWorld, dm, flush, newCase, nextAnswer, U, type SlackWorld } from './slack-harness.js';
 import { makeAppointment, stamped } from '../helpers/factories.js';
 import { caseAudit } from '../helpers/audit.js';
+import { setCase } from '../helpers/factories.js';
 
 /**
  * The data lifecycle from Slack, through the real Bolt app and the Slack
@@ -32,13 +33,10 @@ async function richCase() {
   const c = await newCase(w, { assignTo: w.staff.worker, name: 'Mei Chen', story: 'My son stopped talking to me after the divorce' });
   const d = w.deps;
   const at = d.clock.now().toJSDate();
-  await d.db
-    .update(cases)
-    .set({
-      planEnc: d.cipher.encrypt('Weekly calls; family mediation referral', 'cases.plan'),
-      selfHelpFocusEnc: d.cipher.encrypt('Mei writes to her son herself', 'cases.self_help_focus'),
-    })
-    .where(eq(cases.id, c.caseId));
+  await setCase(d.db, c.caseId, {
+    planEnc: d.cipher.encrypt('Weekly calls; family mediation referral', 'cases.plan'),
+    selfHelpFocusEnc: d.cipher.encrypt('Mei writes to her son herself', 'cases.self_help_focus'),
+  });
   await d.db.insert(goals).values({
     caseId: c.caseId,
     descriptionEnc: d.cipher.encrypt('Talk with her son again', 'goals.description'),

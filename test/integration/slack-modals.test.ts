@@ -4,6 +4,7 @@ import { and, eq } from 'drizzle-orm';
 import { appointments, cases, deliveries, goals, notes } from '../../src/db/schema.js';
 import { answersTo, blockText, createSlackWorld, pressCaseButton, dm, flush, newCase, nextAnswer, U, type SlackWorld } from './slack-harness.js';
 import { caseAudit } from '../helpers/audit.js';
+import { setCase } from '../helpers/factories.js';
 
 /**
  * Every case-card modal end to end: a signed block action opens it (views.open
@@ -120,7 +121,7 @@ describe('Log note', () => {
   it('refuses a case reassigned away while the modal was open', async () => {
     const c = await newCase(w, { assignTo: w.staff.worker });
     const view = await openModal(U.worker, 'case_log_note', c.caseId);
-    await w.deps.db.update(cases).set({ assignedWorkerId: w.staff.other }).where(eq(cases.id, c.caseId));
+    await setCase(w.deps.db, c.caseId, { assignedWorkerId: w.staff.other });
     const res = await submit(U.worker, view.id, {
       case_ref: { v: c.reference },
       kind: { v: 'phone' },

@@ -8,6 +8,7 @@ import { MessageTracker } from '../../src/telegram/telegram.tracker.js';
 import { createHarness, type Harness } from './telegram-harness.js';
 import { makeAppointment, makeStaff } from '../helpers/factories.js';
 import { caseAudit } from '../helpers/audit.js';
+import { setCase } from '../helpers/factories.js';
 
 let h: Harness;
 beforeAll(async () => {
@@ -130,7 +131,7 @@ describe('always-available commands', () => {
     const { c } = await submitted(user, { zh: true });
     expect((await h.command(user, '/status')).at(-1)!.text).toContain('目前还没有安排社工');
     const w = await worker('Ana Maria Lopez');
-    await h.deps.db.update(cases).set({ assignedWorkerId: w.id, assignedAt: new Date(), phase: 'assessment' }).where(eq(cases.id, c.id));
+    await setCase(h.deps.db, c.id, { assignedWorkerId: w.id, assignedAt: new Date(), phase: 'assessment' });
     // 2026-11-25 10:00 UTC is 18:00 in Shanghai
     await makeAppointment(h.deps.db, {
       caseId: c.id,
@@ -159,7 +160,7 @@ describe('always-available commands', () => {
     const ack1 = await h.text(user, 'Can we meet on Friday?');
     expect(ack1.at(-1)!.text).toBe("Thanks — I've passed this on. A worker will read it soon.");
     const w = await worker('Ben Okafor');
-    await h.deps.db.update(cases).set({ assignedWorkerId: w.id, assignedAt: new Date() }).where(eq(cases.id, c.id));
+    await setCase(h.deps.db, c.id, { assignedWorkerId: w.id, assignedAt: new Date() });
     const ack2 = await h.text(user, 'Also my landlord called.');
     expect(ack2.at(-1)!.text).toBe("Thanks — I've passed this to your worker.");
     const msgs = await h.deps.db.select().from(notes).where(eq(notes.caseId, c.id)).orderBy(notes.createdAt);
@@ -197,7 +198,7 @@ describe('always-available commands', () => {
     const user = newUser();
     const { client, c } = await submitted(user);
     const w = await worker('Cleo Ng');
-    await h.deps.db.update(cases).set({ assignedWorkerId: w.id, assignedAt: new Date() }).where(eq(cases.id, c.id));
+    await setCase(h.deps.db, c.id, { assignedWorkerId: w.id, assignedAt: new Date() });
     expect((await h.command(user, '/withdraw')).at(-1)!.text).toContain('Do you want to withdraw');
     const confirm = h.last(user);
     const done = await h.click(user, 'Yes, withdraw');
