@@ -1,12 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { and, eq } from 'drizzle-orm';
+import { eq } from 'drizzle-orm';
 import { DateTime } from 'luxon';
-import { appointments, auditLog, staff } from '../../src/db/schema.js';
+import { appointments, staff } from '../../src/db/schema.js';
 import { planAppointmentReminders } from '../../src/appointments/reminders.service.js';
 import { closeCase } from '../../src/cases/case-plan.service.js';
 import { bookAppointment, clientTexts } from './delivery-fixtures.js';
 import { sendDue as sendAllDue } from './lifecycle-fixtures.js';
 import { REMINDER_24H_ENV, useDeliveryWorld } from '../helpers/delivery-world.js';
+import { subjectAudit } from '../helpers/audit.js';
 
 /**
  * Closing a case ends the service agreement. An appointment still ahead must
@@ -41,10 +42,7 @@ describe('closing a case with an appointment ahead', () => {
     expect(a).toMatchObject({ status: 'cancelled', version: 2 });
     const [p] = await w.deps.db.select().from(appointments).where(eq(appointments.id, past));
     expect(p).toMatchObject({ status: 'scheduled', version: 1 });
-    const audits = await w.deps.db
-      .select()
-      .from(auditLog)
-      .where(and(eq(auditLog.action, 'appointment.cancelled'), eq(auditLog.subjectId, ahead)));
+    const audits = await subjectAudit(w.deps.db, ahead, 'appointment.cancelled');
     expect(audits).toHaveLength(1);
     expect(audits[0]!.details).toMatchObject({ because: 'case_closed', version: 2 });
 

@@ -3,13 +3,14 @@ import { Worker } from 'bullmq';
 import { and, eq, sql } from 'drizzle-orm';
 import { DateTime } from 'luxon';
 import type { Update } from 'telegraf/types';
-import { appointments, auditLog, clients, deliveries } from '../../src/db/schema.js';
+import { appointments, clients, deliveries } from '../../src/db/schema.js';
 import { planAppointmentReminders } from '../../src/appointments/reminders.service.js';
 import { sendDelivery } from '../../src/delivery/send.service.js';
 import type { TgUpdate } from '../../src/sandbox/telegram-emulator.js';
 import { createDispatcher } from '../../workers/start.js';
 import { bookAppointment, CLIENT_CHAT, WORKER_SLACK } from './delivery-fixtures.js';
 import { REMINDER_24H_ENV, useDeliveryWorld, useTelegramBot } from '../helpers/delivery-world.js';
+import { subjectAudit } from '../helpers/audit.js';
 
 /**
  * The Telegram glue of reminders & escalations, through the bot the front end
@@ -55,10 +56,7 @@ describe('a client answers a reminder through the full bot', () => {
 
     const [appt] = await w.deps.db.select().from(appointments).where(eq(appointments.id, apptId));
     expect(appt).toMatchObject({ clientResponse: 'confirmed' });
-    const audits = await w.deps.db
-      .select()
-      .from(auditLog)
-      .where(and(eq(auditLog.action, 'appointment.client_responded'), eq(auditLog.subjectId, apptId)));
+    const audits = await subjectAudit(w.deps.db, apptId, 'appointment.client_responded');
     expect(audits).toHaveLength(1);
     await sendDue();
     const told = w.slack
@@ -77,19 +75,11 @@ describe('a client who had blocked the bot writes again', () => {
     await handle(await w.tg.sendText(client, 'Hello, I am back'));
     const [row] = await w.deps.db.select().from(clients).where(eq(clients.id, w.clientId));
     expect(row!.botBlockedAt).toBeNull();
-    const audits = await w.deps.db
-      .select()
-      .from(auditLog)
-      .where(and(eq(auditLog.action, 'client.bot_unblocked'), eq(auditLog.subjectId, w.clientId)));
+    const audits = await subjectAudit(w.deps.db, w.clientId, 'client.bot_unblocked');
     expect(audits).toHaveLength(1);
     // A second message changes nothing more.
     await handle(await w.tg.sendText(client, 'Are you there?'));
-    expect(
-      await w.deps.db
-        .select()
-        .from(auditLog)
-        .where(and(eq(auditLog.action, 'client.bot_unblocked'), eq(auditLog.subjectId, w.clientId))),
-    ).toHaveLength(1);
+    expect(await subjectAudit(w.deps.db, w.clientId, 'client.bot_unblocked')).toHaveLength(1);
   });
 });
 

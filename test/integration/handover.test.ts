@@ -8,6 +8,7 @@ import { findActiveStaffBySlack } from '../../src/staff/staff.repo.js';
 import { DateTime } from 'luxon';
 import { blockText, caseCommand, createSlackWorld, dm, flush, newCase, U, type SlackWorld } from './slack-harness.js';
 import { setCase } from '../helpers/factories.js';
+import { actorAudit } from '../helpers/audit.js';
 
 /**
  * Leave cover through the real Bolt app, the Slack and Telegram emulators and
@@ -208,12 +209,7 @@ describe('/case handover', () => {
     expect(clientTexts(c.chat)).toEqual([]);
     const h = await w.deps.db.select().from(handovers).where(eq(handovers.status, 'undone'));
     expect(h).toHaveLength(1);
-    expect(
-      await w.deps.db
-        .select()
-        .from(auditLog)
-        .where(and(eq(auditLog.action, 'handover.undone'), eq(auditLog.actorId, w.staff.admin))),
-    ).toHaveLength(1);
+    expect(await actorAudit(w.deps.db, w.staff.admin, 'handover.undone')).toHaveLength(1);
   });
 
   it('`/case handover list` shows the ids; `/case handover undo <id>` by command; an ended one is not undone twice', async () => {

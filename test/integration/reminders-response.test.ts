@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Telegraf } from 'telegraf';
 import { and, eq } from 'drizzle-orm';
-import { appointments, auditLog, deliveries } from '../../src/db/schema.js';
+import { appointments, deliveries } from '../../src/db/schema.js';
 import { planAppointmentReminders } from '../../src/appointments/reminders.service.js';
 import { createBot } from '../../src/telegram/telegram.bot.js';
 import { appointmentResponseComposer } from '../../src/telegram/composers/appointment-response.composer.js';
@@ -11,6 +11,7 @@ import type { BotContext } from '../../src/telegram/telegram.env.js';
 import { startWorkers, type RunningWorkers } from '../../workers/start.js';
 import { advanceTo, bookAppointment, CLIENT_CHAT, createWorld, settle, WORKER_SLACK, type World } from './delivery-fixtures.js';
 import { SLACK_WAIT } from '../helpers/waits.js';
+import { subjectAudit } from '../helpers/audit.js';
 
 /**
  * The client answers a reminder on Telegram: the real telegraf bot (webhook
@@ -85,10 +86,7 @@ describe('the client answers a reminder', () => {
     await w.tg.clickButton(client, reminder.message_id, cantCome.callback_data, { force: true });
     await settle(w);
     expect(w.slack.messages(WORKER_SLACK).slice(slackBefore)).toHaveLength(1);
-    const audits = await w.deps.db
-      .select()
-      .from(auditLog)
-      .where(and(eq(auditLog.action, 'appointment.client_responded'), eq(auditLog.subjectId, apptId)));
+    const audits = await subjectAudit(w.deps.db, apptId, 'appointment.client_responded');
     expect(audits).toHaveLength(1);
     expect(passedOn).toEqual([]);
   });

@@ -11,6 +11,7 @@ import { answersTo, blockText, createSlackWorld, flush, newCase, nextAnswer, U, 
 import { makeAppointment, stamped } from '../helpers/factories.js';
 import { blockActionBy, dmBlockActionBy, viewSubmissionBy } from '../helpers/slack-actions.js';
 import { setCase } from '../helpers/factories.js';
+import { subjectAudit } from '../helpers/audit.js';
 
 /**
  * The buttons on escalation, crisis-page, follow-up-nudge and outcome-question
@@ -83,11 +84,7 @@ async function escalationMessage(o: {
 }
 
 const escRow = async (id: string) => (await w.deps.db.select().from(escalations).where(eq(escalations.id, id)))[0]!;
-const audits = (action: string, subjectId: string) =>
-  w.deps.db
-    .select()
-    .from(auditLog)
-    .where(and(eq(auditLog.action, action), eq(auditLog.subjectId, subjectId)));
+const audits = (action: string, subjectId: string) => subjectAudit(w.deps.db, subjectId, action);
 /** The user presses `actionId` on an escalation message; waits for the modal it opens (views.open) and returns it. */
 async function modalFrom(user: string, message: { channel: string; msg: { ts: string } }, actionId: string, what: string) {
   const opened = w.slack.calls.filter((c) => c.method === 'views.open' && c.ok).length;

@@ -6,6 +6,7 @@ import { acknowledgeEscalation, snoozeEscalation } from '../../src/escalations/e
 import { homeViewBlocks } from '../../src/slack/screens.js';
 import { blockText, caseCommand, createSlackWorld, dm, flush, U, type SlackWorld } from './slack-harness.js';
 import { expectedCsv, makeQuarter, parseCsv, utc, writeQuarter, type SeedCase } from './report-seed.js';
+import { actorAudit } from '../helpers/audit.js';
 
 /**
  * Supervision reports through the real Bolt app and the Slack emulator: a
@@ -138,10 +139,7 @@ describe('/case report', () => {
     // The Block Kit text says the same, e.g. Wen's caseload line.
     const blocks = blockText(w.slack.responseUrlPosts.at(-1)!.body.blocks as unknown[]);
     expect(blocks).toContain(`*Wen Li* ${expected.get('caseload|Wen Li|open')} open :warning: *over the limit of ${LIMIT}*`);
-    const audit = await w.deps.db
-      .select()
-      .from(auditLog)
-      .where(and(eq(auditLog.action, 'report.viewed'), eq(auditLog.actorId, w.staff.sup)));
+    const audit = await actorAudit(w.deps.db, w.staff.sup, 'report.viewed');
     expect(audit.at(-1)!.details).toMatchObject({ scope: 'team', people: 3, from: '2026-06-30T23:00:00.000Z', to: '2026-09-30T23:00:00.000Z', via: 'command' });
   });
 

@@ -1,13 +1,13 @@
 import { and, eq } from 'drizzle-orm';
 import { DateTime } from 'luxon';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { auditLog, cases, clients, consents, deliveries, erasureRequests, intakeSessions, notes } from '../../src/db/schema.js';
+import { cases, clients, consents, deliveries, erasureRequests, intakeSessions, notes } from '../../src/db/schema.js';
 import { DELIVERY_KINDS } from '../../src/catalogue.js';
 import type { SimUser } from '../../src/sandbox/telegram-emulator.js';
 import { MessageTracker } from '../../src/telegram/telegram.tracker.js';
 import { createHarness, type Harness } from './telegram-harness.js';
 import { makeAppointment, makeStaff } from '../helpers/factories.js';
-import { caseAudit } from '../helpers/audit.js';
+import { caseAudit, subjectAudit } from '../helpers/audit.js';
 import { setCase } from '../helpers/factories.js';
 
 let h: Harness;
@@ -249,10 +249,7 @@ describe('always-available commands', () => {
     expect(ack.at(-1)!.text).toContain('received your request to delete your information');
     const [after] = await h.deps.db.select().from(clients).where(eq(clients.id, client.id));
     expect(after!.erasureRequestedAt).toBeInstanceOf(Date);
-    const audit = await h.deps.db
-      .select()
-      .from(auditLog)
-      .where(and(eq(auditLog.action, 'client.erasure_requested'), eq(auditLog.subjectId, client.id)));
+    const audit = await subjectAudit(h.deps.db, client.id, 'client.erasure_requested');
     expect(audit).toHaveLength(1);
     // …and it opens the request a supervisor decides on (issue 15).
     const [req] = await h.deps.db.select().from(erasureRequests).where(eq(erasureRequests.clientId, client.id));
