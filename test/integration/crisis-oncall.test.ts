@@ -60,6 +60,13 @@ const at = async (iso: string) => {
 /** Crisis pages about one case (each test's crisis is its own case). */
 const pagesTo = (slackUser: string, ref: string) => dm(w, slackUser).filter((m) => m.text.includes(':rotating_light:') && m.text.includes(ref));
 const channelPages = (ref: string) => w.slack.messages(INTAKE).filter((m) => m.text.includes(':rotating_light:') && m.text.includes(ref));
+/** The user opens App Home; waits until it shows `text` (`what` names the wait when it times out). */
+async function homeShows(user: string, text: string, what: string) {
+  await w.driver.event({ type: 'app_home_opened', user, tab: 'home' });
+  await expect
+    .poll(() => blockText(w.slack.homeView(user)?.blocks as unknown[] | undefined).includes(text) || undefined, { ...SLACK_WAIT, message: what })
+    .toBeTruthy();
+}
 async function command(user: string, text: string): Promise<{ text: string; blocks: string }> {
   const before = answersTo(w, user).length;
   await w.driver.slashCommand({ command: '/case', text, userId: user });
@@ -155,13 +162,7 @@ describe('on-call rota and crisis tiers', () => {
     const shown = await command(U.worker, 'oncall');
     expect(shown.blocks).toContain('On call now:* <@U0SUPER002>');
     // App Home shows it to everyone.
-    await w.driver.event({ type: 'app_home_opened', user: U.worker, tab: 'home' });
-    await expect
-      .poll(() => blockText(w.slack.homeView(U.worker)?.blocks as unknown[] | undefined).includes('On call now:* <@U0SUPER002>') || undefined, {
-        ...SLACK_WAIT,
-        message: 'App Home',
-      })
-      .toBeTruthy();
+    await homeShows(U.worker, 'On call now:* <@U0SUPER002>', 'App Home');
 
     w.deps.clock.set(DateTime.fromISO('2026-11-23T22:00:00Z', { zone: 'utc' }));
     const c = await newCase(w, { assignTo: w.staff.worker });
@@ -333,20 +334,8 @@ describe('after the acknowledgement', () => {
     expect(pagesTo(U.sup, theirs.reference)).toHaveLength(1);
     expect(pagesTo(U.sup2, theirs.reference)).toHaveLength(0);
     // Each worker's App Home names their own team's on-call person.
-    await w.driver.event({ type: 'app_home_opened', user: U.worker, tab: 'home' });
-    await expect
-      .poll(() => blockText(w.slack.homeView(U.worker)?.blocks as unknown[] | undefined).includes('On call now:* <@U0SUPER002>') || undefined, {
-        ...SLACK_WAIT,
-        message: 'App Home (Wen)',
-      })
-      .toBeTruthy();
-    await w.driver.event({ type: 'app_home_opened', user: U.other, tab: 'home' });
-    await expect
-      .poll(() => blockText(w.slack.homeView(U.other)?.blocks as unknown[] | undefined).includes('On call now:* <@U0SUPER001>') || undefined, {
-        ...SLACK_WAIT,
-        message: 'App Home (Olu)',
-      })
-      .toBeTruthy();
+    await homeShows(U.worker, 'On call now:* <@U0SUPER002>', 'App Home (Wen)');
+    await homeShows(U.other, 'On call now:* <@U0SUPER001>', 'App Home (Olu)');
   }, 120_000);
 
   it('/metrics shows unacknowledged crises and the time to acknowledge', async () => {

@@ -55,13 +55,18 @@ function buttonsOf(messageId: number): Array<{ text: string; callback_data: stri
   return ((m.reply_markup as { inline_keyboard?: Array<Array<{ text: string; callback_data: string }>> } | undefined)?.inline_keyboard ?? []).flat();
 }
 
+/** An appointment booked at `startsAt` with its reminders planned; at `remindAt` they are sent: the client's reminder. */
+async function remindedOf(startsAt: string, remindAt: string) {
+  const apptId = await bookAppointment(w, startsAt);
+  await planAppointmentReminders(w.deps, apptId);
+  await advanceTo(w, remindAt);
+  await settle(w);
+  return { apptId, reminder: w.tg.lastMessage(CLIENT_CHAT)! };
+}
+
 describe('the client answers a reminder', () => {
   it('"I can\'t come" is recorded, the worker is told at once, a second press tells nobody twice', async () => {
-    const apptId = await bookAppointment(w, '2026-11-25T10:00:00Z');
-    await planAppointmentReminders(w.deps, apptId);
-    await advanceTo(w, '2026-11-24T10:00:00Z');
-    await settle(w);
-    const reminder = w.tg.lastMessage(CLIENT_CHAT)!;
+    const { apptId, reminder } = await remindedOf('2026-11-25T10:00:00Z', '2026-11-24T10:00:00Z');
     const cantCome = buttonsOf(reminder.message_id).find((b) => b.text === "I can't come")!;
     const slackBefore = w.slack.messages(WORKER_SLACK).length;
 
@@ -92,11 +97,7 @@ describe('the client answers a reminder', () => {
   });
 
   it('a press on a reminder for an appointment that was rescheduled since is answered "outdated" and changes nothing', async () => {
-    const apptId = await bookAppointment(w, '2026-11-26T10:00:00Z');
-    await planAppointmentReminders(w.deps, apptId);
-    await advanceTo(w, '2026-11-25T10:00:00Z');
-    await settle(w);
-    const reminder = w.tg.lastMessage(CLIENT_CHAT)!;
+    const { apptId, reminder } = await remindedOf('2026-11-26T10:00:00Z', '2026-11-25T10:00:00Z');
     const confirm = buttonsOf(reminder.message_id).find((b) => b.text === 'Confirm')!;
     await w.deps.db
       .update(appointments)

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { SLACK_WAIT } from '../helpers/waits.js';
 import { and, eq } from 'drizzle-orm';
+import type { DateTime } from 'luxon';
 import { consents, erasureRequests, goals, noteRedactions, notes } from '../../src/db/schema.js';
 import { decideErasure, erasureTick, requestErasureByStaff } from '../../src/clients/erasure-request.service.js';
 import { runErasure } from '../../src/clients/erasure.service.js';
@@ -28,6 +29,13 @@ beforeAll(async () => {
 afterAll(async () => w?.close());
 
 const command = (user: string, text: string) => caseCommand(w, user, text);
+
+/** The client's message (a note) planned as a Slack delivery to the worker, as the relay plans it. */
+function planClientReply(noteId: string, caseId: string, now: DateTime) {
+  return w.deps.db.transaction((tx) =>
+    planDeliveries(tx, [{ kind: 'client_reply', subjectId: noteId, recipient: `staff:${w.staff.worker}`, channel: 'slack', caseId, dueAt: now }], now),
+  );
+}
 
 async function richCase() {
   const c = await newCase(w, { assignTo: w.staff.worker, name: 'Mei Chen', story: 'My son stopped talking to me after the divorce' });
@@ -193,13 +201,7 @@ describe('erasure reaches Slack', () => {
         createdAt: now.toJSDate(),
       })
       .returning();
-    await w.deps.db.transaction((tx) =>
-      planDeliveries(
-        tx,
-        [{ kind: 'client_reply', subjectId: note!.id, recipient: `staff:${w.staff.worker}`, channel: 'slack', caseId: c.caseId, dueAt: now }],
-        now,
-      ),
-    );
+    await planClientReply(note!.id, c.caseId, now);
     await flush(w);
     const words = () => dm(w, U.worker).filter((m) => /Tuan hit me|\bLan\b/.test(`${m.text} ${blockText(m.blocks)}`));
     // Both the card (the client's first name) and the relayed message (their words) are there before.
@@ -228,13 +230,7 @@ describe('redaction', () => {
       .from(notes)
       .where(and(eq(notes.caseId, c.caseId), eq(notes.kind, 'message')));
     const now = w.deps.clock.now();
-    await w.deps.db.transaction((tx) =>
-      planDeliveries(
-        tx,
-        [{ kind: 'client_reply', subjectId: relayed!.id, recipient: `staff:${w.staff.worker}`, channel: 'slack', caseId: c.caseId, dueAt: now }],
-        now,
-      ),
-    );
+    await planClientReply(relayed!.id, c.caseId, now);
     await flush(w);
     const copies = () => dm(w, U.worker).filter((m) => `${m.text} ${blockText(m.blocks)}`.includes('Thank you, see you Friday'));
     expect(copies()).toHaveLength(1);
