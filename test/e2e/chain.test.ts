@@ -3,6 +3,7 @@ import { E2E_WAIT } from '../helpers/waits.js';
 import { eq } from 'drizzle-orm';
 import { appointments, cases, escalations } from '../../src/db/schema.js';
 import { allText, useE2E, INTAKE, STAFF } from './e2e-harness.js';
+import { englishIntake as intakeInEnglish } from './e2e-flows.js';
 
 /**
  * Chain 1 of issue 6 through the whole service: a client's intake on Telegram
@@ -17,24 +18,7 @@ const e = useE2E();
 const mei = { id: 9_100_001, first_name: 'Mei', language_code: 'en' };
 const lin = { id: 9_100_002, first_name: '林', language_code: 'zh-hans' };
 
-async function englishIntake(): Promise<string> {
-  await e.say(mei, '/start');
-  await e.press(mei, 'English');
-  await e.press(mei, 'I agree');
-  await e.press(mei, "Yes, I'm safe");
-  await e.say(mei, 'Mei');
-  await e.press(mei, 'Housing');
-  await e.say(mei, 'My landlord wants me out by the end of the month and I have two children.');
-  await e.say(mei, 'A safe place to live.');
-  await e.say(mei, 'My sister, sometimes.');
-  await e.press(mei, 'Skip');
-  await e.press(mei, 'This week');
-  await e.press(mei, 'Evenings');
-  await e.press(mei, 'London');
-  await e.press(mei, 'Send my request');
-  const done = await e.botSays(mei, (t) => /C-2026-\d{4}/.test(t), 'the reference');
-  return /C-2026-\d{4}/.exec(done.text!)![0];
-}
+const englishIntake = () => intakeInEnglish(e, mei, 'My landlord wants me out by the end of the month and I have two children.');
 
 describe('intake → card → assign → appointment → confirm → reminders → outcome → note → follow-up → nudge → escalation', () => {
   let reference = '';

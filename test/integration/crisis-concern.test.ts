@@ -1,7 +1,7 @@
 import { and, eq } from 'drizzle-orm';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { notes } from '../../src/db/schema.js';
-import { createHarness, crisisStateOf, type Harness } from './telegram-harness.js';
+import { crisisStateOf, useHarness } from './telegram-harness.js';
 import { caseAudit } from '../helpers/audit.js';
 
 /**
@@ -9,11 +9,7 @@ import { caseAudit } from '../helpers/audit.js';
  * patterns do not know gets the emergency contacts and "are you safe right now?" at once; "No, I'm
  * not safe" is a crisis (case flagged, on-call escalation, intake paused); "Yes, I'm safe" pages no one.
  */
-let h: Harness;
-beforeAll(async () => {
-  h = await createHarness();
-});
-afterAll(async () => h?.close());
+const h = useHarness();
 
 const CONTACTS = 'Emergency services: 999';
 const ASK = 'Are you safe right now?';

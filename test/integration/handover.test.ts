@@ -6,7 +6,7 @@ import { scheduleAppointment } from '../../src/appointments/appointments.service
 import { handBackDue } from '../../src/handover/handover.service.js';
 import { findActiveStaffBySlack } from '../../src/staff/staff.repo.js';
 import { DateTime } from 'luxon';
-import { blockText, caseCommand, createSlackWorld, dm, flush, newCase, U, type SlackWorld } from './slack-harness.js';
+import { blockText, caseCommand, dm, flush, newCase, U, type SlackWorld, createSlackWorld, useSlackWorld } from './slack-harness.js';
 import { setCase } from '../helpers/factories.js';
 import { actorAudit } from '../helpers/audit.js';
 
@@ -17,11 +17,7 @@ import { actorAudit } from '../helpers/audit.js';
  * each client is told once in their language, the worker's reminders follow,
  * the cases go back on the until date, and [Undo handover] reverses one.
  */
-let w: SlackWorld;
-beforeAll(async () => {
-  w = await createSlackWorld();
-});
-afterAll(async () => w?.close());
+const w = useSlackWorld();
 
 const mention = (u: string) => `<@${u}|x>`;
 

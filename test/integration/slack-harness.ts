@@ -26,6 +26,7 @@ import { planIntakeCard } from '../../src/intake/intake-card.js';
 import type { Deps } from '../../src/deps.js';
 import { blockActionBy, dmBlockActionBy } from '../helpers/slack-actions.js';
 import { setCase } from '../helpers/factories.js';
+import { useForFile } from '../helpers/suite-fixture.js';
 
 const SIGNING_SECRET = 'slack-test-signing-secret';
 export const U = {
@@ -47,6 +48,15 @@ export interface SlackWorld {
   appUrl: string;
   staff: Record<keyof typeof U, string>;
   close(): Promise<void>;
+}
+
+/** A Slack world (createSlackWorld) for the whole test file: made in beforeAll, closed in afterAll. */
+export function useSlackWorld(): SlackWorld {
+  return useForFile(
+    'the Slack world',
+    () => createSlackWorld(),
+    (w) => w.close(),
+  );
 }
 
 export async function createSlackWorld(opts: { env?: Record<string, string>; deps?: (d: TestDeps) => Deps } = {}): Promise<SlackWorld> {

@@ -1,14 +1,10 @@
 import { eq } from 'drizzle-orm';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { staff } from '../../src/db/schema.js';
-import { answersTo, createSlackWorld, nextAnswer, U, type SlackWorld } from './slack-harness.js';
+import { answersTo, nextAnswer, U, useSlackWorld } from './slack-harness.js';
 import { subjectAudit } from '../helpers/audit.js';
 
-let w: SlackWorld;
-beforeAll(async () => {
-  w = await createSlackWorld();
-});
-afterAll(async () => w?.close());
+const w = useSlackWorld();
 
 const form = (payload: string) => new URLSearchParams({ payload }).toString();
 

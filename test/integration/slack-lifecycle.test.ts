@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { SLACK_WAIT } from '../helpers/waits.js';
 import { and, eq } from 'drizzle-orm';
 import type { DateTime } from 'luxon';
@@ -10,7 +10,7 @@ import { findActiveStaffBySlack } from '../../src/staff/staff.repo.js';
 import { planDeliveries } from '../../src/delivery/ledger.js';
 import { erasureSlackCleanupProcessor } from '../../workers/processors/erasure-slack-cleanup.processor.js';
 import { redactionSlackCleanupProcessor } from '../../workers/processors/redaction-slack-cleanup.processor.js';
-import { answersTo, blockText, caseCommand, createSlackWorld, dm, flush, newCase, nextAnswer, U, type SlackWorld } from './slack-harness.js';
+import { answersTo, blockText, caseCommand, dm, flush, newCase, nextAnswer, U, useSlackWorld } from './slack-harness.js';
 import { makeAppointment, stamped } from '../helpers/factories.js';
 import { caseAudit } from '../helpers/audit.js';
 import { setCase } from '../helpers/factories.js';
@@ -22,11 +22,7 @@ import { setCase } from '../helpers/factories.js';
  * case); an erasure request on the client's behalf decided with the buttons
  * (a hold needs its reason); a supervisor redacting one message.
  */
-let w: SlackWorld;
-beforeAll(async () => {
-  w = await createSlackWorld();
-});
-afterAll(async () => w?.close());
+const w = useSlackWorld();
 
 const command = (user: string, text: string) => caseCommand(w, user, text);
 

@@ -1,9 +1,9 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { SLACK_WAIT } from '../helpers/waits.js';
 import { and, eq } from 'drizzle-orm';
 import { cases, deliveries } from '../../src/db/schema.js';
 import { openDueEscalations } from '../../src/escalations/escalation-open.js';
-import { answersTo, blockText, createSlackWorld, flush, INTAKE, newCase, nextAnswer, U, type SlackWorld, handOffCase } from './slack-harness.js';
+import { answersTo, blockText, flush, INTAKE, newCase, nextAnswer, U, handOffCase, useSlackWorld } from './slack-harness.js';
 import { setCase } from '../helpers/factories.js';
 
 /**
@@ -12,11 +12,7 @@ import { setCase } from '../helpers/factories.js';
  * republished for the people whose view changed. Real Bolt app, real sender,
  * Slack emulator, PostgreSQL, Redis.
  */
-let w: SlackWorld;
-beforeAll(async () => {
-  w = await createSlackWorld();
-});
-afterAll(async () => w?.close());
+const w = useSlackWorld();
 
 let caseId = '';
 let reference = '';

@@ -1,7 +1,7 @@
 import { eq } from 'drizzle-orm';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { appointments, cases, goals, notes } from '../../src/db/schema.js';
-import { answersTo, createSlackWorld, newCase, nextAnswer, openCaseModal, U, type SlackWorld } from './slack-harness.js';
+import { answersTo, newCase, nextAnswer, openCaseModal, U, useSlackWorld } from './slack-harness.js';
 import { makeAppointment, stamped } from '../helpers/factories.js';
 import { dmBlockActionBy } from '../helpers/slack-actions.js';
 import { caseAudit } from '../helpers/audit.js';
@@ -10,11 +10,7 @@ import { caseAudit } from '../helpers/audit.js';
  * Staff input that is signed and well-formed but absurd (issue 19): each is
  * refused on its field with a clear reason, and nothing is stored.
  */
-let w: SlackWorld;
-beforeAll(async () => {
-  w = await createSlackWorld();
-});
-afterAll(async () => w?.close());
+const w = useSlackWorld();
 
 const openModal = (user: string, actionId: string, caseId: string) => openCaseModal(w, user, actionId, caseId);
 const errorsOf = (res: { body: unknown }) => (res.body as { errors?: Record<string, string> }).errors;

@@ -1,20 +1,16 @@
 import { and, eq } from 'drizzle-orm';
 import { DateTime } from 'luxon';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { cases, clients, consents, deliveries, erasureRequests, intakeSessions, notes } from '../../src/db/schema.js';
 import { DELIVERY_KINDS } from '../../src/catalogue.js';
 import type { SimUser } from '../../src/sandbox/telegram-emulator.js';
 import { MessageTracker } from '../../src/telegram/telegram.tracker.js';
-import { createHarness, type Harness } from './telegram-harness.js';
+import { useHarness } from './telegram-harness.js';
 import { makeAppointment, makeStaff } from '../helpers/factories.js';
 import { caseAudit, subjectAudit } from '../helpers/audit.js';
 import { setCase } from '../helpers/factories.js';
 
-let h: Harness;
-beforeAll(async () => {
-  h = await createHarness();
-});
-afterAll(async () => h?.close());
+const h = useHarness();
 
 let nextId = 6000;
 const newUser = (lang = 'en'): SimUser => ({ id: nextId++, first_name: 'Robin', language_code: lang });

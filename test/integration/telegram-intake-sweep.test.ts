@@ -1,13 +1,13 @@
 import type { Job } from 'bullmq';
 import { and, eq, inArray, sql } from 'drizzle-orm';
 import { DateTime } from 'luxon';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { intakeSweepProcessor } from '../../workers/processors/intake-sweep.processor.js';
 import { callbackTokens, deliveries, intakeSessions } from '../../src/db/schema.js';
 import { sendDelivery } from '../../src/delivery/send.service.js';
 import type { Deps } from '../../src/deps.js';
 import type { SimUser } from '../../src/sandbox/telegram-emulator.js';
-import { createHarness, type Harness } from './telegram-harness.js';
+import { useHarness } from './telegram-harness.js';
 import { makeCase, makeClient, stamped } from '../helpers/factories.js';
 
 /**
@@ -17,11 +17,7 @@ import { makeCase, makeClient, stamped } from '../helpers/factories.js';
  * mode in every language. And a draft that ends any way leaves no button
  * tokens behind.
  */
-let h: Harness;
-beforeAll(async () => {
-  h = await createHarness();
-});
-afterAll(async () => h?.close());
+const h = useHarness();
 // Each test sweeps only its own drafts (the sweep counts every draft in the database).
 beforeEach(async () => {
   await h.deps.db.delete(intakeSessions);

@@ -1,18 +1,14 @@
 import { and, eq, sql } from 'drizzle-orm';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { auditLog, callbackTokens, cases, clients, consents, intakeSessions } from '../../src/db/schema.js';
 import { loadSession, openCaseIntake } from '../../src/intake/intake.repo.js';
 import { applyIntakeInput } from '../../src/intake/intake.service.js';
 import { createLater } from '../../src/db/after-commit.js';
 import { AGREEMENT_VERSION } from '../../src/intake/intake.domain.js';
-import { createHarness, type Harness } from './telegram-harness.js';
+import { useHarness } from './telegram-harness.js';
 import { caseAudit } from '../helpers/audit.js';
 
-let h: Harness;
-beforeAll(async () => {
-  h = await createHarness();
-});
-afterAll(async () => h?.close());
+const h = useHarness();
 
 const en = { id: 7001, first_name: 'Mei', language_code: 'en' };
 const zh = { id: 7002, first_name: '小明', language_code: 'zh-hans' };
