@@ -60,6 +60,13 @@ const at = async (iso: string) => {
 /** Crisis pages about one case (each test's crisis is its own case). */
 const pagesTo = (slackUser: string, ref: string) => dm(w, slackUser).filter((m) => m.text.includes(':rotating_light:') && m.text.includes(ref));
 const channelPages = (ref: string) => w.slack.messages(INTAKE).filter((m) => m.text.includes(':rotating_light:') && m.text.includes(ref));
+/** Everything the bot said in a client's chat, one message a line. */
+const chatText = (chat: number) =>
+  w.tg
+    .messages(chat)
+    .map((m) => m.text)
+    .join('\n');
+
 /** The user opens App Home; waits until it shows `text` (`what` names the wait when it times out). */
 async function homeShows(user: string, text: string, what: string) {
   await w.driver.event({ type: 'app_home_opened', user, tab: 'home' });
@@ -255,19 +262,9 @@ describe('after the acknowledgement', () => {
     expect(pagesTo(U.sup2, c.reference).length).toBe(after);
     // The check-in: the next day in the client's zone (acknowledged Fri 04:00 in Hong Kong → Sat 10:00 there = 02:00Z).
     await at('2026-11-28T01:59:00Z');
-    expect(
-      w.tg
-        .messages(c.chat)
-        .map((m) => m.text)
-        .join('\n'),
-    ).not.toContain('we wanted to check in with you');
+    expect(chatText(c.chat)).not.toContain('we wanted to check in with you');
     await at('2026-11-28T02:00:00Z');
-    expect(
-      w.tg
-        .messages(c.chat)
-        .map((m) => m.text)
-        .join('\n'),
-    ).toContain('we wanted to check in with you');
+    expect(chatText(c.chat)).toContain('we wanted to check in with you');
     const [open] = await w.deps.db
       .select()
       .from(escalations)

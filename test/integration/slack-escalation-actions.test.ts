@@ -84,6 +84,12 @@ async function escalationMessage(o: {
 }
 
 const escRow = async (id: string) => (await w.deps.db.select().from(escalations).where(eq(escalations.id, id)))[0]!;
+/** Waits (SLACK_WAIT) until the escalation is snoozed; its row. */
+const snoozedRow = (id: string) =>
+  vi.waitUntil(async () => {
+    const r = await escRow(id);
+    return r.snoozedUntil ? r : undefined;
+  }, SLACK_WAIT);
 const audits = (action: string, subjectId: string) => subjectAudit(w.deps.db, subjectId, action);
 /** The user presses `actionId` on an escalation message; waits for the modal it opens (views.open) and returns it. */
 async function modalFrom(user: string, message: { channel: string; msg: { ts: string } }, actionId: string, what: string) {
@@ -220,10 +226,7 @@ describe('follow-up nudge buttons', () => {
 
     const e2 = await escalationMessage({ reason: 'follow_up_overdue', kind: 'follow_up_nudge', to: w.staff.worker });
     await w.driver.blockAction(U.worker, { channel: e2.channel, ts: e2.msg.ts }, 'esc_snooze_day');
-    const snoozed = await vi.waitUntil(async () => {
-      const r = await escRow(e2.escalationId);
-      return r.snoozedUntil ? r : undefined;
-    }, SLACK_WAIT);
+    const snoozed = await snoozedRow(e2.escalationId);
     expect(snoozed.snoozedUntil!.toISOString()).toBe(now().plus({ days: 1 }).toJSDate().toISOString());
     await expect
       .poll(() => blockText(current(e2.channel, e2.msg.ts).blocks).includes('Snoozed for 1 day by'), { ...SLACK_WAIT, message: 'nudge updated' })
@@ -386,10 +389,7 @@ describe('hostile requests on escalation messages (issue 19)', () => {
   it('replaying [Snooze 1 day] snoozes once: the time does not move and one audit row is written', async () => {
     const e = await escalationMessage({ reason: 'follow_up_overdue', kind: 'follow_up_nudge', to: w.staff.worker });
     await w.driver.blockAction(U.worker, { channel: e.channel, ts: e.msg.ts }, 'esc_snooze_day');
-    const first = await vi.waitUntil(async () => {
-      const r = await escRow(e.escalationId);
-      return r.snoozedUntil ? r : undefined;
-    }, SLACK_WAIT);
+    const first = await snoozedRow(e.escalationId);
     w.deps.clock.advance({ hours: 2 });
     const before = answersTo(w, U.worker).length;
     await clickStale(U.worker, e.channel, e.msg.ts, 'esc_snooze_day', e.escalationId);
