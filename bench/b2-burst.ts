@@ -22,7 +22,7 @@ import { TelegramEmulator } from '../src/sandbox/telegram-emulator.js';
 import { startWorkers } from '../workers/start.js';
 import type { Deps } from '../src/deps.js';
 import { peerPhase, perChat, type PeerResult } from './b2-peer.js';
-import { cpuMeter, envInt, loadAvg, FULL, fmt, q, quantile, r2, repeat, report, rssMiB, scratchDeps, seedPopulation, spread, type Row } from './lib.js';
+import { cpuMeter, envInt, loadAvg, FULL, fmt, q, quantile, r2, repeat, report, rssMiB, scratchDeps, seedReminderRows, spread, type Row } from './lib.js';
 
 const PLATFORM_RATE = 30;
 
@@ -52,24 +52,12 @@ interface PhaseResult {
 }
 
 /**
- * n clients (seedPopulation), one appointment and one 'appointment_reminder.PT24H'
+ * n clients, one appointment and one 'appointment_reminder.PT24H' (seedReminderRows)
  * ledger row each, all due at `due` (not before `notBefore`), scheduled with
  * scheduleDeliveries as booking does. Returns the ledger row ids.
  */
 export async function seedBurst(deps: Deps, tg: TelegramEmulator, n: number, due: DateTime, notBefore: DateTime | null): Promise<Array<{ id: string }>> {
-  const pop = await seedPopulation(deps, n);
-  for (let i = 0; i < n; i++) tg.addUser({ id: pop.firstChat + i, first_name: `C${i}` });
-  await q(
-    deps.db,
-    sql`insert into appointments (case_id, worker_id, starts_at, duration_min, mode, created_at, updated_at)
-    select id, assigned_worker_id, ${due.plus({ hours: 24 }).toJSDate()}, 60, 'in_person', now(), now() from cases`,
-  );
-  const rows = await q<{ id: string }>(
-    deps.db,
-    sql`insert into deliveries (kind, subject_id, version, recipient, channel, case_id, due_at, not_before, status, created_at, updated_at)
-    select 'appointment_reminder.PT24H', a.id, 1, 'client:' || c.client_id, 'telegram', c.id, ${due.toJSDate()}, ${notBefore?.toJSDate() ?? null}, 'pending', now(), now()
-    from appointments a join cases c on c.id = a.case_id returning id`,
-  );
+  const rows = await seedReminderRows(deps, tg, n, due, notBefore);
   const ledgerRows = await deps.db.select().from(deliveries);
   await scheduleDeliveries(deps.queues, ledgerRows as DeliveryRow[], DateTime.utc());
   return rows;

@@ -16,22 +16,9 @@ import { ManualClock } from '../src/lib/clock.js';
 import { policyFromConfig } from '../src/escalations/escalation-config.js';
 import { escalationFinders } from '../src/escalations/escalation-open.js';
 import { runEscalationSweep } from '../src/escalations/escalation-sweep.service.js';
-import { envInt, FULL, fmt, q, r2, repeat, report, scratchDeps, seedPopulation, spread, SEED, type Row } from './lib.js';
+import { envInt, FULL, fmt, q, r2, repeat, report, scans, type PlanNode, scratchDeps, seedPopulation, spread, SEED, type Row } from './lib.js';
 
 const SUPPORTING = ['cases_follow_up_due_idx', 'cases_quiet_idx', 'cases_unassigned_idx', 'cases_crisis_idx'];
-
-interface PlanNode {
-  'Node Type': string;
-  'Index Name'?: string;
-  'Relation Name'?: string;
-  Plans?: PlanNode[];
-}
-function scans(n: PlanNode, out: string[] = []): string[] {
-  if (/Scan/.test(n['Node Type']))
-    out.push(`${n['Node Type']}${n['Index Name'] ? ` using ${n['Index Name']}` : ''}${n['Relation Name'] ? ` on ${n['Relation Name']}` : ''}`);
-  for (const c of n.Plans ?? []) scans(c, out);
-  return out;
-}
 
 export async function b3(): Promise<void> {
   const n = envInt('B3_CASES', FULL ? 1_000_000 : 100_000);

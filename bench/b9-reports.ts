@@ -15,20 +15,7 @@ import { ManualClock } from '../src/lib/clock.js';
 import { parsePeriod } from '../src/reports/period.js';
 import { reportFiles, reportFor } from '../src/reports/report.run.js';
 import { reportQueries, type ReportWorker } from '../src/reports/report.service.js';
-import { envInt, fmt, q, r2, repeat, report, scratchDeps, spread, SEED, type Row } from './lib.js';
-
-interface PlanNode {
-  'Node Type': string;
-  'Index Name'?: string;
-  'Relation Name'?: string;
-  Plans?: PlanNode[];
-}
-function scans(n: PlanNode, out: string[] = []): string[] {
-  if (/Scan/.test(n['Node Type']))
-    out.push(`${n['Node Type']}${n['Index Name'] ? ` using ${n['Index Name']}` : ''}${n['Relation Name'] ? ` on ${n['Relation Name']}` : ''}`);
-  for (const c of n.Plans ?? []) scans(c, out);
-  return out;
-}
+import { envInt, fmt, q, r2, repeat, report, scans, type PlanNode, scratchDeps, spread, SEED, type Row } from './lib.js';
 
 export async function b9(): Promise<void> {
   const nCases = envInt('B9_CASES', 100_000);

@@ -9,6 +9,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { sql } from 'drizzle-orm';
+import type { DateTime } from 'luxon';
 import { pino } from 'pino';
 import { loadConfig } from '../src/config.js';
 import { createDeps } from '../src/compose.js';
@@ -16,6 +17,7 @@ import type { Deps } from '../src/deps.js';
 import { systemClock, type Clock } from '../src/lib/clock.js';
 import { FieldCipher } from '../src/lib/crypto.js';
 import { createRedis } from '../src/lib/redis.js';
+import type { TelegramEmulator } from '../src/sandbox/telegram-emulator.js';
 import { createTestDatabase, type TestDatabase } from '../test/helpers/db.js';
 import { deleteRedisPrefix, testRedisPrefix, TEST_REDIS_URL } from '../test/helpers/redis.js';
 
@@ -160,6 +162,22 @@ export async function q<T>(db: Deps['db'], query: ReturnType<typeof sql>): Promi
   return res.rows;
 }
 
+/** A node of an EXPLAIN (FORMAT JSON) plan. */
+export interface PlanNode {
+  'Node Type': string;
+  'Index Name'?: string;
+  'Relation Name'?: string;
+  Plans?: PlanNode[];
+}
+
+/** Every scan in a plan tree, depth first, as "Index Scan using idx on table". */
+export function scans(n: PlanNode, out: string[] = []): string[] {
+  if (/Scan/.test(n['Node Type']))
+    out.push(`${n['Node Type']}${n['Index Name'] ? ` using ${n['Index Name']}` : ''}${n['Relation Name'] ? ` on ${n['Relation Name']}` : ''}`);
+  for (const c of n.Plans ?? []) scans(c, out);
+  return out;
+}
+
 export interface Population {
   workerId: string;
   supervisorId: string;
@@ -196,6 +214,33 @@ export async function seedPopulation(deps: Deps, n: number, opts: { firstChat?: 
     from clients where telegram_chat_id >= ${firstChat}`);
   await db.execute(sql`analyze`);
   return { workerId, supervisorId: supId, firstChat };
+}
+
+/**
+ * n clients (seedPopulation, each added to the Telegram emulator), one appointment 24 hours after
+ * `due` and one 'appointment_reminder.PT24H' ledger row each, due at `due` (not before `notBefore`).
+ * Returns the ledger row ids; nothing is scheduled.
+ */
+export async function seedReminderRows(
+  deps: Deps,
+  tg: Pick<TelegramEmulator, 'addUser'>,
+  n: number,
+  due: DateTime,
+  notBefore: DateTime | null,
+): Promise<Array<{ id: string }>> {
+  const pop = await seedPopulation(deps, n);
+  for (let i = 0; i < n; i++) tg.addUser({ id: pop.firstChat + i, first_name: `C${i}` });
+  await q(
+    deps.db,
+    sql`insert into appointments (case_id, worker_id, starts_at, duration_min, mode, created_at, updated_at)
+    select id, assigned_worker_id, ${due.plus({ hours: 24 }).toJSDate()}, 60, 'in_person', now(), now() from cases`,
+  );
+  return q<{ id: string }>(
+    deps.db,
+    sql`insert into deliveries (kind, subject_id, version, recipient, channel, case_id, due_at, not_before, status, created_at, updated_at)
+    select 'appointment_reminder.PT24H', a.id, 1, 'client:' || c.client_id, 'telegram', c.id, ${due.toJSDate()}, ${notBefore?.toJSDate() ?? null}, 'pending', now(), now()
+    from appointments a join cases c on c.id = a.case_id returning id`,
+  );
 }
 
 /**

@@ -1,9 +1,8 @@
 import pg from 'pg';
-import { sql } from 'drizzle-orm';
 import { DateTime } from 'luxon';
 import { TelegramEmulator } from '../src/sandbox/telegram-emulator.js';
 import { sendDelivery } from '../src/delivery/send.service.js';
-import { q, scratchDeps, seedPopulation } from './lib.js';
+import { scratchDeps, seedReminderRows } from './lib.js';
 
 const counts = new Map<string, { n: number; ms: number }>();
 const orig = pg.Client.prototype.query as (...a: unknown[]) => unknown;
@@ -38,20 +37,8 @@ const deps = await scratchDeps(
 );
 (deps as { config: unknown }).config = Object.freeze({ ...deps.config, TELEGRAM_MESSAGES_PER_SECOND: 1_000_000, TELEGRAM_CHAT_MESSAGES_PER_SECOND: 1_000_000 });
 const n = 300;
-const pop = await seedPopulation(deps, n);
-for (let i = 0; i < n; i++) tg.addUser({ id: pop.firstChat + i, first_name: `C${i}` });
 const due = DateTime.utc().minus({ seconds: 1 });
-await q(
-  deps.db,
-  sql`insert into appointments (case_id, worker_id, starts_at, duration_min, mode, created_at, updated_at)
-  select id, assigned_worker_id, ${due.plus({ hours: 24 }).toJSDate()}, 60, 'in_person', now(), now() from cases`,
-);
-const rows = await q<{ id: string }>(
-  deps.db,
-  sql`insert into deliveries (kind, subject_id, version, recipient, channel, case_id, due_at, status, created_at, updated_at)
-  select 'appointment_reminder.PT24H', a.id, 1, 'client:' || c.client_id, 'telegram', c.id, ${due.toJSDate()}, 'pending', now(), now()
-  from appointments a join cases c on c.id = a.case_id returning id`,
-);
+const rows = await seedReminderRows(deps, tg, n, due, null);
 counts.clear();
 const t0 = performance.now();
 const outs = new Map<string, number>();

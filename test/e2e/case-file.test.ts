@@ -1,10 +1,11 @@
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { E2E_WAIT } from '../helpers/waits.js';
-import { and, eq } from 'drizzle-orm';
+import { eq } from 'drizzle-orm';
 import { randomUUID } from 'node:crypto';
 import { auditLog, cases } from '../../src/db/schema.js';
-import { allText, createE2E, STAFF, type E2E } from './e2e-harness.js';
-import { assign } from './e2e-flows.js';
+import { allText, useE2E, STAFF } from './e2e-harness.js';
+import { assign, englishIntake } from './e2e-flows.js';
+import { caseAudit } from '../helpers/audit.js';
 
 /**
  * Issue 12, part 1: the client's whole intake reaches the people who act on
@@ -14,11 +15,7 @@ import { assign } from './e2e-flows.js';
  * worker) is refused with exactly the words a case that does not exist gets.
  * Every opening is in the audit log; the channel card never shows the story.
  */
-let e: E2E;
-beforeAll(async () => {
-  e = await createE2E();
-}, 60_000);
-afterAll(async () => e?.close());
+const e = useE2E();
 
 const client = { id: 9_200_001, first_name: 'Mei', language_code: 'en' };
 const STORY = `My landlord wants me out by the end of the month and I have two children. ${'We have nowhere else to go. '.repeat(60)}`;
@@ -56,22 +53,7 @@ describe('the full intake in Slack', () => {
   let caseId = '';
 
   it('is read by the assigned worker from [Full intake] on the DM card: every answer, long ones split, audited', async () => {
-    await e.say(client, '/start');
-    await e.press(client, 'English');
-    await e.press(client, 'I agree');
-    await e.press(client, "Yes, I'm safe");
-    await e.say(client, 'Mei');
-    await e.press(client, 'Housing');
-    await e.say(client, STORY.trim());
-    await e.say(client, 'A safe place to live.');
-    await e.say(client, 'My sister, sometimes.');
-    await e.press(client, 'Skip');
-    await e.press(client, 'This week');
-    await e.press(client, 'Evenings');
-    await e.press(client, 'London');
-    await e.press(client, 'Send my request');
-    const done = await e.botSays(client, (t) => /C-2026-\d{4}/.test(t), 'the reference');
-    reference = /C-2026-\d{4}/.exec(done.text!)![0];
+    reference = await englishIntake(e, client, STORY.trim());
     const dmCard = await assign(e, reference);
     caseId = (await e.deps.db.select().from(cases).where(eq(cases.reference, reference)))[0]!.id;
 
@@ -98,10 +80,7 @@ describe('the full intake in Slack', () => {
     const story = sections.map((b) => b.text!.text).join('\n');
     expect(story).toContain(STORY.trim().slice(-200));
     for (const b of sections) expect([...b.text!.text].length).toBeLessThanOrEqual(3000);
-    const audit = await e.deps.db
-      .select()
-      .from(auditLog)
-      .where(and(eq(auditLog.caseId, caseId), eq(auditLog.action, 'case.intake_viewed')));
+    const audit = await caseAudit(e.deps.db, caseId, 'case.intake_viewed');
     expect(audit.map((a) => a.actorId)).toHaveLength(1);
     expect(JSON.stringify(audit)).not.toContain('landlord');
   });
@@ -112,10 +91,7 @@ describe('the full intake in Slack', () => {
       await e.driver.slashCommand({ userId: who, command: '/case', text: `${reference} intake` });
       expect(viewText(await newView(who, before))).toContain('My sister, sometimes.');
     }
-    const audit = await e.deps.db
-      .select()
-      .from(auditLog)
-      .where(and(eq(auditLog.caseId, caseId), eq(auditLog.action, 'case.intake_viewed')));
+    const audit = await caseAudit(e.deps.db, caseId, 'case.intake_viewed');
     expect(audit).toHaveLength(3);
   });
 
@@ -144,10 +120,7 @@ describe('the full intake in Slack', () => {
     expect(forgedReal).toBe(forgedMissing);
     expect(forgedReal).toMatch(/^I can't show case: there is no such case among the ones you can see/);
     expect(e.slack.openViews(STAFF.kai)).toHaveLength(views);
-    const audit = await e.deps.db
-      .select()
-      .from(auditLog)
-      .where(and(eq(auditLog.caseId, caseId), eq(auditLog.action, 'case.intake_viewed')));
+    const audit = await caseAudit(e.deps.db, caseId, 'case.intake_viewed');
     expect(audit).toHaveLength(3);
   });
 
@@ -157,16 +130,7 @@ describe('the full intake in Slack', () => {
       await e.say(client, `Message number ${i} from me`);
     }
     await expect
-      .poll(
-        async () =>
-          (
-            await e.deps.db
-              .select()
-              .from(auditLog)
-              .where(and(eq(auditLog.caseId, caseId), eq(auditLog.action, 'note.client_message')))
-          ).length === 11,
-        { ...E2E_WAIT, message: 'the messages to be kept' },
-      )
+      .poll(async () => (await caseAudit(e.deps.db, caseId, 'note.client_message')).length === 11, { ...E2E_WAIT, message: 'the messages to be kept' })
       .toBeTruthy();
     const dmCard = e.slack.messages(STAFF.wen).find((m) => allText(m).includes('case_history') && allText(m).includes(reference))!;
     await e.driver.blockAction(STAFF.wen, { channel: dmCard.channel, ts: dmCard.ts }, 'case_history');
@@ -182,11 +146,7 @@ describe('the full intake in Slack', () => {
       E2E_WAIT,
     );
     expect(viewText(second)).toContain('Message number 1 from me');
-    const audit = await e.deps.db
-      .select()
-      .from(auditLog)
-      .where(and(eq(auditLog.caseId, caseId), eq(auditLog.action, 'case.history_viewed')))
-      .orderBy(auditLog.id);
+    const audit = await caseAudit(e.deps.db, caseId, 'case.history_viewed').orderBy(auditLog.id);
     expect(audit.map((a) => a.details)).toEqual([
       { via: 'slack', page: 0 },
       { via: 'slack', page: 1 },

@@ -1,8 +1,9 @@
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { E2E_WAIT } from '../helpers/waits.js';
 import { eq } from 'drizzle-orm';
 import { appointments, cases, escalations } from '../../src/db/schema.js';
-import { allText, createE2E, INTAKE, STAFF, type E2E } from './e2e-harness.js';
+import { allText, useE2E, INTAKE, STAFF } from './e2e-harness.js';
+import { englishIntake as intakeInEnglish } from './e2e-flows.js';
 
 /**
  * Chain 1 of issue 6 through the whole service: a client's intake on Telegram
@@ -12,33 +13,12 @@ import { allText, createE2E, INTAKE, STAFF, type E2E } from './e2e-harness.js';
  * the worker is nudged, then the supervisor escalated to.
  * Clock: Monday 23 Nov 2026 09:00 UTC (London = UTC in November).
  */
-let e: E2E;
-beforeAll(async () => {
-  e = await createE2E();
-}, 60_000);
-afterAll(async () => e?.close());
+const e = useE2E();
 
 const mei = { id: 9_100_001, first_name: 'Mei', language_code: 'en' };
 const lin = { id: 9_100_002, first_name: '林', language_code: 'zh-hans' };
 
-async function englishIntake(): Promise<string> {
-  await e.say(mei, '/start');
-  await e.press(mei, 'English');
-  await e.press(mei, 'I agree');
-  await e.press(mei, "Yes, I'm safe");
-  await e.say(mei, 'Mei');
-  await e.press(mei, 'Housing');
-  await e.say(mei, 'My landlord wants me out by the end of the month and I have two children.');
-  await e.say(mei, 'A safe place to live.');
-  await e.say(mei, 'My sister, sometimes.');
-  await e.press(mei, 'Skip');
-  await e.press(mei, 'This week');
-  await e.press(mei, 'Evenings');
-  await e.press(mei, 'London');
-  await e.press(mei, 'Send my request');
-  const done = await e.botSays(mei, (t) => /C-2026-\d{4}/.test(t), 'the reference');
-  return /C-2026-\d{4}/.exec(done.text!)![0];
-}
+const englishIntake = () => intakeInEnglish(e, mei, 'My landlord wants me out by the end of the month and I have two children.');
 
 describe('intake → card → assign → appointment → confirm → reminders → outcome → note → follow-up → nudge → escalation', () => {
   let reference = '';

@@ -26,6 +26,7 @@ import { createHttpApp, listen, closeServer } from '../../src/http/server.js';
 import { startTelegram, type RunningTelegram } from '../../src/telegram/telegram.frontend.js';
 import { createSlackApp, type SlackApp } from '../../src/slack/slack.app.js';
 import { startWorkers, type RunningWorkers } from '../../workers/start.js';
+import { useForFile } from '../helpers/suite-fixture.js';
 
 export const STAFF = Object.fromEntries(SANDBOX_STAFF.map((p) => [p.handle, p.slackUserId])) as Record<'ada' | 'sam' | 'wen' | 'kai', string>;
 export const INTAKE = SANDBOX_CHANNELS.intake.id;
@@ -62,6 +63,16 @@ function found<T>(get: () => T | undefined, what: string, timeoutMs: number = E2
 }
 
 export const allText = (m: { text?: string; blocks?: unknown[] }) => `${m.text ?? ''}\n${JSON.stringify(m.blocks ?? [])}`;
+
+/** The whole service (createE2E) for a whole test file: made in beforeAll (a minute allowed), closed in afterAll. */
+export function useE2E(): E2E {
+  return useForFile(
+    'the end-to-end world',
+    () => createE2E(),
+    (e) => e.close(),
+    60_000,
+  );
+}
 
 export async function createE2E(
   opts: {

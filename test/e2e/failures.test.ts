@@ -1,16 +1,12 @@
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { E2E_WAIT } from '../helpers/waits.js';
 import { and, eq, like } from 'drizzle-orm';
 import { cases, clients, deliveries, escalations } from '../../src/db/schema.js';
-import { createE2E, STAFF, type E2E } from './e2e-harness.js';
+import { useE2E, STAFF } from './e2e-harness.js';
 import { assign, book, englishIntake } from './e2e-flows.js';
 
 /** Crisis mid-intake, and a client who blocks the bot, through the whole service. Clock: Mon 23 Nov 2026 09:00 UTC. */
-let e: E2E;
-beforeAll(async () => {
-  e = await createE2E();
-}, 60_000);
-afterAll(async () => e?.close());
+const e = useE2E();
 
 describe('a crisis phrase mid-intake', () => {
   it('gets the emergency contacts at once, and the on-call supervisor is paged within one escalation tick', async () => {

@@ -1,9 +1,9 @@
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { E2E_WAIT } from '../helpers/waits.js';
 import { and, eq, like } from 'drizzle-orm';
 import { appointments, auditLog, cases, deliveries } from '../../src/db/schema.js';
 import type { SimUser } from '../../src/sandbox/telegram-emulator.js';
-import { allText, createE2E, STAFF, type E2E } from './e2e-harness.js';
+import { allText, useE2E, STAFF } from './e2e-harness.js';
 import { assign, book, englishIntake } from './e2e-flows.js';
 import { blockActionBy } from '../helpers/slack-actions.js';
 
@@ -13,11 +13,7 @@ import { blockActionBy } from '../helpers/slack-actions.js';
  * 23 Nov 2026 09:00 UTC (London = UTC). Each client books Wednesday 25 Nov
  * 10:00; the 24 h reminders go out on Tuesday 10:00.
  */
-let e: E2E;
-beforeAll(async () => {
-  e = await createE2E();
-}, 60_000);
-afterAll(async () => e?.close());
+const e = useE2E();
 
 const confirmer = { id: 9_300_001, first_name: 'Ann', language_code: 'en' };
 const cannot = { id: 9_300_002, first_name: 'Bo', language_code: 'en' };

@@ -1,6 +1,7 @@
 import type { DateTime } from 'luxon';
 import type { Db } from '../../src/db/client.js';
-import { appointments, clients, staff } from '../../src/db/schema.js';
+import { eq } from 'drizzle-orm';
+import { appointments, cases, clients, staff } from '../../src/db/schema.js';
 import { insertCase, type CaseRow, type NewCase } from '../../src/cases/cases.repo.js';
 
 /**
@@ -41,6 +42,11 @@ export async function makeClient(db: Db, values: Partial<typeof clients.$inferIn
 /** A case as intake creates it (phase intake, a fresh reference), a family case of normal priority unless told. */
 export function makeCase(db: Db, values: Pick<NewCase, 'clientId'> & Partial<NewCase>, now: DateTime): Promise<CaseRow> {
   return db.transaction((tx) => insertCase(tx, { category: 'family', priority: 'normal', ...values }, now));
+}
+
+/** Sets columns of one case directly, as a test arranges it (no domain rules, no audit). */
+export function setCase(db: Db, caseId: string, values: Partial<typeof cases.$inferInsert>) {
+  return db.update(cases).set(values).where(eq(cases.id, caseId));
 }
 
 /** An appointment (50 minutes, in person, unless told) of a case with its worker. */

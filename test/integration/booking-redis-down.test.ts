@@ -2,15 +2,13 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import net from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { eq } from 'drizzle-orm';
-import { pino } from 'pino';
-import { createDeps } from '../../src/compose.js';
 import type { Deps } from '../../src/deps.js';
-import { createRedis } from '../../src/lib/redis.js';
 import { deliveries } from '../../src/db/schema.js';
 import { scheduleAppointment } from '../../src/appointments/appointments.service.js';
 import { enqueueDueDeliveries } from '../../src/delivery/tick.js';
 import { findStaffById } from '../../src/staff/staff.repo.js';
 import { createWorld, type World } from './delivery-fixtures.js';
+import { otherProcessDeps } from '../helpers/delivery-world.js';
 
 /**
  * Booking while Redis is down: the appointment and its messages are committed
@@ -56,13 +54,7 @@ describe('booking while Redis is down', () => {
       redis.kill('SIGKILL');
     });
     const url = `redis://127.0.0.1:${port}`;
-    const deps: Deps = await createDeps(Object.freeze({ ...w.deps.config, REDIS_URL: url }), {
-      clock: w.deps.clock,
-      database: w.deps.testDb,
-      redis: createRedis(url),
-      cipher: w.deps.cipher,
-      logger: pino({ level: 'silent' }),
-    });
+    const deps: Deps = await otherProcessDeps(w, Object.freeze({ ...w.deps.config, REDIS_URL: url }), url);
     cleanups.push(async () => {
       await deps.close().catch(() => undefined);
       deps.redis.disconnect();

@@ -1,11 +1,13 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { and, eq } from 'drizzle-orm';
+import { describe, expect, it } from 'vitest';
+import { eq } from 'drizzle-orm';
 import { DateTime } from 'luxon';
-import { appointments, auditLog, staff } from '../../src/db/schema.js';
+import { appointments, staff } from '../../src/db/schema.js';
 import { planAppointmentReminders } from '../../src/appointments/reminders.service.js';
 import { closeCase } from '../../src/cases/case-plan.service.js';
-import { bookAppointment, clientTexts, createWorld, type World } from './delivery-fixtures.js';
+import { bookAppointment, clientTexts } from './delivery-fixtures.js';
 import { sendDue as sendAllDue } from './lifecycle-fixtures.js';
+import { REMINDER_24H_ENV, useDeliveryWorld } from '../helpers/delivery-world.js';
+import { subjectAudit } from '../helpers/audit.js';
 
 /**
  * Closing a case ends the service agreement. An appointment still ahead must
@@ -14,18 +16,7 @@ import { sendDue as sendAllDue } from './lifecycle-fixtures.js';
  * time — so nobody comes to an appointment that no longer exists. One already
  * held is history and stays as it was.
  */
-let w: World;
-beforeAll(async () => {
-  w = await createWorld({
-    env: {
-      REMINDER_OFFSETS_CLIENT: 'PT24H',
-      REMINDER_OFFSETS_WORKER: 'PT24H',
-      SLACK_CHANNEL_MESSAGES_PER_SECOND: '30',
-      TELEGRAM_CHAT_MESSAGES_PER_SECOND: '30',
-    },
-  });
-});
-afterAll(async () => w?.close());
+const w = useDeliveryWorld({ env: REMINDER_24H_ENV });
 
 /** Every due row sent, in order, as the delivery worker would: what was sent, without the recipients. */
 const sendDue = async () => (await sendAllDue(w)).map(({ kind, outcome }) => ({ kind, outcome }));
@@ -51,10 +42,7 @@ describe('closing a case with an appointment ahead', () => {
     expect(a).toMatchObject({ status: 'cancelled', version: 2 });
     const [p] = await w.deps.db.select().from(appointments).where(eq(appointments.id, past));
     expect(p).toMatchObject({ status: 'scheduled', version: 1 });
-    const audits = await w.deps.db
-      .select()
-      .from(auditLog)
-      .where(and(eq(auditLog.action, 'appointment.cancelled'), eq(auditLog.subjectId, ahead)));
+    const audits = await subjectAudit(w.deps.db, ahead, 'appointment.cancelled');
     expect(audits).toHaveLength(1);
     expect(audits[0]!.details).toMatchObject({ because: 'case_closed', version: 2 });
 

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { SLACK_WAIT } from '../helpers/waits.js';
 import { eq } from 'drizzle-orm';
 import { DateTime } from 'luxon';
@@ -10,15 +10,11 @@ import { describeTrouble } from '../../src/slack/ui/escalation.text.js';
 import { planAppointmentReminders } from '../../src/appointments/reminders.service.js';
 import { findStaffById } from '../../src/staff/staff.repo.js';
 import type { Db } from '../../src/db/client.js';
-import { blockText, createSlackWorld, dm, flush, newCase, U, type SlackWorld, openCaseModal } from './slack-harness.js';
+import { blockText, dm, flush, newCase, U, openCaseModal, useSlackWorld } from './slack-harness.js';
 import { makeAppointment, stamped } from '../helpers/factories.js';
 
 /** Issue 12, part 4: the smaller things seen on the walk, each as the person would notice it. */
-let w: SlackWorld;
-beforeAll(async () => {
-  w = await createSlackWorld();
-});
-afterAll(async () => w?.close());
+const w = useSlackWorld();
 
 const openModal = (user: string, actionId: string, caseId: string) => openCaseModal(w, user, actionId, caseId);
 type Input = { block_id: string; optional?: boolean; label: { text: string }; hint?: { text: string } };

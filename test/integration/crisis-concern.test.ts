@@ -1,18 +1,15 @@
 import { and, eq } from 'drizzle-orm';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { auditLog, notes } from '../../src/db/schema.js';
-import { createHarness, crisisStateOf, type Harness } from './telegram-harness.js';
+import { describe, expect, it } from 'vitest';
+import { notes } from '../../src/db/schema.js';
+import { crisisStateOf, useHarness } from './telegram-harness.js';
+import { caseAudit } from '../helpers/audit.js';
 
 /**
  * The second net, through the real bot and the Telegram emulator: a worrying message the crisis
  * patterns do not know gets the emergency contacts and "are you safe right now?" at once; "No, I'm
  * not safe" is a crisis (case flagged, on-call escalation, intake paused); "Yes, I'm safe" pages no one.
  */
-let h: Harness;
-beforeAll(async () => {
-  h = await createHarness();
-});
-afterAll(async () => h?.close());
+const h = useHarness();
 
 const CONTACTS = 'Emergency services: 999';
 const ASK = 'Are you safe right now?';
@@ -73,10 +70,7 @@ describe('a worrying message the crisis patterns do not know', () => {
       .from(notes)
       .where(and(eq(notes.caseId, s.cases[0]!.id), eq(notes.kind, 'system')));
     expect(kept.map((n) => h.deps.cipher.decrypt(n.bodyEnc!, 'notes.body')).join('\n')).toContain('They answered: "Yes, I\'m safe"');
-    const audit = await h.deps.db
-      .select()
-      .from(auditLog)
-      .where(and(eq(auditLog.caseId, s.cases[0]!.id), eq(auditLog.action, 'case.concern_answered')));
+    const audit = await caseAudit(h.deps.db, s.cases[0]!.id, 'case.concern_answered');
     expect(audit).toHaveLength(1);
   });
 

@@ -60,6 +60,20 @@ const at = async (iso: string) => {
 /** Crisis pages about one case (each test's crisis is its own case). */
 const pagesTo = (slackUser: string, ref: string) => dm(w, slackUser).filter((m) => m.text.includes(':rotating_light:') && m.text.includes(ref));
 const channelPages = (ref: string) => w.slack.messages(INTAKE).filter((m) => m.text.includes(':rotating_light:') && m.text.includes(ref));
+/** Everything the bot said in a client's chat, one message a line. */
+const chatText = (chat: number) =>
+  w.tg
+    .messages(chat)
+    .map((m) => m.text)
+    .join('\n');
+
+/** The user opens App Home; waits until it shows `text` (`what` names the wait when it times out). */
+async function homeShows(user: string, text: string, what: string) {
+  await w.driver.event({ type: 'app_home_opened', user, tab: 'home' });
+  await expect
+    .poll(() => blockText(w.slack.homeView(user)?.blocks as unknown[] | undefined).includes(text) || undefined, { ...SLACK_WAIT, message: what })
+    .toBeTruthy();
+}
 async function command(user: string, text: string): Promise<{ text: string; blocks: string }> {
   const before = answersTo(w, user).length;
   await w.driver.slashCommand({ command: '/case', text, userId: user });
@@ -155,13 +169,7 @@ describe('on-call rota and crisis tiers', () => {
     const shown = await command(U.worker, 'oncall');
     expect(shown.blocks).toContain('On call now:* <@U0SUPER002>');
     // App Home shows it to everyone.
-    await w.driver.event({ type: 'app_home_opened', user: U.worker, tab: 'home' });
-    await expect
-      .poll(() => blockText(w.slack.homeView(U.worker)?.blocks as unknown[] | undefined).includes('On call now:* <@U0SUPER002>') || undefined, {
-        ...SLACK_WAIT,
-        message: 'App Home',
-      })
-      .toBeTruthy();
+    await homeShows(U.worker, 'On call now:* <@U0SUPER002>', 'App Home');
 
     w.deps.clock.set(DateTime.fromISO('2026-11-23T22:00:00Z', { zone: 'utc' }));
     const c = await newCase(w, { assignTo: w.staff.worker });
@@ -254,19 +262,9 @@ describe('after the acknowledgement', () => {
     expect(pagesTo(U.sup2, c.reference).length).toBe(after);
     // The check-in: the next day in the client's zone (acknowledged Fri 04:00 in Hong Kong → Sat 10:00 there = 02:00Z).
     await at('2026-11-28T01:59:00Z');
-    expect(
-      w.tg
-        .messages(c.chat)
-        .map((m) => m.text)
-        .join('\n'),
-    ).not.toContain('we wanted to check in with you');
+    expect(chatText(c.chat)).not.toContain('we wanted to check in with you');
     await at('2026-11-28T02:00:00Z');
-    expect(
-      w.tg
-        .messages(c.chat)
-        .map((m) => m.text)
-        .join('\n'),
-    ).toContain('we wanted to check in with you');
+    expect(chatText(c.chat)).toContain('we wanted to check in with you');
     const [open] = await w.deps.db
       .select()
       .from(escalations)
@@ -333,20 +331,8 @@ describe('after the acknowledgement', () => {
     expect(pagesTo(U.sup, theirs.reference)).toHaveLength(1);
     expect(pagesTo(U.sup2, theirs.reference)).toHaveLength(0);
     // Each worker's App Home names their own team's on-call person.
-    await w.driver.event({ type: 'app_home_opened', user: U.worker, tab: 'home' });
-    await expect
-      .poll(() => blockText(w.slack.homeView(U.worker)?.blocks as unknown[] | undefined).includes('On call now:* <@U0SUPER002>') || undefined, {
-        ...SLACK_WAIT,
-        message: 'App Home (Wen)',
-      })
-      .toBeTruthy();
-    await w.driver.event({ type: 'app_home_opened', user: U.other, tab: 'home' });
-    await expect
-      .poll(() => blockText(w.slack.homeView(U.other)?.blocks as unknown[] | undefined).includes('On call now:* <@U0SUPER001>') || undefined, {
-        ...SLACK_WAIT,
-        message: 'App Home (Olu)',
-      })
-      .toBeTruthy();
+    await homeShows(U.worker, 'On call now:* <@U0SUPER002>', 'App Home (Wen)');
+    await homeShows(U.other, 'On call now:* <@U0SUPER001>', 'App Home (Olu)');
   }, 120_000);
 
   it('/metrics shows unacknowledged crises and the time to acknowledge', async () => {

@@ -1,9 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { pino } from 'pino';
 import { eq } from 'drizzle-orm';
 import { DateTime } from 'luxon';
-import { createDeps } from '../../src/compose.js';
-import { createRedis } from '../../src/lib/redis.js';
 import { deliveries } from '../../src/db/schema.js';
 import { planAppointmentReminders } from '../../src/appointments/reminders.service.js';
 import { claimDelivery } from '../../src/delivery/claims.js';
@@ -15,6 +12,7 @@ import { deliverySendJob } from '../../src/jobs/delivery-send.job.js';
 import { startWorkers, type RunningWorkers } from '../../workers/start.js';
 import { deleteRedisPrefix, TEST_REDIS_URL } from '../helpers/redis.js';
 import { advanceTo, bookAppointment, clientTexts, createWorld, ledger, settle, slackTexts, WORKER_SLACK, type World } from './delivery-fixtures.js';
+import { otherProcessDeps } from '../helpers/delivery-world.js';
 
 /**
  * Faults around the sender. Every test asserts exactly which messages reached
@@ -161,13 +159,7 @@ describe('delivery faults', () => {
       slack: { rateLimits: false },
     });
     // A second, independent set of connections, as a second process would have.
-    const other = await createDeps(w.deps.config, {
-      clock: w.deps.clock,
-      database: w.deps.testDb,
-      redis: createRedis(TEST_REDIS_URL),
-      cipher: w.deps.cipher,
-      logger: pino({ level: 'silent' }),
-    });
+    const other = await otherProcessDeps(w, w.deps.config, TEST_REDIS_URL);
     cleanups.push(async () => {
       await other.close();
       await other.redis.quit().catch(() => undefined);

@@ -4,14 +4,14 @@
  * Slack emulators over HTTP, and a small casework world (a supervisor, a
  * worker, a client with a Telegram chat, an open case).
  */
-import { eq } from 'drizzle-orm';
 import { DateTime } from 'luxon';
 import { createTestDeps, type TestDeps } from '../helpers/deps.js';
 import { TelegramEmulator, type TelegramEmulatorOptions } from '../../src/sandbox/telegram-emulator.js';
 import { SlackEmulator, type SlackEmulatorOptions } from '../../src/sandbox/slack-emulator.js';
-import { cases, type clients, deliveries } from '../../src/db/schema.js';
+import { type clients, deliveries } from '../../src/db/schema.js';
 import { makeAppointment, makeCase, makeClient, makeStaff, stamped } from '../helpers/factories.js';
 import { enqueueDueDeliveries } from '../../src/delivery/tick.js';
+import { setCase } from '../helpers/factories.js';
 
 export const SUPERVISOR_SLACK = 'U0SUPER01';
 export const WORKER_SLACK = 'U0WORKER1';
@@ -83,7 +83,7 @@ export async function createWorld(
   });
   const client = await makeClient(deps.db, { telegramUserId: CLIENT_CHAT, telegramChatId: CLIENT_CHAT, language: 'en', ...stamped(now), ...opts.client });
   const c = await makeCase(deps.db, { clientId: client.id, category: 'family', priority: 'normal' }, deps.clock.now());
-  await deps.db.update(cases).set({ assignedWorkerId: worker.id, assignedAt: now, phase: 'assessment' }).where(eq(cases.id, c.id));
+  await setCase(deps.db, c.id, { assignedWorkerId: worker.id, assignedAt: now, phase: 'assessment' });
   return {
     deps,
     tg,

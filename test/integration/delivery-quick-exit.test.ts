@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { and, eq, sql } from 'drizzle-orm';
 import { DateTime } from 'luxon';
 import type { Update } from 'telegraf/types';
@@ -6,10 +6,9 @@ import { deliveries, staff } from '../../src/db/schema.js';
 import { planAppointmentReminders } from '../../src/appointments/reminders.service.js';
 import { messageClient } from '../../src/cases/case-messages.service.js';
 import { sendDelivery } from '../../src/delivery/send.service.js';
-import { createLater } from '../../src/db/after-commit.js';
-import { createBot, type TelegramBot } from '../../src/telegram/telegram.bot.js';
 import type { TgMessage } from '../../src/sandbox/telegram-emulator.types.js';
-import { bookAppointment, CLIENT_CHAT, createWorld, type World } from './delivery-fixtures.js';
+import { bookAppointment, CLIENT_CHAT } from './delivery-fixtures.js';
+import { REMINDER_24H_ENV, useDeliveryWorld, useTelegramBot } from '../helpers/delivery-world.js';
 
 /**
  * The quick exit (/exit) must wipe every bot message in the client's chat,
@@ -18,24 +17,8 @@ import { bookAppointment, CLIENT_CHAT, createWorld, type World } from './deliver
  * picks up the phone next should find nothing. The sender records each
  * Telegram message it sends to a client, whatever its kind.
  */
-let w: World;
-let tb: TelegramBot;
-
-beforeAll(async () => {
-  w = await createWorld({
-    env: {
-      REMINDER_OFFSETS_CLIENT: 'PT24H',
-      REMINDER_OFFSETS_WORKER: 'PT24H',
-      SLACK_CHANNEL_MESSAGES_PER_SECOND: '30',
-      TELEGRAM_CHAT_MESSAGES_PER_SECOND: '30',
-    },
-  });
-  tb = createBot(w.deps, { token: w.tg.token, apiRoot: w.tg.url, botInfo: w.tg.botInfo as never, later: createLater(w.deps.logger) });
-});
-afterAll(async () => {
-  await tb?.close();
-  await w?.close();
-});
+const w = useDeliveryWorld({ env: REMINDER_24H_ENV });
+const tb = useTelegramBot(w);
 
 async function sendDue(): Promise<string[]> {
   const rows = await w.deps.db

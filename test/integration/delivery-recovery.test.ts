@@ -1,9 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { eq } from 'drizzle-orm';
-import { pino } from 'pino';
 import { DateTime } from 'luxon';
-import { createDeps } from '../../src/compose.js';
-import { createRedis } from '../../src/lib/redis.js';
 import { deliveries, staff } from '../../src/db/schema.js';
 import { planAppointmentReminders } from '../../src/appointments/reminders.service.js';
 import { rescheduleAppointment } from '../../src/appointments/appointments.service.js';
@@ -13,6 +10,7 @@ import { sendDelivery } from '../../src/delivery/send.service.js';
 import { startWorkers } from '../../workers/start.js';
 import { TEST_REDIS_URL } from '../helpers/redis.js';
 import { advanceTo, bookAppointment, CLIENT_CHAT, clientTexts, createWorld, settle, type World } from './delivery-fixtures.js';
+import { otherProcessDeps } from '../helpers/delivery-world.js';
 
 /**
  * Delivery through the faults the fault suite (test/faults) drives with real
@@ -84,13 +82,7 @@ describe('delivery recovery', () => {
     expect(await sendDelivery(w.deps, row.id, { finalAttempt: false })).toEqual({ kind: 'failed', reason: 'telegram_not_configured' });
 
     // The operator sets the token and starts the workers again.
-    const fixed = await createDeps(Object.freeze({ ...w.deps.config, TELEGRAM_BOT_TOKEN: w.tg.token }), {
-      clock: w.deps.clock,
-      database: w.deps.testDb,
-      redis: createRedis(TEST_REDIS_URL),
-      cipher: w.deps.cipher,
-      logger: pino({ level: 'silent' }),
-    });
+    const fixed = await otherProcessDeps(w, Object.freeze({ ...w.deps.config, TELEGRAM_BOT_TOKEN: w.tg.token }), TEST_REDIS_URL);
     const running = await startWorkers(fixed, { queues: ['delivery'] });
     cleanups.push(async () => {
       await running.close(2000);

@@ -8,6 +8,7 @@ import { recordAppointmentOutcome } from '../../src/appointments/appointment-out
 import { enqueueDueDeliveries } from '../../src/delivery/tick.js';
 import { startWorkers } from '../../workers/start.js';
 import { bookAppointment, createWorld, ONCALL_SLACK, settle, SUPERVISION_CHANNEL, SUPERVISOR_SLACK, WORKER_SLACK, type World } from './delivery-fixtures.js';
+import { setCase } from '../helpers/factories.js';
 
 const cleanups: Array<() => Promise<void>> = [];
 afterEach(async () => {
@@ -47,7 +48,7 @@ describe('escalation sweeps', () => {
 
   it('a crisis pages the on-call supervisor at once, at 03:00 on a Saturday, and every 15 minutes until acknowledged', async () => {
     const w = await world('2026-11-28T03:00:00Z');
-    await w.deps.db.update(cases).set({ crisis: true, priority: 'crisis' }).where(eq(cases.id, w.caseId));
+    await setCase(w.deps.db, w.caseId, { crisis: true, priority: 'crisis' });
     await at(w, '2026-11-28T03:00:00Z');
     expect(texts(w, ONCALL_SLACK)).toEqual([expect.stringContaining(`CRISIS reported on ${w.reference}`)]);
     await at(w, '2026-11-28T03:14:59Z');
@@ -72,20 +73,18 @@ describe('escalation sweeps', () => {
 
   it('an overdue follow-up nudges the worker; a note logged afterwards resolves it automatically (audited)', async () => {
     const w = await world();
-    await w.deps.db
-      .update(cases)
-      .set({ nextFollowUpAt: new Date('2026-11-23T10:00:00Z'), followUpSetAt: new Date('2026-11-16T10:00:00Z'), lastNoteAt: new Date('2026-11-16T10:00:00Z') })
-      .where(eq(cases.id, w.caseId));
+    await setCase(w.deps.db, w.caseId, {
+      nextFollowUpAt: new Date('2026-11-23T10:00:00Z'),
+      followUpSetAt: new Date('2026-11-16T10:00:00Z'),
+      lastNoteAt: new Date('2026-11-16T10:00:00Z'),
+    });
     await at(w, '2026-11-23T10:00:01Z');
     expect(texts(w, WORKER_SLACK)).toEqual([expect.stringMatching(new RegExp(`^The follow-up for ${w.reference} was due Mon 23 Nov 10:00 GMT`))]);
     const buttons = (w.slack.messages(WORKER_SLACK)[0]!.blocks as Array<{ type: string; elements?: Array<{ text: { text: string } }> }>)
       .find((b) => b.type === 'actions')!
       .elements!.map((e) => e.text.text);
     expect(buttons).toEqual(['Log note', 'Snooze 1 day', 'No follow-up needed — reason']);
-    await w.deps.db
-      .update(cases)
-      .set({ lastNoteAt: new Date('2026-11-23T15:00:00Z') })
-      .where(eq(cases.id, w.caseId));
+    await setCase(w.deps.db, w.caseId, { lastNoteAt: new Date('2026-11-23T15:00:00Z') });
     await at(w, '2026-11-24T12:00:00Z');
     const [esc] = await w.deps.db.select().from(escalations).where(eq(escalations.caseId, w.caseId));
     expect(esc).toMatchObject({ resolution: 'note_logged', notifications: 1 });
@@ -96,10 +95,7 @@ describe('escalation sweeps', () => {
 
   it('"No follow-up needed" needs a reason, then resolves and clears the follow-up date; snoozing needs a reason too', async () => {
     const w = await world();
-    await w.deps.db
-      .update(cases)
-      .set({ nextFollowUpAt: new Date('2026-11-23T10:00:00Z'), followUpSetAt: new Date('2026-11-16T10:00:00Z') })
-      .where(eq(cases.id, w.caseId));
+    await setCase(w.deps.db, w.caseId, { nextFollowUpAt: new Date('2026-11-23T10:00:00Z'), followUpSetAt: new Date('2026-11-16T10:00:00Z') });
     await at(w, '2026-11-23T10:00:01Z');
     const [esc] = await w.deps.db.select().from(escalations).where(eq(escalations.caseId, w.caseId));
     expect(
@@ -140,10 +136,11 @@ describe('escalation sweeps', () => {
 
   it('weekly digest: each supervisor on Monday 09:00 in their zone, once, listing overdue follow-ups, quiet cases, missing elements and open escalations', async () => {
     const w = await world('2026-11-25T12:00:00Z'); // Wednesday
-    await w.deps.db
-      .update(cases)
-      .set({ nextFollowUpAt: new Date('2026-11-20T10:00:00Z'), followUpSetAt: new Date('2026-11-10T10:00:00Z'), lastNoteAt: new Date('2026-11-01T10:00:00Z') })
-      .where(eq(cases.id, w.caseId));
+    await setCase(w.deps.db, w.caseId, {
+      nextFollowUpAt: new Date('2026-11-20T10:00:00Z'),
+      followUpSetAt: new Date('2026-11-10T10:00:00Z'),
+      lastNoteAt: new Date('2026-11-01T10:00:00Z'),
+    });
     await w.deps.db.insert(goals).values({ caseId: w.caseId, descriptionEnc: w.deps.cipher.encrypt('goal', 'goals.description') });
     await at(w, '2026-11-30T08:59:00Z');
     expect(texts(w, SUPERVISOR_SLACK).filter((t) => t.startsWith('*Weekly digest*'))).toEqual([]);

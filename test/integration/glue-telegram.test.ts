@@ -1,16 +1,16 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { Worker } from 'bullmq';
 import { and, eq, sql } from 'drizzle-orm';
 import { DateTime } from 'luxon';
 import type { Update } from 'telegraf/types';
-import { appointments, auditLog, clients, deliveries } from '../../src/db/schema.js';
+import { appointments, clients, deliveries } from '../../src/db/schema.js';
 import { planAppointmentReminders } from '../../src/appointments/reminders.service.js';
 import { sendDelivery } from '../../src/delivery/send.service.js';
-import { createLater } from '../../src/db/after-commit.js';
-import { createBot, type TelegramBot } from '../../src/telegram/telegram.bot.js';
 import type { TgUpdate } from '../../src/sandbox/telegram-emulator.js';
 import { createDispatcher } from '../../workers/start.js';
-import { bookAppointment, CLIENT_CHAT, createWorld, WORKER_SLACK, type World } from './delivery-fixtures.js';
+import { bookAppointment, CLIENT_CHAT, WORKER_SLACK } from './delivery-fixtures.js';
+import { REMINDER_24H_ENV, useDeliveryWorld, useTelegramBot } from '../helpers/delivery-world.js';
+import { subjectAudit } from '../helpers/audit.js';
 
 /**
  * The Telegram glue of reminders & escalations, through the bot the front end
@@ -19,25 +19,9 @@ import { bookAppointment, CLIENT_CHAT, createWorld, WORKER_SLACK, type World } f
  * PostgreSQL/Redis: a reminder answered with [Confirm]; a client who had
  * blocked the bot writing again; a crisis paging on-call at once.
  */
-let w: World;
-let tb: TelegramBot;
+const w = useDeliveryWorld({ env: REMINDER_24H_ENV });
+const tb = useTelegramBot(w);
 const client = { id: CLIENT_CHAT, first_name: 'Client' };
-
-beforeAll(async () => {
-  w = await createWorld({
-    env: {
-      REMINDER_OFFSETS_CLIENT: 'PT24H',
-      REMINDER_OFFSETS_WORKER: 'PT24H',
-      SLACK_CHANNEL_MESSAGES_PER_SECOND: '30',
-      TELEGRAM_CHAT_MESSAGES_PER_SECOND: '30',
-    },
-  });
-  tb = createBot(w.deps, { token: w.tg.token, apiRoot: w.tg.url, botInfo: w.tg.botInfo as never, later: createLater(w.deps.logger) });
-});
-afterAll(async () => {
-  await tb?.close();
-  await w?.close();
-});
 
 const handle = async (u: TgUpdate) => {
   await tb.bot.handleUpdate(u as unknown as Update);
@@ -72,10 +56,7 @@ describe('a client answers a reminder through the full bot', () => {
 
     const [appt] = await w.deps.db.select().from(appointments).where(eq(appointments.id, apptId));
     expect(appt).toMatchObject({ clientResponse: 'confirmed' });
-    const audits = await w.deps.db
-      .select()
-      .from(auditLog)
-      .where(and(eq(auditLog.action, 'appointment.client_responded'), eq(auditLog.subjectId, apptId)));
+    const audits = await subjectAudit(w.deps.db, apptId, 'appointment.client_responded');
     expect(audits).toHaveLength(1);
     await sendDue();
     const told = w.slack
@@ -94,19 +75,11 @@ describe('a client who had blocked the bot writes again', () => {
     await handle(await w.tg.sendText(client, 'Hello, I am back'));
     const [row] = await w.deps.db.select().from(clients).where(eq(clients.id, w.clientId));
     expect(row!.botBlockedAt).toBeNull();
-    const audits = await w.deps.db
-      .select()
-      .from(auditLog)
-      .where(and(eq(auditLog.action, 'client.bot_unblocked'), eq(auditLog.subjectId, w.clientId)));
+    const audits = await subjectAudit(w.deps.db, w.clientId, 'client.bot_unblocked');
     expect(audits).toHaveLength(1);
     // A second message changes nothing more.
     await handle(await w.tg.sendText(client, 'Are you there?'));
-    expect(
-      await w.deps.db
-        .select()
-        .from(auditLog)
-        .where(and(eq(auditLog.action, 'client.bot_unblocked'), eq(auditLog.subjectId, w.clientId))),
-    ).toHaveLength(1);
+    expect(await subjectAudit(w.deps.db, w.clientId, 'client.bot_unblocked')).toHaveLength(1);
   });
 });
 

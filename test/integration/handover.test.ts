@@ -6,7 +6,9 @@ import { scheduleAppointment } from '../../src/appointments/appointments.service
 import { handBackDue } from '../../src/handover/handover.service.js';
 import { findActiveStaffBySlack } from '../../src/staff/staff.repo.js';
 import { DateTime } from 'luxon';
-import { answersTo, blockText, createSlackWorld, dm, flush, newCase, nextAnswer, U, type SlackWorld } from './slack-harness.js';
+import { blockText, caseCommand, dm, flush, newCase, U, type SlackWorld, createSlackWorld, useSlackWorld } from './slack-harness.js';
+import { setCase } from '../helpers/factories.js';
+import { actorAudit } from '../helpers/audit.js';
 
 /**
  * Leave cover through the real Bolt app, the Slack and Telegram emulators and
@@ -15,20 +17,11 @@ import { answersTo, blockText, createSlackWorld, dm, flush, newCase, nextAnswer,
  * each client is told once in their language, the worker's reminders follow,
  * the cases go back on the until date, and [Undo handover] reverses one.
  */
-let w: SlackWorld;
-beforeAll(async () => {
-  w = await createSlackWorld();
-});
-afterAll(async () => w?.close());
+const w = useSlackWorld();
 
 const mention = (u: string) => `<@${u}|x>`;
 
-async function command(user: string, text: string): Promise<string> {
-  const before = answersTo(w, user).length;
-  const res = await w.driver.slashCommand({ command: '/case', text, userId: user });
-  expect(res.status).toBe(200);
-  return nextAnswer(w, user, before, `/case ${text}`);
-}
+const command = (user: string, text: string) => caseCommand(w, user, text);
 
 async function openHandoverModal(user: string, text: string) {
   const before = w.slack.openViews(user).length;
@@ -177,7 +170,7 @@ describe('/case handover', () => {
 
   it('on the until date the cases still held by @to and still open go back, and their clients are told again', async () => {
     // B moved on meanwhile (reassigned by its supervisor): it stays where it is.
-    await w.deps.db.update(cases).set({ assignedWorkerId: w.staff.sup }).where(eq(cases.id, b.caseId));
+    await setCase(w.deps.db, b.caseId, { assignedWorkerId: w.staff.sup });
     w.deps.clock.set(DateTime.fromISO('2026-12-10T08:59:00Z'));
     expect(await handBackDue(w.deps)).toEqual({ returned: 0, failed: 0 });
     w.deps.clock.set(DateTime.fromISO('2026-12-10T09:00:00Z'));
@@ -212,12 +205,7 @@ describe('/case handover', () => {
     expect(clientTexts(c.chat)).toEqual([]);
     const h = await w.deps.db.select().from(handovers).where(eq(handovers.status, 'undone'));
     expect(h).toHaveLength(1);
-    expect(
-      await w.deps.db
-        .select()
-        .from(auditLog)
-        .where(and(eq(auditLog.action, 'handover.undone'), eq(auditLog.actorId, w.staff.admin))),
-    ).toHaveLength(1);
+    expect(await actorAudit(w.deps.db, w.staff.admin, 'handover.undone')).toHaveLength(1);
   });
 
   it('`/case handover list` shows the ids; `/case handover undo <id>` by command; an ended one is not undone twice', async () => {

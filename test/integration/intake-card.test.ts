@@ -1,10 +1,11 @@
 import { and, eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { auditLog, cases, clients, deliveries } from '../../src/db/schema.js';
+import { cases, clients, deliveries } from '../../src/db/schema.js';
 import { sendDelivery } from '../../src/delivery/send.service.js';
 import { deliverySendJob } from '../../src/jobs/delivery-send.job.js';
 import { SlackEmulator } from '../../src/sandbox/slack-emulator.js';
 import { createHarness, type Harness } from './telegram-harness.js';
+import { caseAudit } from '../helpers/audit.js';
 
 /**
  * The intake card is planned like every other message: the ledger row is
@@ -60,10 +61,7 @@ describe('intake card', () => {
       ((await h.deps.db.execute(sql`select xmin::text as x from ${sql.identifier(table)} where id = ${id}`)) as unknown as { rows: Array<{ x: string }> })
         .rows[0]!.x;
     expect(await xmin('deliveries', card!.id)).toBe(await xmin('cases', c!.id));
-    const [planned] = await h.deps.db
-      .select()
-      .from(auditLog)
-      .where(and(eq(auditLog.caseId, c!.id), eq(auditLog.action, 'case.intake_card_planned')));
+    const [planned] = await caseAudit(h.deps.db, c!.id, 'case.intake_card_planned');
     expect(planned).toMatchObject({ subjectType: 'delivery', subjectId: card!.id });
     // After commit: the send job (the due-row tick would send the row if it were lost).
     expect(await h.deps.queues.queue('delivery').getJob(deliverySendJob.jobId({ deliveryId: card!.id }))).toBeDefined();

@@ -7,25 +7,14 @@
  */
 import { and, eq, sql } from 'drizzle-orm';
 import { DateTime } from 'luxon';
-import {
-  callbackTokens,
-  cases,
-  clients,
-  deliveries,
-  escalations,
-  goals,
-  intakeSessions,
-  notes,
-  referralConsents,
-  referrals,
-  resources,
-} from '../../src/db/schema.js';
+import { callbackTokens, clients, deliveries, escalations, goals, intakeSessions, notes, referralConsents, referrals, resources } from '../../src/db/schema.js';
 import { makeAppointment, makeCase, makeClient, stamped } from '../helpers/factories.js';
 import { sealCaseIntake } from '../../src/intake/intake.repo.js';
 import { planAppointmentReminders } from '../../src/appointments/reminders.service.js';
 import { sendDelivery } from '../../src/delivery/send.service.js';
 import { trackedMessagesKey } from '../../src/clients/erasure-wipe.js';
 import type { World } from './delivery-fixtures.js';
+import { setCase } from '../helpers/factories.js';
 
 export interface Seeded {
   clientId: string;
@@ -96,16 +85,13 @@ export async function seedClient(w: World, chatId: number, tag: string, opts: { 
     } as never,
   });
   const cs = await makeCase(deps.db, { clientId: clientId!, category: 'housing', priority: 'normal', intakeEnc }, now);
-  await deps.db
-    .update(cases)
-    .set({
-      assignedWorkerId: w.workerId,
-      assignedAt: at,
-      phase: 'implementation',
-      planEnc: c.encrypt(strings[4]!, 'cases.plan'),
-      selfHelpFocusEnc: c.encrypt(strings[5]!, 'cases.self_help_focus'),
-    })
-    .where(eq(cases.id, cs.id));
+  await setCase(deps.db, cs.id, {
+    assignedWorkerId: w.workerId,
+    assignedAt: at,
+    phase: 'implementation',
+    planEnc: c.encrypt(strings[4]!, 'cases.plan'),
+    selfHelpFocusEnc: c.encrypt(strings[5]!, 'cases.self_help_focus'),
+  });
   await deps.db.insert(goals).values({
     caseId: cs.id,
     descriptionEnc: c.encrypt(strings[6]!, 'goals.description'),

@@ -10,7 +10,8 @@ import { buildCaseExport } from '../../src/cases/case-export.service.js';
 import { renderExportMarkdown } from '../../src/cases/case-export.render.js';
 import { anonymiseCases } from '../../src/clients/erasure-wipe.js';
 import { scanDatabase } from '../helpers/personal-data-scan.js';
-import { answersTo, blockText, createSlackWorld, dm, flush, newCase, nextAnswer, U, type SlackWorld } from './slack-harness.js';
+import { blockText, caseCommand, createSlackWorld, dm, flush, newCase, U, type SlackWorld } from './slack-harness.js';
+import { actorAudit } from '../helpers/audit.js';
 
 /**
  * Referrals end to end: admins keep the resource directory (`/case resources …`,
@@ -32,12 +33,7 @@ afterAll(async () => {
   await w?.close();
 });
 
-async function command(user: string, text: string): Promise<string> {
-  const before = answersTo(w, user).length;
-  const res = await w.driver.slashCommand({ command: '/case', text, userId: user });
-  expect(res.status).toBe(200);
-  return nextAnswer(w, user, before, `/case ${text}`);
-}
+const command = (user: string, text: string) => caseCommand(w, user, text);
 
 async function openModal(user: string, text: string) {
   const before = w.slack.openViews(user).length;
@@ -68,12 +64,7 @@ let resourceId: string;
 describe('the resource directory', () => {
   it('only admins change it; a worker is refused (audited)', async () => {
     expect(await command(U.worker, 'resources add')).toContain('only admins');
-    expect(
-      await w.deps.db
-        .select()
-        .from(auditLog)
-        .where(and(eq(auditLog.action, 'resource.refused'), eq(auditLog.actorId, w.staff.worker))),
-    ).toHaveLength(1);
+    expect(await actorAudit(w.deps.db, w.staff.worker, 'resource.refused')).toHaveLength(1);
   });
 
   it('the admin modal answers each bad field, keeps the modal open, then saves (audited)', async () => {
@@ -186,12 +177,7 @@ describe('a referral', () => {
     expect(card).toContain('Community Law Centre');
     expect(card).toContain('*Reached them*');
     expect(card).toContain('client agreed to sharing');
-    expect(
-      await w.deps.db
-        .select()
-        .from(auditLog)
-        .where(and(eq(auditLog.action, 'referral.outcome'), eq(auditLog.actorId, w.staff.worker))),
-    ).toHaveLength(1);
+    expect(await actorAudit(w.deps.db, w.staff.worker, 'referral.outcome')).toHaveLength(1);
     // Answered: no further nudge, whatever the clock.
     w.deps.clock.set(start.plus({ days: 60 }));
     expect((await flush(w)).filter((s) => s.kind === 'referral_followup')).toEqual([]);

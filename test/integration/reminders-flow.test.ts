@@ -1,37 +1,17 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { eq } from 'drizzle-orm';
 import { appointments } from '../../src/db/schema.js';
 import { planAppointmentReminders } from '../../src/appointments/reminders.service.js';
-import { startWorkers, type RunningWorkers } from '../../workers/start.js';
-import {
-  advanceTo,
-  bookAppointment,
-  CLIENT_CHAT,
-  clientTexts,
-  createWorld,
-  ledger,
-  settle,
-  slackTexts,
-  WORKER_SLACK,
-  type World,
-} from './delivery-fixtures.js';
+import { advanceTo, bookAppointment, CLIENT_CHAT, clientTexts, ledger, settle, slackTexts, WORKER_SLACK } from './delivery-fixtures.js';
+import { useDeliveryWorkers, useDeliveryWorld } from '../helpers/delivery-world.js';
 
 /**
  * Appointment reminders through the real sender: PostgreSQL ledger, BullMQ
  * workers on Redis, telegraf's client against the Telegram emulator and the
  * Slack WebClient against the Slack emulator. Time moves by ManualClock.
  */
-let w: World;
-let workers: RunningWorkers;
-
-beforeAll(async () => {
-  w = await createWorld();
-  workers = await startWorkers(w.deps, { queues: ['delivery'] });
-});
-afterAll(async () => {
-  await workers?.close(2000);
-  await w?.close();
-});
+const w = useDeliveryWorld();
+useDeliveryWorkers(w);
 
 describe('appointment reminders', () => {
   it('sends the client and worker reminders at their local times, once each, and the outcome question after the end', async () => {

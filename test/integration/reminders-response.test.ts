@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Telegraf } from 'telegraf';
 import { and, eq } from 'drizzle-orm';
-import { appointments, auditLog, deliveries } from '../../src/db/schema.js';
+import { appointments, deliveries } from '../../src/db/schema.js';
 import { planAppointmentReminders } from '../../src/appointments/reminders.service.js';
 import { createBot } from '../../src/telegram/telegram.bot.js';
 import { appointmentResponseComposer } from '../../src/telegram/composers/appointment-response.composer.js';
@@ -11,6 +11,7 @@ import type { BotContext } from '../../src/telegram/telegram.env.js';
 import { startWorkers, type RunningWorkers } from '../../workers/start.js';
 import { advanceTo, bookAppointment, CLIENT_CHAT, createWorld, settle, WORKER_SLACK, type World } from './delivery-fixtures.js';
 import { SLACK_WAIT } from '../helpers/waits.js';
+import { subjectAudit } from '../helpers/audit.js';
 
 /**
  * The client answers a reminder on Telegram: the real telegraf bot (webhook
@@ -54,13 +55,18 @@ function buttonsOf(messageId: number): Array<{ text: string; callback_data: stri
   return ((m.reply_markup as { inline_keyboard?: Array<Array<{ text: string; callback_data: string }>> } | undefined)?.inline_keyboard ?? []).flat();
 }
 
+/** An appointment booked at `startsAt` with its reminders planned; at `remindAt` they are sent: the client's reminder. */
+async function remindedOf(startsAt: string, remindAt: string) {
+  const apptId = await bookAppointment(w, startsAt);
+  await planAppointmentReminders(w.deps, apptId);
+  await advanceTo(w, remindAt);
+  await settle(w);
+  return { apptId, reminder: w.tg.lastMessage(CLIENT_CHAT)! };
+}
+
 describe('the client answers a reminder', () => {
   it('"I can\'t come" is recorded, the worker is told at once, a second press tells nobody twice', async () => {
-    const apptId = await bookAppointment(w, '2026-11-25T10:00:00Z');
-    await planAppointmentReminders(w.deps, apptId);
-    await advanceTo(w, '2026-11-24T10:00:00Z');
-    await settle(w);
-    const reminder = w.tg.lastMessage(CLIENT_CHAT)!;
+    const { apptId, reminder } = await remindedOf('2026-11-25T10:00:00Z', '2026-11-24T10:00:00Z');
     const cantCome = buttonsOf(reminder.message_id).find((b) => b.text === "I can't come")!;
     const slackBefore = w.slack.messages(WORKER_SLACK).length;
 
@@ -85,20 +91,13 @@ describe('the client answers a reminder', () => {
     await w.tg.clickButton(client, reminder.message_id, cantCome.callback_data, { force: true });
     await settle(w);
     expect(w.slack.messages(WORKER_SLACK).slice(slackBefore)).toHaveLength(1);
-    const audits = await w.deps.db
-      .select()
-      .from(auditLog)
-      .where(and(eq(auditLog.action, 'appointment.client_responded'), eq(auditLog.subjectId, apptId)));
+    const audits = await subjectAudit(w.deps.db, apptId, 'appointment.client_responded');
     expect(audits).toHaveLength(1);
     expect(passedOn).toEqual([]);
   });
 
   it('a press on a reminder for an appointment that was rescheduled since is answered "outdated" and changes nothing', async () => {
-    const apptId = await bookAppointment(w, '2026-11-26T10:00:00Z');
-    await planAppointmentReminders(w.deps, apptId);
-    await advanceTo(w, '2026-11-25T10:00:00Z');
-    await settle(w);
-    const reminder = w.tg.lastMessage(CLIENT_CHAT)!;
+    const { apptId, reminder } = await remindedOf('2026-11-26T10:00:00Z', '2026-11-25T10:00:00Z');
     const confirm = buttonsOf(reminder.message_id).find((b) => b.text === 'Confirm')!;
     await w.deps.db
       .update(appointments)

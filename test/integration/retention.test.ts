@@ -6,6 +6,7 @@ import { sweepIntakeDrafts } from '../../src/intake/intake-sweep.js';
 import { createWorld, type World } from './delivery-fixtures.js';
 import { scanDatabase } from '../helpers/personal-data-scan.js';
 import { at, seedClient, type Seeded } from './lifecycle-fixtures.js';
+import { setCase } from '../helpers/factories.js';
 
 /**
  * Retention with a ManualClock at 2026-11-23 (batches of one row, so every rule runs several): closed cases older than 6 years
@@ -20,15 +21,12 @@ beforeAll(async () => {
   w = await createWorld({ env: { RETENTION_BATCH_SIZE: '1' } });
   const d = w.deps;
   const close = async (s: Seeded, status: 'closed' | 'withdrawn', iso: string) => {
-    await d.db
-      .update(cases)
-      .set({
-        status,
-        phase: status === 'closed' ? 'closed' : 'implementation',
-        closedAt: at(iso).toJSDate(),
-        evaluationEnc: d.cipher.encrypt(`evaluation of ${s.reference}`, 'cases.evaluation'),
-      })
-      .where(eq(cases.id, s.caseId));
+    await setCase(d.db, s.caseId, {
+      status,
+      phase: status === 'closed' ? 'closed' : 'implementation',
+      closedAt: at(iso).toJSDate(),
+      evaluationEnc: d.cipher.encrypt(`evaluation of ${s.reference}`, 'cases.evaluation'),
+    });
   };
   seeded.oldClosed = await seedClient(w, 710_001, 'OC');
   await close(seeded.oldClosed, 'closed', '2020-11-01T00:00:00Z');
@@ -79,10 +77,7 @@ beforeAll(async () => {
   ]);
   // An open case opened long ago is never touched.
   seeded.ancientOpen = await seedClient(w, 710_006, 'AO');
-  await d.db
-    .update(cases)
-    .set({ openedAt: at('2012-01-01T00:00:00Z').toJSDate() })
-    .where(eq(cases.id, seeded.ancientOpen.caseId));
+  await setCase(d.db, seeded.ancientOpen.caseId, { openedAt: at('2012-01-01T00:00:00Z').toJSDate() });
 });
 afterAll(async () => w?.close());
 

@@ -1,9 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { E2E_WAIT } from '../helpers/waits.js';
 import { eq } from 'drizzle-orm';
-import { cases, staff } from '../../src/db/schema.js';
+import { staff } from '../../src/db/schema.js';
 import { createE2E, STAFF, type E2E } from '../e2e/e2e-harness.js';
 import { makeCase, makeClient, stamped } from '../helpers/factories.js';
+import { setCase } from '../helpers/factories.js';
 
 /**
  * Issue 19, sandbox: "Only visible to you" cards in the console. Before, their
@@ -42,7 +43,7 @@ beforeAll(async () => {
   });
   const c = await makeCase(d.db, { clientId: client.id, category: 'family', priority: 'normal' }, now);
   const [w] = await d.db.select().from(staff).where(eq(staff.slackUserId, STAFF.wen));
-  await d.db.update(cases).set({ assignedWorkerId: w!.id, assignedAt: now.toJSDate(), phase: 'assessment' }).where(eq(cases.id, c.id));
+  await setCase(d.db, c.id, { assignedWorkerId: w!.id, assignedAt: now.toJSDate(), phase: 'assessment' });
   reference = c.reference;
 }, 60_000);
 afterAll(async () => {

@@ -1,10 +1,10 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { eq } from 'drizzle-orm';
 import { escalations, intakeSessions } from '../../src/db/schema.js';
 import { planAppointmentReminders } from '../../src/appointments/reminders.service.js';
 import { stepToNextEvent } from '../../src/sandbox/sandbox.api.js';
-import { startWorkers, type RunningWorkers } from '../../workers/start.js';
-import { bookAppointment, clientTexts, createWorld, settle, slackTexts, WORKER_SLACK, type World } from './delivery-fixtures.js';
+import { bookAppointment, clientTexts, settle, slackTexts, WORKER_SLACK } from './delivery-fixtures.js';
+import { useDeliveryWorkers, useDeliveryWorld } from '../helpers/delivery-world.js';
 
 /**
  * Issue 19, sandbox: the console's clock had only +1 h / +1 day / +1 week, and
@@ -12,17 +12,8 @@ import { bookAppointment, clientTexts, createWorld, settle, slackTexts, WORKER_S
  * appointment had begun). The "Next event" step moves the clock to the earliest
  * thing due — here each reminder of an appointment in turn — and stops there.
  */
-let w: World;
-let workers: RunningWorkers;
-
-beforeAll(async () => {
-  w = await createWorld();
-  workers = await startWorkers(w.deps, { queues: ['delivery'] });
-});
-afterAll(async () => {
-  await workers?.close(2000);
-  await w?.close();
-});
+const w = useDeliveryWorld();
+useDeliveryWorkers(w);
 
 describe('the sandbox clock\'s "Next event" step', () => {
   it('says so and stays when nothing is scheduled', async () => {

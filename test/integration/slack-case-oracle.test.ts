@@ -1,8 +1,8 @@
-import { Writable } from 'node:stream';
 import { randomUUID } from 'node:crypto';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { SLACK_WAIT } from '../helpers/waits.js';
+import { viewSubmissionBy } from '../helpers/slack-actions.js';
 import { and, eq, inArray } from 'drizzle-orm';
 import { auditLog, staff } from '../../src/db/schema.js';
 import { openEscalation } from '../../src/escalations/escalations.repo.js';
@@ -11,6 +11,8 @@ import { viewStateValues } from '../../src/sandbox/slack-signing.payloads.js';
 import type { Db } from '../../src/db/client.js';
 import type { Deps } from '../../src/deps.js';
 import { answersTo, blockText, createSlackWorld, pressCaseButton, newCase, nextAnswer, openCaseModal, U, type SlackWorld } from './slack-harness.js';
+import { caseAudit } from '../helpers/audit.js';
+import { chunkSink } from '../helpers/log-sink.js';
 
 /**
  * Issue 19, existence oracle: references are sequential, so a staff member
@@ -24,12 +26,7 @@ import { answersTo, blockText, createSlackWorld, pressCaseButton, newCase, nextA
 let w: SlackWorld;
 const logs: string[] = [];
 beforeAll(async () => {
-  const sink = new Writable({
-    write(chunk, _enc, cb) {
-      logs.push(String(chunk));
-      cb();
-    },
-  });
+  const sink = chunkSink((chunk) => logs.push(chunk));
   w = await createSlackWorld({ deps: (d) => ({ ...d, logger: pino({ level: 'info' }, sink) }) as Deps });
 });
 afterAll(async () => {
@@ -132,14 +129,7 @@ describe("one answer for a missing case and another's", () => {
     const meta = JSON.parse(view.private_metadata!);
     const submit = async (caseId: string) => {
       const state = { values: viewStateValues(view.blocks as unknown[], { goal_0: { v: 'Find stable housing' }, assess_0: { v: 'Tenancy signed' } }) };
-      const res = await w.driver.interaction({
-        type: 'view_submission',
-        user: { id: U.other },
-        team: { id: w.slack.identity.teamId },
-        api_app_id: w.slack.identity.appId,
-        trigger_id: w.slack.issueTrigger(U.other),
-        view: { ...view, state, private_metadata: JSON.stringify({ ...meta, caseId }) },
-      });
+      const res = await w.driver.interaction(viewSubmissionBy(w, U.other, { ...view, state, private_metadata: JSON.stringify({ ...meta, caseId }) }));
       return res.body;
     };
     const real = await submit(theirs.caseId);
@@ -212,10 +202,7 @@ describe('list views are audited', () => {
       .poll(() => w.slack.calls.filter((c) => c.method === 'views.open' && c.ok).length > opened, { ...SLACK_WAIT, message: 'note modal' })
       .toBeTruthy();
     expect(blockText(w.slack.openViews(U.worker2).at(-1)!.blocks)).toContain(a.reference);
-    const views = await w.deps.db
-      .select()
-      .from(auditLog)
-      .where(and(eq(auditLog.caseId, a.caseId), eq(auditLog.action, 'case.viewed')));
+    const views = await caseAudit(w.deps.db, a.caseId, 'case.viewed');
     expect(views.map((v) => [v.actorId, v.details])).toEqual([[w.staff.worker2, { via: 'note_prefill' }]]);
 
     const all = JSON.stringify(await auditsOf(w.staff.sup, ['team.viewed', 'home.viewed'])) + JSON.stringify(list);

@@ -1,9 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { SLACK_WAIT } from '../helpers/waits.js';
-import { and, eq } from 'drizzle-orm';
-import { auditLog, caseloadOverrides, cases } from '../../src/db/schema.js';
+import { eq } from 'drizzle-orm';
+import { caseloadOverrides, cases } from '../../src/db/schema.js';
 import { VIEWS } from '../../src/slack/ui/ids.js';
 import { answersTo, createSlackWorld, dm, flush, INTAKE, newCase, nextAnswer, U, type SlackWorld, handOffCase } from './slack-harness.js';
+import { caseAudit } from '../helpers/audit.js';
 
 /**
  * Caseload-aware assignment through the real Bolt app: the intake card's
@@ -71,10 +72,7 @@ describe('caseload-aware assignment', () => {
     expect(o).toMatchObject({ workerId: w.staff.worker, assignedBy: w.staff.sup, openCases: 2, caseloadLimit: 2 });
     expect(o!.reasonEnc).not.toContain('family');
     expect(w.deps.cipher.decrypt(o!.reasonEnc, 'caseload_overrides.reason')).toBe('Wen already knows this family from a previous case');
-    const audit = await w.deps.db
-      .select()
-      .from(auditLog)
-      .where(and(eq(auditLog.caseId, caseId), eq(auditLog.action, 'case.assigned_over_limit')));
+    const audit = await caseAudit(w.deps.db, caseId, 'case.assigned_over_limit');
     expect(audit).toHaveLength(1);
     expect(audit[0]).toMatchObject({
       actorId: w.staff.sup,

@@ -9,7 +9,9 @@ import { runEscalationSweep } from '../../src/escalations/escalation-sweep.servi
 import { viewStateValues } from '../../src/sandbox/slack-signing.payloads.js';
 import { answersTo, blockText, createSlackWorld, flush, newCase, nextAnswer, U, type SlackWorld } from './slack-harness.js';
 import { makeAppointment, stamped } from '../helpers/factories.js';
-import { blockActionBy } from '../helpers/slack-actions.js';
+import { blockActionBy, dmBlockActionBy, viewSubmissionBy } from '../helpers/slack-actions.js';
+import { setCase } from '../helpers/factories.js';
+import { subjectAudit } from '../helpers/audit.js';
 
 /**
  * The buttons on escalation, crisis-page, follow-up-nudge and outcome-question
@@ -82,11 +84,20 @@ async function escalationMessage(o: {
 }
 
 const escRow = async (id: string) => (await w.deps.db.select().from(escalations).where(eq(escalations.id, id)))[0]!;
-const audits = (action: string, subjectId: string) =>
-  w.deps.db
-    .select()
-    .from(auditLog)
-    .where(and(eq(auditLog.action, action), eq(auditLog.subjectId, subjectId)));
+/** Waits (SLACK_WAIT) until the escalation is snoozed; its row. */
+const snoozedRow = (id: string) =>
+  vi.waitUntil(async () => {
+    const r = await escRow(id);
+    return r.snoozedUntil ? r : undefined;
+  }, SLACK_WAIT);
+const audits = (action: string, subjectId: string) => subjectAudit(w.deps.db, subjectId, action);
+/** The user presses `actionId` on an escalation message; waits for the modal it opens (views.open) and returns it. */
+async function modalFrom(user: string, message: { channel: string; msg: { ts: string } }, actionId: string, what: string) {
+  const opened = w.slack.calls.filter((c) => c.method === 'views.open' && c.ok).length;
+  await w.driver.blockAction(user, { channel: message.channel, ts: message.msg.ts }, actionId);
+  await expect.poll(() => w.slack.calls.filter((c) => c.method === 'views.open' && c.ok).length > opened, { ...SLACK_WAIT, message: what }).toBeTruthy();
+  return w.slack.openViews(user).at(-1)!;
+}
 const current = (channel: string, ts: string) => w.slack.messages(channel).find((m) => m.ts === ts)!;
 
 /** A click as Slack sends it for the message as it was first posted (even after our update removed the buttons). */
@@ -166,12 +177,7 @@ describe('crisis page [Acknowledge]', () => {
 describe('escalation [Snooze — reason required]', () => {
   it('opens a modal; no reason or a too long one → inline error with the modal kept open; with a reason → snoozed (encrypted, audited) and the message says so', async () => {
     const e = await escalationMessage({ reason: 'quiet_case', kind: 'escalation', to: w.staff.sup });
-    const opened = w.slack.calls.filter((c) => c.method === 'views.open' && c.ok).length;
-    await w.driver.blockAction(U.sup, { channel: e.channel, ts: e.msg.ts }, 'esc_snooze');
-    await expect
-      .poll(() => w.slack.calls.filter((c) => c.method === 'views.open' && c.ok).length > opened, { ...SLACK_WAIT, message: 'snooze modal' })
-      .toBeTruthy();
-    const view = w.slack.openViews(U.sup).at(-1)!;
+    const view = await modalFrom(U.sup, e, 'esc_snooze', 'snooze modal');
     expect(view.callback_id).toBe('esc_snooze_modal');
 
     const empty = await w.driver.viewSubmission(U.sup, view.id, { until: { v: 'P3D' }, reason: { v: '   ' } });
@@ -204,16 +210,8 @@ describe('escalation [Snooze — reason required]', () => {
 describe('follow-up nudge buttons', () => {
   it('[No follow-up needed] requires a reason, then resolves the nudge and clears the follow-up date; [Snooze 1 day] snoozes', async () => {
     const e = await escalationMessage({ reason: 'follow_up_overdue', kind: 'follow_up_nudge', to: w.staff.worker });
-    await w.deps.db
-      .update(cases)
-      .set({ nextFollowUpAt: now().minus({ days: 1 }).toJSDate() })
-      .where(eq(cases.id, e.caseId));
-    const opened = w.slack.calls.filter((c) => c.method === 'views.open' && c.ok).length;
-    await w.driver.blockAction(U.worker, { channel: e.channel, ts: e.msg.ts }, 'esc_not_needed');
-    await expect
-      .poll(() => w.slack.calls.filter((c) => c.method === 'views.open' && c.ok).length > opened, { ...SLACK_WAIT, message: 'reason modal' })
-      .toBeTruthy();
-    const view = w.slack.openViews(U.worker).at(-1)!;
+    await setCase(w.deps.db, e.caseId, { nextFollowUpAt: now().minus({ days: 1 }).toJSDate() });
+    const view = await modalFrom(U.worker, e, 'esc_not_needed', 'reason modal');
     expect((await w.driver.viewSubmission(U.worker, view.id, { reason: { v: '' } })).body).toMatchObject({
       response_action: 'errors',
       errors: { reason: expect.any(String) },
@@ -228,10 +226,7 @@ describe('follow-up nudge buttons', () => {
 
     const e2 = await escalationMessage({ reason: 'follow_up_overdue', kind: 'follow_up_nudge', to: w.staff.worker });
     await w.driver.blockAction(U.worker, { channel: e2.channel, ts: e2.msg.ts }, 'esc_snooze_day');
-    const snoozed = await vi.waitUntil(async () => {
-      const r = await escRow(e2.escalationId);
-      return r.snoozedUntil ? r : undefined;
-    }, SLACK_WAIT);
+    const snoozed = await snoozedRow(e2.escalationId);
     expect(snoozed.snoozedUntil!.toISOString()).toBe(now().plus({ days: 1 }).toJSDate().toISOString());
     await expect
       .poll(() => blockText(current(e2.channel, e2.msg.ts).blocks).includes('Snoozed for 1 day by'), { ...SLACK_WAIT, message: 'nudge updated' })
@@ -312,12 +307,8 @@ describe('[Open case] and [Reassign] on an escalation', () => {
     const blocks = picker.body.blocks as Array<{ block_id?: string }>;
     expect(blocks.some((b) => b.block_id === `intake:${e.caseId}`)).toBe(true);
     // The pick goes through the intake picker's listener (assign.flow.ts).
-    const channel = w.slack.dmChannel(U.sup);
     await w.driver.interaction({
-      ...blockActionBy(w, U.sup),
-      channel: { id: channel },
-      container: { type: 'message', channel_id: channel, message_ts: '1.000002' },
-      response_url: w.slack.issueResponseUrl({ channel, user: U.sup, kind: 'block_actions' }),
+      ...dmBlockActionBy(w, U.sup),
       actions: [{ type: 'users_select', action_id: 'intake_assign_pick', block_id: `intake:${e.caseId}`, selected_user: U.worker2, action_ts: '1' }],
     });
     await expect
@@ -371,23 +362,17 @@ describe('hostile requests on escalation messages (issue 19)', () => {
     const mine = await escalationMessage({ reason: 'follow_up_overdue', kind: 'follow_up_nudge', to: w.staff.worker });
     const victim = await escalationMessage({ reason: 'follow_up_overdue', kind: 'follow_up_nudge', to: w.staff.worker });
     const before = JSON.stringify(current(victim.channel, victim.msg.ts));
-    const opened = w.slack.calls.filter((c) => c.method === 'views.open' && c.ok).length;
-    await w.driver.blockAction(U.worker, { channel: mine.channel, ts: mine.msg.ts }, 'esc_not_needed');
-    await expect
-      .poll(() => w.slack.calls.filter((c) => c.method === 'views.open' && c.ok).length > opened, { ...SLACK_WAIT, message: 'reason modal' })
-      .toBeTruthy();
-    const view = w.slack.openViews(U.worker).at(-1)!;
+    const view = await modalFrom(U.worker, mine, 'esc_not_needed', 'reason modal');
     // The submission comes back signed, with metadata naming the other message (and text of its own).
     const meta = JSON.parse(view.private_metadata!);
     const state = { values: viewStateValues(view.blocks as unknown[], { reason: { v: 'Client moved away.' } }) };
-    const res = await w.driver.interaction({
-      type: 'view_submission',
-      user: { id: U.worker },
-      team: { id: w.slack.identity.teamId },
-      api_app_id: w.slack.identity.appId,
-      trigger_id: w.slack.issueTrigger(U.worker),
-      view: { ...view, state, private_metadata: JSON.stringify({ ...meta, channel: victim.channel, ts: victim.msg.ts, text: 'FORGED' }) },
-    });
+    const res = await w.driver.interaction(
+      viewSubmissionBy(w, U.worker, {
+        ...view,
+        state,
+        private_metadata: JSON.stringify({ ...meta, channel: victim.channel, ts: victim.msg.ts, text: 'FORGED' }),
+      }),
+    );
     expect(res).toMatchObject({ status: 200, body: '' });
     expect((await escRow(mine.escalationId)).resolvedAt).not.toBeNull();
     // The other message is not edited: the result goes to the worker's DM instead.
@@ -404,10 +389,7 @@ describe('hostile requests on escalation messages (issue 19)', () => {
   it('replaying [Snooze 1 day] snoozes once: the time does not move and one audit row is written', async () => {
     const e = await escalationMessage({ reason: 'follow_up_overdue', kind: 'follow_up_nudge', to: w.staff.worker });
     await w.driver.blockAction(U.worker, { channel: e.channel, ts: e.msg.ts }, 'esc_snooze_day');
-    const first = await vi.waitUntil(async () => {
-      const r = await escRow(e.escalationId);
-      return r.snoozedUntil ? r : undefined;
-    }, SLACK_WAIT);
+    const first = await snoozedRow(e.escalationId);
     w.deps.clock.advance({ hours: 2 });
     const before = answersTo(w, U.worker).length;
     await clickStale(U.worker, e.channel, e.msg.ts, 'esc_snooze_day', e.escalationId);

@@ -1,4 +1,3 @@
-import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createBot, type TelegramBot } from '../../src/telegram/telegram.bot.js';
 import { createLater } from '../../src/db/after-commit.js';
@@ -6,6 +5,7 @@ import { assignCase } from '../../src/cases/case-assign.service.js';
 import { findActiveStaffBySlack } from '../../src/staff/staff.repo.js';
 import { createLogger } from '../../src/lib/logger.js';
 import { createSlackWorld, dm, flush, newCase, U, type SlackWorld } from './slack-harness.js';
+import { chunkSink } from '../helpers/log-sink.js';
 
 /**
  * Client text in Slack (issue 19): the plain `text` of a notification is what
@@ -20,12 +20,7 @@ let w: SlackWorld;
 let bot: TelegramBot;
 const lines: string[] = [];
 beforeAll(async () => {
-  const destination = new Writable({
-    write(chunk, _e, cb) {
-      lines.push(String(chunk));
-      cb();
-    },
-  });
+  const destination = chunkSink((chunk) => lines.push(chunk));
   const logger = createLogger({ level: 'debug', destination });
   w = await createSlackWorld({ env: { LOG_LEVEL: 'debug', SLACK_LOG_LEVEL: 'debug' }, deps: (d) => ({ ...d, logger }) });
   bot = createBot(w.deps, { token: w.tg.token, apiRoot: w.tg.url, botInfo: w.tg.botInfo as never, later: createLater(w.deps.logger) });

@@ -16,7 +16,7 @@ import { SlackEmulator, type SlackMessageView } from '../../src/sandbox/slack-em
 import { SlackAppDriver } from '../../src/sandbox/slack-signing.js';
 import { TelegramEmulator } from '../../src/sandbox/telegram-emulator.js';
 import { createSlackApp } from '../../src/slack/slack.app.js';
-import { cases, deliveries } from '../../src/db/schema.js';
+import { deliveries } from '../../src/db/schema.js';
 import { makeCase, makeClient, makeStaff, stamped } from '../helpers/factories.js';
 import { sealCaseIntake } from '../../src/intake/intake.repo.js';
 import { sendDelivery } from '../../src/delivery/send.service.js';
@@ -24,7 +24,9 @@ import { scheduleDeliveries } from '../../src/delivery/ledger.js';
 import { inTransaction } from '../../src/db/client.js';
 import { planIntakeCard } from '../../src/intake/intake-card.js';
 import type { Deps } from '../../src/deps.js';
-import { blockActionBy } from '../helpers/slack-actions.js';
+import { blockActionBy, dmBlockActionBy } from '../helpers/slack-actions.js';
+import { setCase } from '../helpers/factories.js';
+import { useForFile } from '../helpers/suite-fixture.js';
 
 const SIGNING_SECRET = 'slack-test-signing-secret';
 export const U = {
@@ -46,6 +48,15 @@ export interface SlackWorld {
   appUrl: string;
   staff: Record<keyof typeof U, string>;
   close(): Promise<void>;
+}
+
+/** A Slack world (createSlackWorld) for the whole test file: made in beforeAll, closed in afterAll. */
+export function useSlackWorld(): SlackWorld {
+  return useForFile(
+    'the Slack world',
+    () => createSlackWorld(),
+    (w) => w.close(),
+  );
 }
 
 export async function createSlackWorld(opts: { env?: Record<string, string>; deps?: (d: TestDeps) => Deps } = {}): Promise<SlackWorld> {
@@ -168,7 +179,7 @@ export async function newCase(w: SlackWorld, o: { assignTo?: string; crisis?: bo
     { clientId: client.id, category: 'family', priority: o.crisis ? 'crisis' : 'normal', urgency: 'week', crisis: !!o.crisis, intakeEnc },
     now,
   );
-  if (o.assignTo) await d.db.update(cases).set({ assignedWorkerId: o.assignTo, assignedAt: now.toJSDate(), phase: 'assessment' }).where(eq(cases.id, c.id));
+  if (o.assignTo) await setCase(d.db, c.id, { assignedWorkerId: o.assignTo, assignedAt: now.toJSDate(), phase: 'assessment' });
   return { caseId: c.id, reference: c.reference, clientId: client.id, chat };
 }
 
@@ -214,6 +225,14 @@ export async function nextAnswer(w: SlackWorld, userId: string, before: number, 
   }, SLACK_WAIT);
 }
 
+/** `/case <text>` from a user, answered 200 at once: the answer that follows it. */
+export async function caseCommand(w: SlackWorld, user: string, text: string): Promise<string> {
+  const before = answersTo(w, user).length;
+  const res = await w.driver.slashCommand({ command: '/case', text, userId: user });
+  expect(res.status).toBe(200);
+  return nextAnswer(w, user, before, `/case ${text}`);
+}
+
 export function dm(w: SlackWorld, userId: string): SlackMessageView[] {
   return w.slack.dmWith(userId);
 }
@@ -225,12 +244,8 @@ export function blockText(blocks: unknown[] | undefined): string {
 
 /** A press on a case-card button (`case_phase`, `case_log_note`, `case_goals`, …) as from the card in the user's DM, signed like Slack: the HTTP answer. */
 export function pressCaseButton(w: SlackWorld, user: string, actionId: string, value: string) {
-  const channel = w.slack.dmChannel(user);
   return w.driver.interaction({
-    ...blockActionBy(w, user),
-    channel: { id: channel },
-    container: { type: 'message', channel_id: channel, message_ts: '1.000001' },
-    response_url: w.slack.issueResponseUrl({ channel, user, kind: 'block_actions' }),
+    ...dmBlockActionBy(w, user, '1.000001'),
     actions: [{ type: 'button', action_id: actionId, block_id: 'case', value, action_ts: '1' }],
   });
 }

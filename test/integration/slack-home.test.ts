@@ -1,11 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SLACK_WAIT } from '../helpers/waits.js';
-import { and, eq } from 'drizzle-orm';
-import { auditLog, cases, deliveries, escalations, staff } from '../../src/db/schema.js';
+import { eq } from 'drizzle-orm';
+import { auditLog, deliveries, escalations, staff } from '../../src/db/schema.js';
 import { seedAdmins } from '../../src/staff/staff.service.js';
 import { lookupVia } from '../../src/slack/slack.kit.js';
 import { WebClient } from '@slack/web-api';
 import { answersTo, blockText, createSlackWorld, newCase, nextAnswer, U, type SlackWorld } from './slack-harness.js';
+import { caseAudit } from '../helpers/audit.js';
+import { setCase } from '../helpers/factories.js';
 
 /**
  * App Home for a worker, a supervisor and someone not in the directory; the
@@ -42,26 +44,17 @@ describe('App Home', () => {
     const calm = await newCase(w, { assignTo: w.staff.worker });
     const overdue = await newCase(w, { assignTo: w.staff.worker });
     const quiet = await newCase(w, { assignTo: w.staff.worker });
-    await w.deps.db
-      .update(cases)
-      .set({
-        lastNoteAt: now.minus({ days: 1 }).toJSDate(),
-        nextFollowUpAt: now.plus({ days: 3 }).toJSDate(),
-        followUpSetAt: now.minus({ days: 1 }).toJSDate(),
-      })
-      .where(eq(cases.id, calm.caseId));
-    await w.deps.db
-      .update(cases)
-      .set({
-        lastNoteAt: now.minus({ days: 5 }).toJSDate(),
-        nextFollowUpAt: now.minus({ days: 2 }).toJSDate(),
-        followUpSetAt: now.minus({ days: 5 }).toJSDate(),
-      })
-      .where(eq(cases.id, overdue.caseId));
-    await w.deps.db
-      .update(cases)
-      .set({ lastNoteAt: now.minus({ days: 60 }).toJSDate(), openedAt: now.minus({ days: 90 }).toJSDate() })
-      .where(eq(cases.id, quiet.caseId));
+    await setCase(w.deps.db, calm.caseId, {
+      lastNoteAt: now.minus({ days: 1 }).toJSDate(),
+      nextFollowUpAt: now.plus({ days: 3 }).toJSDate(),
+      followUpSetAt: now.minus({ days: 1 }).toJSDate(),
+    });
+    await setCase(w.deps.db, overdue.caseId, {
+      lastNoteAt: now.minus({ days: 5 }).toJSDate(),
+      nextFollowUpAt: now.minus({ days: 2 }).toJSDate(),
+      followUpSetAt: now.minus({ days: 5 }).toJSDate(),
+    });
+    await setCase(w.deps.db, quiet.caseId, { lastNoteAt: now.minus({ days: 60 }).toJSDate(), openedAt: now.minus({ days: 90 }).toJSDate() });
     const text = await home(U.worker);
     const order = [overdue.reference, quiet.reference, calm.reference].map((r) => text.indexOf(r));
     expect(order.every((i) => i > 0)).toBe(true);
@@ -110,10 +103,7 @@ describe('/case commands', () => {
     const card = await command(U.worker, c.reference.toLowerCase());
     expect(card.text).toBe(`Case ${c.reference} (Mei): Assessment`);
     expect(card.blocks).toContain('*Client:* Mei');
-    const views = await w.deps.db
-      .select()
-      .from(auditLog)
-      .where(and(eq(auditLog.caseId, c.caseId), eq(auditLog.action, 'case.viewed')));
+    const views = await caseAudit(w.deps.db, c.caseId, 'case.viewed');
     expect(views.map((v) => v.actorId)).toEqual([w.staff.worker]);
 
     const now = w.deps.clock.now().toJSDate();

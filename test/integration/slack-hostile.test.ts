@@ -1,13 +1,10 @@
-import { and, eq } from 'drizzle-orm';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { auditLog, staff } from '../../src/db/schema.js';
-import { answersTo, createSlackWorld, nextAnswer, U, type SlackWorld } from './slack-harness.js';
+import { eq } from 'drizzle-orm';
+import { describe, expect, it } from 'vitest';
+import { staff } from '../../src/db/schema.js';
+import { answersTo, nextAnswer, U, useSlackWorld } from './slack-harness.js';
+import { subjectAudit } from '../helpers/audit.js';
 
-let w: SlackWorld;
-beforeAll(async () => {
-  w = await createSlackWorld();
-});
-afterAll(async () => w?.close());
+const w = useSlackWorld();
 
 const form = (payload: string) => new URLSearchParams({ payload }).toString();
 
@@ -35,11 +32,7 @@ async function command(user: string, text: string): Promise<string> {
   return String(w.slack.responseUrlPosts.filter((p) => p.context.user === user).at(-1)!.body.text);
 }
 const roleOf = async (slackUserId: string) => (await w.deps.db.select().from(staff).where(eq(staff.slackUserId, slackUserId)))[0];
-const added = async (staffId: string) =>
-  w.deps.db
-    .select()
-    .from(auditLog)
-    .where(and(eq(auditLog.action, 'staff.added'), eq(auditLog.subjectId, staffId)));
+const added = async (staffId: string) => subjectAudit(w.deps.db, staffId, 'staff.added');
 
 describe('the staff directory keeps an admin and records each change once', () => {
   it('the only active admin cannot demote herself or remove herself', async () => {

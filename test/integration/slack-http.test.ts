@@ -1,11 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SLACK_WAIT } from '../helpers/waits.js';
-import { Writable } from 'node:stream';
 import { eq, sql } from 'drizzle-orm';
 import pg from 'pg';
 import { pino } from 'pino';
 import { cases, inboundDedupe, notes } from '../../src/db/schema.js';
 import { answersTo, createSlackWorld, newCase, nextAnswer, U, openModalByButton, type SlackWorld } from './slack-harness.js';
+import { chunkSink } from '../helpers/log-sink.js';
 
 /**
  * The HTTP edge: signature and timestamp checks, Slack's retries stored once,
@@ -15,11 +15,8 @@ import { answersTo, createSlackWorld, newCase, nextAnswer, U, openModalByButton,
 let w: SlackWorld;
 const logLines: Array<Record<string, unknown>> = [];
 beforeAll(async () => {
-  const sink = new Writable({
-    write(chunk, _enc, cb) {
-      for (const line of String(chunk).split('\n').filter(Boolean)) logLines.push(JSON.parse(line) as Record<string, unknown>);
-      cb();
-    },
+  const sink = chunkSink((chunk) => {
+    for (const line of chunk.split('\n').filter(Boolean)) logLines.push(JSON.parse(line) as Record<string, unknown>);
   });
   w = await createSlackWorld({ deps: (d) => ({ ...d, logger: pino({ level: 'info' }, sink) }) });
 });

@@ -1,7 +1,8 @@
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { SLACK_WAIT } from '../helpers/waits.js';
 import { and, eq } from 'drizzle-orm';
-import { auditLog, consents, erasureRequests, goals, noteRedactions, notes, cases } from '../../src/db/schema.js';
+import type { DateTime } from 'luxon';
+import { consents, erasureRequests, goals, noteRedactions, notes } from '../../src/db/schema.js';
 import { decideErasure, erasureTick, requestErasureByStaff } from '../../src/clients/erasure-request.service.js';
 import { runErasure } from '../../src/clients/erasure.service.js';
 import { assignCase } from '../../src/cases/case-assign.service.js';
@@ -9,8 +10,10 @@ import { findActiveStaffBySlack } from '../../src/staff/staff.repo.js';
 import { planDeliveries } from '../../src/delivery/ledger.js';
 import { erasureSlackCleanupProcessor } from '../../workers/processors/erasure-slack-cleanup.processor.js';
 import { redactionSlackCleanupProcessor } from '../../workers/processors/redaction-slack-cleanup.processor.js';
-import { answersTo, blockText, createSlackWorld, dm, flush, newCase, nextAnswer, U, type SlackWorld } from './slack-harness.js';
+import { answersTo, blockText, caseCommand, dm, flush, newCase, nextAnswer, U, useSlackWorld } from './slack-harness.js';
 import { makeAppointment, stamped } from '../helpers/factories.js';
+import { caseAudit } from '../helpers/audit.js';
+import { setCase } from '../helpers/factories.js';
 
 /**
  * The data lifecycle from Slack, through the real Bolt app and the Slack
@@ -19,30 +22,25 @@ import { makeAppointment, stamped } from '../helpers/factories.js';
  * case); an erasure request on the client's behalf decided with the buttons
  * (a hold needs its reason); a supervisor redacting one message.
  */
-let w: SlackWorld;
-beforeAll(async () => {
-  w = await createSlackWorld();
-});
-afterAll(async () => w?.close());
+const w = useSlackWorld();
 
-async function command(user: string, text: string): Promise<string> {
-  const before = answersTo(w, user).length;
-  const res = await w.driver.slashCommand({ command: '/case', text, userId: user });
-  expect(res.status).toBe(200);
-  return nextAnswer(w, user, before, `/case ${text}`);
+const command = (user: string, text: string) => caseCommand(w, user, text);
+
+/** The client's message (a note) planned as a Slack delivery to the worker, as the relay plans it. */
+function planClientReply(noteId: string, caseId: string, now: DateTime) {
+  return w.deps.db.transaction((tx) =>
+    planDeliveries(tx, [{ kind: 'client_reply', subjectId: noteId, recipient: `staff:${w.staff.worker}`, channel: 'slack', caseId, dueAt: now }], now),
+  );
 }
 
 async function richCase() {
   const c = await newCase(w, { assignTo: w.staff.worker, name: 'Mei Chen', story: 'My son stopped talking to me after the divorce' });
   const d = w.deps;
   const at = d.clock.now().toJSDate();
-  await d.db
-    .update(cases)
-    .set({
-      planEnc: d.cipher.encrypt('Weekly calls; family mediation referral', 'cases.plan'),
-      selfHelpFocusEnc: d.cipher.encrypt('Mei writes to her son herself', 'cases.self_help_focus'),
-    })
-    .where(eq(cases.id, c.caseId));
+  await setCase(d.db, c.caseId, {
+    planEnc: d.cipher.encrypt('Weekly calls; family mediation referral', 'cases.plan'),
+    selfHelpFocusEnc: d.cipher.encrypt('Mei writes to her son herself', 'cases.self_help_focus'),
+  });
   await d.db.insert(goals).values({
     caseId: c.caseId,
     descriptionEnc: d.cipher.encrypt('Talk with her son again', 'goals.description'),
@@ -111,10 +109,7 @@ describe('/case C-… export', () => {
     expect(json.notes).toHaveLength(2);
     expect(json.appointments).toHaveLength(1);
     expect(json.consents).toHaveLength(1);
-    const audit = await w.deps.db
-      .select()
-      .from(auditLog)
-      .where(and(eq(auditLog.caseId, c.caseId), eq(auditLog.action, 'case.exported')));
+    const audit = await caseAudit(w.deps.db, c.caseId, 'case.exported');
     expect(audit).toHaveLength(1);
     expect(audit[0]!.actorId).toBe(w.staff.worker);
   });
@@ -126,12 +121,7 @@ describe('/case C-… export', () => {
     const missing = await command(U.other, 'C-2026-9999 export');
     expect(refused).toBe(missing.replace('C-2026-9999', c.reference));
     expect(w.slack.files().length).toBe(filesBefore);
-    expect(
-      await w.deps.db
-        .select()
-        .from(auditLog)
-        .where(and(eq(auditLog.caseId, c.caseId), eq(auditLog.action, 'case.exported'))),
-    ).toEqual([]);
+    expect(await caseAudit(w.deps.db, c.caseId, 'case.exported')).toEqual([]);
   });
 });
 
@@ -207,13 +197,7 @@ describe('erasure reaches Slack', () => {
         createdAt: now.toJSDate(),
       })
       .returning();
-    await w.deps.db.transaction((tx) =>
-      planDeliveries(
-        tx,
-        [{ kind: 'client_reply', subjectId: note!.id, recipient: `staff:${w.staff.worker}`, channel: 'slack', caseId: c.caseId, dueAt: now }],
-        now,
-      ),
-    );
+    await planClientReply(note!.id, c.caseId, now);
     await flush(w);
     const words = () => dm(w, U.worker).filter((m) => /Tuan hit me|\bLan\b/.test(`${m.text} ${blockText(m.blocks)}`));
     // Both the card (the client's first name) and the relayed message (their words) are there before.
@@ -242,13 +226,7 @@ describe('redaction', () => {
       .from(notes)
       .where(and(eq(notes.caseId, c.caseId), eq(notes.kind, 'message')));
     const now = w.deps.clock.now();
-    await w.deps.db.transaction((tx) =>
-      planDeliveries(
-        tx,
-        [{ kind: 'client_reply', subjectId: relayed!.id, recipient: `staff:${w.staff.worker}`, channel: 'slack', caseId: c.caseId, dueAt: now }],
-        now,
-      ),
-    );
+    await planClientReply(relayed!.id, c.caseId, now);
     await flush(w);
     const copies = () => dm(w, U.worker).filter((m) => `${m.text} ${blockText(m.blocks)}`.includes('Thank you, see you Friday'));
     expect(copies()).toHaveLength(1);
@@ -270,10 +248,7 @@ describe('redaction', () => {
     const [tomb] = await w.deps.db.select().from(noteRedactions).where(eq(noteRedactions.noteId, msgNote!.id));
     expect(tomb).toMatchObject({ redactedBy: w.staff.sup });
     expect(w.deps.cipher.decrypt(tomb!.reasonEnc, 'note_redactions.reason')).toBe('Sent to the wrong client');
-    const audit = await w.deps.db
-      .select()
-      .from(auditLog)
-      .where(and(eq(auditLog.caseId, c.caseId), eq(auditLog.action, 'note.redacted')));
+    const audit = await caseAudit(w.deps.db, c.caseId, 'note.redacted');
     expect(audit).toHaveLength(1);
     expect(JSON.stringify(audit)).not.toContain('wrong client');
     // The copy relayed to the worker in Slack is rewritten by the job the redaction queued.

@@ -1,9 +1,10 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { SLACK_WAIT } from '../helpers/waits.js';
 import { and, eq } from 'drizzle-orm';
 import { cases, deliveries } from '../../src/db/schema.js';
 import { openDueEscalations } from '../../src/escalations/escalation-open.js';
-import { answersTo, blockText, createSlackWorld, flush, INTAKE, newCase, nextAnswer, U, type SlackWorld, handOffCase } from './slack-harness.js';
+import { answersTo, blockText, flush, INTAKE, newCase, nextAnswer, U, handOffCase, useSlackWorld } from './slack-harness.js';
+import { setCase } from '../helpers/factories.js';
 
 /**
  * Issue 12, part 3: the case card already posted in the worker's DM follows
@@ -11,11 +12,7 @@ import { answersTo, blockText, createSlackWorld, flush, INTAKE, newCase, nextAns
  * republished for the people whose view changed. Real Bolt app, real sender,
  * Slack emulator, PostgreSQL, Redis.
  */
-let w: SlackWorld;
-beforeAll(async () => {
-  w = await createSlackWorld();
-});
-afterAll(async () => w?.close());
+const w = useSlackWorld();
 
 let caseId = '';
 let reference = '';
@@ -125,14 +122,11 @@ describe('live case cards and App Home', () => {
   it("after the sweep opens an escalation, the supervisor's App Home lists it without the tab being reopened", async () => {
     expect(home(U.sup)).not.toContain(`*${reference}* · Follow-up overdue`);
     const now = w.deps.clock.now();
-    await w.deps.db
-      .update(cases)
-      .set({
-        nextFollowUpAt: now.minus({ hours: 1 }).toJSDate(),
-        followUpSetAt: now.minus({ days: 2 }).toJSDate(),
-        lastNoteAt: now.minus({ days: 3 }).toJSDate(),
-      })
-      .where(eq(cases.id, caseId));
+    await setCase(w.deps.db, caseId, {
+      nextFollowUpAt: now.minus({ hours: 1 }).toJSDate(),
+      followUpSetAt: now.minus({ days: 2 }).toJSDate(),
+      lastNoteAt: now.minus({ days: 3 }).toJSDate(),
+    });
     expect(await openDueEscalations(w.deps)).toBeGreaterThanOrEqual(1);
     const sent = await flush(w, { all: true });
     expect(sent).toContainEqual({ kind: 'app_home', outcome: 'sent' });

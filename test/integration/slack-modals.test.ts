@@ -1,8 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { SLACK_WAIT } from '../helpers/waits.js';
 import { and, eq } from 'drizzle-orm';
-import { appointments, auditLog, cases, deliveries, goals, notes } from '../../src/db/schema.js';
+import { appointments, cases, deliveries, goals, notes } from '../../src/db/schema.js';
 import { answersTo, blockText, createSlackWorld, pressCaseButton, dm, flush, newCase, nextAnswer, U, type SlackWorld } from './slack-harness.js';
+import { caseAudit } from '../helpers/audit.js';
+import { setCase } from '../helpers/factories.js';
 
 /**
  * Every case-card modal end to end: a signed block action opens it (views.open
@@ -70,10 +72,7 @@ describe('Log note', () => {
     expect(kase!.followUpSetAt).toEqual(new Date('2026-11-23T09:00:00Z'));
     const confirm = await vi.waitUntil(() => dm(w, U.worker).find((m) => m.text.startsWith('📝')), SLACK_WAIT);
     expect(confirm.text).toBe(`📝 Phone call logged on ${c.reference}. Next follow-up Fri 27 Nov.`);
-    const audit = await w.deps.db
-      .select()
-      .from(auditLog)
-      .where(and(eq(auditLog.caseId, c.caseId), eq(auditLog.action, 'note.logged')));
+    const audit = await caseAudit(w.deps.db, c.caseId, 'note.logged');
     expect(audit).toHaveLength(1);
   });
 
@@ -122,7 +121,7 @@ describe('Log note', () => {
   it('refuses a case reassigned away while the modal was open', async () => {
     const c = await newCase(w, { assignTo: w.staff.worker });
     const view = await openModal(U.worker, 'case_log_note', c.caseId);
-    await w.deps.db.update(cases).set({ assignedWorkerId: w.staff.other }).where(eq(cases.id, c.caseId));
+    await setCase(w.deps.db, c.caseId, { assignedWorkerId: w.staff.other });
     const res = await submit(U.worker, view.id, {
       case_ref: { v: c.reference },
       kind: { v: 'phone' },
@@ -284,10 +283,7 @@ describe('Goals & plan, Move phase, Close case', () => {
     expect(w.deps.cipher.decrypt(sys!.bodyEnc, 'notes.body')).toBe(
       'Phase moved back from Implementation to Goal setting & planning: The goal was too big; we split it.',
     );
-    const audit = await w.deps.db
-      .select()
-      .from(auditLog)
-      .where(and(eq(auditLog.caseId, c.caseId), eq(auditLog.action, 'case.phase_moved')));
+    const audit = await caseAudit(w.deps.db, c.caseId, 'case.phase_moved');
     expect(audit.map((a) => a.details)).toEqual([
       { from: 'assessment', to: 'implementation', direction: 'forward' },
       { from: 'implementation', to: 'planning', direction: 'back' },
@@ -351,12 +347,7 @@ describe('Goals & plan, Move phase, Close case', () => {
     expect(kase).toMatchObject({ status: 'open', closedAt: null });
     const rows = await w.deps.db.select().from(goals).where(eq(goals.caseId, c.caseId));
     expect(rows.map((g) => g.status)).toEqual(['active', 'active', 'active']);
-    expect(
-      await w.deps.db
-        .select()
-        .from(auditLog)
-        .where(and(eq(auditLog.caseId, c.caseId), eq(auditLog.action, 'case.closed'))),
-    ).toEqual([]);
+    expect(await caseAudit(w.deps.db, c.caseId, 'case.closed')).toEqual([]);
 
     // A goal reopened between showing and submitting is refused the same way.
     const third = rows.find((g) => !JSON.parse(close.private_metadata!).goalIds.includes(g.id))!;

@@ -4,8 +4,9 @@ import { auditLog, deliveries } from '../../src/db/schema.js';
 import { planWeeklyDigests } from '../../src/escalations/weekly-digest.js';
 import { acknowledgeEscalation, snoozeEscalation } from '../../src/escalations/escalation-actions.service.js';
 import { homeViewBlocks } from '../../src/slack/screens.js';
-import { answersTo, blockText, createSlackWorld, dm, flush, nextAnswer, U, type SlackWorld } from './slack-harness.js';
+import { blockText, caseCommand, createSlackWorld, dm, flush, U, type SlackWorld } from './slack-harness.js';
 import { expectedCsv, makeQuarter, parseCsv, utc, writeQuarter, type SeedCase } from './report-seed.js';
+import { actorAudit } from '../helpers/audit.js';
 
 /**
  * Supervision reports through the real Bolt app and the Slack emulator: a
@@ -62,12 +63,7 @@ beforeAll(async () => {
 }, 60_000);
 afterAll(async () => w?.close());
 
-async function command(user: string, text: string): Promise<string> {
-  const before = answersTo(w, user).length;
-  const res = await w.driver.slashCommand({ command: '/case', text, userId: user });
-  expect(res.status).toBe(200);
-  return nextAnswer(w, user, before, `/case ${text}`);
-}
+const command = (user: string, text: string) => caseCommand(w, user, text);
 
 /** The files of the newest upload in a user's DM, waiting for it (the upload follows the text answer). */
 async function uploadedAfter(user: string, before: number) {
@@ -143,10 +139,7 @@ describe('/case report', () => {
     // The Block Kit text says the same, e.g. Wen's caseload line.
     const blocks = blockText(w.slack.responseUrlPosts.at(-1)!.body.blocks as unknown[]);
     expect(blocks).toContain(`*Wen Li* ${expected.get('caseload|Wen Li|open')} open :warning: *over the limit of ${LIMIT}*`);
-    const audit = await w.deps.db
-      .select()
-      .from(auditLog)
-      .where(and(eq(auditLog.action, 'report.viewed'), eq(auditLog.actorId, w.staff.sup)));
+    const audit = await actorAudit(w.deps.db, w.staff.sup, 'report.viewed');
     expect(audit.at(-1)!.details).toMatchObject({ scope: 'team', people: 3, from: '2026-06-30T23:00:00.000Z', to: '2026-09-30T23:00:00.000Z', via: 'command' });
   });
 

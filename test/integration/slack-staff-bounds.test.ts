@@ -1,19 +1,16 @@
-import { and, eq } from 'drizzle-orm';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { appointments, auditLog, cases, goals, notes } from '../../src/db/schema.js';
-import { answersTo, createSlackWorld, newCase, nextAnswer, openCaseModal, U, type SlackWorld } from './slack-harness.js';
+import { eq } from 'drizzle-orm';
+import { describe, expect, it } from 'vitest';
+import { appointments, cases, goals, notes } from '../../src/db/schema.js';
+import { answersTo, newCase, nextAnswer, openCaseModal, U, useSlackWorld } from './slack-harness.js';
 import { makeAppointment, stamped } from '../helpers/factories.js';
-import { blockActionBy } from '../helpers/slack-actions.js';
+import { dmBlockActionBy } from '../helpers/slack-actions.js';
+import { caseAudit } from '../helpers/audit.js';
 
 /**
  * Staff input that is signed and well-formed but absurd (issue 19): each is
  * refused on its field with a clear reason, and nothing is stored.
  */
-let w: SlackWorld;
-beforeAll(async () => {
-  w = await createSlackWorld();
-});
-afterAll(async () => w?.close());
+const w = useSlackWorld();
 
 const openModal = (user: string, actionId: string, caseId: string) => openCaseModal(w, user, actionId, caseId);
 const errorsOf = (res: { body: unknown }) => (res.body as { errors?: Record<string, string> }).errors;
@@ -64,12 +61,7 @@ describe('dates absurdly in the past or future', () => {
     const c = await newCase(w, { assignTo: w.staff.worker });
     const res = await w.driver.slashCommand({ command: '/case', text: c.reference, userId: U.worker }, { staleTimestamp: -365 * 24 * 3600 });
     expect(res).toMatchObject({ status: 401, body: 'the request timestamp is in the future' });
-    expect(
-      await w.deps.db
-        .select()
-        .from(auditLog)
-        .where(and(eq(auditLog.caseId, c.caseId), eq(auditLog.action, 'case.viewed'))),
-    ).toEqual([]);
+    expect(await caseAudit(w.deps.db, c.caseId, 'case.viewed')).toEqual([]);
   });
 });
 
@@ -86,12 +78,8 @@ describe('an appointment outcome', () => {
       ...stamped(t.toJSDate()),
     });
     const before = answersTo(w, U.worker).length;
-    const channel = w.slack.dmChannel(U.worker);
     await w.driver.interaction({
-      ...blockActionBy(w, U.worker),
-      channel: { id: channel },
-      container: { type: 'message', channel_id: channel, message_ts: '1.000002' },
-      response_url: w.slack.issueResponseUrl({ channel, user: U.worker, kind: 'block_actions' }),
+      ...dmBlockActionBy(w, U.worker),
       actions: [{ type: 'button', action_id: 'appt_outcome_no_show', block_id: 'x', value: `${appt.id}:${appt.version}`, action_ts: '1' }],
     });
     expect(await nextAnswer(w, U.worker, before)).toBe('This appointment has not started yet: its outcome can be recorded once it has begun.');

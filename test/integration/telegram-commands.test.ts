@@ -1,47 +1,61 @@
 import { and, eq } from 'drizzle-orm';
 import { DateTime } from 'luxon';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { auditLog, cases, clients, consents, deliveries, erasureRequests, intakeSessions, notes } from '../../src/db/schema.js';
+import { describe, expect, it } from 'vitest';
+import { cases, clients, consents, deliveries, erasureRequests, intakeSessions, notes } from '../../src/db/schema.js';
 import { DELIVERY_KINDS } from '../../src/catalogue.js';
 import type { SimUser } from '../../src/sandbox/telegram-emulator.js';
 import { MessageTracker } from '../../src/telegram/telegram.tracker.js';
-import { createHarness, type Harness } from './telegram-harness.js';
+import { useHarness } from './telegram-harness.js';
 import { makeAppointment, makeStaff } from '../helpers/factories.js';
+import { caseAudit, subjectAudit } from '../helpers/audit.js';
+import { setCase } from '../helpers/factories.js';
 
-let h: Harness;
-beforeAll(async () => {
-  h = await createHarness();
-});
-afterAll(async () => h?.close());
+const h = useHarness();
 
 let nextId = 6000;
 const newUser = (lang = 'en'): SimUser => ({ id: nextId++, first_name: 'Robin', language_code: lang });
 
+/** The buttons pressed and words typed through a whole intake, in each language. */
+const INTAKE_ANSWERS = {
+  zh: {
+    language: '中文',
+    agree: '我同意',
+    safe: '安全',
+    name: '阿华',
+    category: '住房',
+    texts: ['房东要我搬走', '找到住处', '朋友', '我很能干'],
+    when: '本周内',
+    times: '晚上',
+    area: '北京 / 上海',
+    submit: '提交申请',
+  },
+  en: {
+    language: 'English',
+    agree: 'I agree',
+    safe: "Yes, I'm safe",
+    name: 'Robin',
+    category: 'Legal',
+    texts: ['A court letter', 'Understand it', 'My brother', 'I am organised'],
+    when: 'This week',
+    times: 'Mornings',
+    area: 'London',
+    submit: 'Send my request',
+  },
+};
+
 async function submitted(user: SimUser, opts: { zh?: boolean } = {}) {
   await h.command(user, '/start');
-  if (opts.zh) {
-    await h.click(user, '中文');
-    await h.click(user, '我同意');
-    await h.click(user, '安全');
-    await h.text(user, '阿华');
-    await h.click(user, '住房');
-    for (const t of ['房东要我搬走', '找到住处', '朋友', '我很能干']) await h.text(user, t);
-    await h.click(user, '本周内');
-    await h.click(user, '晚上');
-    await h.click(user, '北京 / 上海');
-    await h.click(user, '提交申请');
-  } else {
-    await h.click(user, 'English');
-    await h.click(user, 'I agree');
-    await h.click(user, "Yes, I'm safe");
-    await h.text(user, 'Robin');
-    await h.click(user, 'Legal');
-    for (const t of ['A court letter', 'Understand it', 'My brother', 'I am organised']) await h.text(user, t);
-    await h.click(user, 'This week');
-    await h.click(user, 'Mornings');
-    await h.click(user, 'London');
-    await h.click(user, 'Send my request');
-  }
+  const a = opts.zh ? INTAKE_ANSWERS.zh : INTAKE_ANSWERS.en;
+  await h.click(user, a.language);
+  await h.click(user, a.agree);
+  await h.click(user, a.safe);
+  await h.text(user, a.name);
+  await h.click(user, a.category);
+  for (const t of a.texts) await h.text(user, t);
+  await h.click(user, a.when);
+  await h.click(user, a.times);
+  await h.click(user, a.area);
+  await h.click(user, a.submit);
   const [client] = await h.deps.db.select().from(clients).where(eq(clients.telegramUserId, user.id));
   const [c] = await h.deps.db.select().from(cases).where(eq(cases.clientId, client!.id));
   return { client: client!, c: c! };
@@ -113,7 +127,7 @@ describe('always-available commands', () => {
     const { c } = await submitted(user, { zh: true });
     expect((await h.command(user, '/status')).at(-1)!.text).toContain('目前还没有安排社工');
     const w = await worker('Ana Maria Lopez');
-    await h.deps.db.update(cases).set({ assignedWorkerId: w.id, assignedAt: new Date(), phase: 'assessment' }).where(eq(cases.id, c.id));
+    await setCase(h.deps.db, c.id, { assignedWorkerId: w.id, assignedAt: new Date(), phase: 'assessment' });
     // 2026-11-25 10:00 UTC is 18:00 in Shanghai
     await makeAppointment(h.deps.db, {
       caseId: c.id,
@@ -128,10 +142,7 @@ describe('always-available commands', () => {
     expect(status).not.toContain('Lopez');
     expect(status).toContain('2026年11月25日');
     expect(status).toMatch(/18:00|下午6:00/);
-    const audit = await h.deps.db
-      .select()
-      .from(auditLog)
-      .where(and(eq(auditLog.caseId, c.id), eq(auditLog.action, 'case.status_viewed_by_client')));
+    const audit = await caseAudit(h.deps.db, c.id, 'case.status_viewed_by_client');
     expect(audit.length).toBeGreaterThan(0);
 
     const drafting = newUser();
@@ -145,7 +156,7 @@ describe('always-available commands', () => {
     const ack1 = await h.text(user, 'Can we meet on Friday?');
     expect(ack1.at(-1)!.text).toBe("Thanks — I've passed this on. A worker will read it soon.");
     const w = await worker('Ben Okafor');
-    await h.deps.db.update(cases).set({ assignedWorkerId: w.id, assignedAt: new Date() }).where(eq(cases.id, c.id));
+    await setCase(h.deps.db, c.id, { assignedWorkerId: w.id, assignedAt: new Date() });
     const ack2 = await h.text(user, 'Also my landlord called.');
     expect(ack2.at(-1)!.text).toBe("Thanks — I've passed this to your worker.");
     const msgs = await h.deps.db.select().from(notes).where(eq(notes.caseId, c.id)).orderBy(notes.createdAt);
@@ -183,7 +194,7 @@ describe('always-available commands', () => {
     const user = newUser();
     const { client, c } = await submitted(user);
     const w = await worker('Cleo Ng');
-    await h.deps.db.update(cases).set({ assignedWorkerId: w.id, assignedAt: new Date() }).where(eq(cases.id, c.id));
+    await setCase(h.deps.db, c.id, { assignedWorkerId: w.id, assignedAt: new Date() });
     expect((await h.command(user, '/withdraw')).at(-1)!.text).toContain('Do you want to withdraw');
     const confirm = h.last(user);
     const done = await h.click(user, 'Yes, withdraw');
@@ -234,10 +245,7 @@ describe('always-available commands', () => {
     expect(ack.at(-1)!.text).toContain('received your request to delete your information');
     const [after] = await h.deps.db.select().from(clients).where(eq(clients.id, client.id));
     expect(after!.erasureRequestedAt).toBeInstanceOf(Date);
-    const audit = await h.deps.db
-      .select()
-      .from(auditLog)
-      .where(and(eq(auditLog.action, 'client.erasure_requested'), eq(auditLog.subjectId, client.id)));
+    const audit = await subjectAudit(h.deps.db, client.id, 'client.erasure_requested');
     expect(audit).toHaveLength(1);
     // …and it opens the request a supervisor decides on (issue 15).
     const [req] = await h.deps.db.select().from(erasureRequests).where(eq(erasureRequests.clientId, client.id));

@@ -1,7 +1,7 @@
 import { eq } from 'drizzle-orm';
 import { pino } from 'pino';
 import type { Update } from 'telegraf/types';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { auditLog, notes } from '../../src/db/schema.js';
 import { createDeps } from '../../src/compose.js';
 
@@ -9,13 +9,9 @@ import { createRedis } from '../../src/lib/redis.js';
 import { createLater } from '../../src/db/after-commit.js';
 import { createBot } from '../../src/telegram/telegram.bot.js';
 import { TelegramEmulator, type SimUser } from '../../src/sandbox/telegram-emulator.js';
-import { createHarness, crisisStateOf, type Harness } from './telegram-harness.js';
+import { crisisStateOf, useHarness } from './telegram-harness.js';
 
-let h: Harness;
-beforeAll(async () => {
-  h = await createHarness();
-});
-afterAll(async () => h?.close());
+const h = useHarness();
 
 const CONTACTS = 'Emergency services: 999';
 

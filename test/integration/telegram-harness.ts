@@ -12,6 +12,7 @@ import type { Deps } from '../../src/deps.js';
 import { openPostgres } from '../../src/db/client.js';
 import { createRedis } from '../../src/lib/redis.js';
 import { TEST_REDIS_URL } from '../helpers/redis.js';
+import { useForFile } from '../helpers/suite-fixture.js';
 
 /**
  * Drives the real telegraf bot: the emulator makes real Bot API updates
@@ -38,6 +39,15 @@ export interface Harness {
   buttonData(m: BotMessageView, label: string): string;
   step(user: SimUser): Promise<string | undefined>;
   close(): Promise<void>;
+}
+
+/** A Telegram harness (createHarness) for the whole test file: made in beforeAll, closed in afterAll. */
+export function useHarness(): Harness {
+  return useForFile(
+    'the Telegram harness',
+    () => createHarness(),
+    (h) => h.close(),
+  );
 }
 
 export async function createHarness(opts: { env?: Record<string, string>; floodNow?: () => number; crisisReply?: CrisisReplyOptions } = {}): Promise<Harness> {

@@ -1,13 +1,13 @@
 import type { Job } from 'bullmq';
 import { and, eq, inArray, sql } from 'drizzle-orm';
 import { DateTime } from 'luxon';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { intakeSweepProcessor } from '../../workers/processors/intake-sweep.processor.js';
 import { callbackTokens, deliveries, intakeSessions } from '../../src/db/schema.js';
 import { sendDelivery } from '../../src/delivery/send.service.js';
 import type { Deps } from '../../src/deps.js';
 import type { SimUser } from '../../src/sandbox/telegram-emulator.js';
-import { createHarness, type Harness } from './telegram-harness.js';
+import { useHarness } from './telegram-harness.js';
 import { makeCase, makeClient, stamped } from '../helpers/factories.js';
 
 /**
@@ -17,11 +17,7 @@ import { makeCase, makeClient, stamped } from '../helpers/factories.js';
  * mode in every language. And a draft that ends any way leaves no button
  * tokens behind.
  */
-let h: Harness;
-beforeAll(async () => {
-  h = await createHarness();
-});
-afterAll(async () => h?.close());
+const h = useHarness();
 // Each test sweeps only its own drafts (the sweep counts every draft in the database).
 beforeEach(async () => {
   await h.deps.db.delete(intakeSessions);
@@ -61,12 +57,18 @@ async function toSafetyStep(user: SimUser, lang: 'English' | '中文' = 'English
   await h.click(user, lang === 'English' ? 'I agree' : '我同意');
 }
 
+/** At `iso` on the clock, the user walks to the safety step and leaves it there; returns that moment. */
+async function safetyStepAt(iso: string, user: SimUser): Promise<DateTime> {
+  const start = DateTime.fromISO(iso);
+  h.deps.clock.set(start);
+  await toSafetyStep(user);
+  return start;
+}
+
 describe('idle intake drafts', () => {
   it('one gentle nudge after 24 h idle (not in quiet hours), the draft deleted after 7 days', async () => {
-    const start = DateTime.fromISO('2026-11-23T09:00:00Z');
-    h.deps.clock.set(start);
     const user = { id: 3301, first_name: 'Idle', language_code: 'en' };
-    await toSafetyStep(user);
+    const start = await safetyStepAt('2026-11-23T09:00:00Z', user);
     const sentBefore = h.messages(user).length;
 
     h.deps.clock.set(start.plus({ hours: 23 }));
@@ -108,10 +110,8 @@ describe('idle intake drafts', () => {
   });
 
   it('the nudge is one ledger row: two sweeps and two sends at the same moment put one message on screen, and /exit deletes it', async () => {
-    const start = DateTime.fromISO('2026-12-07T09:00:00Z');
-    h.deps.clock.set(start);
     const user = { id: 3303, first_name: 'Twice', language_code: 'en' };
-    await toSafetyStep(user);
+    const start = await safetyStepAt('2026-12-07T09:00:00Z', user);
     const before = h.messages(user).length;
     h.deps.clock.set(start.plus({ hours: 25 }));
     // Two workers run the sweep at once (a stalled job run again), then both send jobs run.
@@ -153,10 +153,8 @@ describe('idle intake drafts', () => {
   });
 
   it('a nudge planned before the client came back is not sent', async () => {
-    const start = DateTime.fromISO('2026-12-21T09:00:00Z');
-    h.deps.clock.set(start);
     const user = { id: 3306, first_name: 'Back', language_code: 'en' };
-    await toSafetyStep(user);
+    const start = await safetyStepAt('2026-12-21T09:00:00Z', user);
     h.deps.clock.set(start.plus({ hours: 25 }));
     expect(await sweep()).toMatchObject({ nudged: 1 });
     await h.click(user, "Yes, I'm safe");
@@ -191,10 +189,8 @@ describe('button tokens end with the draft', () => {
     expect(await h.step(forget)).toBeUndefined();
     expect(await tokensOf(forget.id)).toBe(0);
 
-    const start = DateTime.fromISO('2027-01-04T09:00:00Z');
-    h.deps.clock.set(start);
     const idle = { id: 3404, first_name: 'Gone', language_code: 'en' };
-    await toSafetyStep(idle);
+    const start = await safetyStepAt('2027-01-04T09:00:00Z', idle);
     expect(await tokensOf(idle.id)).toBeGreaterThan(0);
     h.deps.clock.set(start.plus({ days: 7, minutes: 1 }));
     expect(await sweep()).toMatchObject({ expired: 1 });

@@ -1,17 +1,14 @@
 import { and, eq, sql } from 'drizzle-orm';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { auditLog, callbackTokens, cases, clients, consents, intakeSessions } from '../../src/db/schema.js';
 import { loadSession, openCaseIntake } from '../../src/intake/intake.repo.js';
 import { applyIntakeInput } from '../../src/intake/intake.service.js';
 import { createLater } from '../../src/db/after-commit.js';
 import { AGREEMENT_VERSION } from '../../src/intake/intake.domain.js';
-import { createHarness, type Harness } from './telegram-harness.js';
+import { useHarness } from './telegram-harness.js';
+import { caseAudit } from '../helpers/audit.js';
 
-let h: Harness;
-beforeAll(async () => {
-  h = await createHarness();
-});
-afterAll(async () => h?.close());
+const h = useHarness();
 
 const en = { id: 7001, first_name: 'Mei', language_code: 'en' };
 const zh = { id: 7002, first_name: '小明', language_code: 'zh-hans' };
@@ -87,10 +84,7 @@ describe('Telegram intake, end to end through the real bot', () => {
         .where(and(eq(callbackTokens.chatId, en.id), sql`${callbackTokens.action}->>'type' = 'intake'`)),
     ).toEqual([]);
     // (the hand-off: without SLACK_INTAKE_CHANNEL, no intake card, recorded as skipped in the submit's transaction)
-    const [skipped] = await h.deps.db
-      .select()
-      .from(auditLog)
-      .where(and(eq(auditLog.caseId, list[0]!.id), eq(auditLog.action, 'case.handoff_skipped')));
+    const [skipped] = await caseAudit(h.deps.db, list[0]!.id, 'case.handoff_skipped');
     expect(skipped?.details).toEqual({ reason: 'no_intake_channel' });
     const actions = (await h.deps.db.select().from(auditLog).where(eq(auditLog.caseId, list[0]!.id))).map((a) => a.action);
     expect(actions).toEqual(expect.arrayContaining(['case.created', 'intake.submitted']));

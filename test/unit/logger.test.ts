@@ -1,14 +1,11 @@
-import { Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { createLogger, withLogContext } from '../../src/lib/logger.js';
+import { chunkSink } from '../helpers/log-sink.js';
 
 function capture() {
   const lines: Array<Record<string, unknown>> = [];
-  const destination = new Writable({
-    write(chunk, _enc, cb) {
-      for (const l of String(chunk).split('\n').filter(Boolean)) lines.push(JSON.parse(l));
-      cb();
-    },
+  const destination = chunkSink((chunk) => {
+    for (const l of chunk.split('\n').filter(Boolean)) lines.push(JSON.parse(l));
   });
   return { lines, logger: createLogger({ level: 'info', destination }) };
 }
