@@ -33,7 +33,7 @@ export const CASEWORK_ACTIONS = {
   [ERASURE_ACTIONS.hold]: async ({ deps, a, body, action, client }) => {
     const requestId = buttonValue(action);
     if (!isUuid(requestId)) return tell(a, 'This erasure request no longer exists.');
-    await client.views.open({ trigger_id: body.trigger_id, view: holdModal(requestId, messageOf(body), deps.config.ERASURE_HOLD_REVIEW_DAYS) as never });
+    await client.views.open({ trigger_id: body.trigger_id, view: holdModal(requestId, messageOf(body), deps.config.ERASURE_HOLD_REVIEW_DAYS) });
   },
 
   /** [Undo handover]: the cases still held by the covering worker go back at once (permission checked by the service). */

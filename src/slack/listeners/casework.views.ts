@@ -55,7 +55,7 @@ export const CASEWORK_VIEWS = {
         if (r.duplicate) return;
         const to = await findStaffById(deps.db, meta.toId);
         const text = startedText(r, to?.slackUserId ?? '');
-        await client.chat.postMessage({ channel: me.slackUserId, text, blocks: handoverDoneBlocks(text, r.handover.id) as never }).catch(() => {});
+        await client.chat.postMessage({ channel: me.slackUserId, text, blocks: handoverDoneBlocks(text, r.handover.id) }).catch(() => {});
       } catch (err) {
         await viewFailed(deps, ack, callbackId, err, 'cases', 'Sorry, nothing was moved because of a problem on our side. Please try again.');
       }

@@ -25,7 +25,7 @@ export const COMMANDS = {
       if (access && !access.ok) return tell(a, access.message);
       const card = access?.ok ? await loadCaseCard(deps, access.case.id) : undefined;
       if (card) await deps.audit.record({ actor: { type: 'staff', id: me.id }, action: 'case.viewed', caseId: card.id, details: { via: 'note_prefill' } });
-      await client.views.open({ trigger_id: command.trigger_id, view: noteModal(card ?? null, newMeta(card?.id), me.timeZone, deps.clock.now()) as never });
+      await client.views.open({ trigger_id: command.trigger_id, view: noteModal(card ?? null, newMeta(card?.id), me.timeZone, deps.clock.now()) });
       return;
     }
     // Leave cover and referrals (issue 17): `/case handover …`, `/case resources …`, `/case C-… refer|referrals`.
