@@ -86,6 +86,11 @@ const schema = z
     TELEGRAM_FLOOD_MAX_MESSAGES: int(2, 10_000).default(10),
     TELEGRAM_FLOOD_WINDOW_SECONDS: int(1, 3600).default(10),
     RECONCILE_EVERY_SECONDS: int(10, 24 * 3600).default(300),
+    /**
+     * Send jobs exist in Redis only for ledger rows due within this horizon; the reconciler adds the rest as they
+     * enter it (src/delivery/horizon.ts). At least four reconcile periods are used whatever this says.
+     */
+    DELIVERY_JOB_HORIZON_SECONDS: int(60, 30 * 24 * 3600).default(6 * 3600),
     SHUTDOWN_TIMEOUT_MS: int(1000, 60_000).default(8000),
 
     // Reminders, nudges, escalations and delivery (issue 5). Durations are ISO-8601 ("PT24H", "PT30M").
