@@ -106,7 +106,9 @@ async function phase(n: number, mode: 'limited' | 'ahead' | 'raw', aheadSec: num
     // Rows one delivery job may send in its run (src/delivery/send-batch.ts); 1 = one row per job.
     DELIVERY_BATCH_SIZE: String(envInt('B2_BATCH', loadConfig({ NODE_ENV: 'test' }).DELIVERY_BATCH_SIZE)),
   };
-  const deps = await scratchDeps(env, undefined, 60);
+  // With worker processes (B2_WORKERS) this process only seeds and watches: a small pool, so the processes' pools fit under max_connections.
+  const k = mode === 'raw' ? envInt('B2_WORKERS', 0) : 0;
+  const deps = await scratchDeps(env, undefined, k > 0 ? 8 : 60);
   // Limits off: the app's own budget (config max 30/s) is lifted for this phase only, in memory.
   if (mode === 'raw')
     (deps as { config: unknown }).config = Object.freeze({
@@ -115,7 +117,6 @@ async function phase(n: number, mode: 'limited' | 'ahead' | 'raw', aheadSec: num
       TELEGRAM_CHAT_MESSAGES_PER_SECOND: 1_000_000,
     });
   // Limits off with B2_WORKERS = k > 0: k workers processes from built JavaScript instead of workers in this process.
-  const k = mode === 'raw' ? envInt('B2_WORKERS', 0) : 0;
   const procs = k > 0 ? await startWorkerProcs(k, deps, env) : undefined;
   const workers = procs ? undefined : await startWorkers(deps, { queues: ['delivery'] });
   try {

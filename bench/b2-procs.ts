@@ -47,11 +47,13 @@ export interface WorkerProcs {
   stop(): Promise<void>;
 }
 
+/** B2_WORKER_NODE_ARGS, e.g. '--cpu-prof --cpu-prof-dir=/tmp/prof', go to each worker's node. */
 export async function startWorkerProcs(k: number, deps: ScratchDeps, env: Record<string, string>): Promise<WorkerProcs> {
   await buildWorker();
   const children: ChildProcess[] = [];
   for (let i = 0; i < k; i++) {
-    const child = spawn(process.execPath, ['dist/bench/b2-worker.js'], {
+    const nodeArgs = (process.env.B2_WORKER_NODE_ARGS ?? '').split(' ').filter(Boolean);
+    const child = spawn(process.execPath, [...nodeArgs, 'dist/bench/b2-worker.js'], {
       cwd: ROOT,
       stdio: ['ignore', 'pipe', 'inherit'],
       env: {
@@ -62,7 +64,8 @@ export async function startWorkerProcs(k: number, deps: ScratchDeps, env: Record
         REDIS_URL: TEST_REDIS_URL,
         QUEUE_PREFIX: deps.prefix,
         ENCRYPTION_KEYS: `bench1:${Buffer.alloc(32, 7).toString('base64')}`,
-        DB_POOL_MAX: '30',
+        // 60 connections between them (PostgreSQL's max_connections is 100, shared with everything else).
+        DB_POOL_MAX: String(Math.min(30, Math.floor(60 / k))),
         ...env,
       },
     });

@@ -12,6 +12,7 @@ import { budgetKeys, kindFor } from './send-row.js';
 import { finish, HOLD_IN_PROCESS_MS, LATE_TURN_MS } from './send.service.js';
 import { InterruptedSendError, PermanentSendError, RateLimitedSendError } from './send-errors.js';
 import { metrics } from '../lib/metrics.js';
+import { deliverySendJob } from '../jobs/delivery-send.job.js';
 
 /**
  * The batch sender. A delivery job that has just sent its own row with a send
@@ -33,7 +34,9 @@ import { metrics } from '../lib/metrics.js';
  *    failed write falls back to recordSent row by row (retries, the journal).
  * Anything else (429, transient error, shutdown) releases the row, which then
  * goes the single-row way (its own job, or the due-row tick within seconds).
- * BullMQ stays the clock: every row keeps its own job, which finds it sent.
+ * BullMQ stays the clock: every row keeps its own job until the batch has
+ * recorded it sent; then the batch removes those jobs (one that already runs
+ * finds its row sent).
  */
 interface Ready {
   row: DeliveryRow;
@@ -120,6 +123,10 @@ export async function sendBatch(deps: Deps, senders: PlatformSenders, limit: num
       }),
     );
     sent = results.filter(Boolean).length;
+    // The rows' own jobs have nothing left to do: removed (all at once), so they do not each wake to find
+    // their row sent. A job already running, or one that cannot be removed, just finds the row sent.
+    const queue = deps.queues.queue(deliverySendJob.queue);
+    await Promise.all(toSend.filter((_, i) => results[i]).map((r) => queue.remove(deliverySendJob.jobId({ deliveryId: r.row.id })).catch(() => 0)));
     return { claimed: rows.length, sent };
   } finally {
     clearInterval(heartbeat);
