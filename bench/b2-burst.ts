@@ -22,6 +22,7 @@ import { TelegramEmulator } from '../src/sandbox/telegram-emulator.js';
 import { startWorkers } from '../workers/start.js';
 import type { Deps } from '../src/deps.js';
 import { peerPhase, perChat, type PeerResult } from './b2-peer.js';
+import { startWorkerProcs } from './b2-procs.js';
 import { cpuMeter, envInt, loadAvg, FULL, fmt, q, quantile, r2, repeat, report, rssMiB, scratchDeps, seedReminderRows, spread, type Row } from './lib.js';
 
 const PLATFORM_RATE = 30;
@@ -42,6 +43,9 @@ interface PhaseResult {
   /** CPU per message sent, ms: this process (workers + emulator) and the PostgreSQL backends. */
   nodeCpuMsPerSend: number;
   pgCpuMsPerSend: number;
+  /** With B2_WORKERS: how many worker processes, and their part of nodeCpuMsPerSend (the rest is this process: the emulator). */
+  workerProcs?: number;
+  workerProcsCpuMsPerSend?: number;
   /** Most messages the emulator accepted in any rolling second, and time lost in gaps over 3 intervals. */
   maxInAnySecond: number;
   stallSec: number;
@@ -87,8 +91,12 @@ async function phase(n: number, mode: 'limited' | 'ahead' | 'raw', aheadSec: num
     // The burst is measured at its due time (the 'ahead' phase writes its own not_before): no automatic send-ahead.
     SEND_AHEAD_WINDOW: 'PT0S',
     TELEGRAM_MESSAGES_PER_SECOND: String(envInt('B2_BOT_BUDGET', loadConfig({ NODE_ENV: 'test' }).TELEGRAM_MESSAGES_PER_SECOND)),
+    // Rows one delivery job may send in its run (src/delivery/send-batch.ts); 1 = one row per job.
+    DELIVERY_BATCH_SIZE: String(envInt('B2_BATCH', loadConfig({ NODE_ENV: 'test' }).DELIVERY_BATCH_SIZE)),
   };
-  const deps = await scratchDeps(env, undefined, 60);
+  // With worker processes (B2_WORKERS) this process only seeds and watches: a small pool, so the processes' pools fit under max_connections.
+  const k = mode === 'raw' ? envInt('B2_WORKERS', 0) : 0;
+  const deps = await scratchDeps(env, undefined, k > 0 ? 8 : 60);
   // Limits off: the app's own budget (config max 30/s) is lifted for this phase only, in memory.
   if (mode === 'raw')
     (deps as { config: unknown }).config = Object.freeze({
@@ -96,7 +104,9 @@ async function phase(n: number, mode: 'limited' | 'ahead' | 'raw', aheadSec: num
       TELEGRAM_MESSAGES_PER_SECOND: 1_000_000,
       TELEGRAM_CHAT_MESSAGES_PER_SECOND: 1_000_000,
     });
-  const workers = await startWorkers(deps, { queues: ['delivery'] });
+  // Limits off with B2_WORKERS = k > 0: k workers processes from built JavaScript instead of workers in this process.
+  const procs = k > 0 ? await startWorkerProcs(k, deps, env) : undefined;
+  const workers = procs ? undefined : await startWorkers(deps, { queues: ['delivery'] });
   try {
     const lead = 3 + n / 2000;
     const t0 = DateTime.utc().plus({ seconds: lead });
@@ -106,18 +116,26 @@ async function phase(n: number, mode: 'limited' | 'ahead' | 'raw', aheadSec: num
     const wall0 = performance.now();
     const cpu = cpuMeter(deps);
     await cpu.sample();
+    const procCpu0 = procs?.cpuMs() ?? 0;
     let peak = rssMiB();
     const deadline = Date.now() + (lead + aheadSec + n / PLATFORM_RATE) * 3000 + 60_000;
     for (;;) {
       await new Promise((r) => setTimeout(r, 250));
       peak = Math.max(peak, rssMiB());
       await cpu.sample();
-      const [left] = await q<{ n: number }>(deps.db, sql`select count(*)::int n from deliveries where status = 'pending'`);
+      // The burst's rows only: worker processes (B2_WORKERS) also run the sweeps, which may plan rows of their own.
+      const [left] = await q<{ n: number }>(
+        deps.db,
+        sql`select count(*)::int n from deliveries where status = 'pending' and kind = 'appointment_reminder.PT24H'`,
+      );
       if (left!.n === 0) break;
-      if (Date.now() > deadline) throw new Error(`B2 ${mode}: ${left!.n} of ${rows.length} still pending at the deadline`);
+      if (Date.now() > deadline) {
+        throw new Error(`B2 ${mode}: ${left!.n} of ${rows.length} still pending at the deadline`);
+      }
     }
     const used = await cpu.stop();
-    const [bad] = await q<{ n: number }>(deps.db, sql`select count(*)::int n from deliveries where status <> 'sent'`);
+    const procMs = (procs?.cpuMs() ?? 0) - procCpu0;
+    const [bad] = await q<{ n: number }>(deps.db, sql`select count(*)::int n from deliveries where status <> 'sent' and kind = 'appointment_reminder.PT24H'`);
     if (bad!.n > 0) throw new Error(`B2 ${mode}: ${bad!.n} rows not sent`);
     const tl = tg.sendTimeline.map((s) => s.at).sort((a, b) => a - b);
     const late = tl.map((at) => Math.max(0, at - due.toMillis()) / 1000);
@@ -141,7 +159,9 @@ async function phase(n: number, mode: 'limited' | 'ahead' | 'raw', aheadSec: num
       earlierThanAllowed: notBefore ? tl.filter((at) => at < notBefore.toMillis()).length : tl.filter((at) => at < due.toMillis()).length,
       wallSec: r2((performance.now() - wall0) / 1000),
       rssMiB: peak,
-      nodeCpuMsPerSend: r2(used.nodeMs / tl.length),
+      nodeCpuMsPerSend: r2((used.nodeMs + procMs) / tl.length),
+      workerProcs: k,
+      workerProcsCpuMsPerSend: r2(procMs / tl.length),
       pgCpuMsPerSend: r2(used.pgMs / tl.length),
       ...rolling(tl, deps.config.TELEGRAM_MESSAGES_PER_SECOND),
       lost: chats.lost,
@@ -149,7 +169,8 @@ async function phase(n: number, mode: 'limited' | 'ahead' | 'raw', aheadSec: num
       load,
     };
   } finally {
-    await workers.close(5000);
+    await workers?.close(5000);
+    await procs?.stop();
     await deps.destroy();
     await tg.stop();
   }
@@ -198,6 +219,14 @@ export async function b2(): Promise<void> {
     { metric: `[ahead ${aheadSec} s] achieved rate ÷ 30/s`, value: fmt(s(ahead, (p) => p.achievedPerSec / PLATFORM_RATE)) },
     { metric: '[limits off] raw sends/s', value: fmt(s(raw, (p) => p.achievedPerSec)), goal: '≥ 2,000/s', met: s(raw, (p) => p.achievedPerSec).median >= 2000 },
     { metric: '[limits off] CPU ms per send: Node (workers + emulator)', value: fmt(s(raw, (p) => p.nodeCpuMsPerSend)) },
+    ...(raw[0]?.workerProcs
+      ? [
+          {
+            metric: `[limits off] of which the ${raw[0].workerProcs} worker processes (node dist/…)`,
+            value: fmt(s(raw, (p) => p.workerProcsCpuMsPerSend ?? 0)),
+          },
+        ]
+      : []),
     { metric: '[limits off] CPU ms per send: PostgreSQL', value: fmt(s(raw, (p) => p.pgCpuMsPerSend)) },
     {
       metric: `[limits off] ceiling on ${os.cpus().length} cores = cores × 1000 / CPU ms per send`,

@@ -86,6 +86,11 @@ const schema = z
     TELEGRAM_FLOOD_MAX_MESSAGES: int(2, 10_000).default(10),
     TELEGRAM_FLOOD_WINDOW_SECONDS: int(1, 3600).default(10),
     RECONCILE_EVERY_SECONDS: int(10, 24 * 3600).default(300),
+    /**
+     * Send jobs exist in Redis only for ledger rows due within this horizon; the reconciler adds the rest as they
+     * enter it (src/delivery/horizon.ts). At least four reconcile periods are used whatever this says.
+     */
+    DELIVERY_JOB_HORIZON_SECONDS: int(60, 30 * 24 * 3600).default(6 * 3600),
     SHUTDOWN_TIMEOUT_MS: int(1000, 60_000).default(8000),
 
     // Reminders, nudges, escalations and delivery (issue 5). Durations are ISO-8601 ("PT24H", "PT30M").
@@ -116,6 +121,8 @@ const schema = z
     DELIVERY_TICK_SECONDS: int(1, 300).default(5),
     ESCALATION_TICK_SECONDS: int(5, 3600).default(15),
     DELIVERY_CLAIM_LEASE_SECONDS: int(10, 3600).default(30),
+    /** A delivery job whose send found its slot free sends up to this many due rows in the run (src/delivery/send-batch.ts); 1 = one row per job. */
+    DELIVERY_BATCH_SIZE: int(1, 1000).default(50),
     /** Every Telegram/Slack call gives up after this long (telegraf's own default is 500 s); must stay well under the lease. */
     PLATFORM_HTTP_TIMEOUT_MS: int(1000, 120_000).default(10_000),
     TELEGRAM_MESSAGES_PER_SECOND: int(1, 30).default(29),

@@ -1,4 +1,4 @@
-import { and, eq, isNull, lt, or, sql } from 'drizzle-orm';
+import { and, eq, isNull, lt, or, sql, type SQL } from 'drizzle-orm';
 import { currentLogContext } from '../lib/logger.js';
 import type { DateTime } from 'luxon';
 import type { Db } from '../db/client.js';
@@ -104,24 +104,29 @@ const APPOINTMENT_VERSIONED = { appointment_reminder: true, appointment_notice: 
  */
 export async function confirmClaim(db: Db, id: string, token: string, now: DateTime): Promise<string | null> {
   const at = now.toJSDate();
-  const kinds = Object.keys(APPOINTMENT_VERSIONED);
-  const mustBeScheduled = Object.entries(APPOINTMENT_VERSIONED)
-    .filter(([, v]) => v)
-    .map(([k]) => k);
   const [row] = await executePrepared(
     db,
     'delivery_confirm_claim',
     sql`update deliveries d
     set claimed_at = ${at}, updated_at = ${at}
     where d.id = ${id} and d.claim_token = ${token} and d.status = 'pending'
-    returning case when split_part(d.kind, '.', 1) = any(${sql.param(kinds)}::text[]) then coalesce((
+    returning ${claimVerdictSql()} as verdict`,
+  );
+  return row ? String(row.verdict) : null;
+}
+
+/** The verdict confirmClaim returns, for a row `d` of deliveries: 'ok', 'superseded', 'appointment_<status>' or 'appointment_not_found'. */
+export function claimVerdictSql(): SQL {
+  const kinds = Object.keys(APPOINTMENT_VERSIONED);
+  const mustBeScheduled = Object.entries(APPOINTMENT_VERSIONED)
+    .filter(([, v]) => v)
+    .map(([k]) => k);
+  return sql`case when split_part(d.kind, '.', 1) = any(${sql.param(kinds)}::text[]) then coalesce((
         select case when a.version <> d.version then 'superseded'
           when a.status <> 'scheduled' and split_part(d.kind, '.', 1) = any(${sql.param(mustBeScheduled)}::text[]) then 'appointment_' || a.status
           else 'ok' end
         from appointments a where a.id::text = d.subject_id), 'appointment_not_found')
-      else 'ok' end as verdict`,
-  );
-  return row ? String(row.verdict) : null;
+      else 'ok' end`;
 }
 
 /** Heartbeat: keep a claim alive while its send is in flight (a lease kept short so a dead worker's rows move on fast). */

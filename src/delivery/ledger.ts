@@ -9,6 +9,7 @@ import type { LedgerKind } from './kinds/names.js';
 import { createLater, type Later } from '../db/after-commit.js';
 import type { Logger } from '../lib/logger.js';
 import type { Clock } from '../lib/clock.js';
+import { jobHorizonMs, type HorizonConfig } from './horizon.js';
 
 /**
  * Every outbound message is a ledger row first, unique per (kind, subject,
@@ -75,17 +76,19 @@ export function planDeliveriesSql(items: PlannedDelivery[], now: DateTime, when?
  * Add send jobs for pending rows, delayed until each may go out. Safe to call twice. A row due now (a
  * crisis page, a notice, an answer) goes to the head of the waiting list (lifo), so it is not sent after
  * a burst of reminders already waiting there; per-recipient order is kept by the sender's own check.
+ * Only rows due within `horizonMs` get a job now; the reconciler adds the others as they come within
+ * its horizon (horizon.ts). Returns how many jobs were added.
  */
-export async function scheduleDeliveries(queues: JobQueues, rows: DeliveryRow[], now: DateTime): Promise<number> {
-  const pending = rows.filter((r) => r.status === 'pending');
-  await queues.addBulk(
-    deliverySendJob,
-    pending.map((r) => {
-      const delay = Math.max(0, (r.notBefore ?? r.dueAt).getTime() - now.toMillis());
-      return { payload: { deliveryId: r.id }, opts: delay === 0 ? { delay, lifo: true } : { delay } };
-    }),
-  );
-  return pending.length;
+export async function scheduleDeliveries(queues: JobQueues, rows: DeliveryRow[], now: DateTime, horizonMs = Number.POSITIVE_INFINITY): Promise<number> {
+  const jobs: Array<{ payload: { deliveryId: string }; opts: { delay: number; lifo?: boolean } }> = [];
+  for (const r of rows) {
+    if (r.status !== 'pending') continue;
+    const delay = Math.max(0, (r.notBefore ?? r.dueAt).getTime() - now.toMillis());
+    if (delay > horizonMs) continue;
+    jobs.push({ payload: { deliveryId: r.id }, opts: delay === 0 ? { delay, lifo: true } : { delay } });
+  }
+  if (jobs.length) await queues.addBulk(deliverySendJob, jobs);
+  return jobs.length;
 }
 
 /**
@@ -95,10 +98,11 @@ export async function scheduleDeliveries(queues: JobQueues, rows: DeliveryRow[],
  * `later`: the caller's tracked Later (Telegram: not awaited, drained at stop).
  */
 export function scheduleAfterCommit(
-  deps: { queues: JobQueues; logger: Pick<Logger, 'warn'>; clock: Clock },
+  deps: { queues: JobQueues; logger: Pick<Logger, 'warn'>; clock: Clock; config: HorizonConfig },
   rows: DeliveryRow[],
   later: Later = createLater(deps.logger),
 ): Promise<void> {
   if (rows.length === 0) return Promise.resolve();
-  return later('deliveries.schedule', () => scheduleDeliveries(deps.queues, rows, deps.clock.now()), { deliveries: rows.map((r) => r.id) });
+  const horizonMs = jobHorizonMs(deps.config);
+  return later('deliveries.schedule', () => scheduleDeliveries(deps.queues, rows, deps.clock.now(), horizonMs), { deliveries: rows.map((r) => r.id) });
 }

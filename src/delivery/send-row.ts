@@ -27,7 +27,7 @@ export function budgetKeys(row: Pick<DeliveryRow, 'channel' | 'recipient'>): Bud
   return [{ limiter: 'slack_channel', id: row.recipient }];
 }
 
-const ORDER_HORIZON_MINUTES = 10;
+export const ORDER_HORIZON_MINUTES = 10;
 
 /**
  * The row, and whether an earlier message to the same recipient is due and

@@ -41,7 +41,7 @@ export type SendOutcome =
  * A slot this close is waited for in-process (the claim held); a later one is waited for as a delayed job.
  * Send slots are real time (Date.now, Redis TIME), not deps.clock: the platforms count real seconds.
  */
-const HOLD_IN_PROCESS_MS = 1000;
+export const HOLD_IN_PROCESS_MS = 1000;
 /**
  * How long a message waits before checking again for an earlier one to the
  * same recipient: one per-chat interval (it could not go sooner anyway), so a
@@ -49,7 +49,7 @@ const HOLD_IN_PROCESS_MS = 1000;
  */
 const ORDER_WAIT_MS = 1000;
 /** A send woken this much after its turn (a stalled event loop) asks for a fresh one, so it cannot go right on top of the next turn. */
-const LATE_TURN_MS = 15;
+export const LATE_TURN_MS = 15;
 
 export async function sendDelivery(
   deps: Deps,
@@ -214,7 +214,7 @@ async function recorded(deps: Deps, senders: PlatformSenders, c: Claimed, sent: 
 type Outcome = { status: 'skipped' | 'failed'; reason: string };
 
 /** Write the outcome and its audit entry in one transaction; side effects of permanent failures after. */
-async function finish(deps: Deps, row: DeliveryRow, outcome: Outcome, guard: { token: string } | { leaseSeconds: number }): Promise<SendOutcome> {
+export async function finish(deps: Deps, row: DeliveryRow, outcome: Outcome, guard: { token: string } | { leaseSeconds: number }): Promise<SendOutcome> {
   const now = deps.clock.now();
   const written = await inTransaction(deps.db, async (tx) => {
     const updated = await finishDelivery(tx, row.id, outcome, now, guard);

@@ -15,7 +15,6 @@ import { randomBytes } from 'node:crypto';
 import { DateTime } from 'luxon';
 import { Redis } from 'ioredis';
 import { eq, inArray, sql } from 'drizzle-orm';
-import { vi } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '../helpers/db.js';
 import { deleteRedisPrefix, TEST_REDIS_URL } from '../helpers/redis.js';
 import { startTcpProxy, type TcpProxy } from '../helpers/tcp-proxy.js';
@@ -319,7 +318,9 @@ export class FaultWorld {
       const rows = await this.ledgerStates(expected).catch(() => []);
       return rows.length === expected.rows.length && rows.every((r) => r.status === 'sent');
     };
-    await vi.waitUntil(allSent, { timeout: timeoutMs, interval: 200 }).catch(() => undefined);
+    // A plain loop, not vi.waitUntil: bench/b6-faults.ts runs this outside vitest, where vi.waitUntil throws at once.
+    const until = Date.now() + timeoutMs;
+    while (Date.now() < until && !(await allSent())) await new Promise((r) => setTimeout(r, 200));
   }
 
   async close(): Promise<void> {

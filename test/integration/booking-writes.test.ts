@@ -3,6 +3,7 @@ import { eq, inArray } from 'drizzle-orm';
 import { appointments, auditLog, clients, deliveries } from '../../src/db/schema.js';
 import { scheduleAppointment } from '../../src/appointments/appointments.service.js';
 import { planAppointmentReminders } from '../../src/appointments/reminders.service.js';
+import { jobHorizonMs } from '../../src/delivery/horizon.js';
 import { findStaffById, type StaffRow } from '../../src/staff/staff.repo.js';
 import { createWorld, type World } from './delivery-fixtures.js';
 import { makeCase, makeStaff, stamped } from '../helpers/factories.js';
@@ -42,6 +43,12 @@ async function queuedDeliveryIds(): Promise<string[]> {
     .sort();
 }
 
+/** Booking adds send jobs only for rows due within the job horizon (src/delivery/horizon.ts); the reconciler adds the rest later. */
+function dueWithinHorizon(rows: Array<{ id: string; status: string; dueAt: Date; notBefore: Date | null }>): string[] {
+  const until = w.deps.clock.now().toMillis() + jobHorizonMs(w.deps.config);
+  return rows.filter((r) => r.status === 'pending' && (r.notBefore ?? r.dueAt).getTime() <= until).map((r) => r.id);
+}
+
 async function rowsOf(apptId: string) {
   return w.deps.db.select().from(deliveries).where(eq(deliveries.subjectId, apptId));
 }
@@ -51,7 +58,7 @@ async function auditOf(apptId: string) {
 }
 
 describe('booking an appointment', () => {
-  it('writes the appointment, two audit entries, the notice and the reminder plan, and one job per pending row; a double submit books once', async () => {
+  it('writes the appointment, two audit entries, the notice and the reminder plan, and one job per pending row due within the job horizon; a double submit books once', async () => {
     // Monday 23 Nov 09:00 UTC; Wednesday 25 Nov 10:00 London (GMT) typed by the worker.
     const input = { caseId: w.caseId, date: '2026-11-25', time: '10:00', durationMin: 60, mode: 'in_person', idempotencyKey: 'booking-writes-1' };
     const res = await scheduleAppointment(w.deps, worker, input);
@@ -78,7 +85,9 @@ describe('booking an appointment', () => {
       ['appointment_reminder.PT30M', `staff:${w.workerId}`, 'slack', '2026-11-25T09:30:00.000Z', 'pending', 1, w.caseId],
       ['outcome_question', `staff:${w.workerId}`, 'slack', '2026-11-25T12:00:00.000Z', 'pending', 1, w.caseId],
     ]);
-    expect(await queuedDeliveryIds()).toEqual(rows.map((r) => r.id).sort());
+    // Only the notice (due now) is within the horizon; the reminders get their jobs from the reconciler later.
+    expect(dueWithinHorizon(rows)).toEqual(rows.filter((r) => r.kind === 'appointment_notice').map((r) => r.id));
+    expect(await queuedDeliveryIds()).toEqual(dueWithinHorizon(rows).sort());
 
     const audit = await auditOf(appt.id);
     expect(audit.map((a) => [a.action, a.actorType, a.actorId, a.caseId, a.details])).toEqual([
@@ -102,7 +111,7 @@ describe('booking an appointment', () => {
     expect(await w.deps.db.select().from(appointments).where(eq(appointments.caseId, w.caseId))).toHaveLength(1);
     expect(await rowsOf(appt.id)).toHaveLength(6);
     expect(await auditOf(appt.id)).toHaveLength(3); // the two above + the general path's own entry
-    expect(await queuedDeliveryIds()).toEqual(rows.map((r) => r.id).sort());
+    expect(await queuedDeliveryIds()).toEqual(dueWithinHorizon(rows).sort());
   });
 
   it('records the reminders it will not send (client opted out) and queues only the rest', async () => {
@@ -126,7 +135,8 @@ describe('booking an appointment', () => {
       ['appointment_reminder.PT30M', 'staff', 'pending', null],
       ['outcome_question', 'staff', 'pending', null],
     ]);
-    const pending = rows.filter((r) => r.status === 'pending').map((r) => r.id);
+    const pending = dueWithinHorizon(rows);
+    expect(pending).toEqual(rows.filter((r) => r.kind === 'appointment_notice').map((r) => r.id));
     expect(await queuedDeliveryIds()).toEqual([...before, ...pending].sort());
     const audit = await auditOf(res.value.appointment.id);
     expect(audit.map((a) => [a.action, a.details])).toEqual([

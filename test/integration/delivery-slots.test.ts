@@ -17,7 +17,8 @@ import { bookAppointment, clientTexts, createWorld, type World } from './deliver
  */
 let w: World;
 beforeAll(async () => {
-  w = await createWorld({ env: { REMINDER_OFFSETS_CLIENT: 'PT24H', REMINDER_OFFSETS_WORKER: 'PT24H' } });
+  // A job horizon wider than the test's days (src/delivery/horizon.ts): planning adds every row's job at once, as it assumes.
+  w = await createWorld({ env: { REMINDER_OFFSETS_CLIENT: 'PT24H', REMINDER_OFFSETS_WORKER: 'PT24H', DELIVERY_JOB_HORIZON_SECONDS: String(30 * 24 * 3600) } });
 });
 afterAll(async () => w?.close());
 

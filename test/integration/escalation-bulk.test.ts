@@ -27,7 +27,8 @@ interface Seeded {
 }
 
 async function seed(total = 330, due = 300): Promise<Seeded> {
-  const deps = await createTestDeps({ start: START });
+  // A job horizon wider than the test's days (src/delivery/horizon.ts): every ledger row gets its job at once, as it asserts.
+  const deps = await createTestDeps({ start: START, env: { DELIVERY_JOB_HORIZON_SECONDS: String(30 * 24 * 3600) } });
   cleanups.push(() => deps.destroy());
   const at = deps.clock.now().toJSDate();
   const sup = await makeStaff(deps.db, { slackUserId: 'U0SUP', displayName: 'Sup', role: 'supervisor', timeZone: 'Europe/London', ...stamped(at) });

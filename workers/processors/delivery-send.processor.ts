@@ -1,6 +1,8 @@
 import { DelayedError, UnrecoverableError } from 'bullmq';
 import { deliverySendJob } from '../../src/jobs/delivery-send.job.js';
 import { sendDelivery } from '../../src/delivery/send.service.js';
+import { sendBatch } from '../../src/delivery/send-batch.js';
+import { platformSenders } from '../../src/delivery/platform-senders.js';
 import { markSlotHeld } from '../../src/delivery/tick.js';
 import { processor } from '../processor.js';
 import { isDatabaseUnavailable } from '../../src/db/unavailable.js';
@@ -37,8 +39,19 @@ export const deliverySendProcessor = processor(deliverySendJob, async ({ deliver
     throw new DelayedError('database_unavailable');
   }
   switch (outcome.kind) {
-    case 'sent':
-      return { status: 'done', externalRef: outcome.externalRef };
+    case 'sent': {
+      // Sent in a slot that was free at once (not one it had waited for): the budget is not what limits, so
+      // send more due rows in this run (send-batch.ts). Its own row is sent whatever happens to the batch.
+      const size = deps.config.DELIVERY_BATCH_SIZE;
+      const batch =
+        size > 1 && slotAt === undefined
+          ? await sendBatch(deps, platformSenders(deps), size - 1).catch((err: Error) => {
+              deps.logger.warn({ err: err.message }, 'batch send failed; its rows go the single-row way');
+              return undefined;
+            })
+          : undefined;
+      return { status: 'done', externalRef: outcome.externalRef, ...(batch?.claimed ? { batch } : {}) };
+    }
     case 'skipped':
       return { status: 'skipped', reason: outcome.reason };
     case 'wait': {
