@@ -11,6 +11,7 @@ import { canAssign } from './case-access.js';
 import type { CaseRefusal } from './case-refusals.js';
 import type { StaffRow } from '../staff/staff.repo.js';
 import type { CaseRow } from './cases.repo.js';
+import { followNewWorker } from './worker-follow.js';
 
 /**
  * Assign or reassign a case. The new worker gets the full case card in a DM
@@ -57,6 +58,9 @@ export async function assignCase(deps: Deps, actor: StaffRow, caseId: string, ta
       action: `case.${status}`,
       details: { previous: c.assignedWorkerId ?? null, ...(override ? { overLimit: true } : {}) },
     });
+    // A reassignment moves the worker's side of the case too: future appointments and the messages still planned
+    // for the previous worker about it (reminders, outcome questions, client answers, nudges, referral follow-ups).
+    if (c.assignedWorkerId) rows.push(...(await followNewWorker(tx, [c.id], c.assignedWorkerId, target.id, now, deps.config.DELIVERY_CLAIM_LEASE_SECONDS)));
     if (override) {
       const [row] = await tx
         .insert(caseloadOverrides)

@@ -12,7 +12,7 @@ import type { CaseRefusal } from '../cases/case-refusals.js';
 import { findStaffById, type StaffRow } from '../staff/staff.repo.js';
 import type { Actor } from '../audit/audit.service.js';
 import { earliestAllowedAtOrAfter } from '../lib/working-time.js';
-import { followNewWorker } from './handover-follow.js';
+import { followNewWorker } from '../cases/worker-follow.js';
 import { handBackAt } from './handover.domain.js';
 import type { HandoverRow } from './handover.read.js';
 
@@ -22,7 +22,7 @@ import type { HandoverRow } from './handover.read.js';
  * transaction: per case the assignment change (audited), the new worker's
  * case card and a handover packet in their DM, a notice to the client in their
  * language naming their new contact, and the worker's planned messages moved
- * along (src/handover/handover-follow.ts). With an until date the cases still
+ * along (src/cases/worker-follow.ts). With an until date the cases still
  * held by the colleague and still open go back on that date (`handBackDue`,
  * run by the maintenance.handover-tick job); `undoHandover` does the same at once.
  * Every outbound message is a ledger row, so a retry or a second run sends nothing twice.

@@ -6,8 +6,8 @@ import { planDeliveries, type DeliveryRow, type PlannedDelivery } from '../deliv
 import type { LedgerKind } from '../delivery/kinds/names.js';
 
 /**
- * What follows a case to its new worker when it moves (handover, hand-back,
- * undo): the worker's side of its future appointments, and the messages
+ * What follows a case to its new worker when it moves (a reassignment, a
+ * handover, a hand-back, an undo): the worker's side of its future appointments, and the messages
  * already planned for the old worker about these cases that are still to go
  * (appointment reminders, the outcome question, a client's answer, a
  * follow-up nudge, a referral follow-up). Each such row is skipped for the
