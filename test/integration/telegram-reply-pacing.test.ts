@@ -76,7 +76,11 @@ describe('the emergency reply and the send budget', () => {
   // Waits for a turn are held here until the test lets them go (no real time is involved).
   const held: Array<{ ms: number; go: () => void }> = [];
   let holding = false;
-  const sleep = (ms: number) => (holding ? new Promise<void>((go) => held.push({ ms, go })) : Promise.resolve());
+  const slept: number[] = [];
+  const sleep = (ms: number) => {
+    slept.push(ms);
+    return holding ? new Promise<void>((go) => held.push({ ms, go })) : Promise.resolve();
+  };
   let h: Harness;
   beforeAll(async () => {
     // Any turn is waited for (up to 2 minutes), so an exhausted budget holds every interactive reply.
@@ -113,6 +117,32 @@ describe('the emergency reply and the send budget', () => {
     expect(h.messages(waiting).length).toBeGreaterThan(0);
     expect(h.messages(inCrisis).filter((m) => (m.text ?? '').includes(CONTACTS))).toHaveLength(1);
   }, 30_000);
+  it('a 429 on a reply is waited out as asked and the reply sent again, at most twice', async () => {
+    const twice: SimUser = { id: 18_510, first_name: 'T', language_code: 'en' };
+    const thrice: SimUser = { id: 18_511, first_name: 'U', language_code: 'en' };
+    const tooMany = { error_code: 429, description: 'Too Many Requests: retry after 2', parameters: { retry_after: 2 } };
+    slept.length = 0;
+    const mark = h.tg.calls.length;
+    h.tg.failNext('sendMessage', tooMany, 2);
+    const replies = await h.command(twice, '/start');
+    expect(replies).toHaveLength(1);
+    // Refused twice, waited 2 s each time as asked, sent the third time.
+    const sends = h.tg.calls.slice(mark).filter((c) => c.method === 'sendMessage');
+    expect(sends.map((c) => c.error?.error_code ?? 'ok')).toEqual([429, 429, 'ok']);
+    expect(slept.filter((ms) => ms === 2000)).toHaveLength(2);
+
+    // A third refusal in a row is not waited out: the bound holds, and the error goes on as before
+    // (the update fails; the client is told something went wrong instead of getting the question).
+    slept.length = 0;
+    const mark2 = h.tg.calls.length;
+    h.tg.failNext('sendMessage', tooMany, 3);
+    const got = await h.command(thrice, '/start');
+    h.tg.clearFaults();
+    const sends2 = h.tg.calls.slice(mark2).filter((c) => c.method === 'sendMessage');
+    expect(sends2.slice(0, 3).map((c) => c.error?.error_code)).toEqual([429, 429, 429]);
+    expect(slept.filter((ms) => ms === 2000)).toHaveLength(2);
+    expect(got.some((m) => m.reply_markup?.inline_keyboard.flat().some((b) => b.text === 'English'))).toBe(false);
+  });
 });
 
 describe('with Redis unreachable', () => {
