@@ -27,6 +27,9 @@ import type { Config } from '../config.js';
  */
 export type BudgetKey = { limiter: 'telegram_bot' | 'telegram_chat' | 'slack_channel'; id: string };
 
+/** The whole bot's budget: the delivery worker's sends and the bot's own replies in a conversation (telegram/reply-pacing.ts). */
+export const TELEGRAM_BOT_BUDGET: BudgetKey = { limiter: 'telegram_bot', id: 'bot' };
+
 /** The reserved slot: `waitMs` from now (0 = go now), when that is by this host's clock, and by Redis's. */
 export interface Slot {
   waitMs: number;

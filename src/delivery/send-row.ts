@@ -4,7 +4,7 @@ import { executePrepared, fromDriverRow } from '../db/prepared.js';
 import { deliveries } from '../db/schema.js';
 import type { DeliveryKind } from './kinds/kind.js';
 import type { DeliveryRow } from './ledger.js';
-import type { BudgetKey } from './rate-budget.js';
+import { TELEGRAM_BOT_BUDGET, type BudgetKey } from './rate-budget.js';
 
 /** A ledger row as the send service reads it: its kind, its budgets, and whether an earlier message goes first. */
 
@@ -19,11 +19,7 @@ export function kindFor(deps: Pick<Deps, 'deliveryKinds'>, row: Pick<DeliveryRow
  * channel one to one.
  */
 export function budgetKeys(row: Pick<DeliveryRow, 'channel' | 'recipient'>): BudgetKey[] {
-  if (row.channel === 'telegram')
-    return [
-      { limiter: 'telegram_chat', id: row.recipient },
-      { limiter: 'telegram_bot', id: 'bot' },
-    ];
+  if (row.channel === 'telegram') return [{ limiter: 'telegram_chat', id: row.recipient }, TELEGRAM_BOT_BUDGET];
   return [{ limiter: 'slack_channel', id: row.recipient }];
 }
 

@@ -1,4 +1,4 @@
-import { Telegraf } from 'telegraf';
+import { Telegraf, Telegram } from 'telegraf';
 import type { UserFromGetMe } from 'telegraf/types';
 import type { Deps } from '../deps.js';
 import { createLater, type Later } from '../db/after-commit.js';
@@ -21,10 +21,13 @@ import { concernComposer } from './composers/concern.composer.js';
 import { referralConsentComposer } from './composers/referral-consent.composer.js';
 import { intakeComposer } from './composers/intake.composer.js';
 import { LANGUAGES } from '../lib/languages.js';
+import { RateBudgets } from '../delivery/rate-budget.js';
+import { ReplyPacer, type ReplyPacingOptions } from './reply-pacing.js';
 
 /**
  * The client-facing bot. The chain, in order:
- *   crisis reply (emergency contacts at once, retried; no database, no Redis, no queue)
+ *   crisis reply (emergency contacts at once, retried; no database, no Redis, no queue, no send budget)
+ *   → the update's own replies paced by the bot-wide send budget, their 429s retried (reply-pacing.ts)
  *   → guard (private chats, one update per chat at a time in update_id order across app processes, update_id de-duplication)
  *   → crisis record (case, crisis message, escalation, the reply's ledger row)
  *   → flood throttle → commands → reminder answers → other button presses → intake answers / messages to the worker.
@@ -42,6 +45,8 @@ export interface BotOptions {
   floodNow?: () => number;
   /** Emergency reply retry settings (tests shorten the waits). */
   crisisReply?: CrisisReplyOptions;
+  /** Interactive replies' turn and 429 retry settings (tests hold or shorten the waits). */
+  replyPacing?: ReplyPacingOptions;
 }
 
 export interface TelegramBot {
@@ -75,18 +80,24 @@ export function createBot(deps: Deps, opts: BotOptions): TelegramBot {
   const later = opts.later ?? createLater(deps.logger);
   const i18n = createI18n();
   const env = {} as BotEnv;
+  const onWarn = (msg: string, fields: Record<string, unknown>) => deps.logger.warn(fields, msg);
   const gate = new SharedChatGate<Reply>({
     redis: deps.redis,
     prefix: deps.config.QUEUE_PREFIX,
     redisTimeoutMs: deps.config.TELEGRAM_REDIS_TIMEOUT_MS,
-    onWarn: (msg, fields) => deps.logger.warn(fields, msg),
+    onWarn,
     max: deps.config.TELEGRAM_FLOOD_MAX_MESSAGES,
     windowMs: deps.config.TELEGRAM_FLOOD_WINDOW_SECONDS * 1000,
     ...(opts.floodNow ? { now: opts.floodNow } : {}),
-    flush: (chatId, replies) => sendReplies(env, bot.telegram, chatId, replies),
+    // Held flood replies are interactive too: paced like the update's own (below).
+    flush: (chatId, replies) => sendReplies(env, flushClient, chatId, replies),
     onError: (err) => deps.logger.warn({ err: (err as Error)?.message }, 'held replies could not be sent'),
   });
+  // The chat turns' Redis breaker: one outage seen once.
+  const pacer = new ReplyPacer(new RateBudgets(deps.redis, deps.config), gate.turns.breaker, deps.config.TELEGRAM_REDIS_TIMEOUT_MS, onWarn, opts.replyPacing);
+  const flushClient = pacer.pace(new Telegram(opts.token, bot.telegram.options));
   const tracker = new MessageTracker(deps.redis, deps.config.QUEUE_PREFIX, deps.config.TELEGRAM_REDIS_TIMEOUT_MS);
+  // bot.telegram itself is never paced: the emergency reply goes through it at once (and polling, commands setup).
   const crisisReplies = new CrisisReplies(() => bot.telegram, deps.logger, {
     ...opts.crisisReply,
     onSent: (chatId, messageId) => later('track', () => tracker.add(chatId, messageId)),
@@ -105,6 +116,11 @@ export function createBot(deps: Deps, opts: BotOptions): TelegramBot {
 
   bot.use((_ctx, next) => timedHandling('telegram', next));
   bot.use(crisisFirstMiddleware(env));
+  // Every other reply of the update: a turn on the bot-wide budget, 429s retried (the crisis reply above uses bot.telegram).
+  bot.use((ctx, next) => {
+    pacer.pace(ctx.telegram);
+    return next();
+  });
   bot.use(guardMiddleware(env));
   bot.use(crisisRecordMiddleware(env));
   bot.use(throttleMiddleware(env));

@@ -9,7 +9,8 @@ import { withTimeout } from '../lib/timeout.js';
  * The one way the bot speaks: text clamped to Telegram's 4,096 characters,
  * buttons swapped for server-side tokens (callback_data stays ≤ 64 bytes),
  * every sent message id remembered for quick exit, and held instead of sent
- * while the chat is flooding.
+ * while the chat is flooding. The clients given here take a turn on the
+ * bot-wide send budget and retry 429s (reply-pacing.ts).
  */
 const BUTTON_TTL_DAYS_MIN = 1;
 
@@ -18,7 +19,7 @@ export async function sendReplies(env: BotEnv, telegram: Telegram, chatId: numbe
   const sent: number[] = [];
   try {
     for (const [i, r] of replies.entries()) {
-      const id = await sendWithRetry(telegram, chatId, clampText(r.text, TELEGRAM_TEXT_LIMIT), keyboards[i]);
+      const id = await sendOne(telegram, chatId, clampText(r.text, TELEGRAM_TEXT_LIMIT), keyboards[i]);
       if (id) sent.push(id);
     }
   } finally {
@@ -57,23 +58,15 @@ async function keyboardsFor(env: BotEnv, chatId: number, replies: Reply[]): Prom
   );
 }
 
-async function sendWithRetry(telegram: Telegram, chatId: number, text: string, reply_markup: InlineKeyboardMarkup | undefined): Promise<number | undefined> {
-  for (let attempt = 0; ; attempt++) {
-    try {
-      const m = await telegram.sendMessage(chatId, text, reply_markup ? { reply_markup } : {});
-      return typeof m === 'object' && m ? m.message_id : undefined;
-    } catch (err) {
-      if (!(err instanceof TelegramError)) throw err;
-      // Blocked by the client: nothing more to say here.
-      if (err.code === 403) return undefined;
-      const retryAfter = Number(err.parameters?.retry_after ?? 0);
-      // A short per-chat limit: wait as told, once. Longer waits are not worth holding the chat for.
-      if (err.code === 429 && attempt === 0 && retryAfter > 0 && retryAfter <= 5) {
-        await new Promise((r) => setTimeout(r, retryAfter * 1000));
-        continue;
-      }
-      throw err;
-    }
+/** One message; its 429s are waited out by the client itself (reply-pacing.ts: every client given here is paced). */
+async function sendOne(telegram: Telegram, chatId: number, text: string, reply_markup: InlineKeyboardMarkup | undefined): Promise<number | undefined> {
+  try {
+    const m = await telegram.sendMessage(chatId, text, reply_markup ? { reply_markup } : {});
+    return typeof m === 'object' && m ? m.message_id : undefined;
+  } catch (err) {
+    // Blocked by the client: nothing more to say here.
+    if (err instanceof TelegramError && err.code === 403) return undefined;
+    throw err;
   }
 }
 

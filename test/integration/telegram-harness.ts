@@ -1,9 +1,10 @@
 import { and, eq, isNull } from 'drizzle-orm';
 import type { Update } from 'telegraf/types';
 import { createTestDeps, type TestDeps } from '../helpers/deps.js';
-import { TelegramEmulator, type BotMessageView, type SimUser, type TgUpdate } from '../../src/sandbox/telegram-emulator.js';
+import { TelegramEmulator, type BotMessageView, type SimUser, type TgRateLimitOptions, type TgUpdate } from '../../src/sandbox/telegram-emulator.js';
 import { createBot, type TelegramBot } from '../../src/telegram/telegram.bot.js';
 import type { CrisisReplyOptions } from '../../src/telegram/crisis-reply.js';
+import type { ReplyPacingOptions } from '../../src/telegram/reply-pacing.js';
 import { intakeSessions, cases, clients, escalations } from '../../src/db/schema.js';
 import { createLater } from '../../src/db/after-commit.js';
 import { createDeps } from '../../src/compose.js';
@@ -50,8 +51,17 @@ export function useHarness(): Harness {
   );
 }
 
-export async function createHarness(opts: { env?: Record<string, string>; floodNow?: () => number; crisisReply?: CrisisReplyOptions } = {}): Promise<Harness> {
-  const tg = new TelegramEmulator({ rateLimits: false, maxPollTimeoutSec: 1, answerTimeoutMs: 2000 });
+export async function createHarness(
+  opts: {
+    env?: Record<string, string>;
+    floodNow?: () => number;
+    crisisReply?: CrisisReplyOptions;
+    replyPacing?: ReplyPacingOptions;
+    /** The emulator's rate limits (off unless given). */
+    tgRateLimits?: TgRateLimitOptions;
+  } = {},
+): Promise<Harness> {
+  const tg = new TelegramEmulator({ rateLimits: opts.tgRateLimits ?? false, maxPollTimeoutSec: 1, answerTimeoutMs: 2000 });
   const { url } = await tg.start();
   // The delivery sender (when a test runs workers) reaches the same emulator.
   const base = await createTestDeps({ env: { TELEGRAM_FLOOD_MAX_MESSAGES: '1000', TELEGRAM_BOT_TOKEN: tg.token, TELEGRAM_API_ROOT: url, ...opts.env } });
@@ -64,6 +74,7 @@ export async function createHarness(opts: { env?: Record<string, string>; floodN
       later: createLater(d.logger),
       ...(opts.floodNow ? { floodNow: opts.floodNow } : {}),
       ...(opts.crisisReply ? { crisisReply: opts.crisisReply } : {}),
+      ...(opts.replyPacing ? { replyPacing: opts.replyPacing } : {}),
     });
   let app = make(deps);
   const extraDeps: Deps[] = [];
