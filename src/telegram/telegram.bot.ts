@@ -112,13 +112,14 @@ export function createBot(deps: Deps, opts: BotOptions): TelegramBot {
     langs: new LanguageMemory(),
     concernAsked: new ChatMemory<number>(),
     webhookAnswers: new WebhookAnswers(),
+    pacer,
   } satisfies BotEnv);
 
   bot.use((_ctx, next) => timedHandling('telegram', next));
   bot.use(crisisFirstMiddleware(env));
   // Every other reply of the update: a turn on the bot-wide budget, 429s retried (the crisis reply above uses bot.telegram).
   bot.use((ctx, next) => {
-    pacer.pace(ctx.telegram);
+    env.pacer.pace(ctx.telegram);
     return next();
   });
   bot.use(guardMiddleware(env));

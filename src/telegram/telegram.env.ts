@@ -10,6 +10,7 @@ import type { CallbackAction, CallbackTokenRow } from './callback-tokens.js';
 import type { SharedChatGate } from './telegram.shared-gate.js';
 import type { CrisisReplies } from './crisis-reply.js';
 import type { MessageTracker } from './telegram.tracker.js';
+import type { ReplyPacer } from './reply-pacing.js';
 
 /** What every composer needs; built once per bot in telegram.bot.ts. */
 export interface BotEnv {
@@ -27,6 +28,8 @@ export interface BotEnv {
   concernAsked: ChatMemory<number>;
   /** Button answers to give in the webhook's HTTP response instead of an API call. */
   webhookAnswers: WebhookAnswers;
+  /** Puts a Telegram client's replies on the bot-wide send budget and retries their 429s (reply-pacing.ts); never the emergency reply's client. */
+  pacer: ReplyPacer;
 }
 
 /**

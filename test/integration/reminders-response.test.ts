@@ -33,6 +33,8 @@ beforeAll(async () => {
   bot.botInfo = w.tg.botInfo;
   bot.use((ctx, next) => {
     (ctx as BotContext).state ??= {};
+    // As in the bot itself: the update's replies on the send budget, their 429s waited out.
+    real.env.pacer.pace(ctx.telegram);
     return next();
   });
   bot.use(appointmentResponseComposer(real.env));
