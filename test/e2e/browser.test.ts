@@ -92,4 +92,36 @@ describe.skipIf(!haveChromium)('the sandbox console in a browser', () => {
     mkdirSync('test-artifacts', { recursive: true });
     await page.screenshot({ path: path.join('test-artifacts', 'sandbox-console.png'), fullPage: true });
   }, 120_000);
+
+  it('keeps a next message typed while the last one was still on its way, and sends it', async () => {
+    const { type, then } = clientPane(page);
+    const box = page.locator('#client-text');
+    // Hold the first message on its way (a slow network), type the next one meanwhile, then let the first go.
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    let first = true;
+    await page.route('**/sandbox/api/client/text', async (route) => {
+      if (first) {
+        first = false;
+        await held;
+      }
+      await route.continue();
+    });
+    const sent = page.waitForResponse('**/sandbox/api/client/text');
+    await type('/help');
+    await box.fill('/status');
+    release();
+    await sent;
+    // The page has read the answer and redrawn the chat from the state it fetched next.
+    await page.waitForEvent('requestfinished', (r) => r.url().endsWith('/sandbox/api/state'));
+    await page.evaluate(() => new Promise((resolve) => setTimeout(resolve, 0)));
+    await then('Here is what you can send me');
+    expect(await box.inputValue()).toBe('/status');
+    await page.keyboard.press('Enter');
+    await then('Stage:');
+    await expect.poll(() => box.inputValue()).toBe('');
+    await page.unroute('**/sandbox/api/client/text');
+  }, 60_000);
 });

@@ -348,7 +348,8 @@ $('#client-form').addEventListener('submit', async (e) => {
   const text = box.value;
   if (!text.trim()) return say('Type a message first.');
   const out = await post('/client/text', { client: state.clients[ui.client].user.id, text });
-  if (out.ok) box.value = '';
+  // Clear only what was sent: a hurried next message typed while this one was on its way stays in the box.
+  if (out.ok && box.value === text) box.value = '';
 });
 $('#client-text').addEventListener('keydown', (e) => {
   if (e.key === 'Enter' && !e.shiftKey) {
@@ -445,7 +446,8 @@ for (const pane of /** @type {const} */ (['worker', 'supervisor'])) {
       const out = text.startsWith('/case')
         ? await post('/slack/command', { user: user(), text: text.replace(/^\/case\s*/, '') })
         : await post('/slack/dm', { user: user(), text });
-      if (out.ok) input.value = '';
+      // Clear only what was sent, never a next command typed while this one was on its way.
+      if (out.ok && input.value.trim() === text) input.value = '';
       input.blur();
       renderStaffPane(pane);
       return;
