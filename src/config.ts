@@ -83,6 +83,9 @@ const schema = z
     /** A text sent sooner than this after the previous one is another part of it (0: only parts sent back to back). */
     INTAKE_GATHER_SECONDS: int(0, 30).default(2),
     INTAKE_SWEEP_EVERY_MINUTES: int(1, 24 * 60).default(15),
+    // Webhook requests Telegram may have in flight at once (its setWebhook max_connections, 1–100; Telegram's default is 40).
+    // Per-chat order is ours (chat turns), so the maximum costs nothing, and a crisis update does not queue behind slow ones.
+    TELEGRAM_WEBHOOK_MAX_CONNECTIONS: int(1, 100).default(100),
     TELEGRAM_FLOOD_MAX_MESSAGES: int(2, 10_000).default(10),
     TELEGRAM_FLOOD_WINDOW_SECONDS: int(1, 3600).default(10),
     RECONCILE_EVERY_SECONDS: int(10, 24 * 3600).default(300),

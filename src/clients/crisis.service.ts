@@ -12,7 +12,7 @@ import { DEFAULT_CRISIS_PHRASES, type CrisisPhrases } from '../intake/crisis.dom
 import { isTerminal, type Language } from '../intake/intake.domain.js';
 import { loadSession, saveDraft, sealCaseIntake } from '../intake/intake.repo.js';
 import type { Later } from '../db/after-commit.js';
-import { requestEscalationSweep } from '../escalations/escalation-sweep.service.js';
+import { pageCrisisNow } from '../escalations/page-now.js';
 import { ensureClient, findClientByTelegramUser, findOpenCase, hasConsent, NOTE_BODY_AAD, recordConsentGiven } from './clients.repo.js';
 
 /**
@@ -234,8 +234,9 @@ export async function recordCrisis(deps: Deps, later: Later, who: CrisisSubject)
   });
   const { rows, ...record } = result;
   void scheduleAfterCommit(deps, rows, later);
-  // Page the on-call supervisors now rather than at the next tick; in the background so the emergency reply never waits for Redis.
-  void later('escalation.sweep', () => requestEscalationSweep(deps));
+  // Page the on-call supervisors now, from this process (escalations/page-now.ts), rather than at the next sweep;
+  // in the background so nothing the client is waiting for waits on it. Redis down does not stop the page.
+  void later('escalation.page', () => pageCrisisNow(deps, result.escalationId), { escalationId: result.escalationId });
   deps.logger.warn({ caseId: result.caseId, escalationId: result.escalationId, source: who.source }, 'crisis recorded');
   return record;
 }

@@ -1,9 +1,9 @@
 import type { Deps } from '../deps.js';
-import { RateBudgets } from './rate-budget.js';
+import { RateBudgets, type SendBudgets } from './rate-budget.js';
 import type { PlatformClients } from './sender.js';
 
 export interface PlatformSenders extends PlatformClients {
-  budgets: RateBudgets;
+  budgets: SendBudgets;
   /** Aborted when the process stops: waits end, platform calls are cut, rows go back to pending. */
   stopping?: AbortController;
 }

@@ -30,6 +30,9 @@ export type BudgetKey = { limiter: 'telegram_bot' | 'telegram_chat' | 'slack_cha
 /** The whole bot's budget: the delivery worker's sends and the bot's own replies in a conversation (telegram/reply-pacing.ts). */
 export const TELEGRAM_BOT_BUDGET: BudgetKey = { limiter: 'telegram_bot', id: 'bot' };
 
+/** What a sender asks of the budgets (send-now.ts hands urgent sends a Redis-bounded one). */
+export type SendBudgets = Pick<RateBudgets, 'reserve' | 'gate' | 'pause'>;
+
 /** The reserved slot: `waitMs` from now (0 = go now), when that is by this host's clock, and by Redis's. */
 export interface Slot {
   waitMs: number;

@@ -1,4 +1,4 @@
-import { eq, isNull } from 'drizzle-orm';
+import { and, eq, inArray, isNull } from 'drizzle-orm';
 import { DateTime } from 'luxon';
 import type { Deps } from '../deps.js';
 import { inTransaction } from '../db/client.js';
@@ -51,6 +51,10 @@ export interface LadderOptions {
   parallel?: number;
   /** Called with the elapsed ms of each phase (the benchmark's split). */
   onPhase?: (phase: 'ladder.load' | 'ladder.decide' | 'ladder.notify', ms: number) => void;
+  /** Only these escalations (a crisis just recorded: page-now.ts); default every open one. */
+  only?: readonly string[];
+  /** Called with each chunk's planned messages as soon as it has committed, before their jobs are added. */
+  onPlanned?: (rows: DeliveryRow[]) => void;
 }
 
 interface Due {
@@ -84,7 +88,7 @@ export async function advanceEscalations(deps: Deps, opts: LadderOptions = {}): 
     })
     .from(escalations)
     .innerJoin(cases, eq(cases.id, escalations.caseId))
-    .where(isNull(escalations.resolvedAt));
+    .where(opts.only ? and(isNull(escalations.resolvedAt), inArray(escalations.id, [...opts.only])) : isNull(escalations.resolvedAt));
   // Id order: concurrent sweeps lock rows in one global order (see escalations-bulk.repo.ts).
   open.sort((a, b) => (a.e.id < b.e.id ? -1 : a.e.id > b.e.id ? 1 : 0));
   const dir = await RecipientDirectory.load(
@@ -189,6 +193,7 @@ export async function advanceEscalations(deps: Deps, opts: LadderOptions = {}): 
   await eachChunk(chunked(nextAt, chunkSize), parallel, (chunk) => setNextAtBulk(deps.db, chunk, now));
   const notified = await eachChunk(chunked(due, chunkSize), parallel, async (chunk) => {
     const { notified: n, rows } = await notifyChunk(deps, chunk, now);
+    opts.onPlanned?.(rows);
     await scheduleAfterCommit(deps, rows); // after commit; the reconciler repairs a crash in between
     return n;
   });

@@ -81,7 +81,11 @@ export async function startTelegram(deps: Deps, app: Express, opts: TelegramStar
       res.status(200).json(answer ?? { ok: true });
     });
     const url = new URL(WEBHOOK_PATH, opts.publicUrl.endsWith('/') ? opts.publicUrl : `${opts.publicUrl}/`).toString();
-    await bot.telegram.setWebhook(url, { secret_token: secret, allowed_updates: ['message', 'edited_message', 'callback_query'] });
+    await bot.telegram.setWebhook(url, {
+      secret_token: secret,
+      allowed_updates: ['message', 'edited_message', 'callback_query'],
+      max_connections: deps.config.TELEGRAM_WEBHOOK_MAX_CONNECTIONS,
+    });
     deps.logger.info({ mode: 'webhook' }, 'telegram bot receiving updates by webhook');
     return {
       telegramBot: tb,

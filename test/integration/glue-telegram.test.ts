@@ -8,7 +8,7 @@ import { planAppointmentReminders } from '../../src/appointments/reminders.servi
 import { sendDelivery } from '../../src/delivery/send.service.js';
 import type { TgUpdate } from '../../src/sandbox/telegram-emulator.js';
 import { createDispatcher } from '../../workers/start.js';
-import { bookAppointment, CLIENT_CHAT, WORKER_SLACK } from './delivery-fixtures.js';
+import { bookAppointment, CLIENT_CHAT, ONCALL_SLACK, WORKER_SLACK } from './delivery-fixtures.js';
 import { REMINDER_24H_ENV, useDeliveryWorld, useTelegramBot } from '../helpers/delivery-world.js';
 import { subjectAudit } from '../helpers/audit.js';
 
@@ -84,23 +84,33 @@ describe('a client who had blocked the bot writes again', () => {
 });
 
 describe('a crisis pages on-call at once', () => {
-  it('queues an escalation sweep right after the crisis is recorded; running it plans the crisis_page', async () => {
+  it('pages the on-call person from the process that heard the crisis: no sweep queued, no worker needed, sent once', async () => {
     const maintenance = w.deps.queues.queue('maintenance');
+    const slackBefore = w.slack.dmWith(ONCALL_SLACK).length;
     await handle(await w.tg.sendText(client, 'I want to kill myself'));
     // The emergency reply went out…
     expect(w.tg.messages(CLIENT_CHAT).length).toBeGreaterThan(0);
-    // …and a sweep "now" was queued (not the periodic tick: no scheduler runs in this test).
+    // …and the on-call page is in the ledger and already sent, with no maintenance job and no delivery worker.
+    const pages = await w.deps.db.select().from(deliveries).where(eq(deliveries.kind, 'crisis_page'));
+    expect(pages.map((p) => [p.recipient, p.status])).toEqual([[`staff:${w.oncallId}`, 'sent']]);
     const jobs = await maintenance.getJobs(['waiting', 'delayed', 'prioritized']);
-    expect(jobs.filter((j) => j.name === 'escalations.tick' && String(j.id).startsWith('escalations-now-'))).toHaveLength(1);
-    expect(await w.deps.db.select().from(deliveries).where(eq(deliveries.kind, 'crisis_page'))).toHaveLength(0);
+    expect(jobs.filter((j) => j.name === 'escalations.tick')).toHaveLength(0);
+    expect(
+      w.slack
+        .dmWith(ONCALL_SLACK)
+        .slice(slackBefore)
+        .filter((m) => m.text.includes(':rotating_light:')),
+    ).toHaveLength(1);
 
-    // The real processor takes that job (no clock movement): the on-call page is in the ledger.
+    // A sweep run afterwards by the real processor takes no second step for it: still one page.
     const worker = new Worker('maintenance', createDispatcher(w.deps), { connection: w.deps.redis, prefix: w.deps.queues.prefix });
     try {
-      const pages = () => w.deps.db.select().from(deliveries).where(eq(deliveries.kind, 'crisis_page'));
-      await expect.poll(async () => (await pages()).map((p) => p.recipient), { timeout: 10_000, interval: 50 }).toEqual([`staff:${w.oncallId}`]);
+      await maintenance.add('escalations.tick', {});
+      await expect.poll(async () => (await maintenance.getJobCounts('waiting', 'active')).waiting ?? 0, { timeout: 10_000, interval: 50 }).toBe(0);
+      await expect.poll(async () => (await maintenance.getJobCounts('active')).active ?? 0, { timeout: 10_000, interval: 50 }).toBe(0);
     } finally {
       await worker.close();
     }
+    expect(await w.deps.db.select().from(deliveries).where(eq(deliveries.kind, 'crisis_page'))).toHaveLength(1);
   });
 });

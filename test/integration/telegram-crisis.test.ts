@@ -53,9 +53,11 @@ describe('a crisis phrase at any moment', () => {
       expect(s.cases).toHaveLength(1);
       expect(s.cases[0]).toMatchObject({ crisis: true, priority: 'crisis', status: 'open' });
       if (i <= 4) expect(s.cases[0]!.category).toBe('other'); // not chosen yet
-      expect(s.escalations).toEqual([expect.objectContaining({ reason: 'crisis', level: 0, nextAt: h.deps.clock.now().toJSDate() })]);
+      // Opened now, and its first step (paging on call) taken at once by the process that heard it, not at a later sweep.
+      const now = h.deps.clock.now().toJSDate();
+      expect(s.escalations).toEqual([expect.objectContaining({ reason: 'crisis', level: 0, openedAt: now, lastNotifiedAt: now, notifications: 1 })]);
       const actions = (await h.deps.db.select().from(auditLog).where(eq(auditLog.caseId, s.cases[0]!.id))).map((a) => a.action);
-      expect(actions).toEqual(expect.arrayContaining(['case.opened_by_crisis', 'escalation.opened']));
+      expect(actions).toEqual(expect.arrayContaining(['case.opened_by_crisis', 'escalation.opened', 'escalation.notified']));
       // the draft is still there: intake continues afterwards
       expect(await h.step(user)).toBeDefined();
     });

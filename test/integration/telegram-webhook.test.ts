@@ -28,7 +28,7 @@ describe('Telegram front end', () => {
         webhookSecret: 'Hook_Secret-1',
       });
       expect(running.mode).toBe('webhook');
-      expect(tg.webhookInfo()).toMatchObject({ url: `${base}${WEBHOOK_PATH}`, secret_token: 'Hook_Secret-1' });
+      expect(tg.webhookInfo()).toMatchObject({ url: `${base}${WEBHOOK_PATH}`, secret_token: 'Hook_Secret-1', max_connections: 100 });
       expect((tg.myCommands({ language_code: 'zh' }) as unknown[]).length).toBe(10);
 
       const user = { id: 4401, first_name: 'Web', language_code: 'en' };

@@ -1,0 +1,57 @@
+import type { Deps } from '../deps.js';
+import { withTimeout } from '../lib/timeout.js';
+import type { DeliveryRow } from './ledger.js';
+import { platformSenders } from './platform-senders.js';
+import type { SendBudgets } from './rate-budget.js';
+import { kindFor } from './send-row.js';
+import { sendDelivery, type SendOutcome } from './send.service.js';
+
+/**
+ * Urgent rows (a crisis page to the on-call supervisors) sent by the process
+ * that planned them, right after the commit, instead of waiting for a
+ * delivery worker to pick their job up behind a reminder burst, or for Redis
+ * to come back.
+ *
+ * It is the ordinary send (send.service.ts: reload, render, claim, send,
+ * record), so the row's job (still added as usual) or the due-row tick finds
+ * it sent and sends nothing twice. What differs is Redis: the send budgets are
+ * asked with a bound (REDIS_BOUND_MS); a budget that does not answer in time
+ * lets the page go now (pages are a handful, far under any platform limit; a
+ * crisis page must not wait on a cache). A slot more than a second away, a
+ * transient failure or a 429 leaves the row to its job, as for any send.
+ */
+const REDIS_BOUND_MS = 300;
+
+/** The budgets, but never waited on for longer than `ms`: no answer means go now (and no pause is kept). */
+function boundedBudgets(budgets: SendBudgets, ms: number): SendBudgets {
+  return {
+    reserve: (keys) => withTimeout(budgets.reserve(keys), ms, 'urgent send slot').catch(() => ({ waitMs: 0, at: Date.now(), redisAt: 0 })),
+    gate: (keys, max) => withTimeout(budgets.gate(keys, max), ms, 'urgent send turn').catch(() => 0),
+    pause: (key, pauseMs) => withTimeout(budgets.pause(key, pauseMs), ms, 'urgent send pause').catch(() => undefined),
+  };
+}
+
+/** Send the urgent, due, pending rows among `rows` now; the rest are left to their jobs. Never throws. */
+export async function sendUrgentNow(
+  deps: Deps,
+  rows: readonly DeliveryRow[],
+): Promise<Array<{ id: string; outcome: SendOutcome | { kind: 'error'; reason: string } }>> {
+  const now = deps.clock.now().toMillis();
+  const urgent = rows.filter((r) => r.status === 'pending' && kindFor(deps, r)?.urgent && (r.notBefore ?? r.dueAt).getTime() <= now);
+  if (urgent.length === 0) return [];
+  const base = platformSenders(deps);
+  const senders = { ...base, budgets: boundedBudgets(base.budgets, REDIS_BOUND_MS) };
+  return Promise.all(
+    urgent.map(async (r) => {
+      try {
+        const outcome = await sendDelivery(deps, r.id, { finalAttempt: false, senders });
+        if (outcome.kind !== 'sent')
+          deps.logger.info({ deliveryId: r.id, kind: r.kind, outcome: outcome.kind, reason: outcome.reason }, 'urgent send left to its job');
+        return { id: r.id, outcome };
+      } catch (err) {
+        deps.logger.warn({ deliveryId: r.id, kind: r.kind, err: (err as Error)?.message }, 'urgent send failed here; its job or the due-row tick sends it');
+        return { id: r.id, outcome: { kind: 'error' as const, reason: (err as Error)?.message ?? 'error' } };
+      }
+    }),
+  );
+}

@@ -1,0 +1,106 @@
+import { and, eq } from 'drizzle-orm';
+import { pino } from 'pino';
+import type { Update } from 'telegraf/types';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { auditLog, deliveries, escalations } from '../../src/db/schema.js';
+import { createDeps } from '../../src/compose.js';
+import { createLater } from '../../src/db/after-commit.js';
+import { runEscalationSweep } from '../../src/escalations/escalation-sweep.service.js';
+import { enqueueDueDeliveries } from '../../src/delivery/tick.js';
+import { createRedis } from '../../src/lib/redis.js';
+import type { SimUser } from '../../src/sandbox/telegram-emulator.js';
+import { createBot } from '../../src/telegram/telegram.bot.js';
+import { startWorkers } from '../../workers/start.js';
+import { SLACK_WAIT } from '../helpers/waits.js';
+import { createSlackWorld, dm, INTAKE, newCase, U, type SlackWorld } from './slack-harness.js';
+
+/**
+ * The on-call page goes out from the process that heard the crisis, at once:
+ * no delivery worker, no escalation sweep and no Redis are needed for it
+ * (src/escalations/page-now.ts, src/delivery/send-now.ts). The real telegraf
+ * bot hears the client; the page reaches the Slack emulator; a sweep and a
+ * delivery worker afterwards send nothing twice.
+ */
+let w: SlackWorld;
+beforeAll(async () => {
+  w = await createSlackWorld({ env: { SLACK_SUPERVISION_CHANNEL: INTAKE } });
+});
+afterAll(async () => {
+  await w?.close();
+});
+
+const pagesTo = (slackUser: string, ref: string) => dm(w, slackUser).filter((m) => m.text.includes(':rotating_light:') && m.text.includes(ref));
+const channelPages = (ref: string) => w.slack.messages(INTAKE).filter((m) => m.text.includes(':rotating_light:') && m.text.includes(ref));
+const notified = async (caseId: string) =>
+  (
+    await w.deps.db
+      .select()
+      .from(auditLog)
+      .where(and(eq(auditLog.caseId, caseId), eq(auditLog.action, 'escalation.notified')))
+  ).length;
+const pageRows = async (caseId: string) =>
+  w.deps.db
+    .select({ status: deliveries.status, recipient: deliveries.recipient })
+    .from(deliveries)
+    .where(and(eq(deliveries.caseId, caseId), eq(deliveries.kind, 'crisis_page')));
+
+describe('a crisis page goes out at once from the process that heard it', () => {
+  it('no worker and no sweep running: the team supervisor and the channel are paged once; a later sweep and worker add nothing', async () => {
+    const later = createLater(w.deps.logger);
+    const bot = createBot(w.deps, { token: w.tg.token, apiRoot: w.tg.url, botInfo: w.tg.botInfo as never, later });
+    const c = await newCase(w, { assignTo: w.staff.worker });
+    const client: SimUser = { id: c.chat, first_name: 'Client' };
+    try {
+      await bot.bot.handleUpdate((await w.tg.sendText(client, 'I took too many pills')) as unknown as Update);
+      await expect.poll(() => pagesTo(U.sup, c.reference).length, { ...SLACK_WAIT, message: 'page to the team supervisor' }).toBe(1);
+      await expect.poll(() => channelPages(c.reference).length, { ...SLACK_WAIT, message: 'page to the supervision channel' }).toBe(1);
+      await later.drain();
+      expect((await pageRows(c.caseId)).map((r) => r.status)).toEqual(['sent', 'sent']);
+      expect(await notified(c.caseId)).toBe(1);
+
+      // The sweep and the delivery worker coming by afterwards: the step was taken and the rows sent, nothing twice.
+      const workers = await startWorkers(w.deps, { queues: ['delivery'] });
+      try {
+        await runEscalationSweep(w.deps);
+        await enqueueDueDeliveries(w.deps);
+        await expect.poll(async () => (await w.deps.queues.queue('delivery').getJobCounts('waiting', 'active')).active ?? 0).toBe(0);
+      } finally {
+        await workers.close(2000);
+      }
+      expect(pagesTo(U.sup, c.reference)).toHaveLength(1);
+      expect(channelPages(c.reference)).toHaveLength(1);
+      expect(await notified(c.caseId)).toBe(1);
+    } finally {
+      await bot.close();
+    }
+    const [e] = await w.deps.db.select().from(escalations).where(eq(escalations.caseId, c.caseId));
+    await w.deps.db.update(escalations).set({ resolvedAt: new Date(), resolution: 'test', acknowledgedAt: new Date() }).where(eq(escalations.id, e!.id));
+  });
+
+  it('with Redis unreachable the emergency reply goes and the supervisor is still paged, from PostgreSQL alone', async () => {
+    const deadRedis = createRedis('redis://127.0.0.1:1', { retryStrategy: () => 1000 });
+    deadRedis.on('error', () => {});
+    const deps = await createDeps(w.deps.config, {
+      clock: w.deps.clock,
+      database: w.deps.database,
+      cipher: w.deps.cipher,
+      redis: deadRedis,
+      logger: pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' }),
+    });
+    const later = createLater(deps.logger);
+    const bot = createBot(deps, { token: w.tg.token, apiRoot: w.tg.url, botInfo: w.tg.botInfo as never, later });
+    const c = await newCase(w, { assignTo: w.staff.worker });
+    const client: SimUser = { id: c.chat, first_name: 'Client' };
+    try {
+      await bot.bot.handleUpdate((await w.tg.sendText(client, 'I want to end it all tonight')) as unknown as Update);
+      await expect.poll(() => w.tg.messages(client.id)[0]?.text).toContain('Emergency services: 999');
+      await expect.poll(() => pagesTo(U.sup, c.reference).length, { ...SLACK_WAIT, message: 'page with Redis down' }).toBe(1);
+      await expect.poll(() => channelPages(c.reference).length, { ...SLACK_WAIT, message: 'channel page with Redis down' }).toBe(1);
+      await expect.poll(async () => (await pageRows(c.caseId)).map((r) => r.status)).toEqual(['sent', 'sent']);
+      expect(await notified(c.caseId)).toBe(1);
+    } finally {
+      await bot.close();
+      deadRedis.disconnect();
+    }
+  });
+});
