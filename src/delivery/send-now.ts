@@ -37,9 +37,11 @@ export async function sendUrgentNow(
   rows: readonly DeliveryRow[],
 ): Promise<Array<{ id: string; outcome: SendOutcome | { kind: 'error'; reason: string } }>> {
   const now = deps.clock.now().toMillis();
-  const urgent = rows.filter((r) => r.status === 'pending' && kindFor(deps, r)?.urgent && (r.notBefore ?? r.dueAt).getTime() <= now);
-  if (urgent.length === 0) return [];
   const base = platformSenders(deps);
+  // A process that cannot send on the row's platform leaves it to a worker that can (never "not configured" here).
+  const canSend = (r: DeliveryRow) => (r.channel === 'telegram' ? base.telegram : base.slack) !== undefined;
+  const urgent = rows.filter((r) => r.status === 'pending' && kindFor(deps, r)?.urgent && (r.notBefore ?? r.dueAt).getTime() <= now && canSend(r));
+  if (urgent.length === 0) return [];
   const senders = { ...base, budgets: boundedBudgets(base.budgets, REDIS_BOUND_MS) };
   return Promise.all(
     urgent.map(async (r) => {
