@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import type { Deps } from '../deps.js';
 import { RateBudgets, type SendBudgets } from './rate-budget.js';
 import type { PlatformClients } from './sender.js';
@@ -14,7 +15,10 @@ const cache = new WeakMap<object, PlatformSenders>();
 export function platformSenders(deps: Deps): PlatformSenders {
   let s = cache.get(deps);
   if (!s) {
-    s = { ...deps.makeSenders(deps), budgets: new RateBudgets(deps.redis, deps.config), stopping: new AbortController() };
+    const stopping = new AbortController();
+    // Every send waiting for its turn listens for the stop: a batch and the urgent sends are more than Node's default 10.
+    setMaxListeners(0, stopping.signal);
+    s = { ...deps.makeSenders(deps), budgets: new RateBudgets(deps.redis, deps.config), stopping };
     cache.set(deps, s);
   }
   return s;

@@ -15,7 +15,8 @@ import { sendDelivery, type SendOutcome } from './send.service.js';
  * It is the ordinary send (send.service.ts: reload, render, claim, send,
  * record), so the row's job (still added as usual) or the due-row tick finds
  * it sent and sends nothing twice. What differs is Redis: the send budgets are
- * asked with a bound (REDIS_BOUND_MS); a budget that does not answer in time
+ * asked with a bound (REDIS_BOUND_MS), at the moment of sending only (no slot
+ * reserved ahead); a budget that does not answer in time
  * lets the page go now (pages are a handful, far under any platform limit; a
  * crisis page must not wait on a cache). A slot more than a second away, a
  * transient failure or a 429 leaves the row to its job, as for any send.
@@ -46,7 +47,9 @@ export async function sendUrgentNow(
   return Promise.all(
     urgent.map(async (r) => {
       try {
-        const outcome = await sendDelivery(deps, r.id, { finalAttempt: false, senders });
+        // No slot reserved ahead (slotAt = now): the gate alone spaces it at the moment of sending, and a turn more than
+        // a second away leaves the row to its job without having taken a slot (a reserved slot left unused halves a DM's rate).
+        const outcome = await sendDelivery(deps, r.id, { finalAttempt: false, senders, slotAt: Date.now() });
         if (outcome.kind !== 'sent')
           deps.logger.info({ deliveryId: r.id, kind: r.kind, outcome: outcome.kind, reason: outcome.reason }, 'urgent send left to its job');
         return { id: r.id, outcome };
