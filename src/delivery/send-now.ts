@@ -18,8 +18,9 @@ import { sendDelivery, type SendOutcome } from './send.service.js';
  * asked with a bound (REDIS_BOUND_MS), at the moment of sending only (no slot
  * reserved ahead); a budget that does not answer in time
  * lets the page go now (pages are a handful, far under any platform limit; a
- * crisis page must not wait on a cache). A slot more than a second away, a
- * transient failure or a 429 leaves the row to its job, as for any send.
+ * crisis page must not wait on a cache). An urgent row's turn is waited for in
+ * process up to URGENT_HOLD_MS (send.service.ts); a later one, a transient failure or a 429 leaves the row to
+ * its job, as for any send.
  */
 const REDIS_BOUND_MS = 300;
 

@@ -43,6 +43,12 @@ export type SendOutcome =
  */
 export const HOLD_IN_PROCESS_MS = 1000;
 /**
+ * An urgent row (a crisis page, the emergency reply's hand-over) waits this long in process for its turn at the
+ * moment of sending, claim held, rather than go back to the queue, which is slower for it (behind a reminder burst:
+ * seconds to minutes in B7). Its recipient's budget (Slack: one message a second per DM) still spaces it.
+ */
+const URGENT_HOLD_MS = 30_000;
+/**
  * How long a message waits before checking again for an earlier one to the
  * same recipient: one per-chat interval (it could not go sooner anyway), so a
  * second message to a client queued behind a burst polls once a second.
@@ -54,7 +60,11 @@ export const LATE_TURN_MS = 15;
 export async function sendDelivery(
   deps: Deps,
   deliveryId: string,
-  opts: { finalAttempt: boolean; senders?: PlatformSenders; slotAt?: number },
+  opts: {
+    finalAttempt: boolean;
+    senders?: PlatformSenders;
+    slotAt?: number;
+  },
 ): Promise<SendOutcome> {
   const senders = opts.senders ?? platformSenders(deps);
   const lease = deps.config.DELIVERY_CLAIM_LEASE_SECONDS;
@@ -112,7 +122,18 @@ export async function sendDelivery(
   );
   heartbeat.unref();
   try {
-    return await sendClaimed(deps, senders, { row, claimed, token, out, kind, keys, slotAt, finalAttempt: opts.finalAttempt, stopping });
+    return await sendClaimed(deps, senders, {
+      row,
+      claimed,
+      token,
+      out,
+      kind,
+      keys,
+      slotAt,
+      finalAttempt: opts.finalAttempt,
+      stopping,
+      holdMs: kind.urgent ? URGENT_HOLD_MS : HOLD_IN_PROCESS_MS,
+    });
   } finally {
     clearInterval(heartbeat);
   }
@@ -128,6 +149,7 @@ interface Claimed {
   slotAt: number;
   finalAttempt: boolean;
   stopping: AbortSignal | undefined;
+  holdMs: number;
 }
 
 async function sendClaimed(deps: Deps, senders: PlatformSenders, c: Claimed): Promise<SendOutcome> {
@@ -152,8 +174,8 @@ async function sendClaimed(deps: Deps, senders: PlatformSenders, c: Claimed): Pr
     // the gate hands out a turn once (recorded in Redis); wait for it and send. Only a wake-up later
     // than LATE_TURN_MS (a stalled event loop) asks for a fresh turn, so late sends cannot bunch.
     for (let asked = 0; ; asked++) {
-      const turn = await senders.budgets.gate(keys, HOLD_IN_PROCESS_MS);
-      if (turn > HOLD_IN_PROCESS_MS) {
+      const turn = await senders.budgets.gate(keys, c.holdMs);
+      if (turn > c.holdMs) {
         await releaseClaim(deps.db, row.id, token, deps.clock.now());
         return { kind: 'wait', ms: turn, reason: 'rate_budget' };
       }
