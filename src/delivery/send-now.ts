@@ -14,13 +14,13 @@ import { sendDelivery, type SendOutcome } from './send.service.js';
  *
  * It is the ordinary send (send.service.ts: reload, render, claim, send,
  * record), so the row's job (still added as usual) or the due-row tick finds
- * it sent and sends nothing twice. What differs is Redis: the send budgets are
- * asked with a bound (REDIS_BOUND_MS), at the moment of sending only (no slot
- * reserved ahead); a budget that does not answer in time
- * lets the page go now (pages are a handful, far under any platform limit; a
- * crisis page must not wait on a cache). An urgent row's turn is waited for in
- * process up to URGENT_HOLD_MS (send.service.ts); a later one, a transient failure or a 429 leaves the row to
- * its job, as for any send.
+ * it sent and sends nothing twice. Like any urgent row it reserves no slot
+ * ahead: it takes its turn at the moment of sending and waits for it in
+ * process up to send.service.ts's URGENT_HOLD_MS. What differs is Redis: the
+ * send budgets are asked with a bound (REDIS_BOUND_MS), and one that does not
+ * answer in time lets the page go now (pages are a handful, far under any
+ * platform limit, and a crisis page must not wait on a cache). A later turn, a
+ * transient failure or a 429 leaves the row to its job.
  */
 const REDIS_BOUND_MS = 300;
 
@@ -48,9 +48,7 @@ export async function sendUrgentNow(
   return Promise.all(
     urgent.map(async (r) => {
       try {
-        // No slot reserved ahead (slotAt = now): the gate alone spaces it at the moment of sending, and a turn more than
-        // a second away leaves the row to its job without having taken a slot (a reserved slot left unused halves a DM's rate).
-        const outcome = await sendDelivery(deps, r.id, { finalAttempt: false, senders, slotAt: Date.now() });
+        const outcome = await sendDelivery(deps, r.id, { finalAttempt: false, senders });
         if (outcome.kind !== 'sent')
           deps.logger.info({ deliveryId: r.id, kind: r.kind, outcome: outcome.kind, reason: outcome.reason }, 'urgent send left to its job');
         return { id: r.id, outcome };

@@ -85,9 +85,11 @@ export async function sendDelivery(
   // Queue for a send slot first, before any rendering: in a burst most rows wait
   // as delayed jobs and are rendered once, when their slot comes (a slot reserved
   // on an earlier run stays ours; if we woke late, the gate below still spaces
-  // the send). A row then skipped leaves a gap, never a burst.
+  // the send). A row then skipped leaves a gap, never a burst. An urgent row does not queue among the reserved
+  // slots (nor, woken from a delay, at the tail of the queue behind a burst): it takes the next turn at the gate
+  // below, held in process for up to URGENT_HOLD_MS, so it goes ahead of reminders and is still spaced.
   const keys = budgetKeys(row);
-  let slotAt = opts.slotAt;
+  let slotAt = opts.slotAt ?? (kind.urgent ? Date.now() : undefined);
   if (slotAt === undefined) {
     const slot = await senders.budgets.reserve(keys);
     if (slot.waitMs > HOLD_IN_PROCESS_MS) return { kind: 'wait', ms: slot.waitMs, reason: 'rate_budget', slotAt: slot.at };

@@ -4,6 +4,11 @@ import type { Update } from 'telegraf/types';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { auditLog, deliveries, escalations } from '../../src/db/schema.js';
 import { createDeps } from '../../src/compose.js';
+import { inTransaction } from '../../src/db/client.js';
+import { planDeliveries } from '../../src/delivery/ledger.js';
+import { RateBudgets } from '../../src/delivery/rate-budget.js';
+import { sendDelivery } from '../../src/delivery/send.service.js';
+import { openEscalation } from '../../src/escalations/escalations.repo.js';
 import { createLater } from '../../src/db/after-commit.js';
 import { runEscalationSweep } from '../../src/escalations/escalation-sweep.service.js';
 import { enqueueDueDeliveries } from '../../src/delivery/tick.js';
@@ -102,5 +107,26 @@ describe('a crisis page goes out at once from the process that heard it', () => 
       await bot.close();
       deadRedis.disconnect();
     }
+  });
+
+  it('a page sent by a delivery job does not queue behind slots other messages to the same person have reserved', async () => {
+    const c = await newCase(w, { assignTo: w.staff.worker });
+    const now = w.deps.clock.now();
+    const recipient = `staff:${w.staff.sup}` as const;
+    const [page] = await inTransaction(w.deps.db, async (tx) => {
+      const esc = await openEscalation(tx, { caseId: c.caseId, reason: 'crisis', nextAt: now }, now);
+      // Its first step taken (as the ladder records it), and that step's page planned.
+      await tx.update(escalations).set({ notifications: 1, lastNotifiedAt: now.toJSDate() }).where(eq(escalations.id, esc.row.id));
+      return planDeliveries(tx, [{ kind: 'crisis_page', subjectId: esc.row.id, version: 1, recipient, channel: 'slack', caseId: c.caseId, dueAt: now }], now);
+    });
+    // Three seconds of the supervisor's DM already reserved by messages waiting for their turn (30 a second here).
+    const budgets = new RateBudgets(w.deps.redis, w.deps.config);
+    for (let i = 0; i < 90; i++) await budgets.reserve([{ limiter: 'slack_channel', id: recipient }]);
+    // The delivery job's send: the page takes the next turn and goes now, rather than a slot after all of them.
+    const outcome = await sendDelivery(w.deps, page!.id, { finalAttempt: false });
+    expect(outcome).toMatchObject({ kind: 'sent' });
+    expect(pagesTo(U.sup, c.reference)).toHaveLength(1);
+    const [e] = await w.deps.db.select().from(escalations).where(eq(escalations.caseId, c.caseId));
+    await w.deps.db.update(escalations).set({ resolvedAt: new Date(), resolution: 'test', acknowledgedAt: new Date() }).where(eq(escalations.id, e!.id));
   });
 });
