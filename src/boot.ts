@@ -1,3 +1,4 @@
+import { interruptSends } from './delivery/platform-senders.js';
 import type { Server } from 'node:http';
 import { ConfigError, loadConfig, type Config } from './config.js';
 import { createDeps, type DepsOverrides } from './compose.js';
@@ -94,6 +95,10 @@ export async function boot(config: Readonly<Config>, opts: BootOptions, logger: 
         const started = Date.now();
         const left = () => config.SHUTDOWN_TIMEOUT_MS - (Date.now() - started);
         for (const fe of [...frontEnds].reverse()) await bounded(fe.stop(), Math.min(2000, left() / 3));
+        // An app-only process may still hold an urgent send it started (a crisis page waiting for its turn,
+        // src/delivery/send-now.ts): end the wait and give the row back at once for a worker, rather than a lease later.
+        // With workers here, workers.close does this after their graceful part.
+        if (!workers) interruptSends(deps);
         if (server) await bounded(closeServer(server), Math.min(1000, left() / 3));
         if (workers) await workers.close(Math.max(500, left() - CLOSE_RESERVE_MS));
         await bounded(deps.close(), Math.max(200, left() / 2));
