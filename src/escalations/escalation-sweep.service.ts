@@ -5,6 +5,7 @@ import { safeJobId } from '../jobs/job.js';
 import { escalationTickJob } from '../jobs/escalation-tick.job.js';
 import { openDueEscalations } from './escalation-open.js';
 import { advanceEscalations } from './escalation-ladder.js';
+import { sendUrgentNow } from '../delivery/send-now.js';
 import { planWeeklyDigests } from './weekly-digest.js';
 
 /**
@@ -30,7 +31,14 @@ export async function runEscalationSweep(
   let t0 = performance.now();
   const opened = await openDueEscalations(deps, { chunkSize: opts.chunkSize, parallel: opts.parallel });
   opts.onPhase?.('open', performance.now() - t0);
-  const { notified, resolved } = await advanceEscalations(deps, { chunkSize: opts.chunkSize, parallel: opts.parallel, onPhase: opts.onPhase });
+  const { notified, resolved } = await advanceEscalations(deps, {
+    chunkSize: opts.chunkSize,
+    parallel: opts.parallel,
+    onPhase: opts.onPhase,
+    // A crisis page this sweep planned (it got to a new crisis before the process that heard it did, or a later
+    // tier) is sent at once from here too, not behind the delivery queue; not awaited, so the sweep goes on.
+    onPlanned: (rows) => void sendUrgentNow(deps, rows),
+  });
   t0 = performance.now();
   const digests = await planWeeklyDigests(deps);
   opts.onPhase?.('digests', performance.now() - t0);

@@ -136,7 +136,7 @@ export async function ledger(w: World) {
  * 'delayed' (not counted) with its row unclaimed, so it still shows as due; reading counts first
  * could miss it being promoted and claiming its row between the two reads.
  */
-export async function settle(w: World, timeoutMs = 10_000): Promise<void> {
+export async function settle(w: World, timeoutMs = 10_000, opts: { waitForClaimed?: boolean } = {}): Promise<void> {
   const start = Date.now();
   const q = w.deps.queues.queue('delivery');
   let quietSeen = 0;
@@ -147,8 +147,11 @@ export async function settle(w: World, timeoutMs = 10_000): Promise<void> {
     const counts = await q.getJobCounts('waiting', 'active', 'prioritized');
     const now = w.deps.clock.now().toMillis();
     const leaseMs = w.deps.config.DELIVERY_CLAIM_LEASE_SECONDS * 1000;
-    // Rows held by a live claim (a "dead worker" in the fault tests) are not expected to move until the lease ends.
-    const dueLeft = rows.filter((r) => r.s === 'pending' && (r.nb ?? r.due).getTime() <= now && !(r.claimed && r.claimed.getTime() > now - leaseMs)).length;
+    // Rows held by a live claim (a "dead worker" in the fault tests) are not expected to move until the lease ends,
+    // unless the caller knows every claim is a live send (an urgent one waiting in process for its turn).
+    const dueLeft = rows.filter(
+      (r) => r.s === 'pending' && (r.nb ?? r.due).getTime() <= now && (opts.waitForClaimed || !(r.claimed && r.claimed.getTime() > now - leaseMs)),
+    ).length;
     const quiet = dueLeft === 0 && (counts.waiting ?? 0) + (counts.active ?? 0) + (counts.prioritized ?? 0) === 0;
     quietSeen = quiet ? quietSeen + 1 : 0;
     if (quietSeen >= 2) return;

@@ -28,7 +28,8 @@ async function at(w: World, iso: string): Promise<void> {
   await runEscalationSweep(w.deps);
   await enqueueDueDeliveries(w.deps);
   // Monday's digest is followed by its two charts, rendered on the first use of the chart libraries: slow on a busy machine.
-  await settle(w, 60_000);
+  // A page the sweep sends at once may be waiting for its turn on a DM (1 a second, real time) while the clock jumps.
+  await settle(w, 60_000, { waitForClaimed: true });
 }
 const texts = (w: World, to: string) => w.slack.messages(to).map((m) => m.text);
 
