@@ -175,18 +175,32 @@ async function sendClaimed(deps: Deps, senders: PlatformSenders, c: Claimed): Pr
     // Last, right before the request (so database round trips do not add to the spacing the platform sees):
     // the gate hands out a turn once (recorded in Redis); wait for it and send. Only a wake-up later
     // than LATE_TURN_MS (a stalled event loop) asks for a fresh turn, so late sends cannot bunch.
-    for (let asked = 0; ; asked++) {
-      const turn = await senders.budgets.gate(keys, c.holdMs);
-      if (turn > c.holdMs) {
-        await releaseClaim(deps.db, row.id, token, deps.clock.now());
-        return { kind: 'wait', ms: turn, reason: 'rate_budget' };
+    // An urgent row the platform asks to wait (429) waits here, claim held, and goes again while its hold lasts:
+    // back in the queue it would wait behind a burst.
+    for (let waited429 = 0; ; ) {
+      for (let asked = 0; ; asked++) {
+        const turn = await senders.budgets.gate(keys, c.holdMs);
+        if (turn > c.holdMs) {
+          await releaseClaim(deps.db, row.id, token, deps.clock.now());
+          return { kind: 'wait', ms: turn, reason: 'rate_budget' };
+        }
+        const at = Date.now() + turn;
+        if (turn > 0) await sleep(turn, undefined, stopping ? { signal: stopping } : {});
+        if (asked > 0 || Date.now() - at <= LATE_TURN_MS) break;
       }
-      const at = Date.now() + turn;
-      if (turn > 0) await sleep(turn, undefined, stopping ? { signal: stopping } : {});
-      if (asked > 0 || Date.now() - at <= LATE_TURN_MS) break;
+      if (stopping?.aborted) throw new InterruptedSendError();
+      let sent: SentRecord;
+      try {
+        sent = await request();
+      } catch (err) {
+        if (!(err instanceof RateLimitedSendError) || !c.kind.urgent || waited429 + err.retryAfterMs > c.holdMs) throw err;
+        waited429 += err.retryAfterMs;
+        await heldBack(senders, c, err);
+        await sleep(err.retryAfterMs, undefined, stopping ? { signal: stopping } : {});
+        continue;
+      }
+      return await recorded(deps, senders, c, sent, 'platform');
     }
-    if (stopping?.aborted) throw new InterruptedSendError();
-    return await recorded(deps, senders, c, await request(), 'platform');
   } catch (err) {
     const at = deps.clock.now();
     if (err instanceof InterruptedSendError || (err as Error).name === 'AbortError') {
@@ -195,14 +209,8 @@ async function sendClaimed(deps: Deps, senders: PlatformSenders, c: Claimed): Pr
       return { kind: 'wait', ms: 0, reason: 'interrupted_by_shutdown' };
     }
     if (err instanceof RateLimitedSendError) {
-      // Telegram's 429 does not say whether the chat or the whole bot was over: hold the
-      // chat for the time given and the bot for at most a second (a chat's flood limit
-      // can ask for tens of seconds, which must not stall every other client).
-      metrics.rateLimited.inc({ platform: row.channel });
-      metrics.rateLimitWait.observe({ platform: row.channel }, err.retryAfterMs / 1000);
-      const [first, ...wider] = keys;
-      await senders.budgets.pause(first!, err.retryAfterMs);
-      for (const k of wider) await senders.budgets.pause(k, Math.min(err.retryAfterMs, 1000));
+      // Back to the queue for the time the platform gave (everyone holds back: heldBack).
+      await heldBack(senders, c, err);
       await releaseClaim(deps.db, row.id, token, at);
       return { kind: 'wait', ms: err.retryAfterMs, reason: 'platform_rate_limited' };
     }
@@ -212,6 +220,19 @@ async function sendClaimed(deps: Deps, senders: PlatformSenders, c: Claimed): Pr
     await releaseClaim(deps.db, row.id, token, at);
     return { kind: 'retry', reason };
   }
+}
+
+/**
+ * A 429: counted, and every process holds back on the keys it names. Telegram's does not say whether the chat or
+ * the whole bot was over: the chat is held for the time given and the bot for at most a second (a chat's flood
+ * limit can ask for tens of seconds, which must not stall every other client).
+ */
+async function heldBack(senders: PlatformSenders, c: Claimed, err: RateLimitedSendError): Promise<void> {
+  metrics.rateLimited.inc({ platform: c.row.channel });
+  metrics.rateLimitWait.observe({ platform: c.row.channel }, err.retryAfterMs / 1000);
+  const [first, ...wider] = c.keys;
+  await senders.budgets.pause(first!, err.retryAfterMs);
+  for (const k of wider) await senders.budgets.pause(k, Math.min(err.retryAfterMs, 1000));
 }
 
 /** The platform accepted the message (now, or an earlier attempt per the journal): record it, then the side effects. */

@@ -109,7 +109,7 @@ describe('a crisis page goes out at once from the process that heard it', () => 
     }
   });
 
-  it('a page sent by a delivery job does not queue behind slots other messages to the same person have reserved', async () => {
+  it('a page sent by a delivery job does not queue behind slots other messages to the same person have reserved, nor behind the queue after a 429', async () => {
     const c = await newCase(w, { assignTo: w.staff.worker });
     const now = w.deps.clock.now();
     const recipient = `staff:${w.staff.sup}` as const;
@@ -122,9 +122,14 @@ describe('a crisis page goes out at once from the process that heard it', () => 
     // Three seconds of the supervisor's DM already reserved by messages waiting for their turn (30 a second here).
     const budgets = new RateBudgets(w.deps.redis, w.deps.config);
     for (let i = 0; i < 90; i++) await budgets.reserve([{ limiter: 'slack_channel', id: recipient }]);
-    // The delivery job's send: the page takes the next turn and goes now, rather than a slot after all of them.
+    // And Slack answers its first try with a 429 (retry after 1 s).
+    const limitedBefore = w.slack.stats.rateLimited;
+    w.slack.rateLimitNext('chat.postMessage', 1, 1);
+    // The delivery job's send: the page takes the next turn rather than a slot after all of them, waits out the
+    // 429 where it is (not behind the queue) and goes: one call, one page.
     const outcome = await sendDelivery(w.deps, page!.id, { finalAttempt: false });
     expect(outcome).toMatchObject({ kind: 'sent' });
+    expect(w.slack.stats.rateLimited).toBe(limitedBefore + 1);
     expect(pagesTo(U.sup, c.reference)).toHaveLength(1);
     const [e] = await w.deps.db.select().from(escalations).where(eq(escalations.caseId, c.caseId));
     await w.deps.db.update(escalations).set({ resolvedAt: new Date(), resolution: 'test', acknowledgedAt: new Date() }).where(eq(escalations.id, e!.id));
