@@ -31,7 +31,7 @@ export type BudgetKey = { limiter: 'telegram_bot' | 'telegram_chat' | 'slack_cha
 export const TELEGRAM_BOT_BUDGET: BudgetKey = { limiter: 'telegram_bot', id: 'bot' };
 
 /** What a sender asks of the budgets (send-now.ts hands urgent sends a Redis-bounded one). */
-export type SendBudgets = Pick<RateBudgets, 'reserve' | 'gate' | 'pause'>;
+export type SendBudgets = Pick<RateBudgets, 'reserve' | 'gate' | 'pause' | 'lateToleranceMs'>;
 
 /** The reserved slot: `waitMs` from now (0 = go now), when that is by this host's clock, and by Redis's. */
 export interface Slot {
@@ -126,6 +126,16 @@ export class RateBudgets {
       telegram_chat: 1000 / config.TELEGRAM_CHAT_MESSAGES_PER_SECOND,
       slack_channel: 1000 / config.SLACK_CHANNEL_MESSAGES_PER_SECOND,
     };
+  }
+
+  /**
+   * How late a send may wake after its turn and still go on it without landing on top of the next turn: under
+   * half the tightest interval of its keys, and never under `floorMs`. A Telegram send keeps the floor (the bot's
+   * 34 ms at 29/s); a message to a Slack DM (1 s) may be 450 ms late instead of giving up its whole second.
+   */
+  lateToleranceMs(keys: BudgetKey[], floorMs: number): number {
+    const tightest = Math.min(...keys.map((k) => this.intervalMs[k.limiter]));
+    return Math.max(floorMs, Math.floor(tightest * 0.45));
   }
 
   private key(k: BudgetKey, part: 'slot' | 'gate' = 'slot'): string {

@@ -30,6 +30,7 @@ function boundedBudgets(budgets: SendBudgets, ms: number): SendBudgets {
     reserve: (keys) => withTimeout(budgets.reserve(keys), ms, 'urgent send slot').catch(() => ({ waitMs: 0, at: Date.now(), redisAt: 0 })),
     gate: (keys, max) => withTimeout(budgets.gate(keys, max), ms, 'urgent send turn').catch(() => 0),
     pause: (key, pauseMs) => withTimeout(budgets.pause(key, pauseMs), ms, 'urgent send pause').catch(() => undefined),
+    lateToleranceMs: (keys, floorMs) => budgets.lateToleranceMs(keys, floorMs),
   };
 }
 

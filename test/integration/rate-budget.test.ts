@@ -62,6 +62,13 @@ describe('send slots', () => {
 });
 
 describe('the send gate', () => {
+  it('a send late for its turn keeps it by under half its tightest interval (never under the floor)', () => {
+    // Here: Slack DMs 1/s, the bot 4/s (250 ms), a chat 1/s.
+    expect(budgets.lateToleranceMs([{ limiter: 'slack_channel', id: 'staff:x' }], 15)).toBe(450);
+    expect(budgets.lateToleranceMs([chat('late'), bot], 15)).toBe(112);
+    expect(budgets.lateToleranceMs([chat('late'), bot], 200)).toBe(200);
+  });
+
   it('lets one send through, then makes the next one to the same chat wait about a second', async () => {
     expect(await budgets.gate([chat('gate-1')])).toBe(0);
     const wait = await budgets.gate([chat('gate-1')]);
