@@ -60,11 +60,7 @@ export const LATE_TURN_MS = 15;
 export async function sendDelivery(
   deps: Deps,
   deliveryId: string,
-  opts: {
-    finalAttempt: boolean;
-    senders?: PlatformSenders;
-    slotAt?: number;
-  },
+  opts: { finalAttempt: boolean; senders?: PlatformSenders; slotAt?: number },
 ): Promise<SendOutcome> {
   const senders = opts.senders ?? platformSenders(deps);
   const lease = deps.config.DELIVERY_CLAIM_LEASE_SECONDS;
