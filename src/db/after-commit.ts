@@ -56,7 +56,12 @@ export function createLater(logger: Pick<Logger, 'warn'>, waitMs = AFTER_COMMIT_
     });
     return Promise.race([p, gaveUp]).then((done) => {
       clearTimeout(timer);
-      if (!done) logger.warn({ task: label, ...context, waitedMs: waitMs }, 'work after commit still waiting (Redis?); it carries on in the background');
+      // Not necessarily Redis: an urgent send waits here for its turn on a DM (escalations/page-now.ts) too.
+      if (!done)
+        logger.warn(
+          { task: label, ...context, waitedMs: waitMs },
+          'work after commit still going (Redis, or a send waiting for its turn); it carries on in the background',
+        );
     });
   }) as Later;
   later.drain = async () => {
