@@ -39,8 +39,15 @@ export async function sendUrgentNow(
   deps: Deps,
   rows: readonly DeliveryRow[],
 ): Promise<Array<{ id: string; outcome: SendOutcome | { kind: 'error'; reason: string } }>> {
+  // Callers start this without awaiting it (the sweep): nothing here may reject.
+  let base: ReturnType<typeof platformSenders>;
+  try {
+    base = platformSenders(deps);
+  } catch (err) {
+    deps.logger.warn({ err: (err as Error)?.message }, 'no platform senders here; urgent rows are left to their jobs');
+    return [];
+  }
   const now = deps.clock.now().toMillis();
-  const base = platformSenders(deps);
   // A process that cannot send on the row's platform leaves it to a worker that can (never "not configured" here).
   const canSend = (r: DeliveryRow) => (r.channel === 'telegram' ? base.telegram : base.slack) !== undefined;
   const urgent = rows.filter((r) => r.status === 'pending' && kindFor(deps, r)?.urgent && (r.notBefore ?? r.dueAt).getTime() <= now && canSend(r));
