@@ -27,7 +27,7 @@ import { JobQueues } from '../../src/jobs/queues.js';
 import { scheduleDeliveries, type DeliveryRow } from '../../src/delivery/ledger.js';
 
 const ROOT = new URL('../../', import.meta.url).pathname;
-const WORKER_SLACK_IDS = ['U0FAULTW1', 'U0FAULTW2', 'U0FAULTW3'];
+export const WORKER_SLACK_IDS = ['U0FAULTW1', 'U0FAULTW2', 'U0FAULTW3'];
 
 export interface Proc {
   child: ChildProcess;
