@@ -19,8 +19,8 @@ import { sendDelivery, type SendOutcome } from './send.service.js';
  * process up to send.service.ts's URGENT_HOLD_MS. What differs is Redis: the
  * send budgets are asked with a bound (REDIS_BOUND_MS), and one that does not
  * answer in time lets the page go now (pages are a handful, far under any
- * platform limit, and a crisis page must not wait on a cache). A later turn, a
- * transient failure or a 429 leaves the row to its job.
+ * platform limit, and a crisis page must not wait on a cache). A turn or a 429
+ * wait beyond that hold, or a transient failure, leaves the row to its job.
  */
 const REDIS_BOUND_MS = 300;
 
