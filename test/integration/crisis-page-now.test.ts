@@ -1,9 +1,7 @@
 import { and, eq } from 'drizzle-orm';
-import { pino } from 'pino';
 import type { Update } from 'telegraf/types';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { auditLog, deliveries, escalations } from '../../src/db/schema.js';
-import { createDeps } from '../../src/compose.js';
 import { inTransaction } from '../../src/db/client.js';
 import { planDeliveries } from '../../src/delivery/ledger.js';
 import { RateBudgets } from '../../src/delivery/rate-budget.js';
@@ -12,11 +10,11 @@ import { openEscalation } from '../../src/escalations/escalations.repo.js';
 import { createLater } from '../../src/db/after-commit.js';
 import { runEscalationSweep } from '../../src/escalations/escalation-sweep.service.js';
 import { enqueueDueDeliveries } from '../../src/delivery/tick.js';
-import { createRedis } from '../../src/lib/redis.js';
 import type { SimUser } from '../../src/sandbox/telegram-emulator.js';
 import { createBot } from '../../src/telegram/telegram.bot.js';
 import { startWorkers } from '../../workers/start.js';
 import { SLACK_WAIT } from '../helpers/waits.js';
+import { depsWithRedisUnreachable } from '../helpers/unreachable-redis.js';
 import { createSlackWorld, dm, INTAKE, newCase, U, type SlackWorld } from './slack-harness.js';
 
 /**
@@ -49,6 +47,14 @@ const pageRows = async (caseId: string) =>
     .from(deliveries)
     .where(and(eq(deliveries.caseId, caseId), eq(deliveries.kind, 'crisis_page')));
 
+/** Each test's crisis is its own case: resolve it, so the next test's on-call state starts clean. */
+async function resolveCrisisOf(caseId: string): Promise<void> {
+  await w.deps.db
+    .update(escalations)
+    .set({ resolvedAt: w.deps.clock.now().toJSDate(), resolution: 'test', acknowledgedAt: w.deps.clock.now().toJSDate() })
+    .where(eq(escalations.caseId, caseId));
+}
+
 describe('a crisis page goes out at once from the process that heard it', () => {
   it('no worker and no sweep running: the team supervisor and the channel are paged once; a later sweep and worker add nothing', async () => {
     const later = createLater(w.deps.logger);
@@ -78,20 +84,11 @@ describe('a crisis page goes out at once from the process that heard it', () => 
     } finally {
       await bot.close();
     }
-    const [e] = await w.deps.db.select().from(escalations).where(eq(escalations.caseId, c.caseId));
-    await w.deps.db.update(escalations).set({ resolvedAt: new Date(), resolution: 'test', acknowledgedAt: new Date() }).where(eq(escalations.id, e!.id));
+    await resolveCrisisOf(c.caseId);
   });
 
   it('with Redis unreachable the emergency reply goes and the supervisor is still paged, from PostgreSQL alone', async () => {
-    const deadRedis = createRedis('redis://127.0.0.1:1', { retryStrategy: () => 1000 });
-    deadRedis.on('error', () => {});
-    const deps = await createDeps(w.deps.config, {
-      clock: w.deps.clock,
-      database: w.deps.database,
-      cipher: w.deps.cipher,
-      redis: deadRedis,
-      logger: pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' }),
-    });
+    const { deps, close } = await depsWithRedisUnreachable(w.deps);
     const later = createLater(deps.logger);
     const bot = createBot(deps, { token: w.tg.token, apiRoot: w.tg.url, botInfo: w.tg.botInfo as never, later });
     const c = await newCase(w, { assignTo: w.staff.worker });
@@ -105,7 +102,7 @@ describe('a crisis page goes out at once from the process that heard it', () => 
       expect(await notified(c.caseId)).toBe(1);
     } finally {
       await bot.close();
-      deadRedis.disconnect();
+      close();
     }
   });
 
@@ -131,7 +128,6 @@ describe('a crisis page goes out at once from the process that heard it', () => 
     expect(outcome).toMatchObject({ kind: 'sent' });
     expect(w.slack.stats.rateLimited).toBe(limitedBefore + 1);
     expect(pagesTo(U.sup, c.reference)).toHaveLength(1);
-    const [e] = await w.deps.db.select().from(escalations).where(eq(escalations.caseId, c.caseId));
-    await w.deps.db.update(escalations).set({ resolvedAt: new Date(), resolution: 'test', acknowledgedAt: new Date() }).where(eq(escalations.id, e!.id));
+    await resolveCrisisOf(c.caseId);
   });
 });

@@ -1,15 +1,13 @@
 import { eq } from 'drizzle-orm';
-import { pino } from 'pino';
 import type { Update } from 'telegraf/types';
 import { describe, expect, it } from 'vitest';
 import { auditLog, notes } from '../../src/db/schema.js';
-import { createDeps } from '../../src/compose.js';
 
-import { createRedis } from '../../src/lib/redis.js';
 import { createLater } from '../../src/db/after-commit.js';
 import { createBot } from '../../src/telegram/telegram.bot.js';
 import { TelegramEmulator, type SimUser } from '../../src/sandbox/telegram-emulator.js';
 import { crisisStateOf, useHarness } from './telegram-harness.js';
+import { depsWithRedisUnreachable } from '../helpers/unreachable-redis.js';
 
 const h = useHarness();
 
@@ -128,15 +126,7 @@ describe('a crisis phrase at any moment', () => {
   });
 
   it('never waits for Redis: with Redis unreachable the reply and the database record still happen', async () => {
-    const deadRedis = createRedis('redis://127.0.0.1:1', { retryStrategy: () => 1000 });
-    deadRedis.on('error', () => {});
-    const deps = await createDeps(h.deps.config, {
-      clock: h.deps.clock,
-      database: h.deps.database,
-      cipher: h.deps.cipher,
-      redis: deadRedis,
-      logger: pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' }),
-    });
+    const { deps, close } = await depsWithRedisUnreachable(h.deps);
     // Update ids far from the harness emulator's: the database remembers handled ids.
     const tg = new TelegramEmulator({ rateLimits: false, firstUpdateId: 900_000 });
     const { url } = await tg.start();
@@ -151,7 +141,7 @@ describe('a crisis phrase at any moment', () => {
       expect(s.escalations).toHaveLength(1);
     } finally {
       await tg.stop();
-      deadRedis.disconnect();
+      close();
     }
   });
 });
