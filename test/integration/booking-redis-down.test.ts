@@ -1,5 +1,3 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import net from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { eq } from 'drizzle-orm';
 import type { Deps } from '../../src/deps.js';
@@ -9,6 +7,7 @@ import { enqueueDueDeliveries } from '../../src/delivery/tick.js';
 import { findStaffById } from '../../src/staff/staff.repo.js';
 import { createWorld, type World } from './delivery-fixtures.js';
 import { otherProcessDeps } from '../helpers/delivery-world.js';
+import { startPrivateRedis } from '../helpers/private-redis.js';
 
 /**
  * Booking while Redis is down: the appointment and its messages are committed
@@ -21,39 +20,13 @@ afterEach(async () => {
   while (cleanups.length) await cleanups.pop()!();
 });
 
-async function freePort(): Promise<number> {
-  const s = net.createServer();
-  await new Promise<void>((r) => s.listen(0, '127.0.0.1', () => r()));
-  const port = (s.address() as net.AddressInfo).port;
-  await new Promise((r) => s.close(r));
-  return port;
-}
-
-async function ownRedis(port: number): Promise<ChildProcess> {
-  const child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], {
-    stdio: ['ignore', 'pipe', 'ignore'],
-  });
-  await new Promise<void>((resolve, reject) => {
-    let out = '';
-    child.stdout!.on('data', (d: Buffer) => {
-      out += d.toString();
-      if (/Ready to accept connections/.test(out)) resolve();
-    });
-    child.on('exit', () => reject(new Error(`redis-server exited: ${out.slice(-500)}`)));
-  });
-  return child;
-}
-
 describe('booking while Redis is down', () => {
   it('returns at once with the appointment booked; its messages are committed pending and queued by the tick once Redis is back', async () => {
     const w: World = await createWorld();
     cleanups.push(() => w.close());
-    const port = await freePort();
-    let redis = await ownRedis(port);
-    cleanups.push(async () => {
-      redis.kill('SIGKILL');
-    });
-    const url = `redis://127.0.0.1:${port}`;
+    const redis = await startPrivateRedis();
+    cleanups.push(() => redis.kill());
+    const url = redis.url;
     const deps: Deps = await otherProcessDeps(w, Object.freeze({ ...w.deps.config, REDIS_URL: url }), url);
     cleanups.push(async () => {
       await deps.close().catch(() => undefined);
@@ -64,8 +37,7 @@ describe('booking while Redis is down', () => {
     deps.redis.on('error', () => undefined);
     for (const q of deps.queues.all()) q.on('error', () => undefined);
 
-    redis.kill('SIGKILL');
-    await new Promise((r) => redis.once('exit', r));
+    await redis.kill();
     const res = await scheduleAppointment(deps, worker, {
       caseId: w.caseId,
       date: '2026-11-25',
@@ -75,14 +47,14 @@ describe('booking while Redis is down', () => {
       idempotencyKey: 'redis-down-1',
     });
     // The booking came back while Redis was still down.
-    expect(redis.exitCode !== null || redis.signalCode !== null).toBe(true);
+    expect(redis.running()).toBe(false);
     if (!res.ok || res.duplicate) throw new Error(`not booked: ${JSON.stringify(res)}`);
     const rows = await deps.db.select().from(deliveries).where(eq(deliveries.subjectId, res.value.appointment.id));
     expect(rows.length).toBeGreaterThan(1);
     expect(rows.every((r) => r.status === 'pending')).toBe(true);
 
     // Redis back (empty, as after a crash without persistence): the due-row scan queues the notice, which is due now.
-    redis = await ownRedis(port);
+    await redis.restart();
     const notice = rows.find((r) => r.kind === 'appointment_notice')!;
     const queued = async () => {
       const ok = await enqueueDueDeliveries(deps).then(

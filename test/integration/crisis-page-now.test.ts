@@ -14,7 +14,7 @@ import type { SimUser } from '../../src/sandbox/telegram-emulator.js';
 import { createBot } from '../../src/telegram/telegram.bot.js';
 import { startWorkers } from '../../workers/start.js';
 import { SLACK_WAIT } from '../helpers/waits.js';
-import { depsWithRedisUnreachable } from '../helpers/unreachable-redis.js';
+import { depsOnRedis, startPrivateRedis } from '../helpers/private-redis.js';
 import { createSlackWorld, dm, INTAKE, newCase, U, type SlackWorld } from './slack-harness.js';
 
 /**
@@ -87,8 +87,11 @@ describe('a crisis page goes out at once from the process that heard it', () => 
     await resolveCrisisOf(c.caseId);
   });
 
-  it('with Redis unreachable the emergency reply goes and the supervisor is still paged, from PostgreSQL alone', async () => {
-    const { deps, close } = await depsWithRedisUnreachable(w.deps);
+  it('with Redis killed the emergency reply goes and the supervisor is still paged, from PostgreSQL alone', async () => {
+    // Its own redis-server, SIGKILLed before the client writes (the shared one stays up for the other tests).
+    const redis = await startPrivateRedis();
+    const { deps, close } = await depsOnRedis(w.deps, redis.url);
+    await redis.kill();
     const later = createLater(deps.logger);
     const bot = createBot(deps, { token: w.tg.token, apiRoot: w.tg.url, botInfo: w.tg.botInfo as never, later });
     const c = await newCase(w, { assignTo: w.staff.worker });

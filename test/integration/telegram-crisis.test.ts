@@ -7,7 +7,7 @@ import { createLater } from '../../src/db/after-commit.js';
 import { createBot } from '../../src/telegram/telegram.bot.js';
 import { TelegramEmulator, type SimUser } from '../../src/sandbox/telegram-emulator.js';
 import { crisisStateOf, useHarness } from './telegram-harness.js';
-import { depsWithRedisUnreachable } from '../helpers/unreachable-redis.js';
+import { depsOnRedis } from '../helpers/private-redis.js';
 
 const h = useHarness();
 
@@ -126,7 +126,7 @@ describe('a crisis phrase at any moment', () => {
   });
 
   it('never waits for Redis: with Redis unreachable the reply and the database record still happen', async () => {
-    const { deps, close } = await depsWithRedisUnreachable(h.deps);
+    const { deps, close } = await depsOnRedis(h.deps);
     // Update ids far from the harness emulator's: the database remembers handled ids.
     const tg = new TelegramEmulator({ rateLimits: false, firstUpdateId: 900_000 });
     const { url } = await tg.start();
