@@ -4,6 +4,7 @@ import type { DeliveryRow } from './ledger.js';
 import { platformSenders } from './platform-senders.js';
 import type { SendBudgets } from './rate-budget.js';
 import { kindFor } from './send-row.js';
+import { SENT_ALONG } from './combine.js';
 import { sendDelivery, type SendOutcome } from './send.service.js';
 
 /**
@@ -57,7 +58,7 @@ export async function sendUrgentNow(
     urgent.map(async (r) => {
       try {
         const outcome = await sendDelivery(deps, r.id, { finalAttempt: false, senders });
-        if (outcome.kind !== 'sent')
+        if (outcome.kind !== 'sent' && !(outcome.kind === 'skipped' && outcome.reason === SENT_ALONG))
           deps.logger.info({ deliveryId: r.id, kind: r.kind, outcome: outcome.kind, reason: outcome.reason }, 'urgent send left to its job');
         return { id: r.id, outcome };
       } catch (err) {

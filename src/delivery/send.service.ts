@@ -15,6 +15,8 @@ import type { SentRecord } from './sender.js';
 import { budgetKeys, kindFor, loadRow } from './send-row.js';
 import { planFailureNotice } from './failure-notice.js';
 import { metrics, reasonLabel } from '../lib/metrics.js';
+import { COMBINE_MAX, gatherCompanions, leaderWaiting, rideAlong, SENT_ALONG } from './combine.js';
+import { releaseBatch } from './batch-claims.js';
 import { isUuid } from '../lib/uuid.js';
 
 /**
@@ -60,7 +62,7 @@ export const LATE_TURN_MS = 15;
 export async function sendDelivery(
   deps: Deps,
   deliveryId: string,
-  opts: { finalAttempt: boolean; senders?: PlatformSenders; slotAt?: number },
+  opts: { finalAttempt: boolean; senders?: PlatformSenders; slotAt?: number; rode?: boolean },
 ): Promise<SendOutcome> {
   const senders = opts.senders ?? platformSenders(deps);
   const lease = deps.config.DELIVERY_CLAIM_LEASE_SECONDS;
@@ -77,6 +79,21 @@ export async function sendDelivery(
   if (earlierWaiting && !kind?.urgent) return { kind: 'wait', ms: ORDER_WAIT_MS, reason: 'earlier_message_first' };
 
   if (!kind) return finish(deps, row, { status: 'failed', reason: 'unknown_kind' }, { leaseSeconds: lease });
+
+  // A page whose recipient already has a page waiting for its turn goes along in that one's message (combine.ts).
+  if (kind.urgent && kind.combine && row.attempts === 0 && !opts.rode && (await leaderWaiting(deps.db, row, now, lease))) {
+    const ride = await rideAlong(deps.db, row, {
+      now: () => deps.clock.now(),
+      leaseSeconds: lease,
+      maxMs: URGENT_HOLD_MS + 5000,
+      stopping: senders.stopping?.signal,
+    });
+    if ('interrupted' in ride) return { kind: 'wait', ms: 0, reason: 'interrupted_by_shutdown' };
+    if (ride.taken === 'sent') return { kind: 'skipped', reason: SENT_ALONG };
+    if (ride.taken) return { kind: 'skipped', reason: `already_${ride.taken}` };
+    // Nobody took it along (the leader gave up or died): the ordinary way, from a fresh read.
+    return sendDelivery(deps, deliveryId, { ...opts, rode: true });
+  }
 
   // Queue for a send slot first, before any rendering: in a burst most rows wait
   // as delayed jobs and are rendered once, when their slot comes (a slot reserved
@@ -167,7 +184,7 @@ async function sendClaimed(deps: Deps, senders: PlatformSenders, c: Claimed): Pr
     if (verdict === null) return { kind: 'skipped', reason: 'claimed_by_another_attempt' };
     if (verdict !== 'ok') return finish(deps, claimed, { status: 'skipped', reason: verdict }, { token });
     // The platform's own preparation (Telegram: its buttons' callback tokens), before the turn.
-    const request = out.channel === 'telegram' ? await senders.telegram!.prepare(out) : await senders.slack!.prepare(out);
+    const request = await prepared(senders, out);
     // Last, right before the request (so database round trips do not add to the spacing the platform sees):
     // the gate hands out a turn once (recorded in Redis); wait for it and send. Only a wake-up later
     // than LATE_TURN_MS (a stalled event loop) asks for a fresh turn, so late sends cannot bunch.
@@ -188,16 +205,28 @@ async function sendClaimed(deps: Deps, senders: PlatformSenders, c: Claimed): Pr
         if (asked > 0 || Date.now() - at <= lateOk) break;
       }
       if (stopping?.aborted) throw new InterruptedSendError();
+      // A page takes along every page to the same person waiting for it (combine.ts): one message, one turn.
+      const along = c.kind.combine ? await takeAlong(deps, senders, c) : undefined;
       let sent: SentRecord;
       try {
-        sent = await request();
+        sent = await (along?.request ?? request)();
       } catch (err) {
+        // Not sent: the pages taken along go back as they were (not attempted), to be taken along again.
+        if (along)
+          await releaseBatch(
+            deps.db,
+            along.rows.map((r) => r.id),
+            token,
+            deps.clock.now(),
+            true,
+          ).catch(() => undefined);
         if (!(err instanceof RateLimitedSendError) || !c.kind.urgent || waited429 + err.retryAfterMs > c.holdMs) throw err;
         waited429 += err.retryAfterMs;
         await heldBack(senders, c, err);
         await sleep(err.retryAfterMs, undefined, stopping ? { signal: stopping } : {});
         continue;
       }
+      if (along) await recordedAlong(deps, c, along.rows, sent);
       return await recorded(deps, senders, c, sent, 'platform');
     }
   } catch (err) {
@@ -218,6 +247,48 @@ async function sendClaimed(deps: Deps, senders: PlatformSenders, c: Claimed): Pr
     if (c.finalAttempt) return finish(deps, claimed, { status: 'failed', reason: `retries_exhausted:${reason}` }, { token });
     await releaseClaim(deps.db, row.id, token, at);
     return { kind: 'retry', reason };
+  }
+}
+
+const prepared = (senders: PlatformSenders, out: Outbound) => (out.channel === 'telegram' ? senders.telegram!.prepare(out) : senders.slack!.prepare(out));
+
+/**
+ * At the leader's turn: claim the pages waiting for the same recipient, render each (one acknowledged meanwhile
+ * is skipped, one that fails to render is given back) and prepare the one message listing them with its own.
+ * Undefined when there is nothing to take along.
+ */
+async function takeAlong(deps: Deps, senders: PlatformSenders, c: Claimed): Promise<{ rows: DeliveryRow[]; request: () => Promise<SentRecord> } | undefined> {
+  const lease = deps.config.DELIVERY_CLAIM_LEASE_SECONDS;
+  const gathered = await gatherCompanions(deps.db, c.row, { token: c.token, now: deps.clock.now(), leaseSeconds: lease, limit: COMBINE_MAX - 1 });
+  if (gathered.length === 0) return undefined;
+  const rendered = await Promise.all(
+    gathered.map(async (row) => {
+      try {
+        const out = await c.kind.render(deps, row);
+        if ('skip' in out) {
+          await finish(deps, row, { status: 'skipped', reason: out.skip }, { token: c.token });
+          return undefined;
+        }
+        if (out.channel === c.out.channel) return { row, out };
+      } catch (err) {
+        deps.logger.warn({ deliveryId: row.id, kind: row.kind, err: (err as Error).message }, 'render failed; this page goes on its own');
+      }
+      await releaseBatch(deps.db, [row.id], c.token, deps.clock.now(), true);
+      return undefined;
+    }),
+  );
+  const parts = rendered.filter((p) => p !== undefined);
+  if (parts.length === 0) return undefined;
+  const message = c.kind.combine!([{ row: c.claimed, out: c.out }, ...parts]);
+  deps.logger.info({ deliveryId: c.row.id, kind: c.row.kind, along: parts.length }, 'pages waiting for the same person go in one message');
+  return { rows: parts.map((p) => p.row), request: await prepared(senders, message) };
+}
+
+/** The pages taken along were sent in the leader's message: each is recorded sent with its reference. */
+async function recordedAlong(deps: Deps, c: Claimed, rows: DeliveryRow[], sent: SentRecord): Promise<void> {
+  for (const row of rows) {
+    const result = await recordSent(deps, row.id, c.token, sent, c.stopping);
+    if (result === 'recorded') metrics.deliveries.inc({ kind: row.kind, channel: row.channel, outcome: 'sent', reason: '' });
   }
 }
 

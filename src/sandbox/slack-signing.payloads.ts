@@ -16,7 +16,18 @@ function blockIdOf(block: Obj, index: number): string {
   return typeof block.block_id === 'string' ? block.block_id : `blk${index}`;
 }
 
-export function findElement(blocks: unknown[] | undefined, actionId: string): FoundElement | undefined {
+/** The element with `actionId` (and, when given, with that button `value`: one of several same buttons in a message, as a person picks it). */
+export function findElement(blocks: unknown[] | undefined, actionId: string, value?: string): FoundElement | undefined {
+  if (value !== undefined) {
+    const same = findElement(
+      (blocks ?? []).map((b) => {
+        const block = b as Obj;
+        return Array.isArray(block.elements) ? { ...block, elements: (block.elements as Obj[]).filter((e) => e.value === value) } : {};
+      }),
+      actionId,
+    );
+    if (same) return same;
+  }
   for (const [i, b] of (blocks ?? []).entries()) {
     const block = b as Obj;
     const candidates: unknown[] = [];

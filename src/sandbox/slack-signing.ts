@@ -188,7 +188,7 @@ export class SlackAppDriver {
     } else {
       const msg = this.emulator.messages(source.channel).find((m) => m.ts === source.ts);
       if (!msg) throw new Error(`blockAction: no message ${source.ts} in ${source.channel}`);
-      const found = findElement(msg.blocks, actionId);
+      const found = findElement(msg.blocks, actionId, typeof value === 'string' ? value : undefined);
       if (!found) throw new Error(`blockAction: no element ${actionId} in message ${source.ts}`);
       const channel = msg.channel;
       const response_url = this.emulator.issueResponseUrl({ channel, user: userId, message_ts: msg.ts, kind: 'block_actions' });

@@ -11,7 +11,7 @@ import { canAccessCase } from './access.js';
 import { NO_CASE, recordAccessRefused } from '../cases/case-access.js';
 import type { Block } from './ui/blocks.js';
 import type { ModalView } from '@slack/types';
-import { actedBlocks, REASON_MAX } from './ui/escalation.blocks.js';
+import { actedBlocks, actedInCombined, REASON_MAX } from './ui/escalation.blocks.js';
 import { fieldError, fieldsOf, tell, type Asker } from './slack.kit.js';
 import { parseMeta, SAVE_FAILED_TEXT_KEPT, viewFailed } from './listeners/staff.js';
 import { type StaffActionHandler, type StaffViewHandler, buttonValue, type ViewCtx } from './listeners/types.js';
@@ -83,13 +83,19 @@ export interface MessageRef {
   channel: string;
   ts: string;
   text: string;
+  /** The message's blocks as Slack sent them with a button press (a page listing several crises is edited in place, per crisis). */
+  blocks?: Block[];
 }
+
+/** Blocks as a block_actions payload carries them: only a list Slack could have sent back (at most 50 blocks, each with a type). */
+const payloadBlocks = z.array(z.looseObject({ type: z.string().max(40), block_id: z.string().max(255).optional() })).max(50);
 
 export function messageOf(body: BlockAction): MessageRef | undefined {
   const channel = body.channel?.id ?? (body.container as { channel_id?: string } | undefined)?.channel_id;
   const ts = body.message?.ts ?? (body.container as { message_ts?: string } | undefined)?.message_ts;
   if (!channel || !ts) return undefined;
-  return { channel, ts, text: String(body.message?.text ?? '').slice(0, 1500) };
+  const blocks = payloadBlocks.safeParse(body.message?.blocks);
+  return { channel, ts, text: String(body.message?.text ?? '').slice(0, 1500), ...(blocks.success ? { blocks: blocks.data as Block[] } : {}) };
 }
 
 /**
@@ -113,6 +119,16 @@ async function isOurMessage(deps: Deps, subjectId: string, ts: string): Promise<
   return !!hit;
 }
 
+/** Is the message with this ts a page listing several crises (more than one crisis page sent as it)? */
+async function isCombinedPage(deps: Deps, ts: string): Promise<boolean> {
+  const rows = await deps.db
+    .select({ id: deliveries.id })
+    .from(deliveries)
+    .where(and(eq(deliveries.kind, 'crisis_page'), eq(deliveries.channel, 'slack'), eq(deliveries.status, 'sent'), eq(deliveries.externalRef, ts)))
+    .limit(2);
+  return rows.length > 1;
+}
+
 /** Replace the message's buttons with a line saying who did what (and keep a [Log note] when useful). */
 /** False when there was no message to edit, or it was not ours to edit. */
 export async function markActed(
@@ -127,6 +143,17 @@ export async function markActed(
   if (own && !(await isOurMessage(deps, own.subjectId, m.ts))) {
     deps.logger.warn({ subjectId: own.subjectId }, 'refused to edit a message that is not ours for this subject');
     return false;
+  }
+  if (own && (await isCombinedPage(deps, m.ts))) {
+    // A page listing several crises: only this crisis's buttons give way to the line; the others keep theirs.
+    // Without the message's blocks (a modal's submit) it is not edited at all: replacing it would take every
+    // other crisis's buttons away (the caller tells the person instead).
+    const blocks = m.blocks && actedInCombined(m.blocks, own.subjectId, line, extra);
+    if (!blocks) return false;
+    await client.chat
+      .update({ channel: m.channel, ts: m.ts, text: m.text || line, blocks })
+      .catch((err: unknown) => deps.logger.warn({ err: (err as Error).message }, 'could not update the combined page'));
+    return true;
   }
   const text = own ? own.title : m.text;
   await client.chat

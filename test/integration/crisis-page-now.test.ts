@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { and, eq } from 'drizzle-orm';
 import type { Update } from 'telegraf/types';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -6,6 +7,7 @@ import { inTransaction } from '../../src/db/client.js';
 import { planDeliveries } from '../../src/delivery/ledger.js';
 import { RateBudgets } from '../../src/delivery/rate-budget.js';
 import { sendDelivery } from '../../src/delivery/send.service.js';
+import { claimDelivery } from '../../src/delivery/claims.js';
 import { openEscalation } from '../../src/escalations/escalations.repo.js';
 import { createLater } from '../../src/db/after-commit.js';
 import { runEscalationSweep } from '../../src/escalations/escalation-sweep.service.js';
@@ -109,6 +111,87 @@ describe('a crisis page goes out at once from the process that heard it', () => 
     }
   });
 
+  it('crises faster than the supervisor DM takes messages go in one page listing them, each acknowledged on its own', async () => {
+    const later = createLater(w.deps.logger);
+    const bot = createBot(w.deps, { token: w.tg.token, apiRoot: w.tg.url, botInfo: w.tg.botInfo as never, later });
+    const crises = [
+      await newCase(w, { assignTo: w.staff.worker }),
+      await newCase(w, { assignTo: w.staff.worker }),
+      await newCase(w, { assignTo: w.staff.worker }),
+    ];
+    // The supervisor's DM and the supervision channel have just taken a message: the next turn is 3 s away.
+    const budgets = new RateBudgets(w.deps.redis, w.deps.config);
+    await budgets.pause({ limiter: 'slack_channel', id: `staff:${w.staff.sup}` }, 3000);
+    await budgets.pause({ limiter: 'slack_channel', id: `channel:${INTAKE}` }, 3000);
+    const dmBefore = dm(w, U.sup).length;
+    const rowsOf = async (caseId: string) =>
+      w.deps.db
+        .select({ status: deliveries.status, recipient: deliveries.recipient, claimedAt: deliveries.claimedAt, externalRef: deliveries.externalRef })
+        .from(deliveries)
+        .where(and(eq(deliveries.caseId, caseId), eq(deliveries.kind, 'crisis_page')));
+    try {
+      const words = ['I took too many pills', 'I want to end it all tonight', 'he has a knife and says he will kill me'];
+      for (const [i, c] of crises.entries()) {
+        await bot.bot.handleUpdate((await w.tg.sendText({ id: c.chat, first_name: 'Client' }, words[i]!)) as unknown as Update);
+        // The first crisis's page is waiting for its turn (claimed) before the next client writes.
+        if (i === 0) await expect.poll(async () => (await rowsOf(c.caseId)).filter((r) => r.claimedAt).length, SLACK_WAIT).toBe(2);
+      }
+      await expect.poll(() => dm(w, U.sup).length - dmBefore, { ...SLACK_WAIT, message: 'one page to the supervisor' }).toBe(1);
+      await later.drain();
+      const page = dm(w, U.sup).at(-1)!;
+      // One message naming all three, with a row of buttons for each.
+      expect(page.text).toContain('3 crises');
+      for (const c of crises) expect(page.text).toContain(c.reference);
+      const acks = (page.blocks ?? []).flatMap((b) =>
+        ((b as { elements?: Array<{ action_id?: string; value?: string }> }).elements ?? []).filter((e) => e.action_id === 'esc_ack'),
+      );
+      expect(acks).toHaveLength(3);
+      // The channel got one message too; every page row is sent, each crisis's with its message's reference.
+      expect(w.slack.messages(INTAKE).filter((m) => crises.every((c) => m.text.includes(c.reference)))).toHaveLength(1);
+      for (const c of crises) {
+        const rows = await rowsOf(c.caseId);
+        expect(rows.map((r) => r.status)).toEqual(['sent', 'sent']);
+        expect(rows.find((r) => r.recipient === `staff:${w.staff.sup}`)?.externalRef).toBe(page.ts);
+        expect(await notified(c.caseId)).toBe(1);
+      }
+
+      // Acknowledging the second crisis: its buttons give way to who has it; the first and third keep theirs.
+      const [first, second, third] = crises.map((c) => c!);
+      const [esc2] = await w.deps.db.select({ id: escalations.id }).from(escalations).where(eq(escalations.caseId, second!.caseId));
+      await w.driver.blockAction(U.sup, { channel: page.channel, ts: page.ts }, 'esc_ack', esc2!.id);
+      await expect.poll(async () => (await w.deps.db.select().from(escalations).where(eq(escalations.id, esc2!.id)))[0]?.acknowledgedAt).toBeTruthy();
+      const edited = () => dm(w, U.sup).find((m) => m.ts === page.ts)!;
+      await expect.poll(() => JSON.stringify(edited().blocks), SLACK_WAIT).toContain('Acknowledged by');
+      const left = (edited().blocks ?? []).flatMap((b) =>
+        ((b as { elements?: Array<{ action_id?: string; value?: string }> }).elements ?? []).filter((e) => e.action_id === 'esc_ack'),
+      );
+      expect(left.map((e) => e.value)).not.toContain(esc2!.id);
+      expect(left).toHaveLength(2);
+      expect(edited().text).toContain(first!.reference);
+      expect(edited().text).toContain(third!.reference);
+      // The first too: each acknowledged crisis keeps its own next steps (block ids unique in the message), the third its button.
+      const [esc1] = await w.deps.db.select({ id: escalations.id }).from(escalations).where(eq(escalations.caseId, first!.caseId));
+      await w.driver.blockAction(U.sup, { channel: page.channel, ts: page.ts }, 'esc_ack', esc1!.id);
+      const buttonsNow = () =>
+        (edited().blocks ?? []).flatMap((b) =>
+          ((b as { elements?: Array<{ action_id?: string; value?: string }> }).elements ?? []).map((e) => `${e.action_id}:${e.value}`),
+        );
+      await expect
+        .poll(
+          () =>
+            buttonsNow()
+              .filter((b) => b.startsWith('crisis_outcome:'))
+              .sort(),
+          SLACK_WAIT,
+        )
+        .toEqual([`crisis_outcome:${esc1!.id}`, `crisis_outcome:${esc2!.id}`].sort());
+      expect(buttonsNow().filter((b) => b.startsWith('esc_ack:'))).toHaveLength(1);
+    } finally {
+      await bot.close();
+    }
+    for (const c of crises) await resolveCrisisOf(c.caseId);
+  });
+
   it('a page sent by a delivery job does not queue behind slots other messages to the same person have reserved, nor behind the queue after a 429', async () => {
     const c = await newCase(w, { assignTo: w.staff.worker });
     const now = w.deps.clock.now();
@@ -132,5 +215,41 @@ describe('a crisis page goes out at once from the process that heard it', () => 
     expect(w.slack.stats.rateLimited).toBe(limitedBefore + 1);
     expect(pagesTo(U.sup, c.reference)).toHaveLength(1);
     await resolveCrisisOf(c.caseId);
+  });
+  it("a page waiting to go along with another goes on its own once that other one's sender has died", async () => {
+    const [c1, c2] = [await newCase(w, { assignTo: w.staff.worker }), await newCase(w, { assignTo: w.staff.worker })];
+    const now = w.deps.clock.now();
+    const recipient = `staff:${w.staff.sup}` as const;
+    const planPage = (caseId: string) =>
+      inTransaction(w.deps.db, async (tx) => {
+        const esc = await openEscalation(tx, { caseId, reason: 'crisis', nextAt: now }, now);
+        await tx.update(escalations).set({ notifications: 1, lastNotifiedAt: now.toJSDate() }).where(eq(escalations.id, esc.row.id));
+        const [row] = await planDeliveries(
+          tx,
+          [{ kind: 'crisis_page', subjectId: esc.row.id, version: 1, recipient, channel: 'slack', caseId, dueAt: now }],
+          now,
+        );
+        return row!;
+      });
+    const [a, b] = [await planPage(c1.caseId), await planPage(c2.caseId)];
+    // The first page was claimed by a sender that died before sending (its claim runs out after the lease).
+    const lease = w.deps.config.DELIVERY_CLAIM_LEASE_SECONDS;
+    expect(await claimDelivery(w.deps.db, a.id, randomUUID(), now, lease)).not.toBeNull();
+    let settled = false;
+    const second = sendDelivery(w.deps, b.id, { finalAttempt: false }).finally(() => {
+      settled = true;
+    });
+    // The second waits to be taken along; nobody will take it. Once the dead sender's claim has run out it goes itself.
+    await expect.poll(async () => (await pageRows(c2.caseId))[0]?.status).toBe('pending');
+    expect(settled).toBe(false);
+    w.deps.clock.advance({ seconds: lease + 1 });
+    expect(await second).toMatchObject({ kind: 'sent' });
+    expect(pagesTo(U.sup, c2.reference)).toHaveLength(1);
+    expect(pagesTo(U.sup, c2.reference)[0]!.text).not.toContain('crises');
+    // The dead sender's page, tried once already, goes the single-row way (its journal read first): once.
+    expect(await sendDelivery(w.deps, a.id, { finalAttempt: false })).toMatchObject({ kind: 'sent' });
+    expect(pagesTo(U.sup, c1.reference)).toHaveLength(1);
+    await resolveCrisisOf(c1.caseId);
+    await resolveCrisisOf(c2.caseId);
   });
 });

@@ -20,6 +20,12 @@ export interface DeliveryKindOf<D, K extends DeliveryKindName = DeliveryKindName
    */
   urgent?: boolean;
   render(deps: D, row: DeliveryRow): Promise<RenderResult>;
+  /**
+   * Several rows of this kind to one recipient, each rendered, as ONE message (a crisis page listing every
+   * crisis waiting for that person: delivery/combine.ts). `parts` are in due order, the first at least; each
+   * part keeps its own buttons. Only urgent kinds are combined.
+   */
+  combine?(parts: ReadonlyArray<{ row: DeliveryRow; out: Outbound }>): Outbound;
   /** After a successful send: e.g. remember the Slack ts of a posted card. */
   afterSent?(deps: D, row: DeliveryRow, sent: { externalRef: string; channelRef?: string }): Promise<void>;
 }

@@ -3,7 +3,10 @@ import { staffTime } from '../../appointments/appointment.format.js';
 import { deliveryKind } from '../../delivery/kinds/kind.js';
 import { loadStaff, recipientId, staffUnreachable } from '../../delivery/recipients.js';
 import { loadEscalation, safetyPlanOverdue } from '../../escalations/escalation-context.js';
-import { type Button, buttonMessage } from '../ui/blocks.js';
+import type { ActionsBlock, KnownBlock } from '@slack/types';
+import type { SlackOutbound } from '../../delivery/outbound.js';
+import { clip } from '../../lib/clip.js';
+import { type Button, buttonMessage, divider, section } from '../ui/blocks.js';
 import { describeTrouble } from '../ui/escalation.text.js';
 import { ACTIONS, BLOCKS } from '../ui/ids.js';
 
@@ -50,5 +53,22 @@ export const crisisPageKind = deliveryKind({
       ];
     }
     return buttonMessage(channel ?? s!.slackUserId, text, BLOCKS.crisisPage, actions);
+  },
+  /**
+   * Pages waiting for the same person in one message (delivery/combine.ts): a line saying how many, then each
+   * page as rendered above, its text and its own buttons (block id per crisis, so acting on one leaves the
+   * others' buttons: slack/escalation-buttons.flow.ts).
+   */
+  combine(parts) {
+    const first = parts[0]!.out as SlackOutbound;
+    const head = `:rotating_light: *${parts.length} crises* are waiting for someone. Each needs its own acknowledgement.`;
+    const blocks: KnownBlock[] = [section(head)];
+    for (const { row, out } of parts) {
+      const [text, buttons] = (out as SlackOutbound).blocks ?? [];
+      if (!text) continue;
+      blocks.push(divider(), text);
+      if (buttons?.type === 'actions') blocks.push({ ...(buttons as ActionsBlock), block_id: BLOCKS.crisisPageOf(row.subjectId) });
+    }
+    return { channel: 'slack', to: first.to, text: clip(`${head} ${parts.map((p) => p.out.text).join(' · ')}`, 3000), blocks };
   },
 });

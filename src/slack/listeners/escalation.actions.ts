@@ -32,9 +32,10 @@ export const ESCALATION_ACTIONS = {
     const tail = row.e.reason === 'crisis' ? ' The pages stop; please make sure the client is contacted now.' : ' No more reminders about it.';
     const line = `✅ Acknowledged by <@${me.slackUserId}> at ${when(me, deps.clock.now().toJSDate())}.${tail}`;
     const followUp = crisisFollowUpBlocks(me, r, row.e.id, row.c.id);
-    await markActed(deps, client, msg, line, followUp, own);
-    // Without a message to update (it could not be found), the acknowledger still sees what is due next.
-    if (followUp.length && !msg) await tell(a, line, followUp);
+    const edited = await markActed(deps, client, msg, line, followUp, own);
+    // Without a message to update (it could not be found, or it lists other crises and came without its blocks),
+    // the acknowledger still sees what is due next.
+    if (followUp.length && !edited) await tell(a, line, followUp);
   }),
 
   /** [Snooze — reason required] on an escalation: a modal asks how long and why (the reason is required). */

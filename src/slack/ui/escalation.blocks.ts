@@ -17,6 +17,18 @@ export function actedBlocks(title: string | undefined, line: string, extra: Bloc
   return [...(title ? [section(title)] : []), context(line), ...extra];
 }
 
+/**
+ * A page listing several crises (crisis-page.kind.ts's combine), after someone acted on one of them: that
+ * crisis's row of buttons becomes `line` (and `extra`, its block ids made unique to the crisis); every other
+ * block stays as it is. Undefined when the blocks hold no buttons for that crisis.
+ */
+export function actedInCombined(blocks: readonly Block[], escalationId: string, line: string, extra: Block[] = []): Block[] | undefined {
+  const at = blocks.findIndex((b) => b.block_id === BLOCKS.crisisPageOf(escalationId));
+  if (at < 0) return undefined;
+  const own = extra.map((b) => (b.block_id ? { ...b, block_id: `${b.block_id}:${escalationId}` } : b));
+  return [...blocks.slice(0, at), context(line), ...own, ...blocks.slice(at + 1)];
+}
+
 export const REASON_MAX = 500;
 
 /** A modal asking for a reason (snooze, no follow-up needed, crisis outcome); `extra` inputs go above the reason. */

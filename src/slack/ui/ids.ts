@@ -81,6 +81,8 @@ export const BLOCKS = {
   escalation: 'escalation',
   followUpNudge: 'follow_up_nudge',
   crisisPage: 'crisis_page',
+  /** One crisis's buttons in a page listing several (each block id unique in its message). */
+  crisisPageOf: (escalationId: string) => `crisis_page:${escalationId}` as const,
   crisisFollowUp: 'crisis_follow_up',
   outcomeQuestion: 'appointment_outcome',
   outcomeDone: 'appointment_outcome_done',
