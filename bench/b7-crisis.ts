@@ -58,6 +58,9 @@ interface PhaseResult {
   pageP50: number;
   pageP99: number;
   pageMax: number;
+  /** Pages that listed more than one crisis, and the most crises one page listed. */
+  combinedPages: number;
+  mostCrisesInOnePage: number;
   remindersSent: number;
   reminderRate: number;
   reminders429: number;
@@ -162,6 +165,17 @@ async function phase(
     redis?.url,
   );
   deps.redis.on('error', () => undefined);
+  if (process.env.B7_TRACE) {
+    // Every 500 ms: the event loop's longest stall and the main pool's waiting queries (bench/README.md B7).
+    const { monitorEventLoopDelay } = await import('node:perf_hooks');
+    const h = monitorEventLoopDelay({ resolution: 10 });
+    h.enable();
+    const pool = (deps.db as unknown as { $client: { waitingCount: number; totalCount: number } }).$client;
+    setInterval(() => {
+      console.log('TRACE', Date.now(), 'loop-max-ms', Math.round(h.max / 1e6), 'pool-waiting', pool?.waitingCount, 'pool-total', pool?.totalCount);
+      h.reset();
+    }, 500).unref();
+  }
   const app = createHttpApp(deps);
   let server: Server | undefined;
   let running: Awaited<ReturnType<typeof startTelegram>> | undefined;
@@ -200,10 +214,15 @@ async function phase(
       if (c && c.replyAt === undefined) c.replyAt = Date.now();
     });
     const pagesByRef = new Map<string, number>();
+    /** How many crises each page that listed more than one carried. */
+    const combined: number[] = [];
     slack.on('message', (m: SlackMessageView) => {
-      const ref = /C-\d{4}-\d+/.exec(m.text ?? '')?.[0];
       if (process.env.B7_DEBUG) console.log(new Date().toISOString().slice(14, 23), 'slack', m.channel, (m.text ?? '').slice(0, 60));
-      if (ref && (m.text ?? '').includes(':rotating_light:') && !pagesByRef.has(ref)) pagesByRef.set(ref, Date.now());
+      if (!(m.text ?? '').includes(':rotating_light:')) return;
+      // A page may list several crises (pages waiting for the same person go in one message): each counts as paged.
+      const refs = new Set([...(m.text ?? '').matchAll(/C-\d{4}-\d+/g)].map((x) => x[0]));
+      if (refs.size > 1) combined.push(refs.size);
+      for (const ref of refs) if (!pagesByRef.has(ref)) pagesByRef.set(ref, Date.now());
     });
     // Crises start once the burst is at full rate.
     await until(() => tg.sendTimeline.length >= 90, 60_000 + o.reminders * 50, 'the burst to reach full rate');
@@ -285,6 +304,8 @@ async function phase(
       pageP50: r2(quantile(page, 0.5)),
       pageP99: r2(quantile(page, 0.99)),
       pageMax: r2(Math.max(...page)),
+      combinedPages: combined.length,
+      mostCrisesInOnePage: Math.max(1, ...combined),
       remindersSent: tl.length,
       reminderRate: r2((tl.length - 1) / Math.max(0.001, (tl[tl.length - 1]! - tl[0]!) / 1000) / 30),
       reminders429: tg.stats.rateLimited,
@@ -336,6 +357,7 @@ export async function b7(): Promise<void> {
         met: p.replyP99 < 1,
       },
       { metric: `${tag} update → on-call page p50 / p99 / max s`, value: `${p.pageP50} / ${p.pageP99} / ${p.pageMax}`, goal: 'p99 < 1 s', met: p.pageP99 < 1 },
+      { metric: `${tag} pages listing several crises / most crises in one page`, value: `${p.combinedPages} / ${p.mostCrisesInOnePage}` },
       { metric: `${tag} reminders sent / rate ÷ 30/s / 429s`, value: `${p.remindersSent} / ${p.reminderRate} / ${p.reminders429}` },
       { metric: `${tag} bot messages in the busiest second`, value: one(p.botMaxInAnySecond) },
       { metric: `${tag} intake updates / intakes completed / client errors`, value: `${p.intakeUpdates} / ${p.intakesDone} / ${p.intakeErrors}` },

@@ -22,6 +22,7 @@ const schema = z
     DB_PREPARED_STATEMENTS: z.enum(['on', 'off']).default('on'),
     PGLITE_DIR: z.string().default('./data/pglite'),
     DB_POOL_MAX: int(1, 200).default(10),
+    DB_URGENT_POOL_MAX: int(1, 20).default(2),
 
     REDIS_URL: url(['redis:', 'rediss:']).default('redis://127.0.0.1:6379'),
     /** host:port,… of a Redis Cluster's nodes (credentials and TLS from REDIS_URL); empty: the one server at REDIS_URL. */

@@ -5,6 +5,7 @@ import { reconcileJob } from '../src/jobs/reconcile.job.js';
 import { withLogContext } from '../src/lib/logger.js';
 import { JOBS } from '../src/catalogue.js';
 import { ensureSchedules, keepSchedules } from './schedules.js';
+import { keepLadderWithoutRedis } from './ladder-without-redis.js';
 import type { ProcessorEntry } from './processor.js';
 import { interruptSends } from '../src/delivery/platform-senders.js';
 import { requeueNotConfigured } from '../src/delivery/requeue.js';
@@ -78,11 +79,14 @@ export async function startWorkers(deps: Deps, opts: { queues?: readonly QueueNa
     if (requeued) deps.logger.info({ requeued }, 'messages failed as "not configured" are pending again');
   }
   const stopWatchdog = keepSchedules(deps); // rebuilds them if Redis was flushed
+  // The escalation tick is a BullMQ job: while Redis is down the process that runs it pages from PostgreSQL.
+  const stopLadder = names.includes('maintenance') ? keepLadderWithoutRedis(deps) : () => undefined;
 
   return {
     workers,
     async close(timeoutMs = deps.config.SHUTDOWN_TIMEOUT_MS) {
       stopWatchdog();
+      stopLadder();
       // Stop taking jobs at once; let in-flight sends finish for most of the budget. Then cut what is still
       // waiting (slot waits, platform calls): those rows go back to pending and their jobs are delayed, so
       // the close that follows is quick. Only what still hangs after that is force-closed (its job stalls and

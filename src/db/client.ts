@@ -29,6 +29,12 @@ export const MIGRATIONS_DIR = fileURLToPath(new URL('./migrations', import.meta.
 
 export interface Database {
   db: Db;
+  /**
+   * A few connections of their own for the crisis path (DB_URGENT_POOL_MAX; PostgreSQL only): recording a
+   * crisis and sending its pages must not queue behind a burst's or a crowd's queries for the main pool
+   * (src/db/urgent.ts). Absent on PGlite (one connection in process anyway).
+   */
+  urgent?: Db;
   kind: 'postgres' | 'pglite';
   /** host:port or the data directory: safe to print (no password). */
   where: string;
@@ -85,26 +91,30 @@ function withMigrationHelpers(
   };
 }
 
-export function openPostgres(connectionString: string, opts: { max?: number; onError?: (err: Error) => void } = {}): Database {
+export function openPostgres(connectionString: string, opts: { max?: number; urgentMax?: number; onError?: (err: Error) => void } = {}): Database {
   const pool = new pg.Pool({ connectionString, max: opts.max ?? 10, connectionTimeoutMillis: 5000 });
+  // The crisis path's own few connections (opened only when used).
+  const urgentPool = new pg.Pool({ connectionString, max: opts.urgentMax ?? 2, connectionTimeoutMillis: 5000 });
   // An idle client losing its server must not crash the process; /readyz reports it.
   pool.on('error', (err) => opts.onError?.(err));
+  urgentPool.on('error', (err) => opts.onError?.(err));
   const db: Db = drizzlePg(pool, { schema });
   let closed = false;
-  return withMigrationHelpers(
+  const database = withMigrationHelpers(
     db,
     'postgres',
     describeEndpoint(connectionString),
     async () => {
       if (closed) return;
       closed = true;
-      await pool.end();
+      await Promise.all([pool.end(), urgentPool.end()]);
     },
     async (folder) => {
       // The node-postgres migrator applies all pending migrations in one transaction.
       await migratePg(db as never, { migrationsFolder: folder });
     },
   );
+  return { ...database, urgent: drizzlePg(urgentPool, { schema }) };
 }
 
 export async function openPglite(dataDir: string): Promise<Database> {
@@ -128,8 +138,10 @@ export async function openPglite(dataDir: string): Promise<Database> {
 }
 
 export async function openDatabase(
-  cfg: { DATABASE_URL?: string | undefined; PGLITE_DIR: string; DB_POOL_MAX: number },
+  cfg: { DATABASE_URL?: string | undefined; PGLITE_DIR: string; DB_POOL_MAX: number; DB_URGENT_POOL_MAX: number },
   onError?: (err: Error) => void,
 ): Promise<Database> {
-  return cfg.DATABASE_URL ? openPostgres(cfg.DATABASE_URL, { max: cfg.DB_POOL_MAX, ...(onError ? { onError } : {}) }) : openPglite(cfg.PGLITE_DIR);
+  return cfg.DATABASE_URL
+    ? openPostgres(cfg.DATABASE_URL, { max: cfg.DB_POOL_MAX, urgentMax: cfg.DB_URGENT_POOL_MAX, ...(onError ? { onError } : {}) })
+    : openPglite(cfg.PGLITE_DIR);
 }

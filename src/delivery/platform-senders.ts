@@ -1,5 +1,6 @@
 import { setMaxListeners } from 'node:events';
 import type { Deps } from '../deps.js';
+import { baseDeps } from '../db/urgent.js';
 import { RateBudgets, type SendBudgets } from './rate-budget.js';
 import type { PlatformClients } from './sender.js';
 
@@ -12,7 +13,9 @@ export interface PlatformSenders extends PlatformClients {
 const cache = new WeakMap<object, PlatformSenders>();
 
 /** Platform clients (chosen at the composition root: deps.makeSenders) and budgets for these deps, made once. */
-export function platformSenders(deps: Deps): PlatformSenders {
+export function platformSenders(urgentOrBase: Deps): PlatformSenders {
+  // The crisis path's copy of the deps (db/urgent.ts) shares its process's senders: one stop signal ends every wait.
+  const deps = baseDeps(urgentOrBase);
   let s = cache.get(deps);
   if (!s) {
     const stopping = new AbortController();
@@ -31,7 +34,7 @@ export function platformSenders(deps: Deps): PlatformSenders {
  * answered is recorded (or journaled) as usual.
  */
 export function interruptSends(deps: Deps): void {
-  const s = cache.get(deps);
+  const s = cache.get(baseDeps(deps));
   if (!s) return;
   s.stopping?.abort();
   s.telegram?.abort();

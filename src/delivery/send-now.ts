@@ -1,5 +1,6 @@
 import type { Deps } from '../deps.js';
 import { withTimeout } from '../lib/timeout.js';
+import { urgentDeps } from '../db/urgent.js';
 import type { DeliveryRow } from './ledger.js';
 import { platformSenders } from './platform-senders.js';
 import type { SendBudgets } from './rate-budget.js';
@@ -40,6 +41,8 @@ export async function sendUrgentNow(
   deps: Deps,
   rows: readonly DeliveryRow[],
 ): Promise<Array<{ id: string; outcome: SendOutcome | { kind: 'error'; reason: string } }>> {
+  // On the crisis path's own connections: a page does not queue behind the main pool's waiters.
+  deps = urgentDeps(deps);
   // Callers start this without awaiting it (the sweep): nothing here may reject.
   let base: ReturnType<typeof platformSenders>;
   try {

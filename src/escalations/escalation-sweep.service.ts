@@ -47,6 +47,19 @@ export async function runEscalationSweep(
   return { opened, notified, resolved, digests };
 }
 
+/**
+ * The crisis ladder alone (open what is due, move every open escalation one step; pages sent at once), from
+ * PostgreSQL only: what keeps paging while Redis, and with it the `escalations.tick` job, is down
+ * (workers/ladder-without-redis.ts). The digests and the rota gap alert wait for the tick.
+ */
+export async function runCrisisLadder(deps: Deps): Promise<{ opened: number; notified: number; resolved: number }> {
+  const opened = await openDueEscalations(deps);
+  const pages: Array<ReturnType<typeof sendUrgentNow>> = [];
+  const { notified, resolved } = await advanceEscalations(deps, { onPlanned: (rows) => void pages.push(sendUrgentNow(deps, rows)) });
+  await Promise.all(pages);
+  return { opened, notified, resolved };
+}
+
 /** Set while a requested sweep is queued and has not started (it expires on its own if the add was lost). */
 const requestedKey = (config: Pick<Deps['config'], 'QUEUE_PREFIX'>) => `${config.QUEUE_PREFIX}:escalations:sweep-requested`;
 const REQUEST_TTL_MS = 30_000;

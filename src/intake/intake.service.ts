@@ -4,6 +4,7 @@ import { scheduleAfterCommit, type DeliveryRow } from '../delivery/ledger.js';
 import { submitCase, type SubmitEffect } from './intake-submit.js';
 import type { Later } from '../db/after-commit.js';
 import { crisisPhrases, recordCrisis, type CrisisRecord } from '../clients/crisis.service.js';
+import { urgentDeps } from '../db/urgent.js';
 import { saveClientMessage } from '../clients/client-messages.service.js';
 import { findClientByTelegramUser, findOpenCase } from '../clients/clients.repo.js';
 import { recordConsentDeclined } from '../clients/clients.repo.js';
@@ -176,7 +177,7 @@ export async function applyIntakeInput(
   // "No, I'm not safe" at the safety check (or a phrase the middleware did not see): record it now.
   const crisis = out.effects.find((e) => e.type === 'crisis');
   if (crisis && crisis.type === 'crisis' && !(crisis.source === 'phrase' && opts.crisisHandled) && !out.submitted) {
-    out.crisis = await recordCrisis(deps, later, {
+    out.crisis = await recordCrisis(urgentDeps(deps), later, {
       telegramUserId: who.telegramUserId,
       chatId: who.chatId,
       language: out.state.language,

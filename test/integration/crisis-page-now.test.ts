@@ -15,6 +15,7 @@ import { enqueueDueDeliveries } from '../../src/delivery/tick.js';
 import type { SimUser } from '../../src/sandbox/telegram-emulator.js';
 import { createBot } from '../../src/telegram/telegram.bot.js';
 import { startWorkers } from '../../workers/start.js';
+import { ladderTickWithoutRedis } from '../../workers/ladder-without-redis.js';
 import { SLACK_WAIT } from '../helpers/waits.js';
 import { depsOnRedis, startPrivateRedis } from '../helpers/private-redis.js';
 import { createSlackWorld, dm, INTAKE, newCase, U, type SlackWorld } from './slack-harness.js';
@@ -251,5 +252,33 @@ describe('a crisis page goes out at once from the process that heard it', () => 
     expect(pagesTo(U.sup, c1.reference)).toHaveLength(1);
     await resolveCrisisOf(c1.caseId);
     await resolveCrisisOf(c2.caseId);
+  });
+  it("with Redis down nobody acknowledges: the next page still goes, from the worker process's own timer (no escalation tick runs)", async () => {
+    const redis = await startPrivateRedis();
+    const { deps, close } = await depsOnRedis(w.deps, redis.url);
+    const later = createLater(deps.logger);
+    const bot = createBot(deps, { token: w.tg.token, apiRoot: w.tg.url, botInfo: w.tg.botInfo as never, later });
+    const c = await newCase(w, { assignTo: w.staff.worker });
+    const sent = async () => (await pageRows(c.caseId)).filter((r) => r.status === 'sent').length;
+    try {
+      // Redis up: the timer leaves the ladder to the tick.
+      expect(await ladderTickWithoutRedis(deps)).toBe('redis_up');
+      await redis.kill();
+      await bot.bot.handleUpdate((await w.tg.sendText({ id: c.chat, first_name: 'Client' }, 'I cannot go on, I have the pills here')) as unknown as Update);
+      await expect.poll(sent, { ...SLACK_WAIT, message: 'the first pages' }).toBe(2);
+      // (Not later.drain(): the jobs' adds wait for a Redis that is gone; the record does not need them.)
+      expect(await notified(c.caseId)).toBe(1);
+      // Nobody acknowledges; an hour later the tick would page again, but it is a BullMQ job and Redis is dead.
+      w.deps.clock.advance({ hours: 1 });
+      const r = await ladderTickWithoutRedis(deps);
+      expect(r).not.toBe('redis_up');
+      expect(await notified(c.caseId)).toBe(2);
+      await expect.poll(sent, { ...SLACK_WAIT, message: 'the next page, with Redis down' }).toBeGreaterThan(2);
+      expect((await pageRows(c.caseId)).every((p) => p.status === 'sent')).toBe(true);
+    } finally {
+      await bot.close();
+      close();
+    }
+    await resolveCrisisOf(c.caseId);
   });
 });

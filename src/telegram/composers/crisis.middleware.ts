@@ -1,6 +1,7 @@
 import type { Middleware } from 'telegraf';
 import type { Update } from 'telegraf/types';
 import { crisisPhrases, recordCrisis, type CrisisRecord, type CrisisSubject } from '../../clients/crisis.service.js';
+import { urgentDeps } from '../../db/urgent.js';
 import { recordReplySentInProcess } from '../../clients/crisis-reply.kind.js';
 import { detectCrisis, type CrisisMatch } from '../../intake/crisis.domain.js';
 import { detectConcern } from '../../intake/crisis.concern.js';
@@ -128,7 +129,7 @@ export async function recordWithRetry(env: BotEnv, updateId: number, who: Crisis
   const { deps } = env;
   const subject: CrisisSubject = { ...who, replyFor: { updateId, handOverSeconds: deps.config.CRISIS_REPLY_HANDOVER_SECONDS } };
   const attempt = async (): Promise<CrisisRecord> => {
-    const rec = await recordCrisis(deps, env.later, subject);
+    const rec = await recordCrisis(urgentDeps(deps), env.later, subject);
     linkReply(env, updateId, rec);
     return rec;
   };
