@@ -12,7 +12,15 @@ export class JobQueues {
   constructor(connection: Redis, queuePrefix: string) {
     const prefix = bullPrefix(queuePrefix);
     this.prefix = prefix;
-    this.queues = Object.fromEntries(QUEUE_NAMES.map((n) => [n, new Queue(n, { connection, prefix })])) as Record<QueueName, Queue>;
+    this.queues = Object.fromEntries(
+      QUEUE_NAMES.map((n) => {
+        const q = new Queue(n, { connection, prefix });
+        // The shared connection's errors are logged once where it is made (compose.ts). Without a listener, BullMQ
+        // prints each one to stderr, once per queue and per reconnect attempt, for as long as Redis is down.
+        q.on('error', () => undefined);
+        return [n, q];
+      }),
+    ) as Record<QueueName, Queue>;
   }
 
   queue(name: QueueName): Queue {
