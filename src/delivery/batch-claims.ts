@@ -1,4 +1,4 @@
-import { sql } from 'drizzle-orm';
+import { sql, type SQL } from 'drizzle-orm';
 import type { DateTime } from 'luxon';
 import type { Db } from '../db/client.js';
 import { deliveries } from '../db/schema.js';
@@ -15,32 +15,26 @@ import { ORDER_HORIZON_MINUTES } from './send-row.js';
  */
 
 /**
- * Claim up to `limit` rows in one statement: pending, due by `now`, nobody's
- * live claim, never attempted (a row that failed once goes the single-row way,
- * with its retries and its journal check), not of an urgent kind, on a
- * channel this process sends to, and with no earlier message to the same
- * recipient still waiting (the single-row path's earlier_waiting, so the
- * per-recipient order holds). Oldest due first; rows another transaction has
- * locked are skipped, not waited for. Returned in (due_at, id) order.
+ * Claim up to `limit` rows in one statement, with one token: pending, due by `now`, nobody's live claim, and
+ * picked by `where` (over `d`). Oldest due first; rows another transaction has locked are skipped, not waited
+ * for. Returned in (due_at, id) order. The batch sender's claim and combine.ts's pages taken along.
  */
-export async function claimBatch(
+export async function claimDueRows(
   db: Db,
-  p: { token: string; now: DateTime; leaseSeconds: number; limit: number; channels: string[]; urgentKinds: string[] },
+  statement: string,
+  where: SQL,
+  p: { token: string; now: DateTime; leaseSeconds: number; limit: number },
 ): Promise<DeliveryRow[]> {
+  if (p.limit <= 0) return [];
   const at = p.now.toJSDate();
   const expired = p.now.minus({ seconds: p.leaseSeconds }).toJSDate();
-  const horizon = p.now.minus({ minutes: ORDER_HORIZON_MINUTES }).toJSDate();
   const raw = await executePrepared(
     db,
-    'delivery_claim_batch',
+    statement,
     sql`with cand as (
       select d.id from deliveries d
-      where d.status = 'pending' and d.attempts = 0 and coalesce(d.not_before, d.due_at) <= ${at}
-        and (d.claimed_at is null or d.claimed_at < ${expired})
-        and d.channel = any(${sql.param(p.channels)}::text[]) and split_part(d.kind, '.', 1) <> all(${sql.param(p.urgentKinds)}::text[])
-        and not exists (select 1 from deliveries e
-          where e.recipient = d.recipient and e.status = 'pending' and (e.due_at, e.id) < (d.due_at, d.id)
-            and coalesce(e.not_before, e.due_at) <= ${at} and coalesce(e.not_before, e.due_at) > ${horizon})
+      where d.status = 'pending' and coalesce(d.not_before, d.due_at) <= ${at}
+        and (d.claimed_at is null or d.claimed_at < ${expired}) and ${where}
       order by d.due_at, d.id
       limit ${p.limit}
       for update of d skip locked)
@@ -49,6 +43,29 @@ export async function claimBatch(
     returning u.*`,
   );
   return raw.map((r) => fromDriverRow(deliveries, r)).sort((a, b) => a.dueAt.getTime() - b.dueAt.getTime() || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+}
+
+/**
+ * The batch sender's claim: due rows never attempted (a row that failed once goes the single-row way, with its
+ * retries and its journal check), not of an urgent kind, on a channel this process sends to, and with no
+ * earlier message to the same recipient still waiting (the single-row path's earlier_waiting, so the
+ * per-recipient order holds).
+ */
+export async function claimBatch(
+  db: Db,
+  p: { token: string; now: DateTime; leaseSeconds: number; limit: number; channels: string[]; urgentKinds: string[] },
+): Promise<DeliveryRow[]> {
+  const at = p.now.toJSDate();
+  const horizon = p.now.minus({ minutes: ORDER_HORIZON_MINUTES }).toJSDate();
+  return claimDueRows(
+    db,
+    'delivery_claim_batch',
+    sql`d.attempts = 0 and d.channel = any(${sql.param(p.channels)}::text[]) and split_part(d.kind, '.', 1) <> all(${sql.param(p.urgentKinds)}::text[])
+        and not exists (select 1 from deliveries e
+          where e.recipient = d.recipient and e.status = 'pending' and (e.due_at, e.id) < (d.due_at, d.id)
+            and coalesce(e.not_before, e.due_at) <= ${at} and coalesce(e.not_before, e.due_at) > ${horizon})`,
+    p,
+  );
 }
 
 /** confirmClaim for many rows: renew the claims and read each row's verdict (id → 'ok' or a skip reason); rows whose claim was lost are absent. */

@@ -3,7 +3,8 @@ import { sql } from 'drizzle-orm';
 import type { DateTime } from 'luxon';
 import type { Db } from '../db/client.js';
 import { deliveries } from '../db/schema.js';
-import { executePrepared, fromDriverRow } from '../db/prepared.js';
+import { executePrepared } from '../db/prepared.js';
+import { claimDueRows } from './batch-claims.js';
 import type { DeliveryRow } from './ledger.js';
 
 /**
@@ -88,23 +89,10 @@ export async function gatherCompanions(
   leader: Pick<DeliveryRow, 'id' | 'kind' | 'recipient'>,
   p: { token: string; now: DateTime; leaseSeconds: number; limit: number },
 ): Promise<DeliveryRow[]> {
-  if (p.limit <= 0) return [];
-  const at = p.now.toJSDate();
-  const expired = p.now.minus({ seconds: p.leaseSeconds }).toJSDate();
-  const raw = await executePrepared(
+  return claimDueRows(
     db,
     'delivery_gather_companions',
-    sql`with cand as (
-      select d.id from deliveries d
-      where d.recipient = ${leader.recipient} and d.status = 'pending' and split_part(d.kind, '.', 1) = ${base(leader.kind)}
-        and d.id <> ${leader.id} and d.attempts = 0 and coalesce(d.not_before, d.due_at) <= ${at}
-        and (d.claimed_at is null or d.claimed_at < ${expired})
-      order by d.due_at, d.id
-      limit ${p.limit}
-      for update of d skip locked)
-    update deliveries u set claimed_at = ${at}, claim_token = ${p.token}, attempts = u.attempts + 1, updated_at = ${at}
-    from cand where u.id = cand.id and u.status = 'pending'
-    returning u.*`,
+    sql`d.recipient = ${leader.recipient} and split_part(d.kind, '.', 1) = ${base(leader.kind)} and d.id <> ${leader.id} and d.attempts = 0`,
+    p,
   );
-  return raw.map((r) => fromDriverRow(deliveries, r)).sort((a, b) => a.dueAt.getTime() - b.dueAt.getTime() || (a.id < b.id ? -1 : 1));
 }
