@@ -17,6 +17,7 @@ import { createBot } from '../../src/telegram/telegram.bot.js';
 import { startWorkers } from '../../workers/start.js';
 import { ladderTickWithoutRedis } from '../../workers/ladder-without-redis.js';
 import { SLACK_WAIT } from '../helpers/waits.js';
+import { dmBlockActionBy } from '../helpers/slack-actions.js';
 import { depsOnRedis, startPrivateRedis } from '../helpers/private-redis.js';
 import { createSlackWorld, dm, INTAKE, newCase, U, type SlackWorld } from './slack-harness.js';
 
@@ -187,6 +188,21 @@ describe('a crisis page goes out at once from the process that heard it', () => 
         )
         .toEqual([`crisis_outcome:${esc1!.id}`, `crisis_outcome:${esc2!.id}`].sort());
       expect(buttonsNow().filter((b) => b.startsWith('esc_ack:'))).toHaveLength(1);
+
+      // A press whose message blocks are not what Slack could send (60 of them, forged text): the crisis is
+      // acknowledged, the message is not rebuilt from them (nor wiped), and the person is told what is due.
+      const [esc3] = await w.deps.db.select({ id: escalations.id }).from(escalations).where(eq(escalations.caseId, third!.caseId));
+      const before = JSON.stringify(edited().blocks);
+      const forged = Array.from({ length: 60 }, () => ({ type: 'section', text: { type: 'mrkdwn', text: 'FORGED' } }));
+      const res = await w.driver.interaction({
+        ...dmBlockActionBy(w, U.sup, page.ts),
+        message: { ts: page.ts, text: page.text, blocks: forged },
+        actions: [{ type: 'button', action_id: 'esc_ack', block_id: `crisis_page:${esc3!.id}`, value: esc3!.id, action_ts: '1.0' }],
+      });
+      expect(res.status).toBe(200);
+      await expect.poll(async () => (await w.deps.db.select().from(escalations).where(eq(escalations.id, esc3!.id)))[0]?.acknowledgedAt).toBeTruthy();
+      await expect.poll(() => w.slack.ephemerals({ user: U.sup }).some((e) => e.text.includes('Acknowledged by')), SLACK_WAIT).toBe(true);
+      expect(JSON.stringify(edited().blocks)).toBe(before);
     } finally {
       await bot.close();
     }
