@@ -119,14 +119,15 @@ async function isOurMessage(deps: Deps, subjectId: string, ts: string): Promise<
   return !!hit;
 }
 
-/** Is the message with this ts a page listing several crises (more than one crisis page sent as it)? */
-async function isCombinedPage(deps: Deps, ts: string): Promise<boolean> {
+/** The crises (escalation ids) of the page sent as this ts: more than one when it is a page listing several. */
+async function crisesOfPage(deps: Deps, ts: string): Promise<Array<{ id: string; reference: string | null }>> {
   const rows = await deps.db
-    .select({ id: deliveries.id })
+    .select({ id: deliveries.subjectId, reference: cases.reference })
     .from(deliveries)
+    .leftJoin(cases, eq(cases.id, deliveries.caseId))
     .where(and(eq(deliveries.kind, 'crisis_page'), eq(deliveries.channel, 'slack'), eq(deliveries.status, 'sent'), eq(deliveries.externalRef, ts)))
-    .limit(2);
-  return rows.length > 1;
+    .limit(50);
+  return [...new Map(rows.map((r) => [r.id, r])).values()];
 }
 
 /** Replace the message's buttons with a line saying who did what (and keep a [Log note] when useful). */
@@ -144,14 +145,25 @@ export async function markActed(
     deps.logger.warn({ subjectId: own.subjectId }, 'refused to edit a message that is not ours for this subject');
     return false;
   }
-  if (own && (await isCombinedPage(deps, m.ts))) {
+  const crises = own ? await crisesOfPage(deps, m.ts) : [];
+  if (own && crises.length > 1) {
     // A page listing several crises: only this crisis's buttons give way to the line; the others keep theirs.
-    // Without the message's blocks (a modal's submit) it is not edited at all: replacing it would take every
-    // other crisis's buttons away (the caller tells the person instead).
-    const blocks = m.blocks && actedInCombined(m.blocks, own.subjectId, line, extra);
+    // Without the message's blocks (a modal's submit), or with blocks that are not ours, it is not edited at all:
+    // replacing it would take every other crisis's buttons away (the caller tells the person instead).
+    const blocks =
+      m.blocks &&
+      actedInCombined(
+        m.blocks,
+        crises.map((c) => c.id),
+        own.subjectId,
+        line,
+        extra,
+      );
     if (!blocks) return false;
+    // The notification text is ours too, never the request's: the crises it lists.
+    const text = `:rotating_light: Crises on ${crises.map((c) => c.reference ?? 'a case').join(', ')}`;
     await client.chat
-      .update({ channel: m.channel, ts: m.ts, text: m.text || line, blocks })
+      .update({ channel: m.channel, ts: m.ts, text, blocks })
       .catch((err: unknown) => deps.logger.warn({ err: (err as Error).message }, 'could not update the combined page'));
     return true;
   }

@@ -203,6 +203,23 @@ describe('a crisis page goes out at once from the process that heard it', () => 
       await expect.poll(async () => (await w.deps.db.select().from(escalations).where(eq(escalations.id, esc3!.id)))[0]?.acknowledgedAt).toBeTruthy();
       await expect.poll(() => w.slack.ephemerals({ user: U.sup }).some((e) => e.text.includes('Acknowledged by')), SLACK_WAIT).toBe(true);
       expect(JSON.stringify(edited().blocks)).toBe(before);
+      // The message's own blocks plus a row of buttons that is not ours: not used either.
+      const injected = [
+        ...(edited().blocks ?? []),
+        {
+          type: 'actions',
+          block_id: 'erasure',
+          elements: [{ type: 'button', action_id: 'erasure_erase_now', value: first!.caseId, text: { type: 'plain_text', text: 'Erase' } }],
+        },
+      ];
+      const again = await w.driver.interaction({
+        ...dmBlockActionBy(w, U.sup, page.ts),
+        message: { ts: page.ts, text: page.text, blocks: injected },
+        actions: [{ type: 'button', action_id: 'esc_ack', block_id: `crisis_page:${esc3!.id}`, value: esc3!.id, action_ts: '2.0' }],
+      });
+      expect(again.status).toBe(200);
+      await expect.poll(() => w.slack.ephemerals({ user: U.sup }).some((e) => e.text.includes('Already acknowledged')), SLACK_WAIT).toBe(true);
+      expect(JSON.stringify(edited().blocks)).toBe(before);
     } finally {
       await bot.close();
     }

@@ -20,9 +20,19 @@ export function actedBlocks(title: string | undefined, line: string, extra: Bloc
 /**
  * A page listing several crises (crisis-page.kind.ts's combine), after someone acted on one of them: that
  * crisis's row of buttons becomes `line` (and `extra`, its block ids made unique to the crisis); every other
- * block stays as it is. Undefined when the blocks hold no buttons for that crisis.
+ * block stays as it is. `blocks` come with the button press, so they are used only if every row of buttons in
+ * them is one of ours for a crisis of this message (`crises`, from the ledger). Undefined otherwise, or when
+ * they hold no buttons for that crisis.
  */
-export function actedInCombined(blocks: readonly Block[], escalationId: string, line: string, extra: Block[] = []): Block[] | undefined {
+export function actedInCombined(
+  blocks: readonly Block[],
+  crises: readonly string[],
+  escalationId: string,
+  line: string,
+  extra: Block[] = [],
+): Block[] | undefined {
+  const ours = new Set(crises.flatMap((id) => [BLOCKS.crisisPageOf(id), `${BLOCKS.crisisFollowUp}:${id}`]));
+  if (!crises.includes(escalationId) || blocks.some((b) => b.type === 'actions' && !ours.has(b.block_id ?? ''))) return undefined;
   const at = blocks.findIndex((b) => b.block_id === BLOCKS.crisisPageOf(escalationId));
   if (at < 0) return undefined;
   const own = extra.map((b) => (b.block_id ? { ...b, block_id: `${b.block_id}:${escalationId}` } : b));
