@@ -48,9 +48,10 @@ export async function runEscalationSweep(
 }
 
 /**
- * The crisis ladder alone (open what is due, move every open escalation one step; pages sent at once), from
+ * The ladder alone (open what is due, move every open escalation one step; crisis pages sent at once), from
  * PostgreSQL only: what keeps paging while Redis, and with it the `escalations.tick` job, is down
- * (workers/ladder-without-redis.ts). The digests and the rota gap alert wait for the tick.
+ * (workers/ladder-without-redis.ts). Other escalations' messages are planned and go once Redis is back (their
+ * jobs, the due-row tick); the digests and the rota gap alert wait for the tick.
  */
 export async function runCrisisLadder(deps: Deps): Promise<{ opened: number; notified: number; resolved: number }> {
   const opened = await openDueEscalations(deps);
