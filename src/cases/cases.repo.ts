@@ -15,11 +15,17 @@ export interface NewCase {
   crisis?: boolean;
   /** Encrypted intake answers (FieldCipher envelope, AAD 'cases.intake'). */
   intakeEnc?: string | null;
+  /**
+   * A reference allocated beforehand, outside the transaction (allocateReference in its own statement): the
+   * year's counter row is then locked for that statement only, not until this transaction commits, so a crisis
+   * opening a case does not wait behind intake submissions in flight. Without it, one is allocated here.
+   */
+  reference?: string;
 }
 
 /** Create a case in phase intake with a fresh reference. Call inside a transaction with the rows it belongs to. */
 export async function insertCase(tx: Db, input: NewCase, now: DateTime): Promise<CaseRow> {
-  const reference = await allocateReference(tx, now.toUTC().year);
+  const reference = input.reference ?? (await allocateReference(tx, now.toUTC().year));
   const at = now.toJSDate();
   const [row] = await tx
     .insert(cases)

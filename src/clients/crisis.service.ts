@@ -1,4 +1,5 @@
 import { eq, sql } from 'drizzle-orm';
+import { allocateReference } from '../cases/case-reference.js';
 import { inTransaction } from '../db/client.js';
 import { cases, escalations, notes } from '../db/schema.js';
 import { scheduleAfterCommit, planDeliveries, type PlannedDelivery } from '../delivery/ledger.js';
@@ -69,6 +70,10 @@ export interface CrisisRecord {
 
 export async function recordCrisis(deps: Deps, later: Later, who: CrisisSubject): Promise<CrisisRecord> {
   const now = deps.clock.now();
+  // Opening a case (nobody's open case for this person yet): its reference first, in a statement of its own, so
+  // this transaction does not hold, or wait for, the year's counter row until commit (NewCase.reference).
+  const known = await findClientByTelegramUser(deps.db, who.telegramUserId);
+  const reference = known && (await findOpenCase(deps.db, known.id)) ? undefined : await allocateReference(deps.db, now.toUTC().year);
   const result = await inTransaction(deps.db, async (tx) => {
     const session = await loadSession(tx, deps.cipher, who.telegramUserId, { forUpdate: true });
     let client = await findClientByTelegramUser(tx, who.telegramUserId);
@@ -114,6 +119,7 @@ export async function recordCrisis(deps: Deps, later: Later, who: CrisisSubject)
       open = await insertCase(
         tx,
         {
+          ...(reference ? { reference } : {}),
           clientId: client.id,
           category: a.category ?? 'other',
           priority: 'crisis',

@@ -30,6 +30,8 @@ export async function submitCase(
   session: Session,
   e: SubmitEffect,
   draftDeleted: boolean,
+  /** Allocated before the transaction when a new case was expected (see NewCase.reference). */
+  allocated?: string,
 ): Promise<{ submitted: Submitted; card: DeliveryRow[] }> {
   const now = deps.clock.now();
   const a = e.answers;
@@ -96,7 +98,19 @@ export async function submitCase(
     reference = crisisCase.reference;
     audit.push({ actor, action: 'case.intake_completed', caseId });
   } else {
-    const row = await insertCase(tx, { clientId: client.id, category: a.category, priority: e.priority, urgency: a.urgency, crisis: e.crisis, intakeEnc }, now);
+    const row = await insertCase(
+      tx,
+      {
+        clientId: client.id,
+        category: a.category,
+        priority: e.priority,
+        urgency: a.urgency,
+        crisis: e.crisis,
+        intakeEnc,
+        ...(allocated ? { reference: allocated } : {}),
+      },
+      now,
+    );
     caseId = row.id;
     reference = row.reference;
     newCase = true;

@@ -5,6 +5,7 @@ import { submitCase, type SubmitEffect } from './intake-submit.js';
 import type { Later } from '../db/after-commit.js';
 import { crisisPhrases, recordCrisis, type CrisisRecord } from '../clients/crisis.service.js';
 import { urgentDeps } from '../db/urgent.js';
+import { allocateReference } from '../cases/case-reference.js';
 import { saveClientMessage } from '../clients/client-messages.service.js';
 import { findClientByTelegramUser, findOpenCase } from '../clients/clients.repo.js';
 import { recordConsentDeclined } from '../clients/clients.repo.js';
@@ -118,11 +119,14 @@ export async function applyIntakeInput(
   if (opts.snapshot === null) return null;
   let out: IntakeStepResult | null = null;
   let ends = false;
+  let reference: string | undefined;
   let intakeCard: DeliveryRow[] = [];
   if (opts.snapshot) {
     const session = opts.snapshot;
     const res = applyInput(session.state, input, { ...intakeContext(deps), now });
     ends = res.effects.some((e) => e.type === 'agreement_declined' || e.type === 'submit');
+    // Submitting into a new case: its reference first, in a statement of its own (NewCase.reference).
+    if (!session.caseId && res.effects.some((e) => e.type === 'submit')) reference = await allocateReference(deps.db, now.toUTC().year);
     if (
       !ends &&
       (await saveSessionIfUnchanged(
@@ -158,7 +162,7 @@ export async function applyIntakeInput(
       return { state, effects };
     }
     if (submit) {
-      const { submitted, card } = await submitCase(deps, tx, who, session, submit, draftDeleted);
+      const { submitted, card } = await submitCase(deps, tx, who, session, submit, draftDeleted, reference);
       intakeCard = card;
       return { state, effects, submitted };
     }
